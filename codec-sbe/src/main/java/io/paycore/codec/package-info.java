@@ -1,0 +1,4 @@
+/**
+ * paycore codec.
+ */
+package io.paycore.codec;

@@ -1,0 +1,4 @@
+/**
+ * paycore core.
+ */
+package io.paycore.core;

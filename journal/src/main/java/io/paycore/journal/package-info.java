@@ -1,0 +1,4 @@
+/**
+ * paycore journal.
+ */
+package io.paycore.journal;

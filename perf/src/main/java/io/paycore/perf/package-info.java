@@ -1,0 +1,4 @@
+/**
+ * paycore perf.
+ */
+package io.paycore.perf;

@@ -1,0 +1,4 @@
+/**
+ * paycore replay.
+ */
+package io.paycore.replay;

@@ -1,0 +1,4 @@
+/**
+ * paycore service.
+ */
+package io.paycore.service;

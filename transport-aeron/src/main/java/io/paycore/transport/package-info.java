@@ -1,0 +1,4 @@
+/**
+ * paycore transport.
+ */
+package io.paycore.transport;
