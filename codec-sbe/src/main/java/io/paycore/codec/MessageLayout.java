@@ -1,0 +1,185 @@
+package io.paycore.codec;
+
+import io.paycore.codec.sbe.AccountsDecoder;
+import io.paycore.codec.sbe.ConnectDecoder;
+import io.paycore.codec.sbe.ConnectResultDecoder;
+import io.paycore.codec.sbe.CreateAccountsDecoder;
+import io.paycore.codec.sbe.CreateAccountsResultDecoder;
+import io.paycore.codec.sbe.CreateTransfersDecoder;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.GroupSizeEncodingDecoder;
+import io.paycore.codec.sbe.LookupAccountsDecoder;
+import io.paycore.codec.sbe.LookupTransfersDecoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.TransfersDecoder;
+import io.paycore.codec.sbe.VarAsciiEncodingDecoder;
+
+/**
+ * The wire shape of one template of schema version 1, as the frame validator walks it: the header, a root block of
+ * fixed length, at most one repeating group of fixed-length entries (no nested groups), then a number of var data
+ * fields.
+ * <p>
+ * Every value comes from the generated codecs, so a schema change that alters a length is picked up by the build. A
+ * schema change that alters the <em>shape</em> (a second group, a nested group, var data inside a group, a new
+ * template) must be mirrored in {@link #INGRESS} / {@link #EGRESS}; {@code MessageLayoutTest} checks the table
+ * against the generated codecs.
+ */
+final class MessageLayout
+{
+    /**
+     * {@link #groupBlockLengthBytes} of a template without a repeating group.
+     */
+    static final int NO_GROUP = -1;
+
+    /**
+     * Bytes of the length prefix in front of each var data field: the data starts right after it.
+     */
+    static final int VAR_DATA_HEADER_LENGTH = VarAsciiEncodingDecoder.varDataEncodingOffset();
+
+    /**
+     * Layouts of the messages a client sends, templates 1..5.
+     */
+    static final MessageLayout[] INGRESS =
+    {
+        new MessageLayout(
+            ConnectDecoder.TEMPLATE_ID, "Connect", ConnectDecoder.BLOCK_LENGTH,
+            ConnectDecoder.correlationIdEncodingOffset(), NO_GROUP, "credential", "responseChannel"),
+        new MessageLayout(
+            CreateAccountsDecoder.TEMPLATE_ID, "CreateAccounts", CreateAccountsDecoder.BLOCK_LENGTH,
+            CreateAccountsDecoder.correlationIdEncodingOffset(),
+            CreateAccountsDecoder.AccountsDecoder.sbeBlockLength()),
+        new MessageLayout(
+            CreateTransfersDecoder.TEMPLATE_ID, "CreateTransfers", CreateTransfersDecoder.BLOCK_LENGTH,
+            CreateTransfersDecoder.correlationIdEncodingOffset(),
+            CreateTransfersDecoder.TransfersDecoder.sbeBlockLength()),
+        new MessageLayout(
+            LookupAccountsDecoder.TEMPLATE_ID, "LookupAccounts", LookupAccountsDecoder.BLOCK_LENGTH,
+            LookupAccountsDecoder.correlationIdEncodingOffset(),
+            LookupAccountsDecoder.IdsDecoder.sbeBlockLength()),
+        new MessageLayout(
+            LookupTransfersDecoder.TEMPLATE_ID, "LookupTransfers", LookupTransfersDecoder.BLOCK_LENGTH,
+            LookupTransfersDecoder.correlationIdEncodingOffset(),
+            LookupTransfersDecoder.IdsDecoder.sbeBlockLength()),
+    };
+
+    /**
+     * Layouts of the messages the service sends back, templates 101..106.
+     */
+    static final MessageLayout[] EGRESS =
+    {
+        new MessageLayout(
+            ConnectResultDecoder.TEMPLATE_ID, "ConnectResult", ConnectResultDecoder.BLOCK_LENGTH,
+            ConnectResultDecoder.correlationIdEncodingOffset(), NO_GROUP, "detail"),
+        new MessageLayout(
+            CreateAccountsResultDecoder.TEMPLATE_ID, "CreateAccountsResult", CreateAccountsResultDecoder.BLOCK_LENGTH,
+            CreateAccountsResultDecoder.correlationIdEncodingOffset(),
+            CreateAccountsResultDecoder.ResultsDecoder.sbeBlockLength()),
+        new MessageLayout(
+            CreateTransfersResultDecoder.TEMPLATE_ID, "CreateTransfersResult",
+            CreateTransfersResultDecoder.BLOCK_LENGTH,
+            CreateTransfersResultDecoder.correlationIdEncodingOffset(),
+            CreateTransfersResultDecoder.ResultsDecoder.sbeBlockLength()),
+        new MessageLayout(
+            AccountsDecoder.TEMPLATE_ID, "Accounts", AccountsDecoder.BLOCK_LENGTH,
+            AccountsDecoder.correlationIdEncodingOffset(),
+            AccountsDecoder.AccountDecoder.sbeBlockLength()),
+        new MessageLayout(
+            TransfersDecoder.TEMPLATE_ID, "Transfers", TransfersDecoder.BLOCK_LENGTH,
+            TransfersDecoder.correlationIdEncodingOffset(),
+            TransfersDecoder.TransferDecoder.sbeBlockLength()),
+        new MessageLayout(
+            RejectedDecoder.TEMPLATE_ID, "Rejected", RejectedDecoder.BLOCK_LENGTH,
+            RejectedDecoder.correlationIdEncodingOffset(), NO_GROUP, "detail"),
+    };
+
+    final int templateId;
+    final String name;
+    final int blockLengthBytes;
+    final int correlationIdOffsetBytes;
+    final int groupBlockLengthBytes;
+    final int varDataCount;
+    final String[] varDataNames;
+
+    private MessageLayout(
+        final int templateId,
+        final String name,
+        final int blockLengthBytes,
+        final int correlationIdOffsetBytes,
+        final int groupBlockLengthBytes,
+        final String... varDataNames)
+    {
+        this.templateId = templateId;
+        this.name = name;
+        this.blockLengthBytes = blockLengthBytes;
+        this.correlationIdOffsetBytes = correlationIdOffsetBytes;
+        this.groupBlockLengthBytes = groupBlockLengthBytes;
+        this.varDataCount = varDataNames.length;
+        this.varDataNames = varDataNames;
+    }
+
+    boolean hasGroup()
+    {
+        return NO_GROUP != groupBlockLengthBytes;
+    }
+
+    /**
+     * Length of the longest valid message of this template when a group holds at most {@code maxGroupCount} entries
+     * and every var data field holds {@link VarAsciiEncodingDecoder#lengthMaxValue()} bytes.
+     *
+     * @param maxGroupCount the most entries a group may hold.
+     * @return the length in bytes, header included.
+     */
+    int maxEncodedLengthBytes(final int maxGroupCount)
+    {
+        int lengthBytes = MessageHeaderDecoder.ENCODED_LENGTH + blockLengthBytes;
+        if (hasGroup())
+        {
+            lengthBytes += GroupSizeEncodingDecoder.ENCODED_LENGTH + maxGroupCount * groupBlockLengthBytes;
+        }
+        lengthBytes += varDataCount * (VAR_DATA_HEADER_LENGTH + VarAsciiEncodingDecoder.lengthMaxValue());
+
+        return lengthBytes;
+    }
+
+    /**
+     * The longest valid message among {@code layouts}.
+     *
+     * @param layouts       the templates to consider.
+     * @param maxGroupCount the most entries a group may hold.
+     * @return the length in bytes, header included.
+     */
+    static int maxEncodedLengthBytes(final MessageLayout[] layouts, final int maxGroupCount)
+    {
+        int maxLengthBytes = 0;
+        for (final MessageLayout layout : layouts)
+        {
+            maxLengthBytes = Math.max(maxLengthBytes, layout.maxEncodedLengthBytes(maxGroupCount));
+        }
+
+        return maxLengthBytes;
+    }
+
+    /**
+     * Index {@code layouts} by template id for a constant-time look-up on the hot path.
+     *
+     * @param layouts the accepted templates.
+     * @return an array whose element {@code templateId} is that template's layout, or null where no template is.
+     */
+    static MessageLayout[] byTemplateId(final MessageLayout[] layouts)
+    {
+        int maxTemplateId = 0;
+        for (final MessageLayout layout : layouts)
+        {
+            maxTemplateId = Math.max(maxTemplateId, layout.templateId);
+        }
+
+        final MessageLayout[] byTemplateId = new MessageLayout[maxTemplateId + 1];
+        for (final MessageLayout layout : layouts)
+        {
+            byTemplateId[layout.templateId] = layout;
+        }
+
+        return byTemplateId;
+    }
+}
