@@ -153,7 +153,12 @@ public final class FrameValidator
         expected = 0;
         found = 0;
 
-        final int capacity = null == buffer ? 0 : buffer.capacity();
+        if (null == buffer)
+        {
+            return reject(FrameFault.RANGE_OUTSIDE_BUFFER, offset, 0, length);
+        }
+
+        final int capacity = buffer.capacity();
         if (offset < 0 || length < 0 || (long)offset + length > capacity)
         {
             return reject(FrameFault.RANGE_OUTSIDE_BUFFER, offset, capacity, length);

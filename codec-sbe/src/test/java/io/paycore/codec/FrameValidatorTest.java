@@ -1,0 +1,597 @@
+package io.paycore.codec;
+
+import io.paycore.codec.sbe.ConnectDecoder;
+import io.paycore.codec.sbe.CreateAccountsDecoder;
+import io.paycore.codec.sbe.CreateTransfersDecoder;
+import io.paycore.codec.sbe.LookupAccountsDecoder;
+import io.paycore.codec.sbe.LookupTransfersDecoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.RejectReason;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static io.paycore.codec.Frames.HEADER_LENGTH;
+import static io.paycore.codec.Frames.putUint16;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class FrameValidatorTest
+{
+    private static final long CORRELATION_ID = 0x1122334455667788L;
+    private static final int BLOCK_LENGTH_OFFSET = 0;
+    private static final int TEMPLATE_ID_OFFSET = 2;
+    private static final int SCHEMA_ID_OFFSET = 4;
+    private static final int VERSION_OFFSET = 6;
+    private static final int GROUP_HEADER_OFFSET = HEADER_LENGTH + CreateTransfersDecoder.BLOCK_LENGTH;
+    private static final int CONNECT_CREDENTIAL_OFFSET = HEADER_LENGTH + ConnectDecoder.BLOCK_LENGTH;
+
+    private final FrameValidator validator = FrameValidator.forIngress();
+
+    static Stream<Arguments> validIngressFrames()
+    {
+        return IntStream.of(Frames.INGRESS_TEMPLATE_IDS).boxed()
+            .flatMap((templateId) -> IntStream.of(0, 1, 3, 1024).mapToObj((size) -> Arguments.of(templateId, size)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("validIngressFrames")
+    void shouldAcceptEveryIngressMessageKind(final int templateId, final int size)
+    {
+        final byte[] frame = Frames.frame(templateId, CORRELATION_ID, size);
+
+        assertTrue(validate(validator, frame), () -> detail(validator));
+        assertEquals(templateId, validator.templateId());
+        assertEquals(CORRELATION_ID, validator.correlationId());
+        assertNull(validator.reason());
+        assertNull(validator.fault());
+        assertNull(validator.detail());
+        assertEquals(frame.length, validator.messageLength());
+        assertEquals(Frames.hasGroup(templateId) ? size : 0, validator.groupCount());
+    }
+
+    @ParameterizedTest
+    @MethodSource("validIngressFrames")
+    void shouldAcceptFrameInTheMiddleOfALargerBuffer(final int templateId, final int size)
+    {
+        final byte[] frame = Frames.frame(templateId, CORRELATION_ID, size);
+        final byte[] array = new byte[frame.length + 200];
+        Arrays.fill(array, (byte)0x5A);
+        System.arraycopy(frame, 0, array, 100, frame.length);
+
+        assertTrue(validator.validate(new UnsafeBuffer(array), 100, frame.length), () -> detail(validator));
+        assertEquals(CORRELATION_ID, validator.correlationId());
+    }
+
+    @Test
+    void shouldAcceptEveryEgressMessageKindOnEgressValidator()
+    {
+        final FrameValidator egress = FrameValidator.forEgress();
+        for (final int templateId : Frames.EGRESS_TEMPLATE_IDS)
+        {
+            for (final int size : new int[]{ 0, 2, 1024 })
+            {
+                final byte[] frame = Frames.frame(templateId, CORRELATION_ID, size);
+                assertTrue(validate(egress, frame), () -> templateId + ": " + detail(egress));
+                assertEquals(templateId, egress.templateId());
+                assertEquals(CORRELATION_ID, egress.correlationId());
+            }
+        }
+    }
+
+    @Test
+    void shouldAcceptEmptyBatchAsValid()
+    {
+        final byte[] frame = Frames.createTransfers(CORRELATION_ID, 0);
+
+        assertEquals(HEADER_LENGTH + CreateTransfersDecoder.BLOCK_LENGTH + 4, frame.length);
+        assertTrue(validate(validator, frame));
+        assertEquals(0, validator.groupCount());
+    }
+
+    @Test
+    void shouldAcceptLargestMessagesTheProtocolAllows()
+    {
+        final byte[] transfers = Frames.createTransfers(CORRELATION_ID, ProtocolLimits.MAX_BATCH_EVENTS);
+        final byte[] connect = Frames.connect(
+            CORRELATION_ID,
+            Frames.ascii(ProtocolLimits.MAX_VAR_DATA_LENGTH, 'a'),
+            Frames.ascii(ProtocolLimits.MAX_VAR_DATA_LENGTH, 'b'));
+
+        assertEquals(ProtocolLimits.MAX_MESSAGE_LENGTH, transfers.length);
+        assertTrue(validate(validator, transfers), () -> detail(validator));
+        assertTrue(validate(validator, connect), () -> detail(validator));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 2, 0x0100, 0xFFFF })
+    void shouldRejectUnknownSchema(final int schemaId)
+    {
+        final byte[] frame = Frames.createTransfers(CORRELATION_ID, 1);
+        putUint16(frame, SCHEMA_ID_OFFSET, schemaId);
+
+        assertRejected(frame, RejectReason.UNKNOWN_SCHEMA, FrameFault.SCHEMA_ID_UNKNOWN);
+        assertEquals(SCHEMA_ID_OFFSET, validator.position());
+        assertEquals(MessageHeaderDecoder.SCHEMA_ID, validator.expected());
+        assertEquals(schemaId, validator.found());
+        assertEquals(0, validator.templateId(), "template id of a foreign schema means nothing");
+        assertEquals(0, validator.correlationId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 6, 99, 100, 107, 199, 0xFFFF })
+    void shouldRejectUnknownTemplate(final int templateId)
+    {
+        final byte[] frame = Frames.createTransfers(CORRELATION_ID, 1);
+        putUint16(frame, TEMPLATE_ID_OFFSET, templateId);
+
+        assertRejected(frame, RejectReason.UNKNOWN_TEMPLATE, FrameFault.TEMPLATE_UNKNOWN);
+        assertEquals(templateId, validator.templateId());
+        assertEquals(templateId, validator.found());
+        assertEquals(0, validator.correlationId(), "the place of a correlation id is unknown for this template");
+    }
+
+    @Test
+    void shouldRejectEgressTemplatesOnIngress()
+    {
+        for (final int templateId : Frames.EGRESS_TEMPLATE_IDS)
+        {
+            final byte[] frame = Frames.frame(templateId, CORRELATION_ID, 1);
+
+            assertRejected(frame, RejectReason.UNKNOWN_TEMPLATE, FrameFault.TEMPLATE_UNKNOWN);
+            assertEquals(templateId, validator.templateId());
+            assertEquals("template id " + templateId + " is not an ingress template", detail(validator));
+        }
+    }
+
+    @Test
+    void shouldRejectIngressTemplatesOnEgress()
+    {
+        final FrameValidator egress = FrameValidator.forEgress();
+        for (final int templateId : Frames.INGRESS_TEMPLATE_IDS)
+        {
+            assertFalse(validate(egress, Frames.frame(templateId, CORRELATION_ID, 1)));
+            assertEquals(RejectReason.UNKNOWN_TEMPLATE, egress.reason());
+            assertEquals("template id " + templateId + " is not an egress template", detail(egress));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 2, 3, 0xFFFF })
+    void shouldRejectUnsupportedVersion(final int version)
+    {
+        final byte[] frame = Frames.lookupAccounts(CORRELATION_ID, 2);
+        putUint16(frame, VERSION_OFFSET, version);
+
+        assertRejected(frame, RejectReason.UNSUPPORTED_VERSION, FrameFault.VERSION_UNSUPPORTED);
+        assertEquals(version, validator.found());
+        assertEquals(LookupAccountsDecoder.SCHEMA_VERSION, validator.expected());
+        assertEquals(CORRELATION_ID, validator.correlationId(), "a Rejected should still name the request");
+        assertEquals(LookupAccountsDecoder.TEMPLATE_ID, validator.templateId());
+    }
+
+    @Test
+    void shouldRejectNewerVersionWithALargerBlockAsUnsupportedVersion()
+    {
+        final byte[] v1 = Frames.lookupTransfers(CORRELATION_ID, 1);
+        final int extraBytes = 8;
+        final byte[] v2 = new byte[v1.length + extraBytes];
+        final int blockEnd = HEADER_LENGTH + LookupTransfersDecoder.BLOCK_LENGTH;
+        System.arraycopy(v1, 0, v2, 0, blockEnd);
+        System.arraycopy(v1, blockEnd, v2, blockEnd + extraBytes, v1.length - blockEnd);
+        putUint16(v2, BLOCK_LENGTH_OFFSET, LookupTransfersDecoder.BLOCK_LENGTH + extraBytes);
+        putUint16(v2, VERSION_OFFSET, 2);
+
+        assertRejected(v2, RejectReason.UNSUPPORTED_VERSION, FrameFault.VERSION_UNSUPPORTED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { ConnectDecoder.TEMPLATE_ID, CreateAccountsDecoder.TEMPLATE_ID,
+        CreateTransfersDecoder.TEMPLATE_ID, LookupAccountsDecoder.TEMPLATE_ID, LookupTransfersDecoder.TEMPLATE_ID })
+    void shouldRejectHeaderBlockLengthOtherThanTheTemplates(final int templateId)
+    {
+        final byte[] frame = Frames.frame(templateId, CORRELATION_ID, 2);
+        final int blockLength = Frames.uint16(frame, BLOCK_LENGTH_OFFSET);
+
+        for (final int wrong : new int[]{ 0, blockLength - 1, blockLength + 1, 0xFFFF })
+        {
+            putUint16(frame, BLOCK_LENGTH_OFFSET, wrong);
+
+            assertRejected(frame, RejectReason.LENGTH_MISMATCH, FrameFault.BLOCK_LENGTH_MISMATCH);
+            assertEquals(blockLength, validator.expected());
+            assertEquals(wrong, validator.found());
+            assertEquals(CORRELATION_ID, validator.correlationId());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 3 })
+    void shouldRejectGroupBlockLengthOtherThanTheGroups(final int count)
+    {
+        final byte[] frame = Frames.createTransfers(CORRELATION_ID, count);
+        putUint16(frame, GROUP_HEADER_OFFSET, CreateTransfersDecoder.TransfersDecoder.sbeBlockLength() - 1);
+
+        assertRejected(frame, RejectReason.LENGTH_MISMATCH, FrameFault.GROUP_BLOCK_LENGTH_MISMATCH);
+        assertEquals(GROUP_HEADER_OFFSET, validator.position());
+        assertEquals(CreateTransfersDecoder.TransfersDecoder.sbeBlockLength(), validator.expected());
+    }
+
+    @Test
+    void shouldRejectGroupCountOverTheConfiguredLimit()
+    {
+        final FrameValidator limited = FrameValidator.forIngress(10);
+
+        assertTrue(validate(limited, Frames.createAccounts(CORRELATION_ID, 10)), () -> detail(limited));
+        assertFalse(validate(limited, Frames.createAccounts(CORRELATION_ID, 11)));
+        assertEquals(RejectReason.GROUP_COUNT_OVER_LIMIT, limited.reason());
+        assertEquals(FrameFault.GROUP_COUNT_OVER_LIMIT, limited.fault());
+        assertEquals(10, limited.expected());
+        assertEquals(11, limited.found());
+        assertEquals(11, limited.groupCount());
+        assertEquals(CORRELATION_ID, limited.correlationId());
+        assertEquals("group count 11 at offset 16 is over the limit of 10 events per batch", detail(limited));
+    }
+
+    @Test
+    void shouldRejectGroupCountOverTheProtocolLimitEvenWhenAllEntriesArePresent()
+    {
+        final byte[] max = Frames.lookupAccounts(CORRELATION_ID, ProtocolLimits.MAX_BATCH_EVENTS);
+        final int entryLength = LookupAccountsDecoder.IdsDecoder.sbeBlockLength();
+        final byte[] over = Arrays.copyOf(max, max.length + entryLength);
+        putUint16(over, GROUP_HEADER_OFFSET + 2, ProtocolLimits.MAX_BATCH_EVENTS + 1);
+
+        assertRejected(over, RejectReason.GROUP_COUNT_OVER_LIMIT, FrameFault.GROUP_COUNT_OVER_LIMIT);
+        assertEquals(ProtocolLimits.MAX_BATCH_EVENTS, validator.expected());
+    }
+
+    @Test
+    void shouldRejectGroupCountOverTheLimitBeforeCheckingThatItFits()
+    {
+        final byte[] frame = Frames.createTransfers(CORRELATION_ID, 1);
+        putUint16(frame, GROUP_HEADER_OFFSET + 2, 0xFFFF);
+
+        assertRejected(frame, RejectReason.GROUP_COUNT_OVER_LIMIT, FrameFault.GROUP_COUNT_OVER_LIMIT);
+    }
+
+    @Test
+    void shouldRejectShortHeaderAsTruncated()
+    {
+        final byte[] frame = Frames.createTransfers(CORRELATION_ID, 1);
+        for (int length = 0; length < HEADER_LENGTH; length++)
+        {
+            assertFalse(validator.validate(new UnsafeBuffer(frame), 0, length));
+            assertEquals(RejectReason.TRUNCATED, validator.reason());
+            assertEquals(FrameFault.HEADER_TRUNCATED, validator.fault());
+            assertEquals(HEADER_LENGTH, validator.expected());
+            assertEquals(length, validator.found());
+            assertEquals(0, validator.templateId());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { CreateAccountsDecoder.TEMPLATE_ID, CreateTransfersDecoder.TEMPLATE_ID,
+        LookupAccountsDecoder.TEMPLATE_ID, LookupTransfersDecoder.TEMPLATE_ID })
+    void shouldRejectBatchTruncatedAtEveryBytePosition(final int templateId)
+    {
+        final byte[] frame = Frames.frame(templateId, CORRELATION_ID, 3);
+        final int blockEnd = HEADER_LENGTH + Frames.uint16(frame, BLOCK_LENGTH_OFFSET);
+        final int groupHeaderEnd = blockEnd + 4;
+
+        for (int length = 0; length < frame.length; length++)
+        {
+            final FrameFault expectedFault = length < HEADER_LENGTH ? FrameFault.HEADER_TRUNCATED :
+                length < blockEnd ? FrameFault.BLOCK_TRUNCATED :
+                length < groupHeaderEnd ? FrameFault.GROUP_HEADER_TRUNCATED :
+                FrameFault.GROUP_TRUNCATED;
+            assertTruncatedAt(frame, length, expectedFault);
+        }
+        assertTrue(validator.validate(new UnsafeBuffer(frame), 0, frame.length));
+    }
+
+    @Test
+    void shouldRejectConnectTruncatedAtEveryBytePosition()
+    {
+        final String credential = "secret";
+        final String channel = "aeron:ipc";
+        final byte[] frame = Frames.connect(CORRELATION_ID, credential, channel);
+        final int credentialEnd = CONNECT_CREDENTIAL_OFFSET + 2 + credential.length();
+        final int channelEnd = credentialEnd + 2 + channel.length();
+        assertEquals(channelEnd, frame.length);
+
+        for (int length = 0; length < frame.length; length++)
+        {
+            final FrameFault expectedFault = length < HEADER_LENGTH ? FrameFault.HEADER_TRUNCATED :
+                length < CONNECT_CREDENTIAL_OFFSET ? FrameFault.BLOCK_TRUNCATED :
+                length < CONNECT_CREDENTIAL_OFFSET + 2 ? FrameFault.VAR_DATA_HEADER_TRUNCATED :
+                length < credentialEnd ? FrameFault.VAR_DATA_TRUNCATED :
+                length < credentialEnd + 2 ? FrameFault.VAR_DATA_HEADER_TRUNCATED :
+                FrameFault.VAR_DATA_TRUNCATED;
+            assertTruncatedAt(frame, length, expectedFault);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 7, 100 })
+    void shouldRejectTrailingBytes(final int trailingBytes)
+    {
+        for (final int templateId : Frames.INGRESS_TEMPLATE_IDS)
+        {
+            final byte[] message = Frames.frame(templateId, CORRELATION_ID, 2);
+            final byte[] frame = Arrays.copyOf(message, message.length + trailingBytes);
+
+            assertRejected(frame, RejectReason.LENGTH_MISMATCH, FrameFault.TRAILING_BYTES);
+            assertEquals(message.length, validator.expected());
+            assertEquals(frame.length, validator.found());
+            assertEquals(message.length, validator.position());
+            assertEquals(CORRELATION_ID, validator.correlationId());
+        }
+    }
+
+    @Test
+    void shouldRejectCredentialLongerThanTheProtocolAllows()
+    {
+        final byte[] max = Frames.connect(CORRELATION_ID, Frames.ascii(ProtocolLimits.MAX_VAR_DATA_LENGTH, 'k'), "");
+        final byte[] frame = new byte[max.length + 1];
+        System.arraycopy(max, 0, frame, 0, CONNECT_CREDENTIAL_OFFSET + 2 + ProtocolLimits.MAX_VAR_DATA_LENGTH);
+        frame[CONNECT_CREDENTIAL_OFFSET + 2 + ProtocolLimits.MAX_VAR_DATA_LENGTH] = 'k';
+        putUint16(frame, CONNECT_CREDENTIAL_OFFSET, ProtocolLimits.MAX_VAR_DATA_LENGTH + 1);
+
+        assertRejected(frame, RejectReason.LENGTH_MISMATCH, FrameFault.VAR_DATA_TOO_LONG);
+        assertEquals(CONNECT_CREDENTIAL_OFFSET, validator.position());
+        assertEquals(ProtocolLimits.MAX_VAR_DATA_LENGTH, validator.expected());
+        assertEquals(ProtocolLimits.MAX_VAR_DATA_LENGTH + 1, validator.found());
+        assertEquals("var data credential at offset 28 declares 1025 bytes, over the limit of 1024", detail(validator));
+    }
+
+    @Test
+    void shouldRejectResponseChannelLongerThanTheProtocolAllowsEvenWhenTheFrameEndsFirst()
+    {
+        final byte[] frame = Frames.connect(CORRELATION_ID, "secret", "aeron:ipc");
+        final int channelOffset = CONNECT_CREDENTIAL_OFFSET + 2 + "secret".length();
+        putUint16(frame, channelOffset, 0xFFFF);
+
+        assertRejected(frame, RejectReason.LENGTH_MISMATCH, FrameFault.VAR_DATA_TOO_LONG);
+        assertEquals(channelOffset, validator.position());
+        assertEquals("var data responseChannel at offset 36 declares 65535 bytes, over the limit of 1024",
+            detail(validator));
+    }
+
+    @Test
+    void shouldRejectRangesOutsideTheBufferWithoutReadingIt()
+    {
+        final byte[] frame = Frames.createTransfers(CORRELATION_ID, 1);
+        final RecordingBuffer buffer = new RecordingBuffer(frame);
+        final int capacity = frame.length;
+        final int[][] offsetAndLength = {
+            { -1, capacity }, { 0, -1 }, { Integer.MIN_VALUE, 8 }, { 0, Integer.MIN_VALUE }, { 1, capacity },
+            { capacity + 1, 0 }, { capacity, 1 }, { 8, Integer.MAX_VALUE }, { Integer.MAX_VALUE, Integer.MAX_VALUE },
+            { Integer.MAX_VALUE, 1 },
+        };
+
+        for (final int[] range : offsetAndLength)
+        {
+            buffer.reset();
+
+            assertFalse(validator.validate(buffer, range[0], range[1]));
+            assertEquals(RejectReason.LENGTH_MISMATCH, validator.reason());
+            assertEquals(FrameFault.RANGE_OUTSIDE_BUFFER, validator.fault());
+            assertEquals(range[0], validator.position());
+            assertEquals(range[1], validator.found());
+            assertEquals(capacity, validator.expected());
+            assertEquals(0, buffer.reads(), "must not touch the buffer");
+        }
+    }
+
+    @Test
+    void shouldRejectNullBufferWithoutThrowing()
+    {
+        assertFalse(validator.validate(null, 0, 0));
+        assertEquals(FrameFault.RANGE_OUTSIDE_BUFFER, validator.fault());
+        assertEquals("frame range at offset 0 of length 0 is outside the buffer of 0 bytes", detail(validator));
+    }
+
+    @Test
+    void shouldAcceptEmptyRangeAtTheEndOfTheBufferAsTruncatedNotOutOfRange()
+    {
+        final byte[] frame = Frames.createTransfers(CORRELATION_ID, 1);
+
+        assertFalse(validator.validate(new UnsafeBuffer(frame), frame.length, 0));
+        assertEquals(FrameFault.HEADER_TRUNCATED, validator.fault());
+    }
+
+    @Test
+    void shouldForgetThePreviousFrame()
+    {
+        final byte[] bad = Frames.createTransfers(CORRELATION_ID, 2);
+        putUint16(bad, GROUP_HEADER_OFFSET + 2, 0xFFFF);
+        assertFalse(validate(validator, bad));
+
+        final byte[] good = Frames.connect(5, "a", "b");
+        assertTrue(validate(validator, good));
+        assertNull(validator.fault());
+        assertEquals(0, validator.position());
+        assertEquals(0, validator.expected());
+        assertEquals(0, validator.found());
+        assertEquals(0, validator.groupCount());
+        assertEquals(5, validator.correlationId());
+
+        assertFalse(validator.validate(new UnsafeBuffer(good), 0, 3));
+        assertEquals(0, validator.correlationId());
+        assertEquals(0, validator.templateId());
+        assertEquals(0, validator.messageLength());
+    }
+
+    @Test
+    void shouldDescribeEachFaultWithItsNumbers()
+    {
+        final byte[] transfers = Frames.createTransfers(CORRELATION_ID, 2);
+
+        assertFalse(validator.validate(new UnsafeBuffer(transfers), 0, 18));
+        assertEquals("frame of 18 bytes ends inside the group header at offset 16: needs 20 bytes", detail(validator));
+        assertEquals("frame ends inside the group header", validator.detail());
+
+        assertFalse(validator.validate(new UnsafeBuffer(transfers), 0, 5));
+        assertEquals("frame of 5 bytes ends inside the message header at offset 0: needs 8 bytes", detail(validator));
+
+        assertFalse(validator.validate(new UnsafeBuffer(transfers), 0, 12));
+        assertEquals("frame of 12 bytes ends inside the root block at offset 8: needs 16 bytes", detail(validator));
+
+        assertFalse(validator.validate(new UnsafeBuffer(transfers), 0, 100));
+        assertEquals("frame of 100 bytes ends inside the group of 2 entries at offset 16: needs 140 bytes",
+            detail(validator));
+
+        assertFalse(validate(validator, Arrays.copyOf(transfers, 150)));
+        assertEquals("frame of 150 bytes has 10 bytes after the end of the CreateTransfers message at offset 140",
+            detail(validator));
+
+        putUint16(transfers, VERSION_OFFSET, 2);
+        assertFalse(validate(validator, transfers));
+        assertEquals("schema version 2 is not supported: reads 1 to 1", detail(validator));
+
+        putUint16(transfers, SCHEMA_ID_OFFSET, 77);
+        assertFalse(validate(validator, transfers));
+        assertEquals("schema id 77 is not paycore's 1", detail(validator));
+
+        final byte[] connect = Frames.connect(CORRELATION_ID, "secret", "aeron:ipc");
+        assertFalse(validator.validate(new UnsafeBuffer(connect), 0, 33));
+        assertEquals("frame of 33 bytes ends inside var data credential at offset 28: needs 36 bytes",
+            detail(validator));
+        assertFalse(validator.validate(new UnsafeBuffer(connect), 0, 37));
+        assertEquals("frame of 37 bytes ends inside the length of var data responseChannel at offset 36: needs 38 bytes",
+            detail(validator));
+
+        putUint16(connect, BLOCK_LENGTH_OFFSET, 21);
+        assertFalse(validate(validator, connect));
+        assertEquals("block length 21 in the message header is not Connect's 20", detail(validator));
+
+        final byte[] ids = Frames.lookupTransfers(CORRELATION_ID, 1);
+        putUint16(ids, GROUP_HEADER_OFFSET, 9);
+        assertFalse(validate(validator, ids));
+        assertEquals("block length 9 in the group header at offset 16 is not LookupTransfers's group entry length 8",
+            detail(validator));
+
+        assertTrue(validate(validator, Frames.lookupTransfers(CORRELATION_ID, 1)));
+        assertEquals("valid LookupTransfers message of 28 bytes", detail(validator));
+    }
+
+    @Test
+    void shouldPutTheSameDetailIntoABufferWithoutAStringBuilder()
+    {
+        final ExpandableArrayBuffer destination = new ExpandableArrayBuffer(16);
+        final byte[] connect = Frames.connect(CORRELATION_ID, "secret", "aeron:ipc");
+        putUint16(connect, CONNECT_CREDENTIAL_OFFSET, 2000);
+        assertFalse(validate(validator, connect));
+
+        final int lengthBytes = validator.putDetail(destination, 10);
+
+        assertEquals(detail(validator), destination.getStringWithoutLengthAscii(10, lengthBytes));
+        assertTrue(lengthBytes <= FrameValidator.MAX_DETAIL_LENGTH);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { Integer.MIN_VALUE, -1, 0, 1025, Integer.MAX_VALUE })
+    void shouldRefuseBatchLimitsOutsideTheProtocol(final int maxBatchEvents)
+    {
+        assertThrows(IllegalArgumentException.class, () -> FrameValidator.forIngress(maxBatchEvents));
+    }
+
+    @Test
+    void shouldSizeTheLargestAcceptedMessageToTheConfiguredLimit()
+    {
+        assertEquals(ProtocolLimits.MAX_MESSAGE_LENGTH, FrameValidator.forIngress().maxMessageLength());
+        assertEquals(ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH, FrameValidator.forEgress().maxMessageLength());
+
+        final FrameValidator limited = FrameValidator.forIngress(100);
+        assertEquals(100, limited.maxBatchEvents());
+        assertEquals(Frames.createTransfers(CORRELATION_ID, 100).length, limited.maxMessageLength());
+    }
+
+    @Test
+    void shouldNotAllocateWhenValidating()
+    {
+        final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+
+        final UnsafeBuffer[] frames = {
+            new UnsafeBuffer(Frames.createTransfers(CORRELATION_ID, 10)),
+            new UnsafeBuffer(Frames.connect(CORRELATION_ID, "secret", "aeron:ipc")),
+            new UnsafeBuffer(Frames.rejected(CORRELATION_ID, "x")),
+            new UnsafeBuffer(Arrays.copyOf(Frames.lookupAccounts(CORRELATION_ID, 3), 100)),
+        };
+        final int iterations = 200_000;
+        long checksum = validateMany(frames, iterations);
+
+        final long threadId = Thread.currentThread().getId();
+        final long before = threads.getThreadAllocatedBytes(threadId);
+        checksum += validateMany(frames, iterations);
+        final long allocatedBytes = threads.getThreadAllocatedBytes(threadId) - before;
+
+        assertTrue(checksum != 0, "the work must not be optimised away");
+        assertTrue(allocatedBytes < 4096,
+            () -> allocatedBytes + " bytes allocated over " + iterations * frames.length + " validations");
+    }
+
+    private long validateMany(final UnsafeBuffer[] frames, final int iterations)
+    {
+        long checksum = 0;
+        for (int i = 0; i < iterations; i++)
+        {
+            final UnsafeBuffer frame = frames[i & 3];
+            final int length = (i & 4) == 0 ? frame.capacity() : i % frame.capacity();
+            if (validator.validate(frame, 0, length))
+            {
+                checksum += validator.correlationId();
+            }
+            else
+            {
+                checksum += validator.found() + validator.reason().ordinal() + validator.detail().length();
+            }
+        }
+
+        return checksum;
+    }
+
+    private void assertTruncatedAt(final byte[] frame, final int length, final FrameFault expectedFault)
+    {
+        assertFalse(validator.validate(new UnsafeBuffer(frame), 0, length), () -> "cut at " + length);
+        assertEquals(RejectReason.TRUNCATED, validator.reason(), () -> "cut at " + length);
+        assertEquals(expectedFault, validator.fault(), () -> "cut at " + length + ": " + detail(validator));
+        assertEquals(length, validator.found());
+        assertTrue(validator.expected() > length);
+        assertEquals(length >= HEADER_LENGTH + 8 ? CORRELATION_ID : 0, validator.correlationId());
+    }
+
+    private void assertRejected(final byte[] frame, final RejectReason reason, final FrameFault fault)
+    {
+        assertFalse(validate(validator, frame));
+        assertEquals(reason, validator.reason(), () -> detail(validator));
+        assertEquals(fault, validator.fault(), () -> detail(validator));
+        assertEquals(fault.description(), validator.detail());
+        assertEquals(0, validator.messageLength());
+    }
+
+    static boolean validate(final FrameValidator validator, final byte[] frame)
+    {
+        return validator.validate(new UnsafeBuffer(frame), 0, frame.length);
+    }
+
+    static String detail(final FrameValidator validator)
+    {
+        return validator.appendDetail(new StringBuilder()).toString();
+    }
+}
