@@ -1,0 +1,32 @@
+package io.paycore.core.ledger;
+
+/**
+ * Bits of an account's {@code flags} field, as in the wire schema. Any other bit is reserved and answers
+ * {@code RESERVED_FLAG}.
+ */
+public final class AccountFlags
+{
+    /**
+     * Links this event to the next one in the batch: the chain commits or fails as a whole.
+     */
+    public static final int LINKED = 1;
+
+    /**
+     * Debits (pending plus posted) of this account must never exceed its posted credits.
+     */
+    public static final int DEBITS_MUST_NOT_EXCEED_CREDITS = 2;
+
+    /**
+     * Credits (pending plus posted) of this account must never exceed its posted debits.
+     */
+    public static final int CREDITS_MUST_NOT_EXCEED_DEBITS = 4;
+
+    /**
+     * Every bit that has a meaning; the others are reserved.
+     */
+    public static final int ALL = LINKED | DEBITS_MUST_NOT_EXCEED_CREDITS | CREDITS_MUST_NOT_EXCEED_DEBITS;
+
+    private AccountFlags()
+    {
+    }
+}

@@ -1,0 +1,178 @@
+package io.paycore.core.ledger;
+
+/**
+ * The bounds of a {@link Ledger}. All of the ledger's storage is allocated from these at construction and never
+ * grows, so a command never allocates and a full ledger answers a result code ({@code ACCOUNTS_FULL},
+ * {@code TRANSFERS_FULL}, {@code PENDING_TRANSFERS_FULL}) instead of resizing.
+ * <p>
+ * Each limit defaults from a system property ({@code *_PROP_NAME}) and then from a constant ({@code *_DEFAULT}).
+ * Memory, on the Java heap, is about:
+ * <ul>
+ *     <li>{@value Ledger#ACCOUNT_BYTES} bytes per account (one 64-byte cache line) plus 32 bytes of id index;</li>
+ *     <li>{@value Ledger#TRANSFER_BYTES} bytes per retained transfer (one 64-byte line plus timeout, pending state
+ *     and heap position) plus 32 bytes of id index;</li>
+ *     <li>12 bytes per pending transfer (expiry heap);</li>
+ *     <li>a few bytes per batch event (results).</li>
+ * </ul>
+ * With the defaults that is about 96 MiB for accounts, 420 MiB for transfers and 12 MiB for pending transfers.
+ * <p>
+ * Not thread safe; configure before handing to {@link Ledger#Ledger(LedgerLimits)}.
+ */
+public final class LedgerLimits
+{
+    /**
+     * System property naming the maximum number of accounts.
+     */
+    public static final String MAX_ACCOUNTS_PROP_NAME = "paycore.ledger.max.accounts";
+
+    /**
+     * Default maximum number of accounts.
+     */
+    public static final int MAX_ACCOUNTS_DEFAULT = 1 << 20;
+
+    /**
+     * System property naming the maximum number of retained transfers (all kinds, including posts and voids).
+     */
+    public static final String MAX_TRANSFERS_PROP_NAME = "paycore.ledger.max.transfers";
+
+    /**
+     * Default maximum number of retained transfers.
+     */
+    public static final int MAX_TRANSFERS_DEFAULT = 1 << 22;
+
+    /**
+     * System property naming the maximum number of transfers holding a pending amount at the same time.
+     */
+    public static final String MAX_PENDING_TRANSFERS_PROP_NAME = "paycore.ledger.max.pending.transfers";
+
+    /**
+     * Default maximum number of transfers pending at the same time.
+     */
+    public static final int MAX_PENDING_TRANSFERS_DEFAULT = 1 << 20;
+
+    /**
+     * System property naming the maximum number of events in one batch (the protocol's group limit).
+     */
+    public static final String MAX_BATCH_EVENTS_PROP_NAME = "paycore.ledger.max.batch.events";
+
+    /**
+     * Default maximum number of events in one batch: the protocol's group limit.
+     */
+    public static final int MAX_BATCH_EVENTS_DEFAULT = 1024;
+
+    /**
+     * Upper bound of the account and transfer limits: the records must fit a Java array.
+     */
+    public static final int MAX_RECORDS_BOUND = 1 << 27;
+
+    private int maxAccounts = Integer.getInteger(MAX_ACCOUNTS_PROP_NAME, MAX_ACCOUNTS_DEFAULT);
+    private int maxTransfers = Integer.getInteger(MAX_TRANSFERS_PROP_NAME, MAX_TRANSFERS_DEFAULT);
+    private int maxPendingTransfers = Integer.getInteger(MAX_PENDING_TRANSFERS_PROP_NAME, MAX_PENDING_TRANSFERS_DEFAULT);
+    private int maxBatchEvents = Integer.getInteger(MAX_BATCH_EVENTS_PROP_NAME, MAX_BATCH_EVENTS_DEFAULT);
+
+    /**
+     * @return the maximum number of accounts.
+     */
+    public int maxAccounts()
+    {
+        return maxAccounts;
+    }
+
+    /**
+     * @param maxAccounts the maximum number of accounts, 1 to {@link #MAX_RECORDS_BOUND}.
+     * @return this for a fluent API.
+     */
+    public LedgerLimits maxAccounts(final int maxAccounts)
+    {
+        this.maxAccounts = maxAccounts;
+        return this;
+    }
+
+    /**
+     * @return the maximum number of retained transfers.
+     */
+    public int maxTransfers()
+    {
+        return maxTransfers;
+    }
+
+    /**
+     * @param maxTransfers the maximum number of retained transfers, 1 to {@link #MAX_RECORDS_BOUND}.
+     * @return this for a fluent API.
+     */
+    public LedgerLimits maxTransfers(final int maxTransfers)
+    {
+        this.maxTransfers = maxTransfers;
+        return this;
+    }
+
+    /**
+     * @return the maximum number of transfers pending at the same time.
+     */
+    public int maxPendingTransfers()
+    {
+        return maxPendingTransfers;
+    }
+
+    /**
+     * @param maxPendingTransfers the maximum number of transfers pending at once, 1 to {@link #maxTransfers()}.
+     * @return this for a fluent API.
+     */
+    public LedgerLimits maxPendingTransfers(final int maxPendingTransfers)
+    {
+        this.maxPendingTransfers = maxPendingTransfers;
+        return this;
+    }
+
+    /**
+     * @return the maximum number of events in one batch.
+     */
+    public int maxBatchEvents()
+    {
+        return maxBatchEvents;
+    }
+
+    /**
+     * @param maxBatchEvents the maximum number of events in one batch, at least 1.
+     * @return this for a fluent API.
+     */
+    public LedgerLimits maxBatchEvents(final int maxBatchEvents)
+    {
+        this.maxBatchEvents = maxBatchEvents;
+        return this;
+    }
+
+    /**
+     * Check that every limit is in range.
+     *
+     * @return this for a fluent API.
+     * @throws IllegalArgumentException naming the limit that is out of range.
+     */
+    public LedgerLimits validate()
+    {
+        check(MAX_ACCOUNTS_PROP_NAME, maxAccounts, MAX_RECORDS_BOUND);
+        check(MAX_TRANSFERS_PROP_NAME, maxTransfers, MAX_RECORDS_BOUND);
+        check(MAX_PENDING_TRANSFERS_PROP_NAME, maxPendingTransfers, maxTransfers);
+        check(MAX_BATCH_EVENTS_PROP_NAME, maxBatchEvents, MAX_RECORDS_BOUND);
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "LedgerLimits{maxAccounts=" + maxAccounts +
+            ", maxTransfers=" + maxTransfers +
+            ", maxPendingTransfers=" + maxPendingTransfers +
+            ", maxBatchEvents=" + maxBatchEvents + '}';
+    }
+
+    private static void check(final String name, final int value, final int max)
+    {
+        if (value < 1 || value > max)
+        {
+            throw new IllegalArgumentException(name + " must be in [1, " + max + "] but was " + value);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.paycore.core.ledger;
+
+/**
+ * Bits of a transfer's {@code flags} field, as in the wire schema. Any other bit is reserved and answers
+ * {@code RESERVED_FLAG}. At most one of {@link #PENDING}, {@link #POST_PENDING} and {@link #VOID_PENDING}.
+ */
+public final class TransferFlags
+{
+    /**
+     * Links this event to the next one in the batch: the chain commits or fails as a whole.
+     */
+    public static final int LINKED = 1;
+
+    /**
+     * Phase one of a two-phase transfer: holds the amount in the pending balances.
+     */
+    public static final int PENDING = 2;
+
+    /**
+     * Phase two: posts (captures) all or part of the pending transfer named by {@code pendingId}.
+     */
+    public static final int POST_PENDING = 4;
+
+    /**
+     * Phase two: voids (releases) the pending transfer named by {@code pendingId}.
+     */
+    public static final int VOID_PENDING = 8;
+
+    /**
+     * Every bit that has a meaning; the others are reserved.
+     */
+    public static final int ALL = LINKED | PENDING | POST_PENDING | VOID_PENDING;
+
+    private TransferFlags()
+    {
+    }
+}

@@ -1,0 +1,69 @@
+package io.paycore.core.ledger;
+
+import io.paycore.codec.sbe.CreateTransferResult;
+
+/**
+ * The outcome of each event of one {@link Ledger#createTransfers} batch, in the order sent, held in preallocated
+ * arrays and overwritten by the next batch. Only the ledger writes it.
+ */
+public final class TransferResults
+{
+    private final CreateTransferResult[] results;
+    private final long[] timestampsNanos;
+    private int count;
+
+    /**
+     * @param capacity the most events of a batch, normally {@link LedgerLimits#maxBatchEvents()}.
+     */
+    public TransferResults(final int capacity)
+    {
+        results = new CreateTransferResult[capacity];
+        timestampsNanos = new long[capacity];
+    }
+
+    /**
+     * @return the most results held.
+     */
+    public int capacity()
+    {
+        return results.length;
+    }
+
+    /**
+     * @return the number of results, equal to the number of events of the batch.
+     */
+    public int count()
+    {
+        return count;
+    }
+
+    /**
+     * @param index of the event.
+     * @return its outcome.
+     */
+    public CreateTransferResult result(final int index)
+    {
+        return results[index];
+    }
+
+    /**
+     * @param index of the event.
+     * @return the timestamp the ledger assigned to the transfer on {@code OK}, that of the existing transfer on
+     * {@code EXISTS}, else 0.
+     */
+    public long timestamp(final int index)
+    {
+        return timestampsNanos[index];
+    }
+
+    void count(final int count)
+    {
+        this.count = count;
+    }
+
+    void set(final int index, final CreateTransferResult result, final long timestampNanos)
+    {
+        results[index] = result;
+        timestampsNanos[index] = timestampNanos;
+    }
+}
