@@ -1,0 +1,591 @@
+package io.paycore.journal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.paycore.journal.RecordDescriptor.CHECKSUM_OFFSET;
+import static io.paycore.journal.RecordDescriptor.END_OF_SEGMENT;
+import static io.paycore.journal.RecordDescriptor.HEADER_LENGTH;
+import static io.paycore.journal.RecordDescriptor.LENGTH_OFFSET;
+import static io.paycore.journal.RecordDescriptor.RESERVED_OFFSET;
+import static io.paycore.journal.RecordDescriptor.SEQUENCE_OFFSET;
+import static io.paycore.journal.RecordDescriptor.TIMESTAMP_OFFSET;
+import static io.paycore.journal.RecordDescriptor.TYPE_OFFSET;
+
+/**
+ * An append-only log of records in memory-mapped segment files, each record checksummed in a chain with the one
+ * before (see {@link RecordDescriptor} and {@link SegmentDescriptor} for the format).
+ * <p>
+ * {@link #open(JournalContext)} verifies every segment and record. A torn tail (an incomplete or zeroed record
+ * after the last valid one, at the end of the newest segment, with no valid record after it) is zeroed and
+ * reported in {@link #openReport()}; any other damage fails the open with a {@link JournalException} naming the
+ * file, offset and sequence.
+ * <p>
+ * <b>Threading</b>: {@link #append}, {@link #flush()} and {@link #close()} are called from one thread only (the
+ * single writer). {@link #lastSequence()} and {@link #durableSequence()} may be read from any thread. Any number of
+ * {@link JournalReader}s, in this or other threads or processes, may read while appends happen; each sees a record
+ * only once it is complete, because the frame length is written last with release semantics.
+ * <p>
+ * Steady-state appends do not allocate, lock or throw. Exceptions come only from a limit violation (refused,
+ * nothing written) or an I/O failure. A failed segment roll or force puts the journal into a failed state in which
+ * every further append is refused ({@link #failure()} says why); everything appended before stays intact and the
+ * journal can be reopened.
+ */
+public final class Journal implements AutoCloseable
+{
+    private static final VarHandle LAST_SEQUENCE;
+    private static final VarHandle DURABLE_SEQUENCE;
+
+    static
+    {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN)
+        {
+            throw new ExceptionInInitializerError("journal format is little-endian; this platform is not");
+        }
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LAST_SEQUENCE = lookup.findVarHandle(Journal.class, "lastSequence", long.class);
+            DURABLE_SEQUENCE = lookup.findVarHandle(Journal.class, "durableSequence", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final Path directory;
+    private final int newSegmentLength;
+    private final int maxRecordLength;
+    private final FlushLevel flushLevel;
+    private final OpenReport openReport;
+    private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(Long.BYTES));
+    private final long scratchAddress = scratch.addressOffset();
+
+    private MappedByteBuffer mapped;
+    private Path segmentFile;
+    private int segmentLength;
+    private int position;
+    private int unforcedPosition;
+    private boolean segmentFull;
+    private long nextSequence;
+    private int lastChecksum;
+    private long unforcedSequence;
+    @SuppressWarnings("unused") private long lastSequence;
+    @SuppressWarnings("unused") private long durableSequence;
+    private JournalException failure;
+    private boolean closed;
+
+    private Journal(final JournalContext context)
+    {
+        directory = context.directory();
+        newSegmentLength = context.segmentLength();
+        maxRecordLength = context.maxRecordLength();
+        flushLevel = context.flushLevel();
+        try
+        {
+            openReport = recover();
+        }
+        catch (final IOException ex)
+        {
+            releaseSegment();
+            throw new JournalException("failed to open journal in " + directory + ": " + ex, directory,
+                JournalException.UNKNOWN, JournalException.UNKNOWN, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            releaseSegment();
+            throw ex;
+        }
+    }
+
+    /**
+     * Open (creating if needed) the journal in {@link JournalContext#directory()}, verifying every record.
+     *
+     * @param context configuration; {@link JournalContext#conclude()} is called.
+     * @return the open journal, positioned to append after the last valid record.
+     * @throws JournalException on damage other than a torn tail, naming file, offset and sequence, or on an I/O
+     *                          error.
+     */
+    public static Journal open(final JournalContext context)
+    {
+        context.conclude();
+        return new Journal(context);
+    }
+
+    /**
+     * Append one record, copying the payload into the mapped segment, and force it at {@link FlushLevel#EVERY}.
+     * Rolls to a new segment when the record does not fit in the current one.
+     *
+     * @param type           opaque record type.
+     * @param timestampNanos stored with the record.
+     * @param src            payload source.
+     * @param offset         of the payload in src.
+     * @param length         of the payload, 0 to the maximum record length.
+     * @return the sequence assigned to the record.
+     * @throws JournalException if the length is over the limit, the journal is closed or failed, or a segment roll
+     *                          or force failed (then the journal is failed; a record whose roll failed is not
+     *                          appended).
+     */
+    public long append(
+        final int type, final long timestampNanos, final DirectBuffer src, final int offset, final int length)
+    {
+        final int recordOffset = claim(length);
+        final UnsafeBuffer buffer = this.buffer;
+        buffer.putBytes(recordOffset + HEADER_LENGTH, src, offset, length);
+
+        return commit(recordOffset, type, timestampNanos, length);
+    }
+
+    /**
+     * Ensure the journal is flushed up to the current position at the configured level: at {@link FlushLevel#BATCH}
+     * and {@link FlushLevel#EVERY} everything appended since the last flush is forced to the device (group commit);
+     * at {@link FlushLevel#NONE} this does nothing.
+     *
+     * @throws JournalException if the force failed; the journal is then failed.
+     */
+    public void flush()
+    {
+        ensureOpen();
+        if (FlushLevel.NONE != flushLevel && unforcedPosition < position)
+        {
+            force(unforcedPosition, position - unforcedPosition);
+        }
+    }
+
+    /**
+     * @return sequence of the last record appended (published to readers), 0 if none. Any thread.
+     */
+    public long lastSequence()
+    {
+        return (long)LAST_SEQUENCE.getAcquire(this);
+    }
+
+    /**
+     * @return sequence up to which records are durable at the configured flush level: forced to the device at
+     * {@link FlushLevel#BATCH} and {@link FlushLevel#EVERY}, written to the mapped file at {@link FlushLevel#NONE}
+     * (survives a process crash). Any thread.
+     */
+    public long durableSequence()
+    {
+        return (long)DURABLE_SEQUENCE.getAcquire(this);
+    }
+
+    /**
+     * @return what the open found, including any torn tail truncated.
+     */
+    public OpenReport openReport()
+    {
+        return openReport;
+    }
+
+    /**
+     * @return the failure that stopped appends, or null while the journal is healthy.
+     */
+    public JournalException failure()
+    {
+        return failure;
+    }
+
+    /**
+     * @return the configured flush level.
+     */
+    public FlushLevel flushLevel()
+    {
+        return flushLevel;
+    }
+
+    /**
+     * @return the directory holding the segments.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * @return largest payload accepted by {@link #append}.
+     */
+    public int maxRecordLength()
+    {
+        return maxRecordLength;
+    }
+
+    /**
+     * Flush at levels {@link FlushLevel#BATCH} and {@link FlushLevel#EVERY} (unless failed), then unmap. Safe to call
+     * more than once.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            if (null == failure && null != mapped && FlushLevel.NONE != flushLevel && unforcedPosition < position)
+            {
+                force(unforcedPosition, position - unforcedPosition);
+            }
+        }
+        finally
+        {
+            releaseSegment();
+        }
+    }
+
+    /**
+     * Reserve space for a record, rolling if needed. Payload goes at the returned offset + HEADER_LENGTH.
+     */
+    private int claim(final int length)
+    {
+        if (null != failure || closed)
+        {
+            throw refused();
+        }
+        if (length < 0 || length > maxRecordLength)
+        {
+            throw new JournalException("record length " + length + " out of bounds 0.." + maxRecordLength + " (" +
+                JournalContext.MAX_RECORD_LENGTH_PROP_NAME + ")", segmentFile, position, nextSequence, null);
+        }
+        final int alignedLength = RecordDescriptor.alignedFrameLength(length);
+        if (segmentFull || position + alignedLength > segmentLength)
+        {
+            roll();
+        }
+
+        return position;
+    }
+
+    private long commit(final int recordOffset, final int type, final long timestampNanos, final int length)
+    {
+        final UnsafeBuffer buffer = this.buffer;
+        final long sequence = nextSequence;
+        final int frameLength = HEADER_LENGTH + length;
+
+        buffer.putInt(recordOffset + TYPE_OFFSET, type);
+        buffer.putInt(recordOffset + RESERVED_OFFSET, 0);
+        buffer.putLong(recordOffset + SEQUENCE_OFFSET, sequence);
+        buffer.putLong(recordOffset + TIMESTAMP_OFFSET, timestampNanos);
+
+        scratch.putInt(0, frameLength);
+        int checksum = Checksums.update(lastChecksum, scratchAddress, Integer.BYTES);
+        checksum = Checksums.update(checksum, buffer.addressOffset() + recordOffset + TYPE_OFFSET,
+            RecordDescriptor.align(frameLength) - TYPE_OFFSET);
+        buffer.putInt(recordOffset + CHECKSUM_OFFSET, checksum);
+        buffer.putIntRelease(recordOffset + LENGTH_OFFSET, frameLength);
+
+        lastChecksum = checksum;
+        nextSequence = sequence + 1;
+        position = recordOffset + RecordDescriptor.align(frameLength);
+        LAST_SEQUENCE.setRelease(this, sequence);
+
+        switch (flushLevel)
+        {
+            case NONE:
+                DURABLE_SEQUENCE.setRelease(this, sequence);
+                break;
+
+            case EVERY:
+                force(unforcedPosition, position - unforcedPosition);
+                break;
+
+            default:
+                break;
+        }
+
+        return sequence;
+    }
+
+    private void force(final int from, final int length)
+    {
+        final long sequence = nextSequence - 1;
+        try
+        {
+            mapped.force(from, length);
+        }
+        catch (final UncheckedIOException | IllegalStateException ex)
+        {
+            failure = new JournalException("force failed; journal refuses further appends: " + ex, segmentFile,
+                from, sequence, ex);
+            throw failure;
+        }
+        unforcedPosition = from + length;
+        DURABLE_SEQUENCE.setRelease(this, sequence);
+    }
+
+    private void roll()
+    {
+        if (!segmentFull && position < segmentLength)
+        {
+            buffer.putIntRelease(position, END_OF_SEGMENT);
+            position += Integer.BYTES;
+        }
+        segmentFull = true;
+        if (FlushLevel.NONE != flushLevel && unforcedPosition < position)
+        {
+            force(unforcedPosition, position - unforcedPosition);
+        }
+
+        final Path file;
+        final MappedByteBuffer newMapped;
+        try
+        {
+            file = Segments.create(directory, nextSequence, lastChecksum, newSegmentLength);
+            if (FlushLevel.NONE != flushLevel)
+            {
+                Segments.syncDirectory(directory);
+            }
+            newMapped = Segments.map(file, true);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            failure = new JournalException("segment roll failed; journal refuses further appends (appended " +
+                "records are intact, reopen after fixing the cause): " + ex,
+                directory.resolve(SegmentDescriptor.fileName(nextSequence)), 0, nextSequence, ex);
+            throw failure;
+        }
+
+        releaseSegment();
+        useSegment(file, newMapped, SegmentDescriptor.HEADER_LENGTH);
+    }
+
+    private void useSegment(final Path file, final MappedByteBuffer newMapped, final int startPosition)
+    {
+        mapped = newMapped;
+        segmentFile = file;
+        segmentLength = newMapped.capacity();
+        buffer.wrap(newMapped);
+        position = startPosition;
+        unforcedPosition = startPosition;
+        segmentFull = false;
+    }
+
+    private void releaseSegment()
+    {
+        if (null != mapped)
+        {
+            buffer.wrap(0, 0);
+            IoUtil.unmap(mapped);
+            mapped = null;
+        }
+    }
+
+    private JournalException refused()
+    {
+        if (closed)
+        {
+            return new JournalException("journal is closed", segmentFile, position, nextSequence, null);
+        }
+
+        return new JournalException("journal failed, appends refused: " + failure.getMessage(),
+            failure.file(), failure.offset(), failure.sequence(), failure);
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw refused();
+        }
+        if (null != failure)
+        {
+            throw refused();
+        }
+    }
+
+    private OpenReport recover() throws IOException
+    {
+        Files.createDirectories(directory);
+        final int deletedTempFiles = deleteTempFiles();
+        Path[] files = Segments.list(directory);
+        if (0 == files.length)
+        {
+            Segments.create(directory, 1, 0, newSegmentLength);
+            Segments.syncDirectory(directory);
+            files = Segments.list(directory);
+        }
+
+        long expectedSequence = 1;
+        int checksum = 0;
+        Path tornTailFile = null;
+        long tornTailOffset = -1;
+        long tornTailBytes = 0;
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+
+        for (int i = 0; i < files.length; i++)
+        {
+            final Path file = files[i];
+            final boolean newest = i == files.length - 1;
+            final long nameSequence = SegmentDescriptor.firstSequence(file);
+            if (nameSequence != expectedSequence)
+            {
+                throw new JournalException(
+                    (1 == expectedSequence ? "first segment does not start at sequence 1" :
+                    "missing segment or sequence gap: previous segment ends at sequence " + (expectedSequence - 1)) +
+                    ", next segment file starts at " + nameSequence, file, 0, expectedSequence, null);
+            }
+
+            final MappedByteBuffer segment = Segments.map(file, newest);
+            boolean keep = false;
+            try
+            {
+                view.wrap(segment);
+                final int length = segment.capacity();
+                final int seed = Segments.verifyHeader(file, view, length, expectedSequence);
+                if (seed != checksum)
+                {
+                    throw new JournalException("segment header's previous checksum does not match the last record " +
+                        "of the previous segment (a record was dropped or altered)", file,
+                        SegmentDescriptor.PREVIOUS_CHECKSUM_OFFSET, expectedSequence, null);
+                }
+
+                int offset = SegmentDescriptor.HEADER_LENGTH;
+                int status = Segments.EMPTY;
+                while (offset < length)
+                {
+                    final int frameLength = view.getInt(offset);
+                    status = Segments.verifyRecord(view, offset, length, expectedSequence, checksum, frameLength);
+                    if (status <= 0)
+                    {
+                        break;
+                    }
+                    checksum = view.getInt(offset + CHECKSUM_OFFSET);
+                    expectedSequence++;
+                    offset += RecordDescriptor.align(frameLength);
+                }
+
+                boolean full = offset >= length;
+                if (!full && Segments.END == status)
+                {
+                    final int garbage = Segments.lastNonZero(view, offset + Integer.BYTES, length);
+                    if (garbage >= offset + Integer.BYTES)
+                    {
+                        throw new JournalException("non-zero bytes after the end-of-segment marker", file, garbage,
+                            expectedSequence, null);
+                    }
+                    full = true;
+                }
+                else if (!full && Segments.EMPTY == status &&
+                    Segments.lastNonZero(view, offset, length) < offset)
+                {
+                    status = Segments.EMPTY;
+                }
+                else if (!full)
+                {
+                    if (!newest)
+                    {
+                        throw new JournalException("damaged record in a segment that is not the newest (" +
+                            Segments.describe(status) + ")", file, offset, expectedSequence, null);
+                    }
+                    final long later = findLaterRecord(view, offset, length, expectedSequence);
+                    if (later >= 0)
+                    {
+                        throw new JournalException("damaged record (" + Segments.describe(status) +
+                            ") followed by a record at offset " + later + ": corruption, not a torn tail", file,
+                            offset, expectedSequence, null);
+                    }
+                    final int last = Segments.lastNonZero(view, offset, length);
+                    tornTailFile = file;
+                    tornTailOffset = offset;
+                    tornTailBytes = last + 1 - offset;
+                    view.setMemory(offset, last + 1 - offset, (byte)0);
+                    segment.force(offset, last + 1 - offset);
+                }
+
+                if (newest)
+                {
+                    keep = true;
+                    useSegment(file, segment, offset);
+                    segmentFull = full;
+                }
+            }
+            finally
+            {
+                if (!keep)
+                {
+                    view.wrap(0, 0);
+                    IoUtil.unmap(segment);
+                }
+            }
+        }
+
+        final long last = expectedSequence - 1;
+        nextSequence = expectedSequence;
+        lastChecksum = checksum;
+        LAST_SEQUENCE.setRelease(this, last);
+        DURABLE_SEQUENCE.setRelease(this, last);
+
+        return new OpenReport(files.length, last, tornTailFile, tornTailOffset, tornTailBytes, deletedTempFiles);
+    }
+
+    /**
+     * Look for evidence of a valid record at or after a damaged one: a header with an in-range length, zero
+     * reserved field and a sequence greater than the damaged record's that could follow it. A torn write of the
+     * record at the damaged offset carries its own sequence (or a zero length), so such a header means records were
+     * lost, swapped or damaged, not torn. Errs towards reporting corruption rather than discarding data.
+     *
+     * @return offset of such a record, or -1.
+     */
+    private static long findLaterRecord(
+        final UnsafeBuffer view, final int damagedOffset, final int length, final long damagedSequence)
+    {
+        final int last = Segments.lastNonZero(view, damagedOffset, length);
+        for (int offset = damagedOffset;
+            offset + HEADER_LENGTH <= last + 1;
+            offset += RecordDescriptor.FRAME_ALIGNMENT)
+        {
+            final int frameLength = view.getInt(offset);
+            if (frameLength >= HEADER_LENGTH && RecordDescriptor.align(frameLength) <= length - offset &&
+                0 == view.getInt(offset + RESERVED_OFFSET))
+            {
+                final long sequence = view.getLong(offset + SEQUENCE_OFFSET);
+                final long maxRecordsBetween = (offset - damagedOffset) / HEADER_LENGTH;
+                if (sequence > damagedSequence && sequence <= damagedSequence + 1 + maxRecordsBetween)
+                {
+                    return offset;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    private int deleteTempFiles() throws IOException
+    {
+        int count = 0;
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*" + SegmentDescriptor.TEMP_SUFFIX))
+        {
+            for (final Path file : stream)
+            {
+                Files.delete(file);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "Journal{directory=" + directory + ", lastSequence=" + lastSequence() +
+            ", durableSequence=" + durableSequence() + ", flushLevel=" + flushLevel + '}';
+    }
+}

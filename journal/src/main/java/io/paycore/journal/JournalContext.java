@@ -1,0 +1,223 @@
+package io.paycore.journal;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import org.agrona.SystemUtil;
+
+/**
+ * Configuration for {@link Journal#open(JournalContext)}. Fluent setters; each value defaults from a system
+ * property, named by the {@code *_PROP_NAME} constant beside its {@code *_DEFAULT}. Sizes accept Agrona's size
+ * suffixes ({@code 64k}, {@code 16m}, {@code 1g}).
+ * <p>
+ * Limits, checked by {@link #conclude()} with an error naming the property:
+ * <ul>
+ *     <li>segment length: {@link #SEGMENT_LENGTH_MIN} (64 KiB) to {@link #SEGMENT_LENGTH_MAX} (1 GiB), a multiple
+ *     of {@link #SEGMENT_LENGTH_MULTIPLE} (4 KiB, one page); a power of two is not required.</li>
+ *     <li>maximum record length (payload bytes): 0 to {@link #MAX_RECORD_LENGTH_LIMIT} (16 MiB), and a record of
+ *     that length plus its header must fit in an empty segment.</li>
+ * </ul>
+ * Not thread safe; configure on one thread, then open.
+ */
+public final class JournalContext
+{
+    /**
+     * Directory holding the segment files.
+     */
+    public static final String DIRECTORY_PROP_NAME = "paycore.journal.dir";
+
+    /**
+     * Default for {@link #DIRECTORY_PROP_NAME}.
+     */
+    public static final String DIRECTORY_DEFAULT = "journal";
+
+    /**
+     * Length of each segment file in bytes.
+     */
+    public static final String SEGMENT_LENGTH_PROP_NAME = "paycore.journal.segment.length";
+
+    /**
+     * Default for {@link #SEGMENT_LENGTH_PROP_NAME}: 64 MiB.
+     */
+    public static final int SEGMENT_LENGTH_DEFAULT = 64 * 1024 * 1024;
+
+    /**
+     * Smallest segment length accepted: 64 KiB.
+     */
+    public static final int SEGMENT_LENGTH_MIN = 64 * 1024;
+
+    /**
+     * Largest segment length accepted: 1 GiB.
+     */
+    public static final int SEGMENT_LENGTH_MAX = 1024 * 1024 * 1024;
+
+    /**
+     * Segment lengths must be a multiple of this (the page size).
+     */
+    public static final int SEGMENT_LENGTH_MULTIPLE = 4096;
+
+    /**
+     * Largest payload, in bytes, that {@link Journal#append} accepts.
+     */
+    public static final String MAX_RECORD_LENGTH_PROP_NAME = "paycore.journal.max.record.length";
+
+    /**
+     * Default for {@link #MAX_RECORD_LENGTH_PROP_NAME}: 16 KiB.
+     */
+    public static final int MAX_RECORD_LENGTH_DEFAULT = 16 * 1024;
+
+    /**
+     * Upper bound on {@link #MAX_RECORD_LENGTH_PROP_NAME}: 16 MiB.
+     */
+    public static final int MAX_RECORD_LENGTH_LIMIT = 16 * 1024 * 1024;
+
+    /**
+     * Flush level: {@code none}, {@code batch} or {@code every}; see {@link FlushLevel}.
+     */
+    public static final String FLUSH_LEVEL_PROP_NAME = "paycore.journal.flush.level";
+
+    /**
+     * Default for {@link #FLUSH_LEVEL_PROP_NAME}.
+     */
+    public static final FlushLevel FLUSH_LEVEL_DEFAULT = FlushLevel.BATCH;
+
+    private Path directory;
+    private int segmentLength;
+    private int maxRecordLength;
+    private FlushLevel flushLevel;
+
+    /**
+     * A context with every value taken from its system property or default.
+     */
+    public JournalContext()
+    {
+        directory = Paths.get(System.getProperty(DIRECTORY_PROP_NAME, DIRECTORY_DEFAULT));
+        segmentLength = SystemUtil.getSizeAsInt(SEGMENT_LENGTH_PROP_NAME, SEGMENT_LENGTH_DEFAULT);
+        maxRecordLength = SystemUtil.getSizeAsInt(MAX_RECORD_LENGTH_PROP_NAME, MAX_RECORD_LENGTH_DEFAULT);
+        final String level = System.getProperty(FLUSH_LEVEL_PROP_NAME);
+        flushLevel = null == level ? FLUSH_LEVEL_DEFAULT : FlushLevel.parse(level);
+    }
+
+    /**
+     * Check every value against its limits.
+     *
+     * @return this.
+     * @throws JournalException naming the property and its bounds if a value is out of them.
+     */
+    public JournalContext conclude()
+    {
+        if (null == directory)
+        {
+            throw new JournalException(DIRECTORY_PROP_NAME + " must be set");
+        }
+        if (null == flushLevel)
+        {
+            throw new JournalException(FLUSH_LEVEL_PROP_NAME + " must be set");
+        }
+        if (segmentLength < SEGMENT_LENGTH_MIN || segmentLength > SEGMENT_LENGTH_MAX ||
+            0 != segmentLength % SEGMENT_LENGTH_MULTIPLE)
+        {
+            throw new JournalException(SEGMENT_LENGTH_PROP_NAME + "=" + segmentLength + " out of bounds: must be " +
+                SEGMENT_LENGTH_MIN + ".." + SEGMENT_LENGTH_MAX + " bytes and a multiple of " +
+                SEGMENT_LENGTH_MULTIPLE);
+        }
+        if (maxRecordLength < 0 || maxRecordLength > MAX_RECORD_LENGTH_LIMIT)
+        {
+            throw new JournalException(MAX_RECORD_LENGTH_PROP_NAME + "=" + maxRecordLength +
+                " out of bounds: must be 0.." + MAX_RECORD_LENGTH_LIMIT + " bytes");
+        }
+        final long largestFrame = RecordDescriptor.alignedFrameLength(maxRecordLength);
+        if (largestFrame > segmentLength - SegmentDescriptor.HEADER_LENGTH)
+        {
+            throw new JournalException(MAX_RECORD_LENGTH_PROP_NAME + "=" + maxRecordLength +
+                " does not fit a segment of " + SEGMENT_LENGTH_PROP_NAME + "=" + segmentLength +
+                ": a record needs " + largestFrame + " bytes and a segment holds " +
+                (segmentLength - SegmentDescriptor.HEADER_LENGTH));
+        }
+
+        return this;
+    }
+
+    /**
+     * @param directory holding the segment files; created if missing.
+     * @return this.
+     */
+    public JournalContext directory(final Path directory)
+    {
+        this.directory = directory;
+        return this;
+    }
+
+    /**
+     * @return directory holding the segment files.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * Length of segments created from now on; existing segments keep their own length.
+     *
+     * @param segmentLengthBytes see the class limits.
+     * @return this.
+     */
+    public JournalContext segmentLength(final int segmentLengthBytes)
+    {
+        this.segmentLength = segmentLengthBytes;
+        return this;
+    }
+
+    /**
+     * @return length in bytes of new segment files.
+     */
+    public int segmentLength()
+    {
+        return segmentLength;
+    }
+
+    /**
+     * @param maxRecordLengthBytes largest payload accepted by append.
+     * @return this.
+     */
+    public JournalContext maxRecordLength(final int maxRecordLengthBytes)
+    {
+        this.maxRecordLength = maxRecordLengthBytes;
+        return this;
+    }
+
+    /**
+     * @return largest payload in bytes accepted by append.
+     */
+    public int maxRecordLength()
+    {
+        return maxRecordLength;
+    }
+
+    /**
+     * @param flushLevel how appends are forced to disk.
+     * @return this.
+     */
+    public JournalContext flushLevel(final FlushLevel flushLevel)
+    {
+        this.flushLevel = flushLevel;
+        return this;
+    }
+
+    /**
+     * @return how appends are forced to disk.
+     */
+    public FlushLevel flushLevel()
+    {
+        return flushLevel;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "JournalContext{directory=" + directory + ", segmentLength=" + segmentLength +
+            ", maxRecordLength=" + maxRecordLength + ", flushLevel=" + flushLevel + '}';
+    }
+}

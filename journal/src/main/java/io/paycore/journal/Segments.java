@@ -1,0 +1,324 @@
+package io.paycore.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.paycore.journal.RecordDescriptor.CHECKSUM_OFFSET;
+import static io.paycore.journal.RecordDescriptor.END_OF_SEGMENT;
+import static io.paycore.journal.RecordDescriptor.HEADER_LENGTH;
+import static io.paycore.journal.RecordDescriptor.RESERVED_OFFSET;
+import static io.paycore.journal.RecordDescriptor.SEQUENCE_OFFSET;
+import static io.paycore.journal.RecordDescriptor.TYPE_OFFSET;
+import static io.paycore.journal.SegmentDescriptor.FIRST_SEQUENCE_OFFSET;
+import static io.paycore.journal.SegmentDescriptor.HEADER_CHECKSUM_OFFSET;
+import static io.paycore.journal.SegmentDescriptor.MAGIC;
+import static io.paycore.journal.SegmentDescriptor.MAGIC_OFFSET;
+import static io.paycore.journal.SegmentDescriptor.PREVIOUS_CHECKSUM_OFFSET;
+import static io.paycore.journal.SegmentDescriptor.SEGMENT_LENGTH_OFFSET;
+import static io.paycore.journal.SegmentDescriptor.VERSION;
+import static io.paycore.journal.SegmentDescriptor.VERSION_OFFSET;
+
+/**
+ * File operations and verification shared by the journal and its readers.
+ */
+final class Segments
+{
+    /**
+     * Result of {@link #verifyRecord}: no record published at this position.
+     */
+    static final int EMPTY = 0;
+
+    /**
+     * Result of {@link #verifyRecord}: the end-of-segment marker.
+     */
+    static final int END = -1;
+
+    /**
+     * Result of {@link #verifyRecord}: frame length out of range.
+     */
+    static final int BAD_LENGTH = -2;
+
+    /**
+     * Result of {@link #verifyRecord}: sequence is not the one expected.
+     */
+    static final int BAD_SEQUENCE = -3;
+
+    /**
+     * Result of {@link #verifyRecord}: reserved field is not zero.
+     */
+    static final int BAD_RESERVED = -4;
+
+    /**
+     * Result of {@link #verifyRecord}: checksum does not match the chain.
+     */
+    static final int BAD_CHECKSUM = -5;
+
+    private static final int ZERO_CHUNK_LENGTH = 1024 * 1024;
+
+    private Segments()
+    {
+    }
+
+    /**
+     * Verify the record at an offset.
+     *
+     * @param buffer           mapping the whole segment.
+     * @param offset           of the record.
+     * @param segmentLength    of the segment.
+     * @param expectedSequence of the record.
+     * @param previousChecksum checksum of the previous record in the chain.
+     * @param frameLength      frame length read from the record, with acquire semantics if racing a writer.
+     * @return the checksum of the record (any int) when valid is signalled by {@code status[0] > 0}.
+     */
+    static int verifyRecord(
+        final UnsafeBuffer buffer,
+        final int offset,
+        final int segmentLength,
+        final long expectedSequence,
+        final int previousChecksum,
+        final int frameLength)
+    {
+        if (0 == frameLength)
+        {
+            return EMPTY;
+        }
+        if (END_OF_SEGMENT == frameLength)
+        {
+            return END;
+        }
+        if (frameLength < HEADER_LENGTH || RecordDescriptor.align(frameLength) > segmentLength - offset)
+        {
+            return BAD_LENGTH;
+        }
+        if (buffer.getLong(offset + SEQUENCE_OFFSET) != expectedSequence)
+        {
+            return BAD_SEQUENCE;
+        }
+        if (0 != buffer.getInt(offset + RESERVED_OFFSET))
+        {
+            return BAD_RESERVED;
+        }
+        if (buffer.getInt(offset + CHECKSUM_OFFSET) != checksum(buffer, offset, frameLength, previousChecksum))
+        {
+            return BAD_CHECKSUM;
+        }
+
+        return frameLength;
+    }
+
+    static int checksum(final UnsafeBuffer buffer, final int offset, final int frameLength, final int previous)
+    {
+        final long address = buffer.addressOffset() + offset;
+        final int checksum = Checksums.update(previous, address, 4);
+        return Checksums.update(
+            checksum, address + TYPE_OFFSET, RecordDescriptor.align(frameLength) - TYPE_OFFSET);
+    }
+
+    static String describe(final int status)
+    {
+        switch (status)
+        {
+            case BAD_LENGTH: return "frame length out of range";
+            case BAD_SEQUENCE: return "unexpected sequence";
+            case BAD_RESERVED: return "reserved field not zero";
+            case BAD_CHECKSUM: return "checksum mismatch";
+            case END: return "end-of-segment marker";
+            case EMPTY: return "no record";
+            default: return "valid";
+        }
+    }
+
+    /**
+     * Verify a segment header against its file name and expectations; throws naming the file on damage.
+     *
+     * @return the previous checksum stored in the header.
+     */
+    static int verifyHeader(
+        final Path file, final UnsafeBuffer buffer, final long fileLength, final long expectedFirstSequence)
+    {
+        if (fileLength < SegmentDescriptor.HEADER_LENGTH)
+        {
+            throw new JournalException("segment shorter than its header (" + fileLength + " bytes)",
+                file, 0, expectedFirstSequence, null);
+        }
+        final int expectedChecksum = Checksums.update(0, buffer.addressOffset(), HEADER_CHECKSUM_OFFSET);
+        if (buffer.getInt(HEADER_CHECKSUM_OFFSET) != expectedChecksum)
+        {
+            throw new JournalException("segment header checksum mismatch", file, HEADER_CHECKSUM_OFFSET,
+                expectedFirstSequence, null);
+        }
+        if (buffer.getInt(MAGIC_OFFSET) != MAGIC)
+        {
+            throw new JournalException("not a journal segment (bad magic)", file, MAGIC_OFFSET,
+                expectedFirstSequence, null);
+        }
+        if (buffer.getInt(VERSION_OFFSET) != VERSION)
+        {
+            throw new JournalException("unsupported segment version " + buffer.getInt(VERSION_OFFSET), file,
+                VERSION_OFFSET, expectedFirstSequence, null);
+        }
+        if (buffer.getLong(SEGMENT_LENGTH_OFFSET) != fileLength)
+        {
+            throw new JournalException("segment length in header " + buffer.getLong(SEGMENT_LENGTH_OFFSET) +
+                " differs from file length " + fileLength, file, SEGMENT_LENGTH_OFFSET, expectedFirstSequence, null);
+        }
+        final long firstSequence = buffer.getLong(FIRST_SEQUENCE_OFFSET);
+        if (firstSequence != expectedFirstSequence)
+        {
+            throw new JournalException("segment starts at sequence " + firstSequence + ", expected " +
+                expectedFirstSequence + " (missing segment or sequence gap)", file, FIRST_SEQUENCE_OFFSET,
+                expectedFirstSequence, null);
+        }
+
+        return buffer.getInt(PREVIOUS_CHECKSUM_OFFSET);
+    }
+
+    /**
+     * Segment files in a directory, sorted by first sequence.
+     */
+    static Path[] list(final Path directory) throws IOException
+    {
+        int count = 0;
+        Path[] files = new Path[16];
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*" + SegmentDescriptor.SUFFIX))
+        {
+            for (final Path file : stream)
+            {
+                if (SegmentDescriptor.firstSequence(file) < 1)
+                {
+                    throw new JournalException("unexpected file name in journal directory", file,
+                        JournalException.UNKNOWN, JournalException.UNKNOWN, null);
+                }
+                if (count == files.length)
+                {
+                    files = Arrays.copyOf(files, count * 2);
+                }
+                files[count++] = file;
+            }
+        }
+        final Path[] result = Arrays.copyOf(files, count);
+        Arrays.sort(result, (a, b) -> Long.compare(SegmentDescriptor.firstSequence(a),
+            SegmentDescriptor.firstSequence(b)));
+
+        return result;
+    }
+
+    /**
+     * Create a segment: zeros written for real under a temporary name, header written, forced, renamed.
+     * On failure the temporary file is deleted and the exception rethrown.
+     */
+    static Path create(
+        final Path directory, final long firstSequence, final int previousChecksum, final int segmentLength)
+        throws IOException
+    {
+        final String name = SegmentDescriptor.fileName(firstSequence);
+        final Path file = directory.resolve(name);
+        final Path temp = directory.resolve(name + ".tmp");
+        final ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(ZERO_CHUNK_LENGTH, segmentLength));
+        try
+        {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE))
+            {
+                long position = 0;
+                while (position < segmentLength)
+                {
+                    zeros.clear().limit((int)Math.min(zeros.capacity(), segmentLength - position));
+                    while (zeros.hasRemaining())
+                    {
+                        position += channel.write(zeros, position);
+                    }
+                }
+
+                final ByteBuffer header = ByteBuffer.allocateDirect(SegmentDescriptor.HEADER_LENGTH)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+                final UnsafeBuffer headerBuffer = new UnsafeBuffer(header);
+                headerBuffer.putInt(MAGIC_OFFSET, MAGIC);
+                headerBuffer.putInt(VERSION_OFFSET, VERSION);
+                headerBuffer.putLong(SEGMENT_LENGTH_OFFSET, segmentLength);
+                headerBuffer.putLong(FIRST_SEQUENCE_OFFSET, firstSequence);
+                headerBuffer.putInt(PREVIOUS_CHECKSUM_OFFSET, previousChecksum);
+                headerBuffer.putInt(HEADER_CHECKSUM_OFFSET,
+                    Checksums.update(0, headerBuffer.addressOffset(), HEADER_CHECKSUM_OFFSET));
+                while (header.hasRemaining())
+                {
+                    channel.write(header, header.position());
+                }
+                channel.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            try
+            {
+                Files.deleteIfExists(temp);
+            }
+            catch (final IOException suppressed)
+            {
+                ex.addSuppressed(suppressed);
+            }
+            throw ex;
+        }
+
+        return file;
+    }
+
+    static MappedByteBuffer map(final Path file, final boolean writable) throws IOException
+    {
+        try (FileChannel channel = writable ?
+            FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE) :
+            FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final long length = channel.size();
+            if (length > Integer.MAX_VALUE)
+            {
+                throw new JournalException("segment longer than 2 GiB", file, 0, JournalException.UNKNOWN, null);
+            }
+            final MappedByteBuffer mapped = channel.map(
+                writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, length);
+            mapped.order(ByteOrder.LITTLE_ENDIAN);
+            return mapped;
+        }
+    }
+
+    static void syncDirectory(final Path directory) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+    }
+
+    /**
+     * @return index of the last non-zero byte in [from, to), or from - 1 if all zero.
+     */
+    static int lastNonZero(final UnsafeBuffer buffer, final int from, final int to)
+    {
+        int end = to;
+        while (end - Long.BYTES >= from && 0 == (end & (Long.BYTES - 1)) && 0 == buffer.getLong(end - Long.BYTES))
+        {
+            end -= Long.BYTES;
+        }
+        for (int i = end - 1; i >= from; i--)
+        {
+            if (0 != buffer.getByte(i))
+            {
+                return i;
+            }
+        }
+
+        return from - 1;
+    }
+}

@@ -1,0 +1,162 @@
+package io.paycore.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.CRC32C;
+
+/**
+ * A snapshot being written: a {@link WritableByteChannel} over a temporary file. {@link #commit()} writes the
+ * header and checksums, forces the file, renames it atomically to its final name and forces the directory.
+ * {@link #close()} without a commit deletes the temporary file. Obtain from {@link SnapshotStore#newSnapshot(long)}.
+ * <p>
+ * <b>Threading</b>: one thread.
+ */
+public final class SnapshotWriter implements WritableByteChannel
+{
+    private final Path directory;
+    private final Path temp;
+    private final Path file;
+    private final long sequence;
+    private final FileChannel channel;
+    private final CRC32C crc = new CRC32C();
+    private long payloadLength;
+    private boolean committed;
+    private boolean closed;
+
+    SnapshotWriter(
+        final Path directory, final Path temp, final Path file, final long sequence, final FileChannel channel)
+    {
+        this.directory = directory;
+        this.temp = temp;
+        this.file = file;
+        this.sequence = sequence;
+        this.channel = channel;
+    }
+
+    /**
+     * @return the sequence this snapshot covers.
+     */
+    public long sequence()
+    {
+        return sequence;
+    }
+
+    /**
+     * @return payload bytes written so far.
+     */
+    public long payloadLength()
+    {
+        return payloadLength;
+    }
+
+    /**
+     * Append all remaining bytes of {@code src} to the snapshot payload.
+     *
+     * @param src bytes to write; its position is advanced to its limit.
+     * @return number of bytes written.
+     * @throws IOException on an I/O error (e.g. disk full); the snapshot can then only be closed (discarded).
+     */
+    public int write(final ByteBuffer src) throws IOException
+    {
+        if (closed || committed)
+        {
+            throw new ClosedChannelException();
+        }
+        final int start = src.position();
+        final int limit = src.limit();
+        crc.update(src);
+        src.limit(limit).position(start);
+        long at = SnapshotStore.HEADER_LENGTH + payloadLength;
+        while (src.hasRemaining())
+        {
+            at += channel.write(src, at);
+        }
+        final int written = limit - start;
+        payloadLength += written;
+
+        return written;
+    }
+
+    /**
+     * Write the header, force the file, rename it to its final name atomically and force the directory.
+     *
+     * @return the final path of the snapshot.
+     * @throws JournalException on an I/O error; the temporary file is deleted.
+     */
+    public Path commit()
+    {
+        if (closed || committed)
+        {
+            throw new JournalException("snapshot already closed or committed", temp, 0, sequence, null);
+        }
+        try
+        {
+            final ByteBuffer header = ByteBuffer.allocate(SnapshotStore.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            header.putInt(0, SnapshotStore.MAGIC);
+            header.putInt(4, SnapshotStore.VERSION);
+            header.putLong(SnapshotStore.SEQUENCE_OFFSET, sequence);
+            header.putLong(SnapshotStore.PAYLOAD_LENGTH_OFFSET, payloadLength);
+            header.putInt(SnapshotStore.PAYLOAD_CHECKSUM_OFFSET, (int)crc.getValue());
+            final CRC32C headerCrc = new CRC32C();
+            headerCrc.update(header.array(), 0, SnapshotStore.HEADER_CHECKSUM_OFFSET);
+            header.putInt(SnapshotStore.HEADER_CHECKSUM_OFFSET, (int)headerCrc.getValue());
+            long at = 0;
+            while (header.hasRemaining())
+            {
+                at += channel.write(header, at);
+            }
+            channel.force(true);
+            channel.close();
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Segments.syncDirectory(directory);
+            committed = true;
+        }
+        catch (final IOException ex)
+        {
+            close();
+            throw new JournalException("snapshot commit failed: " + ex, temp, JournalException.UNKNOWN, sequence, ex);
+        }
+
+        return file;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean isOpen()
+    {
+        return !closed && !committed;
+    }
+
+    /**
+     * Discard the snapshot unless committed. Safe to call more than once.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            channel.close();
+            if (!committed)
+            {
+                Files.deleteIfExists(temp);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("failed to discard snapshot: " + ex, temp, JournalException.UNKNOWN,
+                sequence, ex);
+        }
+    }
+}
