@@ -175,9 +175,10 @@ public final class FrameValidator
             return reject(FrameFault.SCHEMA_ID_UNKNOWN, SCHEMA_ID_OFFSET, MessageHeaderDecoder.SCHEMA_ID, schemaId);
         }
 
-        final int templateId = uint16(buffer, offset + TEMPLATE_ID_OFFSET);
-        this.templateId = templateId;
-        final MessageLayout layout = templateId < layoutByTemplateId.length ? layoutByTemplateId[templateId] : null;
+        final int frameTemplateId = uint16(buffer, offset + TEMPLATE_ID_OFFSET);
+        templateId = frameTemplateId;
+        final MessageLayout layout = frameTemplateId < layoutByTemplateId.length ?
+            layoutByTemplateId[frameTemplateId] : null;
         if (null != layout)
         {
             final int correlationIdEnd = HEADER_LENGTH + layout.correlationIdOffsetBytes + CORRELATION_ID_LENGTH;
@@ -196,7 +197,7 @@ public final class FrameValidator
 
         if (null == layout)
         {
-            return reject(FrameFault.TEMPLATE_UNKNOWN, TEMPLATE_ID_OFFSET, 0, templateId);
+            return reject(FrameFault.TEMPLATE_UNKNOWN, TEMPLATE_ID_OFFSET, 0, frameTemplateId);
         }
         this.layout = layout;
 
