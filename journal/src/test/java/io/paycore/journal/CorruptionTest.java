@@ -1,0 +1,204 @@
+package io.paycore.journal;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Damage anywhere but the tail of the newest segment stops the open, and the error names the file, the offset
+ * and the sequence: nothing is skipped silently.
+ */
+class CorruptionTest
+{
+    private static final int MAX = 300;
+
+    @Property(tries = 400)
+    void shouldRefuseToOpenWhenAnyBitBeforeTheTailFlips(
+        @ForAll @IntRange(min = 600, max = 1200) final int records, @ForAll final long seed) throws Exception
+    {
+        final Path dir = build(records);
+        try
+        {
+            final Random random = new Random(seed);
+            final Path[] segments = TestJournals.segments(dir);
+            final int[] eligible = new int[segments.length];
+            long total = 0;
+            for (int i = 0; i < segments.length; i++)
+            {
+                final byte[] image = TestJournals.read(segments[i]);
+                eligible[i] = i < segments.length - 1 ? image.length : lastRecordStart(image);
+                total += eligible[i];
+            }
+            long pick = (long)(random.nextDouble() * total);
+            int fileIndex = 0;
+            while (pick >= eligible[fileIndex])
+            {
+                pick -= eligible[fileIndex++];
+            }
+            final Path file = segments[fileIndex];
+            final int index = (int)pick;
+            final byte[] image = TestJournals.read(file);
+            final int expectedOffset = unitStart(image, index);
+            image[index] ^= (byte)(1 << random.nextInt(8));
+            TestJournals.write(file, image);
+
+            final JournalException ex = assertThrows(JournalException.class, () -> open(dir));
+            assertEquals(file, ex.file(), ex.getMessage());
+            assertTrue(ex.sequence() >= 1, ex.getMessage());
+            assertTrue(ex.getMessage().contains(file.toString()), ex.getMessage());
+            if (expectedOffset < SegmentDescriptor.HEADER_LENGTH)
+            {
+                assertTrue(ex.offset() >= 0 && ex.offset() < SegmentDescriptor.HEADER_LENGTH, ex.getMessage());
+            }
+            else
+            {
+                assertEquals(expectedOffset, ex.offset(), ex.getMessage() + " flipped byte " + index);
+            }
+            assertThrows(JournalException.class, () -> TestJournals.readAll(dir, 1, MAX));
+        }
+        finally
+        {
+            TestJournals.deleteRecursively(dir);
+        }
+    }
+
+    @Property(tries = 100)
+    void shouldRefuseToOpenWhenTwoRecordsAreSwapped(
+        @ForAll @IntRange(min = 600, max = 1200) final int records, @ForAll final long seed) throws Exception
+    {
+        final Path dir = build(records);
+        try
+        {
+            final Random random = new Random(seed);
+            final Path[] segments = TestJournals.segments(dir);
+            final int fileIndex = random.nextInt(segments.length);
+            final Path file = segments[fileIndex];
+            final byte[] image = TestJournals.read(file);
+            final List<int[]> extents = TestJournals.recordExtents(image);
+            net.jqwik.api.Assume.that(extents.size() >= 2);
+            final int first = random.nextInt(extents.size() - 1);
+            final int[] a = extents.get(first);
+            final int[] b = extents.get(first + 1);
+            final byte[] swapped = new byte[a[1] + b[1]];
+            System.arraycopy(image, b[0], swapped, 0, b[1]);
+            System.arraycopy(image, a[0], swapped, b[1], a[1]);
+            System.arraycopy(swapped, 0, image, a[0], swapped.length);
+            TestJournals.write(file, image);
+
+            final JournalException ex = assertThrows(JournalException.class, () -> open(dir));
+            assertEquals(file, ex.file(), ex.getMessage());
+            assertEquals(a[0], ex.offset(), ex.getMessage());
+            assertEquals(SegmentDescriptor.firstSequence(file) + first, ex.sequence(), ex.getMessage());
+        }
+        finally
+        {
+            TestJournals.deleteRecursively(dir);
+        }
+    }
+
+    @Property(tries = 100)
+    void shouldRefuseToOpenWhenARecordIsDeleted(
+        @ForAll @IntRange(min = 600, max = 1200) final int records, @ForAll final long seed) throws Exception
+    {
+        final Path dir = build(records);
+        try
+        {
+            final Random random = new Random(seed);
+            final Path[] segments = TestJournals.segments(dir);
+            final int fileIndex = random.nextInt(segments.length);
+            final boolean newest = fileIndex == segments.length - 1;
+            final Path file = segments[fileIndex];
+            final byte[] image = TestJournals.read(file);
+            final List<int[]> extents = TestJournals.recordExtents(image);
+            final int candidates = newest ? extents.size() - 1 : extents.size();
+            net.jqwik.api.Assume.that(candidates >= 1);
+            final int victim = random.nextInt(candidates);
+            final int[] gone = extents.get(victim);
+            System.arraycopy(image, gone[0] + gone[1], image, gone[0], image.length - gone[0] - gone[1]);
+            Arrays.fill(image, image.length - gone[1], image.length, (byte)0);
+            TestJournals.write(file, image);
+
+            final long victimSequence = SegmentDescriptor.firstSequence(file) + victim;
+            final JournalException ex = assertThrows(JournalException.class, () -> open(dir));
+            assertEquals(victimSequence, ex.sequence(), ex.getMessage());
+            if (!newest && victim == extents.size() - 1)
+            {
+                assertEquals(segments[fileIndex + 1], ex.file(), ex.getMessage());
+            }
+            else
+            {
+                assertEquals(file, ex.file(), ex.getMessage());
+                assertEquals(gone[0], ex.offset(), ex.getMessage());
+            }
+        }
+        finally
+        {
+            TestJournals.deleteRecursively(dir);
+        }
+    }
+
+    private static Path build(final int records) throws Exception
+    {
+        final Path dir = Files.createTempDirectory("corruption");
+        final UnsafeBuffer scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX + 64));
+        try (Journal journal = open(dir))
+        {
+            for (int i = 0; i < records; i++)
+            {
+                TestJournals.appendExpected(journal, scratch, MAX);
+            }
+        }
+
+        return dir;
+    }
+
+    private static Journal open(final Path dir)
+    {
+        return Journal.open(TestJournals.context(dir, FlushLevel.NONE).maxRecordLength(MAX));
+    }
+
+    private static int lastRecordStart(final byte[] image)
+    {
+        final List<int[]> extents = TestJournals.recordExtents(image);
+        return extents.isEmpty() ? SegmentDescriptor.HEADER_LENGTH : extents.get(extents.size() - 1)[0];
+    }
+
+    /**
+     * Offset at which the open should report a flip of this byte: the start of the header, record or end marker
+     * holding it, or the byte itself in the zeros after the end marker.
+     */
+    private static int unitStart(final byte[] image, final int index)
+    {
+        if (index < SegmentDescriptor.HEADER_LENGTH)
+        {
+            return 0;
+        }
+        int end = SegmentDescriptor.HEADER_LENGTH;
+        for (final int[] extent : TestJournals.recordExtents(image))
+        {
+            if (index < extent[0] + extent[1])
+            {
+                return extent[0];
+            }
+            end = extent[0] + extent[1];
+        }
+        if (index < end + 4)
+        {
+            return end;
+        }
+
+        return index;
+    }
+}
