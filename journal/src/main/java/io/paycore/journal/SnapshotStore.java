@@ -166,8 +166,9 @@ public final class SnapshotStore
     /**
      * Open the newest snapshot that verifies (header and payload checksums, lengths, name), skipping damaged ones.
      *
-     * @return the snapshot, positioned at the start of its payload, or null if there is no valid snapshot (damaged
-     * ones are then listed in the thrown-away result; use {@link #loadLatest(List)} to see them).
+     * Damaged files are skipped without being reported; use {@link #loadLatest(List)} to have them reported.
+     *
+     * @return the snapshot, positioned at the start of its payload, or null if there is no valid snapshot.
      */
     public Snapshot loadLatest()
     {
