@@ -1,0 +1,676 @@
+package io.paycore.core.ledger;
+
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateTransferResult;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A plainly written reference model of the {@link Ledger}: hash maps, lists, objects, an undo list of lambdas and
+ * a sort for expiry. It mirrors the documented check order and nothing else; the property test runs it beside the
+ * ledger and compares.
+ */
+final class LedgerModel
+{
+    record AccountEvent(long id, long userData, long ledger, int code, int flags)
+    {
+    }
+
+    record TransferEvent(
+        long id, long debitAccountId, long creditAccountId, long amount, long pendingId, long userData,
+        long ledger, long timeoutSeconds, int code, int flags)
+    {
+    }
+
+    static final class Account
+    {
+        long id;
+        long userData;
+        long ledger;
+        int code;
+        int flags;
+        long timestamp;
+        long debitsPending;
+        long debitsPosted;
+        long creditsPending;
+        long creditsPosted;
+    }
+
+    static final class Transfer
+    {
+        long id;
+        long debitAccountId;
+        long creditAccountId;
+        long amount;
+        long pendingId;
+        long userData;
+        long ledger;
+        long timeoutSeconds;
+        int code;
+        int flags;
+        long timestamp;
+        PendingState state = PendingState.NONE;
+        long expiresAt;
+    }
+
+    final int maxAccounts;
+    final int maxTransfers;
+    final int maxPendingTransfers;
+    final Map<Long, Account> accounts = new HashMap<>();
+    final List<Account> accountList = new ArrayList<>();
+    final Map<Long, Transfer> transfers = new HashMap<>();
+    final List<Transfer> transferList = new ArrayList<>();
+    long lastTimestamp;
+    long clock;
+    long[] resultTimestamps;
+    private long existsTimestamp;
+
+    LedgerModel(final int maxAccounts, final int maxTransfers, final int maxPendingTransfers)
+    {
+        this.maxAccounts = maxAccounts;
+        this.maxTransfers = maxTransfers;
+        this.maxPendingTransfers = maxPendingTransfers;
+    }
+
+    final List<Transfer> holding = new ArrayList<>();
+
+    int pendingCount()
+    {
+        return holding.size();
+    }
+
+    void tick(final long recordTimestamp)
+    {
+        expire(recordTimestamp);
+        clock = Math.max(clock, recordTimestamp);
+    }
+
+    private void expire(final long recordTimestamp)
+    {
+        final List<Transfer> due = new ArrayList<>();
+        for (final Transfer t : holding)
+        {
+            if (t.timeoutSeconds != 0 && t.expiresAt <= recordTimestamp)
+            {
+                due.add(t);
+            }
+        }
+        due.sort(Comparator.comparingLong((Transfer t) -> t.expiresAt).thenComparingLong(t -> t.timestamp));
+        for (final Transfer t : due)
+        {
+            accounts.get(t.debitAccountId).debitsPending -= t.amount;
+            accounts.get(t.creditAccountId).creditsPending -= t.amount;
+            t.state = PendingState.EXPIRED;
+            holding.remove(t);
+        }
+    }
+
+    private void endBatch(final long recordTimestamp, final long base, final int count)
+    {
+        if (count > 0)
+        {
+            lastTimestamp = base + count - 1;
+        }
+        clock = Math.max(clock, Math.max(recordTimestamp, lastTimestamp));
+    }
+
+    CreateAccountResult[] createAccounts(final List<AccountEvent> events, final long recordTimestamp)
+    {
+        expire(recordTimestamp);
+        final int n = events.size();
+        final long base = Math.max(recordTimestamp, lastTimestamp + 1);
+        final CreateAccountResult[] results = new CreateAccountResult[n];
+        resultTimestamps = new long[n];
+
+        int start = 0;
+        while (start < n)
+        {
+            int end = start;
+            while (end < n - 1 && (events.get(end).flags() & AccountFlags.LINKED) != 0)
+            {
+                end++;
+            }
+            final boolean open = (events.get(end).flags() & AccountFlags.LINKED) != 0;
+            final List<Runnable> undo = new ArrayList<>();
+            for (int k = start; k <= end; k++)
+            {
+                final CreateAccountResult r = open && k == end ?
+                    CreateAccountResult.LINKED_EVENT_CHAIN_OPEN : createAccount(events.get(k), base + k, undo);
+                if (r == CreateAccountResult.OK)
+                {
+                    results[k] = r;
+                    resultTimestamps[k] = base + k;
+                    continue;
+                }
+                for (int u = undo.size() - 1; u >= 0; u--)
+                {
+                    undo.get(u).run();
+                }
+                for (int m = start; m <= end; m++)
+                {
+                    results[m] = open && m == end ?
+                        CreateAccountResult.LINKED_EVENT_CHAIN_OPEN : CreateAccountResult.LINKED_EVENT_FAILED;
+                    resultTimestamps[m] = 0;
+                }
+                results[k] = r;
+                resultTimestamps[k] = r == CreateAccountResult.EXISTS ? existsTimestamp : 0;
+                break;
+            }
+            start = end + 1;
+        }
+
+        endBatch(recordTimestamp, base, n);
+        return results;
+    }
+
+    private CreateAccountResult createAccount(final AccountEvent e, final long timestamp, final List<Runnable> undo)
+    {
+        if ((e.flags() & ~7) != 0)
+        {
+            return CreateAccountResult.RESERVED_FLAG;
+        }
+        if (e.id() == 0)
+        {
+            return CreateAccountResult.ID_MUST_NOT_BE_ZERO;
+        }
+        if (e.id() == Long.MAX_VALUE)
+        {
+            return CreateAccountResult.ID_MUST_NOT_BE_INT_MAX;
+        }
+        if ((e.flags() & 2) != 0 && (e.flags() & 4) != 0)
+        {
+            return CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
+        }
+        if (e.ledger() == 0)
+        {
+            return CreateAccountResult.LEDGER_MUST_NOT_BE_ZERO;
+        }
+        if (e.code() == 0)
+        {
+            return CreateAccountResult.CODE_MUST_NOT_BE_ZERO;
+        }
+        final Account existing = accounts.get(e.id());
+        if (existing != null)
+        {
+            if (existing.flags != e.flags())
+            {
+                return CreateAccountResult.EXISTS_WITH_DIFFERENT_FLAGS;
+            }
+            if (existing.userData != e.userData())
+            {
+                return CreateAccountResult.EXISTS_WITH_DIFFERENT_USER_DATA;
+            }
+            if (existing.ledger != e.ledger())
+            {
+                return CreateAccountResult.EXISTS_WITH_DIFFERENT_LEDGER;
+            }
+            if (existing.code != e.code())
+            {
+                return CreateAccountResult.EXISTS_WITH_DIFFERENT_CODE;
+            }
+            existsTimestamp = existing.timestamp;
+            return CreateAccountResult.EXISTS;
+        }
+        if (accounts.size() >= maxAccounts)
+        {
+            return CreateAccountResult.ACCOUNTS_FULL;
+        }
+        final Account a = new Account();
+        a.id = e.id();
+        a.userData = e.userData();
+        a.ledger = e.ledger();
+        a.code = e.code();
+        a.flags = e.flags();
+        a.timestamp = timestamp;
+        accounts.put(a.id, a);
+        accountList.add(a);
+        undo.add(() ->
+        {
+            accounts.remove(a.id);
+            accountList.remove(accountList.size() - 1);
+        });
+        return CreateAccountResult.OK;
+    }
+
+    CreateTransferResult[] createTransfers(final List<TransferEvent> events, final long recordTimestamp)
+    {
+        expire(recordTimestamp);
+        final int n = events.size();
+        final long base = Math.max(recordTimestamp, lastTimestamp + 1);
+        final CreateTransferResult[] results = new CreateTransferResult[n];
+        resultTimestamps = new long[n];
+
+        int start = 0;
+        while (start < n)
+        {
+            int end = start;
+            while (end < n - 1 && (events.get(end).flags() & TransferFlags.LINKED) != 0)
+            {
+                end++;
+            }
+            final boolean open = (events.get(end).flags() & TransferFlags.LINKED) != 0;
+            final List<Runnable> undo = new ArrayList<>();
+            for (int k = start; k <= end; k++)
+            {
+                final CreateTransferResult r = open && k == end ?
+                    CreateTransferResult.LINKED_EVENT_CHAIN_OPEN : createTransfer(events.get(k), base + k, undo);
+                if (r == CreateTransferResult.OK)
+                {
+                    results[k] = r;
+                    resultTimestamps[k] = base + k;
+                    continue;
+                }
+                for (int u = undo.size() - 1; u >= 0; u--)
+                {
+                    undo.get(u).run();
+                }
+                for (int m = start; m <= end; m++)
+                {
+                    results[m] = open && m == end ?
+                        CreateTransferResult.LINKED_EVENT_CHAIN_OPEN : CreateTransferResult.LINKED_EVENT_FAILED;
+                    resultTimestamps[m] = 0;
+                }
+                results[k] = r;
+                resultTimestamps[k] = r == CreateTransferResult.EXISTS ? existsTimestamp : 0;
+                break;
+            }
+            start = end + 1;
+        }
+
+        endBatch(recordTimestamp, base, n);
+        return results;
+    }
+
+    private CreateTransferResult createTransfer(
+        final TransferEvent e, final long timestamp, final List<Runnable> undo)
+    {
+        final int flags = e.flags();
+        if ((flags & ~15) != 0)
+        {
+            return CreateTransferResult.RESERVED_FLAG;
+        }
+        if (e.id() == 0)
+        {
+            return CreateTransferResult.ID_MUST_NOT_BE_ZERO;
+        }
+        if (e.id() == Long.MAX_VALUE)
+        {
+            return CreateTransferResult.ID_MUST_NOT_BE_INT_MAX;
+        }
+        final boolean pending = (flags & TransferFlags.PENDING) != 0;
+        final boolean post = (flags & TransferFlags.POST_PENDING) != 0;
+        final boolean isVoid = (flags & TransferFlags.VOID_PENDING) != 0;
+        if ((pending ? 1 : 0) + (post ? 1 : 0) + (isVoid ? 1 : 0) > 1)
+        {
+            return CreateTransferResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
+        }
+        if (post || isVoid)
+        {
+            return postOrVoid(e, timestamp, post, undo);
+        }
+
+        if (e.pendingId() != 0)
+        {
+            return CreateTransferResult.PENDING_ID_MUST_BE_ZERO;
+        }
+        if (e.debitAccountId() == 0)
+        {
+            return CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO;
+        }
+        if (e.debitAccountId() == Long.MAX_VALUE)
+        {
+            return CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX;
+        }
+        if (e.creditAccountId() == 0)
+        {
+            return CreateTransferResult.CREDIT_ACCOUNT_ID_MUST_NOT_BE_ZERO;
+        }
+        if (e.creditAccountId() == Long.MAX_VALUE)
+        {
+            return CreateTransferResult.CREDIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX;
+        }
+        if (e.debitAccountId() == e.creditAccountId())
+        {
+            return CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT;
+        }
+        if (e.timeoutSeconds() != 0 && !pending)
+        {
+            return CreateTransferResult.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER;
+        }
+        if (e.amount() < 0)
+        {
+            return CreateTransferResult.AMOUNT_MUST_NOT_BE_NEGATIVE;
+        }
+        if (e.ledger() == 0)
+        {
+            return CreateTransferResult.LEDGER_MUST_NOT_BE_ZERO;
+        }
+        if (e.code() == 0)
+        {
+            return CreateTransferResult.CODE_MUST_NOT_BE_ZERO;
+        }
+        final Transfer existing = transfers.get(e.id());
+        if (existing != null)
+        {
+            return exists(existing, e, false);
+        }
+        final Account dr = accounts.get(e.debitAccountId());
+        if (dr == null)
+        {
+            return CreateTransferResult.DEBIT_ACCOUNT_NOT_FOUND;
+        }
+        final Account cr = accounts.get(e.creditAccountId());
+        if (cr == null)
+        {
+            return CreateTransferResult.CREDIT_ACCOUNT_NOT_FOUND;
+        }
+        if (dr.ledger != cr.ledger)
+        {
+            return CreateTransferResult.ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER;
+        }
+        if (e.ledger() != dr.ledger)
+        {
+            return CreateTransferResult.TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS;
+        }
+        final long amount = e.amount();
+        if (pending)
+        {
+            if (overflows(dr.debitsPending, amount))
+            {
+                return CreateTransferResult.OVERFLOWS_DEBITS_PENDING;
+            }
+            if (overflows(cr.creditsPending, amount))
+            {
+                return CreateTransferResult.OVERFLOWS_CREDITS_PENDING;
+            }
+        }
+        else
+        {
+            if (overflows(dr.debitsPosted, amount))
+            {
+                return CreateTransferResult.OVERFLOWS_DEBITS_POSTED;
+            }
+            if (overflows(cr.creditsPosted, amount))
+            {
+                return CreateTransferResult.OVERFLOWS_CREDITS_POSTED;
+            }
+        }
+        if (overflows(dr.debitsPending + dr.debitsPosted, amount))
+        {
+            return CreateTransferResult.OVERFLOWS_DEBITS;
+        }
+        if (overflows(cr.creditsPending + cr.creditsPosted, amount))
+        {
+            return CreateTransferResult.OVERFLOWS_CREDITS;
+        }
+        long expiresAt = 0;
+        if (pending && e.timeoutSeconds() != 0)
+        {
+            try
+            {
+                expiresAt = Math.addExact(timestamp, Math.multiplyExact(e.timeoutSeconds(), 1_000_000_000L));
+            }
+            catch (final ArithmeticException ex)
+            {
+                return CreateTransferResult.OVERFLOWS_TIMEOUT;
+            }
+        }
+        if ((dr.flags & AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS) != 0 &&
+            dr.debitsPending + dr.debitsPosted + amount > dr.creditsPosted)
+        {
+            return CreateTransferResult.EXCEEDS_CREDITS;
+        }
+        if ((cr.flags & AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS) != 0 &&
+            cr.creditsPending + cr.creditsPosted + amount > cr.debitsPosted)
+        {
+            return CreateTransferResult.EXCEEDS_DEBITS;
+        }
+        if (transfers.size() >= maxTransfers)
+        {
+            return CreateTransferResult.TRANSFERS_FULL;
+        }
+        if (pending && pendingCount() >= maxPendingTransfers)
+        {
+            return CreateTransferResult.PENDING_TRANSFERS_FULL;
+        }
+
+        final Transfer t = new Transfer();
+        t.id = e.id();
+        t.debitAccountId = e.debitAccountId();
+        t.creditAccountId = e.creditAccountId();
+        t.amount = amount;
+        t.pendingId = 0;
+        t.userData = e.userData();
+        t.ledger = e.ledger();
+        t.timeoutSeconds = e.timeoutSeconds();
+        t.code = e.code();
+        t.flags = flags;
+        t.timestamp = timestamp;
+        t.expiresAt = expiresAt;
+        if (pending)
+        {
+            t.state = PendingState.PENDING;
+            dr.debitsPending += amount;
+            cr.creditsPending += amount;
+            holding.add(t);
+            undo.add(() ->
+            {
+                dr.debitsPending -= amount;
+                cr.creditsPending -= amount;
+                holding.remove(t);
+            });
+        }
+        else
+        {
+            dr.debitsPosted += amount;
+            cr.creditsPosted += amount;
+            undo.add(() ->
+            {
+                dr.debitsPosted -= amount;
+                cr.creditsPosted -= amount;
+            });
+        }
+        store(t, undo);
+        return CreateTransferResult.OK;
+    }
+
+    private CreateTransferResult postOrVoid(
+        final TransferEvent e, final long timestamp, final boolean post, final List<Runnable> undo)
+    {
+        if (e.pendingId() == 0)
+        {
+            return CreateTransferResult.PENDING_ID_MUST_NOT_BE_ZERO;
+        }
+        if (e.pendingId() == Long.MAX_VALUE)
+        {
+            return CreateTransferResult.PENDING_ID_MUST_NOT_BE_INT_MAX;
+        }
+        if (e.pendingId() == e.id())
+        {
+            return CreateTransferResult.PENDING_ID_MUST_BE_DIFFERENT;
+        }
+        if (e.debitAccountId() == Long.MAX_VALUE)
+        {
+            return CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX;
+        }
+        if (e.creditAccountId() == Long.MAX_VALUE)
+        {
+            return CreateTransferResult.CREDIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX;
+        }
+        if (e.debitAccountId() != 0 && e.debitAccountId() == e.creditAccountId())
+        {
+            return CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT;
+        }
+        if (e.timeoutSeconds() != 0)
+        {
+            return CreateTransferResult.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER;
+        }
+        if (e.amount() < 0)
+        {
+            return CreateTransferResult.AMOUNT_MUST_NOT_BE_NEGATIVE;
+        }
+        final Transfer existing = transfers.get(e.id());
+        if (existing != null)
+        {
+            return exists(existing, e, true);
+        }
+        final Transfer p = transfers.get(e.pendingId());
+        if (p == null)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_NOT_FOUND;
+        }
+        if ((p.flags & TransferFlags.PENDING) == 0)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_NOT_PENDING;
+        }
+        if (e.debitAccountId() != 0 && e.debitAccountId() != p.debitAccountId)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID;
+        }
+        if (e.creditAccountId() != 0 && e.creditAccountId() != p.creditAccountId)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_CREDIT_ACCOUNT_ID;
+        }
+        if (e.ledger() != 0 && e.ledger() != p.ledger)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_LEDGER;
+        }
+        if (e.code() != 0 && e.code() != p.code)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_CODE;
+        }
+        if (post && e.amount() > p.amount)
+        {
+            return CreateTransferResult.EXCEEDS_PENDING_TRANSFER_AMOUNT;
+        }
+        if (!post && e.amount() != 0 && e.amount() != p.amount)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT;
+        }
+        if (p.state == PendingState.POSTED)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_ALREADY_POSTED;
+        }
+        if (p.state == PendingState.VOIDED)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_ALREADY_VOIDED;
+        }
+        if (p.state == PendingState.EXPIRED)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
+        }
+        if (transfers.size() >= maxTransfers)
+        {
+            return CreateTransferResult.TRANSFERS_FULL;
+        }
+
+        final Account dr = accounts.get(p.debitAccountId);
+        final Account cr = accounts.get(p.creditAccountId);
+        final long posted = post ? (e.amount() == 0 ? p.amount : e.amount()) : 0;
+        dr.debitsPending -= p.amount;
+        cr.creditsPending -= p.amount;
+        dr.debitsPosted += posted;
+        cr.creditsPosted += posted;
+        p.state = post ? PendingState.POSTED : PendingState.VOIDED;
+        holding.remove(p);
+        undo.add(() ->
+        {
+            holding.add(p);
+            dr.debitsPending += p.amount;
+            cr.creditsPending += p.amount;
+            dr.debitsPosted -= posted;
+            cr.creditsPosted -= posted;
+            p.state = PendingState.PENDING;
+        });
+
+        final Transfer t = new Transfer();
+        t.id = e.id();
+        t.debitAccountId = p.debitAccountId;
+        t.creditAccountId = p.creditAccountId;
+        t.amount = post ? posted : p.amount;
+        t.pendingId = e.pendingId();
+        t.userData = e.userData();
+        t.ledger = p.ledger;
+        t.timeoutSeconds = 0;
+        t.code = p.code;
+        t.flags = e.flags();
+        t.timestamp = timestamp;
+        store(t, undo);
+        return CreateTransferResult.OK;
+    }
+
+    private void store(final Transfer t, final List<Runnable> undo)
+    {
+        transfers.put(t.id, t);
+        transferList.add(t);
+        undo.add(() ->
+        {
+            transfers.remove(t.id);
+            transferList.remove(transferList.size() - 1);
+        });
+    }
+
+    private CreateTransferResult exists(final Transfer s, final TransferEvent e, final boolean inherits)
+    {
+        if (s.flags != e.flags())
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_FLAGS;
+        }
+        if (differs(inherits, e.debitAccountId(), s.debitAccountId))
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID;
+        }
+        if (differs(inherits, e.creditAccountId(), s.creditAccountId))
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID;
+        }
+        if (differs(inherits, e.amount(), s.amount))
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
+        }
+        if (s.pendingId != e.pendingId())
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_PENDING_ID;
+        }
+        if (s.userData != e.userData())
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_USER_DATA;
+        }
+        if (s.timeoutSeconds != e.timeoutSeconds())
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_TIMEOUT;
+        }
+        if (differs(inherits, e.ledger(), s.ledger))
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_LEDGER;
+        }
+        if (differs(inherits, e.code(), s.code))
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_CODE;
+        }
+        existsTimestamp = s.timestamp;
+        return CreateTransferResult.EXISTS;
+    }
+
+    private static boolean differs(final boolean inherits, final long given, final long stored)
+    {
+        return !(inherits && given == 0) && given != stored;
+    }
+
+    private static boolean overflows(final long balance, final long amount)
+    {
+        try
+        {
+            Math.addExact(balance, amount);
+            return false;
+        }
+        catch (final ArithmeticException ex)
+        {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.paycore.core.ledger;
+
+import io.paycore.core.ledger.CommandStreams.Command;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.constraints.IntRange;
+
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs random streams of 10,000 commands against the {@link Ledger} and the plainly written {@link LedgerModel};
+ * after every command the results, timestamps, counts, clock and every account must agree and every ledger must
+ * balance; at the end every transfer must agree. Streams are opaque to shrinking; a failure names the command.
+ */
+class LedgerModelPropertyTest
+{
+    private static final int COMMANDS = 10_000;
+
+    @Provide
+    Arbitrary<List<Command>> streams()
+    {
+        return CommandStreams.streams(COMMANDS, 8, 16);
+    }
+
+    @Property(tries = 20, shrinking = ShrinkingMode.OFF)
+    void shouldAgreeWithModelWithRoomyLimits(@ForAll("streams") final List<Command> commands)
+    {
+        run(commands, 64, 100_000, 4_096);
+    }
+
+    @Property(tries = 15, shrinking = ShrinkingMode.OFF)
+    void shouldAgreeWithModelWithTightLimits(
+        @ForAll("streams") final List<Command> commands,
+        @ForAll @IntRange(min = 6, max = 20) final int maxAccounts,
+        @ForAll @IntRange(min = 200, max = 4_000) final int maxTransfers,
+        @ForAll @IntRange(min = 1, max = 24) final int maxPendingTransfers)
+    {
+        run(commands, maxAccounts, maxTransfers, maxPendingTransfers);
+    }
+
+    private static void run(
+        final List<Command> commands, final int maxAccounts, final int maxTransfers, final int maxPendingTransfers)
+    {
+        final Ledger ledger = new Ledger(new LedgerLimits()
+            .maxAccounts(maxAccounts)
+            .maxTransfers(maxTransfers)
+            .maxPendingTransfers(maxPendingTransfers)
+            .maxBatchEvents(CommandStreams.MAX_BATCH_EVENTS));
+        final LedgerDriver driver = new LedgerDriver(ledger);
+        final LedgerModel model = new LedgerModel(maxAccounts, maxTransfers, maxPendingTransfers);
+
+        for (int c = 0; c < commands.size(); c++)
+        {
+            final Command command = commands.get(c);
+            final String where = "command " + c + ": " + command;
+            assertEquals(LedgerDriver.apply(model, command), driver.apply(command), where);
+            assertEquals(model.lastTimestamp, ledger.lastTimestampNanos(), where);
+            assertEquals(model.clock, ledger.clockNanos(), where);
+            assertEquals(model.transferList.size(), ledger.transferCount(), where);
+            assertEquals(model.pendingCount(), ledger.pendingCount(), where);
+            assertEquals(LedgerDriver.accounts(model), LedgerDriver.accounts(ledger), where);
+            assertTrue(ledger.isBalanced(), where);
+            assertBalanced(model, where);
+        }
+        assertEquals(LedgerDriver.transfers(model), LedgerDriver.transfers(ledger));
+    }
+
+    private static void assertBalanced(final LedgerModel model, final String where)
+    {
+        final Map<Long, BigInteger[]> sums = new HashMap<>();
+        for (final LedgerModel.Account a : model.accountList)
+        {
+            final BigInteger[] sum = sums.computeIfAbsent(
+                a.ledger, (k) -> new BigInteger[]{ BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO });
+            sum[0] = sum[0].add(BigInteger.valueOf(a.debitsPending));
+            sum[1] = sum[1].add(BigInteger.valueOf(a.creditsPending));
+            sum[2] = sum[2].add(BigInteger.valueOf(a.debitsPosted));
+            sum[3] = sum[3].add(BigInteger.valueOf(a.creditsPosted));
+        }
+        for (final Map.Entry<Long, BigInteger[]> e : sums.entrySet())
+        {
+            final BigInteger[] sum = e.getValue();
+            assertEquals(sum[0], sum[1], "pending, ledger " + e.getKey() + ", " + where);
+            assertEquals(sum[2], sum[3], "posted, ledger " + e.getKey() + ", " + where);
+        }
+    }
+}
