@@ -1,0 +1,291 @@
+package io.paycore.core.command;
+
+import io.paycore.codec.FrameValidator;
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.codec.sbe.AccountsEncoder;
+import io.paycore.codec.sbe.CreateAccountsDecoder;
+import io.paycore.codec.sbe.CreateAccountsResultEncoder;
+import io.paycore.codec.sbe.CreateTransfersDecoder;
+import io.paycore.codec.sbe.CreateTransfersResultEncoder;
+import io.paycore.codec.sbe.LookupAccountsDecoder;
+import io.paycore.codec.sbe.LookupTransfersDecoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.TransfersEncoder;
+import io.paycore.core.ledger.AccountResults;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.SbeAccountEvents;
+import io.paycore.core.ledger.SbeTransferEvents;
+import io.paycore.core.ledger.TransferResults;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Applies one journaled record to the {@link Ledger} and encodes the answer the client is owed. This is the
+ * business logic of the BLP, and the same code recovery, audit and a standby run, so that every one of them reaches
+ * the same state from the same journal.
+ * <p>
+ * The only inputs are the record's type, timestamp and bytes. A record that is not a valid ingress message (it can
+ * only get into a journal by tampering, since ingress validates every frame) changes nothing and is counted in
+ * {@link #invalidRecords()}.
+ * <p>
+ * Single-threaded (the BLP thread, or the one thread replaying); allocation-free.
+ */
+public final class CommandProcessor
+{
+    /**
+     * Room an answer can take: the largest egress message for a full batch.
+     */
+    public static final int MAX_ANSWER_LENGTH = ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH;
+
+    private final Ledger ledger;
+    private final FrameValidator validator;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final CreateAccountsDecoder createAccountsDecoder = new CreateAccountsDecoder();
+    private final CreateTransfersDecoder createTransfersDecoder = new CreateTransfersDecoder();
+    private final LookupAccountsDecoder lookupAccountsDecoder = new LookupAccountsDecoder();
+    private final LookupTransfersDecoder lookupTransfersDecoder = new LookupTransfersDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final CreateAccountsResultEncoder createAccountsResultEncoder = new CreateAccountsResultEncoder();
+    private final CreateTransfersResultEncoder createTransfersResultEncoder = new CreateTransfersResultEncoder();
+    private final AccountsEncoder accountsEncoder = new AccountsEncoder();
+    private final TransfersEncoder transfersEncoder = new TransfersEncoder();
+    private final SbeAccountEvents accountEvents = new SbeAccountEvents();
+    private final SbeTransferEvents transferEvents = new SbeTransferEvents();
+    private final AccountResults accountResults;
+    private final TransferResults transferResults;
+
+    private int lastTemplateId;
+    private long invalidRecords;
+
+    /**
+     * @param ledger the ledger this processor applies records to.
+     */
+    public CommandProcessor(final Ledger ledger)
+    {
+        this.ledger = ledger;
+        final int maxBatchEvents = ledger.limits().maxBatchEvents();
+        this.validator = FrameValidator.forIngress(maxBatchEvents);
+        this.accountResults = new AccountResults(maxBatchEvents);
+        this.transferResults = new TransferResults(maxBatchEvents);
+    }
+
+    /**
+     * @return the ledger this processor applies records to.
+     */
+    public Ledger ledger()
+    {
+        return ledger;
+    }
+
+    /**
+     * Apply one journaled record and encode the answer, if the record has one.
+     *
+     * @param recordType     {@link RecordTypes#MESSAGE} or {@link RecordTypes#TICK}; other types change nothing.
+     * @param timestampNanos the record's journaled timestamp.
+     * @param buffer         holding the record's payload.
+     * @param offset         of the payload.
+     * @param length         of the payload.
+     * @param answer         where the answer is encoded, {@link #MAX_ANSWER_LENGTH} bytes from answerOffset.
+     * @param answerOffset   where the answer starts.
+     * @return the length of the encoded answer, or 0 when the record has none (a tick, an invalid record).
+     */
+    public int apply(
+        final int recordType,
+        final long timestampNanos,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final MutableDirectBuffer answer,
+        final int answerOffset)
+    {
+        lastTemplateId = 0;
+        if (RecordTypes.TICK == recordType)
+        {
+            ledger.tick(timestampNanos);
+            return 0;
+        }
+
+        if (RecordTypes.MESSAGE != recordType || !validator.validate(buffer, offset, length))
+        {
+            invalidRecords++;
+            return 0;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        lastTemplateId = templateId;
+        switch (templateId)
+        {
+            case CreateAccountsDecoder.TEMPLATE_ID:
+                return createAccounts(timestampNanos, buffer, offset, answer, answerOffset);
+
+            case CreateTransfersDecoder.TEMPLATE_ID:
+                return createTransfers(timestampNanos, buffer, offset, answer, answerOffset);
+
+            case LookupAccountsDecoder.TEMPLATE_ID:
+                ledger.tick(timestampNanos);
+                return lookupAccounts(buffer, offset, answer, answerOffset);
+
+            case LookupTransfersDecoder.TEMPLATE_ID:
+                ledger.tick(timestampNanos);
+                return lookupTransfers(buffer, offset, answer, answerOffset);
+
+            default:
+                // Connect and other session messages are the transport's; they do not touch the ledger.
+                ledger.tick(timestampNanos);
+                return 0;
+        }
+    }
+
+    /**
+     * @return the template id of the last message applied, 0 for a tick or an invalid record.
+     */
+    public int lastTemplateId()
+    {
+        return lastTemplateId;
+    }
+
+    /**
+     * @return the per-event results of the last {@code CreateAccounts} applied.
+     */
+    public AccountResults accountResults()
+    {
+        return accountResults;
+    }
+
+    /**
+     * @return the per-event results of the last {@code CreateTransfers} applied.
+     */
+    public TransferResults transferResults()
+    {
+        return transferResults;
+    }
+
+    /**
+     * @return records that were not valid ingress messages and so changed nothing.
+     */
+    public long invalidRecords()
+    {
+        return invalidRecords;
+    }
+
+    private int createAccounts(
+        final long timestampNanos,
+        final DirectBuffer buffer,
+        final int offset,
+        final MutableDirectBuffer answer,
+        final int answerOffset)
+    {
+        createAccountsDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = createAccountsDecoder.correlationId();
+        ledger.createAccounts(accountEvents.wrap(buffer, offset), timestampNanos, accountResults);
+
+        final int count = accountResults.count();
+        final CreateAccountsResultEncoder.ResultsEncoder results = createAccountsResultEncoder
+            .wrapAndApplyHeader(answer, answerOffset, headerEncoder)
+            .correlationId(correlationId)
+            .resultsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            results.next().timestamp(accountResults.timestamp(i)).result(accountResults.result(i));
+        }
+
+        return MessageHeaderEncoder.ENCODED_LENGTH + createAccountsResultEncoder.encodedLength();
+    }
+
+    private int createTransfers(
+        final long timestampNanos,
+        final DirectBuffer buffer,
+        final int offset,
+        final MutableDirectBuffer answer,
+        final int answerOffset)
+    {
+        createTransfersDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = createTransfersDecoder.correlationId();
+        ledger.createTransfers(transferEvents.wrap(buffer, offset), timestampNanos, transferResults);
+
+        final int count = transferResults.count();
+        final CreateTransfersResultEncoder.ResultsEncoder results = createTransfersResultEncoder
+            .wrapAndApplyHeader(answer, answerOffset, headerEncoder)
+            .correlationId(correlationId)
+            .resultsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            results.next().timestamp(transferResults.timestamp(i)).result(transferResults.result(i));
+        }
+
+        return MessageHeaderEncoder.ENCODED_LENGTH + createTransfersResultEncoder.encodedLength();
+    }
+
+    private int lookupAccounts(
+        final DirectBuffer buffer, final int offset, final MutableDirectBuffer answer, final int answerOffset)
+    {
+        lookupAccountsDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = lookupAccountsDecoder.correlationId();
+        final LookupAccountsDecoder.IdsDecoder ids = lookupAccountsDecoder.ids();
+        final AccountsEncoder.AccountEncoder accounts = accountsEncoder
+            .wrapAndApplyHeader(answer, answerOffset, headerEncoder)
+            .correlationId(correlationId)
+            .accountCount(ids.count());
+
+        final Ledger ledger = this.ledger;
+        while (ids.hasNext())
+        {
+            final int index = ledger.accountIndex(ids.next().id());
+            if (index >= 0)
+            {
+                accounts.next()
+                    .id(ledger.accountId(index))
+                    .debitsPending(ledger.debitsPending(index))
+                    .debitsPosted(ledger.debitsPosted(index))
+                    .creditsPending(ledger.creditsPending(index))
+                    .creditsPosted(ledger.creditsPosted(index))
+                    .userData(ledger.accountUserData(index))
+                    .timestamp(ledger.accountTimestamp(index))
+                    .ledger(ledger.accountLedger(index))
+                    .code(ledger.accountCode(index))
+                    .flags(ledger.accountFlags(index));
+            }
+        }
+        accounts.resetCountToIndex();
+
+        return MessageHeaderEncoder.ENCODED_LENGTH + accountsEncoder.encodedLength();
+    }
+
+    private int lookupTransfers(
+        final DirectBuffer buffer, final int offset, final MutableDirectBuffer answer, final int answerOffset)
+    {
+        lookupTransfersDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = lookupTransfersDecoder.correlationId();
+        final LookupTransfersDecoder.IdsDecoder ids = lookupTransfersDecoder.ids();
+        final TransfersEncoder.TransferEncoder transfers = transfersEncoder
+            .wrapAndApplyHeader(answer, answerOffset, headerEncoder)
+            .correlationId(correlationId)
+            .transferCount(ids.count());
+
+        final Ledger ledger = this.ledger;
+        while (ids.hasNext())
+        {
+            final int index = ledger.transferIndex(ids.next().id());
+            if (index >= 0)
+            {
+                transfers.next()
+                    .id(ledger.transferId(index))
+                    .debitAccountId(ledger.transferDebitAccountId(index))
+                    .creditAccountId(ledger.transferCreditAccountId(index))
+                    .amount(ledger.transferAmount(index))
+                    .pendingId(ledger.transferPendingId(index))
+                    .userData(ledger.transferUserData(index))
+                    .timestamp(ledger.transferTimestamp(index))
+                    .ledger(ledger.transferLedger(index))
+                    .timeoutSeconds(ledger.transferTimeoutSeconds(index))
+                    .code(ledger.transferCode(index))
+                    .flags(ledger.transferFlags(index));
+            }
+        }
+        transfers.resetCountToIndex();
+
+        return MessageHeaderEncoder.ENCODED_LENGTH + transfersEncoder.encodedLength();
+    }
+}
