@@ -1,0 +1,61 @@
+package io.paycore.service;
+
+import io.paycore.service.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code bin/paycore}: dispatches to the sub-commands.
+ */
+@Command(
+    name = "paycore",
+    mixinStandardHelpOptions = true,
+    versionProvider = PaycoreMain.Version.class,
+    description = "A low-latency payments core: SBE messages, a journal, and one thread that owns the ledger.",
+    subcommands = { DemoCommand.class, CommandLine.HelpCommand.class })
+public final class PaycoreMain implements Runnable
+{
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Run the command line and exit with its status.
+     *
+     * @param args command line arguments.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Run the command line without exiting, for tests.
+     *
+     * @param args command line arguments.
+     * @return the exit status.
+     */
+    public static int execute(final String... args)
+    {
+        return new CommandLine(new PaycoreMain()).execute(args);
+    }
+
+    /**
+     * With no sub-command, print the usage and fail.
+     */
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a sub-command is required");
+    }
+
+    /**
+     * Version from the jar manifest, when there is one.
+     */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        public String[] getVersion()
+        {
+            final String version = PaycoreMain.class.getPackage().getImplementationVersion();
+            return new String[]{ "paycore " + (null != version ? version : "(development build)") };
+        }
+    }
+}
