@@ -1,0 +1,370 @@
+package io.paycore.core.pipeline;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SequenceBarrier;
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.RecordTypes;
+import io.paycore.journal.Journal;
+import io.paycore.journal.JournalException;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The ring buffers and stages between ingress and egress:
+ * <pre>
+ * ingress ──▶ input ring ──┬─▶ journaler ──┐
+ *                          └─▶ replicator ─┴─▶ BLP (ledger) ──▶ output ring ──▶ egress
+ * </pre>
+ * Ingress {@link #offerMessage offers} validated frames from one thread; it stamps each with the next journal
+ * sequence and a monotonic epoch-nanosecond timestamp. The journaler appends and, at flush {@code batch}, forces
+ * the journal at the end of each ring batch; the BLP sees a record only after that. Egress {@link #pollOutput polls}
+ * the answers from one thread.
+ * <p>
+ * <b>Threading</b>: {@link #offerMessage}, {@link #offerTick} and {@link #idleNanos} on the ingress thread only;
+ * {@link #pollOutput} on the egress thread only (it may be the same thread); the stages run on threads of their own,
+ * started by {@link #start()}. Steady state allocates nothing.
+ */
+public final class Pipeline implements AutoCloseable
+{
+    /**
+     * Session id of records that belong to no client (ticks).
+     */
+    public static final long NO_SESSION = 0;
+
+    private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final RingBuffer<InputEvent> input;
+    private final RingBuffer<OutputEvent> output;
+    private final BatchEventProcessor<InputEvent> journaler;
+    private final BatchEventProcessor<InputEvent> replicator;
+    private final BatchEventProcessor<InputEvent> blp;
+    private final JournalStage journalStage;
+    private final EventPoller<OutputEvent> outputPoller;
+    private final OutputPollHandler outputPollHandler = new OutputPollHandler();
+    private final Journal journal;
+    private final EpochNanoClock clock;
+    private final ThreadingProfile profile;
+    private final int maxMessageLength;
+    private final AtomicLong processedSequence = new AtomicLong();
+    private final Thread[] threads = new Thread[3];
+    private volatile Throwable stageError;
+
+    private long nextSequence;
+    private long lastTimestampNanos;
+    private boolean started;
+    private boolean closed;
+
+    /**
+     * Build the pipeline over a journal that is open and a processor whose ledger has been recovered to the
+     * journal's last record. Nothing runs until {@link #start()}.
+     *
+     * @param context   configuration; concluded here.
+     * @param journal   the journal to append to; owned by the caller, closed by the caller after this.
+     * @param processor applies records to the ledger; used only by the BLP thread once started.
+     * @throws IllegalStateException if the profile needs more cores than this machine has.
+     */
+    public Pipeline(final PipelineContext context, final Journal journal, final CommandProcessor processor)
+    {
+        context.conclude();
+        this.profile = context.profile();
+        final int cores = Runtime.getRuntime().availableProcessors();
+        if (cores < profile.minCores())
+        {
+            throw new IllegalStateException("the " + profile.name().toLowerCase() + " profile needs at least " +
+                profile.minCores() + " cores, one for each hot thread, and this machine has " + cores +
+                ": use the shared profile here");
+        }
+
+        this.journal = journal;
+        this.clock = context.clock();
+        this.maxMessageLength = ProtocolLimits.maxMessageLength(processor.ledger().limits().maxBatchEvents());
+        final int messageCapacity = maxMessageLength;
+        this.input = RingBuffer.createSingleProducer(
+            () -> new InputEvent(messageCapacity),
+            context.inputRingSize(),
+            WaitStrategies.newInstance(context.waitStrategy()));
+        this.output = RingBuffer.createSingleProducer(
+            () -> new OutputEvent(CommandProcessor.MAX_ANSWER_LENGTH),
+            context.outputRingSize(),
+            WaitStrategies.newInstance(context.waitStrategy()));
+
+        final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder()
+            .setMaxBatchSize(context.maxStageBatch());
+        final SequenceBarrier fromIngress = input.newBarrier();
+        journalStage = new JournalStage(journal);
+        journaler = builder.build(input, fromIngress, journalStage);
+        replicator = builder.build(input, fromIngress, new ReplicatorStage());
+        final SequenceBarrier afterJournal = input.newBarrier(journaler.getSequence(), replicator.getSequence());
+        blp = builder.build(input, afterJournal, new BusinessLogicStage(processor, output, processedSequence));
+        input.addGatingSequences(blp.getSequence());
+
+        final ExceptionHandler<InputEvent> exceptionHandler = new StageExceptionHandler();
+        journaler.setExceptionHandler(exceptionHandler);
+        replicator.setExceptionHandler(exceptionHandler);
+        blp.setExceptionHandler(exceptionHandler);
+
+        outputPoller = output.newPoller();
+        output.addGatingSequences(outputPoller.getSequence());
+
+        nextSequence = journal.lastSequence() + 1;
+        processedSequence.set(journal.lastSequence());
+        lastTimestampNanos = processor.ledger().clockNanos();
+    }
+
+    /**
+     * Start the stage threads. Called once.
+     */
+    public void start()
+    {
+        if (started)
+        {
+            throw new IllegalStateException("pipeline already started");
+        }
+        started = true;
+        threads[0] = new Thread(journaler, "paycore-journaler");
+        threads[1] = new Thread(replicator, "paycore-replicator");
+        threads[2] = new Thread(blp, "paycore-blp");
+        for (final Thread thread : threads)
+        {
+            thread.start();
+        }
+    }
+
+    /**
+     * @return the longest message, in bytes, an input slot holds: that of a full batch at the ledger's limit.
+     */
+    public int maxMessageLength()
+    {
+        return maxMessageLength;
+    }
+
+    /**
+     * @return true while the input ring has room for a record. Ingress stops polling its transport when it is full,
+     * so that the transport pushes back on the sender.
+     */
+    public boolean hasCapacity()
+    {
+        return input.hasAvailableCapacity(1);
+    }
+
+    /**
+     * Put one validated ingress frame on the input ring. Ingress thread only.
+     *
+     * @param sessionId the authenticated session it came from.
+     * @param buffer    holding the frame.
+     * @param offset    of the frame.
+     * @param length    of the frame, at most {@link #maxMessageLength()}.
+     * @return false, having done nothing, when the ring is full.
+     */
+    public boolean offerMessage(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!input.hasAvailableCapacity(1))
+        {
+            return false;
+        }
+        final long ringSequence = input.next();
+        final InputEvent event = input.get(ringSequence);
+        event.type = RecordTypes.MESSAGE;
+        event.sessionId = sessionId;
+        event.sequence = nextSequence++;
+        event.timestampNanos = stamp();
+        event.length = length;
+        buffer.getBytes(offset, event.buffer, 0, length);
+        input.publish(ringSequence);
+        return true;
+    }
+
+    /**
+     * Put a tick on the input ring, so that time passes for the ledger when no traffic does. Ingress thread only.
+     *
+     * @return false, having done nothing, when the ring is full.
+     */
+    public boolean offerTick()
+    {
+        if (!input.hasAvailableCapacity(1))
+        {
+            return false;
+        }
+        final long ringSequence = input.next();
+        final InputEvent event = input.get(ringSequence);
+        event.type = RecordTypes.TICK;
+        event.sessionId = NO_SESSION;
+        event.sequence = nextSequence++;
+        event.timestampNanos = stamp();
+        event.length = 0;
+        input.publish(ringSequence);
+        return true;
+    }
+
+    /**
+     * Nanoseconds since ingress last stamped a record. Ingress thread only.
+     *
+     * @return the time since the last record, for deciding when to tick.
+     */
+    public long idleNanos()
+    {
+        return clock.nanoTime() - lastTimestampNanos;
+    }
+
+    /**
+     * Hand the answers the BLP has produced to a handler, in order. Egress thread only.
+     *
+     * @param handler receives each answer.
+     * @param limit   most answers to hand over in this call.
+     * @return the number handed over.
+     */
+    public int pollOutput(final OutputHandler handler, final int limit)
+    {
+        final OutputPollHandler pollHandler = outputPollHandler;
+        pollHandler.delegate = handler;
+        pollHandler.limit = limit;
+        pollHandler.count = 0;
+        try
+        {
+            outputPoller.poll(pollHandler);
+        }
+        catch (final Exception ex)
+        {
+            stageError = ex;
+        }
+        return pollHandler.count;
+    }
+
+    /**
+     * @return the journal sequence the next ingress record gets.
+     */
+    public long nextSequence()
+    {
+        return nextSequence;
+    }
+
+    /**
+     * @return the journal sequence of the last record the BLP applied. Any thread.
+     */
+    public long processedSequence()
+    {
+        return processedSequence.get();
+    }
+
+    /**
+     * @return the highest journal sequence durable at the configured flush level. Any thread.
+     */
+    public long durableSequence()
+    {
+        return journal.durableSequence();
+    }
+
+    /**
+     * @return true once the journal has failed or a stage has thrown: ingress must then refuse input. Any thread.
+     */
+    public boolean isFailed()
+    {
+        return null != journalStage.failure() || null != stageError;
+    }
+
+    /**
+     * @return why the pipeline failed, or null.
+     */
+    public Throwable failure()
+    {
+        final JournalException journalFailure = journalStage.failure();
+        return null != journalFailure ? journalFailure : stageError;
+    }
+
+    /**
+     * @return true when every record offered has been applied and every answer polled.
+     */
+    public boolean isDrained()
+    {
+        return blp.getSequence().get() >= input.getCursor() &&
+            outputPoller.getSequence().get() >= output.getCursor();
+    }
+
+    /**
+     * @return the threading profile.
+     */
+    public ThreadingProfile profile()
+    {
+        return profile;
+    }
+
+    /**
+     * Wait until the BLP has applied everything offered (ingress must have stopped), then stop the stage threads.
+     * Answers not yet polled stay unpolled: egress should drain them before this, see {@link #isDrained()}.
+     * Closing twice is safe.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (started)
+        {
+            final long deadlineNanos = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+            while (blp.getSequence().get() < input.getCursor() && System.nanoTime() < deadlineNanos && !isFailed())
+            {
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+            journaler.halt();
+            replicator.halt();
+            blp.halt();
+            for (final Thread thread : threads)
+            {
+                CloseHelper.quietClose(() -> thread.join(TimeUnit.SECONDS.toMillis(10)));
+            }
+        }
+    }
+
+    private long stamp()
+    {
+        final long now = clock.nanoTime();
+        lastTimestampNanos = now > lastTimestampNanos ? now : lastTimestampNanos + 1;
+        return lastTimestampNanos;
+    }
+
+    private static final class OutputPollHandler implements EventPoller.Handler<OutputEvent>
+    {
+        OutputHandler delegate;
+        int limit;
+        int count;
+
+        public boolean onEvent(final OutputEvent event, final long sequence, final boolean endOfBatch)
+        {
+            if (event.length > 0)
+            {
+                delegate.onOutput(event.sessionId, event.sequence, event.buffer, 0, event.length);
+            }
+            return ++count < limit;
+        }
+    }
+
+    private final class StageExceptionHandler implements ExceptionHandler<InputEvent>
+    {
+        public void handleEventException(final Throwable ex, final long sequence, final InputEvent event)
+        {
+            stageError = ex;
+        }
+
+        public void handleOnStartException(final Throwable ex)
+        {
+            stageError = ex;
+        }
+
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            stageError = ex;
+        }
+    }
+}

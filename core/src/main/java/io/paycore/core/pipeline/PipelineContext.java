@@ -1,0 +1,157 @@
+package io.paycore.core.pipeline;
+
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+
+/**
+ * Configuration of the {@link Pipeline}: ring sizes, wait strategy, batch sizes and threading profile. Each setting
+ * defaults from a system property named beside its default.
+ */
+public final class PipelineContext
+{
+    /** Slots in the input ring (a power of two). */
+    public static final String INPUT_RING_SIZE_PROP_NAME = "paycore.pipeline.input.ring.size";
+    /** Default input ring size. Each slot holds one message of up to the configured batch size. */
+    public static final int INPUT_RING_SIZE_DEFAULT = 1024;
+    /** Slots in the output ring (a power of two). */
+    public static final String OUTPUT_RING_SIZE_PROP_NAME = "paycore.pipeline.output.ring.size";
+    /** Default output ring size. */
+    public static final int OUTPUT_RING_SIZE_DEFAULT = 1024;
+    /** Largest ring size accepted. */
+    public static final int RING_SIZE_MAX = 1 << 16;
+    /** Disruptor wait strategy of the ring stages; see {@link WaitStrategies}. */
+    public static final String WAIT_STRATEGY_PROP_NAME = "paycore.pipeline.wait.strategy";
+    /** Most records a stage takes in one Disruptor batch (and so, at flush {@code batch}, one group commit). */
+    public static final String MAX_STAGE_BATCH_PROP_NAME = "paycore.pipeline.max.stage.batch";
+    /** Default stage batch limit. */
+    public static final int MAX_STAGE_BATCH_DEFAULT = 256;
+    /** Threading profile: {@code shared} or {@code dedicated}. */
+    public static final String PROFILE_PROP_NAME = "paycore.profile";
+    /** Default threading profile. */
+    public static final ThreadingProfile PROFILE_DEFAULT = ThreadingProfile.SHARED;
+
+    private int inputRingSize = Integer.getInteger(INPUT_RING_SIZE_PROP_NAME, INPUT_RING_SIZE_DEFAULT);
+    private int outputRingSize = Integer.getInteger(OUTPUT_RING_SIZE_PROP_NAME, OUTPUT_RING_SIZE_DEFAULT);
+    private int maxStageBatch = Integer.getInteger(MAX_STAGE_BATCH_PROP_NAME, MAX_STAGE_BATCH_DEFAULT);
+    private ThreadingProfile profile = ThreadingProfile.parse(
+        System.getProperty(PROFILE_PROP_NAME, PROFILE_DEFAULT.name()));
+    private String waitStrategy = System.getProperty(WAIT_STRATEGY_PROP_NAME);
+    private EpochNanoClock clock = new SystemEpochNanoClock();
+
+    /**
+     * Check the settings and fill in what depends on others.
+     *
+     * @return this.
+     * @throws IllegalArgumentException naming the setting that is wrong.
+     */
+    public PipelineContext conclude()
+    {
+        checkRingSize("input ring size (" + INPUT_RING_SIZE_PROP_NAME + ")", inputRingSize);
+        checkRingSize("output ring size (" + OUTPUT_RING_SIZE_PROP_NAME + ")", outputRingSize);
+        if (maxStageBatch < 1)
+        {
+            throw new IllegalArgumentException(
+                "max stage batch (" + MAX_STAGE_BATCH_PROP_NAME + ") must be at least 1: " + maxStageBatch);
+        }
+        if (null == waitStrategy)
+        {
+            waitStrategy = WaitStrategies.defaultFor(profile);
+        }
+        WaitStrategies.newInstance(waitStrategy);
+
+        return this;
+    }
+
+    private static void checkRingSize(final String name, final int size)
+    {
+        if (size < 2 || size > RING_SIZE_MAX || Integer.bitCount(size) != 1)
+        {
+            throw new IllegalArgumentException(name + " must be a power of two in 2.." + RING_SIZE_MAX + ": " + size);
+        }
+    }
+
+    /** @param inputRingSize slots in the input ring. @return this. */
+    public PipelineContext inputRingSize(final int inputRingSize)
+    {
+        this.inputRingSize = inputRingSize;
+        return this;
+    }
+
+    /** @return slots in the input ring. */
+    public int inputRingSize()
+    {
+        return inputRingSize;
+    }
+
+    /** @param outputRingSize slots in the output ring. @return this. */
+    public PipelineContext outputRingSize(final int outputRingSize)
+    {
+        this.outputRingSize = outputRingSize;
+        return this;
+    }
+
+    /** @return slots in the output ring. */
+    public int outputRingSize()
+    {
+        return outputRingSize;
+    }
+
+    /** @param maxStageBatch most records a stage takes in one batch. @return this. */
+    public PipelineContext maxStageBatch(final int maxStageBatch)
+    {
+        this.maxStageBatch = maxStageBatch;
+        return this;
+    }
+
+    /** @return most records a stage takes in one batch. */
+    public int maxStageBatch()
+    {
+        return maxStageBatch;
+    }
+
+    /** @param profile threading profile. @return this. */
+    public PipelineContext profile(final ThreadingProfile profile)
+    {
+        this.profile = profile;
+        return this;
+    }
+
+    /** @return threading profile. */
+    public ThreadingProfile profile()
+    {
+        return profile;
+    }
+
+    /** @param waitStrategy name of the stages' wait strategy, see {@link WaitStrategies}. @return this. */
+    public PipelineContext waitStrategy(final String waitStrategy)
+    {
+        this.waitStrategy = waitStrategy;
+        return this;
+    }
+
+    /** @return name of the stages' wait strategy; null until {@link #conclude()} picks the profile's default. */
+    public String waitStrategy()
+    {
+        return waitStrategy;
+    }
+
+    /** @param clock source of ingress timestamps. @return this. */
+    public PipelineContext clock(final EpochNanoClock clock)
+    {
+        this.clock = clock;
+        return this;
+    }
+
+    /** @return source of ingress timestamps. */
+    public EpochNanoClock clock()
+    {
+        return clock;
+    }
+
+    /** {@inheritDoc} */
+    public String toString()
+    {
+        return "PipelineContext{inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
+            ", maxStageBatch=" + maxStageBatch + ", profile=" + profile + ", waitStrategy=" + waitStrategy + '}';
+    }
+}

@@ -1,0 +1,244 @@
+package io.paycore.core.pipeline;
+
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateAccountsEncoder;
+import io.paycore.codec.sbe.CreateAccountsResultDecoder;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.codec.sbe.CreateTransfersEncoder;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.RejectReason;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.RecordTypes;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.Journal;
+import io.paycore.journal.JournalContext;
+import io.paycore.journal.JournalReader;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PipelineTest
+{
+    private static final long SESSION = 7;
+
+    @TempDir
+    Path dir;
+
+    private Journal journal;
+    private Pipeline pipeline;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final UnsafeBuffer message = new UnsafeBuffer(new byte[64 * 1024]);
+    private final List<Answer> answers = new ArrayList<>();
+
+    @AfterEach
+    void after()
+    {
+        CloseHelper.closeAll(pipeline, journal);
+    }
+
+    @Test
+    void shouldJournalThenApplyThenAnswerInOrder()
+    {
+        start(FlushLevel.BATCH, 64);
+
+        assertTrue(pipeline.offerMessage(SESSION, message, 0, encodeAccounts(1, 1, 2)));
+        assertTrue(pipeline.offerMessage(SESSION, message, 0, encodeTransfer(2, 10, 1, 2, 500)));
+        assertTrue(pipeline.offerTick());
+        assertTrue(pipeline.offerMessage(SESSION, message, 0, encodeTransfer(3, 10, 1, 2, 500)));
+
+        awaitAnswers(3);
+        assertEquals(1, answers.get(0).sequence);
+        assertEquals(2, answers.get(1).sequence);
+        assertEquals(4, answers.get(2).sequence);
+        for (final Answer answer : answers)
+        {
+            assertEquals(SESSION, answer.sessionId);
+            assertTrue(answer.durableWhenAnswered >= answer.sequence, "answered before durable");
+        }
+
+        final CreateAccountsResultDecoder accounts = new CreateAccountsResultDecoder();
+        accounts.wrapAndApplyHeader(answers.get(0).bytes, 0, new MessageHeaderDecoder());
+        assertEquals(1, accounts.correlationId());
+        final CreateAccountsResultDecoder.ResultsDecoder accountResults = accounts.results();
+        assertEquals(2, accountResults.count());
+        assertEquals(CreateAccountResult.OK, accountResults.next().result());
+        assertEquals(CreateAccountResult.OK, accountResults.next().result());
+
+        assertEquals(CreateTransferResult.OK, firstTransferResult(answers.get(1).bytes));
+        assertEquals(CreateTransferResult.EXISTS, firstTransferResult(answers.get(2).bytes));
+
+        final long[] typesSeen = new long[3];
+        try (JournalReader reader = JournalReader.open(dir, 1))
+        {
+            reader.poll((type, sequence, timestampNanos, buffer, offset, length) -> typesSeen[type]++, 100);
+        }
+        assertEquals(3, typesSeen[RecordTypes.MESSAGE]);
+        assertEquals(1, typesSeen[RecordTypes.TICK]);
+        assertEquals(4, pipeline.processedSequence());
+    }
+
+    @Test
+    void shouldRefuseWhenTheInputRingIsFull()
+    {
+        journal = Journal.open(new JournalContext().directory(dir).flushLevel(FlushLevel.NONE));
+        pipeline = new Pipeline(
+            new PipelineContext().inputRingSize(4).outputRingSize(4),
+            journal,
+            new CommandProcessor(new Ledger(new LedgerLimits().maxAccounts(16).maxTransfers(16)
+                .maxPendingTransfers(16).maxBatchEvents(8))));
+
+        final int length = encodeAccounts(1, 1, 2);
+        for (int i = 0; i < 4; i++)
+        {
+            assertTrue(pipeline.offerMessage(SESSION, message, 0, length));
+        }
+        assertFalse(pipeline.hasCapacity());
+        assertFalse(pipeline.offerMessage(SESSION, message, 0, length));
+        assertFalse(pipeline.offerTick());
+        assertEquals(5, pipeline.nextSequence());
+    }
+
+    @Test
+    void shouldRejectEverythingAsUnavailableOnceTheJournalFails()
+    {
+        start(FlushLevel.NONE, 64);
+        journal.close();
+
+        assertTrue(pipeline.offerMessage(SESSION, message, 0, encodeAccounts(42, 1, 2)));
+        awaitAnswers(1);
+
+        final RejectedDecoder rejected = new RejectedDecoder();
+        rejected.wrapAndApplyHeader(answers.get(0).bytes, 0, new MessageHeaderDecoder());
+        assertEquals(RejectReason.UNAVAILABLE, rejected.reason());
+        assertEquals(42, rejected.correlationId());
+        assertTrue(pipeline.isFailed());
+        assertEquals(0, pipeline.processedSequence());
+    }
+
+    @Test
+    void shouldRefuseTheDedicatedProfileWithoutEnoughCores()
+    {
+        journal = Journal.open(new JournalContext().directory(dir).flushLevel(FlushLevel.NONE));
+        final int cores = Runtime.getRuntime().availableProcessors();
+        if (cores >= ThreadingProfile.DEDICATED.minCores())
+        {
+            return;
+        }
+
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> new Pipeline(
+            new PipelineContext().profile(ThreadingProfile.DEDICATED),
+            journal,
+            new CommandProcessor(new Ledger(new LedgerLimits().maxAccounts(16).maxTransfers(16)
+                .maxPendingTransfers(16).maxBatchEvents(8)))));
+        assertTrue(ex.getMessage().contains("at least 6 cores"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectABadRingSizeByName()
+    {
+        final IllegalArgumentException ex = assertThrows(
+            IllegalArgumentException.class, () -> new PipelineContext().inputRingSize(1000).conclude());
+        assertTrue(ex.getMessage().contains(PipelineContext.INPUT_RING_SIZE_PROP_NAME), ex.getMessage());
+    }
+
+    private void start(final FlushLevel flushLevel, final int ringSize)
+    {
+        journal = Journal.open(new JournalContext().directory(dir).flushLevel(flushLevel)
+            .maxRecordLength(64 * 1024));
+        final Ledger ledger = new Ledger(new LedgerLimits().maxAccounts(1024).maxTransfers(1024)
+            .maxPendingTransfers(1024));
+        pipeline = new Pipeline(
+            new PipelineContext().inputRingSize(ringSize).outputRingSize(ringSize),
+            journal,
+            new CommandProcessor(ledger));
+        pipeline.start();
+    }
+
+    private void awaitAnswers(final int count)
+    {
+        while (answers.size() < count)
+        {
+            pipeline.pollOutput(this::onOutput, 10);
+            Thread.yield();
+        }
+    }
+
+    private void onOutput(
+        final long sessionId, final long sequence, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ExpandableArrayBuffer copy = new ExpandableArrayBuffer(length);
+        copy.putBytes(0, buffer, offset, length);
+        answers.add(new Answer(sessionId, sequence, journal.durableSequence(), copy));
+    }
+
+    private int encodeAccounts(final long correlationId, final long... ids)
+    {
+        final CreateAccountsEncoder encoder = new CreateAccountsEncoder();
+        final CreateAccountsEncoder.AccountsEncoder accounts = encoder
+            .wrapAndApplyHeader(message, 0, headerEncoder)
+            .correlationId(correlationId)
+            .accountsCount(ids.length);
+        for (final long id : ids)
+        {
+            accounts.next().id(id).userData(0).ledger(1).code(1).flags(0);
+        }
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    private int encodeTransfer(
+        final long correlationId, final long id, final long debit, final long credit, final long amount)
+    {
+        final CreateTransfersEncoder encoder = new CreateTransfersEncoder();
+        encoder.wrapAndApplyHeader(message, 0, headerEncoder)
+            .correlationId(correlationId)
+            .transfersCount(1)
+            .next()
+            .id(id).debitAccountId(debit).creditAccountId(credit).amount(amount).pendingId(0).userData(0)
+            .ledger(1).timeoutSeconds(0).code(1).flags(0);
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    private static CreateTransferResult firstTransferResult(final DirectBuffer bytes)
+    {
+        final CreateTransfersResultDecoder decoder = new CreateTransfersResultDecoder();
+        decoder.wrapAndApplyHeader(bytes, 0, new MessageHeaderDecoder());
+        return decoder.results().next().result();
+    }
+
+    private static final class Answer
+    {
+        final long sessionId;
+        final long sequence;
+        final long durableWhenAnswered;
+        final DirectBuffer bytes;
+
+        Answer(final long sessionId, final long sequence, final long durableWhenAnswered, final DirectBuffer bytes)
+        {
+            this.sessionId = sessionId;
+            this.sequence = sequence;
+            this.durableWhenAnswered = durableWhenAnswered;
+            this.bytes = bytes;
+        }
+    }
+}
