@@ -24,13 +24,21 @@ final class BusinessLogicStage implements EventHandler<InputEvent>
     private final CommandProcessor processor;
     private final RingBuffer<OutputEvent> output;
     private final AtomicLong processedSequence;
+    private final long snapshotEveryRecords;
+    private final SnapshotHandler snapshotHandler;
     private final FrameValidator validator;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final RejectedEncoder rejectedEncoder = new RejectedEncoder();
 
     BusinessLogicStage(
-        final CommandProcessor processor, final RingBuffer<OutputEvent> output, final AtomicLong processedSequence)
+        final CommandProcessor processor,
+        final RingBuffer<OutputEvent> output,
+        final AtomicLong processedSequence,
+        final long snapshotEveryRecords,
+        final SnapshotHandler snapshotHandler)
     {
+        this.snapshotEveryRecords = snapshotEveryRecords;
+        this.snapshotHandler = snapshotHandler;
         this.processor = processor;
         this.output = output;
         this.processedSequence = processedSequence;
@@ -43,6 +51,10 @@ final class BusinessLogicStage implements EventHandler<InputEvent>
         if (event.journaled)
         {
             processedSequence.lazySet(event.sequence);
+            if (snapshotEveryRecords > 0 && 0 == event.sequence % snapshotEveryRecords)
+            {
+                snapshotHandler.onSnapshotPoint(processor.ledger(), event.sequence);
+            }
         }
     }
 

@@ -104,7 +104,8 @@ public final class Pipeline implements AutoCloseable
         journaler = builder.build(input, fromIngress, journalStage);
         replicator = builder.build(input, fromIngress, new ReplicatorStage());
         final SequenceBarrier afterJournal = input.newBarrier(journaler.getSequence(), replicator.getSequence());
-        blp = builder.build(input, afterJournal, new BusinessLogicStage(processor, output, processedSequence));
+        blp = builder.build(input, afterJournal, new BusinessLogicStage(
+            processor, output, processedSequence, context.snapshotEveryRecords(), context.snapshotHandler()));
         input.addGatingSequences(blp.getSequence());
 
         final ExceptionHandler<InputEvent> exceptionHandler = new StageExceptionHandler();

@@ -30,6 +30,13 @@ public final class PipelineContext
     /** Default threading profile. */
     public static final ThreadingProfile PROFILE_DEFAULT = ThreadingProfile.SHARED;
 
+    /** Take a snapshot every this many journal records; 0 for never. */
+    public static final String SNAPSHOT_EVERY_PROP_NAME = "paycore.snapshot.every";
+    /** Default snapshot interval, in records: never. */
+    public static final long SNAPSHOT_EVERY_DEFAULT = 0;
+
+    private long snapshotEveryRecords = Long.getLong(SNAPSHOT_EVERY_PROP_NAME, SNAPSHOT_EVERY_DEFAULT);
+    private SnapshotHandler snapshotHandler;
     private int inputRingSize = Integer.getInteger(INPUT_RING_SIZE_PROP_NAME, INPUT_RING_SIZE_DEFAULT);
     private int outputRingSize = Integer.getInteger(OUTPUT_RING_SIZE_PROP_NAME, OUTPUT_RING_SIZE_DEFAULT);
     private int maxStageBatch = Integer.getInteger(MAX_STAGE_BATCH_PROP_NAME, MAX_STAGE_BATCH_DEFAULT);
@@ -52,6 +59,15 @@ public final class PipelineContext
         {
             throw new IllegalArgumentException(
                 "max stage batch (" + MAX_STAGE_BATCH_PROP_NAME + ") must be at least 1: " + maxStageBatch);
+        }
+        if (snapshotEveryRecords < 0)
+        {
+            throw new IllegalArgumentException(
+                "snapshot interval (" + SNAPSHOT_EVERY_PROP_NAME + ") must not be negative: " + snapshotEveryRecords);
+        }
+        if (snapshotEveryRecords > 0 && null == snapshotHandler)
+        {
+            throw new IllegalArgumentException("a snapshot interval needs a snapshot handler");
         }
         if (null == waitStrategy)
         {
@@ -148,10 +164,40 @@ public final class PipelineContext
         return clock;
     }
 
+    /**
+     * @param snapshotEveryRecords take a snapshot at every journal sequence that is a multiple of this; 0 never.
+     * @return this.
+     */
+    public PipelineContext snapshotEveryRecords(final long snapshotEveryRecords)
+    {
+        this.snapshotEveryRecords = snapshotEveryRecords;
+        return this;
+    }
+
+    /** @return the snapshot interval in records; 0 for never. */
+    public long snapshotEveryRecords()
+    {
+        return snapshotEveryRecords;
+    }
+
+    /** @param snapshotHandler takes the snapshots, on the BLP thread. @return this. */
+    public PipelineContext snapshotHandler(final SnapshotHandler snapshotHandler)
+    {
+        this.snapshotHandler = snapshotHandler;
+        return this;
+    }
+
+    /** @return takes the snapshots, on the BLP thread; null for none. */
+    public SnapshotHandler snapshotHandler()
+    {
+        return snapshotHandler;
+    }
+
     /** {@inheritDoc} */
     public String toString()
     {
         return "PipelineContext{inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
-            ", maxStageBatch=" + maxStageBatch + ", profile=" + profile + ", waitStrategy=" + waitStrategy + '}';
+            ", maxStageBatch=" + maxStageBatch + ", profile=" + profile + ", waitStrategy=" + waitStrategy +
+            ", snapshotEveryRecords=" + snapshotEveryRecords + '}';
     }
 }
