@@ -74,6 +74,7 @@ public final class Journal implements AutoCloseable
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(Long.BYTES));
     private final long scratchAddress = scratch.addressOffset();
+    private final ByteBuffer zeros = Segments.zeroChunk();
 
     private MappedByteBuffer mapped;
     private Path segmentFile;
@@ -345,12 +346,12 @@ public final class Journal implements AutoCloseable
         final MappedByteBuffer newMapped;
         try
         {
-            file = Segments.create(directory, nextSequence, lastChecksum, newSegmentLength);
+            newMapped = Segments.create(directory, nextSequence, lastChecksum, newSegmentLength, zeros);
+            file = directory.resolve(SegmentDescriptor.fileName(nextSequence));
             if (FlushLevel.NONE != flushLevel)
             {
-                Segments.syncDirectory(directory);
+                syncDirectory(newMapped);
             }
-            newMapped = Segments.map(file, true);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -362,6 +363,19 @@ public final class Journal implements AutoCloseable
 
         releaseSegment();
         useSegment(file, newMapped, SegmentDescriptor.HEADER_LENGTH);
+    }
+
+    private void syncDirectory(final MappedByteBuffer newMapped) throws IOException
+    {
+        try
+        {
+            Segments.syncDirectory(directory);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            IoUtil.unmap(newMapped);
+            throw ex;
+        }
     }
 
     private void useSegment(final Path file, final MappedByteBuffer newMapped, final int startPosition)
@@ -415,7 +429,7 @@ public final class Journal implements AutoCloseable
         Path[] files = Segments.list(directory);
         if (0 == files.length)
         {
-            Segments.create(directory, 1, 0, newSegmentLength);
+            IoUtil.unmap(Segments.create(directory, 1, 0, newSegmentLength, zeros));
             Segments.syncDirectory(directory);
             files = Segments.list(directory);
         }

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.paycore.journal.RecordDescriptor.CHECKSUM_OFFSET;
@@ -215,21 +216,30 @@ final class Segments
     }
 
     /**
-     * Create a segment: zeros written for real under a temporary name, header written, forced, renamed.
+     * Create a segment: zeros written for real through the channel under a temporary name (so the file system
+     * allocates or reserves the space now and a full disk surfaces here as an IOException, never later as SIGBUS on a
+     * mapped write), mapped, header written and forced (only the header page: the zeros need not be on the device,
+     * a later force of records carries what is needed), then renamed into place.
      * On failure the temporary file is deleted and the exception rethrown.
+     *
+     * @return the segment mapped read-write; the caller unmaps it.
      */
-    static Path create(
-        final Path directory, final long firstSequence, final int previousChecksum, final int segmentLength)
+    static MappedByteBuffer create(
+        final Path directory,
+        final long firstSequence,
+        final int previousChecksum,
+        final int segmentLength,
+        final ByteBuffer zeros)
         throws IOException
     {
         final String name = SegmentDescriptor.fileName(firstSequence);
         final Path file = directory.resolve(name);
         final Path temp = directory.resolve(name + ".tmp");
-        final ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(ZERO_CHUNK_LENGTH, segmentLength));
+        MappedByteBuffer mapped = null;
         try
         {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE))
+                StandardOpenOption.READ, StandardOpenOption.WRITE))
             {
                 long position = 0;
                 while (position < segmentLength)
@@ -240,27 +250,26 @@ final class Segments
                         position += channel.write(zeros, position);
                     }
                 }
-
-                final ByteBuffer header = ByteBuffer.allocateDirect(SegmentDescriptor.HEADER_LENGTH)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-                final UnsafeBuffer headerBuffer = new UnsafeBuffer(header);
-                headerBuffer.putInt(MAGIC_OFFSET, MAGIC);
-                headerBuffer.putInt(VERSION_OFFSET, VERSION);
-                headerBuffer.putLong(SEGMENT_LENGTH_OFFSET, segmentLength);
-                headerBuffer.putLong(FIRST_SEQUENCE_OFFSET, firstSequence);
-                headerBuffer.putInt(PREVIOUS_CHECKSUM_OFFSET, previousChecksum);
-                headerBuffer.putInt(HEADER_CHECKSUM_OFFSET,
-                    Checksums.update(0, headerBuffer.addressOffset(), HEADER_CHECKSUM_OFFSET));
-                while (header.hasRemaining())
-                {
-                    channel.write(header, header.position());
-                }
-                channel.force(true);
+                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentLength);
             }
+
+            mapped.order(ByteOrder.LITTLE_ENDIAN);
+            final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, SegmentDescriptor.HEADER_LENGTH);
+            header.putInt(MAGIC_OFFSET, MAGIC);
+            header.putInt(VERSION_OFFSET, VERSION);
+            header.putLong(SEGMENT_LENGTH_OFFSET, segmentLength);
+            header.putLong(FIRST_SEQUENCE_OFFSET, firstSequence);
+            header.putInt(PREVIOUS_CHECKSUM_OFFSET, previousChecksum);
+            header.putInt(HEADER_CHECKSUM_OFFSET, Checksums.update(0, header.addressOffset(), HEADER_CHECKSUM_OFFSET));
+            mapped.force(0, SegmentDescriptor.HEADER_LENGTH);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (final IOException | RuntimeException ex)
         {
+            if (null != mapped)
+            {
+                IoUtil.unmap(mapped);
+            }
             try
             {
                 Files.deleteIfExists(temp);
@@ -272,7 +281,15 @@ final class Segments
             throw ex;
         }
 
-        return file;
+        return mapped;
+    }
+
+    /**
+     * A buffer of zeros for {@link #create}; its content must stay zero.
+     */
+    static ByteBuffer zeroChunk()
+    {
+        return ByteBuffer.allocateDirect(ZERO_CHUNK_LENGTH);
     }
 
     static MappedByteBuffer map(final Path file, final boolean writable) throws IOException
