@@ -1,0 +1,100 @@
+package io.paycore.replay;
+
+import java.nio.file.Path;
+
+/**
+ * The layout of a paycore data directory, the one thing {@code paycore serve --data DIR} is given:
+ * <pre>
+ *   DIR/
+ *     paycore.lock    held (an OS file lock) by the one process that owns the directory; released on any exit
+ *     journal/        journal segment files, 00000000000000000001.seg, ... (see io.paycore.journal.Journal)
+ *     snapshots/      ledger snapshots, snapshot-&lt;sequence&gt;.snap, the newest few kept
+ *     aeron/          the embedded media driver's directory, unless an external driver is used
+ * </pre>
+ * Every path is derived from the root; nothing is created here (see {@link DataDirectoryLock} and
+ * {@link Recovery}, which create what they need).
+ */
+public final class DataDirectory
+{
+    /**
+     * Name of the journal directory under the root.
+     */
+    public static final String JOURNAL_DIR_NAME = "journal";
+
+    /**
+     * Name of the snapshot directory under the root.
+     */
+    public static final String SNAPSHOTS_DIR_NAME = "snapshots";
+
+    /**
+     * Name of the embedded media driver's directory under the root.
+     */
+    public static final String AERON_DIR_NAME = "aeron";
+
+    /**
+     * Name of the lock file under the root.
+     */
+    public static final String LOCK_FILE_NAME = "paycore.lock";
+
+    private final Path root;
+
+    /**
+     * @param root the data directory; made absolute.
+     */
+    public DataDirectory(final Path root)
+    {
+        if (null == root)
+        {
+            throw new IllegalArgumentException("data directory must be given");
+        }
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /**
+     * @return the data directory itself.
+     */
+    public Path root()
+    {
+        return root;
+    }
+
+    /**
+     * @return {@code DIR/journal}.
+     */
+    public Path journalDirectory()
+    {
+        return root.resolve(JOURNAL_DIR_NAME);
+    }
+
+    /**
+     * @return {@code DIR/snapshots}.
+     */
+    public Path snapshotDirectory()
+    {
+        return root.resolve(SNAPSHOTS_DIR_NAME);
+    }
+
+    /**
+     * @return {@code DIR/aeron}, the embedded media driver's directory.
+     */
+    public Path aeronDirectory()
+    {
+        return root.resolve(AERON_DIR_NAME);
+    }
+
+    /**
+     * @return {@code DIR/paycore.lock}.
+     */
+    public Path lockFile()
+    {
+        return root.resolve(LOCK_FILE_NAME);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return root.toString();
+    }
+}

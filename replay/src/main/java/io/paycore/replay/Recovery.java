@@ -1,0 +1,270 @@
+package io.paycore.replay;
+
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.LedgerSnapshotException;
+import io.paycore.journal.Journal;
+import io.paycore.journal.JournalContext;
+import io.paycore.journal.JournalException;
+import io.paycore.journal.JournalReader;
+import io.paycore.journal.RecordHandler;
+import io.paycore.journal.Snapshot;
+import io.paycore.journal.SnapshotStore;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rebuilds the ledger of a {@link DataDirectory} from what is on disk, and keeps the journal open for appending:
+ * <ol>
+ *     <li>takes the directory's lock ({@link DataDirectoryLock}), so no other process writes or repairs it;</li>
+ *     <li>opens the journal in {@code DIR/journal}, which verifies every record: a torn tail is truncated and
+ *     reported; any other damage fails with the journal's {@link JournalException} naming file, offset and
+ *     sequence, and nothing is recovered;</li>
+ *     <li>loads the newest snapshot in {@code DIR/snapshots} that verifies, loads, and does not run ahead of the
+ *     journal; each one skipped is reported with the reason;</li>
+ *     <li>replays every journal record after that snapshot through a {@link CommandProcessor}, answers discarded,
+ *     so the ledger has applied exactly the records 1..{@link Journal#lastSequence()}.</li>
+ * </ol>
+ * The result holds the open journal (ready for the pipeline to append to), the recovered ledger and a
+ * {@link RecoveryReport}. Close it to close the journal and release the lock; the ledger stays usable.
+ * <p>
+ * Replay is deterministic: the same journal gives the same ledger, digest for digest, whatever snapshot it starts
+ * from. {@link #open(DataDirectory, LedgerLimits, JournalContext, boolean)} with {@code useSnapshots} false
+ * replays the journal alone, which is the offline check that a snapshot-based recovery is right.
+ * <p>
+ * <b>Threading</b>: one thread. Allocates; not on any hot path.
+ */
+public final class Recovery implements AutoCloseable
+{
+    private static final int REPLAY_POLL_LIMIT = 4096;
+
+    private final DataDirectoryLock lock;
+    private final Journal journal;
+    private final Ledger ledger;
+    private final RecoveryReport report;
+
+    private Recovery(
+        final DataDirectoryLock lock, final Journal journal, final Ledger ledger, final RecoveryReport report)
+    {
+        this.lock = lock;
+        this.journal = journal;
+        this.ledger = ledger;
+        this.report = report;
+    }
+
+    /**
+     * Recover from the newest valid snapshot and the journal after it.
+     *
+     * @param directory      the data directory; created if missing (an empty one recovers an empty ledger).
+     * @param limits         of the ledger to build; must be those the journal was written with, or replay may
+     *                       answer differently (a snapshot too big for them is skipped and reported).
+     * @param journalContext flush level, segment length, record length; its directory is set to
+     *                       {@code DIR/journal} and its maximum record length raised to hold the largest message
+     *                       {@code limits} allow.
+     * @return the open recovery: journal, ledger and report.
+     * @throws JournalException      if the journal is damaged other than by a torn tail (naming file, offset and
+     *                               sequence) or cannot be read.
+     * @throws IllegalStateException if another process holds the data directory.
+     */
+    public static Recovery open(
+        final DataDirectory directory, final LedgerLimits limits, final JournalContext journalContext)
+    {
+        return open(directory, limits, journalContext, true);
+    }
+
+    /**
+     * Recover, from the newest valid snapshot and the journal after it or, with {@code useSnapshots} false, from
+     * the journal alone.
+     *
+     * @param directory      the data directory; created if missing.
+     * @param limits         of the ledger to build.
+     * @param journalContext flush level and sizes; its directory is set to {@code DIR/journal}.
+     * @param useSnapshots   false to ignore snapshots and replay the whole journal.
+     * @return the open recovery: journal, ledger and report.
+     * @throws JournalException      if the journal is damaged other than by a torn tail, or cannot be read.
+     * @throws IllegalStateException if another process holds the data directory.
+     */
+    public static Recovery open(
+        final DataDirectory directory,
+        final LedgerLimits limits,
+        final JournalContext journalContext,
+        final boolean useSnapshots)
+    {
+        final long startNanos = System.nanoTime();
+        limits.validate();
+        journalContext
+            .directory(directory.journalDirectory())
+            .maxRecordLength(Math.max(
+                journalContext.maxRecordLength(), ProtocolLimits.maxMessageLength(limits.maxBatchEvents())));
+
+        final DataDirectoryLock lock = DataDirectoryLock.acquire(directory);
+        Journal journal = null;
+        boolean recovered = false;
+        try
+        {
+            journal = Journal.open(journalContext);
+            final long lastSequence = journal.lastSequence();
+
+            final List<String> skipped = new ArrayList<>();
+            Ledger ledger = null;
+            Path snapshotFile = null;
+            long snapshotSequence = 0;
+            if (useSnapshots)
+            {
+                final SnapshotStore store = new SnapshotStore(directory.snapshotDirectory());
+                final long[] sequences = store.sequences();
+                for (int i = sequences.length - 1; i >= 0 && null == ledger; i--)
+                {
+                    final Path file = store.directory().resolve(SnapshotStore.fileName(sequences[i]));
+                    ledger = loadSnapshot(file, sequences[i], lastSequence, limits, skipped);
+                    if (null != ledger)
+                    {
+                        snapshotFile = file;
+                        snapshotSequence = sequences[i];
+                    }
+                }
+            }
+            if (null == ledger)
+            {
+                ledger = new Ledger(limits);
+            }
+
+            final Replayer replayer = new Replayer(new CommandProcessor(ledger));
+            replay(directory.journalDirectory(), snapshotSequence + 1, lastSequence, replayer);
+
+            final RecoveryReport report = new RecoveryReport(directory, journal.openReport(), snapshotFile,
+                snapshotSequence, skipped, replayer.records, replayer.processor.invalidRecords(), lastSequence,
+                System.nanoTime() - startNanos);
+            final Recovery recovery = new Recovery(lock, journal, ledger, report);
+            recovered = true;
+            return recovery;
+        }
+        finally
+        {
+            if (!recovered)
+            {
+                CloseHelper.quietCloseAll(journal, lock);
+            }
+        }
+    }
+
+    /**
+     * @return the journal, open and positioned after its last record; owned by this recovery, closed by
+     * {@link #close()}.
+     */
+    public Journal journal()
+    {
+        return journal;
+    }
+
+    /**
+     * @return the recovered ledger: it has applied every journal record, 1..{@link RecoveryReport#lastSequence()}.
+     */
+    public Ledger ledger()
+    {
+        return ledger;
+    }
+
+    /**
+     * @return what the recovery did.
+     */
+    public RecoveryReport report()
+    {
+        return report;
+    }
+
+    /**
+     * Close the journal (forcing it at flush levels {@code batch} and {@code every}) and release the data
+     * directory. The ledger stays usable. Safe to call more than once.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(journal, lock);
+    }
+
+    private static Ledger loadSnapshot(
+        final Path file,
+        final long sequence,
+        final long lastSequence,
+        final LedgerLimits limits,
+        final List<String> skipped)
+    {
+        if (sequence > lastSequence)
+        {
+            skipped.add(file + ": covers sequence " + sequence + " but the journal ends at " + lastSequence);
+            return null;
+        }
+
+        try (Snapshot snapshot = SnapshotStore.open(file))
+        {
+            return Ledger.readSnapshot(snapshot.channel(), limits);
+        }
+        catch (final JournalException | LedgerSnapshotException ex)
+        {
+            skipped.add(file + ": " + ex.getMessage());
+        }
+        catch (final IOException ex)
+        {
+            skipped.add(file + ": cannot read: " + ex);
+        }
+
+        return null;
+    }
+
+    private static void replay(
+        final Path journalDirectory, final long fromSequence, final long lastSequence, final Replayer replayer)
+    {
+        if (fromSequence > lastSequence)
+        {
+            return;
+        }
+
+        try (JournalReader reader = JournalReader.open(journalDirectory, fromSequence))
+        {
+            while (reader.nextSequence() <= lastSequence)
+            {
+                if (0 == reader.poll(replayer, REPLAY_POLL_LIMIT))
+                {
+                    throw new JournalException("journal ended at sequence " + (reader.nextSequence() - 1) +
+                        " during replay, before its last record " + lastSequence, journalDirectory,
+                        JournalException.UNKNOWN, reader.nextSequence(), null);
+                }
+            }
+        }
+    }
+
+    /**
+     * Applies each record with answers discarded.
+     */
+    private static final class Replayer implements RecordHandler
+    {
+        private final CommandProcessor processor;
+        private final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
+        private long records;
+
+        Replayer(final CommandProcessor processor)
+        {
+            this.processor = processor;
+        }
+
+        public void onRecord(
+            final int type,
+            final long sequence,
+            final long timestampNanos,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
+            records++;
+        }
+    }
+}

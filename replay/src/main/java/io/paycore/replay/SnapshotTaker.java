@@ -1,0 +1,214 @@
+package io.paycore.replay;
+
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.pipeline.SnapshotHandler;
+import io.paycore.journal.JournalException;
+import io.paycore.journal.SnapshotStore;
+import io.paycore.journal.SnapshotWriter;
+import org.agrona.ErrorHandler;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes ledger snapshots into a {@link SnapshotStore} and keeps only the newest few: the
+ * {@link SnapshotHandler} the pipeline calls on the BLP thread every {@code --snapshot-every} records, and what
+ * the service calls once more at a clean shutdown.
+ * <p>
+ * Each snapshot is {@link Ledger#writeSnapshot} streamed through a {@link SnapshotWriter} (temporary name, forced,
+ * renamed, checksummed), so a crash mid-snapshot leaves at worst a temporary file, deleted when the next taker is
+ * made. After each snapshot, older ones beyond {@link #snapshotsKept()} are deleted; the bound is
+ * {@link #SNAPSHOTS_KEPT_MAX}.
+ * <p>
+ * A snapshot that fails (disk full, I/O error) is reported to the {@link ErrorHandler} and counted, and the
+ * service carries on: the journal, not the snapshot, is the record, so a missing snapshot only makes the next
+ * recovery longer.
+ * <p>
+ * <b>Threading</b>: {@link #onSnapshotPoint} and {@link #take} from one thread at a time (the BLP while the
+ * pipeline runs, the caller after it has stopped). The counters may be read from any thread.
+ */
+public final class SnapshotTaker implements SnapshotHandler
+{
+    /**
+     * How many snapshots to keep: after each new one, the oldest beyond this many are deleted.
+     */
+    public static final String SNAPSHOTS_KEPT_PROP_NAME = "paycore.snapshots.kept";
+
+    /**
+     * Default for {@link #SNAPSHOTS_KEPT_PROP_NAME}: the newest and two older ones, to fall back on if the newest
+     * is damaged.
+     */
+    public static final int SNAPSHOTS_KEPT_DEFAULT = 3;
+
+    /**
+     * Most snapshots that may be kept.
+     */
+    public static final int SNAPSHOTS_KEPT_MAX = 1000;
+
+    private final SnapshotStore store;
+    private final int snapshotsKept;
+    private final ErrorHandler errorHandler;
+    private volatile long snapshotsTaken;
+    private volatile long failures;
+    private volatile long lastSequence;
+    private volatile long lastDurationNanos;
+
+    /**
+     * @param directory     holding the snapshots, normally {@link DataDirectory#snapshotDirectory()}; created if
+     *                      missing, and left-over temporary files from a crash are deleted.
+     * @param snapshotsKept newest snapshots to keep, 1..{@link #SNAPSHOTS_KEPT_MAX}.
+     * @param errorHandler  told of each snapshot that fails; called on the snapshotting thread.
+     * @throws IllegalArgumentException if snapshotsKept is out of bounds.
+     * @throws JournalException         if the directory cannot be created or cleaned.
+     */
+    public SnapshotTaker(final Path directory, final int snapshotsKept, final ErrorHandler errorHandler)
+    {
+        if (snapshotsKept < 1 || snapshotsKept > SNAPSHOTS_KEPT_MAX)
+        {
+            throw new IllegalArgumentException("snapshots kept (" + SNAPSHOTS_KEPT_PROP_NAME + ") must be in 1.." +
+                SNAPSHOTS_KEPT_MAX + ": " + snapshotsKept);
+        }
+        this.store = new SnapshotStore(directory);
+        this.snapshotsKept = snapshotsKept;
+        this.errorHandler = errorHandler;
+        deleteTempFiles(directory);
+    }
+
+    /**
+     * Take a snapshot, reporting rather than throwing a failure. Called on the BLP thread by the pipeline.
+     *
+     * @param ledger   quiescent for the duration of the call.
+     * @param sequence the journal sequence it has applied up to.
+     */
+    public void onSnapshotPoint(final Ledger ledger, final long sequence)
+    {
+        try
+        {
+            take(ledger, sequence);
+        }
+        catch (final RuntimeException ex)
+        {
+            failures++;
+            errorHandler.onError(ex);
+        }
+    }
+
+    /**
+     * Take a snapshot now, then delete the oldest beyond {@link #snapshotsKept()}. If a snapshot for this sequence
+     * exists already it is kept and nothing is written.
+     *
+     * @param ledger   to snapshot; must not change during the call.
+     * @param sequence the journal sequence the ledger has applied up to.
+     * @return the snapshot file.
+     * @throws JournalException naming the file if it cannot be written; nothing is left under its final name.
+     */
+    public Path take(final Ledger ledger, final long sequence)
+    {
+        final Path file = store.directory().resolve(SnapshotStore.fileName(sequence));
+        if (Files.exists(file))
+        {
+            return file;
+        }
+
+        final long startNanos = System.nanoTime();
+        try (SnapshotWriter writer = store.newSnapshot(sequence))
+        {
+            ledger.writeSnapshot(writer);
+            writer.commit();
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot write snapshot: " + ex, file, JournalException.UNKNOWN, sequence, ex);
+        }
+        lastDurationNanos = System.nanoTime() - startNanos;
+        lastSequence = sequence;
+        snapshotsTaken++;
+        prune();
+
+        return file;
+    }
+
+    /**
+     * @return the number of snapshots kept.
+     */
+    public int snapshotsKept()
+    {
+        return snapshotsKept;
+    }
+
+    /**
+     * @return the directory holding the snapshots.
+     */
+    public Path directory()
+    {
+        return store.directory();
+    }
+
+    /**
+     * @return snapshots written by this taker. Any thread.
+     */
+    public long snapshotsTaken()
+    {
+        return snapshotsTaken;
+    }
+
+    /**
+     * @return snapshots that failed and were reported. Any thread.
+     */
+    public long failures()
+    {
+        return failures;
+    }
+
+    /**
+     * @return the sequence of the last snapshot this taker wrote, 0 if none. Any thread.
+     */
+    public long lastSequence()
+    {
+        return lastSequence;
+    }
+
+    /**
+     * @return how long the last snapshot took to write, in nanoseconds. Any thread.
+     */
+    public long lastDurationNanos()
+    {
+        return lastDurationNanos;
+    }
+
+    private void prune()
+    {
+        final long[] sequences = store.sequences();
+        for (int i = 0, excess = sequences.length - snapshotsKept; i < excess; i++)
+        {
+            final Path old = store.directory().resolve(SnapshotStore.fileName(sequences[i]));
+            try
+            {
+                Files.deleteIfExists(old);
+            }
+            catch (final IOException ex)
+            {
+                errorHandler.onError(new JournalException("cannot delete old snapshot: " + ex, old,
+                    JournalException.UNKNOWN, sequences[i], ex));
+            }
+        }
+    }
+
+    private static void deleteTempFiles(final Path directory)
+    {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*" + SnapshotStore.TEMP_SUFFIX))
+        {
+            for (final Path file : stream)
+            {
+                Files.deleteIfExists(file);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot delete left-over temporary snapshots: " + ex, directory,
+                JournalException.UNKNOWN, JournalException.UNKNOWN, ex);
+        }
+    }
+}
