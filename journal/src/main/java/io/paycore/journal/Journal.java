@@ -11,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -36,7 +37,9 @@ import static io.paycore.journal.RecordDescriptor.TYPE_OFFSET;
  * <b>Threading</b>: {@link #append}, {@link #flush()} and {@link #close()} are called from one thread only (the
  * single writer). {@link #lastSequence()} and {@link #durableSequence()} may be read from any thread. Any number of
  * {@link JournalReader}s, in this or other threads or processes, may read while appends happen; each sees a record
- * only once it is complete, because the frame length is written last with release semantics.
+ * only once it is complete, because the frame length is written last with release semantics. Unless
+ * {@link JournalContext#preallocate(boolean)} is off, a background thread (parked when idle) keeps the next segment
+ * file written full of zeros, so a roll costs the appending thread a header, a one-page force and a rename.
  * <p>
  * Steady-state appends do not allocate, lock or throw. Exceptions come only from a limit violation (refused,
  * nothing written) or an I/O failure. A failed segment roll or force puts the journal into a failed state in which
@@ -75,6 +78,7 @@ public final class Journal implements AutoCloseable
     private final UnsafeBuffer scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(Long.BYTES));
     private final long scratchAddress = scratch.addressOffset();
     private final ByteBuffer zeros = Segments.zeroChunk();
+    private final SegmentPreallocator preallocator;
 
     private MappedByteBuffer mapped;
     private Path segmentFile;
@@ -110,6 +114,11 @@ public final class Journal implements AutoCloseable
         {
             releaseSegment();
             throw ex;
+        }
+        preallocator = context.preallocate() ? new SegmentPreallocator(directory, newSegmentLength) : null;
+        if (null != preallocator)
+        {
+            preallocator.request();
         }
     }
 
@@ -245,6 +254,7 @@ public final class Journal implements AutoCloseable
         }
         finally
         {
+            CloseHelper.quietClose(preallocator);
             releaseSegment();
         }
     }
@@ -346,7 +356,12 @@ public final class Journal implements AutoCloseable
         final MappedByteBuffer newMapped;
         try
         {
-            newMapped = Segments.create(directory, nextSequence, lastChecksum, newSegmentLength, zeros);
+            final Path spare = null != preallocator ? preallocator.take() : null;
+            newMapped = Segments.create(directory, nextSequence, lastChecksum, newSegmentLength, zeros, spare);
+            if (null != preallocator)
+            {
+                preallocator.request();
+            }
             file = directory.resolve(SegmentDescriptor.fileName(nextSequence));
             if (FlushLevel.NONE != flushLevel)
             {
@@ -429,7 +444,7 @@ public final class Journal implements AutoCloseable
         Path[] files = Segments.list(directory);
         if (0 == files.length)
         {
-            IoUtil.unmap(Segments.create(directory, 1, 0, newSegmentLength, zeros));
+            IoUtil.unmap(Segments.create(directory, 1, 0, newSegmentLength, zeros, null));
             Segments.syncDirectory(directory);
             files = Segments.list(directory);
         }

@@ -81,7 +81,19 @@ public final class JournalContext
      */
     public static final FlushLevel FLUSH_LEVEL_DEFAULT = FlushLevel.BATCH;
 
+    /**
+     * Whether a background thread keeps the next segment file preallocated (zeros written) so a roll on the
+     * appending thread only writes a header and renames: {@code true} or {@code false}.
+     */
+    public static final String PREALLOCATE_PROP_NAME = "paycore.journal.preallocate";
+
+    /**
+     * Default for {@link #PREALLOCATE_PROP_NAME}.
+     */
+    public static final boolean PREALLOCATE_DEFAULT = true;
+
     private Path directory;
+    private boolean preallocate;
     private int segmentLength;
     private int maxRecordLength;
     private FlushLevel flushLevel;
@@ -96,6 +108,8 @@ public final class JournalContext
         maxRecordLength = SystemUtil.getSizeAsInt(MAX_RECORD_LENGTH_PROP_NAME, MAX_RECORD_LENGTH_DEFAULT);
         final String level = System.getProperty(FLUSH_LEVEL_PROP_NAME);
         flushLevel = null == level ? FLUSH_LEVEL_DEFAULT : FlushLevel.parse(level);
+        final String preallocateValue = System.getProperty(PREALLOCATE_PROP_NAME);
+        preallocate = null == preallocateValue ? PREALLOCATE_DEFAULT : Boolean.parseBoolean(preallocateValue);
     }
 
     /**
@@ -213,11 +227,31 @@ public final class JournalContext
     }
 
     /**
+     * @param preallocate true to keep the next segment preallocated on a background thread (one spare segment
+     *                    file of disk space), false to write each new segment's zeros on the appending thread at
+     *                    roll.
+     * @return this.
+     */
+    public JournalContext preallocate(final boolean preallocate)
+    {
+        this.preallocate = preallocate;
+        return this;
+    }
+
+    /**
+     * @return whether the next segment is preallocated on a background thread.
+     */
+    public boolean preallocate()
+    {
+        return preallocate;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String toString()
     {
         return "JournalContext{directory=" + directory + ", segmentLength=" + segmentLength +
-            ", maxRecordLength=" + maxRecordLength + ", flushLevel=" + flushLevel + '}';
+            ", maxRecordLength=" + maxRecordLength + ", flushLevel=" + flushLevel + ", preallocate=" + preallocate + '}';
     }
 }

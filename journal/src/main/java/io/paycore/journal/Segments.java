@@ -219,8 +219,9 @@ final class Segments
      * Create a segment: zeros written for real through the channel under a temporary name (so the file system
      * allocates or reserves the space now and a full disk surfaces here as an IOException, never later as SIGBUS on a
      * mapped write), mapped, header written and forced (only the header page: the zeros need not be on the device,
-     * a later force of records carries what is needed), then renamed into place.
-     * On failure the temporary file is deleted and the exception rethrown.
+     * a later force of records carries what is needed), then renamed into place. If {@code spare} is not null it
+     * is an already preallocated file of the right length, used instead of writing the zeros now.
+     * On failure the temporary (or spare) file is deleted and the exception rethrown.
      *
      * @return the segment mapped read-write; the caller unmaps it.
      */
@@ -229,26 +230,27 @@ final class Segments
         final long firstSequence,
         final int previousChecksum,
         final int segmentLength,
-        final ByteBuffer zeros)
+        final ByteBuffer zeros,
+        final Path spare)
         throws IOException
     {
         final String name = SegmentDescriptor.fileName(firstSequence);
         final Path file = directory.resolve(name);
-        final Path temp = directory.resolve(name + ".tmp");
+        final Path temp = null != spare ? spare : directory.resolve(name + ".tmp");
+        if (null == spare)
+        {
+            preallocate(temp, segmentLength, zeros);
+        }
+
         MappedByteBuffer mapped = null;
         try
         {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE))
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE))
             {
-                long position = 0;
-                while (position < segmentLength)
+                if (channel.size() != segmentLength)
                 {
-                    zeros.clear().limit((int)Math.min(zeros.capacity(), segmentLength - position));
-                    while (zeros.hasRemaining())
-                    {
-                        position += channel.write(zeros, position);
-                    }
+                    throw new IOException("preallocated file " + temp + " has length " + channel.size() +
+                        ", expected " + segmentLength);
                 }
                 mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentLength);
             }
@@ -270,18 +272,48 @@ final class Segments
             {
                 IoUtil.unmap(mapped);
             }
-            try
-            {
-                Files.deleteIfExists(temp);
-            }
-            catch (final IOException suppressed)
-            {
-                ex.addSuppressed(suppressed);
-            }
+            deleteQuietly(temp, ex);
             throw ex;
         }
 
         return mapped;
+    }
+
+    /**
+     * Write a file of zeros for real, through the channel, so its space is allocated (or reserved) now.
+     * On failure the file is deleted and the exception rethrown.
+     */
+    static void preallocate(final Path temp, final int segmentLength, final ByteBuffer zeros) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+        {
+            long position = 0;
+            while (position < segmentLength)
+            {
+                zeros.clear().limit((int)Math.min(zeros.capacity(), segmentLength - position));
+                while (zeros.hasRemaining())
+                {
+                    position += channel.write(zeros, position);
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            deleteQuietly(temp, ex);
+            throw ex;
+        }
+    }
+
+    private static void deleteQuietly(final Path file, final Exception failure)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException suppressed)
+        {
+            failure.addSuppressed(suppressed);
+        }
     }
 
     /**
