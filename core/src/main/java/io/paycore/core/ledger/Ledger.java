@@ -193,6 +193,7 @@ public final class Ledger
     private long lastTimestampNanos;
     private long clockNanos;
     private long existingTimestampNanos;
+    private long touchSink;
 
     /**
      * Build an empty ledger, allocating all of its storage.
@@ -327,6 +328,7 @@ public final class Ledger
         final int count = events.count();
         checkBatch(count, results.capacity());
         expire(recordTimestampNanos);
+        touch(events, count);
 
         final long baseNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
         int chainStart = -1;
@@ -505,6 +507,34 @@ public final class Ledger
     // ---------------------------------------------------------------------------------------------------------
     // Transfers
     // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Read, without acting on them, the index slots and account lines the batch is about to use. The probes of
+     * different events do not depend on each other, so the CPU overlaps their cache misses, which the one-by-one
+     * apply loop cannot do; the apply loop then finds them in cache. Has no effect on state.
+     */
+    private void touch(final TransferEvents events, final int count)
+    {
+        final Long2LongHashMap transferIndexById = this.transferIndexById;
+        final Long2LongHashMap accountIndexById = this.accountIndexById;
+        final long[] accounts = this.accounts;
+        long sink = 0;
+        for (int i = 0; i < count; i++)
+        {
+            sink += transferIndexById.get(events.id(i));
+            final int debitIndex = (int)accountIndexById.get(events.debitAccountId(i));
+            final int creditIndex = (int)accountIndexById.get(events.creditAccountId(i));
+            if (debitIndex >= 0)
+            {
+                sink += accounts[debitIndex * ACCOUNT_LONGS];
+            }
+            if (creditIndex >= 0)
+            {
+                sink += accounts[creditIndex * ACCOUNT_LONGS];
+            }
+        }
+        touchSink = sink;
+    }
 
     private CreateTransferResult createTransfer(final TransferEvents events, final int i, final long timestampNanos)
     {

@@ -1,0 +1,376 @@
+package io.paycore.perf;
+
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.AccountResults;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEvents;
+import io.paycore.core.ledger.TransferFlags;
+import io.paycore.core.ledger.TransferResults;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Throughput of {@link Ledger#createTransfers} on one thread, in transfers per second.
+ * <ul>
+ *     <li>{@code singleTransfers}: batches of {@value #BATCH} single-phase transfers between uniformly random pairs
+ *     of {@value #ACCOUNTS} accounts (one ledger, no balance flags);</li>
+ *     <li>{@code twoPhase}: batches of {@value #BATCH} transfers made of {@value #BATCH}/2 pairs of a pending
+ *     transfer (with a one-hour timeout, so it enters the expiry heap) and the post of its full amount.</li>
+ * </ul>
+ * Every invocation applies one batch, so a score in ops/s is transfers/s ({@link OperationsPerInvocation}).
+ * The random pairs and amounts are generated once in setup and read through a window that slides by one batch
+ * per invocation; transfer ids come from a counter; the record timestamp advances by a fixed step. Nothing random,
+ * no clock and no allocation in the measured path.
+ * <p>
+ * Retained-transfer capacity is {@link #maxTransfers} (a parameter, 2,097,152 by default). So that it never becomes the bottleneck (no
+ * {@code TRANSFERS_FULL}), a {@link Level#Invocation} setup resets the ledger, when the next batch would not fit,
+ * with {@link Ledger#reset()} and recreates the accounts: once every maxTransfers / {@value #BATCH} invocations, outside the
+ * measured time. The ledger is built once per trial, so the id indices are sized for the full capacity and the
+ * measured path sees a realistically large transfer index.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+    "-Xms2g", "-Xmx2g", "-XX:+UseParallelGC", "-XX:+AlwaysPreTouch" })
+@State(Scope.Thread)
+public class LedgerBenchmark
+{
+    static final int ACCOUNTS = 100_000;
+    static final int BATCH = 1024;
+    static final int PAIRS = 1 << 20;
+    static final int PAIR_MASK = PAIRS - 1;
+    static final long LEDGER = 1;
+    static final int CODE = 1;
+    static final long FIRST_ACCOUNT_ID = 1_000_000;
+    static final long TIME_STEP_NANOS = 10_000;
+
+    /**
+     * Retained-transfer capacity of the ledger; the size of its transfer id index follows from it.
+     */
+    @Param({ "2097152" })
+    public int maxTransfers;
+
+    private Ledger ledger;
+    private TransferResults transferResults;
+    private final AccountEventArray accountEvents = new AccountEventArray(BATCH);
+    private final AccountResults accountResults = new AccountResults(BATCH);
+    private RandomPairTransfers singleEvents;
+    private PendingAndPostTransfers twoPhaseEvents;
+    private long recordTimestampNanos = 1_700_000_000_000_000_000L;
+
+    /**
+     * Build the ledger, its accounts and the pregenerated random pairs.
+     */
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        ledger = new Ledger(new LedgerLimits()
+            .maxAccounts(ACCOUNTS)
+            .maxTransfers(maxTransfers)
+            .maxPendingTransfers(BATCH)
+            .maxBatchEvents(BATCH));
+        transferResults = new TransferResults(BATCH);
+
+        final SplittableRandom random = new SplittableRandom(42);
+        final long[] debitAccountIds = new long[PAIRS];
+        final long[] creditAccountIds = new long[PAIRS];
+        final long[] amounts = new long[PAIRS];
+        for (int i = 0; i < PAIRS; i++)
+        {
+            final int debit = random.nextInt(ACCOUNTS);
+            int credit = random.nextInt(ACCOUNTS - 1);
+            if (credit >= debit)
+            {
+                credit++;
+            }
+            debitAccountIds[i] = FIRST_ACCOUNT_ID + debit;
+            creditAccountIds[i] = FIRST_ACCOUNT_ID + credit;
+            amounts[i] = 1 + random.nextInt(10_000);
+        }
+        singleEvents = new RandomPairTransfers(debitAccountIds, creditAccountIds, amounts);
+        twoPhaseEvents = new PendingAndPostTransfers(debitAccountIds, creditAccountIds, amounts);
+
+        createAccounts();
+    }
+
+    /**
+     * Reset the ledger when the next batch would not fit in its retained-transfer capacity; outside the measured
+     * time.
+     */
+    @Setup(Level.Invocation)
+    public void makeRoom()
+    {
+        if (ledger.transferCount() > maxTransfers - BATCH)
+        {
+            ledger.reset();
+            createAccounts();
+        }
+    }
+
+    /**
+     * One batch of {@value #BATCH} single-phase transfers.
+     *
+     * @return the results, so that nothing is eliminated.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public TransferResults singleTransfers()
+    {
+        singleEvents.next();
+        recordTimestampNanos += TIME_STEP_NANOS;
+        ledger.createTransfers(singleEvents, recordTimestampNanos, transferResults);
+        return transferResults;
+    }
+
+    /**
+     * One batch of {@value #BATCH}/2 pending transfers each followed by the post of its full amount.
+     *
+     * @return the results, so that nothing is eliminated.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public TransferResults twoPhase()
+    {
+        twoPhaseEvents.next();
+        recordTimestampNanos += TIME_STEP_NANOS;
+        ledger.createTransfers(twoPhaseEvents, recordTimestampNanos, transferResults);
+        return transferResults;
+    }
+
+    private void createAccounts()
+    {
+        final AccountEventArray accounts = accountEvents;
+        final AccountResults results = accountResults;
+        for (int i = 0; i < ACCOUNTS; )
+        {
+            accounts.reset();
+            for (int k = 0; k < BATCH && i < ACCOUNTS; k++, i++)
+            {
+                accounts.add(FIRST_ACCOUNT_ID + i, 0, LEDGER, CODE, 0);
+            }
+            recordTimestampNanos += TIME_STEP_NANOS;
+            ledger.createAccounts(accounts, recordTimestampNanos, results);
+            for (int k = 0; k < results.count(); k++)
+            {
+                if (results.result(k) != CreateAccountResult.OK)
+                {
+                    throw new IllegalStateException("account setup failed: " + results.result(k));
+                }
+            }
+        }
+    }
+
+    /**
+     * Check after a run that the last batch was applied, so that a broken setup cannot pass for a fast one.
+     *
+     * @param results of the last batch.
+     */
+    static void checkOk(final TransferResults results)
+    {
+        for (int i = 0; i < results.count(); i++)
+        {
+            if (results.result(i) != CreateTransferResult.OK)
+            {
+                throw new IllegalStateException("transfer " + i + " failed: " + results.result(i));
+            }
+        }
+    }
+
+    /**
+     * Check the last batch of each benchmark was all {@code OK}.
+     */
+    @org.openjdk.jmh.annotations.TearDown(Level.Iteration)
+    public void verify()
+    {
+        checkOk(transferResults);
+    }
+
+    /**
+     * A window of {@value #BATCH} pregenerated random transfers that slides by one batch per {@link #next()}.
+     */
+    static final class RandomPairTransfers implements TransferEvents
+    {
+        private final long[] debitAccountIds;
+        private final long[] creditAccountIds;
+        private final long[] amounts;
+        private long firstId;
+        private int offset = -BATCH;
+
+        RandomPairTransfers(final long[] debitAccountIds, final long[] creditAccountIds, final long[] amounts)
+        {
+            this.debitAccountIds = debitAccountIds;
+            this.creditAccountIds = creditAccountIds;
+            this.amounts = amounts;
+        }
+
+        void next()
+        {
+            offset = (offset + BATCH) & PAIR_MASK;
+            firstId += BATCH;
+        }
+
+        public int count()
+        {
+            return BATCH;
+        }
+
+        public long id(final int index)
+        {
+            return firstId + index;
+        }
+
+        public long debitAccountId(final int index)
+        {
+            return debitAccountIds[offset + index];
+        }
+
+        public long creditAccountId(final int index)
+        {
+            return creditAccountIds[offset + index];
+        }
+
+        public long amount(final int index)
+        {
+            return amounts[offset + index];
+        }
+
+        public long pendingId(final int index)
+        {
+            return 0;
+        }
+
+        public long userData(final int index)
+        {
+            return 0;
+        }
+
+        public long ledger(final int index)
+        {
+            return LEDGER;
+        }
+
+        public long timeoutSeconds(final int index)
+        {
+            return 0;
+        }
+
+        public int code(final int index)
+        {
+            return CODE;
+        }
+
+        public int flags(final int index)
+        {
+            return 0;
+        }
+    }
+
+    /**
+     * A window of {@value #BATCH}/2 pregenerated random pending transfers, each followed by the post of its full
+     * amount; slides by one batch per {@link #next()}.
+     */
+    static final class PendingAndPostTransfers implements TransferEvents
+    {
+        private static final long TIMEOUT_SECONDS = 3_600;
+
+        private final long[] debitAccountIds;
+        private final long[] creditAccountIds;
+        private final long[] amounts;
+        private long firstId;
+        private int offset = -BATCH / 2;
+
+        PendingAndPostTransfers(final long[] debitAccountIds, final long[] creditAccountIds, final long[] amounts)
+        {
+            this.debitAccountIds = debitAccountIds;
+            this.creditAccountIds = creditAccountIds;
+            this.amounts = amounts;
+        }
+
+        void next()
+        {
+            offset = (offset + BATCH / 2) & PAIR_MASK;
+            firstId += BATCH;
+        }
+
+        private static boolean isPost(final int index)
+        {
+            return (index & 1) != 0;
+        }
+
+        public int count()
+        {
+            return BATCH;
+        }
+
+        public long id(final int index)
+        {
+            return firstId + index;
+        }
+
+        public long debitAccountId(final int index)
+        {
+            return isPost(index) ? 0 : debitAccountIds[offset + (index >> 1)];
+        }
+
+        public long creditAccountId(final int index)
+        {
+            return isPost(index) ? 0 : creditAccountIds[offset + (index >> 1)];
+        }
+
+        public long amount(final int index)
+        {
+            return isPost(index) ? 0 : amounts[offset + (index >> 1)];
+        }
+
+        public long pendingId(final int index)
+        {
+            return isPost(index) ? firstId + index - 1 : 0;
+        }
+
+        public long userData(final int index)
+        {
+            return 0;
+        }
+
+        public long ledger(final int index)
+        {
+            return isPost(index) ? 0 : LEDGER;
+        }
+
+        public long timeoutSeconds(final int index)
+        {
+            return isPost(index) ? 0 : TIMEOUT_SECONDS;
+        }
+
+        public int code(final int index)
+        {
+            return isPost(index) ? 0 : CODE;
+        }
+
+        public int flags(final int index)
+        {
+            return isPost(index) ? TransferFlags.POST_PENDING : TransferFlags.PENDING;
+        }
+    }
+}
