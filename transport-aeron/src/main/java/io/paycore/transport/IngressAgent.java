@@ -1,0 +1,530 @@
+package io.paycore.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.ControlledFragmentAssembler;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.paycore.codec.FrameValidator;
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.codec.sbe.ConnectDecoder;
+import io.paycore.codec.sbe.ConnectResultEncoder;
+import io.paycore.codec.sbe.ConnectStatus;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.RejectReason;
+import io.paycore.codec.sbe.RejectedEncoder;
+import io.paycore.core.pipeline.Pipeline;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads client frames from the ingress subscription. Each Aeron image (one client publication) is a session.
+ * Every frame is checked with {@link FrameValidator}; {@code Connect} is answered here (credentials, response
+ * publication, client limit); a valid request from an authenticated session goes into the pipeline; everything
+ * else is answered {@code Rejected} (when the session has a response publication) or dropped and counted. Nothing
+ * from an unauthenticated session reaches the journal.
+ * <p>
+ * When the input ring (or the ring of replies to egress) is full, the fragment is aborted and read again later, so
+ * Aeron pushes back on the senders: nothing is lost. When no record has been stamped for the tick interval, a tick
+ * is journaled.
+ * <p>
+ * Runs on one thread; the message path allocates nothing. A {@code Connect} allocates and blocks briefly (PBKDF2,
+ * adding a publication): it is not on the message path.
+ */
+final class IngressAgent implements Agent, ControlledFragmentHandler
+{
+    private static final int STATE_NEW = 0;
+    private static final int STATE_AUTHENTICATED = 1;
+    private static final int STATE_REFUSED = 2;
+    private static final int STATE_DISCONNECTED = 3;
+
+    private static final long SWEEP_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int REPLY_LENGTH_MAX = EgressAgent.REPLY_MESSAGE_OFFSET + MessageHeaderEncoder.ENCODED_LENGTH +
+        Math.max(RejectedEncoder.BLOCK_LENGTH, ConnectResultEncoder.BLOCK_LENGTH) + 2 + FrameValidator.MAX_DETAIL_LENGTH;
+    private static final int CONTROL_ROOM_NEEDED = 2 * BitUtil.align(
+        REPLY_LENGTH_MAX + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
+
+    private final Aeron aeron;
+    private final Subscription subscription;
+    private final Pipeline pipeline;
+    private final ClientCredentials credentials;
+    private final RingBuffer controlRing;
+    private final OneToOneConcurrentArrayQueue<EgressSession> newSessions;
+    private final OneToOneConcurrentArrayQueue<EgressSession> disconnected;
+    private final TransportCounters counters;
+    private final ErrorHandler errorHandler;
+    private final NanoClock clock;
+    private final ControlledFragmentAssembler assembler;
+    private final FrameValidator validator;
+    private final Int2ObjectHashMap<IngressSession> sessions = new Int2ObjectHashMap<>();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ConnectDecoder connectDecoder = new ConnectDecoder();
+    private final ConnectResultEncoder connectResultEncoder = new ConnectResultEncoder();
+    private final RejectedEncoder rejectedEncoder = new RejectedEncoder();
+    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[BitUtil.align(REPLY_LENGTH_MAX, 64)]);
+    private final UnsafeBuffer detailBuffer = new UnsafeBuffer(new byte[FrameValidator.MAX_DETAIL_LENGTH]);
+    private final UnsafeBuffer[] reasonDetails = reasonDetails();
+    private final long tickIntervalNs;
+    private final int fragmentLimit;
+    private final int termLength;
+    private final int maxClients;
+    private final int maxSessions;
+    private final int maxBacklogBytes;
+
+    private long nextSessionId = 1;
+    private int authenticatedCount;
+    private int sessionsWithPublication;
+    private long nextSweepNs;
+    private volatile boolean stopRequested;
+    private volatile boolean stopped;
+
+    IngressAgent(
+        final TransportContext context,
+        final Aeron aeron,
+        final Subscription subscription,
+        final Pipeline pipeline,
+        final RingBuffer controlRing,
+        final OneToOneConcurrentArrayQueue<EgressSession> newSessions,
+        final OneToOneConcurrentArrayQueue<EgressSession> disconnected,
+        final TransportCounters counters,
+        final ErrorHandler errorHandler)
+    {
+        this.aeron = aeron;
+        this.subscription = subscription;
+        this.pipeline = pipeline;
+        this.credentials = context.credentials();
+        this.controlRing = controlRing;
+        this.newSessions = newSessions;
+        this.disconnected = disconnected;
+        this.counters = counters;
+        this.errorHandler = errorHandler;
+        this.clock = context.nanoClock();
+        this.tickIntervalNs = context.tickIntervalNs();
+        this.fragmentLimit = context.ingressFragmentLimit();
+        this.termLength = context.termLength();
+        this.maxClients = context.maxClients();
+        this.maxSessions = context.maxSessions();
+        this.maxBacklogBytes = context.egressBacklogLength();
+        this.validator = FrameValidator.forIngress(maxBatchEvents(pipeline.maxMessageLength()));
+        this.assembler = new ControlledFragmentAssembler(this, validator.maxMessageLength());
+    }
+
+    public String roleName()
+    {
+        return "paycore-ingress";
+    }
+
+    public int doWork()
+    {
+        if (stopRequested)
+        {
+            stopped = true;
+            return 0;
+        }
+
+        int workCount = drainDisconnected();
+        workCount += subscription.controlledPoll(assembler, fragmentLimit);
+
+        final long nowNs = clock.nanoTime();
+        if (nowNs - nextSweepNs >= 0)
+        {
+            nextSweepNs = nowNs + SWEEP_INTERVAL_NS;
+            workCount += sweepClosedImages();
+        }
+
+        if (pipeline.idleNanos() >= tickIntervalNs && !pipeline.isFailed() && pipeline.offerTick())
+        {
+            counters.ticks().incrementRelease();
+            workCount++;
+        }
+
+        return workCount;
+    }
+
+    public void onClose()
+    {
+        stopped = true;
+    }
+
+    /**
+     * Stop reading input; {@link #isStopped()} tells when the agent has seen it. Any thread.
+     */
+    void stop()
+    {
+        stopRequested = true;
+    }
+
+    /**
+     * @return true once ingress offers nothing more to the pipeline. Any thread.
+     */
+    boolean isStopped()
+    {
+        return stopped;
+    }
+
+    public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (!pipeline.hasCapacity())
+        {
+            return Action.ABORT;
+        }
+
+        final int imageSessionId = header.sessionId();
+        IngressSession session = sessions.get(imageSessionId);
+        if (null == session)
+        {
+            session = new IngressSession(imageSessionId);
+            sessions.put(imageSessionId, session);
+        }
+
+        final FrameValidator validator = this.validator;
+        if (!validator.validate(buffer, offset, length))
+        {
+            if (0 == session.sessionId)
+            {
+                counters.messagesIn().incrementRelease();
+                counters.droppedUnauthenticated().incrementRelease();
+                return Action.CONTINUE;
+            }
+            return reject(session, validator.correlationId(), validator.templateId(), validator.reason(), true);
+        }
+
+        if (ConnectDecoder.TEMPLATE_ID == validator.templateId())
+        {
+            return onConnect(session, buffer, offset);
+        }
+
+        switch (session.state)
+        {
+            case STATE_AUTHENTICATED:
+                if (pipeline.isFailed())
+                {
+                    return reject(session, validator.correlationId(), validator.templateId(),
+                        RejectReason.UNAVAILABLE, false);
+                }
+                pipeline.offerMessage(session.sessionId, buffer, offset, length);
+                counters.messagesIn().incrementRelease();
+                return Action.CONTINUE;
+
+            case STATE_REFUSED:
+                return reject(session, validator.correlationId(), validator.templateId(),
+                    RejectReason.NOT_CONNECTED, false);
+
+            default:
+                counters.messagesIn().incrementRelease();
+                counters.droppedUnauthenticated().incrementRelease();
+                return Action.CONTINUE;
+        }
+    }
+
+    private Action reject(
+        final IngressSession session,
+        final long correlationId,
+        final int templateId,
+        final RejectReason reason,
+        final boolean withValidatorDetail)
+    {
+        if (!hasControlRoom())
+        {
+            return Action.ABORT;
+        }
+
+        rejectedEncoder.wrapAndApplyHeader(replyBuffer, EgressAgent.REPLY_MESSAGE_OFFSET, headerEncoder)
+            .correlationId(correlationId)
+            .templateId(templateId & 0xFFFF)
+            .reason(reason);
+        if (withValidatorDetail)
+        {
+            final int detailLength = validator.putDetail(detailBuffer, 0);
+            rejectedEncoder.putDetail(detailBuffer, 0, detailLength);
+        }
+        else
+        {
+            final UnsafeBuffer detail = reasonDetails[reason.value()];
+            rejectedEncoder.putDetail(detail, 0, detail.capacity());
+        }
+        if (!writeReply(session.sessionId, rejectedEncoder.encodedLength()))
+        {
+            return Action.ABORT;
+        }
+        counters.messagesIn().incrementRelease();
+        counters.rejected(reason).incrementRelease();
+
+        return Action.CONTINUE;
+    }
+
+    private Action onConnect(final IngressSession session, final DirectBuffer buffer, final int offset)
+    {
+        if (!hasControlRoom() || 0 == newSessions.remainingCapacity())
+        {
+            return Action.ABORT;
+        }
+        counters.messagesIn().incrementRelease();
+
+        connectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = connectDecoder.correlationId();
+        final long clientId = connectDecoder.clientId();
+        final int responseStreamId = connectDecoder.responseStreamId();
+        final String credential = connectDecoder.credential();
+        final String responseChannel = connectDecoder.responseChannel();
+
+        if (0 == session.sessionId)
+        {
+            if (sessionsWithPublication >= maxSessions)
+            {
+                counters.connectsRefused().incrementRelease();
+                counters.droppedUnauthenticated().incrementRelease();
+                return Action.CONTINUE;
+            }
+            final ExclusivePublication publication = openResponse(responseChannel, responseStreamId);
+            if (null == publication)
+            {
+                // BAD_RESPONSE_CHANNEL cannot be delivered without a channel: the client's connect times out.
+                counters.connectsRefused().incrementRelease();
+                counters.droppedUnauthenticated().incrementRelease();
+                return Action.CONTINUE;
+            }
+            session.sessionId = nextSessionId++;
+            session.clientId = clientId;
+            sessionsWithPublication++;
+            newSessions.offer(new EgressSession(
+                session.sessionId, session.imageSessionId, clientId, publication, maxBacklogBytes));
+        }
+
+        ConnectStatus status;
+        String detail;
+        if (STATE_DISCONNECTED == session.state)
+        {
+            status = ConnectStatus.BAD_RESPONSE_CHANNEL;
+            detail = "session was disconnected; connect again with a new publication";
+        }
+        else
+        {
+            status = credentials.verify(clientId, credential);
+            detail = detailOf(status, clientId);
+            if (ConnectStatus.OK == status && STATE_AUTHENTICATED != session.state && authenticatedCount >= maxClients)
+            {
+                status = ConnectStatus.TOO_MANY_CLIENTS;
+                detail = "the service serves at most " + maxClients + " clients at once";
+            }
+            if (ConnectStatus.OK == status && STATE_AUTHENTICATED == session.state && clientId != session.clientId)
+            {
+                status = ConnectStatus.BAD_CREDENTIAL;
+                detail = "session is already connected as client " + session.clientId;
+            }
+        }
+
+        if (ConnectStatus.OK == status)
+        {
+            if (STATE_AUTHENTICATED != session.state)
+            {
+                authenticatedCount++;
+                counters.clientsConnected().setRelease(authenticatedCount);
+            }
+            session.state = STATE_AUTHENTICATED;
+            session.clientId = clientId;
+        }
+        else
+        {
+            counters.connectsRefused().incrementRelease();
+            if (STATE_AUTHENTICATED == session.state && status != ConnectStatus.BAD_CREDENTIAL)
+            {
+                authenticatedCount--;
+                counters.clientsConnected().setRelease(authenticatedCount);
+                session.state = STATE_REFUSED;
+            }
+            else if (STATE_NEW == session.state)
+            {
+                session.state = STATE_REFUSED;
+            }
+        }
+
+        connectResultEncoder.wrapAndApplyHeader(replyBuffer, EgressAgent.REPLY_MESSAGE_OFFSET, headerEncoder)
+            .correlationId(correlationId)
+            .clientId(clientId)
+            .status(status)
+            .detail(detail);
+        if (!writeReply(session.sessionId, connectResultEncoder.encodedLength()))
+        {
+            errorHandler.onError(new IllegalStateException("control ring full: ConnectResult lost for client " +
+                clientId));
+        }
+
+        return Action.CONTINUE;
+    }
+
+    private ExclusivePublication openResponse(final String channel, final int streamId)
+    {
+        try
+        {
+            TransportContext.checkChannel("response channel", channel);
+            if (0 == streamId)
+            {
+                throw new IllegalArgumentException("response stream id must not be 0");
+            }
+            final ChannelUri uri = ChannelUri.parse(channel);
+            if (!uri.containsKey(CommonContext.TERM_LENGTH_PARAM_NAME))
+            {
+                uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
+            }
+            return aeron.addExclusivePublication(uri.toString(), streamId);
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(new IllegalArgumentException(
+                "cannot open response channel '" + channel + "' stream " + streamId + ": " + ex.getMessage(), ex));
+            return null;
+        }
+    }
+
+    private boolean hasControlRoom()
+    {
+        return controlRing.capacity() - controlRing.size() >= CONTROL_ROOM_NEEDED;
+    }
+
+    private boolean writeReply(final long sessionId, final int messageLength)
+    {
+        replyBuffer.putLong(0, sessionId);
+        return controlRing.write(
+            EgressAgent.MSG_REPLY, replyBuffer, 0, EgressAgent.REPLY_MESSAGE_OFFSET + messageLength);
+    }
+
+    private int drainDisconnected()
+    {
+        int count = 0;
+        EgressSession egressSession;
+        while (null != (egressSession = disconnected.poll()))
+        {
+            final IngressSession session = sessions.get(egressSession.imageSessionId);
+            if (null != session && session.sessionId == egressSession.sessionId)
+            {
+                if (STATE_AUTHENTICATED == session.state)
+                {
+                    authenticatedCount--;
+                    counters.clientsConnected().setRelease(authenticatedCount);
+                }
+                session.state = STATE_DISCONNECTED;
+            }
+            count++;
+        }
+        return count;
+    }
+
+    private int sweepClosedImages()
+    {
+        int count = 0;
+        final Iterator<IngressSession> iterator = sessions.values().iterator();
+        while (iterator.hasNext())
+        {
+            final IngressSession session = iterator.next();
+            if (null == subscription.imageBySessionId(session.imageSessionId))
+            {
+                if (0 != session.sessionId)
+                {
+                    if (!hasControlRoom())
+                    {
+                        continue;
+                    }
+                    replyBuffer.putLong(0, session.sessionId);
+                    controlRing.write(EgressAgent.MSG_CLOSE, replyBuffer, 0, 8);
+                    sessionsWithPublication--;
+                }
+                if (STATE_AUTHENTICATED == session.state)
+                {
+                    authenticatedCount--;
+                    counters.clientsConnected().setRelease(authenticatedCount);
+                }
+                assembler.freeSessionBuffer(session.imageSessionId);
+                iterator.remove();
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static String detailOf(final ConnectStatus status, final long clientId)
+    {
+        switch (status)
+        {
+            case OK:
+                return "connected as client " + clientId;
+            case UNKNOWN_CLIENT:
+                return "client " + clientId + " is not in the credentials file";
+            case BAD_CREDENTIAL:
+                return "the credential of client " + clientId + " does not match";
+            default:
+                return status.name();
+        }
+    }
+
+    private static UnsafeBuffer[] reasonDetails()
+    {
+        int max = 0;
+        for (final RejectReason reason : RejectReason.values())
+        {
+            max = Math.max(max, reason.value());
+        }
+        final UnsafeBuffer[] details = new UnsafeBuffer[max + 1];
+        for (final RejectReason reason : RejectReason.values())
+        {
+            details[reason.value()] = new UnsafeBuffer(detailOf(reason).getBytes(StandardCharsets.US_ASCII));
+        }
+        return details;
+    }
+
+    private static String detailOf(final RejectReason reason)
+    {
+        switch (reason)
+        {
+            case NOT_CONNECTED:
+                return "session is not connected: send Connect with a valid credential first";
+            case UNAVAILABLE:
+                return "the service cannot accept input now: its journal has failed";
+            default:
+                return reason.name();
+        }
+    }
+
+    /**
+     * The most events per batch of a pipeline whose input slots hold {@code maxMessageLength} bytes.
+     */
+    static int maxBatchEvents(final int maxMessageLength)
+    {
+        int events = ProtocolLimits.MAX_BATCH_EVENTS;
+        while (events > 1 && ProtocolLimits.maxMessageLength(events) > maxMessageLength)
+        {
+            events--;
+        }
+        return events;
+    }
+
+    private static final class IngressSession
+    {
+        final int imageSessionId;
+        long sessionId;
+        long clientId;
+        int state = STATE_NEW;
+
+        IngressSession(final int imageSessionId)
+        {
+            this.imageSessionId = imageSessionId;
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package io.paycore.transport;
+
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.paycore.core.pipeline.Pipeline;
+import io.paycore.core.pipeline.ThreadingProfile;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.DistinctErrorLog;
+import org.agrona.concurrent.errors.ErrorLogReader;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The paycore service's Aeron side: media driver (embedded, or an external one), Aeron client, counters, and the
+ * ingress and egress agents around a {@link Pipeline}.
+ * <h2>Threads</h2>
+ * <ul>
+ *     <li>{@link ThreadingProfile#SHARED}: an embedded driver in {@link ThreadingMode#SHARED} (one thread,
+ *     backoff idling), the Aeron client's conductor (sleeping), and ingress and egress together in one
+ *     {@link CompositeAgent} on one thread with a {@link BackoffIdleStrategy}.</li>
+ *     <li>{@link ThreadingProfile#DEDICATED}: an embedded driver in {@link ThreadingMode#DEDICATED}, busy spinning;
+ *     ingress and egress each on a thread of its own, busy spinning.</li>
+ * </ul>
+ * The pipeline's stages run on its own threads: start it before or after {@link #launch}; the server does not.
+ * <p>
+ * {@link #close()} stops ingress, lets the pipeline apply what it was given ({@link Pipeline#close()}), lets egress
+ * send the answers, then closes the agents, counters, Aeron client and driver. Closing twice is safe. The journal
+ * stays the caller's to close, after this.
+ */
+public final class PaycoreServer implements AutoCloseable
+{
+    private static final int ERROR_LOG_LENGTH_BYTES = 1024 * 1024;
+    private static final long STOP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    private final TransportContext context;
+    private final Pipeline pipeline;
+    private final UnsafeBuffer errorLogBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ERROR_LOG_LENGTH_BYTES));
+    private final DistinctErrorLog errorLog = new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE);
+    private final AtomicLong errorCount = new AtomicLong();
+    private final ErrorHandler errorHandler;
+    private MediaDriver driver;
+    private Aeron aeron;
+    private TransportCounters counters;
+    private Subscription subscription;
+    private IngressAgent ingress;
+    private EgressAgent egress;
+    private AgentRunner ingressRunner;
+    private AgentRunner egressRunner;
+    private boolean closed;
+
+    private PaycoreServer(final TransportContext context, final Pipeline pipeline)
+    {
+        this.context = context;
+        this.pipeline = pipeline;
+        final ErrorHandler userHandler = context.errorHandler();
+        this.errorHandler = (throwable) ->
+        {
+            errorCount.incrementAndGet();
+            errorLog.record(throwable);
+            if (null != userHandler)
+            {
+                userHandler.onError(throwable);
+            }
+        };
+    }
+
+    /**
+     * Start the transport around a pipeline.
+     *
+     * @param context  configuration; concluded here.
+     * @param pipeline the pipeline to feed and drain; started by the caller, before or after this.
+     * @return the running server.
+     * @throws IllegalArgumentException when the context is wrong.
+     * @throws RuntimeException         from Aeron when the driver or channels cannot be set up; what was started
+     *                                  is closed again.
+     */
+    public static PaycoreServer launch(final TransportContext context, final Pipeline pipeline)
+    {
+        context.conclude();
+        final PaycoreServer server = new PaycoreServer(context, pipeline);
+        try
+        {
+            server.start();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            CloseHelper.quietClose(server);
+            throw ex;
+        }
+        return server;
+    }
+
+    private void start()
+    {
+        final boolean shared = ThreadingProfile.SHARED == context.profile();
+        if (context.isEmbeddedDriver())
+        {
+            final MediaDriver.Context driverContext = new MediaDriver.Context()
+                .aeronDirectoryName(context.embeddedAeronDirectoryName())
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true)
+                .publicationTermBufferLength(context.termLength())
+                .ipcTermBufferLength(context.termLength())
+                .errorHandler(errorHandler);
+            if (shared)
+            {
+                driverContext.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(sharedIdleStrategy());
+            }
+            else
+            {
+                driverContext.threadingMode(ThreadingMode.DEDICATED)
+                    .conductorIdleStrategy(new BusySpinIdleStrategy())
+                    .senderIdleStrategy(new BusySpinIdleStrategy())
+                    .receiverIdleStrategy(new BusySpinIdleStrategy());
+            }
+            driver = MediaDriver.launch(driverContext);
+        }
+
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(context.effectiveAeronDirectoryName())
+            .errorHandler(errorHandler));
+        counters = new TransportCounters(aeron);
+        subscription = aeron.addSubscription(context.ingressChannel(), context.ingressStreamId());
+
+        final OneToOneRingBuffer controlRing = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(
+            context.controlRingLength() + RingBufferDescriptor.TRAILER_LENGTH)));
+        final int queueCapacity = 2 * context.maxSessions();
+        final OneToOneConcurrentArrayQueue<EgressSession> newSessions =
+            new OneToOneConcurrentArrayQueue<>(queueCapacity);
+        final OneToOneConcurrentArrayQueue<EgressSession> disconnected =
+            new OneToOneConcurrentArrayQueue<>(queueCapacity);
+
+        ingress = new IngressAgent(context, aeron, subscription, pipeline, controlRing, newSessions, disconnected,
+            counters, errorHandler);
+        egress = new EgressAgent(context, pipeline, controlRing, newSessions, disconnected, counters, errorHandler);
+
+        if (shared)
+        {
+            ingressRunner = new AgentRunner(sharedIdleStrategy(), errorHandler, null,
+                new CompositeAgent(ingress, egress));
+            AgentRunner.startOnThread(ingressRunner);
+        }
+        else
+        {
+            ingressRunner = new AgentRunner(new BusySpinIdleStrategy(), errorHandler, null, ingress);
+            egressRunner = new AgentRunner(new BusySpinIdleStrategy(), errorHandler, null, egress);
+            AgentRunner.startOnThread(ingressRunner);
+            AgentRunner.startOnThread(egressRunner);
+        }
+    }
+
+    /**
+     * Stop reading input, let the pipeline apply what it has and egress send the answers, then close everything.
+     * Closing twice is safe.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+
+        if (null != ingress && null != ingressRunner)
+        {
+            ingress.stop();
+            final long deadlineNs = System.nanoTime() + STOP_TIMEOUT_NS;
+            while (!ingress.isStopped() && !ingressRunner.isClosed() && System.nanoTime() < deadlineNs)
+            {
+                sleepBriefly();
+            }
+        }
+        CloseHelper.quietClose(pipeline);
+        if (null != egress)
+        {
+            final long deadlineNs = System.nanoTime() + DRAIN_TIMEOUT_NS;
+            while ((!pipeline.isDrained() || egress.backloggedCount() > 0) && System.nanoTime() < deadlineNs)
+            {
+                sleepBriefly();
+            }
+        }
+        CloseHelper.closeAll(ingressRunner, egressRunner, subscription, counters, aeron, driver);
+    }
+
+    /**
+     * @return the service's counters.
+     */
+    public TransportCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * @return the concluded context.
+     */
+    public TransportContext context()
+    {
+        return context;
+    }
+
+    /**
+     * @return the Aeron directory clients must use.
+     */
+    public String aeronDirectoryName()
+    {
+        return context.effectiveAeronDirectoryName();
+    }
+
+    /**
+     * @return errors reported by the transport's agents, Aeron client and embedded driver so far.
+     */
+    public long errorCount()
+    {
+        return errorCount.get();
+    }
+
+    /**
+     * Read the distinct errors recorded so far.
+     *
+     * @param consumer receives each distinct error's text (with stack trace) and its observation count.
+     * @return the number of distinct errors.
+     */
+    public int readErrors(final Consumer<String> consumer)
+    {
+        return ErrorLogReader.read(errorLogBuffer,
+            (count, firstTimestamp, lastTimestamp, encodedException) ->
+                consumer.accept(count + " x " + encodedException));
+    }
+
+    private static IdleStrategy sharedIdleStrategy()
+    {
+        return new BackoffIdleStrategy(
+            100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+    }
+
+    private static void sleepBriefly()
+    {
+        try
+        {
+            Thread.sleep(1);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
