@@ -1,0 +1,418 @@
+package io.paycore.service.serve;
+
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.core.pipeline.ThreadingProfile;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalContext;
+import io.paycore.journal.JournalException;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.SnapshotTaker;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code paycore serve --data DIR [options]}: recover the data directory, then serve clients over Aeron until
+ * SIGTERM or SIGINT, then shut down cleanly. See {@link PaycoreService} for what happens at start and stop.
+ * <p>
+ * Every option has a documented default and may also be given in a properties file ({@code --config FILE}), keyed
+ * by the option's long name without dashes ({@code flush=every}, {@code snapshot-every=100000}); the command line
+ * wins over the file, and a key that names no option is an error.
+ * <p>
+ * Exit status: 0 after a clean shutdown; 1 if the service failed while running; 2 for a usage or configuration
+ * error; 3 if the journal is damaged (other than a torn tail) and the service refused to start; 4 if the data
+ * directory is in use or another start-up check failed.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpWidth = 120,
+    description = {
+        "Recover the data directory (newest valid snapshot, then the journal after it), then serve clients over",
+        "Aeron until SIGTERM or SIGINT; then stop ingress, drain the ring, flush the journal, snapshot and exit.",
+        "",
+        "Data directory layout: DIR/journal (journal segments), DIR/snapshots (ledger snapshots),",
+        "DIR/aeron (embedded media driver), DIR/paycore.lock (held while running), DIR/clients (default",
+        "credentials file; add clients with 'paycore clients add').",
+        "",
+        "Options can also come from a properties file (--config FILE), keyed by long option name without dashes,",
+        "e.g. 'flush=every'. The command line wins over the file.",
+        ""
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:clean shutdown",
+        "1:the service failed while running",
+        "2:usage or configuration error",
+        "3:the journal is damaged (not a torn tail): refused to start",
+        "4:the data directory is in use, or another start-up check failed"
+    })
+public final class ServeCommand implements Callable<Integer>
+{
+    /** Exit status after a clean shutdown. */
+    public static final int EXIT_OK = 0;
+    /** Exit status when the service failed while running. */
+    public static final int EXIT_FAILED = 1;
+    /** Exit status of a usage or configuration error. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit status when the journal is damaged and the service refused to start. */
+    public static final int EXIT_DAMAGED_JOURNAL = 3;
+    /** Exit status when the data directory is in use or another start-up check failed. */
+    public static final int EXIT_START_FAILED = 4;
+
+    /** Default ingress channel: UDP on localhost. */
+    public static final String CHANNEL_DEFAULT = "aeron:udp?endpoint=localhost:40123";
+    /** Default ingress stream id. */
+    public static final String STREAM_DEFAULT = "1001";
+    /** Default snapshot interval in journal records. */
+    public static final String SNAPSHOT_EVERY_DEFAULT = "100000";
+    /** Name of the default credentials file under the data directory. */
+    public static final String CLIENTS_FILE_NAME = "clients";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "Properties file of options, keyed by long option name without dashes (default: none).")
+    private Path config;
+
+    @Option(names = "--data", paramLabel = "DIR",
+        description = "Data directory: journal, snapshots, embedded Aeron directory, lock. Required (no default); " +
+            "created if missing.")
+    private Path data;
+
+    @Option(names = "--flush", paramLabel = "LEVEL", defaultValue = "batch",
+        description = "Journal flush level: none (survives a process crash), batch (group commit: forced per ring " +
+            "batch before any answer leaves) or every (forced per record) (default: ${DEFAULT-VALUE}).")
+    private String flush;
+
+    @Option(names = "--segment-length", paramLabel = "BYTES", defaultValue = "64m",
+        description = "Length of new journal segment files, 64k..1g, a multiple of 4k (default: ${DEFAULT-VALUE}).")
+    private String segmentLength;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "shared",
+        description = "Threading profile: shared (no thread spins forever; fine on 2 cores) or dedicated " +
+            "(busy-spin, needs at least 6 cores) (default: ${DEFAULT-VALUE}).")
+    private String profile;
+
+    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "profile",
+        description = "Ring stages' wait strategy: blocking, sleeping, yielding or busy-spin; 'profile' picks " +
+            "blocking for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
+    private String waitStrategy;
+
+    @Option(names = "--input-ring-size", paramLabel = "SLOTS",
+        defaultValue = "" + PipelineContext.INPUT_RING_SIZE_DEFAULT,
+        description = "Slots in the input ring, a power of two up to 65536 (default: ${DEFAULT-VALUE}).")
+    private int inputRingSize;
+
+    @Option(names = "--output-ring-size", paramLabel = "SLOTS",
+        defaultValue = "" + PipelineContext.OUTPUT_RING_SIZE_DEFAULT,
+        description = "Slots in the output ring, a power of two up to 65536 (default: ${DEFAULT-VALUE}).")
+    private int outputRingSize;
+
+    @Option(names = "--max-stage-batch", paramLabel = "RECORDS",
+        defaultValue = "" + PipelineContext.MAX_STAGE_BATCH_DEFAULT,
+        description = "Most records a ring stage takes at once, and so in one group commit " +
+            "(default: ${DEFAULT-VALUE}).")
+    private int maxStageBatch;
+
+    @Option(names = "--max-accounts", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_ACCOUNTS_DEFAULT,
+        description = "Most accounts the ledger holds; must stay the same across restarts " +
+            "(default: ${DEFAULT-VALUE}).")
+    private int maxAccounts;
+
+    @Option(names = "--max-transfers", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_TRANSFERS_DEFAULT,
+        description = "Most transfers the ledger retains; must stay the same across restarts " +
+            "(default: ${DEFAULT-VALUE}).")
+    private int maxTransfers;
+
+    @Option(names = "--max-pending", paramLabel = "N",
+        defaultValue = "" + LedgerLimits.MAX_PENDING_TRANSFERS_DEFAULT,
+        description = "Most transfers pending at once; must stay the same across restarts " +
+            "(default: ${DEFAULT-VALUE}).")
+    private int maxPending;
+
+    @Option(names = "--max-batch", paramLabel = "EVENTS", defaultValue = "" + LedgerLimits.MAX_BATCH_EVENTS_DEFAULT,
+        description = "Most events in one message, 1..1024 (default: ${DEFAULT-VALUE}).")
+    private int maxBatch;
+
+    @Option(names = "--snapshot-every", paramLabel = "RECORDS", defaultValue = SNAPSHOT_EVERY_DEFAULT,
+        description = "Snapshot the ledger every this many journal records, on the BLP thread; 0 for never " +
+            "(default: ${DEFAULT-VALUE}).")
+    private long snapshotEvery;
+
+    @Option(names = "--snapshots-kept", paramLabel = "K", defaultValue = "" + SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT,
+        description = "Newest snapshots kept, 1..1000; older ones are deleted (default: ${DEFAULT-VALUE}).")
+    private int snapshotsKept;
+
+    @Option(names = "--snapshot-on-shutdown", paramLabel = "BOOL",
+        defaultValue = "" + ServiceContext.SNAPSHOT_ON_SHUTDOWN_DEFAULT, arity = "1",
+        description = "Take a snapshot at a clean shutdown, so the next start replays nothing " +
+            "(default: ${DEFAULT-VALUE}).")
+    private boolean snapshotOnShutdown;
+
+    @Option(names = "--channel", paramLabel = "CHANNEL", defaultValue = CHANNEL_DEFAULT,
+        description = "Aeron channel clients send to, aeron:udp?endpoint=HOST:PORT or aeron:ipc " +
+            "(default: ${DEFAULT-VALUE}).")
+    private String channel;
+
+    @Option(names = "--stream", paramLabel = "ID", defaultValue = STREAM_DEFAULT,
+        description = "Aeron stream id clients send to (default: ${DEFAULT-VALUE}).")
+    private int stream;
+
+    @Option(names = "--aeron-dir", paramLabel = "DIR",
+        description = "Directory of an external media driver to use (default: none: an embedded driver in " +
+            "DIR/aeron, cleaned on start).")
+    private Path aeronDir;
+
+    @Option(names = "--clients", paramLabel = "FILE",
+        description = "Credentials file: one 'clientId:salt:iterations:hash' line per client, made with " +
+            "'paycore clients add' (default: DIR/clients).")
+    private Path clients;
+
+    @Option(names = "--max-clients", paramLabel = "N", defaultValue = "64",
+        description = "Most clients connected at once (default: ${DEFAULT-VALUE}).")
+    private int maxClients;
+
+    @Option(names = "--egress-timeout", paramLabel = "DURATION", defaultValue = "2s",
+        description = "A client whose answers stay back-pressured this long without progress is disconnected; " +
+            "its results stay in the journal (default: ${DEFAULT-VALUE}).")
+    private String egressTimeout;
+
+    @Option(names = "--egress-backlog", paramLabel = "BYTES", defaultValue = "2m",
+        description = "Most bytes of answers held back for one back-pressured client before it is " +
+            "disconnected (default: ${DEFAULT-VALUE}).")
+    private String egressBacklog;
+
+    @Option(names = "--tick-interval", paramLabel = "DURATION", defaultValue = "100ms",
+        description = "When no input arrives for this long, a tick is journaled so pending transfers expire " +
+            "(default: ${DEFAULT-VALUE}).")
+    private String tickInterval;
+
+    @Option(names = "--print-config",
+        description = "Print the effective options as a properties file (usable with --config) and exit " +
+            "(default: ${DEFAULT-VALUE}).")
+    private boolean printConfig;
+
+    private boolean configApplied;
+
+    /**
+     * Serve until a shutdown signal.
+     *
+     * @return the exit status.
+     * @throws IOException if the configuration file cannot be read.
+     */
+    public Integer call() throws IOException
+    {
+        final CommandLine commandLine = spec.commandLine();
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        if (null != config && !configApplied)
+        {
+            return reparseWithConfig(commandLine, err);
+        }
+        if (printConfig)
+        {
+            out.print(effectiveConfig());
+            return EXIT_OK;
+        }
+        if (null == data)
+        {
+            throw new CommandLine.ParameterException(commandLine, "Missing required option: '--data=DIR'");
+        }
+
+        final ServiceContext context;
+        try
+        {
+            context = serviceContext(out, err);
+        }
+        catch (final IllegalArgumentException | JournalException ex)
+        {
+            err.println("paycore serve: " + ex.getMessage());
+            return EXIT_USAGE;
+        }
+
+        final PaycoreService service;
+        try
+        {
+            service = PaycoreService.launch(context);
+        }
+        catch (final JournalException ex)
+        {
+            err.println("paycore serve: refusing to start: the journal is damaged (not a torn tail), and " +
+                "starting would lose or invent history; nothing was changed. " + ex.getMessage());
+            return EXIT_DAMAGED_JOURNAL;
+        }
+        catch (final IllegalStateException | IllegalArgumentException ex)
+        {
+            err.println("paycore serve: cannot start: " + ex.getMessage());
+            return EXIT_START_FAILED;
+        }
+
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        {
+            try
+            {
+                barrier.await();
+                out.println("paycore serve: shutting down");
+            }
+            finally
+            {
+                service.close();
+            }
+        }
+
+        return null == service.pipeline().failure() ? EXIT_OK : EXIT_FAILED;
+    }
+
+    ServiceContext serviceContext(final PrintStream out, final PrintStream err)
+    {
+        final DataDirectory dataDirectory = new DataDirectory(data);
+        final ThreadingProfile threadingProfile = ThreadingProfile.parse(profile);
+        final PipelineContext pipelineContext = new PipelineContext()
+            .profile(threadingProfile)
+            .inputRingSize(inputRingSize)
+            .outputRingSize(outputRingSize)
+            .maxStageBatch(maxStageBatch)
+            .snapshotEveryRecords(snapshotEvery)
+            .waitStrategy("profile".equals(waitStrategy) ? null : waitStrategy);
+
+        return new ServiceContext()
+            .dataDirectory(dataDirectory)
+            .ledgerLimits(new LedgerLimits()
+                .maxAccounts(maxAccounts)
+                .maxTransfers(maxTransfers)
+                .maxPendingTransfers(maxPending)
+                .maxBatchEvents(maxBatch)
+                .validate())
+            .journalContext(new JournalContext()
+                .flushLevel(FlushLevel.parse(flush))
+                .segmentLength(sizeAsInt("--segment-length", segmentLength)))
+            .pipelineContext(pipelineContext)
+            .snapshotsKept(snapshotsKept)
+            .snapshotOnShutdown(snapshotOnShutdown)
+            .out(out)
+            .errorHandler((ex) -> err.println("paycore serve: " + ex))
+            .conclude();
+    }
+
+    private int reparseWithConfig(final CommandLine commandLine, final PrintStream err) throws IOException
+    {
+        final Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(config))
+        {
+            properties.load(in);
+        }
+        catch (final IOException ex)
+        {
+            err.println("paycore serve: cannot read --config " + config + ": " + ex);
+            return EXIT_USAGE;
+        }
+
+        final TreeSet<String> known = new TreeSet<>();
+        for (final OptionSpec option : spec.options())
+        {
+            known.add(stripDashes(option.longestName()));
+        }
+        final List<String> unknown = new ArrayList<>();
+        for (final String key : properties.stringPropertyNames())
+        {
+            if (!known.contains(key))
+            {
+                unknown.add(key);
+            }
+        }
+        unknown.addAll(List.of("config", "help", "version", "print-config"));
+        unknown.retainAll(properties.stringPropertyNames());
+        if (!unknown.isEmpty())
+        {
+            known.removeAll(List.of("config", "help", "version", "print-config"));
+            err.println("paycore serve: " + config + " has keys that are not options it may set: " + unknown +
+                "; keys are long option names without dashes: " + known);
+            return EXIT_USAGE;
+        }
+
+        final ServeCommand configured = new ServeCommand();
+        configured.configApplied = true;
+        final CommandLine reparsed = new CommandLine(configured)
+            .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(properties))
+            .setOut(commandLine.getOut())
+            .setErr(commandLine.getErr())
+            .setCommandName(spec.qualifiedName());
+        return reparsed.execute(ownArgs(commandLine));
+    }
+
+    private String[] ownArgs(final CommandLine commandLine)
+    {
+        final List<String> args = commandLine.getParseResult().originalArgs();
+        final int start = null == spec.parent() ? 0 : args.indexOf(spec.name()) + 1;
+
+        return args.subList(start, args.size()).toArray(new String[0]);
+    }
+
+    private String effectiveConfig()
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append("# paycore serve: effective options").append(System.lineSeparator());
+        for (final OptionSpec option : spec.options())
+        {
+            final String name = stripDashes(option.longestName());
+            if (option.usageHelp() || option.versionHelp() || "config".equals(name) || "print-config".equals(name))
+            {
+                continue;
+            }
+            final Object value = option.getValue();
+            if (null == value)
+            {
+                sb.append("# ").append(name).append('=').append(System.lineSeparator());
+            }
+            else
+            {
+                sb.append(name).append('=').append(value).append(System.lineSeparator());
+            }
+        }
+
+        return sb.toString();
+    }
+
+    static int sizeAsInt(final String name, final String value)
+    {
+        final long size = SystemUtil.parseSize(name, value);
+        if (size > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException(name + " must be less than 2g: " + value);
+        }
+
+        return (int)size;
+    }
+
+    private static String stripDashes(final String name)
+    {
+        int i = 0;
+        while (i < name.length() && '-' == name.charAt(i))
+        {
+            i++;
+        }
+
+        return name.substring(i).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,192 @@
+package io.paycore.service.serve;
+
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.journal.JournalContext;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.SnapshotTaker;
+import org.agrona.ErrorHandler;
+
+import java.io.PrintStream;
+
+/**
+ * Configuration of a {@link PaycoreService}: where its data lives and the contexts of the parts it wires together.
+ * Each part's own context defaults from its system properties; the settings here default from theirs
+ * ({@code *_PROP_NAME} beside {@code *_DEFAULT}).
+ * <p>
+ * Not thread safe; configure on one thread, then launch.
+ */
+public final class ServiceContext
+{
+    /**
+     * Take a snapshot at a clean shutdown, so the next start replays nothing.
+     */
+    public static final String SNAPSHOT_ON_SHUTDOWN_PROP_NAME = "paycore.snapshot.on.shutdown";
+
+    /**
+     * Default for {@link #SNAPSHOT_ON_SHUTDOWN_PROP_NAME}.
+     */
+    public static final boolean SNAPSHOT_ON_SHUTDOWN_DEFAULT = true;
+
+    private DataDirectory dataDirectory;
+    private LedgerLimits ledgerLimits = new LedgerLimits();
+    private JournalContext journalContext = new JournalContext();
+    private PipelineContext pipelineContext = new PipelineContext();
+    private Object transportContext;
+    private int snapshotsKept = Integer.getInteger(
+        SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME, SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT);
+    private boolean snapshotOnShutdown = Boolean.parseBoolean(
+        System.getProperty(SNAPSHOT_ON_SHUTDOWN_PROP_NAME, Boolean.toString(SNAPSHOT_ON_SHUTDOWN_DEFAULT)));
+    private PrintStream out = System.out;
+    private ErrorHandler errorHandler;
+
+    /**
+     * Check what must be set, and every part's settings, before anything is created on disk; fill in defaults
+     * that depend on other settings.
+     *
+     * @return this.
+     * @throws IllegalArgumentException naming what is missing or wrong.
+     */
+    public ServiceContext conclude()
+    {
+        if (null == dataDirectory)
+        {
+            throw new IllegalArgumentException("the data directory must be set (--data DIR)");
+        }
+        if (snapshotsKept < 1 || snapshotsKept > SnapshotTaker.SNAPSHOTS_KEPT_MAX)
+        {
+            throw new IllegalArgumentException("snapshots kept (" + SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME +
+                ", --snapshots-kept) must be in 1.." + SnapshotTaker.SNAPSHOTS_KEPT_MAX + ": " + snapshotsKept);
+        }
+        ledgerLimits.validate();
+        journalContext.conclude();
+        new PipelineContext()
+            .inputRingSize(pipelineContext.inputRingSize())
+            .outputRingSize(pipelineContext.outputRingSize())
+            .maxStageBatch(pipelineContext.maxStageBatch())
+            .profile(pipelineContext.profile())
+            .waitStrategy(pipelineContext.waitStrategy())
+            .snapshotEveryRecords(Math.min(0, pipelineContext.snapshotEveryRecords()))
+            .conclude();
+        if (null == errorHandler)
+        {
+            final PrintStream err = System.err;
+            errorHandler = (ex) -> err.println("paycore: " + ex);
+        }
+
+        return this;
+    }
+
+    /** @param dataDirectory where the journal, snapshots and embedded Aeron directory live. @return this. */
+    public ServiceContext dataDirectory(final DataDirectory dataDirectory)
+    {
+        this.dataDirectory = dataDirectory;
+        return this;
+    }
+
+    /** @return where the journal, snapshots and embedded Aeron directory live. */
+    public DataDirectory dataDirectory()
+    {
+        return dataDirectory;
+    }
+
+    /** @param ledgerLimits bounds of the ledger; must match those the journal was written with. @return this. */
+    public ServiceContext ledgerLimits(final LedgerLimits ledgerLimits)
+    {
+        this.ledgerLimits = ledgerLimits;
+        return this;
+    }
+
+    /** @return bounds of the ledger. */
+    public LedgerLimits ledgerLimits()
+    {
+        return ledgerLimits;
+    }
+
+    /** @param journalContext flush level and sizes; its directory is set from the data directory. @return this. */
+    public ServiceContext journalContext(final JournalContext journalContext)
+    {
+        this.journalContext = journalContext;
+        return this;
+    }
+
+    /** @return the journal's context. */
+    public JournalContext journalContext()
+    {
+        return journalContext;
+    }
+
+    /** @param pipelineContext rings, wait strategy, profile, snapshot interval. @return this. */
+    public ServiceContext pipelineContext(final PipelineContext pipelineContext)
+    {
+        this.pipelineContext = pipelineContext;
+        return this;
+    }
+
+    /** @return the pipeline's context; its snapshot handler is set by the service. */
+    public PipelineContext pipelineContext()
+    {
+        return pipelineContext;
+    }
+
+    /** @param snapshotsKept newest snapshots kept, 1..{@link SnapshotTaker#SNAPSHOTS_KEPT_MAX}. @return this. */
+    public ServiceContext snapshotsKept(final int snapshotsKept)
+    {
+        this.snapshotsKept = snapshotsKept;
+        return this;
+    }
+
+    /** @return newest snapshots kept. */
+    public int snapshotsKept()
+    {
+        return snapshotsKept;
+    }
+
+    /** @param snapshotOnShutdown take a snapshot at a clean shutdown. @return this. */
+    public ServiceContext snapshotOnShutdown(final boolean snapshotOnShutdown)
+    {
+        this.snapshotOnShutdown = snapshotOnShutdown;
+        return this;
+    }
+
+    /** @return true if a clean shutdown takes a snapshot. */
+    public boolean snapshotOnShutdown()
+    {
+        return snapshotOnShutdown;
+    }
+
+    /** @param out where the recovery report, ready line and shutdown summary are printed. @return this. */
+    public ServiceContext out(final PrintStream out)
+    {
+        this.out = out;
+        return this;
+    }
+
+    /** @return where the service prints its reports. */
+    public PrintStream out()
+    {
+        return out;
+    }
+
+    /** @param errorHandler told of errors that do not stop the service (a failed snapshot). @return this. */
+    public ServiceContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /** @return told of errors that do not stop the service. */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /** {@inheritDoc} */
+    public String toString()
+    {
+        return "ServiceContext{dataDirectory=" + dataDirectory + ", ledgerLimits=" + ledgerLimits +
+            ", journalContext=" + journalContext + ", pipelineContext=" + pipelineContext +
+            ", transportContext=" + transportContext + ", snapshotsKept=" + snapshotsKept +
+            ", snapshotOnShutdown=" + snapshotOnShutdown + '}';
+    }
+}

@@ -1,0 +1,251 @@
+package io.paycore.service.serve;
+
+import io.paycore.core.command.RecordTypes;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.Journal;
+import io.paycore.journal.JournalContext;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.DataDirectoryLock;
+import io.paycore.service.PaycoreMain;
+import io.paycore.service.demo.DemoWorkload;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ServeCommandTest
+{
+    private static final int SEGMENT_HEADER_LENGTH = 64;
+    private static final int RECORD_HEADER_LENGTH = 32;
+
+    @TempDir
+    Path temp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureOutput()
+    {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreOutput()
+    {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    @Test
+    void shouldListEveryOptionWithItsDefaultInHelp()
+    {
+        assertEquals(0, PaycoreMain.execute("serve", "--help"));
+        final String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+
+        final CommandLine serve = new CommandLine(new ServeCommand());
+        int checked = 0;
+        for (final OptionSpec option : serve.getCommandSpec().options())
+        {
+            if (option.usageHelp() || option.versionHelp())
+            {
+                continue;
+            }
+            final String name = option.longestName();
+            assertTrue(help.contains(name), name + " missing from help: " + help);
+            final String description = String.join(" ", option.description());
+            assertTrue(description.toLowerCase(Locale.ROOT).contains("default"),
+                name + " does not document its default: " + description);
+            if (null != option.defaultValue())
+            {
+                assertTrue(help.replace(" ", "").contains(("(default: " + option.defaultValue() + ")").replace(" ", "")),
+                    name + " default " + option.defaultValue() + " not shown in help: " + help);
+            }
+            checked++;
+        }
+        assertTrue(checked >= 25, "expected every serve option, checked " + checked);
+        for (final String required : new String[]{ "--data", "--flush", "--profile", "--input-ring-size",
+            "--output-ring-size", "--wait-strategy", "--max-accounts", "--max-transfers", "--max-pending",
+            "--max-batch", "--snapshot-every", "--snapshots-kept", "--channel", "--stream", "--aeron-dir", "--clients",
+            "--max-clients", "--egress-timeout", "--tick-interval", "--config" })
+        {
+            assertTrue(help.contains(required), required + " missing from help");
+        }
+        assertTrue(help.contains("--flush=LEVEL Journal flush level"), help);
+        assertTrue(help.contains("(default: batch)"), help);
+    }
+
+    @Test
+    void shouldTakeOptionsFromAPropertiesFileWithTheCommandLineWinning() throws Exception
+    {
+        final Path config = temp.resolve("serve.properties");
+        Files.writeString(config, String.join(System.lineSeparator(),
+            "# options for a test",
+            "data=" + temp.resolve("data"),
+            "flush=every",
+            "snapshot-every=5000",
+            "max-accounts=2048",
+            "channel=aeron:ipc",
+            "stream=77",
+            "tick-interval=250ms",
+            ""));
+
+        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--snapshot-every", "9",
+            "--print-config"), err.toString(StandardCharsets.UTF_8));
+        final String printed = out.toString(StandardCharsets.UTF_8);
+
+        assertTrue(printed.contains("data=" + temp.resolve("data") + System.lineSeparator()), printed);
+        assertTrue(printed.contains("flush=every" + System.lineSeparator()), printed);
+        assertTrue(printed.contains("max-accounts=2048" + System.lineSeparator()), printed);
+        assertTrue(printed.contains("channel=aeron:ipc" + System.lineSeparator()), printed);
+        assertTrue(printed.contains("stream=77" + System.lineSeparator()), printed);
+        assertTrue(printed.contains("tick-interval=250ms" + System.lineSeparator()), printed);
+        assertTrue(printed.contains("snapshot-every=9" + System.lineSeparator()), "command line wins: " + printed);
+        assertTrue(printed.contains("max-transfers=4194304" + System.lineSeparator()), "default kept: " + printed);
+    }
+
+    @Test
+    void shouldPrintAConfigThatReadsBackAsTheSameOptions() throws Exception
+    {
+        assertEquals(0, PaycoreMain.execute("serve", "--data", temp.toString(), "--flush", "none",
+            "--max-batch", "100", "--print-config"));
+        final String first = out.toString(StandardCharsets.UTF_8);
+        final Path config = temp.resolve("printed.properties");
+        Files.writeString(config, first);
+        out.reset();
+
+        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--print-config"),
+            err.toString(StandardCharsets.UTF_8));
+        assertEquals(first, out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldRejectAConfigKeyThatIsNotAnOption() throws Exception
+    {
+        final Path config = temp.resolve("typo.properties");
+        Files.writeString(config, "data=" + temp + "\nsnapshot-evry=10\n");
+
+        assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--config", config.toString()));
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("snapshot-evry"), message);
+        assertTrue(message.contains(config.toString()), message);
+    }
+
+    @Test
+    void shouldRequireADataDirectory()
+    {
+        assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--data"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldRejectAnOutOfRangeSettingNamingIt()
+    {
+        assertEquals(ServeCommand.EXIT_USAGE,
+            PaycoreMain.execute("serve", "--data", temp.toString(), "--input-ring-size", "1000"));
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("input ring size"), message);
+        assertFalse(Files.exists(temp.resolve("journal")), "nothing should be created for a bad setting");
+    }
+
+    @Test
+    void shouldRefuseToStartOnACorruptJournalNamingFileOffsetAndSequence() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 40);
+        final Path first;
+        try (var files = Files.list(data.journalDirectory()))
+        {
+            first = files.filter(p -> p.toString().endsWith(".seg")).sorted().findFirst().orElseThrow();
+        }
+        flipByte(first, SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH + 9);
+        final byte[] before = Files.readAllBytes(first);
+
+        final int status = PaycoreMain.execute("serve", "--data", data.root().toString(),
+            "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096");
+
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(ServeCommand.EXIT_DAMAGED_JOURNAL, status, message);
+        assertTrue(message.contains("refusing to start"), message);
+        assertTrue(message.contains("file=" + first), message);
+        assertTrue(message.contains("offset=" + SEGMENT_HEADER_LENGTH), message);
+        assertTrue(message.contains("sequence=1"), message);
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains(PaycoreService.READY_PREFIX));
+        assertArrayEquals(before, Files.readAllBytes(first), "a refused journal must be left as it was");
+        DataDirectoryLock.acquire(data).close();
+    }
+
+    @Test
+    void shouldRefuseADataDirectoryInUse()
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        try (DataDirectoryLock ignored = DataDirectoryLock.acquire(data))
+        {
+            assertEquals(ServeCommand.EXIT_START_FAILED, PaycoreMain.execute("serve", "--data", data.root().toString(),
+                "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096"));
+        }
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains(data.lockFile().toString()), message);
+    }
+
+    static void writeJournal(final DataDirectory data, final int transfers)
+    {
+        final DemoWorkload workload = new DemoWorkload(10, transfers, 4, 1);
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[workload.maxMessageLengthBytes()]);
+        long timestamp = 1;
+        try (Journal journal = Journal.open(new JournalContext().directory(data.journalDirectory())
+            .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE)))
+        {
+            while (workload.hasMoreAccounts())
+            {
+                journal.append(RecordTypes.MESSAGE, timestamp++, message, 0, workload.encodeAccounts(message, 0));
+            }
+            while (workload.hasMoreTransfers())
+            {
+                journal.append(RecordTypes.MESSAGE, timestamp++, message, 0, workload.encodeTransfers(message, 0));
+            }
+        }
+    }
+
+    static void flipByte(final Path file, final long offset) throws Exception
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(offset);
+            final int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ 0x20);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static String lines(final String... lines)
+    {
+        return String.join(System.lineSeparator(), Arrays.asList(lines));
+    }
+}
