@@ -1,0 +1,314 @@
+package io.paycore.transport.client;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.transport.TransportContext;
+import org.agrona.BitUtil;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Configuration of a {@link PaycoreClient}: who it is, where the service listens, where answers come back, and how
+ * long to wait. Each setting defaults from the system property named beside its default.
+ * <p>
+ * The response channel and stream must be this client's own: two clients sharing them would receive each other's
+ * answers. Over UDP give each client its own endpoint; over IPC its own stream id.
+ */
+public final class ClientContext
+{
+    /** Aeron directory of the media driver the client uses (the service's, or one on the client's machine). */
+    public static final String AERON_DIR_PROP_NAME = "paycore.client.aeron.dir";
+    /** Client id, as in the service's credentials file. */
+    public static final String CLIENT_ID_PROP_NAME = "paycore.client.id";
+    /** The client's secret. */
+    public static final String SECRET_PROP_NAME = "paycore.client.secret";
+    /** Channel the service listens on. */
+    public static final String INGRESS_CHANNEL_PROP_NAME = "paycore.client.ingress.channel";
+    /** Default ingress channel: the service's default. */
+    public static final String INGRESS_CHANNEL_DEFAULT = TransportContext.INGRESS_CHANNEL_DEFAULT;
+    /** Stream id the service listens on. */
+    public static final String INGRESS_STREAM_ID_PROP_NAME = "paycore.client.ingress.stream.id";
+    /** Default ingress stream id: the service's default. */
+    public static final int INGRESS_STREAM_ID_DEFAULT = TransportContext.INGRESS_STREAM_ID_DEFAULT;
+    /** Channel answers come back on. */
+    public static final String RESPONSE_CHANNEL_PROP_NAME = "paycore.client.response.channel";
+    /** Default response channel: UDP on localhost, port 40124. */
+    public static final String RESPONSE_CHANNEL_DEFAULT = "aeron:udp?endpoint=localhost:40124";
+    /** Stream id answers come back on. */
+    public static final String RESPONSE_STREAM_ID_PROP_NAME = "paycore.client.response.stream.id";
+    /** Default response stream id. */
+    public static final int RESPONSE_STREAM_ID_DEFAULT = 1002;
+    /** How long {@link PaycoreClient#connect(ClientContext)} waits for the service. */
+    public static final String CONNECT_TIMEOUT_PROP_NAME = "paycore.client.connect.timeout";
+    /** Default connect timeout: 5 s. */
+    public static final long CONNECT_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+    /** Term length of the client's ingress publication, when its channel does not name one. */
+    public static final String TERM_LENGTH_PROP_NAME = "paycore.client.term.length";
+    /** Default term length: the smallest that carries the longest message. */
+    public static final int TERM_LENGTH_DEFAULT = TransportContext.TERM_LENGTH_MIN;
+    /** Most fragments one {@link PaycoreClient#poll(EgressListener)} reads. */
+    public static final String FRAGMENT_LIMIT_PROP_NAME = "paycore.client.fragment.limit";
+    /** Default fragment limit. */
+    public static final int FRAGMENT_LIMIT_DEFAULT = 64;
+
+    private String aeronDirectoryName = System.getProperty(AERON_DIR_PROP_NAME, CommonContext.getAeronDirectoryName());
+    private Aeron aeron;
+    private long clientId = Long.getLong(CLIENT_ID_PROP_NAME, 0);
+    private String secret = System.getProperty(SECRET_PROP_NAME);
+    private String ingressChannel = System.getProperty(INGRESS_CHANNEL_PROP_NAME, INGRESS_CHANNEL_DEFAULT);
+    private int ingressStreamId = Integer.getInteger(INGRESS_STREAM_ID_PROP_NAME, INGRESS_STREAM_ID_DEFAULT);
+    private String responseChannel = System.getProperty(RESPONSE_CHANNEL_PROP_NAME, RESPONSE_CHANNEL_DEFAULT);
+    private int responseStreamId = Integer.getInteger(RESPONSE_STREAM_ID_PROP_NAME, RESPONSE_STREAM_ID_DEFAULT);
+    private long connectTimeoutNs = SystemUtil.getDurationInNanos(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_DEFAULT_NS);
+    private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+    private int fragmentLimit = Integer.getInteger(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
+    private IdleStrategy idleStrategy;
+
+    /**
+     * Check the settings.
+     *
+     * @return this.
+     * @throws IllegalArgumentException naming the setting that is wrong.
+     */
+    public ClientContext conclude()
+    {
+        if (clientId <= 0)
+        {
+            throw new IllegalArgumentException("client id (" + CLIENT_ID_PROP_NAME + ") must be positive: " + clientId);
+        }
+        if (null == secret || secret.isEmpty() || secret.length() > ProtocolLimits.MAX_VAR_DATA_LENGTH)
+        {
+            throw new IllegalArgumentException("secret (" + SECRET_PROP_NAME + ") must have 1.." +
+                ProtocolLimits.MAX_VAR_DATA_LENGTH + " characters");
+        }
+        checkChannel("ingress channel (" + INGRESS_CHANNEL_PROP_NAME + ")", ingressChannel);
+        checkChannel("response channel (" + RESPONSE_CHANNEL_PROP_NAME + ")", responseChannel);
+        if (responseChannel.length() > ProtocolLimits.MAX_VAR_DATA_LENGTH)
+        {
+            throw new IllegalArgumentException("response channel (" + RESPONSE_CHANNEL_PROP_NAME +
+                ") must be at most " + ProtocolLimits.MAX_VAR_DATA_LENGTH + " characters");
+        }
+        if (0 == ingressStreamId || 0 == responseStreamId)
+        {
+            throw new IllegalArgumentException("stream ids (" + INGRESS_STREAM_ID_PROP_NAME + ", " +
+                RESPONSE_STREAM_ID_PROP_NAME + ") must not be 0");
+        }
+        if (connectTimeoutNs <= 0)
+        {
+            throw new IllegalArgumentException(
+                "connect timeout (" + CONNECT_TIMEOUT_PROP_NAME + ") must be positive: " + connectTimeoutNs + " ns");
+        }
+        if (termLength < TransportContext.TERM_LENGTH_MIN || !BitUtil.isPowerOfTwo(termLength))
+        {
+            throw new IllegalArgumentException("term length (" + TERM_LENGTH_PROP_NAME + ") must be a power of " +
+                "two of at least " + TransportContext.TERM_LENGTH_MIN + ": " + termLength);
+        }
+        if (fragmentLimit < 1)
+        {
+            throw new IllegalArgumentException(
+                "fragment limit (" + FRAGMENT_LIMIT_PROP_NAME + ") must be at least 1: " + fragmentLimit);
+        }
+        if (null == idleStrategy)
+        {
+            idleStrategy = new BackoffIdleStrategy(
+                100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+        }
+        return this;
+    }
+
+    private static void checkChannel(final String name, final String channel)
+    {
+        if (null == channel)
+        {
+            throw new IllegalArgumentException(name + " must be set");
+        }
+        final ChannelUri uri;
+        try
+        {
+            uri = ChannelUri.parse(channel);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IllegalArgumentException(name + " is not an Aeron channel: '" + channel + "'", ex);
+        }
+        if (!uri.isUdp() && !uri.isIpc())
+        {
+            throw new IllegalArgumentException(name + " must be aeron:udp or aeron:ipc: '" + channel + "'");
+        }
+    }
+
+    /** @param aeronDirectoryName Aeron directory of the media driver to use. @return this. */
+    public ClientContext aeronDirectoryName(final String aeronDirectoryName)
+    {
+        this.aeronDirectoryName = aeronDirectoryName;
+        return this;
+    }
+
+    /** @return Aeron directory of the media driver to use. */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    /**
+     * @param aeron an Aeron client to share instead of connecting one; the client does not close it.
+     * @return this.
+     */
+    public ClientContext aeron(final Aeron aeron)
+    {
+        this.aeron = aeron;
+        return this;
+    }
+
+    /** @return the shared Aeron client, or null to connect one. */
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
+    /** @param clientId the client id, as in the credentials file. @return this. */
+    public ClientContext clientId(final long clientId)
+    {
+        this.clientId = clientId;
+        return this;
+    }
+
+    /** @return the client id. */
+    public long clientId()
+    {
+        return clientId;
+    }
+
+    /** @param secret the client's secret. @return this. */
+    public ClientContext secret(final String secret)
+    {
+        this.secret = secret;
+        return this;
+    }
+
+    /** @return the client's secret. */
+    public String secret()
+    {
+        return secret;
+    }
+
+    /** @param ingressChannel channel the service listens on. @return this. */
+    public ClientContext ingressChannel(final String ingressChannel)
+    {
+        this.ingressChannel = ingressChannel;
+        return this;
+    }
+
+    /** @return channel the service listens on. */
+    public String ingressChannel()
+    {
+        return ingressChannel;
+    }
+
+    /** @param ingressStreamId stream id the service listens on. @return this. */
+    public ClientContext ingressStreamId(final int ingressStreamId)
+    {
+        this.ingressStreamId = ingressStreamId;
+        return this;
+    }
+
+    /** @return stream id the service listens on. */
+    public int ingressStreamId()
+    {
+        return ingressStreamId;
+    }
+
+    /** @param responseChannel channel answers come back on, this client's own. @return this. */
+    public ClientContext responseChannel(final String responseChannel)
+    {
+        this.responseChannel = responseChannel;
+        return this;
+    }
+
+    /** @return channel answers come back on. */
+    public String responseChannel()
+    {
+        return responseChannel;
+    }
+
+    /** @param responseStreamId stream id answers come back on. @return this. */
+    public ClientContext responseStreamId(final int responseStreamId)
+    {
+        this.responseStreamId = responseStreamId;
+        return this;
+    }
+
+    /** @return stream id answers come back on. */
+    public int responseStreamId()
+    {
+        return responseStreamId;
+    }
+
+    /** @param connectTimeoutNs how long connect waits for the service. @return this. */
+    public ClientContext connectTimeoutNs(final long connectTimeoutNs)
+    {
+        this.connectTimeoutNs = connectTimeoutNs;
+        return this;
+    }
+
+    /** @return how long connect waits for the service, in nanoseconds. */
+    public long connectTimeoutNs()
+    {
+        return connectTimeoutNs;
+    }
+
+    /** @param termLength term length of the ingress publication. @return this. */
+    public ClientContext termLength(final int termLength)
+    {
+        this.termLength = termLength;
+        return this;
+    }
+
+    /** @return term length of the ingress publication. */
+    public int termLength()
+    {
+        return termLength;
+    }
+
+    /** @param fragmentLimit most fragments one poll reads. @return this. */
+    public ClientContext fragmentLimit(final int fragmentLimit)
+    {
+        this.fragmentLimit = fragmentLimit;
+        return this;
+    }
+
+    /** @return most fragments one poll reads. */
+    public int fragmentLimit()
+    {
+        return fragmentLimit;
+    }
+
+    /** @param idleStrategy how the blocking API waits. @return this. */
+    public ClientContext idleStrategy(final IdleStrategy idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    /** @return how the blocking API waits. */
+    public IdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "ClientContext{aeronDirectoryName=" + aeronDirectoryName + ", clientId=" + clientId +
+            ", ingressChannel=" + ingressChannel + ", ingressStreamId=" + ingressStreamId +
+            ", responseChannel=" + responseChannel + ", responseStreamId=" + responseStreamId +
+            ", connectTimeoutNs=" + connectTimeoutNs + ", termLength=" + termLength + '}';
+    }
+}

@@ -1,0 +1,60 @@
+package io.paycore.transport.client;
+
+import io.paycore.codec.sbe.AccountsDecoder;
+import io.paycore.codec.sbe.ConnectResultDecoder;
+import io.paycore.codec.sbe.CreateAccountsResultDecoder;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.TransfersDecoder;
+
+/**
+ * Receives the service's answers from {@link PaycoreClient#poll(EgressListener)}, decoded in place: each decoder
+ * is a flyweight over the received bytes, wrapped at the message and valid only during the call. Read its
+ * {@code correlationId()} to match the request. Called on the thread that polls; nothing is allocated.
+ */
+public interface EgressListener
+{
+    /**
+     * One result per account event of a {@code CreateAccounts}, in the order sent.
+     *
+     * @param result the answer.
+     */
+    void onCreateAccountsResult(CreateAccountsResultDecoder result);
+
+    /**
+     * One result per transfer event of a {@code CreateTransfers}, in the order sent.
+     *
+     * @param result the answer.
+     */
+    void onCreateTransfersResult(CreateTransfersResultDecoder result);
+
+    /**
+     * The accounts found by a {@code LookupAccounts}; ids not found are left out.
+     *
+     * @param accounts the answer.
+     */
+    void onAccounts(AccountsDecoder accounts);
+
+    /**
+     * The transfers found by a {@code LookupTransfers}; ids not found are left out.
+     *
+     * @param transfers the answer.
+     */
+    void onTransfers(TransfersDecoder transfers);
+
+    /**
+     * A request the service did not accept, and why; it was not journaled.
+     *
+     * @param rejected the answer.
+     */
+    void onRejected(RejectedDecoder rejected);
+
+    /**
+     * A {@code ConnectResult} after the connect (normally none). Ignored by default.
+     *
+     * @param connectResult the answer.
+     */
+    default void onConnectResult(final ConnectResultDecoder connectResult)
+    {
+    }
+}

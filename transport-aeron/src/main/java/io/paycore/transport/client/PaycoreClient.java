@@ -1,0 +1,712 @@
+package io.paycore.transport.client;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.paycore.codec.FrameValidator;
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.codec.sbe.AccountsDecoder;
+import io.paycore.codec.sbe.ConnectEncoder;
+import io.paycore.codec.sbe.ConnectResultDecoder;
+import io.paycore.codec.sbe.ConnectStatus;
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateAccountsEncoder;
+import io.paycore.codec.sbe.CreateAccountsResultDecoder;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.codec.sbe.CreateTransfersEncoder;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.LookupAccountsEncoder;
+import io.paycore.codec.sbe.LookupTransfersEncoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.TransfersDecoder;
+import io.paycore.core.ledger.AccountEvents;
+import io.paycore.core.ledger.TransferEvents;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * A client of the paycore service over Aeron.
+ * <h2>Two APIs</h2>
+ * <ul>
+ *     <li>Callback, for latency-sensitive users: {@link #createAccounts}, {@link #createTransfers},
+ *     {@link #lookupAccounts} and {@link #lookupTransfers} encode into a preallocated buffer and offer it once,
+ *     returning the request's correlation id, or a negative {@link Publication} code ({@link
+ *     Publication#BACK_PRESSURED}, {@link Publication#NOT_CONNECTED}, {@link Publication#ADMIN_ACTION},
+ *     {@link Publication#CLOSED}, {@link Publication#MAX_POSITION_EXCEEDED}) when nothing was sent, in which case
+ *     the correlation id is not used up. {@link #poll(EgressListener)} hands the answers to a listener, decoded in
+ *     place. None of these allocates.</li>
+ *     <li>Blocking, for everyone else: {@link #createAccountsAndWait}, {@link #createTransfersAndWait},
+ *     {@link #lookupAccountsAndWait} and {@link #lookupTransfersAndWait} send, wait for the answer and return it
+ *     as plain objects, or throw {@link PaycoreClientException} on timeout, {@code Rejected} or disconnection.
+ *     Answers to other requests that arrive meanwhile are discarded, so do not mix the two APIs with requests in
+ *     flight.</li>
+ * </ul>
+ * Correlation ids are this client's, from 1, increasing by one per request sent.
+ * <p>
+ * Not thread safe: one thread uses a client.
+ */
+public final class PaycoreClient implements AutoCloseable, FragmentHandler
+{
+    private final ClientContext context;
+    private final Aeron aeron;
+    private final boolean ownsAeron;
+    private final Subscription subscription;
+    private final ExclusivePublication publication;
+    private final FragmentAssembler assembler;
+    private final IdleStrategy idleStrategy;
+    private final int fragmentLimit;
+    private final FrameValidator validator = FrameValidator.forEgress();
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(
+        BufferUtil.allocateDirectAligned(BitUtil.align(ProtocolLimits.MAX_MESSAGE_LENGTH, 64), 64));
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ConnectEncoder connectEncoder = new ConnectEncoder();
+    private final CreateAccountsEncoder createAccountsEncoder = new CreateAccountsEncoder();
+    private final CreateTransfersEncoder createTransfersEncoder = new CreateTransfersEncoder();
+    private final LookupAccountsEncoder lookupAccountsEncoder = new LookupAccountsEncoder();
+    private final LookupTransfersEncoder lookupTransfersEncoder = new LookupTransfersEncoder();
+    private final ConnectResultDecoder connectResultDecoder = new ConnectResultDecoder();
+    private final CreateAccountsResultDecoder createAccountsResultDecoder = new CreateAccountsResultDecoder();
+    private final CreateTransfersResultDecoder createTransfersResultDecoder = new CreateTransfersResultDecoder();
+    private final AccountsDecoder accountsDecoder = new AccountsDecoder();
+    private final TransfersDecoder transfersDecoder = new TransfersDecoder();
+    private final RejectedDecoder rejectedDecoder = new RejectedDecoder();
+    private final Waiter waiter = new Waiter();
+
+    private EgressListener listener;
+    private long nextCorrelationId = 1;
+    private long malformedAnswers;
+    private boolean closed;
+
+    private PaycoreClient(final ClientContext context)
+    {
+        this.context = context;
+        this.idleStrategy = context.idleStrategy();
+        this.fragmentLimit = context.fragmentLimit();
+        this.assembler = new FragmentAssembler(this, ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH);
+        Aeron aeron = context.aeron();
+        boolean ownsAeron = false;
+        Subscription subscription = null;
+        ExclusivePublication publication = null;
+        try
+        {
+            if (null == aeron)
+            {
+                aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(context.aeronDirectoryName()));
+                ownsAeron = true;
+            }
+            subscription = aeron.addSubscription(context.responseChannel(), context.responseStreamId());
+            final ChannelUri uri = ChannelUri.parse(context.ingressChannel());
+            if (!uri.containsKey(CommonContext.TERM_LENGTH_PARAM_NAME))
+            {
+                uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(context.termLength()));
+            }
+            publication = aeron.addExclusivePublication(uri.toString(), context.ingressStreamId());
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(publication, subscription, ownsAeron ? aeron : null);
+            throw ex;
+        }
+        this.aeron = aeron;
+        this.ownsAeron = ownsAeron;
+        this.subscription = subscription;
+        this.publication = publication;
+    }
+
+    /**
+     * Connect to the service and authenticate: wait for the ingress publication to connect, send {@code Connect},
+     * wait for {@code ConnectResult}, all within the connect timeout.
+     *
+     * @param context who the client is and where the service is; concluded here.
+     * @return a connected client.
+     * @throws PaycoreClientException when no service answered within the timeout ("no paycore service answered on
+     *                                &lt;channel&gt; stream &lt;id&gt; within 5 s"), or it refused the connect (see
+     *                                {@link PaycoreClientException#connectStatus()}).
+     */
+    public static PaycoreClient connect(final ClientContext context)
+    {
+        context.conclude();
+        final PaycoreClient client = new PaycoreClient(context);
+        try
+        {
+            client.handshake();
+        }
+        catch (final RuntimeException ex)
+        {
+            client.close();
+            throw ex;
+        }
+        return client;
+    }
+
+    private void handshake()
+    {
+        final long deadlineNs = System.nanoTime() + context.connectTimeoutNs();
+        while (!publication.isConnected())
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw noService();
+            }
+            idleStrategy.idle();
+        }
+        idleStrategy.reset();
+
+        final long correlationId = nextCorrelationId;
+        connectEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .clientId(context.clientId())
+            .responseStreamId(context.responseStreamId())
+            .credential(context.secret())
+            .responseChannel(context.responseChannel());
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength();
+        sendWithRetry(() -> offer(correlationId, length), deadlineNs, true);
+
+        waiter.expect(correlationId);
+        while (!waiter.answered)
+        {
+            final int fragments = poll(waiter);
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw noService();
+            }
+            idleStrategy.idle(fragments);
+        }
+        if (ConnectStatus.OK != waiter.connectStatus)
+        {
+            throw new PaycoreClientException("paycore service on " + context.ingressChannel() + " stream " +
+                context.ingressStreamId() + " refused client " + context.clientId() + ": " + waiter.connectStatus +
+                " (" + waiter.detail + ")", waiter.connectStatus, null);
+        }
+    }
+
+    private PaycoreClientException noService()
+    {
+        return new PaycoreClientException("no paycore service answered on " + context.ingressChannel() +
+            " stream " + context.ingressStreamId() + " within " + format(context.connectTimeoutNs()));
+    }
+
+    /**
+     * Send a batch of account events. Callback API: does not allocate.
+     *
+     * @param events at most {@link ProtocolLimits#MAX_BATCH_EVENTS} (the service may set a lower limit).
+     * @return the correlation id of the request, or a negative {@link Publication} code if it was not sent.
+     * @throws IllegalArgumentException if the batch is larger than the protocol allows.
+     */
+    public long createAccounts(final AccountEvents events)
+    {
+        final int count = checkCount(events.count());
+        final long correlationId = nextCorrelationId;
+        final CreateAccountsEncoder.AccountsEncoder group = createAccountsEncoder
+            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .accountsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            group.next()
+                .id(events.id(i))
+                .userData(events.userData(i))
+                .ledger(events.ledger(i))
+                .code(events.code(i))
+                .flags(events.flags(i));
+        }
+        return offer(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + createAccountsEncoder.encodedLength());
+    }
+
+    /**
+     * Send a batch of transfer events. Callback API: does not allocate.
+     *
+     * @param events at most {@link ProtocolLimits#MAX_BATCH_EVENTS} (the service may set a lower limit).
+     * @return the correlation id of the request, or a negative {@link Publication} code if it was not sent.
+     * @throws IllegalArgumentException if the batch is larger than the protocol allows.
+     */
+    public long createTransfers(final TransferEvents events)
+    {
+        final int count = checkCount(events.count());
+        final long correlationId = nextCorrelationId;
+        final CreateTransfersEncoder.TransfersEncoder group = createTransfersEncoder
+            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .transfersCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            group.next()
+                .id(events.id(i))
+                .debitAccountId(events.debitAccountId(i))
+                .creditAccountId(events.creditAccountId(i))
+                .amount(events.amount(i))
+                .pendingId(events.pendingId(i))
+                .userData(events.userData(i))
+                .ledger(events.ledger(i))
+                .timeoutSeconds(events.timeoutSeconds(i))
+                .code(events.code(i))
+                .flags(events.flags(i));
+        }
+        return offer(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + createTransfersEncoder.encodedLength());
+    }
+
+    /**
+     * Look accounts up by id. Callback API: does not allocate.
+     *
+     * @param ids   the ids.
+     * @param count how many of {@code ids} to look up, from the first.
+     * @return the correlation id of the request, or a negative {@link Publication} code if it was not sent.
+     */
+    public long lookupAccounts(final long[] ids, final int count)
+    {
+        checkCount(count);
+        final long correlationId = nextCorrelationId;
+        final LookupAccountsEncoder.IdsEncoder group = lookupAccountsEncoder
+            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .idsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            group.next().id(ids[i]);
+        }
+        return offer(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + lookupAccountsEncoder.encodedLength());
+    }
+
+    /**
+     * Look transfers up by id. Callback API: does not allocate.
+     *
+     * @param ids   the ids.
+     * @param count how many of {@code ids} to look up, from the first.
+     * @return the correlation id of the request, or a negative {@link Publication} code if it was not sent.
+     */
+    public long lookupTransfers(final long[] ids, final int count)
+    {
+        checkCount(count);
+        final long correlationId = nextCorrelationId;
+        final LookupTransfersEncoder.IdsEncoder group = lookupTransfersEncoder
+            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .idsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            group.next().id(ids[i]);
+        }
+        return offer(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + lookupTransfersEncoder.encodedLength());
+    }
+
+    /**
+     * Hand the answers that have arrived to a listener, decoded in place. Answers that are not well-formed paycore
+     * egress messages are skipped and counted ({@link #malformedAnswers()}). Does not allocate.
+     *
+     * @param listener receives the answers.
+     * @return the number of fragments read.
+     */
+    public int poll(final EgressListener listener)
+    {
+        this.listener = listener;
+        try
+        {
+            return subscription.poll(assembler, fragmentLimit);
+        }
+        finally
+        {
+            this.listener = null;
+        }
+    }
+
+    /**
+     * Create accounts and wait for the results.
+     *
+     * @param events  the batch.
+     * @param timeout how long to wait, sending included.
+     * @return one result per event, in order.
+     * @throws PaycoreClientException on timeout, {@code Rejected} or disconnection.
+     */
+    public CreateResults<CreateAccountResult> createAccountsAndWait(final AccountEvents events, final Duration timeout)
+    {
+        final long deadlineNs = deadline(timeout);
+        final long correlationId = sendWithRetry(() -> createAccounts(events), deadlineNs, false);
+        await(correlationId, deadlineNs, timeout);
+        return new CreateResults<>(correlationId, waiter.accountResults, waiter.timestamps);
+    }
+
+    /**
+     * Create transfers and wait for the results.
+     *
+     * @param events  the batch.
+     * @param timeout how long to wait, sending included.
+     * @return one result per event, in order.
+     * @throws PaycoreClientException on timeout, {@code Rejected} or disconnection.
+     */
+    public CreateResults<CreateTransferResult> createTransfersAndWait(
+        final TransferEvents events, final Duration timeout)
+    {
+        final long deadlineNs = deadline(timeout);
+        final long correlationId = sendWithRetry(() -> createTransfers(events), deadlineNs, false);
+        await(correlationId, deadlineNs, timeout);
+        return new CreateResults<>(correlationId, waiter.transferResults, waiter.timestamps);
+    }
+
+    /**
+     * Look accounts up and wait for them.
+     *
+     * @param timeout how long to wait, sending included.
+     * @param ids     the ids to look up.
+     * @return the accounts found, in the order of {@code ids}; ids not found are left out.
+     * @throws PaycoreClientException on timeout, {@code Rejected} or disconnection.
+     */
+    public List<Account> lookupAccountsAndWait(final Duration timeout, final long... ids)
+    {
+        final long deadlineNs = deadline(timeout);
+        final long correlationId = sendWithRetry(() -> lookupAccounts(ids, ids.length), deadlineNs, false);
+        await(correlationId, deadlineNs, timeout);
+        return List.copyOf(waiter.accounts);
+    }
+
+    /**
+     * Look transfers up and wait for them.
+     *
+     * @param timeout how long to wait, sending included.
+     * @param ids     the ids to look up.
+     * @return the transfers found, in the order of {@code ids}; ids not found are left out.
+     * @throws PaycoreClientException on timeout, {@code Rejected} or disconnection.
+     */
+    public List<Transfer> lookupTransfersAndWait(final Duration timeout, final long... ids)
+    {
+        final long deadlineNs = deadline(timeout);
+        final long correlationId = sendWithRetry(() -> lookupTransfers(ids, ids.length), deadlineNs, false);
+        await(correlationId, deadlineNs, timeout);
+        return List.copyOf(waiter.transfers);
+    }
+
+    /**
+     * @return true while both directions to the service are connected. A client the service disconnected (for
+     * example because it did not read its answers) sees false once the response image goes.
+     */
+    public boolean isConnected()
+    {
+        return !closed && publication.isConnected() && subscription.isConnected();
+    }
+
+    /**
+     * @return the correlation id the next request will get.
+     */
+    public long nextCorrelationId()
+    {
+        return nextCorrelationId;
+    }
+
+    /**
+     * @return answers skipped because they were not well-formed paycore egress messages.
+     */
+    public long malformedAnswers()
+    {
+        return malformedAnswers;
+    }
+
+    /**
+     * @return the configuration.
+     */
+    public ClientContext context()
+    {
+        return context;
+    }
+
+    /**
+     * Close the publication and subscription, and the Aeron client if this client connected it. Closing twice is
+     * safe.
+     */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            CloseHelper.closeAll(publication, subscription, ownsAeron ? aeron : null);
+        }
+    }
+
+    /**
+     * Decode one reassembled answer; part of {@link #poll(EgressListener)}.
+     */
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final EgressListener listener = this.listener;
+        if (!validator.validate(buffer, offset, length))
+        {
+            malformedAnswers++;
+            return;
+        }
+
+        switch (validator.templateId())
+        {
+            case CreateAccountsResultDecoder.TEMPLATE_ID:
+                listener.onCreateAccountsResult(
+                    createAccountsResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+
+            case CreateTransfersResultDecoder.TEMPLATE_ID:
+                listener.onCreateTransfersResult(
+                    createTransfersResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+
+            case AccountsDecoder.TEMPLATE_ID:
+                listener.onAccounts(accountsDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+
+            case TransfersDecoder.TEMPLATE_ID:
+                listener.onTransfers(transfersDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+
+            case RejectedDecoder.TEMPLATE_ID:
+                listener.onRejected(rejectedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+
+            case ConnectResultDecoder.TEMPLATE_ID:
+                listener.onConnectResult(connectResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+
+            default:
+                malformedAnswers++;
+        }
+    }
+
+    private long offer(final long correlationId, final int length)
+    {
+        final long result = publication.offer(sendBuffer, 0, length);
+        if (result > 0)
+        {
+            nextCorrelationId++;
+            return correlationId;
+        }
+        return result;
+    }
+
+    private long sendWithRetry(final LongSupplier send, final long deadlineNs, final boolean connecting)
+    {
+        idleStrategy.reset();
+        while (true)
+        {
+            final long result = send.getAsLong();
+            if (result > 0)
+            {
+                return result;
+            }
+            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result ||
+                (Publication.NOT_CONNECTED == result && !connecting))
+            {
+                throw new PaycoreClientException("cannot send to the paycore service on " +
+                    context.ingressChannel() + " stream " + context.ingressStreamId() + ": " + offerName(result));
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw connecting ? noService() : new PaycoreClientException(
+                    "timed out sending to the paycore service: " + offerName(result));
+            }
+            waiter.expect(-1);
+            idleStrategy.idle(poll(waiter));
+        }
+    }
+
+    private void await(final long correlationId, final long deadlineNs, final Duration timeout)
+    {
+        waiter.expect(correlationId);
+        idleStrategy.reset();
+        while (!waiter.answered)
+        {
+            final int fragments = poll(waiter);
+            if (waiter.answered)
+            {
+                break;
+            }
+            if (!subscription.isConnected())
+            {
+                throw new PaycoreClientException("disconnected by the paycore service while waiting for request " +
+                    correlationId + " (its results, if any, are in the journal: look them up after reconnecting)");
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new PaycoreClientException(
+                    "no answer to request " + correlationId + " within " + format(timeout.toNanos()));
+            }
+            idleStrategy.idle(fragments);
+        }
+        if (null != waiter.rejectReason)
+        {
+            throw new PaycoreClientException("request " + correlationId + " rejected: " + waiter.rejectReason +
+                " (" + waiter.detail + ")", null, waiter.rejectReason);
+        }
+    }
+
+    private static long deadline(final Duration timeout)
+    {
+        return System.nanoTime() + timeout.toNanos();
+    }
+
+    private static int checkCount(final int count)
+    {
+        if (count < 0 || count > ProtocolLimits.MAX_BATCH_EVENTS)
+        {
+            throw new IllegalArgumentException(
+                "a batch holds 0.." + ProtocolLimits.MAX_BATCH_EVENTS + " events: " + count);
+        }
+        return count;
+    }
+
+    private static String offerName(final long result)
+    {
+        if (Publication.NOT_CONNECTED == result)
+        {
+            return "NOT_CONNECTED";
+        }
+        if (Publication.BACK_PRESSURED == result)
+        {
+            return "BACK_PRESSURED";
+        }
+        if (Publication.ADMIN_ACTION == result)
+        {
+            return "ADMIN_ACTION";
+        }
+        if (Publication.CLOSED == result)
+        {
+            return "CLOSED";
+        }
+        if (Publication.MAX_POSITION_EXCEEDED == result)
+        {
+            return "MAX_POSITION_EXCEEDED";
+        }
+        return "offer result " + result;
+    }
+
+    static String format(final long nanos)
+    {
+        if (nanos % TimeUnit.SECONDS.toNanos(1) == 0)
+        {
+            return TimeUnit.NANOSECONDS.toSeconds(nanos) + " s";
+        }
+        return TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
+    }
+
+    /**
+     * Collects the one answer the blocking API waits for; discards the others.
+     */
+    private static final class Waiter implements EgressListener
+    {
+        long expected;
+        boolean answered;
+        ConnectStatus connectStatus;
+        io.paycore.codec.sbe.RejectReason rejectReason;
+        String detail;
+        final List<CreateAccountResult> accountResults = new ArrayList<>();
+        final List<CreateTransferResult> transferResults = new ArrayList<>();
+        final List<Account> accounts = new ArrayList<>();
+        final List<Transfer> transfers = new ArrayList<>();
+        long[] timestamps = new long[0];
+
+        void expect(final long correlationId)
+        {
+            expected = correlationId;
+            answered = false;
+            connectStatus = null;
+            rejectReason = null;
+            detail = null;
+            accountResults.clear();
+            transferResults.clear();
+            accounts.clear();
+            transfers.clear();
+        }
+
+        public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
+        {
+            if (result.correlationId() == expected)
+            {
+                final CreateAccountsResultDecoder.ResultsDecoder results = result.results();
+                timestamps = new long[results.count()];
+                int i = 0;
+                for (final CreateAccountsResultDecoder.ResultsDecoder entry : results)
+                {
+                    timestamps[i++] = entry.timestamp();
+                    accountResults.add(entry.result());
+                }
+                answered = true;
+            }
+        }
+
+        public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
+        {
+            if (result.correlationId() == expected)
+            {
+                final CreateTransfersResultDecoder.ResultsDecoder results = result.results();
+                timestamps = new long[results.count()];
+                int i = 0;
+                for (final CreateTransfersResultDecoder.ResultsDecoder entry : results)
+                {
+                    timestamps[i++] = entry.timestamp();
+                    transferResults.add(entry.result());
+                }
+                answered = true;
+            }
+        }
+
+        public void onAccounts(final AccountsDecoder decoder)
+        {
+            if (decoder.correlationId() == expected)
+            {
+                for (final AccountsDecoder.AccountDecoder a : decoder.account())
+                {
+                    accounts.add(new Account(a.id(), a.debitsPending(), a.debitsPosted(), a.creditsPending(),
+                        a.creditsPosted(), a.userData(), a.timestamp(), a.ledger(), a.code(), a.flags()));
+                }
+                answered = true;
+            }
+        }
+
+        public void onTransfers(final TransfersDecoder decoder)
+        {
+            if (decoder.correlationId() == expected)
+            {
+                for (final TransfersDecoder.TransferDecoder t : decoder.transfer())
+                {
+                    transfers.add(new Transfer(t.id(), t.debitAccountId(), t.creditAccountId(), t.amount(),
+                        t.pendingId(), t.userData(), t.timestamp(), t.ledger(), t.timeoutSeconds(), t.code(),
+                        t.flags()));
+                }
+                answered = true;
+            }
+        }
+
+        public void onRejected(final RejectedDecoder rejected)
+        {
+            // A Rejected whose correlation id could not be read (0) can only be for the one request in flight.
+            if (expected > 0 && (rejected.correlationId() == expected || 0 == rejected.correlationId()))
+            {
+                rejectReason = rejected.reason();
+                detail = rejected.detail();
+                answered = true;
+            }
+        }
+
+        public void onConnectResult(final ConnectResultDecoder connectResult)
+        {
+            if (connectResult.correlationId() == expected)
+            {
+                connectStatus = connectResult.status();
+                detail = connectResult.detail();
+                answered = true;
+            }
+        }
+    }
+}
