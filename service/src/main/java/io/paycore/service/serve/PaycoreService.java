@@ -8,6 +8,8 @@ import io.paycore.journal.Journal;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.RecoveryReport;
 import io.paycore.replay.SnapshotTaker;
+import io.paycore.transport.PaycoreServer;
+import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
 
 import java.io.PrintStream;
@@ -50,9 +52,7 @@ public final class PaycoreService implements AutoCloseable
     private final Recovery recovery;
     private final SnapshotTaker snapshotTaker;
     private final Pipeline pipeline;
-    private final AutoCloseable transport;
-    private final String channel;
-    private final int streamId;
+    private final PaycoreServer server;
     private boolean closed;
     private String finalDigest;
 
@@ -61,17 +61,13 @@ public final class PaycoreService implements AutoCloseable
         final Recovery recovery,
         final SnapshotTaker snapshotTaker,
         final Pipeline pipeline,
-        final AutoCloseable transport,
-        final String channel,
-        final int streamId)
+        final PaycoreServer server)
     {
         this.context = context;
         this.recovery = recovery;
         this.snapshotTaker = snapshotTaker;
         this.pipeline = pipeline;
-        this.transport = transport;
-        this.channel = channel;
-        this.streamId = streamId;
+        this.server = server;
     }
 
     /**
@@ -92,7 +88,7 @@ public final class PaycoreService implements AutoCloseable
             context.dataDirectory(), context.ledgerLimits(), context.journalContext());
         SnapshotTaker snapshotTaker = null;
         Pipeline pipeline = null;
-        AutoCloseable transport = null;
+        PaycoreServer server = null;
         boolean launched = false;
         try
         {
@@ -101,14 +97,12 @@ public final class PaycoreService implements AutoCloseable
                 context.dataDirectory().snapshotDirectory(), context.snapshotsKept(), context.errorHandler());
             final PipelineContext pipelineContext = context.pipelineContext().snapshotHandler(snapshotTaker);
             pipeline = new Pipeline(pipelineContext, recovery.journal(), new CommandProcessor(recovery.ledger()));
+            final String readyLine = readyLine(context.transportContext(), recovery);
             pipeline.start();
+            server = PaycoreServer.launch(context.transportContext(), pipeline);
 
-            final String channel = "(no transport)";
-            final int streamId = 0;
-
-            final PaycoreService service = new PaycoreService(
-                context, recovery, snapshotTaker, pipeline, transport, channel, streamId);
-            out.println(service.readyLine());
+            final PaycoreService service = new PaycoreService(context, recovery, snapshotTaker, pipeline, server);
+            out.println(readyLine);
             out.flush();
             launched = true;
             return service;
@@ -117,7 +111,7 @@ public final class PaycoreService implements AutoCloseable
         {
             if (!launched)
             {
-                CloseHelper.quietCloseAll(transport, pipeline, recovery);
+                CloseHelper.quietCloseAll(server, pipeline, recovery);
             }
         }
     }
@@ -155,19 +149,11 @@ public final class PaycoreService implements AutoCloseable
     }
 
     /**
-     * @return the ingress channel clients send to.
+     * @return the Aeron transport, for its counters, errors and the Aeron directory clients must use.
      */
-    public String channel()
+    public PaycoreServer server()
     {
-        return channel;
-    }
-
-    /**
-     * @return the ingress stream id clients send to.
-     */
-    public int streamId()
-    {
-        return streamId;
+        return server;
     }
 
     /**
@@ -189,15 +175,14 @@ public final class PaycoreService implements AutoCloseable
     }
 
     /**
-     * The line printed when the service is ready: {@code ready: channel <channel> stream <id> last-sequence <n>
-     * digest <hex>}. Computed from the ledger, so call it only before the pipeline starts taking input.
-     *
-     * @return the line.
+     * The line printed when the service is ready: {@code ready: channel <channel> stream <id> aeron-dir <dir>
+     * last-sequence <n> digest <hex>}. Computed from the ledger, so only before the pipeline starts.
      */
-    String readyLine()
+    private static String readyLine(final TransportContext transport, final Recovery recovery)
     {
-        return READY_PREFIX + " channel " + channel + " stream " + streamId + " last-sequence " +
-            recovery.report().lastSequence() + " digest " + recovery.ledger().digestHex();
+        return READY_PREFIX + " channel " + transport.ingressChannel() + " stream " + transport.ingressStreamId() +
+            " aeron-dir " + transport.effectiveAeronDirectoryName() +
+            " last-sequence " + recovery.report().lastSequence() + " digest " + recovery.ledger().digestHex();
     }
 
     /**
@@ -215,7 +200,7 @@ public final class PaycoreService implements AutoCloseable
         final PrintStream out = context.out();
         try
         {
-            CloseHelper.closeAll(transport, pipeline);
+            CloseHelper.closeAll(server, pipeline);
             final Throwable failure = pipeline.failure();
             final long lastSequence = recovery.journal().lastSequence();
             final Ledger ledger = recovery.ledger();
@@ -239,8 +224,10 @@ public final class PaycoreService implements AutoCloseable
                 }
             }
             finalDigest = ledger.digestHex();
-            out.printf(Locale.ROOT, "stopped: last-sequence %d, %d snapshot(s) taken, %d failed%n",
-                lastSequence, snapshotTaker.snapshotsTaken(), snapshotTaker.failures());
+            out.printf(Locale.ROOT, "stopped: last-sequence %d, %d snapshot(s) taken, %d failed, %d transport " +
+                "error(s)%n", lastSequence, snapshotTaker.snapshotsTaken(), snapshotTaker.failures(),
+                server.errorCount());
+            server.readErrors((error) -> out.println("  transport error: " + error));
             out.println(FINAL_DIGEST_PREFIX + " " + finalDigest);
         }
         finally

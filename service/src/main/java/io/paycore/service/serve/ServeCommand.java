@@ -8,6 +8,7 @@ import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.SnapshotTaker;
+import io.paycore.transport.TransportContext;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,9 +82,9 @@ public final class ServeCommand implements Callable<Integer>
     public static final int EXIT_START_FAILED = 4;
 
     /** Default ingress channel: UDP on localhost. */
-    public static final String CHANNEL_DEFAULT = "aeron:udp?endpoint=localhost:40123";
+    public static final String CHANNEL_DEFAULT = TransportContext.INGRESS_CHANNEL_DEFAULT;
     /** Default ingress stream id. */
-    public static final String STREAM_DEFAULT = "1001";
+    public static final String STREAM_DEFAULT = "" + TransportContext.INGRESS_STREAM_ID_DEFAULT;
     /** Default snapshot interval in journal records. */
     public static final String SNAPSHOT_EVERY_DEFAULT = "100000";
     /** Name of the default credentials file under the data directory. */
@@ -189,7 +191,7 @@ public final class ServeCommand implements Callable<Integer>
             "'paycore clients add' (default: DIR/clients).")
     private Path clients;
 
-    @Option(names = "--max-clients", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--max-clients", paramLabel = "N", defaultValue = "" + TransportContext.MAX_CLIENTS_DEFAULT,
         description = "Most clients connected at once (default: ${DEFAULT-VALUE}).")
     private int maxClients;
 
@@ -245,7 +247,7 @@ public final class ServeCommand implements Callable<Integer>
         {
             context = serviceContext(out, err);
         }
-        catch (final IllegalArgumentException | JournalException ex)
+        catch (final IllegalArgumentException | JournalException | UncheckedIOException ex)
         {
             err.println("paycore serve: " + ex.getMessage());
             return EXIT_USAGE;
@@ -310,9 +312,38 @@ public final class ServeCommand implements Callable<Integer>
             .pipelineContext(pipelineContext)
             .snapshotsKept(snapshotsKept)
             .snapshotOnShutdown(snapshotOnShutdown)
+            .transportContext(transportContext(dataDirectory))
             .out(out)
             .errorHandler((ex) -> err.println("paycore serve: " + ex))
             .conclude();
+    }
+
+    private TransportContext transportContext(final DataDirectory dataDirectory)
+    {
+        final Path clientsFile = null != clients ? clients : dataDirectory.root().resolve(CLIENTS_FILE_NAME);
+        if (!Files.isRegularFile(clientsFile))
+        {
+            throw new IllegalArgumentException("no credentials file " + clientsFile + " (--clients FILE): add a " +
+                "client with 'paycore clients add --file " + clientsFile + " --client-id N --secret S'");
+        }
+        final TransportContext context = new TransportContext()
+            .ingressChannel(channel)
+            .ingressStreamId(stream)
+            .clientsFile(clientsFile)
+            .maxClients(maxClients)
+            .egressBackPressureTimeoutNs(SystemUtil.parseDuration("--egress-timeout", egressTimeout))
+            .egressBacklogLength(sizeAsInt("--egress-backlog", egressBacklog))
+            .tickIntervalNs(SystemUtil.parseDuration("--tick-interval", tickInterval));
+        if (null != aeronDir)
+        {
+            context.aeronDirectoryName(aeronDir.toString());
+        }
+        else
+        {
+            context.aeronDirectoryName(null).embeddedAeronDirectoryName(dataDirectory.aeronDirectory().toString());
+        }
+
+        return context;
     }
 
     private int reparseWithConfig(final CommandLine commandLine, final PrintStream err) throws IOException

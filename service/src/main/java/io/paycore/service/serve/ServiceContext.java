@@ -5,6 +5,7 @@ import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.SnapshotTaker;
+import io.paycore.transport.TransportContext;
 import org.agrona.ErrorHandler;
 
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ public final class ServiceContext
     private LedgerLimits ledgerLimits = new LedgerLimits();
     private JournalContext journalContext = new JournalContext();
     private PipelineContext pipelineContext = new PipelineContext();
-    private Object transportContext;
+    private TransportContext transportContext = new TransportContext();
     private int snapshotsKept = Integer.getInteger(
         SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME, SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT);
     private boolean snapshotOnShutdown = Boolean.parseBoolean(
@@ -73,6 +74,19 @@ public final class ServiceContext
             final PrintStream err = System.err;
             errorHandler = (ex) -> err.println("paycore: " + ex);
         }
+        if (null == transportContext)
+        {
+            throw new IllegalArgumentException("the transport context must be set");
+        }
+        if (transportContext.isEmbeddedDriver() && null == transportContext.embeddedAeronDirectoryName())
+        {
+            transportContext.embeddedAeronDirectoryName(dataDirectory.aeronDirectory().toString());
+        }
+        if (null == transportContext.errorHandler())
+        {
+            transportContext.errorHandler(errorHandler);
+        }
+        transportContext.profile(pipelineContext.profile()).conclude();
 
         return this;
     }
@@ -127,6 +141,23 @@ public final class ServiceContext
     public PipelineContext pipelineContext()
     {
         return pipelineContext;
+    }
+
+    /**
+     * @param transportContext the Aeron transport's settings; its embedded driver directory defaults to
+     *                         {@code DIR/aeron}, its profile is the pipeline's, its error handler this context's.
+     * @return this.
+     */
+    public ServiceContext transportContext(final TransportContext transportContext)
+    {
+        this.transportContext = transportContext;
+        return this;
+    }
+
+    /** @return the Aeron transport's settings. */
+    public TransportContext transportContext()
+    {
+        return transportContext;
     }
 
     /** @param snapshotsKept newest snapshots kept, 1..{@link SnapshotTaker#SNAPSHOTS_KEPT_MAX}. @return this. */

@@ -8,6 +8,7 @@ import io.paycore.replay.DataDirectory;
 import io.paycore.replay.DataDirectoryLock;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.demo.DemoWorkload;
+import io.paycore.transport.ClientCredentials;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,8 +165,19 @@ class ServeCommandTest
     }
 
     @Test
-    void shouldRejectAnOutOfRangeSettingNamingIt()
+    void shouldRefuseToStartWithoutACredentialsFileSayingHowToMakeOne()
     {
+        assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--data", temp.toString()));
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains(temp.resolve(ServeCommand.CLIENTS_FILE_NAME).toString()), message);
+        assertTrue(message.contains("paycore clients add"), message);
+        assertFalse(Files.exists(temp.resolve("journal")), "nothing should be created without credentials");
+    }
+
+    @Test
+    void shouldRejectAnOutOfRangeSettingNamingIt() throws Exception
+    {
+        writeClients(new DataDirectory(temp));
         assertEquals(ServeCommand.EXIT_USAGE,
             PaycoreMain.execute("serve", "--data", temp.toString(), "--input-ring-size", "1000"));
         final String message = err.toString(StandardCharsets.UTF_8);
@@ -177,6 +189,7 @@ class ServeCommandTest
     void shouldRefuseToStartOnACorruptJournalNamingFileOffsetAndSequence() throws Exception
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeClients(data);
         writeJournal(data, 40);
         final Path first;
         try (var files = Files.list(data.journalDirectory()))
@@ -201,9 +214,10 @@ class ServeCommandTest
     }
 
     @Test
-    void shouldRefuseADataDirectoryInUse()
+    void shouldRefuseADataDirectoryInUse() throws Exception
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeClients(data);
         try (DataDirectoryLock ignored = DataDirectoryLock.acquire(data))
         {
             assertEquals(ServeCommand.EXIT_START_FAILED, PaycoreMain.execute("serve", "--data", data.root().toString(),
@@ -211,6 +225,13 @@ class ServeCommandTest
         }
         final String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.contains(data.lockFile().toString()), message);
+    }
+
+    static void writeClients(final DataDirectory data) throws Exception
+    {
+        Files.createDirectories(data.root());
+        Files.writeString(data.root().resolve(ServeCommand.CLIENTS_FILE_NAME),
+            ClientCredentials.line(1, "secret-1", 1) + System.lineSeparator());
     }
 
     static void writeJournal(final DataDirectory data, final int transfers)

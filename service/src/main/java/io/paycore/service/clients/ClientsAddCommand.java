@@ -1,0 +1,159 @@
+package io.paycore.service.clients;
+
+import io.paycore.transport.ClientCredentials;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code paycore clients add --file F --client-id N --secret S}: append a client to a credentials file, its secret
+ * stored only as a salted PBKDF2 hash ({@link ClientCredentials#line(long, String, int)}).
+ * <p>
+ * A new file is created readable and writable by its owner only (0600). An existing file must parse and must not
+ * list the client already; a file readable by others draws a warning. Without {@code --secret} the secret is read
+ * from the console (not echoed) or, when there is none, from the first line of standard input, so it need not
+ * appear in the process list or shell history.
+ */
+@Command(
+    name = "add",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Append a client, with its secret hashed (PBKDF2-HMAC-SHA256, random salt), to a credentials " +
+        "file; the file is created 0600 if missing.")
+public final class ClientsAddCommand implements Callable<Integer>
+{
+    /** Exit status when the client was added. */
+    public static final int EXIT_OK = 0;
+    /** Exit status when the client could not be added (bad argument, file error, client listed already). */
+    public static final int EXIT_FAILED = 1;
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    @Option(names = "--file", paramLabel = "FILE", required = true,
+        description = "Credentials file to append to; created 0600 if missing (no default).")
+    private Path file;
+
+    @Option(names = "--client-id", paramLabel = "N", required = true,
+        description = "Client id, a positive integer, not yet in the file (no default).")
+    private long clientId;
+
+    @Option(names = "--secret", paramLabel = "S",
+        description = "The client's secret, printable ASCII, at most 1024 characters (default: read from the " +
+            "console, or the first line of standard input).")
+    private String secret;
+
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "" + ClientCredentials.DEFAULT_ITERATIONS,
+        description = "PBKDF2 rounds: each Connect costs this many HMACs (default: ${DEFAULT-VALUE}).")
+    private int iterations;
+
+    /**
+     * Append the client.
+     *
+     * @return the exit status.
+     */
+    public Integer call()
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        try
+        {
+            final String theSecret = null != secret ? secret : readSecret();
+            final String line = ClientCredentials.line(clientId, theSecret, iterations);
+            append(line, err);
+            out.println("added client " + clientId + " to " + file);
+            return EXIT_OK;
+        }
+        catch (final IllegalArgumentException | UncheckedIOException ex)
+        {
+            err.println("paycore clients add: " + ex.getMessage());
+            return EXIT_FAILED;
+        }
+        catch (final IOException ex)
+        {
+            err.println("paycore clients add: cannot write " + file + ": " + ex);
+            return EXIT_FAILED;
+        }
+    }
+
+    private void append(final String line, final PrintStream err) throws IOException
+    {
+        final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        if (Files.exists(file))
+        {
+            final ClientCredentials existing = ClientCredentials.load(file);
+            if (existing.contains(clientId))
+            {
+                throw new IllegalArgumentException("client " + clientId + " is already in " + file +
+                    "; remove its line first to change its secret");
+            }
+            if (posix)
+            {
+                final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                permissions.removeAll(OWNER_ONLY);
+                if (!permissions.isEmpty())
+                {
+                    err.println("paycore clients add: warning: " + file + " is readable or writable by others (" +
+                        PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) + "); chmod 600 it");
+                }
+            }
+        }
+        else
+        {
+            final Path parent = file.toAbsolutePath().getParent();
+            if (null != parent)
+            {
+                Files.createDirectories(parent);
+            }
+            if (posix)
+            {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+            else
+            {
+                Files.createFile(file);
+            }
+        }
+
+        final byte[] bytes = Files.readAllBytes(file);
+        final String prefix = bytes.length > 0 && '\n' != bytes[bytes.length - 1] ? System.lineSeparator() : "";
+        Files.writeString(file, prefix + line + System.lineSeparator(), StandardCharsets.US_ASCII,
+            StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+    }
+
+    private static String readSecret() throws IOException
+    {
+        final Console console = System.console();
+        if (null != console)
+        {
+            final char[] chars = console.readPassword("secret: ");
+            if (null == chars)
+            {
+                throw new IllegalArgumentException("no secret given");
+            }
+            return new String(chars);
+        }
+
+        final BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        final String line = reader.readLine();
+        if (null == line)
+        {
+            throw new IllegalArgumentException("no secret given: use --secret S or write it to standard input");
+        }
+        return line;
+    }
+}

@@ -1,0 +1,112 @@
+package io.paycore.service.clients;
+
+import io.paycore.codec.sbe.ConnectStatus;
+import io.paycore.service.PaycoreMain;
+import io.paycore.transport.ClientCredentials;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ClientsAddCommandTest
+{
+    @TempDir
+    Path temp;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureOutput()
+    {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreOutput()
+    {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    @Test
+    void shouldCreateAnOwnerOnlyFileWithAHashedSecretThatVerifies() throws Exception
+    {
+        final Path file = temp.resolve("conf").resolve("clients");
+
+        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", file.toString(), "--client-id", "42",
+            "--secret", "open-sesame", "--iterations", "1000"), err.toString(StandardCharsets.UTF_8));
+
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        final String text = Files.readString(file);
+        assertFalse(text.contains("open-sesame"), "secret stored in clear: " + text);
+        final ClientCredentials credentials = ClientCredentials.load(file);
+        assertEquals(ConnectStatus.OK, credentials.verify(42, "open-sesame"));
+        assertEquals(ConnectStatus.BAD_CREDENTIAL, credentials.verify(42, "open-sesame!"));
+        assertEquals(ConnectStatus.UNKNOWN_CLIENT, credentials.verify(43, "open-sesame"));
+    }
+
+    @Test
+    void shouldAppendToAnExistingFileAndRefuseADuplicateClient() throws Exception
+    {
+        final Path file = temp.resolve("clients");
+        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", file.toString(), "--client-id", "1",
+            "--secret", "one", "--iterations", "10"));
+        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", file.toString(), "--client-id", "2",
+            "--secret", "two", "--iterations", "10"));
+        final String before = Files.readString(file);
+
+        assertEquals(ClientsAddCommand.EXIT_FAILED, PaycoreMain.execute("clients", "add", "--file",
+            file.toString(), "--client-id", "1", "--secret", "other", "--iterations", "10"));
+
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("already"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(before, Files.readString(file));
+        final ClientCredentials credentials = ClientCredentials.load(file);
+        assertEquals(2, credentials.size());
+        assertEquals(ConnectStatus.OK, credentials.verify(1, "one"));
+        assertEquals(ConnectStatus.OK, credentials.verify(2, "two"));
+    }
+
+    @Test
+    void shouldRefuseABadClientIdOrSecretWithoutTouchingTheFile()
+    {
+        final Path file = temp.resolve("clients");
+        assertEquals(ClientsAddCommand.EXIT_FAILED, PaycoreMain.execute("clients", "add", "--file",
+            file.toString(), "--client-id", "0", "--secret", "s"));
+        assertEquals(ClientsAddCommand.EXIT_FAILED, PaycoreMain.execute("clients", "add", "--file",
+            file.toString(), "--client-id", "5", "--secret", "tab\there"));
+        assertFalse(Files.exists(file));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("client id must be positive"),
+            err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldRefuseToAppendToAFileThatDoesNotParse() throws Exception
+    {
+        final Path file = temp.resolve("clients");
+        Files.writeString(file, "not a credentials line\n");
+
+        assertEquals(ClientsAddCommand.EXIT_FAILED, PaycoreMain.execute("clients", "add", "--file",
+            file.toString(), "--client-id", "5", "--secret", "s", "--iterations", "10"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("line 1"), err.toString(StandardCharsets.UTF_8));
+        assertEquals("not a credentials line\n", Files.readString(file));
+    }
+}
