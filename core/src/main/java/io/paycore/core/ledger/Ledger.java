@@ -2,7 +2,6 @@ package io.paycore.core.ledger;
 
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
-import org.agrona.collections.Long2LongHashMap;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +10,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -23,8 +23,9 @@ import java.util.Map;
  * <p>
  * <b>Storage</b>: preallocated from {@link LedgerLimits} at construction; nothing grows. Each account is one
  * 64-byte cache line in a {@code long[]}; each transfer a 64-byte line in another {@code long[]} plus its timeout,
- * pending state and expiry-heap position in side arrays; ids map to indices through Agrona
- * {@link Long2LongHashMap}s sized (load factor 0.5) so that they never rehash. Accounts and transfers are stored
+ * pending state and expiry-heap position in side arrays; ids map to indices through fixed-capacity open-addressing
+ * {@link IdIndex} tables (load factor at most 0.5) that never grow or rehash. Before applying a transfer batch the
+ * ledger reads the index slots of all its ids with independent loads, so their cache misses overlap. Accounts and transfers are stored
  * in creation order, which is also timestamp order.
  * <p>
  * <b>Time</b>: the ledger reads no clock. Each command carries the timestamp of its journaled record. A batch of
@@ -155,8 +156,7 @@ public final class Ledger
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long NEVER = Long.MAX_VALUE;
-    private static final long MISSING = -1;
-    private static final float LOAD_FACTOR = 0.5f;
+        private static final float LOAD_FACTOR = 0.5f;
     private static final int PHASE_FLAGS = TransferFlags.PENDING | TransferFlags.POST_PENDING |
         TransferFlags.VOID_PENDING;
     private static final int BALANCE_FLAGS = AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS |
@@ -175,14 +175,14 @@ public final class Ledger
     private final int maxBatchEvents;
 
     private final long[] accounts;
-    private final Long2LongHashMap accountIndexById;
+    private final IdIndex accountIndexById;
     private int accountCount;
 
     private final long[] transfers;
     private final int[] transferTimeoutsSeconds;
     private final byte[] transferStates;
     private final int[] transferHeapPositions;
-    private final Long2LongHashMap transferIndexById;
+    private final IdIndex transferIndexById;
     private int transferCount;
     private int pendingCount;
 
@@ -215,27 +215,16 @@ public final class Ledger
         maxBatchEvents = limits.maxBatchEvents();
 
         accounts = new long[maxAccounts * ACCOUNT_LONGS];
-        accountIndexById = newIndex(maxAccounts);
+        accountIndexById = new IdIndex(maxAccounts);
 
         transfers = new long[maxTransfers * TRANSFER_LONGS];
         transferTimeoutsSeconds = new int[maxTransfers];
         transferStates = new byte[maxTransfers];
         transferHeapPositions = new int[maxTransfers];
-        transferIndexById = newIndex(maxTransfers);
+        transferIndexById = new IdIndex(maxTransfers);
 
         heapTransfers = new int[maxPendingTransfers];
         heapExpiresAtNanos = new long[maxPendingTransfers];
-    }
-
-    private static Long2LongHashMap newIndex(final int maxEntries)
-    {
-        final Long2LongHashMap index = new Long2LongHashMap(maxEntries * 2, LOAD_FACTOR, MISSING, true);
-        if (index.resizeThreshold() < maxEntries)
-        {
-            throw new IllegalStateException(
-                "index would rehash: resizeThreshold=" + index.resizeThreshold() + " < " + maxEntries);
-        }
-        return index;
     }
 
     /**
@@ -445,7 +434,7 @@ public final class Ledger
             return CreateAccountResult.CODE_MUST_NOT_BE_ZERO;
         }
 
-        final int existing = (int)accountIndexById.get(id);
+        final int existing = accountIndexById.get(id);
         if (existing >= 0)
         {
             final int offset = existing * ACCOUNT_LONGS;
@@ -515,23 +504,15 @@ public final class Ledger
      */
     private void touch(final TransferEvents events, final int count)
     {
-        final Long2LongHashMap transferIndexById = this.transferIndexById;
-        final Long2LongHashMap accountIndexById = this.accountIndexById;
-        final long[] accounts = this.accounts;
+        final IdIndex transferIndexById = this.transferIndexById;
+        final IdIndex accountIndexById = this.accountIndexById;
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
-            sink += transferIndexById.get(events.id(i));
-            final int debitIndex = (int)accountIndexById.get(events.debitAccountId(i));
-            final int creditIndex = (int)accountIndexById.get(events.creditAccountId(i));
-            if (debitIndex >= 0)
-            {
-                sink += accounts[debitIndex * ACCOUNT_LONGS];
-            }
-            if (creditIndex >= 0)
-            {
-                sink += accounts[creditIndex * ACCOUNT_LONGS];
-            }
+            sink += transferIndexById.touch(events.id(i)) +
+                transferIndexById.touch(events.pendingId(i)) +
+                accountIndexById.touch(events.debitAccountId(i)) +
+                accountIndexById.touch(events.creditAccountId(i));
         }
         touchSink = sink;
     }
@@ -621,7 +602,7 @@ public final class Ledger
             return CreateTransferResult.CODE_MUST_NOT_BE_ZERO;
         }
 
-        final int existing = (int)transferIndexById.get(id);
+        final int existing = transferIndexById.get(id);
         if (existing >= 0)
         {
             return existingTransfer(
@@ -629,12 +610,12 @@ public final class Ledger
                 timeoutSeconds, ledger, code);
         }
 
-        final int debitIndex = (int)accountIndexById.get(debitAccountId);
+        final int debitIndex = accountIndexById.get(debitAccountId);
         if (debitIndex < 0)
         {
             return CreateTransferResult.DEBIT_ACCOUNT_NOT_FOUND;
         }
-        final int creditIndex = (int)accountIndexById.get(creditAccountId);
+        final int creditIndex = accountIndexById.get(creditAccountId);
         if (creditIndex < 0)
         {
             return CreateTransferResult.CREDIT_ACCOUNT_NOT_FOUND;
@@ -796,7 +777,7 @@ public final class Ledger
             return CreateTransferResult.AMOUNT_MUST_NOT_BE_NEGATIVE;
         }
 
-        final int existing = (int)transferIndexById.get(id);
+        final int existing = transferIndexById.get(id);
         if (existing >= 0)
         {
             return existingTransfer(
@@ -804,7 +785,7 @@ public final class Ledger
                 timeoutSeconds, ledger, code);
         }
 
-        final int pendingIndex = (int)transferIndexById.get(pendingId);
+        final int pendingIndex = transferIndexById.get(pendingId);
         if (pendingIndex < 0)
         {
             return CreateTransferResult.PENDING_TRANSFER_NOT_FOUND;
@@ -866,8 +847,8 @@ public final class Ledger
         }
 
         final long[] accounts = this.accounts;
-        final int debitOffset = (int)accountIndexById.get(pendingDebitAccountId) * ACCOUNT_LONGS;
-        final int creditOffset = (int)accountIndexById.get(pendingCreditAccountId) * ACCOUNT_LONGS;
+        final int debitOffset = accountIndexById.get(pendingDebitAccountId) * ACCOUNT_LONGS;
+        final int creditOffset = accountIndexById.get(pendingCreditAccountId) * ACCOUNT_LONGS;
         final long postedAmount = post ? (amount == 0 ? pendingAmount : amount) : 0;
         accounts[debitOffset + A_DEBITS_PENDING] -= pendingAmount;
         accounts[creditOffset + A_CREDITS_PENDING] -= pendingAmount;
@@ -983,9 +964,9 @@ public final class Ledger
             final int offset = index * TRANSFER_LONGS;
             final int flags = metaFlags(transfers[offset + T_META]);
             final long amount = transfers[offset + T_AMOUNT];
-            final int debitOffset = (int)accountIndexById.get(transfers[offset + T_DEBIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
+            final int debitOffset = accountIndexById.get(transfers[offset + T_DEBIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
             final int creditOffset =
-                (int)accountIndexById.get(transfers[offset + T_CREDIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
+                accountIndexById.get(transfers[offset + T_CREDIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
 
             if ((flags & TransferFlags.PENDING) != 0)
             {
@@ -999,7 +980,7 @@ public final class Ledger
             }
             else if ((flags & (TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)) != 0)
             {
-                final int pendingIndex = (int)transferIndexById.get(transfers[offset + T_PENDING_ID]);
+                final int pendingIndex = transferIndexById.get(transfers[offset + T_PENDING_ID]);
                 final int pendingOffset = pendingIndex * TRANSFER_LONGS;
                 final long pendingAmount = transfers[pendingOffset + T_AMOUNT];
                 accounts[debitOffset + A_DEBITS_PENDING] += pendingAmount;
@@ -1051,9 +1032,9 @@ public final class Ledger
 
             final int offset = index * TRANSFER_LONGS;
             final long amount = transfers[offset + T_AMOUNT];
-            final int debitOffset = (int)accountIndexById.get(transfers[offset + T_DEBIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
+            final int debitOffset = accountIndexById.get(transfers[offset + T_DEBIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
             final int creditOffset =
-                (int)accountIndexById.get(transfers[offset + T_CREDIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
+                accountIndexById.get(transfers[offset + T_CREDIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
             accounts[debitOffset + A_DEBITS_PENDING] -= amount;
             accounts[creditOffset + A_CREDITS_PENDING] -= amount;
             assert accounts[debitOffset + A_DEBITS_PENDING] >= 0 && accounts[creditOffset + A_CREDITS_PENDING] >= 0;
@@ -1200,7 +1181,7 @@ public final class Ledger
      */
     public int accountIndex(final long id)
     {
-        return (int)accountIndexById.get(id);
+        return accountIndexById.get(id);
     }
 
     /**
@@ -1299,7 +1280,7 @@ public final class Ledger
      */
     public int transferIndex(final long id)
     {
-        return (int)transferIndexById.get(id);
+        return transferIndexById.get(id);
     }
 
     /**
@@ -1475,11 +1456,11 @@ public final class Ledger
     {
         accountIndexById.clear();
         transferIndexById.clear();
-        java.util.Arrays.fill(accounts, 0, accountCount * ACCOUNT_LONGS, 0);
-        java.util.Arrays.fill(transfers, 0, transferCount * TRANSFER_LONGS, 0);
-        java.util.Arrays.fill(transferTimeoutsSeconds, 0, transferCount, 0);
-        java.util.Arrays.fill(transferStates, 0, transferCount, STATE_NONE);
-        java.util.Arrays.fill(transferHeapPositions, 0, transferCount, -1);
+        Arrays.fill(accounts, 0, accountCount * ACCOUNT_LONGS, 0);
+        Arrays.fill(transfers, 0, transferCount * TRANSFER_LONGS, 0);
+        Arrays.fill(transferTimeoutsSeconds, 0, transferCount, 0);
+        Arrays.fill(transferStates, 0, transferCount, STATE_NONE);
+        Arrays.fill(transferHeapPositions, 0, transferCount, -1);
         accountCount = 0;
         transferCount = 0;
         pendingCount = 0;
@@ -1579,7 +1560,7 @@ public final class Ledger
         for (int i = 0; i < accountCount; i++)
         {
             final long id = accounts[i * ACCOUNT_LONGS + A_ID];
-            if (accountIndexById.put(id, i) != MISSING)
+            if (accountIndexById.put(id, i) != IdIndex.MISSING)
             {
                 throw new LedgerSnapshotException("snapshot holds account id " + id + " twice");
             }
@@ -1588,7 +1569,7 @@ public final class Ledger
         for (int i = 0; i < transferCount; i++)
         {
             final long id = transfers[i * TRANSFER_LONGS + T_ID];
-            if (transferIndexById.put(id, i) != MISSING)
+            if (transferIndexById.put(id, i) != IdIndex.MISSING)
             {
                 throw new LedgerSnapshotException("snapshot holds transfer id " + id + " twice");
             }

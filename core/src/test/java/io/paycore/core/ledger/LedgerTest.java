@@ -389,16 +389,20 @@ class LedgerTest
         {
             id = applyMixedBatch(id);
         }
-        final long emptyBytes = threads.getThreadAllocatedBytes(threadId);
-        final long overheadBytes = threads.getThreadAllocatedBytes(threadId) - emptyBytes;
-        final long beforeBytes = threads.getThreadAllocatedBytes(threadId);
-        for (int round = 0; round < 2_000; round++)
+        // A window of batches must allocate nothing; allow a one-off of the JVM's own (seen: 176 bytes once) by
+        // taking the best of three windows, while any per-batch allocation would show in every window.
+        long leastBytes = Long.MAX_VALUE;
+        for (int window = 0; window < 3; window++)
         {
-            id = applyMixedBatch(id);
+            final long beforeBytes = threads.getThreadAllocatedBytes(threadId);
+            for (int round = 0; round < 1_000; round++)
+            {
+                id = applyMixedBatch(id);
+            }
+            leastBytes = Math.min(leastBytes, threads.getThreadAllocatedBytes(threadId) - beforeBytes);
         }
-        final long allocatedBytes = threads.getThreadAllocatedBytes(threadId) - beforeBytes - overheadBytes;
 
-        assertEquals(0, allocatedBytes);
+        assertEquals(0, leastBytes);
         assertTrue(f.ledger.isBalanced());
     }
 
