@@ -356,8 +356,9 @@ public final class Journal implements AutoCloseable
         final MappedByteBuffer newMapped;
         try
         {
-            final Path spare = null != preallocator ? preallocator.take() : null;
-            newMapped = Segments.create(directory, nextSequence, lastChecksum, newSegmentLength, zeros, spare);
+            final MappedByteBuffer spare = null != preallocator ? preallocator.take() : null;
+            newMapped = Segments.create(directory, nextSequence, lastChecksum, newSegmentLength, zeros,
+                null != spare ? preallocator.spareFile() : null, spare);
             if (null != preallocator)
             {
                 preallocator.request();
@@ -444,7 +445,7 @@ public final class Journal implements AutoCloseable
         Path[] files = Segments.list(directory);
         if (0 == files.length)
         {
-            IoUtil.unmap(Segments.create(directory, 1, 0, newSegmentLength, zeros, null));
+            IoUtil.unmap(Segments.create(directory, 1, 0, newSegmentLength, zeros, null, null));
             Segments.syncDirectory(directory);
             files = Segments.list(directory);
         }

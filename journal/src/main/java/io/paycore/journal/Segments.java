@@ -220,7 +220,8 @@ final class Segments
      * allocates or reserves the space now and a full disk surfaces here as an IOException, never later as SIGBUS on a
      * mapped write), mapped, header written and forced (only the header page: the zeros need not be on the device,
      * a later force of records carries what is needed), then renamed into place. If {@code spare} is not null it
-     * is an already preallocated file of the right length, used instead of writing the zeros now.
+     * is an already preallocated file of the right length, used instead of writing the zeros now, and
+     * {@code spareMapping}, if not null, its read-write mapping.
      * On failure the temporary (or spare) file is deleted and the exception rethrown.
      *
      * @return the segment mapped read-write; the caller unmaps it.
@@ -231,7 +232,8 @@ final class Segments
         final int previousChecksum,
         final int segmentLength,
         final ByteBuffer zeros,
-        final Path spare)
+        final Path spare,
+        final MappedByteBuffer spareMapping)
         throws IOException
     {
         final String name = SegmentDescriptor.fileName(firstSequence);
@@ -242,17 +244,17 @@ final class Segments
             preallocate(temp, segmentLength, zeros);
         }
 
-        MappedByteBuffer mapped = null;
+        MappedByteBuffer mapped = spareMapping;
         try
         {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE))
+            if (null == mapped)
             {
-                if (channel.size() != segmentLength)
-                {
-                    throw new IOException("preallocated file " + temp + " has length " + channel.size() +
-                        ", expected " + segmentLength);
-                }
-                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentLength);
+                mapped = mapForWrite(temp, segmentLength);
+            }
+            if (mapped.capacity() != segmentLength)
+            {
+                throw new IOException("preallocated file " + temp + " has length " + mapped.capacity() +
+                    ", expected " + segmentLength);
             }
 
             mapped.order(ByteOrder.LITTLE_ENDIAN);
@@ -277,6 +279,19 @@ final class Segments
         }
 
         return mapped;
+    }
+
+    static MappedByteBuffer mapForWrite(final Path file, final int segmentLength) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            if (channel.size() != segmentLength)
+            {
+                throw new IOException("preallocated file " + file + " has length " + channel.size() +
+                    ", expected " + segmentLength);
+            }
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentLength);
+        }
     }
 
     /**

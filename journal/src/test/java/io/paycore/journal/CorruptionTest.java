@@ -51,10 +51,19 @@ class CorruptionTest
             final int index = (int)pick;
             final byte[] image = TestJournals.read(file);
             final int expectedOffset = unitStart(image, index);
-            image[index] ^= (byte)(1 << random.nextInt(8));
+            final int bit = random.nextInt(8);
+            image[index] ^= (byte)(1 << bit);
             TestJournals.write(file, image);
 
-            final JournalException ex = assertThrows(JournalException.class, () -> open(dir));
+            final String flipped = "bit " + bit + " of byte " + index + " in " + file + " (segment " + (fileIndex + 1) +
+                " of " + segments.length + ", unit at " + expectedOffset + ")";
+            final JournalException ex = assertThrows(JournalException.class, () ->
+            {
+                try (Journal journal = open(dir))
+                {
+                    throw new AssertionError("opened despite " + flipped + ": " + journal.openReport());
+                }
+            });
             assertEquals(file, ex.file(), ex.getMessage());
             assertTrue(ex.sequence() >= 1, ex.getMessage());
             assertTrue(ex.getMessage().contains(file.toString()), ex.getMessage());
@@ -66,7 +75,10 @@ class CorruptionTest
             {
                 assertEquals(expectedOffset, ex.offset(), ex.getMessage() + " flipped byte " + index);
             }
-            assertThrows(JournalException.class, () -> TestJournals.readAll(dir, 1, MAX));
+            if (!inUnusedSpace(image, index))
+            {
+                assertThrows(JournalException.class, () -> TestJournals.readAll(dir, 1, MAX), flipped);
+            }
         }
         finally
         {
@@ -173,6 +185,16 @@ class CorruptionTest
     {
         final List<int[]> extents = TestJournals.recordExtents(image);
         return extents.isEmpty() ? SegmentDescriptor.HEADER_LENGTH : extents.get(extents.size() - 1)[0];
+    }
+
+    /**
+     * @return true if the byte lies in the zeros after a segment's end marker, which readers do not visit (the open
+     * still checks them).
+     */
+    private static boolean inUnusedSpace(final byte[] image, final int index)
+    {
+        return index >= SegmentDescriptor.HEADER_LENGTH && unitStart(image, index) == index &&
+            TestJournals.recordExtents(image).stream().noneMatch((extent) -> extent[0] == index);
     }
 
     /**
