@@ -399,11 +399,11 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         return controlRing.capacity() - controlRing.size() >= CONTROL_ROOM_NEEDED;
     }
 
-    private boolean writeReply(final long sessionId, final int messageLength)
+    private boolean writeReply(final long sessionId, final int bodyLength)
     {
         replyBuffer.putLong(0, sessionId);
-        return controlRing.write(
-            EgressAgent.MSG_REPLY, replyBuffer, 0, EgressAgent.REPLY_MESSAGE_OFFSET + messageLength);
+        return controlRing.write(EgressAgent.MSG_REPLY, replyBuffer, 0,
+            EgressAgent.REPLY_MESSAGE_OFFSET + MessageHeaderEncoder.ENCODED_LENGTH + bodyLength);
     }
 
     private int drainDisconnected()
