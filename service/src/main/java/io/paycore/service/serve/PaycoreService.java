@@ -48,11 +48,15 @@ public final class PaycoreService implements AutoCloseable
      */
     public static final String FINAL_DIGEST_PREFIX = "final digest:";
 
+    private static final long HEALTH_CHECK_INTERVAL_MS = 100;
+
     private final ServiceContext context;
     private final Recovery recovery;
     private final SnapshotTaker snapshotTaker;
     private final Pipeline pipeline;
     private final PaycoreServer server;
+    private final Thread healthWatcher;
+    private volatile boolean running = true;
     private boolean closed;
     private String finalDigest;
 
@@ -68,6 +72,8 @@ public final class PaycoreService implements AutoCloseable
         this.snapshotTaker = snapshotTaker;
         this.pipeline = pipeline;
         this.server = server;
+        this.healthWatcher = new Thread(this::watchHealth, "paycore-health");
+        this.healthWatcher.setDaemon(true);
     }
 
     /**
@@ -102,6 +108,7 @@ public final class PaycoreService implements AutoCloseable
             server = PaycoreServer.launch(context.transportContext(), pipeline);
 
             final PaycoreService service = new PaycoreService(context, recovery, snapshotTaker, pipeline, server);
+            service.healthWatcher.start();
             out.println(readyLine);
             out.flush();
             launched = true;
@@ -186,6 +193,33 @@ public final class PaycoreService implements AutoCloseable
     }
 
     /**
+     * Says, once, why the pipeline failed (the journal refused a write: disk full, I/O error), while the transport
+     * answers every further request {@code Rejected}: the service keeps what it has and says why.
+     */
+    private void watchHealth()
+    {
+        while (running)
+        {
+            final Throwable failure = pipeline.failure();
+            if (null != failure)
+            {
+                context.errorHandler().onError(new IllegalStateException(
+                    "the pipeline failed and every request is now rejected; stop the service, fix the cause and " +
+                    "restart: " + failure, failure));
+                return;
+            }
+            try
+            {
+                Thread.sleep(HEALTH_CHECK_INTERVAL_MS);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+        }
+    }
+
+    /**
      * Shut down cleanly: stop the transport (no more input), let the BLP apply everything already in the ring,
      * flush and close the journal, take a final snapshot if configured and the pipeline is healthy, release the
      * data directory, and print the last sequence and final digest. Safe to call more than once.
@@ -197,6 +231,8 @@ public final class PaycoreService implements AutoCloseable
             return;
         }
         closed = true;
+        running = false;
+        healthWatcher.interrupt();
         final PrintStream out = context.out();
         try
         {

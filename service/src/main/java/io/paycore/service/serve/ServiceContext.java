@@ -9,6 +9,7 @@ import io.paycore.transport.TransportContext;
 import org.agrona.ErrorHandler;
 
 import java.io.PrintStream;
+import java.util.Locale;
 
 /**
  * Configuration of a {@link PaycoreService}: where its data lives and the contexts of the parts it wires together.
@@ -61,6 +62,13 @@ public final class ServiceContext
         }
         ledgerLimits.validate();
         journalContext.conclude();
+        final int cores = Runtime.getRuntime().availableProcessors();
+        if (cores < pipelineContext.profile().minCores())
+        {
+            throw new IllegalArgumentException("the " + pipelineContext.profile().name().toLowerCase(Locale.ROOT) +
+                " profile needs at least " + pipelineContext.profile().minCores() + " cores, one for each hot " +
+                "thread, and this machine has " + cores + ": use --profile shared here");
+        }
         new PipelineContext()
             .inputRingSize(pipelineContext.inputRingSize())
             .outputRingSize(pipelineContext.outputRingSize())

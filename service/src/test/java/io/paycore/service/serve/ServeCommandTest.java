@@ -186,6 +186,22 @@ class ServeCommandTest
     }
 
     @Test
+    void shouldRefuseTheDedicatedProfileOnTooFewCoresBeforeTouchingTheDisk() throws Exception
+    {
+        final int cores = Runtime.getRuntime().availableProcessors();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cores < 6, "this machine has enough cores for dedicated");
+        writeClients(new DataDirectory(temp));
+
+        assertEquals(ServeCommand.EXIT_USAGE,
+            PaycoreMain.execute("serve", "--data", temp.toString(), "--profile", "dedicated"));
+
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("needs at least 6 cores"), message);
+        assertTrue(message.contains("has " + cores), message);
+        assertFalse(Files.exists(temp.resolve("journal")));
+    }
+
+    @Test
     void shouldRefuseToStartOnACorruptJournalNamingFileOffsetAndSequence() throws Exception
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
