@@ -50,10 +50,10 @@ import java.util.Map;
  * <p>
  * <b>Account checks</b>, in order (first failing check is the result):
  * <ol>
- *     <li>a flag outside {@link AccountFlags#ALL}: {@code RESERVED_FLAG};</li>
  *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
- *     <li>both balance flags: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE};</li>
+ *     <li>a flag outside {@link AccountFlags#ALL}: {@code RESERVED_FLAG};</li>
  *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
+ *     <li>both balance flags: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE};</li>
  *     <li>id already exists: compared field by field with the stored account (flags exactly as stored, including
  *     {@code LINKED}): {@code EXISTS_WITH_DIFFERENT_FLAGS}, {@code _USER_DATA}, {@code _LEDGER}, {@code _CODE},
  *     else {@code EXISTS};</li>
@@ -61,16 +61,16 @@ import java.util.Map;
  * </ol>
  * <b>Transfer checks</b>, in order:
  * <ol>
- *     <li>a flag outside {@link TransferFlags#ALL}: {@code RESERVED_FLAG};</li>
  *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
+ *     <li>a flag outside {@link TransferFlags#ALL}: {@code RESERVED_FLAG};</li>
  *     <li>more than one of PENDING, POST_PENDING, VOID_PENDING: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE}.</li>
  * </ol>
  * Then, for a single-phase or {@code PENDING} transfer:
  * <ol>
- *     <li>pendingId not 0: {@code PENDING_ID_MUST_BE_ZERO};</li>
  *     <li>debit account id 0 / MAX: {@code DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO} / {@code _INT_MAX}; then the same
  *     for the credit account id;</li>
  *     <li>debit = credit account id: {@code ACCOUNTS_MUST_BE_DIFFERENT};</li>
+ *     <li>pendingId not 0: {@code PENDING_ID_MUST_BE_ZERO};</li>
  *     <li>timeout on a non-pending transfer: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER};</li>
  *     <li>amount &lt; 0: {@code AMOUNT_MUST_NOT_BE_NEGATIVE};</li>
  *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
@@ -409,10 +409,6 @@ public final class Ledger
         final long ledger = events.ledger(i);
         final int code = events.code(i);
 
-        if ((flags & ~AccountFlags.ALL) != 0)
-        {
-            return CreateAccountResult.RESERVED_FLAG;
-        }
         if (id == 0)
         {
             return CreateAccountResult.ID_MUST_NOT_BE_ZERO;
@@ -421,9 +417,9 @@ public final class Ledger
         {
             return CreateAccountResult.ID_MUST_NOT_BE_INT_MAX;
         }
-        if ((flags & BALANCE_FLAGS) == BALANCE_FLAGS)
+        if ((flags & ~AccountFlags.ALL) != 0)
         {
-            return CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
+            return CreateAccountResult.RESERVED_FLAG;
         }
         if (ledger == 0)
         {
@@ -432,6 +428,10 @@ public final class Ledger
         if (code == 0)
         {
             return CreateAccountResult.CODE_MUST_NOT_BE_ZERO;
+        }
+        if ((flags & BALANCE_FLAGS) == BALANCE_FLAGS)
+        {
+            return CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
         }
 
         final int existing = accountIndexById.get(id);
@@ -522,10 +522,6 @@ public final class Ledger
         final int flags = events.flags(i);
         final long id = events.id(i);
 
-        if ((flags & ~TransferFlags.ALL) != 0)
-        {
-            return CreateTransferResult.RESERVED_FLAG;
-        }
         if (id == 0)
         {
             return CreateTransferResult.ID_MUST_NOT_BE_ZERO;
@@ -533,6 +529,10 @@ public final class Ledger
         if (id == Long.MAX_VALUE)
         {
             return CreateTransferResult.ID_MUST_NOT_BE_INT_MAX;
+        }
+        if ((flags & ~TransferFlags.ALL) != 0)
+        {
+            return CreateTransferResult.RESERVED_FLAG;
         }
         final int phase = flags & PHASE_FLAGS;
         if ((phase & (phase - 1)) != 0)
@@ -561,10 +561,6 @@ public final class Ledger
         final int code = events.code(i);
         final boolean pending = (flags & TransferFlags.PENDING) != 0;
 
-        if (pendingId != 0)
-        {
-            return CreateTransferResult.PENDING_ID_MUST_BE_ZERO;
-        }
         if (debitAccountId == 0)
         {
             return CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO;
@@ -584,6 +580,10 @@ public final class Ledger
         if (debitAccountId == creditAccountId)
         {
             return CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT;
+        }
+        if (pendingId != 0)
+        {
+            return CreateTransferResult.PENDING_ID_MUST_BE_ZERO;
         }
         if (timeoutSeconds != 0 && !pending)
         {

@@ -169,10 +169,6 @@ final class LedgerModel
 
     private CreateAccountResult createAccount(final AccountEvent e, final long timestamp, final List<Runnable> undo)
     {
-        if ((e.flags() & ~7) != 0)
-        {
-            return CreateAccountResult.RESERVED_FLAG;
-        }
         if (e.id() == 0)
         {
             return CreateAccountResult.ID_MUST_NOT_BE_ZERO;
@@ -181,9 +177,9 @@ final class LedgerModel
         {
             return CreateAccountResult.ID_MUST_NOT_BE_INT_MAX;
         }
-        if ((e.flags() & 2) != 0 && (e.flags() & 4) != 0)
+        if ((e.flags() & ~7) != 0)
         {
-            return CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
+            return CreateAccountResult.RESERVED_FLAG;
         }
         if (e.ledger() == 0)
         {
@@ -192,6 +188,10 @@ final class LedgerModel
         if (e.code() == 0)
         {
             return CreateAccountResult.CODE_MUST_NOT_BE_ZERO;
+        }
+        if ((e.flags() & 2) != 0 && (e.flags() & 4) != 0)
+        {
+            return CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
         }
         final Account existing = accounts.get(e.id());
         if (existing != null)
@@ -289,10 +289,6 @@ final class LedgerModel
         final TransferEvent e, final long timestamp, final List<Runnable> undo)
     {
         final int flags = e.flags();
-        if ((flags & ~15) != 0)
-        {
-            return CreateTransferResult.RESERVED_FLAG;
-        }
         if (e.id() == 0)
         {
             return CreateTransferResult.ID_MUST_NOT_BE_ZERO;
@@ -300,6 +296,10 @@ final class LedgerModel
         if (e.id() == Long.MAX_VALUE)
         {
             return CreateTransferResult.ID_MUST_NOT_BE_INT_MAX;
+        }
+        if ((flags & ~15) != 0)
+        {
+            return CreateTransferResult.RESERVED_FLAG;
         }
         final boolean pending = (flags & TransferFlags.PENDING) != 0;
         final boolean post = (flags & TransferFlags.POST_PENDING) != 0;
@@ -313,10 +313,6 @@ final class LedgerModel
             return postOrVoid(e, timestamp, post, undo);
         }
 
-        if (e.pendingId() != 0)
-        {
-            return CreateTransferResult.PENDING_ID_MUST_BE_ZERO;
-        }
         if (e.debitAccountId() == 0)
         {
             return CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO;
@@ -336,6 +332,10 @@ final class LedgerModel
         if (e.debitAccountId() == e.creditAccountId())
         {
             return CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT;
+        }
+        if (e.pendingId() != 0)
+        {
+            return CreateTransferResult.PENDING_ID_MUST_BE_ZERO;
         }
         if (e.timeoutSeconds() != 0 && !pending)
         {
