@@ -156,7 +156,6 @@ public final class Ledger
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long NEVER = Long.MAX_VALUE;
-        private static final float LOAD_FACTOR = 0.5f;
     private static final int PHASE_FLAGS = TransferFlags.PENDING | TransferFlags.POST_PENDING |
         TransferFlags.VOID_PENDING;
     private static final int BALANCE_FLAGS = AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS |
