@@ -1,0 +1,378 @@
+package io.paycore.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.codec.sbe.ConnectEncoder;
+import io.paycore.codec.sbe.ConnectResultDecoder;
+import io.paycore.codec.sbe.ConnectStatus;
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateAccountsDecoder;
+import io.paycore.codec.sbe.CreateAccountsEncoder;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.codec.sbe.CreateTransfersDecoder;
+import io.paycore.codec.sbe.CreateTransfersEncoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.RejectReason;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.RejectedEncoder;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.transport.client.PaycoreClient;
+import io.paycore.transport.client.PaycoreClientException;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.paycore.transport.EndToEndTest.awaitCounter;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BadInputTest
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private TestService service;
+    private Aeron aeron;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[128 * 1024]);
+    private long nextTransferId = 1000;
+
+    @AfterEach
+    void after()
+    {
+        CloseHelper.closeAll(closeables);
+        CloseHelper.closeAll(aeron, service);
+    }
+
+    @Test
+    void shouldRejectOrDropEveryBadFrameAndJournalNoneOfThemWhileServingOthers()
+    {
+        service = new TestService(dir, false, (context) -> {});
+        final TransportCounters counters = service.server.counters();
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.aeronDir.toString()));
+        final PaycoreClient good = PaycoreClient.connect(
+            service.clientContext(TestService.CLIENT_C, TestService.SECRET_C));
+        closeables.add(good);
+        assertTrue(good.createAccountsAndWait(new AccountEventArray(2)
+            .add(1, 0, 1, 1, 0).add(2, 0, 1, 1, 0), TIMEOUT).all(CreateAccountResult.OK));
+        int goodRequests = 1;
+
+        // No Connect: no response channel, so dropped and counted, never answered.
+        final RawSession anonymous = rawSession();
+        anonymous.send(frame, 0, garbage(40));
+        anonymous.send(frame, 0, createAccounts(11, 500));
+        awaitCounter(() -> counters.droppedUnauthenticated().get(), 2);
+        goodRequests += serveGoodTransfer(good);
+
+        // Wrong credential and unknown client: ConnectResult with the status; later frames NOT_CONNECTED.
+        final RawSession wrong = rawSession();
+        wrong.connect(21, TestService.CLIENT_A, "wrong secret");
+        wrong.assertConnectResult(21, ConnectStatus.BAD_CREDENTIAL);
+        wrong.send(frame, 0, createAccounts(22, 501));
+        wrong.assertRejected(22, CreateAccountsDecoder.TEMPLATE_ID, RejectReason.NOT_CONNECTED);
+        wrong.send(frame, 0, garbage(3));
+        wrong.assertRejected(0, 0, RejectReason.TRUNCATED);
+
+        final RawSession unknown = rawSession();
+        unknown.connect(31, 424242, "who am i");
+        unknown.assertConnectResult(31, ConnectStatus.UNKNOWN_CLIENT);
+        unknown.send(frame, 0, createTransfers(32, 2));
+        unknown.assertRejected(32, CreateTransfersDecoder.TEMPLATE_ID, RejectReason.NOT_CONNECTED);
+        goodRequests += serveGoodTransfer(good);
+
+        // Authenticated, but malformed frames: Rejected with the validator's reason.
+        final RawSession authed = rawSession();
+        authed.connect(41, TestService.CLIENT_B, TestService.SECRET_B);
+        authed.assertConnectResult(41, ConnectStatus.OK);
+
+        authed.send(frame, 0, garbage(64));
+        authed.assertRejected(0, 0, RejectReason.UNKNOWN_SCHEMA);
+
+        final int full = createTransfers(42, 2);
+        authed.send(frame, 0, full - 7);
+        authed.assertRejected(42, CreateTransfersDecoder.TEMPLATE_ID, RejectReason.TRUNCATED);
+
+        final int wrongSchema = createAccounts(43, 502);
+        frame.putShort(4, (short)99);
+        authed.send(frame, 0, wrongSchema);
+        authed.assertRejected(0, 0, RejectReason.UNKNOWN_SCHEMA);
+
+        final int newerVersion = createAccounts(44, 503);
+        frame.putShort(6, (short)(MessageHeaderEncoder.SCHEMA_VERSION + 1));
+        authed.send(frame, 0, newerVersion);
+        authed.assertRejected(44, CreateAccountsDecoder.TEMPLATE_ID, RejectReason.UNSUPPORTED_VERSION);
+
+        authed.send(frame, 0, oversizeBatch(45));
+        authed.assertRejected(45, CreateTransfersDecoder.TEMPLATE_ID, RejectReason.GROUP_COUNT_OVER_LIMIT);
+
+        authed.send(frame, 0, egressMessage(46));
+        authed.assertRejected(0, RejectedDecoder.TEMPLATE_ID, RejectReason.UNKNOWN_TEMPLATE);
+
+        authed.send(frame, 0, createAccounts(47, 504) + 5);
+        authed.assertRejected(47, CreateAccountsDecoder.TEMPLATE_ID, RejectReason.LENGTH_MISMATCH);
+        goodRequests += serveGoodTransfer(good);
+
+        // Connect whose response channel cannot be opened: nothing to answer on, so counted only.
+        final long refusedBefore = counters.connectsRefused().get();
+        final RawSession badChannel = rawSession();
+        badChannel.connect(51, TestService.CLIENT_A, TestService.SECRET_A, "aeron:tcp?endpoint=nowhere", 5);
+        awaitCounter(() -> counters.connectsRefused().get(), refusedBefore + 1);
+        goodRequests += serveGoodTransfer(good);
+
+        assertEquals(2, counters.rejected(RejectReason.NOT_CONNECTED).get());
+        assertEquals(2, counters.rejected(RejectReason.TRUNCATED).get());
+        assertEquals(2, counters.rejected(RejectReason.UNKNOWN_SCHEMA).get());
+        assertEquals(1, counters.rejected(RejectReason.UNSUPPORTED_VERSION).get());
+        assertEquals(1, counters.rejected(RejectReason.GROUP_COUNT_OVER_LIMIT).get());
+        assertEquals(1, counters.rejected(RejectReason.UNKNOWN_TEMPLATE).get());
+        assertEquals(1, counters.rejected(RejectReason.LENGTH_MISMATCH).get());
+        assertEquals(2, counters.clientsConnected().get());
+        assertTrue(good.isConnected());
+
+        final long[] accountIds = { 500, 501, 502, 503, 504 };
+        assertEquals(List.of(), good.lookupAccountsAndWait(TIMEOUT, accountIds), "nothing of them was applied");
+        goodRequests++;
+
+        service.close();
+        assertEquals(goodRequests, service.journaledMessages(), "only the good client's requests are journaled");
+    }
+
+    @Test
+    void shouldRefuseAClientPastTheLimit()
+    {
+        service = new TestService(dir, false, (context) -> context.maxClients(1));
+        closeables.add(PaycoreClient.connect(service.clientContext(TestService.CLIENT_A, TestService.SECRET_A)));
+
+        final PaycoreClientException ex = assertThrows(PaycoreClientException.class,
+            () -> closeables.add(PaycoreClient.connect(
+                service.clientContext(TestService.CLIENT_B, TestService.SECRET_B))));
+        assertEquals(ConnectStatus.TOO_MANY_CLIENTS, ex.connectStatus());
+        assertTrue(ex.getMessage().contains("at most 1 clients"), ex.getMessage());
+    }
+
+    @Test
+    void shouldAnswerUnavailableOnceTheJournalHasFailed()
+    {
+        service = new TestService(dir, false, (context) -> context.tickIntervalNs(TimeUnit.HOURS.toNanos(1)));
+        final PaycoreClient client = PaycoreClient.connect(
+            service.clientContext(TestService.CLIENT_A, TestService.SECRET_A));
+        closeables.add(client);
+        assertEquals(CreateAccountResult.OK,
+            client.createAccountsAndWait(new AccountEventArray(1).add(1, 0, 1, 1, 0), TIMEOUT).result(0));
+
+        service.journal.close();
+        for (int i = 0; i < 3; i++)
+        {
+            final PaycoreClientException ex = assertThrows(PaycoreClientException.class,
+                () -> client.createAccountsAndWait(new AccountEventArray(1).add(2, 0, 1, 1, 0), TIMEOUT));
+            assertEquals(RejectReason.UNAVAILABLE, ex.rejectReason());
+            assertNull(ex.connectStatus());
+        }
+        assertTrue(service.server.counters().rejected(RejectReason.UNAVAILABLE).get() >= 2,
+            "ingress itself rejects once the pipeline has failed");
+    }
+
+    private int serveGoodTransfer(final PaycoreClient good)
+    {
+        final long id = nextTransferId++;
+        assertEquals(CreateTransferResult.OK, good.createTransfersAndWait(
+            new TransferEventArray(1).add(id, 1, 2, 1, 0, 0, 1, 0, 1, 0), TIMEOUT).result(0));
+        return 1;
+    }
+
+    private RawSession rawSession()
+    {
+        final RawSession session = new RawSession(aeron, service.ingressChannel, TestService.INGRESS_STREAM_ID,
+            service.nextResponseStreamId());
+        closeables.add(session);
+        return session;
+    }
+
+    private int garbage(final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            frame.putByte(i, (byte)0xFF);
+        }
+        return length;
+    }
+
+    private int createAccounts(final long correlationId, final long accountId)
+    {
+        final CreateAccountsEncoder encoder = new CreateAccountsEncoder();
+        encoder.wrapAndApplyHeader(frame, 0, headerEncoder)
+            .correlationId(correlationId)
+            .accountsCount(1)
+            .next().id(accountId).userData(0).ledger(1).code(1).flags(0);
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    private int createTransfers(final long correlationId, final int count)
+    {
+        final CreateTransfersEncoder encoder = new CreateTransfersEncoder();
+        final CreateTransfersEncoder.TransfersEncoder transfers = encoder.wrapAndApplyHeader(frame, 0, headerEncoder)
+            .correlationId(correlationId)
+            .transfersCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            transfers.next().id(900 + i).debitAccountId(1).creditAccountId(2).amount(1).pendingId(0).userData(0)
+                .ledger(1).timeoutSeconds(0).code(1).flags(0);
+        }
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    private int oversizeBatch(final long correlationId)
+    {
+        final int max = ProtocolLimits.MAX_BATCH_EVENTS;
+        final int length = createTransfers(correlationId, max);
+        final int groupCountOffset = MessageHeaderEncoder.ENCODED_LENGTH + CreateTransfersEncoder.BLOCK_LENGTH + 2;
+        frame.putShort(groupCountOffset, (short)(max + 1));
+        final int entryLength = CreateTransfersEncoder.TransfersEncoder.sbeBlockLength();
+        frame.putBytes(length, frame, length - entryLength, entryLength);
+        return length + entryLength;
+    }
+
+    private int egressMessage(final long correlationId)
+    {
+        final RejectedEncoder encoder = new RejectedEncoder();
+        encoder.wrapAndApplyHeader(frame, 0, headerEncoder)
+            .correlationId(correlationId).templateId(0).reason(RejectReason.UNAVAILABLE).detail("");
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    /**
+     * A hand-made client session: its own publication (so its own image at the service) and response stream.
+     */
+    private static final class RawSession implements AutoCloseable
+    {
+        private final ExclusivePublication publication;
+        private final Subscription subscription;
+        private final int responseStreamId;
+        private final ArrayDeque<UnsafeBuffer> received = new ArrayDeque<>();
+        private final FragmentAssembler assembler = new FragmentAssembler((buffer, offset, length, header) ->
+        {
+            final byte[] copy = new byte[length];
+            buffer.getBytes(offset, copy);
+            received.add(new UnsafeBuffer(copy));
+        });
+        private final UnsafeBuffer connectBuffer = new UnsafeBuffer(new byte[4096]);
+
+        RawSession(final Aeron aeron, final String channel, final int streamId, final int responseStreamId)
+        {
+            this.responseStreamId = responseStreamId;
+            subscription = aeron.addSubscription("aeron:ipc", responseStreamId);
+            final ChannelUri uri = ChannelUri.parse(channel);
+            uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(TransportContext.TERM_LENGTH_MIN));
+            publication = aeron.addExclusivePublication(uri.toString(), streamId);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!publication.isConnected())
+            {
+                assertTrue(System.nanoTime() < deadlineNs, "ingress did not connect");
+                Thread.yield();
+            }
+        }
+
+        void connect(final long correlationId, final long clientId, final String secret)
+        {
+            connect(correlationId, clientId, secret, "aeron:ipc", responseStreamId);
+        }
+
+        void connect(
+            final long correlationId, final long clientId, final String secret, final String channel, final int stream)
+        {
+            final ConnectEncoder encoder = new ConnectEncoder();
+            encoder.wrapAndApplyHeader(connectBuffer, 0, new MessageHeaderEncoder())
+                .correlationId(correlationId)
+                .clientId(clientId)
+                .responseStreamId(stream)
+                .credential(secret)
+                .responseChannel(channel);
+            send(connectBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        }
+
+        void send(final DirectBuffer buffer, final int offset, final int length)
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (publication.offer(buffer, offset, length) < 0)
+            {
+                assertTrue(System.nanoTime() < deadlineNs, "could not send");
+                Thread.yield();
+            }
+        }
+
+        UnsafeBuffer awaitMessage()
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (received.isEmpty())
+            {
+                if (subscription.poll(assembler, 10) == 0)
+                {
+                    if (System.nanoTime() > deadlineNs)
+                    {
+                        fail("no answer");
+                    }
+                    Thread.yield();
+                }
+            }
+            return received.poll();
+        }
+
+        void assertConnectResult(final long correlationId, final ConnectStatus status)
+        {
+            final ConnectResultDecoder decoder = new ConnectResultDecoder();
+            final UnsafeBuffer message = awaitMessage();
+            assertEquals(ConnectResultDecoder.TEMPLATE_ID, templateId(message));
+            decoder.wrapAndApplyHeader(message, 0, new MessageHeaderDecoder());
+            assertEquals(correlationId, decoder.correlationId());
+            assertEquals(status, decoder.status(), decoder.toString());
+        }
+
+        void assertRejected(final long correlationId, final int templateId, final RejectReason reason)
+        {
+            final RejectedDecoder decoder = new RejectedDecoder();
+            final UnsafeBuffer message = awaitMessage();
+            assertEquals(RejectedDecoder.TEMPLATE_ID, templateId(message));
+            decoder.wrapAndApplyHeader(message, 0, new MessageHeaderDecoder());
+            final String text = decoder.toString();
+            assertEquals(reason, decoder.reason(), text);
+            assertEquals(correlationId, decoder.correlationId(), text);
+            assertEquals(templateId, decoder.templateId(), text);
+            assertTrue(decoder.detail().length() > 0, text);
+        }
+
+        private static int templateId(final DirectBuffer message)
+        {
+            return new MessageHeaderDecoder().wrap(message, 0).templateId();
+        }
+
+        public void close()
+        {
+            CloseHelper.closeAll(publication, subscription);
+        }
+    }
+}
