@@ -39,9 +39,10 @@ import java.util.concurrent.Callable;
  * by the option's long name without dashes ({@code flush=every}, {@code snapshot-every=100000}); the command line
  * wins over the file, and a key that names no option is an error.
  * <p>
- * Exit status: 0 after a clean shutdown; 1 if the service failed while running; 2 for a usage or configuration
- * error; 3 if the journal is damaged (other than a torn tail) and the service refused to start; 4 if the data
- * directory is in use or another start-up check failed.
+ * Exit status: after SIGTERM or SIGINT the JVM's own, 143 or 130, once the clean shutdown has finished (the
+ * {@code final digest:} line is printed last); 0 for {@code --print-config}; 2 for a usage or configuration error;
+ * 3 if the journal is damaged (other than a torn tail) and the service refused to start; 4 if the data directory is
+ * in use or another start-up check failed.
  */
 @Command(
     name = "serve",
@@ -62,18 +63,20 @@ import java.util.concurrent.Callable;
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
-        "0:clean shutdown",
-        "1:the service failed while running",
+        "143:clean shutdown after SIGTERM (130 after SIGINT): the JVM's status for the signal",
+        "0:--print-config, --help",
         "2:usage or configuration error",
         "3:the journal is damaged (not a torn tail): refused to start",
         "4:the data directory is in use, or another start-up check failed"
     })
 public final class ServeCommand implements Callable<Integer>
 {
-    /** Exit status after a clean shutdown. */
+    /** Exit status of {@code --print-config}, and of {@link #call()} after a clean shutdown not caused by a signal. */
     public static final int EXIT_OK = 0;
-    /** Exit status when the service failed while running. */
+    /** Exit status of {@link #call()} when the pipeline failed while running (not caused by a signal). */
     public static final int EXIT_FAILED = 1;
+    /** Exit status of the JVM after a clean shutdown on SIGTERM. */
+    public static final int EXIT_SIGTERM = 143;
     /** Exit status of a usage or configuration error. */
     public static final int EXIT_USAGE = 2;
     /** Exit status when the journal is damaged and the service refused to start. */

@@ -1,0 +1,374 @@
+package io.paycore.service.serve;
+
+import io.paycore.codec.sbe.AccountsDecoder;
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateAccountsResultDecoder;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.TransfersDecoder;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalContext;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.Recovery;
+import io.paycore.transport.ClientCredentials;
+import io.paycore.transport.client.ClientContext;
+import io.paycore.transport.client.CreateResults;
+import io.paycore.transport.client.EgressListener;
+import io.paycore.transport.client.PaycoreClient;
+import io.paycore.transport.client.Transfer;
+import org.agrona.CloseHelper;
+import org.agrona.collections.Long2LongHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SIGKILL the service mid-stream, again and again: after each restart every result the client received is in the
+ * ledger as the client was told, and the ledger the service recovered (from a snapshot and the journal after it)
+ * has the digest of an offline replay of the journal alone.
+ */
+@Timeout(value = 170, unit = TimeUnit.SECONDS)
+class CrashTest
+{
+    private static final int KILLS = 6;
+    private static final long CLIENT_ID = 1;
+    private static final String SECRET = "crash-test-secret";
+    private static final int ACCOUNTS = 100;
+    private static final int LEDGER = 840;
+    private static final int BATCH = 20;
+    private static final int WINDOW = 8;
+    private static final long MISSING_ACCOUNT = 1_000_000;
+    private static final int MAX_ACCOUNTS = 1024;
+    private static final int MAX_TRANSFERS = 1 << 18;
+    private static final int MAX_PENDING = 1024;
+    private static final int MAX_BATCH = 64;
+    private static final int SEGMENT_LENGTH = 1024 * 1024;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path temp;
+
+    private ServiceProcess service;
+    private PaycoreClient client;
+
+    /** Transfer id to what the client was told: its result and, when created, its timestamp. */
+    private final Map<Long, Received> received = new HashMap<>();
+    private final Map<Long, long[]> sent = new HashMap<>();
+    private long nextTransferId = 1;
+    private int rejected;
+
+    @AfterEach
+    void after()
+    {
+        CloseHelper.quietClose(client);
+        CloseHelper.quietClose(service);
+    }
+
+    @Test
+    void shouldRecoverEveryReceivedResultAndTheJournalsDigestAfterEachKill() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        Files.createDirectories(data.root());
+        Files.writeString(data.root().resolve(ServeCommand.CLIENTS_FILE_NAME),
+            ClientCredentials.line(CLIENT_ID, SECRET, 1) + System.lineSeparator());
+        final SplittableRandom random = new SplittableRandom(0xC0FFEE);
+        String offlineDigest = null;
+        long offlineLastSequence = 0;
+        int restartsFromSnapshot = 0;
+        long lastKillSequence = 0;
+
+        for (int round = 0; round <= KILLS; round++)
+        {
+            service = ServiceProcess.start(temp.resolve("serve-" + round + ".out"), serveArgs(data));
+            service.awaitReady(60_000);
+            final String output = service.output();
+            if (round > 0)
+            {
+                assertEquals(offlineDigest, service.ready("digest"),
+                    "round " + round + ": recovered digest differs from an offline replay of the journal:\n" +
+                    output);
+                assertEquals(Long.toString(offlineLastSequence), service.ready("last-sequence"), output);
+                if (output.contains(".snap (sequence"))
+                {
+                    restartsFromSnapshot++;
+                }
+            }
+
+            client = PaycoreClient.connect(new ClientContext()
+                .aeronDirectoryName(service.ready("aeron-dir"))
+                .clientId(CLIENT_ID)
+                .secret(SECRET)
+                .ingressChannel("aeron:ipc")
+                .ingressStreamId(Integer.parseInt(service.ready("stream")))
+                .responseChannel("aeron:ipc")
+                .responseStreamId(2000 + round)
+                .connectTimeoutNs(TimeUnit.SECONDS.toNanos(20)));
+
+            if (0 == round)
+            {
+                createAccounts();
+            }
+            else
+            {
+                verifyEveryReceivedResult(round);
+            }
+            if (KILLS == round)
+            {
+                break;
+            }
+
+            sendUntilKilled(random, 150 + random.nextInt(700));
+            CloseHelper.quietClose(client);
+            client = null;
+
+            final Path copy = temp.resolve("copy-" + round);
+            copyDataDirectory(data.root(), copy);
+            try (Recovery offline = Recovery.open(new DataDirectory(copy), limits(), journalContext(), false))
+            {
+                offlineDigest = offline.ledger().digestHex();
+                offlineLastSequence = offline.report().lastSequence();
+            }
+            assertTrue(offlineLastSequence > lastKillSequence, "round " + round + ": nothing was journaled");
+            lastKillSequence = offlineLastSequence;
+        }
+
+        CloseHelper.quietClose(client);
+        client = null;
+        final int status = service.terminate(30_000);
+        final String output = service.output();
+        assertEquals(ServeCommand.EXIT_SIGTERM, status, output);
+        final String finalLine = output.lines().filter(l -> l.startsWith(PaycoreService.FINAL_DIGEST_PREFIX))
+            .findFirst().orElse(null);
+        assertNotNull(finalLine, output);
+        try (Recovery offline = Recovery.open(data, limits(), journalContext(), false))
+        {
+            assertEquals(finalLine.substring(PaycoreService.FINAL_DIGEST_PREFIX.length()).trim(),
+                offline.ledger().digestHex(), "clean shutdown digest differs from an offline replay:\n" + output);
+        }
+
+        assertEquals(0, rejected, "no request should be rejected");
+        final long created = received.values().stream().filter(r -> CreateTransferResult.OK == r.result).count();
+        assertTrue(created > KILLS * 20L, "too few transfers acknowledged to mean anything: " + created);
+        assertTrue(received.values().stream().anyMatch(r -> CreateTransferResult.OK != r.result),
+            "the workload should include failures");
+        assertTrue(restartsFromSnapshot > 0, "no restart recovered from a snapshot");
+    }
+
+    private List<String> serveArgs(final DataDirectory data)
+    {
+        return List.of(
+            "--data", data.root().toString(),
+            "--flush", "batch",
+            "--profile", "shared",
+            "--channel", "aeron:ipc",
+            "--stream", "1001",
+            "--segment-length", Integer.toString(SEGMENT_LENGTH),
+            "--max-accounts", Integer.toString(MAX_ACCOUNTS),
+            "--max-transfers", Integer.toString(MAX_TRANSFERS),
+            "--max-pending", Integer.toString(MAX_PENDING),
+            "--max-batch", Integer.toString(MAX_BATCH),
+            "--snapshot-every", "40",
+            "--snapshots-kept", "2",
+            "--tick-interval", "50ms");
+    }
+
+    private static LedgerLimits limits()
+    {
+        return new LedgerLimits().maxAccounts(MAX_ACCOUNTS).maxTransfers(MAX_TRANSFERS)
+            .maxPendingTransfers(MAX_PENDING).maxBatchEvents(MAX_BATCH).validate();
+    }
+
+    private static JournalContext journalContext()
+    {
+        return new JournalContext().flushLevel(FlushLevel.NONE).segmentLength(SEGMENT_LENGTH);
+    }
+
+    private void createAccounts()
+    {
+        for (int first = 1; first <= ACCOUNTS; first += MAX_BATCH)
+        {
+            final AccountEventArray accounts = new AccountEventArray(MAX_BATCH);
+            for (int id = first; id < first + MAX_BATCH && id <= ACCOUNTS; id++)
+            {
+                accounts.add(id, id, LEDGER, 1, 0);
+            }
+            final CreateResults<CreateAccountResult> results = client.createAccountsAndWait(accounts, TIMEOUT);
+            assertTrue(results.all(CreateAccountResult.OK), results.toString());
+        }
+    }
+
+    /**
+     * Keep up to {@link #WINDOW} batches in flight, recording every result, and SIGKILL the service after
+     * {@code killAfterMs}; then read whatever answers had already reached the client.
+     */
+    private void sendUntilKilled(final SplittableRandom random, final long killAfterMs) throws Exception
+    {
+        final Long2LongHashMap batchFirstId = new Long2LongHashMap(-1);
+        final Listener listener = new Listener(batchFirstId);
+        final TransferEventArray events = new TransferEventArray(BATCH);
+        final long killAtNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(killAfterMs);
+        long pendingFirstId = -1;
+        while (System.nanoTime() < killAtNs)
+        {
+            if (-1 == pendingFirstId && batchFirstId.size() < WINDOW)
+            {
+                events.reset();
+                pendingFirstId = nextTransferId;
+                for (int i = 0; i < BATCH; i++)
+                {
+                    final long id = nextTransferId++;
+                    final long debit = 1 + random.nextInt(ACCOUNTS);
+                    final long credit = 0 == random.nextInt(40) ? MISSING_ACCOUNT :
+                        1 + (debit + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
+                    final long amount = 1 + random.nextInt(1000);
+                    events.add(id, debit, credit, amount, 0, id, LEDGER, 0, 1, 0);
+                    sent.put(id, new long[]{ debit, credit, amount });
+                }
+            }
+            if (-1 != pendingFirstId)
+            {
+                final long correlationId = client.createTransfers(events);
+                if (correlationId > 0)
+                {
+                    batchFirstId.put(correlationId, pendingFirstId);
+                    pendingFirstId = -1;
+                }
+            }
+            client.poll(listener);
+        }
+
+        service.kill();
+        final long drainUntilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        while (System.nanoTime() < drainUntilNs)
+        {
+            client.poll(listener);
+        }
+    }
+
+    private void verifyEveryReceivedResult(final int round)
+    {
+        final List<Long> ids = new ArrayList<>(received.keySet());
+        for (int from = 0; from < ids.size(); from += MAX_BATCH)
+        {
+            final int to = Math.min(ids.size(), from + MAX_BATCH);
+            final long[] chunk = new long[to - from];
+            for (int i = 0; i < chunk.length; i++)
+            {
+                chunk[i] = ids.get(from + i);
+            }
+            final Map<Long, Transfer> found = new HashMap<>();
+            for (final Transfer transfer : client.lookupTransfersAndWait(TIMEOUT, chunk))
+            {
+                found.put(transfer.id(), transfer);
+            }
+            for (final long id : chunk)
+            {
+                final Received result = received.get(id);
+                final Transfer transfer = found.get(id);
+                if (CreateTransferResult.OK == result.result)
+                {
+                    assertNotNull(transfer, "round " + round + ": transfer " + id + " was acknowledged OK but is " +
+                        "missing after the restart");
+                    final long[] fields = sent.get(id);
+                    assertEquals(fields[0], transfer.debitAccountId(), "transfer " + id);
+                    assertEquals(fields[1], transfer.creditAccountId(), "transfer " + id);
+                    assertEquals(fields[2], transfer.amount(), "transfer " + id);
+                    assertEquals(result.timestamp, transfer.timestamp(), "transfer " + id + " timestamp");
+                }
+                else
+                {
+                    assertFalse(found.containsKey(id), "round " + round + ": transfer " + id + " was answered " +
+                        result.result + " but exists after the restart");
+                }
+            }
+        }
+    }
+
+    private static void copyDataDirectory(final Path from, final Path to) throws IOException
+    {
+        for (final String name : new String[]{ DataDirectory.JOURNAL_DIR_NAME, DataDirectory.SNAPSHOTS_DIR_NAME })
+        {
+            final Path source = from.resolve(name);
+            final Path target = to.resolve(name);
+            Files.createDirectories(target);
+            if (!Files.isDirectory(source))
+            {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(source))
+            {
+                for (final Path file : (Iterable<Path>)files::iterator)
+                {
+                    Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private record Received(CreateTransferResult result, long timestamp)
+    {
+    }
+
+    private final class Listener implements EgressListener
+    {
+        private final Long2LongHashMap batchFirstId;
+
+        Listener(final Long2LongHashMap batchFirstId)
+        {
+            this.batchFirstId = batchFirstId;
+        }
+
+        public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
+        {
+        }
+
+        public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
+        {
+            final long firstId = batchFirstId.remove(result.correlationId());
+            assertTrue(firstId > 0, "answer to a request not sent: " + result.correlationId());
+            long id = firstId;
+            for (final CreateTransfersResultDecoder.ResultsDecoder entry : result.results())
+            {
+                final Received previous = received.put(id, new Received(entry.result(), entry.timestamp()));
+                assertEquals(null, previous, "transfer " + id + " answered twice");
+                id++;
+            }
+        }
+
+        public void onAccounts(final AccountsDecoder accounts)
+        {
+        }
+
+        public void onTransfers(final TransfersDecoder transfers)
+        {
+        }
+
+        public void onRejected(final RejectedDecoder rejectedDecoder)
+        {
+            rejected++;
+        }
+    }
+}
