@@ -31,13 +31,13 @@ class LedgerModelPropertyTest
         return CommandStreams.streams(COMMANDS, 8, 16);
     }
 
-    @Property(tries = 20, shrinking = ShrinkingMode.OFF)
+    @Property(tries = 40, shrinking = ShrinkingMode.OFF)
     void shouldAgreeWithModelWithRoomyLimits(@ForAll("streams") final List<Command> commands)
     {
         run(commands, 64, 100_000, 4_096);
     }
 
-    @Property(tries = 15, shrinking = ShrinkingMode.OFF)
+    @Property(tries = 25, shrinking = ShrinkingMode.OFF)
     void shouldAgreeWithModelWithTightLimits(
         @ForAll("streams") final List<Command> commands,
         @ForAll @IntRange(min = 6, max = 20) final int maxAccounts,
