@@ -1,131 +1,151 @@
 package io.paycore.service.demo;
 
 import io.paycore.codec.sbe.CreateAccountResult;
-import io.paycore.codec.sbe.CreateAccountsDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
-import io.paycore.codec.sbe.CreateTransfersDecoder;
-import io.paycore.core.command.CommandProcessor;
-import io.paycore.core.command.RecordTypes;
-import io.paycore.core.ledger.AccountResults;
-import io.paycore.core.ledger.Ledger;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
-import io.paycore.core.ledger.TransferResults;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
-import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
-import io.paycore.journal.JournalReader;
-import io.paycore.journal.OpenReport;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.Recovery;
+import io.paycore.replay.RecoveryReport;
+import io.paycore.service.serve.PaycoreService;
+import io.paycore.service.serve.ServiceContext;
+import io.paycore.transport.ClientCredentials;
+import io.paycore.transport.TransportContext;
+import io.paycore.transport.client.ClientContext;
+import io.paycore.transport.client.CreateResults;
+import io.paycore.transport.client.EgressListener;
+import io.paycore.transport.client.PaycoreClient;
+import io.paycore.transport.client.PaycoreClientException;
+import io.aeron.Publication;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code paycore demo}: a payments day in one process. Creates accounts, sends a realistic mix of transfers as SBE
- * messages, journals every message before the ledger applies it, then recovers a fresh ledger from the journal
- * alone and compares the two by digest.
- * <p>
- * This is the in-process form of the demo: messages go straight from the generator to the journal and the ledger,
- * with no Aeron transport and no Disruptor pipeline yet.
+ * {@code paycore demo}: the service and a client in one process, talking over Aeron. Creates accounts, sends a
+ * realistic mix of transfers, shuts the service down, recovers a fresh ledger from the same data directory and
+ * compares the two by digest.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Run a payments day in one process: create accounts, send transfers (single-phase, pending+post,",
-        "pending+void, some invalid) through the journal into the ledger, then recover a fresh ledger from",
-        "the journal and compare digests. Exit status 0 only when the digests are equal.",
+        "Start the service and a client in one process over Aeron, create accounts, send transfers",
+        "(single-phase, pending+post, pending+void, some invalid), shut down, recover a fresh service from the",
+        "same data directory and compare. Exit status 0 only when both digests are equal.",
         "",
         "Prints a summary, then exactly: 'throughput: <n> transfers/s', 'digest: <hex>', 'recovered digest: <hex>'."
     })
 public final class DemoCommand implements Callable<Integer>
 {
+    private static final long CLIENT_ID = 1;
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final long STALL_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     @Option(names = "--accounts", paramLabel = "N", defaultValue = "10000",
         description = "Accounts to create (default: ${DEFAULT-VALUE}).")
     private int accounts;
 
     @Option(names = "--transfers", paramLabel = "M", defaultValue = "1000000",
-        description = "Transfer events to send (default: ${DEFAULT-VALUE}).")
+        description = "Transfer events to send; a capture or a void counts as one (default: ${DEFAULT-VALUE}).")
     private long transfers;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "100",
         description = "Events per message, 1..1024 (default: ${DEFAULT-VALUE}).")
     private int batch;
 
+    @Option(names = "--window", paramLabel = "W", defaultValue = "64",
+        description = "Messages the client keeps in flight (default: ${DEFAULT-VALUE}).")
+    private int window;
+
     @Option(names = "--data", paramLabel = "DIR",
-        description = "Data directory (must be new or empty); default: a temporary directory, deleted afterwards.")
+        description = "Data directory (new or empty); default: a temporary directory, deleted afterwards.")
     private Path data;
 
     @Option(names = "--flush", paramLabel = "LEVEL", defaultValue = "none",
-        description = "Journal flush level: none, batch or every (default: ${DEFAULT-VALUE}). "
-            + "At batch the journal is forced once per message.")
+        description = "Journal flush level: none, batch or every (default: ${DEFAULT-VALUE}).")
     private String flush;
+
+    @Option(names = "--channel", paramLabel = "ipc|udp", defaultValue = "ipc",
+        description = "Aeron channel between client and service: ipc or udp on localhost (default: ${DEFAULT-VALUE}).")
+    private String channel;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DemoWorkload.SEED_DEFAULT,
         description = "Seed of the generated workload (default: ${DEFAULT-VALUE}).")
     private long seed;
+
+    @Option(names = "--verbose", description = "Also print the service's own start and stop lines.")
+    private boolean verbose;
 
     private final PrintStream out = System.out;
 
     /**
      * Run the demo.
      *
-     * @return the exit status: 0 when the recovered digest equals the live one.
+     * @return 0 when the recovered digest equals the live one, 1 when not, 2 on bad arguments.
      * @throws Exception on an I/O failure.
      */
     public Integer call() throws Exception
     {
         final FlushLevel flushLevel = FlushLevel.parse(flush);
         final DemoWorkload workload = new DemoWorkload(accounts, transfers, batch, seed);
-        final boolean temporary = null == data;
-        final Path dataDir = temporary ? Files.createTempDirectory("paycore-demo-") : data;
-        final Path journalDir = dataDir.resolve("journal");
-        if (!temporary && Files.isDirectory(journalDir) && 0 != journalDir.toFile().list().length)
+        if (window < 1 || window > 4096)
         {
-            System.err.println("paycore demo: " + journalDir + " already holds a journal; give an empty --data DIR");
+            System.err.println("paycore demo: --window must be 1..4096: " + window);
             return 2;
         }
+        final boolean udp;
+        switch (channel)
+        {
+            case "ipc":
+                udp = false;
+                break;
+            case "udp":
+                udp = true;
+                break;
+            default:
+                System.err.println("paycore demo: --channel must be ipc or udp: " + channel);
+                return 2;
+        }
 
-        final LedgerLimits limits = limitsFor(accounts, transfers, batch);
+        final boolean temporary = null == data;
+        final Path dataDir = temporary ? Files.createTempDirectory("paycore-demo-") : data;
+        if (!temporary && Files.isDirectory(dataDir))
+        {
+            try (var entries = Files.list(dataDir))
+            {
+                if (entries.findAny().isPresent())
+                {
+                    System.err.println("paycore demo: " + dataDir + " is not empty; give a new or empty --data DIR");
+                    return 2;
+                }
+            }
+        }
+
         try
         {
-            final Ledger live = new Ledger(limits);
-            final Tally tally = new Tally();
-            final long startNanos = System.nanoTime();
-            final long transferNanos;
-            final long records;
-            try (Journal journal = Journal.open(journalContext(journalDir, flushLevel, workload)))
-            {
-                transferNanos = run(workload, journal, new CommandProcessor(live), tally);
-                records = journal.lastSequence();
-            }
-            final long totalNanos = System.nanoTime() - startNanos;
-            final String digest = live.digestHex();
-
-            final long recoverStartNanos = System.nanoTime();
-            final Ledger recovered = new Ledger(limits);
-            final OpenReport report = recover(journalDir, flushLevel, workload, recovered);
-            final long recoverNanos = System.nanoTime() - recoverStartNanos;
-            final String recoveredDigest = recovered.digestHex();
-
-            printSummary(live, tally, records, totalNanos, transferNanos, recoverNanos, report, dataDir, flushLevel);
-            out.println("throughput: " + (long)(transfers * 1e9 / Math.max(1, transferNanos)) + " transfers/s");
-            out.println("digest: " + digest);
-            out.println("recovered digest: " + recoveredDigest);
-
-            if (!digest.equals(recoveredDigest))
-            {
-                System.err.println("paycore demo: the recovered ledger differs from the live one");
-                return 1;
-            }
-            return 0;
+            return run(workload, flushLevel, udp, dataDir, temporary);
         }
         finally
         {
@@ -136,98 +156,79 @@ public final class DemoCommand implements Callable<Integer>
         }
     }
 
-    private static LedgerLimits limitsFor(final int accounts, final long transfers, final int batch)
+    private int run(
+        final DemoWorkload workload,
+        final FlushLevel flushLevel,
+        final boolean udp,
+        final Path dataDir,
+        final boolean temporary) throws Exception
     {
-        final long transferCapacity = Math.min(LedgerLimits.MAX_RECORDS_BOUND, Math.max(1024, transfers + batch));
-        return new LedgerLimits()
-            .maxAccounts(Math.max(1024, accounts))
-            .maxTransfers((int)transferCapacity)
-            .maxPendingTransfers((int)Math.min(transferCapacity, 1 << 20))
-            .validate();
-    }
+        final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        final Path clientsFile = dataDir.resolve("clients");
+        Files.createDirectories(dataDir);
+        Files.writeString(clientsFile, ClientCredentials.line(CLIENT_ID, secret, 1_000) + System.lineSeparator(),
+            StandardCharsets.US_ASCII);
 
-    private static JournalContext journalContext(
-        final Path journalDir, final FlushLevel flushLevel, final DemoWorkload workload)
-    {
-        return new JournalContext()
-            .directory(journalDir)
-            .flushLevel(flushLevel)
-            .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT, workload.maxMessageLengthBytes()));
-    }
-
-    private long run(
-        final DemoWorkload workload, final Journal journal, final CommandProcessor processor, final Tally tally)
-    {
-        final UnsafeBuffer message = new UnsafeBuffer(new byte[workload.maxMessageLengthBytes()]);
-        final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
-        final Stamp stamp = new Stamp();
-
-        while (workload.hasMoreAccounts())
-        {
-            final int length = workload.encodeAccounts(message, 0);
-            final long timestamp = stamp.next();
-            journal.append(RecordTypes.MESSAGE, timestamp, message, 0, length);
-            journal.flush();
-            processor.apply(RecordTypes.MESSAGE, timestamp, message, 0, length, answer, 0);
-            tally.count(processor);
-        }
+        final LedgerLimits limits = limitsFor(accounts, transfers, batch);
+        final String ingressChannel = udp ? "aeron:udp?endpoint=localhost:40123" : "aeron:ipc";
+        final String responseChannel = udp ? "aeron:udp?endpoint=localhost:40124" : "aeron:ipc";
+        final Tally tally = new Tally();
+        final PrintStream serviceOut = verbose ? out : new PrintStream(OutputStream.nullOutputStream());
 
         final long startNanos = System.nanoTime();
-        while (workload.hasMoreTransfers())
+        final long transferNanos;
+        final String digest;
+        final ServiceContext serviceContext = new ServiceContext()
+            .dataDirectory(new DataDirectory(dataDir))
+            .ledgerLimits(limits)
+            .journalContext(journalContext(flushLevel, batch))
+            .transportContext(new TransportContext()
+                .ingressChannel(ingressChannel)
+                .clientsFile(clientsFile)
+                .profile(ThreadingProfile.SHARED))
+            .snapshotOnShutdown(false)
+            .out(serviceOut);
+        try (PaycoreService service = PaycoreService.launch(serviceContext))
         {
-            final int length = workload.encodeTransfers(message, 0);
-            final long timestamp = stamp.next();
-            journal.append(RecordTypes.MESSAGE, timestamp, message, 0, length);
-            journal.flush();
-            processor.apply(RecordTypes.MESSAGE, timestamp, message, 0, length, answer, 0);
-            tally.count(processor);
-        }
-
-        return System.nanoTime() - startNanos;
-    }
-
-    private static OpenReport recover(
-        final Path journalDir, final FlushLevel flushLevel, final DemoWorkload workload, final Ledger ledger)
-    {
-        final OpenReport report;
-        try (Journal journal = Journal.open(journalContext(journalDir, flushLevel, workload)))
-        {
-            report = journal.openReport();
-        }
-
-        final CommandProcessor processor = new CommandProcessor(ledger);
-        final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
-        try (JournalReader reader = JournalReader.open(journalDir, 1))
-        {
-            while (reader.poll(
-                (type, sequence, timestampNanos, buffer, offset, length) ->
-                    processor.apply(type, timestampNanos, buffer, offset, length, answer, 0),
-                1024) > 0)
+            try (PaycoreClient client = PaycoreClient.connect(new ClientContext()
+                .aeronDirectoryName(service.server().aeronDirectoryName())
+                .clientId(CLIENT_ID)
+                .secret(secret)
+                .ingressChannel(ingressChannel)
+                .responseChannel(responseChannel)))
             {
-                // keep reading until the end of the journal
+                createAccounts(client, workload, tally);
+                final long transfersStartNanos = System.nanoTime();
+                sendTransfers(client, workload, tally);
+                transferNanos = System.nanoTime() - transfersStartNanos;
             }
+            service.close();
+            digest = service.finalDigest();
         }
-        return report;
-    }
+        final long totalNanos = System.nanoTime() - startNanos;
 
-    private void printSummary(
-        final Ledger ledger,
-        final Tally tally,
-        final long records,
-        final long totalNanos,
-        final long transferNanos,
-        final long recoverNanos,
-        final OpenReport report,
-        final Path dataDir,
-        final FlushLevel flushLevel)
-    {
-        out.printf(Locale.ROOT, "paycore demo (in-process: generator -> journal -> ledger; no transport)%n");
-        out.printf(Locale.ROOT, "  data directory     %s%s%n", dataDir, null == data ? " (temporary)" : "");
-        out.printf(Locale.ROOT, "  journal            %,d records, flush %s%n", records, flushLevel.name().toLowerCase(
-            Locale.ROOT));
+        final long recoverStartNanos = System.nanoTime();
+        final String recoveredDigest;
+        final RecoveryReport report;
+        final int recoveredAccounts;
+        final int recoveredTransfers;
+        try (Recovery recovery = Recovery.open(new DataDirectory(dataDir), limits, journalContext(flushLevel, batch)))
+        {
+            recoveredDigest = recovery.ledger().digestHex();
+            recoveredAccounts = recovery.ledger().accountCount();
+            recoveredTransfers = recovery.ledger().transferCount();
+            report = recovery.report();
+        }
+        final long recoverNanos = System.nanoTime() - recoverStartNanos;
+
+        out.printf(Locale.ROOT, "paycore demo: service and client in one process over Aeron %s%n", channel);
+        out.printf(Locale.ROOT, "  data directory     %s%s%n", dataDir, temporary ? " (temporary, deleted)" : "");
+        out.printf(Locale.ROOT, "  journal            %,d records, flush %s%n",
+            report.lastSequence(), flushLevel.name().toLowerCase(Locale.ROOT));
         out.printf(Locale.ROOT, "  accounts           %,d created of %,d sent%n",
             tally.accountResults[CreateAccountResult.OK.value()], tally.accountEvents);
-        out.printf(Locale.ROOT, "  transfers          %,d sent in messages of %d%n", tally.transferEvents, batch);
+        out.printf(Locale.ROOT, "  transfers          %,d sent in messages of %d, %d in flight at most%n",
+            tally.transferEvents, batch, window);
         for (final CreateTransferResult result : CreateTransferResult.values())
         {
             if (CreateTransferResult.NULL_VAL != result && tally.transferResults[result.value()] > 0)
@@ -235,59 +236,152 @@ public final class DemoCommand implements Callable<Integer>
                 out.printf(Locale.ROOT, "    %-44s %,12d%n", result.name(), tally.transferResults[result.value()]);
             }
         }
-        out.printf(Locale.ROOT, "  ledger             %,d accounts, %,d transfers, %,d still pending%n",
-            ledger.accountCount(), ledger.transferCount(), ledger.pendingCount());
+        if (tally.rejected > 0)
+        {
+            out.printf(Locale.ROOT, "    %-44s %,12d%n", "messages rejected", tally.rejected);
+        }
+        out.printf(Locale.ROOT, "  ledger             %,d accounts, %,d transfers retained%n",
+            recoveredAccounts, recoveredTransfers);
         out.printf(Locale.ROOT, "  time               %.3f s in all, %.3f s for the transfers%n",
             totalNanos / 1e9, transferNanos / 1e9);
-        out.printf(Locale.ROOT, "  recovery           %.3f s from the journal alone (%s)%n",
-            recoverNanos / 1e9, report.hasTornTail() ? "torn tail truncated" : "journal clean");
+        out.printf(Locale.ROOT, "  recovery           %.3f s: %s%n",
+            recoverNanos / 1e9, report.describe().replace(System.lineSeparator(), "; "));
+        out.println("throughput: " + (long)(tally.transferEvents * 1e9 / Math.max(1, transferNanos)) + " transfers/s");
+        out.println("digest: " + digest);
+        out.println("recovered digest: " + recoveredDigest);
+
+        if (tally.transferEvents != transfers)
+        {
+            System.err.println("paycore demo: only " + tally.transferEvents + " of " + transfers +
+                " transfers were answered");
+            return 1;
+        }
+        if (!digest.equals(recoveredDigest))
+        {
+            System.err.println("paycore demo: the recovered ledger differs from the live one");
+            return 1;
+        }
+        return 0;
     }
 
-    /**
-     * Monotonic nanosecond timestamps, strictly increasing, as ingress stamps them.
-     */
-    private static final class Stamp
+    private void createAccounts(final PaycoreClient client, final DemoWorkload workload, final Tally tally)
     {
-        private long last;
-
-        long next()
+        final AccountEventArray events = new AccountEventArray(batch);
+        while (workload.hasMoreAccounts())
         {
-            final long now = System.nanoTime();
-            last = now > last ? now : last + 1;
-            return last;
+            workload.nextAccounts(events);
+            final CreateResults<CreateAccountResult> results = client.createAccountsAndWait(events, REQUEST_TIMEOUT);
+            for (int i = 0; i < results.count(); i++)
+            {
+                tally.accountResults[results.result(i).value()]++;
+            }
+            tally.accountEvents += results.count();
         }
     }
 
+    private void sendTransfers(final PaycoreClient client, final DemoWorkload workload, final Tally tally)
+    {
+        final TransferEventArray events = new TransferEventArray(batch);
+        final IdleStrategy idle = new BackoffIdleStrategy();
+        boolean haveBatch = false;
+        long lastProgressNanos = System.nanoTime();
+        while (workload.hasMoreTransfers() || haveBatch || tally.inFlight > 0)
+        {
+            int work = 0;
+            while (tally.inFlight < window && (haveBatch || workload.hasMoreTransfers()))
+            {
+                if (!haveBatch)
+                {
+                    workload.nextTransfers(events);
+                    haveBatch = true;
+                }
+                final long correlationId = client.createTransfers(events);
+                if (correlationId < 0)
+                {
+                    if (Publication.NOT_CONNECTED == correlationId || Publication.CLOSED == correlationId ||
+                        Publication.MAX_POSITION_EXCEEDED == correlationId)
+                    {
+                        throw new PaycoreClientException("the service went away: offer returned " +
+                            Publication.errorString(correlationId));
+                    }
+                    break;
+                }
+                haveBatch = false;
+                tally.inFlight++;
+                work++;
+            }
+            final int answers = client.poll(tally);
+            work += answers;
+            if (answers > 0)
+            {
+                lastProgressNanos = System.nanoTime();
+            }
+            else if (System.nanoTime() - lastProgressNanos > STALL_TIMEOUT_NANOS)
+            {
+                throw new PaycoreClientException("no answer from the service for 30 s with " + tally.inFlight +
+                    " messages in flight");
+            }
+            idle.idle(work);
+        }
+    }
+
+    private static LedgerLimits limitsFor(final int accounts, final long transfers, final int batch)
+    {
+        final long transferCapacity = Math.min(LedgerLimits.MAX_RECORDS_BOUND, Math.max(1024, transfers + batch));
+        return new LedgerLimits()
+            .maxAccounts(Math.max(1024, accounts))
+            .maxTransfers((int)transferCapacity)
+            .maxPendingTransfers((int)Math.min(transferCapacity, 1 << 20))
+            .maxBatchEvents(Math.max(batch, 1))
+            .validate();
+    }
+
+    private static JournalContext journalContext(final FlushLevel flushLevel, final int batch)
+    {
+        return new JournalContext()
+            .flushLevel(flushLevel)
+            .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,
+                io.paycore.codec.ProtocolLimits.maxMessageLength(batch)));
+    }
+
     /**
-     * Counts of results by code.
+     * Counts answers by result code as they arrive.
      */
-    private static final class Tally
+    private static final class Tally implements EgressListener
     {
         final long[] accountResults = new long[1 << 16];
         final long[] transferResults = new long[1 << 16];
         long accountEvents;
         long transferEvents;
+        long rejected;
+        int inFlight;
 
-        void count(final CommandProcessor processor)
+        public void onCreateAccountsResult(final io.paycore.codec.sbe.CreateAccountsResultDecoder result)
         {
-            if (CreateAccountsDecoder.TEMPLATE_ID == processor.lastTemplateId())
+        }
+
+        public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
+        {
+            inFlight--;
+            for (final CreateTransfersResultDecoder.ResultsDecoder entry : result.results())
             {
-                final AccountResults results = processor.accountResults();
-                for (int i = 0; i < results.count(); i++)
-                {
-                    accountResults[results.result(i).value()]++;
-                }
-                accountEvents += results.count();
+                transferResults[entry.resultRaw()]++;
+                transferEvents++;
             }
-            else if (CreateTransfersDecoder.TEMPLATE_ID == processor.lastTemplateId())
-            {
-                final TransferResults results = processor.transferResults();
-                for (int i = 0; i < results.count(); i++)
-                {
-                    transferResults[results.result(i).value()]++;
-                }
-                transferEvents += results.count();
-            }
+        }
+
+        public void onAccounts(final io.paycore.codec.sbe.AccountsDecoder accounts)
+        {
+        }
+
+        public void onTransfers(final io.paycore.codec.sbe.TransfersDecoder transfers)
+        {
+        }
+
+        public void onRejected(final RejectedDecoder rejected)
+        {
+            inFlight--;
+            this.rejected++;
         }
     }
 }

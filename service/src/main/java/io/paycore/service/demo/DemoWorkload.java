@@ -1,15 +1,15 @@
 package io.paycore.service.demo;
 
-import io.paycore.codec.sbe.CreateAccountsEncoder;
-import io.paycore.codec.sbe.CreateTransfersEncoder;
-import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.core.command.RequestEncoder;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.TransferEventArray;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.SplittableRandom;
 
 /**
- * A deterministic, seeded stream of SBE-encoded {@code CreateAccounts} and {@code CreateTransfers} batches that
- * looks like a payments day: mostly single-phase transfers, card-style authorisations that are later captured in
+ * A deterministic, seeded stream of account and transfer batches that looks like a payments day: mostly single-phase transfers, card-style authorisations that are later captured in
  * full or in part or voided, and a small share of invalid requests (unknown accounts, self transfers, negative
  * amounts, retries with changed fields, overdrafts of restricted accounts).
  * <p>
@@ -35,10 +35,11 @@ public final class DemoWorkload
     private static final int OPEN_PENDING_CAPACITY = 4096;
     private static final long MAX_AMOUNT_MINOR_UNITS = 10_000;
 
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final CreateAccountsEncoder accountsEncoder = new CreateAccountsEncoder();
-    private final CreateTransfersEncoder transfersEncoder = new CreateTransfersEncoder();
     private final SplittableRandom random;
+    private final RequestEncoder requestEncoder = new RequestEncoder();
+    private AccountEventArray accountScratch;
+    private TransferEventArray transferScratch;
+    private long correlationId;
     private final int accountCount;
     private final long transferCount;
     private final int batchEvents;
@@ -50,14 +51,13 @@ public final class DemoWorkload
     private int openPendingHead;
     private int openPendingSize;
 
-    private int accountsEncoded;
-    private long transfersEncoded;
+    private int accountsMade;
+    private long transfersMade;
     private long nextTransferId = 1;
     private long lastSinglePhaseId;
     private long lastSinglePhaseAmount;
     private long lastSinglePhaseDebit;
     private long lastSinglePhaseCredit;
-    private long correlationId;
 
     /**
      * @param accountCount  accounts to create, ids 1..accountCount; at least 2.
@@ -75,10 +75,10 @@ public final class DemoWorkload
         {
             throw new IllegalArgumentException("transfers must not be negative: " + transferCount);
         }
-        if (batchEvents < 1 || batchEvents > CreateTransfersEncoder.TransfersEncoder.countMaxValue())
+        if (batchEvents < 1 || batchEvents > ProtocolLimits.MAX_BATCH_EVENTS)
         {
             throw new IllegalArgumentException(
-                "batch must be 1.." + CreateTransfersEncoder.TransfersEncoder.countMaxValue() + ": " + batchEvents);
+                "batch must be 1.." + ProtocolLimits.MAX_BATCH_EVENTS + ": " + batchEvents);
         }
         this.accountCount = accountCount;
         this.transferCount = transferCount;
@@ -87,87 +87,112 @@ public final class DemoWorkload
     }
 
     /**
-     * The largest message this workload encodes, so callers can size their buffer.
-     *
-     * @return bytes.
+     * @return events per batch.
      */
-    public int maxMessageLengthBytes()
+    public int batchEvents()
     {
-        return MessageHeaderEncoder.ENCODED_LENGTH + CreateTransfersEncoder.BLOCK_LENGTH +
-            CreateTransfersEncoder.TransfersEncoder.sbeHeaderSize() +
-            batchEvents * CreateTransfersEncoder.TransfersEncoder.sbeBlockLength();
+        return batchEvents;
     }
 
     /** @return true while account batches remain. */
     public boolean hasMoreAccounts()
     {
-        return accountsEncoded < accountCount;
+        return accountsMade < accountCount;
     }
 
     /** @return true while transfer batches remain. */
     public boolean hasMoreTransfers()
     {
-        return transfersEncoded < transferCount;
+        return transfersMade < transferCount;
     }
 
-    /** @return transfer events encoded so far. */
-    public long transfersEncoded()
+    /** @return transfer events made so far. */
+    public long transfersMade()
     {
-        return transfersEncoded;
+        return transfersMade;
     }
 
     /**
-     * Encode the next {@code CreateAccounts} batch.
+     * Fill the next batch of account events.
      *
-     * @param buffer to encode into, at least {@link #maxMessageLengthBytes()} long from offset.
-     * @param offset where the message header starts.
-     * @return the encoded length in bytes, header included.
+     * @param accounts reset and filled; capacity at least {@link #batchEvents()}.
+     * @return the number of events.
+     */
+    public int nextAccounts(final AccountEventArray accounts)
+    {
+        final int count = Math.min(batchEvents, accountCount - accountsMade);
+        accounts.reset();
+        for (int i = 0; i < count; i++)
+        {
+            final long id = ++accountsMade;
+            accounts.add(id, id * 31, LEDGER, CODE, isRestricted(id) ? ACCOUNT_FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS : 0);
+        }
+        return count;
+    }
+
+    /**
+     * Fill the next batch of transfer events.
+     *
+     * @param transfers reset and filled; capacity at least {@link #batchEvents()}.
+     * @return the number of events.
+     */
+    public int nextTransfers(final TransferEventArray transfers)
+    {
+        final int count = (int)Math.min(batchEvents, transferCount - transfersMade);
+        transfers.reset();
+        for (int i = 0; i < count; i++)
+        {
+            nextTransfer(transfers);
+        }
+        transfersMade += count;
+        return count;
+    }
+
+    /**
+     * The longest message {@link #encodeTransfers} writes, for sizing a buffer.
+     *
+     * @return bytes.
+     */
+    public int maxMessageLengthBytes()
+    {
+        return ProtocolLimits.maxMessageLength(batchEvents);
+    }
+
+    /**
+     * Encode the next batch of accounts as a {@code CreateAccounts} message, for writing journals directly.
+     *
+     * @param buffer to encode into, {@link #maxMessageLengthBytes()} long from offset.
+     * @param offset where the message starts.
+     * @return the encoded length in bytes.
      */
     public int encodeAccounts(final MutableDirectBuffer buffer, final int offset)
     {
-        final int count = Math.min(batchEvents, accountCount - accountsEncoded);
-        final CreateAccountsEncoder.AccountsEncoder accounts = accountsEncoder
-            .wrapAndApplyHeader(buffer, offset, headerEncoder)
-            .correlationId(++correlationId)
-            .accountsCount(count);
-        for (int i = 0; i < count; i++)
+        if (null == accountScratch)
         {
-            final long id = ++accountsEncoded;
-            accounts.next()
-                .id(id)
-                .userData(id * 31)
-                .ledger(LEDGER)
-                .code(CODE)
-                .flags(isRestricted(id) ? ACCOUNT_FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS : 0);
+            accountScratch = new AccountEventArray(batchEvents);
         }
-
-        return MessageHeaderEncoder.ENCODED_LENGTH + accountsEncoder.encodedLength();
+        nextAccounts(accountScratch);
+        return requestEncoder.createAccounts(buffer, offset, ++correlationId, accountScratch);
     }
 
     /**
-     * Encode the next {@code CreateTransfers} batch.
+     * Encode the next batch of transfers as a {@code CreateTransfers} message, for writing journals directly.
      *
-     * @param buffer to encode into, at least {@link #maxMessageLengthBytes()} long from offset.
-     * @param offset where the message header starts.
-     * @return the encoded length in bytes, header included.
+     * @param buffer to encode into, {@link #maxMessageLengthBytes()} long from offset.
+     * @param offset where the message starts.
+     * @return the encoded length in bytes.
      */
     public int encodeTransfers(final MutableDirectBuffer buffer, final int offset)
     {
-        final int count = (int)Math.min(batchEvents, transferCount - transfersEncoded);
-        final CreateTransfersEncoder.TransfersEncoder transfers = transfersEncoder
-            .wrapAndApplyHeader(buffer, offset, headerEncoder)
-            .correlationId(++correlationId)
-            .transfersCount(count);
-        for (int i = 0; i < count; i++)
+        if (null == transferScratch)
         {
-            nextTransfer(transfers.next());
+            transferScratch = new TransferEventArray(batchEvents);
         }
-        transfersEncoded += count;
-
-        return MessageHeaderEncoder.ENCODED_LENGTH + transfersEncoder.encodedLength();
+        nextTransfers(transferScratch);
+        return requestEncoder.createTransfers(buffer, offset, ++correlationId, transferScratch);
     }
 
-    private void nextTransfer(final CreateTransfersEncoder.TransfersEncoder transfer)
+    private void nextTransfer(final TransferEventArray transfer)
     {
         final int roll = random.nextInt(1000);
         if (roll < 20)
@@ -188,7 +213,7 @@ public final class DemoWorkload
         }
     }
 
-    private void singlePhaseTransfer(final CreateTransfersEncoder.TransfersEncoder transfer)
+    private void singlePhaseTransfer(final TransferEventArray transfer)
     {
         final long debit = unrestrictedAccount();
         final long credit = otherAccount(debit);
@@ -200,7 +225,7 @@ public final class DemoWorkload
         encode(transfer, lastSinglePhaseId, debit, credit, amount, 0, 0, 0);
     }
 
-    private void pendingTransfer(final CreateTransfersEncoder.TransfersEncoder transfer)
+    private void pendingTransfer(final TransferEventArray transfer)
     {
         final long id = nextTransferId++;
         final long debit = unrestrictedAccount();
@@ -215,7 +240,7 @@ public final class DemoWorkload
         encode(transfer, id, debit, credit, amount, 0, 3600, TRANSFER_FLAG_PENDING);
     }
 
-    private void resolveOldestPending(final CreateTransfersEncoder.TransfersEncoder transfer, final int roll)
+    private void resolveOldestPending(final TransferEventArray transfer, final int roll)
     {
         final int slot = openPendingHead;
         openPendingHead = (openPendingHead + 1) % OPEN_PENDING_CAPACITY;
@@ -239,7 +264,7 @@ public final class DemoWorkload
         }
     }
 
-    private void invalidTransfer(final CreateTransfersEncoder.TransfersEncoder transfer, final int roll)
+    private void invalidTransfer(final TransferEventArray transfer, final int roll)
     {
         final long debit = unrestrictedAccount();
         switch (roll % 5)
@@ -277,7 +302,7 @@ public final class DemoWorkload
     }
 
     private static void encode(
-        final CreateTransfersEncoder.TransfersEncoder transfer,
+        final TransferEventArray transfer,
         final long id,
         final long debit,
         final long credit,
@@ -286,17 +311,17 @@ public final class DemoWorkload
         final long timeoutSeconds,
         final int flags)
     {
-        transfer
-            .id(id)
-            .debitAccountId(debit)
-            .creditAccountId(credit)
-            .amount(amount)
-            .pendingId(pendingId)
-            .userData(id)
-            .ledger(pendingId != 0 ? 0 : LEDGER)
-            .timeoutSeconds(timeoutSeconds)
-            .code(pendingId != 0 ? 0 : CODE)
-            .flags(flags);
+        transfer.add(
+            id,
+            debit,
+            credit,
+            amount,
+            pendingId,
+            id,
+            pendingId != 0 ? 0 : LEDGER,
+            timeoutSeconds,
+            pendingId != 0 ? 0 : CODE,
+            flags);
     }
 
     private long amount()
