@@ -244,8 +244,11 @@ public final class DemoCommand implements Callable<Integer>
             recoveredAccounts, recoveredTransfers);
         out.printf(Locale.ROOT, "  time               %.3f s in all, %.3f s for the transfers%n",
             totalNanos / 1e9, transferNanos / 1e9);
-        out.printf(Locale.ROOT, "  recovery           %.3f s: %s%n",
-            recoverNanos / 1e9, report.describe().replace(System.lineSeparator(), "; "));
+        out.printf(Locale.ROOT, "  recovery           %.3f s: %,d records replayed into a fresh ledger%s%s%n",
+            recoverNanos / 1e9,
+            report.recordsReplayed(),
+            null == report.snapshotFile() ? " (no snapshot)" : " after snapshot @" + report.snapshotSequence(),
+            report.hasTornTail() ? ", torn tail truncated" : "");
         out.println("throughput: " + (long)(tally.transferEvents * 1e9 / Math.max(1, transferNanos)) + " transfers/s");
         out.println("digest: " + digest);
         out.println("recovered digest: " + recoveredDigest);
