@@ -1,10 +1,6 @@
 package io.paycore.transport;
 
-import io.aeron.Aeron;
-import io.aeron.ChannelUri;
-import io.aeron.CommonContext;
 import io.aeron.ControlledFragmentAssembler;
-import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
@@ -19,6 +15,7 @@ import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedEncoder;
 import io.paycore.core.pipeline.Pipeline;
 import org.agrona.BitUtil;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -44,8 +41,9 @@ import java.util.concurrent.TimeUnit;
  * Aeron pushes back on the senders: nothing is lost. When no record has been stamped for the tick interval, a tick
  * is journaled.
  * <p>
- * Runs on one thread; the message path allocates nothing. A {@code Connect} allocates and blocks briefly (PBKDF2,
- * adding a publication): it is not on the message path.
+ * Runs on one thread; the message path allocates nothing. A {@code Connect} allocates a little and is handed to the
+ * {@link AuthenticatorAgent} for the slow part (PBKDF2, adding the response publication); its outcome comes back
+ * through a queue and is completed here, so ingress never waits on it.
  */
 final class IngressAgent implements Agent, ControlledFragmentHandler
 {
@@ -60,10 +58,10 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
     private static final int CONTROL_ROOM_NEEDED = 2 * BitUtil.align(
         REPLY_LENGTH_MAX + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
 
-    private final Aeron aeron;
+    private final OneToOneConcurrentArrayQueue<ConnectRequest> connectRequests;
+    private final OneToOneConcurrentArrayQueue<ConnectRequest> connectOutcomes;
     private final Subscription subscription;
     private final Pipeline pipeline;
-    private final ClientCredentials credentials;
     private final RingBuffer controlRing;
     private final OneToOneConcurrentArrayQueue<EgressSession> newSessions;
     private final OneToOneConcurrentArrayQueue<EgressSession> disconnected;
@@ -83,7 +81,6 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
     private final UnsafeBuffer[] reasonDetails = reasonDetails();
     private final long tickIntervalNs;
     private final int fragmentLimit;
-    private final int termLength;
     private final int maxClients;
     private final int maxSessions;
     private final int maxBacklogBytes;
@@ -91,13 +88,15 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
     private long nextSessionId = 1;
     private int authenticatedCount;
     private int sessionsWithPublication;
+    private int pendingConnects;
     private long nextSweepNs;
     private volatile boolean stopRequested;
     private volatile boolean stopped;
 
     IngressAgent(
         final TransportContext context,
-        final Aeron aeron,
+        final OneToOneConcurrentArrayQueue<ConnectRequest> connectRequests,
+        final OneToOneConcurrentArrayQueue<ConnectRequest> connectOutcomes,
         final Subscription subscription,
         final Pipeline pipeline,
         final RingBuffer controlRing,
@@ -106,10 +105,10 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         final TransportCounters counters,
         final ErrorHandler errorHandler)
     {
-        this.aeron = aeron;
+        this.connectRequests = connectRequests;
+        this.connectOutcomes = connectOutcomes;
         this.subscription = subscription;
         this.pipeline = pipeline;
-        this.credentials = context.credentials();
         this.controlRing = controlRing;
         this.newSessions = newSessions;
         this.disconnected = disconnected;
@@ -118,7 +117,6 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         this.clock = context.nanoClock();
         this.tickIntervalNs = context.tickIntervalNs();
         this.fragmentLimit = context.ingressFragmentLimit();
-        this.termLength = context.termLength();
         this.maxClients = context.maxClients();
         this.maxSessions = context.maxSessions();
         this.maxBacklogBytes = context.egressBacklogLength();
@@ -140,6 +138,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         }
 
         int workCount = drainDisconnected();
+        workCount += completeConnects();
         workCount += subscription.controlledPoll(assembler, fragmentLimit);
 
         final long nowNs = clock.nanoTime();
@@ -272,40 +271,83 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
 
     private Action onConnect(final IngressSession session, final DirectBuffer buffer, final int offset)
     {
-        if (!hasControlRoom() || 0 == newSessions.remainingCapacity())
-        {
-            return Action.ABORT;
-        }
         counters.messagesIn().incrementRelease();
+        final boolean needsPublication = 0 == session.sessionId;
+        if (session.connectPending ||
+            pendingConnects >= AuthenticatorAgent.MAX_PENDING ||
+            (needsPublication && sessionsWithPublication + pendingConnects >= maxSessions))
+        {
+            counters.connectsRefused().incrementRelease();
+            counters.droppedUnauthenticated().incrementRelease();
+            return Action.CONTINUE;
+        }
 
         connectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long correlationId = connectDecoder.correlationId();
-        final long clientId = connectDecoder.clientId();
-        final int responseStreamId = connectDecoder.responseStreamId();
-        final String credential = connectDecoder.credential();
-        final String responseChannel = connectDecoder.responseChannel();
-
-        if (0 == session.sessionId)
+        final ConnectRequest request = new ConnectRequest(
+            session,
+            session.imageSessionId,
+            connectDecoder.correlationId(),
+            connectDecoder.clientId(),
+            connectDecoder.responseStreamId(),
+            connectDecoder.credential(),
+            connectDecoder.responseChannel(),
+            needsPublication);
+        if (!connectRequests.offer(request))
         {
-            if (sessionsWithPublication >= maxSessions)
+            counters.connectsRefused().incrementRelease();
+            counters.droppedUnauthenticated().incrementRelease();
+            return Action.CONTINUE;
+        }
+        session.connectPending = true;
+        pendingConnects++;
+
+        return Action.CONTINUE;
+    }
+
+    private int completeConnects()
+    {
+        int count = 0;
+        ConnectRequest request;
+        while (null != (request = connectOutcomes.peek()))
+        {
+            if (!hasControlRoom() || 0 == newSessions.remainingCapacity())
             {
-                counters.connectsRefused().incrementRelease();
-                counters.droppedUnauthenticated().incrementRelease();
-                return Action.CONTINUE;
+                break;
             }
-            final ExclusivePublication publication = openResponse(responseChannel, responseStreamId);
-            if (null == publication)
+            connectOutcomes.poll();
+            pendingConnects--;
+            completeConnect(request);
+            count++;
+        }
+        return count;
+    }
+
+    private void completeConnect(final ConnectRequest request)
+    {
+        final IngressSession session = sessions.get(request.imageSessionId);
+        if (session != request.session)
+        {
+            // The image went while the Connect was being checked: nobody to answer.
+            CloseHelper.quietClose(request.publication);
+            counters.connectsRefused().incrementRelease();
+            return;
+        }
+        session.connectPending = false;
+
+        final long clientId = request.clientId;
+        if (request.needsPublication)
+        {
+            if (null == request.publication)
             {
                 // BAD_RESPONSE_CHANNEL cannot be delivered without a channel: the client's connect times out.
                 counters.connectsRefused().incrementRelease();
-                counters.droppedUnauthenticated().incrementRelease();
-                return Action.CONTINUE;
+                return;
             }
             session.sessionId = nextSessionId++;
             session.clientId = clientId;
             sessionsWithPublication++;
             newSessions.offer(new EgressSession(
-                session.sessionId, session.imageSessionId, clientId, publication, maxBacklogBytes));
+                session.sessionId, session.imageSessionId, clientId, request.publication, maxBacklogBytes));
         }
 
         ConnectStatus status;
@@ -317,7 +359,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         }
         else
         {
-            status = credentials.verify(clientId, credential);
+            status = request.status;
             detail = detailOf(status, clientId);
             if (ConnectStatus.OK == status && STATE_AUTHENTICATED != session.state && authenticatedCount >= maxClients)
             {
@@ -344,7 +386,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         else
         {
             counters.connectsRefused().incrementRelease();
-            if (STATE_AUTHENTICATED == session.state && status != ConnectStatus.BAD_CREDENTIAL)
+            if (STATE_AUTHENTICATED == session.state)
             {
                 authenticatedCount--;
                 counters.clientsConnected().setRelease(authenticatedCount);
@@ -357,7 +399,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         }
 
         connectResultEncoder.wrapAndApplyHeader(replyBuffer, EgressAgent.REPLY_MESSAGE_OFFSET, headerEncoder)
-            .correlationId(correlationId)
+            .correlationId(request.correlationId)
             .clientId(clientId)
             .status(status)
             .detail(detail);
@@ -365,32 +407,6 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         {
             errorHandler.onError(new IllegalStateException("control ring full: ConnectResult lost for client " +
                 clientId));
-        }
-
-        return Action.CONTINUE;
-    }
-
-    private ExclusivePublication openResponse(final String channel, final int streamId)
-    {
-        try
-        {
-            TransportContext.checkChannel("response channel", channel);
-            if (0 == streamId)
-            {
-                throw new IllegalArgumentException("response stream id must not be 0");
-            }
-            final ChannelUri uri = ChannelUri.parse(channel);
-            if (!uri.containsKey(CommonContext.TERM_LENGTH_PARAM_NAME))
-            {
-                uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
-            }
-            return aeron.addExclusivePublication(uri.toString(), streamId);
-        }
-        catch (final RuntimeException ex)
-        {
-            errorHandler.onError(new IllegalArgumentException(
-                "cannot open response channel '" + channel + "' stream " + streamId + ": " + ex.getMessage(), ex));
-            return null;
         }
     }
 
@@ -521,6 +537,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         long sessionId;
         long clientId;
         int state = STATE_NEW;
+        boolean connectPending;
 
         IngressSession(final int imageSessionId)
         {

@@ -37,7 +37,9 @@ import java.util.function.Consumer;
  *     <li>{@link ThreadingProfile#DEDICATED}: an embedded driver in {@link ThreadingMode#DEDICATED}, busy spinning;
  *     ingress and egress each on a thread of its own, busy spinning.</li>
  * </ul>
- * The pipeline's stages run on its own threads: start it before or after {@link #launch}; the server does not.
+ * In both, a {@link AuthenticatorAgent} thread (backoff idling, parked when idle) checks credentials and adds
+ * response publications, so a {@code Connect} never holds up ingress. The pipeline's stages run on its own threads:
+ * start it before or after {@link #launch}; the server does not.
  * <p>
  * {@link #close()} stops ingress, lets the pipeline apply what it was given ({@link Pipeline#close()}), lets egress
  * send the answers, then closes the agents, counters, Aeron client and driver. Closing twice is safe. The journal
@@ -63,6 +65,7 @@ public final class PaycoreServer implements AutoCloseable
     private EgressAgent egress;
     private AgentRunner ingressRunner;
     private AgentRunner egressRunner;
+    private AgentRunner authenticatorRunner;
     private boolean closed;
 
     private PaycoreServer(final TransportContext context, final Pipeline pipeline)
@@ -147,7 +150,15 @@ public final class PaycoreServer implements AutoCloseable
         final OneToOneConcurrentArrayQueue<EgressSession> disconnected =
             new OneToOneConcurrentArrayQueue<>(queueCapacity);
 
-        ingress = new IngressAgent(context, aeron, subscription, pipeline, controlRing, newSessions, disconnected,
+        final OneToOneConcurrentArrayQueue<ConnectRequest> connectRequests =
+            new OneToOneConcurrentArrayQueue<>(AuthenticatorAgent.MAX_PENDING);
+        final OneToOneConcurrentArrayQueue<ConnectRequest> connectOutcomes =
+            new OneToOneConcurrentArrayQueue<>(AuthenticatorAgent.MAX_PENDING);
+        authenticatorRunner = new AgentRunner(
+            new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1)),
+            errorHandler, null, new AuthenticatorAgent(aeron, context, connectRequests, connectOutcomes, errorHandler));
+        AgentRunner.startOnThread(authenticatorRunner);
+        ingress = new IngressAgent(context, connectRequests, connectOutcomes, subscription, pipeline, controlRing, newSessions, disconnected,
             counters, errorHandler);
         egress = new EgressAgent(context, pipeline, controlRing, newSessions, disconnected, counters, errorHandler);
 
@@ -196,7 +207,7 @@ public final class PaycoreServer implements AutoCloseable
                 sleepBriefly();
             }
         }
-        CloseHelper.closeAll(ingressRunner, egressRunner, subscription, counters, aeron, driver);
+        CloseHelper.closeAll(ingressRunner, egressRunner, authenticatorRunner, subscription, counters, aeron, driver);
     }
 
     /**

@@ -1,0 +1,97 @@
+package io.paycore.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+
+/**
+ * Does the slow part of a {@code Connect} off the ingress thread: derives the key of the secret presented (PBKDF2,
+ * tens of milliseconds) and adds the response publication (a round trip to the media driver). Ingress stays free to
+ * serve connected clients meanwhile, and a flood of Connects costs it nothing but a queue slot each: at most
+ * {@link #MAX_PENDING} are in flight, the rest are dropped and counted.
+ * <p>
+ * Runs on a thread of its own, which idles when there is nothing to do.
+ */
+final class AuthenticatorAgent implements Agent
+{
+    /**
+     * Most Connects waiting for or in authentication at once.
+     */
+    static final int MAX_PENDING = 64;
+
+    private final Aeron aeron;
+    private final ClientCredentials credentials;
+    private final OneToOneConcurrentArrayQueue<ConnectRequest> requests;
+    private final OneToOneConcurrentArrayQueue<ConnectRequest> outcomes;
+    private final ErrorHandler errorHandler;
+    private final int termLength;
+
+    AuthenticatorAgent(
+        final Aeron aeron,
+        final TransportContext context,
+        final OneToOneConcurrentArrayQueue<ConnectRequest> requests,
+        final OneToOneConcurrentArrayQueue<ConnectRequest> outcomes,
+        final ErrorHandler errorHandler)
+    {
+        this.aeron = aeron;
+        this.credentials = context.credentials();
+        this.termLength = context.termLength();
+        this.requests = requests;
+        this.outcomes = outcomes;
+        this.errorHandler = errorHandler;
+    }
+
+    public String roleName()
+    {
+        return "paycore-authenticator";
+    }
+
+    public int doWork()
+    {
+        final ConnectRequest request = requests.poll();
+        if (null == request)
+        {
+            return 0;
+        }
+
+        if (request.needsPublication)
+        {
+            request.publication = openResponse(request.responseChannel, request.responseStreamId);
+        }
+        request.status = credentials.verify(request.clientId, request.credential);
+        if (!outcomes.offer(request))
+        {
+            // Cannot happen while ingress keeps at most MAX_PENDING in flight and the queue holds that many.
+            errorHandler.onError(new IllegalStateException("connect outcome queue full"));
+        }
+        return 1;
+    }
+
+    private ExclusivePublication openResponse(final String channel, final int streamId)
+    {
+        try
+        {
+            TransportContext.checkChannel("response channel", channel);
+            if (0 == streamId)
+            {
+                throw new IllegalArgumentException("response stream id must not be 0");
+            }
+            final ChannelUri uri = ChannelUri.parse(channel);
+            if (!uri.containsKey(CommonContext.TERM_LENGTH_PARAM_NAME))
+            {
+                uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
+            }
+            return aeron.addExclusivePublication(uri.toString(), streamId);
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(new IllegalArgumentException(
+                "cannot open response channel '" + channel + "' stream " + streamId + ": " + ex.getMessage(), ex));
+            return null;
+        }
+    }
+}
