@@ -267,9 +267,9 @@ public final class ServeCommand implements Callable<Integer>
                 "starting would lose or invent history; nothing was changed. " + ex.getMessage());
             return EXIT_DAMAGED_JOURNAL;
         }
-        catch (final IllegalStateException | IllegalArgumentException ex)
+        catch (final RuntimeException ex)
         {
-            err.println("paycore serve: cannot start: " + ex.getMessage());
+            err.println("paycore serve: cannot start: " + ex);
             return EXIT_START_FAILED;
         }
 

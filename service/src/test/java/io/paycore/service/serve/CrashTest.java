@@ -152,6 +152,8 @@ class CrashTest
                 offlineLastSequence = offline.report().lastSequence();
             }
             assertTrue(offlineLastSequence > lastKillSequence, "round " + round + ": nothing was journaled");
+            System.out.println("round " + round + ": killed at journal sequence " + offlineLastSequence + ", " +
+                received.size() + " transfer results received so far, of " + sent.size() + " sent");
             lastKillSequence = offlineLastSequence;
         }
 
@@ -163,11 +165,19 @@ class CrashTest
         final String finalLine = output.lines().filter(l -> l.startsWith(PaycoreService.FINAL_DIGEST_PREFIX))
             .findFirst().orElse(null);
         assertNotNull(finalLine, output);
+        final String finalDigest = finalLine.substring(PaycoreService.FINAL_DIGEST_PREFIX.length()).trim();
         try (Recovery offline = Recovery.open(data, limits(), journalContext(), false))
         {
-            assertEquals(finalLine.substring(PaycoreService.FINAL_DIGEST_PREFIX.length()).trim(),
-                offline.ledger().digestHex(), "clean shutdown digest differs from an offline replay:\n" + output);
+            assertEquals(finalDigest, offline.ledger().digestHex(),
+                "clean shutdown digest differs from an offline replay:\n" + output);
         }
+
+        service = ServiceProcess.start(temp.resolve("serve-after-clean-stop.out"), serveArgs(data));
+        service.awaitReady(60_000);
+        final String restarted = service.output();
+        assertEquals(finalDigest, service.ready("digest"), restarted);
+        assertTrue(restarted.contains("replayed    0 record(s)"), "a clean stop's snapshot covers everything:\n" +
+            restarted);
 
         assertEquals(0, rejected, "no request should be rejected");
         final long created = received.values().stream().filter(r -> CreateTransferResult.OK == r.result).count();
