@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.paycore.journal.RecordDescriptor.CHECKSUM_OFFSET;
@@ -48,6 +49,7 @@ import static io.paycore.journal.RecordDescriptor.TYPE_OFFSET;
  */
 public final class Journal implements AutoCloseable
 {
+    private static final int NO_CLAIM = -1;
     private static final VarHandle LAST_SEQUENCE;
     private static final VarHandle DURABLE_SEQUENCE;
 
@@ -93,6 +95,8 @@ public final class Journal implements AutoCloseable
     @SuppressWarnings("unused") private long durableSequence;
     private JournalException failure;
     private boolean closed;
+    private int claimOffset = NO_CLAIM;
+    private int claimLength;
 
     private Journal(final JournalContext context)
     {
@@ -153,11 +157,71 @@ public final class Journal implements AutoCloseable
     public long append(
         final int type, final long timestampNanos, final DirectBuffer src, final int offset, final int length)
     {
-        final int recordOffset = claim(length);
+        final int recordOffset = reserve(length);
         final UnsafeBuffer buffer = this.buffer;
         buffer.putBytes(recordOffset + HEADER_LENGTH, src, offset, length);
 
         return commit(recordOffset, type, timestampNanos, length);
+    }
+
+    /**
+     * Claim space for a record so the caller can write its payload directly into the mapped segment (zero copy):
+     * write {@code length} bytes into {@link #buffer()} from the returned offset, then {@link #commitClaim(int, long)}
+     * or {@link #abortClaim()}. Until then the record is invisible to readers and no other append is accepted.
+     *
+     * @param length of the payload, 0 to the maximum record length.
+     * @return offset in {@link #buffer()} at which to write the payload.
+     * @throws JournalException as for {@link #append}.
+     */
+    public int tryClaim(final int length)
+    {
+        final int recordOffset = reserve(length);
+        claimOffset = recordOffset;
+        claimLength = length;
+
+        return recordOffset + HEADER_LENGTH;
+    }
+
+    /**
+     * @return the mapped segment buffer into which a claimed payload is written; valid until the claim is committed
+     * or aborted. Write only within the claimed range.
+     */
+    public MutableDirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * Publish the claimed record, as {@link #append} would.
+     *
+     * @param type           opaque record type.
+     * @param timestampNanos stored with the record.
+     * @return the sequence assigned to the record.
+     * @throws JournalException if no claim is pending, or a force fails at {@link FlushLevel#EVERY}.
+     */
+    public long commitClaim(final int type, final long timestampNanos)
+    {
+        final int recordOffset = claimOffset;
+        if (NO_CLAIM == recordOffset)
+        {
+            throw new JournalException("no claimed record to commit", segmentFile, position, nextSequence, null);
+        }
+        claimOffset = NO_CLAIM;
+
+        return commit(recordOffset, type, timestampNanos, claimLength);
+    }
+
+    /**
+     * Abandon the claimed record: its bytes are zeroed and nothing is published.
+     */
+    public void abortClaim()
+    {
+        final int recordOffset = claimOffset;
+        if (NO_CLAIM != recordOffset)
+        {
+            claimOffset = NO_CLAIM;
+            buffer.setMemory(recordOffset, RecordDescriptor.alignedFrameLength(claimLength), (byte)0);
+        }
     }
 
     /**
@@ -235,8 +299,8 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Flush at levels {@link FlushLevel#BATCH} and {@link FlushLevel#EVERY} (unless failed), then unmap. Safe to call
-     * more than once.
+     * Abort any pending claim, flush at levels {@link FlushLevel#BATCH} and {@link FlushLevel#EVERY} (unless failed),
+     * stop the preallocator, then unmap. Safe to call more than once.
      */
     public void close()
     {
@@ -247,6 +311,7 @@ public final class Journal implements AutoCloseable
         closed = true;
         try
         {
+            abortClaim();
             if (null == failure && null != mapped && FlushLevel.NONE != flushLevel && unforcedPosition < position)
             {
                 force(unforcedPosition, position - unforcedPosition);
@@ -262,11 +327,16 @@ public final class Journal implements AutoCloseable
     /**
      * Reserve space for a record, rolling if needed. Payload goes at the returned offset + HEADER_LENGTH.
      */
-    private int claim(final int length)
+    private int reserve(final int length)
     {
         if (null != failure || closed)
         {
             throw refused();
+        }
+        if (NO_CLAIM != claimOffset)
+        {
+            throw new JournalException("a claimed record is pending: commit or abort it first", segmentFile,
+                claimOffset, nextSequence, null);
         }
         if (length < 0 || length > maxRecordLength)
         {
