@@ -74,7 +74,7 @@ class BadInputTest
     {
         service = new TestService(dir, false, (context) -> {});
         final TransportCounters counters = service.server.counters();
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.aeronDir.toString()));
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.server.aeronDirectoryName()));
         final PaycoreClient good = PaycoreClient.connect(
             service.clientContext(TestService.CLIENT_C, TestService.SECRET_C));
         closeables.add(good);

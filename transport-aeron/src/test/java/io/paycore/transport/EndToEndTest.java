@@ -19,6 +19,8 @@ import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.PaycoreClientException;
 import io.paycore.transport.client.Transfer;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -196,6 +198,32 @@ class EndToEndTest
         assertEquals(0, recorder.outOfOrder);
         assertEquals(requests, recorder.debitsPostedOfOne);
         assertEquals(0, recorder.rejected);
+
+        final long ticks = service.server.counters().ticks().get();
+        awaitCounter(() -> Math.min(service.server.counters().ticks().get(), ticks + 2), ticks + 2);
+    }
+
+    @Test
+    void shouldServeThroughAnExternalMediaDriver()
+    {
+        final Path external = dir.resolve("external-aeron");
+        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(external.toString())
+            .threadingMode(ThreadingMode.SHARED)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .ipcTermBufferLength(TransportContext.TERM_LENGTH_MIN)
+            .publicationTermBufferLength(TransportContext.TERM_LENGTH_MIN)))
+        {
+            service = new TestService(dir, false, (context) -> context.aeronDirectoryName(external.toString()));
+            assertEquals(external.toString(), service.server.aeronDirectoryName());
+            final PaycoreClient client = connect(service.clientContext(TestService.CLIENT_A, TestService.SECRET_A));
+            assertEquals(CreateAccountResult.OK,
+                client.createAccountsAndWait(new AccountEventArray(1).add(1, 0, LEDGER, CODE, 0), TIMEOUT).result(0));
+            CloseHelper.closeAll(clients);
+            clients.clear();
+            service.close();
+        }
     }
 
     @Test

@@ -115,7 +115,7 @@ final class TestService implements AutoCloseable
         final int streamId = nextResponseStreamId++;
         final String responseChannel = udp ? "aeron:udp?endpoint=localhost:" + freeUdpPort() : "aeron:ipc";
         return new ClientContext()
-            .aeronDirectoryName(aeronDir.toString())
+            .aeronDirectoryName(server.aeronDirectoryName())
             .clientId(clientId)
             .secret(secret)
             .ingressChannel(ingressChannel)
