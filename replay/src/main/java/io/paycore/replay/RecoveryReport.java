@@ -166,8 +166,11 @@ public final class RecoveryReport
         {
             sb.append(String.format(Locale.ROOT, "%n  skipped     %s", skipped));
         }
-        sb.append(String.format(Locale.ROOT, "%n  replayed    %d record(s), %d..%d", recordsReplayed,
-            Math.min(snapshotSequence + 1, lastSequence + 1), lastSequence));
+        sb.append(String.format(Locale.ROOT, "%n  replayed    %d record(s)", recordsReplayed));
+        if (recordsReplayed > 0)
+        {
+            sb.append(String.format(Locale.ROOT, ", sequences %d..%d", snapshotSequence + 1, lastSequence));
+        }
         if (invalidRecords > 0)
         {
             sb.append(String.format(Locale.ROOT, "%n  invalid     %d record(s) were not valid messages",

@@ -86,6 +86,24 @@ class ClientsAddCommandTest
     }
 
     @Test
+    void shouldReadTheSecretFromStandardInputWhenNotGiven() throws Exception
+    {
+        final Path file = temp.resolve("clients");
+        final java.io.InputStream savedIn = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("piped-secret\n".getBytes(StandardCharsets.US_ASCII)));
+        try
+        {
+            assertEquals(0, PaycoreMain.execute("clients", "add", "--file", file.toString(), "--client-id", "9",
+                "--iterations", "10"), err.toString(StandardCharsets.UTF_8));
+        }
+        finally
+        {
+            System.setIn(savedIn);
+        }
+        assertEquals(ConnectStatus.OK, ClientCredentials.load(file).verify(9, "piped-secret"));
+    }
+
+    @Test
     void shouldRefuseABadClientIdOrSecretWithoutTouchingTheFile()
     {
         final Path file = temp.resolve("clients");
