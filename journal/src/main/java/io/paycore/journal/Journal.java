@@ -33,7 +33,14 @@ import static io.paycore.journal.RecordDescriptor.TYPE_OFFSET;
  * {@link #open(JournalContext)} verifies every segment and record. A torn tail (an incomplete or zeroed record
  * after the last valid one, at the end of the newest segment, with no valid record after it) is zeroed and
  * reported in {@link #openReport()}; any other damage fails the open with a {@link JournalException} naming the
- * file, offset and sequence.
+ * file, offset and sequence. Rules: in a segment other than the newest, every record must verify and the rest
+ * after the end-of-segment marker must be zero; each segment's header must carry the next expected sequence and
+ * the previous segment's last checksum (so a missing segment, a sequence gap or a dropped last record is caught);
+ * in the newest segment, an invalid record is a torn tail only if no plausible record header (in-range length,
+ * zero reserved field, a sequence above the invalid one's) appears at or after it, otherwise it is corruption. That
+ * test errs towards refusing to open rather than dropping data. Records lost whole from the very end of the newest
+ * segment (zeroed, never written) cannot be told from records never appended: compare with the durable sequence
+ * reported before the crash.
  * <p>
  * <b>Threading</b>: {@link #append}, {@link #flush()} and {@link #close()} are called from one thread only (the
  * single writer). {@link #lastSequence()} and {@link #durableSequence()} may be read from any thread. Any number of
