@@ -1,0 +1,140 @@
+package io.paycore.service.serve;
+
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.core.pipeline.ThreadingProfile;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalContext;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.Recovery;
+import io.paycore.transport.ClientCredentials;
+import io.paycore.transport.TransportContext;
+import io.paycore.transport.client.Account;
+import io.paycore.transport.client.ClientContext;
+import io.paycore.transport.client.CreateResults;
+import io.paycore.transport.client.PaycoreClient;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The service in-process, as the demo uses it: launch, serve a client over Aeron IPC, close cleanly, launch again
+ * from the same directory.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PaycoreServiceTest
+{
+    private static final long CLIENT_ID = 7;
+    private static final String SECRET = "in-process";
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path temp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PaycoreService service;
+    private PaycoreClient client;
+
+    @AfterEach
+    void after()
+    {
+        CloseHelper.quietCloseAll(client, service);
+    }
+
+    @Test
+    void shouldServeStopCleanlyAndRecoverTheSameLedgerFromTheShutdownSnapshot()
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        service = PaycoreService.launch(context(data));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains(PaycoreService.READY_PREFIX + " channel aeron:ipc"));
+
+        client = connect(data, 3001);
+        final AccountEventArray accounts = new AccountEventArray(4);
+        for (long id = 1; id <= 4; id++)
+        {
+            accounts.add(id, 0, 840, 1, 0);
+        }
+        assertTrue(client.createAccountsAndWait(accounts, TIMEOUT).all(CreateAccountResult.OK));
+        final TransferEventArray transfers = new TransferEventArray(3);
+        transfers.add(1, 1, 2, 100, 0, 0, 840, 0, 1, 0);
+        transfers.add(2, 2, 3, 40, 0, 0, 840, 0, 1, 0);
+        transfers.add(3, 3, 99, 5, 0, 0, 840, 0, 1, 0);
+        final CreateResults<CreateTransferResult> results = client.createTransfersAndWait(transfers, TIMEOUT);
+        assertEquals(CreateTransferResult.OK, results.result(0));
+        assertEquals(CreateTransferResult.OK, results.result(1));
+        assertTrue(CreateTransferResult.OK != results.result(2), results.toString());
+        CloseHelper.close(client);
+        client = null;
+
+        service.close();
+        final String finalDigest = service.finalDigest();
+        assertNotNull(finalDigest);
+        final String stopped = out.toString(StandardCharsets.UTF_8);
+        assertTrue(stopped.contains(PaycoreService.FINAL_DIGEST_PREFIX + " " + finalDigest), stopped);
+        assertTrue(stopped.contains("shutdown snapshot"), stopped);
+        try (Recovery offline = Recovery.open(data, limits(), new JournalContext(), false))
+        {
+            assertEquals(finalDigest, offline.ledger().digestHex());
+        }
+
+        service = PaycoreService.launch(context(data));
+        assertEquals(0, service.recoveryReport().recordsReplayed());
+        assertNotNull(service.recoveryReport().snapshotFile());
+        client = connect(data, 3002);
+        final List<Account> found = client.lookupAccountsAndWait(TIMEOUT, 1, 2, 3);
+        assertEquals(3, found.size());
+        assertEquals(100, found.get(0).debitsPosted());
+        assertEquals(100, found.get(1).creditsPosted());
+        assertEquals(40, found.get(1).debitsPosted());
+        assertEquals(40, found.get(2).creditsPosted());
+    }
+
+    private ServiceContext context(final DataDirectory data)
+    {
+        return new ServiceContext()
+            .dataDirectory(data)
+            .ledgerLimits(limits())
+            .journalContext(new JournalContext().flushLevel(FlushLevel.BATCH).segmentLength(1024 * 1024))
+            .pipelineContext(new PipelineContext().profile(ThreadingProfile.SHARED).inputRingSize(256)
+                .outputRingSize(256).snapshotEveryRecords(1000))
+            .transportContext(new TransportContext()
+                .ingressChannel("aeron:ipc")
+                .credentials(ClientCredentials.parse(List.of(ClientCredentials.line(CLIENT_ID, SECRET, 1)), "test")))
+            .out(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    private static LedgerLimits limits()
+    {
+        return new LedgerLimits().maxAccounts(1024).maxTransfers(4096).maxPendingTransfers(256).maxBatchEvents(64);
+    }
+
+    private static PaycoreClient connect(final DataDirectory data, final int responseStreamId)
+    {
+        return PaycoreClient.connect(new ClientContext()
+            .aeronDirectoryName(data.aeronDirectory().toString())
+            .clientId(CLIENT_ID)
+            .secret(SECRET)
+            .ingressChannel("aeron:ipc")
+            .responseChannel("aeron:ipc")
+            .responseStreamId(responseStreamId)
+            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(10)));
+    }
+}
