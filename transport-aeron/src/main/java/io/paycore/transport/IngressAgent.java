@@ -218,7 +218,10 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
                     return reject(session, validator.correlationId(), validator.templateId(),
                         RejectReason.UNAVAILABLE, false);
                 }
-                pipeline.offerMessage(session.sessionId, buffer, offset, length);
+                if (!pipeline.offerMessage(session.sessionId, buffer, offset, length))
+                {
+                    return Action.ABORT;
+                }
                 counters.messagesIn().incrementRelease();
                 return Action.CONTINUE;
 
