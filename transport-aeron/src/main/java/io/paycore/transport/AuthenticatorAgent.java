@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
+import io.paycore.codec.ProtocolLimits;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
@@ -60,7 +61,7 @@ final class AuthenticatorAgent implements Agent
 
         if (request.needsPublication)
         {
-            request.publication = openResponse(request.responseChannel, request.responseStreamId);
+            request.publication = openResponse(request);
         }
         request.status = credentials.verify(request.clientId, request.credential);
         if (!outcomes.offer(request))
@@ -71,8 +72,10 @@ final class AuthenticatorAgent implements Agent
         return 1;
     }
 
-    private ExclusivePublication openResponse(final String channel, final int streamId)
+    private ExclusivePublication openResponse(final ConnectRequest request)
     {
+        final String channel = request.responseChannel;
+        final int streamId = request.responseStreamId;
         try
         {
             TransportContext.checkChannel("response channel", channel);
@@ -85,7 +88,16 @@ final class AuthenticatorAgent implements Agent
             {
                 uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
             }
-            return aeron.addExclusivePublication(uri.toString(), streamId);
+            final ExclusivePublication publication = aeron.addExclusivePublication(uri.toString(), streamId);
+            if (publication.maxMessageLength() < ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH)
+            {
+                // Usable for the small ConnectResult that says so, not for answers.
+                request.badChannelDetail = "response channel carries messages of at most " +
+                    publication.maxMessageLength() + " bytes, answers take up to " +
+                    ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH + ": leave term-length out or make it at least " +
+                    TransportContext.TERM_LENGTH_MIN;
+            }
+            return publication;
         }
         catch (final RuntimeException ex)
         {

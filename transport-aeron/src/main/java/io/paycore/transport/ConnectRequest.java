@@ -21,6 +21,7 @@ final class ConnectRequest
 
     ConnectStatus status;
     ExclusivePublication publication;
+    String badChannelDetail;
 
     ConnectRequest(
         final Object session,

@@ -182,6 +182,14 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
 
     private void send(final EgressSession session, final DirectBuffer buffer, final int offset, final int length)
     {
+        if (length > session.publication.maxMessageLength())
+        {
+            errorHandler.onError(new IllegalStateException("answer of " + length + " bytes is longer than " +
+                session + " can carry: disconnected"));
+            counters.answersDropped().incrementRelease();
+            disconnect(session, false);
+            return;
+        }
         if (session.hasBacklog())
         {
             holdBack(session, buffer, offset, length);

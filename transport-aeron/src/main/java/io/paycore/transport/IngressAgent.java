@@ -355,7 +355,12 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
 
         ConnectStatus status;
         String detail;
-        if (STATE_DISCONNECTED == session.state)
+        if (null != request.badChannelDetail)
+        {
+            status = ConnectStatus.BAD_RESPONSE_CHANNEL;
+            detail = request.badChannelDetail;
+        }
+        else if (STATE_DISCONNECTED == session.state)
         {
             status = ConnectStatus.BAD_RESPONSE_CHANNEL;
             detail = "session was disconnected; connect again with a new publication";

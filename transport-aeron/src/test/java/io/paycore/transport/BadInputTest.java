@@ -142,6 +142,11 @@ class BadInputTest
         final RawSession badChannel = rawSession();
         badChannel.connect(51, TestService.CLIENT_A, TestService.SECRET_A, "aeron:tcp?endpoint=nowhere", 5);
         awaitCounter(() -> counters.connectsRefused().get(), refusedBefore + 1);
+        final RawSession shortTerm = rawSession();
+        shortTerm.connect(52, TestService.CLIENT_A, TestService.SECRET_A, "aeron:ipc?term-length=64k",
+            shortTerm.responseStreamId);
+        shortTerm.assertConnectResult(52, ConnectStatus.BAD_RESPONSE_CHANNEL);
+        assertEquals(refusedBefore + 2, counters.connectsRefused().get());
         goodRequests += serveGoodTransfer(good);
 
         assertEquals(2, counters.rejected(RejectReason.NOT_CONNECTED).get());
