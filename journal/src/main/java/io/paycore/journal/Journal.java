@@ -547,8 +547,9 @@ public final class Journal implements AutoCloseable
                     ", next segment file starts at " + nameSequence, file, 0, expectedSequence, null);
             }
 
-            final MappedByteBuffer segment = Segments.map(file, newest);
-            boolean keep = false;
+            // Verify through a read-only mapping: reading pages through the mapping later written would map them
+            // read-only there, and every first write to each page would then take its own write-protect fault.
+            final MappedByteBuffer segment = Segments.map(file, false);
             try
             {
                 view.wrap(segment);
@@ -610,24 +611,19 @@ public final class Journal implements AutoCloseable
                     tornTailFile = file;
                     tornTailOffset = offset;
                     tornTailBytes = last + 1 - offset;
-                    view.setMemory(offset, last + 1 - offset, (byte)0);
-                    segment.force(offset, last + 1 - offset);
+                    zero(file, offset, last + 1 - offset);
                 }
 
                 if (newest)
                 {
-                    keep = true;
-                    useSegment(file, segment, offset);
+                    useSegment(file, Segments.map(file, true), offset);
                     segmentFull = full;
                 }
             }
             finally
             {
-                if (!keep)
-                {
-                    view.wrap(0, 0);
-                    IoUtil.unmap(segment);
-                }
+                view.wrap(0, 0);
+                IoUtil.unmap(segment);
             }
         }
 
@@ -638,6 +634,21 @@ public final class Journal implements AutoCloseable
         DURABLE_SEQUENCE.setRelease(this, last);
 
         return new OpenReport(files.length, last, tornTailFile, tornTailOffset, tornTailBytes, deletedTempFiles);
+    }
+
+    private static void zero(final Path file, final int offset, final int length) throws IOException
+    {
+        final MappedByteBuffer mapping = Segments.map(file, true);
+        try
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
+            buffer.setMemory(offset, length, (byte)0);
+            mapping.force(offset, length);
+        }
+        finally
+        {
+            IoUtil.unmap(mapping);
+        }
     }
 
     /**
