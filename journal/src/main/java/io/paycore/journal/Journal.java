@@ -84,8 +84,6 @@ public final class Journal implements AutoCloseable
     private final FlushLevel flushLevel;
     private final OpenReport openReport;
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
-    private final UnsafeBuffer scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(Long.BYTES));
-    private final long scratchAddress = scratch.addressOffset();
     private final ByteBuffer zeros = Segments.zeroChunk();
     private final SegmentPreallocator preallocator;
 
@@ -370,9 +368,9 @@ public final class Journal implements AutoCloseable
         buffer.putLong(recordOffset + SEQUENCE_OFFSET, sequence);
         buffer.putLong(recordOffset + TIMESTAMP_OFFSET, timestampNanos);
 
-        scratch.putInt(0, frameLength);
-        int checksum = Checksums.update(lastChecksum, scratchAddress, Integer.BYTES);
-        checksum = Checksums.update(checksum, buffer.addressOffset() + recordOffset + TYPE_OFFSET,
+        final int checksum = Checksums.update(
+            Checksums.updateInt(lastChecksum, frameLength),
+            buffer.addressOffset() + recordOffset + TYPE_OFFSET,
             RecordDescriptor.align(frameLength) - TYPE_OFFSET);
         buffer.putInt(recordOffset + CHECKSUM_OFFSET, checksum);
         buffer.putIntRelease(recordOffset + LENGTH_OFFSET, frameLength);

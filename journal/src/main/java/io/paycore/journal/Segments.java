@@ -120,10 +120,10 @@ final class Segments
 
     static int checksum(final UnsafeBuffer buffer, final int offset, final int frameLength, final int previous)
     {
-        final long address = buffer.addressOffset() + offset;
-        final int checksum = Checksums.update(previous, address, 4);
         return Checksums.update(
-            checksum, address + TYPE_OFFSET, RecordDescriptor.align(frameLength) - TYPE_OFFSET);
+            Checksums.updateInt(previous, frameLength),
+            buffer.addressOffset() + offset + TYPE_OFFSET,
+            RecordDescriptor.align(frameLength) - TYPE_OFFSET);
     }
 
     static String describe(final int status)
