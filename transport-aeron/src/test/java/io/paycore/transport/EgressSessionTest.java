@@ -56,7 +56,7 @@ class EgressSessionTest
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
         subscription = aeron.addSubscription("aeron:ipc", 7);
         publication = aeron.addExclusivePublication("aeron:ipc?term-length=64k", 7);
-        while (!publication.isConnected())
+        while (!publication.isConnected() || !subscription.isConnected())
         {
             Thread.yield();
         }
@@ -90,9 +90,13 @@ class EgressSessionTest
         assertFalse(session.appendBacklog(message(next), 0, MESSAGE_LENGTH, 0), "the byte bound holds");
         assertEquals(fit * perRecord, session.backlogBytes());
 
-        drainSubscription();
-        assertEquals(sentDirectly, received.size());
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.size() < sentDirectly)
+        {
+            drainSubscription();
+            assertTrue(System.nanoTime() < deadlineNs, "subscription did not see what was sent");
+        }
+        assertEquals(sentDirectly, received.size());
         for (int i = 0; i < fit / 2; i++)
         {
             while (session.offerHead() < 0)

@@ -223,6 +223,7 @@ class EndToEndTest
             CloseHelper.closeAll(clients);
             clients.clear();
             service.close();
+            assertTrue(driver.context().aeronDirectory().exists(), "the external driver is left running");
         }
     }
 
