@@ -11,6 +11,8 @@ import io.paycore.journal.JournalException;
  * this stage publishes its sequence only after the batch's flush, so nothing is applied or answered before it is
  * durable.
  * <p>
+ * Events served locally by a read-only standby (lookups) are not journaled.
+ * <p>
  * An I/O failure fails the journal once and for all: this and every later record is marked not journaled, and the
  * BLP answers each with {@code Rejected(UNAVAILABLE)} instead of applying it.
  */
@@ -28,6 +30,15 @@ final class JournalStage implements EventHandler<InputEvent>
 
     public void onEvent(final InputEvent event, final long sequence, final boolean endOfBatch)
     {
+        if (InputEvent.ORIGIN_LOCAL == event.origin)
+        {
+            if (endOfBatch && flushAtEndOfBatch && null == failure)
+            {
+                flushQuietly();
+            }
+            return;
+        }
+
         if (null == failure)
         {
             try
@@ -54,6 +65,18 @@ final class JournalStage implements EventHandler<InputEvent>
         else
         {
             event.journaled = false;
+        }
+    }
+
+    private void flushQuietly()
+    {
+        try
+        {
+            journal.flush();
+        }
+        catch (final JournalException ex)
+        {
+            failure = ex;
         }
     }
 

@@ -13,6 +13,8 @@ import io.paycore.journal.Journal;
 import io.paycore.journal.JournalException;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
 
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * the journal at the end of each ring batch; the BLP sees a record only after that. Egress {@link #pollOutput polls}
  * the answers from one thread.
  * <p>
+ * With a {@link RecordShipper} ({@link PipelineContext#recordShipper}) the replicator stage ships every record to a
+ * standby and, in sync replication, holds the BLP until the standby has acknowledged each ring batch. Started as a
+ * {@link PipelineContext#standby standby}, the pipeline journals and applies the primary's records
+ * ({@link #offerRecord}), serves its own clients' lookups read-only, refuses their writes
+ * ({@code Rejected(READ_ONLY)}), journals no tick, until {@link #promote()}.
+ * <p>
  * <b>Threading</b>: {@link #offerMessage}, {@link #offerTick} and {@link #idleNanos} on the ingress thread only;
+ * {@link #offerRecord} and {@link #promote} on the one thread following the primary;
  * {@link #pollOutput} on the egress thread only (it may be the same thread); the stages run on threads of their own,
  * started by {@link #start()}. Steady state allocates nothing.
  */
@@ -41,6 +50,7 @@ public final class Pipeline implements AutoCloseable
     public static final long NO_SESSION = 0;
 
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long REPLICATION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final RingBuffer<InputEvent> input;
     private final RingBuffer<OutputEvent> output;
@@ -48,6 +58,8 @@ public final class Pipeline implements AutoCloseable
     private final BatchEventProcessor<InputEvent> replicator;
     private final BatchEventProcessor<InputEvent> blp;
     private final JournalStage journalStage;
+    private final ReplicatorStage replicatorStage;
+    private final RecordShipper shipper;
     private final EventPoller<OutputEvent> outputPoller;
     private final OutputPollHandler outputPollHandler = new OutputPollHandler();
     private final Journal journal;
@@ -57,6 +69,7 @@ public final class Pipeline implements AutoCloseable
     private final AtomicLong processedSequence = new AtomicLong();
     private final Thread[] threads = new Thread[3];
     private volatile Throwable stageError;
+    private volatile boolean standby;
 
     private long nextSequence;
     private long lastTimestampNanos;
@@ -88,10 +101,16 @@ public final class Pipeline implements AutoCloseable
         this.clock = context.clock();
         this.maxMessageLength = ProtocolLimits.maxMessageLength(processor.ledger().limits().maxBatchEvents());
         final int messageCapacity = maxMessageLength;
-        this.input = RingBuffer.createSingleProducer(
-            () -> new InputEvent(messageCapacity),
-            context.inputRingSize(),
-            WaitStrategies.newInstance(context.waitStrategy()));
+        this.standby = context.standby();
+        this.input = standby ?
+            RingBuffer.createMultiProducer(
+                () -> new InputEvent(messageCapacity),
+                context.inputRingSize(),
+                WaitStrategies.newInstance(context.waitStrategy())) :
+            RingBuffer.createSingleProducer(
+                () -> new InputEvent(messageCapacity),
+                context.inputRingSize(),
+                WaitStrategies.newInstance(context.waitStrategy()));
         this.output = RingBuffer.createSingleProducer(
             () -> new OutputEvent(CommandProcessor.MAX_ANSWER_LENGTH),
             context.outputRingSize(),
@@ -102,7 +121,11 @@ public final class Pipeline implements AutoCloseable
         final SequenceBarrier fromIngress = input.newBarrier();
         journalStage = new JournalStage(journal);
         journaler = builder.build(input, fromIngress, journalStage);
-        replicator = builder.build(input, fromIngress, new ReplicatorStage());
+        shipper = context.recordShipper();
+        replicatorStage = new ReplicatorStage(input, context.recordShipper(), ThreadingProfile.SHARED == profile ?
+            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)) :
+            new BusySpinIdleStrategy());
+        replicator = builder.build(input, fromIngress, replicatorStage);
         final SequenceBarrier afterJournal = input.newBarrier(journaler.getSequence(), replicator.getSequence());
         blp = builder.build(input, afterJournal, new BusinessLogicStage(
             processor, output, processedSequence, context.snapshotEveryRecords(), context.snapshotHandler()));
@@ -174,6 +197,20 @@ public final class Pipeline implements AutoCloseable
         }
         final long ringSequence = input.next();
         final InputEvent event = input.get(ringSequence);
+        event.replicated = true;
+        if (standby)
+        {
+            event.origin = InputEvent.ORIGIN_LOCAL;
+            event.type = RecordTypes.MESSAGE;
+            event.sessionId = sessionId;
+            event.sequence = 0;
+            event.timestampNanos = 0;
+            event.length = length;
+            buffer.getBytes(offset, event.buffer, 0, length);
+            input.publish(ringSequence);
+            return true;
+        }
+        event.origin = InputEvent.ORIGIN_INGRESS;
         event.type = RecordTypes.MESSAGE;
         event.sessionId = sessionId;
         event.sequence = nextSequence++;
@@ -191,12 +228,14 @@ public final class Pipeline implements AutoCloseable
      */
     public boolean offerTick()
     {
-        if (!input.hasAvailableCapacity(1))
+        if (standby || !input.hasAvailableCapacity(1))
         {
             return false;
         }
         final long ringSequence = input.next();
         final InputEvent event = input.get(ringSequence);
+        event.origin = InputEvent.ORIGIN_INGRESS;
+        event.replicated = true;
         event.type = RecordTypes.TICK;
         event.sessionId = NO_SESSION;
         event.sequence = nextSequence++;
@@ -204,6 +243,93 @@ public final class Pipeline implements AutoCloseable
         event.length = 0;
         input.publish(ringSequence);
         return true;
+    }
+
+    /**
+     * Put a record the primary journaled on the input ring of this standby: it is journaled with the same type,
+     * sequence and timestamp, and applied, and nobody is answered. Called only while {@link #isStandby()}, by the
+     * one thread that follows the primary; the caller has verified the record (its place in the checksum chain).
+     *
+     * @param type           journal record type.
+     * @param sequence       journal sequence; must be {@link #nextSequence()}.
+     * @param timestampNanos the primary's timestamp.
+     * @param buffer         holding the payload.
+     * @param offset         of the payload.
+     * @param length         of the payload, at most {@link #maxMessageLength()}.
+     * @return false, having done nothing, when the ring is full.
+     * @throws IllegalStateException if this pipeline is not a standby or the sequence is not the next one.
+     */
+    public boolean offerRecord(
+        final int type,
+        final long sequence,
+        final long timestampNanos,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        if (!standby)
+        {
+            throw new IllegalStateException("not a standby: records come from ingress");
+        }
+        if (sequence != nextSequence)
+        {
+            throw new IllegalStateException("replicated sequence " + sequence + " != next sequence " + nextSequence);
+        }
+        if (length > maxMessageLength)
+        {
+            throw new IllegalStateException("replicated record " + sequence + " of " + length +
+                " bytes exceeds the longest message, " + maxMessageLength);
+        }
+        if (!input.hasAvailableCapacity(1))
+        {
+            return false;
+        }
+        final long ringSequence = input.next();
+        final InputEvent event = input.get(ringSequence);
+        event.origin = InputEvent.ORIGIN_REPLICATED;
+        event.replicated = true;
+        event.type = type;
+        event.sessionId = NO_SESSION;
+        event.sequence = sequence;
+        event.timestampNanos = timestampNanos;
+        event.length = length;
+        buffer.getBytes(offset, event.buffer, 0, length);
+        nextSequence = sequence + 1;
+        lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
+        input.publish(ringSequence);
+        return true;
+    }
+
+    /**
+     * Turn this standby into a primary: from now on {@link #offerMessage} journals and applies client requests from
+     * {@link #nextSequence()} on, and ticks are journaled again. Called by the thread that offered the records,
+     * after its last {@link #offerRecord}.
+     *
+     * @throws IllegalStateException if this pipeline is not a standby.
+     */
+    public void promote()
+    {
+        if (!standby)
+        {
+            throw new IllegalStateException("already a primary");
+        }
+        standby = false;
+    }
+
+    /**
+     * @return true while this pipeline is a read-only standby. Any thread.
+     */
+    public boolean isStandby()
+    {
+        return standby;
+    }
+
+    /**
+     * @return the newest timestamp stamped or replicated; a record appended after it must not be older.
+     */
+    public long lastTimestampNanos()
+    {
+        return lastTimestampNanos;
     }
 
     /**
@@ -269,7 +395,7 @@ public final class Pipeline implements AutoCloseable
      */
     public boolean isFailed()
     {
-        return null != journalStage.failure() || null != stageError;
+        return null != journalStage.failure() || null != stageError || (null != shipper && shipper.isFenced());
     }
 
     /**
@@ -278,7 +404,15 @@ public final class Pipeline implements AutoCloseable
     public Throwable failure()
     {
         final JournalException journalFailure = journalStage.failure();
-        return null != journalFailure ? journalFailure : stageError;
+        if (null != journalFailure)
+        {
+            return journalFailure;
+        }
+        if (null == stageError && null != shipper && shipper.isFenced())
+        {
+            return new IllegalStateException("fenced: a standby of a newer epoch refused this primary's records");
+        }
+        return stageError;
     }
 
     /**
@@ -312,12 +446,18 @@ public final class Pipeline implements AutoCloseable
         closed = true;
         if (started)
         {
-            final long deadlineNanos = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+            final long startNanos = System.nanoTime();
+            final long deadlineNanos = startNanos + DRAIN_TIMEOUT_NANOS;
             while (blp.getSequence().get() < input.getCursor() && System.nanoTime() < deadlineNanos && !isFailed())
             {
+                if (System.nanoTime() - startNanos > REPLICATION_GRACE_NANOS)
+                {
+                    replicatorStage.halt();
+                }
                 Thread.onSpinWait();
                 Thread.yield();
             }
+            replicatorStage.halt();
             journaler.halt();
             replicator.halt();
             blp.halt();

@@ -35,6 +35,8 @@ public final class PipelineContext
     /** Default snapshot interval, in records: never. */
     public static final long SNAPSHOT_EVERY_DEFAULT = 0;
 
+    private RecordShipper recordShipper;
+    private boolean standby;
     private long snapshotEveryRecords = Long.getLong(SNAPSHOT_EVERY_PROP_NAME, SNAPSHOT_EVERY_DEFAULT);
     private SnapshotHandler snapshotHandler;
     private int inputRingSize = Integer.getInteger(INPUT_RING_SIZE_PROP_NAME, INPUT_RING_SIZE_DEFAULT);
@@ -193,11 +195,47 @@ public final class PipelineContext
         return snapshotHandler;
     }
 
+    /**
+     * @param recordShipper ships every record to a standby from the replicator stage; null (the default) for no
+     *                      replication.
+     * @return this.
+     */
+    public PipelineContext recordShipper(final RecordShipper recordShipper)
+    {
+        this.recordShipper = recordShipper;
+        return this;
+    }
+
+    /** @return ships every record to a standby; null for no replication. */
+    public RecordShipper recordShipper()
+    {
+        return recordShipper;
+    }
+
+    /**
+     * @param standby true to start as a read-only standby: records come from {@link Pipeline#offerRecord}, client
+     *                requests through {@link Pipeline#offerMessage} are served read-only and never journaled, no tick
+     *                is journaled, until {@link Pipeline#promote}. The input ring is then multi-producer.
+     * @return this.
+     */
+    public PipelineContext standby(final boolean standby)
+    {
+        this.standby = standby;
+        return this;
+    }
+
+    /** @return true to start as a read-only standby. */
+    public boolean standby()
+    {
+        return standby;
+    }
+
     /** {@inheritDoc} */
     public String toString()
     {
         return "PipelineContext{inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
             ", maxStageBatch=" + maxStageBatch + ", profile=" + profile + ", waitStrategy=" + waitStrategy +
-            ", snapshotEveryRecords=" + snapshotEveryRecords + '}';
+            ", snapshotEveryRecords=" + snapshotEveryRecords + ", standby=" + standby +
+            ", replication=" + (null != recordShipper) + '}';
     }
 }
