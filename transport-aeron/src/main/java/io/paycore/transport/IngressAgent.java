@@ -196,7 +196,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         final FrameValidator validator = this.validator;
         if (!validator.validate(buffer, offset, length))
         {
-            if (0 == session.sessionId)
+            if (0 == session.sessionId || STATE_DISCONNECTED == session.state)
             {
                 counters.messagesIn().incrementRelease();
                 counters.droppedUnauthenticated().incrementRelease();
