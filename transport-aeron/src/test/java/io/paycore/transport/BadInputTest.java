@@ -28,6 +28,7 @@ import io.paycore.transport.client.PaycoreClientException;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -158,6 +159,8 @@ class BadInputTest
         assertEquals(1, counters.rejected(RejectReason.LENGTH_MISMATCH).get());
         assertEquals(2, counters.clientsConnected().get());
         assertTrue(good.isConnected());
+        assertEquals(2, counterValueSeenByAnotherProcess("paycore: rejected NOT_CONNECTED"));
+        assertEquals(2, counterValueSeenByAnotherProcess("paycore: clients connected"));
 
         final long[] accountIds = { 500, 501, 502, 503, 504 };
         assertEquals(List.of(), good.lookupAccountsAndWait(TIMEOUT, accountIds), "nothing of them was applied");
@@ -200,6 +203,23 @@ class BadInputTest
         }
         assertTrue(service.server.counters().rejected(RejectReason.UNAVAILABLE).get() >= 2,
             "ingress itself rejects once the pipeline has failed");
+    }
+
+    /**
+     * Read a counter as AeronStat does: by label, from the driver's counters file, through another Aeron client.
+     */
+    private long counterValueSeenByAnotherProcess(final String label)
+    {
+        final long[] value = { -1 };
+        final CountersReader reader = aeron.countersReader();
+        reader.forEach((counterId, typeId, keyBuffer, counterLabel) ->
+        {
+            if (counterLabel.equals(label))
+            {
+                value[0] = reader.getCounterValue(counterId);
+            }
+        });
+        return value[0];
     }
 
     private int serveGoodTransfer(final PaycoreClient good)
