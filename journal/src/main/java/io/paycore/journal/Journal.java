@@ -95,7 +95,6 @@ public final class Journal implements AutoCloseable
     private boolean segmentFull;
     private long nextSequence;
     private int lastChecksum;
-    private long unforcedSequence;
     @SuppressWarnings("unused") private long lastSequence;
     @SuppressWarnings("unused") private long durableSequence;
     private JournalException failure;
@@ -406,8 +405,9 @@ public final class Journal implements AutoCloseable
         }
         catch (final UncheckedIOException | IllegalStateException ex)
         {
-            failure = new JournalException("force failed; journal refuses further appends: " + ex, segmentFile,
-                from, sequence, ex);
+            failure = new JournalException("force failed; records up to sequence " + sequence + " are appended " +
+                "but not known durable (durable sequence stays " + durableSequence() + "); journal refuses further " +
+                "appends: " + ex, segmentFile, from, sequence, ex);
             throw failure;
         }
         unforcedPosition = from + length;

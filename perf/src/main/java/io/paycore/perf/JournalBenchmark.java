@@ -40,9 +40,11 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Journal throughput. Every score is in operations per second and one operation is one record, so:
  * <ul>
- *     <li>{@code append} (params {@code payloadLength}, {@code flushLevel}): records appended per second. At
- *     {@code BATCH}, {@link Journal#flush()} is called after every {@value #BATCH_SIZE} records (group commit), so
- *     the score includes one force per {@value #BATCH_SIZE} records.</li>
+ *     <li>{@code append} (params {@code payloadLength}, {@code flushLevel}, {@code preallocate}): records appended
+ *     per second. At {@code BATCH}, {@link Journal#flush()} is called after every {@value #BATCH_SIZE} records
+ *     (group commit), so the score includes one force per {@value #BATCH_SIZE} records. With
+ *     {@code preallocate=true} (the journal's default) the next segment is zero-filled and page-faulted on the
+ *     journal's background thread; {@code -p preallocate=false} makes the appending thread do it at each roll.</li>
  *     <li>{@code rawMappedWrite} (param {@code payloadLength}, {@code freshFiles}): the baseline, the same payload
  *     bytes copied back to back into a memory-mapped file with no framing, alignment or checksum. With
  *     {@code freshFiles=true} it manages files exactly as the journal does (a new {@value #SEGMENT_LENGTH}-byte
@@ -61,7 +63,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * Files live in a temporary directory deleted in teardown; append and baseline states start a fresh directory
  * each iteration and delete the previous one, so disk use is bounded by one iteration's output.
  * <p>
- * Run: {@code java -jar perf/target/benchmarks.jar JournalBenchmark -prof gc -f 1 -wi 3 -i 5}.
+ * Run: {@code java -jar perf/target/benchmarks.jar JournalBenchmark -prof gc -f 1 -wi 3 -i 5}. The append and
+ * raw scores depend heavily on the kernel's page-cache and page-fault costs and on other load: on a shared 2-core
+ * machine compare scores from the same run only.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
