@@ -7,9 +7,13 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -43,7 +47,8 @@ import static io.paycore.journal.RecordDescriptor.TYPE_OFFSET;
  * reported before the crash.
  * <p>
  * <b>Threading</b>: {@link #append}, {@link #flush()} and {@link #close()} are called from one thread only (the
- * single writer). {@link #lastSequence()} and {@link #durableSequence()} may be read from any thread. Any number of
+ * single writer). Only one journal may be open per directory at a time, across processes: the open takes a file
+ * lock on {@link #LOCK_FILE_NAME} and a second open fails with a clear error. {@link #lastSequence()} and {@link #durableSequence()} may be read from any thread. Any number of
  * {@link JournalReader}s, in this or other threads or processes, may read while appends happen; each sees a record
  * only once it is complete, because the frame length is written last with release semantics. Unless
  * {@link JournalContext#preallocate(boolean)} is off, a background thread (parked when idle) keeps the next segment
@@ -56,6 +61,12 @@ import static io.paycore.journal.RecordDescriptor.TYPE_OFFSET;
  */
 public final class Journal implements AutoCloseable
 {
+    /**
+     * File in the journal directory locked (advisory, {@link FileChannel#tryLock()}) by the open journal, so only one
+     * writer appends at a time. Readers do not take it.
+     */
+    public static final String LOCK_FILE_NAME = "journal.lock";
+
     private static final int NO_CLAIM = -1;
     private static final VarHandle LAST_SEQUENCE;
     private static final VarHandle DURABLE_SEQUENCE;
@@ -86,6 +97,7 @@ public final class Journal implements AutoCloseable
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private final ByteBuffer zeros = Segments.zeroChunk();
     private final SegmentPreallocator preallocator;
+    private final FileChannel lock;
 
     private MappedByteBuffer mapped;
     private Path segmentFile;
@@ -108,6 +120,7 @@ public final class Journal implements AutoCloseable
         newSegmentLength = context.segmentLength();
         maxRecordLength = context.maxRecordLength();
         flushLevel = context.flushLevel();
+        lock = lock(directory);
         try
         {
             openReport = recover();
@@ -115,12 +128,14 @@ public final class Journal implements AutoCloseable
         catch (final IOException ex)
         {
             releaseSegment();
+            CloseHelper.quietClose(lock);
             throw new JournalException("failed to open journal in " + directory + ": " + ex, directory,
                 JournalException.UNKNOWN, JournalException.UNKNOWN, ex);
         }
         catch (final RuntimeException ex)
         {
             releaseSegment();
+            CloseHelper.quietClose(lock);
             throw ex;
         }
         preallocator = context.preallocate() ? new SegmentPreallocator(directory, newSegmentLength) : null;
@@ -325,6 +340,39 @@ public final class Journal implements AutoCloseable
         {
             CloseHelper.quietClose(preallocator);
             releaseSegment();
+            CloseHelper.quietClose(lock);
+        }
+    }
+
+    /**
+     * Take an exclusive lock on {@link #LOCK_FILE_NAME} so a second writer, in this or another process, is refused.
+     */
+    private static FileChannel lock(final Path directory)
+    {
+        FileChannel channel = null;
+        try
+        {
+            Files.createDirectories(directory);
+            channel = FileChannel.open(directory.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+            final FileLock fileLock = channel.tryLock();
+            if (null == fileLock)
+            {
+                throw new OverlappingFileLockException();
+            }
+            return channel;
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw new JournalException("journal is already open for appending (single writer): " + directory,
+                directory.resolve(LOCK_FILE_NAME), JournalException.UNKNOWN, JournalException.UNKNOWN, null);
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw new JournalException("cannot lock journal directory: " + ex, directory.resolve(LOCK_FILE_NAME),
+                JournalException.UNKNOWN, JournalException.UNKNOWN, ex);
         }
     }
 

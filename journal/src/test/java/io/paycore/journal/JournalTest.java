@@ -208,6 +208,18 @@ class JournalTest
         assertEquals(1, ex.sequence());
     }
 
+    @Test
+    void shouldRefuseASecondWriterOnTheSameDirectory()
+    {
+        journal = Journal.open(context(dir, FlushLevel.NONE));
+        final JournalException ex = assertThrows(JournalException.class,
+            () -> Journal.open(context(dir, FlushLevel.NONE)));
+        assertTrue(ex.getMessage().contains("already open"), ex.getMessage());
+        journal.close();
+        journal = Journal.open(context(dir, FlushLevel.NONE));
+        assertEquals(0, journal.lastSequence());
+    }
+
     private static void assertRejected(final JournalContext context, final String propName)
     {
         final JournalException ex = assertThrows(JournalException.class, () -> Journal.open(context));

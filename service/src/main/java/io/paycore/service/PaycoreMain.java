@@ -1,5 +1,6 @@
 package io.paycore.service;
 
+import io.paycore.service.audit.AuditCommand;
 import io.paycore.service.clients.ClientsCommand;
 import io.paycore.service.demo.DemoCommand;
 import io.paycore.service.serve.ServeCommand;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PaycoreMain.Version.class,
     description = "A low-latency payments core: SBE messages, a journal, and one thread that owns the ledger.",
-    subcommands = { DemoCommand.class, ServeCommand.class, ClientsCommand.class, CommandLine.HelpCommand.class })
+    subcommands = { DemoCommand.class, ServeCommand.class, AuditCommand.class, ClientsCommand.class,
+        CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
 {
     @CommandLine.Spec

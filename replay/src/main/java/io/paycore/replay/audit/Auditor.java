@@ -1,0 +1,701 @@
+package io.paycore.replay.audit;
+
+import io.paycore.codec.sbe.CreateAccountsDecoder;
+import io.paycore.codec.sbe.CreateTransfersDecoder;
+import io.paycore.codec.sbe.LookupAccountsDecoder;
+import io.paycore.codec.sbe.LookupTransfersDecoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.RecordTypes;
+import io.paycore.core.ledger.AccountResults;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.LedgerSnapshotException;
+import io.paycore.core.ledger.TransferResults;
+import io.paycore.journal.JournalException;
+import io.paycore.journal.JournalReader;
+import io.paycore.journal.RecordDescriptor;
+import io.paycore.journal.RecordHandler;
+import io.paycore.journal.SegmentDescriptor;
+import io.paycore.journal.Snapshot;
+import io.paycore.journal.SnapshotStore;
+import io.paycore.replay.DataDirectory;
+import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Audits a data directory offline: reads its journal through a {@link JournalReader} (which verifies each record's
+ * length, its sequence's contiguity and the checksum chain, segment to segment), checks that nothing follows the
+ * last valid record (no unverifiable bytes, no later segment), and replays every record through a
+ * {@link CommandProcessor} into a fresh ledger, or one loaded from the newest valid snapshot. It counts records per
+ * type and message, events per result code, sums balances per ledger, and computes the final digest, the one
+ * {@code serve} and {@code demo} print. On request it stops applying at a sequence or time (still verifying the
+ * rest), prints an account's history ({@link AccountHistory}), streams every command event to a file
+ * ({@link EventExporter}), and compares every snapshot with the replayed state at its sequence.
+ * <p>
+ * <b>Read only</b>: the auditor takes no lock and changes nothing in the directory (segments and snapshots are
+ * mapped or opened read only; no torn tail is truncated), so it can audit a copy, or a directory a running service
+ * holds. On a live directory it audits the records published when it reaches the end; a record being written
+ * at that instant is waited for briefly rather than reported as a torn tail.
+ * <p>
+ * <b>Memory</b>: the ledger (sized by the limits), one more while a snapshot is loaded, and constant buffers;
+ * nothing grows with the journal's length.
+ * <p>
+ * <b>Threading</b>: runs on the calling thread.
+ */
+public final class Auditor
+{
+    /**
+     * Records delivered per {@link JournalReader#poll} call.
+     */
+    static final int POLL_LIMIT = 1024;
+
+    private static final int END_RETRIES = 5;
+    private static final long END_RETRY_PAUSE_NANOS = 10_000_000L;
+
+    private Auditor()
+    {
+    }
+
+    /**
+     * Audit a data directory.
+     *
+     * @param context what to audit and how; concluded here.
+     * @return the report; {@link AuditReport#damage()} is set if the journal is damaged, in which case the
+     * state is not reported and no export file is left.
+     * @throws IllegalArgumentException if the context is not valid.
+     * @throws IllegalStateException    if there is no journal to audit.
+     * @throws UncheckedIOException     on an I/O error other than damage (e.g. writing the export).
+     */
+    public static AuditReport run(final AuditContext context)
+    {
+        context.conclude();
+        final DataDirectory directory = context.directory();
+        final Path journalDirectory = directory.journalDirectory();
+        final Path[] segments = segments(journalDirectory);
+        if (0 == segments.length)
+        {
+            throw new IllegalStateException("no journal to audit: no segment files in " + journalDirectory);
+        }
+        final long lastSequenceEstimate = lastSequenceEstimate(segments[segments.length - 1]);
+        final LedgerLimits limits = context.limits();
+        final AuditReport report = new AuditReport(directory);
+        report.segments = segments.length;
+
+        final long[] snapshotSequences = snapshotSequences(directory.snapshotDirectory());
+        Ledger ledger = null;
+        if (context.fromSnapshot())
+        {
+            ledger = newestUsableSnapshot(context, snapshotSequences, lastSequenceEstimate, report);
+        }
+        if (null == ledger)
+        {
+            ledger = new Ledger(limits);
+        }
+
+        final Replayer replayer = new Replayer(context, ledger, report);
+        if (context.verifySnapshots())
+        {
+            replayer.loadSnapshotDigests(directory.snapshotDirectory(), snapshotSequences, limits);
+        }
+        report.firstSequence = report.snapshotSequence + 1;
+        report.lastVerifiedSequence = report.snapshotSequence;
+        EventExporter exporter = null;
+        Path exportTemp = null;
+        if (null != context.exportFile())
+        {
+            report.exportFile = context.exportFile();
+            report.exportFormat = context.exportFormat();
+            exportTemp = context.exportFile().resolveSibling(context.exportFile().getFileName() + ".tmp");
+            exporter = new EventExporter(exportTemp, context.exportFormat());
+            replayer.exporter = exporter;
+        }
+        if (0 != context.accountId())
+        {
+            replayer.history = new AccountHistory(context.accountId(), ledger, context.historyOut());
+            replayer.history.start();
+            report.historyAccountId = context.accountId();
+        }
+
+        boolean exported = false;
+        try
+        {
+            replayer.checkSnapshotsAt(report.snapshotSequence);
+            replay(context, journalDirectory, segments, lastSequenceEstimate, replayer, report);
+            if (null != exporter)
+            {
+                exporter.close();
+                report.exportedEvents = exporter.eventsWritten();
+                if (null == report.damage)
+                {
+                    Files.move(exportTemp, context.exportFile(), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                    exported = true;
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write export file " + context.exportFile() + ": " + ex, ex);
+        }
+        finally
+        {
+            if (null != exporter)
+            {
+                exporter.close();
+                if (!exported)
+                {
+                    try
+                    {
+                        Files.deleteIfExists(exportTemp);
+                    }
+                    catch (final IOException ignore)
+                    {
+                        // the failure being reported matters more than a left-over temporary file
+                    }
+                }
+            }
+        }
+        if (!exported)
+        {
+            report.exportFile = null;
+        }
+
+        if (null == report.damage)
+        {
+            replayer.notReached();
+            report.totals = LedgerTotals.of(ledger);
+            report.digest = ledger.digestHex();
+            report.accountCount = ledger.accountCount();
+            report.transferCount = ledger.transferCount();
+            report.pendingCount = ledger.pendingCount();
+        }
+        if (null != replayer.history)
+        {
+            report.historyLines = replayer.history.linesPrinted();
+            report.historyUnreconciled = replayer.history.unreconciledRecords();
+        }
+        report.invalidRecords = replayer.processor.invalidRecords() + replayer.unknownTypes;
+
+        return report;
+    }
+
+    private static void replay(
+        final AuditContext context,
+        final Path journalDirectory,
+        final Path[] segments,
+        final long lastSequenceEstimate,
+        final Replayer replayer,
+        final AuditReport report)
+    {
+        final AuditProgress progress = context.progress();
+        final long intervalNanos = context.progressIntervalNanos();
+        final long startNanos = System.nanoTime();
+        long lastProgressNanos = startNanos;
+        try (JournalReader reader = JournalReader.open(journalDirectory, report.snapshotSequence + 1))
+        {
+            int retries = 0;
+            while (true)
+            {
+                if (reader.poll(replayer, POLL_LIMIT) > 0)
+                {
+                    retries = 0;
+                    if (null != progress)
+                    {
+                        final long nowNanos = System.nanoTime();
+                        if (nowNanos - lastProgressNanos >= intervalNanos)
+                        {
+                            lastProgressNanos = nowNanos;
+                            progress.onProgress(report.lastVerifiedSequence, lastSequenceEstimate,
+                                report.firstSequence, report.transferEvents, nowNanos - startNanos);
+                        }
+                    }
+                    continue;
+                }
+
+                final JournalException problem = checkEnd(journalDirectory, reader.nextSequence());
+                if (null == problem)
+                {
+                    break;
+                }
+                if (++retries > END_RETRIES)
+                {
+                    throw problem;
+                }
+                LockSupport.parkNanos(END_RETRY_PAUSE_NANOS); // a live writer may be publishing that record
+            }
+        }
+        catch (final JournalException ex)
+        {
+            report.damage = ex;
+        }
+        report.replayNanos = System.nanoTime() - startNanos;
+        if (null != progress && null == report.damage)
+        {
+            progress.onProgress(report.lastVerifiedSequence, Math.max(lastSequenceEstimate,
+                report.lastVerifiedSequence), report.firstSequence, report.transferEvents, report.replayNanos);
+        }
+    }
+
+    /**
+     * After the reader has delivered everything it can: nothing may follow. The segment the reader is in must hold
+     * only zeros after its last record (a record there that is not valid, or a torn tail, is damage), and no
+     * segment may start after it.
+     *
+     * @return the damage found, or null.
+     */
+    private static JournalException checkEnd(final Path journalDirectory, final long nextSequence)
+    {
+        final Path[] segments = segments(journalDirectory);
+        Path current = null;
+        for (final Path segment : segments)
+        {
+            final long first = SegmentDescriptor.firstSequence(segment);
+            if (first <= nextSequence)
+            {
+                current = segment;
+            }
+            else
+            {
+                return new JournalException("segment starts after the journal's last valid record (sequence " +
+                    (nextSequence - 1) + "): sequences " + nextSequence + ".." + (first - 1) + " are missing or " +
+                    "unreadable", segment, SegmentDescriptor.FIRST_SEQUENCE_OFFSET, nextSequence, null);
+            }
+        }
+        if (null == current)
+        {
+            return null;
+        }
+
+        try (FileChannel channel = FileChannel.open(current, StandardOpenOption.READ))
+        {
+            final long size = channel.size();
+            if (size <= SegmentDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE)
+            {
+                return null; // verified (or refused) by the reader already
+            }
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            try
+            {
+                final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
+                final int length = (int)size;
+                int offset = SegmentDescriptor.HEADER_LENGTH;
+                while (offset <= length - Integer.BYTES)
+                {
+                    final int frameLength = buffer.getIntVolatile(offset);
+                    if (RecordDescriptor.END_OF_SEGMENT == frameLength)
+                    {
+                        return null;
+                    }
+                    if (frameLength <= 0)
+                    {
+                        break;
+                    }
+                    offset += RecordDescriptor.alignedFrameLength(frameLength - RecordDescriptor.HEADER_LENGTH);
+                }
+                for (int i = offset; i < length; i++)
+                {
+                    if (0 != buffer.getByte(i))
+                    {
+                        return new JournalException((length - offset) + " byte(s) after the last valid record are " +
+                            "not empty: a record that does not verify (a zeroed length, a torn tail left by a " +
+                            "crash, or tampering); first non-zero byte at offset " + i, current, offset,
+                            nextSequence, null);
+                    }
+                }
+            }
+            finally
+            {
+                IoUtil.unmap(mapped);
+            }
+        }
+        catch (final IOException ex)
+        {
+            return new JournalException("cannot read segment: " + ex, current, JournalException.UNKNOWN,
+                nextSequence, ex);
+        }
+
+        return null;
+    }
+
+    private static Ledger newestUsableSnapshot(
+        final AuditContext context,
+        final long[] sequences,
+        final long lastSequenceEstimate,
+        final AuditReport report)
+    {
+        final Path snapshotDirectory = context.directory().snapshotDirectory();
+        for (int i = sequences.length - 1; i >= 0; i--)
+        {
+            final long sequence = sequences[i];
+            final Path file = snapshotDirectory.resolve(SnapshotStore.fileName(sequence));
+            if (sequence > context.untilSequence())
+            {
+                report.skippedSnapshots.add(file + ": after the end point (sequence " + context.untilSequence() + ")");
+                continue;
+            }
+            if (sequence > lastSequenceEstimate)
+            {
+                report.skippedSnapshots.add(file + ": covers sequence " + sequence + " but the journal ends at " +
+                    lastSequenceEstimate);
+                continue;
+            }
+            final Ledger ledger;
+            try
+            {
+                ledger = load(file, context.limits());
+            }
+            catch (final JournalException | LedgerSnapshotException | UncheckedIOException ex)
+            {
+                report.skippedSnapshots.add(file + ": " + ex.getMessage());
+                continue;
+            }
+            if (ledger.clockNanos() > context.untilTimestampNanos())
+            {
+                report.skippedSnapshots.add(file + ": after the end point (its clock is " +
+                    AccountHistory.time(ledger.clockNanos()) + ")");
+                continue;
+            }
+            report.snapshotFile = file;
+            report.snapshotSequence = sequence;
+            return ledger;
+        }
+
+        return null;
+    }
+
+    static Ledger load(final Path file, final LedgerLimits limits)
+    {
+        try (Snapshot snapshot = SnapshotStore.open(file))
+        {
+            return Ledger.readSnapshot(snapshot.channel(), limits);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read " + file + ": " + ex, ex);
+        }
+    }
+
+    /**
+     * Segment files by first sequence, without creating or changing anything.
+     */
+    static Path[] segments(final Path journalDirectory)
+    {
+        if (!Files.isDirectory(journalDirectory))
+        {
+            return new Path[0];
+        }
+        final List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(journalDirectory, "*" + SegmentDescriptor.SUFFIX))
+        {
+            for (final Path file : stream)
+            {
+                if (SegmentDescriptor.firstSequence(file) >= 1)
+                {
+                    files.add(file);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot list " + journalDirectory + ": " + ex, ex);
+        }
+        files.sort((a, b) -> Long.compare(SegmentDescriptor.firstSequence(a), SegmentDescriptor.firstSequence(b)));
+
+        return files.toArray(new Path[0]);
+    }
+
+    /**
+     * Sequence of the last record of the journal, estimated by hopping over the frame lengths of the last segment
+     * (nothing verified): for progress and to pass over snapshots past the end.
+     */
+    static long lastSequenceEstimate(final Path lastSegment)
+    {
+        final long first = SegmentDescriptor.firstSequence(lastSegment);
+        try (FileChannel channel = FileChannel.open(lastSegment, StandardOpenOption.READ))
+        {
+            final long size = channel.size();
+            if (size <= SegmentDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE)
+            {
+                return first - 1;
+            }
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            try
+            {
+                final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
+                final int length = (int)size;
+                long records = 0;
+                int offset = SegmentDescriptor.HEADER_LENGTH;
+                while (offset <= length - RecordDescriptor.HEADER_LENGTH)
+                {
+                    final int frameLength = buffer.getIntVolatile(offset);
+                    if (frameLength < RecordDescriptor.HEADER_LENGTH || frameLength > length - offset)
+                    {
+                        break;
+                    }
+                    records++;
+                    offset += RecordDescriptor.alignedFrameLength(frameLength - RecordDescriptor.HEADER_LENGTH);
+                }
+                return first - 1 + records;
+            }
+            finally
+            {
+                IoUtil.unmap(mapped);
+            }
+        }
+        catch (final IOException ex)
+        {
+            return first - 1;
+        }
+    }
+
+    /**
+     * Sequences of the snapshot files present, ascending, without creating the directory.
+     */
+    static long[] snapshotSequences(final Path snapshotDirectory)
+    {
+        if (!Files.isDirectory(snapshotDirectory))
+        {
+            return new long[0];
+        }
+        return new SnapshotStore(snapshotDirectory).sequences();
+    }
+
+    /**
+     * The record handler of the replay: verifies nothing itself (the reader does), applies records up to the end
+     * point and tallies them; the allocation-free path unless a history or an export is asked for.
+     */
+    static final class Replayer implements RecordHandler
+    {
+        final CommandProcessor processor;
+        final Ledger ledger;
+        final AuditReport report;
+        final long untilSequence;
+        final long untilTimestampNanos;
+        final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
+        final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+        final LookupAccountsDecoder lookupAccountsDecoder = new LookupAccountsDecoder();
+        final LookupTransfersDecoder lookupTransfersDecoder = new LookupTransfersDecoder();
+        EventExporter exporter;
+        AccountHistory history;
+        long unknownTypes;
+        boolean stopped;
+
+        long[] checkSequences = new long[0];
+        Path[] checkFiles = new Path[0];
+        String[] checkDigests = new String[0];
+        String[] checkProblems = new String[0];
+        int nextCheck;
+        long nextCheckSequence = Long.MAX_VALUE;
+
+        Replayer(final AuditContext context, final Ledger ledger, final AuditReport report)
+        {
+            this.ledger = ledger;
+            this.processor = new CommandProcessor(ledger);
+            this.report = report;
+            this.untilSequence = context.untilSequence();
+            this.untilTimestampNanos = context.untilTimestampNanos();
+        }
+
+        public void onRecord(
+            final int type,
+            final long sequence,
+            final long timestampNanos,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            final AuditReport report = this.report;
+            final int recordOffset = offset - RecordDescriptor.HEADER_LENGTH;
+            report.previousSequence = sequence;
+            report.previousOffset = recordOffset;
+            report.lastVerifiedSequence = sequence;
+            report.recordsVerified++;
+            report.lastChecksum = buffer.getInt(recordOffset + RecordDescriptor.CHECKSUM_OFFSET);
+            if (stopped)
+            {
+                return;
+            }
+            if (sequence > untilSequence || timestampNanos > untilTimestampNanos)
+            {
+                stopped = true;
+                report.stoppedEarly = true;
+                return;
+            }
+
+            final CommandProcessor processor = this.processor;
+            processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
+            report.recordsApplied++;
+            report.lastAppliedSequence = sequence;
+            report.lastAppliedTimestampNanos = timestampNanos;
+            if (RecordTypes.TICK == type)
+            {
+                report.ticks++;
+            }
+            else if (RecordTypes.MESSAGE != type)
+            {
+                unknownTypes++;
+            }
+            else
+            {
+                tally(processor.lastTemplateId(), buffer, offset);
+            }
+
+            if (null != exporter)
+            {
+                exporter.onApplied(sequence, timestampNanos, buffer, offset, processor);
+            }
+            if (null != history)
+            {
+                history.onApplied(sequence, timestampNanos, buffer, offset, processor);
+            }
+            if (sequence == nextCheckSequence)
+            {
+                checkSnapshotsAt(sequence);
+            }
+        }
+
+        private void tally(final int templateId, final DirectBuffer buffer, final int offset)
+        {
+            final AuditReport report = this.report;
+            switch (templateId)
+            {
+                case CreateTransfersDecoder.TEMPLATE_ID:
+                {
+                    final TransferResults results = processor.transferResults();
+                    final int count = results.count();
+                    final long[] counts = report.transferResults;
+                    for (int i = 0; i < count; i++)
+                    {
+                        counts[results.result(i).ordinal()]++;
+                    }
+                    report.transferEvents += count;
+                    report.messageRecords[templateId]++;
+                    report.messageEvents[templateId] += count;
+                    break;
+                }
+
+                case CreateAccountsDecoder.TEMPLATE_ID:
+                {
+                    final AccountResults results = processor.accountResults();
+                    final int count = results.count();
+                    final long[] counts = report.accountResults;
+                    for (int i = 0; i < count; i++)
+                    {
+                        counts[results.result(i).ordinal()]++;
+                    }
+                    report.messageRecords[templateId]++;
+                    report.messageEvents[templateId] += count;
+                    break;
+                }
+
+                case LookupAccountsDecoder.TEMPLATE_ID:
+                    headerDecoder.wrap(buffer, offset);
+                    lookupAccountsDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                    report.messageRecords[templateId]++;
+                    report.messageEvents[templateId] += lookupAccountsDecoder.ids().count();
+                    break;
+
+                case LookupTransfersDecoder.TEMPLATE_ID:
+                    headerDecoder.wrap(buffer, offset);
+                    lookupTransfersDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                    report.messageRecords[templateId]++;
+                    report.messageEvents[templateId] += lookupTransfersDecoder.ids().count();
+                    break;
+
+                case 0:
+                    break; // not a valid message: counted by the processor
+
+                default:
+                    report.messageRecords[Math.min(templateId, AuditReport.MAX_TEMPLATE_ID)]++;
+                    break;
+            }
+        }
+
+        /**
+         * Load each snapshot in turn, keep its digest, and drop it: one extra ledger in memory at a time.
+         */
+        void loadSnapshotDigests(final Path snapshotDirectory, final long[] sequences, final LedgerLimits limits)
+        {
+            final int n = sequences.length;
+            checkSequences = sequences.clone();
+            checkFiles = new Path[n];
+            checkDigests = new String[n];
+            checkProblems = new String[n];
+            for (int i = 0; i < n; i++)
+            {
+                checkFiles[i] = snapshotDirectory.resolve(SnapshotStore.fileName(sequences[i]));
+                try
+                {
+                    checkDigests[i] = load(checkFiles[i], limits).digestHex();
+                }
+                catch (final JournalException | LedgerSnapshotException | UncheckedIOException ex)
+                {
+                    checkProblems[i] = ex.getMessage();
+                }
+            }
+            nextCheck = 0;
+            nextCheckSequence = n > 0 ? sequences[0] : Long.MAX_VALUE;
+        }
+
+        /**
+         * Compare every snapshot of this sequence with the ledger now (call after applying the record).
+         */
+        void checkSnapshotsAt(final long sequence)
+        {
+            while (nextCheck < checkSequences.length && checkSequences[nextCheck] <= sequence)
+            {
+                final int i = nextCheck++;
+                if (checkSequences[i] < sequence)
+                {
+                    report.snapshotChecks.add(new SnapshotCheck(checkFiles[i], checkSequences[i],
+                        SnapshotCheck.Status.NOT_REACHED, checkDigests[i], null,
+                        "before the replay's first record"));
+                }
+                else if (null != checkProblems[i])
+                {
+                    report.snapshotChecks.add(new SnapshotCheck(checkFiles[i], checkSequences[i],
+                        SnapshotCheck.Status.UNREADABLE, null, null, checkProblems[i]));
+                }
+                else
+                {
+                    final String replayed = ledger.digestHex();
+                    report.snapshotChecks.add(new SnapshotCheck(checkFiles[i], checkSequences[i],
+                        replayed.equals(checkDigests[i]) ? SnapshotCheck.Status.MATCH :
+                        SnapshotCheck.Status.MISMATCH, checkDigests[i], replayed, null));
+                }
+            }
+            nextCheckSequence = nextCheck < checkSequences.length ? checkSequences[nextCheck] : Long.MAX_VALUE;
+        }
+
+        /**
+         * Report the snapshots the replay did not reach.
+         */
+        void notReached()
+        {
+            while (nextCheck < checkSequences.length)
+            {
+                final int i = nextCheck++;
+                report.snapshotChecks.add(new SnapshotCheck(checkFiles[i], checkSequences[i],
+                    null != checkProblems[i] ? SnapshotCheck.Status.UNREADABLE : SnapshotCheck.Status.NOT_REACHED,
+                    checkDigests[i], null, null != checkProblems[i] ? checkProblems[i] :
+                    "the replay ended at sequence " + report.lastAppliedSequence));
+            }
+            nextCheckSequence = Long.MAX_VALUE;
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package io.paycore.service.audit;
+
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.audit.AuditContext;
+import io.paycore.replay.audit.AuditReport;
+import io.paycore.replay.audit.Auditor;
+import io.paycore.replay.audit.ExportFormat;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code paycore audit --data DIR [options]}: verify a data directory's journal and replay it offline, read only,
+ * and print what it holds. See {@link Auditor} for what is checked and {@link AuditReport#print(PrintStream)} for
+ * the report's lines.
+ * <p>
+ * Exit status: 0 when the journal verified, every ledger balances and every snapshot checked matched; 1 when the
+ * journal verified but a check failed (unbalanced ledger, snapshot mismatch or unreadable, history not
+ * reconciled); 2 for a usage error; 3 when the journal is damaged (the report names file, offset and sequence); 4
+ * when there is nothing to audit or an I/O error stopped it.
+ */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpWidth = 120,
+    description = {
+        "Verify every journal record and the checksum chain of a data directory, replay the journal into a fresh",
+        "ledger (or from the newest valid snapshot) and report: counts per message type and result code, totals per",
+        "ledger and whether debits = credits, the replay rate, and the final 'digest: <hex>' line (the digest serve",
+        "and demo print). Read only: takes no lock and changes nothing, so it can audit a copy or a directory a",
+        "running service holds. A progress bar is drawn on standard error when it is a terminal.",
+        ""
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:the journal verified; every ledger balances; every snapshot checked matched",
+        "1:the journal verified but a check failed (unbalanced, snapshot mismatch, history not reconciled)",
+        "2:usage error",
+        "3:the journal is damaged: the report names file, offset and sequence",
+        "4:nothing to audit (no journal), or an I/O error"
+    })
+public final class AuditCommand implements Callable<Integer>
+{
+    /** Exit status: everything verified and every check passed. */
+    public static final int EXIT_OK = 0;
+    /** Exit status: the journal verified but a check failed. */
+    public static final int EXIT_CHECK_FAILED = 1;
+    /** Exit status: usage error. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit status: the journal is damaged. */
+    public static final int EXIT_DAMAGED = 3;
+    /** Exit status: nothing to audit, or an I/O error. */
+    public static final int EXIT_CANNOT_AUDIT = 4;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true,
+        description = "Data directory to audit (its journal/ and snapshots/). Required.")
+    private Path data;
+
+    @Option(names = "--until-sequence", paramLabel = "N",
+        description = "Report the state as of record N (later records are still verified, not applied). " +
+            "Default: the journal's end.")
+    private Long untilSequence;
+
+    @Option(names = "--until-time", paramLabel = "T",
+        description = "Report the state as of time T: an ISO-8601 instant (2026-11-22T09:30:00Z) or epoch " +
+            "nanoseconds; records stamped after T are verified, not applied. Default: the journal's end.")
+    private String untilTime;
+
+    @Option(names = "--from-snapshot",
+        description = "Start from the newest valid snapshot (at or before the end point) instead of the journal's " +
+            "beginning; the journal before it is then neither replayed nor verified. Default: from the beginning.")
+    private boolean fromSnapshot;
+
+    @Option(names = "--verify-snapshot",
+        description = "Replay from the beginning and compare each snapshot with the replayed state at its " +
+            "sequence, by digest. Default: off.")
+    private boolean verifySnapshot;
+
+    @Option(names = "--account", paramLabel = "ID",
+        description = "Print the full history of this account: every transfer event touching it, with result and " +
+            "running balances. Default: none.")
+    private Long account;
+
+    @Option(names = "--export", paramLabel = "FILE",
+        description = "Stream every command event (sequence, timestamp, fields, result) to FILE; written under " +
+            "FILE.tmp and renamed only if the journal verified. Default: none.")
+    private Path export;
+
+    @Option(names = "--format", paramLabel = "csv|jsonl", defaultValue = "csv",
+        description = "Format of --export (default: ${DEFAULT-VALUE}).")
+    private String format;
+
+    @Option(names = "--progress", paramLabel = "auto|always|never", defaultValue = "auto",
+        description = "Progress bar on standard error: auto draws it only on a terminal (default: ${DEFAULT-VALUE}).")
+    private String progress;
+
+    @Option(names = "--max-accounts", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_ACCOUNTS_DEFAULT,
+        description = "Ledger limit: give the value the service ran with, or more (default: ${DEFAULT-VALUE}).")
+    private int maxAccounts;
+
+    @Option(names = "--max-transfers", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_TRANSFERS_DEFAULT,
+        description = "Ledger limit: give the value the service ran with, or more (default: ${DEFAULT-VALUE}).")
+    private int maxTransfers;
+
+    @Option(names = "--max-pending", paramLabel = "N",
+        defaultValue = "" + LedgerLimits.MAX_PENDING_TRANSFERS_DEFAULT,
+        description = "Ledger limit: give the value the service ran with, or more (default: ${DEFAULT-VALUE}).")
+    private int maxPending;
+
+    @Option(names = "--max-batch", paramLabel = "EVENTS", defaultValue = "" + LedgerLimits.MAX_BATCH_EVENTS_DEFAULT,
+        description = "Most events in one message, 1..1024 (default: ${DEFAULT-VALUE}).")
+    private int maxBatch;
+
+    /**
+     * Run the audit.
+     *
+     * @return the exit status.
+     */
+    public Integer call()
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final AuditContext context;
+        final ProgressBar bar;
+        try
+        {
+            bar = progressBar(err);
+            context = new AuditContext()
+                .directory(new DataDirectory(data))
+                .limits(new LedgerLimits()
+                    .maxAccounts(maxAccounts)
+                    .maxTransfers(maxTransfers)
+                    .maxPendingTransfers(maxPending)
+                    .maxBatchEvents(maxBatch))
+                .untilSequence(null != untilSequence ? untilSequence : Long.MAX_VALUE)
+                .untilTimestampNanos(null != untilTime ? parseTime(untilTime) : Long.MAX_VALUE)
+                .fromSnapshot(fromSnapshot)
+                .verifySnapshots(verifySnapshot)
+                .accountId(null != account ? account : 0)
+                .historyOut(null != bar ? clearingFirst(out, bar) : out)
+                .exportFile(export)
+                .exportFormat(ExportFormat.parse(format))
+                .progress(bar)
+                .conclude();
+            if (null != account && 0 == account)
+            {
+                throw new IllegalArgumentException("--account must not be 0");
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("paycore audit: " + ex.getMessage());
+            return EXIT_USAGE;
+        }
+        if (!Files.isDirectory(data))
+        {
+            err.println("paycore audit: no data directory " + data.toAbsolutePath());
+            return EXIT_CANNOT_AUDIT;
+        }
+
+        final AuditReport report;
+        try
+        {
+            report = Auditor.run(context);
+        }
+        catch (final IllegalStateException | UncheckedIOException ex)
+        {
+            clear(bar);
+            err.println("paycore audit: " + ex.getMessage());
+            return EXIT_CANNOT_AUDIT;
+        }
+        clear(bar);
+        if (null != bar)
+        {
+            err.println();
+        }
+
+        report.print(out);
+        out.flush();
+        if (null != report.damage())
+        {
+            err.println("paycore audit: the journal is damaged: " + report.damage().getMessage());
+            return EXIT_DAMAGED;
+        }
+        if (!report.isClean())
+        {
+            err.println("paycore audit: a check failed: " + failedChecks(report));
+            return EXIT_CHECK_FAILED;
+        }
+
+        return EXIT_OK;
+    }
+
+    /**
+     * Parse {@code --until-time}: an ISO-8601 instant or epoch nanoseconds.
+     *
+     * @param text the option's value.
+     * @return epoch nanoseconds.
+     * @throws IllegalArgumentException if it is neither.
+     */
+    static long parseTime(final String text)
+    {
+        final String trimmed = text.trim();
+        if (!trimmed.isEmpty() && trimmed.chars().allMatch(Character::isDigit))
+        {
+            try
+            {
+                return Long.parseLong(trimmed);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("--until-time is out of range: " + text, ex);
+            }
+        }
+        try
+        {
+            final Instant instant = Instant.parse(trimmed);
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        }
+        catch (final DateTimeParseException | ArithmeticException ex)
+        {
+            throw new IllegalArgumentException("--until-time must be an ISO-8601 instant (e.g. " +
+                "2026-11-22T09:30:00Z) or epoch nanoseconds: " + text, ex);
+        }
+    }
+
+    private ProgressBar progressBar(final PrintStream err)
+    {
+        switch (progress.toLowerCase(Locale.ROOT))
+        {
+            case "auto":
+                return null != System.console() ? new ProgressBar(err) : null;
+            case "always":
+                return new ProgressBar(err);
+            case "never":
+                return null;
+            default:
+                throw new IllegalArgumentException("--progress must be auto, always or never: " + progress);
+        }
+    }
+
+    private static void clear(final ProgressBar bar)
+    {
+        if (null != bar)
+        {
+            bar.clear();
+        }
+    }
+
+    /**
+     * History lines go to standard output; on a terminal the bar is erased before each so they do not mix.
+     */
+    private static PrintStream clearingFirst(final PrintStream out, final ProgressBar bar)
+    {
+        return new PrintStream(new OutputStream()
+        {
+            public void write(final int b)
+            {
+                bar.clear();
+                out.write(b);
+            }
+
+            public void write(final byte[] b, final int off, final int len)
+            {
+                bar.clear();
+                out.write(b, off, len);
+            }
+
+            public void flush()
+            {
+                out.flush();
+            }
+        }, true);
+    }
+
+    private static String failedChecks(final AuditReport report)
+    {
+        final StringBuilder sb = new StringBuilder();
+        if (!report.isBalanced())
+        {
+            sb.append("a ledger does not balance");
+        }
+        if (!report.snapshotsMatch())
+        {
+            sb.append(sb.length() > 0 ? "; " : "").append("a snapshot does not match the replay");
+        }
+        if (report.historyUnreconciled() > 0)
+        {
+            sb.append(sb.length() > 0 ? "; " : "").append("the account history did not reconcile");
+        }
+        return sb.toString();
+    }
+}
