@@ -16,10 +16,8 @@ import io.paycore.codec.sbe.ConnectEncoder;
 import io.paycore.codec.sbe.ConnectResultDecoder;
 import io.paycore.codec.sbe.ConnectStatus;
 import io.paycore.codec.sbe.CreateAccountResult;
-import io.paycore.codec.sbe.CreateAccountsEncoder;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
-import io.paycore.codec.sbe.CreateTransfersEncoder;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
 import io.paycore.codec.sbe.LookupAccountsEncoder;
 import io.paycore.codec.sbe.LookupTransfersEncoder;
@@ -27,6 +25,7 @@ import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
+import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEvents;
 import io.paycore.core.ledger.TransferEvents;
 import org.agrona.BitUtil;
@@ -79,8 +78,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ConnectEncoder connectEncoder = new ConnectEncoder();
-    private final CreateAccountsEncoder createAccountsEncoder = new CreateAccountsEncoder();
-    private final CreateTransfersEncoder createTransfersEncoder = new CreateTransfersEncoder();
+    private final RequestEncoder requestEncoder = new RequestEncoder();
     private final LookupAccountsEncoder lookupAccountsEncoder = new LookupAccountsEncoder();
     private final LookupTransfersEncoder lookupTransfersEncoder = new LookupTransfersEncoder();
     private final ConnectResultDecoder connectResultDecoder = new ConnectResultDecoder();
@@ -214,22 +212,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      */
     public long createAccounts(final AccountEvents events)
     {
-        final int count = checkCount(events.count());
+        checkCount(events.count());
         final long correlationId = nextCorrelationId;
-        final CreateAccountsEncoder.AccountsEncoder group = createAccountsEncoder
-            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .correlationId(correlationId)
-            .accountsCount(count);
-        for (int i = 0; i < count; i++)
-        {
-            group.next()
-                .id(events.id(i))
-                .userData(events.userData(i))
-                .ledger(events.ledger(i))
-                .code(events.code(i))
-                .flags(events.flags(i));
-        }
-        return offer(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + createAccountsEncoder.encodedLength());
+        return offer(correlationId, requestEncoder.createAccounts(sendBuffer, 0, correlationId, events));
     }
 
     /**
@@ -241,27 +226,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      */
     public long createTransfers(final TransferEvents events)
     {
-        final int count = checkCount(events.count());
+        checkCount(events.count());
         final long correlationId = nextCorrelationId;
-        final CreateTransfersEncoder.TransfersEncoder group = createTransfersEncoder
-            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .correlationId(correlationId)
-            .transfersCount(count);
-        for (int i = 0; i < count; i++)
-        {
-            group.next()
-                .id(events.id(i))
-                .debitAccountId(events.debitAccountId(i))
-                .creditAccountId(events.creditAccountId(i))
-                .amount(events.amount(i))
-                .pendingId(events.pendingId(i))
-                .userData(events.userData(i))
-                .ledger(events.ledger(i))
-                .timeoutSeconds(events.timeoutSeconds(i))
-                .code(events.code(i))
-                .flags(events.flags(i));
-        }
-        return offer(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + createTransfersEncoder.encodedLength());
+        return offer(correlationId, requestEncoder.createTransfers(sendBuffer, 0, correlationId, events));
     }
 
     /**
