@@ -262,25 +262,34 @@ public final class Auditor
     {
         final Path[] segments = segments(journalDirectory);
         Path current = null;
+        Path later = null;
         for (final Path segment : segments)
         {
-            final long first = SegmentDescriptor.firstSequence(segment);
-            if (first <= nextSequence)
+            if (SegmentDescriptor.firstSequence(segment) <= nextSequence)
             {
                 current = segment;
             }
-            else
+            else if (null == later)
             {
-                return new JournalException("segment starts after the journal's last valid record (sequence " +
-                    (nextSequence - 1) + "): sequences " + nextSequence + ".." + (first - 1) + " are missing or " +
-                    "unreadable", segment, SegmentDescriptor.FIRST_SEQUENCE_OFFSET, nextSequence, null);
+                later = segment;
             }
         }
-        if (null == current)
+        final JournalException tail = null != current ? checkTail(current, nextSequence) : null;
+        if (null != tail || null == later)
         {
-            return null;
+            return tail;
         }
+        final long first = SegmentDescriptor.firstSequence(later);
+        return new JournalException("segment starts after the journal's last valid record (sequence " +
+            (nextSequence - 1) + "): sequences " + nextSequence + ".." + (first - 1) + " are missing or unreadable",
+            later, SegmentDescriptor.FIRST_SEQUENCE_OFFSET, nextSequence, null);
+    }
 
+    /**
+     * @return damage if anything but zeros follows the last record of the segment, else null.
+     */
+    private static JournalException checkTail(final Path current, final long nextSequence)
+    {
         try (FileChannel channel = FileChannel.open(current, StandardOpenOption.READ))
         {
             final long size = channel.size();

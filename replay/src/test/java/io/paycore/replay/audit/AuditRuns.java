@@ -1,0 +1,375 @@
+package io.paycore.replay.audit;
+
+import io.paycore.codec.sbe.LookupAccountsEncoder;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.RecordTypes;
+import io.paycore.core.command.RequestEncoder;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.AccountFlags;
+import io.paycore.core.ledger.AccountResults;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.ledger.TransferFlags;
+import io.paycore.core.ledger.TransferResults;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.Journal;
+import io.paycore.journal.JournalContext;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.SnapshotTaker;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a known run into a data directory the way the service does (each message journaled, then applied to a
+ * live ledger), remembering every event sent with the result the ledger gave, every record, and the live digest.
+ * The mix: accounts on two ledgers (some with balance flags), single-phase transfers, pending transfers with and
+ * without timeouts, posts and voids (some of already finished pendings), invalid and cross-ledger transfers,
+ * linked pairs, repeated ids, lookups, and ticks that make pendings expire.
+ */
+final class AuditRuns
+{
+    static final long LEDGER_A = 840;
+    static final long LEDGER_B = 978;
+    static final int ACCOUNTS_A = 40;
+    static final int ACCOUNTS_B = 10;
+    static final long START_NANOS = 1_700_000_000_000_000_000L;
+
+    private AuditRuns()
+    {
+    }
+
+    static LedgerLimits limits()
+    {
+        return new LedgerLimits().maxAccounts(1024).maxTransfers(1 << 16).maxPendingTransfers(1 << 12)
+            .maxBatchEvents(64).validate();
+    }
+
+    static JournalContext journalContext(final DataDirectory directory)
+    {
+        return new JournalContext().directory(directory.journalDirectory())
+            .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE).maxRecordLength(16 * 1024);
+    }
+
+    static AuditContext auditContext(final DataDirectory directory)
+    {
+        return new AuditContext().directory(directory).limits(limits());
+    }
+
+    /**
+     * One event as sent, with the result the live ledger gave.
+     */
+    static final class Sent
+    {
+        long sequence;
+        long timestampNanos;
+        String message;
+        long correlationId;
+        int index;
+        long id;
+        long debitAccountId;
+        long creditAccountId;
+        long amount;
+        long pendingId;
+        long userData;
+        long ledger;
+        int code;
+        int flags;
+        long timeoutSeconds;
+        String result;
+        long resultTimestampNanos;
+        boolean transfer;
+    }
+
+    /**
+     * One journaled record.
+     */
+    static final class Record
+    {
+        long sequence;
+        int type;
+        long timestampNanos;
+        byte[] payload;
+    }
+
+    /**
+     * What was written.
+     */
+    static final class Run
+    {
+        final List<Sent> events = new ArrayList<>();
+        final List<Record> records = new ArrayList<>();
+        Ledger ledger;
+        String digest;
+        long lastSequence;
+    }
+
+    /**
+     * Replay records 1..untilSequence into a fresh ledger, for expectations.
+     */
+    static Ledger replay(final Run run, final long untilSequence)
+    {
+        final Ledger ledger = new Ledger(limits());
+        final CommandProcessor processor = new CommandProcessor(ledger);
+        final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
+        for (final Record record : run.records)
+        {
+            if (record.sequence > untilSequence)
+            {
+                break;
+            }
+            processor.apply(record.type, record.timestampNanos, new UnsafeBuffer(record.payload), 0,
+                record.payload.length, answer, 0);
+        }
+        return ledger;
+    }
+
+    static Run write(final DataDirectory directory, final int transferMessages, final long seed)
+    {
+        return write(directory, transferMessages, seed, null, 0);
+    }
+
+    /**
+     * @param snapshots     null for none.
+     * @param snapshotEvery take a snapshot after every sequence that is a multiple of this.
+     */
+    static Run write(
+        final DataDirectory directory,
+        final int transferMessages,
+        final long seed,
+        final SnapshotTaker snapshots,
+        final long snapshotEvery)
+    {
+        final Run run = new Run();
+        final Ledger ledger = new Ledger(limits());
+        final CommandProcessor processor = new CommandProcessor(ledger);
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[16 * 1024]);
+        final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
+        final RequestEncoder encoder = new RequestEncoder();
+        final AccountEventArray accounts = new AccountEventArray(64);
+        final TransferEventArray transfers = new TransferEventArray(64);
+        final SplittableRandom random = new SplittableRandom(seed);
+        final List<Long> pendings = new ArrayList<>();
+        long timestamp = START_NANOS;
+        long correlationId = 0;
+        long transferId = seed * 1_000_000;
+
+        try (Journal journal = Journal.open(journalContext(directory)))
+        {
+            final Writer writer = new Writer(journal, processor, message, answer, run, snapshots, snapshotEvery);
+            for (int first = 1; first <= ACCOUNTS_A + ACCOUNTS_B; first += 10)
+            {
+                accounts.reset();
+                for (long id = first; id < first + 10; id++)
+                {
+                    final int flags = id % 7 == 0 ? AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS : 0;
+                    accounts.add(id, id * 10, id <= ACCOUNTS_A ? LEDGER_A : LEDGER_B, 1, flags);
+                }
+                if (first == 1)
+                {
+                    accounts.add(3, 30, LEDGER_A, 1, 0); // EXISTS
+                    accounts.add(0, 0, LEDGER_A, 1, 0); // ID_MUST_NOT_BE_ZERO
+                }
+                timestamp += 1_000_000;
+                writer.accounts(timestamp, ++correlationId, encoder.createAccounts(message, 0, correlationId,
+                    accounts), accounts);
+            }
+
+            for (int m = 0; m < transferMessages; m++)
+            {
+                transfers.reset();
+                final int events = 1 + random.nextInt(20);
+                for (int i = 0; i < events; i++)
+                {
+                    final int kind = random.nextInt(100);
+                    final boolean onB = random.nextInt(8) == 0;
+                    final long debit = onB ? ACCOUNTS_A + 1 + random.nextInt(ACCOUNTS_B) : 1 + random.nextInt(ACCOUNTS_A);
+                    long credit = onB ? ACCOUNTS_A + 1 + random.nextInt(ACCOUNTS_B) : 1 + random.nextInt(ACCOUNTS_A);
+                    if (kind < 2)
+                    {
+                        credit = ACCOUNTS_A + 1 + random.nextInt(ACCOUNTS_B); // maybe another ledger
+                    }
+                    final long ledgerId = onB ? LEDGER_B : LEDGER_A;
+                    final long amount = 1 + random.nextInt(1000);
+                    if (kind < 60)
+                    {
+                        transfers.add(++transferId, debit, credit, kind < 4 ? -amount : amount, 0, m, ledgerId, 0, 1,
+                            0);
+                    }
+                    else if (kind < 75)
+                    {
+                        final long id = ++transferId;
+                        transfers.add(id, debit, credit, amount, 0, m, ledgerId, random.nextInt(3), 1,
+                            TransferFlags.PENDING);
+                        pendings.add(id);
+                    }
+                    else if (kind < 85 && !pendings.isEmpty())
+                    {
+                        final long pendingId = pendings.get(random.nextInt(pendings.size()));
+                        transfers.add(++transferId, 0, 0, random.nextBoolean() ? 0 : 1 + random.nextInt(500),
+                            pendingId, m, 0, 0, 0, TransferFlags.POST_PENDING);
+                    }
+                    else if (kind < 90 && !pendings.isEmpty())
+                    {
+                        final long pendingId = pendings.get(random.nextInt(pendings.size()));
+                        transfers.add(++transferId, 0, 0, 0, pendingId, m, 0, 0, 0, TransferFlags.VOID_PENDING);
+                    }
+                    else if (kind < 95 && i + 1 < events)
+                    {
+                        transfers.add(++transferId, debit, credit, amount, 0, m, ledgerId, 0, 1, TransferFlags.LINKED);
+                        transfers.add(++transferId, debit, credit, random.nextInt(3) == 0 ? -1 : amount, 0, m,
+                            ledgerId, 0, 1, 0);
+                        i++;
+                    }
+                    else
+                    {
+                        // a repeated id: EXISTS or EXISTS_WITH_DIFFERENT_*
+                        transfers.add(transferId, debit, credit, amount, 0, m, ledgerId, 0, 1, 0);
+                    }
+                }
+                timestamp += 50_000_000L + random.nextInt(1_000_000);
+                writer.transfers(timestamp, ++correlationId, encoder.createTransfers(message, 0, correlationId,
+                    transfers), transfers);
+                if (m % 9 == 4)
+                {
+                    timestamp += 1_500_000_000L;
+                    writer.tick(timestamp);
+                }
+                if (m % 13 == 6)
+                {
+                    timestamp += 1_000;
+                    final LookupAccountsEncoder lookup = new LookupAccountsEncoder()
+                        .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
+                        .correlationId(++correlationId);
+                    lookup.idsCount(2).next().id(1).next().id(2);
+                    writer.lookup(timestamp, MessageHeaderEncoder.ENCODED_LENGTH + lookup.encodedLength());
+                }
+            }
+            run.lastSequence = journal.lastSequence();
+        }
+
+        run.ledger = ledger;
+        run.digest = ledger.digestHex();
+        return run;
+    }
+
+    private static final class Writer
+    {
+        final Journal journal;
+        final CommandProcessor processor;
+        final UnsafeBuffer message;
+        final UnsafeBuffer answer;
+        final Run run;
+        final SnapshotTaker snapshots;
+        final long snapshotEvery;
+
+        Writer(
+            final Journal journal,
+            final CommandProcessor processor,
+            final UnsafeBuffer message,
+            final UnsafeBuffer answer,
+            final Run run,
+            final SnapshotTaker snapshots,
+            final long snapshotEvery)
+        {
+            this.journal = journal;
+            this.processor = processor;
+            this.message = message;
+            this.answer = answer;
+            this.run = run;
+            this.snapshots = snapshots;
+            this.snapshotEvery = snapshotEvery;
+        }
+
+        long append(final int type, final long timestamp, final int length)
+        {
+            final long sequence = journal.append(type, timestamp, message, 0, length);
+            processor.apply(type, timestamp, message, 0, length, answer, 0);
+            final Record record = new Record();
+            record.sequence = sequence;
+            record.type = type;
+            record.timestampNanos = timestamp;
+            record.payload = new byte[length];
+            message.getBytes(0, record.payload);
+            run.records.add(record);
+            return sequence;
+        }
+
+        void snapshotPoint(final long sequence)
+        {
+            if (null != snapshots && 0 == sequence % snapshotEvery)
+            {
+                snapshots.take(processor.ledger(), sequence);
+            }
+        }
+
+        void accounts(final long timestamp, final long correlationId, final int length, final AccountEventArray events)
+        {
+            final long sequence = append(RecordTypes.MESSAGE, timestamp, length);
+            final AccountResults results = processor.accountResults();
+            for (int i = 0; i < events.count(); i++)
+            {
+                final Sent sent = new Sent();
+                sent.sequence = sequence;
+                sent.timestampNanos = timestamp;
+                sent.message = "CreateAccounts";
+                sent.correlationId = correlationId;
+                sent.index = i;
+                sent.id = events.id(i);
+                sent.userData = events.userData(i);
+                sent.ledger = events.ledger(i);
+                sent.code = events.code(i);
+                sent.flags = events.flags(i);
+                sent.result = results.result(i).name();
+                sent.resultTimestampNanos = results.timestamp(i);
+                run.events.add(sent);
+            }
+            snapshotPoint(sequence);
+        }
+
+        void transfers(
+            final long timestamp, final long correlationId, final int length, final TransferEventArray events)
+        {
+            final long sequence = append(RecordTypes.MESSAGE, timestamp, length);
+            final TransferResults results = processor.transferResults();
+            for (int i = 0; i < events.count(); i++)
+            {
+                final Sent sent = new Sent();
+                sent.transfer = true;
+                sent.sequence = sequence;
+                sent.timestampNanos = timestamp;
+                sent.message = "CreateTransfers";
+                sent.correlationId = correlationId;
+                sent.index = i;
+                sent.id = events.id(i);
+                sent.debitAccountId = events.debitAccountId(i);
+                sent.creditAccountId = events.creditAccountId(i);
+                sent.amount = events.amount(i);
+                sent.pendingId = events.pendingId(i);
+                sent.userData = events.userData(i);
+                sent.ledger = events.ledger(i);
+                sent.code = events.code(i);
+                sent.flags = events.flags(i);
+                sent.timeoutSeconds = events.timeoutSeconds(i);
+                sent.result = results.result(i).name();
+                sent.resultTimestampNanos = results.timestamp(i);
+                run.events.add(sent);
+            }
+            snapshotPoint(sequence);
+        }
+
+        void tick(final long timestamp)
+        {
+            snapshotPoint(append(RecordTypes.TICK, timestamp, 0));
+        }
+
+        void lookup(final long timestamp, final int length)
+        {
+            snapshotPoint(append(RecordTypes.MESSAGE, timestamp, length));
+        }
+    }
+}
