@@ -1,0 +1,410 @@
+package io.paycore.replay.audit;
+
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateAccountsDecoder;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.codec.sbe.CreateTransfersDecoder;
+import io.paycore.codec.sbe.LookupAccountsDecoder;
+import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.RecordTypes;
+import io.paycore.core.command.RequestEncoder;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.ledger.TransferFlags;
+import io.paycore.journal.Journal;
+import io.paycore.journal.SnapshotStore;
+import io.paycore.journal.SnapshotWriter;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.DataDirectoryLock;
+import io.paycore.replay.SnapshotTaker;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AuditorTest
+{
+    private static final long T0 = 1_763_800_000_000_000_000L;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldCountPerMessageAndResultAndEqualTheLiveDigest()
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final AuditRuns.Run run = AuditRuns.write(directory, 250, 21);
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
+
+        assertNull(report.damage());
+        assertTrue(report.isClean());
+        assertEquals(run.digest, report.digest());
+        assertEquals(run.lastSequence, report.recordsApplied());
+        assertEquals(run.lastSequence, report.lastAppliedSequence());
+        assertFalse(report.stoppedEarly());
+        for (final CreateTransferResult result : CreateTransferResult.values())
+        {
+            if (CreateTransferResult.NULL_VAL != result)
+            {
+                assertEquals(run.events.stream().filter((e) -> e.transfer && e.result.equals(result.name())).count(),
+                    report.transferResults(result), result.name());
+            }
+        }
+        for (final CreateAccountResult result : CreateAccountResult.values())
+        {
+            if (CreateAccountResult.NULL_VAL != result)
+            {
+                assertEquals(run.events.stream().filter((e) -> !e.transfer && e.result.equals(result.name())).count(),
+                    report.accountResults(result), result.name());
+            }
+        }
+        assertEquals(250, report.messageRecords(CreateTransfersDecoder.TEMPLATE_ID));
+        assertEquals(run.events.stream().filter((e) -> e.transfer).count(), report.transferEvents());
+        assertEquals(5, report.messageRecords(CreateAccountsDecoder.TEMPLATE_ID));
+        assertTrue(report.messageRecords(LookupAccountsDecoder.TEMPLATE_ID) > 0);
+        assertEquals(2 * report.messageRecords(LookupAccountsDecoder.TEMPLATE_ID),
+            report.messageEvents(LookupAccountsDecoder.TEMPLATE_ID));
+        assertTrue(report.ticks() > 0);
+        assertEquals(0, report.invalidRecords());
+        assertTrue(report.transfersPerSecond() > 0);
+
+        final String printed = print(report);
+        assertTrue(printed.endsWith("digest: " + run.digest + System.lineSeparator()), printed);
+        assertTrue(printed.contains("transfer result OK: " + report.transferResults(CreateTransferResult.OK)),
+            printed);
+        assertTrue(printed.contains("balanced: yes"), printed);
+        assertTrue(printed.contains("replay: " + run.lastSequence + " records in "), printed);
+    }
+
+    @Test
+    void shouldSumEveryLedgerAndCheckDebitsEqualCredits()
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final AuditRuns.Run run = AuditRuns.write(directory, 250, 22);
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
+
+        final Map<Long, BigInteger[]> expected = new TreeMap<>();
+        final Ledger ledger = run.ledger;
+        for (int i = 0; i < ledger.accountCount(); i++)
+        {
+            final BigInteger[] sums = expected.computeIfAbsent(ledger.accountLedger(i),
+                (k) -> new BigInteger[]{ BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO });
+            sums[0] = sums[0].add(BigInteger.valueOf(ledger.debitsPending(i)));
+            sums[1] = sums[1].add(BigInteger.valueOf(ledger.debitsPosted(i)));
+            sums[2] = sums[2].add(BigInteger.valueOf(ledger.creditsPending(i)));
+            sums[3] = sums[3].add(BigInteger.valueOf(ledger.creditsPosted(i)));
+        }
+        final List<LedgerTotals.Entry> entries = report.totals().entries();
+        assertEquals(List.of(AuditRuns.LEDGER_A, AuditRuns.LEDGER_B),
+            entries.stream().map(LedgerTotals.Entry::ledger).collect(Collectors.toList()));
+        for (final LedgerTotals.Entry entry : entries)
+        {
+            final BigInteger[] sums = expected.get(entry.ledger());
+            assertArrayEquals(sums, new BigInteger[]{ entry.debitsPending(), entry.debitsPosted(),
+                entry.creditsPending(), entry.creditsPosted() });
+            assertTrue(entry.debitsPosted().signum() > 0, "the run should post on every ledger");
+            assertTrue(entry.isBalanced());
+        }
+        assertEquals(AuditRuns.ACCOUNTS_A, entries.get(0).accounts());
+        assertTrue(report.isBalanced());
+        final String printed = print(report);
+        assertTrue(printed.contains("ledger 840: accounts 40, debits pending " + expected.get(840L)[0] +
+            ", debits posted " + expected.get(840L)[1]), printed);
+    }
+
+    @Test
+    void shouldGiveTheStateAsOfASequenceAndStillVerifyTheRest()
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final AuditRuns.Run run = AuditRuns.write(directory, 200, 23);
+        final long until = run.lastSequence / 3;
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).untilSequence(until));
+
+        assertEquals(AuditRuns.replay(run, until).digestHex(), report.digest());
+        assertEquals(until, report.lastAppliedSequence());
+        assertEquals(until, report.recordsApplied());
+        assertTrue(report.stoppedEarly());
+        assertEquals(run.lastSequence, report.lastVerifiedSequence());
+        assertTrue(print(report).contains("state as of: sequence " + until + ", "));
+    }
+
+    @Test
+    void shouldGiveTheStateAsOfATime()
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final AuditRuns.Run run = AuditRuns.write(directory, 200, 24);
+        final AuditRuns.Record record = run.records.get(run.records.size() / 2);
+
+        final AuditReport exact = Auditor.run(AuditRuns.auditContext(directory)
+            .untilTimestampNanos(record.timestampNanos));
+        final AuditReport justBefore = Auditor.run(AuditRuns.auditContext(directory)
+            .untilTimestampNanos(record.timestampNanos - 1));
+
+        assertEquals(record.sequence, exact.lastAppliedSequence());
+        assertEquals(AuditRuns.replay(run, record.sequence).digestHex(), exact.digest());
+        assertEquals(record.sequence - 1, justBefore.lastAppliedSequence());
+        assertEquals(AuditRuns.replay(run, record.sequence - 1).digestHex(), justBefore.digest());
+    }
+
+    @Test
+    void shouldPrintAnAccountsHistoryWithRunningBalances() throws Exception
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final RequestEncoder encoder = new RequestEncoder();
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[8192]);
+        try (Journal journal = Journal.open(AuditRuns.journalContext(directory)))
+        {
+            final AccountEventArray accounts = new AccountEventArray(8)
+                .add(1, 0, 840, 1, 0).add(2, 0, 840, 1, 0).add(3, 0, 840, 1, 0);
+            journal.append(RecordTypes.MESSAGE, T0, message, 0, encoder.createAccounts(message, 0, 1, accounts));
+            final TransferEventArray transfers = new TransferEventArray(8)
+                .add(101, 2, 1, 500, 0, 0, 840, 0, 1, 0)
+                .add(102, 1, 3, 200, 0, 0, 840, 1, 1, TransferFlags.PENDING)
+                .add(103, 1, 3, 50, 0, 0, 840, 0, 1, TransferFlags.PENDING);
+            journal.append(RecordTypes.MESSAGE, T0 + 1_000, message, 0,
+                encoder.createTransfers(message, 0, 2, transfers));
+            transfers.reset()
+                .add(104, 0, 0, 30, 103, 0, 0, 0, 0, TransferFlags.POST_PENDING)
+                .add(105, 3, 2, 10, 0, 0, 840, 0, 1, 0)
+                .add(106, 1, 1, 10, 0, 0, 840, 0, 1, 0);
+            journal.append(RecordTypes.MESSAGE, T0 + 100_000_000L, message, 0,
+                encoder.createTransfers(message, 0, 3, transfers));
+            journal.append(RecordTypes.TICK, T0 + 2_000_000_000L, message, 0, 0);
+            transfers.reset()
+                .add(107, 0, 0, 0, 102, 0, 0, 0, 0, TransferFlags.VOID_PENDING)
+                .add(108, 1, 2, 5, 0, 0, 840, 0, 1, 0);
+            journal.append(RecordTypes.MESSAGE, T0 + 3_000_000_000L, message, 0,
+                encoder.createTransfers(message, 0, 4, transfers));
+        }
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).accountId(1)
+            .historyOut(new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+
+        final List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+        assertEquals(List.of(
+            "history of account 1:",
+            "  sequence timestamp kind id debit_account_id credit_account_id amount pending_id flags result " +
+                "debits_pending debits_posted credits_pending credits_posted",
+            "  1 2025-11-22T08:26:40Z ACCOUNT 1 - - - - 0 OK 0 0 0 0",
+            "  2 2025-11-22T08:26:40.000001Z TRANSFER 101 2 1 500 0 0 OK 0 0 0 500",
+            "  2 2025-11-22T08:26:40.000001Z PENDING 102 1 3 200 0 2 OK 200 0 0 500",
+            "  2 2025-11-22T08:26:40.000001Z PENDING 103 1 3 50 0 2 OK 250 0 0 500",
+            "  3 2025-11-22T08:26:40.100Z POST 104 1 3 30 103 4 OK 200 30 0 500",
+            "  3 2025-11-22T08:26:40.100Z TRANSFER 106 1 1 10 0 0 ACCOUNTS_MUST_BE_DIFFERENT 200 30 0 500",
+            "  4 2025-11-22T08:26:42Z EXPIRE 102 1 3 200 0 2 EXPIRED 0 30 0 500",
+            "  5 2025-11-22T08:26:43Z VOID 107 0 0 0 102 8 PENDING_TRANSFER_EXPIRED 0 30 0 500",
+            "  5 2025-11-22T08:26:43Z TRANSFER 108 1 2 5 0 0 OK 0 35 0 500"), lines);
+        assertEquals(0, report.historyUnreconciled());
+        assertTrue(report.isClean());
+        assertTrue(print(report).contains("history: account 1, 9 line(s), reconciled"));
+    }
+
+    @Test
+    void shouldReconcileTheHistoryOfEveryKindOfAccountOverAMixedRun()
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final AuditRuns.Run run = AuditRuns.write(directory, 300, 25);
+
+        for (final long accountId : new long[]{ 7, 12, 45 })
+        {
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).accountId(accountId)
+                .historyOut(new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+            assertEquals(0, report.historyUnreconciled(), "account " + accountId);
+
+            final Map<Long, long[]> balancesAfter = balancesAfterEachRecord(run, accountId);
+            final Map<Long, String> lastLineOfRecord = new HashMap<>();
+            final List<String> ids = new ArrayList<>();
+            bytes.toString(StandardCharsets.UTF_8).lines().skip(2).forEach((line) ->
+            {
+                final String[] tokens = line.trim().split(" ");
+                lastLineOfRecord.put(Long.parseLong(tokens[0]), line);
+                ids.add(tokens[0] + ":" + tokens[3]);
+            });
+            assertTrue(lastLineOfRecord.size() > 20, "account " + accountId + " should be busy");
+            for (final Map.Entry<Long, String> e : lastLineOfRecord.entrySet())
+            {
+                final String[] tokens = e.getValue().trim().split(" ");
+                final long[] actual = new long[4];
+                for (int i = 0; i < 4; i++)
+                {
+                    actual[i] = Long.parseLong(tokens[tokens.length - 4 + i]);
+                }
+                assertArrayEquals(balancesAfter.get(e.getKey()), actual, e.getValue());
+            }
+            for (final AuditRuns.Sent sent : run.events)
+            {
+                if (sent.transfer && (sent.debitAccountId == accountId || sent.creditAccountId == accountId))
+                {
+                    assertTrue(ids.contains(sent.sequence + ":" + sent.id), "missing " + sent.sequence + ":" +
+                        sent.id + " for account " + accountId);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldMatchEverySnapshotWithTheReplay() throws Exception
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final SnapshotTaker taker = new SnapshotTaker(directory.snapshotDirectory(), 5, Throwable::printStackTrace);
+        AuditRuns.write(directory, 200, 26, taker, 40);
+        final long[] sequences = new SnapshotStore(directory.snapshotDirectory()).sequences();
+        assertEquals(5, sequences.length);
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).verifySnapshots(true));
+
+        assertEquals(5, report.snapshotChecks().size());
+        for (int i = 0; i < sequences.length; i++)
+        {
+            final SnapshotCheck check = report.snapshotChecks().get(i);
+            assertEquals(sequences[i], check.sequence());
+            assertEquals(SnapshotCheck.Status.MATCH, check.status(), check.toString());
+        }
+        assertTrue(report.isClean());
+    }
+
+    @Test
+    void shouldFindASnapshotThatDoesNotMatchTheReplay() throws Exception
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final SnapshotTaker taker = new SnapshotTaker(directory.snapshotDirectory(), 5, Throwable::printStackTrace);
+        final AuditRuns.Run run = AuditRuns.write(directory, 200, 27, taker, 40);
+        final SnapshotStore store = new SnapshotStore(directory.snapshotDirectory());
+        final long[] sequences = store.sequences();
+        final long wrong = sequences[2];
+        final Path wrongFile = store.directory().resolve(SnapshotStore.fileName(wrong));
+        Files.delete(wrongFile);
+        try (SnapshotWriter writer = store.newSnapshot(wrong))
+        {
+            AuditRuns.replay(run, wrong - 1).writeSnapshot(writer); // a real state, but not the one at its sequence
+            writer.commit();
+        }
+        final Path damagedFile = store.directory().resolve(SnapshotStore.fileName(sequences[3]));
+        final byte[] damaged = Files.readAllBytes(damagedFile);
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(damagedFile, damaged);
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).verifySnapshots(true));
+
+        assertNull(report.damage());
+        final List<SnapshotCheck> checks = report.snapshotChecks();
+        assertEquals(SnapshotCheck.Status.MATCH, checks.get(1).status());
+        assertEquals(SnapshotCheck.Status.MISMATCH, checks.get(2).status());
+        assertEquals(wrong, checks.get(2).sequence());
+        assertEquals(AuditRuns.replay(run, wrong).digestHex(), checks.get(2).replayedDigest());
+        assertEquals(SnapshotCheck.Status.UNREADABLE, checks.get(3).status());
+        assertEquals(SnapshotCheck.Status.MATCH, checks.get(4).status());
+        assertFalse(report.snapshotsMatch());
+        assertFalse(report.isClean());
+        assertEquals(run.digest, report.digest(), "the journal is still right");
+        final String printed = print(report);
+        assertTrue(printed.contains("snapshot check " + wrongFile + " (sequence " + wrong + "): MISMATCH"), printed);
+    }
+
+    @Test
+    void shouldStartFromTheNewestValidSnapshotAtOrBeforeTheEndPoint() throws Exception
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final SnapshotTaker taker = new SnapshotTaker(directory.snapshotDirectory(), 5, Throwable::printStackTrace);
+        final AuditRuns.Run run = AuditRuns.write(directory, 200, 28, taker, 40);
+        final long[] sequences = new SnapshotStore(directory.snapshotDirectory()).sequences();
+        final long newest = sequences[sequences.length - 1];
+
+        final AuditReport fromNewest = Auditor.run(AuditRuns.auditContext(directory).fromSnapshot(true));
+        final long until = sequences[2] + 5;
+        final AuditReport fromEarlier = Auditor.run(AuditRuns.auditContext(directory).fromSnapshot(true)
+            .untilSequence(until));
+
+        assertEquals(run.digest, fromNewest.digest());
+        assertEquals(newest, fromNewest.snapshotSequence());
+        assertEquals(newest + 1, fromNewest.firstSequence());
+        assertEquals(run.lastSequence - newest, fromNewest.recordsApplied());
+        assertEquals(sequences[2], fromEarlier.snapshotSequence());
+        assertEquals(AuditRuns.replay(run, until).digestHex(), fromEarlier.digest());
+    }
+
+    @Test
+    void shouldAuditADirectoryARunningServiceHoldsWithoutChangingIt() throws Exception
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final AuditRuns.Run run = AuditRuns.write(directory, 100, 29);
+        try (DataDirectoryLock ignored = DataDirectoryLock.acquire(directory);
+            Journal journal = Journal.open(AuditRuns.journalContext(directory)))
+        {
+            final Map<Path, String> before = tree(directory.root());
+
+            final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
+
+            assertEquals(run.digest, report.digest());
+            assertEquals(journal.lastSequence(), report.lastVerifiedSequence());
+            assertEquals(before, tree(directory.root()), "audit must not create, change or delete anything");
+            assertFalse(Files.exists(directory.snapshotDirectory()));
+        }
+    }
+
+    private static Map<Long, long[]> balancesAfterEachRecord(final AuditRuns.Run run, final long accountId)
+    {
+        final Map<Long, long[]> balances = new HashMap<>();
+        final Ledger ledger = new Ledger(AuditRuns.limits());
+        final CommandProcessor processor = new CommandProcessor(ledger);
+        final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
+        for (final AuditRuns.Record record : run.records)
+        {
+            processor.apply(record.type, record.timestampNanos, new UnsafeBuffer(record.payload), 0,
+                record.payload.length, answer, 0);
+            final int i = ledger.accountIndex(accountId);
+            balances.put(record.sequence, i < 0 ? new long[4] : new long[]{ ledger.debitsPending(i),
+                ledger.debitsPosted(i), ledger.creditsPending(i), ledger.creditsPosted(i) });
+        }
+        return balances;
+    }
+
+    private static Map<Path, String> tree(final Path root) throws Exception
+    {
+        try (Stream<Path> files = Files.walk(root))
+        {
+            final Map<Path, String> tree = new TreeMap<>();
+            for (final Path file : files.collect(Collectors.toList()))
+            {
+                tree.put(file, Files.isDirectory(file) ? "dir" :
+                    Files.getLastModifiedTime(file) + "/" + java.util.Arrays.hashCode(Files.readAllBytes(file)));
+            }
+            return tree;
+        }
+    }
+
+    private static String print(final AuditReport report)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        report.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
