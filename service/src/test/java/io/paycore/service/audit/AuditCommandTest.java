@@ -1,0 +1,230 @@
+package io.paycore.service.audit;
+
+import io.paycore.core.command.RecordTypes;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.Journal;
+import io.paycore.journal.JournalContext;
+import io.paycore.replay.DataDirectory;
+import io.paycore.service.PaycoreMain;
+import io.paycore.service.demo.DemoWorkload;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AuditCommandTest
+{
+    private static final int SEGMENT_HEADER_LENGTH = 64;
+    private static final int RECORD_HEADER_LENGTH = 32;
+    private static final String[] SMALL_LIMITS = {
+        "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096" };
+
+    @TempDir
+    Path temp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureOutput()
+    {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreOutput()
+    {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    @Test
+    void shouldPrintTheDigestTheDemoPrintedForTheSameDirectory()
+    {
+        final Path data = temp.resolve("data");
+        assertEquals(0, PaycoreMain.execute("demo", "--data", data.toString(), "--accounts", "200",
+            "--transfers", "20000", "--batch", "100"), err.toString(StandardCharsets.UTF_8));
+        final String demoDigest = line(out.toString(StandardCharsets.UTF_8), "digest: ");
+        out.reset();
+
+        final int status = PaycoreMain.execute(audit(data, "--progress", "never"));
+
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(AuditCommand.EXIT_OK, status, printed + err.toString(StandardCharsets.UTF_8));
+        final List<String> lines = printed.lines().collect(Collectors.toList());
+        assertEquals("digest: " + demoDigest, lines.get(lines.size() - 1), "the digest line comes last");
+        assertTrue(printed.contains("message CreateTransfers: 200 record(s), 20000 event(s)"), printed);
+        assertTrue(printed.contains("balanced: yes"), printed);
+        assertTrue(printed.matches("(?s).*replay: \\d+ records in [0-9.]+ s: \\d+ records/s, \\d+ transfers/s.*"),
+            printed);
+        assertEquals("", err.toString(StandardCharsets.UTF_8), "quiet when not on a terminal");
+    }
+
+    @Test
+    void shouldExitDamagedAndNameFileOffsetAndSequence() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 400);
+        final Path first = segments(data).get(0);
+        flipByte(first, SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH + 9);
+
+        final int status = PaycoreMain.execute(audit(data.root()));
+
+        assertEquals(AuditCommand.EXIT_DAMAGED, status);
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("the journal is damaged"), message);
+        assertTrue(message.contains("file=" + first), message);
+        assertTrue(message.contains("offset=" + SEGMENT_HEADER_LENGTH), message);
+        assertTrue(message.contains("sequence=1"), message);
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("damage at: file=" + first + " offset=" + SEGMENT_HEADER_LENGTH + " sequence=1"),
+            printed);
+        assertFalse(printed.contains("digest:"), printed);
+    }
+
+    @Test
+    void shouldExportAndPrintAHistoryFromTheCommandLine() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        final long transfers = writeJournal(data, 400);
+        final Path export = temp.resolve("events.jsonl");
+
+        final int status = PaycoreMain.execute(audit(data.root(), "--export", export.toString(), "--format", "jsonl",
+            "--account", "3", "--until-sequence", "1000000"));
+
+        assertEquals(AuditCommand.EXIT_OK, status, err.toString(StandardCharsets.UTF_8));
+        final List<String> rows = Files.readAllLines(export);
+        assertEquals(10 + transfers, rows.size());
+        assertTrue(rows.get(0).startsWith("{\"sequence\":1,"), rows.get(0));
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith("history of account 3:"), printed);
+        assertTrue(printed.contains("history: account 3, "), printed);
+        assertTrue(printed.contains("export: " + rows.size() + " event(s) to " + export + " (jsonl)"), printed);
+    }
+
+    @Test
+    void shouldDrawAProgressBarWhenAsked() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 400);
+
+        assertEquals(AuditCommand.EXIT_OK, PaycoreMain.execute(audit(data.root(), "--progress", "always")));
+
+        final String bar = err.toString(StandardCharsets.UTF_8);
+        assertTrue(bar.contains("100.0%") && bar.contains("ETA") && bar.contains("transfers/s"), bar);
+    }
+
+    @Test
+    void shouldRefuseBadUsageAndSayWhy() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 40);
+
+        assertEquals(AuditCommand.EXIT_USAGE,
+            PaycoreMain.execute(audit(data.root(), "--from-snapshot", "--verify-snapshot")));
+        assertEquals(AuditCommand.EXIT_USAGE, PaycoreMain.execute(audit(data.root(), "--format", "xml")));
+        assertEquals(AuditCommand.EXIT_USAGE, PaycoreMain.execute(audit(data.root(), "--until-time", "yesterday")));
+        assertEquals(AuditCommand.EXIT_CANNOT_AUDIT, PaycoreMain.execute(audit(temp.resolve("missing"))));
+        Files.createDirectories(temp.resolve("empty"));
+        assertEquals(AuditCommand.EXIT_CANNOT_AUDIT, PaycoreMain.execute(audit(temp.resolve("empty"))));
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("cannot be combined"), message);
+        assertTrue(message.contains("csv or jsonl"), message);
+        assertTrue(message.contains("ISO-8601"), message);
+        assertTrue(message.contains("no journal to audit"), message);
+    }
+
+    @Test
+    void shouldReadUntilTimeAsAnInstantOrEpochNanos()
+    {
+        assertEquals(1_700_000_000_123_456_789L, AuditCommand.parseTime("1700000000123456789"));
+        assertEquals(1_700_000_000_123_456_789L, AuditCommand.parseTime("2023-11-14T22:13:20.123456789Z"));
+        assertEquals(1_700_000_000_000_000_000L, AuditCommand.parseTime("2023-11-14T23:13:20+01:00"));
+        assertThrows(IllegalArgumentException.class, () -> AuditCommand.parseTime("99999999999999999999"));
+        assertThrows(IllegalArgumentException.class, () -> AuditCommand.parseTime("2023-11-14"));
+    }
+
+    private static String[] audit(final Path data, final String... options)
+    {
+        final String[] args = new String[3 + SMALL_LIMITS.length + options.length];
+        args[0] = "audit";
+        args[1] = "--data";
+        args[2] = data.toString();
+        System.arraycopy(SMALL_LIMITS, 0, args, 3, SMALL_LIMITS.length);
+        System.arraycopy(options, 0, args, 3 + SMALL_LIMITS.length, options.length);
+        return args;
+    }
+
+    private static String line(final String text, final String prefix)
+    {
+        return text.lines().filter((l) -> l.startsWith(prefix)).map((l) -> l.substring(prefix.length()))
+            .findFirst().orElseThrow(() -> new AssertionError("no '" + prefix + "' line in " + text));
+    }
+
+    private static List<Path> segments(final DataDirectory data) throws Exception
+    {
+        try (var files = Files.list(data.journalDirectory()))
+        {
+            return files.filter((p) -> p.toString().endsWith(".seg")).sorted().collect(Collectors.toList());
+        }
+    }
+
+    /**
+     * Demo traffic written straight to a journal, as ServeCommandTest does: 10 accounts, then transfers.
+     *
+     * @return transfer events written.
+     */
+    private static long writeJournal(final DataDirectory data, final int transfers)
+    {
+        final DemoWorkload workload = new DemoWorkload(10, transfers, 4, 1);
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[workload.maxMessageLengthBytes()]);
+        long timestamp = 1_700_000_000_000_000_000L;
+        try (Journal journal = Journal.open(new JournalContext().directory(data.journalDirectory())
+            .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE)))
+        {
+            while (workload.hasMoreAccounts())
+            {
+                journal.append(RecordTypes.MESSAGE, timestamp++, message, 0, workload.encodeAccounts(message, 0));
+            }
+            while (workload.hasMoreTransfers())
+            {
+                journal.append(RecordTypes.MESSAGE, timestamp++, message, 0, workload.encodeTransfers(message, 0));
+            }
+        }
+        return workload.transfersMade();
+    }
+
+    private static void flipByte(final Path file, final long offset) throws Exception
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(offset);
+            final int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ 0x20);
+        }
+    }
+}
