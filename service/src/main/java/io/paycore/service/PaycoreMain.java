@@ -3,6 +3,8 @@ package io.paycore.service;
 import io.paycore.service.audit.AuditCommand;
 import io.paycore.service.clients.ClientsCommand;
 import io.paycore.service.demo.DemoCommand;
+import io.paycore.service.follow.FollowCommand;
+import io.paycore.service.follow.PromoteCommand;
 import io.paycore.service.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PaycoreMain.Version.class,
     description = "A low-latency payments core: SBE messages, a journal, and one thread that owns the ledger.",
-    subcommands = { DemoCommand.class, ServeCommand.class, AuditCommand.class, ClientsCommand.class,
+    subcommands = { DemoCommand.class, ServeCommand.class, FollowCommand.class, PromoteCommand.class, AuditCommand.class, ClientsCommand.class,
         CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
 {

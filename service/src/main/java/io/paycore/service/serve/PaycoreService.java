@@ -8,6 +8,10 @@ import io.paycore.journal.Journal;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.RecoveryReport;
 import io.paycore.replay.SnapshotTaker;
+import io.paycore.replay.replication.Epochs;
+import io.paycore.replay.replication.Follower;
+import io.paycore.replay.replication.ReplicationContext;
+import io.paycore.replay.replication.Replicator;
 import io.paycore.transport.PaycoreServer;
 import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
@@ -48,6 +52,11 @@ public final class PaycoreService implements AutoCloseable
      */
     public static final String FINAL_DIGEST_PREFIX = "final digest:";
 
+    /**
+     * Name of the file, in the data directory, whose appearance asks a running standby to promote itself.
+     */
+    public static final String PROMOTE_REQUEST_FILE_NAME = "promote";
+
     private static final long HEALTH_CHECK_INTERVAL_MS = 100;
 
     private final ServiceContext context;
@@ -55,7 +64,10 @@ public final class PaycoreService implements AutoCloseable
     private final SnapshotTaker snapshotTaker;
     private final Pipeline pipeline;
     private final PaycoreServer server;
+    private final Replicator replicator;
+    private final Follower follower;
     private final Thread healthWatcher;
+    private volatile Runnable onFollowerStopped;
     private volatile boolean running = true;
     private boolean closed;
     private String finalDigest;
@@ -65,13 +77,17 @@ public final class PaycoreService implements AutoCloseable
         final Recovery recovery,
         final SnapshotTaker snapshotTaker,
         final Pipeline pipeline,
-        final PaycoreServer server)
+        final PaycoreServer server,
+        final Replicator replicator,
+        final Follower follower)
     {
         this.context = context;
         this.recovery = recovery;
         this.snapshotTaker = snapshotTaker;
         this.pipeline = pipeline;
         this.server = server;
+        this.replicator = replicator;
+        this.follower = follower;
         this.healthWatcher = new Thread(this::watchHealth, "paycore-health");
         this.healthWatcher.setDaemon(true);
     }
@@ -95,6 +111,8 @@ public final class PaycoreService implements AutoCloseable
         SnapshotTaker snapshotTaker = null;
         Pipeline pipeline = null;
         PaycoreServer server = null;
+        Replicator replicator = null;
+        Follower follower = null;
         boolean launched = false;
         try
         {
@@ -102,12 +120,50 @@ public final class PaycoreService implements AutoCloseable
             snapshotTaker = new SnapshotTaker(
                 context.dataDirectory().snapshotDirectory(), context.snapshotsKept(), context.errorHandler());
             final PipelineContext pipelineContext = context.pipelineContext().snapshotHandler(snapshotTaker);
-            pipeline = new Pipeline(pipelineContext, recovery.journal(), new CommandProcessor(recovery.ledger()));
-            final String readyLine = readyLine(context.transportContext(), recovery);
-            pipeline.start();
-            server = PaycoreServer.launch(context.transportContext(), pipeline);
 
-            final PaycoreService service = new PaycoreService(context, recovery, snapshotTaker, pipeline, server);
+            final ReplicationContext replication = context.replication();
+            final Journal journal = recovery.journal();
+            final long lastSequence = journal.lastSequence();
+            long epoch = 0;
+            int lastChecksum = 0;
+            if (null != replication || context.standby())
+            {
+                epoch = Epochs.currentEpoch(journal.directory(), lastSequence);
+                lastChecksum = Epochs.checksumOf(journal.directory(), lastSequence);
+            }
+            if (context.standby())
+            {
+                pipelineContext.standby(true).recordShipper(null);
+            }
+            else if (null != replication)
+            {
+                replicator = new Replicator(replication, journal.directory(), journal::lastSequence, lastSequence,
+                    lastChecksum, epoch, journal.maxRecordLength(), context.errorHandler());
+                pipelineContext.standby(false).recordShipper(replicator);
+            }
+            else
+            {
+                pipelineContext.standby(false).recordShipper(null);
+            }
+
+            pipeline = new Pipeline(pipelineContext, journal, new CommandProcessor(recovery.ledger()));
+            final String readyLine = readyLine(context, recovery, epoch);
+            server = PaycoreServer.launch(context.transportContext(), pipeline);
+            if (null != replicator)
+            {
+                replicator.connect(server.aeronDirectoryName());
+            }
+            if (context.standby())
+            {
+                follower = new Follower(replication, pipeline, lastChecksum, epoch,
+                    context.dataDirectory().root().resolve(PROMOTE_REQUEST_FILE_NAME), out::println,
+                    context.errorHandler());
+                follower.connect(server.aeronDirectoryName());
+            }
+            pipeline.start();
+
+            final PaycoreService service = new PaycoreService(
+                context, recovery, snapshotTaker, pipeline, server, replicator, follower);
             service.healthWatcher.start();
             out.println(readyLine);
             out.flush();
@@ -118,7 +174,7 @@ public final class PaycoreService implements AutoCloseable
         {
             if (!launched)
             {
-                CloseHelper.quietCloseAll(server, pipeline, recovery);
+                CloseHelper.quietCloseAll(follower, server, pipeline, replicator, recovery);
             }
         }
     }
@@ -182,14 +238,45 @@ public final class PaycoreService implements AutoCloseable
     }
 
     /**
-     * The line printed when the service is ready: {@code ready: channel <channel> stream <id> aeron-dir <dir>
-     * last-sequence <n> digest <hex>}. Computed from the ledger, so only before the pipeline starts.
+     * @return the primary's replication, or null when this node ships to no standby.
      */
-    private static String readyLine(final TransportContext transport, final Recovery recovery)
+    public Replicator replicator()
     {
+        return replicator;
+    }
+
+    /**
+     * @return the standby's follower, or null when this node was not started as a standby.
+     */
+    public Follower follower()
+    {
+        return follower;
+    }
+
+    /**
+     * @param onFollowerStopped run once, on the health watcher thread, if this standby stops following because its
+     *                          journal diverged from the primary's.
+     */
+    public void onFollowerStopped(final Runnable onFollowerStopped)
+    {
+        this.onFollowerStopped = onFollowerStopped;
+    }
+
+    /**
+     * The line printed when the service is ready: {@code ready: channel <channel> stream <id> aeron-dir <dir>
+     * last-sequence <n> digest <hex> role <primary|standby> epoch <n> replication <none|sync|async>}. Computed from
+     * the ledger, so only before the pipeline starts.
+     */
+    private static String readyLine(final ServiceContext context, final Recovery recovery, final long epoch)
+    {
+        final TransportContext transport = context.transportContext();
+        final ReplicationContext replication = context.replication();
         return READY_PREFIX + " channel " + transport.ingressChannel() + " stream " + transport.ingressStreamId() +
             " aeron-dir " + transport.effectiveAeronDirectoryName() +
-            " last-sequence " + recovery.report().lastSequence() + " digest " + recovery.ledger().digestHex();
+            " last-sequence " + recovery.report().lastSequence() + " digest " + recovery.ledger().digestHex() +
+            " role " + (context.standby() ? "standby" : "primary") + " epoch " + epoch +
+            " replication " + (context.standby() ? "following" : null == replication ? "none" :
+            replication.mode().name().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -198,8 +285,18 @@ public final class PaycoreService implements AutoCloseable
      */
     private void watchHealth()
     {
+        boolean followerStopReported = false;
         while (running)
         {
+            if (!followerStopReported && null != follower && Follower.STOPPED == follower.state())
+            {
+                followerStopReported = true;
+                final Runnable callback = onFollowerStopped;
+                if (null != callback)
+                {
+                    callback.run();
+                }
+            }
             final Throwable failure = pipeline.failure();
             if (null != failure)
             {
@@ -236,7 +333,7 @@ public final class PaycoreService implements AutoCloseable
         final PrintStream out = context.out();
         try
         {
-            CloseHelper.closeAll(server, pipeline);
+            CloseHelper.closeAll(follower, server, pipeline, replicator);
             final Throwable failure = pipeline.failure();
             final long lastSequence = recovery.journal().lastSequence();
             final Ledger ledger = recovery.ledger();
@@ -264,6 +361,22 @@ public final class PaycoreService implements AutoCloseable
                 "error(s)%n", lastSequence, snapshotTaker.snapshotsTaken(), snapshotTaker.failures(),
                 server.errorCount());
             server.readErrors((error) -> out.println("  transport error: " + error));
+            if (null != replicator)
+            {
+                out.printf(Locale.ROOT, "replication: %s, epoch %d, acknowledged to sequence %d, lag %d record(s), " +
+                    "%d not shipped live, %d caught up from the journal; %s%n",
+                    replicator.context().mode().name().toLowerCase(Locale.ROOT), replicator.epoch(),
+                    replicator.acknowledgedSequence(), replicator.lagRecords(), replicator.recordsNotShippedLive(),
+                    replicator.catchUpRecords(), replicator.standbyStatus());
+            }
+            if (null != follower)
+            {
+                out.printf(Locale.ROOT, "follower: %s, epoch %d, %d record(s) taken%s%n",
+                    Follower.PROMOTED == follower.state() ? "promoted" :
+                    Follower.STOPPED == follower.state() ? "stopped" : "following",
+                    follower.epoch(), follower.recordsTaken(),
+                    null != follower.stopReason() ? ": " + follower.stopReason() : "");
+            }
             out.println(FINAL_DIGEST_PREFIX + " " + finalDigest);
         }
         finally

@@ -8,6 +8,9 @@ import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.SnapshotTaker;
+import io.paycore.replay.replication.Follower;
+import io.paycore.replay.replication.ReplicationContext;
+import io.paycore.replay.replication.ReplicationMode;
 import io.paycore.transport.TransportContext;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.ShutdownSignalBarrier;
@@ -67,7 +70,8 @@ import java.util.concurrent.Callable;
         "0:--print-config, --help",
         "2:usage or configuration error",
         "3:the journal is damaged (not a torn tail): refused to start",
-        "4:the data directory is in use, or another start-up check failed"
+        "4:the data directory is in use, or another start-up check failed",
+        "5:(follow) the standby stopped: its journal diverged from the primary's"
     })
 public final class ServeCommand implements Callable<Integer>
 {
@@ -83,6 +87,8 @@ public final class ServeCommand implements Callable<Integer>
     public static final int EXIT_DAMAGED_JOURNAL = 3;
     /** Exit status when the data directory is in use or another start-up check failed. */
     public static final int EXIT_START_FAILED = 4;
+    /** Exit status of a standby that stopped following: its journal diverged from the primary's. */
+    public static final int EXIT_DIVERGED = 5;
 
     /** Default ingress channel: UDP on localhost. */
     public static final String CHANNEL_DEFAULT = TransportContext.INGRESS_CHANNEL_DEFAULT;
@@ -213,12 +219,48 @@ public final class ServeCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     private String tickInterval;
 
+    @Option(names = "--replicate-to", paramLabel = "CHANNEL",
+        description = "Ship every journaled record to a standby ('paycore follow') listening on this Aeron channel, " +
+            "e.g. aeron:udp?endpoint=STANDBY:40125: the standby's --listen (default: none: no replication).")
+    private String replicateTo;
+
+    @Option(names = "--replication", paramLabel = "MODE", defaultValue = "async",
+        description = "With --replicate-to: sync (a record is applied and answered only once the standby has " +
+            "acknowledged it durable: one round trip per ring batch; nothing is answered while no standby is " +
+            "connected) or async (never wait; the lag is a counter) (default: ${DEFAULT-VALUE}).")
+    private String replication;
+
+    @Option(names = "--replication-control", paramLabel = "CHANNEL",
+        defaultValue = ReplicationContext.CONTROL_CHANNEL_DEFAULT,
+        description = "With --replicate-to: the Aeron channel this primary listens on for its standby's hellos " +
+            "and acknowledgements: the standby's --primary (default: ${DEFAULT-VALUE}).")
+    private String replicationControl;
+
+    @Option(names = "--replication-stream", paramLabel = "ID", defaultValue = "" + ReplicationContext.STREAM_ID_DEFAULT,
+        description = "Stream id of live records; catch-up uses the next id and control the one after; the same " +
+            "on primary and standby (default: ${DEFAULT-VALUE}).")
+    private int replicationStream;
+
     @Option(names = "--print-config",
         description = "Print the effective options as a properties file (usable with --config) and exit " +
             "(default: ${DEFAULT-VALUE}).")
     private boolean printConfig;
 
     private boolean configApplied;
+    private ReplicationContext follow;
+
+    /**
+     * Run as a read-only standby following a primary instead of as a primary: how {@code paycore follow} reuses
+     * every option of serve.
+     *
+     * @param follow the primary's control channel and this standby's records channel.
+     * @return this.
+     */
+    public ServeCommand follow(final ReplicationContext follow)
+    {
+        this.follow = follow;
+        return this;
+    }
 
     /**
      * Serve until a shutdown signal.
@@ -275,10 +317,11 @@ public final class ServeCommand implements Callable<Integer>
 
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
+            service.onFollowerStopped(barrier::signal);
             try
             {
                 barrier.await();
-                out.println("paycore serve: shutting down");
+                out.println("paycore " + spec.name() + ": shutting down");
             }
             finally
             {
@@ -286,6 +329,10 @@ public final class ServeCommand implements Callable<Integer>
             }
         }
 
+        if (null != service.follower() && Follower.STOPPED == service.follower().state())
+        {
+            return EXIT_DIVERGED;
+        }
         return null == service.pipeline().failure() ? EXIT_OK : EXIT_FAILED;
     }
 
@@ -316,9 +363,32 @@ public final class ServeCommand implements Callable<Integer>
             .snapshotsKept(snapshotsKept)
             .snapshotOnShutdown(snapshotOnShutdown)
             .transportContext(transportContext(dataDirectory))
+            .replication(replicationContext())
+            .standby(null != follow)
             .out(out)
             .errorHandler((ex) -> err.println("paycore serve: " + ex))
             .conclude();
+    }
+
+    private ReplicationContext replicationContext()
+    {
+        if (null != follow)
+        {
+            if (null != replicateTo)
+            {
+                throw new IllegalArgumentException("a standby does not replicate onward: drop --replicate-to");
+            }
+            return follow.streamId(replicationStream);
+        }
+        if (null == replicateTo)
+        {
+            return null;
+        }
+        return new ReplicationContext()
+            .recordsChannel(replicateTo)
+            .controlChannel(replicationControl)
+            .streamId(replicationStream)
+            .mode(ReplicationMode.parse(replication));
     }
 
     private TransportContext transportContext(final DataDirectory dataDirectory)
@@ -387,6 +457,7 @@ public final class ServeCommand implements Callable<Integer>
 
         final ServeCommand configured = new ServeCommand();
         configured.configApplied = true;
+        configured.follow = follow;
         final CommandLine reparsed = new CommandLine(configured)
             .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(properties))
             .setOut(commandLine.getOut())

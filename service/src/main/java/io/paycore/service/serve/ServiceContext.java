@@ -5,6 +5,7 @@ import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.SnapshotTaker;
+import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.transport.TransportContext;
 import org.agrona.ErrorHandler;
 
@@ -39,6 +40,8 @@ public final class ServiceContext
         SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME, SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT);
     private boolean snapshotOnShutdown = Boolean.parseBoolean(
         System.getProperty(SNAPSHOT_ON_SHUTDOWN_PROP_NAME, Boolean.toString(SNAPSHOT_ON_SHUTDOWN_DEFAULT)));
+    private ReplicationContext replication;
+    private boolean standby;
     private PrintStream out = System.out;
     private ErrorHandler errorHandler;
 
@@ -95,6 +98,14 @@ public final class ServiceContext
             transportContext.errorHandler(errorHandler);
         }
         transportContext.profile(pipelineContext.profile()).conclude();
+        if (null != replication)
+        {
+            replication.conclude();
+        }
+        else if (standby)
+        {
+            throw new IllegalArgumentException("a standby needs the primary's channel (--primary CHANNEL)");
+        }
 
         return this;
     }
@@ -194,6 +205,39 @@ public final class ServiceContext
         return snapshotOnShutdown;
     }
 
+    /**
+     * @param replication as a primary: ship every record to a standby (--replicate-to); as a {@link #standby}: follow
+     *                    the primary; null (the default) for neither.
+     * @return this.
+     */
+    public ServiceContext replication(final ReplicationContext replication)
+    {
+        this.replication = replication;
+        return this;
+    }
+
+    /** @return the replication settings, or null for none. */
+    public ReplicationContext replication()
+    {
+        return replication;
+    }
+
+    /**
+     * @param standby true to run as a read-only standby following the primary named by {@link #replication()}.
+     * @return this.
+     */
+    public ServiceContext standby(final boolean standby)
+    {
+        this.standby = standby;
+        return this;
+    }
+
+    /** @return true to run as a read-only standby. */
+    public boolean standby()
+    {
+        return standby;
+    }
+
     /** @param out where the recovery report, ready line and shutdown summary are printed. @return this. */
     public ServiceContext out(final PrintStream out)
     {
@@ -226,6 +270,7 @@ public final class ServiceContext
         return "ServiceContext{dataDirectory=" + dataDirectory + ", ledgerLimits=" + ledgerLimits +
             ", journalContext=" + journalContext + ", pipelineContext=" + pipelineContext +
             ", transportContext=" + transportContext + ", snapshotsKept=" + snapshotsKept +
-            ", snapshotOnShutdown=" + snapshotOnShutdown + '}';
+            ", snapshotOnShutdown=" + snapshotOnShutdown + ", replication=" + replication + ", standby=" + standby +
+            '}';
     }
 }
