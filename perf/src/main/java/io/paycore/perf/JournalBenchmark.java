@@ -50,7 +50,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *     {@code freshFiles=true} it manages files exactly as the journal does (a new {@value #SEGMENT_LENGTH}-byte
  *     file, zeros written for real, mapped, unmapped when full), so {@code append / rawMappedWrite(freshFiles=true)}
  *     is the cost of framing and checksums; with {@code freshFiles=false} it rewrites one already-faulted mapping,
- *     the bare memory bandwidth ceiling.</li>
+ *     the bare memory bandwidth ceiling. With {@code frameSized=false} it copies exactly the payload bytes; with
+ *     {@code frameSized=true} it copies as many bytes as the journal's frame for that payload (header, payload and
+ *     padding), so the difference to {@code append} is framing logic and checksum alone, not bytes moved.</li>
  *     <li>{@code readVerify} (param {@code readPayloadLength}): records read and verified (length, sequence,
  *     chained CRC32C over the whole frame) per second by a {@link JournalReader}. Bytes per second =
  *     score &times; frame length, where frame length = {@link RecordDescriptor#alignedFrameLength(int)} =
@@ -58,7 +60,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *     score &times; frame length / 1e9.</li>
  * </ul>
  * Append throughput in bytes/s likewise = score &times; frame length (96, 160, 544 bytes for 64, 128, 512-byte
- * payloads); the raw baseline moves score &times; payload length bytes.
+ * payloads); the raw baseline moves score &times; payload length bytes ({@code frameSized=false}) or score &times;
+ * frame length ({@code frameSized=true}).
  * <p>
  * Files live in a temporary directory deleted in teardown; append and baseline states start a fresh directory
  * each iteration and delete the previous one, so disk use is bounded by one iteration's output.
@@ -139,6 +142,11 @@ public class JournalBenchmark
         @Param({ "true", "false" })
         boolean freshFiles;
 
+        @Param({ "false", "true" })
+        boolean frameSized;
+
+        int writeLength;
+
         Path dir;
         UnsafeBuffer payload;
         final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
@@ -151,8 +159,9 @@ public class JournalBenchmark
         public void setUp() throws IOException
         {
             dir = Files.createTempDirectory("journal-bench-raw");
-            payload = new UnsafeBuffer(ByteBuffer.allocateDirect(payloadLength));
-            for (int i = 0; i < payloadLength; i++)
+            writeLength = frameSized ? RecordDescriptor.alignedFrameLength(payloadLength) : payloadLength;
+            payload = new UnsafeBuffer(ByteBuffer.allocateDirect(writeLength));
+            for (int i = 0; i < writeLength; i++)
             {
                 payload.putByte(i, (byte)i);
             }
@@ -316,7 +325,7 @@ public class JournalBenchmark
     @Benchmark
     public int rawMappedWrite(final RawState state)
     {
-        final int length = state.payloadLength;
+        final int length = state.writeLength;
         if (state.position + length > SEGMENT_LENGTH)
         {
             state.roll();
