@@ -35,12 +35,19 @@ final class MixedLoad
     /** Transfer id to {result ordinal, timestamp} as the client was told. */
     final Map<Long, long[]> received = new HashMap<>();
     private final SplittableRandom random;
+    private final Duration timeout;
     private final List<Long> pending = new ArrayList<>();
     private long nextTransferId = 1;
 
     MixedLoad(final long seed)
     {
+        this(seed, TIMEOUT);
+    }
+
+    MixedLoad(final long seed, final Duration timeout)
+    {
         this.random = new SplittableRandom(seed);
+        this.timeout = timeout;
     }
 
     void createAccounts(final PaycoreClient client)
@@ -51,7 +58,7 @@ final class MixedLoad
             final int flags = 0 == id % 5 ? AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS : 0;
             accounts.add(id, id * 7, LEDGER, 1, flags);
         }
-        final CreateResults<CreateAccountResult> results = client.createAccountsAndWait(accounts, TIMEOUT);
+        final CreateResults<CreateAccountResult> results = client.createAccountsAndWait(accounts, timeout);
         for (int i = 0; i < results.count(); i++)
         {
             final CreateAccountResult result = results.result(i);
@@ -125,7 +132,7 @@ final class MixedLoad
 
     void send(final PaycoreClient client, final TransferEventArray batch)
     {
-        final CreateResults<CreateTransferResult> results = client.createTransfersAndWait(batch, TIMEOUT);
+        final CreateResults<CreateTransferResult> results = client.createTransfersAndWait(batch, timeout);
         record(batch, results);
     }
 
@@ -136,6 +143,14 @@ final class MixedLoad
         {
             received.put(batch.id(i), new long[]{ results.result(i).ordinal(), results.timestamp(i) });
         }
+    }
+
+    /**
+     * @return the id the next transfer will get.
+     */
+    long nextTransferId()
+    {
+        return nextTransferId;
     }
 
     long created()
@@ -173,7 +188,7 @@ final class MixedLoad
             {
                 slice[i - from] = ids.get(i);
             }
-            final List<Transfer> found = client.lookupTransfersAndWait(TIMEOUT, slice);
+            final List<Transfer> found = client.lookupTransfersAndWait(timeout, slice);
             final Map<Long, Transfer> byId = new HashMap<>();
             for (final Transfer transfer : found)
             {
