@@ -368,7 +368,7 @@ public final class AuditReport
      * snapshot check FILE (sequence S): MATCH|MISMATCH|UNREADABLE|NOT_REACHED ...
      * history: account ID, N line(s), reconciled | NOT reconciled after K record(s)
      * export: N event(s) to FILE (csv|jsonl)
-     * warning: ...                                     when a capacity result suggests smaller limits than the service's
+     * warning: ...                                     if a *_FULL result suggests smaller limits than the service's
      * state: A account(s), T transfer(s), P pending
      * replay: N records in S s: R records/s, T transfers/s
      * digest: HEX

@@ -187,7 +187,8 @@ final class AuditRuns
                 {
                     final int kind = random.nextInt(100);
                     final boolean onB = random.nextInt(8) == 0;
-                    final long debit = onB ? ACCOUNTS_A + 1 + random.nextInt(ACCOUNTS_B) : 1 + random.nextInt(ACCOUNTS_A);
+                    final long debit = onB ?
+                        ACCOUNTS_A + 1 + random.nextInt(ACCOUNTS_B) : 1 + random.nextInt(ACCOUNTS_A);
                     long credit = onB ? ACCOUNTS_A + 1 + random.nextInt(ACCOUNTS_B) : 1 + random.nextInt(ACCOUNTS_A);
                     if (kind < 2)
                     {
