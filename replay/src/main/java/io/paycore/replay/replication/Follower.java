@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  *     <li>It acknowledges its journal's durable sequence (an ACK, flagged live once it has taken a record from the
  *     live stream), whenever it advances and every hello interval.</li>
  *     <li>A record from a primary of an older epoch than this standby's is refused, and the primary is told
- *     (FENCED).</li>
+ *     (FENCED). After promotion the follower keeps listening for exactly that: an old primary that comes back and
+ *     ships records is told it is fenced, and takes no more input.</li>
  *     <li>{@link #requestPromotion()} (or the file {@code promote} appearing in the data directory, which
  *     {@code paycore promote} creates) stops following, journals an epoch record with the next epoch, and turns the
  *     pipeline into a primary's: clients' writes are taken from the next sequence on.</li>
@@ -218,6 +219,12 @@ public final class Follower implements AutoCloseable
 
         public int doWork()
         {
+            if (PROMOTED == state)
+            {
+                nowNs = System.nanoTime();
+                return live.controlledPoll(liveAssembler, FRAGMENT_LIMIT) +
+                    catchUp.controlledPoll(catchUpAssembler, FRAGMENT_LIMIT);
+            }
             if (FOLLOWING != state)
             {
                 return 0;
@@ -270,9 +277,18 @@ public final class Follower implements AutoCloseable
         private ControlledFragmentHandler.Action onMessage(
             final DirectBuffer buffer, final int offset, final int length, final boolean fromLive)
         {
-            if (FOLLOWING != state || length < ReplicationMessages.CONTROL_LENGTH ||
+            if (STOPPED == state || length < ReplicationMessages.CONTROL_LENGTH ||
                 ReplicationMessages.VERSION != ReplicationMessages.version(buffer, offset))
             {
+                return ControlledFragmentHandler.Action.CONTINUE;
+            }
+            if (PROMOTED == state)
+            {
+                if (ReplicationMessages.RECORD == ReplicationMessages.kind(buffer, offset) &&
+                    ReplicationMessages.epoch(buffer, offset) < epoch)
+                {
+                    fence(ReplicationMessages.epoch(buffer, offset));
+                }
                 return ControlledFragmentHandler.Action.CONTINUE;
             }
 

@@ -11,11 +11,13 @@ import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
+import io.paycore.journal.JournalReader;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.replication.Follower;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.ReplicationMode;
+import io.paycore.service.PaycoreMain;
 import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;
@@ -38,6 +40,8 @@ import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -155,6 +159,68 @@ class ReplicationTest
         assertEquals(standbyLast, standby.recoveryReport().lastSequence());
         load.run(client, 100, 40);
         assertDigestsEqualAfterStop();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReplicationMode.class)
+    void shouldFenceTheOldPrimaryOnceItsStandbyIsPromoted(final ReplicationMode mode) throws Exception
+    {
+        final int recordsPort = freePort();
+        final int controlPort = freePort();
+        final DataDirectory primaryData = new DataDirectory(temp.resolve("primary"));
+        final DataDirectory standbyData = new DataDirectory(temp.resolve("standby"));
+
+        standby = PaycoreService.launch(standbyContext(standbyData, recordsPort, controlPort));
+        primary = PaycoreService.launch(primaryContext(primaryData, recordsPort, controlPort, mode));
+        client = connect(primaryData);
+        final MixedLoad load = new MixedLoad(31, Duration.ofSeconds(5));
+        load.createAccounts(client);
+        load.run(client, 50, 20);
+        awaitStandbyAt(primary.pipeline().processedSequence());
+
+        assertEquals(0, PaycoreMain.execute("promote", "--data", standbyData.root().toString()));
+        assertEquals(Follower.PROMOTED, standby.follower().state());
+        final long epochSequence = standby.pipeline().nextSequence() - 1;
+        awaitStandbyAt(epochSequence);
+
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int answeredAfterPromotion = 0;
+        PaycoreClientException refused = null;
+        while (null == refused && System.nanoTime() - deadlineNs < 0)
+        {
+            try
+            {
+                load.send(client, load.nextBatch(5));
+                answeredAfterPromotion++;
+            }
+            catch (final PaycoreClientException ex)
+            {
+                refused = ex;
+            }
+        }
+        assertTrue(null != refused, "the old primary was never fenced");
+        assertEquals(RejectReason.UNAVAILABLE, refused.rejectReason(), refused.toString());
+        assertTrue(primary.replicator().isFenced(), primary.replicator().standbyStatus());
+        assertTrue(primary.pipeline().isFailed());
+        if (ReplicationMode.SYNC == mode)
+        {
+            assertEquals(0, answeredAfterPromotion, "a fenced sync primary answers nothing the standby refused");
+        }
+        Thread.sleep(200);
+        assertEquals(1, standby.follower().epoch());
+        final long promotedLast = standby.pipeline().processedSequence();
+        final List<Integer> typesAfterEpoch = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(standby.journal().directory(), epochSequence + 1))
+        {
+            while (reader.nextSequence() <= promotedLast)
+            {
+                reader.poll((type, sequence, timestampNanos, buffer, offset, length) -> typesAfterEpoch.add(type),
+                    100);
+            }
+        }
+        assertTrue(typesAfterEpoch.stream().allMatch((type) -> RecordTypes.TICK == type),
+            "the promoted node journaled only its own ticks after its epoch record, nothing from the old primary: " +
+            typesAfterEpoch);
     }
 
     private void assertDigestsEqualAfterStop() throws InterruptedException
