@@ -314,9 +314,20 @@ public final class Auditor
                     {
                         break;
                     }
+                    if (offset <= length - RecordDescriptor.HEADER_LENGTH &&
+                        buffer.getLong(offset + RecordDescriptor.SEQUENCE_OFFSET) >= nextSequence)
+                    {
+                        return new JournalException("a record the reader did not deliver: appended since (the " +
+                            "journal is live) or not valid", current, offset, nextSequence, null);
+                    }
                     offset += RecordDescriptor.alignedFrameLength(frameLength - RecordDescriptor.HEADER_LENGTH);
                 }
-                for (int i = offset; i < length; i++)
+                int i = offset;
+                while (i <= length - Long.BYTES && 0 == buffer.getLong(i))
+                {
+                    i += Long.BYTES;
+                }
+                for (; i < length; i++)
                 {
                     if (0 != buffer.getByte(i))
                     {

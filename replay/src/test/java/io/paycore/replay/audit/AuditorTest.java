@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -368,6 +370,59 @@ class AuditorTest
             assertEquals(before, tree(directory.root()), "audit must not create, change or delete anything");
             assertFalse(Files.exists(directory.snapshotDirectory()));
         }
+    }
+
+    @Test
+    void shouldAuditAJournalWhileItIsBeingAppendedTo() throws Exception
+    {
+        final AuditRuns.Run run = AuditRuns.write(new DataDirectory(temp.resolve("source")), 600, 30);
+        final DataDirectory live = new DataDirectory(temp.resolve("live"));
+        final AtomicLong appended = new AtomicLong();
+        final AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+        final Thread writer = new Thread(() ->
+        {
+            try (Journal journal = Journal.open(AuditRuns.journalContext(live)))
+            {
+                for (final AuditRuns.Record record : run.records)
+                {
+                    final UnsafeBuffer payload = new UnsafeBuffer(record.payload);
+                    journal.append(record.type, record.timestampNanos, payload, 0, record.payload.length);
+                    appended.set(record.sequence);
+                    if (0 == record.sequence % 16)
+                    {
+                        Thread.sleep(1);
+                    }
+                }
+            }
+            catch (final Throwable ex)
+            {
+                writerFailure.set(ex);
+            }
+        });
+        writer.start();
+        try
+        {
+            int audits = 0;
+            while (writer.isAlive() || 0 == audits)
+            {
+                if (appended.get() < 1)
+                {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                final AuditReport report = Auditor.run(AuditRuns.auditContext(live));
+                audits++;
+                assertNull(report.damage(), () -> "a live journal is not damaged: " + report.damage());
+                assertEquals(AuditRuns.replay(run, report.lastAppliedSequence()).digestHex(), report.digest());
+            }
+            assertTrue(audits > 1, "the audits should have overlapped the appends");
+        }
+        finally
+        {
+            writer.join();
+        }
+        assertNull(writerFailure.get());
+        assertEquals(run.digest, Auditor.run(AuditRuns.auditContext(live)).digest());
     }
 
     private static Map<Long, long[]> balancesAfterEachRecord(final AuditRuns.Run run, final long accountId)
