@@ -54,6 +54,9 @@ public final class AuditReport
     long lastAppliedTimestampNanos;
     long recordsApplied;
     long ticks;
+    long epochRecords;
+    long lastEpoch;
+    long lastEpochSequence;
     long invalidRecords;
     final long[] messageRecords = new long[MAX_TEMPLATE_ID + 1];
     final long[] messageEvents = new long[MAX_TEMPLATE_ID + 1];
@@ -202,6 +205,22 @@ public final class AuditReport
     public long ticks()
     {
         return ticks;
+    }
+
+    /**
+     * @return epoch records (promotions of a standby) applied; they change no ledger state.
+     */
+    public long epochRecords()
+    {
+        return epochRecords;
+    }
+
+    /**
+     * @return the epoch of the last epoch record applied, 0 if none.
+     */
+    public long lastEpoch()
+    {
+        return lastEpoch;
     }
 
     /**
@@ -359,7 +378,8 @@ public final class AuditReport
      * journal: N record(s) verified, sequences A..B, S segment(s), checksum chain intact, last checksum 0xXXXXXXXX
      * start: journal beginning | start: snapshot FILE (sequence S); the journal before it was not verified
      * state as of: sequence N, ISO-TIME (end of journal | records after it verified, not applied)
-     * records: N applied (messages M, ticks T, invalid I)
+     * records: N applied (messages M, ticks T, epochs E, invalid I)
+     * epoch: E (last epoch record at sequence S)       only if the journal has epoch records (promotions)
      * message NAME: R record(s), E event(s)            one per message type seen
      * account result CODE: N                           one per code seen
      * transfer result CODE: N                          one per code seen
@@ -431,8 +451,12 @@ public final class AuditReport
         {
             messages += n;
         }
-        out.printf(Locale.ROOT, "records: %d applied (messages %d, ticks %d, invalid %d)%n", recordsApplied,
-            messages, ticks, invalidRecords);
+        out.printf(Locale.ROOT, "records: %d applied (messages %d, ticks %d, epochs %d, invalid %d)%n",
+            recordsApplied, messages, ticks, epochRecords, invalidRecords);
+        if (epochRecords > 0)
+        {
+            out.printf(Locale.ROOT, "epoch: %d (last epoch record at sequence %d)%n", lastEpoch, lastEpochSequence);
+        }
         for (int t = 0; t <= MAX_TEMPLATE_ID; t++)
         {
             if (messageRecords[t] > 0)

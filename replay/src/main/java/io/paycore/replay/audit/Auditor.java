@@ -20,12 +20,14 @@ import io.paycore.journal.SegmentDescriptor;
 import io.paycore.journal.Snapshot;
 import io.paycore.journal.SnapshotStore;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.replication.Epochs;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -557,11 +559,20 @@ public final class Auditor
                 return;
             }
 
-            final CommandProcessor processor = this.processor;
-            processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
             report.recordsApplied++;
             report.lastAppliedSequence = sequence;
             report.lastAppliedTimestampNanos = timestampNanos;
+            if (Epochs.EPOCH == type)
+            {
+                // a promotion: the ledger ignores it (the processor would count it as not a message)
+                report.epochRecords++;
+                report.lastEpochSequence = sequence;
+                report.lastEpoch = Epochs.EPOCH_PAYLOAD_LENGTH == length ?
+                    buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN) : -1;
+                return;
+            }
+            final CommandProcessor processor = this.processor;
+            processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
             if (RecordTypes.TICK == type)
             {
                 report.ticks++;

@@ -18,6 +18,7 @@ import io.paycore.journal.SnapshotWriter;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.DataDirectoryLock;
 import io.paycore.replay.SnapshotTaker;
+import io.paycore.replay.replication.Epochs;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -137,6 +138,29 @@ class AuditorTest
         final String printed = print(report);
         assertTrue(printed.contains("ledger 840: accounts 40, debits pending " + expected.get(840L)[0] +
             ", debits posted " + expected.get(840L)[1]), printed);
+    }
+
+    @Test
+    void shouldCountAPromotionsEpochRecordAndNotCallItInvalid()
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final AuditRuns.Run run = AuditRuns.write(directory, 50, 32);
+        final UnsafeBuffer epoch = new UnsafeBuffer(new byte[Epochs.EPOCH_PAYLOAD_LENGTH]);
+        Epochs.putEpochPayload(epoch, 2);
+        try (Journal journal = Journal.open(AuditRuns.journalContext(directory)))
+        {
+            journal.append(Epochs.EPOCH, AuditRuns.START_NANOS + 1_000_000_000_000L, epoch, 0,
+                Epochs.EPOCH_PAYLOAD_LENGTH);
+        }
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
+
+        assertEquals(1, report.epochRecords());
+        assertEquals(2, report.lastEpoch());
+        assertEquals(0, report.invalidRecords());
+        assertEquals(run.lastSequence + 1, report.lastAppliedSequence());
+        assertEquals(run.digest, report.digest(), "an epoch record changes no ledger state");
+        assertTrue(print(report).contains("epoch: 2 (last epoch record at sequence " + (run.lastSequence + 1) + ")"));
     }
 
     @Test
