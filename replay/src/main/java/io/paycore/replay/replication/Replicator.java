@@ -368,11 +368,18 @@ public final class Replicator implements RecordShipper, AutoCloseable
             switch (kind)
             {
                 case ReplicationMessages.HELLO:
-                    helloInstance = ReplicationMessages.helloInstance(buffer, offset);
-                    helloSequence = ReplicationMessages.sequence(buffer, offset);
+                {
+                    final long instance = ReplicationMessages.helloInstance(buffer, offset);
+                    final long sequence = ReplicationMessages.sequence(buffer, offset);
+                    if (instance != helloInstance || sequence != helloSequence)
+                    {
+                        helloDeadlineNs = System.nanoTime() + context.standbyTimeoutNs();
+                    }
+                    helloInstance = instance;
+                    helloSequence = sequence;
                     helloChecksum = ReplicationMessages.helloChecksum(buffer, offset);
-                    helloDeadlineNs = System.nanoTime() + context.standbyTimeoutNs();
                     break;
+                }
 
                 case ReplicationMessages.ACK:
                     if (ReplicationMessages.ackInstance(buffer, offset) == standbyInstance &&

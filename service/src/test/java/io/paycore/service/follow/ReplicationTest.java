@@ -59,6 +59,8 @@ class ReplicationTest
 {
     static final long CLIENT_ID = 11;
     static final String SECRET = "replication";
+    /** Base of the timestamps of journals written by {@link #writeJournal}: an hour before the tests started. */
+    static final long START_MILLIS = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(1);
 
     @TempDir
     Path temp;
@@ -116,7 +118,7 @@ class ReplicationTest
         final int controlPort = freePort();
         final DataDirectory primaryData = new DataDirectory(temp.resolve("primary"));
         final DataDirectory standbyData = new DataDirectory(temp.resolve("standby"));
-        final long written = writeJournal(primaryData, 100_000);
+        final long written = writeJournal(primaryData, 100_000, 5);
 
         primary = PaycoreService.launch(primaryContext(primaryData, recordsPort, controlPort, ReplicationMode.ASYNC));
         assertEquals(written, primary.recoveryReport().lastSequence());
@@ -223,6 +225,60 @@ class ReplicationTest
             typesAfterEpoch);
     }
 
+    @Test
+    void shouldStopAStandbyWhoseJournalDivergesFromThePrimarysAndChangeNothing() throws Exception
+    {
+        final int recordsPort = freePort();
+        final int controlPort = freePort();
+        final DataDirectory primaryData = new DataDirectory(temp.resolve("primary"));
+        final DataDirectory standbyData = new DataDirectory(temp.resolve("standby"));
+        writeJournal(primaryData, 300, 1);
+        writeJournal(standbyData, 200, 2);
+
+        primary = PaycoreService.launch(primaryContext(primaryData, recordsPort, controlPort, ReplicationMode.ASYNC));
+        standby = PaycoreService.launch(standbyContext(standbyData, recordsPort, controlPort));
+        awaitStopped();
+        assertTrue(standby.follower().stopReason().contains("diverged from the primary's at sequence 200"),
+            standby.follower().stopReason());
+        assertTrue(standbyOut.toString(StandardCharsets.UTF_8).contains("following stopped:"));
+        assertEquals(200, standby.pipeline().nextSequence() - 1, "nothing was taken");
+        assertTrue(primary.replicator().standbyStatus().contains("diverged at sequence 200"),
+            primary.replicator().standbyStatus());
+    }
+
+    @Test
+    void shouldStopAStandbyThatHasRecordsPastThePrimarysLast() throws Exception
+    {
+        final int recordsPort = freePort();
+        final int controlPort = freePort();
+        final DataDirectory primaryData = new DataDirectory(temp.resolve("primary"));
+        final DataDirectory standbyData = new DataDirectory(temp.resolve("standby"));
+        writeJournal(primaryData, 100, 3);
+        writeJournal(standbyData, 150, 3);
+
+        final ServiceContext primaryContext = primaryContext(
+            primaryData, recordsPort, controlPort, ReplicationMode.ASYNC);
+        primaryContext.replication().standbyTimeoutNs(TimeUnit.SECONDS.toNanos(1));
+        primaryContext.transportContext().tickIntervalNs(TimeUnit.HOURS.toNanos(1));
+        primary = PaycoreService.launch(primaryContext);
+        standby = PaycoreService.launch(standbyContext(standbyData, recordsPort, controlPort));
+        awaitStopped();
+        assertTrue(standby.follower().stopReason().contains("the standby has records past the primary's last"),
+            standby.follower().stopReason());
+        assertEquals(150, standby.pipeline().nextSequence() - 1, "nothing was taken");
+    }
+
+    private void awaitStopped() throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (Follower.STOPPED != standby.follower().state())
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "the standby did not stop:\n" +
+                standbyOut.toString(StandardCharsets.UTF_8));
+            Thread.sleep(10);
+        }
+    }
+
     private void assertDigestsEqualAfterStop() throws InterruptedException
     {
         CloseHelper.quietCloseAll(client, standbyClient);
@@ -259,13 +315,16 @@ class ReplicationTest
         }
     }
 
-    private long writeJournal(final DataDirectory data, final int records)
+    /**
+     * Write a journal of a mixed load directly, as a primary would have; the same seed gives the same records.
+     */
+    static long writeJournal(final DataDirectory data, final int records, final long seed)
     {
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
         final RequestEncoder encoder = new RequestEncoder();
-        final SplittableRandom random = new SplittableRandom(99);
-        final MixedLoad load = new MixedLoad(5);
-        long timestampNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - TimeUnit.HOURS.toNanos(1);
+        final SplittableRandom random = new SplittableRandom(seed);
+        final MixedLoad load = new MixedLoad(seed);
+        long timestampNanos = TimeUnit.MILLISECONDS.toNanos(START_MILLIS);
         try (Journal journal = Journal.open(new JournalContext().directory(data.journalDirectory())
             .flushLevel(FlushLevel.NONE).segmentLength(16 * 1024 * 1024).maxRecordLength(64 * 1024)))
         {
