@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.SplittableRandom;
@@ -39,11 +40,15 @@ import java.util.concurrent.TimeUnit;
  * per invocation; transfer ids come from a counter; the record timestamp advances by a fixed step. Nothing random,
  * no clock and no allocation in the measured path.
  * <p>
- * Retained-transfer capacity is {@link #maxTransfers} (a parameter, 2,097,152 by default). So that it never becomes the bottleneck (no
- * {@code TRANSFERS_FULL}), a {@link Level#Invocation} setup resets the ledger, when the next batch would not fit,
- * with {@link Ledger#reset()} and recreates the accounts: once every maxTransfers / {@value #BATCH} invocations, outside the
- * measured time. The ledger is built once per trial, so the id indices are sized for the full capacity and the
- * measured path sees a realistically large transfer index.
+ * Retained-transfer capacity is {@link #maxTransfers} (a parameter, 2,097,152 by default; try
+ * {@code -p maxTransfers=65536} to see the cost of a large transfer index). So that capacity never becomes the
+ * bottleneck (no {@code TRANSFERS_FULL}), a {@link Level#Invocation} setup resets the ledger when the next batch
+ * would not fit, with {@link Ledger#reset()}, and recreates the accounts: once every maxTransfers / {@value #BATCH}
+ * invocations, outside the measured time (an invocation is about 100 us, long enough for the per-invocation
+ * timestamps JMH then takes). The ledger is built once per trial, so the id indices are sized for the full
+ * capacity and the measured path sees a realistically large, cache-missing transfer index. A
+ * {@link Level#Iteration} teardown checks that the last batch was all {@code OK}, so a broken setup cannot pass
+ * for a fast one.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -200,7 +205,7 @@ public class LedgerBenchmark
     /**
      * Check the last batch of each benchmark was all {@code OK}.
      */
-    @org.openjdk.jmh.annotations.TearDown(Level.Iteration)
+    @TearDown(Level.Iteration)
     public void verify()
     {
         checkOk(transferResults);
