@@ -3,6 +3,7 @@ package io.paycore.replay.replication;
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
+import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -43,7 +44,8 @@ import java.util.function.LongSupplier;
  *     live record. The standby takes each sequence once, from whichever stream brings it first, so there is no gap
  *     and no duplicate.</li>
  *     <li><b>Acknowledgements</b>: the standby's ACKs carry its durable sequence: {@link #acknowledgedSequence()},
- *     which sync mode waits for once per ring batch; the lag ({@link #lagRecords()}) is a counter.</li>
+ *     which sync mode waits for once per ring batch; the lag ({@link #lagRecords()}) is a counter, in the media
+ *     driver's counters file with the others ({@link #LAG_TYPE_ID} and after), so {@code AeronStat} shows it.</li>
  *     <li><b>Fencing</b>: a HELLO, ACK or FENCED of a newer epoch than this primary's means another node was
  *     promoted: {@link #isFenced()} turns true, the pipeline takes no more input, and sync mode answers nothing
  *     more.</li>
@@ -53,6 +55,15 @@ import java.util.function.LongSupplier;
  */
 public final class Replicator implements RecordShipper, AutoCloseable
 {
+    /** Type id of the replication lag counter (records shipped, or due, that the standby has not acknowledged). */
+    public static final int LAG_TYPE_ID = 4_300;
+    /** Type id of the standby's acknowledged (durable) sequence counter. */
+    public static final int ACKNOWLEDGED_SEQUENCE_TYPE_ID = 4_301;
+    /** Type id of the counter of records not sent live (no standby, back pressure), caught up from the journal. */
+    public static final int NOT_SHIPPED_LIVE_TYPE_ID = 4_302;
+    /** Type id of the counter of records sent from the journal to catch a standby up. */
+    public static final int CATCH_UP_RECORDS_TYPE_ID = 4_303;
+
     private static final int SYNC_OFFER_ATTEMPTS = 10_000;
 
     private final ReplicationContext context;
@@ -75,6 +86,10 @@ public final class Replicator implements RecordShipper, AutoCloseable
     private Aeron aeron;
     private ExclusivePublication live;
     private AgentRunner runner;
+    private Counter lagCounter;
+    private Counter acknowledgedCounter;
+    private Counter notShippedCounter;
+    private Counter catchUpCounter;
     private boolean closed;
 
     /**
@@ -120,6 +135,12 @@ public final class Replicator implements RecordShipper, AutoCloseable
         live = aeron.addExclusivePublication(recordsChannel, context.liveStreamId());
         final ExclusivePublication catchUp = aeron.addExclusivePublication(recordsChannel, context.catchUpStreamId());
         final Subscription control = aeron.addSubscription(context.controlChannel(), context.controlStreamId());
+        lagCounter = aeron.addCounter(LAG_TYPE_ID, "paycore: replication lag (records)");
+        acknowledgedCounter = aeron.addCounter(
+            ACKNOWLEDGED_SEQUENCE_TYPE_ID, "paycore: replication acknowledged sequence");
+        notShippedCounter = aeron.addCounter(
+            NOT_SHIPPED_LIVE_TYPE_ID, "paycore: replication records not shipped live");
+        catchUpCounter = aeron.addCounter(CATCH_UP_RECORDS_TYPE_ID, "paycore: replication records caught up");
         runner = new AgentRunner(
             new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
             errorHandler, null, new ReplicatorAgent(catchUp, control));
@@ -269,7 +290,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
             return;
         }
         closed = true;
-        CloseHelper.closeAll(runner, aeron);
+        CloseHelper.closeAll(runner, lagCounter, acknowledgedCounter, notShippedCounter, catchUpCounter, aeron);
     }
 
     static String withTermLength(final String channel, final int termLength)
@@ -321,6 +342,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
         {
             int work = control.poll(this, 16);
             final long nowNs = System.nanoTime();
+            updateCounters();
             if (NO_INSTANCE != helloInstance)
             {
                 work += checkHello(nowNs);
@@ -447,6 +469,14 @@ public final class Replicator implements RecordShipper, AutoCloseable
             standbyStatus = "standby " + Long.toHexString(instance) + " catching up from sequence " +
                 (helloSequence + 1);
             return 1;
+        }
+
+        private void updateCounters()
+        {
+            lagCounter.setRelease(lagRecords());
+            acknowledgedCounter.setRelease(acknowledged.get());
+            notShippedCounter.setRelease(notShipped.get());
+            catchUpCounter.setRelease(catchUpRecords.get());
         }
 
         private void diverge(final long instance, final long sequence, final int reason)

@@ -264,8 +264,9 @@ public final class PaycoreService implements AutoCloseable
 
     /**
      * The line printed when the service is ready: {@code ready: channel <channel> stream <id> aeron-dir <dir>
-     * last-sequence <n> digest <hex> role <primary|standby> epoch <n> replication <none|sync|async>}. Computed from
-     * the ledger, so only before the pipeline starts.
+     * last-sequence <n> digest <hex> role <primary|standby> [epoch <n>] replication <none|sync|async|following>};
+     * the epoch (which takes a scan of the journal) only with replication. Computed from the ledger, so only before
+     * the pipeline starts.
      */
     private static String readyLine(final ServiceContext context, final Recovery recovery, final long epoch)
     {
@@ -274,9 +275,9 @@ public final class PaycoreService implements AutoCloseable
         return READY_PREFIX + " channel " + transport.ingressChannel() + " stream " + transport.ingressStreamId() +
             " aeron-dir " + transport.effectiveAeronDirectoryName() +
             " last-sequence " + recovery.report().lastSequence() + " digest " + recovery.ledger().digestHex() +
-            " role " + (context.standby() ? "standby" : "primary") + " epoch " + epoch +
-            " replication " + (context.standby() ? "following" : null == replication ? "none" :
-            replication.mode().name().toLowerCase(Locale.ROOT));
+            " role " + (context.standby() ? "standby" : "primary") +
+            (null == replication ? " replication none" : " epoch " + epoch + " replication " +
+            (context.standby() ? "following" : replication.mode().name().toLowerCase(Locale.ROOT)));
     }
 
     /**

@@ -99,6 +99,15 @@ final class NodeProcess implements AutoCloseable
         return Files.readString(output, StandardCharsets.UTF_8);
     }
 
+    int awaitExit(final long timeoutMs) throws Exception
+    {
+        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
+        {
+            fail("paycore did not exit within " + timeoutMs + " ms:\n" + output());
+        }
+        return process.exitValue();
+    }
+
     void kill() throws InterruptedException
     {
         process.destroyForcibly();
