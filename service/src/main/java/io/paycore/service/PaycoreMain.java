@@ -1,5 +1,6 @@
 package io.paycore.service;
 
+import io.paycore.service.bench.BenchCommand;
 import io.paycore.service.audit.AuditCommand;
 import io.paycore.service.clients.ClientsCommand;
 import io.paycore.service.demo.DemoCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
     versionProvider = PaycoreMain.Version.class,
     description = "A low-latency payments core: SBE messages, a journal, and one thread that owns the ledger.",
     subcommands = { DemoCommand.class, ServeCommand.class, FollowCommand.class, PromoteCommand.class, AuditCommand.class, ClientsCommand.class,
-        CommandLine.HelpCommand.class })
+        BenchCommand.class, CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
 {
     @CommandLine.Spec

@@ -1,0 +1,257 @@
+package io.paycore.perf.harness;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Matches answers to the messages they answer, by correlation id, and records each measured message's latency from
+ * its <em>intended</em> send time ({@link OpenLoopSchedule}) to the arrival of its answer into an HdrHistogram.
+ * <p>
+ * The intended times of messages in flight are kept in a preallocated array indexed by correlation id modulo its
+ * capacity, so correlation ids must increase by one per message and at most {@link #capacity()} may be in flight.
+ * Only messages intended at or after {@link #measureFromNanos(long)} are recorded: the warm-up's are answered and
+ * forgotten.
+ * <p>
+ * Not thread safe: one thread (the load generator) sends and polls. Recording allocates nothing; the counters are
+ * published with release semantics for a progress reader on another thread.
+ */
+public final class LatencyRecorder
+{
+    /**
+     * Highest latency the histograms track, in nanoseconds: 60 s. Longer latencies are recorded as this.
+     */
+    public static final long HIGHEST_TRACKABLE_NANOS = 60_000_000_000L;
+
+    /**
+     * Significant decimal digits of every histogram (resolution about 0.1 %).
+     */
+    public static final int SIGNIFICANT_DIGITS = 3;
+
+    private static final long FREE = Long.MIN_VALUE;
+
+    private final Histogram histogram = newHistogram();
+    private final long[] intendedNanosBySlot;
+    private final long[] correlationIdBySlot;
+    private final int mask;
+    private long measureFromNanos = Long.MIN_VALUE;
+
+    private long sent;
+    private long answered;
+    private long measuredSent;
+    private long measuredAnswered;
+    private long rejected;
+    private long unexpected;
+    private long failedEvents;
+    private long firstMeasuredSendNanos;
+    private long lastMeasuredAnswerNanos;
+    private volatile long sentView;
+    private volatile long answeredView;
+
+    /**
+     * @param capacity most messages in flight; rounded up to a power of two.
+     */
+    public LatencyRecorder(final int capacity)
+    {
+        if (capacity < 1 || capacity > 1 << 24)
+        {
+            throw new IllegalArgumentException("capacity must be 1.." + (1 << 24) + ": " + capacity);
+        }
+        final int slots = Integer.highestOneBit(capacity - 1 == 0 ? 1 : (capacity - 1)) << 1;
+        intendedNanosBySlot = new long[slots];
+        correlationIdBySlot = new long[slots];
+        java.util.Arrays.fill(correlationIdBySlot, FREE);
+        mask = slots - 1;
+    }
+
+    /**
+     * @return a histogram with the settings every run uses, so that paycore and the baseline are comparable.
+     */
+    public static Histogram newHistogram()
+    {
+        return new Histogram(HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
+    }
+
+    /**
+     * @return most messages in flight.
+     */
+    public int capacity()
+    {
+        return mask + 1;
+    }
+
+    /**
+     * Record only messages intended at or after this time; also clears the histogram and the measured counts.
+     *
+     * @param measureFromNanos start of the measurement window, {@link System#nanoTime()} terms.
+     */
+    public void measureFromNanos(final long measureFromNanos)
+    {
+        this.measureFromNanos = measureFromNanos;
+        histogram.reset();
+        measuredSent = 0;
+        measuredAnswered = 0;
+        rejected = 0;
+        unexpected = 0;
+        failedEvents = 0;
+        firstMeasuredSendNanos = 0;
+        lastMeasuredAnswerNanos = 0;
+    }
+
+    /**
+     * @return true when another message can be sent without overwriting one in flight.
+     */
+    public boolean hasCapacity()
+    {
+        return sent - answered < mask + 1;
+    }
+
+    /**
+     * A message was sent.
+     *
+     * @param correlationId  its correlation id: one more than the previous message's.
+     * @param intendedNanos  when it was meant to be sent.
+     * @param actualNanos    when it was sent.
+     * @throws IllegalStateException if the slot is still taken (more than {@link #capacity()} in flight).
+     */
+    public void onSent(final long correlationId, final long intendedNanos, final long actualNanos)
+    {
+        final int slot = (int)correlationId & mask;
+        if (FREE != correlationIdBySlot[slot])
+        {
+            throw new IllegalStateException("more than " + capacity() + " messages in flight");
+        }
+        correlationIdBySlot[slot] = correlationId;
+        intendedNanosBySlot[slot] = intendedNanos;
+        if (intendedNanos - measureFromNanos >= 0)
+        {
+            if (0 == measuredSent)
+            {
+                firstMeasuredSendNanos = actualNanos;
+            }
+            measuredSent++;
+        }
+        sentView = ++sent;
+    }
+
+    /**
+     * An answer arrived.
+     *
+     * @param correlationId of the message it answers.
+     * @param arrivalNanos  when it arrived.
+     * @param failedEvents  events in it that did not succeed (0 for an echo).
+     * @return the latency recorded in nanoseconds, or -1 if the answer was not recorded (warm-up, or unexpected).
+     */
+    public long onAnswer(final long correlationId, final long arrivalNanos, final int failedEvents)
+    {
+        final int slot = (int)correlationId & mask;
+        if (correlationIdBySlot[slot] != correlationId)
+        {
+            unexpected++;
+            return -1;
+        }
+        correlationIdBySlot[slot] = FREE;
+        answeredView = ++answered;
+        final long intendedNanos = intendedNanosBySlot[slot];
+        if (intendedNanos - measureFromNanos < 0)
+        {
+            return -1;
+        }
+        final long latencyNanos = Math.min(Math.max(arrivalNanos - intendedNanos, 0), HIGHEST_TRACKABLE_NANOS);
+        histogram.recordValue(latencyNanos);
+        measuredAnswered++;
+        this.failedEvents += failedEvents;
+        lastMeasuredAnswerNanos = arrivalNanos;
+        return latencyNanos;
+    }
+
+    /**
+     * A {@code Rejected} answer arrived: counted as answered (its latency is recorded) and as rejected.
+     *
+     * @param correlationId of the message it answers.
+     * @param arrivalNanos  when it arrived.
+     */
+    public void onRejected(final long correlationId, final long arrivalNanos)
+    {
+        if (onAnswer(correlationId, arrivalNanos, 0) >= 0)
+        {
+            rejected++;
+        }
+    }
+
+    /** @return the latencies of the measured messages, in nanoseconds. Read after the run. */
+    public Histogram histogram()
+    {
+        return histogram;
+    }
+
+    /** @return messages sent in all. */
+    public long sent()
+    {
+        return sent;
+    }
+
+    /** @return messages answered in all. */
+    public long answered()
+    {
+        return answered;
+    }
+
+    /** @return messages sent and not yet answered. */
+    public long inFlight()
+    {
+        return sent - answered;
+    }
+
+    /** @return messages sent in all, readable from any thread. */
+    public long sentView()
+    {
+        return sentView;
+    }
+
+    /** @return messages answered in all, readable from any thread. */
+    public long answeredView()
+    {
+        return answeredView;
+    }
+
+    /** @return measured messages sent. */
+    public long measuredSent()
+    {
+        return measuredSent;
+    }
+
+    /** @return measured messages answered. */
+    public long measuredAnswered()
+    {
+        return measuredAnswered;
+    }
+
+    /** @return measured messages answered {@code Rejected}. */
+    public long rejected()
+    {
+        return rejected;
+    }
+
+    /** @return answers whose correlation id matched no message in flight. */
+    public long unexpected()
+    {
+        return unexpected;
+    }
+
+    /** @return events in measured answers that did not succeed. */
+    public long failedEvents()
+    {
+        return failedEvents;
+    }
+
+    /** @return when the first measured message was actually sent, or 0. */
+    public long firstMeasuredSendNanos()
+    {
+        return firstMeasuredSendNanos;
+    }
+
+    /** @return when the last measured answer arrived, or 0. */
+    public long lastMeasuredAnswerNanos()
+    {
+        return lastMeasuredAnswerNanos;
+    }
+}

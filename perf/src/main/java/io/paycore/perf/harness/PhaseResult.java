@@ -1,0 +1,85 @@
+package io.paycore.perf.harness;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one load phase against one target measured: the latency histogram of the measured messages (nanoseconds,
+ * from intended send time to answer) and the counts and rates around it. Immutable.
+ *
+ * @param targetName             {@code paycore} or {@code baseline}.
+ * @param targetRatePerSecond    messages per second offered.
+ * @param batch                  events per message.
+ * @param messageLengthBytes     bytes per message sent.
+ * @param measureNanos           length of the measurement window.
+ * @param histogram              latencies of the measured messages, nanoseconds.
+ * @param measuredSent           messages intended inside the window and sent.
+ * @param measuredAnswered       of those, answered.
+ * @param rejected               of those, answered {@code Rejected}.
+ * @param failedEvents           events in the answers that did not succeed.
+ * @param unexpected             answers that matched no message in flight.
+ * @param backPressured          offers refused by back-pressure (and retried).
+ * @param maxSendLagNanos        the latest any message was actually sent after its intended time.
+ * @param achievedRatePerSecond  measured answers divided by the time from the window's start to the last answer.
+ * @param failure                why the phase stopped early, or null.
+ */
+public record PhaseResult(
+    String targetName,
+    long targetRatePerSecond,
+    int batch,
+    int messageLengthBytes,
+    long measureNanos,
+    Histogram histogram,
+    long measuredSent,
+    long measuredAnswered,
+    long rejected,
+    long failedEvents,
+    long unexpected,
+    long backPressured,
+    long maxSendLagNanos,
+    double achievedRatePerSecond,
+    String failure)
+{
+    /**
+     * Share of the target rate that must be achieved for the rate to count as met.
+     */
+    public static final double RATE_MET_FRACTION = 0.99;
+
+    /**
+     * @return measured messages sent but never answered.
+     */
+    public long lost()
+    {
+        return measuredSent - measuredAnswered;
+    }
+
+    /**
+     * Messages meant to be sent in the window: rate times window length.
+     *
+     * @return the count.
+     */
+    public long intendedCount()
+    {
+        return targetRatePerSecond * measureNanos / 1_000_000_000L;
+    }
+
+    /**
+     * @return true when the achieved rate was at least {@link #RATE_MET_FRACTION} of the target, every measured
+     * message was sent and answered, none rejected, and the phase did not fail.
+     */
+    public boolean isRateMet()
+    {
+        return null == failure &&
+            achievedRatePerSecond >= RATE_MET_FRACTION * targetRatePerSecond &&
+            measuredSent >= intendedCount() &&
+            0 == lost() && 0 == rejected;
+    }
+
+    /**
+     * @param percentile 0..100.
+     * @return the latency at that percentile in nanoseconds, or 0 with no data.
+     */
+    public long valueAtPercentileNanos(final double percentile)
+    {
+        return histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile);
+    }
+}

@@ -1,0 +1,247 @@
+package io.paycore.perf.harness;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code paycore bench throughput}: finds the highest rate paycore sustains, for each batch size asked for. The
+ * offered rate doubles from a start rate until a step fails, then is bisected between the last rate that held and
+ * the first that failed, {@value #BISECTIONS} times. A step holds when the achieved rate is at least
+ * {@link PhaseResult#RATE_MET_FRACTION} of the offered one, nothing was lost or rejected, and p99 is within the
+ * limit. Each step runs against a freshly started service (the JVM, and so the JIT, stays warm), so a full ledger
+ * or a long journal from an earlier step never weighs on a later one.
+ */
+public final class ThroughputSearch
+{
+    /** Bisection steps after the first failure. */
+    public static final int BISECTIONS = 3;
+
+    /** Hard cap on the offered rate, messages per second. */
+    public static final long MAX_RATE = 5_000_000;
+
+    private ThroughputSearch()
+    {
+    }
+
+    /**
+     * One step of a search.
+     *
+     * @param batch  events per message.
+     * @param result what the step measured.
+     * @param held   whether it held.
+     */
+    public record Step(int batch, PhaseResult result, boolean held)
+    {
+    }
+
+    /**
+     * Run the search.
+     *
+     * @param settings           rate (ignored), warm-up and duration per step, channel, flush, profile, cpus.
+     * @param launcher           starts the service for each step.
+     * @param batches            batch sizes to search, for example 1 and 100.
+     * @param startTransfersRate first offered rate, in transfers per second (divided by the batch for messages).
+     * @param p99LimitNanos      a step whose p99 is above this fails.
+     * @param out                where each step's line and the result are printed.
+     * @return every step, in order.
+     * @throws InterruptedException if interrupted while waiting for the load generator.
+     */
+    public static List<Step> run(
+        final BenchSettings settings,
+        final ServiceLauncher launcher,
+        final int[] batches,
+        final long startTransfersRate,
+        final long p99LimitNanos,
+        final PrintStream out) throws InterruptedException
+    {
+        final List<Step> steps = new ArrayList<>();
+        out.printf(Locale.ROOT, "paycore bench throughput: %s, flush %s, profile %s, steps of %d s warm-up + %d s, " +
+            "p99 limit %,.0f µs%n", settings.channels().name(), settings.flushLevel().name().toLowerCase(Locale.ROOT),
+            settings.profile().name().toLowerCase(Locale.ROOT), settings.warmupSeconds(), settings.durationSeconds(),
+            p99LimitNanos / 1000.0);
+        out.printf(Locale.ROOT, "  machine %s%n", MachineInfo.now().describe());
+        out.printf(Locale.ROOT, "%6s %14s %16s %14s %16s %12s %12s  %s%n", "batch", "offered msg/s", "offered tr/s",
+            "achieved msg/s", "achieved tr/s", "p99 µs", "p99.99 µs", "held");
+        for (final int batch : batches)
+        {
+            long rate = Math.max(1, startTransfersRate / batch);
+            long held = 0;
+            long failed = 0;
+            int bisections = 0;
+            while (rate > 0 && rate <= MAX_RATE)
+            {
+                final Step step = step(settings, launcher, batch, rate, p99LimitNanos);
+                steps.add(step);
+                printStep(out, step);
+                if (step.held())
+                {
+                    held = rate;
+                }
+                else
+                {
+                    failed = rate;
+                }
+                if (0 == failed)
+                {
+                    rate *= 2;
+                }
+                else if (bisections++ < BISECTIONS && failed - held > Math.max(1, held / 50))
+                {
+                    rate = held + (failed - held) / 2;
+                }
+                else
+                {
+                    break;
+                }
+            }
+            final PhaseResult best = bestHeld(steps, batch, held);
+            if (null == best)
+            {
+                out.printf(Locale.ROOT, "batch %d: no rate held, not even %,d msg/s%n", batch,
+                    Math.max(1, startTransfersRate / batch));
+            }
+            else
+            {
+                out.printf(Locale.ROOT, "batch %d: highest sustained %,d msg/s = %,d transfers/s (p99 %,.1f µs, " +
+                    "p99.99 %,.1f µs)%s%n", batch, held, held * batch, best.valueAtPercentileNanos(99) / 1000.0,
+                    best.valueAtPercentileNanos(99.99) / 1000.0, 0 == failed ? " (stopped at the rate cap)" : "");
+            }
+        }
+        return steps;
+    }
+
+    private static PhaseResult bestHeld(final List<Step> steps, final int batch, final long rate)
+    {
+        for (final Step step : steps)
+        {
+            if (step.batch() == batch && step.held() && step.result().targetRatePerSecond() == rate)
+            {
+                return step.result();
+            }
+        }
+        return null;
+    }
+
+    private static Step step(
+        final BenchSettings settings,
+        final ServiceLauncher launcher,
+        final int batch,
+        final long rate,
+        final long p99LimitNanos) throws InterruptedException
+    {
+        final BenchSettings stepSettings = copy(settings).batch(batch).ratePerSecond(rate);
+        final ThreadPinner pinner = new ThreadPinner(settings.cpuPlan());
+        try (ServiceUnderTest service = settings.connect() ? new ConnectedService(stepSettings) :
+            launcher.launch(stepSettings))
+        {
+            if (service.isInProcess())
+            {
+                pinner.pinThreads(CpuPlan.Role.INGRESS, CpuPlan.Role.EGRESS, CpuPlan.Role.JOURNALER,
+                    CpuPlan.Role.REPLICATOR, CpuPlan.Role.BLP, CpuPlan.Role.DRIVER);
+            }
+            try (PaycoreLoadTarget target = PaycoreLoadTarget.connect(
+                service.clientContext(), batch, settings.accounts(), settings.seed() + rate))
+            {
+                final PhaseResult result = new LoadGenerator(
+                    target, () -> pinner.pinCurrentThread(CpuPlan.Role.LOADGEN)).run(
+                    rate, batch,
+                    TimeUnit.SECONDS.toNanos(settings.warmupSeconds()),
+                    TimeUnit.SECONDS.toNanos(settings.durationSeconds()),
+                    TimeUnit.SECONDS.toNanos(settings.drainSeconds()),
+                    settings.progress() ? System.out : null);
+                return new Step(batch, result,
+                    result.isRateMet() && result.valueAtPercentileNanos(99) <= p99LimitNanos);
+            }
+        }
+    }
+
+    private static void printStep(final PrintStream out, final Step step)
+    {
+        final PhaseResult result = step.result();
+        out.printf(Locale.ROOT, "%6d %,14d %,16d %,14.0f %,16.0f %,12.1f %,12.1f  %s%s%n", step.batch(),
+            result.targetRatePerSecond(), result.targetRatePerSecond() * step.batch(),
+            result.achievedRatePerSecond(), result.achievedRatePerSecond() * step.batch(),
+            result.valueAtPercentileNanos(99) / 1000.0, result.valueAtPercentileNanos(99.99) / 1000.0,
+            step.held() ? "yes" : "no", reason(result));
+    }
+
+    private static String reason(final PhaseResult result)
+    {
+        if (null != result.failure())
+        {
+            return " (" + result.failure() + ")";
+        }
+        if (result.lost() > 0)
+        {
+            return String.format(Locale.ROOT, " (%,d lost)", result.lost());
+        }
+        if (result.rejected() > 0)
+        {
+            return String.format(Locale.ROOT, " (%,d rejected)", result.rejected());
+        }
+        return "";
+    }
+
+    /**
+     * Write the steps as JSON.
+     *
+     * @param file  where.
+     * @param steps the steps.
+     * @throws IOException if it cannot be written.
+     */
+    public static void writeJson(final Path file, final List<Step> steps) throws IOException
+    {
+        final Json json = new Json();
+        json.open();
+        json.field("command", "paycore bench throughput");
+        json.field("machine", MachineInfo.now().describe());
+        for (int i = 0; i < steps.size(); i++)
+        {
+            final Step step = steps.get(i);
+            final PhaseResult result = step.result();
+            json.object("step" + (i + 1));
+            json.field("batch", step.batch());
+            json.field("offeredMsgPerSecond", result.targetRatePerSecond());
+            json.field("achievedMsgPerSecond", result.achievedRatePerSecond());
+            json.field("achievedTransfersPerSecond", result.achievedRatePerSecond() * step.batch());
+            json.field("p99Micros", result.valueAtPercentileNanos(99) / 1000.0);
+            json.field("p9999Micros", result.valueAtPercentileNanos(99.99) / 1000.0);
+            json.field("lost", result.lost());
+            json.field("held", step.held());
+            json.close();
+        }
+        json.end();
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static BenchSettings copy(final BenchSettings settings)
+    {
+        return new BenchSettings()
+            .ratePerSecond(settings.ratePerSecond())
+            .batch(settings.batch())
+            .warmupSeconds(settings.warmupSeconds())
+            .durationSeconds(settings.durationSeconds())
+            .accounts(settings.accounts())
+            .drainSeconds(settings.drainSeconds())
+            .channels(settings.channels())
+            .flushLevel(settings.flushLevel())
+            .profile(settings.profile())
+            .cpuPlan(settings.cpuPlan())
+            .outDirectory(settings.outDirectory())
+            .connect(settings.connect())
+            .aeronDirectory(settings.aeronDirectory())
+            .connectChannel(settings.connectChannel())
+            .clientId(settings.clientId())
+            .secret(settings.secret())
+            .seed(settings.seed())
+            .progress(settings.progress());
+    }
+}

@@ -1,0 +1,118 @@
+package io.paycore.service.bench;
+
+import io.paycore.core.pipeline.ThreadingProfile;
+import io.paycore.journal.FlushLevel;
+import io.paycore.perf.harness.BenchChannels;
+import io.paycore.perf.harness.BenchSettings;
+import io.paycore.perf.harness.CpuPlan;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * The options {@code bench latency} and {@code bench throughput} share: where the service is and how it runs.
+ */
+public final class CommonBenchOptions
+{
+    @Option(names = "--channel", paramLabel = "ipc|udp", defaultValue = "ipc",
+        description = "Aeron medium between load generator and service (and baseline): ipc, or udp on localhost " +
+            "(default: ${DEFAULT-VALUE}).")
+    String channel;
+
+    @Option(names = "--flush", paramLabel = "LEVEL", defaultValue = "none",
+        description = "Journal flush level of the service started here: none, batch or every " +
+            "(default: ${DEFAULT-VALUE}).")
+    String flush;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "shared",
+        description = "Threading profile of the service and the baseline: shared, or dedicated (busy-spin, a core " +
+            "per hot thread; the service refuses it on fewer than 6 cores) (default: ${DEFAULT-VALUE}).")
+    String profile;
+
+    @Option(names = "--cpus", paramLabel = "ROLE=CPU,...",
+        description = "Pin threads to cores (OpenHFT affinity) and print what each got; roles loadgen, ingress " +
+            "(also the baseline's echo), egress, journaler, replicator, blp, driver; for example " +
+            "loadgen=0,driver=0,ingress=1,journaler=1,replicator=1,blp=1 (default: no pinning).")
+    String cpus;
+
+    @Option(names = "--accounts", paramLabel = "N", defaultValue = "" + BenchSettings.ACCOUNTS_DEFAULT,
+        description = "Accounts the transfers move money between (default: ${DEFAULT-VALUE}).")
+    int accounts;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Write result files here, creating it (default: none).")
+    Path out;
+
+    @Option(names = "--data", paramLabel = "DIR",
+        description = "Parent of the service's temporary data directory (default: the system temporary " +
+            "directory). Each start uses a fresh directory, deleted afterwards.")
+    Path data;
+
+    @Option(names = "--connect",
+        description = "Target a running service instead of starting one; needs --aeron-dir, --client-id, " +
+            "--secret (and --ingress-channel unless it listens on --channel's default).")
+    boolean connect;
+
+    @Option(names = "--aeron-dir", paramLabel = "DIR",
+        description = "With --connect: the service's Aeron directory (its ready line prints it).")
+    String aeronDir;
+
+    @Option(names = "--ingress-channel", paramLabel = "CHANNEL",
+        description = "With --connect: the service's ingress channel (default: aeron:ipc for --channel ipc, " +
+            "aeron:udp?endpoint=localhost:40123 for udp).")
+    String ingressChannel;
+
+    @Option(names = "--client-id", paramLabel = "ID", defaultValue = "0",
+        description = "With --connect: a client id from the service's credentials file.")
+    long clientId;
+
+    @Option(names = "--secret", paramLabel = "SECRET",
+        description = "With --connect: that client's secret.")
+    String secret;
+
+    @Option(names = "--verbose", description = "Also print the service's own start and stop lines.")
+    boolean verbose;
+
+    /**
+     * @return settings with these options applied; rate, batch, warm-up and duration are the caller's.
+     * @throws IllegalArgumentException naming an option that is wrong.
+     */
+    BenchSettings settings()
+    {
+        final int cores = Runtime.getRuntime().availableProcessors();
+        return new BenchSettings()
+            .channels(BenchChannels.parse(channel))
+            .flushLevel(FlushLevel.parse(flush))
+            .profile(ThreadingProfile.parse(profile))
+            .cpuPlan(CpuPlan.parse(cpus, cores))
+            .accounts(accounts)
+            .outDirectory(out)
+            .connect(connect)
+            .aeronDirectory(aeronDir)
+            .connectChannel(ingressChannel)
+            .clientId(clientId)
+            .secret(secret)
+            .progress(null != System.console());
+    }
+
+    /**
+     * The dedicated profile gives each hot thread a core of its own; say plainly, before starting anything, that
+     * this machine has too few for it.
+     *
+     * @return a message when the profile cannot run here, else null.
+     */
+    String refuseProfile()
+    {
+        final ThreadingProfile threadingProfile = ThreadingProfile.parse(profile);
+        final int cores = Runtime.getRuntime().availableProcessors();
+        if (!connect && cores < threadingProfile.minCores())
+        {
+            return "the " + profile + " profile busy-spins one thread per core (driver, ingress, egress, journaler, " +
+                "replicator, BLP) and needs at least " + threadingProfile.minCores() + " cores; this machine has " +
+                cores + ", so the service refuses it. Use --profile shared here, or run on a machine with at least " +
+                threadingProfile.minCores() + " cores, for example: bin/paycore bench latency --profile dedicated " +
+                "--cpus loadgen=1,driver=2,ingress=3,egress=4,journaler=5,blp=6,replicator=7";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,182 @@
+package io.paycore.service.bench;
+
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.journal.JournalContext;
+import io.paycore.perf.harness.BenchChannels;
+import io.paycore.perf.harness.BenchSettings;
+import io.paycore.perf.harness.ServiceLauncher;
+import io.paycore.perf.harness.ServiceUnderTest;
+import io.paycore.replay.DataDirectory;
+import io.paycore.service.serve.PaycoreService;
+import io.paycore.service.serve.ServiceContext;
+import io.paycore.transport.ClientCredentials;
+import io.paycore.transport.TransportContext;
+import io.paycore.transport.client.ClientContext;
+import org.agrona.IoUtil;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Starts {@link PaycoreService} in this process for a benchmark, the way {@code paycore serve} would with the
+ * benchmark's channel, flush level and profile: in a fresh temporary data directory (deleted on close), with one
+ * client in its credentials file, no snapshots, and a ledger sized to retain every transfer the run offers.
+ */
+final class InProcessServiceLauncher implements ServiceLauncher
+{
+    static final long CLIENT_ID = 1;
+    private static final int CREDENTIAL_ITERATIONS = 1_000;
+
+    private final Path parent;
+    private final boolean verbose;
+
+    /**
+     * @param parent  where the temporary data directories go, or null for the system's temporary directory.
+     * @param verbose print the service's own start and stop lines.
+     */
+    InProcessServiceLauncher(final Path parent, final boolean verbose)
+    {
+        this.parent = parent;
+        this.verbose = verbose;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public ServiceUnderTest launch(final BenchSettings settings)
+    {
+        final Path dataDir;
+        final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        try
+        {
+            dataDir = null == parent ?
+                Files.createTempDirectory("paycore-bench-") : Files.createTempDirectory(parent, "paycore-bench-");
+            Files.writeString(dataDir.resolve("clients"),
+                ClientCredentials.line(CLIENT_ID, secret, CREDENTIAL_ITERATIONS) + System.lineSeparator(),
+                StandardCharsets.US_ASCII);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+
+        final BenchChannels channels = settings.channels();
+        final long transfers = settings.transfersOffered() + settings.accounts();
+        final LedgerLimits limits = new LedgerLimits()
+            .maxAccounts(Math.max(1024, settings.accounts()))
+            .maxTransfers((int)Math.min(LedgerLimits.MAX_RECORDS_BOUND, Math.max(1 << 20, transfers)))
+            .maxPendingTransfers(1024)
+            .maxBatchEvents(ProtocolLimits.MAX_BATCH_EVENTS)
+            .validate();
+        final PrintStream serviceOut = verbose ? System.out : new PrintStream(OutputStream.nullOutputStream());
+        final ServiceContext context = new ServiceContext()
+            .dataDirectory(new DataDirectory(dataDir))
+            .ledgerLimits(limits)
+            .journalContext(new JournalContext()
+                .flushLevel(settings.flushLevel())
+                .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,
+                    ProtocolLimits.maxMessageLength(ProtocolLimits.MAX_BATCH_EVENTS))))
+            .pipelineContext(new PipelineContext().profile(settings.profile()).snapshotEveryRecords(0))
+            .transportContext(new TransportContext()
+                .ingressChannel(channels.ingressChannel())
+                .ingressStreamId(channels.ingressStreamId())
+                .clientsFile(dataDir.resolve("clients"))
+                .profile(settings.profile()))
+            .snapshotOnShutdown(false)
+            .out(serviceOut);
+
+        final PaycoreService service;
+        try
+        {
+            service = PaycoreService.launch(context);
+        }
+        catch (final RuntimeException ex)
+        {
+            IoUtil.delete(dataDir.toFile(), true);
+            throw ex;
+        }
+        return new InProcessService(service, dataDir, secret, channels, settings, limits);
+    }
+
+    private static final class InProcessService implements ServiceUnderTest
+    {
+        private final PaycoreService service;
+        private final Path dataDir;
+        private final String secret;
+        private final BenchChannels channels;
+        private final String description;
+        private boolean closed;
+
+        InProcessService(
+            final PaycoreService service,
+            final Path dataDir,
+            final String secret,
+            final BenchChannels channels,
+            final BenchSettings settings,
+            final LedgerLimits limits)
+        {
+            this.service = service;
+            this.dataDir = dataDir;
+            this.secret = secret;
+            this.channels = channels;
+            this.description = String.format(Locale.ROOT, "in process (PaycoreService: embedded driver, %s profile, " +
+                "flush %s, journal in %s, ledger for %,d transfers, no snapshots)",
+                settings.profile().name().toLowerCase(Locale.ROOT),
+                settings.flushLevel().name().toLowerCase(Locale.ROOT), dataDir, limits.maxTransfers());
+        }
+
+        public ClientContext clientContext()
+        {
+            return new ClientContext()
+                .aeronDirectoryName(service.server().aeronDirectoryName())
+                .clientId(CLIENT_ID)
+                .secret(secret)
+                .ingressChannel(channels.ingressChannel())
+                .ingressStreamId(channels.ingressStreamId())
+                .responseChannel(channels.responseChannel())
+                .responseStreamId(channels.responseStreamId());
+        }
+
+        public boolean isInProcess()
+        {
+            return true;
+        }
+
+        public String aeronDirectoryName()
+        {
+            return service.server().aeronDirectoryName();
+        }
+
+        public String describe()
+        {
+            return description;
+        }
+
+        public void close()
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            try
+            {
+                service.close();
+            }
+            finally
+            {
+                IoUtil.delete(dataDir.toFile(), true);
+            }
+        }
+    }
+}
