@@ -27,8 +27,9 @@ import java.util.function.Consumer;
  * The standby's side of replication: follows the primary into a standby {@link Pipeline} (which journals and applies
  * each record, and serves lookups read-only), and can be promoted to primary.
  * <ul>
- *     <li>On start, and whenever it is waiting (nothing taken for a {@link ReplicationContext#helloIntervalNs()
- *     hello interval}, or a gap in the live stream), it sends the primary a HELLO: its epoch, last sequence and that
+ *     <li>On start, whenever a primary (re)connects its live stream, and whenever it is waiting (nothing taken
+ *     for a {@link ReplicationContext#helloIntervalNs() hello interval}, or a gap in the live stream), it sends the
+ *     primary a HELLO (also when the primary asks, HELLO_REQUEST, having lost it): its epoch, last sequence and that
  *     record's checksum. The primary streams the missing records from its journal on the catch-up stream.</li>
  *     <li>Each sequence is taken once, from whichever stream brings it first: lower ones are duplicates and
  *     dropped, higher ones wait for catch-up. A record is taken only if its checksum continues this standby's
@@ -68,6 +69,7 @@ public final class Follower implements AutoCloseable
     private volatile boolean promotionRequested;
     private volatile long epoch;
     private volatile long recordsTaken;
+    private volatile int primaryImages;
     private Aeron aeron;
     private AgentRunner runner;
     private int lastChecksum;
@@ -112,7 +114,8 @@ public final class Follower implements AutoCloseable
     public void connect(final String aeronDirectoryName)
     {
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectoryName).errorHandler(errorHandler));
-        final Subscription live = aeron.addSubscription(context.recordsChannel(), context.liveStreamId());
+        final Subscription live = aeron.addSubscription(context.recordsChannel(), context.liveStreamId(),
+            (image) -> primaryImages++, null);
         final Subscription catchUp = aeron.addSubscription(context.recordsChannel(), context.catchUpStreamId());
         final ExclusivePublication control = aeron.addExclusivePublication(
             context.controlChannel(), context.controlStreamId());
@@ -196,6 +199,7 @@ public final class Follower implements AutoCloseable
         private long nextPromoteCheckNs;
         private boolean caughtUpLogged;
         private boolean helloSent;
+        private int primaryImagesSeen;
         private long nowNs;
 
         FollowerAgent(final Subscription live, final Subscription catchUp, final ExclusivePublication control)
@@ -241,6 +245,12 @@ public final class Follower implements AutoCloseable
             if (FOLLOWING != state)
             {
                 return work;
+            }
+            final int images = primaryImages;
+            if (images != primaryImagesSeen)
+            {
+                primaryImagesSeen = images;
+                helloSent = false;
             }
             work += acknowledge();
             work += helloIfWaiting();
@@ -293,6 +303,14 @@ public final class Follower implements AutoCloseable
             }
 
             final int kind = ReplicationMessages.kind(buffer, offset);
+            if (ReplicationMessages.HELLO_REQUEST == kind)
+            {
+                if (ReplicationMessages.divergedInstance(buffer, offset) == instance)
+                {
+                    helloSent = false;
+                }
+                return ControlledFragmentHandler.Action.CONTINUE;
+            }
             if (ReplicationMessages.DIVERGED == kind)
             {
                 if (ReplicationMessages.divergedInstance(buffer, offset) == instance)

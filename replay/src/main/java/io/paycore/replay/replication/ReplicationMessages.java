@@ -18,6 +18,8 @@ import java.nio.ByteOrder;
  *   RECORD    16 int64 sequence, 24 int64 timestampNanos, 32 int32 type, 36 int32 checksum (the record's chained
  *             CRC32C, as journaled), 40 int32 payload length, 44 int32 zero, 48 payload
  *   DIVERGED  16 int64 sequence at which the histories differ, 24 int64 standby instance, 32 int32 reason
+ *   HELLO_REQUEST  16 int64 zero, 24 int64 standby instance: an ACK came from a standby the primary has no HELLO
+ *             from (the HELLO was lost, or the primary restarted); the standby says hello again
  * </pre>
  * Standby to primary, on the control stream:
  * <pre>
@@ -43,6 +45,8 @@ public final class ReplicationMessages
     public static final int DIVERGED = 4;
     /** The standby is of a newer epoch than the primary and refuses its records. */
     public static final int FENCED = 5;
+    /** The primary heard an ACK from a standby it has no HELLO from (lost, or the primary restarted): say hello. */
+    public static final int HELLO_REQUEST = 6;
 
     /** DIVERGED reason: the checksum of the standby's last record differs from the primary's. */
     public static final int DIVERGED_CHECKSUM = 1;
@@ -201,6 +205,14 @@ public final class ReplicationMessages
         buffer.putLong(SEQUENCE_OFFSET, sequence, ORDER);
         buffer.putLong(DIVERGED_INSTANCE_OFFSET, instance, ORDER);
         buffer.putLong(DIVERGED_REASON_OFFSET, reason, ORDER);
+    }
+
+    static void putHelloRequest(final MutableDirectBuffer buffer, final long epoch, final long instance)
+    {
+        putHeader(buffer, 0, HELLO_REQUEST, epoch);
+        buffer.putLong(SEQUENCE_OFFSET, 0, ORDER);
+        buffer.putLong(DIVERGED_INSTANCE_OFFSET, instance, ORDER);
+        buffer.putLong(DIVERGED_REASON_OFFSET, 0, ORDER);
     }
 
     static void putFenced(

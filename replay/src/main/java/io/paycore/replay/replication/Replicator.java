@@ -41,7 +41,8 @@ import java.util.function.LongSupplier;
  *     checksum) is checked against this journal: a different checksum at that sequence, or records past this
  *     journal's end, is answered DIVERGED and the standby stops; otherwise a {@link JournalReader} streams the
  *     records after its last one on the catch-up stream, tailing the journal, until the standby says it has taken a
- *     live record. The standby takes each sequence once, from whichever stream brings it first, so there is no gap
+ *     live record. An ACK from a standby it has no HELLO from (the HELLO was lost, or this primary restarted) is
+ *     answered HELLO_REQUEST. The standby takes each sequence once, from whichever stream brings it first, so there is no gap
  *     and no duplicate.</li>
  *     <li><b>Acknowledgements</b>: the standby's ACKs carry its durable sequence: {@link #acknowledgedSequence()},
  *     which sync mode waits for once per ring batch; the lag ({@link #lagRecords()}) is a counter, in the media
@@ -324,6 +325,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
         private long helloSequence;
         private int helloChecksum;
         private long helloDeadlineNs;
+        private long lastHelloRequestNs;
 
         ReplicatorAgent(final ExclusivePublication catchUp, final Subscription control)
         {
@@ -404,8 +406,12 @@ public final class Replicator implements RecordShipper, AutoCloseable
                 }
 
                 case ReplicationMessages.ACK:
-                    if (ReplicationMessages.ackInstance(buffer, offset) == standbyInstance &&
-                        NO_INSTANCE != standbyInstance)
+                    if (ReplicationMessages.ackInstance(buffer, offset) != standbyInstance ||
+                        NO_INSTANCE == standbyInstance)
+                    {
+                        requestHello(ReplicationMessages.ackInstance(buffer, offset));
+                    }
+                    else
                     {
                         lastHeardNs = System.nanoTime();
                         final long durable = ReplicationMessages.sequence(buffer, offset);
@@ -477,6 +483,25 @@ public final class Replicator implements RecordShipper, AutoCloseable
             acknowledgedCounter.setRelease(acknowledged.get());
             notShippedCounter.setRelease(notShipped.get());
             catchUpCounter.setRelease(catchUpRecords.get());
+        }
+
+        private void requestHello(final long instance)
+        {
+            final long nowNs = System.nanoTime();
+            if (NO_INSTANCE != helloInstance || nowNs - lastHelloRequestNs < context.helloIntervalNs())
+            {
+                return;
+            }
+            lastHelloRequestNs = nowNs;
+            ReplicationMessages.putHelloRequest(controlOut, epoch, instance);
+            final long result = catchUp.offer(controlOut, 0, ReplicationMessages.CONTROL_LENGTH);
+            if (result < 0 && Publication.NOT_CONNECTED != result && Publication.BACK_PRESSURED != result &&
+                Publication.ADMIN_ACTION != result && Publication.CLOSED != result &&
+                Publication.MAX_POSITION_EXCEEDED != result)
+            {
+                errorHandler.onError(new IllegalStateException("unexpected offer result " + result));
+            }
+            // Not sent: the standby's next ACK asks again.
         }
 
         private void diverge(final long instance, final long sequence, final int reason)

@@ -163,6 +163,29 @@ class ReplicationTest
         assertDigestsEqualAfterStop();
     }
 
+    @Test
+    void shouldKeepAStandbyInStepWithASyncPrimaryThatRestarts() throws Exception
+    {
+        final int recordsPort = freePort();
+        final int controlPort = freePort();
+        final DataDirectory primaryData = new DataDirectory(temp.resolve("primary"));
+        final DataDirectory standbyData = new DataDirectory(temp.resolve("standby"));
+
+        standby = PaycoreService.launch(standbyContext(standbyData, recordsPort, controlPort));
+        primary = PaycoreService.launch(primaryContext(primaryData, recordsPort, controlPort, ReplicationMode.SYNC));
+        client = connect(primaryData);
+        final MixedLoad load = new MixedLoad(41);
+        load.createAccounts(client);
+        load.run(client, 60, 40);
+        CloseHelper.quietClose(client);
+        primary.close();
+
+        primary = PaycoreService.launch(primaryContext(primaryData, recordsPort, controlPort, ReplicationMode.SYNC));
+        client = connect(primaryData);
+        load.run(client, 60, 40);
+        assertDigestsEqualAfterStop();
+    }
+
     @ParameterizedTest
     @EnumSource(ReplicationMode.class)
     void shouldFenceTheOldPrimaryOnceItsStandbyIsPromoted(final ReplicationMode mode) throws Exception
