@@ -55,7 +55,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Param {@code workload}: {@code single} is single-phase transfers between uniformly random pairs of accounts;
  * {@code mixed} makes each message 80 single-phase transfers, 10 pending transfers and 10 posts of the previous
- * message's pendings. Either way every event counts as one operation ({@link OperationsPerInvocation}), so the
+ * message's pendings (the first message has no posts, 90 single-phase transfers instead). Either way every event counts as one operation ({@link OperationsPerInvocation}), so the
  * score in ops/s is transfers/s.
  * <p>
  * Run: {@code java -jar perf/target/benchmarks.jar ReplayBenchmark -f 1 -wi 3 -i 5 -prof gc}. The journal (about
@@ -136,7 +136,7 @@ public class ReplayBenchmark
                     credit = credit >= debit ? credit + 1 : credit;
                     final long amount = 1 + random.nextInt(10_000);
                     final long id = ++transferId;
-                    if (!mixed || i < 80)
+                    if (!mixed || i < 80 || (i >= 90 && 0 == firstPendingOfLastBatch))
                     {
                         transfers.add(id, debit, credit, amount, 0, 0, LEDGER, 0, CODE, 0);
                     }
@@ -147,8 +147,7 @@ public class ReplayBenchmark
                     }
                     else
                     {
-                        final long pendingId = 0 == firstPendingOfLastBatch ?
-                            id - 10 : firstPendingOfLastBatch + i - 90;
+                        final long pendingId = firstPendingOfLastBatch + i - 90;
                         transfers.add(id, 0, 0, 0, pendingId, 0, 0, 0, 0, TransferFlags.POST_PENDING);
                     }
                 }
