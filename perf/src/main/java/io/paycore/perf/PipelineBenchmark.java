@@ -1,0 +1,319 @@
+package io.paycore.perf;
+
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.RequestEncoder;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.pipeline.OutputHandler;
+import io.paycore.core.pipeline.Pipeline;
+import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.core.pipeline.ThreadingProfile;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.Journal;
+import io.paycore.journal.JournalContext;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The in-process pipeline, ingress to egress without a transport: a started {@link Pipeline} (journaler,
+ * replicator and BLP on their own threads, the shared profile's wait strategy unless {@code waitStrategy} says
+ * otherwise) over a real journal at flush {@code none} in a temporary directory and a ledger with
+ * {@value #ACCOUNTS} accounts. The benchmark thread plays ingress and egress, as the shared profile's one transport
+ * thread does: it offers {@code CreateTransfers} messages of {@code batch} single-phase transfers between random
+ * pairs and polls the answers.
+ * <ul>
+ *     <li>{@code roundTrip}: one message in flight; ns/op is the time from offer to answer through three
+ *     hand-offs (ingress to journaler and replicator, to BLP, to egress).</li>
+ *     <li>{@code pipelined}: up to {@value #WINDOW} messages in flight; ns/op is the time per message at
+ *     saturation (its inverse is the pipeline's throughput in messages per second).</li>
+ * </ul>
+ * Run with {@code -prof gc}: B/op counts what every thread allocated (JMH's GC profiler reads all threads), so ≈ 0
+ * B/op is the proof that ingress → journal → BLP → egress allocates nothing in steady state.
+ * <p>
+ * The pipeline, journal and ledger are built once per trial, with room for {@value #MAX_TRANSFERS} transfers (a
+ * building per iteration would put the ledger's arrays into every iteration's B/op, since JMH's profilers count
+ * iteration fixtures); each iteration checks that every answer so far was {@code OK} and fails the run otherwise,
+ * so a ledger that filled up (which would measure the rejection path) cannot pass for a fast one. At the default
+ * 3 + 5 one-second iterations this holds up to about 2 million transfers a second.
+ * <p>
+ * Run: {@code java -jar perf/target/benchmarks.jar PipelineBenchmark -prof gc}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+    "-Xms4g", "-Xmx4g", "-XX:+UseParallelGC" })
+@State(Scope.Thread)
+public class PipelineBenchmark
+{
+    static final int ACCOUNTS = 10_000;
+    static final int WINDOW = 256;
+    static final long FIRST_ACCOUNT_ID = 1;
+    static final int LEDGER = 840;
+    static final int CODE = 1;
+    static final int MAX_TRANSFERS = 1 << 24;
+    static final long SESSION_ID = 1;
+    private static final int PAIRS = 1 << 16;
+
+    /**
+     * Transfers per message.
+     */
+    @Param({ "1", "10" })
+    public int batch;
+
+    /**
+     * Wait strategy of the ring stages: the shared profile's default, or another from {@code WaitStrategies}.
+     */
+    @Param({ "blocking" })
+    public String waitStrategy;
+
+    private final UnsafeBuffer message = new UnsafeBuffer(new byte[ProtocolLimits.MAX_MESSAGE_LENGTH]);
+    private final RequestEncoder requestEncoder = new RequestEncoder();
+    private final Answers answers = new Answers();
+    private final long[] debitAccountIds = new long[PAIRS];
+    private final long[] creditAccountIds = new long[PAIRS];
+    private TransferEventArray transfers;
+    private Path directory;
+    private Journal journal;
+    private Pipeline pipeline;
+    private long nextTransferId = 1;
+    private long nextCorrelationId = 1;
+    private int nextPair;
+    private long inFlight;
+
+    /**
+     * Random account pairs; a fresh journal, ledger and started pipeline with the accounts created through it.
+     *
+     * @throws IOException if the temporary directory cannot be made.
+     */
+    @Setup(Level.Trial)
+    public void setUp() throws IOException
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < PAIRS; i++)
+        {
+            final int debit = random.nextInt(ACCOUNTS);
+            int credit = random.nextInt(ACCOUNTS - 1);
+            if (credit >= debit)
+            {
+                credit++;
+            }
+            debitAccountIds[i] = FIRST_ACCOUNT_ID + debit;
+            creditAccountIds[i] = FIRST_ACCOUNT_ID + credit;
+        }
+        transfers = new TransferEventArray(batch);
+
+        directory = Files.createTempDirectory("paycore-pipeline-bench-");
+        journal = Journal.open(new JournalContext()
+            .directory(directory)
+            .flushLevel(FlushLevel.NONE)
+            .maxRecordLength(ProtocolLimits.MAX_MESSAGE_LENGTH));
+        final Ledger ledger = new Ledger(new LedgerLimits()
+            .maxAccounts(ACCOUNTS)
+            .maxTransfers(MAX_TRANSFERS)
+            .maxPendingTransfers(1024)
+            .maxBatchEvents(ProtocolLimits.MAX_BATCH_EVENTS));
+        pipeline = new Pipeline(
+            new PipelineContext().profile(ThreadingProfile.SHARED).waitStrategy(waitStrategy),
+            journal, new CommandProcessor(ledger));
+        pipeline.start();
+        answers.failed = 0;
+        answers.received = 0;
+        inFlight = 0;
+
+        final AccountEventArray accounts = new AccountEventArray(ProtocolLimits.MAX_BATCH_EVENTS);
+        for (int i = 0; i < ACCOUNTS; )
+        {
+            accounts.reset();
+            for (int k = 0; k < ProtocolLimits.MAX_BATCH_EVENTS && i < ACCOUNTS; k++, i++)
+            {
+                accounts.add(FIRST_ACCOUNT_ID + i, 0, LEDGER, CODE, 0);
+            }
+            final int length = requestEncoder.createAccounts(message, 0, nextCorrelationId++, accounts);
+            while (!pipeline.offerMessage(SESSION_ID, message, 0, length))
+            {
+                Thread.yield();
+            }
+            inFlight++;
+        }
+        drain();
+        answers.failed = 0;
+    }
+
+    /**
+     * Fail the run as soon as a transfer was not {@code OK}.
+     */
+    @TearDown(Level.Iteration)
+    public void check()
+    {
+        if (answers.failed > 0)
+        {
+            throw new IllegalStateException(answers.failed + " transfers were not OK (ledger full?): the benchmark " +
+                "measured the wrong path");
+        }
+    }
+
+    /**
+     * Drain, stop and delete; fail if any transfer was not {@code OK}.
+     */
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        try
+        {
+            drain();
+            if (answers.failed > 0)
+            {
+                throw new IllegalStateException(answers.failed + " transfers were not OK: the benchmark measured " +
+                    "the wrong path");
+            }
+        }
+        finally
+        {
+            CloseHelper.closeAll(pipeline, journal);
+            IoUtil.delete(directory.toFile(), true);
+        }
+    }
+
+    /**
+     * Offer one message and wait for its answer.
+     *
+     * @return answers received so far.
+     */
+    @Benchmark
+    public long roundTrip()
+    {
+        offerOne();
+        while (inFlight > 0)
+        {
+            if (0 == poll())
+            {
+                Thread.yield();
+            }
+        }
+        return answers.received;
+    }
+
+    /**
+     * Offer one message, keeping up to {@value #WINDOW} in flight, and take whatever answers are ready.
+     *
+     * @return answers received so far.
+     */
+    @Benchmark
+    public long pipelined()
+    {
+        while (inFlight >= WINDOW)
+        {
+            if (0 == poll())
+            {
+                Thread.yield();
+            }
+        }
+        offerOne();
+        poll();
+        return answers.received;
+    }
+
+    private void offerOne()
+    {
+        final TransferEventArray transfers = this.transfers;
+        transfers.reset();
+        for (int i = 0; i < batch; i++)
+        {
+            final int pair = nextPair;
+            nextPair = (pair + 1) & (PAIRS - 1);
+            transfers.add(nextTransferId++, debitAccountIds[pair], creditAccountIds[pair], 1 + (pair & 1023), 0, 0,
+                LEDGER, 0, CODE, 0);
+        }
+        final int length = requestEncoder.createTransfers(message, 0, nextCorrelationId++, transfers);
+        while (!pipeline.offerMessage(SESSION_ID, message, 0, length))
+        {
+            if (0 == poll())
+            {
+                Thread.yield();
+            }
+        }
+        inFlight++;
+    }
+
+    private int poll()
+    {
+        final int count = pipeline.pollOutput(answers, WINDOW);
+        inFlight -= count;
+        return count;
+    }
+
+    private void drain()
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (inFlight > 0 && System.nanoTime() < deadlineNs)
+        {
+            if (0 == poll())
+            {
+                Thread.yield();
+            }
+        }
+        if (inFlight > 0)
+        {
+            throw new IllegalStateException(inFlight + " answers missing after 30 s");
+        }
+    }
+
+    /**
+     * Counts answers and transfers that were not {@code OK}.
+     */
+    static final class Answers implements OutputHandler
+    {
+        private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+        private final CreateTransfersResultDecoder resultDecoder = new CreateTransfersResultDecoder();
+        long received;
+        long failed;
+
+        public void onOutput(
+            final long sessionId, final long sequence, final DirectBuffer buffer, final int offset, final int length)
+        {
+            received++;
+            headerDecoder.wrap(buffer, offset);
+            if (CreateTransfersResultDecoder.TEMPLATE_ID == headerDecoder.templateId())
+            {
+                resultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                for (final CreateTransfersResultDecoder.ResultsDecoder result : resultDecoder.results())
+                {
+                    if (CreateTransferResult.OK != result.result())
+                    {
+                        failed++;
+                    }
+                }
+            }
+        }
+    }
+}
