@@ -120,7 +120,7 @@ public final class Follower implements AutoCloseable
         final ExclusivePublication control = aeron.addExclusivePublication(
             context.controlChannel(), context.controlStreamId());
         runner = new AgentRunner(
-            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
+            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
             errorHandler, null, new FollowerAgent(live, catchUp, control));
         AgentRunner.startOnThread(runner);
     }

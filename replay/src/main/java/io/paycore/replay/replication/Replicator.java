@@ -143,7 +143,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
             NOT_SHIPPED_LIVE_TYPE_ID, "paycore: replication records not shipped live");
         catchUpCounter = aeron.addCounter(CATCH_UP_RECORDS_TYPE_ID, "paycore: replication records caught up");
         runner = new AgentRunner(
-            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
+            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
             errorHandler, null, new ReplicatorAgent(catchUp, control));
         AgentRunner.startOnThread(runner);
     }
