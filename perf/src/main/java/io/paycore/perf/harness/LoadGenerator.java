@@ -13,9 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  * (a client is single threaded). Each message's latency is measured from its intended send time, so a stall of the
  * target, back-pressure or a late generator count against the result rather than hiding it.
  * <p>
- * When no message is due and no answer arrived, the thread parks if the next message is more than
- * {@value #PARK_THRESHOLD_MICROS} µs away and yields otherwise: it never spins, so on a small machine it leaves the
- * cores to the system under test as far as the schedule allows.
+ * When no message is due and no answer arrived, the thread yields; only when nothing is in flight and the next
+ * message is more than {@value #PARK_THRESHOLD_MICROS} µs away does it park until just before it. It never spins, so
+ * on a small machine it leaves the cores to the system under test as far as the schedule allows, and it never
+ * sleeps while an answer may be waiting (an answer read late would be charged to the system under test).
  * <p>
  * The send/poll loop allocates nothing. A progress line, when asked for, is printed by the calling thread.
  */
@@ -234,7 +235,7 @@ public final class LoadGenerator
             {
                 nowNanos = System.nanoTime();
                 final long untilNextNanos = sending ? intendedNanos - nowNanos : 0;
-                if (untilNextNanos > PARK_THRESHOLD_NANOS)
+                if (untilNextNanos > PARK_THRESHOLD_NANOS && 0 == recorder.inFlight())
                 {
                     LockSupport.parkNanos(untilNextNanos - PARK_MARGIN_NANOS);
                 }
