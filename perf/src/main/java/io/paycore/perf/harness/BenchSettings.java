@@ -39,6 +39,7 @@ public final class BenchSettings
     private FlushLevel flushLevel = FlushLevel.NONE;
     private ThreadingProfile profile = ThreadingProfile.SHARED;
     private CpuPlan cpuPlan = CpuPlan.NONE;
+    private String waitStrategy;
     private Path outDirectory;
     private boolean connect;
     private String aeronDirectory;
@@ -94,9 +95,10 @@ public final class BenchSettings
      */
     public String describe()
     {
-        return String.format(Locale.ROOT, "%,d msg/s x %d transfer(s), %s, flush %s, profile %s, %d s warm-up + %d s",
+        return String.format(Locale.ROOT, "%,d msg/s x %d transfer(s), %s, flush %s, profile %s%s, %d s warm-up + %d s",
             ratePerSecond, batch, channels.name(), flushLevel.name().toLowerCase(Locale.ROOT),
-            profile.name().toLowerCase(Locale.ROOT), warmupSeconds, durationSeconds);
+            profile.name().toLowerCase(Locale.ROOT), null == waitStrategy ? "" : ", wait " + waitStrategy,
+            warmupSeconds, durationSeconds);
     }
 
     /** @param ratePerSecond messages per second. @return this. */
@@ -214,6 +216,23 @@ public final class BenchSettings
     public ThreadingProfile profile()
     {
         return profile;
+    }
+
+    /**
+     * @param waitStrategy the ring stages' wait strategy in a service started here, or null for the profile's
+     *                     (blocking for shared, busy-spin for dedicated).
+     * @return this.
+     */
+    public BenchSettings waitStrategy(final String waitStrategy)
+    {
+        this.waitStrategy = waitStrategy;
+        return this;
+    }
+
+    /** @return the ring stages' wait strategy, or null for the profile's. */
+    public String waitStrategy()
+    {
+        return waitStrategy;
     }
 
     /** @param cpuPlan which core each thread goes on. @return this. */

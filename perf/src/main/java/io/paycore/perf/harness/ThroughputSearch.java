@@ -235,6 +235,7 @@ public final class ThroughputSearch
             .flushLevel(settings.flushLevel())
             .profile(settings.profile())
             .cpuPlan(settings.cpuPlan())
+            .waitStrategy(settings.waitStrategy())
             .outDirectory(settings.outDirectory())
             .connect(settings.connect())
             .aeronDirectory(settings.aeronDirectory())

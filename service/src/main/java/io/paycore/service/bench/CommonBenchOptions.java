@@ -29,6 +29,11 @@ public final class CommonBenchOptions
             "per hot thread; the service refuses it on fewer than 6 cores) (default: ${DEFAULT-VALUE}).")
     String profile;
 
+    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "profile",
+        description = "Ring stages' wait strategy of the service started here: blocking, sleeping, yielding or " +
+            "busy-spin; 'profile' picks blocking for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
+    String waitStrategy;
+
     @Option(names = "--cpus", paramLabel = "ROLE=CPU,...",
         description = "Pin threads to cores (OpenHFT affinity) and print what each got; roles loadgen, ingress " +
             "(also the baseline's echo), egress, journaler, replicator, blp, driver; for example " +
@@ -85,6 +90,7 @@ public final class CommonBenchOptions
             .flushLevel(FlushLevel.parse(flush))
             .profile(ThreadingProfile.parse(profile))
             .cpuPlan(CpuPlan.parse(cpus, cores))
+            .waitStrategy("profile".equals(waitStrategy) ? null : waitStrategy)
             .accounts(accounts)
             .outDirectory(out)
             .connect(connect)

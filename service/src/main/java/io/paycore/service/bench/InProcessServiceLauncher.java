@@ -86,7 +86,10 @@ final class InProcessServiceLauncher implements ServiceLauncher
                 .flushLevel(settings.flushLevel())
                 .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,
                     ProtocolLimits.maxMessageLength(ProtocolLimits.MAX_BATCH_EVENTS))))
-            .pipelineContext(new PipelineContext().profile(settings.profile()).snapshotEveryRecords(0))
+            .pipelineContext(new PipelineContext()
+                .profile(settings.profile())
+                .waitStrategy(settings.waitStrategy())
+                .snapshotEveryRecords(0))
             .transportContext(new TransportContext()
                 .ingressChannel(channels.ingressChannel())
                 .ingressStreamId(channels.ingressStreamId())
