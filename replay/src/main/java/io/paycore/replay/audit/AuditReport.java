@@ -389,6 +389,7 @@ public final class AuditReport
      * history: account ID, N line(s), reconciled | NOT reconciled after K record(s)
      * export: N event(s) to FILE (csv|jsonl)
      * warning: ...                                     if a *_FULL result suggests smaller limits than the service's
+     * warning: ...                                     if records are not valid messages (they changed nothing)
      * state: A account(s), T transfer(s), P pending
      * replay: N records in S s: R records/s, T transfers/s
      * digest: HEX
@@ -534,6 +535,11 @@ public final class AuditReport
             out.printf(Locale.ROOT, "warning: %d event(s) answered ACCOUNTS_FULL, TRANSFERS_FULL or " +
                 "PENDING_TRANSFERS_FULL: unless the service answered the same, give audit the --max-* limits it " +
                 "ran with%n", full);
+        }
+        if (invalidRecords > 0)
+        {
+            out.printf(Locale.ROOT, "warning: %d record(s) are not valid messages of a known type and changed " +
+                "nothing; ingress journals only valid frames, so something else wrote them%n", invalidRecords);
         }
         out.printf(Locale.ROOT, "state: %d account(s), %d transfer(s), %d pending%n", accountCount, transferCount,
             pendingCount);

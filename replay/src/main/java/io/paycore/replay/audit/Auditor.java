@@ -191,7 +191,7 @@ public final class Auditor
             report.historyLines = replayer.history.linesPrinted();
             report.historyUnreconciled = replayer.history.unreconciledRecords();
         }
-        report.invalidRecords = replayer.processor.invalidRecords() + replayer.unknownTypes;
+        report.invalidRecords = replayer.processor.invalidRecords(); // unknown record types included
 
         return report;
     }
@@ -514,7 +514,6 @@ public final class Auditor
         final LookupTransfersDecoder lookupTransfersDecoder = new LookupTransfersDecoder();
         EventExporter exporter;
         AccountHistory history;
-        long unknownTypes;
         boolean stopped;
 
         long[] checkSequences = new long[0];
@@ -577,11 +576,7 @@ public final class Auditor
             {
                 report.ticks++;
             }
-            else if (RecordTypes.MESSAGE != type)
-            {
-                unknownTypes++;
-            }
-            else
+            else if (RecordTypes.MESSAGE == type)
             {
                 tally(processor.lastTemplateId(), buffer, offset);
             }

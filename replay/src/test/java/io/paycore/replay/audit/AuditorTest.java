@@ -161,6 +161,25 @@ class AuditorTest
         assertEquals(run.lastSequence + 1, report.lastAppliedSequence());
         assertEquals(run.digest, report.digest(), "an epoch record changes no ledger state");
         assertTrue(print(report).contains("epoch: 2 (last epoch record at sequence " + (run.lastSequence + 1) + ")"));
+        assertFalse(print(report).contains("warning"));
+    }
+
+    @Test
+    void shouldCountARecordOfAnUnknownTypeOnceAsInvalidAndWarn()
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final AuditRuns.Run run = AuditRuns.write(directory, 20, 33);
+        try (Journal journal = Journal.open(AuditRuns.journalContext(directory)))
+        {
+            journal.append(99, AuditRuns.START_NANOS + 1_000_000_000_000L, new UnsafeBuffer(new byte[16]), 0, 16);
+        }
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
+
+        assertEquals(1, report.invalidRecords());
+        assertEquals(run.digest, report.digest());
+        assertTrue(report.isClean(), "the chain verifies and the record changed nothing");
+        assertTrue(print(report).contains("warning: 1 record(s) are not valid messages"), print(report));
     }
 
     @Test
