@@ -66,7 +66,9 @@ public final class ThroughputSearch
             "p99 limit %,.0f µs%n", settings.channels().name(), settings.flushLevel().name().toLowerCase(Locale.ROOT),
             settings.profile().name().toLowerCase(Locale.ROOT), settings.warmupSeconds(), settings.durationSeconds(),
             p99LimitNanos / 1000.0);
-        out.printf(Locale.ROOT, "  machine %s%n", MachineInfo.now().describe());
+        final MachineInfo machine = MachineInfo.now();
+        out.printf(Locale.ROOT, "  machine %d cpus, %s, %s; load average %s at the start%n", machine.cpus(),
+            machine.cpuModel(), machine.java(), machine.loadAverageBefore());
         out.printf(Locale.ROOT, "%6s %14s %16s %14s %16s %12s %12s  %s%n", "batch", "offered msg/s", "offered tr/s",
             "achieved msg/s", "achieved tr/s", "p99 µs", "p99.99 µs", "held");
         for (final int batch : batches)
@@ -104,8 +106,8 @@ public final class ThroughputSearch
             final PhaseResult best = bestHeld(steps, batch, held);
             if (null == best)
             {
-                out.printf(Locale.ROOT, "batch %d: no rate held, not even %,d msg/s%n", batch,
-                    Math.max(1, startTransfersRate / batch));
+                out.printf(Locale.ROOT, "batch %d: no rate held, down to %,d msg/s (%,d transfers/s)%n", batch,
+                    failed, failed * batch);
             }
             else
             {
