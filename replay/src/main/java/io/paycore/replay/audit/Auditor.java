@@ -137,7 +137,7 @@ public final class Auditor
         try
         {
             replayer.checkSnapshotsAt(report.snapshotSequence);
-            replay(context, journalDirectory, segments, lastSequenceEstimate, replayer, report);
+            replay(context, journalDirectory, lastSequenceEstimate, replayer, report);
             if (null != exporter)
             {
                 exporter.close();
@@ -156,19 +156,16 @@ public final class Auditor
         }
         finally
         {
-            if (null != exporter)
+            if (null != exporter && !exported)
             {
-                exporter.close();
-                if (!exported)
+                try
                 {
-                    try
-                    {
-                        Files.deleteIfExists(exportTemp);
-                    }
-                    catch (final IOException ignore)
-                    {
-                        // the failure being reported matters more than a left-over temporary file
-                    }
+                    exporter.close();
+                    Files.deleteIfExists(exportTemp);
+                }
+                catch (final IOException | UncheckedIOException ignore)
+                {
+                    // the failure being reported matters more than a left-over temporary file
                 }
             }
         }
@@ -199,7 +196,6 @@ public final class Auditor
     private static void replay(
         final AuditContext context,
         final Path journalDirectory,
-        final Path[] segments,
         final long lastSequenceEstimate,
         final Replayer replayer,
         final AuditReport report)
