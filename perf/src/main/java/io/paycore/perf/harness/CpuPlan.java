@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * Which core each hot thread of a benchmark goes on ({@code --cpus}), as
- * {@code role=cpu[,role=cpu...]}, for example {@code loadgen=0,driver=0,ingress=1,journaler=1,blp=1}. Roles not
- * named are left where the scheduler puts them. Immutable.
+ * {@code role=cpu[+cpu...][,role=...]}, for example {@code loadgen=0,driver=0,ingress=1,journaler=1,blp=1}. A role
+ * with several threads (the media driver's conductor, sender and receiver in the dedicated profile) spreads them
+ * over the cores listed with {@code +}, in turn: {@code driver=2+3+4}. Roles not named are left where the scheduler
+ * puts them. Immutable.
  */
 public final class CpuPlan
 {
@@ -36,9 +38,9 @@ public final class CpuPlan
     /** No pinning. */
     public static final CpuPlan NONE = new CpuPlan(new EnumMap<>(Role.class));
 
-    private final Map<Role, Integer> cpuByRole;
+    private final Map<Role, int[]> cpuByRole;
 
-    private CpuPlan(final EnumMap<Role, Integer> cpuByRole)
+    private CpuPlan(final EnumMap<Role, int[]> cpuByRole)
     {
         this.cpuByRole = Collections.unmodifiableMap(cpuByRole);
     }
@@ -57,7 +59,7 @@ public final class CpuPlan
         {
             return NONE;
         }
-        final EnumMap<Role, Integer> cpuByRole = new EnumMap<>(Role.class);
+        final EnumMap<Role, int[]> cpuByRole = new EnumMap<>(Role.class);
         for (final String part : spec.split(","))
         {
             final int equals = part.indexOf('=');
@@ -76,21 +78,28 @@ public final class CpuPlan
                 throw new IllegalArgumentException("--cpus: unknown role '" + part.substring(0, equals).trim() +
                     "', roles are " + roles(), ex);
             }
-            final int cpu;
-            try
+            final String[] cpuNames = part.substring(equals + 1).trim().split("\\+");
+            final int[] cpuList = new int[cpuNames.length];
+            for (int i = 0; i < cpuNames.length; i++)
             {
-                cpu = Integer.parseInt(part.substring(equals + 1).trim());
+                final int cpu;
+                try
+                {
+                    cpu = Integer.parseInt(cpuNames[i].trim());
+                }
+                catch (final NumberFormatException ex)
+                {
+                    throw new IllegalArgumentException("--cpus: not a cpu number in '" + part + "'", ex);
+                }
+                if (cpu < 0 || cpu >= cpus)
+                {
+                    throw new IllegalArgumentException("--cpus: cpu " + cpu + " for " +
+                        role.name().toLowerCase(Locale.ROOT) + " is not on this machine, which has cpus 0.." +
+                        (cpus - 1));
+                }
+                cpuList[i] = cpu;
             }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException("--cpus: not a cpu number in '" + part + "'", ex);
-            }
-            if (cpu < 0 || cpu >= cpus)
-            {
-                throw new IllegalArgumentException("--cpus: cpu " + cpu + " for " + role.name().toLowerCase(Locale.ROOT) +
-                    " is not on this machine, which has cpus 0.." + (cpus - 1));
-            }
-            cpuByRole.put(role, cpu);
+            cpuByRole.put(role, cpuList);
         }
         return new CpuPlan(cpuByRole);
     }
@@ -111,8 +120,18 @@ public final class CpuPlan
      */
     public int cpu(final Role role)
     {
-        final Integer cpu = cpuByRole.get(role);
-        return null == cpu ? -1 : cpu;
+        return cpu(role, 0);
+    }
+
+    /**
+     * @param role  a role.
+     * @param index which of the role's threads, from 0; they take the role's cores in turn.
+     * @return its cpu, or -1 when the plan does not place the role.
+     */
+    public int cpu(final Role role, final int index)
+    {
+        final int[] cpus = cpuByRole.get(role);
+        return null == cpus ? -1 : cpus[index % cpus.length];
     }
 
     /**
@@ -129,9 +148,14 @@ public final class CpuPlan
     public String toString()
     {
         final StringBuilder builder = new StringBuilder();
-        cpuByRole.forEach((role, cpu) ->
-            builder.append(builder.length() == 0 ? "" : ",").append(role.name().toLowerCase(Locale.ROOT))
-                .append('=').append(cpu));
+        cpuByRole.forEach((role, cpus) ->
+        {
+            builder.append(builder.length() == 0 ? "" : ",").append(role.name().toLowerCase(Locale.ROOT)).append('=');
+            for (int i = 0; i < cpus.length; i++)
+            {
+                builder.append(i == 0 ? "" : "+").append(cpus[i]);
+            }
+        });
         return builder.toString();
     }
 }

@@ -91,13 +91,14 @@ public final class ThreadPinner
         {
             return;
         }
+        final int[] found = new int[CpuPlan.Role.values().length];
         for (final Task task : tasks())
         {
             for (final CpuPlan.Role role : roles)
             {
-                final int cpu = plan.cpu(role);
-                if (cpu >= 0 && matches(role, task.name))
+                if (plan.cpu(role) >= 0 && matches(role, task.name))
                 {
+                    final int cpu = plan.cpu(role, found[role.ordinal()]++);
                     String outcome;
                     try
                     {

@@ -22,6 +22,20 @@ class CpuPlanTest
     }
 
     @Test
+    void shouldSpreadARolesThreadsOverItsCores()
+    {
+        final CpuPlan plan = CpuPlan.parse("driver=2+3+4,blp=5", 8);
+
+        assertEquals(2, plan.cpu(CpuPlan.Role.DRIVER, 0));
+        assertEquals(3, plan.cpu(CpuPlan.Role.DRIVER, 1));
+        assertEquals(4, plan.cpu(CpuPlan.Role.DRIVER, 2));
+        assertEquals(2, plan.cpu(CpuPlan.Role.DRIVER, 3));
+        assertEquals(5, plan.cpu(CpuPlan.Role.BLP, 1));
+        assertEquals("blp=5,driver=2+3+4", plan.toString());
+        assertThrows(IllegalArgumentException.class, () -> CpuPlan.parse("driver=0+9", 2));
+    }
+
+    @Test
     void shouldTreatNothingAsNoPinning()
     {
         assertTrue(CpuPlan.parse(null, 2).isEmpty());

@@ -11,10 +11,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = {
-        "Measure paycore end to end over Aeron: 'latency' at a fixed rate against a raw Aeron echo baseline,",
-        "'throughput' for the highest rate that holds. Run one benchmark at a time on a quiet machine."
-    },
+    description = "Measure paycore end to end over Aeron: 'latency' at a fixed rate against a raw Aeron echo " +
+        "baseline, 'throughput' for the highest rate that holds. Run one benchmark at a time on a quiet machine.",
     subcommands = { BenchLatencyCommand.class, BenchThroughputCommand.class })
 public final class BenchCommand implements Runnable
 {

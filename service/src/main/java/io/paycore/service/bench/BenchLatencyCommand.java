@@ -20,15 +20,18 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Start the service in this process (or --connect to a running one) and send CreateTransfers at a fixed",
-        "rate, open loop: each message's latency runs from its intended send time to the arrival of its result,",
-        "so stalls count (coordinated omission corrected), into an HdrHistogram. Then run a raw Aeron echo",
-        "(same message length, channel, rate, idle strategies and cores; no journal, no ledger) the same way.",
+        "Start the service in this process (or --connect to a running one) and send CreateTransfers at a fixed " +
+            "rate, open loop: each message's latency runs from its intended send time to the arrival of its " +
+            "result, so stalls count (coordinated omission corrected), into an HdrHistogram. Then run a raw Aeron " +
+            "echo (same message length, channel, rate, idle strategies and cores; no journal, no ledger) the same " +
+            "way.",
         "",
-        "Prints p50, p90, p99, p99.9, p99.99 and max for both with the ratio per percentile, and the achieved",
-        "rate against the target. With --out DIR writes paycore.hgrm, baseline.hgrm (µs), summary.json and",
-        "latency.png. Exit status 0 when the rate was met, nothing was lost and paycore's p99 is within 3x the",
-        "baseline's and its p99.99 within 10x; 1 otherwise; 2 on bad options."
+        "Prints p50, p90, p99, p99.9, p99.99 and max for both with the ratio per percentile, and the achieved " +
+            "rate against the target. With --out DIR writes paycore.hgrm, baseline.hgrm (µs), summary.json and " +
+            "latency.png.",
+        "",
+        "Exit status 0 when the rate was met, nothing was lost and paycore's p99 is within 3x the baseline's " +
+            "and its p99.99 within 10x; 1 otherwise; 2 on bad options."
     })
 public final class BenchLatencyCommand implements Callable<Integer>
 {

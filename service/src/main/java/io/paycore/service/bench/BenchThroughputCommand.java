@@ -19,12 +19,13 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Find the highest sustained rate: for each batch size, offer a rate (open loop, as bench latency does)",
-        "against a freshly started service, doubling it until a step falls short (achieved below 99% of offered,",
-        "a message lost or rejected, or p99 above --p99-limit), then bisect " + ThroughputSearch.BISECTIONS +
-            " times between the last rate",
-        "that held and the first that did not. Reports the last rate that held, in messages and transfers per",
-        "second. With --out DIR writes throughput.json."
+        "Find the highest sustained rate: for each batch size, offer a rate (open loop, as bench latency does) " +
+            "against a freshly started service, doubling it until a step falls short (achieved below 99% of " +
+            "offered, a message lost or rejected, or p99 above --p99-limit), then bisect " +
+            ThroughputSearch.BISECTIONS + " times between the last rate that held and the first that did not.",
+        "",
+        "Reports the last rate that held, in messages and transfers per second. With --out DIR writes " +
+            "throughput.json. Exit status 0 when some rate held for every batch size, 1 otherwise, 2 on bad options."
     })
 public final class BenchThroughputCommand implements Callable<Integer>
 {
