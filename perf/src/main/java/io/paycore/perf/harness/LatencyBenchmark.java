@@ -59,6 +59,7 @@ public final class LatencyBenchmark
             try (PaycoreLoadTarget target = PaycoreLoadTarget.connect(
                 service.clientContext(), settings.batch(), settings.accounts(), settings.seed()))
             {
+                collectGarbage();
                 final LoadGenerator generator = new LoadGenerator(
                     target, () -> pinner.pinCurrentThread(CpuPlan.Role.LOADGEN));
                 paycore = generator.run(
@@ -75,6 +76,7 @@ public final class LatencyBenchmark
             try (EchoLoadTarget target = EchoLoadTarget.connect(
                 echo, settings.channels(), paycore.messageLengthBytes()))
             {
+                collectGarbage();
                 final LoadGenerator generator = new LoadGenerator(
                     target, () -> pinner.pinCurrentThread(CpuPlan.Role.LOADGEN));
                 baseline = generator.run(
@@ -84,5 +86,14 @@ public final class LatencyBenchmark
 
         return new LatencyReport(
             settings, paycore, baseline, machineBefore.withLoadAfter(), pinner.lines(), serviceDescription);
+    }
+
+    /**
+     * Start each phase with a clean heap, so that garbage left by set-up (or by the paycore phase, for the
+     * baseline) is not collected in the middle of a measurement.
+     */
+    private static void collectGarbage()
+    {
+        System.gc();
     }
 }
