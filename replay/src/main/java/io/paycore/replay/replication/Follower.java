@@ -42,7 +42,8 @@ import java.util.function.Consumer;
  *     ships records is told it is fenced, and takes no more input.</li>
  *     <li>{@link #requestPromotion()} (or the file {@code promote} appearing in the data directory, which
  *     {@code paycore promote} creates) stops following, journals an epoch record with the next epoch, and turns the
- *     pipeline into a primary's: clients' writes are taken from the next sequence on.</li>
+ *     pipeline into a primary's: clients' writes are taken from the next sequence on, and shipped to a standby
+ *     of its own if it was given an onward {@link Replicator}.</li>
  * </ul>
  * Runs on its own thread, started by {@link #connect}.
  */
@@ -63,6 +64,7 @@ public final class Follower implements AutoCloseable
     private final Path promoteRequestFile;
     private final Consumer<String> log;
     private final ErrorHandler errorHandler;
+    private final Replicator onward;
     private final long instance = ThreadLocalRandom.current().nextLong() | 1;
     private volatile int state = FOLLOWING;
     private volatile String stopReason;
@@ -83,6 +85,8 @@ public final class Follower implements AutoCloseable
      * @param promoteRequestFile a file whose appearance requests promotion; null for none.
      * @param log                told one line at each change of state (caught up, stopped, promoted).
      * @param errorHandler       told of errors of the follower thread.
+     * @param onward             the replicator of this standby's pipeline, shipping to a standby of its own once
+     *                           promoted; null for none.
      */
     public Follower(
         final ReplicationContext context,
@@ -91,7 +95,8 @@ public final class Follower implements AutoCloseable
         final long epoch,
         final Path promoteRequestFile,
         final Consumer<String> log,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final Replicator onward)
     {
         if (!pipeline.isStandby())
         {
@@ -104,6 +109,7 @@ public final class Follower implements AutoCloseable
         this.promoteRequestFile = promoteRequestFile;
         this.log = log;
         this.errorHandler = errorHandler;
+        this.onward = onward;
     }
 
     /**
@@ -234,6 +240,11 @@ public final class Follower implements AutoCloseable
                 return 0;
             }
             nowNs = System.nanoTime();
+            if (pipeline.isFailed())
+            {
+                stop("this standby's pipeline failed, so it can take no more records: " + pipeline.failure());
+                return 1;
+            }
             if (promotionRequested || promoteFileAppeared())
             {
                 promote();
@@ -479,15 +490,21 @@ public final class Follower implements AutoCloseable
                 TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()));
             Epochs.putEpochPayload(epochPayload, newEpoch);
             final long sequence = pipeline.nextSequence();
+            lastChecksum = checksum.checksum(lastChecksum, Epochs.EPOCH, sequence, timestampNanos, epochPayload, 0,
+                Epochs.EPOCH_PAYLOAD_LENGTH);
+            if (null != onward)
+            {
+                onward.promoted(sequence, lastChecksum, newEpoch);
+            }
             while (!pipeline.offerRecord(Epochs.EPOCH, sequence, timestampNanos, epochPayload, 0,
                 Epochs.EPOCH_PAYLOAD_LENGTH))
             {
                 Thread.yield();
             }
-            lastChecksum = checksum.checksum(lastChecksum, Epochs.EPOCH, sequence, timestampNanos, epochPayload, 0,
-                Epochs.EPOCH_PAYLOAD_LENGTH);
             pipeline.promote();
             epoch = newEpoch;
+            log.accept("promoted: epoch " + newEpoch + " journaled at sequence " + sequence +
+                "; serving clients as the primary from sequence " + (sequence + 1));
             state = PROMOTED;
             if (null != promoteRequestFile)
             {
@@ -500,8 +517,6 @@ public final class Follower implements AutoCloseable
                     errorHandler.onError(ex);
                 }
             }
-            log.accept("promoted: epoch " + newEpoch + " journaled at sequence " + sequence +
-                "; serving clients as the primary from sequence " + (sequence + 1));
         }
 
         private void stop(final String reason)

@@ -41,8 +41,13 @@ public final class ReplicationContext
     public static final int CATCH_UP_BATCH_RECORDS = 256;
     /** Term length of the replication publications, bytes. */
     public static final String TERM_LENGTH_PROP_NAME = "paycore.replication.term.length";
-    /** Default term length: room for a few ring batches of full messages in flight. */
-    public static final int TERM_LENGTH_DEFAULT = 16 * 1024 * 1024;
+    /**
+     * Default term length: 4 MiB, room for ring batches of the largest messages in flight (an Aeron message may be
+     * an eighth of a term). Each stream maps three terms on each side, in the media driver's directory: larger
+     * terms belong on a tmpfs Aeron directory (with 16 MiB terms on a disk-backed one, a standby that joined late
+     * was seen not to connect within 20 s on the 2-core test machine).
+     */
+    public static final int TERM_LENGTH_DEFAULT = 4 * 1024 * 1024;
 
     private String recordsChannel = System.getProperty(RECORDS_CHANNEL_PROP_NAME, RECORDS_CHANNEL_DEFAULT);
     private String controlChannel = System.getProperty(CONTROL_CHANNEL_PROP_NAME, CONTROL_CHANNEL_DEFAULT);

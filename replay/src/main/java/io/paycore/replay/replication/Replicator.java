@@ -70,7 +70,6 @@ public final class Replicator implements RecordShipper, AutoCloseable
     private final ReplicationContext context;
     private final Path journalDirectory;
     private final LongSupplier journalLastSequence;
-    private final long epoch;
     private final int maxRecordLength;
     private final ErrorHandler errorHandler;
     private final boolean synchronous;
@@ -83,6 +82,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
     private final AtomicLong catchUpRecords = new AtomicLong();
     private volatile boolean fenced;
     private volatile String standbyStatus = "no standby yet";
+    private volatile long epoch;
     private int chainChecksum;
     private Aeron aeron;
     private ExclusivePublication live;
@@ -99,7 +99,8 @@ public final class Replicator implements RecordShipper, AutoCloseable
      * @param journalLastSequence the journal's last sequence, read from any thread.
      * @param lastSequence        the journal's last sequence now, before the pipeline starts.
      * @param lastChecksum        the checksum of that record (0 for an empty journal).
-     * @param epoch               this primary's epoch (see {@link Epochs#currentEpoch}).
+     * @param epoch               this primary's epoch (see {@link Epochs#currentEpoch}); for a standby that will
+     *                            ship onward once promoted, its epoch now (see {@link #promoted}).
      * @param maxRecordLength     longest payload a record may have.
      * @param errorHandler        told of errors of the agent thread.
      */
@@ -198,6 +199,23 @@ public final class Replicator implements RecordShipper, AutoCloseable
             notShipped.lazySet(notShipped.get() + 1);
         }
         shipped.lazySet(sequence);
+    }
+
+    /**
+     * The standby this replicator's pipeline belongs to has been promoted: from the record after its epoch record
+     * on, the pipeline's records are this node's own, and are shipped with the new epoch, chained from the epoch
+     * record's checksum. Called by the follower, before it puts the epoch record on the ring (which publishes these
+     * writes to the replicator thread).
+     *
+     * @param epochSequence the epoch record's sequence.
+     * @param epochChecksum the epoch record's checksum.
+     * @param newEpoch      the new epoch.
+     */
+    public void promoted(final long epochSequence, final int epochChecksum, final long newEpoch)
+    {
+        chainChecksum = epochChecksum;
+        epoch = newEpoch;
+        shipped.set(epochSequence);
     }
 
     /**

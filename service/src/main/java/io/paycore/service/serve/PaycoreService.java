@@ -133,7 +133,13 @@ public final class PaycoreService implements AutoCloseable
             }
             if (context.standby())
             {
-                pipelineContext.standby(true).recordShipper(null);
+                if (null != context.onwardReplication())
+                {
+                    replicator = new Replicator(context.onwardReplication(), journal.directory(),
+                        journal::lastSequence, lastSequence, lastChecksum, epoch, journal.maxRecordLength(),
+                        context.errorHandler());
+                }
+                pipelineContext.standby(true).recordShipper(replicator);
             }
             else if (null != replication)
             {
@@ -157,7 +163,7 @@ public final class PaycoreService implements AutoCloseable
             {
                 follower = new Follower(replication, pipeline, lastChecksum, epoch,
                     context.dataDirectory().root().resolve(PROMOTE_REQUEST_FILE_NAME), out::println,
-                    context.errorHandler());
+                    context.errorHandler(), replicator);
                 follower.connect(server.aeronDirectoryName());
             }
             pipeline.start();
@@ -277,7 +283,9 @@ public final class PaycoreService implements AutoCloseable
             " last-sequence " + recovery.report().lastSequence() + " digest " + recovery.ledger().digestHex() +
             " role " + (context.standby() ? "standby" : "primary") +
             (null == replication ? " replication none" : " epoch " + epoch + " replication " +
-            (context.standby() ? "following" : replication.mode().name().toLowerCase(Locale.ROOT)));
+            (context.standby() ? "following" : replication.mode().name().toLowerCase(Locale.ROOT)) +
+            (null == context.onwardReplication() ? "" : " then " +
+            context.onwardReplication().mode().name().toLowerCase(Locale.ROOT)));
     }
 
     /**

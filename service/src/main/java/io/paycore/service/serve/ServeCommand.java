@@ -221,7 +221,8 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--replicate-to", paramLabel = "CHANNEL",
         description = "Ship every journaled record to a standby ('paycore follow') listening on this Aeron channel, " +
-            "e.g. aeron:udp?endpoint=STANDBY:40125: the standby's --listen (default: none: no replication).")
+            "e.g. aeron:udp?endpoint=STANDBY:40125: the standby's --listen. On 'follow': where to ship once " +
+            "promoted (default: none: no replication).")
     private String replicateTo;
 
     @Option(names = "--replication", paramLabel = "MODE", defaultValue = "async",
@@ -364,6 +365,7 @@ public final class ServeCommand implements Callable<Integer>
             .snapshotOnShutdown(snapshotOnShutdown)
             .transportContext(transportContext(dataDirectory))
             .replication(replicationContext())
+            .onwardReplication(null != follow ? primaryReplicationContext() : null)
             .standby(null != follow)
             .out(out)
             .errorHandler((ex) -> err.println("paycore serve: " + ex))
@@ -374,12 +376,13 @@ public final class ServeCommand implements Callable<Integer>
     {
         if (null != follow)
         {
-            if (null != replicateTo)
-            {
-                throw new IllegalArgumentException("a standby does not replicate onward: drop --replicate-to");
-            }
             return follow.streamId(replicationStream);
         }
+        return primaryReplicationContext();
+    }
+
+    private ReplicationContext primaryReplicationContext()
+    {
         if (null == replicateTo)
         {
             return null;

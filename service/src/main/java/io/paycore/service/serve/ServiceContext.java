@@ -41,6 +41,7 @@ public final class ServiceContext
     private boolean snapshotOnShutdown = Boolean.parseBoolean(
         System.getProperty(SNAPSHOT_ON_SHUTDOWN_PROP_NAME, Boolean.toString(SNAPSHOT_ON_SHUTDOWN_DEFAULT)));
     private ReplicationContext replication;
+    private ReplicationContext onwardReplication;
     private boolean standby;
     private PrintStream out = System.out;
     private ErrorHandler errorHandler;
@@ -105,6 +106,14 @@ public final class ServiceContext
         else if (standby)
         {
             throw new IllegalArgumentException("a standby needs the primary's channel (--primary CHANNEL)");
+        }
+        if (null != onwardReplication)
+        {
+            if (!standby)
+            {
+                throw new IllegalArgumentException("onward replication is for a standby, to ship once promoted");
+            }
+            onwardReplication.conclude();
         }
 
         return this;
@@ -220,6 +229,23 @@ public final class ServiceContext
     public ReplicationContext replication()
     {
         return replication;
+    }
+
+    /**
+     * @param onwardReplication for a {@link #standby}: once promoted, ship every record to a standby of its own
+     *                          (--replicate-to on follow); null (the default) for none.
+     * @return this.
+     */
+    public ServiceContext onwardReplication(final ReplicationContext onwardReplication)
+    {
+        this.onwardReplication = onwardReplication;
+        return this;
+    }
+
+    /** @return a standby's replication once promoted, or null for none. */
+    public ReplicationContext onwardReplication()
+    {
+        return onwardReplication;
     }
 
     /**

@@ -57,26 +57,31 @@ class FailoverTest
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private PaycoreService node;
+    private PaycoreService newStandby;
     private NodeProcess child;
     private PaycoreClient client;
 
     @AfterEach
     void after()
     {
-        CloseHelper.quietCloseAll(client, child, node);
+        CloseHelper.quietCloseAll(client, child, newStandby, node);
     }
 
     @Test
-    void shouldKeepEveryAnsweredResultWhenTheSyncPrimaryIsKilledAndTheStandbyPromoted() throws Exception
+    void shouldKeepEveryAnsweredResultWhenTheSyncPrimaryIsKilledAndTheStandbyPromotedThenShipToANewStandby()
+        throws Exception
     {
         final int recordsPort = ReplicationTest.freePort();
         final int controlPort = ReplicationTest.freePort();
+        final int onwardRecordsPort = ReplicationTest.freePort();
+        final int onwardControlPort = ReplicationTest.freePort();
         final DataDirectory primaryData = dataDirectory("primary");
         final DataDirectory standbyData = dataDirectory("standby");
 
         node = PaycoreService.launch(context(standbyData)
             .standby(true)
-            .replication(replication(recordsPort, controlPort)));
+            .replication(replication(recordsPort, controlPort))
+            .onwardReplication(replication(onwardRecordsPort, onwardControlPort).mode(ReplicationMode.ASYNC)));
         child = NodeProcess.start(temp.resolve("primary.out"), List.of("serve",
             "--data", primaryData.root().toString(),
             "--channel", "aeron:ipc", "--stream", "1001",
@@ -143,10 +148,31 @@ class FailoverTest
             .add(load.nextTransferId() + 1001, 2, 3, 10, 0, 0, MixedLoad.LEDGER, 0, 1, 0);
         final CreateResults<CreateTransferResult> results = client.createTransfersAndWait(after, CLIENT_TIMEOUT);
         assertTrue(results.all(CreateTransferResult.OK), "the new primary takes writes: " + results);
+
+        final ByteArrayOutputStream newStandbyOut = new ByteArrayOutputStream();
+        newStandby = PaycoreService.launch(context(dataDirectory("new-standby"))
+            .standby(true)
+            .replication(replication(onwardRecordsPort, onwardControlPort))
+            .out(new PrintStream(newStandbyOut, true, StandardCharsets.UTF_8)));
+        load.run(client, 20, 40);
         CloseHelper.quietClose(client);
         client = null;
 
         node.close();
+        final long last = node.pipeline().processedSequence();
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (newStandby.pipeline().processedSequence() < last)
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "the new primary's standby is at " +
+                newStandby.pipeline().processedSequence() + " of " + last + "; the new primary's replicator: " +
+                node.replicator().standbyStatus() + ", " + node.replicator().catchUpRecords() + " caught up:\n" +
+                newStandbyOut.toString(StandardCharsets.UTF_8) + "\nnew primary:\n" +
+                out.toString(StandardCharsets.UTF_8) + "\nnew standby's transport errors: " + errors(newStandby));
+            Thread.sleep(10);
+        }
+        newStandby.close();
+        assertEquals(1, newStandby.follower().epoch(), "the new standby journaled the epoch record");
+        assertEquals(node.finalDigest(), newStandby.finalDigest(), "the new primary's own standby is in step");
         try (Recovery offline = Recovery.open(standbyData, ReplicationTest.limits(), new JournalContext(), false))
         {
             assertEquals(node.finalDigest(), offline.ledger().digestHex());
@@ -211,6 +237,13 @@ class FailoverTest
             .filter((line) -> line.startsWith(PaycoreService.FINAL_DIGEST_PREFIX)).findFirst().orElseThrow();
         assertEquals(PaycoreService.FINAL_DIGEST_PREFIX + " " + node.finalDigest(), finalLine, standbyOutput);
         assertTrue(standbyOutput.contains("stopped: last-sequence " + last + ","), standbyOutput);
+    }
+
+    private static String errors(final PaycoreService service)
+    {
+        final StringBuilder sb = new StringBuilder();
+        service.server().readErrors((error) -> sb.append(error).append('\n'));
+        return sb.toString();
     }
 
     private static void verifyFailedAreAbsent(final MixedLoad load, final PaycoreClient client)
