@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PaycoreMain.Version.class,
     description = "A low-latency payments core: SBE messages, a journal, and one thread that owns the ledger.",
-    subcommands = { DemoCommand.class, ServeCommand.class, FollowCommand.class, PromoteCommand.class, AuditCommand.class, ClientsCommand.class,
-        BenchCommand.class, CommandLine.HelpCommand.class })
+    subcommands = { DemoCommand.class, ServeCommand.class, FollowCommand.class, PromoteCommand.class,
+        AuditCommand.class, ClientsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
 {
     @CommandLine.Spec
