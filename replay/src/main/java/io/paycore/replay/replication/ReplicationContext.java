@@ -43,9 +43,8 @@ public final class ReplicationContext
     public static final String TERM_LENGTH_PROP_NAME = "paycore.replication.term.length";
     /**
      * Default term length: 4 MiB, room for ring batches of the largest messages in flight (an Aeron message may be
-     * an eighth of a term). Each stream maps three terms on each side, in the media driver's directory: larger
-     * terms belong on a tmpfs Aeron directory (with 16 MiB terms on a disk-backed one, a standby that joined late
-     * was seen not to connect within 20 s on the 2-core test machine).
+     * an eighth of a term). Each stream maps three terms on each side in the media driver's directory, which is
+     * {@code DIR/aeron} on disk unless an external driver is used: raise it with the directory on tmpfs.
      */
     public static final int TERM_LENGTH_DEFAULT = 4 * 1024 * 1024;
 

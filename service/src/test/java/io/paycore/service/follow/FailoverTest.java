@@ -38,6 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class FailoverTest
 {
-    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
 
     @TempDir
     Path temp;
@@ -99,11 +101,17 @@ class FailoverTest
         client = connect(child.ready("aeron-dir"), 6001);
         final MixedLoad load = new MixedLoad(17, CLIENT_TIMEOUT);
         load.createAccounts(client);
-        final long killAfterMs = 1000 + System.nanoTime() % 1000;
+        final long killAfterMs = System.nanoTime() % 500;
+        final AtomicInteger answered = new AtomicInteger();
+        final AtomicBoolean loadStopped = new AtomicBoolean();
         final Thread killer = new Thread(() ->
         {
             try
             {
+                while (answered.get() < 30 && !loadStopped.get())
+                {
+                    Thread.sleep(5);
+                }
                 Thread.sleep(killAfterMs);
                 child.kill();
             }
@@ -119,18 +127,19 @@ class FailoverTest
             while (true)
             {
                 load.send(client, load.nextBatch(40));
-                batches++;
+                batches = answered.incrementAndGet();
             }
         }
         catch (final PaycoreClientException expected)
         {
             // the primary died
         }
+        loadStopped.set(true);
         killer.join();
         CloseHelper.quietClose(client);
         client = null;
-        assertTrue(batches > 20, "too few batches answered before the kill: " + batches);
-        System.out.println("primary killed after " + killAfterMs + " ms, " + batches + " batches answered, " +
+        assertTrue(batches >= 30, "too few batches answered before the kill: " + batches);
+        System.out.println("primary killed " + killAfterMs + " ms after 30 batches, " + batches + " answered, " +
             "standby at sequence " + node.pipeline().processedSequence());
 
         assertEquals(0, PaycoreMain.execute("promote", "--data", standbyData.root().toString()));
@@ -158,9 +167,18 @@ class FailoverTest
         CloseHelper.quietClose(client);
         client = null;
 
+        final long beforeClose = node.pipeline().processedSequence();
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (newStandby.pipeline().processedSequence() < beforeClose)
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "the new primary's standby is at " +
+                newStandby.pipeline().processedSequence() + " of " + beforeClose + "; the new primary's " +
+                "replicator: " + node.replicator().standbyStatus() + ":\n" +
+                newStandbyOut.toString(StandardCharsets.UTF_8));
+            Thread.sleep(10);
+        }
         node.close();
         final long last = node.pipeline().processedSequence();
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (newStandby.pipeline().processedSequence() < last)
         {
             assertTrue(System.nanoTime() - deadlineNs < 0, "the new primary's standby is at " +
@@ -209,6 +227,7 @@ class FailoverTest
         final MixedLoad load = new MixedLoad(23);
         load.createAccounts(client);
         load.run(client, 150, 40);
+        awaitAcknowledged(100);
         child.kill();
         final long primaryAtKill = node.pipeline().processedSequence();
         load.run(client, 150, 40);
@@ -237,6 +256,17 @@ class FailoverTest
             .filter((line) -> line.startsWith(PaycoreService.FINAL_DIGEST_PREFIX)).findFirst().orElseThrow();
         assertEquals(PaycoreService.FINAL_DIGEST_PREFIX + " " + node.finalDigest(), finalLine, standbyOutput);
         assertTrue(standbyOutput.contains("stopped: last-sequence " + last + ","), standbyOutput);
+    }
+
+    private void awaitAcknowledged(final long sequence) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (node.replicator().acknowledgedSequence() < sequence)
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "the standby acknowledged only " +
+                node.replicator().acknowledgedSequence() + " of " + sequence);
+            Thread.sleep(10);
+        }
     }
 
     private static String errors(final PaycoreService service)

@@ -307,6 +307,7 @@ class ReplicationTest
         CloseHelper.quietCloseAll(client, standbyClient);
         client = null;
         standbyClient = null;
+        awaitStandbyAt(primary.pipeline().processedSequence());
         primary.close();
         final long last = primary.pipeline().processedSequence();
         awaitStandbyAt(last);
