@@ -81,14 +81,16 @@ public final class CommandProcessor
     /**
      * Apply one journaled record and encode the answer, if the record has one.
      *
-     * @param recordType     {@link RecordTypes#MESSAGE} or {@link RecordTypes#TICK}; other types change nothing.
+     * @param recordType     {@link RecordTypes#MESSAGE} or {@link RecordTypes#TICK}; an {@link RecordTypes#EPOCH}
+     *                       changes nothing; any other type changes nothing and is counted as invalid.
      * @param timestampNanos the record's journaled timestamp.
      * @param buffer         holding the record's payload.
      * @param offset         of the payload.
      * @param length         of the payload.
      * @param answer         where the answer is encoded, {@link #MAX_ANSWER_LENGTH} bytes from answerOffset.
      * @param answerOffset   where the answer starts.
-     * @return the length of the encoded answer, or 0 when the record has none (a tick, an invalid record).
+     * @return the length of the encoded answer, or 0 when the record has none (a tick, an epoch, an invalid
+     * record).
      */
     public int apply(
         final int recordType,
@@ -103,6 +105,11 @@ public final class CommandProcessor
         if (RecordTypes.TICK == recordType)
         {
             ledger.tick(timestampNanos);
+            return 0;
+        }
+
+        if (RecordTypes.EPOCH == recordType)
+        {
             return 0;
         }
 

@@ -16,6 +16,12 @@ public final class RecordTypes
      */
     public static final int TICK = 2;
 
+    /**
+     * Payload: the new epoch, an 8-byte little-endian long. Journaled by a promoted standby at the first sequence
+     * of its term as primary; it fences older primaries and does not touch the ledger.
+     */
+    public static final int EPOCH = 3;
+
     private RecordTypes()
     {
     }
@@ -34,6 +40,8 @@ public final class RecordTypes
                 return "MESSAGE";
             case TICK:
                 return "TICK";
+            case EPOCH:
+                return "EPOCH";
             default:
                 return "UNKNOWN";
         }

@@ -1,5 +1,6 @@
 package io.paycore.replay.replication;
 
+import io.paycore.core.command.RecordTypes;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
@@ -26,7 +27,7 @@ public final class Epochs
      * Journal record type of an epoch record: the payload is the new epoch, an int64, little-endian. The ledger
      * ignores it (it changes no state).
      */
-    public static final int EPOCH = 3;
+    public static final int EPOCH = RecordTypes.EPOCH;
 
     /**
      * Payload length of an epoch record.
