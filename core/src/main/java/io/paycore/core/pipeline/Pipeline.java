@@ -67,7 +67,7 @@ public final class Pipeline implements AutoCloseable
     private final ThreadingProfile profile;
     private final int maxMessageLength;
     private final AtomicLong processedSequence = new AtomicLong();
-    private final Thread[] threads = new Thread[3];
+    private final Thread[] threads;
     private volatile Throwable stageError;
     private volatile boolean standby;
 
@@ -122,18 +122,35 @@ public final class Pipeline implements AutoCloseable
         journalStage = new JournalStage(journal);
         journaler = builder.build(input, fromIngress, journalStage);
         shipper = context.recordShipper();
-        replicatorStage = new ReplicatorStage(input, context.recordShipper(), ThreadingProfile.SHARED == profile ?
-            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)) :
-            new BusySpinIdleStrategy());
-        replicator = builder.build(input, fromIngress, replicatorStage);
-        final SequenceBarrier afterJournal = input.newBarrier(journaler.getSequence(), replicator.getSequence());
+        final SequenceBarrier afterJournal;
+        if (null != shipper)
+        {
+            replicatorStage = new ReplicatorStage(input, shipper, ThreadingProfile.SHARED == profile ?
+                new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)) :
+                new BusySpinIdleStrategy());
+            replicator = builder.build(input, fromIngress, replicatorStage);
+            afterJournal = input.newBarrier(journaler.getSequence(), replicator.getSequence());
+            threads = new Thread[3];
+        }
+        else
+        {
+            // Nothing to replicate: a pass-through stage would only cost a thread and a wake-up per batch, which
+            // on a small machine is a core the journaler and the BLP need.
+            replicatorStage = null;
+            replicator = null;
+            afterJournal = input.newBarrier(journaler.getSequence());
+            threads = new Thread[2];
+        }
         blp = builder.build(input, afterJournal, new BusinessLogicStage(
             processor, output, processedSequence, context.snapshotEveryRecords(), context.snapshotHandler()));
         input.addGatingSequences(blp.getSequence());
 
         final ExceptionHandler<InputEvent> exceptionHandler = new StageExceptionHandler();
         journaler.setExceptionHandler(exceptionHandler);
-        replicator.setExceptionHandler(exceptionHandler);
+        if (null != replicator)
+        {
+            replicator.setExceptionHandler(exceptionHandler);
+        }
         blp.setExceptionHandler(exceptionHandler);
 
         outputPoller = output.newPoller();
@@ -155,8 +172,11 @@ public final class Pipeline implements AutoCloseable
         }
         started = true;
         threads[0] = new Thread(journaler, "paycore-journaler");
-        threads[1] = new Thread(replicator, "paycore-replicator");
-        threads[2] = new Thread(blp, "paycore-blp");
+        threads[1] = new Thread(blp, "paycore-blp");
+        if (null != replicator)
+        {
+            threads[2] = new Thread(replicator, "paycore-replicator");
+        }
         for (final Thread thread : threads)
         {
             thread.start();
@@ -450,16 +470,19 @@ public final class Pipeline implements AutoCloseable
             final long deadlineNanos = startNanos + DRAIN_TIMEOUT_NANOS;
             while (blp.getSequence().get() < input.getCursor() && System.nanoTime() < deadlineNanos && !isFailed())
             {
-                if (System.nanoTime() - startNanos > REPLICATION_GRACE_NANOS)
+                if (null != replicatorStage && System.nanoTime() - startNanos > REPLICATION_GRACE_NANOS)
                 {
                     replicatorStage.halt();
                 }
                 Thread.onSpinWait();
                 Thread.yield();
             }
-            replicatorStage.halt();
+            if (null != replicatorStage)
+            {
+                replicatorStage.halt();
+                replicator.halt();
+            }
             journaler.halt();
-            replicator.halt();
             blp.halt();
             for (final Thread thread : threads)
             {

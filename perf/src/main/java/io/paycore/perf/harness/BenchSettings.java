@@ -220,7 +220,7 @@ public final class BenchSettings
 
     /**
      * @param waitStrategy the ring stages' wait strategy in a service started here, or null for the profile's
-     *                     (blocking for shared, busy-spin for dedicated).
+     *                     (sleeping for shared, busy-spin for dedicated).
      * @return this.
      */
     public BenchSettings waitStrategy(final String waitStrategy)

@@ -31,7 +31,7 @@ public final class CommonBenchOptions
 
     @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "profile",
         description = "Ring stages' wait strategy of the service started here: blocking, sleeping, yielding or " +
-            "busy-spin; 'profile' picks blocking for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
+            "busy-spin; 'profile' picks sleeping for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
     String waitStrategy;
 
     @Option(names = "--cpus", paramLabel = "ROLE=CPU,...",

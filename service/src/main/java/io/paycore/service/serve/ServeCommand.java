@@ -127,7 +127,7 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "profile",
         description = "Ring stages' wait strategy: blocking, sleeping, yielding or busy-spin; 'profile' picks " +
-            "blocking for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
+            "sleeping for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
     private String waitStrategy;
 
     @Option(names = "--input-ring-size", paramLabel = "SLOTS",
