@@ -167,6 +167,10 @@ public final class PaycoreService implements AutoCloseable
                 follower.connect(server.aeronDirectoryName());
             }
             pipeline.start();
+            for (final String line : ServicePinning.pin(context.cpuPlan()))
+            {
+                out.println("pinned: " + line);
+            }
 
             final PaycoreService service = new PaycoreService(
                 context, recovery, snapshotTaker, pipeline, server, replicator, follower);

@@ -125,6 +125,13 @@ public final class ServeCommand implements Callable<Integer>
             "(busy-spin, needs at least 6 cores) (default: ${DEFAULT-VALUE}).")
     private String profile;
 
+    @Option(names = "--cpus", paramLabel = "ROLE=CPU,...",
+        description = "Pin hot threads to cores (OpenHFT affinity): role=cpu[+cpu],... with roles ingress, egress, " +
+            "journaler, replicator, blp, driver; a role with several threads spreads them over the cpus joined by " +
+            "'+'. Each pinned thread is printed with the core it got (default: none in shared; in dedicated one " +
+            "core per hot thread from cpu 1 up, refusing to start without enough).")
+    private String cpus;
+
     @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "profile",
         description = "Ring stages' wait strategy: blocking, sleeping, yielding or busy-spin; 'profile' picks " +
             "sleeping for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
@@ -367,6 +374,7 @@ public final class ServeCommand implements Callable<Integer>
             .replication(replicationContext())
             .onwardReplication(null != follow ? primaryReplicationContext() : null)
             .standby(null != follow)
+            .cpus(cpus)
             .out(out)
             .errorHandler((ex) -> err.println("paycore serve: " + ex))
             .conclude();

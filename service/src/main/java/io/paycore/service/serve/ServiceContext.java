@@ -5,6 +5,7 @@ import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.SnapshotTaker;
+import io.paycore.perf.harness.CpuPlan;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.transport.TransportContext;
 import org.agrona.ErrorHandler;
@@ -41,6 +42,8 @@ public final class ServiceContext
     private boolean snapshotOnShutdown = Boolean.parseBoolean(
         System.getProperty(SNAPSHOT_ON_SHUTDOWN_PROP_NAME, Boolean.toString(SNAPSHOT_ON_SHUTDOWN_DEFAULT)));
     private ReplicationContext replication;
+    private String cpus;
+    private CpuPlan cpuPlan = CpuPlan.NONE;
     private ReplicationContext onwardReplication;
     private boolean standby;
     private PrintStream out = System.out;
@@ -115,6 +118,9 @@ public final class ServiceContext
             }
             onwardReplication.conclude();
         }
+
+        cpuPlan = ServicePinning.plan(
+            cpus, pipelineContext.profile(), null != replication, Runtime.getRuntime().availableProcessors());
 
         return this;
     }
@@ -288,6 +294,25 @@ public final class ServiceContext
     public ErrorHandler errorHandler()
     {
         return errorHandler;
+    }
+
+    /**
+     * @param cpus {@code role=cpu[+cpu],...}: which core each hot thread runs on; null for the profile's default
+     *             (none in shared, one core each in dedicated).
+     * @return this.
+     */
+    public ServiceContext cpus(final String cpus)
+    {
+        this.cpus = cpus;
+        return this;
+    }
+
+    /**
+     * @return the pinning plan, worked out by {@link #conclude()}.
+     */
+    public CpuPlan cpuPlan()
+    {
+        return cpuPlan;
     }
 
     /** {@inheritDoc} */
