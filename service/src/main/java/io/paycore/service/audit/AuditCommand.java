@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "audit",
+    header = "Verify a journal offline, replay it, and report counts, totals and the digest.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpWidth = 120,

@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench",
+    header = "Measure latency against a raw Aeron echo, or the highest sustained rate.",
     mixinStandardHelpOptions = true,
     description = "Measure paycore end to end over Aeron: 'latency' at a fixed rate against a raw Aeron echo " +
         "baseline, 'throughput' for the highest rate that holds. Run one benchmark at a time on a quiet machine.",

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "latency",
+    header = "Open-loop latency at a fixed rate, against a raw Aeron echo in the same run.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "throughput",
+    header = "Step the offered rate up to find the highest that holds.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "add",
+    header = "Append a client with a hashed secret to a credentials file.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = "Append a client, with its secret hashed (PBKDF2-HMAC-SHA256, random salt), to a credentials " +

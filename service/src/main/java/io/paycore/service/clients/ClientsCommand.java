@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "clients",
+    header = "Manage the credentials file that Connect is checked against.",
     mixinStandardHelpOptions = true,
     description = "Manage the credentials file (serve --clients FILE) that Connect is checked against.",
     subcommands = { ClientsAddCommand.class })

@@ -48,6 +48,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(
     name = "demo",
+    header = "Run service and client in one process over Aeron, then recover and compare digests.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

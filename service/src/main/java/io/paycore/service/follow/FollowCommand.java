@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "follow",
+    header = "Run a read-only hot standby that keeps in step with a primary.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpWidth = 120,

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(
     name = "promote",
+    header = "Turn a standby into the primary, fencing the old one with a new epoch.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpWidth = 120,

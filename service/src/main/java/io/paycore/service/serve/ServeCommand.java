@@ -49,6 +49,7 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "serve",
+    header = "Recover a data directory, then serve clients over Aeron until SIGTERM or SIGINT.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpWidth = 120,
