@@ -708,9 +708,11 @@ public final class Journal implements AutoCloseable
     private static long findLaterRecord(
         final UnsafeBuffer view, final int damagedOffset, final int length, final long damagedSequence)
     {
+        // A later header starts at or before the last non-zero byte, but may end in zeros (an empty payload and a
+        // small timestamp), so the search is bounded by where a header can start, not by where one must end.
         final int last = Segments.lastNonZero(view, damagedOffset, length);
         for (int offset = damagedOffset;
-            offset + HEADER_LENGTH <= last + 1;
+            offset <= last && offset + HEADER_LENGTH <= length;
             offset += RecordDescriptor.FRAME_ALIGNMENT)
         {
             final int frameLength = view.getInt(offset);

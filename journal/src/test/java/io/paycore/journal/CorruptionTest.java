@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -154,6 +155,39 @@ class CorruptionTest
                 assertEquals(file, ex.file(), ex.getMessage());
                 assertEquals(gone[0], ex.offset(), ex.getMessage());
             }
+        }
+        finally
+        {
+            TestJournals.deleteRecursively(dir);
+        }
+    }
+
+    @Example
+    void shouldRefuseToOpenWhenTheRecordBeforeALastRecordWithAnEmptyPayloadIsDamaged() throws Exception
+    {
+        final Path dir = Files.createTempDirectory("corruption");
+        try
+        {
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[100]);
+            payload.setMemory(0, 100, (byte)0x5A);
+            try (Journal journal = open(dir))
+            {
+                journal.append(1, 1, payload, 0, 100);
+                journal.append(1, 2, payload, 0, 100);
+                // The last header ends in zero bytes: no payload, and a timestamp whose high bytes are zero.
+                journal.append(1, 3, payload, 0, 0);
+            }
+            final Path file = TestJournals.segments(dir)[0];
+            final byte[] image = TestJournals.read(file);
+            final List<int[]> extents = TestJournals.recordExtents(image);
+            assertEquals(3, extents.size());
+            final int damaged = extents.get(1)[0];
+            image[damaged + 40] ^= 1;
+            TestJournals.write(file, image);
+
+            final JournalException ex = assertThrows(JournalException.class, () -> open(dir).close());
+            assertEquals(damaged, ex.offset(), ex.getMessage());
+            assertEquals(2, ex.sequence(), ex.getMessage());
         }
         finally
         {
