@@ -12,6 +12,7 @@ import io.paycore.replay.replication.Follower;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.ReplicationMode;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.PaycoreProcess;
 import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServeCommand;
 import io.paycore.service.serve.ServiceContext;
@@ -60,7 +61,7 @@ class FailoverTest
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private PaycoreService node;
     private PaycoreService newStandby;
-    private NodeProcess child;
+    private PaycoreProcess child;
     private PaycoreClient client;
 
     @AfterEach
@@ -84,7 +85,7 @@ class FailoverTest
             .standby(true)
             .replication(replication(recordsPort, controlPort))
             .onwardReplication(replication(onwardRecordsPort, onwardControlPort).mode(ReplicationMode.ASYNC)));
-        child = NodeProcess.start(temp.resolve("primary.out"), List.of("serve",
+        child = PaycoreProcess.start(temp.resolve("primary.out"), List.of("serve",
             "--data", primaryData.root().toString(),
             "--channel", "aeron:ipc", "--stream", "1001",
             "--flush", "batch",
@@ -219,7 +220,7 @@ class FailoverTest
             replication(recordsPort, controlPort).mode(ReplicationMode.ASYNC));
         primaryContext.transportContext().tickIntervalNs(TimeUnit.HOURS.toNanos(1));
         node = PaycoreService.launch(primaryContext);
-        child = NodeProcess.start(temp.resolve("standby-0.out"), followArgs);
+        child = PaycoreProcess.start(temp.resolve("standby-0.out"), followArgs);
         child.awaitReady(60_000);
         assertEquals("standby", child.ready("role"));
 
@@ -232,7 +233,7 @@ class FailoverTest
         final long primaryAtKill = node.pipeline().processedSequence();
         load.run(client, 150, 40);
 
-        child = NodeProcess.start(temp.resolve("standby-1.out"), followArgs);
+        child = PaycoreProcess.start(temp.resolve("standby-1.out"), followArgs);
         child.awaitReady(60_000);
         final long restartedAt = Long.parseLong(child.ready("last-sequence"));
         assertTrue(restartedAt <= primaryAtKill && restartedAt > 0,

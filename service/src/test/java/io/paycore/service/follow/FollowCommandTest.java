@@ -10,6 +10,7 @@ import io.paycore.replay.replication.Epochs;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.ReplicationMode;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.PaycoreProcess;
 import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServeCommand;
 import io.paycore.service.serve.ServiceContext;
@@ -43,7 +44,7 @@ class FollowCommandTest
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private PaycoreService primary;
-    private NodeProcess child;
+    private PaycoreProcess child;
 
     @AfterEach
     void after()
@@ -106,7 +107,7 @@ class FollowCommandTest
             .recordsChannel("aeron:udp?endpoint=localhost:" + recordsPort)
             .controlChannel("aeron:udp?endpoint=localhost:" + controlPort)
             .mode(ReplicationMode.ASYNC)));
-        child = NodeProcess.start(temp.resolve("standby.out"), List.of("follow",
+        child = PaycoreProcess.start(temp.resolve("standby.out"), List.of("follow",
             "--primary", "aeron:udp?endpoint=localhost:" + controlPort,
             "--listen", "aeron:udp?endpoint=localhost:" + recordsPort,
             "--data", standbyData.root().toString(),

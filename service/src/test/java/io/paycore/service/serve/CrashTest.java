@@ -14,6 +14,7 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.Recovery;
+import io.paycore.service.PaycoreProcess;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
@@ -71,7 +72,7 @@ class CrashTest
     @TempDir
     Path temp;
 
-    private ServiceProcess service;
+    private PaycoreProcess service;
     private PaycoreClient client;
 
     /** Transfer id to what the client was told: its result and, when created, its timestamp. */
@@ -102,7 +103,7 @@ class CrashTest
 
         for (int round = 0; round <= KILLS; round++)
         {
-            service = ServiceProcess.start(temp.resolve("serve-" + round + ".out"), serveArgs(data));
+            service = PaycoreProcess.start(temp.resolve("serve-" + round + ".out"), serveArgs(data));
             service.awaitReady(60_000);
             final String output = service.output();
             if (round > 0)
@@ -172,7 +173,7 @@ class CrashTest
                 "clean shutdown digest differs from an offline replay:\n" + output);
         }
 
-        service = ServiceProcess.start(temp.resolve("serve-after-clean-stop.out"), serveArgs(data));
+        service = PaycoreProcess.start(temp.resolve("serve-after-clean-stop.out"), serveArgs(data));
         service.awaitReady(60_000);
         final String restarted = service.output();
         assertEquals(finalDigest, service.ready("digest"), restarted);
@@ -190,6 +191,7 @@ class CrashTest
     private List<String> serveArgs(final DataDirectory data)
     {
         return List.of(
+            "serve",
             "--data", data.root().toString(),
             "--flush", "batch",
             "--profile", "shared",

@@ -1,6 +1,4 @@
-package io.paycore.service.follow;
-
-import io.paycore.service.PaycoreMain;
+package io.paycore.service;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,22 +12,22 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A {@code paycore} command ({@code serve} or {@code follow}) in a child JVM, so that a test can SIGKILL it; its
- * output is captured to a file.
+ * A {@code paycore} command ({@code serve} or {@code follow}) in a child JVM (this JVM's java, the test classpath,
+ * the add-opens Agrona needs), so that a test can SIGKILL it; its output is captured to a file.
  */
-final class NodeProcess implements AutoCloseable
+public final class PaycoreProcess implements AutoCloseable
 {
     private final Process process;
     private final Path output;
     private String readyLine;
 
-    private NodeProcess(final Process process, final Path output)
+    private PaycoreProcess(final Process process, final Path output)
     {
         this.process = process;
         this.output = output;
     }
 
-    static NodeProcess start(final Path output, final List<String> args) throws IOException
+    public static PaycoreProcess start(final Path output, final List<String> args) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -49,10 +47,10 @@ final class NodeProcess implements AutoCloseable
             .redirectOutput(output.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
-        return new NodeProcess(process, output);
+        return new PaycoreProcess(process, output);
     }
 
-    String awaitLine(final String prefix, final long timeoutMs) throws Exception
+    public String awaitLine(final String prefix, final long timeoutMs) throws Exception
     {
         final long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline)
@@ -75,13 +73,13 @@ final class NodeProcess implements AutoCloseable
         return null;
     }
 
-    String awaitReady(final long timeoutMs) throws Exception
+    public String awaitReady(final long timeoutMs) throws Exception
     {
         readyLine = awaitLine("ready:", timeoutMs);
         return readyLine;
     }
 
-    String ready(final String key)
+    public String ready(final String key)
     {
         final String[] words = readyLine.split(" ");
         for (int i = 0; i < words.length - 1; i++)
@@ -94,12 +92,12 @@ final class NodeProcess implements AutoCloseable
         throw new AssertionError("no " + key + " in " + readyLine);
     }
 
-    String output() throws IOException
+    public String output() throws IOException
     {
         return Files.readString(output, StandardCharsets.UTF_8);
     }
 
-    int awaitExit(final long timeoutMs) throws Exception
+    public int awaitExit(final long timeoutMs) throws Exception
     {
         if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
         {
@@ -108,7 +106,7 @@ final class NodeProcess implements AutoCloseable
         return process.exitValue();
     }
 
-    void kill() throws InterruptedException
+    public void kill() throws InterruptedException
     {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS))
@@ -117,7 +115,7 @@ final class NodeProcess implements AutoCloseable
         }
     }
 
-    int terminate(final long timeoutMs) throws Exception
+    public int terminate(final long timeoutMs) throws Exception
     {
         process.destroy();
         if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
