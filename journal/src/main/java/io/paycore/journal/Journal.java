@@ -479,9 +479,9 @@ public final class Journal implements AutoCloseable
         final MappedByteBuffer newMapped;
         try
         {
-            final MappedByteBuffer spare = null != preallocator ? preallocator.take() : null;
+            final SegmentPreallocator.Spare spare = null != preallocator ? preallocator.take() : null;
             newMapped = Segments.create(directory, nextSequence, lastChecksum, newSegmentLength, zeros,
-                null != spare ? preallocator.spareFile() : null, spare);
+                null != spare ? spare.file : null, null != spare ? spare.mapping : null);
             if (null != preallocator)
             {
                 preallocator.request();

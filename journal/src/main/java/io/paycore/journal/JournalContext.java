@@ -227,9 +227,9 @@ public final class JournalContext
     }
 
     /**
-     * @param preallocate true to keep the next segment preallocated on a background thread (one spare segment
-     *                    file of disk space), false to write each new segment's zeros on the appending thread at
-     *                    roll.
+     * @param preallocate true to keep the next segments preallocated and page-faulted on a background thread (up
+     *                    to two spare segment files of disk space), false to write each new segment's zeros on the
+     *                    appending thread at roll.
      * @return this.
      */
     public JournalContext preallocate(final boolean preallocate)

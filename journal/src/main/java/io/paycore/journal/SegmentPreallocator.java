@@ -1,47 +1,69 @@
 package io.paycore.journal;
 
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.IoUtil;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
 /**
- * Keeps one spare segment file ready, written full of zeros, mapped and with every page already write-faulted, on
- * its own thread. A roll on the appending thread then only writes a header, forces one page and renames, and the
- * appends that follow do not take a page fault per page. If no spare is ready when the journal rolls (still being
- * written, or its creation failed, e.g. disk full) the journal creates the segment itself, and any I/O error
- * surfaces there.
+ * Keeps up to {@link #SPARES} spare segment files ready, each written full of zeros, mapped and with every page
+ * already write-faulted, on its own thread. A roll on the appending thread then only writes a header, forces one page
+ * and renames, and the appends that follow do not take a page fault per page. Two spares rather than one keep the
+ * thread working while the appender fills a segment faster than one spare can be prepared (on tmpfs, a 64 MiB spare
+ * takes about as long to prepare as 64-byte appends take to fill it): the appender then rarely finds none ready.
+ * If none is ready when the journal rolls (still being written, or its creation failed, e.g. disk full) the journal
+ * creates the segment itself, and any I/O error surfaces there.
  * <p>
- * The thread is parked except while preparing a spare, once per segment.
+ * Spares are named {@code spare-<n>.seg.tmp}, a new {@code n} for each, so a spare being taken and renamed never
+ * shares a name with one being prepared. Open deletes any left by a crash. Disk use is bounded by {@link #SPARES}
+ * segment lengths beyond the segments themselves.
+ * <p>
+ * The thread is parked except while preparing spares.
  */
 final class SegmentPreallocator implements Runnable, AutoCloseable
 {
-    static final String SPARE_NAME = "spare" + SegmentDescriptor.TEMP_SUFFIX;
+    /**
+     * How many spare segments are kept ready.
+     */
+    static final int SPARES = 2;
 
-    private static final int IDLE = 0;
-    private static final int REQUESTED = 1;
-    private static final int READY = 2;
-    private static final int CLOSED = 3;
+    private static final String SPARE_PREFIX = "spare-";
     private static final int PAGE_LENGTH = 4096;
     private static final long CLOSE_TIMEOUT_MS = 10_000;
 
-    private final AtomicInteger state = new AtomicInteger(IDLE);
-    private final Path spare;
+    private final OneToOneConcurrentArrayQueue<Spare> ready = new OneToOneConcurrentArrayQueue<>(SPARES);
+    private final Path directory;
     private final int segmentLength;
     private final ByteBuffer zeros = Segments.zeroChunk();
     private final Thread thread;
-    private final AtomicReference<MappedByteBuffer> spareMapping = new AtomicReference<>();
+    private volatile boolean requested;
+    private volatile boolean closed;
     private volatile IOException lastFailure;
+    private long spareCount;
+
+    /**
+     * A prepared spare: the file and its read-write mapping, owned by whoever holds this.
+     */
+    static final class Spare
+    {
+        final Path file;
+        final MappedByteBuffer mapping;
+
+        Spare(final Path file, final MappedByteBuffer mapping)
+        {
+            this.file = file;
+            this.mapping = mapping;
+        }
+    }
 
     SegmentPreallocator(final Path directory, final int segmentLength)
     {
-        this.spare = directory.resolve(SPARE_NAME);
+        this.directory = directory;
         this.segmentLength = segmentLength;
         thread = new Thread(this, "paycore-journal-preallocator");
         thread.setDaemon(true);
@@ -49,38 +71,34 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     }
 
     /**
-     * Ask for a spare to be prepared if none is ready or being prepared. Appending thread only.
+     * File name of the n-th spare.
+     *
+     * @param n counter.
+     * @return the name, which ends in {@link SegmentDescriptor#TEMP_SUFFIX}.
+     */
+    static String spareName(final long n)
+    {
+        return SPARE_PREFIX + n + SegmentDescriptor.TEMP_SUFFIX;
+    }
+
+    /**
+     * Ask for spares to be prepared until {@link #SPARES} are ready. After a failure the thread waits for the next
+     * request rather than retrying in a loop. Appending thread only.
      */
     void request()
     {
-        if (state.compareAndSet(IDLE, REQUESTED))
-        {
-            LockSupport.unpark(thread);
-        }
+        requested = true;
+        LockSupport.unpark(thread);
     }
 
     /**
-     * Take the ready spare, if there is one: the caller then owns {@link #spareFile()} and the returned mapping.
-     * Appending thread only.
+     * Take a ready spare, if there is one: the caller then owns its file and mapping. Appending thread only.
      *
-     * @return the spare's read-write mapping, or null if none is ready.
+     * @return the spare, or null if none is ready.
      */
-    MappedByteBuffer take()
+    Spare take()
     {
-        if (state.compareAndSet(READY, IDLE))
-        {
-            return spareMapping.getAndSet(null);
-        }
-
-        return null;
-    }
-
-    /**
-     * @return path of the spare file.
-     */
-    Path spareFile()
-    {
-        return spare;
+        return ready.poll();
     }
 
     /**
@@ -93,69 +111,55 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
 
     public void run()
     {
-        while (true)
+        while (!closed)
         {
-            final int current = state.get();
-            if (CLOSED == current)
-            {
-                return;
-            }
-            if (REQUESTED != current)
+            if (!requested || ready.size() >= SPARES)
             {
                 LockSupport.park(this);
                 continue;
             }
+
+            final Path file = directory.resolve(spareName(spareCount++));
             MappedByteBuffer mapping = null;
             try
             {
-                Files.deleteIfExists(spare);
-                Segments.preallocate(spare, segmentLength, zeros);
-                mapping = Segments.mapForWrite(spare, segmentLength);
+                Segments.preallocate(file, segmentLength, zeros);
+                mapping = Segments.mapForWrite(file, segmentLength);
                 for (int i = 0; i < segmentLength; i += PAGE_LENGTH)
                 {
                     mapping.put(i, (byte)0);
                 }
-                spareMapping.set(mapping);
-                mapping = null;
-                if (!state.compareAndSet(REQUESTED, READY))
+                if (closed || !ready.offer(new Spare(file, mapping)))
                 {
-                    final MappedByteBuffer unused = spareMapping.getAndSet(null);
-                    if (null != unused)
-                    {
-                        IoUtil.unmap(unused);
-                    }
-                    Files.deleteIfExists(spare);
+                    discard(file, mapping);
                 }
             }
             catch (final IOException | RuntimeException ex)
             {
-                if (null != mapping)
-                {
-                    IoUtil.unmap(mapping);
-                }
                 lastFailure = ex instanceof IOException ? (IOException)ex : new IOException(ex);
+                requested = false;
                 try
                 {
-                    Files.deleteIfExists(spare);
+                    discard(file, mapping);
                 }
                 catch (final IOException suppressed)
                 {
                     ex.addSuppressed(suppressed);
                 }
-                state.compareAndSet(REQUESTED, IDLE);
             }
         }
     }
 
     /**
-     * Stop the thread, unmap and delete any spare. Safe to call more than once.
+     * Stop the thread, unmap and delete any spares. Safe to call more than once.
      */
     public void close()
     {
-        if (CLOSED == state.getAndSet(CLOSED))
+        if (closed)
         {
             return;
         }
+        closed = true;
         LockSupport.unpark(thread);
         try
         {
@@ -165,18 +169,27 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        final MappedByteBuffer mapping = spareMapping.getAndSet(null);
+
+        Spare spare;
+        while (null != (spare = ready.poll()))
+        {
+            try
+            {
+                discard(spare.file, spare.mapping);
+            }
+            catch (final IOException ex)
+            {
+                lastFailure = ex;
+            }
+        }
+    }
+
+    private static void discard(final Path file, final MappedByteBuffer mapping) throws IOException
+    {
         if (null != mapping)
         {
             IoUtil.unmap(mapping);
         }
-        try
-        {
-            Files.deleteIfExists(spare);
-        }
-        catch (final IOException ex)
-        {
-            lastFailure = ex;
-        }
+        Files.deleteIfExists(file);
     }
 }

@@ -90,7 +90,7 @@ class JournalClaimTest
             assertEquals(0, files.filter((file) -> file.toString().endsWith(".tmp")).count());
         }
 
-        Files.write(dir.resolve(SegmentPreallocator.SPARE_NAME), new byte[100]);
+        Files.write(dir.resolve(SegmentPreallocator.spareName(7)), new byte[100]);
         journal = Journal.open(context(dir, FlushLevel.NONE).maxRecordLength(MAX));
         assertEquals(1, journal.openReport().deletedTempFiles());
         assertEquals(2000, journal.lastSequence());

@@ -68,7 +68,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>
  * Run: {@code java -jar perf/target/benchmarks.jar JournalBenchmark -prof gc -f 1 -wi 3 -i 5}. The append and
  * raw scores depend heavily on the kernel's page-cache and page-fault costs and on other load: on a shared 2-core
- * machine compare scores from the same run only.
+ * machine compare scores from the same run only. The files go under {@code java.io.tmpdir}; to measure another file
+ * system (tmpfs, say) pass it to the forks, keeping the class's own options:
+ * {@code -jvmArgsAppend "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED
+ * --add-opens=java.base/java.util.zip=ALL-UNNAMED -Djava.io.tmpdir=/dev/shm"}. On a disk file system the kernel's
+ * per-page work (allocating, zeroing and dirtying page-cache pages) is paid per byte written, so the frame's 32-byte
+ * header costs its share of bytes; on tmpfs the same holds with less kernel work per page.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
