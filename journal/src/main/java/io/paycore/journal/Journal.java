@@ -68,6 +68,7 @@ public final class Journal implements AutoCloseable
     public static final String LOCK_FILE_NAME = "journal.lock";
 
     private static final int NO_CLAIM = -1;
+    private static final int APPEND_LIMIT_STEP = 1024 * 1024;
     private static final VarHandle LAST_SEQUENCE;
     private static final VarHandle DURABLE_SEQUENCE;
 
@@ -105,6 +106,7 @@ public final class Journal implements AutoCloseable
     private int position;
     private int unforcedPosition;
     private boolean segmentFull;
+    private int appendLimit;
     private long nextSequence;
     private int lastChecksum;
     @SuppressWarnings("unused") private long lastSequence;
@@ -396,12 +398,27 @@ public final class Journal implements AutoCloseable
                 JournalContext.MAX_RECORD_LENGTH_PROP_NAME + ")", segmentFile, position, nextSequence, null);
         }
         final int alignedLength = RecordDescriptor.alignedFrameLength(length);
+        if (position + alignedLength > appendLimit)
+        {
+            onAppendLimit(alignedLength);
+        }
+
+        return position;
+    }
+
+    /**
+     * The slow path of {@link #reserve}, taken every {@link #APPEND_LIMIT_STEP} bytes and not only at the end of a
+     * segment. A branch that is never taken is compiled by C2 as a trap that throws the compiled append away the
+     * first time it is taken: were this the roll alone, the first roll after start would run the appender in the
+     * interpreter for tens of milliseconds while it is recompiled. Taken every megabyte, it is in the profile.
+     */
+    private void onAppendLimit(final int alignedLength)
+    {
         if (segmentFull || position + alignedLength > segmentLength)
         {
             roll();
         }
-
-        return position;
+        appendLimit = Math.min(segmentLength, position + APPEND_LIMIT_STEP);
     }
 
     private long commit(final int recordOffset, final int type, final long timestampNanos, final int length)
@@ -470,6 +487,7 @@ public final class Journal implements AutoCloseable
             position += Integer.BYTES;
         }
         segmentFull = true;
+        appendLimit = 0;
         if (FlushLevel.NONE != flushLevel && unforcedPosition < position)
         {
             force(unforcedPosition, position - unforcedPosition);
@@ -480,8 +498,10 @@ public final class Journal implements AutoCloseable
         try
         {
             final SegmentPreallocator.Spare spare = null != preallocator ? preallocator.take() : null;
+            // At flush none nothing is forced, the new segment's header included: a process crash keeps what is
+            // in the page cache, and forcing a page costs the appending thread milliseconds on a real disk.
             newMapped = Segments.create(directory, nextSequence, lastChecksum, newSegmentLength, zeros,
-                null != spare ? spare.file : null, null != spare ? spare.mapping : null);
+                null != spare ? spare.file : null, null != spare ? spare.mapping : null, FlushLevel.NONE != flushLevel);
             if (null != preallocator)
             {
                 preallocator.request();
@@ -500,6 +520,14 @@ public final class Journal implements AutoCloseable
             throw failure;
         }
 
+        if (null != preallocator && null != mapped)
+        {
+            // Unmapping a full segment takes milliseconds (its page tables are torn down): the preallocator's
+            // thread does it, not the appender.
+            buffer.wrap(0, 0);
+            preallocator.retire(mapped);
+            mapped = null;
+        }
         releaseSegment();
         useSegment(file, newMapped, SegmentDescriptor.HEADER_LENGTH);
     }
@@ -526,6 +554,7 @@ public final class Journal implements AutoCloseable
         position = startPosition;
         unforcedPosition = startPosition;
         segmentFull = false;
+        appendLimit = Math.min(segmentLength, position + APPEND_LIMIT_STEP);
     }
 
     private void releaseSegment()
@@ -568,7 +597,7 @@ public final class Journal implements AutoCloseable
         Path[] files = Segments.list(directory);
         if (0 == files.length)
         {
-            IoUtil.unmap(Segments.create(directory, 1, 0, newSegmentLength, zeros, null, null));
+            IoUtil.unmap(Segments.create(directory, 1, 0, newSegmentLength, zeros, null, null, true));
             Segments.syncDirectory(directory);
             files = Segments.list(directory);
         }
@@ -664,6 +693,7 @@ public final class Journal implements AutoCloseable
                 {
                     useSegment(file, Segments.map(file, true), offset);
                     segmentFull = full;
+                    appendLimit = full ? 0 : appendLimit;
                 }
             }
             finally

@@ -23,7 +23,13 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * shares a name with one being prepared. Open deletes any left by a crash. Disk use is bounded by {@link #SPARES}
  * segment lengths beyond the segments themselves.
  * <p>
- * The thread is parked except while preparing spares.
+ * The same thread unmaps the segments the appender has left ({@link #retire}), which also takes milliseconds.
+ * <p>
+ * While a spare is ready, the next is prepared in 64 KiB bursts with 100 µs naps between them, so that the thread
+ * does not take a core from the appender or the transport for tens of milliseconds at a time; while none is ready
+ * (the appender is fast) it works flat out.
+ * <p>
+ * The thread is parked except while preparing spares or unmapping.
  */
 final class SegmentPreallocator implements Runnable, AutoCloseable
 {
@@ -32,14 +38,20 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
      */
     static final int SPARES = 2;
 
+    private static final int RETIRED_CAPACITY = 4;
     private static final String SPARE_PREFIX = "spare-";
     private static final int PAGE_LENGTH = 4096;
+    private static final int PACED_CHUNK_LENGTH = 64 * 1024;
+    private static final long PACE_NANOS = 100_000;
     private static final long CLOSE_TIMEOUT_MS = 10_000;
 
     private final OneToOneConcurrentArrayQueue<Spare> ready = new OneToOneConcurrentArrayQueue<>(SPARES);
+    private final OneToOneConcurrentArrayQueue<MappedByteBuffer> retired =
+        new OneToOneConcurrentArrayQueue<>(RETIRED_CAPACITY);
     private final Path directory;
     private final int segmentLength;
-    private final ByteBuffer zeros = Segments.zeroChunk();
+    private final ByteBuffer zeros = ByteBuffer.allocateDirect(PACED_CHUNK_LENGTH);
+    private final Runnable pace = this::pace;
     private final Thread thread;
     private volatile boolean requested;
     private volatile boolean closed;
@@ -102,6 +114,25 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     }
 
     /**
+     * Hand over the mapping of a segment the appender has left, to be unmapped on this thread: unmapping a full
+     * segment takes milliseconds. If too many are waiting, or this is closed, it is unmapped here and now. The
+     * caller must not touch the mapping again. Appending thread only.
+     *
+     * @param mapping no longer used by the caller.
+     */
+    void retire(final MappedByteBuffer mapping)
+    {
+        if (!closed && retired.offer(mapping))
+        {
+            LockSupport.unpark(thread);
+        }
+        else
+        {
+            IoUtil.unmap(mapping);
+        }
+    }
+
+    /**
      * @return the last failure preparing a spare, or null.
      */
     IOException lastFailure()
@@ -113,6 +144,7 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     {
         while (!closed)
         {
+            unmapRetired();
             if (!requested || ready.size() >= SPARES)
             {
                 LockSupport.park(this);
@@ -123,11 +155,15 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
             MappedByteBuffer mapping = null;
             try
             {
-                Segments.preallocate(file, segmentLength, zeros);
+                Segments.preallocate(file, segmentLength, zeros, pace);
                 mapping = Segments.mapForWrite(file, segmentLength);
                 for (int i = 0; i < segmentLength; i += PAGE_LENGTH)
                 {
                     mapping.put(i, (byte)0);
+                    if (0 == (i + PAGE_LENGTH) % PACED_CHUNK_LENGTH)
+                    {
+                        pace();
+                    }
                 }
                 if (closed || !ready.offer(new Spare(file, mapping)))
                 {
@@ -170,6 +206,7 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
             Thread.currentThread().interrupt();
         }
 
+        unmapRetired();
         Spare spare;
         while (null != (spare = ready.poll()))
         {
@@ -181,6 +218,29 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
             {
                 lastFailure = ex;
             }
+        }
+    }
+
+    /**
+     * Between chunks of a spare's preparation: while another spare is ready the appender has a segment in hand and
+     * one to spare, so this one is prepared in short bursts with naps between, rather than holding a core for tens of
+     * milliseconds (on a small machine, a core the appender or the transport wants). With none ready, full speed.
+     */
+    private void pace()
+    {
+        unmapRetired();
+        if (!ready.isEmpty() && !closed)
+        {
+            LockSupport.parkNanos(this, PACE_NANOS);
+        }
+    }
+
+    private void unmapRetired()
+    {
+        MappedByteBuffer mapping;
+        while (null != (mapping = retired.poll()))
+        {
+            IoUtil.unmap(mapping);
         }
     }
 

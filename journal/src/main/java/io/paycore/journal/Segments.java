@@ -218,8 +218,8 @@ final class Segments
     /**
      * Create a segment: zeros written for real through the channel under a temporary name (so the file system
      * allocates or reserves the space now and a full disk surfaces here as an IOException, never later as SIGBUS on a
-     * mapped write), mapped, header written and forced (only the header page: the zeros need not be on the device,
-     * a later force of records carries what is needed), then renamed into place. If {@code spare} is not null it
+     * mapped write), mapped, header written and, if {@code forceHeader}, forced (only the header page: the zeros need not be on the
+     * device, a later force of records carries what is needed), then renamed into place. If {@code spare} is not null it
      * is an already preallocated file of the right length, used instead of writing the zeros now, and
      * {@code spareMapping}, if not null, its read-write mapping.
      * On failure the temporary (or spare) file is deleted and the exception rethrown.
@@ -233,7 +233,8 @@ final class Segments
         final int segmentLength,
         final ByteBuffer zeros,
         final Path spare,
-        final MappedByteBuffer spareMapping)
+        final MappedByteBuffer spareMapping,
+        final boolean forceHeader)
         throws IOException
     {
         final String name = SegmentDescriptor.fileName(firstSequence);
@@ -265,7 +266,10 @@ final class Segments
             header.putLong(FIRST_SEQUENCE_OFFSET, firstSequence);
             header.putInt(PREVIOUS_CHECKSUM_OFFSET, previousChecksum);
             header.putInt(HEADER_CHECKSUM_OFFSET, Checksums.update(0, header.addressOffset(), HEADER_CHECKSUM_OFFSET));
-            mapped.force(0, SegmentDescriptor.HEADER_LENGTH);
+            if (forceHeader)
+            {
+                mapped.force(0, SegmentDescriptor.HEADER_LENGTH);
+            }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (final IOException | RuntimeException ex)
@@ -300,6 +304,16 @@ final class Segments
      */
     static void preallocate(final Path temp, final int segmentLength, final ByteBuffer zeros) throws IOException
     {
+        preallocate(temp, segmentLength, zeros, null);
+    }
+
+    /**
+     * As {@link #preallocate(Path, int, ByteBuffer)}, calling {@code afterChunk} after each {@code zeros.capacity()}
+     * bytes (to pace a background thread).
+     */
+    static void preallocate(final Path temp, final int segmentLength, final ByteBuffer zeros, final Runnable afterChunk)
+        throws IOException
+    {
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
         {
             long position = 0;
@@ -309,6 +323,10 @@ final class Segments
                 while (zeros.hasRemaining())
                 {
                     position += channel.write(zeros, position);
+                }
+                if (null != afterChunk)
+                {
+                    afterChunk.run();
                 }
             }
         }
