@@ -5,6 +5,7 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.paycore.core.pipeline.Pipeline;
+import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -113,6 +114,12 @@ public final class PaycoreServer implements AutoCloseable
     private void start()
     {
         final boolean shared = ThreadingProfile.SHARED == context.profile();
+        if (StageLayout.INLINE == pipeline.layout() && !shared)
+        {
+            throw new IllegalStateException("the pipeline's inline layout runs its stages on the transport's shared " +
+                "thread, and the transport's profile is " + context.profile().name().toLowerCase() +
+                ": use the shared profile or another layout");
+        }
         if (context.isEmbeddedDriver())
         {
             final MediaDriver.Context driverContext = new MediaDriver.Context()
@@ -165,6 +172,8 @@ public final class PaycoreServer implements AutoCloseable
         if (shared)
         {
             ingressRunner = new AgentRunner(sharedIdleStrategy(), errorHandler, null,
+                StageLayout.INLINE == pipeline.layout() ?
+                new CompositeAgent(ingress, new PipelineStageAgent(pipeline), egress) :
                 new CompositeAgent(ingress, egress));
             AgentRunner.startOnThread(ingressRunner);
         }

@@ -1,5 +1,6 @@
 package io.paycore.transport;
 
+
 import io.paycore.codec.sbe.AccountsDecoder;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
@@ -8,13 +9,16 @@ import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.pipeline.Pipeline;
+import io.paycore.core.pipeline.StageLayout;
 import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -47,10 +51,11 @@ class AllocationTest
         CloseHelper.closeAll(client, service);
     }
 
-    @Test
-    void shouldNotAllocateOnTheMessagePathOnceWarm()
+    @ParameterizedTest
+    @EnumSource(value = StageLayout.class, names = { "COMBINED", "INLINE" })
+    void shouldNotAllocateOnTheMessagePathOnceWarm(final StageLayout layout)
     {
-        service = new TestService(dir, false, (context) -> {});
+        service = new TestService(dir, false, (context) -> {}, layout);
         client = PaycoreClient.connect(service.clientContext(TestService.CLIENT_A, TestService.SECRET_A));
         assertTrue(client.createAccountsAndWait(new AccountEventArray(2).add(1, 0, 1, 1, 0).add(2, 0, 1, 1, 0),
             Duration.ofSeconds(10)).all(CreateAccountResult.OK));
@@ -58,6 +63,7 @@ class AllocationTest
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final Thread transport = findThread("paycore-ingress");
+        final Thread stages = StageLayout.INLINE == layout ? transport : findThread(Pipeline.BLP_THREAD_NAME);
         final long clientThread = Thread.currentThread().getId();
         final Counter counter = new Counter();
         final TransferEventArray events = new TransferEventArray(4);
@@ -65,15 +71,19 @@ class AllocationTest
         run(events, counter, WARM_UP_REQUESTS, 0);
         final long transportBefore = threads.getThreadAllocatedBytes(transport.getId());
         final long clientBefore = threads.getThreadAllocatedBytes(clientThread);
+        final long stagesBefore = threads.getThreadAllocatedBytes(stages.getId());
         run(events, counter, MEASURED_REQUESTS, WARM_UP_REQUESTS);
         final long transportBytes = threads.getThreadAllocatedBytes(transport.getId()) - transportBefore;
         final long clientBytes = threads.getThreadAllocatedBytes(clientThread) - clientBefore;
+        final long stagesBytes = threads.getThreadAllocatedBytes(stages.getId()) - stagesBefore;
 
         assertEquals(WARM_UP_REQUESTS + MEASURED_REQUESTS, counter.answers);
         assertTrue(transportBytes < SLACK_BYTES, "ingress+egress thread allocated " + transportBytes + " bytes for " +
             MEASURED_REQUESTS + " requests");
         assertTrue(clientBytes < SLACK_BYTES, "client thread allocated " + clientBytes + " bytes for " +
             MEASURED_REQUESTS + " requests");
+        assertTrue(stagesBytes < SLACK_BYTES, "journal and BLP thread (" + layout.label() + ") allocated " +
+            stagesBytes + " bytes for " + MEASURED_REQUESTS + " requests");
     }
 
     private void run(final TransferEventArray events, final Counter counter, final int requests, final int idBase)

@@ -6,6 +6,7 @@ import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.pipeline.Pipeline;
 import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
@@ -50,6 +51,12 @@ final class TestService implements AutoCloseable
 
     TestService(final Path dir, final boolean udp, final Consumer<TransportContext> customize)
     {
+        this(dir, udp, customize, null);
+    }
+
+    TestService(
+        final Path dir, final boolean udp, final Consumer<TransportContext> customize, final StageLayout layout)
+    {
         this.dir = dir;
         this.udp = udp;
         this.journalDir = dir.resolve("journal");
@@ -84,7 +91,8 @@ final class TestService implements AutoCloseable
         try
         {
             pipeline = new Pipeline(
-                new PipelineContext().profile(ThreadingProfile.SHARED).inputRingSize(256).outputRingSize(256),
+                new PipelineContext().profile(ThreadingProfile.SHARED).inputRingSize(256).outputRingSize(256)
+                    .layout(layout),
                 journal,
                 new CommandProcessor(ledger));
             pipeline.start();

@@ -5,6 +5,7 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.core.command.CommandProcessor;
@@ -31,6 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the journal at the end of each ring batch; the BLP sees a record only after that. Egress {@link #pollOutput polls}
  * the answers from one thread.
  * <p>
+ * The {@link StageLayout} decides the threads: {@code split} as drawn, each stage on its own thread;
+ * {@code combined}, journal-then-apply on one stage thread; {@code inline}, no stage thread, the caller's duty cycle
+ * runs journal-then-apply with {@link #doStageWork()} (the shared profile's transport thread, so that on a small
+ * machine one thread takes a message in, journals, applies and answers it). Every layout journals before it applies
+ * and answers nothing before it is journaled at the flush level.
+ * <p>
  * With a {@link RecordShipper} ({@link PipelineContext#recordShipper}) the replicator stage ships every record to a
  * standby and, in sync replication, holds the BLP until the standby has acknowledged each ring batch. Started as a
  * {@link PipelineContext#standby standby}, the pipeline journals and applies the primary's records
@@ -49,6 +56,21 @@ public final class Pipeline implements AutoCloseable
      */
     public static final long NO_SESSION = 0;
 
+    /**
+     * Name of the BLP's thread; with {@link PipelineContext#combinedStages()} it journals each batch first.
+     */
+    public static final String BLP_THREAD_NAME = "paycore-blp";
+
+    /**
+     * Name of the journaler's thread, when it has one of its own.
+     */
+    public static final String JOURNALER_THREAD_NAME = "paycore-journaler";
+
+    /**
+     * Name of the replicator's thread, when there is a standby to ship to.
+     */
+    public static final String REPLICATOR_THREAD_NAME = "paycore-replicator";
+
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long REPLICATION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -57,6 +79,10 @@ public final class Pipeline implements AutoCloseable
     private final BatchEventProcessor<InputEvent> journaler;
     private final BatchEventProcessor<InputEvent> replicator;
     private final BatchEventProcessor<InputEvent> blp;
+    private final EventPoller<InputEvent> stagePoller;
+    private final StagePollHandler stagePollHandler = new StagePollHandler();
+    private final Sequence lastStageSequence;
+    private final StageLayout layout;
     private final JournalStage journalStage;
     private final ReplicatorStage replicatorStage;
     private final RecordShipper shipper;
@@ -118,40 +144,68 @@ public final class Pipeline implements AutoCloseable
 
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder()
             .setMaxBatchSize(context.maxStageBatch());
+        final ExceptionHandler<InputEvent> exceptionHandler = new StageExceptionHandler();
         final SequenceBarrier fromIngress = input.newBarrier();
         journalStage = new JournalStage(journal);
-        journaler = builder.build(input, fromIngress, journalStage);
+        final BusinessLogicStage businessLogicStage = new BusinessLogicStage(
+            processor, output, processedSequence, context.snapshotEveryRecords(), context.snapshotHandler());
         shipper = context.recordShipper();
-        final SequenceBarrier afterJournal;
-        if (null != shipper)
+        layout = context.layout();
+        if (StageLayout.SPLIT == layout)
         {
-            replicatorStage = new ReplicatorStage(input, shipper, ThreadingProfile.SHARED == profile ?
-                new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)) :
-                new BusySpinIdleStrategy());
-            replicator = builder.build(input, fromIngress, replicatorStage);
-            afterJournal = input.newBarrier(journaler.getSequence(), replicator.getSequence());
-            threads = new Thread[3];
+            journaler = builder.build(input, fromIngress, journalStage);
+            final SequenceBarrier afterJournal;
+            if (null != shipper)
+            {
+                replicatorStage = new ReplicatorStage(input, shipper, ThreadingProfile.SHARED == profile ?
+                    new BackoffIdleStrategy(
+                        100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)) :
+                    new BusySpinIdleStrategy());
+                replicator = builder.build(input, fromIngress, replicatorStage);
+                replicator.setExceptionHandler(exceptionHandler);
+                afterJournal = input.newBarrier(journaler.getSequence(), replicator.getSequence());
+                threads = new Thread[3];
+            }
+            else
+            {
+                // Nothing to replicate: a pass-through stage would only cost a thread and a wake-up per batch.
+                replicatorStage = null;
+                replicator = null;
+                afterJournal = input.newBarrier(journaler.getSequence());
+                threads = new Thread[2];
+            }
+            journaler.setExceptionHandler(exceptionHandler);
+            blp = builder.build(input, afterJournal, businessLogicStage);
+            blp.setExceptionHandler(exceptionHandler);
+            stagePoller = null;
+            lastStageSequence = blp.getSequence();
         }
         else
         {
-            // Nothing to replicate: a pass-through stage would only cost a thread and a wake-up per batch, which
-            // on a small machine is a core the journaler and the BLP need.
+            journaler = null;
             replicatorStage = null;
             replicator = null;
-            afterJournal = input.newBarrier(journaler.getSequence());
-            threads = new Thread[2];
+            final JournalThenApplyStage combinedStage =
+                new JournalThenApplyStage(input, journalStage, businessLogicStage, exceptionHandler);
+            if (StageLayout.COMBINED == layout)
+            {
+                blp = builder.build(input, fromIngress, combinedStage);
+                blp.setExceptionHandler(exceptionHandler);
+                stagePoller = null;
+                lastStageSequence = blp.getSequence();
+                threads = new Thread[1];
+            }
+            else
+            {
+                blp = null;
+                stagePoller = input.newPoller();
+                stagePollHandler.stage = combinedStage;
+                stagePollHandler.limit = context.maxStageBatch();
+                lastStageSequence = stagePoller.getSequence();
+                threads = new Thread[0];
+            }
         }
-        blp = builder.build(input, afterJournal, new BusinessLogicStage(
-            processor, output, processedSequence, context.snapshotEveryRecords(), context.snapshotHandler()));
-        input.addGatingSequences(blp.getSequence());
-
-        final ExceptionHandler<InputEvent> exceptionHandler = new StageExceptionHandler();
-        journaler.setExceptionHandler(exceptionHandler);
-        if (null != replicator)
-        {
-            replicator.setExceptionHandler(exceptionHandler);
-        }
-        blp.setExceptionHandler(exceptionHandler);
+        input.addGatingSequences(lastStageSequence);
 
         outputPoller = output.newPoller();
         output.addGatingSequences(outputPoller.getSequence());
@@ -171,11 +225,17 @@ public final class Pipeline implements AutoCloseable
             throw new IllegalStateException("pipeline already started");
         }
         started = true;
-        threads[0] = new Thread(journaler, "paycore-journaler");
-        threads[1] = new Thread(blp, "paycore-blp");
+        if (null != blp)
+        {
+            threads[0] = new Thread(blp, BLP_THREAD_NAME);
+        }
+        if (null != journaler)
+        {
+            threads[1] = new Thread(journaler, JOURNALER_THREAD_NAME);
+        }
         if (null != replicator)
         {
-            threads[2] = new Thread(replicator, "paycore-replicator");
+            threads[2] = new Thread(replicator, REPLICATOR_THREAD_NAME);
         }
         for (final Thread thread : threads)
         {
@@ -440,8 +500,46 @@ public final class Pipeline implements AutoCloseable
      */
     public boolean isDrained()
     {
-        return blp.getSequence().get() >= input.getCursor() &&
+        return lastStageSequence.get() >= input.getCursor() &&
             outputPoller.getSequence().get() >= output.getCursor();
+    }
+
+    /**
+     * Run the stages over what the input ring holds, at most the stage batch limit of records: journal them, then
+     * apply them. Only in the {@link StageLayout#INLINE} layout, and then from one thread only, which must keep
+     * calling it (the transport's duty cycle does).
+     *
+     * @return the number of records journaled and applied.
+     * @throws IllegalStateException if the layout is not inline.
+     */
+    public int doStageWork()
+    {
+        final EventPoller<InputEvent> poller = stagePoller;
+        if (null == poller)
+        {
+            throw new IllegalStateException("the stages run on threads of their own in the " + layout.label() +
+                " layout");
+        }
+        final StagePollHandler handler = stagePollHandler;
+        final long before = lastStageSequence.get();
+        handler.count = 0;
+        try
+        {
+            poller.poll(handler);
+        }
+        catch (final Exception ex)
+        {
+            stageError = ex;
+        }
+        return (int)(lastStageSequence.get() - before);
+    }
+
+    /**
+     * @return how the stages are laid out on threads.
+     */
+    public StageLayout layout()
+    {
+        return layout;
     }
 
     /**
@@ -468,7 +566,7 @@ public final class Pipeline implements AutoCloseable
         {
             final long startNanos = System.nanoTime();
             final long deadlineNanos = startNanos + DRAIN_TIMEOUT_NANOS;
-            while (blp.getSequence().get() < input.getCursor() && System.nanoTime() < deadlineNanos && !isFailed())
+            while (lastStageSequence.get() < input.getCursor() && System.nanoTime() < deadlineNanos && !isFailed())
             {
                 if (null != replicatorStage && System.nanoTime() - startNanos > REPLICATION_GRACE_NANOS)
                 {
@@ -482,8 +580,14 @@ public final class Pipeline implements AutoCloseable
                 replicatorStage.halt();
                 replicator.halt();
             }
-            journaler.halt();
-            blp.halt();
+            if (null != journaler)
+            {
+                journaler.halt();
+            }
+            if (null != blp)
+            {
+                blp.halt();
+            }
             for (final Thread thread : threads)
             {
                 CloseHelper.quietClose(() -> thread.join(TimeUnit.SECONDS.toMillis(10)));
@@ -511,6 +615,20 @@ public final class Pipeline implements AutoCloseable
                 delegate.onOutput(event.sessionId, event.sequence, event.buffer, 0, event.length);
             }
             return ++count < limit;
+        }
+    }
+
+    private static final class StagePollHandler implements EventPoller.Handler<InputEvent>
+    {
+        JournalThenApplyStage stage;
+        int limit;
+        int count;
+
+        public boolean onEvent(final InputEvent event, final long sequence, final boolean endOfBatch)
+        {
+            final boolean last = endOfBatch || ++count >= limit;
+            stage.onEvent(event, sequence, last);
+            return !last;
         }
     }
 

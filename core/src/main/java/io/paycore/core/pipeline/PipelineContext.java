@@ -30,6 +30,13 @@ public final class PipelineContext
     /** Default threading profile. */
     public static final ThreadingProfile PROFILE_DEFAULT = ThreadingProfile.SHARED;
 
+    /**
+     * Stage layout, see {@link StageLayout}: {@code split}, {@code combined} or {@code inline}. By default
+     * {@code split} in the {@code dedicated} profile or with replication, {@code combined} otherwise (the service
+     * asks for {@code inline} in the {@code shared} profile without replication).
+     */
+    public static final String LAYOUT_PROP_NAME = "paycore.pipeline.layout";
+
     /** Take a snapshot every this many journal records; 0 for never. */
     public static final String SNAPSHOT_EVERY_PROP_NAME = "paycore.snapshot.every";
     /** Default snapshot interval, in records: never. */
@@ -45,6 +52,8 @@ public final class PipelineContext
     private ThreadingProfile profile = ThreadingProfile.parse(
         System.getProperty(PROFILE_PROP_NAME, PROFILE_DEFAULT.name()));
     private String waitStrategy = System.getProperty(WAIT_STRATEGY_PROP_NAME);
+    private StageLayout layout = null == System.getProperty(LAYOUT_PROP_NAME) ?
+        null : StageLayout.parse(System.getProperty(LAYOUT_PROP_NAME));
     private EpochNanoClock clock = new SystemEpochNanoClock();
 
     /**
@@ -76,8 +85,42 @@ public final class PipelineContext
             waitStrategy = WaitStrategies.defaultFor(profile);
         }
         WaitStrategies.newInstance(waitStrategy);
+        if (null == layout)
+        {
+            layout = ThreadingProfile.DEDICATED == profile || null != recordShipper ?
+                StageLayout.SPLIT : StageLayout.COMBINED;
+        }
+        else if (StageLayout.SPLIT != layout && null != recordShipper)
+        {
+            throw new IllegalArgumentException("pipeline layout (" + LAYOUT_PROP_NAME + ") " + layout.label() +
+                " cannot replicate: the replicator runs beside the journaler, so use split");
+        }
+        else if (StageLayout.INLINE == layout && ThreadingProfile.DEDICATED == profile)
+        {
+            throw new IllegalArgumentException("pipeline layout (" + LAYOUT_PROP_NAME + ") inline runs the stages " +
+                "on the transport's shared thread, so it needs the shared profile");
+        }
 
         return this;
+    }
+
+    /**
+     * @param layout how the stages are laid out on threads, or null for the default: {@code split} in the
+     *               {@code dedicated} profile or with replication, {@code combined} otherwise.
+     * @return this.
+     */
+    public PipelineContext layout(final StageLayout layout)
+    {
+        this.layout = layout;
+        return this;
+    }
+
+    /**
+     * @return how the stages are laid out on threads; null before {@link #conclude()} if left to the default.
+     */
+    public StageLayout layout()
+    {
+        return layout;
     }
 
     private static void checkRingSize(final String name, final int size)
@@ -235,6 +278,7 @@ public final class PipelineContext
     {
         return "PipelineContext{inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
             ", maxStageBatch=" + maxStageBatch + ", profile=" + profile + ", waitStrategy=" + waitStrategy +
+            ", layout=" + layout +
             ", snapshotEveryRecords=" + snapshotEveryRecords + ", standby=" + standby +
             ", replication=" + (null != recordShipper) + '}';
     }

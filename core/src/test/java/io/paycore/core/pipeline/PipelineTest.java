@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,10 +59,12 @@ class PipelineTest
         CloseHelper.closeAll(pipeline, journal);
     }
 
-    @Test
-    void shouldJournalThenApplyThenAnswerInOrder()
+    @ParameterizedTest
+    @EnumSource(StageLayout.class)
+    void shouldJournalThenApplyThenAnswerInOrder(final StageLayout layout)
     {
-        start(FlushLevel.BATCH, 64);
+        start(FlushLevel.BATCH, 64, layout);
+        assertEquals(layout, pipeline.layout());
 
         assertTrue(pipeline.offerMessage(SESSION, message, 0, encodeAccounts(1, 1, 2)));
         assertTrue(pipeline.offerMessage(SESSION, message, 0, encodeTransfer(2, 10, 1, 2, 500)));
@@ -119,10 +123,11 @@ class PipelineTest
         assertEquals(5, pipeline.nextSequence());
     }
 
-    @Test
-    void shouldRejectEverythingAsUnavailableOnceTheJournalFails()
+    @ParameterizedTest
+    @EnumSource(StageLayout.class)
+    void shouldRejectEverythingAsUnavailableOnceTheJournalFails(final StageLayout layout)
     {
-        start(FlushLevel.NONE, 64);
+        start(FlushLevel.NONE, 64, layout);
         journal.close();
 
         assertTrue(pipeline.offerMessage(SESSION, message, 0, encodeAccounts(42, 1, 2)));
@@ -155,6 +160,62 @@ class PipelineTest
     }
 
     @Test
+    void shouldRunInlineStagesOnlyWhenAskedAndAtMostAStageBatchAtATime()
+    {
+        journal = Journal.open(new JournalContext().directory(dir).flushLevel(FlushLevel.BATCH));
+        pipeline = new Pipeline(
+            new PipelineContext().layout(StageLayout.INLINE).maxStageBatch(3),
+            journal,
+            new CommandProcessor(new Ledger(new LedgerLimits().maxAccounts(16).maxTransfers(16)
+                .maxPendingTransfers(16).maxBatchEvents(8))));
+        pipeline.start();
+
+        for (int i = 0; i < 5; i++)
+        {
+            assertTrue(pipeline.offerMessage(SESSION, message, 0, encodeAccounts(i + 1, 10 + i)));
+        }
+        assertEquals(0, pipeline.processedSequence(), "nothing runs until the caller does the stage work");
+        assertEquals(0, journal.lastSequence());
+
+        assertEquals(3, pipeline.doStageWork());
+        assertEquals(3, journal.lastSequence());
+        assertEquals(3, journal.durableSequence(), "a stage batch is one group commit");
+        assertEquals(3, pipeline.processedSequence());
+        assertEquals(2, pipeline.doStageWork());
+        assertEquals(0, pipeline.doStageWork());
+        assertEquals(5, pipeline.processedSequence());
+        assertTrue(pipeline.isDrained() || 5 == pipeline.pollOutput(this::onOutput, 10));
+    }
+
+    @Test
+    void shouldRefuseStageWorkWhenTheStagesHaveThreads()
+    {
+        start(FlushLevel.NONE, 64, StageLayout.COMBINED);
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> pipeline.doStageWork());
+        assertTrue(ex.getMessage().contains("combined"), ex.getMessage());
+    }
+
+    @Test
+    void shouldPickTheLayoutByProfileAndReplication()
+    {
+        assertEquals(StageLayout.COMBINED, new PipelineContext().conclude().layout());
+        assertEquals(StageLayout.SPLIT, new PipelineContext().recordShipper(new NoShipper()).conclude().layout());
+        assertEquals(StageLayout.SPLIT,
+            new PipelineContext().profile(ThreadingProfile.DEDICATED).conclude().layout());
+
+        final IllegalArgumentException replicating = assertThrows(IllegalArgumentException.class,
+            () -> new PipelineContext().layout(StageLayout.INLINE).recordShipper(new NoShipper()).conclude());
+        assertTrue(replicating.getMessage().contains(PipelineContext.LAYOUT_PROP_NAME), replicating.getMessage());
+        final IllegalArgumentException dedicated = assertThrows(IllegalArgumentException.class,
+            () -> new PipelineContext().layout(StageLayout.INLINE).profile(ThreadingProfile.DEDICATED).conclude());
+        assertTrue(dedicated.getMessage().contains("shared profile"), dedicated.getMessage());
+        final IllegalArgumentException unknown = assertThrows(
+            IllegalArgumentException.class, () -> StageLayout.parse("sideways"));
+        assertTrue(unknown.getMessage().contains("split, combined or inline"), unknown.getMessage());
+        assertEquals(StageLayout.INLINE, StageLayout.parse("Inline"));
+    }
+
+    @Test
     void shouldRejectABadRingSizeByName()
     {
         final IllegalArgumentException ex = assertThrows(
@@ -162,14 +223,14 @@ class PipelineTest
         assertTrue(ex.getMessage().contains(PipelineContext.INPUT_RING_SIZE_PROP_NAME), ex.getMessage());
     }
 
-    private void start(final FlushLevel flushLevel, final int ringSize)
+    private void start(final FlushLevel flushLevel, final int ringSize, final StageLayout layout)
     {
         journal = Journal.open(new JournalContext().directory(dir).flushLevel(flushLevel)
             .maxRecordLength(64 * 1024));
         final Ledger ledger = new Ledger(new LedgerLimits().maxAccounts(1024).maxTransfers(1024)
             .maxPendingTransfers(1024));
         pipeline = new Pipeline(
-            new PipelineContext().inputRingSize(ringSize).outputRingSize(ringSize),
+            new PipelineContext().inputRingSize(ringSize).outputRingSize(ringSize).layout(layout),
             journal,
             new CommandProcessor(ledger));
         pipeline.start();
@@ -179,8 +240,44 @@ class PipelineTest
     {
         while (answers.size() < count)
         {
+            if (StageLayout.INLINE == pipeline.layout())
+            {
+                pipeline.doStageWork();
+            }
             pipeline.pollOutput(this::onOutput, 10);
             Thread.yield();
+        }
+    }
+
+    private static final class NoShipper implements RecordShipper
+    {
+        public void ship(
+            final int type,
+            final long sequence,
+            final long timestampNanos,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+        }
+
+        public void endOfBatch(final long lastSequence)
+        {
+        }
+
+        public boolean isSynchronous()
+        {
+            return false;
+        }
+
+        public long acknowledgedSequence()
+        {
+            return 0;
+        }
+
+        public boolean isFenced()
+        {
+            return false;
         }
     }
 

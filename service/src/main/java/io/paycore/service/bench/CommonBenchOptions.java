@@ -1,5 +1,6 @@
 package io.paycore.service.bench;
 
+import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.perf.harness.BenchChannels;
@@ -33,6 +34,12 @@ public final class CommonBenchOptions
         description = "Ring stages' wait strategy of the service started here: blocking, sleeping, yielding or " +
             "busy-spin; 'profile' picks sleeping for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
     String waitStrategy;
+
+    @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "profile",
+        description = "Pipeline stage layout of the service started here: split (journaler and BLP threads), " +
+            "combined (one stage thread), inline (the stages run on the transport's shared thread); 'profile' " +
+            "picks inline for shared and split for dedicated (default: ${DEFAULT-VALUE}).")
+    String layout;
 
     @Option(names = "--cpus", paramLabel = "ROLE=CPU,...",
         description = "Pin threads to cores (OpenHFT affinity) and print what each got; roles loadgen, ingress " +
@@ -92,6 +99,7 @@ public final class CommonBenchOptions
             .profile(ThreadingProfile.parse(profile))
             .cpuPlan(CpuPlan.parse(cpus, cores))
             .waitStrategy("profile".equals(waitStrategy) ? null : waitStrategy)
+            .layout("profile".equals(layout) ? null : StageLayout.parse(layout))
             .accounts(accounts)
             .outDirectory(out)
             .connect(connect)

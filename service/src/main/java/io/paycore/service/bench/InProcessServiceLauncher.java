@@ -89,6 +89,7 @@ final class InProcessServiceLauncher implements ServiceLauncher
             .pipelineContext(new PipelineContext()
                 .profile(settings.profile())
                 .waitStrategy(settings.waitStrategy())
+                .layout(settings.layout())
                 .snapshotEveryRecords(0))
             .transportContext(new TransportContext()
                 .ingressChannel(channels.ingressChannel())

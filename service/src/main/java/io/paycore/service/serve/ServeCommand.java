@@ -2,6 +2,7 @@ package io.paycore.service.serve;
 
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
@@ -137,6 +138,12 @@ public final class ServeCommand implements Callable<Integer>
         description = "Ring stages' wait strategy: blocking, sleeping, yielding or busy-spin; 'profile' picks " +
             "sleeping for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
     private String waitStrategy;
+
+    @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "profile",
+        description = "Pipeline stage layout: split (journaler and BLP threads), combined (one stage thread), " +
+            "inline (the stages run on the transport's shared thread: shared profile, no replication); 'profile' " +
+            "picks inline for shared without replication, split otherwise (default: ${DEFAULT-VALUE}).")
+    private String layout;
 
     @Option(names = "--input-ring-size", paramLabel = "SLOTS",
         defaultValue = "" + PipelineContext.INPUT_RING_SIZE_DEFAULT,
@@ -355,7 +362,8 @@ public final class ServeCommand implements Callable<Integer>
             .outputRingSize(outputRingSize)
             .maxStageBatch(maxStageBatch)
             .snapshotEveryRecords(snapshotEvery)
-            .waitStrategy("profile".equals(waitStrategy) ? null : waitStrategy);
+            .waitStrategy("profile".equals(waitStrategy) ? null : waitStrategy)
+            .layout("profile".equals(layout) ? null : StageLayout.parse(layout));
 
         return new ServiceContext()
             .dataDirectory(dataDirectory)

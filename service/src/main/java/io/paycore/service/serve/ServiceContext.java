@@ -2,6 +2,8 @@ package io.paycore.service.serve;
 
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.core.pipeline.StageLayout;
+import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.SnapshotTaker;
@@ -109,6 +111,27 @@ public final class ServiceContext
         else if (standby)
         {
             throw new IllegalArgumentException("a standby needs the primary's channel (--primary CHANNEL)");
+        }
+        final boolean ships = (null != replication && !standby) || null != onwardReplication;
+        final StageLayout layout = pipelineContext.layout();
+        if (null == layout)
+        {
+            if (ThreadingProfile.SHARED == pipelineContext.profile() && !ships)
+            {
+                // One thread takes a message in, journals it, applies it and answers: on a small machine every
+                // thread hand-off is a wake-up and a core another thread wants.
+                pipelineContext.layout(StageLayout.INLINE);
+            }
+        }
+        else if (StageLayout.SPLIT != layout && ships)
+        {
+            throw new IllegalArgumentException("pipeline layout (" + PipelineContext.LAYOUT_PROP_NAME + ") " +
+                layout.label() + " cannot replicate: the replicator runs beside the journaler, so use split");
+        }
+        else if (StageLayout.INLINE == layout && ThreadingProfile.SHARED != pipelineContext.profile())
+        {
+            throw new IllegalArgumentException("pipeline layout (" + PipelineContext.LAYOUT_PROP_NAME + ") inline " +
+                "runs the stages on the transport's shared thread, so it needs the shared profile");
         }
         if (null != onwardReplication)
         {

@@ -6,11 +6,13 @@ import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.Recovery;
+import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
 import io.paycore.transport.client.Account;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -59,11 +65,15 @@ class PaycoreServiceTest
         CloseHelper.quietCloseAll(client, service);
     }
 
-    @Test
-    void shouldServeStopCleanlyAndRecoverTheSameLedgerFromTheShutdownSnapshot()
+    @ParameterizedTest
+    @EnumSource(StageLayout.class)
+    void shouldServeStopCleanlyAndRecoverTheSameLedgerFromTheShutdownSnapshot(final StageLayout layout)
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
-        service = PaycoreService.launch(context(data));
+        final ServiceContext context = context(data);
+        context.pipelineContext().layout(layout);
+        service = PaycoreService.launch(context);
+        assertEquals(layout, service.pipeline().layout());
         assertTrue(out.toString(StandardCharsets.UTF_8).contains(PaycoreService.READY_PREFIX + " channel aeron:ipc"));
 
         client = connect(data, 3001);
@@ -105,6 +115,31 @@ class PaycoreServiceTest
         assertEquals(100, found.get(1).creditsPosted());
         assertEquals(40, found.get(1).debitsPosted());
         assertEquals(40, found.get(2).creditsPosted());
+    }
+
+    @Test
+    void shouldRunTheStagesInlineInTheSharedProfileUnlessReplicating()
+    {
+        final ServiceContext shared = context(new DataDirectory(temp.resolve("shared"))).conclude();
+        assertEquals(StageLayout.INLINE, shared.pipelineContext().layout());
+
+        final ServiceContext replicating = context(new DataDirectory(temp.resolve("replicating")))
+            .replication(replication());
+        replicating.conclude();
+        assertNull(replicating.pipelineContext().layout(), "left to the pipeline, which splits when it ships");
+
+        final ServiceContext inlineReplicating = context(new DataDirectory(temp.resolve("inline")))
+            .replication(replication());
+        inlineReplicating.pipelineContext().layout(StageLayout.INLINE);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, inlineReplicating::conclude);
+        assertTrue(ex.getMessage().contains(PipelineContext.LAYOUT_PROP_NAME), ex.getMessage());
+    }
+
+    private static ReplicationContext replication()
+    {
+        return new ReplicationContext()
+            .recordsChannel("aeron:udp?endpoint=localhost:20121")
+            .controlChannel("aeron:udp?endpoint=localhost:20122");
     }
 
     private ServiceContext context(final DataDirectory data)
