@@ -13,6 +13,7 @@ import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.pipeline.OutputHandler;
 import io.paycore.core.pipeline.Pipeline;
 import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
@@ -42,15 +43,15 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The in-process pipeline, ingress to egress without a transport: a started {@link Pipeline} (journaler,
- * replicator and BLP on their own threads, the shared profile's wait strategy unless {@code waitStrategy} says
- * otherwise) over a real journal at flush {@code none} in a temporary directory and a ledger with
+ * The in-process pipeline, ingress to egress without a transport: a started {@link Pipeline} (stages laid out as
+ * {@code layout} says, the shared profile's wait strategy unless {@code waitStrategy} says otherwise) over a real
+ * journal at flush {@code none} in a temporary directory and a ledger with
  * {@value #ACCOUNTS} accounts. The benchmark thread plays ingress and egress, as the shared profile's one transport
  * thread does: it offers {@code CreateTransfers} messages of {@code batch} single-phase transfers between random
  * pairs and polls the answers.
  * <ul>
- *     <li>{@code roundTrip}: one message in flight; ns/op is the time from offer to answer through three
- *     hand-offs (ingress to journaler and replicator, to BLP, to egress).</li>
+ *     <li>{@code roundTrip}: one message in flight; ns/op is the time from offer to answer (through the thread
+ *     hand-offs ingress to journaler to BLP to egress in the split layout, none inline).</li>
  *     <li>{@code pipelined}: up to {@value #WINDOW} messages in flight; ns/op is the time per message at
  *     saturation (its inverse is the pipeline's throughput in messages per second).</li>
  * </ul>
@@ -93,8 +94,16 @@ public class PipelineBenchmark
     /**
      * Wait strategy of the ring stages: the shared profile's default, or another from {@code WaitStrategies}.
      */
-    @Param({ "blocking" })
+    @Param({ "sleeping" })
     public String waitStrategy;
+
+    /**
+     * Stage layout ({@link StageLayout}): {@code split} (journaler and BLP threads), {@code combined} (one stage
+     * thread), {@code inline} (no stage thread: the benchmark thread runs the stages between its offers and polls,
+     * as the shared profile's transport thread does).
+     */
+    @Param({ "split", "inline" })
+    public String layout;
 
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[ProtocolLimits.MAX_MESSAGE_LENGTH]);
     private final RequestEncoder requestEncoder = new RequestEncoder();
@@ -109,6 +118,7 @@ public class PipelineBenchmark
     private long nextCorrelationId = 1;
     private int nextPair;
     private long inFlight;
+    private boolean inline;
 
     /**
      * Random account pairs; a fresh journal, ledger and started pipeline with the accounts created through it.
@@ -143,9 +153,11 @@ public class PipelineBenchmark
             .maxPendingTransfers(1024)
             .maxBatchEvents(ProtocolLimits.MAX_BATCH_EVENTS));
         pipeline = new Pipeline(
-            new PipelineContext().profile(ThreadingProfile.SHARED).waitStrategy(waitStrategy),
+            new PipelineContext().profile(ThreadingProfile.SHARED).waitStrategy(waitStrategy)
+                .layout(StageLayout.parse(layout)),
             journal, new CommandProcessor(ledger));
         pipeline.start();
+        inline = StageLayout.INLINE == pipeline.layout();
         answers.failed = 0;
         answers.received = 0;
         inFlight = 0;
@@ -267,6 +279,10 @@ public class PipelineBenchmark
 
     private int poll()
     {
+        if (inline)
+        {
+            pipeline.doStageWork();
+        }
         final int count = pipeline.pollOutput(answers, WINDOW);
         inFlight -= count;
         return count;

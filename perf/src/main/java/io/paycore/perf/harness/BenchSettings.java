@@ -1,5 +1,6 @@
 package io.paycore.perf.harness;
 
+import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 
@@ -40,6 +41,7 @@ public final class BenchSettings
     private ThreadingProfile profile = ThreadingProfile.SHARED;
     private CpuPlan cpuPlan = CpuPlan.NONE;
     private String waitStrategy;
+    private StageLayout layout;
     private Path outDirectory;
     private boolean connect;
     private String aeronDirectory;
@@ -97,7 +99,8 @@ public final class BenchSettings
     {
         return String.format(Locale.ROOT, "%,d msg/s x %d transfer(s), %s, flush %s, profile %s%s, %d s warm-up + %d s",
             ratePerSecond, batch, channels.name(), flushLevel.name().toLowerCase(Locale.ROOT),
-            profile.name().toLowerCase(Locale.ROOT), null == waitStrategy ? "" : ", wait " + waitStrategy,
+            profile.name().toLowerCase(Locale.ROOT), (null == waitStrategy ? "" : ", wait " + waitStrategy) +
+            (null == layout ? "" : ", layout " + layout.label()),
             warmupSeconds, durationSeconds);
     }
 
@@ -233,6 +236,23 @@ public final class BenchSettings
     public String waitStrategy()
     {
         return waitStrategy;
+    }
+
+    /**
+     * @param layout the pipeline's stage layout in a service started here, or null for the service's default
+     *               (inline in shared, split in dedicated).
+     * @return this.
+     */
+    public BenchSettings layout(final StageLayout layout)
+    {
+        this.layout = layout;
+        return this;
+    }
+
+    /** @return the pipeline's stage layout, or null for the service's default. */
+    public StageLayout layout()
+    {
+        return layout;
     }
 
     /** @param cpuPlan which core each thread goes on. @return this. */

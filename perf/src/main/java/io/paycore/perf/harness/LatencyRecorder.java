@@ -13,6 +13,10 @@ import org.HdrHistogram.Histogram;
  * <p>
  * Not thread safe: one thread (the load generator) sends and polls. Recording allocates nothing; the counters are
  * published with release semantics for a progress reader on another thread.
+ * <p>
+ * Warm-up messages go through exactly the same code as measured ones (into a warm-up histogram and counters picked
+ * by index, not by a branch), so that the JIT does not recompile the load generator's loop, on a branch it has never
+ * seen taken, at the very moment measurement starts: that stall would be charged to whatever is being measured.
  */
 public final class LatencyRecorder
 {
@@ -28,7 +32,15 @@ public final class LatencyRecorder
 
     private static final long FREE = Long.MIN_VALUE;
 
-    private final Histogram histogram = newHistogram();
+    private static final int MEASURED = 0;
+    private static final int WARM_UP = 1;
+
+    private final Histogram[] histograms = { newHistogram(), newHistogram() };
+    private final long[] sentByPhase = new long[2];
+    private final long[] answeredByPhase = new long[2];
+    private final long[] failedEventsByPhase = new long[2];
+    private final long[] firstSendNanosByPhase = { Long.MAX_VALUE, Long.MAX_VALUE };
+    private final long[] lastAnswerNanosByPhase = new long[2];
     private final long[] intendedNanosBySlot;
     private final long[] correlationIdBySlot;
     private final int mask;
@@ -36,13 +48,8 @@ public final class LatencyRecorder
 
     private long sent;
     private long answered;
-    private long measuredSent;
-    private long measuredAnswered;
     private long rejected;
     private long unexpected;
-    private long failedEvents;
-    private long firstMeasuredSendNanos;
-    private long lastMeasuredAnswerNanos;
     private volatile long sentView;
     private volatile long answeredView;
 
@@ -86,14 +93,17 @@ public final class LatencyRecorder
     public void measureFromNanos(final long measureFromNanos)
     {
         this.measureFromNanos = measureFromNanos;
-        histogram.reset();
-        measuredSent = 0;
-        measuredAnswered = 0;
+        for (int phase = MEASURED; phase <= WARM_UP; phase++)
+        {
+            histograms[phase].reset();
+            sentByPhase[phase] = 0;
+            answeredByPhase[phase] = 0;
+            failedEventsByPhase[phase] = 0;
+            firstSendNanosByPhase[phase] = Long.MAX_VALUE;
+            lastAnswerNanosByPhase[phase] = 0;
+        }
         rejected = 0;
         unexpected = 0;
-        failedEvents = 0;
-        firstMeasuredSendNanos = 0;
-        lastMeasuredAnswerNanos = 0;
     }
 
     /**
@@ -121,14 +131,9 @@ public final class LatencyRecorder
         }
         correlationIdBySlot[slot] = correlationId;
         intendedNanosBySlot[slot] = intendedNanos;
-        if (intendedNanos - measureFromNanos >= 0)
-        {
-            if (0 == measuredSent)
-            {
-                firstMeasuredSendNanos = actualNanos;
-            }
-            measuredSent++;
-        }
+        final int phase = phase(intendedNanos);
+        sentByPhase[phase]++;
+        firstSendNanosByPhase[phase] = Math.min(firstSendNanosByPhase[phase], actualNanos);
         sentView = ++sent;
     }
 
@@ -151,16 +156,23 @@ public final class LatencyRecorder
         correlationIdBySlot[slot] = FREE;
         answeredView = ++answered;
         final long intendedNanos = intendedNanosBySlot[slot];
-        if (intendedNanos - measureFromNanos < 0)
-        {
-            return -1;
-        }
+        final int phase = phase(intendedNanos);
         final long latencyNanos = Math.min(Math.max(arrivalNanos - intendedNanos, 0), HIGHEST_TRACKABLE_NANOS);
-        histogram.recordValue(latencyNanos);
-        measuredAnswered++;
-        this.failedEvents += failedEvents;
-        lastMeasuredAnswerNanos = arrivalNanos;
-        return latencyNanos;
+        histograms[phase].recordValue(latencyNanos);
+        answeredByPhase[phase]++;
+        failedEventsByPhase[phase] += failedEvents;
+        lastAnswerNanosByPhase[phase] = arrivalNanos;
+
+        return latencyNanos | -(long)phase;
+    }
+
+    /**
+     * @return {@link #MEASURED} for a message intended at or after the start of measurement, {@link #WARM_UP}
+     * before it; computed without a branch.
+     */
+    private int phase(final long intendedNanos)
+    {
+        return (int)((intendedNanos - measureFromNanos) >>> 63);
     }
 
     /**
@@ -180,7 +192,7 @@ public final class LatencyRecorder
     /** @return the latencies of the measured messages, in nanoseconds. Read after the run. */
     public Histogram histogram()
     {
-        return histogram;
+        return histograms[MEASURED];
     }
 
     /** @return messages sent in all. */
@@ -216,13 +228,13 @@ public final class LatencyRecorder
     /** @return measured messages sent. */
     public long measuredSent()
     {
-        return measuredSent;
+        return sentByPhase[MEASURED];
     }
 
     /** @return measured messages answered. */
     public long measuredAnswered()
     {
-        return measuredAnswered;
+        return answeredByPhase[MEASURED];
     }
 
     /** @return measured messages answered {@code Rejected}. */
@@ -240,18 +252,18 @@ public final class LatencyRecorder
     /** @return events in measured answers that did not succeed. */
     public long failedEvents()
     {
-        return failedEvents;
+        return failedEventsByPhase[MEASURED];
     }
 
     /** @return when the first measured message was actually sent, or 0. */
     public long firstMeasuredSendNanos()
     {
-        return firstMeasuredSendNanos;
+        return Long.MAX_VALUE == firstSendNanosByPhase[MEASURED] ? 0 : firstSendNanosByPhase[MEASURED];
     }
 
     /** @return when the last measured answer arrived, or 0. */
     public long lastMeasuredAnswerNanos()
     {
-        return lastMeasuredAnswerNanos;
+        return lastAnswerNanosByPhase[MEASURED];
     }
 }

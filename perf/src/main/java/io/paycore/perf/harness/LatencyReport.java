@@ -268,6 +268,7 @@ public final class LatencyReport
         json.field("profile", settings.profile().name().toLowerCase(Locale.ROOT));
         json.field("cpus", settings.cpuPlan().toString());
         json.field("waitStrategy", null == settings.waitStrategy() ? "profile default" : settings.waitStrategy());
+        json.field("layout", null == settings.layout() ? "service default" : settings.layout().label());
         json.field("accounts", settings.accounts());
         json.field("service", serviceDescription);
         json.field("messageLengthBytes", paycore.messageLengthBytes());

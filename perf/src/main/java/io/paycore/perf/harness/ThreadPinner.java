@@ -1,5 +1,7 @@
 package io.paycore.perf.harness;
 
+import io.paycore.core.pipeline.Pipeline;
+
 import net.openhft.affinity.Affinity;
 import net.openhft.affinity.impl.LinuxHelper;
 
@@ -116,6 +118,14 @@ public final class ThreadPinner
                 }
             }
         }
+        for (final CpuPlan.Role role : roles)
+        {
+            if (plan.cpu(role) >= 0 && 0 == found[role.ordinal()])
+            {
+                add(String.format(Locale.ROOT, "%-10s no thread of its own here (in the shared profile without " +
+                    "replication the journaler, the BLP and egress run on the ingress thread)", name(role)));
+            }
+        }
     }
 
     /**
@@ -144,11 +154,11 @@ public final class ThreadPinner
             case EGRESS:
                 return name.equals("paycore-egress");
             case JOURNALER:
-                return name.equals("paycore-journaler");
+                return name.equals(Pipeline.JOURNALER_THREAD_NAME);
             case REPLICATOR:
-                return name.equals("paycore-replicator");
+                return name.equals(Pipeline.REPLICATOR_THREAD_NAME);
             case BLP:
-                return name.equals("paycore-blp");
+                return name.equals(Pipeline.BLP_THREAD_NAME);
             case DRIVER:
                 return name.contains("driver-conductor") || name.contains("[sender,receiver]") ||
                     name.endsWith(" sender") || name.endsWith(" receiver") ||

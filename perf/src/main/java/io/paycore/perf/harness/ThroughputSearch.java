@@ -238,6 +238,7 @@ public final class ThroughputSearch
             .profile(settings.profile())
             .cpuPlan(settings.cpuPlan())
             .waitStrategy(settings.waitStrategy())
+            .layout(settings.layout())
             .outDirectory(settings.outDirectory())
             .connect(settings.connect())
             .aeronDirectory(settings.aeronDirectory())
