@@ -82,8 +82,8 @@ public final class JournalContext
     public static final FlushLevel FLUSH_LEVEL_DEFAULT = FlushLevel.BATCH;
 
     /**
-     * Whether a background thread keeps the next segment file preallocated (zeros written) so a roll on the
-     * appending thread only writes a header and renames: {@code true} or {@code false}.
+     * Whether a background thread keeps the next two segment files preallocated (zeros written, pages faulted) so a
+     * roll on the appending thread only writes a header and renames: {@code true} or {@code false}.
      */
     public static final String PREALLOCATE_PROP_NAME = "paycore.journal.preallocate";
 

@@ -25,9 +25,10 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * <p>
  * The same thread unmaps the segments the appender has left ({@link #retire}), which also takes milliseconds.
  * <p>
- * While a spare is ready, the next is prepared in 64 KiB bursts with 100 µs naps between them, so that the thread
- * does not take a core from the appender or the transport for tens of milliseconds at a time; while none is ready
- * (the appender is fast) it works flat out.
+ * While a spare is ready and the appender has been filling segments slowly, the next is prepared in 64 KiB bursts
+ * with naps between them, spread over at most half the time the appender took to fill its last segment, so that the
+ * thread does not take a core from the appender or the transport for tens of milliseconds at a time. When the
+ * appender fills segments about as fast as they can be prepared, or none is ready, it works flat out.
  * <p>
  * The thread is parked except while preparing spares or unmapping.
  */
@@ -42,7 +43,8 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     private static final String SPARE_PREFIX = "spare-";
     private static final int PAGE_LENGTH = 4096;
     private static final int PACED_CHUNK_LENGTH = 64 * 1024;
-    private static final long PACE_NANOS = 100_000;
+    private static final long MAX_NAP_NANOS = 1_000_000;
+    private static final long MIN_NAP_NANOS = 20_000;
     private static final long CLOSE_TIMEOUT_MS = 10_000;
 
     private final OneToOneConcurrentArrayQueue<Spare> ready = new OneToOneConcurrentArrayQueue<>(SPARES);
@@ -57,6 +59,11 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     private volatile boolean closed;
     private volatile IOException lastFailure;
     private long spareCount;
+    private long lastTakeNanos;
+    private volatile long fillNanos;
+    private long napNanos;
+    private long napsTakenNanos;
+    private long workNanos;
 
     /**
      * A prepared spare: the file and its read-write mapping, owned by whoever holds this.
@@ -77,6 +84,7 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     {
         this.directory = directory;
         this.segmentLength = segmentLength;
+        lastTakeNanos = System.nanoTime();
         thread = new Thread(this, "paycore-journal-preallocator");
         thread.setDaemon(true);
         thread.start();
@@ -110,7 +118,12 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
      */
     Spare take()
     {
-        return ready.poll();
+        final Spare spare = ready.poll();
+        final long nowNanos = System.nanoTime();
+        fillNanos = nowNanos - lastTakeNanos;
+        lastTakeNanos = nowNanos;
+
+        return spare;
     }
 
     /**
@@ -153,6 +166,8 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
 
             final Path file = directory.resolve(spareName(spareCount++));
             MappedByteBuffer mapping = null;
+            final long startNanos = System.nanoTime();
+            napNanos = napNanos(segmentLength);
             try
             {
                 Segments.preallocate(file, segmentLength, zeros, pace);
@@ -169,6 +184,7 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
                 {
                     discard(file, mapping);
                 }
+                workNanos = System.nanoTime() - startNanos - napsTakenNanos;
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -229,10 +245,32 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     private void pace()
     {
         unmapRetired();
-        if (!ready.isEmpty() && !closed)
+        if (napNanos > 0 && !ready.isEmpty() && !closed)
         {
-            LockSupport.parkNanos(this, PACE_NANOS);
+            final long startNanos = System.nanoTime();
+            LockSupport.parkNanos(this, napNanos);
+            napsTakenNanos += System.nanoTime() - startNanos;
         }
+    }
+
+    /**
+     * The nap between two 64 KiB chunks of the next spare: the slack between half the appender's last fill time and
+     * the last preparation's working time, spread over the chunks, at most {@value #MAX_NAP_NANOS} ns; 0 (flat out)
+     * when there is no slack to speak of or nothing is known yet.
+     */
+    private long napNanos(final int segmentLength)
+    {
+        napsTakenNanos = 0;
+        final long fill = fillNanos;
+        final long work = workNanos;
+        if (0 == fill || 0 == work)
+        {
+            return 0;
+        }
+        final long chunks = 2L * segmentLength / PACED_CHUNK_LENGTH;
+        final long nap = Math.min(MAX_NAP_NANOS, (fill / 2 - work) / chunks);
+
+        return nap >= MIN_NAP_NANOS ? nap : 0;
     }
 
     private void unmapRetired()
