@@ -199,12 +199,12 @@ class PipelineTest
     void shouldPickTheLayoutByProfileAndReplication()
     {
         assertEquals(StageLayout.COMBINED, new PipelineContext().conclude().layout());
-        assertEquals(StageLayout.SPLIT, new PipelineContext().recordShipper(new NoShipper()).conclude().layout());
+        assertEquals(StageLayout.SPLIT, new PipelineContext().recordShipper(new FakeShipper(false)).conclude().layout());
         assertEquals(StageLayout.SPLIT,
             new PipelineContext().profile(ThreadingProfile.DEDICATED).conclude().layout());
 
         final IllegalArgumentException replicating = assertThrows(IllegalArgumentException.class,
-            () -> new PipelineContext().layout(StageLayout.INLINE).recordShipper(new NoShipper()).conclude());
+            () -> new PipelineContext().layout(StageLayout.INLINE).recordShipper(new FakeShipper(false)).conclude());
         assertTrue(replicating.getMessage().contains(PipelineContext.LAYOUT_PROP_NAME), replicating.getMessage());
         final IllegalArgumentException dedicated = assertThrows(IllegalArgumentException.class,
             () -> new PipelineContext().layout(StageLayout.INLINE).profile(ThreadingProfile.DEDICATED).conclude());
@@ -246,38 +246,6 @@ class PipelineTest
             }
             pipeline.pollOutput(this::onOutput, 10);
             Thread.yield();
-        }
-    }
-
-    private static final class NoShipper implements RecordShipper
-    {
-        public void ship(
-            final int type,
-            final long sequence,
-            final long timestampNanos,
-            final DirectBuffer buffer,
-            final int offset,
-            final int length)
-        {
-        }
-
-        public void endOfBatch(final long lastSequence)
-        {
-        }
-
-        public boolean isSynchronous()
-        {
-            return false;
-        }
-
-        public long acknowledgedSequence()
-        {
-            return 0;
-        }
-
-        public boolean isFenced()
-        {
-            return false;
         }
     }
 

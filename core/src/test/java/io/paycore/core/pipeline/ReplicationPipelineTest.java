@@ -27,9 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -239,50 +237,5 @@ class ReplicationPipelineTest
             group.next().id(id);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
-    }
-
-    private static final class FakeShipper implements RecordShipper
-    {
-        final List<Long> shipped = new CopyOnWriteArrayList<>();
-        final List<Long> batchEnds = new CopyOnWriteArrayList<>();
-        final AtomicLong acknowledged = new AtomicLong();
-        final boolean synchronous;
-        volatile boolean fenced;
-
-        FakeShipper(final boolean synchronous)
-        {
-            this.synchronous = synchronous;
-        }
-
-        public void ship(
-            final int type,
-            final long sequence,
-            final long timestampNanos,
-            final DirectBuffer buffer,
-            final int offset,
-            final int length)
-        {
-            shipped.add(sequence);
-        }
-
-        public void endOfBatch(final long lastSequence)
-        {
-            batchEnds.add(lastSequence);
-        }
-
-        public boolean isSynchronous()
-        {
-            return synchronous;
-        }
-
-        public long acknowledgedSequence()
-        {
-            return acknowledged.get();
-        }
-
-        public boolean isFenced()
-        {
-            return fenced;
-        }
     }
 }
