@@ -520,14 +520,6 @@ public final class Journal implements AutoCloseable
             throw failure;
         }
 
-        if (null != preallocator && null != mapped)
-        {
-            // Unmapping a full segment takes milliseconds (its page tables are torn down): the preallocator's
-            // thread does it, not the appender.
-            buffer.wrap(0, 0);
-            preallocator.retire(mapped);
-            mapped = null;
-        }
         releaseSegment();
         useSegment(file, newMapped, SegmentDescriptor.HEADER_LENGTH);
     }
@@ -562,7 +554,16 @@ public final class Journal implements AutoCloseable
         if (null != mapped)
         {
             buffer.wrap(0, 0);
-            IoUtil.unmap(mapped);
+            if (null != preallocator)
+            {
+                // Unmapping a full segment takes milliseconds (its page tables are torn down): the preallocator's
+                // thread does it, not the appender (once the preallocator is closed, retire unmaps here).
+                preallocator.retire(mapped);
+            }
+            else
+            {
+                IoUtil.unmap(mapped);
+            }
             mapped = null;
         }
     }
@@ -693,7 +694,10 @@ public final class Journal implements AutoCloseable
                 {
                     useSegment(file, Segments.map(file, true), offset);
                     segmentFull = full;
-                    appendLimit = full ? 0 : appendLimit;
+                    if (full)
+                    {
+                        appendLimit = 0;
+                    }
                 }
             }
             finally

@@ -167,7 +167,8 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
             final Path file = directory.resolve(spareName(spareCount++));
             MappedByteBuffer mapping = null;
             final long startNanos = System.nanoTime();
-            napNanos = napNanos(segmentLength);
+            napsTakenNanos = 0;
+            napNanos = napNanos();
             try
             {
                 Segments.preallocate(file, segmentLength, zeros, pace);
@@ -238,9 +239,9 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     }
 
     /**
-     * Between chunks of a spare's preparation: while another spare is ready the appender has a segment in hand and
-     * one to spare, so this one is prepared in short bursts with naps between, rather than holding a core for tens of
-     * milliseconds (on a small machine, a core the appender or the transport wants). With none ready, full speed.
+     * Between chunks of a spare's preparation: unmap what the appender retired, and, while another spare is ready
+     * (the appender has a segment in hand and one to spare), nap for {@link #napNanos()} so that this one is prepared
+     * in short bursts rather than holding a core for tens of milliseconds. With none ready, full speed.
      */
     private void pace()
     {
@@ -258,9 +259,8 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
      * the last preparation's working time, spread over the chunks, at most {@value #MAX_NAP_NANOS} ns; 0 (flat out)
      * when there is no slack to speak of or nothing is known yet.
      */
-    private long napNanos(final int segmentLength)
+    private long napNanos()
     {
-        napsTakenNanos = 0;
         final long fill = fillNanos;
         final long work = workNanos;
         if (0 == fill || 0 == work)

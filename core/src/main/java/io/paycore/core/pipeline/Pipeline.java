@@ -57,7 +57,7 @@ public final class Pipeline implements AutoCloseable
     public static final long NO_SESSION = 0;
 
     /**
-     * Name of the BLP's thread; with {@link PipelineContext#combinedStages()} it journals each batch first.
+     * Name of the BLP's thread; in the {@link StageLayout#COMBINED combined} layout it journals each batch first.
      */
     public static final String BLP_THREAD_NAME = "paycore-blp";
 

@@ -90,18 +90,31 @@ public final class PipelineContext
             layout = ThreadingProfile.DEDICATED == profile || null != recordShipper ?
                 StageLayout.SPLIT : StageLayout.COMBINED;
         }
-        else if (StageLayout.SPLIT != layout && null != recordShipper)
+        checkLayout(layout, profile, null != recordShipper);
+
+        return this;
+    }
+
+    /**
+     * Check that a stage layout can run with a profile and with or without replication.
+     *
+     * @param layout    the layout, or null for a default still to be chosen (always accepted).
+     * @param profile   the threading profile.
+     * @param replicate true when records are shipped to a standby.
+     * @throws IllegalArgumentException naming {@link #LAYOUT_PROP_NAME} and why.
+     */
+    public static void checkLayout(final StageLayout layout, final ThreadingProfile profile, final boolean replicate)
+    {
+        if (null != layout && StageLayout.SPLIT != layout && replicate)
         {
             throw new IllegalArgumentException("pipeline layout (" + LAYOUT_PROP_NAME + ") " + layout.label() +
                 " cannot replicate: the replicator runs beside the journaler, so use split");
         }
-        else if (StageLayout.INLINE == layout && ThreadingProfile.DEDICATED == profile)
+        if (StageLayout.INLINE == layout && ThreadingProfile.SHARED != profile)
         {
             throw new IllegalArgumentException("pipeline layout (" + LAYOUT_PROP_NAME + ") inline runs the stages " +
                 "on the transport's shared thread, so it needs the shared profile");
         }
-
-        return this;
     }
 
     /**

@@ -113,25 +113,12 @@ public final class ServiceContext
             throw new IllegalArgumentException("a standby needs the primary's channel (--primary CHANNEL)");
         }
         final boolean ships = (null != replication && !standby) || null != onwardReplication;
-        final StageLayout layout = pipelineContext.layout();
-        if (null == layout)
+        PipelineContext.checkLayout(pipelineContext.layout(), pipelineContext.profile(), ships);
+        if (null == pipelineContext.layout() && ThreadingProfile.SHARED == pipelineContext.profile() && !ships)
         {
-            if (ThreadingProfile.SHARED == pipelineContext.profile() && !ships)
-            {
-                // One thread takes a message in, journals it, applies it and answers: on a small machine every
-                // thread hand-off is a wake-up and a core another thread wants.
-                pipelineContext.layout(StageLayout.INLINE);
-            }
-        }
-        else if (StageLayout.SPLIT != layout && ships)
-        {
-            throw new IllegalArgumentException("pipeline layout (" + PipelineContext.LAYOUT_PROP_NAME + ") " +
-                layout.label() + " cannot replicate: the replicator runs beside the journaler, so use split");
-        }
-        else if (StageLayout.INLINE == layout && ThreadingProfile.SHARED != pipelineContext.profile())
-        {
-            throw new IllegalArgumentException("pipeline layout (" + PipelineContext.LAYOUT_PROP_NAME + ") inline " +
-                "runs the stages on the transport's shared thread, so it needs the shared profile");
+            // One thread takes a message in, journals it, applies it and answers: on a small machine every thread
+            // hand-off is a wake-up and a core another thread wants.
+            pipelineContext.layout(StageLayout.INLINE);
         }
         if (null != onwardReplication)
         {
