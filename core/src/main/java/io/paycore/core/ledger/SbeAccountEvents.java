@@ -1,11 +1,7 @@
 package io.paycore.core.ledger;
 
 import io.paycore.codec.sbe.CreateAccountsDecoder;
-import io.paycore.codec.sbe.GroupSizeEncodingDecoder;
-import io.paycore.codec.sbe.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
-
-import java.nio.ByteOrder;
 
 /**
  * {@link AccountEvents} read in place from an SBE {@code CreateAccounts} message: field {@code i} is read at its
@@ -13,19 +9,13 @@ import java.nio.ByteOrder;
  * allocated. A flyweight: wrap, read, wrap again. The frame must already have been validated (schema, template,
  * lengths) by ingress.
  */
-public final class SbeAccountEvents implements AccountEvents
+public final class SbeAccountEvents extends SbeGroupEntries implements AccountEvents
 {
-    private static final ByteOrder ORDER = CreateAccountsDecoder.BYTE_ORDER;
     private static final int ID_OFFSET = CreateAccountsDecoder.AccountsDecoder.idEncodingOffset();
     private static final int USER_DATA_OFFSET = CreateAccountsDecoder.AccountsDecoder.userDataEncodingOffset();
     private static final int LEDGER_OFFSET = CreateAccountsDecoder.AccountsDecoder.ledgerEncodingOffset();
     private static final int CODE_OFFSET = CreateAccountsDecoder.AccountsDecoder.codeEncodingOffset();
     private static final int FLAGS_OFFSET = CreateAccountsDecoder.AccountsDecoder.flagsEncodingOffset();
-
-    private DirectBuffer buffer;
-    private int entriesOffset;
-    private int entryLength;
-    private int count;
 
     /**
      * Wrap a {@code CreateAccounts} message.
@@ -36,25 +26,8 @@ public final class SbeAccountEvents implements AccountEvents
      */
     public SbeAccountEvents wrap(final DirectBuffer buffer, final int messageOffset)
     {
-        final int rootBlockLength = buffer.getShort(
-            messageOffset + MessageHeaderDecoder.blockLengthEncodingOffset(), ORDER) & 0xFFFF;
-        final int groupHeaderOffset = messageOffset + MessageHeaderDecoder.ENCODED_LENGTH + rootBlockLength;
-
-        this.buffer = buffer;
-        entryLength = buffer.getShort(
-            groupHeaderOffset + GroupSizeEncodingDecoder.blockLengthEncodingOffset(), ORDER) & 0xFFFF;
-        count = buffer.getShort(
-            groupHeaderOffset + GroupSizeEncodingDecoder.numInGroupEncodingOffset(), ORDER) & 0xFFFF;
-        entriesOffset = groupHeaderOffset + CreateAccountsDecoder.AccountsDecoder.HEADER_SIZE;
+        wrapGroup(buffer, messageOffset, CreateAccountsDecoder.AccountsDecoder.HEADER_SIZE);
         return this;
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public int count()
-    {
-        return count;
     }
 
     /**
@@ -62,7 +35,7 @@ public final class SbeAccountEvents implements AccountEvents
      */
     public long id(final int index)
     {
-        return buffer.getLong(entriesOffset + index * entryLength + ID_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + ID_OFFSET, ORDER);
     }
 
     /**
@@ -70,7 +43,7 @@ public final class SbeAccountEvents implements AccountEvents
      */
     public long userData(final int index)
     {
-        return buffer.getLong(entriesOffset + index * entryLength + USER_DATA_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + USER_DATA_OFFSET, ORDER);
     }
 
     /**
@@ -78,7 +51,7 @@ public final class SbeAccountEvents implements AccountEvents
      */
     public long ledger(final int index)
     {
-        return buffer.getInt(entriesOffset + index * entryLength + LEDGER_OFFSET, ORDER) & 0xFFFF_FFFFL;
+        return buffer.getInt(entryOffset(index) + LEDGER_OFFSET, ORDER) & 0xFFFF_FFFFL;
     }
 
     /**
@@ -86,7 +59,7 @@ public final class SbeAccountEvents implements AccountEvents
      */
     public int code(final int index)
     {
-        return buffer.getShort(entriesOffset + index * entryLength + CODE_OFFSET, ORDER) & 0xFFFF;
+        return buffer.getShort(entryOffset(index) + CODE_OFFSET, ORDER) & 0xFFFF;
     }
 
     /**
@@ -94,6 +67,6 @@ public final class SbeAccountEvents implements AccountEvents
      */
     public int flags(final int index)
     {
-        return buffer.getShort(entriesOffset + index * entryLength + FLAGS_OFFSET, ORDER) & 0xFFFF;
+        return buffer.getShort(entryOffset(index) + FLAGS_OFFSET, ORDER) & 0xFFFF;
     }
 }

@@ -1,11 +1,7 @@
 package io.paycore.core.ledger;
 
 import io.paycore.codec.sbe.CreateTransfersDecoder;
-import io.paycore.codec.sbe.GroupSizeEncodingDecoder;
-import io.paycore.codec.sbe.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
-
-import java.nio.ByteOrder;
 
 /**
  * {@link TransferEvents} read in place from an SBE {@code CreateTransfers} message: field {@code i} is read at its
@@ -13,9 +9,8 @@ import java.nio.ByteOrder;
  * allocated. A flyweight: wrap, read, wrap again. The frame must already have been validated (schema, template,
  * lengths) by ingress.
  */
-public final class SbeTransferEvents implements TransferEvents
+public final class SbeTransferEvents extends SbeGroupEntries implements TransferEvents
 {
-    private static final ByteOrder ORDER = CreateTransfersDecoder.BYTE_ORDER;
     private static final int ID_OFFSET = CreateTransfersDecoder.TransfersDecoder.idEncodingOffset();
     private static final int DEBIT_ACCOUNT_ID_OFFSET =
         CreateTransfersDecoder.TransfersDecoder.debitAccountIdEncodingOffset();
@@ -30,11 +25,6 @@ public final class SbeTransferEvents implements TransferEvents
     private static final int CODE_OFFSET = CreateTransfersDecoder.TransfersDecoder.codeEncodingOffset();
     private static final int FLAGS_OFFSET = CreateTransfersDecoder.TransfersDecoder.flagsEncodingOffset();
 
-    private DirectBuffer buffer;
-    private int entriesOffset;
-    private int entryLength;
-    private int count;
-
     /**
      * Wrap a {@code CreateTransfers} message.
      *
@@ -44,25 +34,8 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public SbeTransferEvents wrap(final DirectBuffer buffer, final int messageOffset)
     {
-        final int rootBlockLength = buffer.getShort(
-            messageOffset + MessageHeaderDecoder.blockLengthEncodingOffset(), ORDER) & 0xFFFF;
-        final int groupHeaderOffset = messageOffset + MessageHeaderDecoder.ENCODED_LENGTH + rootBlockLength;
-
-        this.buffer = buffer;
-        entryLength = buffer.getShort(
-            groupHeaderOffset + GroupSizeEncodingDecoder.blockLengthEncodingOffset(), ORDER) & 0xFFFF;
-        count = buffer.getShort(
-            groupHeaderOffset + GroupSizeEncodingDecoder.numInGroupEncodingOffset(), ORDER) & 0xFFFF;
-        entriesOffset = groupHeaderOffset + CreateTransfersDecoder.TransfersDecoder.HEADER_SIZE;
+        wrapGroup(buffer, messageOffset, CreateTransfersDecoder.TransfersDecoder.HEADER_SIZE);
         return this;
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public int count()
-    {
-        return count;
     }
 
     /**
@@ -70,7 +43,7 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public long id(final int index)
     {
-        return buffer.getLong(entriesOffset + index * entryLength + ID_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + ID_OFFSET, ORDER);
     }
 
     /**
@@ -78,7 +51,7 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public long debitAccountId(final int index)
     {
-        return buffer.getLong(entriesOffset + index * entryLength + DEBIT_ACCOUNT_ID_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + DEBIT_ACCOUNT_ID_OFFSET, ORDER);
     }
 
     /**
@@ -86,7 +59,7 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public long creditAccountId(final int index)
     {
-        return buffer.getLong(entriesOffset + index * entryLength + CREDIT_ACCOUNT_ID_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + CREDIT_ACCOUNT_ID_OFFSET, ORDER);
     }
 
     /**
@@ -94,7 +67,7 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public long amount(final int index)
     {
-        return buffer.getLong(entriesOffset + index * entryLength + AMOUNT_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + AMOUNT_OFFSET, ORDER);
     }
 
     /**
@@ -102,7 +75,7 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public long pendingId(final int index)
     {
-        return buffer.getLong(entriesOffset + index * entryLength + PENDING_ID_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + PENDING_ID_OFFSET, ORDER);
     }
 
     /**
@@ -110,7 +83,7 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public long userData(final int index)
     {
-        return buffer.getLong(entriesOffset + index * entryLength + USER_DATA_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + USER_DATA_OFFSET, ORDER);
     }
 
     /**
@@ -118,7 +91,7 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public long ledger(final int index)
     {
-        return buffer.getInt(entriesOffset + index * entryLength + LEDGER_OFFSET, ORDER) & 0xFFFF_FFFFL;
+        return buffer.getInt(entryOffset(index) + LEDGER_OFFSET, ORDER) & 0xFFFF_FFFFL;
     }
 
     /**
@@ -126,7 +99,7 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public long timeoutSeconds(final int index)
     {
-        return buffer.getInt(entriesOffset + index * entryLength + TIMEOUT_SECONDS_OFFSET, ORDER) & 0xFFFF_FFFFL;
+        return buffer.getInt(entryOffset(index) + TIMEOUT_SECONDS_OFFSET, ORDER) & 0xFFFF_FFFFL;
     }
 
     /**
@@ -134,7 +107,7 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public int code(final int index)
     {
-        return buffer.getShort(entriesOffset + index * entryLength + CODE_OFFSET, ORDER) & 0xFFFF;
+        return buffer.getShort(entryOffset(index) + CODE_OFFSET, ORDER) & 0xFFFF;
     }
 
     /**
@@ -142,6 +115,6 @@ public final class SbeTransferEvents implements TransferEvents
      */
     public int flags(final int index)
     {
-        return buffer.getShort(entriesOffset + index * entryLength + FLAGS_OFFSET, ORDER) & 0xFFFF;
+        return buffer.getShort(entryOffset(index) + FLAGS_OFFSET, ORDER) & 0xFFFF;
     }
 }
