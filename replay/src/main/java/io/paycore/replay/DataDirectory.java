@@ -6,10 +6,13 @@ import java.nio.file.Path;
  * The layout of a paycore data directory, the one thing {@code paycore serve --data DIR} is given:
  * <pre>
  *   DIR/
- *     paycore.lock    held (an OS file lock) by the one process that owns the directory; released on any exit
+ *     paycore-mark.dat  the mark file: pid, start time, version and error log of the owning (or last) process;
+ *                       held (an OS file lock) by the one process that owns the directory, released on any exit,
+ *                       kept afterwards for post-mortems (paycore errors)
  *     journal/        journal segment files, 00000000000000000001.seg, ... (see io.paycore.journal.Journal)
  *     snapshots/      ledger snapshots, snapshot-&lt;sequence&gt;.snap, the newest few kept
- *     aeron/          the embedded media driver's directory, unless an external driver is used
+ *     aeron/          the embedded media driver's directory, unless an external driver is used; kept at
+ *                     shutdown (AeronStat, ErrorStat, paycore stat read it), cleaned at the next start
  * </pre>
  * Every path is derived from the root; nothing is created here (see {@link DataDirectoryLock} and
  * {@link Recovery}, which create what they need).
@@ -32,9 +35,9 @@ public final class DataDirectory
     public static final String AERON_DIR_NAME = "aeron";
 
     /**
-     * Name of the lock file under the root.
+     * Name of the mark file under the root.
      */
-    public static final String LOCK_FILE_NAME = "paycore.lock";
+    public static final String MARK_FILE_NAME = "paycore-mark.dat";
 
     private final Path root;
 
@@ -83,11 +86,11 @@ public final class DataDirectory
     }
 
     /**
-     * @return {@code DIR/paycore.lock}.
+     * @return {@code DIR/paycore-mark.dat}, the mark file (see {@link PaycoreMarkFile}).
      */
-    public Path lockFile()
+    public Path markFile()
     {
-        return root.resolve(LOCK_FILE_NAME);
+        return root.resolve(MARK_FILE_NAME);
     }
 
     /**

@@ -238,7 +238,7 @@ class RecoveryTest
         {
             final IllegalStateException ex = assertThrows(IllegalStateException.class,
                 () -> Recovery.open(dir, TestDays.limits(), TestDays.journalContext()));
-            assertTrue(ex.getMessage().contains(dir.lockFile().toString()), ex.getMessage());
+            assertTrue(ex.getMessage().contains(dir.markFile().toString()), ex.getMessage());
         }
         Recovery.open(dir, TestDays.limits(), TestDays.journalContext()).close();
     }

@@ -240,7 +240,7 @@ class ServeCommandTest
                 "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096"));
         }
         final String message = err.toString(StandardCharsets.UTF_8);
-        assertTrue(message.contains(data.lockFile().toString()), message);
+        assertTrue(message.contains(data.markFile().toString()), message);
     }
 
     static void writeClients(final DataDirectory data) throws Exception
