@@ -121,7 +121,7 @@ public final class PaycoreMarkFile implements AutoCloseable
     private final DistinctErrorLog errorLog;
     private final AtomicLong errorCount = new AtomicLong();
     private final ErrorHandler errorHandler = this::recordError;
-    private volatile AtomicCounter errorCounter;
+    private AtomicCounter errorCounter;
     private boolean closed;
 
     private PaycoreMarkFile(final Path file, final MappedByteBuffer mapped, final boolean writable)
@@ -405,11 +405,12 @@ public final class PaycoreMarkFile implements AutoCloseable
 
     /**
      * Count errors in a counter as well (an Aeron counter in the driver's counters file, say), from now on; it is
-     * set to the errors counted so far.
+     * set to the errors counted so far. Once this returns, the previous counter is no longer touched, so it may be
+     * closed.
      *
      * @param errorCounter the counter, or null to stop.
      */
-    public void errorCounter(final AtomicCounter errorCounter)
+    public synchronized void errorCounter(final AtomicCounter errorCounter)
     {
         if (null != errorCounter)
         {
@@ -438,10 +439,9 @@ public final class PaycoreMarkFile implements AutoCloseable
             return;
         }
         errorCount.incrementAndGet();
-        final AtomicCounter counter = errorCounter;
-        if (null != counter && !counter.isClosed())
+        if (null != errorCounter && !errorCounter.isClosed())
         {
-            counter.incrementOrdered();
+            errorCounter.incrementOrdered();
         }
         errorLog.record(throwable);
     }

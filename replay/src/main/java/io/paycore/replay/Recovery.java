@@ -98,18 +98,39 @@ public final class Recovery implements AutoCloseable
         final JournalContext journalContext,
         final boolean useSnapshots)
     {
-        final long startNanos = System.nanoTime();
         limits.validate();
-        journalContext
-            .directory(directory.journalDirectory())
-            .maxRecordLength(Math.max(
-                journalContext.maxRecordLength(), ProtocolLimits.maxMessageLength(limits.maxBatchEvents())));
+        return open(DataDirectoryLock.acquire(directory), limits, journalContext, useSnapshots);
+    }
 
-        final DataDirectoryLock lock = DataDirectoryLock.acquire(directory);
+    /**
+     * Recover a data directory already owned, as {@link #open(DataDirectory, LedgerLimits, JournalContext, boolean)}
+     * does: for a caller that wants its mark file (and so its error log) before recovery starts.
+     *
+     * @param lock           the held data directory; owned by the recovery from now on, released by
+     *                       {@link #close()} or when this fails.
+     * @param limits         of the ledger to build.
+     * @param journalContext flush level and sizes; its directory is set to {@code DIR/journal}.
+     * @param useSnapshots   false to ignore snapshots and replay the whole journal.
+     * @return the open recovery: journal, ledger and report.
+     * @throws JournalException if the journal is damaged other than by a torn tail, or cannot be read.
+     */
+    public static Recovery open(
+        final DataDirectoryLock lock,
+        final LedgerLimits limits,
+        final JournalContext journalContext,
+        final boolean useSnapshots)
+    {
+        final long startNanos = System.nanoTime();
+        final DataDirectory directory = lock.directory();
         Journal journal = null;
         boolean recovered = false;
         try
         {
+            limits.validate();
+            journalContext
+                .directory(directory.journalDirectory())
+                .maxRecordLength(Math.max(
+                    journalContext.maxRecordLength(), ProtocolLimits.maxMessageLength(limits.maxBatchEvents())));
             journal = Journal.open(journalContext);
             final long lastSequence = journal.lastSequence();
 
@@ -154,6 +175,14 @@ public final class Recovery implements AutoCloseable
                 CloseHelper.quietCloseAll(journal, lock);
             }
         }
+    }
+
+    /**
+     * @return the held data directory, with its mark file.
+     */
+    public DataDirectoryLock lock()
+    {
+        return lock;
     }
 
     /**

@@ -5,6 +5,8 @@ import io.paycore.core.ledger.Ledger;
 import io.paycore.core.pipeline.Pipeline;
 import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.journal.Journal;
+import io.paycore.replay.DataDirectoryLock;
+import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.RecoveryReport;
 import io.paycore.replay.SnapshotTaker;
@@ -14,11 +16,17 @@ import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.Replicator;
 import io.paycore.transport.PaycoreServer;
 import io.paycore.transport.TransportContext;
+import io.aeron.Counter;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The running service over one data directory: recovery, then the pipeline over the recovered ledger behind the
@@ -37,8 +45,13 @@ import java.util.Locale;
  * closes the journal, takes a final snapshot if configured, releases the data directory and prints the final
  * digest.
  * <p>
- * <b>Threading</b>: launch and close from one thread; the service's own threads are the pipeline's stages and the
- * transport's agents.
+ * The data directory is owned through its mark file ({@link PaycoreMarkFile}, {@code DIR/paycore-mark.dat}): every
+ * error the service handles is recorded in the mark file's distinct error log ({@link #errorHandler()}) and counted
+ * by the {@code paycore: errors} counter in the media driver's counters file, so both outlive a crash
+ * ({@code paycore errors}, {@code paycore stat}).
+ * <p>
+ * <b>Threading</b>: launch and close from one thread; the service's own threads are the pipeline's stages, the
+ * transport's agents and the health agent ({@link HealthAgent}).
  */
 public final class PaycoreService implements AutoCloseable
 {
@@ -57,7 +70,18 @@ public final class PaycoreService implements AutoCloseable
      */
     public static final String PROMOTE_REQUEST_FILE_NAME = "promote";
 
+    /**
+     * Type id of the {@code paycore: errors} counter: errors the service handled, as recorded in the mark file.
+     */
+    public static final int ERRORS_COUNTER_TYPE_ID = 4_400;
+
     private static final long HEALTH_CHECK_INTERVAL_MS = 100;
+    private static final ThreadFactory DAEMON_THREADS = (runnable) ->
+    {
+        final Thread thread = new Thread(runnable);
+        thread.setDaemon(true);
+        return thread;
+    };
 
     private final ServiceContext context;
     private final Recovery recovery;
@@ -66,9 +90,10 @@ public final class PaycoreService implements AutoCloseable
     private final PaycoreServer server;
     private final Replicator replicator;
     private final Follower follower;
-    private final Thread healthWatcher;
-    private volatile Runnable onFollowerStopped;
-    private volatile boolean running = true;
+    private final ErrorHandler errorHandler;
+    private final Counter errorCounter;
+    private final HealthAgent healthAgent;
+    private final AgentRunner healthRunner;
     private boolean closed;
     private String finalDigest;
 
@@ -79,7 +104,9 @@ public final class PaycoreService implements AutoCloseable
         final Pipeline pipeline,
         final PaycoreServer server,
         final Replicator replicator,
-        final Follower follower)
+        final Follower follower,
+        final ErrorHandler errorHandler,
+        final Counter errorCounter)
     {
         this.context = context;
         this.recovery = recovery;
@@ -88,8 +115,16 @@ public final class PaycoreService implements AutoCloseable
         this.server = server;
         this.replicator = replicator;
         this.follower = follower;
-        this.healthWatcher = new Thread(this::watchHealth, "paycore-health");
-        this.healthWatcher.setDaemon(true);
+        this.errorHandler = errorHandler;
+        this.errorCounter = errorCounter;
+        this.healthAgent = new HealthAgent(
+            pipeline::failure,
+            () -> null != follower && Follower.STOPPED == follower.state(),
+            recovery.lock().markFile(),
+            errorHandler,
+            SystemEpochClock.INSTANCE);
+        this.healthRunner = new AgentRunner(
+            new SleepingMillisIdleStrategy(HEALTH_CHECK_INTERVAL_MS), errorHandler, null, healthAgent);
     }
 
     /**
@@ -98,17 +133,24 @@ public final class PaycoreService implements AutoCloseable
      * @param context configuration; concluded here.
      * @return the running service.
      * @throws io.paycore.journal.JournalException if the journal is damaged other than by a torn tail.
-     * @throws IllegalStateException               if another process holds the data directory, or the profile
-     *                                             needs more cores than there are.
+     * @throws IllegalStateException               if another process holds the data directory (its mark file), or
+     *                                             the profile needs more cores than there are.
      * @throws IllegalArgumentException            if a setting is wrong, naming it.
      */
     public static PaycoreService launch(final ServiceContext context)
     {
         context.conclude();
         final PrintStream out = context.out();
-        final Recovery recovery = Recovery.open(
-            context.dataDirectory(), context.ledgerLimits(), context.journalContext());
+        final DataDirectoryLock lock = DataDirectoryLock.acquire(
+            context.dataDirectory(), context.errorLogLengthBytes());
+        final PaycoreMarkFile markFile = lock.markFile();
+        final ErrorHandler errorHandler = recordedThen(markFile, context.errorHandler());
+        final TransportContext transportContext = context.transportContext();
+        transportContext.errorHandler(null == transportContext.errorHandler() ?
+            errorHandler : recordedThen(markFile, transportContext.errorHandler()));
+        final Recovery recovery = Recovery.open(lock, context.ledgerLimits(), context.journalContext(), true);
         SnapshotTaker snapshotTaker = null;
+        Counter errorCounter = null;
         Pipeline pipeline = null;
         PaycoreServer server = null;
         Replicator replicator = null;
@@ -118,7 +160,7 @@ public final class PaycoreService implements AutoCloseable
         {
             out.println(recovery.report().describe());
             snapshotTaker = new SnapshotTaker(
-                context.dataDirectory().snapshotDirectory(), context.snapshotsKept(), context.errorHandler());
+                context.dataDirectory().snapshotDirectory(), context.snapshotsKept(), errorHandler);
             final PipelineContext pipelineContext = context.pipelineContext().snapshotHandler(snapshotTaker);
 
             final ReplicationContext replication = context.replication();
@@ -137,14 +179,14 @@ public final class PaycoreService implements AutoCloseable
                 {
                     replicator = new Replicator(context.onwardReplication(), journal.directory(),
                         journal::lastSequence, lastSequence, lastChecksum, epoch, journal.maxRecordLength(),
-                        context.errorHandler());
+                        errorHandler);
                 }
                 pipelineContext.standby(true).recordShipper(replicator);
             }
             else if (null != replication)
             {
                 replicator = new Replicator(replication, journal.directory(), journal::lastSequence, lastSequence,
-                    lastChecksum, epoch, journal.maxRecordLength(), context.errorHandler());
+                    lastChecksum, epoch, journal.maxRecordLength(), errorHandler);
                 pipelineContext.standby(false).recordShipper(replicator);
             }
             else
@@ -154,7 +196,9 @@ public final class PaycoreService implements AutoCloseable
 
             pipeline = new Pipeline(pipelineContext, journal, new CommandProcessor(recovery.ledger()));
             final String readyLine = readyLine(context, recovery, epoch);
-            server = PaycoreServer.launch(context.transportContext(), pipeline);
+            server = PaycoreServer.launch(transportContext, pipeline);
+            errorCounter = server.aeron().addCounter(ERRORS_COUNTER_TYPE_ID, "paycore: errors");
+            markFile.errorCounter(errorCounter);
             if (null != replicator)
             {
                 replicator.connect(server.aeronDirectoryName());
@@ -163,7 +207,7 @@ public final class PaycoreService implements AutoCloseable
             {
                 follower = new Follower(replication, pipeline, lastChecksum, epoch,
                     context.dataDirectory().root().resolve(PROMOTE_REQUEST_FILE_NAME), out::println,
-                    context.errorHandler(), replicator);
+                    errorHandler, replicator);
                 follower.connect(server.aeronDirectoryName());
             }
             pipeline.start();
@@ -173,8 +217,8 @@ public final class PaycoreService implements AutoCloseable
             }
 
             final PaycoreService service = new PaycoreService(
-                context, recovery, snapshotTaker, pipeline, server, replicator, follower);
-            service.healthWatcher.start();
+                context, recovery, snapshotTaker, pipeline, server, replicator, follower, errorHandler, errorCounter);
+            AgentRunner.startOnThread(service.healthRunner, DAEMON_THREADS);
             out.println(readyLine);
             out.flush();
             launched = true;
@@ -184,7 +228,8 @@ public final class PaycoreService implements AutoCloseable
         {
             if (!launched)
             {
-                CloseHelper.quietCloseAll(follower, server, pipeline, replicator, recovery);
+                markFile.errorCounter(null);
+                CloseHelper.quietCloseAll(errorCounter, follower, server, pipeline, replicator, recovery);
             }
         }
     }
@@ -269,7 +314,36 @@ public final class PaycoreService implements AutoCloseable
      */
     public void onFollowerStopped(final Runnable onFollowerStopped)
     {
-        this.onFollowerStopped = onFollowerStopped;
+        healthAgent.onFollowerStopped(onFollowerStopped);
+    }
+
+    /**
+     * The handler every error the service handles goes to: recorded in the mark file's distinct error log, counted
+     * by the {@code paycore: errors} counter, then passed to the context's error handler. Any thread.
+     *
+     * @return the handler; pass it to the parts the service wires (pipeline, transport, snapshots, replication).
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * @return the data directory's mark file, owned by this service until {@link #close()}.
+     */
+    public PaycoreMarkFile markFile()
+    {
+        return recovery.lock().markFile();
+    }
+
+    private static ErrorHandler recordedThen(final PaycoreMarkFile markFile, final ErrorHandler next)
+    {
+        final ErrorHandler recorder = markFile.errorHandler();
+        return (throwable) ->
+        {
+            recorder.onError(throwable);
+            next.onError(throwable);
+        };
     }
 
     /**
@@ -293,43 +367,6 @@ public final class PaycoreService implements AutoCloseable
     }
 
     /**
-     * Says, once, why the pipeline failed (the journal refused a write: disk full, I/O error), while the transport
-     * answers every further request {@code Rejected}: the service keeps what it has and says why.
-     */
-    private void watchHealth()
-    {
-        boolean followerStopReported = false;
-        while (running)
-        {
-            if (!followerStopReported && null != follower && Follower.STOPPED == follower.state())
-            {
-                followerStopReported = true;
-                final Runnable callback = onFollowerStopped;
-                if (null != callback)
-                {
-                    callback.run();
-                }
-            }
-            final Throwable failure = pipeline.failure();
-            if (null != failure)
-            {
-                context.errorHandler().onError(new IllegalStateException(
-                    "the pipeline failed and every request is now rejected; stop the service, fix the cause and " +
-                    "restart: " + failure, failure));
-                return;
-            }
-            try
-            {
-                Thread.sleep(HEALTH_CHECK_INTERVAL_MS);
-            }
-            catch (final InterruptedException ex)
-            {
-                return;
-            }
-        }
-    }
-
-    /**
      * Shut down cleanly: stop the transport (no more input), let the BLP apply everything already in the ring,
      * flush and close the journal, take a final snapshot if configured and the pipeline is healthy, release the
      * data directory, and print the last sequence and final digest. Safe to call more than once.
@@ -341,12 +378,12 @@ public final class PaycoreService implements AutoCloseable
             return;
         }
         closed = true;
-        running = false;
-        healthWatcher.interrupt();
         final PrintStream out = context.out();
         try
         {
-            CloseHelper.closeAll(follower, server, pipeline, replicator);
+            CloseHelper.close(healthRunner);
+            recovery.lock().markFile().errorCounter(null);
+            CloseHelper.closeAll(errorCounter, follower, server, pipeline, replicator);
             final Throwable failure = pipeline.failure();
             final long lastSequence = recovery.journal().lastSequence();
             final Ledger ledger = recovery.ledger();
@@ -366,7 +403,7 @@ public final class PaycoreService implements AutoCloseable
                 }
                 catch (final RuntimeException ex)
                 {
-                    context.errorHandler().onError(ex);
+                    errorHandler.onError(ex);
                 }
             }
             finalDigest = ledger.digestHex();

@@ -6,6 +6,7 @@ import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.SnapshotTaker;
 import io.paycore.perf.harness.CpuPlan;
 import io.paycore.replay.replication.ReplicationContext;
@@ -50,6 +51,7 @@ public final class ServiceContext
     private boolean standby;
     private PrintStream out = System.out;
     private ErrorHandler errorHandler;
+    private int errorLogLengthBytes = PaycoreMarkFile.errorLogLengthBytesFromProperty();
 
     /**
      * Check what must be set, and every part's settings, before anything is created on disk; fill in defaults
@@ -69,6 +71,7 @@ public final class ServiceContext
             throw new IllegalArgumentException("snapshots kept (" + SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME +
                 ", --snapshots-kept) must be in 1.." + SnapshotTaker.SNAPSHOTS_KEPT_MAX + ": " + snapshotsKept);
         }
+        PaycoreMarkFile.checkErrorLogLength(errorLogLengthBytes);
         ledgerLimits.validate();
         journalContext.conclude();
         final int cores = Runtime.getRuntime().availableProcessors();
@@ -98,10 +101,6 @@ public final class ServiceContext
         if (transportContext.isEmbeddedDriver() && null == transportContext.embeddedAeronDirectoryName())
         {
             transportContext.embeddedAeronDirectoryName(dataDirectory.aeronDirectory().toString());
-        }
-        if (null == transportContext.errorHandler())
-        {
-            transportContext.errorHandler(errorHandler);
         }
         transportContext.profile(pipelineContext.profile()).conclude();
         if (null != replication)
@@ -189,7 +188,8 @@ public final class ServiceContext
 
     /**
      * @param transportContext the Aeron transport's settings; its embedded driver directory defaults to
-     *                         {@code DIR/aeron}, its profile is the pipeline's, its error handler this context's.
+     *                         {@code DIR/aeron}, its profile is the pipeline's; the service adds its mark file's
+     *                         error log to its error handler (this context's error handler if it has none).
      * @return this.
      */
     public ServiceContext transportContext(final TransportContext transportContext)
@@ -307,6 +307,25 @@ public final class ServiceContext
     }
 
     /**
+     * @param errorLogLengthBytes length of the distinct error log in the data directory's mark file,
+     *                            {@link PaycoreMarkFile#ERROR_LOG_LENGTH_MIN_BYTES}..
+     *                            {@link PaycoreMarkFile#ERROR_LOG_LENGTH_MAX_BYTES}; default
+     *                            {@link PaycoreMarkFile#ERROR_LOG_LENGTH_PROP_NAME} or 1 MiB.
+     * @return this.
+     */
+    public ServiceContext errorLogLengthBytes(final int errorLogLengthBytes)
+    {
+        this.errorLogLengthBytes = errorLogLengthBytes;
+        return this;
+    }
+
+    /** @return length of the mark file's error log in bytes. */
+    public int errorLogLengthBytes()
+    {
+        return errorLogLengthBytes;
+    }
+
+    /**
      * @param cpus {@code role=cpu[+cpu],...}: which core each hot thread runs on; null for the profile's default
      *             (none in shared, one core each in dedicated).
      * @return this.
@@ -331,7 +350,8 @@ public final class ServiceContext
         return "ServiceContext{dataDirectory=" + dataDirectory + ", ledgerLimits=" + ledgerLimits +
             ", journalContext=" + journalContext + ", pipelineContext=" + pipelineContext +
             ", transportContext=" + transportContext + ", snapshotsKept=" + snapshotsKept +
-            ", snapshotOnShutdown=" + snapshotOnShutdown + ", replication=" + replication + ", standby=" + standby +
+            ", snapshotOnShutdown=" + snapshotOnShutdown + ", errorLogLengthBytes=" + errorLogLengthBytes +
+            ", replication=" + replication + ", standby=" + standby +
             '}';
     }
 }
