@@ -45,6 +45,12 @@ import java.util.function.Consumer;
  * {@link #close()} stops ingress, lets the pipeline apply what it was given ({@link Pipeline#close()}), lets egress
  * send the answers, then closes the agents, counters, Aeron client and driver. Closing twice is safe. The journal
  * stays the caller's to close, after this.
+ * <h2>The embedded driver's directory</h2>
+ * Kept when the driver stops and cleaned when the next one starts, so that the driver's counters and error log
+ * (its {@code cnc.dat}) can be read after a stop or a crash, by {@code paycore stat}, Aeron's {@code AeronStat} or
+ * {@code ErrorStat}. Term buffers are written out in full when created, not sparse: on a full disk creating a
+ * publication or an image fails with the driver's "insufficient usable storage" error (that one connect is refused
+ * and the error recorded), instead of a SIGBUS later when a sparse page is first touched.
  */
 public final class PaycoreServer implements AutoCloseable
 {
@@ -125,7 +131,9 @@ public final class PaycoreServer implements AutoCloseable
             final MediaDriver.Context driverContext = new MediaDriver.Context()
                 .aeronDirectoryName(context.embeddedAeronDirectoryName())
                 .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)
+                .dirDeleteOnShutdown(false)
+                .termBufferSparseFile(false)
+                .performStorageChecks(true)
                 .publicationTermBufferLength(context.termLength())
                 .ipcTermBufferLength(context.termLength())
                 .errorHandler(errorHandler);
@@ -225,6 +233,16 @@ public final class PaycoreServer implements AutoCloseable
     public TransportCounters counters()
     {
         return counters;
+    }
+
+    /**
+     * @return the Aeron client of the server, for the service's own counters (allocate them with
+     * {@link Aeron#addCounter(int, String)} so that they sit in the driver's counters file); closed by
+     * {@link #close()}.
+     */
+    public Aeron aeron()
+    {
+        return aeron;
     }
 
     /**
