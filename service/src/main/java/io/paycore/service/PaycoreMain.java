@@ -6,6 +6,8 @@ import io.paycore.service.clients.ClientsCommand;
 import io.paycore.service.demo.DemoCommand;
 import io.paycore.service.follow.FollowCommand;
 import io.paycore.service.follow.PromoteCommand;
+import io.paycore.service.inspect.ErrorsCommand;
+import io.paycore.service.inspect.StatCommand;
 import io.paycore.service.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Command;
     versionProvider = PaycoreMain.Version.class,
     description = "A low-latency payments core: SBE messages, a journal, and one thread that owns the ledger.",
     subcommands = { DemoCommand.class, ServeCommand.class, FollowCommand.class, PromoteCommand.class,
-        AuditCommand.class, ClientsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class })
+        AuditCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
 {
     @CommandLine.Spec

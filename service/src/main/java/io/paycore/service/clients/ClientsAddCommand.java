@@ -15,9 +15,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -42,8 +40,6 @@ public final class ClientsAddCommand implements Callable<Integer>
     public static final int EXIT_OK = 0;
     /** Exit status when the client could not be added (bad argument, file error, client listed already). */
     public static final int EXIT_FAILED = 1;
-
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     @Option(names = "--file", paramLabel = "FILE", required = true,
         description = "Credentials file to append to; created 0600 if missing (no default).")
@@ -102,15 +98,10 @@ public final class ClientsAddCommand implements Callable<Integer>
                 throw new IllegalArgumentException("client " + clientId + " is already in " + file +
                     "; remove its line first to change its secret");
             }
-            if (posix)
+            if (!CredentialsFileMode.beyondOwner(file).isEmpty())
             {
-                final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-                permissions.removeAll(OWNER_ONLY);
-                if (!permissions.isEmpty())
-                {
-                    err.println("paycore clients add: warning: " + file + " is readable or writable by others (" +
-                        PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) + "); chmod 600 it");
-                }
+                err.println("paycore clients add: warning: " + file + " is readable or writable by others (" +
+                    CredentialsFileMode.modeText(file) + "); chmod 600 it");
             }
         }
         else
@@ -122,7 +113,7 @@ public final class ClientsAddCommand implements Callable<Integer>
             }
             if (posix)
             {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(CredentialsFileMode.OWNER_ONLY));
             }
             else
             {

@@ -12,6 +12,7 @@ import io.paycore.replay.SnapshotTaker;
 import io.paycore.replay.replication.Follower;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.ReplicationMode;
+import io.paycore.service.clients.CredentialsFileMode;
 import io.paycore.transport.TransportContext;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.ShutdownSignalBarrier;
@@ -59,8 +60,10 @@ import java.util.concurrent.Callable;
         "Aeron until SIGTERM or SIGINT; then stop ingress, drain the ring, flush the journal, snapshot and exit.",
         "",
         "Data directory layout: DIR/journal (journal segments), DIR/snapshots (ledger snapshots),",
-        "DIR/aeron (embedded media driver), DIR/paycore.lock (held while running), DIR/clients (default",
-        "credentials file; add clients with 'paycore clients add').",
+        "DIR/aeron (embedded media driver; kept at exit for AeronStat and 'paycore stat', cleaned at start),",
+        "DIR/paycore-mark.dat (mark file: locked while running; pid, start time, version and the error log",
+        "read by 'paycore errors'), DIR/clients (default credentials file, owner-only; add clients with",
+        "'paycore clients add').",
         "",
         "Options can also come from a properties file (--config FILE), keyed by long option name without dashes,",
         "e.g. 'flush=every'. The command line wins over the file.",
@@ -70,7 +73,7 @@ import java.util.concurrent.Callable;
     exitCodeList = {
         "143:clean shutdown after SIGTERM (130 after SIGINT): the JVM's status for the signal",
         "0:--print-config, --help",
-        "2:usage or configuration error",
+        "2:usage or configuration error (a credentials file others may write included)",
         "3:the journal is damaged (not a torn tail): refused to start",
         "4:the data directory is in use, or another start-up check failed",
         "5:(follow) the standby stopped: its journal diverged from the primary's"
@@ -212,7 +215,7 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--clients", paramLabel = "FILE",
         description = "Credentials file: one 'clientId:salt:iterations:hash' line per client, made with " +
-            "'paycore clients add' (default: DIR/clients).")
+            "'paycore clients add'; refused if users other than its owner may write it (default: DIR/clients).")
     private Path clients;
 
     @Option(names = "--max-clients", paramLabel = "N", defaultValue = "" + TransportContext.MAX_CLIENTS_DEFAULT,
@@ -256,6 +259,11 @@ public final class ServeCommand implements Callable<Integer>
         description = "Stream id of live records; catch-up uses the next id and control the one after; the same " +
             "on primary and standby (default: ${DEFAULT-VALUE}).")
     private int replicationStream;
+
+    @Option(names = "--error-log-length", paramLabel = "BYTES", defaultValue = "1m",
+        description = "Length of the distinct error log in the mark file DIR/paycore-mark.dat, 4k..64m; read it " +
+            "with 'paycore errors --data DIR' (default: ${DEFAULT-VALUE}).")
+    private String errorLogLength;
 
     @Option(names = "--print-config",
         description = "Print the effective options as a properties file (usable with --config) and exit " +
@@ -379,6 +387,7 @@ public final class ServeCommand implements Callable<Integer>
             .pipelineContext(pipelineContext)
             .snapshotsKept(snapshotsKept)
             .snapshotOnShutdown(snapshotOnShutdown)
+            .errorLogLengthBytes(sizeAsInt("--error-log-length", errorLogLength))
             .transportContext(transportContext(dataDirectory))
             .replication(replicationContext())
             .onwardReplication(null != follow ? primaryReplicationContext() : null)
@@ -418,6 +427,12 @@ public final class ServeCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("no credentials file " + clientsFile + " (--clients FILE): add a " +
                 "client with 'paycore clients add --file " + clientsFile + " --client-id N --secret S'");
+        }
+        if (CredentialsFileMode.isWritableByOthers(clientsFile))
+        {
+            throw new IllegalArgumentException("credentials file " + clientsFile + " is writable by users other " +
+                "than its owner (" + CredentialsFileMode.modeText(clientsFile) + "): anyone who can write it can " +
+                "add a client; chmod 600 " + clientsFile);
         }
         final TransportContext context = new TransportContext()
             .ingressChannel(channel)

@@ -86,6 +86,22 @@ class ClientsAddCommandTest
     }
 
     @Test
+    void shouldWarnWhenAppendingToAFileOthersMayRead() throws Exception
+    {
+        final Path file = temp.resolve("clients");
+        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", file.toString(), "--client-id", "1",
+            "--secret", "one", "--iterations", "10"));
+        assertFalse(err.toString(StandardCharsets.UTF_8).contains("warning"), err.toString(StandardCharsets.UTF_8));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", file.toString(), "--client-id", "2",
+            "--secret", "two", "--iterations", "10"));
+
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("warning: " + file + " is readable or writable by others (rw-r--r--)"), message);
+    }
+
+    @Test
     void shouldReadTheSecretFromStandardInputWhenNotGiven() throws Exception
     {
         final Path file = temp.resolve("clients");

@@ -24,6 +24,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -241,6 +242,25 @@ class ServeCommandTest
         }
         final String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.contains(data.markFile().toString()), message);
+    }
+
+    @Test
+    void shouldRefuseACredentialsFileOthersMayWrite() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeClients(data);
+        final Path clients = data.root().resolve(ServeCommand.CLIENTS_FILE_NAME);
+        Files.setPosixFilePermissions(clients, PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--data", data.root().toString(),
+            "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096"));
+
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("credentials file " + clients + " is writable by users other than its owner " +
+            "(rw-rw-rw-)"), message);
+        assertTrue(message.contains("chmod 600 " + clients), message);
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains(PaycoreService.READY_PREFIX));
+        assertFalse(Files.exists(data.journalDirectory()), "nothing is started with such a file");
     }
 
     static void writeClients(final DataDirectory data) throws Exception

@@ -1,0 +1,82 @@
+package io.paycore.service.inspect;
+
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.PaycoreMarkFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code paycore errors --data DIR}: print the distinct errors the service recorded in the data directory's mark
+ * file ({@link PaycoreMarkFile}), as Aeron's {@code ErrorStat} prints a driver's: for each, how many times it was
+ * seen, when first and last, and its stack trace. Reads the file without taking it, so it works while the service
+ * runs and after it stopped or died; a new start of the service begins a new log.
+ */
+@Command(
+    name = "errors",
+    header = "Print the errors the service recorded in DIR/paycore-mark.dat, running or dead.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Print the distinct errors recorded by the service that owns, or last owned, the data directory: for each",
+        "its count, first and last time (UTC) and stack trace; then the number of distinct errors. Works while the",
+        "service runs and after it stopped or crashed (until the next start, which begins a new log). The",
+        "embedded media driver's own errors are in DIR/aeron/cnc.dat, read by Aeron's ErrorStat."
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:the errors (possibly none) were printed",
+        "1:DIR is not a paycore data directory, or its mark file cannot be read"
+    })
+public final class ErrorsCommand implements Callable<Integer>
+{
+    /** Exit status when the errors were printed. */
+    public static final int EXIT_OK = 0;
+    /** Exit status when the mark file is missing or unreadable. */
+    public static final int EXIT_FAILED = 1;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true,
+        description = "Data directory of the service (no default).")
+    private Path data;
+
+    /**
+     * Print the errors.
+     *
+     * @return the exit status.
+     */
+    public Integer call()
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final DataDirectory directory = new DataDirectory(data);
+        if (!Files.isDirectory(directory.root()))
+        {
+            err.println("paycore errors: no data directory " + directory.root());
+            return EXIT_FAILED;
+        }
+        try (PaycoreMarkFile markFile = PaycoreMarkFile.openReadOnly(directory.markFile()))
+        {
+            out.println(InspectText.owner(markFile));
+            final int distinct = markFile.readErrors((count, firstTimestampMs, lastTimestampMs, text) ->
+            {
+                out.println();
+                out.println(count + " observation(s) from " + Instant.ofEpochMilli(firstTimestampMs) + " to " +
+                    Instant.ofEpochMilli(lastTimestampMs) + " for:");
+                out.println(" " + text);
+            });
+            out.println();
+            out.println(distinct + " distinct error(s)");
+            return EXIT_OK;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("paycore errors: " + ex.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.paycore.service.inspect;
+
+import io.aeron.CncFileDescriptor;
+import io.aeron.exceptions.AeronException;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.PaycoreMarkFile;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code paycore stat --data DIR}: print every counter (id, value, label) in the media driver's counters file, the
+ * {@code cnc.dat} of {@code DIR/aeron} (or of {@code --aeron-dir}): the driver's own and the service's
+ * ({@code paycore: ...}), as Aeron's {@code AeronStat} does, without its jar. Reads a snapshot of the file without
+ * touching it, so it works while the service runs and after it stopped or died (the embedded driver's directory is
+ * kept until the next start; after a clean stop the service's counters have been freed).
+ */
+@Command(
+    name = "stat",
+    header = "Print the counters of the service and its media driver (DIR/aeron/cnc.dat), running or dead.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Print the counters in the media driver's counters file: id, value and label, the driver's and the",
+        "service's ('paycore: ...'), like Aeron's AeronStat. Works while the service runs and after it crashed:",
+        "DIR/aeron is kept until the next start. After a clean stop the service's counters are freed."
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:the counters were printed",
+        "1:DIR is not a paycore data directory, or there is no readable counters file"
+    })
+public final class StatCommand implements Callable<Integer>
+{
+    /** Exit status when the counters were printed. */
+    public static final int EXIT_OK = 0;
+    /** Exit status when the data directory or counters file is missing or unreadable. */
+    public static final int EXIT_FAILED = 1;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true,
+        description = "Data directory of the service (no default).")
+    private Path data;
+
+    @Option(names = "--aeron-dir", paramLabel = "DIR",
+        description = "Directory of the external media driver the service used (default: DIR/aeron, the " +
+            "embedded driver's).")
+    private Path aeronDir;
+
+    @Option(names = "--filter", paramLabel = "TEXT",
+        description = "Print only counters whose label contains TEXT, ignoring case, e.g. 'paycore' " +
+            "(default: all).")
+    private String filter;
+
+    /**
+     * Print the counters.
+     *
+     * @return the exit status.
+     */
+    public Integer call()
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final DataDirectory directory = new DataDirectory(data);
+        if (!Files.isDirectory(directory.root()))
+        {
+            err.println("paycore stat: no data directory " + directory.root());
+            return EXIT_FAILED;
+        }
+        try (PaycoreMarkFile markFile = PaycoreMarkFile.openReadOnly(directory.markFile()))
+        {
+            out.println(InspectText.owner(markFile));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("paycore stat: " + ex.getMessage());
+            return EXIT_FAILED;
+        }
+
+        final Path cncFile = (null != aeronDir ? aeronDir.toAbsolutePath() : directory.aeronDirectory())
+            .resolve(CncFileDescriptor.CNC_FILE);
+        if (!Files.isRegularFile(cncFile))
+        {
+            err.println("paycore stat: no media driver counters file " + cncFile + ": the service used an external " +
+                "driver (give its --aeron-dir) or never started its embedded one here");
+            return EXIT_FAILED;
+        }
+        MappedByteBuffer cnc = null;
+        try
+        {
+            cnc = IoUtil.mapExistingFile(cncFile.toFile(), FileChannel.MapMode.READ_ONLY, "cnc");
+            final CountersReader counters = countersReader(cncFile, cnc);
+            final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(cnc);
+            out.println("media driver pid " + CncFileDescriptor.pid(metaData) + ", started " +
+                Instant.ofEpochMilli(CncFileDescriptor.startTimestampMs(metaData)) + "; " + cncFile);
+            final String wanted = null == filter ? null : filter.toLowerCase(Locale.ROOT);
+            counters.forEach((counterId, typeId, keyBuffer, label) ->
+            {
+                if (null == wanted || label.toLowerCase(Locale.ROOT).contains(wanted))
+                {
+                    out.format(Locale.ROOT, "%3d: %,20d - %s%n", counterId, counters.getCounterValue(counterId), label);
+                }
+            });
+            return EXIT_OK;
+        }
+        catch (final IllegalArgumentException | IllegalStateException | AeronException ex)
+        {
+            err.println("paycore stat: " + ex.getMessage());
+            return EXIT_FAILED;
+        }
+        finally
+        {
+            IoUtil.unmap(cnc);
+        }
+    }
+
+    /**
+     * A reader over the counters of a mapped {@code cnc.dat}, after checking it is one this Aeron reads.
+     *
+     * @param cncFile the file, for messages.
+     * @param cnc     the file, mapped.
+     * @return the reader.
+     * @throws IllegalArgumentException if the file is not ready or of another version.
+     */
+    static CountersReader countersReader(final Path cncFile, final MappedByteBuffer cnc)
+    {
+        if (cnc.capacity() < CncFileDescriptor.END_OF_METADATA_OFFSET)
+        {
+            throw new IllegalArgumentException(cncFile + " is not a media driver counters file: too short");
+        }
+        final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(cnc);
+        final int version = metaData.getIntVolatile(CncFileDescriptor.cncVersionOffset(0));
+        if (0 == version)
+        {
+            throw new IllegalArgumentException(cncFile + " is not ready: its driver died while starting");
+        }
+        try
+        {
+            CncFileDescriptor.checkVersion(version);
+        }
+        catch (final AeronException ex)
+        {
+            throw new IllegalArgumentException(cncFile + ": " + ex.getMessage(), ex);
+        }
+        return new CountersReader(
+            CncFileDescriptor.createCountersMetaDataBuffer(cnc, metaData),
+            CncFileDescriptor.createCountersValuesBuffer(cnc, metaData));
+    }
+}
