@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.LogBufferDescriptor;
 import io.paycore.core.pipeline.Pipeline;
 import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
@@ -21,11 +22,17 @@ import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.errors.ErrorLogReader;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.agrona.concurrent.status.CountersReader;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The paycore service's Aeron side: media driver (embedded, or an external one), Aeron client, counters, and the
@@ -50,11 +57,13 @@ import java.util.function.Consumer;
  * (its {@code cnc.dat}) can be read after a stop or a crash, by {@code paycore stat}, Aeron's {@code AeronStat} or
  * {@code ErrorStat}. Term buffers are written out in full when created, not sparse: on a full disk creating a
  * publication or an image fails with the driver's "insufficient usable storage" error (that one connect is refused
- * and the error recorded), instead of a SIGBUS later when a sparse page is first touched.
+ * and the error recorded), instead of a SIGBUS later when a sparse page is first touched. The driver does not
+ * start when its own files ({@code cnc.dat}, loss report) and a log of each kind would not fit.
  */
 public final class PaycoreServer implements AutoCloseable
 {
     private static final int ERROR_LOG_LENGTH_BYTES = 1024 * 1024;
+    private static final int LOG_BUFFER_COUNT = LogBufferDescriptor.PARTITION_COUNT;
     private static final long STOP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
@@ -148,6 +157,7 @@ public final class PaycoreServer implements AutoCloseable
                     .senderIdleStrategy(new BusySpinIdleStrategy())
                     .receiverIdleStrategy(new BusySpinIdleStrategy());
             }
+            checkDriverStorage(driverContext);
             driver = MediaDriver.launch(driverContext);
         }
 
@@ -280,6 +290,80 @@ public final class PaycoreServer implements AutoCloseable
         return ErrorLogReader.read(errorLogBuffer,
             (count, firstTimestamp, lastTimestamp, encodedException) ->
                 consumer.accept(count + " x " + encodedException));
+    }
+
+    /**
+     * Refuse to start the embedded driver when its directory's file system cannot hold the driver's own files (its
+     * {@code cnc.dat} and loss report, which the driver maps and fills without a storage check: a fault there is a
+     * SIGBUS) plus one IPC and one publication log, counting what the clean at start will free.
+     */
+    private static void checkDriverStorage(final MediaDriver.Context driverContext)
+    {
+        final Path directory = Path.of(driverContext.aeronDirectoryName()).toAbsolutePath();
+        checkDriverStorage(driverContext, directory, usableBytes(directory));
+    }
+
+    /**
+     * @param driverContext the embedded driver's settings.
+     * @param directory     its directory, for the message.
+     * @param usableBytes   free on its file system, plus what cleaning the directory at start frees.
+     * @throws IllegalStateException if the driver's files and a log of each kind do not fit, saying what to do.
+     */
+    static void checkDriverStorage(
+        final MediaDriver.Context driverContext, final Path directory, final long usableBytes)
+    {
+        final long countersBytes = (long)driverContext.counterValuesBufferLength() *
+            (1 + CountersReader.METADATA_LENGTH / CountersReader.COUNTER_LENGTH);
+        final long neededBytes = (long)driverContext.conductorBufferLength() + driverContext.toClientsBufferLength() +
+            countersBytes + driverContext.errorBufferLength() + driverContext.lossReportBufferLength() +
+            LOG_BUFFER_COUNT * ((long)driverContext.ipcTermBufferLength() + driverContext.publicationTermBufferLength());
+        if (usableBytes < neededBytes)
+        {
+            throw new IllegalStateException("not enough free disk space for the embedded media driver in " +
+                directory + ": it needs " + neededBytes + " bytes and " + usableBytes + " are free; free some " +
+                "space, or run an external driver on another file system (--aeron-dir)");
+        }
+    }
+
+    private static long usableBytes(final Path directory)
+    {
+        try
+        {
+            Path existing = directory;
+            while (null != existing && !Files.exists(existing))
+            {
+                existing = existing.getParent();
+            }
+            if (null == existing)
+            {
+                return Long.MAX_VALUE;
+            }
+            long reclaimableBytes = 0;
+            if (Files.isDirectory(directory))
+            {
+                try (Stream<Path> files = Files.walk(directory))
+                {
+                    reclaimableBytes = files.filter(Files::isRegularFile).mapToLong(PaycoreServer::sizeOf).sum();
+                }
+            }
+            return Files.getFileStore(existing).getUsableSpace() + reclaimableBytes;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot check the free space for the media driver in " + directory, ex);
+        }
+    }
+
+    private static long sizeOf(final Path file)
+    {
+        try
+        {
+            return Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            return 0;
+        }
     }
 
     private static IdleStrategy sharedIdleStrategy()

@@ -224,6 +224,11 @@ public final class PaycoreService implements AutoCloseable
             launched = true;
             return service;
         }
+        catch (final RuntimeException | Error ex)
+        {
+            markFile.errorHandler().onError(ex);
+            throw ex;
+        }
         finally
         {
             if (!launched)
