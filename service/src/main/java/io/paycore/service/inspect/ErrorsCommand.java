@@ -1,12 +1,10 @@
 package io.paycore.service.inspect;
 
-import io.paycore.replay.DataDirectory;
 import io.paycore.replay.PaycoreMarkFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -53,15 +51,13 @@ public final class ErrorsCommand implements Callable<Integer>
     {
         final PrintStream out = System.out;
         final PrintStream err = System.err;
-        final DataDirectory directory = new DataDirectory(data);
-        if (!Files.isDirectory(directory.root()))
+        final PaycoreMarkFile markFile = InspectText.openMarkFile("errors", data, out, err);
+        if (null == markFile)
         {
-            err.println("paycore errors: no data directory " + directory.root());
             return EXIT_FAILED;
         }
-        try (PaycoreMarkFile markFile = PaycoreMarkFile.openReadOnly(directory.markFile()))
+        try (markFile)
         {
-            out.println(InspectText.owner(markFile));
             final int distinct = markFile.readErrors((count, firstTimestampMs, lastTimestampMs, text) ->
             {
                 out.println();
@@ -72,11 +68,6 @@ public final class ErrorsCommand implements Callable<Integer>
             out.println();
             out.println(distinct + " distinct error(s)");
             return EXIT_OK;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            err.println("paycore errors: " + ex.getMessage());
-            return EXIT_FAILED;
         }
     }
 }

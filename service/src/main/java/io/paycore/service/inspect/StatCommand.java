@@ -71,23 +71,14 @@ public final class StatCommand implements Callable<Integer>
     {
         final PrintStream out = System.out;
         final PrintStream err = System.err;
-        final DataDirectory directory = new DataDirectory(data);
-        if (!Files.isDirectory(directory.root()))
+        final PaycoreMarkFile markFile = InspectText.openMarkFile("stat", data, out, err);
+        if (null == markFile)
         {
-            err.println("paycore stat: no data directory " + directory.root());
             return EXIT_FAILED;
         }
-        try (PaycoreMarkFile markFile = PaycoreMarkFile.openReadOnly(directory.markFile()))
-        {
-            out.println(InspectText.owner(markFile));
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            err.println("paycore stat: " + ex.getMessage());
-            return EXIT_FAILED;
-        }
+        markFile.close();
 
-        final Path cncFile = (null != aeronDir ? aeronDir.toAbsolutePath() : directory.aeronDirectory())
+        final Path cncFile = (null != aeronDir ? aeronDir.toAbsolutePath() : new DataDirectory(data).aeronDirectory())
             .resolve(CncFileDescriptor.CNC_FILE);
         if (!Files.isRegularFile(cncFile))
         {
