@@ -1,5 +1,6 @@
 package io.paycore.service.serve;
 
+import io.aeron.Counter;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.pipeline.Pipeline;
@@ -16,7 +17,6 @@ import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.Replicator;
 import io.paycore.transport.PaycoreServer;
 import io.paycore.transport.TransportContext;
-import io.aeron.Counter;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
