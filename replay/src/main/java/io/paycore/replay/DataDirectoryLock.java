@@ -3,39 +3,64 @@ package io.paycore.replay;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /**
  * Exclusive ownership of a {@link DataDirectory}: an OS lock on its mark file, {@code DIR/paycore-mark.dat}, so
  * that two processes never append to (or repair the tail of) the same journal. The OS releases it when the process
  * dies, however it dies, so a crash never leaves a stale owner behind: the next owner takes the mark file over.
  * While held, the mark file ({@link PaycoreMarkFile}) says which process owns the directory and since when, and
- * holds the service's distinct error log; it stays on disk after the owner stops or dies, for post-mortems.
+ * holds the service's distinct error log; it stays on disk after the owner stops or dies, for post-mortems, and
+ * the next owner saves the errors it holds to a text file before starting a new log.
  * <p>
  * <b>Threading</b>: acquire and close from one thread. Closing twice is safe.
  */
 public final class DataDirectoryLock implements AutoCloseable
 {
+    /**
+     * Start of the name of a file of errors saved from a previous owner's mark file.
+     */
+    public static final String PREVIOUS_ERRORS_FILE_PREFIX = "paycore-errors-";
+
+    /**
+     * End of the name of a file of errors saved from a previous owner's mark file.
+     */
+    public static final String PREVIOUS_ERRORS_FILE_SUFFIX = ".txt";
+
+    private static final DateTimeFormatter PREVIOUS_ERRORS_TIME_FORMAT =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
+
     private final DataDirectory directory;
     private final FileChannel channel;
     private final FileLock lock;
     private final PaycoreMarkFile markFile;
+    private final Path previousErrorsFile;
 
     private DataDirectoryLock(
-        final DataDirectory directory, final FileChannel channel, final FileLock lock, final PaycoreMarkFile markFile)
+        final DataDirectory directory,
+        final FileChannel channel,
+        final FileLock lock,
+        final PaycoreMarkFile markFile,
+        final Path previousErrorsFile)
     {
         this.directory = directory;
         this.channel = channel;
         this.lock = lock;
         this.markFile = markFile;
+        this.previousErrorsFile = previousErrorsFile;
     }
 
     /**
@@ -53,8 +78,9 @@ public final class DataDirectoryLock implements AutoCloseable
     }
 
     /**
-     * Create the data directory if needed and take its mark file, without waiting: lock it, then write a new one
-     * (pid, start time, version, an empty error log) over whatever a stopped or crashed owner left.
+     * Create the data directory if needed and take its mark file, without waiting: lock it, save the errors a
+     * stopped or crashed owner left in it, if any, to {@code DIR/paycore-errors-<start time>-<pid>.txt} (see
+     * {@link #previousErrorsFile()}), then write a new mark file (pid, start time, version, an empty error log).
      *
      * @param directory           to own.
      * @param errorLogLengthBytes length of the mark file's error log, {@link PaycoreMarkFile#ERROR_LOG_LENGTH_MIN_BYTES}
@@ -88,9 +114,11 @@ public final class DataDirectoryLock implements AutoCloseable
                 throw new IllegalStateException("data directory " + directory.root() + " is in use by another " +
                     "paycore process" + owner(channel) + " (lock held on " + file + ")");
             }
+            final Path previousErrorsFile = savePreviousErrors(directory, channel);
             final PaycoreMarkFile markFile = PaycoreMarkFile.create(
                 file, channel, errorLogLengthBytes, paycoreVersion(), SystemEpochClock.INSTANCE);
-            final DataDirectoryLock held = new DataDirectoryLock(directory, channel, lock, markFile);
+            final DataDirectoryLock held = new DataDirectoryLock(
+                directory, channel, lock, markFile, previousErrorsFile);
             channel = null;
             return held;
         }
@@ -132,6 +160,15 @@ public final class DataDirectoryLock implements AutoCloseable
     }
 
     /**
+     * @return where the errors the previous owner left in the mark file were saved when this lock was taken, or
+     * null if it left none (or no mark file).
+     */
+    public Path previousErrorsFile()
+    {
+        return previousErrorsFile;
+    }
+
+    /**
      * Release the lock; the mark file stays on disk. Safe to call more than once.
      */
     public void close()
@@ -169,6 +206,43 @@ public final class DataDirectoryLock implements AutoCloseable
         }
         return " (pid " + buffer.getLong(PaycoreMarkFile.PID_FIELD_OFFSET) + ", started " +
             Instant.ofEpochMilli(buffer.getLong(PaycoreMarkFile.START_TIMESTAMP_FIELD_OFFSET)) + ")";
+    }
+
+    /**
+     * Save the errors in the mark file a previous owner left, read through the channel already open (see
+     * {@link #owner(FileChannel)}), before the new mark file replaces them.
+     */
+    private static Path savePreviousErrors(final DataDirectory directory, final FileChannel channel)
+        throws IOException
+    {
+        final PaycoreMarkFile previous;
+        try
+        {
+            previous = PaycoreMarkFile.mapReadOnly(directory.markFile(), channel);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return null; // nothing readable to save: new, empty, or left half written
+        }
+        try (previous)
+        {
+            if (0 == previous.readErrors((count, firstTimestampMs, lastTimestampMs, text) -> {}))
+            {
+                return null;
+            }
+            final String startTime =
+                PREVIOUS_ERRORS_TIME_FORMAT.format(Instant.ofEpochMilli(previous.startTimestampMs()));
+            final Path saved = directory.root().resolve(
+                PREVIOUS_ERRORS_FILE_PREFIX + startTime + "-" + previous.pid() + PREVIOUS_ERRORS_FILE_SUFFIX);
+            final ByteArrayOutputStream text = new ByteArrayOutputStream();
+            try (PrintStream out = new PrintStream(text, false, StandardCharsets.UTF_8))
+            {
+                out.println(previous.describeOwner(false));
+                previous.printErrors(out);
+            }
+            Files.write(saved, text.toByteArray());
+            return saved;
+        }
     }
 
     private static String paycoreVersion()

@@ -13,6 +13,7 @@ import org.agrona.concurrent.errors.ErrorConsumer;
 import org.agrona.concurrent.errors.ErrorLogReader;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -228,33 +230,7 @@ public final class PaycoreMarkFile implements AutoCloseable
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
-            final long lengthBytes = channel.size();
-            if (lengthBytes < HEADER_LENGTH)
-            {
-                throw new IllegalArgumentException(file + " is not a paycore mark file: " + lengthBytes +
-                    " bytes, shorter than the " + HEADER_LENGTH + "-byte header");
-            }
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, lengthBytes);
-            final UnsafeBuffer header = new UnsafeBuffer(mapped);
-            final int version = header.getIntVolatile(VERSION_FIELD_OFFSET);
-            if (0 == version)
-            {
-                throw new IllegalArgumentException(file + " is not ready: its owner died while writing it, or is " +
-                    "writing it now");
-            }
-            if (SemanticVersion.major(version) != SemanticVersion.major(MARK_FILE_VERSION))
-            {
-                throw new IllegalArgumentException(file + " has mark file version " +
-                    SemanticVersion.toString(version) + "; this paycore reads " +
-                    SemanticVersion.toString(MARK_FILE_VERSION));
-            }
-            final int errorLogLengthBytes = header.getInt(ERROR_LOG_LENGTH_FIELD_OFFSET);
-            if (errorLogLengthBytes < 0 || HEADER_LENGTH + (long)errorLogLengthBytes > lengthBytes)
-            {
-                throw new IllegalArgumentException(file + " is damaged: an error log of " + errorLogLengthBytes +
-                    " bytes does not fit in its " + lengthBytes + " bytes");
-            }
-            return new PaycoreMarkFile(file, mapped, false);
+            return mapReadOnly(file, channel);
         }
         catch (final NoSuchFileException ex)
         {
@@ -265,6 +241,46 @@ public final class PaycoreMarkFile implements AutoCloseable
         {
             throw new IllegalArgumentException("cannot read " + file + ": " + ex, ex);
         }
+    }
+
+    /**
+     * Map a mark file read-only through a channel already open on it, checking it is one this build reads.
+     *
+     * @param file    the mark file, for messages.
+     * @param channel open for reading on it; stays open.
+     * @return the mark file, read-only.
+     * @throws IllegalArgumentException if it is not a paycore mark file of a version this build reads.
+     * @throws IOException              if it cannot be read.
+     */
+    static PaycoreMarkFile mapReadOnly(final Path file, final FileChannel channel) throws IOException
+    {
+        final long lengthBytes = channel.size();
+        if (lengthBytes < HEADER_LENGTH)
+        {
+            throw new IllegalArgumentException(file + " is not a paycore mark file: " + lengthBytes +
+                " bytes, shorter than the " + HEADER_LENGTH + "-byte header");
+        }
+        final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, lengthBytes);
+        final UnsafeBuffer header = new UnsafeBuffer(mapped);
+        final int version = header.getIntVolatile(VERSION_FIELD_OFFSET);
+        if (0 == version)
+        {
+            throw new IllegalArgumentException(file + " is not ready: its owner died while writing it, or is " +
+                "writing it now");
+        }
+        if (SemanticVersion.major(version) != SemanticVersion.major(MARK_FILE_VERSION))
+        {
+            throw new IllegalArgumentException(file + " has mark file version " +
+                SemanticVersion.toString(version) + "; this paycore reads " +
+                SemanticVersion.toString(MARK_FILE_VERSION));
+        }
+        final int errorLogLengthBytes = header.getInt(ERROR_LOG_LENGTH_FIELD_OFFSET);
+        if (errorLogLengthBytes < 0 || HEADER_LENGTH + (long)errorLogLengthBytes > lengthBytes)
+        {
+            throw new IllegalArgumentException(file + " is damaged: an error log of " + errorLogLengthBytes +
+                " bytes does not fit in its " + lengthBytes + " bytes");
+        }
+        return new PaycoreMarkFile(file, mapped, false);
     }
 
     /**
@@ -375,6 +391,38 @@ public final class PaycoreMarkFile implements AutoCloseable
     public int readErrors(final ErrorConsumer consumer)
     {
         return ErrorLogReader.read(errorBuffer, consumer);
+    }
+
+    /**
+     * @param running whether the owner runs now, as the caller found out (see {@link #isOwned(Path)}).
+     * @return one line: which process owns or owned the directory, its version, since when, whether it runs.
+     */
+    public String describeOwner(final boolean running)
+    {
+        return "paycore " + paycoreVersion() + ", pid " + pid() + ", started " +
+            Instant.ofEpochMilli(startTimestampMs()) + ", last active " + Instant.ofEpochMilli(activityTimestampMs()) +
+            ": " + (running ? "running" : "not running (stopped or died)") + "; " + file;
+    }
+
+    /**
+     * Print the distinct errors recorded so far, oldest first, as {@code paycore errors} does: for each its count,
+     * first and last time (UTC) and stack trace; then the number of distinct errors.
+     *
+     * @param out where to print.
+     * @return the number of distinct errors.
+     */
+    public int printErrors(final PrintStream out)
+    {
+        final int distinct = readErrors((count, firstTimestampMs, lastTimestampMs, text) ->
+        {
+            out.println();
+            out.println(count + " observation(s) from " + Instant.ofEpochMilli(firstTimestampMs) + " to " +
+                Instant.ofEpochMilli(lastTimestampMs) + " for:");
+            out.println(" " + text);
+        });
+        out.println();
+        out.println(distinct + " distinct error(s)");
+        return distinct;
     }
 
     /**

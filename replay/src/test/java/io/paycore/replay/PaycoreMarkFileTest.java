@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,13 +127,29 @@ class PaycoreMarkFileTest
             left.close();
         }
 
+        final Path saved;
         try (DataDirectoryLock lock = DataDirectoryLock.acquire(dir, 8 * 1024))
         {
             assertEquals(8 * 1024, lock.markFile().errorLogLengthBytes());
             assertTrue(lock.markFile().startTimestampMs() > 1_000L);
             assertEquals(0, lock.markFile().readErrors((count, first, last, text) -> {}));
+            saved = lock.previousErrorsFile();
         }
         assertEquals(PaycoreMarkFile.HEADER_LENGTH + 8 * 1024, Files.size(dir.markFile()));
+
+        assertEquals(dir.root().resolve("paycore-errors-19700101-000001-000-" + ProcessHandle.current().pid() +
+            ".txt"), saved);
+        final String text = Files.readString(saved);
+        assertTrue(text.startsWith("paycore 0.0.1, pid " + ProcessHandle.current().pid() +
+            ", started 1970-01-01T00:00:01Z"), text);
+        assertTrue(text.contains("1 observation(s) from "), text);
+        assertTrue(text.contains("java.lang.IllegalStateException: from the dead owner"), text);
+        assertTrue(text.contains("1 distinct error(s)"), text);
+
+        try (DataDirectoryLock lock = DataDirectoryLock.acquire(dir))
+        {
+            assertNull(lock.previousErrorsFile(), "an owner that left no errors leaves nothing to save");
+        }
     }
 
     @Test

@@ -6,7 +6,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /**
@@ -58,15 +57,7 @@ public final class ErrorsCommand implements Callable<Integer>
         }
         try (markFile)
         {
-            final int distinct = markFile.readErrors((count, firstTimestampMs, lastTimestampMs, text) ->
-            {
-                out.println();
-                out.println(count + " observation(s) from " + Instant.ofEpochMilli(firstTimestampMs) + " to " +
-                    Instant.ofEpochMilli(lastTimestampMs) + " for:");
-                out.println(" " + text);
-            });
-            out.println();
-            out.println(distinct + " distinct error(s)");
+            markFile.printErrors(out);
             return EXIT_OK;
         }
     }

@@ -6,7 +6,6 @@ import io.paycore.replay.PaycoreMarkFile;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 
 /**
  * What the inspecting commands share: opening the mark file read-only and saying whose it is.
@@ -39,7 +38,7 @@ final class InspectText
         try
         {
             final PaycoreMarkFile markFile = PaycoreMarkFile.openReadOnly(directory.markFile());
-            out.println(owner(markFile));
+            out.println(markFile.describeOwner(PaycoreMarkFile.isOwned(markFile.file())));
             return markFile;
         }
         catch (final IllegalArgumentException ex)
@@ -47,18 +46,5 @@ final class InspectText
             err.println("paycore " + command + ": " + ex.getMessage());
             return null;
         }
-    }
-
-    /**
-     * @param markFile read-only mark file.
-     * @return one line: which process owns or owned the directory, since when, and whether it runs.
-     */
-    private static String owner(final PaycoreMarkFile markFile)
-    {
-        final boolean running = PaycoreMarkFile.isOwned(markFile.file());
-        return "paycore " + markFile.paycoreVersion() + ", pid " + markFile.pid() + ", started " +
-            Instant.ofEpochMilli(markFile.startTimestampMs()) + ", last active " +
-            Instant.ofEpochMilli(markFile.activityTimestampMs()) + ": " +
-            (running ? "running" : "not running (stopped or died)") + "; " + markFile.file();
     }
 }

@@ -144,6 +144,10 @@ public final class PaycoreService implements AutoCloseable
         final DataDirectoryLock lock = DataDirectoryLock.acquire(
             context.dataDirectory(), context.errorLogLengthBytes());
         final PaycoreMarkFile markFile = lock.markFile();
+        if (null != lock.previousErrorsFile())
+        {
+            out.println("errors recorded by the previous run saved to " + lock.previousErrorsFile());
+        }
         final ErrorHandler errorHandler = recordedThen(markFile, context.errorHandler());
         final TransportContext transportContext = context.transportContext();
         transportContext.errorHandler(null == transportContext.errorHandler() ?

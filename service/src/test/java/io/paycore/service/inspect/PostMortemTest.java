@@ -131,6 +131,10 @@ class PostMortemTest
         final String restarted = run("errors", "--data", data.root().toString());
         assertTrue(restarted.contains(": running;"), restarted);
         assertTrue(restarted.contains("0 distinct error(s)"), "a new start begins a new log: " + restarted);
+        final String savedLine = service.awaitLine("errors recorded by the previous run saved to ", 10_000);
+        final String saved = Files.readString(Path.of(savedLine.substring(savedLine.lastIndexOf(' ') + 1)));
+        assertTrue(saved.contains("not running (stopped or died)"), saved);
+        assertTrue(saved.contains("cannot create snapshot"), "the killed run's errors are kept: " + saved);
         assertEquals(ServeCommand.EXIT_SIGTERM, service.terminate(30_000), service.output());
         assertTrue(service.output().contains(PaycoreService.FINAL_DIGEST_PREFIX), service.output());
         assertTrue(Files.exists(data.aeronDirectory().resolve(CncFileDescriptor.CNC_FILE)),
