@@ -9,6 +9,7 @@ import java.nio.file.Path;
  *     paycore-mark.dat  the mark file: pid, start time, version and error log of the owning (or last) process;
  *                       held (an OS file lock) by the one process that owns the directory, released on any exit,
  *                       kept afterwards for post-mortems (paycore errors)
+ *     paycore-errors-*.txt  errors an earlier owner left in the mark file, saved by the next owner
  *     journal/        journal segment files, 00000000000000000001.seg, ... (see io.paycore.journal.Journal)
  *     snapshots/      ledger snapshots, snapshot-&lt;sequence&gt;.snap, the newest few kept
  *     aeron/          the embedded media driver's directory, unless an external driver is used; kept at
