@@ -1,16 +1,18 @@
 package io.paycore.service.audit;
 
-import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;
 import io.paycore.replay.audit.Auditor;
 import io.paycore.replay.audit.ExportFormat;
-import picocli.CommandLine;
+import io.paycore.service.cli.DataDirectoryOption;
+import io.paycore.service.cli.LedgerLimitOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -70,9 +72,8 @@ public final class AuditCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true,
-        description = "Data directory to audit (its journal/ and snapshots/). Required.")
-    private Path data;
+    @Mixin
+    private DataDirectoryOption dataDirectory;
 
     @Option(names = "--until-sequence", paramLabel = "N",
         description = "Report the state as of record N (later records are still verified, not applied). " +
@@ -112,22 +113,8 @@ public final class AuditCommand implements Callable<Integer>
         description = "Progress bar on standard error: auto draws it only on a terminal (default: ${DEFAULT-VALUE}).")
     private String progress;
 
-    @Option(names = "--max-accounts", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_ACCOUNTS_DEFAULT,
-        description = "Ledger limit: give the value the service ran with, or more (default: ${DEFAULT-VALUE}).")
-    private int maxAccounts;
-
-    @Option(names = "--max-transfers", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_TRANSFERS_DEFAULT,
-        description = "Ledger limit: give the value the service ran with, or more (default: ${DEFAULT-VALUE}).")
-    private int maxTransfers;
-
-    @Option(names = "--max-pending", paramLabel = "N",
-        defaultValue = "" + LedgerLimits.MAX_PENDING_TRANSFERS_DEFAULT,
-        description = "Ledger limit: give the value the service ran with, or more (default: ${DEFAULT-VALUE}).")
-    private int maxPending;
-
-    @Option(names = "--max-batch", paramLabel = "EVENTS", defaultValue = "" + LedgerLimits.MAX_BATCH_EVENTS_DEFAULT,
-        description = "Most events in one message, 1..1024 (default: ${DEFAULT-VALUE}).")
-    private int maxBatch;
+    @Mixin
+    private LedgerLimitOptions ledgerLimits;
 
     /**
      * Run the audit.
@@ -136,6 +123,7 @@ public final class AuditCommand implements Callable<Integer>
      */
     public Integer call()
     {
+        final Path data = dataDirectory.data();
         final PrintStream out = System.out;
         final PrintStream err = System.err;
         final AuditContext context;
@@ -145,11 +133,7 @@ public final class AuditCommand implements Callable<Integer>
             bar = progressBar(err);
             context = new AuditContext()
                 .directory(new DataDirectory(data))
-                .limits(new LedgerLimits()
-                    .maxAccounts(maxAccounts)
-                    .maxTransfers(maxTransfers)
-                    .maxPendingTransfers(maxPending)
-                    .maxBatchEvents(maxBatch))
+                .limits(ledgerLimits.limits())
                 .untilSequence(null != untilSequence ? untilSequence : Long.MAX_VALUE)
                 .untilTimestampNanos(null != untilTime ? parseTime(untilTime) : Long.MAX_VALUE)
                 .fromSnapshot(fromSnapshot)

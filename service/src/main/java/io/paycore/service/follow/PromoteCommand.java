@@ -8,10 +8,12 @@ import io.paycore.journal.JournalReader;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.DataDirectoryLock;
 import io.paycore.replay.replication.Epochs;
+import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.serve.PaycoreService;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -60,8 +62,8 @@ public final class PromoteCommand implements Callable<Integer>
     /** Exit status: the journal is damaged. */
     public static final int EXIT_DAMAGED_JOURNAL = 3;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "The standby's data directory.")
-    private Path data;
+    @Mixin
+    private DataDirectoryOption dataDirectory;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
         description = "How long to wait for a running standby to promote itself (default: ${DEFAULT-VALUE}).")
@@ -75,6 +77,7 @@ public final class PromoteCommand implements Callable<Integer>
      */
     public Integer call() throws Exception
     {
+        final Path data = dataDirectory.data();
         final PrintStream out = System.out;
         final PrintStream err = System.err;
         final DataDirectory directory = new DataDirectory(data);

@@ -1,7 +1,9 @@
 package io.paycore.service.inspect;
 
 import io.paycore.replay.PaycoreMarkFile;
+import io.paycore.service.cli.DataDirectoryOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -37,9 +39,8 @@ public final class ErrorsCommand implements Callable<Integer>
     /** Exit status when the mark file is missing or unreadable. */
     public static final int EXIT_FAILED = 1;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true,
-        description = "Data directory of the service (no default).")
-    private Path data;
+    @Mixin
+    private DataDirectoryOption dataDirectory;
 
     /**
      * Print the errors.
@@ -48,6 +49,7 @@ public final class ErrorsCommand implements Callable<Integer>
      */
     public Integer call()
     {
+        final Path data = dataDirectory.data();
         final PrintStream out = System.out;
         final PrintStream err = System.err;
         final PaycoreMarkFile markFile = InspectText.openMarkFile("errors", data, out, err);

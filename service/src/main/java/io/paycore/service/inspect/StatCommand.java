@@ -4,10 +4,12 @@ import io.aeron.CncFileDescriptor;
 import io.aeron.exceptions.AeronException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.PaycoreMarkFile;
+import io.paycore.service.cli.DataDirectoryOption;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -48,9 +50,8 @@ public final class StatCommand implements Callable<Integer>
     /** Exit status when the data directory or counters file is missing or unreadable. */
     public static final int EXIT_FAILED = 1;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true,
-        description = "Data directory of the service (no default).")
-    private Path data;
+    @Mixin
+    private DataDirectoryOption dataDirectory;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Directory of the external media driver the service used (default: DIR/aeron, the " +
@@ -69,6 +70,7 @@ public final class StatCommand implements Callable<Integer>
      */
     public Integer call()
     {
+        final Path data = dataDirectory.data();
         final PrintStream out = System.out;
         final PrintStream err = System.err;
         final PaycoreMarkFile markFile = InspectText.openMarkFile("stat", data, out, err);

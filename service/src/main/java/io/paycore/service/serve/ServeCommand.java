@@ -1,6 +1,5 @@
 package io.paycore.service.serve;
 
-import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
@@ -12,16 +11,20 @@ import io.paycore.replay.SnapshotTaker;
 import io.paycore.replay.replication.Follower;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.ReplicationMode;
+import io.paycore.service.cli.ByteSizeConverter;
+import io.paycore.service.cli.DurationNanosConverter;
+import io.paycore.service.cli.FlushLevelConverter;
+import io.paycore.service.cli.LedgerLimitOptions;
 import io.paycore.service.clients.CredentialsFileMode;
 import io.paycore.transport.TransportContext;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.ShutdownSignalBarrier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,14 +119,14 @@ public final class ServeCommand implements Callable<Integer>
             "created if missing.")
     private Path data;
 
-    @Option(names = "--flush", paramLabel = "LEVEL", defaultValue = "batch",
+    @Option(names = "--flush", paramLabel = "LEVEL", defaultValue = "batch", converter = FlushLevelConverter.class,
         description = "Journal flush level: none (survives a process crash), batch (group commit: forced per ring " +
             "batch before any answer leaves) or every (forced per record) (default: ${DEFAULT-VALUE}).")
-    private String flush;
+    private FlushLevel flush;
 
-    @Option(names = "--segment-length", paramLabel = "BYTES", defaultValue = "64m",
+    @Option(names = "--segment-length", paramLabel = "BYTES", defaultValue = "64m", converter = ByteSizeConverter.class,
         description = "Length of new journal segment files, 64k..1g, a multiple of 4k (default: ${DEFAULT-VALUE}).")
-    private String segmentLength;
+    private int segmentLengthBytes;
 
     @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "shared",
         description = "Threading profile: shared (no thread spins forever; fine on 2 cores) or dedicated " +
@@ -164,25 +167,8 @@ public final class ServeCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     private int maxStageBatch;
 
-    @Option(names = "--max-accounts", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_ACCOUNTS_DEFAULT,
-        description = "Most accounts the ledger holds; must stay the same across restarts " +
-            "(default: ${DEFAULT-VALUE}).")
-    private int maxAccounts;
-
-    @Option(names = "--max-transfers", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_TRANSFERS_DEFAULT,
-        description = "Most transfers the ledger retains; must stay the same across restarts " +
-            "(default: ${DEFAULT-VALUE}).")
-    private int maxTransfers;
-
-    @Option(names = "--max-pending", paramLabel = "N",
-        defaultValue = "" + LedgerLimits.MAX_PENDING_TRANSFERS_DEFAULT,
-        description = "Most transfers pending at once; must stay the same across restarts " +
-            "(default: ${DEFAULT-VALUE}).")
-    private int maxPending;
-
-    @Option(names = "--max-batch", paramLabel = "EVENTS", defaultValue = "" + LedgerLimits.MAX_BATCH_EVENTS_DEFAULT,
-        description = "Most events in one message, 1..1024 (default: ${DEFAULT-VALUE}).")
-    private int maxBatch;
+    @Mixin
+    private LedgerLimitOptions ledgerLimits;
 
     @Option(names = "--snapshot-every", paramLabel = "RECORDS", defaultValue = SNAPSHOT_EVERY_DEFAULT,
         description = "Snapshot the ledger every this many journal records, on the BLP thread; 0 for never " +
@@ -223,19 +209,21 @@ public final class ServeCommand implements Callable<Integer>
     private int maxClients;
 
     @Option(names = "--egress-timeout", paramLabel = "DURATION", defaultValue = "2s",
+        converter = DurationNanosConverter.class,
         description = "A client whose answers stay back-pressured this long without progress is disconnected; " +
             "its results stay in the journal (default: ${DEFAULT-VALUE}).")
-    private String egressTimeout;
+    private long egressTimeoutNanos;
 
-    @Option(names = "--egress-backlog", paramLabel = "BYTES", defaultValue = "2m",
+    @Option(names = "--egress-backlog", paramLabel = "BYTES", defaultValue = "2m", converter = ByteSizeConverter.class,
         description = "Most bytes of answers held back for one back-pressured client before it is " +
             "disconnected (default: ${DEFAULT-VALUE}).")
-    private String egressBacklog;
+    private int egressBacklogBytes;
 
     @Option(names = "--tick-interval", paramLabel = "DURATION", defaultValue = "100ms",
+        converter = DurationNanosConverter.class,
         description = "When no input arrives for this long, a tick is journaled so pending transfers expire " +
             "(default: ${DEFAULT-VALUE}).")
-    private String tickInterval;
+    private long tickIntervalNanos;
 
     @Option(names = "--replicate-to", paramLabel = "CHANNEL",
         description = "Ship every journaled record to a standby ('paycore follow') listening on this Aeron channel, " +
@@ -261,9 +249,10 @@ public final class ServeCommand implements Callable<Integer>
     private int replicationStream;
 
     @Option(names = "--error-log-length", paramLabel = "BYTES", defaultValue = "1m",
+        converter = ByteSizeConverter.class,
         description = "Length of the distinct error log in the mark file DIR/paycore-mark.dat, 4k..64m; read it " +
             "with 'paycore errors --data DIR' (default: ${DEFAULT-VALUE}).")
-    private String errorLogLength;
+    private int errorLogLengthBytes;
 
     @Option(names = "--print-config",
         description = "Print the effective options as a properties file (usable with --config) and exit " +
@@ -375,19 +364,14 @@ public final class ServeCommand implements Callable<Integer>
 
         return new ServiceContext()
             .dataDirectory(dataDirectory)
-            .ledgerLimits(new LedgerLimits()
-                .maxAccounts(maxAccounts)
-                .maxTransfers(maxTransfers)
-                .maxPendingTransfers(maxPending)
-                .maxBatchEvents(maxBatch)
-                .validate())
+            .ledgerLimits(ledgerLimits.limits().validate())
             .journalContext(new JournalContext()
-                .flushLevel(FlushLevel.parse(flush))
-                .segmentLength(sizeAsInt("--segment-length", segmentLength)))
+                .flushLevel(flush)
+                .segmentLength(segmentLengthBytes))
             .pipelineContext(pipelineContext)
             .snapshotsKept(snapshotsKept)
             .snapshotOnShutdown(snapshotOnShutdown)
-            .errorLogLengthBytes(sizeAsInt("--error-log-length", errorLogLength))
+            .errorLogLengthBytes(errorLogLengthBytes)
             .transportContext(transportContext(dataDirectory))
             .replication(replicationContext())
             .onwardReplication(null != follow ? primaryReplicationContext() : null)
@@ -439,9 +423,9 @@ public final class ServeCommand implements Callable<Integer>
             .ingressStreamId(stream)
             .clientsFile(clientsFile)
             .maxClients(maxClients)
-            .egressBackPressureTimeoutNs(SystemUtil.parseDuration("--egress-timeout", egressTimeout))
-            .egressBacklogLength(sizeAsInt("--egress-backlog", egressBacklog))
-            .tickIntervalNs(SystemUtil.parseDuration("--tick-interval", tickInterval));
+            .egressBackPressureTimeoutNs(egressTimeoutNanos)
+            .egressBacklogLength(egressBacklogBytes)
+            .tickIntervalNs(tickIntervalNanos);
         if (null != aeronDir)
         {
             context.aeronDirectoryName(aeronDir.toString());
@@ -520,7 +504,7 @@ public final class ServeCommand implements Callable<Integer>
             {
                 continue;
             }
-            final Object value = option.getValue();
+            final String value = givenText(option);
             if (null == value)
             {
                 sb.append("# ").append(name).append('=').append(System.lineSeparator());
@@ -534,15 +518,34 @@ public final class ServeCommand implements Callable<Integer>
         return sb.toString();
     }
 
-    static int sizeAsInt(final String name, final String value)
+    /**
+     * The text an option was given, on the command line, by the config file or by its default, so that a printed
+     * config reads as it was written ({@code 64m}, {@code 100ms}) and reads back as the same options.
+     */
+    private String givenText(final OptionSpec option)
     {
-        final long size = SystemUtil.parseSize(name, value);
-        if (size > Integer.MAX_VALUE)
+        final List<String> given = option.originalStringValues();
+        if (!given.isEmpty())
         {
-            throw new IllegalArgumentException(name + " must be less than 2g: " + value);
+            return given.get(given.size() - 1);
         }
-
-        return (int)size;
+        final CommandLine.IDefaultValueProvider provider = spec.commandLine().getDefaultValueProvider();
+        if (null != provider)
+        {
+            try
+            {
+                final String provided = provider.defaultValue(option);
+                if (null != provided)
+                {
+                    return provided;
+                }
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException("cannot read the default of " + option.longestName(), ex);
+            }
+        }
+        return option.defaultValue();
     }
 
     private static String stripDashes(final String name)

@@ -1,0 +1,43 @@
+package io.paycore.service.cli;
+
+import io.paycore.core.ledger.LedgerLimits;
+import picocli.CommandLine.Option;
+
+/**
+ * The ledger's limits, for every command that builds a ledger from a journal ({@code serve}, {@code follow},
+ * {@code audit}). The service and whoever replays its journal must use the same values, or more.
+ */
+public final class LedgerLimitOptions
+{
+    @Option(names = "--max-accounts", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_ACCOUNTS_DEFAULT,
+        description = "Most accounts the ledger holds; keep it the same across restarts, and give audit the " +
+            "value the service ran with, or more (default: ${DEFAULT-VALUE}).")
+    private int maxAccounts;
+
+    @Option(names = "--max-transfers", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_TRANSFERS_DEFAULT,
+        description = "Most transfers the ledger retains; keep it the same across restarts, and give audit the " +
+            "value the service ran with, or more (default: ${DEFAULT-VALUE}).")
+    private int maxTransfers;
+
+    @Option(names = "--max-pending", paramLabel = "N",
+        defaultValue = "" + LedgerLimits.MAX_PENDING_TRANSFERS_DEFAULT,
+        description = "Most transfers pending at once; keep it the same across restarts, and give audit the " +
+            "value the service ran with, or more (default: ${DEFAULT-VALUE}).")
+    private int maxPending;
+
+    @Option(names = "--max-batch", paramLabel = "EVENTS", defaultValue = "" + LedgerLimits.MAX_BATCH_EVENTS_DEFAULT,
+        description = "Most events in one message, 1..1024 (default: ${DEFAULT-VALUE}).")
+    private int maxBatch;
+
+    /**
+     * @return the limits given, not yet validated.
+     */
+    public LedgerLimits limits()
+    {
+        return new LedgerLimits()
+            .maxAccounts(maxAccounts)
+            .maxTransfers(maxTransfers)
+            .maxPendingTransfers(maxPending)
+            .maxBatchEvents(maxBatch);
+    }
+}

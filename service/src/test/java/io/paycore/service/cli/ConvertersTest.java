@@ -1,0 +1,83 @@
+package io.paycore.service.cli;
+
+import io.paycore.journal.FlushLevel;
+import io.paycore.service.PaycoreMain;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConvertersTest
+{
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureErr()
+    {
+        savedErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreErr()
+    {
+        System.setErr(savedErr);
+    }
+
+    @Test
+    void shouldConvertSizesWithTheirSuffix()
+    {
+        final ByteSizeConverter converter = new ByteSizeConverter();
+
+        assertEquals(4096, converter.convert("4096"));
+        assertEquals(64 * 1024, converter.convert("64k"));
+        assertEquals(64 * 1024 * 1024, converter.convert("64m"));
+        assertEquals(1024 * 1024 * 1024, converter.convert("1g"));
+        assertThrows(TypeConversionException.class, () -> converter.convert("2g"));
+        assertThrows(TypeConversionException.class, () -> converter.convert("lots"));
+    }
+
+    @Test
+    void shouldConvertDurationsToNanos()
+    {
+        final DurationNanosConverter converter = new DurationNanosConverter();
+
+        assertEquals(TimeUnit.SECONDS.toNanos(2), converter.convert("2s"));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(100), converter.convert("100ms"));
+        assertEquals(500L, converter.convert("500"));
+        assertThrows(TypeConversionException.class, () -> converter.convert("soon"));
+    }
+
+    @Test
+    void shouldConvertFlushLevels()
+    {
+        assertEquals(FlushLevel.BATCH, new FlushLevelConverter().convert("Batch"));
+        assertThrows(TypeConversionException.class, () -> new FlushLevelConverter().convert("sometimes"));
+    }
+
+    @Test
+    void shouldRefuseABadValueNamingTheOption()
+    {
+        assertEquals(2, PaycoreMain.execute("serve", "--data", "unused", "--segment-length", "lots"));
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("--segment-length"), message);
+        assertTrue(message.contains("lots"), message);
+    }
+
+    @Test
+    void shouldShareTheLedgerLimitsBetweenServeAndAudit()
+    {
+        assertEquals(2, PaycoreMain.execute("audit", "--data", "unused", "--max-accounts", "many"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--max-accounts"), err.toString());
+    }
+}
