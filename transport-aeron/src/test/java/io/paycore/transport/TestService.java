@@ -1,5 +1,6 @@
 package io.paycore.transport;
 
+import io.paycore.codec.ProtocolLimits;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.Ledger;
@@ -51,11 +52,20 @@ final class TestService implements AutoCloseable
 
     TestService(final Path dir, final boolean udp, final Consumer<TransportContext> customize)
     {
-        this(dir, udp, customize, null);
+        this(dir, udp, customize, (StageLayout)null);
     }
 
     TestService(
         final Path dir, final boolean udp, final Consumer<TransportContext> customize, final StageLayout layout)
+    {
+        this(dir, udp, customize, (pipelineContext) -> pipelineContext.layout(layout));
+    }
+
+    TestService(
+        final Path dir,
+        final boolean udp,
+        final Consumer<TransportContext> customize,
+        final Consumer<PipelineContext> customizePipeline)
     {
         this.dir = dir;
         this.udp = udp;
@@ -81,7 +91,7 @@ final class TestService implements AutoCloseable
             .directory(journalDir)
             .flushLevel(FlushLevel.NONE)
             .segmentLength(8 * 1024 * 1024)
-            .maxRecordLength(64 * 1024));
+            .maxRecordLength(ProtocolLimits.MAX_MESSAGE_LENGTH));
         final Ledger ledger = new Ledger(new LedgerLimits()
             .maxAccounts(8 * 1024)
             .maxTransfers(16 * 1024)
@@ -90,9 +100,11 @@ final class TestService implements AutoCloseable
         PaycoreServer server = null;
         try
         {
+            final PipelineContext pipelineContext = new PipelineContext()
+                .profile(ThreadingProfile.SHARED).inputRingSize(256).outputRingSize(256);
+            customizePipeline.accept(pipelineContext);
             pipeline = new Pipeline(
-                new PipelineContext().profile(ThreadingProfile.SHARED).inputRingSize(256).outputRingSize(256)
-                    .layout(layout),
+                pipelineContext,
                 journal,
                 new CommandProcessor(ledger));
             pipeline.start();

@@ -92,6 +92,7 @@ public final class Pipeline implements AutoCloseable
     private final EpochNanoClock clock;
     private final ThreadingProfile profile;
     private final int maxMessageLength;
+    private final int maxStageBatch;
     private final AtomicLong processedSequence = new AtomicLong();
     private final Thread[] threads;
     private volatile Throwable stageError;
@@ -126,6 +127,7 @@ public final class Pipeline implements AutoCloseable
         this.journal = journal;
         this.clock = context.clock();
         this.maxMessageLength = ProtocolLimits.maxMessageLength(processor.ledger().limits().maxBatchEvents());
+        this.maxStageBatch = context.maxStageBatch();
         final int messageCapacity = maxMessageLength;
         this.standby = context.standby();
         this.input = standby ?
@@ -200,7 +202,6 @@ public final class Pipeline implements AutoCloseable
                 blp = null;
                 stagePoller = input.newPoller();
                 stagePollHandler.stage = combinedStage;
-                stagePollHandler.limit = context.maxStageBatch();
                 lastStageSequence = stagePoller.getSequence();
                 threads = new Thread[0];
             }
@@ -505,9 +506,14 @@ public final class Pipeline implements AutoCloseable
     }
 
     /**
-     * Run the stages over what the input ring holds, at most the stage batch limit of records: journal them, then
-     * apply them. Only in the {@link StageLayout#INLINE} layout, and then from one thread only, which must keep
-     * calling it (the transport's duty cycle does).
+     * Run the stages over what the input ring holds, at most the stage batch limit of records and at most as many as
+     * the output ring has free slots: journal them, then apply them. Only in the {@link StageLayout#INLINE} layout,
+     * and then from one thread only, which must keep calling it (the transport's duty cycle does).
+     * <p>
+     * The same thread drains the output ring ({@link #pollOutput}), so the BLP must never wait here for an output
+     * slot: it would wait for itself. Each record answers at most once, so taking no more records than there are
+     * free output slots means the BLP never waits; with none free, this does nothing until egress has drained some,
+     * the input ring fills, and ingress pushes back on the senders.
      *
      * @return the number of records journaled and applied.
      * @throws IllegalStateException if the layout is not inline.
@@ -520,9 +526,15 @@ public final class Pipeline implements AutoCloseable
             throw new IllegalStateException("the stages run on threads of their own in the " + layout.label() +
                 " layout");
         }
+        final long freeOutputSlots = output.remainingCapacity();
+        if (freeOutputSlots <= 0)
+        {
+            return 0;
+        }
         final StagePollHandler handler = stagePollHandler;
         final long before = lastStageSequence.get();
         handler.count = 0;
+        handler.limit = (int)Math.min(maxStageBatch, freeOutputSlots);
         try
         {
             poller.poll(handler);

@@ -188,6 +188,38 @@ class PipelineTest
     }
 
     @Test
+    void shouldTakeNoMoreRecordsInlineThanTheOutputRingHasFreeSlots()
+    {
+        journal = Journal.open(new JournalContext().directory(dir).flushLevel(FlushLevel.NONE));
+        pipeline = new Pipeline(
+            new PipelineContext().layout(StageLayout.INLINE).inputRingSize(8).outputRingSize(2),
+            journal,
+            new CommandProcessor(new Ledger(new LedgerLimits().maxAccounts(16).maxTransfers(16)
+                .maxPendingTransfers(16).maxBatchEvents(8))));
+        pipeline.start();
+        for (int i = 0; i < 5; i++)
+        {
+            assertTrue(pipeline.offerMessage(SESSION, message, 0, encodeAccounts(i + 1, 10 + i)));
+        }
+
+        // The thread that runs the stages also drains the output ring: taking all five would wait for itself.
+        assertEquals(2, pipeline.doStageWork());
+        assertEquals(0, pipeline.doStageWork(), "the output ring is full: nothing more until egress drains it");
+        assertEquals(2, pipeline.pollOutput(this::onOutput, 10));
+        assertEquals(2, pipeline.doStageWork());
+        assertEquals(2, pipeline.pollOutput(this::onOutput, 1) + pipeline.pollOutput(this::onOutput, 1));
+        assertEquals(1, pipeline.doStageWork());
+        assertEquals(1, pipeline.pollOutput(this::onOutput, 10));
+
+        assertEquals(5, answers.size());
+        for (int i = 0; i < 5; i++)
+        {
+            assertEquals(i + 1, answers.get(i).sequence);
+        }
+        assertTrue(pipeline.isDrained());
+    }
+
+    @Test
     void shouldRefuseStageWorkWhenTheStagesHaveThreads()
     {
         start(FlushLevel.NONE, 64, StageLayout.COMBINED);
@@ -213,6 +245,30 @@ class PipelineTest
             IllegalArgumentException.class, () -> StageLayout.parse("sideways"));
         assertTrue(unknown.getMessage().contains("split, combined or inline"), unknown.getMessage());
         assertEquals(StageLayout.INLINE, StageLayout.parse("Inline"));
+    }
+
+    @Test
+    void shouldRefuseEachCombinationThatCannotWorkSayingWhy()
+    {
+        assertRefused(new PipelineContext().layout(StageLayout.COMBINED).recordShipper(new FakeShipper(false)),
+            "use split");
+        assertRefused(new PipelineContext().layout(StageLayout.INLINE).recordShipper(new FakeShipper(false)),
+            "use split");
+        assertRefused(new PipelineContext().layout(StageLayout.INLINE).profile(ThreadingProfile.DEDICATED),
+            "shared profile");
+        assertRefused(new PipelineContext().outputRingSize(1), PipelineContext.OUTPUT_RING_SIZE_PROP_NAME);
+        assertRefused(new PipelineContext().inputRingSize(PipelineContext.RING_SIZE_MAX * 2),
+            PipelineContext.INPUT_RING_SIZE_PROP_NAME);
+        assertRefused(new PipelineContext().maxStageBatch(0), PipelineContext.MAX_STAGE_BATCH_PROP_NAME);
+        assertRefused(new PipelineContext().snapshotEveryRecords(-1), PipelineContext.SNAPSHOT_EVERY_PROP_NAME);
+        assertRefused(new PipelineContext().snapshotEveryRecords(10), "snapshot handler");
+        assertRefused(new PipelineContext().waitStrategy("napping"), "napping");
+    }
+
+    private static void assertRefused(final PipelineContext context, final String why)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, context::conclude);
+        assertTrue(ex.getMessage().contains(why), ex.getMessage());
     }
 
     @Test
