@@ -10,6 +10,7 @@ import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedEncoder;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
+import io.paycore.journal.Journal;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ final class BusinessLogicStage implements EventHandler<InputEvent>
 
     private final UnsafeBuffer scratchAnswer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
     private final CommandProcessor processor;
+    private final Journal journal;
     private final RingBuffer<OutputEvent> output;
     private final AtomicLong processedSequence;
     private final long snapshotEveryRecords;
@@ -46,8 +48,10 @@ final class BusinessLogicStage implements EventHandler<InputEvent>
         final RingBuffer<OutputEvent> output,
         final AtomicLong processedSequence,
         final long snapshotEveryRecords,
-        final SnapshotHandler snapshotHandler)
+        final SnapshotHandler snapshotHandler,
+        final Journal journal)
     {
+        this.journal = journal;
         this.snapshotEveryRecords = snapshotEveryRecords;
         this.snapshotHandler = snapshotHandler;
         this.processor = processor;
@@ -58,6 +62,12 @@ final class BusinessLogicStage implements EventHandler<InputEvent>
 
     public void onEvent(final InputEvent event, final long sequence, final boolean endOfBatch)
     {
+        if (event.journaled && event.sequence > journal.durableSequence())
+        {
+            // Appended, but the force that ended its batch failed: nothing of that batch is known durable, so none
+            // of it may be applied or answered as done, however early in the batch it was appended.
+            event.journaled = false;
+        }
         switch (event.origin)
         {
             case InputEvent.ORIGIN_LOCAL:

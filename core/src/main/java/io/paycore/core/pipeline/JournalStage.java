@@ -14,7 +14,9 @@ import io.paycore.journal.JournalException;
  * Events served locally by a read-only standby (lookups) are not journaled.
  * <p>
  * An I/O failure fails the journal once and for all: this and every later record is marked not journaled, and the
- * BLP answers each with {@code Rejected(UNAVAILABLE)} instead of applying it.
+ * BLP answers each with {@code Rejected(UNAVAILABLE)} instead of applying it. When the force that ends a batch
+ * fails, the records before it in that batch were appended but are not durable either: the BLP applies only what
+ * the journal's durable sequence covers, so they are refused the same way.
  */
 final class JournalStage implements EventHandler<InputEvent>
 {

@@ -150,7 +150,7 @@ public final class Pipeline implements AutoCloseable
         final SequenceBarrier fromIngress = input.newBarrier();
         journalStage = new JournalStage(journal);
         final BusinessLogicStage businessLogicStage = new BusinessLogicStage(
-            processor, output, processedSequence, context.snapshotEveryRecords(), context.snapshotHandler());
+            processor, output, processedSequence, context.snapshotEveryRecords(), context.snapshotHandler(), journal);
         shipper = context.recordShipper();
         layout = context.layout();
         if (StageLayout.SPLIT == layout)
