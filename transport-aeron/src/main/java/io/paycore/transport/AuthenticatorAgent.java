@@ -5,15 +5,25 @@ import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.paycore.codec.ProtocolLimits;
+import io.paycore.codec.sbe.ConnectStatus;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Does the slow part of a {@code Connect} off the ingress thread: derives the key of the secret presented (PBKDF2,
- * tens of milliseconds) and adds the response publication (a round trip to the media driver). Ingress stays free to
- * serve connected clients meanwhile, and a flood of Connects costs it nothing but a queue slot each: at most
- * {@link #MAX_PENDING} are in flight, the rest are dropped and counted.
+ * tens of milliseconds) and, only then, adds the response publication (a round trip to the media driver). Ingress
+ * stays free to serve connected clients meanwhile, and a flood of Connects costs it nothing but a queue slot each: at
+ * most {@link #MAX_PENDING} are in flight, the rest are dropped and counted.
+ * <p>
+ * The secret is checked before anything is opened. A refused Connect gets a publication for its
+ * {@code ConnectResult} only while refusals stay under {@link TransportContext#refusalRepliesPerSecond()}; past that
+ * it gets no answer, so a flood of bad logins cannot fill the driver's directory with term buffers or take the
+ * session slots real clients need. Ingress closes a refused session's publication once the answer is sent.
  * <p>
  * Runs on a thread of its own, which idles when there is nothing to do.
  */
@@ -30,6 +40,10 @@ final class AuthenticatorAgent implements Agent
     private final OneToOneConcurrentArrayQueue<ConnectRequest> outcomes;
     private final ErrorHandler errorHandler;
     private final int termLength;
+    private final int refusalRepliesPerSecond;
+    private final NanoClock clock = SystemNanoClock.INSTANCE;
+    private long refusalWindowStartNanos;
+    private int refusalRepliesInWindow;
 
     AuthenticatorAgent(
         final Aeron aeron,
@@ -41,6 +55,8 @@ final class AuthenticatorAgent implements Agent
         this.aeron = aeron;
         this.credentials = context.credentials();
         this.termLength = context.termLength();
+        this.refusalRepliesPerSecond = context.refusalRepliesPerSecond();
+        this.refusalWindowStartNanos = clock.nanoTime();
         this.requests = requests;
         this.outcomes = outcomes;
         this.errorHandler = errorHandler;
@@ -59,17 +75,40 @@ final class AuthenticatorAgent implements Agent
             return 0;
         }
 
+        request.status = credentials.verify(request.clientId, request.credential);
         if (request.needsPublication)
         {
-            request.publication = openResponse(request);
+            if (ConnectStatus.OK == request.status || mayAnswerRefusal())
+            {
+                request.publication = openResponse(request);
+            }
+            else
+            {
+                request.unanswered = true;
+            }
         }
-        request.status = credentials.verify(request.clientId, request.credential);
         if (!outcomes.offer(request))
         {
             // Cannot happen while ingress keeps at most MAX_PENDING in flight and the queue holds that many.
             errorHandler.onError(new IllegalStateException("connect outcome queue full"));
         }
         return 1;
+    }
+
+    private boolean mayAnswerRefusal()
+    {
+        final long nowNanos = clock.nanoTime();
+        if (nowNanos - refusalWindowStartNanos >= TimeUnit.SECONDS.toNanos(1))
+        {
+            refusalWindowStartNanos = nowNanos;
+            refusalRepliesInWindow = 0;
+        }
+        if (refusalRepliesInWindow >= refusalRepliesPerSecond)
+        {
+            return false;
+        }
+        refusalRepliesInWindow++;
+        return true;
     }
 
     private ExclusivePublication openResponse(final ConnectRequest request)

@@ -22,6 +22,7 @@ final class ConnectRequest
     ConnectStatus status;
     ExclusivePublication publication;
     String badChannelDetail;
+    boolean unanswered;
 
     ConnectRequest(
         final Object session,

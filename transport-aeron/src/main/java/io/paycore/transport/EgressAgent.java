@@ -30,6 +30,12 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
     static final int MSG_REPLY = 1;
     /** Control record: ingress saw the session's image go, {@code [sessionId:int64]}. */
     static final int MSG_CLOSE = 2;
+
+    /**
+     * Control record: close the session once what it holds back has been sent (a refused Connect's answer), or
+     * when its back-pressure bound runs out.
+     */
+    static final int MSG_CLOSE_WHEN_SENT = 3;
     /** Offset of the SBE message in a reply record. */
     static final int REPLY_MESSAGE_OFFSET = 8;
 
@@ -148,6 +154,20 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
                 if (null != session)
                 {
                     remove(session);
+                }
+                break;
+
+            case MSG_CLOSE_WHEN_SENT:
+                if (null != session)
+                {
+                    if (session.hasBacklog())
+                    {
+                        session.closeWhenSent = true;
+                    }
+                    else
+                    {
+                        remove(session);
+                    }
                 }
                 break;
 
@@ -273,6 +293,16 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
             {
                 session.inBacklogList = false;
                 removeFromBacklogged(i);
+                if (session.closeWhenSent)
+                {
+                    remove(session);
+                }
+            }
+            else if (session.closeWhenSent && !progressed && nowNs - session.stalledSinceNs() > backPressureTimeoutNs)
+            {
+                // A refused caller that never read its answer: ingress has already forgotten the session.
+                counters.answersDropped().incrementRelease();
+                remove(session);
             }
             else if (progressed)
             {

@@ -27,6 +27,7 @@ final class EgressSession
     private long stalledSinceNs;
     private boolean closed;
     boolean inBacklogList;
+    boolean closeWhenSent;
 
     EgressSession(
         final long sessionId,

@@ -342,8 +342,13 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         {
             if (null == request.publication)
             {
-                // BAD_RESPONSE_CHANNEL cannot be delivered without a channel: the client's connect times out.
+                // BAD_RESPONSE_CHANNEL cannot be delivered without a channel, and refusals past their rate are not
+                // answered: the client's connect times out.
                 counters.connectsRefused().incrementRelease();
+                if (request.unanswered)
+                {
+                    counters.refusalsUnanswered().incrementRelease();
+                }
                 return;
             }
             session.sessionId = nextSessionId++;
@@ -415,6 +420,16 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         {
             errorHandler.onError(new IllegalStateException("control ring full: ConnectResult lost for client " +
                 clientId));
+        }
+        if (ConnectStatus.OK != status && request.needsPublication)
+        {
+            // The publication was opened only to carry this refusal: egress closes it once the answer is out, so a
+            // refused caller holds no term buffers and no session slot. Its later frames are dropped and counted.
+            replyBuffer.putLong(0, session.sessionId);
+            controlRing.write(EgressAgent.MSG_CLOSE_WHEN_SENT, replyBuffer, 0, 8);
+            sessionsWithPublication--;
+            session.sessionId = 0;
+            session.state = STATE_NEW;
         }
     }
 

@@ -86,6 +86,18 @@ public final class TransportContext
     public static final int MAX_CLIENTS_DEFAULT = 64;
 
     /**
+     * Most refused {@code Connect}s per second that are answered with a {@code ConnectResult}: answering one opens a
+     * publication (term buffers in the driver's directory) to a channel the caller named, so a flood of bad logins
+     * must not buy one each. Refusals past this rate get no answer (the caller's connect times out) and are counted.
+     */
+    public static final String REFUSAL_REPLIES_PER_SECOND_PROP_NAME = "paycore.transport.refusal.replies.per.second";
+
+    /**
+     * Default of {@link #REFUSAL_REPLIES_PER_SECOND_PROP_NAME}.
+     */
+    public static final int REFUSAL_REPLIES_PER_SECOND_DEFAULT = 10;
+
+    /**
      * Largest value of {@link #MAX_CLIENTS_PROP_NAME}.
      */
     public static final int MAX_CLIENTS_LIMIT = 4096;
@@ -177,6 +189,8 @@ public final class TransportContext
     private ThreadingProfile profile = ThreadingProfile.parse(
         System.getProperty(PipelineContext.PROFILE_PROP_NAME, PipelineContext.PROFILE_DEFAULT.name()));
     private int maxClients = Integer.getInteger(MAX_CLIENTS_PROP_NAME, MAX_CLIENTS_DEFAULT);
+    private int refusalRepliesPerSecond = Integer.getInteger(
+        REFUSAL_REPLIES_PER_SECOND_PROP_NAME, REFUSAL_REPLIES_PER_SECOND_DEFAULT);
     private long egressBackPressureTimeoutNs = SystemUtil.getDurationInNanos(
         EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME, EGRESS_BACK_PRESSURE_TIMEOUT_DEFAULT_NS);
     private int egressBacklogLength = Integer.getInteger(EGRESS_BACKLOG_LENGTH_PROP_NAME, EGRESS_BACKLOG_LENGTH_DEFAULT);
@@ -246,6 +260,11 @@ public final class TransportContext
         {
             throw new IllegalArgumentException(
                 "tick interval (" + TICK_INTERVAL_PROP_NAME + ") must be positive: " + tickIntervalNs + " ns");
+        }
+        if (refusalRepliesPerSecond < 0)
+        {
+            throw new IllegalArgumentException("refusal replies per second (" + REFUSAL_REPLIES_PER_SECOND_PROP_NAME +
+                ") must not be negative: " + refusalRepliesPerSecond);
         }
         if (ingressFragmentLimit < 1)
         {
@@ -403,6 +422,25 @@ public final class TransportContext
     public ThreadingProfile profile()
     {
         return profile;
+    }
+
+    /**
+     * @param refusalRepliesPerSecond most refused Connects answered per second; 0 answers none.
+     * @return this for a fluent API.
+     * @see #REFUSAL_REPLIES_PER_SECOND_PROP_NAME
+     */
+    public TransportContext refusalRepliesPerSecond(final int refusalRepliesPerSecond)
+    {
+        this.refusalRepliesPerSecond = refusalRepliesPerSecond;
+        return this;
+    }
+
+    /**
+     * @return most refused Connects answered per second.
+     */
+    public int refusalRepliesPerSecond()
+    {
+        return refusalRepliesPerSecond;
     }
 
     /**

@@ -31,6 +31,8 @@ public final class TransportCounters implements AutoCloseable
     public static final int ANSWERS_DROPPED_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 8;
     /** Type id of the ticks counter. */
     public static final int TICKS_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 9;
+    /** Type id of the count of refused Connects left unanswered past the refusal reply rate. */
+    public static final int REFUSALS_UNANSWERED_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 10;
 
     private final Counter messagesIn;
     private final Counter[] rejected;
@@ -42,6 +44,7 @@ public final class TransportCounters implements AutoCloseable
     private final Counter connectsRefused;
     private final Counter answersDropped;
     private final Counter ticks;
+    private final Counter refusalsUnanswered;
 
     TransportCounters(final Aeron aeron)
     {
@@ -65,6 +68,8 @@ public final class TransportCounters implements AutoCloseable
         connectsRefused = aeron.addCounter(CONNECTS_REFUSED_TYPE_ID, "paycore: connects refused");
         answersDropped = aeron.addCounter(ANSWERS_DROPPED_TYPE_ID, "paycore: answers dropped for sessions gone");
         ticks = aeron.addCounter(TICKS_TYPE_ID, "paycore: ticks journaled");
+        refusalsUnanswered = aeron.addCounter(
+            REFUSALS_UNANSWERED_TYPE_ID, "paycore: connects refused without an answer (refusal reply rate)");
     }
 
     /**
@@ -151,11 +156,20 @@ public final class TransportCounters implements AutoCloseable
     }
 
     /**
+     * @return refused Connects not answered because refusals came faster than
+     * {@link TransportContext#refusalRepliesPerSecond()}. Written by ingress.
+     */
+    public Counter refusalsUnanswered()
+    {
+        return refusalsUnanswered;
+    }
+
+    /**
      * Free the counters. Closing twice is safe.
      */
     public void close()
     {
-        CloseHelper.closeAll(messagesIn, droppedUnauthenticated, durableSequence, processedSequence,
+        CloseHelper.closeAll(messagesIn, refusalsUnanswered, droppedUnauthenticated, durableSequence, processedSequence,
             clientsConnected, backPressureDisconnects, connectsRefused, answersDropped, ticks);
         CloseHelper.closeAll(rejected);
     }
