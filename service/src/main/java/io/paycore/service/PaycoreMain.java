@@ -1,6 +1,5 @@
 package io.paycore.service;
 
-import io.paycore.service.bench.BenchCommand;
 import io.paycore.service.audit.AuditCommand;
 import io.paycore.service.clients.ClientsCommand;
 import io.paycore.service.demo.DemoCommand;
@@ -20,8 +19,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PaycoreMain.Version.class,
     description = "A low-latency payments core: SBE messages, a journal, and one thread that owns the ledger.",
+    footer = { "", "Benchmarks: 'bin/paycore bench latency|throughput ...' runs the harness in perf/target/benchmarks.jar " +
+        "(see 'bin/paycore bench --help'); the service jar carries no benchmark code." },
     subcommands = { DemoCommand.class, ServeCommand.class, FollowCommand.class, PromoteCommand.class,
-        AuditCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class, BenchCommand.class,
+        AuditCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class,
         CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
 {

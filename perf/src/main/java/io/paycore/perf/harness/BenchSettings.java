@@ -3,6 +3,7 @@ package io.paycore.perf.harness;
 import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
+import io.paycore.service.pinning.CpuPlan;
 
 import java.nio.file.Path;
 import java.util.Locale;

@@ -10,6 +10,7 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.core.pipeline.ThreadingProfile;
+import io.paycore.service.pinning.ThreadPinner;
 import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class EchoService implements AutoCloseable
 {
     /** Name of the echo thread, for pinning. */
-    public static final String THREAD_NAME = "paycore-echo";
+    public static final String THREAD_NAME = ThreadPinner.ECHO_THREAD_NAME;
 
     private final MediaDriver driver;
     private final Aeron aeron;

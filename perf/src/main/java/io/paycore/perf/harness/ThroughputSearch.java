@@ -1,5 +1,7 @@
 package io.paycore.perf.harness;
 
+import io.paycore.service.pinning.CpuPlan;
+import io.paycore.service.pinning.ThreadPinner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

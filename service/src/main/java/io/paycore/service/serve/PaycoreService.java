@@ -15,6 +15,7 @@ import io.paycore.replay.replication.Epochs;
 import io.paycore.replay.replication.Follower;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.Replicator;
+import io.paycore.service.pinning.ServicePinning;
 import io.paycore.transport.PaycoreServer;
 import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;

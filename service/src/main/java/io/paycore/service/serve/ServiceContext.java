@@ -8,8 +8,9 @@ import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.SnapshotTaker;
-import io.paycore.perf.harness.CpuPlan;
 import io.paycore.replay.replication.ReplicationContext;
+import io.paycore.service.pinning.CpuPlan;
+import io.paycore.service.pinning.ServicePinning;
 import io.paycore.transport.TransportContext;
 import org.agrona.ErrorHandler;
 

@@ -1,4 +1,4 @@
-package io.paycore.service.bench;
+package io.paycore.perf.bench;
 
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.core.ledger.LedgerLimits;

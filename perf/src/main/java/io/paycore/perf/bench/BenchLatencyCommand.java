@@ -1,4 +1,4 @@
-package io.paycore.service.bench;
+package io.paycore.perf.bench;
 
 import io.paycore.perf.harness.BenchSettings;
 import io.paycore.perf.harness.LatencyBenchmark;

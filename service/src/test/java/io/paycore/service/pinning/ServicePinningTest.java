@@ -1,7 +1,7 @@
-package io.paycore.service.serve;
+package io.paycore.service.pinning;
 
 import io.paycore.core.pipeline.ThreadingProfile;
-import io.paycore.perf.harness.CpuPlan;
+import io.paycore.service.pinning.CpuPlan;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

@@ -1,8 +1,6 @@
-package io.paycore.service.serve;
+package io.paycore.service.pinning;
 
 import io.paycore.core.pipeline.ThreadingProfile;
-import io.paycore.perf.harness.CpuPlan;
-import io.paycore.perf.harness.ThreadPinner;
 
 import java.util.List;
 import java.util.Locale;

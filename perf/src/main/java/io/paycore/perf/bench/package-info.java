@@ -3,4 +3,4 @@
  * lives in {@code io.paycore.perf.harness}; this package parses the command line and starts the service in process
  * for it, which {@code perf} cannot do without depending on {@code service}.
  */
-package io.paycore.service.bench;
+package io.paycore.perf.bench;

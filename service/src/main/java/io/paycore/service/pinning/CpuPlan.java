@@ -1,4 +1,4 @@
-package io.paycore.perf.harness;
+package io.paycore.service.pinning;
 
 import java.util.Collections;
 import java.util.EnumMap;

@@ -1,4 +1,4 @@
-package io.paycore.service.bench;
+package io.paycore.perf.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

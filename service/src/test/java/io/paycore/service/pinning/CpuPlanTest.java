@@ -1,4 +1,4 @@
-package io.paycore.perf.harness;
+package io.paycore.service.pinning;
 
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +65,6 @@ class CpuPlanTest
         assertFalse(ThreadPinner.matches(CpuPlan.Role.JOURNALER, "paycore-journal-preallocator"));
         assertTrue(ThreadPinner.matches(CpuPlan.Role.DRIVER, "/dev/shm/aeron-x [sender,receiver,driver-conductor]"));
         assertFalse(ThreadPinner.matches(CpuPlan.Role.DRIVER, "aeron-client-conductor"));
-        assertTrue(ThreadPinner.matches(CpuPlan.Role.LOADGEN, LoadGenerator.THREAD_NAME));
+        assertTrue(ThreadPinner.matches(CpuPlan.Role.LOADGEN, ThreadPinner.LOADGEN_THREAD_NAME));
     }
 }

@@ -1,11 +1,11 @@
-package io.paycore.service.bench;
+package io.paycore.perf.bench;
 
 import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.perf.harness.BenchChannels;
 import io.paycore.perf.harness.BenchSettings;
-import io.paycore.perf.harness.CpuPlan;
+import io.paycore.service.pinning.CpuPlan;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

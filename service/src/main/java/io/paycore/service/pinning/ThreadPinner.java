@@ -1,4 +1,4 @@
-package io.paycore.perf.harness;
+package io.paycore.service.pinning;
 
 import io.paycore.core.pipeline.Pipeline;
 
@@ -32,6 +32,16 @@ import java.util.regex.Pattern;
  */
 public final class ThreadPinner
 {
+    /**
+     * Name of the benchmark load generator's thread (role {@code loadgen}).
+     */
+    public static final String LOADGEN_THREAD_NAME = "paycore-loadgen";
+
+    /**
+     * Name of the raw Aeron echo's thread, the latency baseline's ingress (role {@code ingress}).
+     */
+    public static final String ECHO_THREAD_NAME = "paycore-echo";
+
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final Pattern THREAD_LINE = Pattern.compile("^\"(.*)\" #\\d+ .*? nid=0x([0-9a-f]+)");
 
@@ -148,9 +158,9 @@ public final class ThreadPinner
         switch (role)
         {
             case LOADGEN:
-                return name.equals(LoadGenerator.THREAD_NAME);
+                return name.equals(LOADGEN_THREAD_NAME);
             case INGRESS:
-                return name.contains("paycore-ingress") || name.equals(EchoService.THREAD_NAME);
+                return name.contains("paycore-ingress") || name.equals(ECHO_THREAD_NAME);
             case EGRESS:
                 return name.equals("paycore-egress");
             case JOURNALER:

@@ -1,0 +1,35 @@
+package io.paycore.perf.bench;
+
+import picocli.CommandLine;
+
+/**
+ * Entry point of {@code bin/paycore bench ...}: the latency and throughput harness, run from the perf module's jar
+ * so that the shipped service jar carries no benchmark code.
+ */
+public final class BenchMain
+{
+    private BenchMain()
+    {
+    }
+
+    /**
+     * Run a bench command and exit with its status.
+     *
+     * @param args the arguments after {@code bench}.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Run a bench command without exiting, for tests.
+     *
+     * @param args the arguments after {@code bench}.
+     * @return the exit status.
+     */
+    public static int execute(final String... args)
+    {
+        return new CommandLine(new BenchCommand()).setCommandName("paycore bench").execute(args);
+    }
+}
