@@ -4,7 +4,7 @@ import io.paycore.core.command.RecordTypes;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
-import io.paycore.journal.RecordDescriptor;
+import io.paycore.journal.RecordChecksum;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -125,8 +125,7 @@ public final class Epochs
      */
     static int checksumAt(final DirectBuffer segmentBuffer, final int payloadOffset)
     {
-        return segmentBuffer.getInt(
-            payloadOffset - RecordDescriptor.HEADER_LENGTH + RecordDescriptor.CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return RecordChecksum.storedChecksum(segmentBuffer, payloadOffset);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.aeron.logbuffer.Header;
 import io.paycore.core.pipeline.RecordShipper;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
+import io.paycore.journal.RecordChecksum;
 import io.paycore.journal.RecordHandler;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;

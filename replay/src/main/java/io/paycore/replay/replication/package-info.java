@@ -10,7 +10,7 @@
  * <ul>
  *     <li>{@link io.paycore.replay.replication.Replicator} (primary): the {@code RecordShipper} of the pipeline's
  *     replicator stage, sending each record exactly as journaled with its chained checksum
- *     ({@link io.paycore.replay.replication.RecordChecksum}); streams what a standby misses from the journal; takes
+ *     ({@link io.paycore.journal.RecordChecksum}); streams what a standby misses from the journal; takes
  *     its acknowledgements, which sync mode waits for once per ring batch; is fenced by a newer epoch.</li>
  *     <li>{@link io.paycore.replay.replication.Follower} (standby): takes each sequence once, verifies the chain,
  *     offers it to a standby pipeline, acknowledges its durable sequence, stops on divergence, and promotes.</li>
