@@ -1,6 +1,7 @@
 package io.paycore.perf;
 
 import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
@@ -12,12 +13,10 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalReader;
-import io.paycore.journal.RecordHandler;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;
 import io.paycore.replay.audit.Auditor;
-import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -89,7 +88,7 @@ public class ReplayBenchmark
     private Path root;
     private DataDirectory directory;
     private Ledger ledger;
-    private Applier applier;
+    private LedgerRecordHandler applier;
 
     /**
      * Write the journal and build the ledger the {@code replay} benchmark reuses.
@@ -159,7 +158,7 @@ public class ReplayBenchmark
         }
 
         ledger = new Ledger(limits());
-        applier = new Applier(new CommandProcessor(ledger));
+        applier = new LedgerRecordHandler(new CommandProcessor(ledger));
         replay();
         if (ledger.transferCount() != TRANSFERS)
         {
@@ -197,7 +196,7 @@ public class ReplayBenchmark
     {
         try (JournalReader reader = JournalReader.open(directory.journalDirectory(), 1))
         {
-            final Applier applier = this.applier;
+            final LedgerRecordHandler applier = this.applier;
             while (reader.poll(applier, 4096) > 0)
             {
                 // every record is applied in poll
@@ -222,30 +221,5 @@ public class ReplayBenchmark
     {
         return new LedgerLimits().maxAccounts(1 << 14).maxTransfers(1 << 20).maxPendingTransfers(1 << 17)
             .maxBatchEvents(BATCH);
-    }
-
-    /**
-     * Applies each record, answer encoded and discarded, as recovery does.
-     */
-    static final class Applier implements RecordHandler
-    {
-        private final CommandProcessor processor;
-        private final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
-
-        Applier(final CommandProcessor processor)
-        {
-            this.processor = processor;
-        }
-
-        public void onRecord(
-            final int type,
-            final long sequence,
-            final long timestampNanos,
-            final DirectBuffer buffer,
-            final int offset,
-            final int length)
-        {
-            processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.paycore.replay;
 
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.LedgerSnapshotException;
@@ -9,12 +10,9 @@ import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
-import io.paycore.journal.RecordHandler;
 import io.paycore.journal.Snapshot;
 import io.paycore.journal.SnapshotStore;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -158,11 +156,11 @@ public final class Recovery implements AutoCloseable
                 ledger = new Ledger(limits);
             }
 
-            final Replayer replayer = new Replayer(new CommandProcessor(ledger));
+            final LedgerRecordHandler replayer = new LedgerRecordHandler(new CommandProcessor(ledger));
             replay(directory.journalDirectory(), snapshotSequence + 1, lastSequence, replayer);
 
             final RecoveryReport report = new RecoveryReport(directory, journal.openReport(), snapshotFile,
-                snapshotSequence, skipped, replayer.records, replayer.processor.invalidRecords(), lastSequence,
+                snapshotSequence, skipped, replayer.records(), replayer.processor().invalidRecords(), lastSequence,
                 System.nanoTime() - startNanos);
             final Recovery recovery = new Recovery(lock, journal, ledger, report);
             recovered = true;
@@ -249,7 +247,7 @@ public final class Recovery implements AutoCloseable
     }
 
     private static void replay(
-        final Path journalDirectory, final long fromSequence, final long lastSequence, final Replayer replayer)
+        final Path journalDirectory, final long fromSequence, final long lastSequence, final LedgerRecordHandler replayer)
     {
         if (fromSequence > lastSequence)
         {
@@ -267,33 +265,6 @@ public final class Recovery implements AutoCloseable
                         JournalException.UNKNOWN, reader.nextSequence(), null);
                 }
             }
-        }
-    }
-
-    /**
-     * Applies each record with answers discarded.
-     */
-    private static final class Replayer implements RecordHandler
-    {
-        private final CommandProcessor processor;
-        private final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
-        private long records;
-
-        Replayer(final CommandProcessor processor)
-        {
-            this.processor = processor;
-        }
-
-        public void onRecord(
-            final int type,
-            final long sequence,
-            final long timestampNanos,
-            final DirectBuffer buffer,
-            final int offset,
-            final int length)
-        {
-            processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
-            records++;
         }
     }
 }

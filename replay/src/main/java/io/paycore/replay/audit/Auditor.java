@@ -6,6 +6,7 @@ import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.AccountResults;
 import io.paycore.core.ledger.Ledger;
@@ -504,7 +505,7 @@ public final class Auditor
         final AuditReport report;
         final long untilSequence;
         final long untilTimestampNanos;
-        final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
+        final LedgerRecordHandler applier;
         final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
         final LookupAccountsDecoder lookupAccountsDecoder = new LookupAccountsDecoder();
         final LookupTransfersDecoder lookupTransfersDecoder = new LookupTransfersDecoder();
@@ -523,6 +524,7 @@ public final class Auditor
         {
             this.ledger = ledger;
             this.processor = new CommandProcessor(ledger);
+            this.applier = new LedgerRecordHandler(processor);
             this.report = report;
             this.untilSequence = context.untilSequence();
             this.untilTimestampNanos = context.untilTimestampNanos();
@@ -567,7 +569,7 @@ public final class Auditor
                 return;
             }
             final CommandProcessor processor = this.processor;
-            processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
+            applier.onRecord(type, sequence, timestampNanos, buffer, offset, length);
             if (RecordTypes.TICK == type)
             {
                 report.ticks++;

@@ -3,6 +3,7 @@ package io.paycore.replay.audit;
 import io.paycore.codec.sbe.LookupAccountsEncoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
@@ -114,16 +115,15 @@ final class AuditRuns
     static Ledger replay(final Run run, final long untilSequence)
     {
         final Ledger ledger = new Ledger(limits());
-        final CommandProcessor processor = new CommandProcessor(ledger);
-        final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
+        final LedgerRecordHandler applier = new LedgerRecordHandler(new CommandProcessor(ledger));
         for (final Record record : run.records)
         {
             if (record.sequence > untilSequence)
             {
                 break;
             }
-            processor.apply(record.type, record.timestampNanos, new UnsafeBuffer(record.payload), 0,
-                record.payload.length, answer, 0);
+            applier.onRecord(record.type, record.sequence, record.timestampNanos, new UnsafeBuffer(record.payload), 0,
+                record.payload.length);
         }
         return ledger;
     }

@@ -6,6 +6,7 @@ import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
@@ -474,12 +475,11 @@ class AuditorTest
     {
         final Map<Long, long[]> balances = new HashMap<>();
         final Ledger ledger = new Ledger(AuditRuns.limits());
-        final CommandProcessor processor = new CommandProcessor(ledger);
-        final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
+        final LedgerRecordHandler applier = new LedgerRecordHandler(new CommandProcessor(ledger));
         for (final AuditRuns.Record record : run.records)
         {
-            processor.apply(record.type, record.timestampNanos, new UnsafeBuffer(record.payload), 0,
-                record.payload.length, answer, 0);
+            applier.onRecord(record.type, record.sequence, record.timestampNanos, new UnsafeBuffer(record.payload), 0,
+                record.payload.length);
             final int i = ledger.accountIndex(accountId);
             balances.put(record.sequence, i < 0 ? new long[4] : new long[]{ ledger.debitsPending(i),
                 ledger.debitsPosted(i), ledger.creditsPending(i), ledger.creditsPosted(i) });

@@ -1,0 +1,78 @@
+package io.paycore.core.command;
+
+import io.paycore.journal.RecordHandler;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The one {@link RecordHandler} that applies journal records to a ledger with a {@link CommandProcessor}, exactly as
+ * the BLP applied them: what recovery, audit, replay benchmarks and tests hand to a
+ * {@link io.paycore.journal.JournalReader}. The answers are written to a scratch buffer of its own and dropped (a
+ * replay answers nobody); {@link #lastAnswerLength()} and {@link #answer()} show the last one.
+ * <p>
+ * Not thread safe: one reader thread. Allocation-free once built.
+ */
+public final class LedgerRecordHandler implements RecordHandler
+{
+    private final CommandProcessor processor;
+    private final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
+    private int lastAnswerLength;
+    private long records;
+
+    /**
+     * @param processor applies each record to its ledger.
+     */
+    public LedgerRecordHandler(final CommandProcessor processor)
+    {
+        this.processor = processor;
+    }
+
+    /**
+     * Apply one record.
+     *
+     * {@inheritDoc}
+     */
+    public void onRecord(
+        final int type,
+        final long sequence,
+        final long timestampNanos,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        lastAnswerLength = processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
+        records++;
+    }
+
+    /**
+     * @return the processor the records are applied with.
+     */
+    public CommandProcessor processor()
+    {
+        return processor;
+    }
+
+    /**
+     * @return records applied so far.
+     */
+    public long records()
+    {
+        return records;
+    }
+
+    /**
+     * @return the length of the last record's answer, 0 if it had none.
+     */
+    public int lastAnswerLength()
+    {
+        return lastAnswerLength;
+    }
+
+    /**
+     * @return the buffer holding the last record's answer, valid until the next record.
+     */
+    public DirectBuffer answer()
+    {
+        return answer;
+    }
+}
