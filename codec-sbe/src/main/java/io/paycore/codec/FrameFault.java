@@ -45,7 +45,7 @@ public enum FrameFault
      * The header's block length differs from the template's. position = 0, expected = the template's block length
      * in bytes, found = the block length read.
      */
-    BLOCK_LENGTH_MISMATCH(RejectReason.LENGTH_MISMATCH, "block length in the message header is not the template's"),
+    BLOCK_LENGTH_MISMATCH(RejectReason.LENGTH_MISMATCH, "block length in the message header is shorter than the template's"),
 
     /**
      * The frame ends inside the root block. position = start of the block, expected = bytes needed up to the end of
@@ -63,7 +63,7 @@ public enum FrameFault
      * A group header's block length differs from the group's. position = start of the group header,
      * expected = the group's entry length in bytes, found = the block length read.
      */
-    GROUP_BLOCK_LENGTH_MISMATCH(RejectReason.LENGTH_MISMATCH, "block length in the group header is not the group's"),
+    GROUP_BLOCK_LENGTH_MISMATCH(RejectReason.LENGTH_MISMATCH, "block length in the group header is shorter than the group's"),
 
     /**
      * A group holds more entries than the configured limit on events per batch. position = start of the group

@@ -19,15 +19,17 @@ import java.nio.ByteOrder;
  *     ({@link RejectReason#LENGTH_MISMATCH}); nothing is read.</li>
  *     <li>the frame must hold the 8-byte message header, else {@link RejectReason#TRUNCATED}.</li>
  *     <li>schema id must be paycore's (1), else {@link RejectReason#UNKNOWN_SCHEMA}.</li>
- *     <li>version must be 1..{@link MessageHeaderDecoder#SCHEMA_VERSION}, else
- *     {@link RejectReason#UNSUPPORTED_VERSION}. A frame of a newer version is refused even if it only appended
- *     fields to its blocks: this validator knows the version 1 layout only.</li>
+ *     <li>version must be at least 1, the schema's first, else {@link RejectReason#UNSUPPORTED_VERSION}. Newer
+ *     versions are accepted: SBE schema evolution only appends fields to blocks and group entries, so a frame of
+ *     version N is read with its own (acting) block lengths and version, and the fields this side does not know are
+ *     skipped. The decoders do the same ({@code wrapAndApplyHeader}, group headers).</li>
  *     <li>template id must be one of the accepted set: the ingress templates 1..5 for {@link #forIngress()}, the
  *     egress templates 101..106 for {@link #forEgress()}; else {@link RejectReason#UNKNOWN_TEMPLATE}.</li>
- *     <li>the header's block length must equal the template's {@code BLOCK_LENGTH}, else
- *     {@link RejectReason#LENGTH_MISMATCH}; the block must fit, else {@link RejectReason#TRUNCATED}.</li>
- *     <li>a group's header must fit ({@link RejectReason#TRUNCATED}); its block length must equal the group's entry
- *     length ({@link RejectReason#LENGTH_MISMATCH}); its count must be at most {@link #maxBatchEvents()}
+ *     <li>the header's block length must be at least the template's {@code BLOCK_LENGTH} (longer: fields of a newer
+ *     version), else {@link RejectReason#LENGTH_MISMATCH}; the block must fit, else
+ *     {@link RejectReason#TRUNCATED}.</li>
+ *     <li>a group's header must fit ({@link RejectReason#TRUNCATED}); its block length must be at least the group's
+ *     entry length ({@link RejectReason#LENGTH_MISMATCH}); its count must be at most {@link #maxBatchEvents()}
  *     ({@link RejectReason#GROUP_COUNT_OVER_LIMIT}); all its entries must fit ({@link RejectReason#TRUNCATED}).
  *     An empty group (count 0) is valid: it is an empty batch, answered with an empty result.</li>
  *     <li>a var data field's length prefix must fit ({@link RejectReason#TRUNCATED}); its length must be at most
@@ -190,9 +192,9 @@ public final class FrameValidator
         }
 
         final int version = uint16(buffer, offset + VERSION_OFFSET);
-        if (version < MIN_VERSION || version > MessageHeaderDecoder.SCHEMA_VERSION)
+        if (version < MIN_VERSION)
         {
-            return reject(FrameFault.VERSION_UNSUPPORTED, VERSION_OFFSET, MessageHeaderDecoder.SCHEMA_VERSION, version);
+            return reject(FrameFault.VERSION_UNSUPPORTED, VERSION_OFFSET, MIN_VERSION, version);
         }
 
         if (null == layout)
@@ -202,7 +204,7 @@ public final class FrameValidator
         this.layout = layout;
 
         final int blockLength = uint16(buffer, offset + BLOCK_LENGTH_OFFSET);
-        if (layout.blockLengthBytes != blockLength)
+        if (blockLength < layout.blockLengthBytes)
         {
             return reject(FrameFault.BLOCK_LENGTH_MISMATCH, BLOCK_LENGTH_OFFSET, layout.blockLengthBytes, blockLength);
         }
@@ -222,7 +224,7 @@ public final class FrameValidator
             }
 
             final int groupBlockLength = uint16(buffer, offset + limit + GROUP_BLOCK_LENGTH_OFFSET);
-            if (layout.groupBlockLengthBytes != groupBlockLength)
+            if (groupBlockLength < layout.groupBlockLengthBytes)
             {
                 return reject(
                     FrameFault.GROUP_BLOCK_LENGTH_MISMATCH, limit, layout.groupBlockLengthBytes, groupBlockLength);
@@ -520,8 +522,8 @@ public final class FrameValidator
                 break;
 
             case VERSION_UNSUPPORTED:
-                sink.text("schema version ").number(found).text(" is not supported: reads ").number(MIN_VERSION)
-                    .text(" to ").number(expected);
+                sink.text("schema version ").number(found).text(" is not supported: reads version ")
+                    .number(expected).text(" and later");
                 break;
 
             case TEMPLATE_UNKNOWN:
@@ -529,13 +531,13 @@ public final class FrameValidator
                 break;
 
             case BLOCK_LENGTH_MISMATCH:
-                sink.text("block length ").number(found).text(" in the message header is not ").text(layout.name)
-                    .text("'s ").number(expected);
+                sink.text("block length ").number(found).text(" in the message header is shorter than ")
+                    .text(layout.name).text("'s ").number(expected);
                 break;
 
             case GROUP_BLOCK_LENGTH_MISMATCH:
                 sink.text("block length ").number(found).text(" in the group header at offset ").number(position)
-                    .text(" is not ").text(layout.name).text("'s group entry length ").number(expected);
+                    .text(" is shorter than ").text(layout.name).text("'s group entry length ").number(expected);
                 break;
 
             case GROUP_COUNT_OVER_LIMIT:

@@ -170,7 +170,7 @@ class FrameValidatorTest
     }
 
     @ParameterizedTest
-    @ValueSource(ints = { 0, 2, 3, 0xFFFF })
+    @ValueSource(ints = { 0 })
     void shouldRejectUnsupportedVersion(final int version)
     {
         final byte[] frame = Frames.lookupAccounts(CORRELATION_ID, 2);
@@ -178,35 +178,61 @@ class FrameValidatorTest
 
         assertRejected(frame, RejectReason.UNSUPPORTED_VERSION, FrameFault.VERSION_UNSUPPORTED);
         assertEquals(version, validator.found());
-        assertEquals(LookupAccountsDecoder.SCHEMA_VERSION, validator.expected());
+        assertEquals(1, validator.expected());
         assertEquals(CORRELATION_ID, validator.correlationId(), "a Rejected should still name the request");
         assertEquals(LookupAccountsDecoder.TEMPLATE_ID, validator.templateId());
     }
 
     @Test
-    void shouldRejectNewerVersionWithALargerBlockAsUnsupportedVersion()
+    void shouldAcceptANewerVersionWithLongerBlocksAndDecodeItWithItsActingLengths()
     {
-        final byte[] v1 = Frames.lookupTransfers(CORRELATION_ID, 1);
         final int extraBytes = 8;
-        final byte[] v2 = new byte[v1.length + extraBytes];
-        final int blockEnd = HEADER_LENGTH + LookupTransfersDecoder.BLOCK_LENGTH;
-        System.arraycopy(v1, 0, v2, 0, blockEnd);
-        System.arraycopy(v1, blockEnd, v2, blockEnd + extraBytes, v1.length - blockEnd);
-        putUint16(v2, BLOCK_LENGTH_OFFSET, LookupTransfersDecoder.BLOCK_LENGTH + extraBytes);
-        putUint16(v2, VERSION_OFFSET, 2);
+        final byte[] v1 = Frames.createTransfers(CORRELATION_ID, 3);
+        final int entryLength = CreateTransfersDecoder.TransfersDecoder.sbeBlockLength();
+        final int groupStart = HEADER_LENGTH + CreateTransfersDecoder.BLOCK_LENGTH;
+        final int groupHeader = CreateTransfersDecoder.TransfersDecoder.HEADER_SIZE;
+        final byte[] v2 = new byte[v1.length + extraBytes + 3 * extraBytes];
+        System.arraycopy(v1, 0, v2, 0, groupStart);
+        System.arraycopy(v1, groupStart, v2, groupStart + extraBytes, groupHeader);
+        for (int i = 0; i < 3; i++)
+        {
+            System.arraycopy(v1, groupStart + groupHeader + i * entryLength,
+                v2, groupStart + extraBytes + groupHeader + i * (entryLength + extraBytes), entryLength);
+        }
+        putUint16(v2, BLOCK_LENGTH_OFFSET, CreateTransfersDecoder.BLOCK_LENGTH + extraBytes);
+        putUint16(v2, VERSION_OFFSET, CreateTransfersDecoder.SCHEMA_VERSION + 1);
+        putUint16(v2, groupStart + extraBytes, entryLength + extraBytes);
 
-        assertRejected(v2, RejectReason.UNSUPPORTED_VERSION, FrameFault.VERSION_UNSUPPORTED);
+        assertTrue(validate(validator, v2), () -> detail(validator));
+        assertEquals(v2.length, validator.messageLength());
+
+        final CreateTransfersDecoder older = new CreateTransfersDecoder();
+        final CreateTransfersDecoder newer = new CreateTransfersDecoder();
+        older.wrapAndApplyHeader(new UnsafeBuffer(v1), 0, new MessageHeaderDecoder());
+        newer.wrapAndApplyHeader(new UnsafeBuffer(v2), 0, new MessageHeaderDecoder());
+        assertEquals(older.correlationId(), newer.correlationId());
+        final CreateTransfersDecoder.TransfersDecoder olderEntries = older.transfers();
+        final CreateTransfersDecoder.TransfersDecoder newerEntries = newer.transfers();
+        assertEquals(3, newerEntries.count());
+        while (olderEntries.hasNext())
+        {
+            olderEntries.next();
+            newerEntries.next();
+            assertEquals(olderEntries.id(), newerEntries.id());
+            assertEquals(olderEntries.amount(), newerEntries.amount());
+            assertEquals(olderEntries.flags(), newerEntries.flags());
+        }
     }
 
     @ParameterizedTest
     @ValueSource(ints = { ConnectDecoder.TEMPLATE_ID, CreateAccountsDecoder.TEMPLATE_ID,
         CreateTransfersDecoder.TEMPLATE_ID, LookupAccountsDecoder.TEMPLATE_ID, LookupTransfersDecoder.TEMPLATE_ID })
-    void shouldRejectHeaderBlockLengthOtherThanTheTemplates(final int templateId)
+    void shouldRejectHeaderBlockLengthShorterThanTheTemplates(final int templateId)
     {
         final byte[] frame = Frames.frame(templateId, CORRELATION_ID, 2);
         final int blockLength = Frames.uint16(frame, BLOCK_LENGTH_OFFSET);
 
-        for (final int wrong : new int[]{ 0, blockLength - 1, blockLength + 1, 0xFFFF })
+        for (final int wrong : new int[]{ 0, blockLength - 1 })
         {
             putUint16(frame, BLOCK_LENGTH_OFFSET, wrong);
 
@@ -219,7 +245,7 @@ class FrameValidatorTest
 
     @ParameterizedTest
     @ValueSource(ints = { 0, 3 })
-    void shouldRejectGroupBlockLengthOtherThanTheGroups(final int count)
+    void shouldRejectGroupBlockLengthShorterThanTheGroups(final int count)
     {
         final byte[] frame = Frames.createTransfers(CORRELATION_ID, count);
         putUint16(frame, GROUP_HEADER_OFFSET, CreateTransfersDecoder.TransfersDecoder.sbeBlockLength() - 1);
@@ -457,9 +483,9 @@ class FrameValidatorTest
         assertEquals("frame of 150 bytes has 10 bytes after the end of the CreateTransfers message at offset 140",
             detail(validator));
 
-        putUint16(transfers, VERSION_OFFSET, 2);
+        putUint16(transfers, VERSION_OFFSET, 0);
         assertFalse(validate(validator, transfers));
-        assertEquals("schema version 2 is not supported: reads 1 to 1", detail(validator));
+        assertEquals("schema version 0 is not supported: reads version 1 and later", detail(validator));
 
         putUint16(transfers, SCHEMA_ID_OFFSET, 77);
         assertFalse(validate(validator, transfers));
@@ -473,14 +499,14 @@ class FrameValidatorTest
         assertEquals("frame of 37 bytes ends inside the length of var data responseChannel at offset 36: needs 38 bytes",
             detail(validator));
 
-        putUint16(connect, BLOCK_LENGTH_OFFSET, 21);
+        putUint16(connect, BLOCK_LENGTH_OFFSET, 19);
         assertFalse(validate(validator, connect));
-        assertEquals("block length 21 in the message header is not Connect's 20", detail(validator));
+        assertEquals("block length 19 in the message header is shorter than Connect's 20", detail(validator));
 
         final byte[] ids = Frames.lookupTransfers(CORRELATION_ID, 1);
-        putUint16(ids, GROUP_HEADER_OFFSET, 9);
+        putUint16(ids, GROUP_HEADER_OFFSET, 7);
         assertFalse(validate(validator, ids));
-        assertEquals("block length 9 in the group header at offset 16 is not LookupTransfers's group entry length 8",
+        assertEquals("block length 7 in the group header at offset 16 is shorter than LookupTransfers's group entry length 8",
             detail(validator));
 
         assertTrue(validate(validator, Frames.lookupTransfers(CORRELATION_ID, 1)));

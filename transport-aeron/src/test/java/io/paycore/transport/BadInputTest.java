@@ -126,9 +126,9 @@ class BadInputTest
         authed.send(frame, 0, wrongSchema);
         authed.assertRejected(0, 0, RejectReason.UNKNOWN_SCHEMA);
 
-        final int newerVersion = createAccounts(44, 503);
-        frame.putShort(6, (short)(MessageHeaderEncoder.SCHEMA_VERSION + 1));
-        authed.send(frame, 0, newerVersion);
+        final int versionZero = createAccounts(44, 503);
+        frame.putShort(6, (short)0);
+        authed.send(frame, 0, versionZero);
         authed.assertRejected(44, CreateAccountsDecoder.TEMPLATE_ID, RejectReason.UNSUPPORTED_VERSION);
 
         authed.send(frame, 0, oversizeBatch(45));
