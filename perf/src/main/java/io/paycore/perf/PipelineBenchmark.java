@@ -292,8 +292,8 @@ public class PipelineBenchmark
 
     private void drain()
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (inFlight > 0 && System.nanoTime() < deadlineNs)
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (inFlight > 0 && System.nanoTime() < deadlineNanos)
         {
             if (0 == poll())
             {

@@ -48,11 +48,11 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
     private final TransportCounters counters;
     private final ErrorHandler errorHandler;
     private final NanoClock clock;
-    private final long backPressureTimeoutNs;
+    private final long backPressureTimeoutNanos;
     private final int pollLimit;
     private final Long2ObjectHashMap<EgressSession> sessions = new Long2ObjectHashMap<>();
     private final ArrayList<EgressSession> backlogged;
-    private long nowNs;
+    private long nowNanos;
     private long lastDurableSequence = Long.MIN_VALUE;
     private long lastProcessedSequence = Long.MIN_VALUE;
     private volatile int backloggedCount;
@@ -73,7 +73,7 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
         this.counters = counters;
         this.errorHandler = errorHandler;
         this.clock = context.nanoClock();
-        this.backPressureTimeoutNs = context.egressBackPressureTimeoutNs();
+        this.backPressureTimeoutNanos = context.egressBackPressureTimeoutNanos();
         this.pollLimit = context.egressPollLimit();
         this.backlogged = new ArrayList<>(context.maxSessions());
     }
@@ -85,7 +85,7 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
 
     public int doWork()
     {
-        nowNs = clock.nanoTime();
+        nowNanos = clock.nanoTime();
         int workCount = drainNewSessions();
         workCount += controlRing.read(this, CONTROL_READ_LIMIT);
         workCount += pipeline.pollOutput(this, pollLimit);
@@ -242,7 +242,7 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
 
     private void holdBack(final EgressSession session, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!session.appendBacklog(buffer, offset, length, nowNs))
+        if (!session.appendBacklog(buffer, offset, length, nowNanos))
         {
             counters.answersDropped().incrementRelease();
             disconnect(session, true);
@@ -298,7 +298,7 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
                     remove(session);
                 }
             }
-            else if (session.closeWhenSent && !progressed && nowNs - session.stalledSinceNs() > backPressureTimeoutNs)
+            else if (session.closeWhenSent && !progressed && nowNanos - session.stalledSinceNanos() > backPressureTimeoutNanos)
             {
                 // A refused caller that never read its answer: ingress has already forgotten the session.
                 counters.answersDropped().incrementRelease();
@@ -306,9 +306,9 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
             }
             else if (progressed)
             {
-                session.stalledSinceNs(nowNs);
+                session.stalledSinceNanos(nowNanos);
             }
-            else if (nowNs - session.stalledSinceNs() > backPressureTimeoutNs)
+            else if (nowNanos - session.stalledSinceNanos() > backPressureTimeoutNanos)
             {
                 disconnect(session, true);
             }

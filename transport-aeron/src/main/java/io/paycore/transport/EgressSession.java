@@ -24,7 +24,7 @@ final class EgressSession
     private ExpandableArrayBuffer backlog;
     private int head;
     private int tail;
-    private long stalledSinceNs;
+    private long stalledSinceNanos;
     private boolean closed;
     boolean inBacklogList;
     boolean closeWhenSent;
@@ -53,14 +53,14 @@ final class EgressSession
         return tail - head;
     }
 
-    long stalledSinceNs()
+    long stalledSinceNanos()
     {
-        return stalledSinceNs;
+        return stalledSinceNanos;
     }
 
-    void stalledSinceNs(final long nowNs)
+    void stalledSinceNanos(final long nowNanos)
     {
-        stalledSinceNs = nowNs;
+        stalledSinceNanos = nowNanos;
     }
 
     /**
@@ -68,7 +68,7 @@ final class EgressSession
      *
      * @return false, having done nothing, when it would take the backlog past its bound.
      */
-    boolean appendBacklog(final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+    boolean appendBacklog(final DirectBuffer buffer, final int offset, final int length, final long nowNanos)
     {
         final int needed = LENGTH_PREFIX_BYTES + length;
         final int held = tail - head;
@@ -84,7 +84,7 @@ final class EgressSession
         {
             head = 0;
             tail = 0;
-            stalledSinceNs = nowNs;
+            stalledSinceNanos = nowNanos;
         }
         else if (tail + needed > maxBacklogBytes)
         {

@@ -52,7 +52,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
     private static final int STATE_REFUSED = 2;
     private static final int STATE_DISCONNECTED = 3;
 
-    private static final long SWEEP_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int REPLY_LENGTH_MAX = EgressAgent.REPLY_MESSAGE_OFFSET + MessageHeaderEncoder.ENCODED_LENGTH +
         Math.max(RejectedEncoder.BLOCK_LENGTH, ConnectResultEncoder.BLOCK_LENGTH) + 2 + FrameValidator.MAX_DETAIL_LENGTH;
     private static final int CONTROL_ROOM_NEEDED = 2 * BitUtil.align(
@@ -79,7 +79,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
     private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[BitUtil.align(REPLY_LENGTH_MAX, 64)]);
     private final UnsafeBuffer detailBuffer = new UnsafeBuffer(new byte[FrameValidator.MAX_DETAIL_LENGTH]);
     private final UnsafeBuffer[] reasonDetails = reasonDetails();
-    private final long tickIntervalNs;
+    private final long tickIntervalNanos;
     private final int fragmentLimit;
     private final int maxClients;
     private final int maxSessions;
@@ -89,7 +89,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
     private int authenticatedCount;
     private int sessionsWithPublication;
     private int pendingConnects;
-    private long nextSweepNs;
+    private long nextSweepNanos;
     private volatile boolean stopRequested;
     private volatile boolean stopped;
 
@@ -115,7 +115,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         this.counters = counters;
         this.errorHandler = errorHandler;
         this.clock = context.nanoClock();
-        this.tickIntervalNs = context.tickIntervalNs();
+        this.tickIntervalNanos = context.tickIntervalNanos();
         this.fragmentLimit = context.ingressFragmentLimit();
         this.maxClients = context.maxClients();
         this.maxSessions = context.maxSessions();
@@ -141,14 +141,14 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         workCount += completeConnects();
         workCount += subscription.controlledPoll(assembler, fragmentLimit);
 
-        final long nowNs = clock.nanoTime();
-        if (nowNs - nextSweepNs >= 0)
+        final long nowNanos = clock.nanoTime();
+        if (nowNanos - nextSweepNanos >= 0)
         {
-            nextSweepNs = nowNs + SWEEP_INTERVAL_NS;
+            nextSweepNanos = nowNanos + SWEEP_INTERVAL_NANOS;
             workCount += sweepClosedImages();
         }
 
-        if (pipeline.idleNanos() >= tickIntervalNs && !pipeline.isFailed() && pipeline.offerTick())
+        if (pipeline.idleNanos() >= tickIntervalNanos && !pipeline.isFailed() && pipeline.offerTick())
         {
             counters.ticks().incrementRelease();
             workCount++;

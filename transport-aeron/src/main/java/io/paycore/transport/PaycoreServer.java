@@ -64,8 +64,8 @@ public final class PaycoreServer implements AutoCloseable
 {
     private static final int ERROR_LOG_LENGTH_BYTES = 1024 * 1024;
     private static final int LOG_BUFFER_COUNT = LogBufferDescriptor.PARTITION_COUNT;
-    private static final long STOP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long STOP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final TransportContext context;
     private final Pipeline pipeline;
@@ -219,8 +219,8 @@ public final class PaycoreServer implements AutoCloseable
         if (null != ingress && null != ingressRunner)
         {
             ingress.stop();
-            final long deadlineNs = System.nanoTime() + STOP_TIMEOUT_NS;
-            while (!ingress.isStopped() && !ingressRunner.isClosed() && System.nanoTime() < deadlineNs)
+            final long deadlineNanos = System.nanoTime() + STOP_TIMEOUT_NANOS;
+            while (!ingress.isStopped() && !ingressRunner.isClosed() && System.nanoTime() < deadlineNanos)
             {
                 sleepBriefly();
             }
@@ -228,8 +228,8 @@ public final class PaycoreServer implements AutoCloseable
         CloseHelper.quietClose(pipeline);
         if (null != egress)
         {
-            final long deadlineNs = System.nanoTime() + DRAIN_TIMEOUT_NS;
-            while ((!pipeline.isDrained() || egress.backloggedCount() > 0) && System.nanoTime() < deadlineNs)
+            final long deadlineNanos = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+            while ((!pipeline.isDrained() || egress.backloggedCount() > 0) && System.nanoTime() < deadlineNanos)
             {
                 sleepBriefly();
             }

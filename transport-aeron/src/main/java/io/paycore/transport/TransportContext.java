@@ -111,7 +111,7 @@ public final class TransportContext
     /**
      * Default egress back-pressure timeout: 2 s.
      */
-    public static final long EGRESS_BACK_PRESSURE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(2);
+    public static final long EGRESS_BACK_PRESSURE_TIMEOUT_DEFAULT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /**
      * Most bytes of answers held back for one back-pressured client; a client whose backlog would grow past it is
@@ -138,7 +138,7 @@ public final class TransportContext
     /**
      * Default tick interval: 100 ms.
      */
-    public static final long TICK_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    public static final long TICK_INTERVAL_DEFAULT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * The credentials file ({@code --clients FILE}), see {@link ClientCredentials}.
@@ -191,10 +191,10 @@ public final class TransportContext
     private int maxClients = Integer.getInteger(MAX_CLIENTS_PROP_NAME, MAX_CLIENTS_DEFAULT);
     private int refusalRepliesPerSecond = Integer.getInteger(
         REFUSAL_REPLIES_PER_SECOND_PROP_NAME, REFUSAL_REPLIES_PER_SECOND_DEFAULT);
-    private long egressBackPressureTimeoutNs = SystemUtil.getDurationInNanos(
-        EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME, EGRESS_BACK_PRESSURE_TIMEOUT_DEFAULT_NS);
+    private long egressBackPressureTimeoutNanos = SystemUtil.getDurationInNanos(
+        EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME, EGRESS_BACK_PRESSURE_TIMEOUT_DEFAULT_NANOS);
     private int egressBacklogLength = Integer.getInteger(EGRESS_BACKLOG_LENGTH_PROP_NAME, EGRESS_BACKLOG_LENGTH_DEFAULT);
-    private long tickIntervalNs = SystemUtil.getDurationInNanos(TICK_INTERVAL_PROP_NAME, TICK_INTERVAL_DEFAULT_NS);
+    private long tickIntervalNanos = SystemUtil.getDurationInNanos(TICK_INTERVAL_PROP_NAME, TICK_INTERVAL_DEFAULT_NANOS);
     private int ingressFragmentLimit = Integer.getInteger(
         INGRESS_FRAGMENT_LIMIT_PROP_NAME, INGRESS_FRAGMENT_LIMIT_DEFAULT);
     private int egressPollLimit = Integer.getInteger(EGRESS_POLL_LIMIT_PROP_NAME, EGRESS_POLL_LIMIT_DEFAULT);
@@ -245,10 +245,10 @@ public final class TransportContext
             throw new IllegalArgumentException(
                 "max clients (" + MAX_CLIENTS_PROP_NAME + ") must be in 1.." + MAX_CLIENTS_LIMIT + ": " + maxClients);
         }
-        if (egressBackPressureTimeoutNs <= 0)
+        if (egressBackPressureTimeoutNanos <= 0)
         {
             throw new IllegalArgumentException("egress back-pressure timeout (" +
-                EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME + ") must be positive: " + egressBackPressureTimeoutNs + " ns");
+                EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME + ") must be positive: " + egressBackPressureTimeoutNanos + " ns");
         }
         if (egressBacklogLength < EGRESS_BACKLOG_LENGTH_MIN)
         {
@@ -256,10 +256,10 @@ public final class TransportContext
                 ") must be at least " + EGRESS_BACKLOG_LENGTH_MIN + " bytes to hold the longest answer: " +
                 egressBacklogLength);
         }
-        if (tickIntervalNs <= 0)
+        if (tickIntervalNanos <= 0)
         {
             throw new IllegalArgumentException(
-                "tick interval (" + TICK_INTERVAL_PROP_NAME + ") must be positive: " + tickIntervalNs + " ns");
+                "tick interval (" + TICK_INTERVAL_PROP_NAME + ") must be positive: " + tickIntervalNanos + " ns");
         }
         if (refusalRepliesPerSecond < 0)
         {
@@ -470,21 +470,21 @@ public final class TransportContext
     }
 
     /**
-     * @param egressBackPressureTimeoutNs how long a client may stay back-pressured without progress.
+     * @param egressBackPressureTimeoutNanos how long a client may stay back-pressured without progress.
      * @return this.
      */
-    public TransportContext egressBackPressureTimeoutNs(final long egressBackPressureTimeoutNs)
+    public TransportContext egressBackPressureTimeoutNanos(final long egressBackPressureTimeoutNanos)
     {
-        this.egressBackPressureTimeoutNs = egressBackPressureTimeoutNs;
+        this.egressBackPressureTimeoutNanos = egressBackPressureTimeoutNanos;
         return this;
     }
 
     /**
      * @return how long a client may stay back-pressured without progress, in nanoseconds.
      */
-    public long egressBackPressureTimeoutNs()
+    public long egressBackPressureTimeoutNanos()
     {
-        return egressBackPressureTimeoutNs;
+        return egressBackPressureTimeoutNanos;
     }
 
     /**
@@ -506,21 +506,21 @@ public final class TransportContext
     }
 
     /**
-     * @param tickIntervalNs idle time after which ingress journals a tick.
+     * @param tickIntervalNanos idle time after which ingress journals a tick.
      * @return this.
      */
-    public TransportContext tickIntervalNs(final long tickIntervalNs)
+    public TransportContext tickIntervalNanos(final long tickIntervalNanos)
     {
-        this.tickIntervalNs = tickIntervalNs;
+        this.tickIntervalNanos = tickIntervalNanos;
         return this;
     }
 
     /**
      * @return idle time after which ingress journals a tick, in nanoseconds.
      */
-    public long tickIntervalNs()
+    public long tickIntervalNanos()
     {
-        return tickIntervalNs;
+        return tickIntervalNanos;
     }
 
     /**
@@ -661,9 +661,9 @@ public final class TransportContext
             ", termLength=" + termLength +
             ", profile=" + profile +
             ", maxClients=" + maxClients +
-            ", egressBackPressureTimeoutNs=" + egressBackPressureTimeoutNs +
+            ", egressBackPressureTimeoutNanos=" + egressBackPressureTimeoutNanos +
             ", egressBacklogLength=" + egressBacklogLength +
-            ", tickIntervalNs=" + tickIntervalNs +
+            ", tickIntervalNanos=" + tickIntervalNanos +
             ", clientsFile=" + clientsFile +
             ", credentials=" + credentials + '}';
     }

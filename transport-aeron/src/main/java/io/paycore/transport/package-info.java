@@ -15,7 +15,7 @@
  * Aeron pushes back on the senders and nothing is lost. Egress never waits for a client: a back-pressured client's
  * answers wait in a per-client backlog bounded in bytes ({@link
  * io.paycore.transport.TransportContext#egressBacklogLength()}) and time without progress ({@link
- * io.paycore.transport.TransportContext#egressBackPressureTimeoutNs()}); past either the client is disconnected and
+ * io.paycore.transport.TransportContext#egressBackPressureTimeoutNanos()}); past either the client is disconnected and
  * counted. Its results stay in the journal and can be looked up after reconnecting.
  * <h2>Threads</h2>
  * Shared profile: ingress and egress on one thread ({@link org.agrona.concurrent.CompositeAgent}), driver in SHARED

@@ -53,12 +53,12 @@ class BackPressureTest
         {
             if (timeBound)
             {
-                context.egressBackPressureTimeoutNs(TimeUnit.MILLISECONDS.toNanos(500))
+                context.egressBackPressureTimeoutNanos(TimeUnit.MILLISECONDS.toNanos(500))
                     .egressBacklogLength(8 * 1024 * 1024);
             }
             else
             {
-                context.egressBackPressureTimeoutNs(TimeUnit.MINUTES.toNanos(10))
+                context.egressBackPressureTimeoutNanos(TimeUnit.MINUTES.toNanos(10))
                     .egressBacklogLength(TransportContext.EGRESS_BACKLOG_LENGTH_MIN);
             }
         });
@@ -77,10 +77,10 @@ class BackPressureTest
         stalled = PaycoreClient.connect(service.clientContext(TestService.CLIENT_B, TestService.SECRET_B));
         for (int i = 0; i < STALLED_LOOKUPS; i++)
         {
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (stalled.lookupAccounts(ids, ACCOUNTS) < 0)
             {
-                assertTrue(System.nanoTime() < deadlineNs, "stalled client could not send");
+                assertTrue(System.nanoTime() < deadlineNanos, "stalled client could not send");
                 Thread.yield();
             }
         }

@@ -184,7 +184,7 @@ class BadInputTest
         final long publicationsBefore = publicationCount();
 
         final int bad = 200;
-        final long floodStartNs = System.nanoTime();
+        final long floodStartNanos = System.nanoTime();
         final List<RawSession> flood = new ArrayList<>();
         for (int i = 0; i < bad; i++)
         {
@@ -204,24 +204,24 @@ class BadInputTest
         // Every bad login is refused: answered within the refusal reply rate, left unanswered past it, or dropped
         // when the authenticator already had its most pending. None keeps a publication: once the answers are out
         // the driver holds only the real client's.
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (counters.connectsRefused().get() < bad)
         {
-            assertTrue(System.nanoTime() < deadlineNs, "refused " + counters.connectsRefused().get() + " of " + bad);
+            assertTrue(System.nanoTime() < deadlineNanos, "refused " + counters.connectsRefused().get() + " of " + bad);
             Thread.yield();
         }
         assertTrue(counters.refusalsUnanswered().get() > 0, "the flood outran the refusal reply rate");
-        final long floodSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - floodStartNs) + 1;
+        final long floodSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - floodStartNanos) + 1;
         final long refusalPublications = publicationCount() - publicationsBefore - 1;
         assertTrue(refusalPublications <= refusalRepliesPerSecond * floodSeconds, refusalPublications +
             " publications opened for refusals in " + floodSeconds + " s");
 
         // Callers that never read their answer keep an IPC publication lingering only while they hold their end.
         CloseHelper.closeAll(flood);
-        final long settleNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        final long settleNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (publicationCount() > publicationsBefore + 1)
         {
-            assertTrue(System.nanoTime() < settleNs, "publications left open: " +
+            assertTrue(System.nanoTime() < settleNanos, "publications left open: " +
                 (publicationCount() - publicationsBefore));
             Thread.yield();
         }
@@ -263,7 +263,7 @@ class BadInputTest
     @Test
     void shouldAnswerUnavailableOnceTheJournalHasFailed()
     {
-        service = new TestService(dir, false, (context) -> context.tickIntervalNs(TimeUnit.HOURS.toNanos(1)));
+        service = new TestService(dir, false, (context) -> context.tickIntervalNanos(TimeUnit.HOURS.toNanos(1)));
         final PaycoreClient client = PaycoreClient.connect(
             service.clientContext(TestService.CLIENT_A, TestService.SECRET_A));
         closeables.add(client);
@@ -391,10 +391,10 @@ class BadInputTest
             final ChannelUri uri = ChannelUri.parse(channel);
             uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(TransportContext.TERM_LENGTH_MIN));
             publication = aeron.addExclusivePublication(uri.toString(), streamId);
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!publication.isConnected())
             {
-                assertTrue(System.nanoTime() < deadlineNs, "ingress did not connect");
+                assertTrue(System.nanoTime() < deadlineNanos, "ingress did not connect");
                 Thread.yield();
             }
         }
@@ -419,22 +419,22 @@ class BadInputTest
 
         void send(final DirectBuffer buffer, final int offset, final int length)
         {
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (publication.offer(buffer, offset, length) < 0)
             {
-                assertTrue(System.nanoTime() < deadlineNs, "could not send");
+                assertTrue(System.nanoTime() < deadlineNanos, "could not send");
                 Thread.yield();
             }
         }
 
         UnsafeBuffer awaitMessage()
         {
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (received.isEmpty())
             {
                 if (subscription.poll(assembler, 10) == 0)
                 {
-                    if (System.nanoTime() > deadlineNs)
+                    if (System.nanoTime() > deadlineNanos)
                     {
                         fail("no answer");
                     }

@@ -90,18 +90,18 @@ class EgressSessionTest
         assertFalse(session.appendBacklog(message(next), 0, MESSAGE_LENGTH, 0), "the byte bound holds");
         assertEquals(fit * perRecord, session.backlogBytes());
 
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (received.size() < sentDirectly)
         {
             drainSubscription();
-            assertTrue(System.nanoTime() < deadlineNs, "subscription did not see what was sent");
+            assertTrue(System.nanoTime() < deadlineNanos, "subscription did not see what was sent");
         }
         assertEquals(sentDirectly, received.size());
         for (int i = 0; i < fit / 2; i++)
         {
             while (session.offerHead() < 0)
             {
-                assertTrue(System.nanoTime() < deadlineNs, "publication did not open up after the poll");
+                assertTrue(System.nanoTime() < deadlineNanos, "publication did not open up after the poll");
                 Thread.yield();
             }
         }
@@ -117,12 +117,12 @@ class EgressSessionTest
             {
                 drainSubscription();
             }
-            assertTrue(System.nanoTime() < deadlineNs, "backlog did not drain");
+            assertTrue(System.nanoTime() < deadlineNanos, "backlog did not drain");
         }
         while (received.size() < next)
         {
             drainSubscription();
-            assertTrue(System.nanoTime() < deadlineNs, "answers did not all arrive");
+            assertTrue(System.nanoTime() < deadlineNanos, "answers did not all arrive");
         }
 
         for (int i = 0; i < next; i++)

@@ -169,7 +169,7 @@ class EndToEndTest
         final Recorder recorder = new Recorder();
         long lastCorrelationId = 0;
         int sent = 0;
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (recorder.transferResults < requests || recorder.accounts < 1)
         {
             if (sent < requests)
@@ -191,7 +191,7 @@ class EndToEndTest
                 }
             }
             client.poll(recorder);
-            assertTrue(System.nanoTime() < deadlineNs, "answers did not all arrive");
+            assertTrue(System.nanoTime() < deadlineNanos, "answers did not all arrive");
         }
 
         assertEquals(requests, recorder.ok);
@@ -254,7 +254,7 @@ class EndToEndTest
         service = new TestService(dir, false, (context) -> {});
         final ClientContext context = service.clientContext(TestService.CLIENT_A, TestService.SECRET_A)
             .ingressStreamId(4242)
-            .connectTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300));
+            .connectTimeoutNanos(TimeUnit.MILLISECONDS.toNanos(300));
 
         final PaycoreClientException ex = assertThrows(PaycoreClientException.class, () -> connect(context));
         assertEquals("no paycore service answered on aeron:ipc stream 4242 within 300 ms", ex.getMessage());
@@ -269,10 +269,10 @@ class EndToEndTest
 
     static void awaitCounter(final java.util.function.LongSupplier counter, final long expected)
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (counter.getAsLong() != expected)
         {
-            assertTrue(System.nanoTime() < deadlineNs, "counter stayed at " + counter.getAsLong() + ", expected " +
+            assertTrue(System.nanoTime() < deadlineNanos, "counter stayed at " + counter.getAsLong() + ", expected " +
                 expected);
             sleep(5);
         }

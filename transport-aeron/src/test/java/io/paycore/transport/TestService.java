@@ -114,7 +114,7 @@ final class TestService implements AutoCloseable
                 .ingressChannel(ingressChannel)
                 .ingressStreamId(INGRESS_STREAM_ID)
                 .clientsFile(clients)
-                .tickIntervalNs(TimeUnit.MILLISECONDS.toNanos(100));
+                .tickIntervalNanos(TimeUnit.MILLISECONDS.toNanos(100));
             customize.accept(context);
             server = PaycoreServer.launch(context, pipeline);
         }
@@ -142,7 +142,7 @@ final class TestService implements AutoCloseable
             .ingressStreamId(INGRESS_STREAM_ID)
             .responseChannel(responseChannel)
             .responseStreamId(streamId)
-            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(5));
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(5));
     }
 
     int nextResponseStreamId()

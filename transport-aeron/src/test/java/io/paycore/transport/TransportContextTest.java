@@ -53,9 +53,9 @@ class TransportContextTest
         assertWrong(TransportContext.INGRESS_CHANNEL_PROP_NAME, (c) -> c.ingressChannel("udp://localhost"));
         assertWrong(TransportContext.INGRESS_STREAM_ID_PROP_NAME, (c) -> c.ingressStreamId(0));
         assertWrong(TransportContext.MAX_CLIENTS_PROP_NAME, (c) -> c.maxClients(0));
-        assertWrong(TransportContext.EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME, (c) -> c.egressBackPressureTimeoutNs(0));
+        assertWrong(TransportContext.EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME, (c) -> c.egressBackPressureTimeoutNanos(0));
         assertWrong(TransportContext.EGRESS_BACKLOG_LENGTH_PROP_NAME, (c) -> c.egressBacklogLength(1024));
-        assertWrong(TransportContext.TICK_INTERVAL_PROP_NAME, (c) -> c.tickIntervalNs(-1));
+        assertWrong(TransportContext.TICK_INTERVAL_PROP_NAME, (c) -> c.tickIntervalNanos(-1));
         assertWrong(TransportContext.CONTROL_RING_LENGTH_PROP_NAME, (c) -> c.controlRingLength(100_000));
     }
 

@@ -193,10 +193,10 @@ class ReplicationPipelineTest
 
     private void awaitAnswers(final int count)
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (answers.size() < count)
         {
-            assertTrue(System.nanoTime() - deadlineNs < 0, "answers: " + answers.size() + " of " + count);
+            assertTrue(System.nanoTime() - deadlineNanos < 0, "answers: " + answers.size() + " of " + count);
             pollAnswers();
             Thread.yield();
         }

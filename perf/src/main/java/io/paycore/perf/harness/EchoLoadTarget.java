@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EchoLoadTarget implements LoadTarget, FragmentHandler
 {
-    private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int FRAGMENT_LIMIT = 64;
 
     private final Aeron aeron;
@@ -68,10 +68,10 @@ public final class EchoLoadTarget implements LoadTarget, FragmentHandler
                 channels.baselineResponseChannel(), channels.baselineResponseStreamId());
             final ExclusivePublication publication = aeron.addExclusivePublication(
                 channels.baselineIngressChannel(), channels.baselineIngressStreamId());
-            final long deadlineNs = System.nanoTime() + CONNECT_TIMEOUT_NS;
+            final long deadlineNanos = System.nanoTime() + CONNECT_TIMEOUT_NANOS;
             while (!publication.isConnected() || !subscription.isConnected())
             {
-                if (System.nanoTime() - deadlineNs > 0)
+                if (System.nanoTime() - deadlineNanos > 0)
                 {
                     throw new IllegalStateException("the baseline echo did not connect within 10 s");
                 }

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * each record, and serves lookups read-only), and can be promoted to primary.
  * <ul>
  *     <li>On start, whenever a primary (re)connects its live stream, and whenever it is waiting (nothing taken
- *     for a {@link ReplicationContext#helloIntervalNs() hello interval}, or a gap in the live stream), it sends the
+ *     for a {@link ReplicationContext#helloIntervalNanos() hello interval}, or a gap in the live stream), it sends the
  *     primary a HELLO (also when the primary asks, HELLO_REQUEST, having lost it): its epoch, last sequence and that
  *     record's checksum. The primary streams the missing records from its journal on the catch-up stream.</li>
  *     <li>Each sequence is taken once, from whichever stream brings it first: lower ones are duplicates and
@@ -58,7 +58,7 @@ public final class Follower implements AutoCloseable
     public static final int PROMOTED = 2;
 
     private static final int FRAGMENT_LIMIT = 64;
-    private static final long PROMOTE_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long PROMOTE_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ReplicationContext context;
     private final Pipeline pipeline;
@@ -197,17 +197,17 @@ public final class Follower implements AutoCloseable
         private final ControlledFragmentAssembler liveAssembler = new ControlledFragmentAssembler(this::onLive);
         private final ControlledFragmentAssembler catchUpAssembler = new ControlledFragmentAssembler(this::onCatchUp);
         private boolean liveTaken;
-        private long gapSinceNs;
-        private long lastProgressNs;
-        private long lastHelloNs;
-        private long lastAckNs;
+        private long gapSinceNanos;
+        private long lastProgressNanos;
+        private long lastHelloNanos;
+        private long lastAckNanos;
         private long lastAckSequence = -1;
-        private long lastFencedNs;
-        private long nextPromoteCheckNs;
+        private long lastFencedNanos;
+        private long nextPromoteCheckNanos;
         private boolean caughtUpLogged;
         private boolean helloSent;
         private int primaryImagesSeen;
-        private long nowNs;
+        private long nowNanos;
 
         FollowerAgent(final Subscription live, final Subscription catchUp, final ExclusivePublication control)
         {
@@ -223,16 +223,16 @@ public final class Follower implements AutoCloseable
 
         public void onStart()
         {
-            nowNs = System.nanoTime();
-            lastProgressNs = nowNs;
-            lastHelloNs = nowNs - context.helloIntervalNs();
+            nowNanos = System.nanoTime();
+            lastProgressNanos = nowNanos;
+            lastHelloNanos = nowNanos - context.helloIntervalNanos();
         }
 
         public int doWork()
         {
             if (PROMOTED == state)
             {
-                nowNs = System.nanoTime();
+                nowNanos = System.nanoTime();
                 return live.controlledPoll(liveAssembler, FRAGMENT_LIMIT) +
                     catchUp.controlledPoll(catchUpAssembler, FRAGMENT_LIMIT);
             }
@@ -240,7 +240,7 @@ public final class Follower implements AutoCloseable
             {
                 return 0;
             }
-            nowNs = System.nanoTime();
+            nowNanos = System.nanoTime();
             if (pipeline.isFailed())
             {
                 stop("this standby's pipeline failed, so it can take no more records: " + pipeline.failure());
@@ -276,11 +276,11 @@ public final class Follower implements AutoCloseable
 
         private boolean promoteFileAppeared()
         {
-            if (null == promoteRequestFile || nowNs - nextPromoteCheckNs < 0)
+            if (null == promoteRequestFile || nowNanos - nextPromoteCheckNanos < 0)
             {
                 return false;
             }
-            nextPromoteCheckNs = nowNs + PROMOTE_CHECK_INTERVAL_NS;
+            nextPromoteCheckNanos = nowNanos + PROMOTE_CHECK_INTERVAL_NANOS;
             return Files.exists(promoteRequestFile);
         }
 
@@ -355,9 +355,9 @@ public final class Follower implements AutoCloseable
             }
             if (sequence > expected)
             {
-                if (fromLive && 0 == gapSinceNs)
+                if (fromLive && 0 == gapSinceNanos)
                 {
-                    gapSinceNs = nowNs;
+                    gapSinceNanos = nowNanos;
                 }
                 return ControlledFragmentHandler.Action.CONTINUE;
             }
@@ -390,8 +390,8 @@ public final class Follower implements AutoCloseable
 
             lastChecksum = recordChecksum;
             recordsTaken++;
-            lastProgressNs = nowNs;
-            gapSinceNs = 0;
+            lastProgressNanos = nowNanos;
+            gapSinceNanos = 0;
             if (Epochs.EPOCH == type && Epochs.EPOCH_PAYLOAD_LENGTH == payloadLength)
             {
                 epoch = buffer.getLong(payloadOffset, java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -411,7 +411,7 @@ public final class Follower implements AutoCloseable
         private int acknowledge()
         {
             final long durable = pipeline.durableSequence();
-            if (durable == lastAckSequence && nowNs - lastAckNs < context.helloIntervalNs())
+            if (durable == lastAckSequence && nowNanos - lastAckNanos < context.helloIntervalNanos())
             {
                 return 0;
             }
@@ -419,7 +419,7 @@ public final class Follower implements AutoCloseable
             if (offerControl())
             {
                 lastAckSequence = durable;
-                lastAckNs = nowNs;
+                lastAckNanos = nowNanos;
                 return 1;
             }
             return 0;
@@ -427,25 +427,25 @@ public final class Follower implements AutoCloseable
 
         private int helloIfWaiting()
         {
-            if (nowNs - lastHelloNs < context.helloIntervalNs())
+            if (nowNanos - lastHelloNanos < context.helloIntervalNanos())
             {
                 return 0;
             }
-            final boolean waiting = !liveTaken && nowNs - lastProgressNs >= context.helloIntervalNs();
-            final boolean gap = 0 != gapSinceNs && nowNs - gapSinceNs >= context.helloIntervalNs();
+            final boolean waiting = !liveTaken && nowNanos - lastProgressNanos >= context.helloIntervalNanos();
+            final boolean gap = 0 != gapSinceNanos && nowNanos - gapSinceNanos >= context.helloIntervalNanos();
             if (!waiting && !gap && helloSent)
             {
                 return 0;
             }
             final long last = pipeline.nextSequence() - 1;
             ReplicationMessages.putHello(controlOut, epoch, last, lastChecksum, instance);
-            lastHelloNs = nowNs;
+            lastHelloNanos = nowNanos;
             if (offerControl())
             {
                 helloSent = true;
                 liveTaken = false;
-                gapSinceNs = 0;
-                lastProgressNs = nowNs;
+                gapSinceNanos = 0;
+                lastProgressNanos = nowNanos;
                 return 1;
             }
             return 0;
@@ -453,11 +453,11 @@ public final class Follower implements AutoCloseable
 
         private void fence(final long primaryEpoch)
         {
-            if (nowNs - lastFencedNs < context.helloIntervalNs())
+            if (nowNanos - lastFencedNanos < context.helloIntervalNanos())
             {
                 return;
             }
-            lastFencedNs = nowNs;
+            lastFencedNanos = nowNanos;
             ReplicationMessages.putFenced(controlOut, epoch, pipeline.nextSequence() - 1, instance);
             offerControl();
             errorHandler.onError(new IllegalStateException("refused records from a primary of epoch " +

@@ -32,11 +32,11 @@ public final class ReplicationContext
     /** How often an unanswered standby repeats its hello, and how long it waits at a gap before asking again. */
     public static final String HELLO_INTERVAL_PROP_NAME = "paycore.replication.hello.interval";
     /** Default hello interval. */
-    public static final long HELLO_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(250);
+    public static final long HELLO_INTERVAL_DEFAULT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** A standby that acknowledges nothing for this long is dropped: its catch-up stops until it says hello. */
     public static final String STANDBY_TIMEOUT_PROP_NAME = "paycore.replication.standby.timeout";
     /** Default standby timeout. */
-    public static final long STANDBY_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+    public static final long STANDBY_TIMEOUT_DEFAULT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Most catch-up records sent per duty cycle of the primary's replication agent. */
     public static final int CATCH_UP_BATCH_RECORDS = 256;
     /** Term length of the replication publications, bytes. */
@@ -52,8 +52,8 @@ public final class ReplicationContext
     private String controlChannel = System.getProperty(CONTROL_CHANNEL_PROP_NAME, CONTROL_CHANNEL_DEFAULT);
     private int streamId = Integer.getInteger(STREAM_ID_PROP_NAME, STREAM_ID_DEFAULT);
     private ReplicationMode mode = ReplicationMode.parse(System.getProperty(MODE_PROP_NAME, MODE_DEFAULT.name()));
-    private long helloIntervalNs = Long.getLong(HELLO_INTERVAL_PROP_NAME, HELLO_INTERVAL_DEFAULT_NS);
-    private long standbyTimeoutNs = Long.getLong(STANDBY_TIMEOUT_PROP_NAME, STANDBY_TIMEOUT_DEFAULT_NS);
+    private long helloIntervalNanos = Long.getLong(HELLO_INTERVAL_PROP_NAME, HELLO_INTERVAL_DEFAULT_NANOS);
+    private long standbyTimeoutNanos = Long.getLong(STANDBY_TIMEOUT_PROP_NAME, STANDBY_TIMEOUT_DEFAULT_NANOS);
     private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
 
     /**
@@ -78,10 +78,10 @@ public final class ReplicationContext
         {
             throw new IllegalArgumentException("replication stream id must be positive: " + streamId);
         }
-        if (helloIntervalNs <= 0 || standbyTimeoutNs <= helloIntervalNs)
+        if (helloIntervalNanos <= 0 || standbyTimeoutNanos <= helloIntervalNanos)
         {
             throw new IllegalArgumentException("replication hello interval must be positive and less than the " +
-                "standby timeout: " + helloIntervalNs + " ns, " + standbyTimeoutNs + " ns");
+                "standby timeout: " + helloIntervalNanos + " ns, " + standbyTimeoutNanos + " ns");
         }
         if (termLength < 64 * 1024 || termLength > 1024 * 1024 * 1024 || Integer.bitCount(termLength) != 1)
         {
@@ -155,30 +155,30 @@ public final class ReplicationContext
         return mode;
     }
 
-    /** @param helloIntervalNs how often a waiting standby repeats its hello. @return this. */
-    public ReplicationContext helloIntervalNs(final long helloIntervalNs)
+    /** @param helloIntervalNanos how often a waiting standby repeats its hello. @return this. */
+    public ReplicationContext helloIntervalNanos(final long helloIntervalNanos)
     {
-        this.helloIntervalNs = helloIntervalNs;
+        this.helloIntervalNanos = helloIntervalNanos;
         return this;
     }
 
     /** @return how often a waiting standby repeats its hello, ns. */
-    public long helloIntervalNs()
+    public long helloIntervalNanos()
     {
-        return helloIntervalNs;
+        return helloIntervalNanos;
     }
 
-    /** @param standbyTimeoutNs silence after which a standby's catch-up stops. @return this. */
-    public ReplicationContext standbyTimeoutNs(final long standbyTimeoutNs)
+    /** @param standbyTimeoutNanos silence after which a standby's catch-up stops. @return this. */
+    public ReplicationContext standbyTimeoutNanos(final long standbyTimeoutNanos)
     {
-        this.standbyTimeoutNs = standbyTimeoutNs;
+        this.standbyTimeoutNanos = standbyTimeoutNanos;
         return this;
     }
 
     /** @return silence after which a standby's catch-up stops, ns. */
-    public long standbyTimeoutNs()
+    public long standbyTimeoutNanos()
     {
-        return standbyTimeoutNs;
+        return standbyTimeoutNanos;
     }
 
     /** @param termLength term length of the replication publications. @return this. */

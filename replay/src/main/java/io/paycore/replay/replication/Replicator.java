@@ -339,12 +339,12 @@ public final class Replicator implements RecordShipper, AutoCloseable
         private boolean hasPending;
         private JournalReader reader;
         private long standbyInstance = NO_INSTANCE;
-        private long lastHeardNs;
+        private long lastHeardNanos;
         private long helloInstance = NO_INSTANCE;
         private long helloSequence;
         private int helloChecksum;
-        private long helloDeadlineNs;
-        private long lastHelloRequestNs;
+        private long helloDeadlineNanos;
+        private long lastHelloRequestNanos;
 
         ReplicatorAgent(final ExclusivePublication catchUp, final Subscription control)
         {
@@ -362,20 +362,20 @@ public final class Replicator implements RecordShipper, AutoCloseable
         public int doWork()
         {
             int work = control.poll(this, 16);
-            final long nowNs = System.nanoTime();
+            final long nowNanos = System.nanoTime();
             updateCounters();
             if (NO_INSTANCE != helloInstance)
             {
-                work += checkHello(nowNs);
+                work += checkHello(nowNanos);
             }
             if (null != reader)
             {
                 work += pumpCatchUp();
-                if (nowNs - lastHeardNs > context.standbyTimeoutNs())
+                if (nowNanos - lastHeardNanos > context.standbyTimeoutNanos())
                 {
                     stopCatchUp();
                     standbyStatus = "standby " + Long.toHexString(standbyInstance) + " silent for more than " +
-                        TimeUnit.NANOSECONDS.toMillis(context.standbyTimeoutNs()) + " ms; catch-up stopped";
+                        TimeUnit.NANOSECONDS.toMillis(context.standbyTimeoutNanos()) + " ms; catch-up stopped";
                 }
             }
             return work;
@@ -416,7 +416,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
                     final long sequence = ReplicationMessages.sequence(buffer, offset);
                     if (instance != helloInstance || sequence != helloSequence)
                     {
-                        helloDeadlineNs = System.nanoTime() + context.standbyTimeoutNs();
+                        helloDeadlineNanos = System.nanoTime() + context.standbyTimeoutNanos();
                     }
                     helloInstance = instance;
                     helloSequence = sequence;
@@ -432,7 +432,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
                     }
                     else
                     {
-                        lastHeardNs = System.nanoTime();
+                        lastHeardNanos = System.nanoTime();
                         final long durable = ReplicationMessages.sequence(buffer, offset);
                         if (durable > acknowledged.get())
                         {
@@ -451,13 +451,13 @@ public final class Replicator implements RecordShipper, AutoCloseable
             }
         }
 
-        private int checkHello(final long nowNs)
+        private int checkHello(final long nowNanos)
         {
             final long instance = helloInstance;
             final long last = journalLastSequence.getAsLong();
             if (helloSequence > last)
             {
-                if (nowNs - helloDeadlineNs > 0)
+                if (nowNanos - helloDeadlineNanos > 0)
                 {
                     helloInstance = NO_INSTANCE;
                     diverge(instance, last + 1, ReplicationMessages.DIVERGED_STANDBY_AHEAD);
@@ -485,7 +485,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
 
             stopCatchUp();
             standbyInstance = instance;
-            lastHeardNs = nowNs;
+            lastHeardNanos = nowNanos;
             if (helloSequence > acknowledged.get())
             {
                 acknowledged.set(helloSequence);
@@ -506,12 +506,12 @@ public final class Replicator implements RecordShipper, AutoCloseable
 
         private void requestHello(final long instance)
         {
-            final long nowNs = System.nanoTime();
-            if (NO_INSTANCE != helloInstance || nowNs - lastHelloRequestNs < context.helloIntervalNs())
+            final long nowNanos = System.nanoTime();
+            if (NO_INSTANCE != helloInstance || nowNanos - lastHelloRequestNanos < context.helloIntervalNanos())
             {
                 return;
             }
-            lastHelloRequestNs = nowNs;
+            lastHelloRequestNanos = nowNanos;
             ReplicationMessages.putHelloRequest(controlOut, epoch, instance);
             final long result = catchUp.offer(controlOut, 0, ReplicationMessages.CONTROL_LENGTH);
             if (result < 0 && Publication.NOT_CONNECTED != result && Publication.BACK_PRESSURED != result &&

@@ -86,7 +86,7 @@ public final class PromoteCommand implements Callable<Integer>
             err.println("paycore promote: no journal in " + directory.journalDirectory());
             return EXIT_USAGE;
         }
-        final long timeoutNs = SystemUtil.parseDuration("--timeout", timeout);
+        final long timeoutNanos = SystemUtil.parseDuration("--timeout", timeout);
 
         DataDirectoryLock lock = null;
         try
@@ -95,7 +95,7 @@ public final class PromoteCommand implements Callable<Integer>
         }
         catch (final IllegalStateException inUse)
         {
-            return promoteRunning(directory, timeoutNs, out, err);
+            return promoteRunning(directory, timeoutNanos, out, err);
         }
 
         try
@@ -109,19 +109,19 @@ public final class PromoteCommand implements Callable<Integer>
     }
 
     private static int promoteRunning(
-        final DataDirectory directory, final long timeoutNs, final PrintStream out, final PrintStream err)
+        final DataDirectory directory, final long timeoutNanos, final PrintStream out, final PrintStream err)
         throws IOException, InterruptedException
     {
         final Path request = directory.root().resolve(PaycoreService.PROMOTE_REQUEST_FILE_NAME);
         Files.writeString(request, "promote requested at " + java.time.Instant.now() + System.lineSeparator());
-        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final long deadlineNanos = System.nanoTime() + timeoutNanos;
         while (Files.exists(request))
         {
-            if (System.nanoTime() - deadlineNs > 0)
+            if (System.nanoTime() - deadlineNanos > 0)
             {
                 Files.deleteIfExists(request);
                 err.println("paycore promote: the node running on " + directory + " did not promote itself within " +
-                    TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: is it a primary ('serve') rather than a " +
+                    TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: is it a primary ('serve') rather than a " +
                     "standby ('follow')?");
                 return EXIT_NOT_PROMOTED;
             }

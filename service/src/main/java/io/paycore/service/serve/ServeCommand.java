@@ -423,9 +423,9 @@ public final class ServeCommand implements Callable<Integer>
             .ingressStreamId(stream)
             .clientsFile(clientsFile)
             .maxClients(maxClients)
-            .egressBackPressureTimeoutNs(egressTimeoutNanos)
+            .egressBackPressureTimeoutNanos(egressTimeoutNanos)
             .egressBacklogLength(egressBacklogBytes)
-            .tickIntervalNs(tickIntervalNanos);
+            .tickIntervalNanos(tickIntervalNanos);
         if (null != aeronDir)
         {
             context.aeronDirectoryName(aeronDir.toString());

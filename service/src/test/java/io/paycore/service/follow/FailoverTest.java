@@ -169,10 +169,10 @@ class FailoverTest
         client = null;
 
         final long beforeClose = node.pipeline().processedSequence();
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (newStandby.pipeline().processedSequence() < beforeClose)
         {
-            assertTrue(System.nanoTime() - deadlineNs < 0, "the new primary's standby is at " +
+            assertTrue(System.nanoTime() - deadlineNanos < 0, "the new primary's standby is at " +
                 newStandby.pipeline().processedSequence() + " of " + beforeClose + "; the new primary's " +
                 "replicator: " + node.replicator().standbyStatus() + ":\n" +
                 newStandbyOut.toString(StandardCharsets.UTF_8));
@@ -182,7 +182,7 @@ class FailoverTest
         final long last = node.pipeline().processedSequence();
         while (newStandby.pipeline().processedSequence() < last)
         {
-            assertTrue(System.nanoTime() - deadlineNs < 0, "the new primary's standby is at " +
+            assertTrue(System.nanoTime() - deadlineNanos < 0, "the new primary's standby is at " +
                 newStandby.pipeline().processedSequence() + " of " + last + "; the new primary's replicator: " +
                 node.replicator().standbyStatus() + ", " + node.replicator().catchUpRecords() + " caught up:\n" +
                 newStandbyOut.toString(StandardCharsets.UTF_8) + "\nnew primary:\n" +
@@ -218,7 +218,7 @@ class FailoverTest
 
         final ServiceContext primaryContext = context(primaryData).replication(
             replication(recordsPort, controlPort).mode(ReplicationMode.ASYNC));
-        primaryContext.transportContext().tickIntervalNs(TimeUnit.HOURS.toNanos(1));
+        primaryContext.transportContext().tickIntervalNanos(TimeUnit.HOURS.toNanos(1));
         node = PaycoreService.launch(primaryContext);
         child = PaycoreProcess.start(temp.resolve("standby-0.out"), followArgs);
         child.awaitReady(60_000);
@@ -243,10 +243,10 @@ class FailoverTest
         client = null;
 
         final long last = node.pipeline().processedSequence();
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (node.replicator().acknowledgedSequence() < last)
         {
-            assertTrue(System.nanoTime() - deadlineNs < 0, "standby acknowledged only " +
+            assertTrue(System.nanoTime() - deadlineNanos < 0, "standby acknowledged only " +
                 node.replicator().acknowledgedSequence() + " of " + last + ":\n" + child.output());
             Thread.sleep(10);
         }
@@ -261,10 +261,10 @@ class FailoverTest
 
     private void awaitAcknowledged(final long sequence) throws InterruptedException
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (node.replicator().acknowledgedSequence() < sequence)
         {
-            assertTrue(System.nanoTime() - deadlineNs < 0, "the standby acknowledged only " +
+            assertTrue(System.nanoTime() - deadlineNanos < 0, "the standby acknowledged only " +
                 node.replicator().acknowledgedSequence() + " of " + sequence);
             Thread.sleep(10);
         }
@@ -340,6 +340,6 @@ class FailoverTest
             .ingressStreamId(1001)
             .responseChannel("aeron:ipc")
             .responseStreamId(responseStreamId)
-            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(20)));
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(20)));
     }
 }

@@ -208,10 +208,10 @@ class ReplicationTest
         final long epochSequence = standby.pipeline().nextSequence() - 1;
         awaitStandbyAt(epochSequence);
 
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         int answeredAfterPromotion = 0;
         PaycoreClientException refused = null;
-        while (null == refused && System.nanoTime() - deadlineNs < 0)
+        while (null == refused && System.nanoTime() - deadlineNanos < 0)
         {
             try
             {
@@ -281,8 +281,8 @@ class ReplicationTest
 
         final ServiceContext primaryContext = primaryContext(
             primaryData, recordsPort, controlPort, ReplicationMode.ASYNC);
-        primaryContext.replication().standbyTimeoutNs(TimeUnit.SECONDS.toNanos(1));
-        primaryContext.transportContext().tickIntervalNs(TimeUnit.HOURS.toNanos(1));
+        primaryContext.replication().standbyTimeoutNanos(TimeUnit.SECONDS.toNanos(1));
+        primaryContext.transportContext().tickIntervalNanos(TimeUnit.HOURS.toNanos(1));
         primary = PaycoreService.launch(primaryContext);
         standby = PaycoreService.launch(standbyContext(standbyData, recordsPort, controlPort));
         awaitStopped();
@@ -293,10 +293,10 @@ class ReplicationTest
 
     private void awaitStopped() throws InterruptedException
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (Follower.STOPPED != standby.follower().state())
         {
-            assertTrue(System.nanoTime() - deadlineNs < 0, "the standby did not stop:\n" +
+            assertTrue(System.nanoTime() - deadlineNanos < 0, "the standby did not stop:\n" +
                 standbyOut.toString(StandardCharsets.UTF_8));
             Thread.sleep(10);
         }
@@ -326,10 +326,10 @@ class ReplicationTest
 
     private void awaitStandbyAt(final long sequence) throws InterruptedException
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (standby.pipeline().processedSequence() < sequence)
         {
-            if (System.nanoTime() - deadlineNs > 0 || Follower.STOPPED == standby.follower().state())
+            if (System.nanoTime() - deadlineNanos > 0 || Follower.STOPPED == standby.follower().state())
             {
                 throw new AssertionError("standby at " + standby.pipeline().processedSequence() + ", not " +
                     sequence + ":\n" + standbyOut.toString(StandardCharsets.UTF_8) + "\nprimary:\n" +
@@ -426,7 +426,7 @@ class ReplicationTest
             .ingressChannel("aeron:ipc")
             .responseChannel("aeron:ipc")
             .responseStreamId(nextResponseStream++)
-            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(10)));
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(10)));
     }
 
     static int freePort() throws IOException

@@ -93,7 +93,7 @@ class PostMortemTest
             .ingressStreamId(Integer.parseInt(service.ready("stream")))
             .responseChannel("aeron:ipc")
             .responseStreamId(2001)
-            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(20)));
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(20)));
         assertTermBuffersAreWrittenOutInFull(data.aeronDirectory());
 
         // A real error: snapshots (taken at every tick) can no longer be written.

@@ -126,7 +126,7 @@ class CrashTest
                 .ingressStreamId(Integer.parseInt(service.ready("stream")))
                 .responseChannel("aeron:ipc")
                 .responseStreamId(2000 + round)
-                .connectTimeoutNs(TimeUnit.SECONDS.toNanos(20)));
+                .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(20)));
 
             if (0 == round)
             {
@@ -241,9 +241,9 @@ class CrashTest
         final Long2LongHashMap batchFirstId = new Long2LongHashMap(-1);
         final Listener listener = new Listener(batchFirstId);
         final TransferEventArray events = new TransferEventArray(BATCH);
-        final long killAtNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(killAfterMs);
+        final long killAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(killAfterMs);
         long pendingFirstId = -1;
-        while (System.nanoTime() < killAtNs)
+        while (System.nanoTime() < killAtNanos)
         {
             if (-1 == pendingFirstId && batchFirstId.size() < WINDOW)
             {
@@ -273,8 +273,8 @@ class CrashTest
         }
 
         service.kill();
-        final long drainUntilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-        while (System.nanoTime() < drainUntilNs)
+        final long drainUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        while (System.nanoTime() < drainUntilNanos)
         {
             client.poll(listener);
         }

@@ -170,6 +170,6 @@ class PaycoreServiceTest
             .ingressChannel("aeron:ipc")
             .responseChannel("aeron:ipc")
             .responseStreamId(responseStreamId)
-            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(10)));
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(10)));
     }
 }

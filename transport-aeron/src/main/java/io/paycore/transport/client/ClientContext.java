@@ -46,7 +46,7 @@ public final class ClientContext
     /** How long {@link PaycoreClient#connect(ClientContext)} waits for the service. */
     public static final String CONNECT_TIMEOUT_PROP_NAME = "paycore.client.connect.timeout";
     /** Default connect timeout: 5 s. */
-    public static final long CONNECT_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+    public static final long CONNECT_TIMEOUT_DEFAULT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Term length of the client's ingress publication, when its channel does not name one. */
     public static final String TERM_LENGTH_PROP_NAME = "paycore.client.term.length";
     /** Default term length: the smallest that carries the longest message. */
@@ -64,7 +64,7 @@ public final class ClientContext
     private int ingressStreamId = Integer.getInteger(INGRESS_STREAM_ID_PROP_NAME, INGRESS_STREAM_ID_DEFAULT);
     private String responseChannel = System.getProperty(RESPONSE_CHANNEL_PROP_NAME, RESPONSE_CHANNEL_DEFAULT);
     private int responseStreamId = Integer.getInteger(RESPONSE_STREAM_ID_PROP_NAME, RESPONSE_STREAM_ID_DEFAULT);
-    private long connectTimeoutNs = SystemUtil.getDurationInNanos(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_DEFAULT_NS);
+    private long connectTimeoutNanos = SystemUtil.getDurationInNanos(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_DEFAULT_NANOS);
     private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
     private int fragmentLimit = Integer.getInteger(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
     private IdleStrategy idleStrategy;
@@ -98,10 +98,10 @@ public final class ClientContext
             throw new IllegalArgumentException("stream ids (" + INGRESS_STREAM_ID_PROP_NAME + ", " +
                 RESPONSE_STREAM_ID_PROP_NAME + ") must not be 0");
         }
-        if (connectTimeoutNs <= 0)
+        if (connectTimeoutNanos <= 0)
         {
             throw new IllegalArgumentException(
-                "connect timeout (" + CONNECT_TIMEOUT_PROP_NAME + ") must be positive: " + connectTimeoutNs + " ns");
+                "connect timeout (" + CONNECT_TIMEOUT_PROP_NAME + ") must be positive: " + connectTimeoutNanos + " ns");
         }
         if (termLength < TransportContext.TERM_LENGTH_MIN || !BitUtil.isPowerOfTwo(termLength))
         {
@@ -249,17 +249,17 @@ public final class ClientContext
         return responseStreamId;
     }
 
-    /** @param connectTimeoutNs how long connect waits for the service. @return this. */
-    public ClientContext connectTimeoutNs(final long connectTimeoutNs)
+    /** @param connectTimeoutNanos how long connect waits for the service. @return this. */
+    public ClientContext connectTimeoutNanos(final long connectTimeoutNanos)
     {
-        this.connectTimeoutNs = connectTimeoutNs;
+        this.connectTimeoutNanos = connectTimeoutNanos;
         return this;
     }
 
     /** @return how long connect waits for the service, in nanoseconds. */
-    public long connectTimeoutNs()
+    public long connectTimeoutNanos()
     {
-        return connectTimeoutNs;
+        return connectTimeoutNanos;
     }
 
     /** @param termLength term length of the ingress publication. @return this. */
@@ -309,6 +309,6 @@ public final class ClientContext
         return "ClientContext{aeronDirectoryName=" + aeronDirectoryName + ", clientId=" + clientId +
             ", ingressChannel=" + ingressChannel + ", ingressStreamId=" + ingressStreamId +
             ", responseChannel=" + responseChannel + ", responseStreamId=" + responseStreamId +
-            ", connectTimeoutNs=" + connectTimeoutNs + ", termLength=" + termLength + '}';
+            ", connectTimeoutNanos=" + connectTimeoutNanos + ", termLength=" + termLength + '}';
     }
 }

@@ -158,10 +158,10 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
 
     private void handshake()
     {
-        final long deadlineNs = System.nanoTime() + context.connectTimeoutNs();
+        final long deadlineNanos = System.nanoTime() + context.connectTimeoutNanos();
         while (!publication.isConnected())
         {
-            if (System.nanoTime() - deadlineNs > 0)
+            if (System.nanoTime() - deadlineNanos > 0)
             {
                 throw noService();
             }
@@ -177,13 +177,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             .credential(context.secret())
             .responseChannel(context.responseChannel());
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength();
-        sendWithRetry(() -> offer(correlationId, length), deadlineNs, true);
+        sendWithRetry(() -> offer(correlationId, length), deadlineNanos, true);
 
         waiter.expect(correlationId);
         while (!waiter.answered)
         {
             final int fragments = poll(waiter);
-            if (System.nanoTime() - deadlineNs > 0)
+            if (System.nanoTime() - deadlineNanos > 0)
             {
                 throw noService();
             }
@@ -200,7 +200,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private PaycoreClientException noService()
     {
         return new PaycoreClientException("no paycore service answered on " + context.ingressChannel() +
-            " stream " + context.ingressStreamId() + " within " + format(context.connectTimeoutNs()));
+            " stream " + context.ingressStreamId() + " within " + format(context.connectTimeoutNanos()));
     }
 
     /**
@@ -305,9 +305,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      */
     public CreateResults<CreateAccountResult> createAccountsAndWait(final AccountEvents events, final Duration timeout)
     {
-        final long deadlineNs = deadline(timeout);
-        final long correlationId = sendWithRetry(() -> createAccounts(events), deadlineNs, false);
-        await(correlationId, deadlineNs, timeout);
+        final long deadlineNanos = deadline(timeout);
+        final long correlationId = sendWithRetry(() -> createAccounts(events), deadlineNanos, false);
+        await(correlationId, deadlineNanos, timeout);
         return new CreateResults<>(correlationId, waiter.accountResults, waiter.timestamps);
     }
 
@@ -322,9 +322,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     public CreateResults<CreateTransferResult> createTransfersAndWait(
         final TransferEvents events, final Duration timeout)
     {
-        final long deadlineNs = deadline(timeout);
-        final long correlationId = sendWithRetry(() -> createTransfers(events), deadlineNs, false);
-        await(correlationId, deadlineNs, timeout);
+        final long deadlineNanos = deadline(timeout);
+        final long correlationId = sendWithRetry(() -> createTransfers(events), deadlineNanos, false);
+        await(correlationId, deadlineNanos, timeout);
         return new CreateResults<>(correlationId, waiter.transferResults, waiter.timestamps);
     }
 
@@ -338,9 +338,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      */
     public List<Account> lookupAccountsAndWait(final Duration timeout, final long... ids)
     {
-        final long deadlineNs = deadline(timeout);
-        final long correlationId = sendWithRetry(() -> lookupAccounts(ids, ids.length), deadlineNs, false);
-        await(correlationId, deadlineNs, timeout);
+        final long deadlineNanos = deadline(timeout);
+        final long correlationId = sendWithRetry(() -> lookupAccounts(ids, ids.length), deadlineNanos, false);
+        await(correlationId, deadlineNanos, timeout);
         return List.copyOf(waiter.accounts);
     }
 
@@ -354,9 +354,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      */
     public List<Transfer> lookupTransfersAndWait(final Duration timeout, final long... ids)
     {
-        final long deadlineNs = deadline(timeout);
-        final long correlationId = sendWithRetry(() -> lookupTransfers(ids, ids.length), deadlineNs, false);
-        await(correlationId, deadlineNs, timeout);
+        final long deadlineNanos = deadline(timeout);
+        final long correlationId = sendWithRetry(() -> lookupTransfers(ids, ids.length), deadlineNanos, false);
+        await(correlationId, deadlineNanos, timeout);
         return List.copyOf(waiter.transfers);
     }
 
@@ -462,7 +462,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         return result;
     }
 
-    private long sendWithRetry(final LongSupplier send, final long deadlineNs, final boolean connecting)
+    private long sendWithRetry(final LongSupplier send, final long deadlineNanos, final boolean connecting)
     {
         idleStrategy.reset();
         while (true)
@@ -478,7 +478,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                 throw new PaycoreClientException("cannot send to the paycore service on " +
                     context.ingressChannel() + " stream " + context.ingressStreamId() + ": " + offerName(result));
             }
-            if (System.nanoTime() - deadlineNs > 0)
+            if (System.nanoTime() - deadlineNanos > 0)
             {
                 throw connecting ? noService() : new PaycoreClientException(
                     "timed out sending to the paycore service: " + offerName(result));
@@ -488,7 +488,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         }
     }
 
-    private void await(final long correlationId, final long deadlineNs, final Duration timeout)
+    private void await(final long correlationId, final long deadlineNanos, final Duration timeout)
     {
         waiter.expect(correlationId);
         idleStrategy.reset();
@@ -504,7 +504,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                 throw new PaycoreClientException("disconnected by the paycore service while waiting for request " +
                     correlationId + " (its results, if any, are in the journal: look them up after reconnecting)");
             }
-            if (System.nanoTime() - deadlineNs > 0)
+            if (System.nanoTime() - deadlineNanos > 0)
             {
                 throw new PaycoreClientException(
                     "no answer to request " + correlationId + " within " + format(timeout.toNanos()));
