@@ -71,6 +71,7 @@ public final class Journal implements AutoCloseable
     private static final int APPEND_LIMIT_STEP = 1024 * 1024;
     private static final VarHandle LAST_SEQUENCE;
     private static final VarHandle DURABLE_SEQUENCE;
+    private static final VarHandle SEGMENT_ROLLS;
 
     static
     {
@@ -83,6 +84,7 @@ public final class Journal implements AutoCloseable
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             LAST_SEQUENCE = lookup.findVarHandle(Journal.class, "lastSequence", long.class);
             DURABLE_SEQUENCE = lookup.findVarHandle(Journal.class, "durableSequence", long.class);
+            SEGMENT_ROLLS = lookup.findVarHandle(Journal.class, "segmentRolls", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -109,6 +111,7 @@ public final class Journal implements AutoCloseable
     private int appendLimit;
     private long nextSequence;
     private int lastChecksum;
+    private long segmentRolls;
     @SuppressWarnings("unused") private long lastSequence;
     @SuppressWarnings("unused") private long durableSequence;
     private JournalException failure;
@@ -267,6 +270,15 @@ public final class Journal implements AutoCloseable
     public long lastSequence()
     {
         return (long)LAST_SEQUENCE.getAcquire(this);
+    }
+
+    /**
+     * @return segments rolled to since this journal was opened: each roll is a rename and a new mapping on the
+     * appending thread, a place to look when a latency tail lines up with it. Any thread.
+     */
+    public long segmentRolls()
+    {
+        return (long)SEGMENT_ROLLS.getAcquire(this);
     }
 
     /**
@@ -522,6 +534,7 @@ public final class Journal implements AutoCloseable
 
         releaseSegment();
         useSegment(file, newMapped, SegmentDescriptor.HEADER_LENGTH);
+        SEGMENT_ROLLS.setRelease(this, segmentRolls + 1);
     }
 
     private void syncDirectory(final MappedByteBuffer newMapped) throws IOException

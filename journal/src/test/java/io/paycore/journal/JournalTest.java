@@ -45,10 +45,13 @@ class JournalTest
             appendExpected(journal, scratch, MAX);
         }
         assertEquals(20_000, journal.lastSequence());
+        final long rolls = journal.segmentRolls();
         journal.close();
 
         journal = Journal.open(context(dir, FlushLevel.NONE).maxRecordLength(MAX));
         final OpenReport report = journal.openReport();
+        assertEquals(report.segments() - 1, rolls, "every segment after the first was rolled to");
+        assertEquals(0, journal.segmentRolls(), "counted since open");
         assertEquals(20_000, report.records());
         assertTrue(report.segments() > 100, report.toString());
         assertFalse(report.hasTornTail());

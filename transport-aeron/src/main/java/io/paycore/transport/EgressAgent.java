@@ -369,5 +369,8 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
             lastProcessedSequence = processed;
             counters.processedSequence().setRelease(processed);
         }
+        counters.inputRingOccupancy().setRelease(pipeline.inputRingOccupancy());
+        counters.outputRingOccupancy().setRelease(pipeline.outputRingOccupancy());
+        counters.segmentRolls().setRelease(pipeline.segmentRolls());
     }
 }

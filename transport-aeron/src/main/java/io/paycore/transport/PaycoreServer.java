@@ -10,6 +10,7 @@ import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -17,6 +18,7 @@ import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.errors.ErrorLogReader;
@@ -189,16 +191,19 @@ public final class PaycoreServer implements AutoCloseable
 
         if (shared)
         {
-            ingressRunner = new AgentRunner(sharedIdleStrategy(), errorHandler, null,
-                StageLayout.INLINE == pipeline.layout() ?
+            final Agent composite = StageLayout.INLINE == pipeline.layout() ?
                 new CompositeAgent(ingress, new PipelineStageAgent(pipeline), egress) :
-                new CompositeAgent(ingress, egress));
+                new CompositeAgent(ingress, egress);
+            ingressRunner = new AgentRunner(sharedIdleStrategy(), errorHandler, null, new DutyCycleMeasuredAgent(
+                composite, counters.dutyCycleTracker(composite.roleName()), SystemNanoClock.INSTANCE));
             AgentRunner.startOnThread(ingressRunner);
         }
         else
         {
-            ingressRunner = new AgentRunner(new BusySpinIdleStrategy(), errorHandler, null, ingress);
-            egressRunner = new AgentRunner(new BusySpinIdleStrategy(), errorHandler, null, egress);
+            ingressRunner = new AgentRunner(new BusySpinIdleStrategy(), errorHandler, null, new DutyCycleMeasuredAgent(
+                ingress, counters.dutyCycleTracker(ingress.roleName()), SystemNanoClock.INSTANCE));
+            egressRunner = new AgentRunner(new BusySpinIdleStrategy(), errorHandler, null, new DutyCycleMeasuredAgent(
+                egress, counters.dutyCycleTracker(egress.roleName()), SystemNanoClock.INSTANCE));
             AgentRunner.startOnThread(ingressRunner);
             AgentRunner.startOnThread(egressRunner);
         }

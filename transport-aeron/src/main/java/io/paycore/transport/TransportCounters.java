@@ -2,8 +2,12 @@ package io.paycore.transport;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
+import io.aeron.driver.status.DutyCycleStallTracker;
 import io.paycore.codec.sbe.RejectReason;
 import org.agrona.CloseHelper;
+
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The service's Aeron counters, in the driver's counters file so that Aeron's {@code AeronStat} shows them next to
@@ -33,6 +37,18 @@ public final class TransportCounters implements AutoCloseable
     public static final int TICKS_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 9;
     /** Type id of the count of refused Connects left unanswered past the refusal reply rate. */
     public static final int REFUSALS_UNANSWERED_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 10;
+    /** Type id of the input ring occupancy (records the stages have not yet taken). */
+    public static final int INPUT_RING_OCCUPANCY_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 11;
+    /** Type id of the output ring occupancy (answers egress has not yet taken). */
+    public static final int OUTPUT_RING_OCCUPANCY_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 12;
+    /** Type id of the count of journal segment rolls. */
+    public static final int SEGMENT_ROLLS_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 13;
+    /** Type id of a transport thread's longest duty cycle, in nanoseconds. */
+    public static final int DUTY_CYCLE_MAX_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 14;
+    /** Type id of the count of a transport thread's duty cycles over the stall threshold. */
+    public static final int DUTY_CYCLE_STALLS_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 15;
+    /** A transport duty cycle longer than this, idling included, counts as a stall. */
+    public static final long DUTY_CYCLE_STALL_THRESHOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Counter messagesIn;
     private final Counter[] rejected;
@@ -45,9 +61,15 @@ public final class TransportCounters implements AutoCloseable
     private final Counter answersDropped;
     private final Counter ticks;
     private final Counter refusalsUnanswered;
+    private final Counter inputRingOccupancy;
+    private final Counter outputRingOccupancy;
+    private final Counter segmentRolls;
+    private final ArrayList<Counter> dutyCycleCounters = new ArrayList<>();
+    private final Aeron aeron;
 
     TransportCounters(final Aeron aeron)
     {
+        this.aeron = aeron;
         messagesIn = aeron.addCounter(MESSAGES_IN_TYPE_ID, "paycore: ingress messages in");
         final RejectReason[] reasons = RejectReason.values();
         rejected = new Counter[maxReasonValue(reasons) + 1];
@@ -70,6 +92,9 @@ public final class TransportCounters implements AutoCloseable
         ticks = aeron.addCounter(TICKS_TYPE_ID, "paycore: ticks journaled");
         refusalsUnanswered = aeron.addCounter(
             REFUSALS_UNANSWERED_TYPE_ID, "paycore: connects refused without an answer (refusal reply rate)");
+        inputRingOccupancy = aeron.addCounter(INPUT_RING_OCCUPANCY_TYPE_ID, "paycore: input ring occupancy");
+        outputRingOccupancy = aeron.addCounter(OUTPUT_RING_OCCUPANCY_TYPE_ID, "paycore: output ring occupancy");
+        segmentRolls = aeron.addCounter(SEGMENT_ROLLS_TYPE_ID, "paycore: journal segment rolls");
     }
 
     /**
@@ -165,13 +190,55 @@ public final class TransportCounters implements AutoCloseable
     }
 
     /**
+     * @return records on the input ring the stages have not yet taken, as egress last saw it. Written by egress.
+     */
+    public Counter inputRingOccupancy()
+    {
+        return inputRingOccupancy;
+    }
+
+    /**
+     * @return answers on the output ring egress has not yet taken, as egress last saw it. Written by egress.
+     */
+    public Counter outputRingOccupancy()
+    {
+        return outputRingOccupancy;
+    }
+
+    /**
+     * @return journal segment rolls since start. Written by egress.
+     */
+    public Counter segmentRolls()
+    {
+        return segmentRolls;
+    }
+
+    /**
+     * Counters for one thread's duty cycles: its longest cycle and the cycles over
+     * {@link #DUTY_CYCLE_STALL_THRESHOLD_NANOS}. Called while the transport starts.
+     *
+     * @param role the thread's role name.
+     * @return a tracker writing to them.
+     */
+    DutyCycleStallTracker dutyCycleTracker(final String role)
+    {
+        final Counter max = aeron.addCounter(DUTY_CYCLE_MAX_TYPE_ID, "paycore: duty cycle max (ns): " + role);
+        final Counter stalls = aeron.addCounter(DUTY_CYCLE_STALLS_TYPE_ID, "paycore: duty cycles over " +
+            TimeUnit.NANOSECONDS.toMillis(DUTY_CYCLE_STALL_THRESHOLD_NANOS) + " ms: " + role);
+        dutyCycleCounters.add(max);
+        dutyCycleCounters.add(stalls);
+        return new DutyCycleStallTracker(max, stalls, DUTY_CYCLE_STALL_THRESHOLD_NANOS);
+    }
+
+    /**
      * Free the counters. Closing twice is safe.
      */
     public void close()
     {
-        CloseHelper.closeAll(messagesIn, refusalsUnanswered, droppedUnauthenticated, durableSequence, processedSequence,
+        CloseHelper.closeAll(messagesIn, refusalsUnanswered, inputRingOccupancy, outputRingOccupancy, segmentRolls, droppedUnauthenticated, durableSequence, processedSequence,
             clientsConnected, backPressureDisconnects, connectsRefused, answersDropped, ticks);
         CloseHelper.closeAll(rejected);
+        CloseHelper.closeAll(dutyCycleCounters);
     }
 
     private static int maxReasonValue(final RejectReason[] reasons)

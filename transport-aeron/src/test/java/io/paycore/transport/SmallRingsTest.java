@@ -1,5 +1,6 @@
 package io.paycore.transport;
 
+import io.aeron.Aeron;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.core.ledger.AccountEventArray;
@@ -8,6 +9,7 @@ import io.paycore.core.pipeline.StageLayout;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.PaycoreClient;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The smallest rings the options accept, in every stage layout, with several clients in flight at once and an
@@ -101,6 +104,35 @@ class SmallRingsTest
         }
         assertEquals((long)CLIENTS.length * batch * messages, created);
         assertEquals(1L + CLIENTS.length * messages, service.journaledMessages());
+
+        // The counters that explain a latency tail are there and move.
+        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.server.aeronDirectoryName())))
+        {
+            final CountersReader reader = aeron.countersReader();
+            final long deadlineNs = System.nanoTime() + TIMEOUT.toNanos();
+            while (counter(reader, "paycore: duty cycle max (ns): ") <= 0)
+            {
+                assertTrue(System.nanoTime() < deadlineNs, "the transport's duty cycle was never measured");
+                Thread.yield();
+            }
+            assertTrue(counter(reader, "paycore: duty cycles over 1 ms: ") >= 0);
+            assertTrue(counter(reader, "paycore: input ring occupancy") >= 0);
+            assertTrue(counter(reader, "paycore: output ring occupancy") >= 0);
+            assertEquals(service.pipeline.segmentRolls(), counter(reader, "paycore: journal segment rolls"));
+        }
+    }
+
+    private static long counter(final CountersReader reader, final String labelPrefix)
+    {
+        final long[] value = { -1 };
+        reader.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (label.startsWith(labelPrefix))
+            {
+                value[0] = Math.max(value[0], reader.getCounterValue(counterId));
+            }
+        });
+        return value[0];
     }
 
     private static long send(final PaycoreClient client, final long firstId, final int batch, final int messages)

@@ -472,6 +472,31 @@ public final class Pipeline implements AutoCloseable
     }
 
     /**
+     * @return records on the input ring that the last stage has not yet taken: how far the stages are behind
+     * ingress. Any thread; a snapshot.
+     */
+    public long inputRingOccupancy()
+    {
+        return Math.max(0, input.getCursor() - lastStageSequence.get());
+    }
+
+    /**
+     * @return answers on the output ring that egress has not yet taken. Any thread; a snapshot.
+     */
+    public long outputRingOccupancy()
+    {
+        return Math.max(0, output.getCursor() - outputPoller.getSequence().get());
+    }
+
+    /**
+     * @return journal segments rolled to since the journal was opened. Any thread.
+     */
+    public long segmentRolls()
+    {
+        return journal.segmentRolls();
+    }
+
+    /**
      * @return true once the journal has failed or a stage has thrown: ingress must then refuse input. Any thread.
      */
     public boolean isFailed()
