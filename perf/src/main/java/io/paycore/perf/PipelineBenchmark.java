@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The in-process pipeline, ingress to egress without a transport: a started {@link Pipeline} (stages laid out as
- * {@code layout} says, the shared profile's wait strategy unless {@code waitStrategy} says otherwise) over a real
+ * {@code layout} says, the shared profile's idle strategy unless {@code idleStrategy} says otherwise) over a real
  * journal at flush {@code none} in a temporary directory and a ledger with
  * {@value #ACCOUNTS} accounts. The benchmark thread plays ingress and egress, as the shared profile's one transport
  * thread does: it offers {@code CreateTransfers} messages of {@code batch} single-phase transfers between random
@@ -94,10 +94,10 @@ public class PipelineBenchmark
     public int batch;
 
     /**
-     * Wait strategy of the ring stages: the shared profile's default, or another from {@code WaitStrategies}.
+     * Idle strategy of the stage threads: the shared profile's default, or another from {@code IdleStrategies}.
      */
-    @Param({ "sleeping" })
-    public String waitStrategy;
+    @Param({ "backoff" })
+    public String idleStrategy;
 
     /**
      * Stage layout ({@link StageLayout}): {@code split} (journaler and BLP threads), {@code combined} (one stage
@@ -155,7 +155,7 @@ public class PipelineBenchmark
             .maxPendingTransfers(1024)
             .maxBatchEvents(ProtocolLimits.MAX_BATCH_EVENTS));
         pipeline = new Pipeline(
-            new PipelineContext().profile(ThreadingProfile.SHARED).waitStrategy(waitStrategy)
+            new PipelineContext().profile(ThreadingProfile.SHARED).idleStrategy(idleStrategy)
                 .layout(StageLayout.parse(layout)),
             journal, new CommandProcessor(ledger));
         pipeline.start();

@@ -1,12 +1,9 @@
 package io.paycore.core.pipeline;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventPoller;
-import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.SequenceBarrier;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
@@ -14,12 +11,15 @@ import io.paycore.journal.Journal;
 import io.paycore.journal.JournalException;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochNanoClock;
 
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The ring buffers and stages between ingress and egress:
@@ -32,11 +32,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * the journal at the end of each ring batch; the BLP sees a record only after that. Egress {@link #pollOutput polls}
  * the answers from one thread.
  * <p>
- * The {@link StageLayout} decides the threads: {@code split} as drawn, each stage on its own thread;
- * {@code combined}, journal-then-apply on one stage thread; {@code inline}, no stage thread, the caller's duty cycle
- * runs journal-then-apply with {@link #doStageWork()} (the shared profile's transport thread, so that on a small
- * machine one thread takes a message in, journals, applies and answers it). Every layout journals before it applies
- * and answers nothing before it is journaled at the flush level.
+ * Each stage is an Agrona {@link Agent} that polls the input ring with a Disruptor {@link EventPoller}, behind the
+ * stages it follows: the ring is the hand-off between threads, the agents are the loops. The {@link StageLayout}
+ * decides only which agents share a thread: {@code split} as drawn, each stage on a thread of its own;
+ * {@code combined}, the stages one after the other in one thread's duty cycle; {@code inline}, no stage thread, the
+ * caller's duty cycle runs them with {@link #doStageWork()} (the shared profile's transport thread, so that on a
+ * small machine one thread takes a message in, journals, applies and answers it). The threads come from the
+ * context's {@link PipelineContext#threadFactory thread factory} and idle with its
+ * {@link PipelineContext#idleStrategy idle strategy}. Every layout journals before it applies and answers nothing
+ * before it is journaled at the flush level.
  * <p>
  * With a {@link RecordShipper} ({@link PipelineContext#recordShipper}) the replicator stage ships every record to a
  * standby and, in sync replication, holds the BLP until the standby has acknowledged each ring batch. Started as a
@@ -76,15 +80,12 @@ public final class Pipeline implements AutoCloseable
 
     private final RingBuffer<InputEvent> input;
     private final RingBuffer<OutputEvent> output;
-    private final BatchEventProcessor<InputEvent> journaler;
-    private final BatchEventProcessor<InputEvent> replicator;
-    private final BatchEventProcessor<InputEvent> blp;
-    private final EventPoller<InputEvent> stagePoller;
-    private final StagePollHandler stagePollHandler = new StagePollHandler();
+    private final Agent[] threadAgents;
+    private final Agent inlineAgent;
     private final Sequence lastStageSequence;
     private final StageLayout layout;
     private final JournalStage journalStage;
-    private final ReplicatorStage replicatorStage;
+    private final ReplicatorAgent replicatorAgent;
     private final RecordShipper shipper;
     private final EventPoller<OutputEvent> outputPoller;
     private final OutputPollHandler outputPollHandler = new OutputPollHandler();
@@ -92,9 +93,10 @@ public final class Pipeline implements AutoCloseable
     private final EpochNanoClock clock;
     private final ThreadingProfile profile;
     private final int maxMessageLength;
-    private final int maxStageBatch;
+    private final String idleStrategy;
+    private final ThreadFactory threadFactory;
     private final AtomicLong processedSequence = new AtomicLong();
-    private final Thread[] threads;
+    private final AgentRunner[] runners;
     private volatile Throwable stageError;
     private volatile boolean standby;
 
@@ -127,86 +129,63 @@ public final class Pipeline implements AutoCloseable
         this.journal = journal;
         this.clock = context.clock();
         this.maxMessageLength = ProtocolLimits.maxMessageLength(processor.ledger().limits().maxBatchEvents());
-        this.maxStageBatch = context.maxStageBatch();
+        this.idleStrategy = context.idleStrategy();
+        this.threadFactory = context.threadFactory();
         final int messageCapacity = maxMessageLength;
         this.standby = context.standby();
+        // The stages poll the rings and idle with their agents' idle strategy; no thread ever waits on a ring, so
+        // the rings' wait strategy only has to signal nobody (busy-spin's signal is a no-op, and takes no lock).
         this.input = standby ?
             RingBuffer.createMultiProducer(
-                () -> new InputEvent(messageCapacity),
-                context.inputRingSize(),
-                WaitStrategies.newInstance(context.waitStrategy())) :
+                () -> new InputEvent(messageCapacity), context.inputRingSize(), new BusySpinWaitStrategy()) :
             RingBuffer.createSingleProducer(
-                () -> new InputEvent(messageCapacity),
-                context.inputRingSize(),
-                WaitStrategies.newInstance(context.waitStrategy()));
+                () -> new InputEvent(messageCapacity), context.inputRingSize(), new BusySpinWaitStrategy());
         this.output = RingBuffer.createSingleProducer(
             () -> new OutputEvent(CommandProcessor.MAX_ANSWER_LENGTH),
             context.outputRingSize(),
-            WaitStrategies.newInstance(context.waitStrategy()));
+            new BusySpinWaitStrategy());
 
-        final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder()
-            .setMaxBatchSize(context.maxStageBatch());
-        final ExceptionHandler<InputEvent> exceptionHandler = new StageExceptionHandler();
-        final SequenceBarrier fromIngress = input.newBarrier();
         journalStage = new JournalStage(journal);
         final BusinessLogicStage businessLogicStage = new BusinessLogicStage(
             processor, output, processedSequence, context.snapshotEveryRecords(), context.snapshotHandler(), journal);
         shipper = context.recordShipper();
         layout = context.layout();
-        if (StageLayout.SPLIT == layout)
+
+        final int maxBatch = context.maxStageBatch();
+        final StageAgent journaler = new StageAgent(
+            JOURNALER_THREAD_NAME, input.newPoller(), journalStage, null, maxBatch, this::onStageError);
+        final StageAgent blp;
+        final Agent[] stages;
+        if (null == shipper)
         {
-            journaler = builder.build(input, fromIngress, journalStage);
-            final SequenceBarrier afterJournal;
-            if (null != shipper)
-            {
-                replicatorStage = new ReplicatorStage(input, shipper, ThreadingProfile.SHARED == profile ?
-                    new BackoffIdleStrategy(
-                        100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)) :
-                    new BusySpinIdleStrategy());
-                replicator = builder.build(input, fromIngress, replicatorStage);
-                replicator.setExceptionHandler(exceptionHandler);
-                afterJournal = input.newBarrier(journaler.getSequence(), replicator.getSequence());
-                threads = new Thread[3];
-            }
-            else
-            {
-                // Nothing to replicate: a pass-through stage would only cost a thread and a wake-up per batch.
-                replicatorStage = null;
-                replicator = null;
-                afterJournal = input.newBarrier(journaler.getSequence());
-                threads = new Thread[2];
-            }
-            journaler.setExceptionHandler(exceptionHandler);
-            blp = builder.build(input, afterJournal, businessLogicStage);
-            blp.setExceptionHandler(exceptionHandler);
-            stagePoller = null;
-            lastStageSequence = blp.getSequence();
+            replicatorAgent = null;
+            blp = new StageAgent(BLP_THREAD_NAME, input.newPoller(journaler.sequence()), businessLogicStage, output,
+                maxBatch, this::onStageError);
+            stages = new Agent[]{ journaler, blp };
         }
         else
         {
-            journaler = null;
-            replicatorStage = null;
-            replicator = null;
-            final JournalThenApplyStage combinedStage =
-                new JournalThenApplyStage(input, journalStage, businessLogicStage, exceptionHandler);
-            if (StageLayout.COMBINED == layout)
-            {
-                blp = builder.build(input, fromIngress, combinedStage);
-                blp.setExceptionHandler(exceptionHandler);
-                stagePoller = null;
-                lastStageSequence = blp.getSequence();
-                threads = new Thread[1];
-            }
-            else
-            {
-                blp = null;
-                stagePoller = input.newPoller();
-                stagePollHandler.stage = combinedStage;
-                lastStageSequence = stagePoller.getSequence();
-                threads = new Thread[0];
-            }
+            replicatorAgent = new ReplicatorAgent(input, input.newPoller(), shipper, maxBatch, this::onStageError);
+            blp = new StageAgent(BLP_THREAD_NAME, input.newPoller(journaler.sequence(), replicatorAgent.released()),
+                businessLogicStage, output, maxBatch, this::onStageError);
+            stages = new Agent[]{ journaler, replicatorAgent, blp };
         }
+        lastStageSequence = blp.sequence();
         input.addGatingSequences(lastStageSequence);
+
+        // The layout decides only which agents share a thread.
+        if (StageLayout.SPLIT == layout)
+        {
+            threadAgents = stages;
+            inlineAgent = null;
+        }
+        else
+        {
+            final Agent oneAfterAnother = new NamedAgent(BLP_THREAD_NAME, new CompositeAgent(stages));
+            threadAgents = StageLayout.COMBINED == layout ? new Agent[]{ oneAfterAnother } : new Agent[0];
+            inlineAgent = StageLayout.INLINE == layout ? oneAfterAnother : null;
+        }
+        runners = new AgentRunner[threadAgents.length];
 
         outputPoller = output.newPoller();
         output.addGatingSequences(outputPoller.getSequence());
@@ -221,27 +200,45 @@ public final class Pipeline implements AutoCloseable
      */
     public void start()
     {
+        start(UnaryOperator.identity());
+    }
+
+    /**
+     * Start the stage threads, each running its agents as the given decorator wraps them (the service measures each
+     * thread's duty cycle so). Called once.
+     *
+     * @param decorator wraps the agent each stage thread runs; it must keep the agent's role name.
+     */
+    public void start(final UnaryOperator<Agent> decorator)
+    {
         if (started)
         {
             throw new IllegalStateException("pipeline already started");
         }
         started = true;
-        if (null != blp)
+        for (int i = 0; i < threadAgents.length; i++)
         {
-            threads[0] = new Thread(blp, BLP_THREAD_NAME);
+            runners[i] = new AgentRunner(
+                IdleStrategies.newInstance(idleStrategy), this::onStageError, null, decorator.apply(threadAgents[i]));
         }
-        if (null != journaler)
+        for (final AgentRunner runner : runners)
         {
-            threads[1] = new Thread(journaler, JOURNALER_THREAD_NAME);
+            AgentRunner.startOnThread(runner, threadFactory);
         }
-        if (null != replicator)
+    }
+
+    /**
+     * @return the role names of the stage threads {@link #start()} starts, which name those threads: one per stage in
+     * {@code split}, one in {@code combined}, none in {@code inline}.
+     */
+    public String[] stageThreadNames()
+    {
+        final String[] names = new String[threadAgents.length];
+        for (int i = 0; i < names.length; i++)
         {
-            threads[2] = new Thread(replicator, REPLICATOR_THREAD_NAME);
+            names[i] = threadAgents[i].roleName();
         }
-        for (final Thread thread : threads)
-        {
-            thread.start();
-        }
+        return names;
     }
 
     /**
@@ -545,28 +542,20 @@ public final class Pipeline implements AutoCloseable
      */
     public int doStageWork()
     {
-        final EventPoller<InputEvent> poller = stagePoller;
-        if (null == poller)
+        final Agent agent = inlineAgent;
+        if (null == agent)
         {
             throw new IllegalStateException("the stages run on threads of their own in the " + layout.label() +
                 " layout");
         }
-        final long freeOutputSlots = output.remainingCapacity();
-        if (freeOutputSlots <= 0)
-        {
-            return 0;
-        }
-        final StagePollHandler handler = stagePollHandler;
         final long before = lastStageSequence.get();
-        handler.count = 0;
-        handler.limit = (int)Math.min(maxStageBatch, freeOutputSlots);
         try
         {
-            poller.poll(handler);
+            agent.doWork();
         }
         catch (final Exception ex)
         {
-            stageError = ex;
+            onStageError(ex);
         }
         return (int)(lastStageSequence.get() - before);
     }
@@ -605,30 +594,18 @@ public final class Pipeline implements AutoCloseable
             final long deadlineNanos = startNanos + DRAIN_TIMEOUT_NANOS;
             while (lastStageSequence.get() < input.getCursor() && System.nanoTime() < deadlineNanos && !isFailed())
             {
-                if (null != replicatorStage && System.nanoTime() - startNanos > REPLICATION_GRACE_NANOS)
+                if (null != replicatorAgent && System.nanoTime() - startNanos > REPLICATION_GRACE_NANOS)
                 {
-                    replicatorStage.halt();
+                    replicatorAgent.halt();
                 }
                 Thread.onSpinWait();
                 Thread.yield();
             }
-            if (null != replicatorStage)
+            if (null != replicatorAgent)
             {
-                replicatorStage.halt();
-                replicator.halt();
+                replicatorAgent.halt();
             }
-            if (null != journaler)
-            {
-                journaler.halt();
-            }
-            if (null != blp)
-            {
-                blp.halt();
-            }
-            for (final Thread thread : threads)
-            {
-                CloseHelper.quietClose(() -> thread.join(TimeUnit.SECONDS.toMillis(10)));
-            }
+            CloseHelper.closeAll(runners);
         }
     }
 
@@ -655,35 +632,43 @@ public final class Pipeline implements AutoCloseable
         }
     }
 
-    private static final class StagePollHandler implements EventPoller.Handler<InputEvent>
+    private void onStageError(final Throwable ex)
     {
-        JournalThenApplyStage stage;
-        int limit;
-        int count;
-
-        public boolean onEvent(final InputEvent event, final long sequence, final boolean endOfBatch)
-        {
-            final boolean last = endOfBatch || ++count >= limit;
-            stage.onEvent(event, sequence, last);
-            return !last;
-        }
+        stageError = ex;
     }
 
-    private final class StageExceptionHandler implements ExceptionHandler<InputEvent>
+    /**
+     * Agents run one after another in one duty cycle, under one name: the name of the thread that runs them.
+     */
+    private static final class NamedAgent implements Agent
     {
-        public void handleEventException(final Throwable ex, final long sequence, final InputEvent event)
+        private final String roleName;
+        private final Agent delegate;
+
+        NamedAgent(final String roleName, final Agent delegate)
         {
-            stageError = ex;
+            this.roleName = roleName;
+            this.delegate = delegate;
         }
 
-        public void handleOnStartException(final Throwable ex)
+        public void onStart()
         {
-            stageError = ex;
+            delegate.onStart();
         }
 
-        public void handleOnShutdownException(final Throwable ex)
+        public int doWork() throws Exception
         {
-            stageError = ex;
+            return delegate.doWork();
+        }
+
+        public void onClose()
+        {
+            delegate.onClose();
+        }
+
+        public String roleName()
+        {
+            return roleName;
         }
     }
 }

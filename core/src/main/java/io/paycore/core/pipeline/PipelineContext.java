@@ -3,8 +3,11 @@ package io.paycore.core.pipeline;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 
+import java.util.concurrent.ThreadFactory;
+
 /**
- * Configuration of the {@link Pipeline}: ring sizes, wait strategy, batch sizes and threading profile. Each setting
+ * Configuration of the {@link Pipeline}: ring sizes, idle strategy, batch sizes, threading profile and the factory of
+ * its threads. Each setting
  * defaults from a system property named beside its default.
  */
 public final class PipelineContext
@@ -19,7 +22,9 @@ public final class PipelineContext
     public static final int OUTPUT_RING_SIZE_DEFAULT = 1024;
     /** Largest ring size accepted. */
     public static final int RING_SIZE_MAX = 1 << 16;
-    /** Disruptor wait strategy of the ring stages; see {@link WaitStrategies}. */
+    /** Idle strategy of the stage agents; see {@link IdleStrategies}. */
+    public static final String IDLE_STRATEGY_PROP_NAME = "paycore.pipeline.idle.strategy";
+    /** The former name of {@link #IDLE_STRATEGY_PROP_NAME}, still read when that is not set. */
     public static final String WAIT_STRATEGY_PROP_NAME = "paycore.pipeline.wait.strategy";
     /** Most records a stage takes in one Disruptor batch (and so, at flush {@code batch}, one group commit). */
     public static final String MAX_STAGE_BATCH_PROP_NAME = "paycore.pipeline.max.stage.batch";
@@ -51,7 +56,9 @@ public final class PipelineContext
     private int maxStageBatch = Integer.getInteger(MAX_STAGE_BATCH_PROP_NAME, MAX_STAGE_BATCH_DEFAULT);
     private ThreadingProfile profile = ThreadingProfile.parse(
         System.getProperty(PROFILE_PROP_NAME, PROFILE_DEFAULT.name()));
-    private String waitStrategy = System.getProperty(WAIT_STRATEGY_PROP_NAME);
+    private String idleStrategy = System.getProperty(
+        IDLE_STRATEGY_PROP_NAME, System.getProperty(WAIT_STRATEGY_PROP_NAME));
+    private ThreadFactory threadFactory = Thread::new;
     private StageLayout layout = null == System.getProperty(LAYOUT_PROP_NAME) ?
         null : StageLayout.parse(System.getProperty(LAYOUT_PROP_NAME));
     private EpochNanoClock clock = new SystemEpochNanoClock();
@@ -80,11 +87,15 @@ public final class PipelineContext
         {
             throw new IllegalArgumentException("a snapshot interval needs a snapshot handler");
         }
-        if (null == waitStrategy)
+        if (null == idleStrategy)
         {
-            waitStrategy = WaitStrategies.defaultFor(profile);
+            idleStrategy = IdleStrategies.defaultFor(profile);
         }
-        WaitStrategies.newInstance(waitStrategy);
+        idleStrategy = IdleStrategies.canonical(idleStrategy);
+        if (null == threadFactory)
+        {
+            throw new IllegalArgumentException("the pipeline needs a thread factory");
+        }
         if (null == layout)
         {
             layout = ThreadingProfile.DEDICATED == profile || null != recordShipper ?
@@ -196,17 +207,38 @@ public final class PipelineContext
         return profile;
     }
 
-    /** @param waitStrategy name of the stages' wait strategy, see {@link WaitStrategies}. @return this. */
-    public PipelineContext waitStrategy(final String waitStrategy)
+    /**
+     * @param idleStrategy name of the stage agents' idle strategy, see {@link IdleStrategies}; null for the
+     *                     profile's default.
+     * @return this.
+     */
+    public PipelineContext idleStrategy(final String idleStrategy)
     {
-        this.waitStrategy = waitStrategy;
+        this.idleStrategy = idleStrategy;
         return this;
     }
 
-    /** @return name of the stages' wait strategy; null until {@link #conclude()} picks the profile's default. */
-    public String waitStrategy()
+    /** @return name of the stage agents' idle strategy; null until {@link #conclude()} picks the profile's default. */
+    public String idleStrategy()
     {
-        return waitStrategy;
+        return idleStrategy;
+    }
+
+    /**
+     * @param threadFactory makes the stage threads (the service's pins them to cores); each is named after its
+     *                      agent's role before it starts. Default: plain threads.
+     * @return this.
+     */
+    public PipelineContext threadFactory(final ThreadFactory threadFactory)
+    {
+        this.threadFactory = threadFactory;
+        return this;
+    }
+
+    /** @return makes the stage threads. */
+    public ThreadFactory threadFactory()
+    {
+        return threadFactory;
     }
 
     /** @param clock source of ingress timestamps. @return this. */
@@ -290,7 +322,7 @@ public final class PipelineContext
     public String toString()
     {
         return "PipelineContext{inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
-            ", maxStageBatch=" + maxStageBatch + ", profile=" + profile + ", waitStrategy=" + waitStrategy +
+            ", maxStageBatch=" + maxStageBatch + ", profile=" + profile + ", idleStrategy=" + idleStrategy +
             ", layout=" + layout +
             ", snapshotEveryRecords=" + snapshotEveryRecords + ", standby=" + standby +
             ", replication=" + (null != recordShipper) + '}';

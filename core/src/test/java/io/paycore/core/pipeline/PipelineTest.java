@@ -32,6 +32,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -219,6 +222,42 @@ class PipelineTest
         assertTrue(pipeline.isDrained());
     }
 
+    @ParameterizedTest
+    @EnumSource(StageLayout.class)
+    void shouldRunEveryStageThreadFromTheContextsThreadFactoryNamedAfterItsAgents(final StageLayout layout)
+        throws InterruptedException
+    {
+        final List<String> started = new CopyOnWriteArrayList<>();
+        final CountDownLatch running = new CountDownLatch(StageLayout.SPLIT == layout ? 2 :
+            StageLayout.COMBINED == layout ? 1 : 0);
+        final ThreadFactory factory = (runnable) -> new Thread(() ->
+        {
+            started.add(Thread.currentThread().getName());
+            running.countDown();
+            runnable.run();
+        });
+        journal = Journal.open(new JournalContext().directory(dir).flushLevel(FlushLevel.BATCH));
+        pipeline = new Pipeline(
+            new PipelineContext().layout(layout).threadFactory(factory),
+            journal,
+            new CommandProcessor(new Ledger(new LedgerLimits().maxAccounts(16).maxTransfers(16)
+                .maxPendingTransfers(16).maxBatchEvents(8))));
+        pipeline.start();
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+
+        final List<String> expected = StageLayout.SPLIT == layout ?
+            List.of(Pipeline.JOURNALER_THREAD_NAME, Pipeline.BLP_THREAD_NAME) :
+            StageLayout.COMBINED == layout ? List.of(Pipeline.BLP_THREAD_NAME) : List.of();
+        assertEquals(expected, List.of(pipeline.stageThreadNames()));
+        assertEquals(expected.stream().sorted().toList(), started.stream().sorted().toList());
+
+        assertTrue(pipeline.offerMessage(SESSION, message, 0, encodeAccounts(1, 1)));
+        awaitAnswers(1);
+        final CreateAccountsResultDecoder accounts = new CreateAccountsResultDecoder();
+        accounts.wrapAndApplyHeader(answers.get(0).bytes, 0, new MessageHeaderDecoder());
+        assertEquals(CreateAccountResult.OK, accounts.results().next().result());
+    }
+
     @Test
     void shouldRefuseStageWorkWhenTheStagesHaveThreads()
     {
@@ -262,7 +301,7 @@ class PipelineTest
         assertRefused(new PipelineContext().maxStageBatch(0), PipelineContext.MAX_STAGE_BATCH_PROP_NAME);
         assertRefused(new PipelineContext().snapshotEveryRecords(-1), PipelineContext.SNAPSHOT_EVERY_PROP_NAME);
         assertRefused(new PipelineContext().snapshotEveryRecords(10), "snapshot handler");
-        assertRefused(new PipelineContext().waitStrategy("napping"), "napping");
+        assertRefused(new PipelineContext().idleStrategy("napping"), "napping");
     }
 
     private static void assertRefused(final PipelineContext context, final String why)

@@ -30,10 +30,11 @@ public final class CommonBenchOptions
             "per hot thread; the service refuses it on fewer than 6 cores) (default: ${DEFAULT-VALUE}).")
     String profile;
 
-    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "profile",
-        description = "Ring stages' wait strategy of the service started here: blocking, sleeping, yielding or " +
-            "busy-spin; 'profile' picks sleeping for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
-    String waitStrategy;
+    @Option(names = { "--idle-strategy", "--wait-strategy" }, paramLabel = "NAME", defaultValue = "profile",
+        description = "Stage threads' idle strategy of the service started here: backoff, yielding or busy-spin; " +
+            "'profile' picks backoff for shared and busy-spin for dedicated. --wait-strategy is its former name " +
+            "(default: ${DEFAULT-VALUE}).")
+    String idleStrategy;
 
     @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "profile",
         description = "Pipeline stage layout of the service started here: split (journaler and BLP threads), " +
@@ -98,7 +99,7 @@ public final class CommonBenchOptions
             .flushLevel(FlushLevel.parse(flush))
             .profile(ThreadingProfile.parse(profile))
             .cpuPlan(CpuPlan.parse(cpus, cores))
-            .waitStrategy("profile".equals(waitStrategy) ? null : waitStrategy)
+            .idleStrategy("profile".equals(idleStrategy) ? null : idleStrategy)
             .layout("profile".equals(layout) ? null : StageLayout.parse(layout))
             .accounts(accounts)
             .outDirectory(out)

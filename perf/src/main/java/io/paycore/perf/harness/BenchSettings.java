@@ -41,7 +41,7 @@ public final class BenchSettings
     private FlushLevel flushLevel = FlushLevel.NONE;
     private ThreadingProfile profile = ThreadingProfile.SHARED;
     private CpuPlan cpuPlan = CpuPlan.NONE;
-    private String waitStrategy;
+    private String idleStrategy;
     private StageLayout layout;
     private Path outDirectory;
     private boolean connect;
@@ -100,7 +100,7 @@ public final class BenchSettings
     {
         return String.format(Locale.ROOT, "%,d msg/s x %d transfer(s), %s, flush %s, profile %s%s, %d s warm-up + %d s",
             ratePerSecond, batch, channels.name(), flushLevel.name().toLowerCase(Locale.ROOT),
-            profile.name().toLowerCase(Locale.ROOT), (null == waitStrategy ? "" : ", wait " + waitStrategy) +
+            profile.name().toLowerCase(Locale.ROOT), (null == idleStrategy ? "" : ", idle " + idleStrategy) +
             (null == layout ? "" : ", layout " + layout.label()),
             warmupSeconds, durationSeconds);
     }
@@ -223,20 +223,20 @@ public final class BenchSettings
     }
 
     /**
-     * @param waitStrategy the ring stages' wait strategy in a service started here, or null for the profile's
+     * @param idleStrategy the stage threads' idle strategy in a service started here, or null for the profile's
      *                     (sleeping for shared, busy-spin for dedicated).
      * @return this.
      */
-    public BenchSettings waitStrategy(final String waitStrategy)
+    public BenchSettings idleStrategy(final String idleStrategy)
     {
-        this.waitStrategy = waitStrategy;
+        this.idleStrategy = idleStrategy;
         return this;
     }
 
-    /** @return the ring stages' wait strategy, or null for the profile's. */
-    public String waitStrategy()
+    /** @return the stage threads' idle strategy, or null for the profile's. */
+    public String idleStrategy()
     {
-        return waitStrategy;
+        return idleStrategy;
     }
 
     /**

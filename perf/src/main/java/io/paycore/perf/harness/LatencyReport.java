@@ -267,7 +267,7 @@ public final class LatencyReport
         json.field("flush", settings.flushLevel().name().toLowerCase(Locale.ROOT));
         json.field("profile", settings.profile().name().toLowerCase(Locale.ROOT));
         json.field("cpus", settings.cpuPlan().toString());
-        json.field("waitStrategy", null == settings.waitStrategy() ? "profile default" : settings.waitStrategy());
+        json.field("idleStrategy", null == settings.idleStrategy() ? "profile default" : settings.idleStrategy());
         json.field("layout", null == settings.layout() ? "service default" : settings.layout().label());
         json.field("accounts", settings.accounts());
         json.field("service", serviceDescription);

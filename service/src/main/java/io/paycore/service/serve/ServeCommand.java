@@ -140,10 +140,11 @@ public final class ServeCommand implements Callable<Integer>
             "core per hot thread from cpu 1 up, refusing to start without enough).")
     private String cpus;
 
-    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "profile",
-        description = "Ring stages' wait strategy: blocking, sleeping, yielding or busy-spin; 'profile' picks " +
-            "sleeping for shared and busy-spin for dedicated (default: ${DEFAULT-VALUE}).")
-    private String waitStrategy;
+    @Option(names = { "--idle-strategy", "--wait-strategy" }, paramLabel = "NAME", defaultValue = "profile",
+        description = "What a stage thread does when it finds no work: backoff, yielding or busy-spin; 'profile' " +
+            "picks backoff for shared and busy-spin for dedicated. --wait-strategy is its former name, and its " +
+            "former values blocking and sleeping now mean backoff (default: ${DEFAULT-VALUE}).")
+    private String idleStrategy;
 
     @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "profile",
         description = "Pipeline stage layout: split (journaler and BLP threads), combined (one stage thread), " +
@@ -359,7 +360,7 @@ public final class ServeCommand implements Callable<Integer>
             .outputRingSize(outputRingSize)
             .maxStageBatch(maxStageBatch)
             .snapshotEveryRecords(snapshotEvery)
-            .waitStrategy("profile".equals(waitStrategy) ? null : waitStrategy)
+            .idleStrategy("profile".equals(idleStrategy) ? null : idleStrategy)
             .layout("profile".equals(layout) ? null : StageLayout.parse(layout));
 
         return new ServiceContext()

@@ -92,7 +92,7 @@ class ServeCommandTest
         }
         assertTrue(checked >= 25, "expected every serve option, checked " + checked);
         for (final String required : new String[]{ "--data", "--flush", "--profile", "--input-ring-size",
-            "--output-ring-size", "--wait-strategy", "--max-accounts", "--max-transfers", "--max-pending",
+            "--output-ring-size", "--idle-strategy", "--max-accounts", "--max-transfers", "--max-pending",
             "--max-batch", "--snapshot-every", "--snapshots-kept", "--channel", "--stream", "--aeron-dir", "--clients",
             "--max-clients", "--egress-timeout", "--tick-interval", "--config" })
         {
