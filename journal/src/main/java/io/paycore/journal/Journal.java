@@ -143,7 +143,7 @@ public final class Journal implements AutoCloseable
             CloseHelper.quietClose(lock);
             throw ex;
         }
-        preallocator = context.preallocate() ? new SegmentPreallocator(directory, newSegmentLength) : null;
+        preallocator = context.preallocate() ? new SegmentPreallocator(directory, newSegmentLength, context.threadFactory()) : null;
         if (null != preallocator)
         {
             preallocator.request();

@@ -2,6 +2,7 @@ package io.paycore.journal;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.concurrent.ThreadFactory;
 
 import org.agrona.SystemUtil;
 
@@ -92,11 +93,19 @@ public final class JournalContext
      */
     public static final boolean PREALLOCATE_DEFAULT = true;
 
+    private static final ThreadFactory DAEMON_THREADS = (runnable) ->
+    {
+        final Thread thread = new Thread(runnable);
+        thread.setDaemon(true);
+        return thread;
+    };
+
     private Path directory;
     private boolean preallocate;
     private int segmentLength;
     private int maxRecordLength;
     private FlushLevel flushLevel;
+    private ThreadFactory threadFactory = DAEMON_THREADS;
 
     /**
      * A context with every value taken from its system property or default.
@@ -244,6 +253,25 @@ public final class JournalContext
     public boolean preallocate()
     {
         return preallocate;
+    }
+
+    /**
+     * @param threadFactory makes the segment preallocator's thread (the service's pins it by its name); default:
+     *                      daemon threads.
+     * @return this.
+     */
+    public JournalContext threadFactory(final ThreadFactory threadFactory)
+    {
+        this.threadFactory = threadFactory;
+        return this;
+    }
+
+    /**
+     * @return makes the segment preallocator's thread.
+     */
+    public ThreadFactory threadFactory()
+    {
+        return threadFactory;
     }
 
     /**

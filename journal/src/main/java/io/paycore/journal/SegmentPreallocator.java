@@ -5,10 +5,16 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.SleepingIdleStrategy;
 
 /**
  * Keeps up to {@link #SPARES} spare segment files ready, each written full of zeros, mapped and with every page
@@ -30,9 +36,11 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * thread does not take a core from the appender or the transport for tens of milliseconds at a time. When the
  * appender fills segments about as fast as they can be prepared, or none is ready, it works flat out.
  * <p>
- * The thread is parked except while preparing spares or unmapping.
+ * It is an Agrona {@link Agent}: each duty cycle unmaps what was retired and prepares at most one spare. Its runner
+ * sleeps between cycles with no work, and {@link #request} and {@link #retire} wake it at once. Its thread comes from
+ * the {@link JournalContext#threadFactory journal's thread factory}.
  */
-final class SegmentPreallocator implements Runnable, AutoCloseable
+final class SegmentPreallocator implements Agent, AutoCloseable
 {
     /**
      * How many spare segments are kept ready.
@@ -45,7 +53,8 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     private static final int PACED_CHUNK_LENGTH = 64 * 1024;
     private static final long MAX_NAP_NANOS = 1_000_000;
     private static final long MIN_NAP_NANOS = 20_000;
-    private static final long CLOSE_TIMEOUT_MS = 10_000;
+    private static final long IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final String ROLE_NAME = "paycore-journal-preallocator";
 
     private final OneToOneConcurrentArrayQueue<Spare> ready = new OneToOneConcurrentArrayQueue<>(SPARES);
     private final OneToOneConcurrentArrayQueue<MappedByteBuffer> retired =
@@ -54,7 +63,7 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     private final int segmentLength;
     private final ByteBuffer zeros = ByteBuffer.allocateDirect(PACED_CHUNK_LENGTH);
     private final Runnable pace = this::pace;
-    private final Thread thread;
+    private final AgentRunner runner;
     private volatile boolean requested;
     private volatile boolean closed;
     private volatile IOException lastFailure;
@@ -80,14 +89,13 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
         }
     }
 
-    SegmentPreallocator(final Path directory, final int segmentLength)
+    SegmentPreallocator(final Path directory, final int segmentLength, final ThreadFactory threadFactory)
     {
         this.directory = directory;
         this.segmentLength = segmentLength;
         lastTakeNanos = System.nanoTime();
-        thread = new Thread(this, "paycore-journal-preallocator");
-        thread.setDaemon(true);
-        thread.start();
+        runner = new AgentRunner(new SleepingIdleStrategy(IDLE_SLEEP_NANOS), this::onError, null, this);
+        AgentRunner.startOnThread(runner, threadFactory);
     }
 
     /**
@@ -108,7 +116,7 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     void request()
     {
         requested = true;
-        LockSupport.unpark(thread);
+        wake();
     }
 
     /**
@@ -137,7 +145,7 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
     {
         if (!closed && retired.offer(mapping))
         {
-            LockSupport.unpark(thread);
+            wake();
         }
         else
         {
@@ -153,58 +161,64 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
         return lastFailure;
     }
 
-    public void run()
+    public String roleName()
     {
-        while (!closed)
-        {
-            unmapRetired();
-            if (!requested || ready.size() >= SPARES)
-            {
-                LockSupport.park(this);
-                continue;
-            }
+        return ROLE_NAME;
+    }
 
-            final Path file = directory.resolve(spareName(spareCount++));
-            MappedByteBuffer mapping = null;
-            final long startNanos = System.nanoTime();
-            napsTakenNanos = 0;
-            napNanos = napNanos();
+    public int doWork()
+    {
+        final int unmapped = unmapRetired();
+        if (closed || !requested || ready.size() >= SPARES)
+        {
+            return unmapped;
+        }
+        prepareSpare();
+        return unmapped + 1;
+    }
+
+    private void prepareSpare()
+    {
+        final Path file = directory.resolve(spareName(spareCount++));
+        MappedByteBuffer mapping = null;
+        final long startNanos = System.nanoTime();
+        napsTakenNanos = 0;
+        napNanos = napNanos();
+        try
+        {
+            Segments.preallocate(file, segmentLength, zeros, pace);
+            mapping = Segments.mapForWrite(file, segmentLength);
+            for (int i = 0; i < segmentLength; i += PAGE_LENGTH)
+            {
+                mapping.put(i, (byte)0);
+                if (0 == (i + PAGE_LENGTH) % PACED_CHUNK_LENGTH)
+                {
+                    pace();
+                }
+            }
+            if (closed || !ready.offer(new Spare(file, mapping)))
+            {
+                discard(file, mapping);
+            }
+            workNanos = System.nanoTime() - startNanos - napsTakenNanos;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            lastFailure = ex instanceof IOException ? (IOException)ex : new IOException(ex);
+            requested = false;
             try
             {
-                Segments.preallocate(file, segmentLength, zeros, pace);
-                mapping = Segments.mapForWrite(file, segmentLength);
-                for (int i = 0; i < segmentLength; i += PAGE_LENGTH)
-                {
-                    mapping.put(i, (byte)0);
-                    if (0 == (i + PAGE_LENGTH) % PACED_CHUNK_LENGTH)
-                    {
-                        pace();
-                    }
-                }
-                if (closed || !ready.offer(new Spare(file, mapping)))
-                {
-                    discard(file, mapping);
-                }
-                workNanos = System.nanoTime() - startNanos - napsTakenNanos;
+                discard(file, mapping);
             }
-            catch (final IOException | RuntimeException ex)
+            catch (final IOException suppressed)
             {
-                lastFailure = ex instanceof IOException ? (IOException)ex : new IOException(ex);
-                requested = false;
-                try
-                {
-                    discard(file, mapping);
-                }
-                catch (final IOException suppressed)
-                {
-                    ex.addSuppressed(suppressed);
-                }
+                ex.addSuppressed(suppressed);
             }
         }
     }
 
     /**
-     * Stop the thread, unmap and delete any spares. Safe to call more than once.
+     * Stop the agent, unmap and delete any spares. Safe to call more than once.
      */
     public void close()
     {
@@ -213,15 +227,8 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
             return;
         }
         closed = true;
-        LockSupport.unpark(thread);
-        try
-        {
-            thread.join(CLOSE_TIMEOUT_MS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        wake();
+        CloseHelper.quietClose(runner);
 
         unmapRetired();
         Spare spare;
@@ -273,13 +280,30 @@ final class SegmentPreallocator implements Runnable, AutoCloseable
         return nap >= MIN_NAP_NANOS ? nap : 0;
     }
 
-    private void unmapRetired()
+    private int unmapRetired()
     {
+        int unmapped = 0;
         MappedByteBuffer mapping;
         while (null != (mapping = retired.poll()))
         {
             IoUtil.unmap(mapping);
+            unmapped++;
         }
+        return unmapped;
+    }
+
+    private void wake()
+    {
+        final Thread thread = runner.thread();
+        if (null != thread)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void onError(final Throwable ex)
+    {
+        lastFailure = ex instanceof IOException ? (IOException)ex : new IOException(ex);
     }
 
     private static void discard(final Path file, final MappedByteBuffer mapping) throws IOException

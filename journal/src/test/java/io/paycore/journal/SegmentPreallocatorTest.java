@@ -3,6 +3,9 @@ package io.paycore.journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -26,7 +29,13 @@ class SegmentPreallocatorTest
     @Test
     void shouldKeepTwoDistinctZeroedSparesAndStopThere() throws Exception
     {
-        try (SegmentPreallocator preallocator = new SegmentPreallocator(dir, SEGMENT_LENGTH))
+        final List<String> threadNames = new CopyOnWriteArrayList<>();
+        final ThreadFactory factory = (runnable) -> new Thread(() ->
+        {
+            threadNames.add(Thread.currentThread().getName());
+            runnable.run();
+        });
+        try (SegmentPreallocator preallocator = new SegmentPreallocator(dir, SEGMENT_LENGTH, factory))
         {
             assertNull(preallocator.take(), "nothing is prepared before a request");
             preallocator.request();
@@ -54,13 +63,14 @@ class SegmentPreallocatorTest
             assertNull(preallocator.lastFailure());
         }
         assertEquals(0, tempFiles(), "close deletes the spares it still holds");
+        assertEquals(List.of(SegmentPreallocator.ROLE_NAME), threadNames, "one agent thread, from the factory");
     }
 
     @Test
     void shouldRecordAFailureAndWaitForTheNextRequest() throws Exception
     {
         final Path missing = dir.resolve("missing");
-        try (SegmentPreallocator preallocator = new SegmentPreallocator(missing, SEGMENT_LENGTH))
+        try (SegmentPreallocator preallocator = new SegmentPreallocator(missing, SEGMENT_LENGTH, Thread::new))
         {
             preallocator.request();
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
