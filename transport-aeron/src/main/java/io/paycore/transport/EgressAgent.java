@@ -26,6 +26,8 @@ import java.util.ArrayList;
  */
 final class EgressAgent implements Agent, OutputHandler, MessageHandler
 {
+    static final String ROLE_NAME = "paycore-egress";
+
     /** Control record: a reply made by ingress, {@code [sessionId:int64][SBE message]}. */
     static final int MSG_REPLY = 1;
     /** Control record: ingress saw the session's image go, {@code [sessionId:int64]}. */
@@ -80,7 +82,7 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
 
     public String roleName()
     {
-        return "paycore-egress";
+        return ROLE_NAME;
     }
 
     public int doWork()

@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class IngressAgent implements Agent, ControlledFragmentHandler
 {
+    static final String ROLE_NAME = "paycore-ingress";
+
     private static final int STATE_NEW = 0;
     private static final int STATE_AUTHENTICATED = 1;
     private static final int STATE_REFUSED = 2;
@@ -126,7 +128,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
 
     public String roleName()
     {
-        return "paycore-ingress";
+        return ROLE_NAME;
     }
 
     public int doWork()

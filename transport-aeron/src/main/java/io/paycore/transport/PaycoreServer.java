@@ -75,6 +75,16 @@ public final class PaycoreServer implements AutoCloseable
     private final DistinctErrorLog errorLog = new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE);
     private final AtomicLong errorCount = new AtomicLong();
     private final ErrorHandler errorHandler;
+    /**
+     * Name of the ingress thread, its agent's role; in the shared profile the one transport thread's name contains it.
+     */
+    public static final String INGRESS_THREAD_NAME = IngressAgent.ROLE_NAME;
+
+    /**
+     * Name of the egress thread (dedicated profile), its agent's role.
+     */
+    public static final String EGRESS_THREAD_NAME = EgressAgent.ROLE_NAME;
+
     private MediaDriver driver;
     private Aeron aeron;
     private TransportCounters counters;
@@ -147,7 +157,12 @@ public final class PaycoreServer implements AutoCloseable
                 .performStorageChecks(true)
                 .publicationTermBufferLength(context.termLength())
                 .ipcTermBufferLength(context.termLength())
-                .errorHandler(errorHandler);
+                .errorHandler(errorHandler)
+                .conductorThreadFactory(context.driverThreadFactory())
+                .senderThreadFactory(context.driverThreadFactory())
+                .receiverThreadFactory(context.driverThreadFactory())
+                .sharedThreadFactory(context.driverThreadFactory())
+                .sharedNetworkThreadFactory(context.driverThreadFactory());
             if (shared)
             {
                 driverContext.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(sharedIdleStrategy());
@@ -184,7 +199,7 @@ public final class PaycoreServer implements AutoCloseable
         authenticatorRunner = new AgentRunner(
             new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1)),
             errorHandler, null, new AuthenticatorAgent(aeron, context, connectRequests, connectOutcomes, errorHandler));
-        AgentRunner.startOnThread(authenticatorRunner);
+        AgentRunner.startOnThread(authenticatorRunner, context.threadFactory());
         ingress = new IngressAgent(context, connectRequests, connectOutcomes, subscription, pipeline, controlRing, newSessions, disconnected,
             counters, errorHandler);
         egress = new EgressAgent(context, pipeline, controlRing, newSessions, disconnected, counters, errorHandler);
@@ -196,7 +211,7 @@ public final class PaycoreServer implements AutoCloseable
                 new CompositeAgent(ingress, egress);
             ingressRunner = new AgentRunner(sharedIdleStrategy(), errorHandler, null, new DutyCycleMeasuredAgent(
                 composite, counters.dutyCycleTracker(composite.roleName()), SystemNanoClock.INSTANCE));
-            AgentRunner.startOnThread(ingressRunner);
+            AgentRunner.startOnThread(ingressRunner, context.threadFactory());
         }
         else
         {
@@ -204,9 +219,22 @@ public final class PaycoreServer implements AutoCloseable
                 ingress, counters.dutyCycleTracker(ingress.roleName()), SystemNanoClock.INSTANCE));
             egressRunner = new AgentRunner(new BusySpinIdleStrategy(), errorHandler, null, new DutyCycleMeasuredAgent(
                 egress, counters.dutyCycleTracker(egress.roleName()), SystemNanoClock.INSTANCE));
-            AgentRunner.startOnThread(ingressRunner);
-            AgentRunner.startOnThread(egressRunner);
+            AgentRunner.startOnThread(ingressRunner, context.threadFactory());
+            AgentRunner.startOnThread(egressRunner, context.threadFactory());
         }
+    }
+
+    /**
+     * Wrap an agent so that its duty cycles are measured into a pair of this transport's counters named after its
+     * role: the longest cycle and the cycles over {@link TransportCounters#DUTY_CYCLE_STALL_THRESHOLD_NANOS}. The
+     * service measures the pipeline's stage threads so.
+     *
+     * @param agent the agent a thread runs.
+     * @return the measured agent, of the same role name.
+     */
+    public Agent measured(final Agent agent)
+    {
+        return new DutyCycleMeasuredAgent(agent, counters.dutyCycleTracker(agent.roleName()), SystemNanoClock.INSTANCE);
     }
 
     /**

@@ -13,6 +13,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.nio.file.Path;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -203,6 +204,8 @@ public final class TransportContext
     private ClientCredentials credentials;
     private ErrorHandler errorHandler;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private ThreadFactory threadFactory = Thread::new;
+    private ThreadFactory driverThreadFactory = Thread::new;
     private boolean concluded;
 
     /**
@@ -647,6 +650,44 @@ public final class TransportContext
     public NanoClock nanoClock()
     {
         return nanoClock;
+    }
+
+    /**
+     * @param threadFactory makes the transport's threads (ingress, egress, the authenticator), each named after its
+     *                      agent's role before it starts; the service's pins them to cores. Default: plain threads.
+     * @return this.
+     */
+    public TransportContext threadFactory(final ThreadFactory threadFactory)
+    {
+        this.threadFactory = threadFactory;
+        return this;
+    }
+
+    /**
+     * @return makes the transport's threads.
+     */
+    public ThreadFactory threadFactory()
+    {
+        return threadFactory;
+    }
+
+    /**
+     * @param driverThreadFactory makes the embedded media driver's threads (conductor, sender, receiver, or the one
+     *                            shared thread). Default: plain threads.
+     * @return this.
+     */
+    public TransportContext driverThreadFactory(final ThreadFactory driverThreadFactory)
+    {
+        this.driverThreadFactory = driverThreadFactory;
+        return this;
+    }
+
+    /**
+     * @return makes the embedded media driver's threads.
+     */
+    public ThreadFactory driverThreadFactory()
+    {
+        return driverThreadFactory;
     }
 
     /**

@@ -116,6 +116,15 @@ class SmallRingsTest
                 Thread.yield();
             }
             assertTrue(counter(reader, "paycore: duty cycles over 1 ms: ") >= 0);
+            for (final String stageThread : service.pipeline.stageThreadNames())
+            {
+                while (counter(reader, "paycore: duty cycle max (ns): " + stageThread) <= 0)
+                {
+                    assertTrue(System.nanoTime() < deadlineNs, stageThread + "'s duty cycle was never measured");
+                    Thread.yield();
+                }
+                assertTrue(counter(reader, "paycore: duty cycles over 1 ms: " + stageThread) >= 0);
+            }
             assertTrue(counter(reader, "paycore: input ring occupancy") >= 0);
             assertTrue(counter(reader, "paycore: output ring occupancy") >= 0);
             assertEquals(service.pipeline.segmentRolls(), counter(reader, "paycore: journal segment rolls"));

@@ -107,7 +107,6 @@ final class TestService implements AutoCloseable
                 pipelineContext,
                 journal,
                 new CommandProcessor(ledger));
-            pipeline.start();
             final TransportContext context = new TransportContext()
                 .profile(ThreadingProfile.SHARED)
                 .embeddedAeronDirectoryName(aeronDir.toString())
@@ -117,6 +116,7 @@ final class TestService implements AutoCloseable
                 .tickIntervalNanos(TimeUnit.MILLISECONDS.toNanos(100));
             customize.accept(context);
             server = PaycoreServer.launch(context, pipeline);
+            pipeline.start(server::measured);
         }
         catch (final RuntimeException ex)
         {

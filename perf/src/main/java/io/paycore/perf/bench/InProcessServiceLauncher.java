@@ -7,6 +7,7 @@ import io.paycore.journal.JournalContext;
 import io.paycore.perf.harness.BenchChannels;
 import io.paycore.perf.harness.BenchSettings;
 import io.paycore.perf.harness.ServiceLauncher;
+import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.perf.harness.ServiceUnderTest;
 import io.paycore.replay.DataDirectory;
 import io.paycore.service.serve.PaycoreService;
@@ -53,7 +54,7 @@ final class InProcessServiceLauncher implements ServiceLauncher
     /**
      * {@inheritDoc}
      */
-    public ServiceUnderTest launch(final BenchSettings settings)
+    public ServiceUnderTest launch(final BenchSettings settings, final ThreadPinning pinning)
     {
         final Path dataDir;
         final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -88,7 +89,7 @@ final class InProcessServiceLauncher implements ServiceLauncher
                     ProtocolLimits.maxMessageLength(ProtocolLimits.MAX_BATCH_EVENTS))))
             .pipelineContext(new PipelineContext()
                 .profile(settings.profile())
-                .waitStrategy(settings.waitStrategy())
+                .idleStrategy(settings.idleStrategy())
                 .layout(settings.layout())
                 .snapshotEveryRecords(0))
             .transportContext(new TransportContext()
@@ -97,6 +98,7 @@ final class InProcessServiceLauncher implements ServiceLauncher
                 .clientsFile(dataDir.resolve("clients"))
                 .profile(settings.profile()))
             .snapshotOnShutdown(false)
+            .threadPinning(pinning)
             .out(serviceOut);
 
         final PaycoreService service;

@@ -10,7 +10,8 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.core.pipeline.ThreadingProfile;
-import io.paycore.service.pinning.ThreadPinner;
+import io.paycore.service.pinning.CpuPlan;
+import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 public final class EchoService implements AutoCloseable
 {
     /** Name of the echo thread, for pinning. */
-    public static final String THREAD_NAME = ThreadPinner.ECHO_THREAD_NAME;
+    public static final String THREAD_NAME = ThreadPinning.ECHO_THREAD_NAME;
 
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -56,10 +57,14 @@ public final class EchoService implements AutoCloseable
      * @param channels           where it listens and answers.
      * @param profile            shared (driver SHARED, backoff idling) or dedicated (DEDICATED, busy spin).
      * @param aeronDirectoryName an external driver's directory, or null to embed a driver in a fresh directory.
+     * @param pinning            pins the echo thread (role ingress) and the embedded driver's (role driver).
      * @return the running echo.
      */
     public static EchoService launch(
-        final BenchChannels channels, final ThreadingProfile profile, final String aeronDirectoryName)
+        final BenchChannels channels,
+        final ThreadingProfile profile,
+        final String aeronDirectoryName,
+        final ThreadPinning pinning)
     {
         final boolean shared = ThreadingProfile.SHARED == profile;
         MediaDriver driver = null;
@@ -75,6 +80,12 @@ public final class EchoService implements AutoCloseable
                     .dirDeleteOnShutdown(true)
                     .publicationTermBufferLength(TransportContext.TERM_LENGTH_MIN)
                     .ipcTermBufferLength(TransportContext.TERM_LENGTH_MIN);
+                final java.util.concurrent.ThreadFactory driverThreads = pinning.threadFactory(CpuPlan.Role.DRIVER);
+                context.conductorThreadFactory(driverThreads)
+                    .senderThreadFactory(driverThreads)
+                    .receiverThreadFactory(driverThreads)
+                    .sharedThreadFactory(driverThreads)
+                    .sharedNetworkThreadFactory(driverThreads);
                 if (shared)
                 {
                     context.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(sharedIdleStrategy());
@@ -101,7 +112,7 @@ public final class EchoService implements AutoCloseable
             final IdleStrategy idle = shared ? sharedIdleStrategy() : new BusySpinIdleStrategy();
             final AgentRunner runner = new AgentRunner(
                 idle, Throwable::printStackTrace, null, new EchoAgent(subscription, publication));
-            AgentRunner.startOnThread(runner);
+            AgentRunner.startOnThread(runner, pinning.threadFactory());
             return new EchoService(driver, aeron, runner, directory);
         }
         catch (final RuntimeException ex)

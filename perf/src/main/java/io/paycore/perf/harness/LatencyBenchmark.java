@@ -1,7 +1,7 @@
 package io.paycore.perf.harness;
 
 import io.paycore.service.pinning.CpuPlan;
-import io.paycore.service.pinning.ThreadPinner;
+import io.paycore.service.pinning.ThreadPinning;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
@@ -40,7 +40,7 @@ public final class LatencyBenchmark
     {
         settings.validate();
         final MachineInfo machineBefore = MachineInfo.now();
-        final ThreadPinner pinner = new ThreadPinner(settings.cpuPlan());
+        final ThreadPinning pinner = new ThreadPinning(settings.cpuPlan(), null);
         final PrintStream progress = settings.progress() ? out : null;
         final long warmupNanos = TimeUnit.SECONDS.toNanos(settings.warmupSeconds());
         final long measureNanos = TimeUnit.SECONDS.toNanos(settings.durationSeconds());
@@ -50,14 +50,9 @@ public final class LatencyBenchmark
         final String serviceDescription;
         pinner.label("paycore");
         try (ServiceUnderTest service = settings.connect() ? new ConnectedService(settings) :
-            launcher.launch(settings))
+            launcher.launch(settings, pinner))
         {
             serviceDescription = service.describe();
-            if (service.isInProcess())
-            {
-                pinner.pinThreads(CpuPlan.Role.INGRESS, CpuPlan.Role.EGRESS, CpuPlan.Role.JOURNALER,
-                    CpuPlan.Role.REPLICATOR, CpuPlan.Role.BLP, CpuPlan.Role.DRIVER);
-            }
             try (PaycoreLoadTarget target = PaycoreLoadTarget.connect(
                 service.clientContext(), settings.batch(), settings.accounts(), settings.seed()))
             {
@@ -72,9 +67,8 @@ public final class LatencyBenchmark
         final PhaseResult baseline;
         pinner.label("baseline");
         try (EchoService echo = EchoService.launch(
-            settings.channels(), settings.profile(), settings.connect() ? settings.aeronDirectory() : null))
+            settings.channels(), settings.profile(), settings.connect() ? settings.aeronDirectory() : null, pinner))
         {
-            pinner.pinThreads(CpuPlan.Role.INGRESS, CpuPlan.Role.DRIVER);
             try (EchoLoadTarget target = EchoLoadTarget.connect(
                 echo, settings.channels(), paycore.messageLengthBytes()))
             {

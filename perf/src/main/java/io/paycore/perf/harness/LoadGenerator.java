@@ -1,7 +1,7 @@
 package io.paycore.perf.harness;
 
 import io.aeron.Publication;
-import io.paycore.service.pinning.ThreadPinner;
+import io.paycore.service.pinning.ThreadPinning;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoadGenerator
 {
     /** Name of the generator's thread, for pinning. */
-    public static final String THREAD_NAME = ThreadPinner.LOADGEN_THREAD_NAME;
+    public static final String THREAD_NAME = ThreadPinning.LOADGEN_THREAD_NAME;
 
     /** Most messages in flight at once. */
     public static final int IN_FLIGHT_CAPACITY = 1 << 20;

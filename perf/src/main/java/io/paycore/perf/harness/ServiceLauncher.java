@@ -1,9 +1,9 @@
 package io.paycore.perf.harness;
 
+import io.paycore.service.pinning.ThreadPinning;
+
 /**
- * Starts the paycore service for a benchmark. It lives outside {@code perf} (the {@code service} module launches
- * {@code PaycoreService} in process), so that {@code perf} does not depend on {@code service} and {@code service}
- * can depend on {@code perf} for the harness.
+ * Starts the paycore service for a benchmark, in this process or otherwise.
  */
 @FunctionalInterface
 public interface ServiceLauncher
@@ -13,9 +13,10 @@ public interface ServiceLauncher
      * every transfer the benchmark sends, and credentials for one client.
      *
      * @param settings the benchmark's settings.
+     * @param pinning  pins the service's threads by the benchmark's plan as they start, and collects the lines.
      * @return the running service.
      * @throws IllegalArgumentException when the service refuses a setting (for example the dedicated profile on
      *                                  too few cores), naming it.
      */
-    ServiceUnderTest launch(BenchSettings settings);
+    ServiceUnderTest launch(BenchSettings settings, ThreadPinning pinning);
 }

@@ -1,7 +1,7 @@
 package io.paycore.perf.harness;
 
 import io.paycore.service.pinning.CpuPlan;
-import io.paycore.service.pinning.ThreadPinner;
+import io.paycore.service.pinning.ThreadPinning;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -141,15 +141,10 @@ public final class ThroughputSearch
         final long p99LimitNanos) throws InterruptedException
     {
         final BenchSettings stepSettings = copy(settings).batch(batch).ratePerSecond(rate);
-        final ThreadPinner pinner = new ThreadPinner(settings.cpuPlan());
+        final ThreadPinning pinner = new ThreadPinning(settings.cpuPlan(), null);
         try (ServiceUnderTest service = settings.connect() ? new ConnectedService(stepSettings) :
-            launcher.launch(stepSettings))
+            launcher.launch(stepSettings, pinner))
         {
-            if (service.isInProcess())
-            {
-                pinner.pinThreads(CpuPlan.Role.INGRESS, CpuPlan.Role.EGRESS, CpuPlan.Role.JOURNALER,
-                    CpuPlan.Role.REPLICATOR, CpuPlan.Role.BLP, CpuPlan.Role.DRIVER);
-            }
             try (PaycoreLoadTarget target = PaycoreLoadTarget.connect(
                 service.clientContext(), batch, settings.accounts(), settings.seed() + rate))
             {
@@ -239,7 +234,7 @@ public final class ThroughputSearch
             .flushLevel(settings.flushLevel())
             .profile(settings.profile())
             .cpuPlan(settings.cpuPlan())
-            .waitStrategy(settings.waitStrategy())
+            .idleStrategy(settings.idleStrategy())
             .layout(settings.layout())
             .outDirectory(settings.outDirectory())
             .connect(settings.connect())

@@ -14,6 +14,7 @@ import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.PaycoreServer;
 import io.paycore.transport.TransportContext;
 import io.paycore.transport.client.ClientContext;
+import io.paycore.service.pinning.ThreadPinning;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,7 +77,7 @@ class LatencyBenchmarkTest
         assertTrue(json.contains("\"batch\": 2"), json);
     }
 
-    private ServiceUnderTest launch(final BenchSettings settings)
+    private ServiceUnderTest launch(final BenchSettings settings, final ThreadPinning pinning)
     {
         return new TestService(dir.resolve("service"), settings);
     }

@@ -129,7 +129,7 @@ public final class Follower implements AutoCloseable
         runner = new AgentRunner(
             new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
             errorHandler, null, new FollowerAgent(live, catchUp, control));
-        AgentRunner.startOnThread(runner);
+        AgentRunner.startOnThread(runner, context.threadFactory());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.paycore.replay.replication;
 
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,6 +55,7 @@ public final class ReplicationContext
     private ReplicationMode mode = ReplicationMode.parse(System.getProperty(MODE_PROP_NAME, MODE_DEFAULT.name()));
     private long helloIntervalNanos = Long.getLong(HELLO_INTERVAL_PROP_NAME, HELLO_INTERVAL_DEFAULT_NANOS);
     private long standbyTimeoutNanos = Long.getLong(STANDBY_TIMEOUT_PROP_NAME, STANDBY_TIMEOUT_DEFAULT_NANOS);
+    private ThreadFactory threadFactory = Thread::new;
     private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
 
     /**
@@ -166,6 +168,22 @@ public final class ReplicationContext
     public long helloIntervalNanos()
     {
         return helloIntervalNanos;
+    }
+
+    /**
+     * @param threadFactory makes the replicator's and the follower's agent threads. Default: plain threads.
+     * @return this.
+     */
+    public ReplicationContext threadFactory(final ThreadFactory threadFactory)
+    {
+        this.threadFactory = threadFactory;
+        return this;
+    }
+
+    /** @return makes the replicator's and the follower's agent threads. */
+    public ThreadFactory threadFactory()
+    {
+        return threadFactory;
     }
 
     /** @param standbyTimeoutNanos silence after which a standby's catch-up stops. @return this. */

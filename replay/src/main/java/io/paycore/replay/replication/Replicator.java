@@ -147,7 +147,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
         runner = new AgentRunner(
             new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
             errorHandler, null, new ReplicatorAgent(catchUp, control));
-        AgentRunner.startOnThread(runner);
+        AgentRunner.startOnThread(runner, context.threadFactory());
     }
 
     /**

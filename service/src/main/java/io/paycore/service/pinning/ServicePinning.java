@@ -72,29 +72,6 @@ public final class ServicePinning
     }
 
     /**
-     * Pin the running service's hot threads by the plan.
-     *
-     * @param plan the plan; nothing happens for an empty one.
-     * @return one line per thread pinned: role, thread, wanted cpu and what it got.
-     */
-    public static List<String> pin(final CpuPlan plan)
-    {
-        if (plan.isEmpty())
-        {
-            return List.of();
-        }
-        final ThreadPinner pinner = new ThreadPinner(plan);
-        pinner.pinThreads(
-            CpuPlan.Role.INGRESS,
-            CpuPlan.Role.EGRESS,
-            CpuPlan.Role.JOURNALER,
-            CpuPlan.Role.REPLICATOR,
-            CpuPlan.Role.BLP,
-            CpuPlan.Role.DRIVER);
-        return pinner.lines();
-    }
-
-    /**
      * @param profile a profile.
      * @return its name as the command line spells it.
      */

@@ -15,7 +15,6 @@ import io.paycore.replay.replication.Epochs;
 import io.paycore.replay.replication.Follower;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.Replicator;
-import io.paycore.service.pinning.ServicePinning;
 import io.paycore.transport.PaycoreServer;
 import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
@@ -215,11 +214,7 @@ public final class PaycoreService implements AutoCloseable
                     errorHandler, replicator);
                 follower.connect(server.aeronDirectoryName());
             }
-            pipeline.start();
-            for (final String line : ServicePinning.pin(context.cpuPlan()))
-            {
-                out.println("pinned: " + line);
-            }
+            pipeline.start(server::measured);
 
             final PaycoreService service = new PaycoreService(
                 context, recovery, snapshotTaker, pipeline, server, replicator, follower, errorHandler, errorCounter);

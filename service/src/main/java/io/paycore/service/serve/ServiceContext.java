@@ -11,11 +11,13 @@ import io.paycore.replay.SnapshotTaker;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.service.pinning.CpuPlan;
 import io.paycore.service.pinning.ServicePinning;
+import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.transport.TransportContext;
 import org.agrona.ErrorHandler;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Configuration of a {@link PaycoreService}: where its data lives and the contexts of the parts it wires together.
@@ -48,6 +50,7 @@ public final class ServiceContext
     private ReplicationContext replication;
     private String cpus;
     private CpuPlan cpuPlan = CpuPlan.NONE;
+    private ThreadPinning threadPinning;
     private ReplicationContext onwardReplication;
     private boolean standby;
     private PrintStream out = System.out;
@@ -87,7 +90,7 @@ public final class ServiceContext
             .outputRingSize(pipelineContext.outputRingSize())
             .maxStageBatch(pipelineContext.maxStageBatch())
             .profile(pipelineContext.profile())
-            .waitStrategy(pipelineContext.waitStrategy())
+            .idleStrategy(pipelineContext.idleStrategy())
             .snapshotEveryRecords(Math.min(0, pipelineContext.snapshotEveryRecords()))
             .conclude();
         if (null == errorHandler)
@@ -129,8 +132,30 @@ public final class ServiceContext
             onwardReplication.conclude();
         }
 
-        cpuPlan = ServicePinning.plan(
-            cpus, pipelineContext.profile(), null != replication, Runtime.getRuntime().availableProcessors());
+        if (null == threadPinning)
+        {
+            cpuPlan = ServicePinning.plan(
+                cpus, pipelineContext.profile(), null != replication, Runtime.getRuntime().availableProcessors());
+            final PrintStream pinnedOut = out;
+            threadPinning = new ThreadPinning(cpuPlan, (line) -> pinnedOut.println("pinned: " + line));
+        }
+        else
+        {
+            cpuPlan = threadPinning.plan();
+        }
+        // Every thread the service runs comes from a factory of the pinning: pinned as it starts, if the plan says.
+        final ThreadFactory threads = threadPinning.threadFactory();
+        journalContext.threadFactory(threads);
+        pipelineContext.threadFactory(threads);
+        transportContext.threadFactory(threads).driverThreadFactory(threadPinning.threadFactory(CpuPlan.Role.DRIVER));
+        if (null != replication)
+        {
+            replication.threadFactory(threads);
+        }
+        if (null != onwardReplication)
+        {
+            onwardReplication.threadFactory(threads);
+        }
 
         return this;
     }
@@ -174,7 +199,7 @@ public final class ServiceContext
         return journalContext;
     }
 
-    /** @param pipelineContext rings, wait strategy, profile, snapshot interval. @return this. */
+    /** @param pipelineContext rings, idle strategy, profile, snapshot interval. @return this. */
     public ServiceContext pipelineContext(final PipelineContext pipelineContext)
     {
         this.pipelineContext = pipelineContext;
@@ -335,6 +360,27 @@ public final class ServiceContext
     {
         this.cpus = cpus;
         return this;
+    }
+
+    /**
+     * @param threadPinning pins the service's threads, from the factories it hands out; null (the default) for one
+     *                      made by {@link #conclude()} from {@link #cpus} and the profile, that prints a
+     *                      {@code pinned:} line for each thread it pins. A benchmark passes its own, to collect the
+     *                      lines.
+     * @return this.
+     */
+    public ServiceContext threadPinning(final ThreadPinning threadPinning)
+    {
+        this.threadPinning = threadPinning;
+        return this;
+    }
+
+    /**
+     * @return pins the service's threads; set by {@link #conclude()}.
+     */
+    public ThreadPinning threadPinning()
+    {
+        return threadPinning;
     }
 
     /**

@@ -55,16 +55,4 @@ class CpuPlanTest
         assertThrows(IllegalArgumentException.class, () -> CpuPlan.parse("blp", 2));
         assertThrows(IllegalArgumentException.class, () -> CpuPlan.parse("blp=x", 2));
     }
-
-    @Test
-    void shouldRecogniseTheThreadsOfEachRole()
-    {
-        assertTrue(ThreadPinner.matches(CpuPlan.Role.INGRESS, "[paycore-ingress,paycore-egress]"));
-        assertTrue(ThreadPinner.matches(CpuPlan.Role.INGRESS, "paycore-echo"));
-        assertTrue(ThreadPinner.matches(CpuPlan.Role.JOURNALER, "paycore-journaler"));
-        assertFalse(ThreadPinner.matches(CpuPlan.Role.JOURNALER, "paycore-journal-preallocator"));
-        assertTrue(ThreadPinner.matches(CpuPlan.Role.DRIVER, "/dev/shm/aeron-x [sender,receiver,driver-conductor]"));
-        assertFalse(ThreadPinner.matches(CpuPlan.Role.DRIVER, "aeron-client-conductor"));
-        assertTrue(ThreadPinner.matches(CpuPlan.Role.LOADGEN, ThreadPinner.LOADGEN_THREAD_NAME));
-    }
 }
