@@ -15,29 +15,21 @@ import io.paycore.core.ledger.LedgerSnapshotException;
 import io.paycore.core.ledger.TransferResults;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
+import io.paycore.journal.JournalVerifier;
 import io.paycore.journal.RecordDescriptor;
 import io.paycore.journal.RecordHandler;
-import io.paycore.journal.SegmentDescriptor;
 import io.paycore.journal.Snapshot;
 import io.paycore.journal.SnapshotStore;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.replication.Epochs;
 import org.agrona.DirectBuffer;
-import org.agrona.IoUtil;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -89,12 +81,12 @@ public final class Auditor
         context.conclude();
         final DataDirectory directory = context.directory();
         final Path journalDirectory = directory.journalDirectory();
-        final Path[] segments = segments(journalDirectory);
+        final Path[] segments = JournalVerifier.segments(journalDirectory);
         if (0 == segments.length)
         {
             throw new IllegalStateException("no journal to audit: no segment files in " + journalDirectory);
         }
-        final long lastSequenceEstimate = lastSequenceEstimate(segments[segments.length - 1]);
+        final long lastSequenceEstimate = JournalVerifier.lastSequenceEstimate(segments[segments.length - 1]);
         final LedgerLimits limits = context.limits();
         final AuditReport report = new AuditReport(directory);
         report.segments = segments.length;
@@ -226,7 +218,7 @@ public final class Auditor
                     continue;
                 }
 
-                final JournalException problem = checkEnd(journalDirectory, reader.nextSequence());
+                final JournalException problem = JournalVerifier.checkEnd(journalDirectory, reader.nextSequence());
                 if (null == problem)
                 {
                     break;
@@ -248,107 +240,6 @@ public final class Auditor
             progress.onProgress(report.lastVerifiedSequence, Math.max(lastSequenceEstimate,
                 report.lastVerifiedSequence), report.firstSequence, report.transferEvents, report.replayNanos);
         }
-    }
-
-    /**
-     * After the reader has delivered everything it can: nothing may follow. The segment the reader is in must hold
-     * only zeros after its last record (a record there that is not valid, or a torn tail, is damage), and no
-     * segment may start after it.
-     *
-     * @return the damage found, or null.
-     */
-    private static JournalException checkEnd(final Path journalDirectory, final long nextSequence)
-    {
-        final Path[] segments = segments(journalDirectory);
-        Path current = null;
-        Path later = null;
-        for (final Path segment : segments)
-        {
-            if (SegmentDescriptor.firstSequence(segment) <= nextSequence)
-            {
-                current = segment;
-            }
-            else if (null == later)
-            {
-                later = segment;
-            }
-        }
-        final JournalException tail = null != current ? checkTail(current, nextSequence) : null;
-        if (null != tail || null == later)
-        {
-            return tail;
-        }
-        final long first = SegmentDescriptor.firstSequence(later);
-        return new JournalException("segment starts after the journal's last valid record (sequence " +
-            (nextSequence - 1) + "): sequences " + nextSequence + ".." + (first - 1) + " are missing or unreadable",
-            later, SegmentDescriptor.FIRST_SEQUENCE_OFFSET, nextSequence, null);
-    }
-
-    /**
-     * @return damage if anything but zeros follows the last record of the segment, else null.
-     */
-    private static JournalException checkTail(final Path current, final long nextSequence)
-    {
-        try (FileChannel channel = FileChannel.open(current, StandardOpenOption.READ))
-        {
-            final long size = channel.size();
-            if (size <= SegmentDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE)
-            {
-                return null; // verified (or refused) by the reader already
-            }
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            try
-            {
-                final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
-                final int length = (int)size;
-                int offset = SegmentDescriptor.HEADER_LENGTH;
-                while (offset <= length - Integer.BYTES)
-                {
-                    final int frameLength = buffer.getIntVolatile(offset);
-                    if (RecordDescriptor.END_OF_SEGMENT == frameLength)
-                    {
-                        return null;
-                    }
-                    if (frameLength <= 0)
-                    {
-                        break;
-                    }
-                    if (offset <= length - RecordDescriptor.HEADER_LENGTH &&
-                        buffer.getLong(offset + RecordDescriptor.SEQUENCE_OFFSET) >= nextSequence)
-                    {
-                        return new JournalException("a record the reader did not deliver: appended since (the " +
-                            "journal is live) or not valid", current, offset, nextSequence, null);
-                    }
-                    offset += RecordDescriptor.alignedFrameLength(frameLength - RecordDescriptor.HEADER_LENGTH);
-                }
-                int i = offset;
-                while (i <= length - Long.BYTES && 0 == buffer.getLong(i))
-                {
-                    i += Long.BYTES;
-                }
-                for (; i < length; i++)
-                {
-                    if (0 != buffer.getByte(i))
-                    {
-                        return new JournalException((length - offset) + " byte(s) after the last valid record are " +
-                            "not empty: a record that does not verify (a zeroed length, a torn tail left by a " +
-                            "crash, or tampering); first non-zero byte at offset " + i, current, offset,
-                            nextSequence, null);
-                    }
-                }
-            }
-            finally
-            {
-                IoUtil.unmap(mapped);
-            }
-        }
-        catch (final IOException ex)
-        {
-            return new JournalException("cannot read segment: " + ex, current, JournalException.UNKNOWN,
-                nextSequence, ex);
-        }
-
-        return null;
     }
 
     private static Ledger newestUsableSnapshot(
@@ -406,79 +297,6 @@ public final class Auditor
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot read " + file + ": " + ex, ex);
-        }
-    }
-
-    /**
-     * Segment files by first sequence, without creating or changing anything.
-     */
-    static Path[] segments(final Path journalDirectory)
-    {
-        if (!Files.isDirectory(journalDirectory))
-        {
-            return new Path[0];
-        }
-        final List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(journalDirectory, "*" + SegmentDescriptor.SUFFIX))
-        {
-            for (final Path file : stream)
-            {
-                if (SegmentDescriptor.firstSequence(file) >= 1)
-                {
-                    files.add(file);
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot list " + journalDirectory + ": " + ex, ex);
-        }
-        files.sort((a, b) -> Long.compare(SegmentDescriptor.firstSequence(a), SegmentDescriptor.firstSequence(b)));
-
-        return files.toArray(new Path[0]);
-    }
-
-    /**
-     * Sequence of the last record of the journal, estimated by hopping over the frame lengths of the last segment
-     * (nothing verified): for progress and to pass over snapshots past the end.
-     */
-    static long lastSequenceEstimate(final Path lastSegment)
-    {
-        final long first = SegmentDescriptor.firstSequence(lastSegment);
-        try (FileChannel channel = FileChannel.open(lastSegment, StandardOpenOption.READ))
-        {
-            final long size = channel.size();
-            if (size <= SegmentDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE)
-            {
-                return first - 1;
-            }
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            try
-            {
-                final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
-                final int length = (int)size;
-                long records = 0;
-                int offset = SegmentDescriptor.HEADER_LENGTH;
-                while (offset <= length - RecordDescriptor.HEADER_LENGTH)
-                {
-                    final int frameLength = buffer.getIntVolatile(offset);
-                    if (frameLength < RecordDescriptor.HEADER_LENGTH || frameLength > length - offset)
-                    {
-                        break;
-                    }
-                    records++;
-                    offset += RecordDescriptor.alignedFrameLength(frameLength - RecordDescriptor.HEADER_LENGTH);
-                }
-                return first - 1 + records;
-            }
-            finally
-            {
-                IoUtil.unmap(mapped);
-            }
-        }
-        catch (final IOException ex)
-        {
-            return first - 1;
         }
     }
 
