@@ -1,34 +1,37 @@
 package io.paycore.transport;
 
 import io.aeron.ExclusivePublication;
+import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
+import org.agrona.ExpandableRingBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * A client session as egress sees it: where its answers go, and the answers held back while it is back-pressured.
  * Created by ingress when a {@code Connect} opens the response publication, then handed to egress, which alone uses
- * it from then on (ingress reads only the final fields).
+ * it from then on (ingress reads only the final fields). The answers held back are in an Agrona
+ * {@link ExpandableRingBuffer}, allocated at the first one.
  */
-final class EgressSession
+final class EgressSession implements ExpandableRingBuffer.MessageConsumer
 {
-    static final int LENGTH_PREFIX_BYTES = 4;
-    private static final int INITIAL_BACKLOG_BYTES = 16 * 1024;
-
     final long sessionId;
     final int imageSessionId;
     final long clientId;
     final ExclusivePublication publication;
 
     private final int maxBacklogBytes;
-    private ExpandableArrayBuffer backlog;
-    private int head;
-    private int tail;
+    private final ExpandableRingBuffer backlog;
+    private long lastOfferResult;
     private long stalledSinceNanos;
     private boolean closed;
     boolean inBacklogList;
     boolean closeWhenSent;
 
+    /**
+     * @param maxBacklogBytes most bytes of answers held back, framing included; the ring holding them grows as
+     *                        needed, to at most twice that (room for the padding at its wrap).
+     */
     EgressSession(
         final long sessionId,
         final int imageSessionId,
@@ -41,16 +44,29 @@ final class EgressSession
         this.clientId = clientId;
         this.publication = publication;
         this.maxBacklogBytes = maxBacklogBytes;
+        this.backlog = new ExpandableRingBuffer(
+            0, BitUtil.findNextPositivePowerOfTwo(2 * maxBacklogBytes), false);
+    }
+
+    /**
+     * Bytes an answer of the given length takes in the backlog, framing included.
+     *
+     * @param length the answer's length.
+     * @return its framed length.
+     */
+    static int framedLength(final int length)
+    {
+        return BitUtil.align(ExpandableRingBuffer.HEADER_LENGTH + length, ExpandableRingBuffer.HEADER_ALIGNMENT);
     }
 
     boolean hasBacklog()
     {
-        return tail > head;
+        return !backlog.isEmpty();
     }
 
     int backlogBytes()
     {
-        return tail - head;
+        return backlog.size();
     }
 
     long stalledSinceNanos()
@@ -70,54 +86,40 @@ final class EgressSession
      */
     boolean appendBacklog(final DirectBuffer buffer, final int offset, final int length, final long nowNanos)
     {
-        final int needed = LENGTH_PREFIX_BYTES + length;
-        final int held = tail - head;
-        if (held + needed > maxBacklogBytes)
+        if (backlog.size() + framedLength(length) > maxBacklogBytes)
         {
             return false;
         }
-        if (null == backlog)
+        if (backlog.isEmpty())
         {
-            backlog = new ExpandableArrayBuffer(Math.max(INITIAL_BACKLOG_BYTES, needed));
-        }
-        if (0 == held)
-        {
-            head = 0;
-            tail = 0;
             stalledSinceNanos = nowNanos;
         }
-        else if (tail + needed > maxBacklogBytes)
-        {
-            final byte[] bytes = backlog.byteArray();
-            System.arraycopy(bytes, head, bytes, 0, held);
-            head = 0;
-            tail = held;
-        }
-        backlog.putInt(tail, length);
-        backlog.putBytes(tail + LENGTH_PREFIX_BYTES, buffer, offset, length);
-        tail += needed;
-        return true;
+        return backlog.append(buffer, offset, length);
     }
 
     /**
      * Offer the oldest answer held back.
      *
-     * @return the result of {@link ExclusivePublication#offer}; the answer is consumed when it is positive.
+     * @return the result of {@link ExclusivePublication#offer}; the answer is consumed when it is positive. 0 when
+     * nothing is held.
      */
     long offerHead()
     {
-        final int length = backlog.getInt(head);
-        final long result = publication.offer(backlog, head + LENGTH_PREFIX_BYTES, length);
-        if (result > 0)
-        {
-            head += LENGTH_PREFIX_BYTES + length;
-            if (head == tail)
-            {
-                head = 0;
-                tail = 0;
-            }
-        }
-        return result;
+        lastOfferResult = 0;
+        backlog.consume(this, 1);
+        return lastOfferResult;
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The oldest answer held, offered: consumed only if the publication took it.
+     */
+    public boolean onMessage(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        final long result = publication.offer(buffer, offset, length);
+        lastOfferResult = result;
+        return result > 0;
     }
 
     boolean isClosed()
@@ -130,8 +132,7 @@ final class EgressSession
         if (!closed)
         {
             closed = true;
-            head = 0;
-            tail = 0;
+            backlog.reset(0);
             CloseHelper.quietClose(publication);
         }
     }
@@ -139,6 +140,6 @@ final class EgressSession
     public String toString()
     {
         return "EgressSession{sessionId=" + sessionId + ", clientId=" + clientId + ", imageSessionId=" +
-            imageSessionId + ", backlogBytes=" + (tail - head) + '}';
+            imageSessionId + ", backlogBytes=" + backlog.size() + '}';
     }
 }

@@ -8,6 +8,7 @@ import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.core.pipeline.ThreadingProfile;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
+import org.agrona.ExpandableRingBuffer;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -116,7 +117,8 @@ public final class TransportContext
 
     /**
      * Most bytes of answers held back for one back-pressured client; a client whose backlog would grow past it is
-     * disconnected. At least {@link #EGRESS_BACKLOG_LENGTH_MIN}.
+     * disconnected. At least {@link #EGRESS_BACKLOG_LENGTH_MIN}, at most {@link #EGRESS_BACKLOG_LENGTH_MAX}. The bytes
+     * counted include each held answer's framing; the buffer holding them takes at most twice the bound.
      */
     public static final String EGRESS_BACKLOG_LENGTH_PROP_NAME = "paycore.transport.egress.backlog.length";
 
@@ -126,10 +128,16 @@ public final class TransportContext
     public static final int EGRESS_BACKLOG_LENGTH_DEFAULT = 2 * 1024 * 1024;
 
     /**
-     * Smallest egress backlog bound: room for one longest egress message and its length prefix.
+     * Smallest egress backlog bound: room for one longest egress message and its framing.
      */
-    public static final int EGRESS_BACKLOG_LENGTH_MIN =
-        BitUtil.align(ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH + 4, 8);
+    public static final int EGRESS_BACKLOG_LENGTH_MIN = BitUtil.align(
+        ExpandableRingBuffer.HEADER_LENGTH + ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH,
+        ExpandableRingBuffer.HEADER_ALIGNMENT);
+
+    /**
+     * Largest egress backlog bound per client: 256 MiB.
+     */
+    public static final int EGRESS_BACKLOG_LENGTH_MAX = 256 * 1024 * 1024;
 
     /**
      * After this long without an ingress record, ingress journals a tick so that pending transfers expire.
@@ -253,11 +261,11 @@ public final class TransportContext
             throw new IllegalArgumentException("egress back-pressure timeout (" +
                 EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME + ") must be positive: " + egressBackPressureTimeoutNanos + " ns");
         }
-        if (egressBacklogLength < EGRESS_BACKLOG_LENGTH_MIN)
+        if (egressBacklogLength < EGRESS_BACKLOG_LENGTH_MIN || egressBacklogLength > EGRESS_BACKLOG_LENGTH_MAX)
         {
             throw new IllegalArgumentException("egress backlog length (" + EGRESS_BACKLOG_LENGTH_PROP_NAME +
-                ") must be at least " + EGRESS_BACKLOG_LENGTH_MIN + " bytes to hold the longest answer: " +
-                egressBacklogLength);
+                ") must be " + EGRESS_BACKLOG_LENGTH_MIN + " bytes (the longest answer) to " +
+                EGRESS_BACKLOG_LENGTH_MAX + " bytes: " + egressBacklogLength);
         }
         if (tickIntervalNanos <= 0)
         {

@@ -69,7 +69,7 @@ class EgressSessionTest
     }
 
     @Test
-    void shouldDeliverHeldBackAnswersInOrderAcrossCompactionWithinTheBound()
+    void shouldDeliverHeldBackAnswersInOrderAcrossTheRingsWrapWithinTheBound()
     {
         final EgressSession session = new EgressSession(1, 0, 1, publication, BACKLOG_BYTES);
         int next = 0;
@@ -80,7 +80,7 @@ class EgressSessionTest
         assertEquals(Publication.BACK_PRESSURED, publication.offer(message(next), 0, MESSAGE_LENGTH));
         final int sentDirectly = next;
 
-        final int perRecord = EgressSession.LENGTH_PREFIX_BYTES + MESSAGE_LENGTH;
+        final int perRecord = EgressSession.framedLength(MESSAGE_LENGTH);
         final int fit = BACKLOG_BYTES / perRecord;
         for (int i = 0; i < fit; i++)
         {
@@ -107,7 +107,7 @@ class EgressSessionTest
         }
         for (int i = 0; i < fit / 2; i++)
         {
-            assertTrue(session.appendBacklog(message(next), 0, MESSAGE_LENGTH, 0), "room after compaction");
+            assertTrue(session.appendBacklog(message(next), 0, MESSAGE_LENGTH, 0), "room again once half is sent");
             next++;
         }
 

@@ -217,7 +217,7 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--egress-backlog", paramLabel = "BYTES", defaultValue = "2m", converter = ByteSizeConverter.class,
         description = "Most bytes of answers held back for one back-pressured client before it is " +
-            "disconnected (default: ${DEFAULT-VALUE}).")
+            "disconnected, framing counted; up to 256m (default: ${DEFAULT-VALUE}).")
     private int egressBacklogBytes;
 
     @Option(names = "--tick-interval", paramLabel = "DURATION", defaultValue = "100ms",
