@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 public final class IdleStrategies
 {
     /**
-     * Spin a little, yield a little, then park from 1 µs doubling to 100 µs: next to no CPU while idle, a wake-up
-     * within 100 µs. The {@code shared} default.
+     * Spin once, yield up to 100 times, then park from 1 µs doubling to 100 µs: next to no CPU while idle, a wake-up
+     * within 100 µs. The {@code shared} default. It yields before it spins because on a shared core the stage it
+     * feeds may be waiting for that very core: spinning first (100 spins) made a {@code split} round trip on 2 cores
+     * 1.6 times slower than the Disruptor's sleeping wait strategy did; yielding at once matched it.
      */
     public static final String BACKOFF = "backoff";
     /** Spin, then yield: low latency, a core's worth of CPU while idle when the core is not wanted elsewhere. */
@@ -43,7 +45,7 @@ public final class IdleStrategies
         switch (canonical(name))
         {
             case BACKOFF:
-                return new BackoffIdleStrategy(100, 10, MIN_PARK_NANOS, MAX_PARK_NANOS);
+                return new BackoffIdleStrategy(1, 100, MIN_PARK_NANOS, MAX_PARK_NANOS);
             case YIELDING:
                 return new YieldingIdleStrategy();
             default:
