@@ -102,8 +102,8 @@ public final class JournalContext
 
     private Path directory;
     private boolean preallocate;
-    private int segmentLength;
-    private int maxRecordLength;
+    private int segmentLengthBytes;
+    private int maxRecordLengthBytes;
     private FlushLevel flushLevel;
     private ThreadFactory threadFactory = DAEMON_THREADS;
 
@@ -113,8 +113,8 @@ public final class JournalContext
     public JournalContext()
     {
         directory = Paths.get(System.getProperty(DIRECTORY_PROP_NAME, DIRECTORY_DEFAULT));
-        segmentLength = SystemUtil.getSizeAsInt(SEGMENT_LENGTH_PROP_NAME, SEGMENT_LENGTH_DEFAULT);
-        maxRecordLength = SystemUtil.getSizeAsInt(MAX_RECORD_LENGTH_PROP_NAME, MAX_RECORD_LENGTH_DEFAULT);
+        segmentLengthBytes = SystemUtil.getSizeAsInt(SEGMENT_LENGTH_PROP_NAME, SEGMENT_LENGTH_DEFAULT);
+        maxRecordLengthBytes = SystemUtil.getSizeAsInt(MAX_RECORD_LENGTH_PROP_NAME, MAX_RECORD_LENGTH_DEFAULT);
         final String level = System.getProperty(FLUSH_LEVEL_PROP_NAME);
         flushLevel = null == level ? FLUSH_LEVEL_DEFAULT : FlushLevel.parse(level);
         final String preallocateValue = System.getProperty(PREALLOCATE_PROP_NAME);
@@ -137,25 +137,25 @@ public final class JournalContext
         {
             throw new JournalException(FLUSH_LEVEL_PROP_NAME + " must be set");
         }
-        if (segmentLength < SEGMENT_LENGTH_MIN || segmentLength > SEGMENT_LENGTH_MAX ||
-            0 != segmentLength % SEGMENT_LENGTH_MULTIPLE)
+        if (segmentLengthBytes < SEGMENT_LENGTH_MIN || segmentLengthBytes > SEGMENT_LENGTH_MAX ||
+            0 != segmentLengthBytes % SEGMENT_LENGTH_MULTIPLE)
         {
-            throw new JournalException(SEGMENT_LENGTH_PROP_NAME + "=" + segmentLength + " out of bounds: must be " +
+            throw new JournalException(SEGMENT_LENGTH_PROP_NAME + "=" + segmentLengthBytes + " out of bounds: must be " +
                 SEGMENT_LENGTH_MIN + ".." + SEGMENT_LENGTH_MAX + " bytes and a multiple of " +
                 SEGMENT_LENGTH_MULTIPLE);
         }
-        if (maxRecordLength < 0 || maxRecordLength > MAX_RECORD_LENGTH_LIMIT)
+        if (maxRecordLengthBytes < 0 || maxRecordLengthBytes > MAX_RECORD_LENGTH_LIMIT)
         {
-            throw new JournalException(MAX_RECORD_LENGTH_PROP_NAME + "=" + maxRecordLength +
+            throw new JournalException(MAX_RECORD_LENGTH_PROP_NAME + "=" + maxRecordLengthBytes +
                 " out of bounds: must be 0.." + MAX_RECORD_LENGTH_LIMIT + " bytes");
         }
-        final long largestFrame = RecordDescriptor.alignedFrameLength(maxRecordLength);
-        if (largestFrame > segmentLength - SegmentDescriptor.HEADER_LENGTH)
+        final long largestFrame = RecordDescriptor.alignedFrameLength(maxRecordLengthBytes);
+        if (largestFrame > segmentLengthBytes - SegmentDescriptor.HEADER_LENGTH)
         {
-            throw new JournalException(MAX_RECORD_LENGTH_PROP_NAME + "=" + maxRecordLength +
-                " does not fit a segment of " + SEGMENT_LENGTH_PROP_NAME + "=" + segmentLength +
+            throw new JournalException(MAX_RECORD_LENGTH_PROP_NAME + "=" + maxRecordLengthBytes +
+                " does not fit a segment of " + SEGMENT_LENGTH_PROP_NAME + "=" + segmentLengthBytes +
                 ": a record needs " + largestFrame + " bytes and a segment holds " +
-                (segmentLength - SegmentDescriptor.HEADER_LENGTH));
+                (segmentLengthBytes - SegmentDescriptor.HEADER_LENGTH));
         }
 
         return this;
@@ -187,7 +187,7 @@ public final class JournalContext
      */
     public JournalContext segmentLength(final int segmentLengthBytes)
     {
-        this.segmentLength = segmentLengthBytes;
+        this.segmentLengthBytes = segmentLengthBytes;
         return this;
     }
 
@@ -196,7 +196,7 @@ public final class JournalContext
      */
     public int segmentLength()
     {
-        return segmentLength;
+        return segmentLengthBytes;
     }
 
     /**
@@ -205,7 +205,7 @@ public final class JournalContext
      */
     public JournalContext maxRecordLength(final int maxRecordLengthBytes)
     {
-        this.maxRecordLength = maxRecordLengthBytes;
+        this.maxRecordLengthBytes = maxRecordLengthBytes;
         return this;
     }
 
@@ -214,7 +214,7 @@ public final class JournalContext
      */
     public int maxRecordLength()
     {
-        return maxRecordLength;
+        return maxRecordLengthBytes;
     }
 
     /**
@@ -279,7 +279,7 @@ public final class JournalContext
      */
     public String toString()
     {
-        return "JournalContext{directory=" + directory + ", segmentLength=" + segmentLength +
-            ", maxRecordLength=" + maxRecordLength + ", flushLevel=" + flushLevel + ", preallocate=" + preallocate + '}';
+        return "JournalContext{directory=" + directory + ", segmentLengthBytes=" + segmentLengthBytes +
+            ", maxRecordLengthBytes=" + maxRecordLengthBytes + ", flushLevel=" + flushLevel + ", preallocate=" + preallocate + '}';
     }
 }

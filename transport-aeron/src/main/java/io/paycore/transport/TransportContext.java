@@ -194,7 +194,7 @@ public final class TransportContext
     private String embeddedAeronDirectoryName = System.getProperty(EMBEDDED_AERON_DIR_PROP_NAME);
     private String ingressChannel = System.getProperty(INGRESS_CHANNEL_PROP_NAME, INGRESS_CHANNEL_DEFAULT);
     private int ingressStreamId = Integer.getInteger(INGRESS_STREAM_ID_PROP_NAME, INGRESS_STREAM_ID_DEFAULT);
-    private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+    private int termLengthBytes = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
     private ThreadingProfile profile = ThreadingProfile.parse(
         System.getProperty(PipelineContext.PROFILE_PROP_NAME, PipelineContext.PROFILE_DEFAULT.name()));
     private int maxClients = Integer.getInteger(MAX_CLIENTS_PROP_NAME, MAX_CLIENTS_DEFAULT);
@@ -202,12 +202,12 @@ public final class TransportContext
         REFUSAL_REPLIES_PER_SECOND_PROP_NAME, REFUSAL_REPLIES_PER_SECOND_DEFAULT);
     private long egressBackPressureTimeoutNanos = SystemUtil.getDurationInNanos(
         EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME, EGRESS_BACK_PRESSURE_TIMEOUT_DEFAULT_NANOS);
-    private int egressBacklogLength = Integer.getInteger(EGRESS_BACKLOG_LENGTH_PROP_NAME, EGRESS_BACKLOG_LENGTH_DEFAULT);
+    private int egressBacklogLengthBytes = Integer.getInteger(EGRESS_BACKLOG_LENGTH_PROP_NAME, EGRESS_BACKLOG_LENGTH_DEFAULT);
     private long tickIntervalNanos = SystemUtil.getDurationInNanos(TICK_INTERVAL_PROP_NAME, TICK_INTERVAL_DEFAULT_NANOS);
     private int ingressFragmentLimit = Integer.getInteger(
         INGRESS_FRAGMENT_LIMIT_PROP_NAME, INGRESS_FRAGMENT_LIMIT_DEFAULT);
     private int egressPollLimit = Integer.getInteger(EGRESS_POLL_LIMIT_PROP_NAME, EGRESS_POLL_LIMIT_DEFAULT);
-    private int controlRingLength = Integer.getInteger(CONTROL_RING_LENGTH_PROP_NAME, CONTROL_RING_LENGTH_DEFAULT);
+    private int controlRingLengthBytes = Integer.getInteger(CONTROL_RING_LENGTH_PROP_NAME, CONTROL_RING_LENGTH_DEFAULT);
     private Path clientsFile = pathProperty(CLIENTS_FILE_PROP_NAME);
     private ClientCredentials credentials;
     private ErrorHandler errorHandler;
@@ -240,11 +240,11 @@ public final class TransportContext
             throw new IllegalArgumentException(
                 "ingress stream id (" + INGRESS_STREAM_ID_PROP_NAME + ") must not be 0");
         }
-        if (termLength < TERM_LENGTH_MIN || termLength > (1 << 30) || !BitUtil.isPowerOfTwo(termLength))
+        if (termLengthBytes < TERM_LENGTH_MIN || termLengthBytes > (1 << 30) || !BitUtil.isPowerOfTwo(termLengthBytes))
         {
             throw new IllegalArgumentException("term length (" + TERM_LENGTH_PROP_NAME + ") must be a power of two " +
                 "in " + TERM_LENGTH_MIN + "..1 GiB so that the longest egress message (" +
-                ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH + " bytes) fits in an eighth of it: " + termLength);
+                ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH + " bytes) fits in an eighth of it: " + termLengthBytes);
         }
         if (null == profile)
         {
@@ -261,11 +261,11 @@ public final class TransportContext
             throw new IllegalArgumentException("egress back-pressure timeout (" +
                 EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME + ") must be positive: " + egressBackPressureTimeoutNanos + " ns");
         }
-        if (egressBacklogLength < EGRESS_BACKLOG_LENGTH_MIN || egressBacklogLength > EGRESS_BACKLOG_LENGTH_MAX)
+        if (egressBacklogLengthBytes < EGRESS_BACKLOG_LENGTH_MIN || egressBacklogLengthBytes > EGRESS_BACKLOG_LENGTH_MAX)
         {
             throw new IllegalArgumentException("egress backlog length (" + EGRESS_BACKLOG_LENGTH_PROP_NAME +
                 ") must be " + EGRESS_BACKLOG_LENGTH_MIN + " bytes (the longest answer) to " +
-                EGRESS_BACKLOG_LENGTH_MAX + " bytes: " + egressBacklogLength);
+                EGRESS_BACKLOG_LENGTH_MAX + " bytes: " + egressBacklogLengthBytes);
         }
         if (tickIntervalNanos <= 0)
         {
@@ -287,10 +287,10 @@ public final class TransportContext
             throw new IllegalArgumentException(
                 "egress poll limit (" + EGRESS_POLL_LIMIT_PROP_NAME + ") must be at least 1: " + egressPollLimit);
         }
-        if (controlRingLength < 64 * 1024 || !BitUtil.isPowerOfTwo(controlRingLength))
+        if (controlRingLengthBytes < 64 * 1024 || !BitUtil.isPowerOfTwo(controlRingLengthBytes))
         {
             throw new IllegalArgumentException("control ring length (" + CONTROL_RING_LENGTH_PROP_NAME +
-                ") must be a power of two of at least 64 KiB: " + controlRingLength);
+                ") must be a power of two of at least 64 KiB: " + controlRingLengthBytes);
         }
         if (null == credentials)
         {
@@ -399,12 +399,12 @@ public final class TransportContext
     }
 
     /**
-     * @param termLength term length in bytes of response publications and of the embedded driver's publications.
+     * @param termLengthBytes term length in bytes of response publications and of the embedded driver's publications.
      * @return this.
      */
-    public TransportContext termLength(final int termLength)
+    public TransportContext termLength(final int termLengthBytes)
     {
-        this.termLength = termLength;
+        this.termLengthBytes = termLengthBytes;
         return this;
     }
 
@@ -413,7 +413,7 @@ public final class TransportContext
      */
     public int termLength()
     {
-        return termLength;
+        return termLengthBytes;
     }
 
     /**
@@ -499,12 +499,12 @@ public final class TransportContext
     }
 
     /**
-     * @param egressBacklogLength most bytes of answers held back for one client.
+     * @param egressBacklogLengthBytes most bytes of answers held back for one client.
      * @return this.
      */
-    public TransportContext egressBacklogLength(final int egressBacklogLength)
+    public TransportContext egressBacklogLength(final int egressBacklogLengthBytes)
     {
-        this.egressBacklogLength = egressBacklogLength;
+        this.egressBacklogLengthBytes = egressBacklogLengthBytes;
         return this;
     }
 
@@ -513,7 +513,7 @@ public final class TransportContext
      */
     public int egressBacklogLength()
     {
-        return egressBacklogLength;
+        return egressBacklogLengthBytes;
     }
 
     /**
@@ -571,12 +571,12 @@ public final class TransportContext
     }
 
     /**
-     * @param controlRingLength bytes of the ring carrying ingress replies and session closes to egress.
+     * @param controlRingLengthBytes bytes of the ring carrying ingress replies and session closes to egress.
      * @return this.
      */
-    public TransportContext controlRingLength(final int controlRingLength)
+    public TransportContext controlRingLength(final int controlRingLengthBytes)
     {
-        this.controlRingLength = controlRingLength;
+        this.controlRingLengthBytes = controlRingLengthBytes;
         return this;
     }
 
@@ -585,7 +585,7 @@ public final class TransportContext
      */
     public int controlRingLength()
     {
-        return controlRingLength;
+        return controlRingLengthBytes;
     }
 
     /**
@@ -707,11 +707,11 @@ public final class TransportContext
             ", embeddedAeronDirectoryName=" + embeddedAeronDirectoryName +
             ", ingressChannel=" + ingressChannel +
             ", ingressStreamId=" + ingressStreamId +
-            ", termLength=" + termLength +
+            ", termLengthBytes=" + termLengthBytes +
             ", profile=" + profile +
             ", maxClients=" + maxClients +
             ", egressBackPressureTimeoutNanos=" + egressBackPressureTimeoutNanos +
-            ", egressBacklogLength=" + egressBacklogLength +
+            ", egressBacklogLengthBytes=" + egressBacklogLengthBytes +
             ", tickIntervalNanos=" + tickIntervalNanos +
             ", clientsFile=" + clientsFile +
             ", credentials=" + credentials + '}';
@@ -745,12 +745,12 @@ public final class TransportContext
 
     private static int minTermLength()
     {
-        int termLength = 64 * 1024;
-        while (FrameDescriptor.computeMaxMessageLength(termLength) < ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH)
+        int termLengthBytes = 64 * 1024;
+        while (FrameDescriptor.computeMaxMessageLength(termLengthBytes) < ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH)
         {
-            termLength <<= 1;
+            termLengthBytes <<= 1;
         }
-        return termLength;
+        return termLengthBytes;
     }
 
     private static Path pathProperty(final String name)

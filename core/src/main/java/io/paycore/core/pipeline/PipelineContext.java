@@ -51,8 +51,8 @@ public final class PipelineContext
     private boolean standby;
     private long snapshotEveryRecords = Long.getLong(SNAPSHOT_EVERY_PROP_NAME, SNAPSHOT_EVERY_DEFAULT);
     private SnapshotHandler snapshotHandler;
-    private int inputRingSize = Integer.getInteger(INPUT_RING_SIZE_PROP_NAME, INPUT_RING_SIZE_DEFAULT);
-    private int outputRingSize = Integer.getInteger(OUTPUT_RING_SIZE_PROP_NAME, OUTPUT_RING_SIZE_DEFAULT);
+    private int inputRingSlots = Integer.getInteger(INPUT_RING_SIZE_PROP_NAME, INPUT_RING_SIZE_DEFAULT);
+    private int outputRingSlots = Integer.getInteger(OUTPUT_RING_SIZE_PROP_NAME, OUTPUT_RING_SIZE_DEFAULT);
     private int maxStageBatch = Integer.getInteger(MAX_STAGE_BATCH_PROP_NAME, MAX_STAGE_BATCH_DEFAULT);
     private ThreadingProfile profile = ThreadingProfile.parse(
         System.getProperty(PROFILE_PROP_NAME, PROFILE_DEFAULT.name()));
@@ -71,8 +71,8 @@ public final class PipelineContext
      */
     public PipelineContext conclude()
     {
-        checkRingSize("input ring size (" + INPUT_RING_SIZE_PROP_NAME + ")", inputRingSize);
-        checkRingSize("output ring size (" + OUTPUT_RING_SIZE_PROP_NAME + ")", outputRingSize);
+        checkRingSize("input ring size (" + INPUT_RING_SIZE_PROP_NAME + ")", inputRingSlots);
+        checkRingSize("output ring size (" + OUTPUT_RING_SIZE_PROP_NAME + ")", outputRingSlots);
         if (maxStageBatch < 1)
         {
             throw new IllegalArgumentException(
@@ -155,30 +155,30 @@ public final class PipelineContext
         }
     }
 
-    /** @param inputRingSize slots in the input ring. @return this. */
-    public PipelineContext inputRingSize(final int inputRingSize)
+    /** @param inputRingSlots slots in the input ring. @return this. */
+    public PipelineContext inputRingSize(final int inputRingSlots)
     {
-        this.inputRingSize = inputRingSize;
+        this.inputRingSlots = inputRingSlots;
         return this;
     }
 
     /** @return slots in the input ring. */
     public int inputRingSize()
     {
-        return inputRingSize;
+        return inputRingSlots;
     }
 
-    /** @param outputRingSize slots in the output ring. @return this. */
-    public PipelineContext outputRingSize(final int outputRingSize)
+    /** @param outputRingSlots slots in the output ring. @return this. */
+    public PipelineContext outputRingSize(final int outputRingSlots)
     {
-        this.outputRingSize = outputRingSize;
+        this.outputRingSlots = outputRingSlots;
         return this;
     }
 
     /** @return slots in the output ring. */
     public int outputRingSize()
     {
-        return outputRingSize;
+        return outputRingSlots;
     }
 
     /** @param maxStageBatch most records a stage takes in one batch. @return this. */
@@ -321,7 +321,7 @@ public final class PipelineContext
     /** {@inheritDoc} */
     public String toString()
     {
-        return "PipelineContext{inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
+        return "PipelineContext{inputRingSlots=" + inputRingSlots + ", outputRingSlots=" + outputRingSlots +
             ", maxStageBatch=" + maxStageBatch + ", profile=" + profile + ", idleStrategy=" + idleStrategy +
             ", layout=" + layout +
             ", snapshotEveryRecords=" + snapshotEveryRecords + ", standby=" + standby +

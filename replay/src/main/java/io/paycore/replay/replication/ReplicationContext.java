@@ -56,7 +56,7 @@ public final class ReplicationContext
     private long helloIntervalNanos = Long.getLong(HELLO_INTERVAL_PROP_NAME, HELLO_INTERVAL_DEFAULT_NANOS);
     private long standbyTimeoutNanos = Long.getLong(STANDBY_TIMEOUT_PROP_NAME, STANDBY_TIMEOUT_DEFAULT_NANOS);
     private ThreadFactory threadFactory = Thread::new;
-    private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+    private int termLengthBytes = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
 
     /**
      * Check the settings.
@@ -85,10 +85,10 @@ public final class ReplicationContext
             throw new IllegalArgumentException("replication hello interval must be positive and less than the " +
                 "standby timeout: " + helloIntervalNanos + " ns, " + standbyTimeoutNanos + " ns");
         }
-        if (termLength < 64 * 1024 || termLength > 1024 * 1024 * 1024 || Integer.bitCount(termLength) != 1)
+        if (termLengthBytes < 64 * 1024 || termLengthBytes > 1024 * 1024 * 1024 || Integer.bitCount(termLengthBytes) != 1)
         {
             throw new IllegalArgumentException("replication term length must be a power of two in 64k..1g: " +
-                termLength);
+                termLengthBytes);
         }
         return this;
     }
@@ -199,17 +199,17 @@ public final class ReplicationContext
         return standbyTimeoutNanos;
     }
 
-    /** @param termLength term length of the replication publications. @return this. */
-    public ReplicationContext termLength(final int termLength)
+    /** @param termLengthBytes term length of the replication publications. @return this. */
+    public ReplicationContext termLength(final int termLengthBytes)
     {
-        this.termLength = termLength;
+        this.termLengthBytes = termLengthBytes;
         return this;
     }
 
     /** @return term length of the replication publications. */
     public int termLength()
     {
-        return termLength;
+        return termLengthBytes;
     }
 
     /** {@inheritDoc} */

@@ -65,7 +65,7 @@ public final class ClientContext
     private String responseChannel = System.getProperty(RESPONSE_CHANNEL_PROP_NAME, RESPONSE_CHANNEL_DEFAULT);
     private int responseStreamId = Integer.getInteger(RESPONSE_STREAM_ID_PROP_NAME, RESPONSE_STREAM_ID_DEFAULT);
     private long connectTimeoutNanos = SystemUtil.getDurationInNanos(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_DEFAULT_NANOS);
-    private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+    private int termLengthBytes = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
     private int fragmentLimit = Integer.getInteger(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
     private IdleStrategy idleStrategy;
 
@@ -103,10 +103,10 @@ public final class ClientContext
             throw new IllegalArgumentException(
                 "connect timeout (" + CONNECT_TIMEOUT_PROP_NAME + ") must be positive: " + connectTimeoutNanos + " ns");
         }
-        if (termLength < TransportContext.TERM_LENGTH_MIN || !BitUtil.isPowerOfTwo(termLength))
+        if (termLengthBytes < TransportContext.TERM_LENGTH_MIN || !BitUtil.isPowerOfTwo(termLengthBytes))
         {
             throw new IllegalArgumentException("term length (" + TERM_LENGTH_PROP_NAME + ") must be a power of " +
-                "two of at least " + TransportContext.TERM_LENGTH_MIN + ": " + termLength);
+                "two of at least " + TransportContext.TERM_LENGTH_MIN + ": " + termLengthBytes);
         }
         if (fragmentLimit < 1)
         {
@@ -262,17 +262,17 @@ public final class ClientContext
         return connectTimeoutNanos;
     }
 
-    /** @param termLength term length of the ingress publication. @return this. */
-    public ClientContext termLength(final int termLength)
+    /** @param termLengthBytes term length of the ingress publication. @return this. */
+    public ClientContext termLength(final int termLengthBytes)
     {
-        this.termLength = termLength;
+        this.termLengthBytes = termLengthBytes;
         return this;
     }
 
     /** @return term length of the ingress publication. */
     public int termLength()
     {
-        return termLength;
+        return termLengthBytes;
     }
 
     /** @param fragmentLimit most fragments one poll reads. @return this. */
@@ -309,6 +309,6 @@ public final class ClientContext
         return "ClientContext{aeronDirectoryName=" + aeronDirectoryName + ", clientId=" + clientId +
             ", ingressChannel=" + ingressChannel + ", ingressStreamId=" + ingressStreamId +
             ", responseChannel=" + responseChannel + ", responseStreamId=" + responseStreamId +
-            ", connectTimeoutNanos=" + connectTimeoutNanos + ", termLength=" + termLength + '}';
+            ", connectTimeoutNanos=" + connectTimeoutNanos + ", termLengthBytes=" + termLengthBytes + '}';
     }
 }
