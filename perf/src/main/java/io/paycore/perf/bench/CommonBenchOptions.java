@@ -6,6 +6,9 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.perf.harness.BenchChannels;
 import io.paycore.perf.harness.BenchSettings;
 import io.paycore.service.pinning.CpuPlan;
+import io.paycore.service.cli.FlushLevelConverter;
+import io.paycore.service.cli.LocalChannelOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -15,15 +18,13 @@ import java.nio.file.Path;
  */
 public final class CommonBenchOptions
 {
-    @Option(names = "--channel", paramLabel = "ipc|udp", defaultValue = "ipc",
-        description = "Aeron medium between load generator and service (and baseline): ipc, or udp on localhost " +
-            "(default: ${DEFAULT-VALUE}).")
-    String channel;
+    @Mixin
+    LocalChannelOption channel;
 
-    @Option(names = "--flush", paramLabel = "LEVEL", defaultValue = "none",
+    @Option(names = "--flush", paramLabel = "LEVEL", defaultValue = "none", converter = FlushLevelConverter.class,
         description = "Journal flush level of the service started here: none, batch or every " +
             "(default: ${DEFAULT-VALUE}).")
-    String flush;
+    FlushLevel flush;
 
     @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "shared",
         description = "Threading profile of the service and the baseline: shared, or dedicated (busy-spin, a core " +
@@ -95,8 +96,8 @@ public final class CommonBenchOptions
     {
         final int cores = Runtime.getRuntime().availableProcessors();
         return new BenchSettings()
-            .channels(BenchChannels.parse(channel))
-            .flushLevel(FlushLevel.parse(flush))
+            .channels(BenchChannels.parse(channel.label()))
+            .flushLevel(flush)
             .profile(ThreadingProfile.parse(profile))
             .cpuPlan(CpuPlan.parse(cpus, cores))
             .idleStrategy("profile".equals(idleStrategy) ? null : idleStrategy)

@@ -13,6 +13,8 @@ import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.RecoveryReport;
+import io.paycore.service.cli.FlushLevelConverter;
+import io.paycore.service.cli.LocalChannelOption;
 import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;
@@ -27,6 +29,7 @@ import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.OutputStream;
@@ -84,13 +87,12 @@ public final class DemoCommand implements Callable<Integer>
         description = "Data directory (new or empty); default: a temporary directory, deleted afterwards.")
     private Path data;
 
-    @Option(names = "--flush", paramLabel = "LEVEL", defaultValue = "none",
+    @Option(names = "--flush", paramLabel = "LEVEL", defaultValue = "none", converter = FlushLevelConverter.class,
         description = "Journal flush level: none, batch or every (default: ${DEFAULT-VALUE}).")
-    private String flush;
+    private FlushLevel flushLevel;
 
-    @Option(names = "--channel", paramLabel = "ipc|udp", defaultValue = "ipc",
-        description = "Aeron channel between client and service: ipc or udp on localhost (default: ${DEFAULT-VALUE}).")
-    private String channel;
+    @Mixin
+    private LocalChannelOption channel;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DemoWorkload.SEED_DEFAULT,
         description = "Seed of the generated workload (default: ${DEFAULT-VALUE}).")
@@ -109,26 +111,13 @@ public final class DemoCommand implements Callable<Integer>
      */
     public Integer call() throws Exception
     {
-        final FlushLevel flushLevel = FlushLevel.parse(flush);
         final DemoWorkload workload = new DemoWorkload(accounts, transfers, batch, seed);
         if (window < 1 || window > 4096)
         {
             System.err.println("paycore demo: --window must be 1..4096: " + window);
             return 2;
         }
-        final boolean udp;
-        switch (channel)
-        {
-            case "ipc":
-                udp = false;
-                break;
-            case "udp":
-                udp = true;
-                break;
-            default:
-                System.err.println("paycore demo: --channel must be ipc or udp: " + channel);
-                return 2;
-        }
+        final boolean udp = channel.isUdp();
 
         final boolean temporary = null == data;
         final Path dataDir = temporary ? Files.createTempDirectory("paycore-demo-") : data;
@@ -222,7 +211,7 @@ public final class DemoCommand implements Callable<Integer>
         }
         final long recoverNanos = System.nanoTime() - recoverStartNanos;
 
-        out.printf(Locale.ROOT, "paycore demo: service and client in one process over Aeron %s%n", channel);
+        out.printf(Locale.ROOT, "paycore demo: service and client in one process over Aeron %s%n", channel.label());
         out.printf(Locale.ROOT, "  data directory     %s%s%n", dataDir, temporary ? " (temporary, deleted)" : "");
         out.printf(Locale.ROOT, "  journal            %,d records, flush %s%n",
             report.lastSequence(), flushLevel.name().toLowerCase(Locale.ROOT));

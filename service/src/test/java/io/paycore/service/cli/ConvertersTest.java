@@ -66,6 +66,23 @@ class ConvertersTest
     }
 
     @Test
+    void shouldConvertTheLocalMedium()
+    {
+        final LocalChannelOption.MediumConverter converter = new LocalChannelOption.MediumConverter();
+        assertEquals(LocalChannelOption.Medium.IPC, converter.convert("ipc"));
+        assertEquals(LocalChannelOption.Medium.UDP, converter.convert("UDP"));
+        assertThrows(TypeConversionException.class, () -> converter.convert("tcp"));
+    }
+
+    @Test
+    void shouldShareTheLocalChannelOptionAndRefuseABadOne()
+    {
+        assertEquals(2, PaycoreMain.execute("demo", "--channel", "tcp"));
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("--channel") && message.contains("must be ipc or udp"), message);
+    }
+
+    @Test
     void shouldRefuseABadValueNamingTheOption()
     {
         assertEquals(2, PaycoreMain.execute("serve", "--data", "unused", "--segment-length", "lots"));
