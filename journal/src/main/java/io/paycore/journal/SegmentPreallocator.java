@@ -6,15 +6,14 @@ import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
-import org.agrona.concurrent.SleepingIdleStrategy;
 
 /**
  * Keeps up to {@link #SPARES} spare segment files ready, each written full of zeros, mapped and with every page
@@ -36,8 +35,9 @@ import org.agrona.concurrent.SleepingIdleStrategy;
  * thread does not take a core from the appender or the transport for tens of milliseconds at a time. When the
  * appender fills segments about as fast as they can be prepared, or none is ready, it works flat out.
  * <p>
- * It is an Agrona {@link Agent}: each duty cycle unmaps what was retired and prepares at most one spare. Its runner
- * sleeps between cycles with no work, and {@link #request} and {@link #retire} wake it at once. Its thread comes from
+ * It is an Agrona {@link Agent}: each duty cycle unmaps what was retired and prepares at most one spare. Between
+ * cycles with no work its runner parks until {@link #request}, {@link #retire} or {@link #close} wakes it: no timed
+ * wake-ups on a machine whose cores the hot threads want. Its thread comes from
  * the {@link JournalContext#threadFactory journal's thread factory}.
  */
 final class SegmentPreallocator implements Agent, AutoCloseable
@@ -53,7 +53,6 @@ final class SegmentPreallocator implements Agent, AutoCloseable
     private static final int PACED_CHUNK_LENGTH = 64 * 1024;
     private static final long MAX_NAP_NANOS = 1_000_000;
     private static final long MIN_NAP_NANOS = 20_000;
-    private static final long IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     static final String ROLE_NAME = "paycore-journal-preallocator";
 
     private final OneToOneConcurrentArrayQueue<Spare> ready = new OneToOneConcurrentArrayQueue<>(SPARES);
@@ -94,7 +93,7 @@ final class SegmentPreallocator implements Agent, AutoCloseable
         this.directory = directory;
         this.segmentLength = segmentLength;
         lastTakeNanos = System.nanoTime();
-        runner = new AgentRunner(new SleepingIdleStrategy(IDLE_SLEEP_NANOS), this::onError, null, this);
+        runner = new AgentRunner(new ParkUntilWoken(), this::onError, null, this);
         AgentRunner.startOnThread(runner, threadFactory);
     }
 
@@ -313,5 +312,31 @@ final class SegmentPreallocator implements Agent, AutoCloseable
             IoUtil.unmap(mapping);
         }
         Files.deleteIfExists(file);
+    }
+
+    /**
+     * Parks an idle cycle until the thread is unparked; once closing, parks no more, so the runner sees it must stop.
+     */
+    private final class ParkUntilWoken implements IdleStrategy
+    {
+        public void idle(final int workCount)
+        {
+            if (workCount <= 0)
+            {
+                idle();
+            }
+        }
+
+        public void idle()
+        {
+            if (!closed)
+            {
+                LockSupport.park(SegmentPreallocator.this);
+            }
+        }
+
+        public void reset()
+        {
+        }
     }
 }
