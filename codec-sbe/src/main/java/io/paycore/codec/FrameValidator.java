@@ -70,7 +70,7 @@ public final class FrameValidator
     private final MessageLayout[] layoutByTemplateId;
     private final String direction;
     private final int maxBatchEvents;
-    private final int maxMessageLength;
+    private final int maxMessageLengthBytes;
     private final BuilderSink builderSink = new BuilderSink();
     private final BufferSink bufferSink = new BufferSink();
 
@@ -92,7 +92,7 @@ public final class FrameValidator
         this.layoutByTemplateId = MessageLayout.byTemplateId(layouts);
         this.direction = direction;
         this.maxBatchEvents = maxBatchEvents;
-        this.maxMessageLength = MessageLayout.maxEncodedLengthBytes(layouts, maxBatchEvents);
+        this.maxMessageLengthBytes = MessageLayout.maxEncodedLengthBytes(layouts, maxBatchEvents);
     }
 
     /**
@@ -413,7 +413,7 @@ public final class FrameValidator
      */
     public int maxMessageLength()
     {
-        return maxMessageLength;
+        return maxMessageLengthBytes;
     }
 
     /**

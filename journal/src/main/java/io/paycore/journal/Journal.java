@@ -93,8 +93,8 @@ public final class Journal implements AutoCloseable
     }
 
     private final Path directory;
-    private final int newSegmentLength;
-    private final int maxRecordLength;
+    private final int newSegmentLengthBytes;
+    private final int maxRecordLengthBytes;
     private final FlushLevel flushLevel;
     private final OpenReport openReport;
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
@@ -104,7 +104,7 @@ public final class Journal implements AutoCloseable
 
     private MappedByteBuffer mapped;
     private Path segmentFile;
-    private int segmentLength;
+    private int segmentLengthBytes;
     private int position;
     private int unforcedPosition;
     private boolean segmentFull;
@@ -122,8 +122,8 @@ public final class Journal implements AutoCloseable
     private Journal(final JournalContext context)
     {
         directory = context.directory();
-        newSegmentLength = context.segmentLength();
-        maxRecordLength = context.maxRecordLength();
+        newSegmentLengthBytes = context.segmentLength();
+        maxRecordLengthBytes = context.maxRecordLength();
         flushLevel = context.flushLevel();
         lock = lock(directory);
         try
@@ -143,7 +143,7 @@ public final class Journal implements AutoCloseable
             CloseHelper.quietClose(lock);
             throw ex;
         }
-        preallocator = context.preallocate() ? new SegmentPreallocator(directory, newSegmentLength, context.threadFactory()) : null;
+        preallocator = context.preallocate() ? new SegmentPreallocator(directory, newSegmentLengthBytes, context.threadFactory()) : null;
         if (null != preallocator)
         {
             preallocator.request();
@@ -328,7 +328,7 @@ public final class Journal implements AutoCloseable
      */
     public int maxRecordLength()
     {
-        return maxRecordLength;
+        return maxRecordLengthBytes;
     }
 
     /**
@@ -404,9 +404,9 @@ public final class Journal implements AutoCloseable
             throw new JournalException("a claimed record is pending: commit or abort it first", segmentFile,
                 claimOffset, nextSequence, null);
         }
-        if (length < 0 || length > maxRecordLength)
+        if (length < 0 || length > maxRecordLengthBytes)
         {
-            throw new JournalException("record length " + length + " out of bounds 0.." + maxRecordLength + " (" +
+            throw new JournalException("record length " + length + " out of bounds 0.." + maxRecordLengthBytes + " (" +
                 JournalContext.MAX_RECORD_LENGTH_PROP_NAME + ")", segmentFile, position, nextSequence, null);
         }
         final int alignedLength = RecordDescriptor.alignedFrameLength(length);
@@ -426,11 +426,11 @@ public final class Journal implements AutoCloseable
      */
     private void onAppendLimit(final int alignedLength)
     {
-        if (segmentFull || position + alignedLength > segmentLength)
+        if (segmentFull || position + alignedLength > segmentLengthBytes)
         {
             roll();
         }
-        appendLimit = Math.min(segmentLength, position + APPEND_LIMIT_STEP);
+        appendLimit = Math.min(segmentLengthBytes, position + APPEND_LIMIT_STEP);
     }
 
     private long commit(final int recordOffset, final int type, final long timestampNanos, final int length)
@@ -493,7 +493,7 @@ public final class Journal implements AutoCloseable
 
     private void roll()
     {
-        if (!segmentFull && position < segmentLength)
+        if (!segmentFull && position < segmentLengthBytes)
         {
             buffer.putIntRelease(position, END_OF_SEGMENT);
             position += Integer.BYTES;
@@ -512,7 +512,7 @@ public final class Journal implements AutoCloseable
             final SegmentPreallocator.Spare spare = null != preallocator ? preallocator.take() : null;
             // At flush none nothing is forced, the new segment's header included: a process crash keeps what is
             // in the page cache, and forcing a page costs the appending thread milliseconds on a real disk.
-            newMapped = Segments.create(directory, nextSequence, lastChecksum, newSegmentLength, zeros,
+            newMapped = Segments.create(directory, nextSequence, lastChecksum, newSegmentLengthBytes, zeros,
                 null != spare ? spare.file : null, null != spare ? spare.mapping : null, FlushLevel.NONE != flushLevel);
             if (null != preallocator)
             {
@@ -554,12 +554,12 @@ public final class Journal implements AutoCloseable
     {
         mapped = newMapped;
         segmentFile = file;
-        segmentLength = newMapped.capacity();
+        segmentLengthBytes = newMapped.capacity();
         buffer.wrap(newMapped);
         position = startPosition;
         unforcedPosition = startPosition;
         segmentFull = false;
-        appendLimit = Math.min(segmentLength, position + APPEND_LIMIT_STEP);
+        appendLimit = Math.min(segmentLengthBytes, position + APPEND_LIMIT_STEP);
     }
 
     private void releaseSegment()
@@ -611,7 +611,7 @@ public final class Journal implements AutoCloseable
         Path[] files = Segments.list(directory);
         if (0 == files.length)
         {
-            IoUtil.unmap(Segments.create(directory, 1, 0, newSegmentLength, zeros, null, null, true));
+            IoUtil.unmap(Segments.create(directory, 1, 0, newSegmentLengthBytes, zeros, null, null, true));
             Segments.syncDirectory(directory);
             files = Segments.list(directory);
         }

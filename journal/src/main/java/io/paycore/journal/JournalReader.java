@@ -37,7 +37,7 @@ public final class JournalReader implements AutoCloseable
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private MappedByteBuffer mapped;
     private Path segmentFile;
-    private int segmentLength;
+    private int segmentLengthBytes;
     private int position;
     private long nextSequence;
     private int checksum;
@@ -117,7 +117,7 @@ public final class JournalReader implements AutoCloseable
         while (delivered < limit)
         {
             final int offset = position;
-            if (atEnd || offset >= segmentLength)
+            if (atEnd || offset >= segmentLengthBytes)
             {
                 atEnd = true;
                 if (!nextSegment())
@@ -128,7 +128,7 @@ public final class JournalReader implements AutoCloseable
             }
 
             final int frameLength = buffer.getIntAcquire(offset);
-            final int status = Segments.verifyRecord(buffer, offset, segmentLength, nextSequence, checksum,
+            final int status = Segments.verifyRecord(buffer, offset, segmentLengthBytes, nextSequence, checksum,
                 frameLength);
             if (status <= 0)
             {
@@ -235,7 +235,7 @@ public final class JournalReader implements AutoCloseable
         release();
         mapped = segment;
         segmentFile = file;
-        segmentLength = segment.capacity();
+        segmentLengthBytes = segment.capacity();
         buffer.wrap(segment);
         position = SegmentDescriptor.HEADER_LENGTH;
         nextSequence = firstSequence;

@@ -59,7 +59,7 @@ final class SegmentPreallocator implements Agent, AutoCloseable
     private final OneToOneConcurrentArrayQueue<MappedByteBuffer> retired =
         new OneToOneConcurrentArrayQueue<>(RETIRED_CAPACITY);
     private final Path directory;
-    private final int segmentLength;
+    private final int segmentLengthBytes;
     private final ByteBuffer zeros = ByteBuffer.allocateDirect(PACED_CHUNK_LENGTH);
     private final Runnable pace = this::pace;
     private final AgentRunner runner;
@@ -88,10 +88,10 @@ final class SegmentPreallocator implements Agent, AutoCloseable
         }
     }
 
-    SegmentPreallocator(final Path directory, final int segmentLength, final ThreadFactory threadFactory)
+    SegmentPreallocator(final Path directory, final int segmentLengthBytes, final ThreadFactory threadFactory)
     {
         this.directory = directory;
-        this.segmentLength = segmentLength;
+        this.segmentLengthBytes = segmentLengthBytes;
         lastTakeNanos = System.nanoTime();
         runner = new AgentRunner(new ParkUntilWoken(), this::onError, null, this);
         AgentRunner.startOnThread(runner, threadFactory);
@@ -185,9 +185,9 @@ final class SegmentPreallocator implements Agent, AutoCloseable
         napNanos = napNanos();
         try
         {
-            Segments.preallocate(file, segmentLength, zeros, pace);
-            mapping = Segments.mapForWrite(file, segmentLength);
-            for (int i = 0; i < segmentLength; i += PAGE_LENGTH)
+            Segments.preallocate(file, segmentLengthBytes, zeros, pace);
+            mapping = Segments.mapForWrite(file, segmentLengthBytes);
+            for (int i = 0; i < segmentLengthBytes; i += PAGE_LENGTH)
             {
                 mapping.put(i, (byte)0);
                 if (0 == (i + PAGE_LENGTH) % PACED_CHUNK_LENGTH)
@@ -273,7 +273,7 @@ final class SegmentPreallocator implements Agent, AutoCloseable
         {
             return 0;
         }
-        final long chunks = 2L * segmentLength / PACED_CHUNK_LENGTH;
+        final long chunks = 2L * segmentLengthBytes / PACED_CHUNK_LENGTH;
         final long nap = Math.min(MAX_NAP_NANOS, (fill / 2 - work) / chunks);
 
         return nap >= MIN_NAP_NANOS ? nap : 0;

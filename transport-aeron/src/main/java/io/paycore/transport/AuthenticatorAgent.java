@@ -39,7 +39,7 @@ final class AuthenticatorAgent implements Agent
     private final OneToOneConcurrentArrayQueue<ConnectRequest> requests;
     private final OneToOneConcurrentArrayQueue<ConnectRequest> outcomes;
     private final ErrorHandler errorHandler;
-    private final int termLength;
+    private final int termLengthBytes;
     private final int refusalRepliesPerSecond;
     private final NanoClock clock = SystemNanoClock.INSTANCE;
     private long refusalWindowStartNanos;
@@ -54,7 +54,7 @@ final class AuthenticatorAgent implements Agent
     {
         this.aeron = aeron;
         this.credentials = context.credentials();
-        this.termLength = context.termLength();
+        this.termLengthBytes = context.termLength();
         this.refusalRepliesPerSecond = context.refusalRepliesPerSecond();
         this.refusalWindowStartNanos = clock.nanoTime();
         this.requests = requests;
@@ -125,7 +125,7 @@ final class AuthenticatorAgent implements Agent
             final ChannelUri uri = ChannelUri.parse(channel);
             if (!uri.containsKey(CommonContext.TERM_LENGTH_PARAM_NAME))
             {
-                uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
+                uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLengthBytes));
             }
             final ExclusivePublication publication = aeron.addExclusivePublication(uri.toString(), streamId);
             if (publication.maxMessageLength() < ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH)

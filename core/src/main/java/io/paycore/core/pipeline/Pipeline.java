@@ -92,7 +92,7 @@ public final class Pipeline implements AutoCloseable
     private final Journal journal;
     private final EpochNanoClock clock;
     private final ThreadingProfile profile;
-    private final int maxMessageLength;
+    private final int maxMessageLengthBytes;
     private final String idleStrategy;
     private final ThreadFactory threadFactory;
     private final AtomicLong processedSequence = new AtomicLong();
@@ -128,10 +128,10 @@ public final class Pipeline implements AutoCloseable
 
         this.journal = journal;
         this.clock = context.clock();
-        this.maxMessageLength = ProtocolLimits.maxMessageLength(processor.ledger().limits().maxBatchEvents());
+        this.maxMessageLengthBytes = ProtocolLimits.maxMessageLength(processor.ledger().limits().maxBatchEvents());
         this.idleStrategy = context.idleStrategy();
         this.threadFactory = context.threadFactory();
-        final int messageCapacity = maxMessageLength;
+        final int messageCapacity = maxMessageLengthBytes;
         this.standby = context.standby();
         // The stages poll the rings and idle with their agents' idle strategy; no thread ever waits on a ring, so
         // the rings' wait strategy only has to signal nobody (busy-spin's signal is a no-op, and takes no lock).
@@ -246,7 +246,7 @@ public final class Pipeline implements AutoCloseable
      */
     public int maxMessageLength()
     {
-        return maxMessageLength;
+        return maxMessageLengthBytes;
     }
 
     /**
@@ -353,10 +353,10 @@ public final class Pipeline implements AutoCloseable
         {
             throw new IllegalStateException("replicated sequence " + sequence + " != next sequence " + nextSequence);
         }
-        if (length > maxMessageLength)
+        if (length > maxMessageLengthBytes)
         {
             throw new IllegalStateException("replicated record " + sequence + " of " + length +
-                " bytes exceeds the longest message, " + maxMessageLength);
+                " bytes exceeds the longest message, " + maxMessageLengthBytes);
         }
         if (!input.hasAvailableCapacity(1))
         {

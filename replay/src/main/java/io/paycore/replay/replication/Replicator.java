@@ -71,7 +71,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
     private final ReplicationContext context;
     private final Path journalDirectory;
     private final LongSupplier journalLastSequence;
-    private final int maxRecordLength;
+    private final int maxRecordLengthBytes;
     private final ErrorHandler errorHandler;
     private final boolean synchronous;
     private final RecordChecksum checksum = new RecordChecksum();
@@ -95,15 +95,15 @@ public final class Replicator implements RecordShipper, AutoCloseable
     private boolean closed;
 
     /**
-     * @param context             channels, streams, mode; concluded here.
-     * @param journalDirectory    of this primary's journal, for catch-up.
-     * @param journalLastSequence the journal's last sequence, read from any thread.
-     * @param lastSequence        the journal's last sequence now, before the pipeline starts.
-     * @param lastChecksum        the checksum of that record (0 for an empty journal).
-     * @param epoch               this primary's epoch (see {@link Epochs#currentEpoch}); for a standby that will
-     *                            ship onward once promoted, its epoch now (see {@link #promoted}).
-     * @param maxRecordLength     longest payload a record may have.
-     * @param errorHandler        told of errors of the agent thread.
+     * @param context              channels, streams, mode; concluded here.
+     * @param journalDirectory     of this primary's journal, for catch-up.
+     * @param journalLastSequence  the journal's last sequence, read from any thread.
+     * @param lastSequence         the journal's last sequence now, before the pipeline starts.
+     * @param lastChecksum         the checksum of that record (0 for an empty journal).
+     * @param epoch                this primary's epoch (see {@link Epochs#currentEpoch}); for a standby that will
+     *                             ship onward once promoted, its epoch now (see {@link #promoted}).
+     * @param maxRecordLengthBytes longest payload a record may have.
+     * @param errorHandler         told of errors of the agent thread.
      */
     public Replicator(
         final ReplicationContext context,
@@ -112,14 +112,14 @@ public final class Replicator implements RecordShipper, AutoCloseable
         final long lastSequence,
         final int lastChecksum,
         final long epoch,
-        final int maxRecordLength,
+        final int maxRecordLengthBytes,
         final ErrorHandler errorHandler)
     {
         this.context = context.conclude();
         this.journalDirectory = journalDirectory;
         this.journalLastSequence = journalLastSequence;
         this.epoch = epoch;
-        this.maxRecordLength = maxRecordLength;
+        this.maxRecordLengthBytes = maxRecordLengthBytes;
         this.errorHandler = errorHandler;
         this.synchronous = ReplicationMode.SYNC == context.mode();
         this.chainChecksum = lastChecksum;
@@ -351,7 +351,7 @@ public final class Replicator implements RecordShipper, AutoCloseable
             this.catchUp = catchUp;
             this.control = control;
             this.pending = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-                BitUtil.align(ReplicationMessages.RECORD_HEADER_LENGTH + maxRecordLength, 64), 64));
+                BitUtil.align(ReplicationMessages.RECORD_HEADER_LENGTH + maxRecordLengthBytes, 64), 64));
         }
 
         public String roleName()
