@@ -203,7 +203,7 @@ final class SegmentPreallocator implements Agent, AutoCloseable
         }
         catch (final IOException | RuntimeException ex)
         {
-            lastFailure = ex instanceof IOException ? (IOException)ex : new IOException(ex);
+            onError(ex);
             requested = false;
             try
             {

@@ -21,6 +21,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,7 +81,7 @@ public final class EchoService implements AutoCloseable
                     .dirDeleteOnShutdown(true)
                     .publicationTermBufferLength(TransportContext.TERM_LENGTH_MIN)
                     .ipcTermBufferLength(TransportContext.TERM_LENGTH_MIN);
-                final java.util.concurrent.ThreadFactory driverThreads = pinning.threadFactory(CpuPlan.Role.DRIVER);
+                final ThreadFactory driverThreads = pinning.threadFactory(CpuPlan.Role.DRIVER);
                 context.conductorThreadFactory(driverThreads)
                     .senderThreadFactory(driverThreads)
                     .receiverThreadFactory(driverThreads)
