@@ -192,7 +192,7 @@ public class ReplayBenchmark
      */
     @Benchmark
     @OperationsPerInvocation(TRANSFERS)
-    public int replay()
+    public long replay()
     {
         try (JournalReader reader = JournalReader.open(directory.journalDirectory(), 1))
         {

@@ -4,6 +4,8 @@ import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
@@ -14,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The double-entry ledger: a single-threaded, allocation-free, deterministic state machine of accounts and
@@ -22,11 +25,33 @@ import java.util.Map;
  * <b>Threading</b>: not thread safe; called only on the BLP thread.
  * <p>
  * <b>Storage</b>: preallocated from {@link LedgerLimits} at construction; nothing grows. Each account is one
- * 64-byte cache line in a {@code long[]}; each transfer a 64-byte line in another {@code long[]} plus its timeout,
- * pending state and expiry-heap position in side arrays; ids map to indices through fixed-capacity open-addressing
+ * 64-byte cache line in a {@code long[]}. Transfers are {@link #RECORD_LONGS}-long records in one more
+ * {@code long[]}: a ring of the most recent records, a pool of the pending transfers whose records are sealed, and
+ * one slot for a record read from the cold tier. Ids map to slots through fixed-capacity open-addressing
  * {@link IdIndex} tables (load factor at most 0.5) that never grow or rehash. Before applying a transfer batch the
- * ledger reads the index slots of all its ids with independent loads, so their cache misses overlap. Accounts and transfers are stored
- * in creation order, which is also timestamp order.
+ * ledger reads the index slots of all its ids with independent loads, so their cache misses overlap.
+ * <p>
+ * <b>Hot and cold</b>: every transfer record gets a number, in the order written. Without a {@link ColdTier} the
+ * ring holds every transfer ever created, at most {@code maxTransfers}, and then answers {@code TRANSFERS_FULL}.
+ * With one, {@code maxTransfers} is the hot window: at the end of each command the records older than the newest
+ * {@code maxTransfers} are <em>sealed</em> (never to change again) and handed to the tier, and once the tier has
+ * written them they leave the ledger's index; a lookup that misses the index asks the tier. The ring has room for
+ * {@code 2 * maxBatchEvents} records beyond the window, for one command's records before the trim at its end; it
+ * answers {@code TRANSFERS_FULL} only if the tier falls further behind than that: a tier that writes on another
+ * thread must be kept within that distance by whatever feeds the ledger its commands. Which records are hot depends
+ * only on how many were written, so on the journaled history alone.
+ * <p>
+ * <b>Pending transfers</b> stay in memory until they are posted, voided or expire, however old. While its record
+ * is unsealed, a pending transfer is that record, and posting, voiding or expiring it changes its state in place.
+ * When its record is sealed while it is pending, a copy goes to the pool; a post or void then writes a second
+ * record of it with the new state (the index names the newest record of an id), and an expiry just drops it from
+ * the pool: a sealed record that says pending, for a transfer not in the pool, reads as
+ * {@link PendingState#EXPIRED}.
+ * <p>
+ * <b>Digest</b>: the ledger folds, in order, every account and transfer created and every expiry into a running
+ * 128-bit history hash; {@link #digestHex()} combines it with the state held in memory (accounts with their
+ * balances, the pending table, counts and clock). It costs O(accounts + pending transfers), never O(history), and is
+ * the same for equal histories wherever the records live.
  * <p>
  * <b>Time</b>: the ledger reads no clock. Each command carries the timestamp of its journaled record. A batch of
  * {@code n} events gets {@code base = max(recordTimestampNanos, lastTimestampNanos + 1)} and event {@code i} the
@@ -89,8 +114,8 @@ import java.util.Map;
  *     <li>debit account has DEBITS_MUST_NOT_EXCEED_CREDITS and its debitsPending + debitsPosted + amount &gt; its
  *     creditsPosted: {@code EXCEEDS_CREDITS}; credit account has CREDITS_MUST_NOT_EXCEED_DEBITS and its
  *     creditsPending + creditsPosted + amount &gt; its debitsPosted: {@code EXCEEDS_DEBITS};</li>
- *     <li>{@code maxTransfers} reached: {@code TRANSFERS_FULL}; pending and {@code maxPendingTransfers} reached:
- *     {@code PENDING_TRANSFERS_FULL}.</li>
+ *     <li>no room for its record: {@code TRANSFERS_FULL} (see <b>Hot and cold</b>); pending and
+ *     {@code maxPendingTransfers} reached: {@code PENDING_TRANSFERS_FULL}.</li>
  * </ol>
  * And for {@code POST_PENDING} / {@code VOID_PENDING} (debit and credit account ids, ledger, code and amount may be
  * 0, meaning "as the pending transfer"):
@@ -111,7 +136,7 @@ import java.util.Map;
  *     <li>post with amount &gt; pending amount: {@code EXCEEDS_PENDING_TRANSFER_AMOUNT}; void with an amount
  *     neither 0 nor the pending amount: {@code PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT};</li>
  *     <li>pending already {@code PENDING_TRANSFER_ALREADY_POSTED}, {@code _ALREADY_VOIDED}, {@code _EXPIRED};</li>
- *     <li>{@code maxTransfers} reached: {@code TRANSFERS_FULL}.</li>
+ *     <li>no room for its record (and the re-record of a sealed pending transfer): {@code TRANSFERS_FULL}.</li>
  * </ol>
  * A post moves the posted amount (the event's, or the whole pending amount when 0) from pending to posted on both
  * accounts and releases the rest; a void releases it all. Neither can overflow a balance nor break a balance flag
@@ -129,10 +154,10 @@ public final class Ledger
     public static final int ACCOUNT_BYTES = 64;
 
     /**
-     * Bytes of storage per retained transfer (a cache line, timeout, pending state, heap position), not counting
-     * the id index.
+     * Bytes of storage per transfer record in memory (the record's {@link #RECORD_LONGS} longs), not counting the id
+     * index.
      */
-    public static final int TRANSFER_BYTES = 73;
+    public static final int TRANSFER_BYTES = 80;
 
     static final int ACCOUNT_LONGS = 8;
     static final int A_ID = 0;
@@ -144,15 +169,35 @@ public final class Ledger
     static final int A_TIMESTAMP = 6;
     static final int A_META = 7;
 
-    static final int TRANSFER_LONGS = 8;
-    static final int T_ID = 0;
-    static final int T_DEBIT_ACCOUNT_ID = 1;
-    static final int T_CREDIT_ACCOUNT_ID = 2;
-    static final int T_AMOUNT = 3;
-    static final int T_PENDING_ID = 4;
-    static final int T_USER_DATA = 5;
-    static final int T_TIMESTAMP = 6;
-    static final int T_META = 7;
+    /**
+     * Longs per transfer record: id, debit account id, credit account id, amount, pending id, user data, timestamp,
+     * meta (ledger, code, flags), extra (timeout, state, kind) and the number of the record that created it.
+     */
+    public static final int RECORD_LONGS = 10;
+    /** Offset of the id in a record. */
+    public static final int R_ID = 0;
+    /** Offset of the debit account id in a record. */
+    public static final int R_DEBIT_ACCOUNT_ID = 1;
+    /** Offset of the credit account id in a record. */
+    public static final int R_CREDIT_ACCOUNT_ID = 2;
+    /** Offset of the amount in a record. */
+    public static final int R_AMOUNT = 3;
+    /** Offset of the pending id in a record. */
+    public static final int R_PENDING_ID = 4;
+    /** Offset of the user data in a record. */
+    public static final int R_USER_DATA = 5;
+    /** Offset of the timestamp in a record. */
+    public static final int R_TIMESTAMP = 6;
+    /** Offset of the meta word (ledger &lt;&lt; 32 | code &lt;&lt; 16 | flags) in a record. */
+    public static final int R_META = 7;
+    /** Offset of the extra word (timeout seconds in bits 0-31, state in 32-39, kind in 40-47) in a record. */
+    public static final int R_EXTRA = 8;
+    /** Offset of the number of the record that created the transfer. */
+    public static final int R_CREATION_RECORD = 9;
+    /** Kind of a record that creates a transfer. */
+    public static final int KIND_CREATION = 0;
+    /** Kind of a record that re-records a sealed pending transfer with its new state. */
+    public static final int KIND_STATE = 1;
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long NEVER = Long.MAX_VALUE;
@@ -167,6 +212,24 @@ public final class Ledger
     private static final byte STATE_VOIDED = (byte)PendingState.VOIDED.ordinal();
     private static final byte STATE_EXPIRED = (byte)PendingState.EXPIRED.ordinal();
 
+    private static final long ACCOUNT_MARK = 0x4143_434F_554E_5401L;
+    private static final long TRANSFER_MARK = 0x5452_414E_5346_4502L;
+    private static final long EXPIRY_MARK = 0x4558_5049_5245_4403L;
+
+    private static final VarHandle SEALED_RECORDS;
+
+    static
+    {
+        try
+        {
+            SEALED_RECORDS = MethodHandles.lookup().findVarHandle(Ledger.class, "sealedRecords", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final LedgerLimits limits;
     private final int maxAccounts;
     private final int maxTransfers;
@@ -177,17 +240,32 @@ public final class Ledger
     private final IdIndex accountIndexById;
     private int accountCount;
 
-    private final long[] transfers;
-    private final int[] transferTimeoutsSeconds;
-    private final byte[] transferStates;
-    private final int[] transferHeapPositions;
-    private final IdIndex transferIndexById;
-    private int transferCount;
+    private final ColdTier cold;
+    private final long hotWindow;
+    private final int ringCapacity;
+    private final int pendingBase;
+    private final int scratchSlot;
+    private final long[] records;
+    private final int[] ringPreviousSlots;
+    private final IdIndex hotIndexById;
+    private int headSlot;
+    private long recordCount;
+    private long sealedRecords;
+    private int oldestIndexedSlot;
+    private long oldestIndexedRecord;
+    private long transferCount;
+
+    private final IdIndex poolIndexById;
+    private int poolCount;
     private int pendingCount;
 
-    private final int[] heapTransfers;
+    private final int[] heapPositions;
+    private final int[] heapHandles;
     private final long[] heapExpiresAtNanos;
     private int heapSize;
+
+    private long historyHash0;
+    private long historyHash1;
 
     private long lastTimestampNanos;
     private long clockNanos;
@@ -195,12 +273,24 @@ public final class Ledger
     private long touchSink;
 
     /**
-     * Build an empty ledger, allocating all of its storage.
+     * Build an empty ledger that keeps every transfer in memory, allocating all of its storage.
      *
      * @param limits bounds of the storage; validated.
      * @throws IllegalArgumentException if a limit is out of range.
      */
     public Ledger(final LedgerLimits limits)
+    {
+        this(limits, null);
+    }
+
+    /**
+     * Build an empty ledger, allocating all of its storage.
+     *
+     * @param limits bounds of the storage; validated. With a cold tier, {@code maxTransfers} is the hot window.
+     * @param cold   where transfers older than the hot window go, or null to keep every transfer in memory.
+     * @throws IllegalArgumentException if a limit is out of range.
+     */
+    public Ledger(final LedgerLimits limits, final ColdTier cold)
     {
         limits.validate();
         this.limits = new LedgerLimits()
@@ -208,6 +298,7 @@ public final class Ledger
             .maxTransfers(limits.maxTransfers())
             .maxPendingTransfers(limits.maxPendingTransfers())
             .maxBatchEvents(limits.maxBatchEvents());
+        this.cold = cold;
         maxAccounts = limits.maxAccounts();
         maxTransfers = limits.maxTransfers();
         maxPendingTransfers = limits.maxPendingTransfers();
@@ -216,13 +307,30 @@ public final class Ledger
         accounts = new long[maxAccounts * ACCOUNT_LONGS];
         accountIndexById = new IdIndex(maxAccounts);
 
-        transfers = new long[maxTransfers * TRANSFER_LONGS];
-        transferTimeoutsSeconds = new int[maxTransfers];
-        transferStates = new byte[maxTransfers];
-        transferHeapPositions = new int[maxTransfers];
-        transferIndexById = new IdIndex(maxTransfers);
+        // With a cold tier, a command may write two records per event (a post or void, and the re-record of the
+        // sealed pending transfer it resolves) before the window is trimmed at its end.
+        hotWindow = null == cold ? Long.MAX_VALUE : maxTransfers;
+        final long ringSlots = null == cold ? maxTransfers : maxTransfers + 2L * maxBatchEvents;
+        final int poolSlots = null == cold ? 0 : maxPendingTransfers;
+        final long slots = ringSlots + poolSlots + 1;
+        if (slots * RECORD_LONGS > Integer.MAX_VALUE - 8)
+        {
+            throw new IllegalArgumentException("maxTransfers=" + maxTransfers + " with maxPendingTransfers=" +
+                maxPendingTransfers + " and maxBatchEvents=" + maxBatchEvents + " needs " + slots +
+                " transfer records, more than one array holds (" + (Integer.MAX_VALUE / RECORD_LONGS) + ")");
+        }
+        ringCapacity = (int)ringSlots;
+        pendingBase = ringCapacity;
+        scratchSlot = ringCapacity + poolSlots;
+        records = new long[(int)slots * RECORD_LONGS];
+        // Only a post or void re-records a transfer, and only of a sealed one: never without a cold tier.
+        ringPreviousSlots = new int[null == cold ? 0 : ringCapacity];
+        hotIndexById = new IdIndex(ringCapacity);
 
-        heapTransfers = new int[maxPendingTransfers];
+        poolIndexById = new IdIndex(Math.max(1, poolSlots));
+        heapPositions = new int[scratchSlot];
+        Arrays.fill(heapPositions, -1);
+        heapHandles = new int[maxPendingTransfers];
         heapExpiresAtNanos = new long[maxPendingTransfers];
     }
 
@@ -255,6 +363,7 @@ public final class Ledger
         expire(recordTimestampNanos);
 
         final long baseNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
+        final int accountsBefore = accountCount;
         int chainStart = -1;
         int chainAccountMark = 0;
         for (int i = 0; i < count; i++)
@@ -299,6 +408,8 @@ public final class Ledger
 
         results.count(count);
         advanceClock(recordTimestampNanos, baseNanos, count);
+        foldAccounts(accountsBefore);
+        sealAndTrim();
     }
 
     /**
@@ -319,8 +430,9 @@ public final class Ledger
         touch(events, count);
 
         final long baseNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
+        final long recordsBefore = recordCount;
         int chainStart = -1;
-        int chainTransferMark = 0;
+        long chainRecordMark = 0;
         for (int i = 0; i < count; i++)
         {
             final long timestampNanos = baseNanos + i;
@@ -328,7 +440,7 @@ public final class Ledger
             if (linked && chainStart < 0)
             {
                 chainStart = i;
-                chainTransferMark = transferCount;
+                chainRecordMark = recordCount;
             }
 
             final CreateTransferResult result = linked && i == count - 1 ?
@@ -338,7 +450,7 @@ public final class Ledger
 
             if (result != CreateTransferResult.OK && chainStart >= 0)
             {
-                rollbackTransfers(chainTransferMark);
+                rollbackTransfers(chainRecordMark);
                 for (int j = chainStart; j < i; j++)
                 {
                     results.set(j, CreateTransferResult.LINKED_EVENT_FAILED, 0);
@@ -363,6 +475,8 @@ public final class Ledger
 
         results.count(count);
         advanceClock(recordTimestampNanos, baseNanos, count);
+        foldTransfers(recordsBefore);
+        sealAndTrim();
     }
 
     /**
@@ -375,6 +489,7 @@ public final class Ledger
     {
         expire(recordTimestampNanos);
         clockNanos = Math.max(clockNanos, recordTimestampNanos);
+        sealAndTrim();
     }
 
     private void checkBatch(final int count, final int resultsCapacity)
@@ -503,15 +618,20 @@ public final class Ledger
      */
     private void touch(final TransferEvents events, final int count)
     {
-        final IdIndex transferIndexById = this.transferIndexById;
+        final IdIndex hotIndexById = this.hotIndexById;
+        final IdIndex poolIndexById = this.poolIndexById;
         final IdIndex accountIndexById = this.accountIndexById;
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
-            sink += transferIndexById.touch(events.id(i)) +
-                transferIndexById.touch(events.pendingId(i)) +
+            final long pendingId = events.pendingId(i);
+            sink += hotIndexById.touch(events.id(i)) +
                 accountIndexById.touch(events.debitAccountId(i)) +
                 accountIndexById.touch(events.creditAccountId(i));
+            if (0 != pendingId)
+            {
+                sink += hotIndexById.touch(pendingId) + poolIndexById.touch(pendingId);
+            }
         }
         touchSink = sink;
     }
@@ -601,7 +721,7 @@ public final class Ledger
             return CreateTransferResult.CODE_MUST_NOT_BE_ZERO;
         }
 
-        final int existing = transferIndexById.get(id);
+        final int existing = locateTransfer(id);
         if (existing >= 0)
         {
             return existingTransfer(
@@ -694,7 +814,7 @@ public final class Ledger
             return CreateTransferResult.EXCEEDS_DEBITS;
         }
 
-        if (transferCount == maxTransfers)
+        if (!hasRoomForRecords(1))
         {
             return CreateTransferResult.TRANSFERS_FULL;
         }
@@ -714,16 +834,17 @@ public final class Ledger
             accounts[creditOffset + A_CREDITS_POSTED] = creditsPosted + amount;
         }
 
-        final int index = appendTransfer(
+        final int slot = appendRecord(
             id, debitAccountId, creditAccountId, amount, 0, userData, timestampNanos, meta(ledger, code, flags),
-            timeoutSeconds);
+            extra(timeoutSeconds, pending ? STATE_PENDING : STATE_NONE, KIND_CREATION), recordCount);
+        hotIndexById.put(id, slot);
+        transferCount++;
         if (pending)
         {
-            transferStates[index] = STATE_PENDING;
             pendingCount++;
             if (expiresAtNanos != NEVER)
             {
-                heapInsert(index, expiresAtNanos);
+                heapInsert(slot, expiresAtNanos);
             }
         }
 
@@ -776,7 +897,7 @@ public final class Ledger
             return CreateTransferResult.AMOUNT_MUST_NOT_BE_NEGATIVE;
         }
 
-        final int existing = transferIndexById.get(id);
+        final int existing = locateTransfer(id);
         if (existing >= 0)
         {
             return existingTransfer(
@@ -784,20 +905,20 @@ public final class Ledger
                 timeoutSeconds, ledger, code);
         }
 
-        final int pendingIndex = transferIndexById.get(pendingId);
-        if (pendingIndex < 0)
+        final int pendingHandle = locateTransfer(pendingId);
+        if (pendingHandle < 0)
         {
             return CreateTransferResult.PENDING_TRANSFER_NOT_FOUND;
         }
-        final long[] transfers = this.transfers;
-        final int pendingOffset = pendingIndex * TRANSFER_LONGS;
-        final long pendingMeta = transfers[pendingOffset + T_META];
+        final long[] records = this.records;
+        final int pendingOffset = pendingHandle * RECORD_LONGS;
+        final long pendingMeta = records[pendingOffset + R_META];
         if ((metaFlags(pendingMeta) & TransferFlags.PENDING) == 0)
         {
             return CreateTransferResult.PENDING_TRANSFER_NOT_PENDING;
         }
-        final long pendingDebitAccountId = transfers[pendingOffset + T_DEBIT_ACCOUNT_ID];
-        final long pendingCreditAccountId = transfers[pendingOffset + T_CREDIT_ACCOUNT_ID];
+        final long pendingDebitAccountId = records[pendingOffset + R_DEBIT_ACCOUNT_ID];
+        final long pendingCreditAccountId = records[pendingOffset + R_CREDIT_ACCOUNT_ID];
         if (debitAccountId != 0 && debitAccountId != pendingDebitAccountId)
         {
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID;
@@ -814,7 +935,7 @@ public final class Ledger
         {
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_CODE;
         }
-        final long pendingAmount = transfers[pendingOffset + T_AMOUNT];
+        final long pendingAmount = records[pendingOffset + R_AMOUNT];
         if (post)
         {
             if (amount > pendingAmount)
@@ -826,7 +947,7 @@ public final class Ledger
         {
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT;
         }
-        final byte state = transferStates[pendingIndex];
+        final byte state = stateOf(pendingHandle);
         if (state == STATE_POSTED)
         {
             return CreateTransferResult.PENDING_TRANSFER_ALREADY_POSTED;
@@ -839,8 +960,10 @@ public final class Ledger
         {
             return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
         }
-        assert state == STATE_PENDING;
-        if (transferCount == maxTransfers)
+        // Unsealed, the pending transfer's record changes in place; sealed, it is in the pool and is re-recorded.
+        final boolean inPool = isPool(pendingHandle);
+        assert state == STATE_PENDING && (inPool || pendingHandle < ringCapacity);
+        if (!hasRoomForRecords(inPool ? 2 : 1))
         {
             return CreateTransferResult.TRANSFERS_FULL;
         }
@@ -855,22 +978,47 @@ public final class Ledger
         accounts[creditOffset + A_CREDITS_POSTED] += postedAmount;
         assert accounts[debitOffset + A_DEBITS_PENDING] >= 0 && accounts[creditOffset + A_CREDITS_PENDING] >= 0;
 
-        transferStates[pendingIndex] = post ? STATE_POSTED : STATE_VOIDED;
         pendingCount--;
-        if (transferHeapPositions[pendingIndex] >= 0)
+        final byte newState = post ? STATE_POSTED : STATE_VOIDED;
+        if (!inPool)
         {
-            heapRemove(pendingIndex);
+            setState(pendingHandle, newState);
+            if (heapPositions[pendingHandle] >= 0)
+            {
+                heapRemove(pendingHandle);
+            }
+        }
+        else
+        {
+            final int previousSlot = hotIndexById.get(pendingId);
+            final int stateSlot = appendRecord(
+                pendingId,
+                pendingDebitAccountId,
+                pendingCreditAccountId,
+                pendingAmount,
+                records[pendingOffset + R_PENDING_ID],
+                records[pendingOffset + R_USER_DATA],
+                records[pendingOffset + R_TIMESTAMP],
+                pendingMeta,
+                extra(records[pendingOffset + R_EXTRA] & 0xFFFF_FFFFL, newState, KIND_STATE),
+                records[pendingOffset + R_CREATION_RECORD]);
+            ringPreviousSlots[stateSlot] = previousSlot;
+            hotIndexById.put(pendingId, stateSlot);
+            removeFromPool(pendingHandle - pendingBase);
         }
 
-        appendTransfer(
+        final int slot = appendRecord(
             id, pendingDebitAccountId, pendingCreditAccountId, post ? postedAmount : pendingAmount, pendingId,
-            userData, timestampNanos, meta(metaLedger(pendingMeta), metaCode(pendingMeta), flags), 0);
+            userData, timestampNanos, meta(metaLedger(pendingMeta), metaCode(pendingMeta), flags),
+            extra(0, STATE_NONE, KIND_CREATION), recordCount);
+        hotIndexById.put(id, slot);
+        transferCount++;
 
         return CreateTransferResult.OK;
     }
 
     private CreateTransferResult existingTransfer(
-        final int index,
+        final int handle,
         final boolean inherits,
         final int flags,
         final long debitAccountId,
@@ -882,33 +1030,34 @@ public final class Ledger
         final long ledger,
         final int code)
     {
-        final int offset = index * TRANSFER_LONGS;
-        final long meta = transfers[offset + T_META];
+        final long[] records = this.records;
+        final int offset = handle * RECORD_LONGS;
+        final long meta = records[offset + R_META];
         if (flags != metaFlags(meta))
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_FLAGS;
         }
-        if ((!inherits || debitAccountId != 0) && debitAccountId != transfers[offset + T_DEBIT_ACCOUNT_ID])
+        if ((!inherits || debitAccountId != 0) && debitAccountId != records[offset + R_DEBIT_ACCOUNT_ID])
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID;
         }
-        if ((!inherits || creditAccountId != 0) && creditAccountId != transfers[offset + T_CREDIT_ACCOUNT_ID])
+        if ((!inherits || creditAccountId != 0) && creditAccountId != records[offset + R_CREDIT_ACCOUNT_ID])
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID;
         }
-        if ((!inherits || amount != 0) && amount != transfers[offset + T_AMOUNT])
+        if ((!inherits || amount != 0) && amount != records[offset + R_AMOUNT])
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
         }
-        if (pendingId != transfers[offset + T_PENDING_ID])
+        if (pendingId != records[offset + R_PENDING_ID])
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_PENDING_ID;
         }
-        if (userData != transfers[offset + T_USER_DATA])
+        if (userData != records[offset + R_USER_DATA])
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_USER_DATA;
         }
-        if (timeoutSeconds != (transferTimeoutsSeconds[index] & 0xFFFF_FFFFL))
+        if (timeoutSeconds != (records[offset + R_EXTRA] & 0xFFFF_FFFFL))
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_TIMEOUT;
         }
@@ -920,11 +1069,106 @@ public final class Ledger
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_CODE;
         }
-        existingTimestampNanos = transfers[offset + T_TIMESTAMP];
+        existingTimestampNanos = records[offset + R_TIMESTAMP];
         return CreateTransferResult.EXISTS;
     }
 
-    private int appendTransfer(
+    /**
+     * Where the transfer with this id is now: its slot in the pending table while it is pending, else its newest
+     * record in the ring while that is indexed, else the scratch slot after a copy from the cold tier. A new id
+     * costs one index probe without a cold tier, two and a tier lookup with one.
+     *
+     * @return the slot, or -1 if no transfer has that id.
+     */
+    private int locateTransfer(final long id)
+    {
+        final int slot = hotIndexById.get(id);
+        if (slot >= 0)
+        {
+            if (null != cold && isSealedPending(slot))
+            {
+                final int position = poolIndexById.get(id);
+                if (position >= 0)
+                {
+                    return pendingBase + position;
+                }
+            }
+            return slot;
+        }
+        if (null == cold)
+        {
+            // Every transfer is in the ring.
+            return -1;
+        }
+        final int position = poolIndexById.get(id);
+        if (position >= 0)
+        {
+            return pendingBase + position;
+        }
+        if (cold.find(id, oldestIndexedRecord, records, scratchSlot * RECORD_LONGS))
+        {
+            return scratchSlot;
+        }
+        return -1;
+    }
+
+    private boolean isPool(final int handle)
+    {
+        return handle >= pendingBase && handle < scratchSlot;
+    }
+
+    /**
+     * A ring record that says pending but is sealed: the transfer is in the pool if it still is pending.
+     */
+    private boolean isSealedPending(final int slot)
+    {
+        final int offset = slot * RECORD_LONGS;
+        return ((records[offset + R_EXTRA] >>> 32) & 0xFF) == STATE_PENDING &&
+            records[offset + R_CREATION_RECORD] < sealedRecords;
+    }
+
+    /**
+     * The state of a transfer by handle. A record sealed while pending says {@code PENDING} for ever; the
+     * transfer is pending while it is in the pool, and expired once it has left it without a re-record (a post
+     * or void re-records it, and the index then names the re-record).
+     */
+    private byte stateOf(final int handle)
+    {
+        if (isPool(handle))
+        {
+            return STATE_PENDING;
+        }
+        final int offset = handle * RECORD_LONGS;
+        final byte state = (byte)(records[offset + R_EXTRA] >>> 32);
+        if (state == STATE_PENDING && (handle >= ringCapacity || records[offset + R_CREATION_RECORD] < sealedRecords))
+        {
+            return poolIndexById.get(records[offset + R_ID]) >= 0 ? STATE_PENDING : STATE_EXPIRED;
+        }
+        return state;
+    }
+
+    private void setState(final int slot, final byte state)
+    {
+        final int offset = slot * RECORD_LONGS + R_EXTRA;
+        records[offset] = (records[offset] & ~(0xFFL << 32)) | ((state & 0xFFL) << 32);
+    }
+
+    private static long extra(final long timeoutSeconds, final byte state, final int kind)
+    {
+        return (timeoutSeconds & 0xFFFF_FFFFL) | ((state & 0xFFL) << 32) | ((long)kind << 40);
+    }
+
+    private static int kindOf(final long extra)
+    {
+        return (int)(extra >>> 40) & 0xFF;
+    }
+
+    private boolean hasRoomForRecords(final int count)
+    {
+        return recordCount - oldestIndexedRecord + count <= ringCapacity;
+    }
+
+    private int appendRecord(
         final long id,
         final long debitAccountId,
         final long creditAccountId,
@@ -933,173 +1177,279 @@ public final class Ledger
         final long userData,
         final long timestampNanos,
         final long meta,
-        final long timeoutSeconds)
+        final long extra,
+        final long creationRecord)
     {
-        final int index = transferCount++;
-        final int offset = index * TRANSFER_LONGS;
-        final long[] transfers = this.transfers;
-        transfers[offset + T_ID] = id;
-        transfers[offset + T_DEBIT_ACCOUNT_ID] = debitAccountId;
-        transfers[offset + T_CREDIT_ACCOUNT_ID] = creditAccountId;
-        transfers[offset + T_AMOUNT] = amount;
-        transfers[offset + T_PENDING_ID] = pendingId;
-        transfers[offset + T_USER_DATA] = userData;
-        transfers[offset + T_TIMESTAMP] = timestampNanos;
-        transfers[offset + T_META] = meta;
-        transferTimeoutsSeconds[index] = (int)timeoutSeconds;
-        transferStates[index] = STATE_NONE;
-        transferHeapPositions[index] = -1;
-        transferIndexById.put(id, index);
-        return index;
+        final int slot = headSlot;
+        final int offset = slot * RECORD_LONGS;
+        final long[] records = this.records;
+        records[offset + R_ID] = id;
+        records[offset + R_DEBIT_ACCOUNT_ID] = debitAccountId;
+        records[offset + R_CREDIT_ACCOUNT_ID] = creditAccountId;
+        records[offset + R_AMOUNT] = amount;
+        records[offset + R_PENDING_ID] = pendingId;
+        records[offset + R_USER_DATA] = userData;
+        records[offset + R_TIMESTAMP] = timestampNanos;
+        records[offset + R_META] = meta;
+        records[offset + R_EXTRA] = extra;
+        records[offset + R_CREATION_RECORD] = creationRecord;
+        headSlot = slot + 1 == ringCapacity ? 0 : slot + 1;
+        recordCount++;
+        return slot;
     }
 
-    private void rollbackTransfers(final int mark)
+    private void rollbackTransfers(final long mark)
     {
         final long[] accounts = this.accounts;
-        final long[] transfers = this.transfers;
-        while (transferCount > mark)
+        final long[] records = this.records;
+        while (recordCount > mark)
         {
-            final int index = transferCount - 1;
-            final int offset = index * TRANSFER_LONGS;
-            final int flags = metaFlags(transfers[offset + T_META]);
-            final long amount = transfers[offset + T_AMOUNT];
-            final int debitOffset = accountIndexById.get(transfers[offset + T_DEBIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
-            final int creditOffset =
-                accountIndexById.get(transfers[offset + T_CREDIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
-
-            if ((flags & TransferFlags.PENDING) != 0)
+            final int slot = headSlot == 0 ? ringCapacity - 1 : headSlot - 1;
+            final int offset = slot * RECORD_LONGS;
+            final long id = records[offset + R_ID];
+            if (kindOf(records[offset + R_EXTRA]) == KIND_STATE)
             {
-                accounts[debitOffset + A_DEBITS_PENDING] -= amount;
-                accounts[creditOffset + A_CREDITS_PENDING] -= amount;
-                pendingCount--;
-                if (transferHeapPositions[index] >= 0)
+                final int previous = ringPreviousSlots[slot];
+                if (previous >= 0)
                 {
-                    heapRemove(index);
+                    hotIndexById.put(id, previous);
                 }
-            }
-            else if ((flags & (TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)) != 0)
-            {
-                final int pendingIndex = transferIndexById.get(transfers[offset + T_PENDING_ID]);
-                final int pendingOffset = pendingIndex * TRANSFER_LONGS;
-                final long pendingAmount = transfers[pendingOffset + T_AMOUNT];
-                accounts[debitOffset + A_DEBITS_PENDING] += pendingAmount;
-                accounts[creditOffset + A_CREDITS_PENDING] += pendingAmount;
-                if ((flags & TransferFlags.POST_PENDING) != 0)
+                else
                 {
-                    accounts[debitOffset + A_DEBITS_POSTED] -= amount;
-                    accounts[creditOffset + A_CREDITS_POSTED] -= amount;
-                }
-                transferStates[pendingIndex] = STATE_PENDING;
-                pendingCount++;
-                final long timeoutSeconds = transferTimeoutsSeconds[pendingIndex] & 0xFFFF_FFFFL;
-                if (timeoutSeconds != 0)
-                {
-                    heapInsert(
-                        pendingIndex, transfers[pendingOffset + T_TIMESTAMP] + timeoutSeconds * NANOS_PER_SECOND);
+                    hotIndexById.remove(id);
                 }
             }
             else
             {
-                accounts[debitOffset + A_DEBITS_POSTED] -= amount;
-                accounts[creditOffset + A_CREDITS_POSTED] -= amount;
+                final int flags = metaFlags(records[offset + R_META]);
+                final long amount = records[offset + R_AMOUNT];
+                final int debitOffset = accountIndexById.get(records[offset + R_DEBIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
+                final int creditOffset =
+                    accountIndexById.get(records[offset + R_CREDIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
+
+                if ((flags & TransferFlags.PENDING) != 0)
+                {
+                    // Created in this command, so unsealed; a post or void of it in the chain is already undone.
+                    accounts[debitOffset + A_DEBITS_PENDING] -= amount;
+                    accounts[creditOffset + A_CREDITS_PENDING] -= amount;
+                    if (heapPositions[slot] >= 0)
+                    {
+                        heapRemove(slot);
+                    }
+                    pendingCount--;
+                }
+                else if ((flags & (TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)) != 0)
+                {
+                    // The pending transfer's newest record is still indexed: its re-record, if it got one, was
+                    // written just before this one and is undone next.
+                    final int pendingSlot = hotIndexById.get(records[offset + R_PENDING_ID]);
+                    final int pendingOffset = pendingSlot * RECORD_LONGS;
+                    final long pendingAmount = records[pendingOffset + R_AMOUNT];
+                    accounts[debitOffset + A_DEBITS_PENDING] += pendingAmount;
+                    accounts[creditOffset + A_CREDITS_PENDING] += pendingAmount;
+                    if ((flags & TransferFlags.POST_PENDING) != 0)
+                    {
+                        accounts[debitOffset + A_DEBITS_POSTED] -= amount;
+                        accounts[creditOffset + A_CREDITS_POSTED] -= amount;
+                    }
+                    final long timeoutSeconds = records[pendingOffset + R_EXTRA] & 0xFFFF_FFFFL;
+                    final long expiresAtNanos = timeoutSeconds == 0 ? NEVER :
+                        records[pendingOffset + R_TIMESTAMP] + timeoutSeconds * NANOS_PER_SECOND;
+                    if (kindOf(records[pendingOffset + R_EXTRA]) == KIND_CREATION)
+                    {
+                        setState(pendingSlot, STATE_PENDING);
+                        if (expiresAtNanos != NEVER)
+                        {
+                            heapInsert(pendingSlot, expiresAtNanos);
+                        }
+                    }
+                    else
+                    {
+                        addToPool(pendingSlot, expiresAtNanos);
+                    }
+                    pendingCount++;
+                }
+                else
+                {
+                    accounts[debitOffset + A_DEBITS_POSTED] -= amount;
+                    accounts[creditOffset + A_CREDITS_POSTED] -= amount;
+                }
+                hotIndexById.remove(id);
+                transferCount--;
             }
 
-            transferIndexById.remove(transfers[offset + T_ID]);
-            for (int k = 0; k < TRANSFER_LONGS; k++)
+            for (int k = 0; k < RECORD_LONGS; k++)
             {
-                transfers[offset + k] = 0;
+                records[offset + k] = 0;
             }
-            transferTimeoutsSeconds[index] = 0;
-            transferStates[index] = STATE_NONE;
-            transferHeapPositions[index] = -1;
-            transferCount--;
+            headSlot = slot;
+            recordCount--;
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Expiry: an indexed binary min-heap of (expiresAtNanos, transfer index); index order is timestamp order.
+    // The pool: a dense copy of every pending transfer whose record is sealed, so that it stays in memory until it
+    // is posted, voided or expires, however old its record. Unsealed pending transfers are their ring records.
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void moveToPool(final int slot)
+    {
+        final int handle = pendingBase + poolCount++;
+        System.arraycopy(records, slot * RECORD_LONGS, records, handle * RECORD_LONGS, RECORD_LONGS);
+        poolIndexById.put(records[handle * RECORD_LONGS + R_ID], handle - pendingBase);
+        final int heapPosition = heapPositions[slot];
+        heapPositions[handle] = heapPosition;
+        heapPositions[slot] = -1;
+        if (heapPosition >= 0)
+        {
+            heapHandles[heapPosition] = handle;
+        }
+    }
+
+    private void addToPool(final int fromSlot, final long expiresAtNanos)
+    {
+        final int handle = pendingBase + poolCount++;
+        final int to = handle * RECORD_LONGS;
+        System.arraycopy(records, fromSlot * RECORD_LONGS, records, to, RECORD_LONGS);
+        records[to + R_EXTRA] = extra(records[to + R_EXTRA] & 0xFFFF_FFFFL, STATE_PENDING, KIND_CREATION);
+        poolIndexById.put(records[to + R_ID], handle - pendingBase);
+        heapPositions[handle] = -1;
+        if (expiresAtNanos != NEVER)
+        {
+            heapInsert(handle, expiresAtNanos);
+        }
+    }
+
+    private void removeFromPool(final int position)
+    {
+        final long[] records = this.records;
+        final int handle = pendingBase + position;
+        if (heapPositions[handle] >= 0)
+        {
+            heapRemove(handle);
+        }
+        poolIndexById.remove(records[handle * RECORD_LONGS + R_ID]);
+        final int lastHandle = pendingBase + --poolCount;
+        final int lastOffset = lastHandle * RECORD_LONGS;
+        if (handle != lastHandle)
+        {
+            System.arraycopy(records, lastOffset, records, handle * RECORD_LONGS, RECORD_LONGS);
+            poolIndexById.put(records[lastOffset + R_ID], position);
+            final int heapPosition = heapPositions[lastHandle];
+            heapPositions[handle] = heapPosition;
+            if (heapPosition >= 0)
+            {
+                heapHandles[heapPosition] = handle;
+            }
+        }
+        for (int k = 0; k < RECORD_LONGS; k++)
+        {
+            records[lastOffset + k] = 0;
+        }
+        heapPositions[lastHandle] = -1;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Expiry: an indexed binary min-heap of (expiresAtNanos, timestamp) over the handles of pending transfers
+    // (ring slots of unsealed ones, pool slots of sealed ones).
     // ---------------------------------------------------------------------------------------------------------
 
     private void expire(final long recordTimestampNanos)
     {
         final long[] accounts = this.accounts;
-        final long[] transfers = this.transfers;
+        final long[] records = this.records;
         while (heapSize > 0 && heapExpiresAtNanos[0] <= recordTimestampNanos)
         {
-            final int index = heapTransfers[0];
-            heapRemove(index);
-
-            final int offset = index * TRANSFER_LONGS;
-            final long amount = transfers[offset + T_AMOUNT];
-            final int debitOffset = accountIndexById.get(transfers[offset + T_DEBIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
-            final int creditOffset =
-                accountIndexById.get(transfers[offset + T_CREDIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
+            final int handle = heapHandles[0];
+            heapRemove(handle);
+            final int offset = handle * RECORD_LONGS;
+            final long amount = records[offset + R_AMOUNT];
+            final int debitOffset = accountIndexById.get(records[offset + R_DEBIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
+            final int creditOffset = accountIndexById.get(records[offset + R_CREDIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
             accounts[debitOffset + A_DEBITS_PENDING] -= amount;
             accounts[creditOffset + A_CREDITS_PENDING] -= amount;
             assert accounts[debitOffset + A_DEBITS_PENDING] >= 0 && accounts[creditOffset + A_CREDITS_PENDING] >= 0;
-            transferStates[index] = STATE_EXPIRED;
+            fold(EXPIRY_MARK ^ records[offset + R_ID] * 0xD6E8_FEB8_6659_FD93L);
             pendingCount--;
+            if (isPool(handle))
+            {
+                // Its sealed record keeps the state PENDING; out of the pool, that reads as EXPIRED.
+                removeFromPool(handle - pendingBase);
+            }
+            else
+            {
+                setState(handle, STATE_EXPIRED);
+            }
         }
     }
 
     private static boolean before(
-        final long expiresAtNanos, final int index, final long otherExpiresAtNanos, final int otherIndex)
+        final long expiresAtNanos, final long timestampNanos, final long otherExpiresAtNanos, final long otherTimestampNanos)
     {
-        return expiresAtNanos < otherExpiresAtNanos || (expiresAtNanos == otherExpiresAtNanos && index < otherIndex);
+        return expiresAtNanos < otherExpiresAtNanos ||
+            (expiresAtNanos == otherExpiresAtNanos && timestampNanos < otherTimestampNanos);
     }
 
-    private void heapInsert(final int index, final long expiresAtNanos)
+    private long handleTimestamp(final int handle)
     {
-        assert heapSize < maxPendingTransfers && transferHeapPositions[index] < 0;
-        heapSiftUp(heapSize++, index, expiresAtNanos);
+        return records[handle * RECORD_LONGS + R_TIMESTAMP];
     }
 
-    private void heapRemove(final int index)
+    private void heapInsert(final int handle, final long expiresAtNanos)
     {
-        final int position = transferHeapPositions[index];
-        transferHeapPositions[index] = -1;
+        assert heapSize < maxPendingTransfers && heapPositions[handle] < 0;
+        heapSiftUp(heapSize++, handle, expiresAtNanos);
+    }
+
+    private void heapRemove(final int handle)
+    {
+        final int heapPosition = heapPositions[handle];
+        heapPositions[handle] = -1;
         final int last = --heapSize;
-        if (position != last)
+        if (heapPosition != last)
         {
-            final int movedIndex = heapTransfers[last];
+            final int moved = heapHandles[last];
             final long movedExpiresAtNanos = heapExpiresAtNanos[last];
-            final int parent = (position - 1) >>> 1;
-            if (position > 0 &&
-                before(movedExpiresAtNanos, movedIndex, heapExpiresAtNanos[parent], heapTransfers[parent]))
+            final int parent = (heapPosition - 1) >>> 1;
+            if (heapPosition > 0 && before(
+                movedExpiresAtNanos, handleTimestamp(moved), heapExpiresAtNanos[parent],
+                handleTimestamp(heapHandles[parent])))
             {
-                heapSiftUp(position, movedIndex, movedExpiresAtNanos);
+                heapSiftUp(heapPosition, moved, movedExpiresAtNanos);
             }
             else
             {
-                heapSiftDown(position, movedIndex, movedExpiresAtNanos);
+                heapSiftDown(heapPosition, moved, movedExpiresAtNanos);
             }
         }
     }
 
-    private void heapSiftUp(final int fromPosition, final int index, final long expiresAtNanos)
+    private void heapSiftUp(final int fromPosition, final int handle, final long expiresAtNanos)
     {
+        final long timestampNanos = handleTimestamp(handle);
         int position = fromPosition;
         while (position > 0)
         {
             final int parent = (position - 1) >>> 1;
-            final int parentIndex = heapTransfers[parent];
+            final int parentHandle = heapHandles[parent];
             final long parentExpiresAtNanos = heapExpiresAtNanos[parent];
-            if (!before(expiresAtNanos, index, parentExpiresAtNanos, parentIndex))
+            if (!before(expiresAtNanos, timestampNanos, parentExpiresAtNanos, handleTimestamp(parentHandle)))
             {
                 break;
             }
-            heapTransfers[position] = parentIndex;
+            heapHandles[position] = parentHandle;
             heapExpiresAtNanos[position] = parentExpiresAtNanos;
-            transferHeapPositions[parentIndex] = position;
+            heapPositions[parentHandle] = position;
             position = parent;
         }
-        heapTransfers[position] = index;
+        heapHandles[position] = handle;
         heapExpiresAtNanos[position] = expiresAtNanos;
-        transferHeapPositions[index] = position;
+        heapPositions[handle] = position;
     }
 
-    private void heapSiftDown(final int fromPosition, final int index, final long expiresAtNanos)
+    private void heapSiftDown(final int fromPosition, final int handle, final long expiresAtNanos)
     {
+        final long timestampNanos = handleTimestamp(handle);
         int position = fromPosition;
         while (true)
         {
@@ -1109,25 +1459,143 @@ public final class Ledger
                 break;
             }
             final int right = child + 1;
-            if (right < heapSize &&
-                before(heapExpiresAtNanos[right], heapTransfers[right], heapExpiresAtNanos[child], heapTransfers[child]))
+            if (right < heapSize && before(
+                heapExpiresAtNanos[right], handleTimestamp(heapHandles[right]),
+                heapExpiresAtNanos[child], handleTimestamp(heapHandles[child])))
             {
                 child = right;
             }
-            final int childIndex = heapTransfers[child];
+            final int childHandle = heapHandles[child];
             final long childExpiresAtNanos = heapExpiresAtNanos[child];
-            if (!before(childExpiresAtNanos, childIndex, expiresAtNanos, index))
+            if (!before(childExpiresAtNanos, handleTimestamp(childHandle), expiresAtNanos, timestampNanos))
             {
                 break;
             }
-            heapTransfers[position] = childIndex;
+            heapHandles[position] = childHandle;
             heapExpiresAtNanos[position] = childExpiresAtNanos;
-            transferHeapPositions[childIndex] = position;
+            heapPositions[childHandle] = position;
             position = child;
         }
-        heapTransfers[position] = index;
+        heapHandles[position] = handle;
         heapExpiresAtNanos[position] = expiresAtNanos;
-        transferHeapPositions[index] = position;
+        heapPositions[handle] = position;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // End of a command: the history hash, sealing, and trimming the index of what the cold tier holds.
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void fold(final long value)
+    {
+        historyHash0 = Long.rotateLeft((historyHash0 ^ value) * 0x9E37_79B9_7F4A_7C15L, 31);
+        final long h = (historyHash1 + value) * 0xC2B2_AE3D_27D4_EB4FL;
+        historyHash1 = h ^ (h >>> 29);
+    }
+
+    /**
+     * A 64-bit hash of a transfer as created (its fields and timeout, not its state or record numbers), from
+     * independent multiplies so that it costs little more than one of them. Not cryptographic: it tells states
+     * apart, it does not resist forgery.
+     */
+    private long recordHash(final int offset)
+    {
+        long h = linearRecordHash(offset);
+        h = (h ^ (h >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return h ^ (h >>> 31);
+    }
+
+    /**
+     * The fields of a transfer record and its timeout, each times its own odd constant, summed: what the history
+     * hash folds in (the fold mixes it), and the start of {@link #recordHash}.
+     */
+    private long linearRecordHash(final int offset)
+    {
+        final long[] records = this.records;
+        return records[offset + R_ID] * 0x9E37_79B9_7F4A_7C15L +
+            records[offset + R_DEBIT_ACCOUNT_ID] * 0xC2B2_AE3D_27D4_EB4FL +
+            records[offset + R_CREDIT_ACCOUNT_ID] * 0x1656_67B1_9E37_79F9L +
+            records[offset + R_AMOUNT] * 0x85EB_CA77_C2B2_AE63L +
+            records[offset + R_PENDING_ID] * 0x27D4_EB2F_1656_67C5L +
+            records[offset + R_USER_DATA] * 0xFF51_AFD7_ED55_8CCDL +
+            records[offset + R_TIMESTAMP] * 0xC4CE_B9FE_1A85_EC53L +
+            records[offset + R_META] * 0xD6E8_FEB8_6659_FD93L +
+            (records[offset + R_EXTRA] & 0xFFFF_FFFFL) * 0xA076_1D64_78BD_642FL;
+    }
+
+    private void foldAccounts(final int fromIndex)
+    {
+        final long[] accounts = this.accounts;
+        for (int i = fromIndex; i < accountCount; i++)
+        {
+            final int offset = i * ACCOUNT_LONGS;
+            fold(ACCOUNT_MARK ^ (accounts[offset + A_ID] * 0x9E37_79B9_7F4A_7C15L +
+                accounts[offset + A_USER_DATA] * 0xC2B2_AE3D_27D4_EB4FL +
+                accounts[offset + A_TIMESTAMP] * 0x1656_67B1_9E37_79F9L +
+                accounts[offset + A_META] * 0x85EB_CA77_C2B2_AE63L));
+        }
+    }
+
+    /**
+     * Fold the transfers created by a command into the history hash: their fields as created, whatever state they
+     * reached since and whichever records a hot window made, so that equal histories hash equal.
+     */
+    private void foldTransfers(final long fromRecord)
+    {
+        int slot = (int)(fromRecord % ringCapacity);
+        for (long n = fromRecord; n < recordCount; n++)
+        {
+            final int offset = slot * RECORD_LONGS;
+            if (kindOf(records[offset + R_EXTRA]) == KIND_CREATION)
+            {
+                fold(TRANSFER_MARK ^ linearRecordHash(offset));
+            }
+            slot = slot + 1 == ringCapacity ? 0 : slot + 1;
+        }
+    }
+
+    private void sealAndTrim()
+    {
+        final ColdTier cold = this.cold;
+        if (null == cold)
+        {
+            return;
+        }
+        final long sealTo = recordCount - hotWindow;
+        final long sealedFrom = sealedRecords;
+        if (sealTo > sealedFrom)
+        {
+            int slot = (int)(sealedFrom % ringCapacity);
+            for (long n = sealedFrom; n < sealTo; n++)
+            {
+                final long extra = records[slot * RECORD_LONGS + R_EXTRA];
+                if (kindOf(extra) == KIND_CREATION && ((extra >>> 32) & 0xFF) == STATE_PENDING)
+                {
+                    moveToPool(slot);
+                }
+                slot = slot + 1 == ringCapacity ? 0 : slot + 1;
+            }
+            SEALED_RECORDS.setRelease(this, sealTo);
+            cold.onSealed(this, sealedFrom, sealTo);
+        }
+
+        final long trimTo = Math.min(sealedRecords, cold.writtenRecords());
+        final long[] records = this.records;
+        int slot = oldestIndexedSlot;
+        for (long n = oldestIndexedRecord; n < trimTo; n++)
+        {
+            final long id = records[slot * RECORD_LONGS + R_ID];
+            if (hotIndexById.get(id) == slot)
+            {
+                hotIndexById.remove(id);
+            }
+            slot = slot + 1 == ringCapacity ? 0 : slot + 1;
+        }
+        if (trimTo > oldestIndexedRecord)
+        {
+            oldestIndexedSlot = slot;
+            oldestIndexedRecord = trimTo;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1143,11 +1611,64 @@ public final class Ledger
     }
 
     /**
-     * @return the number of retained transfers, of every kind.
+     * @return the number of transfers ever created, of every kind, hot or cold.
      */
-    public int transferCount()
+    public long transferCount()
     {
         return transferCount;
+    }
+
+    /**
+     * @return the number of transfer records written: one per transfer, plus one per post or void of a pending
+     * transfer whose record was already sealed.
+     */
+    public long recordCount()
+    {
+        return recordCount;
+    }
+
+    /**
+     * @return records below this number are sealed: they never change and belong to the cold tier. Safe to call
+     * from any thread.
+     */
+    public long sealedRecords()
+    {
+        return (long)SEALED_RECORDS.getAcquire(this);
+    }
+
+    /**
+     * @return the oldest record the ledger still holds in memory and indexes; older ones are in the cold tier.
+     */
+    public long oldestHotRecord()
+    {
+        return oldestIndexedRecord;
+    }
+
+    /**
+     * @return true when transfers older than the hot window go to a cold tier.
+     */
+    public boolean hasColdTier()
+    {
+        return null != cold;
+    }
+
+    /**
+     * Copy a sealed record, for a cold tier's writer; safe from any thread, for a record the tier has not written
+     * yet (the ledger keeps it until the tier's {@link ColdTier#writtenRecords()} passes it).
+     *
+     * @param number of a sealed record the tier has not written.
+     * @param into   where to copy its {@link #RECORD_LONGS} longs.
+     * @param offset in {@code into}.
+     * @throws IllegalArgumentException if the record is not sealed.
+     */
+    public void copySealedRecord(final long number, final long[] into, final int offset)
+    {
+        final long sealed = (long)SEALED_RECORDS.getAcquire(this);
+        if (number < 0 || number >= sealed)
+        {
+            throw new IllegalArgumentException("record " + number + " is not sealed: " + sealed + " are");
+        }
+        System.arraycopy(records, (int)(number % ringCapacity) * RECORD_LONGS, into, offset, RECORD_LONGS);
     }
 
     /**
@@ -1274,120 +1795,174 @@ public final class Ledger
     }
 
     /**
+     * Find a transfer, hot or cold.
+     *
      * @param id of a transfer.
-     * @return its index (creation order, 0 based) for the {@code transfer*} accessors, or -1 if absent.
+     * @return a handle on it for the {@code transfer*} accessors, valid until the next call of this method or of a
+     * command; or -1 if no transfer has that id.
      */
     public int transferIndex(final long id)
     {
-        return transferIndexById.get(id);
+        return locateTransfer(id);
     }
 
     /**
-     * @param index of a transfer, 0 to {@link #transferCount()} - 1.
+     * @param number of a record in memory, from {@link #oldestHotRecord()} to {@link #recordCount()} - 1.
+     * @return a handle on it for the {@code transfer*} accessors.
+     * @throws IllegalArgumentException if the record is not in memory.
+     */
+    public int recordHandle(final long number)
+    {
+        if (number < oldestIndexedRecord || number >= recordCount)
+        {
+            throw new IllegalArgumentException("record " + number + " is not in memory: it holds records " +
+                oldestIndexedRecord + " to " + (recordCount - 1));
+        }
+        return (int)(number % ringCapacity);
+    }
+
+    /**
+     * Visit every transfer pending now, for tools that start from a restored ledger. O(records in memory); not for
+     * the command path.
+     *
+     * @param handles given a handle on each pending transfer for the {@code transfer*} accessors, in no
+     *                particular order.
+     */
+    public void forEachPendingTransfer(final IntConsumer handles)
+    {
+        int slot = oldestIndexedSlot;
+        for (long n = oldestIndexedRecord; n < recordCount; n++)
+        {
+            final int offset = slot * RECORD_LONGS;
+            final long extra = records[offset + R_EXTRA];
+            if (kindOf(extra) == KIND_CREATION && ((extra >>> 32) & 0xFF) == STATE_PENDING &&
+                records[offset + R_CREATION_RECORD] >= sealedRecords)
+            {
+                handles.accept(slot);
+            }
+            slot = slot + 1 == ringCapacity ? 0 : slot + 1;
+        }
+        for (int position = 0; position < poolCount; position++)
+        {
+            handles.accept(pendingBase + position);
+        }
+    }
+
+    /**
+     * @param index a handle on a record.
+     * @return {@link #KIND_CREATION}, or {@link #KIND_STATE} for the re-record of a sealed pending transfer.
+     */
+    public int transferRecordKind(final int index)
+    {
+        return kindOf(records[index * RECORD_LONGS + R_EXTRA]);
+    }
+
+    /**
+     * @param index a handle on a transfer.
      * @return its id.
      */
     public long transferId(final int index)
     {
-        return transfers[index * TRANSFER_LONGS + T_ID];
+        return records[index * RECORD_LONGS + R_ID];
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return the account debited (for a post or void, the pending transfer's).
      */
     public long transferDebitAccountId(final int index)
     {
-        return transfers[index * TRANSFER_LONGS + T_DEBIT_ACCOUNT_ID];
+        return records[index * RECORD_LONGS + R_DEBIT_ACCOUNT_ID];
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return the account credited (for a post or void, the pending transfer's).
      */
     public long transferCreditAccountId(final int index)
     {
-        return transfers[index * TRANSFER_LONGS + T_CREDIT_ACCOUNT_ID];
+        return records[index * RECORD_LONGS + R_CREDIT_ACCOUNT_ID];
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return its amount in minor units: for a post the amount posted, for a void the amount released.
      */
     public long transferAmount(final int index)
     {
-        return transfers[index * TRANSFER_LONGS + T_AMOUNT];
+        return records[index * RECORD_LONGS + R_AMOUNT];
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return the pending transfer it posts or voids, else 0.
      */
     public long transferPendingId(final int index)
     {
-        return transfers[index * TRANSFER_LONGS + T_PENDING_ID];
+        return records[index * RECORD_LONGS + R_PENDING_ID];
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return its user data.
      */
     public long transferUserData(final int index)
     {
-        return transfers[index * TRANSFER_LONGS + T_USER_DATA];
+        return records[index * RECORD_LONGS + R_USER_DATA];
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return its ledger, unsigned 32-bit (for a post or void, the pending transfer's).
      */
     public long transferLedger(final int index)
     {
-        return metaLedger(transfers[index * TRANSFER_LONGS + T_META]);
+        return metaLedger(records[index * RECORD_LONGS + R_META]);
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return its code, unsigned 16-bit (for a post or void, the pending transfer's).
      */
     public int transferCode(final int index)
     {
-        return metaCode(transfers[index * TRANSFER_LONGS + T_META]);
+        return metaCode(records[index * RECORD_LONGS + R_META]);
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return its flags as created (see {@link TransferFlags}).
      */
     public int transferFlags(final int index)
     {
-        return metaFlags(transfers[index * TRANSFER_LONGS + T_META]);
+        return metaFlags(records[index * RECORD_LONGS + R_META]);
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return its timeout in seconds, unsigned 32-bit; 0 for none.
      */
     public long transferTimeoutSeconds(final int index)
     {
-        return transferTimeoutsSeconds[index] & 0xFFFF_FFFFL;
+        return records[index * RECORD_LONGS + R_EXTRA] & 0xFFFF_FFFFL;
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return the timestamp assigned at its creation.
      */
     public long transferTimestamp(final int index)
     {
-        return transfers[index * TRANSFER_LONGS + T_TIMESTAMP];
+        return records[index * RECORD_LONGS + R_TIMESTAMP];
     }
 
     /**
-     * @param index of a transfer.
+     * @param index a handle on a transfer.
      * @return where it stands as a two-phase payment; {@link PendingState#NONE} unless created {@code PENDING}.
      */
     public PendingState transferPendingState(final int index)
     {
-        return PendingState.get(transferStates[index]);
+        return PendingState.get(stateOf(index));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1395,9 +1970,11 @@ public final class Ledger
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * SHA-256 over a canonical little-endian encoding of the clock, every account and every transfer (all fields
-     * including balances, timeout and pending state) in creation order. Equal states give equal digests. Allocates;
-     * not for the command path.
+     * SHA-256 over a canonical little-endian encoding of the running history hash (every account and transfer
+     * created and every expiry, in order), a hash of the set of pending transfers, the clock, the counts and every
+     * account with its balances. Equal histories give equal digests, whatever the hot window and wherever the
+     * transfers live; the cost is O(accounts + transfer records in memory), bounded by the limits, never
+     * O(transfers ever) once a cold tier holds the rest. Allocates; not for the command path.
      *
      * @return the digest as 64 lower-case hex characters.
      */
@@ -1413,8 +1990,14 @@ public final class Ledger
             throw new IllegalStateException("SHA-256 is required of every JVM", ex);
         }
 
+        // The pending transfers as a set: a sum of their hashes, whichever of the ring and the pool holds them.
+        final long[] pendingSetHash = new long[1];
+        forEachPendingTransfer((handle) -> pendingSetHash[0] += recordHash(handle * RECORD_LONGS));
+
         final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putLong(lastTimestampNanos).putLong(clockNanos).putInt(accountCount).putInt(transferCount);
+        buffer.putLong(historyHash0).putLong(historyHash1).putLong(pendingSetHash[0])
+            .putLong(lastTimestampNanos).putLong(clockNanos)
+            .putInt(accountCount).putLong(transferCount).putInt(pendingCount);
         for (int i = 0; i < accountCount; i++)
         {
             if (buffer.remaining() < ACCOUNT_BYTES)
@@ -1428,20 +2011,6 @@ public final class Ledger
                 buffer.putLong(accounts[offset + k]);
             }
         }
-        for (int i = 0; i < transferCount; i++)
-        {
-            if (buffer.remaining() < TRANSFER_BYTES)
-            {
-                digest.update(buffer.flip());
-                buffer.clear();
-            }
-            final int offset = i * TRANSFER_LONGS;
-            for (int k = 0; k < TRANSFER_LONGS; k++)
-            {
-                buffer.putLong(transfers[offset + k]);
-            }
-            buffer.putInt(transferTimeoutsSeconds[i]).put(transferStates[i]);
-        }
         digest.update(buffer.flip());
 
         return HexFormat.of().formatHex(digest.digest());
@@ -1449,29 +2018,46 @@ public final class Ledger
 
     /**
      * Return to the empty state, keeping the storage: for benchmarks and tests that reuse a ledger, never for a
-     * live one. Costs a fill of both id indices. Does not allocate.
+     * live one, and never for one with a cold tier (the tier would keep the old history). Costs a fill of the id
+     * indices. Does not allocate.
+     *
+     * @throws IllegalStateException if the ledger has a cold tier.
      */
     public void reset()
     {
+        if (null != cold)
+        {
+            throw new IllegalStateException("a ledger with a cold tier cannot be reset: the tier keeps its history");
+        }
         accountIndexById.clear();
-        transferIndexById.clear();
+        hotIndexById.clear();
+        poolIndexById.clear();
         Arrays.fill(accounts, 0, accountCount * ACCOUNT_LONGS, 0);
-        Arrays.fill(transfers, 0, transferCount * TRANSFER_LONGS, 0);
-        Arrays.fill(transferTimeoutsSeconds, 0, transferCount, 0);
-        Arrays.fill(transferStates, 0, transferCount, STATE_NONE);
-        Arrays.fill(transferHeapPositions, 0, transferCount, -1);
+        Arrays.fill(records, 0);
+        Arrays.fill(ringPreviousSlots, -1);
+        Arrays.fill(heapPositions, -1);
         accountCount = 0;
+        headSlot = 0;
+        recordCount = 0;
+        SEALED_RECORDS.setRelease(this, 0L);
+        oldestIndexedSlot = 0;
+        oldestIndexedRecord = 0;
         transferCount = 0;
+        poolCount = 0;
         pendingCount = 0;
         heapSize = 0;
+        historyHash0 = 0;
+        historyHash1 = 0;
         lastTimestampNanos = 0;
         clockNanos = 0;
     }
 
     /**
-     * Write the whole state (limits, clock, accounts, transfers, pending states and the expiry heap) to a channel
-     * in a versioned format: magic, format version, a checksummed header, the records, and a
-     * trailing CRC32C over everything before it. Allocates a 64 KiB buffer; not for the command path.
+     * Write the state held in memory (limits, counters, clock, hashes, accounts, the records from
+     * {@link #oldestHotRecord()} on, and the pool of sealed pending transfers) to a channel in a versioned format: magic, format
+     * version, a checksummed header, the records, and a trailing CRC32C over everything before it. Records older
+     * than {@link #oldestHotRecord()} are the cold tier's: a snapshot of a ledger with one is only whole with that
+     * tier written at least that far. Allocates a 64 KiB buffer; not for the command path.
      *
      * @param channel to write to; not closed.
      * @throws IOException if the channel fails.
@@ -1479,26 +2065,46 @@ public final class Ledger
     public void writeSnapshot(final WritableByteChannel channel) throws IOException
     {
         final LedgerSnapshot.Writer writer = new LedgerSnapshot.Writer(channel);
-        writer.header(limits, accountCount, transferCount, pendingCount, heapSize, lastTimestampNanos, clockNanos);
+        writer.header(
+            limits, null != cold, accountCount, pendingCount, poolCount, lastTimestampNanos, clockNanos,
+            transferCount, recordCount, sealedRecords, oldestIndexedRecord, historyHash0, historyHash1);
         for (int i = 0, n = accountCount * ACCOUNT_LONGS; i < n; i++)
         {
             writer.putLong(accounts[i]);
         }
-        for (int i = 0; i < transferCount; i++)
+        for (long number = oldestIndexedRecord; number < recordCount; number++)
         {
-            final int offset = i * TRANSFER_LONGS;
-            for (int k = 0; k < TRANSFER_LONGS; k++)
+            final int offset = (int)(number % ringCapacity) * RECORD_LONGS;
+            for (int k = 0; k < RECORD_LONGS; k++)
             {
-                writer.putLong(transfers[offset + k]);
+                writer.putLong(records[offset + k]);
             }
-            writer.putInt(transferTimeoutsSeconds[i]);
-            writer.putByte(transferStates[i]);
         }
-        for (int i = 0; i < heapSize; i++)
+        for (int position = 0; position < poolCount; position++)
         {
-            writer.putInt(heapTransfers[i]);
+            final int offset = (pendingBase + position) * RECORD_LONGS;
+            for (int k = 0; k < RECORD_LONGS; k++)
+            {
+                writer.putLong(records[offset + k]);
+            }
         }
         writer.finish();
+    }
+
+    /**
+     * Read a ledger that keeps every transfer in memory, written by {@link #writeSnapshot}.
+     *
+     * @param channel to read from; not closed; buffered, so it may be read past the end of the snapshot.
+     * @param limits  of the new ledger; must hold the snapshot's counts.
+     * @return a new ledger with the snapshot's state.
+     * @throws LedgerSnapshotException if the snapshot is of another format or version, damaged, truncated, too
+     *                                 big for {@code limits}, or of a ledger with a cold tier.
+     * @throws IOException             if the channel fails.
+     */
+    public static Ledger readSnapshot(final ReadableByteChannel channel, final LedgerLimits limits)
+        throws IOException
+    {
+        return readSnapshot(channel, limits, null);
     }
 
     /**
@@ -1506,15 +2112,18 @@ public final class Ledger
      *
      * @param channel to read from; not closed; buffered, so it may be read past the end of the snapshot.
      * @param limits  of the new ledger; must hold the snapshot's counts.
+     * @param cold    the cold tier, written at least to the snapshot's oldest record; null if the snapshot's
+     *                ledger had none.
      * @return a new ledger with the snapshot's state.
-     * @throws LedgerSnapshotException if the snapshot is of another format or version, damaged, truncated or too
-     *                                 big for {@code limits}.
+     * @throws LedgerSnapshotException if the snapshot is of another format or version, damaged, truncated, too
+     *                                 big for {@code limits}, or needs a cold tier that is not given.
      * @throws IOException             if the channel fails.
      */
-    public static Ledger readSnapshot(final ReadableByteChannel channel, final LedgerLimits limits)
+    public static Ledger readSnapshot(
+        final ReadableByteChannel channel, final LedgerLimits limits, final ColdTier cold)
         throws IOException
     {
-        final Ledger ledger = new Ledger(limits);
+        final Ledger ledger = new Ledger(limits, cold);
         ledger.load(new LedgerSnapshot.Reader(channel));
         return ledger;
     }
@@ -1523,36 +2132,56 @@ public final class Ledger
     {
         reader.readHeader();
         final int accountCount = reader.accountCount();
-        final int transferCount = reader.transferCount();
         final int pendingCount = reader.pendingCount();
-        final int heapSize = reader.heapSize();
+        final int poolCount = reader.poolCount();
+        final long recordCount = reader.recordCount();
+        final long oldestIndexedRecord = reader.oldestIndexedRecord();
+        final long sealedRecords = reader.sealedRecords();
+        final long hotRecords = recordCount - oldestIndexedRecord;
+        if (reader.hadColdTier() && null == cold)
+        {
+            throw new LedgerSnapshotException("ledger snapshot was taken with a cold tier (records from " +
+                oldestIndexedRecord + " on are in it); open it with that tier");
+        }
+        if (null != cold && cold.writtenRecords() < oldestIndexedRecord)
+        {
+            throw new LedgerSnapshotException("the cold tier holds " + cold.writtenRecords() +
+                " records, but the snapshot needs it to hold the " + oldestIndexedRecord + " before its own");
+        }
         LedgerSnapshot.checkCount("accounts", accountCount, maxAccounts, LedgerLimits.MAX_ACCOUNTS_PROP_NAME);
-        LedgerSnapshot.checkCount("transfers", transferCount, maxTransfers, LedgerLimits.MAX_TRANSFERS_PROP_NAME);
         LedgerSnapshot.checkCount(
             "pending transfers", pendingCount, maxPendingTransfers, LedgerLimits.MAX_PENDING_TRANSFERS_PROP_NAME);
-        LedgerSnapshot.checkCount("heap entries", heapSize, pendingCount, "pending transfer count");
+        LedgerSnapshot.checkCount("pooled pending transfers", poolCount, pendingCount, "its pending count");
+        if (oldestIndexedRecord < 0 || hotRecords < 0 || hotRecords > ringCapacity ||
+            sealedRecords < oldestIndexedRecord || sealedRecords > recordCount)
+        {
+            throw new LedgerSnapshotException("ledger snapshot holds records " + oldestIndexedRecord + " to " +
+                recordCount + " (sealed below " + sealedRecords + "), but this ledger holds at most " +
+                ringCapacity + " records in memory (" + LedgerLimits.MAX_TRANSFERS_PROP_NAME + "=" + maxTransfers +
+                ")");
+        }
         reader.expectBodyLength(
-            (long)accountCount * ACCOUNT_BYTES + (long)transferCount * (TRANSFER_LONGS * 8 + 5) + heapSize * 4L);
+            (long)accountCount * ACCOUNT_BYTES + (hotRecords + poolCount) * RECORD_LONGS * Long.BYTES);
 
         for (int i = 0, n = accountCount * ACCOUNT_LONGS; i < n; i++)
         {
             accounts[i] = reader.getLong();
         }
-        for (int i = 0; i < transferCount; i++)
+        for (long number = oldestIndexedRecord; number < recordCount; number++)
         {
-            final int offset = i * TRANSFER_LONGS;
-            for (int k = 0; k < TRANSFER_LONGS; k++)
+            final int offset = (int)(number % ringCapacity) * RECORD_LONGS;
+            for (int k = 0; k < RECORD_LONGS; k++)
             {
-                transfers[offset + k] = reader.getLong();
+                records[offset + k] = reader.getLong();
             }
-            transferTimeoutsSeconds[i] = reader.getInt();
-            transferStates[i] = reader.getByte();
-            transferHeapPositions[i] = -1;
         }
-        final int[] heapIndices = new int[heapSize];
-        for (int i = 0; i < heapSize; i++)
+        for (int position = 0; position < poolCount; position++)
         {
-            heapIndices[i] = reader.getInt();
+            final int offset = (pendingBase + position) * RECORD_LONGS;
+            for (int k = 0; k < RECORD_LONGS; k++)
+            {
+                records[offset + k] = reader.getLong();
+            }
         }
         reader.finish();
 
@@ -1564,59 +2193,82 @@ public final class Ledger
                 throw new LedgerSnapshotException("snapshot holds account id " + id + " twice");
             }
         }
+        Arrays.fill(ringPreviousSlots, -1);
         int pendingFound = 0;
-        for (int i = 0; i < transferCount; i++)
+        for (long number = oldestIndexedRecord; number < recordCount; number++)
         {
-            final long id = transfers[i * TRANSFER_LONGS + T_ID];
-            if (transferIndexById.put(id, i) != IdIndex.MISSING)
+            final int slot = (int)(number % ringCapacity);
+            final int offset = slot * RECORD_LONGS;
+            final long extra = records[offset + R_EXTRA];
+            final int kind = kindOf(extra);
+            final int state = (int)(extra >>> 32) & 0xFF;
+            if (kind > KIND_STATE || state > STATE_EXPIRED)
             {
-                throw new LedgerSnapshotException("snapshot holds transfer id " + id + " twice");
+                throw new LedgerSnapshotException("snapshot record " + number + " has kind " + kind + " and state " +
+                    state + ", expected kind 0.." + KIND_STATE + " and state 0.." + STATE_EXPIRED);
             }
-            if (transferStates[i] < 0 || transferStates[i] > STATE_EXPIRED)
+            final int previous = hotIndexById.put(records[offset + R_ID], slot);
+            if (kind == KIND_CREATION && previous != IdIndex.MISSING)
             {
-                throw new LedgerSnapshotException(
-                    "snapshot transfer " + id + " has pending state " + transferStates[i] + ", expected 0.." +
-                    STATE_EXPIRED);
+                throw new LedgerSnapshotException("snapshot creates transfer id " + records[offset + R_ID] + " twice");
             }
-            if (transferStates[i] == STATE_PENDING)
+            if (kind == KIND_CREATION && state == STATE_PENDING && number >= sealedRecords)
             {
                 pendingFound++;
+                insertIntoHeap(slot);
             }
+        }
+        for (int position = 0; position < poolCount; position++)
+        {
+            final int handle = pendingBase + position;
+            final int offset = handle * RECORD_LONGS;
+            final long id = records[offset + R_ID];
+            if (poolIndexById.put(id, position) != IdIndex.MISSING)
+            {
+                throw new LedgerSnapshotException("snapshot holds pending transfer id " + id + " twice");
+            }
+            if ((metaFlags(records[offset + R_META]) & TransferFlags.PENDING) == 0 ||
+                ((records[offset + R_EXTRA] >>> 32) & 0xFF) != STATE_PENDING)
+            {
+                throw new LedgerSnapshotException("snapshot pool holds transfer " + id + ", which is not pending");
+            }
+            pendingFound++;
+            insertIntoHeap(handle);
         }
         if (pendingFound != pendingCount)
         {
             throw new LedgerSnapshotException(
                 "snapshot header says " + pendingCount + " pending transfers, found " + pendingFound);
         }
-        for (int position = 0; position < heapSize; position++)
-        {
-            final int index = heapIndices[position];
-            if (index < 0 || index >= transferCount || transferStates[index] != STATE_PENDING ||
-                transferHeapPositions[index] >= 0 || transferTimeoutsSeconds[index] == 0)
-            {
-                throw new LedgerSnapshotException(
-                    "snapshot expiry heap entry " + position + " names transfer index " + index +
-                    ", expected a distinct pending transfer with a timeout below " + transferCount);
-            }
-            final int offset = index * TRANSFER_LONGS;
-            heapTransfers[position] = index;
-            heapExpiresAtNanos[position] = transfers[offset + T_TIMESTAMP] +
-                (transferTimeoutsSeconds[index] & 0xFFFF_FFFFL) * NANOS_PER_SECOND;
-            transferHeapPositions[index] = position;
-            final int parent = (position - 1) >>> 1;
-            if (position > 0 && before(
-                heapExpiresAtNanos[position], index, heapExpiresAtNanos[parent], heapTransfers[parent]))
-            {
-                throw new LedgerSnapshotException("snapshot expiry heap is out of order at entry " + position);
-            }
-        }
 
         this.accountCount = accountCount;
-        this.transferCount = transferCount;
+        this.poolCount = poolCount;
         this.pendingCount = pendingCount;
-        this.heapSize = heapSize;
+        this.recordCount = recordCount;
+        this.headSlot = (int)(recordCount % ringCapacity);
+        SEALED_RECORDS.setRelease(this, sealedRecords);
+        this.oldestIndexedRecord = oldestIndexedRecord;
+        this.oldestIndexedSlot = (int)(oldestIndexedRecord % ringCapacity);
+        this.transferCount = reader.transferCount();
+        this.historyHash0 = reader.historyHash0();
+        this.historyHash1 = reader.historyHash1();
         this.lastTimestampNanos = reader.lastTimestampNanos();
         this.clockNanos = reader.clockNanos();
+    }
+
+    private void insertIntoHeap(final int handle)
+    {
+        final int offset = handle * RECORD_LONGS;
+        final long timeoutSeconds = records[offset + R_EXTRA] & 0xFFFF_FFFFL;
+        if (timeoutSeconds != 0)
+        {
+            if (heapSize == maxPendingTransfers)
+            {
+                throw new LedgerSnapshotException("snapshot holds more pending transfers than " +
+                    LedgerLimits.MAX_PENDING_TRANSFERS_PROP_NAME + "=" + maxPendingTransfers);
+            }
+            heapInsert(handle, records[offset + R_TIMESTAMP] + timeoutSeconds * NANOS_PER_SECOND);
+        }
     }
 
     /**

@@ -97,7 +97,8 @@ public final class LedgerLimits
     }
 
     /**
-     * @param maxTransfers the maximum number of retained transfers, 1 to {@link #MAX_RECORDS_BOUND}.
+     * @param maxTransfers the most transfers kept in memory, 1 to {@link #MAX_RECORDS_BOUND}: all of them without a
+     *                     cold tier, the hot window with one.
      * @return this for a fluent API.
      */
     public LedgerLimits maxTransfers(final int maxTransfers)
@@ -115,7 +116,8 @@ public final class LedgerLimits
     }
 
     /**
-     * @param maxPendingTransfers the maximum number of transfers pending at once, 1 to {@link #maxTransfers()}.
+     * @param maxPendingTransfers the maximum number of transfers pending at once, 1 to {@link #MAX_RECORDS_BOUND};
+     *                            they stay in memory, apart from the hot window.
      * @return this for a fluent API.
      */
     public LedgerLimits maxPendingTransfers(final int maxPendingTransfers)
@@ -152,7 +154,7 @@ public final class LedgerLimits
     {
         check(MAX_ACCOUNTS_PROP_NAME, maxAccounts, MAX_RECORDS_BOUND);
         check(MAX_TRANSFERS_PROP_NAME, maxTransfers, MAX_RECORDS_BOUND);
-        check(MAX_PENDING_TRANSFERS_PROP_NAME, maxPendingTransfers, maxTransfers);
+        check(MAX_PENDING_TRANSFERS_PROP_NAME, maxPendingTransfers, MAX_RECORDS_BOUND);
         check(MAX_BATCH_EVENTS_PROP_NAME, maxBatchEvents, MAX_RECORDS_BOUND);
         return this;
     }

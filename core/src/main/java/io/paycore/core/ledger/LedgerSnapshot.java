@@ -8,9 +8,11 @@ import java.nio.channels.WritableByteChannel;
 import java.util.zip.CRC32C;
 
 /**
- * The ledger snapshot format, little-endian:
+ * The ledger snapshot format, version 2, little-endian. It holds what the ledger keeps in memory; transfer records
+ * older than {@code oldestHotRecord} belong to the cold tier, which must be written at least that far for the
+ * snapshot to be whole (a ledger without a cold tier writes every record).
  * <pre>
- *   header (64 bytes)
+ *   header (128 bytes)
  *     0  magic                      int64  {@link #MAGIC} ("PAYLEDGR")
  *     8  format version             int32  {@link #FORMAT_VERSION}
  *    12  maxAccounts                int32  limits of the writer, for information
@@ -18,25 +20,33 @@ import java.util.zip.CRC32C;
  *    20  maxPendingTransfers        int32
  *    24  maxBatchEvents             int32
  *    28  accountCount               int32  the reader's limits must hold these
- *    32  transferCount              int32
- *    36  pendingCount               int32
- *    40  heapSize                   int32  pending transfers with a timeout
- *    44  lastTimestampNanos         int64
- *    52  clockNanos                 int64
- *    60  header CRC32C              int32  over bytes 0..59
- *   accounts   accountCount x 64 bytes   8 int64 each, in creation order
- *   transfers  transferCount x 69 bytes  8 int64, timeoutSeconds int32, pending state int8; creation order
- *   heap       heapSize x 4 bytes        transfer index of each expiry-heap slot, in heap order
- *   CRC32C     int32                     over every byte before it
+ *    32  pendingCount               int32
+ *    36  cold tier                  int32  1 if the ledger had one
+ *    40  lastTimestampNanos         int64
+ *    48  clockNanos                 int64
+ *    56  transferCount              int64  transfers ever created
+ *    64  recordCount                int64  transfer records ever written
+ *    72  sealedRecords              int64  records below are sealed
+ *    80  oldestHotRecord            int64  first record held in memory
+ *    88  historyHash0               int64  the running history hash
+ *    96  historyHash1               int64
+ *   104  poolCount                  int32  pending transfers whose records are sealed
+ *   108  reserved                   16 zero bytes
+ *   124  header CRC32C              int32  over bytes 0..123
+ *   accounts   accountCount x 64 bytes                8 int64 each, in creation order
+ *   records    (recordCount - oldestHotRecord) x 80   10 int64 each (Ledger.RECORD_LONGS), in record order
+ *   pool       poolCount x 80 bytes                   copies of the sealed pending transfers, in pool order
+ *   CRC32C     int32                                  over every byte before it
  * </pre>
+ * The expiry heap is rebuilt on reading; its order is that of (expiry, timestamp), whatever the slots.
  */
 final class LedgerSnapshot
 {
     static final long MAGIC = 0x524744454C594150L;
-    static final int FORMAT_VERSION = 1;
-    static final int HEADER_LENGTH = 64;
+    static final int FORMAT_VERSION = 2;
+    static final int HEADER_LENGTH = 128;
     static final int VERSION_OFFSET = 8;
-    private static final int HEADER_CRC_OFFSET = 60;
+    private static final int HEADER_CRC_OFFSET = 124;
     private static final int BUFFER_LENGTH = 64 * 1024;
 
     private LedgerSnapshot()
@@ -65,12 +75,18 @@ final class LedgerSnapshot
 
         void header(
             final LedgerLimits limits,
+            final boolean coldTier,
             final int accountCount,
-            final int transferCount,
             final int pendingCount,
-            final int heapSize,
+            final int poolCount,
             final long lastTimestampNanos,
-            final long clockNanos)
+            final long clockNanos,
+            final long transferCount,
+            final long recordCount,
+            final long sealedRecords,
+            final long oldestIndexedRecord,
+            final long historyHash0,
+            final long historyHash1)
         {
             buffer.putLong(MAGIC)
                 .putInt(FORMAT_VERSION)
@@ -79,11 +95,21 @@ final class LedgerSnapshot
                 .putInt(limits.maxPendingTransfers())
                 .putInt(limits.maxBatchEvents())
                 .putInt(accountCount)
-                .putInt(transferCount)
                 .putInt(pendingCount)
-                .putInt(heapSize)
+                .putInt(coldTier ? 1 : 0)
                 .putLong(lastTimestampNanos)
-                .putLong(clockNanos);
+                .putLong(clockNanos)
+                .putLong(transferCount)
+                .putLong(recordCount)
+                .putLong(sealedRecords)
+                .putLong(oldestIndexedRecord)
+                .putLong(historyHash0)
+                .putLong(historyHash1)
+                .putInt(poolCount);
+            while (buffer.position() < HEADER_CRC_OFFSET)
+            {
+                buffer.put((byte)0);
+            }
             final CRC32C headerCrc = new CRC32C();
             headerCrc.update(buffer.array(), 0, HEADER_CRC_OFFSET);
             buffer.putInt((int)headerCrc.getValue());
@@ -150,11 +176,17 @@ final class LedgerSnapshot
         private long expectedLength = HEADER_LENGTH;
 
         private int accountCount;
-        private int transferCount;
         private int pendingCount;
-        private int heapSize;
+        private boolean hadColdTier;
         private long lastTimestampNanos;
         private long clockNanos;
+        private long transferCount;
+        private long recordCount;
+        private long sealedRecords;
+        private long oldestIndexedRecord;
+        private long historyHash0;
+        private long historyHash1;
+        private int poolCount;
 
         Reader(final ReadableByteChannel channel)
         {
@@ -189,19 +221,20 @@ final class LedgerSnapshot
                     storedHeaderCrc, (int)headerCrc.getValue()));
             }
 
-            buffer.getLong();
-            buffer.getInt();
-            buffer.getInt();
-            buffer.getInt();
-            buffer.getInt();
-            buffer.getInt();
-            accountCount = buffer.getInt();
-            transferCount = buffer.getInt();
-            pendingCount = buffer.getInt();
-            heapSize = buffer.getInt();
-            lastTimestampNanos = buffer.getLong();
-            clockNanos = buffer.getLong();
-            buffer.getInt();
+            final int header = buffer.position();
+            accountCount = buffer.getInt(header + 28);
+            pendingCount = buffer.getInt(header + 32);
+            hadColdTier = buffer.getInt(header + 36) != 0;
+            lastTimestampNanos = buffer.getLong(header + 40);
+            clockNanos = buffer.getLong(header + 48);
+            transferCount = buffer.getLong(header + 56);
+            recordCount = buffer.getLong(header + 64);
+            sealedRecords = buffer.getLong(header + 72);
+            oldestIndexedRecord = buffer.getLong(header + 80);
+            historyHash0 = buffer.getLong(header + 88);
+            historyHash1 = buffer.getLong(header + 96);
+            poolCount = buffer.getInt(header + 104);
+            buffer.position(header + HEADER_LENGTH);
         }
 
         void expectBodyLength(final long bodyLength)
@@ -214,19 +247,14 @@ final class LedgerSnapshot
             return accountCount;
         }
 
-        int transferCount()
-        {
-            return transferCount;
-        }
-
         int pendingCount()
         {
             return pendingCount;
         }
 
-        int heapSize()
+        boolean hadColdTier()
         {
-            return heapSize;
+            return hadColdTier;
         }
 
         long lastTimestampNanos()
@@ -237,6 +265,41 @@ final class LedgerSnapshot
         long clockNanos()
         {
             return clockNanos;
+        }
+
+        long transferCount()
+        {
+            return transferCount;
+        }
+
+        long recordCount()
+        {
+            return recordCount;
+        }
+
+        long sealedRecords()
+        {
+            return sealedRecords;
+        }
+
+        long oldestIndexedRecord()
+        {
+            return oldestIndexedRecord;
+        }
+
+        long historyHash0()
+        {
+            return historyHash0;
+        }
+
+        long historyHash1()
+        {
+            return historyHash1;
+        }
+
+        int poolCount()
+        {
+            return poolCount;
         }
 
         long getLong() throws IOException

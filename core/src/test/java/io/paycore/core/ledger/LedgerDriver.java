@@ -148,18 +148,57 @@ final class LedgerDriver
             " cP=" + creditsPosted;
     }
 
+    /**
+     * @return every transfer of a ledger that keeps them all in memory, in creation order, one line each, with the
+     * state it has now.
+     */
     static List<String> transfers(final Ledger ledger)
     {
+        return transfers(ledger, null);
+    }
+
+    /**
+     * @param cold the ledger's cold tier, or null if it has none.
+     * @return every transfer of the ledger, hot or cold, in creation order, one line each, with the state it has now.
+     */
+    static List<String> transfers(final Ledger ledger, final InMemoryColdTier cold)
+    {
         final List<String> lines = new ArrayList<>();
-        for (int i = 0; i < ledger.transferCount(); i++)
+        for (long number = 0; number < ledger.recordCount(); number++)
         {
-            lines.add(transfer(
-                ledger.transferId(i), ledger.transferDebitAccountId(i), ledger.transferCreditAccountId(i),
-                ledger.transferAmount(i), ledger.transferPendingId(i), ledger.transferUserData(i),
-                ledger.transferLedger(i), ledger.transferTimeoutSeconds(i), ledger.transferCode(i),
-                ledger.transferFlags(i), ledger.transferTimestamp(i), ledger.transferPendingState(i)));
+            final long id;
+            if (number < ledger.oldestHotRecord())
+            {
+                id = cold.createdAt(number);
+            }
+            else
+            {
+                final int handle = ledger.recordHandle(number);
+                id = Ledger.KIND_CREATION == ledger.transferRecordKind(handle) ? ledger.transferId(handle) : 0;
+            }
+            if (0 != id)
+            {
+                lines.add(transfer(ledger, id));
+            }
         }
         return lines;
+    }
+
+    /**
+     * @return the transfer with that id as a lookup finds it, one line, or "absent".
+     */
+    static String transfer(final Ledger ledger, final long id)
+    {
+        final int i = ledger.transferIndex(id);
+        if (i < 0)
+        {
+            return "transfer " + id + " absent";
+        }
+        return transfer(
+            ledger.transferId(i), ledger.transferDebitAccountId(i), ledger.transferCreditAccountId(i),
+            ledger.transferAmount(i), ledger.transferPendingId(i), ledger.transferUserData(i),
+            ledger.transferLedger(i), ledger.transferTimeoutSeconds(i), ledger.transferCode(i),
+            ledger.transferFlags(i), ledger.transferTimestamp(i), ledger.transferPendingState(i));
     }
 
     static List<String> transfers(final LedgerModel model)

@@ -39,7 +39,7 @@ class LedgerLimitsTest
     {
         final IllegalArgumentException ex = assertThrows(
             IllegalArgumentException.class,
-            () -> new Ledger(new LedgerLimits().maxTransfers(10).maxPendingTransfers(11)));
+            () -> new Ledger(new LedgerLimits().maxTransfers(10).maxPendingTransfers(0)));
 
         assertTrue(ex.getMessage().contains(LedgerLimits.MAX_PENDING_TRANSFERS_PROP_NAME), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LedgerLimits().maxAccounts(0).validate());

@@ -110,10 +110,10 @@ class LedgerSnapshotTest
     void shouldRefuseOtherFormatVersionNamingBoth()
     {
         final byte[] snapshot = snapshot(new Ledger(limits()));
-        ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN).putInt(LedgerSnapshot.VERSION_OFFSET, 2);
+        ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN).putInt(LedgerSnapshot.VERSION_OFFSET, 1);
 
         final LedgerSnapshotException ex = assertThrows(LedgerSnapshotException.class, () -> read(snapshot, limits()));
-        assertEquals("unsupported ledger snapshot format version: expected 1, found 2", ex.getMessage());
+        assertEquals("unsupported ledger snapshot format version: expected 2, found 1", ex.getMessage());
     }
 
     @Test

@@ -13,8 +13,7 @@ import io.paycore.core.ledger.SbeTransferEvents;
 import io.paycore.core.ledger.TransferFlags;
 import io.paycore.core.ledger.TransferResults;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.IntArrayList;
-import org.agrona.collections.IntHashSet;
+import org.agrona.collections.Long2LongHashMap;
 
 import java.io.PrintStream;
 import java.time.Instant;
@@ -52,8 +51,8 @@ public final class AccountHistory
     private final Ledger ledger;
     private final SbeAccountEvents accountEvents = new SbeAccountEvents();
     private final SbeTransferEvents transferEvents = new SbeTransferEvents();
-    private final IntHashSet openPendings = new IntHashSet();
-    private final IntArrayList expired = new IntArrayList();
+    // Pending transfers touching the account that were still open after the last record: id to timestamp.
+    private final Long2LongHashMap openPendings = new Long2LongHashMap(-1);
     private long debitsPending;
     private long debitsPosted;
     private long creditsPending;
@@ -85,13 +84,13 @@ public final class AccountHistory
             debitsPosted = ledger.debitsPosted(index);
             creditsPending = ledger.creditsPending(index);
             creditsPosted = ledger.creditsPosted(index);
-            for (int t = 0, n = ledger.transferCount(); t < n; t++)
+            ledger.forEachPendingTransfer((t) ->
             {
-                if (PendingState.PENDING == ledger.transferPendingState(t) && touches(t))
+                if (touches(t))
                 {
-                    openPendings.add(t);
+                    openPendings.put(ledger.transferId(t), ledger.transferTimestamp(t));
                 }
-            }
+            });
         }
         out.printf(Locale.ROOT, "history of account %d:%n", accountId);
         out.println("  sequence timestamp kind id debit_account_id credit_account_id amount pending_id flags result " +
@@ -299,18 +298,19 @@ public final class AccountHistory
                     pendingDelta = amount;
                     if (print)
                     {
-                        openPendings.add(t);
+                        openPendings.put(events.id(i), ledger.transferTimestamp(t));
                     }
                 }
                 else if (0 != (flags & TransferFlags.POST_PENDING))
                 {
                     kind = "POST";
-                    final int p = ledger.transferIndex(ledger.transferPendingId(t));
+                    final long pendingId = ledger.transferPendingId(t);
+                    final int p = ledger.transferIndex(pendingId);
                     pendingDelta = -ledger.transferAmount(p);
                     postedDelta = amount;
                     if (print)
                     {
-                        openPendings.remove(p);
+                        openPendings.remove(pendingId);
                     }
                 }
                 else if (0 != (flags & TransferFlags.VOID_PENDING))
@@ -319,7 +319,7 @@ public final class AccountHistory
                     pendingDelta = -amount;
                     if (print)
                     {
-                        openPendings.remove(ledger.transferIndex(ledger.transferPendingId(t)));
+                        openPendings.remove(ledger.transferPendingId(t));
                     }
                 }
                 else
@@ -354,21 +354,33 @@ public final class AccountHistory
 
     private void expire(final long sequence, final long timestampNanos)
     {
-        expired.clear();
-        final IntHashSet.IntIterator it = openPendings.iterator();
+        int count = 0;
+        long[][] expired = null;
+        final Long2LongHashMap.EntryIterator it = openPendings.entrySet().iterator();
         while (it.hasNext())
         {
-            final int t = it.nextValue();
-            if (PendingState.EXPIRED == ledger.transferPendingState(t))
+            it.next();
+            final long id = it.getLongKey();
+            if (PendingState.EXPIRED == ledger.transferPendingState(ledger.transferIndex(id)))
             {
-                expired.addInt(t);
+                if (null == expired)
+                {
+                    expired = new long[openPendings.size()][];
+                }
+                expired[count++] = new long[]{ it.getLongValue(), id };
             }
         }
-        final int[] inCreationOrder = expired.toIntArray();
-        Arrays.sort(inCreationOrder);
-        for (final int t : inCreationOrder)
+        if (0 == count)
         {
-            openPendings.remove(t);
+            return;
+        }
+        // In creation order, which is timestamp order.
+        Arrays.sort(expired, 0, count, (a, b) -> Long.compare(a[0], b[0]));
+        for (int k = 0; k < count; k++)
+        {
+            final long id = expired[k][1];
+            openPendings.remove(id);
+            final int t = ledger.transferIndex(id);
             final long amount = ledger.transferAmount(t);
             final long debit = ledger.transferDebitAccountId(t);
             final long credit = ledger.transferCreditAccountId(t);
@@ -380,8 +392,8 @@ public final class AccountHistory
             {
                 creditsPending -= amount;
             }
-            line(sequence, timestampNanos, "EXPIRE", ledger.transferId(t), debit, credit, amount, 0,
-                ledger.transferFlags(t), "EXPIRED");
+            line(sequence, timestampNanos, "EXPIRE", id, debit, credit, amount, 0, ledger.transferFlags(t),
+                "EXPIRED");
         }
     }
 

@@ -66,7 +66,7 @@ public final class AuditReport
 
     LedgerTotals totals;
     int accountCount;
-    int transferCount;
+    long transferCount;
     int pendingCount;
     String digest;
 

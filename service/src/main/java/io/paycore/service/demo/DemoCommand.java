@@ -201,7 +201,7 @@ public final class DemoCommand implements Callable<Integer>
         final String recoveredDigest;
         final RecoveryReport report;
         final int recoveredAccounts;
-        final int recoveredTransfers;
+        final long recoveredTransfers;
         try (Recovery recovery = Recovery.open(new DataDirectory(dataDir), limits, journalContext(flushLevel, batch)))
         {
             recoveredDigest = recovery.ledger().digestHex();

@@ -1,0 +1,88 @@
+package io.paycore.core.ledger;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A synchronous {@link ColdTier} in plain maps, for tests: it stores sealed records as the ledger seals them and
+ * answers lookups with the version a ledger at a given record would see.
+ */
+final class InMemoryColdTier implements ColdTier
+{
+    private final Map<Long, long[]> creations = new HashMap<>();
+    private final Map<Long, long[]> resolutions = new HashMap<>();
+    private final List<Long> createdAt = new ArrayList<>();
+    private long written;
+    private long finds;
+
+    public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+    {
+        finds++;
+        final long[] creation = creations.get(id);
+        if (null == creation || creation[Ledger.R_CREATION_RECORD] >= beforeRecord)
+        {
+            return false;
+        }
+        System.arraycopy(creation, 0, into, offset, Ledger.RECORD_LONGS);
+        final long[] resolution = resolutions.get(id);
+        if (null != resolution && resolution[0] < beforeRecord)
+        {
+            final long extra = into[offset + Ledger.R_EXTRA];
+            into[offset + Ledger.R_EXTRA] = (extra & ~(0xFFL << 32)) | ((resolution[1] & 0xFFL) << 32);
+        }
+        return true;
+    }
+
+    public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
+    {
+        if (fromRecord != written)
+        {
+            throw new IllegalStateException("sealed from " + fromRecord + " but " + written + " were written");
+        }
+        for (long number = fromRecord; number < toRecord; number++)
+        {
+            final long[] record = new long[Ledger.RECORD_LONGS];
+            ledger.copySealedRecord(number, record, 0);
+            final long id = record[Ledger.R_ID];
+            final long extra = record[Ledger.R_EXTRA];
+            if (((extra >>> 40) & 0xFF) == Ledger.KIND_CREATION)
+            {
+                if (null != creations.put(id, record))
+                {
+                    throw new IllegalStateException("transfer " + id + " created twice, again at record " + number);
+                }
+                createdAt.add(id);
+            }
+            else
+            {
+                resolutions.put(id, new long[]{ number, (extra >>> 32) & 0xFF });
+                createdAt.add(0L);
+            }
+        }
+        written = toRecord;
+    }
+
+    public long writtenRecords()
+    {
+        return written;
+    }
+
+    /**
+     * @param number of a written record.
+     * @return the id of the transfer it created, or 0 if it re-recorded a pending transfer.
+     */
+    long createdAt(final long number)
+    {
+        return createdAt.get((int)number);
+    }
+
+    /**
+     * @return how many lookups reached this tier.
+     */
+    long finds()
+    {
+        return finds;
+    }
+}

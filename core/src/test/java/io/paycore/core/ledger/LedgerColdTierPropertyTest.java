@@ -1,0 +1,111 @@
+package io.paycore.core.ledger;
+
+import io.paycore.core.ledger.CommandStreams.Command;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.constraints.IntRange;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs random command streams against a ledger with a tiny hot window and a cold tier, and against a reference
+ * ledger that keeps every transfer in memory: after every command the results, counts, clock, accounts and
+ * lookups of ids old and new must agree; the digests must agree throughout; at the end every transfer must agree.
+ * Along the way the hot ledger is snapshotted and restored (with the same cold tier), and must carry on the same.
+ * Pending transfers outlive the window: the streams post, void and re-send ids long evicted.
+ */
+class LedgerColdTierPropertyTest
+{
+    private static final int COMMANDS = 4_000;
+
+    @Provide
+    Arbitrary<List<Command>> streams()
+    {
+        return CommandStreams.streams(COMMANDS, 8, 16);
+    }
+
+    @Property(tries = 30, shrinking = ShrinkingMode.OFF)
+    void shouldAnswerAsAnUnboundedLedgerDoes(
+        @ForAll("streams") final List<Command> commands,
+        @ForAll @IntRange(min = 1, max = 64) final int hotWindow,
+        @ForAll @IntRange(min = 1, max = 1_000_000) final int seed) throws IOException
+    {
+        final LedgerLimits referenceLimits = new LedgerLimits()
+            .maxAccounts(64)
+            .maxTransfers(200_000)
+            .maxPendingTransfers(4_096)
+            .maxBatchEvents(CommandStreams.MAX_BATCH_EVENTS);
+        final LedgerLimits hotLimits = new LedgerLimits()
+            .maxAccounts(64)
+            .maxTransfers(hotWindow)
+            .maxPendingTransfers(4_096)
+            .maxBatchEvents(CommandStreams.MAX_BATCH_EVENTS);
+        final Ledger reference = new Ledger(referenceLimits);
+        final LedgerDriver referenceDriver = new LedgerDriver(reference);
+        final InMemoryColdTier cold = new InMemoryColdTier();
+        Ledger hot = new Ledger(hotLimits, cold);
+        LedgerDriver hotDriver = new LedgerDriver(hot);
+        final SplittableRandom random = new SplittableRandom(seed);
+
+        for (int c = 0; c < commands.size(); c++)
+        {
+            final Command command = commands.get(c);
+            final String where = "command " + c + " (hot window " + hotWindow + "): " + command;
+            assertEquals(referenceDriver.apply(command), hotDriver.apply(command), where);
+            assertEquals(reference.lastTimestampNanos(), hot.lastTimestampNanos(), where);
+            assertEquals(reference.clockNanos(), hot.clockNanos(), where);
+            assertEquals(reference.transferCount(), hot.transferCount(), where);
+            assertEquals(reference.pendingCount(), hot.pendingCount(), where);
+            assertEquals(LedgerDriver.accounts(reference), LedgerDriver.accounts(hot), where);
+            assertTrue(hot.recordCount() - hot.oldestHotRecord() <= hotWindow + 2L * hotLimits.maxBatchEvents(),
+                where);
+
+            for (final LedgerModel.TransferEvent event : command.transfers())
+            {
+                assertEquals(LedgerDriver.transfer(reference, event.id()), LedgerDriver.transfer(hot, event.id()),
+                    where);
+                assertEquals(LedgerDriver.transfer(reference, event.pendingId()),
+                    LedgerDriver.transfer(hot, event.pendingId()), where);
+            }
+            if (reference.recordCount() > 0)
+            {
+                // Any transfer ever created, most of them long cold.
+                final int handle = reference.recordHandle(random.nextLong(reference.recordCount()));
+                final long id = reference.transferId(handle);
+                assertEquals(LedgerDriver.transfer(reference, id), LedgerDriver.transfer(hot, id), where);
+            }
+
+            if (random.nextInt(500) == 0)
+            {
+                assertEquals(reference.digestHex(), hot.digestHex(), where);
+                hot = restore(hot, hotLimits, cold);
+                hotDriver = new LedgerDriver(hot);
+            }
+        }
+
+        assertEquals(reference.digestHex(), hot.digestHex());
+        assertEquals(LedgerDriver.transfers(reference), LedgerDriver.transfers(hot, cold));
+        assertTrue(hot.transferCount() <= hotWindow || cold.finds() > 0, "the cold tier was never asked");
+    }
+
+    private static Ledger restore(final Ledger ledger, final LedgerLimits limits, final InMemoryColdTier cold)
+        throws IOException
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ledger.writeSnapshot(Channels.newChannel(bytes));
+        final Ledger restored = Ledger.readSnapshot(
+            Channels.newChannel(new java.io.ByteArrayInputStream(bytes.toByteArray())), limits, cold);
+        assertEquals(ledger.digestHex(), restored.digestHex());
+        return restored;
+    }
+}
