@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.ByteBufferGetStatus;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -30,6 +31,7 @@ import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -59,9 +61,11 @@ import java.util.stream.Stream;
  * </ul>
  * Records are {@value #VALUE_BYTES} bytes under 8-byte keys. Ids are a 64-bit mix of a counter, so they arrive in
  * no order, as client-chosen ids do. The store holds {@link #records} transfers before measurement (a parameter);
- * {@code append} adds to it as it runs. Both stores run as the cold tier would: LMDB without syncing commits and
- * without read-ahead, integer keys; RocksDB with its write-ahead log (unsynced), a bloom filter of 10 bits per key
- * and a 256 MiB block cache, reads through direct buffers (no allocation per read).
+ * {@code append} adds to it as it runs. Both stores run as the cold tier would, in two setups each (see
+ * {@link #store}): LMDB without syncing commits and without read-ahead, integer keys, and optionally writing into
+ * the map with each batch sorted; RocksDB with a bloom filter of 10 bits per key and a 256 MiB block cache, reads
+ * through direct buffers, and optionally without the write-ahead log, with its point-lookup options and MultiGet.
+ * The RocksDB jar is the linux64 one: this benchmark runs on Linux x86-64.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -81,9 +85,11 @@ public class ColdStoreBenchmark
     static final int LOAD_BATCH = 10_000;
 
     /**
-     * Which store: {@code lmdb} or {@code rocksdb}.
+     * Which store and setup: {@code lmdb}; {@code lmdb-writemap} (writes into the map, each batch sorted by id);
+     * {@code rocksdb}; {@code rocksdb-tuned} (no write-ahead log, the point-lookup options, a memtable bloom filter,
+     * reads by MultiGet).
      */
-    @Param({ "lmdb", "rocksdb" })
+    @Param({ "lmdb", "lmdb-writemap", "rocksdb", "rocksdb-tuned" })
     public String store;
 
     /**
@@ -109,7 +115,9 @@ public class ColdStoreBenchmark
     public void setUp() throws Exception
     {
         directory = Files.createTempDirectory("paycore-coldstore-");
-        candidate = "lmdb".equals(store) ? new LmdbCandidate(directory) : new RocksCandidate(directory);
+        candidate = store.startsWith("lmdb") ?
+            new LmdbCandidate(directory, "lmdb-writemap".equals(store)) :
+            new RocksCandidate(directory, "rocksdb-tuned".equals(store));
         final long[] loadIds = new long[LOAD_BATCH];
         while (nextNumber < records)
         {
@@ -237,21 +245,45 @@ public class ColdStoreBenchmark
         private final ByteBuffer numberKey = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
         private final ByteBuffer idValue = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
 
-        LmdbCandidate(final Path directory)
+        private final boolean sorted;
+        private final long[] sortedIds = new long[LOAD_BATCH];
+
+        LmdbCandidate(final Path directory, final boolean writeMap)
         {
+            sorted = writeMap;
+            final EnvFlags[] flags = writeMap ?
+                new EnvFlags[]{ EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOMETASYNC, EnvFlags.MDB_NORDAHEAD,
+                    EnvFlags.MDB_NOTLS, EnvFlags.MDB_WRITEMAP } :
+                new EnvFlags[]{ EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOMETASYNC, EnvFlags.MDB_NORDAHEAD,
+                    EnvFlags.MDB_NOTLS };
             env = Env.create()
                 .setMapSize(MAP_SIZE_BYTES)
                 .setMaxDbs(2)
-                .open(directory.toFile(), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOMETASYNC, EnvFlags.MDB_NORDAHEAD,
-                    EnvFlags.MDB_NOTLS);
+                .open(directory.toFile(), flags);
             transfers = env.openDbi("transfers", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
             numbers = env.openDbi("numbers", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
             readTxn = env.txnRead();
             readTxn.reset();
         }
 
-        public void append(final long[] ids, final int count, final long firstNumber, final ByteBuffer value)
+        public void append(final long[] unsortedIds, final int count, final long firstNumber, final ByteBuffer value)
         {
+            long[] ids = unsortedIds;
+            if (sorted)
+            {
+                // Unsigned, as integer keys compare: neighbouring inserts then share pages.
+                System.arraycopy(unsortedIds, 0, sortedIds, 0, count);
+                for (int i = 0; i < count; i++)
+                {
+                    sortedIds[i] ^= Long.MIN_VALUE;
+                }
+                java.util.Arrays.sort(sortedIds, 0, count);
+                for (int i = 0; i < count; i++)
+                {
+                    sortedIds[i] ^= Long.MIN_VALUE;
+                }
+                ids = sortedIds;
+            }
             try (Txn<ByteBuffer> txn = env.txnWrite())
             {
                 for (int i = 0; i < count; i++)
@@ -322,8 +354,14 @@ public class ColdStoreBenchmark
         private final ByteBuffer numberKey = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.BIG_ENDIAN);
         private final ByteBuffer idValue = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.BIG_ENDIAN);
 
-        RocksCandidate(final Path directory) throws RocksDBException
+        private final boolean tuned;
+        private final List<ColumnFamilyHandle> multiGetFamilies = new ArrayList<>();
+        private final List<ByteBuffer> multiGetKeys = new ArrayList<>();
+        private final List<ByteBuffer> multiGetValues = new ArrayList<>();
+
+        RocksCandidate(final Path directory, final boolean tuned) throws RocksDBException
         {
+            this.tuned = tuned;
             final LRUCache cache = new LRUCache(256L << 20);
             final BloomFilter bloom = new BloomFilter(10);
             final BlockBasedTableConfig table = new BlockBasedTableConfig()
@@ -332,6 +370,18 @@ public class ColdStoreBenchmark
                 .setCacheIndexAndFilterBlocks(false);
             final ColumnFamilyOptions transferOptions = new ColumnFamilyOptions()
                 .setTableFormatConfig(table);
+            if (tuned)
+            {
+                transferOptions.optimizeForPointLookup(256)
+                    .setMemtablePrefixBloomSizeRatio(0.1)
+                    .setMemtableWholeKeyFiltering(true);
+                writeOptions.setDisableWAL(true);
+                for (int i = 0; i < BATCH; i++)
+                {
+                    multiGetKeys.add(ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.BIG_ENDIAN));
+                    multiGetValues.add(ByteBuffer.allocateDirect(VALUE_BYTES).order(ByteOrder.LITTLE_ENDIAN));
+                }
+            }
             final ColumnFamilyOptions numberOptions = new ColumnFamilyOptions();
             final DBOptions options = new DBOptions()
                 .setCreateIfMissing(true)
@@ -344,6 +394,10 @@ public class ColdStoreBenchmark
             db = RocksDB.open(options, directory.toString(), descriptors, handles);
             transfers = handles.get(1);
             numbers = handles.get(2);
+            for (int i = 0; i < BATCH; i++)
+            {
+                multiGetFamilies.add(transfers);
+            }
             resources.addAll(handles);
             resources.add(db);
             resources.add(options);
@@ -378,6 +432,24 @@ public class ColdStoreBenchmark
         public long lookup(final long[] ids, final int count, final ByteBuffer value) throws RocksDBException
         {
             long sum = 0;
+            if (tuned && count == BATCH)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    multiGetKeys.get(i).clear().putLong(0, ids[i]);
+                    multiGetValues.get(i).clear();
+                }
+                final List<ByteBufferGetStatus> found =
+                    db.multiGetByteBuffers(readOptions, multiGetFamilies, multiGetKeys, multiGetValues);
+                for (int i = 0; i < count; i++)
+                {
+                    if (found.get(i).status.getCode() == Status.Code.Ok)
+                    {
+                        sum += found.get(i).value.getLong(8) + 1;
+                    }
+                }
+                return sum;
+            }
             for (int i = 0; i < count; i++)
             {
                 key.clear();
