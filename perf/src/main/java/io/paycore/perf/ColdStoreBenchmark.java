@@ -58,6 +58,7 @@ import java.util.stream.Stream;
  *     each as its record under its id plus an entry from its record number to its id, as the cold writer does.
  *     Nothing is forced: the cold tier is forced before a snapshot names its checkpoint, and the journal is what
  *     makes a transfer durable.</li>
+ *     <li>{@code appendLarge}: the same in batches of {@value #LARGE_BATCH}.</li>
  * </ul>
  * Records are {@value #VALUE_BYTES} bytes under 8-byte keys. Ids are a 64-bit mix of a counter, so they arrive in
  * no order, as client-chosen ids do. The store holds {@link #records} transfers before measurement (a parameter);
@@ -81,6 +82,7 @@ import java.util.stream.Stream;
 public class ColdStoreBenchmark
 {
     static final int BATCH = 100;
+    static final int LARGE_BATCH = 10_000;
     static final int VALUE_BYTES = 96;
     static final int LOAD_BATCH = 10_000;
 
@@ -103,7 +105,7 @@ public class ColdStoreBenchmark
     private long nextNumber;
     private long readCursor;
     private long missingCursor = 1L << 40;
-    private final long[] ids = new long[BATCH];
+    private final long[] ids = new long[LARGE_BATCH];
     private final ByteBuffer value = ByteBuffer.allocateDirect(VALUE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
 
     /**
@@ -209,6 +211,26 @@ public class ColdStoreBenchmark
         }
         candidate.append(ids, BATCH, nextNumber, value);
         nextNumber += BATCH;
+        return nextNumber;
+    }
+
+    /**
+     * A batch of {@value #LARGE_BATCH} new transfers in one write transaction: what the writer sees each time it
+     * wakes when transfers arrive at a million a second and it commits every 10 ms.
+     *
+     * @return the next record number, so that nothing is eliminated.
+     * @throws Exception if the store fails.
+     */
+    @Benchmark
+    @OperationsPerInvocation(LARGE_BATCH)
+    public long appendLarge() throws Exception
+    {
+        for (int i = 0; i < LARGE_BATCH; i++)
+        {
+            ids[i] = idOf(nextNumber + i);
+        }
+        candidate.append(ids, LARGE_BATCH, nextNumber, value);
+        nextNumber += LARGE_BATCH;
         return nextNumber;
     }
 
