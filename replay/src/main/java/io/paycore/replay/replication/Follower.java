@@ -40,7 +40,9 @@ import java.util.function.Consumer;
  *     live stream), whenever it advances and every hello interval.</li>
  *     <li>A record from a primary of an older epoch than this standby's is refused, and the primary is told
  *     (FENCED). After promotion the follower keeps listening for exactly that: an old primary that comes back and
- *     ships records is told it is fenced, and takes no more input.</li>
+ *     ships records is told it is fenced, and takes no more input. It also says FENCED every hello interval while
+ *     the old primary's control channel is connected, so that a primary that ships nothing more (in sync mode,
+ *     one waiting for acknowledgements that will not come) learns it too.</li>
  *     <li>{@link #requestPromotion()} (or the file {@code promote} appearing in the data directory, which
  *     {@code paycore promote} creates) stops following, journals an epoch record with the next epoch, and turns the
  *     pipeline into a primary's: clients' writes are taken from the next sequence on, and shipped to a standby
@@ -203,6 +205,7 @@ public final class Follower implements AutoCloseable
         private long lastAckNanos;
         private long lastAckSequence = -1;
         private long lastFencedNanos;
+        private long lastAnnouncedNanos;
         private long nextPromoteCheckNanos;
         private boolean caughtUpLogged;
         private boolean helloSent;
@@ -234,7 +237,7 @@ public final class Follower implements AutoCloseable
             {
                 nowNanos = System.nanoTime();
                 return live.controlledPoll(liveAssembler, FRAGMENT_LIMIT) +
-                    catchUp.controlledPoll(catchUpAssembler, FRAGMENT_LIMIT);
+                    catchUp.controlledPoll(catchUpAssembler, FRAGMENT_LIMIT) + announceEpoch();
             }
             if (FOLLOWING != state)
             {
@@ -449,6 +452,23 @@ public final class Follower implements AutoCloseable
                 return 1;
             }
             return 0;
+        }
+
+        /**
+         * Tell the old primary, if it is still there, that this node is of a newer epoch, whether or not it ships
+         * records: a sync primary whose standby stopped acknowledging may ship nothing more, and would otherwise
+         * never learn that it was fenced.
+         */
+        private int announceEpoch()
+        {
+            if (!control.isConnected() || nowNanos - lastAnnouncedNanos < context.helloIntervalNanos())
+            {
+                return 0;
+            }
+            lastAnnouncedNanos = nowNanos;
+            ReplicationMessages.putFenced(controlOut, epoch, pipeline.nextSequence() - 1, instance);
+            offerControl();
+            return 1;
         }
 
         private void fence(final long primaryEpoch)
