@@ -1,8 +1,6 @@
 package io.paycore.core.ledger;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +11,6 @@ final class InMemoryColdTier implements ColdTier
 {
     private final Map<Long, long[]> creations = new HashMap<>();
     private final Map<Long, long[]> resolutions = new HashMap<>();
-    private final List<Long> createdAt = new ArrayList<>();
     private long written;
     private long finds;
 
@@ -53,12 +50,10 @@ final class InMemoryColdTier implements ColdTier
                 {
                     throw new IllegalStateException("transfer " + id + " created twice, again at record " + number);
                 }
-                createdAt.add(id);
             }
             else
             {
                 resolutions.put(id, new long[]{ number, (extra >>> 32) & 0xFF });
-                createdAt.add(0L);
             }
         }
         written = toRecord;
@@ -67,15 +62,6 @@ final class InMemoryColdTier implements ColdTier
     public long writtenRecords()
     {
         return written;
-    }
-
-    /**
-     * @param number of a written record.
-     * @return the id of the transfer it created, or 0 if it re-recorded a pending transfer.
-     */
-    long createdAt(final long number)
-    {
-        return createdAt.get((int)number);
     }
 
     /**

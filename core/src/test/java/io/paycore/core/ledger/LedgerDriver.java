@@ -154,32 +154,10 @@ final class LedgerDriver
      */
     static List<String> transfers(final Ledger ledger)
     {
-        return transfers(ledger, null);
-    }
-
-    /**
-     * @param cold the ledger's cold tier, or null if it has none.
-     * @return every transfer of the ledger, hot or cold, in creation order, one line each, with the state it has now.
-     */
-    static List<String> transfers(final Ledger ledger, final InMemoryColdTier cold)
-    {
         final List<String> lines = new ArrayList<>();
         for (long number = 0; number < ledger.recordCount(); number++)
         {
-            final long id;
-            if (number < ledger.oldestHotRecord())
-            {
-                id = cold.createdAt(number);
-            }
-            else
-            {
-                final int handle = ledger.recordHandle(number);
-                id = Ledger.KIND_CREATION == ledger.transferRecordKind(handle) ? ledger.transferId(handle) : 0;
-            }
-            if (0 != id)
-            {
-                lines.add(transfer(ledger, id));
-            }
+            lines.add(transfer(ledger, ledger.transferId(ledger.recordHandle(number))));
         }
         return lines;
     }

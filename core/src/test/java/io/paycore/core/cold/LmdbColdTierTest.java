@@ -1,0 +1,127 @@
+package io.paycore.core.cold;
+
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.AccountResults;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.ledger.TransferResults;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LmdbColdTierTest
+{
+    private static final LedgerLimits LIMITS = new LedgerLimits()
+        .maxAccounts(4).maxTransfers(4).maxPendingTransfers(4).maxBatchEvents(64);
+
+    @TempDir
+    Path directory;
+
+    private final AccountEventArray accounts = new AccountEventArray(64);
+    private final AccountResults accountResults = new AccountResults(64);
+    private final TransferEventArray transfers = new TransferEventArray(64);
+    private final TransferResults transferResults = new TransferResults(64);
+    private long nowNanos = 1_000_000_000L;
+
+    @Test
+    void shouldKeepWhatItHoldsAcrossAReopen() throws IOException
+    {
+        final byte[] snapshot;
+        final String digest;
+        try (LmdbColdTier cold = new LmdbColdTier(directory, 64L << 20))
+        {
+            final Ledger ledger = new Ledger(LIMITS, cold);
+            createAccounts(ledger);
+            for (long id = 1; id <= 100; id++)
+            {
+                assertEquals(CreateTransferResult.OK, transfer(ledger, id, id));
+            }
+            assertEquals(96, cold.writtenRecords());
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ledger.writeSnapshot(Channels.newChannel(bytes));
+            snapshot = bytes.toByteArray();
+            digest = ledger.digestHex();
+        }
+
+        try (LmdbColdTier cold = new LmdbColdTier(directory, 64L << 20))
+        {
+            assertEquals(96, cold.writtenRecords());
+            final Ledger ledger = Ledger.readSnapshot(
+                Channels.newChannel(new ByteArrayInputStream(snapshot)), LIMITS, cold);
+            assertEquals(digest, ledger.digestHex());
+            assertEquals(7, ledger.transferAmount(ledger.transferIndex(7)));
+            assertEquals(CreateTransferResult.EXISTS, transfer(ledger, 7, 7));
+            assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, transfer(ledger, 7, 8));
+            assertEquals(CreateTransferResult.OK, transfer(ledger, 101, 101));
+            assertTrue(cold.finds() > 0);
+        }
+    }
+
+    @Test
+    void shouldRefuseRecordsOfAnotherHistory()
+    {
+        try (LmdbColdTier cold = new LmdbColdTier(directory, 64L << 20))
+        {
+            final Ledger first = new Ledger(LIMITS, cold);
+            createAccounts(first);
+            for (long id = 1; id <= 10; id++)
+            {
+                transfer(first, id, 1);
+            }
+
+            final Ledger second = new Ledger(LIMITS, cold);
+            createAccounts(second);
+            for (long id = 1; id <= 4; id++)
+            {
+                transfer(second, id, 1);
+            }
+            final ColdTierException ex = assertThrows(ColdTierException.class, () -> transfer(second, 5, 1));
+            assertTrue(ex.getMessage().contains("belongs to another ledger or history"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldSayWhenItIsFull()
+    {
+        try (LmdbColdTier cold = new LmdbColdTier(directory, 128L << 10))
+        {
+            final Ledger ledger = new Ledger(LIMITS, cold);
+            createAccounts(ledger);
+            final ColdTierFullException ex = assertThrows(ColdTierFullException.class, () ->
+            {
+                for (long id = 1; id <= 100_000; id++)
+                {
+                    transfer(ledger, id, 1);
+                }
+            });
+            assertTrue(ex.getMessage().startsWith("the cold tier is full (131072 bytes)"), ex.getMessage());
+        }
+    }
+
+    private void createAccounts(final Ledger ledger)
+    {
+        accounts.reset().add(1, 0, 1, 1, 0).add(2, 0, 1, 1, 0);
+        ledger.createAccounts(accounts, nowNanos, accountResults);
+        assertEquals(CreateAccountResult.OK, accountResults.result(1));
+    }
+
+    private CreateTransferResult transfer(final Ledger ledger, final long id, final long amount)
+    {
+        nowNanos += 1_000;
+        transfers.reset().add(id, 1, 2, amount, 0, 0, 1, 0, 1, 0);
+        ledger.createTransfers(transfers, nowNanos, transferResults);
+        return transferResults.result(0);
+    }
+}
