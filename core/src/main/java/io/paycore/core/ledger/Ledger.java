@@ -427,6 +427,7 @@ public final class Ledger
         final int count = events.count();
         checkBatch(count, results.capacity());
         expire(recordTimestampNanos);
+        trim();
         touch(events, count);
 
         final long baseNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
@@ -1578,7 +1579,21 @@ public final class Ledger
             SEALED_RECORDS.setRelease(this, sealTo);
             cold.onSealed(this, sealedFrom, sealTo);
         }
+        trim();
+    }
 
+    /**
+     * Drop from the index the sealed records the cold tier has written. At the end of each command, and at the
+     * start of each transfer command too, so that records a tier with a writer of its own wrote in between make
+     * room before the command needs it.
+     */
+    private void trim()
+    {
+        final ColdTier cold = this.cold;
+        if (null == cold)
+        {
+            return;
+        }
         final long trimTo = Math.min(sealedRecords, cold.writtenRecords());
         final long[] records = this.records;
         int slot = oldestIndexedSlot;

@@ -8,6 +8,8 @@ import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferResults;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +109,40 @@ class LmdbColdTierTest
                 }
             });
             assertTrue(ex.getMessage().startsWith("the cold tier is full (131072 bytes)"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldStopTakingTransfersAndLoseNoneWhenTheWriterFindsTheTierFull() throws Exception
+    {
+        try (AsyncLmdbColdTier cold = new AsyncLmdbColdTier(directory, 128L << 10, 16);
+            AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(1), Throwable::printStackTrace, null, cold))
+        {
+            AgentRunner.startOnThread(runner);
+            final Ledger ledger = new Ledger(LIMITS, cold);
+            createAccounts(ledger);
+            long created = 0;
+            CreateTransferResult result = CreateTransferResult.OK;
+            for (long id = 1; id <= 100_000 && CreateTransferResult.OK == result; id++)
+            {
+                while (cold.writtenRecords() < ledger.sealedRecords() && null == cold.failure())
+                {
+                    Thread.yield();
+                }
+                result = transfer(ledger, id, 1);
+                if (CreateTransferResult.OK == result)
+                {
+                    created++;
+                }
+            }
+
+            assertTrue(cold.failure() instanceof ColdTierFullException, String.valueOf(cold.failure()));
+            assertEquals(CreateTransferResult.TRANSFERS_FULL, result);
+            assertEquals(created, ledger.transferCount());
+            for (long id = 1; id <= created; id++)
+            {
+                assertEquals(1, ledger.transferAmount(ledger.transferIndex(id)), "transfer " + id);
+            }
         }
     }
 

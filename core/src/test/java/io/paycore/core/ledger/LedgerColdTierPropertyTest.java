@@ -1,5 +1,6 @@
 package io.paycore.core.ledger;
 
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.cold.LmdbColdTier;
 import io.paycore.core.ledger.CommandStreams.Command;
 import net.jqwik.api.Arbitrary;
@@ -8,7 +9,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.constraints.IntRange;
+import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -26,7 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ledger that keeps every transfer in memory: after every command the results, counts, clock, accounts and
  * lookups of ids old and new must agree; the digests must agree throughout; at the end every transfer must agree.
  * Along the way the hot ledger is snapshotted and restored (with the same cold tier), and must carry on the same.
- * The cold tier is kept in maps, and in a few tries in LMDB.
+ * The cold tier is kept in maps, and in a few tries in LMDB, written synchronously or by an agent on a thread of its
+ * own (with the ledger waiting before each command until the tier has written what is sealed, as the prefetch stage
+ * is to).
  * Pending transfers outlive the window: the streams post, void and re-send ids long evicted.
  */
 class LedgerColdTierPropertyTest
@@ -46,7 +54,7 @@ class LedgerColdTierPropertyTest
         @ForAll @IntRange(min = 1, max = 1_000_000) final int seed) throws IOException
     {
         final InMemoryColdTier cold = new InMemoryColdTier();
-        run(commands, hotWindow, seed, cold);
+        run(commands, hotWindow, seed, cold, (ledger) -> {});
         assertTrue(cold.finds() > 0, "the cold tier was never asked");
     }
 
@@ -59,7 +67,7 @@ class LedgerColdTierPropertyTest
         final Path directory = Files.createTempDirectory("paycore-cold-");
         try (LmdbColdTier cold = new LmdbColdTier(directory, 256L << 20))
         {
-            run(commands, hotWindow, seed, cold);
+            run(commands, hotWindow, seed, cold, (ledger) -> {});
             assertTrue(cold.finds() > 0, "the cold tier was never asked");
         }
         finally
@@ -68,7 +76,46 @@ class LedgerColdTierPropertyTest
         }
     }
 
-    static void run(final List<Command> commands, final int hotWindow, final int seed, final ColdTier cold)
+    @Property(tries = 4, shrinking = ShrinkingMode.OFF)
+    void shouldAnswerAsAnUnboundedLedgerDoesWithItsColdTierWrittenByAnAgent(
+        @ForAll("streams") final List<Command> commands,
+        @ForAll @IntRange(min = 1, max = 64) final int hotWindow,
+        @ForAll @IntRange(min = 1, max = 1_000_000) final int seed) throws IOException
+    {
+        final Path directory = Files.createTempDirectory("paycore-cold-");
+        final AsyncLmdbColdTier cold = new AsyncLmdbColdTier(directory, 256L << 20, 1 + seed % 50);
+        final AgentRunner runner = new AgentRunner(
+            new BackoffIdleStrategy(1, 10, 1_000, 100_000), Throwable::printStackTrace, null, cold);
+        AgentRunner.startOnThread(runner);
+        try
+        {
+            // As the prefetch stage is to: before each command, wait until the tier has written what is sealed.
+            run(commands, hotWindow, seed, cold, (ledger) ->
+            {
+                while (cold.writtenRecords() < ledger.sealedRecords())
+                {
+                    assertNull(cold.failure());
+                    Thread.onSpinWait();
+                    Thread.yield();
+                }
+            });
+            assertNull(cold.failure());
+            assertTrue(cold.finds() > 0, "the cold tier was never asked");
+        }
+        finally
+        {
+            CloseHelper.close(runner);
+            cold.close();
+            IoUtil.delete(directory.toFile(), false);
+        }
+    }
+
+    static void run(
+        final List<Command> commands,
+        final int hotWindow,
+        final int seed,
+        final ColdTier cold,
+        final Consumer<Ledger> beforeCommand)
         throws IOException
     {
         final LedgerLimits referenceLimits = new LedgerLimits()
@@ -91,6 +138,7 @@ class LedgerColdTierPropertyTest
         {
             final Command command = commands.get(c);
             final String where = "command " + c + " (hot window " + hotWindow + "): " + command;
+            beforeCommand.accept(hot);
             assertEquals(referenceDriver.apply(command), hotDriver.apply(command), where);
             assertEquals(reference.lastTimestampNanos(), hot.lastTimestampNanos(), where);
             assertEquals(reference.clockNanos(), hot.clockNanos(), where);
