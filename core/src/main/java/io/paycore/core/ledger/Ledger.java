@@ -36,9 +36,10 @@ import java.util.function.IntConsumer;
  * With one, {@code maxTransfers} is the hot window: at the end of each command the records older than the newest
  * {@code maxTransfers} are <em>sealed</em> (never to change again) and handed to the tier, and once the tier has
  * written them they leave the ledger's index; a lookup that misses the index asks the tier. The ring has room for
- * {@code 2 * maxBatchEvents} records beyond the window, for one command's records before the trim at its end; it
- * answers {@code TRANSFERS_FULL} only if the tier falls further behind than that: a tier that writes on another
- * thread must be kept within that distance by whatever feeds the ledger its commands. Which records are hot depends
+ * {@code maxColdLagRecords} records beyond the window, for sealed records the tier has not written yet and for the
+ * records of the command under way; it answers {@code TRANSFERS_FULL} only if the tier falls further behind than
+ * that, so a tier that writes on another thread must be kept within that distance by whatever feeds the ledger its
+ * commands ({@link #publishedRecordCount()} is there for that). Which records are hot depends
  * only on how many were written, so on the journaled history alone.
  * <p>
  * <b>Pending transfers</b> stay in memory until they are posted, voided or expire, however old. While its record
@@ -217,12 +218,15 @@ public final class Ledger
     private static final long EXPIRY_MARK = 0x4558_5049_5245_4403L;
 
     private static final VarHandle SEALED_RECORDS;
+    private static final VarHandle PUBLISHED_RECORD_COUNT;
 
     static
     {
         try
         {
             SEALED_RECORDS = MethodHandles.lookup().findVarHandle(Ledger.class, "sealedRecords", long.class);
+            PUBLISHED_RECORD_COUNT = MethodHandles.lookup().findVarHandle(
+                Ledger.class, "publishedRecordCount", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -242,6 +246,7 @@ public final class Ledger
 
     private final ColdTier cold;
     private final long hotWindow;
+    private final int coldLagRecords;
     private final int ringCapacity;
     private final int pendingBase;
     private final int scratchSlot;
@@ -251,6 +256,7 @@ public final class Ledger
     private int headSlot;
     private long recordCount;
     private long sealedRecords;
+    private long publishedRecordCount;
     private int oldestIndexedSlot;
     private long oldestIndexedRecord;
     private long transferCount;
@@ -297,7 +303,8 @@ public final class Ledger
             .maxAccounts(limits.maxAccounts())
             .maxTransfers(limits.maxTransfers())
             .maxPendingTransfers(limits.maxPendingTransfers())
-            .maxBatchEvents(limits.maxBatchEvents());
+            .maxBatchEvents(limits.maxBatchEvents())
+            .maxColdLagRecords(limits.maxColdLagRecords());
         this.cold = cold;
         maxAccounts = limits.maxAccounts();
         maxTransfers = limits.maxTransfers();
@@ -307,10 +314,12 @@ public final class Ledger
         accounts = new long[maxAccounts * ACCOUNT_LONGS];
         accountIndexById = new IdIndex(maxAccounts);
 
-        // With a cold tier, a command may write two records per event (a post or void, and the re-record of the
-        // sealed pending transfer it resolves) before the window is trimmed at its end.
+        // With a cold tier the ring also holds the sealed records the tier has not written yet, up to the cold lag
+        // (at least the two records an event of one command may write: a post or void, and the re-record of the
+        // sealed pending transfer it resolves).
         hotWindow = null == cold ? Long.MAX_VALUE : maxTransfers;
-        final long ringSlots = null == cold ? maxTransfers : maxTransfers + 2L * maxBatchEvents;
+        coldLagRecords = null == cold ? 0 : limits.maxColdLagRecords();
+        final long ringSlots = null == cold ? maxTransfers : (long)maxTransfers + coldLagRecords;
         final int poolSlots = null == cold ? 0 : maxPendingTransfers;
         final long slots = ringSlots + poolSlots + 1;
         if (slots * RECORD_LONGS > Integer.MAX_VALUE - 8)
@@ -343,7 +352,8 @@ public final class Ledger
             .maxAccounts(limits.maxAccounts())
             .maxTransfers(limits.maxTransfers())
             .maxPendingTransfers(limits.maxPendingTransfers())
-            .maxBatchEvents(limits.maxBatchEvents());
+            .maxBatchEvents(limits.maxBatchEvents())
+            .maxColdLagRecords(limits.maxColdLagRecords());
     }
 
     /**
@@ -478,6 +488,10 @@ public final class Ledger
         advanceClock(recordTimestampNanos, baseNanos, count);
         foldTransfers(recordsBefore);
         sealAndTrim();
+        if (null != cold)
+        {
+            PUBLISHED_RECORD_COUNT.setRelease(this, recordCount);
+        }
     }
 
     /**
@@ -1652,6 +1666,17 @@ public final class Ledger
     }
 
     /**
+     * @return the record count as of the end of the last transfer command, for another thread; kept only with a
+     * cold tier (0 without). Whatever feeds the ledger may let it take a command that writes up to {@code r} records
+     * while {@code publishedRecordCount + (records the commands before it may write) + r - maxTransfers -
+     * maxColdLagRecords} is at most the tier's {@link ColdTier#writtenRecords()}.
+     */
+    public long publishedRecordCount()
+    {
+        return (long)PUBLISHED_RECORD_COUNT.getAcquire(this);
+    }
+
+    /**
      * @return the oldest record the ledger still holds in memory and indexes; older ones are in the cold tier.
      */
     public long oldestHotRecord()
@@ -1665,6 +1690,14 @@ public final class Ledger
     public boolean hasColdTier()
     {
         return null != cold;
+    }
+
+    /**
+     * @return the cold tier, or null if the ledger keeps every transfer in memory.
+     */
+    public ColdTier coldTier()
+    {
+        return cold;
     }
 
     /**
@@ -2055,6 +2088,7 @@ public final class Ledger
         headSlot = 0;
         recordCount = 0;
         SEALED_RECORDS.setRelease(this, 0L);
+        PUBLISHED_RECORD_COUNT.setRelease(this, 0L);
         oldestIndexedSlot = 0;
         oldestIndexedRecord = 0;
         transferCount = 0;
@@ -2262,6 +2296,7 @@ public final class Ledger
         this.recordCount = recordCount;
         this.headSlot = (int)(recordCount % ringCapacity);
         SEALED_RECORDS.setRelease(this, sealedRecords);
+        PUBLISHED_RECORD_COUNT.setRelease(this, null == cold ? 0L : recordCount);
         this.oldestIndexedRecord = oldestIndexedRecord;
         this.oldestIndexedSlot = (int)(oldestIndexedRecord % ringCapacity);
         this.transferCount = reader.transferCount();

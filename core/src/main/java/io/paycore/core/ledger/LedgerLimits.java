@@ -9,12 +9,13 @@ package io.paycore.core.ledger;
  * Memory, on the Java heap, is about:
  * <ul>
  *     <li>{@value Ledger#ACCOUNT_BYTES} bytes per account (one 64-byte cache line) plus 32 bytes of id index;</li>
- *     <li>{@value Ledger#TRANSFER_BYTES} bytes per retained transfer (one 64-byte line plus timeout, pending state
- *     and heap position) plus 32 bytes of id index;</li>
+ *     <li>{@value Ledger#TRANSFER_BYTES} bytes per transfer record kept in memory, plus 32 bytes of id index and 4
+ *     of expiry-heap position; with a cold tier, {@code maxTransfers + maxColdLagRecords} records;</li>
  *     <li>12 bytes per pending transfer (expiry heap);</li>
  *     <li>a few bytes per batch event (results).</li>
  * </ul>
- * With the defaults that is about 96 MiB for accounts, 420 MiB for transfers and 12 MiB for pending transfers.
+ * With the defaults and no cold tier that is about 96 MiB for accounts, 490 MiB for transfers and 12 MiB for pending
+ * transfers.
  * <p>
  * Not thread safe; configure before handing to {@link Ledger#Ledger(LedgerLimits)}.
  */
@@ -61,6 +62,17 @@ public final class LedgerLimits
     public static final int MAX_BATCH_EVENTS_DEFAULT = 1024;
 
     /**
+     * System property naming how many sealed transfer records a ledger with a cold tier may hold beyond its hot
+     * window while the tier has not written them yet.
+     */
+    public static final String MAX_COLD_LAG_RECORDS_PROP_NAME = "paycore.ledger.max.cold.lag.records";
+
+    /**
+     * Default cold lag: 262,144 records, 20 MiB; at least twice {@code maxBatchEvents}.
+     */
+    public static final int MAX_COLD_LAG_RECORDS_DEFAULT = 1 << 18;
+
+    /**
      * Upper bound of the account and transfer limits: the records must fit a Java array.
      */
     public static final int MAX_RECORDS_BOUND = 1 << 27;
@@ -69,6 +81,7 @@ public final class LedgerLimits
     private int maxTransfers = Integer.getInteger(MAX_TRANSFERS_PROP_NAME, MAX_TRANSFERS_DEFAULT);
     private int maxPendingTransfers = Integer.getInteger(MAX_PENDING_TRANSFERS_PROP_NAME, MAX_PENDING_TRANSFERS_DEFAULT);
     private int maxBatchEvents = Integer.getInteger(MAX_BATCH_EVENTS_PROP_NAME, MAX_BATCH_EVENTS_DEFAULT);
+    private int maxColdLagRecords = Integer.getInteger(MAX_COLD_LAG_RECORDS_PROP_NAME, MAX_COLD_LAG_RECORDS_DEFAULT);
 
     /**
      * @return the maximum number of accounts.
@@ -150,12 +163,40 @@ public final class LedgerLimits
      * @return this for a fluent API.
      * @throws IllegalArgumentException naming the limit that is out of range.
      */
+    /**
+     * @return how many sealed records a ledger with a cold tier may hold beyond its hot window, unwritten.
+     */
+    public int maxColdLagRecords()
+    {
+        return maxColdLagRecords;
+    }
+
+    /**
+     * @param maxColdLagRecords how many sealed records a ledger with a cold tier may hold beyond its hot window
+     *                          while the tier has not written them: the room its tier's writer has to fall behind
+     *                          before the command stream waits for it. At least {@code 2 * maxBatchEvents} (a
+     *                          command writes at most two records an event), at most {@link #MAX_RECORDS_BOUND}.
+     *                          Unused without a cold tier.
+     * @return this for a fluent API.
+     */
+    public LedgerLimits maxColdLagRecords(final int maxColdLagRecords)
+    {
+        this.maxColdLagRecords = maxColdLagRecords;
+        return this;
+    }
+
     public LedgerLimits validate()
     {
         check(MAX_ACCOUNTS_PROP_NAME, maxAccounts, MAX_RECORDS_BOUND);
         check(MAX_TRANSFERS_PROP_NAME, maxTransfers, MAX_RECORDS_BOUND);
         check(MAX_PENDING_TRANSFERS_PROP_NAME, maxPendingTransfers, MAX_RECORDS_BOUND);
         check(MAX_BATCH_EVENTS_PROP_NAME, maxBatchEvents, MAX_RECORDS_BOUND);
+        if (maxColdLagRecords < 2L * maxBatchEvents || maxColdLagRecords > MAX_RECORDS_BOUND)
+        {
+            throw new IllegalArgumentException(MAX_COLD_LAG_RECORDS_PROP_NAME + " must be in [2 * " +
+                MAX_BATCH_EVENTS_PROP_NAME + " = " + 2L * maxBatchEvents + ", " + MAX_RECORDS_BOUND + "] but was " +
+                maxColdLagRecords);
+        }
         return this;
     }
 
@@ -167,7 +208,8 @@ public final class LedgerLimits
         return "LedgerLimits{maxAccounts=" + maxAccounts +
             ", maxTransfers=" + maxTransfers +
             ", maxPendingTransfers=" + maxPendingTransfers +
-            ", maxBatchEvents=" + maxBatchEvents + '}';
+            ", maxBatchEvents=" + maxBatchEvents +
+            ", maxColdLagRecords=" + maxColdLagRecords + '}';
     }
 
     private static void check(final String name, final int value, final int max)

@@ -7,6 +7,7 @@ import com.lmax.disruptor.Sequence;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
+import io.paycore.core.ledger.ColdTier;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalException;
 import org.agrona.CloseHelper;
@@ -83,6 +84,8 @@ public final class Pipeline implements AutoCloseable
     private final Agent[] threadAgents;
     private final Agent inlineAgent;
     private final Sequence lastStageSequence;
+    private final Agent coldWriter;
+    private AgentRunner coldWriterRunner;
     private final StageLayout layout;
     private final JournalStage journalStage;
     private final ReplicatorAgent replicatorAgent;
@@ -156,19 +159,28 @@ public final class Pipeline implements AutoCloseable
             JOURNALER_THREAD_NAME, input.newPoller(), journalStage, null, maxBatch, this::onStageError);
         final StageAgent blp;
         final Agent[] stages;
-        if (null == shipper)
+        replicatorAgent = null == shipper ? null :
+            new ReplicatorAgent(input, input.newPoller(), shipper, maxBatch, this::onStageError);
+        final Sequence[] beforeBlp = null == shipper ?
+            new Sequence[]{ journaler.sequence() } : new Sequence[]{ journaler.sequence(), replicatorAgent.released() };
+        final ColdTier coldTier = processor.ledger().coldTier();
+        if (coldTier instanceof Agent)
         {
-            replicatorAgent = null;
-            blp = new StageAgent(BLP_THREAD_NAME, input.newPoller(journaler.sequence()), businessLogicStage, output,
+            // The tier writes on a thread of its own, so the BLP must not take a record its ring has no room for.
+            coldWriter = (Agent)coldTier;
+            final ColdTierGate gate = new ColdTierGate(input, beforeBlp, processor.ledger(), coldTier, maxBatch);
+            blp = new StageAgent(BLP_THREAD_NAME, input.newPoller(gate.sequence()), businessLogicStage, output,
                 maxBatch, this::onStageError);
-            stages = new Agent[]{ journaler, blp };
+            gate.blp(blp.sequence());
+            stages = null == shipper ?
+                new Agent[]{ journaler, gate, blp } : new Agent[]{ journaler, replicatorAgent, gate, blp };
         }
         else
         {
-            replicatorAgent = new ReplicatorAgent(input, input.newPoller(), shipper, maxBatch, this::onStageError);
-            blp = new StageAgent(BLP_THREAD_NAME, input.newPoller(journaler.sequence(), replicatorAgent.released()),
-                businessLogicStage, output, maxBatch, this::onStageError);
-            stages = new Agent[]{ journaler, replicatorAgent, blp };
+            coldWriter = null;
+            blp = new StageAgent(BLP_THREAD_NAME, input.newPoller(beforeBlp), businessLogicStage, output,
+                maxBatch, this::onStageError);
+            stages = null == shipper ? new Agent[]{ journaler, blp } : new Agent[]{ journaler, replicatorAgent, blp };
         }
         lastStageSequence = blp.sequence();
         input.addGatingSequences(lastStageSequence);
@@ -224,6 +236,13 @@ public final class Pipeline implements AutoCloseable
         for (final AgentRunner runner : runners)
         {
             AgentRunner.startOnThread(runner, threadFactory);
+        }
+        if (null != coldWriter)
+        {
+            // Always a thread of its own, whatever the layout: it writes to disk.
+            coldWriterRunner = new AgentRunner(
+                IdleStrategies.newInstance(idleStrategy), this::onStageError, null, decorator.apply(coldWriter));
+            AgentRunner.startOnThread(coldWriterRunner, threadFactory);
         }
     }
 
@@ -606,6 +625,8 @@ public final class Pipeline implements AutoCloseable
                 replicatorAgent.halt();
             }
             CloseHelper.closeAll(runners);
+            // After the stages: the gate may hold records back until the writer has written.
+            CloseHelper.close(coldWriterRunner);
         }
     }
 

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LmdbColdTierTest
 {
     private static final LedgerLimits LIMITS = new LedgerLimits()
-        .maxAccounts(4).maxTransfers(4).maxPendingTransfers(4).maxBatchEvents(64);
+        .maxAccounts(4).maxTransfers(4).maxPendingTransfers(4).maxBatchEvents(64).maxColdLagRecords(128);
 
     @TempDir
     Path directory;

@@ -10,6 +10,7 @@ import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.Ledger;
@@ -103,6 +104,51 @@ class PipelineTest
         assertEquals(3, typesSeen[RecordTypes.MESSAGE]);
         assertEquals(1, typesSeen[RecordTypes.TICK]);
         assertEquals(4, pipeline.processedSequence());
+    }
+
+    @ParameterizedTest
+    @EnumSource(StageLayout.class)
+    void shouldKeepAnsweringWithAColdTierWrittenOnAThreadOfItsOwn(final StageLayout layout)
+    {
+        journal = Journal.open(new JournalContext().directory(dir.resolve("journal")).flushLevel(FlushLevel.NONE));
+        final AsyncLmdbColdTier cold = new AsyncLmdbColdTier(dir.resolve("cold"), 64L << 20, 7);
+        final Ledger ledger = new Ledger(new LedgerLimits().maxAccounts(16).maxTransfers(16).maxPendingTransfers(16)
+            .maxBatchEvents(8).maxColdLagRecords(16), cold);
+        try
+        {
+            pipeline = new Pipeline(
+                new PipelineContext().inputRingSize(16).outputRingSize(16).layout(layout),
+                journal,
+                new CommandProcessor(ledger));
+            pipeline.start();
+
+            offer(encodeAccounts(1, 1, 2));
+            final int transfers = 2_000;
+            for (int i = 1; i <= transfers; i++)
+            {
+                // After the first hundred, every tenth re-sends the transfer of 99 messages before: long out of the
+                // 16-record window.
+                final long id = isResend(i) ? 1_000 + i - 99 : 1_000 + i;
+                offer(encodeTransfer(i, id, 1, 2, 1));
+            }
+            awaitAnswers(1 + transfers);
+            pipeline.close();
+
+            for (int i = 1; i <= transfers; i++)
+            {
+                final CreateTransferResult expected = isResend(i) ? CreateTransferResult.EXISTS : CreateTransferResult.OK;
+                assertEquals(expected, firstTransferResult(answers.get(i).bytes), "transfer message " + i);
+            }
+            assertFalse(pipeline.isFailed());
+            assertEquals(null, cold.failure());
+            assertEquals(transfers - (transfers - 100) / 10, ledger.transferCount());
+            assertTrue(ledger.oldestHotRecord() > 1_000, "transfers left the window: " + ledger.oldestHotRecord());
+            assertTrue(cold.writtenRecords() >= ledger.oldestHotRecord());
+        }
+        finally
+        {
+            CloseHelper.closeAll(pipeline, cold);
+        }
     }
 
     @Test
@@ -329,6 +375,24 @@ class PipelineTest
             journal,
             new CommandProcessor(ledger));
         pipeline.start();
+    }
+
+    private static boolean isResend(final int message)
+    {
+        return message > 100 && message % 10 == 0;
+    }
+
+    private void offer(final int length)
+    {
+        while (!pipeline.offerMessage(SESSION, message, 0, length))
+        {
+            if (StageLayout.INLINE == pipeline.layout())
+            {
+                pipeline.doStageWork();
+            }
+            pipeline.pollOutput(this::onOutput, 10);
+            Thread.yield();
+        }
     }
 
     private void awaitAnswers(final int count)
