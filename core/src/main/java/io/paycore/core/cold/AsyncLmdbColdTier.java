@@ -14,12 +14,21 @@ import java.nio.file.Path;
  * {@code 2 * maxBatchEvents} records beyond the hot window, so whatever feeds the ledger must wait, before each
  * command, until {@link #writtenRecords()} has reached the ledger's {@link Ledger#sealedRecords()}.
  * <p>
- * Lookups read the store on the ledger's thread for now: a stage that loads them ahead of the ledger is still to
- * come. A failed write (a full map) stops the agent; {@link #failure()} says why, and the ledger, finding the tier
- * no further on, stops trimming its window.
+ * <b>Prefetch</b>: a stage ahead of the ledger (the pipeline's gate) reads, for each record, the stored values of
+ * the ids it names into a bounded pool ({@link #prefetch}), and hands the ledger's thread the record's share of it
+ * with the tier's written count as it saw it; the ledger's thread opens that share before it applies the record
+ * ({@link #beginRecord}) and closes it after ({@link #endRecord}). Within a record, {@link #find} answers from the
+ * share alone, so the ledger's thread reads no disk, and {@link #writtenRecords()} answers the count the prefetch
+ * saw, so the ledger never drops from its index a record the prefetch could not have read. Outside a record (a
+ * ledger fed without the gate) {@link #find} reads the store, and counts it ({@link #storeReadsOnLedgerThread()}).
  * <p>
- * Threads: {@link #onSealed}, {@link #find} and {@link #writtenRecords()} on the ledger's thread; {@link #doWork()}
- * on the agent's; {@link #writtenRecords()} and {@link #failure()} from any.
+ * A failed write (a full map) stops the agent; {@link #failure()} says why, and the ledger, finding the tier no
+ * further on, stops trimming its window.
+ * <p>
+ * Threads: {@link #onSealed}, {@link #find}, {@link #writtenRecords()}, {@link #beginRecord} and {@link #endRecord}
+ * on the ledger's thread; {@link #doWork()} on the agent's; {@link #prefetch}, {@link #hasPrefetchRoom} and
+ * {@link #prefetchPosition()} on the prefetching stage's; {@link #writtenRecordsNow()} and {@link #failure()} from
+ * any.
  */
 public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
 {
@@ -32,6 +41,24 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     private long finds;
     private boolean closed;
 
+    private final int prefetchCapacity;
+    private final long[] prefetchIds;
+    private final long[] prefetchValues;
+    private final LmdbColdStore.Reader prefetchReader;
+    private long prefetchHead;
+    private volatile long prefetchTail;
+
+    private final long[] recordIds;
+    private final int[] recordPositions;
+    private final int[] recordStamps;
+    private final int recordMask;
+    private int recordStamp;
+    private boolean inRecord;
+    private long recordWrittenRecords;
+    private long recordPoolStart;
+    private int recordPoolCount;
+    private long storeReadsOnLedgerThread;
+
     /**
      * Open the tier in a directory, creating both if absent. Its agent must be started by the caller.
      *
@@ -42,19 +69,70 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
      */
     public AsyncLmdbColdTier(final Path directory, final long mapSizeBytes, final int maxRecordsPerWrite)
     {
+        this(directory, mapSizeBytes, maxRecordsPerWrite, DEFAULT_PREFETCH_ENTRIES);
+    }
+
+    /**
+     * Open the tier in a directory, creating both if absent. Its agent must be started by the caller.
+     *
+     * @param directory          of the tier's files.
+     * @param mapSizeBytes       the most the tier may take on disk; a sparse file of that size is mapped.
+     * @param maxRecordsPerWrite the most records in one transaction.
+     * @param prefetchEntries    the most ids the prefetch pool holds at once (about 100 bytes each): at least the
+     *                           ids one record names, twice the events of a batch.
+     * @throws ColdTierException if the directory cannot be created or the environment cannot be opened.
+     */
+    public AsyncLmdbColdTier(
+        final Path directory, final long mapSizeBytes, final int maxRecordsPerWrite, final int prefetchEntries)
+    {
         if (maxRecordsPerWrite < 1)
         {
             throw new IllegalArgumentException("maxRecordsPerWrite must be at least 1 but was " + maxRecordsPerWrite);
         }
+        if (prefetchEntries < 1)
+        {
+            throw new IllegalArgumentException("prefetchEntries must be at least 1 but was " + prefetchEntries);
+        }
         this.maxRecordsPerWrite = maxRecordsPerWrite;
+        prefetchCapacity = prefetchEntries;
+        prefetchIds = new long[prefetchEntries];
+        prefetchValues = new long[prefetchEntries * LmdbColdStore.VALUE_LONGS];
+        final int indexSlots = Integer.highestOneBit(Math.max(4, prefetchEntries) * 2 - 1) << 1;
+        recordIds = new long[indexSlots];
+        recordPositions = new int[indexSlots];
+        recordStamps = new int[indexSlots];
+        recordMask = indexSlots - 1;
         store = new LmdbColdStore(directory, mapSizeBytes);
         reader = store.reader();
+        prefetchReader = store.reader();
         writtenRecords = store.openedWithRecords();
     }
+
+    /**
+     * Default size of the prefetch pool, in ids: enough for 32 full batches of 1,024 transfers.
+     */
+    public static final int DEFAULT_PREFETCH_ENTRIES = 1 << 16;
 
     public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
     {
         finds++;
+        if (inRecord)
+        {
+            int slot = (int)mix(id) & recordMask;
+            while (recordStamps[slot] == recordStamp)
+            {
+                if (recordIds[slot] == id)
+                {
+                    final int position = recordPositions[slot];
+                    return LmdbColdStore.copyVisible(
+                        prefetchValues, position * LmdbColdStore.VALUE_LONGS, beforeRecord, into, offset);
+                }
+                slot = (slot + 1) & recordMask;
+            }
+            // The prefetch read every id the record names; this one is not stored.
+            return false;
+        }
+        storeReadsOnLedgerThread++;
         return reader.find(id, beforeRecord, into, offset);
     }
 
@@ -70,7 +148,104 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
 
     public long writtenRecords()
     {
+        return inRecord ? recordWrittenRecords : writtenRecords;
+    }
+
+    /**
+     * @return how many records the agent has written, now. Any thread.
+     */
+    public long writtenRecordsNow()
+    {
         return writtenRecords;
+    }
+
+    /**
+     * @param entries ids a record names.
+     * @return true if the pool has room for that many more (prefetching stage's thread).
+     * @throws IllegalArgumentException if the pool could never hold that many.
+     */
+    public boolean hasPrefetchRoom(final int entries)
+    {
+        if (entries > prefetchCapacity)
+        {
+            throw new IllegalArgumentException("a record names " + entries + " ids but the prefetch pool holds " +
+                prefetchCapacity);
+        }
+        return prefetchHead - prefetchTail + entries <= prefetchCapacity;
+    }
+
+    /**
+     * @return where the next prefetched value goes in the pool: the start of the next record's share.
+     */
+    public long prefetchPosition()
+    {
+        return prefetchHead;
+    }
+
+    /**
+     * Read the stored value of an id into the pool, if the store holds it (prefetching stage's thread). Check
+     * {@link #hasPrefetchRoom} first.
+     *
+     * @param id of a transfer a record names.
+     */
+    public void prefetch(final long id)
+    {
+        final int position = (int)(prefetchHead % prefetchCapacity);
+        if (prefetchReader.findRaw(id, prefetchValues, position * LmdbColdStore.VALUE_LONGS))
+        {
+            prefetchIds[position] = id;
+            prefetchHead++;
+        }
+    }
+
+    /**
+     * Open a record's share of the pool before the ledger applies it (ledger's thread).
+     *
+     * @param writtenRecords the tier's written count when the share was read.
+     * @param poolStart      {@link #prefetchPosition()} before the share was read.
+     * @param poolCount      values in the share.
+     */
+    public void beginRecord(final long writtenRecords, final long poolStart, final int poolCount)
+    {
+        inRecord = true;
+        recordWrittenRecords = writtenRecords;
+        recordPoolStart = poolStart;
+        recordPoolCount = poolCount;
+        if (++recordStamp == 0)
+        {
+            java.util.Arrays.fill(recordStamps, 0);
+            recordStamp = 1;
+        }
+        for (int i = 0; i < poolCount; i++)
+        {
+            final int position = (int)((poolStart + i) % prefetchCapacity);
+            final long id = prefetchIds[position];
+            int slot = (int)mix(id) & recordMask;
+            while (recordStamps[slot] == recordStamp && recordIds[slot] != id)
+            {
+                slot = (slot + 1) & recordMask;
+            }
+            recordStamps[slot] = recordStamp;
+            recordIds[slot] = id;
+            recordPositions[slot] = position;
+        }
+    }
+
+    /**
+     * Close the record's share, freeing it for the prefetch (ledger's thread).
+     */
+    public void endRecord()
+    {
+        inRecord = false;
+        prefetchTail = recordPoolStart + recordPoolCount;
+    }
+
+    /**
+     * @return lookups that read the store on the ledger's thread, because no prefetched share was open.
+     */
+    public long storeReadsOnLedgerThread()
+    {
+        return storeReadsOnLedgerThread;
     }
 
     /**
@@ -138,7 +313,13 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         {
             closed = true;
             reader.close();
+            prefetchReader.close();
             store.close();
         }
+    }
+
+    private static long mix(final long id)
+    {
+        return (id * 0x9E37_79B9_7F4A_7C15L) >>> 20;
     }
 }

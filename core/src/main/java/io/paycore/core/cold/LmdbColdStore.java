@@ -140,6 +140,30 @@ final class LmdbColdStore implements AutoCloseable
     }
 
     /**
+     * Copy a transfer's record out of its stored value as a ledger whose own records start at {@code beforeRecord}
+     * sees it: not at all if it was created at or after that record (a store left ahead of the ledger), and with
+     * the state of a later resolution only if that came before it.
+     *
+     * @return false if the transfer is not visible to such a ledger.
+     */
+    static boolean copyVisible(
+        final long[] value, final int valueOffset, final long beforeRecord, final long[] into, final int offset)
+    {
+        if (value[valueOffset + Ledger.R_CREATION_RECORD] >= beforeRecord)
+        {
+            return false;
+        }
+        System.arraycopy(value, valueOffset, into, offset, Ledger.RECORD_LONGS);
+        final long resolvedAt = value[valueOffset + RESOLVED_AT];
+        if (resolvedAt >= 0 && resolvedAt < beforeRecord)
+        {
+            final long extra = into[offset + Ledger.R_EXTRA];
+            into[offset + Ledger.R_EXTRA] = (extra & ~(0xFFL << 32)) | ((value[valueOffset + RESOLVED_STATE] & 0xFF) << 32);
+        }
+        return true;
+    }
+
+    /**
      * @return a reader for one thread.
      */
     Reader reader()
@@ -171,6 +195,7 @@ final class LmdbColdStore implements AutoCloseable
     {
         private final Txn<ByteBuffer> txn = env.txnRead();
         private final ByteBuffer readKey = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
+        private final long[] value = new long[VALUE_LONGS];
 
         private Reader()
         {
@@ -181,6 +206,16 @@ final class LmdbColdStore implements AutoCloseable
          * @see io.paycore.core.ledger.ColdTier#find(long, long, long[], int)
          */
         boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+        {
+            return findRaw(id, value, 0) && copyVisible(value, 0, beforeRecord, into, offset);
+        }
+
+        /**
+         * Copy the stored value of a transfer, {@link #VALUE_LONGS} longs, whatever record numbers it names.
+         *
+         * @return false if the store holds no transfer with that id.
+         */
+        boolean findRaw(final long id, final long[] into, final int offset)
         {
             txn.renew();
             try
@@ -193,21 +228,9 @@ final class LmdbColdStore implements AutoCloseable
                     return false;
                 }
                 found.order(ByteOrder.LITTLE_ENDIAN);
-                if (found.getLong(Ledger.R_CREATION_RECORD * Long.BYTES) >= beforeRecord)
-                {
-                    // Created by a record the ledger has not reached (a store left ahead of it).
-                    return false;
-                }
-                for (int k = 0; k < Ledger.RECORD_LONGS; k++)
+                for (int k = 0; k < VALUE_LONGS; k++)
                 {
                     into[offset + k] = found.getLong(k * Long.BYTES);
-                }
-                final long resolvedAt = found.getLong(RESOLVED_AT * Long.BYTES);
-                if (resolvedAt >= 0 && resolvedAt < beforeRecord)
-                {
-                    final long extra = into[offset + Ledger.R_EXTRA];
-                    into[offset + Ledger.R_EXTRA] = (extra & ~(0xFFL << 32)) |
-                        ((found.getLong(RESOLVED_STATE * Long.BYTES) & 0xFF) << 32);
                 }
                 return true;
             }

@@ -8,6 +8,7 @@ import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedEncoder;
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.journal.Journal;
@@ -42,6 +43,7 @@ final class BusinessLogicStage implements EventHandler<InputEvent>
     private final FrameValidator validator;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final RejectedEncoder rejectedEncoder = new RejectedEncoder();
+    private final AsyncLmdbColdTier prefetched;
 
     BusinessLogicStage(
         final CommandProcessor processor,
@@ -58,9 +60,32 @@ final class BusinessLogicStage implements EventHandler<InputEvent>
         this.output = output;
         this.processedSequence = processedSequence;
         this.validator = FrameValidator.forIngress(processor.ledger().limits().maxBatchEvents());
+        this.prefetched = processor.ledger().coldTier() instanceof AsyncLmdbColdTier ?
+            (AsyncLmdbColdTier)processor.ledger().coldTier() : null;
     }
 
     public void onEvent(final InputEvent event, final long sequence, final boolean endOfBatch)
+    {
+        final AsyncLmdbColdTier prefetched = this.prefetched;
+        if (null == prefetched)
+        {
+            onRecord(event);
+            return;
+        }
+        // What the cold-tier gate read ahead for this record is the only cold state the ledger sees while it
+        // applies it.
+        prefetched.beginRecord(event.coldWrittenRecords, event.coldPoolStart, event.coldPoolCount);
+        try
+        {
+            onRecord(event);
+        }
+        finally
+        {
+            prefetched.endRecord();
+        }
+    }
+
+    private void onRecord(final InputEvent event)
     {
         if (event.journaled && event.sequence > journal.durableSequence())
         {

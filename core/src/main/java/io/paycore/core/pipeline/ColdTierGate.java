@@ -4,9 +4,12 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import io.paycore.codec.FrameValidator;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
+import io.paycore.codec.sbe.LookupTransfersDecoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.RecordTypes;
-import io.paycore.core.ledger.ColdTier;
 import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.SbeTransferEvents;
 import org.agrona.concurrent.Agent;
 
 /**
@@ -19,8 +22,12 @@ import org.agrona.concurrent.Agent;
  * <p>
  * The room a record needs is bounded from what is known without the BLP: the record count the ledger last published,
  * plus two records for every transfer event between the BLP's position and the record (a post or void may also
- * re-record the pending transfer it resolves). Loading the cold records the BLP will read is the next step (the
- * prefetch); for now the BLP reads them from the tier itself.
+ * re-record the pending transfer it resolves).
+ * <p>
+ * It also <b>prefetches</b>: for each record it releases, it reads the stored values of the ids the record names
+ * (each transfer's id and pending id, each looked-up id) into the tier's pool, and notes on the record the tier's
+ * written count it read them at. The BLP opens that share before it applies the record, so the ledger answers a
+ * miss in its index from memory: the BLP reads no disk. When the pool is full, records wait, as they do for room.
  */
 final class ColdTierGate implements Agent
 {
@@ -30,20 +37,24 @@ final class ColdTierGate implements Agent
     private final Sequence[] upstream;
     private final Sequence sequence = new Sequence(-1);
     private final Ledger ledger;
-    private final ColdTier tier;
+    private final AsyncLmdbColdTier tier;
     private final long windowAndLag;
     private final long[] eventsThrough;
     private final int mask;
     private final int maxBatch;
     private final FrameValidator validator;
+    private final SbeTransferEvents sbeTransfers = new SbeTransferEvents();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final LookupTransfersDecoder lookupDecoder = new LookupTransfersDecoder();
     private Sequence blp;
     private long totalEvents;
+    private int templateId;
 
     ColdTierGate(
         final RingBuffer<InputEvent> input,
         final Sequence[] upstream,
         final Ledger ledger,
-        final ColdTier tier,
+        final AsyncLmdbColdTier tier,
         final int maxBatch)
     {
         this.input = input;
@@ -88,18 +99,20 @@ final class ColdTierGate implements Agent
 
         final long blpSequence = blp.get();
         final long published = ledger.publishedRecordCount();
-        final long written = tier.writtenRecords();
+        final long written = tier.writtenRecordsNow();
         final long eventsThroughBlp = blpSequence < 0 ? 0 : eventsThrough[(int)blpSequence & mask];
         final long last = Math.min(available, first + maxBatch - 1);
         long released = first - 1;
         for (long next = first; next <= last; next++)
         {
-            final int events = transferEvents(input.get(next));
+            final InputEvent event = input.get(next);
+            final int events = transferEvents(event);
             final long recordsAhead = 2 * (totalEvents + events - eventsThroughBlp);
-            if (published + recordsAhead - windowAndLag > written)
+            if (published + recordsAhead - windowAndLag > written || !tier.hasPrefetchRoom(idsNamed(event, events)))
             {
                 break;
             }
+            prefetch(event, events, written);
             totalEvents += events;
             eventsThrough[(int)next & mask] = totalEvents;
             released = next;
@@ -117,13 +130,57 @@ final class ColdTierGate implements Agent
         return ROLE_NAME;
     }
 
+    /**
+     * @return the transfer events of a record: what it may write. Also notes its template for the prefetch.
+     */
     private int transferEvents(final InputEvent event)
     {
-        if (RecordTypes.MESSAGE != event.type || !validator.validate(event.buffer, 0, event.length) ||
-            CreateTransfersDecoder.TEMPLATE_ID != validator.templateId())
+        templateId = 0;
+        if (RecordTypes.MESSAGE != event.type || !validator.validate(event.buffer, 0, event.length))
         {
             return 0;
         }
-        return validator.groupCount();
+        templateId = validator.templateId();
+        return CreateTransfersDecoder.TEMPLATE_ID == templateId ? validator.groupCount() : 0;
+    }
+
+    private int idsNamed(final InputEvent event, final int transferEvents)
+    {
+        if (CreateTransfersDecoder.TEMPLATE_ID == templateId)
+        {
+            return 2 * transferEvents;
+        }
+        return LookupTransfersDecoder.TEMPLATE_ID == templateId ? validator.groupCount() : 0;
+    }
+
+    private void prefetch(final InputEvent event, final int transferEvents, final long written)
+    {
+        final AsyncLmdbColdTier tier = this.tier;
+        final long start = tier.prefetchPosition();
+        if (CreateTransfersDecoder.TEMPLATE_ID == templateId)
+        {
+            final SbeTransferEvents events = sbeTransfers.wrap(event.buffer, 0);
+            for (int i = 0; i < transferEvents; i++)
+            {
+                tier.prefetch(events.id(i));
+                final long pendingId = events.pendingId(i);
+                if (0 != pendingId)
+                {
+                    tier.prefetch(pendingId);
+                }
+            }
+        }
+        else if (LookupTransfersDecoder.TEMPLATE_ID == templateId)
+        {
+            final LookupTransfersDecoder.IdsDecoder ids =
+                lookupDecoder.wrapAndApplyHeader(event.buffer, 0, headerDecoder).ids();
+            while (ids.hasNext())
+            {
+                tier.prefetch(ids.next().id());
+            }
+        }
+        event.coldWrittenRecords = written;
+        event.coldPoolStart = start;
+        event.coldPoolCount = (int)(tier.prefetchPosition() - start);
     }
 }

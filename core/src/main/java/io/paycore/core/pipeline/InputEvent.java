@@ -24,6 +24,10 @@ public final class InputEvent
     long sequence;
     long timestampNanos;
     boolean journaled;
+    /** Set by the cold-tier gate: the tier's written count its prefetch saw, and the record's share of the pool. */
+    long coldWrittenRecords;
+    long coldPoolStart;
+    int coldPoolCount;
 
     InputEvent(final int capacityBytes)
     {

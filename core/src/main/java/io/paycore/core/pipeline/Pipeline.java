@@ -5,6 +5,7 @@ import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import io.paycore.codec.ProtocolLimits;
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.ColdTier;
@@ -164,11 +165,13 @@ public final class Pipeline implements AutoCloseable
         final Sequence[] beforeBlp = null == shipper ?
             new Sequence[]{ journaler.sequence() } : new Sequence[]{ journaler.sequence(), replicatorAgent.released() };
         final ColdTier coldTier = processor.ledger().coldTier();
-        if (coldTier instanceof Agent)
+        if (coldTier instanceof AsyncLmdbColdTier)
         {
-            // The tier writes on a thread of its own, so the BLP must not take a record its ring has no room for.
-            coldWriter = (Agent)coldTier;
-            final ColdTierGate gate = new ColdTierGate(input, beforeBlp, processor.ledger(), coldTier, maxBatch);
+            // The tier writes on a thread of its own, so the BLP must not take a record its ring has no room for;
+            // and the gate reads what the record needs from the tier ahead of the BLP.
+            coldWriter = (AsyncLmdbColdTier)coldTier;
+            final ColdTierGate gate = new ColdTierGate(
+                input, beforeBlp, processor.ledger(), (AsyncLmdbColdTier)coldTier, maxBatch);
             blp = new StageAgent(BLP_THREAD_NAME, input.newPoller(gate.sequence()), businessLogicStage, output,
                 maxBatch, this::onStageError);
             gate.blp(blp.sequence());

@@ -6,10 +6,12 @@ import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersEncoder;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.LookupTransfersEncoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
@@ -108,7 +110,7 @@ class PipelineTest
 
     @ParameterizedTest
     @EnumSource(StageLayout.class)
-    void shouldKeepAnsweringWithAColdTierWrittenOnAThreadOfItsOwn(final StageLayout layout)
+    void shouldKeepAnsweringFromAColdTierWrittenAndPrefetchedOffTheBlp(final StageLayout layout)
     {
         journal = Journal.open(new JournalContext().directory(dir.resolve("journal")).flushLevel(FlushLevel.NONE));
         final AsyncLmdbColdTier cold = new AsyncLmdbColdTier(dir.resolve("cold"), 64L << 20, 7);
@@ -131,8 +133,23 @@ class PipelineTest
                 final long id = isResend(i) ? 1_000 + i - 99 : 1_000 + i;
                 offer(encodeTransfer(i, id, 1, 2, 1));
             }
-            awaitAnswers(1 + transfers);
+            // And look up, one message each, transfers long out of the window.
+            final int lookups = 50;
+            for (int k = 1; k <= lookups; k++)
+            {
+                offer(encodeLookup(transfers + k, 1_000 + 20 * k + 1));
+            }
+            awaitAnswers(1 + transfers + lookups);
             pipeline.close();
+
+            for (int k = 1; k <= lookups; k++)
+            {
+                final TransfersDecoder found = new TransfersDecoder();
+                found.wrapAndApplyHeader(answers.get(transfers + k).bytes, 0, new MessageHeaderDecoder());
+                final TransfersDecoder.TransferDecoder transfer = found.transfer();
+                assertEquals(1, transfer.count(), "lookup " + k);
+                assertEquals(1_000 + 20 * k + 1, transfer.next().id());
+            }
 
             for (int i = 1; i <= transfers; i++)
             {
@@ -143,7 +160,9 @@ class PipelineTest
             assertEquals(null, cold.failure());
             assertEquals(transfers - (transfers - 100) / 10, ledger.transferCount());
             assertTrue(ledger.oldestHotRecord() > 1_000, "transfers left the window: " + ledger.oldestHotRecord());
-            assertTrue(cold.writtenRecords() >= ledger.oldestHotRecord());
+            assertTrue(cold.writtenRecordsNow() >= ledger.oldestHotRecord());
+            assertEquals(0, cold.storeReadsOnLedgerThread(), "the BLP read the store instead of the prefetch");
+            assertTrue(cold.finds() >= (transfers - 100) / 10, "re-sent ids were looked up cold: " + cold.finds());
         }
         finally
         {
@@ -440,6 +459,17 @@ class PipelineTest
             .next()
             .id(id).debitAccountId(debit).creditAccountId(credit).amount(amount).pendingId(0).userData(0)
             .ledger(1).timeoutSeconds(0).code(1).flags(0);
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    private int encodeLookup(final long correlationId, final long id)
+    {
+        final LookupTransfersEncoder encoder = new LookupTransfersEncoder();
+        encoder.wrapAndApplyHeader(message, 0, headerEncoder)
+            .correlationId(correlationId)
+            .idsCount(1)
+            .next()
+            .id(id);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
