@@ -4,6 +4,7 @@ import io.paycore.codec.ProtocolLimits;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
@@ -72,8 +73,9 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {
-    "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.util.zip=ALL-UNNAMED", "-Dsbe.enable.precedence.checks=false",
-    "-Xms4g", "-Xmx4g", "-XX:+UseParallelGC" })
+    "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+    "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+    "-Dsbe.enable.precedence.checks=false", "-Xms4g", "-Xmx4g", "-XX:+UseParallelGC" })
 @State(Scope.Thread)
 public class PipelineBenchmark
 {
@@ -107,6 +109,14 @@ public class PipelineBenchmark
     @Param({ "split", "inline" })
     public String layout;
 
+    /**
+     * 0 for a ledger that keeps every transfer in memory (the default); otherwise its hot window, with every older
+     * transfer in an LMDB cold tier written by its own thread, and the pipeline's gate prefetching from it: every new
+     * transfer id is then a store read off the BLP.
+     */
+    @Param({ "0" })
+    public int hotWindow;
+
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[ProtocolLimits.MAX_MESSAGE_LENGTH]);
     private final RequestEncoder requestEncoder = new RequestEncoder();
     private final Answers answers = new Answers();
@@ -116,6 +126,7 @@ public class PipelineBenchmark
     private Path directory;
     private Journal journal;
     private Pipeline pipeline;
+    private AsyncLmdbColdTier cold;
     private long nextTransferId = 1;
     private long nextCorrelationId = 1;
     private int nextPair;
@@ -149,11 +160,15 @@ public class PipelineBenchmark
             .directory(directory)
             .flushLevel(FlushLevel.NONE)
             .maxRecordLength(ProtocolLimits.MAX_MESSAGE_LENGTH));
-        final Ledger ledger = new Ledger(new LedgerLimits()
+        final LedgerLimits limits = new LedgerLimits()
             .maxAccounts(ACCOUNTS)
-            .maxTransfers(MAX_TRANSFERS)
+            .maxTransfers(0 == hotWindow ? MAX_TRANSFERS : hotWindow)
             .maxPendingTransfers(1024)
-            .maxBatchEvents(ProtocolLimits.MAX_BATCH_EVENTS));
+            .maxBatchEvents(ProtocolLimits.MAX_BATCH_EVENTS);
+        cold = 0 == hotWindow ? null : new AsyncLmdbColdTier(
+            directory.resolve("cold"), 64L << 30, 16_384, AsyncLmdbColdTier.DEFAULT_PREFETCH_ENTRIES, 1_024,
+            TimeUnit.MILLISECONDS.toNanos(10));
+        final Ledger ledger = new Ledger(limits, cold);
         pipeline = new Pipeline(
             new PipelineContext().profile(ThreadingProfile.SHARED).idleStrategy(idleStrategy)
                 .layout(StageLayout.parse(layout)),
@@ -213,7 +228,7 @@ public class PipelineBenchmark
         }
         finally
         {
-            CloseHelper.closeAll(pipeline, journal);
+            CloseHelper.closeAll(pipeline, journal, cold);
             IoUtil.delete(directory.toFile(), true);
         }
     }

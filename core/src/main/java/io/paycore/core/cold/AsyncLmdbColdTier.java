@@ -35,6 +35,9 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     private final LmdbColdStore store;
     private final LmdbColdStore.Reader reader;
     private final int maxRecordsPerWrite;
+    private final int minRecordsPerWrite;
+    private final long maxWriteDelayNanos;
+    private long firstWaitingNanos;
     private volatile Ledger ledger;
     private volatile long writtenRecords;
     private volatile ColdTierException failure;
@@ -69,7 +72,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
      */
     public AsyncLmdbColdTier(final Path directory, final long mapSizeBytes, final int maxRecordsPerWrite)
     {
-        this(directory, mapSizeBytes, maxRecordsPerWrite, DEFAULT_PREFETCH_ENTRIES);
+        this(directory, mapSizeBytes, maxRecordsPerWrite, DEFAULT_PREFETCH_ENTRIES, 1, 0);
     }
 
     /**
@@ -80,11 +83,27 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
      * @param maxRecordsPerWrite the most records in one transaction.
      * @param prefetchEntries    the most ids the prefetch pool holds at once (about 100 bytes each): at least the
      *                           ids one record names, twice the events of a batch.
+     * @param minRecordsPerWrite the fewest records worth a transaction: fewer wait for more, up to
+     *                           {@code maxWriteDelayNanos}. A transaction costs tens of microseconds of CPU whatever
+     *                           it holds, which on a machine with few cores the stages feel.
+     * @param maxWriteDelayNanos how long fewer than {@code minRecordsPerWrite} sealed records may wait.
      * @throws ColdTierException if the directory cannot be created or the environment cannot be opened.
      */
     public AsyncLmdbColdTier(
-        final Path directory, final long mapSizeBytes, final int maxRecordsPerWrite, final int prefetchEntries)
+        final Path directory,
+        final long mapSizeBytes,
+        final int maxRecordsPerWrite,
+        final int prefetchEntries,
+        final int minRecordsPerWrite,
+        final long maxWriteDelayNanos)
     {
+        if (minRecordsPerWrite < 1 || minRecordsPerWrite > maxRecordsPerWrite)
+        {
+            throw new IllegalArgumentException("minRecordsPerWrite must be in [1, maxRecordsPerWrite = " +
+                maxRecordsPerWrite + "] but was " + minRecordsPerWrite);
+        }
+        this.minRecordsPerWrite = minRecordsPerWrite;
+        this.maxWriteDelayNanos = maxWriteDelayNanos;
         if (maxRecordsPerWrite < 1)
         {
             throw new IllegalArgumentException("maxRecordsPerWrite must be at least 1 but was " + maxRecordsPerWrite);
@@ -277,6 +296,19 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         {
             return 0;
         }
+        if (sealed - written < minRecordsPerWrite)
+        {
+            final long nowNanos = System.nanoTime();
+            if (0 == firstWaitingNanos)
+            {
+                firstWaitingNanos = nowNanos;
+            }
+            if (nowNanos - firstWaitingNanos < maxWriteDelayNanos)
+            {
+                return 0;
+            }
+        }
+        firstWaitingNanos = 0;
         final long to = Math.min(sealed, written + maxRecordsPerWrite);
         try
         {

@@ -175,8 +175,11 @@ public final class Pipeline implements AutoCloseable
             blp = new StageAgent(BLP_THREAD_NAME, input.newPoller(gate.sequence()), businessLogicStage, output,
                 maxBatch, this::onStageError);
             gate.blp(blp.sequence());
+            // The gate shares the journaler's thread: one more thread handing off would cost a round trip more
+            // than the gate's own work on a machine with few cores.
+            final Agent journalerAndGate = new NamedAgent(JOURNALER_THREAD_NAME, new CompositeAgent(journaler, gate));
             stages = null == shipper ?
-                new Agent[]{ journaler, gate, blp } : new Agent[]{ journaler, replicatorAgent, gate, blp };
+                new Agent[]{ journalerAndGate, blp } : new Agent[]{ journalerAndGate, replicatorAgent, blp };
         }
         else
         {
