@@ -542,9 +542,10 @@ public final class Follower implements AutoCloseable
 
         private void stop(final String reason)
         {
+            // Logged before the state says so: whoever sees STOPPED also finds the reason in the log.
             stopReason = reason;
-            state = STOPPED;
             log.accept("following stopped: " + reason);
+            state = STOPPED;
         }
     }
 }
