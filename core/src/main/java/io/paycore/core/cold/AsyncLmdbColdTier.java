@@ -194,6 +194,14 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     }
 
     /**
+     * @return the most ids the prefetch pool holds at once.
+     */
+    public int prefetchCapacity()
+    {
+        return prefetchCapacity;
+    }
+
+    /**
      * @return where the next prefetched value goes in the pool: the start of the next record's share.
      */
     public long prefetchPosition()

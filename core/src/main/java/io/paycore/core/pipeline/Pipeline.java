@@ -9,6 +9,7 @@ import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.ColdTier;
+import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalException;
 import org.agrona.CloseHelper;
@@ -167,6 +168,13 @@ public final class Pipeline implements AutoCloseable
         final ColdTier coldTier = processor.ledger().coldTier();
         if (coldTier instanceof AsyncLmdbColdTier)
         {
+            final int idsPerRecord = 2 * processor.ledger().limits().maxBatchEvents();
+            if (((AsyncLmdbColdTier)coldTier).prefetchCapacity() < idsPerRecord)
+            {
+                throw new IllegalArgumentException("the cold tier's prefetch pool holds " +
+                    ((AsyncLmdbColdTier)coldTier).prefetchCapacity() + " ids, fewer than one record may name (twice " +
+                    LedgerLimits.MAX_BATCH_EVENTS_PROP_NAME + " = " + idsPerRecord + "): give it at least that many");
+            }
             // The tier writes on a thread of its own, so the BLP must not take a record its ring has no room for;
             // and the gate reads what the record needs from the tier ahead of the BLP.
             coldWriter = (AsyncLmdbColdTier)coldTier;

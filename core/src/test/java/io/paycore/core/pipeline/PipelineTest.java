@@ -113,7 +113,8 @@ class PipelineTest
     void shouldKeepAnsweringFromAColdTierWrittenAndPrefetchedOffTheBlp(final StageLayout layout)
     {
         journal = Journal.open(new JournalContext().directory(dir.resolve("journal")).flushLevel(FlushLevel.NONE));
-        final AsyncLmdbColdTier cold = new AsyncLmdbColdTier(dir.resolve("cold"), 64L << 20, 7);
+        // A pool of 16 ids holds the prefetch of 8 records of one transfer: the gate also waits for pool room.
+        final AsyncLmdbColdTier cold = new AsyncLmdbColdTier(dir.resolve("cold"), 64L << 20, 7, 16, 1, 0);
         final Ledger ledger = new Ledger(new LedgerLimits().maxAccounts(16).maxTransfers(16).maxPendingTransfers(16)
             .maxBatchEvents(8).maxColdLagRecords(16), cold);
         try
@@ -167,6 +168,22 @@ class PipelineTest
         finally
         {
             CloseHelper.closeAll(pipeline, cold);
+        }
+    }
+
+    @Test
+    void shouldRefuseAPrefetchPoolSmallerThanOneRecordsIds()
+    {
+        journal = Journal.open(new JournalContext().directory(dir.resolve("journal")).flushLevel(FlushLevel.NONE));
+        try (AsyncLmdbColdTier cold = new AsyncLmdbColdTier(
+            dir.resolve("cold"), 64L << 20, 7, 15, 1, 0))
+        {
+            final Ledger ledger = new Ledger(new LedgerLimits().maxAccounts(16).maxTransfers(16)
+                .maxPendingTransfers(16).maxBatchEvents(8).maxColdLagRecords(16), cold);
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> new Pipeline(new PipelineContext(), journal, new CommandProcessor(ledger)));
+            assertTrue(ex.getMessage().startsWith("the cold tier's prefetch pool holds 15 ids, fewer than one record " +
+                "may name (twice paycore.ledger.max.batch.events = 16)"), ex.getMessage());
         }
     }
 
