@@ -23,7 +23,8 @@ import java.nio.file.Path;
  * number of the record that resolved a pending transfer after it was sealed (-1 for none) and the state it
  * resolved to. Commits are not forced ({@code MDB_NOSYNC}); {@link #force()} forces everything written, which must
  * happen before a snapshot names the store's records as written. The environment's map size bounds its size on
- * disk: a write that finds it full fails with {@link ColdTierFullException} and keeps nothing.
+ * disk: a write that finds it full fails with {@link ColdTierFullException} and keeps nothing; any other failure
+ * of the store fails with a {@link ColdTierException}, and keeps nothing either.
  * <p>
  * One thread writes ({@link #write}); one thread reads through {@link Reader}s of its own: LMDB readers do not
  * block the writer.
@@ -136,6 +137,11 @@ final class LmdbColdStore implements AutoCloseable
         {
             throw new ColdTierFullException("the cold tier is full (" + mapSizeBytes + " bytes): records " +
                 fromRecord + " to " + (toRecord - 1) + " were not written", ex);
+        }
+        catch (final LmdbException ex)
+        {
+            throw new ColdTierException("the cold tier could not write records " + fromRecord + " to " +
+                (toRecord - 1) + ": " + ex.getMessage(), ex);
         }
     }
 
