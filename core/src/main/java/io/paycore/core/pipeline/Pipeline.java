@@ -86,7 +86,7 @@ public final class Pipeline implements AutoCloseable
     private final Agent[] threadAgents;
     private final Agent inlineAgent;
     private final Sequence lastStageSequence;
-    private final Agent coldWriter;
+    private final AsyncLmdbColdTier coldWriter;
     private AgentRunner coldWriterRunner;
     private final StageLayout layout;
     private final JournalStage journalStage;
@@ -531,7 +531,8 @@ public final class Pipeline implements AutoCloseable
      */
     public boolean isFailed()
     {
-        return null != journalStage.failure() || null != stageError || (null != shipper && shipper.isFenced());
+        return null != journalStage.failure() || null != stageError || (null != shipper && shipper.isFenced()) ||
+            (null != coldWriter && null != coldWriter.failure());
     }
 
     /**
@@ -547,6 +548,12 @@ public final class Pipeline implements AutoCloseable
         if (null == stageError && null != shipper && shipper.isFenced())
         {
             return new IllegalStateException("fenced: a standby of a newer epoch refused this primary's records");
+        }
+        if (null == stageError && null != coldWriter && null != coldWriter.failure())
+        {
+            // Ingress answers new requests Rejected(UNAVAILABLE); those already journaled wait at the gate for
+            // room that will not come, and are applied on the next start: their outcome is unknown to their clients.
+            return coldWriter.failure();
         }
         return stageError;
     }

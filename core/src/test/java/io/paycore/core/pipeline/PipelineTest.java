@@ -13,6 +13,7 @@ import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.cold.AsyncLmdbColdTier;
+import io.paycore.core.cold.ColdTierFullException;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.Ledger;
@@ -164,6 +165,60 @@ class PipelineTest
             assertTrue(cold.writtenRecordsNow() >= ledger.oldestHotRecord());
             assertEquals(0, cold.storeReadsOnLedgerThread(), "the BLP read the store instead of the prefetch");
             assertTrue(cold.finds() >= (transfers - 100) / 10, "re-sent ids were looked up cold: " + cold.finds());
+        }
+        finally
+        {
+            CloseHelper.closeAll(pipeline, cold);
+        }
+    }
+
+    @Test
+    void shouldFailOnceItsColdTierIsFullAndKeepEveryAnsweredTransfer()
+    {
+        journal = Journal.open(new JournalContext().directory(dir.resolve("journal")).flushLevel(FlushLevel.NONE));
+        final AsyncLmdbColdTier cold = new AsyncLmdbColdTier(dir.resolve("cold"), 128L << 10, 16, 16, 1, 0);
+        final Ledger ledger = new Ledger(new LedgerLimits().maxAccounts(16).maxTransfers(16).maxPendingTransfers(16)
+            .maxBatchEvents(8).maxColdLagRecords(16), cold);
+        try
+        {
+            pipeline = new Pipeline(
+                new PipelineContext().inputRingSize(16).outputRingSize(16).layout(StageLayout.SPLIT),
+                journal,
+                new CommandProcessor(ledger));
+            pipeline.start();
+            offer(encodeAccounts(1, 1, 2));
+            awaitAnswers(1);
+
+            long id = 1_000;
+            final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!pipeline.isFailed() && System.nanoTime() - deadlineNanos < 0)
+            {
+                if (pipeline.offerMessage(SESSION, message, 0, encodeTransfer(id, id, 1, 2, 1)))
+                {
+                    id++;
+                }
+                pipeline.pollOutput(this::onOutput, 10);
+                Thread.yield();
+            }
+
+            assertTrue(pipeline.isFailed(), "the cold tier never filled");
+            assertTrue(pipeline.failure() instanceof ColdTierFullException, String.valueOf(pipeline.failure()));
+            pipeline.pollOutput(this::onOutput, 100);
+            for (int i = 1; i < answers.size(); i++)
+            {
+                assertEquals(CreateTransferResult.OK, firstTransferResult(answers.get(i).bytes), "answer " + i);
+            }
+            assertTrue(answers.size() > 1, "nothing was answered before the tier filled");
+
+            // Nothing answered is lost: every transfer answered OK is in the ledger, hot or in what the tier holds.
+            pipeline.close();
+            final CreateTransfersResultDecoder decoder = new CreateTransfersResultDecoder();
+            for (int i = 1; i < answers.size(); i++)
+            {
+                decoder.wrapAndApplyHeader(answers.get(i).bytes, 0, new MessageHeaderDecoder());
+                final long transferId = decoder.correlationId();
+                assertTrue(ledger.transferIndex(transferId) >= 0, "answered transfer " + transferId + " is lost");
+            }
         }
         finally
         {
