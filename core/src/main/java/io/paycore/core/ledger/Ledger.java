@@ -1685,14 +1685,6 @@ public final class Ledger
     }
 
     /**
-     * @return true when transfers older than the hot window go to a cold tier.
-     */
-    public boolean hasColdTier()
-    {
-        return null != cold;
-    }
-
-    /**
      * @return the cold tier, or null if the ledger keeps every transfer in memory.
      */
     public ColdTier coldTier()
@@ -1894,15 +1886,6 @@ public final class Ledger
         {
             handles.accept(pendingBase + position);
         }
-    }
-
-    /**
-     * @param index a handle on a record.
-     * @return {@link #KIND_CREATION}, or {@link #KIND_STATE} for the re-record of a sealed pending transfer.
-     */
-    public int transferRecordKind(final int index)
-    {
-        return kindOf(records[index * RECORD_LONGS + R_EXTRA]);
     }
 
     /**
