@@ -40,6 +40,11 @@ public final class DataDirectory
      */
     public static final String MARK_FILE_NAME = "paycore-mark.dat";
 
+    /**
+     * Name of the cold tier's directory, under the data directory.
+     */
+    public static final String COLD_DIR_NAME = "cold";
+
     private final Path root;
 
     /**
@@ -84,6 +89,14 @@ public final class DataDirectory
     public Path aeronDirectory()
     {
         return root.resolve(AERON_DIR_NAME);
+    }
+
+    /**
+     * @return {@code DIR/cold}, the cold tier: every transfer that left the ledger's hot window, by id.
+     */
+    public Path coldDirectory()
+    {
+        return root.resolve(COLD_DIR_NAME);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.paycore.replay;
 
 import io.paycore.codec.ProtocolLimits;
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.ledger.Ledger;
@@ -31,6 +32,11 @@ import java.util.List;
  *     <li>replays every journal record after that snapshot through a {@link CommandProcessor}, answers discarded,
  *     so the ledger has applied exactly the records 1..{@link Journal#lastSequence()}.</li>
  * </ol>
+ * With a cold tier ({@code DIR/cold}, see {@link #open(DataDirectoryLock, LedgerLimits, JournalContext, boolean,
+ * AsyncLmdbColdTier)}) a snapshot is only used if the tier holds every record the snapshot left to it; replay writes
+ * the records it seals into the tier on this thread, checking those the tier holds already against its own (a tier
+ * of another history fails the recovery); and a tier found ahead of the journal (a power loss took the journal's
+ * tail but not the tier's, possible only at flush level {@code none}) forgets what the journal does not have.
  * The result holds the open journal (ready for the pipeline to append to), the recovered ledger and a
  * {@link RecoveryReport}. Close it to close the journal and release the lock; the ledger stays usable.
  * <p>
@@ -118,6 +124,29 @@ public final class Recovery implements AutoCloseable
         final JournalContext journalContext,
         final boolean useSnapshots)
     {
+        return open(lock, limits, journalContext, useSnapshots, null);
+    }
+
+    /**
+     * Recover a data directory already owned into a ledger whose older transfers live in a cold tier.
+     *
+     * @param lock           the held data directory; owned by the recovery from now on.
+     * @param limits         of the ledger to build; with a tier, {@code maxTransfers} is the hot window.
+     * @param journalContext flush level and sizes; its directory is set to {@code DIR/journal}.
+     * @param useSnapshots   false to ignore snapshots and replay the whole journal.
+     * @param cold           the tier, open and its agent not started; left written up to the recovered ledger and
+     *                       switched to writing by its agent; owned by the caller. Null for no tier.
+     * @return the open recovery: journal, ledger and report.
+     * @throws JournalException                          if the journal is damaged other than by a torn tail.
+     * @throws io.paycore.core.cold.ColdTierException if the tier belongs to another history or fails.
+     */
+    public static Recovery open(
+        final DataDirectoryLock lock,
+        final LedgerLimits limits,
+        final JournalContext journalContext,
+        final boolean useSnapshots,
+        final AsyncLmdbColdTier cold)
+    {
         final long startNanos = System.nanoTime();
         final DataDirectory directory = lock.directory();
         Journal journal = null;
@@ -143,7 +172,7 @@ public final class Recovery implements AutoCloseable
                 for (int i = sequences.length - 1; i >= 0 && null == ledger; i--)
                 {
                     final Path file = store.directory().resolve(SnapshotStore.fileName(sequences[i]));
-                    ledger = loadSnapshot(file, sequences[i], lastSequence, limits, skipped);
+                    ledger = loadSnapshot(file, sequences[i], lastSequence, limits, cold, skipped);
                     if (null != ledger)
                     {
                         snapshotFile = file;
@@ -153,15 +182,32 @@ public final class Recovery implements AutoCloseable
             }
             if (null == ledger)
             {
-                ledger = new Ledger(limits);
+                ledger = new Ledger(limits, cold);
             }
 
+            String coldReport = null;
             final LedgerRecordHandler replayer = new LedgerRecordHandler(new CommandProcessor(ledger));
-            replay(directory.journalDirectory(), snapshotSequence + 1, lastSequence, replayer);
+            if (null != cold)
+            {
+                final long heldBefore = cold.writtenRecordsNow();
+                cold.synchronous(true);
+                replay(directory.journalDirectory(), snapshotSequence + 1, lastSequence, replayer);
+                final long ahead = cold.recordsAhead(ledger.recordCount());
+                final long forgotten = ahead > 0 ? cold.discardFrom(ledger.recordCount()) : 0;
+                cold.synchronous(false);
+                coldReport = "held " + heldBefore + " record(s), now " + cold.writtenRecordsNow() + " of the " +
+                    "ledger's " + ledger.recordCount() + "; " + ledger.oldestHotRecord() + " out of memory" +
+                    (ahead > 0 ? "; " + ahead + " record(s) ahead of the journal forgotten (" + forgotten +
+                    " transfer(s) deleted or resolutions undone)" : "");
+            }
+            else
+            {
+                replay(directory.journalDirectory(), snapshotSequence + 1, lastSequence, replayer);
+            }
 
             final RecoveryReport report = new RecoveryReport(directory, journal.openReport(), snapshotFile,
                 snapshotSequence, skipped, replayer.records(), replayer.processor().invalidRecords(), lastSequence,
-                System.nanoTime() - startNanos);
+                System.nanoTime() - startNanos, coldReport);
             final Recovery recovery = new Recovery(lock, journal, ledger, report);
             recovered = true;
             return recovery;
@@ -222,6 +268,7 @@ public final class Recovery implements AutoCloseable
         final long sequence,
         final long lastSequence,
         final LedgerLimits limits,
+        final AsyncLmdbColdTier cold,
         final List<String> skipped)
     {
         if (sequence > lastSequence)
@@ -232,7 +279,7 @@ public final class Recovery implements AutoCloseable
 
         try (Snapshot snapshot = SnapshotStore.open(file))
         {
-            return Ledger.readSnapshot(snapshot.channel(), limits);
+            return Ledger.readSnapshot(snapshot.channel(), limits, cold);
         }
         catch (final JournalException | LedgerSnapshotException ex)
         {

@@ -24,6 +24,7 @@ public final class RecoveryReport
     private final long invalidRecords;
     private final long lastSequence;
     private final long durationNanos;
+    private final String coldTier;
 
     RecoveryReport(
         final DataDirectory directory,
@@ -34,8 +35,10 @@ public final class RecoveryReport
         final long recordsReplayed,
         final long invalidRecords,
         final long lastSequence,
-        final long durationNanos)
+        final long durationNanos,
+        final String coldTier)
     {
+        this.coldTier = coldTier;
         this.directory = directory;
         this.journalReport = journalReport;
         this.snapshotFile = snapshotFile;
@@ -128,6 +131,14 @@ public final class RecoveryReport
     }
 
     /**
+     * @return what recovery found in the cold tier, or null for a ledger without one.
+     */
+    public String coldTier()
+    {
+        return coldTier;
+    }
+
+    /**
      * A human description, one fact per line, for the service's start-up output.
      *
      * @return the lines, without a trailing newline.
@@ -175,6 +186,10 @@ public final class RecoveryReport
         {
             sb.append(String.format(Locale.ROOT, "%n  invalid     %d record(s) were not valid messages",
                 invalidRecords));
+        }
+        if (null != coldTier)
+        {
+            sb.append(String.format(Locale.ROOT, "%n  cold tier   %s", coldTier));
         }
 
         return sb.toString();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * {@link SnapshotHandler} the pipeline calls on the BLP thread every {@code --snapshot-every} records, and what
  * the service calls once more at a clean shutdown.
  * <p>
+ * A ledger with a cold tier has the tier forced first, since the snapshot names the tier's records as its own.
  * Each snapshot is {@link Ledger#writeSnapshot} streamed through a {@link SnapshotWriter} (temporary name, forced,
  * renamed, checksummed), so a crash mid-snapshot leaves at worst a temporary file, deleted when the next taker is
  * made. After each snapshot, older ones beyond {@link #snapshotsKept()} are deleted; the bound is
@@ -113,6 +114,11 @@ public final class SnapshotTaker implements SnapshotHandler
         }
 
         final long startNanos = System.nanoTime();
+        if (null != ledger.coldTier())
+        {
+            // The snapshot leaves every record before its oldest to the tier: the tier must hold them durably first.
+            ledger.coldTier().force();
+        }
         try (SnapshotWriter writer = store.newSnapshot(sequence))
         {
             ledger.writeSnapshot(writer);

@@ -5,6 +5,7 @@ import io.paycore.codec.sbe.CreateTransfersEncoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
+import io.paycore.core.ledger.ColdTier;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
@@ -53,7 +54,23 @@ final class TestDays
         final long snapshotEvery,
         final long seed)
     {
-        final Ledger ledger = new Ledger(limits());
+        return writeDay(directory, transferMessages, snapshots, snapshotEvery, seed, limits(), null);
+    }
+
+    /**
+     * As {@link #writeDay(DataDirectory, int, SnapshotTaker, long, long)}, into a ledger of the given limits and
+     * cold tier.
+     */
+    static Ledger writeDay(
+        final DataDirectory directory,
+        final int transferMessages,
+        final SnapshotTaker snapshots,
+        final long snapshotEvery,
+        final long seed,
+        final LedgerLimits limits,
+        final ColdTier cold)
+    {
+        final Ledger ledger = new Ledger(limits, cold);
         final CommandProcessor processor = new CommandProcessor(ledger);
         final UnsafeBuffer message = new UnsafeBuffer(new byte[64 * 1024]);
         final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);

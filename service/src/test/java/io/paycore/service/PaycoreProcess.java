@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A {@code paycore} command ({@code serve} or {@code follow}) in a child JVM (this JVM's java, the test classpath,
- * the add-opens Agrona needs), so that a test can SIGKILL it; its output is captured to a file.
+ * the add-opens Agrona and lmdbjava need), so that a test can SIGKILL it; its output is captured to a file.
  */
 public final class PaycoreProcess implements AutoCloseable
 {
@@ -35,6 +35,10 @@ public final class PaycoreProcess implements AutoCloseable
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
         command.add("--add-opens");
         command.add("java.base/java.util.zip=ALL-UNNAMED");
+        command.add("--add-opens");
+        command.add("java.base/java.nio=ALL-UNNAMED");
+        command.add("--add-opens");
+        command.add("java.base/sun.nio.ch=ALL-UNNAMED");
         command.add("-XX:+UseSerialGC");
         command.add("-Xmx512m");
         command.add("-cp");

@@ -43,6 +43,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     private volatile ColdTierException failure;
     private long finds;
     private boolean closed;
+    private boolean synchronous;
 
     private final int prefetchCapacity;
     private final long[] prefetchIds;
@@ -97,6 +98,33 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         final int minRecordsPerWrite,
         final long maxWriteDelayNanos)
     {
+        this(directory, mapSizeBytes, maxRecordsPerWrite, prefetchEntries, minRecordsPerWrite, maxWriteDelayNanos,
+            false);
+    }
+
+    /**
+     * Open the tier in a directory, creating both if absent. Its agent must be started by the caller.
+     *
+     * @param directory          of the tier's files.
+     * @param mapSizeBytes       the most the tier may take on disk; a sparse file of that size is mapped.
+     * @param maxRecordsPerWrite the most records in one transaction.
+     * @param prefetchEntries    the most ids the prefetch pool holds at once.
+     * @param minRecordsPerWrite the fewest records worth a transaction.
+     * @param maxWriteDelayNanos how long fewer than {@code minRecordsPerWrite} sealed records may wait.
+     * @param durable            force the data of each write, so a power loss may undo the last writes but never
+     *                           damage the store; otherwise only {@link #force()} forces, and a power loss may
+     *                           damage what was written since.
+     * @throws ColdTierException if the directory cannot be created or the environment cannot be opened.
+     */
+    public AsyncLmdbColdTier(
+        final Path directory,
+        final long mapSizeBytes,
+        final int maxRecordsPerWrite,
+        final int prefetchEntries,
+        final int minRecordsPerWrite,
+        final long maxWriteDelayNanos,
+        final boolean durable)
+    {
         if (minRecordsPerWrite < 1 || minRecordsPerWrite > maxRecordsPerWrite)
         {
             throw new IllegalArgumentException("minRecordsPerWrite must be in [1, maxRecordsPerWrite = " +
@@ -121,7 +149,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         recordPositions = new int[indexSlots];
         recordStamps = new int[indexSlots];
         recordMask = indexSlots - 1;
-        store = new LmdbColdStore(directory, mapSizeBytes);
+        store = new LmdbColdStore(directory, mapSizeBytes, durable, false);
         reader = store.reader();
         prefetchReader = store.reader();
         writtenRecords = store.openedWithRecords();
@@ -157,11 +185,73 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
 
     public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
     {
-        if (this.ledger != ledger)
+        if (synchronous)
+        {
+            writeNow(ledger, fromRecord, toRecord);
+        }
+        else if (this.ledger != ledger)
         {
             // The first seal, or a ledger restored from a snapshot in place of the one before: the records the
             // agent has not written are the same in both.
             this.ledger = ledger;
+        }
+    }
+
+    /**
+     * Write sealed records on the ledger's own thread as it seals them, instead of by the agent: how recovery
+     * replays a journal before the pipeline (and the agent) start. Records the store holds already (it is ahead of
+     * a ledger restored from an older snapshot) are checked against the ledger's rather than written again, so a
+     * store of another history is refused. Switch off before the agent runs.
+     *
+     * @param synchronous true to write on the ledger's thread.
+     * @return this.
+     */
+    public AsyncLmdbColdTier synchronous(final boolean synchronous)
+    {
+        this.synchronous = synchronous;
+        return this;
+    }
+
+    /**
+     * Forget every record from {@code records} on, after a recovery whose journal ends before what this tier holds
+     * (a power loss took the journal's tail, not the tier's): see {@link #recordsAhead(long)}. Ledger's thread,
+     * before the agent runs.
+     *
+     * @param records the recovered ledger's {@link Ledger#recordCount()}.
+     * @return the transfers deleted plus the resolutions undone.
+     */
+    public long discardFrom(final long records)
+    {
+        final long changed = store.truncate(records);
+        if (writtenRecords > records)
+        {
+            writtenRecords = records;
+        }
+        return changed;
+    }
+
+    /**
+     * @param records a recovered ledger's {@link Ledger#recordCount()}.
+     * @return how many records this tier holds beyond it.
+     */
+    public long recordsAhead(final long records)
+    {
+        return Math.max(0, writtenRecords - records);
+    }
+
+    private void writeNow(final Ledger ledger, final long fromRecord, final long toRecord)
+    {
+        final long written = writtenRecords;
+        if (written < ledger.oldestHotRecord())
+        {
+            throw new ColdTierException("the ledger holds records from " + ledger.oldestHotRecord() + " but this " +
+                "cold tier holds " + written + ": it belongs to another ledger or history");
+        }
+        store.verify(ledger, fromRecord, Math.min(toRecord, written), reader);
+        if (toRecord > written)
+        {
+            store.write(ledger, written, toRecord);
+            writtenRecords = toRecord;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.paycore.core.cold;
 
 import io.paycore.core.ledger.Ledger;
+import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
@@ -21,8 +22,11 @@ import java.nio.file.Path;
  * <p>
  * Each value is {@value #VALUE_LONGS} longs: the record as sealed ({@link Ledger#RECORD_LONGS} longs), then the
  * number of the record that resolved a pending transfer after it was sealed (-1 for none) and the state it
- * resolved to. Commits are not forced ({@code MDB_NOSYNC}); {@link #force()} forces everything written, which must
- * happen before a snapshot names the store's records as written. The environment's map size bounds its size on
+ * resolved to. A store opened not {@code durable} forces nothing when it commits ({@code MDB_NOSYNC}): a process
+ * crash loses nothing, but a power loss may lose or damage what was written since the last {@link #force()}. A
+ * {@code durable} store forces its data at each commit and its meta page lazily ({@code MDB_NOMETASYNC}): a power
+ * loss may undo the last commits, never damage the store. Either way {@link #force()} forces everything written,
+ * which must happen before a snapshot names the store's records as written. The environment's map size bounds its size on
  * disk: a write that finds it full fails with {@link ColdTierFullException} and keeps nothing; any other failure
  * of the store fails with a {@link ColdTierException}, and keeps nothing either.
  * <p>
@@ -41,29 +45,61 @@ final class LmdbColdStore implements AutoCloseable
     private final Dbi<ByteBuffer> transfers;
     private final Dbi<ByteBuffer> meta;
     private final long mapSizeBytes;
+    private final boolean readOnly;
     private final ByteBuffer key = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
     private final ByteBuffer value = ByteBuffer.allocateDirect(VALUE_LONGS * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final long[] record = new long[Ledger.RECORD_LONGS];
+    private final long[] baseValue = new long[VALUE_LONGS];
     private final long openedWithRecords;
 
     LmdbColdStore(final Path directory, final long mapSizeBytes)
     {
+        this(directory, mapSizeBytes, false, false);
+    }
+
+    /**
+     * @param directory    of the environment; created if missing, unless read only.
+     * @param mapSizeBytes the most the store may take on disk.
+     * @param durable      force data at each commit (see the class comment).
+     * @param readOnly     open an existing store for reading only: {@link #write} and {@link #truncate} fail.
+     * @throws ColdTierException if the environment cannot be opened, or a read-only one holds no cold tier.
+     */
+    LmdbColdStore(final Path directory, final long mapSizeBytes, final boolean durable, final boolean readOnly)
+    {
         this.mapSizeBytes = mapSizeBytes;
+        this.readOnly = readOnly;
         try
         {
+            if (readOnly && !Files.isRegularFile(directory.resolve("data.mdb")))
+            {
+                throw new ColdTierException("no cold tier in " + directory + " (no data.mdb)");
+            }
             Files.createDirectories(directory);
             env = Env.create()
                 .setMapSize(mapSizeBytes)
                 .setMaxDbs(2)
                 .setMaxReaders(16)
-                .open(directory.toFile(), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NORDAHEAD, EnvFlags.MDB_NOTLS);
+                .open(directory.toFile(), readOnly ?
+                    new EnvFlags[] { EnvFlags.MDB_RDONLY_ENV, EnvFlags.MDB_NORDAHEAD, EnvFlags.MDB_NOTLS } :
+                    new EnvFlags[] { durable ? EnvFlags.MDB_NOMETASYNC : EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NORDAHEAD,
+                        EnvFlags.MDB_NOTLS });
         }
         catch (final IOException | LmdbException ex)
         {
             throw new ColdTierException("cannot open the cold tier in " + directory + ": " + ex.getMessage(), ex);
         }
-        transfers = env.openDbi("transfers", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
-        meta = env.openDbi("meta", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
+        try
+        {
+            transfers = readOnly ? env.openDbi("transfers", DbiFlags.MDB_INTEGERKEY) :
+                env.openDbi("transfers", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
+            meta = readOnly ? env.openDbi("meta", DbiFlags.MDB_INTEGERKEY) :
+                env.openDbi("meta", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
+        }
+        catch (final LmdbException ex)
+        {
+            env.close();
+            throw new ColdTierException("cannot open the cold tier in " + directory + ": " + ex.getMessage(), ex);
+        }
         try (Txn<ByteBuffer> txn = env.txnRead())
         {
             key.clear();
@@ -71,6 +107,26 @@ final class LmdbColdStore implements AutoCloseable
             final ByteBuffer found = meta.get(txn, key);
             openedWithRecords = null == found ? 0 : found.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         }
+    }
+
+    /**
+     * Open an existing store for reading only, mapping as much as its file holds now.
+     *
+     * @throws ColdTierException if the directory holds no store or it cannot be opened.
+     */
+    static LmdbColdStore openReadOnly(final Path directory)
+    {
+        final Path file = directory.resolve("data.mdb");
+        final long fileBytes;
+        try
+        {
+            fileBytes = Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            throw new ColdTierException("no cold tier in " + directory + ": " + ex, ex);
+        }
+        return new LmdbColdStore(directory, fileBytes, false, true);
     }
 
     /**
@@ -88,6 +144,19 @@ final class LmdbColdStore implements AutoCloseable
      * @throws ColdTierException     if a record resolves a transfer the store does not hold.
      */
     void write(final Ledger ledger, final long fromRecord, final long toRecord)
+    {
+        write(ledger, fromRecord, toRecord, null);
+    }
+
+    /**
+     * Store sealed records {@code [fromRecord, toRecord)} of a ledger in one transaction, and the new count; a
+     * record resolving a transfer this store does not hold takes the transfer from {@code base}.
+     *
+     * @param base a store under this one (an audit's own tier over the service's), or null.
+     * @throws ColdTierFullException if the map is full; nothing of the write is kept.
+     * @throws ColdTierException     if a record resolves a transfer neither store holds.
+     */
+    void write(final Ledger ledger, final long fromRecord, final long toRecord, final Reader base)
     {
         try (Txn<ByteBuffer> txn = env.txnWrite())
         {
@@ -110,27 +179,32 @@ final class LmdbColdStore implements AutoCloseable
                 else
                 {
                     final ByteBuffer found = transfers.get(txn, key);
-                    if (null == found)
+                    if (null != found)
+                    {
+                        found.order(ByteOrder.LITTLE_ENDIAN);
+                        for (int k = 0; k < Ledger.RECORD_LONGS; k++)
+                        {
+                            value.putLong(k * Long.BYTES, found.getLong(k * Long.BYTES));
+                        }
+                    }
+                    else if (null != base && base.findRaw(record[Ledger.R_ID], baseValue, 0))
+                    {
+                        for (int k = 0; k < Ledger.RECORD_LONGS; k++)
+                        {
+                            value.putLong(k * Long.BYTES, baseValue[k]);
+                        }
+                    }
+                    else
                     {
                         throw new ColdTierException("record " + number + " resolves transfer " +
                             record[Ledger.R_ID] + ", which the cold tier does not hold");
-                    }
-                    found.order(ByteOrder.LITTLE_ENDIAN);
-                    for (int k = 0; k < Ledger.RECORD_LONGS; k++)
-                    {
-                        value.putLong(k * Long.BYTES, found.getLong(k * Long.BYTES));
                     }
                     value.putLong(RESOLVED_AT * Long.BYTES, number);
                     value.putLong(RESOLVED_STATE * Long.BYTES, (record[Ledger.R_EXTRA] >>> 32) & 0xFF);
                 }
                 transfers.put(txn, key, value);
             }
-            key.clear();
-            key.putLong(0, WRITTEN_KEY);
-            value.clear();
-            value.putLong(0, toRecord);
-            value.limit(Long.BYTES);
-            meta.put(txn, key, value);
+            putWrittenRecords(txn, toRecord);
             txn.commit();
         }
         catch (final Env.MapFullException ex)
@@ -143,6 +217,115 @@ final class LmdbColdStore implements AutoCloseable
             throw new ColdTierException("the cold tier could not write records " + fromRecord + " to " +
                 (toRecord - 1) + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Forget every record from {@code records} on: the transfers they created are deleted and the resolutions they
+     * made undone, and the count becomes {@code records} if it was more. For a store left ahead of its journal
+     * (records written whose journal tail a power loss took): without this, transfers the recovered history never
+     * made would be found once its own records reach their numbers. Reads every stored transfer; not for a hot path.
+     *
+     * @param records the number of records the recovered ledger made.
+     * @return the transfers deleted plus the resolutions undone.
+     */
+    long truncate(final long records)
+    {
+        long changed = 0;
+        try (Txn<ByteBuffer> txn = env.txnWrite())
+        {
+            try (Cursor<ByteBuffer> cursor = transfers.openCursor(txn))
+            {
+                boolean more = cursor.first();
+                while (more)
+                {
+                    final ByteBuffer found = cursor.val().order(ByteOrder.LITTLE_ENDIAN);
+                    if (found.getLong(Ledger.R_CREATION_RECORD * Long.BYTES) >= records)
+                    {
+                        cursor.delete();
+                        changed++;
+                    }
+                    else if (found.getLong(RESOLVED_AT * Long.BYTES) >= records)
+                    {
+                        value.clear();
+                        for (int k = 0; k < VALUE_LONGS; k++)
+                        {
+                            value.putLong(k * Long.BYTES, found.getLong(k * Long.BYTES));
+                        }
+                        value.putLong(RESOLVED_AT * Long.BYTES, -1);
+                        value.putLong(RESOLVED_STATE * Long.BYTES, 0);
+                        key.clear();
+                        key.putLong(0, cursor.key().order(ByteOrder.nativeOrder()).getLong(0));
+                        cursor.put(key, value);
+                        changed++;
+                    }
+                    more = cursor.next();
+                }
+            }
+            if (writtenRecords(txn) > records)
+            {
+                putWrittenRecords(txn, records);
+            }
+            txn.commit();
+        }
+        catch (final LmdbException ex)
+        {
+            throw new ColdTierException("the cold tier could not forget records from " + records + " on: " +
+                ex.getMessage(), ex);
+        }
+        env.sync(true);
+        return changed;
+    }
+
+    /**
+     * Check that this store holds sealed records {@code [fromRecord, toRecord)} of a ledger as the ledger has them:
+     * how a ledger replaying a journal proves that records the store already holds are its own.
+     *
+     * @throws ColdTierException naming the first record that differs.
+     */
+    void verify(final Ledger ledger, final long fromRecord, final long toRecord, final Reader reader)
+    {
+        for (long number = fromRecord; number < toRecord; number++)
+        {
+            ledger.copySealedRecord(number, record, 0);
+            final long id = record[Ledger.R_ID];
+            final boolean creation = Ledger.KIND_CREATION == ((int)(record[Ledger.R_EXTRA] >>> 40) & 0xFF);
+            boolean same = reader.findRaw(id, baseValue, 0);
+            if (same && creation)
+            {
+                for (int k = 0; k < Ledger.RECORD_LONGS; k++)
+                {
+                    same &= baseValue[k] == record[k];
+                }
+            }
+            else if (same)
+            {
+                same = baseValue[RESOLVED_AT] == number &&
+                    baseValue[RESOLVED_STATE] == ((record[Ledger.R_EXTRA] >>> 32) & 0xFF);
+            }
+            if (!same)
+            {
+                throw new ColdTierException("the cold tier's record " + number + " (transfer " + id + ") is not " +
+                    "the ledger's: the tier belongs to another ledger or history");
+            }
+        }
+    }
+
+    private void putWrittenRecords(final Txn<ByteBuffer> txn, final long records)
+    {
+        key.clear();
+        key.putLong(0, WRITTEN_KEY);
+        value.clear();
+        value.putLong(0, records);
+        value.limit(Long.BYTES);
+        meta.put(txn, key, value);
+    }
+
+    private long writtenRecords(final Txn<ByteBuffer> txn)
+    {
+        key.clear();
+        key.putLong(0, WRITTEN_KEY);
+        final ByteBuffer found = meta.get(txn, key);
+        return null == found ? 0 : found.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     }
 
     /**
@@ -189,7 +372,10 @@ final class LmdbColdStore implements AutoCloseable
     {
         if (!env.isClosed())
         {
-            env.sync(true);
+            if (!readOnly)
+            {
+                env.sync(true);
+            }
             env.close();
         }
     }

@@ -10,12 +10,21 @@ import java.nio.file.Path;
  * from the store in {@link #find}: for offline tools and tests. See {@link LmdbColdStore} for what it stores, and
  * {@link AsyncLmdbColdTier} for the tier whose writer runs on a thread of its own.
  * <p>
+ * A tier may lie over a <em>base</em>: another tier's directory, opened read only. The base answers for what this
+ * tier does not hold, and counts as written as far as it goes (the tier itself starts empty): how an audit replays from a service's snapshot,
+ * which needs the service's tier, without writing into it. Records the tier (or its base) holds already, because it
+ * is ahead of a ledger restored from an older snapshot, are checked against the ledger's as it seals them rather
+ * than written again, so a tier of another history is refused.
+ * <p>
  * Not thread safe: one ledger's thread.
  */
 public final class LmdbColdTier implements ColdTier, AutoCloseable
 {
     private final LmdbColdStore store;
     private final LmdbColdStore.Reader reader;
+    private final LmdbColdStore base;
+    private final LmdbColdStore.Reader baseReader;
+    private final long[] value = new long[LmdbColdStore.VALUE_LONGS];
     private long writtenRecords;
     private long finds;
     private boolean closed;
@@ -29,26 +38,79 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
      */
     public LmdbColdTier(final Path directory, final long mapSizeBytes)
     {
-        store = new LmdbColdStore(directory, mapSizeBytes);
+        this(directory, mapSizeBytes, null);
+    }
+
+    /**
+     * Open the tier in a directory, creating both if absent, over a base tier opened read only.
+     *
+     * @param directory     of the tier's files.
+     * @param mapSizeBytes  the most the tier may take on disk; a sparse file of that size is mapped.
+     * @param baseDirectory of another tier to read beneath this one, never written; or null for none.
+     * @throws ColdTierException if a directory cannot be created or an environment cannot be opened, or the base
+     *                           holds no tier.
+     */
+    public LmdbColdTier(final Path directory, final long mapSizeBytes, final Path baseDirectory)
+    {
+        base = null == baseDirectory ? null : LmdbColdStore.openReadOnly(baseDirectory);
+        try
+        {
+            store = new LmdbColdStore(directory, mapSizeBytes);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (null != base)
+            {
+                base.close();
+            }
+            throw ex;
+        }
+        if (null != base && store.openedWithRecords() > 0)
+        {
+            store.close();
+            base.close();
+            throw new ColdTierException("a cold tier over a base must start empty, but " + directory + " holds " +
+                store.openedWithRecords() + " records");
+        }
         reader = store.reader();
-        writtenRecords = store.openedWithRecords();
+        baseReader = null == base ? null : base.reader();
+        writtenRecords = Math.max(store.openedWithRecords(), null == base ? 0 : base.openedWithRecords());
     }
 
     public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
     {
         finds++;
-        return reader.find(id, beforeRecord, into, offset);
+        if (reader.findRaw(id, value, 0))
+        {
+            return LmdbColdStore.copyVisible(value, 0, beforeRecord, into, offset);
+        }
+        return null != baseReader && baseReader.find(id, beforeRecord, into, offset);
     }
 
     public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
     {
-        if (fromRecord != writtenRecords)
+        if (writtenRecords < ledger.oldestHotRecord())
         {
-            throw new ColdTierException("the ledger sealed records from " + fromRecord + " but this cold tier holds " +
-                writtenRecords + ": it belongs to another ledger or history");
+            throw new ColdTierException("the ledger holds records from " + ledger.oldestHotRecord() + " but this " +
+                "cold tier holds " + writtenRecords + ": it belongs to another ledger or history");
         }
-        store.write(ledger, fromRecord, toRecord);
-        writtenRecords = toRecord;
+        final long held = Math.min(toRecord, writtenRecords);
+        if (fromRecord < held)
+        {
+            if (null == base)
+            {
+                store.verify(ledger, fromRecord, held, reader);
+            }
+            else
+            {
+                base.verify(ledger, fromRecord, held, baseReader);
+            }
+        }
+        if (toRecord > writtenRecords)
+        {
+            store.write(ledger, writtenRecords, toRecord, baseReader);
+            writtenRecords = toRecord;
+        }
     }
 
     public long writtenRecords()
@@ -82,6 +144,11 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
             closed = true;
             reader.close();
             store.close();
+            if (null != base)
+            {
+                baseReader.close();
+                base.close();
+            }
         }
     }
 }

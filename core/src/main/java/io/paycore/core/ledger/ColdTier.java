@@ -43,4 +43,12 @@ public interface ColdTier
      * @return the number of records stored, from record 0: each of them can be found.
      */
     long writtenRecords();
+
+    /**
+     * Force every record stored so far to durable storage: a snapshot of the ledger names the tier's records as
+     * stored, so it must not outlive them. Does nothing for a tier with nothing to force.
+     */
+    default void force()
+    {
+    }
 }

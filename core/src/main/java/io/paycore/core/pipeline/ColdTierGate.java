@@ -157,7 +157,8 @@ final class ColdTierGate implements Agent
     {
         final AsyncLmdbColdTier tier = this.tier;
         final long start = tier.prefetchPosition();
-        if (CreateTransfersDecoder.TEMPLATE_ID == templateId)
+        // The ledger indexes every record the tier has not written: an empty tier has nothing to give it.
+        if (written > 0 && CreateTransfersDecoder.TEMPLATE_ID == templateId)
         {
             final SbeTransferEvents events = sbeTransfers.wrap(event.buffer, 0);
             for (int i = 0; i < transferEvents; i++)
@@ -170,7 +171,7 @@ final class ColdTierGate implements Agent
                 }
             }
         }
-        else if (LookupTransfersDecoder.TEMPLATE_ID == templateId)
+        else if (written > 0 && LookupTransfersDecoder.TEMPLATE_ID == templateId)
         {
             final LookupTransfersDecoder.IdsDecoder ids =
                 lookupDecoder.wrapAndApplyHeader(event.buffer, 0, headerDecoder).ids();

@@ -21,6 +21,8 @@ public final class AuditContext
 
     private DataDirectory directory;
     private LedgerLimits limits = new LedgerLimits();
+    private long coldTierSizeBytes;
+    private Path coldTierParent;
     private long untilSequence = Long.MAX_VALUE;
     private long untilTimestampNanos = Long.MAX_VALUE;
     private boolean fromSnapshot;
@@ -53,6 +55,10 @@ public final class AuditContext
         {
             throw new IllegalArgumentException("verify-snapshot replays from the start; it cannot be combined with " +
                 "from-snapshot");
+        }
+        if (coldTierSizeBytes < 0)
+        {
+            throw new IllegalArgumentException("cold tier size must be >= 0: " + coldTierSizeBytes);
         }
         if (progressIntervalNanos <= 0)
         {
@@ -97,6 +103,47 @@ public final class AuditContext
     public LedgerLimits limits()
     {
         return limits;
+    }
+
+    /**
+     * @param coldTierSizeBytes replay into a ledger with a cold tier of this many bytes at most, in a temporary
+     *                          directory deleted at the end: {@code limits.maxTransfers} is then the hot window and
+     *                          the history replayed is unbounded. 0 (the default) keeps every transfer in memory.
+     *                          Starting from a snapshot of a ledger with a cold tier, the data directory's tier
+     *                          ({@code DIR/cold}) is read beneath the temporary one, never written.
+     * @return this.
+     */
+    public AuditContext coldTierSizeBytes(final long coldTierSizeBytes)
+    {
+        this.coldTierSizeBytes = coldTierSizeBytes;
+        return this;
+    }
+
+    /**
+     * @return the most the replay's cold tier may take, 0 for none.
+     */
+    public long coldTierSizeBytes()
+    {
+        return coldTierSizeBytes;
+    }
+
+    /**
+     * @param coldTierParent where the replay's temporary cold tier is made; null (the default) for the system's
+     *                       temporary directory.
+     * @return this.
+     */
+    public AuditContext coldTierParent(final Path coldTierParent)
+    {
+        this.coldTierParent = coldTierParent;
+        return this;
+    }
+
+    /**
+     * @return where the replay's temporary cold tier is made, or null for the system's temporary directory.
+     */
+    public Path coldTierParent()
+    {
+        return coldTierParent;
     }
 
     /**

@@ -5,10 +5,12 @@ import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.core.cold.LmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.AccountResults;
+import io.paycore.core.ledger.ColdTier;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.LedgerSnapshotException;
@@ -23,6 +25,7 @@ import io.paycore.journal.SnapshotStore;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.replication.Epochs;
 import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,6 +65,27 @@ public final class Auditor
     private static final int END_RETRIES = 5;
     private static final long END_RETRY_PAUSE_NANOS = 10_000_000L;
 
+    /**
+     * A tier for loading a snapshot only to read its digest: it claims every record, so a snapshot of a ledger with
+     * a cold tier loads, and is never asked for one.
+     */
+    private static final ColdTier DIGEST_ONLY = new ColdTier()
+    {
+        public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+        {
+            throw new IllegalStateException("a snapshot loaded for its digest looked up transfer " + id);
+        }
+
+        public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
+        {
+        }
+
+        public long writtenRecords()
+        {
+            return Long.MAX_VALUE;
+        }
+    };
+
     private Auditor()
     {
     }
@@ -79,6 +103,40 @@ public final class Auditor
     public static AuditReport run(final AuditContext context)
     {
         context.conclude();
+        if (0 == context.coldTierSizeBytes())
+        {
+            return run(context, null);
+        }
+        final Path coldDirectory;
+        try
+        {
+            coldDirectory = null == context.coldTierParent() ?
+                Files.createTempDirectory("paycore-audit-cold-") :
+                Files.createTempDirectory(Files.createDirectories(context.coldTierParent()), "paycore-audit-cold-");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot make the audit's temporary cold tier: " + ex, ex);
+        }
+        try
+        {
+            final Path serviceTier = context.directory().coldDirectory();
+            final boolean readServiceTier = context.fromSnapshot() && Files.isRegularFile(serviceTier.resolve(
+                "data.mdb"));
+            try (LmdbColdTier cold = new LmdbColdTier(
+                coldDirectory, context.coldTierSizeBytes(), readServiceTier ? serviceTier : null))
+            {
+                return run(context, cold);
+            }
+        }
+        finally
+        {
+            IoUtil.delete(coldDirectory.toFile(), true);
+        }
+    }
+
+    private static AuditReport run(final AuditContext context, final ColdTier cold)
+    {
         final DataDirectory directory = context.directory();
         final Path journalDirectory = directory.journalDirectory();
         final Path[] segments = JournalVerifier.segments(journalDirectory);
@@ -95,11 +153,11 @@ public final class Auditor
         Ledger ledger = null;
         if (context.fromSnapshot())
         {
-            ledger = newestUsableSnapshot(context, snapshotSequences, lastSequenceEstimate, report);
+            ledger = newestUsableSnapshot(context, snapshotSequences, lastSequenceEstimate, cold, report);
         }
         if (null == ledger)
         {
-            ledger = new Ledger(limits);
+            ledger = new Ledger(limits, cold);
         }
 
         final Replayer replayer = new Replayer(context, ledger, report);
@@ -246,6 +304,7 @@ public final class Auditor
         final AuditContext context,
         final long[] sequences,
         final long lastSequenceEstimate,
+        final ColdTier cold,
         final AuditReport report)
     {
         final Path snapshotDirectory = context.directory().snapshotDirectory();
@@ -267,7 +326,7 @@ public final class Auditor
             final Ledger ledger;
             try
             {
-                ledger = load(file, context.limits());
+                ledger = load(file, context.limits(), cold);
             }
             catch (final JournalException | LedgerSnapshotException | UncheckedIOException ex)
             {
@@ -288,11 +347,11 @@ public final class Auditor
         return null;
     }
 
-    static Ledger load(final Path file, final LedgerLimits limits)
+    static Ledger load(final Path file, final LedgerLimits limits, final ColdTier cold)
     {
         try (Snapshot snapshot = SnapshotStore.open(file))
         {
-            return Ledger.readSnapshot(snapshot.channel(), limits);
+            return Ledger.readSnapshot(snapshot.channel(), limits, cold);
         }
         catch (final IOException ex)
         {
@@ -483,7 +542,7 @@ public final class Auditor
                 checkFiles[i] = snapshotDirectory.resolve(SnapshotStore.fileName(sequences[i]));
                 try
                 {
-                    checkDigests[i] = load(checkFiles[i], limits).digestHex();
+                    checkDigests[i] = load(checkFiles[i], limits, DIGEST_ONLY).digestHex();
                 }
                 catch (final JournalException | LedgerSnapshotException | UncheckedIOException ex)
                 {

@@ -7,6 +7,7 @@ import io.paycore.replay.audit.Auditor;
 import io.paycore.replay.audit.ExportFormat;
 import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.LedgerLimitOptions;
+import io.paycore.service.cli.LongByteSizeConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,6 +76,18 @@ public final class AuditCommand implements Callable<Integer>
     @Mixin
     private DataDirectoryOption dataDirectory;
 
+    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
+        converter = LongByteSizeConverter.class,
+        description = "Replay into a ledger that keeps --hot-transfers transfers in memory and the rest in a " +
+            "temporary cold tier of at most this many bytes, deleted at the end, as serve does; from a snapshot " +
+            "the data directory's own tier (DIR/cold) is read beneath it, never written. 0 keeps every transfer " +
+            "in memory (default: ${DEFAULT-VALUE}).")
+    private long coldTierSizeBytes;
+
+    @Option(names = "--cold-tier-dir", paramLabel = "DIR",
+        description = "Where the temporary cold tier is made (default: the system's temporary directory).")
+    private Path coldTierParent;
+
     @Option(names = "--until-sequence", paramLabel = "N",
         description = "Report the state as of record N (later records are still verified, not applied). " +
             "Default: the journal's end.")
@@ -134,6 +147,8 @@ public final class AuditCommand implements Callable<Integer>
             context = new AuditContext()
                 .directory(new DataDirectory(data))
                 .limits(ledgerLimits.limits())
+                .coldTierSizeBytes(coldTierSizeBytes)
+                .coldTierParent(coldTierParent)
                 .untilSequence(null != untilSequence ? untilSequence : Long.MAX_VALUE)
                 .untilTimestampNanos(null != untilTime ? parseTime(untilTime) : Long.MAX_VALUE)
                 .fromSnapshot(fromSnapshot)

@@ -14,9 +14,13 @@ public final class LedgerLimitOptions
             "value the service ran with, or more (default: ${DEFAULT-VALUE}).")
     private int maxAccounts;
 
-    @Option(names = "--max-transfers", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_TRANSFERS_DEFAULT,
-        description = "Most transfers the ledger retains; keep it the same across restarts, and give audit the " +
-            "value the service ran with, or more (default: ${DEFAULT-VALUE}).")
+    @Option(names = { "--hot-transfers", "--max-transfers" }, paramLabel = "N",
+        defaultValue = "" + LedgerLimits.MAX_TRANSFERS_DEFAULT,
+        description = "Transfers kept in memory: the most recent ones; older ones live in the cold tier on disk " +
+            "(DIR/cold), found by id for as long as the ledger lives. About 115 bytes each, so the default keeps " +
+            "the whole hot tier (with the default accounts and pending transfers) under 1 GiB. With no cold tier " +
+            "(--cold-tier-size 0) it is the most transfers the ledger ever holds. --max-transfers is its former " +
+            "name (default: ${DEFAULT-VALUE}).")
     private int maxTransfers;
 
     @Option(names = "--max-pending", paramLabel = "N",

@@ -66,6 +66,7 @@ public final class DemoCommand implements Callable<Integer>
     private static final long CLIENT_ID = 1;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final long STALL_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long DEMO_COLD_TIER_SIZE = 64L << 30;
 
     @Option(names = "--accounts", paramLabel = "N", defaultValue = "10000",
         description = "Accounts to create (default: ${DEFAULT-VALUE}).")
@@ -97,6 +98,12 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DemoWorkload.SEED_DEFAULT,
         description = "Seed of the generated workload (default: ${DEFAULT-VALUE}).")
     private long seed;
+
+    @Option(names = "--hot-transfers", paramLabel = "N", defaultValue = "0",
+        description = "Keep only the N most recent transfers in memory and evict older ones to the cold tier " +
+            "(DIR/cold, LMDB) as the service does; 0 keeps every transfer in memory and runs no cold tier " +
+            "(default: ${DEFAULT-VALUE}).")
+    private int hotTransfers;
 
     @Option(names = "--verbose", description = "Also print the service's own start and stop lines.")
     private boolean verbose;
@@ -168,9 +175,17 @@ public final class DemoCommand implements Callable<Integer>
         final long startNanos = System.nanoTime();
         final long transferNanos;
         final String digest;
+        final LedgerLimits serviceLimits = 0 == hotTransfers ? limits : new LedgerLimits()
+            .maxAccounts(limits.maxAccounts())
+            .maxTransfers(hotTransfers)
+            .maxPendingTransfers(limits.maxPendingTransfers())
+            .maxBatchEvents(limits.maxBatchEvents())
+            .validate();
+        long coldRecords = 0;
         final ServiceContext serviceContext = new ServiceContext()
             .dataDirectory(new DataDirectory(dataDir))
-            .ledgerLimits(limits)
+            .ledgerLimits(serviceLimits)
+            .coldTierSizeBytes(0 == hotTransfers ? 0 : DEMO_COLD_TIER_SIZE)
             .journalContext(journalContext(flushLevel, batch))
             .transportContext(new TransportContext()
                 .ingressChannel(ingressChannel)
@@ -194,6 +209,7 @@ public final class DemoCommand implements Callable<Integer>
             }
             service.close();
             digest = service.finalDigest();
+            coldRecords = null == service.coldTier() ? 0 : service.coldTier().writtenRecordsNow();
         }
         final long totalNanos = System.nanoTime() - startNanos;
 
@@ -230,8 +246,13 @@ public final class DemoCommand implements Callable<Integer>
         {
             out.printf(Locale.ROOT, "    %-44s %,12d%n", "messages rejected", tally.rejected);
         }
-        out.printf(Locale.ROOT, "  ledger             %,d accounts, %,d transfers retained%n",
+        out.printf(Locale.ROOT, "  ledger             %,d accounts, %,d transfers%n",
             recoveredAccounts, recoveredTransfers);
+        if (hotTransfers > 0)
+        {
+            out.printf(Locale.ROOT, "  hot window         %,d transfers in memory; %,d records written to the cold tier%n",
+                hotTransfers, coldRecords);
+        }
         out.printf(Locale.ROOT, "  time               %.3f s in all, %.3f s for the transfers%n",
             totalNanos / 1e9, transferNanos / 1e9);
         out.printf(Locale.ROOT, "  recovery           %.3f s: %,d records replayed into a fresh ledger%s%s%n",

@@ -2,9 +2,11 @@ package io.paycore.service.serve;
 
 import io.aeron.Counter;
 import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.pipeline.Pipeline;
 import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.replay.DataDirectoryLock;
 import io.paycore.replay.PaycoreMarkFile;
@@ -27,6 +29,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The running service over one data directory: recovery, then the pipeline over the recovered ledger behind the
@@ -76,6 +79,9 @@ public final class PaycoreService implements AutoCloseable
     public static final int ERRORS_COUNTER_TYPE_ID = 4_400;
 
     private static final long HEALTH_CHECK_INTERVAL_MS = 100;
+    private static final int COLD_MAX_RECORDS_PER_WRITE = 16_384;
+    private static final int COLD_MIN_RECORDS_PER_WRITE = 1_024;
+    private static final int COLD_MAX_WRITE_DELAY_MS = 10;
     private static final ThreadFactory DAEMON_THREADS = (runnable) ->
     {
         final Thread thread = new Thread(runnable);
@@ -92,6 +98,7 @@ public final class PaycoreService implements AutoCloseable
     private final Follower follower;
     private final ErrorHandler errorHandler;
     private final Counter errorCounter;
+    private final AsyncLmdbColdTier coldTier;
     private final HealthAgent healthAgent;
     private final AgentRunner healthRunner;
     private boolean closed;
@@ -106,9 +113,11 @@ public final class PaycoreService implements AutoCloseable
         final Replicator replicator,
         final Follower follower,
         final ErrorHandler errorHandler,
-        final Counter errorCounter)
+        final Counter errorCounter,
+        final AsyncLmdbColdTier coldTier)
     {
         this.context = context;
+        this.coldTier = coldTier;
         this.recovery = recovery;
         this.snapshotTaker = snapshotTaker;
         this.pipeline = pipeline;
@@ -152,7 +161,26 @@ public final class PaycoreService implements AutoCloseable
         final TransportContext transportContext = context.transportContext();
         transportContext.errorHandler(null == transportContext.errorHandler() ?
             errorHandler : recordedThen(markFile, transportContext.errorHandler()));
-        final Recovery recovery = Recovery.open(lock, context.ledgerLimits(), context.journalContext(), true);
+        final AsyncLmdbColdTier coldTier;
+        final Recovery recovery;
+        try
+        {
+            coldTier = openColdTier(context);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(lock);
+            throw ex;
+        }
+        try
+        {
+            recovery = Recovery.open(lock, context.ledgerLimits(), context.journalContext(), true, coldTier);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(coldTier);
+            throw ex;
+        }
         SnapshotTaker snapshotTaker = null;
         Counter errorCounter = null;
         Pipeline pipeline = null;
@@ -217,7 +245,8 @@ public final class PaycoreService implements AutoCloseable
             pipeline.start(server::measured);
 
             final PaycoreService service = new PaycoreService(
-                context, recovery, snapshotTaker, pipeline, server, replicator, follower, errorHandler, errorCounter);
+                context, recovery, snapshotTaker, pipeline, server, replicator, follower, errorHandler, errorCounter,
+                coldTier);
             AgentRunner.startOnThread(service.healthRunner, DAEMON_THREADS);
             out.println(readyLine);
             out.flush();
@@ -234,7 +263,7 @@ public final class PaycoreService implements AutoCloseable
             if (!launched)
             {
                 markFile.errorCounter(null);
-                CloseHelper.quietCloseAll(errorCounter, follower, server, pipeline, replicator, recovery);
+                CloseHelper.quietCloseAll(errorCounter, follower, server, pipeline, replicator, recovery, coldTier);
             }
         }
     }
@@ -341,6 +370,36 @@ public final class PaycoreService implements AutoCloseable
         return recovery.lock().markFile();
     }
 
+    /**
+     * The cold tier in {@code DIR/cold}, if the context has one: written by an agent the pipeline runs, in
+     * transactions of up to {@value #COLD_MAX_RECORDS_PER_WRITE} records, at least {@value #COLD_MIN_RECORDS_PER_WRITE}
+     * unless they have waited {@value #COLD_MAX_WRITE_DELAY_MS} ms; each write forced unless the journal's flush
+     * level is {@code none}.
+     */
+    static AsyncLmdbColdTier openColdTier(final ServiceContext context)
+    {
+        if (0 == context.coldTierSizeBytes())
+        {
+            return null;
+        }
+        return new AsyncLmdbColdTier(
+            context.dataDirectory().coldDirectory(),
+            context.coldTierSizeBytes(),
+            COLD_MAX_RECORDS_PER_WRITE,
+            Math.max(AsyncLmdbColdTier.DEFAULT_PREFETCH_ENTRIES, 2 * context.ledgerLimits().maxBatchEvents()),
+            COLD_MIN_RECORDS_PER_WRITE,
+            TimeUnit.MILLISECONDS.toNanos(COLD_MAX_WRITE_DELAY_MS),
+            FlushLevel.NONE != context.journalContext().flushLevel());
+    }
+
+    /**
+     * @return the cold tier, or null when the ledger keeps every transfer in memory.
+     */
+    public AsyncLmdbColdTier coldTier()
+    {
+        return coldTier;
+    }
+
     private static ErrorHandler recordedThen(final PaycoreMarkFile markFile, final ErrorHandler next)
     {
         final ErrorHandler recorder = markFile.errorHandler();
@@ -436,7 +495,7 @@ public final class PaycoreService implements AutoCloseable
         }
         finally
         {
-            CloseHelper.close(recovery);
+            CloseHelper.closeAll(recovery, coldTier);
             out.flush();
         }
     }

@@ -15,6 +15,7 @@ import io.paycore.service.cli.ByteSizeConverter;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
+import io.paycore.service.cli.LongByteSizeConverter;
 import io.paycore.service.clients.CredentialsFileMode;
 import io.paycore.transport.TransportContext;
 import org.agrona.concurrent.ShutdownSignalBarrier;
@@ -66,7 +67,8 @@ import java.util.concurrent.Callable;
         "DIR/aeron (embedded media driver; kept at exit for AeronStat and 'paycore stat', cleaned at start),",
         "DIR/paycore-mark.dat (mark file: locked while running; pid, start time, version and the error log",
         "read by 'paycore errors'; a start first saves the previous run's errors to DIR/paycore-errors-*.txt),",
-        "DIR/clients (default credentials file, owner-only; add clients with 'paycore clients add').",
+        "DIR/clients (default credentials file, owner-only; add clients with 'paycore clients add'),",
+        "DIR/cold (the cold tier: transfers older than the hot window, by id, in LMDB).",
         "",
         "Options can also come from a properties file (--config FILE), keyed by long option name without dashes,",
         "e.g. 'flush=every'. The command line wins over the file.",
@@ -170,6 +172,14 @@ public final class ServeCommand implements Callable<Integer>
 
     @Mixin
     private LedgerLimitOptions ledgerLimits;
+
+    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
+        converter = LongByteSizeConverter.class,
+        description = "The most the cold tier (DIR/cold: every transfer older than the hot window, in LMDB) may " +
+            "take on disk; a sparse file, so only what is written uses disk. When it is full, transfers stay in " +
+            "memory until the hot window's margin is used, then new ones are refused with TRANSFERS_FULL. 0 for " +
+            "no cold tier: every transfer stays in memory, up to --hot-transfers (default: ${DEFAULT-VALUE}).")
+    private long coldTierSizeBytes;
 
     @Option(names = "--snapshot-every", paramLabel = "RECORDS", defaultValue = SNAPSHOT_EVERY_DEFAULT,
         description = "Snapshot the ledger every this many journal records, on the BLP thread; 0 for never " +
@@ -370,6 +380,7 @@ public final class ServeCommand implements Callable<Integer>
                 .flushLevel(flush)
                 .segmentLength(segmentLengthBytes))
             .pipelineContext(pipelineContext)
+            .coldTierSizeBytes(coldTierSizeBytes)
             .snapshotsKept(snapshotsKept)
             .snapshotOnShutdown(snapshotOnShutdown)
             .errorLogLengthBytes(errorLogLengthBytes)
@@ -455,7 +466,24 @@ public final class ServeCommand implements Callable<Integer>
         final TreeSet<String> known = new TreeSet<>();
         for (final OptionSpec option : spec.options())
         {
-            known.add(stripDashes(option.longestName()));
+            final String longest = stripDashes(option.longestName());
+            known.add(longest);
+            for (final String name : option.names())
+            {
+                final String key = stripDashes(name);
+                if (name.startsWith("--") && !key.equals(longest) && properties.containsKey(key))
+                {
+                    // A file keyed by an option's former name (max-transfers) still reads.
+                    if (properties.containsKey(longest))
+                    {
+                        err.println("paycore serve: " + config + " sets both " + key + " and " + longest +
+                            ", two names of one option");
+                        return EXIT_USAGE;
+                    }
+                    properties.setProperty(longest, properties.getProperty(key));
+                    properties.remove(key);
+                }
+            }
         }
         final List<String> unknown = new ArrayList<>();
         for (final String key : properties.stringPropertyNames())

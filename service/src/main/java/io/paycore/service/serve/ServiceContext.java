@@ -38,7 +38,25 @@ public final class ServiceContext
      */
     public static final boolean SNAPSHOT_ON_SHUTDOWN_DEFAULT = true;
 
+    /**
+     * The most the cold tier may take on disk, in bytes; 0 for no cold tier (every transfer stays in memory, up to
+     * {@code maxTransfers}).
+     */
+    public static final String COLD_TIER_SIZE_PROP_NAME = "paycore.cold.tier.size.bytes";
+
+    /**
+     * Default for {@link #COLD_TIER_SIZE_PROP_NAME}: 256 GiB, about 1.5 billion transfers. The file is sparse:
+     * only what is written takes disk.
+     */
+    public static final long COLD_TIER_SIZE_DEFAULT = 256L << 30;
+
+    /**
+     * Fewest bytes a cold tier may be given: 1 MiB.
+     */
+    public static final long COLD_TIER_SIZE_MIN = 1L << 20;
+
     private DataDirectory dataDirectory;
+    private long coldTierSizeBytes = Long.getLong(COLD_TIER_SIZE_PROP_NAME, COLD_TIER_SIZE_DEFAULT);
     private LedgerLimits ledgerLimits = new LedgerLimits();
     private JournalContext journalContext = new JournalContext();
     private PipelineContext pipelineContext = new PipelineContext();
@@ -77,6 +95,12 @@ public final class ServiceContext
         }
         PaycoreMarkFile.checkErrorLogLength(errorLogLengthBytes);
         ledgerLimits.validate();
+        if (0 != coldTierSizeBytes && coldTierSizeBytes < COLD_TIER_SIZE_MIN)
+        {
+            throw new IllegalArgumentException("the cold tier's size (" + COLD_TIER_SIZE_PROP_NAME +
+                ", --cold-tier-size) must be 0 (none) or at least " + COLD_TIER_SIZE_MIN + " bytes: " +
+                coldTierSizeBytes);
+        }
         journalContext.conclude();
         final int cores = Runtime.getRuntime().availableProcessors();
         if (cores < pipelineContext.profile().minCores())
@@ -304,6 +328,24 @@ public final class ServiceContext
     public boolean standby()
     {
         return standby;
+    }
+
+    /**
+     * @param coldTierSizeBytes the most the cold tier in {@code DIR/cold} may take on disk; 0 for none, so the
+     *                          ledger keeps every transfer in memory and answers {@code TRANSFERS_FULL} beyond
+     *                          {@code maxTransfers}. With a tier, {@code maxTransfers} is the hot window.
+     * @return this.
+     */
+    public ServiceContext coldTierSizeBytes(final long coldTierSizeBytes)
+    {
+        this.coldTierSizeBytes = coldTierSizeBytes;
+        return this;
+    }
+
+    /** @return the most the cold tier may take on disk, 0 for no cold tier. */
+    public long coldTierSizeBytes()
+    {
+        return coldTierSizeBytes;
     }
 
     /** @param out where the recovery report, ready line and shutdown summary are printed. @return this. */

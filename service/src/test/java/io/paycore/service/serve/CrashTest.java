@@ -24,9 +24,10 @@ import io.paycore.transport.client.Transfer;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2LongHashMap;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +50,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * SIGKILL the service mid-stream, again and again: after each restart every result the client received is in the
  * ledger as the client was told, and the ledger the service recovered (from a snapshot and the journal after it)
- * has the digest of an offline replay of the journal alone.
+ * has the digest of an offline replay of the journal alone. Run twice: with every transfer in memory (no cold
+ * tier), and with a hot window of a few hundred transfers, so the kills land during eviction, cold-tier writes and
+ * snapshots, and most of what is checked after each restart (by lookup, and by re-sending it for {@code EXISTS})
+ * comes back from the cold tier.
  */
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
 class CrashTest
@@ -68,6 +72,9 @@ class CrashTest
     private static final int MAX_BATCH = 64;
     private static final int SEGMENT_LENGTH = 1024 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int HOT_WINDOW = 300;
+
+    private int hotTransfers;
 
     @TempDir
     Path temp;
@@ -88,9 +95,11 @@ class CrashTest
         CloseHelper.quietClose(service);
     }
 
-    @Test
-    void shouldRecoverEveryReceivedResultAndTheJournalsDigestAfterEachKill() throws Exception
+    @ParameterizedTest(name = "hot transfers {0} (0: no cold tier)")
+    @ValueSource(ints = { 0, HOT_WINDOW })
+    void shouldRecoverEveryReceivedResultAndTheJournalsDigestAfterEachKill(final int hotTransfers) throws Exception
     {
+        this.hotTransfers = hotTransfers;
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
         Files.createDirectories(data.root());
         Files.writeString(data.root().resolve(ServeCommand.CLIENTS_FILE_NAME),
@@ -186,6 +195,11 @@ class CrashTest
         assertTrue(received.values().stream().anyMatch(r -> CreateTransferResult.OK != r.result),
             "the workload should include failures");
         assertTrue(restartsFromSnapshot > 0, "no restart recovered from a snapshot");
+        if (0 != hotTransfers)
+        {
+            assertTrue(created > 5L * hotTransfers, "too few transfers to have most of them cold: " + created);
+            assertTrue(restarted.contains("cold tier"), restarted);
+        }
     }
 
     private List<String> serveArgs(final DataDirectory data)
@@ -199,7 +213,8 @@ class CrashTest
             "--stream", "1001",
             "--segment-length", Integer.toString(SEGMENT_LENGTH),
             "--max-accounts", Integer.toString(MAX_ACCOUNTS),
-            "--max-transfers", Integer.toString(MAX_TRANSFERS),
+            "--hot-transfers", Integer.toString(0 == hotTransfers ? MAX_TRANSFERS : hotTransfers),
+            "--cold-tier-size", 0 == hotTransfers ? "0" : "64m",
             "--max-pending", Integer.toString(MAX_PENDING),
             "--max-batch", Integer.toString(MAX_BATCH),
             "--snapshot-every", "40",
@@ -317,6 +332,33 @@ class CrashTest
                 }
             }
         }
+        resendOldest(round);
+    }
+
+    /**
+     * Re-send the oldest transfers acknowledged OK, unchanged and then with another amount: however long ago they
+     * were created (in the cold tier, with a small hot window), the ledger answers EXISTS and
+     * EXISTS_WITH_DIFFERENT_AMOUNT, and creates nothing.
+     */
+    private void resendOldest(final int round)
+    {
+        final long[] oldest = received.entrySet().stream()
+            .filter(e -> CreateTransferResult.OK == e.getValue().result)
+            .mapToLong(Map.Entry::getKey).sorted().limit(BATCH).toArray();
+        final TransferEventArray same = new TransferEventArray(BATCH);
+        final TransferEventArray different = new TransferEventArray(BATCH);
+        for (final long id : oldest)
+        {
+            final long[] fields = sent.get(id);
+            same.add(id, fields[0], fields[1], fields[2], 0, id, LEDGER, 0, 1, 0);
+            different.add(id, fields[0], fields[1], fields[2] + 1, 0, id, LEDGER, 0, 1, 0);
+        }
+        final CreateResults<CreateTransferResult> sameResults = client.createTransfersAndWait(same, TIMEOUT);
+        assertTrue(sameResults.all(CreateTransferResult.EXISTS), "round " + round + ": " + sameResults);
+        final CreateResults<CreateTransferResult> differentResults =
+            client.createTransfersAndWait(different, TIMEOUT);
+        assertTrue(differentResults.all(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT),
+            "round " + round + ": " + differentResults);
     }
 
     private static void copyDataDirectory(final Path from, final Path to) throws IOException

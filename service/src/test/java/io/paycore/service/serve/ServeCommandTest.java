@@ -92,7 +92,7 @@ class ServeCommandTest
         }
         assertTrue(checked >= 25, "expected every serve option, checked " + checked);
         for (final String required : new String[]{ "--data", "--flush", "--profile", "--input-ring-size",
-            "--output-ring-size", "--idle-strategy", "--max-accounts", "--max-transfers", "--max-pending",
+            "--output-ring-size", "--idle-strategy", "--max-accounts", "--hot-transfers", "--max-pending", "--cold-tier-size",
             "--max-batch", "--snapshot-every", "--snapshots-kept", "--channel", "--stream", "--aeron-dir", "--clients",
             "--max-clients", "--egress-timeout", "--tick-interval", "--config" })
         {
@@ -115,6 +115,7 @@ class ServeCommandTest
             "channel=aeron:ipc",
             "stream=77",
             "tick-interval=250ms",
+            "max-pending=512",
             ""));
 
         assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--snapshot-every", "9",
@@ -128,7 +129,21 @@ class ServeCommandTest
         assertTrue(printed.contains("stream=77" + System.lineSeparator()), printed);
         assertTrue(printed.contains("tick-interval=250ms" + System.lineSeparator()), printed);
         assertTrue(printed.contains("snapshot-every=9" + System.lineSeparator()), "command line wins: " + printed);
-        assertTrue(printed.contains("max-transfers=4194304" + System.lineSeparator()), "default kept: " + printed);
+        assertTrue(printed.contains("hot-transfers=4194304" + System.lineSeparator()), "default kept: " + printed);
+        assertTrue(printed.contains("max-pending=512" + System.lineSeparator()), printed);
+        assertTrue(printed.contains("cold-tier-size=256g" + System.lineSeparator()), "default kept: " + printed);
+    }
+
+    @Test
+    void shouldReadAConfigKeyedByAnOptionsFormerName() throws Exception
+    {
+        final Path config = temp.resolve("old.properties");
+        Files.writeString(config, "data=" + temp.resolve("data") + System.lineSeparator() +
+            "max-transfers=65536" + System.lineSeparator());
+        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--print-config"),
+            err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("hot-transfers=65536" + System.lineSeparator()),
+            out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
