@@ -618,6 +618,20 @@ public final class Journal implements AutoCloseable
 
         long expectedSequence = 1;
         int checksum = 0;
+        final long firstSequence = SegmentDescriptor.firstSequence(files[0]);
+        final JournalArchive.Marker marker = 1 == firstSequence ? null : JournalArchive.readMarker(directory);
+        if (1 != firstSequence)
+        {
+            if (null == marker || firstSequence > marker.firstSequence())
+            {
+                throw new JournalException("first segment does not start at sequence 1" + (null == marker ?
+                    " and no segments were archived (" + JournalArchive.MARKER_FILE_NAME + ")" :
+                    " but at " + firstSequence + ", after " + marker.firstSequence() + ", the first the archive " +
+                    "marker keeps: a segment is missing"), files[0], 0, 1, null);
+            }
+            // Segments before were archived: the chain continues from this segment's header.
+            expectedSequence = firstSequence;
+        }
         Path tornTailFile = null;
         long tornTailOffset = -1;
         long tornTailBytes = 0;
@@ -644,7 +658,17 @@ public final class Journal implements AutoCloseable
                 view.wrap(segment);
                 final int length = segment.capacity();
                 final int seed = Segments.verifyHeader(file, view, length, expectedSequence);
-                if (seed != checksum)
+                if (0 == i && 1 != firstSequence)
+                {
+                    if (firstSequence == marker.firstSequence() && seed != marker.previousChecksum())
+                    {
+                        throw new JournalException("first segment's previous checksum does not match the archive " +
+                            "marker's (" + JournalArchive.MARKER_FILE_NAME + ")", file,
+                            SegmentDescriptor.PREVIOUS_CHECKSUM_OFFSET, expectedSequence, null);
+                    }
+                    checksum = seed;
+                }
+                else if (seed != checksum)
                 {
                     throw new JournalException("segment header's previous checksum does not match the last record " +
                         "of the previous segment (a record was dropped or altered)", file,

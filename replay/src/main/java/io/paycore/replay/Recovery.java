@@ -8,6 +8,7 @@ import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.LedgerSnapshotException;
 import io.paycore.journal.Journal;
+import io.paycore.journal.JournalArchive;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
@@ -160,6 +161,7 @@ public final class Recovery implements AutoCloseable
                     journalContext.maxRecordLength(), ProtocolLimits.maxMessageLength(limits.maxBatchEvents())));
             journal = Journal.open(journalContext);
             final long lastSequence = journal.lastSequence();
+            final long firstSequence = JournalArchive.firstSequence(directory.journalDirectory());
 
             final List<String> skipped = new ArrayList<>();
             Ledger ledger = null;
@@ -172,6 +174,12 @@ public final class Recovery implements AutoCloseable
                 for (int i = sequences.length - 1; i >= 0 && null == ledger; i--)
                 {
                     final Path file = store.directory().resolve(SnapshotStore.fileName(sequences[i]));
+                    if (sequences[i] + 1 < firstSequence)
+                    {
+                        skipped.add(file + ": the journal after it was archived (the journal starts at " +
+                            firstSequence + ")");
+                        continue;
+                    }
                     ledger = loadSnapshot(file, sequences[i], lastSequence, limits, cold, skipped);
                     if (null != ledger)
                     {
@@ -182,6 +190,16 @@ public final class Recovery implements AutoCloseable
             }
             if (null == ledger)
             {
+                if (firstSequence > 1)
+                {
+                    final JournalArchive.Marker marker = JournalArchive.readMarker(directory.journalDirectory());
+                    throw new JournalException("the journal starts at sequence " + firstSequence + " (the " +
+                        "segments before were archived to " + (null == marker ? "?" : marker.archive()) + ") and " +
+                        "no usable snapshot covers sequence " + (firstSequence - 1) + " or later" +
+                        (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")") + ": move the archived " +
+                        "segments back into " + directory.journalDirectory(), directory.journalDirectory(),
+                        JournalException.UNKNOWN, 1, null);
+                }
                 ledger = new Ledger(limits, cold);
             }
 

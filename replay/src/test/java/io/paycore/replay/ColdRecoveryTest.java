@@ -12,6 +12,9 @@ import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferFlags;
 import io.paycore.core.ledger.TransferResults;
+import io.paycore.journal.JournalArchive;
+import io.paycore.journal.JournalException;
+import io.paycore.journal.SnapshotStore;
 import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.Test;
@@ -154,6 +157,44 @@ class ColdRecoveryTest
             }
         }
         assertArrayEquals(tierBefore, Files.readAllBytes(tierFile), "the service's tier is never written");
+    }
+
+    @Test
+    void shouldRecoverAndAuditFromASnapshotOnceTheJournalBeforeItIsArchived() throws IOException
+    {
+        final DataDirectory dir = new DataDirectory(temp.resolve("data"));
+        final Ledger live = writeTieredDay(dir, 300, 50);
+        final long newest = new SnapshotStore(dir.snapshotDirectory()).sequences()[2];
+        final JournalArchive.Result archived =
+            JournalArchive.archive(dir.journalDirectory(), temp.resolve("archive"), newest + 1);
+        assertTrue(archived.segmentsMoved() > 0, archived.toString());
+
+        try (AsyncLmdbColdTier cold = tier(dir);
+            Recovery recovery = Recovery.open(DataDirectoryLock.acquire(dir), hotLimits(), TestDays.journalContext(),
+                true, cold))
+        {
+            assertEquals(newest, recovery.report().snapshotSequence(), recovery.report().describe());
+            assertEquals(live.digestHex(), recovery.ledger().digestHex());
+        }
+        final AuditReport fromSnapshot = Auditor.run(new AuditContext().directory(dir).limits(hotLimits())
+            .coldTierSizeBytes(TIER_BYTES).coldTierParent(temp.resolve("work")).fromSnapshot(true));
+        assertEquals(live.digestHex(), fromSnapshot.digest());
+        final IllegalStateException fromStart = assertThrows(IllegalStateException.class, () -> Auditor.run(
+            new AuditContext().directory(dir).limits(hotLimits()).coldTierSizeBytes(TIER_BYTES)
+            .coldTierParent(temp.resolve("work"))));
+        assertTrue(fromStart.getMessage().contains("--from-snapshot"), fromStart.getMessage());
+
+        IoUtil.delete(dir.snapshotDirectory().toFile(), false);
+        final JournalException noSnapshot = assertThrows(JournalException.class, () ->
+        {
+            try (AsyncLmdbColdTier cold = tier(dir);
+                Recovery ignored = Recovery.open(DataDirectoryLock.acquire(dir), hotLimits(),
+                    TestDays.journalContext(), true, cold))
+            {
+                // refused before this
+            }
+        });
+        assertTrue(noSnapshot.getMessage().contains("move the archived segments back"), noSnapshot.getMessage());
     }
 
     @Test

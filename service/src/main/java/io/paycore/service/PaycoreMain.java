@@ -7,6 +7,7 @@ import io.paycore.service.follow.FollowCommand;
 import io.paycore.service.follow.PromoteCommand;
 import io.paycore.service.inspect.ErrorsCommand;
 import io.paycore.service.inspect.StatCommand;
+import io.paycore.service.journal.JournalCommand;
 import io.paycore.service.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
     footer = { "", "Benchmarks: 'bin/paycore bench latency|throughput ...' runs the harness in perf/target/benchmarks.jar " +
         "(see 'bin/paycore bench --help'); the service jar carries no benchmark code." },
     subcommands = { DemoCommand.class, ServeCommand.class, FollowCommand.class, PromoteCommand.class,
-        AuditCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class,
+        AuditCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class, JournalCommand.class,
         CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
 {

@@ -15,6 +15,7 @@ import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.LedgerSnapshotException;
 import io.paycore.core.ledger.TransferResults;
+import io.paycore.journal.JournalArchive;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
 import io.paycore.journal.JournalVerifier;
@@ -145,6 +146,14 @@ public final class Auditor
             throw new IllegalStateException("no journal to audit: no segment files in " + journalDirectory);
         }
         final long lastSequenceEstimate = JournalVerifier.lastSequenceEstimate(segments[segments.length - 1]);
+        final long firstSequence = JournalArchive.firstSequence(journalDirectory);
+        if (firstSequence > 1 && !context.fromSnapshot())
+        {
+            final JournalArchive.Marker marker = JournalArchive.readMarker(journalDirectory);
+            throw new IllegalStateException("the journal starts at sequence " + firstSequence + ": the segments " +
+                "before were archived" + (null == marker ? "" : " to " + marker.archive()) + "; audit from the " +
+                "newest snapshot (--from-snapshot), or move the archived segments back to audit from the start");
+        }
         final LedgerLimits limits = context.limits();
         final AuditReport report = new AuditReport(directory);
         report.segments = segments.length;
@@ -153,7 +162,14 @@ public final class Auditor
         Ledger ledger = null;
         if (context.fromSnapshot())
         {
-            ledger = newestUsableSnapshot(context, snapshotSequences, lastSequenceEstimate, cold, report);
+            ledger = newestUsableSnapshot(
+                context, snapshotSequences, firstSequence, lastSequenceEstimate, cold, report);
+            if (null == ledger && firstSequence > 1)
+            {
+                throw new IllegalStateException("the journal starts at sequence " + firstSequence + " (the segments " +
+                    "before were archived) and no usable snapshot covers sequence " + (firstSequence - 1) +
+                    " or later: " + report.skippedSnapshots);
+            }
         }
         if (null == ledger)
         {
@@ -303,6 +319,7 @@ public final class Auditor
     private static Ledger newestUsableSnapshot(
         final AuditContext context,
         final long[] sequences,
+        final long firstSequence,
         final long lastSequenceEstimate,
         final ColdTier cold,
         final AuditReport report)
@@ -315,6 +332,12 @@ public final class Auditor
             if (sequence > context.untilSequence())
             {
                 report.skippedSnapshots.add(file + ": after the end point (sequence " + context.untilSequence() + ")");
+                continue;
+            }
+            if (sequence + 1 < firstSequence)
+            {
+                report.skippedSnapshots.add(file + ": the journal after it was archived (the journal starts at " +
+                    firstSequence + ")");
                 continue;
             }
             if (sequence > lastSequenceEstimate)

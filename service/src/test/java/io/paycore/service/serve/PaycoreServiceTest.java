@@ -13,6 +13,7 @@ import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.replication.ReplicationContext;
+import io.paycore.service.PaycoreMain;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
 import io.paycore.transport.client.Account;
@@ -77,12 +78,7 @@ class PaycoreServiceTest
         assertTrue(out.toString(StandardCharsets.UTF_8).contains(PaycoreService.READY_PREFIX + " channel aeron:ipc"));
 
         client = connect(data, 3001);
-        final AccountEventArray accounts = new AccountEventArray(4);
-        for (long id = 1; id <= 4; id++)
-        {
-            accounts.add(id, 0, 840, 1, 0);
-        }
-        assertTrue(client.createAccountsAndWait(accounts, TIMEOUT).all(CreateAccountResult.OK));
+        createFourAccounts(client);
         final TransferEventArray transfers = new TransferEventArray(3);
         transfers.add(1, 1, 2, 100, 0, 0, 840, 0, 1, 0);
         transfers.add(2, 2, 3, 40, 0, 0, 840, 0, 1, 0);
@@ -133,6 +129,83 @@ class PaycoreServiceTest
         inlineReplicating.pipelineContext().layout(StageLayout.INLINE);
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, inlineReplicating::conclude);
         assertTrue(ex.getMessage().contains(PipelineContext.LAYOUT_PROP_NAME), ex.getMessage());
+    }
+
+    @Test
+    void shouldKeepASmallHotWindowArchiveTheJournalBeforeTheSnapshotAndRecoverEveryTransfer()
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        final ServiceContext context = hotWindowContext(data);
+        service = PaycoreService.launch(context);
+        client = connect(data, 3005);
+        createFourAccounts(client);
+        final TransferEventArray transfers = new TransferEventArray(50);
+        long id = 0;
+        for (int message = 0; message < 100; message++)
+        {
+            transfers.reset();
+            for (int i = 0; i < 50; i++)
+            {
+                id++;
+                transfers.add(id, 1 + id % 4, 1 + (id + 1) % 4, id, 0, id, 840, 0, 1, 0);
+            }
+            assertTrue(client.createTransfersAndWait(transfers, TIMEOUT).all(CreateTransferResult.OK));
+        }
+        CloseHelper.close(client);
+        client = null;
+        service.close();
+        final String finalDigest = service.finalDigest();
+        assertTrue(service.coldTier().writtenRecordsNow() > 4_000, "most transfers went to the cold tier");
+
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        final PrintStream savedOut = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try
+        {
+            assertEquals(0, PaycoreMain.execute("journal", "archive", "--data", data.root().toString(),
+                "--before-snapshot"));
+            assertEquals(0, PaycoreMain.execute("audit", "--data", data.root().toString(), "--from-snapshot",
+                "--hot-transfers", "64", "--cold-tier-size", "64m", "--max-accounts", "1024", "--max-pending", "256",
+                "--max-batch", "64", "--progress", "never"));
+        }
+        finally
+        {
+            System.setOut(savedOut);
+        }
+        final String text = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*archived \\d+ segment\\(s\\).*"), text);
+        assertTrue(text.contains("digest: " + finalDigest), text);
+
+        out.reset();
+        service = PaycoreService.launch(hotWindowContext(data));
+        final String recovered = out.toString(StandardCharsets.UTF_8);
+        assertTrue(recovered.contains(" digest " + finalDigest + " "), recovered);
+        assertTrue(recovered.contains("cold tier"), recovered);
+        client = connect(data, 3006);
+        assertEquals(1, client.lookupTransfersAndWait(TIMEOUT, 1).size(), "the first transfer, from the cold tier");
+        transfers.reset();
+        transfers.add(1, 2, 3, 1, 0, 1, 840, 0, 1, 0);
+        assertEquals(CreateTransferResult.EXISTS, client.createTransfersAndWait(transfers, TIMEOUT).result(0));
+    }
+
+    private static void createFourAccounts(final PaycoreClient client)
+    {
+        final AccountEventArray accounts = new AccountEventArray(4);
+        for (long id = 1; id <= 4; id++)
+        {
+            accounts.add(id, 0, 840, 1, 0);
+        }
+        assertTrue(client.createAccountsAndWait(accounts, TIMEOUT).all(CreateAccountResult.OK));
+    }
+
+    private ServiceContext hotWindowContext(final DataDirectory data)
+    {
+        final ServiceContext context = context(data)
+            .ledgerLimits(limits().maxTransfers(64))
+            .coldTierSizeBytes(64L << 20);
+        context.journalContext().segmentLength(64 * 1024);
+        context.pipelineContext().snapshotEveryRecords(20);
+        return context;
     }
 
     private static ReplicationContext replication()
