@@ -5,6 +5,9 @@ import io.paycore.core.ledger.Ledger;
 import org.agrona.concurrent.Agent;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A {@link ColdTier} in LMDB whose writer is an {@link Agent} of its own: the ledger only publishes how far it has
@@ -44,6 +47,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     private long finds;
     private boolean closed;
     private boolean synchronous;
+    private final List<LmdbColdStore.Reader> followerReaders = new ArrayList<>();
 
     private final int prefetchCapacity;
     private final long[] prefetchIds;
@@ -330,7 +334,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         recordPoolCount = poolCount;
         if (++recordStamp == 0)
         {
-            java.util.Arrays.fill(recordStamps, 0);
+            Arrays.fill(recordStamps, 0);
             recordStamp = 1;
         }
         for (int i = 0; i < poolCount; i++)
@@ -435,6 +439,43 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     }
 
     /**
+     * A view of this tier for a second ledger that replays the same history behind the first (the snapshot agent's
+     * copy): it finds transfers by reading the store, with a reader of its own, on the thread of that ledger; it
+     * writes nothing, since the records that ledger seals are the first one's, which this tier's agent writes; and
+     * its written count is the agent's. A ledger using it must never get ahead of the ledger this tier was made
+     * for, or it could seal records faster than the agent writes them. Make it before the agent starts; it is
+     * closed with this tier.
+     *
+     * @return the view.
+     */
+    public ColdTier follower()
+    {
+        final LmdbColdStore.Reader followerReader = store.reader();
+        followerReaders.add(followerReader);
+        return new ColdTier()
+        {
+            public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+            {
+                return followerReader.find(id, beforeRecord, into, offset);
+            }
+
+            public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
+            {
+            }
+
+            public long writtenRecords()
+            {
+                return writtenRecords;
+            }
+
+            public void force()
+            {
+                store.force();
+            }
+        };
+    }
+
+    /**
      * Force and close, after the agent has stopped; a second call does nothing.
      */
     public void close()
@@ -444,6 +485,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
             closed = true;
             reader.close();
             prefetchReader.close();
+            followerReaders.forEach(LmdbColdStore.Reader::close);
             store.close();
         }
     }

@@ -6,12 +6,14 @@ import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.pipeline.Pipeline;
 import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.core.pipeline.SnapshotHandler;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.replay.DataDirectoryLock;
 import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.RecoveryReport;
+import io.paycore.replay.SnapshotAgent;
 import io.paycore.replay.SnapshotTaker;
 import io.paycore.replay.replication.Epochs;
 import io.paycore.replay.replication.Follower;
@@ -22,6 +24,7 @@ import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -82,6 +85,7 @@ public final class PaycoreService implements AutoCloseable
     private static final int COLD_MAX_RECORDS_PER_WRITE = 16_384;
     private static final int COLD_MIN_RECORDS_PER_WRITE = 1_024;
     private static final int COLD_MAX_WRITE_DELAY_MS = 10;
+    private static final SnapshotHandler NO_SNAPSHOT = (ledger, sequence) -> {};
     private static final ThreadFactory DAEMON_THREADS = (runnable) ->
     {
         final Thread thread = new Thread(runnable);
@@ -99,6 +103,8 @@ public final class PaycoreService implements AutoCloseable
     private final ErrorHandler errorHandler;
     private final Counter errorCounter;
     private final AsyncLmdbColdTier coldTier;
+    private final SnapshotAgent snapshotAgent;
+    private final AgentRunner snapshotRunner;
     private final HealthAgent healthAgent;
     private final AgentRunner healthRunner;
     private boolean closed;
@@ -114,10 +120,14 @@ public final class PaycoreService implements AutoCloseable
         final Follower follower,
         final ErrorHandler errorHandler,
         final Counter errorCounter,
-        final AsyncLmdbColdTier coldTier)
+        final AsyncLmdbColdTier coldTier,
+        final SnapshotAgent snapshotAgent,
+        final AgentRunner snapshotRunner)
     {
         this.context = context;
         this.coldTier = coldTier;
+        this.snapshotAgent = snapshotAgent;
+        this.snapshotRunner = snapshotRunner;
         this.recovery = recovery;
         this.snapshotTaker = snapshotTaker;
         this.pipeline = pipeline;
@@ -187,13 +197,18 @@ public final class PaycoreService implements AutoCloseable
         PaycoreServer server = null;
         Replicator replicator = null;
         Follower follower = null;
+        SnapshotAgent snapshotAgent = null;
+        AgentRunner snapshotRunner = null;
         boolean launched = false;
         try
         {
             out.println(recovery.report().describe());
             snapshotTaker = new SnapshotTaker(
                 context.dataDirectory().snapshotDirectory(), context.snapshotsKept(), errorHandler);
-            final PipelineContext pipelineContext = context.pipelineContext().snapshotHandler(snapshotTaker);
+            final long snapshotEvery = context.pipelineContext().snapshotEveryRecords();
+            final boolean snapshotter = snapshotEvery > 0 && context.snapshotsOffBlp();
+            final PipelineContext pipelineContext = context.pipelineContext()
+                .snapshotHandler(snapshotter ? NO_SNAPSHOT : snapshotTaker);
 
             final ReplicationContext replication = context.replication();
             final Journal journal = recovery.journal();
@@ -227,6 +242,16 @@ public final class PaycoreService implements AutoCloseable
             }
 
             pipeline = new Pipeline(pipelineContext, journal, new CommandProcessor(recovery.ledger()));
+            if (snapshotter)
+            {
+                final Pipeline blp = pipeline;
+                snapshotAgent = new SnapshotAgent(
+                    SnapshotAgent.copyOf(recovery.ledger(), null == coldTier ? null : coldTier.follower()),
+                    journal.directory(), lastSequence, blp::processedSequence, snapshotEvery, snapshotTaker,
+                    errorHandler);
+                snapshotRunner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000), errorHandler,
+                    null, snapshotAgent);
+            }
             final String readyLine = readyLine(context, recovery, epoch);
             server = PaycoreServer.launch(transportContext, pipeline);
             errorCounter = server.aeron().addCounter(ERRORS_COUNTER_TYPE_ID, "paycore: errors");
@@ -243,10 +268,14 @@ public final class PaycoreService implements AutoCloseable
                 follower.connect(server.aeronDirectoryName());
             }
             pipeline.start(server::measured);
+            if (null != snapshotRunner)
+            {
+                AgentRunner.startOnThread(snapshotRunner);
+            }
 
             final PaycoreService service = new PaycoreService(
                 context, recovery, snapshotTaker, pipeline, server, replicator, follower, errorHandler, errorCounter,
-                coldTier);
+                coldTier, snapshotAgent, snapshotRunner);
             AgentRunner.startOnThread(service.healthRunner, DAEMON_THREADS);
             out.println(readyLine);
             out.flush();
@@ -263,7 +292,8 @@ public final class PaycoreService implements AutoCloseable
             if (!launched)
             {
                 markFile.errorCounter(null);
-                CloseHelper.quietCloseAll(errorCounter, follower, server, pipeline, replicator, recovery, coldTier);
+                CloseHelper.quietCloseAll(
+                    errorCounter, follower, server, snapshotRunner, pipeline, replicator, recovery, coldTier);
             }
         }
     }
@@ -393,6 +423,15 @@ public final class PaycoreService implements AutoCloseable
     }
 
     /**
+     * @return the snapshotter that takes the periodic snapshots off the BLP, or null when the BLP takes them or
+     * there are none.
+     */
+    public SnapshotAgent snapshotAgent()
+    {
+        return snapshotAgent;
+    }
+
+    /**
      * @return the cold tier, or null when the ledger keeps every transfer in memory.
      */
     public AsyncLmdbColdTier coldTier()
@@ -447,7 +486,7 @@ public final class PaycoreService implements AutoCloseable
         {
             CloseHelper.close(healthRunner);
             recovery.lock().markFile().errorCounter(null);
-            CloseHelper.closeAll(errorCounter, follower, server, pipeline, replicator);
+            CloseHelper.closeAll(errorCounter, follower, server, snapshotRunner, pipeline, replicator);
             final Throwable failure = pipeline.failure();
             final long lastSequence = recovery.journal().lastSequence();
             final Ledger ledger = recovery.ledger();

@@ -182,9 +182,16 @@ public final class ServeCommand implements Callable<Integer>
     private long coldTierSizeBytes;
 
     @Option(names = "--snapshot-every", paramLabel = "RECORDS", defaultValue = SNAPSHOT_EVERY_DEFAULT,
-        description = "Snapshot the ledger every this many journal records, on the BLP thread; 0 for never " +
+        description = "Snapshot the ledger every this many journal records; 0 for never " +
             "(default: ${DEFAULT-VALUE}).")
     private long snapshotEvery;
+
+    @Option(names = "--snapshot-thread", paramLabel = "THREAD", defaultValue = "snapshotter",
+        description = "Which thread takes the periodic snapshots: snapshotter (a thread of its own applies the " +
+            "journal to a copy of the ledger behind the BLP and writes that: the BLP never stalls for a snapshot, " +
+            "and the hot state is held twice) or blp (the BLP writes its own ledger: half the memory, and a stall " +
+            "per snapshot that grows with the hot window) (default: ${DEFAULT-VALUE}).")
+    private String snapshotThread;
 
     @Option(names = "--snapshots-kept", paramLabel = "K", defaultValue = "" + SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT,
         description = "Newest snapshots kept, 1..1000; older ones are deleted (default: ${DEFAULT-VALUE}).")
@@ -381,6 +388,7 @@ public final class ServeCommand implements Callable<Integer>
                 .segmentLength(segmentLengthBytes))
             .pipelineContext(pipelineContext)
             .coldTierSizeBytes(coldTierSizeBytes)
+            .snapshotsOffBlp(snapshotsOffBlp(snapshotThread))
             .snapshotsKept(snapshotsKept)
             .snapshotOnShutdown(snapshotOnShutdown)
             .errorLogLengthBytes(errorLogLengthBytes)
@@ -392,6 +400,19 @@ public final class ServeCommand implements Callable<Integer>
             .out(out)
             .errorHandler((ex) -> err.println("paycore serve: " + ex))
             .conclude();
+    }
+
+    private static boolean snapshotsOffBlp(final String thread)
+    {
+        switch (thread)
+        {
+            case "snapshotter":
+                return true;
+            case "blp":
+                return false;
+            default:
+                throw new IllegalArgumentException("--snapshot-thread must be snapshotter or blp: " + thread);
+        }
     }
 
     private ReplicationContext replicationContext()

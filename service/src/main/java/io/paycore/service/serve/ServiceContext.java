@@ -55,7 +55,15 @@ public final class ServiceContext
      */
     public static final long COLD_TIER_SIZE_MIN = 1L << 20;
 
+    /**
+     * Whether the periodic snapshots are taken by a snapshotter thread with a ledger of its own ({@code true}, the
+     * default: the BLP never stalls for one) or by the BLP itself ({@code false}: half the memory, a stall per
+     * snapshot).
+     */
+    public static final String SNAPSHOTS_OFF_BLP_PROP_NAME = "paycore.snapshots.off.blp";
+
     private DataDirectory dataDirectory;
+    private boolean snapshotsOffBlp = Boolean.parseBoolean(System.getProperty(SNAPSHOTS_OFF_BLP_PROP_NAME, "true"));
     private long coldTierSizeBytes = Long.getLong(COLD_TIER_SIZE_PROP_NAME, COLD_TIER_SIZE_DEFAULT);
     private LedgerLimits ledgerLimits = new LedgerLimits();
     private JournalContext journalContext = new JournalContext();
@@ -265,6 +273,24 @@ public final class ServiceContext
     public int snapshotsKept()
     {
         return snapshotsKept;
+    }
+
+    /**
+     * @param snapshotsOffBlp true to take the periodic snapshots on a snapshotter thread that applies the journal
+     *                        to a copy of the ledger behind the BLP (the BLP never stalls for a snapshot; the
+     *                        hot state is held twice); false to take them on the BLP thread.
+     * @return this.
+     */
+    public ServiceContext snapshotsOffBlp(final boolean snapshotsOffBlp)
+    {
+        this.snapshotsOffBlp = snapshotsOffBlp;
+        return this;
+    }
+
+    /** @return true when a snapshotter thread, not the BLP, takes the periodic snapshots. */
+    public boolean snapshotsOffBlp()
+    {
+        return snapshotsOffBlp;
     }
 
     /** @param snapshotOnShutdown take a snapshot at a clean shutdown. @return this. */

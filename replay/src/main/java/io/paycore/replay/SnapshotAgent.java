@@ -1,0 +1,191 @@
+package io.paycore.replay;
+
+import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LedgerRecordHandler;
+import io.paycore.core.ledger.ColdTier;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerSnapshotException;
+import io.paycore.journal.JournalReader;
+import io.paycore.journal.RecordHandler;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+
+/**
+ * Takes the service's snapshots off the business logic processor: an {@link Agent} with a ledger of its own, a copy
+ * of the BLP's, that applies the journal's records behind the BLP (never past the sequence the BLP has applied) and,
+ * at every {@code snapshotEvery}-th sequence, writes that ledger through a {@link SnapshotTaker}. The BLP never
+ * waits for a snapshot: what it costs is a second copy of the hot state in memory and a second application of every
+ * record, on another thread.
+ * <p>
+ * The copy applies exactly the records the BLP applied, in order, so its state at each sequence is the BLP's at that
+ * sequence (recovery checks this: a snapshot's digest is the replayed journal's). A ledger with a cold tier is copied
+ * onto the tier's follower view ({@link io.paycore.core.cold.AsyncLmdbColdTier#follower()}): it reads the tier, and
+ * staying behind the BLP keeps its own records within what the tier's writer has room for.
+ * <p>
+ * A failure to apply a record (which the BLP applied) stops the agent and is reported: snapshots stop, the service
+ * goes on, and the next recovery replays more of the journal. A failed snapshot is reported and counted by the taker.
+ * <p>
+ * <b>Threading</b>: {@link #doWork()} on the agent's thread; counters from any.
+ */
+public final class SnapshotAgent implements Agent
+{
+    /**
+     * Role name of the agent's thread.
+     */
+    public static final String ROLE_NAME = "paycore-snapshotter";
+
+    private static final int POLL_LIMIT = 256;
+
+    private final Ledger ledger;
+    private final Path journalDirectory;
+    private final LongSupplier appliedByBlp;
+    private final long snapshotEvery;
+    private final SnapshotTaker taker;
+    private final ErrorHandler errorHandler;
+    private final LedgerRecordHandler applier;
+    private final RecordHandler handler = this::onRecord;
+    private JournalReader reader;
+    private volatile long appliedSequence;
+    private volatile boolean failed;
+
+    /**
+     * @param ledger           the agent's own ledger, equal to the BLP's at {@code appliedSequence}; see
+     *                         {@link #copyOf(Ledger, ColdTier)}.
+     * @param journalDirectory of the journal the BLP's records are in.
+     * @param appliedSequence  the journal sequence {@code ledger} has applied.
+     * @param appliedByBlp     the journal sequence the BLP has applied, read on the agent's thread.
+     * @param snapshotEvery    take a snapshot at every sequence that is a multiple of this; at least 1.
+     * @param taker            writes the snapshots; used by this agent alone while it runs.
+     * @param errorHandler     told of a record that fails to apply; snapshot failures go to the taker's.
+     */
+    public SnapshotAgent(
+        final Ledger ledger,
+        final Path journalDirectory,
+        final long appliedSequence,
+        final LongSupplier appliedByBlp,
+        final long snapshotEvery,
+        final SnapshotTaker taker,
+        final ErrorHandler errorHandler)
+    {
+        if (snapshotEvery < 1)
+        {
+            throw new IllegalArgumentException("snapshotEvery must be at least 1: " + snapshotEvery);
+        }
+        this.ledger = ledger;
+        this.journalDirectory = journalDirectory;
+        this.appliedSequence = appliedSequence;
+        this.appliedByBlp = appliedByBlp;
+        this.snapshotEvery = snapshotEvery;
+        this.taker = taker;
+        this.errorHandler = errorHandler;
+        this.applier = new LedgerRecordHandler(new CommandProcessor(ledger));
+    }
+
+    /**
+     * A copy of a ledger, through its snapshot format, for the agent to own. Allocates the snapshot's bytes once;
+     * for start-up, not a hot path.
+     *
+     * @param ledger the BLP's ledger, quiescent for the call.
+     * @param cold   the copy's cold tier: the follower view of the ledger's tier, or null if it has none.
+     * @return the copy, with the same digest.
+     */
+    public static Ledger copyOf(final Ledger ledger, final ColdTier cold)
+    {
+        try
+        {
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ledger.writeSnapshot(Channels.newChannel(bytes));
+            return Ledger.readSnapshot(
+                Channels.newChannel(new ByteArrayInputStream(bytes.toByteArray())), ledger.limits(), cold);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot copy the ledger: " + ex, ex);
+        }
+        catch (final LedgerSnapshotException ex)
+        {
+            throw new IllegalStateException("cannot copy the ledger: " + ex.getMessage(), ex);
+        }
+    }
+
+    public int doWork()
+    {
+        if (failed)
+        {
+            return 0;
+        }
+        final long limit = appliedByBlp.getAsLong();
+        final long applied = appliedSequence;
+        if (applied >= limit)
+        {
+            return 0;
+        }
+        try
+        {
+            if (null == reader)
+            {
+                reader = JournalReader.open(journalDirectory, applied + 1);
+            }
+            return reader.poll(handler, (int)Math.min(POLL_LIMIT, limit - applied));
+        }
+        catch (final RuntimeException ex)
+        {
+            failed = true;
+            errorHandler.onError(new IllegalStateException("the snapshot agent stopped at sequence " +
+                appliedSequence + " (snapshots stop; the service goes on): " + ex, ex));
+            return 0;
+        }
+    }
+
+    public void onClose()
+    {
+        CloseHelper.quietClose(reader);
+    }
+
+    public String roleName()
+    {
+        return ROLE_NAME;
+    }
+
+    /**
+     * @return the journal sequence the agent's ledger has applied. Any thread.
+     */
+    public long appliedSequence()
+    {
+        return appliedSequence;
+    }
+
+    /**
+     * @return true once the agent has stopped because a record failed to apply. Any thread.
+     */
+    public boolean isFailed()
+    {
+        return failed;
+    }
+
+    private void onRecord(
+        final int type,
+        final long sequence,
+        final long timestampNanos,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        applier.onRecord(type, sequence, timestampNanos, buffer, offset, length);
+        appliedSequence = sequence;
+        if (0 == sequence % snapshotEvery)
+        {
+            taker.onSnapshotPoint(ledger, sequence);
+        }
+    }
+}

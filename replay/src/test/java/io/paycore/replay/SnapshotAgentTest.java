@@ -1,0 +1,85 @@
+package io.paycore.replay;
+
+import io.paycore.core.ledger.Ledger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SnapshotAgentTest
+{
+    @TempDir
+    Path temp;
+
+    private final List<Throwable> errors = new ArrayList<>();
+
+    @Test
+    void shouldApplyTheJournalBehindTheBlpAndSnapshotAtEveryMultiple()
+    {
+        final DataDirectory dir = new DataDirectory(temp.resolve("data"));
+        final Ledger live = TestDays.writeDay(dir, 60, null, 0, 3);
+        final long last;
+        try (Recovery journalOnly = Recovery.open(dir, TestDays.limits(), TestDays.journalContext(), false))
+        {
+            last = journalOnly.report().lastSequence();
+        }
+        assertTrue(last > 60);
+
+        final Ledger copy = SnapshotAgent.copyOf(new Ledger(TestDays.limits()), null);
+        final AtomicLong appliedByBlp = new AtomicLong(25);
+        final SnapshotTaker taker = new SnapshotTaker(dir.snapshotDirectory(), 100, errors::add);
+        final SnapshotAgent agent = new SnapshotAgent(
+            copy, dir.journalDirectory(), 0, appliedByBlp::get, 10, taker, errors::add);
+
+        drain(agent);
+        assertEquals(25, agent.appliedSequence(), "never past what the BLP applied");
+        assertEquals(2, taker.snapshotsTaken());
+        assertEquals(20, taker.lastSequence());
+
+        appliedByBlp.set(last);
+        drain(agent);
+        agent.onClose();
+        assertEquals(last, agent.appliedSequence());
+        assertEquals(live.digestHex(), copy.digestHex());
+        assertEquals(last / 10, taker.snapshotsTaken());
+        assertFalse(agent.isFailed());
+        assertTrue(errors.isEmpty(), errors::toString);
+
+        try (Recovery recovery = Recovery.open(dir, TestDays.limits(), TestDays.journalContext()))
+        {
+            assertEquals(last / 10 * 10, recovery.report().snapshotSequence());
+            assertEquals(live.digestHex(), recovery.ledger().digestHex(), recovery.report().describe());
+        }
+    }
+
+    @Test
+    void shouldStopAndReportWhenTheJournalCannotBeRead()
+    {
+        final DataDirectory dir = new DataDirectory(temp.resolve("none"));
+        final SnapshotAgent agent = new SnapshotAgent(SnapshotAgent.copyOf(new Ledger(TestDays.limits()), null),
+            dir.journalDirectory(), 0, () -> 5, 10, new SnapshotTaker(dir.snapshotDirectory(), 3, errors::add),
+            errors::add);
+        assertEquals(0, agent.doWork());
+        assertTrue(agent.isFailed());
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).getMessage().contains("snapshots stop"), errors.get(0).getMessage());
+    }
+
+    private static void drain(final SnapshotAgent agent)
+    {
+        while (agent.doWork() > 0)
+        {
+            // apply what the BLP has
+        }
+    }
+}
