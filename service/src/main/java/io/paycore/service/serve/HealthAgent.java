@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * The service's health watcher, run by an {@link org.agrona.concurrent.AgentRunner} with a sleeping idle strategy:
- * each duty cycle it refreshes the mark file's activity timestamp, says once (to the error handler) why the
+ * each duty cycle it refreshes the mark file's activity timestamp and the service's own counters, says once (to the error handler) why the
  * pipeline failed, if it did, while the transport answers every further request {@code Rejected}, and runs the
  * follower-stopped callback once if this standby stopped following.
  * <p>
@@ -29,6 +29,7 @@ final class HealthAgent implements Agent
     private final ErrorHandler errorHandler;
     private final EpochClock clock;
     private volatile Runnable onFollowerStopped;
+    private volatile Runnable onDutyCycle;
     private boolean followerStopReported;
     private boolean failureReported;
 
@@ -62,11 +63,24 @@ final class HealthAgent implements Agent
     }
 
     /**
+     * @param onDutyCycle run on the agent's thread every duty cycle (counters to refresh), or null for nothing.
+     */
+    void onDutyCycle(final Runnable onDutyCycle)
+    {
+        this.onDutyCycle = onDutyCycle;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public int doWork()
     {
         markFile.updateActivityTimestamp(clock.time());
+        final Runnable dutyCycle = onDutyCycle;
+        if (null != dutyCycle)
+        {
+            dutyCycle.run();
+        }
         int workCount = 0;
         if (!followerStopReported && followerStopped.getAsBoolean())
         {

@@ -105,6 +105,7 @@ public final class PaycoreService implements AutoCloseable
     private final AsyncLmdbColdTier coldTier;
     private final SnapshotAgent snapshotAgent;
     private final AgentRunner snapshotRunner;
+    private final ServiceCounters counters;
     private final HealthAgent healthAgent;
     private final AgentRunner healthRunner;
     private boolean closed;
@@ -122,8 +123,10 @@ public final class PaycoreService implements AutoCloseable
         final Counter errorCounter,
         final AsyncLmdbColdTier coldTier,
         final SnapshotAgent snapshotAgent,
-        final AgentRunner snapshotRunner)
+        final AgentRunner snapshotRunner,
+        final ServiceCounters counters)
     {
+        this.counters = counters;
         this.context = context;
         this.coldTier = coldTier;
         this.snapshotAgent = snapshotAgent;
@@ -142,6 +145,7 @@ public final class PaycoreService implements AutoCloseable
             recovery.lock().markFile(),
             errorHandler,
             SystemEpochClock.INSTANCE);
+        this.healthAgent.onDutyCycle(counters::update);
         this.healthRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(HEALTH_CHECK_INTERVAL_MS), errorHandler, null, healthAgent);
     }
@@ -199,6 +203,7 @@ public final class PaycoreService implements AutoCloseable
         Follower follower = null;
         SnapshotAgent snapshotAgent = null;
         AgentRunner snapshotRunner = null;
+        ServiceCounters counters = null;
         boolean launched = false;
         try
         {
@@ -255,6 +260,7 @@ public final class PaycoreService implements AutoCloseable
             final String readyLine = readyLine(context, recovery, epoch);
             server = PaycoreServer.launch(transportContext, pipeline);
             errorCounter = server.aeron().addCounter(ERRORS_COUNTER_TYPE_ID, "paycore: errors");
+            counters = new ServiceCounters(server.aeron(), recovery.ledger(), coldTier, snapshotTaker, snapshotAgent);
             markFile.errorCounter(errorCounter);
             if (null != replicator)
             {
@@ -275,7 +281,7 @@ public final class PaycoreService implements AutoCloseable
 
             final PaycoreService service = new PaycoreService(
                 context, recovery, snapshotTaker, pipeline, server, replicator, follower, errorHandler, errorCounter,
-                coldTier, snapshotAgent, snapshotRunner);
+                coldTier, snapshotAgent, snapshotRunner, counters);
             AgentRunner.startOnThread(service.healthRunner, DAEMON_THREADS);
             out.println(readyLine);
             out.flush();
@@ -292,8 +298,8 @@ public final class PaycoreService implements AutoCloseable
             if (!launched)
             {
                 markFile.errorCounter(null);
-                CloseHelper.quietCloseAll(
-                    errorCounter, follower, server, snapshotRunner, pipeline, replicator, recovery, coldTier);
+                CloseHelper.quietCloseAll(errorCounter, counters, follower, server, snapshotRunner, pipeline,
+                    replicator, recovery, coldTier);
             }
         }
     }
@@ -486,7 +492,7 @@ public final class PaycoreService implements AutoCloseable
         {
             CloseHelper.close(healthRunner);
             recovery.lock().markFile().errorCounter(null);
-            CloseHelper.closeAll(errorCounter, follower, server, snapshotRunner, pipeline, replicator);
+            CloseHelper.closeAll(errorCounter, counters, follower, server, snapshotRunner, pipeline, replicator);
             final Throwable failure = pipeline.failure();
             final long lastSequence = recovery.journal().lastSequence();
             final Ledger ledger = recovery.ledger();

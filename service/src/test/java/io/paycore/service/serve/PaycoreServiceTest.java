@@ -21,6 +21,7 @@ import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.PaycoreClient;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -151,11 +153,12 @@ class PaycoreServiceTest
             }
             assertTrue(client.createTransfersAndWait(transfers, TIMEOUT).all(CreateTransferResult.OK));
         }
+        assertTrue(awaitCounter("paycore: cold tier records written", 4_000), "most transfers went to the cold tier");
+        assertTrue(awaitCounter("paycore: snapshots taken", 5), "the snapshotter took snapshots");
         CloseHelper.close(client);
         client = null;
         service.close();
         final String finalDigest = service.finalDigest();
-        assertTrue(service.coldTier().writtenRecordsNow() > 4_000, "most transfers went to the cold tier");
 
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
         final PrintStream savedOut = System.out;
@@ -186,6 +189,32 @@ class PaycoreServiceTest
         transfers.reset();
         transfers.add(1, 2, 3, 1, 0, 1, 840, 0, 1, 0);
         assertEquals(CreateTransferResult.EXISTS, client.createTransfersAndWait(transfers, TIMEOUT).result(0));
+    }
+
+    /**
+     * @return true once the counter with this label reads at least {@code atLeast}, within the timeout.
+     */
+    private boolean awaitCounter(final String label, final long atLeast)
+    {
+        final CountersReader counters = service.server().aeron().countersReader();
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline)
+        {
+            final long[] value = { -1 };
+            counters.forEach((counterId, typeId, keyBuffer, counterLabel) ->
+            {
+                if (label.equals(counterLabel))
+                {
+                    value[0] = counters.getCounterValue(counterId);
+                }
+            });
+            if (value[0] >= atLeast)
+            {
+                return true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return false;
     }
 
     private static void createFourAccounts(final PaycoreClient client)
