@@ -304,6 +304,23 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     }
 
     /**
+     * Begin reading one record's ids: the reads until {@link #endPrefetch()} share one read transaction
+     * (prefetching stage's thread).
+     */
+    public void beginPrefetch()
+    {
+        prefetchReader.beginBatch();
+    }
+
+    /**
+     * End what {@link #beginPrefetch()} began (prefetching stage's thread).
+     */
+    public void endPrefetch()
+    {
+        prefetchReader.endBatch();
+    }
+
+    /**
      * Read the stored value of an id into the pool, if the store holds it (prefetching stage's thread). Check
      * {@link #hasPrefetchRoom} first.
      *

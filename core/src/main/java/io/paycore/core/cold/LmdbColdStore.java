@@ -7,6 +7,7 @@ import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 import org.lmdbjava.LmdbException;
+import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
 import java.io.IOException;
@@ -44,6 +45,7 @@ final class LmdbColdStore implements AutoCloseable
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> transfers;
     private final Dbi<ByteBuffer> meta;
+    private long highestId;
     private final long mapSizeBytes;
     private final boolean readOnly;
     private final ByteBuffer key = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
@@ -106,6 +108,10 @@ final class LmdbColdStore implements AutoCloseable
             key.putLong(0, WRITTEN_KEY);
             final ByteBuffer found = meta.get(txn, key);
             openedWithRecords = null == found ? 0 : found.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+            try (Cursor<ByteBuffer> cursor = transfers.openCursor(txn))
+            {
+                highestId = cursor.last() ? cursor.key().order(ByteOrder.nativeOrder()).getLong(0) : 0;
+            }
         }
     }
 
@@ -202,7 +208,17 @@ final class LmdbColdStore implements AutoCloseable
                     value.putLong(RESOLVED_AT * Long.BYTES, number);
                     value.putLong(RESOLVED_STATE * Long.BYTES, (record[Ledger.R_EXTRA] >>> 32) & 0xFF);
                 }
-                transfers.put(txn, key, value);
+                final long id = record[Ledger.R_ID];
+                if (Long.compareUnsigned(id, highestId) > 0)
+                {
+                    // Ids that only grow (time-based ids, a counter) append: no search down the tree.
+                    transfers.put(txn, key, value, PutFlags.MDB_APPEND);
+                    highestId = id;
+                }
+                else
+                {
+                    transfers.put(txn, key, value);
+                }
             }
             putWrittenRecords(txn, toRecord);
             txn.commit();
@@ -388,6 +404,7 @@ final class LmdbColdStore implements AutoCloseable
         private final Txn<ByteBuffer> txn = env.txnRead();
         private final ByteBuffer readKey = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
         private final long[] value = new long[VALUE_LONGS];
+        private boolean inBatch;
 
         private Reader()
         {
@@ -409,27 +426,55 @@ final class LmdbColdStore implements AutoCloseable
          */
         boolean findRaw(final long id, final long[] into, final int offset)
         {
+            if (inBatch)
+            {
+                return get(id, into, offset);
+            }
             txn.renew();
             try
             {
-                readKey.clear();
-                readKey.putLong(0, id);
-                final ByteBuffer found = transfers.get(txn, readKey);
-                if (null == found)
-                {
-                    return false;
-                }
-                found.order(ByteOrder.LITTLE_ENDIAN);
-                for (int k = 0; k < VALUE_LONGS; k++)
-                {
-                    into[offset + k] = found.getLong(k * Long.BYTES);
-                }
-                return true;
+                return get(id, into, offset);
             }
             finally
             {
                 txn.reset();
             }
+        }
+
+        /**
+         * Read the lookups until {@link #endBatch()} in one read transaction, renewed once: one view of the store,
+         * and one renewal instead of one per lookup.
+         */
+        void beginBatch()
+        {
+            txn.renew();
+            inBatch = true;
+        }
+
+        /**
+         * End the batch {@link #beginBatch()} began.
+         */
+        void endBatch()
+        {
+            inBatch = false;
+            txn.reset();
+        }
+
+        private boolean get(final long id, final long[] into, final int offset)
+        {
+            readKey.clear();
+            readKey.putLong(0, id);
+            final ByteBuffer found = transfers.get(txn, readKey);
+            if (null == found)
+            {
+                return false;
+            }
+            found.order(ByteOrder.LITTLE_ENDIAN);
+            for (int k = 0; k < VALUE_LONGS; k++)
+            {
+                into[offset + k] = found.getLong(k * Long.BYTES);
+            }
+            return true;
         }
 
         public void close()

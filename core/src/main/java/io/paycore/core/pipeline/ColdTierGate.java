@@ -160,6 +160,7 @@ final class ColdTierGate implements Agent
         // The ledger indexes every record the tier has not written: an empty tier has nothing to give it.
         if (written > 0 && CreateTransfersDecoder.TEMPLATE_ID == templateId)
         {
+            tier.beginPrefetch();
             final SbeTransferEvents events = sbeTransfers.wrap(event.buffer, 0);
             for (int i = 0; i < transferEvents; i++)
             {
@@ -170,15 +171,18 @@ final class ColdTierGate implements Agent
                     tier.prefetch(pendingId);
                 }
             }
+            tier.endPrefetch();
         }
         else if (written > 0 && LookupTransfersDecoder.TEMPLATE_ID == templateId)
         {
             final LookupTransfersDecoder.IdsDecoder ids =
                 lookupDecoder.wrapAndApplyHeader(event.buffer, 0, headerDecoder).ids();
+            tier.beginPrefetch();
             while (ids.hasNext())
             {
                 tier.prefetch(ids.next().id());
             }
+            tier.endPrefetch();
         }
         event.coldWrittenRecords = written;
         event.coldPoolStart = start;
