@@ -12,7 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.zip.CRC32C;
 
 /**
- * A snapshot being written: a {@link WritableByteChannel} over a temporary file. {@link #commit()} writes the
+ * A snapshot being written: a {@link WritableByteChannel} over a temporary file, forced every
+ * {@value #FORCE_EVERY_BYTES_DEFAULT} bytes (by default) as it is written. {@link #commit()} writes the
  * header and checksums, forces the file, renames it atomically to its final name and forces the directory.
  * {@link #close()} without a commit deletes the temporary file. Obtain from {@link SnapshotStore#newSnapshot(long)}.
  * <p>
@@ -20,6 +21,18 @@ import java.util.zip.CRC32C;
  */
 public final class SnapshotWriter implements WritableByteChannel
 {
+    /**
+     * Bytes of a snapshot written between forces of its file, so that the page cache never holds much of it dirty.
+     */
+    public static final String FORCE_EVERY_BYTES_PROP_NAME = "paycore.snapshot.force.every.bytes";
+
+    /**
+     * Default for {@link #FORCE_EVERY_BYTES_PROP_NAME}: 4 MiB.
+     */
+    public static final long FORCE_EVERY_BYTES_DEFAULT = 4L << 20;
+
+    private static final long FORCE_EVERY_BYTES = Long.getLong(FORCE_EVERY_BYTES_PROP_NAME, FORCE_EVERY_BYTES_DEFAULT);
+
     private final Path directory;
     private final Path temp;
     private final Path file;
@@ -27,6 +40,7 @@ public final class SnapshotWriter implements WritableByteChannel
     private final FileChannel channel;
     private final CRC32C crc = new CRC32C();
     private long payloadLength;
+    private long unforcedBytes;
     private boolean committed;
     private boolean closed;
 
@@ -80,6 +94,14 @@ public final class SnapshotWriter implements WritableByteChannel
         }
         final int written = limit - start;
         payloadLength += written;
+        unforcedBytes += written;
+        if (unforcedBytes >= FORCE_EVERY_BYTES)
+        {
+            // Never leave much of a snapshot dirty in the page cache: forcing hundreds of megabytes at the end holds
+            // up every other force on the disk meanwhile, the journal's group commit included.
+            channel.force(false);
+            unforcedBytes = 0;
+        }
 
         return written;
     }
