@@ -51,6 +51,13 @@ public final class ServiceContext
     public static final long COLD_TIER_SIZE_DEFAULT = 256L << 30;
 
     /**
+     * Most transfer ids the cold tier's prefetch pool holds at once (about 100 bytes each): what the stage ahead of
+     * the BLP has read from the tier for the records it released and the BLP has not applied yet. When it is full,
+     * that stage holds records back (back-pressure). At least twice the events of one message.
+     */
+    public static final String COLD_PREFETCH_ENTRIES_PROP_NAME = "paycore.cold.prefetch.entries";
+
+    /**
      * Fewest bytes a cold tier may be given: 1 MiB.
      */
     public static final long COLD_TIER_SIZE_MIN = 1L << 20;
