@@ -52,6 +52,21 @@ public final class BenchLatencyCommand implements Callable<Integer>
         description = "Measurement (default: ${DEFAULT-VALUE}).")
     private int duration;
 
+    @Option(names = "--snapshot-every", paramLabel = "RECORDS", defaultValue = "0",
+        description = "Snapshot interval of the service started here, as serve's --snapshot-every (serve's default " +
+            "is 100000); 0 for none (default: ${DEFAULT-VALUE}).")
+    private long snapshotEvery;
+
+    @Option(names = "--hot-transfers", paramLabel = "N", defaultValue = "0",
+        description = "Hot window of the service started here, older transfers going to its cold tier (serve's " +
+            "default is 4194304); 0 to keep every transfer of the run in memory (default: ${DEFAULT-VALUE}).")
+    private int hotTransfers;
+
+    @Option(names = "--history", paramLabel = "TRANSFERS", defaultValue = "0",
+        description = "Transfers sent to the service started here as fast as it answers, before the warm-up, so the " +
+            "ledger has that much history when measured (default: ${DEFAULT-VALUE}).")
+    private long history;
+
     @Mixin
     private CommonBenchOptions common;
 
@@ -79,6 +94,9 @@ public final class BenchLatencyCommand implements Callable<Integer>
                 .batch(batch)
                 .warmupSeconds(warmup)
                 .durationSeconds(duration)
+                .snapshotEveryRecords(snapshotEvery)
+                .hotTransfers(hotTransfers)
+                .historyTransfers(history)
                 .validate();
         }
         catch (final IllegalArgumentException ex)

@@ -1,14 +1,8 @@
 package io.paycore.perf.bench;
 
-import io.aeron.Publication;
 import io.paycore.codec.ProtocolLimits;
-import io.paycore.codec.sbe.AccountsDecoder;
 import io.paycore.codec.sbe.CreateAccountResult;
-import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
-import io.paycore.codec.sbe.CreateTransfersResultDecoder;
-import io.paycore.codec.sbe.RejectedDecoder;
-import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
@@ -27,13 +21,9 @@ import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
 import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
-import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
-import io.paycore.transport.client.PaycoreClientException;
 import io.paycore.transport.client.Transfer;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -94,7 +84,6 @@ public final class BenchSoakCommand implements Callable<Integer>
     private static final long CLIENT_ID = 1;
     private static final int LEDGER = 1;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final long STALL_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final double FLAT_BOUND = 1.10;
 
     @Option(names = "--transfers", paramLabel = "N", defaultValue = "20000000",
@@ -141,6 +130,7 @@ public final class BenchSoakCommand implements Callable<Integer>
     private static final int LIVE_HEAP_POINTS = 4;
 
     private final PrintStream stdout = System.out;
+    private TransferFlood flood;
     private final long[] liveHeapMb = new long[LIVE_HEAP_POINTS];
     private int liveHeapChecks;
 
@@ -177,6 +167,7 @@ public final class BenchSoakCommand implements Callable<Integer>
     private int run(final Path dataDir) throws Exception
     {
         final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        flood = new TransferFlood(1, accounts, LEDGER, 1);
         Files.createDirectories(dataDir);
         Files.writeString(dataDir.resolve("clients"), ClientCredentials.line(CLIENT_ID, secret, 1_000) +
             System.lineSeparator(), StandardCharsets.US_ASCII);
@@ -225,7 +216,15 @@ public final class BenchSoakCommand implements Callable<Integer>
                 sampling.scheduleAtFixedRate(() -> sampler.sample(startNanos), 0, sampleIntervalMs,
                     TimeUnit.MILLISECONDS);
                 final long sendStartNanos = System.nanoTime();
-                sendTransfers(client, sampler);
+                flood.send(client, 1, transfers, batch, window, (acknowledged) ->
+                {
+                    sampler.acknowledged = acknowledged;
+                    if (liveHeapChecks < LIVE_HEAP_POINTS &&
+                        acknowledged >= (liveHeapChecks + 1) * transfers / LIVE_HEAP_POINTS)
+                    {
+                        liveHeapMb[liveHeapChecks++] = liveHeapMb();
+                    }
+                });
                 sendNanos = System.nanoTime() - sendStartNanos;
                 sampling.shutdown();
                 sampling.awaitTermination(10, TimeUnit.SECONDS);
@@ -291,68 +290,6 @@ public final class BenchSoakCommand implements Callable<Integer>
         }
     }
 
-    private void sendTransfers(final PaycoreClient client, final Sampler sampler)
-    {
-        final TransferEventArray events = new TransferEventArray(batch);
-        final Answers answers = new Answers();
-        final IdleStrategy idle = new BackoffIdleStrategy();
-        long nextId = 1;
-        boolean haveBatch = false;
-        long lastProgressNanos = System.nanoTime();
-        while (nextId <= transfers || haveBatch || answers.inFlight > 0)
-        {
-            int work = 0;
-            while (answers.inFlight < window && (haveBatch || nextId <= transfers))
-            {
-                if (!haveBatch)
-                {
-                    events.reset();
-                    while (events.count() < batch && nextId <= transfers)
-                    {
-                        add(events, nextId++, 0);
-                    }
-                    haveBatch = true;
-                }
-                final long correlationId = client.createTransfers(events);
-                if (correlationId < 0)
-                {
-                    if (Publication.NOT_CONNECTED == correlationId || Publication.CLOSED == correlationId ||
-                        Publication.MAX_POSITION_EXCEEDED == correlationId)
-                    {
-                        throw new PaycoreClientException("the service went away: offer returned " +
-                            Publication.errorString(correlationId));
-                    }
-                    break;
-                }
-                haveBatch = false;
-                answers.inFlight++;
-                work++;
-            }
-            final int polled = client.poll(answers);
-            work += polled;
-            sampler.acknowledged = answers.ok;
-            if (liveHeapChecks < LIVE_HEAP_POINTS && answers.ok >= (liveHeapChecks + 1) * transfers / LIVE_HEAP_POINTS)
-            {
-                liveHeapMb[liveHeapChecks++] = liveHeapMb();
-            }
-            if (polled > 0)
-            {
-                lastProgressNanos = System.nanoTime();
-            }
-            else if (System.nanoTime() - lastProgressNanos > STALL_TIMEOUT_NANOS)
-            {
-                throw new PaycoreClientException("no answer from the service for 60 s with " + answers.inFlight +
-                    " messages in flight");
-            }
-            idle.idle(work);
-        }
-        if (answers.ok != transfers)
-        {
-            throw new IllegalStateException("only " + answers.ok + " of " + transfers + " transfers were created; " +
-                answers.failed + " failed and " + answers.rejected + " messages were rejected");
-        }
-    }
-
     private void checkOldTransfers(final PaycoreClient client, final int[] checks)
     {
         final long coldFrom = 1;
@@ -374,13 +311,14 @@ public final class BenchSoakCommand implements Callable<Integer>
                 }
                 while (!chosen.add(id));
                 ids[i] = id;
-                add(resend, id, 0);
+                flood.add(resend, id);
             }
             final long[] lookup = Arrays.copyOf(ids, n);
             for (final Transfer transfer : client.lookupTransfersAndWait(TIMEOUT, lookup))
             {
-                if (transfer.amount() == amount(transfer.id()) && transfer.debitAccountId() == debit(transfer.id()) &&
-                    transfer.creditAccountId() == credit(transfer.id()))
+                if (transfer.amount() == TransferFlood.amount(transfer.id()) &&
+                    transfer.debitAccountId() == flood.debit(transfer.id()) &&
+                    transfer.creditAccountId() == flood.credit(transfer.id()))
                 {
                     checks[0]++;
                 }
@@ -405,76 +343,6 @@ public final class BenchSoakCommand implements Callable<Integer>
         System.gc();
         final Runtime runtime = Runtime.getRuntime();
         return (runtime.totalMemory() - runtime.freeMemory()) >> 20;
-    }
-
-    private void add(final TransferEventArray events, final long id, final int flags)
-    {
-        events.add(id, debit(id), credit(id), amount(id), 0, id, LEDGER, 0, 1, flags);
-    }
-
-    private long debit(final long id)
-    {
-        return 1 + Long.remainderUnsigned(mix(id), accounts);
-    }
-
-    private long credit(final long id)
-    {
-        final long debit = debit(id);
-        return 1 + (debit + Long.remainderUnsigned(mix(id ^ 0x5DEECE66DL), accounts - 1)) % accounts;
-    }
-
-    private static long amount(final long id)
-    {
-        return 1 + id % 1000;
-    }
-
-    private static long mix(final long value)
-    {
-        long z = value * 0x9E37_79B9_7F4A_7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-        return z ^ (z >>> 31);
-    }
-
-    private static final class Answers implements EgressListener
-    {
-        int inFlight;
-        long ok;
-        long failed;
-        long rejected;
-
-        public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
-        {
-        }
-
-        public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
-        {
-            inFlight--;
-            for (final CreateTransfersResultDecoder.ResultsDecoder entry : result.results())
-            {
-                if (CreateTransferResult.OK == entry.result())
-                {
-                    ok++;
-                }
-                else
-                {
-                    failed++;
-                }
-            }
-        }
-
-        public void onAccounts(final AccountsDecoder accounts)
-        {
-        }
-
-        public void onTransfers(final TransfersDecoder transfers)
-        {
-        }
-
-        public void onRejected(final RejectedDecoder rejectedDecoder)
-        {
-            inFlight--;
-            rejected++;
-        }
     }
 
     /**

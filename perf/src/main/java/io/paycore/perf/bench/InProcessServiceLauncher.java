@@ -6,6 +6,7 @@ import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.journal.JournalContext;
 import io.paycore.perf.harness.BenchChannels;
 import io.paycore.perf.harness.BenchSettings;
+import io.paycore.perf.harness.PaycoreLoadTarget;
 import io.paycore.perf.harness.ServiceLauncher;
 import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.perf.harness.ServiceUnderTest;
@@ -15,6 +16,7 @@ import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
 import io.paycore.transport.client.ClientContext;
+import io.paycore.transport.client.PaycoreClient;
 import org.agrona.IoUtil;
 
 import java.io.IOException;
@@ -72,10 +74,11 @@ final class InProcessServiceLauncher implements ServiceLauncher
         }
 
         final BenchChannels channels = settings.channels();
-        final long transfers = settings.transfersOffered() + settings.accounts();
+        final long transfers = settings.transfersOffered() + settings.accounts() + settings.historyTransfers();
         final LedgerLimits limits = new LedgerLimits()
             .maxAccounts(Math.max(1024, settings.accounts()))
-            .maxTransfers((int)Math.min(LedgerLimits.MAX_RECORDS_BOUND, Math.max(1 << 20, transfers)))
+            .maxTransfers(settings.hotTransfers() > 0 ? settings.hotTransfers() :
+                (int)Math.min(LedgerLimits.MAX_RECORDS_BOUND, Math.max(1 << 20, transfers)))
             .maxPendingTransfers(1024)
             .maxBatchEvents(ProtocolLimits.MAX_BATCH_EVENTS)
             .validate();
@@ -91,12 +94,13 @@ final class InProcessServiceLauncher implements ServiceLauncher
                 .profile(settings.profile())
                 .idleStrategy(settings.idleStrategy())
                 .layout(settings.layout())
-                .snapshotEveryRecords(0))
+                .snapshotEveryRecords(settings.snapshotEveryRecords()))
             .transportContext(new TransportContext()
                 .ingressChannel(channels.ingressChannel())
                 .ingressStreamId(channels.ingressStreamId())
                 .clientsFile(dataDir.resolve("clients"))
                 .profile(settings.profile()))
+            .coldTierSizeBytes(settings.hotTransfers() > 0 ? ServiceContext.COLD_TIER_SIZE_DEFAULT : 0)
             .snapshotOnShutdown(false)
             .threadPinning(pinning)
             .out(serviceOut);
@@ -111,7 +115,37 @@ final class InProcessServiceLauncher implements ServiceLauncher
             IoUtil.delete(dataDir.toFile(), true);
             throw ex;
         }
-        return new InProcessService(service, dataDir, secret, channels, settings, limits);
+        final InProcessService launched = new InProcessService(service, dataDir, secret, channels, settings, limits);
+        if (settings.historyTransfers() > 0)
+        {
+            try
+            {
+                sendHistory(launched.clientContext().responseStreamId(channels.responseStreamId() + 17), settings);
+            }
+            catch (final RuntimeException ex)
+            {
+                launched.close();
+                throw ex;
+            }
+        }
+        return launched;
+    }
+
+    /**
+     * Give the ledger its history: the benchmark's accounts, then {@code historyTransfers} transfers between them,
+     * ids from 1 (the load generator's start far above), in messages of 100 with 64 in flight.
+     */
+    private static void sendHistory(final ClientContext clientContext, final BenchSettings settings)
+    {
+        final long startNanos = System.nanoTime();
+        try (PaycoreClient client = PaycoreClient.connect(clientContext))
+        {
+            PaycoreLoadTarget.createAccounts(client, settings.accounts(), 100);
+            new TransferFlood(PaycoreLoadTarget.FIRST_ACCOUNT_ID, settings.accounts(), PaycoreLoadTarget.LEDGER,
+                PaycoreLoadTarget.CODE).send(client, 1, settings.historyTransfers(), 100, 64, (acknowledged) -> { });
+        }
+        System.out.printf(Locale.ROOT, "history: %,d transfers sent before the warm-up, in %.1f s%n",
+            settings.historyTransfers(), (System.nanoTime() - startNanos) / 1e9);
     }
 
     private static final class InProcessService implements ServiceUnderTest
@@ -136,9 +170,15 @@ final class InProcessServiceLauncher implements ServiceLauncher
             this.secret = secret;
             this.channels = channels;
             this.description = String.format(Locale.ROOT, "in process (PaycoreService: embedded driver, %s profile, " +
-                "flush %s, journal in %s, ledger for %,d transfers, no snapshots)",
+                "flush %s, journal in %s, %s, %s%s)",
                 settings.profile().name().toLowerCase(Locale.ROOT),
-                settings.flushLevel().name().toLowerCase(Locale.ROOT), dataDir, limits.maxTransfers());
+                settings.flushLevel().name().toLowerCase(Locale.ROOT), dataDir,
+                settings.hotTransfers() > 0 ? String.format(Locale.ROOT, "hot window of %,d transfers and a cold tier",
+                limits.maxTransfers()) : String.format(Locale.ROOT, "ledger for %,d transfers", limits.maxTransfers()),
+                settings.snapshotEveryRecords() > 0 ? "snapshots every " + settings.snapshotEveryRecords() +
+                " records by the snapshotter thread" : "no snapshots",
+                settings.historyTransfers() > 0 ? String.format(Locale.ROOT, ", %,d transfers of history",
+                settings.historyTransfers()) : "");
         }
 
         public ClientContext clientContext()

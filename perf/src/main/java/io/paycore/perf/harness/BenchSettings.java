@@ -51,6 +51,9 @@ public final class BenchSettings
     private String secret;
     private long seed = 42;
     private boolean progress;
+    private long snapshotEveryRecords;
+    private int hotTransfers;
+    private long historyTransfers;
 
     /**
      * Check the settings.
@@ -371,5 +374,44 @@ public final class BenchSettings
     public boolean progress()
     {
         return progress;
+    }
+
+    /** @param snapshotEveryRecords snapshot interval of a service started here; 0 for none. @return this. */
+    public BenchSettings snapshotEveryRecords(final long snapshotEveryRecords)
+    {
+        this.snapshotEveryRecords = snapshotEveryRecords;
+        return this;
+    }
+
+    /** @return snapshot interval of a service started here, 0 for none. */
+    public long snapshotEveryRecords()
+    {
+        return snapshotEveryRecords;
+    }
+
+    /** @param hotTransfers hot window of a service started here; 0 to keep every transfer in memory. @return this. */
+    public BenchSettings hotTransfers(final int hotTransfers)
+    {
+        this.hotTransfers = hotTransfers;
+        return this;
+    }
+
+    /** @return hot window of a service started here, 0 for every transfer in memory. */
+    public int hotTransfers()
+    {
+        return hotTransfers;
+    }
+
+    /** @param historyTransfers transfers sent to a service started here before the warm-up. @return this. */
+    public BenchSettings historyTransfers(final long historyTransfers)
+    {
+        this.historyTransfers = historyTransfers;
+        return this;
+    }
+
+    /** @return transfers sent to a service started here before the warm-up. */
+    public long historyTransfers()
+    {
+        return historyTransfers;
     }
 }

@@ -106,7 +106,15 @@ public final class PaycoreLoadTarget implements LoadTarget, EgressListener
         }
     }
 
-    private static void createAccounts(final PaycoreClient client, final int accounts, final int batch)
+    /**
+     * Create the benchmark's accounts, or find them created already.
+     *
+     * @param client   connected.
+     * @param accounts how many, from {@link #FIRST_ACCOUNT_ID}.
+     * @param batch    accounts per message.
+     * @throws IllegalStateException if one could not be created.
+     */
+    public static void createAccounts(final PaycoreClient client, final int accounts, final int batch)
     {
         final AccountEventArray events = new AccountEventArray(batch);
         for (int i = 0; i < accounts; )
