@@ -112,6 +112,34 @@ class ReplicationTest
     }
 
     @Test
+    void shouldKeepAStandbyWithASmallHotWindowInStepAndFindEveryTransferOnIt() throws Exception
+    {
+        final int recordsPort = freePort();
+        final int controlPort = freePort();
+        final DataDirectory primaryData = new DataDirectory(temp.resolve("primary"));
+        final DataDirectory standbyData = new DataDirectory(temp.resolve("standby"));
+
+        standby = PaycoreService.launch(hotWindow(standbyContext(standbyData, recordsPort, controlPort)));
+        primary = PaycoreService.launch(
+            hotWindow(primaryContext(primaryData, recordsPort, controlPort, ReplicationMode.ASYNC)));
+        client = connect(primaryData);
+        final MixedLoad load = new MixedLoad(7);
+        load.createAccounts(client);
+        load.run(client, 300, 40);
+
+        standbyClient = connect(standbyData);
+        awaitStandbyAt(primary.pipeline().processedSequence());
+        assertTrue(load.verifyCreatedOn(standbyClient) > 2000, "too few transfers created to mean anything");
+        assertTrue(standby.coldTier().writtenRecordsNow() > 1000, "most of the standby's transfers are cold");
+        assertDigestsEqualAfterStop();
+    }
+
+    private static ServiceContext hotWindow(final ServiceContext context)
+    {
+        return context.ledgerLimits(limits().maxTransfers(500)).coldTierSizeBytes(64L << 20);
+    }
+
+    @Test
     void shouldCatchUpAStandbyStartedLateAfter100000RecordsThenFollowLive() throws Exception
     {
         final int recordsPort = freePort();
