@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
     header = "Move journal segments wholly before the newest snapshot to an archive directory.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    usageHelpWidth = 120,
     description = {
         "Move every journal segment whose records all come before the newest valid snapshot's sequence from",
         "DIR/journal to the archive directory, and leave a marker (DIR/journal/archived.properties) so the",

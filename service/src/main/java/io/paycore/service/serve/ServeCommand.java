@@ -176,9 +176,9 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
         converter = LongByteSizeConverter.class,
         description = "The most the cold tier (DIR/cold: every transfer older than the hot window, in LMDB) may " +
-            "take on disk; a sparse file, so only what is written uses disk. When it is full, transfers stay in " +
-            "memory until the hot window's margin is used, then new ones are refused with TRANSFERS_FULL. 0 for " +
-            "no cold tier: every transfer stays in memory, up to --hot-transfers (default: ${DEFAULT-VALUE}).")
+            "take on disk; a sparse file, so only what is written uses disk. When it is full (or the disk is), its " +
+            "writer stops and the service answers new requests Rejected(UNAVAILABLE); nothing answered is lost. 0 " +
+            "for no cold tier: every transfer stays in memory, up to --hot-transfers (default: ${DEFAULT-VALUE}).")
     private long coldTierSizeBytes;
 
     @Option(names = "--snapshot-every", paramLabel = "RECORDS", defaultValue = SNAPSHOT_EVERY_DEFAULT,
