@@ -5,6 +5,7 @@ import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;
 import io.paycore.replay.audit.Auditor;
+import io.paycore.replay.audit.SnapshotCheck;
 import io.paycore.core.cold.ColdTierException;
 import io.paycore.core.cold.LmdbColdTier;
 import io.paycore.core.ledger.Ledger;
@@ -156,6 +157,15 @@ class ColdRecoveryTest
                 assertEquals(0, left.count(), "the temporary tier is deleted");
             }
         }
+        final AuditReport verified = Auditor.run(new AuditContext()
+            .directory(dir)
+            .limits(hotLimits())
+            .coldTierSizeBytes(TIER_BYTES)
+            .coldTierParent(temp.resolve("audit-work-verify"))
+            .verifySnapshots(true));
+        assertEquals(3, verified.snapshotChecks().size(), verified.snapshotChecks().toString());
+        assertTrue(verified.snapshotChecks().stream().allMatch((c) -> SnapshotCheck.Status.MATCH == c.status()),
+            verified.snapshotChecks().toString());
         assertArrayEquals(tierBefore, Files.readAllBytes(tierFile), "the service's tier is never written");
     }
 
