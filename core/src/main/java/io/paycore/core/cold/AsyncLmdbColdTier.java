@@ -245,18 +245,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
 
     private void writeNow(final Ledger ledger, final long fromRecord, final long toRecord)
     {
-        final long written = writtenRecords;
-        if (written < ledger.oldestHotRecord())
-        {
-            throw new ColdTierException("the ledger holds records from " + ledger.oldestHotRecord() + " but this " +
-                "cold tier holds " + written + ": it belongs to another ledger or history");
-        }
-        store.verify(ledger, fromRecord, Math.min(toRecord, written), reader);
-        if (toRecord > written)
-        {
-            store.write(ledger, written, toRecord);
-            writtenRecords = toRecord;
-        }
+        writtenRecords = store.seal(ledger, fromRecord, toRecord, writtenRecords, reader, null);
     }
 
     public long writtenRecords()

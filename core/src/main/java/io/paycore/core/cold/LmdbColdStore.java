@@ -293,6 +293,41 @@ final class LmdbColdStore implements AutoCloseable
     }
 
     /**
+     * Store sealed records {@code [fromRecord, toRecord)} of a ledger on the caller's thread, when the records below
+     * {@code written} are held already (by this store or by a base beneath it): a ledger restored from an older
+     * snapshot seals again what the tier holds, and those records are checked against the ledger's, not written;
+     * the rest are written.
+     *
+     * @param written the records held so far.
+     * @param held    reads the store holding the records below {@code written}: this one's, or the base's.
+     * @param base    the store beneath this one, for {@link #write(Ledger, long, long, Reader)}; or null.
+     * @return the records held now.
+     * @throws ColdTierException if the ledger no longer holds records the store lacks, or a held record differs:
+     *                           the store belongs to another ledger or history.
+     */
+    long seal(
+        final Ledger ledger,
+        final long fromRecord,
+        final long toRecord,
+        final long written,
+        final Reader held,
+        final Reader base)
+    {
+        if (written < ledger.oldestHotRecord())
+        {
+            throw new ColdTierException("the ledger holds records from " + ledger.oldestHotRecord() + " but this " +
+                "cold tier holds " + written + ": it belongs to another ledger or history");
+        }
+        held.verify(ledger, fromRecord, Math.min(toRecord, written));
+        if (toRecord > written)
+        {
+            write(ledger, written, toRecord, base);
+            return toRecord;
+        }
+        return written;
+    }
+
+    /**
      * Check that this store holds sealed records {@code [fromRecord, toRecord)} of a ledger as the ledger has them:
      * how a ledger replaying a journal proves that records the store already holds are its own.
      *
@@ -439,6 +474,14 @@ final class LmdbColdStore implements AutoCloseable
             {
                 txn.reset();
             }
+        }
+
+        /**
+         * @see LmdbColdStore#verify(Ledger, long, long, Reader)
+         */
+        void verify(final Ledger ledger, final long fromRecord, final long toRecord)
+        {
+            LmdbColdStore.this.verify(ledger, fromRecord, toRecord, this);
         }
 
         /**

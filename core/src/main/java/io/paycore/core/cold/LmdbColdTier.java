@@ -89,28 +89,8 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
 
     public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
     {
-        if (writtenRecords < ledger.oldestHotRecord())
-        {
-            throw new ColdTierException("the ledger holds records from " + ledger.oldestHotRecord() + " but this " +
-                "cold tier holds " + writtenRecords + ": it belongs to another ledger or history");
-        }
-        final long held = Math.min(toRecord, writtenRecords);
-        if (fromRecord < held)
-        {
-            if (null == base)
-            {
-                store.verify(ledger, fromRecord, held, reader);
-            }
-            else
-            {
-                base.verify(ledger, fromRecord, held, baseReader);
-            }
-        }
-        if (toRecord > writtenRecords)
-        {
-            store.write(ledger, writtenRecords, toRecord, baseReader);
-            writtenRecords = toRecord;
-        }
+        writtenRecords = store.seal(
+            ledger, fromRecord, toRecord, writtenRecords, null == base ? reader : baseReader, baseReader);
     }
 
     public long writtenRecords()
