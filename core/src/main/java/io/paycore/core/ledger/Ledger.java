@@ -636,13 +636,21 @@ public final class Ledger
         final IdIndex hotIndexById = this.hotIndexById;
         final IdIndex poolIndexById = this.poolIndexById;
         final IdIndex accountIndexById = this.accountIndexById;
+        // With a cold tier, an id the ring does not index is looked for in the pool of sealed pending transfers
+        // too: a new id's probe of that (large, mostly empty) index misses the cache unless warmed here.
+        final boolean touchPool = null != cold && poolIndexById.size() > 0;
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
+            final long id = events.id(i);
             final long pendingId = events.pendingId(i);
-            sink += hotIndexById.touch(events.id(i)) +
+            sink += hotIndexById.touch(id) +
                 accountIndexById.touch(events.debitAccountId(i)) +
                 accountIndexById.touch(events.creditAccountId(i));
+            if (touchPool)
+            {
+                sink += poolIndexById.touch(id);
+            }
             if (0 != pendingId)
             {
                 sink += hotIndexById.touch(pendingId) + poolIndexById.touch(pendingId);
@@ -1115,7 +1123,7 @@ public final class Ledger
             // Every transfer is in the ring.
             return -1;
         }
-        final int position = poolIndexById.get(id);
+        final int position = poolIndexById.size() == 0 ? IdIndex.MISSING : poolIndexById.get(id);
         if (position >= 0)
         {
             return pendingBase + position;
