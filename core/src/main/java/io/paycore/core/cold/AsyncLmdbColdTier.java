@@ -54,6 +54,8 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     private final long[] prefetchValues;
     private final LmdbColdStore.Reader prefetchReader;
     private long prefetchHead;
+    private long prefetchHighestId;
+    private boolean prefetchBatchOpen;
     private volatile long prefetchTail;
 
     private final long[] recordIds;
@@ -293,12 +295,15 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     }
 
     /**
-     * Begin reading one record's ids: the reads until {@link #endPrefetch()} share one read transaction
-     * (prefetching stage's thread).
+     * Begin reading one record's ids, after reading the written count they go with: the reads until
+     * {@link #endPrefetch()} share one read transaction (prefetching stage's thread).
      */
     public void beginPrefetch()
     {
-        prefetchReader.beginBatch();
+        // Read after the caller read the written count its record goes with: no id above this one was among the
+        // transfers written by then, so such ids are not read at all (new ids that only grow cost no read).
+        prefetchHighestId = store.highestIdNow();
+        prefetchBatchOpen = false;
     }
 
     /**
@@ -306,17 +311,30 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
      */
     public void endPrefetch()
     {
-        prefetchReader.endBatch();
+        if (prefetchBatchOpen)
+        {
+            prefetchBatchOpen = false;
+            prefetchReader.endBatch();
+        }
     }
 
     /**
-     * Read the stored value of an id into the pool, if the store holds it (prefetching stage's thread). Check
-     * {@link #hasPrefetchRoom} first.
+     * Read the stored value of an id into the pool, if the store holds it (prefetching stage's thread), between
+     * {@link #beginPrefetch()} and {@link #endPrefetch()}. Check {@link #hasPrefetchRoom} first.
      *
      * @param id of a transfer a record names.
      */
     public void prefetch(final long id)
     {
+        if (Long.compareUnsigned(id, prefetchHighestId) > 0)
+        {
+            return;
+        }
+        if (!prefetchBatchOpen)
+        {
+            prefetchBatchOpen = true;
+            prefetchReader.beginBatch();
+        }
         final int position = (int)(prefetchHead % prefetchCapacity);
         if (prefetchReader.findRaw(id, prefetchValues, position * LmdbColdStore.VALUE_LONGS))
         {

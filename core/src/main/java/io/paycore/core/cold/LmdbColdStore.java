@@ -41,11 +41,13 @@ final class LmdbColdStore implements AutoCloseable
     private static final int RESOLVED_AT = Ledger.RECORD_LONGS;
     private static final int RESOLVED_STATE = Ledger.RECORD_LONGS + 1;
     private static final long WRITTEN_KEY = 1;
+    private static final PutFlags[] NO_PUT_FLAGS = null;
 
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> transfers;
     private final Dbi<ByteBuffer> meta;
     private long highestId;
+    private volatile long committedHighestId;
     private final long mapSizeBytes;
     private final boolean readOnly;
     private final ByteBuffer key = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
@@ -112,7 +114,20 @@ final class LmdbColdStore implements AutoCloseable
             {
                 highestId = cursor.last() ? cursor.key().order(ByteOrder.nativeOrder()).getLong(0) : 0;
             }
+            committedHighestId = highestId;
         }
+    }
+
+    /**
+     * The highest id (unsigned) among the transfers the store held at its last commit, or higher: a reader that
+     * read this after it learned that the store held some records knows that no larger id is among them. Any
+     * thread.
+     *
+     * @return the highest id stored, or 0 for none.
+     */
+    long highestIdNow()
+    {
+        return committedHighestId;
     }
 
     /**
@@ -166,62 +181,64 @@ final class LmdbColdStore implements AutoCloseable
     {
         try (Txn<ByteBuffer> txn = env.txnWrite())
         {
-            for (long number = fromRecord; number < toRecord; number++)
+            // Closed before the commit: LMDB frees a write transaction's cursors when it commits.
+            try (Cursor<ByteBuffer> cursor = transfers.openCursor(txn))
             {
-                ledger.copySealedRecord(number, record, 0);
-                key.clear();
-                key.putLong(0, record[Ledger.R_ID]);
-                final int kind = (int)(record[Ledger.R_EXTRA] >>> 40) & 0xFF;
-                value.clear();
-                if (Ledger.KIND_CREATION == kind)
+                for (long number = fromRecord; number < toRecord; number++)
                 {
-                    for (int k = 0; k < Ledger.RECORD_LONGS; k++)
-                    {
-                        value.putLong(k * Long.BYTES, record[k]);
-                    }
-                    value.putLong(RESOLVED_AT * Long.BYTES, -1);
-                    value.putLong(RESOLVED_STATE * Long.BYTES, 0);
-                }
-                else
-                {
-                    final ByteBuffer found = transfers.get(txn, key);
-                    if (null != found)
-                    {
-                        found.order(ByteOrder.LITTLE_ENDIAN);
-                        for (int k = 0; k < Ledger.RECORD_LONGS; k++)
-                        {
-                            value.putLong(k * Long.BYTES, found.getLong(k * Long.BYTES));
-                        }
-                    }
-                    else if (null != base && base.findRaw(record[Ledger.R_ID], baseValue, 0))
+                    ledger.copySealedRecord(number, record, 0);
+                    key.clear();
+                    key.putLong(0, record[Ledger.R_ID]);
+                    final int kind = (int)(record[Ledger.R_EXTRA] >>> 40) & 0xFF;
+                    value.clear();
+                    if (Ledger.KIND_CREATION == kind)
                     {
                         for (int k = 0; k < Ledger.RECORD_LONGS; k++)
                         {
-                            value.putLong(k * Long.BYTES, baseValue[k]);
+                            value.putLong(k * Long.BYTES, record[k]);
                         }
+                        value.putLong(RESOLVED_AT * Long.BYTES, -1);
+                        value.putLong(RESOLVED_STATE * Long.BYTES, 0);
                     }
                     else
                     {
-                        throw new ColdTierException("record " + number + " resolves transfer " +
-                            record[Ledger.R_ID] + ", which the cold tier does not hold");
+                        final ByteBuffer found = transfers.get(txn, key);
+                        if (null != found)
+                        {
+                            found.order(ByteOrder.LITTLE_ENDIAN);
+                            for (int k = 0; k < Ledger.RECORD_LONGS; k++)
+                            {
+                                value.putLong(k * Long.BYTES, found.getLong(k * Long.BYTES));
+                            }
+                        }
+                        else if (null != base && base.findRaw(record[Ledger.R_ID], baseValue, 0))
+                        {
+                            for (int k = 0; k < Ledger.RECORD_LONGS; k++)
+                            {
+                                value.putLong(k * Long.BYTES, baseValue[k]);
+                            }
+                        }
+                        else
+                        {
+                            throw new ColdTierException("record " + number + " resolves transfer " +
+                                record[Ledger.R_ID] + ", which the cold tier does not hold");
+                        }
+                        value.putLong(RESOLVED_AT * Long.BYTES, number);
+                        value.putLong(RESOLVED_STATE * Long.BYTES, (record[Ledger.R_EXTRA] >>> 32) & 0xFF);
                     }
-                    value.putLong(RESOLVED_AT * Long.BYTES, number);
-                    value.putLong(RESOLVED_STATE * Long.BYTES, (record[Ledger.R_EXTRA] >>> 32) & 0xFF);
-                }
-                final long id = record[Ledger.R_ID];
-                if (Long.compareUnsigned(id, highestId) > 0)
-                {
-                    // Ids that only grow (time-based ids, a counter) append: no search down the tree.
-                    transfers.put(txn, key, value, PutFlags.MDB_APPEND);
-                    highestId = id;
-                }
-                else
-                {
-                    transfers.put(txn, key, value);
+                    final long id = record[Ledger.R_ID];
+                    if (Long.compareUnsigned(id, highestId) > 0)
+                    {
+                        highestId = id;
+                    }
+                    // Through a cursor, with no flags: lmdbjava builds a stream for any flag it is given (about
+                    // 430 bytes a put), and LMDB fills its pages as full without MDB_APPEND when ids only grow.
+                    cursor.put(key, value, NO_PUT_FLAGS);
                 }
             }
             putWrittenRecords(txn, toRecord);
             txn.commit();
+            committedHighestId = highestId;
         }
         catch (final Env.MapFullException ex)
         {
@@ -271,7 +288,7 @@ final class LmdbColdStore implements AutoCloseable
                         value.putLong(RESOLVED_STATE * Long.BYTES, 0);
                         key.clear();
                         key.putLong(0, cursor.key().order(ByteOrder.nativeOrder()).getLong(0));
-                        cursor.put(key, value);
+                        cursor.put(key, value, NO_PUT_FLAGS);
                         changed++;
                     }
                     more = cursor.next();
@@ -368,7 +385,7 @@ final class LmdbColdStore implements AutoCloseable
         value.clear();
         value.putLong(0, records);
         value.limit(Long.BYTES);
-        meta.put(txn, key, value);
+        meta.put(txn, key, value, NO_PUT_FLAGS);
     }
 
     private long writtenRecords(final Txn<ByteBuffer> txn)

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,6 +146,82 @@ class LmdbColdTierTest
                 assertEquals(1, ledger.transferAmount(ledger.transferIndex(id)), "transfer " + id);
             }
         }
+    }
+
+    @Test
+    void shouldWriteRecordsWithoutAllocatingPerRecord()
+    {
+        final LedgerLimits limits = new LedgerLimits()
+            .maxAccounts(4).maxTransfers(16).maxPendingTransfers(4).maxBatchEvents(64).maxColdLagRecords(20_000);
+        try (AsyncLmdbColdTier cold = new AsyncLmdbColdTier(directory, 64L << 20, 1 << 20))
+        {
+            final Ledger ledger = new Ledger(limits, cold);
+            createAccounts(ledger);
+            for (long id = 1; id <= 100; id++)
+            {
+                assertEquals(CreateTransferResult.OK, transfer(ledger, id, 1));
+            }
+            cold.doWork();
+            for (long id = 101; id <= 10_100; id++)
+            {
+                assertEquals(CreateTransferResult.OK, transfer(ledger, id, 1));
+            }
+            final long before = cold.writtenRecordsNow();
+            final long allocatedBefore = allocatedBytes();
+            final int written = cold.doWork();
+            final long allocated = allocatedBytes() - allocatedBefore;
+
+            assertEquals(10_000, written);
+            assertEquals(before + written, cold.writtenRecordsNow());
+            // One transaction's objects, not hundreds of bytes a record (what a put with flags costs in lmdbjava).
+            assertTrue(allocated < 20_000, "allocated " + allocated + " bytes writing " + written + " records");
+        }
+    }
+
+    @Test
+    void shouldPrefetchStoredIdsAndSkipIdsAboveTheHighestStored()
+    {
+        try (AsyncLmdbColdTier cold = new AsyncLmdbColdTier(directory, 64L << 20, 1 << 10).synchronous(true))
+        {
+            final Ledger ledger = new Ledger(LIMITS, cold);
+            createAccounts(ledger);
+            // Ids not in order: the highest stored is what counts, not the last.
+            final long[] ids = { 50, 10, 90, 30, 70, 20, 80, 40, 60, 5, 6, 7, 8 };
+            for (final long id : ids)
+            {
+                assertEquals(CreateTransferResult.OK, transfer(ledger, id, id));
+            }
+            final long written = cold.writtenRecordsNow();
+            assertEquals(ids.length - LIMITS.maxTransfers(), written);
+
+            final long start = cold.prefetchPosition();
+            cold.beginPrefetch();
+            cold.prefetch(90);
+            cold.prefetch(10);
+            cold.prefetch(11);
+            cold.prefetch(91);
+            cold.prefetch(-1L);
+            cold.endPrefetch();
+            final int count = (int)(cold.prefetchPosition() - start);
+            assertEquals(2, count);
+
+            final long[] into = new long[Ledger.RECORD_LONGS];
+            cold.beginRecord(written, start, count);
+            assertTrue(cold.find(90, Long.MAX_VALUE, into, 0));
+            assertEquals(90, into[Ledger.R_ID]);
+            assertTrue(cold.find(10, Long.MAX_VALUE, into, 0));
+            assertEquals(10, into[Ledger.R_ID]);
+            assertFalse(cold.find(11, Long.MAX_VALUE, into, 0));
+            assertFalse(cold.find(91, Long.MAX_VALUE, into, 0));
+            cold.endRecord();
+            assertTrue(cold.hasPrefetchRoom(cold.prefetchCapacity()));
+        }
+    }
+
+    private static long allocatedBytes()
+    {
+        return ((com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean())
+            .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     private void createAccounts(final Ledger ledger)
