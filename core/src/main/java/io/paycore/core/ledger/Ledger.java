@@ -279,6 +279,12 @@ public final class Ledger
     private long touchSink;
 
     /**
+     * How many leaving ids {@link #trim()} reads ahead of removing them: enough misses in flight to overlap, few
+     * enough that the slots are still cached when removed.
+     */
+    private static final int TRIM_RUN = 64;
+
+    /**
      * Build an empty ledger that keeps every transfer in memory, allocating all of its storage.
      *
      * @param limits bounds of the storage; validated.
@@ -1618,15 +1624,32 @@ public final class Ledger
         }
         final long trimTo = Math.min(sealedRecords, cold.writtenRecords());
         final long[] records = this.records;
+        final IdIndex hotIndexById = this.hotIndexById;
         int slot = oldestIndexedSlot;
-        for (long n = oldestIndexedRecord; n < trimTo; n++)
+        long n = oldestIndexedRecord;
+        while (n < trimTo)
         {
-            final long id = records[slot * RECORD_LONGS + R_ID];
-            if (hotIndexById.get(id) == slot)
+            // The ids leaving are spread over the whole index: read a run of their slots first, so that their cache
+            // misses overlap, then remove them.
+            final int run = (int)Math.min(TRIM_RUN, trimTo - n);
+            long sink = 0;
+            int touchSlot = slot;
+            for (int i = 0; i < run; i++)
             {
-                hotIndexById.remove(id);
+                sink += hotIndexById.touch(records[touchSlot * RECORD_LONGS + R_ID]);
+                touchSlot = touchSlot + 1 == ringCapacity ? 0 : touchSlot + 1;
             }
-            slot = slot + 1 == ringCapacity ? 0 : slot + 1;
+            touchSink = sink;
+            for (int i = 0; i < run; i++)
+            {
+                final long id = records[slot * RECORD_LONGS + R_ID];
+                if (hotIndexById.get(id) == slot)
+                {
+                    hotIndexById.remove(id);
+                }
+                slot = slot + 1 == ringCapacity ? 0 : slot + 1;
+            }
+            n += run;
         }
         if (trimTo > oldestIndexedRecord)
         {
