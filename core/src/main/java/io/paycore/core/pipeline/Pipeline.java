@@ -18,6 +18,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.SleepingIdleStrategy;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,7 @@ public final class Pipeline implements AutoCloseable
 
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long REPLICATION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long COLD_WRITER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RingBuffer<InputEvent> input;
     private final RingBuffer<OutputEvent> output;
@@ -253,9 +255,13 @@ public final class Pipeline implements AutoCloseable
         }
         if (null != coldWriter)
         {
-            // Always a thread of its own, whatever the layout: it writes to disk.
+            // Always a thread of its own, whatever the layout: it writes to disk. It sleeps when idle, whatever the
+            // stages' strategy: it may lag by the ledger's cold lag (a quarter of a second of records at a million
+            // a second), so waking within a millisecond is soon enough, and spinning or yielding would take a core
+            // the stages want.
             coldWriterRunner = new AgentRunner(
-                IdleStrategies.newInstance(idleStrategy), this::onStageError, null, decorator.apply(coldWriter));
+                new SleepingIdleStrategy(COLD_WRITER_IDLE_NANOS), this::onStageError, null,
+                decorator.apply(coldWriter));
             AgentRunner.startOnThread(coldWriterRunner, threadFactory);
         }
     }
