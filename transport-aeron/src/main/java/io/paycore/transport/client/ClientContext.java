@@ -68,6 +68,25 @@ public final class ClientContext
     private int termLengthBytes = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
     private int fragmentLimit = Integer.getInteger(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
     private IdleStrategy idleStrategy;
+    private String clusterIngressEndpoints = System.getProperty(CLUSTER_INGRESS_ENDPOINTS_PROP_NAME);
+    private String clusterEgressChannel = System.getProperty(
+        CLUSTER_EGRESS_CHANNEL_PROP_NAME, CLUSTER_EGRESS_CHANNEL_DEFAULT);
+
+    /**
+     * Property naming the members of a paycore cluster to connect to, as {@code 0=host:port,1=host:port,...} (each
+     * member's client port); unset for a single-node service.
+     */
+    public static final String CLUSTER_INGRESS_ENDPOINTS_PROP_NAME = "paycore.client.cluster.ingress.endpoints";
+
+    /**
+     * Property naming the channel a cluster's answers come back on.
+     */
+    public static final String CLUSTER_EGRESS_CHANNEL_PROP_NAME = "paycore.client.cluster.egress.channel";
+
+    /**
+     * Default channel for a cluster's answers: UDP on a port the system picks.
+     */
+    public static final String CLUSTER_EGRESS_CHANNEL_DEFAULT = "aeron:udp?endpoint=localhost:0";
 
     /**
      * Check the settings.
@@ -77,6 +96,10 @@ public final class ClientContext
      */
     public ClientContext conclude()
     {
+        if (null != clusterIngressEndpoints)
+        {
+            return concludeForCluster();
+        }
         if (clientId <= 0)
         {
             throw new IllegalArgumentException("client id (" + CLIENT_ID_PROP_NAME + ") must be positive: " + clientId);
@@ -98,15 +121,31 @@ public final class ClientContext
             throw new IllegalArgumentException("stream ids (" + INGRESS_STREAM_ID_PROP_NAME + ", " +
                 RESPONSE_STREAM_ID_PROP_NAME + ") must not be 0");
         }
-        if (connectTimeoutNanos <= 0)
-        {
-            throw new IllegalArgumentException(
-                "connect timeout (" + CONNECT_TIMEOUT_PROP_NAME + ") must be positive: " + connectTimeoutNanos + " ns");
-        }
         if (termLengthBytes < TransportContext.TERM_LENGTH_MIN || !BitUtil.isPowerOfTwo(termLengthBytes))
         {
             throw new IllegalArgumentException("term length (" + TERM_LENGTH_PROP_NAME + ") must be a power of " +
                 "two of at least " + TransportContext.TERM_LENGTH_MIN + ": " + termLengthBytes);
+        }
+        return concludeCommon();
+    }
+
+    private ClientContext concludeForCluster()
+    {
+        if (clusterIngressEndpoints.isBlank())
+        {
+            throw new IllegalArgumentException("cluster ingress endpoints (" + CLUSTER_INGRESS_ENDPOINTS_PROP_NAME +
+                ") must name at least one member, as 0=host:port,1=host:port,...");
+        }
+        checkChannel("cluster egress channel (" + CLUSTER_EGRESS_CHANNEL_PROP_NAME + ")", clusterEgressChannel);
+        return concludeCommon();
+    }
+
+    private ClientContext concludeCommon()
+    {
+        if (connectTimeoutNanos <= 0)
+        {
+            throw new IllegalArgumentException(
+                "connect timeout (" + CONNECT_TIMEOUT_PROP_NAME + ") must be positive: " + connectTimeoutNanos + " ns");
         }
         if (fragmentLimit < 1)
         {
@@ -119,6 +158,46 @@ public final class ClientContext
                 100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
         }
         return this;
+    }
+
+    /**
+     * Connect to a paycore cluster rather than a single-node service: the client finds the leader among these
+     * members, follows a new one by itself, and re-sends a blocking request that was in flight when the leader
+     * changed (idempotency makes that safe).
+     *
+     * @param endpoints each member's client endpoint, {@code 0=host:port,1=host:port,...}; null for a single node.
+     * @return this.
+     */
+    public ClientContext clusterIngressEndpoints(final String endpoints)
+    {
+        this.clusterIngressEndpoints = endpoints;
+        return this;
+    }
+
+    /**
+     * @return the cluster members' client endpoints, or null for a single-node service.
+     */
+    public String clusterIngressEndpoints()
+    {
+        return clusterIngressEndpoints;
+    }
+
+    /**
+     * @param channel the channel a cluster's answers come back on.
+     * @return this.
+     */
+    public ClientContext clusterEgressChannel(final String channel)
+    {
+        this.clusterEgressChannel = channel;
+        return this;
+    }
+
+    /**
+     * @return the channel a cluster's answers come back on.
+     */
+    public String clusterEgressChannel()
+    {
+        return clusterEgressChannel;
     }
 
     private static void checkChannel(final String name, final String channel)

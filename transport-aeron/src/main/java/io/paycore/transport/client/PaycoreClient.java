@@ -1,12 +1,6 @@
 package io.paycore.transport.client;
 
-import io.aeron.Aeron;
-import io.aeron.ChannelUri;
-import io.aeron.CommonContext;
-import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
-import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
@@ -42,7 +36,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A client of the paycore service over Aeron.
+ * A client of the paycore service over Aeron: of a single-node service ({@code serve}), or of a cluster
+ * ({@code node}) when {@link ClientContext#clusterIngressEndpoints(String)} is set. To a cluster, the client speaks
+ * through Aeron Cluster's client: it finds the leader, follows a new one by itself, and the blocking API re-sends a
+ * request that was waiting for its answer when the leader changed (the same bytes, so the same ids: events the old
+ * leader had committed answer {@code EXISTS}); a cluster does not authenticate clients yet.
  * <h2>Two APIs</h2>
  * <ul>
  *     <li>Callback, for latency-sensitive users: {@link #createAccounts}, {@link #createTransfers},
@@ -65,11 +63,7 @@ import java.util.function.LongSupplier;
 public final class PaycoreClient implements AutoCloseable, FragmentHandler
 {
     private final ClientContext context;
-    private final Aeron aeron;
-    private final boolean ownsAeron;
-    private final Subscription subscription;
-    private final ExclusivePublication publication;
-    private final FragmentAssembler assembler;
+    private final ClientLink link;
     private final IdleStrategy idleStrategy;
     private final int fragmentLimit;
     private final FrameValidator validator = FrameValidator.forEgress();
@@ -92,6 +86,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private EgressListener listener;
     private long nextCorrelationId = 1;
     private long malformedAnswers;
+    private int lastSentLength;
+    private long leaderChangesAtSend;
+    private long resends;
     private boolean closed;
 
     private PaycoreClient(final ClientContext context)
@@ -99,35 +96,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         this.context = context;
         this.idleStrategy = context.idleStrategy();
         this.fragmentLimit = context.fragmentLimit();
-        this.assembler = new FragmentAssembler(this, ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH);
-        Aeron aeron = context.aeron();
-        boolean ownsAeron = false;
-        Subscription subscription = null;
-        ExclusivePublication publication = null;
-        try
-        {
-            if (null == aeron)
-            {
-                aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(context.aeronDirectoryName()));
-                ownsAeron = true;
-            }
-            subscription = aeron.addSubscription(context.responseChannel(), context.responseStreamId());
-            final ChannelUri uri = ChannelUri.parse(context.ingressChannel());
-            if (!uri.containsKey(CommonContext.TERM_LENGTH_PARAM_NAME))
-            {
-                uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(context.termLength()));
-            }
-            publication = aeron.addExclusivePublication(uri.toString(), context.ingressStreamId());
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(publication, subscription, ownsAeron ? aeron : null);
-            throw ex;
-        }
-        this.aeron = aeron;
-        this.ownsAeron = ownsAeron;
-        this.subscription = subscription;
-        this.publication = publication;
+        this.link = null != context.clusterIngressEndpoints() ? new ClusterLink(context) : new DirectLink(context);
     }
 
     /**
@@ -146,7 +115,10 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         final PaycoreClient client = new PaycoreClient(context);
         try
         {
-            client.handshake();
+            if (client.link.needsConnect())
+            {
+                client.handshake();
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -159,7 +131,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private void handshake()
     {
         final long deadlineNanos = System.nanoTime() + context.connectTimeoutNanos();
-        while (!publication.isConnected())
+        while (!((DirectLink)link).isPublicationConnected())
         {
             if (System.nanoTime() - deadlineNanos > 0)
             {
@@ -287,7 +259,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         this.listener = listener;
         try
         {
-            return subscription.poll(assembler, fragmentLimit);
+            return link.poll(this, fragmentLimit);
         }
         finally
         {
@@ -366,7 +338,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      */
     public boolean isConnected()
     {
-        return !closed && publication.isConnected() && subscription.isConnected();
+        return !closed && link.isConnected();
     }
 
     /**
@@ -402,7 +374,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(publication, subscription, ownsAeron ? aeron : null);
+            link.close();
         }
     }
 
@@ -453,10 +425,12 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
 
     private long offer(final long correlationId, final int length)
     {
-        final long result = publication.offer(sendBuffer, 0, length);
+        final long result = link.offer(sendBuffer, 0, length);
         if (result > 0)
         {
             nextCorrelationId++;
+            lastSentLength = length;
+            leaderChangesAtSend = link.leaderChanges();
             return correlationId;
         }
         return result;
@@ -475,8 +449,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result ||
                 (Publication.NOT_CONNECTED == result && !connecting))
             {
-                throw new PaycoreClientException("cannot send to the paycore service on " +
-                    context.ingressChannel() + " stream " + context.ingressStreamId() + ": " + offerName(result));
+                throw new PaycoreClientException("cannot send to " + link.describe() + ": " + offerName(result));
             }
             if (System.nanoTime() - deadlineNanos > 0)
             {
@@ -499,7 +472,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             {
                 break;
             }
-            if (!subscription.isConnected())
+            if (link.leaderChanges() != leaderChangesAtSend)
+            {
+                // A new leader may not have the request: send the same bytes again. Its ids make a second copy
+                // harmless (an event applied already answers EXISTS), and the answer carries the same correlation id.
+                resend(correlationId, deadlineNanos);
+            }
+            if (!link.isConnected())
             {
                 throw new PaycoreClientException("disconnected by the paycore service while waiting for request " +
                     correlationId + " (its results, if any, are in the journal: look them up after reconnecting)");
@@ -516,6 +495,47 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             throw new PaycoreClientException("request " + correlationId + " rejected: " + waiter.rejectReason +
                 " (" + waiter.detail + ")", null, waiter.rejectReason);
         }
+    }
+
+    private void resend(final long correlationId, final long deadlineNanos)
+    {
+        leaderChangesAtSend = link.leaderChanges();
+        while (true)
+        {
+            final long result = link.offer(sendBuffer, 0, lastSentLength);
+            if (result > 0)
+            {
+                resends++;
+                return;
+            }
+            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
+            {
+                throw new PaycoreClientException("cannot re-send request " + correlationId + " to " +
+                    link.describe() + " after a change of leader: " + offerName(result));
+            }
+            if (System.nanoTime() - deadlineNanos > 0)
+            {
+                throw new PaycoreClientException("timed out re-sending request " + correlationId + " to " +
+                    link.describe() + " after a change of leader: " + offerName(result));
+            }
+            idleStrategy.idle(poll(waiter));
+        }
+    }
+
+    /**
+     * @return the cluster member this client takes for the leader, or -1 when it speaks to a single node.
+     */
+    public int clusterLeaderMemberId()
+    {
+        return link.leaderMemberId();
+    }
+
+    /**
+     * @return blocking requests sent again because the cluster's leader changed while they waited.
+     */
+    public long resends()
+    {
+        return resends;
     }
 
     private static long deadline(final Duration timeout)

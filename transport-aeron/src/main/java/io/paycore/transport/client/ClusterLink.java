@@ -1,0 +1,123 @@
+package io.paycore.transport.client;
+
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.ClusterException;
+import io.aeron.cluster.client.EgressListener;
+import io.aeron.exceptions.TimeoutException;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A session with a paycore cluster through Aeron Cluster's client: it finds the leader, and follows a new one when
+ * the cluster elects it.
+ */
+final class ClusterLink implements ClientLink, EgressListener
+{
+    private final ClientContext context;
+    private final AeronCluster cluster;
+    private FragmentHandler handler;
+    private long leaderChanges;
+
+    ClusterLink(final ClientContext context)
+    {
+        this.context = context;
+        final AeronCluster.Context clusterContext = new AeronCluster.Context()
+            .ingressChannel("aeron:udp")
+            .ingressEndpoints(context.clusterIngressEndpoints())
+            .egressChannel(context.clusterEgressChannel())
+            .messageTimeoutNs(context.connectTimeoutNanos())
+            .egressListener(this);
+        if (null != context.aeron())
+        {
+            clusterContext.aeron(context.aeron()).ownsAeronClient(false);
+        }
+        else
+        {
+            clusterContext.aeronDirectoryName(context.aeronDirectoryName());
+        }
+        try
+        {
+            cluster = AeronCluster.connect(clusterContext);
+        }
+        catch (final TimeoutException | ClusterException ex)
+        {
+            clusterContext.close();
+            throw new PaycoreClientException("no paycore cluster leader answered on " +
+                context.clusterIngressEndpoints() + " within " +
+                TimeUnit.NANOSECONDS.toMillis(context.connectTimeoutNanos()) + " ms: " + ex.getMessage());
+        }
+    }
+
+    public long offer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long result = cluster.offer(buffer, offset, length);
+        cluster.trackIngressPublicationResult(result);
+        return result;
+    }
+
+    public int poll(final FragmentHandler handler, final int fragmentLimit)
+    {
+        this.handler = handler;
+        try
+        {
+            return cluster.pollEgress();
+        }
+        finally
+        {
+            this.handler = null;
+        }
+    }
+
+    public void onMessage(
+        final long clusterSessionId,
+        final long timestamp,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header)
+    {
+        if (null != handler)
+        {
+            handler.onFragment(buffer, offset, length, header);
+        }
+    }
+
+    public void onNewLeader(
+        final long clusterSessionId, final long leadershipTermId, final int leaderMemberId, final String endpoints)
+    {
+        leaderChanges++;
+    }
+
+    public boolean isConnected()
+    {
+        return !cluster.isClosed();
+    }
+
+    public boolean needsConnect()
+    {
+        return false;
+    }
+
+    public long leaderChanges()
+    {
+        return leaderChanges;
+    }
+
+    public int leaderMemberId()
+    {
+        return cluster.leaderMemberId();
+    }
+
+    public String describe()
+    {
+        return "the paycore cluster at " + context.clusterIngressEndpoints();
+    }
+
+    public void close()
+    {
+        cluster.close();
+    }
+}

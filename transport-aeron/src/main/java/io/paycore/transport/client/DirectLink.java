@@ -1,0 +1,118 @@
+package io.paycore.transport.client;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.paycore.codec.ProtocolLimits;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+
+/**
+ * A single-node service's ingress publication and this client's response subscription.
+ */
+final class DirectLink implements ClientLink, FragmentHandler
+{
+    private final ClientContext context;
+    private final Aeron aeron;
+    private final boolean ownsAeron;
+    private final Subscription subscription;
+    private final ExclusivePublication publication;
+    private final FragmentAssembler assembler = new FragmentAssembler(this, ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH);
+    private FragmentHandler handler;
+
+    DirectLink(final ClientContext context)
+    {
+        this.context = context;
+        Aeron aeron = context.aeron();
+        boolean ownsAeron = false;
+        Subscription subscription = null;
+        ExclusivePublication publication = null;
+        try
+        {
+            if (null == aeron)
+            {
+                aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(context.aeronDirectoryName()));
+                ownsAeron = true;
+            }
+            subscription = aeron.addSubscription(context.responseChannel(), context.responseStreamId());
+            final ChannelUri uri = ChannelUri.parse(context.ingressChannel());
+            if (!uri.containsKey(CommonContext.TERM_LENGTH_PARAM_NAME))
+            {
+                uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(context.termLength()));
+            }
+            publication = aeron.addExclusivePublication(uri.toString(), context.ingressStreamId());
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(publication, subscription, ownsAeron ? aeron : null);
+            throw ex;
+        }
+        this.aeron = aeron;
+        this.ownsAeron = ownsAeron;
+        this.subscription = subscription;
+        this.publication = publication;
+    }
+
+    boolean isPublicationConnected()
+    {
+        return publication.isConnected();
+    }
+
+    public long offer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return publication.offer(buffer, offset, length);
+    }
+
+    public int poll(final FragmentHandler handler, final int fragmentLimit)
+    {
+        this.handler = handler;
+        try
+        {
+            return subscription.poll(assembler, fragmentLimit);
+        }
+        finally
+        {
+            this.handler = null;
+        }
+    }
+
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        handler.onFragment(buffer, offset, length, header);
+    }
+
+    public boolean isConnected()
+    {
+        return publication.isConnected() && subscription.isConnected();
+    }
+
+    public boolean needsConnect()
+    {
+        return true;
+    }
+
+    public long leaderChanges()
+    {
+        return 0;
+    }
+
+    public int leaderMemberId()
+    {
+        return -1;
+    }
+
+    public String describe()
+    {
+        return "the paycore service on " + context.ingressChannel() + " stream " + context.ingressStreamId();
+    }
+
+    public void close()
+    {
+        CloseHelper.closeAll(publication, subscription, ownsAeron ? aeron : null);
+    }
+}
