@@ -1,0 +1,189 @@
+package io.paycore.service.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The members of a paycore cluster, in member-id order, each as a host and a base port; a member uses five ports
+ * from its base: {@code +1} its archive's control, {@code +2} client ingress, {@code +3} consensus, {@code +4} the
+ * log, {@code +5} catch-up. Members on one machine need bases at least 10 apart; on several machines they may share
+ * one base.
+ * <p>
+ * Written as {@code host:port,host:port,host:port}, or as a file with one {@code host:port} a line ({@code #}
+ * starts a comment).
+ */
+public final class ClusterMembers
+{
+    static final int ARCHIVE_CONTROL_OFFSET = 1;
+    static final int INGRESS_OFFSET = 2;
+    static final int CONSENSUS_OFFSET = 3;
+    static final int LOG_OFFSET = 4;
+    static final int CATCHUP_OFFSET = 5;
+
+    /**
+     * The most members a cluster may have here.
+     */
+    public static final int MAX_MEMBERS = 7;
+
+    private final String[] hosts;
+    private final int[] basePorts;
+
+    private ClusterMembers(final String[] hosts, final int[] basePorts)
+    {
+        this.hosts = hosts;
+        this.basePorts = basePorts;
+    }
+
+    /**
+     * @param fileOrList a file of {@code host:port} lines, or {@code host:port} entries separated by commas.
+     * @return the members.
+     * @throws IllegalArgumentException naming what is wrong.
+     */
+    public static ClusterMembers parse(final String fileOrList)
+    {
+        final List<String> entries = new ArrayList<>();
+        final Path file = Path.of(fileOrList);
+        if (!fileOrList.contains(",") && Files.isRegularFile(file))
+        {
+            try
+            {
+                for (final String line : Files.readAllLines(file))
+                {
+                    final int comment = line.indexOf('#');
+                    final String entry = (comment >= 0 ? line.substring(0, comment) : line).trim();
+                    if (!entry.isEmpty())
+                    {
+                        entries.add(entry);
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot read the members file " + file, ex);
+            }
+        }
+        else
+        {
+            for (final String entry : fileOrList.split(","))
+            {
+                if (!entry.isBlank())
+                {
+                    entries.add(entry.trim());
+                }
+            }
+        }
+        if (entries.size() < 1 || entries.size() > MAX_MEMBERS)
+        {
+            throw new IllegalArgumentException("a cluster has 1 to " + MAX_MEMBERS + " members (3 or 5 to survive " +
+                "failures) but '" + fileOrList + "' names " + entries.size());
+        }
+        final String[] hosts = new String[entries.size()];
+        final int[] basePorts = new int[entries.size()];
+        for (int i = 0; i < entries.size(); i++)
+        {
+            final String entry = entries.get(i);
+            final int colon = entry.lastIndexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1)
+            {
+                throw new IllegalArgumentException("member " + i + ": expected host:port but was '" + entry + "'");
+            }
+            hosts[i] = entry.substring(0, colon);
+            try
+            {
+                basePorts[i] = Integer.parseInt(entry.substring(colon + 1));
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("member " + i + ": port is not a number in '" + entry + "'");
+            }
+            if (basePorts[i] < 1 || basePorts[i] + CATCHUP_OFFSET > 65_535)
+            {
+                throw new IllegalArgumentException("member " + i + ": base port must be 1 to " +
+                    (65_535 - CATCHUP_OFFSET) + " but was " + basePorts[i]);
+            }
+        }
+        for (int i = 0; i < hosts.length; i++)
+        {
+            for (int j = i + 1; j < hosts.length; j++)
+            {
+                if (hosts[i].equals(hosts[j]) && Math.abs(basePorts[i] - basePorts[j]) <= CATCHUP_OFFSET)
+                {
+                    throw new IllegalArgumentException("members " + i + " and " + j + " are on " + hosts[i] +
+                        " with base ports " + basePorts[i] + " and " + basePorts[j] + ": each takes " +
+                        (CATCHUP_OFFSET + 1) + " ports from its base, so they overlap");
+                }
+            }
+        }
+        return new ClusterMembers(hosts, basePorts);
+    }
+
+    /**
+     * @return how many members.
+     */
+    public int size()
+    {
+        return hosts.length;
+    }
+
+    /**
+     * @param memberId a member.
+     * @return its host.
+     */
+    public String host(final int memberId)
+    {
+        return hosts[memberId];
+    }
+
+    /**
+     * @param memberId a member.
+     * @param offset   from its base port.
+     * @return {@code host:port}.
+     */
+    String endpoint(final int memberId, final int offset)
+    {
+        return hosts[memberId] + ":" + (basePorts[memberId] + offset);
+    }
+
+    /**
+     * @return the members as Aeron Cluster's consensus module reads them.
+     */
+    public String consensusMembers()
+    {
+        final StringBuilder builder = new StringBuilder();
+        for (int i = 0; i < hosts.length; i++)
+        {
+            if (i > 0)
+            {
+                builder.append('|');
+            }
+            builder.append(i)
+                .append(',').append(endpoint(i, INGRESS_OFFSET))
+                .append(',').append(endpoint(i, CONSENSUS_OFFSET))
+                .append(',').append(endpoint(i, LOG_OFFSET))
+                .append(',').append(endpoint(i, CATCHUP_OFFSET))
+                .append(',').append(endpoint(i, ARCHIVE_CONTROL_OFFSET));
+        }
+        return builder.toString();
+    }
+
+    /**
+     * @return the members' client endpoints as an Aeron Cluster client reads them.
+     */
+    public String ingressEndpoints()
+    {
+        final StringBuilder builder = new StringBuilder();
+        for (int i = 0; i < hosts.length; i++)
+        {
+            if (i > 0)
+            {
+                builder.append(',');
+            }
+            builder.append(i).append('=').append(endpoint(i, INGRESS_OFFSET));
+        }
+        return builder.toString();
+    }
+}

@@ -1,0 +1,193 @@
+package io.paycore.service.cluster;
+
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusteredMediaDriver;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.NanosecondClusterClock;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalContext;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.NoOpLock;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One member of a paycore cluster: a media driver, an archive holding the replicated log, a consensus module, and a
+ * clustered service container running {@link PaycoreClusteredService}, with its files under one data directory:
+ * {@code cluster/} (the consensus module's and the service's), {@code archive/} (the log) and {@code journal/}
+ * (paycore's own journal of what the member applied).
+ * <p>
+ * Durability follows the flush level: at {@code none} the log is in the page cache of a majority when it commits;
+ * at {@code batch} and {@code every} the archive and the consensus module force their files, so the log is on the
+ * disk of a majority before it commits. paycore's journal is flushed at the same level.
+ */
+public final class ClusterNode implements AutoCloseable
+{
+    /**
+     * The Aeron term length of the cluster's log: the most a leader can run ahead of the slowest member it waits for.
+     */
+    public static final int LOG_TERM_LENGTH = 16 * 1024 * 1024;
+
+    private final ClusteredMediaDriver driver;
+    private final ClusteredServiceContainer container;
+    private final PaycoreClusteredService service;
+    private final int memberId;
+
+    private ClusterNode(
+        final ClusteredMediaDriver driver,
+        final ClusteredServiceContainer container,
+        final PaycoreClusteredService service,
+        final int memberId)
+    {
+        this.driver = driver;
+        this.container = container;
+        this.service = service;
+        this.memberId = memberId;
+    }
+
+    /**
+     * Start a member.
+     *
+     * @param context what the member is and where its files go.
+     * @return the running member.
+     */
+    public static ClusterNode launch(final ClusterNodeContext context)
+    {
+        final ClusterMembers members = context.members();
+        final int memberId = context.memberId();
+        if (memberId < 0 || memberId >= members.size())
+        {
+            throw new IllegalArgumentException("--id must be 0 to " + (members.size() - 1) + " for " +
+                members.size() + " members but was " + memberId);
+        }
+        final Path data = context.dataDirectory();
+        final String host = members.host(memberId);
+        final String aeronDirectory = context.aeronDirectory().toString();
+        final int fileSyncLevel = FlushLevel.NONE == context.flushLevel() ? 0 : 1;
+
+        final MediaDriver.Context driverContext = new MediaDriver.Context()
+            .aeronDirectoryName(aeronDirectory)
+            .threadingMode(context.dedicatedThreads() ? ThreadingMode.DEDICATED : ThreadingMode.SHARED)
+            .sharedIdleStrategy(newIdleStrategy())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .termBufferSparseFile(true);
+
+        final Archive.Context archiveContext = new Archive.Context()
+            .aeronDirectoryName(aeronDirectory)
+            .archiveDir(data.resolve("archive").toFile())
+            .controlChannel("aeron:udp?endpoint=" + members.endpoint(memberId, ClusterMembers.ARCHIVE_CONTROL_OFFSET))
+            .localControlChannel("aeron:ipc?term-length=64k")
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .recordingEventsEnabled(false)
+            .threadingMode(context.dedicatedThreads() ? ArchiveThreadingMode.DEDICATED : ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(ClusterNode::newIdleStrategy)
+            .fileSyncLevel(fileSyncLevel)
+            .catalogFileSyncLevel(fileSyncLevel)
+            .archiveId(memberId);
+
+        final AeronArchive.Context archiveClient = new AeronArchive.Context()
+            .lock(NoOpLock.INSTANCE)
+            .controlRequestChannel(archiveContext.localControlChannel())
+            .controlRequestStreamId(archiveContext.localControlStreamId())
+            .controlResponseChannel(archiveContext.localControlChannel())
+            .aeronDirectoryName(aeronDirectory);
+
+        final ConsensusModule.Context consensusContext = new ConsensusModule.Context()
+            .clusterMemberId(memberId)
+            .clusterMembers(members.consensusMembers())
+            .clusterDir(data.resolve("cluster").toFile())
+            .archiveContext(archiveClient.clone())
+            .serviceCount(1)
+            .ingressChannel("aeron:udp")
+            .logChannel("aeron:udp?term-length=" + LOG_TERM_LENGTH)
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .clusterClock(new NanosecondClusterClock())
+            .fileSyncLevel(fileSyncLevel)
+            .idleStrategySupplier(ClusterNode::newIdleStrategy)
+            .leaderHeartbeatTimeoutNs(context.leaderHeartbeatTimeoutNs())
+            .leaderHeartbeatIntervalNs(Math.max(1, context.leaderHeartbeatTimeoutNs() / 10))
+            .electionTimeoutNs(context.electionTimeoutNs())
+            .startupCanvassTimeoutNs(context.startupCanvassTimeoutNs())
+            .sessionTimeoutNs(context.sessionTimeoutNs());
+
+        final PaycoreClusteredService service = new PaycoreClusteredService(
+            context.ledgerLimits(),
+            new JournalContext().directory(data.resolve("journal")).flushLevel(context.flushLevel()));
+        final ClusteredServiceContainer.Context containerContext = new ClusteredServiceContainer.Context()
+            .aeronDirectoryName(aeronDirectory)
+            .archiveContext(archiveClient.clone())
+            .clusterDir(data.resolve("cluster").toFile())
+            .clusteredService(service)
+            .idleStrategySupplier(ClusterNode::newIdleStrategy)
+            .serviceId(0);
+
+        if (null != context.errorHandler())
+        {
+            final ErrorHandler errorHandler = context.errorHandler();
+            driverContext.errorHandler(errorHandler);
+            archiveContext.errorHandler(errorHandler);
+            consensusContext.errorHandler(errorHandler);
+            containerContext.errorHandler(errorHandler);
+        }
+
+        ClusteredMediaDriver driver = null;
+        try
+        {
+            driver = ClusteredMediaDriver.launch(driverContext, archiveContext, consensusContext);
+            final ClusteredServiceContainer container = ClusteredServiceContainer.launch(containerContext);
+            return new ClusterNode(driver, container, service, memberId);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(driver);
+            throw ex;
+        }
+    }
+
+    /**
+     * @return this member's id.
+     */
+    public int memberId()
+    {
+        return memberId;
+    }
+
+    /**
+     * @return the service this member runs.
+     */
+    public PaycoreClusteredService service()
+    {
+        return service;
+    }
+
+    /**
+     * @return the consensus module's context, for its counters and role.
+     */
+    public ConsensusModule.Context consensusModuleContext()
+    {
+        return driver.consensusModule().context();
+    }
+
+    /**
+     * Stop the member: the service, then the consensus module, archive and driver.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(container, driver);
+    }
+
+    private static BackoffIdleStrategy newIdleStrategy()
+    {
+        return new BackoffIdleStrategy(1, 100, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    }
+}

@@ -1,0 +1,266 @@
+package io.paycore.service.cluster;
+
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.journal.FlushLevel;
+import org.agrona.ErrorHandler;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a {@link ClusterNode} is: its id among the members, where its files go, its flush level, its ledger's limits
+ * and the cluster's timeouts.
+ */
+public final class ClusterNodeContext
+{
+    /**
+     * Default time without a heartbeat from the leader before the followers elect another.
+     */
+    public static final long LEADER_HEARTBEAT_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(2);
+
+    /**
+     * Default time an election waits for votes before it tries again.
+     */
+    public static final long ELECTION_TIMEOUT_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(500);
+
+    /**
+     * Default time a member starting up waits to hear from the others before it stands for election.
+     */
+    public static final long STARTUP_CANVASS_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * Default time after which a silent client session is closed.
+     */
+    public static final long SESSION_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
+
+    private int memberId = -1;
+    private ClusterMembers members;
+    private Path dataDirectory;
+    private Path aeronDirectory;
+    private FlushLevel flushLevel = FlushLevel.BATCH;
+    private LedgerLimits ledgerLimits = new LedgerLimits();
+    private boolean dedicatedThreads;
+    private long leaderHeartbeatTimeoutNs = LEADER_HEARTBEAT_TIMEOUT_NS_DEFAULT;
+    private long electionTimeoutNs = ELECTION_TIMEOUT_NS_DEFAULT;
+    private long startupCanvassTimeoutNs = STARTUP_CANVASS_TIMEOUT_NS_DEFAULT;
+    private long sessionTimeoutNs = SESSION_TIMEOUT_NS_DEFAULT;
+    private ErrorHandler errorHandler;
+
+    /**
+     * @param memberId this member's id, its place in the members list from 0.
+     * @return this.
+     */
+    public ClusterNodeContext memberId(final int memberId)
+    {
+        this.memberId = memberId;
+        return this;
+    }
+
+    /**
+     * @return this member's id.
+     */
+    public int memberId()
+    {
+        return memberId;
+    }
+
+    /**
+     * @param members every member of the cluster, this one included.
+     * @return this.
+     */
+    public ClusterNodeContext members(final ClusterMembers members)
+    {
+        this.members = members;
+        return this;
+    }
+
+    /**
+     * @return every member of the cluster.
+     */
+    public ClusterMembers members()
+    {
+        return members;
+    }
+
+    /**
+     * @param dataDirectory where this member's files go; created if missing.
+     * @return this.
+     */
+    public ClusterNodeContext dataDirectory(final Path dataDirectory)
+    {
+        this.dataDirectory = dataDirectory;
+        return this;
+    }
+
+    /**
+     * @return where this member's files go.
+     */
+    public Path dataDirectory()
+    {
+        return dataDirectory;
+    }
+
+    /**
+     * @param aeronDirectory the media driver's directory ({@code /dev/shm} is best); by default {@code aeron} in the
+     *                       data directory.
+     * @return this.
+     */
+    public ClusterNodeContext aeronDirectory(final Path aeronDirectory)
+    {
+        this.aeronDirectory = aeronDirectory;
+        return this;
+    }
+
+    /**
+     * @return the media driver's directory.
+     */
+    public Path aeronDirectory()
+    {
+        return null != aeronDirectory ? aeronDirectory : dataDirectory.resolve("aeron");
+    }
+
+    /**
+     * @param flushLevel how durable a committed message is (see {@link ClusterNode}).
+     * @return this.
+     */
+    public ClusterNodeContext flushLevel(final FlushLevel flushLevel)
+    {
+        this.flushLevel = flushLevel;
+        return this;
+    }
+
+    /**
+     * @return how durable a committed message is.
+     */
+    public FlushLevel flushLevel()
+    {
+        return flushLevel;
+    }
+
+    /**
+     * @param ledgerLimits the ledger's limits; the same on every member.
+     * @return this.
+     */
+    public ClusterNodeContext ledgerLimits(final LedgerLimits ledgerLimits)
+    {
+        this.ledgerLimits = ledgerLimits;
+        return this;
+    }
+
+    /**
+     * @return the ledger's limits.
+     */
+    public LedgerLimits ledgerLimits()
+    {
+        return ledgerLimits;
+    }
+
+    /**
+     * @param dedicatedThreads a thread for each of the driver's and the archive's agents (a machine per member),
+     *                         rather than one shared thread each (several members on one machine, tests).
+     * @return this.
+     */
+    public ClusterNodeContext dedicatedThreads(final boolean dedicatedThreads)
+    {
+        this.dedicatedThreads = dedicatedThreads;
+        return this;
+    }
+
+    /**
+     * @return whether the driver and the archive get dedicated threads.
+     */
+    public boolean dedicatedThreads()
+    {
+        return dedicatedThreads;
+    }
+
+    /**
+     * @param nanos without a heartbeat from the leader before the followers elect another.
+     * @return this.
+     */
+    public ClusterNodeContext leaderHeartbeatTimeoutNs(final long nanos)
+    {
+        this.leaderHeartbeatTimeoutNs = nanos;
+        return this;
+    }
+
+    /**
+     * @return the leader heartbeat timeout.
+     */
+    public long leaderHeartbeatTimeoutNs()
+    {
+        return leaderHeartbeatTimeoutNs;
+    }
+
+    /**
+     * @param nanos an election waits for votes before it tries again.
+     * @return this.
+     */
+    public ClusterNodeContext electionTimeoutNs(final long nanos)
+    {
+        this.electionTimeoutNs = nanos;
+        return this;
+    }
+
+    /**
+     * @return the election timeout.
+     */
+    public long electionTimeoutNs()
+    {
+        return electionTimeoutNs;
+    }
+
+    /**
+     * @param nanos a member starting up waits to hear from the others before it stands for election.
+     * @return this.
+     */
+    public ClusterNodeContext startupCanvassTimeoutNs(final long nanos)
+    {
+        this.startupCanvassTimeoutNs = nanos;
+        return this;
+    }
+
+    /**
+     * @return the start-up canvass timeout.
+     */
+    public long startupCanvassTimeoutNs()
+    {
+        return startupCanvassTimeoutNs;
+    }
+
+    /**
+     * @param nanos after which a silent client session is closed.
+     * @return this.
+     */
+    public ClusterNodeContext sessionTimeoutNs(final long nanos)
+    {
+        this.sessionTimeoutNs = nanos;
+        return this;
+    }
+
+    /**
+     * @return the session timeout.
+     */
+    public long sessionTimeoutNs()
+    {
+        return sessionTimeoutNs;
+    }
+
+    /**
+     * @param errorHandler for every component's errors; by default each logs to its own error log.
+     * @return this.
+     */
+    public ClusterNodeContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * @return the error handler, or null for the components' own.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+}

@@ -1,0 +1,152 @@
+package io.paycore.service.cluster;
+
+import io.paycore.journal.FlushLevel;
+import io.paycore.service.cli.DurationNanosConverter;
+import io.paycore.service.cli.FlushLevelConverter;
+import io.paycore.service.cli.LedgerLimitOptions;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code paycore node}: one member of a paycore cluster on Aeron Cluster.
+ */
+@Command(
+    name = "node",
+    header = "Run one member of a paycore cluster (Aeron Cluster: Raft over Aeron) until SIGTERM or SIGINT.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpWidth = 120,
+    description = {
+        "Run one member of a paycore cluster: a media driver, an archive holding the replicated log, a consensus",
+        "module (leader election, replication to a majority) and the ledger as a clustered service. Start every",
+        "member with the same --members list (in the same order) and its own --id. Clients connect with the",
+        "members' client endpoints (PaycoreClient with ClientContext.clusterIngressEndpoints).",
+        "",
+        "Each member uses five ports from its base port: +1 archive control, +2 clients, +3 consensus, +4 log,",
+        "+5 catch-up. Members on one machine need base ports at least 10 apart.",
+        "",
+        "Data directory layout: DIR/cluster (consensus module and service: recording log, snapshots' index,",
+        "mark files), DIR/archive (the replicated log and snapshots), DIR/journal (paycore's journal of what",
+        "this member applied: 'paycore audit --data DIR' reads it), DIR/aeron (the media driver, unless",
+        "--aeron-dir).",
+        "",
+        "Not yet on a cluster: the cold tier (--hot-transfers is the most transfers held), client",
+        "authentication, counters in 'paycore stat'.",
+        ""
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:stopped by SIGTERM or SIGINT, or --help",
+        "2:usage or configuration error"
+    })
+public final class NodeCommand implements Callable<Integer>
+{
+    /** Exit status after a clean stop. */
+    public static final int EXIT_OK = 0;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--id", paramLabel = "N", required = true,
+        description = "This member's id: its place in --members, from 0.")
+    private int memberId;
+
+    @Option(names = "--members", paramLabel = "FILE_OR_LIST", required = true,
+        description = "Every member, in id order: host:basePort,host:basePort,... or a file with one host:basePort " +
+            "a line. 3 or 5 members survive the loss of 1 or 2.")
+    private String members;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true,
+        description = "This member's data directory; created if missing.")
+    private Path data;
+
+    @Option(names = "--flush", paramLabel = "LEVEL", defaultValue = "batch", converter = FlushLevelConverter.class,
+        description = "none: a committed message is in the page cache of a majority; batch or every: forced to " +
+            "disk on a majority before it commits (the archive and the consensus module force their files). " +
+            "paycore's own journal is flushed at the same level (default: ${DEFAULT-VALUE}).")
+    private FlushLevel flushLevel;
+
+    @Mixin
+    private LedgerLimitOptions limits;
+
+    @Option(names = "--aeron-dir", paramLabel = "DIR",
+        description = "The media driver's directory (/dev/shm/... is fastest; default: DIR/aeron).")
+    private Path aeronDirectory;
+
+    @Option(names = "--dedicated-threads",
+        description = "A thread for each of the media driver's and the archive's agents: for a machine per " +
+            "member. By default they share one thread each, for several members on one machine.")
+    private boolean dedicatedThreads;
+
+    @Option(names = "--heartbeat-timeout", paramLabel = "DURATION", defaultValue = "2s",
+        converter = DurationNanosConverter.class,
+        description = "Without a heartbeat from the leader this long, the followers elect another; failover " +
+            "takes about this long (default: ${DEFAULT-VALUE}).")
+    private long heartbeatTimeoutNs;
+
+    @Option(names = "--election-timeout", paramLabel = "DURATION", defaultValue = "500ms",
+        converter = DurationNanosConverter.class,
+        description = "How long an election waits for votes before it tries again (default: ${DEFAULT-VALUE}).")
+    private long electionTimeoutNs;
+
+    @Option(names = "--startup-canvass-timeout", paramLabel = "DURATION", defaultValue = "5s",
+        converter = DurationNanosConverter.class,
+        description = "How long a member starting up waits to hear from the others before it stands for " +
+            "election (default: ${DEFAULT-VALUE}).")
+    private long startupCanvassTimeoutNs;
+
+    /**
+     * Start the member, run until a shutdown signal, then stop it.
+     *
+     * @return the exit status.
+     */
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final ClusterMembers clusterMembers;
+        try
+        {
+            clusterMembers = ClusterMembers.parse(members);
+            limits.limits().validate();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        if (memberId < 0 || memberId >= clusterMembers.size())
+        {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--id must be 0 to " +
+                (clusterMembers.size() - 1) + " for " + clusterMembers.size() + " members but was " + memberId);
+        }
+        final ClusterNodeContext context = new ClusterNodeContext()
+            .memberId(memberId)
+            .members(clusterMembers)
+            .dataDirectory(data)
+            .aeronDirectory(aeronDirectory)
+            .flushLevel(flushLevel)
+            .ledgerLimits(limits.limits())
+            .dedicatedThreads(dedicatedThreads)
+            .leaderHeartbeatTimeoutNs(heartbeatTimeoutNs)
+            .electionTimeoutNs(electionTimeoutNs)
+            .startupCanvassTimeoutNs(startupCanvassTimeoutNs);
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            ClusterNode node = ClusterNode.launch(context))
+        {
+            out.println("paycore node " + memberId + " of " + clusterMembers.size() + ": running, data in " + data +
+                ", clients at " + clusterMembers.ingressEndpoints());
+            out.flush();
+            barrier.await();
+            out.println("paycore node " + memberId + ": shutting down");
+            out.flush();
+        }
+        return EXIT_OK;
+    }
+}

@@ -1,0 +1,401 @@
+package io.paycore.service.cluster;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.cluster.codecs.CloseReason;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.logbuffer.Header;
+import io.paycore.codec.FrameValidator;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.RejectedEncoder;
+import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.RecordTypes;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.journal.Journal;
+import io.paycore.journal.JournalContext;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The ledger hosted on Aeron Cluster: its only inputs are the messages the cluster committed to its log and the
+ * cluster's timers, and its time is the cluster's (in nanoseconds), so every member applies the same records in
+ * the same order and ends with the same digest.
+ * <p>
+ * Each committed message is checked as ingress checks it on a single node: a malformed one is answered
+ * {@code Rejected} and changes nothing (every member reaches the same verdict from the same bytes). A valid one is
+ * appended to paycore's own journal on this member (same format, same checksum chain as {@code serve} writes, so
+ * {@code paycore audit} works on any member's directory), applied, and answered to its session.
+ * <p>
+ * The journal's record numbers follow the records applied: after a restart the cluster replays its log from the
+ * last snapshot, and records the journal holds already are applied without being appended again. Pending-transfer
+ * expiry runs on a cluster timer: while transfers are pending, each timer event is journaled and applied as a
+ * tick.
+ * <p>
+ * A snapshot holds the number of records applied and the ledger; it is taken through the cluster, so every member
+ * takes it at the same log position.
+ */
+public final class PaycoreClusteredService implements ClusteredService
+{
+    /**
+     * How often, in cluster time, time passes for the ledger when no message does.
+     */
+    public static final long TICK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final long TICK_TIMER_ID = 1;
+    private static final int SNAPSHOT_CHUNK_BYTES = 1024;
+    private static final int SNAPSHOT_HEADER_BYTES = 4 * Long.BYTES;
+    private static final long SNAPSHOT_MAGIC = 0x5041_5943_4C53_4E31L;
+    private static final int ANSWER_CAPACITY = BitUtil.align(CommandProcessor.MAX_ANSWER_LENGTH, 64);
+
+    private final LedgerLimits limits;
+    private final JournalContext journalContext;
+    private final FrameValidator validator;
+    private final UnsafeBuffer answer = new UnsafeBuffer(new byte[ANSWER_CAPACITY]);
+    private final UnsafeBuffer detail = new UnsafeBuffer(new byte[FrameValidator.MAX_DETAIL_LENGTH]);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final RejectedEncoder rejectedEncoder = new RejectedEncoder();
+    private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+
+    private Cluster cluster;
+    private Journal journal;
+    private CommandProcessor processor;
+    private long appliedRecords;
+    private long rejectedMessages;
+    private boolean tickScheduled;
+    private volatile long appliedRecordsNow;
+    private volatile boolean digestRequested;
+    private volatile State state = new State(0, "");
+    private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+
+    /**
+     * @param limits         of the ledger.
+     * @param journalContext of this member's journal (its directory and flush level); concluded here.
+     */
+    public PaycoreClusteredService(final LedgerLimits limits, final JournalContext journalContext)
+    {
+        this.limits = limits;
+        this.journalContext = journalContext;
+        validator = FrameValidator.forIngress(limits.maxBatchEvents());
+    }
+
+    public void onStart(final Cluster cluster, final Image snapshotImage)
+    {
+        this.cluster = cluster;
+        final Ledger ledger = null == snapshotImage ? new Ledger(limits) : loadSnapshot(snapshotImage, cluster);
+        processor = new CommandProcessor(ledger);
+        journal = Journal.open(journalContext);
+        if (journal.lastSequence() < appliedRecords)
+        {
+            throw new IllegalStateException("the journal in " + journal.directory() + " ends at record " +
+                journal.lastSequence() + " but the cluster's snapshot has applied " + appliedRecords +
+                ": a member's journal must hold every record it applied");
+        }
+        publish();
+    }
+
+    public void onSessionOpen(final ClientSession session, final long timestamp)
+    {
+        scheduleTick(timestamp);
+    }
+
+    public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
+    {
+    }
+
+    public void onSessionMessage(
+        final ClientSession session,
+        final long timestamp,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header)
+    {
+        if (!validator.validate(buffer, offset, length))
+        {
+            rejectedMessages++;
+            reject(session);
+            return;
+        }
+        final int answerLength = applyRecord(RecordTypes.MESSAGE, timestamp, buffer, offset, length);
+        if (null != session && answerLength > 0)
+        {
+            offer(session, answer, answerLength);
+        }
+        scheduleTick(timestamp);
+    }
+
+    public void onTimerEvent(final long correlationId, final long timestamp)
+    {
+        if (TICK_TIMER_ID != correlationId)
+        {
+            return;
+        }
+        tickScheduled = false;
+        if (processor.ledger().pendingCount() > 0)
+        {
+            applyRecord(RecordTypes.TICK, timestamp, empty, 0, 0);
+            scheduleTick(timestamp);
+        }
+    }
+
+    public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try
+        {
+            processor.ledger().writeSnapshot(Channels.newChannel(bytes));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write the ledger's snapshot", ex);
+        }
+        journal.flush();
+        final byte[] ledgerBytes = bytes.toByteArray();
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[SNAPSHOT_HEADER_BYTES]);
+        header.putLong(0, SNAPSHOT_MAGIC);
+        header.putLong(Long.BYTES, appliedRecords);
+        header.putLong(2 * Long.BYTES, ledgerBytes.length);
+        header.putLong(3 * Long.BYTES, tickScheduled ? 1 : 0);
+        offerFully(snapshotPublication, header, 0, header.capacity());
+        final UnsafeBuffer chunk = new UnsafeBuffer(ledgerBytes);
+        for (int position = 0; position < ledgerBytes.length; position += SNAPSHOT_CHUNK_BYTES)
+        {
+            offerFully(snapshotPublication, chunk, position, Math.min(SNAPSHOT_CHUNK_BYTES, ledgerBytes.length - position));
+        }
+    }
+
+    public void onNewLeadershipTermEvent(
+        final long leadershipTermId,
+        final long logPosition,
+        final long timestamp,
+        final long termBaseLogPosition,
+        final int leaderMemberId,
+        final int logSessionId,
+        final TimeUnit timeUnit,
+        final int appVersion)
+    {
+        // The ledger's timestamps are nanoseconds: a cluster on another clock would stamp its transfers wrongly.
+        if (TimeUnit.NANOSECONDS != timeUnit)
+        {
+            throw new IllegalStateException("the cluster's time unit must be nanoseconds but is " + timeUnit);
+        }
+    }
+
+    public void onRoleChange(final Cluster.Role newRole)
+    {
+        role = newRole;
+    }
+
+    public void onTerminate(final Cluster cluster)
+    {
+        if (null != journal)
+        {
+            journal.close();
+            journal = null;
+        }
+    }
+
+    public int doBackgroundWork(final long nowNs)
+    {
+        // Group commit: whatever the last duty cycle appended is forced once (at flush batch; every forces each).
+        if (null != journal)
+        {
+            journal.flush();
+        }
+        if (digestRequested && null != processor)
+        {
+            digestRequested = false;
+            state = new State(appliedRecords, processor.ledger().digestHex());
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * @return records applied to the ledger (messages and ticks), as of the last one. Any thread.
+     */
+    public long appliedRecords()
+    {
+        return appliedRecordsNow;
+    }
+
+    /**
+     * Ask the service thread for the ledger's digest; {@link #state()} has it after a duty cycle or so. Any thread.
+     */
+    public void requestDigest()
+    {
+        digestRequested = true;
+    }
+
+    /**
+     * @return the records applied and the ledger's digest as of the last {@link #requestDigest()} answered. Any
+     * thread.
+     */
+    public State state()
+    {
+        return state;
+    }
+
+    /**
+     * What the ledger was at one point: the records applied up to it and its digest.
+     *
+     * @param appliedRecords records applied.
+     * @param digest         the ledger's digest after them.
+     */
+    public record State(long appliedRecords, String digest)
+    {
+    }
+
+    /**
+     * @return this member's role, as the cluster last told it. Any thread.
+     */
+    public Cluster.Role role()
+    {
+        return role;
+    }
+
+    /**
+     * @return malformed messages answered {@code Rejected} and never applied (service thread).
+     */
+    public long rejectedMessages()
+    {
+        return rejectedMessages;
+    }
+
+    private void scheduleTick(final long timestamp)
+    {
+        if (!tickScheduled && processor.ledger().pendingCount() > 0)
+        {
+            tickScheduled = true;
+            cluster.scheduleTimer(TICK_TIMER_ID, timestamp + TICK_INTERVAL_NANOS);
+        }
+    }
+
+    private int applyRecord(
+        final int type, final long timestamp, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long record = appliedRecords + 1;
+        if (record > journal.lastSequence())
+        {
+            journal.append(type, timestamp, buffer, offset, length);
+        }
+        final int answerLength = processor.apply(type, timestamp, buffer, offset, length, answer, 0);
+        appliedRecords = record;
+        publish();
+        return answerLength;
+    }
+
+    private void publish()
+    {
+        appliedRecordsNow = appliedRecords;
+    }
+
+    private void reject(final ClientSession session)
+    {
+        rejectedEncoder.wrapAndApplyHeader(answer, 0, headerEncoder)
+            .correlationId(validator.correlationId())
+            .templateId(validator.templateId() & 0xFFFF)
+            .reason(validator.reason());
+        final int detailLength = validator.putDetail(detail, 0);
+        rejectedEncoder.putDetail(detail, 0, detailLength);
+        if (null != session)
+        {
+            offer(session, answer, MessageHeaderEncoder.ENCODED_LENGTH + rejectedEncoder.encodedLength());
+        }
+    }
+
+    private void offer(final ClientSession session, final DirectBuffer buffer, final int length)
+    {
+        final IdleStrategy idle = cluster.idleStrategy();
+        idle.reset();
+        for (int attempts = 0; attempts < 1_000; attempts++)
+        {
+            final long result = session.offer(buffer, 0, length);
+            if (result > 0 || ClientSession.MOCKED_OFFER == result)
+            {
+                return;
+            }
+            if (io.aeron.Publication.NOT_CONNECTED == result || io.aeron.Publication.CLOSED == result)
+            {
+                return;
+            }
+            idle.idle();
+        }
+    }
+
+    private void offerFully(
+        final ExclusivePublication publication, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final IdleStrategy idle = cluster.idleStrategy();
+        idle.reset();
+        while (true)
+        {
+            final long result = publication.offer(buffer, offset, length);
+            if (result > 0)
+            {
+                return;
+            }
+            if (io.aeron.Publication.CLOSED == result || io.aeron.Publication.MAX_POSITION_EXCEEDED == result)
+            {
+                throw new IllegalStateException("the snapshot publication refused the snapshot: " + result);
+            }
+            idle.idle();
+        }
+    }
+
+    private Ledger loadSnapshot(final Image image, final Cluster cluster)
+    {
+        final ExpandableArrayBuffer received = new ExpandableArrayBuffer(1 << 16);
+        final long[] expected = { -1 };
+        final int[] length = { 0 };
+        final IdleStrategy idle = cluster.idleStrategy();
+        idle.reset();
+        while (expected[0] < 0 || length[0] < expected[0])
+        {
+            final int fragments = image.poll((buffer, offset, fragmentLength, header) ->
+            {
+                received.putBytes(length[0], buffer, offset, fragmentLength);
+                length[0] += fragmentLength;
+                if (expected[0] < 0 && length[0] >= SNAPSHOT_HEADER_BYTES)
+                {
+                    if (SNAPSHOT_MAGIC != received.getLong(0))
+                    {
+                        throw new IllegalStateException("the cluster's snapshot is not a paycore ledger snapshot");
+                    }
+                    expected[0] = SNAPSHOT_HEADER_BYTES + received.getLong(2 * Long.BYTES);
+                }
+            }, 64);
+            if (0 == fragments && image.isEndOfStream() && (expected[0] < 0 || length[0] < expected[0]))
+            {
+                throw new IllegalStateException("the cluster's snapshot ended after " + length[0] + " bytes");
+            }
+            idle.idle(fragments);
+        }
+        appliedRecords = received.getLong(Long.BYTES);
+        tickScheduled = 0 != received.getLong(3 * Long.BYTES);
+        final int start = SNAPSHOT_HEADER_BYTES;
+        try
+        {
+            return Ledger.readSnapshot(
+                Channels.newChannel(new ByteArrayInputStream(received.byteArray(), start, length[0] - start)), limits);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read the ledger from the cluster's snapshot", ex);
+        }
+    }
+
+}

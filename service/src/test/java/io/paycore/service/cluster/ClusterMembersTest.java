@@ -1,0 +1,57 @@
+package io.paycore.service.cluster;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterMembersTest
+{
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldGiveEachMemberFivePortsFromItsBase()
+    {
+        final ClusterMembers members = ClusterMembers.parse("a:9000,b:9000,c:9000");
+
+        assertEquals(3, members.size());
+        assertEquals("0,a:9002,a:9003,a:9004,a:9005,a:9001|1,b:9002,b:9003,b:9004,b:9005,b:9001|" +
+            "2,c:9002,c:9003,c:9004,c:9005,c:9001", members.consensusMembers());
+        assertEquals("0=a:9002,1=b:9002,2=c:9002", members.ingressEndpoints());
+    }
+
+    @Test
+    void shouldReadAFileOfMembersWithComments() throws IOException
+    {
+        final Path file = temp.resolve("members");
+        Files.writeString(file, "# the cluster\nlocalhost:9000\n\nlocalhost:9010  # second\nlocalhost:9020\n");
+
+        final ClusterMembers members = ClusterMembers.parse(file.toString());
+
+        assertEquals("0=localhost:9002,1=localhost:9012,2=localhost:9022", members.ingressEndpoints());
+    }
+
+    @Test
+    void shouldRefuseMembersWhosePortsOverlapOrAreMalformed()
+    {
+        assertMessage("overlap", "localhost:9000,localhost:9005");
+        assertMessage("expected host:port", "localhost");
+        assertMessage("port is not a number", "localhost:x");
+        assertMessage("base port must be", "localhost:65534");
+        assertMessage("1 to 7 members", "a:1,b:1,c:1,d:1,e:1,f:1,g:1,h:1");
+    }
+
+    private static void assertMessage(final String expected, final String members)
+    {
+        final IllegalArgumentException ex =
+            assertThrows(IllegalArgumentException.class, () -> ClusterMembers.parse(members));
+        assertTrue(ex.getMessage().contains(expected), ex.getMessage());
+    }
+}

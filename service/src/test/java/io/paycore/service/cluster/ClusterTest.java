@@ -1,0 +1,263 @@
+package io.paycore.service.cluster;
+
+import io.aeron.cluster.service.Cluster;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.ledger.TransferFlags;
+import io.paycore.journal.FlushLevel;
+import io.paycore.service.PaycoreMain;
+import io.paycore.transport.client.ClientContext;
+import io.paycore.transport.client.CreateResults;
+import io.paycore.transport.client.PaycoreClient;
+import io.paycore.transport.client.Transfer;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A 3-member cluster in this JVM (shared threading, so 2 cores carry it): every member applies the same committed
+ * messages and reaches the same digest; the client follows a new leader when the old one stops, re-sending what was
+ * in flight; the old leader, restarted, catches up; and {@code paycore audit} of any member's directory prints the
+ * same digest.
+ */
+class ClusterTest
+{
+    private static final int MEMBERS = 3;
+    private static final int BASE_PORT = 20_500;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final long LEDGER = 7;
+    private static final int ACCOUNTS = 10;
+    private static final LedgerLimits LIMITS = new LedgerLimits()
+        .maxAccounts(1024).maxTransfers(65_536).maxPendingTransfers(4096).maxBatchEvents(128);
+    private static final String[] AUDIT_LIMITS = {
+        "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096" };
+
+    @TempDir
+    Path temp;
+
+    private final ClusterNode[] nodes = new ClusterNode[MEMBERS];
+    private final ClusterMembers members = ClusterMembers.parse(
+        "localhost:" + BASE_PORT + ",localhost:" + (BASE_PORT + 10) + ",localhost:" + (BASE_PORT + 20));
+    private MediaDriver clientDriver;
+    private PaycoreClient client;
+    private long nextTransferId = 1;
+
+    @AfterEach
+    void close()
+    {
+        CloseHelper.quietClose(client);
+        CloseHelper.quietCloseAll(nodes);
+        CloseHelper.quietClose(clientDriver);
+    }
+
+    @Test
+    void shouldKeepEveryMemberEqualAndFollowANewLeader()
+    {
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            nodes[i] = launch(i);
+        }
+        leader();
+        clientDriver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(temp.resolve("client-aeron").toString())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+        client = PaycoreClient.connect(new ClientContext()
+            .clusterIngressEndpoints(members.ingressEndpoints())
+            .aeronDirectoryName(clientDriver.aeronDirectoryName())
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(20)));
+
+        final AccountEventArray accounts = new AccountEventArray(ACCOUNTS);
+        for (long id = 1; id <= ACCOUNTS; id++)
+        {
+            accounts.add(id, 0, LEDGER, 1, 0);
+        }
+        final CreateResults<CreateAccountResult> accountResults = client.createAccountsAndWait(accounts, TIMEOUT);
+        assertTrue(accountResults.all(CreateAccountResult.OK), accountResults.toString());
+
+        final Set<Long> created = new HashSet<>();
+        sendTransfers(20, created);
+
+        final int leader = leader();
+        nodes[leader].close();
+        nodes[leader] = null;
+
+        sendTransfers(20, created);
+        assertNotEquals(leader, leader(), "another member leads");
+
+        nodes[leader] = launch(leader);
+        sendTransfers(10, created);
+
+        final long[] ids = created.stream().mapToLong(Long::longValue).toArray();
+        final List<Transfer> found = new ArrayList<>();
+        for (int from = 0; from < ids.length; from += 100)
+        {
+            final long[] chunk = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + 100));
+            found.addAll(client.lookupTransfersAndWait(TIMEOUT, chunk));
+        }
+        assertEquals(ids.length, found.size(), "every acknowledged transfer is on the new leader");
+        // After the lookups: they too are journaled and move the ledger's clock (expiring pending transfers).
+        final List<String> digests = awaitEqualDigests();
+
+        client.close();
+        CloseHelper.closeAll(nodes);
+        java.util.Arrays.fill(nodes, null);
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            assertEquals("digest: " + digests.get(0), auditDigest(temp.resolve("member-" + i)), "member " + i);
+        }
+    }
+
+    private ClusterNode launch(final int memberId)
+    {
+        return ClusterNode.launch(new ClusterNodeContext()
+            .memberId(memberId)
+            .members(members)
+            .dataDirectory(temp.resolve("member-" + memberId))
+            .flushLevel(FlushLevel.NONE)
+            .ledgerLimits(LIMITS)
+            .leaderHeartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(1))
+            .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300))
+            .startupCanvassTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .errorHandler(Throwable::printStackTrace));
+    }
+
+    /**
+     * Batches of ten: single-phase transfers and pending ones with a one-second timeout (which the cluster's timer
+     * expires). A batch re-sent after a change of leader may answer EXISTS for what the old leader had committed.
+     */
+    private void sendTransfers(final int batches, final Set<Long> created)
+    {
+        final TransferEventArray batch = new TransferEventArray(10);
+        for (int b = 0; b < batches; b++)
+        {
+            batch.reset();
+            for (int i = 0; i < 10; i++)
+            {
+                final long id = nextTransferId++;
+                final long debit = 1 + id % ACCOUNTS;
+                final long credit = 1 + (id + 1) % ACCOUNTS;
+                final int flags = 0 == id % 4 ? TransferFlags.PENDING : 0;
+                batch.add(id, debit, credit, 1 + id % 100, 0, 0, LEDGER, 0 == flags ? 0 : 1, 1, flags);
+            }
+            final CreateResults<CreateTransferResult> results = client.createTransfersAndWait(batch, TIMEOUT);
+            for (int i = 0; i < results.count(); i++)
+            {
+                final CreateTransferResult result = results.result(i);
+                assertTrue(CreateTransferResult.OK == result || CreateTransferResult.EXISTS == result,
+                    "transfer " + batch.id(i) + ": " + result);
+                created.add(batch.id(i));
+            }
+        }
+    }
+
+    private int leader()
+    {
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline)
+        {
+            for (int i = 0; i < MEMBERS; i++)
+            {
+                if (null != nodes[i] && Cluster.Role.LEADER == nodes[i].service().role())
+                {
+                    return i;
+                }
+            }
+            sleep(10);
+        }
+        fail("no member leads");
+        return -1;
+    }
+
+    private List<String> awaitEqualDigests()
+    {
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<PaycoreClusteredService.State> states = List.of();
+        while (System.nanoTime() < deadline)
+        {
+            for (final ClusterNode node : nodes)
+            {
+                node.service().requestDigest();
+            }
+            sleep(100);
+            states = new ArrayList<>();
+            for (final ClusterNode node : nodes)
+            {
+                states.add(node.service().state());
+            }
+            final long applied = nodes[0].service().appliedRecords();
+            if (states.stream().allMatch(s -> s.appliedRecords() == applied && applied > 0) &&
+                states.stream().map(PaycoreClusteredService.State::digest).distinct().count() == 1)
+            {
+                return states.stream().map(PaycoreClusteredService.State::digest).toList();
+            }
+        }
+        fail("the members did not reach one digest: " + states);
+        return List.of();
+    }
+
+    private static String auditDigest(final Path data)
+    {
+        final PrintStream savedOut = System.out;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final int status;
+        try
+        {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            final String[] args = new String[5 + AUDIT_LIMITS.length];
+            args[0] = "audit";
+            args[1] = "--data";
+            args[2] = data.toString();
+            args[3] = "--progress";
+            args[4] = "never";
+            System.arraycopy(AUDIT_LIMITS, 0, args, 5, AUDIT_LIMITS.length);
+            status = PaycoreMain.execute(args);
+        }
+        finally
+        {
+            System.setOut(savedOut);
+        }
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, printed);
+        final List<String> lines = printed.lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+}
