@@ -71,6 +71,18 @@ public final class ClientContext
     private String clusterIngressEndpoints = System.getProperty(CLUSTER_INGRESS_ENDPOINTS_PROP_NAME);
     private String clusterEgressChannel = System.getProperty(
         CLUSTER_EGRESS_CHANNEL_PROP_NAME, CLUSTER_EGRESS_CHANNEL_DEFAULT);
+    private long clusterNewLeaderTimeoutNanos = SystemUtil.getDurationInNanos(
+        CLUSTER_NEW_LEADER_TIMEOUT_PROP_NAME, CLUSTER_NEW_LEADER_TIMEOUT_DEFAULT_NANOS);
+
+    /**
+     * Property: how long a cluster's client waits for a new leader after losing the old one before it gives up.
+     */
+    public static final String CLUSTER_NEW_LEADER_TIMEOUT_PROP_NAME = "paycore.client.cluster.new.leader.timeout";
+
+    /**
+     * Default time to wait for a new leader: several elections' worth, a member restarting to vote included.
+     */
+    public static final long CLUSTER_NEW_LEADER_TIMEOUT_DEFAULT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /**
      * Property naming the members of a paycore cluster to connect to, as {@code 0=host:port,1=host:port,...} (each
@@ -137,6 +149,11 @@ public final class ClientContext
                 ") must name at least one member, as 0=host:port,1=host:port,...");
         }
         checkChannel("cluster egress channel (" + CLUSTER_EGRESS_CHANNEL_PROP_NAME + ")", clusterEgressChannel);
+        if (clusterNewLeaderTimeoutNanos <= 0)
+        {
+            throw new IllegalArgumentException("new leader timeout (" + CLUSTER_NEW_LEADER_TIMEOUT_PROP_NAME +
+                ") must be positive: " + clusterNewLeaderTimeoutNanos + " ns");
+        }
         return concludeCommon();
     }
 
@@ -180,6 +197,25 @@ public final class ClientContext
     public String clusterIngressEndpoints()
     {
         return clusterIngressEndpoints;
+    }
+
+    /**
+     * @param nanos how long to wait for a new leader after losing the old one; then the client closes and a
+     *              blocking request fails saying so.
+     * @return this.
+     */
+    public ClientContext clusterNewLeaderTimeoutNanos(final long nanos)
+    {
+        this.clusterNewLeaderTimeoutNanos = nanos;
+        return this;
+    }
+
+    /**
+     * @return how long to wait for a new leader.
+     */
+    public long clusterNewLeaderTimeoutNanos()
+    {
+        return clusterNewLeaderTimeoutNanos;
     }
 
     /**

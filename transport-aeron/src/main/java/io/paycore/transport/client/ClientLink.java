@@ -47,5 +47,10 @@ interface ClientLink extends AutoCloseable
      */
     String describe();
 
+    /**
+     * @return why answers can no longer come back, once {@link #isConnected()} is false.
+     */
+    String disconnectedReason();
+
     void close();
 }

@@ -20,6 +20,13 @@ final class ClusterLink implements ClientLink, EgressListener
     private final AeronCluster cluster;
     private FragmentHandler handler;
     private long leaderChanges;
+    private long lastKeepAliveNanos = System.nanoTime();
+
+    /**
+     * How often a client that polls keeps its session alive when it sends nothing: well inside the cluster's
+     * session timeout (10 s by default).
+     */
+    static final long KEEP_ALIVE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     ClusterLink(final ClientContext context)
     {
@@ -29,6 +36,7 @@ final class ClusterLink implements ClientLink, EgressListener
             .ingressEndpoints(context.clusterIngressEndpoints())
             .egressChannel(context.clusterEgressChannel())
             .messageTimeoutNs(context.connectTimeoutNanos())
+            .newLeaderTimeoutNs(context.clusterNewLeaderTimeoutNanos())
             .egressListener(this);
         if (null != context.aeron())
         {
@@ -54,7 +62,10 @@ final class ClusterLink implements ClientLink, EgressListener
     public long offer(final DirectBuffer buffer, final int offset, final int length)
     {
         final long result = cluster.offer(buffer, offset, length);
-        cluster.trackIngressPublicationResult(result);
+        if (result > 0)
+        {
+            lastKeepAliveNanos = System.nanoTime();
+        }
         return result;
     }
 
@@ -63,6 +74,12 @@ final class ClusterLink implements ClientLink, EgressListener
         this.handler = handler;
         try
         {
+            final long nowNanos = System.nanoTime();
+            if (nowNanos - lastKeepAliveNanos > KEEP_ALIVE_INTERVAL_NANOS && !cluster.isClosed())
+            {
+                lastKeepAliveNanos = nowNanos;
+                cluster.sendKeepAlive();
+            }
             return cluster.pollEgress();
         }
         finally
@@ -114,6 +131,13 @@ final class ClusterLink implements ClientLink, EgressListener
     public String describe()
     {
         return "the paycore cluster at " + context.clusterIngressEndpoints();
+    }
+
+    public String disconnectedReason()
+    {
+        return "no leader of the paycore cluster at " + context.clusterIngressEndpoints() + " took this client's " +
+            "session within " + TimeUnit.NANOSECONDS.toMillis(context.clusterNewLeaderTimeoutNanos()) + " ms of " +
+            "losing the last one";
     }
 
     public void close()

@@ -111,6 +111,11 @@ final class DirectLink implements ClientLink, FragmentHandler
         return "the paycore service on " + context.ingressChannel() + " stream " + context.ingressStreamId();
     }
 
+    public String disconnectedReason()
+    {
+        return "disconnected by the paycore service";
+    }
+
     public void close()
     {
         CloseHelper.closeAll(publication, subscription, ownsAeron ? aeron : null);

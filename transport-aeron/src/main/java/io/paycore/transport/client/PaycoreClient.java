@@ -480,7 +480,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             }
             if (!link.isConnected())
             {
-                throw new PaycoreClientException("disconnected by the paycore service while waiting for request " +
+                throw new PaycoreClientException(link.disconnectedReason() + " while waiting for request " +
                     correlationId + " (its results, if any, are in the journal: look them up after reconnecting)");
             }
             if (System.nanoTime() - deadlineNanos > 0)
