@@ -2,6 +2,7 @@ package io.paycore.service;
 
 import io.paycore.service.audit.AuditCommand;
 import io.paycore.service.clients.ClientsCommand;
+import io.paycore.service.cluster.ClusterCommand;
 import io.paycore.service.cluster.NodeCommand;
 import io.paycore.service.demo.DemoCommand;
 import io.paycore.service.follow.FollowCommand;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
     description = "A low-latency payments core: SBE messages, a journal, and one thread that owns the ledger.",
     footer = { "", "Benchmarks: 'bin/paycore bench latency|throughput ...' runs the harness in perf/target/benchmarks.jar " +
         "(see 'bin/paycore bench --help'); the service jar carries no benchmark code." },
-    subcommands = { DemoCommand.class, ServeCommand.class, NodeCommand.class, FollowCommand.class, PromoteCommand.class,
+    subcommands = { DemoCommand.class, ServeCommand.class, NodeCommand.class, ClusterCommand.class,
+        FollowCommand.class, PromoteCommand.class,
         AuditCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class, JournalCommand.class,
         CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable

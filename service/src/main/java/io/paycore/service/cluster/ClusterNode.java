@@ -37,6 +37,12 @@ public final class ClusterNode implements AutoCloseable
      */
     public static final int LOG_TERM_LENGTH = 16 * 1024 * 1024;
 
+    /**
+     * How long a start waits for the mark files of a member killed just before to go stale (Aeron takes a mark file
+     * updated within ten seconds for a live one).
+     */
+    public static final long STALE_MARK_FILE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
+
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
     private final PaycoreClusteredService service;
@@ -140,17 +146,48 @@ public final class ClusterNode implements AutoCloseable
             containerContext.errorHandler(errorHandler);
         }
 
-        ClusteredMediaDriver driver = null;
+        final long deadlineNanos = System.nanoTime() + STALE_MARK_FILE_WAIT_NANOS;
+        while (true)
+        {
+            ClusteredMediaDriver driver = null;
+            try
+            {
+                driver = ClusteredMediaDriver.launch(
+                    driverContext.clone(), archiveContext.clone(), consensusContext.clone());
+                final ClusteredServiceContainer container =
+                    ClusteredServiceContainer.launch(containerContext.clone());
+                return new ClusterNode(driver, container, service, memberId);
+            }
+            catch (final IllegalStateException ex)
+            {
+                CloseHelper.quietClose(driver);
+                // A member killed a moment ago leaves mark files that look alive for ten seconds: wait that out,
+                // but no longer, so that a member that really runs on this directory still stops this one.
+                if (null == ex.getMessage() || !ex.getMessage().startsWith("active mark file detected") ||
+                    System.nanoTime() - deadlineNanos > 0)
+                {
+                    throw ex;
+                }
+                sleep();
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietClose(driver);
+                throw ex;
+            }
+        }
+    }
+
+    private static void sleep()
+    {
         try
         {
-            driver = ClusteredMediaDriver.launch(driverContext, archiveContext, consensusContext);
-            final ClusteredServiceContainer container = ClusteredServiceContainer.launch(containerContext);
-            return new ClusterNode(driver, container, service, memberId);
+            Thread.sleep(500);
         }
-        catch (final RuntimeException ex)
+        catch (final InterruptedException ex)
         {
-            CloseHelper.quietClose(driver);
-            throw ex;
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a killed member's mark files to go stale");
         }
     }
 

@@ -73,12 +73,14 @@ public final class PaycoreClusteredService implements ClusteredService
     private Journal journal;
     private CommandProcessor processor;
     private long appliedRecords;
-    private long rejectedMessages;
+    private volatile long rejectedMessages;
     private boolean tickScheduled;
     private volatile long appliedRecordsNow;
     private volatile boolean digestRequested;
     private volatile State state = new State(0, "");
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+    private volatile long snapshotsTaken;
+    private volatile long recordsInLoadedSnapshot = -1;
 
     /**
      * @param limits         of the ledger.
@@ -95,6 +97,7 @@ public final class PaycoreClusteredService implements ClusteredService
     {
         this.cluster = cluster;
         final Ledger ledger = null == snapshotImage ? new Ledger(limits) : loadSnapshot(snapshotImage, cluster);
+        recordsInLoadedSnapshot = null == snapshotImage ? -1 : appliedRecords;
         processor = new CommandProcessor(ledger);
         journal = Journal.open(journalContext);
         if (journal.lastSequence() < appliedRecords)
@@ -173,8 +176,27 @@ public final class PaycoreClusteredService implements ClusteredService
         final UnsafeBuffer chunk = new UnsafeBuffer(ledgerBytes);
         for (int position = 0; position < ledgerBytes.length; position += SNAPSHOT_CHUNK_BYTES)
         {
-            offerFully(snapshotPublication, chunk, position, Math.min(SNAPSHOT_CHUNK_BYTES, ledgerBytes.length - position));
+            final int length = Math.min(SNAPSHOT_CHUNK_BYTES, ledgerBytes.length - position);
+            offerFully(snapshotPublication, chunk, position, length);
         }
+        snapshotsTaken++;
+    }
+
+    /**
+     * @return snapshots this member took since it started. Any thread.
+     */
+    public long snapshotsTaken()
+    {
+        return snapshotsTaken;
+    }
+
+    /**
+     * @return the records applied in the snapshot this member started from, or -1 if it started from none. Any
+     * thread.
+     */
+    public long recordsInLoadedSnapshot()
+    {
+        return recordsInLoadedSnapshot;
     }
 
     public void onNewLeadershipTermEvent(
@@ -268,7 +290,7 @@ public final class PaycoreClusteredService implements ClusteredService
     }
 
     /**
-     * @return malformed messages answered {@code Rejected} and never applied (service thread).
+     * @return malformed messages answered {@code Rejected} and never applied. Any thread.
      */
     public long rejectedMessages()
     {

@@ -1,10 +1,13 @@
 package io.paycore.service.cluster;
 
+import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
@@ -17,6 +20,7 @@ import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.Transfer;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +117,20 @@ class ClusterTest
         nodes[leader] = launch(leader);
         sendTransfers(10, created);
 
+        assertRejectsMalformedInputOnEveryMember();
+
+        final int newLeader = leader();
+        assertEquals(ClusterCommand.EXIT_OK, PaycoreMain.execute("cluster", "snapshot", "--data",
+            temp.resolve("member-" + newLeader).toString()));
+        awaitSnapshotOnEveryMember();
+        final String status = run("cluster", "status", "--data", temp.resolve("member-" + newLeader).toString());
+        assertTrue(status.contains("journal: last record "), status);
+
+        final int follower = (newLeader + 1) % MEMBERS;
+        nodes[follower].close();
+        nodes[follower] = launch(follower);
+        sendTransfers(5, created);
+
         final long[] ids = created.stream().mapToLong(Long::longValue).toArray();
         final List<Transfer> found = new ArrayList<>();
         for (int from = 0; from < ids.length; from += 100)
@@ -123,6 +141,8 @@ class ClusterTest
         assertEquals(ids.length, found.size(), "every acknowledged transfer is on the new leader");
         // After the lookups: they too are journaled and move the ledger's clock (expiring pending transfers).
         final List<String> digests = awaitEqualDigests();
+        assertTrue(nodes[follower].service().recordsInLoadedSnapshot() > 0,
+            "the restarted follower started from the snapshot");
 
         client.close();
         CloseHelper.closeAll(nodes);
@@ -131,6 +151,79 @@ class ClusterTest
         {
             assertEquals("digest: " + digests.get(0), auditDigest(temp.resolve("member-" + i)), "member " + i);
         }
+    }
+
+    private void assertRejectsMalformedInputOnEveryMember()
+    {
+        final List<Integer> templates = new ArrayList<>();
+        try (AeronCluster raw = AeronCluster.connect(new AeronCluster.Context()
+            .ingressChannel("aeron:udp")
+            .ingressEndpoints(members.ingressEndpoints())
+            .egressChannel("aeron:udp?endpoint=localhost:0")
+            .aeronDirectoryName(clientDriver.aeronDirectoryName())
+            .egressListener((sessionId, timestamp, buffer, offset, length, header) ->
+                templates.add(new MessageHeaderDecoder().wrap(buffer, offset).templateId()))))
+        {
+            final UnsafeBuffer garbage = new UnsafeBuffer(new byte[24]);
+            garbage.setMemory(0, 24, (byte)0x7F);
+            while (raw.offer(garbage, 0, garbage.capacity()) < 0)
+            {
+                raw.pollEgress();
+            }
+            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (templates.isEmpty() && System.nanoTime() < deadline)
+            {
+                if (0 == raw.pollEgress())
+                {
+                    sleep(1);
+                }
+            }
+        }
+        assertEquals(List.of(RejectedDecoder.TEMPLATE_ID), templates, "the malformed frame is answered Rejected");
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (final ClusterNode node : nodes)
+        {
+            while (0 == node.service().rejectedMessages() && System.nanoTime() < deadline)
+            {
+                sleep(10);
+            }
+            assertEquals(1, node.service().rejectedMessages(), "member " + node.memberId() + " counted it");
+        }
+    }
+
+    private void awaitSnapshotOnEveryMember()
+    {
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (final ClusterNode node : nodes)
+        {
+            while (0 == node.service().snapshotsTaken())
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    fail("member " + node.memberId() + " took no snapshot");
+                }
+                sleep(10);
+            }
+        }
+    }
+
+    private static String run(final String... args)
+    {
+        final PrintStream savedOut = System.out;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final int status;
+        try
+        {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            status = PaycoreMain.execute(args);
+        }
+        finally
+        {
+            System.setOut(savedOut);
+        }
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, printed);
+        return printed;
     }
 
     private ClusterNode launch(final int memberId)
@@ -223,28 +316,14 @@ class ClusterTest
 
     private static String auditDigest(final Path data)
     {
-        final PrintStream savedOut = System.out;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final int status;
-        try
-        {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            final String[] args = new String[5 + AUDIT_LIMITS.length];
-            args[0] = "audit";
-            args[1] = "--data";
-            args[2] = data.toString();
-            args[3] = "--progress";
-            args[4] = "never";
-            System.arraycopy(AUDIT_LIMITS, 0, args, 5, AUDIT_LIMITS.length);
-            status = PaycoreMain.execute(args);
-        }
-        finally
-        {
-            System.setOut(savedOut);
-        }
-        final String printed = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, printed);
-        final List<String> lines = printed.lines().toList();
+        final String[] args = new String[5 + AUDIT_LIMITS.length];
+        args[0] = "audit";
+        args[1] = "--data";
+        args[2] = data.toString();
+        args[3] = "--progress";
+        args[4] = "never";
+        System.arraycopy(AUDIT_LIMITS, 0, args, 5, AUDIT_LIMITS.length);
+        final List<String> lines = run(args).lines().toList();
         return lines.get(lines.size() - 1);
     }
 

@@ -1,0 +1,111 @@
+package io.paycore.service.cluster;
+
+import io.aeron.cluster.ClusterTool;
+import io.paycore.journal.JournalVerifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code paycore cluster status|snapshot}: look at a running member, or have the cluster take a snapshot. Aeron
+ * Cluster's own {@code ClusterTool} does the rest (see the README).
+ */
+@Command(
+    name = "cluster",
+    header = "Look at a running cluster member, or have the cluster take a snapshot.",
+    mixinStandardHelpOptions = true,
+    subcommands = { ClusterCommand.Status.class, ClusterCommand.Snapshot.class })
+public final class ClusterCommand implements Runnable
+{
+    /** Exit status when the operation succeeded. */
+    public static final int EXIT_OK = 0;
+    /** Exit status when the member could not be reached or refused. */
+    public static final int EXIT_FAILED = 1;
+
+    @Spec
+    private CommandSpec spec;
+
+    /**
+     * With no sub-command, print the usage and fail.
+     */
+    public void run()
+    {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a sub-command is required");
+    }
+
+    private static File clusterDirectory(final Path data)
+    {
+        return data.resolve("cluster").toFile();
+    }
+
+    /**
+     * {@code paycore cluster status}.
+     */
+    @Command(
+        name = "status",
+        header = "Print a running member's view: its id and role, the members and the leader, the log and commit " +
+            "positions (from the consensus module), and the last record of its paycore journal.",
+        mixinStandardHelpOptions = true)
+    static final class Status implements Callable<Integer>
+    {
+        @Option(names = "--data", paramLabel = "DIR", required = true,
+            description = "The member's data directory (as given to 'paycore node --data').")
+        private Path data;
+
+        public Integer call()
+        {
+            final PrintStream out = System.out;
+            final File clusterDir = clusterDirectory(data);
+            if (!ClusterTool.markFileExists(clusterDir))
+            {
+                System.err.println("paycore cluster status: no cluster member in " + data + " (no mark file in " +
+                    clusterDir + ")");
+                return EXIT_FAILED;
+            }
+            ClusterTool.describe(out, clusterDir);
+            ClusterTool.listMembers(out, clusterDir);
+            final Path journal = data.resolve("journal");
+            if (Files.isDirectory(journal))
+            {
+                final Path[] segments = JournalVerifier.segments(journal);
+                out.println("journal: last record " + (0 == segments.length ? 0 :
+                    JournalVerifier.lastSequenceEstimate(segments[segments.length - 1])));
+            }
+            return EXIT_OK;
+        }
+    }
+
+    /**
+     * {@code paycore cluster snapshot}.
+     */
+    @Command(
+        name = "snapshot",
+        header = "Have the cluster take a snapshot now: every member snapshots at the same log position. Give the " +
+            "leader's data directory.",
+        mixinStandardHelpOptions = true)
+    static final class Snapshot implements Callable<Integer>
+    {
+        @Option(names = "--data", paramLabel = "DIR", required = true,
+            description = "The leader's data directory (as given to 'paycore node --data').")
+        private Path data;
+
+        public Integer call()
+        {
+            final File clusterDir = clusterDirectory(data);
+            if (!ClusterTool.markFileExists(clusterDir))
+            {
+                System.err.println("paycore cluster snapshot: no cluster member in " + data + " (no mark file in " +
+                    clusterDir + ")");
+                return EXIT_FAILED;
+            }
+            return ClusterTool.snapshot(clusterDir, System.out) ? EXIT_OK : EXIT_FAILED;
+        }
+    }
+}
