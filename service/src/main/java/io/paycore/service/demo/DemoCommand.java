@@ -105,6 +105,23 @@ public final class DemoCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     private int hotTransfers;
 
+    @Option(names = "--cluster",
+        description = "Run the transfer mix on a 3-member cluster of 'paycore node' processes on this machine " +
+            "instead (one batch at a time), kill the leader with SIGKILL during the run (see --kills), and print " +
+            "the failover time and every member's digest; exit 0 only when every acknowledged transfer is found " +
+            "and the digests are equal.")
+    private boolean cluster;
+
+    @Option(names = "--kills", paramLabel = "K", defaultValue = "1",
+        description = "With --cluster: how many times to kill the leader, spread over the run; each killed member " +
+            "is restarted and catches up (default: ${DEFAULT-VALUE}).")
+    private int kills;
+
+    @Option(names = "--cluster-base-port", paramLabel = "PORT", defaultValue = "20000",
+        description = "With --cluster: the first member's base port; the others use +10 and +20, and each takes " +
+            "six ports from its base (default: ${DEFAULT-VALUE}).")
+    private int clusterBasePort;
+
     @Option(names = "--verbose", description = "Also print the service's own start and stop lines.")
     private boolean verbose;
 
@@ -142,6 +159,16 @@ public final class DemoCommand implements Callable<Integer>
 
         try
         {
+            if (cluster)
+            {
+                if (kills < 0)
+                {
+                    System.err.println("paycore demo: --kills must not be negative: " + kills);
+                    return 2;
+                }
+                return new ClusterDemo(out, workload, transfers, limitsFor(accounts, transfers, batch), flushLevel,
+                    clusterBasePort, kills, dataDir).run();
+            }
             return run(workload, flushLevel, udp, dataDir, temporary);
         }
         finally

@@ -1,0 +1,459 @@
+package io.paycore.service.demo;
+
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.paycore.codec.sbe.AccountsDecoder;
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateAccountsResultDecoder;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.TransfersDecoder;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalVerifier;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.audit.AuditContext;
+import io.paycore.replay.audit.AuditReport;
+import io.paycore.replay.audit.Auditor;
+import io.paycore.service.PaycoreMain;
+import io.paycore.service.cluster.ClusterMembers;
+import io.paycore.transport.client.ClientContext;
+import io.paycore.transport.client.CreateResults;
+import io.paycore.transport.client.EgressListener;
+import io.paycore.transport.client.PaycoreClient;
+import org.agrona.CloseHelper;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code paycore demo --cluster}: three members on this machine, each a {@code paycore node} process; the demo's
+ * transfer mix sent one batch at a time; the leader killed with SIGKILL while the run goes on (as many times as
+ * asked, each killed member restarted to catch up); then every acknowledged transfer looked up, every member stopped,
+ * and each member's journal audited: its digest printed. Succeeds only when every acknowledged transfer is there and
+ * every member's digest is the same.
+ */
+final class ClusterDemo
+{
+    static final int MEMBERS = 3;
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final long HEARTBEAT_TIMEOUT_MS = 1_000;
+
+    private static final EgressListener IGNORE = new EgressListener()
+    {
+        public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
+        {
+        }
+
+        public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
+        {
+        }
+
+        public void onAccounts(final AccountsDecoder accounts)
+        {
+        }
+
+        public void onTransfers(final TransfersDecoder transfers)
+        {
+        }
+
+        public void onRejected(final RejectedDecoder rejected)
+        {
+        }
+    };
+
+    private final PrintStream out;
+    private final DemoWorkload workload;
+    private final long totalTransfers;
+    private final LedgerLimits limits;
+    private final FlushLevel flushLevel;
+    private final int basePort;
+    private final int kills;
+    private final Path dataDir;
+    private final String membersList;
+    private final ClusterMembers members;
+    private final Process[] processes = new Process[MEMBERS];
+    private final long[] failoverMillis;
+
+    ClusterDemo(
+        final PrintStream out,
+        final DemoWorkload workload,
+        final long totalTransfers,
+        final LedgerLimits limits,
+        final FlushLevel flushLevel,
+        final int basePort,
+        final int kills,
+        final Path dataDir)
+    {
+        this.out = out;
+        this.workload = workload;
+        this.totalTransfers = totalTransfers;
+        this.limits = limits;
+        this.flushLevel = flushLevel;
+        this.basePort = basePort;
+        this.kills = kills;
+        this.dataDir = dataDir;
+        this.membersList = "localhost:" + basePort + ",localhost:" + (basePort + 10) + ",localhost:" + (basePort + 20);
+        this.members = ClusterMembers.parse(membersList);
+        this.failoverMillis = new long[kills];
+    }
+
+    int run() throws IOException, InterruptedException
+    {
+        out.printf(Locale.ROOT, "paycore demo --cluster: %d members on localhost (base ports %d, %d, %d), " +
+            "one process each; data in %s%n", MEMBERS, basePort, basePort + 10, basePort + 20, dataDir);
+        MediaDriver clientDriver = null;
+        PaycoreClient client = null;
+        final LongArrayList acknowledged = new LongArrayList();
+        final long[] results = new long[CreateTransferResult.values().length + 1];
+        long transferNanos = 0;
+        long transfersSent = 0;
+        long resends = 0;
+        try
+        {
+            for (int i = 0; i < MEMBERS; i++)
+            {
+                processes[i] = start(i);
+            }
+            clientDriver = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(dataDir.resolve("client-aeron").toString())
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            client = PaycoreClient.connect(new ClientContext()
+                .clusterIngressEndpoints(members.ingressEndpoints())
+                .aeronDirectoryName(clientDriver.aeronDirectoryName())
+                .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(60)));
+            out.printf(Locale.ROOT, "  leader             member %d%n", client.clusterLeaderMemberId());
+
+            final AccountEventArray accounts = new AccountEventArray(workload.batchEvents());
+            while (workload.hasMoreAccounts())
+            {
+                workload.nextAccounts(accounts);
+                final CreateResults<CreateAccountResult> created =
+                    client.createAccountsAndWait(accounts, REQUEST_TIMEOUT);
+                if (!created.all(CreateAccountResult.OK))
+                {
+                    System.err.println("paycore demo: accounts were not all created: " + created);
+                    return 1;
+                }
+            }
+
+            final TransferEventArray batch = new TransferEventArray(workload.batchEvents());
+            int killsDone = 0;
+            long pausedNanos = 0;
+            final long startNanos = System.nanoTime();
+            Killer killer = null;
+            while (workload.hasMoreTransfers())
+            {
+                if (null == killer && killsDone < kills &&
+                    transfersSent >= (killsDone + 1) * totalTransfers / (kills + 1))
+                {
+                    if (killsDone > 0)
+                    {
+                        // Kill a leader only when the member killed last has restarted and caught up: with two
+                        // members down, the third waits for a majority (not counted in the throughput).
+                        final long waitStartNanos = System.nanoTime();
+                        final PaycoreClient waiting = client;
+                        final long records = awaitCaughtUp(() -> waiting.poll(IGNORE));
+                        pausedNanos += System.nanoTime() - waitStartNanos;
+                        out.printf(Locale.ROOT, "  caught up          every member's journal at record %,d%n",
+                            records);
+                    }
+                    // Killed from another thread a moment after the next request goes out, so that the kill lands
+                    // with requests in flight, as it would under load.
+                    killer = new Killer(client.clusterLeaderMemberId());
+                    out.printf(Locale.ROOT, "  kill %d             leader member %d to be killed (SIGKILL) after " +
+                        "%,d transfers%n", killsDone + 1, killer.memberId, transfersSent);
+                    killer.start();
+                }
+                workload.nextTransfers(batch);
+                final CreateResults<CreateTransferResult> answer =
+                    client.createTransfersAndWait(batch, REQUEST_TIMEOUT);
+                for (int i = 0; i < answer.count(); i++)
+                {
+                    final CreateTransferResult result = answer.result(i);
+                    results[result.ordinal()]++;
+                    if (CreateTransferResult.OK == result || CreateTransferResult.EXISTS == result)
+                    {
+                        acknowledged.addLong(batch.id(i));
+                    }
+                }
+                transfersSent += answer.count();
+                if (null != killer && killer.killedNanos != 0 && client.clusterLeaderMemberId() != killer.memberId)
+                {
+                    killer.join();
+                    failoverMillis[killsDone] =
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killer.killedNanos);
+                    out.printf(Locale.ROOT, "  election %d         member %d leads; first answer from it %,d ms " +
+                        "after the kill%n", killsDone + 1, client.clusterLeaderMemberId(), failoverMillis[killsDone]);
+                    processes[killer.memberId] = start(killer.memberId);
+                    out.printf(Locale.ROOT, "  restart %d          member %d restarted to catch up%n",
+                        killsDone + 1, killer.memberId);
+                    killer = null;
+                    killsDone++;
+                }
+            }
+            if (null != killer)
+            {
+                killer.join();
+                processes[killer.memberId] = start(killer.memberId);
+                System.err.println("paycore demo: the run ended before the cluster answered from a new leader after " +
+                    "kill " + (killsDone + 1) + "; use more --transfers");
+                return 1;
+            }
+            transferNanos = System.nanoTime() - startNanos - pausedNanos;
+
+            int missing = 0;
+            final int chunk = Math.min(workload.batchEvents(), 1024);
+            for (int from = 0; from < acknowledged.size(); from += chunk)
+            {
+                final int to = Math.min(acknowledged.size(), from + chunk);
+                final long[] ids = new long[to - from];
+                for (int i = from; i < to; i++)
+                {
+                    ids[i - from] = acknowledged.getLong(i);
+                }
+                missing += ids.length - client.lookupTransfersAndWait(REQUEST_TIMEOUT, ids).size();
+            }
+            out.printf(Locale.ROOT, "  acknowledged       %,d transfers created; %,d of them missing on the leader%n",
+                acknowledged.size(), missing);
+            for (final CreateTransferResult result : CreateTransferResult.values())
+            {
+                if (CreateTransferResult.NULL_VAL != result && results[result.ordinal()] > 0)
+                {
+                    out.printf(Locale.ROOT, "    %-44s %,12d%n", result.name(), results[result.ordinal()]);
+                }
+            }
+            resends = client.resends();
+            client.close();
+            client = null;
+            final long records = awaitCaughtUp(() -> {});
+            out.printf(Locale.ROOT, "  caught up          every member's journal at record %,d%n", records);
+            stopAll();
+
+            final List<String> digests = new ArrayList<>();
+            int countsDiffer = 0;
+            final long distinct = distinct(acknowledged);
+            for (int i = 0; i < MEMBERS; i++)
+            {
+                final AuditReport report = audit(i);
+                digests.add(report.digest());
+                final long created = report.transferResults(CreateTransferResult.OK);
+                out.printf(Locale.ROOT, "  member %d           %,d transfers created in its journal; %,d distinct " +
+                    "acknowledged%n", i, created, distinct);
+                countsDiffer += created == distinct ? 0 : 1;
+            }
+            out.println("throughput: " + (long)(transfersSent * 1e9 / Math.max(1, transferNanos)) + " transfers/s");
+            long worst = 0;
+            for (final long millis : failoverMillis)
+            {
+                worst = Math.max(worst, millis);
+            }
+            out.println("failover: " + (kills > 0 ? worst + " ms" : "none (--kills 0)"));
+            for (int i = 0; i < MEMBERS; i++)
+            {
+                out.println("digest: " + digests.get(i) + " (member " + i + ")");
+            }
+            out.printf(Locale.ROOT, "  re-sent            %,d requests after a change of leader%n", resends);
+            if (missing > 0)
+            {
+                System.err.println("paycore demo: " + missing + " acknowledged transfers are missing");
+                return 1;
+            }
+            if (countsDiffer > 0)
+            {
+                System.err.println("paycore demo: a member's journal created another number of transfers than " +
+                    "were acknowledged (lost or applied twice)");
+                return 1;
+            }
+            if (digests.stream().distinct().count() != 1)
+            {
+                System.err.println("paycore demo: the members' digests differ");
+                return 1;
+            }
+            return 0;
+        }
+        finally
+        {
+            CloseHelper.quietClose(client);
+            stopAll();
+            CloseHelper.quietClose(clientDriver);
+        }
+    }
+
+    /**
+     * Kills a member with SIGKILL on a thread of its own, two milliseconds after it starts.
+     */
+    private final class Killer extends Thread
+    {
+        final int memberId;
+        volatile long killedNanos;
+
+        Killer(final int memberId)
+        {
+            super("paycore-demo-killer");
+            this.memberId = memberId;
+            setDaemon(true);
+        }
+
+        public void run()
+        {
+            try
+            {
+                Thread.sleep(2);
+                processes[memberId].destroyForcibly().waitFor();
+                killedNanos = System.nanoTime();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Process start(final int memberId) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (!argument.startsWith("-Xms") && !argument.startsWith("-Xmx") && !argument.contains("AlwaysPreTouch") &&
+                !argument.startsWith("-agentlib") && !argument.startsWith("-javaagent"))
+            {
+                command.add(argument);
+            }
+        }
+        command.add("-Xmx" + Math.max(256, 128 + limits.maxTransfers() / 2_000) + "m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(PaycoreMain.class.getName());
+        command.add("node");
+        command.add("--id");
+        command.add(Integer.toString(memberId));
+        command.add("--members");
+        command.add(membersList);
+        command.add("--data");
+        command.add(dataDir.resolve("member-" + memberId).toString());
+        command.add("--flush");
+        command.add(flushLevel.name().toLowerCase(Locale.ROOT));
+        command.add("--max-accounts");
+        command.add(Integer.toString(limits.maxAccounts()));
+        command.add("--hot-transfers");
+        command.add(Integer.toString(limits.maxTransfers()));
+        command.add("--max-pending");
+        command.add(Integer.toString(limits.maxPendingTransfers()));
+        command.add("--max-batch");
+        command.add(Integer.toString(limits.maxBatchEvents()));
+        command.add("--heartbeat-timeout");
+        command.add(HEARTBEAT_TIMEOUT_MS + "ms");
+        command.add("--election-timeout");
+        command.add("300ms");
+        command.add("--startup-canvass-timeout");
+        command.add("2s");
+        final Path log = dataDir.resolve("member-" + memberId + ".log");
+        Files.createDirectories(dataDir);
+        return new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    }
+
+    private void stopAll() throws InterruptedException
+    {
+        for (final Process process : processes)
+        {
+            if (null != process && process.isAlive())
+            {
+                process.destroy();
+            }
+        }
+        for (final Process process : processes)
+        {
+            if (null != process && !process.waitFor(30, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /**
+     * Wait until every member's journal holds the same number of records, and has for a while: a member restarted
+     * late may still be catching up when the last answer comes back.
+     */
+    private long awaitCaughtUp(final Runnable whileWaiting) throws InterruptedException
+    {
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long agreed = -1;
+        int stableChecks = 0;
+        while (System.nanoTime() < deadlineNanos)
+        {
+            long first = -1;
+            boolean equal = true;
+            for (int i = 0; i < MEMBERS; i++)
+            {
+                final Path[] segments = JournalVerifier.segments(dataDir.resolve("member-" + i).resolve("journal"));
+                final long last = 0 == segments.length ? 0 : JournalVerifier.lastSequenceEstimate(
+                    segments[segments.length - 1]);
+                if (0 == i)
+                {
+                    first = last;
+                }
+                equal &= last == first;
+            }
+            if (equal && first > 0 && first == agreed)
+            {
+                if (++stableChecks >= 3)
+                {
+                    return agreed;
+                }
+            }
+            else
+            {
+                stableChecks = 0;
+                agreed = equal ? first : -1;
+            }
+            for (int i = 0; i < 20; i++)
+            {
+                // Polling keeps the client's session alive (the cluster closes a silent one).
+                whileWaiting.run();
+                Thread.sleep(10);
+            }
+        }
+        throw new IllegalStateException("the members' journals did not reach the same record within 60 s");
+    }
+
+    private AuditReport audit(final int memberId)
+    {
+        return Auditor.run(new AuditContext()
+            .directory(new DataDirectory(dataDir.resolve("member-" + memberId)))
+            .limits(limits)
+            .coldTierSizeBytes(0)
+            .conclude());
+    }
+
+    private static long distinct(final LongArrayList ids)
+    {
+        final LongHashSet set = new LongHashSet(ids.size());
+        for (int i = 0; i < ids.size(); i++)
+        {
+            set.add(ids.getLong(i));
+        }
+        return set.size();
+    }
+}

@@ -1,0 +1,68 @@
+package io.paycore.service.demo;
+
+import io.paycore.service.PaycoreMain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code demo --cluster} with three {@code paycore node} processes: the leader SIGKILLed five times in a row under
+ * load, each time restarted to catch up. Nothing acknowledged is lost, nothing is applied twice (each member's
+ * journal created exactly the transfers acknowledged), and every member ends with the same digest.
+ */
+class ClusterDemoTest
+{
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldSurviveFiveLeaderKillsWithEveryMemberEqual()
+    {
+        final PrintStream savedOut = System.out;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final int status;
+        try
+        {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            status = PaycoreMain.execute("demo", "--cluster", "--kills", "5", "--transfers", "20000",
+                "--accounts", "500", "--cluster-base-port", "20600", "--data", temp.resolve("data").toString());
+        }
+        finally
+        {
+            System.setOut(savedOut);
+        }
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, printed);
+
+        for (int kill = 1; kill <= 5; kill++)
+        {
+            assertTrue(printed.contains("  election " + kill + " "), "election " + kill + ":\n" + printed);
+            assertTrue(printed.contains("  restart " + kill + " "), "restart " + kill + ":\n" + printed);
+        }
+        final Matcher created = Pattern.compile("member (\\d) +([0-9,]+) transfers created in its journal; " +
+            "([0-9,]+) distinct acknowledged").matcher(printed);
+        int members = 0;
+        while (created.find())
+        {
+            assertEquals(created.group(3), created.group(2), "member " + created.group(1));
+            members++;
+        }
+        assertEquals(3, members, printed);
+        final List<String> digests = printed.lines().filter(line -> line.startsWith("digest: ")).toList();
+        assertEquals(3, digests.size(), printed);
+        assertEquals(1, digests.stream().map(line -> line.substring(0, line.indexOf(" (member"))).distinct().count(),
+            printed);
+        assertTrue(printed.matches("(?s).*\nfailover: \\d+ ms\n.*"), printed);
+        assertTrue(printed.contains("0 of them missing on the leader"), printed);
+    }
+}
