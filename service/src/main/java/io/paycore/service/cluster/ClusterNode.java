@@ -3,6 +3,7 @@ package io.paycore.service.cluster;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.NanosecondClusterClock;
@@ -16,6 +17,7 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +130,8 @@ public final class ClusterNode implements AutoCloseable
 
         final PaycoreClusteredService service = new PaycoreClusteredService(
             context.ledgerLimits(),
-            new JournalContext().directory(data.resolve("journal")).flushLevel(context.flushLevel()));
+            new JournalContext().directory(data.resolve("journal")).flushLevel(context.flushLevel()),
+            context.snapshotEveryRecords());
         final ClusteredServiceContainer.Context containerContext = new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDirectory)
             .archiveContext(archiveClient.clone())
@@ -154,6 +157,8 @@ public final class ClusterNode implements AutoCloseable
             {
                 driver = ClusteredMediaDriver.launch(
                     driverContext.clone(), archiveContext.clone(), consensusContext.clone());
+                final AtomicCounter toggle = driver.consensusModule().context().controlToggleCounter();
+                service.snapshotRequester(() -> ClusterControl.ToggleState.SNAPSHOT.toggle(toggle));
                 final ClusteredServiceContainer container =
                     ClusteredServiceContainer.launch(containerContext.clone());
                 return new ClusterNode(driver, container, service, memberId);

@@ -45,6 +45,30 @@ public final class ClusterNodeContext
     private long startupCanvassTimeoutNs = STARTUP_CANVASS_TIMEOUT_NS_DEFAULT;
     private long sessionTimeoutNs = SESSION_TIMEOUT_NS_DEFAULT;
     private ErrorHandler errorHandler;
+    private long snapshotEveryRecords = SNAPSHOT_EVERY_RECORDS_DEFAULT;
+
+    /**
+     * Default number of records applied between the snapshots the leader asks for.
+     */
+    public static final long SNAPSHOT_EVERY_RECORDS_DEFAULT = 100_000;
+
+    /**
+     * @param records applied between the snapshots the leader asks the cluster for; 0 for none but on command.
+     * @return this.
+     */
+    public ClusterNodeContext snapshotEveryRecords(final long records)
+    {
+        this.snapshotEveryRecords = records;
+        return this;
+    }
+
+    /**
+     * @return records applied between snapshots, 0 for none but on command.
+     */
+    public long snapshotEveryRecords()
+    {
+        return snapshotEveryRecords;
+    }
 
     /**
      * @param memberId this member's id, its place in the members list from 0.

@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
         "--aeron-dir).",
         "",
         "Not yet on a cluster: the cold tier (--hot-transfers is the most transfers held), client",
-        "authentication, counters in 'paycore stat'.",
+        "authentication, counters in 'paycore stat', a member joining with an empty data directory.",
         ""
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -76,6 +76,13 @@ public final class NodeCommand implements Callable<Integer>
 
     @Mixin
     private LedgerLimitOptions limits;
+
+    @Option(names = "--snapshot-every", paramLabel = "RECORDS",
+        defaultValue = "" + ClusterNodeContext.SNAPSHOT_EVERY_RECORDS_DEFAULT,
+        description = "The leader asks the cluster for a snapshot once this many records have been applied since " +
+            "the last; every member then takes it at the same log position. 0: only on 'paycore cluster " +
+            "snapshot' (default: ${DEFAULT-VALUE}).")
+    private long snapshotEveryRecords;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "The media driver's directory (/dev/shm/... is fastest; default: DIR/aeron).")
@@ -121,6 +128,11 @@ public final class NodeCommand implements Callable<Integer>
         {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
+        if (snapshotEveryRecords < 0)
+        {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "--snapshot-every must not be negative: " + snapshotEveryRecords);
+        }
         if (memberId < 0 || memberId >= clusterMembers.size())
         {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--id must be 0 to " +
@@ -136,7 +148,8 @@ public final class NodeCommand implements Callable<Integer>
             .dedicatedThreads(dedicatedThreads)
             .leaderHeartbeatTimeoutNs(heartbeatTimeoutNs)
             .electionTimeoutNs(electionTimeoutNs)
-            .startupCanvassTimeoutNs(startupCanvassTimeoutNs);
+            .startupCanvassTimeoutNs(startupCanvassTimeoutNs)
+            .snapshotEveryRecords(snapshotEveryRecords);
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             ClusterNode node = ClusterNode.launch(context))
         {

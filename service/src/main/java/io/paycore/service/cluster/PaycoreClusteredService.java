@@ -62,6 +62,10 @@ public final class PaycoreClusteredService implements ClusteredService
 
     private final LedgerLimits limits;
     private final JournalContext journalContext;
+    private final long snapshotEveryRecords;
+    private volatile Runnable snapshotRequester = () -> {};
+    private long lastSnapshotRecords;
+    private boolean snapshotRequested;
     private final FrameValidator validator;
     private final UnsafeBuffer answer = new UnsafeBuffer(new byte[ANSWER_CAPACITY]);
     private final UnsafeBuffer detail = new UnsafeBuffer(new byte[FrameValidator.MAX_DETAIL_LENGTH]);
@@ -83,13 +87,21 @@ public final class PaycoreClusteredService implements ClusteredService
     private volatile long recordsInLoadedSnapshot = -1;
 
     /**
-     * @param limits         of the ledger.
-     * @param journalContext of this member's journal (its directory and flush level); concluded here.
+     * @param limits               of the ledger.
+     * @param journalContext       of this member's journal (its directory and flush level); concluded here.
+     * @param snapshotEveryRecords the leader asks the cluster for a snapshot once this many records have been
+     *                             applied since the last one; 0 for snapshots on command only.
      */
-    public PaycoreClusteredService(final LedgerLimits limits, final JournalContext journalContext)
+    public PaycoreClusteredService(
+        final LedgerLimits limits, final JournalContext journalContext, final long snapshotEveryRecords)
     {
+        if (snapshotEveryRecords < 0)
+        {
+            throw new IllegalArgumentException("snapshotEveryRecords must not be negative: " + snapshotEveryRecords);
+        }
         this.limits = limits;
         this.journalContext = journalContext;
+        this.snapshotEveryRecords = snapshotEveryRecords;
         validator = FrameValidator.forIngress(limits.maxBatchEvents());
     }
 
@@ -98,6 +110,7 @@ public final class PaycoreClusteredService implements ClusteredService
         this.cluster = cluster;
         final Ledger ledger = null == snapshotImage ? new Ledger(limits) : loadSnapshot(snapshotImage, cluster);
         recordsInLoadedSnapshot = null == snapshotImage ? -1 : appliedRecords;
+        lastSnapshotRecords = appliedRecords;
         processor = new CommandProcessor(ledger);
         journal = Journal.open(journalContext);
         if (journal.lastSequence() < appliedRecords)
@@ -179,7 +192,19 @@ public final class PaycoreClusteredService implements ClusteredService
             final int length = Math.min(SNAPSHOT_CHUNK_BYTES, ledgerBytes.length - position);
             offerFully(snapshotPublication, chunk, position, length);
         }
+        lastSnapshotRecords = appliedRecords;
+        snapshotRequested = false;
         snapshotsTaken++;
+    }
+
+    /**
+     * @param requester asks the cluster for a snapshot (the member's consensus module's control toggle); called on
+     *                  the service thread of the leader only. The snapshot itself then comes through the log, so
+     *                  every member takes it at the same position.
+     */
+    public void snapshotRequester(final Runnable requester)
+    {
+        this.snapshotRequester = requester;
     }
 
     /**
@@ -317,6 +342,12 @@ public final class PaycoreClusteredService implements ClusteredService
         final int answerLength = processor.apply(type, timestamp, buffer, offset, length, answer, 0);
         appliedRecords = record;
         publish();
+        if (snapshotEveryRecords > 0 && !snapshotRequested && Cluster.Role.LEADER == role &&
+            record - lastSnapshotRecords >= snapshotEveryRecords)
+        {
+            snapshotRequested = true;
+            snapshotRequester.run();
+        }
         return answerLength;
     }
 

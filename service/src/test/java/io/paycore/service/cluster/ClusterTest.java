@@ -84,25 +84,8 @@ class ClusterTest
         {
             nodes[i] = launch(i);
         }
-        leader();
-        clientDriver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(temp.resolve("client-aeron").toString())
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
-        client = PaycoreClient.connect(new ClientContext()
-            .clusterIngressEndpoints(members.ingressEndpoints())
-            .aeronDirectoryName(clientDriver.aeronDirectoryName())
-            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(20)));
-
-        final AccountEventArray accounts = new AccountEventArray(ACCOUNTS);
-        for (long id = 1; id <= ACCOUNTS; id++)
-        {
-            accounts.add(id, 0, LEDGER, 1, 0);
-        }
-        final CreateResults<CreateAccountResult> accountResults = client.createAccountsAndWait(accounts, TIMEOUT);
-        assertTrue(accountResults.all(CreateAccountResult.OK), accountResults.toString());
+        connect();
+        createAccounts();
 
         final Set<Long> created = new HashSet<>();
         sendTransfers(20, created);
@@ -226,9 +209,66 @@ class ClusterTest
         return printed;
     }
 
+    @Test
+    void shouldTakeASnapshotEveryNRecordsOnEveryMember()
+    {
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            nodes[i] = ClusterNode.launch(context(i).snapshotEveryRecords(20));
+        }
+        connect();
+        createAccounts();
+        sendTransfers(50, new HashSet<>());
+
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (final ClusterNode node : nodes)
+        {
+            while (node.service().snapshotsTaken() < 2)
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    fail("member " + node.memberId() + " took " + node.service().snapshotsTaken() + " snapshots");
+                }
+                sleep(10);
+            }
+        }
+        awaitEqualDigests();
+    }
+
+    private void connect()
+    {
+        leader();
+        clientDriver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(temp.resolve("client-aeron").toString())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+        client = PaycoreClient.connect(new ClientContext()
+            .clusterIngressEndpoints(members.ingressEndpoints())
+            .aeronDirectoryName(clientDriver.aeronDirectoryName())
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(20)));
+    }
+
+    private void createAccounts()
+    {
+        final AccountEventArray accounts = new AccountEventArray(ACCOUNTS);
+        for (long id = 1; id <= ACCOUNTS; id++)
+        {
+            accounts.add(id, 0, LEDGER, 1, 0);
+        }
+        final CreateResults<CreateAccountResult> accountResults = client.createAccountsAndWait(accounts, TIMEOUT);
+        assertTrue(accountResults.all(CreateAccountResult.OK), accountResults.toString());
+    }
+
     private ClusterNode launch(final int memberId)
     {
-        return ClusterNode.launch(new ClusterNodeContext()
+        return ClusterNode.launch(context(memberId));
+    }
+
+    private ClusterNodeContext context(final int memberId)
+    {
+        return new ClusterNodeContext()
             .memberId(memberId)
             .members(members)
             .dataDirectory(temp.resolve("member-" + memberId))
@@ -237,7 +277,8 @@ class ClusterTest
             .leaderHeartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(1))
             .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300))
             .startupCanvassTimeoutNs(TimeUnit.SECONDS.toNanos(2))
-            .errorHandler(Throwable::printStackTrace));
+            .snapshotEveryRecords(0)
+            .errorHandler(Throwable::printStackTrace);
     }
 
     /**
