@@ -10,7 +10,6 @@ import io.aeron.cluster.NanosecondClusterClock;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import org.agrona.CloseHelper;

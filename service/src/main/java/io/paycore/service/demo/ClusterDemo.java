@@ -1,25 +1,14 @@
 package io.paycore.service.demo;
 
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import io.paycore.codec.sbe.AccountsDecoder;
 import io.paycore.codec.sbe.CreateAccountResult;
-import io.paycore.codec.sbe.CreateAccountsResultDecoder;
-import io.paycore.codec.sbe.CreateTransfersResultDecoder;
-import io.paycore.codec.sbe.RejectedDecoder;
-import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.journal.FlushLevel;
-import io.paycore.journal.JournalVerifier;
-import io.paycore.replay.DataDirectory;
-import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;
-import io.paycore.replay.audit.Auditor;
-import io.paycore.service.PaycoreMain;
-import io.paycore.service.cluster.ClusterMembers;
+import io.paycore.service.cluster.LocalCluster;
 import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.EgressListener;
@@ -27,12 +16,9 @@ import io.paycore.transport.client.PaycoreClient;
 import org.agrona.CloseHelper;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,30 +37,6 @@ final class ClusterDemo
 {
     static final int MEMBERS = 3;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    private static final long HEARTBEAT_TIMEOUT_MS = 1_000;
-
-    private static final EgressListener IGNORE = new EgressListener()
-    {
-        public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
-        {
-        }
-
-        public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
-        {
-        }
-
-        public void onAccounts(final AccountsDecoder accounts)
-        {
-        }
-
-        public void onTransfers(final TransfersDecoder transfers)
-        {
-        }
-
-        public void onRejected(final RejectedDecoder rejected)
-        {
-        }
-    };
 
     private final PrintStream out;
     private final DemoWorkload workload;
@@ -84,9 +46,7 @@ final class ClusterDemo
     private final int basePort;
     private final int kills;
     private final Path dataDir;
-    private final String membersList;
-    private final ClusterMembers members;
-    private final Process[] processes = new Process[MEMBERS];
+    private final LocalCluster cluster;
     private final long[] failoverMillis;
 
     ClusterDemo(
@@ -107,8 +67,7 @@ final class ClusterDemo
         this.basePort = basePort;
         this.kills = kills;
         this.dataDir = dataDir;
-        this.membersList = "localhost:" + basePort + ",localhost:" + (basePort + 10) + ",localhost:" + (basePort + 20);
-        this.members = ClusterMembers.parse(membersList);
+        this.cluster = new LocalCluster(dataDir, MEMBERS, basePort, limits, flushLevel);
         this.failoverMillis = new long[kills];
     }
 
@@ -125,18 +84,10 @@ final class ClusterDemo
         long resends = 0;
         try
         {
-            for (int i = 0; i < MEMBERS; i++)
-            {
-                processes[i] = start(i);
-            }
-            clientDriver = MediaDriver.launch(new MediaDriver.Context()
-                .aeronDirectoryName(dataDir.resolve("client-aeron").toString())
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy())
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true));
+            cluster.startAll();
+            clientDriver = LocalCluster.launchClientDriver(dataDir.resolve("client-aeron"));
             client = PaycoreClient.connect(new ClientContext()
-                .clusterIngressEndpoints(members.ingressEndpoints())
+                .clusterIngressEndpoints(cluster.members().ingressEndpoints())
                 .aeronDirectoryName(clientDriver.aeronDirectoryName())
                 .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(60)));
             out.printf(Locale.ROOT, "  leader             member %d%n", client.clusterLeaderMemberId());
@@ -170,7 +121,7 @@ final class ClusterDemo
                         // members down, the third waits for a majority (not counted in the throughput).
                         final long waitStartNanos = System.nanoTime();
                         final PaycoreClient waiting = client;
-                        final long records = awaitCaughtUp(() -> waiting.poll(IGNORE));
+                        final long records = cluster.awaitCaughtUp(() -> waiting.poll(EgressListener.DISCARD));
                         pausedNanos += System.nanoTime() - waitStartNanos;
                         out.printf(Locale.ROOT, "  caught up          every member's journal at record %,d%n",
                             records);
@@ -202,7 +153,7 @@ final class ClusterDemo
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killer.killedNanos);
                     out.printf(Locale.ROOT, "  election %d         member %d leads; first answer from it %,d ms " +
                         "after the kill%n", killsDone + 1, client.clusterLeaderMemberId(), failoverMillis[killsDone]);
-                    processes[killer.memberId] = start(killer.memberId);
+                    cluster.start(killer.memberId);
                     out.printf(Locale.ROOT, "  restart %d          member %d restarted to catch up%n",
                         killsDone + 1, killer.memberId);
                     killer = null;
@@ -212,7 +163,7 @@ final class ClusterDemo
             if (null != killer)
             {
                 killer.join();
-                processes[killer.memberId] = start(killer.memberId);
+                cluster.start(killer.memberId);
                 System.err.println("paycore demo: the run ended before the cluster answered from a new leader after " +
                     "kill " + (killsDone + 1) + "; use more --transfers");
                 return 1;
@@ -243,16 +194,16 @@ final class ClusterDemo
             resends = client.resends();
             client.close();
             client = null;
-            final long records = awaitCaughtUp(() -> {});
+            final long records = cluster.awaitCaughtUp(() -> {});
             out.printf(Locale.ROOT, "  caught up          every member's journal at record %,d%n", records);
-            stopAll();
+            cluster.stopAll();
 
             final List<String> digests = new ArrayList<>();
             int countsDiffer = 0;
             final long distinct = distinct(acknowledged);
             for (int i = 0; i < MEMBERS; i++)
             {
-                final AuditReport report = audit(i);
+                final AuditReport report = cluster.audit(i);
                 digests.add(report.digest());
                 final long created = report.transferResults(CreateTransferResult.OK);
                 out.printf(Locale.ROOT, "  member %d           %,d transfers created in its journal; %,d distinct " +
@@ -292,7 +243,7 @@ final class ClusterDemo
         finally
         {
             CloseHelper.quietClose(client);
-            stopAll();
+            cluster.stopAll();
             CloseHelper.quietClose(clientDriver);
         }
     }
@@ -317,7 +268,7 @@ final class ClusterDemo
             try
             {
                 Thread.sleep(2);
-                processes[memberId].destroyForcibly().waitFor();
+                cluster.kill(memberId);
                 killedNanos = System.nanoTime();
             }
             catch (final InterruptedException ex)
@@ -325,126 +276,6 @@ final class ClusterDemo
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private Process start(final int memberId) throws IOException
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (!argument.startsWith("-Xms") && !argument.startsWith("-Xmx") && !argument.contains("AlwaysPreTouch") &&
-                !argument.startsWith("-agentlib") && !argument.startsWith("-javaagent"))
-            {
-                command.add(argument);
-            }
-        }
-        command.add("-Xmx" + Math.max(256, 128 + limits.maxTransfers() / 2_000) + "m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PaycoreMain.class.getName());
-        command.add("node");
-        command.add("--id");
-        command.add(Integer.toString(memberId));
-        command.add("--members");
-        command.add(membersList);
-        command.add("--data");
-        command.add(dataDir.resolve("member-" + memberId).toString());
-        command.add("--flush");
-        command.add(flushLevel.name().toLowerCase(Locale.ROOT));
-        command.add("--max-accounts");
-        command.add(Integer.toString(limits.maxAccounts()));
-        command.add("--hot-transfers");
-        command.add(Integer.toString(limits.maxTransfers()));
-        command.add("--max-pending");
-        command.add(Integer.toString(limits.maxPendingTransfers()));
-        command.add("--max-batch");
-        command.add(Integer.toString(limits.maxBatchEvents()));
-        command.add("--heartbeat-timeout");
-        command.add(HEARTBEAT_TIMEOUT_MS + "ms");
-        command.add("--election-timeout");
-        command.add("300ms");
-        command.add("--startup-canvass-timeout");
-        command.add("2s");
-        final Path log = dataDir.resolve("member-" + memberId + ".log");
-        Files.createDirectories(dataDir);
-        return new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-    }
-
-    private void stopAll() throws InterruptedException
-    {
-        for (final Process process : processes)
-        {
-            if (null != process && process.isAlive())
-            {
-                process.destroy();
-            }
-        }
-        for (final Process process : processes)
-        {
-            if (null != process && !process.waitFor(30, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly().waitFor();
-            }
-        }
-    }
-
-    /**
-     * Wait until every member's journal holds the same number of records, and has for a while: a member restarted
-     * late may still be catching up when the last answer comes back.
-     */
-    private long awaitCaughtUp(final Runnable whileWaiting) throws InterruptedException
-    {
-        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        long agreed = -1;
-        int stableChecks = 0;
-        while (System.nanoTime() < deadlineNanos)
-        {
-            long first = -1;
-            boolean equal = true;
-            for (int i = 0; i < MEMBERS; i++)
-            {
-                final Path[] segments = JournalVerifier.segments(dataDir.resolve("member-" + i).resolve("journal"));
-                final long last = 0 == segments.length ? 0 : JournalVerifier.lastSequenceEstimate(
-                    segments[segments.length - 1]);
-                if (0 == i)
-                {
-                    first = last;
-                }
-                equal &= last == first;
-            }
-            if (equal && first > 0 && first == agreed)
-            {
-                if (++stableChecks >= 3)
-                {
-                    return agreed;
-                }
-            }
-            else
-            {
-                stableChecks = 0;
-                agreed = equal ? first : -1;
-            }
-            for (int i = 0; i < 20; i++)
-            {
-                // Polling keeps the client's session alive (the cluster closes a silent one).
-                whileWaiting.run();
-                Thread.sleep(10);
-            }
-        }
-        throw new IllegalStateException("the members' journals did not reach the same record within 60 s");
-    }
-
-    private AuditReport audit(final int memberId)
-    {
-        return Auditor.run(new AuditContext()
-            .directory(new DataDirectory(dataDir.resolve("member-" + memberId)))
-            .limits(limits)
-            .coldTierSizeBytes(0)
-            .conclude());
     }
 
     private static long distinct(final LongArrayList ids)

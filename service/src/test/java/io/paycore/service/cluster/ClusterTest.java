@@ -3,7 +3,6 @@ package io.paycore.service.cluster;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
@@ -19,7 +18,6 @@ import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.Transfer;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -238,12 +236,7 @@ class ClusterTest
     private void connect()
     {
         leader();
-        clientDriver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(temp.resolve("client-aeron").toString())
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
+        clientDriver = LocalCluster.launchClientDriver(temp.resolve("client-aeron"));
         client = PaycoreClient.connect(new ClientContext()
             .clusterIngressEndpoints(members.ingressEndpoints())
             .aeronDirectoryName(clientDriver.aeronDirectoryName())

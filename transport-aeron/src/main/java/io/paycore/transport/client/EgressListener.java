@@ -15,6 +15,32 @@ import io.paycore.codec.sbe.TransfersDecoder;
 public interface EgressListener
 {
     /**
+     * A listener that drops every answer: for polling only to keep a cluster session alive, or to drain.
+     */
+    EgressListener DISCARD = new EgressListener()
+    {
+        public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
+        {
+        }
+
+        public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
+        {
+        }
+
+        public void onAccounts(final AccountsDecoder accounts)
+        {
+        }
+
+        public void onTransfers(final TransfersDecoder transfers)
+        {
+        }
+
+        public void onRejected(final RejectedDecoder rejected)
+        {
+        }
+    };
+
+    /**
      * One result per account event of a {@code CreateAccounts}, in the order sent.
      *
      * @param result the answer.

@@ -24,7 +24,6 @@ import io.paycore.core.ledger.AccountEvents;
 import io.paycore.core.ledger.TransferEvents;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;

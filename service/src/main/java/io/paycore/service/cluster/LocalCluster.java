@@ -1,0 +1,317 @@
+package io.paycore.service.cluster;
+
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalVerifier;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.audit.AuditContext;
+import io.paycore.replay.audit.AuditReport;
+import io.paycore.replay.audit.Auditor;
+import io.paycore.service.PaycoreMain;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cluster of {@code paycore node} processes on this machine, for {@code demo --cluster} and the tests: started
+ * with this JVM's java, options and class path; killed, stopped and resumed by signal; their journals watched until
+ * they agree and then audited. Member {@code i} uses base port {@code basePort + 10 i} and the data directory
+ * {@code DIR/member-i}, and logs to {@code DIR/member-i.log}.
+ */
+public final class LocalCluster implements AutoCloseable
+{
+    /**
+     * The heartbeat timeout the members run with: failover takes about this long.
+     */
+    public static final long HEARTBEAT_TIMEOUT_MS = 1_000;
+
+    private final Path dataDir;
+    private final LedgerLimits limits;
+    private final FlushLevel flushLevel;
+    private final String membersList;
+    private final ClusterMembers members;
+    private final Process[] processes;
+
+    /**
+     * @param dataDir    where the members' directories and logs go.
+     * @param size       how many members.
+     * @param basePort   the first member's base port.
+     * @param limits     the ledger's limits on every member.
+     * @param flushLevel every member's flush level.
+     */
+    public LocalCluster(
+        final Path dataDir, final int size, final int basePort, final LedgerLimits limits, final FlushLevel flushLevel)
+    {
+        this.dataDir = dataDir;
+        this.limits = limits;
+        this.flushLevel = flushLevel;
+        final StringBuilder list = new StringBuilder();
+        for (int i = 0; i < size; i++)
+        {
+            list.append(0 == i ? "" : ",").append("localhost:").append(basePort + 10 * i);
+        }
+        membersList = list.toString();
+        members = ClusterMembers.parse(membersList);
+        processes = new Process[size];
+    }
+
+    /**
+     * A media driver for a client of the cluster, its threads shared and idling with back-off (the members take
+     * the cores), its directory deleted on start and on close.
+     *
+     * @param directory the driver's directory.
+     * @return the running driver.
+     */
+    public static MediaDriver launchClientDriver(final Path directory)
+    {
+        return MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(directory.toString())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+    }
+
+    /**
+     * @return the members.
+     */
+    public ClusterMembers members()
+    {
+        return members;
+    }
+
+    /**
+     * @return how many members.
+     */
+    public int size()
+    {
+        return processes.length;
+    }
+
+    /**
+     * @param memberId a member.
+     * @return its data directory.
+     */
+    public Path memberDirectory(final int memberId)
+    {
+        return dataDir.resolve("member-" + memberId);
+    }
+
+    /**
+     * Start every member.
+     *
+     * @throws IOException if a process cannot be started.
+     */
+    public void startAll() throws IOException
+    {
+        for (int i = 0; i < processes.length; i++)
+        {
+            start(i);
+        }
+    }
+
+    /**
+     * Start a member (again): a member killed a moment ago waits out its stale mark files (see {@link ClusterNode}).
+     *
+     * @param memberId the member.
+     * @throws IOException if the process cannot be started.
+     */
+    public void start(final int memberId) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (!argument.startsWith("-Xms") && !argument.startsWith("-Xmx") && !argument.contains("AlwaysPreTouch") &&
+                !argument.startsWith("-agentlib") && !argument.startsWith("-javaagent"))
+            {
+                command.add(argument);
+            }
+        }
+        command.add("-Xmx" + Math.max(256, 128 + limits.maxTransfers() / 2_000) + "m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(PaycoreMain.class.getName());
+        command.addAll(List.of("node", "--id", Integer.toString(memberId), "--members", membersList,
+            "--data", memberDirectory(memberId).toString(),
+            "--flush", flushLevel.name().toLowerCase(Locale.ROOT),
+            "--max-accounts", Integer.toString(limits.maxAccounts()),
+            "--hot-transfers", Integer.toString(limits.maxTransfers()),
+            "--max-pending", Integer.toString(limits.maxPendingTransfers()),
+            "--max-batch", Integer.toString(limits.maxBatchEvents()),
+            "--heartbeat-timeout", HEARTBEAT_TIMEOUT_MS + "ms",
+            "--election-timeout", "300ms",
+            "--startup-canvass-timeout", "2s"));
+        Files.createDirectories(dataDir);
+        processes[memberId] = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("member-" + memberId + ".log").toFile()))
+            .start();
+    }
+
+    /**
+     * Kill a member with SIGKILL and wait until it is gone.
+     *
+     * @param memberId the member.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public void kill(final int memberId) throws InterruptedException
+    {
+        processes[memberId].destroyForcibly().waitFor();
+    }
+
+    /**
+     * Freeze a member with SIGSTOP: it neither sends nor answers, as if cut off.
+     *
+     * @param memberId the member.
+     */
+    public void suspend(final int memberId)
+    {
+        signal(memberId, "STOP");
+    }
+
+    /**
+     * Thaw a member frozen by {@link #suspend(int)} with SIGCONT.
+     *
+     * @param memberId the member.
+     */
+    public void resume(final int memberId)
+    {
+        signal(memberId, "CONT");
+    }
+
+    private void signal(final int memberId, final String signal)
+    {
+        try
+        {
+            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[memberId].pid()))
+                .inheritIO()
+                .start();
+            if (0 != kill.waitFor())
+            {
+                throw new IllegalStateException("kill -" + signal + " of member " + memberId + " failed");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot send SIG" + signal + " to member " + memberId, ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending SIG" + signal + " to member " + memberId, ex);
+        }
+    }
+
+    /**
+     * Stop every member with SIGTERM (SIGKILL after 30 s) and wait for them.
+     *
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public void stopAll() throws InterruptedException
+    {
+        for (final Process process : processes)
+        {
+            if (null != process && process.isAlive())
+            {
+                process.destroy();
+            }
+        }
+        for (final Process process : processes)
+        {
+            if (null != process && !process.waitFor(30, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /**
+     * Wait until every member's journal holds the same number of records, and has for a while: a member restarted
+     * late may still be catching up when the last answer comes back.
+     *
+     * @param whileWaiting run every 10 ms meanwhile (a client polls, which keeps its session alive).
+     * @return the records every journal holds.
+     * @throws InterruptedException  if interrupted while waiting.
+     * @throws IllegalStateException if they do not agree within 60 s.
+     */
+    public long awaitCaughtUp(final Runnable whileWaiting) throws InterruptedException
+    {
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long agreed = -1;
+        int stableChecks = 0;
+        while (System.nanoTime() < deadlineNanos)
+        {
+            long first = -1;
+            boolean equal = true;
+            for (int i = 0; i < processes.length; i++)
+            {
+                final Path[] segments = JournalVerifier.segments(memberDirectory(i).resolve("journal"));
+                final long last = 0 == segments.length ? 0 : JournalVerifier.lastSequenceEstimate(
+                    segments[segments.length - 1]);
+                if (0 == i)
+                {
+                    first = last;
+                }
+                equal &= last == first;
+            }
+            if (equal && first > 0 && first == agreed)
+            {
+                if (++stableChecks >= 3)
+                {
+                    return agreed;
+                }
+            }
+            else
+            {
+                stableChecks = 0;
+                agreed = equal ? first : -1;
+            }
+            for (int i = 0; i < 20; i++)
+            {
+                whileWaiting.run();
+                Thread.sleep(10);
+            }
+        }
+        throw new IllegalStateException("the members' journals did not reach the same record within 60 s");
+    }
+
+    /**
+     * Audit a member's journal (stopped, or at least caught up).
+     *
+     * @param memberId the member.
+     * @return the report: its digest and counts.
+     */
+    public AuditReport audit(final int memberId)
+    {
+        return Auditor.run(new AuditContext()
+            .directory(new DataDirectory(memberDirectory(memberId)))
+            .limits(limits)
+            .coldTierSizeBytes(0)
+            .conclude());
+    }
+
+    /**
+     * Stop every member.
+     */
+    public void close()
+    {
+        try
+        {
+            stopAll();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

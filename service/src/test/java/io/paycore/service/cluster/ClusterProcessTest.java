@@ -1,0 +1,146 @@
+package io.paycore.service.cluster;
+
+import io.aeron.driver.MediaDriver;
+import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.journal.FlushLevel;
+import io.paycore.replay.audit.AuditReport;
+import io.paycore.transport.client.ClientContext;
+import io.paycore.transport.client.CreateResults;
+import io.paycore.transport.client.EgressListener;
+import io.paycore.transport.client.PaycoreClient;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three {@code paycore node} processes under signals: a minority cut off (both followers frozen with SIGSTOP) lets
+ * the leader commit and answer nothing, and once thawed everything proceeds with nothing lost; a follower killed
+ * with SIGKILL and restarted catches up from its own directory; all journals end with the same digest and exactly
+ * the transfers acknowledged.
+ */
+class ClusterProcessTest
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final long LEDGER = 3;
+    private static final int ACCOUNTS = 10;
+    private static final LedgerLimits LIMITS = new LedgerLimits()
+        .maxAccounts(1024).maxTransfers(65_536).maxPendingTransfers(4096).maxBatchEvents(128);
+
+    @TempDir
+    Path temp;
+
+    private LocalCluster cluster;
+    private MediaDriver clientDriver;
+    private PaycoreClient client;
+    private long nextTransferId = 1;
+    private final Set<Long> acknowledged = new HashSet<>();
+
+    @AfterEach
+    void close()
+    {
+        CloseHelper.quietCloseAll(client, cluster, clientDriver);
+    }
+
+    @Test
+    void shouldCommitNothingWithoutAMajorityAndCatchUpAKilledFollower() throws Exception
+    {
+        cluster = new LocalCluster(temp, 3, 20_800, LIMITS, FlushLevel.NONE);
+        cluster.startAll();
+        clientDriver = LocalCluster.launchClientDriver(temp.resolve("client-aeron"));
+        client = PaycoreClient.connect(new ClientContext()
+            .clusterIngressEndpoints(cluster.members().ingressEndpoints())
+            .aeronDirectoryName(clientDriver.aeronDirectoryName())
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(60)));
+        final AccountEventArray accounts = new AccountEventArray(ACCOUNTS);
+        for (long id = 1; id <= ACCOUNTS; id++)
+        {
+            accounts.add(id, 0, LEDGER, 1, 0);
+        }
+        assertTrue(client.createAccountsAndWait(accounts, TIMEOUT).all(CreateAccountResult.OK));
+        send(10);
+
+        final int leader = client.clusterLeaderMemberId();
+        final int first = (leader + 1) % 3;
+        final int second = (leader + 2) % 3;
+        cluster.suspend(first);
+        cluster.suspend(second);
+        final TransferEventArray cutOff = batch();
+        final CompletableFuture<CreateResults<CreateTransferResult>> answer =
+            CompletableFuture.supplyAsync(() -> client.createTransfersAndWait(cutOff, TIMEOUT));
+        Thread.sleep(3_000);
+        assertFalse(answer.isDone(), "a leader with no majority answered: " + (answer.isDone() ? answer.get() : ""));
+        cluster.resume(first);
+        cluster.resume(second);
+        record(cutOff, answer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        send(10);
+
+        final int follower = (client.clusterLeaderMemberId() + 1) % 3;
+        cluster.kill(follower);
+        send(10);
+        cluster.start(follower);
+        send(10);
+        cluster.awaitCaughtUp(() -> client.poll(EgressListener.DISCARD));
+        client.close();
+        client = null;
+        cluster.stopAll();
+
+        String digest = null;
+        for (int i = 0; i < 3; i++)
+        {
+            final AuditReport report = cluster.audit(i);
+            assertEquals(acknowledged.size(), report.transferResults(CreateTransferResult.OK), "member " + i);
+            if (null == digest)
+            {
+                digest = report.digest();
+            }
+            assertEquals(digest, report.digest(), "member " + i);
+        }
+    }
+
+    private void send(final int batches)
+    {
+        for (int b = 0; b < batches; b++)
+        {
+            final TransferEventArray batch = batch();
+            record(batch, client.createTransfersAndWait(batch, TIMEOUT));
+        }
+    }
+
+    private TransferEventArray batch()
+    {
+        final TransferEventArray batch = new TransferEventArray(10);
+        for (int i = 0; i < 10; i++)
+        {
+            final long id = nextTransferId++;
+            batch.add(id, 1 + id % ACCOUNTS, 1 + (id + 1) % ACCOUNTS, 1 + id % 50, 0, 0, LEDGER, 0, 1, 0);
+        }
+        return batch;
+    }
+
+    private void record(final TransferEventArray batch, final CreateResults<CreateTransferResult> results)
+    {
+        for (int i = 0; i < results.count(); i++)
+        {
+            final CreateTransferResult result = results.result(i);
+            assertTrue(CreateTransferResult.OK == result || CreateTransferResult.EXISTS == result,
+                "transfer " + batch.id(i) + ": " + result);
+            acknowledged.add(batch.id(i));
+        }
+    }
+}
