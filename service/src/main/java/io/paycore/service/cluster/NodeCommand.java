@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
         "--aeron-dir).",
         "",
         "Not yet on a cluster: the cold tier (--hot-transfers is the most transfers held), client",
-        "authentication, counters in 'paycore stat', a member joining with an empty data directory.",
+        "authentication, counters in 'paycore stat', purging the log after snapshots.",
         ""
     },
     exitCodeListHeading = "%nExit status:%n",

@@ -18,6 +18,7 @@ import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.Transfer;
 import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,12 @@ class ClusterTest
         nodes[follower] = launch(follower);
         sendTransfers(5, created);
 
+        final int emptied = (newLeader + 2) % MEMBERS;
+        nodes[emptied].close();
+        IoUtil.delete(temp.resolve("member-" + emptied).toFile(), false);
+        nodes[emptied] = launch(emptied);
+        sendTransfers(5, created);
+
         final long[] ids = created.stream().mapToLong(Long::longValue).toArray();
         final List<Transfer> found = new ArrayList<>();
         for (int from = 0; from < ids.length; from += 100)
@@ -124,6 +131,8 @@ class ClusterTest
         final List<String> digests = awaitEqualDigests();
         assertTrue(nodes[follower].service().recordsInLoadedSnapshot() > 0,
             "the restarted follower started from the snapshot");
+        assertEquals(-1, nodes[emptied].service().recordsInLoadedSnapshot(),
+            "the emptied member replayed the whole log into a new journal");
 
         client.close();
         CloseHelper.closeAll(nodes);
