@@ -23,10 +23,11 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +57,8 @@ public final class PaycoreClusteredService implements ClusteredService
 
     private static final long TICK_TIMER_ID = 1;
     private static final int SNAPSHOT_CHUNK_BYTES = 1024;
+    private static final byte SNAPSHOT_DATA = 1;
+    private static final byte SNAPSHOT_END = 2;
     private static final int SNAPSHOT_HEADER_BYTES = 4 * Long.BYTES;
     private static final long SNAPSHOT_MAGIC = 0x5041_5943_4C53_4E31L;
     private static final int ANSWER_CAPACITY = BitUtil.align(CommandProcessor.MAX_ANSWER_LENGTH, 64);
@@ -169,29 +172,25 @@ public final class PaycoreClusteredService implements ClusteredService
 
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
     {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try
+        journal.flush();
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[SNAPSHOT_HEADER_BYTES]);
+        header.putLong(0, SNAPSHOT_MAGIC);
+        header.putLong(Long.BYTES, appliedRecords);
+        header.putLong(2 * Long.BYTES, tickScheduled ? 1 : 0);
+        header.putLong(3 * Long.BYTES, 0);
+        offerFully(snapshotPublication, header, 0, header.capacity());
+        // Straight from the ledger to the publication, a chunk at a time: no copy of the whole ledger in memory.
+        try (PublicationChannel channel = new PublicationChannel(snapshotPublication))
         {
-            processor.ledger().writeSnapshot(Channels.newChannel(bytes));
+            processor.ledger().writeSnapshot(channel);
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot write the ledger's snapshot", ex);
         }
-        journal.flush();
-        final byte[] ledgerBytes = bytes.toByteArray();
-        final UnsafeBuffer header = new UnsafeBuffer(new byte[SNAPSHOT_HEADER_BYTES]);
-        header.putLong(0, SNAPSHOT_MAGIC);
-        header.putLong(Long.BYTES, appliedRecords);
-        header.putLong(2 * Long.BYTES, ledgerBytes.length);
-        header.putLong(3 * Long.BYTES, tickScheduled ? 1 : 0);
-        offerFully(snapshotPublication, header, 0, header.capacity());
-        final UnsafeBuffer chunk = new UnsafeBuffer(ledgerBytes);
-        for (int position = 0; position < ledgerBytes.length; position += SNAPSHOT_CHUNK_BYTES)
-        {
-            final int length = Math.min(SNAPSHOT_CHUNK_BYTES, ledgerBytes.length - position);
-            offerFully(snapshotPublication, chunk, position, length);
-        }
+        final UnsafeBuffer end = new UnsafeBuffer(new byte[1]);
+        end.putByte(0, SNAPSHOT_END);
+        offerFully(snapshotPublication, end, 0, 1);
         lastSnapshotRecords = appliedRecords;
         snapshotRequested = false;
         snapshotsTaken++;
@@ -409,41 +408,106 @@ public final class PaycoreClusteredService implements ClusteredService
         }
     }
 
+    /**
+     * Offers what a ledger writes to the snapshot publication in messages of at most {@value #SNAPSHOT_CHUNK_BYTES}
+     * bytes, each a type byte ({@code SNAPSHOT_DATA}) and the bytes, waiting on back-pressure with the cluster's idle
+     * strategy.
+     */
+    private final class PublicationChannel implements WritableByteChannel
+    {
+        private final ExclusivePublication publication;
+        private final UnsafeBuffer chunk = new UnsafeBuffer(new byte[SNAPSHOT_CHUNK_BYTES]);
+        private int filled = 1;
+        private boolean open = true;
+
+        PublicationChannel(final ExclusivePublication publication)
+        {
+            this.publication = publication;
+            chunk.putByte(0, SNAPSHOT_DATA);
+        }
+
+        public int write(final ByteBuffer source)
+        {
+            final int written = source.remaining();
+            while (source.hasRemaining())
+            {
+                final int length = Math.min(SNAPSHOT_CHUNK_BYTES - filled, source.remaining());
+                chunk.putBytes(filled, source, source.position(), length);
+                source.position(source.position() + length);
+                filled += length;
+                if (SNAPSHOT_CHUNK_BYTES == filled)
+                {
+                    offerFully(publication, chunk, 0, filled);
+                    filled = 1;
+                }
+            }
+            return written;
+        }
+
+        public boolean isOpen()
+        {
+            return open;
+        }
+
+        public void close()
+        {
+            if (open)
+            {
+                open = false;
+                if (filled > 1)
+                {
+                    offerFully(publication, chunk, 0, filled);
+                    filled = 1;
+                }
+            }
+        }
+    }
+
     private Ledger loadSnapshot(final Image image, final Cluster cluster)
     {
         final ExpandableArrayBuffer received = new ExpandableArrayBuffer(1 << 16);
-        final long[] expected = { -1 };
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[SNAPSHOT_HEADER_BYTES]);
         final int[] length = { 0 };
+        final boolean[] headerRead = { false };
+        final boolean[] ended = { false };
         final IdleStrategy idle = cluster.idleStrategy();
         idle.reset();
-        while (expected[0] < 0 || length[0] < expected[0])
+        while (!ended[0])
         {
-            final int fragments = image.poll((buffer, offset, fragmentLength, header) ->
+            final int fragments = image.poll((buffer, offset, fragmentLength, fragmentHeader) ->
             {
-                received.putBytes(length[0], buffer, offset, fragmentLength);
-                length[0] += fragmentLength;
-                if (expected[0] < 0 && length[0] >= SNAPSHOT_HEADER_BYTES)
+                if (!headerRead[0])
                 {
-                    if (SNAPSHOT_MAGIC != received.getLong(0))
+                    if (SNAPSHOT_HEADER_BYTES != fragmentLength || SNAPSHOT_MAGIC != buffer.getLong(offset))
                     {
                         throw new IllegalStateException("the cluster's snapshot is not a paycore ledger snapshot");
                     }
-                    expected[0] = SNAPSHOT_HEADER_BYTES + received.getLong(2 * Long.BYTES);
+                    header.putBytes(0, buffer, offset, SNAPSHOT_HEADER_BYTES);
+                    headerRead[0] = true;
+                }
+                else if (SNAPSHOT_DATA == buffer.getByte(offset))
+                {
+                    received.putBytes(length[0], buffer, offset + 1, fragmentLength - 1);
+                    length[0] += fragmentLength - 1;
+                }
+                else if (SNAPSHOT_END == buffer.getByte(offset))
+                {
+                    ended[0] = true;
                 }
             }, 64);
-            if (0 == fragments && image.isEndOfStream() && (expected[0] < 0 || length[0] < expected[0]))
+            if (0 == fragments && !ended[0] && image.isEndOfStream())
             {
-                throw new IllegalStateException("the cluster's snapshot ended after " + length[0] + " bytes");
+                throw new IllegalStateException("the cluster's snapshot ended after " + length[0] + " bytes " +
+                    "without its end marker");
             }
             idle.idle(fragments);
         }
-        appliedRecords = received.getLong(Long.BYTES);
-        tickScheduled = 0 != received.getLong(3 * Long.BYTES);
-        final int start = SNAPSHOT_HEADER_BYTES;
+        appliedRecords = header.getLong(Long.BYTES);
+        tickScheduled = 0 != header.getLong(2 * Long.BYTES);
         try
         {
             return Ledger.readSnapshot(
-                Channels.newChannel(new ByteArrayInputStream(received.byteArray(), start, length[0] - start)), limits);
+                Channels.newChannel(new ByteArrayInputStream(received.byteArray(), 0, length[0])), limits);
         }
         catch (final IOException ex)
         {
