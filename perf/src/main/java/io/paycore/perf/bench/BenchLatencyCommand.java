@@ -62,16 +62,6 @@ public final class BenchLatencyCommand implements Callable<Integer>
             "default is 4194304); 0 to keep every transfer of the run in memory (default: ${DEFAULT-VALUE}).")
     private int hotTransfers;
 
-    @Option(names = "--cluster",
-        description = "Drive a three-member cluster of 'paycore node' processes on this machine instead of the " +
-            "in-process service (UDP on loopback; its members take the cores, so no pinning).")
-    private boolean cluster;
-
-    @Option(names = "--cluster-base-port", paramLabel = "PORT", defaultValue = "20900",
-        description = "With --cluster: the first member's base port; the others use +10 and +20 " +
-            "(default: ${DEFAULT-VALUE}).")
-    private int clusterBasePort;
-
     @Option(names = "--history", paramLabel = "TRANSFERS", defaultValue = "0",
         description = "Transfers sent to the service started here as fast as it answers, before the warm-up, so the " +
             "ledger has that much history when measured (default: ${DEFAULT-VALUE}).")
@@ -115,15 +105,13 @@ public final class BenchLatencyCommand implements Callable<Integer>
             return 2;
         }
 
-        if (cluster && (history > 0 || hotTransfers > 0 || snapshotEvery > 0 || common.connect))
+        if (common.cluster && (history > 0 || hotTransfers > 0 || snapshotEvery > 0 || common.connect))
         {
             err.println("paycore bench latency: --cluster takes none of --history, --hot-transfers, " +
                 "--snapshot-every, --connect");
             return 2;
         }
-        final LatencyReport report = LatencyBenchmark.run(settings, cluster ?
-            new ClusterServiceLauncher(common.data, clusterBasePort) :
-            new InProcessServiceLauncher(common.data, common.verbose), out);
+        final LatencyReport report = LatencyBenchmark.run(settings, common.launcher(), out);
         report.print(out);
         if (null != settings.outDirectory())
         {

@@ -94,8 +94,13 @@ public final class BenchThroughputCommand implements Callable<Integer>
             return 2;
         }
 
-        final List<ThroughputSearch.Step> steps = ThroughputSearch.run(settings,
-            new InProcessServiceLauncher(common.data, common.verbose), batches, startRate, p99LimitNanos, out);
+        if (common.cluster && common.connect)
+        {
+            err.println("paycore bench throughput: --cluster and --connect exclude each other");
+            return 2;
+        }
+        final List<ThroughputSearch.Step> steps = ThroughputSearch.run(
+            settings, common.launcher(), batches, startRate, p99LimitNanos, out);
         if (null != settings.outDirectory())
         {
             ThroughputSearch.writeJson(settings.outDirectory().resolve("throughput.json"), steps);

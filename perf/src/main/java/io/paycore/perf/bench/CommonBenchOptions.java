@@ -5,6 +5,7 @@ import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.perf.harness.BenchChannels;
 import io.paycore.perf.harness.BenchSettings;
+import io.paycore.perf.harness.ServiceLauncher;
 import io.paycore.service.pinning.CpuPlan;
 import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LocalChannelOption;
@@ -62,6 +63,17 @@ public final class CommonBenchOptions
         description = "Parent of the service's temporary data directory (default: the system temporary " +
             "directory). Each start uses a fresh directory, deleted afterwards.")
     Path data;
+
+    @Option(names = "--cluster",
+        description = "Drive a three-member cluster of 'paycore node' processes on this machine instead of the " +
+            "in-process service (UDP on loopback, a fresh cluster per start; its members take the cores, so no " +
+            "pinning).")
+    boolean cluster;
+
+    @Option(names = "--cluster-base-port", paramLabel = "PORT", defaultValue = "20900",
+        description = "With --cluster: the first member's base port; the others use +10 and +20 " +
+            "(default: ${DEFAULT-VALUE}).")
+    int clusterBasePort;
 
     @Option(names = "--connect",
         description = "Target a running service instead of starting one; needs --aeron-dir, --client-id, " +
@@ -131,5 +143,15 @@ public final class CommonBenchOptions
                 "--cpus loadgen=1,driver=2+3+4,ingress=5,egress=6,journaler=7,replicator=8,blp=9";
         }
         return null;
+    }
+
+    /**
+     * @return what starts the service for each run: a local cluster with {@code --cluster}, else the in-process
+     * service.
+     */
+    ServiceLauncher launcher()
+    {
+        return cluster ?
+            new ClusterServiceLauncher(data, clusterBasePort) : new InProcessServiceLauncher(data, verbose);
     }
 }
