@@ -10,6 +10,7 @@ import io.aeron.cluster.NanosecondClusterClock;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.paycore.codec.ProtocolLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import org.agrona.CloseHelper;
@@ -129,7 +130,12 @@ public final class ClusterNode implements AutoCloseable
 
         final PaycoreClusteredService service = new PaycoreClusteredService(
             context.ledgerLimits(),
-            new JournalContext().directory(data.resolve("journal")).flushLevel(context.flushLevel()),
+            new JournalContext()
+                .directory(data.resolve("journal"))
+                .flushLevel(context.flushLevel())
+                // Every message the service accepts must fit a journal record: the largest batch the limits allow.
+                .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,
+                    ProtocolLimits.maxMessageLength(context.ledgerLimits().maxBatchEvents()))),
             context.snapshotEveryRecords());
         final ClusteredServiceContainer.Context containerContext = new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDirectory)

@@ -219,13 +219,24 @@ class ClusterTest
     @Test
     void shouldTakeASnapshotEveryNRecordsOnEveryMember()
     {
+        final LedgerLimits largeBatches = new LedgerLimits()
+            .maxAccounts(1024).maxTransfers(65_536).maxPendingTransfers(4096).maxBatchEvents(1024);
         for (int i = 0; i < MEMBERS; i++)
         {
-            nodes[i] = ClusterNode.launch(context(i).snapshotEveryRecords(20));
+            nodes[i] = ClusterNode.launch(context(i).snapshotEveryRecords(20).ledgerLimits(largeBatches));
         }
         connect();
         createAccounts();
         sendTransfers(50, new HashSet<>());
+
+        // The largest batch the limits allow is journaled on every member (it is larger than a default record).
+        final TransferEventArray large = new TransferEventArray(1024);
+        for (int i = 0; i < 1024; i++)
+        {
+            final long id = nextTransferId++;
+            large.add(id, 1 + id % ACCOUNTS, 1 + (id + 1) % ACCOUNTS, 1, 0, 0, LEDGER, 0, 1, 0);
+        }
+        assertTrue(client.createTransfersAndWait(large, TIMEOUT).all(CreateTransferResult.OK));
 
         final long deadline = System.nanoTime() + TIMEOUT.toNanos();
         for (final ClusterNode node : nodes)
