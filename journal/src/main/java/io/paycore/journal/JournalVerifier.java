@@ -164,6 +164,19 @@ public final class JournalVerifier
     }
 
     /**
+     * Sequence of the last record of a journal directory, estimated as {@link #lastSequenceEstimate(Path)} does from
+     * its last segment (nothing verified): for progress, and to watch a journal another process appends to.
+     *
+     * @param journalDirectory the journal's directory.
+     * @return the estimate, 0 when it holds no segment.
+     */
+    public static long lastSequenceEstimateOf(final Path journalDirectory)
+    {
+        final Path[] segments = segments(journalDirectory);
+        return 0 == segments.length ? 0 : lastSequenceEstimate(segments[segments.length - 1]);
+    }
+
+    /**
      * Sequence of the last record of the journal, estimated by hopping over the frame lengths of the last segment
      * (nothing verified): for progress and to pass over snapshots past the end.
      *

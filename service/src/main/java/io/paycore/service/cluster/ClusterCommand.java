@@ -40,9 +40,19 @@ public final class ClusterCommand implements Runnable
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a sub-command is required");
     }
 
-    private static File clusterDirectory(final Path data)
+    /**
+     * @return the member's cluster directory, or null (having said so) when it holds no member's mark file.
+     */
+    private static File memberClusterDirectory(final String command, final Path data)
     {
-        return data.resolve("cluster").toFile();
+        final File clusterDir = data.resolve("cluster").toFile();
+        if (!ClusterTool.markFileExists(clusterDir))
+        {
+            System.err.println("paycore cluster " + command + ": no cluster member in " + data +
+                " (no mark file in " + clusterDir + ")");
+            return null;
+        }
+        return clusterDir;
     }
 
     /**
@@ -62,11 +72,9 @@ public final class ClusterCommand implements Runnable
         public Integer call()
         {
             final PrintStream out = System.out;
-            final File clusterDir = clusterDirectory(data);
-            if (!ClusterTool.markFileExists(clusterDir))
+            final File clusterDir = memberClusterDirectory("status", data);
+            if (null == clusterDir)
             {
-                System.err.println("paycore cluster status: no cluster member in " + data + " (no mark file in " +
-                    clusterDir + ")");
                 return EXIT_FAILED;
             }
             ClusterTool.describe(out, clusterDir);
@@ -74,9 +82,7 @@ public final class ClusterCommand implements Runnable
             final Path journal = data.resolve("journal");
             if (Files.isDirectory(journal))
             {
-                final Path[] segments = JournalVerifier.segments(journal);
-                out.println("journal: last record " + (0 == segments.length ? 0 :
-                    JournalVerifier.lastSequenceEstimate(segments[segments.length - 1])));
+                out.println("journal: last record " + JournalVerifier.lastSequenceEstimateOf(journal));
             }
             return EXIT_OK;
         }
@@ -98,11 +104,9 @@ public final class ClusterCommand implements Runnable
 
         public Integer call()
         {
-            final File clusterDir = clusterDirectory(data);
-            if (!ClusterTool.markFileExists(clusterDir))
+            final File clusterDir = memberClusterDirectory("snapshot", data);
+            if (null == clusterDir)
             {
-                System.err.println("paycore cluster snapshot: no cluster member in " + data + " (no mark file in " +
-                    clusterDir + ")");
                 return EXIT_FAILED;
             }
             return ClusterTool.snapshot(clusterDir, System.out) ? EXIT_OK : EXIT_FAILED;
