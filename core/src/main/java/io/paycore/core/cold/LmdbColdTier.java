@@ -52,10 +52,27 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
      */
     public LmdbColdTier(final Path directory, final long mapSizeBytes, final Path baseDirectory)
     {
+        this(directory, mapSizeBytes, baseDirectory, false);
+    }
+
+    /**
+     * Open the tier in a directory, creating both if absent, over a base tier opened read only.
+     *
+     * @param directory     of the tier's files.
+     * @param mapSizeBytes  the most the tier may take on disk; a sparse file of that size is mapped.
+     * @param baseDirectory of another tier to read beneath this one, never written; or null for none.
+     * @param durable       force the data of each write, so a power loss may undo the last writes but never damage
+     *                      the store; otherwise only {@link #force()} forces.
+     * @throws ColdTierException if a directory cannot be created or an environment cannot be opened, or the base
+     *                           holds no tier.
+     */
+    public LmdbColdTier(
+        final Path directory, final long mapSizeBytes, final Path baseDirectory, final boolean durable)
+    {
         base = null == baseDirectory ? null : LmdbColdStore.openReadOnly(baseDirectory);
         try
         {
-            store = new LmdbColdStore(directory, mapSizeBytes);
+            store = new LmdbColdStore(directory, mapSizeBytes, durable, false);
         }
         catch (final RuntimeException ex)
         {

@@ -13,6 +13,7 @@ import io.aeron.driver.ThreadingMode;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
+import io.paycore.service.serve.ServiceContext;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -25,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One member of a paycore cluster: a media driver, an archive holding the replicated log, a consensus module, and a
  * clustered service container running {@link PaycoreClusteredService}, with its files under one data directory:
- * {@code cluster/} (the consensus module's and the service's), {@code archive/} (the log) and {@code journal/}
- * (paycore's own journal of what the member applied).
+ * {@code cluster/} (the consensus module's and the service's), {@code archive/} (the log), {@code journal/}
+ * (paycore's own journal of what the member applied) and {@code cold/} (the member's cold tier, if it has one).
  * <p>
  * Durability follows the flush level: at {@code none} the log is in the page cache of a majority when it commits;
  * at {@code batch} and {@code every} the archive and the consensus module force their files, so the log is on the
@@ -78,6 +79,12 @@ public final class ClusterNode implements AutoCloseable
                 members.size() + " members but was " + memberId);
         }
         final Path data = context.dataDirectory();
+        final long coldTierSizeBytes = context.coldTierSizeBytes();
+        if (0 != coldTierSizeBytes && coldTierSizeBytes < ServiceContext.COLD_TIER_SIZE_MIN)
+        {
+            throw new IllegalArgumentException("the cold tier's size must be 0 (none) or at least " +
+                ServiceContext.COLD_TIER_SIZE_MIN + " bytes but was " + coldTierSizeBytes);
+        }
         final String host = members.host(memberId);
         final String aeronDirectory = context.aeronDirectory().toString();
         final int fileSyncLevel = FlushLevel.NONE == context.flushLevel() ? 0 : 1;
@@ -126,7 +133,8 @@ public final class ClusterNode implements AutoCloseable
             .leaderHeartbeatIntervalNs(Math.max(1, context.leaderHeartbeatTimeoutNs() / 10))
             .electionTimeoutNs(context.electionTimeoutNs())
             .startupCanvassTimeoutNs(context.startupCanvassTimeoutNs())
-            .sessionTimeoutNs(context.sessionTimeoutNs());
+            .sessionTimeoutNs(context.sessionTimeoutNs())
+            .terminationHook(context.terminationHook());
 
         final PaycoreClusteredService service = new PaycoreClusteredService(
             context.ledgerLimits(),
@@ -136,12 +144,15 @@ public final class ClusterNode implements AutoCloseable
                 // Every message the service accepts must fit a journal record: the largest batch the limits allow.
                 .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,
                     ProtocolLimits.maxMessageLength(context.ledgerLimits().maxBatchEvents()))),
-            context.snapshotEveryRecords());
+            context.snapshotEveryRecords(),
+            data.resolve("cold"),
+            coldTierSizeBytes);
         final ClusteredServiceContainer.Context containerContext = new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDirectory)
             .archiveContext(archiveClient.clone())
             .clusterDir(data.resolve("cluster").toFile())
             .clusteredService(service)
+            .terminationHook(context.terminationHook())
             .idleStrategySupplier(ClusterNode::newIdleStrategy)
             .serviceId(0);
 

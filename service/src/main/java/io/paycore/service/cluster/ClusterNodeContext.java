@@ -2,6 +2,7 @@ package io.paycore.service.cluster;
 
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
+import io.paycore.service.serve.ServiceContext;
 import org.agrona.ErrorHandler;
 
 import java.nio.file.Path;
@@ -46,6 +47,8 @@ public final class ClusterNodeContext
     private long sessionTimeoutNs = SESSION_TIMEOUT_NS_DEFAULT;
     private ErrorHandler errorHandler;
     private long snapshotEveryRecords = SNAPSHOT_EVERY_RECORDS_DEFAULT;
+    private long coldTierSizeBytes = ServiceContext.COLD_TIER_SIZE_DEFAULT;
+    private Runnable terminationHook = () -> {};
 
     /**
      * Default number of records applied between the snapshots the leader asks for.
@@ -286,5 +289,45 @@ public final class ClusterNodeContext
     public ErrorHandler errorHandler()
     {
         return errorHandler;
+    }
+
+    /**
+     * @param bytes the most the member's cold tier ({@code DIR/cold}) may take on disk, at least
+     *              {@link ServiceContext#COLD_TIER_SIZE_MIN}; 0 for no cold tier (every transfer stays in memory, up
+     *              to the ledger limits' {@code maxTransfers}).
+     * @return this.
+     */
+    public ClusterNodeContext coldTierSizeBytes(final long bytes)
+    {
+        this.coldTierSizeBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @return the most the member's cold tier may take on disk, or 0 for none.
+     */
+    public long coldTierSizeBytes()
+    {
+        return coldTierSizeBytes;
+    }
+
+    /**
+     * @param hook run, on the thread of the part that ends, when the member ends by itself: the cluster was shut
+     *             down (ClusterTool), or the service stopped because it could not write its journal or cold tier
+     *             ({@link PaycoreClusteredService#failure()} says why). It should close the member.
+     * @return this.
+     */
+    public ClusterNodeContext terminationHook(final Runnable hook)
+    {
+        this.terminationHook = hook;
+        return this;
+    }
+
+    /**
+     * @return what runs when the member ends by itself.
+     */
+    public Runnable terminationHook()
+    {
+        return terminationHook;
     }
 }

@@ -4,6 +4,8 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
+import io.paycore.service.cli.LongByteSizeConverter;
+import io.paycore.service.serve.ServiceContext;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,22 +37,29 @@ import java.util.concurrent.Callable;
         "",
         "Data directory layout: DIR/cluster (consensus module and service: recording log, snapshots' index,",
         "mark files), DIR/archive (the replicated log and snapshots), DIR/journal (paycore's journal of what",
-        "this member applied: 'paycore audit --data DIR' reads it), DIR/aeron (the media driver, unless",
-        "--aeron-dir).",
+        "this member applied: 'paycore audit --data DIR' reads it), DIR/cold (the cold tier: transfers older",
+        "than the hot window, in LMDB), DIR/aeron (the media driver, unless --aeron-dir).",
         "",
-        "Not yet on a cluster: the cold tier (--hot-transfers is the most transfers held), client",
-        "authentication, counters in 'paycore stat', purging the log after snapshots.",
+        "A member that cannot write its journal or cold tier (a full disk) stops with status 1 and says why;",
+        "the others go on, and the member, restarted once its disk has room, catches up.",
+        "",
+        "Not yet on a cluster: client authentication, counters in 'paycore stat', purging the log after",
+        "snapshots.",
         ""
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
-        "0:stopped by SIGTERM or SIGINT, or --help",
+        "0:stopped by SIGTERM or SIGINT, or the cluster was shut down, or --help",
+        "1:stopped because this member could not write its journal or cold tier",
         "2:usage or configuration error"
     })
 public final class NodeCommand implements Callable<Integer>
 {
     /** Exit status after a clean stop. */
     public static final int EXIT_OK = 0;
+
+    /** Exit status after the member stopped because it could not write its journal or cold tier. */
+    public static final int EXIT_STORAGE_FAILED = 1;
 
     @Spec
     private CommandSpec spec;
@@ -83,6 +92,14 @@ public final class NodeCommand implements Callable<Integer>
             "the last; every member then takes it at the same log position. 0: only on 'paycore cluster " +
             "snapshot' (default: ${DEFAULT-VALUE}).")
     private long snapshotEveryRecords;
+
+    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
+        converter = LongByteSizeConverter.class,
+        description = "The most this member's cold tier (DIR/cold: every transfer older than the hot window, in " +
+            "LMDB) may take on disk; a sparse file. The service writes and reads it on its own thread. When it " +
+            "is full (or the disk is) the member stops. 0 for no cold tier: every transfer stays in memory, up to " +
+            "--hot-transfers (default: ${DEFAULT-VALUE}).")
+    private long coldTierSizeBytes;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "The media driver's directory (/dev/shm/... is fastest; default: DIR/aeron).")
@@ -149,16 +166,33 @@ public final class NodeCommand implements Callable<Integer>
             .leaderHeartbeatTimeoutNs(heartbeatTimeoutNs)
             .electionTimeoutNs(electionTimeoutNs)
             .startupCanvassTimeoutNs(startupCanvassTimeoutNs)
-            .snapshotEveryRecords(snapshotEveryRecords);
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            ClusterNode node = ClusterNode.launch(context))
+            .snapshotEveryRecords(snapshotEveryRecords)
+            .coldTierSizeBytes(coldTierSizeBytes);
+        if (0 != coldTierSizeBytes && coldTierSizeBytes < ServiceContext.COLD_TIER_SIZE_MIN)
         {
-            out.println("paycore node " + memberId + " of " + clusterMembers.size() + ": running, data in " + data +
-                ", clients at " + clusterMembers.ingressEndpoints());
-            out.flush();
-            barrier.await();
-            out.println("paycore node " + memberId + ": shutting down");
-            out.flush();
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cold-tier-size must be 0 " +
+                "(none) or at least " + ServiceContext.COLD_TIER_SIZE_MIN + " bytes but was " + coldTierSizeBytes);
+        }
+        final RuntimeException failure;
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        {
+            context.terminationHook(barrier::signal);
+            try (ClusterNode node = ClusterNode.launch(context))
+            {
+                out.println("paycore node " + memberId + " of " + clusterMembers.size() + ": running, data in " +
+                    data + ", clients at " + clusterMembers.ingressEndpoints());
+                out.flush();
+                barrier.await();
+                failure = node.service().failure();
+                out.println("paycore node " + memberId + ": shutting down");
+                out.flush();
+            }
+        }
+        if (null != failure)
+        {
+            spec.commandLine().getErr().println("paycore node " + memberId + ": stopped: " + failure.getMessage());
+            spec.commandLine().getErr().flush();
+            return EXIT_STORAGE_FAILED;
         }
         return EXIT_OK;
     }

@@ -10,15 +10,20 @@ import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectedEncoder;
+import io.paycore.core.cold.ColdTierException;
+import io.paycore.core.cold.LmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
+import io.paycore.journal.JournalException;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -28,6 +33,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +53,16 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * A snapshot holds the number of records applied and the ledger; it is taken through the cluster, so every member
  * takes it at the same log position.
+ * <p>
+ * With a cold tier, transfers older than the hot window are written to this member's tier as they are sealed and
+ * read from it on a miss, both on the service thread: there is no stage ahead of the service to prefetch, so a
+ * lookup of an old transfer costs the service a read of the store (from the page cache, a few microseconds; from
+ * disk, a disk read). The tier is forced before each snapshot, which names it as written.
+ * <p>
+ * A member that cannot write its journal or its tier (a full disk, an I/O error) cannot apply what the cluster
+ * committed, so it stops: the service records why ({@link #failure()}) and ends its agent, and the member's
+ * termination hook runs. The other members go on; the stopped one, restarted once its disk is fixed, catches up
+ * from its snapshot and the log.
  */
 public final class PaycoreClusteredService implements ClusteredService
 {
@@ -65,6 +81,8 @@ public final class PaycoreClusteredService implements ClusteredService
 
     private final LedgerLimits limits;
     private final JournalContext journalContext;
+    private final Path coldDirectory;
+    private final long coldTierSizeBytes;
     private final long snapshotEveryRecords;
     private volatile Runnable snapshotRequester = () -> {};
     private long lastSnapshotRecords;
@@ -78,11 +96,14 @@ public final class PaycoreClusteredService implements ClusteredService
 
     private Cluster cluster;
     private Journal journal;
+    private LmdbColdTier cold;
     private CommandProcessor processor;
+    private volatile RuntimeException failure;
     private long appliedRecords;
     private volatile long rejectedMessages;
     private boolean tickScheduled;
     private volatile long appliedRecordsNow;
+    private volatile long coldWrittenRecordsNow;
     private volatile boolean digestRequested;
     private volatile State state = new State(0, "");
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
@@ -94,10 +115,24 @@ public final class PaycoreClusteredService implements ClusteredService
      * @param journalContext       of this member's journal (its directory and flush level); concluded here.
      * @param snapshotEveryRecords the leader asks the cluster for a snapshot once this many records have been
      *                             applied since the last one; 0 for snapshots on command only.
+     * @param coldDirectory        of this member's cold tier; null for none.
+     * @param coldTierSizeBytes    the most the cold tier may take on disk; 0 for none: every transfer stays in
+     *                             memory, up to the limits' {@code maxTransfers}.
      */
     public PaycoreClusteredService(
-        final LedgerLimits limits, final JournalContext journalContext, final long snapshotEveryRecords)
+        final LedgerLimits limits,
+        final JournalContext journalContext,
+        final long snapshotEveryRecords,
+        final Path coldDirectory,
+        final long coldTierSizeBytes)
     {
+        if (coldTierSizeBytes < 0 || (coldTierSizeBytes > 0 && null == coldDirectory))
+        {
+            throw new IllegalArgumentException("a cold tier needs a directory and a size of at least 0 bytes, not " +
+                coldDirectory + " and " + coldTierSizeBytes);
+        }
+        this.coldDirectory = coldDirectory;
+        this.coldTierSizeBytes = coldTierSizeBytes;
         if (snapshotEveryRecords < 0)
         {
             throw new IllegalArgumentException("snapshotEveryRecords must not be negative: " + snapshotEveryRecords);
@@ -111,7 +146,12 @@ public final class PaycoreClusteredService implements ClusteredService
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
-        final Ledger ledger = null == snapshotImage ? new Ledger(limits) : loadSnapshot(snapshotImage, cluster);
+        if (coldTierSizeBytes > 0)
+        {
+            cold = new LmdbColdTier(
+                coldDirectory, coldTierSizeBytes, null, FlushLevel.NONE != journalContext.flushLevel());
+        }
+        final Ledger ledger = null == snapshotImage ? new Ledger(limits, cold) : loadSnapshot(snapshotImage, cluster);
         recordsInLoadedSnapshot = null == snapshotImage ? -1 : appliedRecords;
         lastSnapshotRecords = appliedRecords;
         processor = new CommandProcessor(ledger);
@@ -173,6 +213,11 @@ public final class PaycoreClusteredService implements ClusteredService
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
     {
         journal.flush();
+        if (null != cold)
+        {
+            // The snapshot names the tier's records as written: they must be on disk before it is.
+            cold.force();
+        }
         final UnsafeBuffer header = new UnsafeBuffer(new byte[SNAPSHOT_HEADER_BYTES]);
         header.putLong(0, SNAPSHOT_MAGIC);
         header.putLong(Long.BYTES, appliedRecords);
@@ -249,9 +294,33 @@ public final class PaycoreClusteredService implements ClusteredService
     {
         if (null != journal)
         {
-            journal.close();
+            try
+            {
+                journal.close();
+            }
+            catch (final JournalException ex)
+            {
+                if (null == failure)
+                {
+                    failure = ex;
+                }
+            }
             journal = null;
         }
+        if (null != cold)
+        {
+            cold.close();
+            cold = null;
+        }
+    }
+
+    /**
+     * @return why this member stopped applying the cluster's log (its journal or cold tier could not be written),
+     * or null while it applies it. Any thread.
+     */
+    public RuntimeException failure()
+    {
+        return failure;
     }
 
     public int doBackgroundWork(final long nowNs)
@@ -259,7 +328,14 @@ public final class PaycoreClusteredService implements ClusteredService
         // Group commit: whatever the last duty cycle appended is forced once (at flush batch; every forces each).
         if (null != journal)
         {
-            journal.flush();
+            try
+            {
+                journal.flush();
+            }
+            catch (final JournalException ex)
+            {
+                throw stop(ex);
+            }
         }
         if (digestRequested && null != processor)
         {
@@ -276,6 +352,15 @@ public final class PaycoreClusteredService implements ClusteredService
     public long appliedRecords()
     {
         return appliedRecordsNow;
+    }
+
+    /**
+     * @return transfer records this member's cold tier holds, as of the last record applied; 0 without a tier. Any
+     * thread.
+     */
+    public long coldWrittenRecords()
+    {
+        return coldWrittenRecordsNow;
     }
 
     /**
@@ -334,11 +419,19 @@ public final class PaycoreClusteredService implements ClusteredService
         final int type, final long timestamp, final DirectBuffer buffer, final int offset, final int length)
     {
         final long record = appliedRecords + 1;
-        if (record > journal.lastSequence())
+        final int answerLength;
+        try
         {
-            journal.append(type, timestamp, buffer, offset, length);
+            if (record > journal.lastSequence())
+            {
+                journal.append(type, timestamp, buffer, offset, length);
+            }
+            answerLength = processor.apply(type, timestamp, buffer, offset, length, answer, 0);
         }
-        final int answerLength = processor.apply(type, timestamp, buffer, offset, length, answer, 0);
+        catch (final JournalException | ColdTierException ex)
+        {
+            throw stop(ex);
+        }
         appliedRecords = record;
         publish();
         if (snapshotEveryRecords > 0 && !snapshotRequested && Cluster.Role.LEADER == role &&
@@ -350,9 +443,26 @@ public final class PaycoreClusteredService implements ClusteredService
         return answerLength;
     }
 
+    /**
+     * This member can no longer apply the log as the others do: note why, and end the service's agent (which runs
+     * the member's termination hook) before it applies anything more.
+     */
+    private AgentTerminationException stop(final RuntimeException cause)
+    {
+        if (null == failure)
+        {
+            failure = cause;
+        }
+        return new AgentTerminationException("paycore member stops: " + cause.getMessage(), cause);
+    }
+
     private void publish()
     {
         appliedRecordsNow = appliedRecords;
+        if (null != cold)
+        {
+            coldWrittenRecordsNow = cold.writtenRecords();
+        }
     }
 
     private void reject(final ClientSession session)
@@ -507,7 +617,7 @@ public final class PaycoreClusteredService implements ClusteredService
         try
         {
             return Ledger.readSnapshot(
-                Channels.newChannel(new ByteArrayInputStream(received.byteArray(), 0, length[0])), limits);
+                Channels.newChannel(new ByteArrayInputStream(received.byteArray(), 0, length[0])), limits, cold);
         }
         catch (final IOException ex)
         {

@@ -7,12 +7,14 @@ import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.core.cold.ColdTierFullException;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferFlags;
 import io.paycore.journal.FlushLevel;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.PaycoreClient;
@@ -34,6 +36,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -53,8 +56,13 @@ class ClusterTest
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final long LEDGER = 7;
     private static final int ACCOUNTS = 10;
+    /**
+     * A hot window of 256 transfers: most of what the test creates leaves it for each member's cold tier, and the
+     * lookups at the end find it there.
+     */
     private static final LedgerLimits LIMITS = new LedgerLimits()
-        .maxAccounts(1024).maxTransfers(65_536).maxPendingTransfers(4096).maxBatchEvents(128);
+        .maxAccounts(1024).maxTransfers(256).maxPendingTransfers(4096).maxBatchEvents(128);
+    private static final long COLD_TIER_BYTES = 64L << 20;
     private static final String[] AUDIT_LIMITS = {
         "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096" };
 
@@ -133,6 +141,12 @@ class ClusterTest
             "the restarted follower started from the snapshot");
         assertEquals(-1, nodes[emptied].service().recordsInLoadedSnapshot(),
             "the emptied member replayed the whole log into a new journal");
+        for (final ClusterNode node : nodes)
+        {
+            assertTrue(node.service().coldWrittenRecords() > ids.length - 256 - 2 * 128,
+                "member " + node.memberId() + "'s cold tier holds what left the hot window: " +
+                node.service().coldWrittenRecords() + " of " + ids.length);
+        }
 
         client.close();
         CloseHelper.closeAll(nodes);
@@ -220,7 +234,7 @@ class ClusterTest
     void shouldTakeASnapshotEveryNRecordsOnEveryMember()
     {
         final LedgerLimits largeBatches = new LedgerLimits()
-            .maxAccounts(1024).maxTransfers(65_536).maxPendingTransfers(4096).maxBatchEvents(1024);
+            .maxAccounts(1024).maxTransfers(2048).maxPendingTransfers(4096).maxBatchEvents(1024);
         for (int i = 0; i < MEMBERS; i++)
         {
             nodes[i] = ClusterNode.launch(context(i).snapshotEveryRecords(20).ledgerLimits(largeBatches));
@@ -251,6 +265,53 @@ class ClusterTest
             }
         }
         awaitEqualDigests();
+    }
+
+    @Test
+    void shouldStopAMemberThatCannotWriteItsColdTierAndCatchItUpOnceItCan()
+    {
+        final int small = 2;
+        final AtomicBoolean terminated = new AtomicBoolean();
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            nodes[i] = small != i ? launch(i) : ClusterNode.launch(context(i)
+                .coldTierSizeBytes(ServiceContext.COLD_TIER_SIZE_MIN)
+                .terminationHook(() -> terminated.set(true)));
+        }
+        connect();
+        createAccounts();
+
+        // A 1 MiB tier holds some thousands of transfers: the others' 64 MiB hold all of these.
+        final Set<Long> created = new HashSet<>();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (null == nodes[small].service().failure())
+        {
+            assertTrue(System.nanoTime() < deadline, "the small tier never filled");
+            sendTransfers(10, created);
+        }
+        final RuntimeException failure = nodes[small].service().failure();
+        assertTrue(failure instanceof ColdTierFullException, failure.toString());
+        final long stoppedAt = nodes[small].service().appliedRecords();
+        final long awaitHook = System.nanoTime() + TIMEOUT.toNanos();
+        while (!terminated.get())
+        {
+            assertTrue(System.nanoTime() < awaitHook, "the member's termination hook did not run");
+            sleep(10);
+        }
+        sendTransfers(5, created);
+        assertEquals(stoppedAt, nodes[small].service().appliedRecords(), "the stopped member applies nothing more");
+        nodes[small].close();
+
+        // Given room, the member replays the log over what its tier holds (checked, not rewritten) and catches up.
+        nodes[small] = launch(small);
+        sendTransfers(5, created);
+        awaitEqualDigests();
+        final long[] ids = created.stream().mapToLong(Long::longValue).toArray();
+        for (int from = 0; from < ids.length; from += 100)
+        {
+            final long[] chunk = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + 100));
+            assertEquals(chunk.length, client.lookupTransfersAndWait(TIMEOUT, chunk).size());
+        }
     }
 
     private void connect()
@@ -291,6 +352,7 @@ class ClusterTest
             .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300))
             .startupCanvassTimeoutNs(TimeUnit.SECONDS.toNanos(2))
             .snapshotEveryRecords(0)
+            .coldTierSizeBytes(COLD_TIER_BYTES)
             .errorHandler(Throwable::printStackTrace);
     }
 
