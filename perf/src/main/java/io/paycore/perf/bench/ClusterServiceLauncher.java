@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a three-member cluster of {@code paycore node} processes on this machine for a benchmark
@@ -94,10 +93,7 @@ final class ClusterServiceLauncher implements ServiceLauncher
 
         public ClientContext clientContext()
         {
-            return new ClientContext()
-                .clusterIngressEndpoints(cluster.members().ingressEndpoints())
-                .aeronDirectoryName(clientDriver.aeronDirectoryName())
-                .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(60));
+            return cluster.clientContext(clientDriver.aeronDirectoryName());
         }
 
         public boolean isInProcess()

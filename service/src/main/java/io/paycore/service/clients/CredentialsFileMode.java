@@ -27,6 +27,27 @@ public final class CredentialsFileMode
     }
 
     /**
+     * Check that a service may take its clients from a file: it exists, and only its owner may write it.
+     *
+     * @param clientsFile the credentials file.
+     * @throws IllegalArgumentException saying what is wrong and how to put it right.
+     */
+    public static void checkUsable(final Path clientsFile)
+    {
+        if (!Files.isRegularFile(clientsFile))
+        {
+            throw new IllegalArgumentException("no credentials file " + clientsFile + " (--clients FILE): add a " +
+                "client with 'paycore clients add --file " + clientsFile + " --client-id N --secret S'");
+        }
+        if (isWritableByOthers(clientsFile))
+        {
+            throw new IllegalArgumentException("credentials file " + clientsFile + " is writable by users other " +
+                "than its owner (" + modeText(clientsFile) + "): anyone who can write it can add a client; " +
+                "chmod 600 " + clientsFile);
+        }
+    }
+
+    /**
      * @param file an existing credentials file.
      * @return its permissions beyond {@link #OWNER_ONLY} (group and others, and owner execute); empty when none, or
      * when the file system has no POSIX permissions.

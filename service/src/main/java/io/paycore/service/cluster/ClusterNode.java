@@ -14,6 +14,7 @@ import io.paycore.codec.ProtocolLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.service.serve.ServiceContext;
+import io.paycore.transport.ClusterAuthenticator;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -49,14 +50,17 @@ public final class ClusterNode implements AutoCloseable
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
     private final PaycoreClusteredService service;
+    private final ClusterAuthenticator.Supplier authenticators;
     private final int memberId;
 
     private ClusterNode(
         final ClusteredMediaDriver driver,
         final ClusteredServiceContainer container,
         final PaycoreClusteredService service,
+        final ClusterAuthenticator.Supplier authenticators,
         final int memberId)
     {
+        this.authenticators = authenticators;
         this.driver = driver;
         this.container = container;
         this.service = service;
@@ -79,6 +83,10 @@ public final class ClusterNode implements AutoCloseable
                 members.size() + " members but was " + memberId);
         }
         final Path data = context.dataDirectory();
+        if (null == context.credentials())
+        {
+            throw new IllegalArgumentException("a cluster member needs the credentials of the clients it lets in");
+        }
         final long coldTierSizeBytes = context.coldTierSizeBytes();
         if (0 != coldTierSizeBytes && coldTierSizeBytes < ServiceContext.COLD_TIER_SIZE_MIN)
         {
@@ -135,6 +143,8 @@ public final class ClusterNode implements AutoCloseable
             .startupCanvassTimeoutNs(context.startupCanvassTimeoutNs())
             .sessionTimeoutNs(context.sessionTimeoutNs())
             .terminationHook(context.terminationHook());
+        final ErrorHandler authenticationErrors =
+            null != context.errorHandler() ? context.errorHandler() : Throwable::printStackTrace;
 
         final PaycoreClusteredService service = new PaycoreClusteredService(
             context.ledgerLimits(),
@@ -169,19 +179,22 @@ public final class ClusterNode implements AutoCloseable
         while (true)
         {
             ClusteredMediaDriver driver = null;
+            ClusterAuthenticator.Supplier authenticators = null;
             try
             {
+                authenticators = ClusterAuthenticator.supplier(context.credentials(), authenticationErrors);
                 driver = ClusteredMediaDriver.launch(
-                    driverContext.clone(), archiveContext.clone(), consensusContext.clone());
+                    driverContext.clone(), archiveContext.clone(),
+                    consensusContext.clone().authenticatorSupplier(authenticators));
                 final AtomicCounter toggle = driver.consensusModule().context().controlToggleCounter();
                 service.snapshotRequester(() -> ClusterControl.ToggleState.SNAPSHOT.toggle(toggle));
                 final ClusteredServiceContainer container =
                     ClusteredServiceContainer.launch(containerContext.clone());
-                return new ClusterNode(driver, container, service, memberId);
+                return new ClusterNode(driver, container, service, authenticators, memberId);
             }
             catch (final IllegalStateException ex)
             {
-                CloseHelper.quietClose(driver);
+                CloseHelper.quietCloseAll(driver, authenticators);
                 // A member killed a moment ago leaves mark files that look alive for ten seconds: wait that out,
                 // but no longer, so that a member that really runs on this directory still stops this one.
                 if (null == ex.getMessage() || !ex.getMessage().startsWith("active mark file detected") ||
@@ -193,7 +206,7 @@ public final class ClusterNode implements AutoCloseable
             }
             catch (final RuntimeException ex)
             {
-                CloseHelper.quietClose(driver);
+                CloseHelper.quietCloseAll(driver, authenticators);
                 throw ex;
             }
         }
@@ -229,6 +242,16 @@ public final class ClusterNode implements AutoCloseable
     }
 
     /**
+     * @return logins refused since the consensus module last started (unknown client, wrong secret, too many at
+     * once).
+     */
+    public long refusedLogins()
+    {
+        final ClusterAuthenticator authenticator = authenticators.current();
+        return null == authenticator ? 0 : authenticator.refused();
+    }
+
+    /**
      * @return the consensus module's context, for its counters and role.
      */
     public ConsensusModule.Context consensusModuleContext()
@@ -241,7 +264,7 @@ public final class ClusterNode implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(container, driver);
+        CloseHelper.closeAll(container, driver, authenticators);
     }
 
     private static BackoffIdleStrategy newIdleStrategy()

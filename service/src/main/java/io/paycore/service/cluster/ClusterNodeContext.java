@@ -3,6 +3,7 @@ package io.paycore.service.cluster;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.service.serve.ServiceContext;
+import io.paycore.transport.ClientCredentials;
 import org.agrona.ErrorHandler;
 
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ public final class ClusterNodeContext
     private long snapshotEveryRecords = SNAPSHOT_EVERY_RECORDS_DEFAULT;
     private long coldTierSizeBytes = ServiceContext.COLD_TIER_SIZE_DEFAULT;
     private Runnable terminationHook = () -> {};
+    private ClientCredentials credentials;
 
     /**
      * Default number of records applied between the snapshots the leader asks for.
@@ -329,5 +331,23 @@ public final class ClusterNodeContext
     public Runnable terminationHook()
     {
         return terminationHook;
+    }
+
+    /**
+     * @param credentials the clients allowed to connect: every member of a cluster should have the same.
+     * @return this.
+     */
+    public ClusterNodeContext credentials(final ClientCredentials credentials)
+    {
+        this.credentials = credentials;
+        return this;
+    }
+
+    /**
+     * @return the clients allowed to connect.
+     */
+    public ClientCredentials credentials()
+    {
+        return credentials;
     }
 }

@@ -10,13 +10,19 @@ import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;
 import io.paycore.replay.audit.Auditor;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.clients.CredentialsFileMode;
+import io.paycore.transport.ClientCredentials;
+import io.paycore.transport.client.ClientContext;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +40,23 @@ public final class LocalCluster implements AutoCloseable
      */
     public static final long HEARTBEAT_TIMEOUT_MS = 1_000;
 
+    /**
+     * The one client the members let in: its id in their credentials file.
+     */
+    public static final long CLIENT_ID = 1;
+
+    /**
+     * PBKDF2 rounds of the client's line: few, as the secret is random and the file lives only as long as the run.
+     */
+    private static final int CREDENTIAL_ITERATIONS = 1_000;
+
     private final Path dataDir;
     private final LedgerLimits limits;
     private final FlushLevel flushLevel;
     private final String membersList;
     private final ClusterMembers members;
     private final Process[] processes;
+    private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
 
     /**
      * @param dataDir    where the members' directories and logs go.
@@ -62,6 +79,21 @@ public final class LocalCluster implements AutoCloseable
         membersList = list.toString();
         members = ClusterMembers.parse(membersList);
         processes = new Process[size];
+    }
+
+    /**
+     * @param aeronDirectoryName of the client's media driver.
+     * @return the settings of a client of this cluster: its members' endpoints, and the client id and secret they
+     * let in.
+     */
+    public ClientContext clientContext(final String aeronDirectoryName)
+    {
+        return new ClientContext()
+            .clusterIngressEndpoints(members.ingressEndpoints())
+            .clientId(CLIENT_ID)
+            .secret(secret)
+            .aeronDirectoryName(aeronDirectoryName)
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(60));
     }
 
     /**
@@ -150,12 +182,29 @@ public final class LocalCluster implements AutoCloseable
             "--max-batch", Integer.toString(limits.maxBatchEvents()),
             "--heartbeat-timeout", HEARTBEAT_TIMEOUT_MS + "ms",
             "--election-timeout", "300ms",
-            "--startup-canvass-timeout", "2s"));
+            "--startup-canvass-timeout", "2s",
+            "--clients", clientsFile().toString()));
         Files.createDirectories(dataDir);
         processes[memberId] = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("member-" + memberId + ".log").toFile()))
             .start();
+    }
+
+    /**
+     * The members' credentials file, written (owner only) when first asked for.
+     */
+    private Path clientsFile() throws IOException
+    {
+        final Path file = dataDir.resolve("clients");
+        if (!Files.exists(file))
+        {
+            Files.createDirectories(dataDir);
+            Files.writeString(file, ClientCredentials.line(CLIENT_ID, secret, CREDENTIAL_ITERATIONS) +
+                System.lineSeparator(), StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, CredentialsFileMode.OWNER_ONLY);
+        }
+        return file;
     }
 
     /**

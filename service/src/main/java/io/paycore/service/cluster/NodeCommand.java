@@ -5,7 +5,10 @@ import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
 import io.paycore.service.cli.LongByteSizeConverter;
+import io.paycore.service.clients.CredentialsFileMode;
+import io.paycore.service.serve.ServeCommand;
 import io.paycore.service.serve.ServiceContext;
+import io.paycore.transport.ClientCredentials;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,8 +46,10 @@ import java.util.concurrent.Callable;
         "A member that cannot write its journal or cold tier (a full disk) stops with status 1 and says why;",
         "the others go on, and the member, restarted once its disk has room, catches up.",
         "",
-        "Not yet on a cluster: client authentication, counters in 'paycore stat', purging the log after",
-        "snapshots.",
+        "Clients log in with a client id and secret from the credentials file (--clients), checked by the",
+        "consensus module off its own thread; a refused client's session is never opened.",
+        "",
+        "Not yet on a cluster: counters in 'paycore stat', purging the log after snapshots.",
         ""
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -93,6 +98,12 @@ public final class NodeCommand implements Callable<Integer>
             "snapshot' (default: ${DEFAULT-VALUE}).")
     private long snapshotEveryRecords;
 
+    @Option(names = "--clients", paramLabel = "FILE",
+        description = "Credentials file of the clients allowed in, as for 'paycore serve' (made with 'paycore " +
+            "clients add'; refused if users other than its owner may write it); give every member the same " +
+            "(default: DIR/clients).")
+    private Path clients;
+
     @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
         converter = LongByteSizeConverter.class,
         description = "The most this member's cold tier (DIR/cold: every transfer older than the hot window, in " +
@@ -136,12 +147,16 @@ public final class NodeCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final ClusterMembers clusterMembers;
+        final ClientCredentials credentials;
         try
         {
             clusterMembers = ClusterMembers.parse(members);
             limits.limits().validate();
+            final Path clientsFile = null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME);
+            CredentialsFileMode.checkUsable(clientsFile);
+            credentials = ClientCredentials.load(clientsFile);
         }
-        catch (final IllegalArgumentException ex)
+        catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
         {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
@@ -167,7 +182,8 @@ public final class NodeCommand implements Callable<Integer>
             .electionTimeoutNs(electionTimeoutNs)
             .startupCanvassTimeoutNs(startupCanvassTimeoutNs)
             .snapshotEveryRecords(snapshotEveryRecords)
-            .coldTierSizeBytes(coldTierSizeBytes);
+            .coldTierSizeBytes(coldTierSizeBytes)
+            .credentials(credentials);
         if (0 != coldTierSizeBytes && coldTierSizeBytes < ServiceContext.COLD_TIER_SIZE_MIN)
         {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cold-tier-size must be 0 " +

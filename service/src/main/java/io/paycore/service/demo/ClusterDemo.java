@@ -9,7 +9,6 @@ import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.journal.FlushLevel;
 import io.paycore.replay.audit.AuditReport;
 import io.paycore.service.cluster.LocalCluster;
-import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
@@ -86,10 +85,7 @@ final class ClusterDemo
         {
             cluster.startAll();
             clientDriver = LocalCluster.launchClientDriver(dataDir.resolve("client-aeron"));
-            client = PaycoreClient.connect(new ClientContext()
-                .clusterIngressEndpoints(cluster.members().ingressEndpoints())
-                .aeronDirectoryName(clientDriver.aeronDirectoryName())
-                .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(60)));
+            client = PaycoreClient.connect(cluster.clientContext(clientDriver.aeronDirectoryName()));
             out.printf(Locale.ROOT, "  leader             member %d%n", client.clusterLeaderMemberId());
 
             final AccountEventArray accounts = new AccountEventArray(workload.batchEvents());

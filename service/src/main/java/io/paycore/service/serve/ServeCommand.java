@@ -440,17 +440,7 @@ public final class ServeCommand implements Callable<Integer>
     private TransportContext transportContext(final DataDirectory dataDirectory)
     {
         final Path clientsFile = null != clients ? clients : dataDirectory.root().resolve(CLIENTS_FILE_NAME);
-        if (!Files.isRegularFile(clientsFile))
-        {
-            throw new IllegalArgumentException("no credentials file " + clientsFile + " (--clients FILE): add a " +
-                "client with 'paycore clients add --file " + clientsFile + " --client-id N --secret S'");
-        }
-        if (CredentialsFileMode.isWritableByOthers(clientsFile))
-        {
-            throw new IllegalArgumentException("credentials file " + clientsFile + " is writable by users other " +
-                "than its owner (" + CredentialsFileMode.modeText(clientsFile) + "): anyone who can write it can " +
-                "add a client; chmod 600 " + clientsFile);
-        }
+        CredentialsFileMode.checkUsable(clientsFile);
         final TransportContext context = new TransportContext()
             .ingressChannel(channel)
             .ingressStreamId(stream)

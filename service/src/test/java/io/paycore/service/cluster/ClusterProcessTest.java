@@ -8,7 +8,6 @@ import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.journal.FlushLevel;
 import io.paycore.replay.audit.AuditReport;
-import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
@@ -64,10 +63,7 @@ class ClusterProcessTest
         cluster = new LocalCluster(temp, 3, 20_800, LIMITS, FlushLevel.NONE);
         cluster.startAll();
         clientDriver = LocalCluster.launchClientDriver(temp.resolve("client-aeron"));
-        client = PaycoreClient.connect(new ClientContext()
-            .clusterIngressEndpoints(cluster.members().ingressEndpoints())
-            .aeronDirectoryName(clientDriver.aeronDirectoryName())
-            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(60)));
+        client = PaycoreClient.connect(cluster.clientContext(clientDriver.aeronDirectoryName()));
         final AccountEventArray accounts = new AccountEventArray(ACCOUNTS);
         for (long id = 1; id <= ACCOUNTS; id++)
         {

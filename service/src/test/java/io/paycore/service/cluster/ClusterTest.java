@@ -15,9 +15,12 @@ import io.paycore.core.ledger.TransferFlags;
 import io.paycore.journal.FlushLevel;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.serve.ServiceContext;
+import io.paycore.transport.ClientCredentials;
+import io.paycore.transport.ClusterAuthenticator;
 import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.PaycoreClient;
+import io.paycore.transport.client.PaycoreClientException;
 import io.paycore.transport.client.Transfer;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
@@ -40,6 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -72,6 +76,11 @@ class ClusterTest
     private final ClusterNode[] nodes = new ClusterNode[MEMBERS];
     private final ClusterMembers members = ClusterMembers.parse(
         "localhost:" + BASE_PORT + ",localhost:" + (BASE_PORT + 10) + ",localhost:" + (BASE_PORT + 20));
+    private static final long CLIENT_ID = 5;
+    private static final String SECRET = "cluster-test-secret";
+    private static final ClientCredentials CREDENTIALS =
+        ClientCredentials.parse(List.of(ClientCredentials.line(CLIENT_ID, SECRET, 1_000)), "test");
+
     private MediaDriver clientDriver;
     private PaycoreClient client;
     private long nextTransferId = 1;
@@ -108,6 +117,7 @@ class ClusterTest
         sendTransfers(10, created);
 
         assertRejectsMalformedInputOnEveryMember();
+        assertRefusesClientsWithoutCredentials();
 
         final int newLeader = leader();
         assertEquals(ClusterCommand.EXIT_OK, PaycoreMain.execute("cluster", "snapshot", "--data",
@@ -164,6 +174,7 @@ class ClusterTest
             .ingressChannel("aeron:udp")
             .ingressEndpoints(members.ingressEndpoints())
             .egressChannel("aeron:udp?endpoint=localhost:0")
+            .credentialsSupplier(ClusterAuthenticator.credentialsSupplier(CLIENT_ID, SECRET))
             .aeronDirectoryName(clientDriver.aeronDirectoryName())
             .egressListener((sessionId, timestamp, buffer, offset, length, header) ->
                 templates.add(new MessageHeaderDecoder().wrap(buffer, offset).templateId()))))
@@ -193,6 +204,20 @@ class ClusterTest
             }
             assertEquals(1, node.service().rejectedMessages(), "member " + node.memberId() + " counted it");
         }
+    }
+
+    private void assertRefusesClientsWithoutCredentials()
+    {
+        final int leader = leader();
+        final long refusedBefore = nodes[leader].refusedLogins();
+        for (final ClientContext refused : List.of(
+            clientContext(CLIENT_ID, "not-the-secret"), clientContext(CLIENT_ID + 1, SECRET)))
+        {
+            final PaycoreClientException ex =
+                assertThrows(PaycoreClientException.class, () -> PaycoreClient.connect(refused).close());
+            assertTrue(ex.getMessage().contains("refused client id " + refused.clientId()), ex.getMessage());
+        }
+        assertEquals(refusedBefore + 2, nodes[leader].refusedLogins(), "the leader counted both refusals");
     }
 
     private void awaitSnapshotOnEveryMember()
@@ -318,10 +343,17 @@ class ClusterTest
     {
         leader();
         clientDriver = LocalCluster.launchClientDriver(temp.resolve("client-aeron"));
-        client = PaycoreClient.connect(new ClientContext()
+        client = PaycoreClient.connect(clientContext(CLIENT_ID, SECRET));
+    }
+
+    private ClientContext clientContext(final long clientId, final String secret)
+    {
+        return new ClientContext()
             .clusterIngressEndpoints(members.ingressEndpoints())
+            .clientId(clientId)
+            .secret(secret)
             .aeronDirectoryName(clientDriver.aeronDirectoryName())
-            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(20)));
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(20));
     }
 
     private void createAccounts()
@@ -353,6 +385,7 @@ class ClusterTest
             .startupCanvassTimeoutNs(TimeUnit.SECONDS.toNanos(2))
             .snapshotEveryRecords(0)
             .coldTierSizeBytes(COLD_TIER_BYTES)
+            .credentials(CREDENTIALS)
             .errorHandler(Throwable::printStackTrace);
     }
 

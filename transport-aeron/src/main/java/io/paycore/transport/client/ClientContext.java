@@ -112,15 +112,7 @@ public final class ClientContext
         {
             return concludeForCluster();
         }
-        if (clientId <= 0)
-        {
-            throw new IllegalArgumentException("client id (" + CLIENT_ID_PROP_NAME + ") must be positive: " + clientId);
-        }
-        if (null == secret || secret.isEmpty() || secret.length() > ProtocolLimits.MAX_VAR_DATA_LENGTH)
-        {
-            throw new IllegalArgumentException("secret (" + SECRET_PROP_NAME + ") must have 1.." +
-                ProtocolLimits.MAX_VAR_DATA_LENGTH + " characters");
-        }
+        checkCredentials();
         checkChannel("ingress channel (" + INGRESS_CHANNEL_PROP_NAME + ")", ingressChannel);
         checkChannel("response channel (" + RESPONSE_CHANNEL_PROP_NAME + ")", responseChannel);
         if (responseChannel.length() > ProtocolLimits.MAX_VAR_DATA_LENGTH)
@@ -141,8 +133,22 @@ public final class ClientContext
         return concludeCommon();
     }
 
+    private void checkCredentials()
+    {
+        if (clientId <= 0)
+        {
+            throw new IllegalArgumentException("client id (" + CLIENT_ID_PROP_NAME + ") must be positive: " + clientId);
+        }
+        if (null == secret || secret.isEmpty() || secret.length() > ProtocolLimits.MAX_VAR_DATA_LENGTH)
+        {
+            throw new IllegalArgumentException("secret (" + SECRET_PROP_NAME + ") must have 1.." +
+                ProtocolLimits.MAX_VAR_DATA_LENGTH + " characters");
+        }
+    }
+
     private ClientContext concludeForCluster()
     {
+        checkCredentials();
         if (clusterIngressEndpoints.isBlank())
         {
             throw new IllegalArgumentException("cluster ingress endpoints (" + CLUSTER_INGRESS_ENDPOINTS_PROP_NAME +

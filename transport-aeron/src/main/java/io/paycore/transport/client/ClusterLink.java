@@ -6,6 +6,8 @@ import io.aeron.cluster.client.EgressListener;
 import io.aeron.exceptions.TimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.aeron.security.AuthenticationException;
+import io.paycore.transport.ClusterAuthenticator;
 import org.agrona.DirectBuffer;
 
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,7 @@ final class ClusterLink implements ClientLink, EgressListener
             .egressChannel(context.clusterEgressChannel())
             .messageTimeoutNs(context.connectTimeoutNanos())
             .newLeaderTimeoutNs(context.clusterNewLeaderTimeoutNanos())
+            .credentialsSupplier(ClusterAuthenticator.credentialsSupplier(context.clientId(), context.secret()))
             .egressListener(this);
         if (null != context.aeron())
         {
@@ -49,6 +52,12 @@ final class ClusterLink implements ClientLink, EgressListener
         try
         {
             cluster = AeronCluster.connect(clusterContext);
+        }
+        catch (final AuthenticationException ex)
+        {
+            clusterContext.close();
+            throw new PaycoreClientException("the paycore cluster at " + context.clusterIngressEndpoints() +
+                " refused client id " + context.clientId() + ": unknown client or wrong secret");
         }
         catch (final TimeoutException | ClusterException ex)
         {
