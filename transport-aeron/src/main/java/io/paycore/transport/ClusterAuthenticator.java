@@ -14,6 +14,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,7 @@ public final class ClusterAuthenticator implements Authenticator, AutoCloseable
     static final long PENDING_TIMEOUT_MS = 60_000;
 
     private final ClientCredentials credentials;
+    private final Runnable onRefused;
     private final Long2ObjectHashMap<Login> pending = new Long2ObjectHashMap<>();
     private final OneToOneConcurrentArrayQueue<Login> toCheck = new OneToOneConcurrentArrayQueue<>(MAX_PENDING);
     private final AgentRunner verifierRunner;
@@ -63,7 +65,14 @@ public final class ClusterAuthenticator implements Authenticator, AutoCloseable
      */
     public ClusterAuthenticator(final ClientCredentials credentials, final ErrorHandler errorHandler)
     {
+        this(credentials, errorHandler, () -> {});
+    }
+
+    private ClusterAuthenticator(
+        final ClientCredentials credentials, final ErrorHandler errorHandler, final Runnable onRefused)
+    {
         this.credentials = credentials;
+        this.onRefused = onRefused;
         verifierRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(1), errorHandler, null, new Verifier());
         AgentRunner.startOnThread(verifierRunner);
@@ -91,6 +100,7 @@ public final class ClusterAuthenticator implements Authenticator, AutoCloseable
         private final ErrorHandler errorHandler;
         private ClusterAuthenticator last;
         private boolean closed;
+        private volatile AtomicCounter refusedCounter;
 
         private Supplier(final ClientCredentials credentials, final ErrorHandler errorHandler)
         {
@@ -105,8 +115,25 @@ public final class ClusterAuthenticator implements Authenticator, AutoCloseable
                 throw new IllegalStateException("the authenticator supplier is closed");
             }
             CloseHelper.quietClose(last);
-            last = new ClusterAuthenticator(credentials, errorHandler);
+            last = new ClusterAuthenticator(credentials, errorHandler, this::onRefused);
             return last;
+        }
+
+        /**
+         * @param counter counts every login refused from now on, by whichever authenticator; not closed here.
+         */
+        public void refusedCounter(final AtomicCounter counter)
+        {
+            refusedCounter = counter;
+        }
+
+        private void onRefused()
+        {
+            final AtomicCounter counter = refusedCounter;
+            if (null != counter)
+            {
+                counter.increment();
+            }
         }
 
         /**
@@ -244,6 +271,7 @@ public final class ClusterAuthenticator implements Authenticator, AutoCloseable
         {
             sessionProxy.reject();
             refused++;
+            onRefused.run();
             return;
         }
         final ConnectStatus status = login.status;
@@ -266,6 +294,7 @@ public final class ClusterAuthenticator implements Authenticator, AutoCloseable
         {
             sessionProxy.reject();
             refused++;
+            onRefused.run();
         }
         pending.remove(sessionId);
     }

@@ -147,6 +147,7 @@ public final class ClusterNode implements AutoCloseable
             null != context.errorHandler() ? context.errorHandler() : Throwable::printStackTrace;
 
         final PaycoreClusteredService service = new PaycoreClusteredService(
+            memberId,
             context.ledgerLimits(),
             new JournalContext()
                 .directory(data.resolve("journal"))
@@ -188,6 +189,7 @@ public final class ClusterNode implements AutoCloseable
                     consensusContext.clone().authenticatorSupplier(authenticators));
                 final AtomicCounter toggle = driver.consensusModule().context().controlToggleCounter();
                 service.snapshotRequester(() -> ClusterControl.ToggleState.SNAPSHOT.toggle(toggle));
+                service.loginsRefusedCounter(authenticators::refusedCounter);
                 final ClusteredServiceContainer container =
                     ClusteredServiceContainer.launch(containerContext.clone());
                 return new ClusterNode(driver, container, service, authenticators, memberId);

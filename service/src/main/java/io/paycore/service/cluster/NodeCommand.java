@@ -49,7 +49,8 @@ import java.util.concurrent.Callable;
         "Clients log in with a client id and secret from the credentials file (--clients), checked by the",
         "consensus module off its own thread; a refused client's session is never opened.",
         "",
-        "Not yet on a cluster: counters in 'paycore stat', purging the log after snapshots.",
+        "'paycore stat --data DIR' prints the member's counters and its driver's, archive's and consensus",
+        "module's. Not yet on a cluster: purging the log after snapshots.",
         ""
     },
     exitCodeListHeading = "%nExit status:%n",

@@ -26,6 +26,7 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The ledger hosted on Aeron Cluster: its only inputs are the messages the cluster committed to its log and the
@@ -81,10 +83,12 @@ public final class PaycoreClusteredService implements ClusteredService
 
     private final LedgerLimits limits;
     private final JournalContext journalContext;
+    private final int memberId;
     private final Path coldDirectory;
     private final long coldTierSizeBytes;
     private final long snapshotEveryRecords;
     private volatile Runnable snapshotRequester = () -> {};
+    private volatile Consumer<AtomicCounter> loginsRefusedCounter = (counter) -> {};
     private long lastSnapshotRecords;
     private boolean snapshotRequested;
     private final FrameValidator validator;
@@ -97,6 +101,7 @@ public final class PaycoreClusteredService implements ClusteredService
     private Cluster cluster;
     private Journal journal;
     private LmdbColdTier cold;
+    private ClusterCounters counters;
     private CommandProcessor processor;
     private volatile RuntimeException failure;
     private long appliedRecords;
@@ -111,6 +116,7 @@ public final class PaycoreClusteredService implements ClusteredService
     private volatile long recordsInLoadedSnapshot = -1;
 
     /**
+     * @param memberId             of the member this service runs on, for its counters' labels.
      * @param limits               of the ledger.
      * @param journalContext       of this member's journal (its directory and flush level); concluded here.
      * @param snapshotEveryRecords the leader asks the cluster for a snapshot once this many records have been
@@ -120,6 +126,7 @@ public final class PaycoreClusteredService implements ClusteredService
      *                             memory, up to the limits' {@code maxTransfers}.
      */
     public PaycoreClusteredService(
+        final int memberId,
         final LedgerLimits limits,
         final JournalContext journalContext,
         final long snapshotEveryRecords,
@@ -131,6 +138,7 @@ public final class PaycoreClusteredService implements ClusteredService
             throw new IllegalArgumentException("a cold tier needs a directory and a size of at least 0 bytes, not " +
                 coldDirectory + " and " + coldTierSizeBytes);
         }
+        this.memberId = memberId;
         this.coldDirectory = coldDirectory;
         this.coldTierSizeBytes = coldTierSizeBytes;
         if (snapshotEveryRecords < 0)
@@ -163,6 +171,8 @@ public final class PaycoreClusteredService implements ClusteredService
                 ": a member's journal must hold every record it applied");
         }
         publish();
+        counters = new ClusterCounters(cluster.aeron(), memberId, null != cold);
+        loginsRefusedCounter.accept(counters.loginsRefused());
     }
 
     public void onSessionOpen(final ClientSession session, final long timestamp)
@@ -252,6 +262,15 @@ public final class PaycoreClusteredService implements ClusteredService
     }
 
     /**
+     * @param taker given the counter of logins refused when the service starts (the member's authenticator counts
+     *              into it), and null when it stops and the counter is freed.
+     */
+    public void loginsRefusedCounter(final Consumer<AtomicCounter> taker)
+    {
+        this.loginsRefusedCounter = taker;
+    }
+
+    /**
      * @return snapshots this member took since it started. Any thread.
      */
     public long snapshotsTaken()
@@ -312,6 +331,12 @@ public final class PaycoreClusteredService implements ClusteredService
             cold.close();
             cold = null;
         }
+        if (null != counters)
+        {
+            loginsRefusedCounter.accept(null);
+            counters.close();
+            counters = null;
+        }
     }
 
     /**
@@ -336,6 +361,10 @@ public final class PaycoreClusteredService implements ClusteredService
             {
                 throw stop(ex);
             }
+        }
+        if (null != counters)
+        {
+            counters.update(appliedRecords, rejectedMessages, snapshotsTaken, coldWrittenRecordsNow);
         }
         if (digestRequested && null != processor)
         {

@@ -30,13 +30,18 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "stat",
-    header = "Print the counters of the service and its media driver (DIR/aeron/cnc.dat), running or dead.",
+    header = "Print the counters of the service (or cluster member) and its media driver (DIR/aeron/cnc.dat).",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
         "Print the counters in the media driver's counters file: id, value and label, the driver's and the",
         "service's ('paycore: ...'), like Aeron's AeronStat. Works while the service runs and after it crashed:",
-        "DIR/aeron is kept until the next start. After a clean stop the service's counters are freed."
+        "DIR/aeron is kept until the next start. After a clean stop the service's counters are freed.",
+        "",
+        "On a cluster member's directory (paycore node) it prints the consensus module's, the archive's and",
+        "the member's ('paycore: cluster member N ...': records applied, messages rejected, snapshots taken,",
+        "cold tier records written, logins refused); a member's driver directory is kept after a crash and",
+        "deleted at a clean stop."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -73,12 +78,22 @@ public final class StatCommand implements Callable<Integer>
         final Path data = dataDirectory.data();
         final PrintStream out = System.out;
         final PrintStream err = System.err;
-        final PaycoreMarkFile markFile = InspectText.openMarkFile("stat", data, out, err);
-        if (null == markFile)
+        final boolean clusterMember = Files.isDirectory(data.resolve("cluster")) &&
+            !Files.exists(new DataDirectory(data).markFile());
+        if (clusterMember)
         {
-            return EXIT_FAILED;
+            out.println("cluster member directory " + data.toAbsolutePath() +
+                " (its driver's directory is deleted when the member stops cleanly)");
         }
-        markFile.close();
+        else
+        {
+            final PaycoreMarkFile markFile = InspectText.openMarkFile("stat", data, out, err);
+            if (null == markFile)
+            {
+                return EXIT_FAILED;
+            }
+            markFile.close();
+        }
 
         final Path cncFile = (null != aeronDir ? aeronDir.toAbsolutePath() : new DataDirectory(data).aeronDirectory())
             .resolve(CncFileDescriptor.CNC_FILE);

@@ -218,6 +218,42 @@ class ClusterTest
             assertTrue(ex.getMessage().contains("refused client id " + refused.clientId()), ex.getMessage());
         }
         assertEquals(refusedBefore + 2, nodes[leader].refusedLogins(), "the leader counted both refusals");
+
+        // paycore stat shows the member's own counters beside the cluster's.
+        final Path leaderData = temp.resolve("member-" + leader);
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        String stat = "";
+        while (System.nanoTime() < deadline)
+        {
+            stat = run("stat", "--data", leaderData.toString());
+            if (counter(stat, "cluster member " + leader + " records applied") ==
+                nodes[leader].service().appliedRecords())
+            {
+                break;
+            }
+            sleep(50);
+        }
+        assertEquals(nodes[leader].service().appliedRecords(),
+            counter(stat, "cluster member " + leader + " records applied"), stat);
+        assertEquals(1, counter(stat, "cluster member " + leader + " messages rejected (malformed)"), stat);
+        assertEquals(refusedBefore + 2, counter(stat, "cluster member " + leader + " logins refused"), stat);
+        assertTrue(stat.contains("Cluster node role"), stat);
+    }
+
+    /**
+     * @return the value of the counter {@code paycore stat} printed with this label, or -1 if it printed none.
+     */
+    private static long counter(final String stat, final String label)
+    {
+        for (final String line : stat.lines().toList())
+        {
+            final int dash = line.indexOf(" - ");
+            if (dash > 0 && line.substring(dash + 3).equals("paycore: " + label))
+            {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1, dash).trim().replace(",", ""));
+            }
+        }
+        return -1;
     }
 
     private void awaitSnapshotOnEveryMember()
@@ -239,16 +275,21 @@ class ClusterTest
     private static String run(final String... args)
     {
         final PrintStream savedOut = System.out;
+        final PrintStream savedErr = System.err;
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final int status;
         try
         {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            // Errors too, so that a failed command says why in the assertion's message.
+            final PrintStream printed = new PrintStream(out, true, StandardCharsets.UTF_8);
+            System.setOut(printed);
+            System.setErr(printed);
             status = PaycoreMain.execute(args);
         }
         finally
         {
             System.setOut(savedOut);
+            System.setErr(savedErr);
         }
         final String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed);
