@@ -4,7 +4,11 @@ import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.driver.MediaDriver;
 import io.paycore.codec.sbe.CreateAccountResult;
+import io.paycore.codec.sbe.AccountsDecoder;
+import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.core.cold.ColdTierFullException;
@@ -19,9 +23,9 @@ import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.ClusterAuthenticator;
 import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
+import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.PaycoreClientException;
-import io.paycore.transport.client.Transfer;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -35,7 +39,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -138,13 +144,7 @@ class ClusterTest
         sendTransfers(5, created);
 
         final long[] ids = created.stream().mapToLong(Long::longValue).toArray();
-        final List<Transfer> found = new ArrayList<>();
-        for (int from = 0; from < ids.length; from += 100)
-        {
-            final long[] chunk = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + 100));
-            found.addAll(client.lookupTransfersAndWait(TIMEOUT, chunk));
-        }
-        assertEquals(ids.length, found.size(), "every acknowledged transfer is on the new leader");
+        assertEveryTransferFound(created);
         // After the lookups: they too are journaled and move the ledger's clock (expiring pending transfers).
         final List<String> digests = awaitEqualDigests();
         assertTrue(nodes[follower].service().recordsInLoadedSnapshot() > 0,
@@ -372,12 +372,113 @@ class ClusterTest
         nodes[small] = launch(small);
         sendTransfers(5, created);
         awaitEqualDigests();
+        assertEveryTransferFound(created);
+    }
+
+    @Test
+    void shouldAnswerEveryPipelinedRequestOnceAcrossAChangeOfLeader()
+    {
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            nodes[i] = launch(i);
+        }
+        connect();
+        createAccounts();
+
+        // The callback API, 32 requests in flight; the leader is stopped a third of the way through.
+        final int requests = 300;
+        final int window = 32;
+        final Map<Long, Integer> answers = new HashMap<>();
+        final List<CreateTransferResult> results = new ArrayList<>();
+        final EgressListener listener = new EgressListener()
+        {
+            public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
+            {
+            }
+
+            public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
+            {
+                answers.merge(result.correlationId(), 1, Integer::sum);
+                for (final CreateTransfersResultDecoder.ResultsDecoder entry : result.results())
+                {
+                    results.add(entry.result());
+                }
+            }
+
+            public void onAccounts(final AccountsDecoder accounts)
+            {
+            }
+
+            public void onTransfers(final TransfersDecoder transfers)
+            {
+            }
+
+            public void onRejected(final RejectedDecoder rejected)
+            {
+                fail("rejected: " + rejected);
+            }
+        };
+        final TransferEventArray batch = new TransferEventArray(10);
+        final List<Long> ids = new ArrayList<>();
+        final Set<Long> correlationIds = new HashSet<>();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int leaderStopped = -1;
+        while (answers.size() < requests)
+        {
+            assertTrue(System.nanoTime() < deadline, answers.size() + " of " + requests + " answered");
+            if (correlationIds.size() < requests && correlationIds.size() - answers.size() < window)
+            {
+                batch.reset();
+                final long first = nextTransferId;
+                for (int i = 0; i < 10; i++)
+                {
+                    final long id = first + i;
+                    batch.add(id, 1 + id % ACCOUNTS, 1 + (id + 1) % ACCOUNTS, 1, 0, 0, LEDGER, 0, 1, 0);
+                }
+                final long correlationId = client.createTransfers(batch);
+                if (correlationId > 0)
+                {
+                    nextTransferId += 10;
+                    correlationIds.add(correlationId);
+                    for (int i = 0; i < 10; i++)
+                    {
+                        ids.add(first + i);
+                    }
+                }
+            }
+            if (leaderStopped < 0 && answers.size() >= requests / 3)
+            {
+                leaderStopped = leader();
+                nodes[leaderStopped].close();
+                nodes[leaderStopped] = null;
+            }
+            if (0 == client.poll(listener))
+            {
+                sleep(1);
+            }
+        }
+        assertEquals(correlationIds, answers.keySet(), "every request answered");
+        assertTrue(answers.values().stream().allMatch(n -> 1 == n), "once each: " + answers);
+        assertTrue(results.stream().allMatch(r -> CreateTransferResult.OK == r || CreateTransferResult.EXISTS == r),
+            "created, or created before the change of leader: " + results);
+        assertTrue(client.resends() > 0, "requests in flight were sent again to the new leader");
+        assertEquals(0, client.requestsInFlight());
+
+        assertEveryTransferFound(ids);
+        nodes[leaderStopped] = launch(leaderStopped);
+        awaitEqualDigests();
+    }
+
+    private void assertEveryTransferFound(final java.util.Collection<Long> created)
+    {
         final long[] ids = created.stream().mapToLong(Long::longValue).toArray();
+        int found = 0;
         for (int from = 0; from < ids.length; from += 100)
         {
             final long[] chunk = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + 100));
-            assertEquals(chunk.length, client.lookupTransfersAndWait(TIMEOUT, chunk).size());
+            found += client.lookupTransfersAndWait(TIMEOUT, chunk).size();
         }
+        assertEquals(ids.length, found, "every acknowledged transfer is on the leader");
     }
 
     private void connect()

@@ -73,6 +73,33 @@ public final class ClientContext
         CLUSTER_EGRESS_CHANNEL_PROP_NAME, CLUSTER_EGRESS_CHANNEL_DEFAULT);
     private long clusterNewLeaderTimeoutNanos = SystemUtil.getDurationInNanos(
         CLUSTER_NEW_LEADER_TIMEOUT_PROP_NAME, CLUSTER_NEW_LEADER_TIMEOUT_DEFAULT_NANOS);
+    private int clusterMaxInFlightRequests = Integer.getInteger(
+        CLUSTER_MAX_IN_FLIGHT_REQUESTS_PROP_NAME, CLUSTER_MAX_IN_FLIGHT_REQUESTS_DEFAULT);
+    private int clusterMaxInFlightBytes = Integer.getInteger(
+        CLUSTER_MAX_IN_FLIGHT_BYTES_PROP_NAME, CLUSTER_MAX_IN_FLIGHT_BYTES_DEFAULT);
+
+    /**
+     * Property: most requests a client of a cluster keeps in flight (sent, not yet answered), each kept to be sent
+     * again to a new leader; past it a send is refused as back-pressured until answers arrive.
+     */
+    public static final String CLUSTER_MAX_IN_FLIGHT_REQUESTS_PROP_NAME =
+        "paycore.client.cluster.max.in.flight.requests";
+
+    /**
+     * Default most requests in flight to a cluster.
+     */
+    public static final int CLUSTER_MAX_IN_FLIGHT_REQUESTS_DEFAULT = 4096;
+
+    /**
+     * Property: most bytes of requests a client of a cluster keeps in flight; at least one message of the largest
+     * size ({@link ProtocolLimits#MAX_MESSAGE_LENGTH} and a header).
+     */
+    public static final String CLUSTER_MAX_IN_FLIGHT_BYTES_PROP_NAME = "paycore.client.cluster.max.in.flight.bytes";
+
+    /**
+     * Default most bytes in flight to a cluster: 8 MiB, a hundred of the largest batches.
+     */
+    public static final int CLUSTER_MAX_IN_FLIGHT_BYTES_DEFAULT = 8 * 1024 * 1024;
 
     /**
      * Property: how long a cluster's client waits for a new leader after losing the old one before it gives up.
@@ -155,6 +182,18 @@ public final class ClientContext
                 ") must name at least one member, as 0=host:port,1=host:port,...");
         }
         checkChannel("cluster egress channel (" + CLUSTER_EGRESS_CHANNEL_PROP_NAME + ")", clusterEgressChannel);
+        if (clusterMaxInFlightRequests < 1 || clusterMaxInFlightRequests > 1 << 20)
+        {
+            throw new IllegalArgumentException("most requests in flight (" +
+                CLUSTER_MAX_IN_FLIGHT_REQUESTS_PROP_NAME + ") must be in [1, " + (1 << 20) + "]: " +
+                clusterMaxInFlightRequests);
+        }
+        if (clusterMaxInFlightBytes < 2 * ProtocolLimits.MAX_MESSAGE_LENGTH || clusterMaxInFlightBytes > 1 << 30)
+        {
+            throw new IllegalArgumentException("most bytes in flight (" + CLUSTER_MAX_IN_FLIGHT_BYTES_PROP_NAME +
+                ") must be in [" + 2 * ProtocolLimits.MAX_MESSAGE_LENGTH + ", " + (1 << 30) + "]: " +
+                clusterMaxInFlightBytes);
+        }
         if (clusterNewLeaderTimeoutNanos <= 0)
         {
             throw new IllegalArgumentException("new leader timeout (" + CLUSTER_NEW_LEADER_TIMEOUT_PROP_NAME +
@@ -222,6 +261,42 @@ public final class ClientContext
     public long clusterNewLeaderTimeoutNanos()
     {
         return clusterNewLeaderTimeoutNanos;
+    }
+
+    /**
+     * @param requests most requests kept in flight to a cluster, to be sent again to a new leader.
+     * @return this.
+     */
+    public ClientContext clusterMaxInFlightRequests(final int requests)
+    {
+        this.clusterMaxInFlightRequests = requests;
+        return this;
+    }
+
+    /**
+     * @return most requests kept in flight to a cluster.
+     */
+    public int clusterMaxInFlightRequests()
+    {
+        return clusterMaxInFlightRequests;
+    }
+
+    /**
+     * @param bytes most bytes of requests kept in flight to a cluster.
+     * @return this.
+     */
+    public ClientContext clusterMaxInFlightBytes(final int bytes)
+    {
+        this.clusterMaxInFlightBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @return most bytes of requests kept in flight to a cluster.
+     */
+    public int clusterMaxInFlightBytes()
+    {
+        return clusterMaxInFlightBytes;
     }
 
     /**

@@ -37,9 +37,12 @@ import java.util.function.LongSupplier;
 /**
  * A client of the paycore service over Aeron: of a single-node service ({@code serve}), or of a cluster
  * ({@code node}) when {@link ClientContext#clusterIngressEndpoints(String)} is set. To a cluster, the client speaks
- * through Aeron Cluster's client: it finds the leader, follows a new one by itself, and the blocking API re-sends a
- * request that was waiting for its answer when the leader changed (the same bytes, so the same ids: events the old
- * leader had committed answer {@code EXISTS}); a cluster does not authenticate clients yet.
+ * through Aeron Cluster's client, logging in with its client id and secret: it finds the leader and follows a new
+ * one by itself. It keeps every request in flight (up to {@link ClientContext#clusterMaxInFlightRequests()} and
+ * {@link ClientContext#clusterMaxInFlightBytes()}; past them a send answers {@link Publication#BACK_PRESSURED}) and
+ * sends them again, in order, to a new leader, in either API: the same bytes, so the same ids (events the old leader
+ * had committed answer {@code EXISTS}) and the same correlation ids. A second answer to a request is dropped, so
+ * the caller sees one answer per request.
  * <h2>Two APIs</h2>
  * <ul>
  *     <li>Callback, for latency-sensitive users: {@link #createAccounts}, {@link #createTransfers},
@@ -85,9 +88,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private EgressListener listener;
     private long nextCorrelationId = 1;
     private long malformedAnswers;
-    private int lastSentLength;
-    private long leaderChangesAtSend;
-    private long resends;
+    private final InFlightRequests inFlight;
+    private long leaderChangesSeen;
     private boolean closed;
 
     private PaycoreClient(final ClientContext context)
@@ -96,6 +98,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         this.idleStrategy = context.idleStrategy();
         this.fragmentLimit = context.fragmentLimit();
         this.link = null != context.clusterIngressEndpoints() ? new ClusterLink(context) : new DirectLink(context);
+        inFlight = null == context.clusterIngressEndpoints() ? null :
+            new InFlightRequests(context.clusterMaxInFlightRequests(), context.clusterMaxInFlightBytes());
     }
 
     /**
@@ -258,6 +262,16 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         this.listener = listener;
         try
         {
+            if (null != inFlight)
+            {
+                final long leaderChanges = link.leaderChanges();
+                if (leaderChanges != leaderChangesSeen)
+                {
+                    leaderChangesSeen = leaderChanges;
+                    inFlight.onNewLeader();
+                }
+                inFlight.resend(link);
+            }
             return link.poll(this, fragmentLimit);
         }
         finally
@@ -388,6 +402,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             malformedAnswers++;
             return;
         }
+        // From a cluster: an answer releases its request; one to a request answered already is a duplicate. A
+        // Rejected that could not name its request (0) releases nothing.
+        final long correlationId = validator.correlationId();
+        if (null != inFlight && 0 != correlationId && !inFlight.answered(correlationId))
+        {
+            return;
+        }
 
         switch (validator.templateId())
         {
@@ -424,12 +445,18 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
 
     private long offer(final long correlationId, final int length)
     {
+        if (null != inFlight && !inFlight.canSend(length))
+        {
+            return Publication.BACK_PRESSURED;
+        }
         final long result = link.offer(sendBuffer, 0, length);
         if (result > 0)
         {
             nextCorrelationId++;
-            lastSentLength = length;
-            leaderChangesAtSend = link.leaderChanges();
+            if (null != inFlight)
+            {
+                inFlight.sent(correlationId, sendBuffer, 0, length);
+            }
             return correlationId;
         }
         return result;
@@ -471,12 +498,6 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             {
                 break;
             }
-            if (link.leaderChanges() != leaderChangesAtSend)
-            {
-                // A new leader may not have the request: send the same bytes again. Its ids make a second copy
-                // harmless (an event applied already answers EXISTS), and the answer carries the same correlation id.
-                resend(correlationId, deadlineNanos);
-            }
             if (!link.isConnected())
             {
                 throw new PaycoreClientException(link.disconnectedReason() + " while waiting for request " +
@@ -496,31 +517,6 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         }
     }
 
-    private void resend(final long correlationId, final long deadlineNanos)
-    {
-        leaderChangesAtSend = link.leaderChanges();
-        while (true)
-        {
-            final long result = link.offer(sendBuffer, 0, lastSentLength);
-            if (result > 0)
-            {
-                resends++;
-                return;
-            }
-            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
-            {
-                throw new PaycoreClientException("cannot re-send request " + correlationId + " to " +
-                    link.describe() + " after a change of leader: " + offerName(result));
-            }
-            if (System.nanoTime() - deadlineNanos > 0)
-            {
-                throw new PaycoreClientException("timed out re-sending request " + correlationId + " to " +
-                    link.describe() + " after a change of leader: " + offerName(result));
-            }
-            idleStrategy.idle(poll(waiter));
-        }
-    }
-
     /**
      * @return the cluster member this client takes for the leader, or -1 when it speaks to a single node.
      */
@@ -530,11 +526,29 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     }
 
     /**
-     * @return blocking requests sent again because the cluster's leader changed while they waited.
+     * @return requests sent again because the cluster's leader changed while they were in flight; 0 for a single
+     * node.
      */
     public long resends()
     {
-        return resends;
+        return null == inFlight ? 0 : inFlight.resends();
+    }
+
+    /**
+     * @return answers from a cluster dropped because their request had been answered already (by the old leader
+     * and again by the new one); 0 for a single node.
+     */
+    public long duplicateAnswers()
+    {
+        return null == inFlight ? 0 : inFlight.duplicateAnswers();
+    }
+
+    /**
+     * @return requests sent to a cluster and not answered yet; 0 for a single node.
+     */
+    public int requestsInFlight()
+    {
+        return null == inFlight ? 0 : inFlight.size();
     }
 
     private static long deadline(final Duration timeout)
