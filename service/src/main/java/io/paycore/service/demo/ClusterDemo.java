@@ -1,6 +1,12 @@
 package io.paycore.service.demo;
 
+import io.aeron.Publication;
 import io.aeron.driver.MediaDriver;
+import io.paycore.codec.sbe.AccountsDecoder;
+import io.paycore.codec.sbe.CreateAccountsResultDecoder;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.core.ledger.AccountEventArray;
@@ -15,6 +21,8 @@ import io.paycore.transport.client.PaycoreClient;
 import org.agrona.CloseHelper;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code paycore demo --cluster}: three members on this machine, each a {@code paycore node} process; the demo's
- * transfer mix sent one batch at a time; the leader killed with SIGKILL while the run goes on (as many times as
+ * transfer mix sent with up to {@code --window} requests in flight; the leader killed with SIGKILL while the run goes on (as many times as
  * asked, each killed member restarted to catch up); then every acknowledged transfer looked up, every member stopped,
  * and each member's journal audited: its digest printed. Succeeds only when every acknowledged transfer is there and
  * every member's digest is the same.
@@ -47,6 +55,7 @@ final class ClusterDemo
     private final Path dataDir;
     private final LocalCluster cluster;
     private final long[] failoverMillis;
+    private final int window;
 
     ClusterDemo(
         final PrintStream out,
@@ -56,8 +65,10 @@ final class ClusterDemo
         final FlushLevel flushLevel,
         final int basePort,
         final int kills,
+        final int window,
         final Path dataDir)
     {
+        this.window = window;
         this.out = out;
         this.workload = workload;
         this.totalTransfers = totalTransfers;
@@ -81,6 +92,7 @@ final class ClusterDemo
         long transferNanos = 0;
         long transfersSent = 0;
         long resends = 0;
+        long duplicates = 0;
         try
         {
             cluster.startAll();
@@ -102,11 +114,17 @@ final class ClusterDemo
             }
 
             final TransferEventArray batch = new TransferEventArray(workload.batchEvents());
+            final Answers answers = new Answers(window, workload.batchEvents(), acknowledged, results);
+            final PaycoreClient pipelined = client;
+            final IdleStrategy idle = new BackoffIdleStrategy(
+                1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
             int killsDone = 0;
             long pausedNanos = 0;
+            boolean haveBatch = false;
+            long lastProgressNanos = System.nanoTime();
             final long startNanos = System.nanoTime();
             Killer killer = null;
-            while (workload.hasMoreTransfers())
+            while (haveBatch || workload.hasMoreTransfers() || answers.inFlight > 0)
             {
                 if (null == killer && killsDone < kills &&
                     transfersSent >= (killsDone + 1) * totalTransfers / (kills + 1))
@@ -116,8 +134,7 @@ final class ClusterDemo
                         // Kill a leader only when the member killed last has restarted and caught up: with two
                         // members down, the third waits for a majority (not counted in the throughput).
                         final long waitStartNanos = System.nanoTime();
-                        final PaycoreClient waiting = client;
-                        final long records = cluster.awaitCaughtUp(() -> waiting.poll(EgressListener.DISCARD));
+                        final long records = cluster.awaitCaughtUp(() -> pipelined.poll(answers));
                         pausedNanos += System.nanoTime() - waitStartNanos;
                         out.printf(Locale.ROOT, "  caught up          every member's journal at record %,d%n",
                             records);
@@ -126,23 +143,50 @@ final class ClusterDemo
                     // with requests in flight, as it would under load.
                     killer = new Killer(client.clusterLeaderMemberId());
                     out.printf(Locale.ROOT, "  kill %d             leader member %d to be killed (SIGKILL) after " +
-                        "%,d transfers%n", killsDone + 1, killer.memberId, transfersSent);
+                        "%,d transfers, %d requests in flight%n", killsDone + 1, killer.memberId, transfersSent,
+                        answers.inFlight);
                     killer.start();
                 }
-                workload.nextTransfers(batch);
-                final CreateResults<CreateTransferResult> answer =
-                    client.createTransfersAndWait(batch, REQUEST_TIMEOUT);
-                for (int i = 0; i < answer.count(); i++)
+                while (answers.inFlight < window && (haveBatch || workload.hasMoreTransfers()))
                 {
-                    final CreateTransferResult result = answer.result(i);
-                    results[result.ordinal()]++;
-                    if (CreateTransferResult.OK == result || CreateTransferResult.EXISTS == result)
+                    if (!haveBatch)
                     {
-                        acknowledged.addLong(batch.id(i));
+                        workload.nextTransfers(batch);
+                        haveBatch = true;
                     }
+                    final long correlationId = client.createTransfers(batch);
+                    if (correlationId < 0)
+                    {
+                        if (Publication.CLOSED == correlationId || Publication.MAX_POSITION_EXCEEDED == correlationId)
+                        {
+                            System.err.println("paycore demo: the cluster session closed");
+                            return 1;
+                        }
+                        break;
+                    }
+                    answers.sent(correlationId, batch);
+                    transfersSent += batch.count();
+                    haveBatch = false;
                 }
-                transfersSent += answer.count();
-                if (null != killer && killer.killedNanos != 0 && client.clusterLeaderMemberId() != killer.memberId)
+                final long answered = answers.answered;
+                final int fragments = client.poll(answers);
+                if (answers.answered != answered)
+                {
+                    lastProgressNanos = System.nanoTime();
+                }
+                else if (System.nanoTime() - lastProgressNanos > REQUEST_TIMEOUT.toNanos())
+                {
+                    System.err.println("paycore demo: no answer from the cluster within " + REQUEST_TIMEOUT +
+                        " (" + answers.inFlight + " requests in flight)");
+                    return 1;
+                }
+                if (!client.isConnected())
+                {
+                    System.err.println("paycore demo: the client lost the cluster");
+                    return 1;
+                }
+                if (null != killer && killer.killedNanos != 0 && answers.answered != answered &&
+                    client.clusterLeaderMemberId() != killer.memberId)
                 {
                     killer.join();
                     failoverMillis[killsDone] =
@@ -155,6 +199,12 @@ final class ClusterDemo
                     killer = null;
                     killsDone++;
                 }
+                idle.idle(fragments);
+            }
+            if (answers.rejected > 0)
+            {
+                System.err.println("paycore demo: " + answers.rejected + " requests were answered Rejected");
+                return 1;
             }
             if (null != killer)
             {
@@ -188,6 +238,7 @@ final class ClusterDemo
                 }
             }
             resends = client.resends();
+            duplicates = client.duplicateAnswers();
             client.close();
             client = null;
             final long records = cluster.awaitCaughtUp(() -> {});
@@ -218,7 +269,8 @@ final class ClusterDemo
             {
                 out.println("digest: " + digests.get(i) + " (member " + i + ")");
             }
-            out.printf(Locale.ROOT, "  re-sent            %,d requests after a change of leader%n", resends);
+            out.printf(Locale.ROOT, "  re-sent            %,d requests after a change of leader; %,d second " +
+                "answers dropped%n", resends, duplicates);
             if (missing > 0)
             {
                 System.err.println("paycore demo: " + missing + " acknowledged transfers are missing");
@@ -272,6 +324,93 @@ final class ClusterDemo
             {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * The requests in flight (a window of them, by correlation id: a cluster answers in order, so those in flight
+     * are consecutive) and what their answers say: each transfer created (or found created) is acknowledged.
+     */
+    private static final class Answers implements EgressListener
+    {
+        private final int window;
+        private final long[][] ids;
+        private final int[] counts;
+        private final long[] correlationIds;
+        private final LongArrayList acknowledged;
+        private final long[] results;
+        int inFlight;
+        long answered;
+        long rejected;
+
+        Answers(final int window, final int batchEvents, final LongArrayList acknowledged, final long[] results)
+        {
+            this.window = window;
+            ids = new long[window][batchEvents];
+            counts = new int[window];
+            correlationIds = new long[window];
+            this.acknowledged = acknowledged;
+            this.results = results;
+        }
+
+        void sent(final long correlationId, final TransferEventArray batch)
+        {
+            final int slot = (int)(correlationId % window);
+            correlationIds[slot] = correlationId;
+            counts[slot] = batch.count();
+            for (int i = 0; i < batch.count(); i++)
+            {
+                ids[slot][i] = batch.id(i);
+            }
+            inFlight++;
+        }
+
+        public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
+        {
+            final long correlationId = result.correlationId();
+            final int slot = (int)(correlationId % window);
+            if (correlationIds[slot] != correlationId)
+            {
+                throw new IllegalStateException("an answer to request " + correlationId + ", not in flight");
+            }
+            int i = 0;
+            for (final CreateTransfersResultDecoder.ResultsDecoder entry : result.results())
+            {
+                final CreateTransferResult outcome = entry.result();
+                results[outcome.ordinal()]++;
+                if (CreateTransferResult.OK == outcome || CreateTransferResult.EXISTS == outcome)
+                {
+                    acknowledged.addLong(ids[slot][i]);
+                }
+                i++;
+            }
+            correlationIds[slot] = 0;
+            inFlight--;
+            answered++;
+        }
+
+        public void onRejected(final RejectedDecoder answer)
+        {
+            final int slot = (int)(answer.correlationId() % window);
+            if (correlationIds[slot] == answer.correlationId())
+            {
+                correlationIds[slot] = 0;
+            }
+            rejected++;
+            inFlight--;
+            answered++;
+        }
+
+        public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
+        {
+        }
+
+        public void onAccounts(final AccountsDecoder accounts)
+        {
+        }
+
+        public void onTransfers(final TransfersDecoder transfers)
+        {
         }
     }
 

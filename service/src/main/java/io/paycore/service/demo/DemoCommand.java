@@ -167,7 +167,7 @@ public final class DemoCommand implements Callable<Integer>
                     return 2;
                 }
                 return new ClusterDemo(out, workload, transfers, limitsFor(accounts, transfers, batch), flushLevel,
-                    clusterBasePort, kills, dataDir).run();
+                    clusterBasePort, kills, window, dataDir).run();
             }
             return run(workload, flushLevel, udp, dataDir, temporary);
         }

@@ -34,8 +34,10 @@ class ClusterDemoTest
         try
         {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            // Eight requests in flight, so that each kill lands with some of them unanswered.
             status = PaycoreMain.execute("demo", "--cluster", "--kills", "5", "--transfers", "20000",
-                "--accounts", "500", "--cluster-base-port", "20600", "--data", temp.resolve("data").toString());
+                "--accounts", "500", "--window", "8", "--cluster-base-port", "20600", "--data",
+                temp.resolve("data").toString());
         }
         finally
         {
