@@ -16,7 +16,6 @@ import io.paycore.replay.RecoveryReport;
 import io.paycore.replay.SnapshotAgent;
 import io.paycore.replay.SnapshotTaker;
 import io.paycore.replay.replication.Epochs;
-import io.paycore.replay.replication.Follower;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.Replicator;
 import io.paycore.transport.PaycoreServer;
@@ -72,11 +71,6 @@ public final class PaycoreService implements AutoCloseable
     public static final String FINAL_DIGEST_PREFIX = "final digest:";
 
     /**
-     * Name of the file, in the data directory, whose appearance asks a running standby to promote itself.
-     */
-    public static final String PROMOTE_REQUEST_FILE_NAME = "promote";
-
-    /**
      * Type id of the {@code paycore: errors} counter: errors the service handled, as recorded in the mark file.
      */
     public static final int ERRORS_COUNTER_TYPE_ID = 4_400;
@@ -99,7 +93,6 @@ public final class PaycoreService implements AutoCloseable
     private final Pipeline pipeline;
     private final PaycoreServer server;
     private final Replicator replicator;
-    private final Follower follower;
     private final ErrorHandler errorHandler;
     private final Counter errorCounter;
     private final AsyncLmdbColdTier coldTier;
@@ -118,7 +111,6 @@ public final class PaycoreService implements AutoCloseable
         final Pipeline pipeline,
         final PaycoreServer server,
         final Replicator replicator,
-        final Follower follower,
         final ErrorHandler errorHandler,
         final Counter errorCounter,
         final AsyncLmdbColdTier coldTier,
@@ -136,12 +128,10 @@ public final class PaycoreService implements AutoCloseable
         this.pipeline = pipeline;
         this.server = server;
         this.replicator = replicator;
-        this.follower = follower;
         this.errorHandler = errorHandler;
         this.errorCounter = errorCounter;
         this.healthAgent = new HealthAgent(
             pipeline::failure,
-            () -> null != follower && Follower.STOPPED == follower.state(),
             recovery.lock().markFile(),
             errorHandler,
             SystemEpochClock.INSTANCE);
@@ -200,7 +190,6 @@ public final class PaycoreService implements AutoCloseable
         Pipeline pipeline = null;
         PaycoreServer server = null;
         Replicator replicator = null;
-        Follower follower = null;
         SnapshotAgent snapshotAgent = null;
         AgentRunner snapshotRunner = null;
         ServiceCounters counters = null;
@@ -220,23 +209,10 @@ public final class PaycoreService implements AutoCloseable
             final long lastSequence = journal.lastSequence();
             long epoch = 0;
             int lastChecksum = 0;
-            if (null != replication || context.standby())
+            if (null != replication)
             {
                 epoch = Epochs.currentEpoch(journal.directory(), lastSequence);
                 lastChecksum = Epochs.checksumOf(journal.directory(), lastSequence);
-            }
-            if (context.standby())
-            {
-                if (null != context.onwardReplication())
-                {
-                    replicator = new Replicator(context.onwardReplication(), journal.directory(),
-                        journal::lastSequence, lastSequence, lastChecksum, epoch, journal.maxRecordLength(),
-                        errorHandler);
-                }
-                pipelineContext.standby(true).recordShipper(replicator);
-            }
-            else if (null != replication)
-            {
                 replicator = new Replicator(replication, journal.directory(), journal::lastSequence, lastSequence,
                     lastChecksum, epoch, journal.maxRecordLength(), errorHandler);
                 pipelineContext.standby(false).recordShipper(replicator);
@@ -266,13 +242,6 @@ public final class PaycoreService implements AutoCloseable
             {
                 replicator.connect(server.aeronDirectoryName());
             }
-            if (context.standby())
-            {
-                follower = new Follower(replication, pipeline, lastChecksum, epoch,
-                    context.dataDirectory().root().resolve(PROMOTE_REQUEST_FILE_NAME), out::println,
-                    errorHandler, replicator);
-                follower.connect(server.aeronDirectoryName());
-            }
             pipeline.start(server::measured);
             if (null != snapshotRunner)
             {
@@ -280,8 +249,8 @@ public final class PaycoreService implements AutoCloseable
             }
 
             final PaycoreService service = new PaycoreService(
-                context, recovery, snapshotTaker, pipeline, server, replicator, follower, errorHandler, errorCounter,
-                coldTier, snapshotAgent, snapshotRunner, counters);
+                context, recovery, snapshotTaker, pipeline, server, replicator, errorHandler, errorCounter, coldTier,
+                snapshotAgent, snapshotRunner, counters);
             AgentRunner.startOnThread(service.healthRunner, DAEMON_THREADS);
             out.println(readyLine);
             out.flush();
@@ -298,8 +267,8 @@ public final class PaycoreService implements AutoCloseable
             if (!launched)
             {
                 markFile.errorCounter(null);
-                CloseHelper.quietCloseAll(errorCounter, counters, follower, server, snapshotRunner, pipeline,
-                    replicator, recovery, coldTier);
+                CloseHelper.quietCloseAll(errorCounter, counters, server, snapshotRunner, pipeline, replicator,
+                    recovery, coldTier);
             }
         }
     }
@@ -368,23 +337,6 @@ public final class PaycoreService implements AutoCloseable
     public Replicator replicator()
     {
         return replicator;
-    }
-
-    /**
-     * @return the standby's follower, or null when this node was not started as a standby.
-     */
-    public Follower follower()
-    {
-        return follower;
-    }
-
-    /**
-     * @param onFollowerStopped run once, on the health watcher thread, if this standby stops following because its
-     *                          journal diverged from the primary's.
-     */
-    public void onFollowerStopped(final Runnable onFollowerStopped)
-    {
-        healthAgent.onFollowerStopped(onFollowerStopped);
     }
 
     /**
@@ -458,7 +410,7 @@ public final class PaycoreService implements AutoCloseable
 
     /**
      * The line printed when the service is ready: {@code ready: channel <channel> stream <id> aeron-dir <dir>
-     * last-sequence <n> digest <hex> role <primary|standby> [epoch <n>] replication <none|sync|async|following>};
+     * last-sequence <n> digest <hex> role primary [epoch <n>] replication <none|sync|async>};
      * the epoch (which takes a scan of the journal) only with replication. Computed from the ledger, so only before
      * the pipeline starts.
      */
@@ -469,11 +421,8 @@ public final class PaycoreService implements AutoCloseable
         return READY_PREFIX + " channel " + transport.ingressChannel() + " stream " + transport.ingressStreamId() +
             " aeron-dir " + transport.effectiveAeronDirectoryName() +
             " last-sequence " + recovery.report().lastSequence() + " digest " + recovery.ledger().digestHex() +
-            " role " + (context.standby() ? "standby" : "primary") +
-            (null == replication ? " replication none" : " epoch " + epoch + " replication " +
-            (context.standby() ? "following" : replication.mode().name().toLowerCase(Locale.ROOT)) +
-            (null == context.onwardReplication() ? "" : " then " +
-            context.onwardReplication().mode().name().toLowerCase(Locale.ROOT)));
+            " role primary" + (null == replication ? " replication none" : " epoch " + epoch + " replication " +
+            replication.mode().name().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -493,7 +442,7 @@ public final class PaycoreService implements AutoCloseable
         {
             CloseHelper.close(healthRunner);
             recovery.lock().markFile().errorCounter(null);
-            CloseHelper.closeAll(errorCounter, counters, follower, server, snapshotRunner, pipeline, replicator);
+            CloseHelper.closeAll(errorCounter, counters, server, snapshotRunner, pipeline, replicator);
             final Throwable failure = pipeline.failure();
             final long lastSequence = recovery.journal().lastSequence();
             final Ledger ledger = recovery.ledger();
@@ -528,14 +477,6 @@ public final class PaycoreService implements AutoCloseable
                     replicator.context().mode().name().toLowerCase(Locale.ROOT), replicator.epoch(),
                     replicator.acknowledgedSequence(), replicator.lagRecords(), replicator.recordsNotShippedLive(),
                     replicator.catchUpRecords(), replicator.standbyStatus());
-            }
-            if (null != follower)
-            {
-                out.printf(Locale.ROOT, "follower: %s, epoch %d, %d record(s) taken%s%n",
-                    Follower.PROMOTED == follower.state() ? "promoted" :
-                    Follower.STOPPED == follower.state() ? "stopped" : "following",
-                    follower.epoch(), follower.recordsTaken(),
-                    null != follower.stopReason() ? ": " + follower.stopReason() : "");
             }
             out.println(FINAL_DIGEST_PREFIX + " " + finalDigest);
         }

@@ -8,7 +8,6 @@ import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.SnapshotTaker;
-import io.paycore.replay.replication.Follower;
 import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.replay.replication.ReplicationMode;
 import io.paycore.service.cli.ByteSizeConverter;
@@ -80,8 +79,7 @@ import java.util.concurrent.Callable;
         "0:--print-config, --help",
         "2:usage or configuration error (a credentials file others may write included)",
         "3:the journal is damaged (not a torn tail): refused to start",
-        "4:the data directory is in use, or another start-up check failed",
-        "5:(follow) the standby stopped: its journal diverged from the primary's"
+        "4:the data directory is in use, or another start-up check failed"
     })
 public final class ServeCommand implements Callable<Integer>
 {
@@ -97,8 +95,6 @@ public final class ServeCommand implements Callable<Integer>
     public static final int EXIT_DAMAGED_JOURNAL = 3;
     /** Exit status when the data directory is in use or another start-up check failed. */
     public static final int EXIT_START_FAILED = 4;
-    /** Exit status of a standby that stopped following: its journal diverged from the primary's. */
-    public static final int EXIT_DIVERGED = 5;
 
     /** Default ingress channel: UDP on localhost. */
     public static final String CHANNEL_DEFAULT = TransportContext.INGRESS_CHANNEL_DEFAULT;
@@ -245,8 +241,7 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--replicate-to", paramLabel = "CHANNEL",
         description = "Ship every journaled record to a standby ('paycore follow') listening on this Aeron channel, " +
-            "e.g. aeron:udp?endpoint=STANDBY:40125: the standby's --listen. On 'follow': where to ship once " +
-            "promoted (default: none: no replication).")
+            "e.g. aeron:udp?endpoint=STANDBY:40125: the standby's --listen (default: none: no replication).")
     private String replicateTo;
 
     @Option(names = "--replication", paramLabel = "MODE", defaultValue = "async",
@@ -278,20 +273,6 @@ public final class ServeCommand implements Callable<Integer>
     private boolean printConfig;
 
     private boolean configApplied;
-    private ReplicationContext follow;
-
-    /**
-     * Run as a read-only standby following a primary instead of as a primary: how {@code paycore follow} reuses
-     * every option of serve.
-     *
-     * @param follow the primary's control channel and this standby's records channel.
-     * @return this.
-     */
-    public ServeCommand follow(final ReplicationContext follow)
-    {
-        this.follow = follow;
-        return this;
-    }
 
     /**
      * Serve until a shutdown signal.
@@ -348,7 +329,6 @@ public final class ServeCommand implements Callable<Integer>
 
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
-            service.onFollowerStopped(barrier::signal);
             try
             {
                 barrier.await();
@@ -360,10 +340,6 @@ public final class ServeCommand implements Callable<Integer>
             }
         }
 
-        if (null != service.follower() && Follower.STOPPED == service.follower().state())
-        {
-            return EXIT_DIVERGED;
-        }
         return null == service.pipeline().failure() ? EXIT_OK : EXIT_FAILED;
     }
 
@@ -394,8 +370,6 @@ public final class ServeCommand implements Callable<Integer>
             .errorLogLengthBytes(errorLogLengthBytes)
             .transportContext(transportContext(dataDirectory))
             .replication(replicationContext())
-            .onwardReplication(null != follow ? primaryReplicationContext() : null)
-            .standby(null != follow)
             .cpus(cpus)
             .out(out)
             .errorHandler((ex) -> err.println("paycore serve: " + ex))
@@ -416,15 +390,6 @@ public final class ServeCommand implements Callable<Integer>
     }
 
     private ReplicationContext replicationContext()
-    {
-        if (null != follow)
-        {
-            return follow.streamId(replicationStream);
-        }
-        return primaryReplicationContext();
-    }
-
-    private ReplicationContext primaryReplicationContext()
     {
         if (null == replicateTo)
         {
@@ -526,7 +491,6 @@ public final class ServeCommand implements Callable<Integer>
 
         final ServeCommand configured = new ServeCommand();
         configured.configApplied = true;
-        configured.follow = follow;
         final CommandLine reparsed = new CommandLine(configured)
             .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(properties))
             .setOut(commandLine.getOut())

@@ -84,8 +84,6 @@ public final class ServiceContext
     private String cpus;
     private CpuPlan cpuPlan = CpuPlan.NONE;
     private ThreadPinning threadPinning;
-    private ReplicationContext onwardReplication;
-    private boolean standby;
     private PrintStream out = System.out;
     private ErrorHandler errorHandler;
     private int errorLogLengthBytes = PaycoreMarkFile.errorLogLengthBytesFromProperty();
@@ -150,25 +148,13 @@ public final class ServiceContext
         {
             replication.conclude();
         }
-        else if (standby)
-        {
-            throw new IllegalArgumentException("a standby needs the primary's channel (--primary CHANNEL)");
-        }
-        final boolean ships = (null != replication && !standby) || null != onwardReplication;
+        final boolean ships = null != replication;
         PipelineContext.checkLayout(pipelineContext.layout(), pipelineContext.profile(), ships);
         if (null == pipelineContext.layout() && ThreadingProfile.SHARED == pipelineContext.profile() && !ships)
         {
             // One thread takes a message in, journals it, applies it and answers: on a small machine every thread
             // hand-off is a wake-up and a core another thread wants.
             pipelineContext.layout(StageLayout.INLINE);
-        }
-        if (null != onwardReplication)
-        {
-            if (!standby)
-            {
-                throw new IllegalArgumentException("onward replication is for a standby, to ship once promoted");
-            }
-            onwardReplication.conclude();
         }
 
         if (null == threadPinning)
@@ -190,10 +176,6 @@ public final class ServiceContext
         if (null != replication)
         {
             replication.threadFactory(threads);
-        }
-        if (null != onwardReplication)
-        {
-            onwardReplication.threadFactory(threads);
         }
 
         return this;
@@ -314,8 +296,7 @@ public final class ServiceContext
     }
 
     /**
-     * @param replication as a primary: ship every record to a standby (--replicate-to); as a {@link #standby}: follow
-     *                    the primary; null (the default) for neither.
+     * @param replication ship every record to a standby (--replicate-to); null (the default) for none.
      * @return this.
      */
     public ServiceContext replication(final ReplicationContext replication)
@@ -328,39 +309,6 @@ public final class ServiceContext
     public ReplicationContext replication()
     {
         return replication;
-    }
-
-    /**
-     * @param onwardReplication for a {@link #standby}: once promoted, ship every record to a standby of its own
-     *                          (--replicate-to on follow); null (the default) for none.
-     * @return this.
-     */
-    public ServiceContext onwardReplication(final ReplicationContext onwardReplication)
-    {
-        this.onwardReplication = onwardReplication;
-        return this;
-    }
-
-    /** @return a standby's replication once promoted, or null for none. */
-    public ReplicationContext onwardReplication()
-    {
-        return onwardReplication;
-    }
-
-    /**
-     * @param standby true to run as a read-only standby following the primary named by {@link #replication()}.
-     * @return this.
-     */
-    public ServiceContext standby(final boolean standby)
-    {
-        this.standby = standby;
-        return this;
-    }
-
-    /** @return true to run as a read-only standby. */
-    public boolean standby()
-    {
-        return standby;
     }
 
     /**
@@ -473,7 +421,7 @@ public final class ServiceContext
             ", journalContext=" + journalContext + ", pipelineContext=" + pipelineContext +
             ", transportContext=" + transportContext + ", snapshotsKept=" + snapshotsKept +
             ", snapshotOnShutdown=" + snapshotOnShutdown + ", errorLogLengthBytes=" + errorLogLengthBytes +
-            ", replication=" + replication + ", standby=" + standby +
+            ", replication=" + replication +
             '}';
     }
 }
