@@ -8,8 +8,6 @@ import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.SnapshotTaker;
-import io.paycore.replay.replication.ReplicationContext;
-import io.paycore.replay.replication.ReplicationMode;
 import io.paycore.service.cli.ByteSizeConverter;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
@@ -105,6 +103,14 @@ public final class ServeCommand implements Callable<Integer>
     /** Name of the default credentials file under the data directory. */
     public static final String CLIENTS_FILE_NAME = "clients";
 
+    /**
+     * Keys of the options of serve's own replication, retired for Aeron Cluster: a file printed by an earlier
+     * {@code --print-config} holds them, so a file that sets them is read without them, unless it asks to ship
+     * records to a standby ({@code replicate-to}).
+     */
+    private static final List<String> RETIRED_REPLICATION_KEYS =
+        List.of("replicate-to", "replication", "replication-control", "replication-stream");
+
     @Spec
     private CommandSpec spec;
 
@@ -133,7 +139,7 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--cpus", paramLabel = "ROLE=CPU,...",
         description = "Pin hot threads to cores (OpenHFT affinity): role=cpu[+cpu],... with roles ingress, egress, " +
-            "journaler, replicator, blp, driver; a role with several threads spreads them over the cpus joined by " +
+            "journaler, blp, driver; a role with several threads spreads them over the cpus joined by " +
             "'+'. Each pinned thread is printed with the core it got (default: none in shared; in dedicated one " +
             "core per hot thread from cpu 1 up, refusing to start without enough).")
     private String cpus;
@@ -146,8 +152,8 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "profile",
         description = "Pipeline stage layout: split (journaler and BLP threads), combined (one stage thread), " +
-            "inline (the stages run on the transport's shared thread: shared profile, no replication); 'profile' " +
-            "picks inline for shared without replication, split otherwise (default: ${DEFAULT-VALUE}).")
+            "inline (the stages run on the transport's shared thread: shared profile only); 'profile' picks " +
+            "inline for shared and split for dedicated (default: ${DEFAULT-VALUE}).")
     private String layout;
 
     @Option(names = "--input-ring-size", paramLabel = "SLOTS",
@@ -238,28 +244,6 @@ public final class ServeCommand implements Callable<Integer>
         description = "When no input arrives for this long, a tick is journaled so pending transfers expire " +
             "(default: ${DEFAULT-VALUE}).")
     private long tickIntervalNanos;
-
-    @Option(names = "--replicate-to", paramLabel = "CHANNEL",
-        description = "Ship every journaled record to a standby ('paycore follow') listening on this Aeron channel, " +
-            "e.g. aeron:udp?endpoint=STANDBY:40125: the standby's --listen (default: none: no replication).")
-    private String replicateTo;
-
-    @Option(names = "--replication", paramLabel = "MODE", defaultValue = "async",
-        description = "With --replicate-to: sync (a record is applied and answered only once the standby has " +
-            "acknowledged it durable: one round trip per ring batch; nothing is answered while no standby is " +
-            "connected) or async (never wait; the lag is a counter) (default: ${DEFAULT-VALUE}).")
-    private String replication;
-
-    @Option(names = "--replication-control", paramLabel = "CHANNEL",
-        defaultValue = ReplicationContext.CONTROL_CHANNEL_DEFAULT,
-        description = "With --replicate-to: the Aeron channel this primary listens on for its standby's hellos " +
-            "and acknowledgements: the standby's --primary (default: ${DEFAULT-VALUE}).")
-    private String replicationControl;
-
-    @Option(names = "--replication-stream", paramLabel = "ID", defaultValue = "" + ReplicationContext.STREAM_ID_DEFAULT,
-        description = "Stream id of live records; catch-up uses the next id and control the one after; the same " +
-            "on primary and standby (default: ${DEFAULT-VALUE}).")
-    private int replicationStream;
 
     @Option(names = "--error-log-length", paramLabel = "BYTES", defaultValue = "1m",
         converter = ByteSizeConverter.class,
@@ -369,7 +353,6 @@ public final class ServeCommand implements Callable<Integer>
             .snapshotOnShutdown(snapshotOnShutdown)
             .errorLogLengthBytes(errorLogLengthBytes)
             .transportContext(transportContext(dataDirectory))
-            .replication(replicationContext())
             .cpus(cpus)
             .out(out)
             .errorHandler((ex) -> err.println("paycore serve: " + ex))
@@ -387,19 +370,6 @@ public final class ServeCommand implements Callable<Integer>
             default:
                 throw new IllegalArgumentException("--snapshot-thread must be snapshotter or blp: " + thread);
         }
-    }
-
-    private ReplicationContext replicationContext()
-    {
-        if (null == replicateTo)
-        {
-            return null;
-        }
-        return new ReplicationContext()
-            .recordsChannel(replicateTo)
-            .controlChannel(replicationControl)
-            .streamId(replicationStream)
-            .mode(ReplicationMode.parse(replication));
     }
 
     private TransportContext transportContext(final DataDirectory dataDirectory)
@@ -447,6 +417,19 @@ public final class ServeCommand implements Callable<Integer>
         {
             err.println("paycore serve: cannot read --config " + config + ": " + ex);
             return EXIT_USAGE;
+        }
+        if (!properties.getProperty("replicate-to", "").isBlank())
+        {
+            err.println("paycore serve: " + config + " sets replicate-to, but serve no longer ships records to a " +
+                "standby: replicate with an Aeron Cluster of 'paycore node' members instead");
+            return EXIT_USAGE;
+        }
+        final List<String> retired = new ArrayList<>(RETIRED_REPLICATION_KEYS);
+        retired.retainAll(properties.stringPropertyNames());
+        if (!retired.isEmpty())
+        {
+            err.println("paycore serve: " + config + ": ignoring " + retired + ", options of the retired replication");
+            retired.forEach(properties::remove);
         }
 
         final TreeSet<String> known = new TreeSet<>();

@@ -8,7 +8,6 @@ import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.SnapshotTaker;
-import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.service.pinning.CpuPlan;
 import io.paycore.service.pinning.ServicePinning;
 import io.paycore.service.pinning.ThreadPinning;
@@ -80,7 +79,6 @@ public final class ServiceContext
         SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME, SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT);
     private boolean snapshotOnShutdown = Boolean.parseBoolean(
         System.getProperty(SNAPSHOT_ON_SHUTDOWN_PROP_NAME, Boolean.toString(SNAPSHOT_ON_SHUTDOWN_DEFAULT)));
-    private ReplicationContext replication;
     private String cpus;
     private CpuPlan cpuPlan = CpuPlan.NONE;
     private ThreadPinning threadPinning;
@@ -144,13 +142,8 @@ public final class ServiceContext
             transportContext.embeddedAeronDirectoryName(dataDirectory.aeronDirectory().toString());
         }
         transportContext.profile(pipelineContext.profile()).conclude();
-        if (null != replication)
-        {
-            replication.conclude();
-        }
-        final boolean ships = null != replication;
-        PipelineContext.checkLayout(pipelineContext.layout(), pipelineContext.profile(), ships);
-        if (null == pipelineContext.layout() && ThreadingProfile.SHARED == pipelineContext.profile() && !ships)
+        PipelineContext.checkLayout(pipelineContext.layout(), pipelineContext.profile(), false);
+        if (null == pipelineContext.layout() && ThreadingProfile.SHARED == pipelineContext.profile())
         {
             // One thread takes a message in, journals it, applies it and answers: on a small machine every thread
             // hand-off is a wake-up and a core another thread wants.
@@ -159,8 +152,7 @@ public final class ServiceContext
 
         if (null == threadPinning)
         {
-            cpuPlan = ServicePinning.plan(
-                cpus, pipelineContext.profile(), null != replication, Runtime.getRuntime().availableProcessors());
+            cpuPlan = ServicePinning.plan(cpus, pipelineContext.profile(), Runtime.getRuntime().availableProcessors());
             final PrintStream pinnedOut = out;
             threadPinning = new ThreadPinning(cpuPlan, (line) -> pinnedOut.println("pinned: " + line));
         }
@@ -173,10 +165,6 @@ public final class ServiceContext
         journalContext.threadFactory(threads);
         pipelineContext.threadFactory(threads);
         transportContext.threadFactory(threads).driverThreadFactory(threadPinning.threadFactory(CpuPlan.Role.DRIVER));
-        if (null != replication)
-        {
-            replication.threadFactory(threads);
-        }
 
         return this;
     }
@@ -296,22 +284,6 @@ public final class ServiceContext
     }
 
     /**
-     * @param replication ship every record to a standby (--replicate-to); null (the default) for none.
-     * @return this.
-     */
-    public ServiceContext replication(final ReplicationContext replication)
-    {
-        this.replication = replication;
-        return this;
-    }
-
-    /** @return the replication settings, or null for none. */
-    public ReplicationContext replication()
-    {
-        return replication;
-    }
-
-    /**
      * @param coldTierSizeBytes the most the cold tier in {@code DIR/cold} may take on disk; 0 for none, so the
      *                          ledger keeps every transfer in memory and answers {@code TRANSFERS_FULL} beyond
      *                          {@code maxTransfers}. With a tier, {@code maxTransfers} is the hot window.
@@ -421,7 +393,6 @@ public final class ServiceContext
             ", journalContext=" + journalContext + ", pipelineContext=" + pipelineContext +
             ", transportContext=" + transportContext + ", snapshotsKept=" + snapshotsKept +
             ", snapshotOnShutdown=" + snapshotOnShutdown + ", errorLogLengthBytes=" + errorLogLengthBytes +
-            ", replication=" + replication +
             '}';
     }
 }

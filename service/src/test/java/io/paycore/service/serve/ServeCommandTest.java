@@ -174,6 +174,36 @@ class ServeCommandTest
     }
 
     @Test
+    void shouldReadAnOlderPrintedConfigWithoutItsRetiredReplicationOptions() throws Exception
+    {
+        final Path config = temp.resolve("printed-before.properties");
+        Files.writeString(config, String.join(System.lineSeparator(),
+            "data=" + temp.resolve("data"),
+            "# replicate-to=",
+            "replication=async",
+            "replication-control=aeron:udp?endpoint=localhost:40126",
+            "replication-stream=1101",
+            ""));
+
+        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--print-config"),
+            err.toString(StandardCharsets.UTF_8));
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("replicat"), out.toString(StandardCharsets.UTF_8));
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("ignoring [replication, replication-control, replication-stream]"), message);
+    }
+
+    @Test
+    void shouldRefuseAConfigThatAsksToShipRecordsToAStandby() throws Exception
+    {
+        final Path config = temp.resolve("primary.properties");
+        Files.writeString(config, "data=" + temp + "\nreplicate-to=aeron:udp?endpoint=standby:40125\n");
+
+        assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--config", config.toString()));
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("replicate-to") && message.contains("paycore node"), message);
+    }
+
+    @Test
     void shouldRequireADataDirectory()
     {
         assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve"));
