@@ -82,7 +82,8 @@ public final class CommandProcessor
      * Apply one journaled record and encode the answer, if the record has one.
      *
      * @param recordType     {@link RecordTypes#MESSAGE} or {@link RecordTypes#TICK}; an {@link RecordTypes#EPOCH}
-     *                       changes nothing; any other type changes nothing and is counted as invalid.
+     *                       (in journals of versions with the retired replication) changes nothing; any other type
+     *                       changes nothing and is counted as invalid.
      * @param timestampNanos the record's journaled timestamp.
      * @param buffer         holding the record's payload.
      * @param offset         of the payload.

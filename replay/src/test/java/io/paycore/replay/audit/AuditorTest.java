@@ -19,7 +19,6 @@ import io.paycore.journal.SnapshotWriter;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.DataDirectoryLock;
 import io.paycore.replay.SnapshotTaker;
-import io.paycore.replay.replication.Epochs;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,16 +142,17 @@ class AuditorTest
     }
 
     @Test
-    void shouldCountAPromotionsEpochRecordAndNotCallItInvalid()
+    void shouldCountAnOldJournalsEpochRecordAndNotCallItInvalid()
     {
         final DataDirectory directory = new DataDirectory(temp.resolve("data"));
         final AuditRuns.Run run = AuditRuns.write(directory, 50, 32);
-        final UnsafeBuffer epoch = new UnsafeBuffer(new byte[Epochs.EPOCH_PAYLOAD_LENGTH]);
-        Epochs.putEpochPayload(epoch, 2);
+        // as a standby promoted by a version with the retired home-made replication journaled it
+        final UnsafeBuffer epoch = new UnsafeBuffer(new byte[RecordTypes.EPOCH_PAYLOAD_LENGTH]);
+        epoch.putLong(0, 2, ByteOrder.LITTLE_ENDIAN);
         try (Journal journal = Journal.open(AuditRuns.journalContext(directory)))
         {
-            journal.append(Epochs.EPOCH, AuditRuns.START_NANOS + 1_000_000_000_000L, epoch, 0,
-                Epochs.EPOCH_PAYLOAD_LENGTH);
+            journal.append(RecordTypes.EPOCH, AuditRuns.START_NANOS + 1_000_000_000_000L, epoch, 0,
+                RecordTypes.EPOCH_PAYLOAD_LENGTH);
         }
 
         final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
