@@ -142,7 +142,7 @@ public final class ServiceContext
             transportContext.embeddedAeronDirectoryName(dataDirectory.aeronDirectory().toString());
         }
         transportContext.profile(pipelineContext.profile()).conclude();
-        PipelineContext.checkLayout(pipelineContext.layout(), pipelineContext.profile(), false);
+        PipelineContext.checkLayout(pipelineContext.layout(), pipelineContext.profile());
         if (null == pipelineContext.layout() && ThreadingProfile.SHARED == pipelineContext.profile())
         {
             // One thread takes a message in, journals it, applies it and answers: on a small machine every thread
