@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -425,19 +426,29 @@ class AuditorTest
         final AuditRuns.Run run = AuditRuns.write(new DataDirectory(temp.resolve("source")), 600, 30);
         final DataDirectory live = new DataDirectory(temp.resolve("live"));
         final AtomicLong appended = new AtomicLong();
+        final AtomicInteger auditsDone = new AtomicInteger();
         final AtomicReference<Throwable> writerFailure = new AtomicReference<>();
         final Thread writer = new Thread(() ->
         {
             try (Journal journal = Journal.open(AuditRuns.journalContext(live)))
             {
+                int auditsSeen = 0;
                 for (final AuditRuns.Record record : run.records)
                 {
                     final UnsafeBuffer payload = new UnsafeBuffer(record.payload);
                     journal.append(record.type, record.timestampNanos, payload, 0, record.payload.length);
                     appended.set(record.sequence);
-                    if (0 == record.sequence % 16)
+                    if (0 == record.sequence % 64)
                     {
-                        Thread.sleep(1);
+                        // Wait for an audit of what is there so far, so that audits and appends interleave however
+                        // fast either side runs on this machine (a cold first audit can take longer than all the
+                        // appends).
+                        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (auditsDone.get() == auditsSeen && System.nanoTime() < deadlineNanos)
+                        {
+                            Thread.sleep(1);
+                        }
+                        auditsSeen = auditsDone.get();
                     }
                 }
             }
@@ -459,6 +470,7 @@ class AuditorTest
                 }
                 final AuditReport report = Auditor.run(AuditRuns.auditContext(live));
                 audits++;
+                auditsDone.set(audits);
                 assertNull(report.damage(), () -> "a live journal is not damaged: " + report.damage());
                 assertEquals(AuditRuns.replay(run, report.lastAppliedSequence()).digestHex(), report.digest());
             }
