@@ -12,7 +12,6 @@ import java.util.zip.CRC32C;
 final class Checksums
 {
     private static final MethodHandle UPDATE_DIRECT;
-    private static final MethodHandle UPDATE_BYTES;
     private static final int CASTAGNOLI_REFLECTED = 0x82F63B78;
     private static final int[] TABLE = new int[256];
 
@@ -33,10 +32,6 @@ final class Checksums
                 "updateDirectByteBuffer", int.class, long.class, int.class, int.class);
             method.setAccessible(true);
             UPDATE_DIRECT = MethodHandles.lookup().unreflect(method);
-            final Method bytes = CRC32C.class.getDeclaredMethod(
-                "updateBytes", int.class, byte[].class, int.class, int.class);
-            bytes.setAccessible(true);
-            UPDATE_BYTES = MethodHandles.lookup().unreflect(bytes);
         }
         catch (final ReflectiveOperationException | RuntimeException ex)
         {
@@ -82,27 +77,6 @@ final class Checksums
         try
         {
             return ~(int)UPDATE_DIRECT.invokeExact(~checksum, address, 0, length);
-        }
-        catch (final Throwable ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    /**
-     * Continue a CRC32C over bytes of a heap array, as {@link #update(int, long, int)} does over memory.
-     *
-     * @param checksum previous value in the chain.
-     * @param array    holding the bytes.
-     * @param offset   of the first byte in the array.
-     * @param length   number of bytes.
-     * @return the continued checksum.
-     */
-    static int update(final int checksum, final byte[] array, final int offset, final int length)
-    {
-        try
-        {
-            return ~(int)UPDATE_BYTES.invokeExact(~checksum, array, offset, offset + length);
         }
         catch (final Throwable ex)
         {

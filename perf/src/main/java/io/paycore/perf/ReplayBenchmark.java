@@ -41,9 +41,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Replay speed from a warm page cache, in transfers per second: what bounds recovery, a standby's catch-up and an
- * audit. The trial setup writes a journal of {@value #TRANSFERS} transfer events in messages of {@value #BATCH}
- * (after {@value #ACCOUNTS} accounts), as the service journals them; every invocation replays all of it.
+ * Replay speed from a warm page cache, in transfers per second: what bounds recovery and an audit. The trial setup
+ * writes a journal of {@value #TRANSFERS} transfer events in messages of {@value #BATCH} (after {@value #ACCOUNTS}
+ * accounts), as the service journals them; every invocation replays all of it.
  * <ul>
  *     <li>{@code replay}: {@link JournalReader} (length, sequence and chained-CRC32C verification of every record)
  *     then {@link CommandProcessor#apply} into a ledger emptied before each invocation ({@link Ledger#reset()},

@@ -1,10 +1,13 @@
 package io.paycore.replay;
 
+import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.Ledger;
+import io.paycore.journal.Journal;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
 import io.paycore.journal.SnapshotStore;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +62,30 @@ class RecoveryTest
             assertEquals(0, report.invalidRecords());
             assertEquals(live.accountCount(), recovery.ledger().accountCount());
             assertEquals(live.transferCount(), recovery.ledger().transferCount());
+        }
+    }
+
+    @Test
+    void shouldRecoverAJournalHoldingAnEpochRecordOfTheRetiredReplication()
+    {
+        final DataDirectory dir = new DataDirectory(temp);
+        final Ledger live = TestDays.writeDay(dir, 20, null, 0, 4);
+        // as a standby promoted by a version with the retired home-made replication journaled it
+        final UnsafeBuffer epoch = new UnsafeBuffer(new byte[RecordTypes.EPOCH_PAYLOAD_LENGTH]);
+        epoch.putLong(0, 2, ByteOrder.LITTLE_ENDIAN);
+        final long epochSequence;
+        try (Journal journal = Journal.open(TestDays.journalContext().directory(dir.journalDirectory())))
+        {
+            epochSequence = journal.append(RecordTypes.EPOCH, live.clockNanos() + 1, epoch, 0, epoch.capacity());
+        }
+
+        try (Recovery recovery = Recovery.open(dir, TestDays.limits(), TestDays.journalContext()))
+        {
+            final RecoveryReport report = recovery.report();
+            assertEquals(epochSequence, report.lastSequence(), report.describe());
+            assertEquals(epochSequence, report.recordsReplayed(), report.describe());
+            assertEquals(0, report.invalidRecords(), "an epoch record is a known type: " + report.describe());
+            assertEquals(live.digestHex(), recovery.ledger().digestHex(), "an epoch record changes no ledger state");
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A {@code paycore} command ({@code serve} or {@code follow}) in a child JVM (this JVM's java, the test classpath,
- * the add-opens Agrona and lmdbjava need), so that a test can SIGKILL it; its output is captured to a file.
+ * A {@code paycore} command ({@code serve}) in a child JVM (this JVM's java, the test classpath, the add-opens
+ * Agrona and lmdbjava need), so that a test can SIGKILL it; its output is captured to a file.
  */
 public final class PaycoreProcess implements AutoCloseable
 {

@@ -22,8 +22,8 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Applies one journaled record to the {@link Ledger} and encodes the answer the client is owed. This is the
- * business logic of the BLP, and the same code recovery, audit and a standby run, so that every one of them reaches
- * the same state from the same journal.
+ * business logic of the BLP, and the same code recovery, audit and every cluster member run, so that every one of
+ * them reaches the same state from the same journal.
  * <p>
  * The only inputs are the record's type, timestamp and bytes. A record that is not a valid ingress message (it can
  * only get into a journal by tampering, since ingress validates every frame) changes nothing and is counted in
@@ -82,7 +82,8 @@ public final class CommandProcessor
      * Apply one journaled record and encode the answer, if the record has one.
      *
      * @param recordType     {@link RecordTypes#MESSAGE} or {@link RecordTypes#TICK}; an {@link RecordTypes#EPOCH}
-     *                       changes nothing; any other type changes nothing and is counted as invalid.
+     *                       (in journals of versions with the retired replication) changes nothing; any other type
+     *                       changes nothing and is counted as invalid.
      * @param timestampNanos the record's journaled timestamp.
      * @param buffer         holding the record's payload.
      * @param offset         of the payload.

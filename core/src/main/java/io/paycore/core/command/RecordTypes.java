@@ -17,10 +17,18 @@ public final class RecordTypes
     public static final int TICK = 2;
 
     /**
-     * Payload: the new epoch, an 8-byte little-endian long. Journaled by a promoted standby at the first sequence
-     * of its term as primary; it fences older primaries and does not touch the ledger.
+     * Payload: an epoch, an 8-byte little-endian long ({@link #EPOCH_PAYLOAD_LENGTH}). Written only by paycore
+     * versions with the home-made replication, since retired for Aeron Cluster: a promoted standby journaled one at
+     * the first sequence of its term as primary. Nothing writes it any more, but an old journal may hold it, so it
+     * stays a known type: it changes no ledger state, recovery and replay apply it as a no-op (never counted
+     * invalid), and audit counts it and reports the last epoch.
      */
     public static final int EPOCH = 3;
+
+    /**
+     * Payload length of an {@link #EPOCH} record.
+     */
+    public static final int EPOCH_PAYLOAD_LENGTH = 8;
 
     private RecordTypes()
     {

@@ -3,8 +3,6 @@ package io.paycore.core.pipeline;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import io.paycore.codec.FrameValidator;
-import io.paycore.codec.sbe.LookupAccountsDecoder;
-import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedEncoder;
@@ -12,28 +10,19 @@ import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.journal.Journal;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The business logic processor: the one thread that owns the ledger. Applies each journaled record with the
- * {@link CommandProcessor} and puts the answer, if any, on the output ring for egress. On a standby it applies
- * replicated records without answering, and answers its own clients' lookups read-only.
+ * {@link CommandProcessor} and puts the answer, if any, on the output ring for egress.
  */
 final class BusinessLogicStage implements EventHandler<InputEvent>
 {
     private static final byte[] UNAVAILABLE_DETAIL = "journal failed: the service takes no more input".getBytes(
         StandardCharsets.US_ASCII);
 
-    private static final byte[] NOT_REPLICATED_DETAIL = ("not acknowledged by the standby (fenced by a newer " +
-        "epoch, or stopping): this node takes no more input").getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] READ_ONLY_DETAIL = "this node is a standby: send writes to the primary".getBytes(
-        StandardCharsets.US_ASCII);
-    private static final long LOCAL_TIMESTAMP_NANOS = 0;
-
-    private final UnsafeBuffer scratchAnswer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
     private final CommandProcessor processor;
     private final Journal journal;
     private final RingBuffer<OutputEvent> output;
@@ -93,20 +82,7 @@ final class BusinessLogicStage implements EventHandler<InputEvent>
             // of it may be applied or answered as done, however early in the batch it was appended.
             event.journaled = false;
         }
-        switch (event.origin)
-        {
-            case InputEvent.ORIGIN_LOCAL:
-                serveLocally(event);
-                return;
-
-            case InputEvent.ORIGIN_REPLICATED:
-                applyReplicated(event);
-                break;
-
-            default:
-                apply(event);
-                break;
-        }
+        apply(event);
         if (event.journaled)
         {
             processedSequence.lazySet(event.sequence);
@@ -119,7 +95,7 @@ final class BusinessLogicStage implements EventHandler<InputEvent>
 
     private void apply(final InputEvent event)
     {
-        if (!event.journaled || !event.replicated)
+        if (!event.journaled)
         {
             if (RecordTypes.MESSAGE == event.type)
             {
@@ -145,57 +121,16 @@ final class BusinessLogicStage implements EventHandler<InputEvent>
         output.publish(outputSequence);
     }
 
-    /**
-     * A record the primary journaled: applied exactly as the primary applied it; the answer belongs to the
-     * primary's client and is dropped here.
-     */
-    private void applyReplicated(final InputEvent event)
-    {
-        if (event.journaled && (RecordTypes.MESSAGE == event.type || RecordTypes.TICK == event.type))
-        {
-            processor.apply(event.type, event.timestampNanos, event.buffer, 0, event.length, scratchAnswer, 0);
-        }
-    }
-
-    /**
-     * A client request on a read-only standby: lookups are answered from the ledger as replicated so far, without
-     * moving its clock (timestamp 0 expires nothing); anything else is refused {@code Rejected(READ_ONLY)}.
-     */
-    private void serveLocally(final InputEvent event)
-    {
-        validator.validate(event.buffer, 0, event.length);
-        final int templateId = validator.templateId();
-        if (LookupAccountsDecoder.TEMPLATE_ID != templateId && LookupTransfersDecoder.TEMPLATE_ID != templateId)
-        {
-            reject(event, RejectReason.READ_ONLY, READ_ONLY_DETAIL);
-            return;
-        }
-
-        final long outputSequence = output.next();
-        final OutputEvent answer = output.get(outputSequence);
-        final int length = processor.apply(
-            RecordTypes.MESSAGE, LOCAL_TIMESTAMP_NANOS, event.buffer, 0, event.length, answer.buffer, 0);
-        answer.sessionId = event.sessionId;
-        answer.sequence = event.sequence;
-        answer.length = length;
-        output.publish(outputSequence);
-    }
-
     private void rejectUnavailable(final InputEvent event)
     {
         validator.validate(event.buffer, 0, event.length);
-        reject(event, RejectReason.UNAVAILABLE, event.replicated ? UNAVAILABLE_DETAIL : NOT_REPLICATED_DETAIL);
-    }
-
-    private void reject(final InputEvent event, final RejectReason reason, final byte[] detail)
-    {
         final long outputSequence = output.next();
         final OutputEvent answer = output.get(outputSequence);
         rejectedEncoder.wrapAndApplyHeader(answer.buffer, 0, headerEncoder)
             .correlationId(validator.correlationId())
             .templateId(validator.templateId())
-            .reason(reason)
-            .putDetail(detail, 0, detail.length);
+            .reason(RejectReason.UNAVAILABLE)
+            .putDetail(UNAVAILABLE_DETAIL, 0, UNAVAILABLE_DETAIL.length);
         answer.sessionId = event.sessionId;
         answer.sequence = event.sequence;
         answer.length = MessageHeaderEncoder.ENCODED_LENGTH + rejectedEncoder.encodedLength();

@@ -8,16 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class InputEvent
 {
-    /** From a client through ingress: journaled, shipped to a standby, applied, answered. */
-    static final int ORIGIN_INGRESS = 0;
-    /** From the primary through replication (a standby's pipeline): journaled and applied, never answered. */
-    static final int ORIGIN_REPLICATED = 1;
-    /** From a client of a read-only standby: never journaled; a lookup is answered, a write refused. */
-    static final int ORIGIN_LOCAL = 2;
-
     final UnsafeBuffer buffer;
-    int origin;
-    boolean replicated;
     int type;
     int length;
     long sessionId;

@@ -11,8 +11,6 @@ import io.paycore.journal.JournalException;
  * this stage publishes its sequence only after the batch's flush, so nothing is applied or answered before it is
  * durable.
  * <p>
- * Events served locally by a read-only standby (lookups) are not journaled.
- * <p>
  * An I/O failure fails the journal once and for all: this and every later record is marked not journaled, and the
  * BLP answers each with {@code Rejected(UNAVAILABLE)} instead of applying it. When the force that ends a batch
  * fails, the records before it in that batch were appended but are not durable either: the BLP applies only what
@@ -32,15 +30,6 @@ final class JournalStage implements EventHandler<InputEvent>
 
     public void onEvent(final InputEvent event, final long sequence, final boolean endOfBatch)
     {
-        if (InputEvent.ORIGIN_LOCAL == event.origin)
-        {
-            if (endOfBatch && flushAtEndOfBatch && null == failure)
-            {
-                flushQuietly();
-            }
-            return;
-        }
-
         if (null == failure)
         {
             try
@@ -67,18 +56,6 @@ final class JournalStage implements EventHandler<InputEvent>
         else
         {
             event.journaled = false;
-        }
-    }
-
-    private void flushQuietly()
-    {
-        try
-        {
-            journal.flush();
-        }
-        catch (final JournalException ex)
-        {
-            failure = ex;
         }
     }
 

@@ -28,8 +28,7 @@ import java.util.function.UnaryOperator;
 /**
  * The ring buffers and stages between ingress and egress:
  * <pre>
- * ingress ──▶ input ring ──┬─▶ journaler ──┐
- *                          └─▶ replicator ─┴─▶ BLP (ledger) ──▶ output ring ──▶ egress
+ * ingress ──▶ input ring ──▶ journaler ──▶ BLP (ledger) ──▶ output ring ──▶ egress
  * </pre>
  * Ingress {@link #offerMessage offers} validated frames from one thread; it stamps each with the next journal
  * sequence and a monotonic epoch-nanosecond timestamp. The journaler appends and, at flush {@code batch}, forces
@@ -46,14 +45,7 @@ import java.util.function.UnaryOperator;
  * {@link PipelineContext#idleStrategy idle strategy}. Every layout journals before it applies and answers nothing
  * before it is journaled at the flush level.
  * <p>
- * With a {@link RecordShipper} ({@link PipelineContext#recordShipper}) the replicator stage ships every record to a
- * standby and, in sync replication, holds the BLP until the standby has acknowledged each ring batch. Started as a
- * {@link PipelineContext#standby standby}, the pipeline journals and applies the primary's records
- * ({@link #offerRecord}), serves its own clients' lookups read-only, refuses their writes
- * ({@code Rejected(READ_ONLY)}), journals no tick, until {@link #promote()}.
- * <p>
  * <b>Threading</b>: {@link #offerMessage}, {@link #offerTick} and {@link #idleNanos} on the ingress thread only;
- * {@link #offerRecord} and {@link #promote} on the one thread following the primary;
  * {@link #pollOutput} on the egress thread only (it may be the same thread); the stages run on threads of their own,
  * started by {@link #start()}. Steady state allocates nothing.
  */
@@ -74,13 +66,7 @@ public final class Pipeline implements AutoCloseable
      */
     public static final String JOURNALER_THREAD_NAME = "paycore-journaler";
 
-    /**
-     * Name of the replicator's thread, when there is a standby to ship to.
-     */
-    public static final String REPLICATOR_THREAD_NAME = "paycore-replicator";
-
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long REPLICATION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long COLD_WRITER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RingBuffer<InputEvent> input;
@@ -92,8 +78,6 @@ public final class Pipeline implements AutoCloseable
     private AgentRunner coldWriterRunner;
     private final StageLayout layout;
     private final JournalStage journalStage;
-    private final ReplicatorAgent replicatorAgent;
-    private final RecordShipper shipper;
     private final EventPoller<OutputEvent> outputPoller;
     private final OutputPollHandler outputPollHandler = new OutputPollHandler();
     private final Journal journal;
@@ -105,7 +89,6 @@ public final class Pipeline implements AutoCloseable
     private final AtomicLong processedSequence = new AtomicLong();
     private final AgentRunner[] runners;
     private volatile Throwable stageError;
-    private volatile boolean standby;
 
     private long nextSequence;
     private long lastTimestampNanos;
@@ -139,14 +122,10 @@ public final class Pipeline implements AutoCloseable
         this.idleStrategy = context.idleStrategy();
         this.threadFactory = context.threadFactory();
         final int messageCapacity = maxMessageLengthBytes;
-        this.standby = context.standby();
         // The stages poll the rings and idle with their agents' idle strategy; no thread ever waits on a ring, so
         // the rings' wait strategy only has to signal nobody (busy-spin's signal is a no-op, and takes no lock).
-        this.input = standby ?
-            RingBuffer.createMultiProducer(
-                () -> new InputEvent(messageCapacity), context.inputRingSize(), new BusySpinWaitStrategy()) :
-            RingBuffer.createSingleProducer(
-                () -> new InputEvent(messageCapacity), context.inputRingSize(), new BusySpinWaitStrategy());
+        this.input = RingBuffer.createSingleProducer(
+            () -> new InputEvent(messageCapacity), context.inputRingSize(), new BusySpinWaitStrategy());
         this.output = RingBuffer.createSingleProducer(
             () -> new OutputEvent(CommandProcessor.MAX_ANSWER_LENGTH),
             context.outputRingSize(),
@@ -155,7 +134,6 @@ public final class Pipeline implements AutoCloseable
         journalStage = new JournalStage(journal);
         final BusinessLogicStage businessLogicStage = new BusinessLogicStage(
             processor, output, processedSequence, context.snapshotEveryRecords(), context.snapshotHandler(), journal);
-        shipper = context.recordShipper();
         layout = context.layout();
 
         final int maxBatch = context.maxStageBatch();
@@ -163,10 +141,7 @@ public final class Pipeline implements AutoCloseable
             JOURNALER_THREAD_NAME, input.newPoller(), journalStage, null, maxBatch, this::onStageError);
         final StageAgent blp;
         final Agent[] stages;
-        replicatorAgent = null == shipper ? null :
-            new ReplicatorAgent(input, input.newPoller(), shipper, maxBatch, this::onStageError);
-        final Sequence[] beforeBlp = null == shipper ?
-            new Sequence[]{ journaler.sequence() } : new Sequence[]{ journaler.sequence(), replicatorAgent.released() };
+        final Sequence[] beforeBlp = new Sequence[]{ journaler.sequence() };
         final ColdTier coldTier = processor.ledger().coldTier();
         if (coldTier instanceof AsyncLmdbColdTier)
         {
@@ -188,15 +163,14 @@ public final class Pipeline implements AutoCloseable
             // The gate shares the journaler's thread: one more thread handing off would cost a round trip more
             // than the gate's own work on a machine with few cores.
             final Agent journalerAndGate = new NamedAgent(JOURNALER_THREAD_NAME, new CompositeAgent(journaler, gate));
-            stages = null == shipper ?
-                new Agent[]{ journalerAndGate, blp } : new Agent[]{ journalerAndGate, replicatorAgent, blp };
+            stages = new Agent[]{ journalerAndGate, blp };
         }
         else
         {
             coldWriter = null;
             blp = new StageAgent(BLP_THREAD_NAME, input.newPoller(beforeBlp), businessLogicStage, output,
                 maxBatch, this::onStageError);
-            stages = null == shipper ? new Agent[]{ journaler, blp } : new Agent[]{ journaler, replicatorAgent, blp };
+            stages = new Agent[]{ journaler, blp };
         }
         lastStageSequence = blp.sequence();
         input.addGatingSequences(lastStageSequence);
@@ -314,20 +288,6 @@ public final class Pipeline implements AutoCloseable
         }
         final long ringSequence = input.next();
         final InputEvent event = input.get(ringSequence);
-        event.replicated = true;
-        if (standby)
-        {
-            event.origin = InputEvent.ORIGIN_LOCAL;
-            event.type = RecordTypes.MESSAGE;
-            event.sessionId = sessionId;
-            event.sequence = 0;
-            event.timestampNanos = 0;
-            event.length = length;
-            buffer.getBytes(offset, event.buffer, 0, length);
-            input.publish(ringSequence);
-            return true;
-        }
-        event.origin = InputEvent.ORIGIN_INGRESS;
         event.type = RecordTypes.MESSAGE;
         event.sessionId = sessionId;
         event.sequence = nextSequence++;
@@ -345,14 +305,12 @@ public final class Pipeline implements AutoCloseable
      */
     public boolean offerTick()
     {
-        if (standby || !input.hasAvailableCapacity(1))
+        if (!input.hasAvailableCapacity(1))
         {
             return false;
         }
         final long ringSequence = input.next();
         final InputEvent event = input.get(ringSequence);
-        event.origin = InputEvent.ORIGIN_INGRESS;
-        event.replicated = true;
         event.type = RecordTypes.TICK;
         event.sessionId = NO_SESSION;
         event.sequence = nextSequence++;
@@ -363,86 +321,7 @@ public final class Pipeline implements AutoCloseable
     }
 
     /**
-     * Put a record the primary journaled on the input ring of this standby: it is journaled with the same type,
-     * sequence and timestamp, and applied, and nobody is answered. Called only while {@link #isStandby()}, by the
-     * one thread that follows the primary; the caller has verified the record (its place in the checksum chain).
-     *
-     * @param type           journal record type.
-     * @param sequence       journal sequence; must be {@link #nextSequence()}.
-     * @param timestampNanos the primary's timestamp.
-     * @param buffer         holding the payload.
-     * @param offset         of the payload.
-     * @param length         of the payload, at most {@link #maxMessageLength()}.
-     * @return false, having done nothing, when the ring is full.
-     * @throws IllegalStateException if this pipeline is not a standby or the sequence is not the next one.
-     */
-    public boolean offerRecord(
-        final int type,
-        final long sequence,
-        final long timestampNanos,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length)
-    {
-        if (!standby)
-        {
-            throw new IllegalStateException("not a standby: records come from ingress");
-        }
-        if (sequence != nextSequence)
-        {
-            throw new IllegalStateException("replicated sequence " + sequence + " != next sequence " + nextSequence);
-        }
-        if (length > maxMessageLengthBytes)
-        {
-            throw new IllegalStateException("replicated record " + sequence + " of " + length +
-                " bytes exceeds the longest message, " + maxMessageLengthBytes);
-        }
-        if (!input.hasAvailableCapacity(1))
-        {
-            return false;
-        }
-        final long ringSequence = input.next();
-        final InputEvent event = input.get(ringSequence);
-        event.origin = InputEvent.ORIGIN_REPLICATED;
-        event.replicated = true;
-        event.type = type;
-        event.sessionId = NO_SESSION;
-        event.sequence = sequence;
-        event.timestampNanos = timestampNanos;
-        event.length = length;
-        buffer.getBytes(offset, event.buffer, 0, length);
-        nextSequence = sequence + 1;
-        lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
-        input.publish(ringSequence);
-        return true;
-    }
-
-    /**
-     * Turn this standby into a primary: from now on {@link #offerMessage} journals and applies client requests from
-     * {@link #nextSequence()} on, and ticks are journaled again. Called by the thread that offered the records,
-     * after its last {@link #offerRecord}.
-     *
-     * @throws IllegalStateException if this pipeline is not a standby.
-     */
-    public void promote()
-    {
-        if (!standby)
-        {
-            throw new IllegalStateException("already a primary");
-        }
-        standby = false;
-    }
-
-    /**
-     * @return true while this pipeline is a read-only standby. Any thread.
-     */
-    public boolean isStandby()
-    {
-        return standby;
-    }
-
-    /**
-     * @return the newest timestamp stamped or replicated; a record appended after it must not be older.
+     * @return the newest timestamp stamped; a record appended after it must not be older.
      */
     public long lastTimestampNanos()
     {
@@ -537,7 +416,7 @@ public final class Pipeline implements AutoCloseable
      */
     public boolean isFailed()
     {
-        return null != journalStage.failure() || null != stageError || (null != shipper && shipper.isFenced()) ||
+        return null != journalStage.failure() || null != stageError ||
             (null != coldWriter && null != coldWriter.failure());
     }
 
@@ -550,10 +429,6 @@ public final class Pipeline implements AutoCloseable
         if (null != journalFailure)
         {
             return journalFailure;
-        }
-        if (null == stageError && null != shipper && shipper.isFenced())
-        {
-            return new IllegalStateException("fenced: a standby of a newer epoch refused this primary's records");
         }
         if (null == stageError && null != coldWriter && null != coldWriter.failure())
         {
@@ -636,20 +511,11 @@ public final class Pipeline implements AutoCloseable
         closed = true;
         if (started)
         {
-            final long startNanos = System.nanoTime();
-            final long deadlineNanos = startNanos + DRAIN_TIMEOUT_NANOS;
+            final long deadlineNanos = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
             while (lastStageSequence.get() < input.getCursor() && System.nanoTime() < deadlineNanos && !isFailed())
             {
-                if (null != replicatorAgent && System.nanoTime() - startNanos > REPLICATION_GRACE_NANOS)
-                {
-                    replicatorAgent.halt();
-                }
                 Thread.onSpinWait();
                 Thread.yield();
-            }
-            if (null != replicatorAgent)
-            {
-                replicatorAgent.halt();
             }
             CloseHelper.closeAll(runners);
             // After the stages: the gate may hold records back until the writer has written.

@@ -37,8 +37,8 @@ public final class PipelineContext
 
     /**
      * Stage layout, see {@link StageLayout}: {@code split}, {@code combined} or {@code inline}. By default
-     * {@code split} in the {@code dedicated} profile or with replication, {@code combined} otherwise (the service
-     * asks for {@code inline} in the {@code shared} profile without replication).
+     * {@code split} in the {@code dedicated} profile, {@code combined} otherwise (the service asks for
+     * {@code inline} in the {@code shared} profile).
      */
     public static final String LAYOUT_PROP_NAME = "paycore.pipeline.layout";
 
@@ -47,8 +47,6 @@ public final class PipelineContext
     /** Default snapshot interval, in records: never. */
     public static final long SNAPSHOT_EVERY_DEFAULT = 0;
 
-    private RecordShipper recordShipper;
-    private boolean standby;
     private long snapshotEveryRecords = Long.getLong(SNAPSHOT_EVERY_PROP_NAME, SNAPSHOT_EVERY_DEFAULT);
     private SnapshotHandler snapshotHandler;
     private int inputRingSlots = Integer.getInteger(INPUT_RING_SIZE_PROP_NAME, INPUT_RING_SIZE_DEFAULT);
@@ -98,29 +96,22 @@ public final class PipelineContext
         }
         if (null == layout)
         {
-            layout = ThreadingProfile.DEDICATED == profile || null != recordShipper ?
-                StageLayout.SPLIT : StageLayout.COMBINED;
+            layout = ThreadingProfile.DEDICATED == profile ? StageLayout.SPLIT : StageLayout.COMBINED;
         }
-        checkLayout(layout, profile, null != recordShipper);
+        checkLayout(layout, profile);
 
         return this;
     }
 
     /**
-     * Check that a stage layout can run with a profile and with or without replication.
+     * Check that a stage layout can run with a profile.
      *
-     * @param layout    the layout, or null for a default still to be chosen (always accepted).
-     * @param profile   the threading profile.
-     * @param replicate true when records are shipped to a standby.
+     * @param layout  the layout, or null for a default still to be chosen (always accepted).
+     * @param profile the threading profile.
      * @throws IllegalArgumentException naming {@link #LAYOUT_PROP_NAME} and why.
      */
-    public static void checkLayout(final StageLayout layout, final ThreadingProfile profile, final boolean replicate)
+    public static void checkLayout(final StageLayout layout, final ThreadingProfile profile)
     {
-        if (null != layout && StageLayout.SPLIT != layout && replicate)
-        {
-            throw new IllegalArgumentException("pipeline layout (" + LAYOUT_PROP_NAME + ") " + layout.label() +
-                " cannot replicate: the replicator runs beside the journaler, so use split");
-        }
         if (StageLayout.INLINE == layout && ThreadingProfile.SHARED != profile)
         {
             throw new IllegalArgumentException("pipeline layout (" + LAYOUT_PROP_NAME + ") inline runs the stages " +
@@ -130,7 +121,7 @@ public final class PipelineContext
 
     /**
      * @param layout how the stages are laid out on threads, or null for the default: {@code split} in the
-     *               {@code dedicated} profile or with replication, {@code combined} otherwise.
+     *               {@code dedicated} profile, {@code combined} otherwise.
      * @return this.
      */
     public PipelineContext layout(final StageLayout layout)
@@ -283,48 +274,12 @@ public final class PipelineContext
         return snapshotHandler;
     }
 
-    /**
-     * @param recordShipper ships every record to a standby from the replicator stage; null (the default) for no
-     *                      replication.
-     * @return this.
-     */
-    public PipelineContext recordShipper(final RecordShipper recordShipper)
-    {
-        this.recordShipper = recordShipper;
-        return this;
-    }
-
-    /** @return ships every record to a standby; null for no replication. */
-    public RecordShipper recordShipper()
-    {
-        return recordShipper;
-    }
-
-    /**
-     * @param standby true to start as a read-only standby: records come from {@link Pipeline#offerRecord}, client
-     *                requests through {@link Pipeline#offerMessage} are served read-only and never journaled, no tick
-     *                is journaled, until {@link Pipeline#promote}. The input ring is then multi-producer.
-     * @return this.
-     */
-    public PipelineContext standby(final boolean standby)
-    {
-        this.standby = standby;
-        return this;
-    }
-
-    /** @return true to start as a read-only standby. */
-    public boolean standby()
-    {
-        return standby;
-    }
-
     /** {@inheritDoc} */
     public String toString()
     {
         return "PipelineContext{inputRingSlots=" + inputRingSlots + ", outputRingSlots=" + outputRingSlots +
             ", maxStageBatch=" + maxStageBatch + ", profile=" + profile + ", idleStrategy=" + idleStrategy +
             ", layout=" + layout +
-            ", snapshotEveryRecords=" + snapshotEveryRecords + ", standby=" + standby +
-            ", replication=" + (null != recordShipper) + '}';
+            ", snapshotEveryRecords=" + snapshotEveryRecords + '}';
     }
 }

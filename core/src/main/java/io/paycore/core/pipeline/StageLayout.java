@@ -10,8 +10,7 @@ import java.util.Locale;
 public enum StageLayout
 {
     /**
-     * The journaler and the BLP on threads of their own (and the replicator, when shipping to a standby, in parallel
-     * with the journaler). The {@code dedicated} default, and the only layout with replication.
+     * The journaler and the BLP on threads of their own. The {@code dedicated} default.
      */
     SPLIT,
 
@@ -23,7 +22,7 @@ public enum StageLayout
     /**
      * No stage thread: the combined stage runs in the duty cycle of whoever calls {@link Pipeline#doStageWork()},
      * the transport's ingress/egress thread in the {@code shared} profile, so one thread takes a message in,
-     * journals it, applies it and sends its answer. Needs the {@code shared} profile and no replication.
+     * journals it, applies it and sends its answer. Needs the {@code shared} profile.
      */
     INLINE;
 

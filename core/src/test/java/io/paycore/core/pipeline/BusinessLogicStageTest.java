@@ -85,8 +85,6 @@ class BusinessLogicStageTest
             .correlationId(correlationId)
             .accountsCount(1)
             .next().id(accountId).userData(0).ledger(1).code(1).flags(0);
-        event.origin = InputEvent.ORIGIN_INGRESS;
-        event.replicated = true;
         event.type = RecordTypes.MESSAGE;
         event.sessionId = SESSION;
         event.timestampNanos = correlationId;

@@ -404,19 +404,16 @@ class PipelineTest
     }
 
     @Test
-    void shouldPickTheLayoutByProfileAndReplication()
+    void shouldPickTheLayoutByProfile()
     {
         assertEquals(StageLayout.COMBINED, new PipelineContext().conclude().layout());
-        assertEquals(StageLayout.SPLIT, new PipelineContext().recordShipper(new FakeShipper(false)).conclude().layout());
         assertEquals(StageLayout.SPLIT,
             new PipelineContext().profile(ThreadingProfile.DEDICATED).conclude().layout());
 
-        final IllegalArgumentException replicating = assertThrows(IllegalArgumentException.class,
-            () -> new PipelineContext().layout(StageLayout.INLINE).recordShipper(new FakeShipper(false)).conclude());
-        assertTrue(replicating.getMessage().contains(PipelineContext.LAYOUT_PROP_NAME), replicating.getMessage());
         final IllegalArgumentException dedicated = assertThrows(IllegalArgumentException.class,
             () -> new PipelineContext().layout(StageLayout.INLINE).profile(ThreadingProfile.DEDICATED).conclude());
         assertTrue(dedicated.getMessage().contains("shared profile"), dedicated.getMessage());
+        assertTrue(dedicated.getMessage().contains(PipelineContext.LAYOUT_PROP_NAME), dedicated.getMessage());
         final IllegalArgumentException unknown = assertThrows(
             IllegalArgumentException.class, () -> StageLayout.parse("sideways"));
         assertTrue(unknown.getMessage().contains("split, combined or inline"), unknown.getMessage());
@@ -426,10 +423,6 @@ class PipelineTest
     @Test
     void shouldRefuseEachCombinationThatCannotWorkSayingWhy()
     {
-        assertRefused(new PipelineContext().layout(StageLayout.COMBINED).recordShipper(new FakeShipper(false)),
-            "use split");
-        assertRefused(new PipelineContext().layout(StageLayout.INLINE).recordShipper(new FakeShipper(false)),
-            "use split");
         assertRefused(new PipelineContext().layout(StageLayout.INLINE).profile(ThreadingProfile.DEDICATED),
             "shared profile");
         assertRefused(new PipelineContext().outputRingSize(1), PipelineContext.OUTPUT_RING_SIZE_PROP_NAME);

@@ -46,9 +46,9 @@ public final class CommonBenchOptions
 
     @Option(names = "--cpus", paramLabel = "ROLE=CPU,...",
         description = "Pin threads to cores (OpenHFT affinity) and print what each got; roles loadgen, ingress " +
-            "(also the baseline's echo), egress, journaler, replicator, blp, driver; a role's several threads " +
+            "(also the baseline's echo), egress, journaler, blp, driver; a role's several threads " +
             "(the dedicated driver's three) take the cores joined by + in turn; for example " +
-            "loadgen=0,driver=0,ingress=1,journaler=1,replicator=1,blp=1 (default: no pinning).")
+            "loadgen=0,driver=0,ingress=1,journaler=1,blp=1 (default: no pinning).")
     String cpus;
 
     @Option(names = "--accounts", paramLabel = "N", defaultValue = "" + BenchSettings.ACCOUNTS_DEFAULT,
@@ -137,10 +137,10 @@ public final class CommonBenchOptions
         if (!connect && cores < threadingProfile.minCores())
         {
             return "the " + profile + " profile busy-spins one thread per core (driver, ingress, egress, journaler, " +
-                "replicator, BLP) and needs at least " + threadingProfile.minCores() + " cores; this machine has " +
+                "BLP) and needs at least " + threadingProfile.minCores() + " cores; this machine has " +
                 cores + ", so the service refuses it. Use --profile shared here, or run on a machine with at least " +
                 threadingProfile.minCores() + " cores, for example: bin/paycore bench latency --profile dedicated " +
-                "--cpus loadgen=1,driver=2+3+4,ingress=5,egress=6,journaler=7,replicator=8,blp=9";
+                "--cpus loadgen=1,driver=2+3+4,ingress=5,egress=6,journaler=7,blp=8";
         }
         return null;
     }

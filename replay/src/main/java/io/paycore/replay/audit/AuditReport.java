@@ -208,7 +208,8 @@ public final class AuditReport
     }
 
     /**
-     * @return epoch records (promotions of a standby) applied; they change no ledger state.
+     * @return epoch records applied (promotions of a standby, journaled by versions with the retired home-made
+     * replication); they change no ledger state.
      */
     public long epochRecords()
     {
@@ -379,7 +380,7 @@ public final class AuditReport
      * start: journal beginning | start: snapshot FILE (sequence S); the journal before it was not verified
      * state as of: sequence N, ISO-TIME (end of journal | records after it verified, not applied)
      * records: N applied (messages M, ticks T, epochs E, invalid I)
-     * epoch: E (last epoch record at sequence S)       only if the journal has epoch records (promotions)
+     * epoch: E (last epoch record at sequence S)       only if the journal has epoch records (old promotions)
      * message NAME: R record(s), E event(s)            one per message type seen
      * account result CODE: N                           one per code seen
      * transfer result CODE: N                          one per code seen

@@ -24,7 +24,6 @@ import io.paycore.journal.RecordHandler;
 import io.paycore.journal.Snapshot;
 import io.paycore.journal.SnapshotStore;
 import io.paycore.replay.DataDirectory;
-import io.paycore.replay.replication.Epochs;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 
@@ -459,12 +458,12 @@ public final class Auditor
             report.recordsApplied++;
             report.lastAppliedSequence = sequence;
             report.lastAppliedTimestampNanos = timestampNanos;
-            if (Epochs.EPOCH == type)
+            if (RecordTypes.EPOCH == type)
             {
-                // a promotion: the ledger ignores it (the processor would count it as not a message)
+                // a promotion under the retired home-made replication, in an old journal: no ledger state
                 report.epochRecords++;
                 report.lastEpochSequence = sequence;
-                report.lastEpoch = Epochs.EPOCH_PAYLOAD_LENGTH == length ?
+                report.lastEpoch = RecordTypes.EPOCH_PAYLOAD_LENGTH == length ?
                     buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN) : -1;
                 return;
             }

@@ -19,7 +19,6 @@ import io.paycore.journal.SnapshotWriter;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.DataDirectoryLock;
 import io.paycore.replay.SnapshotTaker;
-import io.paycore.replay.replication.Epochs;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -142,16 +143,17 @@ class AuditorTest
     }
 
     @Test
-    void shouldCountAPromotionsEpochRecordAndNotCallItInvalid()
+    void shouldCountAnOldJournalsEpochRecordAndNotCallItInvalid()
     {
         final DataDirectory directory = new DataDirectory(temp.resolve("data"));
         final AuditRuns.Run run = AuditRuns.write(directory, 50, 32);
-        final UnsafeBuffer epoch = new UnsafeBuffer(new byte[Epochs.EPOCH_PAYLOAD_LENGTH]);
-        Epochs.putEpochPayload(epoch, 2);
+        // as a standby promoted by a version with the retired home-made replication journaled it
+        final UnsafeBuffer epoch = new UnsafeBuffer(new byte[RecordTypes.EPOCH_PAYLOAD_LENGTH]);
+        epoch.putLong(0, 2, ByteOrder.LITTLE_ENDIAN);
         try (Journal journal = Journal.open(AuditRuns.journalContext(directory)))
         {
-            journal.append(Epochs.EPOCH, AuditRuns.START_NANOS + 1_000_000_000_000L, epoch, 0,
-                Epochs.EPOCH_PAYLOAD_LENGTH);
+            journal.append(RecordTypes.EPOCH, AuditRuns.START_NANOS + 1_000_000_000_000L, epoch, 0,
+                RecordTypes.EPOCH_PAYLOAD_LENGTH);
         }
 
         final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
@@ -424,19 +426,29 @@ class AuditorTest
         final AuditRuns.Run run = AuditRuns.write(new DataDirectory(temp.resolve("source")), 600, 30);
         final DataDirectory live = new DataDirectory(temp.resolve("live"));
         final AtomicLong appended = new AtomicLong();
+        final AtomicInteger auditsDone = new AtomicInteger();
         final AtomicReference<Throwable> writerFailure = new AtomicReference<>();
         final Thread writer = new Thread(() ->
         {
             try (Journal journal = Journal.open(AuditRuns.journalContext(live)))
             {
+                int auditsSeen = 0;
                 for (final AuditRuns.Record record : run.records)
                 {
                     final UnsafeBuffer payload = new UnsafeBuffer(record.payload);
                     journal.append(record.type, record.timestampNanos, payload, 0, record.payload.length);
                     appended.set(record.sequence);
-                    if (0 == record.sequence % 16)
+                    if (0 == record.sequence % 64)
                     {
-                        Thread.sleep(1);
+                        // Wait for an audit of what is there so far, so that audits and appends interleave however
+                        // fast either side runs on this machine (a cold first audit can take longer than all the
+                        // appends).
+                        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (auditsDone.get() == auditsSeen && System.nanoTime() < deadlineNanos)
+                        {
+                            Thread.sleep(1);
+                        }
+                        auditsSeen = auditsDone.get();
                     }
                 }
             }
@@ -458,6 +470,7 @@ class AuditorTest
                 }
                 final AuditReport report = Auditor.run(AuditRuns.auditContext(live));
                 audits++;
+                auditsDone.set(audits);
                 assertNull(report.damage(), () -> "a live journal is not damaged: " + report.damage());
                 assertEquals(AuditRuns.replay(run, report.lastAppliedSequence()).digestHex(), report.digest());
             }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * The required {@code --data DIR} of the commands that read a data directory someone else wrote: audit, errors,
- * stat, promote.
+ * stat.
  */
 public final class DataDirectoryOption
 {

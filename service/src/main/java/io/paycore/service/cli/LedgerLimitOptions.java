@@ -4,7 +4,7 @@ import io.paycore.core.ledger.LedgerLimits;
 import picocli.CommandLine.Option;
 
 /**
- * The ledger's limits, for every command that builds a ledger from a journal ({@code serve}, {@code follow},
+ * The ledger's limits, for every command that builds a ledger from a journal ({@code serve}, {@code node},
  * {@code audit}). The service and whoever replays its journal must use the same values, or more.
  */
 public final class LedgerLimitOptions

@@ -27,8 +27,6 @@ public final class CpuPlan
         EGRESS,
         /** The journaler stage. */
         JOURNALER,
-        /** The replicator stage. */
-        REPLICATOR,
         /** The business logic processor. */
         BLP,
         /** The media driver's thread(s). */

@@ -11,8 +11,8 @@ import java.util.Locale;
  * operating system and everything else), and the service refuses to start when there are not enough; in the
  * {@code shared} profile without it nothing is pinned.
  * <p>
- * Hot threads: ingress, egress, the journaler, the BLP, the replicator when replicating, and the media driver's
- * conductor, sender and receiver (three threads in the dedicated profile).
+ * Hot threads: ingress, egress, the journaler, the BLP, and the media driver's conductor, sender and receiver (three
+ * threads in the dedicated profile).
  */
 public final class ServicePinning
 {
@@ -28,16 +28,14 @@ public final class ServicePinning
     /**
      * The plan the service pins its threads by.
      *
-     * @param spec        {@code role=cpu[+cpu],...} as given with {@code --cpus}, or null.
-     * @param profile     the threading profile.
-     * @param replicating whether a replicator thread runs.
-     * @param cpus        cores on this machine.
+     * @param spec    {@code role=cpu[+cpu],...} as given with {@code --cpus}, or null.
+     * @param profile the threading profile.
+     * @param cpus    cores on this machine.
      * @return the plan; {@link CpuPlan#NONE} for no pinning.
      * @throws IllegalArgumentException when the spec is wrong, or the dedicated profile has too few cores to give each
      *                                  hot thread its own.
      */
-    public static CpuPlan plan(
-        final String spec, final ThreadingProfile profile, final boolean replicating, final int cpus)
+    public static CpuPlan plan(final String spec, final ThreadingProfile profile, final int cpus)
     {
         if (null != spec && !spec.isBlank())
         {
@@ -48,26 +46,21 @@ public final class ServicePinning
             return CpuPlan.NONE;
         }
 
-        final int hotThreads = (replicating ? 5 : 4) + DEDICATED_DRIVER_THREADS;
+        final int hotThreads = 4 + DEDICATED_DRIVER_THREADS;
         if (cpus < hotThreads + 1)
         {
             throw new IllegalArgumentException("the dedicated profile pins each of its " + hotThreads + " hot " +
-                "threads (ingress, egress, journaler, BLP, " + (replicating ? "replicator, " : "") +
-                "driver conductor, sender, receiver) to a core of its own and leaves cpu 0 to the system: it " +
-                "needs " + (hotThreads + 1) + " cores and this machine has " + cpus + "; name the cores with " +
-                "--cpus, e.g. --cpus ingress=1,egress=2,journaler=3,blp=4,driver=5+5+5");
+                "threads (ingress, egress, journaler, BLP, driver conductor, sender, receiver) to a core of its own " +
+                "and leaves cpu 0 to the system: it needs " + (hotThreads + 1) + " cores and this machine has " + cpus +
+                "; name the cores with --cpus, e.g. --cpus ingress=1,egress=2,journaler=3,blp=4,driver=5+5+5");
         }
         int cpu = 1;
         final StringBuilder plan = new StringBuilder()
             .append("ingress=").append(cpu++)
             .append(",egress=").append(cpu++)
             .append(",journaler=").append(cpu++)
-            .append(",blp=").append(cpu++);
-        if (replicating)
-        {
-            plan.append(",replicator=").append(cpu++);
-        }
-        plan.append(",driver=").append(cpu++).append('+').append(cpu++).append('+').append(cpu);
+            .append(",blp=").append(cpu++)
+            .append(",driver=").append(cpu++).append('+').append(cpu++).append('+').append(cpu);
         return CpuPlan.parse(plan.toString(), cpus);
     }
 

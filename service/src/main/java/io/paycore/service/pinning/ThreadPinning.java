@@ -154,10 +154,6 @@ public final class ThreadPinning
         {
             return CpuPlan.Role.JOURNALER;
         }
-        if (name.equals(Pipeline.REPLICATOR_THREAD_NAME))
-        {
-            return CpuPlan.Role.REPLICATOR;
-        }
         if (name.equals(PaycoreServer.EGRESS_THREAD_NAME))
         {
             return CpuPlan.Role.EGRESS;

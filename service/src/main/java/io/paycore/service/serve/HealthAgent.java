@@ -5,16 +5,15 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The service's health watcher, run by an {@link org.agrona.concurrent.AgentRunner} with a sleeping idle strategy:
- * each duty cycle it refreshes the mark file's activity timestamp and the service's own counters, says once (to the error handler) why the
- * pipeline failed, if it did, while the transport answers every further request {@code Rejected}, and runs the
- * follower-stopped callback once if this standby stopped following.
+ * each duty cycle it refreshes the mark file's activity timestamp and the service's own counters, and says once (to
+ * the error handler) why the pipeline failed, if it did, while the transport answers every further request
+ * {@code Rejected}.
  * <p>
- * <b>Threading</b>: {@link #doWork()} on the agent's thread only; {@link #onFollowerStopped(Runnable)} from any.
+ * <b>Threading</b>: {@link #doWork()} on the agent's thread only; {@link #onDutyCycle(Runnable)} from any.
  */
 final class HealthAgent implements Agent
 {
@@ -24,42 +23,28 @@ final class HealthAgent implements Agent
     static final String ROLE_NAME = "paycore-health";
 
     private final Supplier<Throwable> pipelineFailure;
-    private final BooleanSupplier followerStopped;
     private final PaycoreMarkFile markFile;
     private final ErrorHandler errorHandler;
     private final EpochClock clock;
-    private volatile Runnable onFollowerStopped;
     private volatile Runnable onDutyCycle;
-    private boolean followerStopReported;
     private boolean failureReported;
 
     /**
      * @param pipelineFailure gives the pipeline's failure, or null while it is healthy.
-     * @param followerStopped true once this standby stopped following (always false on a primary).
      * @param markFile        whose activity timestamp each duty cycle refreshes.
      * @param errorHandler    told once of a pipeline failure.
      * @param clock           for the activity timestamp.
      */
     HealthAgent(
         final Supplier<Throwable> pipelineFailure,
-        final BooleanSupplier followerStopped,
         final PaycoreMarkFile markFile,
         final ErrorHandler errorHandler,
         final EpochClock clock)
     {
         this.pipelineFailure = pipelineFailure;
-        this.followerStopped = followerStopped;
         this.markFile = markFile;
         this.errorHandler = errorHandler;
         this.clock = clock;
-    }
-
-    /**
-     * @param onFollowerStopped run once, on the agent's thread, when this standby stops following.
-     */
-    void onFollowerStopped(final Runnable onFollowerStopped)
-    {
-        this.onFollowerStopped = onFollowerStopped;
     }
 
     /**
@@ -82,16 +67,6 @@ final class HealthAgent implements Agent
             dutyCycle.run();
         }
         int workCount = 0;
-        if (!followerStopReported && followerStopped.getAsBoolean())
-        {
-            final Runnable callback = onFollowerStopped;
-            if (null != callback)
-            {
-                followerStopReported = true;
-                workCount++;
-                callback.run();
-            }
-        }
         if (!failureReported)
         {
             final Throwable failure = pipelineFailure.get();

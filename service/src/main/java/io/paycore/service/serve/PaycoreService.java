@@ -15,10 +15,6 @@ import io.paycore.replay.Recovery;
 import io.paycore.replay.RecoveryReport;
 import io.paycore.replay.SnapshotAgent;
 import io.paycore.replay.SnapshotTaker;
-import io.paycore.replay.replication.Epochs;
-import io.paycore.replay.replication.Follower;
-import io.paycore.replay.replication.ReplicationContext;
-import io.paycore.replay.replication.Replicator;
 import io.paycore.transport.PaycoreServer;
 import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
@@ -72,11 +68,6 @@ public final class PaycoreService implements AutoCloseable
     public static final String FINAL_DIGEST_PREFIX = "final digest:";
 
     /**
-     * Name of the file, in the data directory, whose appearance asks a running standby to promote itself.
-     */
-    public static final String PROMOTE_REQUEST_FILE_NAME = "promote";
-
-    /**
      * Type id of the {@code paycore: errors} counter: errors the service handled, as recorded in the mark file.
      */
     public static final int ERRORS_COUNTER_TYPE_ID = 4_400;
@@ -98,8 +89,6 @@ public final class PaycoreService implements AutoCloseable
     private final SnapshotTaker snapshotTaker;
     private final Pipeline pipeline;
     private final PaycoreServer server;
-    private final Replicator replicator;
-    private final Follower follower;
     private final ErrorHandler errorHandler;
     private final Counter errorCounter;
     private final AsyncLmdbColdTier coldTier;
@@ -117,8 +106,6 @@ public final class PaycoreService implements AutoCloseable
         final SnapshotTaker snapshotTaker,
         final Pipeline pipeline,
         final PaycoreServer server,
-        final Replicator replicator,
-        final Follower follower,
         final ErrorHandler errorHandler,
         final Counter errorCounter,
         final AsyncLmdbColdTier coldTier,
@@ -135,13 +122,10 @@ public final class PaycoreService implements AutoCloseable
         this.snapshotTaker = snapshotTaker;
         this.pipeline = pipeline;
         this.server = server;
-        this.replicator = replicator;
-        this.follower = follower;
         this.errorHandler = errorHandler;
         this.errorCounter = errorCounter;
         this.healthAgent = new HealthAgent(
             pipeline::failure,
-            () -> null != follower && Follower.STOPPED == follower.state(),
             recovery.lock().markFile(),
             errorHandler,
             SystemEpochClock.INSTANCE);
@@ -199,8 +183,6 @@ public final class PaycoreService implements AutoCloseable
         Counter errorCounter = null;
         Pipeline pipeline = null;
         PaycoreServer server = null;
-        Replicator replicator = null;
-        Follower follower = null;
         SnapshotAgent snapshotAgent = null;
         AgentRunner snapshotRunner = null;
         ServiceCounters counters = null;
@@ -215,37 +197,8 @@ public final class PaycoreService implements AutoCloseable
             final PipelineContext pipelineContext = context.pipelineContext()
                 .snapshotHandler(snapshotter ? NO_SNAPSHOT : snapshotTaker);
 
-            final ReplicationContext replication = context.replication();
             final Journal journal = recovery.journal();
             final long lastSequence = journal.lastSequence();
-            long epoch = 0;
-            int lastChecksum = 0;
-            if (null != replication || context.standby())
-            {
-                epoch = Epochs.currentEpoch(journal.directory(), lastSequence);
-                lastChecksum = Epochs.checksumOf(journal.directory(), lastSequence);
-            }
-            if (context.standby())
-            {
-                if (null != context.onwardReplication())
-                {
-                    replicator = new Replicator(context.onwardReplication(), journal.directory(),
-                        journal::lastSequence, lastSequence, lastChecksum, epoch, journal.maxRecordLength(),
-                        errorHandler);
-                }
-                pipelineContext.standby(true).recordShipper(replicator);
-            }
-            else if (null != replication)
-            {
-                replicator = new Replicator(replication, journal.directory(), journal::lastSequence, lastSequence,
-                    lastChecksum, epoch, journal.maxRecordLength(), errorHandler);
-                pipelineContext.standby(false).recordShipper(replicator);
-            }
-            else
-            {
-                pipelineContext.standby(false).recordShipper(null);
-            }
-
             pipeline = new Pipeline(pipelineContext, journal, new CommandProcessor(recovery.ledger()));
             if (snapshotter)
             {
@@ -257,22 +210,11 @@ public final class PaycoreService implements AutoCloseable
                 snapshotRunner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000), errorHandler,
                     null, snapshotAgent);
             }
-            final String readyLine = readyLine(context, recovery, epoch);
+            final String readyLine = readyLine(context, recovery);
             server = PaycoreServer.launch(transportContext, pipeline);
             errorCounter = server.aeron().addCounter(ERRORS_COUNTER_TYPE_ID, "paycore: errors");
             counters = new ServiceCounters(server.aeron(), recovery.ledger(), coldTier, snapshotTaker, snapshotAgent);
             markFile.errorCounter(errorCounter);
-            if (null != replicator)
-            {
-                replicator.connect(server.aeronDirectoryName());
-            }
-            if (context.standby())
-            {
-                follower = new Follower(replication, pipeline, lastChecksum, epoch,
-                    context.dataDirectory().root().resolve(PROMOTE_REQUEST_FILE_NAME), out::println,
-                    errorHandler, replicator);
-                follower.connect(server.aeronDirectoryName());
-            }
             pipeline.start(server::measured);
             if (null != snapshotRunner)
             {
@@ -280,8 +222,8 @@ public final class PaycoreService implements AutoCloseable
             }
 
             final PaycoreService service = new PaycoreService(
-                context, recovery, snapshotTaker, pipeline, server, replicator, follower, errorHandler, errorCounter,
-                coldTier, snapshotAgent, snapshotRunner, counters);
+                context, recovery, snapshotTaker, pipeline, server, errorHandler, errorCounter, coldTier, snapshotAgent,
+                snapshotRunner, counters);
             AgentRunner.startOnThread(service.healthRunner, DAEMON_THREADS);
             out.println(readyLine);
             out.flush();
@@ -298,8 +240,8 @@ public final class PaycoreService implements AutoCloseable
             if (!launched)
             {
                 markFile.errorCounter(null);
-                CloseHelper.quietCloseAll(errorCounter, counters, follower, server, snapshotRunner, pipeline,
-                    replicator, recovery, coldTier);
+                CloseHelper.quietCloseAll(
+                    errorCounter, counters, server, snapshotRunner, pipeline, recovery, coldTier);
             }
         }
     }
@@ -363,35 +305,10 @@ public final class PaycoreService implements AutoCloseable
     }
 
     /**
-     * @return the primary's replication, or null when this node ships to no standby.
-     */
-    public Replicator replicator()
-    {
-        return replicator;
-    }
-
-    /**
-     * @return the standby's follower, or null when this node was not started as a standby.
-     */
-    public Follower follower()
-    {
-        return follower;
-    }
-
-    /**
-     * @param onFollowerStopped run once, on the health watcher thread, if this standby stops following because its
-     *                          journal diverged from the primary's.
-     */
-    public void onFollowerStopped(final Runnable onFollowerStopped)
-    {
-        healthAgent.onFollowerStopped(onFollowerStopped);
-    }
-
-    /**
      * The handler every error the service handles goes to: recorded in the mark file's distinct error log, counted
      * by the {@code paycore: errors} counter, then passed to the context's error handler. Any thread.
      *
-     * @return the handler; pass it to the parts the service wires (pipeline, transport, snapshots, replication).
+     * @return the handler; pass it to the parts the service wires (pipeline, transport, snapshots).
      */
     public ErrorHandler errorHandler()
     {
@@ -458,22 +375,14 @@ public final class PaycoreService implements AutoCloseable
 
     /**
      * The line printed when the service is ready: {@code ready: channel <channel> stream <id> aeron-dir <dir>
-     * last-sequence <n> digest <hex> role <primary|standby> [epoch <n>] replication <none|sync|async|following>};
-     * the epoch (which takes a scan of the journal) only with replication. Computed from the ledger, so only before
-     * the pipeline starts.
+     * last-sequence <n> digest <hex>}. Computed from the ledger, so only before the pipeline starts.
      */
-    private static String readyLine(final ServiceContext context, final Recovery recovery, final long epoch)
+    private static String readyLine(final ServiceContext context, final Recovery recovery)
     {
         final TransportContext transport = context.transportContext();
-        final ReplicationContext replication = context.replication();
         return READY_PREFIX + " channel " + transport.ingressChannel() + " stream " + transport.ingressStreamId() +
             " aeron-dir " + transport.effectiveAeronDirectoryName() +
-            " last-sequence " + recovery.report().lastSequence() + " digest " + recovery.ledger().digestHex() +
-            " role " + (context.standby() ? "standby" : "primary") +
-            (null == replication ? " replication none" : " epoch " + epoch + " replication " +
-            (context.standby() ? "following" : replication.mode().name().toLowerCase(Locale.ROOT)) +
-            (null == context.onwardReplication() ? "" : " then " +
-            context.onwardReplication().mode().name().toLowerCase(Locale.ROOT)));
+            " last-sequence " + recovery.report().lastSequence() + " digest " + recovery.ledger().digestHex();
     }
 
     /**
@@ -493,7 +402,7 @@ public final class PaycoreService implements AutoCloseable
         {
             CloseHelper.close(healthRunner);
             recovery.lock().markFile().errorCounter(null);
-            CloseHelper.closeAll(errorCounter, counters, follower, server, snapshotRunner, pipeline, replicator);
+            CloseHelper.closeAll(errorCounter, counters, server, snapshotRunner, pipeline);
             final Throwable failure = pipeline.failure();
             final long lastSequence = recovery.journal().lastSequence();
             final Ledger ledger = recovery.ledger();
@@ -521,22 +430,6 @@ public final class PaycoreService implements AutoCloseable
                 "error(s)%n", lastSequence, snapshotTaker.snapshotsTaken(), snapshotTaker.failures(),
                 server.errorCount());
             server.readErrors((error) -> out.println("  transport error: " + error));
-            if (null != replicator)
-            {
-                out.printf(Locale.ROOT, "replication: %s, epoch %d, acknowledged to sequence %d, lag %d record(s), " +
-                    "%d not shipped live, %d caught up from the journal; %s%n",
-                    replicator.context().mode().name().toLowerCase(Locale.ROOT), replicator.epoch(),
-                    replicator.acknowledgedSequence(), replicator.lagRecords(), replicator.recordsNotShippedLive(),
-                    replicator.catchUpRecords(), replicator.standbyStatus());
-            }
-            if (null != follower)
-            {
-                out.printf(Locale.ROOT, "follower: %s, epoch %d, %d record(s) taken%s%n",
-                    Follower.PROMOTED == follower.state() ? "promoted" :
-                    Follower.STOPPED == follower.state() ? "stopped" : "following",
-                    follower.epoch(), follower.recordsTaken(),
-                    null != follower.stopReason() ? ": " + follower.stopReason() : "");
-            }
             out.println(FINAL_DIGEST_PREFIX + " " + finalDigest);
         }
         finally

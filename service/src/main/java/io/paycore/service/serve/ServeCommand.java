@@ -8,9 +8,6 @@ import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.SnapshotTaker;
-import io.paycore.replay.replication.Follower;
-import io.paycore.replay.replication.ReplicationContext;
-import io.paycore.replay.replication.ReplicationMode;
 import io.paycore.service.cli.ByteSizeConverter;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
@@ -80,8 +77,7 @@ import java.util.concurrent.Callable;
         "0:--print-config, --help",
         "2:usage or configuration error (a credentials file others may write included)",
         "3:the journal is damaged (not a torn tail): refused to start",
-        "4:the data directory is in use, or another start-up check failed",
-        "5:(follow) the standby stopped: its journal diverged from the primary's"
+        "4:the data directory is in use, or another start-up check failed"
     })
 public final class ServeCommand implements Callable<Integer>
 {
@@ -97,8 +93,6 @@ public final class ServeCommand implements Callable<Integer>
     public static final int EXIT_DAMAGED_JOURNAL = 3;
     /** Exit status when the data directory is in use or another start-up check failed. */
     public static final int EXIT_START_FAILED = 4;
-    /** Exit status of a standby that stopped following: its journal diverged from the primary's. */
-    public static final int EXIT_DIVERGED = 5;
 
     /** Default ingress channel: UDP on localhost. */
     public static final String CHANNEL_DEFAULT = TransportContext.INGRESS_CHANNEL_DEFAULT;
@@ -108,6 +102,14 @@ public final class ServeCommand implements Callable<Integer>
     public static final String SNAPSHOT_EVERY_DEFAULT = "100000";
     /** Name of the default credentials file under the data directory. */
     public static final String CLIENTS_FILE_NAME = "clients";
+
+    /**
+     * Keys of the options of serve's own replication, retired for Aeron Cluster: a file printed by an earlier
+     * {@code --print-config} holds them, so a file that sets them is read without them, unless it asks to ship
+     * records to a standby ({@code replicate-to}).
+     */
+    private static final List<String> RETIRED_REPLICATION_KEYS =
+        List.of("replicate-to", "replication", "replication-control", "replication-stream");
 
     @Spec
     private CommandSpec spec;
@@ -137,7 +139,7 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--cpus", paramLabel = "ROLE=CPU,...",
         description = "Pin hot threads to cores (OpenHFT affinity): role=cpu[+cpu],... with roles ingress, egress, " +
-            "journaler, replicator, blp, driver; a role with several threads spreads them over the cpus joined by " +
+            "journaler, blp, driver; a role with several threads spreads them over the cpus joined by " +
             "'+'. Each pinned thread is printed with the core it got (default: none in shared; in dedicated one " +
             "core per hot thread from cpu 1 up, refusing to start without enough).")
     private String cpus;
@@ -150,8 +152,8 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "profile",
         description = "Pipeline stage layout: split (journaler and BLP threads), combined (one stage thread), " +
-            "inline (the stages run on the transport's shared thread: shared profile, no replication); 'profile' " +
-            "picks inline for shared without replication, split otherwise (default: ${DEFAULT-VALUE}).")
+            "inline (the stages run on the transport's shared thread: shared profile only); 'profile' picks " +
+            "inline for shared and split for dedicated (default: ${DEFAULT-VALUE}).")
     private String layout;
 
     @Option(names = "--input-ring-size", paramLabel = "SLOTS",
@@ -243,29 +245,6 @@ public final class ServeCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     private long tickIntervalNanos;
 
-    @Option(names = "--replicate-to", paramLabel = "CHANNEL",
-        description = "Ship every journaled record to a standby ('paycore follow') listening on this Aeron channel, " +
-            "e.g. aeron:udp?endpoint=STANDBY:40125: the standby's --listen. On 'follow': where to ship once " +
-            "promoted (default: none: no replication).")
-    private String replicateTo;
-
-    @Option(names = "--replication", paramLabel = "MODE", defaultValue = "async",
-        description = "With --replicate-to: sync (a record is applied and answered only once the standby has " +
-            "acknowledged it durable: one round trip per ring batch; nothing is answered while no standby is " +
-            "connected) or async (never wait; the lag is a counter) (default: ${DEFAULT-VALUE}).")
-    private String replication;
-
-    @Option(names = "--replication-control", paramLabel = "CHANNEL",
-        defaultValue = ReplicationContext.CONTROL_CHANNEL_DEFAULT,
-        description = "With --replicate-to: the Aeron channel this primary listens on for its standby's hellos " +
-            "and acknowledgements: the standby's --primary (default: ${DEFAULT-VALUE}).")
-    private String replicationControl;
-
-    @Option(names = "--replication-stream", paramLabel = "ID", defaultValue = "" + ReplicationContext.STREAM_ID_DEFAULT,
-        description = "Stream id of live records; catch-up uses the next id and control the one after; the same " +
-            "on primary and standby (default: ${DEFAULT-VALUE}).")
-    private int replicationStream;
-
     @Option(names = "--error-log-length", paramLabel = "BYTES", defaultValue = "1m",
         converter = ByteSizeConverter.class,
         description = "Length of the distinct error log in the mark file DIR/paycore-mark.dat, 4k..64m; read it " +
@@ -278,20 +257,6 @@ public final class ServeCommand implements Callable<Integer>
     private boolean printConfig;
 
     private boolean configApplied;
-    private ReplicationContext follow;
-
-    /**
-     * Run as a read-only standby following a primary instead of as a primary: how {@code paycore follow} reuses
-     * every option of serve.
-     *
-     * @param follow the primary's control channel and this standby's records channel.
-     * @return this.
-     */
-    public ServeCommand follow(final ReplicationContext follow)
-    {
-        this.follow = follow;
-        return this;
-    }
 
     /**
      * Serve until a shutdown signal.
@@ -348,7 +313,6 @@ public final class ServeCommand implements Callable<Integer>
 
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
-            service.onFollowerStopped(barrier::signal);
             try
             {
                 barrier.await();
@@ -360,10 +324,6 @@ public final class ServeCommand implements Callable<Integer>
             }
         }
 
-        if (null != service.follower() && Follower.STOPPED == service.follower().state())
-        {
-            return EXIT_DIVERGED;
-        }
         return null == service.pipeline().failure() ? EXIT_OK : EXIT_FAILED;
     }
 
@@ -393,9 +353,6 @@ public final class ServeCommand implements Callable<Integer>
             .snapshotOnShutdown(snapshotOnShutdown)
             .errorLogLengthBytes(errorLogLengthBytes)
             .transportContext(transportContext(dataDirectory))
-            .replication(replicationContext())
-            .onwardReplication(null != follow ? primaryReplicationContext() : null)
-            .standby(null != follow)
             .cpus(cpus)
             .out(out)
             .errorHandler((ex) -> err.println("paycore serve: " + ex))
@@ -413,28 +370,6 @@ public final class ServeCommand implements Callable<Integer>
             default:
                 throw new IllegalArgumentException("--snapshot-thread must be snapshotter or blp: " + thread);
         }
-    }
-
-    private ReplicationContext replicationContext()
-    {
-        if (null != follow)
-        {
-            return follow.streamId(replicationStream);
-        }
-        return primaryReplicationContext();
-    }
-
-    private ReplicationContext primaryReplicationContext()
-    {
-        if (null == replicateTo)
-        {
-            return null;
-        }
-        return new ReplicationContext()
-            .recordsChannel(replicateTo)
-            .controlChannel(replicationControl)
-            .streamId(replicationStream)
-            .mode(ReplicationMode.parse(replication));
     }
 
     private TransportContext transportContext(final DataDirectory dataDirectory)
@@ -472,6 +407,19 @@ public final class ServeCommand implements Callable<Integer>
         {
             err.println("paycore serve: cannot read --config " + config + ": " + ex);
             return EXIT_USAGE;
+        }
+        if (!properties.getProperty("replicate-to", "").isBlank())
+        {
+            err.println("paycore serve: " + config + " sets replicate-to, but serve no longer ships records to a " +
+                "standby: replicate with an Aeron Cluster of 'paycore node' members instead");
+            return EXIT_USAGE;
+        }
+        final List<String> retired = new ArrayList<>(RETIRED_REPLICATION_KEYS);
+        retired.retainAll(properties.stringPropertyNames());
+        if (!retired.isEmpty())
+        {
+            err.println("paycore serve: " + config + ": ignoring " + retired + ", options of the retired replication");
+            retired.forEach(properties::remove);
         }
 
         final TreeSet<String> known = new TreeSet<>();
@@ -516,7 +464,6 @@ public final class ServeCommand implements Callable<Integer>
 
         final ServeCommand configured = new ServeCommand();
         configured.configApplied = true;
-        configured.follow = follow;
         final CommandLine reparsed = new CommandLine(configured)
             .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(properties))
             .setOut(commandLine.getOut())

@@ -8,7 +8,6 @@ import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.SnapshotTaker;
-import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.service.pinning.CpuPlan;
 import io.paycore.service.pinning.ServicePinning;
 import io.paycore.service.pinning.ThreadPinning;
@@ -80,12 +79,9 @@ public final class ServiceContext
         SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME, SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT);
     private boolean snapshotOnShutdown = Boolean.parseBoolean(
         System.getProperty(SNAPSHOT_ON_SHUTDOWN_PROP_NAME, Boolean.toString(SNAPSHOT_ON_SHUTDOWN_DEFAULT)));
-    private ReplicationContext replication;
     private String cpus;
     private CpuPlan cpuPlan = CpuPlan.NONE;
     private ThreadPinning threadPinning;
-    private ReplicationContext onwardReplication;
-    private boolean standby;
     private PrintStream out = System.out;
     private ErrorHandler errorHandler;
     private int errorLogLengthBytes = PaycoreMarkFile.errorLogLengthBytesFromProperty();
@@ -146,35 +142,17 @@ public final class ServiceContext
             transportContext.embeddedAeronDirectoryName(dataDirectory.aeronDirectory().toString());
         }
         transportContext.profile(pipelineContext.profile()).conclude();
-        if (null != replication)
-        {
-            replication.conclude();
-        }
-        else if (standby)
-        {
-            throw new IllegalArgumentException("a standby needs the primary's channel (--primary CHANNEL)");
-        }
-        final boolean ships = (null != replication && !standby) || null != onwardReplication;
-        PipelineContext.checkLayout(pipelineContext.layout(), pipelineContext.profile(), ships);
-        if (null == pipelineContext.layout() && ThreadingProfile.SHARED == pipelineContext.profile() && !ships)
+        PipelineContext.checkLayout(pipelineContext.layout(), pipelineContext.profile());
+        if (null == pipelineContext.layout() && ThreadingProfile.SHARED == pipelineContext.profile())
         {
             // One thread takes a message in, journals it, applies it and answers: on a small machine every thread
             // hand-off is a wake-up and a core another thread wants.
             pipelineContext.layout(StageLayout.INLINE);
         }
-        if (null != onwardReplication)
-        {
-            if (!standby)
-            {
-                throw new IllegalArgumentException("onward replication is for a standby, to ship once promoted");
-            }
-            onwardReplication.conclude();
-        }
 
         if (null == threadPinning)
         {
-            cpuPlan = ServicePinning.plan(
-                cpus, pipelineContext.profile(), null != replication, Runtime.getRuntime().availableProcessors());
+            cpuPlan = ServicePinning.plan(cpus, pipelineContext.profile(), Runtime.getRuntime().availableProcessors());
             final PrintStream pinnedOut = out;
             threadPinning = new ThreadPinning(cpuPlan, (line) -> pinnedOut.println("pinned: " + line));
         }
@@ -187,14 +165,6 @@ public final class ServiceContext
         journalContext.threadFactory(threads);
         pipelineContext.threadFactory(threads);
         transportContext.threadFactory(threads).driverThreadFactory(threadPinning.threadFactory(CpuPlan.Role.DRIVER));
-        if (null != replication)
-        {
-            replication.threadFactory(threads);
-        }
-        if (null != onwardReplication)
-        {
-            onwardReplication.threadFactory(threads);
-        }
 
         return this;
     }
@@ -314,56 +284,6 @@ public final class ServiceContext
     }
 
     /**
-     * @param replication as a primary: ship every record to a standby (--replicate-to); as a {@link #standby}: follow
-     *                    the primary; null (the default) for neither.
-     * @return this.
-     */
-    public ServiceContext replication(final ReplicationContext replication)
-    {
-        this.replication = replication;
-        return this;
-    }
-
-    /** @return the replication settings, or null for none. */
-    public ReplicationContext replication()
-    {
-        return replication;
-    }
-
-    /**
-     * @param onwardReplication for a {@link #standby}: once promoted, ship every record to a standby of its own
-     *                          (--replicate-to on follow); null (the default) for none.
-     * @return this.
-     */
-    public ServiceContext onwardReplication(final ReplicationContext onwardReplication)
-    {
-        this.onwardReplication = onwardReplication;
-        return this;
-    }
-
-    /** @return a standby's replication once promoted, or null for none. */
-    public ReplicationContext onwardReplication()
-    {
-        return onwardReplication;
-    }
-
-    /**
-     * @param standby true to run as a read-only standby following the primary named by {@link #replication()}.
-     * @return this.
-     */
-    public ServiceContext standby(final boolean standby)
-    {
-        this.standby = standby;
-        return this;
-    }
-
-    /** @return true to run as a read-only standby. */
-    public boolean standby()
-    {
-        return standby;
-    }
-
-    /**
      * @param coldTierSizeBytes the most the cold tier in {@code DIR/cold} may take on disk; 0 for none, so the
      *                          ledger keeps every transfer in memory and answers {@code TRANSFERS_FULL} beyond
      *                          {@code maxTransfers}. With a tier, {@code maxTransfers} is the hot window.
@@ -473,7 +393,6 @@ public final class ServiceContext
             ", journalContext=" + journalContext + ", pipelineContext=" + pipelineContext +
             ", transportContext=" + transportContext + ", snapshotsKept=" + snapshotsKept +
             ", snapshotOnShutdown=" + snapshotOnShutdown + ", errorLogLengthBytes=" + errorLogLengthBytes +
-            ", replication=" + replication + ", standby=" + standby +
             '}';
     }
 }

@@ -16,19 +16,18 @@ class ServicePinningTest
     @Test
     void shouldPinNothingInTheSharedProfileUnlessTold()
     {
-        assertTrue(ServicePinning.plan(null, ThreadingProfile.SHARED, false, 2).isEmpty());
-        assertEquals(1, ServicePinning.plan("blp=1", ThreadingProfile.SHARED, false, 2).cpu(CpuPlan.Role.BLP));
+        assertTrue(ServicePinning.plan(null, ThreadingProfile.SHARED, 2).isEmpty());
+        assertEquals(1, ServicePinning.plan("blp=1", ThreadingProfile.SHARED, 2).cpu(CpuPlan.Role.BLP));
     }
 
     @Test
     void shouldGiveEveryDedicatedHotThreadACoreOfItsOwnFromCpuOne()
     {
-        final CpuPlan plan = ServicePinning.plan(null, ThreadingProfile.DEDICATED, true, 16);
+        final CpuPlan plan = ServicePinning.plan(null, ThreadingProfile.DEDICATED, 16);
 
         final Set<Integer> cpus = new HashSet<>();
         for (final CpuPlan.Role role : new CpuPlan.Role[]{
-            CpuPlan.Role.INGRESS, CpuPlan.Role.EGRESS, CpuPlan.Role.JOURNALER, CpuPlan.Role.BLP,
-            CpuPlan.Role.REPLICATOR })
+            CpuPlan.Role.INGRESS, CpuPlan.Role.EGRESS, CpuPlan.Role.JOURNALER, CpuPlan.Role.BLP })
         {
             assertTrue(plan.cpu(role) >= 1, role.name());
             assertTrue(cpus.add(plan.cpu(role)), role + " shares a core");
@@ -37,7 +36,7 @@ class ServicePinningTest
         {
             assertTrue(cpus.add(plan.cpu(CpuPlan.Role.DRIVER, i)), "driver thread " + i + " shares a core");
         }
-        assertEquals(8, cpus.size());
+        assertEquals(7, cpus.size());
         assertTrue(plan.cpu(CpuPlan.Role.LOADGEN) < 0);
     }
 
@@ -45,21 +44,21 @@ class ServicePinningTest
     void shouldRefuseDedicatedWithoutACoreForEachHotThreadAndSayWhatToDo()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> ServicePinning.plan(null, ThreadingProfile.DEDICATED, false, 6));
+            () -> ServicePinning.plan(null, ThreadingProfile.DEDICATED, 6));
 
         assertTrue(ex.getMessage().contains("needs 8 cores and this machine has 6"), ex.getMessage());
         assertTrue(ex.getMessage().contains("--cpus"), ex.getMessage());
-        assertEquals(7, ServicePinning.plan(null, ThreadingProfile.DEDICATED, false, 8).cpu(CpuPlan.Role.DRIVER, 2));
+        assertEquals(7, ServicePinning.plan(null, ThreadingProfile.DEDICATED, 8).cpu(CpuPlan.Role.DRIVER, 2));
     }
 
     @Test
     void shouldTakeTheOperatorsPlanInDedicatedAndNameABadOne()
     {
-        final CpuPlan plan = ServicePinning.plan("ingress=1,blp=2", ThreadingProfile.DEDICATED, false, 6);
+        final CpuPlan plan = ServicePinning.plan("ingress=1,blp=2", ThreadingProfile.DEDICATED, 6);
         assertEquals(2, plan.cpu(CpuPlan.Role.BLP));
 
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> ServicePinning.plan("blp=9", ThreadingProfile.SHARED, false, 2));
+            () -> ServicePinning.plan("blp=9", ThreadingProfile.SHARED, 2));
         assertTrue(ex.getMessage().contains("cpu 9"), ex.getMessage());
     }
 }

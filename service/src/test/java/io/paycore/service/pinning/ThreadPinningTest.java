@@ -25,7 +25,6 @@ class ThreadPinningTest
     {
         assertEquals(CpuPlan.Role.BLP, ThreadPinning.roleOf(Pipeline.BLP_THREAD_NAME));
         assertEquals(CpuPlan.Role.JOURNALER, ThreadPinning.roleOf(Pipeline.JOURNALER_THREAD_NAME));
-        assertEquals(CpuPlan.Role.REPLICATOR, ThreadPinning.roleOf(Pipeline.REPLICATOR_THREAD_NAME));
         assertEquals(CpuPlan.Role.EGRESS, ThreadPinning.roleOf(PaycoreServer.EGRESS_THREAD_NAME));
         assertEquals(CpuPlan.Role.INGRESS, ThreadPinning.roleOf(PaycoreServer.INGRESS_THREAD_NAME));
         assertEquals(CpuPlan.Role.INGRESS, ThreadPinning.roleOf("[paycore-ingress,paycore-stages,paycore-egress]"));

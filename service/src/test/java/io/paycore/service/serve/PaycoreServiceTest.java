@@ -12,7 +12,6 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.Recovery;
-import io.paycore.replay.replication.ReplicationContext;
 import io.paycore.service.PaycoreMain;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
@@ -40,8 +39,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -116,21 +113,14 @@ class PaycoreServiceTest
     }
 
     @Test
-    void shouldRunTheStagesInlineInTheSharedProfileUnlessReplicating()
+    void shouldRunTheStagesInlineInTheSharedProfileUnlessToldOtherwise()
     {
         final ServiceContext shared = context(new DataDirectory(temp.resolve("shared"))).conclude();
         assertEquals(StageLayout.INLINE, shared.pipelineContext().layout());
 
-        final ServiceContext replicating = context(new DataDirectory(temp.resolve("replicating")))
-            .replication(replication());
-        replicating.conclude();
-        assertNull(replicating.pipelineContext().layout(), "left to the pipeline, which splits when it ships");
-
-        final ServiceContext inlineReplicating = context(new DataDirectory(temp.resolve("inline")))
-            .replication(replication());
-        inlineReplicating.pipelineContext().layout(StageLayout.INLINE);
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, inlineReplicating::conclude);
-        assertTrue(ex.getMessage().contains(PipelineContext.LAYOUT_PROP_NAME), ex.getMessage());
+        final ServiceContext combined = context(new DataDirectory(temp.resolve("combined")));
+        combined.pipelineContext().layout(StageLayout.COMBINED);
+        assertEquals(StageLayout.COMBINED, combined.conclude().pipelineContext().layout());
     }
 
     @Test
@@ -182,7 +172,7 @@ class PaycoreServiceTest
         out.reset();
         service = PaycoreService.launch(hotWindowContext(data));
         final String recovered = out.toString(StandardCharsets.UTF_8);
-        assertTrue(recovered.contains(" digest " + finalDigest + " "), recovered);
+        assertTrue(recovered.contains(" digest " + finalDigest + System.lineSeparator()), recovered);
         assertTrue(recovered.contains("cold tier"), recovered);
         client = connect(data, 3006);
         assertEquals(1, client.lookupTransfersAndWait(TIMEOUT, 1).size(), "the first transfer, from the cold tier");
@@ -235,13 +225,6 @@ class PaycoreServiceTest
         context.journalContext().segmentLength(64 * 1024);
         context.pipelineContext().snapshotEveryRecords(20);
         return context;
-    }
-
-    private static ReplicationContext replication()
-    {
-        return new ReplicationContext()
-            .recordsChannel("aeron:udp?endpoint=localhost:20121")
-            .controlChannel("aeron:udp?endpoint=localhost:20122");
     }
 
     private ServiceContext context(final DataDirectory data)

@@ -164,13 +164,38 @@ class ServeCommandTest
     @Test
     void shouldRejectAConfigKeyThatIsNotAnOption() throws Exception
     {
-        final Path config = temp.resolve("typo.properties");
-        Files.writeString(config, "data=" + temp + "\nsnapshot-evry=10\n");
+        final String message = refusedConfig("typo.properties", "data=" + temp + "\nsnapshot-evry=10\n");
 
-        assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--config", config.toString()));
-        final String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.contains("snapshot-evry"), message);
-        assertTrue(message.contains(config.toString()), message);
+        assertTrue(message.contains(temp.resolve("typo.properties").toString()), message);
+    }
+
+    @Test
+    void shouldReadAnOlderPrintedConfigWithoutItsRetiredReplicationOptions() throws Exception
+    {
+        final Path config = temp.resolve("printed-before.properties");
+        Files.writeString(config, String.join(System.lineSeparator(),
+            "data=" + temp.resolve("data"),
+            "# replicate-to=",
+            "replication=async",
+            "replication-control=aeron:udp?endpoint=localhost:40126",
+            "replication-stream=1101",
+            ""));
+
+        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--print-config"),
+            err.toString(StandardCharsets.UTF_8));
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("replicat"), out.toString(StandardCharsets.UTF_8));
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("ignoring [replication, replication-control, replication-stream]"), message);
+    }
+
+    @Test
+    void shouldRefuseAConfigThatAsksToShipRecordsToAStandby() throws Exception
+    {
+        final String message = refusedConfig(
+            "primary.properties", "data=" + temp + "\nreplicate-to=aeron:udp?endpoint=standby:40125\n");
+
+        assertTrue(message.contains("replicate-to") && message.contains("paycore node"), message);
     }
 
     @Test
@@ -313,6 +338,20 @@ class ServeCommandTest
             raf.seek(offset);
             raf.write(b ^ 0x20);
         }
+    }
+
+    /**
+     * Run serve with a config file that it must refuse as a usage error.
+     *
+     * @return what it printed on stderr.
+     */
+    private String refusedConfig(final String fileName, final String properties) throws Exception
+    {
+        final Path config = temp.resolve(fileName);
+        Files.writeString(config, properties);
+
+        assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--config", config.toString()));
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     @SuppressWarnings("unused")
