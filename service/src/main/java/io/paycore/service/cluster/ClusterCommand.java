@@ -1,7 +1,13 @@
 package io.paycore.service.cluster;
 
+import io.aeron.CncFileDescriptor;
 import io.aeron.cluster.ClusterTool;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.service.Cluster;
 import io.paycore.journal.JournalVerifier;
+import io.paycore.service.inspect.StatCommand;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.status.CountersReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -9,6 +15,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.File;
 import java.io.PrintStream;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -79,12 +87,51 @@ public final class ClusterCommand implements Runnable
             }
             ClusterTool.describe(out, clusterDir);
             ClusterTool.listMembers(out, clusterDir);
+            printConsensusCounters(out, data.resolve("aeron").resolve(CncFileDescriptor.CNC_FILE));
             final Path journal = data.resolve("journal");
             if (Files.isDirectory(journal))
             {
                 out.println("journal: last record " + JournalVerifier.lastSequenceEstimateOf(journal));
             }
             return EXIT_OK;
+        }
+    }
+
+    /**
+     * Print the consensus module's role and commit position from the member's counters, if its driver's file is
+     * there (a member's driver directory is removed when it stops cleanly).
+     */
+    private static void printConsensusCounters(final PrintStream out, final Path cncFile)
+    {
+        if (!Files.isRegularFile(cncFile))
+        {
+            out.println("commit position: unknown (no counters file " + cncFile + ")");
+            return;
+        }
+        MappedByteBuffer cnc = null;
+        try
+        {
+            cnc = IoUtil.mapExistingFile(cncFile.toFile(), FileChannel.MapMode.READ_ONLY, "cnc");
+            final CountersReader counters = StatCommand.countersReader(cncFile, cnc);
+            counters.forEach((counterId, typeId, keyBuffer, label) ->
+            {
+                if (ConsensusModule.Configuration.COMMIT_POSITION_TYPE_ID == typeId)
+                {
+                    out.println("commit position: " + counters.getCounterValue(counterId));
+                }
+                else if (ConsensusModule.Configuration.CLUSTER_NODE_ROLE_TYPE_ID == typeId)
+                {
+                    out.println("role: " + Cluster.Role.get(counters.getCounterValue(counterId)));
+                }
+            });
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            out.println("commit position: unknown (" + ex.getMessage() + ")");
+        }
+        finally
+        {
+            IoUtil.unmap(cnc);
         }
     }
 

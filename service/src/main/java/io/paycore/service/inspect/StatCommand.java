@@ -140,7 +140,7 @@ public final class StatCommand implements Callable<Integer>
      * @return the reader.
      * @throws IllegalArgumentException if the file is not ready or of another version.
      */
-    static CountersReader countersReader(final Path cncFile, final MappedByteBuffer cnc)
+    public static CountersReader countersReader(final Path cncFile, final MappedByteBuffer cnc)
     {
         if (cnc.capacity() < CncFileDescriptor.END_OF_METADATA_OFFSET)
         {

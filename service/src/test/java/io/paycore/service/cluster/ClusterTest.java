@@ -131,6 +131,9 @@ class ClusterTest
         awaitSnapshotOnEveryMember();
         final String status = run("cluster", "status", "--data", temp.resolve("member-" + newLeader).toString());
         assertTrue(status.contains("journal: last record "), status);
+        assertTrue(status.contains("leaderMemberId=" + newLeader), status);
+        assertTrue(status.contains("role: LEADER"), status);
+        assertTrue(status.matches("(?s).*commit position: [1-9][0-9]*\n.*"), status);
 
         final int follower = (newLeader + 1) % MEMBERS;
         nodes[follower].close();
