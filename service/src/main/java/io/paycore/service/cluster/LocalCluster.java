@@ -41,6 +41,12 @@ public final class LocalCluster implements AutoCloseable
     public static final long HEARTBEAT_TIMEOUT_MS = 1_000;
 
     /**
+     * How long {@link #awaitCaughtUp} waits: a restarted member may first wait out its stale mark files (15 s), then
+     * start a JVM and replay the log, on a machine its peers keep busy.
+     */
+    public static final long CATCH_UP_TIMEOUT_SECONDS = 120;
+
+    /**
      * The one client the members let in: its id in their credentials file.
      */
     public static final long CLIENT_ID = 1;
@@ -291,11 +297,13 @@ public final class LocalCluster implements AutoCloseable
      * @param whileWaiting run every 10 ms meanwhile (a client polls, which keeps its session alive).
      * @return the records every journal holds.
      * @throws InterruptedException  if interrupted while waiting.
-     * @throws IllegalStateException if they do not agree within 60 s.
+     * @throws IllegalStateException if they do not agree within {@value #CATCH_UP_TIMEOUT_SECONDS} s, naming each
+     *                               member's last record and whether its process is alive.
      */
     public long awaitCaughtUp(final Runnable whileWaiting) throws InterruptedException
     {
-        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(CATCH_UP_TIMEOUT_SECONDS);
+        final long[] lastRecords = new long[processes.length];
         long agreed = -1;
         int stableChecks = 0;
         while (System.nanoTime() < deadlineNanos)
@@ -305,6 +313,7 @@ public final class LocalCluster implements AutoCloseable
             for (int i = 0; i < processes.length; i++)
             {
                 final long last = JournalVerifier.lastSequenceEstimateOf(memberDirectory(i).resolve("journal"));
+                lastRecords[i] = last;
                 if (0 == i)
                 {
                     first = last;
@@ -329,7 +338,15 @@ public final class LocalCluster implements AutoCloseable
                 Thread.sleep(10);
             }
         }
-        throw new IllegalStateException("the members' journals did not reach the same record within 60 s");
+        final StringBuilder members = new StringBuilder();
+        for (int i = 0; i < processes.length; i++)
+        {
+            members.append(0 == i ? "" : "; ").append("member ").append(i).append(" at record ")
+                .append(lastRecords[i]).append(null != processes[i] && processes[i].isAlive() ? ", running" :
+                ", not running (its log: " + dataDir.resolve("member-" + i + ".log") + ")");
+        }
+        throw new IllegalStateException("the members' journals did not reach the same record within " +
+            CATCH_UP_TIMEOUT_SECONDS + " s: " + members);
     }
 
     /**
