@@ -89,7 +89,8 @@ import java.util.function.IntConsumer;
  * <ol>
  *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
  *     <li>a flag outside {@link TransferFlags#ALL}: {@code RESERVED_FLAG};</li>
- *     <li>more than one of PENDING, POST_PENDING, VOID_PENDING: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE}.</li>
+ *     <li>more than one of PENDING, POST_PENDING, VOID_PENDING, or a balancing flag with POST_PENDING or
+ *     VOID_PENDING: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE}.</li>
  * </ol>
  * Then, for a single-phase or {@code PENDING} transfer:
  * <ol>
@@ -102,10 +103,15 @@ import java.util.function.IntConsumer;
  *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
  *     <li>id already exists: compared exactly with the stored transfer, in the order flags, debit account id,
  *     credit account id, amount, pendingId, userData, timeout, ledger, code ({@code EXISTS_WITH_DIFFERENT_*}),
- *     else {@code EXISTS};</li>
+ *     else {@code EXISTS}; for a balancing transfer the amount differs only when the one asked is below the one
+ *     recorded (it could not have moved that much);</li>
  *     <li>{@code DEBIT_ACCOUNT_NOT_FOUND}; {@code CREDIT_ACCOUNT_NOT_FOUND};</li>
  *     <li>accounts on different ledgers: {@code ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER}; transfer ledger differs from
  *     theirs: {@code TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS};</li>
+ *     <li>balancing: {@code BALANCING_DEBIT} lowers the amount to what keeps the debit account's debitsPending +
+ *     debitsPosted at most its creditsPosted (0 if they are above it already), {@code BALANCING_CREDIT} to what
+ *     keeps the credit account's creditsPending + creditsPosted at most its debitsPosted; the checks below and the
+ *     record use the lowered amount;</li>
  *     <li>pending: debit account's debitsPending + amount overflows: {@code OVERFLOWS_DEBITS_PENDING}; credit
  *     account's creditsPending: {@code OVERFLOWS_CREDITS_PENDING}; single-phase: debitsPosted:
  *     {@code OVERFLOWS_DEBITS_POSTED}, creditsPosted: {@code OVERFLOWS_CREDITS_POSTED};</li>
@@ -204,6 +210,7 @@ public final class Ledger
     private static final long NEVER = Long.MAX_VALUE;
     private static final int PHASE_FLAGS = TransferFlags.PENDING | TransferFlags.POST_PENDING |
         TransferFlags.VOID_PENDING;
+    private static final int BALANCING_FLAGS = TransferFlags.BALANCING_DEBIT | TransferFlags.BALANCING_CREDIT;
     private static final int BALANCE_FLAGS = AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS |
         AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS;
 
@@ -683,12 +690,13 @@ public final class Ledger
             return CreateTransferResult.RESERVED_FLAG;
         }
         final int phase = flags & PHASE_FLAGS;
-        if ((phase & (phase - 1)) != 0)
+        final boolean resolves = (phase & (TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)) != 0;
+        if ((phase & (phase - 1)) != 0 || ((flags & BALANCING_FLAGS) != 0 && resolves))
         {
             return CreateTransferResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
         }
 
-        if ((phase & (TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)) != 0)
+        if (resolves)
         {
             return postOrVoidPending(events, i, id, flags, timestampNanos);
         }
@@ -701,7 +709,7 @@ public final class Ledger
     {
         final long debitAccountId = events.debitAccountId(i);
         final long creditAccountId = events.creditAccountId(i);
-        final long amount = events.amount(i);
+        long amount = events.amount(i);
         final long pendingId = events.pendingId(i);
         final long userData = events.userData(i);
         final long ledger = events.ledger(i);
@@ -787,6 +795,16 @@ public final class Ledger
         final long debitsPosted = accounts[debitOffset + A_DEBITS_POSTED];
         final long creditsPending = accounts[creditOffset + A_CREDITS_PENDING];
         final long creditsPosted = accounts[creditOffset + A_CREDITS_POSTED];
+        if ((flags & TransferFlags.BALANCING_DEBIT) != 0)
+        {
+            amount = Math.min(amount, Math.max(0, accounts[debitOffset + A_CREDITS_POSTED] -
+                (debitsPending + debitsPosted)));
+        }
+        if ((flags & TransferFlags.BALANCING_CREDIT) != 0)
+        {
+            amount = Math.min(amount, Math.max(0, accounts[creditOffset + A_DEBITS_POSTED] -
+                (creditsPending + creditsPosted)));
+        }
         final long headroom = Long.MAX_VALUE - amount;
         if (pending)
         {
@@ -1074,7 +1092,9 @@ public final class Ledger
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID;
         }
-        if ((!inherits || amount != 0) && amount != records[offset + R_AMOUNT])
+        final long recordedAmount = records[offset + R_AMOUNT];
+        if ((flags & BALANCING_FLAGS) != 0 ? amount < recordedAmount :
+            (!inherits || amount != 0) && amount != recordedAmount)
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
         }

@@ -2,7 +2,8 @@ package io.paycore.core.ledger;
 
 /**
  * Bits of a transfer's {@code flags} field, as in the wire schema. Any other bit is reserved and answers
- * {@code RESERVED_FLAG}. At most one of {@link #PENDING}, {@link #POST_PENDING} and {@link #VOID_PENDING}.
+ * {@code RESERVED_FLAG}. At most one of {@link #PENDING}, {@link #POST_PENDING} and {@link #VOID_PENDING}; neither
+ * balancing flag with {@link #POST_PENDING} or {@link #VOID_PENDING}. The bits are TigerBeetle's.
  */
 public final class TransferFlags
 {
@@ -27,9 +28,21 @@ public final class TransferFlags
     public static final int VOID_PENDING = 8;
 
     /**
+     * Transfer at most the amount asked: less, as needed, so that the debit account's debits (pending and posted)
+     * do not exceed its posted credits. The transfer records the amount moved. Not with a post or void.
+     */
+    public static final int BALANCING_DEBIT = 16;
+
+    /**
+     * Transfer at most the amount asked: less, as needed, so that the credit account's credits (pending and posted)
+     * do not exceed its posted debits. The transfer records the amount moved. Not with a post or void.
+     */
+    public static final int BALANCING_CREDIT = 32;
+
+    /**
      * Every bit that has a meaning; the others are reserved.
      */
-    public static final int ALL = LINKED | PENDING | POST_PENDING | VOID_PENDING;
+    public static final int ALL = LINKED | PENDING | POST_PENDING | VOID_PENDING | BALANCING_DEBIT | BALANCING_CREDIT;
 
     private TransferFlags()
     {

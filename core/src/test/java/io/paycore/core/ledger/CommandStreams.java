@@ -250,13 +250,20 @@ final class CommandStreams
         {
             flags = random.nextInt(16) & ~TransferFlags.LINKED;
         }
+        if (random.nextInt(8) == 0)
+        {
+            // Balancing, mostly on single-phase and pending transfers; now and then with a post or void (refused).
+            flags |= random.nextBoolean() ? TransferFlags.BALANCING_DEBIT :
+                random.nextBoolean() ? TransferFlags.BALANCING_CREDIT :
+                TransferFlags.BALANCING_DEBIT | TransferFlags.BALANCING_CREDIT;
+        }
         if (linked)
         {
             flags |= TransferFlags.LINKED;
         }
         if (random.nextInt(80) == 0)
         {
-            flags |= random.nextBoolean() ? 0x10 : 0x4000;
+            flags |= random.nextBoolean() ? 0x40 : 0x4000;
         }
         final long userData = random.nextInt(10) == 0 ? 1 + random.nextInt(3) : 0;
 

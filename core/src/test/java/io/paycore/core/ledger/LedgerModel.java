@@ -3,6 +3,7 @@ package io.paycore.core.ledger;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -297,14 +298,17 @@ final class LedgerModel
         {
             return CreateTransferResult.ID_MUST_NOT_BE_INT_MAX;
         }
-        if ((flags & ~15) != 0)
+        if ((flags & ~63) != 0)
         {
             return CreateTransferResult.RESERVED_FLAG;
         }
         final boolean pending = (flags & TransferFlags.PENDING) != 0;
         final boolean post = (flags & TransferFlags.POST_PENDING) != 0;
         final boolean isVoid = (flags & TransferFlags.VOID_PENDING) != 0;
-        if ((pending ? 1 : 0) + (post ? 1 : 0) + (isVoid ? 1 : 0) > 1)
+        final boolean balancingDebit = (flags & TransferFlags.BALANCING_DEBIT) != 0;
+        final boolean balancingCredit = (flags & TransferFlags.BALANCING_CREDIT) != 0;
+        if ((pending ? 1 : 0) + (post ? 1 : 0) + (isVoid ? 1 : 0) > 1 ||
+            ((balancingDebit || balancingCredit) && (post || isVoid)))
         {
             return CreateTransferResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
         }
@@ -376,7 +380,22 @@ final class LedgerModel
         {
             return CreateTransferResult.TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS;
         }
-        final long amount = e.amount();
+        // Balancing: as much of the amount asked as keeps the limited side within its balance, in BigInteger so
+        // that no shortcut of the ledger's is repeated here.
+        BigInteger most = BigInteger.valueOf(e.amount());
+        if (balancingDebit)
+        {
+            most = most.min(BigInteger.valueOf(dr.creditsPosted)
+                .subtract(BigInteger.valueOf(dr.debitsPending)).subtract(BigInteger.valueOf(dr.debitsPosted))
+                .max(BigInteger.ZERO));
+        }
+        if (balancingCredit)
+        {
+            most = most.min(BigInteger.valueOf(cr.debitsPosted)
+                .subtract(BigInteger.valueOf(cr.creditsPending)).subtract(BigInteger.valueOf(cr.creditsPosted))
+                .max(BigInteger.ZERO));
+        }
+        final long amount = most.longValueExact();
         if (pending)
         {
             if (overflows(dr.debitsPending, amount))
@@ -628,7 +647,8 @@ final class LedgerModel
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID;
         }
-        if (differs(inherits, e.amount(), s.amount))
+        final boolean balancing = (s.flags & (TransferFlags.BALANCING_DEBIT | TransferFlags.BALANCING_CREDIT)) != 0;
+        if (balancing ? e.amount() < s.amount : differs(inherits, e.amount(), s.amount))
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
         }

@@ -94,7 +94,7 @@ class LedgerResultCodeTest
                 actual = f.transferResults.result(0);
             }
             case LINKED_EVENT_CHAIN_OPEN -> actual = f.transfer(10, 1, 2, 5, 0, 0, 1, 0, 1, LINKED);
-            case RESERVED_FLAG -> actual = f.transfer(10, 1, 2, 5, 0, 0, 1, 0, 1, 16);
+            case RESERVED_FLAG -> actual = f.transfer(10, 1, 2, 5, 0, 0, 1, 0, 1, 0x40);
             case ID_MUST_NOT_BE_ZERO -> actual = f.single(0, 1, 2, 5);
             case ID_MUST_NOT_BE_INT_MAX -> actual = f.single(MAX, 1, 2, 5);
             case FLAGS_ARE_MUTUALLY_EXCLUSIVE -> actual = f.transfer(10, 1, 2, 5, 0, 0, 1, 0, 1, PENDING | VOID_PENDING);

@@ -372,7 +372,7 @@ class LedgerTest
         f.expectOk(f.single(9, 1, 2, 5));
 
         assertEquals(CreateTransferResult.ID_MUST_NOT_BE_ZERO, f.transfer(0, 0, 0, -1, 0, 0, 0, 0, 0, 0x10));
-        assertEquals(CreateTransferResult.RESERVED_FLAG, f.transfer(10, 0, 0, -1, 0, 0, 0, 0, 0, 0x10 | PENDING));
+        assertEquals(CreateTransferResult.RESERVED_FLAG, f.transfer(10, 0, 0, -1, 0, 0, 0, 0, 0, 0x40 | PENDING));
         assertEquals(CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT, f.transfer(10, 1, 1, -1, 7, 0, 0, 3, 0, 0));
         assertEquals(CreateTransferResult.PENDING_ID_MUST_BE_ZERO, f.transfer(10, 1, 2, -1, 7, 0, 0, 3, 0, 0));
         assertEquals(CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO, f.single(9, 0, 2, 5));

@@ -424,6 +424,8 @@ final class ScenarioTable
                     case "pending" -> account ? unknownFlag(line, name) : TransferFlags.PENDING;
                     case "post_pending_transfer" -> account ? unknownFlag(line, name) : TransferFlags.POST_PENDING;
                     case "void_pending_transfer" -> account ? unknownFlag(line, name) : TransferFlags.VOID_PENDING;
+                    case "balancing_debit" -> account ? unknownFlag(line, name) : TransferFlags.BALANCING_DEBIT;
+                    case "balancing_credit" -> account ? unknownFlag(line, name) : TransferFlags.BALANCING_CREDIT;
                     default -> name.startsWith("bit") ? 1 << Integer.parseInt(name.substring(3)) :
                         unknownFlag(line, name);
                 };
@@ -467,6 +469,14 @@ final class ScenarioTable
                 if (0 != (flags & TransferFlags.VOID_PENDING))
                 {
                     names.add("void_pending_transfer");
+                }
+                if (0 != (flags & TransferFlags.BALANCING_DEBIT))
+                {
+                    names.add("balancing_debit");
+                }
+                if (0 != (flags & TransferFlags.BALANCING_CREDIT))
+                {
+                    names.add("balancing_credit");
                 }
             }
             return names.isEmpty() ? "none" : String.join("|", names);
