@@ -74,21 +74,29 @@ import java.util.function.IntConsumer;
  * a batch is {@code LINKED}, the chain is open: that event answers {@code LINKED_EVENT_CHAIN_OPEN} without being
  * looked at and the rest of its chain {@code LINKED_EVENT_FAILED}.
  * <p>
+ * The checks come in TigerBeetle's order: a reserved flag, then the id, then an id that exists is answered from the
+ * object it names, before the event's other fields are looked at.
+ * <p>
  * <b>Account checks</b>, in order (first failing check is the result):
  * <ol>
- *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
  *     <li>a flag outside {@link AccountFlags#ALL}: {@code RESERVED_FLAG};</li>
- *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
- *     <li>both balance flags: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE};</li>
+ *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
  *     <li>id already exists: compared field by field with the stored account (flags exactly as stored, including
  *     {@code LINKED}): {@code EXISTS_WITH_DIFFERENT_FLAGS}, {@code _USER_DATA}, {@code _LEDGER}, {@code _CODE},
  *     else {@code EXISTS};</li>
+ *     <li>both balance flags: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE};</li>
+ *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
  *     <li>{@code maxAccounts} reached: {@code ACCOUNTS_FULL}.</li>
  * </ol>
  * <b>Transfer checks</b>, in order:
  * <ol>
- *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
  *     <li>a flag outside {@link TransferFlags#ALL}: {@code RESERVED_FLAG};</li>
+ *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
+ *     <li>id already exists: compared with the stored transfer in the order flags, pendingId, timeout, debit
+ *     account id, credit account id, amount, userData, ledger, code ({@code EXISTS_WITH_DIFFERENT_*}), else
+ *     {@code EXISTS}. For a post or void, a 0 debit/credit account id, amount, ledger or code in the event matches
+ *     anything; for a balancing transfer the amount differs only when the one asked is below the one recorded (it
+ *     could not have moved that much);</li>
  *     <li>more than one of PENDING, POST_PENDING, VOID_PENDING, or a balancing flag with POST_PENDING or
  *     VOID_PENDING: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE}.</li>
  * </ol>
@@ -101,10 +109,6 @@ import java.util.function.IntConsumer;
  *     <li>timeout on a non-pending transfer: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER};</li>
  *     <li>amount &lt; 0: {@code AMOUNT_MUST_NOT_BE_NEGATIVE};</li>
  *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
- *     <li>id already exists: compared exactly with the stored transfer, in the order flags, debit account id,
- *     credit account id, amount, pendingId, userData, timeout, ledger, code ({@code EXISTS_WITH_DIFFERENT_*}),
- *     else {@code EXISTS}; for a balancing transfer the amount differs only when the one asked is below the one
- *     recorded (it could not have moved that much);</li>
  *     <li>{@code DEBIT_ACCOUNT_NOT_FOUND}; {@code CREDIT_ACCOUNT_NOT_FOUND};</li>
  *     <li>accounts on different ledgers: {@code ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER}; transfer ledger differs from
  *     theirs: {@code TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS};</li>
@@ -133,8 +137,6 @@ import java.util.function.IntConsumer;
  *     equal: {@code ACCOUNTS_MUST_BE_DIFFERENT};</li>
  *     <li>timeout not 0: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER}; amount &lt; 0:
  *     {@code AMOUNT_MUST_NOT_BE_NEGATIVE};</li>
- *     <li>id already exists: compared with the stored (resolved) transfer in the same order as above, where a 0
- *     debit/credit account id, amount, ledger or code in the event matches anything, else {@code EXISTS};</li>
  *     <li>{@code PENDING_TRANSFER_NOT_FOUND}; pending id names a transfer without the PENDING flag:
  *     {@code PENDING_TRANSFER_NOT_PENDING};</li>
  *     <li>a given debit account id, credit account id, ledger, code differing from the pending's:
@@ -551,6 +553,10 @@ public final class Ledger
         final long ledger = events.ledger(i);
         final int code = events.code(i);
 
+        if ((flags & ~AccountFlags.ALL) != 0)
+        {
+            return CreateAccountResult.RESERVED_FLAG;
+        }
         if (id == 0)
         {
             return CreateAccountResult.ID_MUST_NOT_BE_ZERO;
@@ -559,23 +565,6 @@ public final class Ledger
         {
             return CreateAccountResult.ID_MUST_NOT_BE_INT_MAX;
         }
-        if ((flags & ~AccountFlags.ALL) != 0)
-        {
-            return CreateAccountResult.RESERVED_FLAG;
-        }
-        if (ledger == 0)
-        {
-            return CreateAccountResult.LEDGER_MUST_NOT_BE_ZERO;
-        }
-        if (code == 0)
-        {
-            return CreateAccountResult.CODE_MUST_NOT_BE_ZERO;
-        }
-        if ((flags & BALANCE_FLAGS) == BALANCE_FLAGS)
-        {
-            return CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
-        }
-
         final int existing = accountIndexById.get(id);
         if (existing >= 0)
         {
@@ -599,6 +588,18 @@ public final class Ledger
             }
             existingTimestampNanos = accounts[offset + A_TIMESTAMP];
             return CreateAccountResult.EXISTS;
+        }
+        if ((flags & BALANCE_FLAGS) == BALANCE_FLAGS)
+        {
+            return CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
+        }
+        if (ledger == 0)
+        {
+            return CreateAccountResult.LEDGER_MUST_NOT_BE_ZERO;
+        }
+        if (code == 0)
+        {
+            return CreateAccountResult.CODE_MUST_NOT_BE_ZERO;
         }
 
         if (accountCount == maxAccounts)
@@ -677,6 +678,10 @@ public final class Ledger
         final int flags = events.flags(i);
         final long id = events.id(i);
 
+        if ((flags & ~TransferFlags.ALL) != 0)
+        {
+            return CreateTransferResult.RESERVED_FLAG;
+        }
         if (id == 0)
         {
             return CreateTransferResult.ID_MUST_NOT_BE_ZERO;
@@ -685,12 +690,18 @@ public final class Ledger
         {
             return CreateTransferResult.ID_MUST_NOT_BE_INT_MAX;
         }
-        if ((flags & ~TransferFlags.ALL) != 0)
-        {
-            return CreateTransferResult.RESERVED_FLAG;
-        }
         final int phase = flags & PHASE_FLAGS;
         final boolean resolves = (phase & (TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)) != 0;
+
+        // As TigerBeetle does: an id that exists is answered from the transfer it names, before any other check.
+        final int existing = locateTransfer(id);
+        if (existing >= 0)
+        {
+            return existingTransfer(existing, resolves, flags, events.debitAccountId(i), events.creditAccountId(i),
+                events.amount(i), events.pendingId(i), events.userData(i), events.timeoutSeconds(i), events.ledger(i),
+                events.code(i));
+        }
+
         if ((phase & (phase - 1)) != 0 || ((flags & BALANCING_FLAGS) != 0 && resolves))
         {
             return CreateTransferResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
@@ -756,14 +767,6 @@ public final class Ledger
         if (code == 0)
         {
             return CreateTransferResult.CODE_MUST_NOT_BE_ZERO;
-        }
-
-        final int existing = locateTransfer(id);
-        if (existing >= 0)
-        {
-            return existingTransfer(
-                existing, false, flags, debitAccountId, creditAccountId, amount, pendingId, userData,
-                timeoutSeconds, ledger, code);
         }
 
         final int debitIndex = accountIndexById.get(debitAccountId);
@@ -944,14 +947,6 @@ public final class Ledger
             return CreateTransferResult.AMOUNT_MUST_NOT_BE_NEGATIVE;
         }
 
-        final int existing = locateTransfer(id);
-        if (existing >= 0)
-        {
-            return existingTransfer(
-                existing, true, flags, debitAccountId, creditAccountId, amount, pendingId, userData,
-                timeoutSeconds, ledger, code);
-        }
-
         final int pendingHandle = locateTransfer(pendingId);
         if (pendingHandle < 0)
         {
@@ -1084,6 +1079,14 @@ public final class Ledger
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_FLAGS;
         }
+        if (pendingId != records[offset + R_PENDING_ID])
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_PENDING_ID;
+        }
+        if (timeoutSeconds != (records[offset + R_EXTRA] & 0xFFFF_FFFFL))
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_TIMEOUT;
+        }
         if ((!inherits || debitAccountId != 0) && debitAccountId != records[offset + R_DEBIT_ACCOUNT_ID])
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID;
@@ -1098,17 +1101,9 @@ public final class Ledger
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
         }
-        if (pendingId != records[offset + R_PENDING_ID])
-        {
-            return CreateTransferResult.EXISTS_WITH_DIFFERENT_PENDING_ID;
-        }
         if (userData != records[offset + R_USER_DATA])
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_USER_DATA;
-        }
-        if (timeoutSeconds != (records[offset + R_EXTRA] & 0xFFFF_FFFFL))
-        {
-            return CreateTransferResult.EXISTS_WITH_DIFFERENT_TIMEOUT;
         }
         if ((!inherits || ledger != 0) && ledger != metaLedger(meta))
         {

@@ -170,6 +170,10 @@ final class LedgerModel
 
     private CreateAccountResult createAccount(final AccountEvent e, final long timestamp, final List<Runnable> undo)
     {
+        if ((e.flags() & ~7) != 0)
+        {
+            return CreateAccountResult.RESERVED_FLAG;
+        }
         if (e.id() == 0)
         {
             return CreateAccountResult.ID_MUST_NOT_BE_ZERO;
@@ -177,22 +181,6 @@ final class LedgerModel
         if (e.id() == Long.MAX_VALUE)
         {
             return CreateAccountResult.ID_MUST_NOT_BE_INT_MAX;
-        }
-        if ((e.flags() & ~7) != 0)
-        {
-            return CreateAccountResult.RESERVED_FLAG;
-        }
-        if (e.ledger() == 0)
-        {
-            return CreateAccountResult.LEDGER_MUST_NOT_BE_ZERO;
-        }
-        if (e.code() == 0)
-        {
-            return CreateAccountResult.CODE_MUST_NOT_BE_ZERO;
-        }
-        if ((e.flags() & 2) != 0 && (e.flags() & 4) != 0)
-        {
-            return CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
         }
         final Account existing = accounts.get(e.id());
         if (existing != null)
@@ -215,6 +203,18 @@ final class LedgerModel
             }
             existsTimestamp = existing.timestamp;
             return CreateAccountResult.EXISTS;
+        }
+        if ((e.flags() & 2) != 0 && (e.flags() & 4) != 0)
+        {
+            return CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
+        }
+        if (e.ledger() == 0)
+        {
+            return CreateAccountResult.LEDGER_MUST_NOT_BE_ZERO;
+        }
+        if (e.code() == 0)
+        {
+            return CreateAccountResult.CODE_MUST_NOT_BE_ZERO;
         }
         if (accounts.size() >= maxAccounts)
         {
@@ -290,6 +290,10 @@ final class LedgerModel
         final TransferEvent e, final long timestamp, final List<Runnable> undo)
     {
         final int flags = e.flags();
+        if ((flags & ~63) != 0)
+        {
+            return CreateTransferResult.RESERVED_FLAG;
+        }
         if (e.id() == 0)
         {
             return CreateTransferResult.ID_MUST_NOT_BE_ZERO;
@@ -298,13 +302,14 @@ final class LedgerModel
         {
             return CreateTransferResult.ID_MUST_NOT_BE_INT_MAX;
         }
-        if ((flags & ~63) != 0)
-        {
-            return CreateTransferResult.RESERVED_FLAG;
-        }
         final boolean pending = (flags & TransferFlags.PENDING) != 0;
         final boolean post = (flags & TransferFlags.POST_PENDING) != 0;
         final boolean isVoid = (flags & TransferFlags.VOID_PENDING) != 0;
+        final Transfer existing = transfers.get(e.id());
+        if (existing != null)
+        {
+            return exists(existing, e, post || isVoid);
+        }
         final boolean balancingDebit = (flags & TransferFlags.BALANCING_DEBIT) != 0;
         final boolean balancingCredit = (flags & TransferFlags.BALANCING_CREDIT) != 0;
         if ((pending ? 1 : 0) + (post ? 1 : 0) + (isVoid ? 1 : 0) > 1 ||
@@ -356,11 +361,6 @@ final class LedgerModel
         if (e.code() == 0)
         {
             return CreateTransferResult.CODE_MUST_NOT_BE_ZERO;
-        }
-        final Transfer existing = transfers.get(e.id());
-        if (existing != null)
-        {
-            return exists(existing, e, false);
         }
         final Account dr = accounts.get(e.debitAccountId());
         if (dr == null)
@@ -532,11 +532,6 @@ final class LedgerModel
         {
             return CreateTransferResult.AMOUNT_MUST_NOT_BE_NEGATIVE;
         }
-        final Transfer existing = transfers.get(e.id());
-        if (existing != null)
-        {
-            return exists(existing, e, true);
-        }
         final Transfer p = transfers.get(e.pendingId());
         if (p == null)
         {
@@ -639,6 +634,14 @@ final class LedgerModel
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_FLAGS;
         }
+        if (s.pendingId != e.pendingId())
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_PENDING_ID;
+        }
+        if (s.timeoutSeconds != e.timeoutSeconds())
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_TIMEOUT;
+        }
         if (differs(inherits, e.debitAccountId(), s.debitAccountId))
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID;
@@ -652,17 +655,9 @@ final class LedgerModel
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
         }
-        if (s.pendingId != e.pendingId())
-        {
-            return CreateTransferResult.EXISTS_WITH_DIFFERENT_PENDING_ID;
-        }
         if (s.userData != e.userData())
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_USER_DATA;
-        }
-        if (s.timeoutSeconds != e.timeoutSeconds())
-        {
-            return CreateTransferResult.EXISTS_WITH_DIFFERENT_TIMEOUT;
         }
         if (differs(inherits, e.ledger(), s.ledger))
         {

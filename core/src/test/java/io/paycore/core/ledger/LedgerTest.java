@@ -371,18 +371,25 @@ class LedgerTest
         f.standardAccounts();
         f.expectOk(f.single(9, 1, 2, 5));
 
+        // TigerBeetle's order: a reserved flag, then the id, then an id that exists, before any other check.
+        assertEquals(CreateTransferResult.RESERVED_FLAG, f.transfer(0, 0, 0, -1, 0, 0, 0, 0, 0, 0x40 | PENDING));
         assertEquals(CreateTransferResult.ID_MUST_NOT_BE_ZERO, f.transfer(0, 0, 0, -1, 0, 0, 0, 0, 0, 0x10));
-        assertEquals(CreateTransferResult.RESERVED_FLAG, f.transfer(10, 0, 0, -1, 0, 0, 0, 0, 0, 0x40 | PENDING));
+        assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID, f.single(9, 0, 2, 5));
+        assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_FLAGS,
+            f.transfer(9, 1, 2, 5, 0, 0, 1, 0, 1, PENDING | POST_PENDING));
         assertEquals(CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT, f.transfer(10, 1, 1, -1, 7, 0, 0, 3, 0, 0));
         assertEquals(CreateTransferResult.PENDING_ID_MUST_BE_ZERO, f.transfer(10, 1, 2, -1, 7, 0, 0, 3, 0, 0));
-        assertEquals(CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO, f.single(9, 0, 2, 5));
+        assertEquals(CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO, f.single(10, 0, 2, 5));
         assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID, f.single(9, 99, 2, 5));
         assertEquals(CreateTransferResult.DEBIT_ACCOUNT_NOT_FOUND, f.single(10, 99, 3, 5));
         assertEquals(CreateTransferResult.ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER, f.single(10, 4, 3, Long.MAX_VALUE));
         assertEquals(CreateTransferResult.EXCEEDS_CREDITS, f.single(10, 4, 5, 1));
         assertEquals(CreateTransferResult.PENDING_TRANSFER_NOT_FOUND, f.transfer(10, 7, 8, 0, 99, 0, 5, 0, 9, POST_PENDING));
-        assertEquals(CreateAccountResult.ID_MUST_NOT_BE_ZERO, f.account(0, 0, 0, 0x10, 0));
-        assertEquals(CreateAccountResult.LEDGER_MUST_NOT_BE_ZERO, f.account(20, 0, 0, 6, 0));
+        assertEquals(CreateAccountResult.RESERVED_FLAG, f.account(0, 0, 0, 0x10, 0));
+        assertEquals(CreateAccountResult.ID_MUST_NOT_BE_ZERO, f.account(0, 0, 0, 6, 0));
+        assertEquals(CreateAccountResult.EXISTS_WITH_DIFFERENT_FLAGS, f.account(1, 0, 0, 6, 0));
+        assertEquals(CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE, f.account(20, 0, 0, 6, 0));
+        assertEquals(CreateAccountResult.LEDGER_MUST_NOT_BE_ZERO, f.account(20, 0, 0, 2, 0));
         assertEquals(CreateAccountResult.EXISTS_WITH_DIFFERENT_FLAGS, f.account(1, 2, 2, 2, 1));
     }
 
