@@ -22,9 +22,16 @@ public final class AccountFlags
     public static final int CREDITS_MUST_NOT_EXCEED_DEBITS = 4;
 
     /**
+     * The account takes no transfer but voids of pending transfers. Set at creation, or by a pending transfer with
+     * {@link TransferFlags#CLOSING_DEBIT} or {@link TransferFlags#CLOSING_CREDIT}; voiding (or the expiry of) that
+     * transfer clears it. TigerBeetle's bit.
+     */
+    public static final int CLOSED = 32;
+
+    /**
      * Every bit that has a meaning; the others are reserved.
      */
-    public static final int ALL = LINKED | DEBITS_MUST_NOT_EXCEED_CREDITS | CREDITS_MUST_NOT_EXCEED_DEBITS;
+    public static final int ALL = LINKED | DEBITS_MUST_NOT_EXCEED_CREDITS | CREDITS_MUST_NOT_EXCEED_DEBITS | CLOSED;
 
     private AccountFlags()
     {

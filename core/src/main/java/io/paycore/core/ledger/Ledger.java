@@ -213,6 +213,7 @@ public final class Ledger
     private static final int PHASE_FLAGS = TransferFlags.PENDING | TransferFlags.POST_PENDING |
         TransferFlags.VOID_PENDING;
     private static final int BALANCING_FLAGS = TransferFlags.BALANCING_DEBIT | TransferFlags.BALANCING_CREDIT;
+    private static final int CLOSING_FLAGS = TransferFlags.CLOSING_DEBIT | TransferFlags.CLOSING_CREDIT;
     private static final int BALANCE_FLAGS = AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS |
         AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS;
 
@@ -702,7 +703,7 @@ public final class Ledger
                 events.code(i));
         }
 
-        if ((phase & (phase - 1)) != 0 || ((flags & BALANCING_FLAGS) != 0 && resolves))
+        if ((phase & (phase - 1)) != 0 || ((flags & (BALANCING_FLAGS | CLOSING_FLAGS)) != 0 && resolves))
         {
             return CreateTransferResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
         }
@@ -756,6 +757,10 @@ public final class Ledger
         {
             return CreateTransferResult.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER;
         }
+        if ((flags & CLOSING_FLAGS) != 0 && !pending)
+        {
+            return CreateTransferResult.CLOSING_TRANSFER_MUST_BE_PENDING;
+        }
         if (amount < 0)
         {
             return CreateTransferResult.AMOUNT_MUST_NOT_BE_NEGATIVE;
@@ -792,6 +797,14 @@ public final class Ledger
         if (ledger != metaLedger(debitMeta))
         {
             return CreateTransferResult.TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS;
+        }
+        if ((metaFlags(debitMeta) & AccountFlags.CLOSED) != 0)
+        {
+            return CreateTransferResult.DEBIT_ACCOUNT_ALREADY_CLOSED;
+        }
+        if ((metaFlags(creditMeta) & AccountFlags.CLOSED) != 0)
+        {
+            return CreateTransferResult.CREDIT_ACCOUNT_ALREADY_CLOSED;
         }
 
         final long debitsPending = accounts[debitOffset + A_DEBITS_PENDING];
@@ -877,6 +890,7 @@ public final class Ledger
         {
             accounts[debitOffset + A_DEBITS_PENDING] = debitsPending + amount;
             accounts[creditOffset + A_CREDITS_PENDING] = creditsPending + amount;
+            setClosed(debitOffset, creditOffset, flags, true);
         }
         else
         {
@@ -1002,6 +1016,18 @@ public final class Ledger
         {
             return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
         }
+        final long[] accounts = this.accounts;
+        final int debitOffset = accountIndexById.get(pendingDebitAccountId) * ACCOUNT_LONGS;
+        final int creditOffset = accountIndexById.get(pendingCreditAccountId) * ACCOUNT_LONGS;
+        // The only movement a closed account takes is a void.
+        if (post && (metaFlags(accounts[debitOffset + A_META]) & AccountFlags.CLOSED) != 0)
+        {
+            return CreateTransferResult.DEBIT_ACCOUNT_ALREADY_CLOSED;
+        }
+        if (post && (metaFlags(accounts[creditOffset + A_META]) & AccountFlags.CLOSED) != 0)
+        {
+            return CreateTransferResult.CREDIT_ACCOUNT_ALREADY_CLOSED;
+        }
         // Unsealed, the pending transfer's record changes in place; sealed, it is in the pool and is re-recorded.
         final boolean inPool = isPool(pendingHandle);
         assert state == STATE_PENDING && (inPool || pendingHandle < ringCapacity);
@@ -1010,10 +1036,11 @@ public final class Ledger
             return CreateTransferResult.TRANSFERS_FULL;
         }
 
-        final long[] accounts = this.accounts;
-        final int debitOffset = accountIndexById.get(pendingDebitAccountId) * ACCOUNT_LONGS;
-        final int creditOffset = accountIndexById.get(pendingCreditAccountId) * ACCOUNT_LONGS;
         final long postedAmount = post ? (amount == 0 ? pendingAmount : amount) : 0;
+        if (!post)
+        {
+            setClosed(debitOffset, creditOffset, metaFlags(pendingMeta), false);
+        }
         accounts[debitOffset + A_DEBITS_PENDING] -= pendingAmount;
         accounts[creditOffset + A_CREDITS_PENDING] -= pendingAmount;
         accounts[debitOffset + A_DEBITS_POSTED] += postedAmount;
@@ -1276,6 +1303,7 @@ public final class Ledger
                     // Created in this command, so unsealed; a post or void of it in the chain is already undone.
                     accounts[debitOffset + A_DEBITS_PENDING] -= amount;
                     accounts[creditOffset + A_CREDITS_PENDING] -= amount;
+                    setClosed(debitOffset, creditOffset, flags, false);
                     if (heapPositions[slot] >= 0)
                     {
                         heapRemove(slot);
@@ -1295,6 +1323,10 @@ public final class Ledger
                     {
                         accounts[debitOffset + A_DEBITS_POSTED] -= amount;
                         accounts[creditOffset + A_CREDITS_POSTED] -= amount;
+                    }
+                    else
+                    {
+                        setClosed(debitOffset, creditOffset, metaFlags(records[pendingOffset + R_META]), true);
                     }
                     final long timeoutSeconds = records[pendingOffset + R_EXTRA] & 0xFFFF_FFFFL;
                     final long expiresAtNanos = timeoutSeconds == 0 ? NEVER :
@@ -1413,6 +1445,7 @@ public final class Ledger
             accounts[debitOffset + A_DEBITS_PENDING] -= amount;
             accounts[creditOffset + A_CREDITS_PENDING] -= amount;
             assert accounts[debitOffset + A_DEBITS_PENDING] >= 0 && accounts[creditOffset + A_CREDITS_PENDING] >= 0;
+            setClosed(debitOffset, creditOffset, metaFlags(records[offset + R_META]), false);
             fold(EXPIRY_MARK ^ records[offset + R_ID] * 0xD6E8_FEB8_6659_FD93L);
             pendingCount--;
             if (isPool(handle))
@@ -2374,6 +2407,24 @@ public final class Ledger
             }
         }
         return true;
+    }
+
+    /**
+     * Close (or re-open) the accounts a transfer's closing flags name: the debit account for
+     * {@link TransferFlags#CLOSING_DEBIT}, the credit account for {@link TransferFlags#CLOSING_CREDIT}.
+     */
+    private void setClosed(final int debitOffset, final int creditOffset, final int transferFlags, final boolean closed)
+    {
+        if ((transferFlags & TransferFlags.CLOSING_DEBIT) != 0)
+        {
+            accounts[debitOffset + A_META] = closed ? accounts[debitOffset + A_META] | AccountFlags.CLOSED :
+                accounts[debitOffset + A_META] & ~(long)AccountFlags.CLOSED;
+        }
+        if ((transferFlags & TransferFlags.CLOSING_CREDIT) != 0)
+        {
+            accounts[creditOffset + A_META] = closed ? accounts[creditOffset + A_META] | AccountFlags.CLOSED :
+                accounts[creditOffset + A_META] & ~(long)AccountFlags.CLOSED;
+        }
     }
 
     private static long meta(final long ledger, final int code, final int flags)

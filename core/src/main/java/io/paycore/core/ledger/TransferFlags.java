@@ -40,9 +40,22 @@ public final class TransferFlags
     public static final int BALANCING_CREDIT = 32;
 
     /**
+     * Close the debit account when this pending transfer is created; voiding it, or its expiry, re-opens the account.
+     * Only with {@link #PENDING}.
+     */
+    public static final int CLOSING_DEBIT = 64;
+
+    /**
+     * Close the credit account when this pending transfer is created; voiding it, or its expiry, re-opens the
+     * account. Only with {@link #PENDING}.
+     */
+    public static final int CLOSING_CREDIT = 128;
+
+    /**
      * Every bit that has a meaning; the others are reserved.
      */
-    public static final int ALL = LINKED | PENDING | POST_PENDING | VOID_PENDING | BALANCING_DEBIT | BALANCING_CREDIT;
+    public static final int ALL = LINKED | PENDING | POST_PENDING | VOID_PENDING | BALANCING_DEBIT | BALANCING_CREDIT |
+        CLOSING_DEBIT | CLOSING_CREDIT;
 
     private TransferFlags()
     {

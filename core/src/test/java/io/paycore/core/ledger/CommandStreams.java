@@ -166,6 +166,10 @@ final class CommandStreams
         int flags = flagChoice < 70 ? 0 : flagChoice < 82 ? AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS :
             flagChoice < 94 ? AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS : AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS |
             AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS;
+        if (random.nextInt(40) == 0)
+        {
+            flags |= AccountFlags.CLOSED;
+        }
         if (linked)
         {
             flags |= AccountFlags.LINKED;
@@ -257,13 +261,18 @@ final class CommandStreams
                 random.nextBoolean() ? TransferFlags.BALANCING_CREDIT :
                 TransferFlags.BALANCING_DEBIT | TransferFlags.BALANCING_CREDIT;
         }
+        if (random.nextInt(12) == 0)
+        {
+            // Closing, mostly on pending transfers (which then close accounts until voided or expired).
+            flags |= random.nextBoolean() ? TransferFlags.CLOSING_DEBIT : TransferFlags.CLOSING_CREDIT;
+        }
         if (linked)
         {
             flags |= TransferFlags.LINKED;
         }
         if (random.nextInt(80) == 0)
         {
-            flags |= random.nextBoolean() ? 0x40 : 0x4000;
+            flags |= random.nextBoolean() ? 0x200 : 0x4000;
         }
         final long userData = random.nextInt(10) == 0 ? 1 + random.nextInt(3) : 0;
 

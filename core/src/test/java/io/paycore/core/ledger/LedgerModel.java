@@ -90,6 +90,23 @@ final class LedgerModel
         clock = Math.max(clock, recordTimestamp);
     }
 
+    /**
+     * Close, or re-open, the accounts a pending transfer's closing flags name.
+     */
+    private void closeAccounts(final Transfer t, final boolean closed)
+    {
+        if ((t.flags & TransferFlags.CLOSING_DEBIT) != 0)
+        {
+            final Account dr = accounts.get(t.debitAccountId);
+            dr.flags = closed ? dr.flags | AccountFlags.CLOSED : dr.flags & ~AccountFlags.CLOSED;
+        }
+        if ((t.flags & TransferFlags.CLOSING_CREDIT) != 0)
+        {
+            final Account cr = accounts.get(t.creditAccountId);
+            cr.flags = closed ? cr.flags | AccountFlags.CLOSED : cr.flags & ~AccountFlags.CLOSED;
+        }
+    }
+
     private void expire(final long recordTimestamp)
     {
         final List<Transfer> due = new ArrayList<>();
@@ -105,6 +122,7 @@ final class LedgerModel
         {
             accounts.get(t.debitAccountId).debitsPending -= t.amount;
             accounts.get(t.creditAccountId).creditsPending -= t.amount;
+            closeAccounts(t, false);
             t.state = PendingState.EXPIRED;
             holding.remove(t);
         }
@@ -170,7 +188,7 @@ final class LedgerModel
 
     private CreateAccountResult createAccount(final AccountEvent e, final long timestamp, final List<Runnable> undo)
     {
-        if ((e.flags() & ~7) != 0)
+        if ((e.flags() & ~(7 | AccountFlags.CLOSED)) != 0)
         {
             return CreateAccountResult.RESERVED_FLAG;
         }
@@ -290,7 +308,7 @@ final class LedgerModel
         final TransferEvent e, final long timestamp, final List<Runnable> undo)
     {
         final int flags = e.flags();
-        if ((flags & ~63) != 0)
+        if ((flags & ~255) != 0)
         {
             return CreateTransferResult.RESERVED_FLAG;
         }
@@ -312,8 +330,10 @@ final class LedgerModel
         }
         final boolean balancingDebit = (flags & TransferFlags.BALANCING_DEBIT) != 0;
         final boolean balancingCredit = (flags & TransferFlags.BALANCING_CREDIT) != 0;
+        final boolean closingDebit = (flags & TransferFlags.CLOSING_DEBIT) != 0;
+        final boolean closingCredit = (flags & TransferFlags.CLOSING_CREDIT) != 0;
         if ((pending ? 1 : 0) + (post ? 1 : 0) + (isVoid ? 1 : 0) > 1 ||
-            ((balancingDebit || balancingCredit) && (post || isVoid)))
+            ((balancingDebit || balancingCredit || closingDebit || closingCredit) && (post || isVoid)))
         {
             return CreateTransferResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
         }
@@ -350,6 +370,10 @@ final class LedgerModel
         {
             return CreateTransferResult.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER;
         }
+        if ((closingDebit || closingCredit) && !pending)
+        {
+            return CreateTransferResult.CLOSING_TRANSFER_MUST_BE_PENDING;
+        }
         if (e.amount() < 0)
         {
             return CreateTransferResult.AMOUNT_MUST_NOT_BE_NEGATIVE;
@@ -379,6 +403,14 @@ final class LedgerModel
         if (e.ledger() != dr.ledger)
         {
             return CreateTransferResult.TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS;
+        }
+        if ((dr.flags & AccountFlags.CLOSED) != 0)
+        {
+            return CreateTransferResult.DEBIT_ACCOUNT_ALREADY_CLOSED;
+        }
+        if ((cr.flags & AccountFlags.CLOSED) != 0)
+        {
+            return CreateTransferResult.CREDIT_ACCOUNT_ALREADY_CLOSED;
         }
         // Balancing: as much of the amount asked as keeps the limited side within its balance, in BigInteger so
         // that no shortcut of the ledger's is repeated here.
@@ -476,11 +508,13 @@ final class LedgerModel
             dr.debitsPending += amount;
             cr.creditsPending += amount;
             holding.add(t);
+            closeAccounts(t, true);
             undo.add(() ->
             {
                 dr.debitsPending -= amount;
                 cr.creditsPending -= amount;
                 holding.remove(t);
+                closeAccounts(t, false);
             });
         }
         else
@@ -577,13 +611,21 @@ final class LedgerModel
         {
             return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
         }
+        final Account dr = accounts.get(p.debitAccountId);
+        final Account cr = accounts.get(p.creditAccountId);
+        if (post && (dr.flags & AccountFlags.CLOSED) != 0)
+        {
+            return CreateTransferResult.DEBIT_ACCOUNT_ALREADY_CLOSED;
+        }
+        if (post && (cr.flags & AccountFlags.CLOSED) != 0)
+        {
+            return CreateTransferResult.CREDIT_ACCOUNT_ALREADY_CLOSED;
+        }
         if (transfers.size() >= maxTransfers)
         {
             return CreateTransferResult.TRANSFERS_FULL;
         }
 
-        final Account dr = accounts.get(p.debitAccountId);
-        final Account cr = accounts.get(p.creditAccountId);
         final long posted = post ? (e.amount() == 0 ? p.amount : e.amount()) : 0;
         dr.debitsPending -= p.amount;
         cr.creditsPending -= p.amount;
@@ -591,8 +633,16 @@ final class LedgerModel
         cr.creditsPosted += posted;
         p.state = post ? PendingState.POSTED : PendingState.VOIDED;
         holding.remove(p);
+        if (!post)
+        {
+            closeAccounts(p, false);
+        }
         undo.add(() ->
         {
+            if (!post)
+            {
+                closeAccounts(p, true);
+            }
             holding.add(p);
             dr.debitsPending += p.amount;
             cr.creditsPending += p.amount;

@@ -94,7 +94,7 @@ class LedgerResultCodeTest
                 actual = f.transferResults.result(0);
             }
             case LINKED_EVENT_CHAIN_OPEN -> actual = f.transfer(10, 1, 2, 5, 0, 0, 1, 0, 1, LINKED);
-            case RESERVED_FLAG -> actual = f.transfer(10, 1, 2, 5, 0, 0, 1, 0, 1, 0x40);
+            case RESERVED_FLAG -> actual = f.transfer(10, 1, 2, 5, 0, 0, 1, 0, 1, 0x200);
             case ID_MUST_NOT_BE_ZERO -> actual = f.single(0, 1, 2, 5);
             case ID_MUST_NOT_BE_INT_MAX -> actual = f.single(MAX, 1, 2, 5);
             case FLAGS_ARE_MUTUALLY_EXCLUSIVE -> actual = f.transfer(10, 1, 2, 5, 0, 0, 1, 0, 1, PENDING | VOID_PENDING);
@@ -273,6 +273,18 @@ class LedgerResultCodeTest
             {
                 f.expectOk(f.pending(9, 1, 2, 5, 0));
                 actual = f.pending(10, 1, 2, 5, 0);
+            }
+            case CLOSING_TRANSFER_MUST_BE_PENDING ->
+                actual = f.transfer(10, 1, 2, 5, 0, 0, 1, 0, 1, TransferFlags.CLOSING_DEBIT);
+            case DEBIT_ACCOUNT_ALREADY_CLOSED ->
+            {
+                f.expectOk(f.transfer(9, 1, 2, 5, 0, 0, 1, 0, 1, PENDING | TransferFlags.CLOSING_DEBIT));
+                actual = f.single(10, 1, 2, 5);
+            }
+            case CREDIT_ACCOUNT_ALREADY_CLOSED ->
+            {
+                f.expectOk(f.transfer(9, 1, 2, 5, 0, 0, 1, 0, 1, PENDING | TransferFlags.CLOSING_CREDIT));
+                actual = f.single(10, 1, 2, 5);
             }
             default -> throw new AssertionError("no scenario for " + expected);
         }

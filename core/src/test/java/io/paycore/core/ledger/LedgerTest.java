@@ -372,7 +372,7 @@ class LedgerTest
         f.expectOk(f.single(9, 1, 2, 5));
 
         // TigerBeetle's order: a reserved flag, then the id, then an id that exists, before any other check.
-        assertEquals(CreateTransferResult.RESERVED_FLAG, f.transfer(0, 0, 0, -1, 0, 0, 0, 0, 0, 0x40 | PENDING));
+        assertEquals(CreateTransferResult.RESERVED_FLAG, f.transfer(0, 0, 0, -1, 0, 0, 0, 0, 0, 0x200 | PENDING));
         assertEquals(CreateTransferResult.ID_MUST_NOT_BE_ZERO, f.transfer(0, 0, 0, -1, 0, 0, 0, 0, 0, 0x10));
         assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID, f.single(9, 0, 2, 5));
         assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_FLAGS,

@@ -426,6 +426,9 @@ final class ScenarioTable
                     case "void_pending_transfer" -> account ? unknownFlag(line, name) : TransferFlags.VOID_PENDING;
                     case "balancing_debit" -> account ? unknownFlag(line, name) : TransferFlags.BALANCING_DEBIT;
                     case "balancing_credit" -> account ? unknownFlag(line, name) : TransferFlags.BALANCING_CREDIT;
+                    case "closing_debit" -> account ? unknownFlag(line, name) : TransferFlags.CLOSING_DEBIT;
+                    case "closing_credit" -> account ? unknownFlag(line, name) : TransferFlags.CLOSING_CREDIT;
+                    case "closed" -> account ? AccountFlags.CLOSED : unknownFlag(line, name);
                     default -> name.startsWith("bit") ? 1 << Integer.parseInt(name.substring(3)) :
                         unknownFlag(line, name);
                 };
@@ -455,6 +458,10 @@ final class ScenarioTable
                 {
                     names.add("credits_must_not_exceed_debits");
                 }
+                if (0 != (flags & AccountFlags.CLOSED))
+                {
+                    names.add("closed");
+                }
             }
             else
             {
@@ -477,6 +484,14 @@ final class ScenarioTable
                 if (0 != (flags & TransferFlags.BALANCING_CREDIT))
                 {
                     names.add("balancing_credit");
+                }
+                if (0 != (flags & TransferFlags.CLOSING_DEBIT))
+                {
+                    names.add("closing_debit");
+                }
+                if (0 != (flags & TransferFlags.CLOSING_CREDIT))
+                {
+                    names.add("closing_credit");
                 }
             }
             return names.isEmpty() ? "none" : String.join("|", names);
