@@ -992,6 +992,9 @@ public final class Ledger
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_CODE;
         }
         final long pendingAmount = records[pendingOffset + R_AMOUNT];
+        // User data 0 takes the pending transfer's; any other is the post's or void's own. Read now: a pending
+        // transfer in the pool leaves its slot below.
+        final long recordedUserData = userData != 0 ? userData : records[pendingOffset + R_USER_DATA];
         if (post)
         {
             if (amount > pendingAmount)
@@ -1078,7 +1081,7 @@ public final class Ledger
 
         final int slot = appendRecord(
             id, pendingDebitAccountId, pendingCreditAccountId, post ? postedAmount : pendingAmount, pendingId,
-            userData, timestampNanos, meta(metaLedger(pendingMeta), metaCode(pendingMeta), flags),
+            recordedUserData, timestampNanos, meta(metaLedger(pendingMeta), metaCode(pendingMeta), flags),
             extra(0, STATE_NONE, KIND_CREATION), recordCount);
         hotIndexById.put(id, slot);
         transferCount++;
@@ -1128,7 +1131,17 @@ public final class Ledger
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
         }
-        if (userData != records[offset + R_USER_DATA])
+        final long recordedUserData = records[offset + R_USER_DATA];
+        final long recordedTimestampNanos = records[offset + R_TIMESTAMP];
+        long expectedUserData = userData;
+        if (inherits && userData == 0)
+        {
+            // A post or void without user data took the pending transfer's (found after the record above was read:
+            // both may have come from the cold tier through the same slot).
+            final int pendingHandle = locateTransfer(pendingId);
+            expectedUserData = pendingHandle < 0 ? 0 : records[pendingHandle * RECORD_LONGS + R_USER_DATA];
+        }
+        if (expectedUserData != recordedUserData)
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_USER_DATA;
         }
@@ -1140,7 +1153,7 @@ public final class Ledger
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_CODE;
         }
-        existingTimestampNanos = records[offset + R_TIMESTAMP];
+        existingTimestampNanos = recordedTimestampNanos;
         return CreateTransferResult.EXISTS;
     }
 

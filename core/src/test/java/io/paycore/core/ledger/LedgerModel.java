@@ -657,7 +657,7 @@ final class LedgerModel
         t.creditAccountId = p.creditAccountId;
         t.amount = post ? posted : p.amount;
         t.pendingId = e.pendingId();
-        t.userData = e.userData();
+        t.userData = e.userData() != 0 ? e.userData() : p.userData;
         t.ledger = p.ledger;
         t.timeoutSeconds = 0;
         t.code = p.code;
@@ -705,7 +705,9 @@ final class LedgerModel
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
         }
-        if (s.userData != e.userData())
+        final long expectedUserData = inherits && e.userData() == 0 ?
+            transfers.get(e.pendingId()).userData : e.userData();
+        if (s.userData != expectedUserData)
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_USER_DATA;
         }
