@@ -6,8 +6,6 @@ import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.service.Cluster;
 import io.paycore.journal.JournalVerifier;
 import io.paycore.service.inspect.StatCommand;
-import org.agrona.IoUtil;
-import org.agrona.concurrent.status.CountersReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,8 +13,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.File;
 import java.io.PrintStream;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -108,30 +104,24 @@ public final class ClusterCommand implements Runnable
             out.println("commit position: unknown (no counters file " + cncFile + ")");
             return;
         }
-        MappedByteBuffer cnc = null;
         try
         {
-            cnc = IoUtil.mapExistingFile(cncFile.toFile(), FileChannel.MapMode.READ_ONLY, "cnc");
-            final CountersReader counters = StatCommand.countersReader(cncFile, cnc);
-            counters.forEach((counterId, typeId, keyBuffer, label) ->
-            {
-                if (ConsensusModule.Configuration.COMMIT_POSITION_TYPE_ID == typeId)
+            StatCommand.readCounters(cncFile, (metaData, counters) -> counters.forEach(
+                (counterId, typeId, keyBuffer, label) ->
                 {
-                    out.println("commit position: " + counters.getCounterValue(counterId));
-                }
-                else if (ConsensusModule.Configuration.CLUSTER_NODE_ROLE_TYPE_ID == typeId)
-                {
-                    out.println("role: " + Cluster.Role.get(counters.getCounterValue(counterId)));
-                }
-            });
+                    if (ConsensusModule.Configuration.COMMIT_POSITION_TYPE_ID == typeId)
+                    {
+                        out.println("commit position: " + counters.getCounterValue(counterId));
+                    }
+                    else if (ConsensusModule.Configuration.CLUSTER_NODE_ROLE_TYPE_ID == typeId)
+                    {
+                        out.println("role: " + Cluster.Role.get(counters.getCounterValue(counterId)));
+                    }
+                }));
         }
         catch (final IllegalArgumentException | IllegalStateException ex)
         {
             out.println("commit position: unknown (" + ex.getMessage() + ")");
-        }
-        finally
-        {
-            IoUtil.unmap(cnc);
         }
     }
 

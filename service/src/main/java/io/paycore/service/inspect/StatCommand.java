@@ -103,21 +103,21 @@ public final class StatCommand implements Callable<Integer>
                 "driver (give its --aeron-dir) or never started its embedded one here");
             return EXIT_FAILED;
         }
-        MappedByteBuffer cnc = null;
+        final String wanted = null == filter ? null : filter.toLowerCase(Locale.ROOT);
         try
         {
-            cnc = IoUtil.mapExistingFile(cncFile.toFile(), FileChannel.MapMode.READ_ONLY, "cnc");
-            final CountersReader counters = countersReader(cncFile, cnc);
-            final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(cnc);
-            out.println("media driver pid " + CncFileDescriptor.pid(metaData) + ", started " +
-                Instant.ofEpochMilli(CncFileDescriptor.startTimestampMs(metaData)) + "; " + cncFile);
-            final String wanted = null == filter ? null : filter.toLowerCase(Locale.ROOT);
-            counters.forEach((counterId, typeId, keyBuffer, label) ->
+            readCounters(cncFile, (metaData, counters) ->
             {
-                if (null == wanted || label.toLowerCase(Locale.ROOT).contains(wanted))
+                out.println("media driver pid " + CncFileDescriptor.pid(metaData) + ", started " +
+                    Instant.ofEpochMilli(CncFileDescriptor.startTimestampMs(metaData)) + "; " + cncFile);
+                counters.forEach((counterId, typeId, keyBuffer, label) ->
                 {
-                    out.format(Locale.ROOT, "%3d: %,20d - %s%n", counterId, counters.getCounterValue(counterId), label);
-                }
+                    if (null == wanted || label.toLowerCase(Locale.ROOT).contains(wanted))
+                    {
+                        out.format(Locale.ROOT, "%3d: %,20d - %s%n", counterId, counters.getCounterValue(counterId),
+                            label);
+                    }
+                });
             });
             return EXIT_OK;
         }
@@ -125,6 +125,37 @@ public final class StatCommand implements Callable<Integer>
         {
             err.println("paycore stat: " + ex.getMessage());
             return EXIT_FAILED;
+        }
+    }
+
+    /**
+     * What reads a media driver's counters file while it is mapped.
+     */
+    @FunctionalInterface
+    public interface CountersUser
+    {
+        /**
+         * @param metaData the file's header: the driver's pid, start time, version.
+         * @param counters the counters, valid until this returns.
+         */
+        void use(UnsafeBuffer metaData, CountersReader counters);
+    }
+
+    /**
+     * Map a media driver's counters file read only, check it is one this Aeron reads, hand it to a user, then
+     * unmap it. Reads a snapshot without touching the file, so it works on a live driver's file and a dead one's.
+     *
+     * @param cncFile the {@code cnc.dat}; must exist.
+     * @param user    reads it.
+     * @throws IllegalArgumentException if the file is not ready or of another version.
+     */
+    public static void readCounters(final Path cncFile, final CountersUser user)
+    {
+        MappedByteBuffer cnc = null;
+        try
+        {
+            cnc = IoUtil.mapExistingFile(cncFile.toFile(), FileChannel.MapMode.READ_ONLY, "cnc");
+            user.use(CncFileDescriptor.createMetaDataBuffer(cnc), countersReader(cncFile, cnc));
         }
         finally
         {
@@ -140,7 +171,7 @@ public final class StatCommand implements Callable<Integer>
      * @return the reader.
      * @throws IllegalArgumentException if the file is not ready or of another version.
      */
-    public static CountersReader countersReader(final Path cncFile, final MappedByteBuffer cnc)
+    private static CountersReader countersReader(final Path cncFile, final MappedByteBuffer cnc)
     {
         if (cnc.capacity() < CncFileDescriptor.END_OF_METADATA_OFFSET)
         {
