@@ -5,8 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -29,11 +32,14 @@ class ClusterDemoTest
     void shouldSurviveFiveLeaderKillsWithEveryMemberEqual()
     {
         final PrintStream savedOut = System.out;
+        final PrintStream savedErr = System.err;
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final int status;
         try
         {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             // Eight requests in flight, so that each kill lands with some of them unanswered.
             status = PaycoreMain.execute("demo", "--cluster", "--kills", "5", "--transfers", "20000",
                 "--accounts", "500", "--window", "8", "--cluster-base-port", "20600", "--data",
@@ -42,9 +48,11 @@ class ClusterDemoTest
         finally
         {
             System.setOut(savedOut);
+            System.setErr(savedErr);
         }
         final String printed = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, printed);
+        assertEquals(0, status, () -> printed + "\nstderr:\n" + err.toString(StandardCharsets.UTF_8) +
+            memberLogTails());
 
         for (int kill = 1; kill <= 5; kill++)
         {
@@ -66,5 +74,31 @@ class ClusterDemoTest
             printed);
         assertTrue(printed.matches("(?s).*\nfailover: \\d+ ms\n.*"), printed);
         assertTrue(printed.contains("0 of them missing on the leader"), printed);
+    }
+
+    /**
+     * The last lines of each member's log, for a failure's message: why a member stopped or did not catch up.
+     */
+    private String memberLogTails()
+    {
+        final StringBuilder tails = new StringBuilder();
+        for (int member = 0; member < 3; member++)
+        {
+            final Path log = temp.resolve("data").resolve("member-" + member + ".log");
+            tails.append("\n--- ").append(log).append(" (last 40 lines)\n");
+            try
+            {
+                final List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                for (final String line : lines.subList(Math.max(0, lines.size() - 40), lines.size()))
+                {
+                    tails.append(line).append('\n');
+                }
+            }
+            catch (final IOException | UncheckedIOException ex)
+            {
+                tails.append("unreadable: ").append(ex).append('\n');
+            }
+        }
+        return tails.toString();
     }
 }
