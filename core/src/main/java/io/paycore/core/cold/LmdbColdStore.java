@@ -191,8 +191,9 @@ final class LmdbColdStore implements AutoCloseable
                     key.putLong(0, record[Ledger.R_ID]);
                     final int kind = (int)(record[Ledger.R_EXTRA] >>> 40) & 0xFF;
                     value.clear();
-                    if (Ledger.KIND_CREATION == kind)
+                    if (Ledger.KIND_STATE != kind)
                     {
+                        // A transfer's creation, or a failed id's record: stored whole, under its id.
                         for (int k = 0; k < Ledger.RECORD_LONGS; k++)
                         {
                             value.putLong(k * Long.BYTES, record[k]);
@@ -356,7 +357,7 @@ final class LmdbColdStore implements AutoCloseable
         {
             ledger.copySealedRecord(number, record, 0);
             final long id = record[Ledger.R_ID];
-            final boolean creation = Ledger.KIND_CREATION == ((int)(record[Ledger.R_EXTRA] >>> 40) & 0xFF);
+            final boolean creation = Ledger.KIND_STATE != ((int)(record[Ledger.R_EXTRA] >>> 40) & 0xFF);
             boolean same = reader.findRaw(id, baseValue, 0);
             if (same && creation)
             {

@@ -92,6 +92,8 @@ import java.util.function.IntConsumer;
  * <ol>
  *     <li>a flag outside {@link TransferFlags#ALL}: {@code RESERVED_FLAG};</li>
  *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
+ *     <li>id of an earlier transfer that failed on a transient error: {@code ID_ALREADY_FAILED} (see <b>Failed
+ *     ids</b>);</li>
  *     <li>id already exists: compared with the stored transfer in the order flags, pendingId, timeout, debit
  *     account id, credit account id, amount, userData, ledger, code ({@code EXISTS_WITH_DIFFERENT_*}), else
  *     {@code EXISTS}. For a post or void, a 0 debit/credit account id, amount, ledger or code in the event matches
@@ -147,6 +149,17 @@ import java.util.function.IntConsumer;
  *     <li>pending already {@code PENDING_TRANSFER_ALREADY_POSTED}, {@code _ALREADY_VOIDED}, {@code _EXPIRED};</li>
  *     <li>no room for its record (and the re-record of a sealed pending transfer): {@code TRANSFERS_FULL}.</li>
  * </ol>
+ * <b>Failed ids</b>: as TigerBeetle does, a transfer that fails on a <em>transient</em> error, one that depends on
+ * the ledger's state at the time ({@code DEBIT_ACCOUNT_NOT_FOUND}, {@code CREDIT_ACCOUNT_NOT_FOUND},
+ * {@code PENDING_TRANSFER_NOT_FOUND}, {@code EXCEEDS_CREDITS}, {@code EXCEEDS_DEBITS},
+ * {@code DEBIT_ACCOUNT_ALREADY_CLOSED}, {@code CREDIT_ACCOUNT_ALREADY_CLOSED}), leaves its id behind, so that a
+ * retry of the same id answers {@code ID_ALREADY_FAILED} for ever instead of succeeding once the state has changed:
+ * a retried request gets the outcome the first attempt got. It is kept as a record of its own ({@link #KIND_FAILED},
+ * the event's fields as sent, the failure in the extra word), hot and then cold like any record, and also when its
+ * chain is rolled back; lookups do not see it. With no room for that record, the event answers
+ * {@code TRANSFERS_FULL} instead, which is not remembered. paycore's own capacity results ({@code TRANSFERS_FULL},
+ * {@code PENDING_TRANSFERS_FULL}) are not transient in this sense: a retry may succeed once there is room.
+ * <p>
  * A post moves the posted amount (the event's, or the whole pending amount when 0) from pending to posted on both
  * accounts and releases the rest; a void releases it all. Neither can overflow a balance nor break a balance flag
  * (totals only shrink), so neither checks. Posts and voids are stored as transfers of their own, with the pending's
@@ -207,6 +220,11 @@ public final class Ledger
     public static final int KIND_CREATION = 0;
     /** Kind of a record that re-records a sealed pending transfer with its new state. */
     public static final int KIND_STATE = 1;
+    /**
+     * Kind of a record that keeps the id of a transfer that failed on a transient error: the event's fields as sent,
+     * and the failure's {@link CreateTransferResult#value()} in bits 48-63 of the extra word. Not a transfer.
+     */
+    public static final int KIND_FAILED = 2;
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long NEVER = Long.MAX_VALUE;
@@ -470,14 +488,22 @@ public final class Ledger
                 chainRecordMark = recordCount;
             }
 
-            final CreateTransferResult result = linked && i == count - 1 ?
+            CreateTransferResult result = linked && i == count - 1 ?
                 CreateTransferResult.LINKED_EVENT_CHAIN_OPEN : createTransfer(events, i, timestampNanos);
+            if (result != CreateTransferResult.OK && chainStart >= 0)
+            {
+                rollbackTransfers(chainRecordMark);
+            }
+            if (isTransient(result))
+            {
+                // After the rollback: the id stays failed even though its chain left nothing else behind.
+                result = rememberFailure(events, i, result, timestampNanos);
+            }
             results.set(i, result, result == CreateTransferResult.OK ? timestampNanos :
                 result == CreateTransferResult.EXISTS ? existingTimestampNanos : 0);
 
             if (result != CreateTransferResult.OK && chainStart >= 0)
             {
-                rollbackTransfers(chainRecordMark);
                 for (int j = chainStart; j < i; j++)
                 {
                     results.set(j, CreateTransferResult.LINKED_EVENT_FAILED, 0);
@@ -695,9 +721,13 @@ public final class Ledger
         final boolean resolves = (phase & (TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)) != 0;
 
         // As TigerBeetle does: an id that exists is answered from the transfer it names, before any other check.
-        final int existing = locateTransfer(id);
+        final int existing = locateRecord(id);
         if (existing >= 0)
         {
+            if (kindOf(records[existing * RECORD_LONGS + R_EXTRA]) == KIND_FAILED)
+            {
+                return CreateTransferResult.ID_ALREADY_FAILED;
+            }
             return existingTransfer(existing, resolves, flags, events.debitAccountId(i), events.creditAccountId(i),
                 events.amount(i), events.pendingId(i), events.userData(i), events.timeoutSeconds(i), events.ledger(i),
                 events.code(i));
@@ -1166,6 +1196,15 @@ public final class Ledger
      */
     private int locateTransfer(final long id)
     {
+        final int handle = locateRecord(id);
+        return handle >= 0 && kindOf(records[handle * RECORD_LONGS + R_EXTRA]) == KIND_FAILED ? -1 : handle;
+    }
+
+    /**
+     * As {@link #locateTransfer}, but a failed id's record ({@link #KIND_FAILED}) is found too.
+     */
+    private int locateRecord(final long id)
+    {
         final int slot = hotIndexById.get(id);
         if (slot >= 0)
         {
@@ -1245,6 +1284,45 @@ public final class Ledger
     private static int kindOf(final long extra)
     {
         return (int)(extra >>> 40) & 0xFF;
+    }
+
+    private static boolean isTransient(final CreateTransferResult result)
+    {
+        switch (result)
+        {
+            case DEBIT_ACCOUNT_NOT_FOUND:
+            case CREDIT_ACCOUNT_NOT_FOUND:
+            case PENDING_TRANSFER_NOT_FOUND:
+            case EXCEEDS_CREDITS:
+            case EXCEEDS_DEBITS:
+            case DEBIT_ACCOUNT_ALREADY_CLOSED:
+            case CREDIT_ACCOUNT_ALREADY_CLOSED:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Keep the id of an event that failed on a transient error, as a {@link #KIND_FAILED} record.
+     *
+     * @return the failure, or {@code TRANSFERS_FULL} if there is no room for the record.
+     */
+    private CreateTransferResult rememberFailure(
+        final TransferEvents events, final int i, final CreateTransferResult failure, final long timestampNanos)
+    {
+        if (!hasRoomForRecords(1))
+        {
+            return CreateTransferResult.TRANSFERS_FULL;
+        }
+        final long id = events.id(i);
+        final int slot = appendRecord(id, events.debitAccountId(i), events.creditAccountId(i), events.amount(i),
+            events.pendingId(i), events.userData(i), timestampNanos,
+            meta(events.ledger(i), events.code(i), events.flags(i)),
+            extra(events.timeoutSeconds(i), STATE_NONE, KIND_FAILED) | ((long)failure.value() << 48),
+            recordCount);
+        hotIndexById.put(id, slot);
+        return failure;
     }
 
     private boolean hasRoomForRecords(final int count)
@@ -2326,13 +2404,14 @@ public final class Ledger
             final long extra = records[offset + R_EXTRA];
             final int kind = kindOf(extra);
             final int state = (int)(extra >>> 32) & 0xFF;
-            if (kind > KIND_STATE || state > STATE_EXPIRED)
+            if (kind > KIND_FAILED || state > STATE_EXPIRED || (kind == KIND_FAILED && state != STATE_NONE))
             {
                 throw new LedgerSnapshotException("snapshot record " + number + " has kind " + kind + " and state " +
-                    state + ", expected kind 0.." + KIND_STATE + " and state 0.." + STATE_EXPIRED);
+                    state + ", expected kind 0.." + KIND_FAILED + " and state 0.." + STATE_EXPIRED +
+                    " (0 for a failed id)");
             }
             final int previous = hotIndexById.put(records[offset + R_ID], slot);
-            if (kind == KIND_CREATION && previous != IdIndex.MISSING)
+            if (kind != KIND_STATE && previous != IdIndex.MISSING)
             {
                 throw new LedgerSnapshotException("snapshot creates transfer id " + records[offset + R_ID] + " twice");
             }

@@ -44,7 +44,7 @@ final class InMemoryColdTier implements ColdTier
             ledger.copySealedRecord(number, record, 0);
             final long id = record[Ledger.R_ID];
             final long extra = record[Ledger.R_EXTRA];
-            if (((extra >>> 40) & 0xFF) == Ledger.KIND_CREATION)
+            if (((extra >>> 40) & 0xFF) != Ledger.KIND_STATE)
             {
                 if (null != creations.put(id, record))
                 {

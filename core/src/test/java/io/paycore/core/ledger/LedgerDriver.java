@@ -157,7 +157,12 @@ final class LedgerDriver
         final List<String> lines = new ArrayList<>();
         for (long number = 0; number < ledger.recordCount(); number++)
         {
-            lines.add(transfer(ledger, ledger.transferId(ledger.recordHandle(number))));
+            final long id = ledger.transferId(ledger.recordHandle(number));
+            // A failed id's record is not a transfer: a lookup does not find it.
+            if (ledger.transferIndex(id) >= 0)
+            {
+                lines.add(transfer(ledger, id));
+            }
         }
         return lines;
     }

@@ -7,8 +7,10 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A plainly written reference model of the {@link Ledger}: hash maps, lists, objects, an undo list of lambdas and
@@ -64,6 +66,8 @@ final class LedgerModel
     final Map<Long, Account> accounts = new HashMap<>();
     final List<Account> accountList = new ArrayList<>();
     final Map<Long, Transfer> transfers = new HashMap<>();
+    /** Ids of transfers that failed on a transient error: never to succeed (each takes a record in the ledger). */
+    final Set<Long> failedIds = new HashSet<>();
     final List<Transfer> transferList = new ArrayList<>();
     long lastTimestamp;
     long clock;
@@ -293,7 +297,7 @@ final class LedgerModel
                         CreateTransferResult.LINKED_EVENT_CHAIN_OPEN : CreateTransferResult.LINKED_EVENT_FAILED;
                     resultTimestamps[m] = 0;
                 }
-                results[k] = r;
+                results[k] = isTransient(r) ? fail(events.get(k).id(), r) : r;
                 resultTimestamps[k] = r == CreateTransferResult.EXISTS ? existsTimestamp : 0;
                 break;
             }
@@ -302,6 +306,27 @@ final class LedgerModel
 
         endBatch(recordTimestamp, base, n);
         return results;
+    }
+
+    /**
+     * TigerBeetle's transient errors: they depend on the state at the time, so the id is kept as failed.
+     */
+    static boolean isTransient(final CreateTransferResult r)
+    {
+        return r == CreateTransferResult.DEBIT_ACCOUNT_NOT_FOUND || r == CreateTransferResult.CREDIT_ACCOUNT_NOT_FOUND ||
+            r == CreateTransferResult.PENDING_TRANSFER_NOT_FOUND || r == CreateTransferResult.EXCEEDS_CREDITS ||
+            r == CreateTransferResult.EXCEEDS_DEBITS || r == CreateTransferResult.DEBIT_ACCOUNT_ALREADY_CLOSED ||
+            r == CreateTransferResult.CREDIT_ACCOUNT_ALREADY_CLOSED;
+    }
+
+    private CreateTransferResult fail(final long id, final CreateTransferResult r)
+    {
+        if (transfers.size() + failedIds.size() >= maxTransfers)
+        {
+            return CreateTransferResult.TRANSFERS_FULL;
+        }
+        failedIds.add(id);
+        return r;
     }
 
     private CreateTransferResult createTransfer(
@@ -323,6 +348,10 @@ final class LedgerModel
         final boolean pending = (flags & TransferFlags.PENDING) != 0;
         final boolean post = (flags & TransferFlags.POST_PENDING) != 0;
         final boolean isVoid = (flags & TransferFlags.VOID_PENDING) != 0;
+        if (failedIds.contains(e.id()))
+        {
+            return CreateTransferResult.ID_ALREADY_FAILED;
+        }
         final Transfer existing = transfers.get(e.id());
         if (existing != null)
         {
@@ -480,7 +509,7 @@ final class LedgerModel
         {
             return CreateTransferResult.EXCEEDS_DEBITS;
         }
-        if (transfers.size() >= maxTransfers)
+        if (transfers.size() + failedIds.size() >= maxTransfers)
         {
             return CreateTransferResult.TRANSFERS_FULL;
         }
@@ -621,7 +650,7 @@ final class LedgerModel
         {
             return CreateTransferResult.CREDIT_ACCOUNT_ALREADY_CLOSED;
         }
-        if (transfers.size() >= maxTransfers)
+        if (transfers.size() + failedIds.size() >= maxTransfers)
         {
             return CreateTransferResult.TRANSFERS_FULL;
         }

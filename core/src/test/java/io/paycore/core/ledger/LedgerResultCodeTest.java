@@ -286,6 +286,12 @@ class LedgerResultCodeTest
                 f.expectOk(f.transfer(9, 1, 2, 5, 0, 0, 1, 0, 1, PENDING | TransferFlags.CLOSING_CREDIT));
                 actual = f.single(10, 1, 2, 5);
             }
+            case ID_ALREADY_FAILED ->
+            {
+                assertEquals(CreateTransferResult.DEBIT_ACCOUNT_NOT_FOUND, f.single(10, 99, 2, 5));
+                // The same id can never succeed, even once the transfer would.
+                actual = f.single(10, 1, 2, 5);
+            }
             default -> throw new AssertionError("no scenario for " + expected);
         }
         assertEquals(expected, actual);

@@ -382,9 +382,11 @@ class LedgerTest
         assertEquals(CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO, f.single(10, 0, 2, 5));
         assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID, f.single(9, 99, 2, 5));
         assertEquals(CreateTransferResult.DEBIT_ACCOUNT_NOT_FOUND, f.single(10, 99, 3, 5));
-        assertEquals(CreateTransferResult.ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER, f.single(10, 4, 3, Long.MAX_VALUE));
-        assertEquals(CreateTransferResult.EXCEEDS_CREDITS, f.single(10, 4, 5, 1));
-        assertEquals(CreateTransferResult.PENDING_TRANSFER_NOT_FOUND, f.transfer(10, 7, 8, 0, 99, 0, 5, 0, 9, POST_PENDING));
+        // A transient failure leaves its id failed, answered before anything else about the event.
+        assertEquals(CreateTransferResult.ID_ALREADY_FAILED, f.single(10, 1, 1, 5));
+        assertEquals(CreateTransferResult.ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER, f.single(11, 4, 3, Long.MAX_VALUE));
+        assertEquals(CreateTransferResult.EXCEEDS_CREDITS, f.single(11, 4, 5, 1));
+        assertEquals(CreateTransferResult.PENDING_TRANSFER_NOT_FOUND, f.transfer(12, 7, 8, 0, 99, 0, 5, 0, 9, POST_PENDING));
         assertEquals(CreateAccountResult.RESERVED_FLAG, f.account(0, 0, 0, 0x10, 0));
         assertEquals(CreateAccountResult.ID_MUST_NOT_BE_ZERO, f.account(0, 0, 0, 6, 0));
         assertEquals(CreateAccountResult.EXISTS_WITH_DIFFERENT_FLAGS, f.account(1, 0, 0, 6, 0));
