@@ -349,7 +349,7 @@ public class LedgerBenchmark
 
         public long amount(final int index)
         {
-            return isPost(index) ? 0 : amounts[offset + (index >> 1)];
+            return isPost(index) ? Ledger.AMOUNT_MAX : amounts[offset + (index >> 1)];
         }
 
         public long pendingId(final int index)

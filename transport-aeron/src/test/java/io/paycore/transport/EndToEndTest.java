@@ -10,6 +10,7 @@ import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.AccountFlags;
+import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferFlags;
 import io.paycore.transport.client.Account;
@@ -105,7 +106,7 @@ class EndToEndTest
             OK, OK, OK), singles.results());
 
         final CreateResults<CreateTransferResult> phaseTwo = client.createTransfersAndWait(new TransferEventArray(8)
-            .add(200, 0, 0, 0, 104, 0, 0, 0, 0, TransferFlags.POST_PENDING)
+            .add(200, 0, 0, Ledger.AMOUNT_MAX, 104, 0, 0, 0, 0, TransferFlags.POST_PENDING)
             .add(201, 0, 0, 25, 105, 0, 0, 0, 0, TransferFlags.POST_PENDING)
             .add(202, 0, 0, 0, 106, 0, 0, 0, 0, TransferFlags.VOID_PENDING)
             .add(203, 0, 0, 0, 104, 0, 0, 0, 0, TransferFlags.POST_PENDING)

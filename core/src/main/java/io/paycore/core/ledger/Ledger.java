@@ -96,8 +96,8 @@ import java.util.function.IntConsumer;
  *     ids</b>);</li>
  *     <li>id already exists: compared with the stored transfer in the order flags, pendingId, timeout, debit
  *     account id, credit account id, amount, userData, ledger, code ({@code EXISTS_WITH_DIFFERENT_*}), else
- *     {@code EXISTS}. For a post or void, a 0 debit/credit account id, amount, ledger or code in the event matches
- *     anything; for a balancing transfer the amount differs only when the one asked is below the one recorded (it
+ *     {@code EXISTS}. For a post or void, a 0 debit/credit account id, ledger or code in the event matches
+ *     anything, and a post's {@link #AMOUNT_MAX} or a void's 0 matches the pending amount; for a balancing transfer the amount differs only when the one asked is below the one recorded (it
  *     could not have moved that much);</li>
  *     <li>more than one of PENDING, POST_PENDING, VOID_PENDING, or a balancing flag with POST_PENDING or
  *     VOID_PENDING: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE}.</li>
@@ -135,8 +135,6 @@ import java.util.function.IntConsumer;
  * <ol>
  *     <li>pendingId 0 / MAX / equal to id: {@code PENDING_ID_MUST_NOT_BE_ZERO} / {@code _MUST_NOT_BE_INT_MAX} /
  *     {@code PENDING_ID_MUST_BE_DIFFERENT};</li>
- *     <li>debit account id MAX: {@code DEBIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX}; credit likewise; both given and
- *     equal: {@code ACCOUNTS_MUST_BE_DIFFERENT};</li>
  *     <li>timeout not 0: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER}; amount &lt; 0:
  *     {@code AMOUNT_MUST_NOT_BE_NEGATIVE};</li>
  *     <li>{@code PENDING_TRANSFER_NOT_FOUND}; pending id names a transfer without the PENDING flag:
@@ -144,8 +142,9 @@ import java.util.function.IntConsumer;
  *     <li>a given debit account id, credit account id, ledger, code differing from the pending's:
  *     {@code PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID}, {@code _CREDIT_ACCOUNT_ID}, {@code _LEDGER},
  *     {@code _CODE};</li>
- *     <li>post with amount &gt; pending amount: {@code EXCEEDS_PENDING_TRANSFER_AMOUNT}; void with an amount
- *     neither 0 nor the pending amount: {@code PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT};</li>
+ *     <li>the amount, where a post's {@link #AMOUNT_MAX} and a void's 0 stand for the pending amount: above the
+ *     pending amount: {@code EXCEEDS_PENDING_TRANSFER_AMOUNT}; a void's below it:
+ *     {@code PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT};</li>
  *     <li>pending already {@code PENDING_TRANSFER_ALREADY_POSTED}, {@code _ALREADY_VOIDED}, {@code _EXPIRED};</li>
  *     <li>no room for its record (and the re-record of a sealed pending transfer): {@code TRANSFERS_FULL}.</li>
  * </ol>
@@ -160,7 +159,8 @@ import java.util.function.IntConsumer;
  * {@code TRANSFERS_FULL} instead, which is not remembered. paycore's own capacity results ({@code TRANSFERS_FULL},
  * {@code PENDING_TRANSFERS_FULL}) are not transient in this sense: a retry may succeed once there is room.
  * <p>
- * A post moves the posted amount (the event's, or the whole pending amount when 0) from pending to posted on both
+ * A post moves the posted amount (the event's, 0 included, or the whole pending amount for {@link #AMOUNT_MAX}) from
+ * pending to posted on both
  * accounts and releases the rest; a void releases it all. Neither can overflow a balance nor break a balance flag
  * (totals only shrink), so neither checks. Posts and voids are stored as transfers of their own, with the pending's
  * accounts, ledger and code, and the amount posted (post) or released (void).
@@ -216,6 +216,11 @@ public final class Ledger
     public static final int R_EXTRA = 8;
     /** Offset of the number of the record that created the transfer. */
     public static final int R_CREATION_RECORD = 9;
+    /**
+     * The largest amount (TigerBeetle's {@code AMOUNT_MAX}; 2<sup>63</sup> - 1 while amounts are signed 64-bit): as a
+     * post's amount, the whole pending amount; as a balancing transfer's, as much as the balances allow.
+     */
+    public static final long AMOUNT_MAX = Long.MAX_VALUE;
     /** Kind of a record that creates a transfer. */
     public static final int KIND_CREATION = 0;
     /** Kind of a record that re-records a sealed pending transfer with its new state. */
@@ -970,18 +975,6 @@ public final class Ledger
         {
             return CreateTransferResult.PENDING_ID_MUST_BE_DIFFERENT;
         }
-        if (debitAccountId == Long.MAX_VALUE)
-        {
-            return CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX;
-        }
-        if (creditAccountId == Long.MAX_VALUE)
-        {
-            return CreateTransferResult.CREDIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX;
-        }
-        if (debitAccountId != 0 && debitAccountId == creditAccountId)
-        {
-            return CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT;
-        }
         if (timeoutSeconds != 0)
         {
             return CreateTransferResult.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER;
@@ -1025,14 +1018,15 @@ public final class Ledger
         // User data 0 takes the pending transfer's; any other is the post's or void's own. Read now: a pending
         // transfer in the pool leaves its slot below.
         final long recordedUserData = userData != 0 ? userData : records[pendingOffset + R_USER_DATA];
-        if (post)
+        // As TigerBeetle (since 0.16): a post of AMOUNT_MAX posts the whole pending amount, any other the amount
+        // given, 0 included; a void of 0 releases the pending amount, and any other must be that amount.
+        final long actualAmount = post ? (amount == AMOUNT_MAX ? pendingAmount : amount) :
+            (amount == 0 ? pendingAmount : amount);
+        if (actualAmount > pendingAmount)
         {
-            if (amount > pendingAmount)
-            {
-                return CreateTransferResult.EXCEEDS_PENDING_TRANSFER_AMOUNT;
-            }
+            return CreateTransferResult.EXCEEDS_PENDING_TRANSFER_AMOUNT;
         }
-        else if (amount != 0 && amount != pendingAmount)
+        if (!post && actualAmount < pendingAmount)
         {
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT;
         }
@@ -1069,7 +1063,7 @@ public final class Ledger
             return CreateTransferResult.TRANSFERS_FULL;
         }
 
-        final long postedAmount = post ? (amount == 0 ? pendingAmount : amount) : 0;
+        final long postedAmount = post ? actualAmount : 0;
         if (!post)
         {
             setClosed(debitOffset, creditOffset, metaFlags(pendingMeta), false);
@@ -1156,13 +1150,29 @@ public final class Ledger
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID;
         }
         final long recordedAmount = records[offset + R_AMOUNT];
-        if ((flags & BALANCING_FLAGS) != 0 ? amount < recordedAmount :
-            (!inherits || amount != 0) && amount != recordedAmount)
+        final long recordedUserData = records[offset + R_USER_DATA];
+        final long recordedTimestampNanos = records[offset + R_TIMESTAMP];
+        // A post of AMOUNT_MAX and a void of 0 stand for the pending amount; the pending transfer's own record is
+        // read only then, and after this record's fields (it may take the same slot, from the cold tier).
+        final boolean asPending = inherits && amount == ((flags & TransferFlags.POST_PENDING) != 0 ? AMOUNT_MAX : 0);
+        final boolean differentAmount;
+        if ((flags & BALANCING_FLAGS) != 0)
+        {
+            differentAmount = amount < recordedAmount;
+        }
+        else if (asPending)
+        {
+            final int pendingHandle = locateTransfer(pendingId);
+            differentAmount = pendingHandle < 0 || recordedAmount != records[pendingHandle * RECORD_LONGS + R_AMOUNT];
+        }
+        else
+        {
+            differentAmount = amount != recordedAmount;
+        }
+        if (differentAmount)
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
         }
-        final long recordedUserData = records[offset + R_USER_DATA];
-        final long recordedTimestampNanos = records[offset + R_TIMESTAMP];
         long expectedUserData = userData;
         if (inherits && userData == 0)
         {

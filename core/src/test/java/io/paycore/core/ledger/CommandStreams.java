@@ -360,9 +360,15 @@ final class CommandStreams
 
         final int amountChoice = random.nextInt(100);
         final long amount;
-        if (amountChoice < 55)
+        if (amountChoice < 30)
         {
+            // A void's "the pending amount"; a post of nothing.
             amount = 0;
+        }
+        else if (amountChoice < 55)
+        {
+            // A post's "the pending amount"; a void's too much.
+            amount = Long.MAX_VALUE;
         }
         else if (amountChoice < 80 && pending != null)
         {

@@ -575,18 +575,6 @@ final class LedgerModel
         {
             return CreateTransferResult.PENDING_ID_MUST_BE_DIFFERENT;
         }
-        if (e.debitAccountId() == Long.MAX_VALUE)
-        {
-            return CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX;
-        }
-        if (e.creditAccountId() == Long.MAX_VALUE)
-        {
-            return CreateTransferResult.CREDIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX;
-        }
-        if (e.debitAccountId() != 0 && e.debitAccountId() == e.creditAccountId())
-        {
-            return CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT;
-        }
         if (e.timeoutSeconds() != 0)
         {
             return CreateTransferResult.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER;
@@ -620,11 +608,14 @@ final class LedgerModel
         {
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_CODE;
         }
-        if (post && e.amount() > p.amount)
+        // A post of AMOUNT_MAX posts all, of 0 nothing; a void of 0 is of the pending amount.
+        final long actual = post ? (e.amount() == Long.MAX_VALUE ? p.amount : e.amount()) :
+            (e.amount() == 0 ? p.amount : e.amount());
+        if (actual > p.amount)
         {
             return CreateTransferResult.EXCEEDS_PENDING_TRANSFER_AMOUNT;
         }
-        if (!post && e.amount() != 0 && e.amount() != p.amount)
+        if (!post && actual < p.amount)
         {
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT;
         }
@@ -655,7 +646,7 @@ final class LedgerModel
             return CreateTransferResult.TRANSFERS_FULL;
         }
 
-        final long posted = post ? (e.amount() == 0 ? p.amount : e.amount()) : 0;
+        final long posted = post ? actual : 0;
         dr.debitsPending -= p.amount;
         cr.creditsPending -= p.amount;
         dr.debitsPosted += posted;
@@ -730,7 +721,10 @@ final class LedgerModel
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID;
         }
         final boolean balancing = (s.flags & (TransferFlags.BALANCING_DEBIT | TransferFlags.BALANCING_CREDIT)) != 0;
-        if (balancing ? e.amount() < s.amount : differs(inherits, e.amount(), s.amount))
+        final boolean asPending = inherits &&
+            e.amount() == ((e.flags() & TransferFlags.POST_PENDING) != 0 ? Long.MAX_VALUE : 0);
+        if (balancing ? e.amount() < s.amount :
+            asPending ? s.amount != transfers.get(e.pendingId()).amount : e.amount() != s.amount)
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
         }

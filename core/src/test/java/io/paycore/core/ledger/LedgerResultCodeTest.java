@@ -187,7 +187,7 @@ class LedgerResultCodeTest
             case EXISTS_WITH_DIFFERENT_AMOUNT ->
             {
                 f.expectOk(f.pending(8, 1, 2, 5, 0));
-                f.expectOk(f.post(9, 8, 0));
+                f.expectOk(f.post(9, 8, Ledger.AMOUNT_MAX));
                 assertEquals(CreateTransferResult.EXISTS, f.post(9, 8, 5));
                 actual = f.post(9, 8, 4);
             }

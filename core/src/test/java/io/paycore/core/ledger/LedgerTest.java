@@ -32,7 +32,7 @@ class LedgerTest
     }
 
     @Test
-    void shouldHoldPendingAndPostFullAmountWhenPostAmountIsZero()
+    void shouldHoldPendingAndPostFullAmountWhenPostAmountIsAmountMax()
     {
         f.standardAccounts();
         f.expectOk(f.pending(10, 1, 2, 100, 0));
@@ -40,7 +40,7 @@ class LedgerTest
         assertEquals("0/0/100/0", f.balances(2));
         assertEquals(1, f.ledger.pendingCount());
 
-        f.expectOk(f.post(11, 10, 0));
+        f.expectOk(f.post(11, 10, Ledger.AMOUNT_MAX));
 
         assertEquals("0/100/0/0", f.balances(1));
         assertEquals("0/0/0/100", f.balances(2));
@@ -68,7 +68,9 @@ class LedgerTest
         assertEquals("0/0/0/30", f.balances(2));
         assertEquals(30, f.ledger.transferAmount(f.ledger.transferIndex(11)));
         assertEquals(CreateTransferResult.EXISTS, f.post(11, 10, 30));
-        assertEquals(CreateTransferResult.EXISTS, f.post(11, 10, 0));
+        // Not the whole pending amount, and not nothing.
+        assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, f.post(11, 10, Ledger.AMOUNT_MAX));
+        assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, f.post(11, 10, 0));
     }
 
     @Test
@@ -327,7 +329,7 @@ class LedgerTest
 
         assertEquals(CreateTransferResult.EXCEEDS_DEBITS, f.single(12, 2, 5, 31));
         f.expectOk(f.single(13, 2, 5, 30));
-        f.expectOk(f.post(14, 11, 0));
+        f.expectOk(f.post(14, 11, Ledger.AMOUNT_MAX));
         assertEquals("0/100/0/100", f.balances(5));
     }
 

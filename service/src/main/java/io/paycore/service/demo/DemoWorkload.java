@@ -3,6 +3,7 @@ package io.paycore.service.demo;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.TransferEventArray;
 import org.agrona.MutableDirectBuffer;
 
@@ -254,7 +255,7 @@ public final class DemoWorkload
         }
         else if (roll < 150)
         {
-            encode(transfer, id, openPendingDebits[slot], openPendingCredits[slot], 0, pendingId, 0,
+            encode(transfer, id, openPendingDebits[slot], openPendingCredits[slot], Ledger.AMOUNT_MAX, pendingId, 0,
                 TRANSFER_FLAG_POST_PENDING);
         }
         else
