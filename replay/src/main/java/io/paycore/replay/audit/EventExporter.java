@@ -1,10 +1,12 @@
 package io.paycore.replay.audit;
 
 import io.paycore.codec.sbe.CreateAccountsDecoder;
+import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.ledger.AccountResults;
+import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.SbeAccountEvents;
 import io.paycore.core.ledger.SbeTransferEvents;
 import io.paycore.core.ledger.TransferResults;
@@ -46,6 +48,9 @@ import java.nio.file.Path;
  *   timeout_seconds         transfers only, unsigned 32-bit
  *   result                  the result code's name, e.g. OK, EXISTS, EXCEEDS_CREDITS
  *   result_timestamp_nanos  the timestamp the ledger assigned on OK, the original one on EXISTS, else 0
+ *   amount_moved            transfers answered OK only: the amount the transfer recorded, which is the amount sent
+ *                           except for a balancing transfer (lowered to what the balances allowed), a post of
+ *                           AMOUNT_MAX (the pending amount) and a void (the pending amount released)
  * </pre>
  * In CSV a column that does not apply (a transfer field of an account event) is empty; in JSONL its key is left
  * out. Every value is a decimal integer or an upper-case name, so nothing is quoted. Integers are exact signed
@@ -61,7 +66,7 @@ public final class EventExporter implements AutoCloseable
     public static final String[] COLUMNS = {
         "sequence", "timestamp_nanos", "message", "correlation_id", "index", "id", "debit_account_id",
         "credit_account_id", "amount", "pending_id", "user_data", "ledger", "code", "flags", "timeout_seconds",
-        "result", "result_timestamp_nanos" };
+        "result", "result_timestamp_nanos", "amount_moved" };
 
     /**
      * Size of the write buffer in chars.
@@ -175,7 +180,19 @@ public final class EventExporter implements AutoCloseable
                 number("code", events.code(i));
                 number("flags", events.flags(i));
                 number("timeout_seconds", events.timeoutSeconds(i));
-                end(results.result(i).name(), results.timestamp(i));
+                final CreateTransferResult result = results.result(i);
+                end(result.name(), results.timestamp(i));
+                if (CreateTransferResult.OK == result)
+                {
+                    // The record, found after the whole batch was applied: a transfer's amount never changes.
+                    final Ledger ledger = processor.ledger();
+                    number("amount_moved", ledger.transferAmount(ledger.transferIndex(events.id(i))));
+                }
+                else
+                {
+                    absent("amount_moved");
+                }
+                endLine();
             }
         }
         else if (CreateAccountsDecoder.TEMPLATE_ID == templateId)
@@ -198,6 +215,8 @@ public final class EventExporter implements AutoCloseable
                 number("flags", events.flags(i));
                 absent("timeout_seconds");
                 end(results.result(i).name(), results.timestamp(i));
+                absent("amount_moved");
+                endLine();
             }
         }
     }
@@ -256,6 +275,10 @@ public final class EventExporter implements AutoCloseable
     {
         name("result", result);
         number("result_timestamp_nanos", resultTimestampNanos);
+    }
+
+    private void endLine()
+    {
         line.append(ExportFormat.JSONL == format ? "}\n" : "\n");
         eventsWritten++;
         flushLine();

@@ -83,6 +83,8 @@ final class AuditRuns
         long timeoutSeconds;
         String result;
         long resultTimestampNanos;
+        /** The amount the live ledger recorded for a transfer answered OK, else null. */
+        Long amountMoved;
         boolean transfer;
     }
 
@@ -211,8 +213,8 @@ final class AuditRuns
                     else if (kind < 85 && !pendings.isEmpty())
                     {
                         final long pendingId = pendings.get(random.nextInt(pendings.size()));
-                        transfers.add(++transferId, 0, 0, random.nextBoolean() ? 0 : 1 + random.nextInt(500),
-                            pendingId, m, 0, 0, 0, TransferFlags.POST_PENDING);
+                        transfers.add(++transferId, 0, 0, random.nextBoolean() ? Ledger.AMOUNT_MAX :
+                            random.nextInt(501), pendingId, m, 0, 0, 0, TransferFlags.POST_PENDING);
                     }
                     else if (kind < 90 && !pendings.isEmpty())
                     {
@@ -358,6 +360,11 @@ final class AuditRuns
                 sent.timeoutSeconds = events.timeoutSeconds(i);
                 sent.result = results.result(i).name();
                 sent.resultTimestampNanos = results.timestamp(i);
+                if ("OK".equals(sent.result))
+                {
+                    final Ledger ledger = processor.ledger();
+                    sent.amountMoved = ledger.transferAmount(ledger.transferIndex(sent.id));
+                }
                 run.events.add(sent);
             }
             snapshotPoint(sequence);

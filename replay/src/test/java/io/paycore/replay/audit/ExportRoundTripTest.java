@@ -1,5 +1,6 @@
 package io.paycore.replay.audit;
 
+import io.paycore.core.ledger.TransferFlags;
 import io.paycore.replay.DataDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -152,8 +153,19 @@ class ExportRoundTripTest
             }
             expected.put("result", sent.result);
             expected.put("result_timestamp_nanos", "" + sent.resultTimestampNanos);
+            if (null != sent.amountMoved)
+            {
+                expected.put("amount_moved", "" + sent.amountMoved);
+            }
             assertEquals(expected, rows.get(i), "row " + i);
+            if (sent.transfer && null != sent.amountMoved && 0 == (sent.flags & TransferFlags.POST_PENDING) &&
+                0 == (sent.flags & TransferFlags.VOID_PENDING))
+            {
+                assertEquals(sent.amount, sent.amountMoved, "row " + i + ": a plain transfer moves what it asks");
+            }
         }
+        assertTrue(run.events.stream().anyMatch((e) -> e.transfer && null != e.amountMoved && e.amountMoved != e.amount),
+            "the run should have a post of AMOUNT_MAX, whose amount moved is not the amount sent");
     }
 
     private static Map<String, String> parseFlatJson(final String line)
