@@ -49,7 +49,7 @@ public final class AccountResults
     /**
      * @param index of the event.
      * @return the timestamp the ledger assigned to the account on {@code OK}, that of the existing account on
-     * {@code EXISTS}, else 0.
+     * {@code EXISTS}, else the event's own timestamp (when it was validated).
      */
     public long timestamp(final int index)
     {

@@ -57,8 +57,9 @@ import java.util.function.IntConsumer;
  * <b>Time</b>: the ledger reads no clock. Each command carries the timestamp of its journaled record. A batch of
  * {@code n} events gets {@code base = max(recordTimestampNanos, lastTimestampNanos + 1)} and event {@code i} the
  * timestamp {@code base + i}, whatever its outcome; afterwards {@code lastTimestampNanos = base + n - 1}. The clock
- * ({@link #clockNanos()}) is the greatest record or assigned timestamp seen. Result timestamps are the assigned one
- * on {@code OK}, the original one on {@code EXISTS}, else 0.
+ * ({@link #clockNanos()}) is the greatest record or assigned timestamp seen. Every result has a timestamp, as TigerBeetle's
+ * have: the assigned one on {@code OK}, the original one on {@code EXISTS}, and on any failure the event's own
+ * timestamp, the time it was validated (also for the events of a chain that failed).
  * <p>
  * <b>Expiry</b>: before every command ({@link #createAccounts}, {@link #createTransfers}, {@link #tick}) every
  * pending transfer with {@code expiresAtNanos <= recordTimestampNanos} expires, in order of (expiresAt, transfer
@@ -428,14 +429,14 @@ public final class Ledger
             final CreateAccountResult result = linked && i == count - 1 ?
                 CreateAccountResult.LINKED_EVENT_CHAIN_OPEN : createAccount(events, i, timestampNanos);
             results.set(i, result, result == CreateAccountResult.OK ? timestampNanos :
-                result == CreateAccountResult.EXISTS ? existingTimestampNanos : 0);
+                result == CreateAccountResult.EXISTS ? existingTimestampNanos : timestampNanos);
 
             if (result != CreateAccountResult.OK && chainStart >= 0)
             {
                 rollbackAccounts(chainAccountMark);
                 for (int j = chainStart; j < i; j++)
                 {
-                    results.set(j, CreateAccountResult.LINKED_EVENT_FAILED, 0);
+                    results.set(j, CreateAccountResult.LINKED_EVENT_FAILED, baseNanos + j);
                 }
                 int j = i;
                 boolean chained = linked;
@@ -443,8 +444,8 @@ public final class Ledger
                 {
                     j++;
                     chained = (events.flags(j) & AccountFlags.LINKED) != 0;
-                    results.set(j, chained && j == count - 1 ?
-                        CreateAccountResult.LINKED_EVENT_CHAIN_OPEN : CreateAccountResult.LINKED_EVENT_FAILED, 0);
+                    results.set(j, chained && j == count - 1 ? CreateAccountResult.LINKED_EVENT_CHAIN_OPEN :
+                        CreateAccountResult.LINKED_EVENT_FAILED, baseNanos + j);
                 }
                 i = j;
                 chainStart = -1;
@@ -505,13 +506,13 @@ public final class Ledger
                 result = rememberFailure(events, i, result, timestampNanos);
             }
             results.set(i, result, result == CreateTransferResult.OK ? timestampNanos :
-                result == CreateTransferResult.EXISTS ? existingTimestampNanos : 0);
+                result == CreateTransferResult.EXISTS ? existingTimestampNanos : timestampNanos);
 
             if (result != CreateTransferResult.OK && chainStart >= 0)
             {
                 for (int j = chainStart; j < i; j++)
                 {
-                    results.set(j, CreateTransferResult.LINKED_EVENT_FAILED, 0);
+                    results.set(j, CreateTransferResult.LINKED_EVENT_FAILED, baseNanos + j);
                 }
                 int j = i;
                 boolean chained = linked;
@@ -519,8 +520,8 @@ public final class Ledger
                 {
                     j++;
                     chained = (events.flags(j) & TransferFlags.LINKED) != 0;
-                    results.set(j, chained && j == count - 1 ?
-                        CreateTransferResult.LINKED_EVENT_CHAIN_OPEN : CreateTransferResult.LINKED_EVENT_FAILED, 0);
+                    results.set(j, chained && j == count - 1 ? CreateTransferResult.LINKED_EVENT_CHAIN_OPEN :
+                        CreateTransferResult.LINKED_EVENT_FAILED, baseNanos + j);
                 }
                 i = j;
                 chainStart = -1;

@@ -177,10 +177,10 @@ final class LedgerModel
                 {
                     results[m] = open && m == end ?
                         CreateAccountResult.LINKED_EVENT_CHAIN_OPEN : CreateAccountResult.LINKED_EVENT_FAILED;
-                    resultTimestamps[m] = 0;
+                    resultTimestamps[m] = base + m;
                 }
                 results[k] = r;
-                resultTimestamps[k] = r == CreateAccountResult.EXISTS ? existsTimestamp : 0;
+                resultTimestamps[k] = r == CreateAccountResult.EXISTS ? existsTimestamp : base + k;
                 break;
             }
             start = end + 1;
@@ -295,10 +295,10 @@ final class LedgerModel
                 {
                     results[m] = open && m == end ?
                         CreateTransferResult.LINKED_EVENT_CHAIN_OPEN : CreateTransferResult.LINKED_EVENT_FAILED;
-                    resultTimestamps[m] = 0;
+                    resultTimestamps[m] = base + m;
                 }
                 results[k] = isTransient(r) ? fail(events.get(k).id(), r) : r;
-                resultTimestamps[k] = r == CreateTransferResult.EXISTS ? existsTimestamp : 0;
+                resultTimestamps[k] = r == CreateTransferResult.EXISTS ? existsTimestamp : base + k;
                 break;
             }
             start = end + 1;

@@ -193,7 +193,11 @@ class LedgerTest
         assertEquals(CreateTransferResult.LINKED_EVENT_FAILED, f.transferResults.result(2));
         assertEquals(CreateTransferResult.EXCEEDS_CREDITS, f.transferResults.result(3));
         assertEquals(CreateTransferResult.OK, f.transferResults.result(4));
-        assertEquals(0, f.transferResults.timestamp(0));
+        // Every result has a timestamp: the event's own, consecutive through the batch, failures included.
+        for (int i = 0; i < 5; i++)
+        {
+            assertEquals(f.transferResults.timestamp(4) - 4 + i, f.transferResults.timestamp(i));
+        }
         assertEquals(-1, f.ledger.transferIndex(10));
         assertEquals(-1, f.ledger.transferIndex(11));
         assertEquals(-1, f.ledger.transferIndex(12));
@@ -352,7 +356,7 @@ class LedgerTest
         f.accountEvents.reset().add(1, 0, 1, 1, 0).add(0, 0, 1, 1, 0).add(2, 0, 1, 1, 0);
         f.applyAccounts();
         assertEquals(5_000, f.accountResults.timestamp(0));
-        assertEquals(0, f.accountResults.timestamp(1));
+        assertEquals(5_001, f.accountResults.timestamp(1), "a failure carries the time it was validated");
         assertEquals(5_002, f.accountResults.timestamp(2));
         assertEquals(5_002, f.ledger.lastTimestampNanos());
 

@@ -47,7 +47,8 @@ import java.nio.file.Path;
  *                           8 VOID_PENDING)
  *   timeout_seconds         transfers only, unsigned 32-bit
  *   result                  the result code's name, e.g. OK, EXISTS, EXCEEDS_CREDITS
- *   result_timestamp_nanos  the timestamp the ledger assigned on OK, the original one on EXISTS, else 0
+ *   result_timestamp_nanos  the timestamp the ledger assigned on OK, the original one on EXISTS, else the event's
+ *                           own (the time it was validated; journals of before 2026-12-04 replay the same way)
  *   amount_moved            transfers answered OK only: the amount the transfer recorded, which is the amount sent
  *                           except for a balancing transfer (lowered to what the balances allowed), a post of
  *                           AMOUNT_MAX (the pending amount) and a void (the pending amount released)

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The answer to one batch of the blocking API: one result per event, in the order sent, each with the timestamp
- * the ledger assigned (of the original on {@code EXISTS}, else 0 for a failure).
+ * the ledger assigned (of the original on {@code EXISTS}; on a failure, the event's own, when it was validated).
  *
  * @param <R> the result code type, {@link io.paycore.codec.sbe.CreateAccountResult} or
  *            {@link io.paycore.codec.sbe.CreateTransferResult}.
