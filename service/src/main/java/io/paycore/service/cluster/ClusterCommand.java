@@ -3,6 +3,7 @@ package io.paycore.service.cluster;
 import io.aeron.CncFileDescriptor;
 import io.aeron.cluster.ClusterTool;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.Cluster;
 import io.paycore.journal.JournalVerifier;
 import io.paycore.service.inspect.StatCommand;
@@ -11,8 +12,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -94,8 +97,8 @@ public final class ClusterCommand implements Runnable
     }
 
     /**
-     * Print the consensus module's role and commit position from the member's counters, if its driver's file is
-     * there (a member's driver directory is removed when it stops cleanly).
+     * Print the consensus module's role, election state and commit position from the member's counters, if its
+     * driver's file is there (a member's driver directory is removed when it stops cleanly).
      */
     private static void printConsensusCounters(final PrintStream out, final Path cncFile)
     {
@@ -117,12 +120,30 @@ public final class ClusterCommand implements Runnable
                     {
                         out.println("role: " + Cluster.Role.get(counters.getCounterValue(counterId)));
                     }
+                    else if (ConsensusModule.Configuration.ELECTION_STATE_TYPE_ID == typeId)
+                    {
+                        out.println("election state: " + ElectionState.get(counters.getCounterValue(counterId)));
+                    }
                 }));
         }
         catch (final IllegalArgumentException | IllegalStateException ex)
         {
             out.println("commit position: unknown (" + ex.getMessage() + ")");
         }
+    }
+
+    /**
+     * A member's consensus counters on one line, for messages about a cluster that does not do what it should.
+     *
+     * @param memberDirectory the member's data directory.
+     * @return e.g. {@code role: FOLLOWER, election state: CLOSED, commit position: 4096}, or why they are unknown.
+     */
+    public static String consensusView(final Path memberDirectory)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        printConsensusCounters(out, memberDirectory.resolve("aeron").resolve(CncFileDescriptor.CNC_FILE));
+        return String.join(", ", bytes.toString(StandardCharsets.UTF_8).lines().toList());
     }
 
     /**

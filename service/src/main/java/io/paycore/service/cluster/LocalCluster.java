@@ -303,7 +303,6 @@ public final class LocalCluster implements AutoCloseable
     public long awaitCaughtUp(final Runnable whileWaiting) throws InterruptedException
     {
         final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(CATCH_UP_TIMEOUT_SECONDS);
-        final long[] lastRecords = new long[processes.length];
         long agreed = -1;
         int stableChecks = 0;
         while (System.nanoTime() < deadlineNanos)
@@ -313,7 +312,6 @@ public final class LocalCluster implements AutoCloseable
             for (int i = 0; i < processes.length; i++)
             {
                 final long last = JournalVerifier.lastSequenceEstimateOf(memberDirectory(i).resolve("journal"));
-                lastRecords[i] = last;
                 if (0 == i)
                 {
                     first = last;
@@ -338,15 +336,28 @@ public final class LocalCluster implements AutoCloseable
                 Thread.sleep(10);
             }
         }
+        throw new IllegalStateException("the members' journals did not reach the same record within " +
+            CATCH_UP_TIMEOUT_SECONDS + " s: " + describeMembers());
+    }
+
+    /**
+     * What each member is doing, for a message about a cluster that does not do what it should: its journal's last
+     * record, whether its process runs, and its consensus module's role, election state and commit position.
+     *
+     * @return one line per member.
+     */
+    public String describeMembers()
+    {
         final StringBuilder members = new StringBuilder();
         for (int i = 0; i < processes.length; i++)
         {
-            members.append(0 == i ? "" : "; ").append("member ").append(i).append(" at record ")
-                .append(lastRecords[i]).append(null != processes[i] && processes[i].isAlive() ? ", running" :
-                ", not running (its log: " + dataDir.resolve("member-" + i + ".log") + ")");
+            members.append("\n  member ").append(i).append(" at record ")
+                .append(JournalVerifier.lastSequenceEstimateOf(memberDirectory(i).resolve("journal")))
+                .append(null != processes[i] && processes[i].isAlive() ? ", running" :
+                ", not running (its log: " + dataDir.resolve("member-" + i + ".log") + ")")
+                .append(", ").append(ClusterCommand.consensusView(memberDirectory(i)));
         }
-        throw new IllegalStateException("the members' journals did not reach the same record within " +
-            CATCH_UP_TIMEOUT_SECONDS + " s: " + members);
+        return members.toString();
     }
 
     /**

@@ -159,7 +159,8 @@ final class ClusterDemo
                     {
                         if (Publication.CLOSED == correlationId || Publication.MAX_POSITION_EXCEEDED == correlationId)
                         {
-                            System.err.println("paycore demo: the cluster session closed");
+                            System.err.println("paycore demo: the cluster session closed; the members:" +
+                                cluster.describeMembers());
                             return 1;
                         }
                         break;
@@ -177,12 +178,13 @@ final class ClusterDemo
                 else if (System.nanoTime() - lastProgressNanos > REQUEST_TIMEOUT.toNanos())
                 {
                     System.err.println("paycore demo: no answer from the cluster within " + REQUEST_TIMEOUT +
-                        " (" + answers.inFlight + " requests in flight)");
+                        " (" + answers.inFlight + " requests in flight); the members:" + cluster.describeMembers());
                     return 1;
                 }
                 if (!client.isConnected())
                 {
-                    System.err.println("paycore demo: the client lost the cluster");
+                    System.err.println("paycore demo: the client lost the cluster; the members:" +
+                        cluster.describeMembers());
                     return 1;
                 }
                 if (null != killer && killer.killedNanos != 0 && answers.answered != answered &&

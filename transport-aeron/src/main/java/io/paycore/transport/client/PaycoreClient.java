@@ -472,8 +472,11 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             {
                 return result;
             }
+            // NOT_CONNECTED is final for a single node's link, whose publication has lost the service; a cluster's
+            // link says it while the ingress to a new leader comes up, and retries until the deadline while its
+            // session is open.
             if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result ||
-                (Publication.NOT_CONNECTED == result && !connecting))
+                (Publication.NOT_CONNECTED == result && !connecting && !link.isConnected()))
             {
                 throw new PaycoreClientException("cannot send to " + link.describe() + ": " + offerName(result));
             }
