@@ -312,6 +312,11 @@ public final class Ledger
     private long existingTimestampNanos;
     private long touchSink;
 
+    private LedgerChangeListener changeListener;
+    private long[] changes;
+    private int changeCount;
+    private final LedgerChange change = new LedgerChange();
+
     /**
      * How many leaving ids {@link #trim()} reads ahead of removing them: enough misses in flight to overlap, few
      * enough that the slots are still cached when removed.
@@ -484,6 +489,7 @@ public final class Ledger
         final long recordsBefore = recordCount;
         int chainStart = -1;
         long chainRecordMark = 0;
+        int chainChangeMark = 0;
         for (int i = 0; i < count; i++)
         {
             final long timestampNanos = baseNanos + i;
@@ -492,6 +498,7 @@ public final class Ledger
             {
                 chainStart = i;
                 chainRecordMark = recordCount;
+                chainChangeMark = changeCount;
             }
 
             CreateTransferResult result = linked && i == count - 1 ?
@@ -499,6 +506,7 @@ public final class Ledger
             if (result != CreateTransferResult.OK && chainStart >= 0)
             {
                 rollbackTransfers(chainRecordMark);
+                changeCount = chainChangeMark;
             }
             if (isTransient(result))
             {
@@ -535,6 +543,10 @@ public final class Ledger
         results.count(count);
         advanceClock(recordTimestampNanos, baseNanos, count);
         foldTransfers(recordsBefore);
+        if (null != changes)
+        {
+            publishChanges();
+        }
         sealAndTrim();
         if (null != cold)
         {
@@ -551,7 +563,7 @@ public final class Ledger
     public void tick(final long recordTimestampNanos)
     {
         expire(recordTimestampNanos);
-        clockNanos = Math.max(clockNanos, recordTimestampNanos);
+        clockNanos = Math.max(clockNanos, Math.max(recordTimestampNanos, lastTimestampNanos));
         sealAndTrim();
     }
 
@@ -939,6 +951,11 @@ public final class Ledger
             extra(timeoutSeconds, pending ? STATE_PENDING : STATE_NONE, KIND_CREATION), recordCount);
         hotIndexById.put(id, slot);
         transferCount++;
+        if (null != changes)
+        {
+            recordChange(pending ? ChangeType.TWO_PHASE_PENDING : ChangeType.SINGLE_PHASE, timestampNanos,
+                slot * RECORD_LONGS, debitOffset, creditOffset);
+        }
         if (pending)
         {
             pendingCount++;
@@ -1110,6 +1127,11 @@ public final class Ledger
             extra(0, STATE_NONE, KIND_CREATION), recordCount);
         hotIndexById.put(id, slot);
         transferCount++;
+        if (null != changes)
+        {
+            recordChange(post ? ChangeType.TWO_PHASE_POSTED : ChangeType.TWO_PHASE_VOIDED, timestampNanos,
+                slot * RECORD_LONGS, debitOffset, creditOffset);
+        }
 
         return CreateTransferResult.OK;
     }
@@ -1295,6 +1317,60 @@ public final class Ledger
     private static int kindOf(final long extra)
     {
         return (int)(extra >>> 40) & 0xFF;
+    }
+
+    /**
+     * Be told of every change to the transfers' state from now on ({@link LedgerChangeListener}); null for none.
+     * Setting one allocates the buffer that holds a command's changes until it ends ({@link LedgerChange#LONGS}
+     * longs per event of a batch); call it when setting up, not between commands on a hot path. Without one the
+     * ledger records nothing.
+     *
+     * @param listener to tell, or null.
+     */
+    public void changeListener(final LedgerChangeListener listener)
+    {
+        changeListener = listener;
+        changes = null == listener ? null : new long[Math.max(1, maxBatchEvents) * LedgerChange.LONGS];
+        changeCount = 0;
+    }
+
+    private void recordChange(
+        final ChangeType type, final long timestampNanos, final int recordOffset, final int debitOffset,
+        final int creditOffset)
+    {
+        final long[] changes = this.changes;
+        final long[] records = this.records;
+        final long[] accounts = this.accounts;
+        final int o = changeCount++ * LedgerChange.LONGS;
+        changes[o + LedgerChange.TYPE] = type.ordinal();
+        changes[o + LedgerChange.TIMESTAMP] = timestampNanos;
+        changes[o + LedgerChange.TRANSFER_ID] = records[recordOffset + R_ID];
+        changes[o + LedgerChange.DEBIT_ACCOUNT_ID] = records[recordOffset + R_DEBIT_ACCOUNT_ID];
+        changes[o + LedgerChange.CREDIT_ACCOUNT_ID] = records[recordOffset + R_CREDIT_ACCOUNT_ID];
+        changes[o + LedgerChange.AMOUNT] = records[recordOffset + R_AMOUNT];
+        changes[o + LedgerChange.PENDING_ID] = records[recordOffset + R_PENDING_ID];
+        changes[o + LedgerChange.USER_DATA] = records[recordOffset + R_USER_DATA];
+        changes[o + LedgerChange.META] = records[recordOffset + R_META];
+        changes[o + LedgerChange.TIMEOUT_SECONDS] = records[recordOffset + R_EXTRA] & 0xFFFF_FFFFL;
+        changes[o + LedgerChange.TRANSFER_TIMESTAMP] = records[recordOffset + R_TIMESTAMP];
+        for (int k = 0; k < 4; k++)
+        {
+            changes[o + LedgerChange.DEBIT_BALANCES + k] = accounts[debitOffset + A_DEBITS_PENDING + k];
+            changes[o + LedgerChange.CREDIT_BALANCES + k] = accounts[creditOffset + A_DEBITS_PENDING + k];
+        }
+        changes[o + LedgerChange.DEBIT_ACCOUNT_META] = accounts[debitOffset + A_META];
+        changes[o + LedgerChange.CREDIT_ACCOUNT_META] = accounts[creditOffset + A_META];
+    }
+
+    private void publishChanges()
+    {
+        final LedgerChangeListener listener = changeListener;
+        final int count = changeCount;
+        changeCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            listener.onChange(change.wrap(changes, i));
+        }
     }
 
     private static boolean isTransient(final CreateTransferResult result)
@@ -1550,6 +1626,15 @@ public final class Ledger
             setClosed(debitOffset, creditOffset, metaFlags(records[offset + R_META]), false);
             fold(EXPIRY_MARK ^ records[offset + R_ID] * 0xD6E8_FEB8_6659_FD93L);
             pendingCount--;
+            // An expiry is a change of its own, with a timestamp of its own after every one before it.
+            final long expiredAtNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
+            lastTimestampNanos = expiredAtNanos;
+            if (null != changes)
+            {
+                // Final as it happens: told at once, before the command's own changes.
+                recordChange(ChangeType.TWO_PHASE_EXPIRED, expiredAtNanos, offset, debitOffset, creditOffset);
+                publishChanges();
+            }
             if (isPool(handle))
             {
                 // Its sealed record keeps the state PENDING; out of the pool, that reads as EXPIRED.
@@ -2535,17 +2620,17 @@ public final class Ledger
         return (ledger << 32) | ((long)code << 16) | flags;
     }
 
-    private static long metaLedger(final long meta)
+    static long metaLedger(final long meta)
     {
         return meta >>> 32;
     }
 
-    private static int metaCode(final long meta)
+    static int metaCode(final long meta)
     {
         return (int)(meta >>> 16) & 0xFFFF;
     }
 
-    private static int metaFlags(final long meta)
+    static int metaFlags(final long meta)
     {
         return (int)meta & 0xFFFF;
     }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -132,6 +133,11 @@ class LedgerColdTierPropertyTest
         final LedgerDriver referenceDriver = new LedgerDriver(reference);
         Ledger hot = new Ledger(hotLimits, cold);
         LedgerDriver hotDriver = new LedgerDriver(hot);
+        // The change events too are the same wherever the transfers live.
+        final List<String> referenceChanges = new ArrayList<>();
+        final List<String> hotChanges = new ArrayList<>();
+        reference.changeListener(change -> referenceChanges.add(change.toString()));
+        hot.changeListener(change -> hotChanges.add(change.toString()));
         final SplittableRandom random = new SplittableRandom(seed);
 
         for (int c = 0; c < commands.size(); c++)
@@ -145,6 +151,9 @@ class LedgerColdTierPropertyTest
             assertEquals(reference.transferCount(), hot.transferCount(), where);
             assertEquals(reference.pendingCount(), hot.pendingCount(), where);
             assertEquals(LedgerDriver.accounts(reference), LedgerDriver.accounts(hot), where);
+            assertEquals(referenceChanges, hotChanges, where);
+            referenceChanges.clear();
+            hotChanges.clear();
             assertTrue(hot.recordCount() - hot.oldestHotRecord() <= hotWindow + 2L * hotLimits.maxBatchEvents(),
                 where);
 
@@ -167,6 +176,7 @@ class LedgerColdTierPropertyTest
             {
                 assertEquals(reference.digestHex(), hot.digestHex(), where);
                 hot = restore(hot, hotLimits, cold);
+                hot.changeListener(change -> hotChanges.add(change.toString()));
                 hotDriver = new LedgerDriver(hot);
             }
         }

@@ -91,7 +91,7 @@ final class LedgerModel
     void tick(final long recordTimestamp)
     {
         expire(recordTimestamp);
-        clock = Math.max(clock, recordTimestamp);
+        clock = Math.max(clock, Math.max(recordTimestamp, lastTimestamp));
     }
 
     /**
@@ -129,6 +129,8 @@ final class LedgerModel
             closeAccounts(t, false);
             t.state = PendingState.EXPIRED;
             holding.remove(t);
+            // Each expiry takes a timestamp of its own.
+            lastTimestamp = Math.max(recordTimestamp, lastTimestamp + 1);
         }
     }
 
