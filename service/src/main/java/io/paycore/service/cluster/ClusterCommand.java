@@ -142,7 +142,21 @@ public final class ClusterCommand implements Runnable
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        printConsensusCounters(out, memberDirectory.resolve("aeron").resolve(CncFileDescriptor.CNC_FILE));
+        final Path cncFile = memberDirectory.resolve("aeron").resolve(CncFileDescriptor.CNC_FILE);
+        printConsensusCounters(out, cncFile);
+        if (Files.isRegularFile(cncFile))
+        {
+            try
+            {
+                final int distinct = StatCommand.readErrors(cncFile, (count, firstMs, lastMs, text) ->
+                    out.println("error (x" + count + "): " + text.lines().findFirst().orElse("")));
+                out.println(distinct + " distinct errors in its driver's log");
+            }
+            catch (final IllegalArgumentException | IllegalStateException ex)
+            {
+                out.println("errors unknown (" + ex.getMessage() + ")");
+            }
+        }
         return String.join(", ", bytes.toString(StandardCharsets.UTF_8).lines().toList());
     }
 

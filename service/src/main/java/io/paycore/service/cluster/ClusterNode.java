@@ -2,6 +2,7 @@ package io.paycore.service.cluster;
 
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.checksum.Checksums;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
@@ -116,6 +117,11 @@ public final class ClusterNode implements AutoCloseable
             .idleStrategySupplier(ClusterNode::newIdleStrategy)
             .fileSyncLevel(fileSyncLevel)
             .catalogFileSyncLevel(fileSyncLevel)
+            // With a checksum in each recorded fragment the archive can tell, when it starts after a crash, that a
+            // last fragment straddling a page boundary is whole. Without one it looks for data in every page after
+            // the boundary, which a whole fragment ending in zero bytes does not have, and refuses to start: seen
+            // after a SIGKILL here ("potentially incomplete last fragment straddling page boundary").
+            .recordChecksum(Checksums.crc32c())
             .archiveId(memberId);
 
         final AeronArchive.Context archiveClient = new AeronArchive.Context()

@@ -8,6 +8,8 @@ import io.paycore.service.cli.DataDirectoryOption;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
+import org.agrona.concurrent.errors.ErrorConsumer;
+import org.agrona.concurrent.errors.ErrorLogReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -156,6 +158,31 @@ public final class StatCommand implements Callable<Integer>
         {
             cnc = IoUtil.mapExistingFile(cncFile.toFile(), FileChannel.MapMode.READ_ONLY, "cnc");
             user.use(CncFileDescriptor.createMetaDataBuffer(cnc), countersReader(cncFile, cnc));
+        }
+        finally
+        {
+            IoUtil.unmap(cnc);
+        }
+    }
+
+    /**
+     * Read the distinct errors a media driver's {@code cnc.dat} has logged (its own and those of the agents on it:
+     * archive, consensus module, service container), each once with how often it happened.
+     *
+     * @param cncFile the driver's {@code cnc.dat}.
+     * @param errors  given each distinct error: count, first and last time (epoch ms), and its text.
+     * @return how many distinct errors there are.
+     * @throws IllegalArgumentException if the file is not ready or of another version.
+     */
+    public static int readErrors(final Path cncFile, final ErrorConsumer errors)
+    {
+        MappedByteBuffer cnc = null;
+        try
+        {
+            cnc = IoUtil.mapExistingFile(cncFile.toFile(), FileChannel.MapMode.READ_ONLY, "cnc");
+            countersReader(cncFile, cnc);
+            return ErrorLogReader.read(
+                CncFileDescriptor.createErrorLogBuffer(cnc, CncFileDescriptor.createMetaDataBuffer(cnc)), errors);
         }
         finally
         {
