@@ -2,8 +2,10 @@ package io.paycore.service.cluster;
 
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.ArchiveTool;
 import io.aeron.archive.checksum.Checksums;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.client.ArchiveException;
 import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
@@ -22,7 +24,10 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NoOpLock;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.io.File;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -183,6 +188,7 @@ public final class ClusterNode implements AutoCloseable
         }
 
         final long deadlineNanos = System.nanoTime() + STALE_MARK_FILE_WAIT_NANOS;
+        boolean repairedArchive = false;
         while (true)
         {
             ClusteredMediaDriver driver = null;
@@ -212,6 +218,16 @@ public final class ClusterNode implements AutoCloseable
                 }
                 sleep();
             }
+            catch (final ArchiveException ex)
+            {
+                CloseHelper.quietCloseAll(driver, authenticators);
+                if (repairedArchive || null == ex.getMessage() || !ex.getMessage().contains(PAGE_STRADDLE))
+                {
+                    throw ex;
+                }
+                repairedArchive = true;
+                repairTornTail(archiveContext.archiveDir(), memberId);
+            }
             catch (final RuntimeException ex)
             {
                 CloseHelper.quietCloseAll(driver, authenticators);
@@ -219,6 +235,33 @@ public final class ClusterNode implements AutoCloseable
             }
         }
     }
+
+    /**
+     * A member killed while its archive wrote can leave a last recorded fragment across a page boundary that the
+     * archive cannot prove whole, and then the archive will not start ("Run `ArchiveTool verify`"). Do what that
+     * tool does when told yes: check the last segment of each recording (with the record checksums) and cut off
+     * the fragment it cannot prove whole. It was never acknowledged from this member's disk as whole, and the member
+     * fetches the log again from the leader when it rejoins.
+     */
+    private static void repairTornTail(final File archiveDir, final int memberId)
+    {
+        final PrintStream err = System.err;
+        err.println("paycore node " + memberId + ": the archive in " + archiveDir + " ends with a fragment it " +
+            "cannot prove whole (a crash while it wrote); cutting it off, as ArchiveTool verify does, and " +
+            "starting again: the member fetches the rest of the log from the leader");
+        ArchiveTool.verify(err, archiveDir, EnumSet.of(ArchiveTool.VerifyOption.APPLY_CHECKSUM),
+            "CRC-32C", (segmentFile) ->
+            {
+                err.println("paycore node " + memberId + ": truncating the last fragment of " + segmentFile);
+                return true;
+            });
+        err.flush();
+    }
+
+    /**
+     * The start of what the archive says when its last recorded fragment straddles a page boundary unproven.
+     */
+    private static final String PAGE_STRADDLE = "incomplete last fragment straddling page boundary";
 
     private static void sleep()
     {

@@ -341,6 +341,37 @@ public final class LocalCluster implements AutoCloseable
     }
 
     /**
+     * @return the lines of the members' logs that say a member cut a torn fragment off its archive when it
+     * restarted, each with the member's id.
+     */
+    public List<String> archiveRepairs()
+    {
+        final List<String> repairs = new ArrayList<>();
+        for (int i = 0; i < processes.length; i++)
+        {
+            final Path log = dataDir.resolve("member-" + i + ".log");
+            try
+            {
+                if (Files.isRegularFile(log))
+                {
+                    for (final String line : Files.readAllLines(log))
+                    {
+                        if (line.contains("truncating the last fragment"))
+                        {
+                            repairs.add(line);
+                        }
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                repairs.add("member " + i + ": log unreadable: " + ex.getMessage());
+            }
+        }
+        return repairs;
+    }
+
+    /**
      * What each member is doing, for a message about a cluster that does not do what it should: its journal's last
      * record, whether its process runs, and its consensus module's role, election state and commit position.
      *

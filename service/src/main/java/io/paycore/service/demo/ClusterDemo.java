@@ -273,6 +273,10 @@ final class ClusterDemo
             }
             out.printf(Locale.ROOT, "  re-sent            %,d requests after a change of leader; %,d second " +
                 "answers dropped%n", resends, duplicates);
+            for (final String repair : cluster.archiveRepairs())
+            {
+                out.println("  archive repaired   " + repair);
+            }
             if (missing > 0)
             {
                 System.err.println("paycore demo: " + missing + " acknowledged transfers are missing");

@@ -51,6 +51,7 @@ class ClusterDemoTest
             System.setErr(savedErr);
         }
         final String printed = out.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
         assertEquals(0, status, () -> printed + "\nstderr:\n" + err.toString(StandardCharsets.UTF_8) +
             memberLogTails());
 
