@@ -243,7 +243,7 @@ public final class ClusterNode implements AutoCloseable
      * the fragment it cannot prove whole. It was never acknowledged from this member's disk as whole, and the member
      * fetches the log again from the leader when it rejoins.
      */
-    private static void repairTornTail(final File archiveDir, final int memberId)
+    static void repairTornTail(final File archiveDir, final int memberId)
     {
         final PrintStream err = System.err;
         err.println("paycore node " + memberId + ": the archive in " + archiveDir + " ends with a fragment it " +
