@@ -336,8 +336,33 @@ public final class LocalCluster implements AutoCloseable
                 Thread.sleep(10);
             }
         }
+        final String members = describeMembers();
+        dumpThreads();
         throw new IllegalStateException("the members' journals did not reach the same record within " +
-            CATCH_UP_TIMEOUT_SECONDS + " s: " + describeMembers());
+            CATCH_UP_TIMEOUT_SECONDS + " s (each running member's threads are dumped into its log): " + members);
+    }
+
+    /**
+     * Have each running member's JVM print its threads into the member's log (SIGQUIT), to see where a member that
+     * does not catch up stands.
+     */
+    private void dumpThreads() throws InterruptedException
+    {
+        for (final Process process : processes)
+        {
+            if (null != process && process.isAlive())
+            {
+                try
+                {
+                    new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).inheritIO().start().waitFor();
+                }
+                catch (final IOException ex)
+                {
+                    // No kill command: the description alone must do.
+                }
+            }
+        }
+        Thread.sleep(1_000);
     }
 
     /**

@@ -78,7 +78,8 @@ class ClusterDemoTest
     }
 
     /**
-     * The last lines of each member's log, for a failure's message: why a member stopped or did not catch up.
+     * The last lines of each member's log, for a failure's message: why a member stopped or did not catch up (a
+     * member that did not is asked for a thread dump, which lands there).
      */
     private String memberLogTails()
     {
@@ -86,11 +87,11 @@ class ClusterDemoTest
         for (int member = 0; member < 3; member++)
         {
             final Path log = temp.resolve("data").resolve("member-" + member + ".log");
-            tails.append("\n--- ").append(log).append(" (last 40 lines)\n");
+            tails.append("\n--- ").append(log).append(" (last 400 lines)\n");
             try
             {
                 final List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                for (final String line : lines.subList(Math.max(0, lines.size() - 40), lines.size()))
+                for (final String line : lines.subList(Math.max(0, lines.size() - 400), lines.size()))
                 {
                     tails.append(line).append('\n');
                 }
