@@ -57,9 +57,11 @@ import java.util.function.IntConsumer;
  * <b>Time</b>: the ledger reads no clock. Each command carries the timestamp of its journaled record. A batch of
  * {@code n} events gets {@code base = max(recordTimestampNanos, lastTimestampNanos + 1)} and event {@code i} the
  * timestamp {@code base + i}, whatever its outcome; afterwards {@code lastTimestampNanos = base + n - 1}. The clock
- * ({@link #clockNanos()}) is the greatest record or assigned timestamp seen. Every result has a timestamp, as TigerBeetle's
- * have: the assigned one on {@code OK}, the original one on {@code EXISTS}, and on any failure the event's own
- * timestamp, the time it was validated (also for the events of a chain that failed).
+ * ({@link #clockNanos()}) is the greatest record or assigned timestamp seen. Every result has a timestamp, as
+ * TigerBeetle's have: the assigned one on {@code OK}, the original one on {@code EXISTS}, and on any failure the
+ * event's own timestamp, the time it was validated (also for the events of a chain that failed). Each expiry takes
+ * a timestamp too, {@code max(recordTimestampNanos, lastTimestampNanos + 1)}, before the command's events get
+ * theirs: it identifies the expiry's change event ({@link #changeListener}).
  * <p>
  * <b>Expiry</b>: before every command ({@link #createAccounts}, {@link #createTransfers}, {@link #tick}) every
  * pending transfer with {@code expiresAtNanos <= recordTimestampNanos} expires, in order of (expiresAt, transfer
@@ -98,8 +100,9 @@ import java.util.function.IntConsumer;
  *     <li>id already exists: compared with the stored transfer in the order flags, pendingId, timeout, debit
  *     account id, credit account id, amount, userData, ledger, code ({@code EXISTS_WITH_DIFFERENT_*}), else
  *     {@code EXISTS}. For a post or void, a 0 debit/credit account id, ledger or code in the event matches
- *     anything, and a post's {@link #AMOUNT_MAX} or a void's 0 matches the pending amount; for a balancing transfer the amount differs only when the one asked is below the one recorded (it
- *     could not have moved that much);</li>
+ *     anything, and a post's {@link #AMOUNT_MAX} or a void's 0 matches the pending amount; for a balancing
+ *     transfer the amount differs only when the one asked is below the one recorded (it could not have moved that
+ *     much);</li>
  *     <li>more than one of PENDING, POST_PENDING, VOID_PENDING, or a balancing flag with POST_PENDING or
  *     VOID_PENDING: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE}.</li>
  * </ol>
