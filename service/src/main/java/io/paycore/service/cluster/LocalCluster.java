@@ -1,5 +1,6 @@
 package io.paycore.service.cluster;
 
+import io.aeron.cluster.ClusterTool;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.paycore.core.ledger.LedgerLimits;
@@ -15,7 +16,9 @@ import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.client.ClientContext;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,6 +58,11 @@ public final class LocalCluster implements AutoCloseable
      * PBKDF2 rounds of the client's line: few, as the secret is random and the file lives only as long as the run.
      */
     private static final int CREDENTIAL_ITERATIONS = 1_000;
+
+    /**
+     * The most lines of each member's cluster error logs a description carries.
+     */
+    private static final int CLUSTER_ERROR_LINES = 80;
 
     private final Path dataDir;
     private final LedgerLimits limits;
@@ -413,7 +421,37 @@ public final class LocalCluster implements AutoCloseable
                 ", not running (its log: " + dataDir.resolve("member-" + i + ".log") + ")")
                 .append(", ").append(ClusterCommand.consensusView(memberDirectory(i)));
         }
+        for (int i = 0; i < processes.length; i++)
+        {
+            members.append("\n  member ").append(i).append("'s cluster error logs:")
+                .append(clusterErrors(memberDirectory(i).resolve("cluster")));
+        }
         return members.toString();
+    }
+
+    /**
+     * The consensus module's and the service container's error logs (in their mark files, apart from the driver's),
+     * as {@code ClusterTool errors} prints them, up to {@link #CLUSTER_ERROR_LINES} lines.
+     */
+    private static String clusterErrors(final Path clusterDir)
+    {
+        if (!Files.isDirectory(clusterDir))
+        {
+            return " no cluster directory";
+        }
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8))
+        {
+            ClusterTool.errors(out, clusterDir.toFile());
+        }
+        catch (final RuntimeException ex)
+        {
+            return " unreadable (" + ex + ")";
+        }
+        final StringBuilder text = new StringBuilder();
+        bytes.toString(StandardCharsets.UTF_8).lines().limit(CLUSTER_ERROR_LINES)
+            .forEach((line) -> text.append("\n    ").append(line));
+        return text.toString();
     }
 
     /**
