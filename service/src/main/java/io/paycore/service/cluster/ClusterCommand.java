@@ -5,6 +5,7 @@ import io.aeron.cluster.ClusterTool;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.Cluster;
+import io.aeron.status.HeartbeatTimestamp;
 import io.paycore.journal.JournalVerifier;
 import io.paycore.service.inspect.StatCommand;
 import picocli.CommandLine.Command;
@@ -123,6 +124,17 @@ public final class ClusterCommand implements Runnable
                     else if (ConsensusModule.Configuration.ELECTION_STATE_TYPE_ID == typeId)
                     {
                         out.println("election state: " + ElectionState.get(counters.getCounterValue(counterId)));
+                    }
+                    else if (ConsensusModule.Configuration.CONSENSUS_MODULE_STATE_TYPE_ID == typeId)
+                    {
+                        out.println("consensus module: " +
+                            ConsensusModule.State.get(counters.getCounterValue(counterId)));
+                    }
+                    else if (HeartbeatTimestamp.HEARTBEAT_TYPE_ID == typeId)
+                    {
+                        // One per Aeron client of the member (the consensus module's, the service's, ...): a
+                        // client the driver timed out has none.
+                        out.println("aeron client: " + label);
                     }
                 }));
         }
