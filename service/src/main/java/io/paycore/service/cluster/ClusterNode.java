@@ -28,6 +28,9 @@ import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,14 +61,20 @@ public final class ClusterNode implements AutoCloseable
     private final PaycoreClusteredService service;
     private final ClusterAuthenticator.Supplier authenticators;
     private final int memberId;
+    private final AgentThreads consensusThreads;
+    private final AgentThreads serviceThreads;
 
     private ClusterNode(
         final ClusteredMediaDriver driver,
         final ClusteredServiceContainer container,
         final PaycoreClusteredService service,
         final ClusterAuthenticator.Supplier authenticators,
-        final int memberId)
+        final int memberId,
+        final AgentThreads consensusThreads,
+        final AgentThreads serviceThreads)
     {
+        this.consensusThreads = consensusThreads;
+        this.serviceThreads = serviceThreads;
         this.authenticators = authenticators;
         this.driver = driver;
         this.container = container;
@@ -193,18 +202,21 @@ public final class ClusterNode implements AutoCloseable
         {
             ClusteredMediaDriver driver = null;
             ClusterAuthenticator.Supplier authenticators = null;
+            final AgentThreads consensusThreads = new AgentThreads();
+            final AgentThreads serviceThreads = new AgentThreads();
             try
             {
                 authenticators = ClusterAuthenticator.supplier(context.credentials(), authenticationErrors);
                 driver = ClusteredMediaDriver.launch(
                     driverContext.clone(), archiveContext.clone(),
-                    consensusContext.clone().authenticatorSupplier(authenticators));
+                    consensusContext.clone().authenticatorSupplier(authenticators).threadFactory(consensusThreads));
                 final AtomicCounter toggle = driver.consensusModule().context().controlToggleCounter();
                 service.snapshotRequester(() -> ClusterControl.ToggleState.SNAPSHOT.toggle(toggle));
                 service.loginsRefusedCounter(authenticators::refusedCounter);
                 final ClusteredServiceContainer container =
-                    ClusteredServiceContainer.launch(containerContext.clone());
-                return new ClusterNode(driver, container, service, authenticators, memberId);
+                    ClusteredServiceContainer.launch(containerContext.clone().threadFactory(serviceThreads));
+                return new ClusterNode(
+                    driver, container, service, authenticators, memberId, consensusThreads, serviceThreads);
             }
             catch (final IllegalStateException ex)
             {
@@ -282,6 +294,54 @@ public final class ClusterNode implements AutoCloseable
     public int memberId()
     {
         return memberId;
+    }
+
+    /**
+     * Which part of the member has stopped without being asked to: the consensus module's or the service
+     * container's agent thread has ended. Aeron ends the thread without running the termination hook when the agent
+     * fails while it starts (recovering from its snapshot and log, connecting to its archive), and then the member
+     * would stay up doing nothing, its Aeron client timed out by the driver.
+     *
+     * @return "consensus module", "service container", or null while both run.
+     */
+    public String stoppedPart()
+    {
+        if (consensusThreads.anyEnded())
+        {
+            return "consensus module";
+        }
+        if (serviceThreads.anyEnded())
+        {
+            return "service container";
+        }
+        return null;
+    }
+
+    /**
+     * The threads a part of the member was started on, to tell when one has ended.
+     */
+    static final class AgentThreads implements ThreadFactory
+    {
+        private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+        public Thread newThread(final Runnable runnable)
+        {
+            final Thread thread = new Thread(runnable);
+            threads.add(thread);
+            return thread;
+        }
+
+        boolean anyEnded()
+        {
+            for (final Thread thread : threads)
+            {
+                if (Thread.State.TERMINATED == thread.getState())
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**

@@ -60,6 +60,11 @@ public final class LocalCluster implements AutoCloseable
     private static final int CREDENTIAL_ITERATIONS = 1_000;
 
     /**
+     * The most times {@link #awaitCaughtUp} starts a member again that stopped itself.
+     */
+    public static final int MAX_SUPERVISED_RESTARTS = 2;
+
+    /**
      * The most lines of each member's cluster error logs a description carries.
      */
     private static final int CLUSTER_ERROR_LINES = 80;
@@ -70,6 +75,8 @@ public final class LocalCluster implements AutoCloseable
     private final String membersList;
     private final ClusterMembers members;
     private final Process[] processes;
+    private final int[] supervisedRestarts;
+    private final List<String> restarts = new ArrayList<>();
     private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
 
     /**
@@ -93,6 +100,7 @@ public final class LocalCluster implements AutoCloseable
         membersList = list.toString();
         members = ClusterMembers.parse(membersList);
         processes = new Process[size];
+        supervisedRestarts = new int[size];
     }
 
     /**
@@ -315,6 +323,7 @@ public final class LocalCluster implements AutoCloseable
         int stableChecks = 0;
         while (System.nanoTime() < deadlineNanos)
         {
+            restartStoppedMembers();
             long first = -1;
             boolean equal = true;
             for (int i = 0; i < processes.length; i++)
@@ -348,6 +357,43 @@ public final class LocalCluster implements AutoCloseable
         dumpThreads();
         throw new IllegalStateException("the members' journals did not reach the same record within " +
             CATCH_UP_TIMEOUT_SECONDS + " s (each running member's threads are dumped into its log): " + members);
+    }
+
+    /**
+     * Do what a supervisor does for a member that stopped itself because its consensus module or service container
+     * had stopped ({@link NodeCommand#EXIT_PART_STOPPED}): start it again, at most
+     * {@value #MAX_SUPERVISED_RESTARTS} times a member. A member that exits any other way stays down.
+     */
+    private void restartStoppedMembers()
+    {
+        for (int i = 0; i < processes.length; i++)
+        {
+            final Process process = processes[i];
+            if (null != process && !process.isAlive() && NodeCommand.EXIT_PART_STOPPED == process.exitValue() &&
+                supervisedRestarts[i] < MAX_SUPERVISED_RESTARTS)
+            {
+                supervisedRestarts[i]++;
+                restarts.add("member " + i + " stopped itself (status " + NodeCommand.EXIT_PART_STOPPED + ", its " +
+                    "log: " + dataDir.resolve("member-" + i + ".log") + ") and was started again");
+                try
+                {
+                    start(i);
+                }
+                catch (final IOException ex)
+                {
+                    throw new IllegalStateException("cannot start member " + i + " again", ex);
+                }
+            }
+        }
+    }
+
+    /**
+     * @return one line for each time a member stopped itself and was started again (see
+     * {@link NodeCommand#EXIT_PART_STOPPED}).
+     */
+    public List<String> supervisedRestarts()
+    {
+        return List.copyOf(restarts);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.paycore.service.cluster;
 
+import io.aeron.cluster.ClusterTool;
 import io.paycore.journal.FlushLevel;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
@@ -16,9 +17,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code paycore node}: one member of a paycore cluster on Aeron Cluster.
@@ -57,7 +63,9 @@ import java.util.concurrent.Callable;
     exitCodeList = {
         "0:stopped by SIGTERM or SIGINT, or the cluster was shut down, or --help",
         "1:stopped because this member could not write its journal or cold tier",
-        "2:usage or configuration error"
+        "2:usage or configuration error",
+        "3:stopped because its consensus module or service container stopped by itself (an error while it " +
+            "started or ran; the member prints the error logs): restart it and it catches up"
     })
 public final class NodeCommand implements Callable<Integer>
 {
@@ -66,6 +74,12 @@ public final class NodeCommand implements Callable<Integer>
 
     /** Exit status after the member stopped because it could not write its journal or cold tier. */
     public static final int EXIT_STORAGE_FAILED = 1;
+
+    /** Exit status after the member stopped because its consensus module or service container stopped by itself. */
+    public static final int EXIT_PART_STOPPED = 3;
+
+    /** How often the member checks that its consensus module and service container still run. */
+    static final long WATCH_INTERVAL_MS = 500;
 
     @Spec
     private CommandSpec spec;
@@ -191,16 +205,42 @@ public final class NodeCommand implements Callable<Integer>
                 "(none) or at least " + ServiceContext.COLD_TIER_SIZE_MIN + " bytes but was " + coldTierSizeBytes);
         }
         final RuntimeException failure;
+        final AtomicReference<String> stoppedPart = new AtomicReference<>();
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
-            context.terminationHook(barrier::signal);
+            // A part that ends after the termination hook (a cluster shut down by its operator) stopped as asked.
+            final AtomicBoolean terminating = new AtomicBoolean();
+            context.terminationHook(() ->
+            {
+                terminating.set(true);
+                barrier.signal();
+            });
             try (ClusterNode node = ClusterNode.launch(context))
             {
                 out.println("paycore node " + memberId + " of " + clusterMembers.size() + ": running, data in " +
                     data + ", clients at " + clusterMembers.ingressEndpoints());
                 out.flush();
+                final Thread watchdog = watch(node, barrier, terminating, stoppedPart);
                 barrier.await();
+                watchdog.interrupt();
                 failure = node.service().failure();
+                if (null != stoppedPart.get())
+                {
+                    final PrintWriter err = spec.commandLine().getErr();
+                    err.println("paycore node " + memberId + ": its " + stoppedPart.get() + " stopped by itself; " +
+                        "the error logs of " + data.resolve("cluster") + ":");
+                    final ByteArrayOutputStream errors = new ByteArrayOutputStream();
+                    try (PrintStream errorsOut = new PrintStream(errors, true, StandardCharsets.UTF_8))
+                    {
+                        ClusterTool.errors(errorsOut, data.resolve("cluster").toFile());
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        err.println("(unreadable: " + ex + ")");
+                    }
+                    err.println(errors.toString(StandardCharsets.UTF_8));
+                    err.flush();
+                }
                 out.println("paycore node " + memberId + ": shutting down");
                 out.flush();
             }
@@ -211,6 +251,43 @@ public final class NodeCommand implements Callable<Integer>
             spec.commandLine().getErr().flush();
             return EXIT_STORAGE_FAILED;
         }
-        return EXIT_OK;
+        return null != stoppedPart.get() ? EXIT_PART_STOPPED : EXIT_OK;
+    }
+
+    /**
+     * Watch the member's consensus module and service container: Aeron stops either without running the termination
+     * hook when it fails as it starts, and a member left like that answers nothing and catches up on nothing. Stop
+     * the member then, with its own status, so that whatever supervises it starts it again.
+     */
+    private static Thread watch(
+        final ClusterNode node,
+        final ShutdownSignalBarrier barrier,
+        final AtomicBoolean terminating,
+        final AtomicReference<String> stoppedPart)
+    {
+        final Thread watchdog = new Thread(() ->
+        {
+            try
+            {
+                while (!Thread.currentThread().isInterrupted())
+                {
+                    Thread.sleep(WATCH_INTERVAL_MS);
+                    final String part = node.stoppedPart();
+                    if (null != part && !terminating.get())
+                    {
+                        stoppedPart.set(part);
+                        barrier.signal();
+                        return;
+                    }
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "paycore-node-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        return watchdog;
     }
 }

@@ -277,6 +277,10 @@ final class ClusterDemo
             {
                 out.println("  archive repaired   " + repair);
             }
+            for (final String restart : cluster.supervisedRestarts())
+            {
+                out.println("  member restarted   " + restart);
+            }
             if (missing > 0)
             {
                 System.err.println("paycore demo: " + missing + " acknowledged transfers are missing");
