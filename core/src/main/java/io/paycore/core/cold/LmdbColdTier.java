@@ -94,14 +94,15 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
         writtenRecords = Math.max(store.openedWithRecords(), null == base ? 0 : base.openedWithRecords());
     }
 
-    public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+    public boolean find(
+        final long idHi, final long idLo, final long beforeRecord, final long[] into, final int offset)
     {
         finds++;
-        if (reader.findRaw(id, value, 0))
+        if (reader.findRaw(idHi, idLo, value, 0))
         {
             return LmdbColdStore.copyVisible(value, 0, beforeRecord, into, offset);
         }
-        return null != baseReader && baseReader.find(id, beforeRecord, into, offset);
+        return null != baseReader && baseReader.find(idHi, idLo, beforeRecord, into, offset);
     }
 
     public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
