@@ -21,12 +21,14 @@ import java.util.function.IntConsumer;
 
 /**
  * The double-entry ledger: a single-threaded, allocation-free, deterministic state machine of accounts and
- * transfers with TigerBeetle-like semantics (a subset, with 64-bit ids and amounts).
+ * transfers with TigerBeetle's data model and semantics (protocol v2): unsigned 128-bit ids, amounts and balances,
+ * user data of 128, 64 and 32 bits, and imported events. Every 128-bit value is stored (lo, hi) in two longs and
+ * passed to and from the API as (hi, lo), compared and summed with {@link UInt128}.
  * <p>
  * <b>Threading</b>: not thread safe; called only on the BLP thread.
  * <p>
- * <b>Storage</b>: preallocated from {@link LedgerLimits} at construction; nothing grows. Each account is one
- * 64-byte cache line in a {@code long[]}. Transfers are {@link #RECORD_LONGS}-long records in one more
+ * <b>Storage</b>: preallocated from {@link LedgerLimits} at construction; nothing grows. Each account is
+ * {@link #ACCOUNT_LONGS} longs (128 bytes, two cache lines; the balances share the first) in a {@code long[]}. Transfers are {@link #RECORD_LONGS}-long records in one more
  * {@code long[]}: a ring of the most recent records, a pool of the pending transfers whose records are sealed, and
  * one slot for a record read from the cold tier. Ids map to slots through fixed-capacity open-addressing
  * {@link IdIndex} tables (load factor at most 0.5) that never grow or rehash. Before applying a transfer batch the
@@ -64,6 +66,22 @@ import java.util.function.IntConsumer;
  * a timestamp too, {@code max(recordTimestampNanos, lastTimestampNanos + 1)}, before the command's events get
  * theirs: it identifies the expiry's change event ({@link #changeListener}).
  * <p>
+ * <b>Imported events</b>, as TigerBeetle's: a batch whose first event has the {@code IMPORTED} flag
+ * ({@link AccountFlags#IMPORTED}, {@link TransferFlags#IMPORTED}) is an imported batch, and every event of it must
+ * have the flag ({@code IMPORTED_EVENT_EXPECTED} otherwise); in any other batch an event with the flag answers
+ * {@code IMPORTED_EVENT_NOT_EXPECTED}. These, and then the timestamp checks, come before the event's own checks
+ * (and after {@code LINKED_EVENT_CHAIN_OPEN}): an imported event's timestamp must be in 1 to
+ * {@link #TIMESTAMP_MAX} ({@code IMPORTED_EVENT_TIMESTAMP_OUT_OF_RANGE}) and below the time the batch is applied,
+ * the timestamp its last event would be assigned, {@code base + n - 1} ({@code _MUST_NOT_ADVANCE}); a
+ * non-imported event's must be 0 ({@code TIMESTAMP_MUST_BE_ZERO}). After the idempotency checks (so that a retried
+ * import answers {@code EXISTS}) an imported event's timestamp must be above {@link #lastTimestampNanos()}
+ * ({@code _MUST_NOT_REGRESS}): accounts, transfers and expiries share one timeline. An imported transfer must also
+ * postdate both its accounts ({@code _MUST_POSTDATE_DEBIT_ACCOUNT}, {@code _CREDIT_ACCOUNT}) and have no timeout
+ * ({@code IMPORTED_EVENT_TIMEOUT_MUST_BE_ZERO}). An imported event takes its own timestamp instead of an assigned
+ * one, answers it on {@code OK}, and moves {@code lastTimestampNanos} to it; the batch's assigned timestamps are not
+ * used for anything else (failures still answer {@code base + i}), and {@code lastTimestampNanos} ends the batch
+ * at the last imported timestamp committed.
+ * <p>
  * <b>Expiry</b>: before every command ({@link #createAccounts}, {@link #createTransfers}, {@link #tick}) every
  * pending transfer with {@code expiresAtNanos <= recordTimestampNanos} expires, in order of (expiresAt, transfer
  * timestamp): its pending amounts are released and it becomes {@link PendingState#EXPIRED}. A pending transfer
@@ -78,79 +96,89 @@ import java.util.function.IntConsumer;
  * a batch is {@code LINKED}, the chain is open: that event answers {@code LINKED_EVENT_CHAIN_OPEN} without being
  * looked at and the rest of its chain {@code LINKED_EVENT_FAILED}.
  * <p>
- * The checks come in TigerBeetle's order: a reserved flag, then the id, then an id that exists is answered from the
- * object it names, before the event's other fields are looked at.
+ * The checks come in TigerBeetle's order: a reserved field or flag, then the id, then an id that exists is answered
+ * from the object it names, before the event's other fields are looked at. 0 and 2<sup>128</sup> - 1 are never ids.
  * <p>
- * <b>Account checks</b>, in order (first failing check is the result):
+ * <b>Account checks</b>, in order (first failing check is the result), after those of <b>Imported events</b>:
  * <ol>
- *     <li>a flag outside {@link AccountFlags#ALL}: {@code RESERVED_FLAG};</li>
- *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
+ *     <li>reserved not 0: {@code RESERVED_FIELD}; a flag outside {@link AccountFlags#ALL}: {@code RESERVED_FLAG};</li>
+ *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id 2<sup>128</sup> - 1: {@code ID_MUST_NOT_BE_INT_MAX};</li>
  *     <li>id already exists: compared field by field with the stored account (flags exactly as stored, including
- *     {@code LINKED}): {@code EXISTS_WITH_DIFFERENT_FLAGS}, {@code _USER_DATA}, {@code _LEDGER}, {@code _CODE},
- *     else {@code EXISTS};</li>
+ *     {@code LINKED}): {@code EXISTS_WITH_DIFFERENT_FLAGS}, {@code _USER_DATA_128}, {@code _USER_DATA_64},
+ *     {@code _USER_DATA_32}, {@code _LEDGER}, {@code _CODE}, else {@code EXISTS};</li>
  *     <li>both balance flags: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE};</li>
+ *     <li>a balance not 0: {@code DEBITS_PENDING_MUST_BE_ZERO}, {@code DEBITS_POSTED_}, {@code CREDITS_PENDING_},
+ *     {@code CREDITS_POSTED_MUST_BE_ZERO};</li>
  *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
+ *     <li>imported, at or below {@link #lastTimestampNanos()}: {@code IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS};</li>
  *     <li>{@code maxAccounts} reached: {@code ACCOUNTS_FULL}.</li>
  * </ol>
- * <b>Transfer checks</b>, in order:
+ * The {@code HISTORY} and {@code IMPORTED} flags are stored with the account; {@code HISTORY} changes nothing yet.
+ * <p>
+ * <b>Transfer checks</b>, in order, after those of <b>Imported events</b>:
  * <ol>
  *     <li>a flag outside {@link TransferFlags#ALL}: {@code RESERVED_FLAG};</li>
- *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
+ *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id 2<sup>128</sup> - 1: {@code ID_MUST_NOT_BE_INT_MAX};</li>
  *     <li>id of an earlier transfer that failed on a transient error: {@code ID_ALREADY_FAILED} (see <b>Failed
  *     ids</b>);</li>
  *     <li>id already exists: compared with the stored transfer in the order flags, pendingId, timeout, debit
- *     account id, credit account id, amount, userData, ledger, code ({@code EXISTS_WITH_DIFFERENT_*}), else
- *     {@code EXISTS}. For a post or void, a 0 debit/credit account id, ledger or code in the event matches
- *     anything, and a post's {@link #AMOUNT_MAX} or a void's 0 matches the pending amount; for a balancing
- *     transfer the amount differs only when the one asked is below the one recorded (it could not have moved that
- *     much);</li>
- *     <li>more than one of PENDING, POST_PENDING, VOID_PENDING, or a balancing flag with POST_PENDING or
+ *     account id, credit account id, amount, userData128, userData64, userData32, ledger, code
+ *     ({@code EXISTS_WITH_DIFFERENT_*}), else {@code EXISTS}. For a post or void, a 0 debit/credit account id,
+ *     ledger or code in the event matches anything, a 0 user data matches the pending transfer's, and a post's
+ *     {@link #AMOUNT_MAX_HI AMOUNT_MAX} or a void's 0 matches the pending amount; for a balancing transfer the
+ *     amount differs only when the one asked is below the one recorded (it could not have moved that much);</li>
+ *     <li>more than one of PENDING, POST_PENDING, VOID_PENDING, or a balancing or closing flag with POST_PENDING or
  *     VOID_PENDING: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE}.</li>
  * </ol>
  * Then, for a single-phase or {@code PENDING} transfer:
  * <ol>
- *     <li>debit account id 0 / MAX: {@code DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO} / {@code _INT_MAX}; then the same
- *     for the credit account id;</li>
+ *     <li>debit account id 0 / 2<sup>128</sup> - 1: {@code DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO} / {@code _INT_MAX};
+ *     then the same for the credit account id;</li>
  *     <li>debit = credit account id: {@code ACCOUNTS_MUST_BE_DIFFERENT};</li>
  *     <li>pendingId not 0: {@code PENDING_ID_MUST_BE_ZERO};</li>
- *     <li>timeout on a non-pending transfer: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER};</li>
- *     <li>amount &lt; 0: {@code AMOUNT_MUST_NOT_BE_NEGATIVE};</li>
+ *     <li>not pending: a timeout: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER}; a closing flag:
+ *     {@code CLOSING_TRANSFER_MUST_BE_PENDING};</li>
  *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
  *     <li>{@code DEBIT_ACCOUNT_NOT_FOUND}; {@code CREDIT_ACCOUNT_NOT_FOUND};</li>
  *     <li>accounts on different ledgers: {@code ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER}; transfer ledger differs from
  *     theirs: {@code TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS};</li>
+ *     <li>imported: {@code IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS}, {@code _MUST_POSTDATE_DEBIT_ACCOUNT},
+ *     {@code _MUST_POSTDATE_CREDIT_ACCOUNT}, {@code IMPORTED_EVENT_TIMEOUT_MUST_BE_ZERO};</li>
+ *     <li>{@code DEBIT_ACCOUNT_ALREADY_CLOSED}; {@code CREDIT_ACCOUNT_ALREADY_CLOSED};</li>
  *     <li>balancing: {@code BALANCING_DEBIT} lowers the amount to what keeps the debit account's debitsPending +
  *     debitsPosted at most its creditsPosted (0 if they are above it already), {@code BALANCING_CREDIT} to what
  *     keeps the credit account's creditsPending + creditsPosted at most its debitsPosted; the checks below and the
  *     record use the lowered amount;</li>
- *     <li>pending: debit account's debitsPending + amount overflows: {@code OVERFLOWS_DEBITS_PENDING}; credit
- *     account's creditsPending: {@code OVERFLOWS_CREDITS_PENDING}; single-phase: debitsPosted:
- *     {@code OVERFLOWS_DEBITS_POSTED}, creditsPosted: {@code OVERFLOWS_CREDITS_POSTED};</li>
+ *     <li>sums at or above 2<sup>128</sup>: pending only, the debit account's debitsPending + amount:
+ *     {@code OVERFLOWS_DEBITS_PENDING}, the credit account's creditsPending: {@code OVERFLOWS_CREDITS_PENDING};
+ *     then for every transfer (as TigerBeetle) debitsPosted: {@code OVERFLOWS_DEBITS_POSTED}, creditsPosted:
+ *     {@code OVERFLOWS_CREDITS_POSTED};</li>
  *     <li>debitsPending + debitsPosted + amount overflows: {@code OVERFLOWS_DEBITS}; the same for credits:
  *     {@code OVERFLOWS_CREDITS};</li>
- *     <li>pending with a timeout whose expiry overflows: {@code OVERFLOWS_TIMEOUT};</li>
+ *     <li>a timeout whose expiry passes 2<sup>63</sup> - 1 nanoseconds: {@code OVERFLOWS_TIMEOUT};</li>
  *     <li>debit account has DEBITS_MUST_NOT_EXCEED_CREDITS and its debitsPending + debitsPosted + amount &gt; its
  *     creditsPosted: {@code EXCEEDS_CREDITS}; credit account has CREDITS_MUST_NOT_EXCEED_DEBITS and its
  *     creditsPending + creditsPosted + amount &gt; its debitsPosted: {@code EXCEEDS_DEBITS};</li>
  *     <li>no room for its record: {@code TRANSFERS_FULL} (see <b>Hot and cold</b>); pending and
  *     {@code maxPendingTransfers} reached: {@code PENDING_TRANSFERS_FULL}.</li>
  * </ol>
- * And for {@code POST_PENDING} / {@code VOID_PENDING} (debit and credit account ids, ledger, code and amount may be
- * 0, meaning "as the pending transfer"):
+ * And for {@code POST_PENDING} / {@code VOID_PENDING} (debit and credit account ids, ledger, code, user data and
+ * amount may be 0, meaning "as the pending transfer"):
  * <ol>
- *     <li>pendingId 0 / MAX / equal to id: {@code PENDING_ID_MUST_NOT_BE_ZERO} / {@code _MUST_NOT_BE_INT_MAX} /
- *     {@code PENDING_ID_MUST_BE_DIFFERENT};</li>
- *     <li>timeout not 0: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER}; amount &lt; 0:
- *     {@code AMOUNT_MUST_NOT_BE_NEGATIVE};</li>
+ *     <li>pendingId 0 / 2<sup>128</sup> - 1 / equal to id: {@code PENDING_ID_MUST_NOT_BE_ZERO} /
+ *     {@code _MUST_NOT_BE_INT_MAX} / {@code PENDING_ID_MUST_BE_DIFFERENT};</li>
+ *     <li>timeout not 0: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER};</li>
  *     <li>{@code PENDING_TRANSFER_NOT_FOUND}; pending id names a transfer without the PENDING flag:
  *     {@code PENDING_TRANSFER_NOT_PENDING};</li>
  *     <li>a given debit account id, credit account id, ledger, code differing from the pending's:
  *     {@code PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID}, {@code _CREDIT_ACCOUNT_ID}, {@code _LEDGER},
  *     {@code _CODE};</li>
- *     <li>the amount, where a post's {@link #AMOUNT_MAX} and a void's 0 stand for the pending amount: above the
- *     pending amount: {@code EXCEEDS_PENDING_TRANSFER_AMOUNT}; a void's below it:
+ *     <li>the amount, where a post's {@link #AMOUNT_MAX_HI AMOUNT_MAX} and a void's 0 stand for the pending amount:
+ *     above the pending amount: {@code EXCEEDS_PENDING_TRANSFER_AMOUNT}; a void's below it:
  *     {@code PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT};</li>
  *     <li>pending already {@code PENDING_TRANSFER_ALREADY_POSTED}, {@code _ALREADY_VOIDED}, {@code _EXPIRED};</li>
+ *     <li>imported: {@code IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS};</li>
+ *     <li>a post to a closed account: {@code DEBIT_ACCOUNT_ALREADY_CLOSED}, {@code CREDIT_ACCOUNT_ALREADY_CLOSED};</li>
  *     <li>no room for its record (and the re-record of a sealed pending transfer): {@code TRANSFERS_FULL}.</li>
  * </ol>
  * <b>Failed ids</b>: as TigerBeetle does, a transfer that fails on a <em>transient</em> error, one that depends on
@@ -164,7 +192,7 @@ import java.util.function.IntConsumer;
  * {@code TRANSFERS_FULL} instead, which is not remembered. paycore's own capacity results ({@code TRANSFERS_FULL},
  * {@code PENDING_TRANSFERS_FULL}) are not transient in this sense: a retry may succeed once there is room.
  * <p>
- * A post moves the posted amount (the event's, 0 included, or the whole pending amount for {@link #AMOUNT_MAX}) from
+ * A post moves the posted amount (the event's, 0 included, or the whole pending amount for {@link #AMOUNT_MAX_HI AMOUNT_MAX}) from
  * pending to posted on both
  * accounts and releases the rest; a void releases it all. Neither can overflow a balance nor break a balance flag
  * (totals only shrink), so neither checks. Posts and voids are stored as transfers of their own, with the pending's
