@@ -43,7 +43,7 @@ class CommandProcessorTest
         assertEquals(CreateTransferResult.OK, results.next().result());
         assertEquals(CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT, results.next().result());
         assertEquals(MessageHeaderEncoder.ENCODED_LENGTH + decoder.encodedLength(), answerLength);
-        assertEquals(500, ledger.debitsPosted(ledger.accountIndex(1)));
+        assertEquals(500, ledger.debitsPostedLo(ledger.accountIndex(0, 1)));
     }
 
     @Test

@@ -153,9 +153,9 @@ class LedgerSnapshotTest
         final Ledger restored = read(snapshot(f.ledger), limits());
         restored.tick(expiresAtNanos);
 
-        assertEquals(PendingState.EXPIRED, restored.transferPendingState(restored.transferIndex(10)));
-        assertEquals(PendingState.PENDING, restored.transferPendingState(restored.transferIndex(11)));
-        assertEquals(50, restored.debitsPending(restored.accountIndex(1)));
+        assertEquals(PendingState.EXPIRED, restored.transferPendingState(restored.transferIndex(0, 10)));
+        assertEquals(PendingState.PENDING, restored.transferPendingState(restored.transferIndex(0, 11)));
+        assertEquals(50, restored.debitsPendingLo(restored.accountIndex(0, 1)));
         assertEquals(1, restored.pendingCount());
     }
 

@@ -46,13 +46,13 @@ class LedgerTest
         assertEquals("0/0/0/100", f.balances(2));
         assertEquals(PendingState.POSTED, f.state(10));
         assertEquals(0, f.ledger.pendingCount());
-        final int post = f.ledger.transferIndex(11);
-        assertEquals(100, f.ledger.transferAmount(post));
-        assertEquals(1, f.ledger.transferDebitAccountId(post));
-        assertEquals(2, f.ledger.transferCreditAccountId(post));
+        final int post = f.ledger.transferIndex(0, 11);
+        assertEquals(100, f.ledger.transferAmountLo(post));
+        assertEquals(1, f.ledger.transferDebitAccountIdLo(post));
+        assertEquals(2, f.ledger.transferCreditAccountIdLo(post));
         assertEquals(1, f.ledger.transferLedger(post));
         assertEquals(1, f.ledger.transferCode(post));
-        assertEquals(10, f.ledger.transferPendingId(post));
+        assertEquals(10, f.ledger.transferPendingIdLo(post));
         assertEquals(POST_PENDING, f.ledger.transferFlags(post));
     }
 
@@ -66,7 +66,7 @@ class LedgerTest
 
         assertEquals("0/30/0/0", f.balances(1));
         assertEquals("0/0/0/30", f.balances(2));
-        assertEquals(30, f.ledger.transferAmount(f.ledger.transferIndex(11)));
+        assertEquals(30, f.ledger.transferAmountLo(f.ledger.transferIndex(0, 11)));
         assertEquals(CreateTransferResult.EXISTS, f.post(11, 10, 30));
         // Not the whole pending amount, and not nothing.
         assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, f.post(11, 10, Ledger.AMOUNT_MAX));
@@ -84,7 +84,7 @@ class LedgerTest
         assertEquals("0/0/0/0", f.balances(1));
         assertEquals("0/0/0/0", f.balances(2));
         assertEquals(PendingState.VOIDED, f.state(10));
-        assertEquals(100, f.ledger.transferAmount(f.ledger.transferIndex(11)));
+        assertEquals(100, f.ledger.transferAmountLo(f.ledger.transferIndex(0, 11)));
     }
 
     @Test
@@ -170,7 +170,7 @@ class LedgerTest
                     heldAmount += 1 + i;
                 }
             }
-            assertEquals(heldAmount, f.ledger.debitsPending(f.ledger.accountIndex(1)));
+            assertEquals(heldAmount, f.ledger.debitsPendingLo(f.ledger.accountIndex(0, 1)));
         }
         assertEquals(0, f.ledger.pendingCount());
     }
@@ -198,9 +198,9 @@ class LedgerTest
         {
             assertEquals(f.transferResults.timestamp(4) - 4 + i, f.transferResults.timestamp(i));
         }
-        assertEquals(-1, f.ledger.transferIndex(10));
-        assertEquals(-1, f.ledger.transferIndex(11));
-        assertEquals(-1, f.ledger.transferIndex(12));
+        assertEquals(-1, f.ledger.transferIndex(0, 10));
+        assertEquals(-1, f.ledger.transferIndex(0, 11));
+        assertEquals(-1, f.ledger.transferIndex(0, 12));
         assertEquals(1, f.ledger.transferCount());
         assertEquals(0, f.ledger.pendingCount());
         assertEquals("0/0/0/0", f.balances(1));
@@ -305,8 +305,8 @@ class LedgerTest
         assertEquals(CreateAccountResult.LEDGER_MUST_NOT_BE_ZERO, f.accountResults.result(2));
         assertEquals(CreateAccountResult.OK, f.accountResults.result(3));
         assertEquals(1, f.ledger.accountCount());
-        assertEquals(-1, f.ledger.accountIndex(1));
-        assertEquals(0, f.ledger.accountIndex(4));
+        assertEquals(-1, f.ledger.accountIndex(0, 1));
+        assertEquals(0, f.ledger.accountIndex(0, 4));
     }
 
     @Test

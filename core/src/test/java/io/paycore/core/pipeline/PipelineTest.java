@@ -217,7 +217,7 @@ class PipelineTest
             {
                 decoder.wrapAndApplyHeader(answers.get(i).bytes, 0, new MessageHeaderDecoder());
                 final long transferId = decoder.correlationId();
-                assertTrue(ledger.transferIndex(transferId) >= 0, "answered transfer " + transferId + " is lost");
+                assertTrue(ledger.transferIndex(0, transferId) >= 0, "answered transfer " + transferId + " is lost");
             }
         }
         finally
