@@ -6,13 +6,15 @@ import java.util.Arrays;
  * A fixed-capacity open-addressing map from an unsigned 128-bit id (hi, lo) to a record index, with linear probing
  * and backward-shift deletion, on one {@code long[]} of slots.
  * <p>
- * <b>Slot layout</b>: {@link #SLOT_LONGS} longs a slot, (lo, hi, index, unused): 32 bytes. Three longs would be
- * smaller, but a 24-byte slot straddles two cache lines one time in three and its offset needs a multiply; with a
- * power-of-two stride a slot never straddles a line (the array's data is at least 16-byte aligned and lines are 64
- * bytes, so a 32-byte slot straddles only when the JVM's base offset is not a multiple of 32, and then every probe
- * costs the same two lines a 24-byte slot costs at worst), two slots share a line, and a probe of the home slot and
- * its neighbour stays in one line half of the time. The unused long keeps the stride; the table has twice as many
- * slots as entries, so it is 64 bytes an entry at most.
+ * <b>Slot layout</b>: {@link #SLOT_LONGS} longs a slot, (lo, hi, index, unused): 32 bytes, of which a probe reads
+ * the first 24. Why a power-of-two stride rather than packed 24-byte slots: two slots share each 64-byte line, a
+ * slot's offset is a shift instead of a multiply, and whether a probe stays in one line depends only on where the
+ * JVM put the array's data, which Java leaves open (HotSpot aligns it to 8 bytes). When the data starts at 0 or 8
+ * modulo 32 the 24 bytes read never straddle a line; at 16 or 24 modulo 32 every other slot straddles. That is one
+ * probe in four on average, the same as packed 24-byte slots (which straddle one slot in four wherever they start),
+ * and none at all for the placements that allow it. 16-byte slots (a second array for the index) would halve the
+ * table but put every hit on two lines. The table has at least twice as many slots as entries, so it is 64 to 128
+ * bytes an entry.
  * <p>
  * The home slot hashes both halves of the id (each multiplied by its own odd constant, then mixed), so ids that
  * differ only in their high half spread as well as those that differ in their low half.
