@@ -71,8 +71,10 @@ import java.util.function.IntConsumer;
  * have the flag ({@code IMPORTED_EVENT_EXPECTED} otherwise); in any other batch an event with the flag answers
  * {@code IMPORTED_EVENT_NOT_EXPECTED}. These, and then the timestamp checks, come before the event's own checks
  * (and after {@code LINKED_EVENT_CHAIN_OPEN}): an imported event's timestamp must be in 1 to
- * {@link #TIMESTAMP_MAX} ({@code IMPORTED_EVENT_TIMESTAMP_OUT_OF_RANGE}) and below the time the batch is applied,
- * the timestamp its last event would be assigned, {@code base + n - 1} ({@code _MUST_NOT_ADVANCE}); a
+ * {@link #TIMESTAMP_MAX} ({@code IMPORTED_EVENT_TIMESTAMP_OUT_OF_RANGE}) and below the timestamp the event would
+ * be assigned, {@code base + i} ({@code _MUST_NOT_ADVANCE}: for the last event that is TigerBeetle's check against
+ * the time the batch is applied; for the others it is the bound TigerBeetle asserts, {@code timestamp <=
+ * timestamp_event}, made a result, and strict so that no imported timestamp equals one the ledger assigns); a
  * non-imported event's must be 0 ({@code TIMESTAMP_MUST_BE_ZERO}). After the idempotency checks (so that a retried
  * import answers {@code EXISTS}) an imported event's timestamp must be above {@link #lastTimestampNanos()}
  * ({@code _MUST_NOT_REGRESS}): accounts, transfers and expiries share one timeline. An imported transfer must also
@@ -491,10 +493,8 @@ public final class Ledger
         expire(recordTimestampNanos);
 
         final long baseNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
-        // As TigerBeetle: the first event decides whether the batch is imported; the batch is applied at the
-        // timestamp of its last event.
+        // As TigerBeetle: the first event decides whether the batch is imported.
         final boolean batchImported = count > 0 && (events.flags(0) & AccountFlags.IMPORTED) != 0;
-        final long batchNanos = baseNanos + count - 1;
         final long lastBefore = lastTimestampNanos;
         final int accountsBefore = accountCount;
         int chainStart = -1;
@@ -530,7 +530,7 @@ public final class Ledger
                 {
                     result = CreateAccountResult.IMPORTED_EVENT_TIMESTAMP_OUT_OF_RANGE;
                 }
-                else if (imported && eventTimestamp >= batchNanos)
+                else if (imported && eventTimestamp >= eventNanos)
                 {
                     result = CreateAccountResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_ADVANCE;
                 }
@@ -608,7 +608,6 @@ public final class Ledger
 
         final long baseNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
         final boolean batchImported = count > 0 && (events.flags(0) & TransferFlags.IMPORTED) != 0;
-        final long batchNanos = baseNanos + count - 1;
         final long recordsBefore = recordCount;
         int chainStart = -1;
         long chainRecordMark = 0;
@@ -645,7 +644,7 @@ public final class Ledger
                 {
                     result = CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_OUT_OF_RANGE;
                 }
-                else if (imported && eventTimestamp >= batchNanos)
+                else if (imported && eventTimestamp >= eventNanos)
                 {
                     result = CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_ADVANCE;
                 }
