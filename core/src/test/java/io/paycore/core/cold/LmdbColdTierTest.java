@@ -196,11 +196,11 @@ class LmdbColdTierTest
 
             final long start = cold.prefetchPosition();
             cold.beginPrefetch();
-            cold.prefetch(90);
-            cold.prefetch(10);
-            cold.prefetch(11);
-            cold.prefetch(91);
-            cold.prefetch(-1L);
+            cold.prefetch(0, 90);
+            cold.prefetch(0, 10);
+            cold.prefetch(0, 11);
+            cold.prefetch(0, 91);
+            cold.prefetch(0, -1L);
             cold.endPrefetch();
             final int count = (int)(cold.prefetchPosition() - start);
             assertEquals(2, count);

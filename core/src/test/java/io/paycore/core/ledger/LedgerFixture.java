@@ -106,6 +106,15 @@ final class LedgerFixture
         return transfer(id, 0, 0, amount, pendingId, 0, 0, 0, 0, TransferFlags.POST_PENDING);
     }
 
+    /**
+     * A post of {@code AMOUNT_MAX} (2^128 - 1): the whole pending amount.
+     */
+    CreateTransferResult postAll(final long id, final long pendingId)
+    {
+        return transfer((e) -> e.id(0, id).pendingId(0, pendingId)
+            .amount(Ledger.AMOUNT_MAX_HI, Ledger.AMOUNT_MAX_LO).flags(TransferFlags.POST_PENDING));
+    }
+
     CreateTransferResult voidPending(final long id, final long pendingId, final long amount)
     {
         return transfer(id, 0, 0, amount, pendingId, 0, 0, 0, 0, TransferFlags.VOID_PENDING);

@@ -40,7 +40,7 @@ class LedgerTest
         assertEquals("0/0/100/0", f.balances(2));
         assertEquals(1, f.ledger.pendingCount());
 
-        f.expectOk(f.post(11, 10, Ledger.AMOUNT_MAX));
+        f.expectOk(f.postAll(11, 10));
 
         assertEquals("0/100/0/0", f.balances(1));
         assertEquals("0/0/0/100", f.balances(2));
@@ -69,7 +69,7 @@ class LedgerTest
         assertEquals(30, f.ledger.transferAmountLo(f.ledger.transferIndex(0, 11)));
         assertEquals(CreateTransferResult.EXISTS, f.post(11, 10, 30));
         // Not the whole pending amount, and not nothing.
-        assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, f.post(11, 10, Ledger.AMOUNT_MAX));
+        assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, f.postAll(11, 10));
         assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, f.post(11, 10, 0));
     }
 
@@ -333,7 +333,7 @@ class LedgerTest
 
         assertEquals(CreateTransferResult.EXCEEDS_DEBITS, f.single(12, 2, 5, 31));
         f.expectOk(f.single(13, 2, 5, 30));
-        f.expectOk(f.post(14, 11, Ledger.AMOUNT_MAX));
+        f.expectOk(f.postAll(14, 11));
         assertEquals("0/100/0/100", f.balances(5));
     }
 
