@@ -24,15 +24,15 @@ import java.nio.file.Path;
  * <p>
  * Each key is a transfer's 128-bit id in {@value #KEY_BYTES} bytes, big-endian, the high half first, so that LMDB's
  * byte-wise key order is the ids' numeric (unsigned) order: the last key is the highest id, and ids that only grow
- * append. Each value is {@value #VALUE_LONGS} longs, little-endian: the record as sealed ({@link Ledger#RECORD_LONGS} longs), then the
- * number of the record that resolved a pending transfer after it was sealed (-1 for none) and the state it
- * resolved to. A store opened not {@code durable} forces nothing when it commits ({@code MDB_NOSYNC}): a process
- * crash loses nothing, but a power loss may lose or damage what was written since the last {@link #force()}. A
- * {@code durable} store forces its data at each commit and its meta page lazily ({@code MDB_NOMETASYNC}): a power
- * loss may undo the last commits, never damage the store. Either way {@link #force()} forces everything written,
- * which must happen before a snapshot names the store's records as written. The environment's map size bounds its size on
- * disk: a write that finds it full fails with {@link ColdTierFullException} and keeps nothing; any other failure
- * of the store fails with a {@link ColdTierException}, and keeps nothing either.
+ * append. Each value is {@value #VALUE_LONGS} longs, little-endian: the record as sealed ({@link Ledger#RECORD_LONGS}
+ * longs), then the number of the record that resolved a pending transfer after it was sealed (-1 for none) and the
+ * state it resolved to. A store opened not {@code durable} forces nothing when it commits ({@code MDB_NOSYNC}): a
+ * process crash loses nothing, but a power loss may lose or damage what was written since the last {@link #force()}. A
+ * {@code durable} store forces its data at each commit and its meta page lazily ({@code MDB_NOMETASYNC}): a power loss
+ * may undo the last commits, never damage the store. Either way {@link #force()} forces everything written, which must
+ * happen before a snapshot names the store's records as written. The environment's map size bounds its size on disk: a
+ * write that finds it full fails with {@link ColdTierFullException} and keeps nothing; any other failure of the store
+ * fails with a {@link ColdTierException}, and keeps nothing either.
  * <p>
  * One thread writes ({@link #write}); one thread reads through {@link Reader}s of its own: LMDB readers do not
  * block the writer.
@@ -420,8 +420,8 @@ final class LmdbColdStore implements AutoCloseable
             }
             if (!same)
             {
-                throw new ColdTierException("the cold tier's record " + number + " (transfer " + UInt128.toString(idHi, idLo) +
-                    ") is not " +
+                throw new ColdTierException("the cold tier's record " + number + " (transfer " +
+                    UInt128.toString(idHi, idLo) + ") is not " +
                     "the ledger's: the tier belongs to another ledger or history");
             }
         }

@@ -11,10 +11,10 @@ import java.nio.file.Path;
  * {@link AsyncLmdbColdTier} for the tier whose writer runs on a thread of its own.
  * <p>
  * A tier may lie over a <em>base</em>: another tier's directory, opened read only. The base answers for what this
- * tier does not hold, and counts as written as far as it goes (the tier itself starts empty): how an audit replays from a service's snapshot,
- * which needs the service's tier, without writing into it. Records the tier (or its base) holds already, because it
- * is ahead of a ledger restored from an older snapshot, are checked against the ledger's as it seals them rather
- * than written again, so a tier of another history is refused.
+ * tier does not hold, and counts as written as far as it goes (the tier itself starts empty): how an audit replays from
+ * a service's snapshot, which needs the service's tier, without writing into it. Records the tier (or its base) holds
+ * already, because it is ahead of a ledger restored from an older snapshot, are checked against the ledger's as it
+ * seals them rather than written again, so a tier of another history is refused.
  * <p>
  * Not thread safe: one ledger's thread.
  */

@@ -5,8 +5,8 @@ package io.paycore.core.ledger;
  * emptying allocates. Fill it fluently: {@link #add()} starts a new event with every field 0 and returns the
  * {@link Event} flyweight whose setters write it, 128-bit values as (hi, lo):
  * <pre>{@code events.add().id(0, 7).ledger(1).code(1);}</pre>
- * or with the 64-bit convenience {@link #add(long, long, long, int, int)} of earlier versions. Empty with {@link #reset()}.
- * The setters check each field's wire range and throw {@link IllegalArgumentException} outside it.
+ * or with the 64-bit convenience {@link #add(long, long, long, int, int)} of earlier versions. Empty with {@link
+ * #reset()}. The setters check each field's wire range and throw {@link IllegalArgumentException} outside it.
  */
 public final class AccountEventArray implements AccountEvents
 {
@@ -289,7 +289,8 @@ public final class AccountEventArray implements AccountEvents
         /**
          * Set the event's timestamp.
          *
-         * @param value 0, or on an {@link AccountFlags#IMPORTED} event the time it was created elsewhere (epoch nanoseconds, unsigned).
+         * @param value 0, or on an {@link AccountFlags#IMPORTED} event the time it was created elsewhere (epoch
+         * nanoseconds, unsigned).
          * @return this for a fluent API.
          */
         public Event timestamp(final long value)

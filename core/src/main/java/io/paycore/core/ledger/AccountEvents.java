@@ -110,7 +110,8 @@ public interface AccountEvents
 
     /**
      * @param index of the event, 0 to {@link #count()} - 1.
-     * @return 0, or on an {@link AccountFlags#IMPORTED} event the time it was created elsewhere (epoch nanoseconds, unsigned).
+     * @return 0, or on an {@link AccountFlags#IMPORTED} event the time it was created elsewhere (epoch nanoseconds,
+     * unsigned).
      */
     long timestamp(int index);
 

@@ -28,11 +28,12 @@ import java.util.function.IntConsumer;
  * <b>Threading</b>: not thread safe; called only on the BLP thread.
  * <p>
  * <b>Storage</b>: preallocated from {@link LedgerLimits} at construction; nothing grows. Each account is
- * {@link #ACCOUNT_LONGS} longs (128 bytes, two cache lines; the balances share the first) in a {@code long[]}. Transfers are {@link #RECORD_LONGS}-long records in one more
- * {@code long[]}: a ring of the most recent records, a pool of the pending transfers whose records are sealed, and
- * one slot for a record read from the cold tier. Ids map to slots through fixed-capacity open-addressing
- * {@link IdIndex} tables (load factor at most 0.5) that never grow or rehash. Before applying a transfer batch the
- * ledger reads the index slots of all its ids with independent loads, so their cache misses overlap.
+ * {@link #ACCOUNT_LONGS} longs (128 bytes, two cache lines; the balances share the first) in a {@code long[]}.
+ * Transfers are {@link #RECORD_LONGS}-long records in one more {@code long[]}: a ring of the most recent records, a
+ * pool of the pending transfers whose records are sealed, and one slot for a record read from the cold tier. Ids map to
+ * slots through fixed-capacity open-addressing {@link IdIndex} tables (load factor at most 0.5) that never grow or
+ * rehash. Before applying a transfer batch the ledger reads the index slots of all its ids with independent loads, so
+ * their cache misses overlap.
  * <p>
  * <b>Hot and cold</b>: every transfer record gets a number, in the order written. Without a {@link ColdTier} the
  * ring holds every transfer ever created, at most {@code maxTransfers}, and then answers {@code TRANSFERS_FULL}.
@@ -194,11 +195,11 @@ import java.util.function.IntConsumer;
  * {@code TRANSFERS_FULL} instead, which is not remembered. paycore's own capacity results ({@code TRANSFERS_FULL},
  * {@code PENDING_TRANSFERS_FULL}) are not transient in this sense: a retry may succeed once there is room.
  * <p>
- * A post moves the posted amount (the event's, 0 included, or the whole pending amount for {@link #AMOUNT_MAX_HI AMOUNT_MAX}) from
- * pending to posted on both
- * accounts and releases the rest; a void releases it all. Neither can overflow a balance nor break a balance flag
- * (totals only shrink), so neither checks. Posts and voids are stored as transfers of their own, with the pending's
- * accounts, ledger and code, and the amount posted (post) or released (void).
+ * A post moves the posted amount (the event's, 0 included, or the whole pending amount for {@link #AMOUNT_MAX_HI
+ * AMOUNT_MAX}) from pending to posted on both accounts and releases the rest; a void releases it all. Neither can
+ * overflow a balance nor break a balance flag (totals only shrink), so neither checks. Posts and voids are stored as
+ * transfers of their own, with the pending's accounts, ledger and code, and the amount posted (post) or released
+ * (void).
  * <p>
  * <b>Invariant</b>: for every ledger, the sums of debitsPending and creditsPending are equal, and so are those of
  * debitsPosted and creditsPosted, after every command.
@@ -1393,8 +1394,10 @@ public final class Ledger
             userData128Hi = events.userData128Hi(i);
             userData128Lo = events.userData128Lo(i);
         }
-        final long userData64 = events.userData64(i) != 0 ? events.userData64(i) : records[pendingOffset + R_USER_DATA_64];
-        final long userData32 = events.userData32(i) != 0 ? events.userData32(i) : records[pendingOffset + R_USER_DATA_32];
+        final long userData64 =
+            events.userData64(i) != 0 ? events.userData64(i) : records[pendingOffset + R_USER_DATA_64];
+        final long userData32 =
+            events.userData32(i) != 0 ? events.userData32(i) : records[pendingOffset + R_USER_DATA_32];
 
         final long postedAmountHi = post ? actualAmountHi : 0;
         final long postedAmountLo = post ? actualAmountLo : 0;
@@ -2701,7 +2704,8 @@ public final class Ledger
 
     /**
      * @param index a handle on a transfer.
-     * @return the high 64 bits of its amount in minor units: for a post the amount posted, for a void the amount released.
+     * @return the high 64 bits of its amount in minor units: for a post the amount posted, for a void the amount
+     * released.
      */
     public long transferAmountHi(final int index)
     {
@@ -2710,7 +2714,8 @@ public final class Ledger
 
     /**
      * @param index a handle on a transfer.
-     * @return the low 64 bits of its amount in minor units: for a post the amount posted, for a void the amount released.
+     * @return the low 64 bits of its amount in minor units: for a post the amount posted, for a void the amount
+     * released.
      */
     public long transferAmountLo(final int index)
     {
@@ -2915,10 +2920,10 @@ public final class Ledger
 
     /**
      * Write the state held in memory (limits, counters, clock, hashes, accounts, the records from
-     * {@link #oldestHotRecord()} on, and the pool of sealed pending transfers) to a channel in a versioned format: magic, format
-     * version, a checksummed header, the records, and a trailing CRC32C over everything before it. Records older
-     * than {@link #oldestHotRecord()} are the cold tier's: a snapshot of a ledger with one is only whole with that
-     * tier written at least that far. Allocates a 64 KiB buffer; not for the command path.
+     * {@link #oldestHotRecord()} on, and the pool of sealed pending transfers) to a channel in a versioned format:
+     * magic, format version, a checksummed header, the records, and a trailing CRC32C over everything before it.
+     * Records older than {@link #oldestHotRecord()} are the cold tier's: a snapshot of a ledger with one is only whole
+     * with that tier written at least that far. Allocates a 64 KiB buffer; not for the command path.
      *
      * @param channel to write to; not closed.
      * @throws IOException if the channel fails.

@@ -101,7 +101,8 @@ public final class LedgerChange
     }
 
     /**
-     * @return the high 64 bits of the transfer's amount as recorded (a post's the amount posted, a void's the amount released).
+     * @return the high 64 bits of the transfer's amount as recorded (a post's the amount posted, a void's the amount
+     * released).
      */
     public long amountHi()
     {
@@ -109,7 +110,8 @@ public final class LedgerChange
     }
 
     /**
-     * @return the low 64 bits of the transfer's amount as recorded (a post's the amount posted, a void's the amount released).
+     * @return the low 64 bits of the transfer's amount as recorded (a post's the amount posted, a void's the amount
+     * released).
      */
     public long amountLo()
     {
@@ -350,7 +352,8 @@ public final class LedgerChange
 
     public String toString()
     {
-        return type() + " @" + timestampNanos() + " transfer " + UInt128.toString(transferIdHi(), transferIdLo()) + " " +
+        return type() + " @" + timestampNanos() + " transfer " + UInt128.toString(transferIdHi(), transferIdLo()) +
+            " " +
             UInt128.toString(debitAccountIdHi(), debitAccountIdLo()) + "->" +
             UInt128.toString(creditAccountIdHi(), creditAccountIdLo()) + " amount " +
             UInt128.toString(amountHi(), amountLo()) + " debit account " +

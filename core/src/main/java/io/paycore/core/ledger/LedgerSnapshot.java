@@ -8,9 +8,9 @@ import java.nio.channels.WritableByteChannel;
 import java.util.zip.CRC32C;
 
 /**
- * The ledger snapshot format, version 3 (protocol v2: 128-bit ids, amounts and balances), little-endian. It holds what the ledger keeps in memory; transfer records
- * older than {@code oldestHotRecord} belong to the cold tier, which must be written at least that far for the
- * snapshot to be whole (a ledger without a cold tier writes every record).
+ * The ledger snapshot format, version 3 (protocol v2: 128-bit ids, amounts and balances), little-endian. It holds what
+ * the ledger keeps in memory; transfer records older than {@code oldestHotRecord} belong to the cold tier, which must
+ * be written at least that far for the snapshot to be whole (a ledger without a cold tier writes every record).
  * <pre>
  *   header (128 bytes)
  *     0  magic                      int64  {@link #MAGIC} ("PAYLEDGR")

@@ -4,18 +4,21 @@ import io.paycore.codec.sbe.CreateAccountsDecoder;
 import org.agrona.DirectBuffer;
 
 /**
- * {@link AccountEvents} read in place from an SBE {@code CreateAccounts} message (schema version 2): field {@code i} is read
- * at its computed offset, using the root and group block lengths found in the message, so nothing is copied or
- * allocated. A {@code uint128} is its low 64 bits then its high 64 bits, little-endian. A flyweight: wrap, read,
- * wrap again. The frame must already have been validated (schema, template, version, lengths) by ingress.
+ * {@link AccountEvents} read in place from an SBE {@code CreateAccounts} message (schema version 2): field {@code i} is
+ * read at its computed offset, using the root and group block lengths found in the message, so nothing is copied or
+ * allocated. A {@code uint128} is its low 64 bits then its high 64 bits, little-endian. A flyweight: wrap, read, wrap
+ * again. The frame must already have been validated (schema, template, version, lengths) by ingress.
  */
 public final class SbeAccountEvents extends SbeGroupEntries implements AccountEvents
 {
     private static final int ID_OFFSET = CreateAccountsDecoder.AccountsDecoder.idEncodingOffset();
-    private static final int DEBITS_PENDING_OFFSET = CreateAccountsDecoder.AccountsDecoder.debitsPendingEncodingOffset();
+    private static final int DEBITS_PENDING_OFFSET =
+        CreateAccountsDecoder.AccountsDecoder.debitsPendingEncodingOffset();
     private static final int DEBITS_POSTED_OFFSET = CreateAccountsDecoder.AccountsDecoder.debitsPostedEncodingOffset();
-    private static final int CREDITS_PENDING_OFFSET = CreateAccountsDecoder.AccountsDecoder.creditsPendingEncodingOffset();
-    private static final int CREDITS_POSTED_OFFSET = CreateAccountsDecoder.AccountsDecoder.creditsPostedEncodingOffset();
+    private static final int CREDITS_PENDING_OFFSET =
+        CreateAccountsDecoder.AccountsDecoder.creditsPendingEncodingOffset();
+    private static final int CREDITS_POSTED_OFFSET =
+        CreateAccountsDecoder.AccountsDecoder.creditsPostedEncodingOffset();
     private static final int USER_DATA128_OFFSET = CreateAccountsDecoder.AccountsDecoder.userData128EncodingOffset();
     private static final int USER_DATA64_OFFSET = CreateAccountsDecoder.AccountsDecoder.userData64EncodingOffset();
     private static final int USER_DATA32_OFFSET = CreateAccountsDecoder.AccountsDecoder.userData32EncodingOffset();

@@ -4,22 +4,25 @@ import io.paycore.codec.sbe.CreateTransfersDecoder;
 import org.agrona.DirectBuffer;
 
 /**
- * {@link TransferEvents} read in place from an SBE {@code CreateTransfers} message (schema version 2): field {@code i} is read
- * at its computed offset, using the root and group block lengths found in the message, so nothing is copied or
- * allocated. A {@code uint128} is its low 64 bits then its high 64 bits, little-endian. A flyweight: wrap, read,
- * wrap again. The frame must already have been validated (schema, template, version, lengths) by ingress.
+ * {@link TransferEvents} read in place from an SBE {@code CreateTransfers} message (schema version 2): field {@code i}
+ * is read at its computed offset, using the root and group block lengths found in the message, so nothing is copied or
+ * allocated. A {@code uint128} is its low 64 bits then its high 64 bits, little-endian. A flyweight: wrap, read, wrap
+ * again. The frame must already have been validated (schema, template, version, lengths) by ingress.
  */
 public final class SbeTransferEvents extends SbeGroupEntries implements TransferEvents
 {
     private static final int ID_OFFSET = CreateTransfersDecoder.TransfersDecoder.idEncodingOffset();
-    private static final int DEBIT_ACCOUNT_ID_OFFSET = CreateTransfersDecoder.TransfersDecoder.debitAccountIdEncodingOffset();
-    private static final int CREDIT_ACCOUNT_ID_OFFSET = CreateTransfersDecoder.TransfersDecoder.creditAccountIdEncodingOffset();
+    private static final int DEBIT_ACCOUNT_ID_OFFSET =
+        CreateTransfersDecoder.TransfersDecoder.debitAccountIdEncodingOffset();
+    private static final int CREDIT_ACCOUNT_ID_OFFSET =
+        CreateTransfersDecoder.TransfersDecoder.creditAccountIdEncodingOffset();
     private static final int AMOUNT_OFFSET = CreateTransfersDecoder.TransfersDecoder.amountEncodingOffset();
     private static final int PENDING_ID_OFFSET = CreateTransfersDecoder.TransfersDecoder.pendingIdEncodingOffset();
     private static final int USER_DATA128_OFFSET = CreateTransfersDecoder.TransfersDecoder.userData128EncodingOffset();
     private static final int USER_DATA64_OFFSET = CreateTransfersDecoder.TransfersDecoder.userData64EncodingOffset();
     private static final int USER_DATA32_OFFSET = CreateTransfersDecoder.TransfersDecoder.userData32EncodingOffset();
-    private static final int TIMEOUT_SECONDS_OFFSET = CreateTransfersDecoder.TransfersDecoder.timeoutSecondsEncodingOffset();
+    private static final int TIMEOUT_SECONDS_OFFSET =
+        CreateTransfersDecoder.TransfersDecoder.timeoutSecondsEncodingOffset();
     private static final int LEDGER_OFFSET = CreateTransfersDecoder.TransfersDecoder.ledgerEncodingOffset();
     private static final int TIMESTAMP_OFFSET = CreateTransfersDecoder.TransfersDecoder.timestampEncodingOffset();
     private static final int CODE_OFFSET = CreateTransfersDecoder.TransfersDecoder.codeEncodingOffset();

@@ -5,8 +5,9 @@ package io.paycore.core.ledger;
  * emptying allocates. Fill it fluently: {@link #add()} starts a new event with every field 0 and returns the
  * {@link Event} flyweight whose setters write it, 128-bit values as (hi, lo):
  * <pre>{@code events.add().id(0, 7).ledger(1).code(1);}</pre>
- * or with the 64-bit convenience {@link #add(long, long, long, long, long, long, long, long, int, int)} of earlier versions. Empty with {@link #reset()}.
- * The setters check each field's wire range and throw {@link IllegalArgumentException} outside it.
+ * or with the 64-bit convenience {@link #add(long, long, long, long, long, long, long, long, int, int)} of earlier
+ * versions. Empty with {@link #reset()}. The setters check each field's wire range and throw {@link
+ * IllegalArgumentException} outside it.
  */
 public final class TransferEventArray implements TransferEvents
 {
@@ -250,7 +251,8 @@ public final class TransferEventArray implements TransferEvents
         /**
          * Set the event's userData32.
          *
-         * @param value opaque client data, an unsigned 32-bit value in a long; 0 on a post or void means the pending transfer's.
+         * @param value opaque client data, an unsigned 32-bit value in a long; 0 on a post or void means the pending
+         * transfer's.
          * @return this for a fluent API.
          */
         public Event userData32(final long value)
@@ -263,7 +265,8 @@ public final class TransferEventArray implements TransferEvents
         /**
          * Set the event's timeoutSeconds.
          *
-         * @param value the timeout of a pending transfer in seconds, an unsigned 32-bit value in a long; 0 never expires.
+         * @param value the timeout of a pending transfer in seconds, an unsigned 32-bit value in a long; 0 never
+         * expires.
          * @return this for a fluent API.
          */
         public Event timeoutSeconds(final long value)
@@ -276,7 +279,8 @@ public final class TransferEventArray implements TransferEvents
         /**
          * Set the event's ledger.
          *
-         * @param value the ledger (currency), an unsigned 32-bit value in a long; 0 on a post or void means the pending's.
+         * @param value the ledger (currency), an unsigned 32-bit value in a long; 0 on a post or void means the
+         * pending's.
          * @return this for a fluent API.
          */
         public Event ledger(final long value)
@@ -289,7 +293,8 @@ public final class TransferEventArray implements TransferEvents
         /**
          * Set the event's timestamp.
          *
-         * @param value 0, or on an {@link TransferFlags#IMPORTED} event the time it happened elsewhere (epoch nanoseconds, unsigned).
+         * @param value 0, or on an {@link TransferFlags#IMPORTED} event the time it happened elsewhere (epoch
+         * nanoseconds, unsigned).
          * @return this for a fluent API.
          */
         public Event timestamp(final long value)
