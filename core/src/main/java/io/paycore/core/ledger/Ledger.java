@@ -432,6 +432,12 @@ public final class Ledger
         maxPendingTransfers = limits.maxPendingTransfers();
         maxBatchEvents = limits.maxBatchEvents();
 
+        if ((long)maxAccounts * ACCOUNT_LONGS > Integer.MAX_VALUE - 8)
+        {
+            throw new IllegalArgumentException("maxAccounts=" + maxAccounts + " needs " +
+                (long)maxAccounts * ACCOUNT_LONGS + " longs of accounts, more than one array holds: at most " +
+                (Integer.MAX_VALUE - 8) / ACCOUNT_LONGS + " accounts");
+        }
         accounts = new long[maxAccounts * ACCOUNT_LONGS];
         accountIndexById = new IdIndex(maxAccounts);
 
