@@ -393,7 +393,7 @@ class LedgerTest
         assertEquals(CreateTransferResult.ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER, f.single(11, 4, 3, Long.MAX_VALUE));
         assertEquals(CreateTransferResult.EXCEEDS_CREDITS, f.single(11, 4, 5, 1));
         assertEquals(CreateTransferResult.PENDING_TRANSFER_NOT_FOUND, f.transfer(12, 7, 8, 0, 99, 0, 5, 0, 9, POST_PENDING));
-        assertEquals(CreateAccountResult.RESERVED_FLAG, f.account(0, 0, 0, 0x10, 0));
+        assertEquals(CreateAccountResult.RESERVED_FLAG, f.account(0, 0, 0, 0x40, 0));
         assertEquals(CreateAccountResult.ID_MUST_NOT_BE_ZERO, f.account(0, 0, 0, 6, 0));
         assertEquals(CreateAccountResult.EXISTS_WITH_DIFFERENT_FLAGS, f.account(1, 0, 0, 6, 0));
         assertEquals(CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE, f.account(20, 0, 0, 6, 0));
