@@ -19,6 +19,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 import static io.paycore.codec.Frames.HEADER_LENGTH;
@@ -37,6 +39,8 @@ class FrameValidatorPropertiesTest
         FrameFault.GROUP_TRUNCATED,
         FrameFault.VAR_DATA_HEADER_TRUNCATED,
         FrameFault.VAR_DATA_TRUNCATED);
+
+    private static final long[] EXTREME_HALVES = { 0, 1, Long.MAX_VALUE, Long.MIN_VALUE, -1 };
 
     private final FrameValidator ingress = FrameValidator.forIngress();
     private final FrameValidator egress = FrameValidator.forEgress();
@@ -459,26 +463,28 @@ class FrameValidatorPropertiesTest
             index - 1 : index;
     }
 
+    /**
+     * Valid frames of the given templates: counts and var data lengths mostly small, sometimes anything up to the
+     * protocol's limits and often the limits themselves; every field value (each half of a {@code uint128}) drawn
+     * from {@link #fieldValues(long)}; var data bytes anything, ASCII or not, as the validator must not care.
+     */
     private static Arbitrary<ValidFrame> validFrames(final int[] templateIds, final MessageLayout[] layouts)
     {
         final MessageLayout[] byTemplateId = MessageLayout.byTemplateId(layouts);
         final Arbitrary<Integer> templates = Arbitraries.of(IntStream.of(templateIds).boxed().toArray(Integer[]::new));
-        final Arbitrary<Integer> sizes = Arbitraries.frequencyOf(
-            Tuple.of(10, Arbitraries.integers().between(0, 8)),
-            Tuple.of(1, Arbitraries.integers().between(0, 1024)));
 
-        return Combinators.combine(templates, Arbitraries.longs(), sizes, sizes, Arbitraries.longs())
+        return Combinators.combine(templates, Arbitraries.longs(), sizes(), sizes(), Arbitraries.longs())
             .as((templateId, correlationId, size, otherSize, seed) ->
             {
+                final LongSupplier values = fieldValues(seed);
                 final byte[] bytes = templateId == ConnectDecoder.TEMPLATE_ID ?
-                    Frames.connect(correlationId, Frames.ascii(size, 'c'), Frames.ascii(otherSize, 'r')) :
-                    Frames.frame(templateId, correlationId, size);
+                    Frames.connect(correlationId, Frames.ascii(size, 'c'), Frames.ascii(otherSize, 'r'), values) :
+                    Frames.frame(templateId, correlationId, size, values);
                 final Region[] regions = regions(byTemplateId[templateId], bytes);
                 final Random random = new Random(seed);
                 for (int i = 0; i < bytes.length; i++)
                 {
-                    if (regions[i] == Region.BLOCK_OTHER || regions[i] == Region.GROUP_ENTRY ||
-                        regions[i] == Region.VAR_DATA)
+                    if (regions[i] == Region.VAR_DATA)
                     {
                         bytes[i] = (byte)random.nextInt();
                     }
@@ -486,6 +492,30 @@ class FrameValidatorPropertiesTest
 
                 return new ValidFrame(templateId, correlationId, bytes, regions);
             });
+    }
+
+    private static Arbitrary<Integer> sizes()
+    {
+        return Arbitraries.frequencyOf(
+            Tuple.of(20, Arbitraries.integers().between(0, 8)),
+            Tuple.of(2, Arbitraries.integers().between(0, ProtocolLimits.MAX_BATCH_EVENTS)),
+            Tuple.of(1, Arbitraries.of(ProtocolLimits.MAX_BATCH_EVENTS - 1, ProtocolLimits.MAX_BATCH_EVENTS)));
+    }
+
+    /**
+     * Field values for the frame builders: half of the draws are the extremes of a 64-bit half (0, 1, 2^63 - 1,
+     * 2^63 and 2^64 - 1 as unsigned), so that {@code uint128} fields are often 0, 2^128 - 1, or have one half
+     * empty and the other full; the rest are anything.
+     */
+    private static LongSupplier fieldValues(final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+
+        return () ->
+        {
+            final int pick = random.nextInt(2 * EXTREME_HALVES.length);
+            return pick < EXTREME_HALVES.length ? EXTREME_HALVES[pick] : random.nextLong();
+        };
     }
 
     private static Region[] regions(final MessageLayout layout, final byte[] bytes)

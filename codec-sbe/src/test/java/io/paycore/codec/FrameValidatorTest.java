@@ -187,40 +187,43 @@ class FrameValidatorTest
     void shouldAcceptANewerVersionWithLongerBlocksAndDecodeItWithItsActingLengths()
     {
         final int extraBytes = 8;
-        final byte[] v1 = Frames.createTransfers(CORRELATION_ID, 3);
+        final byte[] current = Frames.createTransfers(CORRELATION_ID, 3);
         final int entryLength = CreateTransfersDecoder.TransfersDecoder.sbeBlockLength();
         final int groupStart = HEADER_LENGTH + CreateTransfersDecoder.BLOCK_LENGTH;
         final int groupHeader = CreateTransfersDecoder.TransfersDecoder.HEADER_SIZE;
-        final byte[] v2 = new byte[v1.length + extraBytes + 3 * extraBytes];
-        System.arraycopy(v1, 0, v2, 0, groupStart);
-        System.arraycopy(v1, groupStart, v2, groupStart + extraBytes, groupHeader);
+        final byte[] newer = new byte[current.length + extraBytes + 3 * extraBytes];
+        System.arraycopy(current, 0, newer, 0, groupStart);
+        System.arraycopy(current, groupStart, newer, groupStart + extraBytes, groupHeader);
         for (int i = 0; i < 3; i++)
         {
-            System.arraycopy(v1, groupStart + groupHeader + i * entryLength,
-                v2, groupStart + extraBytes + groupHeader + i * (entryLength + extraBytes), entryLength);
+            System.arraycopy(current, groupStart + groupHeader + i * entryLength,
+                newer, groupStart + extraBytes + groupHeader + i * (entryLength + extraBytes), entryLength);
         }
-        putUint16(v2, BLOCK_LENGTH_OFFSET, CreateTransfersDecoder.BLOCK_LENGTH + extraBytes);
-        putUint16(v2, VERSION_OFFSET, CreateTransfersDecoder.SCHEMA_VERSION + 1);
-        putUint16(v2, groupStart + extraBytes, entryLength + extraBytes);
+        putUint16(newer, BLOCK_LENGTH_OFFSET, CreateTransfersDecoder.BLOCK_LENGTH + extraBytes);
+        putUint16(newer, VERSION_OFFSET, CreateTransfersDecoder.SCHEMA_VERSION + 1);
+        putUint16(newer, groupStart + extraBytes, entryLength + extraBytes);
 
-        assertTrue(validate(validator, v2), () -> detail(validator));
-        assertEquals(v2.length, validator.messageLength());
+        assertTrue(validate(validator, newer), () -> detail(validator));
+        assertEquals(newer.length, validator.messageLength());
 
-        final CreateTransfersDecoder older = new CreateTransfersDecoder();
-        final CreateTransfersDecoder newer = new CreateTransfersDecoder();
-        older.wrapAndApplyHeader(new UnsafeBuffer(v1), 0, new MessageHeaderDecoder());
-        newer.wrapAndApplyHeader(new UnsafeBuffer(v2), 0, new MessageHeaderDecoder());
-        assertEquals(older.correlationId(), newer.correlationId());
-        final CreateTransfersDecoder.TransfersDecoder olderEntries = older.transfers();
-        final CreateTransfersDecoder.TransfersDecoder newerEntries = newer.transfers();
+        final CreateTransfersDecoder currentDecoder = new CreateTransfersDecoder();
+        final CreateTransfersDecoder newerDecoder = new CreateTransfersDecoder();
+        currentDecoder.wrapAndApplyHeader(new UnsafeBuffer(current), 0, new MessageHeaderDecoder());
+        newerDecoder.wrapAndApplyHeader(new UnsafeBuffer(newer), 0, new MessageHeaderDecoder());
+        assertEquals(currentDecoder.correlationId(), newerDecoder.correlationId());
+        final CreateTransfersDecoder.TransfersDecoder currentEntries = currentDecoder.transfers();
+        final CreateTransfersDecoder.TransfersDecoder newerEntries = newerDecoder.transfers();
         assertEquals(3, newerEntries.count());
-        while (olderEntries.hasNext())
+        while (currentEntries.hasNext())
         {
-            olderEntries.next();
+            currentEntries.next();
             newerEntries.next();
-            assertEquals(olderEntries.id(), newerEntries.id());
-            assertEquals(olderEntries.amount(), newerEntries.amount());
-            assertEquals(olderEntries.flags(), newerEntries.flags());
+            assertEquals(currentEntries.id().lo(), newerEntries.id().lo());
+            assertEquals(currentEntries.id().hi(), newerEntries.id().hi());
+            assertEquals(currentEntries.amount().lo(), newerEntries.amount().lo());
+            assertEquals(currentEntries.amount().hi(), newerEntries.amount().hi());
+            assertEquals(currentEntries.flags(), newerEntries.flags());
+            assertEquals(currentEntries.timestamp(), newerEntries.timestamp());
         }
     }
 
@@ -475,12 +478,12 @@ class FrameValidatorTest
         assertFalse(validator.validate(new UnsafeBuffer(transfers), 0, 12));
         assertEquals("frame of 12 bytes ends inside the root block at offset 8: needs 16 bytes", detail(validator));
 
-        assertFalse(validator.validate(new UnsafeBuffer(transfers), 0, 100));
-        assertEquals("frame of 100 bytes ends inside the group of 2 entries at offset 16: needs 140 bytes",
+        assertFalse(validator.validate(new UnsafeBuffer(transfers), 0, 200));
+        assertEquals("frame of 200 bytes ends inside the group of 2 entries at offset 16: needs 276 bytes",
             detail(validator));
 
-        assertFalse(validate(validator, Arrays.copyOf(transfers, 150)));
-        assertEquals("frame of 150 bytes has 10 bytes after the end of the CreateTransfers message at offset 140",
+        assertFalse(validate(validator, Arrays.copyOf(transfers, 286)));
+        assertEquals("frame of 286 bytes has 10 bytes after the end of the CreateTransfers message at offset 276",
             detail(validator));
 
         putUint16(transfers, VERSION_OFFSET, 0);
@@ -506,11 +509,12 @@ class FrameValidatorTest
         final byte[] ids = Frames.lookupTransfers(CORRELATION_ID, 1);
         putUint16(ids, GROUP_HEADER_OFFSET, 7);
         assertFalse(validate(validator, ids));
-        assertEquals("block length 7 in the group header at offset 16 is shorter than LookupTransfers's group entry length 8",
+        assertEquals(
+            "block length 7 in the group header at offset 16 is shorter than LookupTransfers's group entry length 16",
             detail(validator));
 
         assertTrue(validate(validator, Frames.lookupTransfers(CORRELATION_ID, 1)));
-        assertEquals("valid LookupTransfers message of 28 bytes", detail(validator));
+        assertEquals("valid LookupTransfers message of 36 bytes", detail(validator));
     }
 
     @Test
