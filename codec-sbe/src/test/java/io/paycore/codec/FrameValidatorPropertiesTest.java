@@ -99,6 +99,65 @@ class FrameValidatorPropertiesTest
             Tuple.of(1, Arbitraries.integers()));
     }
 
+    @Provide
+    Arbitrary<Integer> versionOneIngressTemplateIds()
+    {
+        return Arbitraries.of(IntStream.of(VersionOneFrames.INGRESS_TEMPLATE_IDS).boxed().toArray(Integer[]::new));
+    }
+
+    @Property(tries = 1000)
+    void shouldAnswerEveryVersionOneFrameWithUnsupportedVersionWhateverItsLength(
+        @ForAll("versionOneIngressTemplateIds") final int templateId,
+        @ForAll("sizesUpToTheLimit") final int size,
+        @ForAll final long correlationId,
+        @ForAll @IntRange(max = 64) final int prefixLength,
+        @ForAll final Random random)
+    {
+        final byte[] frame = VersionOneFrames.ingress(
+            templateId, correlationId, size, fieldValues(random.nextLong()));
+        final int length = HEADER_LENGTH + random.nextInt(frame.length - HEADER_LENGTH + 1);
+        final byte[] array = new byte[prefixLength + frame.length];
+        random.nextBytes(array);
+        System.arraycopy(frame, 0, array, prefixLength, frame.length);
+        final RecordingBuffer recording = new RecordingBuffer(array);
+
+        final boolean valid = ingress.validate(recording, prefixLength, length);
+
+        assertFalse(valid);
+        assertConsistent(ingress, false, length);
+        assertReadsInside(recording, prefixLength, length);
+        assertEquals(RejectReason.UNSUPPORTED_VERSION, ingress.reason());
+        assertEquals(FrameFault.VERSION_UNSUPPORTED, ingress.fault());
+        assertEquals(1, ingress.found());
+        assertEquals(2, ingress.expected());
+        assertEquals(templateId, ingress.templateId());
+        assertEquals(length >= HEADER_LENGTH + Long.BYTES ? correlationId : 0, ingress.correlationId());
+        final String detail = FrameValidatorTest.detail(ingress);
+        assertTrue(detail.startsWith("schema version 1 (64-bit ids and amounts) is no longer read"), detail);
+        assertTrue(detail.contains("reads version 2"), detail);
+    }
+
+    @Property(tries = 200)
+    void shouldAnswerVersionOneEgressWithUnsupportedVersion(
+        @ForAll("sizesUpToTheLimit") final int count, @ForAll final boolean transfers, @ForAll final long seed)
+    {
+        final byte[] frame = transfers ?
+            VersionOneFrames.transfers(seed, count, fieldValues(seed)) :
+            VersionOneFrames.createTransfersResult(seed, count, fieldValues(seed));
+
+        assertFalse(FrameValidatorTest.validate(egress, frame));
+        assertConsistent(egress, false, frame.length);
+        assertEquals(FrameFault.VERSION_UNSUPPORTED, egress.fault());
+        assertEquals(seed, egress.correlationId());
+        assertTrue(FrameValidatorTest.detail(egress).contains("upgrade the service"));
+    }
+
+    @Provide
+    Arbitrary<Integer> sizesUpToTheLimit()
+    {
+        return sizes();
+    }
+
     @Property(tries = 1000)
     void shouldAnswerConsistentlyForRandomBytes(@ForAll @Size(max = 200) final byte[] bytes)
     {
@@ -195,7 +254,7 @@ class FrameValidatorPropertiesTest
                 break;
 
             case VERSION:
-                if (0 == after)
+                if (after < FrameValidator.MIN_VERSION)
                 {
                     assertFault(FrameFault.VERSION_UNSUPPORTED);
                 }

@@ -38,6 +38,9 @@ class FrameValidatorTest
     private static final int VERSION_OFFSET = 6;
     private static final int GROUP_HEADER_OFFSET = HEADER_LENGTH + CreateTransfersDecoder.BLOCK_LENGTH;
     private static final int CONNECT_CREDENTIAL_OFFSET = HEADER_LENGTH + ConnectDecoder.BLOCK_LENGTH;
+    private static final String VERSION_ONE_DETAIL = "schema version 1 (64-bit ids and amounts) is no longer read: " +
+        "this service reads version 2 (128-bit ids and amounts) and later; upgrade the client library to one that " +
+        "sends version 2";
 
     private final FrameValidator validator = FrameValidator.forIngress();
 
@@ -170,17 +173,125 @@ class FrameValidatorTest
     }
 
     @ParameterizedTest
-    @ValueSource(ints = { 0 })
-    void shouldRejectUnsupportedVersion(final int version)
+    @ValueSource(ints = { 0, 1 })
+    void shouldRejectVersionsOlderThanTwo(final int version)
     {
         final byte[] frame = Frames.lookupAccounts(CORRELATION_ID, 2);
         putUint16(frame, VERSION_OFFSET, version);
 
         assertRejected(frame, RejectReason.UNSUPPORTED_VERSION, FrameFault.VERSION_UNSUPPORTED);
+        assertEquals(VERSION_OFFSET, validator.position());
         assertEquals(version, validator.found());
-        assertEquals(1, validator.expected());
+        assertEquals(2, validator.expected());
         assertEquals(CORRELATION_ID, validator.correlationId(), "a Rejected should still name the request");
         assertEquals(LookupAccountsDecoder.TEMPLATE_ID, validator.templateId());
+    }
+
+    @Test
+    void shouldReadTheSchemasCurrentVersionAsTheOldest()
+    {
+        assertEquals(2, FrameValidator.MIN_VERSION);
+        assertEquals(MessageHeaderDecoder.SCHEMA_VERSION, FrameValidator.MIN_VERSION,
+            "a new schema version must decide whether version 2 frames are still read");
+        assertEquals(
+            FrameValidator.MIN_VERSION, Frames.uint16(Frames.createTransfers(CORRELATION_ID, 1), VERSION_OFFSET));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 3, 4, 0x7FFF, 0xFFFF })
+    void shouldAcceptNewerVersionsOfTheSameLayout(final int version)
+    {
+        for (final int templateId : Frames.INGRESS_TEMPLATE_IDS)
+        {
+            final byte[] frame = Frames.frame(templateId, CORRELATION_ID, 3);
+            putUint16(frame, VERSION_OFFSET, version);
+
+            assertTrue(validate(validator, frame), () -> detail(validator));
+            assertEquals(frame.length, validator.messageLength());
+        }
+    }
+
+    @Test
+    void shouldTellAVersionOneCreateTransfersClientToUpgrade()
+    {
+        final byte[] frame = VersionOneFrames.createTransfers(CORRELATION_ID, 3, Frames.values(1));
+        assertEquals(HEADER_LENGTH + 8 + 4 + 3 * 60, frame.length, "version 1 transfers were 60 bytes");
+
+        assertVersionOneRejected(frame, CreateTransfersDecoder.TEMPLATE_ID);
+        assertEquals(3, Frames.uint16(frame, GROUP_HEADER_OFFSET + 2), "a well-formed version 1 batch of 3");
+    }
+
+    @Test
+    void shouldTellAVersionOneCreateAccountsClientToUpgrade()
+    {
+        final byte[] frame = VersionOneFrames.createAccounts(CORRELATION_ID, 5, Frames.values(2));
+        assertEquals(HEADER_LENGTH + 8 + 4 + 5 * 24, frame.length, "version 1 accounts were 24 bytes");
+
+        assertVersionOneRejected(frame, CreateAccountsDecoder.TEMPLATE_ID);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { LookupAccountsDecoder.TEMPLATE_ID, LookupTransfersDecoder.TEMPLATE_ID })
+    void shouldTellAVersionOneLookupClientToUpgrade(final int templateId)
+    {
+        final byte[] frame = VersionOneFrames.lookup(templateId, CORRELATION_ID, 4, Frames.values(3));
+        assertEquals(HEADER_LENGTH + 8 + 4 + 4 * 8, frame.length, "version 1 ids were 8 bytes");
+
+        assertVersionOneRejected(frame, templateId);
+    }
+
+    @Test
+    void shouldTellAVersionOneClientToUpgradeWhenItConnects()
+    {
+        final byte[] frame = VersionOneFrames.connect(CORRELATION_ID, "secret", "aeron:ipc", Frames.values(4));
+
+        assertVersionOneRejected(frame, ConnectDecoder.TEMPLATE_ID);
+    }
+
+    @Test
+    void shouldTellAVersionOneClientToUpgradeWhateverTheLengthsItsFrameDeclares()
+    {
+        final byte[] lookup = VersionOneFrames.lookup(LookupAccountsDecoder.TEMPLATE_ID, CORRELATION_ID, 1024,
+            Frames.values(5));
+
+        for (final int length : new int[]{ HEADER_LENGTH, HEADER_LENGTH + 7, HEADER_LENGTH + 8, 100, lookup.length })
+        {
+            assertFalse(validator.validate(new UnsafeBuffer(lookup), 0, length));
+            assertEquals(FrameFault.VERSION_UNSUPPORTED, validator.fault(), () -> detail(validator));
+            assertEquals(length >= HEADER_LENGTH + 8 ? CORRELATION_ID : 0, validator.correlationId());
+        }
+    }
+
+    @Test
+    void shouldTellAClientOfAVersionOneServiceThatTheServiceMustBeUpgraded()
+    {
+        final FrameValidator egress = FrameValidator.forEgress();
+        final byte[][] frames = {
+            VersionOneFrames.transfers(CORRELATION_ID, 2, Frames.values(6)),
+            VersionOneFrames.createTransfersResult(CORRELATION_ID, 2, Frames.values(7)),
+        };
+
+        for (final byte[] frame : frames)
+        {
+            assertFalse(validate(egress, frame));
+            assertEquals(RejectReason.UNSUPPORTED_VERSION, egress.reason());
+            assertEquals(CORRELATION_ID, egress.correlationId());
+            assertEquals("schema version 1 (64-bit ids and amounts) is no longer read: this client reads version 2 " +
+                "(128-bit ids and amounts) and later; upgrade the service to one that sends version 2",
+                detail(egress));
+        }
+    }
+
+    @Test
+    void shouldSayThatVersionZeroIsNoPaycoreVersionAndVersionOneIsRetired()
+    {
+        final byte[] frame = Frames.createAccounts(CORRELATION_ID, 1);
+        putUint16(frame, VERSION_OFFSET, 0);
+
+        assertRejected(frame, RejectReason.UNSUPPORTED_VERSION, FrameFault.VERSION_UNSUPPORTED);
+        assertEquals("schema version 0 is not a paycore version, and version 1 (64-bit ids and amounts) is no " +
+            "longer read: this service reads version 2 (128-bit ids and amounts) and later; upgrade the client " +
+            "library to one that sends version 2", detail(validator));
     }
 
     @Test
@@ -486,9 +597,9 @@ class FrameValidatorTest
         assertEquals("frame of 286 bytes has 10 bytes after the end of the CreateTransfers message at offset 276",
             detail(validator));
 
-        putUint16(transfers, VERSION_OFFSET, 0);
+        putUint16(transfers, VERSION_OFFSET, 1);
         assertFalse(validate(validator, transfers));
-        assertEquals("schema version 0 is not supported: reads version 1 and later", detail(validator));
+        assertEquals(VERSION_ONE_DETAIL, detail(validator));
 
         putUint16(transfers, SCHEMA_ID_OFFSET, 77);
         assertFalse(validate(validator, transfers));
@@ -604,6 +715,28 @@ class FrameValidatorTest
         assertEquals(length, validator.found());
         assertTrue(validator.expected() > length);
         assertEquals(length >= HEADER_LENGTH + 8 ? CORRELATION_ID : 0, validator.correlationId());
+    }
+
+    private void assertVersionOneRejected(final byte[] frame, final int templateId)
+    {
+        assertEquals(VersionOneFrames.VERSION, Frames.uint16(frame, VERSION_OFFSET));
+
+        assertRejected(frame, RejectReason.UNSUPPORTED_VERSION, FrameFault.VERSION_UNSUPPORTED);
+        assertEquals(VERSION_OFFSET, validator.position());
+        assertEquals(2, validator.expected());
+        assertEquals(1, validator.found());
+        assertEquals(templateId, validator.templateId());
+        assertEquals(CORRELATION_ID, validator.correlationId(), "the Rejected names the request");
+
+        final String text = detail(validator);
+        assertEquals(VERSION_ONE_DETAIL, text);
+        assertTrue(text.contains("version 1 (64-bit ids and amounts) is no longer read"), text);
+        assertTrue(text.contains("reads version 2"), text);
+
+        final ExpandableArrayBuffer rejectedDetail = new ExpandableArrayBuffer(FrameValidator.MAX_DETAIL_LENGTH);
+        final int lengthBytes = validator.putDetail(rejectedDetail, 0);
+        assertTrue(lengthBytes <= FrameValidator.MAX_DETAIL_LENGTH);
+        assertEquals(text, rejectedDetail.getStringWithoutLengthAscii(0, lengthBytes));
     }
 
     private void assertRejected(final byte[] frame, final RejectReason reason, final FrameFault fault)
