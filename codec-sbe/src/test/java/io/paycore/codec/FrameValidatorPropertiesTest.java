@@ -1,6 +1,8 @@
 package io.paycore.codec;
 
 import io.paycore.codec.sbe.ConnectDecoder;
+import io.paycore.codec.sbe.LookupAccountsDecoder;
+import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.RejectReason;
 import net.jqwik.api.Arbitraries;
@@ -16,6 +18,7 @@ import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Random;
@@ -103,6 +106,66 @@ class FrameValidatorPropertiesTest
     Arbitrary<Integer> versionOneIngressTemplateIds()
     {
         return Arbitraries.of(IntStream.of(VersionOneFrames.INGRESS_TEMPLATE_IDS).boxed().toArray(Integer[]::new));
+    }
+
+    @Property(tries = 1000)
+    void shouldAcceptEveryWellFormedIngressMessage(@ForAll("ingressFrames") final ValidFrame frame)
+    {
+        assertAcceptedAsSbeReadsIt(ingress, frame);
+    }
+
+    @Property(tries = 1000)
+    void shouldAcceptEveryWellFormedEgressMessage(@ForAll("egressFrames") final ValidFrame frame)
+    {
+        assertAcceptedAsSbeReadsIt(egress, frame);
+    }
+
+    @Property(tries = 500)
+    void shouldCarryAnyUint128IdLowHalfFirst(
+        @ForAll final long lo,
+        @ForAll final long hi,
+        @ForAll @IntRange(min = 4, max = 5) final int templateId,
+        @ForAll("sizesUpToTheLimit") final int count)
+    {
+        final long[] halves = { lo, hi };
+        final int[] draws = { 0 };
+        final byte[] bytes = Frames.frame(templateId, 42, count, () -> halves[draws[0]++ & 1]);
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+
+        assertTrue(ingress.validate(buffer, 0, bytes.length), () -> FrameValidatorTest.detail(ingress));
+        assertEquals(count, ingress.groupCount());
+        assertEquals(HEADER_LENGTH + Long.BYTES + 4 + count * 16, ingress.messageLength(), "16 bytes an id");
+
+        for (int i = 0; i < count; i++)
+        {
+            final int entry = HEADER_LENGTH + Long.BYTES + 4 + i * 16;
+            assertEquals(lo, buffer.getLong(entry, ByteOrder.LITTLE_ENDIAN), "low half first, as TigerBeetle's u128");
+            assertEquals(hi, buffer.getLong(entry + Long.BYTES, ByteOrder.LITTLE_ENDIAN));
+        }
+
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        int decoded = 0;
+        if (LookupAccountsDecoder.TEMPLATE_ID == templateId)
+        {
+            for (final LookupAccountsDecoder.IdsDecoder ids :
+                new LookupAccountsDecoder().wrapAndApplyHeader(buffer, 0, header).ids())
+            {
+                assertEquals(lo, ids.id().lo());
+                assertEquals(hi, ids.id().hi());
+                decoded++;
+            }
+        }
+        else
+        {
+            for (final LookupTransfersDecoder.IdsDecoder ids :
+                new LookupTransfersDecoder().wrapAndApplyHeader(buffer, 0, header).ids())
+            {
+                assertEquals(lo, ids.id().lo());
+                assertEquals(hi, ids.id().hi());
+                decoded++;
+            }
+        }
+        assertEquals(count, decoded);
     }
 
     @Property(tries = 1000)
@@ -443,6 +506,33 @@ class FrameValidatorPropertiesTest
         final int cut = random.nextInt(bytes.length);
         assertFalse(egress.validate(new UnsafeBuffer(bytes), 0, cut));
         assertEquals(RejectReason.TRUNCATED, egress.reason());
+    }
+
+    private static void assertAcceptedAsSbeReadsIt(final FrameValidator validator, final ValidFrame frame)
+    {
+        final byte[] bytes = frame.bytes();
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+
+        assertTrue(validator.validate(buffer, 0, bytes.length), () -> FrameValidatorTest.detail(validator));
+        assertEquals(frame.templateId(), validator.templateId());
+        assertEquals(frame.correlationId(), validator.correlationId());
+        assertEquals(bytes.length, validator.messageLength());
+        assertEquals(SbeWalk.decodedLength(buffer), validator.messageLength(), "as long as SBE's decoders walk it");
+        assertTrue(validator.messageLength() <= validator.maxMessageLength());
+        assertEquals(groupCount(frame), validator.groupCount());
+    }
+
+    private static int groupCount(final ValidFrame frame)
+    {
+        for (int i = 0; i < frame.regions().length; i++)
+        {
+            if (frame.regions()[i] == Region.GROUP_COUNT)
+            {
+                return Frames.uint16(frame.bytes(), i);
+            }
+        }
+
+        return 0;
     }
 
     private void assertFault(final FrameFault expected)
