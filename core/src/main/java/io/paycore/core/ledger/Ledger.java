@@ -383,6 +383,7 @@ public final class Ledger
     private long historyHash1;
 
     private long lastTimestampNanos;
+    private long lastTransferTimestampNanos;
     private long clockNanos;
     private long existingTimestampNanos;
     private long createdTimestampNanos;
@@ -620,6 +621,7 @@ public final class Ledger
         long chainRecordMark = 0;
         int chainChangeMark = 0;
         long chainLastTimestampMark = 0;
+        long chainLastTransferTimestampMark = 0;
         for (int i = 0; i < count; i++)
         {
             final long eventNanos = baseNanos + i;
@@ -631,6 +633,7 @@ public final class Ledger
                 chainRecordMark = recordCount;
                 chainChangeMark = changeCount;
                 chainLastTimestampMark = lastTimestampNanos;
+                chainLastTransferTimestampMark = lastTransferTimestampNanos;
             }
 
             final boolean imported = (flags & TransferFlags.IMPORTED) != 0;
@@ -669,6 +672,7 @@ public final class Ledger
                 rollbackTransfers(chainRecordMark);
                 changeCount = chainChangeMark;
                 lastTimestampNanos = chainLastTimestampMark;
+                lastTransferTimestampNanos = chainLastTransferTimestampMark;
             }
             if (isTransient(result))
             {
@@ -850,7 +854,8 @@ public final class Ledger
             return CreateAccountResult.CODE_MUST_NOT_BE_ZERO;
         }
         // After the idempotency checks, as TigerBeetle, so that an import that is retried answers EXISTS.
-        if ((flags & AccountFlags.IMPORTED) != 0 && timestampNanos <= lastTimestampNanos)
+        if ((flags & AccountFlags.IMPORTED) != 0 && (timestampNanos <= lastAccountTimestampNanos() ||
+            timestampNanos <= lastTransferTimestampNanos))
         {
             return CreateAccountResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS;
         }
@@ -878,11 +883,48 @@ public final class Ledger
         accountIndexById.put(idHi, idLo, index);
         if ((flags & AccountFlags.IMPORTED) != 0)
         {
-            lastTimestampNanos = timestampNanos;
+            lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
         }
         createdTimestampNanos = timestampNanos;
 
         return CreateAccountResult.OK;
+    }
+
+    /**
+     * @return the timestamp of the newest account, 0 for none: account timestamps grow with their index (an assigned
+     * one is above every timestamp before it, an imported one above every account's and transfer's).
+     */
+    private long lastAccountTimestampNanos()
+    {
+        return 0 == accountCount ? 0 : accounts[(accountCount - 1) * ACCOUNT_LONGS + A_TIMESTAMP];
+    }
+
+    /**
+     * Whether an account has this timestamp, by binary search: account timestamps grow with their index.
+     */
+    private boolean isAccountTimestamp(final long timestampNanos)
+    {
+        final long[] accounts = this.accounts;
+        int low = 0;
+        int high = accountCount - 1;
+        while (low <= high)
+        {
+            final int middle = (low + high) >>> 1;
+            final long middleNanos = accounts[middle * ACCOUNT_LONGS + A_TIMESTAMP];
+            if (middleNanos < timestampNanos)
+            {
+                low = middle + 1;
+            }
+            else if (middleNanos > timestampNanos)
+            {
+                high = middle - 1;
+            }
+            else
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void rollbackAccounts(final int mark)
@@ -1071,7 +1113,7 @@ public final class Ledger
         if (imported)
         {
             // After the idempotency checks, as TigerBeetle, so that an import that is retried answers EXISTS.
-            if (timestampNanos <= lastTimestampNanos)
+            if (timestampNanos <= lastTransferTimestampNanos || isAccountTimestamp(timestampNanos))
             {
                 return CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS;
             }
@@ -1237,10 +1279,8 @@ public final class Ledger
         records[offset + R_CREATION_RECORD] = recordCount - 1;
         hotIndexById.put(idHi, idLo, slot);
         transferCount++;
-        if (imported)
-        {
-            lastTimestampNanos = timestampNanos;
-        }
+        lastTransferTimestampNanos = timestampNanos;
+        lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
         createdTimestampNanos = timestampNanos;
         if (null != changes)
         {
@@ -1361,7 +1401,7 @@ public final class Ledger
         {
             return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
         }
-        if (imported && timestampNanos <= lastTimestampNanos)
+        if (imported && (timestampNanos <= lastTransferTimestampNanos || isAccountTimestamp(timestampNanos)))
         {
             return CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS;
         }
@@ -1461,10 +1501,8 @@ public final class Ledger
         records[offset + R_CREATION_RECORD] = recordCount - 1;
         hotIndexById.put(idHi, idLo, slot);
         transferCount++;
-        if (imported)
-        {
-            lastTimestampNanos = timestampNanos;
-        }
+        lastTransferTimestampNanos = timestampNanos;
+        lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
         createdTimestampNanos = timestampNanos;
         if (null != changes)
         {
@@ -2041,6 +2079,7 @@ public final class Ledger
             // An expiry is a change of its own, with a timestamp of its own after every one before it.
             final long expiredAtNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
             lastTimestampNanos = expiredAtNanos;
+            lastTransferTimestampNanos = expiredAtNanos;
             if (null != changes)
             {
                 // Final as it happens: told at once, before the command's own changes.
@@ -2867,7 +2906,7 @@ public final class Ledger
 
         final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
         buffer.putLong(historyHash0).putLong(historyHash1).putLong(pendingSetHash[0])
-            .putLong(lastTimestampNanos).putLong(clockNanos)
+            .putLong(lastTimestampNanos).putLong(lastTransferTimestampNanos).putLong(clockNanos)
             .putInt(accountCount).putLong(transferCount).putInt(pendingCount);
         for (int i = 0; i < accountCount; i++)
         {
@@ -2921,6 +2960,7 @@ public final class Ledger
         historyHash0 = 0;
         historyHash1 = 0;
         lastTimestampNanos = 0;
+        lastTransferTimestampNanos = 0;
         clockNanos = 0;
     }
 
@@ -2939,7 +2979,8 @@ public final class Ledger
         final LedgerSnapshot.Writer writer = new LedgerSnapshot.Writer(channel);
         writer.header(
             limits, null != cold, accountCount, pendingCount, poolCount, lastTimestampNanos, clockNanos,
-            transferCount, recordCount, sealedRecords, oldestIndexedRecord, historyHash0, historyHash1);
+            transferCount, recordCount, sealedRecords, oldestIndexedRecord, historyHash0, historyHash1,
+            lastTransferTimestampNanos);
         for (int i = 0, n = accountCount * ACCOUNT_LONGS; i < n; i++)
         {
             writer.putLong(accounts[i]);
@@ -3132,6 +3173,7 @@ public final class Ledger
         this.historyHash0 = reader.historyHash0();
         this.historyHash1 = reader.historyHash1();
         this.lastTimestampNanos = reader.lastTimestampNanos();
+        this.lastTransferTimestampNanos = reader.lastTransferTimestampNanos();
         this.clockNanos = reader.clockNanos();
     }
 

@@ -31,7 +31,8 @@ import java.util.zip.CRC32C;
  *    88  historyHash0               int64  the running history hash
  *    96  historyHash1               int64
  *   104  poolCount                  int32  pending transfers whose records are sealed
- *   108  reserved                   16 zero bytes
+ *   108  lastTransferTimestampNanos int64  of the last transfer or expiry (imported transfers must pass it)
+ *   116  reserved                   8 zero bytes
  *   124  header CRC32C              int32  over bytes 0..123
  *   accounts   accountCount x 128 bytes                16 int64 each (Ledger.ACCOUNT_LONGS), in creation order
  *   records    (recordCount - oldestHotRecord) x 144   18 int64 each (Ledger.RECORD_LONGS), in record order
@@ -90,7 +91,8 @@ final class LedgerSnapshot
             final long sealedRecords,
             final long oldestIndexedRecord,
             final long historyHash0,
-            final long historyHash1)
+            final long historyHash1,
+            final long lastTransferTimestampNanos)
         {
             buffer.putLong(MAGIC)
                 .putInt(FORMAT_VERSION)
@@ -109,7 +111,8 @@ final class LedgerSnapshot
                 .putLong(oldestIndexedRecord)
                 .putLong(historyHash0)
                 .putLong(historyHash1)
-                .putInt(poolCount);
+                .putInt(poolCount)
+                .putLong(lastTransferTimestampNanos);
             while (buffer.position() < HEADER_CRC_OFFSET)
             {
                 buffer.put((byte)0);
@@ -183,6 +186,7 @@ final class LedgerSnapshot
         private int pendingCount;
         private boolean hadColdTier;
         private long lastTimestampNanos;
+        private long lastTransferTimestampNanos;
         private long clockNanos;
         private long transferCount;
         private long recordCount;
@@ -238,6 +242,7 @@ final class LedgerSnapshot
             historyHash0 = buffer.getLong(header + 88);
             historyHash1 = buffer.getLong(header + 96);
             poolCount = buffer.getInt(header + 104);
+            lastTransferTimestampNanos = buffer.getLong(header + 108);
             buffer.position(header + HEADER_LENGTH);
         }
 
@@ -264,6 +269,11 @@ final class LedgerSnapshot
         long lastTimestampNanos()
         {
             return lastTimestampNanos;
+        }
+
+        long lastTransferTimestampNanos()
+        {
+            return lastTransferTimestampNanos;
         }
 
         long clockNanos()
