@@ -77,13 +77,18 @@ import java.util.function.IntConsumer;
  * the time the batch is applied; for the others it is the bound TigerBeetle asserts, {@code timestamp <=
  * timestamp_event}, made a result, and strict so that no imported timestamp equals one the ledger assigns); a
  * non-imported event's must be 0 ({@code TIMESTAMP_MUST_BE_ZERO}). After the idempotency checks (so that a retried
- * import answers {@code EXISTS}) an imported event's timestamp must be above {@link #lastTimestampNanos()}
- * ({@code _MUST_NOT_REGRESS}): accounts, transfers and expiries share one timeline. An imported transfer must also
- * postdate both its accounts ({@code _MUST_POSTDATE_DEBIT_ACCOUNT}, {@code _CREDIT_ACCOUNT}) and have no timeout
- * ({@code IMPORTED_EVENT_TIMEOUT_MUST_BE_ZERO}). An imported event takes its own timestamp instead of an assigned
- * one, answers it on {@code OK}, and moves {@code lastTimestampNanos} to it; the batch's assigned timestamps are not
- * used for anything else (failures still answer {@code base + i}), and {@code lastTimestampNanos} ends the batch
- * at the last imported timestamp committed.
+ * import answers {@code EXISTS}) an imported event must not regress ({@code _MUST_NOT_REGRESS}), as TigerBeetle
+ * has it: an imported transfer's timestamp must be above the last transfer's (or expiry's, so that change events
+ * stay in timestamp order) and must not be an account's; an imported account's must be above the last account's and,
+ * because paycore cannot look transfers up by timestamp (they may be in the cold tier), above the last transfer's
+ * too, where TigerBeetle only refuses one equal to a transfer's. Accounts and transfers share one timeline: no two
+ * objects have the same timestamp, and account timestamps grow with the accounts' index. An imported transfer must
+ * also postdate both its accounts ({@code _MUST_POSTDATE_DEBIT_ACCOUNT}, {@code _CREDIT_ACCOUNT}) and have no
+ * timeout ({@code IMPORTED_EVENT_TIMEOUT_MUST_BE_ZERO}). An imported event takes its own timestamp instead of an
+ * assigned one and answers it on {@code OK}; {@code lastTimestampNanos} stays the greatest timestamp taken or
+ * assigned, so the batch's assigned timestamps are not used for anything else (failures still answer
+ * {@code base + i}), and an imported batch leaves it at the greatest imported timestamp committed if that is
+ * greater.
  * <p>
  * <b>Expiry</b>: before every command ({@link #createAccounts}, {@link #createTransfers}, {@link #tick}) every
  * pending transfer with {@code expiresAtNanos <= recordTimestampNanos} expires, in order of (expiresAt, transfer
@@ -113,7 +118,8 @@ import java.util.function.IntConsumer;
  *     <li>a balance not 0: {@code DEBITS_PENDING_MUST_BE_ZERO}, {@code DEBITS_POSTED_}, {@code CREDITS_PENDING_},
  *     {@code CREDITS_POSTED_MUST_BE_ZERO};</li>
  *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
- *     <li>imported, at or below {@link #lastTimestampNanos()}: {@code IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS};</li>
+ *     <li>imported, at or below the last account's or transfer's timestamp:
+ *     {@code IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS};</li>
  *     <li>{@code maxAccounts} reached: {@code ACCOUNTS_FULL}.</li>
  * </ol>
  * The {@code HISTORY} and {@code IMPORTED} flags are stored with the account; {@code HISTORY} changes nothing yet.
@@ -2451,7 +2457,8 @@ public final class Ledger
     }
 
     /**
-     * @return the last timestamp assigned to an event, 0 before the first.
+     * @return the greatest timestamp assigned to an event or an expiry, or taken by an imported event; 0 before the
+     * first.
      */
     public long lastTimestampNanos()
     {
