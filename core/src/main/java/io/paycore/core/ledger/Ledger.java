@@ -85,10 +85,9 @@ import java.util.function.IntConsumer;
  * objects have the same timestamp, and account timestamps grow with the accounts' index. An imported transfer must
  * also postdate both its accounts ({@code _MUST_POSTDATE_DEBIT_ACCOUNT}, {@code _CREDIT_ACCOUNT}) and have no
  * timeout ({@code IMPORTED_EVENT_TIMEOUT_MUST_BE_ZERO}). An imported event takes its own timestamp instead of an
- * assigned one and answers it on {@code OK}; {@code lastTimestampNanos} stays the greatest timestamp taken or
- * assigned, so the batch's assigned timestamps are not used for anything else (failures still answer
- * {@code base + i}), and an imported batch leaves it at the greatest imported timestamp committed if that is
- * greater.
+ * assigned one and answers it on {@code OK}. An imported batch still uses up its assigned timestamps, as
+ * TigerBeetle's prepare timestamp does: failures answer {@code base + i} and {@code lastTimestampNanos} ends at
+ * {@code base + n - 1}, above every imported timestamp.
  * <p>
  * <b>Expiry</b>: before every command ({@link #createAccounts}, {@link #createTransfers}, {@link #tick}) every
  * pending transfer with {@code expiresAtNanos <= recordTimestampNanos} expires, in order of (expiresAt, transfer
@@ -566,7 +565,8 @@ public final class Ledger
                 lastTimestampNanos = chainLastTimestampMark;
                 for (int j = chainStart; j < i; j++)
                 {
-                    results.set(j, CreateAccountResult.LINKED_EVENT_FAILED, baseNanos + j);
+                    // As TigerBeetle: only the result changes; an imported event keeps its own timestamp.
+                    results.set(j, CreateAccountResult.LINKED_EVENT_FAILED, results.timestamp(j));
                 }
                 int j = i;
                 boolean chained = linked;
@@ -587,16 +587,9 @@ public final class Ledger
         }
 
         results.count(count);
-        if (batchImported)
-        {
-            // The imported accounts took their own timestamps, which moved lastTimestampNanos; the batch's
-            // assigned ones were not used.
-            clockNanos = Math.max(clockNanos, Math.max(recordTimestampNanos, lastTimestampNanos));
-        }
-        else
-        {
-            advanceClock(recordTimestampNanos, baseNanos, count);
-        }
+        // As TigerBeetle's prepare timestamp: an imported batch uses up its assigned timestamps too (its imported
+        // ones are all below them).
+        advanceClock(recordTimestampNanos, baseNanos, count);
         assert lastTimestampNanos >= lastBefore;
         foldAccounts(accountsBefore);
         sealAndTrim();
@@ -692,7 +685,8 @@ public final class Ledger
             {
                 for (int j = chainStart; j < i; j++)
                 {
-                    results.set(j, CreateTransferResult.LINKED_EVENT_FAILED, baseNanos + j);
+                    // As TigerBeetle: only the result changes; an imported event keeps its own timestamp.
+                    results.set(j, CreateTransferResult.LINKED_EVENT_FAILED, results.timestamp(j));
                 }
                 int j = i;
                 boolean chained = linked;
@@ -713,14 +707,7 @@ public final class Ledger
         }
 
         results.count(count);
-        if (batchImported)
-        {
-            clockNanos = Math.max(clockNanos, Math.max(recordTimestampNanos, lastTimestampNanos));
-        }
-        else
-        {
-            advanceClock(recordTimestampNanos, baseNanos, count);
-        }
+        advanceClock(recordTimestampNanos, baseNanos, count);
         foldTransfers(recordsBefore);
         if (null != changes)
         {
