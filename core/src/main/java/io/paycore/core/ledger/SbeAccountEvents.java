@@ -46,7 +46,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long idHi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + ID_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + ID_OFFSET + HI, ORDER);
     }
 
     /**
@@ -54,7 +54,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long idLo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + ID_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + ID_OFFSET + LO, ORDER);
     }
 
     /**
@@ -62,7 +62,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long debitsPendingHi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + DEBITS_PENDING_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + DEBITS_PENDING_OFFSET + HI, ORDER);
     }
 
     /**
@@ -70,7 +70,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long debitsPendingLo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + DEBITS_PENDING_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + DEBITS_PENDING_OFFSET + LO, ORDER);
     }
 
     /**
@@ -78,7 +78,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long debitsPostedHi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + DEBITS_POSTED_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + DEBITS_POSTED_OFFSET + HI, ORDER);
     }
 
     /**
@@ -86,7 +86,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long debitsPostedLo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + DEBITS_POSTED_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + DEBITS_POSTED_OFFSET + LO, ORDER);
     }
 
     /**
@@ -94,7 +94,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long creditsPendingHi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + CREDITS_PENDING_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + CREDITS_PENDING_OFFSET + HI, ORDER);
     }
 
     /**
@@ -102,7 +102,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long creditsPendingLo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + CREDITS_PENDING_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + CREDITS_PENDING_OFFSET + LO, ORDER);
     }
 
     /**
@@ -110,7 +110,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long creditsPostedHi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + CREDITS_POSTED_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + CREDITS_POSTED_OFFSET + HI, ORDER);
     }
 
     /**
@@ -118,7 +118,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long creditsPostedLo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + CREDITS_POSTED_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + CREDITS_POSTED_OFFSET + LO, ORDER);
     }
 
     /**
@@ -126,7 +126,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long userData128Hi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + USER_DATA128_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + USER_DATA128_OFFSET + HI, ORDER);
     }
 
     /**
@@ -134,7 +134,7 @@ public final class SbeAccountEvents extends SbeGroupEntries implements AccountEv
      */
     public long userData128Lo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + USER_DATA128_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + USER_DATA128_OFFSET + LO, ORDER);
     }
 
     /**

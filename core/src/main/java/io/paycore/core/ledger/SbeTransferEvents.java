@@ -46,7 +46,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long idHi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + ID_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + ID_OFFSET + HI, ORDER);
     }
 
     /**
@@ -54,7 +54,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long idLo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + ID_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + ID_OFFSET + LO, ORDER);
     }
 
     /**
@@ -62,7 +62,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long debitAccountIdHi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + DEBIT_ACCOUNT_ID_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + DEBIT_ACCOUNT_ID_OFFSET + HI, ORDER);
     }
 
     /**
@@ -70,7 +70,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long debitAccountIdLo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + DEBIT_ACCOUNT_ID_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + DEBIT_ACCOUNT_ID_OFFSET + LO, ORDER);
     }
 
     /**
@@ -78,7 +78,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long creditAccountIdHi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + CREDIT_ACCOUNT_ID_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + CREDIT_ACCOUNT_ID_OFFSET + HI, ORDER);
     }
 
     /**
@@ -86,7 +86,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long creditAccountIdLo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + CREDIT_ACCOUNT_ID_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + CREDIT_ACCOUNT_ID_OFFSET + LO, ORDER);
     }
 
     /**
@@ -94,7 +94,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long amountHi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + AMOUNT_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + AMOUNT_OFFSET + HI, ORDER);
     }
 
     /**
@@ -102,7 +102,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long amountLo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + AMOUNT_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + AMOUNT_OFFSET + LO, ORDER);
     }
 
     /**
@@ -110,7 +110,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long pendingIdHi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + PENDING_ID_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + PENDING_ID_OFFSET + HI, ORDER);
     }
 
     /**
@@ -118,7 +118,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long pendingIdLo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + PENDING_ID_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + PENDING_ID_OFFSET + LO, ORDER);
     }
 
     /**
@@ -126,7 +126,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long userData128Hi(final int index)
     {
-        return buffer.getLong(entryOffset(index) + USER_DATA128_OFFSET + Long.BYTES, ORDER);
+        return buffer.getLong(entryOffset(index) + USER_DATA128_OFFSET + HI, ORDER);
     }
 
     /**
@@ -134,7 +134,7 @@ public final class SbeTransferEvents extends SbeGroupEntries implements Transfer
      */
     public long userData128Lo(final int index)
     {
-        return buffer.getLong(entryOffset(index) + USER_DATA128_OFFSET, ORDER);
+        return buffer.getLong(entryOffset(index) + USER_DATA128_OFFSET + LO, ORDER);
     }
 
     /**
