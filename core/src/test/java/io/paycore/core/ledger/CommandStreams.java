@@ -187,7 +187,7 @@ final class CommandStreams
             final int alter = random.nextInt(8);
             return new AccountEvent(
                 id, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
-                alter == 0 ? previous.userData128().add(TWO_TO_64) : previous.userData128(),
+                alter == 0 ? previous.userData128().add(TWO_TO_64).and(MAX_128) : previous.userData128(),
                 alter == 1 ? previous.userData64() + 1 : previous.userData64(),
                 alter == 2 ? previous.userData32() ^ 0x8000_0000L : previous.userData32(),
                 0, previous.ledger(), previous.code(),
@@ -404,6 +404,14 @@ final class CommandStreams
     }
 
     /**
+     * One more, within 128 bits (the largest value becomes the one below it).
+     */
+    private static BigInteger plusOne(final BigInteger value)
+    {
+        return value.equals(MAX_128) ? value.subtract(BigInteger.ONE) : value.add(BigInteger.ONE);
+    }
+
+    /**
      * The same event again, exactly (but for LINKED) or with one field changed.
      */
     private TransferEvent alter(final TransferEvent p, final boolean linked)
@@ -418,11 +426,11 @@ final class CommandStreams
         final int field = random.nextInt(9);
         return new TransferEvent(
             p.id(),
-            field == 0 ? p.debitAccountId().add(BigInteger.ONE) : p.debitAccountId(),
-            field == 1 ? p.creditAccountId().add(BigInteger.ONE) : p.creditAccountId(),
-            field == 2 ? p.amount().add(BigInteger.ONE).min(MAX_128) : p.amount(),
-            field == 3 ? p.pendingId().add(BigInteger.ONE) : p.pendingId(),
-            field == 4 ? p.userData128().add(TWO_TO_64) : p.userData128(),
+            field == 0 ? plusOne(p.debitAccountId()) : p.debitAccountId(),
+            field == 1 ? plusOne(p.creditAccountId()) : p.creditAccountId(),
+            field == 2 ? plusOne(p.amount()) : p.amount(),
+            field == 3 ? plusOne(p.pendingId()) : p.pendingId(),
+            field == 4 ? p.userData128().add(TWO_TO_64).and(MAX_128) : p.userData128(),
             field == 5 ? p.userData64() + 1 : p.userData64(),
             field == 6 ? p.userData32() ^ 1 : p.userData32(),
             field == 7 ? (p.timeoutSeconds() + 1) % 6 : p.timeoutSeconds(),

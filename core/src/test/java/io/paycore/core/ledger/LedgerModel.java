@@ -101,6 +101,13 @@ final class LedgerModel
     final List<Transfer> transferList = new ArrayList<>();
     final List<Transfer> holding = new ArrayList<>();
     long lastTimestamp;
+    /**
+     * The timestamp of the last transfer created or expired: an imported transfer must come after it (TigerBeetle:
+     * after the last transfer; paycore also after the last expiry, whose change event the timestamp identifies),
+     * and so must an imported account (TigerBeetle only refuses a transfer's exact timestamp, which paycore cannot
+     * look up once the transfer is in the cold tier: the one rule where paycore is stricter).
+     */
+    long lastTransferTimestamp;
     long clock;
     long[] resultTimestamps;
     private long existsTimestamp;
@@ -162,6 +169,7 @@ final class LedgerModel
             holding.remove(t);
             // Each expiry takes a timestamp of its own.
             lastTimestamp = Math.max(recordTimestamp, lastTimestamp + 1);
+            lastTransferTimestamp = lastTimestamp;
         }
     }
 
@@ -207,7 +215,7 @@ final class LedgerModel
     }
 
     /**
-     * @return whether any object, account or transfer, has exactly this timestamp.
+     * @return whether an account has exactly this timestamp (no two objects may share one).
      */
     private boolean accountHasTimestamp(final long timestamp)
     {
@@ -221,34 +229,12 @@ final class LedgerModel
         return false;
     }
 
-    private boolean transferHasTimestamp(final long timestamp)
-    {
-        for (final Transfer t : transferList)
-        {
-            if (t.timestamp == timestamp)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private long maxAccountTimestamp()
     {
         long max = 0;
         for (final Account a : accountList)
         {
             max = Math.max(max, a.timestamp);
-        }
-        return max;
-    }
-
-    private long maxTransferTimestamp()
-    {
-        long max = 0;
-        for (final Transfer t : transferList)
-        {
-            max = Math.max(max, t.timestamp);
         }
         return max;
     }
@@ -396,7 +382,7 @@ final class LedgerModel
         if ((e.flags() & ACCOUNT_IMPORTED) != 0)
         {
             // After the idempotency checks, so that a re-sent import still answers EXISTS.
-            if (e.timestamp() <= maxAccountTimestamp() || transferHasTimestamp(e.timestamp()))
+            if (e.timestamp() <= maxAccountTimestamp() || e.timestamp() <= lastTransferTimestamp)
             {
                 return CreateAccountResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS;
             }
@@ -605,7 +591,7 @@ final class LedgerModel
         long actualTimestamp = timestamp;
         if (imported)
         {
-            if (e.timestamp() <= maxTransferTimestamp() || accountHasTimestamp(e.timestamp()))
+            if (e.timestamp() <= lastTransferTimestamp || accountHasTimestamp(e.timestamp()))
             {
                 return CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS;
             }
@@ -818,7 +804,7 @@ final class LedgerModel
         long actualTimestamp = timestamp;
         if ((flags & TRANSFER_IMPORTED) != 0)
         {
-            if (e.timestamp() <= maxTransferTimestamp() || accountHasTimestamp(e.timestamp()))
+            if (e.timestamp() <= lastTransferTimestamp || accountHasTimestamp(e.timestamp()))
             {
                 return CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS;
             }
@@ -885,12 +871,15 @@ final class LedgerModel
 
     private void store(final Transfer t, final List<Runnable> undo)
     {
+        final long lastTransferBefore = lastTransferTimestamp;
         transfers.put(t.id, t);
         transferList.add(t);
+        lastTransferTimestamp = t.timestamp;
         undo.add(() ->
         {
             transfers.remove(t.id);
             transferList.remove(transferList.size() - 1);
+            lastTransferTimestamp = lastTransferBefore;
         });
     }
 
