@@ -389,6 +389,11 @@ public final class Ledger
 
     private long lastTimestampNanos;
     private long lastTransferTimestampNanos;
+    /**
+     * The timestamp the transfer event being applied is assigned (an imported one has its own besides): what a
+     * post or void's expiry check compares with, as TigerBeetle's {@code timestamp_event}.
+     */
+    private long assignedNanos;
     private long clockNanos;
     private long existingTimestampNanos;
     private long createdTimestampNanos;
@@ -663,6 +668,7 @@ public final class Ledger
                 }
                 else
                 {
+                    assignedNanos = eventNanos;
                     result = createTransfer(events, i, imported ? eventTimestamp : eventNanos);
                 }
             }
@@ -1391,6 +1397,15 @@ public final class Ledger
             return CreateTransferResult.PENDING_TRANSFER_ALREADY_VOIDED;
         }
         if (state == STATE_EXPIRED)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
+        }
+        // As TigerBeetle: due by the time this event is applied (its assigned timestamp, also for an imported
+        // event), though not expired yet (expiry runs at the record's timestamp, before the command), it is expired
+        // for the post or void; the next command's expiry releases it.
+        final long pendingTimeoutSeconds = records[pendingOffset + R_EXTRA] & 0xFFFF_FFFFL;
+        if (pendingTimeoutSeconds != 0 &&
+            records[pendingOffset + R_TIMESTAMP] + pendingTimeoutSeconds * NANOS_PER_SECOND <= assignedNanos)
         {
             return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
         }
