@@ -2,19 +2,18 @@ package io.paycore.transport;
 
 import io.aeron.Aeron;
 import io.aeron.AeronCounters;
-import io.aeron.driver.status.StreamCounter;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
+import io.aeron.driver.status.StreamCounter;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.codec.sbe.ConnectEncoder;
 import io.paycore.codec.sbe.ConnectResultDecoder;
 import io.paycore.codec.sbe.ConnectStatus;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateAccountsDecoder;
-import io.paycore.codec.sbe.CreateAccountsEncoder;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.CreateTransfersEncoder;
@@ -23,6 +22,7 @@ import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.RejectedEncoder;
+import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.transport.client.PaycoreClient;
@@ -62,7 +62,8 @@ class BadInputTest
     private Aeron aeron;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[128 * 1024]);
+    /** Room for the largest message and one more entry (an oversize batch). */
+    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[ProtocolLimits.MAX_MESSAGE_LENGTH + 1024]);
     private long nextTransferId = 1000;
 
     @AfterEach
@@ -326,26 +327,18 @@ class BadInputTest
 
     private int createAccounts(final long correlationId, final long accountId)
     {
-        final CreateAccountsEncoder encoder = new CreateAccountsEncoder();
-        encoder.wrapAndApplyHeader(frame, 0, headerEncoder)
-            .correlationId(correlationId)
-            .accountsCount(1)
-            .next().id(accountId).userData(0).ledger(1).code(1).flags(0);
-        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        return new RequestEncoder().createAccounts(frame, 0, correlationId,
+            new AccountEventArray(1).add(accountId, 0, 1, 1, 0));
     }
 
     private int createTransfers(final long correlationId, final int count)
     {
-        final CreateTransfersEncoder encoder = new CreateTransfersEncoder();
-        final CreateTransfersEncoder.TransfersEncoder transfers = encoder.wrapAndApplyHeader(frame, 0, headerEncoder)
-            .correlationId(correlationId)
-            .transfersCount(count);
+        final TransferEventArray transfers = new TransferEventArray(count);
         for (int i = 0; i < count; i++)
         {
-            transfers.next().id(900 + i).debitAccountId(1).creditAccountId(2).amount(1).pendingId(0).userData(0)
-                .ledger(1).timeoutSeconds(0).code(1).flags(0);
+            transfers.add(900 + i, 1, 2, 1, 0, 0, 1, 0, 1, 0);
         }
-        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        return new RequestEncoder().createTransfers(frame, 0, correlationId, transfers);
     }
 
     private int oversizeBatch(final long correlationId)
