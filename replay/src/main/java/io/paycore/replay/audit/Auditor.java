@@ -195,7 +195,7 @@ public final class Auditor
             exporter = new EventExporter(exportTemp, context.exportFormat());
             replayer.exporter = exporter;
         }
-        if (0 != context.accountId())
+        if (0 != context.accountId().signum())
         {
             replayer.history = new AccountHistory(context.accountId(), ledger, context.historyOut());
             replayer.history.start();
