@@ -123,7 +123,7 @@ import java.util.function.IntConsumer;
  *     keeps the credit account's creditsPending + creditsPosted at most its debitsPosted; the checks below and the
  *     record use the lowered amount;</li>
  *     <li>pending: debit account's debitsPending + amount overflows: {@code OVERFLOWS_DEBITS_PENDING}; credit
- *     account's creditsPending: {@code OVERFLOWS_CREDITS_PENDING}; single-phase: debitsPosted:
+ *     account's creditsPending: {@code OVERFLOWS_CREDITS_PENDING}; then, pending or not, debitsPosted:
  *     {@code OVERFLOWS_DEBITS_POSTED}, creditsPosted: {@code OVERFLOWS_CREDITS_POSTED};</li>
  *     <li>debitsPending + debitsPosted + amount overflows: {@code OVERFLOWS_DEBITS}; the same for credits:
  *     {@code OVERFLOWS_CREDITS};</li>
@@ -149,7 +149,9 @@ import java.util.function.IntConsumer;
  *     <li>the amount, where a post's {@link #AMOUNT_MAX} and a void's 0 stand for the pending amount: above the
  *     pending amount: {@code EXCEEDS_PENDING_TRANSFER_AMOUNT}; a void's below it:
  *     {@code PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT};</li>
- *     <li>pending already {@code PENDING_TRANSFER_ALREADY_POSTED}, {@code _ALREADY_VOIDED}, {@code _EXPIRED};</li>
+ *     <li>pending already {@code PENDING_TRANSFER_ALREADY_POSTED}, {@code _ALREADY_VOIDED}, {@code _EXPIRED}, or
+ *     due to expire by the event's timestamp though not expired yet (expiry runs at the record's timestamp, before
+ *     the command): {@code PENDING_TRANSFER_EXPIRED};</li>
  *     <li>no room for its record (and the re-record of a sealed pending transfer): {@code TRANSFERS_FULL}.</li>
  * </ol>
  * <b>Failed ids</b>: as TigerBeetle does, a transfer that fails on a <em>transient</em> error, one that depends on
@@ -884,16 +886,14 @@ public final class Ledger
                 return CreateTransferResult.OVERFLOWS_CREDITS_PENDING;
             }
         }
-        else
+        // As TigerBeetle: the posted balances are checked for a pending transfer too (it may be posted later).
+        if (debitsPosted > headroom)
         {
-            if (debitsPosted > headroom)
-            {
-                return CreateTransferResult.OVERFLOWS_DEBITS_POSTED;
-            }
-            if (creditsPosted > headroom)
-            {
-                return CreateTransferResult.OVERFLOWS_CREDITS_POSTED;
-            }
+            return CreateTransferResult.OVERFLOWS_DEBITS_POSTED;
+        }
+        if (creditsPosted > headroom)
+        {
+            return CreateTransferResult.OVERFLOWS_CREDITS_POSTED;
         }
         final long debitsTotal = debitsPending + debitsPosted;
         final long creditsTotal = creditsPending + creditsPosted;
@@ -1061,6 +1061,14 @@ public final class Ledger
             return CreateTransferResult.PENDING_TRANSFER_ALREADY_VOIDED;
         }
         if (state == STATE_EXPIRED)
+        {
+            return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
+        }
+        // As TigerBeetle: due by this event's time, though not expired yet (expiry runs at the record's time, before
+        // the command), it is expired for the post or void; the next command's expiry releases it.
+        final long pendingTimeoutSeconds = records[pendingOffset + R_EXTRA] & 0xFFFF_FFFFL;
+        if (pendingTimeoutSeconds != 0 &&
+            records[pendingOffset + R_TIMESTAMP] + pendingTimeoutSeconds * NANOS_PER_SECOND <= timestampNanos)
         {
             return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
         }

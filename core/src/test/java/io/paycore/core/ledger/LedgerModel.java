@@ -470,16 +470,13 @@ final class LedgerModel
                 return CreateTransferResult.OVERFLOWS_CREDITS_PENDING;
             }
         }
-        else
+        if (overflows(dr.debitsPosted, amount))
         {
-            if (overflows(dr.debitsPosted, amount))
-            {
-                return CreateTransferResult.OVERFLOWS_DEBITS_POSTED;
-            }
-            if (overflows(cr.creditsPosted, amount))
-            {
-                return CreateTransferResult.OVERFLOWS_CREDITS_POSTED;
-            }
+            return CreateTransferResult.OVERFLOWS_DEBITS_POSTED;
+        }
+        if (overflows(cr.creditsPosted, amount))
+        {
+            return CreateTransferResult.OVERFLOWS_CREDITS_POSTED;
         }
         if (overflows(dr.debitsPending + dr.debitsPosted, amount))
         {
@@ -629,7 +626,7 @@ final class LedgerModel
         {
             return CreateTransferResult.PENDING_TRANSFER_ALREADY_VOIDED;
         }
-        if (p.state == PendingState.EXPIRED)
+        if (p.state == PendingState.EXPIRED || (p.timeoutSeconds != 0 && p.expiresAt <= timestamp))
         {
             return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
         }
