@@ -206,6 +206,7 @@ public final class NodeCommand implements Callable<Integer>
         }
         final RuntimeException failure;
         final AtomicReference<String> stoppedPart = new AtomicReference<>();
+        final String partStopped;
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
             // A part that ends after the termination hook (a cluster shut down by its operator) stopped as asked.
@@ -222,12 +223,15 @@ public final class NodeCommand implements Callable<Integer>
                 out.flush();
                 final Thread watchdog = watch(node, barrier, terminating, stoppedPart);
                 barrier.await();
+                // Stopped and joined before the member closes: its parts' threads end then, as asked.
                 watchdog.interrupt();
+                joinQuietly(watchdog);
+                partStopped = stoppedPart.get();
                 failure = node.service().failure();
-                if (null != stoppedPart.get())
+                if (null != partStopped)
                 {
                     final PrintWriter err = spec.commandLine().getErr();
-                    err.println("paycore node " + memberId + ": its " + stoppedPart.get() + " stopped by itself; " +
+                    err.println("paycore node " + memberId + ": its " + partStopped + " stopped by itself; " +
                         "the error logs of " + data.resolve("cluster") + ":");
                     final ByteArrayOutputStream errors = new ByteArrayOutputStream();
                     try (PrintStream errorsOut = new PrintStream(errors, true, StandardCharsets.UTF_8))
@@ -251,7 +255,7 @@ public final class NodeCommand implements Callable<Integer>
             spec.commandLine().getErr().flush();
             return EXIT_STORAGE_FAILED;
         }
-        return null != stoppedPart.get() ? EXIT_PART_STOPPED : EXIT_OK;
+        return null != partStopped ? EXIT_PART_STOPPED : EXIT_OK;
     }
 
     /**
@@ -289,5 +293,17 @@ public final class NodeCommand implements Callable<Integer>
         watchdog.setDaemon(true);
         watchdog.start();
         return watchdog;
+    }
+
+    private static void joinQuietly(final Thread thread)
+    {
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }
