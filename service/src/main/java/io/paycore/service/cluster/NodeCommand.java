@@ -1,6 +1,5 @@
 package io.paycore.service.cluster;
 
-import io.aeron.cluster.ClusterTool;
 import io.paycore.journal.FlushLevel;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
@@ -17,10 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -233,16 +229,7 @@ public final class NodeCommand implements Callable<Integer>
                     final PrintWriter err = spec.commandLine().getErr();
                     err.println("paycore node " + memberId + ": its " + partStopped + " stopped by itself; " +
                         "the error logs of " + data.resolve("cluster") + ":");
-                    final ByteArrayOutputStream errors = new ByteArrayOutputStream();
-                    try (PrintStream errorsOut = new PrintStream(errors, true, StandardCharsets.UTF_8))
-                    {
-                        ClusterTool.errors(errorsOut, data.resolve("cluster").toFile());
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        err.println("(unreadable: " + ex + ")");
-                    }
-                    err.println(errors.toString(StandardCharsets.UTF_8));
+                    err.println(ClusterCommand.clusterErrors(data.resolve("cluster")));
                     err.flush();
                 }
                 out.println("paycore node " + memberId + ": shutting down");
