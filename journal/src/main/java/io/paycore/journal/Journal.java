@@ -414,6 +414,9 @@ public final class Journal implements AutoCloseable
         {
             onAppendLimit(alignedLength);
         }
+        // Before any byte of the record: a crash in the middle of the append leaves a record that says how far it
+        // reaches, so that recovery does not take its bytes for records written after it.
+        buffer.putIntRelease(position + LENGTH_OFFSET, -alignedLength);
 
         return position;
     }
@@ -713,7 +716,13 @@ public final class Journal implements AutoCloseable
                         throw new JournalException("damaged record in a segment that is not the newest (" +
                             Segments.describe(status) + ")", file, offset, expectedSequence, null);
                     }
-                    final long later = findLaterRecord(view, offset, length, expectedSequence);
+                    // A record cut short in its append reaches as far as its mark says; what lies beyond is
+                    // searched for later records. Without a mark (0: the append did not start, or a journal
+                    // written before the mark existed), the search starts at the damage.
+                    final int frameLength = view.getInt(offset);
+                    final int searchFrom = Segments.IN_PROGRESS == status ?
+                        (int)Math.min((long)length, (long)offset - frameLength) : offset;
+                    final long later = findLaterRecord(view, searchFrom, length, expectedSequence);
                     if (later >= 0)
                     {
                         throw new JournalException("damaged record (" + Segments.describe(status) +

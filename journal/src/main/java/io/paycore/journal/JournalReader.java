@@ -132,7 +132,7 @@ public final class JournalReader implements AutoCloseable
                 frameLength);
             if (status <= 0)
             {
-                if (Segments.EMPTY == status)
+                if (Segments.EMPTY == status || Segments.IN_PROGRESS == status)
                 {
                     break;
                 }

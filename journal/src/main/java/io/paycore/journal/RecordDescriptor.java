@@ -33,7 +33,10 @@ package io.paycore.journal;
  * therefore breaks the chain.
  * <p>
  * A frame length of {@link #END_OF_SEGMENT} marks that the writer moved on to the next segment; a frame
- * length of 0 means no record has been published there yet.
+ * length of 0 means no record has been published there yet. While a record is being appended its frame length
+ * is minus its aligned length ({@link #inProgress}), written before any of its bytes: a process killed in the
+ * middle of an append leaves a record that says how far it reaches, so that recovery can tell that torn record
+ * from damage followed by later records (records written before 2026-12-04 have no such mark).
  */
 public final class RecordDescriptor
 {
@@ -95,6 +98,15 @@ public final class RecordDescriptor
     public static int alignedFrameLength(final int payloadLength)
     {
         return (HEADER_LENGTH + payloadLength + (FRAME_ALIGNMENT - 1)) & ~(FRAME_ALIGNMENT - 1);
+    }
+
+    /**
+     * @param frameLength a frame length read from a record.
+     * @return whether it marks a record whose append is under way (or was cut short): minus its aligned length.
+     */
+    static boolean inProgress(final int frameLength)
+    {
+        return frameLength <= -HEADER_LENGTH && 0 == (frameLength & (FRAME_ALIGNMENT - 1));
     }
 
     static int align(final int frameLength)

@@ -65,6 +65,12 @@ final class Segments
      */
     static final int BAD_CHECKSUM = -5;
 
+    /**
+     * Result of {@link #verifyRecord}: a record whose append is under way, or was cut short by a crash
+     * ({@link RecordDescriptor#inProgress}); not published.
+     */
+    static final int IN_PROGRESS = -6;
+
     private static final int ZERO_CHUNK_LENGTH = 1024 * 1024;
 
     private Segments()
@@ -97,6 +103,10 @@ final class Segments
         if (END_OF_SEGMENT == frameLength)
         {
             return END;
+        }
+        if (RecordDescriptor.inProgress(frameLength))
+        {
+            return IN_PROGRESS;
         }
         if (frameLength < HEADER_LENGTH || RecordDescriptor.align(frameLength) > segmentLength - offset)
         {
@@ -136,6 +146,7 @@ final class Segments
             case BAD_CHECKSUM: return "checksum mismatch";
             case END: return "end-of-segment marker";
             case EMPTY: return "no record";
+            case IN_PROGRESS: return "a record being appended";
             default: return "valid";
         }
     }

@@ -92,6 +92,10 @@ final class LmdbColdStore implements AutoCloseable
                 throw new ColdTierException("no cold tier in " + directory + " (no data.mdb)");
             }
             Files.createDirectories(directory);
+            if (!readOnly)
+            {
+                LmdbNativeLibrary.extractInto(directory);
+            }
             env = Env.create()
                 .setMapSize(mapSizeBytes)
                 .setMaxDbs(2)

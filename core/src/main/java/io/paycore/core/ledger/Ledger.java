@@ -184,7 +184,9 @@ import java.util.function.IntConsumer;
  *     <li>the amount, where a post's {@link #AMOUNT_MAX_HI AMOUNT_MAX} and a void's 0 stand for the pending amount:
  *     above the pending amount: {@code EXCEEDS_PENDING_TRANSFER_AMOUNT}; a void's below it:
  *     {@code PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT};</li>
- *     <li>pending already {@code PENDING_TRANSFER_ALREADY_POSTED}, {@code _ALREADY_VOIDED}, {@code _EXPIRED};</li>
+ *     <li>pending already {@code PENDING_TRANSFER_ALREADY_POSTED}, {@code _ALREADY_VOIDED}, {@code _EXPIRED}, or
+ *     due to expire by the event's timestamp though not expired yet (expiry runs at the record's timestamp, before
+ *     the command): {@code PENDING_TRANSFER_EXPIRED};</li>
  *     <li>imported: {@code IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS};</li>
  *     <li>a post to a closed account: {@code DEBIT_ACCOUNT_ALREADY_CLOSED}, {@code CREDIT_ACCOUNT_ALREADY_CLOSED};</li>
  *     <li>no room for its record (and the re-record of a sealed pending transfer): {@code TRANSFERS_FULL}.</li>

@@ -173,6 +173,31 @@ public final class ClusterCommand implements Runnable
     }
 
     /**
+     * A member's consensus module's and service container's error logs (kept in their mark files, apart from the
+     * driver's), as {@code ClusterTool errors} prints them.
+     *
+     * @param clusterDir the member's cluster directory ({@code DIR/cluster}).
+     * @return the text, or why it could not be read.
+     */
+    public static String clusterErrors(final Path clusterDir)
+    {
+        if (!Files.isDirectory(clusterDir))
+        {
+            return "no cluster directory " + clusterDir;
+        }
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8))
+        {
+            ClusterTool.errors(out, clusterDir.toFile());
+        }
+        catch (final RuntimeException ex)
+        {
+            return "unreadable (" + ex + ")";
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
      * {@code paycore cluster snapshot}.
      */
     @Command(

@@ -1,6 +1,5 @@
 package io.paycore.service.cluster;
 
-import io.aeron.cluster.ClusterTool;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.paycore.core.ledger.LedgerLimits;
@@ -16,9 +15,7 @@ import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.client.ClientContext;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -476,26 +473,12 @@ public final class LocalCluster implements AutoCloseable
     }
 
     /**
-     * The consensus module's and the service container's error logs (in their mark files, apart from the driver's),
-     * as {@code ClusterTool errors} prints them, up to {@link #CLUSTER_ERROR_LINES} lines.
+     * A member's cluster error logs ({@link ClusterCommand#clusterErrors}), up to {@link #CLUSTER_ERROR_LINES} lines.
      */
     private static String clusterErrors(final Path clusterDir)
     {
-        if (!Files.isDirectory(clusterDir))
-        {
-            return " no cluster directory";
-        }
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8))
-        {
-            ClusterTool.errors(out, clusterDir.toFile());
-        }
-        catch (final RuntimeException ex)
-        {
-            return " unreadable (" + ex + ")";
-        }
         final StringBuilder text = new StringBuilder();
-        bytes.toString(StandardCharsets.UTF_8).lines().limit(CLUSTER_ERROR_LINES)
+        ClusterCommand.clusterErrors(clusterDir).lines().limit(CLUSTER_ERROR_LINES)
             .forEach((line) -> text.append("\n    ").append(line));
         return text.toString();
     }

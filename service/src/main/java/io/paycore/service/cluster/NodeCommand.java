@@ -1,6 +1,5 @@
 package io.paycore.service.cluster;
 
-import io.aeron.cluster.ClusterTool;
 import io.paycore.journal.FlushLevel;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
@@ -17,10 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -206,6 +202,7 @@ public final class NodeCommand implements Callable<Integer>
         }
         final RuntimeException failure;
         final AtomicReference<String> stoppedPart = new AtomicReference<>();
+        final String partStopped;
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
             // A part that ends after the termination hook (a cluster shut down by its operator) stopped as asked.
@@ -222,23 +219,17 @@ public final class NodeCommand implements Callable<Integer>
                 out.flush();
                 final Thread watchdog = watch(node, barrier, terminating, stoppedPart);
                 barrier.await();
+                // Stopped and joined before the member closes: its parts' threads end then, as asked.
                 watchdog.interrupt();
+                joinQuietly(watchdog);
+                partStopped = stoppedPart.get();
                 failure = node.service().failure();
-                if (null != stoppedPart.get())
+                if (null != partStopped)
                 {
                     final PrintWriter err = spec.commandLine().getErr();
-                    err.println("paycore node " + memberId + ": its " + stoppedPart.get() + " stopped by itself; " +
+                    err.println("paycore node " + memberId + ": its " + partStopped + " stopped by itself; " +
                         "the error logs of " + data.resolve("cluster") + ":");
-                    final ByteArrayOutputStream errors = new ByteArrayOutputStream();
-                    try (PrintStream errorsOut = new PrintStream(errors, true, StandardCharsets.UTF_8))
-                    {
-                        ClusterTool.errors(errorsOut, data.resolve("cluster").toFile());
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        err.println("(unreadable: " + ex + ")");
-                    }
-                    err.println(errors.toString(StandardCharsets.UTF_8));
+                    err.println(ClusterCommand.clusterErrors(data.resolve("cluster")));
                     err.flush();
                 }
                 out.println("paycore node " + memberId + ": shutting down");
@@ -251,7 +242,7 @@ public final class NodeCommand implements Callable<Integer>
             spec.commandLine().getErr().flush();
             return EXIT_STORAGE_FAILED;
         }
-        return null != stoppedPart.get() ? EXIT_PART_STOPPED : EXIT_OK;
+        return null != partStopped ? EXIT_PART_STOPPED : EXIT_OK;
     }
 
     /**
@@ -289,5 +280,17 @@ public final class NodeCommand implements Callable<Integer>
         watchdog.setDaemon(true);
         watchdog.start();
         return watchdog;
+    }
+
+    private static void joinQuietly(final Thread thread)
+    {
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }

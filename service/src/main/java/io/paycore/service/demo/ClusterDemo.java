@@ -18,6 +18,7 @@ import io.paycore.service.cluster.LocalCluster;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
+import io.paycore.transport.client.PaycoreClientException;
 import org.agrona.CloseHelper;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
@@ -97,7 +98,15 @@ final class ClusterDemo
         {
             cluster.startAll();
             clientDriver = LocalCluster.launchClientDriver(dataDir.resolve("client-aeron"));
-            client = PaycoreClient.connect(cluster.clientContext(clientDriver.aeronDirectoryName()));
+            try
+            {
+                client = PaycoreClient.connect(cluster.clientContext(clientDriver.aeronDirectoryName()));
+            }
+            catch (final PaycoreClientException ex)
+            {
+                System.err.println("paycore demo: " + ex.getMessage() + "; the members:" + cluster.describeMembers());
+                return 1;
+            }
             out.printf(Locale.ROOT, "  leader             member %d%n", client.clusterLeaderMemberId());
 
             final AccountEventArray accounts = new AccountEventArray(workload.batchEvents());
