@@ -557,8 +557,8 @@ class ClusterTest
             {
                 final CreateTransferResult result = results.result(i);
                 assertTrue(CreateTransferResult.OK == result || CreateTransferResult.EXISTS == result,
-                    "transfer " + batch.id(i) + ": " + result);
-                created.add(batch.id(i));
+                    "transfer " + batch.idLo(i) + ": " + result);
+                created.add(batch.idLo(i));
             }
         }
     }
