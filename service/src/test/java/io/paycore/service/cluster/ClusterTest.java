@@ -100,6 +100,19 @@ class ClusterTest
     }
 
     @Test
+    void shouldRetryTheConnectAndNameItsBoundWhenNoLeaderAnswers()
+    {
+        clientDriver = LocalCluster.launchClientDriver(temp.resolve("client-aeron"));
+        // No member runs: every attempt ends unanswered, and the last one at the bound.
+        final PaycoreClientException ex = assertThrows(PaycoreClientException.class,
+            () -> PaycoreClient.connect(clientContext(CLIENT_ID, SECRET)
+                .clusterConnectAttemptNanos(TimeUnit.MILLISECONDS.toNanos(1_000))
+                .connectTimeoutNanos(TimeUnit.MILLISECONDS.toNanos(2_500))));
+        assertTrue(ex.getMessage().startsWith("no paycore cluster leader answered on " + members.ingressEndpoints() +
+            " within 2500 ms (3 attempt(s), the last: no answer within 1000 ms, state "), ex.getMessage());
+    }
+
+    @Test
     void shouldKeepEveryMemberEqualAndFollowANewLeader()
     {
         for (int i = 0; i < MEMBERS; i++)

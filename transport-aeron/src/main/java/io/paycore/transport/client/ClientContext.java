@@ -73,6 +73,8 @@ public final class ClientContext
         CLUSTER_EGRESS_CHANNEL_PROP_NAME, CLUSTER_EGRESS_CHANNEL_DEFAULT);
     private long clusterNewLeaderTimeoutNanos = SystemUtil.getDurationInNanos(
         CLUSTER_NEW_LEADER_TIMEOUT_PROP_NAME, CLUSTER_NEW_LEADER_TIMEOUT_DEFAULT_NANOS);
+    private long clusterConnectAttemptNanos = SystemUtil.getDurationInNanos(
+        CLUSTER_CONNECT_ATTEMPT_PROP_NAME, CLUSTER_CONNECT_ATTEMPT_DEFAULT_NANOS);
     private int clusterMaxInFlightRequests = Integer.getInteger(
         CLUSTER_MAX_IN_FLIGHT_REQUESTS_PROP_NAME, CLUSTER_MAX_IN_FLIGHT_REQUESTS_DEFAULT);
     private int clusterMaxInFlightBytes = Integer.getInteger(
@@ -110,6 +112,19 @@ public final class ClientContext
      * Default time to wait for a new leader: several elections' worth, a member restarting to vote included.
      */
     public static final long CLUSTER_NEW_LEADER_TIMEOUT_DEFAULT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * Property: how long one attempt to connect to a cluster waits for an answer before another begins, while the
+     * connect timeout lasts.
+     */
+    public static final String CLUSTER_CONNECT_ATTEMPT_PROP_NAME = "paycore.client.cluster.connect.attempt";
+
+    /**
+     * Default length of one connect attempt: a few elections' worth. Aeron Cluster's client sends its connect request
+     * once, to the first member it reaches; a request a member drops during an election is never answered, so the
+     * client asks again rather than wait out the whole connect timeout.
+     */
+    public static final long CLUSTER_CONNECT_ATTEMPT_DEFAULT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /**
      * Property naming the members of a paycore cluster to connect to, as {@code 0=host:port,1=host:port,...} (each
@@ -194,6 +209,11 @@ public final class ClientContext
                 ") must be in [" + 2 * ProtocolLimits.MAX_MESSAGE_LENGTH + ", " + (1 << 30) + "]: " +
                 clusterMaxInFlightBytes);
         }
+        if (clusterConnectAttemptNanos <= 0)
+        {
+            throw new IllegalArgumentException("cluster connect attempt (" + CLUSTER_CONNECT_ATTEMPT_PROP_NAME +
+                ") must be positive: " + clusterConnectAttemptNanos + " ns");
+        }
         if (clusterNewLeaderTimeoutNanos <= 0)
         {
             throw new IllegalArgumentException("new leader timeout (" + CLUSTER_NEW_LEADER_TIMEOUT_PROP_NAME +
@@ -253,6 +273,25 @@ public final class ClientContext
     {
         this.clusterNewLeaderTimeoutNanos = nanos;
         return this;
+    }
+
+    /**
+     * @param nanos how long one attempt to connect to a cluster waits for an answer before another begins (the
+     *              attempts end with the connect timeout).
+     * @return this.
+     */
+    public ClientContext clusterConnectAttemptNanos(final long nanos)
+    {
+        this.clusterConnectAttemptNanos = nanos;
+        return this;
+    }
+
+    /**
+     * @return how long one cluster connect attempt waits.
+     */
+    public long clusterConnectAttemptNanos()
+    {
+        return clusterConnectAttemptNanos;
     }
 
     /**

@@ -8,7 +8,9 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.aeron.security.AuthenticationException;
 import io.paycore.transport.ClusterAuthenticator;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +35,63 @@ final class ClusterLink implements ClientLink, EgressListener
     ClusterLink(final ClientContext context)
     {
         this.context = context;
+        cluster = connect(context, this);
+    }
+
+    private static AeronCluster connect(final ClientContext context, final ClusterLink listener)
+    {
+        final long deadlineNanos = System.nanoTime() + context.connectTimeoutNanos();
+        int attempts = 0;
+        String lastFailure = "";
+        while (true)
+        {
+            attempts++;
+            final long attemptDeadlineNanos = Math.min(deadlineNanos, System.nanoTime() + context.clusterConnectAttemptNanos());
+            final AeronCluster.Context clusterContext = clusterContext(context, listener);
+            AeronCluster.AsyncConnect connect = null;
+            try
+            {
+                connect = AeronCluster.asyncConnect(clusterContext);
+                final IdleStrategy idle = clusterContext.idleStrategy();
+                AeronCluster cluster;
+                while (null == (cluster = connect.poll()))
+                {
+                    if (System.nanoTime() - attemptDeadlineNanos >= 0)
+                    {
+                        lastFailure = "no answer within " + TimeUnit.NANOSECONDS.toMillis(context.clusterConnectAttemptNanos()) +
+                            " ms, state " + connect.state();
+                        break;
+                    }
+                    idle.idle();
+                }
+                if (null != cluster)
+                {
+                    return cluster;
+                }
+            }
+            catch (final AuthenticationException ex)
+            {
+                close(connect, clusterContext);
+                throw new PaycoreClientException("the paycore cluster at " + context.clusterIngressEndpoints() +
+                    " refused client id " + context.clientId() + ": unknown client or wrong secret");
+            }
+            catch (final TimeoutException | ClusterException ex)
+            {
+                lastFailure = ex.getMessage();
+            }
+            close(connect, clusterContext);
+            if (System.nanoTime() - deadlineNanos >= 0)
+            {
+                throw new PaycoreClientException("no paycore cluster leader answered on " +
+                    context.clusterIngressEndpoints() + " within " +
+                    TimeUnit.NANOSECONDS.toMillis(context.connectTimeoutNanos()) + " ms (" + attempts +
+                    " attempt(s), the last: " + lastFailure + ")");
+            }
+        }
+    }
+
+    private static AeronCluster.Context clusterContext(final ClientContext context, final ClusterLink listener)
+    {
         final AeronCluster.Context clusterContext = new AeronCluster.Context()
             .ingressChannel("aeron:udp")
             .ingressEndpoints(context.clusterIngressEndpoints())
@@ -40,7 +99,7 @@ final class ClusterLink implements ClientLink, EgressListener
             .messageTimeoutNs(context.connectTimeoutNanos())
             .newLeaderTimeoutNs(context.clusterNewLeaderTimeoutNanos())
             .credentialsSupplier(ClusterAuthenticator.credentialsSupplier(context.clientId(), context.secret()))
-            .egressListener(this);
+            .egressListener(listener);
         if (null != context.aeron())
         {
             clusterContext.aeron(context.aeron()).ownsAeronClient(false);
@@ -49,22 +108,18 @@ final class ClusterLink implements ClientLink, EgressListener
         {
             clusterContext.aeronDirectoryName(context.aeronDirectoryName());
         }
-        try
+        return clusterContext;
+    }
+
+    private static void close(final AeronCluster.AsyncConnect connect, final AeronCluster.Context clusterContext)
+    {
+        if (null != connect)
         {
-            cluster = AeronCluster.connect(clusterContext);
+            CloseHelper.quietClose(connect); // closes its publications and the context
         }
-        catch (final AuthenticationException ex)
+        else
         {
-            clusterContext.close();
-            throw new PaycoreClientException("the paycore cluster at " + context.clusterIngressEndpoints() +
-                " refused client id " + context.clientId() + ": unknown client or wrong secret");
-        }
-        catch (final TimeoutException | ClusterException ex)
-        {
-            clusterContext.close();
-            throw new PaycoreClientException("no paycore cluster leader answered on " +
-                context.clusterIngressEndpoints() + " within " +
-                TimeUnit.NANOSECONDS.toMillis(context.connectTimeoutNanos()) + " ms: " + ex.getMessage());
+            CloseHelper.quietClose(clusterContext::close);
         }
     }
 
