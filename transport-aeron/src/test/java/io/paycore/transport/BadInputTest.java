@@ -249,6 +249,35 @@ class BadInputTest
     }
 
     @Test
+    void shouldTellAClientOfProtocolVersion1ToUpgradeAndJournalNothingOfIt()
+    {
+        service = new TestService(dir, false, (context) -> {});
+        final TransportCounters counters = service.server.counters();
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.server.aeronDirectoryName()));
+
+        // A version 1 client's Connect: the same layout, version 1 in its header, a good credential.
+        final RawSession old = rawSession();
+        old.connect(61, TestService.CLIENT_A, TestService.SECRET_A, "aeron:ipc", old.responseStreamId, 1);
+        final ConnectResultDecoder result = old.awaitConnectResult(61);
+        assertEquals(ConnectStatus.BAD_CREDENTIAL, result.status(), "the one refusal status an old client knows");
+        final String detail = result.detail();
+        assertTrue(detail.startsWith("protocol version 1 is not served: this paycore speaks version 2"), detail);
+        assertTrue(detail.contains("upgrade the client"), detail);
+        assertEquals(1, counters.connectsRefused().get());
+        assertEquals(0, counters.clientsConnected().get());
+
+        // A malformed old Connect (cut short) is not answered: dropped and counted, as any frame before a Connect.
+        final RawSession cut = rawSession();
+        final int length = cut.encodeConnect(62, TestService.CLIENT_A, TestService.SECRET_A, "aeron:ipc",
+            cut.responseStreamId, 1);
+        cut.send(cut.connectBuffer, 0, length - 3);
+        awaitCounter(() -> counters.droppedUnauthenticated().get(), 1);
+
+        service.close();
+        assertEquals(0, service.journaledMessages(), "nothing of an old client is journaled");
+    }
+
+    @Test
     void shouldRefuseAClientPastTheLimit()
     {
         service = new TestService(dir, false, (context) -> context.maxClients(1));
@@ -400,14 +429,38 @@ class BadInputTest
         void connect(
             final long correlationId, final long clientId, final String secret, final String channel, final int stream)
         {
+            connect(correlationId, clientId, secret, channel, stream, ConnectEncoder.SCHEMA_VERSION);
+        }
+
+        void connect(
+            final long correlationId,
+            final long clientId,
+            final String secret,
+            final String channel,
+            final int stream,
+            final int version)
+        {
+            send(connectBuffer, 0, encodeConnect(correlationId, clientId, secret, channel, stream, version));
+        }
+
+        int encodeConnect(
+            final long correlationId,
+            final long clientId,
+            final String secret,
+            final String channel,
+            final int stream,
+            final int version)
+        {
             final ConnectEncoder encoder = new ConnectEncoder();
-            encoder.wrapAndApplyHeader(connectBuffer, 0, new MessageHeaderEncoder())
+            encoder.wrapAndApplyHeader(connectBuffer, 0, new MessageHeaderEncoder().wrap(connectBuffer, 0))
                 .correlationId(correlationId)
                 .clientId(clientId)
                 .responseStreamId(stream)
                 .credential(secret)
                 .responseChannel(channel);
-            send(connectBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+            connectBuffer.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)version,
+                MessageHeaderEncoder.BYTE_ORDER);
+            return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         }
 
         void send(final DirectBuffer buffer, final int offset, final int length)
@@ -435,6 +488,16 @@ class BadInputTest
                 }
             }
             return received.poll();
+        }
+
+        ConnectResultDecoder awaitConnectResult(final long correlationId)
+        {
+            final ConnectResultDecoder decoder = new ConnectResultDecoder();
+            final UnsafeBuffer message = awaitMessage();
+            assertEquals(ConnectResultDecoder.TEMPLATE_ID, templateId(message));
+            decoder.wrapAndApplyHeader(message, 0, new MessageHeaderDecoder());
+            assertEquals(correlationId, decoder.correlationId());
+            return decoder;
         }
 
         void assertConnectResult(final long correlationId, final ConnectStatus status)
