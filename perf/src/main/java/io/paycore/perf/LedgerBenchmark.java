@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * Throughput of {@link Ledger#createTransfers} on one thread, in transfers per second.
  * <ul>
  *     <li>{@code singleTransfers}: batches of {@value #BATCH} single-phase transfers between uniformly random pairs
- *     of {@value #ACCOUNTS} accounts (one ledger, no balance flags);</li>
+ *     of {@link #accounts} accounts (100,000 by default) (one ledger, no balance flags);</li>
  *     <li>{@code twoPhase}: batches of {@value #BATCH} transfers made of {@value #BATCH}/2 pairs of a pending
  *     transfer (with a one-hour timeout, so it enters the expiry heap) and the post of its full amount.</li>
  * </ul>
@@ -68,7 +68,6 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class LedgerBenchmark
 {
-    static final int ACCOUNTS = 100_000;
     static final int BATCH = 1024;
     static final int PAIRS = 1 << 20;
     static final int PAIR_MASK = PAIRS - 1;
@@ -88,6 +87,13 @@ public class LedgerBenchmark
     @Param({ "2097152" })
     public int maxTransfers;
 
+    /**
+     * Accounts the random pairs are drawn from. Their records and index slots are what a transfer waits for once
+     * they outgrow the cache: try {@code -p accounts=10000} to see the ledger without that wait.
+     */
+    @Param({ "100000" })
+    public int accounts;
+
     private Ledger ledger;
     private TransferResults transferResults;
     private final AccountEventArray accountEvents = new AccountEventArray(BATCH);
@@ -103,7 +109,7 @@ public class LedgerBenchmark
     public void setUp()
     {
         ledger = new Ledger(new LedgerLimits()
-            .maxAccounts(ACCOUNTS)
+            .maxAccounts(accounts)
             .maxTransfers(maxTransfers)
             .maxPendingTransfers(BATCH)
             .maxBatchEvents(BATCH));
@@ -115,8 +121,8 @@ public class LedgerBenchmark
         final long[] amounts = new long[PAIRS];
         for (int i = 0; i < PAIRS; i++)
         {
-            final int debit = random.nextInt(ACCOUNTS);
-            int credit = random.nextInt(ACCOUNTS - 1);
+            final int debit = random.nextInt(accounts);
+            int credit = random.nextInt(accounts - 1);
             if (credit >= debit)
             {
                 credit++;
@@ -177,18 +183,18 @@ public class LedgerBenchmark
 
     private void createAccounts()
     {
-        final AccountEventArray accounts = accountEvents;
+        final AccountEventArray events = accountEvents;
         final AccountResults results = accountResults;
-        for (int i = 0; i < ACCOUNTS; )
+        for (int i = 0; i < accounts; )
         {
-            accounts.reset();
-            for (int k = 0; k < BATCH && i < ACCOUNTS; k++, i++)
+            events.reset();
+            for (int k = 0; k < BATCH && i < accounts; k++, i++)
             {
                 final long idLo = FIRST_ACCOUNT_ID + i;
-                accounts.add().id(highHalf(idLo), idLo).ledger(LEDGER).code(CODE);
+                events.add().id(highHalf(idLo), idLo).ledger(LEDGER).code(CODE);
             }
             recordTimestampNanos += TIME_STEP_NANOS;
-            ledger.createAccounts(accounts, recordTimestampNanos, results);
+            ledger.createAccounts(events, recordTimestampNanos, results);
             for (int k = 0; k < results.count(); k++)
             {
                 if (results.result(k) != CreateAccountResult.OK)

@@ -114,7 +114,10 @@ final class IdIndex
      */
     long touch(final long hi, final long lo)
     {
-        return entries[home(hi, lo) << SLOT_SHIFT];
+        // The slot's first and third longs: a probe reads both, and where the array's data starts 16 or 24 bytes
+        // into a 32-byte stride they can be on two lines.
+        final int base = home(hi, lo) << SLOT_SHIFT;
+        return entries[base + LO] + entries[base + INDEX];
     }
 
     /**
