@@ -121,28 +121,77 @@ final class LmdbColdStore implements AutoCloseable
             env.close();
             throw new ColdTierException("cannot open the cold tier in " + directory + ": " + ex.getMessage(), ex);
         }
-        final long format;
+        final String refusal;
         try (Txn<ByteBuffer> txn = env.txnRead())
         {
             openedWithRecords = writtenRecords(txn);
-            format = metaLong(txn, FORMAT_KEY);
+            // The layout is checked before any key is read: a version 1 tier's keys are 8 bytes.
+            final boolean integerKeys = transfers.listFlags(txn).contains(DbiFlags.MDB_INTEGERKEY);
+            final long format = metaLong(txn, FORMAT_KEY);
             try (Cursor<ByteBuffer> cursor = transfers.openCursor(txn))
             {
-                if (cursor.last())
+                final boolean holdsTransfers = cursor.last();
+                final int lastKeyBytes = holdsTransfers ? cursor.key().remaining() : KEY_BYTES;
+                refusal = layoutRefusal(directory, integerKeys, format, holdsTransfers, lastKeyBytes);
+                if (null == refusal && holdsTransfers)
                 {
                     final ByteBuffer last = cursor.key().order(ByteOrder.BIG_ENDIAN);
                     highestIdHi = last.getLong(0);
                     highestIdLo = last.getLong(Long.BYTES);
                 }
             }
-            publishHighestId();
         }
-        if (openedWithRecords > 0 && format != FORMAT)
+        if (null != refusal)
         {
             env.close();
-            throw new ColdTierException("the cold tier in " + directory + " has layout " + format +
-                ", this version reads layout " + FORMAT + " (128-bit ids): rebuild it by replaying the journal");
+            throw new ColdTierException(refusal);
         }
+        publishHighestId();
+    }
+
+    /**
+     * Why a store cannot be read with this layout, or null if it can. A version 1 tier (8-byte keys in a table
+     * created with {@code MDB_INTEGERKEY}, which LMDB keeps, and no layout mark) cannot be rebuilt either: this
+     * paycore does not replay the version 1 journal beside it.
+     */
+    private String layoutRefusal(
+        final Path directory,
+        final boolean integerKeys,
+        final long format,
+        final boolean holdsTransfers,
+        final int lastKeyBytes)
+    {
+        final String found;
+        boolean version1 = false;
+        if (integerKeys)
+        {
+            found = "was written by protocol version 1 (8-byte integer keys, no layout mark; " + openedWithRecords +
+                " records written)";
+            version1 = true;
+        }
+        else if (0 != format && FORMAT != format)
+        {
+            found = "has layout mark " + format;
+        }
+        else if (0 == format && (holdsTransfers || openedWithRecords > 0))
+        {
+            found = "holds transfers (" + openedWithRecords + " records written) but no layout mark, as protocol " +
+                "version 1 wrote it";
+            version1 = true;
+        }
+        else if (KEY_BYTES != lastKeyBytes)
+        {
+            found = "holds a key of " + lastKeyBytes + " bytes";
+        }
+        else
+        {
+            return null;
+        }
+        return "the cold tier in " + directory + " " + found + ": this paycore reads layout " + FORMAT + " (" +
+            KEY_BYTES + "-byte keys, 128-bit ids: protocol version 2)" +
+            (version1 ? ", and cannot rebuild the tier from the version 1 journal beside it (it applies version 2 " +
+                "messages and later)" : "") +
+            "; read it with the release that wrote it, and start this one on a new data directory";
     }
 
     private void publishHighestId()

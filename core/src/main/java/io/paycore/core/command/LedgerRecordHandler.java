@@ -35,9 +35,7 @@ public final class LedgerRecordHandler implements RecordHandler
      * {@inheritDoc}
      *
      * @throws IllegalStateException naming the record if it holds a message of a protocol version before
-     *                               {@link FrameValidator#MIN_VERSION}: a journal an older paycore wrote. Ingress
-     *                               journals only frames it validated, so such a record cannot come from this
-     *                               version, and applying it would reject it and silently leave the ledger short.
+     *                               {@link FrameValidator#MIN_VERSION} (see {@link #checkProtocolVersion}).
      */
     public void onRecord(
         final int type,
@@ -46,6 +44,27 @@ public final class LedgerRecordHandler implements RecordHandler
         final DirectBuffer buffer,
         final int offset,
         final int length)
+    {
+        checkProtocolVersion(type, sequence, buffer, offset, length);
+        lastAnswerLength = processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
+        records++;
+    }
+
+    /**
+     * Refuse a journal record that holds a message of a protocol version before {@link FrameValidator#MIN_VERSION}:
+     * a journal an older paycore wrote. Ingress journals only frames it validated, so such a record cannot come
+     * from this version, and applying it would reject it and silently leave the ledger short. A journal is written
+     * by one version, so its first message record is enough to tell.
+     *
+     * @param type     of the record; only {@link RecordTypes#MESSAGE} records are checked.
+     * @param sequence of the record, for the refusal.
+     * @param buffer   holding the record's payload.
+     * @param offset   of the payload.
+     * @param length   of the payload.
+     * @throws IllegalStateException naming the record and the version it holds, and what to do.
+     */
+    public static void checkProtocolVersion(
+        final int type, final long sequence, final DirectBuffer buffer, final int offset, final int length)
     {
         if (RecordTypes.MESSAGE == type && length >= MessageHeaderDecoder.ENCODED_LENGTH)
         {
@@ -59,8 +78,6 @@ public final class LedgerRecordHandler implements RecordHandler
                     "release that wrote it, and start this one on a new data directory");
             }
         }
-        lastAnswerLength = processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
-        records++;
     }
 
     /**

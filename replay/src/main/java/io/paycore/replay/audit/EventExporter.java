@@ -50,7 +50,7 @@ import java.nio.file.Path;
  *   timestamp               the event's own: 0, or an imported event's time (nanoseconds)
  *   result                  the result code's name, e.g. OK, EXISTS, EXCEEDS_CREDITS
  *   result_timestamp_nanos  the timestamp the ledger assigned on OK, the original one on EXISTS, else the event's
- *                           own (the time it was validated; journals of before 2026-12-04 replay the same way)
+ *                           own (the time it was validated)
  *   amount_moved            transfers answered OK only: the amount the transfer recorded, which is the amount sent
  *                           except for a balancing transfer (lowered to what the balances allowed), a post of
  *                           AMOUNT_MAX (the pending amount) and a void (the pending amount released)
