@@ -30,10 +30,13 @@ public enum FrameFault
     SCHEMA_ID_UNKNOWN(RejectReason.UNKNOWN_SCHEMA, "schema id is not paycore's"),
 
     /**
-     * The header's schema version is 0 or newer than this build reads; newer versions are refused even when their
-     * blocks only grew. position = offset of the field, expected = the newest version read, found = the version read.
+     * The header's schema version is older than {@link FrameValidator#MIN_VERSION}: 1, the retired layout with 64-bit
+     * ids and amounts, or 0, never a paycore version. Newer versions are accepted. position = offset of the field,
+     * expected = the oldest version read, found = the version read.
      */
-    VERSION_UNSUPPORTED(RejectReason.UNSUPPORTED_VERSION, "schema version is not supported"),
+    VERSION_UNSUPPORTED(
+        RejectReason.UNSUPPORTED_VERSION,
+        "schema version is no longer read: version 1 (64-bit ids and amounts) was replaced by version 2"),
 
     /**
      * The header's template id is not one this validator accepts (for example an egress template on ingress).

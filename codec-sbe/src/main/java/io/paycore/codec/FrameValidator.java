@@ -19,10 +19,13 @@ import java.nio.ByteOrder;
  *     ({@link RejectReason#LENGTH_MISMATCH}); nothing is read.</li>
  *     <li>the frame must hold the 8-byte message header, else {@link RejectReason#TRUNCATED}.</li>
  *     <li>schema id must be paycore's (1), else {@link RejectReason#UNKNOWN_SCHEMA}.</li>
- *     <li>version must be at least 1, the schema's first, else {@link RejectReason#UNSUPPORTED_VERSION}. Newer
- *     versions are accepted: SBE schema evolution only appends fields to blocks and group entries, so a frame of
- *     version N is read with its own (acting) block lengths and version, and the fields this side does not know are
- *     skipped. The decoders do the same ({@code wrapAndApplyHeader}, group headers).</li>
+ *     <li>version must be at least {@link #MIN_VERSION} (2), else {@link RejectReason#UNSUPPORTED_VERSION}.
+ *     Version 2 broke cleanly with version 1: its ids, amounts and balances are 128 bits and its accounts and
+ *     transfers 128 bytes, so a version 1 frame (64-bit ids and amounts) cannot be read as version 2 and is answered
+ *     with a detail that tells its sender to upgrade. Version 0 was never a paycore version. Newer versions are
+ *     accepted: SBE schema evolution only appends fields to blocks and group entries, so a frame of version N is read
+ *     with its own (acting) block lengths and version, and the fields this side does not know are skipped. The
+ *     decoders do the same ({@code wrapAndApplyHeader}, group headers).</li>
  *     <li>template id must be one of the accepted set: the ingress templates 1..5 for {@link #forIngress()}, the
  *     egress templates 101..106 for {@link #forEgress()}; else {@link RejectReason#UNKNOWN_TEMPLATE}.</li>
  *     <li>the header's block length must be at least the template's {@code BLOCK_LENGTH} (longer: fields of a newer
@@ -54,13 +57,24 @@ public final class FrameValidator
      */
     public static final int MAX_DETAIL_LENGTH = 256;
 
+    /**
+     * The oldest schema version read: 2, the first with 128-bit ids, amounts and balances. Pinned rather than taken
+     * from the generated {@code SCHEMA_VERSION}: raising it turns clients away, a protocol decision like the break from
+     * version 1, not a side effect of the next schema version.
+     */
+    public static final int MIN_VERSION = 2;
+
+    /**
+     * The last version of the retired 64-bit layout, named in the detail of a frame that still uses it.
+     */
+    static final int RETIRED_VERSION = MIN_VERSION - 1;
+
     private static final ByteOrder BYTE_ORDER = MessageHeaderDecoder.BYTE_ORDER;
     private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int BLOCK_LENGTH_OFFSET = MessageHeaderDecoder.blockLengthEncodingOffset();
     private static final int TEMPLATE_ID_OFFSET = MessageHeaderDecoder.templateIdEncodingOffset();
     private static final int SCHEMA_ID_OFFSET = MessageHeaderDecoder.schemaIdEncodingOffset();
     private static final int VERSION_OFFSET = MessageHeaderDecoder.versionEncodingOffset();
-    private static final int MIN_VERSION = 1;
     private static final int GROUP_HEADER_LENGTH = GroupSizeEncodingDecoder.ENCODED_LENGTH;
     private static final int GROUP_BLOCK_LENGTH_OFFSET = GroupSizeEncodingDecoder.blockLengthEncodingOffset();
     private static final int GROUP_COUNT_OFFSET = GroupSizeEncodingDecoder.numInGroupEncodingOffset();
@@ -69,6 +83,8 @@ public final class FrameValidator
 
     private final MessageLayout[] layoutByTemplateId;
     private final String direction;
+    private final String reader;
+    private final String sender;
     private final int maxBatchEvents;
     private final int maxMessageLengthBytes;
     private final BuilderSink builderSink = new BuilderSink();
@@ -86,11 +102,18 @@ public final class FrameValidator
     private int expected;
     private int found;
 
-    private FrameValidator(final MessageLayout[] layouts, final String direction, final int maxBatchEvents)
+    private FrameValidator(
+        final MessageLayout[] layouts,
+        final String direction,
+        final String reader,
+        final String sender,
+        final int maxBatchEvents)
     {
         ProtocolLimits.checkMaxBatchEvents(maxBatchEvents);
         this.layoutByTemplateId = MessageLayout.byTemplateId(layouts);
         this.direction = direction;
+        this.reader = reader;
+        this.sender = sender;
         this.maxBatchEvents = maxBatchEvents;
         this.maxMessageLengthBytes = MessageLayout.maxEncodedLengthBytes(layouts, maxBatchEvents);
     }
@@ -116,7 +139,7 @@ public final class FrameValidator
      */
     public static FrameValidator forIngress(final int maxBatchEvents)
     {
-        return new FrameValidator(MessageLayout.INGRESS, "ingress", maxBatchEvents);
+        return new FrameValidator(MessageLayout.INGRESS, "ingress", "service", "client library", maxBatchEvents);
     }
 
     /**
@@ -128,7 +151,8 @@ public final class FrameValidator
      */
     public static FrameValidator forEgress()
     {
-        return new FrameValidator(MessageLayout.EGRESS, "egress", ProtocolLimits.MAX_BATCH_EVENTS);
+        return new FrameValidator(
+            MessageLayout.EGRESS, "egress", "client", "service", ProtocolLimits.MAX_BATCH_EVENTS);
     }
 
     /**
@@ -522,8 +546,20 @@ public final class FrameValidator
                 break;
 
             case VERSION_UNSUPPORTED:
-                sink.text("schema version ").number(found).text(" is not supported: reads version ")
-                    .number(expected).text(" and later");
+                // Read by a person whose other side runs an older paycore library: say what changed and what to do.
+                sink.text("schema version ").number(found);
+                if (RETIRED_VERSION == found)
+                {
+                    sink.text(" (64-bit ids and amounts) is no longer read");
+                }
+                else
+                {
+                    sink.text(" is not a paycore version, and version ").number(RETIRED_VERSION)
+                        .text(" (64-bit ids and amounts) is no longer read");
+                }
+                sink.text(": this ").text(reader).text(" reads version ").number(expected)
+                    .text(" (128-bit ids and amounts) and later; upgrade the ").text(sender)
+                    .text(" to one that sends version ").number(expected);
                 break;
 
             case TEMPLATE_UNKNOWN:

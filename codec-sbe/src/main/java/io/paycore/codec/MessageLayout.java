@@ -16,9 +16,11 @@ import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.VarAsciiEncodingDecoder;
 
 /**
- * The wire shape of one template of schema version 1, as the frame validator walks it: the header, a root block of
+ * The wire shape of one template of schema version 2, as the frame validator walks it: the header, a root block of
  * fixed length, at most one repeating group of fixed-length entries (no nested groups), then a number of var data
- * fields.
+ * fields. In version 2 an account or transfer entry is 128 bytes (TigerBeetle's layout), a looked-up id 16 bytes (a
+ * {@code uint128}) and a result 12 bytes (timestamp and an int32 code); the lengths here are the least a frame of a
+ * newer version may declare, since such a version may only append fields.
  * <p>
  * Every value comes from the generated codecs, so a schema change that alters a length is picked up by the build. A
  * schema change that alters the <em>shape</em> (a second group, a nested group, var data inside a group, a new

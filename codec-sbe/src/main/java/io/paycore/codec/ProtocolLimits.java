@@ -4,7 +4,7 @@ import io.paycore.codec.sbe.GroupSizeEncodingDecoder;
 import io.paycore.codec.sbe.VarAsciiEncodingDecoder;
 
 /**
- * The hard limits of the paycore wire protocol (schema id 1, version 1). They come from the schema through the
+ * The hard limits of the paycore wire protocol (schema id 1, version 2). They come from the schema through the
  * generated codecs, so they cannot drift from it; components may configure lower limits, never higher.
  */
 public final class ProtocolLimits
@@ -23,16 +23,18 @@ public final class ProtocolLimits
 
     /**
      * Length in bytes of the longest valid ingress message (client to service), header included, with
-     * {@link #MAX_BATCH_EVENTS} events: currently a {@code CreateTransfers} of 1024 transfers,
-     * 8 + 8 + 4 + 1024 &times; 60 = 61,460 bytes. Size ingress buffers, ring slots and journal records to hold it.
+     * {@link #MAX_BATCH_EVENTS} events: currently a {@code CreateTransfers} of 1024 transfers (or a
+     * {@code CreateAccounts} of 1024 accounts, as long), 8 + 8 + 4 + 1024 &times; 128 = 131,092 bytes. Size ingress
+     * buffers, ring slots and journal records to hold it. Note that it is larger than 128 KiB, so an Aeron term of
+     * 1 MiB (whose longest message is an eighth of it) is too short for it.
      */
     public static final int MAX_MESSAGE_LENGTH = MessageLayout.maxEncodedLengthBytes(
         MessageLayout.INGRESS, MAX_BATCH_EVENTS);
 
     /**
      * Length in bytes of the longest valid egress message (service to client), header included, with
-     * {@link #MAX_BATCH_EVENTS} entries: currently a {@code Transfers} of 1024 transfers,
-     * 8 + 8 + 4 + 1024 &times; 68 = 69,652 bytes. Note that it is larger than 64 KiB.
+     * {@link #MAX_BATCH_EVENTS} entries: currently a {@code Transfers} of 1024 transfers (or an {@code Accounts} of
+     * 1024 accounts, as long), 8 + 8 + 4 + 1024 &times; 128 = 131,092 bytes. Note that it is larger than 128 KiB.
      */
     public static final int MAX_EGRESS_MESSAGE_LENGTH = MessageLayout.maxEncodedLengthBytes(
         MessageLayout.EGRESS, MAX_BATCH_EVENTS);

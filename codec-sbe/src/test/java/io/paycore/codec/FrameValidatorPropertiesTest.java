@@ -1,6 +1,8 @@
 package io.paycore.codec;
 
 import io.paycore.codec.sbe.ConnectDecoder;
+import io.paycore.codec.sbe.LookupAccountsDecoder;
+import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.RejectReason;
 import net.jqwik.api.Arbitraries;
@@ -16,9 +18,12 @@ import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 import static io.paycore.codec.Frames.HEADER_LENGTH;
@@ -37,6 +42,8 @@ class FrameValidatorPropertiesTest
         FrameFault.GROUP_TRUNCATED,
         FrameFault.VAR_DATA_HEADER_TRUNCATED,
         FrameFault.VAR_DATA_TRUNCATED);
+
+    private static final long[] EXTREME_HALVES = { 0, 1, Long.MAX_VALUE, Long.MIN_VALUE, -1 };
 
     private final FrameValidator ingress = FrameValidator.forIngress();
     private final FrameValidator egress = FrameValidator.forEgress();
@@ -93,6 +100,125 @@ class FrameValidatorPropertiesTest
         return Arbitraries.frequencyOf(
             Tuple.of(3, Arbitraries.integers().between(-4, 80)),
             Tuple.of(1, Arbitraries.integers()));
+    }
+
+    @Provide
+    Arbitrary<Integer> versionOneIngressTemplateIds()
+    {
+        return Arbitraries.of(IntStream.of(VersionOneFrames.INGRESS_TEMPLATE_IDS).boxed().toArray(Integer[]::new));
+    }
+
+    @Property(tries = 1000)
+    void shouldAcceptEveryWellFormedIngressMessage(@ForAll("ingressFrames") final ValidFrame frame)
+    {
+        assertAcceptedAsSbeReadsIt(ingress, frame);
+    }
+
+    @Property(tries = 1000)
+    void shouldAcceptEveryWellFormedEgressMessage(@ForAll("egressFrames") final ValidFrame frame)
+    {
+        assertAcceptedAsSbeReadsIt(egress, frame);
+    }
+
+    @Property(tries = 500)
+    void shouldCarryAnyUint128IdLowHalfFirst(
+        @ForAll final long lo,
+        @ForAll final long hi,
+        @ForAll @IntRange(min = 4, max = 5) final int templateId,
+        @ForAll("sizesUpToTheLimit") final int count)
+    {
+        final long[] halves = { lo, hi };
+        final int[] draws = { 0 };
+        final byte[] bytes = Frames.frame(templateId, 42, count, () -> halves[draws[0]++ & 1]);
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+
+        assertTrue(ingress.validate(buffer, 0, bytes.length), () -> FrameValidatorTest.detail(ingress));
+        assertEquals(count, ingress.groupCount());
+        assertEquals(HEADER_LENGTH + Long.BYTES + 4 + count * 16, ingress.messageLength(), "16 bytes an id");
+
+        for (int i = 0; i < count; i++)
+        {
+            final int entry = HEADER_LENGTH + Long.BYTES + 4 + i * 16;
+            assertEquals(lo, buffer.getLong(entry, ByteOrder.LITTLE_ENDIAN), "low half first, as TigerBeetle's u128");
+            assertEquals(hi, buffer.getLong(entry + Long.BYTES, ByteOrder.LITTLE_ENDIAN));
+        }
+
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        int decoded = 0;
+        if (LookupAccountsDecoder.TEMPLATE_ID == templateId)
+        {
+            for (final LookupAccountsDecoder.IdsDecoder ids :
+                new LookupAccountsDecoder().wrapAndApplyHeader(buffer, 0, header).ids())
+            {
+                assertEquals(lo, ids.id().lo());
+                assertEquals(hi, ids.id().hi());
+                decoded++;
+            }
+        }
+        else
+        {
+            for (final LookupTransfersDecoder.IdsDecoder ids :
+                new LookupTransfersDecoder().wrapAndApplyHeader(buffer, 0, header).ids())
+            {
+                assertEquals(lo, ids.id().lo());
+                assertEquals(hi, ids.id().hi());
+                decoded++;
+            }
+        }
+        assertEquals(count, decoded);
+    }
+
+    @Property(tries = 1000)
+    void shouldAnswerEveryVersionOneFrameWithUnsupportedVersionWhateverItsLength(
+        @ForAll("versionOneIngressTemplateIds") final int templateId,
+        @ForAll("sizesUpToTheLimit") final int size,
+        @ForAll final long correlationId,
+        @ForAll @IntRange(max = 64) final int prefixLength,
+        @ForAll final Random random)
+    {
+        final byte[] frame = VersionOneFrames.ingress(
+            templateId, correlationId, size, fieldValues(random.nextLong()));
+        final int length = HEADER_LENGTH + random.nextInt(frame.length - HEADER_LENGTH + 1);
+        final byte[] array = new byte[prefixLength + frame.length];
+        random.nextBytes(array);
+        System.arraycopy(frame, 0, array, prefixLength, frame.length);
+        final RecordingBuffer recording = new RecordingBuffer(array);
+
+        final boolean valid = ingress.validate(recording, prefixLength, length);
+
+        assertFalse(valid);
+        assertConsistent(ingress, false, length);
+        assertReadsInside(recording, prefixLength, length);
+        assertEquals(RejectReason.UNSUPPORTED_VERSION, ingress.reason());
+        assertEquals(FrameFault.VERSION_UNSUPPORTED, ingress.fault());
+        assertEquals(1, ingress.found());
+        assertEquals(2, ingress.expected());
+        assertEquals(templateId, ingress.templateId());
+        assertEquals(length >= HEADER_LENGTH + Long.BYTES ? correlationId : 0, ingress.correlationId());
+        final String detail = FrameValidatorTest.detail(ingress);
+        assertTrue(detail.startsWith("schema version 1 (64-bit ids and amounts) is no longer read"), detail);
+        assertTrue(detail.contains("reads version 2"), detail);
+    }
+
+    @Property(tries = 200)
+    void shouldAnswerVersionOneEgressWithUnsupportedVersion(
+        @ForAll("sizesUpToTheLimit") final int count, @ForAll final boolean transfers, @ForAll final long seed)
+    {
+        final byte[] frame = transfers ?
+            VersionOneFrames.transfers(seed, count, fieldValues(seed)) :
+            VersionOneFrames.createTransfersResult(seed, count, fieldValues(seed));
+
+        assertFalse(FrameValidatorTest.validate(egress, frame));
+        assertConsistent(egress, false, frame.length);
+        assertEquals(FrameFault.VERSION_UNSUPPORTED, egress.fault());
+        assertEquals(seed, egress.correlationId());
+        assertTrue(FrameValidatorTest.detail(egress).contains("upgrade the service"));
+    }
+
+    @Provide
+    Arbitrary<Integer> sizesUpToTheLimit()
+    {
+        return sizes();
     }
 
     @Property(tries = 1000)
@@ -191,7 +317,7 @@ class FrameValidatorPropertiesTest
                 break;
 
             case VERSION:
-                if (0 == after)
+                if (after < FrameValidator.MIN_VERSION)
                 {
                     assertFault(FrameFault.VERSION_UNSUPPORTED);
                 }
@@ -382,6 +508,33 @@ class FrameValidatorPropertiesTest
         assertEquals(RejectReason.TRUNCATED, egress.reason());
     }
 
+    private static void assertAcceptedAsSbeReadsIt(final FrameValidator validator, final ValidFrame frame)
+    {
+        final byte[] bytes = frame.bytes();
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+
+        assertTrue(validator.validate(buffer, 0, bytes.length), () -> FrameValidatorTest.detail(validator));
+        assertEquals(frame.templateId(), validator.templateId());
+        assertEquals(frame.correlationId(), validator.correlationId());
+        assertEquals(bytes.length, validator.messageLength());
+        assertEquals(SbeWalk.decodedLength(buffer), validator.messageLength(), "as long as SBE's decoders walk it");
+        assertTrue(validator.messageLength() <= validator.maxMessageLength());
+        assertEquals(groupCount(frame), validator.groupCount());
+    }
+
+    private static int groupCount(final ValidFrame frame)
+    {
+        for (int i = 0; i < frame.regions().length; i++)
+        {
+            if (frame.regions()[i] == Region.GROUP_COUNT)
+            {
+                return Frames.uint16(frame.bytes(), i);
+            }
+        }
+
+        return 0;
+    }
+
     private void assertFault(final FrameFault expected)
     {
         assertEquals(expected, ingress.fault(), () -> FrameValidatorTest.detail(ingress));
@@ -459,26 +612,28 @@ class FrameValidatorPropertiesTest
             index - 1 : index;
     }
 
+    /**
+     * Valid frames of the given templates: counts and var data lengths mostly small, sometimes anything up to the
+     * protocol's limits and often the limits themselves; every field value (each half of a {@code uint128}) drawn
+     * from {@link #fieldValues(long)}; var data bytes anything, ASCII or not, as the validator must not care.
+     */
     private static Arbitrary<ValidFrame> validFrames(final int[] templateIds, final MessageLayout[] layouts)
     {
         final MessageLayout[] byTemplateId = MessageLayout.byTemplateId(layouts);
         final Arbitrary<Integer> templates = Arbitraries.of(IntStream.of(templateIds).boxed().toArray(Integer[]::new));
-        final Arbitrary<Integer> sizes = Arbitraries.frequencyOf(
-            Tuple.of(10, Arbitraries.integers().between(0, 8)),
-            Tuple.of(1, Arbitraries.integers().between(0, 1024)));
 
-        return Combinators.combine(templates, Arbitraries.longs(), sizes, sizes, Arbitraries.longs())
+        return Combinators.combine(templates, Arbitraries.longs(), sizes(), sizes(), Arbitraries.longs())
             .as((templateId, correlationId, size, otherSize, seed) ->
             {
+                final LongSupplier values = fieldValues(seed);
                 final byte[] bytes = templateId == ConnectDecoder.TEMPLATE_ID ?
-                    Frames.connect(correlationId, Frames.ascii(size, 'c'), Frames.ascii(otherSize, 'r')) :
-                    Frames.frame(templateId, correlationId, size);
+                    Frames.connect(correlationId, Frames.ascii(size, 'c'), Frames.ascii(otherSize, 'r'), values) :
+                    Frames.frame(templateId, correlationId, size, values);
                 final Region[] regions = regions(byTemplateId[templateId], bytes);
                 final Random random = new Random(seed);
                 for (int i = 0; i < bytes.length; i++)
                 {
-                    if (regions[i] == Region.BLOCK_OTHER || regions[i] == Region.GROUP_ENTRY ||
-                        regions[i] == Region.VAR_DATA)
+                    if (regions[i] == Region.VAR_DATA)
                     {
                         bytes[i] = (byte)random.nextInt();
                     }
@@ -486,6 +641,30 @@ class FrameValidatorPropertiesTest
 
                 return new ValidFrame(templateId, correlationId, bytes, regions);
             });
+    }
+
+    private static Arbitrary<Integer> sizes()
+    {
+        return Arbitraries.frequencyOf(
+            Tuple.of(20, Arbitraries.integers().between(0, 8)),
+            Tuple.of(2, Arbitraries.integers().between(0, ProtocolLimits.MAX_BATCH_EVENTS)),
+            Tuple.of(1, Arbitraries.of(ProtocolLimits.MAX_BATCH_EVENTS - 1, ProtocolLimits.MAX_BATCH_EVENTS)));
+    }
+
+    /**
+     * Field values for the frame builders: half of the draws are the extremes of a 64-bit half (0, 1, 2^63 - 1,
+     * 2^63 and 2^64 - 1 as unsigned), so that {@code uint128} fields are often 0, 2^128 - 1, or have one half
+     * empty and the other full; the rest are anything.
+     */
+    private static LongSupplier fieldValues(final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+
+        return () ->
+        {
+            final int pick = random.nextInt(2 * EXTREME_HALVES.length);
+            return pick < EXTREME_HALVES.length ? EXTREME_HALVES[pick] : random.nextLong();
+        };
     }
 
     private static Region[] regions(final MessageLayout layout, final byte[] bytes)

@@ -38,6 +38,9 @@ class FrameValidatorTest
     private static final int VERSION_OFFSET = 6;
     private static final int GROUP_HEADER_OFFSET = HEADER_LENGTH + CreateTransfersDecoder.BLOCK_LENGTH;
     private static final int CONNECT_CREDENTIAL_OFFSET = HEADER_LENGTH + ConnectDecoder.BLOCK_LENGTH;
+    private static final String VERSION_ONE_DETAIL = "schema version 1 (64-bit ids and amounts) is no longer read: " +
+        "this service reads version 2 (128-bit ids and amounts) and later; upgrade the client library to one that " +
+        "sends version 2";
 
     private final FrameValidator validator = FrameValidator.forIngress();
 
@@ -170,57 +173,168 @@ class FrameValidatorTest
     }
 
     @ParameterizedTest
-    @ValueSource(ints = { 0 })
-    void shouldRejectUnsupportedVersion(final int version)
+    @ValueSource(ints = { 0, 1 })
+    void shouldRejectVersionsOlderThanTwo(final int version)
     {
         final byte[] frame = Frames.lookupAccounts(CORRELATION_ID, 2);
         putUint16(frame, VERSION_OFFSET, version);
 
         assertRejected(frame, RejectReason.UNSUPPORTED_VERSION, FrameFault.VERSION_UNSUPPORTED);
+        assertEquals(VERSION_OFFSET, validator.position());
         assertEquals(version, validator.found());
-        assertEquals(1, validator.expected());
+        assertEquals(2, validator.expected());
         assertEquals(CORRELATION_ID, validator.correlationId(), "a Rejected should still name the request");
         assertEquals(LookupAccountsDecoder.TEMPLATE_ID, validator.templateId());
+    }
+
+    @Test
+    void shouldReadTheSchemasCurrentVersionAsTheOldest()
+    {
+        assertEquals(2, FrameValidator.MIN_VERSION);
+        assertEquals(MessageHeaderDecoder.SCHEMA_VERSION, FrameValidator.MIN_VERSION,
+            "a new schema version must decide whether version 2 frames are still read");
+        assertEquals(
+            FrameValidator.MIN_VERSION, Frames.uint16(Frames.createTransfers(CORRELATION_ID, 1), VERSION_OFFSET));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 3, 4, 0x7FFF, 0xFFFF })
+    void shouldAcceptNewerVersionsOfTheSameLayout(final int version)
+    {
+        for (final int templateId : Frames.INGRESS_TEMPLATE_IDS)
+        {
+            final byte[] frame = Frames.frame(templateId, CORRELATION_ID, 3);
+            putUint16(frame, VERSION_OFFSET, version);
+
+            assertTrue(validate(validator, frame), () -> detail(validator));
+            assertEquals(frame.length, validator.messageLength());
+        }
+    }
+
+    @Test
+    void shouldTellAVersionOneCreateTransfersClientToUpgrade()
+    {
+        final byte[] frame = VersionOneFrames.createTransfers(CORRELATION_ID, 3, Frames.values(1));
+        assertEquals(HEADER_LENGTH + 8 + 4 + 3 * 60, frame.length, "version 1 transfers were 60 bytes");
+
+        assertVersionOneRejected(frame, CreateTransfersDecoder.TEMPLATE_ID);
+        assertEquals(3, Frames.uint16(frame, GROUP_HEADER_OFFSET + 2), "a well-formed version 1 batch of 3");
+    }
+
+    @Test
+    void shouldTellAVersionOneCreateAccountsClientToUpgrade()
+    {
+        final byte[] frame = VersionOneFrames.createAccounts(CORRELATION_ID, 5, Frames.values(2));
+        assertEquals(HEADER_LENGTH + 8 + 4 + 5 * 24, frame.length, "version 1 accounts were 24 bytes");
+
+        assertVersionOneRejected(frame, CreateAccountsDecoder.TEMPLATE_ID);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { LookupAccountsDecoder.TEMPLATE_ID, LookupTransfersDecoder.TEMPLATE_ID })
+    void shouldTellAVersionOneLookupClientToUpgrade(final int templateId)
+    {
+        final byte[] frame = VersionOneFrames.lookup(templateId, CORRELATION_ID, 4, Frames.values(3));
+        assertEquals(HEADER_LENGTH + 8 + 4 + 4 * 8, frame.length, "version 1 ids were 8 bytes");
+
+        assertVersionOneRejected(frame, templateId);
+    }
+
+    @Test
+    void shouldTellAVersionOneClientToUpgradeWhenItConnects()
+    {
+        final byte[] frame = VersionOneFrames.connect(CORRELATION_ID, "secret", "aeron:ipc", Frames.values(4));
+
+        assertVersionOneRejected(frame, ConnectDecoder.TEMPLATE_ID);
+    }
+
+    @Test
+    void shouldTellAVersionOneClientToUpgradeWhateverTheLengthsItsFrameDeclares()
+    {
+        final byte[] lookup = VersionOneFrames.lookup(LookupAccountsDecoder.TEMPLATE_ID, CORRELATION_ID, 1024,
+            Frames.values(5));
+
+        for (final int length : new int[]{ HEADER_LENGTH, HEADER_LENGTH + 7, HEADER_LENGTH + 8, 100, lookup.length })
+        {
+            assertFalse(validator.validate(new UnsafeBuffer(lookup), 0, length));
+            assertEquals(FrameFault.VERSION_UNSUPPORTED, validator.fault(), () -> detail(validator));
+            assertEquals(length >= HEADER_LENGTH + 8 ? CORRELATION_ID : 0, validator.correlationId());
+        }
+    }
+
+    @Test
+    void shouldTellAClientOfAVersionOneServiceThatTheServiceMustBeUpgraded()
+    {
+        final FrameValidator egress = FrameValidator.forEgress();
+        final byte[][] frames = {
+            VersionOneFrames.transfers(CORRELATION_ID, 2, Frames.values(6)),
+            VersionOneFrames.createTransfersResult(CORRELATION_ID, 2, Frames.values(7)),
+        };
+
+        for (final byte[] frame : frames)
+        {
+            assertFalse(validate(egress, frame));
+            assertEquals(RejectReason.UNSUPPORTED_VERSION, egress.reason());
+            assertEquals(CORRELATION_ID, egress.correlationId());
+            assertEquals("schema version 1 (64-bit ids and amounts) is no longer read: this client reads version 2 " +
+                "(128-bit ids and amounts) and later; upgrade the service to one that sends version 2",
+                detail(egress));
+        }
+    }
+
+    @Test
+    void shouldSayThatVersionZeroIsNoPaycoreVersionAndVersionOneIsRetired()
+    {
+        final byte[] frame = Frames.createAccounts(CORRELATION_ID, 1);
+        putUint16(frame, VERSION_OFFSET, 0);
+
+        assertRejected(frame, RejectReason.UNSUPPORTED_VERSION, FrameFault.VERSION_UNSUPPORTED);
+        assertEquals("schema version 0 is not a paycore version, and version 1 (64-bit ids and amounts) is no " +
+            "longer read: this service reads version 2 (128-bit ids and amounts) and later; upgrade the client " +
+            "library to one that sends version 2", detail(validator));
     }
 
     @Test
     void shouldAcceptANewerVersionWithLongerBlocksAndDecodeItWithItsActingLengths()
     {
         final int extraBytes = 8;
-        final byte[] v1 = Frames.createTransfers(CORRELATION_ID, 3);
+        final byte[] current = Frames.createTransfers(CORRELATION_ID, 3);
         final int entryLength = CreateTransfersDecoder.TransfersDecoder.sbeBlockLength();
         final int groupStart = HEADER_LENGTH + CreateTransfersDecoder.BLOCK_LENGTH;
         final int groupHeader = CreateTransfersDecoder.TransfersDecoder.HEADER_SIZE;
-        final byte[] v2 = new byte[v1.length + extraBytes + 3 * extraBytes];
-        System.arraycopy(v1, 0, v2, 0, groupStart);
-        System.arraycopy(v1, groupStart, v2, groupStart + extraBytes, groupHeader);
+        final byte[] newer = new byte[current.length + extraBytes + 3 * extraBytes];
+        System.arraycopy(current, 0, newer, 0, groupStart);
+        System.arraycopy(current, groupStart, newer, groupStart + extraBytes, groupHeader);
         for (int i = 0; i < 3; i++)
         {
-            System.arraycopy(v1, groupStart + groupHeader + i * entryLength,
-                v2, groupStart + extraBytes + groupHeader + i * (entryLength + extraBytes), entryLength);
+            System.arraycopy(current, groupStart + groupHeader + i * entryLength,
+                newer, groupStart + extraBytes + groupHeader + i * (entryLength + extraBytes), entryLength);
         }
-        putUint16(v2, BLOCK_LENGTH_OFFSET, CreateTransfersDecoder.BLOCK_LENGTH + extraBytes);
-        putUint16(v2, VERSION_OFFSET, CreateTransfersDecoder.SCHEMA_VERSION + 1);
-        putUint16(v2, groupStart + extraBytes, entryLength + extraBytes);
+        putUint16(newer, BLOCK_LENGTH_OFFSET, CreateTransfersDecoder.BLOCK_LENGTH + extraBytes);
+        putUint16(newer, VERSION_OFFSET, CreateTransfersDecoder.SCHEMA_VERSION + 1);
+        putUint16(newer, groupStart + extraBytes, entryLength + extraBytes);
 
-        assertTrue(validate(validator, v2), () -> detail(validator));
-        assertEquals(v2.length, validator.messageLength());
+        assertTrue(validate(validator, newer), () -> detail(validator));
+        assertEquals(newer.length, validator.messageLength());
 
-        final CreateTransfersDecoder older = new CreateTransfersDecoder();
-        final CreateTransfersDecoder newer = new CreateTransfersDecoder();
-        older.wrapAndApplyHeader(new UnsafeBuffer(v1), 0, new MessageHeaderDecoder());
-        newer.wrapAndApplyHeader(new UnsafeBuffer(v2), 0, new MessageHeaderDecoder());
-        assertEquals(older.correlationId(), newer.correlationId());
-        final CreateTransfersDecoder.TransfersDecoder olderEntries = older.transfers();
-        final CreateTransfersDecoder.TransfersDecoder newerEntries = newer.transfers();
+        final CreateTransfersDecoder currentDecoder = new CreateTransfersDecoder();
+        final CreateTransfersDecoder newerDecoder = new CreateTransfersDecoder();
+        currentDecoder.wrapAndApplyHeader(new UnsafeBuffer(current), 0, new MessageHeaderDecoder());
+        newerDecoder.wrapAndApplyHeader(new UnsafeBuffer(newer), 0, new MessageHeaderDecoder());
+        assertEquals(currentDecoder.correlationId(), newerDecoder.correlationId());
+        final CreateTransfersDecoder.TransfersDecoder currentEntries = currentDecoder.transfers();
+        final CreateTransfersDecoder.TransfersDecoder newerEntries = newerDecoder.transfers();
         assertEquals(3, newerEntries.count());
-        while (olderEntries.hasNext())
+        while (currentEntries.hasNext())
         {
-            olderEntries.next();
+            currentEntries.next();
             newerEntries.next();
-            assertEquals(olderEntries.id(), newerEntries.id());
-            assertEquals(olderEntries.amount(), newerEntries.amount());
-            assertEquals(olderEntries.flags(), newerEntries.flags());
+            assertEquals(currentEntries.id().lo(), newerEntries.id().lo());
+            assertEquals(currentEntries.id().hi(), newerEntries.id().hi());
+            assertEquals(currentEntries.amount().lo(), newerEntries.amount().lo());
+            assertEquals(currentEntries.amount().hi(), newerEntries.amount().hi());
+            assertEquals(currentEntries.flags(), newerEntries.flags());
+            assertEquals(currentEntries.timestamp(), newerEntries.timestamp());
         }
     }
 
@@ -475,17 +589,17 @@ class FrameValidatorTest
         assertFalse(validator.validate(new UnsafeBuffer(transfers), 0, 12));
         assertEquals("frame of 12 bytes ends inside the root block at offset 8: needs 16 bytes", detail(validator));
 
-        assertFalse(validator.validate(new UnsafeBuffer(transfers), 0, 100));
-        assertEquals("frame of 100 bytes ends inside the group of 2 entries at offset 16: needs 140 bytes",
+        assertFalse(validator.validate(new UnsafeBuffer(transfers), 0, 200));
+        assertEquals("frame of 200 bytes ends inside the group of 2 entries at offset 16: needs 276 bytes",
             detail(validator));
 
-        assertFalse(validate(validator, Arrays.copyOf(transfers, 150)));
-        assertEquals("frame of 150 bytes has 10 bytes after the end of the CreateTransfers message at offset 140",
+        assertFalse(validate(validator, Arrays.copyOf(transfers, 286)));
+        assertEquals("frame of 286 bytes has 10 bytes after the end of the CreateTransfers message at offset 276",
             detail(validator));
 
-        putUint16(transfers, VERSION_OFFSET, 0);
+        putUint16(transfers, VERSION_OFFSET, 1);
         assertFalse(validate(validator, transfers));
-        assertEquals("schema version 0 is not supported: reads version 1 and later", detail(validator));
+        assertEquals(VERSION_ONE_DETAIL, detail(validator));
 
         putUint16(transfers, SCHEMA_ID_OFFSET, 77);
         assertFalse(validate(validator, transfers));
@@ -506,11 +620,12 @@ class FrameValidatorTest
         final byte[] ids = Frames.lookupTransfers(CORRELATION_ID, 1);
         putUint16(ids, GROUP_HEADER_OFFSET, 7);
         assertFalse(validate(validator, ids));
-        assertEquals("block length 7 in the group header at offset 16 is shorter than LookupTransfers's group entry length 8",
+        assertEquals(
+            "block length 7 in the group header at offset 16 is shorter than LookupTransfers's group entry length 16",
             detail(validator));
 
         assertTrue(validate(validator, Frames.lookupTransfers(CORRELATION_ID, 1)));
-        assertEquals("valid LookupTransfers message of 28 bytes", detail(validator));
+        assertEquals("valid LookupTransfers message of 36 bytes", detail(validator));
     }
 
     @Test
@@ -600,6 +715,28 @@ class FrameValidatorTest
         assertEquals(length, validator.found());
         assertTrue(validator.expected() > length);
         assertEquals(length >= HEADER_LENGTH + 8 ? CORRELATION_ID : 0, validator.correlationId());
+    }
+
+    private void assertVersionOneRejected(final byte[] frame, final int templateId)
+    {
+        assertEquals(VersionOneFrames.VERSION, Frames.uint16(frame, VERSION_OFFSET));
+
+        assertRejected(frame, RejectReason.UNSUPPORTED_VERSION, FrameFault.VERSION_UNSUPPORTED);
+        assertEquals(VERSION_OFFSET, validator.position());
+        assertEquals(2, validator.expected());
+        assertEquals(1, validator.found());
+        assertEquals(templateId, validator.templateId());
+        assertEquals(CORRELATION_ID, validator.correlationId(), "the Rejected names the request");
+
+        final String text = detail(validator);
+        assertEquals(VERSION_ONE_DETAIL, text);
+        assertTrue(text.contains("version 1 (64-bit ids and amounts) is no longer read"), text);
+        assertTrue(text.contains("reads version 2"), text);
+
+        final ExpandableArrayBuffer rejectedDetail = new ExpandableArrayBuffer(FrameValidator.MAX_DETAIL_LENGTH);
+        final int lengthBytes = validator.putDetail(rejectedDetail, 0);
+        assertTrue(lengthBytes <= FrameValidator.MAX_DETAIL_LENGTH);
+        assertEquals(text, rejectedDetail.getStringWithoutLengthAscii(0, lengthBytes));
     }
 
     private void assertRejected(final byte[] frame, final RejectReason reason, final FrameFault fault)

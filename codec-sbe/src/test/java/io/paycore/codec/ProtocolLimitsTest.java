@@ -15,17 +15,21 @@ class ProtocolLimitsTest
     }
 
     @Test
-    void shouldSizeTheLargestIngressMessageAsTheLongestCreateTransfers()
+    void shouldSizeTheLargestIngressMessageAsTheLongestCreateTransfersOrCreateAccounts()
     {
-        assertEquals(8 + 8 + 4 + 1024 * 60, ProtocolLimits.MAX_MESSAGE_LENGTH);
+        assertEquals(8 + 8 + 4 + 1024 * 128, ProtocolLimits.MAX_MESSAGE_LENGTH);
+        assertEquals(131_092, ProtocolLimits.MAX_MESSAGE_LENGTH);
         assertEquals(Frames.createTransfers(1, 1024).length, ProtocolLimits.MAX_MESSAGE_LENGTH);
+        assertEquals(Frames.createAccounts(1, 1024).length, ProtocolLimits.MAX_MESSAGE_LENGTH);
     }
 
     @Test
-    void shouldSizeTheLargestEgressMessageAsTheLongestTransfers()
+    void shouldSizeTheLargestEgressMessageAsTheLongestTransfersOrAccounts()
     {
-        assertEquals(8 + 8 + 4 + 1024 * 68, ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH);
+        assertEquals(8 + 8 + 4 + 1024 * 128, ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH);
         assertEquals(Frames.transfers(1, 1024).length, ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH);
+        assertEquals(
+            Frames.accounts(1, 1024, Frames.values(1)).length, ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH);
     }
 
     @Test

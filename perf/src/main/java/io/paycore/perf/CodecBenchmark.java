@@ -30,6 +30,7 @@ import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.RejectedEncoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.TransfersEncoder;
+import io.paycore.codec.sbe.Uint128Decoder;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -174,7 +175,14 @@ public class CodecBenchmark
             .accountsCount(events);
         for (int i = 0; i < events; i++)
         {
-            group.next().id(1000 + i).userData(i).ledger(840).code(1).flags(0);
+            final CreateAccountsEncoder.AccountsEncoder account = group.next();
+            account.id().lo(1000 + i).hi(0);
+            account.debitsPending().lo(0).hi(0);
+            account.debitsPosted().lo(0).hi(0);
+            account.creditsPending().lo(0).hi(0);
+            account.creditsPosted().lo(0).hi(0);
+            account.userData128().lo(i).hi(0);
+            account.userData64(i).userData32(i).reserved(0).ledger(840).code(1).flags(0).timestamp(0);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + createAccountsEncoder.encodedLength();
     }
@@ -189,17 +197,14 @@ public class CodecBenchmark
             .transfersCount(events);
         for (int i = 0; i < events; i++)
         {
-            group.next()
-                .id(correlationId * 1024 + i)
-                .debitAccountId(1000 + i)
-                .creditAccountId(2000 + i)
-                .amount(100 + i)
-                .pendingId(0)
-                .userData(i)
-                .ledger(840)
-                .timeoutSeconds(0)
-                .code(1)
-                .flags(0);
+            final CreateTransfersEncoder.TransfersEncoder transfer = group.next();
+            transfer.id().lo(correlationId * 1024 + i).hi(0);
+            transfer.debitAccountId().lo(1000 + i).hi(0);
+            transfer.creditAccountId().lo(2000 + i).hi(0);
+            transfer.amount().lo(100 + i).hi(0);
+            transfer.pendingId().lo(0).hi(0);
+            transfer.userData128().lo(i).hi(0);
+            transfer.userData64(i).userData32(i).timeoutSeconds(0).ledger(840).code(1).flags(0).timestamp(0);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + createTransfersEncoder.encodedLength();
     }
@@ -214,7 +219,7 @@ public class CodecBenchmark
             .idsCount(events);
         for (int i = 0; i < events; i++)
         {
-            group.next().id(1000 + i);
+            group.next().id().lo(1000 + i).hi(0);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + lookupAccountsEncoder.encodedLength();
     }
@@ -229,7 +234,7 @@ public class CodecBenchmark
             .idsCount(events);
         for (int i = 0; i < events; i++)
         {
-            group.next().id(5000 + i);
+            group.next().id().lo(5000 + i).hi(0);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + lookupTransfersEncoder.encodedLength();
     }
@@ -286,17 +291,15 @@ public class CodecBenchmark
             .accountCount(events);
         for (int i = 0; i < events; i++)
         {
-            group.next()
-                .id(1000 + i)
-                .debitsPending(i)
-                .debitsPosted(10L * i)
-                .creditsPending(i + 1)
-                .creditsPosted(20L * i)
-                .userData(i)
-                .timestamp(1_700_000_000_000_000_000L + i)
-                .ledger(840)
-                .code(1)
-                .flags(0);
+            final AccountsEncoder.AccountEncoder account = group.next();
+            account.id().lo(1000 + i).hi(0);
+            account.debitsPending().lo(i).hi(0);
+            account.debitsPosted().lo(10L * i).hi(0);
+            account.creditsPending().lo(i + 1).hi(0);
+            account.creditsPosted().lo(20L * i).hi(0);
+            account.userData128().lo(i).hi(0);
+            account.userData64(i).userData32(i).reserved(0).ledger(840).code(1).flags(0)
+                .timestamp(1_700_000_000_000_000_000L + i);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + accountsEncoder.encodedLength();
     }
@@ -311,18 +314,15 @@ public class CodecBenchmark
             .transferCount(events);
         for (int i = 0; i < events; i++)
         {
-            group.next()
-                .id(5000 + i)
-                .debitAccountId(1000 + i)
-                .creditAccountId(2000 + i)
-                .amount(100 + i)
-                .pendingId(0)
-                .userData(i)
-                .timestamp(1_700_000_000_000_000_000L + i)
-                .ledger(840)
-                .timeoutSeconds(0)
-                .code(1)
-                .flags(0);
+            final TransfersEncoder.TransferEncoder transfer = group.next();
+            transfer.id().lo(5000 + i).hi(0);
+            transfer.debitAccountId().lo(1000 + i).hi(0);
+            transfer.creditAccountId().lo(2000 + i).hi(0);
+            transfer.amount().lo(100 + i).hi(0);
+            transfer.pendingId().lo(0).hi(0);
+            transfer.userData128().lo(i).hi(0);
+            transfer.userData64(i).userData32(i).timeoutSeconds(0).ledger(840).code(1).flags(0)
+                .timestamp(1_700_000_000_000_000_000L + i);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + transfersEncoder.encodedLength();
     }
@@ -358,7 +358,10 @@ public class CodecBenchmark
         long sum = decoder.correlationId();
         for (final CreateAccountsDecoder.AccountsDecoder account : decoder.accounts())
         {
-            sum += account.id() + account.userData() + account.ledger() + account.code() + account.flags();
+            sum += sum(account.id()) + sum(account.debitsPending()) + sum(account.debitsPosted()) +
+                sum(account.creditsPending()) + sum(account.creditsPosted()) + sum(account.userData128()) +
+                account.userData64() + account.userData32() + account.reserved() + account.ledger() + account.code() +
+                account.flags() + account.timestamp();
         }
         return sum;
     }
@@ -372,9 +375,10 @@ public class CodecBenchmark
         long sum = decoder.correlationId();
         for (final CreateTransfersDecoder.TransfersDecoder transfer : decoder.transfers())
         {
-            sum += transfer.id() + transfer.debitAccountId() + transfer.creditAccountId() + transfer.amount() +
-                transfer.pendingId() + transfer.userData() + transfer.ledger() + transfer.timeoutSeconds() +
-                transfer.code() + transfer.flags();
+            sum += sum(transfer.id()) + sum(transfer.debitAccountId()) + sum(transfer.creditAccountId()) +
+                sum(transfer.amount()) + sum(transfer.pendingId()) + sum(transfer.userData128()) +
+                transfer.userData64() + transfer.userData32() + transfer.timeoutSeconds() + transfer.ledger() +
+                transfer.code() + transfer.flags() + transfer.timestamp();
         }
         return sum;
     }
@@ -387,7 +391,7 @@ public class CodecBenchmark
         long sum = decoder.correlationId();
         for (final LookupAccountsDecoder.IdsDecoder id : decoder.ids())
         {
-            sum += id.id();
+            sum += sum(id.id());
         }
         return sum;
     }
@@ -401,7 +405,7 @@ public class CodecBenchmark
         long sum = decoder.correlationId();
         for (final LookupTransfersDecoder.IdsDecoder id : decoder.ids())
         {
-            sum += id.id();
+            sum += sum(id.id());
         }
         return sum;
     }
@@ -451,9 +455,10 @@ public class CodecBenchmark
         long sum = decoder.correlationId();
         for (final AccountsDecoder.AccountDecoder account : decoder.account())
         {
-            sum += account.id() + account.debitsPending() + account.debitsPosted() + account.creditsPending() +
-                account.creditsPosted() + account.userData() + account.timestamp() + account.ledger() +
-                account.code() + account.flags();
+            sum += sum(account.id()) + sum(account.debitsPending()) + sum(account.debitsPosted()) +
+                sum(account.creditsPending()) + sum(account.creditsPosted()) + sum(account.userData128()) +
+                account.userData64() + account.userData32() + account.reserved() + account.ledger() + account.code() +
+                account.flags() + account.timestamp();
         }
         return sum;
     }
@@ -466,9 +471,10 @@ public class CodecBenchmark
         long sum = decoder.correlationId();
         for (final TransfersDecoder.TransferDecoder transfer : decoder.transfer())
         {
-            sum += transfer.id() + transfer.debitAccountId() + transfer.creditAccountId() + transfer.amount() +
-                transfer.pendingId() + transfer.userData() + transfer.timestamp() + transfer.ledger() +
-                transfer.timeoutSeconds() + transfer.code() + transfer.flags();
+            sum += sum(transfer.id()) + sum(transfer.debitAccountId()) + sum(transfer.creditAccountId()) +
+                sum(transfer.amount()) + sum(transfer.pendingId()) + sum(transfer.userData128()) +
+                transfer.userData64() + transfer.userData32() + transfer.timeoutSeconds() + transfer.ledger() +
+                transfer.code() + transfer.flags() + transfer.timestamp();
         }
         return sum;
     }
@@ -480,6 +486,11 @@ public class CodecBenchmark
         final RejectedDecoder decoder = rejectedDecoder.wrapAndApplyHeader(encoded[10], 0, headerDecoder);
         return decoder.correlationId() + decoder.templateId() + decoder.reasonRaw() +
             decoder.getDetail(scratch, 0, scratch.capacity());
+    }
+
+    private static long sum(final Uint128Decoder value)
+    {
+        return value.hi() + value.lo();
     }
 
     /**

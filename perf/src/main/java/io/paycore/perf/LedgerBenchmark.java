@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * Throughput of {@link Ledger#createTransfers} on one thread, in transfers per second.
  * <ul>
  *     <li>{@code singleTransfers}: batches of {@value #BATCH} single-phase transfers between uniformly random pairs
- *     of {@value #ACCOUNTS} accounts (one ledger, no balance flags);</li>
+ *     of {@link #accounts} accounts (100,000 by default) (one ledger, no balance flags);</li>
  *     <li>{@code twoPhase}: batches of {@value #BATCH} transfers made of {@value #BATCH}/2 pairs of a pending
  *     transfer (with a one-hour timeout, so it enters the expiry heap) and the post of its full amount.</li>
  * </ul>
@@ -41,7 +41,10 @@ import java.util.concurrent.TimeUnit;
  * instead of 11.7M single transfers/s). No {@code -XX:+AlwaysPreTouch}: with ParallelGC and huge pages it cost a
  * quarter of the throughput here (8.9M), and the ledger writes all of its preallocated arrays at start anyway.
  * The random pairs and amounts are generated once in setup and read through a window that slides by one batch
- * per invocation; transfer ids come from a counter; the record timestamp advances by a fixed step. Nothing random,
+ * per invocation; transfer ids come from a counter; the record timestamp advances by a fixed step. Ids are 128-bit
+ * with both halves in use (protocol version 2): the low half is the account number or the counter, the high half
+ * is derived from it with one multiplication ({@link #highHalf(long)}), so the id indices hash and compare both halves
+ * of every id, as with TigerBeetle-style ids. Nothing random,
  * no clock and no allocation in the measured path.
  * <p>
  * Retained-transfer capacity is {@link #maxTransfers} (a parameter, 2,097,152 by default; try
@@ -65,7 +68,6 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class LedgerBenchmark
 {
-    static final int ACCOUNTS = 100_000;
     static final int BATCH = 1024;
     static final int PAIRS = 1 << 20;
     static final int PAIR_MASK = PAIRS - 1;
@@ -73,12 +75,24 @@ public class LedgerBenchmark
     static final int CODE = 1;
     static final long FIRST_ACCOUNT_ID = 1_000_000;
     static final long TIME_STEP_NANOS = 10_000;
+    /**
+     * Odd multiplier that derives an id's high half from its low half: a bijection on 64 bits, so the high half is
+     * non-zero for every non-zero low half and differs between any two ids.
+     */
+    static final long ID_HI_MULTIPLIER = 0x9E37_79B9_7F4A_7C15L;
 
     /**
      * Retained-transfer capacity of the ledger; the size of its transfer id index follows from it.
      */
     @Param({ "2097152" })
     public int maxTransfers;
+
+    /**
+     * Accounts the random pairs are drawn from. Their records and index slots are what a transfer waits for once
+     * they outgrow the cache: try {@code -p accounts=10000} to see the ledger without that wait.
+     */
+    @Param({ "100000" })
+    public int accounts;
 
     private Ledger ledger;
     private TransferResults transferResults;
@@ -95,7 +109,7 @@ public class LedgerBenchmark
     public void setUp()
     {
         ledger = new Ledger(new LedgerLimits()
-            .maxAccounts(ACCOUNTS)
+            .maxAccounts(accounts)
             .maxTransfers(maxTransfers)
             .maxPendingTransfers(BATCH)
             .maxBatchEvents(BATCH));
@@ -107,8 +121,8 @@ public class LedgerBenchmark
         final long[] amounts = new long[PAIRS];
         for (int i = 0; i < PAIRS; i++)
         {
-            final int debit = random.nextInt(ACCOUNTS);
-            int credit = random.nextInt(ACCOUNTS - 1);
+            final int debit = random.nextInt(accounts);
+            int credit = random.nextInt(accounts - 1);
             if (credit >= debit)
             {
                 credit++;
@@ -169,17 +183,18 @@ public class LedgerBenchmark
 
     private void createAccounts()
     {
-        final AccountEventArray accounts = accountEvents;
+        final AccountEventArray events = accountEvents;
         final AccountResults results = accountResults;
-        for (int i = 0; i < ACCOUNTS; )
+        for (int i = 0; i < accounts; )
         {
-            accounts.reset();
-            for (int k = 0; k < BATCH && i < ACCOUNTS; k++, i++)
+            events.reset();
+            for (int k = 0; k < BATCH && i < accounts; k++, i++)
             {
-                accounts.add(FIRST_ACCOUNT_ID + i, 0, LEDGER, CODE, 0);
+                final long idLo = FIRST_ACCOUNT_ID + i;
+                events.add().id(highHalf(idLo), idLo).ledger(LEDGER).code(CODE);
             }
             recordTimestampNanos += TIME_STEP_NANOS;
-            ledger.createAccounts(accounts, recordTimestampNanos, results);
+            ledger.createAccounts(events, recordTimestampNanos, results);
             for (int k = 0; k < results.count(); k++)
             {
                 if (results.result(k) != CreateAccountResult.OK)
@@ -188,6 +203,17 @@ public class LedgerBenchmark
                 }
             }
         }
+    }
+
+    /**
+     * The high half of the id whose low half is given; see {@link #ID_HI_MULTIPLIER}.
+     *
+     * @param idLo low half of the id, not 0.
+     * @return its high half, not 0.
+     */
+    static long highHalf(final long idLo)
+    {
+        return idLo * ID_HI_MULTIPLIER;
     }
 
     /**
@@ -244,32 +270,72 @@ public class LedgerBenchmark
             return BATCH;
         }
 
-        public long id(final int index)
+        public long idHi(final int index)
+        {
+            return highHalf(firstId + index);
+        }
+
+        public long idLo(final int index)
         {
             return firstId + index;
         }
 
-        public long debitAccountId(final int index)
+        public long debitAccountIdHi(final int index)
+        {
+            return highHalf(debitAccountIds[offset + index]);
+        }
+
+        public long debitAccountIdLo(final int index)
         {
             return debitAccountIds[offset + index];
         }
 
-        public long creditAccountId(final int index)
+        public long creditAccountIdHi(final int index)
+        {
+            return highHalf(creditAccountIds[offset + index]);
+        }
+
+        public long creditAccountIdLo(final int index)
         {
             return creditAccountIds[offset + index];
         }
 
-        public long amount(final int index)
-        {
-            return amounts[offset + index];
-        }
-
-        public long pendingId(final int index)
+        public long amountHi(final int index)
         {
             return 0;
         }
 
-        public long userData(final int index)
+        public long amountLo(final int index)
+        {
+            return amounts[offset + index];
+        }
+
+        public long pendingIdHi(final int index)
+        {
+            return 0;
+        }
+
+        public long pendingIdLo(final int index)
+        {
+            return 0;
+        }
+
+        public long userData128Hi(final int index)
+        {
+            return 0;
+        }
+
+        public long userData128Lo(final int index)
+        {
+            return 0;
+        }
+
+        public long userData64(final int index)
+        {
+            return 0;
+        }
+
+        public long userData32(final int index)
         {
             return 0;
         }
@@ -280,6 +346,11 @@ public class LedgerBenchmark
         }
 
         public long timeoutSeconds(final int index)
+        {
+            return 0;
+        }
+
+        public long timestamp(final int index)
         {
             return 0;
         }
@@ -332,32 +403,72 @@ public class LedgerBenchmark
             return BATCH;
         }
 
-        public long id(final int index)
+        public long idHi(final int index)
+        {
+            return highHalf(firstId + index);
+        }
+
+        public long idLo(final int index)
         {
             return firstId + index;
         }
 
-        public long debitAccountId(final int index)
+        public long debitAccountIdHi(final int index)
+        {
+            return isPost(index) ? 0 : highHalf(debitAccountIds[offset + (index >> 1)]);
+        }
+
+        public long debitAccountIdLo(final int index)
         {
             return isPost(index) ? 0 : debitAccountIds[offset + (index >> 1)];
         }
 
-        public long creditAccountId(final int index)
+        public long creditAccountIdHi(final int index)
+        {
+            return isPost(index) ? 0 : highHalf(creditAccountIds[offset + (index >> 1)]);
+        }
+
+        public long creditAccountIdLo(final int index)
         {
             return isPost(index) ? 0 : creditAccountIds[offset + (index >> 1)];
         }
 
-        public long amount(final int index)
+        public long amountHi(final int index)
         {
-            return isPost(index) ? Ledger.AMOUNT_MAX : amounts[offset + (index >> 1)];
+            return isPost(index) ? Ledger.AMOUNT_MAX_HI : 0;
         }
 
-        public long pendingId(final int index)
+        public long amountLo(final int index)
+        {
+            return isPost(index) ? Ledger.AMOUNT_MAX_LO : amounts[offset + (index >> 1)];
+        }
+
+        public long pendingIdHi(final int index)
+        {
+            return isPost(index) ? highHalf(firstId + index - 1) : 0;
+        }
+
+        public long pendingIdLo(final int index)
         {
             return isPost(index) ? firstId + index - 1 : 0;
         }
 
-        public long userData(final int index)
+        public long userData128Hi(final int index)
+        {
+            return 0;
+        }
+
+        public long userData128Lo(final int index)
+        {
+            return 0;
+        }
+
+        public long userData64(final int index)
+        {
+            return 0;
+        }
+
+        public long userData32(final int index)
         {
             return 0;
         }
@@ -370,6 +481,11 @@ public class LedgerBenchmark
         public long timeoutSeconds(final int index)
         {
             return isPost(index) ? 0 : TIMEOUT_SECONDS;
+        }
+
+        public long timestamp(final int index)
+        {
+            return 0;
         }
 
         public int code(final int index)

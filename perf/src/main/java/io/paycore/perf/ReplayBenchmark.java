@@ -147,7 +147,8 @@ public class ReplayBenchmark
                     else
                     {
                         final long pendingId = firstPendingOfLastBatch + i - 90;
-                        transfers.add(id, 0, 0, Ledger.AMOUNT_MAX, pendingId, 0, 0, 0, 0, TransferFlags.POST_PENDING);
+                        transfers.add().id(0, id).amount(Ledger.AMOUNT_MAX_HI, Ledger.AMOUNT_MAX_LO)
+                            .pendingId(0, pendingId).flags(TransferFlags.POST_PENDING);
                     }
                 }
                 firstPendingOfLastBatch = firstPending;

@@ -76,8 +76,8 @@ class ColdRecoveryTest
 
             final Ledger ledger = recovery.ledger();
             final long firstId = SEED * 1_000_000 + 1;
-            assertEquals(reference.transferAmount(reference.transferIndex(firstId)),
-                ledger.transferAmount(ledger.transferIndex(firstId)), "the first transfer comes from the tier");
+            assertEquals(reference.transferAmountLo(reference.transferIndex(0, firstId)),
+                ledger.transferAmountLo(ledger.transferIndex(0, firstId)), "the first transfer comes from the tier");
             assertEquals(CreateTransferResult.EXISTS, resend(ledger, reference, firstId, 0));
             assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, resend(ledger, reference, firstId, 1));
         }
@@ -115,7 +115,7 @@ class ColdRecoveryTest
         final Ledger halfLedger = TestDays.writeDay(half, 30, null, 0, SEED);
         copyDirectory(full.coldDirectory(), half.coldDirectory());
         final long lostId = SEED * 1_000_000 + 30 * TestDays.EVENTS_PER_MESSAGE + 1;
-        assertTrue(fullLedger.transferIndex(lostId) >= 0, "the full day created the transfer the half lost");
+        assertTrue(fullLedger.transferIndex(0, lostId) >= 0, "the full day created the transfer the half lost");
 
         try (AsyncLmdbColdTier cold = tier(half);
             Recovery recovery = Recovery.open(DataDirectoryLock.acquire(half), hotLimits(),
@@ -126,7 +126,7 @@ class ColdRecoveryTest
             assertEquals(halfLedger.digestHex(), ledger.digestHex(), report.describe());
             assertTrue(report.coldTier().contains("ahead of the journal forgotten"), report.describe());
             assertEquals(ledger.recordCount(), cold.writtenRecordsNow());
-            assertTrue(ledger.transferIndex(lostId) < 0, "a transfer only the tier had is forgotten");
+            assertTrue(ledger.transferIndex(0, lostId) < 0, "a transfer only the tier had is forgotten");
             assertEquals(CreateTransferResult.OK,
                 transfer(ledger, lostId, 1, 2, 5, 0, TestDays.LEDGER, 1, 0, 0));
         }
@@ -260,9 +260,10 @@ class ColdRecoveryTest
     private static CreateTransferResult resend(
         final Ledger ledger, final Ledger live, final long id, final long extraAmount)
     {
-        final int index = live.transferIndex(id);
-        return transfer(ledger, id, live.transferDebitAccountId(index), live.transferCreditAccountId(index),
-            live.transferAmount(index) + extraAmount, live.transferUserData(index), live.transferLedger(index),
+        final int index = live.transferIndex(0, id);
+        // The days' ids, accounts and amounts fit in the low half.
+        return transfer(ledger, id, live.transferDebitAccountIdLo(index), live.transferCreditAccountIdLo(index),
+            live.transferAmountLo(index) + extraAmount, live.transferUserData64(index), live.transferLedger(index),
             live.transferCode(index), live.transferFlags(index) & TransferFlags.PENDING,
             live.transferTimeoutSeconds(index));
     }

@@ -1,7 +1,10 @@
 package io.paycore.replay;
 
+import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.core.command.RecordTypes;
+import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
@@ -87,6 +90,29 @@ class RecoveryTest
             assertEquals(0, report.invalidRecords(), "an epoch record is a known type: " + report.describe());
             assertEquals(live.digestHex(), recovery.ledger().digestHex(), "an epoch record changes no ledger state");
         }
+    }
+
+    @Test
+    void shouldRefuseByNameAJournalHoldingAMessageOfProtocolVersion1()
+    {
+        final DataDirectory dir = new DataDirectory(temp);
+        final Ledger live = TestDays.writeDay(dir, 3, null, 0, 5);
+        // As an older paycore journaled it: the same message with version 1 in its header.
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[1024]);
+        final int length = new RequestEncoder().createTransfers(message, 0, 99,
+            new TransferEventArray(1).add(1, 1, 2, 5, 0, 0, TestDays.LEDGER, 0, 1, 0));
+        message.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)1, MessageHeaderEncoder.BYTE_ORDER);
+        final long oldSequence;
+        try (Journal journal = Journal.open(TestDays.journalContext().directory(dir.journalDirectory())))
+        {
+            oldSequence = journal.append(RecordTypes.MESSAGE, live.clockNanos() + 1, message, 0, length);
+        }
+
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> Recovery.open(dir, TestDays.limits(), TestDays.journalContext()).close());
+        assertTrue(ex.getMessage().contains("journal record " + oldSequence + " holds a message of protocol " +
+            "version 1"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("a journal an older paycore wrote"), ex.getMessage());
     }
 
     @Test

@@ -1,13 +1,13 @@
 package io.paycore.replay;
 
-import io.paycore.codec.sbe.CreateAccountsEncoder;
-import io.paycore.codec.sbe.CreateTransfersEncoder;
-import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
+import io.paycore.core.command.RequestEncoder;
+import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.ColdTier;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
@@ -75,9 +75,9 @@ final class TestDays
         final UnsafeBuffer message = new UnsafeBuffer(new byte[64 * 1024]);
         final UnsafeBuffer answer = new UnsafeBuffer(new byte[CommandProcessor.MAX_ANSWER_LENGTH]);
         final SplittableRandom random = new SplittableRandom(seed);
-        final MessageHeaderEncoder header = new MessageHeaderEncoder();
-        final CreateAccountsEncoder accounts = new CreateAccountsEncoder();
-        final CreateTransfersEncoder transfers = new CreateTransfersEncoder();
+        final RequestEncoder encoder = new RequestEncoder();
+        final AccountEventArray accounts = new AccountEventArray(EVENTS_PER_MESSAGE);
+        final TransferEventArray transfers = new TransferEventArray(EVENTS_PER_MESSAGE);
         final JournalContext context = journalContext().directory(directory.journalDirectory())
             .maxRecordLength(16 * 1024);
         long timestamp = 1_000_000_000L;
@@ -87,39 +87,28 @@ final class TestDays
             int messages = 0;
             for (long id = 1; id <= ACCOUNTS; id += EVENTS_PER_MESSAGE)
             {
-                final CreateAccountsEncoder.AccountsEncoder group = accounts
-                    .wrapAndApplyHeader(message, 0, header).correlationId(++messages)
-                    .accountsCount(EVENTS_PER_MESSAGE);
+                accounts.reset();
                 for (int i = 0; i < EVENTS_PER_MESSAGE; i++)
                 {
-                    group.next().id(id + i).userData(0).ledger(LEDGER).code(1).flags(0);
+                    accounts.add(id + i, 0, LEDGER, 1, 0);
                 }
                 timestamp += 1000;
-                apply(journal, processor, message, MessageHeaderEncoder.ENCODED_LENGTH + accounts.encodedLength(),
+                apply(journal, processor, message, encoder.createAccounts(message, 0, ++messages, accounts),
                     timestamp, answer, snapshots, snapshotEvery);
             }
             for (int m = 0; m < transferMessages; m++)
             {
-                final CreateTransfersEncoder.TransfersEncoder group = transfers
-                    .wrapAndApplyHeader(message, 0, header).correlationId(++messages)
-                    .transfersCount(EVENTS_PER_MESSAGE);
+                transfers.reset();
                 for (int i = 0; i < EVENTS_PER_MESSAGE; i++)
                 {
                     final long debit = 1 + random.nextInt(ACCOUNTS);
                     final long credit = 1 + random.nextInt(ACCOUNTS + 5);
                     final boolean pending = random.nextInt(4) == 0;
-                    group.next()
-                        .id(seed * 1_000_000 + ++transferId)
-                        .debitAccountId(debit)
-                        .creditAccountId(credit)
-                        .amount(1 + random.nextInt(1000))
-                        .pendingId(0)
-                        .userData(transferId)
-                        .ledger(LEDGER)
-                        .timeoutSeconds(pending ? 1 : 0)
-                        .code(1)
-                        .flags(pending ? 2 : 0);
+                    transferId++;
+                    transfers.add(seed * 1_000_000 + transferId, debit, credit, 1 + random.nextInt(1000), 0,
+                        transferId, LEDGER, pending ? 1 : 0, 1, pending ? 2 : 0);
                 }
+                final int length = encoder.createTransfers(message, 0, ++messages, transfers);
                 timestamp += 300_000_000L;
                 if (m % 7 == 3)
                 {
@@ -128,8 +117,7 @@ final class TestDays
                     processor.apply(RecordTypes.TICK, timestamp, message, 0, 0, answer, 0);
                     snapshotPoint(journal, ledger, snapshots, snapshotEvery);
                 }
-                apply(journal, processor, message, MessageHeaderEncoder.ENCODED_LENGTH + transfers.encodedLength(),
-                    timestamp, answer, snapshots, snapshotEvery);
+                apply(journal, processor, message, length, timestamp, answer, snapshots, snapshotEvery);
             }
         }
 

@@ -75,7 +75,9 @@ final class AuthenticatorAgent implements Agent
             return 0;
         }
 
-        request.status = credentials.verify(request.clientId, request.credential);
+        // An old version's Connect is refused whatever its credential: no key derivation for it.
+        request.status = null != request.versionRefusal ?
+            ConnectStatus.BAD_CREDENTIAL : credentials.verify(request.clientId, request.credential);
         if (request.needsPublication)
         {
             if (ConnectStatus.OK == request.status || mayAnswerRefusal())

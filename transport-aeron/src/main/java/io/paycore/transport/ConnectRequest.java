@@ -19,6 +19,11 @@ final class ConnectRequest
     final String responseChannel;
     final boolean needsPublication;
 
+    /**
+     * Set when the Connect came in a protocol version this service no longer serves: it is refused with this text,
+     * without checking the credential.
+     */
+    String versionRefusal;
     ConnectStatus status;
     ExclusivePublication publication;
     String badChannelDetail;

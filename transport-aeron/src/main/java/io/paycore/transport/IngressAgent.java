@@ -54,6 +54,8 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
     private static final int STATE_REFUSED = 2;
     private static final int STATE_DISCONNECTED = 3;
 
+    /** Longest old-version {@code Connect} answered (credential and channel included); longer ones are dropped. */
+    private static final int OLD_VERSION_CONNECT_LENGTH_MAX = 4096;
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int REPLY_LENGTH_MAX = EgressAgent.REPLY_MESSAGE_OFFSET + MessageHeaderEncoder.ENCODED_LENGTH +
         Math.max(RejectedEncoder.BLOCK_LENGTH, ConnectResultEncoder.BLOCK_LENGTH) + 2 + FrameValidator.MAX_DETAIL_LENGTH;
@@ -80,6 +82,8 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
     private final RejectedEncoder rejectedEncoder = new RejectedEncoder();
     private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[BitUtil.align(REPLY_LENGTH_MAX, 64)]);
     private final UnsafeBuffer detailBuffer = new UnsafeBuffer(new byte[FrameValidator.MAX_DETAIL_LENGTH]);
+    private final UnsafeBuffer oldVersionFrame = new UnsafeBuffer(new byte[OLD_VERSION_CONNECT_LENGTH_MAX]);
+    private int oldVersionFrameVersion;
     private final UnsafeBuffer[] reasonDetails = reasonDetails();
     private final long tickIntervalNanos;
     private final int fragmentLimit;
@@ -198,6 +202,10 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         final FrameValidator validator = this.validator;
         if (!validator.validate(buffer, offset, length))
         {
+            if (isOldVersionConnect(buffer, offset, length))
+            {
+                return onConnect(session, oldVersionFrame, 0, true);
+            }
             if (0 == session.sessionId || STATE_DISCONNECTED == session.state)
             {
                 counters.messagesIn().incrementRelease();
@@ -209,7 +217,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
 
         if (ConnectDecoder.TEMPLATE_ID == validator.templateId())
         {
-            return onConnect(session, buffer, offset);
+            return onConnect(session, buffer, offset, false);
         }
 
         switch (session.state)
@@ -274,7 +282,41 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         return Action.CONTINUE;
     }
 
-    private Action onConnect(final IngressSession session, final DirectBuffer buffer, final int offset)
+    /**
+     * A {@code Connect} refused only for its version, from a client of an older protocol: its layout has not
+     * changed, so it is checked again as the current version (in a copy) and, if that passes, answered with a
+     * refusal that says to upgrade, in a {@code ConnectResult} the old client reads. Anything else an old client
+     * sends is dropped, as before it connects.
+     */
+    private boolean isOldVersionConnect(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final FrameValidator validator = this.validator;
+        if (RejectReason.UNSUPPORTED_VERSION != validator.reason() ||
+            ConnectDecoder.TEMPLATE_ID != validator.templateId() ||
+            length > oldVersionFrame.capacity())
+        {
+            return false;
+        }
+        final int version = buffer.getShort(offset + MessageHeaderDecoder.versionEncodingOffset(),
+            MessageHeaderDecoder.BYTE_ORDER) & 0xFFFF;
+        if (version < 1)
+        {
+            return false;
+        }
+        oldVersionFrame.putBytes(0, buffer, offset, length);
+        oldVersionFrame.putShort(MessageHeaderDecoder.versionEncodingOffset(), (short)FrameValidator.MIN_VERSION,
+            MessageHeaderDecoder.BYTE_ORDER);
+        oldVersionFrameVersion = version;
+        if (validator.validate(oldVersionFrame, 0, length))
+        {
+            return true;
+        }
+        validator.validate(buffer, offset, length); // its answer is the original frame's again
+        return false;
+    }
+
+    private Action onConnect(
+        final IngressSession session, final DirectBuffer buffer, final int offset, final boolean oldVersion)
     {
         counters.messagesIn().incrementRelease();
         final boolean needsPublication = 0 == session.sessionId;
@@ -297,6 +339,12 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
             connectDecoder.credential(),
             connectDecoder.responseChannel(),
             needsPublication);
+        if (oldVersion)
+        {
+            request.versionRefusal = "protocol version " + oldVersionFrameVersion + " is not served: this paycore " +
+                "speaks version " + FrameValidator.MIN_VERSION + " (128-bit ids, amounts and balances); upgrade the " +
+                "client to a paycore release of protocol version " + FrameValidator.MIN_VERSION;
+        }
         if (!connectRequests.offer(request))
         {
             counters.connectsRefused().incrementRelease();
@@ -371,6 +419,12 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         {
             status = ConnectStatus.BAD_RESPONSE_CHANNEL;
             detail = "session was disconnected; connect again with a new publication";
+        }
+        else if (null != request.versionRefusal)
+        {
+            // ConnectStatus has no value for this an old client would know: the detail says what it is.
+            status = ConnectStatus.BAD_CREDENTIAL;
+            detail = request.versionRefusal;
         }
         else
         {

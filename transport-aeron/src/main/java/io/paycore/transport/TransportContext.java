@@ -66,7 +66,7 @@ public final class TransportContext
 
     /**
      * Smallest term length: Aeron's longest message is an eighth of the term, and the longest egress message is
-     * {@link ProtocolLimits#MAX_EGRESS_MESSAGE_LENGTH} bytes, so 1 MiB.
+     * {@link ProtocolLimits#MAX_EGRESS_MESSAGE_LENGTH} bytes: 2 MiB for protocol version 2 (131,092 bytes).
      */
     public static final int TERM_LENGTH_MIN = minTermLength();
 

@@ -2,19 +2,18 @@ package io.paycore.transport;
 
 import io.aeron.Aeron;
 import io.aeron.AeronCounters;
-import io.aeron.driver.status.StreamCounter;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
+import io.aeron.driver.status.StreamCounter;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.codec.sbe.ConnectEncoder;
 import io.paycore.codec.sbe.ConnectResultDecoder;
 import io.paycore.codec.sbe.ConnectStatus;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateAccountsDecoder;
-import io.paycore.codec.sbe.CreateAccountsEncoder;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.CreateTransfersEncoder;
@@ -23,6 +22,7 @@ import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.RejectedEncoder;
+import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.transport.client.PaycoreClient;
@@ -62,7 +62,8 @@ class BadInputTest
     private Aeron aeron;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[128 * 1024]);
+    /** Room for the largest message and one more entry (an oversize batch). */
+    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[ProtocolLimits.MAX_MESSAGE_LENGTH + 1024]);
     private long nextTransferId = 1000;
 
     @AfterEach
@@ -248,6 +249,35 @@ class BadInputTest
     }
 
     @Test
+    void shouldTellAClientOfProtocolVersion1ToUpgradeAndJournalNothingOfIt()
+    {
+        service = new TestService(dir, false, (context) -> {});
+        final TransportCounters counters = service.server.counters();
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.server.aeronDirectoryName()));
+
+        // A version 1 client's Connect: the same layout, version 1 in its header, a good credential.
+        final RawSession old = rawSession();
+        old.connect(61, TestService.CLIENT_A, TestService.SECRET_A, "aeron:ipc", old.responseStreamId, 1);
+        final ConnectResultDecoder result = old.awaitConnectResult(61);
+        assertEquals(ConnectStatus.BAD_CREDENTIAL, result.status(), "the one refusal status an old client knows");
+        final String detail = result.detail();
+        assertTrue(detail.startsWith("protocol version 1 is not served: this paycore speaks version 2"), detail);
+        assertTrue(detail.contains("upgrade the client"), detail);
+        assertEquals(1, counters.connectsRefused().get());
+        assertEquals(0, counters.clientsConnected().get());
+
+        // A malformed old Connect (cut short) is not answered: dropped and counted, as any frame before a Connect.
+        final RawSession cut = rawSession();
+        final int length = cut.encodeConnect(62, TestService.CLIENT_A, TestService.SECRET_A, "aeron:ipc",
+            cut.responseStreamId, 1);
+        cut.send(cut.connectBuffer, 0, length - 3);
+        awaitCounter(() -> counters.droppedUnauthenticated().get(), 1);
+
+        service.close();
+        assertEquals(0, service.journaledMessages(), "nothing of an old client is journaled");
+    }
+
+    @Test
     void shouldRefuseAClientPastTheLimit()
     {
         service = new TestService(dir, false, (context) -> context.maxClients(1));
@@ -326,26 +356,18 @@ class BadInputTest
 
     private int createAccounts(final long correlationId, final long accountId)
     {
-        final CreateAccountsEncoder encoder = new CreateAccountsEncoder();
-        encoder.wrapAndApplyHeader(frame, 0, headerEncoder)
-            .correlationId(correlationId)
-            .accountsCount(1)
-            .next().id(accountId).userData(0).ledger(1).code(1).flags(0);
-        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        return new RequestEncoder().createAccounts(frame, 0, correlationId,
+            new AccountEventArray(1).add(accountId, 0, 1, 1, 0));
     }
 
     private int createTransfers(final long correlationId, final int count)
     {
-        final CreateTransfersEncoder encoder = new CreateTransfersEncoder();
-        final CreateTransfersEncoder.TransfersEncoder transfers = encoder.wrapAndApplyHeader(frame, 0, headerEncoder)
-            .correlationId(correlationId)
-            .transfersCount(count);
+        final TransferEventArray transfers = new TransferEventArray(count);
         for (int i = 0; i < count; i++)
         {
-            transfers.next().id(900 + i).debitAccountId(1).creditAccountId(2).amount(1).pendingId(0).userData(0)
-                .ledger(1).timeoutSeconds(0).code(1).flags(0);
+            transfers.add(900 + i, 1, 2, 1, 0, 0, 1, 0, 1, 0);
         }
-        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        return new RequestEncoder().createTransfers(frame, 0, correlationId, transfers);
     }
 
     private int oversizeBatch(final long correlationId)
@@ -407,14 +429,38 @@ class BadInputTest
         void connect(
             final long correlationId, final long clientId, final String secret, final String channel, final int stream)
         {
+            connect(correlationId, clientId, secret, channel, stream, ConnectEncoder.SCHEMA_VERSION);
+        }
+
+        void connect(
+            final long correlationId,
+            final long clientId,
+            final String secret,
+            final String channel,
+            final int stream,
+            final int version)
+        {
+            send(connectBuffer, 0, encodeConnect(correlationId, clientId, secret, channel, stream, version));
+        }
+
+        int encodeConnect(
+            final long correlationId,
+            final long clientId,
+            final String secret,
+            final String channel,
+            final int stream,
+            final int version)
+        {
             final ConnectEncoder encoder = new ConnectEncoder();
-            encoder.wrapAndApplyHeader(connectBuffer, 0, new MessageHeaderEncoder())
+            encoder.wrapAndApplyHeader(connectBuffer, 0, new MessageHeaderEncoder().wrap(connectBuffer, 0))
                 .correlationId(correlationId)
                 .clientId(clientId)
                 .responseStreamId(stream)
                 .credential(secret)
                 .responseChannel(channel);
-            send(connectBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+            connectBuffer.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)version,
+                MessageHeaderEncoder.BYTE_ORDER);
+            return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         }
 
         void send(final DirectBuffer buffer, final int offset, final int length)
@@ -442,6 +488,16 @@ class BadInputTest
                 }
             }
             return received.poll();
+        }
+
+        ConnectResultDecoder awaitConnectResult(final long correlationId)
+        {
+            final ConnectResultDecoder decoder = new ConnectResultDecoder();
+            final UnsafeBuffer message = awaitMessage();
+            assertEquals(ConnectResultDecoder.TEMPLATE_ID, templateId(message));
+            decoder.wrapAndApplyHeader(message, 0, new MessageHeaderDecoder());
+            assertEquals(correlationId, decoder.correlationId());
+            return decoder;
         }
 
         void assertConnectResult(final long correlationId, final ConnectStatus status)

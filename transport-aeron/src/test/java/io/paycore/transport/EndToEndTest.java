@@ -1,5 +1,7 @@
 package io.paycore.transport;
 
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
 import io.paycore.codec.sbe.AccountsDecoder;
 import io.paycore.codec.sbe.ConnectStatus;
 import io.paycore.codec.sbe.CreateAccountResult;
@@ -10,6 +12,7 @@ import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.AccountFlags;
+import io.paycore.core.ledger.IdArray;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferFlags;
@@ -20,8 +23,6 @@ import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.PaycoreClientException;
 import io.paycore.transport.client.Transfer;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,8 +107,10 @@ class EndToEndTest
         assertEquals(List.of(OK, EXCEEDS_CREDITS, CREDIT_ACCOUNT_NOT_FOUND, ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER,
             OK, OK, OK), singles.results());
 
-        final CreateResults<CreateTransferResult> phaseTwo = client.createTransfersAndWait(new TransferEventArray(8)
-            .add(200, 0, 0, Ledger.AMOUNT_MAX, 104, 0, 0, 0, 0, TransferFlags.POST_PENDING)
+        final TransferEventArray phaseTwoEvents = new TransferEventArray(8);
+        phaseTwoEvents.add().id(0, 200).pendingId(0, 104).amount(Ledger.AMOUNT_MAX_HI, Ledger.AMOUNT_MAX_LO)
+            .flags(TransferFlags.POST_PENDING);
+        final CreateResults<CreateTransferResult> phaseTwo = client.createTransfersAndWait(phaseTwoEvents
             .add(201, 0, 0, 25, 105, 0, 0, 0, 0, TransferFlags.POST_PENDING)
             .add(202, 0, 0, 0, 106, 0, 0, 0, 0, TransferFlags.VOID_PENDING)
             .add(203, 0, 0, 0, 104, 0, 0, 0, 0, TransferFlags.POST_PENDING)
@@ -128,22 +132,22 @@ class EndToEndTest
         assertEquals(2, found.size());
         final Account one = found.get(0);
         final Account two = found.get(1);
-        assertEquals(1, one.id());
-        assertEquals(100 + 50 + 25 + 10 + 5, one.debitsPosted());
-        assertEquals(0, one.debitsPending());
-        assertEquals(11, one.userData());
+        assertEquals(BigInteger.ONE, one.id());
+        assertEquals(BigInteger.valueOf(100 + 50 + 25 + 10 + 5), one.debitsPosted());
+        assertEquals(BigInteger.ZERO, one.debitsPending());
+        assertEquals(11, one.userData64());
         assertEquals(LEDGER, one.ledger());
         assertEquals(CODE, one.code());
-        assertEquals(2, two.id());
-        assertEquals(190, two.creditsPosted());
-        assertEquals(0, two.creditsPending());
+        assertEquals(BigInteger.TWO, two.id());
+        assertEquals(BigInteger.valueOf(190), two.creditsPosted());
+        assertEquals(BigInteger.ZERO, two.creditsPending());
 
         final List<Transfer> transfers = client.lookupTransfersAndWait(TIMEOUT, 100, 999, 201, 311);
         assertEquals(2, transfers.size());
-        assertEquals(100, transfers.get(0).amount());
-        assertEquals(201, transfers.get(1).id());
-        assertEquals(105, transfers.get(1).pendingId());
-        assertEquals(25, transfers.get(1).amount());
+        assertEquals(BigInteger.valueOf(100), transfers.get(0).amount());
+        assertEquals(BigInteger.valueOf(201), transfers.get(1).id());
+        assertEquals(BigInteger.valueOf(105), transfers.get(1).pendingId());
+        assertEquals(BigInteger.valueOf(25), transfers.get(1).amount());
         assertEquals(TransferFlags.POST_PENDING, transfers.get(1).flags());
 
         assertEquals(1, service.server.counters().clientsConnected().get());
@@ -166,7 +170,7 @@ class EndToEndTest
 
         final int requests = 200;
         final TransferEventArray events = new TransferEventArray(1);
-        final long[] ids = { 1, 2 };
+        final IdArray ids = new IdArray(2).add(1).add(2);
         final Recorder recorder = new Recorder();
         long lastCorrelationId = 0;
         int sent = 0;
@@ -184,7 +188,7 @@ class EndToEndTest
                     lastCorrelationId = correlationId;
                     if (++sent == requests)
                     {
-                        while (client.lookupAccounts(ids, 2) < 0)
+                        while (client.lookupAccounts(ids) < 0)
                         {
                             client.poll(recorder);
                         }
@@ -326,9 +330,9 @@ class EndToEndTest
             accounts++;
             for (final AccountsDecoder.AccountDecoder account : decoder.account())
             {
-                if (1 == account.id())
+                if (0 == account.id().hi() && 1 == account.id().lo())
                 {
-                    debitsPostedOfOne = account.debitsPosted();
+                    debitsPostedOfOne = account.debitsPosted().lo();
                 }
             }
         }

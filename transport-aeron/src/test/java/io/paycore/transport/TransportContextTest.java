@@ -26,7 +26,8 @@ class TransportContextTest
         assertTrue(context.isEmbeddedDriver());
         assertNotNull(context.embeddedAeronDirectoryName());
         assertEquals(context.embeddedAeronDirectoryName(), context.effectiveAeronDirectoryName());
-        assertEquals(1024 * 1024, TransportContext.TERM_LENGTH_MIN);
+        // A term carries a message of at most an eighth of its length: 2 MiB for v2's 131,092-byte answers.
+        assertEquals(2 * 1024 * 1024, TransportContext.TERM_LENGTH_MIN);
         assertTrue(FrameDescriptor.computeMaxMessageLength(context.termLength()) >=
             ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH);
         assertEquals(TransportContext.INGRESS_CHANNEL_DEFAULT, context.ingressChannel());

@@ -2,6 +2,7 @@ package io.paycore.core.cold;
 
 import io.paycore.core.ledger.ColdTier;
 import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.UInt128;
 import org.agrona.concurrent.Agent;
 
 import java.nio.file.Path;
@@ -50,15 +51,17 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     private final List<LmdbColdStore.Reader> followerReaders = new ArrayList<>();
 
     private final int prefetchCapacity;
-    private final long[] prefetchIds;
+    private final long[] prefetchIdHis;
+    private final long[] prefetchIdLos;
     private final long[] prefetchValues;
     private final LmdbColdStore.Reader prefetchReader;
     private long prefetchHead;
-    private long prefetchHighestId;
+    private final long[] prefetchHighestId = new long[2];
     private boolean prefetchBatchOpen;
     private volatile long prefetchTail;
 
-    private final long[] recordIds;
+    private final long[] recordIdHis;
+    private final long[] recordIdLos;
     private final int[] recordPositions;
     private final int[] recordStamps;
     private final int recordMask;
@@ -88,7 +91,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
      * @param directory          of the tier's files.
      * @param mapSizeBytes       the most the tier may take on disk; a sparse file of that size is mapped.
      * @param maxRecordsPerWrite the most records in one transaction.
-     * @param prefetchEntries    the most ids the prefetch pool holds at once (about 100 bytes each): at least the
+     * @param prefetchEntries    the most ids the prefetch pool holds at once (about 200 bytes each): at least the
      *                           ids one record names, twice the events of a batch.
      * @param minRecordsPerWrite the fewest records worth a transaction: fewer wait for more, up to
      *                           {@code maxWriteDelayNanos}. A transaction costs tens of microseconds of CPU whatever
@@ -148,10 +151,12 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         }
         this.maxRecordsPerWrite = maxRecordsPerWrite;
         prefetchCapacity = prefetchEntries;
-        prefetchIds = new long[prefetchEntries];
+        prefetchIdHis = new long[prefetchEntries];
+        prefetchIdLos = new long[prefetchEntries];
         prefetchValues = new long[prefetchEntries * LmdbColdStore.VALUE_LONGS];
         final int indexSlots = Integer.highestOneBit(Math.max(4, prefetchEntries) * 2 - 1) << 1;
-        recordIds = new long[indexSlots];
+        recordIdHis = new long[indexSlots];
+        recordIdLos = new long[indexSlots];
         recordPositions = new int[indexSlots];
         recordStamps = new int[indexSlots];
         recordMask = indexSlots - 1;
@@ -166,15 +171,16 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
      */
     public static final int DEFAULT_PREFETCH_ENTRIES = 1 << 16;
 
-    public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+    public boolean find(
+        final long idHi, final long idLo, final long beforeRecord, final long[] into, final int offset)
     {
         finds++;
         if (inRecord)
         {
-            int slot = (int)mix(id) & recordMask;
+            int slot = (int)mix(idHi, idLo) & recordMask;
             while (recordStamps[slot] == recordStamp)
             {
-                if (recordIds[slot] == id)
+                if (recordIdLos[slot] == idLo && recordIdHis[slot] == idHi)
                 {
                     final int position = recordPositions[slot];
                     return LmdbColdStore.copyVisible(
@@ -186,7 +192,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
             return false;
         }
         storeReadsOnLedgerThread++;
-        return reader.find(id, beforeRecord, into, offset);
+        return reader.find(idHi, idLo, beforeRecord, into, offset);
     }
 
     public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
@@ -302,7 +308,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     {
         // Read after the caller read the written count its record goes with: no id above this one was among the
         // transfers written by then, so such ids are not read at all (new ids that only grow cost no read).
-        prefetchHighestId = store.highestIdNow();
+        store.copyHighestIdNow(prefetchHighestId);
         prefetchBatchOpen = false;
     }
 
@@ -322,11 +328,12 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
      * Read the stored value of an id into the pool, if the store holds it (prefetching stage's thread), between
      * {@link #beginPrefetch()} and {@link #endPrefetch()}. Check {@link #hasPrefetchRoom} first.
      *
-     * @param id of a transfer a record names.
+     * @param idHi high half of the id of a transfer a record names.
+     * @param idLo low half of that id.
      */
-    public void prefetch(final long id)
+    public void prefetch(final long idHi, final long idLo)
     {
-        if (Long.compareUnsigned(id, prefetchHighestId) > 0)
+        if (UInt128.compare(idHi, idLo, prefetchHighestId[0], prefetchHighestId[1]) > 0)
         {
             return;
         }
@@ -336,9 +343,10 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
             prefetchReader.beginBatch();
         }
         final int position = (int)(prefetchHead % prefetchCapacity);
-        if (prefetchReader.findRaw(id, prefetchValues, position * LmdbColdStore.VALUE_LONGS))
+        if (prefetchReader.findRaw(idHi, idLo, prefetchValues, position * LmdbColdStore.VALUE_LONGS))
         {
-            prefetchIds[position] = id;
+            prefetchIdHis[position] = idHi;
+            prefetchIdLos[position] = idLo;
             prefetchHead++;
         }
     }
@@ -364,14 +372,16 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         for (int i = 0; i < poolCount; i++)
         {
             final int position = (int)((poolStart + i) % prefetchCapacity);
-            final long id = prefetchIds[position];
-            int slot = (int)mix(id) & recordMask;
-            while (recordStamps[slot] == recordStamp && recordIds[slot] != id)
+            final long idHi = prefetchIdHis[position];
+            final long idLo = prefetchIdLos[position];
+            int slot = (int)mix(idHi, idLo) & recordMask;
+            while (recordStamps[slot] == recordStamp && (recordIdLos[slot] != idLo || recordIdHis[slot] != idHi))
             {
                 slot = (slot + 1) & recordMask;
             }
             recordStamps[slot] = recordStamp;
-            recordIds[slot] = id;
+            recordIdHis[slot] = idHi;
+            recordIdLos[slot] = idLo;
             recordPositions[slot] = position;
         }
     }
@@ -478,9 +488,10 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         followerReaders.add(followerReader);
         return new ColdTier()
         {
-            public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+            public boolean find(
+                final long idHi, final long idLo, final long beforeRecord, final long[] into, final int offset)
             {
-                return followerReader.find(id, beforeRecord, into, offset);
+                return followerReader.find(idHi, idLo, beforeRecord, into, offset);
             }
 
             public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
@@ -514,8 +525,8 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         }
     }
 
-    private static long mix(final long id)
+    private static long mix(final long idHi, final long idLo)
     {
-        return (id * 0x9E37_79B9_7F4A_7C15L) >>> 20;
+        return (idLo * 0x9E37_79B9_7F4A_7C15L + idHi * 0xC2B2_AE3D_27D4_EB4FL) >>> 20;
     }
 }

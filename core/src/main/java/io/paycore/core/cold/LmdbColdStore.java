@@ -1,6 +1,7 @@
 package io.paycore.core.cold;
 
 import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.UInt128;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
@@ -21,15 +22,17 @@ import java.nio.file.Path;
  * sealed, under its id, with the state it was sealed in and its later resolution, if any; and how many records it
  * holds.
  * <p>
- * Each value is {@value #VALUE_LONGS} longs: the record as sealed ({@link Ledger#RECORD_LONGS} longs), then the
- * number of the record that resolved a pending transfer after it was sealed (-1 for none) and the state it
- * resolved to. A store opened not {@code durable} forces nothing when it commits ({@code MDB_NOSYNC}): a process
- * crash loses nothing, but a power loss may lose or damage what was written since the last {@link #force()}. A
- * {@code durable} store forces its data at each commit and its meta page lazily ({@code MDB_NOMETASYNC}): a power
- * loss may undo the last commits, never damage the store. Either way {@link #force()} forces everything written,
- * which must happen before a snapshot names the store's records as written. The environment's map size bounds its size on
- * disk: a write that finds it full fails with {@link ColdTierFullException} and keeps nothing; any other failure
- * of the store fails with a {@link ColdTierException}, and keeps nothing either.
+ * Each key is a transfer's 128-bit id in {@value #KEY_BYTES} bytes, big-endian, the high half first, so that LMDB's
+ * byte-wise key order is the ids' numeric (unsigned) order: the last key is the highest id, and ids that only grow
+ * append. Each value is {@value #VALUE_LONGS} longs, little-endian: the record as sealed ({@link Ledger#RECORD_LONGS}
+ * longs), then the number of the record that resolved a pending transfer after it was sealed (-1 for none) and the
+ * state it resolved to. A store opened not {@code durable} forces nothing when it commits ({@code MDB_NOSYNC}): a
+ * process crash loses nothing, but a power loss may lose or damage what was written since the last {@link #force()}. A
+ * {@code durable} store forces its data at each commit and its meta page lazily ({@code MDB_NOMETASYNC}): a power loss
+ * may undo the last commits, never damage the store. Either way {@link #force()} forces everything written, which must
+ * happen before a snapshot names the store's records as written. The environment's map size bounds its size on disk: a
+ * write that finds it full fails with {@link ColdTierFullException} and keeps nothing; any other failure of the store
+ * fails with a {@link ColdTierException}, and keeps nothing either.
  * <p>
  * One thread writes ({@link #write}); one thread reads through {@link Reader}s of its own: LMDB readers do not
  * block the writer.
@@ -37,20 +40,30 @@ import java.nio.file.Path;
 final class LmdbColdStore implements AutoCloseable
 {
     static final int VALUE_LONGS = Ledger.RECORD_LONGS + 2;
+    static final int KEY_BYTES = 2 * Long.BYTES;
 
     private static final int RESOLVED_AT = Ledger.RECORD_LONGS;
     private static final int RESOLVED_STATE = Ledger.RECORD_LONGS + 1;
     private static final long WRITTEN_KEY = 1;
+    /** Meta key of the layout of the transfers' keys and values, {@link #FORMAT}. */
+    private static final long FORMAT_KEY = 2;
+    /** 16-byte big-endian keys, values of 18 + 2 longs (protocol v2). A store without it holds no transfer. */
+    private static final long FORMAT = 2;
     private static final PutFlags[] NO_PUT_FLAGS = null;
 
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> transfers;
     private final Dbi<ByteBuffer> meta;
-    private long highestId;
-    private volatile long committedHighestId;
+    private long highestIdHi;
+    private long highestIdLo;
+    // A sequence lock: odd while the writer changes the pair, so that a reader sees both halves of one commit.
+    private volatile long committedHighestIdSequence;
+    private volatile long committedHighestIdHi;
+    private volatile long committedHighestIdLo;
     private final long mapSizeBytes;
     private final boolean readOnly;
-    private final ByteBuffer key = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
+    private final ByteBuffer key = ByteBuffer.allocateDirect(KEY_BYTES).order(ByteOrder.BIG_ENDIAN);
+    private final ByteBuffer metaKey = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
     private final ByteBuffer value = ByteBuffer.allocateDirect(VALUE_LONGS * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final long[] record = new long[Ledger.RECORD_LONGS];
     private final long[] baseValue = new long[VALUE_LONGS];
@@ -98,8 +111,8 @@ final class LmdbColdStore implements AutoCloseable
         }
         try
         {
-            transfers = readOnly ? env.openDbi("transfers", DbiFlags.MDB_INTEGERKEY) :
-                env.openDbi("transfers", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
+            // Keys are compared byte by byte: big-endian (hi, lo) is the numeric order.
+            transfers = readOnly ? env.openDbi("transfers") : env.openDbi("transfers", DbiFlags.MDB_CREATE);
             meta = readOnly ? env.openDbi("meta", DbiFlags.MDB_INTEGERKEY) :
                 env.openDbi("meta", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
         }
@@ -108,18 +121,86 @@ final class LmdbColdStore implements AutoCloseable
             env.close();
             throw new ColdTierException("cannot open the cold tier in " + directory + ": " + ex.getMessage(), ex);
         }
+        final String refusal;
         try (Txn<ByteBuffer> txn = env.txnRead())
         {
-            key.clear();
-            key.putLong(0, WRITTEN_KEY);
-            final ByteBuffer found = meta.get(txn, key);
-            openedWithRecords = null == found ? 0 : found.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+            openedWithRecords = writtenRecords(txn);
+            // The layout is checked before any key is read: a version 1 tier's keys are 8 bytes.
+            final boolean integerKeys = transfers.listFlags(txn).contains(DbiFlags.MDB_INTEGERKEY);
+            final long format = metaLong(txn, FORMAT_KEY);
             try (Cursor<ByteBuffer> cursor = transfers.openCursor(txn))
             {
-                highestId = cursor.last() ? cursor.key().order(ByteOrder.nativeOrder()).getLong(0) : 0;
+                final boolean holdsTransfers = cursor.last();
+                final int lastKeyBytes = holdsTransfers ? cursor.key().remaining() : KEY_BYTES;
+                refusal = layoutRefusal(directory, integerKeys, format, holdsTransfers, lastKeyBytes);
+                if (null == refusal && holdsTransfers)
+                {
+                    final ByteBuffer last = cursor.key().order(ByteOrder.BIG_ENDIAN);
+                    highestIdHi = last.getLong(0);
+                    highestIdLo = last.getLong(Long.BYTES);
+                }
             }
-            committedHighestId = highestId;
         }
+        if (null != refusal)
+        {
+            env.close();
+            throw new ColdTierException(refusal);
+        }
+        publishHighestId();
+    }
+
+    /**
+     * Why a store cannot be read with this layout, or null if it can. A version 1 tier (8-byte keys in a table
+     * created with {@code MDB_INTEGERKEY}, which LMDB keeps, and no layout mark) cannot be rebuilt either: this
+     * paycore does not replay the version 1 journal beside it.
+     */
+    private String layoutRefusal(
+        final Path directory,
+        final boolean integerKeys,
+        final long format,
+        final boolean holdsTransfers,
+        final int lastKeyBytes)
+    {
+        final String found;
+        boolean version1 = false;
+        if (integerKeys)
+        {
+            found = "was written by protocol version 1 (8-byte integer keys, no layout mark; " + openedWithRecords +
+                " records written)";
+            version1 = true;
+        }
+        else if (0 != format && FORMAT != format)
+        {
+            found = "has layout mark " + format;
+        }
+        else if (0 == format && (holdsTransfers || openedWithRecords > 0))
+        {
+            found = "holds transfers (" + openedWithRecords + " records written) but no layout mark, as protocol " +
+                "version 1 wrote it";
+            version1 = true;
+        }
+        else if (KEY_BYTES != lastKeyBytes)
+        {
+            found = "holds a key of " + lastKeyBytes + " bytes";
+        }
+        else
+        {
+            return null;
+        }
+        return "the cold tier in " + directory + " " + found + ": this paycore reads layout " + FORMAT + " (" +
+            KEY_BYTES + "-byte keys, 128-bit ids: protocol version 2)" +
+            (version1 ? ", and cannot rebuild the tier from the version 1 journal beside it (it applies version 2 " +
+                "messages and later)" : "") +
+            "; read it with the release that wrote it, and start this one on a new data directory";
+    }
+
+    private void publishHighestId()
+    {
+        final long sequence = committedHighestIdSequence;
+        committedHighestIdSequence = sequence + 1;
+        committedHighestIdHi = highestIdHi;
+        committedHighestIdLo = highestIdLo;
+        committedHighestIdSequence = sequence + 2;
     }
 
     /**
@@ -127,11 +208,22 @@ final class LmdbColdStore implements AutoCloseable
      * read this after it learned that the store held some records knows that no larger id is among them. Any
      * thread.
      *
-     * @return the highest id stored, or 0 for none.
+     * @param into where the highest id goes: its high half at 0, its low half at 1; (0, 0) for none.
      */
-    long highestIdNow()
+    void copyHighestIdNow(final long[] into)
     {
-        return committedHighestId;
+        long sequence;
+        long hi;
+        long lo;
+        do
+        {
+            sequence = committedHighestIdSequence;
+            hi = committedHighestIdHi;
+            lo = committedHighestIdLo;
+        }
+        while ((sequence & 1) != 0 || sequence != committedHighestIdSequence);
+        into[0] = hi;
+        into[1] = lo;
     }
 
     /**
@@ -191,8 +283,10 @@ final class LmdbColdStore implements AutoCloseable
                 for (long number = fromRecord; number < toRecord; number++)
                 {
                     ledger.copySealedRecord(number, record, 0);
+                    final long idHi = record[Ledger.R_ID_HI];
+                    final long idLo = record[Ledger.R_ID_LO];
                     key.clear();
-                    key.putLong(0, record[Ledger.R_ID]);
+                    key.putLong(0, idHi).putLong(Long.BYTES, idLo);
                     final int kind = (int)(record[Ledger.R_EXTRA] >>> 40) & 0xFF;
                     value.clear();
                     if (Ledger.KIND_STATE != kind)
@@ -216,7 +310,7 @@ final class LmdbColdStore implements AutoCloseable
                                 value.putLong(k * Long.BYTES, found.getLong(k * Long.BYTES));
                             }
                         }
-                        else if (null != base && base.findRaw(record[Ledger.R_ID], baseValue, 0))
+                        else if (null != base && base.findRaw(idHi, idLo, baseValue, 0))
                         {
                             for (int k = 0; k < Ledger.RECORD_LONGS; k++)
                             {
@@ -226,15 +320,15 @@ final class LmdbColdStore implements AutoCloseable
                         else
                         {
                             throw new ColdTierException("record " + number + " resolves transfer " +
-                                record[Ledger.R_ID] + ", which the cold tier does not hold");
+                                UInt128.toString(idHi, idLo) + ", which the cold tier does not hold");
                         }
                         value.putLong(RESOLVED_AT * Long.BYTES, number);
                         value.putLong(RESOLVED_STATE * Long.BYTES, (record[Ledger.R_EXTRA] >>> 32) & 0xFF);
                     }
-                    final long id = record[Ledger.R_ID];
-                    if (Long.compareUnsigned(id, highestId) > 0)
+                    if (UInt128.compare(idHi, idLo, highestIdHi, highestIdLo) > 0)
                     {
-                        highestId = id;
+                        highestIdHi = idHi;
+                        highestIdLo = idLo;
                     }
                     // Through a cursor, with no flags: lmdbjava builds a stream for any flag it is given (about
                     // 430 bytes a put), and LMDB fills its pages as full without MDB_APPEND when ids only grow.
@@ -243,7 +337,7 @@ final class LmdbColdStore implements AutoCloseable
             }
             putWrittenRecords(txn, toRecord);
             txn.commit();
-            committedHighestId = highestId;
+            publishHighestId();
         }
         catch (final Env.MapFullException ex)
         {
@@ -291,8 +385,9 @@ final class LmdbColdStore implements AutoCloseable
                         }
                         value.putLong(RESOLVED_AT * Long.BYTES, -1);
                         value.putLong(RESOLVED_STATE * Long.BYTES, 0);
+                        final ByteBuffer foundKey = cursor.key().order(ByteOrder.BIG_ENDIAN);
                         key.clear();
-                        key.putLong(0, cursor.key().order(ByteOrder.nativeOrder()).getLong(0));
+                        key.putLong(0, foundKey.getLong(0)).putLong(Long.BYTES, foundKey.getLong(Long.BYTES));
                         cursor.put(key, value, NO_PUT_FLAGS);
                         changed++;
                     }
@@ -360,9 +455,10 @@ final class LmdbColdStore implements AutoCloseable
         for (long number = fromRecord; number < toRecord; number++)
         {
             ledger.copySealedRecord(number, record, 0);
-            final long id = record[Ledger.R_ID];
+            final long idHi = record[Ledger.R_ID_HI];
+            final long idLo = record[Ledger.R_ID_LO];
             final boolean creation = Ledger.KIND_STATE != ((int)(record[Ledger.R_EXTRA] >>> 40) & 0xFF);
-            boolean same = reader.findRaw(id, baseValue, 0);
+            boolean same = reader.findRaw(idHi, idLo, baseValue, 0);
             if (same && creation)
             {
                 for (int k = 0; k < Ledger.RECORD_LONGS; k++)
@@ -377,7 +473,8 @@ final class LmdbColdStore implements AutoCloseable
             }
             if (!same)
             {
-                throw new ColdTierException("the cold tier's record " + number + " (transfer " + id + ") is not " +
+                throw new ColdTierException("the cold tier's record " + number + " (transfer " +
+                    UInt128.toString(idHi, idLo) + ") is not " +
                     "the ledger's: the tier belongs to another ledger or history");
             }
         }
@@ -385,19 +482,30 @@ final class LmdbColdStore implements AutoCloseable
 
     private void putWrittenRecords(final Txn<ByteBuffer> txn, final long records)
     {
-        key.clear();
-        key.putLong(0, WRITTEN_KEY);
+        putMetaLong(txn, WRITTEN_KEY, records);
+        putMetaLong(txn, FORMAT_KEY, FORMAT);
+    }
+
+    private void putMetaLong(final Txn<ByteBuffer> txn, final long metaKeyValue, final long metaValue)
+    {
+        metaKey.clear();
+        metaKey.putLong(0, metaKeyValue);
         value.clear();
-        value.putLong(0, records);
+        value.putLong(0, metaValue);
         value.limit(Long.BYTES);
-        meta.put(txn, key, value, NO_PUT_FLAGS);
+        meta.put(txn, metaKey, value, NO_PUT_FLAGS);
     }
 
     private long writtenRecords(final Txn<ByteBuffer> txn)
     {
-        key.clear();
-        key.putLong(0, WRITTEN_KEY);
-        final ByteBuffer found = meta.get(txn, key);
+        return metaLong(txn, WRITTEN_KEY);
+    }
+
+    private long metaLong(final Txn<ByteBuffer> txn, final long metaKeyValue)
+    {
+        metaKey.clear();
+        metaKey.putLong(0, metaKeyValue);
+        final ByteBuffer found = meta.get(txn, metaKey);
         return null == found ? 0 : found.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     }
 
@@ -459,7 +567,7 @@ final class LmdbColdStore implements AutoCloseable
     final class Reader implements AutoCloseable
     {
         private final Txn<ByteBuffer> txn = env.txnRead();
-        private final ByteBuffer readKey = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
+        private final ByteBuffer readKey = ByteBuffer.allocateDirect(KEY_BYTES).order(ByteOrder.BIG_ENDIAN);
         private final long[] value = new long[VALUE_LONGS];
         private boolean inBatch;
 
@@ -469,11 +577,11 @@ final class LmdbColdStore implements AutoCloseable
         }
 
         /**
-         * @see io.paycore.core.ledger.ColdTier#find(long, long, long[], int)
+         * @see io.paycore.core.ledger.ColdTier#find(long, long, long, long[], int)
          */
-        boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+        boolean find(final long idHi, final long idLo, final long beforeRecord, final long[] into, final int offset)
         {
-            return findRaw(id, value, 0) && copyVisible(value, 0, beforeRecord, into, offset);
+            return findRaw(idHi, idLo, value, 0) && copyVisible(value, 0, beforeRecord, into, offset);
         }
 
         /**
@@ -481,16 +589,16 @@ final class LmdbColdStore implements AutoCloseable
          *
          * @return false if the store holds no transfer with that id.
          */
-        boolean findRaw(final long id, final long[] into, final int offset)
+        boolean findRaw(final long idHi, final long idLo, final long[] into, final int offset)
         {
             if (inBatch)
             {
-                return get(id, into, offset);
+                return get(idHi, idLo, into, offset);
             }
             txn.renew();
             try
             {
-                return get(id, into, offset);
+                return get(idHi, idLo, into, offset);
             }
             finally
             {
@@ -525,10 +633,10 @@ final class LmdbColdStore implements AutoCloseable
             txn.reset();
         }
 
-        private boolean get(final long id, final long[] into, final int offset)
+        private boolean get(final long idHi, final long idLo, final long[] into, final int offset)
         {
             readKey.clear();
-            readKey.putLong(0, id);
+            readKey.putLong(0, idHi).putLong(Long.BYTES, idLo);
             final ByteBuffer found = transfers.get(txn, readKey);
             if (null == found)
             {

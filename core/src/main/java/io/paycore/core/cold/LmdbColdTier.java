@@ -11,10 +11,10 @@ import java.nio.file.Path;
  * {@link AsyncLmdbColdTier} for the tier whose writer runs on a thread of its own.
  * <p>
  * A tier may lie over a <em>base</em>: another tier's directory, opened read only. The base answers for what this
- * tier does not hold, and counts as written as far as it goes (the tier itself starts empty): how an audit replays from a service's snapshot,
- * which needs the service's tier, without writing into it. Records the tier (or its base) holds already, because it
- * is ahead of a ledger restored from an older snapshot, are checked against the ledger's as it seals them rather
- * than written again, so a tier of another history is refused.
+ * tier does not hold, and counts as written as far as it goes (the tier itself starts empty): how an audit replays from
+ * a service's snapshot, which needs the service's tier, without writing into it. Records the tier (or its base) holds
+ * already, because it is ahead of a ledger restored from an older snapshot, are checked against the ledger's as it
+ * seals them rather than written again, so a tier of another history is refused.
  * <p>
  * Not thread safe: one ledger's thread.
  */
@@ -94,14 +94,15 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
         writtenRecords = Math.max(store.openedWithRecords(), null == base ? 0 : base.openedWithRecords());
     }
 
-    public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+    public boolean find(
+        final long idHi, final long idLo, final long beforeRecord, final long[] into, final int offset)
     {
         finds++;
-        if (reader.findRaw(id, value, 0))
+        if (reader.findRaw(idHi, idLo, value, 0))
         {
             return LmdbColdStore.copyVisible(value, 0, beforeRecord, into, offset);
         }
-        return null != baseReader && baseReader.find(id, beforeRecord, into, offset);
+        return null != baseReader && baseReader.find(idHi, idLo, beforeRecord, into, offset);
     }
 
     public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)

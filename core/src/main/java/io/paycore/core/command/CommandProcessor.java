@@ -12,6 +12,7 @@ import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.TransfersEncoder;
+import io.paycore.codec.sbe.Uint128Decoder;
 import io.paycore.core.ledger.AccountResults;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.SbeAccountEvents;
@@ -240,20 +241,25 @@ public final class CommandProcessor
         final Ledger ledger = this.ledger;
         while (ids.hasNext())
         {
-            final int index = ledger.accountIndex(ids.next().id());
+            final Uint128Decoder id = ids.next().id();
+            final int index = ledger.accountIndex(id.hi(), id.lo());
             if (index >= 0)
             {
-                accounts.next()
-                    .id(ledger.accountId(index))
-                    .debitsPending(ledger.debitsPending(index))
-                    .debitsPosted(ledger.debitsPosted(index))
-                    .creditsPending(ledger.creditsPending(index))
-                    .creditsPosted(ledger.creditsPosted(index))
-                    .userData(ledger.accountUserData(index))
-                    .timestamp(ledger.accountTimestamp(index))
+                final AccountsEncoder.AccountEncoder account = accounts.next();
+                account.id().lo(ledger.accountIdLo(index)).hi(ledger.accountIdHi(index));
+                account.debitsPending().lo(ledger.debitsPendingLo(index)).hi(ledger.debitsPendingHi(index));
+                account.debitsPosted().lo(ledger.debitsPostedLo(index)).hi(ledger.debitsPostedHi(index));
+                account.creditsPending().lo(ledger.creditsPendingLo(index)).hi(ledger.creditsPendingHi(index));
+                account.creditsPosted().lo(ledger.creditsPostedLo(index)).hi(ledger.creditsPostedHi(index));
+                account.userData128().lo(ledger.accountUserData128Lo(index)).hi(ledger.accountUserData128Hi(index));
+                account
+                    .userData64(ledger.accountUserData64(index))
+                    .userData32(ledger.accountUserData32(index))
+                    .reserved(0)
                     .ledger(ledger.accountLedger(index))
                     .code(ledger.accountCode(index))
-                    .flags(ledger.accountFlags(index));
+                    .flags(ledger.accountFlags(index))
+                    .timestamp(ledger.accountTimestamp(index));
             }
         }
         accounts.resetCountToIndex();
@@ -275,21 +281,28 @@ public final class CommandProcessor
         final Ledger ledger = this.ledger;
         while (ids.hasNext())
         {
-            final int index = ledger.transferIndex(ids.next().id());
+            final Uint128Decoder id = ids.next().id();
+            final int index = ledger.transferIndex(id.hi(), id.lo());
             if (index >= 0)
             {
-                transfers.next()
-                    .id(ledger.transferId(index))
-                    .debitAccountId(ledger.transferDebitAccountId(index))
-                    .creditAccountId(ledger.transferCreditAccountId(index))
-                    .amount(ledger.transferAmount(index))
-                    .pendingId(ledger.transferPendingId(index))
-                    .userData(ledger.transferUserData(index))
-                    .timestamp(ledger.transferTimestamp(index))
-                    .ledger(ledger.transferLedger(index))
+                final TransfersEncoder.TransferEncoder transfer = transfers.next();
+                transfer.id().lo(ledger.transferIdLo(index)).hi(ledger.transferIdHi(index));
+                transfer.debitAccountId()
+                    .lo(ledger.transferDebitAccountIdLo(index)).hi(ledger.transferDebitAccountIdHi(index));
+                transfer.creditAccountId()
+                    .lo(ledger.transferCreditAccountIdLo(index)).hi(ledger.transferCreditAccountIdHi(index));
+                transfer.amount().lo(ledger.transferAmountLo(index)).hi(ledger.transferAmountHi(index));
+                transfer.pendingId().lo(ledger.transferPendingIdLo(index)).hi(ledger.transferPendingIdHi(index));
+                transfer.userData128()
+                    .lo(ledger.transferUserData128Lo(index)).hi(ledger.transferUserData128Hi(index));
+                transfer
+                    .userData64(ledger.transferUserData64(index))
+                    .userData32(ledger.transferUserData32(index))
                     .timeoutSeconds(ledger.transferTimeoutSeconds(index))
+                    .ledger(ledger.transferLedger(index))
                     .code(ledger.transferCode(index))
-                    .flags(ledger.transferFlags(index));
+                    .flags(ledger.transferFlags(index))
+                    .timestamp(ledger.transferTimestamp(index));
             }
         }
         transfers.resetCountToIndex();

@@ -1,5 +1,7 @@
 package io.paycore.core.command;
 
+import io.paycore.codec.FrameValidator;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.journal.RecordHandler;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -31,6 +33,9 @@ public final class LedgerRecordHandler implements RecordHandler
      * Apply one record.
      *
      * {@inheritDoc}
+     *
+     * @throws IllegalStateException naming the record if it holds a message of a protocol version before
+     *                               {@link FrameValidator#MIN_VERSION} (see {@link #checkProtocolVersion}).
      */
     public void onRecord(
         final int type,
@@ -40,8 +45,39 @@ public final class LedgerRecordHandler implements RecordHandler
         final int offset,
         final int length)
     {
+        checkProtocolVersion(type, sequence, buffer, offset, length);
         lastAnswerLength = processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
         records++;
+    }
+
+    /**
+     * Refuse a journal record that holds a message of a protocol version before {@link FrameValidator#MIN_VERSION}:
+     * a journal an older paycore wrote. Ingress journals only frames it validated, so such a record cannot come
+     * from this version, and applying it would reject it and silently leave the ledger short. A journal is written
+     * by one version, so its first message record is enough to tell.
+     *
+     * @param type     of the record; only {@link RecordTypes#MESSAGE} records are checked.
+     * @param sequence of the record, for the refusal.
+     * @param buffer   holding the record's payload.
+     * @param offset   of the payload.
+     * @param length   of the payload.
+     * @throws IllegalStateException naming the record and the version it holds, and what to do.
+     */
+    public static void checkProtocolVersion(
+        final int type, final long sequence, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (RecordTypes.MESSAGE == type && length >= MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            final int version = buffer.getShort(offset + MessageHeaderDecoder.versionEncodingOffset(),
+                MessageHeaderDecoder.BYTE_ORDER) & 0xFFFF;
+            if (version < FrameValidator.MIN_VERSION)
+            {
+                throw new IllegalStateException("journal record " + sequence + " holds a message of protocol version " +
+                    version + ": this paycore applies version " + FrameValidator.MIN_VERSION + " and later (128-bit " +
+                    "ids and amounts), so it cannot replay a journal an older paycore wrote; read it with the " +
+                    "release that wrote it, and start this one on a new data directory");
+            }
+        }
     }
 
     /**

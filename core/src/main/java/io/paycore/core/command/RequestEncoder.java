@@ -36,12 +36,21 @@ public final class RequestEncoder
             .accountsCount(count);
         for (int i = 0; i < count; i++)
         {
-            group.next()
-                .id(events.id(i))
-                .userData(events.userData(i))
+            final CreateAccountsEncoder.AccountsEncoder account = group.next();
+            account.id().lo(events.idLo(i)).hi(events.idHi(i));
+            account.debitsPending().lo(events.debitsPendingLo(i)).hi(events.debitsPendingHi(i));
+            account.debitsPosted().lo(events.debitsPostedLo(i)).hi(events.debitsPostedHi(i));
+            account.creditsPending().lo(events.creditsPendingLo(i)).hi(events.creditsPendingHi(i));
+            account.creditsPosted().lo(events.creditsPostedLo(i)).hi(events.creditsPostedHi(i));
+            account.userData128().lo(events.userData128Lo(i)).hi(events.userData128Hi(i));
+            account
+                .userData64(events.userData64(i))
+                .userData32(events.userData32(i))
+                .reserved(events.reserved(i))
                 .ledger(events.ledger(i))
                 .code(events.code(i))
-                .flags(events.flags(i));
+                .flags(events.flags(i))
+                .timestamp(events.timestamp(i));
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + createAccountsEncoder.encodedLength();
     }
@@ -65,17 +74,21 @@ public final class RequestEncoder
             .transfersCount(count);
         for (int i = 0; i < count; i++)
         {
-            group.next()
-                .id(events.id(i))
-                .debitAccountId(events.debitAccountId(i))
-                .creditAccountId(events.creditAccountId(i))
-                .amount(events.amount(i))
-                .pendingId(events.pendingId(i))
-                .userData(events.userData(i))
-                .ledger(events.ledger(i))
+            final CreateTransfersEncoder.TransfersEncoder transfer = group.next();
+            transfer.id().lo(events.idLo(i)).hi(events.idHi(i));
+            transfer.debitAccountId().lo(events.debitAccountIdLo(i)).hi(events.debitAccountIdHi(i));
+            transfer.creditAccountId().lo(events.creditAccountIdLo(i)).hi(events.creditAccountIdHi(i));
+            transfer.amount().lo(events.amountLo(i)).hi(events.amountHi(i));
+            transfer.pendingId().lo(events.pendingIdLo(i)).hi(events.pendingIdHi(i));
+            transfer.userData128().lo(events.userData128Lo(i)).hi(events.userData128Hi(i));
+            transfer
+                .userData64(events.userData64(i))
+                .userData32(events.userData32(i))
                 .timeoutSeconds(events.timeoutSeconds(i))
+                .ledger(events.ledger(i))
                 .code(events.code(i))
-                .flags(events.flags(i));
+                .flags(events.flags(i))
+                .timestamp(events.timestamp(i));
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + createTransfersEncoder.encodedLength();
     }

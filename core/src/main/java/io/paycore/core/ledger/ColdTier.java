@@ -20,13 +20,14 @@ public interface ColdTier
     /**
      * Copy the newest version of a transfer whose record number is below {@code beforeRecord}.
      *
-     * @param id           of the transfer.
+     * @param idHi         high half of the transfer's id.
+     * @param idLo         low half of the transfer's id.
      * @param beforeRecord record numbers from here on are the ledger's own; versions at or after it are ignored.
      * @param into         where to copy the record, {@link Ledger#RECORD_LONGS} longs in the ledger's layout.
      * @param offset       of the record in {@code into}.
      * @return true if found and copied, false if no transfer with that id was recorded before {@code beforeRecord}.
      */
-    boolean find(long id, long beforeRecord, long[] into, int offset);
+    boolean find(long idHi, long idLo, long beforeRecord, long[] into, int offset);
 
     /**
      * The ledger has sealed records {@code [fromRecord, toRecord)}: they will never change and may be read with

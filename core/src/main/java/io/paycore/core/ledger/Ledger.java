@@ -4,6 +4,7 @@ import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -20,16 +21,19 @@ import java.util.function.IntConsumer;
 
 /**
  * The double-entry ledger: a single-threaded, allocation-free, deterministic state machine of accounts and
- * transfers with TigerBeetle-like semantics (a subset, with 64-bit ids and amounts).
+ * transfers with TigerBeetle's data model and semantics (protocol v2): unsigned 128-bit ids, amounts and balances,
+ * user data of 128, 64 and 32 bits, and imported events. Every 128-bit value is stored (lo, hi) in two longs and
+ * passed to and from the API as (hi, lo), compared and summed with {@link UInt128}.
  * <p>
  * <b>Threading</b>: not thread safe; called only on the BLP thread.
  * <p>
- * <b>Storage</b>: preallocated from {@link LedgerLimits} at construction; nothing grows. Each account is one
- * 64-byte cache line in a {@code long[]}. Transfers are {@link #RECORD_LONGS}-long records in one more
- * {@code long[]}: a ring of the most recent records, a pool of the pending transfers whose records are sealed, and
- * one slot for a record read from the cold tier. Ids map to slots through fixed-capacity open-addressing
- * {@link IdIndex} tables (load factor at most 0.5) that never grow or rehash. Before applying a transfer batch the
- * ledger reads the index slots of all its ids with independent loads, so their cache misses overlap.
+ * <b>Storage</b>: preallocated from {@link LedgerLimits} at construction; nothing grows. Each account is
+ * {@link #ACCOUNT_LONGS} longs (128 bytes, two cache lines; the balances share the first) in a {@code long[]}.
+ * Transfers are {@link #RECORD_LONGS}-long records in one more {@code long[]}: a ring of the most recent records, a
+ * pool of the pending transfers whose records are sealed, and one slot for a record read from the cold tier. Ids map to
+ * slots through fixed-capacity open-addressing {@link IdIndex} tables (load factor at most 0.5) that never grow or
+ * rehash. Before applying a transfer batch the ledger reads the index slots of all its ids with independent loads, so
+ * their cache misses overlap.
  * <p>
  * <b>Hot and cold</b>: every transfer record gets a number, in the order written. Without a {@link ColdTier} the
  * ring holds every transfer ever created, at most {@code maxTransfers}, and then answers {@code TRANSFERS_FULL}.
@@ -63,6 +67,28 @@ import java.util.function.IntConsumer;
  * a timestamp too, {@code max(recordTimestampNanos, lastTimestampNanos + 1)}, before the command's events get
  * theirs: it identifies the expiry's change event ({@link #changeListener}).
  * <p>
+ * <b>Imported events</b>, as TigerBeetle's: a batch whose first event has the {@code IMPORTED} flag
+ * ({@link AccountFlags#IMPORTED}, {@link TransferFlags#IMPORTED}) is an imported batch, and every event of it must
+ * have the flag ({@code IMPORTED_EVENT_EXPECTED} otherwise); in any other batch an event with the flag answers
+ * {@code IMPORTED_EVENT_NOT_EXPECTED}. These, and then the timestamp checks, come before the event's own checks
+ * (and after {@code LINKED_EVENT_CHAIN_OPEN}): an imported event's timestamp must be in 1 to
+ * {@link #TIMESTAMP_MAX} ({@code IMPORTED_EVENT_TIMESTAMP_OUT_OF_RANGE}) and below the timestamp the event would
+ * be assigned, {@code base + i} ({@code _MUST_NOT_ADVANCE}: for the last event that is TigerBeetle's check against
+ * the time the batch is applied; for the others it is the bound TigerBeetle asserts, {@code timestamp <=
+ * timestamp_event}, made a result, and strict so that no imported timestamp equals one the ledger assigns); a
+ * non-imported event's must be 0 ({@code TIMESTAMP_MUST_BE_ZERO}). After the idempotency checks (so that a retried
+ * import answers {@code EXISTS}) an imported event must not regress ({@code _MUST_NOT_REGRESS}), as TigerBeetle
+ * has it: an imported transfer's timestamp must be above the last transfer's (or expiry's, so that change events
+ * stay in timestamp order) and must not be an account's; an imported account's must be above the last account's and,
+ * because paycore cannot look transfers up by timestamp (they may be in the cold tier), above the last transfer's
+ * too, where TigerBeetle only refuses one equal to a transfer's. Accounts and transfers share one timeline: no two
+ * objects have the same timestamp, and account timestamps grow with the accounts' index. An imported transfer must
+ * also postdate both its accounts ({@code _MUST_POSTDATE_DEBIT_ACCOUNT}, {@code _CREDIT_ACCOUNT}) and have no
+ * timeout ({@code IMPORTED_EVENT_TIMEOUT_MUST_BE_ZERO}). An imported event takes its own timestamp instead of an
+ * assigned one and answers it on {@code OK}. An imported batch still uses up its assigned timestamps, as
+ * TigerBeetle's prepare timestamp does: failures answer {@code base + i} and {@code lastTimestampNanos} ends at
+ * {@code base + n - 1}, above every imported timestamp.
+ * <p>
  * <b>Expiry</b>: before every command ({@link #createAccounts}, {@link #createTransfers}, {@link #tick}) every
  * pending transfer with {@code expiresAtNanos <= recordTimestampNanos} expires, in order of (expiresAt, transfer
  * timestamp): its pending amounts are released and it becomes {@link PendingState#EXPIRED}. A pending transfer
@@ -77,81 +103,92 @@ import java.util.function.IntConsumer;
  * a batch is {@code LINKED}, the chain is open: that event answers {@code LINKED_EVENT_CHAIN_OPEN} without being
  * looked at and the rest of its chain {@code LINKED_EVENT_FAILED}.
  * <p>
- * The checks come in TigerBeetle's order: a reserved flag, then the id, then an id that exists is answered from the
- * object it names, before the event's other fields are looked at.
+ * The checks come in TigerBeetle's order: a reserved field or flag, then the id, then an id that exists is answered
+ * from the object it names, before the event's other fields are looked at. 0 and 2<sup>128</sup> - 1 are never ids.
  * <p>
- * <b>Account checks</b>, in order (first failing check is the result):
+ * <b>Account checks</b>, in order (first failing check is the result), after those of <b>Imported events</b>:
  * <ol>
- *     <li>a flag outside {@link AccountFlags#ALL}: {@code RESERVED_FLAG};</li>
- *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
+ *     <li>reserved not 0: {@code RESERVED_FIELD}; a flag outside {@link AccountFlags#ALL}: {@code RESERVED_FLAG};</li>
+ *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id 2<sup>128</sup> - 1: {@code ID_MUST_NOT_BE_INT_MAX};</li>
  *     <li>id already exists: compared field by field with the stored account (flags exactly as stored, including
- *     {@code LINKED}): {@code EXISTS_WITH_DIFFERENT_FLAGS}, {@code _USER_DATA}, {@code _LEDGER}, {@code _CODE},
- *     else {@code EXISTS};</li>
+ *     {@code LINKED}): {@code EXISTS_WITH_DIFFERENT_FLAGS}, {@code _USER_DATA_128}, {@code _USER_DATA_64},
+ *     {@code _USER_DATA_32}, {@code _LEDGER}, {@code _CODE}, else {@code EXISTS};</li>
  *     <li>both balance flags: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE};</li>
+ *     <li>a balance not 0: {@code DEBITS_PENDING_MUST_BE_ZERO}, {@code DEBITS_POSTED_}, {@code CREDITS_PENDING_},
+ *     {@code CREDITS_POSTED_MUST_BE_ZERO};</li>
  *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
+ *     <li>imported, at or below the last account's or transfer's timestamp:
+ *     {@code IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS};</li>
  *     <li>{@code maxAccounts} reached: {@code ACCOUNTS_FULL}.</li>
  * </ol>
- * <b>Transfer checks</b>, in order:
+ * The {@code HISTORY} and {@code IMPORTED} flags are stored with the account; {@code HISTORY} changes nothing yet.
+ * <p>
+ * <b>Transfer checks</b>, in order, after those of <b>Imported events</b>:
  * <ol>
  *     <li>a flag outside {@link TransferFlags#ALL}: {@code RESERVED_FLAG};</li>
- *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id {@link Long#MAX_VALUE}: {@code ID_MUST_NOT_BE_INT_MAX};</li>
+ *     <li>id 0: {@code ID_MUST_NOT_BE_ZERO}; id 2<sup>128</sup> - 1: {@code ID_MUST_NOT_BE_INT_MAX};</li>
  *     <li>id of an earlier transfer that failed on a transient error: {@code ID_ALREADY_FAILED} (see <b>Failed
  *     ids</b>);</li>
  *     <li>id already exists: compared with the stored transfer in the order flags, pendingId, timeout, debit
- *     account id, credit account id, amount, userData, ledger, code ({@code EXISTS_WITH_DIFFERENT_*}), else
- *     {@code EXISTS}. For a post or void, a 0 debit/credit account id, ledger or code in the event matches
- *     anything, and a post's {@link #AMOUNT_MAX} or a void's 0 matches the pending amount; for a balancing
- *     transfer the amount differs only when the one asked is below the one recorded (it could not have moved that
- *     much);</li>
- *     <li>more than one of PENDING, POST_PENDING, VOID_PENDING, or a balancing flag with POST_PENDING or
+ *     account id, credit account id, amount, userData128, userData64, userData32, ledger, code
+ *     ({@code EXISTS_WITH_DIFFERENT_*}), else {@code EXISTS}. For a post or void, a 0 debit/credit account id,
+ *     ledger or code in the event matches anything, a 0 user data matches the pending transfer's, and a post's
+ *     {@link #AMOUNT_MAX_HI AMOUNT_MAX} or a void's 0 matches the pending amount; for a balancing transfer the
+ *     amount differs only when the one asked is below the one recorded (it could not have moved that much);</li>
+ *     <li>more than one of PENDING, POST_PENDING, VOID_PENDING, or a balancing or closing flag with POST_PENDING or
  *     VOID_PENDING: {@code FLAGS_ARE_MUTUALLY_EXCLUSIVE}.</li>
  * </ol>
  * Then, for a single-phase or {@code PENDING} transfer:
  * <ol>
- *     <li>debit account id 0 / MAX: {@code DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO} / {@code _INT_MAX}; then the same
- *     for the credit account id;</li>
+ *     <li>debit account id 0 / 2<sup>128</sup> - 1: {@code DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO} / {@code _INT_MAX};
+ *     then the same for the credit account id;</li>
  *     <li>debit = credit account id: {@code ACCOUNTS_MUST_BE_DIFFERENT};</li>
  *     <li>pendingId not 0: {@code PENDING_ID_MUST_BE_ZERO};</li>
- *     <li>timeout on a non-pending transfer: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER};</li>
- *     <li>amount &lt; 0: {@code AMOUNT_MUST_NOT_BE_NEGATIVE};</li>
+ *     <li>not pending: a timeout: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER}; a closing flag:
+ *     {@code CLOSING_TRANSFER_MUST_BE_PENDING};</li>
  *     <li>ledger 0: {@code LEDGER_MUST_NOT_BE_ZERO}; code 0: {@code CODE_MUST_NOT_BE_ZERO};</li>
  *     <li>{@code DEBIT_ACCOUNT_NOT_FOUND}; {@code CREDIT_ACCOUNT_NOT_FOUND};</li>
  *     <li>accounts on different ledgers: {@code ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER}; transfer ledger differs from
  *     theirs: {@code TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS};</li>
+ *     <li>imported: {@code IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS}, {@code _MUST_POSTDATE_DEBIT_ACCOUNT},
+ *     {@code _MUST_POSTDATE_CREDIT_ACCOUNT}, {@code IMPORTED_EVENT_TIMEOUT_MUST_BE_ZERO};</li>
+ *     <li>{@code DEBIT_ACCOUNT_ALREADY_CLOSED}; {@code CREDIT_ACCOUNT_ALREADY_CLOSED};</li>
  *     <li>balancing: {@code BALANCING_DEBIT} lowers the amount to what keeps the debit account's debitsPending +
  *     debitsPosted at most its creditsPosted (0 if they are above it already), {@code BALANCING_CREDIT} to what
  *     keeps the credit account's creditsPending + creditsPosted at most its debitsPosted; the checks below and the
  *     record use the lowered amount;</li>
- *     <li>pending: debit account's debitsPending + amount overflows: {@code OVERFLOWS_DEBITS_PENDING}; credit
- *     account's creditsPending: {@code OVERFLOWS_CREDITS_PENDING}; then, pending or not, debitsPosted:
- *     {@code OVERFLOWS_DEBITS_POSTED}, creditsPosted: {@code OVERFLOWS_CREDITS_POSTED};</li>
+ *     <li>sums at or above 2<sup>128</sup>: pending only, the debit account's debitsPending + amount:
+ *     {@code OVERFLOWS_DEBITS_PENDING}, the credit account's creditsPending: {@code OVERFLOWS_CREDITS_PENDING};
+ *     then for every transfer (as TigerBeetle) debitsPosted: {@code OVERFLOWS_DEBITS_POSTED}, creditsPosted:
+ *     {@code OVERFLOWS_CREDITS_POSTED};</li>
  *     <li>debitsPending + debitsPosted + amount overflows: {@code OVERFLOWS_DEBITS}; the same for credits:
  *     {@code OVERFLOWS_CREDITS};</li>
- *     <li>pending with a timeout whose expiry overflows: {@code OVERFLOWS_TIMEOUT};</li>
+ *     <li>a timeout whose expiry passes 2<sup>63</sup> - 1 nanoseconds: {@code OVERFLOWS_TIMEOUT};</li>
  *     <li>debit account has DEBITS_MUST_NOT_EXCEED_CREDITS and its debitsPending + debitsPosted + amount &gt; its
  *     creditsPosted: {@code EXCEEDS_CREDITS}; credit account has CREDITS_MUST_NOT_EXCEED_DEBITS and its
  *     creditsPending + creditsPosted + amount &gt; its debitsPosted: {@code EXCEEDS_DEBITS};</li>
  *     <li>no room for its record: {@code TRANSFERS_FULL} (see <b>Hot and cold</b>); pending and
  *     {@code maxPendingTransfers} reached: {@code PENDING_TRANSFERS_FULL}.</li>
  * </ol>
- * And for {@code POST_PENDING} / {@code VOID_PENDING} (debit and credit account ids, ledger, code and amount may be
- * 0, meaning "as the pending transfer"):
+ * And for {@code POST_PENDING} / {@code VOID_PENDING} (debit and credit account ids, ledger, code, user data and
+ * amount may be 0, meaning "as the pending transfer"):
  * <ol>
- *     <li>pendingId 0 / MAX / equal to id: {@code PENDING_ID_MUST_NOT_BE_ZERO} / {@code _MUST_NOT_BE_INT_MAX} /
- *     {@code PENDING_ID_MUST_BE_DIFFERENT};</li>
- *     <li>timeout not 0: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER}; amount &lt; 0:
- *     {@code AMOUNT_MUST_NOT_BE_NEGATIVE};</li>
+ *     <li>pendingId 0 / 2<sup>128</sup> - 1 / equal to id: {@code PENDING_ID_MUST_NOT_BE_ZERO} /
+ *     {@code _MUST_NOT_BE_INT_MAX} / {@code PENDING_ID_MUST_BE_DIFFERENT};</li>
+ *     <li>timeout not 0: {@code TIMEOUT_RESERVED_FOR_PENDING_TRANSFER};</li>
  *     <li>{@code PENDING_TRANSFER_NOT_FOUND}; pending id names a transfer without the PENDING flag:
  *     {@code PENDING_TRANSFER_NOT_PENDING};</li>
  *     <li>a given debit account id, credit account id, ledger, code differing from the pending's:
  *     {@code PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID}, {@code _CREDIT_ACCOUNT_ID}, {@code _LEDGER},
  *     {@code _CODE};</li>
- *     <li>the amount, where a post's {@link #AMOUNT_MAX} and a void's 0 stand for the pending amount: above the
- *     pending amount: {@code EXCEEDS_PENDING_TRANSFER_AMOUNT}; a void's below it:
+ *     <li>the amount, where a post's {@link #AMOUNT_MAX_HI AMOUNT_MAX} and a void's 0 stand for the pending amount:
+ *     above the pending amount: {@code EXCEEDS_PENDING_TRANSFER_AMOUNT}; a void's below it:
  *     {@code PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT};</li>
  *     <li>pending already {@code PENDING_TRANSFER_ALREADY_POSTED}, {@code _ALREADY_VOIDED}, {@code _EXPIRED}, or
  *     due to expire by the event's timestamp though not expired yet (expiry runs at the record's timestamp, before
  *     the command): {@code PENDING_TRANSFER_EXPIRED};</li>
+ *     <li>imported: {@code IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS};</li>
+ *     <li>a post to a closed account: {@code DEBIT_ACCOUNT_ALREADY_CLOSED}, {@code CREDIT_ACCOUNT_ALREADY_CLOSED};</li>
  *     <li>no room for its record (and the re-record of a sealed pending transfer): {@code TRANSFERS_FULL}.</li>
  * </ol>
  * <b>Failed ids</b>: as TigerBeetle does, a transfer that fails on a <em>transient</em> error, one that depends on
@@ -165,11 +202,11 @@ import java.util.function.IntConsumer;
  * {@code TRANSFERS_FULL} instead, which is not remembered. paycore's own capacity results ({@code TRANSFERS_FULL},
  * {@code PENDING_TRANSFERS_FULL}) are not transient in this sense: a retry may succeed once there is room.
  * <p>
- * A post moves the posted amount (the event's, 0 included, or the whole pending amount for {@link #AMOUNT_MAX}) from
- * pending to posted on both
- * accounts and releases the rest; a void releases it all. Neither can overflow a balance nor break a balance flag
- * (totals only shrink), so neither checks. Posts and voids are stored as transfers of their own, with the pending's
- * accounts, ledger and code, and the amount posted (post) or released (void).
+ * A post moves the posted amount (the event's, 0 included, or the whole pending amount for {@link #AMOUNT_MAX_HI
+ * AMOUNT_MAX}) from pending to posted on both accounts and releases the rest; a void releases it all. Neither can
+ * overflow a balance nor break a balance flag (totals only shrink), so neither checks. Posts and voids are stored as
+ * transfers of their own, with the pending's accounts, ledger and code, and the amount posted (post) or released
+ * (void).
  * <p>
  * <b>Invariant</b>: for every ledger, the sums of debitsPending and creditsPending are equal, and so are those of
  * debitsPosted and creditsPosted, after every command.
@@ -177,56 +214,96 @@ import java.util.function.IntConsumer;
 public final class Ledger
 {
     /**
-     * Bytes of storage per account (one cache line), not counting the id index.
+     * Bytes of storage per account ({@link #ACCOUNT_LONGS} longs: two cache lines, as TigerBeetle's Account), not
+     * counting the id index.
      */
-    public static final int ACCOUNT_BYTES = 64;
+    public static final int ACCOUNT_BYTES = 128;
 
     /**
      * Bytes of storage per transfer record in memory (the record's {@link #RECORD_LONGS} longs), not counting the id
      * index.
      */
-    public static final int TRANSFER_BYTES = 80;
-
-    static final int ACCOUNT_LONGS = 8;
-    static final int A_ID = 0;
-    static final int A_DEBITS_PENDING = 1;
-    static final int A_DEBITS_POSTED = 2;
-    static final int A_CREDITS_PENDING = 3;
-    static final int A_CREDITS_POSTED = 4;
-    static final int A_USER_DATA = 5;
-    static final int A_TIMESTAMP = 6;
-    static final int A_META = 7;
+    public static final int TRANSFER_BYTES = 144;
 
     /**
-     * Longs per transfer record: id, debit account id, credit account id, amount, pending id, user data, timestamp,
-     * meta (ledger, code, flags), extra (timeout, state, kind) and the number of the record that created it.
+     * Longs per account: every 128-bit value as (lo, hi), then user data, timestamp and meta.
      */
-    public static final int RECORD_LONGS = 10;
-    /** Offset of the id in a record. */
-    public static final int R_ID = 0;
-    /** Offset of the debit account id in a record. */
-    public static final int R_DEBIT_ACCOUNT_ID = 1;
-    /** Offset of the credit account id in a record. */
-    public static final int R_CREDIT_ACCOUNT_ID = 2;
-    /** Offset of the amount in a record. */
-    public static final int R_AMOUNT = 3;
-    /** Offset of the pending id in a record. */
-    public static final int R_PENDING_ID = 4;
-    /** Offset of the user data in a record. */
-    public static final int R_USER_DATA = 5;
+    static final int ACCOUNT_LONGS = 16;
+    static final int A_ID_LO = 0;
+    static final int A_ID_HI = 1;
+    static final int A_DEBITS_PENDING_LO = 2;
+    static final int A_DEBITS_PENDING_HI = 3;
+    static final int A_DEBITS_POSTED_LO = 4;
+    static final int A_DEBITS_POSTED_HI = 5;
+    static final int A_CREDITS_PENDING_LO = 6;
+    static final int A_CREDITS_PENDING_HI = 7;
+    static final int A_CREDITS_POSTED_LO = 8;
+    static final int A_CREDITS_POSTED_HI = 9;
+    static final int A_USER_DATA_128_LO = 10;
+    static final int A_USER_DATA_128_HI = 11;
+    static final int A_USER_DATA_64 = 12;
+    /** The unsigned 32-bit user data, in the low 32 bits. */
+    static final int A_USER_DATA_32 = 13;
+    static final int A_TIMESTAMP = 14;
+    /** ledger &lt;&lt; 32 | code &lt;&lt; 16 | flags. */
+    static final int A_META = 15;
+
+    /**
+     * Longs per transfer record: id, debit account id, credit account id, amount, pending id and 128-bit user data,
+     * each as (lo, hi); 64-bit and 32-bit user data, timestamp, meta (ledger, code, flags), extra (timeout, state,
+     * kind, failure) and the number of the record that created the transfer.
+     */
+    public static final int RECORD_LONGS = 18;
+    /** Offset of the id's low half in a record. */
+    public static final int R_ID_LO = 0;
+    /** Offset of the id's high half in a record. */
+    public static final int R_ID_HI = 1;
+    /** Offset of the debit account id's low half in a record. */
+    public static final int R_DEBIT_ACCOUNT_ID_LO = 2;
+    /** Offset of the debit account id's high half in a record. */
+    public static final int R_DEBIT_ACCOUNT_ID_HI = 3;
+    /** Offset of the credit account id's low half in a record. */
+    public static final int R_CREDIT_ACCOUNT_ID_LO = 4;
+    /** Offset of the credit account id's high half in a record. */
+    public static final int R_CREDIT_ACCOUNT_ID_HI = 5;
+    /** Offset of the amount's low half in a record. */
+    public static final int R_AMOUNT_LO = 6;
+    /** Offset of the amount's high half in a record. */
+    public static final int R_AMOUNT_HI = 7;
+    /** Offset of the pending id's low half in a record. */
+    public static final int R_PENDING_ID_LO = 8;
+    /** Offset of the pending id's high half in a record. */
+    public static final int R_PENDING_ID_HI = 9;
+    /** Offset of the 128-bit user data's low half in a record. */
+    public static final int R_USER_DATA_128_LO = 10;
+    /** Offset of the 128-bit user data's high half in a record. */
+    public static final int R_USER_DATA_128_HI = 11;
+    /** Offset of the 64-bit user data in a record. */
+    public static final int R_USER_DATA_64 = 12;
+    /** Offset of the 32-bit user data (unsigned, in the low 32 bits) in a record. */
+    public static final int R_USER_DATA_32 = 13;
     /** Offset of the timestamp in a record. */
-    public static final int R_TIMESTAMP = 6;
+    public static final int R_TIMESTAMP = 14;
     /** Offset of the meta word (ledger &lt;&lt; 32 | code &lt;&lt; 16 | flags) in a record. */
-    public static final int R_META = 7;
-    /** Offset of the extra word (timeout seconds in bits 0-31, state in 32-39, kind in 40-47) in a record. */
-    public static final int R_EXTRA = 8;
-    /** Offset of the number of the record that created the transfer. */
-    public static final int R_CREATION_RECORD = 9;
+    public static final int R_META = 15;
     /**
-     * The largest amount (TigerBeetle's {@code AMOUNT_MAX}; 2<sup>63</sup> - 1 while amounts are signed 64-bit): as a
-     * post's amount, the whole pending amount; as a balancing transfer's, as much as the balances allow.
+     * Offset of the extra word in a record: timeout seconds in bits 0-31, state in 32-39, kind in 40-47, and for a
+     * {@link #KIND_FAILED} record the failure's {@link CreateTransferResult#value()} in bits 48-63 (unsigned 16-bit:
+     * TigerBeetle's codes and paycore's from 1000 fit).
      */
-    public static final long AMOUNT_MAX = Long.MAX_VALUE;
+    public static final int R_EXTRA = 16;
+    /** Offset of the number of the record that created the transfer. */
+    public static final int R_CREATION_RECORD = 17;
+    /**
+     * High half of the largest amount, 2<sup>128</sup> - 1 (TigerBeetle's {@code AMOUNT_MAX}): as a post's amount, the
+     * whole pending amount; as a balancing transfer's, as much as the balances allow. Both halves are all ones; see
+     * {@link UInt128#isMax(long, long)}.
+     */
+    public static final long AMOUNT_MAX_HI = UInt128.MAX_HALF;
+    /** Low half of the largest amount, 2<sup>128</sup> - 1; see {@link #AMOUNT_MAX_HI}. */
+    public static final long AMOUNT_MAX_LO = UInt128.MAX_HALF;
+    /** The greatest timestamp an imported event may carry: TigerBeetle's, 2<sup>63</sup> - 1. */
+    public static final long TIMESTAMP_MAX = Long.MAX_VALUE;
     /** Kind of a record that creates a transfer. */
     public static final int KIND_CREATION = 0;
     /** Kind of a record that re-records a sealed pending transfer with its new state. */
@@ -278,6 +355,8 @@ public final class Ledger
     private final int maxTransfers;
     private final int maxPendingTransfers;
     private final int maxBatchEvents;
+    /** Account record offsets of a batch's debit and credit accounts, found by {@link #touch}; -1 for none. */
+    private final int[] touchedAccountOffsets;
 
     private final long[] accounts;
     private final IdIndex accountIndexById;
@@ -313,8 +392,15 @@ public final class Ledger
     private long historyHash1;
 
     private long lastTimestampNanos;
+    private long lastTransferTimestampNanos;
+    /**
+     * The timestamp the transfer event being applied is assigned (an imported one has its own besides): what a
+     * post or void's expiry check compares with, as TigerBeetle's {@code timestamp_event}.
+     */
+    private long assignedNanos;
     private long clockNanos;
     private long existingTimestampNanos;
+    private long createdTimestampNanos;
     private long touchSink;
 
     private LedgerChangeListener changeListener;
@@ -360,7 +446,14 @@ public final class Ledger
         maxTransfers = limits.maxTransfers();
         maxPendingTransfers = limits.maxPendingTransfers();
         maxBatchEvents = limits.maxBatchEvents();
+        touchedAccountOffsets = new int[2 * maxBatchEvents];
 
+        if ((long)maxAccounts * ACCOUNT_LONGS > Integer.MAX_VALUE - 8)
+        {
+            throw new IllegalArgumentException("maxAccounts=" + maxAccounts + " needs " +
+                (long)maxAccounts * ACCOUNT_LONGS + " longs of accounts, more than one array holds: at most " +
+                (Integer.MAX_VALUE - 8) / ACCOUNT_LONGS + " accounts");
+        }
         accounts = new long[maxAccounts * ACCOUNT_LONGS];
         accountIndexById = new IdIndex(maxAccounts);
 
@@ -423,30 +516,67 @@ public final class Ledger
         expire(recordTimestampNanos);
 
         final long baseNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
+        // As TigerBeetle: the first event decides whether the batch is imported.
+        final boolean batchImported = count > 0 && (events.flags(0) & AccountFlags.IMPORTED) != 0;
+        final long lastBefore = lastTimestampNanos;
         final int accountsBefore = accountCount;
         int chainStart = -1;
         int chainAccountMark = 0;
+        long chainLastTimestampMark = 0;
         for (int i = 0; i < count; i++)
         {
-            final long timestampNanos = baseNanos + i;
-            final boolean linked = (events.flags(i) & AccountFlags.LINKED) != 0;
+            final long eventNanos = baseNanos + i;
+            final int flags = events.flags(i);
+            final boolean linked = (flags & AccountFlags.LINKED) != 0;
             if (linked && chainStart < 0)
             {
                 chainStart = i;
                 chainAccountMark = accountCount;
+                chainLastTimestampMark = lastTimestampNanos;
             }
 
-            final CreateAccountResult result = linked && i == count - 1 ?
-                CreateAccountResult.LINKED_EVENT_CHAIN_OPEN : createAccount(events, i, timestampNanos);
-            results.set(i, result, result == CreateAccountResult.OK ? timestampNanos :
-                result == CreateAccountResult.EXISTS ? existingTimestampNanos : timestampNanos);
+            final boolean imported = (flags & AccountFlags.IMPORTED) != 0;
+            final CreateAccountResult result;
+            if (linked && i == count - 1)
+            {
+                result = CreateAccountResult.LINKED_EVENT_CHAIN_OPEN;
+            }
+            else if (imported != batchImported)
+            {
+                result = imported ? CreateAccountResult.IMPORTED_EVENT_NOT_EXPECTED :
+                    CreateAccountResult.IMPORTED_EVENT_EXPECTED;
+            }
+            else
+            {
+                final long eventTimestamp = events.timestamp(i);
+                if (imported && (eventTimestamp <= 0 || eventTimestamp > TIMESTAMP_MAX))
+                {
+                    result = CreateAccountResult.IMPORTED_EVENT_TIMESTAMP_OUT_OF_RANGE;
+                }
+                else if (imported && eventTimestamp >= eventNanos)
+                {
+                    result = CreateAccountResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_ADVANCE;
+                }
+                else if (!imported && eventTimestamp != 0)
+                {
+                    result = CreateAccountResult.TIMESTAMP_MUST_BE_ZERO;
+                }
+                else
+                {
+                    result = createAccount(events, i, imported ? eventTimestamp : eventNanos);
+                }
+            }
+            results.set(i, result, result == CreateAccountResult.OK ? createdTimestampNanos :
+                result == CreateAccountResult.EXISTS ? existingTimestampNanos : eventNanos);
 
             if (result != CreateAccountResult.OK && chainStart >= 0)
             {
                 rollbackAccounts(chainAccountMark);
+                lastTimestampNanos = chainLastTimestampMark;
                 for (int j = chainStart; j < i; j++)
                 {
-                    results.set(j, CreateAccountResult.LINKED_EVENT_FAILED, baseNanos + j);
+                    // As TigerBeetle: only the result changes; an imported event keeps its own timestamp.
+                    results.set(j, CreateAccountResult.LINKED_EVENT_FAILED, results.timestamp(j));
                 }
                 int j = i;
                 boolean chained = linked;
@@ -467,7 +597,10 @@ public final class Ledger
         }
 
         results.count(count);
+        // As TigerBeetle's prepare timestamp: an imported batch uses up its assigned timestamps too (its imported
+        // ones are all below them).
         advanceClock(recordTimestampNanos, baseNanos, count);
+        assert lastTimestampNanos >= lastBefore;
         foldAccounts(accountsBefore);
         sealAndTrim();
     }
@@ -491,41 +624,80 @@ public final class Ledger
         touch(events, count);
 
         final long baseNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
+        final boolean batchImported = count > 0 && (events.flags(0) & TransferFlags.IMPORTED) != 0;
         final long recordsBefore = recordCount;
         int chainStart = -1;
         long chainRecordMark = 0;
         int chainChangeMark = 0;
+        long chainLastTimestampMark = 0;
+        long chainLastTransferTimestampMark = 0;
         for (int i = 0; i < count; i++)
         {
-            final long timestampNanos = baseNanos + i;
-            final boolean linked = (events.flags(i) & TransferFlags.LINKED) != 0;
+            final long eventNanos = baseNanos + i;
+            final int flags = events.flags(i);
+            final boolean linked = (flags & TransferFlags.LINKED) != 0;
             if (linked && chainStart < 0)
             {
                 chainStart = i;
                 chainRecordMark = recordCount;
                 chainChangeMark = changeCount;
+                chainLastTimestampMark = lastTimestampNanos;
+                chainLastTransferTimestampMark = lastTransferTimestampNanos;
             }
 
-            CreateTransferResult result = linked && i == count - 1 ?
-                CreateTransferResult.LINKED_EVENT_CHAIN_OPEN : createTransfer(events, i, timestampNanos);
+            final boolean imported = (flags & TransferFlags.IMPORTED) != 0;
+            CreateTransferResult result;
+            if (linked && i == count - 1)
+            {
+                result = CreateTransferResult.LINKED_EVENT_CHAIN_OPEN;
+            }
+            else if (imported != batchImported)
+            {
+                result = imported ? CreateTransferResult.IMPORTED_EVENT_NOT_EXPECTED :
+                    CreateTransferResult.IMPORTED_EVENT_EXPECTED;
+            }
+            else
+            {
+                final long eventTimestamp = events.timestamp(i);
+                if (imported && (eventTimestamp <= 0 || eventTimestamp > TIMESTAMP_MAX))
+                {
+                    result = CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_OUT_OF_RANGE;
+                }
+                else if (imported && eventTimestamp >= eventNanos)
+                {
+                    result = CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_ADVANCE;
+                }
+                else if (!imported && eventTimestamp != 0)
+                {
+                    result = CreateTransferResult.TIMESTAMP_MUST_BE_ZERO;
+                }
+                else
+                {
+                    assignedNanos = eventNanos;
+                    result = createTransfer(events, i, imported ? eventTimestamp : eventNanos);
+                }
+            }
             if (result != CreateTransferResult.OK && chainStart >= 0)
             {
                 rollbackTransfers(chainRecordMark);
                 changeCount = chainChangeMark;
+                lastTimestampNanos = chainLastTimestampMark;
+                lastTransferTimestampNanos = chainLastTransferTimestampMark;
             }
             if (isTransient(result))
             {
                 // After the rollback: the id stays failed even though its chain left nothing else behind.
-                result = rememberFailure(events, i, result, timestampNanos);
+                result = rememberFailure(events, i, result, eventNanos);
             }
-            results.set(i, result, result == CreateTransferResult.OK ? timestampNanos :
-                result == CreateTransferResult.EXISTS ? existingTimestampNanos : timestampNanos);
+            results.set(i, result, result == CreateTransferResult.OK ? createdTimestampNanos :
+                result == CreateTransferResult.EXISTS ? existingTimestampNanos : eventNanos);
 
             if (result != CreateTransferResult.OK && chainStart >= 0)
             {
                 for (int j = chainStart; j < i; j++)
                 {
-                    results.set(j, CreateTransferResult.LINKED_EVENT_FAILED, baseNanos + j);
+                    // As TigerBeetle: only the result changes; an imported event keeps its own timestamp.
+                    results.set(j, CreateTransferResult.LINKED_EVENT_FAILED, results.timestamp(j));
                 }
                 int j = i;
                 boolean chained = linked;
@@ -598,35 +770,53 @@ public final class Ledger
     private CreateAccountResult createAccount(final AccountEvents events, final int i, final long timestampNanos)
     {
         final int flags = events.flags(i);
-        final long id = events.id(i);
-        final long userData = events.userData(i);
-        final long ledger = events.ledger(i);
-        final int code = events.code(i);
+        final long idHi = events.idHi(i);
+        final long idLo = events.idLo(i);
 
+        if (events.reserved(i) != 0)
+        {
+            return CreateAccountResult.RESERVED_FIELD;
+        }
         if ((flags & ~AccountFlags.ALL) != 0)
         {
             return CreateAccountResult.RESERVED_FLAG;
         }
-        if (id == 0)
+        if (UInt128.isZero(idHi, idLo))
         {
             return CreateAccountResult.ID_MUST_NOT_BE_ZERO;
         }
-        if (id == Long.MAX_VALUE)
+        if (UInt128.isMax(idHi, idLo))
         {
             return CreateAccountResult.ID_MUST_NOT_BE_INT_MAX;
         }
-        final int existing = accountIndexById.get(id);
+        final long userData128Hi = events.userData128Hi(i);
+        final long userData128Lo = events.userData128Lo(i);
+        final long userData64 = events.userData64(i);
+        final long userData32 = events.userData32(i);
+        final long ledger = events.ledger(i);
+        final int code = events.code(i);
+        final int existing = accountIndexById.get(idHi, idLo);
         if (existing >= 0)
         {
+            final long[] accounts = this.accounts;
             final int offset = existing * ACCOUNT_LONGS;
             final long meta = accounts[offset + A_META];
             if (flags != metaFlags(meta))
             {
                 return CreateAccountResult.EXISTS_WITH_DIFFERENT_FLAGS;
             }
-            if (userData != accounts[offset + A_USER_DATA])
+            if (userData128Hi != accounts[offset + A_USER_DATA_128_HI] ||
+                userData128Lo != accounts[offset + A_USER_DATA_128_LO])
             {
-                return CreateAccountResult.EXISTS_WITH_DIFFERENT_USER_DATA;
+                return CreateAccountResult.EXISTS_WITH_DIFFERENT_USER_DATA_128;
+            }
+            if (userData64 != accounts[offset + A_USER_DATA_64])
+            {
+                return CreateAccountResult.EXISTS_WITH_DIFFERENT_USER_DATA_64;
+            }
+            if (userData32 != accounts[offset + A_USER_DATA_32])
+            {
+                return CreateAccountResult.EXISTS_WITH_DIFFERENT_USER_DATA_32;
             }
             if (ledger != metaLedger(meta))
             {
@@ -643,6 +833,22 @@ public final class Ledger
         {
             return CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
         }
+        if (!UInt128.isZero(events.debitsPendingHi(i), events.debitsPendingLo(i)))
+        {
+            return CreateAccountResult.DEBITS_PENDING_MUST_BE_ZERO;
+        }
+        if (!UInt128.isZero(events.debitsPostedHi(i), events.debitsPostedLo(i)))
+        {
+            return CreateAccountResult.DEBITS_POSTED_MUST_BE_ZERO;
+        }
+        if (!UInt128.isZero(events.creditsPendingHi(i), events.creditsPendingLo(i)))
+        {
+            return CreateAccountResult.CREDITS_PENDING_MUST_BE_ZERO;
+        }
+        if (!UInt128.isZero(events.creditsPostedHi(i), events.creditsPostedLo(i)))
+        {
+            return CreateAccountResult.CREDITS_POSTED_MUST_BE_ZERO;
+        }
         if (ledger == 0)
         {
             return CreateAccountResult.LEDGER_MUST_NOT_BE_ZERO;
@@ -650,6 +856,12 @@ public final class Ledger
         if (code == 0)
         {
             return CreateAccountResult.CODE_MUST_NOT_BE_ZERO;
+        }
+        // After the idempotency checks, as TigerBeetle, so that an import that is retried answers EXISTS.
+        if ((flags & AccountFlags.IMPORTED) != 0 && (timestampNanos <= lastAccountTimestampNanos() ||
+            timestampNanos <= lastTransferTimestampNanos))
+        {
+            return CreateAccountResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS;
         }
 
         if (accountCount == maxAccounts)
@@ -659,17 +871,64 @@ public final class Ledger
 
         final int index = accountCount++;
         final int offset = index * ACCOUNT_LONGS;
-        accounts[offset + A_ID] = id;
-        accounts[offset + A_DEBITS_PENDING] = 0;
-        accounts[offset + A_DEBITS_POSTED] = 0;
-        accounts[offset + A_CREDITS_PENDING] = 0;
-        accounts[offset + A_CREDITS_POSTED] = 0;
-        accounts[offset + A_USER_DATA] = userData;
+        final long[] accounts = this.accounts;
+        accounts[offset + A_ID_LO] = idLo;
+        accounts[offset + A_ID_HI] = idHi;
+        for (int k = A_DEBITS_PENDING_LO; k <= A_CREDITS_POSTED_HI; k++)
+        {
+            accounts[offset + k] = 0;
+        }
+        accounts[offset + A_USER_DATA_128_LO] = userData128Lo;
+        accounts[offset + A_USER_DATA_128_HI] = userData128Hi;
+        accounts[offset + A_USER_DATA_64] = userData64;
+        accounts[offset + A_USER_DATA_32] = userData32;
         accounts[offset + A_TIMESTAMP] = timestampNanos;
         accounts[offset + A_META] = meta(ledger, code, flags);
-        accountIndexById.put(id, index);
+        accountIndexById.put(idHi, idLo, index);
+        if ((flags & AccountFlags.IMPORTED) != 0)
+        {
+            lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
+        }
+        createdTimestampNanos = timestampNanos;
 
         return CreateAccountResult.OK;
+    }
+
+    /**
+     * @return the timestamp of the newest account, 0 for none: account timestamps grow with their index (an assigned
+     * one is above every timestamp before it, an imported one above every account's and transfer's).
+     */
+    private long lastAccountTimestampNanos()
+    {
+        return 0 == accountCount ? 0 : accounts[(accountCount - 1) * ACCOUNT_LONGS + A_TIMESTAMP];
+    }
+
+    /**
+     * Whether an account has this timestamp, by binary search: account timestamps grow with their index.
+     */
+    private boolean isAccountTimestamp(final long timestampNanos)
+    {
+        final long[] accounts = this.accounts;
+        int low = 0;
+        int high = accountCount - 1;
+        while (low <= high)
+        {
+            final int middle = (low + high) >>> 1;
+            final long middleNanos = accounts[middle * ACCOUNT_LONGS + A_TIMESTAMP];
+            if (middleNanos < timestampNanos)
+            {
+                low = middle + 1;
+            }
+            else if (middleNanos > timestampNanos)
+            {
+                high = middle - 1;
+            }
+            else
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void rollbackAccounts(final int mark)
@@ -678,7 +937,7 @@ public final class Ledger
         {
             final int index = --accountCount;
             final int offset = index * ACCOUNT_LONGS;
-            accountIndexById.remove(accounts[offset + A_ID]);
+            accountIndexById.remove(accounts[offset + A_ID_HI], accounts[offset + A_ID_LO]);
             for (int k = 0; k < ACCOUNT_LONGS; k++)
             {
                 accounts[offset + k] = 0;
@@ -706,19 +965,37 @@ public final class Ledger
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
-            final long id = events.id(i);
-            final long pendingId = events.pendingId(i);
-            sink += hotIndexById.touch(id) +
-                accountIndexById.touch(events.debitAccountId(i)) +
-                accountIndexById.touch(events.creditAccountId(i));
+            final long idHi = events.idHi(i);
+            final long idLo = events.idLo(i);
+            final long pendingIdHi = events.pendingIdHi(i);
+            final long pendingIdLo = events.pendingIdLo(i);
+            sink += hotIndexById.touch(idHi, idLo) +
+                accountIndexById.touch(events.debitAccountIdHi(i), events.debitAccountIdLo(i)) +
+                accountIndexById.touch(events.creditAccountIdHi(i), events.creditAccountIdLo(i));
             if (touchPool)
             {
-                sink += poolIndexById.touch(id);
+                sink += poolIndexById.touch(idHi, idLo);
             }
-            if (0 != pendingId)
+            if (0 != (pendingIdHi | pendingIdLo))
             {
-                sink += hotIndexById.touch(pendingId) + poolIndexById.touch(pendingId);
+                sink += hotIndexById.touch(pendingIdHi, pendingIdLo) + poolIndexById.touch(pendingIdHi, pendingIdLo);
             }
+        }
+        // Then the accounts' records, 128 bytes each on two or three lines, a transfer's main cost once the
+        // accounts outgrow the cache. First their offsets, from index slots now in the cache; then, in a loop of
+        // independent loads with no branch, the records' first, middle and last longs, so that their misses
+        // overlap instead of each transfer waiting for its two accounts in turn.
+        final int[] offsets = touchedAccountOffsets;
+        for (int i = 0; i < count; i++)
+        {
+            offsets[2 * i] = accountIndexById.get(events.debitAccountIdHi(i), events.debitAccountIdLo(i));
+            offsets[2 * i + 1] = accountIndexById.get(events.creditAccountIdHi(i), events.creditAccountIdLo(i));
+        }
+        final long[] accounts = this.accounts;
+        for (int k = 0, n = 2 * count; k < n; k++)
+        {
+            final int offset = Math.max(offsets[k], 0) * ACCOUNT_LONGS;
+            sink += accounts[offset] + accounts[offset + ACCOUNT_LONGS / 2] + accounts[offset + ACCOUNT_LONGS - 1];
         }
         touchSink = sink;
     }
@@ -726,17 +1003,18 @@ public final class Ledger
     private CreateTransferResult createTransfer(final TransferEvents events, final int i, final long timestampNanos)
     {
         final int flags = events.flags(i);
-        final long id = events.id(i);
+        final long idHi = events.idHi(i);
+        final long idLo = events.idLo(i);
 
         if ((flags & ~TransferFlags.ALL) != 0)
         {
             return CreateTransferResult.RESERVED_FLAG;
         }
-        if (id == 0)
+        if (UInt128.isZero(idHi, idLo))
         {
             return CreateTransferResult.ID_MUST_NOT_BE_ZERO;
         }
-        if (id == Long.MAX_VALUE)
+        if (UInt128.isMax(idHi, idLo))
         {
             return CreateTransferResult.ID_MUST_NOT_BE_INT_MAX;
         }
@@ -744,16 +1022,14 @@ public final class Ledger
         final boolean resolves = (phase & (TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)) != 0;
 
         // As TigerBeetle does: an id that exists is answered from the transfer it names, before any other check.
-        final int existing = locateRecord(id);
+        final int existing = locateRecord(idHi, idLo);
         if (existing >= 0)
         {
             if (kindOf(records[existing * RECORD_LONGS + R_EXTRA]) == KIND_FAILED)
             {
                 return CreateTransferResult.ID_ALREADY_FAILED;
             }
-            return existingTransfer(existing, resolves, flags, events.debitAccountId(i), events.creditAccountId(i),
-                events.amount(i), events.pendingId(i), events.userData(i), events.timeoutSeconds(i), events.ledger(i),
-                events.code(i));
+            return existingTransfer(existing, resolves, events, i);
         }
 
         if ((phase & (phase - 1)) != 0 || ((flags & (BALANCING_FLAGS | CLOSING_FLAGS)) != 0 && resolves))
@@ -763,46 +1039,53 @@ public final class Ledger
 
         if (resolves)
         {
-            return postOrVoidPending(events, i, id, flags, timestampNanos);
+            return postOrVoidPending(events, i, idHi, idLo, flags, timestampNanos);
         }
 
-        return createSingleOrPending(events, i, id, flags, timestampNanos);
+        return createSingleOrPending(events, i, idHi, idLo, flags, timestampNanos);
     }
 
     private CreateTransferResult createSingleOrPending(
-        final TransferEvents events, final int i, final long id, final int flags, final long timestampNanos)
+        final TransferEvents events,
+        final int i,
+        final long idHi,
+        final long idLo,
+        final int flags,
+        final long timestampNanos)
     {
-        final long debitAccountId = events.debitAccountId(i);
-        final long creditAccountId = events.creditAccountId(i);
-        long amount = events.amount(i);
-        final long pendingId = events.pendingId(i);
-        final long userData = events.userData(i);
+        final long debitAccountIdHi = events.debitAccountIdHi(i);
+        final long debitAccountIdLo = events.debitAccountIdLo(i);
+        final long creditAccountIdHi = events.creditAccountIdHi(i);
+        final long creditAccountIdLo = events.creditAccountIdLo(i);
+        long amountHi = events.amountHi(i);
+        long amountLo = events.amountLo(i);
         final long ledger = events.ledger(i);
         final long timeoutSeconds = events.timeoutSeconds(i);
         final int code = events.code(i);
         final boolean pending = (flags & TransferFlags.PENDING) != 0;
+        final boolean imported = (flags & TransferFlags.IMPORTED) != 0;
 
-        if (debitAccountId == 0)
+        if (UInt128.isZero(debitAccountIdHi, debitAccountIdLo))
         {
             return CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO;
         }
-        if (debitAccountId == Long.MAX_VALUE)
+        if (UInt128.isMax(debitAccountIdHi, debitAccountIdLo))
         {
             return CreateTransferResult.DEBIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX;
         }
-        if (creditAccountId == 0)
+        if (UInt128.isZero(creditAccountIdHi, creditAccountIdLo))
         {
             return CreateTransferResult.CREDIT_ACCOUNT_ID_MUST_NOT_BE_ZERO;
         }
-        if (creditAccountId == Long.MAX_VALUE)
+        if (UInt128.isMax(creditAccountIdHi, creditAccountIdLo))
         {
             return CreateTransferResult.CREDIT_ACCOUNT_ID_MUST_NOT_BE_INT_MAX;
         }
-        if (debitAccountId == creditAccountId)
+        if (debitAccountIdHi == creditAccountIdHi && debitAccountIdLo == creditAccountIdLo)
         {
             return CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT;
         }
-        if (pendingId != 0)
+        if (!UInt128.isZero(events.pendingIdHi(i), events.pendingIdLo(i)))
         {
             return CreateTransferResult.PENDING_ID_MUST_BE_ZERO;
         }
@@ -814,10 +1097,6 @@ public final class Ledger
         {
             return CreateTransferResult.CLOSING_TRANSFER_MUST_BE_PENDING;
         }
-        if (amount < 0)
-        {
-            return CreateTransferResult.AMOUNT_MUST_NOT_BE_NEGATIVE;
-        }
         if (ledger == 0)
         {
             return CreateTransferResult.LEDGER_MUST_NOT_BE_ZERO;
@@ -827,12 +1106,12 @@ public final class Ledger
             return CreateTransferResult.CODE_MUST_NOT_BE_ZERO;
         }
 
-        final int debitIndex = accountIndexById.get(debitAccountId);
+        final int debitIndex = accountIndexById.get(debitAccountIdHi, debitAccountIdLo);
         if (debitIndex < 0)
         {
             return CreateTransferResult.DEBIT_ACCOUNT_NOT_FOUND;
         }
-        final int creditIndex = accountIndexById.get(creditAccountId);
+        final int creditIndex = accountIndexById.get(creditAccountIdHi, creditAccountIdLo);
         if (creditIndex < 0)
         {
             return CreateTransferResult.CREDIT_ACCOUNT_NOT_FOUND;
@@ -851,6 +1130,26 @@ public final class Ledger
         {
             return CreateTransferResult.TRANSFER_MUST_HAVE_THE_SAME_LEDGER_AS_ACCOUNTS;
         }
+        if (imported)
+        {
+            // After the idempotency checks, as TigerBeetle, so that an import that is retried answers EXISTS.
+            if (timestampNanos <= lastTransferTimestampNanos || isAccountTimestamp(timestampNanos))
+            {
+                return CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS;
+            }
+            if (timestampNanos <= accounts[debitOffset + A_TIMESTAMP])
+            {
+                return CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_MUST_POSTDATE_DEBIT_ACCOUNT;
+            }
+            if (timestampNanos <= accounts[creditOffset + A_TIMESTAMP])
+            {
+                return CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_MUST_POSTDATE_CREDIT_ACCOUNT;
+            }
+            if (timeoutSeconds != 0)
+            {
+                return CreateTransferResult.IMPORTED_EVENT_TIMEOUT_MUST_BE_ZERO;
+            }
+        }
         if ((metaFlags(debitMeta) & AccountFlags.CLOSED) != 0)
         {
             return CreateTransferResult.DEBIT_ACCOUNT_ALREADY_CLOSED;
@@ -860,54 +1159,92 @@ public final class Ledger
             return CreateTransferResult.CREDIT_ACCOUNT_ALREADY_CLOSED;
         }
 
-        final long debitsPending = accounts[debitOffset + A_DEBITS_PENDING];
-        final long debitsPosted = accounts[debitOffset + A_DEBITS_POSTED];
-        final long creditsPending = accounts[creditOffset + A_CREDITS_PENDING];
-        final long creditsPosted = accounts[creditOffset + A_CREDITS_POSTED];
+        final long debitsPendingLo = accounts[debitOffset + A_DEBITS_PENDING_LO];
+        final long debitsPendingHi = accounts[debitOffset + A_DEBITS_PENDING_HI];
+        final long debitsPostedLo = accounts[debitOffset + A_DEBITS_POSTED_LO];
+        final long debitsPostedHi = accounts[debitOffset + A_DEBITS_POSTED_HI];
+        final long creditsPendingLo = accounts[creditOffset + A_CREDITS_PENDING_LO];
+        final long creditsPendingHi = accounts[creditOffset + A_CREDITS_PENDING_HI];
+        final long creditsPostedLo = accounts[creditOffset + A_CREDITS_POSTED_LO];
+        final long creditsPostedHi = accounts[creditOffset + A_CREDITS_POSTED_HI];
+        // Pending + posted never overflows: every transfer checks OVERFLOWS_DEBITS / OVERFLOWS_CREDITS below.
+        final long debitsTotalLo = UInt128.addLo(debitsPendingLo, debitsPostedLo);
+        final long debitsTotalHi = UInt128.addHi(debitsPendingHi, debitsPendingLo, debitsPostedHi, debitsPostedLo);
+        final long creditsTotalLo = UInt128.addLo(creditsPendingLo, creditsPostedLo);
+        final long creditsTotalHi =
+            UInt128.addHi(creditsPendingHi, creditsPendingLo, creditsPostedHi, creditsPostedLo);
         if ((flags & TransferFlags.BALANCING_DEBIT) != 0)
         {
-            amount = Math.min(amount, Math.max(0, accounts[debitOffset + A_CREDITS_POSTED] -
-                (debitsPending + debitsPosted)));
+            // At most the debit account's credits posted less its debits, 0 if they are above it already.
+            final long limitHi = accounts[debitOffset + A_CREDITS_POSTED_HI];
+            final long limitLo = accounts[debitOffset + A_CREDITS_POSTED_LO];
+            if (UInt128.subUnderflows(limitHi, limitLo, debitsTotalHi, debitsTotalLo))
+            {
+                amountHi = 0;
+                amountLo = 0;
+            }
+            else
+            {
+                final long roomLo = UInt128.subLo(limitLo, debitsTotalLo);
+                final long roomHi = UInt128.subHi(limitHi, limitLo, debitsTotalHi, debitsTotalLo);
+                if (UInt128.compare(roomHi, roomLo, amountHi, amountLo) < 0)
+                {
+                    amountHi = roomHi;
+                    amountLo = roomLo;
+                }
+            }
         }
         if ((flags & TransferFlags.BALANCING_CREDIT) != 0)
         {
-            amount = Math.min(amount, Math.max(0, accounts[creditOffset + A_DEBITS_POSTED] -
-                (creditsPending + creditsPosted)));
+            final long limitHi = accounts[creditOffset + A_DEBITS_POSTED_HI];
+            final long limitLo = accounts[creditOffset + A_DEBITS_POSTED_LO];
+            if (UInt128.subUnderflows(limitHi, limitLo, creditsTotalHi, creditsTotalLo))
+            {
+                amountHi = 0;
+                amountLo = 0;
+            }
+            else
+            {
+                final long roomLo = UInt128.subLo(limitLo, creditsTotalLo);
+                final long roomHi = UInt128.subHi(limitHi, limitLo, creditsTotalHi, creditsTotalLo);
+                if (UInt128.compare(roomHi, roomLo, amountHi, amountLo) < 0)
+                {
+                    amountHi = roomHi;
+                    amountLo = roomLo;
+                }
+            }
         }
-        final long headroom = Long.MAX_VALUE - amount;
         if (pending)
         {
-            if (debitsPending > headroom)
+            if (UInt128.addOverflows(debitsPendingHi, debitsPendingLo, amountHi, amountLo))
             {
                 return CreateTransferResult.OVERFLOWS_DEBITS_PENDING;
             }
-            if (creditsPending > headroom)
+            if (UInt128.addOverflows(creditsPendingHi, creditsPendingLo, amountHi, amountLo))
             {
                 return CreateTransferResult.OVERFLOWS_CREDITS_PENDING;
             }
         }
-        // As TigerBeetle: the posted balances are checked for a pending transfer too (it may be posted later).
-        if (debitsPosted > headroom)
+        // As TigerBeetle: the posted balances are checked for a pending transfer too (it may be posted in full).
+        if (UInt128.addOverflows(debitsPostedHi, debitsPostedLo, amountHi, amountLo))
         {
             return CreateTransferResult.OVERFLOWS_DEBITS_POSTED;
         }
-        if (creditsPosted > headroom)
+        if (UInt128.addOverflows(creditsPostedHi, creditsPostedLo, amountHi, amountLo))
         {
             return CreateTransferResult.OVERFLOWS_CREDITS_POSTED;
         }
-        final long debitsTotal = debitsPending + debitsPosted;
-        final long creditsTotal = creditsPending + creditsPosted;
-        if (debitsTotal > headroom)
+        if (UInt128.addOverflows(debitsTotalHi, debitsTotalLo, amountHi, amountLo))
         {
             return CreateTransferResult.OVERFLOWS_DEBITS;
         }
-        if (creditsTotal > headroom)
+        if (UInt128.addOverflows(creditsTotalHi, creditsTotalLo, amountHi, amountLo))
         {
             return CreateTransferResult.OVERFLOWS_CREDITS;
         }
 
         long expiresAtNanos = NEVER;
-        if (pending && timeoutSeconds != 0)
+        if (timeoutSeconds != 0)
         {
             final long timeoutNanos = timeoutSeconds * NANOS_PER_SECOND;
             if (timestampNanos > Long.MAX_VALUE - timeoutNanos)
@@ -917,13 +1254,15 @@ public final class Ledger
             expiresAtNanos = timestampNanos + timeoutNanos;
         }
 
-        if ((metaFlags(debitMeta) & AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS) != 0 &&
-            debitsTotal + amount > accounts[debitOffset + A_CREDITS_POSTED])
+        if ((metaFlags(debitMeta) & AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS) != 0 && UInt128.compare(
+            UInt128.addHi(debitsTotalHi, debitsTotalLo, amountHi, amountLo), UInt128.addLo(debitsTotalLo, amountLo),
+            accounts[debitOffset + A_CREDITS_POSTED_HI], accounts[debitOffset + A_CREDITS_POSTED_LO]) > 0)
         {
             return CreateTransferResult.EXCEEDS_CREDITS;
         }
-        if ((metaFlags(creditMeta) & AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS) != 0 &&
-            creditsTotal + amount > accounts[creditOffset + A_DEBITS_POSTED])
+        if ((metaFlags(creditMeta) & AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS) != 0 && UInt128.compare(
+            UInt128.addHi(creditsTotalHi, creditsTotalLo, amountHi, amountLo), UInt128.addLo(creditsTotalLo, amountLo),
+            accounts[creditOffset + A_DEBITS_POSTED_HI], accounts[creditOffset + A_DEBITS_POSTED_LO]) > 0)
         {
             return CreateTransferResult.EXCEEDS_DEBITS;
         }
@@ -939,25 +1278,34 @@ public final class Ledger
 
         if (pending)
         {
-            accounts[debitOffset + A_DEBITS_PENDING] = debitsPending + amount;
-            accounts[creditOffset + A_CREDITS_PENDING] = creditsPending + amount;
+            add128(accounts, debitOffset + A_DEBITS_PENDING_LO, amountHi, amountLo);
+            add128(accounts, creditOffset + A_CREDITS_PENDING_LO, amountHi, amountLo);
             setClosed(debitOffset, creditOffset, flags, true);
         }
         else
         {
-            accounts[debitOffset + A_DEBITS_POSTED] = debitsPosted + amount;
-            accounts[creditOffset + A_CREDITS_POSTED] = creditsPosted + amount;
+            add128(accounts, debitOffset + A_DEBITS_POSTED_LO, amountHi, amountLo);
+            add128(accounts, creditOffset + A_CREDITS_POSTED_LO, amountHi, amountLo);
         }
 
-        final int slot = appendRecord(
-            id, debitAccountId, creditAccountId, amount, 0, userData, timestampNanos, meta(ledger, code, flags),
-            extra(timeoutSeconds, pending ? STATE_PENDING : STATE_NONE, KIND_CREATION), recordCount);
-        hotIndexById.put(id, slot);
+        final int slot = appendSlot();
+        final int offset = slot * RECORD_LONGS;
+        final long[] records = this.records;
+        copyEvent(events, i, records, offset);
+        records[offset + R_AMOUNT_LO] = amountLo;
+        records[offset + R_AMOUNT_HI] = amountHi;
+        records[offset + R_TIMESTAMP] = timestampNanos;
+        records[offset + R_EXTRA] = extra(timeoutSeconds, pending ? STATE_PENDING : STATE_NONE, KIND_CREATION);
+        records[offset + R_CREATION_RECORD] = recordCount - 1;
+        hotIndexById.put(idHi, idLo, slot);
         transferCount++;
+        lastTransferTimestampNanos = timestampNanos;
+        lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
+        createdTimestampNanos = timestampNanos;
         if (null != changes)
         {
             recordChange(pending ? ChangeType.TWO_PHASE_PENDING : ChangeType.SINGLE_PHASE, timestampNanos,
-                slot * RECORD_LONGS, debitOffset, creditOffset);
+                offset, debitOffset, creditOffset);
         }
         if (pending)
         {
@@ -972,27 +1320,36 @@ public final class Ledger
     }
 
     private CreateTransferResult postOrVoidPending(
-        final TransferEvents events, final int i, final long id, final int flags, final long timestampNanos)
+        final TransferEvents events,
+        final int i,
+        final long idHi,
+        final long idLo,
+        final int flags,
+        final long timestampNanos)
     {
-        final long debitAccountId = events.debitAccountId(i);
-        final long creditAccountId = events.creditAccountId(i);
-        final long amount = events.amount(i);
-        final long pendingId = events.pendingId(i);
-        final long userData = events.userData(i);
+        final long debitAccountIdHi = events.debitAccountIdHi(i);
+        final long debitAccountIdLo = events.debitAccountIdLo(i);
+        final long creditAccountIdHi = events.creditAccountIdHi(i);
+        final long creditAccountIdLo = events.creditAccountIdLo(i);
+        final long amountHi = events.amountHi(i);
+        final long amountLo = events.amountLo(i);
+        final long pendingIdHi = events.pendingIdHi(i);
+        final long pendingIdLo = events.pendingIdLo(i);
         final long ledger = events.ledger(i);
         final long timeoutSeconds = events.timeoutSeconds(i);
         final int code = events.code(i);
         final boolean post = (flags & TransferFlags.POST_PENDING) != 0;
+        final boolean imported = (flags & TransferFlags.IMPORTED) != 0;
 
-        if (pendingId == 0)
+        if (UInt128.isZero(pendingIdHi, pendingIdLo))
         {
             return CreateTransferResult.PENDING_ID_MUST_NOT_BE_ZERO;
         }
-        if (pendingId == Long.MAX_VALUE)
+        if (UInt128.isMax(pendingIdHi, pendingIdLo))
         {
             return CreateTransferResult.PENDING_ID_MUST_NOT_BE_INT_MAX;
         }
-        if (pendingId == id)
+        if (pendingIdHi == idHi && pendingIdLo == idLo)
         {
             return CreateTransferResult.PENDING_ID_MUST_BE_DIFFERENT;
         }
@@ -1000,12 +1357,8 @@ public final class Ledger
         {
             return CreateTransferResult.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER;
         }
-        if (amount < 0)
-        {
-            return CreateTransferResult.AMOUNT_MUST_NOT_BE_NEGATIVE;
-        }
 
-        final int pendingHandle = locateTransfer(pendingId);
+        final int pendingHandle = locateTransfer(pendingIdHi, pendingIdLo);
         if (pendingHandle < 0)
         {
             return CreateTransferResult.PENDING_TRANSFER_NOT_FOUND;
@@ -1017,13 +1370,17 @@ public final class Ledger
         {
             return CreateTransferResult.PENDING_TRANSFER_NOT_PENDING;
         }
-        final long pendingDebitAccountId = records[pendingOffset + R_DEBIT_ACCOUNT_ID];
-        final long pendingCreditAccountId = records[pendingOffset + R_CREDIT_ACCOUNT_ID];
-        if (debitAccountId != 0 && debitAccountId != pendingDebitAccountId)
+        final long pendingDebitAccountIdHi = records[pendingOffset + R_DEBIT_ACCOUNT_ID_HI];
+        final long pendingDebitAccountIdLo = records[pendingOffset + R_DEBIT_ACCOUNT_ID_LO];
+        final long pendingCreditAccountIdHi = records[pendingOffset + R_CREDIT_ACCOUNT_ID_HI];
+        final long pendingCreditAccountIdLo = records[pendingOffset + R_CREDIT_ACCOUNT_ID_LO];
+        if (!UInt128.isZero(debitAccountIdHi, debitAccountIdLo) &&
+            (debitAccountIdHi != pendingDebitAccountIdHi || debitAccountIdLo != pendingDebitAccountIdLo))
         {
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID;
         }
-        if (creditAccountId != 0 && creditAccountId != pendingCreditAccountId)
+        if (!UInt128.isZero(creditAccountIdHi, creditAccountIdLo) &&
+            (creditAccountIdHi != pendingCreditAccountIdHi || creditAccountIdLo != pendingCreditAccountIdLo))
         {
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_CREDIT_ACCOUNT_ID;
         }
@@ -1035,19 +1392,19 @@ public final class Ledger
         {
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_CODE;
         }
-        final long pendingAmount = records[pendingOffset + R_AMOUNT];
-        // User data 0 takes the pending transfer's; any other is the post's or void's own. Read now: a pending
-        // transfer in the pool leaves its slot below.
-        final long recordedUserData = userData != 0 ? userData : records[pendingOffset + R_USER_DATA];
+        final long pendingAmountHi = records[pendingOffset + R_AMOUNT_HI];
+        final long pendingAmountLo = records[pendingOffset + R_AMOUNT_LO];
         // As TigerBeetle (since 0.16): a post of AMOUNT_MAX posts the whole pending amount, any other the amount
         // given, 0 included; a void of 0 releases the pending amount, and any other must be that amount.
-        final long actualAmount = post ? (amount == AMOUNT_MAX ? pendingAmount : amount) :
-            (amount == 0 ? pendingAmount : amount);
-        if (actualAmount > pendingAmount)
+        final boolean asPending = post ? UInt128.isMax(amountHi, amountLo) : UInt128.isZero(amountHi, amountLo);
+        final long actualAmountHi = asPending ? pendingAmountHi : amountHi;
+        final long actualAmountLo = asPending ? pendingAmountLo : amountLo;
+        final int versusPending = UInt128.compare(actualAmountHi, actualAmountLo, pendingAmountHi, pendingAmountLo);
+        if (versusPending > 0)
         {
             return CreateTransferResult.EXCEEDS_PENDING_TRANSFER_AMOUNT;
         }
-        if (!post && actualAmount < pendingAmount)
+        if (!post && versusPending < 0)
         {
             return CreateTransferResult.PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT;
         }
@@ -1064,17 +1421,23 @@ public final class Ledger
         {
             return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
         }
-        // As TigerBeetle: due by this event's time, though not expired yet (expiry runs at the record's time, before
-        // the command), it is expired for the post or void; the next command's expiry releases it.
+        // As TigerBeetle: due by the time this event is applied (its assigned timestamp, also for an imported
+        // event), though not expired yet (expiry runs at the record's timestamp, before the command), it is expired
+        // for the post or void; the next command's expiry releases it.
         final long pendingTimeoutSeconds = records[pendingOffset + R_EXTRA] & 0xFFFF_FFFFL;
         if (pendingTimeoutSeconds != 0 &&
-            records[pendingOffset + R_TIMESTAMP] + pendingTimeoutSeconds * NANOS_PER_SECOND <= timestampNanos)
+            records[pendingOffset + R_TIMESTAMP] + pendingTimeoutSeconds * NANOS_PER_SECOND <= assignedNanos)
         {
             return CreateTransferResult.PENDING_TRANSFER_EXPIRED;
         }
+        if (imported && (timestampNanos <= lastTransferTimestampNanos || isAccountTimestamp(timestampNanos)))
+        {
+            return CreateTransferResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS;
+        }
         final long[] accounts = this.accounts;
-        final int debitOffset = accountIndexById.get(pendingDebitAccountId) * ACCOUNT_LONGS;
-        final int creditOffset = accountIndexById.get(pendingCreditAccountId) * ACCOUNT_LONGS;
+        final int debitOffset = accountIndexById.get(pendingDebitAccountIdHi, pendingDebitAccountIdLo) * ACCOUNT_LONGS;
+        final int creditOffset =
+            accountIndexById.get(pendingCreditAccountIdHi, pendingCreditAccountIdLo) * ACCOUNT_LONGS;
         // The only movement a closed account takes is a void.
         if (post && (metaFlags(accounts[debitOffset + A_META]) & AccountFlags.CLOSED) != 0)
         {
@@ -1092,16 +1455,35 @@ public final class Ledger
             return CreateTransferResult.TRANSFERS_FULL;
         }
 
-        final long postedAmount = post ? actualAmount : 0;
+        // Each user data of 0 takes the pending transfer's; any other is the post's or void's own. Read now: a
+        // pending transfer in the pool leaves its slot below.
+        final long userData128Hi;
+        final long userData128Lo;
+        if (UInt128.isZero(events.userData128Hi(i), events.userData128Lo(i)))
+        {
+            userData128Hi = records[pendingOffset + R_USER_DATA_128_HI];
+            userData128Lo = records[pendingOffset + R_USER_DATA_128_LO];
+        }
+        else
+        {
+            userData128Hi = events.userData128Hi(i);
+            userData128Lo = events.userData128Lo(i);
+        }
+        final long userData64 =
+            events.userData64(i) != 0 ? events.userData64(i) : records[pendingOffset + R_USER_DATA_64];
+        final long userData32 =
+            events.userData32(i) != 0 ? events.userData32(i) : records[pendingOffset + R_USER_DATA_32];
+
+        final long postedAmountHi = post ? actualAmountHi : 0;
+        final long postedAmountLo = post ? actualAmountLo : 0;
         if (!post)
         {
             setClosed(debitOffset, creditOffset, metaFlags(pendingMeta), false);
         }
-        accounts[debitOffset + A_DEBITS_PENDING] -= pendingAmount;
-        accounts[creditOffset + A_CREDITS_PENDING] -= pendingAmount;
-        accounts[debitOffset + A_DEBITS_POSTED] += postedAmount;
-        accounts[creditOffset + A_CREDITS_POSTED] += postedAmount;
-        assert accounts[debitOffset + A_DEBITS_PENDING] >= 0 && accounts[creditOffset + A_CREDITS_PENDING] >= 0;
+        sub128(accounts, debitOffset + A_DEBITS_PENDING_LO, pendingAmountHi, pendingAmountLo);
+        sub128(accounts, creditOffset + A_CREDITS_PENDING_LO, pendingAmountHi, pendingAmountLo);
+        add128(accounts, debitOffset + A_DEBITS_POSTED_LO, postedAmountHi, postedAmountLo);
+        add128(accounts, creditOffset + A_CREDITS_POSTED_LO, postedAmountHi, postedAmountLo);
 
         pendingCount--;
         final byte newState = post ? STATE_POSTED : STATE_VOIDED;
@@ -1115,114 +1497,167 @@ public final class Ledger
         }
         else
         {
-            final int previousSlot = hotIndexById.get(pendingId);
-            final int stateSlot = appendRecord(
-                pendingId,
-                pendingDebitAccountId,
-                pendingCreditAccountId,
-                pendingAmount,
-                records[pendingOffset + R_PENDING_ID],
-                records[pendingOffset + R_USER_DATA],
-                records[pendingOffset + R_TIMESTAMP],
-                pendingMeta,
-                extra(records[pendingOffset + R_EXTRA] & 0xFFFF_FFFFL, newState, KIND_STATE),
-                records[pendingOffset + R_CREATION_RECORD]);
+            final int previousSlot = hotIndexById.get(pendingIdHi, pendingIdLo);
+            final int stateSlot = appendSlot();
+            final int stateOffset = stateSlot * RECORD_LONGS;
+            System.arraycopy(records, pendingOffset, records, stateOffset, RECORD_LONGS);
+            records[stateOffset + R_EXTRA] =
+                extra(records[pendingOffset + R_EXTRA] & 0xFFFF_FFFFL, newState, KIND_STATE);
             ringPreviousSlots[stateSlot] = previousSlot;
-            hotIndexById.put(pendingId, stateSlot);
+            hotIndexById.put(pendingIdHi, pendingIdLo, stateSlot);
             removeFromPool(pendingHandle - pendingBase);
         }
 
-        final int slot = appendRecord(
-            id, pendingDebitAccountId, pendingCreditAccountId, post ? postedAmount : pendingAmount, pendingId,
-            recordedUserData, timestampNanos, meta(metaLedger(pendingMeta), metaCode(pendingMeta), flags),
-            extra(0, STATE_NONE, KIND_CREATION), recordCount);
-        hotIndexById.put(id, slot);
+        final int slot = appendSlot();
+        final int offset = slot * RECORD_LONGS;
+        records[offset + R_ID_LO] = idLo;
+        records[offset + R_ID_HI] = idHi;
+        records[offset + R_DEBIT_ACCOUNT_ID_LO] = pendingDebitAccountIdLo;
+        records[offset + R_DEBIT_ACCOUNT_ID_HI] = pendingDebitAccountIdHi;
+        records[offset + R_CREDIT_ACCOUNT_ID_LO] = pendingCreditAccountIdLo;
+        records[offset + R_CREDIT_ACCOUNT_ID_HI] = pendingCreditAccountIdHi;
+        records[offset + R_AMOUNT_LO] = post ? postedAmountLo : pendingAmountLo;
+        records[offset + R_AMOUNT_HI] = post ? postedAmountHi : pendingAmountHi;
+        records[offset + R_PENDING_ID_LO] = pendingIdLo;
+        records[offset + R_PENDING_ID_HI] = pendingIdHi;
+        records[offset + R_USER_DATA_128_LO] = userData128Lo;
+        records[offset + R_USER_DATA_128_HI] = userData128Hi;
+        records[offset + R_USER_DATA_64] = userData64;
+        records[offset + R_USER_DATA_32] = userData32;
+        records[offset + R_TIMESTAMP] = timestampNanos;
+        records[offset + R_META] = meta(metaLedger(pendingMeta), metaCode(pendingMeta), flags);
+        records[offset + R_EXTRA] = extra(0, STATE_NONE, KIND_CREATION);
+        records[offset + R_CREATION_RECORD] = recordCount - 1;
+        hotIndexById.put(idHi, idLo, slot);
         transferCount++;
+        lastTransferTimestampNanos = timestampNanos;
+        lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
+        createdTimestampNanos = timestampNanos;
         if (null != changes)
         {
             recordChange(post ? ChangeType.TWO_PHASE_POSTED : ChangeType.TWO_PHASE_VOIDED, timestampNanos,
-                slot * RECORD_LONGS, debitOffset, creditOffset);
+                offset, debitOffset, creditOffset);
         }
 
         return CreateTransferResult.OK;
     }
 
     private CreateTransferResult existingTransfer(
-        final int handle,
-        final boolean inherits,
-        final int flags,
-        final long debitAccountId,
-        final long creditAccountId,
-        final long amount,
-        final long pendingId,
-        final long userData,
-        final long timeoutSeconds,
-        final long ledger,
-        final int code)
+        final int handle, final boolean inherits, final TransferEvents events, final int i)
     {
         final long[] records = this.records;
         final int offset = handle * RECORD_LONGS;
+        final int flags = events.flags(i);
         final long meta = records[offset + R_META];
         if (flags != metaFlags(meta))
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_FLAGS;
         }
-        if (pendingId != records[offset + R_PENDING_ID])
+        final long pendingIdHi = events.pendingIdHi(i);
+        final long pendingIdLo = events.pendingIdLo(i);
+        if (pendingIdHi != records[offset + R_PENDING_ID_HI] || pendingIdLo != records[offset + R_PENDING_ID_LO])
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_PENDING_ID;
         }
-        if (timeoutSeconds != (records[offset + R_EXTRA] & 0xFFFF_FFFFL))
+        if (events.timeoutSeconds(i) != (records[offset + R_EXTRA] & 0xFFFF_FFFFL))
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_TIMEOUT;
         }
-        if ((!inherits || debitAccountId != 0) && debitAccountId != records[offset + R_DEBIT_ACCOUNT_ID])
+        final long debitAccountIdHi = events.debitAccountIdHi(i);
+        final long debitAccountIdLo = events.debitAccountIdLo(i);
+        if ((!inherits || !UInt128.isZero(debitAccountIdHi, debitAccountIdLo)) &&
+            (debitAccountIdHi != records[offset + R_DEBIT_ACCOUNT_ID_HI] ||
+            debitAccountIdLo != records[offset + R_DEBIT_ACCOUNT_ID_LO]))
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID;
         }
-        if ((!inherits || creditAccountId != 0) && creditAccountId != records[offset + R_CREDIT_ACCOUNT_ID])
+        final long creditAccountIdHi = events.creditAccountIdHi(i);
+        final long creditAccountIdLo = events.creditAccountIdLo(i);
+        if ((!inherits || !UInt128.isZero(creditAccountIdHi, creditAccountIdLo)) &&
+            (creditAccountIdHi != records[offset + R_CREDIT_ACCOUNT_ID_HI] ||
+            creditAccountIdLo != records[offset + R_CREDIT_ACCOUNT_ID_LO]))
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID;
         }
-        final long recordedAmount = records[offset + R_AMOUNT];
-        final long recordedUserData = records[offset + R_USER_DATA];
+        // Read every field needed of this record before the pending transfer's: that may take the same slot, from
+        // the cold tier.
+        final long recordedAmountHi = records[offset + R_AMOUNT_HI];
+        final long recordedAmountLo = records[offset + R_AMOUNT_LO];
+        final long recordedUserData128Hi = records[offset + R_USER_DATA_128_HI];
+        final long recordedUserData128Lo = records[offset + R_USER_DATA_128_LO];
+        final long recordedUserData64 = records[offset + R_USER_DATA_64];
+        final long recordedUserData32 = records[offset + R_USER_DATA_32];
         final long recordedTimestampNanos = records[offset + R_TIMESTAMP];
-        // A post of AMOUNT_MAX and a void of 0 stand for the pending amount; the pending transfer's own record is
-        // read only then, and after this record's fields (it may take the same slot, from the cold tier).
-        final boolean asPending = inherits && amount == ((flags & TransferFlags.POST_PENDING) != 0 ? AMOUNT_MAX : 0);
-        final boolean differentAmount;
-        if ((flags & BALANCING_FLAGS) != 0)
+
+        final long amountHi = events.amountHi(i);
+        final long amountLo = events.amountLo(i);
+        long userData128Hi = events.userData128Hi(i);
+        long userData128Lo = events.userData128Lo(i);
+        long userData64 = events.userData64(i);
+        long userData32 = events.userData32(i);
+        // A post of AMOUNT_MAX and a void of 0 stand for the pending amount; user data of 0 on a post or void took
+        // the pending transfer's.
+        final boolean asPending = inherits && ((flags & TransferFlags.POST_PENDING) != 0 ?
+            UInt128.isMax(amountHi, amountLo) : UInt128.isZero(amountHi, amountLo));
+        final boolean inheritsUserData = inherits &&
+            (UInt128.isZero(userData128Hi, userData128Lo) || userData64 == 0 || userData32 == 0);
+        long expectedAmountHi = amountHi;
+        long expectedAmountLo = amountLo;
+        if (asPending || inheritsUserData)
         {
-            differentAmount = amount < recordedAmount;
+            final int pendingHandle = locateTransfer(pendingIdHi, pendingIdLo);
+            final int pendingOffset = pendingHandle * RECORD_LONGS;
+            if (asPending)
+            {
+                if (pendingHandle < 0)
+                {
+                    return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
+                }
+                expectedAmountHi = records[pendingOffset + R_AMOUNT_HI];
+                expectedAmountLo = records[pendingOffset + R_AMOUNT_LO];
+            }
+            if (inheritsUserData && pendingHandle >= 0)
+            {
+                if (UInt128.isZero(userData128Hi, userData128Lo))
+                {
+                    userData128Hi = records[pendingOffset + R_USER_DATA_128_HI];
+                    userData128Lo = records[pendingOffset + R_USER_DATA_128_LO];
+                }
+                if (userData64 == 0)
+                {
+                    userData64 = records[pendingOffset + R_USER_DATA_64];
+                }
+                if (userData32 == 0)
+                {
+                    userData32 = records[pendingOffset + R_USER_DATA_32];
+                }
+            }
         }
-        else if (asPending)
-        {
-            final int pendingHandle = locateTransfer(pendingId);
-            differentAmount = pendingHandle < 0 || recordedAmount != records[pendingHandle * RECORD_LONGS + R_AMOUNT];
-        }
-        else
-        {
-            differentAmount = amount != recordedAmount;
-        }
+        final boolean differentAmount = (flags & BALANCING_FLAGS) != 0 ?
+            UInt128.compare(amountHi, amountLo, recordedAmountHi, recordedAmountLo) < 0 :
+            expectedAmountHi != recordedAmountHi || expectedAmountLo != recordedAmountLo;
         if (differentAmount)
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT;
         }
-        long expectedUserData = userData;
-        if (inherits && userData == 0)
+        if (userData128Hi != recordedUserData128Hi || userData128Lo != recordedUserData128Lo)
         {
-            // A post or void without user data took the pending transfer's (found after the record above was read:
-            // both may have come from the cold tier through the same slot).
-            final int pendingHandle = locateTransfer(pendingId);
-            expectedUserData = pendingHandle < 0 ? 0 : records[pendingHandle * RECORD_LONGS + R_USER_DATA];
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_USER_DATA_128;
         }
-        if (expectedUserData != recordedUserData)
+        if (userData64 != recordedUserData64)
         {
-            return CreateTransferResult.EXISTS_WITH_DIFFERENT_USER_DATA;
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_USER_DATA_64;
         }
+        if (userData32 != recordedUserData32)
+        {
+            return CreateTransferResult.EXISTS_WITH_DIFFERENT_USER_DATA_32;
+        }
+        final long ledger = events.ledger(i);
         if ((!inherits || ledger != 0) && ledger != metaLedger(meta))
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_LEDGER;
         }
+        final int code = events.code(i);
         if ((!inherits || code != 0) && code != metaCode(meta))
         {
             return CreateTransferResult.EXISTS_WITH_DIFFERENT_CODE;
@@ -1238,23 +1673,23 @@ public final class Ledger
      *
      * @return the slot, or -1 if no transfer has that id.
      */
-    private int locateTransfer(final long id)
+    private int locateTransfer(final long idHi, final long idLo)
     {
-        final int handle = locateRecord(id);
+        final int handle = locateRecord(idHi, idLo);
         return handle >= 0 && kindOf(records[handle * RECORD_LONGS + R_EXTRA]) == KIND_FAILED ? -1 : handle;
     }
 
     /**
      * As {@link #locateTransfer}, but a failed id's record ({@link #KIND_FAILED}) is found too.
      */
-    private int locateRecord(final long id)
+    private int locateRecord(final long idHi, final long idLo)
     {
-        final int slot = hotIndexById.get(id);
+        final int slot = hotIndexById.get(idHi, idLo);
         if (slot >= 0)
         {
             if (null != cold && isSealedPending(slot))
             {
-                final int position = poolIndexById.get(id);
+                final int position = poolIndexById.get(idHi, idLo);
                 if (position >= 0)
                 {
                     return pendingBase + position;
@@ -1267,12 +1702,12 @@ public final class Ledger
             // Every transfer is in the ring.
             return -1;
         }
-        final int position = poolIndexById.size() == 0 ? IdIndex.MISSING : poolIndexById.get(id);
+        final int position = poolIndexById.size() == 0 ? IdIndex.MISSING : poolIndexById.get(idHi, idLo);
         if (position >= 0)
         {
             return pendingBase + position;
         }
-        if (cold.find(id, oldestIndexedRecord, records, scratchSlot * RECORD_LONGS))
+        if (cold.find(idHi, idLo, oldestIndexedRecord, records, scratchSlot * RECORD_LONGS))
         {
             return scratchSlot;
         }
@@ -1309,7 +1744,8 @@ public final class Ledger
         final byte state = (byte)(records[offset + R_EXTRA] >>> 32);
         if (state == STATE_PENDING && (handle >= ringCapacity || records[offset + R_CREATION_RECORD] < sealedRecords))
         {
-            return poolIndexById.get(records[offset + R_ID]) >= 0 ? STATE_PENDING : STATE_EXPIRED;
+            return poolIndexById.get(records[offset + R_ID_HI], records[offset + R_ID_LO]) >= 0 ?
+                STATE_PENDING : STATE_EXPIRED;
         }
         return state;
     }
@@ -1350,25 +1786,13 @@ public final class Ledger
         final int creditOffset)
     {
         final long[] changes = this.changes;
-        final long[] records = this.records;
-        final long[] accounts = this.accounts;
         final int o = changeCount++ * LedgerChange.LONGS;
         changes[o + LedgerChange.TYPE] = type.ordinal();
         changes[o + LedgerChange.TIMESTAMP] = timestampNanos;
-        changes[o + LedgerChange.TRANSFER_ID] = records[recordOffset + R_ID];
-        changes[o + LedgerChange.DEBIT_ACCOUNT_ID] = records[recordOffset + R_DEBIT_ACCOUNT_ID];
-        changes[o + LedgerChange.CREDIT_ACCOUNT_ID] = records[recordOffset + R_CREDIT_ACCOUNT_ID];
-        changes[o + LedgerChange.AMOUNT] = records[recordOffset + R_AMOUNT];
-        changes[o + LedgerChange.PENDING_ID] = records[recordOffset + R_PENDING_ID];
-        changes[o + LedgerChange.USER_DATA] = records[recordOffset + R_USER_DATA];
-        changes[o + LedgerChange.META] = records[recordOffset + R_META];
+        System.arraycopy(records, recordOffset, changes, o + LedgerChange.RECORD, LedgerChange.RECORD_COPY_LONGS);
         changes[o + LedgerChange.TIMEOUT_SECONDS] = records[recordOffset + R_EXTRA] & 0xFFFF_FFFFL;
-        changes[o + LedgerChange.TRANSFER_TIMESTAMP] = records[recordOffset + R_TIMESTAMP];
-        for (int k = 0; k < 4; k++)
-        {
-            changes[o + LedgerChange.DEBIT_BALANCES + k] = accounts[debitOffset + A_DEBITS_PENDING + k];
-            changes[o + LedgerChange.CREDIT_BALANCES + k] = accounts[creditOffset + A_DEBITS_PENDING + k];
-        }
+        System.arraycopy(accounts, debitOffset + A_DEBITS_PENDING_LO, changes, o + LedgerChange.DEBIT_BALANCES, 8);
+        System.arraycopy(accounts, creditOffset + A_DEBITS_PENDING_LO, changes, o + LedgerChange.CREDIT_BALANCES, 8);
         changes[o + LedgerChange.DEBIT_ACCOUNT_META] = accounts[debitOffset + A_META];
         changes[o + LedgerChange.CREDIT_ACCOUNT_META] = accounts[creditOffset + A_META];
     }
@@ -1413,13 +1837,14 @@ public final class Ledger
         {
             return CreateTransferResult.TRANSFERS_FULL;
         }
-        final long id = events.id(i);
-        final int slot = appendRecord(id, events.debitAccountId(i), events.creditAccountId(i), events.amount(i),
-            events.pendingId(i), events.userData(i), timestampNanos,
-            meta(events.ledger(i), events.code(i), events.flags(i)),
-            extra(events.timeoutSeconds(i), STATE_NONE, KIND_FAILED) | ((long)failure.value() << 48),
-            recordCount);
-        hotIndexById.put(id, slot);
+        final int slot = appendSlot();
+        final int offset = slot * RECORD_LONGS;
+        copyEvent(events, i, records, offset);
+        records[offset + R_TIMESTAMP] = timestampNanos;
+        records[offset + R_EXTRA] = extra(events.timeoutSeconds(i), STATE_NONE, KIND_FAILED) |
+            ((failure.value() & 0xFFFFL) << 48);
+        records[offset + R_CREATION_RECORD] = recordCount - 1;
+        hotIndexById.put(events.idHi(i), events.idLo(i), slot);
         return failure;
     }
 
@@ -1428,34 +1853,61 @@ public final class Ledger
         return recordCount - oldestIndexedRecord + count <= ringCapacity;
     }
 
-    private int appendRecord(
-        final long id,
-        final long debitAccountId,
-        final long creditAccountId,
-        final long amount,
-        final long pendingId,
-        final long userData,
-        final long timestampNanos,
-        final long meta,
-        final long extra,
-        final long creationRecord)
+    /**
+     * Take the next ring slot for a record: the caller writes every one of its {@link #RECORD_LONGS} longs. The
+     * record's number is {@code recordCount - 1} after the call.
+     */
+    private int appendSlot()
     {
         final int slot = headSlot;
-        final int offset = slot * RECORD_LONGS;
-        final long[] records = this.records;
-        records[offset + R_ID] = id;
-        records[offset + R_DEBIT_ACCOUNT_ID] = debitAccountId;
-        records[offset + R_CREDIT_ACCOUNT_ID] = creditAccountId;
-        records[offset + R_AMOUNT] = amount;
-        records[offset + R_PENDING_ID] = pendingId;
-        records[offset + R_USER_DATA] = userData;
-        records[offset + R_TIMESTAMP] = timestampNanos;
-        records[offset + R_META] = meta;
-        records[offset + R_EXTRA] = extra;
-        records[offset + R_CREATION_RECORD] = creationRecord;
         headSlot = slot + 1 == ringCapacity ? 0 : slot + 1;
         recordCount++;
         return slot;
+    }
+
+    /**
+     * Write an event's fields as sent into a record: id, accounts, amount, pending id, user data and meta; the
+     * caller writes the timestamp, extra and creation record (and an amount of its own).
+     */
+    private static void copyEvent(final TransferEvents events, final int i, final long[] records, final int offset)
+    {
+        records[offset + R_ID_LO] = events.idLo(i);
+        records[offset + R_ID_HI] = events.idHi(i);
+        records[offset + R_DEBIT_ACCOUNT_ID_LO] = events.debitAccountIdLo(i);
+        records[offset + R_DEBIT_ACCOUNT_ID_HI] = events.debitAccountIdHi(i);
+        records[offset + R_CREDIT_ACCOUNT_ID_LO] = events.creditAccountIdLo(i);
+        records[offset + R_CREDIT_ACCOUNT_ID_HI] = events.creditAccountIdHi(i);
+        records[offset + R_AMOUNT_LO] = events.amountLo(i);
+        records[offset + R_AMOUNT_HI] = events.amountHi(i);
+        records[offset + R_PENDING_ID_LO] = events.pendingIdLo(i);
+        records[offset + R_PENDING_ID_HI] = events.pendingIdHi(i);
+        records[offset + R_USER_DATA_128_LO] = events.userData128Lo(i);
+        records[offset + R_USER_DATA_128_HI] = events.userData128Hi(i);
+        records[offset + R_USER_DATA_64] = events.userData64(i);
+        records[offset + R_USER_DATA_32] = events.userData32(i);
+        records[offset + R_META] = meta(events.ledger(i), events.code(i), events.flags(i));
+    }
+
+    /**
+     * {@code a[o]} (lo) and {@code a[o + 1]} (hi) plus (hi, lo), modulo 2<sup>128</sup>: callers have checked it
+     * does not overflow.
+     */
+    private static void add128(final long[] a, final int o, final long hi, final long lo)
+    {
+        final long aLo = a[o];
+        a[o] = UInt128.addLo(aLo, lo);
+        a[o + 1] = UInt128.addHi(a[o + 1], aLo, hi, lo);
+    }
+
+    /**
+     * {@code a[o]} (lo) and {@code a[o + 1]} (hi) minus (hi, lo): callers know it does not go below 0.
+     */
+    private static void sub128(final long[] a, final int o, final long hi, final long lo)
+    {
+        final long aLo = a[o];
+        assert !UInt128.subUnderflows(a[o + 1], aLo, hi, lo);
+        a[o] = UInt128.subLo(aLo, lo);
+        a[o + 1] = UInt128.subHi(a[o + 1], aLo, hi, lo);
     }
 
     private void rollbackTransfers(final long mark)
@@ -1466,32 +1918,42 @@ public final class Ledger
         {
             final int slot = headSlot == 0 ? ringCapacity - 1 : headSlot - 1;
             final int offset = slot * RECORD_LONGS;
-            final long id = records[offset + R_ID];
-            if (kindOf(records[offset + R_EXTRA]) == KIND_STATE)
+            final long idHi = records[offset + R_ID_HI];
+            final long idLo = records[offset + R_ID_LO];
+            final int kind = kindOf(records[offset + R_EXTRA]);
+            if (kind == KIND_STATE)
             {
                 final int previous = ringPreviousSlots[slot];
                 if (previous >= 0)
                 {
-                    hotIndexById.put(id, previous);
+                    hotIndexById.put(idHi, idLo, previous);
                 }
                 else
                 {
-                    hotIndexById.remove(id);
+                    hotIndexById.remove(idHi, idLo);
                 }
+            }
+            else if (kind == KIND_FAILED)
+            {
+                // Only written after a rollback, never undone by one; kept for completeness.
+                hotIndexById.remove(idHi, idLo);
             }
             else
             {
                 final int flags = metaFlags(records[offset + R_META]);
-                final long amount = records[offset + R_AMOUNT];
-                final int debitOffset = accountIndexById.get(records[offset + R_DEBIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
-                final int creditOffset =
-                    accountIndexById.get(records[offset + R_CREDIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
+                final long amountHi = records[offset + R_AMOUNT_HI];
+                final long amountLo = records[offset + R_AMOUNT_LO];
+                final int debitOffset = accountIndexById.get(
+                    records[offset + R_DEBIT_ACCOUNT_ID_HI], records[offset + R_DEBIT_ACCOUNT_ID_LO]) * ACCOUNT_LONGS;
+                final int creditOffset = accountIndexById.get(
+                    records[offset + R_CREDIT_ACCOUNT_ID_HI], records[offset + R_CREDIT_ACCOUNT_ID_LO]) *
+                    ACCOUNT_LONGS;
 
                 if ((flags & TransferFlags.PENDING) != 0)
                 {
                     // Created in this command, so unsealed; a post or void of it in the chain is already undone.
-                    accounts[debitOffset + A_DEBITS_PENDING] -= amount;
-                    accounts[creditOffset + A_CREDITS_PENDING] -= amount;
+                    sub128(accounts, debitOffset + A_DEBITS_PENDING_LO, amountHi, amountLo);
+                    sub128(accounts, creditOffset + A_CREDITS_PENDING_LO, amountHi, amountLo);
                     setClosed(debitOffset, creditOffset, flags, false);
                     if (heapPositions[slot] >= 0)
                     {
@@ -1503,15 +1965,17 @@ public final class Ledger
                 {
                     // The pending transfer's newest record is still indexed: its re-record, if it got one, was
                     // written just before this one and is undone next.
-                    final int pendingSlot = hotIndexById.get(records[offset + R_PENDING_ID]);
+                    final int pendingSlot = hotIndexById.get(
+                        records[offset + R_PENDING_ID_HI], records[offset + R_PENDING_ID_LO]);
                     final int pendingOffset = pendingSlot * RECORD_LONGS;
-                    final long pendingAmount = records[pendingOffset + R_AMOUNT];
-                    accounts[debitOffset + A_DEBITS_PENDING] += pendingAmount;
-                    accounts[creditOffset + A_CREDITS_PENDING] += pendingAmount;
+                    add128(accounts, debitOffset + A_DEBITS_PENDING_LO,
+                        records[pendingOffset + R_AMOUNT_HI], records[pendingOffset + R_AMOUNT_LO]);
+                    add128(accounts, creditOffset + A_CREDITS_PENDING_LO,
+                        records[pendingOffset + R_AMOUNT_HI], records[pendingOffset + R_AMOUNT_LO]);
                     if ((flags & TransferFlags.POST_PENDING) != 0)
                     {
-                        accounts[debitOffset + A_DEBITS_POSTED] -= amount;
-                        accounts[creditOffset + A_CREDITS_POSTED] -= amount;
+                        sub128(accounts, debitOffset + A_DEBITS_POSTED_LO, amountHi, amountLo);
+                        sub128(accounts, creditOffset + A_CREDITS_POSTED_LO, amountHi, amountLo);
                     }
                     else
                     {
@@ -1536,10 +2000,10 @@ public final class Ledger
                 }
                 else
                 {
-                    accounts[debitOffset + A_DEBITS_POSTED] -= amount;
-                    accounts[creditOffset + A_CREDITS_POSTED] -= amount;
+                    sub128(accounts, debitOffset + A_DEBITS_POSTED_LO, amountHi, amountLo);
+                    sub128(accounts, creditOffset + A_CREDITS_POSTED_LO, amountHi, amountLo);
                 }
-                hotIndexById.remove(id);
+                hotIndexById.remove(idHi, idLo);
                 transferCount--;
             }
 
@@ -1561,7 +2025,8 @@ public final class Ledger
     {
         final int handle = pendingBase + poolCount++;
         System.arraycopy(records, slot * RECORD_LONGS, records, handle * RECORD_LONGS, RECORD_LONGS);
-        poolIndexById.put(records[handle * RECORD_LONGS + R_ID], handle - pendingBase);
+        poolIndexById.put(
+            records[handle * RECORD_LONGS + R_ID_HI], records[handle * RECORD_LONGS + R_ID_LO], handle - pendingBase);
         final int heapPosition = heapPositions[slot];
         heapPositions[handle] = heapPosition;
         heapPositions[slot] = -1;
@@ -1577,7 +2042,7 @@ public final class Ledger
         final int to = handle * RECORD_LONGS;
         System.arraycopy(records, fromSlot * RECORD_LONGS, records, to, RECORD_LONGS);
         records[to + R_EXTRA] = extra(records[to + R_EXTRA] & 0xFFFF_FFFFL, STATE_PENDING, KIND_CREATION);
-        poolIndexById.put(records[to + R_ID], handle - pendingBase);
+        poolIndexById.put(records[to + R_ID_HI], records[to + R_ID_LO], handle - pendingBase);
         heapPositions[handle] = -1;
         if (expiresAtNanos != NEVER)
         {
@@ -1593,13 +2058,13 @@ public final class Ledger
         {
             heapRemove(handle);
         }
-        poolIndexById.remove(records[handle * RECORD_LONGS + R_ID]);
+        poolIndexById.remove(records[handle * RECORD_LONGS + R_ID_HI], records[handle * RECORD_LONGS + R_ID_LO]);
         final int lastHandle = pendingBase + --poolCount;
         final int lastOffset = lastHandle * RECORD_LONGS;
         if (handle != lastHandle)
         {
             System.arraycopy(records, lastOffset, records, handle * RECORD_LONGS, RECORD_LONGS);
-            poolIndexById.put(records[lastOffset + R_ID], position);
+            poolIndexById.put(records[lastOffset + R_ID_HI], records[lastOffset + R_ID_LO], position);
             final int heapPosition = heapPositions[lastHandle];
             heapPositions[handle] = heapPosition;
             if (heapPosition >= 0)
@@ -1628,18 +2093,22 @@ public final class Ledger
             final int handle = heapHandles[0];
             heapRemove(handle);
             final int offset = handle * RECORD_LONGS;
-            final long amount = records[offset + R_AMOUNT];
-            final int debitOffset = accountIndexById.get(records[offset + R_DEBIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
-            final int creditOffset = accountIndexById.get(records[offset + R_CREDIT_ACCOUNT_ID]) * ACCOUNT_LONGS;
-            accounts[debitOffset + A_DEBITS_PENDING] -= amount;
-            accounts[creditOffset + A_CREDITS_PENDING] -= amount;
-            assert accounts[debitOffset + A_DEBITS_PENDING] >= 0 && accounts[creditOffset + A_CREDITS_PENDING] >= 0;
+            final long amountHi = records[offset + R_AMOUNT_HI];
+            final long amountLo = records[offset + R_AMOUNT_LO];
+            final int debitOffset = accountIndexById.get(
+                records[offset + R_DEBIT_ACCOUNT_ID_HI], records[offset + R_DEBIT_ACCOUNT_ID_LO]) * ACCOUNT_LONGS;
+            final int creditOffset = accountIndexById.get(
+                records[offset + R_CREDIT_ACCOUNT_ID_HI], records[offset + R_CREDIT_ACCOUNT_ID_LO]) * ACCOUNT_LONGS;
+            sub128(accounts, debitOffset + A_DEBITS_PENDING_LO, amountHi, amountLo);
+            sub128(accounts, creditOffset + A_CREDITS_PENDING_LO, amountHi, amountLo);
             setClosed(debitOffset, creditOffset, metaFlags(records[offset + R_META]), false);
-            fold(EXPIRY_MARK ^ records[offset + R_ID] * 0xD6E8_FEB8_6659_FD93L);
+            fold(EXPIRY_MARK ^ (records[offset + R_ID_LO] * 0xD6E8_FEB8_6659_FD93L +
+                records[offset + R_ID_HI] * 0xA076_1D64_78BD_642FL));
             pendingCount--;
             // An expiry is a change of its own, with a timestamp of its own after every one before it.
             final long expiredAtNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
             lastTimestampNanos = expiredAtNanos;
+            lastTransferTimestampNanos = expiredAtNanos;
             if (null != changes)
             {
                 // Final as it happens: told at once, before the command's own changes.
@@ -1787,15 +2256,23 @@ public final class Ledger
     private long linearRecordHash(final int offset)
     {
         final long[] records = this.records;
-        return records[offset + R_ID] * 0x9E37_79B9_7F4A_7C15L +
-            records[offset + R_DEBIT_ACCOUNT_ID] * 0xC2B2_AE3D_27D4_EB4FL +
-            records[offset + R_CREDIT_ACCOUNT_ID] * 0x1656_67B1_9E37_79F9L +
-            records[offset + R_AMOUNT] * 0x85EB_CA77_C2B2_AE63L +
-            records[offset + R_PENDING_ID] * 0x27D4_EB2F_1656_67C5L +
-            records[offset + R_USER_DATA] * 0xFF51_AFD7_ED55_8CCDL +
-            records[offset + R_TIMESTAMP] * 0xC4CE_B9FE_1A85_EC53L +
-            records[offset + R_META] * 0xD6E8_FEB8_6659_FD93L +
-            (records[offset + R_EXTRA] & 0xFFFF_FFFFL) * 0xA076_1D64_78BD_642FL;
+        return records[offset + R_ID_LO] * 0x9E37_79B9_7F4A_7C15L +
+            records[offset + R_ID_HI] * 0xC2B2_AE3D_27D4_EB4FL +
+            records[offset + R_DEBIT_ACCOUNT_ID_LO] * 0x1656_67B1_9E37_79F9L +
+            records[offset + R_DEBIT_ACCOUNT_ID_HI] * 0x85EB_CA77_C2B2_AE63L +
+            records[offset + R_CREDIT_ACCOUNT_ID_LO] * 0x27D4_EB2F_1656_67C5L +
+            records[offset + R_CREDIT_ACCOUNT_ID_HI] * 0xFF51_AFD7_ED55_8CCDL +
+            records[offset + R_AMOUNT_LO] * 0xC4CE_B9FE_1A85_EC53L +
+            records[offset + R_AMOUNT_HI] * 0xD6E8_FEB8_6659_FD93L +
+            records[offset + R_PENDING_ID_LO] * 0xA076_1D64_78BD_642FL +
+            records[offset + R_PENDING_ID_HI] * 0xE703_7ED1_A0B4_28DBL +
+            records[offset + R_USER_DATA_128_LO] * 0x8EBC_6AF0_9C88_C6E3L +
+            records[offset + R_USER_DATA_128_HI] * 0x5899_65CC_7537_4CC3L +
+            records[offset + R_USER_DATA_64] * 0x1D8E_4E27_C47D_124FL +
+            records[offset + R_USER_DATA_32] * 0xBF58_476D_1CE4_E5B9L +
+            records[offset + R_TIMESTAMP] * 0x94D0_49BB_1331_11EBL +
+            records[offset + R_META] * 0x2545_F491_4F6C_DD1DL +
+            (records[offset + R_EXTRA] & 0xFFFF_FFFFL) * 0x9FB2_1C65_1E98_DF25L;
     }
 
     private void foldAccounts(final int fromIndex)
@@ -1804,8 +2281,12 @@ public final class Ledger
         for (int i = fromIndex; i < accountCount; i++)
         {
             final int offset = i * ACCOUNT_LONGS;
-            fold(ACCOUNT_MARK ^ (accounts[offset + A_ID] * 0x9E37_79B9_7F4A_7C15L +
-                accounts[offset + A_USER_DATA] * 0xC2B2_AE3D_27D4_EB4FL +
+            fold(ACCOUNT_MARK ^ (accounts[offset + A_ID_LO] * 0x9E37_79B9_7F4A_7C15L +
+                accounts[offset + A_ID_HI] * 0xC4CE_B9FE_1A85_EC53L +
+                accounts[offset + A_USER_DATA_128_LO] * 0xC2B2_AE3D_27D4_EB4FL +
+                accounts[offset + A_USER_DATA_128_HI] * 0x27D4_EB2F_1656_67C5L +
+                accounts[offset + A_USER_DATA_64] * 0xFF51_AFD7_ED55_8CCDL +
+                accounts[offset + A_USER_DATA_32] * 0xA076_1D64_78BD_642FL +
                 accounts[offset + A_TIMESTAMP] * 0x1656_67B1_9E37_79F9L +
                 accounts[offset + A_META] * 0x85EB_CA77_C2B2_AE63L));
         }
@@ -1882,16 +2363,18 @@ public final class Ledger
             int touchSlot = slot;
             for (int i = 0; i < run; i++)
             {
-                sink += hotIndexById.touch(records[touchSlot * RECORD_LONGS + R_ID]);
+                sink += hotIndexById.touch(
+                    records[touchSlot * RECORD_LONGS + R_ID_HI], records[touchSlot * RECORD_LONGS + R_ID_LO]);
                 touchSlot = touchSlot + 1 == ringCapacity ? 0 : touchSlot + 1;
             }
             touchSink = sink;
             for (int i = 0; i < run; i++)
             {
-                final long id = records[slot * RECORD_LONGS + R_ID];
-                if (hotIndexById.get(id) == slot)
+                final long idHi = records[slot * RECORD_LONGS + R_ID_HI];
+                final long idLo = records[slot * RECORD_LONGS + R_ID_LO];
+                if (hotIndexById.get(idHi, idLo) == slot)
                 {
-                    hotIndexById.remove(id);
+                    hotIndexById.remove(idHi, idLo);
                 }
                 slot = slot + 1 == ringCapacity ? 0 : slot + 1;
             }
@@ -1997,7 +2480,8 @@ public final class Ledger
     }
 
     /**
-     * @return the last timestamp assigned to an event, 0 before the first.
+     * @return the greatest timestamp assigned to an event or an expiry, or taken by an imported event; 0 before the
+     * first.
      */
     public long lastTimestampNanos()
     {
@@ -2013,21 +2497,31 @@ public final class Ledger
     }
 
     /**
-     * @param id of an account.
+     * @param idHi high half of an account's id.
+     * @param idLo low half of an account's id.
      * @return its index (creation order, 0 based) for the {@code account*} accessors, or -1 if absent.
      */
-    public int accountIndex(final long id)
+    public int accountIndex(final long idHi, final long idLo)
     {
-        return accountIndexById.get(id);
+        return accountIndexById.get(idHi, idLo);
     }
 
     /**
-     * @param index of an account, 0 to {@link #accountCount()} - 1.
-     * @return its id.
+     * @param index index of an account, 0 to {@link #accountCount()} - 1.
+     * @return the high 64 bits of its id.
      */
-    public long accountId(final int index)
+    public long accountIdHi(final int index)
     {
-        return accounts[index * ACCOUNT_LONGS + A_ID];
+        return accounts[index * ACCOUNT_LONGS + A_ID_HI];
+    }
+
+    /**
+     * @param index index of an account, 0 to {@link #accountCount()} - 1.
+     * @return the low 64 bits of its id.
+     */
+    public long accountIdLo(final int index)
+    {
+        return accounts[index * ACCOUNT_LONGS + A_ID_LO];
     }
 
     /**
@@ -2050,7 +2544,7 @@ public final class Ledger
 
     /**
      * @param index of an account.
-     * @return its flags as created (see {@link AccountFlags}).
+     * @return its flags as created (see {@link AccountFlags}), with {@code CLOSED} as it is now.
      */
     public int accountFlags(final int index)
     {
@@ -2058,17 +2552,44 @@ public final class Ledger
     }
 
     /**
-     * @param index of an account.
-     * @return its user data.
+     * @param index index of an account.
+     * @return the high 64 bits of its 128-bit user data.
      */
-    public long accountUserData(final int index)
+    public long accountUserData128Hi(final int index)
     {
-        return accounts[index * ACCOUNT_LONGS + A_USER_DATA];
+        return accounts[index * ACCOUNT_LONGS + A_USER_DATA_128_HI];
     }
 
     /**
-     * @param index of an account.
-     * @return the timestamp assigned at its creation.
+     * @param index index of an account.
+     * @return the low 64 bits of its 128-bit user data.
+     */
+    public long accountUserData128Lo(final int index)
+    {
+        return accounts[index * ACCOUNT_LONGS + A_USER_DATA_128_LO];
+    }
+
+    /**
+     * @param index index of an account.
+     * @return its 64-bit user data.
+     */
+    public long accountUserData64(final int index)
+    {
+        return accounts[index * ACCOUNT_LONGS + A_USER_DATA_64];
+    }
+
+    /**
+     * @param index index of an account.
+     * @return its 32-bit user data, unsigned.
+     */
+    public long accountUserData32(final int index)
+    {
+        return accounts[index * ACCOUNT_LONGS + A_USER_DATA_32];
+    }
+
+    /**
+     * @param index index of an account.
+     * @return the timestamp assigned at its creation (an imported account's own).
      */
     public long accountTimestamp(final int index)
     {
@@ -2076,51 +2597,88 @@ public final class Ledger
     }
 
     /**
-     * @param index of an account.
-     * @return the sum of its pending debits, in minor units.
+     * @param index index of an account.
+     * @return the high 64 bits of the sum of its pending debits, in minor units.
      */
-    public long debitsPending(final int index)
+    public long debitsPendingHi(final int index)
     {
-        return accounts[index * ACCOUNT_LONGS + A_DEBITS_PENDING];
+        return accounts[index * ACCOUNT_LONGS + A_DEBITS_PENDING_HI];
     }
 
     /**
-     * @param index of an account.
-     * @return the sum of its posted debits, in minor units.
+     * @param index index of an account.
+     * @return the low 64 bits of the sum of its pending debits, in minor units.
      */
-    public long debitsPosted(final int index)
+    public long debitsPendingLo(final int index)
     {
-        return accounts[index * ACCOUNT_LONGS + A_DEBITS_POSTED];
+        return accounts[index * ACCOUNT_LONGS + A_DEBITS_PENDING_LO];
     }
 
     /**
-     * @param index of an account.
-     * @return the sum of its pending credits, in minor units.
+     * @param index index of an account.
+     * @return the high 64 bits of the sum of its posted debits, in minor units.
      */
-    public long creditsPending(final int index)
+    public long debitsPostedHi(final int index)
     {
-        return accounts[index * ACCOUNT_LONGS + A_CREDITS_PENDING];
+        return accounts[index * ACCOUNT_LONGS + A_DEBITS_POSTED_HI];
     }
 
     /**
-     * @param index of an account.
-     * @return the sum of its posted credits, in minor units.
+     * @param index index of an account.
+     * @return the low 64 bits of the sum of its posted debits, in minor units.
      */
-    public long creditsPosted(final int index)
+    public long debitsPostedLo(final int index)
     {
-        return accounts[index * ACCOUNT_LONGS + A_CREDITS_POSTED];
+        return accounts[index * ACCOUNT_LONGS + A_DEBITS_POSTED_LO];
+    }
+
+    /**
+     * @param index index of an account.
+     * @return the high 64 bits of the sum of its pending credits, in minor units.
+     */
+    public long creditsPendingHi(final int index)
+    {
+        return accounts[index * ACCOUNT_LONGS + A_CREDITS_PENDING_HI];
+    }
+
+    /**
+     * @param index index of an account.
+     * @return the low 64 bits of the sum of its pending credits, in minor units.
+     */
+    public long creditsPendingLo(final int index)
+    {
+        return accounts[index * ACCOUNT_LONGS + A_CREDITS_PENDING_LO];
+    }
+
+    /**
+     * @param index index of an account.
+     * @return the high 64 bits of the sum of its posted credits, in minor units.
+     */
+    public long creditsPostedHi(final int index)
+    {
+        return accounts[index * ACCOUNT_LONGS + A_CREDITS_POSTED_HI];
+    }
+
+    /**
+     * @param index index of an account.
+     * @return the low 64 bits of the sum of its posted credits, in minor units.
+     */
+    public long creditsPostedLo(final int index)
+    {
+        return accounts[index * ACCOUNT_LONGS + A_CREDITS_POSTED_LO];
     }
 
     /**
      * Find a transfer, hot or cold.
      *
-     * @param id of a transfer.
+     * @param idHi high half of a transfer's id.
+     * @param idLo low half of a transfer's id.
      * @return a handle on it for the {@code transfer*} accessors, valid until the next call of this method or of a
      * command; or -1 if no transfer has that id.
      */
-    public int transferIndex(final long id)
+    public int transferIndex(final long idHi, final long idLo)
     {
-        return locateTransfer(id);
+        return locateTransfer(idHi, idLo);
     }
 
     /**
@@ -2167,56 +2725,130 @@ public final class Ledger
 
     /**
      * @param index a handle on a transfer.
-     * @return its id.
+     * @return the high 64 bits of its id.
      */
-    public long transferId(final int index)
+    public long transferIdHi(final int index)
     {
-        return records[index * RECORD_LONGS + R_ID];
+        return records[index * RECORD_LONGS + R_ID_HI];
     }
 
     /**
      * @param index a handle on a transfer.
-     * @return the account debited (for a post or void, the pending transfer's).
+     * @return the low 64 bits of its id.
      */
-    public long transferDebitAccountId(final int index)
+    public long transferIdLo(final int index)
     {
-        return records[index * RECORD_LONGS + R_DEBIT_ACCOUNT_ID];
+        return records[index * RECORD_LONGS + R_ID_LO];
     }
 
     /**
      * @param index a handle on a transfer.
-     * @return the account credited (for a post or void, the pending transfer's).
+     * @return the high 64 bits of the account debited (for a post or void, the pending transfer's).
      */
-    public long transferCreditAccountId(final int index)
+    public long transferDebitAccountIdHi(final int index)
     {
-        return records[index * RECORD_LONGS + R_CREDIT_ACCOUNT_ID];
+        return records[index * RECORD_LONGS + R_DEBIT_ACCOUNT_ID_HI];
     }
 
     /**
      * @param index a handle on a transfer.
-     * @return its amount in minor units: for a post the amount posted, for a void the amount released.
+     * @return the low 64 bits of the account debited (for a post or void, the pending transfer's).
      */
-    public long transferAmount(final int index)
+    public long transferDebitAccountIdLo(final int index)
     {
-        return records[index * RECORD_LONGS + R_AMOUNT];
+        return records[index * RECORD_LONGS + R_DEBIT_ACCOUNT_ID_LO];
     }
 
     /**
      * @param index a handle on a transfer.
-     * @return the pending transfer it posts or voids, else 0.
+     * @return the high 64 bits of the account credited (for a post or void, the pending transfer's).
      */
-    public long transferPendingId(final int index)
+    public long transferCreditAccountIdHi(final int index)
     {
-        return records[index * RECORD_LONGS + R_PENDING_ID];
+        return records[index * RECORD_LONGS + R_CREDIT_ACCOUNT_ID_HI];
     }
 
     /**
      * @param index a handle on a transfer.
-     * @return its user data.
+     * @return the low 64 bits of the account credited (for a post or void, the pending transfer's).
      */
-    public long transferUserData(final int index)
+    public long transferCreditAccountIdLo(final int index)
     {
-        return records[index * RECORD_LONGS + R_USER_DATA];
+        return records[index * RECORD_LONGS + R_CREDIT_ACCOUNT_ID_LO];
+    }
+
+    /**
+     * @param index a handle on a transfer.
+     * @return the high 64 bits of its amount in minor units: for a post the amount posted, for a void the amount
+     * released.
+     */
+    public long transferAmountHi(final int index)
+    {
+        return records[index * RECORD_LONGS + R_AMOUNT_HI];
+    }
+
+    /**
+     * @param index a handle on a transfer.
+     * @return the low 64 bits of its amount in minor units: for a post the amount posted, for a void the amount
+     * released.
+     */
+    public long transferAmountLo(final int index)
+    {
+        return records[index * RECORD_LONGS + R_AMOUNT_LO];
+    }
+
+    /**
+     * @param index a handle on a transfer.
+     * @return the high 64 bits of the pending transfer it posts or voids, else 0.
+     */
+    public long transferPendingIdHi(final int index)
+    {
+        return records[index * RECORD_LONGS + R_PENDING_ID_HI];
+    }
+
+    /**
+     * @param index a handle on a transfer.
+     * @return the low 64 bits of the pending transfer it posts or voids, else 0.
+     */
+    public long transferPendingIdLo(final int index)
+    {
+        return records[index * RECORD_LONGS + R_PENDING_ID_LO];
+    }
+
+    /**
+     * @param index a handle on a transfer.
+     * @return the high 64 bits of its 128-bit user data.
+     */
+    public long transferUserData128Hi(final int index)
+    {
+        return records[index * RECORD_LONGS + R_USER_DATA_128_HI];
+    }
+
+    /**
+     * @param index a handle on a transfer.
+     * @return the low 64 bits of its 128-bit user data.
+     */
+    public long transferUserData128Lo(final int index)
+    {
+        return records[index * RECORD_LONGS + R_USER_DATA_128_LO];
+    }
+
+    /**
+     * @param index a handle on a transfer.
+     * @return its 64-bit user data.
+     */
+    public long transferUserData64(final int index)
+    {
+        return records[index * RECORD_LONGS + R_USER_DATA_64];
+    }
+
+    /**
+     * @param index a handle on a transfer.
+     * @return its 32-bit user data, unsigned.
+     */
+    public long transferUserData32(final int index)
+    {
+        return records[index * RECORD_LONGS + R_USER_DATA_32];
     }
 
     /**
@@ -2257,7 +2889,7 @@ public final class Ledger
 
     /**
      * @param index a handle on a transfer.
-     * @return the timestamp assigned at its creation.
+     * @return the timestamp assigned at its creation (an imported transfer's own).
      */
     public long transferTimestamp(final int index)
     {
@@ -2304,7 +2936,7 @@ public final class Ledger
 
         final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
         buffer.putLong(historyHash0).putLong(historyHash1).putLong(pendingSetHash[0])
-            .putLong(lastTimestampNanos).putLong(clockNanos)
+            .putLong(lastTimestampNanos).putLong(lastTransferTimestampNanos).putLong(clockNanos)
             .putInt(accountCount).putLong(transferCount).putInt(pendingCount);
         for (int i = 0; i < accountCount; i++)
         {
@@ -2358,15 +2990,16 @@ public final class Ledger
         historyHash0 = 0;
         historyHash1 = 0;
         lastTimestampNanos = 0;
+        lastTransferTimestampNanos = 0;
         clockNanos = 0;
     }
 
     /**
      * Write the state held in memory (limits, counters, clock, hashes, accounts, the records from
-     * {@link #oldestHotRecord()} on, and the pool of sealed pending transfers) to a channel in a versioned format: magic, format
-     * version, a checksummed header, the records, and a trailing CRC32C over everything before it. Records older
-     * than {@link #oldestHotRecord()} are the cold tier's: a snapshot of a ledger with one is only whole with that
-     * tier written at least that far. Allocates a 64 KiB buffer; not for the command path.
+     * {@link #oldestHotRecord()} on, and the pool of sealed pending transfers) to a channel in a versioned format:
+     * magic, format version, a checksummed header, the records, and a trailing CRC32C over everything before it.
+     * Records older than {@link #oldestHotRecord()} are the cold tier's: a snapshot of a ledger with one is only whole
+     * with that tier written at least that far. Allocates a 64 KiB buffer; not for the command path.
      *
      * @param channel to write to; not closed.
      * @throws IOException if the channel fails.
@@ -2376,7 +3009,8 @@ public final class Ledger
         final LedgerSnapshot.Writer writer = new LedgerSnapshot.Writer(channel);
         writer.header(
             limits, null != cold, accountCount, pendingCount, poolCount, lastTimestampNanos, clockNanos,
-            transferCount, recordCount, sealedRecords, oldestIndexedRecord, historyHash0, historyHash1);
+            transferCount, recordCount, sealedRecords, oldestIndexedRecord, historyHash0, historyHash1,
+            lastTransferTimestampNanos);
         for (int i = 0, n = accountCount * ACCOUNT_LONGS; i < n; i++)
         {
             writer.putLong(accounts[i]);
@@ -2496,10 +3130,12 @@ public final class Ledger
 
         for (int i = 0; i < accountCount; i++)
         {
-            final long id = accounts[i * ACCOUNT_LONGS + A_ID];
-            if (accountIndexById.put(id, i) != IdIndex.MISSING)
+            final long idHi = accounts[i * ACCOUNT_LONGS + A_ID_HI];
+            final long idLo = accounts[i * ACCOUNT_LONGS + A_ID_LO];
+            if (accountIndexById.put(idHi, idLo, i) != IdIndex.MISSING)
             {
-                throw new LedgerSnapshotException("snapshot holds account id " + id + " twice");
+                throw new LedgerSnapshotException(
+                    "snapshot holds account id " + UInt128.toString(idHi, idLo) + " twice");
             }
         }
         Arrays.fill(ringPreviousSlots, -1);
@@ -2517,10 +3153,11 @@ public final class Ledger
                     state + ", expected kind 0.." + KIND_FAILED + " and state 0.." + STATE_EXPIRED +
                     " (0 for a failed id)");
             }
-            final int previous = hotIndexById.put(records[offset + R_ID], slot);
+            final int previous = hotIndexById.put(records[offset + R_ID_HI], records[offset + R_ID_LO], slot);
             if (kind != KIND_STATE && previous != IdIndex.MISSING)
             {
-                throw new LedgerSnapshotException("snapshot creates transfer id " + records[offset + R_ID] + " twice");
+                throw new LedgerSnapshotException("snapshot creates transfer id " +
+                    UInt128.toString(records[offset + R_ID_HI], records[offset + R_ID_LO]) + " twice");
             }
             if (kind == KIND_CREATION && state == STATE_PENDING && number >= sealedRecords)
             {
@@ -2532,8 +3169,10 @@ public final class Ledger
         {
             final int handle = pendingBase + position;
             final int offset = handle * RECORD_LONGS;
-            final long id = records[offset + R_ID];
-            if (poolIndexById.put(id, position) != IdIndex.MISSING)
+            final long idHi = records[offset + R_ID_HI];
+            final long idLo = records[offset + R_ID_LO];
+            final String id = UInt128.toString(idHi, idLo);
+            if (poolIndexById.put(idHi, idLo, position) != IdIndex.MISSING)
             {
                 throw new LedgerSnapshotException("snapshot holds pending transfer id " + id + " twice");
             }
@@ -2564,6 +3203,7 @@ public final class Ledger
         this.historyHash0 = reader.historyHash0();
         this.historyHash1 = reader.historyHash1();
         this.lastTimestampNanos = reader.lastTimestampNanos();
+        this.lastTransferTimestampNanos = reader.lastTransferTimestampNanos();
         this.clockNanos = reader.clockNanos();
     }
 
@@ -2590,22 +3230,28 @@ public final class Ledger
      */
     boolean isBalanced()
     {
-        final Map<Long, long[]> sums = new HashMap<>();
+        final Map<Long, BigInteger[]> sums = new HashMap<>();
         for (int i = 0; i < accountCount; i++)
         {
             final int offset = i * ACCOUNT_LONGS;
-            final long[] sum = sums.computeIfAbsent(metaLedger(accounts[offset + A_META]), (k) -> new long[2]);
-            sum[0] += accounts[offset + A_DEBITS_PENDING] - accounts[offset + A_CREDITS_PENDING];
-            sum[1] += accounts[offset + A_DEBITS_POSTED] - accounts[offset + A_CREDITS_POSTED];
+            final BigInteger[] sum = sums.computeIfAbsent(
+                metaLedger(accounts[offset + A_META]), (k) -> new BigInteger[]{ BigInteger.ZERO, BigInteger.ZERO });
+            sum[0] = sum[0].add(balance(offset + A_DEBITS_PENDING_LO)).subtract(balance(offset + A_CREDITS_PENDING_LO));
+            sum[1] = sum[1].add(balance(offset + A_DEBITS_POSTED_LO)).subtract(balance(offset + A_CREDITS_POSTED_LO));
         }
-        for (final long[] sum : sums.values())
+        for (final BigInteger[] sum : sums.values())
         {
-            if (sum[0] != 0 || sum[1] != 0)
+            if (sum[0].signum() != 0 || sum[1].signum() != 0)
             {
                 return false;
             }
         }
         return true;
+    }
+
+    private BigInteger balance(final int offset)
+    {
+        return UInt128.toBigInteger(accounts[offset + 1], accounts[offset]);
     }
 
     /**

@@ -14,20 +14,17 @@ public final class LedgerChange
 {
     static final int TYPE = 0;
     static final int TIMESTAMP = 1;
-    static final int TRANSFER_ID = 2;
-    static final int DEBIT_ACCOUNT_ID = 3;
-    static final int CREDIT_ACCOUNT_ID = 4;
-    static final int AMOUNT = 5;
-    static final int PENDING_ID = 6;
-    static final int USER_DATA = 7;
-    static final int META = 8;
-    static final int TIMEOUT_SECONDS = 9;
-    static final int TRANSFER_TIMESTAMP = 10;
-    static final int DEBIT_BALANCES = 11;
-    static final int CREDIT_BALANCES = 15;
-    static final int DEBIT_ACCOUNT_META = 19;
-    static final int CREDIT_ACCOUNT_META = 20;
-    static final int LONGS = 21;
+    /** Where the transfer record's first {@link #RECORD_COPY_LONGS} longs start, in the ledger's record layout. */
+    static final int RECORD = 2;
+    /** Longs copied from the record: id to meta ({@link Ledger#R_ID_LO} to {@link Ledger#R_META}). */
+    static final int RECORD_COPY_LONGS = Ledger.R_META + 1;
+    static final int TIMEOUT_SECONDS = RECORD + RECORD_COPY_LONGS;
+    /** The four balances of the debit account, (lo, hi) each, in the account layout's order. */
+    static final int DEBIT_BALANCES = TIMEOUT_SECONDS + 1;
+    static final int CREDIT_BALANCES = DEBIT_BALANCES + 8;
+    static final int DEBIT_ACCOUNT_META = CREDIT_BALANCES + 8;
+    static final int CREDIT_ACCOUNT_META = DEBIT_ACCOUNT_META + 1;
+    static final int LONGS = CREDIT_ACCOUNT_META + 1;
 
     private long[] buffer;
     private int offset;
@@ -56,51 +53,117 @@ public final class LedgerChange
     }
 
     /**
-     * @return the transfer's id.
+     * @return the high 64 bits of the transfer's id.
      */
-    public long transferId()
+    public long transferIdHi()
     {
-        return buffer[offset + TRANSFER_ID];
+        return buffer[offset + RECORD + Ledger.R_ID_HI];
     }
 
     /**
-     * @return the debit account's id.
+     * @return the low 64 bits of the transfer's id.
      */
-    public long debitAccountId()
+    public long transferIdLo()
     {
-        return buffer[offset + DEBIT_ACCOUNT_ID];
+        return buffer[offset + RECORD + Ledger.R_ID_LO];
     }
 
     /**
-     * @return the credit account's id.
+     * @return the high 64 bits of the debit account's id.
      */
-    public long creditAccountId()
+    public long debitAccountIdHi()
     {
-        return buffer[offset + CREDIT_ACCOUNT_ID];
+        return buffer[offset + RECORD + Ledger.R_DEBIT_ACCOUNT_ID_HI];
     }
 
     /**
-     * @return the transfer's amount as recorded (a post's the amount posted, a void's the amount released).
+     * @return the low 64 bits of the debit account's id.
      */
-    public long amount()
+    public long debitAccountIdLo()
     {
-        return buffer[offset + AMOUNT];
+        return buffer[offset + RECORD + Ledger.R_DEBIT_ACCOUNT_ID_LO];
     }
 
     /**
-     * @return the pending transfer a post or void resolves, else 0.
+     * @return the high 64 bits of the credit account's id.
      */
-    public long pendingId()
+    public long creditAccountIdHi()
     {
-        return buffer[offset + PENDING_ID];
+        return buffer[offset + RECORD + Ledger.R_CREDIT_ACCOUNT_ID_HI];
     }
 
     /**
-     * @return the transfer's user data.
+     * @return the low 64 bits of the credit account's id.
      */
-    public long userData()
+    public long creditAccountIdLo()
     {
-        return buffer[offset + USER_DATA];
+        return buffer[offset + RECORD + Ledger.R_CREDIT_ACCOUNT_ID_LO];
+    }
+
+    /**
+     * @return the high 64 bits of the transfer's amount as recorded (a post's the amount posted, a void's the amount
+     * released).
+     */
+    public long amountHi()
+    {
+        return buffer[offset + RECORD + Ledger.R_AMOUNT_HI];
+    }
+
+    /**
+     * @return the low 64 bits of the transfer's amount as recorded (a post's the amount posted, a void's the amount
+     * released).
+     */
+    public long amountLo()
+    {
+        return buffer[offset + RECORD + Ledger.R_AMOUNT_LO];
+    }
+
+    /**
+     * @return the high 64 bits of the pending transfer a post or void resolves, else 0.
+     */
+    public long pendingIdHi()
+    {
+        return buffer[offset + RECORD + Ledger.R_PENDING_ID_HI];
+    }
+
+    /**
+     * @return the low 64 bits of the pending transfer a post or void resolves, else 0.
+     */
+    public long pendingIdLo()
+    {
+        return buffer[offset + RECORD + Ledger.R_PENDING_ID_LO];
+    }
+
+    /**
+     * @return the high 64 bits of the transfer's 128-bit user data.
+     */
+    public long userData128Hi()
+    {
+        return buffer[offset + RECORD + Ledger.R_USER_DATA_128_HI];
+    }
+
+    /**
+     * @return the low 64 bits of the transfer's 128-bit user data.
+     */
+    public long userData128Lo()
+    {
+        return buffer[offset + RECORD + Ledger.R_USER_DATA_128_LO];
+    }
+
+    /**
+     * @return the transfer's 64-bit user data.
+     */
+    public long userData64()
+    {
+        return buffer[offset + RECORD + Ledger.R_USER_DATA_64];
+    }
+
+    /**
+     * @return the transfer's 32-bit user data, unsigned.
+     */
+    public long userData32()
+    {
+        return buffer[offset + RECORD + Ledger.R_USER_DATA_32];
     }
 
     /**
@@ -108,7 +171,7 @@ public final class LedgerChange
      */
     public long ledger()
     {
-        return Ledger.metaLedger(buffer[offset + META]);
+        return Ledger.metaLedger(buffer[offset + RECORD + Ledger.R_META]);
     }
 
     /**
@@ -116,7 +179,7 @@ public final class LedgerChange
      */
     public int code()
     {
-        return Ledger.metaCode(buffer[offset + META]);
+        return Ledger.metaCode(buffer[offset + RECORD + Ledger.R_META]);
     }
 
     /**
@@ -124,7 +187,7 @@ public final class LedgerChange
      */
     public int flags()
     {
-        return Ledger.metaFlags(buffer[offset + META]);
+        return Ledger.metaFlags(buffer[offset + RECORD + Ledger.R_META]);
     }
 
     /**
@@ -140,39 +203,71 @@ public final class LedgerChange
      */
     public long transferTimestampNanos()
     {
-        return buffer[offset + TRANSFER_TIMESTAMP];
+        return buffer[offset + RECORD + Ledger.R_TIMESTAMP];
     }
 
     /**
-     * @return the debit account's debits pending after the change.
+     * @return the high 64 bits of the debit account's debits pending after the change.
      */
-    public long debitAccountDebitsPending()
-    {
-        return buffer[offset + DEBIT_BALANCES];
-    }
-
-    /**
-     * @return the debit account's debits posted after the change.
-     */
-    public long debitAccountDebitsPosted()
+    public long debitAccountDebitsPendingHi()
     {
         return buffer[offset + DEBIT_BALANCES + 1];
     }
 
     /**
-     * @return the debit account's credits pending after the change.
+     * @return the low 64 bits of the debit account's debits pending after the change.
      */
-    public long debitAccountCreditsPending()
+    public long debitAccountDebitsPendingLo()
+    {
+        return buffer[offset + DEBIT_BALANCES + 0];
+    }
+
+    /**
+     * @return the high 64 bits of the debit account's debits posted after the change.
+     */
+    public long debitAccountDebitsPostedHi()
+    {
+        return buffer[offset + DEBIT_BALANCES + 3];
+    }
+
+    /**
+     * @return the low 64 bits of the debit account's debits posted after the change.
+     */
+    public long debitAccountDebitsPostedLo()
     {
         return buffer[offset + DEBIT_BALANCES + 2];
     }
 
     /**
-     * @return the debit account's credits posted after the change.
+     * @return the high 64 bits of the debit account's credits pending after the change.
      */
-    public long debitAccountCreditsPosted()
+    public long debitAccountCreditsPendingHi()
     {
-        return buffer[offset + DEBIT_BALANCES + 3];
+        return buffer[offset + DEBIT_BALANCES + 5];
+    }
+
+    /**
+     * @return the low 64 bits of the debit account's credits pending after the change.
+     */
+    public long debitAccountCreditsPendingLo()
+    {
+        return buffer[offset + DEBIT_BALANCES + 4];
+    }
+
+    /**
+     * @return the high 64 bits of the debit account's credits posted after the change.
+     */
+    public long debitAccountCreditsPostedHi()
+    {
+        return buffer[offset + DEBIT_BALANCES + 7];
+    }
+
+    /**
+     * @return the low 64 bits of the debit account's credits posted after the change.
+     */
+    public long debitAccountCreditsPostedLo()
+    {
+        return buffer[offset + DEBIT_BALANCES + 6];
     }
 
     /**
@@ -184,39 +279,71 @@ public final class LedgerChange
     }
 
     /**
-     * @return the credit account's debits pending after the change.
+     * @return the high 64 bits of the credit account's debits pending after the change.
      */
-    public long creditAccountDebitsPending()
-    {
-        return buffer[offset + CREDIT_BALANCES];
-    }
-
-    /**
-     * @return the credit account's debits posted after the change.
-     */
-    public long creditAccountDebitsPosted()
+    public long creditAccountDebitsPendingHi()
     {
         return buffer[offset + CREDIT_BALANCES + 1];
     }
 
     /**
-     * @return the credit account's credits pending after the change.
+     * @return the low 64 bits of the credit account's debits pending after the change.
      */
-    public long creditAccountCreditsPending()
+    public long creditAccountDebitsPendingLo()
     {
-        return buffer[offset + CREDIT_BALANCES + 2];
+        return buffer[offset + CREDIT_BALANCES + 0];
     }
 
     /**
-     * @return the credit account's credits posted after the change.
+     * @return the high 64 bits of the credit account's debits posted after the change.
      */
-    public long creditAccountCreditsPosted()
+    public long creditAccountDebitsPostedHi()
     {
         return buffer[offset + CREDIT_BALANCES + 3];
     }
 
     /**
-     * @return the credit account's flags after the change.
+     * @return the low 64 bits of the credit account's debits posted after the change.
+     */
+    public long creditAccountDebitsPostedLo()
+    {
+        return buffer[offset + CREDIT_BALANCES + 2];
+    }
+
+    /**
+     * @return the high 64 bits of the credit account's credits pending after the change.
+     */
+    public long creditAccountCreditsPendingHi()
+    {
+        return buffer[offset + CREDIT_BALANCES + 5];
+    }
+
+    /**
+     * @return the low 64 bits of the credit account's credits pending after the change.
+     */
+    public long creditAccountCreditsPendingLo()
+    {
+        return buffer[offset + CREDIT_BALANCES + 4];
+    }
+
+    /**
+     * @return the high 64 bits of the credit account's credits posted after the change.
+     */
+    public long creditAccountCreditsPostedHi()
+    {
+        return buffer[offset + CREDIT_BALANCES + 7];
+    }
+
+    /**
+     * @return the low 64 bits of the credit account's credits posted after the change.
+     */
+    public long creditAccountCreditsPostedLo()
+    {
+        return buffer[offset + CREDIT_BALANCES + 6];
+    }
+
+    /**
+     * @return the credit account's flags after the change ({@link AccountFlags}; {@code CLOSED} may have changed).
      */
     public int creditAccountFlags()
     {
@@ -225,10 +352,18 @@ public final class LedgerChange
 
     public String toString()
     {
-        return type() + " @" + timestampNanos() + " transfer " + transferId() + " " + debitAccountId() + "->" +
-            creditAccountId() + " amount " + amount() + " debit account " + debitAccountDebitsPending() + "/" +
-            debitAccountDebitsPosted() + "/" + debitAccountCreditsPending() + "/" + debitAccountCreditsPosted() +
-            " credit account " + creditAccountDebitsPending() + "/" + creditAccountDebitsPosted() + "/" +
-            creditAccountCreditsPending() + "/" + creditAccountCreditsPosted();
+        return type() + " @" + timestampNanos() + " transfer " + UInt128.toString(transferIdHi(), transferIdLo()) +
+            " " +
+            UInt128.toString(debitAccountIdHi(), debitAccountIdLo()) + "->" +
+            UInt128.toString(creditAccountIdHi(), creditAccountIdLo()) + " amount " +
+            UInt128.toString(amountHi(), amountLo()) + " debit account " +
+            UInt128.toString(debitAccountDebitsPendingHi(), debitAccountDebitsPendingLo()) + "/" +
+            UInt128.toString(debitAccountDebitsPostedHi(), debitAccountDebitsPostedLo()) + "/" +
+            UInt128.toString(debitAccountCreditsPendingHi(), debitAccountCreditsPendingLo()) + "/" +
+            UInt128.toString(debitAccountCreditsPostedHi(), debitAccountCreditsPostedLo()) + " credit account " +
+            UInt128.toString(creditAccountDebitsPendingHi(), creditAccountDebitsPendingLo()) + "/" +
+            UInt128.toString(creditAccountDebitsPostedHi(), creditAccountDebitsPostedLo()) + "/" +
+            UInt128.toString(creditAccountCreditsPendingHi(), creditAccountCreditsPendingLo()) + "/" +
+            UInt128.toString(creditAccountCreditsPostedHi(), creditAccountCreditsPostedLo());
     }
 }

@@ -8,14 +8,15 @@ package io.paycore.core.ledger;
  * Each limit defaults from a system property ({@code *_PROP_NAME}) and then from a constant ({@code *_DEFAULT}).
  * Memory, on the Java heap, is about:
  * <ul>
- *     <li>{@value Ledger#ACCOUNT_BYTES} bytes per account (one 64-byte cache line) plus 32 bytes of id index;</li>
- *     <li>{@value Ledger#TRANSFER_BYTES} bytes per transfer record kept in memory, plus 32 bytes of id index and 4
+ *     <li>{@value Ledger#ACCOUNT_BYTES} bytes per account (two cache lines, TigerBeetle's Account) plus 64 bytes of
+ *     id index (32-byte slots, at least two per entry);</li>
+ *     <li>{@value Ledger#TRANSFER_BYTES} bytes per transfer record kept in memory, plus 64 bytes of id index and 4
  *     of expiry-heap position; with a cold tier, {@code maxTransfers + maxColdLagRecords} records;</li>
  *     <li>12 bytes per pending transfer (expiry heap);</li>
  *     <li>a few bytes per batch event (results).</li>
  * </ul>
- * With the defaults and no cold tier that is about 96 MiB for accounts, 490 MiB for transfers and 12 MiB for pending
- * transfers.
+ * With the defaults and no cold tier that is about 192 MiB for accounts, 850 MiB for transfers and 12 MiB for
+ * pending transfers.
  * <p>
  * Not thread safe; configure before handing to {@link Ledger#Ledger(LedgerLimits)}.
  */
@@ -68,7 +69,7 @@ public final class LedgerLimits
     public static final String MAX_COLD_LAG_RECORDS_PROP_NAME = "paycore.ledger.max.cold.lag.records";
 
     /**
-     * Default cold lag: 262,144 records, 20 MiB; at least twice {@code maxBatchEvents}.
+     * Default cold lag: 262,144 records, 36 MiB; at least twice {@code maxBatchEvents}.
      */
     public static final int MAX_COLD_LAG_RECORDS_DEFAULT = 1 << 18;
 

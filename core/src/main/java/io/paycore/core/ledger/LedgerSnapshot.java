@@ -8,9 +8,9 @@ import java.nio.channels.WritableByteChannel;
 import java.util.zip.CRC32C;
 
 /**
- * The ledger snapshot format, version 2, little-endian. It holds what the ledger keeps in memory; transfer records
- * older than {@code oldestHotRecord} belong to the cold tier, which must be written at least that far for the
- * snapshot to be whole (a ledger without a cold tier writes every record).
+ * The ledger snapshot format, version 3 (protocol v2: 128-bit ids, amounts and balances), little-endian. It holds what
+ * the ledger keeps in memory; transfer records older than {@code oldestHotRecord} belong to the cold tier, which must
+ * be written at least that far for the snapshot to be whole (a ledger without a cold tier writes every record).
  * <pre>
  *   header (128 bytes)
  *     0  magic                      int64  {@link #MAGIC} ("PAYLEDGR")
@@ -31,19 +31,24 @@ import java.util.zip.CRC32C;
  *    88  historyHash0               int64  the running history hash
  *    96  historyHash1               int64
  *   104  poolCount                  int32  pending transfers whose records are sealed
- *   108  reserved                   16 zero bytes
+ *   108  lastTransferTimestampNanos int64  of the last transfer or expiry (imported transfers must pass it)
+ *   116  reserved                   8 zero bytes
  *   124  header CRC32C              int32  over bytes 0..123
- *   accounts   accountCount x 64 bytes                8 int64 each, in creation order
- *   records    (recordCount - oldestHotRecord) x 80   10 int64 each (Ledger.RECORD_LONGS), in record order
- *   pool       poolCount x 80 bytes                   copies of the sealed pending transfers, in pool order
+ *   accounts   accountCount x 128 bytes                16 int64 each (Ledger.ACCOUNT_LONGS), in creation order
+ *   records    (recordCount - oldestHotRecord) x 144   18 int64 each (Ledger.RECORD_LONGS), in record order
+ *   pool       poolCount x 144 bytes                   copies of the sealed pending transfers, in pool order
  *   CRC32C     int32                                  over every byte before it
  * </pre>
+ * Every 128-bit value of an account or record is two int64, low half first, at the offsets of the ledger's layout
+ * ({@code Ledger.A_*}, {@code Ledger.R_*}). Version 2 (64-bit ledger: 64-byte accounts, 80-byte records) is not
+ * read: a version 2 snapshot is refused with its version named, and the ledger is rebuilt by replaying the journal.
+ * <p>
  * The expiry heap is rebuilt on reading; its order is that of (expiry, timestamp), whatever the slots.
  */
 final class LedgerSnapshot
 {
     static final long MAGIC = 0x524744454C594150L;
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     static final int HEADER_LENGTH = 128;
     static final int VERSION_OFFSET = 8;
     private static final int HEADER_CRC_OFFSET = 124;
@@ -86,7 +91,8 @@ final class LedgerSnapshot
             final long sealedRecords,
             final long oldestIndexedRecord,
             final long historyHash0,
-            final long historyHash1)
+            final long historyHash1,
+            final long lastTransferTimestampNanos)
         {
             buffer.putLong(MAGIC)
                 .putInt(FORMAT_VERSION)
@@ -105,7 +111,8 @@ final class LedgerSnapshot
                 .putLong(oldestIndexedRecord)
                 .putLong(historyHash0)
                 .putLong(historyHash1)
-                .putInt(poolCount);
+                .putInt(poolCount)
+                .putLong(lastTransferTimestampNanos);
             while (buffer.position() < HEADER_CRC_OFFSET)
             {
                 buffer.put((byte)0);
@@ -179,6 +186,7 @@ final class LedgerSnapshot
         private int pendingCount;
         private boolean hadColdTier;
         private long lastTimestampNanos;
+        private long lastTransferTimestampNanos;
         private long clockNanos;
         private long transferCount;
         private long recordCount;
@@ -234,6 +242,7 @@ final class LedgerSnapshot
             historyHash0 = buffer.getLong(header + 88);
             historyHash1 = buffer.getLong(header + 96);
             poolCount = buffer.getInt(header + 104);
+            lastTransferTimestampNanos = buffer.getLong(header + 108);
             buffer.position(header + HEADER_LENGTH);
         }
 
@@ -260,6 +269,11 @@ final class LedgerSnapshot
         long lastTimestampNanos()
         {
             return lastTimestampNanos;
+        }
+
+        long lastTransferTimestampNanos()
+        {
+            return lastTransferTimestampNanos;
         }
 
         long clockNanos()

@@ -2,6 +2,7 @@ package io.paycore.core.ledger;
 
 import io.paycore.codec.sbe.GroupSizeEncodingDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.Uint128Decoder;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteOrder;
@@ -18,6 +19,16 @@ abstract class SbeGroupEntries
      * Byte order of every paycore message.
      */
     static final ByteOrder ORDER = MessageHeaderDecoder.BYTE_ORDER;
+
+    /**
+     * Offset of a {@code uint128}'s low half within it.
+     */
+    static final int LO = Uint128Decoder.loEncodingOffset();
+
+    /**
+     * Offset of a {@code uint128}'s high half within it.
+     */
+    static final int HI = Uint128Decoder.hiEncodingOffset();
 
     DirectBuffer buffer;
     private int entriesOffset;

@@ -2,7 +2,8 @@ package io.paycore.core.ledger;
 
 /**
  * A random-access view of a batch of transfer events, one accessor per field of the schema's
- * {@code CreateTransfers.transfers} group. Implementations read in place and never allocate.
+ * {@code CreateTransfers.transfers} group (TigerBeetle's Transfer). Every 128-bit field is read as two halves,
+ * {@code xxxHi} and {@code xxxLo}. Implementations read in place and never allocate.
  */
 public interface TransferEvents
 {
@@ -13,60 +14,115 @@ public interface TransferEvents
 
     /**
      * @param index of the event, 0 to {@link #count()} - 1.
-     * @return the transfer id; must not be 0 or {@link Long#MAX_VALUE}.
+     * @return the high 64 bits of the transfer id (unsigned 128-bit); must not be 0 or 2^128 - 1.
      */
-    long id(int index);
+    long idHi(int index);
 
     /**
-     * @param index of the event.
-     * @return the account debited; 0 on a post or void means the pending transfer's.
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the low 64 bits of the transfer id (unsigned 128-bit); must not be 0 or 2^128 - 1.
      */
-    long debitAccountId(int index);
+    long idLo(int index);
 
     /**
-     * @param index of the event.
-     * @return the account credited; 0 on a post or void means the pending transfer's.
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the high 64 bits of the account debited; 0 on a post or void means the pending transfer's.
      */
-    long creditAccountId(int index);
+    long debitAccountIdHi(int index);
 
     /**
-     * @param index of the event.
-     * @return the amount in minor units, not negative; 0 on a post or void means the pending amount.
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the low 64 bits of the account debited; 0 on a post or void means the pending transfer's.
      */
-    long amount(int index);
+    long debitAccountIdLo(int index);
 
     /**
-     * @param index of the event.
-     * @return the pending transfer a post or void refers to; 0 otherwise.
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the high 64 bits of the account credited; 0 on a post or void means the pending transfer's.
      */
-    long pendingId(int index);
+    long creditAccountIdHi(int index);
 
     /**
-     * @param index of the event.
-     * @return opaque client data stored with the transfer.
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the low 64 bits of the account credited; 0 on a post or void means the pending transfer's.
      */
-    long userData(int index);
+    long creditAccountIdLo(int index);
 
     /**
-     * @param index of the event.
-     * @return the ledger (currency), an unsigned 32-bit value in a long; 0 on a post or void means the pending's.
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the high 64 bits of the amount in minor units (unsigned 128-bit); see {@link Ledger#AMOUNT_MAX_HI}.
      */
-    long ledger(int index);
+    long amountHi(int index);
 
     /**
-     * @param index of the event.
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the low 64 bits of the amount in minor units (unsigned 128-bit); see {@link Ledger#AMOUNT_MAX_HI}.
+     */
+    long amountLo(int index);
+
+    /**
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the high 64 bits of the pending transfer a post or void refers to; 0 otherwise.
+     */
+    long pendingIdHi(int index);
+
+    /**
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the low 64 bits of the pending transfer a post or void refers to; 0 otherwise.
+     */
+    long pendingIdLo(int index);
+
+    /**
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the high 64 bits of opaque client data; 0 on a post or void means the pending transfer's.
+     */
+    long userData128Hi(int index);
+
+    /**
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the low 64 bits of opaque client data; 0 on a post or void means the pending transfer's.
+     */
+    long userData128Lo(int index);
+
+    /**
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return opaque client data, 64 bits; 0 on a post or void means the pending transfer's.
+     */
+    long userData64(int index);
+
+    /**
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return opaque client data, an unsigned 32-bit value in a long; 0 on a post or void means the pending transfer's.
+     */
+    long userData32(int index);
+
+    /**
+     * @param index of the event, 0 to {@link #count()} - 1.
      * @return the timeout of a pending transfer in seconds, an unsigned 32-bit value in a long; 0 never expires.
      */
     long timeoutSeconds(int index);
 
     /**
-     * @param index of the event.
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return the ledger (currency), an unsigned 32-bit value in a long; 0 on a post or void means the pending's.
+     */
+    long ledger(int index);
+
+    /**
+     * @param index of the event, 0 to {@link #count()} - 1.
+     * @return 0, or on an {@link TransferFlags#IMPORTED} event the time it happened elsewhere (epoch nanoseconds,
+     * unsigned).
+     */
+    long timestamp(int index);
+
+    /**
+     * @param index of the event, 0 to {@link #count()} - 1.
      * @return the transfer code, an unsigned 16-bit value; 0 on a post or void means the pending's.
      */
     int code(int index);
 
     /**
-     * @param index of the event.
+     * @param index of the event, 0 to {@link #count()} - 1.
      * @return the flags, an unsigned 16-bit value; see {@link TransferFlags}.
      */
     int flags(int index);

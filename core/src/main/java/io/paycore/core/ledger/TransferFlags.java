@@ -52,10 +52,16 @@ public final class TransferFlags
     public static final int CLOSING_CREDIT = 128;
 
     /**
+     * The event carries the timestamp the transfer happened at elsewhere, instead of getting one from the ledger
+     * (TigerBeetle's bit). A batch is imported or not as its first event is; see {@link Ledger}.
+     */
+    public static final int IMPORTED = 256;
+
+    /**
      * Every bit that has a meaning; the others are reserved.
      */
     public static final int ALL = LINKED | PENDING | POST_PENDING | VOID_PENDING | BALANCING_DEBIT | BALANCING_CREDIT |
-        CLOSING_DEBIT | CLOSING_CREDIT;
+        CLOSING_DEBIT | CLOSING_CREDIT | IMPORTED;
 
     private TransferFlags()
     {

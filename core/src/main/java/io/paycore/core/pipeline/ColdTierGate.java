@@ -6,6 +6,7 @@ import io.paycore.codec.FrameValidator;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.Uint128Decoder;
 import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.Ledger;
@@ -164,11 +165,12 @@ final class ColdTierGate implements Agent
             final SbeTransferEvents events = sbeTransfers.wrap(event.buffer, 0);
             for (int i = 0; i < transferEvents; i++)
             {
-                tier.prefetch(events.id(i));
-                final long pendingId = events.pendingId(i);
-                if (0 != pendingId)
+                tier.prefetch(events.idHi(i), events.idLo(i));
+                final long pendingIdHi = events.pendingIdHi(i);
+                final long pendingIdLo = events.pendingIdLo(i);
+                if (0 != (pendingIdHi | pendingIdLo))
                 {
-                    tier.prefetch(pendingId);
+                    tier.prefetch(pendingIdHi, pendingIdLo);
                 }
             }
             tier.endPrefetch();
@@ -180,7 +182,8 @@ final class ColdTierGate implements Agent
             tier.beginPrefetch();
             while (ids.hasNext())
             {
-                tier.prefetch(ids.next().id());
+                final Uint128Decoder id = ids.next().id();
+                tier.prefetch(id.hi(), id.lo());
             }
             tier.endPrefetch();
         }

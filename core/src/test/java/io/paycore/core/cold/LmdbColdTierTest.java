@@ -65,7 +65,7 @@ class LmdbColdTierTest
             final Ledger ledger = Ledger.readSnapshot(
                 Channels.newChannel(new ByteArrayInputStream(snapshot)), LIMITS, cold);
             assertEquals(digest, ledger.digestHex());
-            assertEquals(7, ledger.transferAmount(ledger.transferIndex(7)));
+            assertEquals(7, ledger.transferAmountLo(ledger.transferIndex(0, 7)));
             assertEquals(CreateTransferResult.EXISTS, transfer(ledger, 7, 7));
             assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, transfer(ledger, 7, 8));
             assertEquals(CreateTransferResult.OK, transfer(ledger, 101, 101));
@@ -143,7 +143,7 @@ class LmdbColdTierTest
             assertEquals(created, ledger.transferCount());
             for (long id = 1; id <= created; id++)
             {
-                assertEquals(1, ledger.transferAmount(ledger.transferIndex(id)), "transfer " + id);
+                assertEquals(1, ledger.transferAmountLo(ledger.transferIndex(0, id)), "transfer " + id);
             }
         }
     }
@@ -196,23 +196,23 @@ class LmdbColdTierTest
 
             final long start = cold.prefetchPosition();
             cold.beginPrefetch();
-            cold.prefetch(90);
-            cold.prefetch(10);
-            cold.prefetch(11);
-            cold.prefetch(91);
-            cold.prefetch(-1L);
+            cold.prefetch(0, 90);
+            cold.prefetch(0, 10);
+            cold.prefetch(0, 11);
+            cold.prefetch(0, 91);
+            cold.prefetch(0, -1L);
             cold.endPrefetch();
             final int count = (int)(cold.prefetchPosition() - start);
             assertEquals(2, count);
 
             final long[] into = new long[Ledger.RECORD_LONGS];
             cold.beginRecord(written, start, count);
-            assertTrue(cold.find(90, Long.MAX_VALUE, into, 0));
-            assertEquals(90, into[Ledger.R_ID]);
-            assertTrue(cold.find(10, Long.MAX_VALUE, into, 0));
-            assertEquals(10, into[Ledger.R_ID]);
-            assertFalse(cold.find(11, Long.MAX_VALUE, into, 0));
-            assertFalse(cold.find(91, Long.MAX_VALUE, into, 0));
+            assertTrue(cold.find(0, 90, Long.MAX_VALUE, into, 0));
+            assertEquals(90, into[Ledger.R_ID_LO]);
+            assertTrue(cold.find(0, 10, Long.MAX_VALUE, into, 0));
+            assertEquals(10, into[Ledger.R_ID_LO]);
+            assertFalse(cold.find(0, 11, Long.MAX_VALUE, into, 0));
+            assertFalse(cold.find(0, 91, Long.MAX_VALUE, into, 0));
             cold.endRecord();
             assertTrue(cold.hasPrefetchRoom(cold.prefetchCapacity()));
         }

@@ -43,7 +43,7 @@ class CommandProcessorTest
         assertEquals(CreateTransferResult.OK, results.next().result());
         assertEquals(CreateTransferResult.ACCOUNTS_MUST_BE_DIFFERENT, results.next().result());
         assertEquals(MessageHeaderEncoder.ENCODED_LENGTH + decoder.encodedLength(), answerLength);
-        assertEquals(500, ledger.debitsPosted(ledger.accountIndex(1)));
+        assertEquals(500, ledger.debitsPostedLo(ledger.accountIndex(0, 1)));
     }
 
     @Test
@@ -55,9 +55,9 @@ class CommandProcessorTest
             .wrapAndApplyHeader(request, 0, new MessageHeaderEncoder())
             .correlationId(5)
             .idsCount(3);
-        ids.next().id(2);
-        ids.next().id(99);
-        ids.next().id(1);
+        ids.next().id().lo(2).hi(0);
+        ids.next().id().lo(99).hi(0);
+        ids.next().id().lo(1).hi(0);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
 
         processor.apply(RecordTypes.MESSAGE, 3_000, request, 0, length, answer, 0);
@@ -66,8 +66,8 @@ class CommandProcessorTest
         decoder.wrapAndApplyHeader(answer, 0, new MessageHeaderDecoder());
         final AccountsDecoder.AccountDecoder accounts = decoder.account();
         assertEquals(2, accounts.count());
-        assertEquals(2, accounts.next().id());
-        assertEquals(1, accounts.next().id());
+        assertEquals(2, accounts.next().id().lo());
+        assertEquals(1, accounts.next().id().lo());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.paycore.core.command;
 
-import io.paycore.codec.sbe.CreateAccountsEncoder;
-import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
@@ -33,12 +32,8 @@ class LedgerRecordHandlerTest
         {
             for (int i = 1; i <= 3; i++)
             {
-                final CreateAccountsEncoder encoder = new CreateAccountsEncoder();
-                encoder.wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
-                    .correlationId(i)
-                    .accountsCount(1)
-                    .next().id(i).userData(0).ledger(1).code(1).flags(0);
-                final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+                final int length = new RequestEncoder().createAccounts(
+                    message, 0, i, new AccountEventArray(1).add(i, 0, 1, 1, 0));
                 journal.append(RecordTypes.MESSAGE, i * 1_000L, message, 0, length);
                 live.apply(RecordTypes.MESSAGE, i * 1_000L, message, 0, length, answer, 0);
             }

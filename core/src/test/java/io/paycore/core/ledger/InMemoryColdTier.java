@@ -1,6 +1,7 @@
 package io.paycore.core.ledger;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,14 +10,16 @@ import java.util.Map;
  */
 final class InMemoryColdTier implements ColdTier
 {
-    private final Map<Long, long[]> creations = new HashMap<>();
-    private final Map<Long, long[]> resolutions = new HashMap<>();
+    /** By id, as the pair (hi, lo). */
+    private final Map<List<Long>, long[]> creations = new HashMap<>();
+    private final Map<List<Long>, long[]> resolutions = new HashMap<>();
     private long written;
     private long finds;
 
-    public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+    public boolean find(final long idHi, final long idLo, final long beforeRecord, final long[] into, final int offset)
     {
         finds++;
+        final List<Long> id = List.of(idHi, idLo);
         final long[] creation = creations.get(id);
         if (null == creation || creation[Ledger.R_CREATION_RECORD] >= beforeRecord)
         {
@@ -42,7 +45,7 @@ final class InMemoryColdTier implements ColdTier
         {
             final long[] record = new long[Ledger.RECORD_LONGS];
             ledger.copySealedRecord(number, record, 0);
-            final long id = record[Ledger.R_ID];
+            final List<Long> id = List.of(record[Ledger.R_ID_HI], record[Ledger.R_ID_LO]);
             final long extra = record[Ledger.R_EXTRA];
             if (((extra >>> 40) & 0xFF) != Ledger.KIND_STATE)
             {

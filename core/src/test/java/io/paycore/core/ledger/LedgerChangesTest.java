@@ -9,6 +9,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,7 +67,7 @@ class LedgerChangesTest
     void shouldTellNothingOfAChainThatFailedNorOfAFailure()
     {
         f.standardAccounts();
-        f.ledger.changeListener(change -> told.add(change.transferId() + " " + change.type()));
+        f.ledger.changeListener(change -> told.add(change.transferIdLo() + " " + change.type()));
 
         f.transferEvents.reset()
             .add(20, 1, 2, 1, 0, 0, 1, 0, 1, LINKED)
@@ -99,27 +100,32 @@ class LedgerChangesTest
             .maxAccounts(16).maxTransfers(100_000).maxPendingTransfers(4_096)
             .maxBatchEvents(CommandStreams.MAX_BATCH_EVENTS));
         final LedgerDriver driver = new LedgerDriver(ledger);
-        final Map<Long, String> balances = new HashMap<>();
-        final List<long[]> commandChanges = new ArrayList<>();
+        final Map<BigInteger, String> balances = new HashMap<>();
+        final List<String> commandChanges = new ArrayList<>();
         final long[] lastTimestamp = {Long.MIN_VALUE};
-        final Set<Long> expired = new HashSet<>();
+        final Set<BigInteger> expired = new HashSet<>();
         ledger.changeListener(change ->
         {
             assertTrue(change.timestampNanos() > lastTimestamp[0], "timestamps only grow: " + change);
             lastTimestamp[0] = change.timestampNanos();
-            balances.put(change.debitAccountId(), change.debitAccountDebitsPending() + "/" +
-                change.debitAccountDebitsPosted() + "/" + change.debitAccountCreditsPending() + "/" +
-                change.debitAccountCreditsPosted());
-            balances.put(change.creditAccountId(), change.creditAccountDebitsPending() + "/" +
-                change.creditAccountDebitsPosted() + "/" + change.creditAccountCreditsPending() + "/" +
-                change.creditAccountCreditsPosted());
+            balances.put(LedgerDriver.of(change.debitAccountIdHi(), change.debitAccountIdLo()),
+                LedgerDriver.of(change.debitAccountDebitsPendingHi(), change.debitAccountDebitsPendingLo()) + "/" +
+                LedgerDriver.of(change.debitAccountDebitsPostedHi(), change.debitAccountDebitsPostedLo()) + "/" +
+                LedgerDriver.of(change.debitAccountCreditsPendingHi(), change.debitAccountCreditsPendingLo()) + "/" +
+                LedgerDriver.of(change.debitAccountCreditsPostedHi(), change.debitAccountCreditsPostedLo()));
+            balances.put(LedgerDriver.of(change.creditAccountIdHi(), change.creditAccountIdLo()),
+                LedgerDriver.of(change.creditAccountDebitsPendingHi(), change.creditAccountDebitsPendingLo()) + "/" +
+                LedgerDriver.of(change.creditAccountDebitsPostedHi(), change.creditAccountDebitsPostedLo()) + "/" +
+                LedgerDriver.of(change.creditAccountCreditsPendingHi(), change.creditAccountCreditsPendingLo()) +
+                "/" + LedgerDriver.of(change.creditAccountCreditsPostedHi(), change.creditAccountCreditsPostedLo()));
+            final BigInteger id = LedgerDriver.of(change.transferIdHi(), change.transferIdLo());
             if (ChangeType.TWO_PHASE_EXPIRED == change.type())
             {
-                assertTrue(expired.add(change.transferId()), "expired once: " + change);
+                assertTrue(expired.add(id), "expired once: " + change);
             }
             else
             {
-                commandChanges.add(new long[] {change.transferId(), change.timestampNanos()});
+                commandChanges.add(id + "@" + change.timestampNanos());
             }
         });
 
@@ -131,36 +137,27 @@ class LedgerChangesTest
             commandChanges.clear();
             final List<String> answers = driver.apply(command);
 
-            final List<long[]> expected = new ArrayList<>();
+            final List<String> expected = new ArrayList<>();
             for (int i = 0; i < answers.size(); i++)
             {
                 if (CommandStreams.Kind.TRANSFERS == command.kind() && answers.get(i).startsWith("OK@"))
                 {
-                    expected.add(new long[] {command.transfers().get(i).id(),
-                        Long.parseLong(answers.get(i).substring(3))});
+                    expected.add(command.transfers().get(i).id() + "@" + answers.get(i).substring(3));
                 }
             }
-            assertEquals(render(expected), render(commandChanges), where);
+            assertEquals(expected, commandChanges, where);
             changesTold += commandChanges.size();
 
             for (int a = 0; a < ledger.accountCount(); a++)
             {
-                final long id = ledger.accountId(a);
-                final String actual = ledger.debitsPending(a) + "/" + ledger.debitsPosted(a) + "/" +
-                    ledger.creditsPending(a) + "/" + ledger.creditsPosted(a);
+                final BigInteger id = LedgerDriver.of(ledger.accountIdHi(a), ledger.accountIdLo(a));
+                final String actual = LedgerDriver.of(ledger.debitsPendingHi(a), ledger.debitsPendingLo(a)) + "/" +
+                    LedgerDriver.of(ledger.debitsPostedHi(a), ledger.debitsPostedLo(a)) + "/" +
+                    LedgerDriver.of(ledger.creditsPendingHi(a), ledger.creditsPendingLo(a)) + "/" +
+                    LedgerDriver.of(ledger.creditsPostedHi(a), ledger.creditsPostedLo(a));
                 assertEquals(actual, balances.getOrDefault(id, "0/0/0/0"), where + ": account " + id);
             }
         }
         assertTrue(changesTold > 0 && !expired.isEmpty(), "the stream should create and expire transfers");
-    }
-
-    private static List<String> render(final List<long[]> changes)
-    {
-        final List<String> lines = new ArrayList<>();
-        for (final long[] change : changes)
-        {
-            lines.add(change[0] + "@" + change[1]);
-        }
-        return lines;
     }
 }

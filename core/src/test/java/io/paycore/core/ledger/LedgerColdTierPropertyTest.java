@@ -16,6 +16,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,7 +169,7 @@ class LedgerColdTierPropertyTest
             {
                 // Any transfer ever created, most of them long cold.
                 final int handle = reference.recordHandle(random.nextLong(reference.recordCount()));
-                final long id = reference.transferId(handle);
+                final BigInteger id = LedgerDriver.of(reference.transferIdHi(handle), reference.transferIdLo(handle));
                 assertEquals(LedgerDriver.transfer(reference, id), LedgerDriver.transfer(hot, id), where);
             }
 
@@ -184,7 +185,8 @@ class LedgerColdTierPropertyTest
         assertEquals(reference.digestHex(), hot.digestHex());
         for (long number = 0; number < reference.recordCount(); number++)
         {
-            final long id = reference.transferId(reference.recordHandle(number));
+            final int handle = reference.recordHandle(number);
+            final BigInteger id = LedgerDriver.of(reference.transferIdHi(handle), reference.transferIdLo(handle));
             assertEquals(LedgerDriver.transfer(reference, id), LedgerDriver.transfer(hot, id));
         }
     }

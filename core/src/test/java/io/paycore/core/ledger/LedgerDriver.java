@@ -6,12 +6,14 @@ import io.paycore.core.ledger.CommandStreams.Command;
 import io.paycore.core.ledger.LedgerModel.AccountEvent;
 import io.paycore.core.ledger.LedgerModel.TransferEvent;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Applies concrete {@link Command}s to a {@link Ledger} through the event arrays, and renders its answers and
- * state as plain lists and strings for comparison with the model or another ledger.
+ * state as plain lists and strings for comparison with the model or another ledger. 128-bit values travel as
+ * {@link BigInteger}s here and as (hi, lo) pairs of longs in the ledger.
  */
 final class LedgerDriver
 {
@@ -36,6 +38,27 @@ final class LedgerDriver
         return ledger;
     }
 
+    static long hi(final BigInteger value)
+    {
+        return value.shiftRight(64).longValue();
+    }
+
+    static long lo(final BigInteger value)
+    {
+        return value.longValue();
+    }
+
+    static BigInteger of(final long hi, final long lo)
+    {
+        return new BigInteger(1, new byte[]
+        {
+            (byte)(hi >>> 56), (byte)(hi >>> 48), (byte)(hi >>> 40), (byte)(hi >>> 32),
+            (byte)(hi >>> 24), (byte)(hi >>> 16), (byte)(hi >>> 8), (byte)hi,
+            (byte)(lo >>> 56), (byte)(lo >>> 48), (byte)(lo >>> 40), (byte)(lo >>> 32),
+            (byte)(lo >>> 24), (byte)(lo >>> 16), (byte)(lo >>> 8), (byte)lo
+        });
+    }
+
     /**
      * @return one "RESULT@timestamp" per event; empty for a tick.
      */
@@ -48,7 +71,20 @@ final class LedgerDriver
                 accountEvents.reset();
                 for (final AccountEvent e : command.accounts())
                 {
-                    accountEvents.add(e.id(), e.userData(), e.ledger(), e.code(), e.flags());
+                    accountEvents.add()
+                        .id(hi(e.id()), lo(e.id()))
+                        .debitsPending(hi(e.debitsPending()), lo(e.debitsPending()))
+                        .debitsPosted(hi(e.debitsPosted()), lo(e.debitsPosted()))
+                        .creditsPending(hi(e.creditsPending()), lo(e.creditsPending()))
+                        .creditsPosted(hi(e.creditsPosted()), lo(e.creditsPosted()))
+                        .userData128(hi(e.userData128()), lo(e.userData128()))
+                        .userData64(e.userData64())
+                        .userData32(e.userData32())
+                        .reserved(e.reserved())
+                        .ledger(e.ledger())
+                        .code(e.code())
+                        .flags(e.flags())
+                        .timestamp(e.timestamp());
                 }
                 ledger.createAccounts(accountEvents, command.recordTimestampNanos(), accountResults);
                 for (int i = 0; i < accountResults.count(); i++)
@@ -61,9 +97,20 @@ final class LedgerDriver
                 transferEvents.reset();
                 for (final TransferEvent e : command.transfers())
                 {
-                    transferEvents.add(
-                        e.id(), e.debitAccountId(), e.creditAccountId(), e.amount(), e.pendingId(), e.userData(),
-                        e.ledger(), e.timeoutSeconds(), e.code(), e.flags());
+                    transferEvents.add()
+                        .id(hi(e.id()), lo(e.id()))
+                        .debitAccountId(hi(e.debitAccountId()), lo(e.debitAccountId()))
+                        .creditAccountId(hi(e.creditAccountId()), lo(e.creditAccountId()))
+                        .amount(hi(e.amount()), lo(e.amount()))
+                        .pendingId(hi(e.pendingId()), lo(e.pendingId()))
+                        .userData128(hi(e.userData128()), lo(e.userData128()))
+                        .userData64(e.userData64())
+                        .userData32(e.userData32())
+                        .timeoutSeconds(e.timeoutSeconds())
+                        .ledger(e.ledger())
+                        .code(e.code())
+                        .flags(e.flags())
+                        .timestamp(e.timestamp());
                 }
                 ledger.createTransfers(transferEvents, command.recordTimestampNanos(), transferResults);
                 for (int i = 0; i < transferResults.count(); i++)
@@ -120,9 +167,14 @@ final class LedgerDriver
         for (int i = 0; i < ledger.accountCount(); i++)
         {
             lines.add(account(
-                ledger.accountId(i), ledger.accountUserData(i), ledger.accountLedger(i), ledger.accountCode(i),
-                ledger.accountFlags(i), ledger.accountTimestamp(i), ledger.debitsPending(i), ledger.debitsPosted(i),
-                ledger.creditsPending(i), ledger.creditsPosted(i)));
+                of(ledger.accountIdHi(i), ledger.accountIdLo(i)),
+                of(ledger.accountUserData128Hi(i), ledger.accountUserData128Lo(i)), ledger.accountUserData64(i),
+                ledger.accountUserData32(i), ledger.accountLedger(i), ledger.accountCode(i), ledger.accountFlags(i),
+                ledger.accountTimestamp(i),
+                of(ledger.debitsPendingHi(i), ledger.debitsPendingLo(i)),
+                of(ledger.debitsPostedHi(i), ledger.debitsPostedLo(i)),
+                of(ledger.creditsPendingHi(i), ledger.creditsPendingLo(i)),
+                of(ledger.creditsPostedHi(i), ledger.creditsPostedLo(i))));
         }
         return lines;
     }
@@ -133,19 +185,20 @@ final class LedgerDriver
         for (final LedgerModel.Account a : model.accountList)
         {
             lines.add(account(
-                a.id, a.userData, a.ledger, a.code, a.flags, a.timestamp, a.debitsPending, a.debitsPosted,
-                a.creditsPending, a.creditsPosted));
+                a.id, a.userData128, a.userData64, a.userData32, a.ledger, a.code, a.flags, a.timestamp,
+                a.debitsPending, a.debitsPosted, a.creditsPending, a.creditsPosted));
         }
         return lines;
     }
 
     private static String account(
-        final long id, final long userData, final long ledger, final int code, final int flags, final long timestamp,
-        final long debitsPending, final long debitsPosted, final long creditsPending, final long creditsPosted)
+        final BigInteger id, final BigInteger userData128, final long userData64, final long userData32,
+        final long ledger, final int code, final int flags, final long timestamp, final BigInteger debitsPending,
+        final BigInteger debitsPosted, final BigInteger creditsPending, final BigInteger creditsPosted)
     {
-        return "account " + id + " ud=" + userData + " ledger=" + ledger + " code=" + code + " flags=" + flags +
-            " ts=" + timestamp + " dp=" + debitsPending + " dP=" + debitsPosted + " cp=" + creditsPending +
-            " cP=" + creditsPosted;
+        return "account " + id + " ud128=" + userData128 + " ud64=" + userData64 + " ud32=" + userData32 +
+            " ledger=" + ledger + " code=" + code + " flags=" + flags + " ts=" + timestamp + " dp=" + debitsPending +
+            " dP=" + debitsPosted + " cp=" + creditsPending + " cP=" + creditsPosted;
     }
 
     /**
@@ -157,11 +210,13 @@ final class LedgerDriver
         final List<String> lines = new ArrayList<>();
         for (long number = 0; number < ledger.recordCount(); number++)
         {
-            final long id = ledger.transferId(ledger.recordHandle(number));
+            final int handle = ledger.recordHandle(number);
+            final long idHi = ledger.transferIdHi(handle);
+            final long idLo = ledger.transferIdLo(handle);
             // A failed id's record is not a transfer: a lookup does not find it.
-            if (ledger.transferIndex(id) >= 0)
+            if (ledger.transferIndex(idHi, idLo) >= 0)
             {
-                lines.add(transfer(ledger, id));
+                lines.add(transfer(ledger, of(idHi, idLo)));
             }
         }
         return lines;
@@ -170,18 +225,23 @@ final class LedgerDriver
     /**
      * @return the transfer with that id as a lookup finds it, one line, or "absent".
      */
-    static String transfer(final Ledger ledger, final long id)
+    static String transfer(final Ledger ledger, final BigInteger id)
     {
-        final int i = ledger.transferIndex(id);
+        final int i = ledger.transferIndex(hi(id), lo(id));
         if (i < 0)
         {
             return "transfer " + id + " absent";
         }
         return transfer(
-            ledger.transferId(i), ledger.transferDebitAccountId(i), ledger.transferCreditAccountId(i),
-            ledger.transferAmount(i), ledger.transferPendingId(i), ledger.transferUserData(i),
-            ledger.transferLedger(i), ledger.transferTimeoutSeconds(i), ledger.transferCode(i),
-            ledger.transferFlags(i), ledger.transferTimestamp(i), ledger.transferPendingState(i));
+            of(ledger.transferIdHi(i), ledger.transferIdLo(i)),
+            of(ledger.transferDebitAccountIdHi(i), ledger.transferDebitAccountIdLo(i)),
+            of(ledger.transferCreditAccountIdHi(i), ledger.transferCreditAccountIdLo(i)),
+            of(ledger.transferAmountHi(i), ledger.transferAmountLo(i)),
+            of(ledger.transferPendingIdHi(i), ledger.transferPendingIdLo(i)),
+            of(ledger.transferUserData128Hi(i), ledger.transferUserData128Lo(i)),
+            ledger.transferUserData64(i), ledger.transferUserData32(i), ledger.transferLedger(i),
+            ledger.transferTimeoutSeconds(i), ledger.transferCode(i), ledger.transferFlags(i),
+            ledger.transferTimestamp(i), ledger.transferPendingState(i));
     }
 
     static List<String> transfers(final LedgerModel model)
@@ -190,19 +250,21 @@ final class LedgerDriver
         for (final LedgerModel.Transfer t : model.transferList)
         {
             lines.add(transfer(
-                t.id, t.debitAccountId, t.creditAccountId, t.amount, t.pendingId, t.userData, t.ledger,
-                t.timeoutSeconds, t.code, t.flags, t.timestamp, t.state));
+                t.id, t.debitAccountId, t.creditAccountId, t.amount, t.pendingId, t.userData128, t.userData64,
+                t.userData32, t.ledger, t.timeoutSeconds, t.code, t.flags, t.timestamp, t.state));
         }
         return lines;
     }
 
     private static String transfer(
-        final long id, final long debitAccountId, final long creditAccountId, final long amount, final long pendingId,
-        final long userData, final long ledger, final long timeoutSeconds, final int code, final int flags,
+        final BigInteger id, final BigInteger debitAccountId, final BigInteger creditAccountId,
+        final BigInteger amount, final BigInteger pendingId, final BigInteger userData128, final long userData64,
+        final long userData32, final long ledger, final long timeoutSeconds, final int code, final int flags,
         final long timestamp, final PendingState state)
     {
         return "transfer " + id + " dr=" + debitAccountId + " cr=" + creditAccountId + " amount=" + amount +
-            " pid=" + pendingId + " ud=" + userData + " ledger=" + ledger + " timeout=" + timeoutSeconds +
-            " code=" + code + " flags=" + flags + " ts=" + timestamp + " " + state;
+            " pid=" + pendingId + " ud128=" + userData128 + " ud64=" + userData64 + " ud32=" + userData32 +
+            " ledger=" + ledger + " timeout=" + timeoutSeconds + " code=" + code + " flags=" + flags +
+            " ts=" + timestamp + " " + state;
     }
 }

@@ -3,6 +3,8 @@ package io.paycore.core.ledger;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 
+import java.util.function.Consumer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -104,6 +106,15 @@ final class LedgerFixture
         return transfer(id, 0, 0, amount, pendingId, 0, 0, 0, 0, TransferFlags.POST_PENDING);
     }
 
+    /**
+     * A post of {@code AMOUNT_MAX} (2^128 - 1): the whole pending amount.
+     */
+    CreateTransferResult postAll(final long id, final long pendingId)
+    {
+        return transfer((e) -> e.id(0, id).pendingId(0, pendingId)
+            .amount(Ledger.AMOUNT_MAX_HI, Ledger.AMOUNT_MAX_LO).flags(TransferFlags.POST_PENDING));
+    }
+
     CreateTransferResult voidPending(final long id, final long pendingId, final long amount)
     {
         return transfer(id, 0, 0, amount, pendingId, 0, 0, 0, 0, TransferFlags.VOID_PENDING);
@@ -115,17 +126,43 @@ final class LedgerFixture
     }
 
     /**
-     * @return debitsPending, debitsPosted, creditsPending, creditsPosted of an account, e.g. "0/5/0/0".
+     * A one-event account batch built with the event array's fluent setters, for 128-bit values and the fields the
+     * 64-bit helpers leave 0.
+     */
+    CreateAccountResult account(final Consumer<AccountEventArray.Event> event)
+    {
+        accountEvents.reset();
+        event.accept(accountEvents.add());
+        applyAccounts();
+        return accountResults.result(0);
+    }
+
+    /**
+     * A one-event transfer batch built with the event array's fluent setters.
+     */
+    CreateTransferResult transfer(final Consumer<TransferEventArray.Event> event)
+    {
+        transferEvents.reset();
+        event.accept(transferEvents.add());
+        applyTransfers();
+        return transferResults.result(0);
+    }
+
+    /**
+     * @return debitsPending, debitsPosted, creditsPending, creditsPosted of an account (id below 2^64), e.g.
+     * "0/5/0/0", each as the unsigned 128-bit number it is.
      */
     String balances(final long accountId)
     {
-        final int i = ledger.accountIndex(accountId);
-        return ledger.debitsPending(i) + "/" + ledger.debitsPosted(i) + "/" + ledger.creditsPending(i) + "/" +
-            ledger.creditsPosted(i);
+        final int i = ledger.accountIndex(0, accountId);
+        return LedgerDriver.of(ledger.debitsPendingHi(i), ledger.debitsPendingLo(i)) + "/" +
+            LedgerDriver.of(ledger.debitsPostedHi(i), ledger.debitsPostedLo(i)) + "/" +
+            LedgerDriver.of(ledger.creditsPendingHi(i), ledger.creditsPendingLo(i)) + "/" +
+            LedgerDriver.of(ledger.creditsPostedHi(i), ledger.creditsPostedLo(i));
     }
 
     PendingState state(final long transferId)
     {
-        return ledger.transferPendingState(ledger.transferIndex(transferId));
+        return ledger.transferPendingState(ledger.transferIndex(0, transferId));
     }
 }

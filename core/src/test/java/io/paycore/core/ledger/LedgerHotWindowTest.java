@@ -53,7 +53,7 @@ class LedgerHotWindowTest
         assertEquals(CreateTransferResult.EXISTS, f.single(10, 1, 2, 100));
         assertEquals(timestamp, f.transferResults.timestamp(0));
         assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, f.single(10, 1, 2, 101));
-        assertEquals(100, f.ledger.transferAmount(f.ledger.transferIndex(10)));
+        assertEquals(100, f.ledger.transferAmountLo(f.ledger.transferIndex(0, 10)));
         assertEquals(5, f.ledger.transferCount());
         assertEquals("0/104/0/0", f.balances(1));
     }
@@ -124,7 +124,7 @@ class LedgerHotWindowTest
         final Ledger restored = Ledger.readSnapshot(
             Channels.newChannel(new ByteArrayInputStream(bytes.toByteArray())), limits, cold);
         assertEquals(f.ledger.digestHex(), restored.digestHex());
-        assertEquals(100, restored.transferAmount(restored.transferIndex(10)));
+        assertEquals(100, restored.transferAmountLo(restored.transferIndex(0, 10)));
     }
 
     @Test

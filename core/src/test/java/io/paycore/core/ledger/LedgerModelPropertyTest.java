@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs random streams of 10,000 commands against the {@link Ledger} and the plainly written {@link LedgerModel};
+ * Runs random streams of 10,000 commands against the {@link Ledger} and the plainly written {@link LedgerModel}
+ * (TigerBeetle's rules over {@link BigInteger}s: 128-bit ids, amounts and balances, user data, imported events);
  * after every command the results, timestamps, counts, clock and every account must agree and every ledger must
  * balance; at the end every transfer must agree. Streams are opaque to shrinking; a failure names the command.
  */
@@ -81,10 +82,10 @@ class LedgerModelPropertyTest
         {
             final BigInteger[] sum = sums.computeIfAbsent(
                 a.ledger, (k) -> new BigInteger[]{ BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO });
-            sum[0] = sum[0].add(BigInteger.valueOf(a.debitsPending));
-            sum[1] = sum[1].add(BigInteger.valueOf(a.creditsPending));
-            sum[2] = sum[2].add(BigInteger.valueOf(a.debitsPosted));
-            sum[3] = sum[3].add(BigInteger.valueOf(a.creditsPosted));
+            sum[0] = sum[0].add(a.debitsPending);
+            sum[1] = sum[1].add(a.creditsPending);
+            sum[2] = sum[2].add(a.debitsPosted);
+            sum[3] = sum[3].add(a.creditsPosted);
         }
         for (final Map.Entry<Long, BigInteger[]> e : sums.entrySet())
         {

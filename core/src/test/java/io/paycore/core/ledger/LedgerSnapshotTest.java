@@ -110,10 +110,11 @@ class LedgerSnapshotTest
     void shouldRefuseOtherFormatVersionNamingBoth()
     {
         final byte[] snapshot = snapshot(new Ledger(limits()));
-        ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN).putInt(LedgerSnapshot.VERSION_OFFSET, 1);
+        // A snapshot of the 64-bit layout (format 2) is refused by name, not misread.
+        ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN).putInt(LedgerSnapshot.VERSION_OFFSET, 2);
 
         final LedgerSnapshotException ex = assertThrows(LedgerSnapshotException.class, () -> read(snapshot, limits()));
-        assertEquals("unsupported ledger snapshot format version: expected 2, found 1", ex.getMessage());
+        assertEquals("unsupported ledger snapshot format version: expected 3, found 2", ex.getMessage());
     }
 
     @Test
@@ -153,9 +154,9 @@ class LedgerSnapshotTest
         final Ledger restored = read(snapshot(f.ledger), limits());
         restored.tick(expiresAtNanos);
 
-        assertEquals(PendingState.EXPIRED, restored.transferPendingState(restored.transferIndex(10)));
-        assertEquals(PendingState.PENDING, restored.transferPendingState(restored.transferIndex(11)));
-        assertEquals(50, restored.debitsPending(restored.accountIndex(1)));
+        assertEquals(PendingState.EXPIRED, restored.transferPendingState(restored.transferIndex(0, 10)));
+        assertEquals(PendingState.PENDING, restored.transferPendingState(restored.transferIndex(0, 11)));
+        assertEquals(50, restored.debitsPendingLo(restored.accountIndex(0, 1)));
         assertEquals(1, restored.pendingCount());
     }
 

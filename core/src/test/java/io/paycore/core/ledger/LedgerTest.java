@@ -40,19 +40,19 @@ class LedgerTest
         assertEquals("0/0/100/0", f.balances(2));
         assertEquals(1, f.ledger.pendingCount());
 
-        f.expectOk(f.post(11, 10, Ledger.AMOUNT_MAX));
+        f.expectOk(f.postAll(11, 10));
 
         assertEquals("0/100/0/0", f.balances(1));
         assertEquals("0/0/0/100", f.balances(2));
         assertEquals(PendingState.POSTED, f.state(10));
         assertEquals(0, f.ledger.pendingCount());
-        final int post = f.ledger.transferIndex(11);
-        assertEquals(100, f.ledger.transferAmount(post));
-        assertEquals(1, f.ledger.transferDebitAccountId(post));
-        assertEquals(2, f.ledger.transferCreditAccountId(post));
+        final int post = f.ledger.transferIndex(0, 11);
+        assertEquals(100, f.ledger.transferAmountLo(post));
+        assertEquals(1, f.ledger.transferDebitAccountIdLo(post));
+        assertEquals(2, f.ledger.transferCreditAccountIdLo(post));
         assertEquals(1, f.ledger.transferLedger(post));
         assertEquals(1, f.ledger.transferCode(post));
-        assertEquals(10, f.ledger.transferPendingId(post));
+        assertEquals(10, f.ledger.transferPendingIdLo(post));
         assertEquals(POST_PENDING, f.ledger.transferFlags(post));
     }
 
@@ -66,10 +66,10 @@ class LedgerTest
 
         assertEquals("0/30/0/0", f.balances(1));
         assertEquals("0/0/0/30", f.balances(2));
-        assertEquals(30, f.ledger.transferAmount(f.ledger.transferIndex(11)));
+        assertEquals(30, f.ledger.transferAmountLo(f.ledger.transferIndex(0, 11)));
         assertEquals(CreateTransferResult.EXISTS, f.post(11, 10, 30));
         // Not the whole pending amount, and not nothing.
-        assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, f.post(11, 10, Ledger.AMOUNT_MAX));
+        assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, f.postAll(11, 10));
         assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, f.post(11, 10, 0));
     }
 
@@ -84,7 +84,7 @@ class LedgerTest
         assertEquals("0/0/0/0", f.balances(1));
         assertEquals("0/0/0/0", f.balances(2));
         assertEquals(PendingState.VOIDED, f.state(10));
-        assertEquals(100, f.ledger.transferAmount(f.ledger.transferIndex(11)));
+        assertEquals(100, f.ledger.transferAmountLo(f.ledger.transferIndex(0, 11)));
     }
 
     @Test
@@ -170,7 +170,7 @@ class LedgerTest
                     heldAmount += 1 + i;
                 }
             }
-            assertEquals(heldAmount, f.ledger.debitsPending(f.ledger.accountIndex(1)));
+            assertEquals(heldAmount, f.ledger.debitsPendingLo(f.ledger.accountIndex(0, 1)));
         }
         assertEquals(0, f.ledger.pendingCount());
     }
@@ -198,9 +198,9 @@ class LedgerTest
         {
             assertEquals(f.transferResults.timestamp(4) - 4 + i, f.transferResults.timestamp(i));
         }
-        assertEquals(-1, f.ledger.transferIndex(10));
-        assertEquals(-1, f.ledger.transferIndex(11));
-        assertEquals(-1, f.ledger.transferIndex(12));
+        assertEquals(-1, f.ledger.transferIndex(0, 10));
+        assertEquals(-1, f.ledger.transferIndex(0, 11));
+        assertEquals(-1, f.ledger.transferIndex(0, 12));
         assertEquals(1, f.ledger.transferCount());
         assertEquals(0, f.ledger.pendingCount());
         assertEquals("0/0/0/0", f.balances(1));
@@ -305,8 +305,8 @@ class LedgerTest
         assertEquals(CreateAccountResult.LEDGER_MUST_NOT_BE_ZERO, f.accountResults.result(2));
         assertEquals(CreateAccountResult.OK, f.accountResults.result(3));
         assertEquals(1, f.ledger.accountCount());
-        assertEquals(-1, f.ledger.accountIndex(1));
-        assertEquals(0, f.ledger.accountIndex(4));
+        assertEquals(-1, f.ledger.accountIndex(0, 1));
+        assertEquals(0, f.ledger.accountIndex(0, 4));
     }
 
     @Test
@@ -333,7 +333,7 @@ class LedgerTest
 
         assertEquals(CreateTransferResult.EXCEEDS_DEBITS, f.single(12, 2, 5, 31));
         f.expectOk(f.single(13, 2, 5, 30));
-        f.expectOk(f.post(14, 11, Ledger.AMOUNT_MAX));
+        f.expectOk(f.postAll(14, 11));
         assertEquals("0/100/0/100", f.balances(5));
     }
 
@@ -393,7 +393,7 @@ class LedgerTest
         assertEquals(CreateTransferResult.ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER, f.single(11, 4, 3, Long.MAX_VALUE));
         assertEquals(CreateTransferResult.EXCEEDS_CREDITS, f.single(11, 4, 5, 1));
         assertEquals(CreateTransferResult.PENDING_TRANSFER_NOT_FOUND, f.transfer(12, 7, 8, 0, 99, 0, 5, 0, 9, POST_PENDING));
-        assertEquals(CreateAccountResult.RESERVED_FLAG, f.account(0, 0, 0, 0x10, 0));
+        assertEquals(CreateAccountResult.RESERVED_FLAG, f.account(0, 0, 0, 0x40, 0));
         assertEquals(CreateAccountResult.ID_MUST_NOT_BE_ZERO, f.account(0, 0, 0, 6, 0));
         assertEquals(CreateAccountResult.EXISTS_WITH_DIFFERENT_FLAGS, f.account(1, 0, 0, 6, 0));
         assertEquals(CreateAccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE, f.account(20, 0, 0, 6, 0));

@@ -3,6 +3,7 @@ package io.paycore.core.ledger;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,14 @@ import java.util.concurrent.TimeUnit;
  *   time +2s                                            # record time moves on (ns, ms, s)
  *   tick                                                # a record with no command: pending transfers may expire
  * </pre>
+ * Fields are TigerBeetle's: accounts take {@code id, debits_pending, debits_posted, credits_pending, credits_posted,
+ * user_data_128, user_data_64, user_data_32, reserved, ledger, code, flags, timestamp}; transfers {@code id,
+ * debit_account_id, credit_account_id, amount, pending_id, user_data_128, user_data_64, user_data_32, timeout,
+ * ledger, code, flags, timestamp}; a field left out is 0. Numbers are unsigned 128-bit: decimal, {@code 0x} hex,
+ * {@code max} (2<sup>128</sup> - 1), {@code 2^N}, {@code 2^N-K}, {@code 2^N+K}. An event's timestamp may be written
+ * {@code now-5s} or {@code now+1ns} (from the current record time). Flags are joined with {@code |}; an unnamed
+ * bit is {@code bitN}.
+ * <p>
  * A batch is applied when the next line that is not one of its rows comes (or the scenario ends), at the current
  * record time, which starts at 1,000 s and moves only by {@code time}. A row's result is checked exactly; a lookup
  * checks only the fields it names. Each scenario starts from an empty ledger.
@@ -123,6 +132,9 @@ final class ScenarioTable
     private static final class Runner
     {
         private static final int BATCH = 64;
+        private static final int HISTORY = 8;
+        private static final int ACCOUNT_IMPORTED = 16;
+        private static final int TRANSFER_IMPORTED = 256;
         private static final List<String> RESULT_NAMES = resultNames();
 
         private final Scenario scenario;
@@ -237,30 +249,76 @@ final class ScenarioTable
 
         private void addAccount(final Line line, final Map<String, String> fields)
         {
-            accounts.add(
-                number(line, fields, "id"),
-                number(line, fields, "user_data"),
-                number(line, fields, "ledger"),
-                (int)number(line, fields, "code"),
-                flags(line, fields.getOrDefault("flags", ""), true));
-            checkOnly(line, fields, "id", "user_data", "ledger", "code", "flags");
+            final BigInteger id = number(line, fields, "id");
+            final BigInteger debitsPending = number(line, fields, "debits_pending");
+            final BigInteger debitsPosted = number(line, fields, "debits_posted");
+            final BigInteger creditsPending = number(line, fields, "credits_pending");
+            final BigInteger creditsPosted = number(line, fields, "credits_posted");
+            final BigInteger userData128 = number(line, fields, "user_data_128");
+            accounts.add()
+                .id(hi(id), lo(id))
+                .debitsPending(hi(debitsPending), lo(debitsPending))
+                .debitsPosted(hi(debitsPosted), lo(debitsPosted))
+                .creditsPending(hi(creditsPending), lo(creditsPending))
+                .creditsPosted(hi(creditsPosted), lo(creditsPosted))
+                .userData128(hi(userData128), lo(userData128))
+                .userData64(lo(number(line, fields, "user_data_64")))
+                .userData32(lo(number(line, fields, "user_data_32")))
+                .reserved(lo(number(line, fields, "reserved")))
+                .ledger(lo(number(line, fields, "ledger")))
+                .code((int)lo(number(line, fields, "code")))
+                .flags(flags(line, fields.getOrDefault("flags", ""), true))
+                .timestamp(timestamp(line, fields));
+            checkOnly(line, fields, "id", "debits_pending", "debits_posted", "credits_pending", "credits_posted",
+                "user_data_128", "user_data_64", "user_data_32", "reserved", "ledger", "code", "flags", "timestamp");
         }
 
         private void addTransfer(final Line line, final Map<String, String> fields)
         {
-            transfers.add(
-                number(line, fields, "id"),
-                number(line, fields, "debit_account_id"),
-                number(line, fields, "credit_account_id"),
-                number(line, fields, "amount"),
-                number(line, fields, "pending_id"),
-                number(line, fields, "user_data"),
-                number(line, fields, "ledger"),
-                number(line, fields, "timeout"),
-                (int)number(line, fields, "code"),
-                flags(line, fields.getOrDefault("flags", ""), false));
+            final BigInteger id = number(line, fields, "id");
+            final BigInteger debit = number(line, fields, "debit_account_id");
+            final BigInteger credit = number(line, fields, "credit_account_id");
+            final BigInteger amount = number(line, fields, "amount");
+            final BigInteger pendingId = number(line, fields, "pending_id");
+            final BigInteger userData128 = number(line, fields, "user_data_128");
+            transfers.add()
+                .id(hi(id), lo(id))
+                .debitAccountId(hi(debit), lo(debit))
+                .creditAccountId(hi(credit), lo(credit))
+                .amount(hi(amount), lo(amount))
+                .pendingId(hi(pendingId), lo(pendingId))
+                .userData128(hi(userData128), lo(userData128))
+                .userData64(lo(number(line, fields, "user_data_64")))
+                .userData32(lo(number(line, fields, "user_data_32")))
+                .ledger(lo(number(line, fields, "ledger")))
+                .timeoutSeconds(lo(number(line, fields, "timeout")))
+                .code((int)lo(number(line, fields, "code")))
+                .flags(flags(line, fields.getOrDefault("flags", ""), false))
+                .timestamp(timestamp(line, fields));
             checkOnly(line, fields, "id", "debit_account_id", "credit_account_id", "amount", "pending_id",
-                "user_data", "ledger", "timeout", "code", "flags");
+                "user_data_128", "user_data_64", "user_data_32", "ledger", "timeout", "code", "flags", "timestamp");
+        }
+
+        /**
+         * An event's timestamp: absent, 0, or {@code now-D} (D before the current record time, e.g. {@code now-5s}),
+         * or nanoseconds.
+         */
+        private long timestamp(final Line line, final Map<String, String> fields)
+        {
+            final String value = fields.get("timestamp");
+            if (null == value)
+            {
+                return 0;
+            }
+            if (value.startsWith("now-"))
+            {
+                return nowNanos - duration(line, value.substring("now-".length()));
+            }
+            if (value.startsWith("now+"))
+            {
+                return nowNanos + duration(line, value.substring("now+".length()));
+            }
+            return parseNumber(line, value).longValue();
         }
 
         private void lookup(final Line line)
@@ -275,9 +333,9 @@ final class ScenarioTable
             {
                 throw fail(line, "write 'lookup account ID -> ...' or 'lookup transfer ID -> ...'");
             }
-            final long id = parseNumber(line, what[2]);
+            final BigInteger id = parseNumber(line, what[2]);
             final boolean account = "account".equals(what[1]);
-            final int index = account ? ledger.accountIndex(id) : ledger.transferIndex(id);
+            final int index = account ? ledger.accountIndex(hi(id), lo(id)) : ledger.transferIndex(hi(id), lo(id));
             final String expectation = sides[1].trim();
             if ("missing".equals(expectation))
             {
@@ -295,7 +353,7 @@ final class ScenarioTable
             {
                 final String actual = account ? accountField(line, index, field.getKey()) :
                     transferField(line, index, field.getKey());
-                if (!field.getValue().equalsIgnoreCase(actual))
+                if (!field.getValue().equalsIgnoreCase(actual) && !sameNumber(field.getValue(), actual))
                 {
                     throw fail(line, what[1] + " " + id + ": " + field.getKey() + " expected " + field.getValue() +
                         " but was " + actual);
@@ -307,14 +365,18 @@ final class ScenarioTable
         {
             return switch (name)
             {
-                case "debits_pending" -> Long.toString(ledger.debitsPending(index));
-                case "debits_posted" -> Long.toString(ledger.debitsPosted(index));
-                case "credits_pending" -> Long.toString(ledger.creditsPending(index));
-                case "credits_posted" -> Long.toString(ledger.creditsPosted(index));
-                case "user_data" -> Long.toString(ledger.accountUserData(index));
+                case "debits_pending" -> u128(ledger.debitsPendingHi(index), ledger.debitsPendingLo(index));
+                case "debits_posted" -> u128(ledger.debitsPostedHi(index), ledger.debitsPostedLo(index));
+                case "credits_pending" -> u128(ledger.creditsPendingHi(index), ledger.creditsPendingLo(index));
+                case "credits_posted" -> u128(ledger.creditsPostedHi(index), ledger.creditsPostedLo(index));
+                case "user_data_128" ->
+                    u128(ledger.accountUserData128Hi(index), ledger.accountUserData128Lo(index));
+                case "user_data_64" -> Long.toUnsignedString(ledger.accountUserData64(index));
+                case "user_data_32" -> Long.toString(ledger.accountUserData32(index));
                 case "ledger" -> Long.toString(ledger.accountLedger(index));
                 case "code" -> Integer.toString(ledger.accountCode(index));
                 case "flags" -> flagNames(ledger.accountFlags(index), true);
+                case "timestamp" -> Long.toString(ledger.accountTimestamp(index));
                 default -> throw fail(line, "no account field " + name);
             };
         }
@@ -323,18 +385,44 @@ final class ScenarioTable
         {
             return switch (name)
             {
-                case "debit_account_id" -> Long.toString(ledger.transferDebitAccountId(index));
-                case "credit_account_id" -> Long.toString(ledger.transferCreditAccountId(index));
-                case "amount" -> Long.toString(ledger.transferAmount(index));
-                case "pending_id" -> Long.toString(ledger.transferPendingId(index));
-                case "user_data" -> Long.toString(ledger.transferUserData(index));
+                case "debit_account_id" ->
+                    u128(ledger.transferDebitAccountIdHi(index), ledger.transferDebitAccountIdLo(index));
+                case "credit_account_id" ->
+                    u128(ledger.transferCreditAccountIdHi(index), ledger.transferCreditAccountIdLo(index));
+                case "amount" -> u128(ledger.transferAmountHi(index), ledger.transferAmountLo(index));
+                case "pending_id" -> u128(ledger.transferPendingIdHi(index), ledger.transferPendingIdLo(index));
+                case "user_data_128" ->
+                    u128(ledger.transferUserData128Hi(index), ledger.transferUserData128Lo(index));
+                case "user_data_64" -> Long.toUnsignedString(ledger.transferUserData64(index));
+                case "user_data_32" -> Long.toString(ledger.transferUserData32(index));
                 case "ledger" -> Long.toString(ledger.transferLedger(index));
                 case "code" -> Integer.toString(ledger.transferCode(index));
                 case "timeout" -> Long.toString(ledger.transferTimeoutSeconds(index));
                 case "flags" -> flagNames(ledger.transferFlags(index), false);
                 case "state" -> ledger.transferPendingState(index).name().toLowerCase(Locale.ROOT);
+                case "timestamp" -> Long.toString(ledger.transferTimestamp(index));
                 default -> throw fail(line, "no transfer field " + name);
             };
+        }
+
+        /**
+         * Whether an expected value written as a number (in any of {@link #parseNumber}'s forms) is the actual one.
+         */
+        private boolean sameNumber(final String expected, final String actual)
+        {
+            try
+            {
+                return parseNumber(new Line(0, expected), expected).equals(new BigInteger(actual));
+            }
+            catch (final AssertionError | NumberFormatException ex)
+            {
+                return false;
+            }
+        }
+
+        private static String u128(final long hi, final long lo)
+        {
+            return LedgerDriver.of(hi, lo).toString();
         }
 
         private Map<String, String> fields(final Line line, final String text)
@@ -370,32 +458,70 @@ final class ScenarioTable
             }
         }
 
-        private long number(final Line line, final Map<String, String> fields, final String name)
+        private BigInteger number(final Line line, final Map<String, String> fields, final String name)
         {
             final String value = fields.get(name);
-            return null == value ? 0 : parseNumber(line, value);
+            return null == value ? BigInteger.ZERO : parseNumber(line, value);
         }
 
-        private long parseNumber(final Line line, final String value)
+        /**
+         * A number of at most 128 bits: decimal (with _ as a separator), {@code 0x} hex, {@code max}
+         * (2<sup>128</sup> - 1, TigerBeetle's AMOUNT_MAX and an id no event may have), or {@code 2^N}, {@code 2^N-K}
+         * and {@code 2^N+K}.
+         */
+        private BigInteger parseNumber(final Line line, final String text)
         {
-            if ("max".equals(value))
-            {
-                return Long.MAX_VALUE;
-            }
+            final String value = text.replace("_", "");
             try
             {
-                return Long.parseLong(value.replace("_", ""));
+                final BigInteger number;
+                if ("max".equals(value))
+                {
+                    number = LedgerModel.MAX_128;
+                }
+                else if (value.startsWith("0x"))
+                {
+                    number = new BigInteger(value.substring(2), 16);
+                }
+                else if (value.startsWith("2^"))
+                {
+                    final int sign = Math.max(value.indexOf('-'), value.indexOf('+'));
+                    final int power = Integer.parseInt(sign < 0 ? value.substring(2) : value.substring(2, sign));
+                    final BigInteger base = BigInteger.ONE.shiftLeft(power);
+                    number = sign < 0 ? base : value.charAt(sign) == '-' ?
+                        base.subtract(new BigInteger(value.substring(sign + 1))) :
+                        base.add(new BigInteger(value.substring(sign + 1)));
+                }
+                else
+                {
+                    number = new BigInteger(value);
+                }
+                if (number.signum() < 0 || number.bitLength() > 128)
+                {
+                    throw fail(line, "not an unsigned 128-bit number: " + text);
+                }
+                return number;
             }
             catch (final NumberFormatException ex)
             {
-                throw fail(line, "not a number: " + value);
+                throw fail(line, "not a number: " + text);
             }
+        }
+
+        private static long hi(final BigInteger value)
+        {
+            return LedgerDriver.hi(value);
+        }
+
+        private static long lo(final BigInteger value)
+        {
+            return LedgerDriver.lo(value);
         }
 
         private long duration(final Line line, final String value)
         {
             final int digits = value.replaceAll("[^0-9].*", "").length();
-            final long amount = parseNumber(line, value.substring(0, digits));
+            final long amount = parseNumber(line, value.substring(0, digits)).longValueExact();
             return switch (value.substring(digits))
             {
                 case "ns" -> amount;
@@ -429,6 +555,8 @@ final class ScenarioTable
                     case "closing_debit" -> account ? unknownFlag(line, name) : TransferFlags.CLOSING_DEBIT;
                     case "closing_credit" -> account ? unknownFlag(line, name) : TransferFlags.CLOSING_CREDIT;
                     case "closed" -> account ? AccountFlags.CLOSED : unknownFlag(line, name);
+                    case "history" -> account ? HISTORY : unknownFlag(line, name);
+                    case "imported" -> account ? ACCOUNT_IMPORTED : TRANSFER_IMPORTED;
                     default -> name.startsWith("bit") ? 1 << Integer.parseInt(name.substring(3)) :
                         unknownFlag(line, name);
                 };
@@ -457,6 +585,14 @@ final class ScenarioTable
                 if (0 != (flags & AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS))
                 {
                     names.add("credits_must_not_exceed_debits");
+                }
+                if (0 != (flags & HISTORY))
+                {
+                    names.add("history");
+                }
+                if (0 != (flags & ACCOUNT_IMPORTED))
+                {
+                    names.add("imported");
                 }
                 if (0 != (flags & AccountFlags.CLOSED))
                 {
@@ -492,6 +628,10 @@ final class ScenarioTable
                 if (0 != (flags & TransferFlags.CLOSING_CREDIT))
                 {
                     names.add("closing_credit");
+                }
+                if (0 != (flags & TRANSFER_IMPORTED))
+                {
+                    names.add("imported");
                 }
             }
             return names.isEmpty() ? "none" : String.join("|", names);

@@ -1,7 +1,6 @@
 package io.paycore.core.pipeline;
 
 import com.lmax.disruptor.RingBuffer;
-import io.paycore.codec.sbe.CreateAccountsEncoder;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
@@ -9,6 +8,8 @@ import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
+import io.paycore.core.command.RequestEncoder;
+import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
@@ -80,15 +81,12 @@ class BusinessLogicStageTest
     private InputEvent appended(final long correlationId, final long accountId)
     {
         final InputEvent event = new InputEvent(1024);
-        final CreateAccountsEncoder encoder = new CreateAccountsEncoder();
-        encoder.wrapAndApplyHeader(event.buffer, 0, headerEncoder)
-            .correlationId(correlationId)
-            .accountsCount(1)
-            .next().id(accountId).userData(0).ledger(1).code(1).flags(0);
+        final int length = new RequestEncoder().createAccounts(
+            event.buffer, 0, correlationId, new AccountEventArray(1).add(accountId, 0, 1, 1, 0));
         event.type = RecordTypes.MESSAGE;
         event.sessionId = SESSION;
         event.timestampNanos = correlationId;
-        event.length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        event.length = length;
         event.sequence = journal.append(event.type, event.timestampNanos, event.buffer, 0, event.length);
         event.journaled = true;
         return event;

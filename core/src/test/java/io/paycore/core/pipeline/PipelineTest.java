@@ -1,10 +1,8 @@
 package io.paycore.core.pipeline;
 
 import io.paycore.codec.sbe.CreateAccountResult;
-import io.paycore.codec.sbe.CreateAccountsEncoder;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
-import io.paycore.codec.sbe.CreateTransfersEncoder;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
 import io.paycore.codec.sbe.LookupTransfersEncoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
@@ -16,8 +14,11 @@ import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.cold.ColdTierFullException;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.RecordTypes;
+import io.paycore.core.command.RequestEncoder;
+import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
@@ -150,7 +151,7 @@ class PipelineTest
                 found.wrapAndApplyHeader(answers.get(transfers + k).bytes, 0, new MessageHeaderDecoder());
                 final TransfersDecoder.TransferDecoder transfer = found.transfer();
                 assertEquals(1, transfer.count(), "lookup " + k);
-                assertEquals(1_000 + 20 * k + 1, transfer.next().id());
+                assertEquals(1_000 + 20 * k + 1, transfer.next().id().lo());
             }
 
             for (int i = 1; i <= transfers; i++)
@@ -217,7 +218,7 @@ class PipelineTest
             {
                 decoder.wrapAndApplyHeader(answers.get(i).bytes, 0, new MessageHeaderDecoder());
                 final long transferId = decoder.correlationId();
-                assertTrue(ledger.transferIndex(transferId) >= 0, "answered transfer " + transferId + " is lost");
+                assertTrue(ledger.transferIndex(0, transferId) >= 0, "answered transfer " + transferId + " is lost");
             }
         }
         finally
@@ -502,29 +503,19 @@ class PipelineTest
 
     private int encodeAccounts(final long correlationId, final long... ids)
     {
-        final CreateAccountsEncoder encoder = new CreateAccountsEncoder();
-        final CreateAccountsEncoder.AccountsEncoder accounts = encoder
-            .wrapAndApplyHeader(message, 0, headerEncoder)
-            .correlationId(correlationId)
-            .accountsCount(ids.length);
+        final AccountEventArray accounts = new AccountEventArray(ids.length);
         for (final long id : ids)
         {
-            accounts.next().id(id).userData(0).ledger(1).code(1).flags(0);
+            accounts.add(id, 0, 1, 1, 0);
         }
-        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        return new RequestEncoder().createAccounts(message, 0, correlationId, accounts);
     }
 
     private int encodeTransfer(
         final long correlationId, final long id, final long debit, final long credit, final long amount)
     {
-        final CreateTransfersEncoder encoder = new CreateTransfersEncoder();
-        encoder.wrapAndApplyHeader(message, 0, headerEncoder)
-            .correlationId(correlationId)
-            .transfersCount(1)
-            .next()
-            .id(id).debitAccountId(debit).creditAccountId(credit).amount(amount).pendingId(0).userData(0)
-            .ledger(1).timeoutSeconds(0).code(1).flags(0);
-        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        return new RequestEncoder().createTransfers(message, 0, correlationId,
+            new TransferEventArray(1).add(id, debit, credit, amount, 0, 0, 1, 0, 1, 0));
     }
 
     private int encodeLookup(final long correlationId, final long id)
@@ -534,7 +525,7 @@ class PipelineTest
             .correlationId(correlationId)
             .idsCount(1)
             .next()
-            .id(id);
+            .id().lo(id).hi(0);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 

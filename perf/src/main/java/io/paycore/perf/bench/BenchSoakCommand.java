@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -316,9 +317,11 @@ public final class BenchSoakCommand implements Callable<Integer>
             final long[] lookup = Arrays.copyOf(ids, n);
             for (final Transfer transfer : client.lookupTransfersAndWait(TIMEOUT, lookup))
             {
-                if (transfer.amount() == TransferFlood.amount(transfer.id()) &&
-                    transfer.debitAccountId() == flood.debit(transfer.id()) &&
-                    transfer.creditAccountId() == flood.credit(transfer.id()))
+                // the flood's ids, accounts and amounts are all in the low half: compare as unsigned 128-bit values
+                final long id = transfer.id().longValueExact();
+                if (BigInteger.valueOf(TransferFlood.amount(id)).equals(transfer.amount()) &&
+                    BigInteger.valueOf(flood.debit(id)).equals(transfer.debitAccountId()) &&
+                    BigInteger.valueOf(flood.credit(id)).equals(transfer.creditAccountId()))
                 {
                     checks[0]++;
                 }

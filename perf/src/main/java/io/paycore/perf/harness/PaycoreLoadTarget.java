@@ -130,7 +130,7 @@ public final class PaycoreLoadTarget implements LoadTarget, EgressListener
                 final CreateAccountResult result = results.result(k);
                 if (CreateAccountResult.OK != result && CreateAccountResult.EXISTS != result)
                 {
-                    throw new IllegalStateException("could not create benchmark account " + events.id(k) + ": " +
+                    throw new IllegalStateException("could not create benchmark account " + events.idLo(k) + ": " +
                         result);
                 }
             }

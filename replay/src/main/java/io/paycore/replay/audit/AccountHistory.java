@@ -12,13 +12,17 @@ import io.paycore.core.ledger.SbeAccountEvents;
 import io.paycore.core.ledger.SbeTransferEvents;
 import io.paycore.core.ledger.TransferFlags;
 import io.paycore.core.ledger.TransferResults;
+import io.paycore.core.ledger.UInt128;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
 
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The full history of one account during a replay, printed as it happens: its creation, every transfer event that
@@ -42,21 +46,23 @@ import java.util.Locale;
  * result {@code EXPIRED}). Accounts and amounts are those the ledger stored (a post's or void's are resolved from
  * its pending transfer) when the event succeeded, else those sent. The timestamp is the record's, ISO-8601 UTC.
  * <p>
- * <b>Threading</b>: one thread (the replaying one). Allocates per printed line only.
+ * Ids, amounts and balances are unsigned 128-bit, kept as {@link BigInteger}s.
+ * <p>
+ * <b>Threading</b>: one thread (the replaying one). Allocates freely: it runs offline.
  */
 public final class AccountHistory
 {
-    private final long accountId;
+    private final BigInteger accountId;
     private final PrintStream out;
     private final Ledger ledger;
     private final SbeAccountEvents accountEvents = new SbeAccountEvents();
     private final SbeTransferEvents transferEvents = new SbeTransferEvents();
     // Pending transfers touching the account that were still open after the last record: id to timestamp.
-    private final Long2LongHashMap openPendings = new Long2LongHashMap(-1);
-    private long debitsPending;
-    private long debitsPosted;
-    private long creditsPending;
-    private long creditsPosted;
+    private final Map<BigInteger, Long> openPendings = new HashMap<>();
+    private BigInteger debitsPending = BigInteger.ZERO;
+    private BigInteger debitsPosted = BigInteger.ZERO;
+    private BigInteger creditsPending = BigInteger.ZERO;
+    private BigInteger creditsPosted = BigInteger.ZERO;
     private long linesPrinted;
     private long unreconciledRecords;
 
@@ -65,7 +71,7 @@ public final class AccountHistory
      * @param ledger    being replayed into, read after each record.
      * @param out       where the lines go.
      */
-    public AccountHistory(final long accountId, final Ledger ledger, final PrintStream out)
+    public AccountHistory(final BigInteger accountId, final Ledger ledger, final PrintStream out)
     {
         this.accountId = accountId;
         this.ledger = ledger;
@@ -77,22 +83,22 @@ public final class AccountHistory
      */
     public void start()
     {
-        final int index = ledger.accountIndex(accountId);
+        final int index = accountIndex();
         if (index >= 0)
         {
-            debitsPending = ledger.debitsPending(index);
-            debitsPosted = ledger.debitsPosted(index);
-            creditsPending = ledger.creditsPending(index);
-            creditsPosted = ledger.creditsPosted(index);
+            debitsPending = u128(ledger.debitsPendingHi(index), ledger.debitsPendingLo(index));
+            debitsPosted = u128(ledger.debitsPostedHi(index), ledger.debitsPostedLo(index));
+            creditsPending = u128(ledger.creditsPendingHi(index), ledger.creditsPendingLo(index));
+            creditsPosted = u128(ledger.creditsPostedHi(index), ledger.creditsPostedLo(index));
             ledger.forEachPendingTransfer((t) ->
             {
                 if (touches(t))
                 {
-                    openPendings.put(ledger.transferId(t), ledger.transferTimestamp(t));
+                    openPendings.put(transferId(t), ledger.transferTimestamp(t));
                 }
             });
         }
-        out.printf(Locale.ROOT, "history of account %d:%n", accountId);
+        out.printf(Locale.ROOT, "history of account %s:%n", accountId);
         out.println("  sequence timestamp kind id debit_account_id credit_account_id amount pending_id flags result " +
             "debits_pending debits_posted credits_pending credits_posted");
     }
@@ -100,7 +106,7 @@ public final class AccountHistory
     /**
      * @return the account followed.
      */
-    public long accountId()
+    public BigInteger accountId()
     {
         return accountId;
     }
@@ -124,7 +130,7 @@ public final class AccountHistory
     /**
      * @return debits pending after the last record.
      */
-    public long debitsPending()
+    public BigInteger debitsPending()
     {
         return debitsPending;
     }
@@ -132,7 +138,7 @@ public final class AccountHistory
     /**
      * @return debits posted after the last record.
      */
-    public long debitsPosted()
+    public BigInteger debitsPosted()
     {
         return debitsPosted;
     }
@@ -140,7 +146,7 @@ public final class AccountHistory
     /**
      * @return credits pending after the last record.
      */
-    public long creditsPending()
+    public BigInteger creditsPending()
     {
         return creditsPending;
     }
@@ -148,7 +154,7 @@ public final class AccountHistory
     /**
      * @return credits posted after the last record.
      */
-    public long creditsPosted()
+    public BigInteger creditsPosted()
     {
         return creditsPosted;
     }
@@ -169,7 +175,7 @@ public final class AccountHistory
         final int offset,
         final CommandProcessor processor)
     {
-        final int index = ledger.accountIndex(accountId);
+        final int index = accountIndex();
         if (index < 0)
         {
             if (CreateAccountsDecoder.TEMPLATE_ID == processor.lastTemplateId())
@@ -185,14 +191,14 @@ public final class AccountHistory
 
         // Expiries happen before the command. Starting from the balances after the record and taking away what
         // its events did gives the balances after expiry; what that takes from the running balances expired.
-        final long afterDebitsPending = ledger.debitsPending(index);
-        final long afterCreditsPending = ledger.creditsPending(index);
-        final long afterDebitsPosted = ledger.debitsPosted(index);
-        final long afterCreditsPosted = ledger.creditsPosted(index);
-        final long beforeDebitsPending = debitsPending;
-        final long beforeCreditsPending = creditsPending;
-        final long beforeDebitsPosted = debitsPosted;
-        final long beforeCreditsPosted = creditsPosted;
+        final BigInteger afterDebitsPending = u128(ledger.debitsPendingHi(index), ledger.debitsPendingLo(index));
+        final BigInteger afterCreditsPending = u128(ledger.creditsPendingHi(index), ledger.creditsPendingLo(index));
+        final BigInteger afterDebitsPosted = u128(ledger.debitsPostedHi(index), ledger.debitsPostedLo(index));
+        final BigInteger afterCreditsPosted = u128(ledger.creditsPostedHi(index), ledger.creditsPostedLo(index));
+        final BigInteger beforeDebitsPending = debitsPending;
+        final BigInteger beforeCreditsPending = creditsPending;
+        final BigInteger beforeDebitsPosted = debitsPosted;
+        final BigInteger beforeCreditsPosted = creditsPosted;
         final boolean isTransfers = CreateTransfersDecoder.TEMPLATE_ID == processor.lastTemplateId();
         if (isTransfers)
         {
@@ -207,7 +213,8 @@ public final class AccountHistory
             debitsPending = afterDebitsPending;
             creditsPending = afterCreditsPending;
         }
-        final boolean someExpired = debitsPending != beforeDebitsPending || creditsPending != beforeCreditsPending;
+        final boolean someExpired =
+            !debitsPending.equals(beforeDebitsPending) || !creditsPending.equals(beforeCreditsPending);
         debitsPending = beforeDebitsPending;
         creditsPending = beforeCreditsPending;
         debitsPosted = beforeDebitsPosted;
@@ -226,11 +233,11 @@ public final class AccountHistory
             transfers(sequence, timestampNanos, buffer, offset, processor.transferResults(), true);
         }
 
-        if (debitsPending != afterDebitsPending || creditsPending != afterCreditsPending ||
-            debitsPosted != afterDebitsPosted || creditsPosted != afterCreditsPosted)
+        if (!debitsPending.equals(afterDebitsPending) || !creditsPending.equals(afterCreditsPending) ||
+            !debitsPosted.equals(afterDebitsPosted) || !creditsPosted.equals(afterCreditsPosted))
         {
             unreconciledRecords++;
-            out.printf(Locale.ROOT, "  %d %s UNRECONCILED - - - - - - - %d %d %d %d%n", sequence,
+            out.printf(Locale.ROOT, "  %d %s UNRECONCILED - - - - - - - %s %s %s %s%n", sequence,
                 time(timestampNanos), afterDebitsPending, afterDebitsPosted, afterCreditsPending,
                 afterCreditsPosted);
             debitsPending = afterDebitsPending;
@@ -250,11 +257,11 @@ public final class AccountHistory
         final SbeAccountEvents events = accountEvents.wrap(buffer, offset);
         for (int i = 0, n = events.count(); i < n; i++)
         {
-            if (accountId == events.id(i))
+            if (accountId.equals(u128(events.idHi(i), events.idLo(i))))
             {
                 final CreateAccountResult result = results.result(i);
                 linesPrinted++;
-                out.printf(Locale.ROOT, "  %d %s ACCOUNT %d - - - - %d %s %d %d %d %d%n", sequence,
+                out.printf(Locale.ROOT, "  %d %s ACCOUNT %s - - - - %d %s %s %s %s %s%n", sequence,
                     time(timestampNanos), accountId, events.flags(i), result.name(), debitsPending, debitsPosted,
                     creditsPending, creditsPosted);
             }
@@ -274,39 +281,40 @@ public final class AccountHistory
         final boolean print)
     {
         final SbeTransferEvents events = transferEvents.wrap(buffer, offset);
-        final long sign = print ? 1 : -1;
         for (int i = 0, n = events.count(); i < n; i++)
         {
             final CreateTransferResult result = results.result(i);
+            final BigInteger id = u128(events.idHi(i), events.idLo(i));
             if (CreateTransferResult.OK == result)
             {
-                final int t = ledger.transferIndex(events.id(i));
+                final int t = ledger.transferIndex(events.idHi(i), events.idLo(i));
                 if (t < 0 || !touches(t))
                 {
                     continue;
                 }
-                final long debit = ledger.transferDebitAccountId(t);
-                final long credit = ledger.transferCreditAccountId(t);
-                final long amount = ledger.transferAmount(t);
+                final BigInteger debit = u128(ledger.transferDebitAccountIdHi(t), ledger.transferDebitAccountIdLo(t));
+                final BigInteger credit =
+                    u128(ledger.transferCreditAccountIdHi(t), ledger.transferCreditAccountIdLo(t));
+                final BigInteger amount = u128(ledger.transferAmountHi(t), ledger.transferAmountLo(t));
+                final BigInteger pendingId = u128(ledger.transferPendingIdHi(t), ledger.transferPendingIdLo(t));
                 final int flags = ledger.transferFlags(t);
                 final String kind;
-                long pendingDelta = 0;
-                long postedDelta = 0;
+                BigInteger pendingDelta = BigInteger.ZERO;
+                BigInteger postedDelta = BigInteger.ZERO;
                 if (0 != (flags & TransferFlags.PENDING))
                 {
                     kind = "PENDING";
                     pendingDelta = amount;
                     if (print)
                     {
-                        openPendings.put(events.id(i), ledger.transferTimestamp(t));
+                        openPendings.put(id, ledger.transferTimestamp(t));
                     }
                 }
                 else if (0 != (flags & TransferFlags.POST_PENDING))
                 {
                     kind = "POST";
-                    final long pendingId = ledger.transferPendingId(t);
-                    final int p = ledger.transferIndex(pendingId);
-                    pendingDelta = -ledger.transferAmount(p);
+                    final int p = ledger.transferIndex(ledger.transferPendingIdHi(t), ledger.transferPendingIdLo(t));
+                    pendingDelta = u128(ledger.transferAmountHi(p), ledger.transferAmountLo(p)).negate();
                     postedDelta = amount;
                     if (print)
                     {
@@ -316,10 +324,10 @@ public final class AccountHistory
                 else if (0 != (flags & TransferFlags.VOID_PENDING))
                 {
                     kind = "VOID";
-                    pendingDelta = -amount;
+                    pendingDelta = amount.negate();
                     if (print)
                     {
-                        openPendings.remove(ledger.transferPendingId(t));
+                        openPendings.remove(pendingId);
                     }
                 }
                 else
@@ -327,100 +335,122 @@ public final class AccountHistory
                     kind = "TRANSFER";
                     postedDelta = amount;
                 }
-                if (accountId == debit)
+                if (!print)
                 {
-                    debitsPending += sign * pendingDelta;
-                    debitsPosted += sign * postedDelta;
+                    pendingDelta = pendingDelta.negate();
+                    postedDelta = postedDelta.negate();
                 }
-                if (accountId == credit)
+                if (accountId.equals(debit))
                 {
-                    creditsPending += sign * pendingDelta;
-                    creditsPosted += sign * postedDelta;
+                    debitsPending = debitsPending.add(pendingDelta);
+                    debitsPosted = debitsPosted.add(postedDelta);
+                }
+                if (accountId.equals(credit))
+                {
+                    creditsPending = creditsPending.add(pendingDelta);
+                    creditsPosted = creditsPosted.add(postedDelta);
                 }
                 if (print)
                 {
-                    line(sequence, timestampNanos, kind, events.id(i), debit, credit, amount,
-                        ledger.transferPendingId(t), flags, result.name());
+                    line(sequence, timestampNanos, kind, id, debit, credit, amount, pendingId, flags, result.name());
                 }
             }
             else if (print && touchesAsSent(events, i))
             {
-                line(sequence, timestampNanos, kindOf(events.flags(i)), events.id(i), events.debitAccountId(i),
-                    events.creditAccountId(i), events.amount(i), events.pendingId(i), events.flags(i),
-                    result.name());
+                line(sequence, timestampNanos, kindOf(events.flags(i)), id,
+                    u128(events.debitAccountIdHi(i), events.debitAccountIdLo(i)),
+                    u128(events.creditAccountIdHi(i), events.creditAccountIdLo(i)),
+                    u128(events.amountHi(i), events.amountLo(i)),
+                    u128(events.pendingIdHi(i), events.pendingIdLo(i)), events.flags(i), result.name());
             }
         }
     }
 
     private void expire(final long sequence, final long timestampNanos)
     {
-        int count = 0;
-        long[][] expired = null;
-        final Long2LongHashMap.EntryIterator it = openPendings.entrySet().iterator();
-        while (it.hasNext())
+        final List<Map.Entry<BigInteger, Long>> expired = new ArrayList<>();
+        for (final Map.Entry<BigInteger, Long> open : openPendings.entrySet())
         {
-            it.next();
-            final long id = it.getLongKey();
-            if (PendingState.EXPIRED == ledger.transferPendingState(ledger.transferIndex(id)))
+            final BigInteger id = open.getKey();
+            if (PendingState.EXPIRED == ledger.transferPendingState(ledger.transferIndex(hi(id), lo(id))))
             {
-                if (null == expired)
-                {
-                    expired = new long[openPendings.size()][];
-                }
-                expired[count++] = new long[]{ it.getLongValue(), id };
+                expired.add(Map.entry(id, open.getValue()));
             }
-        }
-        if (0 == count)
-        {
-            return;
         }
         // In creation order, which is timestamp order.
-        Arrays.sort(expired, 0, count, (a, b) -> Long.compare(a[0], b[0]));
-        for (int k = 0; k < count; k++)
+        expired.sort(Map.Entry.comparingByValue());
+        for (final Map.Entry<BigInteger, Long> entry : expired)
         {
-            final long id = expired[k][1];
+            final BigInteger id = entry.getKey();
             openPendings.remove(id);
-            final int t = ledger.transferIndex(id);
-            final long amount = ledger.transferAmount(t);
-            final long debit = ledger.transferDebitAccountId(t);
-            final long credit = ledger.transferCreditAccountId(t);
-            if (accountId == debit)
+            final int t = ledger.transferIndex(hi(id), lo(id));
+            final BigInteger amount = u128(ledger.transferAmountHi(t), ledger.transferAmountLo(t));
+            final BigInteger debit = u128(ledger.transferDebitAccountIdHi(t), ledger.transferDebitAccountIdLo(t));
+            final BigInteger credit = u128(ledger.transferCreditAccountIdHi(t), ledger.transferCreditAccountIdLo(t));
+            if (accountId.equals(debit))
             {
-                debitsPending -= amount;
+                debitsPending = debitsPending.subtract(amount);
             }
-            if (accountId == credit)
+            if (accountId.equals(credit))
             {
-                creditsPending -= amount;
+                creditsPending = creditsPending.subtract(amount);
             }
-            line(sequence, timestampNanos, "EXPIRE", id, debit, credit, amount, 0, ledger.transferFlags(t),
-                "EXPIRED");
+            line(sequence, timestampNanos, "EXPIRE", id, debit, credit, amount, BigInteger.ZERO,
+                ledger.transferFlags(t), "EXPIRED");
         }
+    }
+
+    private int accountIndex()
+    {
+        return ledger.accountIndex(hi(accountId), lo(accountId));
+    }
+
+    private BigInteger transferId(final int transferIndex)
+    {
+        return u128(ledger.transferIdHi(transferIndex), ledger.transferIdLo(transferIndex));
     }
 
     private boolean touches(final int transferIndex)
     {
-        return accountId == ledger.transferDebitAccountId(transferIndex) ||
-            accountId == ledger.transferCreditAccountId(transferIndex);
+        return accountId.equals(
+            u128(ledger.transferDebitAccountIdHi(transferIndex), ledger.transferDebitAccountIdLo(transferIndex))) ||
+            accountId.equals(
+                u128(ledger.transferCreditAccountIdHi(transferIndex), ledger.transferCreditAccountIdLo(transferIndex)));
     }
 
     private boolean touchesAsSent(final SbeTransferEvents events, final int i)
     {
-        if (accountId == events.debitAccountId(i) || accountId == events.creditAccountId(i))
+        if (accountId.equals(u128(events.debitAccountIdHi(i), events.debitAccountIdLo(i))) ||
+            accountId.equals(u128(events.creditAccountIdHi(i), events.creditAccountIdLo(i))))
         {
             return true;
         }
-        final int existing = ledger.transferIndex(events.id(i));
+        final int existing = ledger.transferIndex(events.idHi(i), events.idLo(i));
         if (existing >= 0 && touches(existing))
         {
             return true;
         }
-        final long pendingId = events.pendingId(i);
-        if (0 != pendingId)
+        if (0 != (events.pendingIdHi(i) | events.pendingIdLo(i)))
         {
-            final int p = ledger.transferIndex(pendingId);
+            final int p = ledger.transferIndex(events.pendingIdHi(i), events.pendingIdLo(i));
             return p >= 0 && touches(p);
         }
         return false;
+    }
+
+    private static BigInteger u128(final long hi, final long lo)
+    {
+        return UInt128.toBigInteger(hi, lo);
+    }
+
+    private static long hi(final BigInteger value)
+    {
+        return value.shiftRight(64).longValue();
+    }
+
+    private static long lo(final BigInteger value)
+    {
+        return value.longValue();
     }
 
     private static String kindOf(final int flags)
@@ -444,16 +474,16 @@ public final class AccountHistory
         final long sequence,
         final long timestampNanos,
         final String kind,
-        final long id,
-        final long debit,
-        final long credit,
-        final long amount,
-        final long pendingId,
+        final BigInteger id,
+        final BigInteger debit,
+        final BigInteger credit,
+        final BigInteger amount,
+        final BigInteger pendingId,
         final int flags,
         final String result)
     {
         linesPrinted++;
-        out.printf(Locale.ROOT, "  %d %s %s %d %d %d %d %d %d %s %d %d %d %d%n", sequence, time(timestampNanos),
+        out.printf(Locale.ROOT, "  %d %s %s %s %s %s %s %s %d %s %s %s %s %s%n", sequence, time(timestampNanos),
             kind, id, debit, credit, amount, pendingId, flags, result, debitsPending, debitsPosted, creditsPending,
             creditsPosted);
     }

@@ -4,6 +4,7 @@ import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.replay.DataDirectory;
 
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +28,7 @@ public final class AuditContext
     private long untilTimestampNanos = Long.MAX_VALUE;
     private boolean fromSnapshot;
     private boolean verifySnapshots;
-    private long accountId;
+    private BigInteger accountId = BigInteger.ZERO;
     private PrintStream historyOut = System.out;
     private Path exportFile;
     private ExportFormat exportFormat = ExportFormat.CSV;
@@ -221,10 +222,11 @@ public final class AuditContext
     }
 
     /**
-     * @param accountId whose history to print ({@link AccountHistory}); 0 for none (the default).
+     * @param accountId whose history to print ({@link AccountHistory}), unsigned 128-bit; 0 for none (the
+     *                  default).
      * @return this.
      */
-    public AuditContext accountId(final long accountId)
+    public AuditContext accountId(final BigInteger accountId)
     {
         this.accountId = accountId;
         return this;
@@ -233,7 +235,7 @@ public final class AuditContext
     /**
      * @return whose history to print, 0 for none.
      */
-    public long accountId()
+    public BigInteger accountId()
     {
         return accountId;
     }

@@ -11,6 +11,7 @@ import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
 
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,7 +72,7 @@ public final class AuditReport
     String digest;
 
     final List<SnapshotCheck> snapshotChecks = new ArrayList<>();
-    long historyAccountId;
+    BigInteger historyAccountId = BigInteger.ZERO;
     long historyLines;
     long historyUnreconciled;
     Path exportFile;
@@ -517,9 +518,9 @@ public final class AuditReport
                     break;
             }
         }
-        if (0 != historyAccountId)
+        if (0 != historyAccountId.signum())
         {
-            out.printf(Locale.ROOT, "history: account %d, %d line(s), %s%n", historyAccountId, historyLines,
+            out.printf(Locale.ROOT, "history: account %s, %d line(s), %s%n", historyAccountId, historyLines,
                 0 == historyUnreconciled ? "reconciled" :
                 "NOT reconciled after " + historyUnreconciled + " record(s)");
         }

@@ -12,6 +12,7 @@ import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.AccountResults;
 import io.paycore.core.ledger.ColdTier;
 import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.UInt128;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.LedgerSnapshotException;
 import io.paycore.core.ledger.TransferResults;
@@ -71,9 +72,11 @@ public final class Auditor
      */
     private static final ColdTier DIGEST_ONLY = new ColdTier()
     {
-        public boolean find(final long id, final long beforeRecord, final long[] into, final int offset)
+        public boolean find(
+            final long idHi, final long idLo, final long beforeRecord, final long[] into, final int offset)
         {
-            throw new IllegalStateException("a snapshot loaded for its digest looked up transfer " + id);
+            throw new IllegalStateException("a snapshot loaded for its digest looked up transfer " +
+                UInt128.toString(idHi, idLo));
         }
 
         public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
@@ -192,7 +195,7 @@ public final class Auditor
             exporter = new EventExporter(exportTemp, context.exportFormat());
             replayer.exporter = exporter;
         }
-        if (0 != context.accountId())
+        if (0 != context.accountId().signum())
         {
             replayer.history = new AccountHistory(context.accountId(), ledger, context.historyOut());
             replayer.history.start();

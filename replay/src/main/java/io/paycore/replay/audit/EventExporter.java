@@ -10,6 +10,7 @@ import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.SbeAccountEvents;
 import io.paycore.core.ledger.SbeTransferEvents;
 import io.paycore.core.ledger.TransferResults;
+import io.paycore.core.ledger.UInt128;
 import org.agrona.DirectBuffer;
 
 import java.io.IOException;
@@ -34,28 +35,30 @@ import java.nio.file.Path;
  *   message                 CreateAccounts or CreateTransfers
  *   correlation_id          the message's correlation id, as the client sent it
  *   index                   position of the event in its message, from 0
- *   id                      account or transfer id
- *   debit_account_id        transfers only, as sent (0 on a post or void means "the pending's")
- *   credit_account_id       transfers only, as sent
- *   amount                  transfers only, minor units, as sent
- *   pending_id              transfers only
- *   user_data               as sent
+ *   id                      account or transfer id, unsigned 128-bit
+ *   debit_account_id        transfers only, as sent (0 on a post or void means "the pending's"), unsigned 128-bit
+ *   credit_account_id       transfers only, as sent, unsigned 128-bit
+ *   amount                  transfers only, minor units, as sent, unsigned 128-bit
+ *   pending_id              transfers only, unsigned 128-bit
+ *   user_data_128           as sent, unsigned 128-bit
+ *   user_data_64            as sent, unsigned 64-bit
+ *   user_data_32            as sent, unsigned 32-bit
  *   ledger                  as sent, unsigned 32-bit
  *   code                    as sent, unsigned 16-bit
- *   flags                   as sent, decimal (accounts: 1 LINKED, 2 DEBITS_MUST_NOT_EXCEED_CREDITS,
- *                           4 CREDITS_MUST_NOT_EXCEED_DEBITS; transfers: 1 LINKED, 2 PENDING, 4 POST_PENDING,
- *                           8 VOID_PENDING)
+ *   flags                   as sent, decimal (TigerBeetle's account and transfer flags)
  *   timeout_seconds         transfers only, unsigned 32-bit
+ *   timestamp               the event's own: 0, or an imported event's time (nanoseconds)
  *   result                  the result code's name, e.g. OK, EXISTS, EXCEEDS_CREDITS
  *   result_timestamp_nanos  the timestamp the ledger assigned on OK, the original one on EXISTS, else the event's
- *                           own (the time it was validated; journals of before 2026-12-04 replay the same way)
+ *                           own (the time it was validated)
  *   amount_moved            transfers answered OK only: the amount the transfer recorded, which is the amount sent
  *                           except for a balancing transfer (lowered to what the balances allowed), a post of
  *                           AMOUNT_MAX (the pending amount) and a void (the pending amount released)
  * </pre>
  * In CSV a column that does not apply (a transfer field of an account event) is empty; in JSONL its key is left
- * out. Every value is a decimal integer or an upper-case name, so nothing is quoted. Integers are exact signed
- * 64-bit values: a JSON reader should parse ids as 64-bit integers (JavaScript: {@code BigInt}), not doubles.
+ * out. Ids, account ids, amounts, pending ids and user_data_128 are unsigned 128-bit decimals, which JSONL quotes
+ * as strings so that no reader rounds them to doubles; the other values are decimal integers (user_data_64 up to
+ * 2<sup>64</sup> - 1: parse it as an unsigned 64-bit integer) or upper-case names.
  * <p>
  * <b>Threading</b>: one thread (the replaying one).
  */
@@ -66,8 +69,8 @@ public final class EventExporter implements AutoCloseable
      */
     public static final String[] COLUMNS = {
         "sequence", "timestamp_nanos", "message", "correlation_id", "index", "id", "debit_account_id",
-        "credit_account_id", "amount", "pending_id", "user_data", "ledger", "code", "flags", "timeout_seconds",
-        "result", "result_timestamp_nanos", "amount_moved" };
+        "credit_account_id", "amount", "pending_id", "user_data_128", "user_data_64", "user_data_32", "ledger", "code",
+        "flags", "timeout_seconds", "timestamp", "result", "result_timestamp_nanos", "amount_moved" };
 
     /**
      * Size of the write buffer in chars.
@@ -171,23 +174,27 @@ public final class EventExporter implements AutoCloseable
             final TransferResults results = processor.transferResults();
             for (int i = 0, n = events.count(); i < n; i++)
             {
-                begin(sequence, timestampNanos, CREATE_TRANSFERS, correlationId, i, events.id(i));
-                number("debit_account_id", events.debitAccountId(i));
-                number("credit_account_id", events.creditAccountId(i));
-                number("amount", events.amount(i));
-                number("pending_id", events.pendingId(i));
-                number("user_data", events.userData(i));
+                begin(sequence, timestampNanos, CREATE_TRANSFERS, correlationId, i, events.idHi(i), events.idLo(i));
+                u128("debit_account_id", events.debitAccountIdHi(i), events.debitAccountIdLo(i));
+                u128("credit_account_id", events.creditAccountIdHi(i), events.creditAccountIdLo(i));
+                u128("amount", events.amountHi(i), events.amountLo(i));
+                u128("pending_id", events.pendingIdHi(i), events.pendingIdLo(i));
+                u128("user_data_128", events.userData128Hi(i), events.userData128Lo(i));
+                unsigned("user_data_64", events.userData64(i));
+                number("user_data_32", events.userData32(i));
                 number("ledger", events.ledger(i));
                 number("code", events.code(i));
                 number("flags", events.flags(i));
                 number("timeout_seconds", events.timeoutSeconds(i));
+                number("timestamp", events.timestamp(i));
                 final CreateTransferResult result = results.result(i);
                 end(result.name(), results.timestamp(i));
                 if (CreateTransferResult.OK == result)
                 {
                     // The record, found after the whole batch was applied: a transfer's amount never changes.
                     final Ledger ledger = processor.ledger();
-                    number("amount_moved", ledger.transferAmount(ledger.transferIndex(events.id(i))));
+                    final int index = ledger.transferIndex(events.idHi(i), events.idLo(i));
+                    u128("amount_moved", ledger.transferAmountHi(index), ledger.transferAmountLo(index));
                 }
                 else
                 {
@@ -205,16 +212,19 @@ public final class EventExporter implements AutoCloseable
             final AccountResults results = processor.accountResults();
             for (int i = 0, n = events.count(); i < n; i++)
             {
-                begin(sequence, timestampNanos, CREATE_ACCOUNTS, correlationId, i, events.id(i));
+                begin(sequence, timestampNanos, CREATE_ACCOUNTS, correlationId, i, events.idHi(i), events.idLo(i));
                 absent("debit_account_id");
                 absent("credit_account_id");
                 absent("amount");
                 absent("pending_id");
-                number("user_data", events.userData(i));
+                u128("user_data_128", events.userData128Hi(i), events.userData128Lo(i));
+                unsigned("user_data_64", events.userData64(i));
+                number("user_data_32", events.userData32(i));
                 number("ledger", events.ledger(i));
                 number("code", events.code(i));
                 number("flags", events.flags(i));
                 absent("timeout_seconds");
+                number("timestamp", events.timestamp(i));
                 end(results.result(i).name(), results.timestamp(i));
                 absent("amount_moved");
                 endLine();
@@ -256,7 +266,8 @@ public final class EventExporter implements AutoCloseable
         final String message,
         final long correlationId,
         final int index,
-        final long id)
+        final long idHi,
+        final long idLo)
     {
         line.setLength(0);
         column = 0;
@@ -269,7 +280,7 @@ public final class EventExporter implements AutoCloseable
         name("message", message);
         number("correlation_id", correlationId);
         number("index", index);
-        number("id", id);
+        u128("id", idHi, idLo);
     }
 
     private void end(final String result, final long resultTimestampNanos)
@@ -289,6 +300,30 @@ public final class EventExporter implements AutoCloseable
     {
         separator(key);
         line.append(value);
+    }
+
+    /**
+     * An unsigned 128-bit value in decimal; in JSONL a string, so that no reader rounds it to a double.
+     */
+    private void u128(final String key, final long hi, final long lo)
+    {
+        separator(key);
+        final boolean quoted = ExportFormat.JSONL == format;
+        if (quoted)
+        {
+            line.append('"');
+        }
+        line.append(UInt128.toString(hi, lo));
+        if (quoted)
+        {
+            line.append('"');
+        }
+    }
+
+    private void unsigned(final String key, final long value)
+    {
+        separator(key);
+        line.append(Long.toUnsignedString(value));
     }
 
     private void name(final String key, final String value)

@@ -1,6 +1,7 @@
 package io.paycore.replay.audit;
 
 import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.UInt128;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -38,10 +39,10 @@ public final class LedgerTotals
         {
             final Sums s = sums.computeIfAbsent(ledger.accountLedger(i), (k) -> new Sums());
             s.accounts++;
-            s.debitsPending.add(ledger.debitsPending(i));
-            s.debitsPosted.add(ledger.debitsPosted(i));
-            s.creditsPending.add(ledger.creditsPending(i));
-            s.creditsPosted.add(ledger.creditsPosted(i));
+            s.debitsPending.add(ledger.debitsPendingHi(i), ledger.debitsPendingLo(i));
+            s.debitsPosted.add(ledger.debitsPostedHi(i), ledger.debitsPostedLo(i));
+            s.creditsPending.add(ledger.creditsPendingHi(i), ledger.creditsPendingLo(i));
+            s.creditsPosted.add(ledger.creditsPostedHi(i), ledger.creditsPostedLo(i));
         }
         final List<Entry> entries = new ArrayList<>(sums.size());
         for (final Map.Entry<Long, Sums> e : sums.entrySet())
@@ -163,26 +164,21 @@ public final class LedgerTotals
     }
 
     /**
-     * A 128-bit unsigned accumulator of non-negative longs.
+     * An accumulator of unsigned 128-bit balances: a sum over many accounts can pass 2<sup>128</sup>, so it is a
+     * {@link BigInteger} (the audit runs offline; its allocation does not matter).
      */
     private static final class Sum
     {
-        private long low;
-        private long high;
+        private BigInteger total = BigInteger.ZERO;
 
-        void add(final long value)
+        void add(final long hi, final long lo)
         {
-            final long sum = low + value;
-            if (Long.compareUnsigned(sum, low) < 0)
-            {
-                high++;
-            }
-            low = sum;
+            total = total.add(UInt128.toBigInteger(hi, lo));
         }
 
         BigInteger value()
         {
-            return BigInteger.valueOf(high).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(low)));
+            return total;
         }
     }
 

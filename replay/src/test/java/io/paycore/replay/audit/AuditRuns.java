@@ -14,6 +14,7 @@ import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferFlags;
 import io.paycore.core.ledger.TransferResults;
+import io.paycore.core.ledger.UInt128;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
@@ -21,6 +22,7 @@ import io.paycore.replay.DataDirectory;
 import io.paycore.replay.SnapshotTaker;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -71,20 +73,23 @@ final class AuditRuns
         String message;
         long correlationId;
         int index;
-        long id;
-        long debitAccountId;
-        long creditAccountId;
-        long amount;
-        long pendingId;
-        long userData;
+        BigInteger id;
+        BigInteger debitAccountId;
+        BigInteger creditAccountId;
+        BigInteger amount;
+        BigInteger pendingId;
+        BigInteger userData128;
+        long userData64;
+        long userData32;
         long ledger;
         int code;
         int flags;
         long timeoutSeconds;
+        long timestamp;
         String result;
         long resultTimestampNanos;
         /** The amount the live ledger recorded for a transfer answered OK, else null. */
-        Long amountMoved;
+        BigInteger amountMoved;
         boolean transfer;
     }
 
@@ -200,8 +205,11 @@ final class AuditRuns
                     final long amount = 1 + random.nextInt(1000);
                     if (kind < 60)
                     {
-                        transfers.add(++transferId, debit, credit, kind < 4 ? -amount : amount, 0, m, ledgerId, 0, 1,
-                            0);
+                        // A few amounts past 2^64, so that balances and totals need their high halves; user
+                        // data of 128 bits.
+                        transfers.add().id(0, ++transferId).debitAccountId(0, debit).creditAccountId(0, credit)
+                            .amount(kind < 4 ? 1 : 0, amount).userData128(m, transferId).userData64(m)
+                            .ledger(ledgerId).code(1);
                     }
                     else if (kind < 75)
                     {
@@ -213,8 +221,10 @@ final class AuditRuns
                     else if (kind < 85 && !pendings.isEmpty())
                     {
                         final long pendingId = pendings.get(random.nextInt(pendings.size()));
-                        transfers.add(++transferId, 0, 0, random.nextBoolean() ? Ledger.AMOUNT_MAX :
-                            random.nextInt(501), pendingId, m, 0, 0, 0, TransferFlags.POST_PENDING);
+                        final boolean all = random.nextBoolean();
+                        transfers.add().id(0, ++transferId)
+                            .amount(all ? Ledger.AMOUNT_MAX_HI : 0, all ? Ledger.AMOUNT_MAX_LO : random.nextInt(501))
+                            .pendingId(0, pendingId).userData64(m).flags(TransferFlags.POST_PENDING);
                     }
                     else if (kind < 90 && !pendings.isEmpty())
                     {
@@ -224,7 +234,8 @@ final class AuditRuns
                     else if (kind < 95 && i + 1 < events)
                     {
                         transfers.add(++transferId, debit, credit, amount, 0, m, ledgerId, 0, 1, TransferFlags.LINKED);
-                        transfers.add(++transferId, debit, credit, random.nextInt(3) == 0 ? -1 : amount, 0, m,
+                        // A third of the chains break on their second link: ACCOUNTS_MUST_BE_DIFFERENT.
+                        transfers.add(++transferId, debit, random.nextInt(3) == 0 ? debit : credit, amount, 0, m,
                             ledgerId, 0, 1, 0);
                         i++;
                     }
@@ -248,7 +259,9 @@ final class AuditRuns
                     final LookupAccountsEncoder lookup = new LookupAccountsEncoder()
                         .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
                         .correlationId(++correlationId);
-                    lookup.idsCount(2).next().id(1).next().id(2);
+                    final LookupAccountsEncoder.IdsEncoder ids = lookup.idsCount(2);
+                    ids.next().id().lo(1).hi(0);
+                    ids.next().id().lo(2).hi(0);
                     writer.lookup(timestamp, MessageHeaderEncoder.ENCODED_LENGTH + lookup.encodedLength());
                 }
             }
@@ -322,8 +335,11 @@ final class AuditRuns
                 sent.message = "CreateAccounts";
                 sent.correlationId = correlationId;
                 sent.index = i;
-                sent.id = events.id(i);
-                sent.userData = events.userData(i);
+                sent.id = UInt128.toBigInteger(events.idHi(i), events.idLo(i));
+                sent.userData128 = UInt128.toBigInteger(events.userData128Hi(i), events.userData128Lo(i));
+                sent.userData64 = events.userData64(i);
+                sent.userData32 = events.userData32(i);
+                sent.timestamp = events.timestamp(i);
                 sent.ledger = events.ledger(i);
                 sent.code = events.code(i);
                 sent.flags = events.flags(i);
@@ -348,12 +364,15 @@ final class AuditRuns
                 sent.message = "CreateTransfers";
                 sent.correlationId = correlationId;
                 sent.index = i;
-                sent.id = events.id(i);
-                sent.debitAccountId = events.debitAccountId(i);
-                sent.creditAccountId = events.creditAccountId(i);
-                sent.amount = events.amount(i);
-                sent.pendingId = events.pendingId(i);
-                sent.userData = events.userData(i);
+                sent.id = UInt128.toBigInteger(events.idHi(i), events.idLo(i));
+                sent.debitAccountId = UInt128.toBigInteger(events.debitAccountIdHi(i), events.debitAccountIdLo(i));
+                sent.creditAccountId = UInt128.toBigInteger(events.creditAccountIdHi(i), events.creditAccountIdLo(i));
+                sent.amount = UInt128.toBigInteger(events.amountHi(i), events.amountLo(i));
+                sent.pendingId = UInt128.toBigInteger(events.pendingIdHi(i), events.pendingIdLo(i));
+                sent.userData128 = UInt128.toBigInteger(events.userData128Hi(i), events.userData128Lo(i));
+                sent.userData64 = events.userData64(i);
+                sent.userData32 = events.userData32(i);
+                sent.timestamp = events.timestamp(i);
                 sent.ledger = events.ledger(i);
                 sent.code = events.code(i);
                 sent.flags = events.flags(i);
@@ -363,7 +382,8 @@ final class AuditRuns
                 if ("OK".equals(sent.result))
                 {
                     final Ledger ledger = processor.ledger();
-                    sent.amountMoved = ledger.transferAmount(ledger.transferIndex(sent.id));
+                    final int index = ledger.transferIndex(events.idHi(i), events.idLo(i));
+                    sent.amountMoved = UInt128.toBigInteger(ledger.transferAmountHi(index), ledger.transferAmountLo(index));
                 }
                 run.events.add(sent);
             }

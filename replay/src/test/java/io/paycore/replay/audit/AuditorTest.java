@@ -13,6 +13,7 @@ import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferFlags;
+import io.paycore.core.ledger.UInt128;
 import io.paycore.journal.Journal;
 import io.paycore.journal.SnapshotStore;
 import io.paycore.journal.SnapshotWriter;
@@ -119,10 +120,10 @@ class AuditorTest
         {
             final BigInteger[] sums = expected.computeIfAbsent(ledger.accountLedger(i),
                 (k) -> new BigInteger[]{ BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO });
-            sums[0] = sums[0].add(BigInteger.valueOf(ledger.debitsPending(i)));
-            sums[1] = sums[1].add(BigInteger.valueOf(ledger.debitsPosted(i)));
-            sums[2] = sums[2].add(BigInteger.valueOf(ledger.creditsPending(i)));
-            sums[3] = sums[3].add(BigInteger.valueOf(ledger.creditsPosted(i)));
+            sums[0] = sums[0].add(UInt128.toBigInteger(ledger.debitsPendingHi(i), ledger.debitsPendingLo(i)));
+            sums[1] = sums[1].add(UInt128.toBigInteger(ledger.debitsPostedHi(i), ledger.debitsPostedLo(i)));
+            sums[2] = sums[2].add(UInt128.toBigInteger(ledger.creditsPendingHi(i), ledger.creditsPendingLo(i)));
+            sums[3] = sums[3].add(UInt128.toBigInteger(ledger.creditsPostedHi(i), ledger.creditsPostedLo(i)));
         }
         final List<LedgerTotals.Entry> entries = report.totals().entries();
         assertEquals(List.of(AuditRuns.LEDGER_A, AuditRuns.LEDGER_B),
@@ -252,7 +253,7 @@ class AuditorTest
         }
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).accountId(1)
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).accountId(BigInteger.ONE)
             .historyOut(new PrintStream(bytes, true, StandardCharsets.UTF_8)));
 
         final List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
@@ -283,11 +284,11 @@ class AuditorTest
         for (final long accountId : new long[]{ 7, 12, 45 })
         {
             final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).accountId(accountId)
+            final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).accountId(BigInteger.valueOf(accountId))
                 .historyOut(new PrintStream(bytes, true, StandardCharsets.UTF_8)));
             assertEquals(0, report.historyUnreconciled(), "account " + accountId);
 
-            final Map<Long, long[]> balancesAfter = balancesAfterEachRecord(run, accountId);
+            final Map<Long, BigInteger[]> balancesAfter = balancesAfterEachRecord(run, accountId);
             final Map<Long, String> lastLineOfRecord = new HashMap<>();
             final List<String> ids = new ArrayList<>();
             bytes.toString(StandardCharsets.UTF_8).lines().skip(2).forEach((line) ->
@@ -300,16 +301,16 @@ class AuditorTest
             for (final Map.Entry<Long, String> e : lastLineOfRecord.entrySet())
             {
                 final String[] tokens = e.getValue().trim().split(" ");
-                final long[] actual = new long[4];
+                final BigInteger[] actual = new BigInteger[4];
                 for (int i = 0; i < 4; i++)
                 {
-                    actual[i] = Long.parseLong(tokens[tokens.length - 4 + i]);
+                    actual[i] = new BigInteger(tokens[tokens.length - 4 + i]);
                 }
                 assertArrayEquals(balancesAfter.get(e.getKey()), actual, e.getValue());
             }
             for (final AuditRuns.Sent sent : run.events)
             {
-                if (sent.transfer && (sent.debitAccountId == accountId || sent.creditAccountId == accountId))
+                if (sent.transfer && (sent.debitAccountId.longValue() == accountId || sent.creditAccountId.longValue() == accountId))
                 {
                     assertTrue(ids.contains(sent.sequence + ":" + sent.id), "missing " + sent.sequence + ":" +
                         sent.id + " for account " + accountId);
@@ -484,18 +485,23 @@ class AuditorTest
         assertEquals(run.digest, Auditor.run(AuditRuns.auditContext(live)).digest());
     }
 
-    private static Map<Long, long[]> balancesAfterEachRecord(final AuditRuns.Run run, final long accountId)
+    private static Map<Long, BigInteger[]> balancesAfterEachRecord(final AuditRuns.Run run, final long accountId)
     {
-        final Map<Long, long[]> balances = new HashMap<>();
+        final Map<Long, BigInteger[]> balances = new HashMap<>();
         final Ledger ledger = new Ledger(AuditRuns.limits());
         final LedgerRecordHandler applier = new LedgerRecordHandler(new CommandProcessor(ledger));
         for (final AuditRuns.Record record : run.records)
         {
             applier.onRecord(record.type, record.sequence, record.timestampNanos, new UnsafeBuffer(record.payload), 0,
                 record.payload.length);
-            final int i = ledger.accountIndex(accountId);
-            balances.put(record.sequence, i < 0 ? new long[4] : new long[]{ ledger.debitsPending(i),
-                ledger.debitsPosted(i), ledger.creditsPending(i), ledger.creditsPosted(i) });
+            final int i = ledger.accountIndex(0, accountId);
+            balances.put(record.sequence, i < 0 ?
+                new BigInteger[]{ BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO } :
+                new BigInteger[]{
+                    UInt128.toBigInteger(ledger.debitsPendingHi(i), ledger.debitsPendingLo(i)),
+                    UInt128.toBigInteger(ledger.debitsPostedHi(i), ledger.debitsPostedLo(i)),
+                    UInt128.toBigInteger(ledger.creditsPendingHi(i), ledger.creditsPendingLo(i)),
+                    UInt128.toBigInteger(ledger.creditsPostedHi(i), ledger.creditsPostedLo(i)) });
         }
         return balances;
     }

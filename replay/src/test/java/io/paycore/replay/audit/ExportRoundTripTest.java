@@ -143,7 +143,9 @@ class ExportRoundTripTest
                 expected.put("amount", "" + sent.amount);
                 expected.put("pending_id", "" + sent.pendingId);
             }
-            expected.put("user_data", "" + sent.userData);
+            expected.put("user_data_128", "" + sent.userData128);
+            expected.put("user_data_64", Long.toUnsignedString(sent.userData64));
+            expected.put("user_data_32", "" + sent.userData32);
             expected.put("ledger", "" + sent.ledger);
             expected.put("code", "" + sent.code);
             expected.put("flags", "" + sent.flags);
@@ -151,6 +153,7 @@ class ExportRoundTripTest
             {
                 expected.put("timeout_seconds", "" + sent.timeoutSeconds);
             }
+            expected.put("timestamp", "" + sent.timestamp);
             expected.put("result", sent.result);
             expected.put("result_timestamp_nanos", "" + sent.resultTimestampNanos);
             if (null != sent.amountMoved)
@@ -164,8 +167,11 @@ class ExportRoundTripTest
                 assertEquals(sent.amount, sent.amountMoved, "row " + i + ": a plain transfer moves what it asks");
             }
         }
-        assertTrue(run.events.stream().anyMatch((e) -> e.transfer && null != e.amountMoved && e.amountMoved != e.amount),
+        assertTrue(run.events.stream().anyMatch((e) -> e.transfer && null != e.amountMoved && !e.amountMoved.equals(e.amount)),
             "the run should have a post of AMOUNT_MAX, whose amount moved is not the amount sent");
+        assertTrue(run.events.stream().anyMatch((e) -> e.transfer && e.amount.bitLength() > 64 &&
+            e.userData128.bitLength() > 64 && "OK".equals(e.result)),
+            "the run should have an amount and user data past 2^64, applied");
     }
 
     private static Map<String, String> parseFlatJson(final String line)

@@ -18,6 +18,7 @@ import picocli.CommandLine;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -67,6 +68,9 @@ public final class AuditCommand implements Callable<Integer>
     public static final int EXIT_USAGE = 2;
     /** Exit status: the journal is damaged. */
     public static final int EXIT_DAMAGED = 3;
+
+    /** The largest id an account can have, 2<sup>128</sup> - 2 (2<sup>128</sup> - 1 is refused as an id). */
+    private static final BigInteger ACCOUNT_ID_MAX = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.TWO);
     /** Exit status: nothing to audit, or an I/O error. */
     public static final int EXIT_CANNOT_AUDIT = 4;
 
@@ -110,8 +114,9 @@ public final class AuditCommand implements Callable<Integer>
 
     @Option(names = "--account", paramLabel = "ID",
         description = "Print the full history of this account: every transfer event touching it, with result and " +
-            "running balances. Default: none.")
-    private Long account;
+            "running balances. An unsigned 128-bit decimal, 1 to 2^128 - 2 (the ids an account can have). " +
+            "Default: none.")
+    private BigInteger account;
 
     @Option(names = "--export", paramLabel = "FILE",
         description = "Stream every command event (sequence, timestamp, fields, result) to FILE; written under " +
@@ -153,15 +158,15 @@ public final class AuditCommand implements Callable<Integer>
                 .untilTimestampNanos(null != untilTime ? parseTime(untilTime) : Long.MAX_VALUE)
                 .fromSnapshot(fromSnapshot)
                 .verifySnapshots(verifySnapshot)
-                .accountId(null != account ? account : 0)
+                .accountId(null != account ? account : BigInteger.ZERO)
                 .historyOut(null != bar ? clearingFirst(out, bar) : out)
                 .exportFile(export)
                 .exportFormat(ExportFormat.parse(format))
                 .progress(bar)
                 .conclude();
-            if (null != account && 0 == account)
+            if (null != account && (account.signum() <= 0 || account.compareTo(ACCOUNT_ID_MAX) > 0))
             {
-                throw new IllegalArgumentException("--account must not be 0");
+                throw new IllegalArgumentException("--account must be between 1 and 2^128 - 2: " + account);
             }
         }
         catch (final IllegalArgumentException ex)

@@ -13,13 +13,17 @@ import io.paycore.codec.sbe.RejectedEncoder;
 import io.paycore.core.cold.ColdTierException;
 import io.paycore.core.cold.LmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
+import io.paycore.journal.JournalArchive;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
+import io.paycore.journal.JournalReader;
+import io.paycore.journal.RecordHandler;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -34,6 +38,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -154,6 +159,19 @@ public final class PaycoreClusteredService implements ClusteredService
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
+        // The journal first, opened (a torn tail repaired) and checked before the tier and the snapshot: a member
+        // directory an older paycore wrote is refused by what its journal holds, not by what fails to read after.
+        journal = Journal.open(journalContext);
+        try
+        {
+            checkJournalProtocolVersion(journal.directory());
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            journal = null;
+            throw ex;
+        }
         if (coldTierSizeBytes > 0)
         {
             cold = new LmdbColdTier(
@@ -163,7 +181,6 @@ public final class PaycoreClusteredService implements ClusteredService
         recordsInLoadedSnapshot = null == snapshotImage ? -1 : appliedRecords;
         lastSnapshotRecords = appliedRecords;
         processor = new CommandProcessor(ledger);
-        journal = Journal.open(journalContext);
         if (journal.lastSequence() < appliedRecords)
         {
             throw new IllegalStateException("the journal in " + journal.directory() + " ends at record " +
@@ -173,6 +190,41 @@ public final class PaycoreClusteredService implements ClusteredService
         publish();
         counters = new ClusterCounters(cluster.aeron(), memberId, null != cold);
         loginsRefusedCounter.accept(counters.loginsRefused());
+    }
+
+    /**
+     * Refuse a member's journal an older paycore wrote. The service checks each committed message as ingress does,
+     * so on a replay of the cluster's log a version 1 message would be answered {@code Rejected} and not applied:
+     * without a cluster snapshot the member would come up with a short ledger beside a version 1 journal. A journal
+     * is written by one version, so its first message record is enough to tell; ticks carry no message.
+     *
+     * @param journalDirectory of the member's journal; nothing is checked if it holds no segment.
+     * @throws IllegalStateException naming the record and its protocol version, as
+     *                               {@link LedgerRecordHandler#checkProtocolVersion} does.
+     * @throws JournalException      if a record before the first message cannot be read.
+     */
+    static void checkJournalProtocolVersion(final Path journalDirectory)
+    {
+        if (!Files.isDirectory(journalDirectory))
+        {
+            return;
+        }
+        final boolean[] sawMessage = new boolean[1];
+        final RecordHandler check = (type, sequence, timestampNanos, buffer, offset, length) ->
+        {
+            LedgerRecordHandler.checkProtocolVersion(type, sequence, buffer, offset, length);
+            sawMessage[0] = RecordTypes.MESSAGE == type;
+        };
+        try (JournalReader reader = JournalReader.open(journalDirectory, JournalArchive.firstSequence(journalDirectory)))
+        {
+            // Up to the first message record, or the journal's end.
+            int delivered;
+            do
+            {
+                delivered = reader.poll(check, 1);
+            }
+            while (delivered > 0 && !sawMessage[0]);
+        }
     }
 
     public void onSessionOpen(final ClientSession session, final long timestamp)

@@ -379,7 +379,7 @@ final class ClusterDemo
             counts[slot] = batch.count();
             for (int i = 0; i < batch.count(); i++)
             {
-                ids[slot][i] = batch.id(i);
+                ids[slot][i] = batch.idLo(i); // the demo's ids fit in the low half
             }
             inFlight++;
         }

@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 
 /**
  * A deterministic, seeded stream of account and transfer batches that looks like a payments day: mostly single-phase transfers, card-style authorisations that are later captured in
- * full or in part or voided, and a small share of invalid requests (unknown accounts, self transfers, negative
- * amounts, retries with changed fields, overdrafts of restricted accounts).
+ * full or in part or voided, and a small share of invalid requests (unknown accounts, self transfers, timeouts on
+ * transfers that are not pending, retries with changed fields, overdrafts of restricted accounts).
  * <p>
  * The same seed and sizes give the same bytes, so two runs are comparable by digest. Every account is on ledger
  * {@link #LEDGER}; every 100th account is {@code DEBITS_MUST_NOT_EXCEED_CREDITS}.
@@ -255,8 +255,9 @@ public final class DemoWorkload
         }
         else if (roll < 150)
         {
-            encode(transfer, id, openPendingDebits[slot], openPendingCredits[slot], Ledger.AMOUNT_MAX, pendingId, 0,
-                TRANSFER_FLAG_POST_PENDING);
+            // Posts the whole pending amount.
+            encode(transfer, id, openPendingDebits[slot], openPendingCredits[slot], Ledger.AMOUNT_MAX_HI,
+                Ledger.AMOUNT_MAX_LO, pendingId, 0, TRANSFER_FLAG_POST_PENDING);
         }
         else
         {
@@ -276,8 +277,8 @@ public final class DemoWorkload
             case 1: // both sides the same account
                 encode(transfer, nextTransferId++, debit, debit, amount(), 0, 0, 0);
                 break;
-            case 2: // negative amount
-                encode(transfer, nextTransferId++, debit, otherAccount(debit), -amount(), 0, 0, 0);
+            case 2: // a timeout on a transfer that is not pending
+                encode(transfer, nextTransferId++, debit, otherAccount(debit), amount(), 0, 60, 0);
                 break;
             case 3: // a retry of the last transfer with a changed amount, or an exact retry
                 if (lastSinglePhaseId != 0)
@@ -312,17 +313,31 @@ public final class DemoWorkload
         final long timeoutSeconds,
         final int flags)
     {
-        transfer.add(
-            id,
-            debit,
-            credit,
-            amount,
-            pendingId,
-            id,
-            pendingId != 0 ? 0 : LEDGER,
-            timeoutSeconds,
-            pendingId != 0 ? 0 : CODE,
-            flags);
+        encode(transfer, id, debit, credit, 0, amount, pendingId, timeoutSeconds, flags);
+    }
+
+    private static void encode(
+        final TransferEventArray transfer,
+        final long id,
+        final long debit,
+        final long credit,
+        final long amountHi,
+        final long amountLo,
+        final long pendingId,
+        final long timeoutSeconds,
+        final int flags)
+    {
+        transfer.add()
+            .id(0, id)
+            .debitAccountId(0, debit)
+            .creditAccountId(0, credit)
+            .amount(amountHi, amountLo)
+            .pendingId(0, pendingId)
+            .userData64(id)
+            .ledger(pendingId != 0 ? 0 : LEDGER)
+            .timeoutSeconds(timeoutSeconds)
+            .code(pendingId != 0 ? 0 : CODE)
+            .flags(flags);
     }
 
     private long amount()

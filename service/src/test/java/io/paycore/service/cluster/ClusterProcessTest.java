@@ -137,8 +137,8 @@ class ClusterProcessTest
         {
             final CreateTransferResult result = results.result(i);
             assertTrue(CreateTransferResult.OK == result || CreateTransferResult.EXISTS == result,
-                "transfer " + batch.id(i) + ": " + result);
-            acknowledged.add(batch.id(i));
+                "transfer " + batch.idLo(i) + ": " + result);
+            acknowledged.add(batch.idLo(i));
         }
     }
 }

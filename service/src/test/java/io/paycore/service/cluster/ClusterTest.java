@@ -10,8 +10,10 @@ import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.core.cold.ColdTierFullException;
+import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
@@ -186,6 +188,7 @@ class ClusterTest
     private void assertRejectsMalformedInputOnEveryMember()
     {
         final List<Integer> templates = new ArrayList<>();
+        final List<String> rejections = new ArrayList<>();
         try (AeronCluster raw = AeronCluster.connect(new AeronCluster.Context()
             .ingressChannel("aeron:udp")
             .ingressEndpoints(members.ingressEndpoints())
@@ -193,7 +196,16 @@ class ClusterTest
             .credentialsSupplier(ClusterAuthenticator.credentialsSupplier(CLIENT_ID, SECRET))
             .aeronDirectoryName(clientDriver.aeronDirectoryName())
             .egressListener((sessionId, timestamp, buffer, offset, length, header) ->
-                templates.add(new MessageHeaderDecoder().wrap(buffer, offset).templateId()))))
+            {
+                final MessageHeaderDecoder messageHeader = new MessageHeaderDecoder().wrap(buffer, offset);
+                templates.add(messageHeader.templateId());
+                if (RejectedDecoder.TEMPLATE_ID == messageHeader.templateId())
+                {
+                    final RejectedDecoder rejected = new RejectedDecoder().wrapAndApplyHeader(buffer, offset,
+                        new MessageHeaderDecoder());
+                    rejections.add(rejected.reason() + ": " + rejected.detail());
+                }
+            })))
         {
             final UnsafeBuffer garbage = new UnsafeBuffer(new byte[24]);
             garbage.setMemory(0, 24, (byte)0x7F);
@@ -201,8 +213,17 @@ class ClusterTest
             {
                 raw.pollEgress();
             }
+            // A request as a version 1 client sends it: the same message with version 1 in its header.
+            final UnsafeBuffer old = new UnsafeBuffer(new byte[1024]);
+            final int oldLength = new RequestEncoder().createTransfers(old, 0, 77,
+                new TransferEventArray(1).add(nextTransferId, 1, 2, 5, 0, 0, LEDGER, 0, 1, 0));
+            old.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)1, MessageHeaderEncoder.BYTE_ORDER);
+            while (raw.offer(old, 0, oldLength) < 0)
+            {
+                raw.pollEgress();
+            }
             final long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (templates.isEmpty() && System.nanoTime() < deadline)
+            while (templates.size() < 2 && System.nanoTime() < deadline)
             {
                 if (0 == raw.pollEgress())
                 {
@@ -210,15 +231,18 @@ class ClusterTest
                 }
             }
         }
-        assertEquals(List.of(RejectedDecoder.TEMPLATE_ID), templates, "the malformed frame is answered Rejected");
+        assertEquals(List.of(RejectedDecoder.TEMPLATE_ID, RejectedDecoder.TEMPLATE_ID), templates,
+            "the malformed frame and the version 1 request are answered Rejected");
+        assertTrue(rejections.get(1).startsWith("UNSUPPORTED_VERSION: "), rejections.toString());
+        assertTrue(rejections.get(1).contains("upgrade"), rejections.toString());
         final long deadline = System.nanoTime() + TIMEOUT.toNanos();
         for (final ClusterNode node : nodes)
         {
-            while (0 == node.service().rejectedMessages() && System.nanoTime() < deadline)
+            while (node.service().rejectedMessages() < 2 && System.nanoTime() < deadline)
             {
                 sleep(10);
             }
-            assertEquals(1, node.service().rejectedMessages(), "member " + node.memberId() + " counted it");
+            assertEquals(2, node.service().rejectedMessages(), "member " + node.memberId() + " counted them");
         }
     }
 
@@ -251,7 +275,7 @@ class ClusterTest
         }
         assertEquals(nodes[leader].service().appliedRecords(),
             counter(stat, "cluster member " + leader + " records applied"), stat);
-        assertEquals(1, counter(stat, "cluster member " + leader + " messages rejected (malformed)"), stat);
+        assertEquals(2, counter(stat, "cluster member " + leader + " messages rejected (malformed)"), stat);
         assertEquals(refusedBefore + 2, counter(stat, "cluster member " + leader + " logins refused"), stat);
         assertTrue(stat.contains("Cluster node role"), stat);
     }
@@ -570,8 +594,8 @@ class ClusterTest
             {
                 final CreateTransferResult result = results.result(i);
                 assertTrue(CreateTransferResult.OK == result || CreateTransferResult.EXISTS == result,
-                    "transfer " + batch.id(i) + ": " + result);
-                created.add(batch.id(i));
+                    "transfer " + batch.idLo(i) + ": " + result);
+                created.add(batch.idLo(i));
             }
         }
     }

@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -325,7 +326,7 @@ class CrashTest
             final Map<Long, Transfer> found = new HashMap<>();
             for (final Transfer transfer : client.lookupTransfersAndWait(TIMEOUT, chunk))
             {
-                found.put(transfer.id(), transfer);
+                found.put(transfer.id().longValueExact(), transfer);
             }
             for (final long id : chunk)
             {
@@ -336,9 +337,9 @@ class CrashTest
                     assertNotNull(transfer, "round " + round + ": transfer " + id + " was acknowledged OK but is " +
                         "missing after the restart");
                     final long[] fields = sent.get(id);
-                    assertEquals(fields[0], transfer.debitAccountId(), "transfer " + id);
-                    assertEquals(fields[1], transfer.creditAccountId(), "transfer " + id);
-                    assertEquals(fields[2], transfer.amount(), "transfer " + id);
+                    assertEquals(BigInteger.valueOf(fields[0]), transfer.debitAccountId(), "transfer " + id);
+                    assertEquals(BigInteger.valueOf(fields[1]), transfer.creditAccountId(), "transfer " + id);
+                    assertEquals(BigInteger.valueOf(fields[2]), transfer.amount(), "transfer " + id);
                     assertEquals(result.timestamp, transfer.timestamp(), "transfer " + id + " timestamp");
                 }
                 else

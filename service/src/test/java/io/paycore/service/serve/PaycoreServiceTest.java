@@ -3,8 +3,10 @@ package io.paycore.service.serve;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.IdArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.ledger.TransferFlags;
 import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
@@ -19,6 +21,7 @@ import io.paycore.transport.client.Account;
 import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.PaycoreClient;
+import io.paycore.transport.client.Transfer;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,10 +110,55 @@ class PaycoreServiceTest
         client = connect(data, 3002);
         final List<Account> found = client.lookupAccountsAndWait(TIMEOUT, 1, 2, 3);
         assertEquals(3, found.size());
-        assertEquals(100, found.get(0).debitsPosted());
-        assertEquals(100, found.get(1).creditsPosted());
-        assertEquals(40, found.get(1).debitsPosted());
-        assertEquals(40, found.get(2).creditsPosted());
+        assertEquals(BigInteger.valueOf(100), found.get(0).debitsPosted());
+        assertEquals(BigInteger.valueOf(100), found.get(1).creditsPosted());
+        assertEquals(BigInteger.valueOf(40), found.get(1).debitsPosted());
+        assertEquals(BigInteger.valueOf(40), found.get(2).creditsPosted());
+    }
+
+    @Test
+    void shouldCarry128BitIdsAmountsAndUserDataFromClientToLedgerAndBack()
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("wide"));
+        service = PaycoreService.launch(context(data));
+        client = connect(data, 3007);
+        final long high = 0x8000_0000_0000_0001L; // the top bit too: unsigned all the way
+        final AccountEventArray accounts = new AccountEventArray(2);
+        accounts.add().id(high, 1).userData128(high, -1L).userData64(-2L).userData32(0xFFFF_FFFFL).ledger(840)
+            .code(1);
+        accounts.add().id(high, 2).ledger(840).code(1);
+        assertTrue(client.createAccountsAndWait(accounts, TIMEOUT).all(CreateAccountResult.OK));
+
+        final TransferEventArray transfers = new TransferEventArray(2);
+        // 2^64 + 5: past what a long holds
+        transfers.add().id(high, 10).debitAccountId(high, 1).creditAccountId(high, 2).amount(1, 5)
+            .userData128(7, 8).ledger(840).code(1);
+        transfers.add().id(high, 11).debitAccountId(high, 1).creditAccountId(high, 2).amount(2, 0).ledger(840)
+            .code(1).flags(TransferFlags.PENDING).timeoutSeconds(60);
+        assertTrue(client.createTransfersAndWait(transfers, TIMEOUT).all(CreateTransferResult.OK));
+
+        final BigInteger highHalf = new BigInteger(Long.toUnsignedString(high)).shiftLeft(64);
+        final List<Account> found = client.lookupAccountsAndWait(TIMEOUT, new IdArray(2).add(high, 1).add(high, 2));
+        assertEquals(2, found.size());
+        final Account debit = found.get(0);
+        assertEquals(highHalf.add(BigInteger.ONE), debit.id());
+        assertEquals(BigInteger.ONE.shiftLeft(64).add(BigInteger.valueOf(5)), debit.debitsPosted());
+        assertEquals(BigInteger.TWO.shiftLeft(64), debit.debitsPending());
+        assertEquals(highHalf.add(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE)), debit.userData128());
+        assertEquals(-2L, debit.userData64());
+        assertEquals(0xFFFF_FFFFL, debit.userData32());
+        assertEquals(BigInteger.ONE.shiftLeft(64).add(BigInteger.valueOf(5)), found.get(1).creditsPosted());
+
+        final List<Transfer> transfersFound = client.lookupTransfersAndWait(TIMEOUT, new IdArray(1).add(high, 10));
+        assertEquals(1, transfersFound.size());
+        final Transfer transfer = transfersFound.get(0);
+        assertEquals(highHalf.add(BigInteger.TEN), transfer.id());
+        assertEquals(highHalf.add(BigInteger.ONE), transfer.debitAccountId());
+        assertEquals(highHalf.add(BigInteger.TWO), transfer.creditAccountId());
+        assertEquals(BigInteger.valueOf(7).shiftLeft(64).add(BigInteger.valueOf(8)), transfer.userData128());
+        assertTrue(transfer.timestamp() > debit.timestamp(), "timestamps rise from accounts to transfers");
+        // the low halves alone name other ids, which do not exist
+        assertTrue(client.lookupAccountsAndWait(TIMEOUT, 1, 2).isEmpty());
     }
 
     @Test

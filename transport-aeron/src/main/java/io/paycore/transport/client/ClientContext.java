@@ -99,7 +99,8 @@ public final class ClientContext
     public static final String CLUSTER_MAX_IN_FLIGHT_BYTES_PROP_NAME = "paycore.client.cluster.max.in.flight.bytes";
 
     /**
-     * Default most bytes in flight to a cluster: 8 MiB, a hundred of the largest batches.
+     * Default most bytes in flight to a cluster: 8 MiB, 63 of the largest messages
+     * ({@link ProtocolLimits#MAX_MESSAGE_LENGTH}, 131,092 bytes).
      */
     public static final int CLUSTER_MAX_IN_FLIGHT_BYTES_DEFAULT = 8 * 1024 * 1024;
 

@@ -21,13 +21,16 @@ import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEvents;
+import io.paycore.core.ledger.IdArray;
 import io.paycore.core.ledger.TransferEvents;
+import io.paycore.core.ledger.UInt128;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -209,12 +212,12 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     /**
      * Look accounts up by id. Callback API: does not allocate.
      *
-     * @param ids   the ids.
-     * @param count how many of {@code ids} to look up, from the first.
+     * @param ids the 128-bit ids, as (hi, lo) pairs.
      * @return the correlation id of the request, or a negative {@link Publication} code if it was not sent.
      */
-    public long lookupAccounts(final long[] ids, final int count)
+    public long lookupAccounts(final IdArray ids)
     {
+        final int count = ids.count();
         checkCount(count);
         final long correlationId = nextCorrelationId;
         final LookupAccountsEncoder.IdsEncoder group = lookupAccountsEncoder
@@ -223,7 +226,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             .idsCount(count);
         for (int i = 0; i < count; i++)
         {
-            group.next().id(ids[i]);
+            group.next().id().lo(ids.lo(i)).hi(ids.hi(i));
         }
         return offer(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + lookupAccountsEncoder.encodedLength());
     }
@@ -231,12 +234,12 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     /**
      * Look transfers up by id. Callback API: does not allocate.
      *
-     * @param ids   the ids.
-     * @param count how many of {@code ids} to look up, from the first.
+     * @param ids the 128-bit ids, as (hi, lo) pairs.
      * @return the correlation id of the request, or a negative {@link Publication} code if it was not sent.
      */
-    public long lookupTransfers(final long[] ids, final int count)
+    public long lookupTransfers(final IdArray ids)
     {
+        final int count = ids.count();
         checkCount(count);
         final long correlationId = nextCorrelationId;
         final LookupTransfersEncoder.IdsEncoder group = lookupTransfersEncoder
@@ -245,7 +248,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             .idsCount(count);
         for (int i = 0; i < count; i++)
         {
-            group.next().id(ids[i]);
+            group.next().id().lo(ids.lo(i)).hi(ids.hi(i));
         }
         return offer(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + lookupTransfersEncoder.encodedLength());
     }
@@ -314,33 +317,69 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     }
 
     /**
-     * Look accounts up and wait for them.
+     * Look accounts up by ids below 2<sup>64</sup> and wait for them.
      *
      * @param timeout how long to wait, sending included.
-     * @param ids     the ids to look up.
+     * @param ids     the ids to look up, their high halves 0.
      * @return the accounts found, in the order of {@code ids}; ids not found are left out.
      * @throws PaycoreClientException on timeout, {@code Rejected} or disconnection.
      */
     public List<Account> lookupAccountsAndWait(final Duration timeout, final long... ids)
     {
+        final IdArray batch = new IdArray(ids.length);
+        for (final long id : ids)
+        {
+            batch.add(id);
+        }
+        return lookupAccountsAndWait(timeout, batch);
+    }
+
+    /**
+     * Look accounts up and wait for them.
+     *
+     * @param timeout how long to wait, sending included.
+     * @param ids     the 128-bit ids to look up.
+     * @return the accounts found, in the order of {@code ids}; ids not found are left out.
+     * @throws PaycoreClientException on timeout, {@code Rejected} or disconnection.
+     */
+    public List<Account> lookupAccountsAndWait(final Duration timeout, final IdArray ids)
+    {
         final long deadlineNanos = deadline(timeout);
-        final long correlationId = sendWithRetry(() -> lookupAccounts(ids, ids.length), deadlineNanos, false);
+        final long correlationId = sendWithRetry(() -> lookupAccounts(ids), deadlineNanos, false);
         await(correlationId, deadlineNanos, timeout);
         return List.copyOf(waiter.accounts);
+    }
+
+    /**
+     * Look transfers up by ids below 2<sup>64</sup> and wait for them.
+     *
+     * @param timeout how long to wait, sending included.
+     * @param ids     the ids to look up, their high halves 0.
+     * @return the transfers found, in the order of {@code ids}; ids not found are left out.
+     * @throws PaycoreClientException on timeout, {@code Rejected} or disconnection.
+     */
+    public List<Transfer> lookupTransfersAndWait(final Duration timeout, final long... ids)
+    {
+        final IdArray batch = new IdArray(ids.length);
+        for (final long id : ids)
+        {
+            batch.add(id);
+        }
+        return lookupTransfersAndWait(timeout, batch);
     }
 
     /**
      * Look transfers up and wait for them.
      *
      * @param timeout how long to wait, sending included.
-     * @param ids     the ids to look up.
+     * @param ids     the 128-bit ids to look up.
      * @return the transfers found, in the order of {@code ids}; ids not found are left out.
      * @throws PaycoreClientException on timeout, {@code Rejected} or disconnection.
      */
-    public List<Transfer> lookupTransfersAndWait(final Duration timeout, final long... ids)
+    public List<Transfer> lookupTransfersAndWait(final Duration timeout, final IdArray ids)
     {
         final long deadlineNanos = deadline(timeout);
-        final long correlationId = sendWithRetry(() -> lookupTransfers(ids, ids.length), deadlineNanos, false);
+        final long correlationId = sendWithRetry(() -> lookupTransfers(ids), deadlineNanos, false);
         await(correlationId, deadlineNanos, timeout);
         return List.copyOf(waiter.transfers);
     }
@@ -670,8 +709,14 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             {
                 for (final AccountsDecoder.AccountDecoder a : decoder.account())
                 {
-                    accounts.add(new Account(a.id(), a.debitsPending(), a.debitsPosted(), a.creditsPending(),
-                        a.creditsPosted(), a.userData(), a.timestamp(), a.ledger(), a.code(), a.flags()));
+                    accounts.add(new Account(
+                        u128(a.id().hi(), a.id().lo()),
+                        u128(a.debitsPending().hi(), a.debitsPending().lo()),
+                        u128(a.debitsPosted().hi(), a.debitsPosted().lo()),
+                        u128(a.creditsPending().hi(), a.creditsPending().lo()),
+                        u128(a.creditsPosted().hi(), a.creditsPosted().lo()),
+                        u128(a.userData128().hi(), a.userData128().lo()),
+                        a.userData64(), a.userData32(), a.ledger(), a.code(), a.flags(), a.timestamp()));
                 }
                 answered = true;
             }
@@ -683,9 +728,15 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             {
                 for (final TransfersDecoder.TransferDecoder t : decoder.transfer())
                 {
-                    transfers.add(new Transfer(t.id(), t.debitAccountId(), t.creditAccountId(), t.amount(),
-                        t.pendingId(), t.userData(), t.timestamp(), t.ledger(), t.timeoutSeconds(), t.code(),
-                        t.flags()));
+                    transfers.add(new Transfer(
+                        u128(t.id().hi(), t.id().lo()),
+                        u128(t.debitAccountId().hi(), t.debitAccountId().lo()),
+                        u128(t.creditAccountId().hi(), t.creditAccountId().lo()),
+                        u128(t.amount().hi(), t.amount().lo()),
+                        u128(t.pendingId().hi(), t.pendingId().lo()),
+                        u128(t.userData128().hi(), t.userData128().lo()),
+                        t.userData64(), t.userData32(), t.timeoutSeconds(), t.ledger(), t.code(), t.flags(),
+                        t.timestamp()));
                 }
                 answered = true;
             }
@@ -711,5 +762,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                 answered = true;
             }
         }
+    }
+
+    /**
+     * An unsigned 128-bit value of a decoded answer; the blocking API's results allocate.
+     */
+    static BigInteger u128(final long hi, final long lo)
+    {
+        return UInt128.toBigInteger(hi, lo);
     }
 }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# LedgerBenchmark of this tree and of an older revision, on this machine, in one run: builds the older revision's
+# benchmarks jar in a temporary git worktree, then runs each jar's LedgerBenchmark in turn, ROUNDS times, so that
+# both see the same machine state. Prints JMH's result lines of every run, prefixed by the revision.
+#
+#   perf/compare-ledger.sh [OLD_REVISION] [ROUNDS] [JMH options...]
+#
+# OLD_REVISION defaults to the last revision of protocol version 1 (64-bit ids). Needs the git history (a full
+# clone) and the Maven wrapper's repository; run it on a quiet machine.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+old="${1:-e8a5879}"
+rounds="${2:-2}"
+shift $(( $# > 2 ? 2 : $# ))
+jmh_options=("$@")
+if [ ${#jmh_options[@]} -eq 0 ]; then
+    jmh_options=(-f 1 -wi 3 -i 5 -prof gc)
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/paycore-compare-XXXXXX")"
+cleanup()
+{
+    git -C "$root" worktree remove --force "$work/old" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+new_rev="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . || echo '+changes')"
+old_rev="$(git -C "$root" rev-parse --short "$old")"
+echo "building benchmarks.jar of $new_rev (this tree) and of $old_rev" >&2
+(cd "$root" && ./mvnw -B -q -o -pl perf -am package -Dmaven.test.skip=true)
+git -C "$root" worktree add -q --detach "$work/old" "$old"
+(cd "$work/old" && ./mvnw -B -q -o -pl perf -am package -Dmaven.test.skip=true)
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq 1 "$rounds"); do
+    for side in new old; do
+        if [ "$side" = new ]; then jar="$root/perf/target/benchmarks.jar"; rev="$new_rev"; else jar="$work/old/perf/target/benchmarks.jar"; rev="$old_rev"; fi
+        java -jar "$jar" '\.LedgerBenchmark\.' "${jmh_options[@]}" 2>&1 \
+            | grep -E '^LedgerBenchmark\.[a-zA-Z]+(:gc\.alloc\.rate\.norm)? ' \
+            | sed "s/^/round $round $rev /"
+    done
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
