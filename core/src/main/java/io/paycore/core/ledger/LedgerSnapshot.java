@@ -8,7 +8,7 @@ import java.nio.channels.WritableByteChannel;
 import java.util.zip.CRC32C;
 
 /**
- * The ledger snapshot format, version 3 (protocol v2: 128-bit ids, amounts and balances), little-endian. It holds what
+ * The ledger snapshot format, version 4 (protocol v2: 128-bit ids, amounts and balances), little-endian. It holds what
  * the ledger keeps in memory; transfer records older than {@code oldestHotRecord} belong to the cold tier, which must
  * be written at least that far for the snapshot to be whole (a ledger without a cold tier writes every record).
  * <pre>
@@ -40,15 +40,17 @@ import java.util.zip.CRC32C;
  *   CRC32C     int32                                  over every byte before it
  * </pre>
  * Every 128-bit value of an account or record is two int64, low half first, at the offsets of the ledger's layout
- * ({@code Ledger.A_*}, {@code Ledger.R_*}). Version 2 (64-bit ledger: 64-byte accounts, 80-byte records) is not
- * read: a version 2 snapshot is refused with its version named, and the ledger is rebuilt by replaying the journal.
+ * ({@code Ledger.A_*}, {@code Ledger.R_*}). Other versions are not read: a snapshot of another version is refused
+ * with its version named, and the ledger is rebuilt by replaying the journal. Version 2 was the 64-bit ledger's
+ * (64-byte accounts, 80-byte records); version 3 had version 4's fields with an account's balances after its id
+ * (version 4 puts the four balances and the ledger, code and flags first, the part a transfer reads).
  * <p>
  * The expiry heap is rebuilt on reading; its order is that of (expiry, timestamp), whatever the slots.
  */
 final class LedgerSnapshot
 {
     static final long MAGIC = 0x524744454C594150L;
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
     static final int HEADER_LENGTH = 128;
     static final int VERSION_OFFSET = 8;
     private static final int HEADER_CRC_OFFSET = 124;

@@ -114,7 +114,7 @@ class LedgerSnapshotTest
         ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN).putInt(LedgerSnapshot.VERSION_OFFSET, 2);
 
         final LedgerSnapshotException ex = assertThrows(LedgerSnapshotException.class, () -> read(snapshot, limits()));
-        assertEquals("unsupported ledger snapshot format version: expected 3, found 2", ex.getMessage());
+        assertEquals("unsupported ledger snapshot format version: expected 4, found 2", ex.getMessage());
     }
 
     @Test
