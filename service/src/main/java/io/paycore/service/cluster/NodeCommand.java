@@ -1,6 +1,7 @@
 package io.paycore.service.cluster;
 
 import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalException;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
@@ -61,7 +62,9 @@ import java.util.concurrent.atomic.AtomicReference;
         "1:stopped because this member could not write its journal or cold tier",
         "2:usage or configuration error",
         "3:stopped because its consensus module or service container stopped by itself (an error while it " +
-            "started or ran; the member prints the error logs): restart it and it catches up"
+            "started or ran; the member prints the error logs): restart it and it catches up",
+        "4:cannot start on this data directory: its journal holds messages of an older protocol version " +
+            "(the message says what to do); restarting does not help"
     })
 public final class NodeCommand implements Callable<Integer>
 {
@@ -73,6 +76,9 @@ public final class NodeCommand implements Callable<Integer>
 
     /** Exit status after the member stopped because its consensus module or service container stopped by itself. */
     public static final int EXIT_PART_STOPPED = 3;
+
+    /** Exit status when the member cannot start on its data directory: a journal an older paycore wrote. */
+    public static final int EXIT_CANNOT_START = 4;
 
     /** How often the member checks that its consensus module and service container still run. */
     static final long WATCH_INTERVAL_MS = 500;
@@ -199,6 +205,21 @@ public final class NodeCommand implements Callable<Integer>
         {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cold-tier-size must be 0 " +
                 "(none) or at least " + ServiceContext.COLD_TIER_SIZE_MIN + " bytes but was " + coldTierSizeBytes);
+        }
+        try
+        {
+            // Before the cluster starts: the service would refuse it in onStart too, but then the node would exit
+            // as if a part had stopped (3), which a supervisor answers by restarting it into the same refusal.
+            PaycoreClusteredService.checkJournalProtocolVersion(data.resolve("journal"));
+        }
+        catch (final IllegalStateException ex)
+        {
+            spec.commandLine().getErr().println("paycore node " + memberId + ": cannot start: " + ex.getMessage());
+            return EXIT_CANNOT_START;
+        }
+        catch (final JournalException ex)
+        {
+            // A damaged journal is the service's to repair or refuse as it starts; this check is about versions.
         }
         final RuntimeException failure;
         final AtomicReference<String> stoppedPart = new AtomicReference<>();
