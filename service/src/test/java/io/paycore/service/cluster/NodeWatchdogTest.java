@@ -2,16 +2,12 @@ package io.paycore.service.cluster;
 
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.RecordingLog;
-import io.paycore.service.PaycoreMain;
 import io.paycore.service.clients.CredentialsFileMode;
 import io.paycore.transport.ClientCredentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -66,25 +62,10 @@ class NodeWatchdogTest
         Files.writeString(clients, ClientCredentials.line(1, "watchdog-test-secret", 1_000) + "\n");
         Files.setPosixFilePermissions(clients, CredentialsFileMode.OWNER_ONLY);
 
-        final PrintStream savedOut = System.out;
-        final PrintStream savedErr = System.err;
-        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        final int status;
-        try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8))
-        {
-            System.setOut(out);
-            System.setErr(out);
-            status = PaycoreMain.execute("node", "--id", "0", "--members", MEMBERS, "--data", data.toString(),
-                "--clients", clients.toString(), "--flush", "none", "--cold-tier-size", "0");
-        }
-        finally
-        {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-
-        final String text = printed.toString(StandardCharsets.UTF_8);
-        assertEquals(NodeCommand.EXIT_PART_STOPPED, status, text);
+        final CapturedRun run = CapturedRun.of("node", "--id", "0", "--members", MEMBERS, "--data", data.toString(),
+            "--clients", clients.toString(), "--flush", "none", "--cold-tier-size", "0");
+        final String text = run.text();
+        assertEquals(NodeCommand.EXIT_PART_STOPPED, run.status(), text);
         assertTrue(text.contains("paycore node 0: its consensus module stopped by itself"), text);
         assertTrue(text.contains(Long.toString(MISSING_RECORDING_ID)), "the module's error names the recording: " +
             text);

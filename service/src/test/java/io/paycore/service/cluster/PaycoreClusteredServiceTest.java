@@ -8,16 +8,12 @@ import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
-import io.paycore.service.PaycoreMain;
 import io.paycore.service.clients.CredentialsFileMode;
 import io.paycore.transport.ClientCredentials;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -61,26 +57,12 @@ class PaycoreClusteredServiceTest
         Files.writeString(clients, ClientCredentials.line(1, "node-version-test-secret", 1_000) + "\n");
         Files.setPosixFilePermissions(clients, CredentialsFileMode.OWNER_ONLY);
 
-        final PrintStream savedOut = System.out;
-        final PrintStream savedErr = System.err;
-        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        final int status;
-        try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8))
-        {
-            System.setOut(out);
-            System.setErr(out);
-            // Refused before anything of the cluster starts: no port is bound.
-            status = PaycoreMain.execute("node", "--id", "0", "--members", "localhost:20750,localhost:20760," +
-                "localhost:20770", "--data", data.toString(), "--clients", clients.toString(), "--flush", "none",
-                "--cold-tier-size", "0");
-        }
-        finally
-        {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        final String text = printed.toString(StandardCharsets.UTF_8);
-        assertEquals(NodeCommand.EXIT_CANNOT_START, status, text);
+        // Refused before anything of the cluster starts: no port is bound.
+        final CapturedRun run = CapturedRun.of("node", "--id", "0", "--members",
+            "localhost:20750,localhost:20760,localhost:20770", "--data", data.toString(), "--clients",
+            clients.toString(), "--flush", "none", "--cold-tier-size", "0");
+        final String text = run.text();
+        assertEquals(NodeCommand.EXIT_CANNOT_START, run.status(), text);
         assertTrue(text.contains("paycore node 0: cannot start: journal record 2 holds a message of protocol " +
             "version 1: "), text);
         assertFalse(Files.exists(data.resolve("cluster")), "nothing of the cluster was started");
