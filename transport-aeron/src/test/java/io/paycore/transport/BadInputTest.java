@@ -502,11 +502,7 @@ class BadInputTest
 
         void assertConnectResult(final long correlationId, final ConnectStatus status)
         {
-            final ConnectResultDecoder decoder = new ConnectResultDecoder();
-            final UnsafeBuffer message = awaitMessage();
-            assertEquals(ConnectResultDecoder.TEMPLATE_ID, templateId(message));
-            decoder.wrapAndApplyHeader(message, 0, new MessageHeaderDecoder());
-            assertEquals(correlationId, decoder.correlationId());
+            final ConnectResultDecoder decoder = awaitConnectResult(correlationId);
             assertEquals(status, decoder.status(), decoder.toString());
         }
 
