@@ -279,6 +279,14 @@ public final class LedgerChange
     }
 
     /**
+     * @return the debit account's code.
+     */
+    public int debitAccountCode()
+    {
+        return Ledger.metaCode(buffer[offset + DEBIT_ACCOUNT_META]);
+    }
+
+    /**
      * @return the high 64 bits of the credit account's debits pending after the change.
      */
     public long creditAccountDebitsPendingHi()
@@ -348,6 +356,14 @@ public final class LedgerChange
     public int creditAccountFlags()
     {
         return Ledger.metaFlags(buffer[offset + CREDIT_ACCOUNT_META]);
+    }
+
+    /**
+     * @return the credit account's code.
+     */
+    public int creditAccountCode()
+    {
+        return Ledger.metaCode(buffer[offset + CREDIT_ACCOUNT_META]);
     }
 
     public String toString()
