@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  * without timeouts, posts and voids (some of already finished pendings), invalid and cross-ledger transfers,
  * linked pairs, repeated ids, lookups, and ticks that make pendings expire.
  */
-final class AuditRuns
+public final class AuditRuns
 {
     static final long LEDGER_A = 840;
     static final long LEDGER_B = 978;
@@ -46,13 +46,13 @@ final class AuditRuns
     {
     }
 
-    static LedgerLimits limits()
+    public static LedgerLimits limits()
     {
         return new LedgerLimits().maxAccounts(1024).maxTransfers(1 << 16).maxPendingTransfers(1 << 12)
             .maxBatchEvents(64).validate();
     }
 
-    static JournalContext journalContext(final DataDirectory directory)
+    public static JournalContext journalContext(final DataDirectory directory)
     {
         return new JournalContext().directory(directory.journalDirectory())
             .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE).maxRecordLength(16 * 1024);
@@ -66,7 +66,7 @@ final class AuditRuns
     /**
      * One event as sent, with the result the live ledger gave.
      */
-    static final class Sent
+    public static final class Sent
     {
         long sequence;
         long timestampNanos;
@@ -86,34 +86,34 @@ final class AuditRuns
         int flags;
         long timeoutSeconds;
         long timestamp;
-        String result;
-        long resultTimestampNanos;
+        public String result;
+        public long resultTimestampNanos;
         /** The amount the live ledger recorded for a transfer answered OK, else null. */
         BigInteger amountMoved;
-        boolean transfer;
+        public boolean transfer;
     }
 
     /**
      * One journaled record.
      */
-    static final class Record
+    public static final class Record
     {
-        long sequence;
-        int type;
-        long timestampNanos;
-        byte[] payload;
+        public long sequence;
+        public int type;
+        public long timestampNanos;
+        public byte[] payload;
     }
 
     /**
      * What was written.
      */
-    static final class Run
+    public static final class Run
     {
-        final List<Sent> events = new ArrayList<>();
-        final List<Record> records = new ArrayList<>();
-        Ledger ledger;
-        String digest;
-        long lastSequence;
+        public final List<Sent> events = new ArrayList<>();
+        public final List<Record> records = new ArrayList<>();
+        public Ledger ledger;
+        public String digest;
+        public long lastSequence;
     }
 
     /**
@@ -135,7 +135,7 @@ final class AuditRuns
         return ledger;
     }
 
-    static Run write(final DataDirectory directory, final int transferMessages, final long seed)
+    public static Run write(final DataDirectory directory, final int transferMessages, final long seed)
     {
         return write(directory, transferMessages, seed, null, 0);
     }
