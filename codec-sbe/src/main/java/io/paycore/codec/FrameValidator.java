@@ -156,6 +156,28 @@ public final class FrameValidator
     }
 
     /**
+     * A validator for a change-feed server: accepts {@code SubscribeFeed}.
+     *
+     * @return a new validator.
+     */
+    public static FrameValidator forFeedRequests()
+    {
+        return new FrameValidator(MessageLayout.FEED_REQUESTS, "feed request", "feed server", "feed subscriber",
+            ProtocolLimits.MAX_BATCH_EVENTS);
+    }
+
+    /**
+     * A validator for a change-feed subscriber: accepts {@code FeedSubscription} and {@code FeedChange}.
+     *
+     * @return a new validator.
+     */
+    public static FrameValidator forFeedEvents()
+    {
+        return new FrameValidator(MessageLayout.FEED_EVENTS, "feed", "feed subscriber", "feed server",
+            ProtocolLimits.MAX_BATCH_EVENTS);
+    }
+
+    /**
      * Validate the frame {@code [offset, offset + length)} of {@code buffer}. Reads only inside that range, never
      * throws, never allocates.
      *
@@ -205,7 +227,7 @@ public final class FrameValidator
         templateId = frameTemplateId;
         final MessageLayout layout = frameTemplateId < layoutByTemplateId.length ?
             layoutByTemplateId[frameTemplateId] : null;
-        if (null != layout)
+        if (null != layout && layout.correlationIdOffsetBytes >= 0)
         {
             final int correlationIdEnd = HEADER_LENGTH + layout.correlationIdOffsetBytes + CORRELATION_ID_LENGTH;
             if (length >= correlationIdEnd)

@@ -7,11 +7,14 @@ import io.paycore.codec.sbe.CreateAccountsDecoder;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.FeedChangeDecoder;
+import io.paycore.codec.sbe.FeedSubscriptionDecoder;
 import io.paycore.codec.sbe.GroupSizeEncodingDecoder;
 import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.SubscribeFeedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.VarAsciiEncodingDecoder;
 
@@ -33,6 +36,11 @@ final class MessageLayout
      * {@link #groupBlockLengthBytes} of a template without a repeating group.
      */
     static final int NO_GROUP = -1;
+
+    /**
+     * {@link #correlationIdOffsetBytes} of a template without a correlation id (a change-feed event).
+     */
+    static final int NO_CORRELATION_ID = -1;
 
     /**
      * Bytes of the length prefix in front of each var data field: the data starts right after it.
@@ -93,6 +101,28 @@ final class MessageLayout
         new MessageLayout(
             RejectedDecoder.TEMPLATE_ID, "Rejected", RejectedDecoder.BLOCK_LENGTH,
             RejectedDecoder.correlationIdEncodingOffset(), NO_GROUP, "detail"),
+    };
+
+    /**
+     * Layouts of the requests a change-feed subscriber sends a feed server, templates 20..99.
+     */
+    static final MessageLayout[] FEED_REQUESTS =
+    {
+        new MessageLayout(
+            SubscribeFeedDecoder.TEMPLATE_ID, "SubscribeFeed", SubscribeFeedDecoder.BLOCK_LENGTH,
+            SubscribeFeedDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+    };
+
+    /**
+     * Layouts of what a feed server sends a subscriber, templates 120..199.
+     */
+    static final MessageLayout[] FEED_EVENTS =
+    {
+        new MessageLayout(
+            FeedSubscriptionDecoder.TEMPLATE_ID, "FeedSubscription", FeedSubscriptionDecoder.BLOCK_LENGTH,
+            FeedSubscriptionDecoder.correlationIdEncodingOffset(), NO_GROUP, "detail"),
+        new MessageLayout(
+            FeedChangeDecoder.TEMPLATE_ID, "FeedChange", FeedChangeDecoder.BLOCK_LENGTH, NO_CORRELATION_ID, NO_GROUP),
     };
 
     final int templateId;

@@ -27,13 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MessageLayoutTest
 {
+    private static final int FIRST_FEED_REQUEST_TEMPLATE_ID = 20;
     private static final int FIRST_EGRESS_TEMPLATE_ID = 101;
+    private static final int FIRST_FEED_EVENT_TEMPLATE_ID = 120;
 
     @Test
     void shouldDescribeEveryMessageOfTheSchemaWithItsShape() throws Exception
     {
         final MessageLayout[] ingress = MessageLayout.byTemplateId(MessageLayout.INGRESS);
         final MessageLayout[] egress = MessageLayout.byTemplateId(MessageLayout.EGRESS);
+        final MessageLayout[] feedRequests = MessageLayout.byTemplateId(MessageLayout.FEED_REQUESTS);
+        final MessageLayout[] feedEvents = MessageLayout.byTemplateId(MessageLayout.FEED_EVENTS);
         final NodeList messages = schema().getElementsByTagName("sbe:message");
         int described = 0;
 
@@ -41,7 +45,9 @@ class MessageLayoutTest
         {
             final Element message = (Element)messages.item(i);
             final int templateId = Integer.parseInt(message.getAttribute("id"));
-            final MessageLayout[] side = templateId < FIRST_EGRESS_TEMPLATE_ID ? ingress : egress;
+            final MessageLayout[] side = templateId < FIRST_FEED_REQUEST_TEMPLATE_ID ? ingress :
+                templateId < FIRST_EGRESS_TEMPLATE_ID ? feedRequests :
+                templateId < FIRST_FEED_EVENT_TEMPLATE_ID ? egress : feedEvents;
             assertTrue(templateId < side.length && null != side[templateId], "no layout for template " + templateId);
 
             final MessageLayout layout = side[templateId];
@@ -57,7 +63,8 @@ class MessageLayoutTest
             described++;
         }
 
-        assertEquals(MessageLayout.INGRESS.length + MessageLayout.EGRESS.length, described);
+        assertEquals(MessageLayout.INGRESS.length + MessageLayout.EGRESS.length +
+            MessageLayout.FEED_REQUESTS.length + MessageLayout.FEED_EVENTS.length, described);
     }
 
     @Test
