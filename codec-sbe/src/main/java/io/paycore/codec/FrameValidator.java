@@ -178,6 +178,31 @@ public final class FrameValidator
     }
 
     /**
+     * A validator for a query server: accepts {@code GetAccountTransfers}, {@code GetAccountBalances},
+     * {@code QueryAccounts} and {@code QueryTransfers}.
+     *
+     * @return a new validator.
+     */
+    public static FrameValidator forQueryRequests()
+    {
+        return new FrameValidator(MessageLayout.QUERY_REQUESTS, "query", "query server", "client library",
+            ProtocolLimits.MAX_BATCH_EVENTS);
+    }
+
+    /**
+     * A validator for a client: accepts a query server's answers ({@code QueryTransfersResult},
+     * {@code QueryAccountsResult}, {@code AccountBalancesResult}, {@code QueryRefused}) with up to
+     * {@link ProtocolLimits#MAX_BATCH_EVENTS} entries.
+     *
+     * @return a new validator.
+     */
+    public static FrameValidator forQueryAnswers()
+    {
+        return new FrameValidator(MessageLayout.QUERY_ANSWERS, "query answer", "client", "query server",
+            ProtocolLimits.MAX_BATCH_EVENTS);
+    }
+
+    /**
      * Validate the frame {@code [offset, offset + length)} of {@code buffer}. Reads only inside that range, never
      * throws, never allocates.
      *

@@ -1,5 +1,6 @@
 package io.paycore.codec;
 
+import io.paycore.codec.sbe.AccountBalancesResultDecoder;
 import io.paycore.codec.sbe.AccountsDecoder;
 import io.paycore.codec.sbe.ConnectDecoder;
 import io.paycore.codec.sbe.ConnectResultDecoder;
@@ -9,10 +10,17 @@ import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
 import io.paycore.codec.sbe.FeedChangeDecoder;
 import io.paycore.codec.sbe.FeedSubscriptionDecoder;
+import io.paycore.codec.sbe.GetAccountBalancesDecoder;
+import io.paycore.codec.sbe.GetAccountTransfersDecoder;
 import io.paycore.codec.sbe.GroupSizeEncodingDecoder;
 import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.QueryAccountsDecoder;
+import io.paycore.codec.sbe.QueryAccountsResultDecoder;
+import io.paycore.codec.sbe.QueryRefusedDecoder;
+import io.paycore.codec.sbe.QueryTransfersDecoder;
+import io.paycore.codec.sbe.QueryTransfersResultDecoder;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.SubscribeFeedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
@@ -123,6 +131,47 @@ final class MessageLayout
             FeedSubscriptionDecoder.correlationIdEncodingOffset(), NO_GROUP, "detail"),
         new MessageLayout(
             FeedChangeDecoder.TEMPLATE_ID, "FeedChange", FeedChangeDecoder.BLOCK_LENGTH, NO_CORRELATION_ID, NO_GROUP),
+    };
+
+    /**
+     * Layouts of the queries a client sends a query server, templates 30..99.
+     */
+    static final MessageLayout[] QUERY_REQUESTS =
+    {
+        new MessageLayout(
+            GetAccountTransfersDecoder.TEMPLATE_ID, "GetAccountTransfers", GetAccountTransfersDecoder.BLOCK_LENGTH,
+            GetAccountTransfersDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+        new MessageLayout(
+            GetAccountBalancesDecoder.TEMPLATE_ID, "GetAccountBalances", GetAccountBalancesDecoder.BLOCK_LENGTH,
+            GetAccountBalancesDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+        new MessageLayout(
+            QueryAccountsDecoder.TEMPLATE_ID, "QueryAccounts", QueryAccountsDecoder.BLOCK_LENGTH,
+            QueryAccountsDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+        new MessageLayout(
+            QueryTransfersDecoder.TEMPLATE_ID, "QueryTransfers", QueryTransfersDecoder.BLOCK_LENGTH,
+            QueryTransfersDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+    };
+
+    /**
+     * Layouts of what a query server answers, templates 130..199.
+     */
+    static final MessageLayout[] QUERY_ANSWERS =
+    {
+        new MessageLayout(
+            QueryTransfersResultDecoder.TEMPLATE_ID, "QueryTransfersResult", QueryTransfersResultDecoder.BLOCK_LENGTH,
+            QueryTransfersResultDecoder.correlationIdEncodingOffset(),
+            QueryTransfersResultDecoder.TransferDecoder.sbeBlockLength()),
+        new MessageLayout(
+            QueryAccountsResultDecoder.TEMPLATE_ID, "QueryAccountsResult", QueryAccountsResultDecoder.BLOCK_LENGTH,
+            QueryAccountsResultDecoder.correlationIdEncodingOffset(),
+            QueryAccountsResultDecoder.AccountDecoder.sbeBlockLength()),
+        new MessageLayout(
+            AccountBalancesResultDecoder.TEMPLATE_ID, "AccountBalancesResult",
+            AccountBalancesResultDecoder.BLOCK_LENGTH, AccountBalancesResultDecoder.correlationIdEncodingOffset(),
+            AccountBalancesResultDecoder.BalanceDecoder.sbeBlockLength()),
+        new MessageLayout(
+            QueryRefusedDecoder.TEMPLATE_ID, "QueryRefused", QueryRefusedDecoder.BLOCK_LENGTH,
+            QueryRefusedDecoder.correlationIdEncodingOffset(), NO_GROUP, "detail"),
     };
 
     final int templateId;
