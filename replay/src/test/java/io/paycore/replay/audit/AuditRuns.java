@@ -30,16 +30,16 @@ import java.util.SplittableRandom;
 /**
  * Writes a known run into a data directory the way the service does (each message journaled, then applied to a
  * live ledger), remembering every event sent with the result the ledger gave, every record, and the live digest.
- * The mix: accounts on two ledgers (some with balance flags), single-phase transfers, pending transfers with and
- * without timeouts, posts and voids (some of already finished pendings), invalid and cross-ledger transfers,
- * linked pairs, repeated ids, lookups, and ticks that make pendings expire.
+ * The mix: accounts on two ledgers (some with balance flags, every fifth with the history flag), single-phase
+ * transfers, pending transfers with and without timeouts, posts and voids (some of already finished pendings),
+ * invalid and cross-ledger transfers, linked pairs, repeated ids, lookups, and ticks that make pendings expire.
  */
 public final class AuditRuns
 {
-    static final long LEDGER_A = 840;
-    static final long LEDGER_B = 978;
-    static final int ACCOUNTS_A = 40;
-    static final int ACCOUNTS_B = 10;
+    public static final long LEDGER_A = 840;
+    public static final long LEDGER_B = 978;
+    public static final int ACCOUNTS_A = 40;
+    public static final int ACCOUNTS_B = 10;
     static final long START_NANOS = 1_700_000_000_000_000_000L;
 
     private AuditRuns()
@@ -173,7 +173,8 @@ public final class AuditRuns
                 accounts.reset();
                 for (long id = first; id < first + 10; id++)
                 {
-                    final int flags = id % 7 == 0 ? AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS : 0;
+                    final int flags = (id % 7 == 0 ? AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS : 0) |
+                        (id % 5 == 0 ? AccountFlags.HISTORY : 0);
                     accounts.add(id, id * 10, id <= ACCOUNTS_A ? LEDGER_A : LEDGER_B, 1, flags);
                 }
                 if (first == 1)
