@@ -8,6 +8,8 @@ import io.paycore.core.ledger.ChangeType;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerChange;
 import io.paycore.core.ledger.LedgerChangeListener;
+import io.paycore.core.query.AccountFilter;
+import io.paycore.core.query.QueryFilter;
 import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
 import org.agrona.CloseHelper;

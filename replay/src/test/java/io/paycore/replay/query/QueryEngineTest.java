@@ -16,6 +16,8 @@ import io.paycore.core.ledger.AccountFlags;
 import io.paycore.core.ledger.ChangeType;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.UInt128;
+import io.paycore.core.query.AccountFilter;
+import io.paycore.core.query.QueryFilter;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;

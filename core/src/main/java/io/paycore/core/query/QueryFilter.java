@@ -1,8 +1,8 @@
-package io.paycore.replay.query;
+package io.paycore.core.query;
 
 /**
- * TigerBeetle's {@code QueryFilter}: which accounts ({@link QueryEngine#queryAccounts}) or transfers
- * ({@link QueryEngine#queryTransfers}) match. Every non-zero field must match; a zero timestamp bound is no bound.
+ * TigerBeetle's {@code QueryFilter}: which accounts (query accounts) or transfers
+ * (query transfers) match. Every non-zero field must match; a zero timestamp bound is no bound.
  * Mutable and reusable.
  */
 public final class QueryFilter

@@ -1,8 +1,8 @@
-package io.paycore.replay.query;
+package io.paycore.core.query;
 
 /**
  * TigerBeetle's {@code AccountFilter}: which of an account's transfers (or balances after them) a
- * {@link QueryEngine#getAccountTransfers} or {@link QueryEngine#getAccountBalances} returns. Zero user data and code
+ * get-account-transfers or get-account-balances query returns. Zero user data and code
  * match any; a zero timestamp bound is no bound. Mutable and reusable.
  */
 public final class AccountFilter
