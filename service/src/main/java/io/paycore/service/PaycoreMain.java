@@ -10,6 +10,7 @@ import io.paycore.service.feed.FeedServerCommand;
 import io.paycore.service.inspect.ErrorsCommand;
 import io.paycore.service.inspect.StatCommand;
 import io.paycore.service.journal.JournalCommand;
+import io.paycore.service.query.QueryServerCommand;
 import io.paycore.service.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,8 +26,8 @@ import picocli.CommandLine.Command;
     footer = { "", "Benchmarks: 'bin/paycore bench latency|throughput ...' runs the harness in perf/target/benchmarks.jar " +
         "(see 'bin/paycore bench --help'); the service jar carries no benchmark code." },
     subcommands = { DemoCommand.class, ServeCommand.class, NodeCommand.class, ClusterCommand.class,
-        AuditCommand.class, FeedCommand.class, FeedServerCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class, JournalCommand.class,
-        CommandLine.HelpCommand.class })
+        AuditCommand.class, FeedCommand.class, FeedServerCommand.class, QueryServerCommand.class, ClientsCommand.class,
+        ErrorsCommand.class, StatCommand.class, JournalCommand.class, CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
 {
     @CommandLine.Spec
