@@ -12,11 +12,10 @@ import io.paycore.codec.sbe.FeedStatus;
 import io.paycore.perf.harness.BenchSettings;
 import io.paycore.perf.harness.LoadGenerator;
 import io.paycore.perf.harness.MachineInfo;
+import io.paycore.perf.harness.MeasurementWindow;
 import io.paycore.perf.harness.PaycoreLoadTarget;
 import io.paycore.perf.harness.PhaseResult;
-import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeed;
-import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.feed.FeedServer;
 import io.paycore.service.feed.FeedServerContext;
 import io.paycore.service.pinning.CpuPlan;
@@ -53,6 +52,8 @@ public final class BenchFeedLagCommand implements Callable<Integer>
     private static final String FEED_REQUESTS = "aeron:ipc?term-length=64k";
     private static final int FEED_REQUEST_STREAM = 1900;
     private static final int FEED_STREAM = 1901;
+
+    private volatile MeasurementWindow window;
 
     @Option(names = "--rate", paramLabel = "TRANSFERS/S", defaultValue = "50000",
         description = "Offered transfers per second (default: ${DEFAULT-VALUE}).")
@@ -115,7 +116,6 @@ public final class BenchFeedLagCommand implements Callable<Integer>
         out.println("machine: " + MachineInfo.now().describe());
         final ThreadPinning pinner = new ThreadPinning(settings.cpuPlan(), null);
         final Histogram lag = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-        final AtomicBoolean recording = new AtomicBoolean();
         final AtomicBoolean running = new AtomicBoolean(true);
         final long[] received = new long[1];
         try (InProcessServiceLauncher.InProcessService service = (InProcessServiceLauncher.InProcessService)
@@ -124,9 +124,7 @@ public final class BenchFeedLagCommand implements Callable<Integer>
             out.println("service: " + service.describe());
             final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.aeronDirectoryName()));
             final FeedServer server = new FeedServer(aeron, new FeedServerContext()
-                .directory(new DataDirectory(service.dataDirectory()))
-                .limits(service.ledgerLimits())
-                .coldTierSizeBytes(service.hasColdTier() ? ChangeFeedContext.COLD_TIER_SIZE_DEFAULT : 0)
+                .journal(service.journal())
                 .requestChannel(FEED_REQUESTS)
                 .requestStreamId(FEED_REQUEST_STREAM));
             final AgentRunner serverRunner = new AgentRunner(
@@ -137,7 +135,8 @@ public final class BenchFeedLagCommand implements Callable<Integer>
             final FeedSubscriber.ChangeHandler handler = (FeedChangeDecoder change) ->
             {
                 received[0]++;
-                if (recording.get())
+                final MeasurementWindow open = window;
+                if (null != open && open.isOpen())
                 {
                     lag.recordValue(Math.max(0, clock.nanoTime() - change.timestamp()));
                 }
@@ -159,28 +158,14 @@ public final class BenchFeedLagCommand implements Callable<Integer>
                 try (PaycoreLoadTarget target = PaycoreLoadTarget.connect(
                     service.clientContext(), batch, settings.accounts(), settings.seed()))
                 {
-                    final Thread recorder = new Thread(() ->
-                    {
-                        try
-                        {
-                            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
-                            recording.set(true);
-                            Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
-                            recording.set(false);
-                        }
-                        catch (final InterruptedException ignore)
-                        {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, "paycore-bench-feed-recorder");
-                    recorder.start();
+                    window = new MeasurementWindow(warmup, duration);
                     result = new LoadGenerator(target, () -> pinner.pinCurrentThread(CpuPlan.Role.LOADGEN)).run(
                         messageRate, batch,
                         TimeUnit.SECONDS.toNanos(warmup),
                         TimeUnit.SECONDS.toNanos(duration),
                         TimeUnit.SECONDS.toNanos(settings.drainSeconds()),
                         settings.progress() ? out : null);
-                    recorder.join();
+                    window.awaitClosed();
                 }
 
                 // Every change in the journal must reach the subscriber: count them with a replay of its own.
@@ -214,10 +199,7 @@ public final class BenchFeedLagCommand implements Callable<Integer>
     private static long countChanges(final InProcessServiceLauncher.InProcessService service)
     {
         final long[] count = new long[1];
-        try (ChangeFeed feed = ChangeFeed.open(new ChangeFeedContext()
-            .directory(new DataDirectory(service.dataDirectory()))
-            .limits(service.ledgerLimits())
-            .coldTierSizeBytes(service.hasColdTier() ? ChangeFeedContext.COLD_TIER_SIZE_DEFAULT : 0)))
+        try (ChangeFeed feed = ChangeFeed.open(service.journal()))
         {
             while (feed.poll(change -> count[0]++, 1024) > 0)
             {

@@ -17,10 +17,9 @@ import io.paycore.core.query.QueryFilter;
 import io.paycore.perf.harness.BenchSettings;
 import io.paycore.perf.harness.LoadGenerator;
 import io.paycore.perf.harness.MachineInfo;
+import io.paycore.perf.harness.MeasurementWindow;
 import io.paycore.perf.harness.PaycoreLoadTarget;
 import io.paycore.perf.harness.PhaseResult;
-import io.paycore.replay.DataDirectory;
-import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.pinning.CpuPlan;
 import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.service.query.QueryServer;
@@ -57,6 +56,8 @@ public final class BenchQueryCommand implements Callable<Integer>
 {
     private static final String QUERY_CHANNEL = "aeron:ipc?term-length=16m";
     private static final int QUERY_CLIENT_RESPONSE_STREAM = 1950;
+
+    private volatile MeasurementWindow window;
 
     @Option(names = "--history", paramLabel = "N", defaultValue = "10000000",
         description = "Transfers sent before the measurement (default: ${DEFAULT-VALUE}).")
@@ -125,10 +126,7 @@ public final class BenchQueryCommand implements Callable<Integer>
             final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.aeronDirectoryName()));
             final long indexStartNanos = System.nanoTime();
             final QueryServer server = new QueryServer(aeron, new QueryServerContext()
-                .journal(new ChangeFeedContext()
-                    .directory(new DataDirectory(service.dataDirectory()))
-                    .limits(service.ledgerLimits())
-                    .coldTierSizeBytes(service.hasColdTier() ? ChangeFeedContext.COLD_TIER_SIZE_DEFAULT : 0))
+                .journal(service.journal())
                 .requestChannel(QUERY_CHANNEL)
                 .waitTimeoutNanos(TimeUnit.SECONDS.toNanos(60)), store);
             final AgentRunner serverRunner = new AgentRunner(
@@ -144,7 +142,6 @@ public final class BenchQueryCommand implements Callable<Integer>
 
                 final PhaseResult alone = writes(service, settings, pinner, 1, out);
                 final Histogram statements = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-                final AtomicBoolean recording = new AtomicBoolean();
                 final AtomicBoolean running = new AtomicBoolean(true);
                 final long[] results = new long[1];
                 final Thread asker = new Thread(() ->
@@ -158,7 +155,8 @@ public final class BenchQueryCommand implements Callable<Integer>
                             .flags(AccountFilter.DEBITS | AccountFilter.CREDITS);
                         final long start = System.nanoTime();
                         final List<Transfer> got = queries.getAccountTransfersAndWait(filter, Duration.ofSeconds(30));
-                        if (recording.get())
+                        final MeasurementWindow open = window;
+                        if (null != open && open.isOpen())
                         {
                             statements.recordValue(System.nanoTime() - start);
                             results[0] += got.size();
@@ -166,23 +164,9 @@ public final class BenchQueryCommand implements Callable<Integer>
                     }
                 }, "paycore-bench-query-asker");
                 asker.start();
-                final Thread recorder = new Thread(() ->
-                {
-                    try
-                    {
-                        Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
-                        recording.set(true);
-                        Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
-                        recording.set(false);
-                    }
-                    catch (final InterruptedException ignore)
-                    {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-                recorder.start();
+                window = new MeasurementWindow(warmup, duration);
                 final PhaseResult withQueries = writes(service, settings, pinner, 2, out);
-                recorder.join();
+                window.awaitClosed();
                 running.set(false);
                 asker.join(60_000);
 

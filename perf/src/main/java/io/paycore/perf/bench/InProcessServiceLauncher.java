@@ -11,6 +11,7 @@ import io.paycore.perf.harness.ServiceLauncher;
 import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.perf.harness.ServiceUnderTest;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;
@@ -198,27 +199,13 @@ final class InProcessServiceLauncher implements ServiceLauncher
         }
 
         /**
-         * @return the service's data directory.
+         * @return a context to follow the service's journal with (a feed, a query engine): its data directory, its
+         * ledger limits, and a cold tier if it keeps one.
          */
-        Path dataDirectory()
+        ChangeFeedContext journal()
         {
-            return dataDir;
-        }
-
-        /**
-         * @return the ledger limits the service runs with.
-         */
-        LedgerLimits ledgerLimits()
-        {
-            return limits;
-        }
-
-        /**
-         * @return whether the service keeps a cold tier (a hot window of transfers).
-         */
-        boolean hasColdTier()
-        {
-            return coldTier;
+            return new ChangeFeedContext().directory(new DataDirectory(dataDir)).limits(limits)
+                .coldTierSizeBytes(coldTier ? ChangeFeedContext.COLD_TIER_SIZE_DEFAULT : 0);
         }
 
         public boolean isInProcess()

@@ -21,7 +21,7 @@ import io.paycore.replay.feed.ChangeJson;
 import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.InstantNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
-import io.paycore.service.cli.LongByteSizeConverter;
+import io.paycore.service.cli.ReplayColdTierOptions;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine.Command;
@@ -87,16 +87,8 @@ public final class FeedCommand implements Callable<Integer>
             "the journal's end).")
     private boolean follow;
 
-    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
-        converter = LongByteSizeConverter.class,
-        description = "Replay into a ledger that keeps --hot-transfers transfers in memory and the rest in a " +
-            "temporary cold tier of at most this many bytes, deleted at the end, as serve does; 0 keeps every " +
-            "transfer in memory (default: ${DEFAULT-VALUE}).")
-    private long coldTierSizeBytes;
-
-    @Option(names = "--cold-tier-dir", paramLabel = "DIR",
-        description = "Where the temporary cold tier is made (default: the system's temporary directory).")
-    private Path coldTierParent;
+    @Mixin
+    private ReplayColdTierOptions coldTier;
 
     @Mixin
     private LedgerLimitOptions ledgerLimits;
@@ -115,12 +107,10 @@ public final class FeedCommand implements Callable<Integer>
         final ChangeFeedContext context;
         try
         {
-            context = new ChangeFeedContext()
+            context = coldTier.applyTo(new ChangeFeedContext()
                 .directory(new DataDirectory(data))
                 .limits(ledgerLimits.limits())
-                .coldTierSizeBytes(coldTierSizeBytes)
-                .coldTierParent(coldTierParent)
-                .fromTimestampNanos(fromTimestampNanos)
+                .fromTimestampNanos(fromTimestampNanos))
                 .conclude();
         }
         catch (final IllegalArgumentException ex)

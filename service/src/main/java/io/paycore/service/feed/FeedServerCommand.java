@@ -5,21 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import io.aeron.Aeron;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import io.aeron.exceptions.AeronException;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
-import io.paycore.service.cli.LongByteSizeConverter;
-import org.agrona.CloseHelper;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import io.paycore.service.cli.ReplayColdTierOptions;
+import io.paycore.service.cli.StandaloneAgent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,8 +50,7 @@ public final class FeedServerCommand implements Callable<Integer>
     /** Exit status: usage error. */
     public static final int EXIT_USAGE = 2;
     /** Exit status: cannot start. */
-    public static final int EXIT_CANNOT_START = 4;
-    private static final long STOP_WAIT_SECONDS = 10;
+    public static final int EXIT_CANNOT_START = StandaloneAgent.EXIT_CANNOT_START;
 
     @Mixin
     private DataDirectoryOption dataDirectory;
@@ -92,16 +84,8 @@ public final class FeedServerCommand implements Callable<Integer>
         description = "Use the running media driver of this directory (default: an embedded one in STATE/aeron).")
     private Path aeronDir;
 
-    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
-        converter = LongByteSizeConverter.class,
-        description = "Each subscriber's replay keeps --hot-transfers transfers in memory and the rest in a " +
-            "temporary cold tier of at most this many bytes, as serve does; 0 keeps every transfer in memory " +
-            "(default: ${DEFAULT-VALUE}).")
-    private long coldTierSizeBytes;
-
-    @Option(names = "--cold-tier-dir", paramLabel = "DIR",
-        description = "Where the temporary cold tiers are made (default: the system's temporary directory).")
-    private Path coldTierParent;
+    @Mixin
+    private ReplayColdTierOptions coldTier;
 
     @Mixin
     private LedgerLimitOptions ledgerLimits;
@@ -120,10 +104,9 @@ public final class FeedServerCommand implements Callable<Integer>
         try
         {
             context = new FeedServerContext()
-                .directory(new DataDirectory(data))
-                .limits(ledgerLimits.limits())
-                .coldTierSizeBytes(coldTierSizeBytes)
-                .coldTierParent(coldTierParent)
+                .journal(coldTier.applyTo(new ChangeFeedContext()
+                    .directory(new DataDirectory(data))
+                    .limits(ledgerLimits.limits())))
                 .requestChannel(channel)
                 .requestStreamId(streamId)
                 .maxSubscribers(maxSubscribers)
@@ -142,70 +125,26 @@ public final class FeedServerCommand implements Callable<Integer>
             return EXIT_CANNOT_START;
         }
 
-        MediaDriver driver = null;
-        Aeron aeron = null;
-        FeedCounters counters = null;
-        AgentRunner runner = null;
-        final CountDownLatch stop = new CountDownLatch(1);
-        final CountDownLatch closed = new CountDownLatch(1);
-        final Thread stopper = new Thread(() -> stopAndWait(stop, closed), "paycore-feed-server-stop");
+        final FeedCounters counters;
         try
         {
             counters = new FeedCounters(state, "aeron");
-            context.counters(counters);
-            if (null == aeronDir)
-            {
-                driver = MediaDriver.launch(new MediaDriver.Context()
-                    .aeronDirectoryName(state.resolve("aeron").toAbsolutePath().toString())
-                    .threadingMode(ThreadingMode.SHARED)
-                    .sharedIdleStrategy(new BackoffIdleStrategy(10, 10, 1_000, 1_000_000))
-                    .dirDeleteOnStart(true)
-                    .dirDeleteOnShutdown(true));
-            }
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(null != driver ?
-                driver.aeronDirectoryName() : aeronDir.toAbsolutePath().toString()));
-            final FeedServer server = new FeedServer(aeron, context);
-            runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, 1_000_000),
-                ex -> err.println("paycore feed-server: " + ex), null, server);
-            AgentRunner.startOnThread(runner);
-            Runtime.getRuntime().addShutdownHook(stopper);
-            out.println("ready: channel " + server.requestChannel() + " stream " + streamId + " state " +
-                state.toAbsolutePath());
-            out.flush();
-            stop.await();
-            return 0;
         }
-        catch (final AeronException | IllegalStateException | IllegalArgumentException | UncheckedIOException ex)
+        catch (final UncheckedIOException | IllegalStateException ex)
         {
             err.println("paycore feed-server: cannot start: " + ex.getMessage());
             return EXIT_CANNOT_START;
         }
-        catch (final InterruptedException ex)
+        try
         {
-            Thread.currentThread().interrupt();
-            return 0;
+            context.counters(counters);
+            return StandaloneAgent.run("feed-server", state, aeronDir, (aeron) -> new FeedServer(aeron, context),
+                (server) -> "ready: channel " + server.requestChannel() + " stream " + streamId + " state " +
+                state.toAbsolutePath(), out, err);
         }
         finally
         {
-            CloseHelper.quietCloseAll(runner, counters, aeron, driver);
-            closed.countDown();
-        }
-    }
-
-    /**
-     * On SIGINT or SIGTERM: stop serving, and let every subscriber's stream and the driver close before the JVM
-     * exits.
-     */
-    private static void stopAndWait(final CountDownLatch stop, final CountDownLatch closed)
-    {
-        stop.countDown();
-        try
-        {
-            closed.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
+            counters.close();
         }
     }
 }

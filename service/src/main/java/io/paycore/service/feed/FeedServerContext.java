@@ -1,11 +1,8 @@
 package io.paycore.service.feed;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import io.paycore.core.ledger.LedgerLimits;
-import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
@@ -24,10 +21,7 @@ public final class FeedServerContext
     /** Default time a subscriber's channel has to connect before the subscriber is dropped. */
     public static final long CONNECT_TIMEOUT_NANOS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
 
-    private DataDirectory directory;
-    private LedgerLimits limits = new LedgerLimits();
-    private long coldTierSizeBytes = ChangeFeedContext.COLD_TIER_SIZE_DEFAULT;
-    private Path coldTierParent;
+    private ChangeFeedContext journal;
     private String requestChannel;
     private int requestStreamId = REQUEST_STREAM_ID_DEFAULT;
     private int maxSubscribers = MAX_SUBSCRIBERS_DEFAULT;
@@ -45,10 +39,11 @@ public final class FeedServerContext
      */
     public FeedServerContext conclude()
     {
-        if (null == directory)
+        if (null == journal)
         {
-            throw new IllegalArgumentException("no data directory given");
+            throw new IllegalArgumentException("no journal given");
         }
+        journal.conclude();
         if (null == requestChannel || requestChannel.isEmpty())
         {
             throw new IllegalArgumentException("no request channel given");
@@ -61,7 +56,6 @@ public final class FeedServerContext
         {
             throw new IllegalArgumentException("the connect timeout must be positive: " + connectTimeoutNanos);
         }
-        feedContext(new ChangeFeedContext()).conclude();
         return this;
     }
 
@@ -73,47 +67,17 @@ public final class FeedServerContext
      */
     ChangeFeedContext feedContext(final ChangeFeedContext context)
     {
-        return context.directory(directory).limits(limits).coldTierSizeBytes(coldTierSizeBytes)
-            .coldTierParent(coldTierParent);
+        return context.directory(journal.directory()).limits(journal.limits())
+            .coldTierSizeBytes(journal.coldTierSizeBytes()).coldTierParent(journal.coldTierParent());
     }
 
     /**
-     * @param directory whose journal to serve.
+     * @param journal the data directory to follow, with the service's ledger limits and each replay's cold tier.
      * @return this.
      */
-    public FeedServerContext directory(final DataDirectory directory)
+    public FeedServerContext journal(final ChangeFeedContext journal)
     {
-        this.directory = directory;
-        return this;
-    }
-
-    /**
-     * @param limits the ledger limits the service runs with.
-     * @return this.
-     */
-    public FeedServerContext limits(final LedgerLimits limits)
-    {
-        this.limits = limits;
-        return this;
-    }
-
-    /**
-     * @param coldTierSizeBytes size bound of each subscriber's temporary cold tier; 0 for none.
-     * @return this.
-     */
-    public FeedServerContext coldTierSizeBytes(final long coldTierSizeBytes)
-    {
-        this.coldTierSizeBytes = coldTierSizeBytes;
-        return this;
-    }
-
-    /**
-     * @param coldTierParent where the temporary cold tiers are made; null for the system's temporary directory.
-     * @return this.
-     */
-    public FeedServerContext coldTierParent(final Path coldTierParent)
-    {
-        this.coldTierParent = coldTierParent;
+        this.journal = journal;
         return this;
     }
 

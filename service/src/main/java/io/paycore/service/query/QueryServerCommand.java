@@ -1,26 +1,17 @@
 package io.paycore.service.query;
 
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import io.aeron.Aeron;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import io.aeron.exceptions.AeronException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
-import io.paycore.service.cli.LongByteSizeConverter;
-import org.agrona.CloseHelper;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import io.paycore.service.cli.ReplayColdTierOptions;
+import io.paycore.service.cli.StandaloneAgent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,8 +49,7 @@ public final class QueryServerCommand implements Callable<Integer>
     /** Exit status: usage error. */
     public static final int EXIT_USAGE = 2;
     /** Exit status: cannot start. */
-    public static final int EXIT_CANNOT_START = 4;
-    private static final long STOP_WAIT_SECONDS = 10;
+    public static final int EXIT_CANNOT_START = StandaloneAgent.EXIT_CANNOT_START;
 
     @Mixin
     private DataDirectoryOption dataDirectory;
@@ -97,16 +87,8 @@ public final class QueryServerCommand implements Callable<Integer>
         description = "Use the running media driver of this directory (default: an embedded one in STATE/aeron).")
     private Path aeronDir;
 
-    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
-        converter = LongByteSizeConverter.class,
-        description = "The replay keeps --hot-transfers transfers in memory and the rest in a temporary cold tier " +
-            "of at most this many bytes, as serve does; 0 keeps every transfer in memory (default: " +
-            "${DEFAULT-VALUE}).")
-    private long coldTierSizeBytes;
-
-    @Option(names = "--cold-tier-dir", paramLabel = "DIR",
-        description = "Where the temporary cold tier is made (default: the system's temporary directory).")
-    private Path coldTierParent;
+    @Mixin
+    private ReplayColdTierOptions coldTier;
 
     @Mixin
     private LedgerLimitOptions ledgerLimits;
@@ -125,11 +107,9 @@ public final class QueryServerCommand implements Callable<Integer>
         try
         {
             context = new QueryServerContext()
-                .journal(new ChangeFeedContext()
+                .journal(coldTier.applyTo(new ChangeFeedContext()
                     .directory(new DataDirectory(data))
-                    .limits(ledgerLimits.limits())
-                    .coldTierSizeBytes(coldTierSizeBytes)
-                    .coldTierParent(coldTierParent))
+                    .limits(ledgerLimits.limits())))
                 .requestChannel(channel)
                 .requestStreamId(streamId)
                 .maxInFlight(maxInFlight)
@@ -148,69 +128,9 @@ public final class QueryServerCommand implements Callable<Integer>
             err.println("paycore query-server: no journal in " + data.toAbsolutePath());
             return EXIT_CANNOT_START;
         }
-
-        MediaDriver driver = null;
-        Aeron aeron = null;
-        AgentRunner runner = null;
-        final CountDownLatch stop = new CountDownLatch(1);
-        final CountDownLatch closed = new CountDownLatch(1);
-        final Thread stopper = new Thread(() -> stopAndWait(stop, closed), "paycore-query-server-stop");
-        try
-        {
-            Files.createDirectories(state);
-            if (null == aeronDir)
-            {
-                driver = MediaDriver.launch(new MediaDriver.Context()
-                    .aeronDirectoryName(state.resolve("aeron").toAbsolutePath().toString())
-                    .threadingMode(ThreadingMode.SHARED)
-                    .sharedIdleStrategy(new BackoffIdleStrategy(10, 10, 1_000, 1_000_000))
-                    .dirDeleteOnStart(true)
-                    .dirDeleteOnShutdown(false));
-            }
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(null != driver ?
-                driver.aeronDirectoryName() : aeronDir.toAbsolutePath().toString()));
-            final QueryServer server = new QueryServer(aeron, context, state.resolve("store"));
-            runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, 1_000_000),
-                ex -> err.println("paycore query-server: " + ex), null, server);
-            AgentRunner.startOnThread(runner);
-            Runtime.getRuntime().addShutdownHook(stopper);
-            out.println("ready: channel " + channel + " stream " + streamId + " state " + state.toAbsolutePath());
-            out.flush();
-            stop.await();
-            return 0;
-        }
-        catch (final java.io.IOException ex)
-        {
-            err.println("paycore query-server: cannot make " + state + ": " + ex);
-            return EXIT_CANNOT_START;
-        }
-        catch (final AeronException | IllegalStateException | IllegalArgumentException | UncheckedIOException ex)
-        {
-            err.println("paycore query-server: cannot start: " + ex.getMessage());
-            return EXIT_CANNOT_START;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-        finally
-        {
-            CloseHelper.quietCloseAll(runner, aeron, driver);
-            closed.countDown();
-        }
-    }
-
-    private static void stopAndWait(final CountDownLatch stop, final CountDownLatch closed)
-    {
-        stop.countDown();
-        try
-        {
-            closed.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        return StandaloneAgent.run("query-server", state, aeronDir,
+            (aeron) -> new QueryServer(aeron, context, state.resolve("store")),
+            (server) -> "ready: channel " + channel + " stream " + streamId + " state " + state.toAbsolutePath(),
+            out, err);
     }
 }

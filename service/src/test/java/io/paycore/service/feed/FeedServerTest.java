@@ -229,9 +229,7 @@ class FeedServerTest
     private AgentRunner startServer(final int maxSubscribers, final FeedCounters counters)
     {
         final FeedServer server = new FeedServer(aeron, new FeedServerContext()
-            .directory(data)
-            .limits(LIMITS)
-            .coldTierSizeBytes(0)
+            .journal(new ChangeFeedContext().directory(data).limits(LIMITS).coldTierSizeBytes(0))
             .requestChannel(REQUESTS)
             .requestStreamId(REQUEST_STREAM)
             .maxSubscribers(maxSubscribers)
