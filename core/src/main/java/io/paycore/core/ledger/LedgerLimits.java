@@ -173,6 +173,20 @@ public final class LedgerLimits
     }
 
     /**
+     * The heap a ledger of these limits takes, as the class comment counts it: for a reader that must decide whether
+     * another replay fits.
+     *
+     * @param coldTier whether the ledger has a cold tier (then it also holds the records not yet written to it).
+     * @return bytes, about.
+     */
+    public long heapBytesEstimate(final boolean coldTier)
+    {
+        final long records = (long)maxTransfers + (coldTier ? maxColdLagRecords : 0);
+        return (long)maxAccounts * (Ledger.ACCOUNT_BYTES + 64) + records * (Ledger.TRANSFER_BYTES + 68) +
+            12L * maxPendingTransfers;
+    }
+
+    /**
      * @param maxColdLagRecords how many sealed records a ledger with a cold tier may hold beyond its hot window
      *                          while the tier has not written them: the room its tier's writer has to fall behind
      *                          before the command stream waits for it. At least {@code 2 * maxBatchEvents} (a

@@ -42,7 +42,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * held back by its own publication's back pressure and slows nobody else, and the server never touches the service.
  * <p>
  * Bounded: at most {@link FeedServerContext#maxSubscribers()} subscribers at once (more are answered
- * {@link FeedStatus#FULL}); each holds a replay ledger of the service's limits (its memory) and the changes of at
+ * {@link FeedStatus#FULL}, as is one whose replay would not fit in the heap left); each holds a replay ledger of the
+ * service's limits (its memory, {@link io.paycore.core.ledger.LedgerLimits#heapBytesEstimate}) and the changes of at
  * most {@link #RECORDS_PER_POLL} journal records waiting for its publication. A subscriber whose channel does not
  * connect within {@link FeedServerContext#connectTimeoutNanos()} is dropped.
  * <p>
@@ -312,10 +313,24 @@ public final class FeedServer implements Agent
             connected = true;
             if (null == refusal && null == feed)
             {
+                final ChangeFeedContext feedContext = context.feedContext(new ChangeFeedContext());
+                final long needed = feedContext.limits().heapBytesEstimate(feedContext.coldTierSizeBytes() > 0);
+                final Runtime runtime = Runtime.getRuntime();
+                final long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+                if (needed > free)
+                {
+                    status = FeedStatus.FULL;
+                    refusal = "no heap for another replay: it takes about " + (needed >> 20) + " MiB and " +
+                        (free >> 20) + " MiB are free; raise the server's heap or lower --max-subscribers";
+                    error("subscriber " + correlationId + ": " + refusal);
+                }
+            }
+            if (null == refusal && null == feed)
+            {
                 try
                 {
-                    feed = ChangeFeed.open(context.feedContext(new ChangeFeedContext()).fromTimestampNanos(
-                        fromTimestampNanos));
+                    feed = ChangeFeed.open(context.feedContext(new ChangeFeedContext())
+                        .fromTimestampNanos(fromTimestampNanos));
                 }
                 catch (final RuntimeException ex)
                 {

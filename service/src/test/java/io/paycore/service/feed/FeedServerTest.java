@@ -154,6 +154,21 @@ class FeedServerTest
     }
 
     @Test
+    void shouldAnswerFullWhenAnotherReplayWouldNotFitInTheHeap()
+    {
+        final LedgerLimits huge = new LedgerLimits().maxAccounts(1 << 24).maxTransfers(LedgerLimits.MAX_RECORDS_BOUND);
+        assertTrue(huge.heapBytesEstimate(false) > Runtime.getRuntime().maxMemory(), "the test needs a bigger ledger");
+        startServer(4, null, huge);
+        try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001))
+        {
+            a.subscribe(0);
+            await(() -> a.poll(change -> { }, 10) >= 0 && null != a.status());
+            assertEquals(FeedStatus.FULL, a.status());
+            assertTrue(a.detail().startsWith("no heap for another replay"), a.detail());
+        }
+    }
+
+    @Test
     void shouldPickUpWhereItWasWhenTheServerRestarts()
     {
         final AgentRunner firstServer = startServer(4, null);
@@ -228,8 +243,13 @@ class FeedServerTest
 
     private AgentRunner startServer(final int maxSubscribers, final FeedCounters counters)
     {
+        return startServer(maxSubscribers, counters, LIMITS);
+    }
+
+    private AgentRunner startServer(final int maxSubscribers, final FeedCounters counters, final LedgerLimits limits)
+    {
         final FeedServer server = new FeedServer(aeron, new FeedServerContext()
-            .journal(new ChangeFeedContext().directory(data).limits(LIMITS).coldTierSizeBytes(0))
+            .journal(new ChangeFeedContext().directory(data).limits(limits).coldTierSizeBytes(0))
             .requestChannel(REQUESTS)
             .requestStreamId(REQUEST_STREAM)
             .maxSubscribers(maxSubscribers)
