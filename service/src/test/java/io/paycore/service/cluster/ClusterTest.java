@@ -1,25 +1,32 @@
 package io.paycore.service.cluster;
 
+import io.aeron.Aeron;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.driver.MediaDriver;
-import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.AccountsDecoder;
+import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
-import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.cold.ColdTierFullException;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferFlags;
+import io.paycore.core.query.AccountFilter;
+import io.paycore.core.query.QueryFilter;
 import io.paycore.journal.FlushLevel;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.query.QueryServer;
+import io.paycore.service.query.QueryServerContext;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.ClusterAuthenticator;
@@ -28,8 +35,11 @@ import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.PaycoreClientException;
+import io.paycore.transport.client.Transfer;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +73,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ClusterTest
 {
+    private static final String QUERY_CHANNEL = "aeron:ipc";
     private static final int MEMBERS = 3;
     private static final int BASE_PORT = 20_500;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -163,6 +174,7 @@ class ClusterTest
 
         final long[] ids = created.stream().mapToLong(Long::longValue).toArray();
         assertEveryTransferFound(created);
+        assertQueriedThroughTheClusterClient(newLeader, created);
         // After the lookups: they too are journaled and move the ledger's clock (expiring pending transfers).
         final List<String> digests = awaitEqualDigests();
         assertTrue(nodes[follower].service().recordsInLoadedSnapshot() > 0,
@@ -182,6 +194,36 @@ class ClusterTest
         for (int i = 0; i < MEMBERS; i++)
         {
             assertEquals("digest: " + digests.get(0), auditDigest(temp.resolve("member-" + i)), "member " + i);
+        }
+    }
+
+    /**
+     * A query server on a member's directory answers the cluster's client (on a channel of the client's own, its port
+     * chosen by the driver), with every transfer the cluster acknowledged, as of the client's last write.
+     */
+    private void assertQueriedThroughTheClusterClient(final int memberId, final Set<Long> created)
+    {
+        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(clientDriver.aeronDirectoryName()));
+            AgentRunner server = new AgentRunner(new BackoffIdleStrategy(1, 1, 1_000, 1_000_000),
+                Throwable::printStackTrace, null, new QueryServer(aeron, new QueryServerContext()
+                .journal(new ChangeFeedContext().directory(new DataDirectory(temp.resolve("member-" + memberId)))
+                .limits(LIMITS).coldTierParent(temp))
+                .requestChannel(QUERY_CHANNEL), temp.resolve("query-store"))))
+        {
+            AgentRunner.startOnThread(server);
+            final Set<Long> found = new HashSet<>();
+            final QueryFilter filter = new QueryFilter().limit(1024);
+            for (List<Transfer> page = client.queryTransfersAndWait(filter, TIMEOUT); !page.isEmpty();
+                page = client.queryTransfersAndWait(filter, TIMEOUT))
+            {
+                page.forEach(t -> found.add(t.id().longValueExact()));
+                filter.timestamps(page.get(page.size() - 1).timestamp() + 1, 0);
+            }
+            assertEquals(created, found, "QueryTransfers through the cluster's client, paged by timestamp");
+            final List<Transfer> ofAccount = client.getAccountTransfersAndWait(new AccountFilter().accountId(0, 1)
+                .limit(1024).flags(AccountFilter.DEBITS | AccountFilter.CREDITS), TIMEOUT);
+            assertEquals(created.stream().filter(id -> 1 + id % ACCOUNTS == 1 || 1 + (id + 1) % ACCOUNTS == 1)
+                .count(), ofAccount.size(), "account 1's transfers");
         }
     }
 
@@ -535,6 +577,7 @@ class ClusterTest
             .clientId(clientId)
             .secret(secret)
             .aeronDirectoryName(clientDriver.aeronDirectoryName())
+            .queryChannel(QUERY_CHANNEL)
             .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(20));
     }
 

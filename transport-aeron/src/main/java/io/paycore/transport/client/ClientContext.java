@@ -23,6 +23,10 @@ public final class ClientContext
 {
     /** Default stream id of a query server's channel. */
     public static final int QUERY_STREAM_ID_DEFAULT = 1200;
+    /** Default channel a cluster's client takes query answers on: any free port of this host. */
+    public static final String QUERY_RESPONSE_CHANNEL_DEFAULT = "aeron:udp?endpoint=localhost:0";
+    /** Default stream id of the channel a cluster's client takes query answers on. */
+    public static final int QUERY_RESPONSE_STREAM_ID_DEFAULT = 1201;
 
     /** Aeron directory of the media driver the client uses (the service's, or one on the client's machine). */
     public static final String AERON_DIR_PROP_NAME = "paycore.client.aeron.dir";
@@ -69,6 +73,8 @@ public final class ClientContext
     private int responseStreamId = Integer.getInteger(RESPONSE_STREAM_ID_PROP_NAME, RESPONSE_STREAM_ID_DEFAULT);
     private String queryChannel;
     private int queryStreamId = QUERY_STREAM_ID_DEFAULT;
+    private String queryResponseChannel = QUERY_RESPONSE_CHANNEL_DEFAULT;
+    private int queryResponseStreamId = QUERY_RESPONSE_STREAM_ID_DEFAULT;
     private long connectTimeoutNanos = SystemUtil.getDurationInNanos(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_DEFAULT_NANOS);
     private int termLengthBytes = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
     private int fragmentLimit = Integer.getInteger(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
@@ -505,6 +511,37 @@ public final class ClientContext
     public int queryStreamId()
     {
         return queryStreamId;
+    }
+
+    /**
+     * @param queryResponseChannel where a cluster's client takes query answers (a single service's client takes them
+     *                             on its response channel): a channel the query server can reach, port 0 for any free
+     *                             one (default {@value #QUERY_RESPONSE_CHANNEL_DEFAULT}).
+     * @return this.
+     */
+    public ClientContext queryResponseChannel(final String queryResponseChannel)
+    {
+        this.queryResponseChannel = queryResponseChannel;
+        return this;
+    }
+
+    /** @return where a cluster's client takes query answers. */
+    public String queryResponseChannel()
+    {
+        return queryResponseChannel;
+    }
+
+    /** @param queryResponseStreamId stream id of {@link #queryResponseChannel()} (default 1201). @return this. */
+    public ClientContext queryResponseStreamId(final int queryResponseStreamId)
+    {
+        this.queryResponseStreamId = queryResponseStreamId;
+        return this;
+    }
+
+    /** @return stream id of {@link #queryResponseChannel()}. */
+    public int queryResponseStreamId()
+    {
+        return queryResponseStreamId;
     }
 
     /** @param responseStreamId stream id answers come back on. @return this. */

@@ -1,5 +1,6 @@
 package io.paycore.transport.client;
 
+import io.aeron.Aeron;
 import io.aeron.logbuffer.FragmentHandler;
 import org.agrona.DirectBuffer;
 
@@ -53,4 +54,9 @@ interface ClientLink extends AutoCloseable
     String disconnectedReason();
 
     void close();
+
+    /**
+     * @return the Aeron client the link publishes and subscribes with.
+     */
+    Aeron aeron();
 }

@@ -1,5 +1,6 @@
 package io.paycore.transport.client;
 
+import io.aeron.Aeron;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.ClusterException;
 import io.aeron.cluster.client.EgressListener;
@@ -207,5 +208,10 @@ final class ClusterLink implements ClientLink, EgressListener
     public void close()
     {
         cluster.close();
+    }
+
+    public Aeron aeron()
+    {
+        return cluster.context().aeron();
     }
 }

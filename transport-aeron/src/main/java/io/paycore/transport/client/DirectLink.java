@@ -58,10 +58,7 @@ final class DirectLink implements ClientLink, FragmentHandler
         this.publication = publication;
     }
 
-    /**
-     * @return the Aeron client the link publishes and subscribes with.
-     */
-    Aeron aeron()
+    public Aeron aeron()
     {
         return aeron;
     }

@@ -1,7 +1,10 @@
 package io.paycore.transport.client;
 
+import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
+import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
@@ -80,6 +83,12 @@ import java.util.function.LongSupplier;
  */
 public final class PaycoreClient implements AutoCloseable, FragmentHandler
 {
+    /**
+     * Queries take correlation ids from here up, apart from requests to the service, whose ids a cluster's client
+     * keeps consecutive.
+     */
+    public static final long FIRST_QUERY_CORRELATION_ID = 1L << 62;
+
     private final ClientContext context;
     private final ClientLink link;
     private final IdleStrategy idleStrategy;
@@ -109,6 +118,11 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private final AccountBalancesResultDecoder accountBalancesResultDecoder = new AccountBalancesResultDecoder();
     private final QueryRefusedDecoder queryRefusedDecoder = new QueryRefusedDecoder();
     private ExclusivePublication queryPublication;
+    private Subscription queryAnswers;
+    private FragmentAssembler queryAssembler;
+    private String queryResponseChannel;
+    private int queryResponseStreamId;
+    private long nextQueryCorrelationId = FIRST_QUERY_CORRELATION_ID;
     private long lastWriteTimestamp;
     private final Waiter waiter = new Waiter();
 
@@ -299,7 +313,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                 }
                 inFlight.resend(link);
             }
-            return link.poll(this, fragmentLimit);
+            final int fragments = link.poll(this, fragmentLimit);
+            return null == queryAnswers ? fragments : fragments + queryAnswers.poll(queryAssembler, fragmentLimit);
         }
         finally
         {
@@ -416,19 +431,23 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      *
      * @param filter which transfers; its limit at most {@link ProtocolLimits#MAX_BATCH_EVENTS}.
      * @return the correlation id of the query, or a negative {@link Publication} code if it was not sent.
-     * @throws PaycoreClientException if no query server is configured, or the client speaks to a cluster.
+     * @throws PaycoreClientException if no query server is configured.
      */
     public long getAccountTransfers(final AccountFilter filter)
     {
-        final long correlationId = nextCorrelationId;
+        final long correlationId = nextQueryCorrelationId;
+        if (!queryLinkReady())
+        {
+            return Publication.NOT_CONNECTED;
+        }
         final GetAccountTransfersEncoder e = getAccountTransfersEncoder.wrapAndApplyHeader(sendBuffer, 0,
             headerEncoder).correlationId(correlationId).minTimestamp(lastWriteTimestamp);
         e.accountId().lo(filter.accountIdLo).hi(filter.accountIdHi);
         e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
         e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
             .userData32(filter.userData32).resultLimit(filter.limit).flags(filter.flags & 0xFFFF_FFFFL)
-            .responseStreamId(context.responseStreamId()).code(filter.code)
-            .responseChannel(context.responseChannel());
+            .responseStreamId(queryResponseStreamId).code(filter.code)
+            .responseChannel(queryResponseChannel);
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
 
@@ -439,19 +458,23 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      *
      * @param filter which balances.
      * @return the correlation id of the query, or a negative {@link Publication} code if it was not sent.
-     * @throws PaycoreClientException if no query server is configured, or the client speaks to a cluster.
+     * @throws PaycoreClientException if no query server is configured.
      */
     public long getAccountBalances(final AccountFilter filter)
     {
-        final long correlationId = nextCorrelationId;
+        final long correlationId = nextQueryCorrelationId;
+        if (!queryLinkReady())
+        {
+            return Publication.NOT_CONNECTED;
+        }
         final GetAccountBalancesEncoder e = getAccountBalancesEncoder.wrapAndApplyHeader(sendBuffer, 0,
             headerEncoder).correlationId(correlationId).minTimestamp(lastWriteTimestamp);
         e.accountId().lo(filter.accountIdLo).hi(filter.accountIdHi);
         e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
         e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
             .userData32(filter.userData32).resultLimit(filter.limit).flags(filter.flags & 0xFFFF_FFFFL)
-            .responseStreamId(context.responseStreamId()).code(filter.code)
-            .responseChannel(context.responseChannel());
+            .responseStreamId(queryResponseStreamId).code(filter.code)
+            .responseChannel(queryResponseChannel);
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
 
@@ -461,18 +484,22 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      *
      * @param filter which accounts.
      * @return the correlation id of the query, or a negative {@link Publication} code if it was not sent.
-     * @throws PaycoreClientException if no query server is configured, or the client speaks to a cluster.
+     * @throws PaycoreClientException if no query server is configured.
      */
     public long queryAccounts(final QueryFilter filter)
     {
-        final long correlationId = nextCorrelationId;
+        final long correlationId = nextQueryCorrelationId;
+        if (!queryLinkReady())
+        {
+            return Publication.NOT_CONNECTED;
+        }
         final QueryAccountsEncoder e = queryAccountsEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .correlationId(correlationId).minTimestamp(lastWriteTimestamp);
         e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
         e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
             .userData32(filter.userData32).ledger(filter.ledger).resultLimit(filter.limit)
-            .flags(filter.flags & 0xFFFF_FFFFL).responseStreamId(context.responseStreamId()).code(filter.code)
-            .responseChannel(context.responseChannel());
+            .flags(filter.flags & 0xFFFF_FFFFL).responseStreamId(queryResponseStreamId).code(filter.code)
+            .responseChannel(queryResponseChannel);
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
 
@@ -482,18 +509,22 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      *
      * @param filter which transfers.
      * @return the correlation id of the query, or a negative {@link Publication} code if it was not sent.
-     * @throws PaycoreClientException if no query server is configured, or the client speaks to a cluster.
+     * @throws PaycoreClientException if no query server is configured.
      */
     public long queryTransfers(final QueryFilter filter)
     {
-        final long correlationId = nextCorrelationId;
+        final long correlationId = nextQueryCorrelationId;
+        if (!queryLinkReady())
+        {
+            return Publication.NOT_CONNECTED;
+        }
         final QueryTransfersEncoder e = queryTransfersEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .correlationId(correlationId).minTimestamp(lastWriteTimestamp);
         e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
         e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
             .userData32(filter.userData32).ledger(filter.ledger).resultLimit(filter.limit)
-            .flags(filter.flags & 0xFFFF_FFFFL).responseStreamId(context.responseStreamId()).code(filter.code)
-            .responseChannel(context.responseChannel());
+            .flags(filter.flags & 0xFFFF_FFFFL).responseStreamId(queryResponseStreamId).code(filter.code)
+            .responseChannel(queryResponseChannel);
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
 
@@ -608,7 +639,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(queryPublication, link);
+            CloseHelper.closeAll(queryPublication, queryAnswers, link);
         }
     }
 
@@ -690,27 +721,48 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         return result;
     }
 
-    private long offerQuery(final long correlationId, final int length)
+    /**
+     * Open the way to the query server on first use: its publication and, for a cluster's client, a subscription
+     * of the client's own for the answers (a single service's client takes them on its response channel).
+     *
+     * @return true once the channel the answers go to is known (a port 0 resolved).
+     */
+    private boolean queryLinkReady()
     {
         if (null == queryPublication)
         {
-            if (!(link instanceof DirectLink))
-            {
-                throw new PaycoreClientException("history queries go to a query server from a client of a single " +
-                    "service; not yet from a cluster's client");
-            }
             if (null == context.queryChannel())
             {
                 throw new PaycoreClientException("no query server: set ClientContext.queryChannel to the channel " +
                     "of a paycore query-server");
             }
-            queryPublication = ((DirectLink)link).aeron().addExclusivePublication(
-                context.queryChannel(), context.queryStreamId());
+            final Aeron aeron = link.aeron();
+            if (link instanceof DirectLink)
+            {
+                queryResponseChannel = context.responseChannel();
+                queryResponseStreamId = context.responseStreamId();
+            }
+            else
+            {
+                queryAnswers = aeron.addSubscription(context.queryResponseChannel(), context.queryResponseStreamId());
+                queryAssembler = new FragmentAssembler(this, ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH);
+                queryResponseStreamId = context.queryResponseStreamId();
+            }
+            queryPublication = aeron.addExclusivePublication(context.queryChannel(), context.queryStreamId());
         }
+        if (null == queryResponseChannel)
+        {
+            queryResponseChannel = queryAnswers.tryResolveChannelEndpointPort();
+        }
+        return null != queryResponseChannel;
+    }
+
+    private long offerQuery(final long correlationId, final int length)
+    {
         final long result = queryPublication.offer(sendBuffer, 0, length);
         if (result > 0)
         {
-            nextCorrelationId++;
+            nextQueryCorrelationId++;
             return correlationId;
         }
         return result;

@@ -155,6 +155,11 @@ class InFlightRequestsTest
             return "";
         }
 
+        public io.aeron.Aeron aeron()
+        {
+            throw new UnsupportedOperationException("no Aeron: this link records offers only");
+        }
+
         public void close()
         {
         }
