@@ -128,7 +128,7 @@ public final class BenchFeedLagCommand implements Callable<Integer>
                 .requestChannel(FEED_REQUESTS)
                 .requestStreamId(FEED_REQUEST_STREAM));
             final AgentRunner serverRunner = new AgentRunner(
-                new BackoffIdleStrategy(10, 10, 1_000, 50_000), Throwable::printStackTrace, null, server);
+                new BackoffIdleStrategy(10, 10, 1_000, 50_000), (ex) -> err.println("feed server: " + ex), null, server);
             final FeedSubscriber subscriber = new FeedSubscriber(
                 aeron, FEED_REQUESTS, FEED_REQUEST_STREAM, "aeron:ipc", FEED_STREAM);
             final SystemEpochNanoClock clock = new SystemEpochNanoClock();

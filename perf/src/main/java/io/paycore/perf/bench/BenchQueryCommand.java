@@ -130,7 +130,7 @@ public final class BenchQueryCommand implements Callable<Integer>
                 .requestChannel(QUERY_CHANNEL)
                 .waitTimeoutNanos(TimeUnit.SECONDS.toNanos(60)), store);
             final AgentRunner serverRunner = new AgentRunner(
-                new BackoffIdleStrategy(10, 10, 1_000, 100_000), Throwable::printStackTrace, null, server);
+                new BackoffIdleStrategy(10, 10, 1_000, 100_000), (ex) -> err.println("query server: " + ex), null, server);
             AgentRunner.startOnThread(serverRunner);
             final PaycoreClient queries = PaycoreClient.connect(service.clientContext()
                 .responseStreamId(QUERY_CLIENT_RESPONSE_STREAM).queryChannel(QUERY_CHANNEL));

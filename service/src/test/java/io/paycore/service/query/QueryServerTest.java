@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
 import io.paycore.codec.sbe.CreateTransferResult;
@@ -40,12 +41,14 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class QueryServerTest
 {
     private static final long CLIENT_ID = 7;
@@ -217,7 +220,7 @@ class QueryServerTest
             .responseChannel("aeron:ipc")
             .responseStreamId(null == queryChannel ? 4002 : 4001)
             .queryChannel(queryChannel)
-            .connectTimeoutNanos(java.util.concurrent.TimeUnit.SECONDS.toNanos(10)));
+            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(10)));
     }
 
     private static LedgerLimits limits()
