@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.Aeron;
 import io.paycore.core.query.AccountFilter;
@@ -63,9 +64,19 @@ public final class BenchQueryCommand implements Callable<Integer>
         description = "Transfers sent before the measurement (default: ${DEFAULT-VALUE}).")
     private long history;
 
+    @Option(names = "--hot-transfers", paramLabel = "N", defaultValue = "4194304",
+        description = "The service's hot window, as serve's default; the rest of the history goes to its cold " +
+            "tier, and the query server's replay keeps the same window (default: ${DEFAULT-VALUE}).")
+    private int hotTransfers;
+
     @Option(names = "--statement", paramLabel = "N", defaultValue = "1000",
         description = "Transfers per statement, 1 to 1024 (default: ${DEFAULT-VALUE}).")
     private int statement;
+
+    @Option(names = "--query-rate", paramLabel = "STATEMENTS/S", defaultValue = "100",
+        description = "Statements asked per second during the second phase, one at a time; 0 asks the next as soon " +
+            "as the last is answered (default: ${DEFAULT-VALUE}).")
+    private int queryRate;
 
     @Option(names = "--rate", paramLabel = "TRANSFERS/S", defaultValue = "20000",
         description = "Offered write rate, single transfers (default: ${DEFAULT-VALUE}).")
@@ -98,17 +109,18 @@ public final class BenchQueryCommand implements Callable<Integer>
             err.println("paycore bench query: " + refusal);
             return 2;
         }
-        if (common.cluster || common.connect || statement < 1 || statement > 1024 || history < 0 || rate < 1)
+        if (common.cluster || common.connect || statement < 1 || statement > 1024 || history < 0 || rate < 1 ||
+            hotTransfers < 1 || queryRate < 0)
         {
             err.println("paycore bench query: runs the service in process (no --cluster or --connect); " +
-                "--statement 1..1024, --history >= 0, --rate >= 1");
+                "--statement 1..1024, --history >= 0, --rate >= 1, --hot-transfers >= 1, --query-rate >= 0");
             return 2;
         }
         final BenchSettings settings;
         try
         {
             settings = common.settings().warmupSeconds(warmup).durationSeconds(duration).batch(1).ratePerSecond(rate)
-                .historyTransfers(history).validate();
+                .historyTransfers(history).hotTransfers(hotTransfers).validate();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -148,8 +160,19 @@ public final class BenchQueryCommand implements Callable<Integer>
                 {
                     final SplittableRandom random = new SplittableRandom(settings.seed());
                     final AccountFilter filter = new AccountFilter();
+                    final long intervalNanos = 0 == queryRate ? 0 : TimeUnit.SECONDS.toNanos(1) / queryRate;
+                    long nextNanos = System.nanoTime();
                     while (running.get())
                     {
+                        if (intervalNanos > 0)
+                        {
+                            nextNanos += intervalNanos;
+                            final long waitNanos = nextNanos - System.nanoTime();
+                            if (waitNanos > 0)
+                            {
+                                LockSupport.parkNanos(waitNanos);
+                            }
+                        }
                         filter.reset().accountId(0, PaycoreLoadTarget.FIRST_ACCOUNT_ID +
                             random.nextInt(settings.accounts())).limit(statement)
                             .flags(AccountFilter.DEBITS | AccountFilter.CREDITS);
@@ -171,8 +194,8 @@ public final class BenchQueryCommand implements Callable<Integer>
                 asker.join(60_000);
 
                 out.printf(Locale.ROOT, "statements of %,d transfers from %,d of history, under %,d writes/s: " +
-                    "%,d in %d s (%.1f transfers each), p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", statement, history,
-                    rate, statements.getTotalCount(), duration,
+                    "%,d in %d s (asked at %s) (%.1f transfers each), p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", statement, history,
+                    rate, statements.getTotalCount(), duration, 0 == queryRate ? "once answered" : queryRate + "/s",
                     statements.getTotalCount() == 0 ? 0.0 : (double)results[0] / statements.getTotalCount(),
                     statements.getValueAtPercentile(50) / 1e6, statements.getValueAtPercentile(99) / 1e6,
                     statements.getMaxValue() / 1e6);
