@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
         "Follow the data directory's journal beside the service (read only: it never slows payments), replay it",
         "into a ledger of its own, and send every change (single_phase, two_phase_pending, two_phase_posted,",
         "two_phase_voided, two_phase_expired) with the transfer and both accounts' balances after it to the topic:",
-        "one message per change, the JSON body of 'paycore feed', keyed by --key, with the headers event_type,",
+        "one message per change, a one-line JSON body (timestamp, type, ledger, transfer, debit_account,",
+        "credit_account; 128-bit values as decimal strings), keyed by --key, with the headers event_type,",
         "ledger, transfer_code, debit_account_code, credit_account_code, timestamp and watermark. The producer is",
         "idempotent with acks=all and retries without end while the broker is away.",
         "",
@@ -82,7 +83,8 @@ public final class KafkaFeedCommand implements Callable<Integer>
 
     @Option(names = "--state", paramLabel = "DIR", required = true,
         description = "The publisher's own directory (made if missing): its lock (" + StateDirectoryLock.FILE_NAME +
-            ") and counters (" + FeedCounters.FILE_NAME + ", read with 'paycore stat'). Not the data directory.")
+            ") and counters (" + FeedCounters.FILE_NAME + ": published, confirmed, watermark, lag, errors). Not " +
+            "the data directory.")
     private Path state;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,HOST:PORT...]", required = true,
