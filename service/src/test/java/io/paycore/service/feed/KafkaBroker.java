@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -142,9 +143,15 @@ final class KafkaBroker implements AutoCloseable
 
     void createTopic(final String topic, final int partitions) throws Exception
     {
+        createTopic(topic, partitions, Map.of());
+    }
+
+    void createTopic(final String topic, final int partitions, final Map<String, String> configs) throws Exception
+    {
         try (Admin admin = admin(10_000))
         {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short)1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short)1).configs(configs))).all()
+                .get(30, TimeUnit.SECONDS);
         }
     }
 

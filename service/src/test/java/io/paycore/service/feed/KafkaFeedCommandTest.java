@@ -191,10 +191,10 @@ class KafkaFeedCommandTest
         broker.createTopic(topic, 3);
         try (KafkaProducer<byte[], byte[]> producer = producer())
         {
-            send(producer, topic, 0, 500);
-            send(producer, topic, 0, 700);
-            send(producer, topic, 1, 900);
-            send(producer, topic, 1, 650);
+            send(producer, topic, 0, 600, 500);
+            send(producer, topic, 0, 1_000, 700);
+            send(producer, topic, 1, 900, 900);
+            send(producer, topic, 1, 1_200, 650);
             producer.flush();
         }
 
@@ -202,8 +202,9 @@ class KafkaFeedCommandTest
 
         assertEquals(3, resume.partitions());
         assertEquals(2, resume.lastMessages(), "partition 2 is empty");
-        assertEquals(700, resume.watermark(), "the highest of the last messages' watermarks (700 and 650), not " +
-            "the highest ever sent (900)");
+        assertEquals(700, resume.watermark(), "the highest of the last messages' watermarks (700 and 650): not " +
+            "the highest ever sent (900), nor the newest change (1200), which says nothing of changes in flight to " +
+            "the other partitions");
     }
 
     @Test
@@ -233,6 +234,29 @@ class KafkaFeedCommandTest
             PaycoreMain.execute(args(data, temp.resolve("state-foreign"), foreign)));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("has no 'watermark' header"),
             err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldStopWithTheRefusedStatusWhenTheTopicRefusesAChangeForGood() throws Exception
+    {
+        final String topic = "small-messages";
+        broker.createTopic(topic, 1, Map.of("max.message.bytes", "256"));
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        try (JournalWriter writer = new JournalWriter(data))
+        {
+            writer.accounts();
+            writer.transfers(2);
+        }
+        final Path state = temp.resolve("state");
+
+        assertEquals(KafkaFeedCommand.EXIT_REFUSED, PaycoreMain.execute(args(data, state, topic)));
+
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("the broker refused a change for good: " +
+            "org.apache.kafka.common.errors.RecordTooLargeException"), message);
+        assertTrue(message.contains("every change through timestamp 0 was acknowledged"), message);
+        assertTrue(counter(state, "publish errors") >= 1, "the refusal is counted");
+        assertEquals(0, counter(state, "changes confirmed"));
     }
 
     @Test
@@ -417,10 +441,14 @@ class KafkaFeedCommandTest
     }
 
     private static void send(
-        final KafkaProducer<byte[], byte[]> producer, final String topic, final int partition, final long watermark)
-        throws Exception
+        final KafkaProducer<byte[], byte[]> producer,
+        final String topic,
+        final int partition,
+        final long timestampNanos,
+        final long watermark) throws Exception
     {
         final RecordHeaders headers = new RecordHeaders();
+        headers.add(KafkaFeedHeaders.TIMESTAMP, KafkaFeedHeaders.decimal(timestampNanos));
         headers.add(KafkaFeedHeaders.WATERMARK, KafkaFeedHeaders.decimal(watermark));
         producer.send(new ProducerRecord<>(topic, partition, null, new byte[]{ 1 }, new byte[]{ 2 }, headers))
             .get(30, TimeUnit.SECONDS);
