@@ -49,8 +49,10 @@ import picocli.CommandLine.Option;
         "",
         "Resume: every message carries the watermark, the timestamp through which every change had been",
         "acknowledged when it was sent. A start reads the last message of every partition and resumes after the",
-        "highest watermark (or at --from, if later): changes are never skipped, and those in flight at a crash",
-        "(at most --max-in-flight) are sent again; consumers drop a change whose timestamp they have seen.",
+        "highest watermark, or after the one saved in the state directory (every second and at a clean stop) for",
+        "the same topic id if later, or at --from if later still: changes are never skipped; those in flight at a",
+        "crash (at most --max-in-flight) may be sent again, and consumers drop a change whose timestamp they have",
+        "seen.",
         "The topic must exist and hold only this feed's messages. One publisher per state directory (a lock).",
         ""
     },
@@ -83,8 +85,8 @@ public final class KafkaFeedCommand implements Callable<Integer>
 
     @Option(names = "--state", paramLabel = "DIR", required = true,
         description = "The publisher's own directory (made if missing): its lock (" + StateDirectoryLock.FILE_NAME +
-            ") and counters (" + FeedCounters.FILE_NAME + ": published, confirmed, watermark, lag, errors). Not " +
-            "the data directory.")
+            "), saved watermark (progress) and counters (" + FeedCounters.FILE_NAME + ": published, confirmed, " +
+            "watermark, lag, errors). Not the data directory.")
     private Path state;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,HOST:PORT...]", required = true,
@@ -213,7 +215,10 @@ public final class KafkaFeedCommand implements Callable<Integer>
             }
             finally
             {
-                runner.close();
+                // a stop waits for a resume attempt and for the producer's close, each bounded: wait for both
+                final int closeWaitMs = (int)(context.resumeAttemptTimeoutMs() + context.closeTimeoutMs() + 5_000);
+                runner.close(closeWaitMs, (thread) -> err.println("paycore feed-kafka: still stopping after " +
+                    closeWaitMs + " ms"));
             }
         }
 

@@ -23,7 +23,7 @@ public final class KafkaFeedContext
     public static final int MAX_IN_FLIGHT_MAX = 1024 * 1024;
 
     /** How long one attempt to read the topic's watermark may take before it is counted as an error and retried. */
-    public static final long RESUME_ATTEMPT_TIMEOUT_MS_DEFAULT = 10_000;
+    public static final long RESUME_ATTEMPT_TIMEOUT_MS_DEFAULT = 5_000;
 
     /** How long a clean stop waits for the broker to acknowledge what is in flight. */
     public static final long CLOSE_TIMEOUT_MS_DEFAULT = 5_000;

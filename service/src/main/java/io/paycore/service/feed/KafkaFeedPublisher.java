@@ -49,7 +49,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>
  * <b>Start</b>: {@link #launch} locks the state directory ({@link StateDirectoryLock}), remakes the counters
  * ({@link FeedCounters}) and opens the {@link ChangeFeed}. The first {@link #doWork()} calls read the topic's
- * watermark ({@link KafkaFeedResume}), retrying while the broker does not answer; publishing starts after it.
+ * watermark ({@link KafkaFeedResume}), retrying while the broker does not answer, and start after it, or after the
+ * watermark saved in the state directory for the same topic id if that is later ({@code KafkaFeedProgress}: saved
+ * every second and at a clean stop, it spares a restart the re-sending of what was in flight).
  * <p>
  * <b>Publishing</b>: each change becomes one message (key: {@link FeedKey}; body: {@link ChangeJson}; headers:
  * {@link KafkaFeedHeaders}) handed to an idempotent producer with {@code acks=all}, unlimited retries and no
@@ -130,6 +132,8 @@ public final class KafkaFeedPublisher implements Agent
     private long skipped;
     private long ownErrors;
     private long retriesOfClosedProducers;
+    private String topicId;
+    private long savedWatermark = -1;
 
     private KafkaFeedPublisher(
         final KafkaFeedContext context,
@@ -243,6 +247,7 @@ public final class KafkaFeedPublisher implements Agent
         {
             housekeepingAtNanos = nowNs + HOUSEKEEPING_INTERVAL_NS;
             updateErrors();
+            saveProgress();
         }
         return work;
     }
@@ -275,6 +280,7 @@ public final class KafkaFeedPublisher implements Agent
                 producer = null;
                 collectAcknowledgements();
                 updateErrors();
+                saveProgress();
             }
             out.println("paycore feed-kafka: stopped: published " + published + ", confirmed " + confirmed +
                 ", watermark " + watermark + ", unconfirmed " + (tail - head) + ", errors " + counters.errors().get());
@@ -351,14 +357,20 @@ public final class KafkaFeedPublisher implements Agent
         {
             final KafkaFeedResume resume = KafkaFeedResume.read(context.bootstrapServers(), context.topic(),
                 context.producerProperties(), context.resumeAttemptTimeoutMs());
-            startTimestampNanos = Math.max(context.fromTimestampNanos(), resume.watermark() + 1);
+            topicId = resume.topicId();
+            final KafkaFeedProgress progress = KafkaFeedProgress.read(context.stateDirectory());
+            final long stateWatermark = null != progress && topicId.equals(progress.topicId()) ?
+                progress.watermark() : 0;
+            startTimestampNanos = Math.max(context.fromTimestampNanos(),
+                Math.max(resume.watermark(), stateWatermark) + 1);
             watermark = startTimestampNanos - 1;
             counters.lastConfirmedTimestamp().setRelease(watermark);
             producer = new KafkaProducer<>(producerConfig);
             resumed = true;
             backoffMs = RETRY_BACKOFF_MIN_MS;
             out.println("ready: topic " + context.topic() + " partitions " + resume.partitions() + " key " +
-                context.key().optionName() + " topic-watermark " + resume.watermark() + " resume-from " +
+                context.key().optionName() + " topic-watermark " + resume.watermark() + " saved-watermark " +
+                stateWatermark + " resume-from " +
                 startTimestampNanos + " state " + context.stateDirectory().toAbsolutePath());
             return 1;
         }
@@ -533,6 +545,22 @@ public final class KafkaFeedPublisher implements Agent
         producer = new KafkaProducer<>(producerConfig);
         updateErrors();
         scheduleRetry();
+    }
+
+    private void saveProgress()
+    {
+        if (watermark > savedWatermark && null != topicId)
+        {
+            try
+            {
+                KafkaFeedProgress.write(context.stateDirectory(), topicId, watermark);
+                savedWatermark = watermark;
+            }
+            catch (final java.io.UncheckedIOException ex)
+            {
+                ownErrors++;
+            }
+        }
     }
 
     private void scheduleRetry()

@@ -33,15 +33,25 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class KafkaFeedResume
 {
+    private final String topicId;
     private final int partitions;
     private final long watermark;
     private final long lastMessages;
 
-    private KafkaFeedResume(final int partitions, final long watermark, final long lastMessages)
+    private KafkaFeedResume(final String topicId, final int partitions, final long watermark, final long lastMessages)
     {
+        this.topicId = topicId;
         this.partitions = partitions;
         this.watermark = watermark;
         this.lastMessages = lastMessages;
+    }
+
+    /**
+     * @return the topic's id (a topic deleted and made again under the same name has a new one).
+     */
+    public String topicId()
+    {
+        return topicId;
     }
 
     /**
@@ -88,7 +98,9 @@ public final class KafkaFeedResume
         final long timeoutMs) throws InterruptedException
     {
         final long deadlineMs = System.currentTimeMillis() + timeoutMs;
-        final int partitionCount = partitionCount(bootstrapServers, topic, clientProperties, timeoutMs);
+        final TopicDescription description = describe(bootstrapServers, topic, clientProperties, timeoutMs);
+        final String topicId = description.topicId().toString();
+        final int partitionCount = description.partitions().size();
 
         final Properties properties = new Properties();
         properties.putAll(clientProperties);
@@ -118,7 +130,7 @@ public final class KafkaFeedResume
             }
             if (holding.isEmpty())
             {
-                return new KafkaFeedResume(partitionCount, 0, 0);
+                return new KafkaFeedResume(topicId, partitionCount, 0, 0);
             }
 
             consumer.assign(holding);
@@ -164,11 +176,11 @@ public final class KafkaFeedResume
                 }
                 watermark = Math.max(watermark, recordWatermark);
             }
-            return new KafkaFeedResume(partitionCount, watermark, holding.size());
+            return new KafkaFeedResume(topicId, partitionCount, watermark, holding.size());
         }
     }
 
-    private static int partitionCount(
+    private static TopicDescription describe(
         final String bootstrapServers,
         final String topic,
         final Map<String, String> clientProperties,
@@ -182,9 +194,8 @@ public final class KafkaFeedResume
         properties.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int)Math.max(1, timeoutMs));
         try (Admin admin = Admin.create(properties))
         {
-            final TopicDescription description = admin.describeTopics(Collections.singletonList(topic))
+            return admin.describeTopics(Collections.singletonList(topic))
                 .allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS).get(topic);
-            return description.partitions().size();
         }
         catch (final ExecutionException ex)
         {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.LedgerLimits;
@@ -139,7 +140,10 @@ class KafkaFeedCommandTest
         assertTrue(topicWatermark > 0, "the first publisher's messages carry a watermark: " + second.output());
         assertTrue(topicWatermark <= confirmedByFirst, "a restart never resumes past what was acknowledged: " +
             topicWatermark + " > " + confirmedByFirst);
-        assertEquals(topicWatermark + 1, Long.parseLong(second.ready("resume-from")));
+        final long resumeFrom = Long.parseLong(second.ready("resume-from"));
+        assertEquals(Math.max(topicWatermark, Long.parseLong(second.ready("saved-watermark"))) + 1, resumeFrom);
+        assertTrue(resumeFrom - 1 <= confirmedByFirst, "a restart never resumes past what was acknowledged: " +
+            resumeFrom + " > " + confirmedByFirst + " + 1");
 
         assertEquals(KafkaFeedCommand.EXIT_STATE_IN_USE, PaycoreMain.execute(args(data, state, topic)),
             "a second publisher on the same state directory refuses");
@@ -157,6 +161,7 @@ class KafkaFeedCommandTest
         writer.close();
 
         final List<Change> expected = expectedChanges(data);
+        assertTrue(expected.size() > 40_000, "changes: " + expected.size());
         final long lastTimestamp = expected.get(expected.size() - 1).timestampNanos;
         awaitCounter(state, "last confirmed change timestamp", lastTimestamp, second);
         assertTrue(counter(state, "changes confirmed") > confirmedBeforeBrokerKill);
@@ -205,6 +210,50 @@ class KafkaFeedCommandTest
         assertEquals(700, resume.watermark(), "the highest of the last messages' watermarks (700 and 650): not " +
             "the highest ever sent (900), nor the newest change (1200), which says nothing of changes in flight to " +
             "the other partitions");
+    }
+
+    @Test
+    void shouldResendNothingAfterACleanStopAndIgnoreAWatermarkSavedForAnotherTopic() throws Exception
+    {
+        final String topic = "clean-stop";
+        broker.createTopic(topic, 2);
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        final long lastRecordTimestampNanos;
+        try (JournalWriter writer = new JournalWriter(data))
+        {
+            writer.accounts();
+            writer.transfers(40);
+            lastRecordTimestampNanos = writer.timestampNanos - RECORD_INTERVAL_NANOS;
+        }
+        final List<Change> expected = expectedChanges(data);
+        final long lastTimestampNanos = expected.get(expected.size() - 1).timestampNanos;
+        final Path state = temp.resolve("state");
+
+        final ByteArrayOutputStream firstOut = new ByteArrayOutputStream();
+        final KafkaFeedPublisher first = KafkaFeedPublisher.launch(context(data, state, topic, firstOut));
+        runUntil(first, () -> first.watermark() >= lastTimestampNanos);
+        first.onClose();
+        assertEquals(expected.size(), first.confirmed());
+        assertEquals(expected.size(), first.published(), "nothing re-sent in a run without failures");
+
+        final ByteArrayOutputStream secondOut = new ByteArrayOutputStream();
+        final KafkaFeedPublisher second = KafkaFeedPublisher.launch(context(data, state, topic, secondOut));
+        runUntil(second, () -> second.isResumed() &&
+            second.feed().lastRecordTimestampNanos() == lastRecordTimestampNanos);
+        second.onClose();
+        final String ready = secondOut.toString(StandardCharsets.UTF_8);
+        assertTrue(ready.contains(" saved-watermark " + lastTimestampNanos + " resume-from " +
+            (lastTimestampNanos + 1)), ready);
+        assertEquals(0, second.published(), "a restart after a clean stop re-sends nothing: " + ready);
+
+        KafkaFeedProgress.write(state, "another-topic-id", lastTimestampNanos);
+        final ByteArrayOutputStream thirdOut = new ByteArrayOutputStream();
+        final KafkaFeedPublisher third = KafkaFeedPublisher.launch(context(data, state, topic, thirdOut));
+        runUntil(third, third::isResumed);
+        third.onClose();
+        final String thirdReady = thirdOut.toString(StandardCharsets.UTF_8);
+        assertTrue(thirdReady.contains(" saved-watermark 0 resume-from "), "a watermark saved for another " +
+            "topic (one deleted and made again under the same name) does not count: " + thirdReady);
     }
 
     @Test
@@ -284,6 +333,35 @@ class KafkaFeedCommandTest
         return process;
     }
 
+    private static KafkaFeedContext context(
+        final DataDirectory data, final Path state, final String topic, final ByteArrayOutputStream out)
+    {
+        return new KafkaFeedContext()
+            .dataDirectory(data)
+            .limits(new LedgerLimits().maxAccounts(1024).maxTransfers(131072).maxPendingTransfers(8192))
+            .coldTierSizeBytes(0)
+            .stateDirectory(state)
+            .bootstrapServers(broker.bootstrap())
+            .topic(topic)
+            .key(FeedKey.CREDIT_ACCOUNT)
+            .out(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    private static void runUntil(final KafkaFeedPublisher publisher, final BooleanSupplier done)
+        throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + 60_000;
+        while (!done.getAsBoolean())
+        {
+            assertEquals(KafkaFeedPublisher.Stop.NONE, publisher.stop(), publisher.stopMessage());
+            assertTrue(System.currentTimeMillis() < deadline, "not done in 60 s");
+            if (0 == publisher.doWork())
+            {
+                Thread.sleep(1);
+            }
+        }
+    }
+
     private static String[] args(final DataDirectory data, final Path state, final String topic)
     {
         return with(new String[]{ "feed-kafka", "--data", data.root().toString(), "--state", state.toString(),
@@ -359,7 +437,7 @@ class KafkaFeedCommandTest
                 // read to the journal's end
             }
         }
-        assertTrue(changes.size() > 40_000, "changes: " + changes.size());
+        assertFalse(changes.isEmpty());
         return changes;
     }
 
