@@ -1,6 +1,7 @@
 package io.paycore.service.feed;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -365,7 +366,6 @@ public final class KafkaFeedPublisher implements Agent
                 Math.max(resume.watermark(), stateWatermark) + 1);
             watermark = startTimestampNanos - 1;
             counters.lastConfirmedTimestamp().setRelease(watermark);
-            producer = new KafkaProducer<>(producerConfig);
             resumed = true;
             backoffMs = RETRY_BACKOFF_MIN_MS;
             out.println("ready: topic " + context.topic() + " partitions " + resume.partitions() + " key " +
@@ -428,6 +428,10 @@ public final class KafkaFeedPublisher implements Agent
     private int send()
     {
         if (System.nanoTime() - retryAtNanos < 0)
+        {
+            return 0;
+        }
+        if (null == producer && !newProducer())
         {
             return 0;
         }
@@ -521,14 +525,17 @@ public final class KafkaFeedPublisher implements Agent
 
         out.println("paycore feed-kafka: a send failed, re-sending " + (tail - head) + " change(s) after timestamp " +
             watermark + " with a new producer in " + backoffMs + " ms: " + cause);
-        retriesOfClosedProducers += producerRetries(producer);
-        try
+        if (null != producer)
         {
-            producer.close(Duration.ZERO);
-        }
-        catch (final KafkaException ex)
-        {
-            ownErrors++;
+            retriesOfClosedProducers += producerRetries(producer);
+            try
+            {
+                producer.close(Duration.ZERO);
+            }
+            catch (final KafkaException ex)
+            {
+                ownErrors++;
+            }
         }
         generation++;
         final int capacity = inFlight.length;
@@ -542,9 +549,28 @@ public final class KafkaFeedPublisher implements Agent
         }
         tail = head;
         failure.set(null);
-        producer = new KafkaProducer<>(producerConfig);
+        producer = null;
+        newProducer();
         updateErrors();
         scheduleRetry();
+    }
+
+    private boolean newProducer()
+    {
+        try
+        {
+            producer = new KafkaProducer<>(producerConfig);
+            return true;
+        }
+        catch (final KafkaException ex)
+        {
+            ownErrors++;
+            updateErrors();
+            out.println("paycore feed-kafka: cannot make a producer, retrying in " + backoffMs + " ms: " +
+                ex.getMessage());
+            scheduleRetry();
+            return false;
+        }
     }
 
     private void saveProgress()
@@ -556,7 +582,7 @@ public final class KafkaFeedPublisher implements Agent
                 KafkaFeedProgress.write(context.stateDirectory(), topicId, watermark);
                 savedWatermark = watermark;
             }
-            catch (final java.io.UncheckedIOException ex)
+            catch (final UncheckedIOException ex)
             {
                 ownErrors++;
             }
