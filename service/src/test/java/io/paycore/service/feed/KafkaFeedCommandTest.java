@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -27,6 +28,7 @@ import io.paycore.service.PaycoreMain;
 import io.paycore.service.PaycoreProcess;
 import io.paycore.service.demo.DemoWorkload;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,6 +36,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -254,6 +257,68 @@ class KafkaFeedCommandTest
         final String thirdReady = thirdOut.toString(StandardCharsets.UTF_8);
         assertTrue(thirdReady.contains(" saved-watermark 0 resume-from "), "a watermark saved for another " +
             "topic (one deleted and made again under the same name) does not count: " + thirdReady);
+    }
+
+    @Test
+    void shouldResendInOrderWithANewProducerAfterARetriableSendFailure() throws Exception
+    {
+        final String topic = "vanishing";
+        broker.createTopic(topic, 2);
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        try (JournalWriter writer = new JournalWriter(data))
+        {
+            writer.accounts();
+            writer.transfers(20);
+        }
+        final List<Change> expected = expectedChanges(data);
+        final long lastTimestampNanos = expected.get(expected.size() - 1).timestampNanos;
+        final Path state = temp.resolve("state");
+        final ByteArrayOutputStream publisherOut = new ByteArrayOutputStream();
+        final KafkaFeedPublisher publisher = KafkaFeedPublisher.launch(context(data, state, topic, publisherOut)
+            .producerProperty("max.block.ms", "300")
+            .retryBackoffMaxMs(500));
+        closeables.add(publisher::onClose);
+        runUntil(publisher, publisher::isResumed);
+
+        try (Admin admin = broker.admin(10_000))
+        {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            final long goneDeadline = System.currentTimeMillis() + 30_000;
+            while (admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic))
+            {
+                assertTrue(System.currentTimeMillis() < goneDeadline, "the topic was not deleted in 30 s");
+                Thread.sleep(100);
+            }
+        }
+        runUntil(publisher, () -> publisherOut.toString(StandardCharsets.UTF_8).contains("a send failed"));
+        assertTrue(counter(state, "publish errors") >= 1, "the failed send is counted");
+        assertEquals(0, publisher.confirmed());
+
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (true)
+        {
+            try
+            {
+                broker.createTopic(topic, 2);
+                break;
+            }
+            catch (final ExecutionException ex)
+            {
+                assertTrue(ex.getCause() instanceof TopicExistsException, ex.toString());
+                assertTrue(System.currentTimeMillis() < deadline, "the deleted topic is still there after 30 s");
+                Thread.sleep(200);
+            }
+        }
+        runUntil(publisher, () -> publisher.watermark() >= lastTimestampNanos);
+        assertEquals(expected.size(), publisher.confirmed(), publisherOut.toString(StandardCharsets.UTF_8));
+
+        final List<Change> received = dedupeByTimestampPerKey(readTopic(topic));
+        received.sort((a, b) -> Long.compare(a.timestampNanos, b.timestampNanos));
+        assertEquals(expected.size(), received.size());
+        for (int i = 0; i < expected.size(); i++)
+        {
+            assertEquals(expected.get(i).json, received.get(i).json, "change " + i);
+        }
     }
 
     @Test
