@@ -284,7 +284,8 @@ public final class KafkaFeedPublisher implements Agent
                 saveProgress();
             }
             out.println("paycore feed-kafka: stopped: published " + published + ", confirmed " + confirmed +
-                ", watermark " + watermark + ", unconfirmed " + (tail - head) + ", errors " + counters.errors().get());
+                ", watermark " + watermark + ", unconfirmed " + (tail - head) + ", skipped (before the start) " +
+                skipped + ", errors " + counters.errors().get());
         }
         finally
         {
