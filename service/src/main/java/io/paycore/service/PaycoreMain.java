@@ -5,6 +5,7 @@ import io.paycore.service.clients.ClientsCommand;
 import io.paycore.service.cluster.ClusterCommand;
 import io.paycore.service.cluster.NodeCommand;
 import io.paycore.service.demo.DemoCommand;
+import io.paycore.service.feed.AmqpFeedCommand;
 import io.paycore.service.inspect.ErrorsCommand;
 import io.paycore.service.inspect.StatCommand;
 import io.paycore.service.journal.JournalCommand;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
         "(see 'bin/paycore bench --help'); the service jar carries no benchmark code." },
     subcommands = { DemoCommand.class, ServeCommand.class, NodeCommand.class, ClusterCommand.class,
         AuditCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class, JournalCommand.class,
+        AmqpFeedCommand.class,
         CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
 {
