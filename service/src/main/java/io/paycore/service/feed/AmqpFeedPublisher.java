@@ -89,7 +89,7 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
 
     private static final String NAME = "paycore feed-amqp";
     private static final long WAIT_SLICE_MS = 100;
-    private static final long END_CHECK_INTERVAL_MS = 1_000;
+    private static final long END_CHECK_INTERVAL_MS = 5_000;
     private static final int REPLY_ACCESS_REFUSED = 403;
     private static final int REPLY_NOT_FOUND = 404;
     private static final int REPLY_PRECONDITION_FAILED = 406;
@@ -214,7 +214,15 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
     }
 
     /**
-     * @return the publisher's counters.
+     * @return changes the broker confirmed since the publisher started; valid after {@link #close()} too.
+     */
+    public long confirmedCount()
+    {
+        return window.confirmedCount();
+    }
+
+    /**
+     * @return the publisher's counters; unmapped by {@link #close()}, so read them only before.
      */
     public FeedCounters counters()
     {
