@@ -51,12 +51,20 @@ final class RabbitMqNode implements AutoCloseable
     }
 
     /**
+     * @return whether the broker and epmd are installed.
+     */
+    static boolean isInstalled()
+    {
+        return Files.isExecutable(Path.of(server())) && Files.isExecutable(Path.of(EPMD_DEFAULT));
+    }
+
+    /**
      * Skip the calling test when the broker is not installed, or fail when {@value #REQUIRE_ENV_NAME}=1.
      */
     static void assumeInstalled()
     {
         final String server = server();
-        final boolean installed = Files.isExecutable(Path.of(server)) && Files.isExecutable(Path.of(EPMD_DEFAULT));
+        final boolean installed = isInstalled();
         if (!installed && "1".equals(System.getenv(REQUIRE_ENV_NAME)))
         {
             fail("RabbitMQ is required (" + REQUIRE_ENV_NAME + "=1) but " + server + " or " + EPMD_DEFAULT +
