@@ -117,6 +117,8 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
     private Connection connection;
     private Channel channel;
     private long connects;
+    private long confirmedAtConnect;
+    private long failureBackoffMs = AmqpFeedContext.RECONNECT_BACKOFF_MIN_MS;
     private long lastProgressMs;
     private long lastEndCheckMs;
     private long suspectSequence = -1;
@@ -503,6 +505,16 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
             {
                 channelFailed(window.nacked() ? "the broker refused (nacked) a message" : "the connection was lost",
                     null != connection ? connection.getCloseReason() : null);
+                if (window.confirmedCount() == confirmedAtConnect)
+                {
+                    // nothing was confirmed on that channel: a broker that nacks or drops every time is not hammered
+                    sleep(failureBackoffMs);
+                    failureBackoffMs = Math.min(failureBackoffMs * 2, context.reconnectBackoffMaxMs());
+                }
+                else
+                {
+                    failureBackoffMs = AmqpFeedContext.RECONNECT_BACKOFF_MIN_MS;
+                }
             }
             try
             {
@@ -547,6 +559,7 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
             (tag, multiple) -> window.onConfirm(generation, tag, multiple, false));
         this.channel = channel;
         connects++;
+        confirmedAtConnect = window.confirmedCount();
 
         final long head = window.head();
         final long tail = window.tail();

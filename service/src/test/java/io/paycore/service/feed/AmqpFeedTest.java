@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -186,6 +187,73 @@ class AmqpFeedTest
     }
 
     @Test
+    void shouldPublishAgainWhatTheBrokerNacksAndLoseNothing() throws Exception
+    {
+        final String exchange = "paycore.changes.nack";
+        final String everything = "paycore-feed-test-nack-all";
+        final String bounded = "paycore-feed-test-nack-bounded";
+        final Connection connection = node.connectionFactory().newConnection("paycore test consumer");
+        closeables.add(connection);
+        declareQueue(connection, exchange, everything);
+        try (Channel channel = connection.createChannel())
+        {
+            // a full queue with overflow reject-publish makes the broker nack what is routed to it
+            channel.queueDeclare(bounded, true, false, false, Map.of("x-max-length", 100,
+                "x-overflow", "reject-publish"));
+            channel.queueBind(bounded, exchange, "#");
+        }
+
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        try (Writer writer = new Writer(data))
+        {
+            writer.writeTransfers(1_000);
+        }
+        final List<Expected> expected = expectedChanges(data);
+        final Path state = temp.resolve("state");
+        final List<String> args = publisherArgs(data, state, exchange);
+        args.add("--exit-at-end");
+        final PaycoreProcess publisher = PaycoreProcess.start(temp.resolve("publisher.log"), args);
+        closeables.add(publisher);
+
+        final long deadlineMs = System.currentTimeMillis() + 30_000;
+        while (errors(state) < 1)
+        {
+            if (System.currentTimeMillis() > deadlineMs || publisher.output().contains("paycore feed-amqp: stopped"))
+            {
+                fail("no nack while the bounded queue is full:\n" + publisher.output());
+            }
+            Thread.sleep(20);
+        }
+        final Channel drain = connection.createChannel();
+        drain.basicConsume(bounded, true, (tag, delivery) -> {}, (tag) -> {});
+
+        assertEquals(AmqpFeedCommand.EXIT_OK, publisher.awaitExit(60_000), publisher.output());
+        assertTrue(publisher.output().contains("the broker refused (nacked) a message"), publisher.output());
+        assertEquals(expected.get(expected.size() - 1).timestampNanos, progress(state));
+
+        // after a nack a change may come after later ones: dedupe with the set of timestamps seen
+        final LinkedBlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
+        final Channel channel = connection.createChannel();
+        channel.basicQos(1_000);
+        channel.basicConsume(everything, true, (tag, delivery) -> deliveries.add(delivery), (tag) -> {});
+        final Map<Long, Delivery> byTimestamp = new HashMap<>();
+        while (byTimestamp.size() < expected.size())
+        {
+            final Delivery delivery = deliveries.poll(10, TimeUnit.SECONDS);
+            if (null == delivery)
+            {
+                break;
+            }
+            byTimestamp.putIfAbsent(Long.parseLong(delivery.getProperties().getMessageId()), delivery);
+        }
+        assertEquals(expected.size(), byTimestamp.size(), "every change arrived");
+        for (int i = 0; i < expected.size(); i++)
+        {
+            expected.get(i).assertMatches(byTimestamp.get(expected.get(i).timestampNanos), i);
+        }
+    }
+
+    @Test
     void shouldStopWithClearErrorsWhenTheBrokerRefusesThePublisher() throws Exception
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
@@ -282,6 +350,11 @@ class AmqpFeedTest
                 }
             }));
         return value[0];
+    }
+
+    private static long errors(final Path state)
+    {
+        return Files.exists(state.resolve(FeedCounters.FILE_NAME)) ? counter(state, "publish errors") : 0;
     }
 
     private static List<Expected> expectedChanges(final DataDirectory data)
