@@ -156,6 +156,53 @@ public final class FrameValidator
     }
 
     /**
+     * A validator for a change-feed server: accepts {@code SubscribeFeed}.
+     *
+     * @return a new validator.
+     */
+    public static FrameValidator forFeedRequests()
+    {
+        return new FrameValidator(MessageLayout.FEED_REQUESTS, "feed request", "feed server", "feed subscriber",
+            ProtocolLimits.MAX_BATCH_EVENTS);
+    }
+
+    /**
+     * A validator for a change-feed subscriber: accepts {@code FeedSubscription} and {@code FeedChange}.
+     *
+     * @return a new validator.
+     */
+    public static FrameValidator forFeedEvents()
+    {
+        return new FrameValidator(MessageLayout.FEED_EVENTS, "feed", "feed subscriber", "feed server",
+            ProtocolLimits.MAX_BATCH_EVENTS);
+    }
+
+    /**
+     * A validator for a query server: accepts {@code GetAccountTransfers}, {@code GetAccountBalances},
+     * {@code QueryAccounts} and {@code QueryTransfers}.
+     *
+     * @return a new validator.
+     */
+    public static FrameValidator forQueryRequests()
+    {
+        return new FrameValidator(MessageLayout.QUERY_REQUESTS, "query", "query server", "client library",
+            ProtocolLimits.MAX_BATCH_EVENTS);
+    }
+
+    /**
+     * A validator for a client: accepts a query server's answers ({@code QueryTransfersResult},
+     * {@code QueryAccountsResult}, {@code AccountBalancesResult}, {@code QueryRefused}) with up to
+     * {@link ProtocolLimits#MAX_BATCH_EVENTS} entries.
+     *
+     * @return a new validator.
+     */
+    public static FrameValidator forQueryAnswers()
+    {
+        return new FrameValidator(MessageLayout.QUERY_ANSWERS, "query answer", "client", "query server",
+            ProtocolLimits.MAX_BATCH_EVENTS);
+    }
+
+    /**
      * Validate the frame {@code [offset, offset + length)} of {@code buffer}. Reads only inside that range, never
      * throws, never allocates.
      *
@@ -205,7 +252,7 @@ public final class FrameValidator
         templateId = frameTemplateId;
         final MessageLayout layout = frameTemplateId < layoutByTemplateId.length ?
             layoutByTemplateId[frameTemplateId] : null;
-        if (null != layout)
+        if (null != layout && layout.correlationIdOffsetBytes >= 0)
         {
             final int correlationIdEnd = HEADER_LENGTH + layout.correlationIdOffsetBytes + CORRELATION_ID_LENGTH;
             if (length >= correlationIdEnd)

@@ -1,5 +1,6 @@
 package io.paycore.codec;
 
+import io.paycore.codec.sbe.AccountBalancesResultDecoder;
 import io.paycore.codec.sbe.AccountsDecoder;
 import io.paycore.codec.sbe.ConnectDecoder;
 import io.paycore.codec.sbe.ConnectResultDecoder;
@@ -7,11 +8,21 @@ import io.paycore.codec.sbe.CreateAccountsDecoder;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.FeedChangeDecoder;
+import io.paycore.codec.sbe.FeedSubscriptionDecoder;
+import io.paycore.codec.sbe.GetAccountBalancesDecoder;
+import io.paycore.codec.sbe.GetAccountTransfersDecoder;
 import io.paycore.codec.sbe.GroupSizeEncodingDecoder;
 import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.QueryAccountsDecoder;
+import io.paycore.codec.sbe.QueryAccountsResultDecoder;
+import io.paycore.codec.sbe.QueryRefusedDecoder;
+import io.paycore.codec.sbe.QueryTransfersDecoder;
+import io.paycore.codec.sbe.QueryTransfersResultDecoder;
 import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.SubscribeFeedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.VarAsciiEncodingDecoder;
 
@@ -33,6 +44,11 @@ final class MessageLayout
      * {@link #groupBlockLengthBytes} of a template without a repeating group.
      */
     static final int NO_GROUP = -1;
+
+    /**
+     * {@link #correlationIdOffsetBytes} of a template without a correlation id (a change-feed event).
+     */
+    static final int NO_CORRELATION_ID = -1;
 
     /**
      * Bytes of the length prefix in front of each var data field: the data starts right after it.
@@ -93,6 +109,69 @@ final class MessageLayout
         new MessageLayout(
             RejectedDecoder.TEMPLATE_ID, "Rejected", RejectedDecoder.BLOCK_LENGTH,
             RejectedDecoder.correlationIdEncodingOffset(), NO_GROUP, "detail"),
+    };
+
+    /**
+     * Layouts of the requests a change-feed subscriber sends a feed server, templates 20..99.
+     */
+    static final MessageLayout[] FEED_REQUESTS =
+    {
+        new MessageLayout(
+            SubscribeFeedDecoder.TEMPLATE_ID, "SubscribeFeed", SubscribeFeedDecoder.BLOCK_LENGTH,
+            SubscribeFeedDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+    };
+
+    /**
+     * Layouts of what a feed server sends a subscriber, templates 120..199.
+     */
+    static final MessageLayout[] FEED_EVENTS =
+    {
+        new MessageLayout(
+            FeedSubscriptionDecoder.TEMPLATE_ID, "FeedSubscription", FeedSubscriptionDecoder.BLOCK_LENGTH,
+            FeedSubscriptionDecoder.correlationIdEncodingOffset(), NO_GROUP, "detail"),
+        new MessageLayout(
+            FeedChangeDecoder.TEMPLATE_ID, "FeedChange", FeedChangeDecoder.BLOCK_LENGTH, NO_CORRELATION_ID, NO_GROUP),
+    };
+
+    /**
+     * Layouts of the queries a client sends a query server, templates 30..99.
+     */
+    static final MessageLayout[] QUERY_REQUESTS =
+    {
+        new MessageLayout(
+            GetAccountTransfersDecoder.TEMPLATE_ID, "GetAccountTransfers", GetAccountTransfersDecoder.BLOCK_LENGTH,
+            GetAccountTransfersDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+        new MessageLayout(
+            GetAccountBalancesDecoder.TEMPLATE_ID, "GetAccountBalances", GetAccountBalancesDecoder.BLOCK_LENGTH,
+            GetAccountBalancesDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+        new MessageLayout(
+            QueryAccountsDecoder.TEMPLATE_ID, "QueryAccounts", QueryAccountsDecoder.BLOCK_LENGTH,
+            QueryAccountsDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+        new MessageLayout(
+            QueryTransfersDecoder.TEMPLATE_ID, "QueryTransfers", QueryTransfersDecoder.BLOCK_LENGTH,
+            QueryTransfersDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+    };
+
+    /**
+     * Layouts of what a query server answers, templates 130..199.
+     */
+    static final MessageLayout[] QUERY_ANSWERS =
+    {
+        new MessageLayout(
+            QueryTransfersResultDecoder.TEMPLATE_ID, "QueryTransfersResult", QueryTransfersResultDecoder.BLOCK_LENGTH,
+            QueryTransfersResultDecoder.correlationIdEncodingOffset(),
+            QueryTransfersResultDecoder.TransferDecoder.sbeBlockLength()),
+        new MessageLayout(
+            QueryAccountsResultDecoder.TEMPLATE_ID, "QueryAccountsResult", QueryAccountsResultDecoder.BLOCK_LENGTH,
+            QueryAccountsResultDecoder.correlationIdEncodingOffset(),
+            QueryAccountsResultDecoder.AccountDecoder.sbeBlockLength()),
+        new MessageLayout(
+            AccountBalancesResultDecoder.TEMPLATE_ID, "AccountBalancesResult",
+            AccountBalancesResultDecoder.BLOCK_LENGTH, AccountBalancesResultDecoder.correlationIdEncodingOffset(),
+            AccountBalancesResultDecoder.BalanceDecoder.sbeBlockLength()),
+        new MessageLayout(
+            QueryRefusedDecoder.TEMPLATE_ID, "QueryRefused", QueryRefusedDecoder.BLOCK_LENGTH,
+            QueryRefusedDecoder.correlationIdEncodingOffset(), NO_GROUP, "detail"),
     };
 
     final int templateId;

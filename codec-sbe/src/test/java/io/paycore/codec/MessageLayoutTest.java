@@ -27,13 +27,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MessageLayoutTest
 {
+    private static final int FIRST_FEED_REQUEST_TEMPLATE_ID = 20;
+    private static final int FIRST_QUERY_TEMPLATE_ID = 30;
     private static final int FIRST_EGRESS_TEMPLATE_ID = 101;
+    private static final int FIRST_FEED_EVENT_TEMPLATE_ID = 120;
+    private static final int FIRST_QUERY_ANSWER_TEMPLATE_ID = 130;
 
     @Test
     void shouldDescribeEveryMessageOfTheSchemaWithItsShape() throws Exception
     {
         final MessageLayout[] ingress = MessageLayout.byTemplateId(MessageLayout.INGRESS);
         final MessageLayout[] egress = MessageLayout.byTemplateId(MessageLayout.EGRESS);
+        final MessageLayout[] feedRequests = MessageLayout.byTemplateId(MessageLayout.FEED_REQUESTS);
+        final MessageLayout[] feedEvents = MessageLayout.byTemplateId(MessageLayout.FEED_EVENTS);
+        final MessageLayout[] queries = MessageLayout.byTemplateId(MessageLayout.QUERY_REQUESTS);
+        final MessageLayout[] answers = MessageLayout.byTemplateId(MessageLayout.QUERY_ANSWERS);
         final NodeList messages = schema().getElementsByTagName("sbe:message");
         int described = 0;
 
@@ -41,7 +49,11 @@ class MessageLayoutTest
         {
             final Element message = (Element)messages.item(i);
             final int templateId = Integer.parseInt(message.getAttribute("id"));
-            final MessageLayout[] side = templateId < FIRST_EGRESS_TEMPLATE_ID ? ingress : egress;
+            final MessageLayout[] side = templateId < FIRST_FEED_REQUEST_TEMPLATE_ID ? ingress :
+                templateId < FIRST_QUERY_TEMPLATE_ID ? feedRequests :
+                templateId < FIRST_EGRESS_TEMPLATE_ID ? queries :
+                templateId < FIRST_FEED_EVENT_TEMPLATE_ID ? egress :
+                templateId < FIRST_QUERY_ANSWER_TEMPLATE_ID ? feedEvents : answers;
             assertTrue(templateId < side.length && null != side[templateId], "no layout for template " + templateId);
 
             final MessageLayout layout = side[templateId];
@@ -57,7 +69,9 @@ class MessageLayoutTest
             described++;
         }
 
-        assertEquals(MessageLayout.INGRESS.length + MessageLayout.EGRESS.length, described);
+        assertEquals(MessageLayout.INGRESS.length + MessageLayout.EGRESS.length +
+            MessageLayout.FEED_REQUESTS.length + MessageLayout.FEED_EVENTS.length +
+            MessageLayout.QUERY_REQUESTS.length + MessageLayout.QUERY_ANSWERS.length, described);
     }
 
     @Test

@@ -6,9 +6,12 @@ import io.paycore.service.cluster.ClusterCommand;
 import io.paycore.service.cluster.NodeCommand;
 import io.paycore.service.demo.DemoCommand;
 import io.paycore.service.feed.AmqpFeedCommand;
+import io.paycore.service.feed.FeedCommand;
+import io.paycore.service.feed.FeedServerCommand;
 import io.paycore.service.inspect.ErrorsCommand;
 import io.paycore.service.inspect.StatCommand;
 import io.paycore.service.journal.JournalCommand;
+import io.paycore.service.query.QueryServerCommand;
 import io.paycore.service.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,8 +27,8 @@ import picocli.CommandLine.Command;
     footer = { "", "Benchmarks: 'bin/paycore bench latency|throughput ...' runs the harness in perf/target/benchmarks.jar " +
         "(see 'bin/paycore bench --help'); the service jar carries no benchmark code." },
     subcommands = { DemoCommand.class, ServeCommand.class, NodeCommand.class, ClusterCommand.class,
-        AuditCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class, JournalCommand.class,
-        AmqpFeedCommand.class,
+        AuditCommand.class, FeedCommand.class, FeedServerCommand.class, AmqpFeedCommand.class,
+        QueryServerCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class, JournalCommand.class,
         CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
 {

@@ -148,10 +148,12 @@ final class InProcessServiceLauncher implements ServiceLauncher
             settings.historyTransfers(), (System.nanoTime() - startNanos) / 1e9);
     }
 
-    private static final class InProcessService implements ServiceUnderTest
+    static final class InProcessService implements ServiceUnderTest
     {
         private final PaycoreService service;
         private final Path dataDir;
+        private final LedgerLimits limits;
+        private final boolean coldTier;
         private final String secret;
         private final BenchChannels channels;
         private final String description;
@@ -167,6 +169,8 @@ final class InProcessServiceLauncher implements ServiceLauncher
         {
             this.service = service;
             this.dataDir = dataDir;
+            this.limits = limits;
+            this.coldTier = settings.hotTransfers() > 0;
             this.secret = secret;
             this.channels = channels;
             this.description = String.format(Locale.ROOT, "in process (PaycoreService: embedded driver, %s profile, " +
@@ -191,6 +195,30 @@ final class InProcessServiceLauncher implements ServiceLauncher
                 .ingressStreamId(channels.ingressStreamId())
                 .responseChannel(channels.responseChannel())
                 .responseStreamId(channels.responseStreamId());
+        }
+
+        /**
+         * @return the service's data directory.
+         */
+        Path dataDirectory()
+        {
+            return dataDir;
+        }
+
+        /**
+         * @return the ledger limits the service runs with.
+         */
+        LedgerLimits ledgerLimits()
+        {
+            return limits;
+        }
+
+        /**
+         * @return whether the service keeps a cold tier (a hot window of transfers).
+         */
+        boolean hasColdTier()
+        {
+            return coldTier;
         }
 
         public boolean isInProcess()

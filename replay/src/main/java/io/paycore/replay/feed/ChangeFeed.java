@@ -196,6 +196,14 @@ public final class ChangeFeed implements AutoCloseable
     }
 
     /**
+     * @return the ledger the feed replays into: read it between polls, never change it.
+     */
+    public Ledger ledger()
+    {
+        return ledger;
+    }
+
+    /**
      * @return the context the feed was opened with.
      */
     public ChangeFeedContext context()

@@ -30,29 +30,29 @@ import java.util.SplittableRandom;
 /**
  * Writes a known run into a data directory the way the service does (each message journaled, then applied to a
  * live ledger), remembering every event sent with the result the ledger gave, every record, and the live digest.
- * The mix: accounts on two ledgers (some with balance flags), single-phase transfers, pending transfers with and
- * without timeouts, posts and voids (some of already finished pendings), invalid and cross-ledger transfers,
- * linked pairs, repeated ids, lookups, and ticks that make pendings expire.
+ * The mix: accounts on two ledgers (some with balance flags, every fifth with the history flag), single-phase
+ * transfers, pending transfers with and without timeouts, posts and voids (some of already finished pendings),
+ * invalid and cross-ledger transfers, linked pairs, repeated ids, lookups, and ticks that make pendings expire.
  */
-final class AuditRuns
+public final class AuditRuns
 {
-    static final long LEDGER_A = 840;
-    static final long LEDGER_B = 978;
-    static final int ACCOUNTS_A = 40;
-    static final int ACCOUNTS_B = 10;
+    public static final long LEDGER_A = 840;
+    public static final long LEDGER_B = 978;
+    public static final int ACCOUNTS_A = 40;
+    public static final int ACCOUNTS_B = 10;
     static final long START_NANOS = 1_700_000_000_000_000_000L;
 
     private AuditRuns()
     {
     }
 
-    static LedgerLimits limits()
+    public static LedgerLimits limits()
     {
         return new LedgerLimits().maxAccounts(1024).maxTransfers(1 << 16).maxPendingTransfers(1 << 12)
             .maxBatchEvents(64).validate();
     }
 
-    static JournalContext journalContext(final DataDirectory directory)
+    public static JournalContext journalContext(final DataDirectory directory)
     {
         return new JournalContext().directory(directory.journalDirectory())
             .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE).maxRecordLength(16 * 1024);
@@ -66,7 +66,7 @@ final class AuditRuns
     /**
      * One event as sent, with the result the live ledger gave.
      */
-    static final class Sent
+    public static final class Sent
     {
         long sequence;
         long timestampNanos;
@@ -86,34 +86,34 @@ final class AuditRuns
         int flags;
         long timeoutSeconds;
         long timestamp;
-        String result;
-        long resultTimestampNanos;
+        public String result;
+        public long resultTimestampNanos;
         /** The amount the live ledger recorded for a transfer answered OK, else null. */
         BigInteger amountMoved;
-        boolean transfer;
+        public boolean transfer;
     }
 
     /**
      * One journaled record.
      */
-    static final class Record
+    public static final class Record
     {
-        long sequence;
-        int type;
-        long timestampNanos;
-        byte[] payload;
+        public long sequence;
+        public int type;
+        public long timestampNanos;
+        public byte[] payload;
     }
 
     /**
      * What was written.
      */
-    static final class Run
+    public static final class Run
     {
-        final List<Sent> events = new ArrayList<>();
-        final List<Record> records = new ArrayList<>();
-        Ledger ledger;
-        String digest;
-        long lastSequence;
+        public final List<Sent> events = new ArrayList<>();
+        public final List<Record> records = new ArrayList<>();
+        public Ledger ledger;
+        public String digest;
+        public long lastSequence;
     }
 
     /**
@@ -135,7 +135,7 @@ final class AuditRuns
         return ledger;
     }
 
-    static Run write(final DataDirectory directory, final int transferMessages, final long seed)
+    public static Run write(final DataDirectory directory, final int transferMessages, final long seed)
     {
         return write(directory, transferMessages, seed, null, 0);
     }
@@ -173,7 +173,8 @@ final class AuditRuns
                 accounts.reset();
                 for (long id = first; id < first + 10; id++)
                 {
-                    final int flags = id % 7 == 0 ? AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS : 0;
+                    final int flags = (id % 7 == 0 ? AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS : 0) |
+                        (id % 5 == 0 ? AccountFlags.HISTORY : 0);
                     accounts.add(id, id * 10, id <= ACCOUNTS_A ? LEDGER_A : LEDGER_B, 1, flags);
                 }
                 if (first == 1)

@@ -6,6 +6,7 @@ import io.paycore.replay.audit.AuditReport;
 import io.paycore.replay.audit.Auditor;
 import io.paycore.replay.audit.ExportFormat;
 import io.paycore.service.cli.DataDirectoryOption;
+import io.paycore.service.cli.InstantNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
 import io.paycore.service.cli.LongByteSizeConverter;
 import picocli.CommandLine.Command;
@@ -21,8 +22,6 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -155,7 +154,7 @@ public final class AuditCommand implements Callable<Integer>
                 .coldTierSizeBytes(coldTierSizeBytes)
                 .coldTierParent(coldTierParent)
                 .untilSequence(null != untilSequence ? untilSequence : Long.MAX_VALUE)
-                .untilTimestampNanos(null != untilTime ? parseTime(untilTime) : Long.MAX_VALUE)
+                .untilTimestampNanos(null != untilTime ? InstantNanosConverter.parse(untilTime) : Long.MAX_VALUE)
                 .fromSnapshot(fromSnapshot)
                 .verifySnapshots(verifySnapshot)
                 .accountId(null != account ? account : BigInteger.ZERO)
@@ -211,39 +210,6 @@ public final class AuditCommand implements Callable<Integer>
         }
 
         return EXIT_OK;
-    }
-
-    /**
-     * Parse {@code --until-time}: an ISO-8601 instant or epoch nanoseconds.
-     *
-     * @param text the option's value.
-     * @return epoch nanoseconds.
-     * @throws IllegalArgumentException if it is neither.
-     */
-    static long parseTime(final String text)
-    {
-        final String trimmed = text.trim();
-        if (!trimmed.isEmpty() && trimmed.chars().allMatch(Character::isDigit))
-        {
-            try
-            {
-                return Long.parseLong(trimmed);
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException("--until-time is out of range: " + text, ex);
-            }
-        }
-        try
-        {
-            final Instant instant = Instant.parse(trimmed);
-            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
-        }
-        catch (final DateTimeParseException | ArithmeticException ex)
-        {
-            throw new IllegalArgumentException("--until-time must be an ISO-8601 instant (e.g. " +
-                "2026-11-22T09:30:00Z) or epoch nanoseconds: " + text, ex);
-        }
     }
 
     private ProgressBar progressBar(final PrintStream err)

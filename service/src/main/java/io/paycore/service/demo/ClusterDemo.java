@@ -187,7 +187,9 @@ final class ClusterDemo
                 else if (System.nanoTime() - lastProgressNanos > REQUEST_TIMEOUT.toNanos())
                 {
                     System.err.println("paycore demo: no answer from the cluster within " + REQUEST_TIMEOUT +
-                        " (" + answers.inFlight + " requests in flight); the members:" + cluster.describeMembers());
+                        " (" + answers.inFlight + " requests in flight; the client takes member " +
+                        client.clusterLeaderMemberId() + " for the leader" + (null == killer ? "" :
+                        "; " + killer.describe()) + "); the members:" + cluster.describeMembers());
                     return 1;
                 }
                 if (!client.isConnected())
@@ -321,6 +323,8 @@ final class ClusterDemo
      */
     private final class Killer extends Thread
     {
+        private final long createdNanos = System.nanoTime();
+
         final int memberId;
         volatile long killedNanos;
 
@@ -331,11 +335,16 @@ final class ClusterDemo
             setDaemon(true);
         }
 
+        volatile long startedNanos;
+        volatile long killSentNanos;
+
         public void run()
         {
             try
             {
+                startedNanos = System.nanoTime();
                 Thread.sleep(2);
+                killSentNanos = System.nanoTime();
                 cluster.kill(memberId);
                 killedNanos = System.nanoTime();
             }
@@ -343,6 +352,21 @@ final class ClusterDemo
             {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /**
+         * @return where the kill of the leader got to, for a timeout's report: whether the thread ran, sent the
+         * SIGKILL, and saw the member exit, in ms from when it was made.
+         */
+        String describe()
+        {
+            return "the kill of member " + memberId + ": thread " + getState() + ", started " + since(startedNanos) +
+                ", SIGKILL sent " + since(killSentNanos) + ", member exited " + since(killedNanos);
+        }
+
+        private String since(final long nanos)
+        {
+            return 0 == nanos ? "no" : "at +" + TimeUnit.NANOSECONDS.toMillis(nanos - createdNanos) + " ms";
         }
     }
 

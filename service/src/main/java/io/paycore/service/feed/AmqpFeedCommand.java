@@ -4,14 +4,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.DurationNanosConverter;
+import io.paycore.service.cli.InstantNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
 import io.paycore.service.cli.LongByteSizeConverter;
 import org.agrona.concurrent.AgentRunner;
@@ -263,27 +262,14 @@ public final class AmqpFeedCommand implements Callable<Integer>
      */
     static long parseTime(final String text)
     {
-        final String trimmed = text.trim();
-        if (!trimmed.isEmpty() && trimmed.chars().allMatch(Character::isDigit))
-        {
-            try
-            {
-                return Long.parseLong(trimmed);
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException("--from is out of range: " + text, ex);
-            }
-        }
         try
         {
-            final Instant instant = Instant.parse(trimmed);
-            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+            return InstantNanosConverter.parse(text);
         }
-        catch (final DateTimeParseException | ArithmeticException ex)
+        catch (final IllegalArgumentException ex)
         {
             throw new IllegalArgumentException("--from must be an ISO-8601 instant (e.g. 2026-11-22T09:30:00Z) " +
-                "or epoch nanoseconds: " + text, ex);
+                "or epoch nanoseconds: " + ex.getMessage(), ex);
         }
     }
 }

@@ -44,6 +44,7 @@ public final class FeedCounters implements AutoCloseable
     private final AtomicCounter lastConfirmedTimestamp;
     private final AtomicCounter lagNanos;
     private final AtomicCounter errors;
+    private final String prefix;
 
     /**
      * Make (or remake) the counters file in a state directory.
@@ -68,7 +69,7 @@ public final class FeedCounters implements AutoCloseable
         final AtomicBuffer metadata = new UnsafeBuffer(mapped, 0, METADATA_LENGTH);
         final AtomicBuffer values = new UnsafeBuffer(mapped, METADATA_LENGTH, VALUES_LENGTH);
         manager = new CountersManager(metadata, values);
-        final String prefix = "paycore feed " + name + ": ";
+        prefix = "paycore feed " + name + ": ";
         published = manager.newCounter(prefix + "changes published", FEED_COUNTER_TYPE_ID);
         confirmed = manager.newCounter(prefix + "changes confirmed", FEED_COUNTER_TYPE_ID);
         lastConfirmedTimestamp = manager.newCounter(prefix + "last confirmed change timestamp (ns)",
@@ -107,6 +108,18 @@ public final class FeedCounters implements AutoCloseable
     public AtomicCounter lagNanos()
     {
         return lagNanos;
+    }
+
+    /**
+     * Add a counter of the publisher's own, labelled after the others.
+     *
+     * @param what the label's end, e.g. {@code subscribers}.
+     * @return the counter.
+     * @throws IllegalStateException if the file has no room left ({@link #MAX_COUNTERS}).
+     */
+    public AtomicCounter newCounter(final String what)
+    {
+        return manager.newCounter(prefix + what, FEED_COUNTER_TYPE_ID);
     }
 
     /**

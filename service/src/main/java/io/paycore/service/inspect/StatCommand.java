@@ -4,14 +4,13 @@ import io.aeron.CncFileDescriptor;
 import io.aeron.exceptions.AeronException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.PaycoreMarkFile;
-import io.paycore.service.cli.DataDirectoryOption;
+import io.paycore.service.feed.FeedCounters;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 import org.agrona.concurrent.errors.ErrorConsumer;
 import org.agrona.concurrent.errors.ErrorLogReader;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -20,6 +19,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -43,12 +43,16 @@ import java.util.concurrent.Callable;
         "On a cluster member's directory (paycore node) it prints the consensus module's, the archive's and",
         "the member's ('paycore: cluster member N ...': records applied, messages rejected, snapshots taken,",
         "cold tier records written, logins refused); a member's driver directory is kept after a crash and",
-        "deleted at a clean stop."
+        "deleted at a clean stop.",
+        "",
+        "With --feed-state it prints a change-feed publisher's counters (feed-amqp, feed-kafka) from its state",
+        "directory instead: changes published and confirmed, the last confirmed timestamp, lag and errors."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
         "0:the counters were printed",
-        "1:DIR is not a paycore data directory, or there is no readable counters file"
+        "1:DIR is not a paycore data directory, or there is no readable counters file",
+        "2:usage error"
     })
 public final class StatCommand implements Callable<Integer>
 {
@@ -56,9 +60,18 @@ public final class StatCommand implements Callable<Integer>
     public static final int EXIT_OK = 0;
     /** Exit status when the data directory or counters file is missing or unreadable. */
     public static final int EXIT_FAILED = 1;
+    /** Exit status on a usage error. */
+    public static final int EXIT_USAGE = 2;
 
-    @Mixin
-    private DataDirectoryOption dataDirectory;
+    @Option(names = "--data", paramLabel = "DIR",
+        description = "Data directory of the service or cluster member (required unless --feed-state is given).")
+    private Path data;
+
+    @Option(names = "--feed-state", paramLabel = "DIR",
+        description = "Print the counters of the change-feed publisher whose state directory this is (its " +
+            "counters.dat: changes published and confirmed, last confirmed timestamp, lag, errors) instead of " +
+            "the driver's; repeat for several.")
+    private List<Path> feedStates;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Directory of the external media driver the service used (default: DIR/aeron, the " +
@@ -77,9 +90,18 @@ public final class StatCommand implements Callable<Integer>
      */
     public Integer call()
     {
-        final Path data = dataDirectory.data();
         final PrintStream out = System.out;
         final PrintStream err = System.err;
+        final String wanted = null == filter ? null : filter.toLowerCase(Locale.ROOT);
+        if (null != feedStates && !feedStates.isEmpty())
+        {
+            return printFeedCounters(out, err, wanted);
+        }
+        if (null == data)
+        {
+            err.println("paycore stat: give --data DIR (or --feed-state DIR for a feed publisher's counters)");
+            return EXIT_USAGE;
+        }
         final boolean clusterMember = Files.isDirectory(data.resolve("cluster")) &&
             !Files.exists(new DataDirectory(data).markFile());
         if (clusterMember)
@@ -105,21 +127,13 @@ public final class StatCommand implements Callable<Integer>
                 "driver (give its --aeron-dir) or never started its embedded one here");
             return EXIT_FAILED;
         }
-        final String wanted = null == filter ? null : filter.toLowerCase(Locale.ROOT);
         try
         {
             readCounters(cncFile, (metaData, counters) ->
             {
                 out.println("media driver pid " + CncFileDescriptor.pid(metaData) + ", started " +
                     Instant.ofEpochMilli(CncFileDescriptor.startTimestampMs(metaData)) + "; " + cncFile);
-                counters.forEach((counterId, typeId, keyBuffer, label) ->
-                {
-                    if (null == wanted || label.toLowerCase(Locale.ROOT).contains(wanted))
-                    {
-                        out.format(Locale.ROOT, "%3d: %,20d - %s%n", counterId, counters.getCounterValue(counterId),
-                            label);
-                    }
-                });
+                printCounters(out, counters, wanted);
             });
             return EXIT_OK;
         }
@@ -128,6 +142,40 @@ public final class StatCommand implements Callable<Integer>
             err.println("paycore stat: " + ex.getMessage());
             return EXIT_FAILED;
         }
+    }
+
+    private int printFeedCounters(final PrintStream out, final PrintStream err, final String wanted)
+    {
+        int status = EXIT_OK;
+        for (final Path state : feedStates)
+        {
+            final Path file = state.resolve(FeedCounters.FILE_NAME);
+            try
+            {
+                FeedCounters.read(file, counters ->
+                {
+                    out.println("change feed publisher " + file);
+                    printCounters(out, counters, wanted);
+                });
+            }
+            catch (final IllegalArgumentException | IllegalStateException ex)
+            {
+                err.println("paycore stat: " + ex.getMessage());
+                status = EXIT_FAILED;
+            }
+        }
+        return status;
+    }
+
+    private static void printCounters(final PrintStream out, final CountersReader counters, final String wanted)
+    {
+        counters.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (null == wanted || label.toLowerCase(Locale.ROOT).contains(wanted))
+            {
+                out.format(Locale.ROOT, "%3d: %,20d - %s%n", counterId, counters.getCounterValue(counterId), label);
+            }
+        });
     }
 
     /**

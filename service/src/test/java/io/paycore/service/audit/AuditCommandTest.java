@@ -6,6 +6,7 @@ import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.cli.InstantNanosConverter;
 import io.paycore.service.demo.DemoWorkload;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -160,11 +161,11 @@ class AuditCommandTest
     @Test
     void shouldReadUntilTimeAsAnInstantOrEpochNanos()
     {
-        assertEquals(1_700_000_000_123_456_789L, AuditCommand.parseTime("1700000000123456789"));
-        assertEquals(1_700_000_000_123_456_789L, AuditCommand.parseTime("2023-11-14T22:13:20.123456789Z"));
-        assertEquals(1_700_000_000_000_000_000L, AuditCommand.parseTime("2023-11-14T23:13:20+01:00"));
-        assertThrows(IllegalArgumentException.class, () -> AuditCommand.parseTime("99999999999999999999"));
-        assertThrows(IllegalArgumentException.class, () -> AuditCommand.parseTime("2023-11-14"));
+        assertEquals(1_700_000_000_123_456_789L, InstantNanosConverter.parse("1700000000123456789"));
+        assertEquals(1_700_000_000_123_456_789L, InstantNanosConverter.parse("2023-11-14T22:13:20.123456789Z"));
+        assertEquals(1_700_000_000_000_000_000L, InstantNanosConverter.parse("2023-11-14T23:13:20+01:00"));
+        assertThrows(IllegalArgumentException.class, () -> InstantNanosConverter.parse("99999999999999999999"));
+        assertThrows(IllegalArgumentException.class, () -> InstantNanosConverter.parse("2023-11-14"));
     }
 
     private static String[] audit(final Path data, final String... options)

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClientContext
 {
+    /** Default stream id of a query server's channel. */
+    public static final int QUERY_STREAM_ID_DEFAULT = 1200;
+
     /** Aeron directory of the media driver the client uses (the service's, or one on the client's machine). */
     public static final String AERON_DIR_PROP_NAME = "paycore.client.aeron.dir";
     /** Client id, as in the service's credentials file. */
@@ -64,6 +67,8 @@ public final class ClientContext
     private int ingressStreamId = Integer.getInteger(INGRESS_STREAM_ID_PROP_NAME, INGRESS_STREAM_ID_DEFAULT);
     private String responseChannel = System.getProperty(RESPONSE_CHANNEL_PROP_NAME, RESPONSE_CHANNEL_DEFAULT);
     private int responseStreamId = Integer.getInteger(RESPONSE_STREAM_ID_PROP_NAME, RESPONSE_STREAM_ID_DEFAULT);
+    private String queryChannel;
+    private int queryStreamId = QUERY_STREAM_ID_DEFAULT;
     private long connectTimeoutNanos = SystemUtil.getDurationInNanos(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_DEFAULT_NANOS);
     private int termLengthBytes = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
     private int fragmentLimit = Integer.getInteger(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
@@ -470,6 +475,36 @@ public final class ClientContext
     public String responseChannel()
     {
         return responseChannel;
+    }
+
+    /**
+     * @param queryChannel the channel of a query server ({@code paycore query-server}) that answers this client's
+     *                     history queries on its response channel; null (the default) for none.
+     * @return this.
+     */
+    public ClientContext queryChannel(final String queryChannel)
+    {
+        this.queryChannel = queryChannel;
+        return this;
+    }
+
+    /** @return the query server's channel, or null. */
+    public String queryChannel()
+    {
+        return queryChannel;
+    }
+
+    /** @param queryStreamId stream id of the query server's channel (default 1200). @return this. */
+    public ClientContext queryStreamId(final int queryStreamId)
+    {
+        this.queryStreamId = queryStreamId;
+        return this;
+    }
+
+    /** @return stream id of the query server's channel. */
+    public int queryStreamId()
+    {
+        return queryStreamId;
     }
 
     /** @param responseStreamId stream id answers come back on. @return this. */

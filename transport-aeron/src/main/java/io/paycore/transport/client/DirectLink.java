@@ -58,6 +58,14 @@ final class DirectLink implements ClientLink, FragmentHandler
         this.publication = publication;
     }
 
+    /**
+     * @return the Aeron client the link publishes and subscribes with.
+     */
+    Aeron aeron()
+    {
+        return aeron;
+    }
+
     boolean isPublicationConnected()
     {
         return publication.isConnected();

@@ -1,9 +1,13 @@
 package io.paycore.transport.client;
 
+import io.paycore.codec.sbe.AccountBalancesResultDecoder;
 import io.paycore.codec.sbe.AccountsDecoder;
 import io.paycore.codec.sbe.ConnectResultDecoder;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.QueryAccountsResultDecoder;
+import io.paycore.codec.sbe.QueryRefusedDecoder;
+import io.paycore.codec.sbe.QueryTransfersResultDecoder;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 
@@ -81,6 +85,42 @@ public interface EgressListener
      * @param connectResult the answer.
      */
     default void onConnectResult(final ConnectResultDecoder connectResult)
+    {
+    }
+
+    /**
+     * A query server's answer to {@code GetAccountTransfers} or {@code QueryTransfers}. Ignored by default.
+     *
+     * @param result the transfers, as of a journal sequence.
+     */
+    default void onQueryTransfersResult(final QueryTransfersResultDecoder result)
+    {
+    }
+
+    /**
+     * A query server's answer to {@code QueryAccounts}. Ignored by default.
+     *
+     * @param result the accounts, as of a journal sequence.
+     */
+    default void onQueryAccountsResult(final QueryAccountsResultDecoder result)
+    {
+    }
+
+    /**
+     * A query server's answer to {@code GetAccountBalances}. Ignored by default.
+     *
+     * @param result the balances, as of a journal sequence.
+     */
+    default void onAccountBalancesResult(final AccountBalancesResultDecoder result)
+    {
+    }
+
+    /**
+     * A query server's refusal of a query. Ignored by default.
+     *
+     * @param refused why.
+     */
+    default void onQueryRefused(final QueryRefusedDecoder refused)
     {
     }
 }

@@ -1,10 +1,12 @@
 package io.paycore.transport.client;
 
+import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
 import io.paycore.codec.ProtocolLimits;
+import io.paycore.codec.sbe.AccountBalancesResultDecoder;
 import io.paycore.codec.sbe.AccountsDecoder;
 import io.paycore.codec.sbe.ConnectEncoder;
 import io.paycore.codec.sbe.ConnectResultDecoder;
@@ -13,10 +15,18 @@ import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.GetAccountBalancesEncoder;
+import io.paycore.codec.sbe.GetAccountTransfersEncoder;
 import io.paycore.codec.sbe.LookupAccountsEncoder;
 import io.paycore.codec.sbe.LookupTransfersEncoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.QueryAccountsEncoder;
+import io.paycore.codec.sbe.QueryAccountsResultDecoder;
+import io.paycore.codec.sbe.QueryRefusedDecoder;
+import io.paycore.codec.sbe.QueryStatus;
+import io.paycore.codec.sbe.QueryTransfersEncoder;
+import io.paycore.codec.sbe.QueryTransfersResultDecoder;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.command.RequestEncoder;
@@ -24,8 +34,11 @@ import io.paycore.core.ledger.AccountEvents;
 import io.paycore.core.ledger.IdArray;
 import io.paycore.core.ledger.TransferEvents;
 import io.paycore.core.ledger.UInt128;
+import io.paycore.core.query.AccountFilter;
+import io.paycore.core.query.QueryFilter;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -86,6 +99,17 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private final AccountsDecoder accountsDecoder = new AccountsDecoder();
     private final TransfersDecoder transfersDecoder = new TransfersDecoder();
     private final RejectedDecoder rejectedDecoder = new RejectedDecoder();
+    private final FrameValidator queryValidator = FrameValidator.forQueryAnswers();
+    private final GetAccountTransfersEncoder getAccountTransfersEncoder = new GetAccountTransfersEncoder();
+    private final GetAccountBalancesEncoder getAccountBalancesEncoder = new GetAccountBalancesEncoder();
+    private final QueryAccountsEncoder queryAccountsEncoder = new QueryAccountsEncoder();
+    private final QueryTransfersEncoder queryTransfersEncoder = new QueryTransfersEncoder();
+    private final QueryTransfersResultDecoder queryTransfersResultDecoder = new QueryTransfersResultDecoder();
+    private final QueryAccountsResultDecoder queryAccountsResultDecoder = new QueryAccountsResultDecoder();
+    private final AccountBalancesResultDecoder accountBalancesResultDecoder = new AccountBalancesResultDecoder();
+    private final QueryRefusedDecoder queryRefusedDecoder = new QueryRefusedDecoder();
+    private ExclusivePublication queryPublication;
+    private long lastWriteTimestamp;
     private final Waiter waiter = new Waiter();
 
     private EgressListener listener;
@@ -385,6 +409,164 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     }
 
     /**
+     * Ask the query server ({@link ClientContext#queryChannel()}) for the transfers an account took part in, as
+     * TigerBeetle's {@code get_account_transfers}; the answer ({@link EgressListener#onQueryTransfersResult}) comes
+     * on this client's response channel, as of a journal sequence that includes this client's last write. Page by
+     * timestamp: ask again from the last result's timestamp + 1 (or, reversed, up to its timestamp - 1).
+     *
+     * @param filter which transfers; its limit at most {@link ProtocolLimits#MAX_BATCH_EVENTS}.
+     * @return the correlation id of the query, or a negative {@link Publication} code if it was not sent.
+     * @throws PaycoreClientException if no query server is configured, or the client speaks to a cluster.
+     */
+    public long getAccountTransfers(final AccountFilter filter)
+    {
+        final long correlationId = nextCorrelationId;
+        final GetAccountTransfersEncoder e = getAccountTransfersEncoder.wrapAndApplyHeader(sendBuffer, 0,
+            headerEncoder).correlationId(correlationId).minTimestamp(lastWriteTimestamp);
+        e.accountId().lo(filter.accountIdLo).hi(filter.accountIdHi);
+        e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
+        e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
+            .userData32(filter.userData32).resultLimit(filter.limit).flags(filter.flags & 0xFFFF_FFFFL)
+            .responseStreamId(context.responseStreamId()).code(filter.code)
+            .responseChannel(context.responseChannel());
+        return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
+    }
+
+    /**
+     * Ask the query server for an account's balances after each change, as TigerBeetle's
+     * {@code get_account_balances} (accounts with the {@code history} flag); answered by
+     * {@link EgressListener#onAccountBalancesResult}. As {@link #getAccountTransfers(AccountFilter)} otherwise.
+     *
+     * @param filter which balances.
+     * @return the correlation id of the query, or a negative {@link Publication} code if it was not sent.
+     * @throws PaycoreClientException if no query server is configured, or the client speaks to a cluster.
+     */
+    public long getAccountBalances(final AccountFilter filter)
+    {
+        final long correlationId = nextCorrelationId;
+        final GetAccountBalancesEncoder e = getAccountBalancesEncoder.wrapAndApplyHeader(sendBuffer, 0,
+            headerEncoder).correlationId(correlationId).minTimestamp(lastWriteTimestamp);
+        e.accountId().lo(filter.accountIdLo).hi(filter.accountIdHi);
+        e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
+        e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
+            .userData32(filter.userData32).resultLimit(filter.limit).flags(filter.flags & 0xFFFF_FFFFL)
+            .responseStreamId(context.responseStreamId()).code(filter.code)
+            .responseChannel(context.responseChannel());
+        return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
+    }
+
+    /**
+     * Ask the query server for the accounts matching a filter, as TigerBeetle's {@code query_accounts}; answered by
+     * {@link EgressListener#onQueryAccountsResult}.
+     *
+     * @param filter which accounts.
+     * @return the correlation id of the query, or a negative {@link Publication} code if it was not sent.
+     * @throws PaycoreClientException if no query server is configured, or the client speaks to a cluster.
+     */
+    public long queryAccounts(final QueryFilter filter)
+    {
+        final long correlationId = nextCorrelationId;
+        final QueryAccountsEncoder e = queryAccountsEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .correlationId(correlationId).minTimestamp(lastWriteTimestamp);
+        e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
+        e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
+            .userData32(filter.userData32).ledger(filter.ledger).resultLimit(filter.limit)
+            .flags(filter.flags & 0xFFFF_FFFFL).responseStreamId(context.responseStreamId()).code(filter.code)
+            .responseChannel(context.responseChannel());
+        return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
+    }
+
+    /**
+     * Ask the query server for the transfers matching a filter, as TigerBeetle's {@code query_transfers};
+     * answered by {@link EgressListener#onQueryTransfersResult}.
+     *
+     * @param filter which transfers.
+     * @return the correlation id of the query, or a negative {@link Publication} code if it was not sent.
+     * @throws PaycoreClientException if no query server is configured, or the client speaks to a cluster.
+     */
+    public long queryTransfers(final QueryFilter filter)
+    {
+        final long correlationId = nextCorrelationId;
+        final QueryTransfersEncoder e = queryTransfersEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .correlationId(correlationId).minTimestamp(lastWriteTimestamp);
+        e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
+        e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
+            .userData32(filter.userData32).ledger(filter.ledger).resultLimit(filter.limit)
+            .flags(filter.flags & 0xFFFF_FFFFL).responseStreamId(context.responseStreamId()).code(filter.code)
+            .responseChannel(context.responseChannel());
+        return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
+    }
+
+    /**
+     * {@link #getAccountTransfers(AccountFilter)} and wait for the answer.
+     *
+     * @param filter  which transfers.
+     * @param timeout how long to wait, sending included.
+     * @return the transfers, in the filter's order.
+     * @throws PaycoreClientException on timeout, a refusal (its status and detail), or disconnection.
+     */
+    public List<Transfer> getAccountTransfersAndWait(final AccountFilter filter, final Duration timeout)
+    {
+        final long deadlineNanos = deadline(timeout);
+        await(sendQueryWithRetry(() -> getAccountTransfers(filter), deadlineNanos), deadlineNanos, timeout);
+        return List.copyOf(waiter.transfers);
+    }
+
+    /**
+     * {@link #getAccountBalances(AccountFilter)} and wait for the answer.
+     *
+     * @param filter  which balances.
+     * @param timeout how long to wait, sending included.
+     * @return the balances, in the filter's order.
+     * @throws PaycoreClientException on timeout, a refusal, or disconnection.
+     */
+    public List<AccountBalance> getAccountBalancesAndWait(final AccountFilter filter, final Duration timeout)
+    {
+        final long deadlineNanos = deadline(timeout);
+        await(sendQueryWithRetry(() -> getAccountBalances(filter), deadlineNanos), deadlineNanos, timeout);
+        return List.copyOf(waiter.balances);
+    }
+
+    /**
+     * {@link #queryAccounts(QueryFilter)} and wait for the answer.
+     *
+     * @param filter  which accounts.
+     * @param timeout how long to wait, sending included.
+     * @return the accounts, in the filter's order.
+     * @throws PaycoreClientException on timeout, a refusal, or disconnection.
+     */
+    public List<Account> queryAccountsAndWait(final QueryFilter filter, final Duration timeout)
+    {
+        final long deadlineNanos = deadline(timeout);
+        await(sendQueryWithRetry(() -> queryAccounts(filter), deadlineNanos), deadlineNanos, timeout);
+        return List.copyOf(waiter.accounts);
+    }
+
+    /**
+     * {@link #queryTransfers(QueryFilter)} and wait for the answer.
+     *
+     * @param filter  which transfers.
+     * @param timeout how long to wait, sending included.
+     * @return the transfers, in the filter's order.
+     * @throws PaycoreClientException on timeout, a refusal, or disconnection.
+     */
+    public List<Transfer> queryTransfersAndWait(final QueryFilter filter, final Duration timeout)
+    {
+        final long deadlineNanos = deadline(timeout);
+        await(sendQueryWithRetry(() -> queryTransfers(filter), deadlineNanos), deadlineNanos, timeout);
+        return List.copyOf(waiter.transfers);
+    }
+
+    /**
+     * @return the greatest timestamp of a write of this client's the service answered {@code OK}: every query
+     * this client sends is answered as of a journal sequence that includes it (read your writes).
+     */
+    public long lastWriteTimestamp()
+    {
+        return lastWriteTimestamp;
+    }
+
+    /**
      * @return true while both directions to the service are connected. A client the service disconnected (for
      * example because it did not read its answers) sees false once the response image goes.
      */
@@ -426,7 +608,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         if (!closed)
         {
             closed = true;
-            link.close();
+            CloseHelper.closeAll(queryPublication, link);
         }
     }
 
@@ -438,6 +620,11 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         final EgressListener listener = this.listener;
         if (!validator.validate(buffer, offset, length))
         {
+            if (queryValidator.validate(buffer, offset, length))
+            {
+                onQueryAnswer(listener, buffer, offset);
+                return;
+            }
             malformedAnswers++;
             return;
         }
@@ -452,11 +639,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         switch (validator.templateId())
         {
             case CreateAccountsResultDecoder.TEMPLATE_ID:
+                noteWriteTimestamps(createAccountsResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
                 listener.onCreateAccountsResult(
                     createAccountsResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
                 break;
 
             case CreateTransfersResultDecoder.TEMPLATE_ID:
+                noteWriteTimestamps(createTransfersResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
                 listener.onCreateTransfersResult(
                     createTransfersResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
                 break;
@@ -499,6 +688,104 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             return correlationId;
         }
         return result;
+    }
+
+    private long offerQuery(final long correlationId, final int length)
+    {
+        if (null == queryPublication)
+        {
+            if (!(link instanceof DirectLink))
+            {
+                throw new PaycoreClientException("history queries go to a query server from a client of a single " +
+                    "service; not yet from a cluster's client");
+            }
+            if (null == context.queryChannel())
+            {
+                throw new PaycoreClientException("no query server: set ClientContext.queryChannel to the channel " +
+                    "of a paycore query-server");
+            }
+            queryPublication = ((DirectLink)link).aeron().addExclusivePublication(
+                context.queryChannel(), context.queryStreamId());
+        }
+        final long result = queryPublication.offer(sendBuffer, 0, length);
+        if (result > 0)
+        {
+            nextCorrelationId++;
+            return correlationId;
+        }
+        return result;
+    }
+
+    private long sendQueryWithRetry(final LongSupplier send, final long deadlineNanos)
+    {
+        idleStrategy.reset();
+        while (true)
+        {
+            final long result = send.getAsLong();
+            if (result > 0)
+            {
+                return result;
+            }
+            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
+            {
+                throw new PaycoreClientException("cannot send to the query server on " + context.queryChannel() +
+                    ": " + offerName(result));
+            }
+            if (System.nanoTime() - deadlineNanos > 0)
+            {
+                throw new PaycoreClientException("no query server on " + context.queryChannel() + " stream " +
+                    context.queryStreamId() + " took the query: " + offerName(result));
+            }
+            waiter.expect(-1);
+            idleStrategy.idle(poll(waiter));
+        }
+    }
+
+    private void onQueryAnswer(final EgressListener listener, final DirectBuffer buffer, final int offset)
+    {
+        switch (queryValidator.templateId())
+        {
+            case QueryTransfersResultDecoder.TEMPLATE_ID:
+                listener.onQueryTransfersResult(
+                    queryTransfersResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+
+            case QueryAccountsResultDecoder.TEMPLATE_ID:
+                listener.onQueryAccountsResult(
+                    queryAccountsResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+
+            case AccountBalancesResultDecoder.TEMPLATE_ID:
+                listener.onAccountBalancesResult(
+                    accountBalancesResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+
+            default:
+                listener.onQueryRefused(queryRefusedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder));
+                break;
+        }
+    }
+
+    private void noteWriteTimestamps(final CreateAccountsResultDecoder result)
+    {
+        for (final CreateAccountsResultDecoder.ResultsDecoder entry : result.results())
+        {
+            if (CreateAccountResult.OK == entry.result() && entry.timestamp() > lastWriteTimestamp)
+            {
+                lastWriteTimestamp = entry.timestamp();
+            }
+        }
+    }
+
+    private void noteWriteTimestamps(final CreateTransfersResultDecoder result)
+    {
+        for (final CreateTransfersResultDecoder.ResultsDecoder entry : result.results())
+        {
+            if (CreateTransferResult.OK == entry.result() && entry.timestamp() > lastWriteTimestamp)
+            {
+                lastWriteTimestamp = entry.timestamp();
+            }
+        }
     }
 
     private long sendWithRetry(final LongSupplier send, final long deadlineNanos, final boolean connecting)
@@ -551,6 +838,11 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                     "no answer to request " + correlationId + " within " + format(timeout.toNanos()));
             }
             idleStrategy.idle(fragments);
+        }
+        if (null != waiter.queryRefusal)
+        {
+            throw new PaycoreClientException("query " + correlationId + " refused: " + waiter.queryRefusal + " (" +
+                waiter.detail + ")");
         }
         if (null != waiter.rejectReason)
         {
@@ -656,6 +948,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         final List<CreateTransferResult> transferResults = new ArrayList<>();
         final List<Account> accounts = new ArrayList<>();
         final List<Transfer> transfers = new ArrayList<>();
+        final List<AccountBalance> balances = new ArrayList<>();
+        QueryStatus queryRefusal;
         long[] timestamps = new long[0];
 
         void expect(final long correlationId)
@@ -669,6 +963,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             transferResults.clear();
             accounts.clear();
             transfers.clear();
+            balances.clear();
+            queryRefusal = null;
         }
 
         public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
@@ -738,6 +1034,72 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                         t.userData64(), t.userData32(), t.timeoutSeconds(), t.ledger(), t.code(), t.flags(),
                         t.timestamp()));
                 }
+                answered = true;
+            }
+        }
+
+        public void onQueryTransfersResult(final QueryTransfersResultDecoder result)
+        {
+            if (result.correlationId() == expected)
+            {
+                for (final QueryTransfersResultDecoder.TransferDecoder t : result.transfer())
+                {
+                    transfers.add(new Transfer(
+                        u128(t.id().hi(), t.id().lo()),
+                        u128(t.debitAccountId().hi(), t.debitAccountId().lo()),
+                        u128(t.creditAccountId().hi(), t.creditAccountId().lo()),
+                        u128(t.amount().hi(), t.amount().lo()),
+                        u128(t.pendingId().hi(), t.pendingId().lo()),
+                        u128(t.userData128().hi(), t.userData128().lo()),
+                        t.userData64(), t.userData32(), t.timeoutSeconds(), t.ledger(), t.code(), t.flags(),
+                        t.timestamp()));
+                }
+                answered = true;
+            }
+        }
+
+        public void onQueryAccountsResult(final QueryAccountsResultDecoder result)
+        {
+            if (result.correlationId() == expected)
+            {
+                for (final QueryAccountsResultDecoder.AccountDecoder a : result.account())
+                {
+                    accounts.add(new Account(
+                        u128(a.id().hi(), a.id().lo()),
+                        u128(a.debitsPending().hi(), a.debitsPending().lo()),
+                        u128(a.debitsPosted().hi(), a.debitsPosted().lo()),
+                        u128(a.creditsPending().hi(), a.creditsPending().lo()),
+                        u128(a.creditsPosted().hi(), a.creditsPosted().lo()),
+                        u128(a.userData128().hi(), a.userData128().lo()),
+                        a.userData64(), a.userData32(), a.ledger(), a.code(), a.flags(), a.timestamp()));
+                }
+                answered = true;
+            }
+        }
+
+        public void onAccountBalancesResult(final AccountBalancesResultDecoder result)
+        {
+            if (result.correlationId() == expected)
+            {
+                for (final AccountBalancesResultDecoder.BalanceDecoder b : result.balance())
+                {
+                    balances.add(new AccountBalance(
+                        u128(b.debitsPending().hi(), b.debitsPending().lo()),
+                        u128(b.debitsPosted().hi(), b.debitsPosted().lo()),
+                        u128(b.creditsPending().hi(), b.creditsPending().lo()),
+                        u128(b.creditsPosted().hi(), b.creditsPosted().lo()),
+                        b.timestamp()));
+                }
+                answered = true;
+            }
+        }
+
+        public void onQueryRefused(final QueryRefusedDecoder refused)
+        {
+            if (refused.correlationId() == expected)
+            {
+                queryRefusal = refused.status();
+                detail = refused.detail();
                 answered = true;
             }
         }

@@ -1,0 +1,211 @@
+package io.paycore.service.feed;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.AeronException;
+import io.paycore.replay.DataDirectory;
+import io.paycore.service.cli.DataDirectoryOption;
+import io.paycore.service.cli.DurationNanosConverter;
+import io.paycore.service.cli.LedgerLimitOptions;
+import io.paycore.service.cli.LongByteSizeConverter;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code paycore feed-server}: serve the change feed of a data directory over Aeron to any number of subscribers
+ * (up to a limit), each from the timestamp it asks for ({@link FeedServer}).
+ */
+@Command(
+    name = "feed-server",
+    header = "Serve the change feed over Aeron: each subscriber from its own timestamp, history then live.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpWidth = 120,
+    description = {
+        "Listen on a request channel for SubscribeFeed messages (the Java API: FeedSubscriber) and send each",
+        "subscriber every change to the ledger's transfers from the timestamp it asked for, on a channel of its own:",
+        "the history from the journal, then live as the service writes, with no gap and no duplicate. Each",
+        "subscriber has its own replay of the journal (a ledger of the service's limits: its memory), so at most",
+        "--max-subscribers are served at once; more are answered FULL. Runs beside the service, reading its",
+        "journal: it takes no lock and writes nothing in the data directory, and a slow subscriber slows nobody",
+        "else. Counters (changes sent, last timestamp sent, lag, errors, subscribers) are in STATE/counters.dat:",
+        "paycore stat --feed-state STATE. Prints 'ready: channel <c> stream <s>' when it listens; runs until a",
+        "signal stops it. Subscribers are not authenticated: listen on an interface only they reach.",
+        ""
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:stopped (by a signal, after closing every subscriber's stream: the status is then the signal's)",
+        "2:usage error",
+        "4:cannot start (no data directory or journal, the channel or the media driver refused)"
+    })
+public final class FeedServerCommand implements Callable<Integer>
+{
+    /** Exit status: usage error. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit status: cannot start. */
+    public static final int EXIT_CANNOT_START = 4;
+    private static final long STOP_WAIT_SECONDS = 10;
+
+    @Mixin
+    private DataDirectoryOption dataDirectory;
+
+    @Option(names = "--state", paramLabel = "DIR", required = true,
+        description = "The server's own directory: its counters file and, unless --aeron-dir is given, its media " +
+            "driver (made if missing; no default).")
+    private Path state;
+
+    @Option(names = "--channel", paramLabel = "CHANNEL", required = true,
+        description = "Where subscribers send requests, e.g. aeron:udp?endpoint=10.0.0.5:20121 (no default).")
+    private String channel;
+
+    @Option(names = "--stream", paramLabel = "ID", defaultValue = "" + FeedServerContext.REQUEST_STREAM_ID_DEFAULT,
+        description = "Stream id of the request channel (default: ${DEFAULT-VALUE}).")
+    private int streamId;
+
+    @Option(names = "--max-subscribers", paramLabel = "N",
+        defaultValue = "" + FeedServerContext.MAX_SUBSCRIBERS_DEFAULT,
+        description = "Most subscribers served at once; each holds a replay ledger of the service's limits " +
+            "(default: ${DEFAULT-VALUE}).")
+    private int maxSubscribers;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
+        converter = DurationNanosConverter.class,
+        description = "How long a subscriber's channel has to connect before it is dropped (default: " +
+            "${DEFAULT-VALUE}).")
+    private long connectTimeoutNanos;
+
+    @Option(names = "--aeron-dir", paramLabel = "DIR",
+        description = "Use the running media driver of this directory (default: an embedded one in STATE/aeron).")
+    private Path aeronDir;
+
+    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
+        converter = LongByteSizeConverter.class,
+        description = "Each subscriber's replay keeps --hot-transfers transfers in memory and the rest in a " +
+            "temporary cold tier of at most this many bytes, as serve does; 0 keeps every transfer in memory " +
+            "(default: ${DEFAULT-VALUE}).")
+    private long coldTierSizeBytes;
+
+    @Option(names = "--cold-tier-dir", paramLabel = "DIR",
+        description = "Where the temporary cold tiers are made (default: the system's temporary directory).")
+    private Path coldTierParent;
+
+    @Mixin
+    private LedgerLimitOptions ledgerLimits;
+
+    /**
+     * Serve until stopped.
+     *
+     * @return the exit status.
+     */
+    public Integer call()
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final Path data = dataDirectory.data();
+        final FeedServerContext context;
+        try
+        {
+            context = new FeedServerContext()
+                .directory(new DataDirectory(data))
+                .limits(ledgerLimits.limits())
+                .coldTierSizeBytes(coldTierSizeBytes)
+                .coldTierParent(coldTierParent)
+                .requestChannel(channel)
+                .requestStreamId(streamId)
+                .maxSubscribers(maxSubscribers)
+                .connectTimeoutNanos(connectTimeoutNanos)
+                .log(line -> out.println("feed-server: " + line))
+                .conclude();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("paycore feed-server: " + ex.getMessage());
+            return EXIT_USAGE;
+        }
+        if (!Files.isDirectory(new DataDirectory(data).journalDirectory()))
+        {
+            err.println("paycore feed-server: no journal in " + data.toAbsolutePath());
+            return EXIT_CANNOT_START;
+        }
+
+        MediaDriver driver = null;
+        Aeron aeron = null;
+        FeedCounters counters = null;
+        AgentRunner runner = null;
+        final CountDownLatch stop = new CountDownLatch(1);
+        final CountDownLatch closed = new CountDownLatch(1);
+        final Thread stopper = new Thread(() -> stopAndWait(stop, closed), "paycore-feed-server-stop");
+        try
+        {
+            counters = new FeedCounters(state, "aeron");
+            context.counters(counters);
+            if (null == aeronDir)
+            {
+                driver = MediaDriver.launch(new MediaDriver.Context()
+                    .aeronDirectoryName(state.resolve("aeron").toAbsolutePath().toString())
+                    .threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(new BackoffIdleStrategy(10, 10, 1_000, 1_000_000))
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true));
+            }
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(null != driver ?
+                driver.aeronDirectoryName() : aeronDir.toAbsolutePath().toString()));
+            final FeedServer server = new FeedServer(aeron, context);
+            runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, 1_000_000),
+                ex -> err.println("paycore feed-server: " + ex), null, server);
+            AgentRunner.startOnThread(runner);
+            Runtime.getRuntime().addShutdownHook(stopper);
+            out.println("ready: channel " + server.requestChannel() + " stream " + streamId + " state " +
+                state.toAbsolutePath());
+            out.flush();
+            stop.await();
+            return 0;
+        }
+        catch (final AeronException | IllegalStateException | IllegalArgumentException | UncheckedIOException ex)
+        {
+            err.println("paycore feed-server: cannot start: " + ex.getMessage());
+            return EXIT_CANNOT_START;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        finally
+        {
+            CloseHelper.quietCloseAll(runner, counters, aeron, driver);
+            closed.countDown();
+        }
+    }
+
+    /**
+     * On SIGINT or SIGTERM: stop serving, and let every subscriber's stream and the driver close before the JVM
+     * exits.
+     */
+    private static void stopAndWait(final CountDownLatch stop, final CountDownLatch closed)
+    {
+        stop.countDown();
+        try
+        {
+            closed.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

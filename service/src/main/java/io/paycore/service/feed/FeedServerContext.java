@@ -1,0 +1,263 @@
+package io.paycore.service.feed;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.feed.ChangeFeedContext;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+/**
+ * What a {@link FeedServer} serves, where, and its limits.
+ */
+public final class FeedServerContext
+{
+    /** Default stream id of the request channel. */
+    public static final int REQUEST_STREAM_ID_DEFAULT = 1100;
+    /** Default most subscribers served at once: each holds a replay ledger of the service's limits. */
+    public static final int MAX_SUBSCRIBERS_DEFAULT = 4;
+    /** Default time a subscriber's channel has to connect before the subscriber is dropped. */
+    public static final long CONNECT_TIMEOUT_NANOS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
+
+    private DataDirectory directory;
+    private LedgerLimits limits = new LedgerLimits();
+    private long coldTierSizeBytes = ChangeFeedContext.COLD_TIER_SIZE_DEFAULT;
+    private Path coldTierParent;
+    private String requestChannel;
+    private int requestStreamId = REQUEST_STREAM_ID_DEFAULT;
+    private int maxSubscribers = MAX_SUBSCRIBERS_DEFAULT;
+    private long connectTimeoutNanos = CONNECT_TIMEOUT_NANOS_DEFAULT;
+    private FeedCounters counters;
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private EpochNanoClock epochClock = new SystemEpochNanoClock();
+    private Consumer<String> log = message -> {};
+
+    /**
+     * Check the context.
+     *
+     * @return this.
+     * @throws IllegalArgumentException naming what is wrong.
+     */
+    public FeedServerContext conclude()
+    {
+        if (null == directory)
+        {
+            throw new IllegalArgumentException("no data directory given");
+        }
+        if (null == requestChannel || requestChannel.isEmpty())
+        {
+            throw new IllegalArgumentException("no request channel given");
+        }
+        if (maxSubscribers < 1)
+        {
+            throw new IllegalArgumentException("the most subscribers must be at least 1: " + maxSubscribers);
+        }
+        if (connectTimeoutNanos <= 0)
+        {
+            throw new IllegalArgumentException("the connect timeout must be positive: " + connectTimeoutNanos);
+        }
+        feedContext(new ChangeFeedContext()).conclude();
+        return this;
+    }
+
+    /**
+     * Fill in a subscriber's feed context with what every subscriber's feed follows.
+     *
+     * @param context to fill in.
+     * @return context.
+     */
+    ChangeFeedContext feedContext(final ChangeFeedContext context)
+    {
+        return context.directory(directory).limits(limits).coldTierSizeBytes(coldTierSizeBytes)
+            .coldTierParent(coldTierParent);
+    }
+
+    /**
+     * @param directory whose journal to serve.
+     * @return this.
+     */
+    public FeedServerContext directory(final DataDirectory directory)
+    {
+        this.directory = directory;
+        return this;
+    }
+
+    /**
+     * @param limits the ledger limits the service runs with.
+     * @return this.
+     */
+    public FeedServerContext limits(final LedgerLimits limits)
+    {
+        this.limits = limits;
+        return this;
+    }
+
+    /**
+     * @param coldTierSizeBytes size bound of each subscriber's temporary cold tier; 0 for none.
+     * @return this.
+     */
+    public FeedServerContext coldTierSizeBytes(final long coldTierSizeBytes)
+    {
+        this.coldTierSizeBytes = coldTierSizeBytes;
+        return this;
+    }
+
+    /**
+     * @param coldTierParent where the temporary cold tiers are made; null for the system's temporary directory.
+     * @return this.
+     */
+    public FeedServerContext coldTierParent(final Path coldTierParent)
+    {
+        this.coldTierParent = coldTierParent;
+        return this;
+    }
+
+    /**
+     * @param requestChannel the channel subscribers send {@code SubscribeFeed} to.
+     * @return this.
+     */
+    public FeedServerContext requestChannel(final String requestChannel)
+    {
+        this.requestChannel = requestChannel;
+        return this;
+    }
+
+    /**
+     * @return the channel subscribers send {@code SubscribeFeed} to.
+     */
+    public String requestChannel()
+    {
+        return requestChannel;
+    }
+
+    /**
+     * @param requestStreamId stream id of the request channel.
+     * @return this.
+     */
+    public FeedServerContext requestStreamId(final int requestStreamId)
+    {
+        this.requestStreamId = requestStreamId;
+        return this;
+    }
+
+    /**
+     * @return stream id of the request channel.
+     */
+    public int requestStreamId()
+    {
+        return requestStreamId;
+    }
+
+    /**
+     * @param maxSubscribers most subscribers served at once.
+     * @return this.
+     */
+    public FeedServerContext maxSubscribers(final int maxSubscribers)
+    {
+        this.maxSubscribers = maxSubscribers;
+        return this;
+    }
+
+    /**
+     * @return most subscribers served at once.
+     */
+    public int maxSubscribers()
+    {
+        return maxSubscribers;
+    }
+
+    /**
+     * @param connectTimeoutNanos how long a subscriber's channel has to connect.
+     * @return this.
+     */
+    public FeedServerContext connectTimeoutNanos(final long connectTimeoutNanos)
+    {
+        this.connectTimeoutNanos = connectTimeoutNanos;
+        return this;
+    }
+
+    /**
+     * @return how long a subscriber's channel has to connect.
+     */
+    public long connectTimeoutNanos()
+    {
+        return connectTimeoutNanos;
+    }
+
+    /**
+     * @param counters where to count (changes sent, lag, errors, subscribers); null for none.
+     * @return this.
+     */
+    public FeedServerContext counters(final FeedCounters counters)
+    {
+        this.counters = counters;
+        return this;
+    }
+
+    /**
+     * @return where to count, or null.
+     */
+    public FeedCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * @param nanoClock for timeouts.
+     * @return this.
+     */
+    public FeedServerContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    /**
+     * @return for timeouts.
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /**
+     * @param epochClock the wall clock, for the lag.
+     * @return this.
+     */
+    public FeedServerContext epochClock(final EpochNanoClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    /**
+     * @return the wall clock, for the lag.
+     */
+    public EpochNanoClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /**
+     * @param log told of subscribers joining, leaving and refused (one line each).
+     * @return this.
+     */
+    public FeedServerContext log(final Consumer<String> log)
+    {
+        this.log = log;
+        return this;
+    }
+
+    /**
+     * @return told of subscribers joining, leaving and refused.
+     */
+    public Consumer<String> log()
+    {
+        return log;
+    }
+}

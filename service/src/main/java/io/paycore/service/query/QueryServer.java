@@ -1,0 +1,526 @@
+package io.paycore.service.query;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.aeron.exceptions.AeronException;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.paycore.codec.FrameValidator;
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.codec.sbe.AccountBalancesResultEncoder;
+import io.paycore.codec.sbe.GetAccountBalancesDecoder;
+import io.paycore.codec.sbe.GetAccountTransfersDecoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.QueryAccountsDecoder;
+import io.paycore.codec.sbe.QueryAccountsResultEncoder;
+import io.paycore.codec.sbe.QueryRefusedEncoder;
+import io.paycore.codec.sbe.QueryStatus;
+import io.paycore.codec.sbe.QueryTransfersDecoder;
+import io.paycore.codec.sbe.QueryTransfersResultEncoder;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.query.AccountFilter;
+import io.paycore.core.query.QueryFilter;
+import io.paycore.journal.JournalException;
+import io.paycore.replay.feed.ChangeFeedContext;
+import io.paycore.replay.query.AccountBalance;
+import io.paycore.replay.query.QueryEngine;
+import io.paycore.replay.query.StoredTransfer;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Serves TigerBeetle's four history queries over Aeron, off the service: a {@link QueryEngine} follows the journal
+ * and indexes it; a client sends a query (with its response channel and stream, and the timestamp of its last
+ * write) to the server's channel and gets the answer on its own response channel, as of a journal sequence at or
+ * after that write (read your writes). Writes never wait for a query: the server only reads the journal.
+ * <p>
+ * A query waits, up to {@link QueryServerContext#waitTimeoutNanos()}, until the engine has applied the asker's last
+ * write and the asker's channel is connected; at most {@link QueryServerContext#maxInFlight()} wait at once, more
+ * are answered {@code BUSY}. A limit above {@link ProtocolLimits#MAX_BATCH_EVENTS} is answered
+ * {@code LIMIT_TOO_LARGE}; a filter TigerBeetle deems invalid gets an empty answer, as there. Answers go to at
+ * most {@link QueryServerContext#maxClients()} response channels, the least recently used closed first.
+ * <p>
+ * <b>Threading</b>: an {@link Agent} on one thread.
+ */
+public final class QueryServer implements Agent
+{
+    /** Journal records the engine applies per duty cycle at most. */
+    public static final int RECORDS_PER_POLL = 256;
+    private static final int REQUESTS_PER_POLL = 10;
+
+    private final QueryServerContext context;
+    private final Aeron aeron;
+    private final QueryEngine engine;
+    private final Subscription requests;
+    private final FrameValidator validator = FrameValidator.forQueryRequests();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final GetAccountTransfersDecoder accountTransfersDecoder = new GetAccountTransfersDecoder();
+    private final GetAccountBalancesDecoder accountBalancesDecoder = new GetAccountBalancesDecoder();
+    private final QueryAccountsDecoder queryAccountsDecoder = new QueryAccountsDecoder();
+    private final QueryTransfersDecoder queryTransfersDecoder = new QueryTransfersDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final QueryTransfersResultEncoder transfersEncoder = new QueryTransfersResultEncoder();
+    private final QueryAccountsResultEncoder accountsEncoder = new QueryAccountsResultEncoder();
+    private final AccountBalancesResultEncoder balancesEncoder = new AccountBalancesResultEncoder();
+    private final QueryRefusedEncoder refusedEncoder = new QueryRefusedEncoder();
+    private final UnsafeBuffer answer = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH +
+        QueryAccountsResultEncoder.BLOCK_LENGTH + 4 + ProtocolLimits.MAX_BATCH_EVENTS * 128 + 256]);
+    private final FragmentHandler requestHandler = this::onRequest;
+    private final List<Query> waiting = new ArrayList<>();
+    private final Map<String, ExclusivePublication> publications;
+    private final AtomicCounter answered;
+    private final AtomicCounter refused;
+    private final AtomicCounter inFlight;
+    private final AtomicCounter lagNanos;
+    private final AtomicCounter appliedSequence;
+    private final NanoClock nanoClock;
+    private final EpochNanoClock epochClock;
+    private final Consumer<String> log;
+    private QueryTransfersResultEncoder.TransferEncoder transferGroup;
+    private QueryAccountsResultEncoder.AccountEncoder accountGroup;
+    private AccountBalancesResultEncoder.BalanceEncoder balanceGroup;
+    private String failure;
+    private long nowNanos;
+
+    /**
+     * @param aeron   client to subscribe and publish with; the server's counters are added to its driver.
+     * @param context what to serve, where, and its limits; concluded here.
+     * @param store   where the engine keeps its transfer store (deleted on close).
+     */
+    public QueryServer(final Aeron aeron, final QueryServerContext context, final Path store)
+    {
+        this.context = context.conclude();
+        this.aeron = aeron;
+        this.nanoClock = context.nanoClock();
+        this.epochClock = context.epochClock();
+        this.log = context.log();
+        final int maxClients = context.maxClients();
+        this.publications = new LinkedHashMap<>(16, 0.75f, true)
+        {
+            private static final long serialVersionUID = 1L;
+
+            protected boolean removeEldestEntry(final Map.Entry<String, ExclusivePublication> eldest)
+            {
+                if (size() > maxClients)
+                {
+                    CloseHelper.quietClose(eldest.getValue());
+                    return true;
+                }
+                return false;
+            }
+        };
+        this.engine = QueryEngine.open(context.feedContext(new ChangeFeedContext()), store);
+        this.requests = aeron.addSubscription(context.requestChannel(), context.requestStreamId());
+        this.answered = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID, "paycore query: queries answered");
+        this.refused = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID,
+            "paycore query: queries refused (limit, busy, not caught up, failed, malformed)");
+        this.inFlight = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID, "paycore query: queries waiting");
+        this.lagNanos = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID,
+            "paycore query: lag behind the journal (ns)");
+        this.appliedSequence = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID,
+            "paycore query: journal sequence applied");
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "paycore-query-server";
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        nowNanos = nanoClock.nanoTime();
+        int work = 0;
+        if (null == failure)
+        {
+            try
+            {
+                final int read = engine.poll(RECORDS_PER_POLL);
+                lagNanos.setRelease(0 == read ? 0 : Math.max(0, epochClock.nanoTime() -
+                    engine.lastRecordTimestampNanos()));
+                appliedSequence.setRelease(engine.asOfSequence());
+                work += read;
+            }
+            catch (final JournalException | IllegalStateException ex)
+            {
+                failure = "the query server stopped following the journal: " + ex.getMessage();
+                log.accept(failure);
+            }
+        }
+        work += requests.poll(requestHandler, REQUESTS_PER_POLL);
+        for (int i = waiting.size() - 1; i >= 0; i--)
+        {
+            if (tryAnswer(waiting.get(i)))
+            {
+                waiting.remove(i);
+                work++;
+            }
+        }
+        inFlight.setRelease(waiting.size());
+        return work;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onClose()
+    {
+        for (final ExclusivePublication publication : publications.values())
+        {
+            CloseHelper.quietClose(publication);
+        }
+        publications.clear();
+        CloseHelper.quietCloseAll(requests, engine, answered, refused, inFlight, lagNanos, appliedSequence);
+    }
+
+    /**
+     * @return the engine, for tests: read between duty cycles only.
+     */
+    QueryEngine engine()
+    {
+        return engine;
+    }
+
+    private void onRequest(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (!validator.validate(buffer, offset, length))
+        {
+            refused.increment();
+            log.accept("query dropped: " + validator.detail());
+            return;
+        }
+        final Query query = new Query();
+        headerDecoder.wrap(buffer, offset);
+        query.templateId = headerDecoder.templateId();
+        switch (query.templateId)
+        {
+            case GetAccountTransfersDecoder.TEMPLATE_ID:
+            {
+                final GetAccountTransfersDecoder d = accountTransfersDecoder.wrapAndApplyHeader(
+                    buffer, offset, headerDecoder);
+                query.accountFilter(d.correlationId(), d.minTimestamp(), d.accountId().hi(), d.accountId().lo(),
+                    d.userData128().hi(), d.userData128().lo(), d.userData64(), d.userData32(), d.code(),
+                    d.timestampMin(), d.timestampMax(), d.resultLimit(), (int)d.flags());
+                query.responseStreamId = d.responseStreamId();
+                query.responseChannel = d.responseChannel();
+                break;
+            }
+            case GetAccountBalancesDecoder.TEMPLATE_ID:
+            {
+                final GetAccountBalancesDecoder d = accountBalancesDecoder.wrapAndApplyHeader(
+                    buffer, offset, headerDecoder);
+                query.accountFilter(d.correlationId(), d.minTimestamp(), d.accountId().hi(), d.accountId().lo(),
+                    d.userData128().hi(), d.userData128().lo(), d.userData64(), d.userData32(), d.code(),
+                    d.timestampMin(), d.timestampMax(), d.resultLimit(), (int)d.flags());
+                query.responseStreamId = d.responseStreamId();
+                query.responseChannel = d.responseChannel();
+                break;
+            }
+            case QueryAccountsDecoder.TEMPLATE_ID:
+            {
+                final QueryAccountsDecoder d = queryAccountsDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                query.queryFilter(d.correlationId(), d.minTimestamp(), d.userData128().hi(), d.userData128().lo(),
+                    d.userData64(), d.userData32(), d.ledger(), d.code(), d.timestampMin(), d.timestampMax(),
+                    d.resultLimit(), (int)d.flags());
+                query.responseStreamId = d.responseStreamId();
+                query.responseChannel = d.responseChannel();
+                break;
+            }
+            default:
+            {
+                final QueryTransfersDecoder d = queryTransfersDecoder.wrapAndApplyHeader(
+                    buffer, offset, headerDecoder);
+                query.queryFilter(d.correlationId(), d.minTimestamp(), d.userData128().hi(), d.userData128().lo(),
+                    d.userData64(), d.userData32(), d.ledger(), d.code(), d.timestampMin(), d.timestampMax(),
+                    d.resultLimit(), (int)d.flags());
+                query.responseStreamId = d.responseStreamId();
+                query.responseChannel = d.responseChannel();
+                break;
+            }
+        }
+        query.deadlineNanos = nowNanos + context.waitTimeoutNanos();
+
+        query.publication = publication(query.responseChannel, query.responseStreamId);
+        if (null == query.publication)
+        {
+            refused.increment();
+            return;
+        }
+        if (waiting.size() >= context.maxInFlight())
+        {
+            query.refuse(QueryStatus.BUSY, "the query server holds " + context.maxInFlight() +
+                " queries already (its limit, --max-in-flight); try again");
+        }
+        else if (query.limit > ProtocolLimits.MAX_BATCH_EVENTS)
+        {
+            query.refuse(QueryStatus.LIMIT_TOO_LARGE, "limit " + query.limit + " is above " +
+                ProtocolLimits.MAX_BATCH_EVENTS + ", the most results an answer carries; page by timestamp");
+        }
+        if (!tryAnswer(query))
+        {
+            waiting.add(query);
+        }
+    }
+
+    private ExclusivePublication publication(final String channel, final int streamId)
+    {
+        final String key = streamId + " " + channel;
+        ExclusivePublication publication = publications.get(key);
+        if (null == publication || publication.isClosed())
+        {
+            try
+            {
+                publication = aeron.addExclusivePublication(channel, streamId);
+            }
+            catch (final AeronException | IllegalArgumentException | IllegalStateException ex)
+            {
+                log.accept("query dropped: cannot answer on " + channel + " stream " + streamId + ": " +
+                    ex.getMessage());
+                return null;
+            }
+            publications.put(key, publication);
+        }
+        return publication;
+    }
+
+    /**
+     * @return true when the query is done with: answered, refused, or given up.
+     */
+    private boolean tryAnswer(final Query query)
+    {
+        final boolean late = nowNanos - query.deadlineNanos > 0;
+        if (!query.publication.isConnected())
+        {
+            if (late || query.publication.isClosed())
+            {
+                refused.increment();
+                log.accept("query " + query.correlationId + " dropped: " + query.responseChannel + " stream " +
+                    query.responseStreamId + " did not connect");
+                return true;
+            }
+            return false;
+        }
+        if (null == query.refusal && null != failure)
+        {
+            query.refuse(QueryStatus.FAILED, failure);
+        }
+        if (null == query.refusal && Long.compareUnsigned(engine.lastTimestampNanos(), query.minTimestamp) < 0)
+        {
+            if (!late)
+            {
+                return false;
+            }
+            query.refuse(QueryStatus.NOT_CAUGHT_UP, "the query server had applied the journal to timestamp " +
+                engine.lastTimestampNanos() + ", not yet the asker's write at " +
+                Long.toUnsignedString(query.minTimestamp) + ", within " +
+                context.waitTimeoutNanos() / 1_000_000 + " ms");
+        }
+
+        final int length = null != query.refusal ? encodeRefusal(query) : encode(query);
+        final long result = query.publication.offer(answer, 0, length);
+        if (result > 0)
+        {
+            (null != query.refusal ? refused : answered).increment();
+            return true;
+        }
+        if (late)
+        {
+            refused.increment();
+            log.accept("query " + query.correlationId + " dropped: its answer could not be sent (" + result + ")");
+            return true;
+        }
+        return false; // back pressured: the query runs again, as of a later sequence
+    }
+
+    private int encodeRefusal(final Query query)
+    {
+        refusedEncoder.wrapAndApplyHeader(answer, 0, headerEncoder)
+            .correlationId(query.correlationId)
+            .status(query.refusal)
+            .detail(query.detail.length() > FrameValidator.MAX_DETAIL_LENGTH ?
+                query.detail.substring(0, FrameValidator.MAX_DETAIL_LENGTH) : query.detail);
+        return MessageHeaderEncoder.ENCODED_LENGTH + refusedEncoder.encodedLength();
+    }
+
+    private int encode(final Query query)
+    {
+        final long asOf = engine.asOfSequence();
+        switch (query.templateId)
+        {
+            case GetAccountTransfersDecoder.TEMPLATE_ID:
+            case QueryTransfersDecoder.TEMPLATE_ID:
+            {
+                final int count = GetAccountTransfersDecoder.TEMPLATE_ID == query.templateId ?
+                    engine.getAccountTransfers(query.accountFilter, (t) -> { }) :
+                    engine.queryTransfers(query.queryFilter, (t) -> { });
+                transferGroup = transfersEncoder.wrapAndApplyHeader(answer, 0, headerEncoder)
+                    .correlationId(query.correlationId)
+                    .asOfSequence(asOf)
+                    .transferCount(count);
+                if (GetAccountTransfersDecoder.TEMPLATE_ID == query.templateId)
+                {
+                    engine.getAccountTransfers(query.accountFilter, this::putTransfer);
+                }
+                else
+                {
+                    engine.queryTransfers(query.queryFilter, this::putTransfer);
+                }
+                return MessageHeaderEncoder.ENCODED_LENGTH + transfersEncoder.encodedLength();
+            }
+            case GetAccountBalancesDecoder.TEMPLATE_ID:
+            {
+                final int count = engine.getAccountBalances(query.accountFilter, (b) -> { });
+                balanceGroup = balancesEncoder.wrapAndApplyHeader(answer, 0, headerEncoder)
+                    .correlationId(query.correlationId)
+                    .asOfSequence(asOf)
+                    .balanceCount(count);
+                engine.getAccountBalances(query.accountFilter, this::putBalance);
+                return MessageHeaderEncoder.ENCODED_LENGTH + balancesEncoder.encodedLength();
+            }
+            default:
+            {
+                final int count = engine.queryAccounts(query.queryFilter, (l, i) -> { });
+                accountGroup = accountsEncoder.wrapAndApplyHeader(answer, 0, headerEncoder)
+                    .correlationId(query.correlationId)
+                    .asOfSequence(asOf)
+                    .accountCount(count);
+                engine.queryAccounts(query.queryFilter, this::putAccount);
+                return MessageHeaderEncoder.ENCODED_LENGTH + accountsEncoder.encodedLength();
+            }
+        }
+    }
+
+    private void putTransfer(final StoredTransfer t)
+    {
+        final QueryTransfersResultEncoder.TransferEncoder e = transferGroup.next();
+        e.id().lo(t.idLo()).hi(t.idHi());
+        e.debitAccountId().lo(t.debitAccountIdLo()).hi(t.debitAccountIdHi());
+        e.creditAccountId().lo(t.creditAccountIdLo()).hi(t.creditAccountIdHi());
+        e.amount().lo(t.amountLo()).hi(t.amountHi());
+        e.pendingId().lo(t.pendingIdLo()).hi(t.pendingIdHi());
+        e.userData128().lo(t.userData128Lo()).hi(t.userData128Hi());
+        e.userData64(t.userData64()).userData32(t.userData32()).timeoutSeconds(t.timeoutSeconds())
+            .ledger(t.ledger()).code(t.code()).flags(t.flags()).timestamp(t.timestamp());
+    }
+
+    private void putBalance(final AccountBalance b)
+    {
+        final AccountBalancesResultEncoder.BalanceEncoder e = balanceGroup.next();
+        e.debitsPending().lo(b.debitsPendingLo()).hi(b.debitsPendingHi());
+        e.debitsPosted().lo(b.debitsPostedLo()).hi(b.debitsPostedHi());
+        e.creditsPending().lo(b.creditsPendingLo()).hi(b.creditsPendingHi());
+        e.creditsPosted().lo(b.creditsPostedLo()).hi(b.creditsPostedHi());
+        e.timestamp(b.timestamp());
+    }
+
+    private void putAccount(final Ledger ledger, final int i)
+    {
+        final QueryAccountsResultEncoder.AccountEncoder e = accountGroup.next();
+        e.id().lo(ledger.accountIdLo(i)).hi(ledger.accountIdHi(i));
+        e.debitsPending().lo(ledger.debitsPendingLo(i)).hi(ledger.debitsPendingHi(i));
+        e.debitsPosted().lo(ledger.debitsPostedLo(i)).hi(ledger.debitsPostedHi(i));
+        e.creditsPending().lo(ledger.creditsPendingLo(i)).hi(ledger.creditsPendingHi(i));
+        e.creditsPosted().lo(ledger.creditsPostedLo(i)).hi(ledger.creditsPostedHi(i));
+        e.userData128().lo(ledger.accountUserData128Lo(i)).hi(ledger.accountUserData128Hi(i));
+        e.userData64(ledger.accountUserData64(i)).userData32(ledger.accountUserData32(i)).reserved(0)
+            .ledger(ledger.accountLedger(i)).code(ledger.accountCode(i)).flags(ledger.accountFlags(i))
+            .timestamp(ledger.accountTimestamp(i));
+    }
+
+    private static final class Query
+    {
+        int templateId;
+        long correlationId;
+        long minTimestamp;
+        long limit;
+        AccountFilter accountFilter;
+        QueryFilter queryFilter;
+        String responseChannel;
+        int responseStreamId;
+        ExclusivePublication publication;
+        long deadlineNanos;
+        QueryStatus refusal;
+        String detail;
+
+        void accountFilter(
+            final long correlationId,
+            final long minTimestamp,
+            final long idHi,
+            final long idLo,
+            final long userData128Hi,
+            final long userData128Lo,
+            final long userData64,
+            final long userData32,
+            final int code,
+            final long timestampMin,
+            final long timestampMax,
+            final long limit,
+            final int flags)
+        {
+            this.correlationId = correlationId;
+            this.minTimestamp = minTimestamp;
+            this.limit = limit;
+            final AccountFilter f = new AccountFilter().accountId(idHi, idLo).timestamps(timestampMin, timestampMax)
+                .limit(limit).flags(flags);
+            f.userData128Hi = userData128Hi;
+            f.userData128Lo = userData128Lo;
+            f.userData64 = userData64;
+            f.userData32 = userData32;
+            f.code = code;
+            accountFilter = f;
+        }
+
+        void queryFilter(
+            final long correlationId,
+            final long minTimestamp,
+            final long userData128Hi,
+            final long userData128Lo,
+            final long userData64,
+            final long userData32,
+            final long ledger,
+            final int code,
+            final long timestampMin,
+            final long timestampMax,
+            final long limit,
+            final int flags)
+        {
+            this.correlationId = correlationId;
+            this.minTimestamp = minTimestamp;
+            this.limit = limit;
+            final QueryFilter f = new QueryFilter().timestamps(timestampMin, timestampMax).limit(limit);
+            f.userData128Hi = userData128Hi;
+            f.userData128Lo = userData128Lo;
+            f.userData64 = userData64;
+            f.userData32 = userData32;
+            f.ledger = ledger;
+            f.code = code;
+            f.flags = flags;
+            queryFilter = f;
+        }
+
+        void refuse(final QueryStatus status, final String detail)
+        {
+            refusal = status;
+            this.detail = detail;
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.paycore.service.query;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.paycore.replay.feed.ChangeFeedContext;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+/**
+ * What a {@link QueryServer} serves, where, and its limits.
+ */
+public final class QueryServerContext
+{
+    /** Default stream id of the request channel. */
+    public static final int REQUEST_STREAM_ID_DEFAULT = 1200;
+    /** Default most queries waiting at once (for the asker's write, or its channel). */
+    public static final int MAX_IN_FLIGHT_DEFAULT = 64;
+    /** Default most response channels answered to; the least recently used is closed past it. */
+    public static final int MAX_CLIENTS_DEFAULT = 64;
+    /** Default time a query waits for the asker's write to be applied and its channel to connect. */
+    public static final long WAIT_TIMEOUT_NANOS_DEFAULT = TimeUnit.SECONDS.toNanos(5);
+    /** Type id of the query server's counters. */
+    public static final int COUNTER_TYPE_ID = 1_401;
+
+    private ChangeFeedContext journal;
+    private String requestChannel;
+    private int requestStreamId = REQUEST_STREAM_ID_DEFAULT;
+    private int maxInFlight = MAX_IN_FLIGHT_DEFAULT;
+    private int maxClients = MAX_CLIENTS_DEFAULT;
+    private long waitTimeoutNanos = WAIT_TIMEOUT_NANOS_DEFAULT;
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private EpochNanoClock epochClock = new SystemEpochNanoClock();
+    private Consumer<String> log = message -> {};
+
+    /**
+     * Check the context.
+     *
+     * @return this.
+     * @throws IllegalArgumentException naming what is wrong.
+     */
+    public QueryServerContext conclude()
+    {
+        if (null == journal)
+        {
+            throw new IllegalArgumentException("no journal given");
+        }
+        journal.conclude();
+        if (null == requestChannel || requestChannel.isEmpty())
+        {
+            throw new IllegalArgumentException("no request channel given");
+        }
+        if (maxInFlight < 1 || maxClients < 1)
+        {
+            throw new IllegalArgumentException("the most queries in flight and clients must be at least 1: " +
+                maxInFlight + ", " + maxClients);
+        }
+        if (waitTimeoutNanos <= 0)
+        {
+            throw new IllegalArgumentException("the wait timeout must be positive: " + waitTimeoutNanos);
+        }
+        return this;
+    }
+
+    ChangeFeedContext feedContext(final ChangeFeedContext into)
+    {
+        return into.directory(journal.directory()).limits(journal.limits())
+            .coldTierSizeBytes(journal.coldTierSizeBytes()).coldTierParent(journal.coldTierParent());
+    }
+
+    /**
+     * @param journal the data directory to follow, with the service's ledger limits and the replay's cold tier.
+     * @return this.
+     */
+    public QueryServerContext journal(final ChangeFeedContext journal)
+    {
+        this.journal = journal;
+        return this;
+    }
+
+    /**
+     * @param requestChannel where clients send queries.
+     * @return this.
+     */
+    public QueryServerContext requestChannel(final String requestChannel)
+    {
+        this.requestChannel = requestChannel;
+        return this;
+    }
+
+    /**
+     * @return where clients send queries.
+     */
+    public String requestChannel()
+    {
+        return requestChannel;
+    }
+
+    /**
+     * @param requestStreamId stream id of the request channel.
+     * @return this.
+     */
+    public QueryServerContext requestStreamId(final int requestStreamId)
+    {
+        this.requestStreamId = requestStreamId;
+        return this;
+    }
+
+    /**
+     * @return stream id of the request channel.
+     */
+    public int requestStreamId()
+    {
+        return requestStreamId;
+    }
+
+    /**
+     * @param maxInFlight most queries waiting at once.
+     * @return this.
+     */
+    public QueryServerContext maxInFlight(final int maxInFlight)
+    {
+        this.maxInFlight = maxInFlight;
+        return this;
+    }
+
+    /**
+     * @return most queries waiting at once.
+     */
+    public int maxInFlight()
+    {
+        return maxInFlight;
+    }
+
+    /**
+     * @param maxClients most response channels answered to.
+     * @return this.
+     */
+    public QueryServerContext maxClients(final int maxClients)
+    {
+        this.maxClients = maxClients;
+        return this;
+    }
+
+    /**
+     * @return most response channels answered to.
+     */
+    public int maxClients()
+    {
+        return maxClients;
+    }
+
+    /**
+     * @param waitTimeoutNanos how long a query waits for the asker's write and channel.
+     * @return this.
+     */
+    public QueryServerContext waitTimeoutNanos(final long waitTimeoutNanos)
+    {
+        this.waitTimeoutNanos = waitTimeoutNanos;
+        return this;
+    }
+
+    /**
+     * @return how long a query waits for the asker's write and channel.
+     */
+    public long waitTimeoutNanos()
+    {
+        return waitTimeoutNanos;
+    }
+
+    /**
+     * @param nanoClock for timeouts.
+     * @return this.
+     */
+    public QueryServerContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    /**
+     * @return for timeouts.
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /**
+     * @param epochClock the wall clock, for the lag.
+     * @return this.
+     */
+    public QueryServerContext epochClock(final EpochNanoClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    /**
+     * @return the wall clock, for the lag.
+     */
+    public EpochNanoClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /**
+     * @param log told of queries dropped and of the server stopping (one line each).
+     * @return this.
+     */
+    public QueryServerContext log(final Consumer<String> log)
+    {
+        this.log = log;
+        return this;
+    }
+
+    /**
+     * @return told of queries dropped and of the server stopping.
+     */
+    public Consumer<String> log()
+    {
+        return log;
+    }
+}

@@ -1,0 +1,330 @@
+package io.paycore.service.feed;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.paycore.codec.sbe.FeedChangeDecoder;
+import io.paycore.codec.sbe.FeedStatus;
+import io.paycore.core.command.RecordTypes;
+import io.paycore.core.ledger.LedgerChange;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.UInt128;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.Journal;
+import io.paycore.journal.JournalContext;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.feed.ChangeFeed;
+import io.paycore.replay.feed.ChangeFeedContext;
+import io.paycore.service.PaycoreMain;
+import io.paycore.service.PaycoreProcess;
+import io.paycore.service.demo.DemoWorkload;
+import io.paycore.transport.client.FeedSubscriber;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FeedServerTest
+{
+    private static final String REQUESTS = "aeron:ipc?term-length=64k";
+    private static final int REQUEST_STREAM = 1100;
+    private static final long START_NANOS = 1_700_000_000_000_000_000L;
+    private static final LedgerLimits LIMITS =
+        new LedgerLimits().maxAccounts(1024).maxTransfers(65536).maxPendingTransfers(1024);
+
+    @TempDir
+    Path temp;
+
+    private MediaDriver driver;
+    private Aeron aeron;
+    private Journal journal;
+    private DemoWorkload workload;
+    private DataDirectory data;
+    private final List<AgentRunner> servers = new ArrayList<>();
+    private final List<String> log = new ArrayList<>();
+    private FeedCounters counters;
+
+    @BeforeEach
+    void start()
+    {
+        driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(temp.resolve("aeron").toString())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy(1, 1, 1_000, 1_000_000))
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .ipcTermBufferLength(64 * 1024));
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+        data = new DataDirectory(temp.resolve("data"));
+        journal = Journal.open(new JournalContext().directory(data.journalDirectory())
+            .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE));
+        workload = new DemoWorkload(10, 3_000, 8, 3);
+        write(200);
+    }
+
+    @AfterEach
+    void stop()
+    {
+        for (final AgentRunner server : servers)
+        {
+            CloseHelper.quietClose(server);
+        }
+        CloseHelper.quietCloseAll(counters, journal, aeron, driver); // counters after the servers that count
+    }
+
+    @Test
+    void shouldServeEachSubscriberFromItsTimestampThroughHistoryAndLive()
+    {
+        final FeedCounters counters = counters();
+        startServer(4, counters);
+        final List<String> history = expected();
+        final long middle = timestampOf(history.get(history.size() / 2));
+
+        final List<String> fromStart = new ArrayList<>();
+        final List<String> fromMiddle = new ArrayList<>();
+        try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001);
+            FeedSubscriber b = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2002))
+        {
+            a.subscribe(0);
+            b.subscribe(middle);
+            await(() -> poll(a, fromStart) + poll(b, fromMiddle) >= 0 &&
+                fromStart.size() == history.size() && fromMiddle.size() == history.size() - history.size() / 2);
+            assertEquals(FeedStatus.SUBSCRIBED, a.status());
+            assertEquals(history, fromStart);
+            assertEquals(history.subList(history.size() / 2, history.size()), fromMiddle);
+
+            write(Long.MAX_VALUE); // the service goes on writing
+            final List<String> all = expected();
+            assertTrue(all.size() > history.size());
+            await(() -> poll(a, fromStart) + poll(b, fromMiddle) >= 0 &&
+                fromStart.size() == all.size() && fromMiddle.size() == all.size() - history.size() / 2);
+            assertEquals(all, fromStart, "history then live, no gap, no duplicate");
+            assertEquals(all.subList(history.size() / 2, all.size()), fromMiddle);
+            assertEquals(0, a.duplicatesDropped() + b.duplicatesDropped() + a.invalidFrames());
+
+            assertEquals(fromStart.size() + fromMiddle.size(), counters.published().get());
+            assertEquals(timestampOf(all.get(all.size() - 1)), counters.lastConfirmedTimestamp().get());
+        }
+    }
+
+    @Test
+    void shouldAnswerFullPastItsLimitAndSurviveGarbage()
+    {
+        final FeedCounters counters = counters();
+        startServer(1, counters);
+        final List<String> first = new ArrayList<>();
+        final List<String> second = new ArrayList<>();
+        try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001);
+            FeedSubscriber b = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2002);
+            ExclusivePublication garbage = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM))
+        {
+            a.subscribe(0);
+            await(() -> poll(a, first) >= 0 && FeedStatus.SUBSCRIBED == a.status());
+            await(() -> garbage.offer(new UnsafeBuffer(new byte[]{ 1, 2, 3, 4, 5, 6, 7, 8, 9 })) > 0);
+
+            b.subscribe(0);
+            await(() -> poll(a, first) + poll(b, second) >= 0 && null != b.status());
+            assertEquals(FeedStatus.FULL, b.status());
+            assertTrue(b.detail().contains("serves 1 subscribers already"), b.detail());
+            assertTrue(second.isEmpty());
+
+            final List<String> history = expected();
+            await(() -> poll(a, first) >= 0 && first.size() == history.size());
+            assertEquals(history, first, "the subscriber served goes on regardless");
+            assertEquals(2, counters.errors().get(), "the garbage frame and the refusal: " + log);
+        }
+    }
+
+    @Test
+    void shouldPickUpWhereItWasWhenTheServerRestarts()
+    {
+        final AgentRunner firstServer = startServer(4, null);
+        final List<String> history = expected();
+        final List<String> got = new ArrayList<>();
+        try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001))
+        {
+            a.subscribe(0);
+            await(() -> poll(a, got) >= 0 && got.size() >= history.size() / 3);
+            firstServer.close();
+            write(Long.MAX_VALUE);
+            startServer(4, null);
+
+            final List<String> all = expected();
+            await(() -> poll(a, got) >= 0 && got.size() >= all.size());
+            assertEquals(all, got, "no gap and no duplicate across the restart");
+            assertEquals(1, a.resubscriptions());
+        }
+    }
+
+    @Test
+    void shouldServeOverUdpFromTheCommandLine() throws Exception
+    {
+        final Path state = temp.resolve("server-state");
+        final List<String> args = new ArrayList<>(List.of("feed-server", "--data", data.root().toString(),
+            "--state", state.toString(), "--channel", "aeron:udp?endpoint=localhost:20901", "--max-accounts", "1024",
+            "--hot-transfers", "65536", "--max-pending", "1024", "--cold-tier-size", "0"));
+        try (PaycoreProcess server = PaycoreProcess.start(temp.resolve("server.out"), args))
+        {
+            final String ready = server.awaitLine("ready:", 30_000);
+            assertTrue(ready.startsWith("ready: channel aeron:udp?endpoint=127.0.0.1:20901 stream 1100"), ready);
+
+            final List<String> history = expected();
+            final List<String> got = new ArrayList<>();
+            try (FeedSubscriber a = new FeedSubscriber(aeron, "aeron:udp?endpoint=localhost:20901", 1100,
+                "aeron:udp?endpoint=localhost:20902", 2001))
+            {
+                a.subscribe(0);
+                await(() -> poll(a, got) >= 0 && got.size() >= history.size());
+                assertEquals(history, got);
+                server.awaitLine("feed-server: subscriber 1 on aeron:udp?endpoint=localhost:20902 stream 2001 from 0",
+                    10_000);
+            }
+            server.awaitLine("feed-server: subscriber 1 on aeron:udp?endpoint=localhost:20902 stream 2001 went away",
+                30_000);
+
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            final PrintStream savedOut = System.out;
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            try
+            {
+                assertEquals(0, PaycoreMain.execute("stat", "--feed-state", state.toString()));
+            }
+            finally
+            {
+                System.setOut(savedOut);
+            }
+            final String stat = out.toString(StandardCharsets.UTF_8);
+            assertTrue(stat.matches("(?s).*\\s" + String.format(Locale.ROOT, "%,d", history.size()) +
+                " - paycore feed aeron: changes published.*"), stat);
+            assertTrue(stat.contains(" 0 - paycore feed aeron: subscribers"), stat);
+
+            assertEquals(128 + 15, server.terminate(30_000), server.output());
+        }
+    }
+
+    private FeedCounters counters()
+    {
+        counters = new FeedCounters(temp.resolve("state"), "aeron");
+        return counters;
+    }
+
+    private AgentRunner startServer(final int maxSubscribers, final FeedCounters counters)
+    {
+        final FeedServer server = new FeedServer(aeron, new FeedServerContext()
+            .directory(data)
+            .limits(LIMITS)
+            .coldTierSizeBytes(0)
+            .requestChannel(REQUESTS)
+            .requestStreamId(REQUEST_STREAM)
+            .maxSubscribers(maxSubscribers)
+            .counters(counters)
+            .log(line ->
+            {
+                synchronized (log)
+                {
+                    log.add(line);
+                }
+            }));
+        final AgentRunner runner = new AgentRunner(
+            new BackoffIdleStrategy(1, 1, 1_000, 1_000_000), Throwable::printStackTrace, null, server);
+        AgentRunner.startOnThread(runner);
+        servers.add(runner);
+        return runner;
+    }
+
+    private void write(final long transferMessages)
+    {
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[workload.maxMessageLengthBytes()]);
+        long timestamp = START_NANOS + journal.lastSequence() * 1_000;
+        while (workload.hasMoreAccounts())
+        {
+            journal.append(RecordTypes.MESSAGE, timestamp++, message, 0, workload.encodeAccounts(message, 0));
+        }
+        for (long m = 0; m < transferMessages && workload.hasMoreTransfers(); m++)
+        {
+            journal.append(RecordTypes.MESSAGE, timestamp++, message, 0, workload.encodeTransfers(message, 0));
+        }
+    }
+
+    private List<String> expected()
+    {
+        final List<String> lines = new ArrayList<>();
+        try (ChangeFeed feed = ChangeFeed.open(new ChangeFeedContext().directory(data).limits(LIMITS)
+            .coldTierSizeBytes(0)))
+        {
+            while (feed.poll(change -> lines.add(render(change)), 1024) > 0)
+            {
+                // to the end
+            }
+        }
+        return lines;
+    }
+
+    private static int poll(final FeedSubscriber subscriber, final List<String> into)
+    {
+        return subscriber.poll(change -> into.add(render(change)), 100);
+    }
+
+    private static String render(final LedgerChange change)
+    {
+        return change.timestampNanos() + " " + change.type().ordinal() + " " +
+            UInt128.toString(change.transferIdHi(), change.transferIdLo()) + " " +
+            UInt128.toString(change.debitAccountIdHi(), change.debitAccountIdLo()) + " " +
+            UInt128.toString(change.amountHi(), change.amountLo()) + " " +
+            UInt128.toString(change.debitAccountDebitsPostedHi(), change.debitAccountDebitsPostedLo()) + " " +
+            UInt128.toString(change.creditAccountCreditsPostedHi(), change.creditAccountCreditsPostedLo()) + " " +
+            change.ledger() + " " + change.code() + " " + change.creditAccountFlags();
+    }
+
+    private static String render(final FeedChangeDecoder change)
+    {
+        return change.timestamp() + " " + change.changeType().value() + " " +
+            UInt128.toString(change.transferId().hi(), change.transferId().lo()) + " " +
+            UInt128.toString(change.debitAccountId().hi(), change.debitAccountId().lo()) + " " +
+            UInt128.toString(change.amount().hi(), change.amount().lo()) + " " +
+            UInt128.toString(change.debitAccountDebitsPosted().hi(), change.debitAccountDebitsPosted().lo()) + " " +
+            UInt128.toString(change.creditAccountCreditsPosted().hi(), change.creditAccountCreditsPosted().lo()) +
+            " " + change.ledger() + " " + change.code() + " " + change.creditAccountFlags();
+    }
+
+    private static long timestampOf(final String rendered)
+    {
+        return Long.parseLong(rendered.substring(0, rendered.indexOf(' ')));
+    }
+
+    private static void await(final BooleanSupplier done)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!done.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() < deadline, "not done within 30 s");
+            Thread.yield();
+            try
+            {
+                Thread.sleep(1);
+            }
+            catch (final InterruptedException ex)
+            {
+                throw new AssertionError(ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.paycore.transport.client;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.paycore.codec.FrameValidator;
+import io.paycore.codec.sbe.FeedChangeDecoder;
+import io.paycore.codec.sbe.FeedStatus;
+import io.paycore.codec.sbe.FeedSubscriptionDecoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.SubscribeFeedEncoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Follows a paycore feed server's change feed over Aeron: every change to the ledger's transfers, from a timestamp,
+ * history then live. {@link #subscribe(long)} asks for the feed, {@link #poll} hands each change to a handler as the
+ * SBE {@link FeedChangeDecoder}, once, in order.
+ * <p>
+ * The feed survives a feed server's restart: when the server's stream to this subscriber goes away after it was
+ * subscribed, it asks again from the last timestamp it handed on + 1 as soon as the server's request channel is back,
+ * and drops anything at or before that timestamp, so the handler sees no gap and no duplicate.
+ * <p>
+ * <b>Threading</b>: one thread polls a subscriber. The decoder handed on is valid only during the call.
+ */
+public final class FeedSubscriber implements AutoCloseable
+{
+    /**
+     * Told of each change.
+     */
+    @FunctionalInterface
+    public interface ChangeHandler
+    {
+        /**
+         * @param change the change; valid only during the call.
+         */
+        void onChange(FeedChangeDecoder change);
+    }
+
+    private final String responseChannel;
+    private final int responseStreamId;
+    private final ExclusivePublication requests;
+    private final Subscription responses;
+    private final FrameValidator validator = FrameValidator.forFeedEvents();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final FeedSubscriptionDecoder answerDecoder = new FeedSubscriptionDecoder();
+    private final FeedChangeDecoder changeDecoder = new FeedChangeDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final SubscribeFeedEncoder requestEncoder = new SubscribeFeedEncoder();
+    private final UnsafeBuffer requestBuffer = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH +
+        SubscribeFeedEncoder.BLOCK_LENGTH + SubscribeFeedEncoder.responseChannelHeaderLength() + 1024]);
+    private final FragmentHandler fragmentHandler = this::onFragment;
+    private ChangeHandler handler;
+    private long correlationId;
+    private long fromTimestampNanos;
+    private long lastTimestampNanos = -1;
+    private boolean requestPending;
+    private boolean wanted;
+    private FeedStatus status;
+    private String detail = "";
+    private long changes;
+    private long duplicatesDropped;
+    private long invalidFrames;
+    private long resubscriptions;
+
+    /**
+     * @param aeron            client to publish and subscribe with.
+     * @param serverChannel    the feed server's request channel.
+     * @param serverStreamId   the feed server's request stream id.
+     * @param responseChannel  where the server is to send this subscriber the feed: a channel it can reach, such as
+     *                         {@code aeron:udp?endpoint=host:port} of this host.
+     * @param responseStreamId the stream id to send it on.
+     */
+    public FeedSubscriber(
+        final Aeron aeron,
+        final String serverChannel,
+        final int serverStreamId,
+        final String responseChannel,
+        final int responseStreamId)
+    {
+        if (responseChannel.length() > 1024)
+        {
+            throw new IllegalArgumentException("the response channel is longer than 1024 characters");
+        }
+        this.responseChannel = responseChannel;
+        this.responseStreamId = responseStreamId;
+        this.responses = aeron.addSubscription(responseChannel, responseStreamId);
+        this.requests = aeron.addExclusivePublication(serverChannel, serverStreamId);
+    }
+
+    /**
+     * Ask for every change from a timestamp on; the request is sent by {@link #poll} as soon as the server's channel
+     * is connected, and again if the server restarts.
+     *
+     * @param fromTimestampNanos the first change wanted: the one with this timestamp or the next; 0 for every one.
+     */
+    public void subscribe(final long fromTimestampNanos)
+    {
+        if (fromTimestampNanos < 0)
+        {
+            throw new IllegalArgumentException("fromTimestampNanos must be >= 0: " + fromTimestampNanos);
+        }
+        this.fromTimestampNanos = fromTimestampNanos;
+        this.lastTimestampNanos = fromTimestampNanos - 1;
+        this.wanted = true;
+        this.requestPending = true;
+        this.status = null;
+        this.detail = "";
+        correlationId++;
+    }
+
+    /**
+     * Send what is due and hand on the changes that arrived.
+     *
+     * @param handler       told of each change.
+     * @param fragmentLimit most messages read.
+     * @return work done (messages read, requests sent).
+     */
+    public int poll(final ChangeHandler handler, final int fragmentLimit)
+    {
+        int work = 0;
+        if (wanted && !requestPending && FeedStatus.SUBSCRIBED == status && 0 == responses.imageCount())
+        {
+            // The server went away after it answered: ask again from where this subscriber got to.
+            resubscriptions++;
+            fromTimestampNanos = lastTimestampNanos + 1;
+            requestPending = true;
+            status = null;
+            correlationId++;
+        }
+        if (requestPending && requests.isConnected())
+        {
+            requestEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
+                .correlationId(correlationId)
+                .fromTimestamp(fromTimestampNanos)
+                .responseStreamId(responseStreamId)
+                .responseChannel(responseChannel);
+            if (requests.offer(requestBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + requestEncoder.encodedLength())
+                > 0)
+            {
+                requestPending = false;
+                work++;
+            }
+        }
+        this.handler = handler;
+        try
+        {
+            return work + responses.poll(fragmentHandler, fragmentLimit);
+        }
+        finally
+        {
+            this.handler = null;
+        }
+    }
+
+    /**
+     * @return the server's answer to the last request: null until it came; {@link FeedStatus#SUBSCRIBED} while the
+     * feed flows; otherwise why not ({@link #detail()}).
+     */
+    public FeedStatus status()
+    {
+        return status;
+    }
+
+    /**
+     * @return the server's detail with a refusal, or empty.
+     */
+    public String detail()
+    {
+        return detail;
+    }
+
+    /**
+     * @return the timestamp of the last change handed on (the start - 1 before the first).
+     */
+    public long lastTimestampNanos()
+    {
+        return lastTimestampNanos;
+    }
+
+    /**
+     * @return changes handed on.
+     */
+    public long changes()
+    {
+        return changes;
+    }
+
+    /**
+     * @return changes dropped because one with the same or a later timestamp was handed on already.
+     */
+    public long duplicatesDropped()
+    {
+        return duplicatesDropped;
+    }
+
+    /**
+     * @return frames that were not a valid feed message, dropped.
+     */
+    public long invalidFrames()
+    {
+        return invalidFrames;
+    }
+
+    /**
+     * @return times the feed was asked for again after the server's stream went away.
+     */
+    public long resubscriptions()
+    {
+        return resubscriptions;
+    }
+
+    /**
+     * Close the subscription and publication; the server drops this subscriber when its stream loses its image.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(requests, responses);
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (!validator.validate(buffer, offset, length))
+        {
+            invalidFrames++;
+            return;
+        }
+        headerDecoder.wrap(buffer, offset);
+        if (FeedSubscriptionDecoder.TEMPLATE_ID == headerDecoder.templateId())
+        {
+            answerDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            if (answerDecoder.correlationId() == correlationId)
+            {
+                status = answerDecoder.status();
+                detail = answerDecoder.detail();
+                if (FeedStatus.SUBSCRIBED != status)
+                {
+                    wanted = false;
+                }
+            }
+            return;
+        }
+        changeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long timestamp = changeDecoder.timestamp();
+        if (timestamp <= lastTimestampNanos)
+        {
+            duplicatesDropped++;
+            return;
+        }
+        lastTimestampNanos = timestamp;
+        changes++;
+        handler.onChange(changeDecoder);
+    }
+}
