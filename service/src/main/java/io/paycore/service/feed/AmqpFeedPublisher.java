@@ -90,6 +90,7 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
     private static final String NAME = "paycore feed-amqp";
     private static final long WAIT_SLICE_MS = 100;
     private static final long END_CHECK_INTERVAL_MS = 5_000;
+    private static final long END_RECHECK_INTERVAL_MS = 1_000;
     private static final int REPLY_ACCESS_REFUSED = 403;
     private static final int REPLY_NOT_FOUND = 404;
     private static final int REPLY_PRECONDITION_FAILED = 406;
@@ -359,8 +360,15 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
 
     private int atEnd()
     {
+        if (context.exitAtEnd() && !window.isEmpty())
+        {
+            awaitConfirms();
+            return 0;
+        }
         final long nowMs = System.currentTimeMillis();
-        if (!context.exitAtEnd() && nowMs - lastEndCheckMs < END_CHECK_INTERVAL_MS)
+        final long intervalMs = suspectSequence >= 0 ? END_RECHECK_INTERVAL_MS :
+            context.exitAtEnd() ? 0 : END_CHECK_INTERVAL_MS;
+        if (nowMs - lastEndCheckMs < intervalMs)
         {
             return 0;
         }
@@ -368,6 +376,7 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
         final JournalException damage = feed.checkEnd();
         if (null != damage)
         {
+            // a record being written looks the same for a moment: damage is what is still there a second later
             if (suspectSequence == feed.nextSequence())
             {
                 throw damage;
@@ -376,12 +385,25 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
             return 0;
         }
         suspectSequence = -1;
-        if (context.exitAtEnd() && window.isEmpty())
+        if (context.exitAtEnd())
         {
             updateProgress(true);
             throw terminate(Outcome.AT_END, "at the journal's end with every change confirmed");
         }
         return 0;
+    }
+
+    private void awaitConfirms()
+    {
+        try
+        {
+            window.awaitEmpty(WAIT_SLICE_MS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            stopRequested = true;
+        }
     }
 
     private int updateProgress(final boolean force)

@@ -2,6 +2,7 @@ package io.paycore.service.feed;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -289,6 +290,37 @@ class AmqpFeedTest
         assertEquals(AmqpFeedCommand.EXIT_USAGE, PaycoreMain.execute(badType.toArray(new String[0])));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--exchange-type must be topic, direct, fanout " +
             "or headers: fan"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldExitDamagedNamingTheRecordWhenTheJournalIsCorrupt() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        try (Writer writer = new Writer(data))
+        {
+            writer.writeTransfers(200);
+        }
+        final Path segment;
+        try (java.util.stream.Stream<Path> files = Files.list(data.journalDirectory()))
+        {
+            segment = files.sorted().findFirst().orElseThrow();
+        }
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw"))
+        {
+            final long offset = file.length() / 4; // inside a record of transfers
+            file.seek(offset);
+            final int b = file.read();
+            file.seek(offset);
+            file.write(b ^ 0x20);
+        }
+
+        final List<String> args = publisherArgs(data, temp.resolve("state"), "paycore.changes.damaged");
+        args.add("--exit-at-end");
+        assertEquals(AmqpFeedCommand.EXIT_DAMAGED, PaycoreMain.execute(args.toArray(new String[0])),
+            err.toString(StandardCharsets.UTF_8));
+        final String printed = err.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("paycore feed-amqp: stopping: the journal is damaged") &&
+            printed.contains("file=" + segment), printed);
     }
 
     private static List<String> publisherArgs(final DataDirectory data, final Path state, final String exchange)
