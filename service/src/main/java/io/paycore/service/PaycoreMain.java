@@ -5,6 +5,7 @@ import io.paycore.service.clients.ClientsCommand;
 import io.paycore.service.cluster.ClusterCommand;
 import io.paycore.service.cluster.NodeCommand;
 import io.paycore.service.demo.DemoCommand;
+import io.paycore.service.feed.AmqpFeedCommand;
 import io.paycore.service.feed.FeedCommand;
 import io.paycore.service.feed.FeedServerCommand;
 import io.paycore.service.feed.KafkaFeedCommand;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Command;
     footer = { "", "Benchmarks: 'bin/paycore bench latency|throughput ...' runs the harness in perf/target/benchmarks.jar " +
         "(see 'bin/paycore bench --help'); the service jar carries no benchmark code." },
     subcommands = { DemoCommand.class, ServeCommand.class, NodeCommand.class, ClusterCommand.class,
-        AuditCommand.class, FeedCommand.class, FeedServerCommand.class, KafkaFeedCommand.class,
+        AuditCommand.class, FeedCommand.class, FeedServerCommand.class, AmqpFeedCommand.class, KafkaFeedCommand.class,
         QueryServerCommand.class, ClientsCommand.class, ErrorsCommand.class, StatCommand.class, JournalCommand.class,
         CommandLine.HelpCommand.class })
 public final class PaycoreMain implements Runnable
