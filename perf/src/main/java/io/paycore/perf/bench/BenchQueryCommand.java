@@ -78,6 +78,11 @@ public final class BenchQueryCommand implements Callable<Integer>
             "as the last is answered (default: ${DEFAULT-VALUE}).")
     private int queryRate;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
+        description = "Pairs of phases, writes alone then writes with statements, one after the other " +
+            "(default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
     @Option(names = "--rate", paramLabel = "TRANSFERS/S", defaultValue = "20000",
         description = "Offered write rate, single transfers (default: ${DEFAULT-VALUE}).")
     private long rate;
@@ -110,10 +115,10 @@ public final class BenchQueryCommand implements Callable<Integer>
             return 2;
         }
         if (common.cluster || common.connect || statement < 1 || statement > 1024 || history < 0 || rate < 1 ||
-            hotTransfers < 1 || queryRate < 0)
+            hotTransfers < 1 || queryRate < 0 || rounds < 1)
         {
             err.println("paycore bench query: runs the service in process (no --cluster or --connect); " +
-                "--statement 1..1024, --history >= 0, --rate >= 1, --hot-transfers >= 1, --query-rate >= 0");
+                "--statement 1..1024, --history >= 0, --rate >= 1, --hot-transfers >= 1, --query-rate >= 0, --rounds >= 1");
             return 2;
         }
         final BenchSettings settings;
@@ -152,56 +157,27 @@ public final class BenchQueryCommand implements Callable<Integer>
                 out.printf(Locale.ROOT, "query server: %,d transfers of history indexed in %.1f s%n", history,
                     (System.nanoTime() - indexStartNanos) / 1e9);
 
-                final PhaseResult alone = writes(service, settings, pinner, 1, out);
-                final Histogram statements = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-                final AtomicBoolean running = new AtomicBoolean(true);
-                final long[] results = new long[1];
-                final Thread asker = new Thread(() ->
+                service.awaitColdTierSettled(TimeUnit.MINUTES.toMillis(5));
+                boolean allMet = true;
+                for (int round = 1; round <= rounds; round++)
                 {
-                    final SplittableRandom random = new SplittableRandom(settings.seed());
-                    final AccountFilter filter = new AccountFilter();
-                    final long intervalNanos = 0 == queryRate ? 0 : TimeUnit.SECONDS.toNanos(1) / queryRate;
-                    long nextNanos = System.nanoTime();
-                    while (running.get())
-                    {
-                        if (intervalNanos > 0)
-                        {
-                            nextNanos += intervalNanos;
-                            final long waitNanos = nextNanos - System.nanoTime();
-                            if (waitNanos > 0)
-                            {
-                                LockSupport.parkNanos(waitNanos);
-                            }
-                        }
-                        filter.reset().accountId(0, PaycoreLoadTarget.FIRST_ACCOUNT_ID +
-                            random.nextInt(settings.accounts())).limit(statement)
-                            .flags(AccountFilter.DEBITS | AccountFilter.CREDITS);
-                        final long start = System.nanoTime();
-                        final List<Transfer> got = queries.getAccountTransfersAndWait(filter, Duration.ofSeconds(30));
-                        final MeasurementWindow open = window;
-                        if (null != open && open.isOpen())
-                        {
-                            statements.recordValue(System.nanoTime() - start);
-                            results[0] += got.size();
-                        }
-                    }
-                }, "paycore-bench-query-asker");
-                asker.start();
-                window = new MeasurementWindow(warmup, duration);
-                final PhaseResult withQueries = writes(service, settings, pinner, 2, out);
-                window.awaitClosed();
-                running.set(false);
-                asker.join(60_000);
-
-                out.printf(Locale.ROOT, "statements of %,d transfers from %,d of history, under %,d writes/s: " +
-                    "%,d in %d s (asked at %s) (%.1f transfers each), p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", statement, history,
-                    rate, statements.getTotalCount(), duration, 0 == queryRate ? "once answered" : queryRate + "/s",
-                    statements.getTotalCount() == 0 ? 0.0 : (double)results[0] / statements.getTotalCount(),
-                    statements.getValueAtPercentile(50) / 1e6, statements.getValueAtPercentile(99) / 1e6,
-                    statements.getMaxValue() / 1e6);
-                print(out, "writes alone       ", alone);
-                print(out, "writes with queries", withQueries);
-                return alone.isRateMet() && withQueries.isRateMet() ? 0 : 1;
+                    final PhaseResult alone = writes(service, settings, pinner, 2 * round - 1, out);
+                    final Histogram statements = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+                    final long[] results = new long[1];
+                    final PhaseResult withQueries = withStatements(service, settings, pinner, 2 * round, queries,
+                        statements, results, out);
+                    out.printf(Locale.ROOT, "round %d: statements of %,d transfers from %,d of history, under %,d " +
+                        "writes/s: %,d in %d s (asked at %s; %.1f transfers each), p50 %.2f ms, p99 %.2f ms, " +
+                        "max %.2f ms%n", round, statement, history, rate, statements.getTotalCount(), duration,
+                        0 == queryRate ? "once answered" : queryRate + "/s",
+                        statements.getTotalCount() == 0 ? 0.0 : (double)results[0] / statements.getTotalCount(),
+                        statements.getValueAtPercentile(50) / 1e6, statements.getValueAtPercentile(99) / 1e6,
+                        statements.getMaxValue() / 1e6);
+                    print(out, "round " + round + ": writes alone       ", alone);
+                    print(out, "round " + round + ": writes with queries", withQueries);
+                    allMet &= alone.isRateMet() && withQueries.isRateMet();
+                }
+                return allMet ? 0 : 1;
             }
             finally
             {
@@ -211,6 +187,61 @@ public final class BenchQueryCommand implements Callable<Integer>
         finally
         {
             IoUtil.delete(store.toFile(), true);
+        }
+    }
+
+    private PhaseResult withStatements(
+        final InProcessServiceLauncher.InProcessService service,
+        final BenchSettings settings,
+        final ThreadPinning pinner,
+        final int phase,
+        final PaycoreClient queries,
+        final Histogram statements,
+        final long[] results,
+        final PrintStream out) throws InterruptedException
+    {
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final Thread asker = new Thread(() ->
+        {
+            final SplittableRandom random = new SplittableRandom(settings.seed() + phase);
+            final AccountFilter filter = new AccountFilter();
+            final long intervalNanos = 0 == queryRate ? 0 : TimeUnit.SECONDS.toNanos(1) / queryRate;
+            long nextNanos = System.nanoTime();
+            while (running.get())
+            {
+                if (intervalNanos > 0)
+                {
+                    nextNanos += intervalNanos;
+                    final long waitNanos = nextNanos - System.nanoTime();
+                    if (waitNanos > 0)
+                    {
+                        LockSupport.parkNanos(waitNanos);
+                    }
+                }
+                filter.reset().accountId(0, PaycoreLoadTarget.FIRST_ACCOUNT_ID + random.nextInt(settings.accounts()))
+                    .limit(statement).flags(AccountFilter.DEBITS | AccountFilter.CREDITS);
+                final long start = System.nanoTime();
+                final List<Transfer> got = queries.getAccountTransfersAndWait(filter, Duration.ofSeconds(30));
+                final MeasurementWindow open = window;
+                if (null != open && open.isOpen())
+                {
+                    statements.recordValue(System.nanoTime() - start);
+                    results[0] += got.size();
+                }
+            }
+        }, "paycore-bench-query-asker");
+        asker.start();
+        try
+        {
+            window = new MeasurementWindow(warmup, duration);
+            final PhaseResult result = writes(service, settings, pinner, phase, out);
+            window.awaitClosed();
+            return result;
+        }
+        finally
+        {
+            running.set(false);
+            asker.join(60_000);
         }
     }
 

@@ -199,6 +199,33 @@ final class InProcessServiceLauncher implements ServiceLauncher
         }
 
         /**
+         * Wait until the service's cold tier has stopped taking records (its writer caught up with the history
+         * evicted from the hot window), so that a measurement does not run beside that catching up.
+         *
+         * @param timeoutMs longest wait.
+         * @throws InterruptedException if interrupted.
+         */
+        void awaitColdTierSettled(final long timeoutMs) throws InterruptedException
+        {
+            if (null == service.coldTier())
+            {
+                return;
+            }
+            final long deadline = System.currentTimeMillis() + timeoutMs;
+            long last = -1;
+            while (System.currentTimeMillis() < deadline)
+            {
+                final long written = service.coldTier().writtenRecordsNow();
+                if (written == last)
+                {
+                    return;
+                }
+                last = written;
+                Thread.sleep(1_000);
+            }
+        }
+
+        /**
          * @return a context to follow the service's journal with (a feed, a query engine): its data directory, its
          * ledger limits, and a cold tier if it keeps one.
          */
