@@ -23,6 +23,22 @@ public final class ReplayColdTierOptions
     private Path coldTierParent;
 
     /**
+     * @return the temporary cold tier's size bound; 0 for none.
+     */
+    public long sizeBytes()
+    {
+        return coldTierSizeBytes;
+    }
+
+    /**
+     * @return where the temporary cold tier is made, or null for the system's temporary directory.
+     */
+    public Path parent()
+    {
+        return coldTierParent;
+    }
+
+    /**
      * Apply the options to a replay's context.
      *
      * @param context to apply them to.

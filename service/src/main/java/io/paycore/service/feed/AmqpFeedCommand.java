@@ -12,7 +12,7 @@ import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.InstantNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
-import io.paycore.service.cli.LongByteSizeConverter;
+import io.paycore.service.cli.ReplayColdTierOptions;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.ShutdownSignalBarrier;
@@ -127,16 +127,8 @@ public final class AmqpFeedCommand implements Callable<Integer>
             "following the journal. Default: follow.")
     private boolean exitAtEnd;
 
-    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
-        converter = LongByteSizeConverter.class,
-        description = "Replay into a ledger that keeps --hot-transfers transfers in memory and the rest in a " +
-            "temporary cold tier of at most this many bytes, deleted at the end, as serve does; 0 keeps every " +
-            "transfer in memory (default: ${DEFAULT-VALUE}).")
-    private long coldTierSizeBytes;
-
-    @Option(names = "--cold-tier-dir", paramLabel = "DIR",
-        description = "Where the temporary cold tier is made (default: the system's temporary directory).")
-    private Path coldTierParent;
+    @Mixin
+    private ReplayColdTierOptions coldTier;
 
     @Mixin
     private LedgerLimitOptions ledgerLimits;
@@ -158,8 +150,8 @@ public final class AmqpFeedCommand implements Callable<Integer>
                 .feedContext(new ChangeFeedContext()
                     .directory(new DataDirectory(data))
                     .limits(ledgerLimits.limits())
-                    .coldTierSizeBytes(coldTierSizeBytes)
-                    .coldTierParent(coldTierParent))
+                    .coldTierSizeBytes(coldTier.sizeBytes())
+                    .coldTierParent(coldTier.parent()))
                 .stateDirectory(stateDirectory)
                 .uri(null != uri ? uri : System.getenv(URI_ENV_NAME))
                 .exchange(exchange)

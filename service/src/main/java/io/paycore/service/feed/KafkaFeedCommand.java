@@ -14,7 +14,7 @@ import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.LedgerLimitOptions;
-import io.paycore.service.cli.LongByteSizeConverter;
+import io.paycore.service.cli.ReplayColdTierOptions;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -117,16 +117,8 @@ public final class KafkaFeedCommand implements Callable<Integer>
             "serializers and partitioner are fixed. Default: linger.ms=5, batch.size=131072, max.block.ms=5000.")
     private List<String> producerProperties;
 
-    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
-        converter = LongByteSizeConverter.class,
-        description = "Replay as serve keeps the ledger: --hot-transfers transfers in memory, the rest in a " +
-            "temporary cold tier of at most this many bytes, deleted at the end; 0 keeps every transfer in " +
-            "memory (default: ${DEFAULT-VALUE}).")
-    private long coldTierSizeBytes;
-
-    @Option(names = "--cold-tier-dir", paramLabel = "DIR",
-        description = "Where the temporary cold tier is made (default: the system's temporary directory).")
-    private Path coldTierParent;
+    @Mixin
+    private ReplayColdTierOptions coldTier;
 
     @Mixin
     private LedgerLimitOptions ledgerLimits;
@@ -146,8 +138,8 @@ public final class KafkaFeedCommand implements Callable<Integer>
             context = new KafkaFeedContext()
                 .dataDirectory(new DataDirectory(dataDirectory.data()))
                 .limits(ledgerLimits.limits())
-                .coldTierSizeBytes(coldTierSizeBytes)
-                .coldTierParent(coldTierParent)
+                .coldTierSizeBytes(coldTier.sizeBytes())
+                .coldTierParent(coldTier.parent())
                 .stateDirectory(state)
                 .bootstrapServers(bootstrap)
                 .topic(topic)
