@@ -2,8 +2,8 @@ package io.paycore.core.query;
 
 /**
  * TigerBeetle's {@code AccountFilter}: which of an account's transfers (or balances after them) a
- * get-account-transfers or get-account-balances query returns. Zero user data and code
- * match any; a zero timestamp bound is no bound. Mutable and reusable.
+ * get-account-transfers or get-account-balances query returns. Zero user data and code match any; a zero timestamp
+ * bound is no bound. Mutable and reusable: fluent setters, accessors of the same names.
  */
 public final class AccountFilter
 {
@@ -16,17 +16,17 @@ public final class AccountFilter
     /** Every flag defined. */
     public static final int ALL_FLAGS = DEBITS | CREDITS | REVERSED;
 
-    public long accountIdHi;
-    public long accountIdLo;
-    public long userData128Hi;
-    public long userData128Lo;
-    public long userData64;
-    public long userData32;
-    public int code;
-    public long timestampMin;
-    public long timestampMax;
-    public long limit;
-    public int flags;
+    private long accountIdHi;
+    private long accountIdLo;
+    private long userData128Hi;
+    private long userData128Lo;
+    private long userData64;
+    private long userData32;
+    private int code;
+    private long timestampMin;
+    private long timestampMax;
+    private long limit;
+    private int flags;
 
     /**
      * @param idHi high 64 bits of the account's id.
@@ -38,6 +38,104 @@ public final class AccountFilter
         accountIdHi = idHi;
         accountIdLo = idLo;
         return this;
+    }
+
+    /**
+     * @return high 64 bits of the account's id.
+     */
+    public long accountIdHi()
+    {
+        return accountIdHi;
+    }
+
+    /**
+     * @return low 64 bits of the account's id.
+     */
+    public long accountIdLo()
+    {
+        return accountIdLo;
+    }
+
+    /**
+     * @param hi high 64 bits of the transfers' 128-bit user data, 0 (with lo) for any.
+     * @param lo low 64 bits.
+     * @return this.
+     */
+    public AccountFilter userData128(final long hi, final long lo)
+    {
+        userData128Hi = hi;
+        userData128Lo = lo;
+        return this;
+    }
+
+    /**
+     * @return high 64 bits of the 128-bit user data matched.
+     */
+    public long userData128Hi()
+    {
+        return userData128Hi;
+    }
+
+    /**
+     * @return low 64 bits of the 128-bit user data matched.
+     */
+    public long userData128Lo()
+    {
+        return userData128Lo;
+    }
+
+    /**
+     * @param userData64 the transfers' 64-bit user data, 0 for any.
+     * @return this.
+     */
+    public AccountFilter userData64(final long userData64)
+    {
+        this.userData64 = userData64;
+        return this;
+    }
+
+    /**
+     * @return the 64-bit user data matched, 0 for any.
+     */
+    public long userData64()
+    {
+        return userData64;
+    }
+
+    /**
+     * @param userData32 the transfers' 32-bit user data (unsigned), 0 for any.
+     * @return this.
+     */
+    public AccountFilter userData32(final long userData32)
+    {
+        this.userData32 = userData32;
+        return this;
+    }
+
+    /**
+     * @return the 32-bit user data matched, 0 for any.
+     */
+    public long userData32()
+    {
+        return userData32;
+    }
+
+    /**
+     * @param code the transfers' code, 0 for any.
+     * @return this.
+     */
+    public AccountFilter code(final int code)
+    {
+        this.code = code;
+        return this;
+    }
+
+    /**
+     * @return the code matched, 0 for any.
+     */
+    public int code()
+    {
+        return code;
     }
 
     /**
@@ -53,6 +151,22 @@ public final class AccountFilter
     }
 
     /**
+     * @return the inclusive lower timestamp bound, 0 for none.
+     */
+    public long timestampMin()
+    {
+        return timestampMin;
+    }
+
+    /**
+     * @return the inclusive upper timestamp bound, 0 for none.
+     */
+    public long timestampMax()
+    {
+        return timestampMax;
+    }
+
+    /**
      * @param limit most results.
      * @return this.
      */
@@ -63,6 +177,14 @@ public final class AccountFilter
     }
 
     /**
+     * @return most results.
+     */
+    public long limit()
+    {
+        return limit;
+    }
+
+    /**
      * @param flags {@link #DEBITS}, {@link #CREDITS}, {@link #REVERSED}.
      * @return this.
      */
@@ -70,6 +192,14 @@ public final class AccountFilter
     {
         this.flags = flags;
         return this;
+    }
+
+    /**
+     * @return the flags.
+     */
+    public int flags()
+    {
+        return flags;
     }
 
     /**

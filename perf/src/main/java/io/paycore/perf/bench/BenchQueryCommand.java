@@ -267,7 +267,7 @@ public final class BenchQueryCommand implements Callable<Integer>
     private static void awaitIndexed(final PaycoreClient queries, final long history) throws InterruptedException
     {
         final QueryFilter newest = new QueryFilter().limit(1);
-        newest.flags = QueryFilter.REVERSED;
+        newest.flags(QueryFilter.REVERSED);
         final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (history > 0)
         {

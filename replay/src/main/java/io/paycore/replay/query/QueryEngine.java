@@ -150,9 +150,9 @@ public final class QueryEngine implements AutoCloseable
         }
         final int[] list = postings[account];
         final int count = postingCounts[account];
-        final int from = firstPostingAtOrAfter(list, count, filter.timestampMin);
-        final int to = 0 == filter.timestampMax ? count : firstPostingAtOrAfter(list, count, filter.timestampMax + 1);
-        final boolean reversed = 0 != (filter.flags & AccountFilter.REVERSED);
+        final int from = firstPostingAtOrAfter(list, count, filter.timestampMin());
+        final int to = 0 == filter.timestampMax() ? count : firstPostingAtOrAfter(list, count, filter.timestampMax() + 1);
+        final boolean reversed = 0 != (filter.flags() & AccountFilter.REVERSED);
         int visited = 0;
         for (int i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += reversed ? -1 : 1)
         {
@@ -160,7 +160,7 @@ public final class QueryEngine implements AutoCloseable
             if (matches(filter, transfer))
             {
                 visitor.onTransfer(transfer);
-                if (++visited == filter.limit)
+                if (++visited == filter.limit())
                 {
                     break;
                 }
@@ -187,26 +187,26 @@ public final class QueryEngine implements AutoCloseable
         }
         final long[] list = balances[account];
         final int count = balanceCounts[account];
-        final int from = firstBalanceAtOrAfter(list, count, filter.timestampMin);
-        final int to = 0 == filter.timestampMax ? count : firstBalanceAtOrAfter(list, count, filter.timestampMax + 1);
-        final boolean reversed = 0 != (filter.flags & AccountFilter.REVERSED);
+        final int from = firstBalanceAtOrAfter(list, count, filter.timestampMin());
+        final int to = 0 == filter.timestampMax() ? count : firstBalanceAtOrAfter(list, count, filter.timestampMax() + 1);
+        final boolean reversed = 0 != (filter.flags() & AccountFilter.REVERSED);
         int visited = 0;
         for (int i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += reversed ? -1 : 1)
         {
             final int o = i * BALANCE_LONGS;
             final long packed = list[o + B_PACKED];
             final boolean credit = 0 != (packed & CREDIT_SIDE);
-            if (0 == (filter.flags & (credit ? AccountFilter.CREDITS : AccountFilter.DEBITS)) ||
-                !userDataMatches(filter.userData128Hi, filter.userData128Lo, list[o + B_USER_DATA_128 + 1],
+            if (0 == (filter.flags() & (credit ? AccountFilter.CREDITS : AccountFilter.DEBITS)) ||
+                !userDataMatches(filter.userData128Hi(), filter.userData128Lo(), list[o + B_USER_DATA_128 + 1],
                 list[o + B_USER_DATA_128]) ||
-                (0 != filter.userData64 && filter.userData64 != list[o + B_USER_DATA_64]) ||
-                (0 != filter.userData32 && filter.userData32 != (packed & 0xFFFF_FFFFL)) ||
-                (0 != filter.code && filter.code != (int)((packed >>> 32) & 0xFFFF)))
+                (0 != filter.userData64() && filter.userData64() != list[o + B_USER_DATA_64]) ||
+                (0 != filter.userData32() && filter.userData32() != (packed & 0xFFFF_FFFFL)) ||
+                (0 != filter.code() && filter.code() != (int)((packed >>> 32) & 0xFFFF)))
             {
                 continue;
             }
             visitor.onBalance(balance.wrap(list, o));
-            if (++visited == filter.limit)
+            if (++visited == filter.limit())
             {
                 break;
             }
@@ -227,22 +227,22 @@ public final class QueryEngine implements AutoCloseable
         {
             return 0;
         }
-        final long from = store.firstAtOrAfter(filter.timestampMin);
-        final long to = 0 == filter.timestampMax ? store.count() : store.firstAtOrAfter(filter.timestampMax + 1);
-        final boolean reversed = 0 != (filter.flags & QueryFilter.REVERSED);
+        final long from = store.firstAtOrAfter(filter.timestampMin());
+        final long to = 0 == filter.timestampMax() ? store.count() : store.firstAtOrAfter(filter.timestampMax() + 1);
+        final boolean reversed = 0 != (filter.flags() & QueryFilter.REVERSED);
         int visited = 0;
         for (long i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += reversed ? -1 : 1)
         {
             transfer.ordinal(i);
-            if (userDataMatches(filter.userData128Hi, filter.userData128Lo, transfer.userData128Hi(),
+            if (userDataMatches(filter.userData128Hi(), filter.userData128Lo(), transfer.userData128Hi(),
                 transfer.userData128Lo()) &&
-                (0 == filter.userData64 || filter.userData64 == transfer.userData64()) &&
-                (0 == filter.userData32 || filter.userData32 == transfer.userData32()) &&
-                (0 == filter.ledger || filter.ledger == transfer.ledger()) &&
-                (0 == filter.code || filter.code == transfer.code()))
+                (0 == filter.userData64() || filter.userData64() == transfer.userData64()) &&
+                (0 == filter.userData32() || filter.userData32() == transfer.userData32()) &&
+                (0 == filter.ledger() || filter.ledger() == transfer.ledger()) &&
+                (0 == filter.code() || filter.code() == transfer.code()))
             {
                 visitor.onTransfer(transfer);
-                if (++visited == filter.limit)
+                if (++visited == filter.limit())
                 {
                     break;
                 }
@@ -265,21 +265,21 @@ public final class QueryEngine implements AutoCloseable
             return 0;
         }
         final int count = ledger.accountCount();
-        final int from = firstAccountAtOrAfter(count, filter.timestampMin);
-        final int to = 0 == filter.timestampMax ? count : firstAccountAtOrAfter(count, filter.timestampMax + 1);
-        final boolean reversed = 0 != (filter.flags & QueryFilter.REVERSED);
+        final int from = firstAccountAtOrAfter(count, filter.timestampMin());
+        final int to = 0 == filter.timestampMax() ? count : firstAccountAtOrAfter(count, filter.timestampMax() + 1);
+        final boolean reversed = 0 != (filter.flags() & QueryFilter.REVERSED);
         int visited = 0;
         for (int i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += reversed ? -1 : 1)
         {
-            if (userDataMatches(filter.userData128Hi, filter.userData128Lo, ledger.accountUserData128Hi(i),
+            if (userDataMatches(filter.userData128Hi(), filter.userData128Lo(), ledger.accountUserData128Hi(i),
                 ledger.accountUserData128Lo(i)) &&
-                (0 == filter.userData64 || filter.userData64 == ledger.accountUserData64(i)) &&
-                (0 == filter.userData32 || filter.userData32 == ledger.accountUserData32(i)) &&
-                (0 == filter.ledger || filter.ledger == ledger.accountLedger(i)) &&
-                (0 == filter.code || filter.code == ledger.accountCode(i)))
+                (0 == filter.userData64() || filter.userData64() == ledger.accountUserData64(i)) &&
+                (0 == filter.userData32() || filter.userData32() == ledger.accountUserData32(i)) &&
+                (0 == filter.ledger() || filter.ledger() == ledger.accountLedger(i)) &&
+                (0 == filter.code() || filter.code() == ledger.accountCode(i)))
             {
                 visitor.onAccount(ledger, i);
-                if (++visited == filter.limit)
+                if (++visited == filter.limit())
                 {
                     break;
                 }
@@ -310,20 +310,20 @@ public final class QueryEngine implements AutoCloseable
         {
             return -1;
         }
-        final int account = ledger.accountIndex(filter.accountIdHi, filter.accountIdLo);
+        final int account = ledger.accountIndex(filter.accountIdHi(), filter.accountIdLo());
         return account >= 0 && account < postings.length ? account : -1;
     }
 
     private boolean matches(final AccountFilter filter, final StoredTransfer transfer)
     {
-        final boolean debit = transfer.debitAccountIdHi() == filter.accountIdHi &&
-            transfer.debitAccountIdLo() == filter.accountIdLo;
-        return 0 != (filter.flags & (debit ? AccountFilter.DEBITS : AccountFilter.CREDITS)) &&
-            userDataMatches(filter.userData128Hi, filter.userData128Lo, transfer.userData128Hi(),
+        final boolean debit = transfer.debitAccountIdHi() == filter.accountIdHi() &&
+            transfer.debitAccountIdLo() == filter.accountIdLo();
+        return 0 != (filter.flags() & (debit ? AccountFilter.DEBITS : AccountFilter.CREDITS)) &&
+            userDataMatches(filter.userData128Hi(), filter.userData128Lo(), transfer.userData128Hi(),
             transfer.userData128Lo()) &&
-            (0 == filter.userData64 || filter.userData64 == transfer.userData64()) &&
-            (0 == filter.userData32 || filter.userData32 == transfer.userData32()) &&
-            (0 == filter.code || filter.code == transfer.code());
+            (0 == filter.userData64() || filter.userData64() == transfer.userData64()) &&
+            (0 == filter.userData32() || filter.userData32() == transfer.userData32()) &&
+            (0 == filter.code() || filter.code() == transfer.code());
     }
 
     private static boolean userDataMatches(

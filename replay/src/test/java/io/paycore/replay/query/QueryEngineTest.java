@@ -122,8 +122,8 @@ class QueryEngineTest
             .flags(AccountFilter.DEBITS | AccountFilter.CREDITS | AccountFilter.REVERSED),
             t -> (t.debit == 2 || t.credit == 2) && t.timestamp >= middle && t.timestamp <= late) > 0);
         filter.reset().accountId(0, 2).limit(1024).flags(AccountFilter.DEBITS | AccountFilter.CREDITS);
-        filter.userData64 = CREATED.stream().filter(t -> t.debit == 2).findFirst().orElseThrow().userData64;
-        assertTrue(check(filter, t -> (t.debit == 2 || t.credit == 2) && t.userData64 == filter.userData64) > 0);
+        filter.userData64(CREATED.stream().filter(t -> t.debit == 2).findFirst().orElseThrow().userData64);
+        assertTrue(check(filter, t -> (t.debit == 2 || t.credit == 2) && t.userData64 == filter.userData64()) > 0);
 
         // TigerBeetle's invalid filters match nothing.
         assertEquals(0, engine.getAccountTransfers(filter.reset().accountId(0, 2).limit(1024), t -> { }),
@@ -161,24 +161,24 @@ class QueryEngineTest
     void shouldQueryTransfersAndAccountsByTheirFields()
     {
         final QueryFilter filter = new QueryFilter();
-        filter.reset().limit(1024).ledger = AuditRuns.LEDGER_B;
+        filter.reset().limit(1024).ledger(AuditRuns.LEDGER_B);
         assertEquals(ids(CREATED.stream().filter(t -> t.ledger == AuditRuns.LEDGER_B), 1024), query(filter));
 
         final long middle = CREATED.get(CREATED.size() / 2).timestamp;
-        filter.reset().timestamps(middle, 0).limit(50).flags = QueryFilter.REVERSED;
+        filter.reset().timestamps(middle, 0).limit(50).flags(QueryFilter.REVERSED);
         final List<Long> newest = ids(CREATED.stream().filter(t -> t.timestamp >= middle), Integer.MAX_VALUE);
         final List<Long> reversed = new ArrayList<>(newest.subList(newest.size() - 50, newest.size()));
         java.util.Collections.reverse(reversed);
         assertEquals(reversed, query(filter));
 
-        filter.reset().limit(1024).userData64 = 42;
-        filter.code = 1;
+        filter.reset().limit(1024).userData64(42);
+        filter.code(1);
         final List<Long> matching = ids(CREATED.stream().filter(t -> t.userData64 == 42 && t.code == 1), 1024);
         assertTrue(!matching.isEmpty());
         assertEquals(matching, query(filter));
 
         final List<Long> accounts = new ArrayList<>();
-        filter.reset().limit(1024).ledger = AuditRuns.LEDGER_A;
+        filter.reset().limit(1024).ledger(AuditRuns.LEDGER_A);
         engine.queryAccounts(filter, (ledger, index) -> accounts.add(ledger.accountIdLo(index)));
         assertEquals(AuditRuns.ACCOUNTS_A, accounts.size());
         for (int i = 0; i < accounts.size(); i++)
@@ -186,7 +186,7 @@ class QueryEngineTest
             assertEquals(i + 1, accounts.get(i), "creation order");
         }
         accounts.clear();
-        filter.reset().limit(3).flags = QueryFilter.REVERSED;
+        filter.reset().limit(3).flags(QueryFilter.REVERSED);
         engine.queryAccounts(filter, (ledger, index) -> accounts.add(ledger.accountIdLo(index)));
         assertEquals(List.of(50L, 49L, 48L), accounts);
         assertEquals(0, engine.queryAccounts(filter.reset(), (ledger, index) -> { }), "limit 0 matches nothing");
@@ -231,17 +231,17 @@ class QueryEngineTest
 
     private static int check(final AccountFilter filter, final Predicate<Created> expected)
     {
-        final boolean reversed = 0 != (filter.flags & AccountFilter.REVERSED);
+        final boolean reversed = 0 != (filter.flags() & AccountFilter.REVERSED);
         List<Long> want = ids(CREATED.stream().filter(expected), Integer.MAX_VALUE);
         if (reversed)
         {
             want = new ArrayList<>(want);
             java.util.Collections.reverse(want);
         }
-        want = want.subList(0, (int)Math.min(filter.limit, want.size()));
+        want = want.subList(0, (int)Math.min(filter.limit(), want.size()));
         final List<Long> got = new ArrayList<>();
         engine.getAccountTransfers(filter, t -> got.add(t.idLo()));
-        assertEquals(want, got, "account " + filter.accountIdLo + " flags " + filter.flags);
+        assertEquals(want, got, "account " + filter.accountIdLo() + " flags " + filter.flags());
         return got.size();
     }
 

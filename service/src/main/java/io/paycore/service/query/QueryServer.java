@@ -481,11 +481,10 @@ public final class QueryServer implements Agent
             this.limit = limit;
             final AccountFilter f = new AccountFilter().accountId(idHi, idLo).timestamps(timestampMin, timestampMax)
                 .limit(limit).flags(flags);
-            f.userData128Hi = userData128Hi;
-            f.userData128Lo = userData128Lo;
-            f.userData64 = userData64;
-            f.userData32 = userData32;
-            f.code = code;
+            f.userData128(userData128Hi, userData128Lo);
+            f.userData64(userData64);
+            f.userData32(userData32);
+            f.code(code);
             accountFilter = f;
         }
 
@@ -507,13 +506,12 @@ public final class QueryServer implements Agent
             this.minTimestamp = minTimestamp;
             this.limit = limit;
             final QueryFilter f = new QueryFilter().timestamps(timestampMin, timestampMax).limit(limit);
-            f.userData128Hi = userData128Hi;
-            f.userData128Lo = userData128Lo;
-            f.userData64 = userData64;
-            f.userData32 = userData32;
-            f.ledger = ledger;
-            f.code = code;
-            f.flags = flags;
+            f.userData128(userData128Hi, userData128Lo);
+            f.userData64(userData64);
+            f.userData32(userData32);
+            f.ledger(ledger);
+            f.code(code);
+            f.flags(flags);
             queryFilter = f;
         }
 

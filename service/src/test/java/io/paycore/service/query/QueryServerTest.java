@@ -156,13 +156,13 @@ class QueryServerTest
         assertEquals(newestFirst, paged);
 
         final QueryFilter byUserData = new QueryFilter().limit(1024);
-        byUserData.userData64 = 3;
+        byUserData.userData64(3);
         final List<Transfer> threes = client.queryTransfersAndWait(byUserData, TIMEOUT);
         assertEquals(TRANSFERS / 10, threes.size());
         assertTrue(threes.stream().allMatch(t -> 3 == t.userData64()));
 
         final QueryFilter onLedger = new QueryFilter().limit(1024);
-        onLedger.ledger = 700;
+        onLedger.ledger(700);
         assertEquals(List.of(BigInteger.ONE, BigInteger.TWO, BigInteger.valueOf(3)),
             client.queryAccountsAndWait(onLedger, TIMEOUT).stream().map(a -> a.id()).collect(Collectors.toList()));
     }

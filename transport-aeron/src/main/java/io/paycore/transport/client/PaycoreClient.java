@@ -442,11 +442,11 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         }
         final GetAccountTransfersEncoder e = getAccountTransfersEncoder.wrapAndApplyHeader(sendBuffer, 0,
             headerEncoder).correlationId(correlationId).minTimestamp(lastWriteTimestamp);
-        e.accountId().lo(filter.accountIdLo).hi(filter.accountIdHi);
-        e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
-        e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
-            .userData32(filter.userData32).resultLimit(filter.limit).flags(filter.flags & 0xFFFF_FFFFL)
-            .responseStreamId(queryResponseStreamId).code(filter.code)
+        e.accountId().lo(filter.accountIdLo()).hi(filter.accountIdHi());
+        e.userData128().lo(filter.userData128Lo()).hi(filter.userData128Hi());
+        e.userData64(filter.userData64()).timestampMin(filter.timestampMin()).timestampMax(filter.timestampMax())
+            .userData32(filter.userData32()).resultLimit(filter.limit()).flags(filter.flags() & 0xFFFF_FFFFL)
+            .responseStreamId(queryResponseStreamId).code(filter.code())
             .responseChannel(queryResponseChannel);
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
@@ -469,11 +469,11 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         }
         final GetAccountBalancesEncoder e = getAccountBalancesEncoder.wrapAndApplyHeader(sendBuffer, 0,
             headerEncoder).correlationId(correlationId).minTimestamp(lastWriteTimestamp);
-        e.accountId().lo(filter.accountIdLo).hi(filter.accountIdHi);
-        e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
-        e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
-            .userData32(filter.userData32).resultLimit(filter.limit).flags(filter.flags & 0xFFFF_FFFFL)
-            .responseStreamId(queryResponseStreamId).code(filter.code)
+        e.accountId().lo(filter.accountIdLo()).hi(filter.accountIdHi());
+        e.userData128().lo(filter.userData128Lo()).hi(filter.userData128Hi());
+        e.userData64(filter.userData64()).timestampMin(filter.timestampMin()).timestampMax(filter.timestampMax())
+            .userData32(filter.userData32()).resultLimit(filter.limit()).flags(filter.flags() & 0xFFFF_FFFFL)
+            .responseStreamId(queryResponseStreamId).code(filter.code())
             .responseChannel(queryResponseChannel);
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
@@ -495,10 +495,10 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         }
         final QueryAccountsEncoder e = queryAccountsEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .correlationId(correlationId).minTimestamp(lastWriteTimestamp);
-        e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
-        e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
-            .userData32(filter.userData32).ledger(filter.ledger).resultLimit(filter.limit)
-            .flags(filter.flags & 0xFFFF_FFFFL).responseStreamId(queryResponseStreamId).code(filter.code)
+        e.userData128().lo(filter.userData128Lo()).hi(filter.userData128Hi());
+        e.userData64(filter.userData64()).timestampMin(filter.timestampMin()).timestampMax(filter.timestampMax())
+            .userData32(filter.userData32()).ledger(filter.ledger()).resultLimit(filter.limit())
+            .flags(filter.flags() & 0xFFFF_FFFFL).responseStreamId(queryResponseStreamId).code(filter.code())
             .responseChannel(queryResponseChannel);
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
@@ -520,10 +520,10 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         }
         final QueryTransfersEncoder e = queryTransfersEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .correlationId(correlationId).minTimestamp(lastWriteTimestamp);
-        e.userData128().lo(filter.userData128Lo).hi(filter.userData128Hi);
-        e.userData64(filter.userData64).timestampMin(filter.timestampMin).timestampMax(filter.timestampMax)
-            .userData32(filter.userData32).ledger(filter.ledger).resultLimit(filter.limit)
-            .flags(filter.flags & 0xFFFF_FFFFL).responseStreamId(queryResponseStreamId).code(filter.code)
+        e.userData128().lo(filter.userData128Lo()).hi(filter.userData128Hi());
+        e.userData64(filter.userData64()).timestampMin(filter.timestampMin()).timestampMax(filter.timestampMax())
+            .userData32(filter.userData32()).ledger(filter.ledger()).resultLimit(filter.limit())
+            .flags(filter.flags() & 0xFFFF_FFFFL).responseStreamId(queryResponseStreamId).code(filter.code())
             .responseChannel(queryResponseChannel);
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
