@@ -192,14 +192,6 @@ public final class QueryServer implements Agent
         CloseHelper.quietCloseAll(requests, engine, answered, refused, inFlight, lagNanos, appliedSequence);
     }
 
-    /**
-     * @return the engine, for tests: read between duty cycles only.
-     */
-    QueryEngine engine()
-    {
-        return engine;
-    }
-
     private void onRequest(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         if (!validator.validate(buffer, offset, length))
