@@ -2,7 +2,6 @@ package io.paycore.perf.feed;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,11 +24,12 @@ import io.paycore.perf.harness.MachineInfo;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
-import io.paycore.replay.feed.ChangeJson;
 import io.paycore.service.demo.DemoWorkload;
 import io.paycore.service.feed.FeedKey;
 import io.paycore.service.feed.KafkaFeedContext;
+import io.paycore.service.feed.KafkaFeedEncoder;
 import io.paycore.service.feed.KafkaFeedHeaders;
+import io.paycore.service.feed.KafkaFeedMessage;
 import io.paycore.service.feed.KafkaFeedPublisher;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -53,7 +53,8 @@ import picocli.CommandLine.Option;
  * Sustained changes/s of {@code paycore feed-kafka} into a Kafka broker, against the same broker's rate for the
  * same messages sent by a bare producer with the same settings, in one run, alternating rounds.
  * <p>
- * It writes a demo journal, replays it once to take its changes' messages (key, JSON body, headers), then per round:
+ * It writes a demo journal, replays it once to take its changes' messages (key, JSON body, headers, made by the
+ * publisher's own {@link KafkaFeedEncoder}), then per round: that replay again, timed ("replay + JSON alone");
  * the bare producer sends those messages, pre-encoded, to a fresh topic; the publisher follows the journal from its
  * start into another fresh topic (replay, JSON, send) until the broker acknowledged the last change. Each rate is
  * messages over the time from the first send to the last acknowledgement. The broker is given by
@@ -191,28 +192,18 @@ public final class KafkaFeedThroughput implements Callable<Integer>
         final DataDirectory data, final LedgerLimits limits, final FeedKey feedKey)
     {
         final List<ProducerRecordParts> messages = new ArrayList<>();
-        final StringBuilder json = new StringBuilder(1024);
+        final KafkaFeedEncoder encoder = new KafkaFeedEncoder(feedKey);
         try (ChangeFeed feed = ChangeFeed.open(new ChangeFeedContext().directory(data).limits(limits)
             .coldTierSizeBytes(0)))
         {
             while (feed.poll((change) ->
             {
-                json.setLength(0);
-                ChangeJson.append(change, json);
-                final Header[] headers = {
-                    new RecordHeader(KafkaFeedHeaders.EVENT_TYPE,
-                        ChangeJson.typeName(change.type()).getBytes(StandardCharsets.US_ASCII)),
-                    new RecordHeader(KafkaFeedHeaders.LEDGER, KafkaFeedHeaders.decimal(change.ledger())),
-                    new RecordHeader(KafkaFeedHeaders.TRANSFER_CODE, KafkaFeedHeaders.decimal(change.code())),
-                    new RecordHeader(KafkaFeedHeaders.DEBIT_ACCOUNT_CODE,
-                        KafkaFeedHeaders.decimal(change.debitAccountCode())),
-                    new RecordHeader(KafkaFeedHeaders.CREDIT_ACCOUNT_CODE,
-                        KafkaFeedHeaders.decimal(change.creditAccountCode())),
-                    new RecordHeader(KafkaFeedHeaders.TIMESTAMP, KafkaFeedHeaders.decimal(change.timestampNanos())),
-                    new RecordHeader(KafkaFeedHeaders.WATERMARK, KafkaFeedHeaders.decimal(change.timestampNanos())),
-                };
-                messages.add(new ProducerRecordParts(change.timestampNanos(), feedKey.keyBytes(change),
-                    json.toString().getBytes(StandardCharsets.UTF_8), headers));
+                final KafkaFeedMessage message = encoder.encode(change, new KafkaFeedMessage());
+                final Header[] headers = Arrays.copyOf(message.headers(), KafkaFeedMessage.HEADER_COUNT + 1);
+                headers[KafkaFeedMessage.HEADER_COUNT] =
+                    new RecordHeader(KafkaFeedHeaders.WATERMARK, KafkaFeedHeaders.decimal(change.timestampNanos()));
+                messages.add(new ProducerRecordParts(message.timestampNanos(), message.key(), message.value(),
+                    headers));
             }, 1000) > 0)
             {
                 // to the journal's end

@@ -1,10 +1,12 @@
 package io.paycore.service.feed;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 import io.paycore.core.ledger.LedgerChange;
-import io.paycore.core.ledger.UInt128;
+import io.paycore.replay.feed.DecimalAscii;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What a published change is keyed by, and so what it is kept in order with: a broker keeps the order of the
@@ -37,25 +39,35 @@ public enum FeedKey
     }
 
     /**
+     * Write a change's key.
+     *
      * @param change being published.
-     * @return its key as UTF-8 bytes of a decimal number.
+     * @param buffer to write to, with room for {@link DecimalAscii#UINT128_MAX_DIGITS} bytes at {@code index}.
+     * @param index  where the key starts.
+     * @return its length: the ASCII (so UTF-8) bytes of a decimal number.
      */
-    public byte[] keyBytes(final LedgerChange change)
+    public int encode(final LedgerChange change, final MutableDirectBuffer buffer, final int index)
     {
-        final String key;
         switch (this)
         {
             case DEBIT_ACCOUNT:
-                key = UInt128.toString(change.debitAccountIdHi(), change.debitAccountIdLo());
-                break;
+                return DecimalAscii.putUInt128(buffer, index, change.debitAccountIdHi(), change.debitAccountIdLo());
             case CREDIT_ACCOUNT:
-                key = UInt128.toString(change.creditAccountIdHi(), change.creditAccountIdLo());
-                break;
+                return DecimalAscii.putUInt128(buffer, index, change.creditAccountIdHi(), change.creditAccountIdLo());
             default:
-                key = Long.toString(change.ledger());
-                break;
+                return buffer.putLongAscii(index, change.ledger());
         }
-        return key.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * @param change being published.
+     * @return its key as UTF-8 bytes of a decimal number. Allocates a scratch buffer: publishers use
+     * {@link #encode}.
+     */
+    public byte[] keyBytes(final LedgerChange change)
+    {
+        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[DecimalAscii.UINT128_MAX_DIGITS]);
+        return Arrays.copyOf(scratch.byteArray(), encode(change, scratch, 0));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.paycore.service.feed;
 
 import java.nio.charset.StandardCharsets;
 
+import org.agrona.AsciiEncoding;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -40,7 +41,18 @@ public final class KafkaFeedHeaders
      */
     public static byte[] decimal(final long value)
     {
-        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+        if (value < 0)
+        {
+            return Long.toString(value).getBytes(StandardCharsets.US_ASCII); // no header of the feed is negative
+        }
+        final byte[] digits = new byte[AsciiEncoding.digitCount(value)];
+        long rest = value;
+        for (int i = digits.length - 1; i >= 0; i--)
+        {
+            digits[i] = (byte)('0' + rest % 10);
+            rest /= 10;
+        }
+        return digits;
     }
 
     /**

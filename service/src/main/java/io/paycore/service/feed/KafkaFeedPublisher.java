@@ -2,7 +2,6 @@ package io.paycore.service.feed;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.paycore.core.ledger.ChangeType;
 import io.paycore.core.ledger.LedgerChange;
 import io.paycore.core.ledger.LedgerChangeListener;
 import io.paycore.journal.JournalException;
@@ -97,7 +95,6 @@ public final class KafkaFeedPublisher implements Agent
     private static final long ACKED = 1;
     private static final long FAILED = 2;
     private static final long STATE_MASK = 3;
-    private static final byte[][] TYPE_NAMES = typeNames();
 
     private final KafkaFeedContext context;
     private final PrintStream out;
@@ -106,9 +103,9 @@ public final class KafkaFeedPublisher implements Agent
     private final ChangeFeed feed;
     private final Map<String, Object> producerConfig;
     private final Stager stager = new Stager();
-    private final StringBuilder json = new StringBuilder(1024);
-    private final ArrayDeque<Message> staged = new ArrayDeque<>();
-    private final Message[] inFlight;
+    private final KafkaFeedEncoder encoder;
+    private final ArrayDeque<KafkaFeedMessage> staged = new ArrayDeque<>();
+    private final KafkaFeedMessage[] inFlight;
     private final AtomicLongArray slotStates;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final EpochNanoClock clock = new SystemEpochNanoClock();
@@ -135,6 +132,8 @@ public final class KafkaFeedPublisher implements Agent
     private long retriesOfClosedProducers;
     private String topicId;
     private long savedWatermark = -1;
+    private Header watermarkHeader;
+    private long watermarkHeaderNanos;
 
     private KafkaFeedPublisher(
         final KafkaFeedContext context,
@@ -149,7 +148,8 @@ public final class KafkaFeedPublisher implements Agent
         this.lock = lock;
         this.counters = counters;
         this.feed = feed;
-        this.inFlight = new Message[context.maxInFlight()];
+        this.encoder = new KafkaFeedEncoder(context.key());
+        this.inFlight = new KafkaFeedMessage[context.maxInFlight()];
         this.slotStates = new AtomicLongArray(context.maxInFlight());
     }
 
@@ -441,13 +441,13 @@ public final class KafkaFeedPublisher implements Agent
         int sent = 0;
         while (!staged.isEmpty() && tail - head < capacity && sent < SEND_LIMIT && null == failure.get())
         {
-            final Message message = staged.peekFirst();
+            final KafkaFeedMessage message = staged.peekFirst();
             final int slot = (int)(tail % capacity);
             final long expected = (generation << 2) | PENDING;
             slotStates.set(slot, expected);
             inFlight[slot] = message;
             final RecordHeaders headers = new RecordHeaders(message.headers);
-            headers.add(KafkaFeedHeaders.WATERMARK, KafkaFeedHeaders.decimal(watermark));
+            headers.add(watermarkHeader());
             try
             {
                 producer.send(new ProducerRecord<>(topic, null, null, message.key, message.value, headers),
@@ -469,6 +469,16 @@ public final class KafkaFeedPublisher implements Agent
             counters.published().setRelease(published);
         }
         return sent;
+    }
+
+    private Header watermarkHeader()
+    {
+        if (watermarkHeaderNanos != watermark || null == watermarkHeader)
+        {
+            watermarkHeader = new RecordHeader(KafkaFeedHeaders.WATERMARK, KafkaFeedHeaders.decimal(watermark));
+            watermarkHeaderNanos = watermark;
+        }
+        return watermarkHeader;
     }
 
     private int pollFeed()
@@ -659,33 +669,6 @@ public final class KafkaFeedPublisher implements Agent
         return config;
     }
 
-    private static byte[][] typeNames()
-    {
-        final ChangeType[] types = ChangeType.values();
-        final byte[][] names = new byte[types.length][];
-        for (final ChangeType type : types)
-        {
-            names[type.ordinal()] = ChangeJson.typeName(type).getBytes(StandardCharsets.US_ASCII);
-        }
-        return names;
-    }
-
-    private static final class Message
-    {
-        private final long timestampNanos;
-        private final byte[] key;
-        private final byte[] value;
-        private final Header[] headers;
-
-        private Message(final long timestampNanos, final byte[] key, final byte[] value, final Header[] headers)
-        {
-            this.timestampNanos = timestampNanos;
-            this.key = key;
-            this.value = value;
-            this.headers = headers;
-        }
-    }
-
     private final class Stager implements LedgerChangeListener
     {
         public void onChange(final LedgerChange change)
@@ -702,21 +685,7 @@ public final class KafkaFeedPublisher implements Agent
                     lastStagedTimestampNanos);
             }
             lastStagedTimestampNanos = timestampNanos;
-
-            json.setLength(0);
-            ChangeJson.append(change, json);
-            final Header[] headers = {
-                new RecordHeader(KafkaFeedHeaders.EVENT_TYPE, TYPE_NAMES[change.type().ordinal()]),
-                new RecordHeader(KafkaFeedHeaders.LEDGER, KafkaFeedHeaders.decimal(change.ledger())),
-                new RecordHeader(KafkaFeedHeaders.TRANSFER_CODE, KafkaFeedHeaders.decimal(change.code())),
-                new RecordHeader(KafkaFeedHeaders.DEBIT_ACCOUNT_CODE,
-                    KafkaFeedHeaders.decimal(change.debitAccountCode())),
-                new RecordHeader(KafkaFeedHeaders.CREDIT_ACCOUNT_CODE,
-                    KafkaFeedHeaders.decimal(change.creditAccountCode())),
-                new RecordHeader(KafkaFeedHeaders.TIMESTAMP, KafkaFeedHeaders.decimal(timestampNanos)),
-            };
-            staged.addLast(new Message(timestampNanos, context.key().keyBytes(change),
-                json.toString().getBytes(StandardCharsets.UTF_8), headers));
+            staged.addLast(encoder.encode(change, new KafkaFeedMessage()));
         }
     }
 
