@@ -111,6 +111,12 @@ public final class KafkaFeedCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     private int maxInFlight;
 
+    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "" + KafkaFeedContext.MAX_QUEUED_DEFAULT,
+        description = "Changes replayed and encoded, waiting to be sent, at most: the queue between the thread that " +
+            "replays the journal and the one that sends; the replay waits while it is full " +
+            "(default: ${DEFAULT-VALUE}).")
+    private int maxQueued;
+
     @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
         description = "A Kafka producer setting (linger.ms, batch.size, compression.type, security...), repeatable; " +
             "also given to the client that reads the watermark. Idempotence, acks, retries, delivery timeout, " +
@@ -146,6 +152,7 @@ public final class KafkaFeedCommand implements Callable<Integer>
                 .key(FeedKey.parse(key))
                 .fromTimestampNanos(null == from ? 0 : parseTime(from))
                 .maxInFlight(maxInFlight)
+                .maxQueued(maxQueued)
                 .out(out);
             if (null != producerProperties)
             {

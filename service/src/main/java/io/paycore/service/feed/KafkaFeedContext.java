@@ -22,6 +22,15 @@ public final class KafkaFeedContext
     /** Largest {@link #maxInFlight(int)}. */
     public static final int MAX_IN_FLIGHT_MAX = 1024 * 1024;
 
+    /**
+     * Changes replayed and encoded by the stager's thread and not yet handed to the producer, at most: the queue
+     * between the publisher's two threads. Two of the sender's duty cycles' worth.
+     */
+    public static final int MAX_QUEUED_DEFAULT = 2 * KafkaFeedPublisher.SEND_LIMIT;
+
+    /** Largest {@link #maxQueued(int)}. */
+    public static final int MAX_QUEUED_MAX = 1024 * 1024;
+
     /** How long one attempt to read the topic's watermark may take before it is counted as an error and retried. */
     public static final long RESUME_ATTEMPT_TIMEOUT_MS_DEFAULT = 5_000;
 
@@ -54,6 +63,7 @@ public final class KafkaFeedContext
     private FeedKey key = FeedKey.LEDGER;
     private long fromTimestampNanos;
     private int maxInFlight = MAX_IN_FLIGHT_DEFAULT;
+    private int maxQueued = MAX_QUEUED_DEFAULT;
     private long resumeAttemptTimeoutMs = RESUME_ATTEMPT_TIMEOUT_MS_DEFAULT;
     private long closeTimeoutMs = CLOSE_TIMEOUT_MS_DEFAULT;
     private long retryBackoffMaxMs = RETRY_BACKOFF_MAX_MS_DEFAULT;
@@ -96,6 +106,10 @@ public final class KafkaFeedContext
         if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_MAX)
         {
             throw new IllegalArgumentException("--max-in-flight must be 1.." + MAX_IN_FLIGHT_MAX + ": " + maxInFlight);
+        }
+        if (maxQueued < 1 || maxQueued > MAX_QUEUED_MAX)
+        {
+            throw new IllegalArgumentException("--max-queued must be 1.." + MAX_QUEUED_MAX + ": " + maxQueued);
         }
         if (resumeAttemptTimeoutMs < 1 || closeTimeoutMs < 0 || retryBackoffMaxMs < 1)
         {
@@ -289,6 +303,25 @@ public final class KafkaFeedContext
     public int maxInFlight()
     {
         return maxInFlight;
+    }
+
+    /**
+     * @param maxQueued changes replayed and encoded and not yet handed to the producer, at most: the queue between
+     *                  the publisher's two threads; the replay waits while it is full.
+     * @return this.
+     */
+    public KafkaFeedContext maxQueued(final int maxQueued)
+    {
+        this.maxQueued = maxQueued;
+        return this;
+    }
+
+    /**
+     * @return changes queued for sending at most.
+     */
+    public int maxQueued()
+    {
+        return maxQueued;
     }
 
     /**

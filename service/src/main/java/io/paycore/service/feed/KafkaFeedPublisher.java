@@ -3,22 +3,19 @@ package io.paycore.service.feed;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.paycore.core.ledger.LedgerChange;
-import io.paycore.core.ledger.LedgerChangeListener;
-import io.paycore.journal.JournalException;
 import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.replay.feed.ChangeJson;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.EpochNanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -52,12 +49,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * watermark saved in the state directory for the same topic id if that is later ({@code KafkaFeedProgress}: saved
  * every second and at a clean stop, it spares a restart the re-sending of what was in flight).
  * <p>
- * <b>Publishing</b>: each change becomes one message (key: {@link FeedKey}; body: {@link ChangeJson}; headers:
- * {@link KafkaFeedHeaders}) handed to an idempotent producer with {@code acks=all}, unlimited retries and no
- * delivery timeout, so a broker that is down or restarting only delays acknowledgements. At most
- * {@link KafkaFeedContext#maxInFlight()} changes are unacknowledged at once; the journal is read no faster than
- * the broker acknowledges. The watermark is the timestamp through which every change has been acknowledged, and
- * every message carries the watermark as it was when the message was sent.
+ * <b>Publishing</b> runs on two threads, so that its rate is the slower of the two halves' rather than what one
+ * thread doing both would reach. The stager ({@link KafkaFeedStager}, a thread the publisher starts once it knows
+ * where to start) replays the journal and encodes each change into one message (key: {@link FeedKey}; body:
+ * {@link ChangeJson}; headers: {@link KafkaFeedHeaders}) in the next slot of a bounded queue
+ * ({@link KafkaFeedQueue}: at most {@link KafkaFeedContext#maxQueued()} changes wait to be sent; the stager waits
+ * while it is full). This agent takes them in order and hands them to an idempotent producer with
+ * {@code acks=all}, unlimited retries and no delivery timeout, so a broker that is down or restarting only delays
+ * acknowledgements. At most {@link KafkaFeedContext#maxInFlight()} changes are unacknowledged at once; the journal is
+ * read no faster than the broker acknowledges. The watermark is the timestamp through which every change has been
+ * acknowledged, and every message carries the watermark as it was when the message was sent.
  * <p>
  * <b>Failures</b>: a send that fails anyway is counted; if retrying can help, the producer is closed without
  * waiting and a new one re-sends, in order, every change after the watermark, after a pause that doubles up to
@@ -65,7 +66,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * large for the topic, ...) stops the publisher ({@link Stop#REFUSED}); nothing is lost, since a restart resumes
  * after the watermark.
  * <p>
- * <b>Threading</b>: one thread runs the agent (its producer's I/O thread only marks acknowledgements).
+ * <b>Threading</b>: one thread runs the agent; the stager's thread only replays, encodes and stops the publisher
+ * when the journal cannot be read; the producer's I/O thread only marks acknowledgements. {@link #stop()},
+ * {@link #stopMessage()} and {@link #lastRecordTimestampNanos()} may be read from any thread, the rest from the
+ * agent's.
  */
 public final class KafkaFeedPublisher implements Agent
 {
@@ -84,8 +88,6 @@ public final class KafkaFeedPublisher implements Agent
         JOURNAL
     }
 
-    /** Journal records read per poll of the feed. */
-    static final int POLL_RECORD_LIMIT = 64;
     /** Messages handed to the producer per duty cycle at most. */
     static final int SEND_LIMIT = 4096;
 
@@ -100,23 +102,19 @@ public final class KafkaFeedPublisher implements Agent
     private final PrintStream out;
     private final StateDirectoryLock lock;
     private final FeedCounters counters;
-    private final ChangeFeed feed;
     private final Map<String, Object> producerConfig;
-    private final Stager stager = new Stager();
-    private final KafkaFeedEncoder encoder;
-    private final ArrayDeque<KafkaFeedMessage> staged = new ArrayDeque<>();
-    private final KafkaFeedMessage[] inFlight;
+    private final KafkaFeedQueue queue;
+    private final KafkaFeedStager stager;
+    private final AgentRunner stagerRunner;
     private final AtomicLongArray slotStates;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
-    private final EpochNanoClock clock = new SystemEpochNanoClock();
+    private final Object stopLock = new Object();
     private KafkaProducer<byte[], byte[]> producer;
-    private Runnable onStop;
-    private Stop stop = Stop.NONE;
-    private String stopMessage;
+    private volatile Runnable onStop;
+    private volatile Stop stop = Stop.NONE;
+    private volatile String stopMessage;
     private boolean resumed;
     private boolean closed;
-    private long startTimestampNanos = Long.MAX_VALUE;
-    private long lastStagedTimestampNanos;
     private long watermark;
     private long head;
     private long tail;
@@ -124,10 +122,8 @@ public final class KafkaFeedPublisher implements Agent
     private long retryAtNanos;
     private long backoffMs = RETRY_BACKOFF_MIN_MS;
     private long housekeepingAtNanos;
-    private boolean damageSeen;
     private long published;
     private long confirmed;
-    private long skipped;
     private long ownErrors;
     private long retriesOfClosedProducers;
     private String topicId;
@@ -147,10 +143,12 @@ public final class KafkaFeedPublisher implements Agent
         this.producerConfig = producerConfig;
         this.lock = lock;
         this.counters = counters;
-        this.feed = feed;
-        this.encoder = new KafkaFeedEncoder(context.key());
-        this.inFlight = new KafkaFeedMessage[context.maxInFlight()];
-        this.slotStates = new AtomicLongArray(context.maxInFlight());
+        this.queue = new KafkaFeedQueue(context.maxQueued(), context.maxInFlight());
+        this.slotStates = new AtomicLongArray(queue.capacity());
+        this.stager = new KafkaFeedStager(feed, queue, new KafkaFeedEncoder(context.key()), counters, this);
+        this.stagerRunner = new AgentRunner(
+            new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
+            (throwable) -> stop(Stop.JOURNAL, "cannot replay the journal: " + throwable), null, stager);
     }
 
     /**
@@ -179,10 +177,11 @@ public final class KafkaFeedPublisher implements Agent
 
         final StateDirectoryLock lock = StateDirectoryLock.acquire(context.stateDirectory());
         FeedCounters counters = null;
+        ChangeFeed feed = null;
         try
         {
             counters = new FeedCounters(context.stateDirectory(), "kafka");
-            final ChangeFeed feed = ChangeFeed.open(new ChangeFeedContext()
+            feed = ChangeFeed.open(new ChangeFeedContext()
                 .directory(context.dataDirectory())
                 .limits(context.limits())
                 .coldTierSizeBytes(context.coldTierSizeBytes())
@@ -191,14 +190,14 @@ public final class KafkaFeedPublisher implements Agent
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(counters, lock);
+            CloseHelper.quietCloseAll(feed, counters, lock);
             throw ex;
         }
     }
 
     /**
-     * @param onStop run (on the agent's thread) when the publisher stops on its own, e.g. to wake whoever waits on
-     *               it; null for nothing.
+     * @param onStop run when the publisher stops on its own, on the thread that stops it (the agent's, or the
+     *               stager's for the journal), e.g. to wake whoever waits on it; null for nothing.
      * @return this.
      */
     public KafkaFeedPublisher onStop(final Runnable onStop)
@@ -216,9 +215,9 @@ public final class KafkaFeedPublisher implements Agent
     }
 
     /**
-     * One duty cycle: until resumed, one attempt to read the topic's watermark; then collect acknowledgements,
-     * recover from a failed send, hand staged changes to the producer, and read more of the journal if fewer than
-     * {@link KafkaFeedContext#maxInFlight()} changes are staged.
+     * One duty cycle: until resumed, one attempt to read the topic's watermark, then the stager's thread starts;
+     * after, collect acknowledgements, recover from a failed send, and hand the changes the stager queued to the
+     * producer while fewer than {@link KafkaFeedContext#maxInFlight()} are unacknowledged.
      *
      * @return work done; 0 lets the idle strategy back off.
      */
@@ -241,7 +240,6 @@ public final class KafkaFeedPublisher implements Agent
             return 1;
         }
         work += send();
-        work += pollFeed();
 
         final long nowNs = System.nanoTime();
         if (nowNs - housekeepingAtNanos >= 0)
@@ -254,8 +252,9 @@ public final class KafkaFeedPublisher implements Agent
     }
 
     /**
-     * On a clean stop: wait up to {@link KafkaFeedContext#closeTimeoutMs()} for the broker to acknowledge what is
-     * in flight, then release the feed, the counters and the lock. Closing twice is safe.
+     * On a clean stop: stop the stager's thread (which closes the feed), wait up to
+     * {@link KafkaFeedContext#closeTimeoutMs()} for the broker to acknowledge what is in flight, then release the
+     * counters and the lock. Closing twice is safe.
      */
     public void onClose()
     {
@@ -266,6 +265,8 @@ public final class KafkaFeedPublisher implements Agent
         closed = true;
         try
         {
+            stager.requestStop();
+            stagerRunner.close();
             if (null != producer)
             {
                 final long retries = producerRetries(producer);
@@ -285,11 +286,12 @@ public final class KafkaFeedPublisher implements Agent
             }
             out.println("paycore feed-kafka: stopped: published " + published + ", confirmed " + confirmed +
                 ", watermark " + watermark + ", unconfirmed " + (tail - head) + ", skipped (before the start) " +
-                skipped + ", errors " + counters.errors().get());
+                stager.skipped() + ", errors " + counters.errors().get());
         }
         finally
         {
-            CloseHelper.quietCloseAll(feed, counters, lock);
+            // the stager writes the lag counter: its thread must be gone before the counters are unmapped
+            CloseHelper.quietCloseAll(stagerRunner, counters, lock);
         }
     }
 
@@ -342,11 +344,12 @@ public final class KafkaFeedPublisher implements Agent
     }
 
     /**
-     * @return the feed being published, e.g. to see whether it has read the whole journal.
+     * @return the timestamp of the last journal record the stager read, or 0 before the first: how far the
+     * publisher has read, by the service's clock. Any thread.
      */
-    public ChangeFeed feed()
+    public long lastRecordTimestampNanos()
     {
-        return feed;
+        return stager.lastRecordTimestampNanos();
     }
 
     private int resume()
@@ -363,7 +366,7 @@ public final class KafkaFeedPublisher implements Agent
             final KafkaFeedProgress progress = KafkaFeedProgress.read(context.stateDirectory());
             final long stateWatermark = null != progress && topicId.equals(progress.topicId()) ?
                 progress.watermark() : 0;
-            startTimestampNanos = Math.max(context.fromTimestampNanos(),
+            final long startTimestampNanos = Math.max(context.fromTimestampNanos(),
                 Math.max(resume.watermark(), stateWatermark) + 1);
             watermark = startTimestampNanos - 1;
             counters.lastConfirmedTimestamp().setRelease(watermark);
@@ -373,6 +376,8 @@ public final class KafkaFeedPublisher implements Agent
                 context.key().optionName() + " topic-watermark " + resume.watermark() + " saved-watermark " +
                 stateWatermark + " resume-from " +
                 startTimestampNanos + " state " + context.stateDirectory().toAbsolutePath());
+            stager.startTimestampNanos(startTimestampNanos);
+            AgentRunner.startOnThread(stagerRunner);
             return 1;
         }
         catch (final KafkaFeedResume.TopicUnusableException ex)
@@ -396,28 +401,27 @@ public final class KafkaFeedPublisher implements Agent
 
     private int collectAcknowledgements()
     {
-        final int capacity = inFlight.length;
         int acknowledged = 0;
         while (head < tail)
         {
-            final int slot = (int)(head % capacity);
+            final int slot = queue.index(head);
             if (ACKED != (slotStates.get(slot) & STATE_MASK))
             {
                 break;
             }
-            final long timestampNanos = inFlight[slot].timestampNanos;
+            final long timestampNanos = queue.slot(slot).timestampNanos;
             if (timestampNanos <= watermark)
             {
                 throw new IllegalStateException("acknowledged out of order: " + timestampNanos + " after the " +
                     "watermark " + watermark);
             }
             watermark = timestampNanos;
-            inFlight[slot] = null;
             head++;
             acknowledged++;
         }
         if (acknowledged > 0)
         {
+            queue.acknowledged(head);
             confirmed += acknowledged;
             counters.confirmed().setRelease(confirmed);
             counters.lastConfirmedTimestamp().setRelease(watermark);
@@ -436,16 +440,16 @@ public final class KafkaFeedPublisher implements Agent
         {
             return 0;
         }
-        final int capacity = inFlight.length;
+        final int maxInFlight = queue.maxInFlight();
+        final long staged = queue.staged();
         final String topic = context.topic();
         int sent = 0;
-        while (!staged.isEmpty() && tail - head < capacity && sent < SEND_LIMIT && null == failure.get())
+        while (tail < staged && tail - head < maxInFlight && sent < SEND_LIMIT && null == failure.get())
         {
-            final KafkaFeedMessage message = staged.peekFirst();
-            final int slot = (int)(tail % capacity);
+            final int slot = queue.index(tail);
+            final KafkaFeedMessage message = queue.slot(slot);
             final long expected = (generation << 2) | PENDING;
             slotStates.set(slot, expected);
-            inFlight[slot] = message;
             final RecordHeaders headers = new RecordHeaders(message.headers);
             headers.add(watermarkHeader());
             try
@@ -455,16 +459,15 @@ public final class KafkaFeedPublisher implements Agent
             }
             catch (final KafkaException ex)
             {
-                inFlight[slot] = null;
                 failure.compareAndSet(null, ex);
                 break;
             }
-            staged.pollFirst();
             tail++;
             sent++;
         }
         if (sent > 0)
         {
+            queue.sent(tail);
             published += sent;
             counters.published().setRelease(published);
         }
@@ -479,47 +482,6 @@ public final class KafkaFeedPublisher implements Agent
             watermarkHeaderNanos = watermark;
         }
         return watermarkHeader;
-    }
-
-    private int pollFeed()
-    {
-        if (staged.size() >= inFlight.length)
-        {
-            return 0;
-        }
-        final int records;
-        try
-        {
-            records = feed.poll(stager, POLL_RECORD_LIMIT);
-        }
-        catch (final JournalException | IllegalStateException ex)
-        {
-            stop(Stop.JOURNAL, "cannot read the journal: " + ex.getMessage());
-            return 0;
-        }
-        counters.onPoll(records, feed.lastRecordTimestampNanos(), clock.nanoTime());
-        if (0 == records && System.nanoTime() - housekeepingAtNanos >= 0)
-        {
-            checkJournalEnd();
-        }
-        return records;
-    }
-
-    private void checkJournalEnd()
-    {
-        final JournalException damage = feed.checkEnd();
-        if (null == damage)
-        {
-            damageSeen = false;
-        }
-        else if (damageSeen)
-        {
-            stop(Stop.JOURNAL, "the journal is damaged where the feed reads next: " + damage.getMessage());
-        }
-        else
-        {
-            damageSeen = true;
-        }
     }
 
     private void onSendFailure(final Exception cause)
@@ -549,16 +511,13 @@ public final class KafkaFeedPublisher implements Agent
             }
         }
         generation++;
-        final int capacity = inFlight.length;
         final long fresh = (generation << 2) | PENDING;
-        for (long sequence = tail - 1; sequence >= head; sequence--)
+        for (long position = head; position < tail; position++)
         {
-            final int slot = (int)(sequence % capacity);
-            staged.addFirst(inFlight[slot]);
-            inFlight[slot] = null;
-            slotStates.set(slot, fresh);
+            slotStates.set(queue.index(position), fresh);
         }
-        tail = head;
+        tail = head; // the queue keeps every change not yet acknowledged: send them again, in order
+        queue.sent(tail);
         failure.set(null);
         producer = null;
         newProducer();
@@ -606,11 +565,23 @@ public final class KafkaFeedPublisher implements Agent
         backoffMs = Math.min(backoffMs * 2, context.retryBackoffMaxMs());
     }
 
-    private void stop(final Stop why, final String message)
+    /**
+     * Stop on its own, for the first reason given: the agent's thread or the stager's.
+     */
+    void stop(final Stop why, final String message)
     {
-        stop = why;
-        stopMessage = message;
+        synchronized (stopLock)
+        {
+            if (Stop.NONE != stop)
+            {
+                return;
+            }
+            stopMessage = message;
+            stop = why;
+        }
+        stager.requestStop();
         out.println("paycore feed-kafka: stopping: " + message);
+        final Runnable onStop = this.onStop;
         if (null != onStop)
         {
             onStop.run();
@@ -667,26 +638,6 @@ public final class KafkaFeedPublisher implements Agent
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return config;
-    }
-
-    private final class Stager implements LedgerChangeListener
-    {
-        public void onChange(final LedgerChange change)
-        {
-            final long timestampNanos = change.timestampNanos();
-            if (timestampNanos < startTimestampNanos)
-            {
-                skipped++;
-                return;
-            }
-            if (timestampNanos <= lastStagedTimestampNanos)
-            {
-                throw new IllegalStateException("the feed's timestamps went back: " + timestampNanos + " after " +
-                    lastStagedTimestampNanos);
-            }
-            lastStagedTimestampNanos = timestampNanos;
-            staged.addLast(encoder.encode(change, new KafkaFeedMessage()));
-        }
     }
 
     private final class Acknowledgement implements Callback

@@ -242,7 +242,7 @@ class KafkaFeedCommandTest
         final ByteArrayOutputStream secondOut = new ByteArrayOutputStream();
         final KafkaFeedPublisher second = KafkaFeedPublisher.launch(context(data, state, topic, secondOut));
         runUntil(second, () -> second.isResumed() &&
-            second.feed().lastRecordTimestampNanos() == lastRecordTimestampNanos);
+            second.lastRecordTimestampNanos() == lastRecordTimestampNanos);
         second.onClose();
         final String ready = secondOut.toString(StandardCharsets.UTF_8);
         assertTrue(ready.contains(" saved-watermark " + lastTimestampNanos + " resume-from " +
@@ -276,7 +276,8 @@ class KafkaFeedCommandTest
         final ByteArrayOutputStream publisherOut = new ByteArrayOutputStream();
         final KafkaFeedPublisher publisher = KafkaFeedPublisher.launch(context(data, state, topic, publisherOut)
             .producerProperty("max.block.ms", "300")
-            .retryBackoffMaxMs(500));
+            .retryBackoffMaxMs(500)
+            .maxQueued(16));
         closeables.add(publisher::onClose);
         runUntil(publisher, publisher::isResumed);
 
@@ -386,6 +387,11 @@ class KafkaFeedCommandTest
             PaycoreMain.execute(with(args(data, state, "t"), "--producer-property", "acks=1")));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("acks is fixed"),
             err.toString(StandardCharsets.UTF_8));
+        final String[] emptyQueue = args(data, state, "t");
+        emptyQueue[List.of(emptyQueue).indexOf("--max-queued") + 1] = "0";
+        assertEquals(KafkaFeedCommand.EXIT_USAGE, PaycoreMain.execute(emptyQueue));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--max-queued must be 1..1048576: 0"),
+            err.toString(StandardCharsets.UTF_8));
         assertFalse(Files.exists(state), "nothing made for a refused command line");
     }
 
@@ -430,7 +436,8 @@ class KafkaFeedCommandTest
     private static String[] args(final DataDirectory data, final Path state, final String topic)
     {
         return with(new String[]{ "feed-kafka", "--data", data.root().toString(), "--state", state.toString(),
-            "--bootstrap", broker.bootstrap(), "--topic", topic, "--max-in-flight", "2048" }, LIMITS);
+            "--bootstrap", broker.bootstrap(), "--topic", topic, "--max-in-flight", "2048", "--max-queued", "256" },
+            LIMITS);
     }
 
     private static String[] with(final String[] args, final String... more)
