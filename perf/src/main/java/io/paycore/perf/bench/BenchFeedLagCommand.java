@@ -113,7 +113,7 @@ public final class BenchFeedLagCommand implements Callable<Integer>
             return 2;
         }
 
-        out.println("machine: " + MachineInfo.now().describe());
+        out.println("machine: " + MachineInfo.now().describeBefore());
         final ThreadPinning pinner = new ThreadPinning(settings.cpuPlan(), null);
         final Histogram lag = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         final AtomicBoolean running = new AtomicBoolean(true);

@@ -133,7 +133,7 @@ public final class BenchQueryCommand implements Callable<Integer>
             return 2;
         }
 
-        out.println("machine: " + MachineInfo.now().describe());
+        out.println("machine: " + MachineInfo.now().describeBefore());
         final ThreadPinning pinner = new ThreadPinning(settings.cpuPlan(), null);
         final Path store = Files.createTempDirectory("paycore-bench-query-store-");
         try (InProcessServiceLauncher.InProcessService service = (InProcessServiceLauncher.InProcessService)

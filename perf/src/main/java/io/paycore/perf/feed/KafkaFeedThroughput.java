@@ -121,7 +121,7 @@ public final class KafkaFeedThroughput implements Callable<Integer>
         final DataDirectory data = new DataDirectory(root.resolve("data"));
         final LedgerLimits limits = new LedgerLimits().maxAccounts(Math.max(1024, accounts))
             .maxTransfers(Math.max(65536, transfers + 1024));
-        System.out.println("machine: " + MachineInfo.now().describe());
+        System.out.println("machine: " + MachineInfo.now().describeBefore());
         writeJournal(data);
         final List<ProducerRecordParts> messages = messages(data, limits, feedKey);
         long bytes = 0;

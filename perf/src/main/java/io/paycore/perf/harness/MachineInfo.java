@@ -54,6 +54,15 @@ public record MachineInfo(
     }
 
     /**
+     * @return one line for a report printed as the run starts: the machine and the load average before it, alone.
+     */
+    public String describeBefore()
+    {
+        return String.format(Locale.ROOT, "%d cpus, %s, %s, %s; load average %s before", cpus, cpuModel, os, java,
+            loadAverageBefore);
+    }
+
+    /**
      * @return {@code /proc/loadavg}'s first three fields, or "unknown".
      */
     public static String loadAverage()
