@@ -130,7 +130,7 @@ final class ClusterDemo
             int killsDone = 0;
             long pausedNanos = 0;
             boolean haveBatch = false;
-            long lastProgressNanos = System.nanoTime();
+            final RequestProgress progress = new RequestProgress(REQUEST_TIMEOUT.toNanos(), System.nanoTime());
             final long startNanos = System.nanoTime();
             Killer killer = null;
             while (haveBatch || workload.hasMoreTransfers() || answers.inFlight > 0)
@@ -145,6 +145,7 @@ final class ClusterDemo
                         final long waitStartNanos = System.nanoTime();
                         final long records = cluster.awaitCaughtUp(() -> pipelined.poll(answers));
                         pausedNanos += System.nanoTime() - waitStartNanos;
+                        progress.onPauseEnded(System.nanoTime());
                         out.printf(Locale.ROOT, "  caught up          every member's journal at record %,d%n",
                             records);
                     }
@@ -174,6 +175,7 @@ final class ClusterDemo
                         }
                         break;
                     }
+                    progress.onSent(answers.inFlight, System.nanoTime());
                     answers.sent(correlationId, batch);
                     transfersSent += batch.count();
                     haveBatch = false;
@@ -182,14 +184,16 @@ final class ClusterDemo
                 final int fragments = client.poll(answers);
                 if (answers.answered != answered)
                 {
-                    lastProgressNanos = System.nanoTime();
+                    progress.onAnswered(System.nanoTime());
                 }
-                else if (System.nanoTime() - lastProgressNanos > REQUEST_TIMEOUT.toNanos())
+                else if (progress.timedOut(answers.inFlight, System.nanoTime()))
                 {
+                    final long waitedMs = TimeUnit.NANOSECONDS.toMillis(progress.waitedNanos(System.nanoTime()));
                     System.err.println("paycore demo: no answer from the cluster within " + REQUEST_TIMEOUT +
-                        " (" + answers.inFlight + " requests in flight; the client takes member " +
-                        client.clusterLeaderMemberId() + " for the leader" + (null == killer ? "" :
-                        "; " + killer.describe()) + "); the members:" + cluster.describeMembers());
+                        " (" + answers.inFlight + " requests in flight, unanswered for " + waitedMs + " ms; the " +
+                        "client takes member " + client.clusterLeaderMemberId() + " for the leader" +
+                        (null == killer ? "" : "; " + killer.describe()) + "); the members:" +
+                        cluster.describeMembers());
                     return 1;
                 }
                 if (!client.isConnected())
