@@ -3,58 +3,73 @@ package io.paycore.core.ledger;
 import java.util.Arrays;
 
 /**
- * A fixed-capacity open-addressing map from an unsigned 128-bit id (hi, lo) to a record index, with linear probing
- * and backward-shift deletion, on one {@code long[]} of slots.
+ * A fixed-capacity open-addressing map from an unsigned 128-bit id (hi, lo) to the index of the record that holds
+ * the id, with linear probing and backward-shift deletion, on one {@code long[]} of 8-byte slots.
  * <p>
- * <b>Slot layout</b>: {@link #SLOT_LONGS} longs a slot, (lo, hi, index, unused): 32 bytes, of which a probe reads
- * the first 24. Why a power-of-two stride rather than packed 24-byte slots: two slots share each 64-byte line, a
- * slot's offset is a shift instead of a multiply, and whether a probe stays in one line depends only on where the
- * JVM put the array's data, which Java leaves open (HotSpot aligns it to 8 bytes). When the data starts at 0 or 8
- * modulo 32 the 24 bytes read never straddle a line; at 16 or 24 modulo 32 every other slot straddles. That is one
- * probe in four on average, the same as packed 24-byte slots (which straddle one slot in four wherever they start),
- * and none at all for the placements that allow it. 16-byte slots (a second array for the index) would halve the
- * table but put every hit on two lines. The table has at least twice as many slots as entries, so it is 64 to 128
- * bytes an entry.
+ * <b>Slot layout</b>: a slot is one {@code long}: the high bits of the id's 64-bit hash (the tag) above the record
+ * index plus one in the low {@code log2(slots)} bits; 0 is an empty slot. The id itself is not in the slot: the
+ * map reads it from the record the slot names ({@code store}, at {@code (base + index) * stride + loField} and
+ * {@code + hiField}) when a probe finds a slot with the id's tag. So the caller must write a record's id before it
+ * puts the id, and keep it there until the id is removed or mapped to another record.
  * <p>
- * The home slot hashes both halves of the id (each multiplied by its own odd constant, then mixed), so ids that
- * differ only in their high half spread as well as those that differ in their low half.
+ * Why not the id in the slot: the ledger looks up random ids in indexes too large for the cache, and the size of a
+ * slot decides how much of an index the cache holds. With the id and the index in the slot it took 32 bytes (24
+ * read, strided to a power of two); in 8 bytes eight slots share a line, a probe run nearly always stays in one, and
+ * the table is a quarter of the size. The tag keeps record reads to the probes that find the id, plus rare false
+ * matches: the tag's bits below the home slot's tell apart ids with one home, {@code 64 - 2 * log2(slots)} bits
+ * (20 for 4M slots). The home slot is the tag's top {@code log2(slots)} bits, so a backward shift finds where an
+ * entry belongs without reading its record.
+ * <p>
+ * The hash mixes both halves of the id (each multiplied by its own odd constant), so ids that differ only in their
+ * high half spread as well as those that differ in their low half.
  * <p>
  * Why not Agrona's {@code Long2LongHashMap}: the ledger needs to read the home slot of an id <em>without</em> the
- * probe loop ({@link #touch(long, long)}), so that it can warm the slots of a whole batch with independent loads
- * whose cache misses overlap; and Agrona has no 128-bit key. Capacity is fixed at construction (a power of two, at
- * least twice the most entries, so the load factor stays at or below 0.5); it never grows and never rehashes. Not
- * thread safe.
+ * probe loop ({@link #touch(long, long)}) and to guess a record from the tags alone ({@link #candidate(long, long)}),
+ * so that it can warm a whole batch's slots and records with independent loads whose cache misses overlap; and
+ * Agrona has no 128-bit key. Capacity is fixed at construction (a power of two, at least twice the most entries,
+ * so the load factor stays at or below 0.5); it never grows and never rehashes. Not thread safe.
  */
 final class IdIndex
 {
     static final int MISSING = -1;
 
-    /**
-     * Longs per slot: lo, hi, index, and one unused to keep the stride a power of two.
-     */
-    static final int SLOT_LONGS = 4;
-    private static final int SLOT_SHIFT = 2;
-    private static final int LO = 0;
-    private static final int HI = 1;
-    private static final int INDEX = 2;
-
     private final long[] entries;
     private final int mask;
     private final int shift;
+    private final long indexMask;
+    private final long tagMask;
     private final int maxEntries;
+    private final long[] store;
+    private final int base;
+    private final int stride;
+    private final int loField;
+    private final int hiField;
     private int size;
 
     /**
-     * @param maxEntries the most ids held at once.
+     * @param maxEntries the most ids held at once; every index put is below it.
+     * @param store      the records the indexes name.
+     * @param base       record number of index 0 in the store.
+     * @param stride     longs a record.
+     * @param loField    long of a record that holds the low half of its id.
+     * @param hiField    long of a record that holds the high half of its id.
      */
-    IdIndex(final int maxEntries)
+    IdIndex(
+        final int maxEntries, final long[] store, final int base, final int stride, final int loField, final int hiField)
     {
         final int slots = Math.max(8, Integer.highestOneBit(Math.max(1, maxEntries) * 2 - 1) << 1);
+        final int slotBits = Integer.numberOfTrailingZeros(slots);
         this.maxEntries = maxEntries;
-        entries = new long[slots * SLOT_LONGS];
+        entries = new long[slots];
         mask = slots - 1;
-        shift = 64 - Integer.numberOfTrailingZeros(slots);
-        clear();
+        shift = 64 - slotBits;
+        indexMask = (1L << slotBits) - 1;
+        tagMask = ~indexMask;
+        this.store = store;
+        this.base = base;
+        this.stride = stride;
+        this.loField = loField;
+        this.hiField = hiField;
     }
 
     /**
@@ -73,11 +88,17 @@ final class IdIndex
         return size;
     }
 
-    private int home(final long hi, final long lo)
+    private static long hash(final long hi, final long lo)
     {
         long h = lo * 0x9E37_79B9_7F4A_7C15L + hi * 0xC2B2_AE3D_27D4_EB4FL;
         h ^= h >>> 32;
-        return (int)((h * 0xD6E8_FEB8_6659_FD93L) >>> shift);
+        return h * 0xD6E8_FEB8_6659_FD93L;
+    }
+
+    private boolean holds(final long entry, final long hi, final long lo)
+    {
+        final int offset = (base + (int)(entry & indexMask) - 1) * stride;
+        return store[offset + loField] == lo && store[offset + hiField] == hi;
     }
 
     /**
@@ -88,18 +109,48 @@ final class IdIndex
     int get(final long hi, final long lo)
     {
         final long[] entries = this.entries;
-        int slot = home(hi, lo);
+        final long h = hash(hi, lo);
+        final long tag = h & tagMask;
+        int slot = (int)(h >>> shift);
         while (true)
         {
-            final int base = slot << SLOT_SHIFT;
-            final long value = entries[base + INDEX];
-            if (value == MISSING)
+            final long entry = entries[slot];
+            if (0 == entry)
             {
                 return MISSING;
             }
-            if (entries[base + LO] == lo && entries[base + HI] == hi)
+            if ((entry & tagMask) == tag && holds(entry, hi, lo))
             {
-                return (int)value;
+                return (int)(entry & indexMask) - 1;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /**
+     * The index of the first entry with the id's tag, without reading any record: the id's index but for a rare
+     * false match, for warming the record ahead of a {@link #get(long, long)}.
+     *
+     * @param hi high half of the id.
+     * @param lo low half of the id.
+     * @return the index of the first entry with the id's tag, or {@link #MISSING}.
+     */
+    int candidate(final long hi, final long lo)
+    {
+        final long[] entries = this.entries;
+        final long h = hash(hi, lo);
+        final long tag = h & tagMask;
+        int slot = (int)(h >>> shift);
+        while (true)
+        {
+            final long entry = entries[slot];
+            if (0 == entry)
+            {
+                return MISSING;
+            }
+            if ((entry & tagMask) == tag)
+            {
+                return (int)(entry & indexMask) - 1;
             }
             slot = (slot + 1) & mask;
         }
@@ -110,22 +161,19 @@ final class IdIndex
      *
      * @param hi high half of the id to be looked up soon.
      * @param lo low half.
-     * @return the low half stored in the home slot, to be consumed by the caller so the load is not eliminated.
+     * @return the home slot's entry, to be consumed by the caller so the load is not eliminated.
      */
     long touch(final long hi, final long lo)
     {
-        // The slot's first and third longs: a probe reads both, and where the array's data starts 16 or 24 bytes
-        // into a 32-byte stride they can be on two lines.
-        final int base = home(hi, lo) << SLOT_SHIFT;
-        return entries[base + LO] + entries[base + INDEX];
+        return entries[(int)(hash(hi, lo) >>> shift)];
     }
 
     /**
-     * Map an id to an index, replacing any index it had.
+     * Map an id to an index, replacing any index it had. The record at {@code index} must hold the id already.
      *
      * @param hi    high half of the id.
      * @param lo    low half of the id.
-     * @param index not negative.
+     * @param index not negative, below {@code maxEntries}.
      * @return the index it replaced, or {@link #MISSING}.
      * @throws IllegalStateException if the id is new and the map holds {@code maxEntries} already (a bug in the
      *                               caller, which checks its own limits first).
@@ -133,27 +181,26 @@ final class IdIndex
     int put(final long hi, final long lo, final int index)
     {
         final long[] entries = this.entries;
-        int slot = home(hi, lo);
+        final long h = hash(hi, lo);
+        final long tag = h & tagMask;
+        int slot = (int)(h >>> shift);
         while (true)
         {
-            final int base = slot << SLOT_SHIFT;
-            final long value = entries[base + INDEX];
-            if (value == MISSING)
+            final long entry = entries[slot];
+            if (0 == entry)
             {
                 if (size == maxEntries)
                 {
                     throw new IllegalStateException("IdIndex is full: maxEntries=" + maxEntries);
                 }
-                entries[base + LO] = lo;
-                entries[base + HI] = hi;
-                entries[base + INDEX] = index;
+                entries[slot] = tag | (index + 1L);
                 size++;
                 return MISSING;
             }
-            if (entries[base + LO] == lo && entries[base + HI] == hi)
+            if ((entry & tagMask) == tag && holds(entry, hi, lo))
             {
-                entries[base + INDEX] = index;
-                return (int)value;
+                entries[slot] = tag | (index + 1L);
+                return (int)(entry & indexMask) - 1;
             }
             slot = (slot + 1) & mask;
         }
@@ -169,48 +216,43 @@ final class IdIndex
     int remove(final long hi, final long lo)
     {
         final long[] entries = this.entries;
-        int slot = home(hi, lo);
+        final long h = hash(hi, lo);
+        final long tag = h & tagMask;
+        int slot = (int)(h >>> shift);
+        long entry;
         while (true)
         {
-            final int base = slot << SLOT_SHIFT;
-            final long value = entries[base + INDEX];
-            if (value == MISSING)
+            entry = entries[slot];
+            if (0 == entry)
             {
                 return MISSING;
             }
-            if (entries[base + LO] == lo && entries[base + HI] == hi)
+            if ((entry & tagMask) == tag && holds(entry, hi, lo))
             {
                 break;
             }
             slot = (slot + 1) & mask;
         }
 
-        final int removed = (int)entries[(slot << SLOT_SHIFT) + INDEX];
         int hole = slot;
         int next = (hole + 1) & mask;
-        while (entries[(next << SLOT_SHIFT) + INDEX] != MISSING)
+        long nextEntry;
+        while (0 != (nextEntry = entries[next]))
         {
-            final int nextBase = next << SLOT_SHIFT;
-            final int nextHome = home(entries[nextBase + HI], entries[nextBase + LO]);
+            final int nextHome = (int)(nextEntry >>> shift);
             final boolean movable = hole <= next ?
                 (nextHome <= hole || nextHome > next) :
                 (nextHome <= hole && nextHome > next);
             if (movable)
             {
-                final int holeBase = hole << SLOT_SHIFT;
-                entries[holeBase + LO] = entries[nextBase + LO];
-                entries[holeBase + HI] = entries[nextBase + HI];
-                entries[holeBase + INDEX] = entries[nextBase + INDEX];
+                entries[hole] = nextEntry;
                 hole = next;
             }
             next = (next + 1) & mask;
         }
-        final int holeBase = hole << SLOT_SHIFT;
-        entries[holeBase + LO] = 0;
-        entries[holeBase + HI] = 0;
-        entries[holeBase + INDEX] = MISSING;
+        entries[hole] = 0;
         size--;
-        return removed;
+        return (int)(entry & indexMask) - 1;
     }
 
     /**
@@ -219,10 +261,6 @@ final class IdIndex
     void clear()
     {
         Arrays.fill(entries, 0);
-        for (int base = INDEX; base < entries.length; base += SLOT_LONGS)
-        {
-            entries[base] = MISSING;
-        }
         size = 0;
     }
 }

@@ -463,7 +463,7 @@ public final class Ledger
                 (Integer.MAX_VALUE - 8) / ACCOUNT_LONGS + " accounts");
         }
         accounts = new long[maxAccounts * ACCOUNT_LONGS];
-        accountIndexById = new IdIndex(maxAccounts);
+        accountIndexById = new IdIndex(maxAccounts, accounts, 0, ACCOUNT_LONGS, A_ID_LO, A_ID_HI);
 
         // With a cold tier the ring also holds the sealed records the tier has not written yet, up to the cold lag
         // (at least the two records an event of one command may write: a post or void, and the re-record of the
@@ -485,9 +485,10 @@ public final class Ledger
         records = new long[(int)slots * RECORD_LONGS];
         // Only a post or void re-records a transfer, and only of a sealed one: never without a cold tier.
         ringPreviousSlots = new int[null == cold ? 0 : ringCapacity];
-        hotIndexById = new IdIndex(ringCapacity);
+        hotIndexById = new IdIndex(ringCapacity, records, 0, RECORD_LONGS, R_ID_LO, R_ID_HI);
 
-        poolIndexById = new IdIndex(Math.max(1, poolSlots));
+        poolIndexById = new IdIndex(
+            Math.max(1, poolSlots), records, pendingBase, RECORD_LONGS, R_ID_LO, R_ID_HI);
         heapPositions = new int[scratchSlot];
         Arrays.fill(heapPositions, -1);
         heapHandles = new int[maxPendingTransfers];
@@ -997,21 +998,22 @@ public final class Ledger
             }
         }
         // Then the accounts' records, a transfer's main cost once the accounts outgrow the cache. First their
-        // offsets, from index slots now in the cache; then, in a loop of independent loads with no branch, the
-        // first and ninth longs of each: what a transfer reads of an account is its first 72 bytes (balances, then
-        // ledger, code and flags), two lines wherever the record starts. The misses overlap instead of each
-        // transfer waiting for its two accounts in turn.
+        // offsets, from the tags of index slots now in the cache (no record read, so no miss waits on another);
+        // then, in a loop of independent loads with no branch, the longs a transfer reads of each: its first 88
+        // bytes (balances, then ledger, code and flags, then the id a lookup checks), two or three lines wherever
+        // the record starts. The misses overlap instead of each transfer waiting for its two accounts in turn.
         final int[] offsets = touchedAccountOffsets;
         for (int i = from; i < to; i++)
         {
-            offsets[2 * i] = accountIndexById.get(events.debitAccountIdHi(i), events.debitAccountIdLo(i));
-            offsets[2 * i + 1] = accountIndexById.get(events.creditAccountIdHi(i), events.creditAccountIdLo(i));
+            offsets[2 * i] = accountIndexById.candidate(events.debitAccountIdHi(i), events.debitAccountIdLo(i));
+            offsets[2 * i + 1] =
+                accountIndexById.candidate(events.creditAccountIdHi(i), events.creditAccountIdLo(i));
         }
         final long[] accounts = this.accounts;
         for (int k = 2 * from, n = 2 * to; k < n; k++)
         {
             final int offset = Math.max(offsets[k], 0) * ACCOUNT_LONGS;
-            sink += accounts[offset + A_DEBITS_PENDING_LO] + accounts[offset + A_META];
+            sink += accounts[offset + A_DEBITS_PENDING_LO] + accounts[offset + A_META] + accounts[offset + A_ID_HI];
         }
         touchSink = sink;
     }

@@ -6,6 +6,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +16,55 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class IdIndexTest
 {
+    private static final int STRIDE = 3;
+    private static final int LO = 2;
+    private static final int HI = 0;
+
+    /**
+     * Records of {@value #STRIDE} longs, the id's halves at {@value #HI} and {@value #LO}, after {@code base} records
+     * that belong to something else, as the ledger's pool follows its ring.
+     */
+    private static final class Records
+    {
+        final int base;
+        final long[] store;
+        final IdIndex index;
+
+        Records(final int maxEntries, final int base)
+        {
+            this.base = base;
+            store = new long[(base + maxEntries) * STRIDE];
+            index = new IdIndex(maxEntries, store, base, STRIDE, LO, HI);
+        }
+
+        void write(final int record, final long hi, final long lo)
+        {
+            store[(base + record) * STRIDE + HI] = hi;
+            store[(base + record) * STRIDE + LO] = lo;
+        }
+
+        int put(final int record, final long hi, final long lo)
+        {
+            write(record, hi, lo);
+            return index.put(hi, lo, record);
+        }
+    }
+
     @Property(tries = 200)
     void shouldBehaveLikeHashMapUnderPutsAndRemoves(
         @ForAll @Size(max = 400) final List<@IntRange(min = 0, max = 3) Integer> operations,
         @ForAll @Size(min = 400, max = 400) final List<@IntRange(min = 0, max = 60) Integer> keys,
-        @ForAll @IntRange(min = 1, max = 64) final int maxEntries)
+        @ForAll @IntRange(min = 1, max = 64) final int maxEntries,
+        @ForAll @IntRange(min = 0, max = 3) final int base)
     {
-        final IdIndex index = new IdIndex(maxEntries);
+        final Records records = new Records(maxEntries, base);
+        final IdIndex index = records.index;
         final Map<List<Long>, Integer> reference = new HashMap<>();
+        final ArrayDeque<Integer> free = new ArrayDeque<>();
+        for (int r = 0; r < maxEntries; r++)
+        {
+            free.add(r);
+        }
         for (int i = 0; i < operations.size(); i++)
         {
             // Keys that are multiples of a power of two stress the hash; small keys stress probe runs; keys that
@@ -36,16 +78,30 @@ class IdIndexTest
             {
                 case 0, 1 ->
                 {
-                    if (reference.containsKey(id) || reference.size() < maxEntries)
+                    final Integer previous = reference.get(id);
+                    if (null != previous || !free.isEmpty())
                     {
-                        final Integer previous = reference.put(id, i);
-                        assertEquals(previous == null ? IdIndex.MISSING : previous, index.put(hi, lo, i));
+                        // A new record for the id where there is one free, as a re-record moves a transfer;
+                        // else the same one.
+                        final int record = free.isEmpty() ? previous : free.poll();
+                        assertEquals(null == previous ? IdIndex.MISSING : previous, records.put(record, hi, lo));
+                        reference.put(id, record);
+                        if (null != previous && previous != record)
+                        {
+                            records.write(previous, 0, 0);
+                            free.add(previous);
+                        }
                     }
                 }
                 case 2 ->
                 {
                     final Integer previous = reference.remove(id);
-                    assertEquals(previous == null ? IdIndex.MISSING : previous, index.remove(hi, lo));
+                    assertEquals(null == previous ? IdIndex.MISSING : previous, index.remove(hi, lo));
+                    if (null != previous)
+                    {
+                        records.write(previous, 0, 0);
+                        free.add(previous);
+                    }
                 }
                 default -> assertEquals(reference.getOrDefault(id, IdIndex.MISSING), index.get(hi, lo));
             }
@@ -53,38 +109,42 @@ class IdIndexTest
         }
         for (final Map.Entry<List<Long>, Integer> e : reference.entrySet())
         {
-            assertEquals(e.getValue(), index.get(e.getKey().get(0), e.getKey().get(1)));
+            final long hi = e.getKey().get(0);
+            final long lo = e.getKey().get(1);
+            assertEquals(e.getValue(), index.get(hi, lo));
+            assertEquals(e.getValue(), index.candidate(hi, lo));
         }
     }
 
     @Test
     void shouldSizeTableAtLeastTwiceMaxEntries()
     {
-        assertEquals(8, new IdIndex(1).slots());
-        assertEquals(8, new IdIndex(4).slots());
-        assertEquals(16, new IdIndex(5).slots());
-        assertEquals(1 << 21, new IdIndex(1 << 20).slots());
+        assertEquals(8, new Records(1, 0).index.slots());
+        assertEquals(8, new Records(4, 0).index.slots());
+        assertEquals(16, new Records(5, 0).index.slots());
+        assertEquals(1 << 21, new Records(1 << 20, 0).index.slots());
     }
 
     @Test
     void shouldRefuseMoreThanMaxEntries()
     {
-        final IdIndex index = new IdIndex(2);
-        index.put(0, 1, 0);
-        index.put(1, 0, 1);
-        assertEquals(0, index.put(0, 1, 5));
+        final Records records = new Records(2, 0);
+        records.put(0, 0, 1);
+        records.put(1, 1, 0);
+        assertEquals(0, records.put(0, 0, 1));
 
-        assertThrows(IllegalStateException.class, () -> index.put(1, 1, 2));
+        assertThrows(IllegalStateException.class, () -> records.index.put(1, 1, 1));
     }
 
     @Test
     void shouldTellIdsThatShareAHalfApart()
     {
-        final IdIndex index = new IdIndex(8);
-        index.put(0, 7, 1);
-        index.put(7, 0, 2);
-        index.put(7, 7, 3);
-        index.put(-1, -2, 4);
+        final Records records = new Records(8, 1);
+        final IdIndex index = records.index;
+        records.put(1, 0, 7);
+        records.put(2, 7, 0);
+        records.put(3, 7, 7);
+        records.put(4, -1, -2);
 
         assertEquals(1, index.get(0, 7));
         assertEquals(2, index.get(7, 0));
@@ -97,13 +157,30 @@ class IdIndexTest
     }
 
     @Test
+    void shouldCheckTheRecordWhenTheTagMatches()
+    {
+        final Records records = new Records(4, 0);
+        final IdIndex index = records.index;
+        records.put(2, 5, 9);
+        assertEquals(2, index.get(5, 9));
+
+        // The slot still holds the id's tag, but its record now names another id: the id is not found, and the
+        // tags alone still point at the record.
+        records.write(2, 5, 10);
+        assertEquals(IdIndex.MISSING, index.get(5, 9));
+        assertEquals(IdIndex.MISSING, index.remove(5, 9));
+        assertEquals(2, index.candidate(5, 9));
+        assertEquals(1, index.size());
+    }
+
+    @Test
     void shouldForgetEverythingOnClear()
     {
-        final IdIndex index = new IdIndex(4);
-        index.put(0, 7, 1);
-        index.clear();
+        final Records records = new Records(4, 0);
+        records.put(1, 0, 7);
+        records.index.clear();
 
-        assertEquals(IdIndex.MISSING, index.get(0, 7));
-        assertEquals(0, index.size());
+        assertEquals(IdIndex.MISSING, records.index.get(0, 7));
+        assertEquals(0, records.index.size());
     }
 }
