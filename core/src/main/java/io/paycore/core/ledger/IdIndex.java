@@ -88,7 +88,12 @@ final class IdIndex
         return size;
     }
 
-    private static long hash(final long hi, final long lo)
+    /**
+     * @param hi high half of an id.
+     * @param lo low half.
+     * @return the id's hash, which the methods that take one expect: the same for every index.
+     */
+    static long hash(final long hi, final long lo)
     {
         long h = lo * 0x9E37_79B9_7F4A_7C15L + hi * 0xC2B2_AE3D_27D4_EB4FL;
         h ^= h >>> 32;
@@ -108,8 +113,18 @@ final class IdIndex
      */
     int get(final long hi, final long lo)
     {
+        return get(hash(hi, lo), hi, lo);
+    }
+
+    /**
+     * @param h  the id's {@link #hash(long, long)}.
+     * @param hi high half of the id.
+     * @param lo low half of the id.
+     * @return the index stored for the id, or {@link #MISSING}.
+     */
+    int get(final long h, final long hi, final long lo)
+    {
         final long[] entries = this.entries;
-        final long h = hash(hi, lo);
         final long tag = h & tagMask;
         int slot = (int)(h >>> shift);
         while (true)
@@ -137,8 +152,16 @@ final class IdIndex
      */
     int candidate(final long hi, final long lo)
     {
+        return candidate(hash(hi, lo));
+    }
+
+    /**
+     * @param h the id's {@link #hash(long, long)}.
+     * @return the index of the first entry with the id's tag, or {@link #MISSING}.
+     */
+    int candidate(final long h)
+    {
         final long[] entries = this.entries;
-        final long h = hash(hi, lo);
         final long tag = h & tagMask;
         int slot = (int)(h >>> shift);
         while (true)
@@ -165,7 +188,16 @@ final class IdIndex
      */
     long touch(final long hi, final long lo)
     {
-        return entries[(int)(hash(hi, lo) >>> shift)];
+        return touch(hash(hi, lo));
+    }
+
+    /**
+     * @param h the {@link #hash(long, long)} of an id to be looked up soon.
+     * @return the home slot's entry, to be consumed by the caller so the load is not eliminated.
+     */
+    long touch(final long h)
+    {
+        return entries[(int)(h >>> shift)];
     }
 
     /**
@@ -180,8 +212,21 @@ final class IdIndex
      */
     int put(final long hi, final long lo, final int index)
     {
+        return put(hash(hi, lo), hi, lo, index);
+    }
+
+    /**
+     * As {@link #put(long, long, int)}, with the id's hash already computed.
+     *
+     * @param h     the id's {@link #hash(long, long)}.
+     * @param hi    high half of the id.
+     * @param lo    low half of the id.
+     * @param index not negative, below {@code maxEntries}.
+     * @return the index it replaced, or {@link #MISSING}.
+     */
+    int put(final long h, final long hi, final long lo, final int index)
+    {
         final long[] entries = this.entries;
-        final long h = hash(hi, lo);
         final long tag = h & tagMask;
         int slot = (int)(h >>> shift);
         while (true)

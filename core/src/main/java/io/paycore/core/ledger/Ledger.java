@@ -358,6 +358,10 @@ public final class Ledger
     private final int maxBatchEvents;
     /** Account record offsets of a batch's debit and credit accounts, found by {@link #touch}; -1 for none. */
     private final int[] touchedAccountOffsets;
+    /** {@link IdIndex#hash} of each event's id, debit account id and credit account id, by {@link #touch}. */
+    private final long[] touchedIdHashes;
+    private final long[] touchedDebitHashes;
+    private final long[] touchedCreditHashes;
     /**
      * Events whose lines the prefetch pass brings in at a time, just before they are applied. A whole batch's
      * (1,024 events, some 8 lines each) do not stay in the cache until its last events: in LedgerBenchmark, chunks
@@ -455,6 +459,9 @@ public final class Ledger
         maxPendingTransfers = limits.maxPendingTransfers();
         maxBatchEvents = limits.maxBatchEvents();
         touchedAccountOffsets = new int[2 * maxBatchEvents];
+        touchedIdHashes = new long[maxBatchEvents];
+        touchedDebitHashes = new long[maxBatchEvents];
+        touchedCreditHashes = new long[maxBatchEvents];
 
         if ((long)maxAccounts * ACCOUNT_LONGS > Integer.MAX_VALUE - 8)
         {
@@ -975,26 +982,45 @@ public final class Ledger
         final IdIndex hotIndexById = this.hotIndexById;
         final IdIndex poolIndexById = this.poolIndexById;
         final IdIndex accountIndexById = this.accountIndexById;
-        // With a cold tier, an id the ring does not index is looked for in the pool of sealed pending transfers
-        // too: a new id's probe of that (large, mostly empty) index misses the cache unless warmed here.
-        final boolean touchPool = null != cold && poolIndexById.size() > 0;
+        final long[] idHashes = touchedIdHashes;
+        final long[] debitHashes = touchedDebitHashes;
+        final long[] creditHashes = touchedCreditHashes;
+        // The hashes first, kept for the apply loop, so that the loop of loads after it is short and the CPU
+        // has as many of them in flight as it can.
+        boolean resolves = false;
+        for (int i = from; i < to; i++)
+        {
+            idHashes[i] = IdIndex.hash(events.idHi(i), events.idLo(i));
+            debitHashes[i] = IdIndex.hash(events.debitAccountIdHi(i), events.debitAccountIdLo(i));
+            creditHashes[i] = IdIndex.hash(events.creditAccountIdHi(i), events.creditAccountIdLo(i));
+            resolves |= 0 != (events.pendingIdHi(i) | events.pendingIdLo(i));
+        }
         long sink = 0;
         for (int i = from; i < to; i++)
         {
-            final long idHi = events.idHi(i);
-            final long idLo = events.idLo(i);
-            final long pendingIdHi = events.pendingIdHi(i);
-            final long pendingIdLo = events.pendingIdLo(i);
-            sink += hotIndexById.touch(idHi, idLo) +
-                accountIndexById.touch(events.debitAccountIdHi(i), events.debitAccountIdLo(i)) +
-                accountIndexById.touch(events.creditAccountIdHi(i), events.creditAccountIdLo(i));
-            if (touchPool)
+            sink += hotIndexById.touch(idHashes[i]) + accountIndexById.touch(debitHashes[i]) +
+                accountIndexById.touch(creditHashes[i]);
+        }
+        // With a cold tier, an id the ring does not index is looked for in the pool of sealed pending transfers
+        // too: a new id's probe of that (large, mostly empty) index misses the cache unless warmed here.
+        if (null != cold && poolIndexById.size() > 0)
+        {
+            for (int i = from; i < to; i++)
             {
-                sink += poolIndexById.touch(idHi, idLo);
+                sink += poolIndexById.touch(idHashes[i]);
             }
-            if (0 != (pendingIdHi | pendingIdLo))
+        }
+        if (resolves)
+        {
+            for (int i = from; i < to; i++)
             {
-                sink += hotIndexById.touch(pendingIdHi, pendingIdLo) + poolIndexById.touch(pendingIdHi, pendingIdLo);
+                final long pendingIdHi = events.pendingIdHi(i);
+                final long pendingIdLo = events.pendingIdLo(i);
+                if (0 != (pendingIdHi | pendingIdLo))
+                {
+                    final long h = IdIndex.hash(pendingIdHi, pendingIdLo);
+                    sink += hotIndexById.touch(h) + poolIndexById.touch(h);
+                }
             }
         }
         // Then the accounts' records, a transfer's main cost once the accounts outgrow the cache. First their
@@ -1005,9 +1031,8 @@ public final class Ledger
         final int[] offsets = touchedAccountOffsets;
         for (int i = from; i < to; i++)
         {
-            offsets[2 * i] = accountIndexById.candidate(events.debitAccountIdHi(i), events.debitAccountIdLo(i));
-            offsets[2 * i + 1] =
-                accountIndexById.candidate(events.creditAccountIdHi(i), events.creditAccountIdLo(i));
+            offsets[2 * i] = accountIndexById.candidate(debitHashes[i]);
+            offsets[2 * i + 1] = accountIndexById.candidate(creditHashes[i]);
         }
         final long[] accounts = this.accounts;
         for (int k = 2 * from, n = 2 * to; k < n; k++)
@@ -1016,6 +1041,23 @@ public final class Ledger
             sink += accounts[offset + A_DEBITS_PENDING_LO] + accounts[offset + A_META] + accounts[offset + A_ID_HI];
         }
         touchSink = sink;
+    }
+
+    /**
+     * The index of an account found by the prefetch pass, checked against the record; else the index lookup.
+     */
+    private int touchedAccount(final int candidate, final long h, final long idHi, final long idLo)
+    {
+        if (candidate >= 0)
+        {
+            final int offset = candidate * ACCOUNT_LONGS;
+            if (accounts[offset + A_ID_LO] == idLo && accounts[offset + A_ID_HI] == idHi)
+            {
+                // Ids are unique among account records, and an account's record holds its id for life.
+                return candidate;
+            }
+        }
+        return accountIndexById.get(h, idHi, idLo);
     }
 
     private CreateTransferResult createTransfer(final TransferEvents events, final int i, final long timestampNanos)
@@ -1040,7 +1082,7 @@ public final class Ledger
         final boolean resolves = (phase & (TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)) != 0;
 
         // As TigerBeetle does: an id that exists is answered from the transfer it names, before any other check.
-        final int existing = locateRecord(idHi, idLo);
+        final int existing = locateRecord(touchedIdHashes[i], idHi, idLo);
         if (existing >= 0)
         {
             if (kindOf(records[existing * RECORD_LONGS + R_EXTRA]) == KIND_FAILED)
@@ -1124,12 +1166,14 @@ public final class Ledger
             return CreateTransferResult.CODE_MUST_NOT_BE_ZERO;
         }
 
-        final int debitIndex = accountIndexById.get(debitAccountIdHi, debitAccountIdLo);
+        final int debitIndex = touchedAccount(
+            touchedAccountOffsets[2 * i], touchedDebitHashes[i], debitAccountIdHi, debitAccountIdLo);
         if (debitIndex < 0)
         {
             return CreateTransferResult.DEBIT_ACCOUNT_NOT_FOUND;
         }
-        final int creditIndex = accountIndexById.get(creditAccountIdHi, creditAccountIdLo);
+        final int creditIndex = touchedAccount(
+            touchedAccountOffsets[2 * i + 1], touchedCreditHashes[i], creditAccountIdHi, creditAccountIdLo);
         if (creditIndex < 0)
         {
             return CreateTransferResult.CREDIT_ACCOUNT_NOT_FOUND;
@@ -1315,7 +1359,7 @@ public final class Ledger
         records[offset + R_TIMESTAMP] = timestampNanos;
         records[offset + R_EXTRA] = extra(timeoutSeconds, pending ? STATE_PENDING : STATE_NONE, KIND_CREATION);
         records[offset + R_CREATION_RECORD] = recordCount - 1;
-        hotIndexById.put(idHi, idLo, slot);
+        hotIndexById.put(touchedIdHashes[i], idHi, idLo, slot);
         transferCount++;
         lastTransferTimestampNanos = timestampNanos;
         lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
@@ -1693,21 +1737,21 @@ public final class Ledger
      */
     private int locateTransfer(final long idHi, final long idLo)
     {
-        final int handle = locateRecord(idHi, idLo);
+        final int handle = locateRecord(IdIndex.hash(idHi, idLo), idHi, idLo);
         return handle >= 0 && kindOf(records[handle * RECORD_LONGS + R_EXTRA]) == KIND_FAILED ? -1 : handle;
     }
 
     /**
      * As {@link #locateTransfer}, but a failed id's record ({@link #KIND_FAILED}) is found too.
      */
-    private int locateRecord(final long idHi, final long idLo)
+    private int locateRecord(final long h, final long idHi, final long idLo)
     {
-        final int slot = hotIndexById.get(idHi, idLo);
+        final int slot = hotIndexById.get(h, idHi, idLo);
         if (slot >= 0)
         {
             if (null != cold && isSealedPending(slot))
             {
-                final int position = poolIndexById.get(idHi, idLo);
+                final int position = poolIndexById.get(h, idHi, idLo);
                 if (position >= 0)
                 {
                     return pendingBase + position;
@@ -1720,7 +1764,7 @@ public final class Ledger
             // Every transfer is in the ring.
             return -1;
         }
-        final int position = poolIndexById.size() == 0 ? IdIndex.MISSING : poolIndexById.get(idHi, idLo);
+        final int position = poolIndexById.size() == 0 ? IdIndex.MISSING : poolIndexById.get(h, idHi, idLo);
         if (position >= 0)
         {
             return pendingBase + position;
