@@ -8,7 +8,21 @@ import io.paycore.codec.sbe.CreateAccountResult;
  */
 public final class AccountResults
 {
-    private final CreateAccountResult[] results;
+    /**
+     * The outcomes as ordinals of {@link CreateAccountResult}: a byte store has no GC write barrier, where an enum reference
+     * store under G1 takes a fence for every event.
+     */
+    private static final CreateAccountResult[] OUTCOMES = CreateAccountResult.values();
+
+    static
+    {
+        if (OUTCOMES.length > 256)
+        {
+            throw new ExceptionInInitializerError(OUTCOMES.length + " outcomes do not fit a byte");
+        }
+    }
+
+    private final byte[] results;
     private final long[] timestampsNanos;
     private int count;
 
@@ -17,7 +31,7 @@ public final class AccountResults
      */
     public AccountResults(final int capacity)
     {
-        results = new CreateAccountResult[capacity];
+        results = new byte[capacity];
         timestampsNanos = new long[capacity];
     }
 
@@ -43,7 +57,7 @@ public final class AccountResults
      */
     public CreateAccountResult result(final int index)
     {
-        return results[index];
+        return OUTCOMES[results[index] & 0xFF];
     }
 
     /**
@@ -63,7 +77,7 @@ public final class AccountResults
 
     void set(final int index, final CreateAccountResult result, final long timestampNanos)
     {
-        results[index] = result;
+        results[index] = (byte)result.ordinal();
         timestampsNanos[index] = timestampNanos;
     }
 }

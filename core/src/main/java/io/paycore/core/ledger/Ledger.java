@@ -1353,9 +1353,22 @@ public final class Ledger
         final int slot = appendSlot();
         final int offset = slot * RECORD_LONGS;
         final long[] records = this.records;
-        copyEvent(events, i, records, offset);
+        // From the values read already, rather than the events again: a decoder's reads are not free.
+        records[offset + R_ID_LO] = idLo;
+        records[offset + R_ID_HI] = idHi;
+        records[offset + R_DEBIT_ACCOUNT_ID_LO] = debitAccountIdLo;
+        records[offset + R_DEBIT_ACCOUNT_ID_HI] = debitAccountIdHi;
+        records[offset + R_CREDIT_ACCOUNT_ID_LO] = creditAccountIdLo;
+        records[offset + R_CREDIT_ACCOUNT_ID_HI] = creditAccountIdHi;
         records[offset + R_AMOUNT_LO] = amountLo;
         records[offset + R_AMOUNT_HI] = amountHi;
+        records[offset + R_PENDING_ID_LO] = 0;
+        records[offset + R_PENDING_ID_HI] = 0;
+        records[offset + R_USER_DATA_128_LO] = events.userData128Lo(i);
+        records[offset + R_USER_DATA_128_HI] = events.userData128Hi(i);
+        records[offset + R_USER_DATA_64] = events.userData64(i);
+        records[offset + R_USER_DATA_32] = events.userData32(i);
+        records[offset + R_META] = meta(ledger, code, flags);
         records[offset + R_TIMESTAMP] = timestampNanos;
         records[offset + R_EXTRA] = extra(timeoutSeconds, pending ? STATE_PENDING : STATE_NONE, KIND_CREATION);
         records[offset + R_CREATION_RECORD] = recordCount - 1;

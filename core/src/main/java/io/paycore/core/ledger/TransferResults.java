@@ -8,7 +8,21 @@ import io.paycore.codec.sbe.CreateTransferResult;
  */
 public final class TransferResults
 {
-    private final CreateTransferResult[] results;
+    /**
+     * The outcomes as ordinals of {@link CreateTransferResult}: a byte store has no GC write barrier, where an enum reference
+     * store under G1 takes a fence for every event.
+     */
+    private static final CreateTransferResult[] OUTCOMES = CreateTransferResult.values();
+
+    static
+    {
+        if (OUTCOMES.length > 256)
+        {
+            throw new ExceptionInInitializerError(OUTCOMES.length + " outcomes do not fit a byte");
+        }
+    }
+
+    private final byte[] results;
     private final long[] timestampsNanos;
     private int count;
 
@@ -17,7 +31,7 @@ public final class TransferResults
      */
     public TransferResults(final int capacity)
     {
-        results = new CreateTransferResult[capacity];
+        results = new byte[capacity];
         timestampsNanos = new long[capacity];
     }
 
@@ -43,7 +57,7 @@ public final class TransferResults
      */
     public CreateTransferResult result(final int index)
     {
-        return results[index];
+        return OUTCOMES[results[index] & 0xFF];
     }
 
     /**
@@ -63,7 +77,7 @@ public final class TransferResults
 
     void set(final int index, final CreateTransferResult result, final long timestampNanos)
     {
-        results[index] = result;
+        results[index] = (byte)result.ordinal();
         timestampsNanos[index] = timestampNanos;
     }
 }
