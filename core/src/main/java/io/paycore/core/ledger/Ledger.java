@@ -31,8 +31,9 @@ import java.util.function.IntConsumer;
  * {@link #ACCOUNT_LONGS} longs (128 bytes, two cache lines; the balances share the first) in a {@code long[]}.
  * Transfers are {@link #RECORD_LONGS}-long records in one more {@code long[]}: a ring of the most recent records, a
  * pool of the pending transfers whose records are sealed, and one slot for a record read from the cold tier. Ids map to
- * slots through fixed-capacity open-addressing {@link IdIndex} tables (load factor at most 0.5) that never grow or
- * rehash. Before applying a transfer batch the ledger reads the index slots of all its ids with independent loads, so
+ * slots through fixed-capacity open-addressing {@link IdIndex} tables (8-byte slots of hash tag and slot number, load
+ * factor at most 0.5) that never grow or rehash; a slot's record holds the id. Before applying each chunk of a
+ * transfer batch the ledger reads the index slots and account records of all its events with independent loads, so
  * their cache misses overlap.
  * <p>
  * <b>Hot and cold</b>: every transfer record gets a number, in the order written. Without a {@link ColdTier} the
@@ -366,7 +367,7 @@ public final class Ledger
      * Events whose lines the prefetch pass brings in at a time, just before they are applied. A whole batch's
      * (1,024 events, some 8 lines each) do not stay in the cache until its last events: in LedgerBenchmark, chunks
      * of 128 ran 3.3M-4.7M single transfers/s where whole batches ran 2.5M-2.8M, alternating on one machine; 32,
-     * 64 and 256 were no better than 128.
+     * 64 and 256 were no better than 128, and were not again with 8-byte index slots.
      */
     private static final int TOUCH_CHUNK = 128;
 
