@@ -8,14 +8,14 @@ package io.paycore.core.ledger;
  * Each limit defaults from a system property ({@code *_PROP_NAME}) and then from a constant ({@code *_DEFAULT}).
  * Memory, on the Java heap, is about:
  * <ul>
- *     <li>{@value Ledger#ACCOUNT_BYTES} bytes per account (two cache lines, TigerBeetle's Account) plus 16 bytes of
- *     id index (8-byte slots, at least two per entry; up to 32 bytes, as the slots are a power of two);</li>
- *     <li>{@value Ledger#TRANSFER_BYTES} bytes per transfer record kept in memory, plus 16 bytes of id index (up to
- *     32) and 4 of expiry-heap position; with a cold tier, {@code maxTransfers + maxColdLagRecords} records;</li>
+ *     <li>{@value Ledger#ACCOUNT_BYTES} bytes per account (two cache lines, TigerBeetle's Account) plus 32 bytes of
+ *     id index (8-byte slots, at least four per entry; up to 64 bytes, as the slots are a power of two);</li>
+ *     <li>{@value Ledger#TRANSFER_BYTES} bytes per transfer record kept in memory, plus 32 bytes of id index (up to
+ *     64) and 4 of expiry-heap position; with a cold tier, {@code maxTransfers + maxColdLagRecords} records;</li>
  *     <li>12 bytes per pending transfer (expiry heap);</li>
  *     <li>a few bytes per batch event (results).</li>
  * </ul>
- * With the defaults and no cold tier that is about 144 MiB for accounts, 656 MiB for transfers and 12 MiB for
+ * With the defaults and no cold tier that is about 160 MiB for accounts, 720 MiB for transfers and 12 MiB for
  * pending transfers.
  * <p>
  * Not thread safe; configure before handing to {@link Ledger#Ledger(LedgerLimits)}.
@@ -182,7 +182,7 @@ public final class LedgerLimits
     public long heapBytesEstimate(final boolean coldTier)
     {
         final long records = (long)maxTransfers + (coldTier ? maxColdLagRecords : 0);
-        return (long)maxAccounts * (Ledger.ACCOUNT_BYTES + 16) + records * (Ledger.TRANSFER_BYTES + 20) +
+        return (long)maxAccounts * (Ledger.ACCOUNT_BYTES + 32) + records * (Ledger.TRANSFER_BYTES + 36) +
             12L * maxPendingTransfers;
     }
 

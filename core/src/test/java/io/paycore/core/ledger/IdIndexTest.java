@@ -117,12 +117,13 @@ class IdIndexTest
     }
 
     @Test
-    void shouldSizeTableAtLeastTwiceMaxEntries()
+    void shouldSizeTableAtLeastFourTimesMaxEntries()
     {
         assertEquals(8, new Records(1, 0).index.slots());
-        assertEquals(8, new Records(4, 0).index.slots());
-        assertEquals(16, new Records(5, 0).index.slots());
-        assertEquals(1 << 21, new Records(1 << 20, 0).index.slots());
+        assertEquals(8, new Records(2, 0).index.slots());
+        assertEquals(16, new Records(4, 0).index.slots());
+        assertEquals(32, new Records(5, 0).index.slots());
+        assertEquals(1 << 22, new Records(1 << 20, 0).index.slots());
     }
 
     @Test
