@@ -10,6 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.paycore.journal.RecordDescriptor.CHECKSUM_OFFSET;
 import static io.paycore.journal.RecordDescriptor.HEADER_LENGTH;
+import static io.paycore.journal.RecordDescriptor.SEQUENCE_OFFSET;
 import static io.paycore.journal.RecordDescriptor.TIMESTAMP_OFFSET;
 import static io.paycore.journal.RecordDescriptor.TYPE_OFFSET;
 
@@ -134,6 +135,7 @@ public final class JournalReader implements AutoCloseable
             {
                 if (Segments.EMPTY == status || Segments.IN_PROGRESS == status)
                 {
+                    checkNotDamaged(offset, status);
                     break;
                 }
                 if (Segments.END == status)
@@ -189,6 +191,24 @@ public final class JournalReader implements AutoCloseable
         {
             closed = true;
             release();
+        }
+    }
+
+    /**
+     * No record where one should be is the writer not having written it yet, unless what is there could not have
+     * been written by one: a zero length ahead of a header that carries the expected sequence (a length zeroed; a
+     * writer writes its mark before any other byte of a record). That is damage, and the reader must say so rather
+     * than look as if it reached the end. (A mark reaching past the segment's end, a length's top bit flipped, is
+     * refused by {@link Segments#verifyRecord} already.) No allocation, no system call.
+     */
+    private void checkNotDamaged(final int offset, final int status)
+    {
+        if (Segments.EMPTY == status && offset <= segmentLengthBytes - HEADER_LENGTH &&
+            buffer.getLongVolatile(offset + SEQUENCE_OFFSET) == nextSequence &&
+            0 == buffer.getIntVolatile(offset))
+        {
+            throw new JournalException("damaged record: zero length ahead of a header with the expected sequence",
+                segmentFile, offset, nextSequence, null);
         }
     }
 

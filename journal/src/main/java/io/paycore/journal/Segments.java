@@ -106,7 +106,8 @@ final class Segments
         }
         if (RecordDescriptor.inProgress(frameLength))
         {
-            return IN_PROGRESS;
+            // A writer marks only a record that fits: a mark reaching past the end is a length's top bit flipped.
+            return -(long)frameLength <= segmentLength - offset ? IN_PROGRESS : BAD_LENGTH;
         }
         if (frameLength < HEADER_LENGTH || RecordDescriptor.align(frameLength) > segmentLength - offset)
         {

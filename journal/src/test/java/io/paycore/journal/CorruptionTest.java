@@ -195,6 +195,94 @@ class CorruptionTest
         }
     }
 
+    @Example
+    void shouldNotLetAReaderStopQuietlyAtALengthWhoseTopBitFlipped() throws Exception
+    {
+        // The flipped length reads as an append in progress: a reader must not take it for the journal's end.
+        final Path dir = build(700);
+        try
+        {
+            final Path[] segments = TestJournals.segments(dir);
+            assertTrue(segments.length >= 2, "the test needs a segment that is not the newest");
+            final byte[] image = TestJournals.read(segments[0]);
+            final ByteBuffer view = ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            final List<int[]> extents = TestJournals.recordExtents(image);
+            // A length that is a multiple of the frame alignment: with its top bit set it is a well-formed mark.
+            int victim = 0;
+            while (0 != view.getInt(extents.get(victim)[0]) % RecordDescriptor.FRAME_ALIGNMENT)
+            {
+                victim++;
+            }
+            final int offset = extents.get(victim)[0];
+            image[offset + 3] ^= (byte)0x80;
+            TestJournals.write(segments[0], image);
+
+            final JournalException ex = assertThrows(JournalException.class, () -> TestJournals.readAll(dir, 1, MAX));
+            assertEquals(segments[0], ex.file(), ex.getMessage());
+            assertEquals(offset, ex.offset(), ex.getMessage());
+            assertEquals(SegmentDescriptor.firstSequence(segments[0]) + victim, ex.sequence(), ex.getMessage());
+        }
+        finally
+        {
+            TestJournals.deleteRecursively(dir);
+        }
+    }
+
+    @Example
+    void shouldRefuseToOpenWhenALengthInTheNewestSegmentHasItsTopBitFlipped() throws Exception
+    {
+        // Not a torn tail to cut off: the mark reaches past the segment's end, and intact records follow it.
+        final Path dir = build(700);
+        try
+        {
+            final Path[] segments = TestJournals.segments(dir);
+            final Path file = segments[segments.length - 1];
+            final byte[] image = TestJournals.read(file);
+            final ByteBuffer view = ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            final List<int[]> extents = TestJournals.recordExtents(image);
+            int victim = 0;
+            while (0 != view.getInt(extents.get(victim)[0]) % RecordDescriptor.FRAME_ALIGNMENT)
+            {
+                victim++;
+            }
+            assertTrue(victim < extents.size() - 1, "the test needs a record before the last one");
+            final int offset = extents.get(victim)[0];
+            image[offset + 3] ^= (byte)0x80;
+            TestJournals.write(file, image);
+
+            final JournalException ex = assertThrows(JournalException.class, () -> open(dir).close());
+            assertEquals(file, ex.file(), ex.getMessage());
+            assertEquals(offset, ex.offset(), ex.getMessage());
+        }
+        finally
+        {
+            TestJournals.deleteRecursively(dir);
+        }
+    }
+
+    @Example
+    void shouldNotLetAReaderStopQuietlyAtAZeroedLength() throws Exception
+    {
+        final Path dir = build(700);
+        try
+        {
+            final Path[] segments = TestJournals.segments(dir);
+            final Path file = segments[segments.length - 1];
+            final byte[] image = TestJournals.read(file);
+            final int[] victim = TestJournals.recordExtents(image).get(2);
+            Arrays.fill(image, victim[0], victim[0] + Integer.BYTES, (byte)0);
+            TestJournals.write(file, image);
+
+            final JournalException ex = assertThrows(JournalException.class, () -> TestJournals.readAll(dir, 1, MAX));
+            assertEquals(file, ex.file(), ex.getMessage());
+            assertEquals(victim[0], ex.offset(), ex.getMessage());
+        }
+        finally
+        {
+            TestJournals.deleteRecursively(dir);
+        }
+    }
+
     private static Path build(final int records) throws Exception
     {
         final Path dir = Files.createTempDirectory("corruption");
