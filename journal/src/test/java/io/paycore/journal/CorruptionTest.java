@@ -205,15 +205,8 @@ class CorruptionTest
             final Path[] segments = TestJournals.segments(dir);
             assertTrue(segments.length >= 2, "the test needs a segment that is not the newest");
             final byte[] image = TestJournals.read(segments[0]);
-            final ByteBuffer view = ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            final List<int[]> extents = TestJournals.recordExtents(image);
-            // A length that is a multiple of the frame alignment: with its top bit set it is a well-formed mark.
-            int victim = 0;
-            while (0 != view.getInt(extents.get(victim)[0]) % RecordDescriptor.FRAME_ALIGNMENT)
-            {
-                victim++;
-            }
-            final int offset = extents.get(victim)[0];
+            final int victim = firstAlignedRecord(image);
+            final int offset = TestJournals.recordExtents(image).get(victim)[0];
             image[offset + 3] ^= (byte)0x80;
             TestJournals.write(segments[0], image);
 
@@ -238,13 +231,8 @@ class CorruptionTest
             final Path[] segments = TestJournals.segments(dir);
             final Path file = segments[segments.length - 1];
             final byte[] image = TestJournals.read(file);
-            final ByteBuffer view = ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             final List<int[]> extents = TestJournals.recordExtents(image);
-            int victim = 0;
-            while (0 != view.getInt(extents.get(victim)[0]) % RecordDescriptor.FRAME_ALIGNMENT)
-            {
-                victim++;
-            }
+            final int victim = firstAlignedRecord(image);
             assertTrue(victim < extents.size() - 1, "the test needs a record before the last one");
             final int offset = extents.get(victim)[0];
             image[offset + 3] ^= (byte)0x80;
@@ -281,6 +269,22 @@ class CorruptionTest
         {
             TestJournals.deleteRecursively(dir);
         }
+    }
+
+    /**
+     * @return the index of the first record whose frame length is a multiple of the frame alignment: with its top
+     * bit set, such a length is a well-formed append-in-progress mark.
+     */
+    private static int firstAlignedRecord(final byte[] image)
+    {
+        final ByteBuffer view = ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        final List<int[]> extents = TestJournals.recordExtents(image);
+        int victim = 0;
+        while (0 != view.getInt(extents.get(victim)[0]) % RecordDescriptor.FRAME_ALIGNMENT)
+        {
+            victim++;
+        }
+        return victim;
     }
 
     private static Path build(final int records) throws Exception
