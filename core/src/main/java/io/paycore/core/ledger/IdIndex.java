@@ -24,7 +24,7 @@ import java.util.Arrays;
  * high half spread as well as those that differ in their low half.
  * <p>
  * Why not Agrona's {@code Long2LongHashMap}: the ledger needs to read the home slot of an id <em>without</em> the
- * probe loop ({@link #touch(long, long)}) and to guess a record from the tags alone ({@link #candidate(long, long)}),
+ * probe loop ({@link #touch(long, long)}) and to guess a record from the tags alone ({@link #candidate(long)}),
  * so that it can warm a whole batch's slots and records with independent loads whose cache misses overlap; and
  * Agrona has no 128-bit key. Capacity is fixed at construction (a power of two, at least four times the most
  * entries, so the load factor stays at or below 0.25); it never grows and never rehashes. Not thread safe.
@@ -105,9 +105,17 @@ final class IdIndex
         return h * 0xD6E8_FEB8_6659_FD93L;
     }
 
+    /**
+     * @return the record index an entry holds (stored plus one, so that 0 is an empty slot).
+     */
+    private int indexOf(final long entry)
+    {
+        return (int)(entry & indexMask) - 1;
+    }
+
     private boolean holds(final long entry, final long hi, final long lo)
     {
-        final int offset = (base + (int)(entry & indexMask) - 1) * stride;
+        final int offset = (base + indexOf(entry)) * stride;
         return store[offset + loField] == lo && store[offset + hiField] == hi;
     }
 
@@ -141,7 +149,7 @@ final class IdIndex
             }
             if ((entry & tagMask) == tag && holds(entry, hi, lo))
             {
-                return (int)(entry & indexMask) - 1;
+                return indexOf(entry);
             }
             slot = (slot + 1) & mask;
         }
@@ -149,18 +157,8 @@ final class IdIndex
 
     /**
      * The index of the first entry with the id's tag, without reading any record: the id's index but for a rare
-     * false match, for warming the record ahead of a {@link #get(long, long)}.
+     * false match, for warming the record ahead of a {@link #get(long, long, long)}.
      *
-     * @param hi high half of the id.
-     * @param lo low half of the id.
-     * @return the index of the first entry with the id's tag, or {@link #MISSING}.
-     */
-    int candidate(final long hi, final long lo)
-    {
-        return candidate(hash(hi, lo));
-    }
-
-    /**
      * @param h the id's {@link #hash(long, long)}.
      * @return the index of the first entry with the id's tag, or {@link #MISSING}.
      */
@@ -178,7 +176,7 @@ final class IdIndex
             }
             if ((entry & tagMask) == tag)
             {
-                return (int)(entry & indexMask) - 1;
+                return indexOf(entry);
             }
             slot = (slot + 1) & mask;
         }
@@ -250,7 +248,7 @@ final class IdIndex
             if ((entry & tagMask) == tag && holds(entry, hi, lo))
             {
                 entries[slot] = tag | (index + 1L);
-                return (int)(entry & indexMask) - 1;
+                return indexOf(entry);
             }
             slot = (slot + 1) & mask;
         }
@@ -302,7 +300,7 @@ final class IdIndex
         }
         entries[hole] = 0;
         size--;
-        return (int)(entry & indexMask) - 1;
+        return indexOf(entry);
     }
 
     /**
