@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
  *     the journal's error naming file, offset and sequence;</li>
  *     <li>builds the pipeline over the recovered ledger and the open journal, with a {@link SnapshotTaker} called
  *     every {@code snapshotEveryRecords} journal records;</li>
+ *     <li>collects the heap once ({@link StartupCollection}), so that no young collection under load copies the
+ *     ledger's arrays, and prints how long it took;</li>
  *     <li>starts the transport and prints one ready line: channel, stream, last sequence and digest.</li>
  * </ol>
  * {@link #close()} stops ingress (the transport), lets the BLP apply everything already in the ring, flushes and
@@ -215,6 +217,8 @@ public final class PaycoreService implements AutoCloseable
             errorCounter = server.aeron().addCounter(ERRORS_COUNTER_TYPE_ID, "paycore: errors");
             counters = new ServiceCounters(server.aeron(), recovery.ledger(), coldTier, snapshotTaker, snapshotAgent);
             markFile.errorCounter(errorCounter);
+            // Everything kept for life is allocated by now: move it out of the young generation before traffic.
+            out.println(StartupCollection.collect());
             pipeline.start(server::measured);
             if (null != snapshotRunner)
             {

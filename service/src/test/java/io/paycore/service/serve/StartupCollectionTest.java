@@ -1,0 +1,38 @@
+package io.paycore.service.serve;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StartupCollectionTest
+{
+    private static final int ARRAYS = 768;
+    private static final int LONGS = 8 * 1024;
+    private static final long LIVE_BYTES = (long)ARRAYS * LONGS * Long.BYTES;
+
+    @Test
+    void shouldLeaveWhatIsKeptForLifeOutOfTheYoungGeneration()
+    {
+        // 48 MiB in 64 KiB arrays, each small enough to be born in the young generation, as a ledger's are.
+        final long[][] keptForLife = new long[ARRAYS][];
+        for (int i = 0; i < ARRAYS; i++)
+        {
+            keptForLife[i] = new long[LONGS];
+            keptForLife[i][LONGS - 1] = i;
+        }
+
+        final String line = StartupCollection.collect();
+
+        assertTrue(StartupCollection.youngUsedBytes() < LIVE_BYTES / 2,
+            () -> "young generation still holds " + StartupCollection.youngUsedBytes() + " bytes: " + line);
+        assertTrue(line.matches("heap {8}\\d+ MB in use after a full collection at start \\(\\d+ ms\\), " +
+            "young generation \\d+ MB"), line);
+        long sum = 0;
+        for (final long[] array : keptForLife)
+        {
+            sum += array[LONGS - 1];
+        }
+        assertEquals((long)ARRAYS * (ARRAYS - 1) / 2, sum);
+    }
+}
