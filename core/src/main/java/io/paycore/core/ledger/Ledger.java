@@ -394,6 +394,15 @@ public final class Ledger
 
     private final IdIndex poolIndexById;
     private int poolCount;
+    /**
+     * The largest id put into the pool since the ledger was made or reset (a snapshot's load puts its pool again):
+     * every id in the pool is at or below it. Ids that only grow, as TigerBeetle advises, are all above it, so a
+     * new transfer's id needs no probe of the pool's large, mostly empty index (a random read of memory). Never
+     * lowered, so it may be above every id the pool still holds; it only decides whether to look, never what is
+     * found.
+     */
+    private long poolIdCeilingHi;
+    private long poolIdCeilingLo;
     private int pendingCount;
 
     private final int[] heapPositions;
@@ -1008,7 +1017,10 @@ public final class Ledger
         {
             for (int i = from; i < to; i++)
             {
-                sink += poolIndexById.touch(idHashes[i]);
+                if (mayBeInPool(events.idHi(i), events.idLo(i)))
+                {
+                    sink += poolIndexById.touch(idHashes[i]);
+                }
             }
         }
         if (resolves)
@@ -1020,7 +1032,11 @@ public final class Ledger
                 if (0 != (pendingIdHi | pendingIdLo))
                 {
                     final long h = IdIndex.hash(pendingIdHi, pendingIdLo);
-                    sink += hotIndexById.touch(h) + poolIndexById.touch(h);
+                    sink += hotIndexById.touch(h);
+                    if (mayBeInPool(pendingIdHi, pendingIdLo))
+                    {
+                        sink += poolIndexById.touch(h);
+                    }
                 }
             }
         }
@@ -1778,7 +1794,7 @@ public final class Ledger
             // Every transfer is in the ring.
             return -1;
         }
-        final int position = poolIndexById.size() == 0 ? IdIndex.MISSING : poolIndexById.get(h, idHi, idLo);
+        final int position = mayBeInPool(idHi, idLo) ? poolIndexById.get(h, idHi, idLo) : IdIndex.MISSING;
         if (position >= 0)
         {
             return pendingBase + position;
@@ -2101,7 +2117,7 @@ public final class Ledger
     {
         final int handle = pendingBase + poolCount++;
         System.arraycopy(records, slot * RECORD_LONGS, records, handle * RECORD_LONGS, RECORD_LONGS);
-        poolIndexById.put(
+        putInPool(
             records[handle * RECORD_LONGS + R_ID_HI], records[handle * RECORD_LONGS + R_ID_LO], handle - pendingBase);
         final int heapPosition = heapPositions[slot];
         heapPositions[handle] = heapPosition;
@@ -2118,12 +2134,35 @@ public final class Ledger
         final int to = handle * RECORD_LONGS;
         System.arraycopy(records, fromSlot * RECORD_LONGS, records, to, RECORD_LONGS);
         records[to + R_EXTRA] = extra(records[to + R_EXTRA] & 0xFFFF_FFFFL, STATE_PENDING, KIND_CREATION);
-        poolIndexById.put(records[to + R_ID_HI], records[to + R_ID_LO], handle - pendingBase);
+        putInPool(records[to + R_ID_HI], records[to + R_ID_LO], handle - pendingBase);
         heapPositions[handle] = -1;
         if (expiresAtNanos != NEVER)
         {
             heapInsert(handle, expiresAtNanos);
         }
+    }
+
+    /**
+     * Map an id to a pool position, raising {@link #poolIdCeilingHi} to it if it is above.
+     *
+     * @return what {@link IdIndex#put} returns.
+     */
+    private int putInPool(final long idHi, final long idLo, final int position)
+    {
+        if (UInt128.compare(idHi, idLo, poolIdCeilingHi, poolIdCeilingLo) > 0)
+        {
+            poolIdCeilingHi = idHi;
+            poolIdCeilingLo = idLo;
+        }
+        return poolIndexById.put(idHi, idLo, position);
+    }
+
+    /**
+     * @return false if the pool surely does not hold the id: it is empty, or the id is above every id it was given.
+     */
+    private boolean mayBeInPool(final long idHi, final long idLo)
+    {
+        return poolIndexById.size() > 0 && UInt128.compare(idHi, idLo, poolIdCeilingHi, poolIdCeilingLo) <= 0;
     }
 
     private void removeFromPool(final int position)
@@ -3048,6 +3087,8 @@ public final class Ledger
         accountIndexById.clear();
         hotIndexById.clear();
         poolIndexById.clear();
+        poolIdCeilingHi = 0;
+        poolIdCeilingLo = 0;
         Arrays.fill(accounts, 0, accountCount * ACCOUNT_LONGS, 0);
         Arrays.fill(records, 0);
         Arrays.fill(ringPreviousSlots, -1);
@@ -3248,7 +3289,7 @@ public final class Ledger
             final long idHi = records[offset + R_ID_HI];
             final long idLo = records[offset + R_ID_LO];
             final String id = UInt128.toString(idHi, idLo);
-            if (poolIndexById.put(idHi, idLo, position) != IdIndex.MISSING)
+            if (putInPool(idHi, idLo, position) != IdIndex.MISSING)
             {
                 throw new LedgerSnapshotException("snapshot holds pending transfer id " + id + " twice");
             }

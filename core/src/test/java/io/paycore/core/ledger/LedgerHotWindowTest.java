@@ -77,6 +77,27 @@ class LedgerHotWindowTest
     }
 
     @Test
+    void shouldFindEveryPooledPendingTransferWhicheverSideOfThePoolsIdCeilingTheNextIdsFall()
+    {
+        // A high id first, then a low one: the pool's id ceiling is the high one; new ids below it, then above it.
+        f.expectOk(f.pending(1_000, 1, 2, 100, 0));
+        f.expectOk(f.pending(20, 1, 2, 50, 0));
+        fillWindow(100);
+        fillWindow(2_000);
+        assertEquals(PendingState.PENDING, f.state(1_000));
+        assertEquals(PendingState.PENDING, f.state(20));
+
+        assertEquals(CreateTransferResult.EXISTS, f.pending(1_000, 1, 2, 100, 0));
+        assertEquals(CreateTransferResult.EXISTS, f.pending(20, 1, 2, 50, 0));
+        f.expectOk(f.post(3_000, 1_000, 100));
+        f.expectOk(f.voidPending(21, 20, 0));
+        assertEquals(PendingState.POSTED, f.state(1_000));
+        assertEquals(PendingState.VOIDED, f.state(20));
+        assertEquals(0, f.ledger.pendingCount());
+        assertEquals("0/108/0/0", f.balances(1));
+    }
+
+    @Test
     void shouldExpireAPendingTransferWhoseRecordIsCold()
     {
         f.expectOk(f.pending(10, 1, 2, 100, 1));
