@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AtomicBuffer;
@@ -27,6 +30,9 @@ public final class FeedCounters implements AutoCloseable
 {
     /** The counters file's name in a publisher's state directory. */
     public static final String FILE_NAME = "counters.dat";
+
+    /** Suffix of the file's name while it is being made. */
+    static final String TEMP_SUFFIX = ".tmp";
 
     /** Counters the file has room for. */
     public static final int MAX_COUNTERS = 16;
@@ -56,16 +62,20 @@ public final class FeedCounters implements AutoCloseable
     public FeedCounters(final Path stateDirectory, final String name)
     {
         final Path file = stateDirectory.resolve(FILE_NAME);
+        final Path temp = stateDirectory.resolve(FILE_NAME + TEMP_SUFFIX);
         try
         {
             Files.createDirectories(stateDirectory);
             Files.deleteIfExists(file);
+            Files.deleteIfExists(temp);
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot make the feed's counters file " + file + ": " + ex, ex);
         }
-        mapped = IoUtil.mapNewFile(file.toFile(), METADATA_LENGTH + VALUES_LENGTH);
+        // Made and labelled under another name, then renamed: a reader (paycore stat) finds no file or a whole one,
+        // never one still being sized (a length of 0 was seen) or with some counters not yet allocated.
+        mapped = IoUtil.mapNewFile(temp.toFile(), METADATA_LENGTH + VALUES_LENGTH);
         final AtomicBuffer metadata = new UnsafeBuffer(mapped, 0, METADATA_LENGTH);
         final AtomicBuffer values = new UnsafeBuffer(mapped, METADATA_LENGTH, VALUES_LENGTH);
         manager = new CountersManager(metadata, values);
@@ -76,6 +86,15 @@ public final class FeedCounters implements AutoCloseable
             FEED_COUNTER_TYPE_ID);
         lagNanos = manager.newCounter(prefix + "lag behind the journal (ns)", FEED_COUNTER_TYPE_ID);
         errors = manager.newCounter(prefix + "publish errors", FEED_COUNTER_TYPE_ID);
+        try
+        {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException ex)
+        {
+            IoUtil.unmap(mapped);
+            throw new UncheckedIOException("cannot make the feed's counters file " + file + ": " + ex, ex);
+        }
     }
 
     /**
@@ -175,8 +194,21 @@ public final class FeedCounters implements AutoCloseable
         {
             throw new IllegalArgumentException("no feed counters file " + file);
         }
-        final MappedByteBuffer mapped = IoUtil.mapExistingFile(file.toFile(), FileChannel.MapMode.READ_ONLY,
-            "feed counters");
+        final MappedByteBuffer mapped;
+        // Opened once, so that a publisher remaking the file meanwhile cannot swap it between a check and the map.
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+        }
+        catch (final NoSuchFileException ex)
+        {
+            // Removed since the check above: a publisher starting again remakes it.
+            throw new IllegalArgumentException("no feed counters file " + file, ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read the feed counters file " + file + ": " + ex, ex);
+        }
         try
         {
             if (mapped.capacity() != METADATA_LENGTH + VALUES_LENGTH)

@@ -3,7 +3,11 @@ package io.paycore.service.feed;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.inspect.StatCommand;
@@ -43,6 +47,61 @@ class FeedCountersTest
         }
         assertTrue(stat("--feed-state", state.toString(), "--filter", "errors")
             .matches("(?s).*\\b0 - paycore feed amqp: publish errors\\s*"), "after close, filtered");
+    }
+
+    @Test
+    void shouldNeverShowAReaderAFileStillBeingMade() throws Exception
+    {
+        final AtomicBoolean making = new AtomicBoolean(true);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final AtomicInteger wholeReads = new AtomicInteger();
+        final Thread reader = new Thread(() ->
+        {
+            while (making.get() && null == failure.get())
+            {
+                if (Files.exists(state.resolve(FeedCounters.FILE_NAME)))
+                {
+                    try
+                    {
+                        final int[] labels = { 0 };
+                        FeedCounters.read(state.resolve(FeedCounters.FILE_NAME),
+                            (counters) -> counters.forEach((value, id, label) -> labels[0]++));
+                        if (labels[0] != 5)
+                        {
+                            failure.set(new AssertionError(labels[0] + " counters in the file, not 5"));
+                        }
+                        wholeReads.incrementAndGet();
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        // Deleted between the check and the read is fine; anything else is not.
+                        if (!ex.getMessage().startsWith("no feed counters file"))
+                        {
+                            failure.set(ex);
+                        }
+                    }
+                }
+                Thread.yield();
+            }
+        });
+        reader.start();
+        try
+        {
+            for (int i = 0; i < 300 && null == failure.get(); i++)
+            {
+                new FeedCounters(state, "amqp").close();
+            }
+        }
+        finally
+        {
+            making.set(false);
+            reader.join();
+        }
+        if (null != failure.get())
+        {
+            throw new AssertionError("after " + wholeReads.get() + " whole reads", failure.get());
+        }
+        assertTrue(Files.notExists(state.resolve(FeedCounters.FILE_NAME + FeedCounters.TEMP_SUFFIX)));
     }
 
     @Test
