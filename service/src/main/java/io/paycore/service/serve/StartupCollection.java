@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Why: the ledger's arrays smaller than the young generation are born there. Nothing on the hot path allocates, so
  * the first young collection comes whenever something else has filled the rest of it, maybe hours later, under
  * load, and it then copies every one of those arrays. With {@code bin/paycore}'s heap settings and the default
- * limits, {@code serve} started with 466 MB of its 515 MB eden in use, nearly all of it live ledger; a young
+ * limits, {@code serve} started with 455 MiB of its 514 MiB eden in use, nearly all of it live ledger; a young
  * collection of that size took 0.4-0.5 s on this project's 2-core machine. Done here, the pause is part of
  * start-up, and the old generation holds the ledger from then on, as far as it has room: with the default heap of
  * {@code bin/paycore} and the default limits 75-80 MB stay young (the line returned says how much; the README has a
