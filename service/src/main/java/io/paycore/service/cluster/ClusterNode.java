@@ -213,6 +213,7 @@ public final class ClusterNode implements AutoCloseable
                 final AtomicCounter toggle = driver.consensusModule().context().controlToggleCounter();
                 service.snapshotRequester(() -> ClusterControl.ToggleState.SNAPSHOT.toggle(toggle));
                 service.loginsRefusedCounter(authenticators::refusedCounter);
+                service.startupCollectionReport(context.startupCollectionReport());
                 final ClusteredServiceContainer container =
                     ClusteredServiceContainer.launch(containerContext.clone().threadFactory(serviceThreads));
                 return new ClusterNode(

@@ -8,6 +8,7 @@ import org.agrona.ErrorHandler;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * What a {@link ClusterNode} is: its id among the members, where its files go, its flush level, its ledger's limits
@@ -50,6 +51,7 @@ public final class ClusterNodeContext
     private long snapshotEveryRecords = SNAPSHOT_EVERY_RECORDS_DEFAULT;
     private long coldTierSizeBytes = ServiceContext.COLD_TIER_SIZE_DEFAULT;
     private Runnable terminationHook = () -> {};
+    private Consumer<String> startupCollectionReport;
     private ClientCredentials credentials;
 
     /**
@@ -331,6 +333,28 @@ public final class ClusterNodeContext
     public Runnable terminationHook()
     {
         return terminationHook;
+    }
+
+    /**
+     * Collect the heap once when the service has built its ledger, before the member takes part in an election,
+     * and report it; see {@link io.paycore.service.serve.StartupCollection} for why. Null, the default, collects
+     * nothing: members that share a JVM (as in tests) would pause each other with it.
+     *
+     * @param report given the collection's line (on the service thread), or null for no collection.
+     * @return this.
+     */
+    public ClusterNodeContext startupCollectionReport(final Consumer<String> report)
+    {
+        this.startupCollectionReport = report;
+        return this;
+    }
+
+    /**
+     * @return what is given the line of the collection at start, or null for no collection.
+     */
+    public Consumer<String> startupCollectionReport()
+    {
+        return startupCollectionReport;
     }
 
     /**

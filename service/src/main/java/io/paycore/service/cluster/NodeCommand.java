@@ -200,7 +200,13 @@ public final class NodeCommand implements Callable<Integer>
             .startupCanvassTimeoutNs(startupCanvassTimeoutNs)
             .snapshotEveryRecords(snapshotEveryRecords)
             .coldTierSizeBytes(coldTierSizeBytes)
-            .credentials(credentials);
+            .credentials(credentials)
+            // One member in this JVM: it may collect at start, as serve does, and says so on its output.
+            .startupCollectionReport((line) ->
+            {
+                out.println("paycore node " + memberId + ": " + line);
+                out.flush();
+            });
         if (0 != coldTierSizeBytes && coldTierSizeBytes < ServiceContext.COLD_TIER_SIZE_MIN)
         {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cold-tier-size must be 0 " +

@@ -24,6 +24,7 @@ import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
 import io.paycore.journal.RecordHandler;
+import io.paycore.service.serve.StartupCollection;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -94,6 +95,7 @@ public final class PaycoreClusteredService implements ClusteredService
     private final long snapshotEveryRecords;
     private volatile Runnable snapshotRequester = () -> {};
     private volatile Consumer<AtomicCounter> loginsRefusedCounter = (counter) -> {};
+    private volatile Consumer<String> startupCollectionReport;
     private long lastSnapshotRecords;
     private boolean snapshotRequested;
     private final FrameValidator validator;
@@ -181,6 +183,13 @@ public final class PaycoreClusteredService implements ClusteredService
         recordsInLoadedSnapshot = null == snapshotImage ? -1 : appliedRecords;
         lastSnapshotRecords = appliedRecords;
         processor = new CommandProcessor(ledger);
+        final Consumer<String> collectionReport = startupCollectionReport;
+        if (null != collectionReport)
+        {
+            // Before this service acknowledges its start: the consensus module waits for that before it joins an
+            // election, so the pause cannot cost this member a leadership it holds.
+            collectionReport.accept(StartupCollection.collect());
+        }
         if (journal.lastSequence() < appliedRecords)
         {
             throw new IllegalStateException("the journal in " + journal.directory() + " ends at record " +
@@ -311,6 +320,15 @@ public final class PaycoreClusteredService implements ClusteredService
     public void snapshotRequester(final Runnable requester)
     {
         this.snapshotRequester = requester;
+    }
+
+    /**
+     * @param report given the line of one full collection run when {@link #onStart} has built the ledger (on the
+     *               service thread; see {@link StartupCollection}), or null, the default, for no collection.
+     */
+    public void startupCollectionReport(final Consumer<String> report)
+    {
+        this.startupCollectionReport = report;
     }
 
     /**

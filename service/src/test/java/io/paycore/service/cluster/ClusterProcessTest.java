@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Three {@code paycore node} processes under signals: a minority cut off (both followers frozen with SIGSTOP) lets
  * the leader commit and answer nothing, and once thawed everything proceeds with nothing lost; a follower killed
  * with SIGKILL and restarted catches up from its own directory; all journals end with the same digest and exactly
- * the transfers acknowledged.
+ * the transfers acknowledged. Each start of a member collects its heap once and says so in the member's log.
  */
 class ClusterProcessTest
 {
@@ -96,6 +99,11 @@ class ClusterProcessTest
         client.close();
         client = null;
         cluster.stopAll();
+        for (int i = 0; i < 3; i++)
+        {
+            // Each start of a member collected its heap once the ledger was built, and said so.
+            assertEquals(i == follower ? 2 : 1, startupCollections(i), "member " + i);
+        }
 
         final List<AuditReport> reports = cluster.auditCommonHistory();
         String digest = null;
@@ -108,6 +116,16 @@ class ClusterProcessTest
                 digest = report.digest();
             }
             assertEquals(digest, report.digest(), "member " + i);
+        }
+    }
+
+    private long startupCollections(final int memberId) throws IOException
+    {
+        try (Stream<String> lines = Files.lines(temp.resolve("member-" + memberId + ".log")))
+        {
+            return lines.filter((line) -> line.matches("paycore node " + memberId +
+                ": heap +\\d+ MB in use after a full collection at start \\(\\d+ ms\\), young generation \\d+ MB"))
+                .count();
         }
     }
 
