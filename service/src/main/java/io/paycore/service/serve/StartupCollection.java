@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * {@code bin/paycore} and the default limits 75-80 MB stay young (the line returned says how much; the README has a
  * setting that leaves 5 MB).
  * <p>
+ * Used by {@code serve} before its pipeline starts, and by a cluster member ({@code paycore node}) once its service
+ * has built the ledger, before the member can join an election.
+ * <p>
  * {@code -XX:+DisableExplicitGC} turns it into a no-op, for an operator who would rather not have it.
  */
 public final class StartupCollection
