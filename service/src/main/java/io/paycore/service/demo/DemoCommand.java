@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +61,11 @@ import java.util.concurrent.TimeUnit;
         "(single-phase, pending+post, pending+void, some invalid), shut down, recover a fresh service from the",
         "same data directory and compare. Exit status 0 only when both digests are equal.",
         "",
-        "Prints a summary, then exactly: 'throughput: <n> transfers/s', 'digest: <hex>', 'recovered digest: <hex>'."
+        "Prints a summary, then exactly: 'throughput: <n> transfers/s', 'digest: <hex>', 'recovered digest: <hex>'.",
+        "",
+        "The throughput includes the JIT's warm-up: on two cores the compiler takes most of one core for the",
+        "first second or so. --warmup N first runs N transfers through a scratch service (a temporary directory,",
+        "deleted) in the same JVM, so that the measured run sees compiled code; its results do not change."
     })
 public final class DemoCommand implements Callable<Integer>
 {
@@ -67,6 +73,9 @@ public final class DemoCommand implements Callable<Integer>
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final long STALL_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long DEMO_COLD_TIER_SIZE = 64L << 30;
+    private static final long COMPILER_POLL_MS = 50;
+    private static final long QUIET_COMPILER_MS = 250;
+    private static final long MAX_COMPILER_WAIT_MS = 10_000;
 
     @Option(names = "--accounts", paramLabel = "N", defaultValue = "10000",
         description = "Accounts to create (default: ${DEFAULT-VALUE}).")
@@ -105,6 +114,12 @@ public final class DemoCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     private int hotTransfers;
 
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+        description = "Before the measured run, send N transfers (another seed, the same sizes and settings) " +
+            "through a scratch service in a temporary directory that is then deleted, so that the JIT has " +
+            "compiled the paths the run takes; 0 = none, the run starts cold (default: ${DEFAULT-VALUE}).")
+    private long warmupTransfers;
+
     @Option(names = "--cluster",
         description = "Run the transfer mix on a 3-member cluster of 'paycore node' processes on this machine " +
             "instead (one batch at a time), kill the leader with SIGKILL during the run (see --kills), and print " +
@@ -141,6 +156,16 @@ public final class DemoCommand implements Callable<Integer>
             System.err.println("paycore demo: --window must be 1..4096: " + window);
             return 2;
         }
+        if (warmupTransfers < 0)
+        {
+            System.err.println("paycore demo: --warmup must not be negative: " + warmupTransfers);
+            return 2;
+        }
+        if (cluster && warmupTransfers > 0)
+        {
+            System.err.println("paycore demo: --warmup applies to the in-process demo, not to --cluster");
+            return 2;
+        }
         final boolean udp = channel.isUdp();
 
         final boolean temporary = null == data;
@@ -169,6 +194,10 @@ public final class DemoCommand implements Callable<Integer>
                 return new ClusterDemo(out, workload, transfers, limitsFor(accounts, transfers, batch), flushLevel,
                     clusterBasePort, kills, window, dataDir).run();
             }
+            if (warmupTransfers > 0)
+            {
+                warmUp(udp);
+            }
             return run(workload, flushLevel, udp, dataDir, temporary);
         }
         finally
@@ -187,57 +216,13 @@ public final class DemoCommand implements Callable<Integer>
         final Path dataDir,
         final boolean temporary) throws Exception
     {
-        final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-        final Path clientsFile = dataDir.resolve("clients");
-        Files.createDirectories(dataDir);
-        Files.writeString(clientsFile, ClientCredentials.line(CLIENT_ID, secret, 1_000) + System.lineSeparator(),
-            StandardCharsets.US_ASCII);
-
         final LedgerLimits limits = limitsFor(accounts, transfers, batch);
-        final String ingressChannel = udp ? "aeron:udp?endpoint=localhost:40123" : "aeron:ipc";
-        final String responseChannel = udp ? "aeron:udp?endpoint=localhost:40124" : "aeron:ipc";
         final Tally tally = new Tally();
-        final PrintStream serviceOut = verbose ? out : new PrintStream(OutputStream.nullOutputStream());
-
         final long startNanos = System.nanoTime();
-        final long transferNanos;
-        final String digest;
-        final LedgerLimits serviceLimits = 0 == hotTransfers ? limits : new LedgerLimits()
-            .maxAccounts(limits.maxAccounts())
-            .maxTransfers(hotTransfers)
-            .maxPendingTransfers(limits.maxPendingTransfers())
-            .maxBatchEvents(limits.maxBatchEvents())
-            .validate();
-        long coldRecords = 0;
-        final ServiceContext serviceContext = new ServiceContext()
-            .dataDirectory(new DataDirectory(dataDir))
-            .ledgerLimits(serviceLimits)
-            .coldTierSizeBytes(0 == hotTransfers ? 0 : DEMO_COLD_TIER_SIZE)
-            .journalContext(journalContext(flushLevel, batch))
-            .transportContext(new TransportContext()
-                .ingressChannel(ingressChannel)
-                .clientsFile(clientsFile)
-                .profile(ThreadingProfile.SHARED))
-            .snapshotOnShutdown(false)
-            .out(serviceOut);
-        try (PaycoreService service = PaycoreService.launch(serviceContext))
-        {
-            try (PaycoreClient client = PaycoreClient.connect(new ClientContext()
-                .aeronDirectoryName(service.server().aeronDirectoryName())
-                .clientId(CLIENT_ID)
-                .secret(secret)
-                .ingressChannel(ingressChannel)
-                .responseChannel(responseChannel)))
-            {
-                createAccounts(client, workload, tally);
-                final long transfersStartNanos = System.nanoTime();
-                sendTransfers(client, workload, tally);
-                transferNanos = System.nanoTime() - transfersStartNanos;
-            }
-            service.close();
-            digest = service.finalDigest();
-            coldRecords = null == service.coldTier() ? 0 : service.coldTier().writtenRecordsNow();
-        }
+        final Session session = session(workload, limits, flushLevel, udp, dataDir, tally, verbose);
+        final long transferNanos = session.transferNanos;
+        final String digest = session.digest;
+        final long coldRecords = session.coldRecords;
         final long totalNanos = System.nanoTime() - startNanos;
 
         final long recoverStartNanos = System.nanoTime();
@@ -303,6 +288,146 @@ public final class DemoCommand implements Callable<Integer>
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The warm-up: the same sizes and settings as the measured run, another seed, a scratch directory deleted
+     * afterwards, no recovery. What it leaves behind is compiled code.
+     */
+    private void warmUp(final boolean udp) throws Exception
+    {
+        final Path scratch = Files.createTempDirectory("paycore-demo-warmup-");
+        try
+        {
+            final Tally tally = new Tally();
+            final Session session = session(
+                new DemoWorkload(accounts, warmupTransfers, batch, seed + 1), limitsFor(accounts, transfers, batch),
+                flushLevel, udp, scratch, tally, false);
+            if (tally.transferEvents != warmupTransfers)
+            {
+                throw new PaycoreClientException("warm-up: only " + tally.transferEvents + " of " +
+                    warmupTransfers + " transfers were answered");
+            }
+            final long quietMs = awaitQuietCompiler();
+            out.printf(Locale.ROOT, "warm-up: %,d transfers through a scratch service in %.3f s (%d transfers/s), " +
+                "then %d ms until the JIT was quiet%n",
+                warmupTransfers, session.transferNanos / 1e9,
+                (long)(tally.transferEvents * 1e9 / Math.max(1, session.transferNanos)), quietMs);
+        }
+        finally
+        {
+            IoUtil.delete(scratch.toFile(), true);
+        }
+    }
+
+    /**
+     * Wait until the JIT's compilers have not worked for {@value #QUIET_COMPILER_MS} ms (its queue is drained),
+     * at most {@value #MAX_COMPILER_WAIT_MS} ms; right away when the JVM does not report compilation time.
+     *
+     * @return the milliseconds waited.
+     */
+    private static long awaitQuietCompiler() throws InterruptedException
+    {
+        final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        final long startMs = System.currentTimeMillis();
+        if (null == compiler || !compiler.isCompilationTimeMonitoringSupported())
+        {
+            return 0;
+        }
+        long lastTotalMs = compiler.getTotalCompilationTime();
+        long quietSinceMs = startMs;
+        while (true)
+        {
+            Thread.sleep(COMPILER_POLL_MS);
+            final long nowMs = System.currentTimeMillis();
+            final long totalMs = compiler.getTotalCompilationTime();
+            if (totalMs != lastTotalMs)
+            {
+                lastTotalMs = totalMs;
+                quietSinceMs = nowMs;
+            }
+            else if (nowMs - quietSinceMs >= QUIET_COMPILER_MS || nowMs - startMs >= MAX_COMPILER_WAIT_MS)
+            {
+                return nowMs - startMs;
+            }
+        }
+    }
+
+    /**
+     * What one service session measured and ended with.
+     */
+    private static final class Session
+    {
+        final long transferNanos;
+        final String digest;
+        final long coldRecords;
+
+        Session(final long transferNanos, final String digest, final long coldRecords)
+        {
+            this.transferNanos = transferNanos;
+            this.digest = digest;
+            this.coldRecords = coldRecords;
+        }
+    }
+
+    /**
+     * Launch the service on dataDir, create the workload's accounts and send its transfers through one client,
+     * then shut the service down.
+     */
+    private Session session(
+        final DemoWorkload workload,
+        final LedgerLimits limits,
+        final FlushLevel flushLevel,
+        final boolean udp,
+        final Path dataDir,
+        final Tally tally,
+        final boolean serviceLines) throws Exception
+    {
+        final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        final Path clientsFile = dataDir.resolve("clients");
+        Files.createDirectories(dataDir);
+        Files.writeString(clientsFile, ClientCredentials.line(CLIENT_ID, secret, 1_000) + System.lineSeparator(),
+            StandardCharsets.US_ASCII);
+
+        final String ingressChannel = udp ? "aeron:udp?endpoint=localhost:40123" : "aeron:ipc";
+        final String responseChannel = udp ? "aeron:udp?endpoint=localhost:40124" : "aeron:ipc";
+        final PrintStream serviceOut = serviceLines ? out : new PrintStream(OutputStream.nullOutputStream());
+        final LedgerLimits serviceLimits = 0 == hotTransfers ? limits : new LedgerLimits()
+            .maxAccounts(limits.maxAccounts())
+            .maxTransfers(hotTransfers)
+            .maxPendingTransfers(limits.maxPendingTransfers())
+            .maxBatchEvents(limits.maxBatchEvents())
+            .validate();
+        final ServiceContext serviceContext = new ServiceContext()
+            .dataDirectory(new DataDirectory(dataDir))
+            .ledgerLimits(serviceLimits)
+            .coldTierSizeBytes(0 == hotTransfers ? 0 : DEMO_COLD_TIER_SIZE)
+            .journalContext(journalContext(flushLevel, batch))
+            .transportContext(new TransportContext()
+                .ingressChannel(ingressChannel)
+                .clientsFile(clientsFile)
+                .profile(ThreadingProfile.SHARED))
+            .snapshotOnShutdown(false)
+            .out(serviceOut);
+        final long transferNanos;
+        try (PaycoreService service = PaycoreService.launch(serviceContext))
+        {
+            try (PaycoreClient client = PaycoreClient.connect(new ClientContext()
+                .aeronDirectoryName(service.server().aeronDirectoryName())
+                .clientId(CLIENT_ID)
+                .secret(secret)
+                .ingressChannel(ingressChannel)
+                .responseChannel(responseChannel)))
+            {
+                createAccounts(client, workload, tally);
+                final long transfersStartNanos = System.nanoTime();
+                sendTransfers(client, workload, tally);
+                transferNanos = System.nanoTime() - transfersStartNanos;
+            }
+            service.close();
+            return new Session(transferNanos, service.finalDigest(),
+                null == service.coldTier() ? 0 : service.coldTier().writtenRecordsNow());
+        }
     }
 
     private void createAccounts(final PaycoreClient client, final DemoWorkload workload, final Tally tally)
