@@ -2,11 +2,7 @@ package io.paycore.service.demo;
 
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
-import io.paycore.codec.sbe.CreateTransfersResultDecoder;
-import io.paycore.codec.sbe.RejectedDecoder;
-import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
-import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
@@ -15,36 +11,19 @@ import io.paycore.replay.Recovery;
 import io.paycore.replay.RecoveryReport;
 import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LocalChannelOption;
-import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServiceContext;
-import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
-import io.paycore.transport.client.ClientContext;
-import io.paycore.transport.client.CreateResults;
-import io.paycore.transport.client.EgressListener;
-import io.paycore.transport.client.PaycoreClient;
-import io.paycore.transport.client.PaycoreClientException;
-import io.aeron.Publication;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code paycore demo}: the service and a client in one process, talking over Aeron. Creates accounts, sends a
@@ -69,13 +48,7 @@ import java.util.concurrent.TimeUnit;
     })
 public final class DemoCommand implements Callable<Integer>
 {
-    private static final long CLIENT_ID = 1;
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    private static final long STALL_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long DEMO_COLD_TIER_SIZE = 64L << 30;
-    private static final long COMPILER_POLL_MS = 50;
-    private static final long QUIET_COMPILER_MS = 250;
-    private static final long MAX_COMPILER_WAIT_MS = 10_000;
 
     @Option(names = "--accounts", paramLabel = "N", defaultValue = "10000",
         description = "Accounts to create (default: ${DEFAULT-VALUE}).")
@@ -217,9 +190,14 @@ public final class DemoCommand implements Callable<Integer>
         final boolean temporary) throws Exception
     {
         final LedgerLimits limits = limitsFor(accounts, transfers, batch);
-        final Tally tally = new Tally();
+        final WorkloadRun.Answers tally = new WorkloadRun.Answers();
         final long startNanos = System.nanoTime();
-        final Session session = session(workload, limits, flushLevel, udp, dataDir, tally, verbose);
+        final Path clientsFile = dataDir.resolve("clients");
+        final String secret = WorkloadRun.writeClientsFile(clientsFile);
+        final WorkloadRun.Result session = WorkloadRun.run(
+            serviceContext(dataDir, clientsFile, ingressChannel(udp),
+                verbose ? out : new PrintStream(OutputStream.nullOutputStream())),
+            secret, responseChannel(udp), workload, window, tally);
         final long transferNanos = session.transferNanos;
         final String digest = session.digest;
         final long coldRecords = session.coldRecords;
@@ -296,109 +274,32 @@ public final class DemoCommand implements Callable<Integer>
      */
     private void warmUp(final boolean udp) throws Exception
     {
-        final Path scratch = Files.createTempDirectory("paycore-demo-warmup-");
-        try
-        {
-            final Tally tally = new Tally();
-            final Session session = session(
-                new DemoWorkload(accounts, warmupTransfers, batch, seed + 1), limitsFor(accounts, transfers, batch),
-                flushLevel, udp, scratch, tally, false);
-            if (tally.transferEvents != warmupTransfers)
-            {
-                throw new PaycoreClientException("warm-up: only " + tally.transferEvents + " of " +
-                    warmupTransfers + " transfers were answered");
-            }
-            final long quietMs = awaitQuietCompiler();
-            out.printf(Locale.ROOT, "warm-up: %,d transfers through a scratch service in %.3f s (%d transfers/s), " +
-                "then %d ms until the JIT was quiet%n",
-                warmupTransfers, session.transferNanos / 1e9,
-                (long)(tally.transferEvents * 1e9 / Math.max(1, session.transferNanos)), quietMs);
-        }
-        finally
-        {
-            IoUtil.delete(scratch.toFile(), true);
-        }
+        out.println(WorkloadRun.warmUp(warmupTransfers, accounts, batch, seed + 1,
+            (scratch, clientsFile) -> serviceContext(scratch, clientsFile, ingressChannel(udp), new PrintStream(
+                OutputStream.nullOutputStream())), responseChannel(udp)));
     }
 
-    /**
-     * Wait until the JIT's compilers have not worked for {@value #QUIET_COMPILER_MS} ms (its queue is drained),
-     * at most {@value #MAX_COMPILER_WAIT_MS} ms; right away when the JVM does not report compilation time.
-     *
-     * @return the milliseconds waited.
-     */
-    private static long awaitQuietCompiler() throws InterruptedException
+    private static String ingressChannel(final boolean udp)
     {
-        final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
-        final long startMs = System.currentTimeMillis();
-        if (null == compiler || !compiler.isCompilationTimeMonitoringSupported())
-        {
-            return 0;
-        }
-        long lastTotalMs = compiler.getTotalCompilationTime();
-        long quietSinceMs = startMs;
-        while (true)
-        {
-            Thread.sleep(COMPILER_POLL_MS);
-            final long nowMs = System.currentTimeMillis();
-            final long totalMs = compiler.getTotalCompilationTime();
-            if (totalMs != lastTotalMs)
-            {
-                lastTotalMs = totalMs;
-                quietSinceMs = nowMs;
-            }
-            else if (nowMs - quietSinceMs >= QUIET_COMPILER_MS || nowMs - startMs >= MAX_COMPILER_WAIT_MS)
-            {
-                return nowMs - startMs;
-            }
-        }
+        return udp ? "aeron:udp?endpoint=localhost:40123" : "aeron:ipc";
     }
 
-    /**
-     * What one service session measured and ended with.
-     */
-    private static final class Session
+    private static String responseChannel(final boolean udp)
     {
-        final long transferNanos;
-        final String digest;
-        final long coldRecords;
-
-        Session(final long transferNanos, final String digest, final long coldRecords)
-        {
-            this.transferNanos = transferNanos;
-            this.digest = digest;
-            this.coldRecords = coldRecords;
-        }
+        return udp ? "aeron:udp?endpoint=localhost:40124" : "aeron:ipc";
     }
 
-    /**
-     * Launch the service on dataDir, create the workload's accounts and send its transfers through one client,
-     * then shut the service down.
-     */
-    private Session session(
-        final DemoWorkload workload,
-        final LedgerLimits limits,
-        final FlushLevel flushLevel,
-        final boolean udp,
-        final Path dataDir,
-        final Tally tally,
-        final boolean serviceLines) throws Exception
+    private ServiceContext serviceContext(
+        final Path dataDir, final Path clientsFile, final String ingressChannel, final PrintStream serviceOut)
     {
-        final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-        final Path clientsFile = dataDir.resolve("clients");
-        Files.createDirectories(dataDir);
-        Files.writeString(clientsFile, ClientCredentials.line(CLIENT_ID, secret, 1_000) + System.lineSeparator(),
-            StandardCharsets.US_ASCII);
-
-        final String ingressChannel = udp ? "aeron:udp?endpoint=localhost:40123" : "aeron:ipc";
-        final String responseChannel = udp ? "aeron:udp?endpoint=localhost:40124" : "aeron:ipc";
-        final PrintStream serviceOut = serviceLines ? out : new PrintStream(OutputStream.nullOutputStream());
+        final LedgerLimits limits = limitsFor(accounts, transfers, batch);
         final LedgerLimits serviceLimits = 0 == hotTransfers ? limits : new LedgerLimits()
             .maxAccounts(limits.maxAccounts())
             .maxTransfers(hotTransfers)
             .maxPendingTransfers(limits.maxPendingTransfers())
             .maxBatchEvents(limits.maxBatchEvents())
             .validate();
-        final ServiceContext serviceContext = new ServiceContext()
+        return new ServiceContext()
             .dataDirectory(new DataDirectory(dataDir))
             .ledgerLimits(serviceLimits)
             .coldTierSizeBytes(0 == hotTransfers ? 0 : DEMO_COLD_TIER_SIZE)
@@ -409,86 +310,6 @@ public final class DemoCommand implements Callable<Integer>
                 .profile(ThreadingProfile.SHARED))
             .snapshotOnShutdown(false)
             .out(serviceOut);
-        final long transferNanos;
-        try (PaycoreService service = PaycoreService.launch(serviceContext))
-        {
-            try (PaycoreClient client = PaycoreClient.connect(new ClientContext()
-                .aeronDirectoryName(service.server().aeronDirectoryName())
-                .clientId(CLIENT_ID)
-                .secret(secret)
-                .ingressChannel(ingressChannel)
-                .responseChannel(responseChannel)))
-            {
-                createAccounts(client, workload, tally);
-                final long transfersStartNanos = System.nanoTime();
-                sendTransfers(client, workload, tally);
-                transferNanos = System.nanoTime() - transfersStartNanos;
-            }
-            service.close();
-            return new Session(transferNanos, service.finalDigest(),
-                null == service.coldTier() ? 0 : service.coldTier().writtenRecordsNow());
-        }
-    }
-
-    private void createAccounts(final PaycoreClient client, final DemoWorkload workload, final Tally tally)
-    {
-        final AccountEventArray events = new AccountEventArray(batch);
-        while (workload.hasMoreAccounts())
-        {
-            workload.nextAccounts(events);
-            final CreateResults<CreateAccountResult> results = client.createAccountsAndWait(events, REQUEST_TIMEOUT);
-            for (int i = 0; i < results.count(); i++)
-            {
-                tally.accountResults[results.result(i).value()]++;
-            }
-            tally.accountEvents += results.count();
-        }
-    }
-
-    private void sendTransfers(final PaycoreClient client, final DemoWorkload workload, final Tally tally)
-    {
-        final TransferEventArray events = new TransferEventArray(batch);
-        final IdleStrategy idle = new BackoffIdleStrategy();
-        boolean haveBatch = false;
-        long lastProgressNanos = System.nanoTime();
-        while (workload.hasMoreTransfers() || haveBatch || tally.inFlight > 0)
-        {
-            int work = 0;
-            while (tally.inFlight < window && (haveBatch || workload.hasMoreTransfers()))
-            {
-                if (!haveBatch)
-                {
-                    workload.nextTransfers(events);
-                    haveBatch = true;
-                }
-                final long correlationId = client.createTransfers(events);
-                if (correlationId < 0)
-                {
-                    if (Publication.NOT_CONNECTED == correlationId || Publication.CLOSED == correlationId ||
-                        Publication.MAX_POSITION_EXCEEDED == correlationId)
-                    {
-                        throw new PaycoreClientException("the service went away: offer returned " +
-                            Publication.errorString(correlationId));
-                    }
-                    break;
-                }
-                haveBatch = false;
-                tally.inFlight++;
-                work++;
-            }
-            final int answers = client.poll(tally);
-            work += answers;
-            if (answers > 0)
-            {
-                lastProgressNanos = System.nanoTime();
-            }
-            else if (System.nanoTime() - lastProgressNanos > STALL_TIMEOUT_NANOS)
-            {
-                throw new PaycoreClientException("no answer from the service for 30 s with " + tally.inFlight +
-                    " messages in flight");
-            }
-            idle.idle(work);
-        }
     }
 
     private static LedgerLimits limitsFor(final int accounts, final long transfers, final int batch)
@@ -508,46 +329,5 @@ public final class DemoCommand implements Callable<Integer>
             .flushLevel(flushLevel)
             .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,
                 io.paycore.codec.ProtocolLimits.maxMessageLength(batch)));
-    }
-
-    /**
-     * Counts answers by result code as they arrive.
-     */
-    private static final class Tally implements EgressListener
-    {
-        final long[] accountResults = new long[1 << 16];
-        final long[] transferResults = new long[1 << 16];
-        long accountEvents;
-        long transferEvents;
-        long rejected;
-        int inFlight;
-
-        public void onCreateAccountsResult(final io.paycore.codec.sbe.CreateAccountsResultDecoder result)
-        {
-        }
-
-        public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
-        {
-            inFlight--;
-            for (final CreateTransfersResultDecoder.ResultsDecoder entry : result.results())
-            {
-                transferResults[entry.resultRaw()]++;
-                transferEvents++;
-            }
-        }
-
-        public void onAccounts(final io.paycore.codec.sbe.AccountsDecoder accounts)
-        {
-        }
-
-        public void onTransfers(final io.paycore.codec.sbe.TransfersDecoder transfers)
-        {
-        }
-
-        public void onRejected(final RejectedDecoder rejected)
-        {
-            inFlight--;
-            this.rejected++;
-        }
     }
 }
