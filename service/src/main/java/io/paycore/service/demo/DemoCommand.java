@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
     header = "Run service and client in one process over Aeron, then recover and compare digests.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    usageHelpWidth = 120,
     description = {
         "Start the service and a client in one process over Aeron, create accounts, send transfers",
         "(single-phase, pending+post, pending+void, some invalid), shut down, recover a fresh service from the",
@@ -44,7 +45,7 @@ import java.util.concurrent.Callable;
         "",
         "The throughput includes the JIT's warm-up: on two cores the compiler takes most of one core for the",
         "first second or so. --warmup N first runs N transfers through a scratch service (a temporary directory,",
-        "deleted) in the same JVM, so that the measured run sees compiled code; its results do not change."
+        "deleted) in the same JVM, so that the measured run sees compiled code; its answers stay the same."
     })
 public final class DemoCommand implements Callable<Integer>
 {
@@ -274,7 +275,7 @@ public final class DemoCommand implements Callable<Integer>
      */
     private void warmUp(final boolean udp) throws Exception
     {
-        out.println(WorkloadRun.warmUp(warmupTransfers, accounts, batch, seed + 1,
+        out.println(WorkloadRun.warmUp(warmupTransfers, accounts, batch, window, seed + 1,
             (scratch, clientsFile) -> serviceContext(scratch, clientsFile, ingressChannel(udp), new PrintStream(
                 OutputStream.nullOutputStream())), responseChannel(udp)));
     }

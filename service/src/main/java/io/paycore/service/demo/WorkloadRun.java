@@ -42,11 +42,11 @@ public final class WorkloadRun
 {
     /** The one client of a run's clients file. */
     public static final long CLIENT_ID = 1;
-    /** Messages a warm-up keeps in flight, as the demo does by default. */
+    /** Messages {@code serve}'s warm-up keeps in flight, as the demo does by default. */
     public static final int WARMUP_WINDOW = 64;
-    /** Events per message of a warm-up, as the demo's default. */
+    /** Events per message of {@code serve}'s warm-up, as the demo's default. */
     public static final int WARMUP_BATCH = 100;
-    /** Accounts a warm-up creates (fewer when the ledger holds fewer). */
+    /** Accounts {@code serve}'s warm-up creates (fewer when the ledger holds fewer). */
     public static final int WARMUP_ACCOUNTS = 10_000;
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -208,6 +208,7 @@ public final class WorkloadRun
      * @param transfers transfer events to send.
      * @param accounts  accounts to create first, at least 2.
      * @param batch     events per message.
+     * @param window    messages in flight at most.
      * @param seed      the workload's seed.
      * @param scratch   the scratch service's settings.
      * @param responseChannel where the scratch run's client takes its answers.
@@ -219,6 +220,7 @@ public final class WorkloadRun
         final long transfers,
         final int accounts,
         final int batch,
+        final int window,
         final long seed,
         final ScratchContext scratch,
         final String responseChannel)
@@ -231,7 +233,7 @@ public final class WorkloadRun
             final String secret = writeClientsFile(clientsFile);
             final Answers answers = new Answers();
             final Result result = run(scratch.context(directory, clientsFile), secret, responseChannel,
-                new DemoWorkload(accounts, transfers, batch, seed), WARMUP_WINDOW, answers);
+                new DemoWorkload(accounts, transfers, batch, seed), window, answers);
             if (answers.transferEvents != transfers)
             {
                 throw new PaycoreClientException("warm-up: only " + answers.transferEvents + " of " + transfers +

@@ -319,7 +319,7 @@ public final class ServeCommand implements Callable<Integer>
                 out.println("paycore serve: " + WorkloadRun.warmUp(warmupTransfers,
                     Math.min(WorkloadRun.WARMUP_ACCOUNTS, context.ledgerLimits().maxAccounts()),
                     Math.min(WorkloadRun.WARMUP_BATCH, context.ledgerLimits().maxBatchEvents()),
-                    DemoWorkload.SEED_DEFAULT, this::scratchContext, "aeron:ipc"));
+                    WorkloadRun.WARMUP_WINDOW, DemoWorkload.SEED_DEFAULT, this::scratchContext, "aeron:ipc"));
             }
             catch (final InterruptedException ex)
             {
