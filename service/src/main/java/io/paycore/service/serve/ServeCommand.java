@@ -106,6 +106,8 @@ public final class ServeCommand implements Callable<Integer>
     public static final String SNAPSHOT_EVERY_DEFAULT = "100000";
     /** The warm-up's hot window at most, with a cold tier: large enough to wrap the ring and evict many times. */
     static final int WARMUP_HOT_TRANSFERS = 100_000;
+    /** The warm-up's pending transfers at most: the demo's mix keeps at most 4,096 open. */
+    static final int WARMUP_PENDING_TRANSFERS = 65_536;
     /** Name of the default credentials file under the data directory. */
     public static final String CLIENTS_FILE_NAME = "clients";
 
@@ -393,8 +395,9 @@ public final class ServeCommand implements Callable<Integer>
 
     /**
      * The warm-up's scratch service: this one's pipeline, journal, snapshot and cold-tier settings and limits, but
-     * at most {@value WorkloadRun#WARMUP_ACCOUNTS} accounts and, with a cold tier, a hot window of at most
-     * {@value #WARMUP_HOT_TRANSFERS} transfers (so that it evicts, as this one will, without this one's memory);
+     * at most {@value WorkloadRun#WARMUP_ACCOUNTS} accounts, {@value #WARMUP_PENDING_TRANSFERS} pending transfers
+     * and, with a cold tier, a hot window of at most {@value #WARMUP_HOT_TRANSFERS} transfers (so that it evicts,
+     * as this one will, without this one's memory);
      * an embedded media driver and {@code aeron:ipc} in the scratch directory; no pinning; nothing printed.
      */
     private ServiceContext scratchContext(final Path scratch, final Path clientsFile)
@@ -404,7 +407,7 @@ public final class ServeCommand implements Callable<Integer>
             .maxAccounts(Math.min(WorkloadRun.WARMUP_ACCOUNTS, limits.maxAccounts()))
             .maxTransfers(0 == coldTierSizeBytes ? limits.maxTransfers() :
                 Math.min(WARMUP_HOT_TRANSFERS, limits.maxTransfers()))
-            .maxPendingTransfers(limits.maxPendingTransfers())
+            .maxPendingTransfers(Math.min(WARMUP_PENDING_TRANSFERS, limits.maxPendingTransfers()))
             .maxBatchEvents(limits.maxBatchEvents())
             .maxColdLagRecords(limits.maxColdLagRecords())
             .validate();
