@@ -227,6 +227,10 @@ public final class WorkloadRun
         throws IOException, InterruptedException
     {
         final Path directory = Files.createTempDirectory("paycore-warmup-");
+        // A signal that ends the JVM during the warm-up skips the finally below: the scratch journal and tier
+        // would stay behind in the temporary directory.
+        final Thread cleanUp = new Thread(() -> IoUtil.delete(directory.toFile(), true), "paycore-warmup-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try
         {
             final Path clientsFile = directory.resolve("clients");
@@ -247,6 +251,19 @@ public final class WorkloadRun
         finally
         {
             IoUtil.delete(directory.toFile(), true);
+            removeShutdownHook(cleanUp);
+        }
+    }
+
+    private static void removeShutdownHook(final Thread hook)
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // The JVM is shutting down: the hook runs, and deletes what is already deleted.
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -94,6 +95,48 @@ class ServeWarmUpTest
             assertEquals(ServeCommand.EXIT_SIGTERM, service.terminate(30_000), service.output());
         }
         assertEquals(scratchBefore, scratchDirectories(), "the warm-up's scratch directory is deleted");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldDeleteTheScratchDirectoryWhenStoppedDuringTheWarmUp() throws Exception
+    {
+        final Path data = temp.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve(ServeCommand.CLIENTS_FILE_NAME),
+            ClientCredentials.line(CLIENT_ID, SECRET, 1) + System.lineSeparator());
+        final Set<Path> scratchBefore = scratchDirectories();
+
+        try (PaycoreProcess service = PaycoreProcess.start(temp.resolve("serve.out"), List.of(
+            "serve",
+            "--data", data.toString(),
+            "--flush", "none",
+            "--profile", "shared",
+            "--channel", "aeron:ipc",
+            "--max-accounts", "1024",
+            "--hot-transfers", "500",
+            "--cold-tier-size", "64m",
+            "--max-pending", "4096",
+            "--max-batch", "128",
+            "--warmup", "1000000000")))
+        {
+            // Until the scratch service has a journal, so that there is something to delete.
+            final long deadline = System.currentTimeMillis() + 60_000;
+            Path scratch = null;
+            while (null == scratch || !Files.isDirectory(scratch.resolve("journal")))
+            {
+                assertTrue(System.currentTimeMillis() < deadline, "no scratch directory with a journal: " +
+                    service.output());
+                scratch = scratchDirectories().stream().filter(path -> !scratchBefore.contains(path)).findFirst()
+                    .orElse(null);
+                Thread.sleep(20);
+            }
+
+            assertEquals(ServeCommand.EXIT_SIGTERM, service.terminate(30_000), service.output());
+
+            assertFalse(Files.exists(scratch), "the scratch directory outlived the process: " + scratch);
+            assertFalse(service.output().contains("ready:"), service.output());
+        }
     }
 
     @Test
