@@ -13,7 +13,6 @@ import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LocalChannelOption;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.TransportContext;
-import org.agrona.IoUtil;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -143,7 +142,8 @@ public final class DemoCommand implements Callable<Integer>
         final boolean udp = channel.isUdp();
 
         final boolean temporary = null == data;
-        final Path dataDir = temporary ? Files.createTempDirectory("paycore-demo-") : data;
+        final ScratchDirectory scratch = temporary ? ScratchDirectory.create("paycore-demo-") : null;
+        final Path dataDir = temporary ? scratch.path() : data;
         if (!temporary && Files.isDirectory(dataDir))
         {
             try (var entries = Files.list(dataDir))
@@ -178,7 +178,7 @@ public final class DemoCommand implements Callable<Integer>
         {
             if (temporary)
             {
-                IoUtil.delete(dataDir.toFile(), true);
+                scratch.close();
             }
         }
     }

@@ -17,7 +17,6 @@ import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.PaycoreClientException;
 import io.aeron.Publication;
-import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -226,13 +225,9 @@ public final class WorkloadRun
         final String responseChannel)
         throws IOException, InterruptedException
     {
-        final Path directory = Files.createTempDirectory("paycore-warmup-");
-        // A signal that ends the JVM during the warm-up skips the finally below: the scratch journal and tier
-        // would stay behind in the temporary directory.
-        final Thread cleanUp = new Thread(() -> IoUtil.delete(directory.toFile(), true), "paycore-warmup-clean-up");
-        Runtime.getRuntime().addShutdownHook(cleanUp);
-        try
+        try (ScratchDirectory scratchDirectory = ScratchDirectory.create("paycore-warmup-"))
         {
+            final Path directory = scratchDirectory.path();
             final Path clientsFile = directory.resolve("clients");
             final String secret = writeClientsFile(clientsFile);
             final Answers answers = new Answers();
@@ -247,23 +242,6 @@ public final class WorkloadRun
             return String.format(Locale.ROOT, "warm-up: %,d transfers through a scratch service in %.3f s " +
                 "(%d transfers/s), then %d ms until the JIT was quiet", transfers, result.transferNanos / 1e9,
                 (long)(transfers * 1e9 / Math.max(1, result.transferNanos)), quietMs);
-        }
-        finally
-        {
-            IoUtil.delete(directory.toFile(), true);
-            removeShutdownHook(cleanUp);
-        }
-    }
-
-    private static void removeShutdownHook(final Thread hook)
-    {
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        catch (final IllegalStateException ex)
-        {
-            // The JVM is shutting down: the hook runs, and deletes what is already deleted.
         }
     }
 

@@ -2,15 +2,19 @@ package io.paycore.service.demo;
 
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.PaycoreProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code paycore demo --warmup}: the scratch run leaves the measured run's data directory, journal and results as
- * they are without it.
+ * they are without it; and the demo's temporary directory does not outlive a SIGTERM.
  */
 class DemoCommandTest
 {
@@ -58,6 +62,31 @@ class DemoCommandTest
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldDeleteItsTemporaryDirectoryWhenStoppedBySigterm() throws Exception
+    {
+        final Set<Path> before = temporaryDirectories();
+        try (PaycoreProcess demo = PaycoreProcess.start(temp.resolve("demo.out"),
+            List.of("demo", "--transfers", "100000000", "--accounts", "200")))
+        {
+            final long deadline = System.currentTimeMillis() + 60_000;
+            Path directory = null;
+            while (null == directory || !Files.isDirectory(directory.resolve("journal")))
+            {
+                assertTrue(System.currentTimeMillis() < deadline, "no temporary directory with a journal: " +
+                    demo.output());
+                directory = temporaryDirectories().stream().filter(path -> !before.contains(path)).findFirst()
+                    .orElse(null);
+                Thread.sleep(20);
+            }
+
+            demo.terminate(30_000);
+
+            assertFalse(Files.exists(directory), "the demo's directory outlived it: " + directory);
+        }
+    }
+
+    @Test
     void shouldRefuseANegativeWarmUpAndAWarmUpOfTheCluster()
     {
         assertEquals(2, PaycoreMain.execute("demo", "--warmup", "-1"));
@@ -93,6 +122,15 @@ class DemoCommandTest
                 !line.startsWith("  journal ") && !line.startsWith("digest: ") && !line.startsWith("recovered digest: ") &&
                 !line.startsWith("  time ") && !line.startsWith("  recovery ") && !line.startsWith("throughput:"))
             .collect(Collectors.toList());
+    }
+
+    private static Set<Path> temporaryDirectories() throws Exception
+    {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir"))))
+        {
+            return entries.filter(path -> path.getFileName().toString().startsWith("paycore-demo-"))
+                .collect(Collectors.toSet());
+        }
     }
 
     private static String line(final List<String> lines, final String prefix)
