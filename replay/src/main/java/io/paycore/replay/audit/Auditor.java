@@ -25,8 +25,8 @@ import io.paycore.journal.RecordHandler;
 import io.paycore.journal.Snapshot;
 import io.paycore.journal.SnapshotStore;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.ScratchDirectory;
 import org.agrona.DirectBuffer;
-import org.agrona.IoUtil;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -110,31 +110,25 @@ public final class Auditor
         {
             return run(context, null);
         }
-        final Path coldDirectory;
+        final ScratchDirectory coldDirectory;
         try
         {
-            coldDirectory = null == context.coldTierParent() ?
-                Files.createTempDirectory("paycore-audit-cold-") :
-                Files.createTempDirectory(Files.createDirectories(context.coldTierParent()), "paycore-audit-cold-");
+            coldDirectory = ScratchDirectory.create(context.coldTierParent(), "paycore-audit-cold-");
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot make the audit's temporary cold tier: " + ex, ex);
         }
-        try
+        try (coldDirectory)
         {
             final Path serviceTier = context.directory().coldDirectory();
             final boolean readServiceTier = context.fromSnapshot() && Files.isRegularFile(serviceTier.resolve(
                 "data.mdb"));
             try (LmdbColdTier cold = new LmdbColdTier(
-                coldDirectory, context.coldTierSizeBytes(), readServiceTier ? serviceTier : null))
+                coldDirectory.path(), context.coldTierSizeBytes(), readServiceTier ? serviceTier : null))
             {
                 return run(context, cold);
             }
-        }
-        finally
-        {
-            IoUtil.delete(coldDirectory.toFile(), true);
         }
     }
 

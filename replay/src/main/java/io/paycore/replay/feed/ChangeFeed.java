@@ -2,7 +2,6 @@ package io.paycore.replay.feed;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.paycore.core.cold.LmdbColdTier;
@@ -16,9 +15,9 @@ import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
 import io.paycore.journal.JournalVerifier;
 import io.paycore.journal.RecordHandler;
+import io.paycore.replay.ScratchDirectory;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.IoUtil;
 
 /**
  * Every change the ledger makes to its transfers (created single-phase or pending, posted, voided, expired), in
@@ -41,7 +40,7 @@ public final class ChangeFeed implements AutoCloseable
     private final Ledger ledger;
     private final LedgerRecordHandler applier;
     private final LmdbColdTier cold;
-    private final Path coldDirectory;
+    private final ScratchDirectory coldDirectory;
     private final JournalReader reader;
     private final long fromTimestampNanos;
     private final Tap tap = new Tap();
@@ -70,30 +69,26 @@ public final class ChangeFeed implements AutoCloseable
                 "from the first record, so move the archived segments back to follow this journal");
         }
 
-        Path coldDirectory = null;
+        ScratchDirectory coldDirectory = null;
         LmdbColdTier cold = null;
         JournalReader reader = null;
         try
         {
             if (context.coldTierSizeBytes() > 0)
             {
-                coldDirectory = null == context.coldTierParent() ?
-                    Files.createTempDirectory("paycore-feed-cold-") :
-                    Files.createTempDirectory(Files.createDirectories(context.coldTierParent()), "paycore-feed-cold-");
-                cold = new LmdbColdTier(coldDirectory, context.coldTierSizeBytes(), null);
+                coldDirectory = ScratchDirectory.create(context.coldTierParent(), "paycore-feed-cold-");
+                cold = new LmdbColdTier(coldDirectory.path(), context.coldTierSizeBytes(), null);
             }
             reader = JournalReader.open(journalDirectory, 1);
         }
         catch (final IOException ex)
         {
-            CloseHelper.quietClose(cold);
-            deleteQuietly(coldDirectory);
+            CloseHelper.quietCloseAll(cold, coldDirectory);
             throw new UncheckedIOException("cannot make the feed's temporary cold tier: " + ex, ex);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(cold);
-            deleteQuietly(coldDirectory);
+            CloseHelper.quietCloseAll(cold, coldDirectory);
             throw ex;
         }
         this.coldDirectory = coldDirectory;
@@ -219,16 +214,7 @@ public final class ChangeFeed implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(reader, cold);
-            deleteQuietly(coldDirectory);
-        }
-    }
-
-    private static void deleteQuietly(final Path directory)
-    {
-        if (null != directory)
-        {
-            IoUtil.delete(directory.toFile(), true);
+            CloseHelper.closeAll(reader, cold, coldDirectory);
         }
     }
 

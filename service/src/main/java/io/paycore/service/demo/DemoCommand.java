@@ -7,6 +7,7 @@ import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.ScratchDirectory;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.RecoveryReport;
 import io.paycore.service.cli.FlushLevelConverter;

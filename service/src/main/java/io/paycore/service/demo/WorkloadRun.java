@@ -8,6 +8,7 @@ import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.replay.ScratchDirectory;
 import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;

@@ -1,4 +1,4 @@
-package io.paycore.service.demo;
+package io.paycore.replay;
 
 import org.agrona.IoUtil;
 
@@ -30,6 +30,18 @@ public final class ScratchDirectory implements AutoCloseable
     public static ScratchDirectory create(final String prefix) throws IOException
     {
         return new ScratchDirectory(Files.createTempDirectory(prefix));
+    }
+
+    /**
+     * @param parent where to make it, or null for the system's temporary directory; made if missing.
+     * @param prefix of the directory's name.
+     * @return the new, empty directory.
+     * @throws IOException if it cannot be made.
+     */
+    public static ScratchDirectory create(final Path parent, final String prefix) throws IOException
+    {
+        return null == parent ? create(prefix) :
+            new ScratchDirectory(Files.createTempDirectory(Files.createDirectories(parent), prefix));
     }
 
     /**
