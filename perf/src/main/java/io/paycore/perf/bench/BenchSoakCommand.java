@@ -11,6 +11,7 @@ import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.ScratchDirectory;
 import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;
 import io.paycore.replay.audit.Auditor;
@@ -23,7 +24,6 @@ import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.Transfer;
-import org.agrona.IoUtil;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -150,7 +150,8 @@ public final class BenchSoakCommand implements Callable<Integer>
             return 2;
         }
         final boolean temporary = null == data;
-        final Path dataDir = temporary ? Files.createTempDirectory("paycore-soak-") : data;
+        final ScratchDirectory scratch = temporary ? ScratchDirectory.create("paycore-soak-") : null;
+        final Path dataDir = temporary ? scratch.path() : data;
         Files.createDirectories(out);
         try
         {
@@ -160,7 +161,7 @@ public final class BenchSoakCommand implements Callable<Integer>
         {
             if (temporary)
             {
-                IoUtil.delete(dataDir.toFile(), true);
+                scratch.close();
             }
         }
     }

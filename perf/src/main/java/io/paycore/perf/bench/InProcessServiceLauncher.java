@@ -11,6 +11,7 @@ import io.paycore.perf.harness.ServiceLauncher;
 import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.perf.harness.ServiceUnderTest;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.ScratchDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServiceContext;
@@ -18,7 +19,6 @@ import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
 import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.PaycoreClient;
-import org.agrona.IoUtil;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,18 +59,26 @@ final class InProcessServiceLauncher implements ServiceLauncher
      */
     public ServiceUnderTest launch(final BenchSettings settings, final ThreadPinning pinning)
     {
-        final Path dataDir;
+        final ScratchDirectory scratch;
         final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         try
         {
-            dataDir = null == parent ?
-                Files.createTempDirectory("paycore-bench-") : Files.createTempDirectory(parent, "paycore-bench-");
+            scratch = ScratchDirectory.create(parent, "paycore-bench-");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        final Path dataDir = scratch.path();
+        try
+        {
             Files.writeString(dataDir.resolve("clients"),
                 ClientCredentials.line(CLIENT_ID, secret, CREDENTIAL_ITERATIONS) + System.lineSeparator(),
                 StandardCharsets.US_ASCII);
         }
         catch (final IOException ex)
         {
+            scratch.close();
             throw new UncheckedIOException(ex);
         }
 
@@ -113,10 +121,10 @@ final class InProcessServiceLauncher implements ServiceLauncher
         }
         catch (final RuntimeException ex)
         {
-            IoUtil.delete(dataDir.toFile(), true);
+            scratch.close();
             throw ex;
         }
-        final InProcessService launched = new InProcessService(service, dataDir, secret, channels, settings, limits);
+        final InProcessService launched = new InProcessService(service, scratch, secret, channels, settings, limits);
         if (settings.historyTransfers() > 0)
         {
             try
@@ -152,6 +160,7 @@ final class InProcessServiceLauncher implements ServiceLauncher
     static final class InProcessService implements ServiceUnderTest
     {
         private final PaycoreService service;
+        private final ScratchDirectory scratch;
         private final Path dataDir;
         private final LedgerLimits limits;
         private final boolean coldTier;
@@ -162,14 +171,15 @@ final class InProcessServiceLauncher implements ServiceLauncher
 
         InProcessService(
             final PaycoreService service,
-            final Path dataDir,
+            final ScratchDirectory scratch,
             final String secret,
             final BenchChannels channels,
             final BenchSettings settings,
             final LedgerLimits limits)
         {
             this.service = service;
-            this.dataDir = dataDir;
+            this.scratch = scratch;
+            this.dataDir = scratch.path();
             this.limits = limits;
             this.coldTier = settings.hotTransfers() > 0;
             this.secret = secret;
@@ -263,7 +273,7 @@ final class InProcessServiceLauncher implements ServiceLauncher
             }
             finally
             {
-                IoUtil.delete(dataDir.toFile(), true);
+                scratch.close();
             }
         }
     }
