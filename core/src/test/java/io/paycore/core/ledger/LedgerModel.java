@@ -184,12 +184,15 @@ final class LedgerModel
 
     /**
      * TigerBeetle's batch-level checks of an event, before the object's own: whether it is imported as the batch's
-     * first event is, and its timestamp (in range and in the past for an imported event, else 0).
+     * first event is, and its timestamp (in range and in the past for an imported event, else 0). "In the past" is
+     * paycore's stricter reading: below the timestamp the event itself would be assigned, where TigerBeetle compares
+     * every event with the batch's (its last event's); the two agree for the last event.
      *
+     * @param eventTimestamp the timestamp the event would be assigned, {@code base + k}.
      * @return the failure's name, or null.
      */
     private static String batchCheck(
-        final boolean batchImported, final boolean imported, final long timestamp, final long batchTimestamp)
+        final boolean batchImported, final boolean imported, final long timestamp, final long eventTimestamp)
     {
         if (batchImported != imported)
         {
@@ -202,7 +205,7 @@ final class LedgerModel
             {
                 return "IMPORTED_EVENT_TIMESTAMP_OUT_OF_RANGE";
             }
-            if (timestamp >= batchTimestamp)
+            if (timestamp >= eventTimestamp)
             {
                 return "IMPORTED_EVENT_TIMESTAMP_MUST_NOT_ADVANCE";
             }
@@ -262,7 +265,7 @@ final class LedgerModel
             {
                 final AccountEvent e = events.get(k);
                 final String batchFailure = batchCheck(
-                    batchImported, (e.flags() & ACCOUNT_IMPORTED) != 0, e.timestamp(), base + n - 1);
+                    batchImported, (e.flags() & ACCOUNT_IMPORTED) != 0, e.timestamp(), base + k);
                 final CreateAccountResult r = open && k == end ? CreateAccountResult.LINKED_EVENT_CHAIN_OPEN :
                     null != batchFailure ? CreateAccountResult.valueOf(batchFailure) :
                     createAccount(e, base + k, undo);
@@ -435,7 +438,7 @@ final class LedgerModel
             {
                 final TransferEvent e = events.get(k);
                 final String batchFailure = batchCheck(
-                    batchImported, (e.flags() & TRANSFER_IMPORTED) != 0, e.timestamp(), base + n - 1);
+                    batchImported, (e.flags() & TRANSFER_IMPORTED) != 0, e.timestamp(), base + k);
                 final CreateTransferResult r = open && k == end ? CreateTransferResult.LINKED_EVENT_CHAIN_OPEN :
                     null != batchFailure ? CreateTransferResult.valueOf(batchFailure) :
                     createTransfer(e, base + k, undo);
