@@ -3,6 +3,7 @@ package io.paycore.service.demo;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.PaycoreProcess;
+import io.paycore.service.TemporaryDirectories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,20 +65,11 @@ class DemoCommandTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldDeleteItsTemporaryDirectoryWhenStoppedBySigterm() throws Exception
     {
-        final Set<Path> before = temporaryDirectories();
+        final Set<Path> before = TemporaryDirectories.named("paycore-demo-");
         try (PaycoreProcess demo = PaycoreProcess.start(temp.resolve("demo.out"),
             List.of("demo", "--transfers", "100000000", "--accounts", "200")))
         {
-            final long deadline = System.currentTimeMillis() + 60_000;
-            Path directory = null;
-            while (null == directory || !Files.isDirectory(directory.resolve("journal")))
-            {
-                assertTrue(System.currentTimeMillis() < deadline, "no temporary directory with a journal: " +
-                    demo.output());
-                directory = temporaryDirectories().stream().filter(path -> !before.contains(path)).findFirst()
-                    .orElse(null);
-                Thread.sleep(20);
-            }
+            final Path directory = TemporaryDirectories.awaitNewWithJournal("paycore-demo-", before, demo, 60_000);
 
             demo.terminate(30_000);
 
@@ -122,15 +113,6 @@ class DemoCommandTest
                 !line.startsWith("  journal ") && !line.startsWith("digest: ") && !line.startsWith("recovered digest: ") &&
                 !line.startsWith("  time ") && !line.startsWith("  recovery ") && !line.startsWith("throughput:"))
             .collect(Collectors.toList());
-    }
-
-    private static Set<Path> temporaryDirectories() throws Exception
-    {
-        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir"))))
-        {
-            return entries.filter(path -> path.getFileName().toString().startsWith("paycore-demo-"))
-                .collect(Collectors.toSet());
-        }
     }
 
     private static String line(final List<String> lines, final String prefix)

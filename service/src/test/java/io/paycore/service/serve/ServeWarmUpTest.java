@@ -5,6 +5,7 @@ import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.PaycoreProcess;
+import io.paycore.service.TemporaryDirectories;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
@@ -20,8 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +34,7 @@ class ServeWarmUpTest
 {
     private static final long CLIENT_ID = 1;
     private static final String SECRET = "warm-up-test-secret";
+    private static final String SCRATCH_PREFIX = "paycore-warmup-";
 
     @TempDir
     Path temp;
@@ -46,24 +46,10 @@ class ServeWarmUpTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldWarmUpOnAScratchServiceThenServeFromAnUntouchedDataDirectory() throws Exception
     {
-        final Path data = temp.resolve("data");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve(ServeCommand.CLIENTS_FILE_NAME),
-            ClientCredentials.line(CLIENT_ID, SECRET, 1) + System.lineSeparator());
-        final Set<Path> scratchBefore = scratchDirectories();
+        final Path data = dataWithClients();
+        final Set<Path> scratchBefore = TemporaryDirectories.named(SCRATCH_PREFIX);
 
-        try (PaycoreProcess service = PaycoreProcess.start(temp.resolve("serve.out"), List.of(
-            "serve",
-            "--data", data.toString(),
-            "--flush", "batch",
-            "--profile", "shared",
-            "--channel", "aeron:ipc",
-            "--max-accounts", "1024",
-            "--hot-transfers", "500",
-            "--cold-tier-size", "64m",
-            "--max-pending", "4096",
-            "--max-batch", "128",
-            "--warmup", "3000")))
+        try (PaycoreProcess service = PaycoreProcess.start(temp.resolve("serve.out"), serve(data, "batch", "3000")))
         {
             final String warmUp = service.awaitLine("paycore serve: warm-up: ", 60_000);
             assertTrue(warmUp.matches("paycore serve: warm-up: 3,000 transfers through a scratch service in " +
@@ -94,43 +80,22 @@ class ServeWarmUpTest
 
             assertEquals(ServeCommand.EXIT_SIGTERM, service.terminate(30_000), service.output());
         }
-        assertEquals(scratchBefore, scratchDirectories(), "the warm-up's scratch directory is deleted");
+        assertEquals(scratchBefore, TemporaryDirectories.named(SCRATCH_PREFIX),
+            "the warm-up's scratch directory is deleted");
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldDeleteTheScratchDirectoryWhenStoppedDuringTheWarmUp() throws Exception
     {
-        final Path data = temp.resolve("data");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve(ServeCommand.CLIENTS_FILE_NAME),
-            ClientCredentials.line(CLIENT_ID, SECRET, 1) + System.lineSeparator());
-        final Set<Path> scratchBefore = scratchDirectories();
+        final Path data = dataWithClients();
+        final Set<Path> scratchBefore = TemporaryDirectories.named(SCRATCH_PREFIX);
 
-        try (PaycoreProcess service = PaycoreProcess.start(temp.resolve("serve.out"), List.of(
-            "serve",
-            "--data", data.toString(),
-            "--flush", "none",
-            "--profile", "shared",
-            "--channel", "aeron:ipc",
-            "--max-accounts", "1024",
-            "--hot-transfers", "500",
-            "--cold-tier-size", "64m",
-            "--max-pending", "4096",
-            "--max-batch", "128",
-            "--warmup", "1000000000")))
+        try (PaycoreProcess service = PaycoreProcess.start(
+            temp.resolve("serve.out"), serve(data, "none", "1000000000")))
         {
-            // Until the scratch service has a journal, so that there is something to delete.
-            final long deadline = System.currentTimeMillis() + 60_000;
-            Path scratch = null;
-            while (null == scratch || !Files.isDirectory(scratch.resolve("journal")))
-            {
-                assertTrue(System.currentTimeMillis() < deadline, "no scratch directory with a journal: " +
-                    service.output());
-                scratch = scratchDirectories().stream().filter(path -> !scratchBefore.contains(path)).findFirst()
-                    .orElse(null);
-                Thread.sleep(20);
-            }
+            final Path scratch =
+                TemporaryDirectories.awaitNewWithJournal(SCRATCH_PREFIX, scratchBefore, service, 60_000);
 
             assertEquals(ServeCommand.EXIT_SIGTERM, service.terminate(30_000), service.output());
 
@@ -142,21 +107,34 @@ class ServeWarmUpTest
     @Test
     void shouldRefuseANegativeWarmUp() throws Exception
     {
-        final Path data = temp.resolve("data");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve(ServeCommand.CLIENTS_FILE_NAME),
-            ClientCredentials.line(CLIENT_ID, SECRET, 1) + System.lineSeparator());
+        final Path data = dataWithClients();
 
         assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--data", data.toString(), "--warmup", "-5"));
         assertTrue(console.err().contains("--warmup must not be negative: -5"), console.err());
     }
 
-    private static Set<Path> scratchDirectories() throws Exception
+    private Path dataWithClients() throws Exception
     {
-        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir"))))
-        {
-            return entries.filter(path -> path.getFileName().toString().startsWith("paycore-warmup-"))
-                .collect(Collectors.toSet());
-        }
+        final Path data = temp.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve(ServeCommand.CLIENTS_FILE_NAME),
+            ClientCredentials.line(CLIENT_ID, SECRET, 1) + System.lineSeparator());
+        return data;
+    }
+
+    private static List<String> serve(final Path data, final String flush, final String warmup)
+    {
+        return List.of(
+            "serve",
+            "--data", data.toString(),
+            "--flush", flush,
+            "--profile", "shared",
+            "--channel", "aeron:ipc",
+            "--max-accounts", "1024",
+            "--hot-transfers", "500",
+            "--cold-tier-size", "64m",
+            "--max-pending", "4096",
+            "--max-batch", "128",
+            "--warmup", warmup);
     }
 }
