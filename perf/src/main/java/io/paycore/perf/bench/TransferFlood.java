@@ -1,6 +1,5 @@
 package io.paycore.perf.bench;
 
-import io.aeron.Publication;
 import io.paycore.codec.sbe.AccountsDecoder;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
@@ -84,15 +83,8 @@ final class TransferFlood implements EgressListener
                     }
                     haveBatch = true;
                 }
-                final long correlationId = client.createTransfers(events);
-                if (correlationId < 0)
+                if (!PaycoreClient.sent(client.createTransfers(events)))
                 {
-                    if (Publication.NOT_CONNECTED == correlationId || Publication.CLOSED == correlationId ||
-                        Publication.MAX_POSITION_EXCEEDED == correlationId)
-                    {
-                        throw new PaycoreClientException("the service went away: offer returned " +
-                            Publication.errorString(correlationId));
-                    }
                     break;
                 }
                 haveBatch = false;

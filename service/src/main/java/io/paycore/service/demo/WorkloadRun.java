@@ -17,7 +17,6 @@ import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.PaycoreClientException;
-import io.aeron.Publication;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -312,15 +311,8 @@ public final class WorkloadRun
                     workload.nextTransfers(events);
                     haveBatch = true;
                 }
-                final long correlationId = client.createTransfers(events);
-                if (correlationId < 0)
+                if (!PaycoreClient.sent(client.createTransfers(events)))
                 {
-                    if (Publication.NOT_CONNECTED == correlationId || Publication.CLOSED == correlationId ||
-                        Publication.MAX_POSITION_EXCEEDED == correlationId)
-                    {
-                        throw new PaycoreClientException("the service went away: offer returned " +
-                            Publication.errorString(correlationId));
-                    }
                     break;
                 }
                 haveBatch = false;

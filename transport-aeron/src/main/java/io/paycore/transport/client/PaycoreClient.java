@@ -248,6 +248,29 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     }
 
     /**
+     * What a callback-API send's result means to a caller that keeps requests in flight against one service:
+     * sent, back-pressured (try again), or never to be sent because the service went away.
+     *
+     * @param result what {@link #createTransfers} or another callback-API send returned.
+     * @return true if it was sent, false if it was back-pressured or the publication is not yet free.
+     * @throws PaycoreClientException if the publication is not connected, closed or at its maximum position.
+     */
+    public static boolean sent(final long result)
+    {
+        if (result >= 0)
+        {
+            return true;
+        }
+        if (Publication.NOT_CONNECTED == result || Publication.CLOSED == result ||
+            Publication.MAX_POSITION_EXCEEDED == result)
+        {
+            throw new PaycoreClientException("the service went away: offer returned " +
+                Publication.errorString(result));
+        }
+        return false;
+    }
+
+    /**
      * Look accounts up by id. Callback API: does not allocate.
      *
      * @param ids the 128-bit ids, as (hi, lo) pairs.
