@@ -45,7 +45,7 @@ class DemoCommandTest
         assertTrue(warmUpLine.matches("warm-up: 1,500 transfers through a scratch service in [0-9.]+ s " +
             "\\(\\d+ transfers/s\\), then \\d+ ms until the JIT was quiet"), warmUpLine);
         // The measured run got the same answers with and without the warm-up, and ended with the same ledger and
-        // cold tier. (Digests differ from run to run: transfers carry the journal's timestamps.)
+        // hot window. (Digests differ from run to run: transfers carry the journal's timestamps.)
         assertEquals(summary(cold), summary(warm));
         final String digest = line(warm, "digest: ");
         assertEquals(digest, line(warm, "recovered digest: "));
@@ -104,7 +104,8 @@ class DemoCommandTest
     }
 
     /**
-     * The summary lines that depend only on what the measured run did, not on how fast.
+     * The summary lines that depend only on what the measured run did, not on how fast: not the time, the journal's
+     * ticks, the digests or the records the cold tier's writer had reached when the service stopped.
      */
     private static List<String> summary(final List<String> lines)
     {
@@ -112,6 +113,8 @@ class DemoCommandTest
             .filter(line -> !line.startsWith("warm-up:") && !line.startsWith("  data directory") &&
                 !line.startsWith("  journal ") && !line.startsWith("digest: ") && !line.startsWith("recovered digest: ") &&
                 !line.startsWith("  time ") && !line.startsWith("  recovery ") && !line.startsWith("throughput:"))
+            // How many records the cold tier's writer had written when the service stopped depends on timing.
+            .map(line -> line.startsWith("  hot window ") ? line.substring(0, line.indexOf(';')) : line)
             .collect(Collectors.toList());
     }
 
