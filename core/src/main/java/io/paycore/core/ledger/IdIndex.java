@@ -61,8 +61,7 @@ final class IdIndex
     IdIndex(
         final int maxEntries, final long[] store, final int base, final int stride, final int loField, final int hiField)
     {
-        // The least power of two at least twice maxEntries, doubled.
-        final int slots = Math.max(8, Integer.highestOneBit(Math.max(1, maxEntries) * 2 - 1) << 2);
+        final int slots = slotsFor(maxEntries);
         final int slotBits = Integer.numberOfTrailingZeros(slots);
         this.maxEntries = maxEntries;
         entries = new long[slots];
@@ -75,6 +74,15 @@ final class IdIndex
         this.stride = stride;
         this.loField = loField;
         this.hiField = hiField;
+    }
+
+    /**
+     * @param maxEntries the most ids held at once.
+     * @return the slots an index of them has: the least power of two at least twice maxEntries, doubled.
+     */
+    static int slotsFor(final int maxEntries)
+    {
+        return Math.max(8, Integer.highestOneBit(Math.max(1, maxEntries) * 2 - 1) << 2);
     }
 
     /**

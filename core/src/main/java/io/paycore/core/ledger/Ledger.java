@@ -452,11 +452,18 @@ public final class Ledger
      *
      * @param limits bounds of the storage; validated. With a cold tier, {@code maxTransfers} is the hot window.
      * @param cold   where transfers older than the hot window go, or null to keep every transfer in memory.
-     * @throws IllegalArgumentException if a limit is out of range.
+     * @throws IllegalArgumentException if a limit is out of range, or if the storage
+     *                                  ({@link LedgerLimits#heapBytesEstimate}) exceeds the JVM's maximum heap.
      */
     public Ledger(final LedgerLimits limits, final ColdTier cold)
     {
         limits.validate();
+        final String heapShortfall = limits.heapShortfall(null != cold, 1, Runtime.getRuntime().maxMemory());
+        if (null != heapShortfall)
+        {
+            // Refused before anything is allocated: an OutOfMemoryError part way through would say much less.
+            throw new IllegalArgumentException(heapShortfall + ": lower those limits, or give the JVM more heap (-Xmx)");
+        }
         this.limits = new LedgerLimits()
             .maxAccounts(limits.maxAccounts())
             .maxTransfers(limits.maxTransfers())

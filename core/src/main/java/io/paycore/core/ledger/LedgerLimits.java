@@ -1,5 +1,7 @@
 package io.paycore.core.ledger;
 
+import java.util.Locale;
+
 /**
  * The bounds of a {@link Ledger}. All of the ledger's storage is allocated from these at construction and never
  * grows, so a command never allocates and a full ledger answers a result code ({@code ACCOUNTS_FULL},
@@ -173,17 +175,51 @@ public final class LedgerLimits
     }
 
     /**
-     * The heap a ledger of these limits takes, as the class comment counts it: for a reader that must decide whether
-     * another replay fits.
+     * The heap a ledger of these limits takes: the arrays its constructor allocates, sized as it sizes them (array
+     * headers and the few small objects aside). For a reader that must decide whether another replay fits, and for
+     * the ledger's own check that it fits the JVM's heap at all.
      *
-     * @param coldTier whether the ledger has a cold tier (then it also holds the records not yet written to it).
-     * @return bytes, about.
+     * @param coldTier whether the ledger has a cold tier (then it also holds the records not yet written to it, and
+     *                 a pool of sealed pending transfers).
+     * @return bytes.
      */
     public long heapBytesEstimate(final boolean coldTier)
     {
-        final long records = (long)maxTransfers + (coldTier ? maxColdLagRecords : 0);
-        return (long)maxAccounts * (Ledger.ACCOUNT_BYTES + 32) + records * (Ledger.TRANSFER_BYTES + 36) +
-            12L * maxPendingTransfers;
+        final long ring = (long)maxTransfers + (coldTier ? maxColdLagRecords : 0);
+        final long pool = coldTier ? maxPendingTransfers : 0;
+        final long records = ring + pool + 1;
+        return (long)maxAccounts * Ledger.ACCOUNT_BYTES +
+            8L * IdIndex.slotsFor(maxAccounts) +
+            records * Ledger.TRANSFER_BYTES +
+            8L * IdIndex.slotsFor((int)Math.min(Integer.MAX_VALUE / 2, ring)) +
+            8L * IdIndex.slotsFor((int)Math.max(1, pool)) +
+            (coldTier ? 4L * ring : 0) +
+            4L * (ring + pool) +
+            12L * maxPendingTransfers +
+            32L * maxBatchEvents;
+    }
+
+    /**
+     * Whether {@code copies} ledgers of these limits fit a heap: checked before anything is allocated, so that a
+     * command refuses limits too large for its JVM with a reason, not an {@link OutOfMemoryError} part way through.
+     *
+     * @param coldTier     whether the ledgers have a cold tier.
+     * @param copies       how many such ledgers the process holds at once.
+     * @param maxHeapBytes the heap they must fit, {@link Runtime#maxMemory()} for this JVM's.
+     * @return null when they fit; else why not, with the limits and both sizes, for the caller to add its advice to.
+     */
+    public String heapShortfall(final boolean coldTier, final int copies, final long maxHeapBytes)
+    {
+        final long heapBytes = copies * heapBytesEstimate(coldTier);
+        if (heapBytes <= maxHeapBytes)
+        {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%s of %,d accounts, %,d transfers in memory%s and %,d pending transfers " +
+            "take%s about %,d MiB of heap, more than this JVM's maximum heap of %,d MiB",
+            1 == copies ? "a ledger" : copies + " copies of a ledger", maxAccounts, maxTransfers,
+            coldTier ? " (with a cold tier)" : "", maxPendingTransfers, 1 == copies ? "s" : "", heapBytes >> 20,
+            maxHeapBytes >> 20);
     }
 
     /**

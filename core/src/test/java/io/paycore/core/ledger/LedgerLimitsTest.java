@@ -3,9 +3,12 @@ package io.paycore.core.ledger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Locale;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class LedgerLimitsTest
 {
@@ -43,6 +46,37 @@ class LedgerLimitsTest
 
         assertTrue(ex.getMessage().contains(LedgerLimits.MAX_PENDING_TRANSFERS_PROP_NAME), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LedgerLimits().maxAccounts(0).validate());
+    }
+
+    @Test
+    void shouldCountTheHeapOfTheDefaultsAsTheClassCommentDoes()
+    {
+        final LedgerLimits limits = new LedgerLimits();
+
+        // 160 MiB of accounts and their index, 720 MiB of transfers, their index and heap positions, 12 MiB of
+        // expiry heap, 32 KiB of batch scratch; a scratch record, and the 8 slots of an empty pool's index.
+        assertEquals((160L << 20) + (720L << 20) + (12L << 20) + (32L << 10) + Ledger.TRANSFER_BYTES + 64,
+            limits.heapBytesEstimate(false));
+        // A cold tier adds the records it has not written yet, the pool of sealed pending transfers and its index,
+        // and a ring position for each record.
+        assertTrue(limits.heapBytesEstimate(true) > limits.heapBytesEstimate(false) +
+            (long)(limits.maxColdLagRecords() + limits.maxPendingTransfers()) * Ledger.TRANSFER_BYTES);
+    }
+
+    @Test
+    void shouldRefuseALedgerLargerThanTheHeapBeforeAllocatingIt()
+    {
+        final LedgerLimits limits = new LedgerLimits()
+            .maxAccounts(LedgerLimits.MAX_RECORDS_BOUND)
+            .maxTransfers(LedgerLimits.MAX_RECORDS_BOUND);
+        assumeTrue(limits.heapBytesEstimate(false) > Runtime.getRuntime().maxMemory(), "a heap under 43 GiB");
+
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> new Ledger(limits));
+
+        assertTrue(ex.getMessage().startsWith("a ledger of 134,217,728 accounts, 134,217,728 transfers in memory " +
+            "and 1,048,576 pending transfers takes about 43,532 MiB of heap, more than this JVM's maximum heap of " +
+            String.format(Locale.ROOT, "%,d", Runtime.getRuntime().maxMemory() >> 20) + " MiB"),
+            ex.getMessage());
     }
 
     @Test

@@ -61,6 +61,12 @@ public final class AuditContext
         {
             throw new IllegalArgumentException("cold tier size must be >= 0: " + coldTierSizeBytes);
         }
+        final String heapShortfall = limits.heapShortfall(coldTierSizeBytes > 0, 1, Runtime.getRuntime().maxMemory());
+        if (null != heapShortfall)
+        {
+            throw new IllegalArgumentException(heapShortfall + ": lower --max-accounts, --hot-transfers or " +
+                "--max-pending, or give the JVM more heap (-Xmx; bin/paycore takes it from PAYCORE_JAVA_OPTS)");
+        }
         if (progressIntervalNanos <= 0)
         {
             throw new IllegalArgumentException("progress interval must be > 0: " + progressIntervalNanos);

@@ -171,7 +171,13 @@ public final class NodeCommand implements Callable<Integer>
         try
         {
             clusterMembers = ClusterMembers.parse(members);
-            limits.limits().validate();
+            final String heapShortfall = limits.limits().validate()
+                .heapShortfall(0 != coldTierSizeBytes, 1, Runtime.getRuntime().maxMemory());
+            if (null != heapShortfall)
+            {
+                throw new IllegalArgumentException(heapShortfall + ": lower --max-accounts, --hot-transfers or " +
+                    "--max-pending, or give the JVM more heap (-Xmx; bin/paycore takes it from PAYCORE_JAVA_OPTS)");
+            }
             final Path clientsFile = null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME);
             CredentialsFileMode.checkUsable(clientsFile);
             credentials = ClientCredentials.load(clientsFile);

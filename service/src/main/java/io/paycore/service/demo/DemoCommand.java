@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -138,6 +139,12 @@ public final class DemoCommand implements Callable<Integer>
         if (cluster && warmupTransfers > 0)
         {
             System.err.println("paycore demo: --warmup applies to the in-process demo, not to --cluster");
+            return 2;
+        }
+        final String tooLarge = cluster ? clusterTooLarge() : tooLarge();
+        if (null != tooLarge)
+        {
+            System.err.println("paycore demo: " + tooLarge);
             return 2;
         }
         final boolean udp = channel.isUdp();
@@ -291,19 +298,67 @@ public final class DemoCommand implements Callable<Integer>
         return udp ? "aeron:udp?endpoint=localhost:40124" : "aeron:ipc";
     }
 
-    private ServiceContext serviceContext(
-        final Path dataDir, final Path clientsFile, final String ingressChannel, final PrintStream serviceOut)
+    /**
+     * @return why the in-process demo's ledger cannot fit this JVM's heap, or null when it can.
+     */
+    private String tooLarge()
+    {
+        final LedgerLimits limits = serviceLimits();
+        final long heapBytes = serviceContext(Path.of("sizing-only"), Path.of("sizing-only"), ingressChannel(false),
+            out).ledgerHeapBytes();
+        final long maxHeapBytes = Runtime.getRuntime().maxMemory();
+        if (heapBytes <= maxHeapBytes)
+        {
+            return null;
+        }
+        final boolean copy = heapBytes > limits.heapBytesEstimate(0 != hotTransfers);
+        return String.format(Locale.ROOT, "the service's ledger (%,d accounts, %,d transfers in memory)%s need%s " +
+            "about %,d MiB of heap, more than this JVM's maximum heap of %,d MiB: %s, or give the JVM more heap " +
+            "(PAYCORE_JAVA_OPTS='-Xmx...')", limits.maxAccounts(), limits.maxTransfers(),
+            copy ? " and the snapshotter's copy of it" : "", copy ? "" : "s", heapBytes >> 20, maxHeapBytes >> 20,
+            0 == hotTransfers ?
+            "keep only the newest transfers in memory with --hot-transfers N (the older ones go to the cold tier " +
+            "on disk; 1000000 is plenty), send fewer with --transfers" : "lower --hot-transfers or --accounts");
+    }
+
+    /**
+     * @return why the three members of {@code --cluster}, each keeping every transfer in memory, cannot fit this
+     * machine's memory, or null when they can.
+     */
+    private String clusterTooLarge()
     {
         final LedgerLimits limits = limitsFor(accounts, transfers, batch);
-        final LedgerLimits serviceLimits = 0 == hotTransfers ? limits : new LedgerLimits()
+        final long memberBytes = limits.heapBytesEstimate(true);
+        final long machineBytes =
+            ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+        if (ClusterDemo.MEMBERS * memberBytes <= machineBytes)
+        {
+            return null;
+        }
+        return String.format(Locale.ROOT, "--cluster keeps every transfer in memory on each of its %d members: " +
+            "%,d transfers take about %,d MiB of heap a member, %,d MiB for the %d, more than this machine's %,d MiB " +
+            "of memory: send fewer with --transfers", ClusterDemo.MEMBERS, limits.maxTransfers(), memberBytes >> 20,
+            (ClusterDemo.MEMBERS * memberBytes) >> 20, ClusterDemo.MEMBERS, machineBytes >> 20);
+    }
+
+    private LedgerLimits serviceLimits()
+    {
+        final LedgerLimits limits = limitsFor(accounts, transfers, batch);
+        return 0 == hotTransfers ? limits : new LedgerLimits()
             .maxAccounts(limits.maxAccounts())
             .maxTransfers(hotTransfers)
             .maxPendingTransfers(limits.maxPendingTransfers())
             .maxBatchEvents(limits.maxBatchEvents())
             .validate();
+    }
+
+    private ServiceContext serviceContext(
+        final Path dataDir, final Path clientsFile, final String ingressChannel, final PrintStream serviceOut)
+    {
         return new ServiceContext()
             .dataDirectory(new DataDirectory(dataDir))
-            .ledgerLimits(serviceLimits)
+            .ledgerLimits(serviceLimits())
             .coldTierSizeBytes(0 == hotTransfers ? 0 : DEMO_COLD_TIER_SIZE)
             .journalContext(journalContext(flushLevel, batch))
             .transportContext(new TransportContext()

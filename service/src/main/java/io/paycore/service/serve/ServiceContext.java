@@ -112,6 +112,15 @@ public final class ServiceContext
                 ", --cold-tier-size) must be 0 (none) or at least " + COLD_TIER_SIZE_MIN + " bytes: " +
                 coldTierSizeBytes);
         }
+        final String heapShortfall =
+            ledgerLimits.heapShortfall(0 != coldTierSizeBytes, ledgerCopies(), Runtime.getRuntime().maxMemory());
+        if (null != heapShortfall)
+        {
+            throw new IllegalArgumentException(heapShortfall + (2 == ledgerCopies() ?
+                " (the snapshotter thread keeps the second copy; --snapshot-thread blp does not)" : "") +
+                ": lower --max-accounts, --hot-transfers or --max-pending, or give the JVM more heap (-Xmx; " +
+                "bin/paycore takes it from PAYCORE_JAVA_OPTS)");
+        }
         journalContext.conclude();
         final int cores = Runtime.getRuntime().availableProcessors();
         if (cores < pipelineContext.profile().minCores())
@@ -213,6 +222,20 @@ public final class ServiceContext
     {
         this.pipelineContext = pipelineContext;
         return this;
+    }
+
+    /**
+     * @return the heap the service's ledger takes ({@link LedgerLimits#heapBytesEstimate}), twice over when the
+     * snapshotter thread keeps a copy of it; checked against the JVM's maximum heap by {@link #conclude()}.
+     */
+    public long ledgerHeapBytes()
+    {
+        return ledgerCopies() * ledgerLimits.heapBytesEstimate(0 != coldTierSizeBytes);
+    }
+
+    private int ledgerCopies()
+    {
+        return pipelineContext.snapshotEveryRecords() > 0 && snapshotsOffBlp ? 2 : 1;
     }
 
     /** @return the pipeline's context; its snapshot handler is set by the service. */

@@ -1,0 +1,127 @@
+package io.paycore.service;
+
+import io.paycore.core.ledger.LedgerLimits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Limits too large for the JVM's heap (or, for the cluster demo, the machine's memory) are refused with the sizes
+ * and what to change, exit status 2, before anything is allocated or written: not an OutOfMemoryError part way
+ * through a start.
+ */
+class HeapLimitTest
+{
+    private static final String MOST = Integer.toString(LedgerLimits.MAX_RECORDS_BOUND);
+
+    @TempDir
+    Path temp;
+
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
+
+    @Test
+    void serveShouldRefuseAHotWindowLargerThanTheHeap() throws Exception
+    {
+        assumeTooLargeForTheHeap();
+        final Path data = temp.resolve("data");
+        final String clients = temp.resolve("clients").toString();
+        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", clients, "--client-id", "1", "--secret",
+            "a-secret-of-some-length"), console.err());
+        console.reset();
+
+        assertEquals(2, PaycoreMain.execute("serve", "--data", data.toString(), "--clients", clients,
+            "--hot-transfers", MOST));
+
+        final String err = console.err();
+        assertTrue(err.startsWith("paycore serve: 2 copies of a ledger of 1,048,576 accounts, 134,217,728 " +
+            "transfers in memory (with a cold tier) and 1,048,576 pending transfers take about "), err);
+        assertTrue(err.contains(" MiB of heap, more than this JVM's maximum heap of " + maxHeapMiB() +
+            " MiB (the snapshotter thread keeps the second copy; --snapshot-thread blp does not): lower " +
+            "--max-accounts, --hot-transfers or --max-pending, or give the JVM more heap"), err);
+        assertFalse(Files.exists(data), "nothing is written before the refusal");
+
+        console.reset();
+        assertEquals(2, PaycoreMain.execute("serve", "--data", data.toString(), "--clients", clients,
+            "--hot-transfers", MOST, "--snapshot-thread", "blp", "--cold-tier-size", "0"));
+        assertTrue(console.err().startsWith("paycore serve: a ledger of 1,048,576 accounts, 134,217,728 " +
+            "transfers in memory and 1,048,576 pending transfers takes about "), console.err());
+    }
+
+    @Test
+    void demoShouldRefuseToKeepMoreTransfersInMemoryThanTheHeapHolds()
+    {
+        assumeTooLargeForTheHeap();
+
+        assertEquals(2, PaycoreMain.execute("demo", "--transfers", MOST, "--accounts", "200"));
+
+        final String err = console.err();
+        assertTrue(err.startsWith("paycore demo: the service's ledger (1,024 accounts, 134,217,728 transfers in " +
+            "memory)"), err);
+        assertTrue(err.contains("keep only the newest transfers in memory with --hot-transfers N"), err);
+        assertEquals("", console.out());
+    }
+
+    @Test
+    void clusterDemoShouldRefuseMembersLargerThanTheMachine()
+    {
+        final long machineBytes =
+            ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+        assumeTrue(3 * new LedgerLimits().maxAccounts(1024).maxTransfers(LedgerLimits.MAX_RECORDS_BOUND)
+            .heapBytesEstimate(true) > machineBytes, "a machine with less memory than three such members");
+
+        assertEquals(2, PaycoreMain.execute("demo", "--cluster", "--transfers", MOST, "--accounts", "200"));
+
+        final String err = console.err();
+        assertTrue(err.startsWith("paycore demo: --cluster keeps every transfer in memory on each of its 3 " +
+            "members: 134,217,728 transfers take about "), err);
+        assertTrue(err.contains("of memory: send fewer with --transfers"), err);
+    }
+
+    @Test
+    void auditShouldRefuseAHotWindowLargerThanTheHeap() throws Exception
+    {
+        assumeTooLargeForTheHeap();
+        Files.createDirectories(temp.resolve("data"));
+
+        assertEquals(2, PaycoreMain.execute("audit", "--data", temp.resolve("data").toString(),
+            "--hot-transfers", MOST));
+
+        assertTrue(console.err().startsWith("paycore audit: a ledger of 1,048,576 accounts, 134,217,728 transfers " +
+            "in memory (with a cold tier) and 1,048,576 pending transfers takes about "), console.err());
+    }
+
+    @Test
+    void nodeShouldRefuseAHotWindowLargerThanTheHeap()
+    {
+        assumeTooLargeForTheHeap();
+
+        assertEquals(2, PaycoreMain.execute("node", "--id", "0", "--members", "localhost:22900", "--data",
+            temp.resolve("node").toString(), "--hot-transfers", MOST));
+
+        assertTrue(console.err().startsWith("a ledger of 1,048,576 accounts, 134,217,728 transfers in memory " +
+            "(with a cold tier) and 1,048,576 pending transfers takes about "), console.err());
+        assertFalse(Files.exists(temp.resolve("node")));
+    }
+
+    private static void assumeTooLargeForTheHeap()
+    {
+        assumeTrue(new LedgerLimits().maxTransfers(LedgerLimits.MAX_RECORDS_BOUND).heapBytesEstimate(false) >
+            Runtime.getRuntime().maxMemory(), "a heap smaller than a ledger of the most transfers");
+    }
+
+    private static String maxHeapMiB()
+    {
+        return String.format(java.util.Locale.ROOT, "%,d", Runtime.getRuntime().maxMemory() >> 20);
+    }
+}
