@@ -1,19 +1,24 @@
 package io.paycore.replay;
 
+import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A temporary directory that is deleted with everything in it when closed, or when the JVM exits before that: a
- * signal that ends the JVM (SIGTERM, SIGINT) skips {@code finally} blocks but runs shutdown hooks.
+ * signal that ends the JVM (SIGTERM, SIGINT) skips {@code finally} blocks but runs shutdown hooks. Resources that
+ * write into it can be closed first ({@link #closeFirst}).
  */
 public final class ScratchDirectory implements AutoCloseable
 {
     private final Path path;
     private final Thread deleteAtExit;
+    private final List<AutoCloseable> closeFirst = new CopyOnWriteArrayList<>();
 
     private ScratchDirectory(final Path path)
     {
@@ -53,6 +58,20 @@ public final class ScratchDirectory implements AutoCloseable
     }
 
     /**
+     * Close a resource that writes into the directory (processes of a local cluster, say) before the directory is
+     * deleted: on {@link #close()}, and from the shutdown hook when a signal ends the JVM first, so that the
+     * resource's own shutdown does not race the deletion. The last added is closed first.
+     *
+     * @param resource closed quietly; closing it again must be harmless.
+     * @return this.
+     */
+    public ScratchDirectory closeFirst(final AutoCloseable resource)
+    {
+        closeFirst.add(0, resource);
+        return this;
+    }
+
+    /**
      * Delete the directory and everything in it, as far as it can be, now.
      */
     public void close()
@@ -70,6 +89,10 @@ public final class ScratchDirectory implements AutoCloseable
 
     private void delete()
     {
+        for (final AutoCloseable resource : closeFirst)
+        {
+            CloseHelper.quietClose(resource);
+        }
         IoUtil.delete(path.toFile(), true);
     }
 }

@@ -5,14 +5,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link ScratchDirectory} deletes what is in it when closed, once or more. That it also goes when a signal ends
- * the JVM is tested with whole processes: {@code DemoCommandTest} and {@code ServeWarmUpTest} in the service.
+ * {@link ScratchDirectory} deletes what is in it when closed, once or more, after closing what writes into it. That
+ * it also goes when a signal ends the JVM is tested with whole processes: {@code DemoCommandTest},
+ * {@code ServeWarmUpTest} and {@code ClusterDemoTest} in the service.
  */
 class ScratchDirectoryTest
 {
@@ -40,6 +43,26 @@ class ScratchDirectoryTest
         scratch.close();
         assertFalse(Files.exists(path));
         assertTrue(Files.isDirectory(parent));
+    }
+
+    @Test
+    void shouldCloseWhatWritesIntoItBeforeDeletingItLastAddedFirst() throws Exception
+    {
+        final ScratchDirectory scratch = ScratchDirectory.create(temp, "paycore-test-");
+        final Path path = scratch.path();
+        final List<String> closed = new ArrayList<>();
+        scratch
+            .closeFirst(() -> closed.add("first added, directory there: " + Files.isDirectory(path)))
+            .closeFirst(() ->
+            {
+                closed.add("last added, directory there: " + Files.isDirectory(path));
+                throw new IllegalStateException("a resource that fails to close does not stop the deletion");
+            });
+
+        scratch.close();
+
+        assertEquals(List.of("last added, directory there: true", "first added, directory there: true"), closed);
+        assertFalse(Files.exists(path));
     }
 
     @Test

@@ -101,6 +101,14 @@ public final class PaycoreProcess implements AutoCloseable
         return Files.readString(output, StandardCharsets.UTF_8);
     }
 
+    /**
+     * @return the processes this one started and that still run.
+     */
+    public List<ProcessHandle> children()
+    {
+        return process.toHandle().children().collect(java.util.stream.Collectors.toList());
+    }
+
     public int awaitExit(final long timeoutMs) throws Exception
     {
         if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))

@@ -6,21 +6,21 @@ import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.perf.harness.BenchSettings;
 import io.paycore.perf.harness.ServiceLauncher;
 import io.paycore.perf.harness.ServiceUnderTest;
+import io.paycore.replay.ScratchDirectory;
 import io.paycore.service.cluster.LocalCluster;
 import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.transport.client.ClientContext;
 import org.agrona.CloseHelper;
-import org.agrona.IoUtil;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Starts a three-member cluster of {@code paycore node} processes on this machine for a benchmark
  * ({@code bench latency --cluster}), at the benchmark's flush level, in a fresh temporary directory deleted on
- * close, with a client media driver of its own (shared threads: three members already share the machine's cores).
+ * close and at exit (the members stopped first), with a client media driver of its own (shared threads: three
+ * members already share the machine's cores).
  */
 final class ClusterServiceLauncher implements ServiceLauncher
 {
@@ -44,17 +44,16 @@ final class ClusterServiceLauncher implements ServiceLauncher
      */
     public ServiceUnderTest launch(final BenchSettings settings, final ThreadPinning pinning)
     {
-        final Path dataDir;
+        final ScratchDirectory scratch;
         try
         {
-            dataDir = null == parent ?
-                Files.createTempDirectory("paycore-bench-cluster-") :
-                Files.createTempDirectory(parent, "paycore-bench-cluster-");
+            scratch = ScratchDirectory.create(parent, "paycore-bench-cluster-");
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
         }
+        final Path dataDir = scratch.path();
         final long transfers = settings.transfersOffered() + settings.accounts();
         final LedgerLimits limits = new LedgerLimits()
             .maxAccounts(Math.max(1024, settings.accounts()))
@@ -63,6 +62,8 @@ final class ClusterServiceLauncher implements ServiceLauncher
             .maxBatchEvents(ProtocolLimits.MAX_BATCH_EVENTS)
             .validate();
         final LocalCluster cluster = new LocalCluster(dataDir, MEMBERS, basePort, limits, settings.flushLevel());
+        // The members write into the directory: stopped before it is deleted, also when a signal ends the bench.
+        scratch.closeFirst(cluster);
         MediaDriver clientDriver = null;
         try
         {
@@ -71,24 +72,24 @@ final class ClusterServiceLauncher implements ServiceLauncher
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(clientDriver, cluster);
-            IoUtil.delete(dataDir.toFile(), true);
+            CloseHelper.quietClose(clientDriver);
+            scratch.close();
             throw ex instanceof IOException ? new UncheckedIOException((IOException)ex) : (RuntimeException)ex;
         }
-        return new ClusterService(cluster, clientDriver, dataDir);
+        return new ClusterService(cluster, clientDriver, scratch);
     }
 
     private static final class ClusterService implements ServiceUnderTest
     {
         private final LocalCluster cluster;
         private final MediaDriver clientDriver;
-        private final Path dataDir;
+        private final ScratchDirectory scratch;
 
-        ClusterService(final LocalCluster cluster, final MediaDriver clientDriver, final Path dataDir)
+        ClusterService(final LocalCluster cluster, final MediaDriver clientDriver, final ScratchDirectory scratch)
         {
             this.cluster = cluster;
             this.clientDriver = clientDriver;
-            this.dataDir = dataDir;
+            this.scratch = scratch;
         }
 
         public ClientContext clientContext()
@@ -115,7 +116,7 @@ final class ClusterServiceLauncher implements ServiceLauncher
         public void close()
         {
             CloseHelper.quietCloseAll(cluster, clientDriver);
-            IoUtil.delete(dataDir.toFile(), true);
+            scratch.close();
         }
     }
 }

@@ -75,6 +75,9 @@ public final class LocalCluster implements AutoCloseable
     private final int[] supervisedRestarts;
     private final List<String> restarts = new ArrayList<>();
     private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    private final Thread stopAtExit = new Thread(this::stopAtExit, "paycore-cluster-stop");
+    private boolean stopAtExitAdded;
+    private boolean exiting;
 
     /**
      * @param dataDir    where the members' directories and logs go.
@@ -176,8 +179,19 @@ public final class LocalCluster implements AutoCloseable
      * @param memberId the member.
      * @throws IOException if the process cannot be started.
      */
-    public void start(final int memberId) throws IOException
+    public synchronized void start(final int memberId) throws IOException
     {
+        if (exiting)
+        {
+            throw new IllegalStateException("the JVM is exiting: member " + memberId + " is not started");
+        }
+        if (!stopAtExitAdded)
+        {
+            // The members are processes of their own: a signal that ends this JVM skips every finally block and
+            // close(), and would leave them running, holding their ports and directories.
+            Runtime.getRuntime().addShutdownHook(stopAtExit);
+            stopAtExitAdded = true;
+        }
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
@@ -287,19 +301,53 @@ public final class LocalCluster implements AutoCloseable
      */
     public void stopAll() throws InterruptedException
     {
-        for (final Process process : processes)
+        stopAll(processesNow(), TimeUnit.SECONDS.toMillis(30));
+    }
+
+    private synchronized Process[] processesNow()
+    {
+        return processes.clone();
+    }
+
+    private static void stopAll(final Process[] members, final long timeoutMs) throws InterruptedException
+    {
+        for (final Process process : members)
         {
             if (null != process && process.isAlive())
             {
                 process.destroy();
             }
         }
-        for (final Process process : processes)
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        for (final Process process : members)
         {
-            if (null != process && !process.waitFor(30, TimeUnit.SECONDS))
+            if (null != process &&
+                !process.waitFor(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS))
             {
                 process.destroyForcibly().waitFor();
             }
+        }
+    }
+
+    /**
+     * The shutdown hook: no member is started from now on, and the running ones get SIGTERM, then SIGKILL after
+     * 10 s, so that the JVM does not outlive them by long.
+     */
+    private void stopAtExit()
+    {
+        final Process[] members;
+        synchronized (this)
+        {
+            exiting = true;
+            members = processes.clone();
+        }
+        try
+        {
+            stopAll(members, TimeUnit.SECONDS.toMillis(10));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -522,6 +570,21 @@ public final class LocalCluster implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+        synchronized (this)
+        {
+            if (stopAtExitAdded)
+            {
+                try
+                {
+                    Runtime.getRuntime().removeShutdownHook(stopAtExit);
+                }
+                catch (final IllegalStateException ex)
+                {
+                    // The JVM is exiting: the hook runs too, and finds the members stopped.
+                }
+                stopAtExitAdded = false;
+            }
         }
     }
 }

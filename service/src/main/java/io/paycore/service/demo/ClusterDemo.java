@@ -82,6 +82,14 @@ final class ClusterDemo
         this.failoverMillis = new long[kills];
     }
 
+    /**
+     * @return the members' processes, for whoever must stop them before deleting their directory.
+     */
+    LocalCluster cluster()
+    {
+        return cluster;
+    }
+
     int run() throws IOException, InterruptedException
     {
         out.printf(Locale.ROOT, "paycore demo --cluster: %d members on localhost (base ports %d, %d, %d), " +
@@ -317,7 +325,7 @@ final class ClusterDemo
         finally
         {
             CloseHelper.quietClose(client);
-            cluster.stopAll();
+            cluster.close();
             CloseHelper.quietClose(clientDriver);
         }
     }

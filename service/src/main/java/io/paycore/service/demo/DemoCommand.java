@@ -173,8 +173,15 @@ public final class DemoCommand implements Callable<Integer>
                     System.err.println("paycore demo: --kills must not be negative: " + kills);
                     return 2;
                 }
-                return new ClusterDemo(out, workload, transfers, limitsFor(accounts, transfers, batch), flushLevel,
-                    clusterBasePort, kills, window, dataDir).run();
+                final ClusterDemo clusterDemo = new ClusterDemo(out, workload, transfers,
+                    limitsFor(accounts, transfers, batch), flushLevel, clusterBasePort, kills, window, dataDir);
+                if (temporary)
+                {
+                    // The members write into the temporary directory: stopped before it is deleted, also when a
+                    // signal ends the demo.
+                    scratch.closeFirst(clusterDemo.cluster());
+                }
+                return clusterDemo.run();
             }
             if (warmupTransfers > 0)
             {

@@ -1,7 +1,10 @@
 package io.paycore.service.demo;
 
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.PaycoreProcess;
+import io.paycore.service.TemporaryDirectories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -12,21 +15,58 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code demo --cluster} with three {@code paycore node} processes: the leader SIGKILLed five times in a row under
  * load, each time restarted to catch up. Nothing acknowledged is lost, nothing is applied twice (each member's
- * journal created exactly the transfers acknowledged), and every member ends with the same digest.
+ * journal created exactly the transfers acknowledged), and every member ends with the same digest. And a SIGTERM to
+ * the demo stops its members and deletes its temporary directory before the demo's JVM exits.
  */
 class ClusterDemoTest
 {
     @TempDir
     Path temp;
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void shouldStopItsMembersAndDeleteItsDirectoryWhenStoppedBySigterm() throws Exception
+    {
+        final Set<Path> before = TemporaryDirectories.named("paycore-demo-");
+        try (PaycoreProcess demo = PaycoreProcess.start(temp.resolve("demo.out"), List.of("demo", "--cluster",
+            "--kills", "0", "--transfers", "2000000", "--accounts", "500", "--cluster-base-port", "20700")))
+        {
+            demo.awaitLine("  leader ", 180_000);
+            final List<ProcessHandle> members = demo.children();
+            assertEquals(3, members.size(), demo.output());
+            final Path directory = TemporaryDirectories.named("paycore-demo-").stream()
+                .filter(path -> !before.contains(path)).findFirst().orElseThrow();
+
+            // Still running when signalled: the JVM's status for SIGTERM, not the demo's own.
+            assertEquals(143, demo.terminate(60_000), demo.output());
+
+            try
+            {
+                // The demo's JVM stopped its members before it exited, and then deleted their directory.
+                for (final ProcessHandle member : members)
+                {
+                    assertFalse(member.isAlive(), "member process " + member.pid() + " outlived the demo");
+                }
+                assertFalse(Files.exists(directory), "the demo's directory outlived it: " + directory);
+            }
+            finally
+            {
+                members.forEach(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
 
     @Test
     void shouldSurviveFiveLeaderKillsWithEveryMemberEqual()
