@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Limits too large for the JVM's heap (or, for the cluster demo, the machine's memory) are refused with the sizes
- * and what to change, exit status 2, before anything is allocated or written: not an OutOfMemoryError part way
- * through a start.
+ * Limits too large for the JVM's heap (or, for the cluster demo, the machine's memory) are refused by every command
+ * that builds a ledger, with the sizes and what to change, exit status 2, before anything is allocated or written:
+ * not an OutOfMemoryError part way through a start.
  */
 class HeapLimitTest
 {
@@ -99,6 +99,23 @@ class HeapLimitTest
 
         assertTrue(console.err().startsWith("paycore audit: a ledger of 1,048,576 accounts, 134,217,728 transfers " +
             "in memory (with a cold tier) and 1,048,576 pending transfers takes about "), console.err());
+    }
+
+    @Test
+    void feedAndQueryServerShouldRefuseAHotWindowLargerThanTheHeap() throws Exception
+    {
+        assumeTooLargeForTheHeap();
+        final String data = Files.createDirectories(temp.resolve("data")).toString();
+        final String refusal = "a ledger of 1,048,576 accounts, 134,217,728 transfers in memory (with a cold tier) " +
+            "and 1,048,576 pending transfers takes about ";
+
+        assertEquals(2, PaycoreMain.execute("feed", "--data", data, "--hot-transfers", MOST));
+        assertTrue(console.err().startsWith("paycore feed: " + refusal), console.err());
+
+        console.reset();
+        assertEquals(2, PaycoreMain.execute("query-server", "--data", data, "--state",
+            temp.resolve("state").toString(), "--channel", "aeron:ipc", "--hot-transfers", MOST));
+        assertTrue(console.err().startsWith("paycore query-server: " + refusal), console.err());
     }
 
     @Test

@@ -200,6 +200,13 @@ public final class LedgerLimits
     }
 
     /**
+     * What to change when {@link #heapShortfall} finds that the limits do not fit: the command-line options that set
+     * them, or the heap.
+     */
+    public static final String HEAP_SHORTFALL_ADVICE = "lower --max-accounts, --hot-transfers or --max-pending, or " +
+        "give the JVM more heap (-Xmx; bin/paycore takes it from PAYCORE_JAVA_OPTS)";
+
+    /**
      * Whether {@code copies} ledgers of these limits fit a heap: checked before anything is allocated, so that a
      * command refuses limits too large for its JVM with a reason, not an {@link OutOfMemoryError} part way through.
      *

@@ -64,8 +64,7 @@ public final class AuditContext
         final String heapShortfall = limits.heapShortfall(coldTierSizeBytes > 0, 1, Runtime.getRuntime().maxMemory());
         if (null != heapShortfall)
         {
-            throw new IllegalArgumentException(heapShortfall + ": lower --max-accounts, --hot-transfers or " +
-                "--max-pending, or give the JVM more heap (-Xmx; bin/paycore takes it from PAYCORE_JAVA_OPTS)");
+            throw new IllegalArgumentException(heapShortfall + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE);
         }
         if (progressIntervalNanos <= 0)
         {

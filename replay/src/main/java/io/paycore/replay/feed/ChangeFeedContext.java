@@ -40,6 +40,11 @@ public final class ChangeFeedContext
         {
             throw new IllegalArgumentException("cold tier size must be >= 0: " + coldTierSizeBytes);
         }
+        final String heapShortfall = limits.heapShortfall(coldTierSizeBytes > 0, 1, Runtime.getRuntime().maxMemory());
+        if (null != heapShortfall)
+        {
+            throw new IllegalArgumentException(heapShortfall + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE);
+        }
         if (fromTimestampNanos < 0)
         {
             throw new IllegalArgumentException("the start timestamp must be >= 0: " + fromTimestampNanos);

@@ -1,5 +1,6 @@
 package io.paycore.service.cluster;
 
+import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalException;
 import io.paycore.service.cli.DurationNanosConverter;
@@ -175,8 +176,7 @@ public final class NodeCommand implements Callable<Integer>
                 .heapShortfall(0 != coldTierSizeBytes, 1, Runtime.getRuntime().maxMemory());
             if (null != heapShortfall)
             {
-                throw new IllegalArgumentException(heapShortfall + ": lower --max-accounts, --hot-transfers or " +
-                    "--max-pending, or give the JVM more heap (-Xmx; bin/paycore takes it from PAYCORE_JAVA_OPTS)");
+                throw new IllegalArgumentException(heapShortfall + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE);
             }
             final Path clientsFile = null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME);
             CredentialsFileMode.checkUsable(clientsFile);

@@ -118,8 +118,7 @@ public final class ServiceContext
         {
             throw new IllegalArgumentException(heapShortfall + (2 == ledgerCopies() ?
                 " (the snapshotter thread keeps the second copy; --snapshot-thread blp does not)" : "") +
-                ": lower --max-accounts, --hot-transfers or --max-pending, or give the JVM more heap (-Xmx; " +
-                "bin/paycore takes it from PAYCORE_JAVA_OPTS)");
+                ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE);
         }
         journalContext.conclude();
         final int cores = Runtime.getRuntime().availableProcessors();

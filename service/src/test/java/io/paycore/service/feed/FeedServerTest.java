@@ -158,9 +158,16 @@ class FeedServerTest
     @Test
     void shouldAnswerFullWhenAnotherReplayWouldNotFitInTheHeap()
     {
-        final LedgerLimits huge = new LedgerLimits().maxAccounts(1 << 24).maxTransfers(LedgerLimits.MAX_RECORDS_BOUND);
-        assertTrue(huge.heapBytesEstimate(false) > Runtime.getRuntime().maxMemory(), "the test needs a bigger ledger");
-        startServer(4, null, huge);
+        // A replay that fits the heap on its own (a server of limits that never fit is refused at start), and a
+        // ballast that leaves less than it free.
+        final Runtime runtime = Runtime.getRuntime();
+        final LedgerLimits large = new LedgerLimits().maxAccounts(1024)
+            .maxTransfers((int)Math.min(LedgerLimits.MAX_RECORDS_BOUND, runtime.maxMemory() * 3 / 5 / 200));
+        final long[] ballast = new long[(int)Math.min(Integer.MAX_VALUE - 8, runtime.maxMemory() / 2 / 8)];
+        final long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        assertTrue(large.heapBytesEstimate(false) <= runtime.maxMemory() && large.heapBytesEstimate(false) > free,
+            "the test needs a ledger between the free and the whole heap");
+        startServer(4, null, large);
         try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001))
         {
             a.subscribe(0);
@@ -168,6 +175,7 @@ class FeedServerTest
             assertEquals(FeedStatus.FULL, a.status());
             assertTrue(a.detail().startsWith("no heap for another replay"), a.detail());
         }
+        assertEquals(ballast.length, ballast.length + ballast[0], "the ballast is live until here");
     }
 
     @Test
