@@ -172,8 +172,10 @@ public final class NodeCommand implements Callable<Integer>
         try
         {
             clusterMembers = ClusterMembers.parse(members);
-            final String heapShortfall = limits.limits().validate()
-                .heapShortfall(0 != coldTierSizeBytes, 1, Runtime.getRuntime().maxMemory());
+            final LedgerLimits ledgerLimits = limits.limits().validate();
+            ServiceContext.checkMaxBatchEvents(ledgerLimits);
+            final String heapShortfall =
+                ledgerLimits.heapShortfall(0 != coldTierSizeBytes, 1, Runtime.getRuntime().maxMemory());
             if (null != heapShortfall)
             {
                 throw new IllegalArgumentException(heapShortfall + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE);

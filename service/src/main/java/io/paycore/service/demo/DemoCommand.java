@@ -1,5 +1,6 @@
 package io.paycore.service.demo;
 
+import io.paycore.codec.ProtocolLimits;
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.core.ledger.LedgerLimits;
@@ -125,6 +126,12 @@ public final class DemoCommand implements Callable<Integer>
      */
     public Integer call() throws Exception
     {
+        final String badOption = badOption();
+        if (null != badOption)
+        {
+            System.err.println("paycore demo: " + badOption);
+            return 2;
+        }
         final DemoWorkload workload = new DemoWorkload(accounts, transfers, batch, seed);
         if (window < 1 || window > 4096)
         {
@@ -306,6 +313,30 @@ public final class DemoCommand implements Callable<Integer>
     }
 
     /**
+     * @return what is wrong with the workload's options, or null.
+     */
+    private String badOption()
+    {
+        if (accounts < 2)
+        {
+            return "--accounts must be at least 2: " + accounts;
+        }
+        if (transfers < 0)
+        {
+            return "--transfers must not be negative: " + transfers;
+        }
+        if (batch < 1 || batch > ProtocolLimits.MAX_BATCH_EVENTS)
+        {
+            return "--batch must be 1.." + ProtocolLimits.MAX_BATCH_EVENTS + ": " + batch;
+        }
+        if (hotTransfers < 0)
+        {
+            return "--hot-transfers must not be negative: " + hotTransfers;
+        }
+        return null;
+    }
+
+    /**
      * @return why the in-process demo's ledger cannot fit this JVM's heap, or null when it can.
      */
     private String tooLarge()
@@ -392,6 +423,6 @@ public final class DemoCommand implements Callable<Integer>
         return new JournalContext()
             .flushLevel(flushLevel)
             .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,
-                io.paycore.codec.ProtocolLimits.maxMessageLength(batch)));
+                ProtocolLimits.maxMessageLength(batch)));
     }
 }

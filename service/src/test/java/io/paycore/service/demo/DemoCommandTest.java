@@ -91,6 +91,25 @@ class DemoCommandTest
             console.err());
     }
 
+    @Test
+    void shouldRefuseBadWorkloadOptionsNamingTheOption()
+    {
+        final String[][] cases = {
+            { "--accounts", "1", "paycore demo: --accounts must be at least 2: 1" },
+            { "--transfers", "-1", "paycore demo: --transfers must not be negative: -1" },
+            { "--batch", "0", "paycore demo: --batch must be 1..1024: 0" },
+            { "--batch", "1025", "paycore demo: --batch must be 1..1024: 1025" },
+            { "--hot-transfers", "-1", "paycore demo: --hot-transfers must not be negative: -1" },
+        };
+        for (final String[] refused : cases)
+        {
+            console.reset();
+            assertEquals(2, PaycoreMain.execute("demo", refused[0], refused[1]), console.err());
+            assertEquals(refused[2] + System.lineSeparator(), console.err());
+            assertEquals("", console.out());
+        }
+    }
+
     private List<String> demo(final Path data, final String... more)
     {
         console.reset();

@@ -227,6 +227,20 @@ class ServeCommandTest
     }
 
     @Test
+    void shouldRefuseMoreEventsPerMessageThanTheProtocolCarriesBeforeTouchingTheDisk() throws Exception
+    {
+        writeClients(new DataDirectory(temp));
+
+        assertEquals(ServeCommand.EXIT_USAGE,
+            PaycoreMain.execute("serve", "--data", temp.toString(), "--max-batch", "1025"));
+
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("paycore serve: events per message (paycore.ledger.max.batch.events, " +
+            "--max-batch) must be in 1..1024, the protocol's most: 1025"), message);
+        assertFalse(Files.exists(temp.resolve("paycore-mark.dat")), "nothing should be created for a bad setting");
+    }
+
+    @Test
     void shouldRefuseTheDedicatedProfileOnTooFewCoresBeforeTouchingTheDisk() throws Exception
     {
         final int cores = Runtime.getRuntime().availableProcessors();
