@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -168,6 +169,18 @@ public final class DemoCommand implements Callable<Integer>
                     System.err.println("paycore demo: " + dataDir + " is not empty; give a new or empty --data DIR");
                     return 2;
                 }
+            }
+        }
+        else if (!temporary)
+        {
+            try
+            {
+                Files.createDirectories(dataDir);
+            }
+            catch (final IOException ex)
+            {
+                System.err.println("paycore demo: cannot create the data directory " + dataDir + ": " + ex);
+                return 2;
             }
         }
 

@@ -110,6 +110,17 @@ class DemoCommandTest
         }
     }
 
+    @Test
+    void shouldRefuseADataDirectoryItCannotCreate() throws Exception
+    {
+        final Path file = Files.writeString(temp.resolve("a-file"), "not a directory");
+
+        assertEquals(2, PaycoreMain.execute("demo", "--data", file.resolve("data").toString()));
+
+        assertTrue(console.err().startsWith("paycore demo: cannot create the data directory " +
+            file.resolve("data") + ": java.nio.file.FileSystemException"), console.err());
+    }
+
     private List<String> demo(final Path data, final String... more)
     {
         console.reset();
