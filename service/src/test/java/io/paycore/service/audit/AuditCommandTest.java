@@ -5,20 +5,17 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
+import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.cli.InstantNanosConverter;
 import io.paycore.service.demo.DemoWorkload;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,47 +38,30 @@ class AuditCommandTest
     @TempDir
     Path temp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    @BeforeEach
-    void captureOutput()
-    {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput()
-    {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void shouldPrintTheDigestTheDemoPrintedForTheSameDirectory()
     {
         final Path data = temp.resolve("data");
         assertEquals(0, PaycoreMain.execute("demo", "--data", data.toString(), "--accounts", "200",
-            "--transfers", "20000", "--batch", "100"), err.toString(StandardCharsets.UTF_8));
-        final String demoDigest = line(out.toString(StandardCharsets.UTF_8), "digest: ");
-        out.reset();
+            "--transfers", "20000", "--batch", "100"), console.err());
+        // Read the audit's output after the demo's rather than reset: stderr is checked across both runs below.
+        final String demoPrinted = console.out();
+        final String demoDigest = line(demoPrinted, "digest: ");
 
         final int status = PaycoreMain.execute(audit(data, "--progress", "never"));
 
-        final String printed = out.toString(StandardCharsets.UTF_8);
-        assertEquals(AuditCommand.EXIT_OK, status, printed + err.toString(StandardCharsets.UTF_8));
+        final String printed = console.out().substring(demoPrinted.length());
+        assertEquals(AuditCommand.EXIT_OK, status, printed + console.err());
         final List<String> lines = printed.lines().collect(Collectors.toList());
         assertEquals("digest: " + demoDigest, lines.get(lines.size() - 1), "the digest line comes last");
         assertTrue(printed.contains("message CreateTransfers: 200 record(s), 20000 event(s)"), printed);
         assertTrue(printed.contains("balanced: yes"), printed);
         assertTrue(printed.matches("(?s).*replay: \\d+ records in [0-9.]+ s: \\d+ records/s, \\d+ transfers/s.*"),
             printed);
-        assertEquals("", err.toString(StandardCharsets.UTF_8), "quiet when not on a terminal");
+        assertEquals("", console.err(), "quiet when not on a terminal");
     }
 
     @Test
@@ -95,12 +75,12 @@ class AuditCommandTest
         final int status = PaycoreMain.execute(audit(data.root()));
 
         assertEquals(AuditCommand.EXIT_DAMAGED, status);
-        final String message = err.toString(StandardCharsets.UTF_8);
+        final String message = console.err();
         assertTrue(message.contains("the journal is damaged"), message);
         assertTrue(message.contains("file=" + first), message);
         assertTrue(message.contains("offset=" + SEGMENT_HEADER_LENGTH), message);
         assertTrue(message.contains("sequence=1"), message);
-        final String printed = out.toString(StandardCharsets.UTF_8);
+        final String printed = console.out();
         assertTrue(printed.contains("damage at: file=" + first + " offset=" + SEGMENT_HEADER_LENGTH + " sequence=1"),
             printed);
         assertFalse(printed.contains("digest:"), printed);
@@ -116,11 +96,11 @@ class AuditCommandTest
         final int status = PaycoreMain.execute(audit(data.root(), "--export", export.toString(), "--format", "jsonl",
             "--account", "3", "--until-sequence", "1000000"));
 
-        assertEquals(AuditCommand.EXIT_OK, status, err.toString(StandardCharsets.UTF_8));
+        assertEquals(AuditCommand.EXIT_OK, status, console.err());
         final List<String> rows = Files.readAllLines(export);
         assertEquals(10 + transfers, rows.size());
         assertTrue(rows.get(0).startsWith("{\"sequence\":1,"), rows.get(0));
-        final String printed = out.toString(StandardCharsets.UTF_8);
+        final String printed = console.out();
         assertTrue(printed.startsWith("history of account 3:"), printed);
         assertTrue(printed.contains("history: account 3, "), printed);
         assertTrue(printed.contains("export: " + rows.size() + " event(s) to " + export + " (jsonl)"), printed);
@@ -134,7 +114,7 @@ class AuditCommandTest
 
         assertEquals(AuditCommand.EXIT_OK, PaycoreMain.execute(audit(data.root(), "--progress", "always")));
 
-        final String bar = err.toString(StandardCharsets.UTF_8);
+        final String bar = console.err();
         assertTrue(bar.contains("100.0%") && bar.contains("ETA") && bar.contains("transfers/s"), bar);
     }
 
@@ -151,7 +131,7 @@ class AuditCommandTest
         assertEquals(AuditCommand.EXIT_CANNOT_AUDIT, PaycoreMain.execute(audit(temp.resolve("missing"))));
         Files.createDirectories(temp.resolve("empty"));
         assertEquals(AuditCommand.EXIT_CANNOT_AUDIT, PaycoreMain.execute(audit(temp.resolve("empty"))));
-        final String message = err.toString(StandardCharsets.UTF_8);
+        final String message = console.err();
         assertTrue(message.contains("cannot be combined"), message);
         assertTrue(message.contains("csv or jsonl"), message);
         assertTrue(message.contains("ISO-8601"), message);

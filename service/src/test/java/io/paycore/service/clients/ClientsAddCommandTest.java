@@ -1,16 +1,14 @@
 package io.paycore.service.clients;
 
 import io.paycore.codec.sbe.ConnectStatus;
+import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.transport.ClientCredentials;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,25 +25,8 @@ class ClientsAddCommandTest
     @TempDir
     Path temp;
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    @BeforeEach
-    void captureOutput()
-    {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput()
-    {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void shouldCreateAnOwnerOnlyFileWithAHashedSecretThatVerifies() throws Exception
@@ -53,7 +34,7 @@ class ClientsAddCommandTest
         final Path file = temp.resolve("conf").resolve("clients");
 
         assertEquals(0, PaycoreMain.execute("clients", "add", "--file", file.toString(), "--client-id", "42",
-            "--secret", "open-sesame", "--iterations", "1000"), err.toString(StandardCharsets.UTF_8));
+            "--secret", "open-sesame", "--iterations", "1000"), console.err());
 
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         final String text = Files.readString(file);
@@ -77,7 +58,7 @@ class ClientsAddCommandTest
         assertEquals(ClientsAddCommand.EXIT_FAILED, PaycoreMain.execute("clients", "add", "--file",
             file.toString(), "--client-id", "1", "--secret", "other", "--iterations", "10"));
 
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("already"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(console.err().contains("already"), console.err());
         assertEquals(before, Files.readString(file));
         final ClientCredentials credentials = ClientCredentials.load(file);
         assertEquals(2, credentials.size());
@@ -91,13 +72,13 @@ class ClientsAddCommandTest
         final Path file = temp.resolve("clients");
         assertEquals(0, PaycoreMain.execute("clients", "add", "--file", file.toString(), "--client-id", "1",
             "--secret", "one", "--iterations", "10"));
-        assertFalse(err.toString(StandardCharsets.UTF_8).contains("warning"), err.toString(StandardCharsets.UTF_8));
+        assertFalse(console.err().contains("warning"), console.err());
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 
         assertEquals(0, PaycoreMain.execute("clients", "add", "--file", file.toString(), "--client-id", "2",
             "--secret", "two", "--iterations", "10"));
 
-        final String message = err.toString(StandardCharsets.UTF_8);
+        final String message = console.err();
         assertTrue(message.contains("warning: " + file + " is readable or writable by others (rw-r--r--)"), message);
     }
 
@@ -110,7 +91,7 @@ class ClientsAddCommandTest
         try
         {
             assertEquals(0, PaycoreMain.execute("clients", "add", "--file", file.toString(), "--client-id", "9",
-                "--iterations", "10"), err.toString(StandardCharsets.UTF_8));
+                "--iterations", "10"), console.err());
         }
         finally
         {
@@ -128,8 +109,7 @@ class ClientsAddCommandTest
         assertEquals(ClientsAddCommand.EXIT_FAILED, PaycoreMain.execute("clients", "add", "--file",
             file.toString(), "--client-id", "5", "--secret", "tab\there"));
         assertFalse(Files.exists(file));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("client id must be positive"),
-            err.toString(StandardCharsets.UTF_8));
+        assertTrue(console.err().contains("client id must be positive"), console.err());
     }
 
     @Test
@@ -140,7 +120,7 @@ class ClientsAddCommandTest
 
         assertEquals(ClientsAddCommand.EXIT_FAILED, PaycoreMain.execute("clients", "add", "--file",
             file.toString(), "--client-id", "5", "--secret", "s", "--iterations", "10"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("line 1"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(console.err().contains("line 1"), console.err());
         assertEquals("not a credentials line\n", Files.readString(file));
     }
 }

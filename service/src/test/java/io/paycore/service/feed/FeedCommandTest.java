@@ -1,8 +1,5 @@
 package io.paycore.service.feed;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,14 +16,14 @@ import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.replay.feed.ChangeJson;
+import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.PaycoreProcess;
 import io.paycore.service.demo.DemoWorkload;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,26 +40,8 @@ class FeedCommandTest
     @TempDir
     Path temp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    @BeforeEach
-    void captureOutput()
-    {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput()
-    {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void shouldPrintEveryChangeAsAJsonLineFromTheGivenTime()
@@ -74,21 +53,21 @@ class FeedCommandTest
             write(journal, workload, Long.MAX_VALUE);
         }
 
-        assertEquals(FeedCommand.EXIT_OK, feed("--data", data.toString()), errText());
-        final List<String> lines = out.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+        assertEquals(FeedCommand.EXIT_OK, feed("--data", data.toString()), console.err());
+        final List<String> lines = console.out().lines().collect(Collectors.toList());
         assertEquals(expected(data, 0), lines);
         assertTrue(lines.size() > workload.transfersMade() * 9 / 10 && lines.size() <= workload.transfersMade(),
             "one change per demo transfer that succeeded: " + lines.size());
         assertTrue(lines.get(0).startsWith("{\"timestamp\":"), lines.get(0));
         assertTrue(lines.get(0).contains("\"type\":\"single_phase\""), lines.get(0));
-        assertTrue(errText().startsWith("paycore feed: " + lines.size() + " changes printed"), errText());
+        assertTrue(console.err().startsWith("paycore feed: " + lines.size() + " changes printed"), console.err());
 
         final long from = timestampOf(lines.get(500));
-        out.reset();
+        console.reset();
         assertEquals(FeedCommand.EXIT_OK, feed("--data", data.toString(), "--from",
-            java.time.Instant.ofEpochSecond(from / 1_000_000_000L, from % 1_000_000_000L).toString()), errText());
+            java.time.Instant.ofEpochSecond(from / 1_000_000_000L, from % 1_000_000_000L).toString()), console.err());
         assertEquals(lines.subList(500, lines.size()),
-            out.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList()), "--from as an instant");
+            console.out().lines().collect(Collectors.toList()), "--from as an instant");
     }
 
     @Test
@@ -124,16 +103,16 @@ class FeedCommandTest
     void shouldRefuseBadUsageAndSayWhatIsMissing() throws Exception
     {
         assertEquals(2, feed("--data", temp.toString(), "--from", "yesterday"));
-        assertTrue(errText().contains("'yesterday' is not an ISO-8601 instant"), errText());
+        assertTrue(console.err().contains("'yesterday' is not an ISO-8601 instant"), console.err());
 
-        err.reset();
+        console.reset();
         assertEquals(FeedCommand.EXIT_CANNOT_FEED, feed("--data", temp.resolve("none").toString()));
-        assertTrue(errText().startsWith("paycore feed: no data directory"), errText());
+        assertTrue(console.err().startsWith("paycore feed: no data directory"), console.err());
 
-        err.reset();
+        console.reset();
         Files.createDirectories(new DataDirectory(temp).journalDirectory());
         assertEquals(FeedCommand.EXIT_CANNOT_FEED, feed("--data", temp.toString()));
-        assertTrue(errText().startsWith("paycore feed: no journal to follow"), errText());
+        assertTrue(console.err().startsWith("paycore feed: no journal to follow"), console.err());
     }
 
     private static int feed(final String... args)
@@ -142,11 +121,6 @@ class FeedCommandTest
         all.addAll(List.of(args));
         all.addAll(List.of(LIMITS));
         return PaycoreMain.execute(all.toArray(new String[0]));
-    }
-
-    private String errText()
-    {
-        return err.toString(StandardCharsets.UTF_8);
     }
 
     private static JournalContext journalContext(final Path data)

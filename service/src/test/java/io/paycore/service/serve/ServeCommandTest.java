@@ -6,22 +6,19 @@ import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.DataDirectoryLock;
+import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.demo.DemoWorkload;
 import io.paycore.transport.ClientCredentials;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,32 +40,14 @@ class ServeCommandTest
     @TempDir
     Path temp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    @BeforeEach
-    void captureOutput()
-    {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput()
-    {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void shouldListEveryOptionWithItsDefaultInHelp()
     {
         assertEquals(0, PaycoreMain.execute("serve", "--help"));
-        final String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        final String help = console.out().replaceAll("\\s+", " ");
 
         final CommandLine serve = new CommandLine(new ServeCommand());
         int checked = 0;
@@ -119,8 +98,8 @@ class ServeCommandTest
             ""));
 
         assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--snapshot-every", "9",
-            "--print-config"), err.toString(StandardCharsets.UTF_8));
-        final String printed = out.toString(StandardCharsets.UTF_8);
+            "--print-config"), console.err());
+        final String printed = console.out();
 
         assertTrue(printed.contains("data=" + temp.resolve("data") + System.lineSeparator()), printed);
         assertTrue(printed.contains("flush=every" + System.lineSeparator()), printed);
@@ -140,10 +119,8 @@ class ServeCommandTest
         final Path config = temp.resolve("old.properties");
         Files.writeString(config, "data=" + temp.resolve("data") + System.lineSeparator() +
             "max-transfers=65536" + System.lineSeparator());
-        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--print-config"),
-            err.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("hot-transfers=65536" + System.lineSeparator()),
-            out.toString(StandardCharsets.UTF_8));
+        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--print-config"), console.err());
+        assertTrue(console.out().contains("hot-transfers=65536" + System.lineSeparator()), console.out());
     }
 
     @Test
@@ -151,14 +128,13 @@ class ServeCommandTest
     {
         assertEquals(0, PaycoreMain.execute("serve", "--data", temp.toString(), "--flush", "none",
             "--max-batch", "100", "--print-config"));
-        final String first = out.toString(StandardCharsets.UTF_8);
+        final String first = console.out();
         final Path config = temp.resolve("printed.properties");
         Files.writeString(config, first);
-        out.reset();
+        console.reset();
 
-        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--print-config"),
-            err.toString(StandardCharsets.UTF_8));
-        assertEquals(first, out.toString(StandardCharsets.UTF_8));
+        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--print-config"), console.err());
+        assertEquals(first, console.out());
     }
 
     @Test
@@ -182,10 +158,9 @@ class ServeCommandTest
             "replication-stream=1101",
             ""));
 
-        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--print-config"),
-            err.toString(StandardCharsets.UTF_8));
-        assertFalse(out.toString(StandardCharsets.UTF_8).contains("replicat"), out.toString(StandardCharsets.UTF_8));
-        final String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(0, PaycoreMain.execute("serve", "--config", config.toString(), "--print-config"), console.err());
+        assertFalse(console.out().contains("replicat"), console.out());
+        final String message = console.err();
         assertTrue(message.contains("ignoring [replication, replication-control, replication-stream]"), message);
     }
 
@@ -202,14 +177,14 @@ class ServeCommandTest
     void shouldRequireADataDirectory()
     {
         assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--data"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(console.err().contains("--data"), console.err());
     }
 
     @Test
     void shouldRefuseToStartWithoutACredentialsFileSayingHowToMakeOne()
     {
         assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--data", temp.toString()));
-        final String message = err.toString(StandardCharsets.UTF_8);
+        final String message = console.err();
         assertTrue(message.contains(temp.resolve(ServeCommand.CLIENTS_FILE_NAME).toString()), message);
         assertTrue(message.contains("paycore clients add"), message);
         assertFalse(Files.exists(temp.resolve("journal")), "nothing should be created without credentials");
@@ -221,7 +196,7 @@ class ServeCommandTest
         writeClients(new DataDirectory(temp));
         assertEquals(ServeCommand.EXIT_USAGE,
             PaycoreMain.execute("serve", "--data", temp.toString(), "--input-ring-size", "1000"));
-        final String message = err.toString(StandardCharsets.UTF_8);
+        final String message = console.err();
         assertTrue(message.contains("input ring size"), message);
         assertFalse(Files.exists(temp.resolve("journal")), "nothing should be created for a bad setting");
     }
@@ -234,7 +209,7 @@ class ServeCommandTest
         assertEquals(ServeCommand.EXIT_USAGE,
             PaycoreMain.execute("serve", "--data", temp.toString(), "--max-batch", "1025"));
 
-        final String message = err.toString(StandardCharsets.UTF_8);
+        final String message = console.err();
         assertTrue(message.contains("paycore serve: events per message (paycore.ledger.max.batch.events, " +
             "--max-batch) must be in 1..1024, the protocol's most: 1025"), message);
         assertFalse(Files.exists(temp.resolve("paycore-mark.dat")), "nothing should be created for a bad setting");
@@ -250,7 +225,7 @@ class ServeCommandTest
         assertEquals(ServeCommand.EXIT_USAGE,
             PaycoreMain.execute("serve", "--data", temp.toString(), "--profile", "dedicated"));
 
-        final String message = err.toString(StandardCharsets.UTF_8);
+        final String message = console.err();
         assertTrue(message.contains("needs at least 6 cores"), message);
         assertTrue(message.contains("has " + cores), message);
         assertFalse(Files.exists(temp.resolve("journal")));
@@ -273,13 +248,13 @@ class ServeCommandTest
         final int status = PaycoreMain.execute("serve", "--data", data.root().toString(),
             "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096");
 
-        final String message = err.toString(StandardCharsets.UTF_8);
+        final String message = console.err();
         assertEquals(ServeCommand.EXIT_DAMAGED_JOURNAL, status, message);
         assertTrue(message.contains("refusing to start"), message);
         assertTrue(message.contains("file=" + first), message);
         assertTrue(message.contains("offset=" + SEGMENT_HEADER_LENGTH), message);
         assertTrue(message.contains("sequence=1"), message);
-        assertFalse(out.toString(StandardCharsets.UTF_8).contains(PaycoreService.READY_PREFIX));
+        assertFalse(console.out().contains(PaycoreService.READY_PREFIX));
         assertArrayEquals(before, Files.readAllBytes(first), "a refused journal must be left as it was");
         DataDirectoryLock.acquire(data).close();
     }
@@ -294,7 +269,7 @@ class ServeCommandTest
             assertEquals(ServeCommand.EXIT_START_FAILED, PaycoreMain.execute("serve", "--data", data.root().toString(),
                 "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096"));
         }
-        final String message = err.toString(StandardCharsets.UTF_8);
+        final String message = console.err();
         assertTrue(message.contains(data.markFile().toString()), message);
     }
 
@@ -309,11 +284,11 @@ class ServeCommandTest
         assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--data", data.root().toString(),
             "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096"));
 
-        final String message = err.toString(StandardCharsets.UTF_8);
+        final String message = console.err();
         assertTrue(message.contains("credentials file " + clients + " is writable by users other than its owner " +
             "(rw-rw-rw-)"), message);
         assertTrue(message.contains("chmod 600 " + clients), message);
-        assertFalse(out.toString(StandardCharsets.UTF_8).contains(PaycoreService.READY_PREFIX));
+        assertFalse(console.out().contains(PaycoreService.READY_PREFIX));
         assertFalse(Files.exists(data.journalDirectory()), "nothing is started with such a file");
     }
 
@@ -365,7 +340,7 @@ class ServeCommandTest
         Files.writeString(config, properties);
 
         assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--config", config.toString()));
-        return err.toString(StandardCharsets.UTF_8);
+        return console.err();
     }
 
     @SuppressWarnings("unused")
