@@ -30,6 +30,25 @@ public final class BenchMain
      */
     public static int execute(final String... args)
     {
-        return new CommandLine(new BenchCommand()).setCommandName("paycore bench").execute(args);
+        return new CommandLine(new BenchCommand())
+            .setCommandName("paycore bench")
+            .setExecutionExceptionHandler(BenchMain::usageError)
+            .execute(args);
+    }
+
+    /**
+     * A setting the service or harness refuses (limits larger than the heap, say) reaches here as an
+     * {@link IllegalArgumentException}: its message says what and why, so it is printed as a usage error, without
+     * the trace; anything else keeps picocli's report.
+     */
+    private static int usageError(
+        final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult) throws Exception
+    {
+        if (ex instanceof IllegalArgumentException)
+        {
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+            return 2;
+        }
+        throw ex;
     }
 }
