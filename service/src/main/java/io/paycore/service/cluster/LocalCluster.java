@@ -295,7 +295,7 @@ public final class LocalCluster implements AutoCloseable
     }
 
     /**
-     * Stop every member with SIGTERM (SIGKILL after 30 s) and wait for them.
+     * Stop every member with SIGTERM (SIGKILL to those still running 30 s later) and wait for them.
      *
      * @throws InterruptedException if interrupted while waiting.
      */
@@ -330,8 +330,8 @@ public final class LocalCluster implements AutoCloseable
     }
 
     /**
-     * The shutdown hook: no member is started from now on, and the running ones get SIGTERM, then SIGKILL after
-     * 10 s, so that the JVM does not outlive them by long.
+     * The shutdown hook: no member is started from now on, and the running ones get SIGTERM, then SIGKILL if still
+     * running 10 s later, so that the JVM's exit waits for them that long at most.
      */
     private void stopAtExit()
     {
