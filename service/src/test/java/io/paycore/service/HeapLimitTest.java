@@ -102,7 +102,7 @@ class HeapLimitTest
     }
 
     @Test
-    void feedAndQueryServerShouldRefuseAHotWindowLargerThanTheHeap() throws Exception
+    void feedsAndQueryServerShouldRefuseAHotWindowLargerThanTheHeap() throws Exception
     {
         assumeTooLargeForTheHeap();
         final String data = Files.createDirectories(temp.resolve("data")).toString();
@@ -116,6 +116,20 @@ class HeapLimitTest
         assertEquals(2, PaycoreMain.execute("query-server", "--data", data, "--state",
             temp.resolve("state").toString(), "--channel", "aeron:ipc", "--hot-transfers", MOST));
         assertTrue(console.err().startsWith("paycore query-server: " + refusal), console.err());
+
+        console.reset();
+        assertEquals(2, PaycoreMain.execute("feed-kafka", "--data", data, "--state",
+            temp.resolve("kafka-state").toString(), "--bootstrap", "localhost:1", "--topic", "changes",
+            "--hot-transfers", MOST));
+        assertTrue(console.err().startsWith("paycore feed-kafka: " + refusal), console.err());
+        assertFalse(Files.exists(temp.resolve("kafka-state")), "refused before it takes its state directory");
+
+        console.reset();
+        assertEquals(2, PaycoreMain.execute("feed-amqp", "--data", data, "--state",
+            temp.resolve("amqp-state").toString(), "--uri", "amqp://localhost:1", "--exchange", "changes",
+            "--hot-transfers", MOST));
+        assertTrue(console.err().startsWith("paycore feed-amqp: " + refusal), console.err());
+        assertFalse(Files.exists(temp.resolve("amqp-state")), "refused before it takes its state directory");
     }
 
     @Test

@@ -98,7 +98,13 @@ public final class KafkaFeedContext
         {
             throw new IllegalArgumentException("no ledger limits given");
         }
-        limits.validate();
+        final String heapShortfall =
+            limits.validate().heapShortfall(coldTierSizeBytes > 0, 1, Runtime.getRuntime().maxMemory());
+        if (null != heapShortfall)
+        {
+            // Here too, not only when the publisher opens its replay: before it takes its state directory.
+            throw new IllegalArgumentException(heapShortfall + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE);
+        }
         if (fromTimestampNanos < 0)
         {
             throw new IllegalArgumentException("--from must be >= 0: " + fromTimestampNanos);
