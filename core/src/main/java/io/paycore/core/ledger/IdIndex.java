@@ -26,16 +26,24 @@ import java.util.Arrays;
  * Why not Agrona's {@code Long2LongHashMap}: the ledger needs to read the home slot of an id <em>without</em> the
  * probe loop ({@link #touch(long, long)}) and to guess a record from the tags alone ({@link #candidate(long)}),
  * so that it can warm a whole batch's slots and records with independent loads whose cache misses overlap; and
- * Agrona has no 128-bit key. Capacity is fixed at construction (a power of two, at least four times the most
- * entries, so the load factor stays at or below 0.25); it never grows and never rehashes. Not thread safe.
+ * Agrona has no 128-bit key. Capacity is fixed at construction (the least power of two that keeps the load factor
+ * at or below {@value #MAX_LOAD_PERCENT}%, so between 15% and 30%); it never grows and never rehashes. Not thread
+ * safe.
  * <p>
- * Why 0.25 and not 0.5: at 0.5 more probes run past the home slot, a branch the CPU mispredicts. LedgerBenchmark
+ * Why so low, and not 0.5: at 0.5 more probes run past the home slot, a branch the CPU mispredicts. LedgerBenchmark
  * ran about 5% faster at 0.25 (five rounds in turn, medians of iterations 9.00M-9.81M single transfers/s against
- * 8.61M-9.34M), and 8-byte slots at 0.25 still take half the memory 32-byte slots took at 0.5.
+ * 8.61M-9.34M), and 8-byte slots at 0.25 still take half the memory 32-byte slots took at 0.5. Why 30% and not a
+ * strict 25%: a count a little above a power of two would double the index to stay at 25%, as the ledger's default
+ * ring did (its hot window of 2^22 records plus a cold lag of 2^18: 256 MiB of index where 128 MiB hold it at 26.6%).
  */
 final class IdIndex
 {
     static final int MISSING = -1;
+
+    /**
+     * Most entries an index holds, as a percentage of its slots.
+     */
+    static final int MAX_LOAD_PERCENT = 30;
 
     private final long[] entries;
     private final int mask;
@@ -61,7 +69,7 @@ final class IdIndex
     IdIndex(
         final int maxEntries, final long[] store, final int base, final int stride, final int loField, final int hiField)
     {
-        final int slots = slotsFor(maxEntries);
+        final int slots = (int)slotsFor(maxEntries);
         final int slotBits = Integer.numberOfTrailingZeros(slots);
         this.maxEntries = maxEntries;
         entries = new long[slots];
@@ -78,11 +86,14 @@ final class IdIndex
 
     /**
      * @param maxEntries the most ids held at once.
-     * @return the slots an index of them has: the least power of two at least twice maxEntries, doubled.
+     * @return the slots an index of them has: the least power of two, and at least 8, of which maxEntries are at
+     * most {@value #MAX_LOAD_PERCENT}%. Above 2^30 no {@code long[]} holds them; {@link LedgerLimits} counts them
+     * all the same.
      */
-    static int slotsFor(final int maxEntries)
+    static long slotsFor(final long maxEntries)
     {
-        return Math.max(8, Integer.highestOneBit(Math.max(1, maxEntries) * 2 - 1) << 2);
+        final long atLeast = (Math.max(1, maxEntries) * 100 + MAX_LOAD_PERCENT - 1) / MAX_LOAD_PERCENT;
+        return Math.max(8, Long.highestOneBit(atLeast - 1) << 1);
     }
 
     /**

@@ -10,10 +10,10 @@ import java.util.Locale;
  * Each limit defaults from a system property ({@code *_PROP_NAME}) and then from a constant ({@code *_DEFAULT}).
  * Memory, on the Java heap, is about:
  * <ul>
- *     <li>{@value Ledger#ACCOUNT_BYTES} bytes per account (two cache lines, TigerBeetle's Account) plus 32 bytes of
- *     id index (8-byte slots, at least four per entry; up to 64 bytes, as the slots are a power of two);</li>
- *     <li>{@value Ledger#TRANSFER_BYTES} bytes per transfer record kept in memory, plus 32 bytes of id index (up to
- *     64) and 4 of expiry-heap position; with a cold tier, {@code maxTransfers + maxColdLagRecords} records;</li>
+ *     <li>{@value Ledger#ACCOUNT_BYTES} bytes per account (two cache lines, TigerBeetle's Account) plus 27 to 53
+ *     bytes of id index (8-byte slots, a power of two of them, at most 30% in use);</li>
+ *     <li>{@value Ledger#TRANSFER_BYTES} bytes per transfer record kept in memory, plus 27 to 53 bytes of id index
+ *     and 4 of expiry-heap position; with a cold tier, {@code maxTransfers + maxColdLagRecords} records;</li>
  *     <li>12 bytes per pending transfer (expiry heap);</li>
  *     <li>a few bytes per batch event (results).</li>
  * </ul>
@@ -191,8 +191,8 @@ public final class LedgerLimits
         return (long)maxAccounts * Ledger.ACCOUNT_BYTES +
             8L * IdIndex.slotsFor(maxAccounts) +
             records * Ledger.TRANSFER_BYTES +
-            8L * IdIndex.slotsFor((int)Math.min(Integer.MAX_VALUE / 2, ring)) +
-            8L * IdIndex.slotsFor((int)Math.max(1, pool)) +
+            8L * IdIndex.slotsFor(ring) +
+            8L * IdIndex.slotsFor(pool) +
             (coldTier ? 4L * ring : 0) +
             4L * (ring + pool) +
             12L * maxPendingTransfers +

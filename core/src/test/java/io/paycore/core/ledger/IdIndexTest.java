@@ -117,13 +117,20 @@ class IdIndexTest
     }
 
     @Test
-    void shouldSizeTableAtLeastFourTimesMaxEntries()
+    void shouldSizeTableToTheLeastPowerOfTwoAtMostThirtyPercentFull()
     {
         assertEquals(8, new Records(1, 0).index.slots());
         assertEquals(8, new Records(2, 0).index.slots());
         assertEquals(16, new Records(4, 0).index.slots());
         assertEquals(32, new Records(5, 0).index.slots());
+        assertEquals(64, new Records(19, 0).index.slots());
+        assertEquals(128, new Records(20, 0).index.slots());
         assertEquals(1 << 22, new Records(1 << 20, 0).index.slots());
+        // The default ring with a cold tier: a hot window of 2^22 records and a cold lag of 2^18.
+        assertEquals(1L << 24, IdIndex.slotsFor((1 << 22) + (1 << 18)));
+        assertEquals(1L << 23, IdIndex.slotsFor(1 << 21));
+        // Counted beyond what an array holds, for the heap estimate of limits too large to allocate.
+        assertEquals(1L << 32, IdIndex.slotsFor(1L << 30));
     }
 
     @Test
