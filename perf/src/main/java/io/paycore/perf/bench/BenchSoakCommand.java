@@ -183,6 +183,8 @@ public final class BenchSoakCommand implements Callable<Integer>
             .dataDirectory(new DataDirectory(dataDir))
             .ledgerLimits(limits)
             .coldTierSizeBytes(ServiceContext.COLD_TIER_SIZE_DEFAULT)
+            .heapAdvice("lower --hot-transfers or --accounts, or give the JVM more heap (bin/paycore takes it from " +
+                "PAYCORE_JAVA_OPTS)")
             .journalContext(new JournalContext()
                 .flushLevel(flushLevel)
                 .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,

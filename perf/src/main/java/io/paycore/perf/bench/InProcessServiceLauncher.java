@@ -111,6 +111,8 @@ final class InProcessServiceLauncher implements ServiceLauncher
                 .profile(settings.profile()))
             .coldTierSizeBytes(settings.hotTransfers() > 0 ? ServiceContext.COLD_TIER_SIZE_DEFAULT : 0)
             .snapshotOnShutdown(false)
+            .heapAdvice("set or lower --hot-transfers (the transfers kept in memory; without it, every transfer the " +
+                "run offers), or give the JVM more heap (bin/paycore takes it from PAYCORE_JAVA_OPTS)")
             .threadPinning(pinning)
             .out(serviceOut);
 

@@ -2,10 +2,12 @@ package io.paycore.perf.bench;
 
 import io.paycore.core.ledger.LedgerLimits;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,34 +15,64 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A setting the service refuses reaches the bench user as one line naming the command and the reason, exit status 2,
- * not as a stack trace.
+ * A setting the service refuses reaches the bench user as one line naming the command, the reason and what to
+ * change in the bench's own options, exit status 2, not as a stack trace.
  */
 class BenchMainTest
 {
+    private static final String MORE_HEAP = "or give the JVM more heap (bin/paycore takes it from PAYCORE_JAVA_OPTS)";
+
     @Test
     void shouldReportARefusedSettingAsAUsageErrorWithoutATrace()
     {
         assumeTrue(new LedgerLimits().maxTransfers(LedgerLimits.MAX_RECORDS_BOUND).heapBytesEstimate(true) >
             Runtime.getRuntime().maxMemory(), "a heap smaller than a ledger of the most transfers");
+
+        final String err = refused("latency", "--hot-transfers", Integer.toString(LedgerLimits.MAX_RECORDS_BOUND),
+            "--duration", "1", "--warmup", "0");
+
+        assertTrue(err.startsWith("paycore bench latency: a ledger of 10,000 accounts, 134,217,728 transfers in " +
+            "memory (with a cold tier) and 1,024 pending transfers takes about "), err);
+        assertTrue(err.endsWith(": set or lower --hot-transfers (the transfers kept in memory; without it, every " +
+            "transfer the run offers), " + MORE_HEAP), err);
+    }
+
+    @Test
+    void shouldNameTheSoaksOwnOptionsForALedgerLargerThanTheHeap(@TempDir final Path temp)
+    {
+        assumeTrue(new LedgerLimits().maxTransfers(LedgerLimits.MAX_RECORDS_BOUND).heapBytesEstimate(true) >
+            Runtime.getRuntime().maxMemory(), "a heap smaller than a ledger of the most transfers");
+
+        final String err = refused("soak", "--hot-transfers", Integer.toString(LedgerLimits.MAX_RECORDS_BOUND),
+            "--transfers", Integer.toString(LedgerLimits.MAX_RECORDS_BOUND + 1), "--out", temp.toString());
+
+        assertTrue(err.startsWith("paycore bench soak: a ledger of 10,000 accounts, 134,217,728 transfers in " +
+            "memory (with a cold tier) and 1,024 pending transfers takes about "), err);
+        assertTrue(err.endsWith(": lower --hot-transfers or --accounts, " + MORE_HEAP), err);
+    }
+
+    /**
+     * Run a bench command expected to be refused as a usage error, and return what it printed on standard error.
+     */
+    private static String refused(final String... args)
+    {
         final ByteArrayOutputStream captured = new ByteArrayOutputStream();
         final PrintStream saved = System.err;
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         final int status;
         try
         {
-            status = BenchMain.execute("latency", "--hot-transfers", Integer.toString(LedgerLimits.MAX_RECORDS_BOUND),
-                "--duration", "1", "--warmup", "0");
+            status = BenchMain.execute(args);
         }
         finally
         {
             System.setErr(saved);
         }
 
-        final String err = captured.toString(StandardCharsets.UTF_8);
+        final String err = captured.toString(StandardCharsets.UTF_8).strip();
         assertEquals(2, status, err);
-        assertTrue(err.startsWith("paycore bench latency: a ledger of 10,000 accounts, 134,217,728 transfers in " +
-            "memory (with a cold tier) and 1,024 pending transfers takes about "), err);
+        assertFalse(err.contains("--max-accounts"), err);
         assertFalse(err.contains("\tat "), err);
+        return err;
     }
 }

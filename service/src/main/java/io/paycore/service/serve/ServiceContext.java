@@ -86,6 +86,7 @@ public final class ServiceContext
     private PrintStream out = System.out;
     private ErrorHandler errorHandler;
     private int errorLogLengthBytes = PaycoreMarkFile.errorLogLengthBytesFromProperty();
+    private String heapAdvice;
 
     /**
      * Check what must be set, and every part's settings, before anything is created on disk; fill in defaults
@@ -117,9 +118,9 @@ public final class ServiceContext
             ledgerLimits.heapShortfall(0 != coldTierSizeBytes, ledgerCopies(), Runtime.getRuntime().maxMemory());
         if (null != heapShortfall)
         {
-            throw new IllegalArgumentException(heapShortfall + (2 == ledgerCopies() ?
-                " (the snapshotter thread keeps the second copy; --snapshot-thread blp does not)" : "") +
-                ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE);
+            throw new IllegalArgumentException(heapShortfall + (null != heapAdvice ? ": " + heapAdvice :
+                (2 == ledgerCopies() ? " (the snapshotter thread keeps the second copy; --snapshot-thread blp " +
+                "does not)" : "") + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE));
         }
         journalContext.conclude();
         final int cores = Runtime.getRuntime().availableProcessors();
@@ -308,6 +309,25 @@ public final class ServiceContext
     public boolean snapshotsOffBlp()
     {
         return snapshotsOffBlp;
+    }
+
+    /**
+     * What to change when the ledger's limits do not fit the heap, in the options of the command that launches the
+     * service: the end of the message {@link #conclude()} refuses such limits with.
+     *
+     * @param heapAdvice the advice, or null (the default) for {@code serve}'s options.
+     * @return this.
+     */
+    public ServiceContext heapAdvice(final String heapAdvice)
+    {
+        this.heapAdvice = heapAdvice;
+        return this;
+    }
+
+    /** @return the advice for limits too large for the heap, or null for {@code serve}'s. */
+    public String heapAdvice()
+    {
+        return heapAdvice;
     }
 
     /** @param snapshotOnShutdown take a snapshot at a clean shutdown. @return this. */
