@@ -1322,33 +1322,37 @@ public final class Ledger
                 }
             }
         }
-        if (pending)
+        // Balances and an amount all under 2^64 sum to under 2^66: none of the overflow checks can fail.
+        if (debitHigh || creditHigh || 0 != amountHi)
         {
-            if (UInt128.addOverflows(debitsPendingHi, debitsPendingLo, amountHi, amountLo))
+            if (pending)
             {
-                return CreateTransferResult.OVERFLOWS_DEBITS_PENDING;
+                if (UInt128.addOverflows(debitsPendingHi, debitsPendingLo, amountHi, amountLo))
+                {
+                    return CreateTransferResult.OVERFLOWS_DEBITS_PENDING;
+                }
+                if (UInt128.addOverflows(creditsPendingHi, creditsPendingLo, amountHi, amountLo))
+                {
+                    return CreateTransferResult.OVERFLOWS_CREDITS_PENDING;
+                }
             }
-            if (UInt128.addOverflows(creditsPendingHi, creditsPendingLo, amountHi, amountLo))
+            // As TigerBeetle: the posted balances are checked for a pending transfer too (it may be posted in full).
+            if (UInt128.addOverflows(debitsPostedHi, debitsPostedLo, amountHi, amountLo))
             {
-                return CreateTransferResult.OVERFLOWS_CREDITS_PENDING;
+                return CreateTransferResult.OVERFLOWS_DEBITS_POSTED;
             }
-        }
-        // As TigerBeetle: the posted balances are checked for a pending transfer too (it may be posted in full).
-        if (UInt128.addOverflows(debitsPostedHi, debitsPostedLo, amountHi, amountLo))
-        {
-            return CreateTransferResult.OVERFLOWS_DEBITS_POSTED;
-        }
-        if (UInt128.addOverflows(creditsPostedHi, creditsPostedLo, amountHi, amountLo))
-        {
-            return CreateTransferResult.OVERFLOWS_CREDITS_POSTED;
-        }
-        if (UInt128.addOverflows(debitsTotalHi, debitsTotalLo, amountHi, amountLo))
-        {
-            return CreateTransferResult.OVERFLOWS_DEBITS;
-        }
-        if (UInt128.addOverflows(creditsTotalHi, creditsTotalLo, amountHi, amountLo))
-        {
-            return CreateTransferResult.OVERFLOWS_CREDITS;
+            if (UInt128.addOverflows(creditsPostedHi, creditsPostedLo, amountHi, amountLo))
+            {
+                return CreateTransferResult.OVERFLOWS_CREDITS_POSTED;
+            }
+            if (UInt128.addOverflows(debitsTotalHi, debitsTotalLo, amountHi, amountLo))
+            {
+                return CreateTransferResult.OVERFLOWS_DEBITS;
+            }
+            if (UInt128.addOverflows(creditsTotalHi, creditsTotalLo, amountHi, amountLo))
+            {
+                return CreateTransferResult.OVERFLOWS_CREDITS;
+            }
         }
 
         long expiresAtNanos = NEVER;
