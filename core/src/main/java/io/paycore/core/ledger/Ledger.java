@@ -227,28 +227,46 @@ public final class Ledger
     public static final int TRANSFER_BYTES = 144;
 
     /**
-     * Longs per account, every 128-bit value as (lo, hi): first what a transfer reads (the four balances, then meta),
-     * 72 bytes on two cache lines wherever the record starts; then the id, user data and timestamp.
+     * Longs per account. What a transfer reads is longs 6 to 13, 64 bytes: the low halves of the four balances, meta,
+     * the id it checks, and the word that says whether any balance has a high half. A large array starts 16 bytes
+     * into a cache line under G1 (on a region boundary, after the array header), so those 64 bytes are one line in
+     * every account, where a transfer read two before; the high halves (longs 0 to 3) are read only when that word's
+     * {@link #HIGH_BALANCES} bit says one is not zero. Snapshots and the digest see the fields in
+     * {@link #CANONICAL_ACCOUNT_ORDER}, not in this layout.
      */
     static final int ACCOUNT_LONGS = 16;
-    static final int A_DEBITS_PENDING_LO = 0;
-    static final int A_DEBITS_PENDING_HI = 1;
-    static final int A_DEBITS_POSTED_LO = 2;
-    static final int A_DEBITS_POSTED_HI = 3;
-    static final int A_CREDITS_PENDING_LO = 4;
-    static final int A_CREDITS_PENDING_HI = 5;
-    static final int A_CREDITS_POSTED_LO = 6;
-    static final int A_CREDITS_POSTED_HI = 7;
+    static final int A_DEBITS_PENDING_HI = 0;
+    static final int A_DEBITS_POSTED_HI = 1;
+    static final int A_CREDITS_PENDING_HI = 2;
+    static final int A_CREDITS_POSTED_HI = 3;
+    static final int A_USER_DATA_128_LO = 4;
+    static final int A_USER_DATA_128_HI = 5;
+    static final int A_DEBITS_PENDING_LO = 6;
+    static final int A_DEBITS_POSTED_LO = 7;
+    static final int A_CREDITS_PENDING_LO = 8;
+    static final int A_CREDITS_POSTED_LO = 9;
     /** ledger &lt;&lt; 32 | code &lt;&lt; 16 | flags. */
-    static final int A_META = 8;
-    static final int A_ID_LO = 9;
-    static final int A_ID_HI = 10;
-    static final int A_USER_DATA_128_LO = 11;
-    static final int A_USER_DATA_128_HI = 12;
-    static final int A_USER_DATA_64 = 13;
-    /** The unsigned 32-bit user data, in the low 32 bits. */
-    static final int A_USER_DATA_32 = 14;
+    static final int A_META = 10;
+    static final int A_ID_LO = 11;
+    static final int A_ID_HI = 12;
+    /** The unsigned 32-bit user data in the low 32 bits, and {@link #HIGH_BALANCES}. */
+    static final int A_USER_DATA_32 = 13;
+    static final int A_USER_DATA_64 = 14;
     static final int A_TIMESTAMP = 15;
+    /** From a balance's low half to its high half. */
+    private static final int A_HI_FROM_LO = A_DEBITS_PENDING_HI - A_DEBITS_PENDING_LO;
+    /** Set in {@link #A_USER_DATA_32} when any of the account's four balances has a non-zero high half. */
+    private static final long HIGH_BALANCES = 1L << 32;
+    private static final long USER_DATA_32_MASK = 0xFFFF_FFFFL;
+    /**
+     * An account's fields in the order snapshots hold them and the digest hashes them (version 4's layout, each
+     * 128-bit value as lo, hi), whatever the layout in memory.
+     */
+    static final int[] CANONICAL_ACCOUNT_ORDER = {
+        A_DEBITS_PENDING_LO, A_DEBITS_PENDING_HI, A_DEBITS_POSTED_LO, A_DEBITS_POSTED_HI,
+        A_CREDITS_PENDING_LO, A_CREDITS_PENDING_HI, A_CREDITS_POSTED_LO, A_CREDITS_POSTED_HI,
+        A_META, A_ID_LO, A_ID_HI, A_USER_DATA_128_LO, A_USER_DATA_128_HI, A_USER_DATA_64, A_USER_DATA_32,
+        A_TIMESTAMP };
 
     /**
      * Longs per transfer record: id, debit account id, credit account id, amount, pending id and 128-bit user data,
@@ -854,7 +872,7 @@ public final class Ledger
             {
                 return CreateAccountResult.EXISTS_WITH_DIFFERENT_USER_DATA_64;
             }
-            if (userData32 != accounts[offset + A_USER_DATA_32])
+            if (userData32 != (accounts[offset + A_USER_DATA_32] & USER_DATA_32_MASK))
             {
                 return CreateAccountResult.EXISTS_WITH_DIFFERENT_USER_DATA_32;
             }
@@ -914,9 +932,10 @@ public final class Ledger
         final long[] accounts = this.accounts;
         accounts[offset + A_ID_LO] = idLo;
         accounts[offset + A_ID_HI] = idHi;
-        for (int k = A_DEBITS_PENDING_LO; k <= A_CREDITS_POSTED_HI; k++)
+        for (int k = A_DEBITS_PENDING_HI; k <= A_CREDITS_POSTED_HI; k++)
         {
             accounts[offset + k] = 0;
+            accounts[offset + k - A_HI_FROM_LO] = 0;
         }
         accounts[offset + A_USER_DATA_128_LO] = userData128Lo;
         accounts[offset + A_USER_DATA_128_HI] = userData128Hi;
@@ -1062,7 +1081,7 @@ public final class Ledger
         for (int k = 2 * from, n = 2 * to; k < n; k++)
         {
             final int offset = Math.max(offsets[k], 0) * ACCOUNT_LONGS;
-            sink += accounts[offset + A_DEBITS_PENDING_LO] + accounts[offset + A_META] + accounts[offset + A_ID_HI];
+            sink += accounts[offset + A_DEBITS_PENDING_LO] + accounts[offset + A_USER_DATA_32];
         }
         touchSink = sink;
     }
@@ -1245,14 +1264,17 @@ public final class Ledger
             return CreateTransferResult.CREDIT_ACCOUNT_ALREADY_CLOSED;
         }
 
+        // The high halves only if the account has one: nearly always they are all 0, and then their line is not read.
+        final boolean debitHigh = hasHighBalances(debitOffset);
+        final boolean creditHigh = hasHighBalances(creditOffset);
         final long debitsPendingLo = accounts[debitOffset + A_DEBITS_PENDING_LO];
-        final long debitsPendingHi = accounts[debitOffset + A_DEBITS_PENDING_HI];
+        final long debitsPendingHi = debitHigh ? accounts[debitOffset + A_DEBITS_PENDING_HI] : 0;
         final long debitsPostedLo = accounts[debitOffset + A_DEBITS_POSTED_LO];
-        final long debitsPostedHi = accounts[debitOffset + A_DEBITS_POSTED_HI];
+        final long debitsPostedHi = debitHigh ? accounts[debitOffset + A_DEBITS_POSTED_HI] : 0;
         final long creditsPendingLo = accounts[creditOffset + A_CREDITS_PENDING_LO];
-        final long creditsPendingHi = accounts[creditOffset + A_CREDITS_PENDING_HI];
+        final long creditsPendingHi = creditHigh ? accounts[creditOffset + A_CREDITS_PENDING_HI] : 0;
         final long creditsPostedLo = accounts[creditOffset + A_CREDITS_POSTED_LO];
-        final long creditsPostedHi = accounts[creditOffset + A_CREDITS_POSTED_HI];
+        final long creditsPostedHi = creditHigh ? accounts[creditOffset + A_CREDITS_POSTED_HI] : 0;
         // Pending + posted never overflows: every transfer checks OVERFLOWS_DEBITS / OVERFLOWS_CREDITS below.
         final long debitsTotalLo = UInt128.addLo(debitsPendingLo, debitsPostedLo);
         final long debitsTotalHi = UInt128.addHi(debitsPendingHi, debitsPendingLo, debitsPostedHi, debitsPostedLo);
@@ -1300,33 +1322,37 @@ public final class Ledger
                 }
             }
         }
-        if (pending)
+        // Balances and an amount all under 2^64 sum to under 2^66: none of the overflow checks can fail.
+        if (debitHigh || creditHigh || 0 != amountHi)
         {
-            if (UInt128.addOverflows(debitsPendingHi, debitsPendingLo, amountHi, amountLo))
+            if (pending)
             {
-                return CreateTransferResult.OVERFLOWS_DEBITS_PENDING;
+                if (UInt128.addOverflows(debitsPendingHi, debitsPendingLo, amountHi, amountLo))
+                {
+                    return CreateTransferResult.OVERFLOWS_DEBITS_PENDING;
+                }
+                if (UInt128.addOverflows(creditsPendingHi, creditsPendingLo, amountHi, amountLo))
+                {
+                    return CreateTransferResult.OVERFLOWS_CREDITS_PENDING;
+                }
             }
-            if (UInt128.addOverflows(creditsPendingHi, creditsPendingLo, amountHi, amountLo))
+            // As TigerBeetle: the posted balances are checked for a pending transfer too (it may be posted in full).
+            if (UInt128.addOverflows(debitsPostedHi, debitsPostedLo, amountHi, amountLo))
             {
-                return CreateTransferResult.OVERFLOWS_CREDITS_PENDING;
+                return CreateTransferResult.OVERFLOWS_DEBITS_POSTED;
             }
-        }
-        // As TigerBeetle: the posted balances are checked for a pending transfer too (it may be posted in full).
-        if (UInt128.addOverflows(debitsPostedHi, debitsPostedLo, amountHi, amountLo))
-        {
-            return CreateTransferResult.OVERFLOWS_DEBITS_POSTED;
-        }
-        if (UInt128.addOverflows(creditsPostedHi, creditsPostedLo, amountHi, amountLo))
-        {
-            return CreateTransferResult.OVERFLOWS_CREDITS_POSTED;
-        }
-        if (UInt128.addOverflows(debitsTotalHi, debitsTotalLo, amountHi, amountLo))
-        {
-            return CreateTransferResult.OVERFLOWS_DEBITS;
-        }
-        if (UInt128.addOverflows(creditsTotalHi, creditsTotalLo, amountHi, amountLo))
-        {
-            return CreateTransferResult.OVERFLOWS_CREDITS;
+            if (UInt128.addOverflows(creditsPostedHi, creditsPostedLo, amountHi, amountLo))
+            {
+                return CreateTransferResult.OVERFLOWS_CREDITS_POSTED;
+            }
+            if (UInt128.addOverflows(debitsTotalHi, debitsTotalLo, amountHi, amountLo))
+            {
+                return CreateTransferResult.OVERFLOWS_DEBITS;
+            }
+            if (UInt128.addOverflows(creditsTotalHi, creditsTotalLo, amountHi, amountLo))
+            {
+                return CreateTransferResult.OVERFLOWS_CREDITS;
+            }
         }
 
         long expiresAtNanos = NEVER;
@@ -1890,10 +1916,25 @@ public final class Ledger
         changes[o + LedgerChange.TIMESTAMP] = timestampNanos;
         System.arraycopy(records, recordOffset, changes, o + LedgerChange.RECORD, LedgerChange.RECORD_COPY_LONGS);
         changes[o + LedgerChange.TIMEOUT_SECONDS] = records[recordOffset + R_EXTRA] & 0xFFFF_FFFFL;
-        System.arraycopy(accounts, debitOffset + A_DEBITS_PENDING_LO, changes, o + LedgerChange.DEBIT_BALANCES, 8);
-        System.arraycopy(accounts, creditOffset + A_DEBITS_PENDING_LO, changes, o + LedgerChange.CREDIT_BALANCES, 8);
+        copyBalances(debitOffset, changes, o + LedgerChange.DEBIT_BALANCES);
+        copyBalances(creditOffset, changes, o + LedgerChange.CREDIT_BALANCES);
         changes[o + LedgerChange.DEBIT_ACCOUNT_META] = accounts[debitOffset + A_META];
         changes[o + LedgerChange.CREDIT_ACCOUNT_META] = accounts[creditOffset + A_META];
+    }
+
+    /**
+     * An account's four balances, each as (lo, hi), in the order {@link LedgerChange} reads them.
+     */
+    private void copyBalances(final int accountOffset, final long[] to, final int toOffset)
+    {
+        final long[] accounts = this.accounts;
+        final boolean high = hasHighBalances(accountOffset);
+        for (int k = 0; k < 8; k += 2)
+        {
+            final int lo = accountOffset + CANONICAL_ACCOUNT_ORDER[k];
+            to[toOffset + k] = accounts[lo];
+            to[toOffset + k + 1] = high ? accounts[lo + A_HI_FROM_LO] : 0;
+        }
     }
 
     private void publishChanges()
@@ -1988,25 +2029,61 @@ public final class Ledger
     }
 
     /**
-     * {@code a[o]} (lo) and {@code a[o + 1]} (hi) plus (hi, lo), modulo 2<sup>128</sup>: callers have checked it
-     * does not overflow.
+     * The account balance whose low half is {@code a[o]} plus (hi, lo), modulo 2<sup>128</sup>: callers have checked
+     * it does not overflow. Its high half is read and written only when it changes, and then the account's
+     * {@link #HIGH_BALANCES} bit is set.
      */
     private static void add128(final long[] a, final int o, final long hi, final long lo)
     {
         final long aLo = a[o];
-        a[o] = UInt128.addLo(aLo, lo);
-        a[o + 1] = UInt128.addHi(a[o + 1], aLo, hi, lo);
+        final long sumLo = UInt128.addLo(aLo, lo);
+        a[o] = sumLo;
+        if (0 != hi || Long.compareUnsigned(sumLo, aLo) < 0)
+        {
+            // The high half changes only with a high half to add or a carry; callers checked it cannot overflow.
+            a[o + A_HI_FROM_LO] = UInt128.addHi(a[o + A_HI_FROM_LO], aLo, hi, lo);
+            final int account = o - o % ACCOUNT_LONGS;
+            a[account + A_USER_DATA_32] |= HIGH_BALANCES;
+        }
     }
 
     /**
-     * {@code a[o]} (lo) and {@code a[o + 1]} (hi) minus (hi, lo): callers know it does not go below 0.
+     * The account balance whose low half is {@code a[o]} minus (hi, lo): callers know it does not go below 0. Its high
+     * half is read only when the account has {@link #HIGH_BALANCES}, whose bit is cleared when the last one is 0.
      */
     private static void sub128(final long[] a, final int o, final long hi, final long lo)
     {
         final long aLo = a[o];
-        assert !UInt128.subUnderflows(a[o + 1], aLo, hi, lo);
+        final int account = o - o % ACCOUNT_LONGS;
+        final boolean high = 0 != (a[account + A_USER_DATA_32] & HIGH_BALANCES);
+        assert !UInt128.subUnderflows(high ? a[o + A_HI_FROM_LO] : 0, aLo, hi, lo);
         a[o] = UInt128.subLo(aLo, lo);
-        a[o + 1] = UInt128.subHi(a[o + 1], aLo, hi, lo);
+        if (high)
+        {
+            // Without any high half the amount has none and does not borrow: callers know it does not go below 0.
+            a[o + A_HI_FROM_LO] = UInt128.subHi(a[o + A_HI_FROM_LO], aLo, hi, lo);
+            if (0 == (a[account + A_DEBITS_PENDING_HI] | a[account + A_DEBITS_POSTED_HI] |
+                a[account + A_CREDITS_PENDING_HI] | a[account + A_CREDITS_POSTED_HI]))
+            {
+                a[account + A_USER_DATA_32] &= ~HIGH_BALANCES;
+            }
+        }
+    }
+
+    private boolean hasHighBalances(final int offset)
+    {
+        return 0 != (accounts[offset + A_USER_DATA_32] & HIGH_BALANCES);
+    }
+
+    /**
+     * The k-th long of an account as snapshots and the digest see it ({@link #CANONICAL_ACCOUNT_ORDER}), without the
+     * {@link #HIGH_BALANCES} bit.
+     */
+    private long canonicalAccountLong(final int offset, final int k)
+    {
+        final int field = CANONICAL_ACCOUNT_ORDER[k];
+        final long value = accounts[offset + field];
+        return A_USER_DATA_32 == field ? value & USER_DATA_32_MASK : value;
     }
 
     private void rollbackTransfers(final long mark)
@@ -2408,7 +2485,7 @@ public final class Ledger
                 accounts[offset + A_USER_DATA_128_LO] * 0xC2B2_AE3D_27D4_EB4FL +
                 accounts[offset + A_USER_DATA_128_HI] * 0x27D4_EB2F_1656_67C5L +
                 accounts[offset + A_USER_DATA_64] * 0xFF51_AFD7_ED55_8CCDL +
-                accounts[offset + A_USER_DATA_32] * 0xA076_1D64_78BD_642FL +
+                (accounts[offset + A_USER_DATA_32] & USER_DATA_32_MASK) * 0xA076_1D64_78BD_642FL +
                 accounts[offset + A_TIMESTAMP] * 0x1656_67B1_9E37_79F9L +
                 accounts[offset + A_META] * 0x85EB_CA77_C2B2_AE63L));
         }
@@ -2706,7 +2783,7 @@ public final class Ledger
      */
     public long accountUserData32(final int index)
     {
-        return accounts[index * ACCOUNT_LONGS + A_USER_DATA_32];
+        return accounts[index * ACCOUNT_LONGS + A_USER_DATA_32] & USER_DATA_32_MASK;
     }
 
     /**
@@ -3070,7 +3147,7 @@ public final class Ledger
             final int offset = i * ACCOUNT_LONGS;
             for (int k = 0; k < ACCOUNT_LONGS; k++)
             {
-                buffer.putLong(accounts[offset + k]);
+                buffer.putLong(canonicalAccountLong(offset, k));
             }
         }
         digest.update(buffer.flip());
@@ -3135,9 +3212,12 @@ public final class Ledger
             limits, null != cold, accountCount, pendingCount, poolCount, lastTimestampNanos, clockNanos,
             transferCount, recordCount, sealedRecords, oldestIndexedRecord, historyHash0, historyHash1,
             lastTransferTimestampNanos);
-        for (int i = 0, n = accountCount * ACCOUNT_LONGS; i < n; i++)
+        for (int i = 0; i < accountCount; i++)
         {
-            writer.putLong(accounts[i]);
+            for (int k = 0; k < ACCOUNT_LONGS; k++)
+            {
+                writer.putLong(canonicalAccountLong(i * ACCOUNT_LONGS, k));
+            }
         }
         for (long number = oldestIndexedRecord; number < recordCount; number++)
         {
@@ -3230,9 +3310,22 @@ public final class Ledger
         reader.expectBodyLength(
             (long)accountCount * ACCOUNT_BYTES + (hotRecords + poolCount) * RECORD_LONGS * Long.BYTES);
 
-        for (int i = 0, n = accountCount * ACCOUNT_LONGS; i < n; i++)
+        for (int i = 0; i < accountCount; i++)
         {
-            accounts[i] = reader.getLong();
+            final int offset = i * ACCOUNT_LONGS;
+            for (int k = 0; k < ACCOUNT_LONGS; k++)
+            {
+                accounts[offset + CANONICAL_ACCOUNT_ORDER[k]] = reader.getLong();
+            }
+            if ((accounts[offset + A_USER_DATA_32] & ~USER_DATA_32_MASK) != 0)
+            {
+                throw new LedgerSnapshotException("snapshot holds account " + i + " with user_data_32 above 32 bits");
+            }
+            if (0 != (accounts[offset + A_DEBITS_PENDING_HI] | accounts[offset + A_DEBITS_POSTED_HI] |
+                accounts[offset + A_CREDITS_PENDING_HI] | accounts[offset + A_CREDITS_POSTED_HI]))
+            {
+                accounts[offset + A_USER_DATA_32] |= HIGH_BALANCES;
+            }
         }
         for (long number = oldestIndexedRecord; number < recordCount; number++)
         {
@@ -3373,9 +3466,30 @@ public final class Ledger
         return true;
     }
 
+    /**
+     * Whether every account's {@link #HIGH_BALANCES} bit says exactly whether one of its balances has a high half,
+     * as the command path relies on. O(accounts): for tests.
+     *
+     * @return true if every account's bit is right.
+     */
+    boolean highBalanceBitsHold()
+    {
+        for (int i = 0; i < accountCount; i++)
+        {
+            final int offset = i * ACCOUNT_LONGS;
+            final boolean high = 0 != (accounts[offset + A_DEBITS_PENDING_HI] | accounts[offset + A_DEBITS_POSTED_HI] |
+                accounts[offset + A_CREDITS_PENDING_HI] | accounts[offset + A_CREDITS_POSTED_HI]);
+            if (high != hasHighBalances(offset))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private BigInteger balance(final int offset)
     {
-        return UInt128.toBigInteger(accounts[offset + 1], accounts[offset]);
+        return UInt128.toBigInteger(accounts[offset + A_HI_FROM_LO], accounts[offset]);
     }
 
     /**

@@ -70,6 +70,7 @@ class LedgerModelPropertyTest
             assertEquals(model.pendingCount(), ledger.pendingCount(), where);
             assertEquals(LedgerDriver.accounts(model), LedgerDriver.accounts(ledger), where);
             assertTrue(ledger.isBalanced(), where);
+            assertTrue(ledger.highBalanceBitsHold(), where);
             assertBalanced(model, where);
         }
         assertEquals(LedgerDriver.transfers(model), LedgerDriver.transfers(ledger));

@@ -1,5 +1,6 @@
 package io.paycore.core.ledger;
 
+import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.core.ledger.CommandStreams.Command;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -104,6 +105,43 @@ class LedgerSnapshotTest
             LedgerSnapshotException.class, () -> read(Arrays.copyOf(snapshot, length), limits()));
         assertTrue(ex.getMessage().startsWith("ledger snapshot is truncated: expected "), ex.getMessage());
         assertTrue(ex.getMessage().endsWith("found only " + length), ex.getMessage());
+    }
+
+    @Test
+    void shouldKeepTheHighHalvesOfBalancesThroughCarriesBorrowsAndASnapshot()
+    {
+        final LedgerFixture f = new LedgerFixture();
+        f.standardAccounts();
+        final Ledger ledger = f.ledger;
+        final int one = ledger.accountIndex(0, 1);
+        final int seven = ledger.accountIndex(0, 7);
+
+        // 2^64 - 1 and then 1: account 1's debits posted carry into their high half.
+        f.expectOk(f.single(1, 1, 2, -1L));
+        f.expectOk(f.single(2, 1, 2, 1));
+        assertEquals(1, ledger.debitsPostedHi(one));
+        assertEquals(0, ledger.debitsPostedLo(one));
+        // A pending 2^64 - 1 and 5 on account 7 carry too, and the void of the 5 borrows the high half back to 0.
+        f.expectOk(f.pending(3, 7, 8, -1L, 0));
+        f.expectOk(f.pending(4, 7, 8, 5, 0));
+        assertEquals(1, ledger.debitsPendingHi(seven));
+        assertEquals(4, ledger.debitsPendingLo(seven));
+        assertTrue(ledger.highBalanceBitsHold());
+        f.expectOk(f.voidPending(5, 4, 0));
+        assertEquals(0, ledger.debitsPendingHi(seven));
+        assertEquals(-1L, ledger.debitsPendingLo(seven));
+        assertTrue(ledger.highBalanceBitsHold());
+        // With a high half, the overflow checks see it: 2^128 - 2^64 more would overflow account 1's debits posted.
+        assertEquals(CreateTransferResult.OVERFLOWS_DEBITS_POSTED,
+            f.transfer((e) -> e.id(0, 6).debitAccountId(0, 1).creditAccountId(0, 2).amount(-1L, 0).ledger(1).code(1)));
+
+        final Ledger restored = read(snapshot(ledger), ledger.limits());
+
+        assertEquals(ledger.digestHex(), restored.digestHex());
+        assertTrue(restored.highBalanceBitsHold());
+        assertEquals(1, restored.debitsPostedHi(one));
+        assertEquals(-1L, restored.debitsPendingLo(seven));
+        assertTrue(Arrays.equals(snapshot(ledger), snapshot(restored)));
     }
 
     @Test
