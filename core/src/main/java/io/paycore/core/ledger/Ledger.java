@@ -28,7 +28,7 @@ import java.util.function.IntConsumer;
  * <b>Threading</b>: not thread safe; called only on the BLP thread.
  * <p>
  * <b>Storage</b>: preallocated from {@link LedgerLimits} at construction; nothing grows. Each account is
- * {@link #ACCOUNT_LONGS} longs (128 bytes, two cache lines; the balances share the first) in a {@code long[]}.
+ * {@link #ACCOUNT_LONGS} longs (128 bytes, two cache lines; what a transfer reads shares one) in a {@code long[]}.
  * Transfers are {@link #RECORD_LONGS}-long records in one more {@code long[]}: a ring of the most recent records, a
  * pool of the pending transfers whose records are sealed, and one slot for a record read from the cold tier. Ids map to
  * slots through fixed-capacity open-addressing {@link IdIndex} tables (8-byte slots of hash tag and slot number, load
