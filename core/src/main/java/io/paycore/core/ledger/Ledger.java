@@ -2062,12 +2062,21 @@ public final class Ledger
         {
             // Without any high half the amount has none and does not borrow: callers know it does not go below 0.
             a[o + A_HI_FROM_LO] = UInt128.subHi(a[o + A_HI_FROM_LO], aLo, hi, lo);
-            if (0 == (a[account + A_DEBITS_PENDING_HI] | a[account + A_DEBITS_POSTED_HI] |
-                a[account + A_CREDITS_PENDING_HI] | a[account + A_CREDITS_POSTED_HI]))
+            if (!anyHighHalf(a, account))
             {
                 a[account + A_USER_DATA_32] &= ~HIGH_BALANCES;
             }
         }
+    }
+
+    /**
+     * Whether any of the account's four balances has a non-zero high half, from the high halves themselves: what its
+     * {@link #HIGH_BALANCES} bit records.
+     */
+    private static boolean anyHighHalf(final long[] a, final int account)
+    {
+        return 0 != (a[account + A_DEBITS_PENDING_HI] | a[account + A_DEBITS_POSTED_HI] |
+            a[account + A_CREDITS_PENDING_HI] | a[account + A_CREDITS_POSTED_HI]);
     }
 
     private boolean hasHighBalances(final int offset)
@@ -3321,8 +3330,7 @@ public final class Ledger
             {
                 throw new LedgerSnapshotException("snapshot holds account " + i + " with user_data_32 above 32 bits");
             }
-            if (0 != (accounts[offset + A_DEBITS_PENDING_HI] | accounts[offset + A_DEBITS_POSTED_HI] |
-                accounts[offset + A_CREDITS_PENDING_HI] | accounts[offset + A_CREDITS_POSTED_HI]))
+            if (anyHighHalf(accounts, offset))
             {
                 accounts[offset + A_USER_DATA_32] |= HIGH_BALANCES;
             }
@@ -3477,9 +3485,7 @@ public final class Ledger
         for (int i = 0; i < accountCount; i++)
         {
             final int offset = i * ACCOUNT_LONGS;
-            final boolean high = 0 != (accounts[offset + A_DEBITS_PENDING_HI] | accounts[offset + A_DEBITS_POSTED_HI] |
-                accounts[offset + A_CREDITS_PENDING_HI] | accounts[offset + A_CREDITS_POSTED_HI]);
-            if (high != hasHighBalances(offset))
+            if (anyHighHalf(accounts, offset) != hasHighBalances(offset))
             {
                 return false;
             }
