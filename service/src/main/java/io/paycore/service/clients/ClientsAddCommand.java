@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,7 +27,9 @@ import java.util.concurrent.Callable;
  * A new file is created readable and writable by its owner only (0600). An existing file must parse and must not
  * list the client already; a file readable by others draws a warning. Without {@code --secret} the secret is read
  * from the console (not echoed) or, when there is none, from the first line of standard input, so it need not
- * appear in the process list or shell history.
+ * appear in the process list or shell history. A secret given must have at least {@link #MIN_SECRET_LENGTH}
+ * characters; {@code --generate} makes one of {@link #GENERATED_SECRET_LENGTH} from {@link SecureRandom} and prints
+ * it once, the only place it is ever shown.
  */
 @Command(
     name = "add",
@@ -41,6 +45,20 @@ public final class ClientsAddCommand implements Callable<Integer>
     /** Exit status when the client could not be added (bad argument, file error, client listed already). */
     public static final int EXIT_FAILED = 1;
 
+    /**
+     * Fewest characters of a secret given to {@code clients add}: a short secret is one a client's attacker can
+     * guess, however many PBKDF2 rounds guard the file. Files made otherwise (by hand, or before this limit) still
+     * load and verify.
+     */
+    public static final int MIN_SECRET_LENGTH = 16;
+
+    /**
+     * Characters of a secret made by {@code --generate}: 24 random bytes in URL-safe base64 (192 bits).
+     */
+    public static final int GENERATED_SECRET_LENGTH = 32;
+
+    private static final int GENERATED_SECRET_BYTES = 24;
+
     @Option(names = "--file", paramLabel = "FILE", required = true,
         description = "Credentials file to append to; created 0600 if missing (no default).")
     private Path file;
@@ -50,9 +68,14 @@ public final class ClientsAddCommand implements Callable<Integer>
     private long clientId;
 
     @Option(names = "--secret", paramLabel = "S",
-        description = "The client's secret, printable ASCII, at most 1024 characters (default: read from the " +
-            "console, or the first line of standard input).")
+        description = "The client's secret, printable ASCII, " + MIN_SECRET_LENGTH + " to 1024 characters " +
+            "(default: read from the console, or the first line of standard input).")
     private String secret;
+
+    @Option(names = "--generate",
+        description = "Make a random secret of " + GENERATED_SECRET_LENGTH + " characters and print it once, " +
+            "for the client to use; not with --secret.")
+    private boolean generate;
 
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "" + ClientCredentials.DEFAULT_ITERATIONS,
         description = "PBKDF2 rounds: each Connect costs this many HMACs (default: ${DEFAULT-VALUE}).")
@@ -69,10 +92,23 @@ public final class ClientsAddCommand implements Callable<Integer>
         final PrintStream err = System.err;
         try
         {
-            final String theSecret = null != secret ? secret : readSecret();
+            if (clientId <= 0)
+            {
+                throw new IllegalArgumentException("client id must be positive: " + clientId);
+            }
+            if (generate && null != secret)
+            {
+                throw new IllegalArgumentException("give --secret or --generate, not both");
+            }
+            final String theSecret = generate ? generateSecret() : checkLength(null != secret ? secret : readSecret());
             final String line = ClientCredentials.line(clientId, theSecret, iterations);
             append(line, err);
             out.println("added client " + clientId + " to " + file);
+            if (generate)
+            {
+                out.println("secret: " + theSecret);
+                out.println("(shown only now: the file keeps its hash; give it to client " + clientId + ")");
+            }
             return EXIT_OK;
         }
         catch (final IllegalArgumentException | UncheckedIOException ex)
@@ -125,6 +161,27 @@ public final class ClientsAddCommand implements Callable<Integer>
         final String prefix = bytes.length > 0 && '\n' != bytes[bytes.length - 1] ? System.lineSeparator() : "";
         Files.writeString(file, prefix + line + System.lineSeparator(), StandardCharsets.US_ASCII,
             StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+    }
+
+    /**
+     * @return a secret of {@link #GENERATED_SECRET_LENGTH} characters from {@link SecureRandom}, in URL-safe base64
+     * (letters, digits, '-' and '_'), so it needs no quoting in a shell.
+     */
+    static String generateSecret()
+    {
+        final byte[] bytes = new byte[GENERATED_SECRET_BYTES];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String checkLength(final String secret)
+    {
+        if (secret.length() < MIN_SECRET_LENGTH)
+        {
+            throw new IllegalArgumentException("secret must have at least " + MIN_SECRET_LENGTH + " characters, " +
+                "has " + secret.length() + " (or use --generate for a random one)");
+        }
+        return secret;
     }
 
     private static String readSecret() throws IOException

@@ -37,7 +37,7 @@ public final class CredentialsFileMode
         if (!Files.isRegularFile(clientsFile))
         {
             throw new IllegalArgumentException("no credentials file " + clientsFile + " (--clients FILE): add a " +
-                "client with 'paycore clients add --file " + clientsFile + " --client-id N --secret S'");
+                "client with 'paycore clients add --file " + clientsFile + " --client-id N --generate'");
         }
         if (isWritableByOthers(clientsFile))
         {
