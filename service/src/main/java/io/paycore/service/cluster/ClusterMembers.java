@@ -149,6 +149,15 @@ public final class ClusterMembers
     }
 
     /**
+     * @param memberId a member.
+     * @return a cluster of that member alone, on its host and ports.
+     */
+    ClusterMembers only(final int memberId)
+    {
+        return new ClusterMembers(new String[]{ hosts[memberId] }, new int[]{ basePorts[memberId] });
+    }
+
+    /**
      * @return the members as Aeron Cluster's consensus module reads them.
      */
     public String consensusMembers()

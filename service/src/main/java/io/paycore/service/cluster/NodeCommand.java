@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -68,7 +69,8 @@ import java.util.concurrent.atomic.AtomicReference;
         "3:stopped because its consensus module or service container stopped by itself (an error while it " +
             "started or ran; the member prints the error logs): restart it and it catches up",
         "4:cannot start on this data directory: its journal holds messages of an older protocol version " +
-            "(the message says what to do); restarting does not help"
+            "(the message says what to do); restarting does not help",
+        "5:the warm-up (--warmup) failed, so the member did not start (the message says why)"
     })
 public final class NodeCommand implements Callable<Integer>
 {
@@ -83,6 +85,9 @@ public final class NodeCommand implements Callable<Integer>
 
     /** Exit status when the member cannot start on its data directory: a journal an older paycore wrote. */
     public static final int EXIT_CANNOT_START = 4;
+
+    /** Exit status when the warm-up failed and the member did not start. */
+    public static final int EXIT_WARMUP_FAILED = 5;
 
     /** How often the member checks that its consensus module and service container still run. */
     static final long WATCH_INTERVAL_MS = 500;
@@ -159,6 +164,13 @@ public final class NodeCommand implements Callable<Integer>
             "election (default: ${DEFAULT-VALUE}).")
     private long startupCanvassTimeoutNs;
 
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+        description = "Before joining the cluster, send N transfers of the demo's payments mix through a scratch " +
+            "cluster of this member alone (same settings and ports, a small ledger, a temporary directory " +
+            "deleted after), so that the JIT has compiled the member's paths before the first client; takes " +
+            "seconds. 0: none (default: ${DEFAULT-VALUE}).")
+    private long warmupTransfers;
+
     /**
      * Start the member, run until a shutdown signal, then stop it.
      *
@@ -167,6 +179,11 @@ public final class NodeCommand implements Callable<Integer>
     public Integer call()
     {
         final PrintWriter out = spec.commandLine().getOut();
+        if (warmupTransfers < 0)
+        {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "--warmup must not be negative: " + warmupTransfers);
+        }
         final ClusterMembers clusterMembers;
         final ClientCredentials credentials;
         try
@@ -237,6 +254,26 @@ public final class NodeCommand implements Callable<Integer>
         catch (final JournalException ex)
         {
             // A damaged journal is the service's to repair or refuse as it starts; this check is about versions.
+        }
+        if (warmupTransfers > 0)
+        {
+            try
+            {
+                out.println("paycore node " + memberId + ": " + NodeWarmUp.run(context, warmupTransfers));
+                out.flush();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                spec.commandLine().getErr().println("paycore node " + memberId + ": interrupted during the warm-up");
+                return EXIT_WARMUP_FAILED;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                spec.commandLine().getErr().println("paycore node " + memberId + ": the warm-up failed, so the " +
+                    "member did not start: " + ex);
+                return EXIT_WARMUP_FAILED;
+            }
         }
         final RuntimeException failure;
         final AtomicReference<String> stoppedPart = new AtomicReference<>();

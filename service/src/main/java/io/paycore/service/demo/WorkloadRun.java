@@ -7,9 +7,11 @@ import io.paycore.codec.sbe.CreateTransfersResultDecoder;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.replay.ScratchDirectory;
 import io.paycore.service.serve.PaycoreService;
+import io.paycore.service.serve.ServeCommand;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.client.ClientContext;
@@ -174,15 +176,78 @@ public final class WorkloadRun
                 .ingressChannel(ingressChannel)
                 .responseChannel(responseChannel)))
             {
-                createAccounts(client, workload, answers);
-                final long transfersStartNanos = System.nanoTime();
-                sendTransfers(client, workload, window, answers);
-                transferNanos = System.nanoTime() - transfersStartNanos;
+                transferNanos = drive(client, workload, window, answers);
             }
             service.close();
             return new Result(transferNanos, service.finalDigest(),
                 null == service.coldTier() ? 0 : service.coldTier().writtenRecordsNow());
         }
+    }
+
+    /**
+     * Create the workload's accounts, then send its transfers with up to window messages in flight and wait for
+     * every answer: to a service or to a cluster, whichever the client is connected to.
+     *
+     * @param client   a connected client.
+     * @param workload what to send.
+     * @param window   messages in flight at most.
+     * @param answers  counts the answers; it must be the listener of nothing else.
+     * @return nanoseconds from the first transfer sent to the last answer.
+     * @throws PaycoreClientException if no answer comes for 30 s.
+     */
+    public static long drive(
+        final PaycoreClient client, final DemoWorkload workload, final int window, final Answers answers)
+    {
+        createAccounts(client, workload, answers);
+        final long transfersStartNanos = System.nanoTime();
+        sendTransfers(client, workload, window, answers);
+        return System.nanoTime() - transfersStartNanos;
+    }
+
+    /**
+     * Check that a warm-up's every transfer was answered, wait for the JIT's compilers to be quiet, and say so.
+     *
+     * @param transfers     transfers the warm-up sent.
+     * @param transferNanos how long they took.
+     * @param answers       its answers.
+     * @param where         what the warm-up ran on, for the line ("a scratch service").
+     * @return one line that says what it did, starting {@code warm-up: }.
+     * @throws InterruptedException if interrupted while waiting for the compilers.
+     */
+    public static String finishWarmUp(
+        final long transfers, final long transferNanos, final Answers answers, final String where)
+        throws InterruptedException
+    {
+        if (answers.transferEvents != transfers)
+        {
+            throw new PaycoreClientException("warm-up: only " + answers.transferEvents + " of " + transfers +
+                " transfers were answered");
+        }
+        final long quietMs = awaitQuietCompiler();
+        return String.format(Locale.ROOT, "warm-up: %,d transfers through %s in %.3f s (%d transfers/s), then " +
+            "%d ms until the JIT was quiet", transfers, where, transferNanos / 1e9,
+            (long)(transfers * 1e9 / Math.max(1, transferNanos)), quietMs);
+    }
+
+    /**
+     * The ledger of a warm-up's scratch run: at most {@link #WARMUP_ACCOUNTS} accounts and
+     * {@link ServeCommand#WARMUP_PENDING_TRANSFERS} pending transfers, and with a cold tier a hot window of at most
+     * {@link ServeCommand#WARMUP_HOT_TRANSFERS}, so that it evicts; the rest as the real one's.
+     *
+     * @param limits   the real service's or member's limits.
+     * @param coldTier whether it has a cold tier.
+     * @return the scratch run's limits, validated.
+     */
+    public static LedgerLimits warmUpLimits(final LedgerLimits limits, final boolean coldTier)
+    {
+        return new LedgerLimits()
+            .maxAccounts(Math.min(WARMUP_ACCOUNTS, limits.maxAccounts()))
+            .maxTransfers(coldTier ? Math.min(ServeCommand.WARMUP_HOT_TRANSFERS, limits.maxTransfers()) :
+                limits.maxTransfers())
+            .maxPendingTransfers(Math.min(ServeCommand.WARMUP_PENDING_TRANSFERS, limits.maxPendingTransfers()))
+            .maxBatchEvents(limits.maxBatchEvents())
+            .maxColdLagRecords(limits.maxColdLagRecords())
+            .validate();
     }
 
     /**
@@ -233,15 +298,7 @@ public final class WorkloadRun
             final Answers answers = new Answers();
             final Result result = run(scratch.context(directory, clientsFile), secret, responseChannel,
                 new DemoWorkload(accounts, transfers, batch, seed), window, answers);
-            if (answers.transferEvents != transfers)
-            {
-                throw new PaycoreClientException("warm-up: only " + answers.transferEvents + " of " + transfers +
-                    " transfers were answered");
-            }
-            final long quietMs = awaitQuietCompiler();
-            return String.format(Locale.ROOT, "warm-up: %,d transfers through a scratch service in %.3f s " +
-                "(%d transfers/s), then %d ms until the JIT was quiet", transfers, result.transferNanos / 1e9,
-                (long)(transfers * 1e9 / Math.max(1, result.transferNanos)), quietMs);
+            return finishWarmUp(transfers, result.transferNanos, answers, "a scratch service");
         }
     }
 

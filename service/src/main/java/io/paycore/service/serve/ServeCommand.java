@@ -105,9 +105,9 @@ public final class ServeCommand implements Callable<Integer>
     /** Default snapshot interval in journal records. */
     public static final String SNAPSHOT_EVERY_DEFAULT = "100000";
     /** The warm-up's hot window at most, with a cold tier: large enough to wrap the ring and evict many times. */
-    static final int WARMUP_HOT_TRANSFERS = 100_000;
+    public static final int WARMUP_HOT_TRANSFERS = 100_000;
     /** The warm-up's pending transfers at most: the demo's mix keeps at most 4,096 open. */
-    static final int WARMUP_PENDING_TRANSFERS = 65_536;
+    public static final int WARMUP_PENDING_TRANSFERS = 65_536;
     /** Name of the default credentials file under the data directory. */
     public static final String CLIENTS_FILE_NAME = "clients";
 
@@ -402,15 +402,7 @@ public final class ServeCommand implements Callable<Integer>
      */
     private ServiceContext scratchContext(final Path scratch, final Path clientsFile)
     {
-        final LedgerLimits limits = ledgerLimits.limits();
-        final LedgerLimits scratchLimits = new LedgerLimits()
-            .maxAccounts(Math.min(WorkloadRun.WARMUP_ACCOUNTS, limits.maxAccounts()))
-            .maxTransfers(0 == coldTierSizeBytes ? limits.maxTransfers() :
-                Math.min(WARMUP_HOT_TRANSFERS, limits.maxTransfers()))
-            .maxPendingTransfers(Math.min(WARMUP_PENDING_TRANSFERS, limits.maxPendingTransfers()))
-            .maxBatchEvents(limits.maxBatchEvents())
-            .maxColdLagRecords(limits.maxColdLagRecords())
-            .validate();
+        final LedgerLimits scratchLimits = WorkloadRun.warmUpLimits(ledgerLimits.limits(), 0 != coldTierSizeBytes);
         final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         final PrintStream err = System.err;
         final DataDirectory dataDirectory = new DataDirectory(scratch);
