@@ -84,7 +84,7 @@ public final class BenchFeedLagCommand implements Callable<Integer>
     {
         final PrintStream out = System.out;
         final PrintStream err = System.err;
-        final String refusal = common.refuseProfile();
+        final String refusal = common.refuseOptions();
         if (null != refusal)
         {
             err.println("paycore bench feed-lag: " + refusal);

@@ -80,7 +80,7 @@ public final class BenchLatencyCommand implements Callable<Integer>
     {
         final PrintStream out = System.out;
         final PrintStream err = System.err;
-        final String refusal = common.refuseProfile();
+        final String refusal = common.refuseOptions();
         if (null != refusal)
         {
             err.println("paycore bench latency: " + refusal);

@@ -64,7 +64,7 @@ public final class BenchThroughputCommand implements Callable<Integer>
     {
         final PrintStream out = System.out;
         final PrintStream err = System.err;
-        final String refusal = common.refuseProfile();
+        final String refusal = common.refuseOptions();
         if (null != refusal)
         {
             err.println("paycore bench throughput: " + refusal);

@@ -28,15 +28,19 @@ final class ClusterServiceLauncher implements ServiceLauncher
 
     private final Path parent;
     private final int basePort;
+    private final long memberWarmupTransfers;
 
     /**
-     * @param parent   where the temporary data directory goes, or null for the system's temporary directory.
-     * @param basePort the first member's base port.
+     * @param parent                where the temporary data directory goes, or null for the system's temporary
+     *                              directory.
+     * @param basePort              the first member's base port.
+     * @param memberWarmupTransfers each member's {@code node --warmup}; 0 for none.
      */
-    ClusterServiceLauncher(final Path parent, final int basePort)
+    ClusterServiceLauncher(final Path parent, final int basePort, final long memberWarmupTransfers)
     {
         this.parent = parent;
         this.basePort = basePort;
+        this.memberWarmupTransfers = memberWarmupTransfers;
     }
 
     /**
@@ -61,7 +65,8 @@ final class ClusterServiceLauncher implements ServiceLauncher
             .maxPendingTransfers(1024)
             .maxBatchEvents(ProtocolLimits.MAX_BATCH_EVENTS)
             .validate();
-        final LocalCluster cluster = new LocalCluster(dataDir, MEMBERS, basePort, limits, settings.flushLevel());
+        final LocalCluster cluster = new LocalCluster(dataDir, MEMBERS, basePort, limits, settings.flushLevel())
+            .memberWarmup(memberWarmupTransfers);
         // The members write into the directory: stopped before it is deleted, also when a signal ends the bench.
         scratch.closeFirst(cluster);
         MediaDriver clientDriver = null;

@@ -75,6 +75,11 @@ public final class CommonBenchOptions
             "(default: ${DEFAULT-VALUE}).")
     int clusterBasePort;
 
+    @Option(names = "--member-warmup", paramLabel = "N", defaultValue = "0",
+        description = "With --cluster: start each member with 'paycore node --warmup N', N transfers through a " +
+            "scratch cluster of itself before it joins (default: ${DEFAULT-VALUE}, none).")
+    long memberWarmupTransfers;
+
     @Option(names = "--connect",
         description = "Target a running service instead of starting one; needs --aeron-dir, --client-id, " +
             "--secret (and --ingress-channel unless it listens on --channel's default).")
@@ -125,13 +130,18 @@ public final class CommonBenchOptions
     }
 
     /**
-     * The dedicated profile gives each hot thread a core of its own; say plainly, before starting anything, that
-     * this machine has too few for it.
+     * Say plainly, before starting anything, what of these options cannot work: {@code --member-warmup} without
+     * {@code --cluster} or below 0, or the dedicated profile (a core for each hot thread) on a machine with too few.
      *
-     * @return a message when the profile cannot run here, else null.
+     * @return a message when they cannot, else null.
      */
-    String refuseProfile()
+    String refuseOptions()
     {
+        final String memberWarmup = refuseMemberWarmup();
+        if (null != memberWarmup)
+        {
+            return memberWarmup;
+        }
         final ThreadingProfile threadingProfile = ThreadingProfile.parse(profile);
         final int cores = Runtime.getRuntime().availableProcessors();
         if (!connect && cores < threadingProfile.minCores())
@@ -152,6 +162,20 @@ public final class CommonBenchOptions
     ServiceLauncher launcher()
     {
         return cluster ?
-            new ClusterServiceLauncher(data, clusterBasePort) : new InProcessServiceLauncher(data, verbose);
+            new ClusterServiceLauncher(data, clusterBasePort, memberWarmupTransfers) :
+            new InProcessServiceLauncher(data, verbose);
+    }
+
+    private String refuseMemberWarmup()
+    {
+        if (memberWarmupTransfers < 0)
+        {
+            return "--member-warmup must not be negative: " + memberWarmupTransfers;
+        }
+        if (memberWarmupTransfers > 0 && !cluster)
+        {
+            return "--member-warmup applies to --cluster's members only";
+        }
+        return null;
     }
 }

@@ -51,6 +51,15 @@ class BenchMainTest
         assertTrue(err.endsWith(": lower --hot-transfers or --accounts, " + MORE_HEAP), err);
     }
 
+    @Test
+    void shouldRefuseAMemberWarmUpWithoutAClusterOrBelowZero()
+    {
+        assertEquals("paycore bench latency: --member-warmup applies to --cluster's members only",
+            refused("latency", "--member-warmup", "1000", "--duration", "1", "--warmup", "0"));
+        assertEquals("paycore bench latency: --member-warmup must not be negative: -1",
+            refused("latency", "--cluster", "--member-warmup", "-1", "--duration", "1", "--warmup", "0"));
+    }
+
     /**
      * Run a bench command expected to be refused as a usage error, and return what it printed on standard error.
      */

@@ -140,21 +140,21 @@ public final class ClusterMembers
 
     /**
      * @param memberId a member.
+     * @return its base port.
+     */
+    public int basePort(final int memberId)
+    {
+        return basePorts[memberId];
+    }
+
+    /**
+     * @param memberId a member.
      * @param offset   from its base port.
      * @return {@code host:port}.
      */
     String endpoint(final int memberId, final int offset)
     {
         return hosts[memberId] + ":" + (basePorts[memberId] + offset);
-    }
-
-    /**
-     * @param memberId a member.
-     * @return a cluster of that member alone, on its host and ports.
-     */
-    ClusterMembers only(final int memberId)
-    {
-        return new ClusterMembers(new String[]{ hosts[memberId] }, new int[]{ basePorts[memberId] });
     }
 
     /**

@@ -77,6 +77,7 @@ public final class LocalCluster implements AutoCloseable
     private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     private final Thread stopAtExit = new Thread(this::stopAtExit, "paycore-cluster-stop");
     private boolean stopAtExitAdded;
+    private long memberWarmupTransfers;
     private boolean exiting;
 
     /**
@@ -101,6 +102,18 @@ public final class LocalCluster implements AutoCloseable
         members = ClusterMembers.parse(membersList);
         processes = new Process[size];
         supervisedRestarts = new int[size];
+    }
+
+    /**
+     * Start every member, and every restart of one, with {@code paycore node --warmup transfers}.
+     *
+     * @param transfers the warm-up's transfers; 0 (the default) for none.
+     * @return this.
+     */
+    public LocalCluster memberWarmup(final long transfers)
+    {
+        memberWarmupTransfers = transfers;
+        return this;
     }
 
     /**
@@ -217,6 +230,10 @@ public final class LocalCluster implements AutoCloseable
             "--election-timeout", "300ms",
             "--startup-canvass-timeout", "2s",
             "--clients", clientsFile().toString()));
+        if (memberWarmupTransfers > 0)
+        {
+            command.addAll(List.of("--warmup", Long.toString(memberWarmupTransfers)));
+        }
         Files.createDirectories(dataDir);
         processes[memberId] = new ProcessBuilder(command)
             .redirectErrorStream(true)

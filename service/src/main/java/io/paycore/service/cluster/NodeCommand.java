@@ -166,9 +166,9 @@ public final class NodeCommand implements Callable<Integer>
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
         description = "Before joining the cluster, send N transfers of the demo's payments mix through a scratch " +
-            "cluster of this member alone (same settings and ports, a small ledger, a temporary directory " +
-            "deleted after), so that the JIT has compiled the member's paths before the first client; takes " +
-            "seconds. 0: none (default: ${DEFAULT-VALUE}).")
+            "cluster of this member alone (same settings, free ports on localhost, a small ledger, a temporary " +
+            "directory deleted after), so that the JIT has compiled the member's paths before the first client; " +
+            "takes seconds. 0: none (default: ${DEFAULT-VALUE}).")
     private long warmupTransfers;
 
     /**

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,21 +65,27 @@ class NodeWarmUpTest
             .snapshotEveryRecords(0);
         final List<Path> scratchBefore = scratchDirectories();
 
-        final String line = NodeWarmUp.run(member, TRANSFERS);
+        // The member's own client port is taken (say, by a client's stale socket): the scratch run never uses it.
+        final String line;
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 21302)))
+        {
+            line = NodeWarmUp.run(member, TRANSFERS);
+        }
 
-        assertTrue(line.startsWith("warm-up: 20,000 transfers through a scratch cluster of this member in "), line);
+        assertTrue(line.startsWith("warm-up: 20,000 transfers through a scratch one-member cluster on localhost " +
+            "(base port "), line);
         assertTrue(line.contains(" ms until the JIT was quiet"), line);
         assertFalse(Files.exists(data), "the warm-up wrote to the member's data directory");
         assertEquals(scratchBefore, scratchDirectories(), "a scratch directory was left behind");
 
-        // The member's own ports: a cluster of it alone starts on them and answers.
+        // The member's own ports are free: a cluster of it alone starts on them and answers.
         final String secret = "node-warm-up-test-secret";
         ClusterNode node = null;
         MediaDriver clientDriver = null;
         PaycoreClient client = null;
         try
         {
-            final ClusterMembers alone = MEMBERS.only(MEMBER_ID);
+            final ClusterMembers alone = ClusterMembers.parse("localhost:21300");
             node = ClusterNode.launch(NodeWarmUp.scratchContext(member, alone, temp.resolve("after"))
                 .credentials(ClientCredentials.parse(List.of(ClientCredentials.line(1, secret, 1)), "test")));
             clientDriver = LocalCluster.launchClientDriver(temp.resolve("client-aeron"));
@@ -95,6 +104,23 @@ class NodeWarmUpTest
         finally
         {
             CloseHelper.closeAll(client, clientDriver, node);
+        }
+    }
+
+    @Test
+    void shouldFindFiveFreePortsInARowInADifferentPlaceForEachMemberOfAMachine() throws Exception
+    {
+        final int first = NodeWarmUp.freeBasePort(21300);
+        final int second = NodeWarmUp.freeBasePort(21310);
+        assertTrue(first >= NodeWarmUp.FIRST_BASE_PORT && first <= NodeWarmUp.LAST_BASE_PORT, "" + first);
+        assertTrue(first != second, first + " for both members");
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+            first + 3)))
+        {
+            final int next = NodeWarmUp.freeBasePort(21300);
+            assertTrue(next != first && next >= NodeWarmUp.FIRST_BASE_PORT && next <= NodeWarmUp.LAST_BASE_PORT,
+                first + " then " + next);
+            assertEquals(0, next % 10);
         }
     }
 
