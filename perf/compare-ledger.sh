@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # LedgerBenchmark of this tree and of an older revision, on this machine, in one run: builds the older revision's
 # benchmarks jar in a temporary git worktree, then runs each jar's LedgerBenchmark in turn, ROUNDS times, so that
-# both see the same machine state. Prints JMH's result lines of every run, prefixed by the revision.
+# both see the same machine state. Prints JMH's result lines of every run, prefixed by the revision, then a summary:
+# per revision and benchmark, the median score of the rounds, their range, and how many reached 10M ops/s.
 #
 #   perf/compare-ledger.sh [OLD_REVISION] [ROUNDS] [JMH options...]
 #
@@ -39,7 +40,25 @@ for round in $(seq 1 "$rounds"); do
         if [ "$side" = new ]; then jar="$root/perf/target/benchmarks.jar"; rev="$new_rev"; else jar="$work/old/perf/target/benchmarks.jar"; rev="$old_rev"; fi
         java -jar "$jar" '\.LedgerBenchmark\.' "${jmh_options[@]}" 2>&1 \
             | grep -E '^LedgerBenchmark\.[a-zA-Z]+(:gc\.alloc\.rate\.norm)? ' \
-            | sed "s/^/round $round $rev /"
+            | sed "s/^/round $round $rev /" \
+            | tee -a "$work/results"
     done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Per revision and benchmark: the median of the rounds' scores, their range, and how many reached 10M ops/s (the
+# single-transfer target). The score is the field after JMH's count, wherever the parameter columns put it.
+echo "summary (ops/s over $rounds round(s); >=10M: rounds at or above 10,000,000):"
+grep -vF ':gc.alloc' "$work/results" 2>/dev/null | awk '
+    {
+        for (i = 4; i <= NF; i++) if ($i == "thrpt") { score = $(i + 2); break }
+        key = $3 " " $4; n[key]++; v[key, n[key]] = score; if (score >= 10000000) hit[key]++
+    }
+    END {
+        for (key in n) {
+            m = n[key]
+            for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[key, j] < v[key, i]) { t = v[key, i]; v[key, i] = v[key, j]; v[key, j] = t }
+            median = m % 2 ? v[key, (m + 1) / 2] : (v[key, m / 2] + v[key, m / 2 + 1]) / 2
+            printf "  %-45s median %12.0f  range %12.0f .. %12.0f  >=10M %d of %d\n", key, median, v[key, 1], v[key, m], hit[key], m
+        }
+    }' | sort
