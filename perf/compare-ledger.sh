@@ -47,11 +47,15 @@ done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Per revision and benchmark: the median of the rounds' scores, their range, and how many reached 10M ops/s (the
-# single-transfer target). The score is the field after JMH's count, wherever the parameter columns put it.
+# single-transfer target). The score is the first decimal after "thrpt" (JMH prints the count, when there is one,
+# as a whole number before it), wherever the parameter columns put it.
 echo "summary (ops/s over $rounds round(s); >=10M: rounds at or above 10,000,000):"
 grep -vF ':gc.alloc' "$work/results" 2>/dev/null | awk '
     {
-        for (i = 4; i <= NF; i++) if ($i == "thrpt") { score = $(i + 2); break }
+        score = -1
+        for (i = 4; i <= NF; i++) if ($i == "thrpt") break
+        for (i++; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+$/) { score = $i + 0; break }
+        if (score < 0) next
         key = $3 " " $4; n[key]++; v[key, n[key]] = score; if (score >= 10000000) hit[key]++
     }
     END {
@@ -59,6 +63,6 @@ grep -vF ':gc.alloc' "$work/results" 2>/dev/null | awk '
             m = n[key]
             for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[key, j] < v[key, i]) { t = v[key, i]; v[key, i] = v[key, j]; v[key, j] = t }
             median = m % 2 ? v[key, (m + 1) / 2] : (v[key, m / 2] + v[key, m / 2 + 1]) / 2
-            printf "  %-45s median %12.0f  range %12.0f .. %12.0f  >=10M %d of %d\n", key, median, v[key, 1], v[key, m], hit[key], m
+            printf "  %-50s median %12.0f  range %12.0f .. %12.0f  >=10M %d of %d\n", key, median, v[key, 1], v[key, m], hit[key], m
         }
     }' | sort
