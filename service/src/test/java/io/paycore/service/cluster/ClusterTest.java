@@ -22,6 +22,8 @@ import io.paycore.core.ledger.TransferFlags;
 import io.paycore.core.query.AccountFilter;
 import io.paycore.core.query.QueryFilter;
 import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalContext;
+import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.PaycoreMain;
@@ -42,12 +44,15 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,13 +108,18 @@ class ClusterTest
     private MediaDriver clientDriver;
     private PaycoreClient client;
     private long nextTransferId = 1;
+    private Path mountedJournal;
 
     @AfterEach
-    void close()
+    void close() throws Exception
     {
         CloseHelper.quietClose(client);
         CloseHelper.quietCloseAll(nodes);
         CloseHelper.quietClose(clientDriver);
+        if (null != mountedJournal)
+        {
+            command("umount", "-l", mountedJournal.toString());
+        }
     }
 
     @Test
@@ -431,14 +441,70 @@ class ClusterTest
 
         // A 1 MiB tier holds some thousands of transfers: the others' 64 MiB hold all of these.
         final Set<Long> created = new HashSet<>();
+        final RuntimeException failure = sendUntilStopped(small, terminated, created, "tier");
+        assertTrue(failure instanceof ColdTierFullException, failure.toString());
+
+        // Given room, the member replays the log over what its tier holds (checked, not rewritten) and catches up.
+        nodes[small] = launch(small);
+        sendTransfers(5, created);
+        awaitEqualDigests();
+        assertEveryTransferFound(created);
+    }
+
+    /**
+     * The journal's path to a full disk, as the tier's above: a member whose journal sits on a 1 MiB tmpfs stops when
+     * it fills, the others go on, and once its disk has room it catches up. Needs permission to mount (root in CI);
+     * skipped with a message otherwise.
+     */
+    @Test
+    void shouldStopAMemberThatCannotWriteItsJournalAndCatchItUpOnceItCan() throws Exception
+    {
+        final int small = 2;
+        final Path journal = temp.resolve("member-" + small).resolve("journal");
+        Files.createDirectories(journal);
+        final String mountError = command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", journal.toString());
+        Assumptions.assumeTrue(null == mountError, () -> "cannot mount a 1 MiB tmpfs to fill a member's journal " +
+            "(needs root or CAP_SYS_ADMIN); test skipped: " + mountError);
+        mountedJournal = journal;
+        final AtomicBoolean terminated = new AtomicBoolean();
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            nodes[i] = small != i ? launch(i) : launchWithSmallSegments(context(i)
+                .terminationHook(() -> terminated.set(true)));
+        }
+        connect();
+        createAccounts();
+
+        // Segments of 64 KiB, two of them kept spare: the 1 MiB fills after some hundreds of batches of ten.
+        final Set<Long> created = new HashSet<>();
+        final RuntimeException failure = sendUntilStopped(small, terminated, created, "journal");
+        assertTrue(failure instanceof JournalException, failure.toString());
+        assertTrue(hasCause(failure, IOException.class), failure.toString());
+
+        // Given room, the member keeps every record its journal holds and takes the rest from the others' log.
+        assertEquals(null, command("mount", "-o", "remount,size=64m", journal.toString()));
+        nodes[small] = launchWithSmallSegments(context(small));
+        sendTransfers(5, created);
+        awaitEqualDigests();
+        assertEveryTransferFound(created);
+    }
+
+    /**
+     * Send batches until the small member stops, see its termination hook run and that it applies nothing more
+     * while the others go on, then close it.
+     *
+     * @return why it stopped.
+     */
+    private RuntimeException sendUntilStopped(
+        final int small, final AtomicBoolean terminated, final Set<Long> created, final String what)
+    {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (null == nodes[small].service().failure())
         {
-            assertTrue(System.nanoTime() < deadline, "the small tier never filled");
+            assertTrue(System.nanoTime() < deadline, "the small " + what + " never filled");
             sendTransfers(10, created);
         }
         final RuntimeException failure = nodes[small].service().failure();
-        assertTrue(failure instanceof ColdTierFullException, failure.toString());
         final long stoppedAt = nodes[small].service().appliedRecords();
         final long awaitHook = System.nanoTime() + TIMEOUT.toNanos();
         while (!terminated.get())
@@ -449,12 +515,52 @@ class ClusterTest
         sendTransfers(5, created);
         assertEquals(stoppedAt, nodes[small].service().appliedRecords(), "the stopped member applies nothing more");
         nodes[small].close();
+        return failure;
+    }
 
-        // Given room, the member replays the log over what its tier holds (checked, not rewritten) and catches up.
-        nodes[small] = launch(small);
-        sendTransfers(5, created);
-        awaitEqualDigests();
-        assertEveryTransferFound(created);
+    private static ClusterNode launchWithSmallSegments(final ClusterNodeContext context)
+    {
+        // The member builds its journal's settings from the system properties; no other member launches meanwhile.
+        System.setProperty(JournalContext.SEGMENT_LENGTH_PROP_NAME, Integer.toString(JournalContext.SEGMENT_LENGTH_MIN));
+        try
+        {
+            return ClusterNode.launch(context);
+        }
+        finally
+        {
+            System.clearProperty(JournalContext.SEGMENT_LENGTH_PROP_NAME);
+        }
+    }
+
+    private static boolean hasCause(final Throwable throwable, final Class<? extends Throwable> type)
+    {
+        for (Throwable t = throwable; null != t; t = t.getCause())
+        {
+            if (type.isInstance(t))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return null if the command exits 0, else its exit status and output.
+     */
+    private static String command(final String... command) throws Exception
+    {
+        final Process process;
+        try
+        {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        }
+        catch (final IOException ex)
+        {
+            return ex.toString();
+        }
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        final int status = process.waitFor();
+        return 0 == status ? null : "exit " + status + ": " + output.trim();
     }
 
     @Test
