@@ -9,6 +9,9 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -16,6 +19,10 @@ import java.util.zip.CRC32C;
  * {@value #FORCE_EVERY_BYTES_DEFAULT} bytes (by default) as it is written. {@link #commit()} writes the
  * header and checksums, forces the file, renames it atomically to its final name and forces the directory.
  * {@link #close()} without a commit deletes the temporary file. Obtain from {@link SnapshotStore#newSnapshot(long)}.
+ * <p>
+ * <b>Pacing</b> ({@link #pace}): a writer may be held to an average rate, measured from when it was made, by waiting
+ * after each write until the bytes written so far are due. A snapshot written as fast as the disk takes it keeps the
+ * disk's queue full for its whole length, and every force of the journal's group commit waits behind it.
  * <p>
  * <b>Threading</b>: one thread.
  */
@@ -33,6 +40,13 @@ public final class SnapshotWriter implements WritableByteChannel
 
     private static final long FORCE_EVERY_BYTES = Long.getLong(FORCE_EVERY_BYTES_PROP_NAME, FORCE_EVERY_BYTES_DEFAULT);
 
+    /**
+     * Longest single wait of a paced writer, so that a request to hurry is seen within it.
+     */
+    private static final long PACE_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private static final BooleanSupplier NEVER = () -> false;
+
     private final Path directory;
     private final Path temp;
     private final Path file;
@@ -41,6 +55,9 @@ public final class SnapshotWriter implements WritableByteChannel
     private final CRC32C crc = new CRC32C();
     private long payloadLength;
     private long unforcedBytes;
+    private final long startNanos = System.nanoTime();
+    private long paceBytesPerSecond;
+    private BooleanSupplier hurry = NEVER;
     private boolean committed;
     private boolean closed;
 
@@ -60,6 +77,27 @@ public final class SnapshotWriter implements WritableByteChannel
     public long sequence()
     {
         return sequence;
+    }
+
+    /**
+     * Hold this snapshot's writing to an average of {@code bytesPerSecond} from when the writer was made: after each
+     * write, wait until the bytes written so far are due. The waits end early, and no more follow, once
+     * {@code hurry} answers true or the thread is interrupted.
+     *
+     * @param bytesPerSecond the average rate; 0 for as fast as the disk takes it (the default).
+     * @param hurry          asked before and during each wait; any thread may make it true.
+     * @return this.
+     * @throws IllegalArgumentException if bytesPerSecond is negative.
+     */
+    public SnapshotWriter pace(final long bytesPerSecond, final BooleanSupplier hurry)
+    {
+        if (bytesPerSecond < 0)
+        {
+            throw new IllegalArgumentException("bytesPerSecond must not be negative: " + bytesPerSecond);
+        }
+        this.paceBytesPerSecond = bytesPerSecond;
+        this.hurry = hurry;
+        return this;
     }
 
     /**
@@ -102,8 +140,28 @@ public final class SnapshotWriter implements WritableByteChannel
             channel.force(false);
             unforcedBytes = 0;
         }
+        if (0 != paceBytesPerSecond)
+        {
+            awaitPace();
+        }
 
         return written;
+    }
+
+    private void awaitPace()
+    {
+        // In double: at a rate of a few bytes a second the due time is past what a long of nanoseconds holds.
+        final double dueAfterNanos = payloadLength * 1e9 / paceBytesPerSecond;
+        while (!hurry.getAsBoolean() && !Thread.currentThread().isInterrupted())
+        {
+            final double remainingNanos = dueAfterNanos - (System.nanoTime() - startNanos);
+            if (remainingNanos <= 0)
+            {
+                return;
+            }
+            LockSupport.parkNanos((long)Math.min(remainingNanos, PACE_SLICE_NANOS));
+        }
+        paceBytesPerSecond = 0;
     }
 
     /**

@@ -5,14 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SnapshotStoreTest
@@ -28,16 +33,7 @@ class SnapshotStoreTest
         final ByteBuffer chunk = ByteBuffer.allocateDirect(64 * 1024);
         try (SnapshotWriter writer = store.newSnapshot(12_345))
         {
-            for (int c = 0; c < chunks; c++)
-            {
-                chunk.clear();
-                while (chunk.hasRemaining())
-                {
-                    chunk.put(content(c, chunk.position()));
-                }
-                chunk.flip();
-                writer.write(chunk);
-            }
+            writeChunks(writer, chunk, chunks);
             final Path file = writer.commit();
             assertEquals(SnapshotStore.fileName(12_345), file.getFileName().toString());
         }
@@ -61,6 +57,64 @@ class SnapshotStoreTest
             }
             in.clear();
             assertEquals(-1, snapshot.channel().read(in));
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldHoldAPacedWriterToItsRateUntilHurried() throws Exception
+    {
+        final SnapshotStore store = new SnapshotStore(dir);
+        final ByteBuffer chunk = ByteBuffer.allocateDirect(64 * 1024);
+        final int chunks = 8;
+        final long startNanos = System.nanoTime();
+        try (SnapshotWriter writer = store.newSnapshot(1).pace(chunks * chunk.capacity() * 4L, () -> false))
+        {
+            writeChunks(writer, chunk, chunks);
+            writer.commit();
+        }
+        // Half a megabyte at 2 MiB a second: the last write was due a quarter of a second after the writer was made.
+        final long elapsedNanos = System.nanoTime() - startNanos;
+        assertTrue(elapsedNanos >= TimeUnit.MILLISECONDS.toNanos(250), "took only " + elapsedNanos + " ns");
+
+        // At one byte a second the first write would be due in 18 hours: only a hurry lets this one finish.
+        final AtomicBoolean hurry = new AtomicBoolean();
+        final Thread hurrier = new Thread(() ->
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            hurry.set(true);
+        });
+        hurrier.start();
+        try (SnapshotWriter writer = store.newSnapshot(2).pace(1, hurry::get))
+        {
+            writeChunks(writer, chunk, chunks);
+            writer.commit();
+        }
+        hurrier.join();
+        try (Snapshot snapshot = store.loadLatest())
+        {
+            assertEquals(2, snapshot.sequence());
+            assertEquals((long)chunks * chunk.capacity(), snapshot.payloadLength());
+        }
+
+        try (SnapshotWriter writer = store.newSnapshot(3))
+        {
+            assertThrows(IllegalArgumentException.class, () -> writer.pace(-1, () -> false));
+        }
+    }
+
+    private static void writeChunks(final SnapshotWriter writer, final ByteBuffer chunk, final int chunks)
+        throws Exception
+    {
+        for (int c = 0; c < chunks; c++)
+        {
+            chunk.clear();
+            while (chunk.hasRemaining())
+            {
+                chunk.put(content(c, chunk.position()));
+            }
+            chunk.flip();
+            writer.write(chunk);
         }
     }
 

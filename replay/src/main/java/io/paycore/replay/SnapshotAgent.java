@@ -32,6 +32,11 @@ import java.util.function.LongSupplier;
  * onto the tier's follower view ({@link io.paycore.core.cold.AsyncLmdbColdTier#follower()}): it reads the tier, and
  * staying behind the BLP keeps its own records within what the tier's writer has room for.
  * <p>
+ * A snapshot point the BLP has already passed by a whole interval is skipped ({@link #snapshotsSkipped()}): the
+ * agent is behind because its last snapshot took longer than an interval (a paced taker writing a large ledger), and
+ * writing this one would only put it further behind, where the next point is as good and newer. So the agent is never
+ * more than about one snapshot's writing behind the BLP, however long that takes.
+ * <p>
  * A failure to apply a record (which the BLP applied) stops the agent and is reported: snapshots stop, the service
  * goes on, and the next recovery replays more of the journal. A failed snapshot is reported and counted by the taker.
  * <p>
@@ -56,6 +61,7 @@ public final class SnapshotAgent implements Agent
     private final RecordHandler handler = this::onRecord;
     private JournalReader reader;
     private volatile long appliedSequence;
+    private volatile long snapshotsSkipped;
     private volatile boolean failed;
 
     /**
@@ -166,6 +172,14 @@ public final class SnapshotAgent implements Agent
     }
 
     /**
+     * @return snapshot points skipped because the BLP had passed the next one already. Any thread.
+     */
+    public long snapshotsSkipped()
+    {
+        return snapshotsSkipped;
+    }
+
+    /**
      * @return true once the agent has stopped because a record failed to apply. Any thread.
      */
     public boolean isFailed()
@@ -185,7 +199,14 @@ public final class SnapshotAgent implements Agent
         appliedSequence = sequence;
         if (0 == sequence % snapshotEvery)
         {
-            taker.onSnapshotPoint(ledger, sequence);
+            if (appliedByBlp.getAsLong() >= sequence + snapshotEvery)
+            {
+                snapshotsSkipped++;
+            }
+            else
+            {
+                taker.onSnapshotPoint(ledger, sequence);
+            }
         }
     }
 }

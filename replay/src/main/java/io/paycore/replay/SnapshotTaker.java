@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 
 /**
  * Writes ledger snapshots into a {@link SnapshotStore} and keeps only the newest few: the
@@ -48,6 +49,20 @@ public final class SnapshotTaker implements SnapshotHandler
      */
     public static final int SNAPSHOTS_KEPT_MAX = 1000;
 
+    /**
+     * Average rate, in bytes a second, at which the snapshotter thread writes each snapshot ({@link #pace(long)});
+     * 0 for as fast as the disk takes it.
+     */
+    public static final String WRITE_RATE_PROP_NAME = "paycore.snapshot.write.rate";
+
+    /**
+     * Default for {@link #WRITE_RATE_PROP_NAME}: 32 MiB a second, a small share of a disk's bandwidth, so that the
+     * journal's forces are not queued behind a snapshot's writes; a snapshot of a full default hot window (4,194,304
+     * transfers, some 600 MB) then takes about 20 s. See the README's Performance section for what it was measured
+     * against.
+     */
+    public static final long WRITE_RATE_DEFAULT = 32L << 20;
+
     private final SnapshotStore store;
     private final int snapshotsKept;
     private final ErrorHandler errorHandler;
@@ -55,6 +70,9 @@ public final class SnapshotTaker implements SnapshotHandler
     private volatile long failures;
     private volatile long lastSequence;
     private volatile long lastDurationNanos;
+    private volatile long paceBytesPerSecond;
+    private volatile boolean hurry;
+    private final BooleanSupplier hurried = this::isHurried;
 
     /**
      * @param directory     holding the snapshots, normally {@link DataDirectory#snapshotDirectory()}; created if
@@ -78,7 +96,45 @@ public final class SnapshotTaker implements SnapshotHandler
     }
 
     /**
-     * Take a snapshot, reporting rather than throwing a failure. Called on the BLP thread by the pipeline.
+     * Write the snapshots of {@link #onSnapshotPoint} at an average of at most this many bytes a second, so that
+     * they leave the disk to the journal: for a thread that may take its time, such as the snapshotter's, never the
+     * BLP's. {@link #take} is never paced.
+     *
+     * @param bytesPerSecond 0 for as fast as the disk takes them (the default).
+     * @return this.
+     * @throws IllegalArgumentException if bytesPerSecond is negative.
+     */
+    public SnapshotTaker pace(final long bytesPerSecond)
+    {
+        if (bytesPerSecond < 0)
+        {
+            throw new IllegalArgumentException("snapshot write rate (" + WRITE_RATE_PROP_NAME +
+                ", --snapshot-rate) must not be negative: " + bytesPerSecond);
+        }
+        paceBytesPerSecond = bytesPerSecond;
+        return this;
+    }
+
+    /**
+     * @return the rate {@link #onSnapshotPoint} writes at, in bytes a second; 0 for unpaced.
+     */
+    public long paceBytesPerSecond()
+    {
+        return paceBytesPerSecond;
+    }
+
+    /**
+     * Write the snapshot in progress, and any later one, as fast as the disk takes it: before a shutdown, which
+     * should not wait out a paced snapshot. Any thread.
+     */
+    public void hurry()
+    {
+        hurry = true;
+    }
+
+    /**
+     * Take a snapshot, reporting rather than throwing a failure: at the pace set by {@link #pace(long)}. Called on
+     * the BLP thread by the pipeline, or on the snapshotter's.
      *
      * @param ledger   quiescent for the duration of the call.
      * @param sequence the journal sequence it has applied up to.
@@ -87,7 +143,7 @@ public final class SnapshotTaker implements SnapshotHandler
     {
         try
         {
-            take(ledger, sequence);
+            take(ledger, sequence, hurry ? 0 : paceBytesPerSecond);
         }
         catch (final RuntimeException ex)
         {
@@ -107,6 +163,11 @@ public final class SnapshotTaker implements SnapshotHandler
      */
     public Path take(final Ledger ledger, final long sequence)
     {
+        return take(ledger, sequence, 0);
+    }
+
+    private Path take(final Ledger ledger, final long sequence, final long bytesPerSecond)
+    {
         final Path file = store.directory().resolve(SnapshotStore.fileName(sequence));
         if (Files.exists(file))
         {
@@ -119,7 +180,7 @@ public final class SnapshotTaker implements SnapshotHandler
             // The snapshot leaves every record before its oldest to the tier: the tier must hold them durably first.
             ledger.coldTier().force();
         }
-        try (SnapshotWriter writer = store.newSnapshot(sequence))
+        try (SnapshotWriter writer = store.newSnapshot(sequence).pace(bytesPerSecond, hurried))
         {
             ledger.writeSnapshot(writer);
             writer.commit();
@@ -182,6 +243,11 @@ public final class SnapshotTaker implements SnapshotHandler
     public long lastDurationNanos()
     {
         return lastDurationNanos;
+    }
+
+    private boolean isHurried()
+    {
+        return hurry;
     }
 
     private void prune()

@@ -28,33 +28,55 @@ class SnapshotAgentTest
     {
         final DataDirectory dir = new DataDirectory(temp.resolve("data"));
         final Ledger live = TestDays.writeDay(dir, 60, null, 0, 3);
-        final long last;
-        try (Recovery journalOnly = Recovery.open(dir, TestDays.limits(), TestDays.journalContext(), false))
-        {
-            last = journalOnly.report().lastSequence();
-        }
+        final long last = lastSequence(dir);
         assertTrue(last > 60);
 
         final Ledger copy = SnapshotAgent.copyOf(new Ledger(TestDays.limits()), null);
-        final AtomicLong appliedByBlp = new AtomicLong(25);
+        final AtomicLong appliedByBlp = new AtomicLong();
         final SnapshotTaker taker = new SnapshotTaker(dir.snapshotDirectory(), 100, errors::add);
         final SnapshotAgent agent = new SnapshotAgent(
             copy, dir.journalDirectory(), 0, appliedByBlp::get, 10, taker, errors::add);
 
-        drain(agent);
+        // The BLP a few records ahead at a time: the agent keeps up, so it takes every point.
+        advance(agent, appliedByBlp, 25);
         assertEquals(25, agent.appliedSequence(), "never past what the BLP applied");
         assertEquals(2, taker.snapshotsTaken());
         assertEquals(20, taker.lastSequence());
 
-        appliedByBlp.set(last);
+        advance(agent, appliedByBlp, last);
         drain(agent);
         agent.onClose();
         assertEquals(last, agent.appliedSequence());
         assertEquals(live.digestHex(), copy.digestHex());
         assertEquals(last / 10, taker.snapshotsTaken());
+        assertEquals(0, agent.snapshotsSkipped());
         assertFalse(agent.isFailed());
         assertTrue(errors.isEmpty(), errors::toString);
 
+        try (Recovery recovery = Recovery.open(dir, TestDays.limits(), TestDays.journalContext()))
+        {
+            assertEquals(last / 10 * 10, recovery.report().snapshotSequence());
+            assertEquals(live.digestHex(), recovery.ledger().digestHex(), recovery.report().describe());
+        }
+    }
+
+    @Test
+    void shouldSkipAPointTheBlpHasPassedByAWholeInterval()
+    {
+        final DataDirectory dir = new DataDirectory(temp.resolve("data"));
+        final Ledger live = TestDays.writeDay(dir, 60, null, 0, 3);
+        final long last = lastSequence(dir);
+
+        // As after a snapshot that took longer than an interval: the BLP is far ahead of every point but the last.
+        final SnapshotTaker taker = new SnapshotTaker(dir.snapshotDirectory(), 100, errors::add);
+        final SnapshotAgent agent = new SnapshotAgent(SnapshotAgent.copyOf(new Ledger(TestDays.limits()), null),
+            dir.journalDirectory(), 0, () -> last, 10, taker, errors::add);
+        drain(agent);
+        agent.onClose();
+        assertEquals(1, taker.snapshotsTaken());
+        assertEquals(last / 10 * 10, taker.lastSequence());
+        assertEquals(last / 10 - 1, agent.snapshotsSkipped());
+        assertTrue(errors.isEmpty(), errors::toString);
         try (Recovery recovery = Recovery.open(dir, TestDays.limits(), TestDays.journalContext()))
         {
             assertEquals(last / 10 * 10, recovery.report().snapshotSequence());
@@ -73,6 +95,23 @@ class SnapshotAgentTest
         assertTrue(agent.isFailed());
         assertEquals(1, errors.size());
         assertTrue(errors.get(0).getMessage().contains("snapshots stop"), errors.get(0).getMessage());
+    }
+
+    private static long lastSequence(final DataDirectory dir)
+    {
+        try (Recovery journalOnly = Recovery.open(dir, TestDays.limits(), TestDays.journalContext(), false))
+        {
+            return journalOnly.report().lastSequence();
+        }
+    }
+
+    private static void advance(final SnapshotAgent agent, final AtomicLong appliedByBlp, final long to)
+    {
+        while (appliedByBlp.get() < to)
+        {
+            appliedByBlp.set(Math.min(to, appliedByBlp.get() + 5));
+            drain(agent);
+        }
     }
 
     private static void drain(final SnapshotAgent agent)

@@ -11,6 +11,7 @@ import io.paycore.perf.harness.ServiceLauncher;
 import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.perf.harness.ServiceUnderTest;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.SnapshotTaker;
 import io.paycore.replay.ScratchDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.serve.PaycoreService;
@@ -193,7 +194,8 @@ final class InProcessServiceLauncher implements ServiceLauncher
                 settings.hotTransfers() > 0 ? String.format(Locale.ROOT, "hot window of %,d transfers and a cold tier",
                 limits.maxTransfers()) : String.format(Locale.ROOT, "ledger for %,d transfers", limits.maxTransfers()),
                 settings.snapshotEveryRecords() > 0 ? "snapshots every " + settings.snapshotEveryRecords() +
-                " records by the snapshotter thread" : "no snapshots",
+                " records by the snapshotter thread, " + writeRate(service.snapshotTaker().paceBytesPerSecond()) :
+                "no snapshots",
                 settings.historyTransfers() > 0 ? String.format(Locale.ROOT, ", %,d transfers of history",
                 settings.historyTransfers()) : "");
         }
@@ -278,5 +280,11 @@ final class InProcessServiceLauncher implements ServiceLauncher
                 scratch.close();
             }
         }
+    }
+
+    private static String writeRate(final long bytesPerSecond)
+    {
+        return 0 == bytesPerSecond ? "written as fast as the disk takes them" :
+            String.format(Locale.ROOT, "written at %,d bytes/s (%s)", bytesPerSecond, SnapshotTaker.WRITE_RATE_PROP_NAME);
     }
 }

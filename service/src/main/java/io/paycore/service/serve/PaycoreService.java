@@ -204,6 +204,7 @@ public final class PaycoreService implements AutoCloseable
             pipeline = new Pipeline(pipelineContext, journal, new CommandProcessor(recovery.ledger()));
             if (snapshotter)
             {
+                snapshotTaker.pace(context.snapshotWriteRate());
                 final Pipeline blp = pipeline;
                 snapshotAgent = new SnapshotAgent(
                     SnapshotAgent.copyOf(recovery.ledger(), null == coldTier ? null : coldTier.follower()),
@@ -406,6 +407,8 @@ public final class PaycoreService implements AutoCloseable
         {
             CloseHelper.close(healthRunner);
             recovery.lock().markFile().errorCounter(null);
+            // A paced snapshot in progress finishes at full speed rather than hold the shutdown up.
+            snapshotTaker.hurry();
             CloseHelper.closeAll(errorCounter, counters, server, snapshotRunner, pipeline);
             final Throwable failure = pipeline.failure();
             final long lastSequence = recovery.journal().lastSequence();
@@ -430,8 +433,9 @@ public final class PaycoreService implements AutoCloseable
                 }
             }
             finalDigest = ledger.digestHex();
-            out.printf(Locale.ROOT, "stopped: last-sequence %d, %d snapshot(s) taken, %d failed, %d transport " +
-                "error(s)%n", lastSequence, snapshotTaker.snapshotsTaken(), snapshotTaker.failures(),
+            out.printf(Locale.ROOT, "stopped: last-sequence %d, %d snapshot(s) taken, %d failed, %d skipped (the " +
+                "snapshotter behind), %d transport error(s)%n", lastSequence, snapshotTaker.snapshotsTaken(),
+                snapshotTaker.failures(), null == snapshotAgent ? 0 : snapshotAgent.snapshotsSkipped(),
                 server.errorCount());
             server.readErrors((error) -> out.println("  transport error: " + error));
             out.println(FINAL_DIGEST_PREFIX + " " + finalDigest);

@@ -207,6 +207,15 @@ public final class ServeCommand implements Callable<Integer>
         description = "Newest snapshots kept, 1..1000; older ones are deleted (default: ${DEFAULT-VALUE}).")
     private int snapshotsKept;
 
+    @Option(names = "--snapshot-rate", paramLabel = "BYTES", converter = LongByteSizeConverter.class,
+        defaultValue = "32m",
+        description = "Bytes a second, on average, at which the snapshotter thread writes each periodic snapshot " +
+            "(k, m, g suffixes), so that the journal's forces are not queued behind it; 0 for as fast as the disk " +
+            "takes it. A snapshot point the BLP has passed by a whole --snapshot-every while the last snapshot was " +
+            "being written is skipped. Not used with --snapshot-thread blp, nor for the shutdown snapshot " +
+            "(default: ${DEFAULT-VALUE}).")
+    private long snapshotRate;
+
     @Option(names = "--snapshot-on-shutdown", paramLabel = "BOOL",
         defaultValue = "" + ServiceContext.SNAPSHOT_ON_SHUTDOWN_DEFAULT, arity = "1",
         description = "Take a snapshot at a clean shutdown, so the next start replays nothing " +
@@ -384,6 +393,7 @@ public final class ServeCommand implements Callable<Integer>
             .coldTierSizeBytes(coldTierSizeBytes)
             .snapshotsOffBlp(snapshotsOffBlp(snapshotThread))
             .snapshotsKept(snapshotsKept)
+            .snapshotWriteRate(snapshotRate)
             .snapshotOnShutdown(snapshotOnShutdown)
             .errorLogLengthBytes(errorLogLengthBytes)
             .transportContext(transportContext(dataDirectory))
@@ -416,6 +426,7 @@ public final class ServeCommand implements Callable<Integer>
             .coldTierSizeBytes(coldTierSizeBytes)
             .snapshotsOffBlp(snapshotsOffBlp(snapshotThread))
             .snapshotsKept(snapshotsKept)
+            .snapshotWriteRate(snapshotRate)
             .snapshotOnShutdown(false)
             .errorLogLengthBytes(errorLogLengthBytes)
             .transportContext(new TransportContext()

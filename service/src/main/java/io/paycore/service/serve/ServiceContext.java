@@ -14,6 +14,7 @@ import io.paycore.service.pinning.ServicePinning;
 import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.transport.TransportContext;
 import org.agrona.ErrorHandler;
+import org.agrona.SystemUtil;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -78,6 +79,8 @@ public final class ServiceContext
     private TransportContext transportContext = new TransportContext();
     private int snapshotsKept = Integer.getInteger(
         SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME, SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT);
+    private long snapshotWriteRate = SystemUtil.getSizeAsLong(
+        SnapshotTaker.WRITE_RATE_PROP_NAME, SnapshotTaker.WRITE_RATE_DEFAULT);
     private boolean snapshotOnShutdown = Boolean.parseBoolean(
         System.getProperty(SNAPSHOT_ON_SHUTDOWN_PROP_NAME, Boolean.toString(SNAPSHOT_ON_SHUTDOWN_DEFAULT)));
     private String cpus;
@@ -105,6 +108,11 @@ public final class ServiceContext
         {
             throw new IllegalArgumentException("snapshots kept (" + SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME +
                 ", --snapshots-kept) must be in 1.." + SnapshotTaker.SNAPSHOTS_KEPT_MAX + ": " + snapshotsKept);
+        }
+        if (snapshotWriteRate < 0)
+        {
+            throw new IllegalArgumentException("the snapshot write rate (" + SnapshotTaker.WRITE_RATE_PROP_NAME +
+                ", --snapshot-rate) must be 0 (unpaced) or a number of bytes a second: " + snapshotWriteRate);
         }
         PaycoreMarkFile.checkErrorLogLength(errorLogLengthBytes);
         checkMaxBatchEvents(ledgerLimits.validate());
@@ -294,6 +302,24 @@ public final class ServiceContext
     }
 
     /**
+     * @param snapshotWriteRate the average rate, in bytes a second, at which the snapshotter thread writes each
+     *                          periodic snapshot; 0 for as fast as the disk takes it. Not used when the BLP takes
+     *                          them ({@link #snapshotsOffBlp(boolean)} false), nor for the shutdown snapshot.
+     * @return this.
+     */
+    public ServiceContext snapshotWriteRate(final long snapshotWriteRate)
+    {
+        this.snapshotWriteRate = snapshotWriteRate;
+        return this;
+    }
+
+    /** @return the snapshotter's write rate in bytes a second; 0 for unpaced. */
+    public long snapshotWriteRate()
+    {
+        return snapshotWriteRate;
+    }
+
+    /**
      * @param snapshotsOffBlp true to take the periodic snapshots on a snapshotter thread that applies the journal
      *                        to a copy of the ledger behind the BLP (the BLP never stalls for a snapshot; the
      *                        hot state is held twice); false to take them on the BLP thread.
@@ -452,6 +478,7 @@ public final class ServiceContext
         return "ServiceContext{dataDirectory=" + dataDirectory + ", ledgerLimits=" + ledgerLimits +
             ", journalContext=" + journalContext + ", pipelineContext=" + pipelineContext +
             ", transportContext=" + transportContext + ", snapshotsKept=" + snapshotsKept +
+            ", snapshotWriteRate=" + snapshotWriteRate +
             ", snapshotOnShutdown=" + snapshotOnShutdown + ", errorLogLengthBytes=" + errorLogLengthBytes +
             '}';
     }

@@ -29,6 +29,8 @@ final class ServiceCounters implements AutoCloseable
     static final int SNAPSHOTS_FAILED_TYPE_ID = 4_405;
     /** Type id of {@code paycore: snapshotter applied sequence}. */
     static final int SNAPSHOTTER_SEQUENCE_TYPE_ID = 4_406;
+    /** Type id of {@code paycore: snapshots skipped (snapshotter behind)}. */
+    static final int SNAPSHOTS_SKIPPED_TYPE_ID = 4_407;
 
     private final Ledger ledger;
     private final AsyncLmdbColdTier coldTier;
@@ -40,6 +42,7 @@ final class ServiceCounters implements AutoCloseable
     private final Counter snapshotsTaken;
     private final Counter snapshotsFailed;
     private final Counter snapshotterSequence;
+    private final Counter snapshotsSkipped;
 
     ServiceCounters(
         final Aeron aeron,
@@ -62,6 +65,8 @@ final class ServiceCounters implements AutoCloseable
         snapshotsFailed = aeron.addCounter(SNAPSHOTS_FAILED_TYPE_ID, "paycore: snapshots failed");
         snapshotterSequence = null == snapshotAgent ? null :
             aeron.addCounter(SNAPSHOTTER_SEQUENCE_TYPE_ID, "paycore: snapshotter applied sequence");
+        snapshotsSkipped = null == snapshotAgent ? null :
+            aeron.addCounter(SNAPSHOTS_SKIPPED_TYPE_ID, "paycore: snapshots skipped (snapshotter behind)");
     }
 
     /**
@@ -81,11 +86,13 @@ final class ServiceCounters implements AutoCloseable
         if (null != snapshotAgent)
         {
             snapshotterSequence.setOrdered(snapshotAgent.appliedSequence());
+            snapshotsSkipped.setOrdered(snapshotAgent.snapshotsSkipped());
         }
     }
 
     public void close()
     {
-        CloseHelper.closeAll(coldWritten, coldLag, coldFailed, snapshotsTaken, snapshotsFailed, snapshotterSequence);
+        CloseHelper.closeAll(
+            coldWritten, coldLag, coldFailed, snapshotsTaken, snapshotsFailed, snapshotterSequence, snapshotsSkipped);
     }
 }

@@ -14,6 +14,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
@@ -190,14 +192,15 @@ class ServeCommandTest
         assertFalse(Files.exists(temp.resolve("journal")), "nothing should be created without credentials");
     }
 
-    @Test
-    void shouldRejectAnOutOfRangeSettingNamingIt() throws Exception
+    @ParameterizedTest
+    @CsvSource({ "--input-ring-size, 1000, input ring size", "--snapshot-rate, -1, --snapshot-rate" })
+    void shouldRejectAnOutOfRangeSettingNamingIt(final String option, final String value, final String named)
+        throws Exception
     {
         writeClients(new DataDirectory(temp));
-        assertEquals(ServeCommand.EXIT_USAGE,
-            PaycoreMain.execute("serve", "--data", temp.toString(), "--input-ring-size", "1000"));
+        assertEquals(ServeCommand.EXIT_USAGE, PaycoreMain.execute("serve", "--data", temp.toString(), option, value));
         final String message = console.err();
-        assertTrue(message.contains("input ring size"), message);
+        assertTrue(message.contains(named), message);
         assertFalse(Files.exists(temp.resolve("journal")), "nothing should be created for a bad setting");
     }
 
