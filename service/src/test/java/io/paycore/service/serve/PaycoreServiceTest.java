@@ -14,6 +14,7 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.Recovery;
+import io.paycore.replay.SnapshotTaker;
 import io.paycore.service.PaycoreMain;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
@@ -42,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +172,16 @@ class PaycoreServiceTest
         final ServiceContext combined = context(new DataDirectory(temp.resolve("combined")));
         combined.pipelineContext().layout(StageLayout.COMBINED);
         assertEquals(StageLayout.COMBINED, combined.conclude().pipelineContext().layout());
+    }
+
+    @Test
+    void shouldRefuseANegativeSnapshotWriteRateNamingItsProperty()
+    {
+        final ServiceContext context = context(new DataDirectory(temp.resolve("rate"))).snapshotWriteRate(-1);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, context::conclude);
+        assertTrue(ex.getMessage().contains(SnapshotTaker.WRITE_RATE_PROP_NAME), ex.getMessage());
+        assertEquals(SnapshotTaker.WRITE_RATE_DEFAULT, context(new DataDirectory(temp.resolve("default")))
+            .snapshotWriteRate(), "the default when the property is not set");
     }
 
     @Test
