@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     description = "Measure paycore end to end over Aeron: 'latency' at a fixed rate against a raw Aeron echo " +
         "baseline, 'throughput' for the highest rate that holds. Run one benchmark at a time on a quiet machine.",
     subcommands = { BenchLatencyCommand.class, BenchThroughputCommand.class, BenchSoakCommand.class,
-        BenchFeedLagCommand.class, BenchFeedAmqpCommand.class, BenchQueryCommand.class })
+        BenchFeedLagCommand.class, BenchFeedAmqpCommand.class, BenchQueryCommand.class,
+        BenchClusterSnapshotCommand.class })
 public final class BenchCommand implements Runnable
 {
     @Spec

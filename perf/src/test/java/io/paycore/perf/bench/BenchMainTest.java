@@ -2,12 +2,14 @@ package io.paycore.perf.bench;
 
 import io.paycore.core.ledger.LedgerLimits;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,6 +60,37 @@ class BenchMainTest
             refused("latency", "--member-warmup", "1000", "--duration", "1", "--warmup", "0"));
         assertEquals("paycore bench latency: --member-warmup must not be negative: -1",
             refused("latency", "--cluster", "--member-warmup", "-1", "--duration", "1", "--warmup", "0"));
+    }
+
+    @Test
+    void shouldRefuseAClusterSnapshotOfATinyWindow()
+    {
+        assertTrue(refused("cluster-snapshot", "--hot-transfers", "100").startsWith(
+            "paycore bench cluster-snapshot: --hot-transfers must be at least 1024"));
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldTimeAClusterMembersSnapshotOfAFullWindow()
+    {
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        final PrintStream saved = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        final int status;
+        try
+        {
+            status = BenchMain.execute("cluster-snapshot", "--hot-transfers", "4096", "--probe", "60",
+                "--base-port", "21950");
+        }
+        finally
+        {
+            System.setOut(saved);
+        }
+        final String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, out);
+        assertTrue(out.contains("  filled    104,448 transfers in "), out);
+        assertTrue(out.matches("(?s).*  snapshot  taken [0-9.]+ s after it was asked for; the longest round trip " +
+            "of [0-9,]+ single-transfer requests meanwhile [0-9.]+ s.*"), out);
     }
 
     /**
