@@ -143,7 +143,7 @@ public final class SnapshotTaker implements SnapshotHandler
     {
         try
         {
-            take(ledger, sequence, hurry ? 0 : paceBytesPerSecond);
+            take(ledger, sequence, paceBytesPerSecond);
         }
         catch (final RuntimeException ex)
         {
