@@ -486,28 +486,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     {
         final LmdbColdStore.Reader followerReader = store.reader();
         followerReaders.add(followerReader);
-        return new ColdTier()
-        {
-            public boolean find(
-                final long idHi, final long idLo, final long beforeRecord, final long[] into, final int offset)
-            {
-                return followerReader.find(idHi, idLo, beforeRecord, into, offset);
-            }
-
-            public void onSealed(final Ledger ledger, final long fromRecord, final long toRecord)
-            {
-            }
-
-            public long writtenRecords()
-            {
-                return writtenRecords;
-            }
-
-            public void force()
-            {
-                store.force();
-            }
-        };
+        return new FollowerColdTier(store, followerReader, () -> writtenRecords);
     }
 
     /**

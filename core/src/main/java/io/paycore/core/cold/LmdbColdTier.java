@@ -4,6 +4,8 @@ import io.paycore.core.ledger.ColdTier;
 import io.paycore.core.ledger.Ledger;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A {@link ColdTier} in LMDB that writes synchronously, in {@link #onSealed}, on the ledger's thread, and reads
@@ -16,7 +18,7 @@ import java.nio.file.Path;
  * already, because it is ahead of a ledger restored from an older snapshot, are checked against the ledger's as it
  * seals them rather than written again, so a tier of another history is refused.
  * <p>
- * Not thread safe: one ledger's thread.
+ * Not thread safe: one ledger's thread, but for {@link #follower()} views, each of which one other thread may use.
  */
 public final class LmdbColdTier implements ColdTier, AutoCloseable
 {
@@ -25,7 +27,8 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
     private final LmdbColdStore base;
     private final LmdbColdStore.Reader baseReader;
     private final long[] value = new long[LmdbColdStore.VALUE_LONGS];
-    private long writtenRecords;
+    private final List<LmdbColdStore.Reader> followerReaders = new ArrayList<>();
+    private volatile long writtenRecords;
     private long finds;
     private boolean closed;
 
@@ -125,6 +128,25 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
     }
 
     /**
+     * A read-only view of this tier for a copy of the ledger on another thread that applies the same records behind
+     * this tier's ledger, as a snapshotter's does: it finds what this tier holds, writes nothing (this tier's
+     * ledger has written what the copy seals by the time the copy seals it), and counts as written what this tier
+     * has. Make it on the ledger's thread; it is closed with this tier. Not for a tier over a base.
+     *
+     * @return the view, for one thread.
+     */
+    public ColdTier follower()
+    {
+        if (null != base)
+        {
+            throw new IllegalStateException("a tier over a base has no follower view");
+        }
+        final LmdbColdStore.Reader followerReader = store.reader();
+        followerReaders.add(followerReader);
+        return new FollowerColdTier(store, followerReader, () -> writtenRecords);
+    }
+
+    /**
      * Force everything written to disk.
      */
     public void force()
@@ -141,6 +163,7 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
         {
             closed = true;
             reader.close();
+            followerReaders.forEach(LmdbColdStore.Reader::close);
             store.close();
             if (null != base)
             {

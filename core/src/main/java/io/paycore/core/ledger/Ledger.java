@@ -2616,6 +2616,19 @@ public final class Ledger
     }
 
     /**
+     * The running hash of the ledger's history (every account and transfer created and every expiry, in order),
+     * which {@link #digestHex()} covers: two ledgers that applied the same records have equal hashes. O(1), for a
+     * check where the whole digest would cost too much.
+     *
+     * @param half 0 or 1: which of the hash's two longs.
+     * @return that long of the hash.
+     */
+    public long historyHash(final int half)
+    {
+        return 0 == half ? historyHash0 : historyHash1;
+    }
+
+    /**
      * @return the number of transfer records written: one per transfer, plus one per post or void of a pending
      * transfer whose record was already sealed.
      */

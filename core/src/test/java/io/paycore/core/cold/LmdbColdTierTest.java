@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,6 +71,63 @@ class LmdbColdTierTest
             assertEquals(CreateTransferResult.EXISTS_WITH_DIFFERENT_AMOUNT, transfer(ledger, 7, 8));
             assertEquals(CreateTransferResult.OK, transfer(ledger, 101, 101));
             assertTrue(cold.finds() > 0);
+        }
+    }
+
+    @Test
+    void shouldGiveACopyBehindTheLedgerAFollowerViewThatReadsAndNeverWrites() throws Exception
+    {
+        try (LmdbColdTier cold = new LmdbColdTier(directory, 64L << 20))
+        {
+            final Ledger ledger = new Ledger(LIMITS, cold);
+            createAccounts(ledger);
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ledger.writeSnapshot(Channels.newChannel(bytes));
+            final Ledger copy = Ledger.readSnapshot(
+                Channels.newChannel(new ByteArrayInputStream(bytes.toByteArray())), LIMITS, cold.follower());
+            final long startNanos = nowNanos;
+            for (long id = 1; id <= 100; id++)
+            {
+                assertEquals(CreateTransferResult.OK, transfer(ledger, id, id));
+            }
+            assertEquals(96, cold.writtenRecords());
+            final String digest = ledger.digestHex();
+
+            // The copy applies the same transfers behind the ledger, on a thread of its own: it finds the old ones
+            // in the tier (a re-send is EXISTS there too) and counts as written what the ledger's tier wrote.
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final long savedNanos = nowNanos;
+            final Thread follower = new Thread(() ->
+            {
+                try
+                {
+                    nowNanos = startNanos;
+                    for (long id = 1; id <= 100; id++)
+                    {
+                        assertEquals(CreateTransferResult.OK, transfer(copy, id, id));
+                    }
+                    assertEquals(digest, copy.digestHex());
+                    assertEquals(CreateTransferResult.EXISTS, transfer(copy, 7, 7));
+                    assertEquals(96, copy.coldTier().writtenRecords());
+                }
+                catch (final Throwable ex)
+                {
+                    failure.set(ex);
+                }
+            });
+            follower.start();
+            follower.join();
+            nowNanos = savedNanos;
+            if (null != failure.get())
+            {
+                throw new AssertionError(failure.get());
+            }
+            assertEquals(CreateTransferResult.EXISTS, transfer(ledger, 7, 7));
+            assertEquals(96, cold.writtenRecords(), "the follower wrote nothing");
+        }
+        try (LmdbColdTier cold = new LmdbColdTier(directory.resolve("over"), 64L << 20, directory))
+        {
+            assertThrows(IllegalStateException.class, cold::follower);
         }
     }
 
