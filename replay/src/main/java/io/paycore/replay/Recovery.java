@@ -311,7 +311,17 @@ public final class Recovery implements AutoCloseable
         return null;
     }
 
-    private static void replay(
+    /**
+     * Apply a journal's records {@code fromSequence..lastSequence} through a handler, answers discarded; none after
+     * {@code lastSequence}, whatever the journal holds.
+     *
+     * @param journalDirectory of the journal.
+     * @param fromSequence     first record to apply; nothing is applied if it is after {@code lastSequence}.
+     * @param lastSequence     last record to apply.
+     * @param replayer         applies each record.
+     * @throws JournalException if the journal ends before {@code lastSequence} or cannot be read.
+     */
+    public static void replay(
         final Path journalDirectory, final long fromSequence, final long lastSequence, final LedgerRecordHandler replayer)
     {
         if (fromSequence > lastSequence)
@@ -323,7 +333,8 @@ public final class Recovery implements AutoCloseable
         {
             while (reader.nextSequence() <= lastSequence)
             {
-                if (0 == reader.poll(replayer, REPLAY_POLL_LIMIT))
+                final long left = lastSequence - reader.nextSequence() + 1;
+                if (0 == reader.poll(replayer, (int)Math.min(REPLAY_POLL_LIMIT, left)))
                 {
                     throw new JournalException("journal ended at sequence " + (reader.nextSequence() - 1) +
                         " during replay, before its last record " + lastSequence, journalDirectory,

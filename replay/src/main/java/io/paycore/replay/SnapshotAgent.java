@@ -37,6 +37,11 @@ import java.util.function.LongSupplier;
  * writing this one would only put it further behind, where the next point is as good and newer. So the agent is never
  * more than about one snapshot's writing behind the BLP, however long that takes.
  * <p>
+ * With an interval of 0 the agent takes snapshots only where asked ({@link #requestPoint(long)}): at the sequences a
+ * cluster member's snapshots name, so that a member restarting from one finds a ledger snapshot of its own at that
+ * sequence, or an older one and the journal between. A point asked for before the agent reached the one before is
+ * the only one taken: the newer point is as good.
+ * <p>
  * A failure to apply a record (which the BLP applied) stops the agent and is reported: snapshots stop, the service
  * goes on, and the next recovery replays more of the journal. A failed snapshot is reported and counted by the taker.
  * <p>
@@ -61,6 +66,8 @@ public final class SnapshotAgent implements Agent
     private final RecordHandler handler = this::onRecord;
     private JournalReader reader;
     private volatile long appliedSequence;
+    private volatile long requestedPoint;
+    private volatile long lastPointTaken;
     private volatile long snapshotsSkipped;
     private volatile boolean failed;
 
@@ -70,7 +77,8 @@ public final class SnapshotAgent implements Agent
      * @param journalDirectory of the journal the BLP's records are in.
      * @param appliedSequence  the journal sequence {@code ledger} has applied.
      * @param appliedByBlp     the journal sequence the BLP has applied, read on the agent's thread.
-     * @param snapshotEvery    take a snapshot at every sequence that is a multiple of this; at least 1.
+     * @param snapshotEvery    take a snapshot at every sequence that is a multiple of this; 0 to take them only
+     *                         where {@link #requestPoint(long)} asks.
      * @param taker            writes the snapshots; used by this agent alone while it runs.
      * @param errorHandler     told of a record that fails to apply; snapshot failures go to the taker's.
      */
@@ -83,13 +91,15 @@ public final class SnapshotAgent implements Agent
         final SnapshotTaker taker,
         final ErrorHandler errorHandler)
     {
-        if (snapshotEvery < 1)
+        if (snapshotEvery < 0)
         {
-            throw new IllegalArgumentException("snapshotEvery must be at least 1: " + snapshotEvery);
+            throw new IllegalArgumentException("snapshotEvery must not be negative: " + snapshotEvery);
         }
         this.ledger = ledger;
         this.journalDirectory = journalDirectory;
         this.appliedSequence = appliedSequence;
+        this.requestedPoint = appliedSequence;
+        this.lastPointTaken = appliedSequence;
         this.appliedByBlp = appliedByBlp;
         this.snapshotEvery = snapshotEvery;
         this.taker = taker;
@@ -130,8 +140,20 @@ public final class SnapshotAgent implements Agent
         {
             return 0;
         }
-        final long limit = appliedByBlp.getAsLong();
+        long limit = appliedByBlp.getAsLong();
         final long applied = appliedSequence;
+        final long point = requestedPoint;
+        if (point > lastPointTaken)
+        {
+            if (point == applied)
+            {
+                lastPointTaken = point;
+                taker.onSnapshotPoint(ledger, point);
+                return 1;
+            }
+            // Stop at the point: a snapshot is of the ledger exactly there.
+            limit = point > applied ? Math.min(limit, point) : limit;
+        }
         if (applied >= limit)
         {
             return 0;
@@ -172,7 +194,29 @@ public final class SnapshotAgent implements Agent
     }
 
     /**
-     * @return snapshot points skipped because the BLP had passed the next one already. Any thread.
+     * Ask for a snapshot of the ledger at a sequence, for an agent made with an interval of 0. The agent takes it
+     * once it has applied that far, unless a later point is asked for first. Any thread.
+     *
+     * @param sequence the BLP has applied (or will): the agent never applies past it before taking the snapshot.
+     * @throws IllegalArgumentException if the point is before one asked for already.
+     */
+    public void requestPoint(final long sequence)
+    {
+        final long previous = requestedPoint;
+        if (sequence < previous)
+        {
+            throw new IllegalArgumentException("snapshot point " + sequence + " is before " + previous);
+        }
+        if (sequence > previous && previous > lastPointTaken)
+        {
+            snapshotsSkipped++;
+        }
+        requestedPoint = sequence;
+    }
+
+    /**
+     * @return snapshot points skipped because the BLP had passed the next one already (or, with points asked for, a
+     * later point was asked for before the agent reached this one). Any thread.
      */
     public long snapshotsSkipped()
     {
@@ -197,7 +241,7 @@ public final class SnapshotAgent implements Agent
     {
         applier.onRecord(type, sequence, timestampNanos, buffer, offset, length);
         appliedSequence = sequence;
-        if (0 == sequence % snapshotEvery)
+        if (snapshotEvery > 0 && 0 == sequence % snapshotEvery)
         {
             if (appliedByBlp.getAsLong() >= sequence + snapshotEvery)
             {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -80,6 +81,66 @@ class SnapshotAgentTest
         try (Recovery recovery = Recovery.open(dir, TestDays.limits(), TestDays.journalContext()))
         {
             assertEquals(last / 10 * 10, recovery.report().snapshotSequence());
+            assertEquals(live.digestHex(), recovery.ledger().digestHex(), recovery.report().describe());
+        }
+    }
+
+    @Test
+    void shouldSnapshotOnlyAtThePointsAskedForAndNeverPastOne()
+    {
+        final DataDirectory dir = new DataDirectory(temp.resolve("data"));
+        final Ledger live = TestDays.writeDay(dir, 60, null, 0, 3);
+        final long last = lastSequence(dir);
+        assertTrue(last > 50);
+
+        final SnapshotTaker taker = new SnapshotTaker(dir.snapshotDirectory(), 100, errors::add);
+        final SnapshotAgent agent = new SnapshotAgent(SnapshotAgent.copyOf(new Ledger(TestDays.limits()), null),
+            dir.journalDirectory(), 0, () -> last, 0, taker, errors::add);
+
+        // No point asked for: the agent follows the BLP and writes nothing.
+        drain(agent);
+        assertEquals(last, agent.appliedSequence());
+        assertEquals(0, taker.snapshotsTaken());
+        agent.onClose();
+
+        // From the start again, as a member does after a restart. The BLP asks for a point where it is, then goes
+        // on before the agent starts: the agent stops there and takes it.
+        final AtomicLong appliedByBlp = new AtomicLong(17);
+        final SnapshotAgent behind = new SnapshotAgent(SnapshotAgent.copyOf(new Ledger(TestDays.limits()), null),
+            dir.journalDirectory(), 0, appliedByBlp::get, 0, taker, errors::add);
+        behind.requestPoint(17);
+        appliedByBlp.set(40);
+        drain(behind);
+        assertEquals(1, taker.snapshotsTaken());
+        assertEquals(17, taker.lastSequence(), "taken at the point, not where the BLP is");
+        assertEquals(40, behind.appliedSequence());
+
+        // Two points asked for before the agent reaches the first: only the second is taken.
+        appliedByBlp.set(45);
+        behind.requestPoint(45);
+        appliedByBlp.set(50);
+        behind.requestPoint(50);
+        assertEquals(1, behind.snapshotsSkipped());
+        drain(behind);
+        assertEquals(2, taker.snapshotsTaken());
+        assertEquals(50, taker.lastSequence());
+
+        // A point the agent is at already is taken where it is, once.
+        appliedByBlp.set(last);
+        drain(behind);
+        behind.requestPoint(last);
+        drain(behind);
+        behind.requestPoint(last);
+        drain(behind);
+        behind.onClose();
+        assertEquals(3, taker.snapshotsTaken());
+        assertEquals(last, taker.lastSequence());
+        assertThrows(IllegalArgumentException.class, () -> behind.requestPoint(last - 1));
+        assertTrue(errors.isEmpty(), errors::toString);
+
+        try (Recovery recovery = Recovery.open(dir, TestDays.limits(), TestDays.journalContext()))
+        {
+            assertEquals(last, recovery.report().snapshotSequence());
             assertEquals(live.digestHex(), recovery.ledger().digestHex(), recovery.report().describe());
         }
     }
