@@ -163,7 +163,7 @@ public final class ClusterNode implements AutoCloseable
             .startupCanvassTimeoutNs(context.startupCanvassTimeoutNs())
             .sessionTimeoutNs(context.sessionTimeoutNs())
             .terminationHook(context.terminationHook());
-        final ErrorHandler authenticationErrors =
+        final ErrorHandler memberErrors =
             null != context.errorHandler() ? context.errorHandler() : Throwable::printStackTrace;
 
         final PaycoreClusteredService service = new PaycoreClusteredService(
@@ -177,7 +177,9 @@ public final class ClusterNode implements AutoCloseable
                     ProtocolLimits.maxMessageLength(context.ledgerLimits().maxBatchEvents()))),
             context.snapshotEveryRecords(),
             data.resolve("cold"),
-            coldTierSizeBytes);
+            coldTierSizeBytes)
+            .ledgerSnapshots(data.resolve("snapshots"), context.snapshotsOffServiceThread(),
+                context.snapshotWriteRate(), memberErrors);
         final ClusteredServiceContainer.Context containerContext = new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDirectory)
             .archiveContext(archiveClient.clone())
@@ -206,7 +208,7 @@ public final class ClusterNode implements AutoCloseable
             final AgentThreads serviceThreads = new AgentThreads();
             try
             {
-                authenticators = ClusterAuthenticator.supplier(context.credentials(), authenticationErrors);
+                authenticators = ClusterAuthenticator.supplier(context.credentials(), memberErrors);
                 driver = ClusteredMediaDriver.launch(
                     driverContext.clone(), archiveContext.clone(),
                     consensusContext.clone().authenticatorSupplier(authenticators).threadFactory(consensusThreads));

@@ -2,6 +2,7 @@ package io.paycore.service.cluster;
 
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
+import io.paycore.replay.SnapshotTaker;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;
 import org.agrona.ErrorHandler;
@@ -49,6 +50,8 @@ public final class ClusterNodeContext
     private long sessionTimeoutNs = SESSION_TIMEOUT_NS_DEFAULT;
     private ErrorHandler errorHandler;
     private long snapshotEveryRecords = SNAPSHOT_EVERY_RECORDS_DEFAULT;
+    private boolean snapshotsOffServiceThread = true;
+    private long snapshotWriteRate = Long.getLong(SnapshotTaker.WRITE_RATE_PROP_NAME, SnapshotTaker.WRITE_RATE_DEFAULT);
     private long coldTierSizeBytes = ServiceContext.COLD_TIER_SIZE_DEFAULT;
     private Runnable terminationHook = () -> {};
     private Consumer<String> startupCollectionReport;
@@ -75,6 +78,46 @@ public final class ClusterNodeContext
     public long snapshotEveryRecords()
     {
         return snapshotEveryRecords;
+    }
+
+    /**
+     * @param offServiceThread true (the default) for cluster snapshots that name a record, the ledger there written
+     *                         to DIR/snapshots by a snapshotter thread with its own copy of the ledger (twice the
+     *                         memory; the service never waits); false for cluster snapshots that hold the whole
+     *                         ledger, written on the service thread while the member applies nothing.
+     * @return this.
+     */
+    public ClusterNodeContext snapshotsOffServiceThread(final boolean offServiceThread)
+    {
+        this.snapshotsOffServiceThread = offServiceThread;
+        return this;
+    }
+
+    /**
+     * @return true if a snapshotter thread writes the ledger's snapshots.
+     */
+    public boolean snapshotsOffServiceThread()
+    {
+        return snapshotsOffServiceThread;
+    }
+
+    /**
+     * @param bytesPerSecond the snapshotter thread's pace (default {@link SnapshotTaker#WRITE_RATE_PROP_NAME}, else
+     *                       {@link SnapshotTaker#WRITE_RATE_DEFAULT}); 0 for as fast as the disk takes them.
+     * @return this.
+     */
+    public ClusterNodeContext snapshotWriteRate(final long bytesPerSecond)
+    {
+        this.snapshotWriteRate = bytesPerSecond;
+        return this;
+    }
+
+    /**
+     * @return the snapshotter thread's pace in bytes a second, 0 for unpaced.
+     */
+    public long snapshotWriteRate()
+    {
+        return snapshotWriteRate;
     }
 
     /**

@@ -215,7 +215,8 @@ public final class LocalCluster implements AutoCloseable
                 command.add(argument);
             }
         }
-        command.add("-Xmx" + Math.max(256, 128 + limits.maxTransfers() / 2_000) + "m");
+        // Two copies of the ledger (the member's snapshotter thread keeps the second) with room to spare.
+        command.add("-Xmx" + Math.max(256, 192 + 3 * limits.heapBytesEstimate(true) / (1 << 20)) + "m");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(PaycoreMain.class.getName());

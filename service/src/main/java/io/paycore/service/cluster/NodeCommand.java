@@ -124,6 +124,22 @@ public final class NodeCommand implements Callable<Integer>
             "snapshot' (default: ${DEFAULT-VALUE}).")
     private long snapshotEveryRecords;
 
+    @Option(names = "--snapshot-thread", paramLabel = "THREAD", defaultValue = "snapshotter",
+        description = "Which thread writes the ledger at each snapshot: snapshotter (the cluster's snapshot names " +
+            "the record; a thread of its own applies the journal to a copy of the ledger and writes it there to " +
+            "DIR/snapshots, paced: the member never stops applying for a snapshot, and holds the hot state twice) " +
+            "or service (the cluster's snapshot holds the whole ledger, written on the service thread: half the " +
+            "memory, and every member applies nothing until it is in the archive, about a second for a full " +
+            "default window) (default: ${DEFAULT-VALUE}).")
+    private String snapshotThread;
+
+    @Option(names = "--snapshot-rate", paramLabel = "BYTES", converter = LongByteSizeConverter.class,
+        defaultValue = "32m",
+        description = "Bytes a second, on average, at which the snapshotter thread writes each ledger snapshot " +
+            "(k, m, g suffixes), so that the journal's and the archive's writes are not queued behind it; 0 for " +
+            "as fast as the disk takes it. Not used with --snapshot-thread service (default: ${DEFAULT-VALUE}).")
+    private long snapshotRate;
+
     @Option(names = "--clients", paramLabel = "FILE",
         description = "Credentials file of the clients allowed in, as for 'paycore serve' (made with 'paycore " +
             "clients add'; refused if users other than its owner may write it); give every member the same " +
@@ -191,11 +207,15 @@ public final class NodeCommand implements Callable<Integer>
             clusterMembers = ClusterMembers.parse(members);
             final LedgerLimits ledgerLimits = limits.limits().validate();
             ServiceContext.checkMaxBatchEvents(ledgerLimits);
+            final boolean offServiceThread = snapshotsOffServiceThread(snapshotThread);
+            final int copies = offServiceThread ? 2 : 1;
             final String heapShortfall =
-                ledgerLimits.heapShortfall(0 != coldTierSizeBytes, 1, Runtime.getRuntime().maxMemory());
+                ledgerLimits.heapShortfall(0 != coldTierSizeBytes, copies, Runtime.getRuntime().maxMemory());
             if (null != heapShortfall)
             {
-                throw new IllegalArgumentException(heapShortfall + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE);
+                throw new IllegalArgumentException(heapShortfall + (2 == copies ? " (the snapshotter thread keeps " +
+                    "the second copy; --snapshot-thread service does not)" : "") + ": " +
+                    LedgerLimits.HEAP_SHORTFALL_ADVICE);
             }
             final Path clientsFile = null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME);
             CredentialsFileMode.checkUsable(clientsFile);
@@ -227,6 +247,8 @@ public final class NodeCommand implements Callable<Integer>
             .electionTimeoutNs(electionTimeoutNs)
             .startupCanvassTimeoutNs(startupCanvassTimeoutNs)
             .snapshotEveryRecords(snapshotEveryRecords)
+            .snapshotsOffServiceThread(snapshotsOffServiceThread(snapshotThread))
+            .snapshotWriteRate(snapshotRate)
             .coldTierSizeBytes(coldTierSizeBytes)
             .credentials(credentials)
             // One member in this JVM: it may collect at start, as serve does, and says so on its output.
@@ -366,6 +388,19 @@ public final class NodeCommand implements Callable<Integer>
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean snapshotsOffServiceThread(final String thread)
+    {
+        switch (thread)
+        {
+            case "snapshotter":
+                return true;
+            case "service":
+                return false;
+            default:
+                throw new IllegalArgumentException("--snapshot-thread must be snapshotter or service: " + thread);
         }
     }
 }

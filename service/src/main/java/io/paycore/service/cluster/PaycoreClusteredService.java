@@ -24,11 +24,20 @@ import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
 import io.paycore.journal.RecordHandler;
+import io.paycore.journal.Snapshot;
+import io.paycore.journal.SnapshotStore;
+import io.paycore.replay.Recovery;
+import io.paycore.replay.SnapshotAgent;
+import io.paycore.replay.SnapshotTaker;
 import io.paycore.service.serve.StartupCollection;
 import org.agrona.BitUtil;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -41,6 +50,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -59,8 +70,14 @@ import java.util.function.Consumer;
  * expiry runs on a cluster timer: while transfers are pending, each timer event is journaled and applied as a
  * tick.
  * <p>
- * A snapshot holds the number of records applied and the ledger; it is taken through the cluster, so every member
- * takes it at the same log position.
+ * A snapshot is taken through the cluster, so every member takes it at the same log position. By default
+ * ({@link #ledgerSnapshots}) it holds only the number of records applied and checks of the ledger there (its history
+ * hash and counts), and a snapshotter thread with its own copy of the ledger writes the ledger at that record to
+ * this member's snapshot directory afterwards, paced; the service thread does not wait for it. A member starting
+ * from such a snapshot rebuilds its ledger from its newest ledger snapshot at or before that record and its own
+ * journal up to it, and checks the result against the cluster's snapshot. Without a snapshot directory the
+ * cluster's snapshot holds the whole ledger, written on the service thread (every member stops applying until it is
+ * in the archive). A member reads either kind.
  * <p>
  * With a cold tier, transfers older than the hot window are written to this member's tier as they are sealed and
  * read from it on a miss, both on the service thread: there is no stage ahead of the service to prefetch, so a
@@ -85,6 +102,8 @@ public final class PaycoreClusteredService implements ClusteredService
     private static final byte SNAPSHOT_END = 2;
     private static final int SNAPSHOT_HEADER_BYTES = 4 * Long.BYTES;
     private static final long SNAPSHOT_MAGIC = 0x5041_5943_4C53_4E31L;
+    private static final long SNAPSHOT_MAGIC_V2 = 0x5041_5943_4C53_4E32L;
+    private static final int SNAPSHOT_V2_HEADER_BYTES = 8 * Long.BYTES;
     private static final int ANSWER_CAPACITY = BitUtil.align(CommandProcessor.MAX_ANSWER_LENGTH, 64);
 
     private final LedgerLimits limits;
@@ -121,6 +140,14 @@ public final class PaycoreClusteredService implements ClusteredService
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long snapshotsTaken;
     private volatile long recordsInLoadedSnapshot = -1;
+    private Path ledgerSnapshotDirectory;
+    private boolean ledgerSnapshotsOffThread;
+    private long ledgerSnapshotWriteRate;
+    private ErrorHandler ledgerSnapshotErrors = Throwable::printStackTrace;
+    private volatile SnapshotTaker snapshotTaker;
+    private volatile SnapshotAgent snapshotAgent;
+    private AgentRunner snapshotRunner;
+    private volatile String rebuildReport;
 
     /**
      * @param memberId             of the member this service runs on, for its counters' labels.
@@ -158,6 +185,38 @@ public final class PaycoreClusteredService implements ClusteredService
         validator = FrameValidator.forIngress(limits.maxBatchEvents());
     }
 
+    /**
+     * Where this member keeps its own ledger snapshots, and whether the cluster's snapshots name them. Call before
+     * the service starts.
+     *
+     * @param directory      of this member's ledger snapshots; a member reads them to start from a cluster snapshot
+     *                       that names a record, whichever way it takes snapshots itself. Null for none.
+     * @param offThread      true for cluster snapshots that name a record, the ledger written there by a
+     *                       snapshotter thread with its own copy of the ledger (twice the ledger's memory); false for
+     *                       cluster snapshots that hold the whole ledger, written on the service thread.
+     * @param bytesPerSecond the snapshotter's pace; 0 for as fast as the disk takes them.
+     * @param errorHandler   told of a ledger snapshot that fails, or of the snapshotter stopping (the service goes on;
+     *                       a restart replays more of the journal).
+     * @return this.
+     */
+    public PaycoreClusteredService ledgerSnapshots(
+        final Path directory, final boolean offThread, final long bytesPerSecond, final ErrorHandler errorHandler)
+    {
+        if (offThread && null == directory)
+        {
+            throw new IllegalArgumentException("ledger snapshots off the service thread need a directory");
+        }
+        if (bytesPerSecond < 0)
+        {
+            throw new IllegalArgumentException("the snapshot write rate must not be negative: " + bytesPerSecond);
+        }
+        this.ledgerSnapshotDirectory = directory;
+        this.ledgerSnapshotsOffThread = offThread;
+        this.ledgerSnapshotWriteRate = bytesPerSecond;
+        this.ledgerSnapshotErrors = errorHandler;
+        return this;
+    }
+
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
@@ -167,36 +226,44 @@ public final class PaycoreClusteredService implements ClusteredService
         try
         {
             checkJournalProtocolVersion(journal.directory());
+            if (coldTierSizeBytes > 0)
+            {
+                cold = new LmdbColdTier(
+                    coldDirectory, coldTierSizeBytes, null, FlushLevel.NONE != journalContext.flushLevel());
+            }
+            final Ledger ledger =
+                null == snapshotImage ? new Ledger(limits, cold) : loadSnapshot(snapshotImage, cluster);
+            recordsInLoadedSnapshot = null == snapshotImage ? -1 : appliedRecords;
+            lastSnapshotRecords = appliedRecords;
+            processor = new CommandProcessor(ledger);
+            final Consumer<String> collectionReport = startupCollectionReport;
+            if (null != collectionReport)
+            {
+                // Before this service acknowledges its start: the consensus module waits for that before it joins
+                // an election, so the pause cannot cost this member a leadership it holds.
+                collectionReport.accept(StartupCollection.collect());
+            }
+            if (journal.lastSequence() < appliedRecords)
+            {
+                throw new IllegalStateException("the journal in " + journal.directory() + " ends at record " +
+                    journal.lastSequence() + " but the cluster's snapshot has applied " + appliedRecords +
+                    ": a member's journal must hold every record it applied");
+            }
+            publish();
+            if (ledgerSnapshotsOffThread)
+            {
+                startSnapshotter(ledger);
+            }
         }
         catch (final RuntimeException ex)
         {
-            journal.close();
+            // A member that cannot start leaves its journal and tier closed, for the next start or an audit.
+            stopSnapshotter();
+            CloseHelper.quietCloseAll(cold, journal);
+            cold = null;
             journal = null;
             throw ex;
         }
-        if (coldTierSizeBytes > 0)
-        {
-            cold = new LmdbColdTier(
-                coldDirectory, coldTierSizeBytes, null, FlushLevel.NONE != journalContext.flushLevel());
-        }
-        final Ledger ledger = null == snapshotImage ? new Ledger(limits, cold) : loadSnapshot(snapshotImage, cluster);
-        recordsInLoadedSnapshot = null == snapshotImage ? -1 : appliedRecords;
-        lastSnapshotRecords = appliedRecords;
-        processor = new CommandProcessor(ledger);
-        final Consumer<String> collectionReport = startupCollectionReport;
-        if (null != collectionReport)
-        {
-            // Before this service acknowledges its start: the consensus module waits for that before it joins an
-            // election, so the pause cannot cost this member a leadership it holds.
-            collectionReport.accept(StartupCollection.collect());
-        }
-        if (journal.lastSequence() < appliedRecords)
-        {
-            throw new IllegalStateException("the journal in " + journal.directory() + " ends at record " +
-                journal.lastSequence() + " but the cluster's snapshot has applied " + appliedRecords +
-                ": a member's journal must hold every record it applied");
-        }
-        publish();
         counters = new ClusterCounters(cluster.aeron(), memberId, null != cold);
         loginsRefusedCounter.accept(counters.loginsRefused());
     }
@@ -284,6 +351,29 @@ public final class PaycoreClusteredService implements ClusteredService
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
     {
         journal.flush();
+        if (null != snapshotAgent)
+        {
+            // The record and the ledger's checks only: the snapshotter writes the ledger at this record behind us.
+            final Ledger ledger = processor.ledger();
+            final UnsafeBuffer header = new UnsafeBuffer(new byte[SNAPSHOT_V2_HEADER_BYTES]);
+            header.putLong(0, SNAPSHOT_MAGIC_V2);
+            header.putLong(Long.BYTES, appliedRecords);
+            header.putLong(2 * Long.BYTES, tickScheduled ? 1 : 0);
+            header.putLong(3 * Long.BYTES, ledger.historyHash(0));
+            header.putLong(4 * Long.BYTES, ledger.historyHash(1));
+            header.putLong(5 * Long.BYTES, ledger.transferCount());
+            header.putLong(6 * Long.BYTES, ledger.recordCount());
+            header.putLong(7 * Long.BYTES, ledger.accountCount());
+            offerFully(snapshotPublication, header, 0, header.capacity());
+            final UnsafeBuffer end = new UnsafeBuffer(new byte[1]);
+            end.putByte(0, SNAPSHOT_END);
+            offerFully(snapshotPublication, end, 0, 1);
+            snapshotAgent.requestPoint(appliedRecords);
+            lastSnapshotRecords = appliedRecords;
+            snapshotRequested = false;
+            snapshotsTaken++;
+            return;
+        }
         if (null != cold)
         {
             // The snapshot names the tier's records as written: they must be on disk before it is.
@@ -357,6 +447,33 @@ public final class PaycoreClusteredService implements ClusteredService
         return recordsInLoadedSnapshot;
     }
 
+    /**
+     * @return how this member rebuilt its ledger from a cluster snapshot that names a record (which ledger snapshot,
+     * how many journal records), or null if it did not. Any thread.
+     */
+    public String rebuildReport()
+    {
+        return rebuildReport;
+    }
+
+    /**
+     * @return ledger snapshots this member's snapshotter wrote since it started; 0 without one. Any thread.
+     */
+    public long ledgerSnapshotsWritten()
+    {
+        final SnapshotTaker taker = snapshotTaker;
+        return null == taker ? 0 : taker.snapshotsTaken();
+    }
+
+    /**
+     * @return the snapshotter's agent, or null if this member writes its snapshots on the service thread. Any
+     * thread, once started.
+     */
+    public SnapshotAgent snapshotAgent()
+    {
+        return snapshotAgent;
+    }
+
     public void onNewLeadershipTermEvent(
         final long leadershipTermId,
         final long logPosition,
@@ -381,6 +498,7 @@ public final class PaycoreClusteredService implements ClusteredService
 
     public void onTerminate(final Cluster cluster)
     {
+        stopSnapshotter();
         if (null != journal)
         {
             try
@@ -675,7 +793,7 @@ public final class PaycoreClusteredService implements ClusteredService
     private Ledger loadSnapshot(final Image image, final Cluster cluster)
     {
         final ExpandableArrayBuffer received = new ExpandableArrayBuffer(1 << 16);
-        final UnsafeBuffer header = new UnsafeBuffer(new byte[SNAPSHOT_HEADER_BYTES]);
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[SNAPSHOT_V2_HEADER_BYTES]);
         final int[] length = { 0 };
         final boolean[] headerRead = { false };
         final boolean[] ended = { false };
@@ -687,11 +805,13 @@ public final class PaycoreClusteredService implements ClusteredService
             {
                 if (!headerRead[0])
                 {
-                    if (SNAPSHOT_HEADER_BYTES != fragmentLength || SNAPSHOT_MAGIC != buffer.getLong(offset))
+                    final long magic = fragmentLength >= Long.BYTES ? buffer.getLong(offset) : 0;
+                    if (!(SNAPSHOT_HEADER_BYTES == fragmentLength && SNAPSHOT_MAGIC == magic) &&
+                        !(SNAPSHOT_V2_HEADER_BYTES == fragmentLength && SNAPSHOT_MAGIC_V2 == magic))
                     {
                         throw new IllegalStateException("the cluster's snapshot is not a paycore ledger snapshot");
                     }
-                    header.putBytes(0, buffer, offset, SNAPSHOT_HEADER_BYTES);
+                    header.putBytes(0, buffer, offset, fragmentLength);
                     headerRead[0] = true;
                 }
                 else if (SNAPSHOT_DATA == buffer.getByte(offset))
@@ -713,6 +833,10 @@ public final class PaycoreClusteredService implements ClusteredService
         }
         appliedRecords = header.getLong(Long.BYTES);
         tickScheduled = 0 != header.getLong(2 * Long.BYTES);
+        if (SNAPSHOT_MAGIC_V2 == header.getLong(0))
+        {
+            return rebuild(header);
+        }
         try
         {
             return Ledger.readSnapshot(
@@ -724,4 +848,118 @@ public final class PaycoreClusteredService implements ClusteredService
         }
     }
 
+
+    /**
+     * The ledger at the record a cluster snapshot names: this member's newest usable ledger snapshot at or before
+     * it, and the journal's records after that snapshot up to it, checked against the cluster snapshot's history
+     * hash and counts.
+     */
+    private Ledger rebuild(final UnsafeBuffer header)
+    {
+        final long records = header.getLong(Long.BYTES);
+        final Path journalDirectory = journal.directory();
+        if (journal.lastSequence() < records)
+        {
+            throw new IllegalStateException("the journal in " + journalDirectory + " ends at record " +
+                journal.lastSequence() + " but the cluster's snapshot names record " + records +
+                ": a member's journal must hold every record it applied");
+        }
+        final long firstSequence = JournalArchive.firstSequence(journalDirectory);
+        final List<String> skipped = new ArrayList<>();
+        Ledger ledger = null;
+        long from = 0;
+        if (null != ledgerSnapshotDirectory && Files.isDirectory(ledgerSnapshotDirectory))
+        {
+            final long[] sequences = new SnapshotStore(ledgerSnapshotDirectory).sequences();
+            for (int i = sequences.length - 1; i >= 0 && null == ledger; i--)
+            {
+                final Path file = ledgerSnapshotDirectory.resolve(SnapshotStore.fileName(sequences[i]));
+                if (sequences[i] > records)
+                {
+                    continue;
+                }
+                if (sequences[i] + 1 < firstSequence)
+                {
+                    skipped.add(file + ": the journal after it was archived");
+                    continue;
+                }
+                try (Snapshot snapshot = SnapshotStore.open(file))
+                {
+                    ledger = Ledger.readSnapshot(snapshot.channel(), limits, cold);
+                    from = sequences[i];
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    skipped.add(file + ": " + ex.getMessage());
+                }
+            }
+        }
+        if (null == ledger)
+        {
+            if (firstSequence > 1)
+            {
+                throw new IllegalStateException("the cluster's snapshot names record " + records + " but no ledger " +
+                    "snapshot in " + ledgerSnapshotDirectory + " covers the journal's archived part (it starts at " +
+                    firstSequence + ")" + (skipped.isEmpty() ? "" : "; skipped: " + String.join("; ", skipped)) +
+                    ": move the archived segments back into " + journalDirectory);
+            }
+            ledger = new Ledger(limits, cold);
+        }
+        Recovery.replay(journalDirectory, from + 1, records, new LedgerRecordHandler(new CommandProcessor(ledger)));
+        if (ledger.historyHash(0) != header.getLong(3 * Long.BYTES) ||
+            ledger.historyHash(1) != header.getLong(4 * Long.BYTES) ||
+            ledger.transferCount() != header.getLong(5 * Long.BYTES) ||
+            ledger.recordCount() != header.getLong(6 * Long.BYTES) ||
+            ledger.accountCount() != header.getLong(7 * Long.BYTES))
+        {
+            throw new IllegalStateException("this member's " + (0 == from ? "journal" : "ledger snapshot at record " +
+                from + " and journal") + " up to record " + records + " give a ledger other than the one the " +
+                "cluster's snapshot names (history hash, transfers, records, accounts: " +
+                Long.toHexString(ledger.historyHash(0)) + Long.toHexString(ledger.historyHash(1)) + ", " +
+                ledger.transferCount() + ", " + ledger.recordCount() + ", " + ledger.accountCount() + " against " +
+                Long.toHexString(header.getLong(3 * Long.BYTES)) + Long.toHexString(header.getLong(4 * Long.BYTES)) +
+                ", " + header.getLong(5 * Long.BYTES) + ", " + header.getLong(6 * Long.BYTES) + ", " +
+                header.getLong(7 * Long.BYTES) + "): the member's directory is not this cluster's history");
+        }
+        rebuildReport = (0 == from ? "the journal alone" : "the ledger snapshot at record " + from) + " and " +
+            (records - from) + " journal record(s) after it" +
+            (skipped.isEmpty() ? "" : " (skipped: " + String.join("; ", skipped) + ")");
+        return ledger;
+    }
+
+    private void startSnapshotter(final Ledger ledger)
+    {
+        snapshotTaker = new SnapshotTaker(ledgerSnapshotDirectory,
+            Integer.getInteger(SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME, SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT),
+            ledgerSnapshotErrors).pace(ledgerSnapshotWriteRate);
+        snapshotAgent = new SnapshotAgent(
+            SnapshotAgent.copyOf(ledger, null == cold ? null : cold.follower()),
+            journal.directory(),
+            appliedRecords,
+            () -> appliedRecordsNow,
+            0,
+            snapshotTaker,
+            ledgerSnapshotErrors);
+        snapshotRunner = new AgentRunner(
+            new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
+            ledgerSnapshotErrors, null, snapshotAgent);
+        AgentRunner.startOnThread(snapshotRunner, (runnable) ->
+        {
+            final Thread thread = new Thread(runnable, SnapshotAgent.ROLE_NAME + "-" + memberId);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private void stopSnapshotter()
+    {
+        if (null != snapshotRunner)
+        {
+            // A snapshot in progress finishes at full speed; one not written is rebuilt from an older one and the
+            // journal on the next start.
+            snapshotTaker.hurry();
+            CloseHelper.quietClose(snapshotRunner);
+            snapshotRunner = null;
+        }
+    }
 }

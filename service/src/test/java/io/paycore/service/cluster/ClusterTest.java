@@ -14,8 +14,10 @@ import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.cold.ColdTierFullException;
+import io.paycore.core.cold.LmdbColdTier;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferFlags;
@@ -24,7 +26,9 @@ import io.paycore.core.query.QueryFilter;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
+import io.paycore.journal.SnapshotStore;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.SnapshotTaker;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.query.QueryServer;
@@ -61,6 +65,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -386,6 +391,82 @@ class ClusterTest
         final String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed);
         return printed;
+    }
+
+    @Test
+    void shouldRestartMembersFromEitherKindOfSnapshotWithOrWithoutALedgerSnapshotOfTheirOwn()
+    {
+        // Member 0 puts the whole ledger in the cluster's snapshot; the others name a record and write the ledger
+        // there from their snapshotter threads.
+        nodes[0] = ClusterNode.launch(context(0).snapshotsOffServiceThread(false));
+        nodes[1] = launch(1);
+        nodes[2] = launch(2);
+        connect();
+        createAccounts();
+        final Set<Long> created = new HashSet<>();
+        // Past the 256-transfer hot window: the snapshotters' copies read their members' cold tiers.
+        sendTransfers(40, created);
+
+        assertEquals(ClusterCommand.EXIT_OK, PaycoreMain.execute("cluster", "snapshot", "--data",
+            temp.resolve("member-" + leader()).toString()));
+        awaitSnapshotOnEveryMember();
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (nodes[1].service().ledgerSnapshotsWritten() < 1 || nodes[2].service().ledgerSnapshotsWritten() < 1)
+        {
+            assertTrue(System.nanoTime() < deadline, "members 1 and 2 wrote their ledger snapshots");
+            sleep(10);
+        }
+        assertEquals(0, nodes[0].service().ledgerSnapshotsWritten());
+        sendTransfers(10, created);
+
+        // One member at a time, so that two always run, each restarted once the other two answer without it.
+        // The first reads the whole-ledger snapshot it took.
+        final long snapshotRecords = nodes[0].service().appliedRecords();
+        nodes[0].close();
+        sendTransfers(5, created);
+        nodes[0] = launch(0);
+        nodes[1].close();
+        sendTransfers(5, created);
+        nodes[1] = launch(1);
+        // A ledger snapshot of another history where the cluster's snapshot points: the member refuses to start.
+        nodes[2].close();
+        sendTransfers(5, created);
+        final Path snapshots = temp.resolve("member-2").resolve("snapshots");
+        final long[] written = new SnapshotStore(snapshots).sequences();
+        IoUtil.delete(snapshots.toFile(), false);
+        try (LmdbColdTier otherTier = new LmdbColdTier(temp.resolve("other-cold"), COLD_TIER_BYTES))
+        {
+            new SnapshotTaker(snapshots, 3, Throwable::printStackTrace)
+                .take(new Ledger(LIMITS, otherTier), written[written.length - 1]);
+        }
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        nodes[2] = ClusterNode.launch(context(2).errorHandler(errors::add));
+        final String refusal = "give a ledger other than the one the cluster's snapshot names";
+        while (errors.stream().noneMatch((error) -> String.valueOf(error.getMessage()).contains(refusal) ||
+            (null != error.getCause() && String.valueOf(error.getCause().getMessage()).contains(refusal))))
+        {
+            assertTrue(System.nanoTime() < deadline + TIMEOUT.toNanos(), "member 2 refused: " + errors);
+            sleep(10);
+        }
+        assertEquals(0, nodes[2].service().appliedRecords());
+        nodes[2].close();
+
+        // Without its ledger snapshots, a member rebuilds the ledger the cluster's snapshot names from its journal.
+        IoUtil.delete(snapshots.toFile(), false);
+        nodes[2] = launch(2);
+        sendTransfers(5, created);
+
+        assertEveryTransferFound(created);
+        awaitEqualDigests();
+        final long loaded = nodes[0].service().recordsInLoadedSnapshot();
+        assertTrue(loaded > 0 && loaded < snapshotRecords, "member 0 started from its snapshot: " + loaded);
+        assertEquals(null, nodes[0].service().rebuildReport());
+        assertEquals(loaded, nodes[1].service().recordsInLoadedSnapshot());
+        assertEquals("the ledger snapshot at record " + loaded + " and 0 journal record(s) after it",
+            nodes[1].service().rebuildReport());
+        assertEquals(loaded, nodes[2].service().recordsInLoadedSnapshot());
+        assertEquals("the journal alone and " + loaded + " journal record(s) after it",
+            nodes[2].service().rebuildReport());
     }
 
     @Test

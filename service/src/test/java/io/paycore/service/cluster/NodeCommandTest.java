@@ -5,6 +5,8 @@ import io.paycore.service.PaycoreMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code paycore node} refuses more events per message than the protocol carries as a usage error, before it
- * touches its data directory (it had failed with a stack trace from the codec).
+ * {@code paycore node} refuses options out of range as usage errors, before it touches its data directory: more
+ * events per message than the protocol carries (it had failed with a stack trace from the codec), and snapshot
+ * options.
  */
 class NodeCommandTest
 {
@@ -35,6 +38,21 @@ class NodeCommandTest
 
         assertTrue(console.err().startsWith("events per message (paycore.ledger.max.batch.events, --max-batch) " +
             "must be in 1..1024, the protocol's most: 1025"), console.err());
+        assertFalse(Files.exists(data));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "--snapshot-thread|blp|--snapshot-thread must be snapshotter or service: blp",
+        "--snapshot-rate|-1|Invalid value for option '--snapshot-rate': '-1' is not a size in bytes" })
+    void shouldRefuseASnapshotOptionOutOfRange(final String option, final String value, final String error)
+    {
+        final Path data = temp.resolve("node");
+
+        assertEquals(2, PaycoreMain.execute("node", "--id", "0", "--members", "localhost:22900", "--data",
+            data.toString(), option, value));
+
+        assertTrue(console.err().startsWith(error), console.err());
         assertFalse(Files.exists(data));
     }
 }
