@@ -10,6 +10,7 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.perf.harness.MachineInfo;
 import io.paycore.replay.ScratchDirectory;
 import io.paycore.service.cli.FlushLevelConverter;
+import io.paycore.service.cli.LongByteSizeConverter;
 import io.paycore.service.cluster.ClusterMembers;
 import io.paycore.service.cluster.ClusterNode;
 import io.paycore.service.cluster.ClusterNodeContext;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code paycore bench cluster-snapshot}: how long a cluster member's snapshot of a full hot window keeps the cluster
@@ -45,8 +47,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
         "Start a one-member cluster in this process (a scratch directory, deleted), fill its hot window with " +
             "--hot-transfers transfers and 100,000 more in messages of 1,024, then send single-transfer requests one " +
             "at a time while the member takes a snapshot (as 'paycore cluster snapshot' asks). Prints how long the " +
-            "snapshot took and the longest round trip of a request during it. Exit status 0 when the snapshot was " +
-            "taken within --probe seconds, 1 otherwise, 2 on bad options."
+            "snapshot took and the longest round trip of a request during it; with --snapshot-thread snapshotter, " +
+            "then the same for the snapshotter's writing of the ledger. Exit status 0 when the snapshot (and the " +
+            "ledger's) was taken within --probe seconds, 1 otherwise, 2 on bad options."
     })
 public final class BenchClusterSnapshotCommand implements Callable<Integer>
 {
@@ -65,9 +68,21 @@ public final class BenchClusterSnapshotCommand implements Callable<Integer>
         description = "The member's flush level: none, batch or every (default: ${DEFAULT-VALUE}).")
     private FlushLevel flushLevel;
 
-    @Option(names = "--probe", paramLabel = "SECONDS", defaultValue = "20",
-        description = "How long requests are sent once the snapshot is asked for; it must be taken within this " +
+    @Option(names = "--snapshot-thread", paramLabel = "THREAD", defaultValue = "snapshotter",
+        description = "As node's: snapshotter (the cluster's snapshot names the record; the member's snapshotter " +
+            "thread writes the ledger) or service (the cluster's snapshot holds the ledger, written on the service " +
+            "thread) (default: ${DEFAULT-VALUE}).")
+    private String snapshotThread;
+
+    @Option(names = "--snapshot-rate", paramLabel = "BYTES", converter = LongByteSizeConverter.class,
+        defaultValue = "32m",
+        description = "As node's: the snapshotter thread's pace, bytes a second; 0 for unpaced " +
             "(default: ${DEFAULT-VALUE}).")
+    private long snapshotRate;
+
+    @Option(names = "--probe", paramLabel = "SECONDS", defaultValue = "60",
+        description = "How long requests are sent once the snapshot is asked for, and again once it is taken " +
+            "while the snapshotter writes the ledger; each must be done within this (default: ${DEFAULT-VALUE}).")
     private int probeSeconds;
 
     @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "21900",
@@ -83,12 +98,15 @@ public final class BenchClusterSnapshotCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final PrintStream out = System.out;
-        if (hotTransfers < 1024 || probeSeconds < 1 || basePort < 1 || basePort > 65_535 - 6)
+        if (hotTransfers < 1024 || probeSeconds < 1 || basePort < 1 || basePort > 65_535 - 6 || snapshotRate < 0 ||
+            !("snapshotter".equals(snapshotThread) || "service".equals(snapshotThread)))
         {
             System.err.println("paycore bench cluster-snapshot: --hot-transfers must be at least 1024, --probe at " +
-                "least 1 and --base-port leave six ports below 65536");
+                "least 1, --base-port leave six ports below 65536, --snapshot-thread be snapshotter or service and " +
+                "--snapshot-rate not negative");
             return 2;
         }
+        final boolean offServiceThread = "snapshotter".equals(snapshotThread);
         final String secret = "bench-cluster-snapshot-" + System.nanoTime();
         final ClusterMembers members = ClusterMembers.parse("localhost:" + basePort);
         try (ScratchDirectory scratch = ScratchDirectory.create("paycore-bench-cluster-snapshot-"))
@@ -106,6 +124,8 @@ public final class BenchClusterSnapshotCommand implements Callable<Integer>
                     .ledgerLimits(new LedgerLimits().maxTransfers(hotTransfers).maxAccounts(2 * ACCOUNTS)
                         .maxBatchEvents(FILL_BATCH))
                     .snapshotEveryRecords(0)
+                    .snapshotsOffServiceThread(offServiceThread)
+                    .snapshotWriteRate(snapshotRate)
                     .credentials(ClientCredentials.parse(
                         List.of(ClientCredentials.line(CLIENT_ID, secret, 1_000)), "bench cluster-snapshot")));
                 driver = LocalCluster.launchClientDriver(scratch.path().resolve("client-aeron"));
@@ -115,8 +135,10 @@ public final class BenchClusterSnapshotCommand implements Callable<Integer>
                     .secret(secret)
                     .aeronDirectoryName(driver.aeronDirectoryName())
                     .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(30)));
-                out.printf(Locale.ROOT, "paycore bench cluster-snapshot: one member, flush %s, hot window %,d%n",
-                    flushLevel.name().toLowerCase(Locale.ROOT), hotTransfers);
+                out.printf(Locale.ROOT, "paycore bench cluster-snapshot: one member, flush %s, hot window %,d, " +
+                    "snapshots %s%n", flushLevel.name().toLowerCase(Locale.ROOT), hotTransfers,
+                    offServiceThread ? "by the snapshotter thread at " + (0 == snapshotRate ? "full speed" :
+                    String.format(Locale.ROOT, "%,d bytes/s", snapshotRate)) : "on the service thread");
                 out.println("  machine   " + MachineInfo.now().describeBefore());
                 return measure(out, node, client, scratch.path().resolve("member-0").resolve("cluster"));
             }
@@ -154,40 +176,82 @@ public final class BenchClusterSnapshotCommand implements Callable<Integer>
         }
         out.printf(Locale.ROOT, "  filled    %,d transfers in %.1f s%n", id - 1, (System.nanoTime() - fillStartNanos) / 1e9);
 
-        final TransferEventArray one = new TransferEventArray(1);
         final long snapshotsBefore = node.service().snapshotsTaken();
+        final long ledgerSnapshotsBefore = node.service().ledgerSnapshotsWritten();
         final AtomicBoolean asked = new AtomicBoolean();
         final Thread asker = new Thread(() -> asked.set(ClusterTool.snapshot(clusterDir.toFile(), System.out)),
             "bench-snapshot-asker");
         final long askedNanos = System.nanoTime();
         asker.start();
-        final long probeEndNanos = askedNanos + TimeUnit.SECONDS.toNanos(probeSeconds);
-        long takenNanos = 0;
-        long worstNanos = 0;
-        long requests = 0;
-        while (System.nanoTime() < probeEndNanos && 0 == takenNanos)
-        {
-            one.reset();
-            one.add(id++, 1, 2, 1, 0, 0, 1, 0, 1, 0);
-            final long sentNanos = System.nanoTime();
-            expectOk(client.createTransfersAndWait(one, TIMEOUT));
-            final long answeredNanos = System.nanoTime();
-            worstNanos = Math.max(worstNanos, answeredNanos - sentNanos);
-            requests++;
-            if (node.service().snapshotsTaken() > snapshotsBefore)
-            {
-                takenNanos = answeredNanos;
-            }
-        }
+        final Probe snapshot = new Probe(client, id).until(
+            () -> node.service().snapshotsTaken() > snapshotsBefore, askedNanos + TimeUnit.SECONDS.toNanos(probeSeconds));
         asker.join();
-        if (0 == takenNanos)
+        if (0 == snapshot.doneNanos)
         {
             out.printf(Locale.ROOT, "  snapshot  not taken within %d s (asked: %b)%n", probeSeconds, asked.get());
             return 1;
         }
         out.printf(Locale.ROOT, "  snapshot  taken %.3f s after it was asked for; the longest round trip of %,d " +
-            "single-transfer requests meanwhile %.3f s%n", (takenNanos - askedNanos) / 1e9, requests, worstNanos / 1e9);
+            "single-transfer requests meanwhile %.3f s%n", (snapshot.doneNanos - askedNanos) / 1e9, snapshot.requests,
+            snapshot.worstNanos / 1e9);
+        if (null == node.service().snapshotAgent())
+        {
+            return 0;
+        }
+
+        // The snapshotter writes the ledger at the snapshot's record while the member goes on.
+        final Probe ledger = new Probe(client, snapshot.nextId).until(
+            () -> node.service().ledgerSnapshotsWritten() > ledgerSnapshotsBefore,
+            snapshot.doneNanos + TimeUnit.SECONDS.toNanos(probeSeconds));
+        if (0 == ledger.doneNanos)
+        {
+            out.printf(Locale.ROOT, "  ledger    not written by the snapshotter within %d s of the snapshot%n",
+                probeSeconds);
+            return 1;
+        }
+        out.printf(Locale.ROOT, "  ledger    written by the snapshotter %.3f s after the snapshot; the longest round " +
+            "trip of %,d single-transfer requests meanwhile %.3f s%n", (ledger.doneNanos - snapshot.doneNanos) / 1e9,
+            ledger.requests, ledger.worstNanos / 1e9);
         return 0;
+    }
+
+    /**
+     * Single-transfer requests sent one at a time until a condition holds (checked after each answer) or a deadline
+     * passes: how many, the longest round trip, and when the condition was seen to hold (0 if it was not).
+     */
+    private static final class Probe
+    {
+        private final PaycoreClient client;
+        private final TransferEventArray one = new TransferEventArray(1);
+        private long nextId;
+        private long requests;
+        private long worstNanos;
+        private long doneNanos;
+
+        Probe(final PaycoreClient client, final long firstId)
+        {
+            this.client = client;
+            this.nextId = firstId;
+        }
+
+        Probe until(final BooleanSupplier done, final long deadlineNanos)
+        {
+            while (System.nanoTime() < deadlineNanos && 0 == doneNanos)
+            {
+                one.reset();
+                one.add(nextId++, 1, 2, 1, 0, 0, 1, 0, 1, 0);
+                final long sentNanos = System.nanoTime();
+                expectOk(client.createTransfersAndWait(one, TIMEOUT));
+                final long answeredNanos = System.nanoTime();
+                worstNanos = Math.max(worstNanos, answeredNanos - sentNanos);
+                requests++;
+                if (done.getAsBoolean())
+                {
+                    doneNanos = answeredNanos;
+                }
+            }
+            return this;
+        }
     }
 
     private static void expectOk(final CreateResults<CreateTransferResult> results)
