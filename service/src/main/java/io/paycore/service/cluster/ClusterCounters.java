@@ -7,7 +7,7 @@ import org.agrona.CloseHelper;
 /**
  * A cluster member's own counters, in its media driver's counters file beside the consensus module's and the
  * archive's ({@code paycore stat --data DIR}): what its clustered service applied, rejected and snapshotted, what
- * its cold tier holds. Labelled with the member's id, as the cluster's
+ * its cold tier holds, what its snapshotter thread wrote. Labelled with the member's id, as the cluster's
  * own counters are.
  * <p>
  * <b>Threading</b>: made, written and closed on the service's thread, but for the logins refused, which the
@@ -25,14 +25,20 @@ final class ClusterCounters implements AutoCloseable
     static final int COLD_WRITTEN_TYPE_ID = 4_504;
     /** Type id of {@code paycore: cluster member N logins refused}. */
     static final int LOGINS_REFUSED_TYPE_ID = 4_505;
+    /** Type id of {@code paycore: cluster member N ledger snapshots written}. */
+    static final int LEDGER_SNAPSHOTS_WRITTEN_TYPE_ID = 4_506;
+    /** Type id of {@code paycore: cluster member N ledger snapshots failed}. */
+    static final int LEDGER_SNAPSHOTS_FAILED_TYPE_ID = 4_507;
 
     private final Counter recordsApplied;
     private final Counter messagesRejected;
     private final Counter snapshotsTaken;
     private final Counter coldWritten;
     private final Counter loginsRefused;
+    private final Counter ledgerSnapshotsWritten;
+    private final Counter ledgerSnapshotsFailed;
 
-    ClusterCounters(final Aeron aeron, final int memberId, final boolean coldTier)
+    ClusterCounters(final Aeron aeron, final int memberId, final boolean coldTier, final boolean snapshotter)
     {
         final String prefix = "paycore: cluster member " + memberId + " ";
         recordsApplied = aeron.addCounter(RECORDS_APPLIED_TYPE_ID, prefix + "records applied");
@@ -40,6 +46,10 @@ final class ClusterCounters implements AutoCloseable
         snapshotsTaken = aeron.addCounter(SNAPSHOTS_TAKEN_TYPE_ID, prefix + "snapshots taken");
         coldWritten = coldTier ? aeron.addCounter(COLD_WRITTEN_TYPE_ID, prefix + "cold tier records written") : null;
         loginsRefused = aeron.addCounter(LOGINS_REFUSED_TYPE_ID, prefix + "logins refused");
+        ledgerSnapshotsWritten = snapshotter ?
+            aeron.addCounter(LEDGER_SNAPSHOTS_WRITTEN_TYPE_ID, prefix + "ledger snapshots written") : null;
+        ledgerSnapshotsFailed = snapshotter ? aeron.addCounter(LEDGER_SNAPSHOTS_FAILED_TYPE_ID,
+            prefix + "ledger snapshots failed (or the snapshotter stopped)") : null;
     }
 
     /**
@@ -51,8 +61,19 @@ final class ClusterCounters implements AutoCloseable
         return loginsRefused;
     }
 
-    void update(final long applied, final long rejected, final long snapshots, final long coldRecords)
+    void update(
+        final long applied,
+        final long rejected,
+        final long snapshots,
+        final long coldRecords,
+        final long ledgerSnapshots,
+        final long ledgerSnapshotFailures)
     {
+        if (null != ledgerSnapshotsWritten)
+        {
+            ledgerSnapshotsWritten.setRelease(ledgerSnapshots);
+            ledgerSnapshotsFailed.setRelease(ledgerSnapshotFailures);
+        }
         recordsApplied.setRelease(applied);
         messagesRejected.setRelease(rejected);
         snapshotsTaken.setRelease(snapshots);
@@ -64,6 +85,7 @@ final class ClusterCounters implements AutoCloseable
 
     public void close()
     {
-        CloseHelper.closeAll(recordsApplied, messagesRejected, snapshotsTaken, coldWritten, loginsRefused);
+        CloseHelper.closeAll(recordsApplied, messagesRejected, snapshotsTaken, coldWritten, loginsRefused,
+            ledgerSnapshotsWritten, ledgerSnapshotsFailed);
     }
 }

@@ -264,7 +264,7 @@ public final class PaycoreClusteredService implements ClusteredService
             journal = null;
             throw ex;
         }
-        counters = new ClusterCounters(cluster.aeron(), memberId, null != cold);
+        counters = new ClusterCounters(cluster.aeron(), memberId, null != cold, null != snapshotAgent);
         loginsRefusedCounter.accept(counters.loginsRefused());
     }
 
@@ -466,6 +466,17 @@ public final class PaycoreClusteredService implements ClusteredService
     }
 
     /**
+     * @return ledger snapshots this member's snapshotter failed to write, plus 1 if it stopped (a record it could not
+     * apply); 0 without a snapshotter. Any thread.
+     */
+    public long ledgerSnapshotFailures()
+    {
+        final SnapshotTaker taker = snapshotTaker;
+        final SnapshotAgent agent = snapshotAgent;
+        return null == taker || null == agent ? 0 : taker.failures() + (agent.isFailed() ? 1 : 0);
+    }
+
+    /**
      * @return the snapshotter's agent, or null if this member writes its snapshots on the service thread. Any
      * thread, once started.
      */
@@ -552,7 +563,8 @@ public final class PaycoreClusteredService implements ClusteredService
         }
         if (null != counters)
         {
-            counters.update(appliedRecords, rejectedMessages, snapshotsTaken, coldWrittenRecordsNow);
+            counters.update(appliedRecords, rejectedMessages, snapshotsTaken, coldWrittenRecordsNow,
+                ledgerSnapshotsWritten(), ledgerSnapshotFailures());
         }
         if (digestRequested && null != processor)
         {

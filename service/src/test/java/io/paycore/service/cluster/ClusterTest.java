@@ -417,6 +417,15 @@ class ClusterTest
             sleep(10);
         }
         assertEquals(0, nodes[0].service().ledgerSnapshotsWritten());
+        // Its counters follow on the service's next duty cycles.
+        String stat = run("stat", "--data", temp.resolve("member-1").toString());
+        while (counter(stat, "cluster member 1 ledger snapshots written") < 1 && System.nanoTime() < deadline)
+        {
+            sleep(10);
+            stat = run("stat", "--data", temp.resolve("member-1").toString());
+        }
+        assertEquals(1, counter(stat, "cluster member 1 ledger snapshots written"), stat);
+        assertEquals(0, counter(stat, "cluster member 1 ledger snapshots failed (or the snapshotter stopped)"), stat);
         sendTransfers(10, created);
 
         // One member at a time, so that two always run, each restarted once the other two answer without it.
