@@ -114,6 +114,7 @@ class ClusterTest
     private PaycoreClient client;
     private long nextTransferId = 1;
     private Path mountedJournal;
+    private long reconnectAfterNanos = ClientContext.CLUSTER_RECONNECT_AFTER_DEFAULT_NANOS;
 
     @AfterEach
     void close() throws Exception
@@ -478,6 +479,35 @@ class ClusterTest
             nodes[2].service().rebuildReport());
     }
 
+    /**
+     * A leader stopped and started again at once (a supervisor's restart, in this JVM here) can win the next election
+     * itself; the client then hears of no new term, and the leader drops its requests, stamped with the old one. It
+     * had waited out its whole request timeout; after {@link ClientContext#clusterReconnectAfterNanos()} of silence
+     * it now takes a new session and sends what is in flight again.
+     */
+    @Test
+    void shouldAnswerEveryRequestWhileTheLeaderIsRestartedAtOnce()
+    {
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            nodes[i] = launch(i);
+        }
+        reconnectAfterNanos = TimeUnit.SECONDS.toNanos(3);
+        connect();
+        createAccounts();
+        final Set<Long> created = new HashSet<>();
+        sendTransfers(5, created);
+        for (int round = 0; round < 4; round++)
+        {
+            final int leader = leader();
+            nodes[leader].close();
+            nodes[leader] = launch(leader);
+            sendTransfers(2, created);
+        }
+        assertEveryTransferFound(created);
+        awaitEqualDigests();
+    }
+
     @Test
     void shouldTakeASnapshotEveryNRecordsOnEveryMember()
     {
@@ -774,6 +804,7 @@ class ClusterTest
             .secret(secret)
             .aeronDirectoryName(clientDriver.aeronDirectoryName())
             .queryChannel(QUERY_CHANNEL)
+            .clusterReconnectAfterNanos(reconnectAfterNanos)
             .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(20));
     }
 

@@ -86,6 +86,8 @@ public final class ClientContext
         CLUSTER_NEW_LEADER_TIMEOUT_PROP_NAME, CLUSTER_NEW_LEADER_TIMEOUT_DEFAULT_NANOS);
     private long clusterConnectAttemptNanos = SystemUtil.getDurationInNanos(
         CLUSTER_CONNECT_ATTEMPT_PROP_NAME, CLUSTER_CONNECT_ATTEMPT_DEFAULT_NANOS);
+    private long clusterReconnectAfterNanos = SystemUtil.getDurationInNanos(
+        CLUSTER_RECONNECT_AFTER_PROP_NAME, CLUSTER_RECONNECT_AFTER_DEFAULT_NANOS);
     private int clusterMaxInFlightRequests = Integer.getInteger(
         CLUSTER_MAX_IN_FLIGHT_REQUESTS_PROP_NAME, CLUSTER_MAX_IN_FLIGHT_REQUESTS_DEFAULT);
     private int clusterMaxInFlightBytes = Integer.getInteger(
@@ -124,6 +126,20 @@ public final class ClientContext
      * Default time to wait for a new leader: several elections' worth, a member restarting to vote included.
      */
     public static final long CLUSTER_NEW_LEADER_TIMEOUT_DEFAULT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * Property: how long a cluster's client waits with requests in flight and no answer at all before it takes a new
+     * session and sends them again.
+     */
+    public static final String CLUSTER_RECONNECT_AFTER_PROP_NAME = "paycore.client.cluster.reconnect.after";
+
+    /**
+     * Default silence before a new session: 10 s, several elections' worth. A leader restarted at once can win the
+     * next election itself without the client hearing of the new term; the leader drops requests of the old one, and
+     * the client would wait out its whole request timeout. Transfers and accounts are idempotent by id, and the
+     * first answer to a request wins, so a request sent again costs the cluster a lookup, never a second transfer.
+     */
+    public static final long CLUSTER_RECONNECT_AFTER_DEFAULT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /**
      * Property: how long one attempt to connect to a cluster waits for an answer before another begins, while the
@@ -226,6 +242,11 @@ public final class ClientContext
             throw new IllegalArgumentException("cluster connect attempt (" + CLUSTER_CONNECT_ATTEMPT_PROP_NAME +
                 ") must be positive: " + clusterConnectAttemptNanos + " ns");
         }
+        if (clusterReconnectAfterNanos <= 0)
+        {
+            throw new IllegalArgumentException("reconnect-after silence (" + CLUSTER_RECONNECT_AFTER_PROP_NAME +
+                ") must be positive: " + clusterReconnectAfterNanos + " ns");
+        }
         if (clusterNewLeaderTimeoutNanos <= 0)
         {
             throw new IllegalArgumentException("new leader timeout (" + CLUSTER_NEW_LEADER_TIMEOUT_PROP_NAME +
@@ -285,6 +306,25 @@ public final class ClientContext
     {
         this.clusterNewLeaderTimeoutNanos = nanos;
         return this;
+    }
+
+    /**
+     * @param nanos how long the client waits, with requests in flight to a cluster and no answer at all, before it
+     *              takes a new session and sends them again.
+     * @return this.
+     */
+    public ClientContext clusterReconnectAfterNanos(final long nanos)
+    {
+        this.clusterReconnectAfterNanos = nanos;
+        return this;
+    }
+
+    /**
+     * @return how long a silence with requests in flight lasts before the client takes a new session.
+     */
+    public long clusterReconnectAfterNanos()
+    {
+        return clusterReconnectAfterNanos;
     }
 
     /**

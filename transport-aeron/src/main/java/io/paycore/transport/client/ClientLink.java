@@ -56,6 +56,23 @@ interface ClientLink extends AutoCloseable
     void close();
 
     /**
+     * Take a new session with the service and leave the old one, for requests lost where the service's own events
+     * will not say so; a new session counts as a change of leader ({@link #leaderChanges()}). If no service answers
+     * within the connect timeout, the link keeps the session it has. Blocks for as long as the connect takes.
+     */
+    default void reconnect()
+    {
+    }
+
+    /**
+     * @return new sessions taken by {@link #reconnect()}.
+     */
+    default long reconnects()
+    {
+        return 0;
+    }
+
+    /**
      * @return the Aeron client the link publishes and subscribes with.
      */
     Aeron aeron();

@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 final class ClusterLink implements ClientLink, EgressListener
 {
     private final ClientContext context;
-    private final AeronCluster cluster;
+    private final Aeron aeron;
+    private final Aeron ownAeron;
+    private AeronCluster cluster;
+    private long reconnects;
     private FragmentHandler handler;
     private long leaderChanges;
     private long lastKeepAliveNanos = System.nanoTime();
@@ -36,10 +39,23 @@ final class ClusterLink implements ClientLink, EgressListener
     ClusterLink(final ClientContext context)
     {
         this.context = context;
-        cluster = connect(context, this);
+        // An Aeron client of the link's own, not the session's: a new session (reconnect) keeps it, and with it the
+        // client's other publications.
+        ownAeron = null == context.aeron() ?
+            Aeron.connect(new Aeron.Context().aeronDirectoryName(context.aeronDirectoryName())) : null;
+        aeron = null == ownAeron ? context.aeron() : ownAeron;
+        try
+        {
+            cluster = connect(context, this, aeron);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(ownAeron);
+            throw ex;
+        }
     }
 
-    private static AeronCluster connect(final ClientContext context, final ClusterLink listener)
+    private static AeronCluster connect(final ClientContext context, final ClusterLink listener, final Aeron aeron)
     {
         final long deadlineNanos = System.nanoTime() + context.connectTimeoutNanos();
         int attempts = 0;
@@ -48,7 +64,7 @@ final class ClusterLink implements ClientLink, EgressListener
         {
             attempts++;
             final long attemptDeadlineNanos = Math.min(deadlineNanos, System.nanoTime() + context.clusterConnectAttemptNanos());
-            final AeronCluster.Context clusterContext = clusterContext(context, listener);
+            final AeronCluster.Context clusterContext = clusterContext(context, listener, aeron);
             AeronCluster.AsyncConnect connect = null;
             try
             {
@@ -91,7 +107,8 @@ final class ClusterLink implements ClientLink, EgressListener
         }
     }
 
-    private static AeronCluster.Context clusterContext(final ClientContext context, final ClusterLink listener)
+    private static AeronCluster.Context clusterContext(
+        final ClientContext context, final ClusterLink listener, final Aeron aeron)
     {
         final AeronCluster.Context clusterContext = new AeronCluster.Context()
             .ingressChannel("aeron:udp")
@@ -100,15 +117,9 @@ final class ClusterLink implements ClientLink, EgressListener
             .messageTimeoutNs(context.connectTimeoutNanos())
             .newLeaderTimeoutNs(context.clusterNewLeaderTimeoutNanos())
             .credentialsSupplier(ClusterAuthenticator.credentialsSupplier(context.clientId(), context.secret()))
-            .egressListener(listener);
-        if (null != context.aeron())
-        {
-            clusterContext.aeron(context.aeron()).ownsAeronClient(false);
-        }
-        else
-        {
-            clusterContext.aeronDirectoryName(context.aeronDirectoryName());
-        }
+            .egressListener(listener)
+            .aeron(aeron)
+            .ownsAeronClient(false);
         return clusterContext;
     }
 
@@ -205,13 +216,36 @@ final class ClusterLink implements ClientLink, EgressListener
             "losing the last one";
     }
 
+    public void reconnect()
+    {
+        final AeronCluster fresh;
+        try
+        {
+            fresh = connect(context, this, aeron);
+        }
+        catch (final PaycoreClientException ex)
+        {
+            // No leader answered: keep the session there is, which may yet hear of a new leader, and try again later.
+            return;
+        }
+        CloseHelper.quietClose(cluster);
+        cluster = fresh;
+        reconnects++;
+        leaderChanges++;
+    }
+
+    public long reconnects()
+    {
+        return reconnects;
+    }
+
     public void close()
     {
-        cluster.close();
+        CloseHelper.closeAll(cluster, ownAeron);
     }
 
     public Aeron aeron()
     {
-        return cluster.context().aeron();
+        return aeron;
     }
 }

@@ -131,6 +131,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private long malformedAnswers;
     private final InFlightRequests inFlight;
     private long leaderChangesSeen;
+    private final long reconnectAfterNanos;
+    private long lastProgressNanos;
     private boolean closed;
 
     private PaycoreClient(final ClientContext context)
@@ -141,6 +143,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         this.link = null != context.clusterIngressEndpoints() ? new ClusterLink(context) : new DirectLink(context);
         inFlight = null == context.clusterIngressEndpoints() ? null :
             new InFlightRequests(context.clusterMaxInFlightRequests(), context.clusterMaxInFlightBytes());
+        reconnectAfterNanos = context.clusterReconnectAfterNanos();
     }
 
     /**
@@ -328,6 +331,18 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         {
             if (null != inFlight)
             {
+                if (inFlight.size() > 0)
+                {
+                    // No answer at all for a while: the requests may be stamped with a leadership term the leader
+                    // drops (a leader restarted at once and elected again, its new term never heard of). A new
+                    // session learns the term; what is in flight is then sent again, as to a new leader.
+                    final long nowNanos = System.nanoTime();
+                    if (nowNanos - lastProgressNanos > reconnectAfterNanos)
+                    {
+                        lastProgressNanos = nowNanos;
+                        link.reconnect();
+                    }
+                }
                 final long leaderChanges = link.leaderChanges();
                 if (leaderChanges != leaderChangesSeen)
                 {
@@ -685,9 +700,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         // From a cluster: an answer releases its request; one to a request answered already is a duplicate. A
         // Rejected that could not name its request (0) releases nothing.
         final long correlationId = validator.correlationId();
-        if (null != inFlight && 0 != correlationId && !inFlight.answered(correlationId))
+        if (null != inFlight && 0 != correlationId)
         {
-            return;
+            if (!inFlight.answered(correlationId))
+            {
+                return;
+            }
+            lastProgressNanos = System.nanoTime();
         }
 
         switch (validator.templateId())
@@ -737,6 +756,11 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             nextCorrelationId++;
             if (null != inFlight)
             {
+                if (0 == inFlight.size())
+                {
+                    // The silence before a new session counts from the first request in flight.
+                    lastProgressNanos = System.nanoTime();
+                }
                 inFlight.sent(correlationId, sendBuffer, 0, length);
             }
             return correlationId;
@@ -935,12 +959,21 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     }
 
     /**
-     * @return requests sent again because the cluster's leader changed while they were in flight; 0 for a single
-     * node.
+     * @return requests sent again because the cluster's leader changed while they were in flight, or the client took
+     * a new session ({@link #reconnects()}); 0 for a single node.
      */
     public long resends()
     {
         return null == inFlight ? 0 : inFlight.resends();
+    }
+
+    /**
+     * @return new sessions this client took with the cluster because no answer came for
+     * {@link ClientContext#clusterReconnectAfterNanos()} while requests were in flight; 0 for a single node.
+     */
+    public long reconnects()
+    {
+        return link.reconnects();
     }
 
     /**
