@@ -4,7 +4,6 @@ import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.ledger.ColdTier;
 import io.paycore.core.ledger.Ledger;
-import io.paycore.core.ledger.LedgerSnapshotException;
 import io.paycore.journal.JournalReader;
 import io.paycore.journal.RecordHandler;
 import org.agrona.CloseHelper;
@@ -12,12 +11,12 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -108,8 +107,10 @@ public final class SnapshotAgent implements Agent
     }
 
     /**
-     * A copy of a ledger, through its snapshot format, for the agent to own. Allocates the snapshot's bytes once;
-     * for start-up, not a hot path.
+     * A copy of a ledger, through its snapshot format, for the agent to own. The snapshot streams through a pipe from
+     * a thread that writes it to this one that reads it, so the copy costs the heap one more ledger and a pipe's
+     * buffer, not the snapshot's bytes as well: held whole, a full default window's 605 MB (and the array it grew
+     * in) did not fit beside two ledgers in a 4 GiB heap. For start-up, not a hot path.
      *
      * @param ledger the BLP's ledger, quiescent for the call.
      * @param cold   the copy's cold tier: the follower view of the ledger's tier, or null if it has none.
@@ -117,21 +118,59 @@ public final class SnapshotAgent implements Agent
      */
     public static Ledger copyOf(final Ledger ledger, final ColdTier cold)
     {
+        final Pipe pipe;
         try
         {
-            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ledger.writeSnapshot(Channels.newChannel(bytes));
-            return Ledger.readSnapshot(
-                Channels.newChannel(new ByteArrayInputStream(bytes.toByteArray())), ledger.limits(), cold);
+            pipe = Pipe.open();
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot copy the ledger: " + ex, ex);
         }
-        catch (final LedgerSnapshotException ex)
+        final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+        final Thread writer = new Thread(() ->
         {
-            throw new IllegalStateException("cannot copy the ledger: " + ex.getMessage(), ex);
+            try (Pipe.SinkChannel sink = pipe.sink())
+            {
+                ledger.writeSnapshot(sink);
+            }
+            catch (final Throwable ex)
+            {
+                writeFailure.set(ex);
+            }
+        }, "paycore-ledger-copy");
+        writer.setDaemon(true);
+        writer.start();
+        Ledger copy = null;
+        Throwable readFailure = null;
+        try (Pipe.SourceChannel source = pipe.source())
+        {
+            copy = Ledger.readSnapshot(source, ledger.limits(), cold);
+            if (source.read(ByteBuffer.allocate(1)) >= 0)
+            {
+                throw new IllegalStateException("the ledger's snapshot ran on past what its copy read");
+            }
         }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Closing the source ends a writer still writing.
+            readFailure = ex;
+        }
+        try
+        {
+            writer.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while copying the ledger", ex);
+        }
+        final Throwable failure = null != readFailure ? readFailure : writeFailure.get();
+        if (null != failure)
+        {
+            throw new IllegalStateException("cannot copy the ledger: " + failure.getMessage(), failure);
+        }
+        return copy;
     }
 
     public int doWork()

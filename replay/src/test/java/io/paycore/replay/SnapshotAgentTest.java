@@ -1,6 +1,12 @@
 package io.paycore.replay;
 
+import io.paycore.core.cold.LmdbColdTier;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.AccountResults;
 import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.ledger.TransferResults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,6 +148,33 @@ class SnapshotAgentTest
         {
             assertEquals(last, recovery.report().snapshotSequence());
             assertEquals(live.digestHex(), recovery.ledger().digestHex(), recovery.report().describe());
+        }
+    }
+
+    @Test
+    void shouldReportACopyItCannotReadWithoutWaitingOnTheThreadThatWritesIt()
+    {
+        final LedgerLimits limits = new LedgerLimits()
+            .maxAccounts(4).maxTransfers(4).maxPendingTransfers(4).maxBatchEvents(64).maxColdLagRecords(128);
+        try (LmdbColdTier cold = new LmdbColdTier(temp.resolve("cold"), 64L << 20);
+            LmdbColdTier empty = new LmdbColdTier(temp.resolve("empty"), 64L << 20))
+        {
+            final Ledger ledger = new Ledger(limits, cold);
+            ledger.createAccounts(
+                new AccountEventArray(2).add(1, 0, 1, 1, 0).add(2, 0, 1, 1, 0), 1_000, new AccountResults(2));
+            final TransferEventArray transfers = new TransferEventArray(64);
+            for (long id = 1; id <= 64; id++)
+            {
+                transfers.add(id, 1, 2, id, 0, 0, 1, 0, 1, 0);
+            }
+            ledger.createTransfers(transfers, 2_000, new TransferResults(64));
+            assertEquals(64, ledger.transferCount());
+
+            // Copied onto a tier that lacks what the ledger left to its own: refused part-way through the stream.
+            final IllegalStateException ex =
+                assertThrows(IllegalStateException.class, () -> SnapshotAgent.copyOf(ledger, empty));
+            assertTrue(ex.getMessage().startsWith("cannot copy the ledger: the cold tier holds 0"), ex.getMessage());
+            assertEquals(ledger.digestHex(), SnapshotAgent.copyOf(ledger, cold.follower()).digestHex());
         }
     }
 
