@@ -201,13 +201,14 @@ public final class NodeCommand implements Callable<Integer>
                 "--warmup must not be negative: " + warmupTransfers);
         }
         final ClusterMembers clusterMembers;
+        final boolean offServiceThread;
         final ClientCredentials credentials;
         try
         {
             clusterMembers = ClusterMembers.parse(members);
             final LedgerLimits ledgerLimits = limits.limits().validate();
             ServiceContext.checkMaxBatchEvents(ledgerLimits);
-            final boolean offServiceThread = snapshotsOffServiceThread(snapshotThread);
+            offServiceThread = snapshotsOffServiceThread(snapshotThread);
             final int copies = offServiceThread ? 2 : 1;
             final String heapShortfall =
                 ledgerLimits.heapShortfall(0 != coldTierSizeBytes, copies, Runtime.getRuntime().maxMemory());
@@ -247,7 +248,7 @@ public final class NodeCommand implements Callable<Integer>
             .electionTimeoutNs(electionTimeoutNs)
             .startupCanvassTimeoutNs(startupCanvassTimeoutNs)
             .snapshotEveryRecords(snapshotEveryRecords)
-            .snapshotsOffServiceThread(snapshotsOffServiceThread(snapshotThread))
+            .snapshotsOffServiceThread(offServiceThread)
             .snapshotWriteRate(snapshotRate)
             .coldTierSizeBytes(coldTierSizeBytes)
             .credentials(credentials)
