@@ -365,15 +365,22 @@ public final class PaycoreClusteredService implements ClusteredService
             header.putLong(6 * Long.BYTES, ledger.recordCount());
             header.putLong(7 * Long.BYTES, ledger.accountCount());
             offerFully(snapshotPublication, header, 0, header.capacity());
-            final UnsafeBuffer end = new UnsafeBuffer(new byte[1]);
-            end.putByte(0, SNAPSHOT_END);
-            offerFully(snapshotPublication, end, 0, 1);
             snapshotAgent.requestPoint(appliedRecords);
-            lastSnapshotRecords = appliedRecords;
-            snapshotRequested = false;
-            snapshotsTaken++;
-            return;
         }
+        else
+        {
+            writeWholeLedger(snapshotPublication);
+        }
+        final UnsafeBuffer end = new UnsafeBuffer(new byte[1]);
+        end.putByte(0, SNAPSHOT_END);
+        offerFully(snapshotPublication, end, 0, 1);
+        lastSnapshotRecords = appliedRecords;
+        snapshotRequested = false;
+        snapshotsTaken++;
+    }
+
+    private void writeWholeLedger(final ExclusivePublication snapshotPublication)
+    {
         if (null != cold)
         {
             // The snapshot names the tier's records as written: they must be on disk before it is.
@@ -394,12 +401,6 @@ public final class PaycoreClusteredService implements ClusteredService
         {
             throw new UncheckedIOException("cannot write the ledger's snapshot", ex);
         }
-        final UnsafeBuffer end = new UnsafeBuffer(new byte[1]);
-        end.putByte(0, SNAPSHOT_END);
-        offerFully(snapshotPublication, end, 0, 1);
-        lastSnapshotRecords = appliedRecords;
-        snapshotRequested = false;
-        snapshotsTaken++;
     }
 
     /**
