@@ -1994,13 +1994,28 @@ public final class Ledger
     }
 
     /**
+     * The ring slot after {@code slot}, wrapping to 0 after the last, without a branch: the first wrap comes only
+     * when the ring has filled, often long after the JIT compiled the paths that append and trim, and as a branch
+     * it would be one their compiled code had never seen taken, so the first wrap would throw that code away and
+     * run the BLP interpreted until it was compiled again.
+     *
+     * @param slot a ring slot, 0 to {@code ringCapacity - 1}.
+     * @return the next one.
+     */
+    private int nextSlot(final int slot)
+    {
+        final int next = slot + 1;
+        return next & ((next - ringCapacity) >> 31);
+    }
+
+    /**
      * Take the next ring slot for a record: the caller writes every one of its {@link #RECORD_LONGS} longs. The
      * record's number is {@code recordCount - 1} after the call.
      */
     private int appendSlot()
     {
         final int slot = headSlot;
-        headSlot = slot + 1 == ringCapacity ? 0 : slot + 1;
+        headSlot = nextSlot(slot);
         recordCount++;
         return slot;
     }
@@ -2514,7 +2529,7 @@ public final class Ledger
             {
                 fold(TRANSFER_MARK ^ linearRecordHash(offset));
             }
-            slot = slot + 1 == ringCapacity ? 0 : slot + 1;
+            slot = nextSlot(slot);
         }
     }
 
@@ -2537,7 +2552,7 @@ public final class Ledger
                 {
                     moveToPool(slot);
                 }
-                slot = slot + 1 == ringCapacity ? 0 : slot + 1;
+                slot = nextSlot(slot);
             }
             SEALED_RECORDS.setRelease(this, sealTo);
             cold.onSealed(this, sealedFrom, sealTo);
@@ -2573,7 +2588,7 @@ public final class Ledger
             {
                 sink += hotIndexById.touch(
                     records[touchSlot * RECORD_LONGS + R_ID_HI], records[touchSlot * RECORD_LONGS + R_ID_LO]);
-                touchSlot = touchSlot + 1 == ringCapacity ? 0 : touchSlot + 1;
+                touchSlot = nextSlot(touchSlot);
             }
             touchSink = sink;
             for (int i = 0; i < run; i++)
@@ -2584,7 +2599,7 @@ public final class Ledger
                 {
                     hotIndexById.remove(idHi, idLo);
                 }
-                slot = slot + 1 == ringCapacity ? 0 : slot + 1;
+                slot = nextSlot(slot);
             }
             n += run;
         }
@@ -2936,7 +2951,7 @@ public final class Ledger
             {
                 handles.accept(slot);
             }
-            slot = slot + 1 == ringCapacity ? 0 : slot + 1;
+            slot = nextSlot(slot);
         }
         for (int position = 0; position < poolCount; position++)
         {
