@@ -68,6 +68,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -395,18 +396,21 @@ class ClusterTest
     }
 
     @Test
-    void shouldRestartMembersFromEitherKindOfSnapshotWithOrWithoutALedgerSnapshotOfTheirOwn()
+    void shouldRestartMembersFromEitherKindOfSnapshotWithOrWithoutALedgerSnapshotOfTheirOwn() throws IOException
     {
         // Member 0 puts the whole ledger in the cluster's snapshot; the others name a record and write the ledger
         // there from their snapshotter threads.
         nodes[0] = ClusterNode.launch(context(0).snapshotsOffServiceThread(false));
-        nodes[1] = launch(1);
+        // Member 1's journal in the smallest segments, so that it has whole segments before its ledger snapshot to
+        // archive.
+        nodes[1] = launchWithSmallSegments(context(1));
         nodes[2] = launch(2);
         connect();
         createAccounts();
         final Set<Long> created = new HashSet<>();
-        // Past the 256-transfer hot window: the snapshotters' copies read their members' cold tiers.
-        sendTransfers(40, created);
+        // Past the 256-transfer hot window: the snapshotters' copies read their members' cold tiers. Some 1.4 KB a
+        // record, so more than one 64 KiB segment.
+        sendTransfers(60, created);
 
         assertEquals(ClusterCommand.EXIT_OK, PaycoreMain.execute("cluster", "snapshot", "--data",
             temp.resolve("member-" + leader()).toString()));
@@ -427,6 +431,15 @@ class ClusterTest
         }
         assertEquals(1, counter(stat, "cluster member 1 ledger snapshots written"), stat);
         assertEquals(0, counter(stat, "cluster member 1 ledger snapshots failed (or the snapshotter stopped)"), stat);
+        // An operator archives member 1's journal before its ledger snapshot while it runs; it restarts below from
+        // that snapshot and what the journal kept.
+        final Path member1 = temp.resolve("member-1");
+        final String archived = run("journal", "archive", "--data", member1.toString(), "--before-snapshot");
+        assertTrue(archived.startsWith("archived "), archived);
+        try (Stream<Path> files = Files.list(member1.resolve("archive").resolve("journal")))
+        {
+            assertTrue(files.anyMatch((file) -> file.getFileName().toString().endsWith(".seg")), archived);
+        }
         sendTransfers(10, created);
 
         // One member at a time, so that two always run, each restarted once the other two answer without it.
@@ -437,7 +450,7 @@ class ClusterTest
         nodes[0] = launch(0);
         nodes[1].close();
         sendTransfers(5, created);
-        nodes[1] = launch(1);
+        nodes[1] = launchWithSmallSegments(context(1));
         // A ledger snapshot of another history where the cluster's snapshot points: the member refuses to start.
         nodes[2].close();
         sendTransfers(5, created);
