@@ -45,7 +45,8 @@ class HeapLimitTest
         final String err = console.err();
         assertTrue(err.startsWith("paycore serve: 2 copies of a ledger of 1,048,576 accounts, 134,217,728 " +
             "transfers in memory (with a cold tier) and 1,048,576 pending transfers take about "), err);
-        assertTrue(err.contains(" MiB of heap, more than this JVM's maximum heap of " + maxHeapMiB() +
+        assertTrue(err.contains(" MiB of heap and the pipeline's rings (1024 + 1024 slots) 256 MiB: "), err);
+        assertTrue(err.contains(" MiB, more than this JVM's maximum heap of " + maxHeapMiB() +
             " MiB (the snapshotter thread keeps the second copy; --snapshot-thread blp does not): lower " +
             "--max-accounts, --hot-transfers or --max-pending, or give the JVM more heap"), err);
         assertFalse(Files.exists(data), "nothing is written before the refusal");
@@ -55,6 +56,30 @@ class HeapLimitTest
             "--hot-transfers", MOST, "--snapshot-thread", "blp", "--cold-tier-size", "0"));
         assertTrue(console.err().startsWith("paycore serve: a ledger of 1,048,576 accounts, 134,217,728 " +
             "transfers in memory and 1,048,576 pending transfers takes about "), console.err());
+    }
+
+    @Test
+    void serveShouldRefuseRingsLargerThanTheHeap() throws Exception
+    {
+        // 65,536 slots of the longest request (1,024 events) and as many of the longest answer: 16 GiB.
+        final long ringBytes = 65_536L * 131_092 * 2;
+        assumeTrue(ringBytes > Runtime.getRuntime().maxMemory(), "a heap smaller than the largest rings");
+        final Path data = temp.resolve("data");
+        final String clients = temp.resolve("clients").toString();
+        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", clients, "--client-id", "1", "--secret",
+            "a-secret-of-some-length"), console.err());
+        console.reset();
+
+        assertEquals(2, PaycoreMain.execute("serve", "--data", data.toString(), "--clients", clients,
+            "--max-accounts", "1000", "--hot-transfers", "1000", "--max-pending", "1000",
+            "--input-ring-size", "65536", "--output-ring-size", "65536"));
+
+        final String err = console.err();
+        assertTrue(err.startsWith("paycore serve: 2 copies of a ledger of 1,000 accounts, 1,000 transfers in " +
+            "memory (with a cold tier) and 1,000 pending transfers take about "), err);
+        assertTrue(err.contains(" MiB of heap and the pipeline's rings (65536 + 65536 slots) 16,386 MiB: "), err);
+        assertTrue(err.contains("(or, for the rings, --input-ring-size, --output-ring-size or --max-batch)"), err);
+        assertFalse(Files.exists(data), "nothing is written before the refusal");
     }
 
     @Test

@@ -217,16 +217,39 @@ public final class LedgerLimits
      */
     public String heapShortfall(final boolean coldTier, final int copies, final long maxHeapBytes)
     {
-        final long heapBytes = copies * heapBytesEstimate(coldTier);
-        if (heapBytes <= maxHeapBytes)
+        return heapShortfall(coldTier, copies, 0, null, maxHeapBytes);
+    }
+
+    /**
+     * Whether {@code copies} ledgers of these limits and {@code otherBytes} of the caller's own fit a heap; as
+     * {@link #heapShortfall(boolean, int, long)}, naming the other bytes too when there are any.
+     *
+     * @param coldTier     whether the ledgers have a cold tier.
+     * @param copies       how many such ledgers the process holds at once.
+     * @param otherBytes   heap the caller allocates besides the ledgers, 0 for none.
+     * @param otherWhat    what those bytes are, for the reason (with the options that size them); unused when 0.
+     * @param maxHeapBytes the heap they must fit, {@link Runtime#maxMemory()} for this JVM's.
+     * @return null when they fit; else why not, with the limits and the sizes, for the caller to add its advice to.
+     */
+    public String heapShortfall(
+        final boolean coldTier, final int copies, final long otherBytes, final String otherWhat, final long maxHeapBytes)
+    {
+        final long ledgerBytes = copies * heapBytesEstimate(coldTier);
+        if (ledgerBytes + otherBytes <= maxHeapBytes)
         {
             return null;
         }
-        return String.format(Locale.ROOT, "%s of %,d accounts, %,d transfers in memory%s and %,d pending transfers " +
-            "take%s about %,d MiB of heap, more than this JVM's maximum heap of %,d MiB",
+        final String ledgers = String.format(Locale.ROOT, "%s of %,d accounts, %,d transfers in memory%s and %,d " +
+            "pending transfers take%s about %,d MiB of heap",
             1 == copies ? "a ledger" : copies + " copies of a ledger", maxAccounts, maxTransfers,
-            coldTier ? " (with a cold tier)" : "", maxPendingTransfers, 1 == copies ? "s" : "", heapBytes >> 20,
-            maxHeapBytes >> 20);
+            coldTier ? " (with a cold tier)" : "", maxPendingTransfers, 1 == copies ? "s" : "", ledgerBytes >> 20);
+        if (0 == otherBytes)
+        {
+            return String.format(Locale.ROOT, "%s, more than this JVM's maximum heap of %,d MiB", ledgers,
+                maxHeapBytes >> 20);
+        }
+        return String.format(Locale.ROOT, "%s and %s %,d MiB: %,d MiB, more than this JVM's maximum heap of %,d MiB",
+            ledgers, otherWhat, otherBytes >> 20, (ledgerBytes + otherBytes) >> 20, maxHeapBytes >> 20);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.paycore.service.serve;
 
 import io.paycore.codec.ProtocolLimits;
+import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.core.pipeline.StageLayout;
@@ -122,13 +123,15 @@ public final class ServiceContext
                 ", --cold-tier-size) must be 0 (none) or at least " + COLD_TIER_SIZE_MIN + " bytes: " +
                 coldTierSizeBytes);
         }
-        final String heapShortfall =
-            ledgerLimits.heapShortfall(0 != coldTierSizeBytes, ledgerCopies(), Runtime.getRuntime().maxMemory());
+        final String heapShortfall = ledgerLimits.heapShortfall(0 != coldTierSizeBytes, ledgerCopies(),
+            pipelineRingBytes(), "the pipeline's rings (" + pipelineContext.inputRingSize() + " + " +
+            pipelineContext.outputRingSize() + " slots)", Runtime.getRuntime().maxMemory());
         if (null != heapShortfall)
         {
             throw new IllegalArgumentException(heapShortfall + (null != heapAdvice ? ": " + heapAdvice :
                 (2 == ledgerCopies() ? " (the snapshotter thread keeps the second copy; --snapshot-thread blp " +
-                "does not)" : "") + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE));
+                "does not)" : "") + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE +
+                " (or, for the rings, --input-ring-size, --output-ring-size or --max-batch)"));
         }
         journalContext.conclude();
         final int cores = Runtime.getRuntime().availableProcessors();
@@ -257,6 +260,17 @@ public final class ServiceContext
     public long ledgerHeapBytes()
     {
         return ledgerCopies() * ledgerLimits.heapBytesEstimate(0 != coldTierSizeBytes);
+    }
+
+    /**
+     * @return the heap the pipeline's two rings take, allocated when the service starts: each input slot holds the
+     * longest request {@code --max-batch} allows, each output slot the longest answer. Checked with the ledger's by
+     * {@link #conclude()}.
+     */
+    public long pipelineRingBytes()
+    {
+        return (long)pipelineContext.inputRingSize() * ProtocolLimits.maxMessageLength(ledgerLimits.maxBatchEvents()) +
+            (long)pipelineContext.outputRingSize() * CommandProcessor.MAX_ANSWER_LENGTH;
     }
 
     private int ledgerCopies()
