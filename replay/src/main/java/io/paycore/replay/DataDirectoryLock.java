@@ -11,7 +11,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -124,8 +128,8 @@ public final class DataDirectoryLock implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new IllegalStateException("cannot lock data directory " + directory.root() + " (" + file + "): " +
-                ex, ex);
+            throw new IllegalStateException("cannot create or lock data directory " + directory.root() + " (" + file +
+                "): " + reason(ex), ex);
         }
         finally
         {
@@ -249,5 +253,34 @@ public final class DataDirectoryLock implements AutoCloseable
     {
         final String version = DataDirectoryLock.class.getPackage().getImplementationVersion();
         return null != version ? version : "development build";
+    }
+
+    /**
+     * Why a file operation failed, in words rather than the exception's class: the file it names and the system's
+     * reason.
+     *
+     * @param ex the failure.
+     * @return the reason.
+     */
+    static String reason(final IOException ex)
+    {
+        if (ex instanceof AccessDeniedException)
+        {
+            return "permission denied on " + ((AccessDeniedException)ex).getFile();
+        }
+        if (ex instanceof NoSuchFileException)
+        {
+            return "no such file or directory: " + ((NoSuchFileException)ex).getFile();
+        }
+        if (ex instanceof FileAlreadyExistsException)
+        {
+            return ((FileAlreadyExistsException)ex).getFile() + " exists and is not a directory";
+        }
+        if (ex instanceof FileSystemException)
+        {
+            final FileSystemException failure = (FileSystemException)ex;
+            return failure.getFile() + ": " + (null != failure.getReason() ? failure.getReason() : "failed");
+        }
+        return null != ex.getMessage() ? ex.getMessage() : ex.toString();
     }
 }

@@ -81,7 +81,7 @@ import java.util.concurrent.Callable;
         "0:--print-config, --help",
         "2:usage or configuration error (a credentials file others may write included)",
         "3:the journal is damaged (not a torn tail): refused to start",
-        "4:the data directory is in use, or another start-up check failed"
+        "4:the data directory is in use or cannot be made, or another start-up check failed"
     })
 public final class ServeCommand implements Callable<Integer>
 {
@@ -355,6 +355,12 @@ public final class ServeCommand implements Callable<Integer>
             err.println("paycore serve: refusing to start: the journal is damaged (not a torn tail), and " +
                 "starting would lose or invent history; nothing was changed. " + ex.getMessage());
             return EXIT_DAMAGED_JOURNAL;
+        }
+        catch (final IllegalStateException | IllegalArgumentException ex)
+        {
+            // paycore's own reasons, which say what failed and where.
+            err.println("paycore serve: cannot start: " + ex.getMessage());
+            return EXIT_START_FAILED;
         }
         catch (final RuntimeException ex)
         {

@@ -277,6 +277,25 @@ class ServeCommandTest
     }
 
     @Test
+    void shouldSayWhyADataDirectoryCannotBeMade() throws Exception
+    {
+        final DataDirectory clientsHome = new DataDirectory(temp.resolve("clients-home"));
+        writeClients(clientsHome);
+        final Path notADirectory = Files.writeString(temp.resolve("a-file"), "not a directory");
+
+        assertEquals(ServeCommand.EXIT_START_FAILED, PaycoreMain.execute("serve",
+            "--data", notADirectory.resolve("data").toString(),
+            "--clients", clientsHome.root().resolve(ServeCommand.CLIENTS_FILE_NAME).toString(),
+            "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096"));
+
+        final String message = console.err().trim();
+        assertTrue(message.startsWith("paycore serve: cannot start: cannot create or lock data directory " +
+            notADirectory.resolve("data") + " ("), message);
+        assertTrue(message.contains(notADirectory.toString()), message);
+        assertFalse(message.contains("Exception"), message);
+    }
+
+    @Test
     void shouldRefuseACredentialsFileOthersMayWrite() throws Exception
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
