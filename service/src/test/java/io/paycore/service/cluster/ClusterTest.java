@@ -521,6 +521,43 @@ class ClusterTest
         awaitEqualDigests();
     }
 
+    /**
+     * A client whose session the cluster closes (here: it went silent past the members' session timeout, as a
+     * paused process would) takes a new session and sends what is in flight again, instead of failing the call.
+     */
+    @Test
+    void shouldTakeANewSessionWhenTheClusterClosesTheClientsOwn()
+    {
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            nodes[i] = ClusterNode.launch(context(i).sessionTimeoutNs(TimeUnit.SECONDS.toNanos(1)));
+        }
+        connect();
+        createAccounts();
+        final Set<Long> created = new HashSet<>();
+        sendTransfers(2, created);
+
+        // Neither sends nor polls, so sends no keep-alive: the leader closes the session after a second. The next
+        // request goes on the closed session, and the wait for its answer finds it closed.
+        sleep(2_500);
+        sendTransfers(3, created);
+        assertEquals(1, client.reconnects());
+
+        // Again, but the client hears of the close before it sends: the send finds the session closed.
+        sleep(2_500);
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (client.isConnected())
+        {
+            assertTrue(System.nanoTime() < deadline, "the cluster closed the silent session");
+            client.poll(EgressListener.DISCARD);
+            sleep(1);
+        }
+        sendTransfers(3, created);
+        assertEquals(2, client.reconnects());
+        assertEveryTransferFound(created);
+        awaitEqualDigests();
+    }
+
     @Test
     void shouldTakeASnapshotEveryNRecordsOnEveryMember()
     {

@@ -26,6 +26,7 @@ final class ClusterLink implements ClientLink, EgressListener
     private final Aeron ownAeron;
     private AeronCluster cluster;
     private long reconnects;
+    private String lastReconnectFailure;
     private FragmentHandler handler;
     private long leaderChanges;
     private long lastKeepAliveNanos = System.nanoTime();
@@ -211,9 +212,10 @@ final class ClusterLink implements ClientLink, EgressListener
 
     public String disconnectedReason()
     {
-        return "no leader of the paycore cluster at " + context.clusterIngressEndpoints() + " took this client's " +
-            "session within " + TimeUnit.NANOSECONDS.toMillis(context.clusterNewLeaderTimeoutNanos()) + " ms of " +
-            "losing the last one";
+        return "the paycore cluster at " + context.clusterIngressEndpoints() + " closed this client's session (no " +
+            "leader took it within " + TimeUnit.NANOSECONDS.toMillis(context.clusterNewLeaderTimeoutNanos()) +
+            " ms of losing the last one, or a leader closed it)" +
+            (null != lastReconnectFailure ? ", and a new session failed: " + lastReconnectFailure : "");
     }
 
     public void reconnect()
@@ -226,10 +228,12 @@ final class ClusterLink implements ClientLink, EgressListener
         catch (final PaycoreClientException ex)
         {
             // No leader answered: keep the session there is, which may yet hear of a new leader, and try again later.
+            lastReconnectFailure = ex.getMessage();
             return;
         }
         CloseHelper.quietClose(cluster);
         cluster = fresh;
+        lastReconnectFailure = null;
         reconnects++;
         leaderChanges++;
     }

@@ -331,7 +331,16 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         {
             if (null != inFlight)
             {
-                if (inFlight.size() > 0)
+                if (!link.isConnected())
+                {
+                    // The cluster closed the session: no leader took it in time (an election longer than the new
+                    // leader timeout), or a leader closed it. Take a new one, within the connect timeout; what is
+                    // in flight is then sent again, as to a new leader. If none is had, the session stays closed
+                    // and the caller is told why.
+                    lastProgressNanos = System.nanoTime();
+                    link.reconnect();
+                }
+                else if (inFlight.size() > 0)
                 {
                     // No answer at all for a while: the requests may be stamped with a leadership term the leader
                     // drops (a leader restarted at once and elected again, its new term never heard of). A new
@@ -900,6 +909,18 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             // NOT_CONNECTED is final for a single node's link, whose publication has lost the service; a cluster's
             // link says it while the ingress to a new leader comes up, and retries until the deadline while its
             // session is open.
+            if (Publication.CLOSED == result && null != inFlight && !closed)
+            {
+                // A cluster's session closed by the cluster: poll takes a new one, then the send is tried again.
+                waiter.expect(-1);
+                poll(waiter);
+                if (!link.isConnected())
+                {
+                    throw new PaycoreClientException("cannot send to " + link.describe() + ": " +
+                        link.disconnectedReason());
+                }
+                continue;
+            }
             if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result ||
                 (Publication.NOT_CONNECTED == result && !connecting && !link.isConnected()))
             {
@@ -925,6 +946,11 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             if (waiter.answered)
             {
                 break;
+            }
+            if (!link.isConnected() && null != inFlight && !closed)
+            {
+                // The cluster closed the session during that poll: the next takes a new one if it can.
+                poll(waiter);
             }
             if (!link.isConnected())
             {
@@ -968,8 +994,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     }
 
     /**
-     * @return new sessions this client took with the cluster because no answer came for
-     * {@link ClientContext#clusterReconnectAfterNanos()} while requests were in flight; 0 for a single node.
+     * @return new sessions this client took with the cluster: because no answer came for
+     * {@link ClientContext#clusterReconnectAfterNanos()} while requests were in flight, or because the cluster closed
+     * the session; 0 for a single node.
      */
     public long reconnects()
     {
