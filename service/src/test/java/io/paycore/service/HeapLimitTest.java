@@ -34,10 +34,7 @@ class HeapLimitTest
     {
         assumeTooLargeForTheHeap();
         final Path data = temp.resolve("data");
-        final String clients = temp.resolve("clients").toString();
-        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", clients, "--client-id", "1", "--secret",
-            "a-secret-of-some-length"), console.err());
-        console.reset();
+        final String clients = clientsFile();
 
         assertEquals(2, PaycoreMain.execute("serve", "--data", data.toString(), "--clients", clients,
             "--hot-transfers", MOST));
@@ -65,10 +62,7 @@ class HeapLimitTest
         final long ringBytes = 65_536L * 131_092 * 2;
         assumeTrue(ringBytes > Runtime.getRuntime().maxMemory(), "a heap smaller than the largest rings");
         final Path data = temp.resolve("data");
-        final String clients = temp.resolve("clients").toString();
-        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", clients, "--client-id", "1", "--secret",
-            "a-secret-of-some-length"), console.err());
-        console.reset();
+        final String clients = clientsFile();
 
         assertEquals(2, PaycoreMain.execute("serve", "--data", data.toString(), "--clients", clients,
             "--max-accounts", "1000", "--hot-transfers", "1000", "--max-pending", "1000",
@@ -177,6 +171,18 @@ class HeapLimitTest
     {
         assumeTrue(new LedgerLimits().maxTransfers(LedgerLimits.MAX_RECORDS_BOUND).heapBytesEstimate(false) >
             Runtime.getRuntime().maxMemory(), "a heap smaller than a ledger of the most transfers");
+    }
+
+    /**
+     * @return a credentials file with one client, for serve to start as far as its checks; the console cleared.
+     */
+    private String clientsFile()
+    {
+        final String clients = temp.resolve("clients").toString();
+        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", clients, "--client-id", "1", "--secret",
+            "a-secret-of-some-length"), console.err());
+        console.reset();
+        return clients;
     }
 
     private static String maxHeapMiB()
