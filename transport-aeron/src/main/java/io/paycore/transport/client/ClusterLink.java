@@ -27,6 +27,7 @@ final class ClusterLink implements ClientLink, EgressListener
     private AeronCluster cluster;
     private long reconnects;
     private String lastReconnectFailure;
+    private volatile Throwable aeronError;
     private FragmentHandler handler;
     private long leaderChanges;
     private long lastKeepAliveNanos = System.nanoTime();
@@ -42,8 +43,11 @@ final class ClusterLink implements ClientLink, EgressListener
         this.context = context;
         // An Aeron client of the link's own, not the session's: a new session (reconnect) keeps it, and with it the
         // client's other publications.
-        ownAeron = null == context.aeron() ?
-            Aeron.connect(new Aeron.Context().aeronDirectoryName(context.aeronDirectoryName())) : null;
+        // Not Aeron's default error handler, which exits the JVM when the media driver goes away: the
+        // application's JVM is not the client's to end. The session then closes, and the client says why.
+        ownAeron = null == context.aeron() ? Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(context.aeronDirectoryName())
+            .errorHandler(this::onAeronError)) : null;
         aeron = null == ownAeron ? context.aeron() : ownAeron;
         try
         {
@@ -215,7 +219,13 @@ final class ClusterLink implements ClientLink, EgressListener
         return "the paycore cluster at " + context.clusterIngressEndpoints() + " closed this client's session (no " +
             "leader took it within " + TimeUnit.NANOSECONDS.toMillis(context.clusterNewLeaderTimeoutNanos()) +
             " ms of losing the last one, or a leader closed it)" +
-            (null != lastReconnectFailure ? ", and a new session failed: " + lastReconnectFailure : "");
+            (null != lastReconnectFailure ? ", and a new session failed: " + lastReconnectFailure : "") +
+            (null != aeronError ? " (Aeron: " + aeronError.getMessage() + ")" : "");
+    }
+
+    private void onAeronError(final Throwable error)
+    {
+        aeronError = error;
     }
 
     public void reconnect()

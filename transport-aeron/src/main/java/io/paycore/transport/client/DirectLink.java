@@ -24,6 +24,7 @@ final class DirectLink implements ClientLink, FragmentHandler
     private final ExclusivePublication publication;
     private final FragmentAssembler assembler = new FragmentAssembler(this, ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH);
     private FragmentHandler handler;
+    private volatile Throwable aeronError;
 
     DirectLink(final ClientContext context)
     {
@@ -36,7 +37,11 @@ final class DirectLink implements ClientLink, FragmentHandler
         {
             if (null == aeron)
             {
-                aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(context.aeronDirectoryName()));
+                // Not Aeron's default error handler, which exits the JVM when the media driver goes away: the
+                // application's JVM is not the client's to end. The link then reports itself disconnected.
+                aeron = Aeron.connect(new Aeron.Context()
+                    .aeronDirectoryName(context.aeronDirectoryName())
+                    .errorHandler(this::onAeronError));
                 ownsAeron = true;
             }
             subscription = aeron.addSubscription(context.responseChannel(), context.responseStreamId());
@@ -118,7 +123,13 @@ final class DirectLink implements ClientLink, FragmentHandler
 
     public String disconnectedReason()
     {
-        return "disconnected by the paycore service";
+        final Throwable error = aeronError;
+        return "disconnected by the paycore service" + (null != error ? " (Aeron: " + error.getMessage() + ")" : "");
+    }
+
+    private void onAeronError(final Throwable error)
+    {
+        aeronError = error;
     }
 
     public void close()
