@@ -78,7 +78,9 @@ class BadInputTest
     {
         service = new TestService(dir, false, (context) -> {});
         final TransportCounters counters = service.server.counters();
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.server.aeronDirectoryName()));
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(service.server.aeronDirectoryName())
+            .errorHandler(Throwable::printStackTrace));
         final PaycoreClient good = PaycoreClient.connect(
             service.clientContext(TestService.CLIENT_C, TestService.SECRET_C));
         closeables.add(good);
@@ -181,7 +183,9 @@ class BadInputTest
         service = new TestService(dir, false, (context) -> context.maxClients(4)
             .refusalRepliesPerSecond(refusalRepliesPerSecond));
         final TransportCounters counters = service.server.counters();
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.server.aeronDirectoryName()));
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(service.server.aeronDirectoryName())
+            .errorHandler(Throwable::printStackTrace));
         final long publicationsBefore = publicationCount();
 
         final int bad = 200;
@@ -253,7 +257,9 @@ class BadInputTest
     {
         service = new TestService(dir, false, (context) -> {});
         final TransportCounters counters = service.server.counters();
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.server.aeronDirectoryName()));
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(service.server.aeronDirectoryName())
+            .errorHandler(Throwable::printStackTrace));
 
         // A version 1 client's Connect: the same layout, version 1 in its header, a good credential.
         final RawSession old = rawSession();

@@ -53,7 +53,9 @@ class EgressSessionTest
             .ipcTermBufferLength(TERM_LENGTH)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(driver.aeronDirectoryName())
+            .errorHandler(Throwable::printStackTrace));
         subscription = aeron.addSubscription("aeron:ipc", 7);
         publication = aeron.addExclusivePublication("aeron:ipc?term-length=64k", 7);
         while (!publication.isConnected() || !subscription.isConnected())

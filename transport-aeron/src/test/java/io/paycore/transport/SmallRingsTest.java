@@ -106,7 +106,9 @@ class SmallRingsTest
         assertEquals(1L + CLIENTS.length * messages, service.journaledMessages());
 
         // The counters that explain a latency tail are there and move.
-        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.server.aeronDirectoryName())))
+        try (Aeron aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(service.server.aeronDirectoryName())
+            .errorHandler(Throwable::printStackTrace)))
         {
             final CountersReader reader = aeron.countersReader();
             final long deadlineNs = System.nanoTime() + TIMEOUT.toNanos();

@@ -220,7 +220,9 @@ class ClusterTest
      */
     private void assertQueriedThroughTheClusterClient(final int memberId, final Set<Long> created)
     {
-        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(clientDriver.aeronDirectoryName()));
+        try (Aeron aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(clientDriver.aeronDirectoryName())
+            .errorHandler(Throwable::printStackTrace));
             AgentRunner server = new AgentRunner(new BackoffIdleStrategy(1, 1, 1_000, 1_000_000),
                 Throwable::printStackTrace, null, new QueryServer(aeron, new QueryServerContext()
                 .journal(new ChangeFeedContext().directory(new DataDirectory(temp.resolve("member-" + memberId)))

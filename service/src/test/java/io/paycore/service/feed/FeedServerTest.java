@@ -74,7 +74,9 @@ class FeedServerTest
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .ipcTermBufferLength(64 * 1024));
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(driver.aeronDirectoryName())
+            .errorHandler(Throwable::printStackTrace));
         data = new DataDirectory(temp.resolve("data"));
         journal = Journal.open(new JournalContext().directory(data.journalDirectory())
             .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE));

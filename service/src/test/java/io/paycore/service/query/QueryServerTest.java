@@ -81,7 +81,9 @@ class QueryServerTest
                 .credentials(ClientCredentials.parse(List.of(ClientCredentials.line(CLIENT_ID, SECRET, 1)), "test")))
             .coldTierSizeBytes(0)
             .out(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.server().aeronDirectoryName()));
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(service.server().aeronDirectoryName())
+            .errorHandler(Throwable::printStackTrace));
         final QueryServer agent = new QueryServer(aeron, new QueryServerContext()
             .journal(new ChangeFeedContext().directory(data).limits(limits()).coldTierSizeBytes(0))
             .requestChannel("aeron:ipc")
