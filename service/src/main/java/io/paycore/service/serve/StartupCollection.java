@@ -25,6 +25,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StartupCollection
 {
+    /**
+     * Below this share of the maximum heap left free after the collection, the line warns: the limits fit the
+     * heap's check at start ({@code LedgerLimits.heapShortfall}), which does not count everything else the process
+     * allocates, and a service that runs out of heap later stops.
+     */
+    public static final int LOW_HEAP_PERCENT = 10;
+
     private StartupCollection()
     {
     }
@@ -41,8 +48,29 @@ public final class StartupCollection
         final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         final long usedBytes = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 
-        return "heap        " + (usedBytes >> 20) + " MB in use after a full collection at start (" + millis +
-            " ms), young generation " + (youngUsedBytes() >> 20) + " MB";
+        return line(usedBytes, Runtime.getRuntime().maxMemory(), millis, youngUsedBytes());
+    }
+
+    /**
+     * @param usedBytes      heap in use after the collection.
+     * @param maxHeapBytes   the JVM's maximum heap.
+     * @param millis         how long the collection took.
+     * @param youngUsedBytes heap in use in the young generation after it.
+     * @return the line {@link #collect()} returns: with a warning at its end when less than
+     * {@value #LOW_HEAP_PERCENT}% of the maximum heap is left.
+     */
+    static String line(final long usedBytes, final long maxHeapBytes, final long millis, final long youngUsedBytes)
+    {
+        final String line = "heap        " + (usedBytes >> 20) + " MB in use after a full collection at start (" +
+            millis + " ms), young generation " + (youngUsedBytes >> 20) + " MB";
+        final long freeBytes = maxHeapBytes - usedBytes;
+        if (freeBytes * 100 >= maxHeapBytes * LOW_HEAP_PERCENT)
+        {
+            return line;
+        }
+        return line + "; warning: only " + (Math.max(0, freeBytes) >> 20) + " MB of this JVM's maximum heap of " +
+            (maxHeapBytes >> 20) + " MB left for everything else, less than " + LOW_HEAP_PERCENT + "%: give it a " +
+            "larger -Xmx (PAYCORE_JAVA_OPTS) or smaller limits before it runs out under load";
     }
 
     /**

@@ -124,7 +124,8 @@ class ClusterProcessTest
         try (Stream<String> lines = Files.lines(temp.resolve("member-" + memberId + ".log")))
         {
             return lines.filter((line) -> line.matches("paycore node " + memberId +
-                ": heap +\\d+ MB in use after a full collection at start \\(\\d+ ms\\), young generation \\d+ MB"))
+                ": heap +\\d+ MB in use after a full collection at start \\(\\d+ ms\\), young generation \\d+ MB" +
+                "(; warning: .*)?"))
                 .count();
         }
     }

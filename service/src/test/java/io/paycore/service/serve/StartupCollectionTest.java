@@ -35,4 +35,17 @@ class StartupCollectionTest
         }
         assertEquals((long)ARRAYS * (ARRAYS - 1) / 2, sum);
     }
+
+    @Test
+    void shouldWarnWhenLessThanATenthOfTheHeapIsLeft()
+    {
+        final long maxHeapBytes = 4000L << 20;
+
+        assertEquals("heap        3600 MB in use after a full collection at start (12 ms), young generation 5 MB",
+            StartupCollection.line(3600L << 20, maxHeapBytes, 12, 5L << 20));
+        assertEquals("heap        3700 MB in use after a full collection at start (12 ms), young generation 5 MB; " +
+            "warning: only 300 MB of this JVM's maximum heap of 4000 MB left for everything else, less than 10%: " +
+            "give it a larger -Xmx (PAYCORE_JAVA_OPTS) or smaller limits before it runs out under load",
+            StartupCollection.line(3700L << 20, maxHeapBytes, 12, 5L << 20));
+    }
 }
