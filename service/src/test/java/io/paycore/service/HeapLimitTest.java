@@ -43,8 +43,8 @@ class HeapLimitTest
         assertTrue(err.startsWith("paycore serve: 2 copies of a ledger of 1,048,576 accounts, 134,217,728 " +
             "transfers in memory (with a cold tier) and 1,048,576 pending transfers take about "), err);
         assertTrue(err.contains(" MiB of heap and the pipeline's rings (1024 + 1024 slots) 256 MiB: "), err);
-        assertTrue(err.contains(" MiB, more than this JVM's maximum heap of " + maxHeapMiB() +
-            " MiB (the snapshotter thread keeps the second copy; --snapshot-thread blp does not): lower " +
+        assertTrue(err.contains(" MiB, more than " + LedgerLimits.heapDescription(LedgerLimits.longLivedHeapBytes()) +
+            " (the snapshotter thread keeps the second copy; --snapshot-thread blp does not): lower " +
             "--max-accounts, --hot-transfers or --max-pending, or give the JVM more heap"), err);
         assertFalse(Files.exists(data), "nothing is written before the refusal");
 
@@ -185,8 +185,4 @@ class HeapLimitTest
         return clients;
     }
 
-    private static String maxHeapMiB()
-    {
-        return String.format(java.util.Locale.ROOT, "%,d", Runtime.getRuntime().maxMemory() >> 20);
-    }
 }

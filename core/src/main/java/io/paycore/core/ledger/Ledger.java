@@ -476,7 +476,7 @@ public final class Ledger
     public Ledger(final LedgerLimits limits, final ColdTier cold)
     {
         limits.validate();
-        final String heapShortfall = limits.heapShortfall(null != cold, 1, Runtime.getRuntime().maxMemory());
+        final String heapShortfall = limits.heapShortfall(null != cold, 1, LedgerLimits.longLivedHeapBytes());
         if (null != heapShortfall)
         {
             // Refused before anything is allocated: an OutOfMemoryError part way through would say much less.

@@ -1,5 +1,9 @@
 package io.paycore.core.ledger;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.Locale;
 
 /**
@@ -207,12 +211,53 @@ public final class LedgerLimits
         "give the JVM more heap (-Xmx; bin/paycore takes it from PAYCORE_JAVA_OPTS)";
 
     /**
+     * The heap this JVM's ledgers can be kept in: its maximum heap, or, with a collector that gives the old
+     * generation a fixed share of the heap (ParallelGC, SerialGC), that generation's maximum. A ledger's large
+     * arrays are born in the old generation, and the startup collection moves the rest there, so a ledger that fits
+     * the heap but not its old generation fails part way through: {@code serve} with the default limits under
+     * {@code -Xmx2850m} and ParallelGC (2,731 MiB of heap, 1,900 of them old generation) passed a check against the
+     * whole heap and then died of an {@link OutOfMemoryError} building the snapshotter's copy.
+     *
+     * @return the bytes to pass to {@link #heapShortfall} as this JVM's heap.
+     */
+    public static long longLivedHeapBytes()
+    {
+        long bytes = Runtime.getRuntime().maxMemory();
+        for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+        {
+            final String name = pool.getName();
+            final MemoryUsage usage = pool.getUsage();
+            if (pool.getType() == MemoryType.HEAP && (name.contains("Old Gen") || name.contains("Tenured")) &&
+                null != usage && usage.getMax() > 0)
+            {
+                bytes = Math.min(bytes, usage.getMax());
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * @param heapBytes the heap the ledgers must fit, as {@link #longLivedHeapBytes()} gives it.
+     * @return how a refusal names that heap: this JVM's maximum heap, or its old generation when that is less.
+     */
+    public static String heapDescription(final long heapBytes)
+    {
+        final long maxHeapBytes = Runtime.getRuntime().maxMemory();
+        if (heapBytes >= maxHeapBytes)
+        {
+            return String.format(Locale.ROOT, "this JVM's maximum heap of %,d MiB", heapBytes >> 20);
+        }
+        return String.format(Locale.ROOT, "this JVM's old generation of %,d MiB (of a %,d MiB heap; -Xmn or " +
+            "-XX:NewRatio sizes the young generation beside it)", heapBytes >> 20, maxHeapBytes >> 20);
+    }
+
+    /**
      * Whether {@code copies} ledgers of these limits fit a heap: checked before anything is allocated, so that a
      * command refuses limits too large for its JVM with a reason, not an {@link OutOfMemoryError} part way through.
      *
      * @param coldTier     whether the ledgers have a cold tier.
      * @param copies       how many such ledgers the process holds at once.
-     * @param maxHeapBytes the heap they must fit, {@link Runtime#maxMemory()} for this JVM's.
+     * @param maxHeapBytes the heap they must fit, {@link #longLivedHeapBytes()} for this JVM's.
      * @return null when they fit; else why not, with the limits and both sizes, for the caller to add its advice to.
      */
     public String heapShortfall(final boolean coldTier, final int copies, final long maxHeapBytes)
@@ -228,28 +273,32 @@ public final class LedgerLimits
      * @param copies       how many such ledgers the process holds at once.
      * @param otherBytes   heap the caller allocates besides the ledgers, 0 for none.
      * @param otherWhat    what those bytes are, for the reason (with the options that size them); unused when 0.
-     * @param maxHeapBytes the heap they must fit, {@link Runtime#maxMemory()} for this JVM's.
+     * @param maxHeapBytes the heap the ledgers must fit, {@link #longLivedHeapBytes()} for this JVM's; the other
+     *                     bytes must fit beside them in the JVM's whole heap.
      * @return null when they fit; else why not, with the limits and the sizes, for the caller to add its advice to.
      */
     public String heapShortfall(
         final boolean coldTier, final int copies, final long otherBytes, final String otherWhat, final long maxHeapBytes)
     {
         final long ledgerBytes = copies * heapBytesEstimate(coldTier);
-        if (ledgerBytes + otherBytes <= maxHeapBytes)
+        // The ledgers' large arrays must fit the bound given (the old generation, where the collector fixes it);
+        // the caller's other bytes, many small objects, may stay in the young generation beside them.
+        final long wholeHeapBytes = Math.max(maxHeapBytes, Runtime.getRuntime().maxMemory());
+        if (ledgerBytes <= maxHeapBytes && ledgerBytes + otherBytes <= wholeHeapBytes)
         {
             return null;
         }
+        final String bound = heapDescription(ledgerBytes > maxHeapBytes ? maxHeapBytes : wholeHeapBytes);
         final String ledgers = String.format(Locale.ROOT, "%s of %,d accounts, %,d transfers in memory%s and %,d " +
             "pending transfers take%s about %,d MiB of heap",
             1 == copies ? "a ledger" : copies + " copies of a ledger", maxAccounts, maxTransfers,
             coldTier ? " (with a cold tier)" : "", maxPendingTransfers, 1 == copies ? "s" : "", ledgerBytes >> 20);
         if (0 == otherBytes)
         {
-            return String.format(Locale.ROOT, "%s, more than this JVM's maximum heap of %,d MiB", ledgers,
-                maxHeapBytes >> 20);
+            return String.format(Locale.ROOT, "%s, more than %s", ledgers, bound);
         }
-        return String.format(Locale.ROOT, "%s and %s %,d MiB: %,d MiB, more than this JVM's maximum heap of %,d MiB",
-            ledgers, otherWhat, otherBytes >> 20, (ledgerBytes + otherBytes) >> 20, maxHeapBytes >> 20);
+        return String.format(Locale.ROOT, "%s and %s %,d MiB: %,d MiB, more than %s",
+            ledgers, otherWhat, otherBytes >> 20, (ledgerBytes + otherBytes) >> 20, bound);
     }
 
     /**

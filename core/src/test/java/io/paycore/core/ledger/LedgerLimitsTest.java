@@ -3,9 +3,12 @@ package io.paycore.core.ledger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -74,9 +77,38 @@ class LedgerLimitsTest
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> new Ledger(limits));
 
         assertTrue(ex.getMessage().startsWith("a ledger of 134,217,728 accounts, 134,217,728 transfers in memory " +
-            "and 1,048,576 pending transfers takes about 43,532 MiB of heap, more than this JVM's maximum heap of " +
-            String.format(Locale.ROOT, "%,d", Runtime.getRuntime().maxMemory() >> 20) + " MiB"),
-            ex.getMessage());
+            "and 1,048,576 pending transfers takes about 43,532 MiB of heap, more than " +
+            LedgerLimits.heapDescription(LedgerLimits.longLivedHeapBytes())), ex.getMessage());
+    }
+
+    @Test
+    void shouldFitLedgersToTheOldGenerationWhereTheCollectorGivesItAFixedShare()
+    {
+        final long maxHeapBytes = Runtime.getRuntime().maxMemory();
+        long oldGenerationBytes = -1;
+        for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+        {
+            if (pool.getName().equals("PS Old Gen") || pool.getName().equals("Tenured Gen"))
+            {
+                oldGenerationBytes = pool.getUsage().getMax();
+            }
+        }
+        // Surefire runs ParallelGC, as bin/paycore does: a third of the heap is young generation by default.
+        assumeTrue(oldGenerationBytes > 0 && oldGenerationBytes < maxHeapBytes, "a collector with a fixed old gen");
+
+        assertEquals(oldGenerationBytes, LedgerLimits.longLivedHeapBytes());
+        assertEquals(String.format(Locale.ROOT, "this JVM's old generation of %,d MiB (of a %,d MiB heap; -Xmn or " +
+            "-XX:NewRatio sizes the young generation beside it)", oldGenerationBytes >> 20, maxHeapBytes >> 20),
+            LedgerLimits.heapDescription(oldGenerationBytes));
+        assertEquals(String.format(Locale.ROOT, "this JVM's maximum heap of %,d MiB", maxHeapBytes >> 20),
+            LedgerLimits.heapDescription(maxHeapBytes));
+
+        // A ledger is checked against the bound it is given, to the byte.
+        final LedgerLimits limits = new LedgerLimits().maxAccounts(1_000).maxPendingTransfers(1_000);
+        final long ledgerBytes = limits.heapBytesEstimate(false);
+        assertNull(limits.heapShortfall(false, 1, ledgerBytes));
+        assertTrue(limits.heapShortfall(false, 1, ledgerBytes - 1).endsWith(
+            "more than " + LedgerLimits.heapDescription(ledgerBytes - 1)));
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class AuditContext
         {
             throw new IllegalArgumentException("cold tier size must be >= 0: " + coldTierSizeBytes);
         }
-        final String heapShortfall = limits.heapShortfall(coldTierSizeBytes > 0, 1, Runtime.getRuntime().maxMemory());
+        final String heapShortfall = limits.heapShortfall(coldTierSizeBytes > 0, 1, LedgerLimits.longLivedHeapBytes());
         if (null != heapShortfall)
         {
             throw new IllegalArgumentException(heapShortfall + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE);

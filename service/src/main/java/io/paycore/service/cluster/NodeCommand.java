@@ -211,7 +211,7 @@ public final class NodeCommand implements Callable<Integer>
             offServiceThread = snapshotsOffServiceThread(snapshotThread);
             final int copies = offServiceThread ? 2 : 1;
             final String heapShortfall =
-                ledgerLimits.heapShortfall(0 != coldTierSizeBytes, copies, Runtime.getRuntime().maxMemory());
+                ledgerLimits.heapShortfall(0 != coldTierSizeBytes, copies, LedgerLimits.longLivedHeapBytes());
             if (null != heapShortfall)
             {
                 throw new IllegalArgumentException(heapShortfall + (2 == copies ? " (the snapshotter thread keeps " +

@@ -357,16 +357,17 @@ public final class DemoCommand implements Callable<Integer>
         final LedgerLimits limits = serviceLimits();
         final long heapBytes = serviceContext(Path.of("sizing-only"), Path.of("sizing-only"), ingressChannel(false),
             out).ledgerHeapBytes();
-        final long maxHeapBytes = Runtime.getRuntime().maxMemory();
+        final long maxHeapBytes = LedgerLimits.longLivedHeapBytes();
         if (heapBytes <= maxHeapBytes)
         {
             return null;
         }
         final boolean copy = heapBytes > limits.heapBytesEstimate(0 != hotTransfers);
         return String.format(Locale.ROOT, "the service's ledger (%,d accounts, %,d transfers in memory)%s need%s " +
-            "about %,d MiB of heap, more than this JVM's maximum heap of %,d MiB: %s, or give the JVM more heap " +
+            "about %,d MiB of heap, more than %s: %s, or give the JVM more heap " +
             "(PAYCORE_JAVA_OPTS='-Xmx...')", limits.maxAccounts(), limits.maxTransfers(),
-            copy ? " and the snapshotter's copy of it" : "", copy ? "" : "s", heapBytes >> 20, maxHeapBytes >> 20,
+            copy ? " and the snapshotter's copy of it" : "", copy ? "" : "s", heapBytes >> 20,
+            LedgerLimits.heapDescription(maxHeapBytes),
             0 == hotTransfers ?
             "keep only the newest transfers in memory with --hot-transfers N (the older ones go to the cold tier " +
             "on disk; 1000000 is plenty), send fewer with --transfers" : "lower --hot-transfers or --accounts");

@@ -99,7 +99,7 @@ public final class KafkaFeedContext
             throw new IllegalArgumentException("no ledger limits given");
         }
         final String heapShortfall =
-            limits.validate().heapShortfall(coldTierSizeBytes > 0, 1, Runtime.getRuntime().maxMemory());
+            limits.validate().heapShortfall(coldTierSizeBytes > 0, 1, LedgerLimits.longLivedHeapBytes());
         if (null != heapShortfall)
         {
             // Here too, not only when the publisher opens its replay: before it takes its state directory.

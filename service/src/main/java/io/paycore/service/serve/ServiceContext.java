@@ -125,7 +125,7 @@ public final class ServiceContext
         }
         final String heapShortfall = ledgerLimits.heapShortfall(0 != coldTierSizeBytes, ledgerCopies(),
             pipelineRingBytes(), "the pipeline's rings (" + pipelineContext.inputRingSize() + " + " +
-            pipelineContext.outputRingSize() + " slots)", Runtime.getRuntime().maxMemory());
+            pipelineContext.outputRingSize() + " slots)", LedgerLimits.longLivedHeapBytes());
         if (null != heapShortfall)
         {
             throw new IllegalArgumentException(heapShortfall + (null != heapAdvice ? ": " + heapAdvice :
@@ -255,7 +255,8 @@ public final class ServiceContext
 
     /**
      * @return the heap the service's ledger takes ({@link LedgerLimits#heapBytesEstimate}), twice over when the
-     * snapshotter thread keeps a copy of it; checked against the JVM's maximum heap by {@link #conclude()}.
+     * snapshotter thread keeps a copy of it; checked against the JVM's heap by {@link #conclude()}
+     * ({@link LedgerLimits#longLivedHeapBytes()}).
      */
     public long ledgerHeapBytes()
     {
