@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import io.aeron.Aeron;
@@ -21,10 +22,14 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 /**
  * Runs one agent that serves beside the service (feed-server, query-server) until a signal stops it: on a media
  * driver of its own, embedded in {@code STATE/aeron}, or on a running one; prints its ready line; on SIGINT or SIGTERM
- * closes the agent, the client and the driver before the JVM exits.
+ * closes the agent, the client and the driver before the JVM exits. When its Aeron client meets a fatal error (the
+ * driver it runs on gone, {@code --aeron-dir}), it says so, closes the same way and returns {@link #EXIT_FAULT}, for
+ * a supervisor to restart it; Aeron's own handler would end the JVM from the client's thread instead.
  */
 public final class StandaloneAgent
 {
+    /** Exit status: stopped by a fatal error of its Aeron client, such as the loss of its media driver. */
+    public static final int EXIT_FAULT = 3;
     /** Exit status: cannot start. */
     public static final int EXIT_CANNOT_START = 4;
     private static final long STOP_WAIT_SECONDS = 10;
@@ -43,7 +48,8 @@ public final class StandaloneAgent
      * @param readyLine what to print once it runs, given the agent.
      * @param out       for the ready line.
      * @param err       for errors.
-     * @return 0 when stopped, {@link #EXIT_CANNOT_START} if it could not start.
+     * @return 0 when stopped, {@link #EXIT_FAULT} after a fatal Aeron error, {@link #EXIT_CANNOT_START} if it could
+     * not start.
      */
     public static <A extends Agent> int run(
         final String name,
@@ -59,6 +65,7 @@ public final class StandaloneAgent
         AgentRunner runner = null;
         final CountDownLatch stop = new CountDownLatch(1);
         final CountDownLatch closed = new CountDownLatch(1);
+        final AtomicReference<Throwable> fault = new AtomicReference<>();
         final Thread stopper = new Thread(() -> stopAndWait(stop, closed), "paycore-" + name + "-stop");
         try
         {
@@ -72,8 +79,11 @@ public final class StandaloneAgent
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(false));
             }
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(null != driver ?
-                driver.aeronDirectoryName() : aeronDir.toAbsolutePath().toString()));
+            final String aeronDirectoryName = null != driver ?
+                driver.aeronDirectoryName() : aeronDir.toAbsolutePath().toString();
+            aeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(aeronDirectoryName)
+                .errorHandler((ex) -> onAeronError(name, aeronDirectoryName, ex, fault, stop, err)));
             final A started = agent.apply(aeron);
             runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, 1_000_000),
                 ex -> err.println("paycore " + name + ": " + ex), null, started);
@@ -82,7 +92,7 @@ public final class StandaloneAgent
             out.println(readyLine.apply(started));
             out.flush();
             stop.await();
-            return 0;
+            return null != fault.get() ? EXIT_FAULT : 0;
         }
         catch (final IOException ex)
         {
@@ -104,6 +114,28 @@ public final class StandaloneAgent
             CloseHelper.quietCloseAll(runner, aeron, driver);
             closed.countDown();
         }
+    }
+
+    private static void onAeronError(
+        final String name,
+        final String aeronDirectoryName,
+        final Throwable ex,
+        final AtomicReference<Throwable> fault,
+        final CountDownLatch stop,
+        final PrintStream err)
+    {
+        if (ex instanceof AeronException && ((AeronException)ex).category() == AeronException.Category.FATAL)
+        {
+            if (fault.compareAndSet(null, ex))
+            {
+                err.println("paycore " + name + ": stopping, its Aeron client failed (media driver " +
+                    aeronDirectoryName + "): " + ex.getMessage());
+                err.flush();
+                stop.countDown();
+            }
+            return;
+        }
+        err.println("paycore " + name + ": " + ex);
     }
 
     private static void stopAndWait(final CountDownLatch stop, final CountDownLatch closed)

@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
     exitCodeList = {
         "0:stopped (by a signal, after closing every subscriber's stream: the status is then the signal's)",
         "2:usage error",
+        "3:stopped by a fatal error of its Aeron client, such as the loss of the media driver it runs on",
         "4:cannot start (no data directory or journal, the channel or the media driver refused)"
     })
 public final class FeedServerCommand implements Callable<Integer>

@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
     exitCodeList = {
         "0:stopped (by a signal: the status is then the signal's)",
         "2:usage error",
+        "3:stopped by a fatal error of its Aeron client, such as the loss of the media driver it runs on",
         "4:cannot start (no journal, the channel or the media driver refused)"
     })
 public final class QueryServerCommand implements Callable<Integer>
