@@ -42,7 +42,9 @@ for round in $(seq 1 "$rounds"); do
     # 64 MiB array (the size of the ledger's transfer index here) costs when the CPU overlaps the reads.
     memory_ns="$(java -jar "$root/perf/target/benchmarks.jar" '\.MemoryBenchmark\.independentRead' -p sizeMiB=64 \
         -f 1 -wi 1 -i 2 -w 1 -r 1 2>&1 \
-        | awk '/^MemoryBenchmark\.independentRead / { for (i = 1; i <= NF; i++) if ($i == "avgt") { print $(i + 2); exit } }')"
+        | awk '/^MemoryBenchmark\.independentRead / {
+            for (i = 1; i <= NF; i++) if ($i == "avgt") { print $(i + 2); exit }
+        }')"
     echo "round $round memory: ${memory_ns:-?} ns a random read (MemoryBenchmark.independentRead, 64 MiB)"
     for side in new old; do
         if [ "$side" = new ]; then jar="$root/perf/target/benchmarks.jar"; rev="$new_rev"; else jar="$work/old/perf/target/benchmarks.jar"; rev="$old_rev"; fi

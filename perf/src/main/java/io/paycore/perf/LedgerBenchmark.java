@@ -38,8 +38,9 @@ import java.util.concurrent.TimeUnit;
  * Every invocation applies one batch, so a score in ops/s is transfers/s ({@link OperationsPerInvocation}).
  * The fork asks for transparent huge pages, as {@code bin/paycore} does: the id indices are large and read at
  * random, and with 4 KiB pages nearly every lookup also misses the TLB (on the project's first 2-core Intel machine,
- * 7.7M instead of 11.7M single transfers/s; on its AMD EPYC VM no difference, see {@link MemoryBenchmark}). No {@code -XX:+AlwaysPreTouch}: with ParallelGC and huge pages it cost a
- * quarter of the throughput here (8.9M), and the ledger writes all of its preallocated arrays at start anyway.
+ * 7.7M instead of 11.7M single transfers/s; on its AMD EPYC VM no difference, see {@link MemoryBenchmark}). No
+ * {@code -XX:+AlwaysPreTouch}: with ParallelGC and huge pages it cost a quarter of the throughput on the Intel
+ * machine (8.9M), and the ledger writes all of its preallocated arrays at start anyway.
  * The random pairs and amounts are generated once in setup and read through a window that slides by one batch
  * per invocation; transfer ids come from a counter; the record timestamp advances by a fixed step. Ids are 128-bit
  * with both halves in use (protocol version 2): the low half is the account number or the counter, the high half

@@ -20,8 +20,9 @@ public final class LedgerLimitOptions
             "(DIR/cold), found by id for as long as the ledger lives. About 180 to 210 bytes of heap each (record, " +
             "id index, expiry-heap position): with the default accounts and pending transfers the ledger takes " +
             "about 1.3 GB with a cold tier, 0.9 GB without, and serve's snapshotter thread as much again; limits " +
-            "that do not fit the JVM's heap (its old generation, with ParallelGC) are refused at start. With no cold tier (--cold-tier-size 0) " +
-            "it is the most transfers the ledger ever holds. --max-transfers is its former name " +
+            "that do not fit the JVM's heap (its old generation, with ParallelGC) are refused at start. With no " +
+            "cold tier (--cold-tier-size 0) it is the most transfers the ledger ever holds. --max-transfers is its " +
+            "former name " +
             "(default: ${DEFAULT-VALUE}).")
     private int maxTransfers;
 
