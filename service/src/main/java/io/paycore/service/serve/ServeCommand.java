@@ -1,5 +1,7 @@
 package io.paycore.service.serve;
 
+import io.aeron.exceptions.ConductorServiceTimeoutException;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.core.pipeline.StageLayout;
@@ -81,7 +83,10 @@ import java.util.concurrent.Callable;
         "0:--print-config, --help",
         "2:usage or configuration error (a credentials file others may write included)",
         "3:the journal is damaged (not a torn tail): refused to start",
-        "4:the data directory is in use or cannot be made, or another start-up check failed"
+        "4:the data directory is in use or cannot be made, or another start-up check failed",
+        "5:stopped at once, as after a crash, because its Aeron client failed: the media driver it ran on",
+        "  (--aeron-dir) went away, or the client's thread was held up past Aeron's liveness timeout; restart",
+        "  it: recovery repairs the journal's tail"
     })
 public final class ServeCommand implements Callable<Integer>
 {
@@ -97,6 +102,8 @@ public final class ServeCommand implements Callable<Integer>
     public static final int EXIT_DAMAGED_JOURNAL = 3;
     /** Exit status when the data directory is in use or another start-up check failed. */
     public static final int EXIT_START_FAILED = 4;
+    /** Exit status when the service's Aeron client failed for good (its media driver gone): halted at once. */
+    public static final int EXIT_TRANSPORT_LOST = 5;
 
     /** Default ingress channel: UDP on localhost. */
     public static final String CHANNEL_DEFAULT = TransportContext.INGRESS_CHANNEL_DEFAULT;
@@ -405,8 +412,27 @@ public final class ServeCommand implements Callable<Integer>
             .transportContext(transportContext(dataDirectory))
             .cpus(cpus)
             .out(out)
-            .errorHandler((ex) -> err.println("paycore serve: " + ex))
+            .errorHandler((ex) -> onError(ex, err))
             .conclude();
+    }
+
+    /**
+     * Print an error the service met. When it is its Aeron client's end (the media driver it ran on gone, or the
+     * client's own thread held up past Aeron's liveness timeout), halt at once: the client is about to unmap the
+     * driver's files, and every thread that still writes a counter or a buffer in them would then crash the JVM
+     * (seen: SIGSEGV in the egress agent). Halting is a crash the journal is made for, with a reason and a status
+     * of its own; the error is in the mark file's log by then ({@code paycore errors}).
+     */
+    private static void onError(final Throwable ex, final PrintStream err)
+    {
+        err.println("paycore serve: " + ex);
+        if (ex instanceof DriverTimeoutException || ex instanceof ConductorServiceTimeoutException)
+        {
+            err.println("paycore serve: stopping at once (exit status " + EXIT_TRANSPORT_LOST + "): its Aeron " +
+                "client failed, and with it every answer to clients; restart it, recovery repairs the journal's tail");
+            err.flush();
+            Runtime.getRuntime().halt(EXIT_TRANSPORT_LOST);
+        }
     }
 
     /**
