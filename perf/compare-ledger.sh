@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # LedgerBenchmark of this tree and of an older revision, on this machine, in one run: builds the older revision's
 # benchmarks jar in a temporary git worktree, then runs each jar's LedgerBenchmark in turn, ROUNDS times, so that
-# both see the same machine state. Before each round it prints what a random read of memory costs then
+# both see the same machine state. Before and after each round it prints what a random read of memory costs then
 # (MemoryBenchmark, this tree's jar), so that a round on a slower moment of a shared machine shows as one. Prints
 # JMH's result lines of every run, prefixed by the revision, then a summary: per revision and benchmark, the median
 # score of the rounds, their range, and how many reached 10M ops/s.
@@ -37,15 +37,19 @@ git -C "$root" worktree add -q --detach "$work/old" "$old"
 (cd "$work/old" && ./mvnw -B -q -o -pl perf -am package -Dmaven.test.skip=true)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-for round in $(seq 1 "$rounds"); do
-    # The machine's own state, which moves from one round to the next on a shared host: what one random read of a
-    # 64 MiB array (the size of the ledger's transfer index here) costs when the CPU overlaps the reads.
-    memory_ns="$(java -jar "$root/perf/target/benchmarks.jar" '\.MemoryBenchmark\.independentRead' -p sizeMiB=64 \
+# The machine's own state, which moves from one round to the next on a shared host: what one random read of a 64 MiB
+# array (the size of the ledger's transfer index here) costs when the CPU overlaps the reads.
+memory_ns()
+{
+    java -jar "$root/perf/target/benchmarks.jar" '\.MemoryBenchmark\.independentRead' -p sizeMiB=64 \
         -f 1 -wi 1 -i 2 -w 1 -r 1 2>&1 \
         | awk '/^MemoryBenchmark\.independentRead / {
             for (i = 1; i <= NF; i++) if ($i == "avgt") { print $(i + 2); exit }
-        }')"
-    echo "round $round memory: ${memory_ns:-?} ns a random read (MemoryBenchmark.independentRead, 64 MiB)"
+        }'
+}
+
+for round in $(seq 1 "$rounds"); do
+    echo "round $round memory before: $(memory_ns) ns a random read (MemoryBenchmark.independentRead, 64 MiB)"
     for side in new old; do
         if [ "$side" = new ]; then jar="$root/perf/target/benchmarks.jar"; rev="$new_rev"; else jar="$work/old/perf/target/benchmarks.jar"; rev="$old_rev"; fi
         java -jar "$jar" '\.LedgerBenchmark\.' "${jmh_options[@]}" 2>&1 \
@@ -53,6 +57,7 @@ for round in $(seq 1 "$rounds"); do
             | sed "s/^/round $round $rev /" \
             | tee -a "$work/results"
     done
+    echo "round $round memory after: $(memory_ns) ns"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
