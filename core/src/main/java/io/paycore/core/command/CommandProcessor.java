@@ -11,6 +11,7 @@ import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.TransfersEncoder;
 import io.paycore.codec.sbe.Uint128Decoder;
 import io.paycore.core.ledger.AccountResults;
@@ -82,17 +83,20 @@ public final class CommandProcessor
     /**
      * Apply one journaled record and encode the answer, if the record has one.
      *
-     * @param recordType     {@link RecordTypes#MESSAGE} or {@link RecordTypes#TICK}; an {@link RecordTypes#EPOCH}
-     *                       (in journals of versions with the retired replication) changes nothing; any other type
-     *                       changes nothing and is counted as invalid.
+     * @param recordType     {@link RecordTypes#MESSAGE}, {@link RecordTypes#TICK} or {@link RecordTypes#LIMITS} (puts
+     *                       the ledger limits it holds in force); an {@link RecordTypes#EPOCH} (in journals of
+     *                       versions with the retired replication) changes nothing; any other type changes nothing
+     *                       and is counted as invalid.
      * @param timestampNanos the record's journaled timestamp.
      * @param buffer         holding the record's payload.
      * @param offset         of the payload.
      * @param length         of the payload.
      * @param answer         where the answer is encoded, {@link #MAX_ANSWER_LENGTH} bytes from answerOffset.
      * @param answerOffset   where the answer starts.
-     * @return the length of the encoded answer, or 0 when the record has none (a tick, an epoch, an invalid
-     * record).
+     * @return the length of the encoded answer, or 0 when the record has none (a tick, limits, an epoch, an
+     * invalid record).
+     * @throws LedgerCapacityException if the ledger, or this processor's batch limit, is too small to apply the
+     *                                 record as it was answered (a replay on smaller limits than the history's).
      */
     public int apply(
         final int recordType,
@@ -115,8 +119,29 @@ public final class CommandProcessor
             return 0;
         }
 
+        if (RecordTypes.LIMITS == recordType)
+        {
+            if (!LimitsRecord.isValid(buffer, offset, length))
+            {
+                invalidRecords++;
+                return 0;
+            }
+            ledger.applyLimits(
+                LimitsRecord.maxAccounts(buffer, offset),
+                LimitsRecord.maxTransfers(buffer, offset),
+                LimitsRecord.maxPendingTransfers(buffer, offset));
+            return 0;
+        }
+
         if (RecordTypes.MESSAGE != recordType || !validator.validate(buffer, offset, length))
         {
+            if (RecordTypes.MESSAGE == recordType && RejectReason.GROUP_COUNT_OVER_LIMIT == validator.reason())
+            {
+                // Ingress took it with a larger --max-batch: skipped, the replay would part from the original.
+                throw new LedgerCapacityException("a journaled message has " + validator.groupCount() +
+                    " events, more than this replay takes (--max-batch " + validator.maxBatchEvents() +
+                    "): the service that journaled it ran with a larger --max-batch; replay with that");
+            }
             invalidRecords++;
             return 0;
         }
@@ -179,6 +204,15 @@ public final class CommandProcessor
         return invalidRecords;
     }
 
+    private void checkCapacity()
+    {
+        final String shortfall = ledger.capacityShortfall();
+        if (null != shortfall)
+        {
+            throw new LedgerCapacityException(shortfall);
+        }
+    }
+
     private int createAccounts(
         final long timestampNanos,
         final DirectBuffer buffer,
@@ -189,6 +223,7 @@ public final class CommandProcessor
         createAccountsDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long correlationId = createAccountsDecoder.correlationId();
         ledger.createAccounts(accountEvents.wrap(buffer, offset), timestampNanos, accountResults);
+        checkCapacity();
 
         final int count = accountResults.count();
         final CreateAccountsResultEncoder.ResultsEncoder results = createAccountsResultEncoder
@@ -213,6 +248,7 @@ public final class CommandProcessor
         createTransfersDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long correlationId = createTransfersDecoder.correlationId();
         ledger.createTransfers(transferEvents.wrap(buffer, offset), timestampNanos, transferResults);
+        checkCapacity();
 
         final int count = transferResults.count();
         final CreateTransfersResultEncoder.ResultsEncoder results = createTransfersResultEncoder

@@ -34,8 +34,10 @@ public final class LedgerRecordHandler implements RecordHandler
      *
      * {@inheritDoc}
      *
-     * @throws IllegalStateException naming the record if it holds a message of a protocol version before
-     *                               {@link FrameValidator#MIN_VERSION} (see {@link #checkProtocolVersion}).
+     * @throws IllegalStateException     naming the record if it holds a message of a protocol version before
+     *                                   {@link FrameValidator#MIN_VERSION} (see {@link #checkProtocolVersion}).
+     * @throws LedgerCapacityException naming the record if the ledger is too small to apply it as the original
+     *                                   did.
      */
     public void onRecord(
         final int type,
@@ -46,7 +48,14 @@ public final class LedgerRecordHandler implements RecordHandler
         final int length)
     {
         checkProtocolVersion(type, sequence, buffer, offset, length);
-        lastAnswerLength = processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
+        try
+        {
+            lastAnswerLength = processor.apply(type, timestampNanos, buffer, offset, length, answer, 0);
+        }
+        catch (final LedgerCapacityException ex)
+        {
+            throw new LedgerCapacityException("journal record " + sequence + ": " + ex.getMessage());
+        }
         records++;
     }
 

@@ -30,6 +30,13 @@ public final class RecordTypes
      */
     public static final int EPOCH_PAYLOAD_LENGTH = 8;
 
+    /**
+     * Payload: the ledger limits in force from this record on ({@link LimitsRecord}). The service journals one
+     * before its first client's message when the limits it runs with are not those in force after recovery (always
+     * on a new journal), so that a replay answers what the service answered, whatever limits it is built with.
+     */
+    public static final int LIMITS = 4;
+
     private RecordTypes()
     {
     }
@@ -50,6 +57,8 @@ public final class RecordTypes
                 return "TICK";
             case EPOCH:
                 return "EPOCH";
+            case LIMITS:
+                return "LIMITS";
             default:
                 return "UNKNOWN";
         }

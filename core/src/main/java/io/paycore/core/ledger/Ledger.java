@@ -36,6 +36,12 @@ import java.util.function.IntConsumer;
  * transfer batch the ledger reads the index slots and account records of all its events with independent loads, so
  * their cache misses overlap.
  * <p>
+ * <b>Limits in force</b>: the capacity results ({@code ACCOUNTS_FULL}, {@code PENDING_TRANSFERS_FULL}, and without a
+ * cold tier {@code TRANSFERS_FULL}) are answered at the limits in force, which are the ledger's own until
+ * {@link #applyLimits} (a journaled limits record) or a snapshot gives those the history was made with; so a replay
+ * on a ledger built with other limits answers what the original did, or, where it has less room than they gave,
+ * says so in {@link #capacityShortfall()}.
+ * <p>
  * <b>Hot and cold</b>: every transfer record gets a number, in the order written. Without a {@link ColdTier} the
  * ring holds every transfer ever created, at most {@code maxTransfers}, and then answers {@code TRANSFERS_FULL}.
  * With one, {@code maxTransfers} is the hot window: at the end of each command the records older than the newest
@@ -336,6 +342,11 @@ public final class Ledger
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long NEVER = Long.MAX_VALUE;
+
+    /**
+     * {@link #transferLimit()} of a history made with a cold tier: no bound on its transfer records.
+     */
+    public static final long UNBOUNDED_TRANSFERS = Long.MAX_VALUE;
     private static final int PHASE_FLAGS = TransferFlags.PENDING | TransferFlags.POST_PENDING |
         TransferFlags.VOID_PENDING;
     private static final int BALANCING_FLAGS = TransferFlags.BALANCING_DEBIT | TransferFlags.BALANCING_CREDIT;
@@ -430,6 +441,21 @@ public final class Ledger
 
     private long historyHash0;
     private long historyHash1;
+
+    /**
+     * The limits in force: what decides {@code ACCOUNTS_FULL}, {@code PENDING_TRANSFERS_FULL} and, for a history
+     * made without a cold tier, {@code TRANSFERS_FULL}. The ledger's own until a journaled limits record
+     * ({@link #applyLimits}) or a snapshot says otherwise, so that a replay on a ledger built with other limits
+     * answers what the original answered.
+     */
+    private int accountLimit;
+    private int pendingLimit;
+    /**
+     * Transfer records in force, {@link #UNBOUNDED_TRANSFERS} for a history made with a cold tier.
+     */
+    private long transferLimit;
+    private boolean limitsKnown;
+    private String capacityShortfall;
 
     private long lastTimestampNanos;
     private long lastTransferTimestampNanos;
@@ -535,6 +561,99 @@ public final class Ledger
         Arrays.fill(heapPositions, -1);
         heapHandles = new int[maxPendingTransfers];
         heapExpiresAtNanos = new long[maxPendingTransfers];
+        ownLimitsInForce();
+    }
+
+    private void ownLimitsInForce()
+    {
+        accountLimit = maxAccounts;
+        pendingLimit = maxPendingTransfers;
+        transferLimit = null == cold ? maxTransfers : UNBOUNDED_TRANSFERS;
+        limitsKnown = false;
+        capacityShortfall = null;
+    }
+
+    /**
+     * Put limits in force, as a journaled limits record or a snapshot says the history was made with: from now on
+     * the ledger answers {@code ACCOUNTS_FULL}, {@code PENDING_TRANSFERS_FULL} and {@code TRANSFERS_FULL} at them.
+     * Limits above what this ledger was built with are taken as they are: if the ledger then runs out of room where
+     * they would not have, it answers the capacity result and {@link #capacityShortfall()} says why, for the replay
+     * to stop on. Changes nothing else.
+     *
+     * @param maxAccounts         accounts in force.
+     * @param maxTransfers        transfer records in force, {@link #UNBOUNDED_TRANSFERS} if the history had a cold
+     *                            tier (no bound).
+     * @param maxPendingTransfers pending transfers in force.
+     */
+    public void applyLimits(final int maxAccounts, final long maxTransfers, final int maxPendingTransfers)
+    {
+        accountLimit = maxAccounts;
+        transferLimit = maxTransfers;
+        pendingLimit = maxPendingTransfers;
+        limitsKnown = true;
+    }
+
+    /**
+     * @return true if a limits record or a snapshot gave the limits in force; false while they are this ledger's own
+     * by default (an empty ledger, or a history journaled before limits records).
+     */
+    public boolean limitsKnown()
+    {
+        return limitsKnown;
+    }
+
+    /**
+     * @return accounts in force.
+     */
+    public int accountLimit()
+    {
+        return accountLimit;
+    }
+
+    /**
+     * @return transfer records in force, {@link #UNBOUNDED_TRANSFERS} for a history with a cold tier.
+     */
+    public long transferLimit()
+    {
+        return transferLimit;
+    }
+
+    /**
+     * @return pending transfers in force.
+     */
+    public int pendingLimit()
+    {
+        return pendingLimit;
+    }
+
+    /**
+     * @return true if this ledger's own limits are the ones in force, and were given as such.
+     */
+    public boolean ownLimitsKnownInForce()
+    {
+        return limitsKnown && accountLimit == maxAccounts && pendingLimit == maxPendingTransfers &&
+            transferLimit == (null == cold ? maxTransfers : UNBOUNDED_TRANSFERS);
+    }
+
+    /**
+     * @return null, or why this ledger answered a capacity result that the history it replays, made with larger
+     * limits in force, did not: the replay has parted from the original and must stop.
+     */
+    public String capacityShortfall()
+    {
+        return capacityShortfall;
+    }
+
+    private void shortfall(final String what, final String option, final long inForce, final long own)
+    {
+        if (null == capacityShortfall)
+        {
+            capacityShortfall = "this ledger holds at most " + own + " " + what + " (" + option + " " + own +
+                "), but the history it replays was made with " +
+                (UNBOUNDED_TRANSFERS == inForce ? "no bound (a cold tier)" : inForce) + " in force: replayed on, " +
+                "it would refuse what the original accepted; replay with " + option +
+                (UNBOUNDED_TRANSFERS == inForce ? " large enough, or with a cold tier" : " " + inForce + " or more");
+        }
     }
 
     /**
@@ -922,8 +1041,13 @@ public final class Ledger
             return CreateAccountResult.IMPORTED_EVENT_TIMESTAMP_MUST_NOT_REGRESS;
         }
 
+        if (accountCount >= accountLimit)
+        {
+            return CreateAccountResult.ACCOUNTS_FULL;
+        }
         if (accountCount == maxAccounts)
         {
+            shortfall("accounts", "--max-accounts", accountLimit, maxAccounts);
             return CreateAccountResult.ACCOUNTS_FULL;
         }
 
@@ -1383,8 +1507,13 @@ public final class Ledger
         {
             return CreateTransferResult.TRANSFERS_FULL;
         }
+        if (pending && pendingCount >= pendingLimit)
+        {
+            return CreateTransferResult.PENDING_TRANSFERS_FULL;
+        }
         if (pending && pendingCount == maxPendingTransfers)
         {
+            shortfall("pending transfers", "--max-pending", pendingLimit, maxPendingTransfers);
             return CreateTransferResult.PENDING_TRANSFERS_FULL;
         }
 
@@ -1990,7 +2119,20 @@ public final class Ledger
 
     private boolean hasRoomForRecords(final int count)
     {
-        return recordCount - oldestIndexedRecord + count <= ringCapacity;
+        if (recordCount + count > transferLimit)
+        {
+            return false;
+        }
+        if (recordCount - oldestIndexedRecord + count <= ringCapacity)
+        {
+            return true;
+        }
+        if (null == cold)
+        {
+            // Every record of the history is in the ring: the limit in force allowed this one.
+            shortfall("transfer records", "--hot-transfers", transferLimit, maxTransfers);
+        }
+        return false;
     }
 
     /**
@@ -3230,6 +3372,7 @@ public final class Ledger
         lastTimestampNanos = 0;
         lastTransferTimestampNanos = 0;
         clockNanos = 0;
+        ownLimitsInForce();
     }
 
     /**
@@ -3246,7 +3389,8 @@ public final class Ledger
     {
         final LedgerSnapshot.Writer writer = new LedgerSnapshot.Writer(channel);
         writer.header(
-            limits, null != cold, accountCount, pendingCount, poolCount, lastTimestampNanos, clockNanos,
+            accountLimit, transferLimit, pendingLimit, maxBatchEvents, null != cold, accountCount, pendingCount,
+            poolCount, lastTimestampNanos, clockNanos,
             transferCount, recordCount, sealedRecords, oldestIndexedRecord, historyHash0, historyHash1,
             lastTransferTimestampNanos);
         for (int i = 0; i < accountCount; i++)
@@ -3346,6 +3490,8 @@ public final class Ledger
         }
         reader.expectBodyLength(
             (long)accountCount * ACCOUNT_BYTES + (hotRecords + poolCount) * RECORD_LONGS * Long.BYTES);
+        // The history's limits, not this ledger's: the journal after the snapshot was applied with them.
+        applyLimits(reader.accountLimit(), reader.transferLimit(), reader.pendingLimit());
 
         for (int i = 0; i < accountCount; i++)
         {

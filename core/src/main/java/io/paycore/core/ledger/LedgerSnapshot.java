@@ -8,17 +8,17 @@ import java.nio.channels.WritableByteChannel;
 import java.util.zip.CRC32C;
 
 /**
- * The ledger snapshot format, version 4 (protocol v2: 128-bit ids, amounts and balances), little-endian. It holds what
+ * The ledger snapshot format, version 5 (protocol v2: 128-bit ids, amounts and balances), little-endian. It holds what
  * the ledger keeps in memory; transfer records older than {@code oldestHotRecord} belong to the cold tier, which must
  * be written at least that far for the snapshot to be whole (a ledger without a cold tier writes every record).
  * <pre>
  *   header (128 bytes)
  *     0  magic                      int64  {@link #MAGIC} ("PAYLEDGR")
  *     8  format version             int32  {@link #FORMAT_VERSION}
- *    12  maxAccounts                int32  limits of the writer, for information
- *    16  maxTransfers               int32
- *    20  maxPendingTransfers        int32
- *    24  maxBatchEvents             int32
+ *    12  maxAccounts                int32  the limits in force (Ledger#applyLimits): accounts,
+ *    16  maxTransfers               int32  transfer records (0: no bound, a history with a cold tier)
+ *    20  maxPendingTransfers        int32  and pending transfers
+ *    24  maxBatchEvents             int32  the writer's, for information
  *    28  accountCount               int32  the reader's limits must hold these
  *    32  pendingCount               int32
  *    36  cold tier                  int32  1 if the ledger had one
@@ -40,7 +40,9 @@ import java.util.zip.CRC32C;
  *   CRC32C     int32                                  over every byte before it
  * </pre>
  * Every 128-bit value of an account or record is two int64, low half first, at the offsets of the ledger's layout
- * ({@code Ledger.A_*}, {@code Ledger.R_*}). Other versions are not read: a snapshot of another version is refused
+ * ({@code Ledger.A_*}, {@code Ledger.R_*}). Version 4 is read too: it is version 5 with the writer's own limits at
+ * 12..27, which were the limits in force, and its maxTransfers the hot window when it had a cold tier (no bound
+ * then). Other versions are not read: a snapshot of another version is refused
  * with its version named, and the ledger is rebuilt by replaying the journal. Version 2 was the 64-bit ledger's
  * (64-byte accounts, 80-byte records); version 3 had version 4's fields with an account's balances after its id
  * (version 4 puts the four balances and the ledger, code and flags first, the part a transfer reads).
@@ -50,7 +52,8 @@ import java.util.zip.CRC32C;
 final class LedgerSnapshot
 {
     static final long MAGIC = 0x524744454C594150L;
-    static final int FORMAT_VERSION = 4;
+    static final int FORMAT_VERSION = 5;
+    static final int PREVIOUS_FORMAT_VERSION = 4;
     static final int HEADER_LENGTH = 128;
     static final int VERSION_OFFSET = 8;
     private static final int HEADER_CRC_OFFSET = 124;
@@ -81,7 +84,10 @@ final class LedgerSnapshot
         }
 
         void header(
-            final LedgerLimits limits,
+            final int accountLimit,
+            final long transferLimit,
+            final int pendingLimit,
+            final int maxBatchEvents,
             final boolean coldTier,
             final int accountCount,
             final int pendingCount,
@@ -98,10 +104,10 @@ final class LedgerSnapshot
         {
             buffer.putLong(MAGIC)
                 .putInt(FORMAT_VERSION)
-                .putInt(limits.maxAccounts())
-                .putInt(limits.maxTransfers())
-                .putInt(limits.maxPendingTransfers())
-                .putInt(limits.maxBatchEvents())
+                .putInt(accountLimit)
+                .putInt(Ledger.UNBOUNDED_TRANSFERS == transferLimit ? 0 : (int)transferLimit)
+                .putInt(pendingLimit)
+                .putInt(maxBatchEvents)
                 .putInt(accountCount)
                 .putInt(pendingCount)
                 .putInt(coldTier ? 1 : 0)
@@ -197,6 +203,9 @@ final class LedgerSnapshot
         private long historyHash0;
         private long historyHash1;
         private int poolCount;
+        private int accountLimit;
+        private long transferLimit;
+        private int pendingLimit;
 
         Reader(final ReadableByteChannel channel)
         {
@@ -215,10 +224,11 @@ final class LedgerSnapshot
                     "not a ledger snapshot: magic expected 0x%016x, found 0x%016x", MAGIC, magic));
             }
             final int version = buffer.getInt(start + VERSION_OFFSET);
-            if (version != FORMAT_VERSION)
+            if (version != FORMAT_VERSION && version != PREVIOUS_FORMAT_VERSION)
             {
                 throw new LedgerSnapshotException(
-                    "unsupported ledger snapshot format version: expected " + FORMAT_VERSION + ", found " + version);
+                    "unsupported ledger snapshot format version: expected " + FORMAT_VERSION + " (or " +
+                    PREVIOUS_FORMAT_VERSION + "), found " + version);
             }
             ensure(HEADER_LENGTH);
             final CRC32C headerCrc = new CRC32C();
@@ -235,6 +245,11 @@ final class LedgerSnapshot
             accountCount = buffer.getInt(header + 28);
             pendingCount = buffer.getInt(header + 32);
             hadColdTier = buffer.getInt(header + 36) != 0;
+            accountLimit = buffer.getInt(header + 12);
+            final int transfers = buffer.getInt(header + 16);
+            transferLimit = 0 == transfers || (PREVIOUS_FORMAT_VERSION == version && hadColdTier) ?
+                Ledger.UNBOUNDED_TRANSFERS : transfers;
+            pendingLimit = buffer.getInt(header + 20);
             lastTimestampNanos = buffer.getLong(header + 40);
             clockNanos = buffer.getLong(header + 48);
             transferCount = buffer.getLong(header + 56);
@@ -256,6 +271,21 @@ final class LedgerSnapshot
         int accountCount()
         {
             return accountCount;
+        }
+
+        int accountLimit()
+        {
+            return accountLimit;
+        }
+
+        long transferLimit()
+        {
+            return transferLimit;
+        }
+
+        int pendingLimit()
+        {
+            return pendingLimit;
         }
 
         int pendingCount()

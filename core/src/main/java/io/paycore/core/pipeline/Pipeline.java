@@ -19,6 +19,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,7 @@ public final class Pipeline implements AutoCloseable
     private final String idleStrategy;
     private final ThreadFactory threadFactory;
     private final AtomicLong processedSequence = new AtomicLong();
+    private final CommandProcessor processor;
     private final AgentRunner[] runners;
     private volatile Throwable stageError;
 
@@ -117,6 +119,7 @@ public final class Pipeline implements AutoCloseable
         }
 
         this.journal = journal;
+        this.processor = processor;
         this.clock = context.clock();
         this.maxMessageLengthBytes = ProtocolLimits.maxMessageLength(processor.ledger().limits().maxBatchEvents());
         this.idleStrategy = context.idleStrategy();
@@ -195,6 +198,33 @@ public final class Pipeline implements AutoCloseable
         nextSequence = journal.lastSequence() + 1;
         processedSequence.set(journal.lastSequence());
         lastTimestampNanos = processor.ledger().clockNanos();
+    }
+
+    /**
+     * Journal one record, forced at the journal's flush level, and apply it, on the caller's thread, before the
+     * stages start: the service's {@link io.paycore.core.command.RecordTypes#LIMITS} record, which must come before
+     * any client's message. Stamped as the records after it will be, so that timestamps still increase.
+     *
+     * @param type    record type; it has no answer.
+     * @param payload the record's payload.
+     * @param offset  where it starts.
+     * @param length  its length.
+     * @return the record's sequence.
+     * @throws IllegalStateException if the pipeline has started.
+     */
+    public long journalBeforeStart(final int type, final DirectBuffer payload, final int offset, final int length)
+    {
+        if (started)
+        {
+            throw new IllegalStateException("pipeline already started");
+        }
+        final long timestampNanos = stamp();
+        final long sequence = journal.append(type, timestampNanos, payload, offset, length);
+        journal.flush();
+        nextSequence = sequence + 1;
+        processedSequence.set(sequence);
+        processor.apply(type, timestampNanos, payload, offset, length, new UnsafeBuffer(new byte[0]), 0);
+        return sequence;
     }
 
     /**

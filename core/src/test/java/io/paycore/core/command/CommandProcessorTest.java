@@ -1,6 +1,7 @@
 package io.paycore.core.command;
 
 import io.paycore.codec.sbe.AccountsDecoder;
+import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
 import io.paycore.codec.sbe.LookupAccountsEncoder;
@@ -10,11 +11,18 @@ import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.core.ledger.TransferFlags;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.stream.LongStream;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CommandProcessorTest
 {
@@ -101,6 +109,120 @@ class CommandProcessorTest
 
         assertEquals(2, processor.invalidRecords());
         assertEquals(before, ledger.digestHex());
+    }
+
+    @Test
+    void shouldAnswerAtTheLimitsAJournaledLimitsRecordPutsInForce()
+    {
+        // The service that journaled these ran with 2 accounts and 1 pending transfer: this ledger holds more, and
+        // still answers what that service answered.
+        applyLimits(new LedgerLimits().maxAccounts(2).maxTransfers(64).maxPendingTransfers(1), true);
+        createAccounts(1, 2, 3);
+        assertEquals(CreateAccountResult.OK, processor.accountResults().result(1));
+        assertEquals(CreateAccountResult.ACCOUNTS_FULL, processor.accountResults().result(2));
+        assertEquals(2, ledger.accountCount());
+
+        final int length = requestEncoder.createTransfers(request, 0, 77, new TransferEventArray(2)
+            .add(10, 1, 2, 500, 0, 0, 1, 0, 1, TransferFlags.PENDING)
+            .add(11, 1, 2, 500, 0, 0, 1, 0, 1, TransferFlags.PENDING));
+        processor.apply(RecordTypes.MESSAGE, 2_000, request, 0, length, answer, 0);
+        assertEquals(CreateTransferResult.OK, processor.transferResults().result(0));
+        assertEquals(CreateTransferResult.PENDING_TRANSFERS_FULL, processor.transferResults().result(1));
+        assertNull(ledger.capacityShortfall());
+        assertEquals(0, processor.invalidRecords());
+    }
+
+    @Test
+    void shouldAnswerTransfersFullAtTheTransferLimitOfAHistoryWithoutAColdTier()
+    {
+        applyLimits(new LedgerLimits().maxAccounts(64).maxTransfers(1).maxPendingTransfers(64), false);
+        createAccounts(1, 2);
+
+        final int length = requestEncoder.createTransfers(request, 0, 77, new TransferEventArray(2)
+            .add(10, 1, 2, 500, 0, 0, 1, 0, 1, 0)
+            .add(11, 1, 2, 500, 0, 0, 1, 0, 1, 0));
+        processor.apply(RecordTypes.MESSAGE, 2_000, request, 0, length, answer, 0);
+
+        assertEquals(CreateTransferResult.OK, processor.transferResults().result(0));
+        assertEquals(CreateTransferResult.TRANSFERS_FULL, processor.transferResults().result(1));
+        assertNull(ledger.capacityShortfall());
+    }
+
+    @Test
+    void shouldStopAReplayOnALedgerWithFewerAccountsThanTheLimitInForce()
+    {
+        applyLimits(new LedgerLimits().maxAccounts(100).maxTransfers(64).maxPendingTransfers(64), true);
+        for (int batch = 0; batch < 4; batch++)
+        {
+            final long first = 1 + 16L * batch;
+            createAccounts(LongStream.range(first, first + 16).toArray());
+        }
+        assertEquals(64, ledger.accountCount());
+
+        final LedgerCapacityException ex = assertThrows(LedgerCapacityException.class, () -> createAccounts(65));
+        assertTrue(ex.getMessage().contains("at most 64 accounts (--max-accounts 64)"), ex.getMessage());
+        assertTrue(ex.getMessage().endsWith("replay with --max-accounts 100 or more"), ex.getMessage());
+    }
+
+    @Test
+    void shouldStopAReplayOnALedgerWithoutAColdTierShortOfTheTransfersAHistoryWithOneKept()
+    {
+        applyLimits(new LedgerLimits().maxAccounts(64).maxTransfers(16).maxPendingTransfers(64), true);
+        createAccounts(1, 2);
+        final TransferEventArray transfers = new TransferEventArray(16);
+        for (int batch = 0; batch < 4; batch++)
+        {
+            transfers.reset();
+            for (int i = 0; i < 16; i++)
+            {
+                transfers.add(100 + 16L * batch + i, 1, 2, 1, 0, 0, 1, 0, 1, 0);
+            }
+            final int length = requestEncoder.createTransfers(request, 0, batch, transfers);
+            processor.apply(RecordTypes.MESSAGE, 2_000 + batch, request, 0, length, answer, 0);
+        }
+        assertEquals(64, ledger.transferCount());
+
+        final int length = requestEncoder.createTransfers(request, 0, 9, new TransferEventArray(1)
+            .add(99, 1, 2, 1, 0, 0, 1, 0, 1, 0));
+        final LedgerCapacityException ex = assertThrows(LedgerCapacityException.class,
+            () -> processor.apply(RecordTypes.MESSAGE, 3_000, request, 0, length, answer, 0));
+        assertTrue(ex.getMessage().contains("made with no bound (a cold tier) in force"), ex.getMessage());
+    }
+
+    @Test
+    void shouldStopAReplayOfAMessageWithMoreEventsThanItTakes()
+    {
+        final AccountEventArray accounts = new AccountEventArray(17);
+        for (int id = 1; id <= 17; id++)
+        {
+            accounts.add(id, 0, 1, 1, 0);
+        }
+        final int length = requestEncoder.createAccounts(request, 0, 1, accounts);
+
+        final LedgerCapacityException ex = assertThrows(LedgerCapacityException.class,
+            () -> processor.apply(RecordTypes.MESSAGE, 1_000, request, 0, length, answer, 0));
+        assertTrue(ex.getMessage().contains("has 17 events, more than this replay takes (--max-batch 16)"),
+            ex.getMessage());
+        assertEquals(0, ledger.accountCount());
+    }
+
+    @Test
+    void shouldCountALimitsRecordItCannotReadAsInvalidAndKeepItsOwnLimits()
+    {
+        request.setMemory(0, 8, (byte)1);
+
+        assertEquals(0, processor.apply(RecordTypes.LIMITS, 1_000, request, 0, 8, answer, 0));
+
+        assertEquals(1, processor.invalidRecords());
+        assertFalse(ledger.limitsKnown());
+        assertEquals(64, ledger.accountLimit());
+    }
+
+    private void applyLimits(final LedgerLimits limits, final boolean coldTier)
+    {
+        final int length = LimitsRecord.encode(limits.maxBatchEvents(16), coldTier, request, 0);
+        assertEquals(0, processor.apply(RecordTypes.LIMITS, 500, request, 0, length, answer, 0));
+        assertTrue(ledger.limitsKnown());
     }
 
     private void createAccounts(final long... ids)

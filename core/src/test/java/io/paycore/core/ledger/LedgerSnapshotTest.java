@@ -19,6 +19,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -152,7 +153,43 @@ class LedgerSnapshotTest
         ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN).putInt(LedgerSnapshot.VERSION_OFFSET, 2);
 
         final LedgerSnapshotException ex = assertThrows(LedgerSnapshotException.class, () -> read(snapshot, limits()));
-        assertEquals("unsupported ledger snapshot format version: expected 4, found 2", ex.getMessage());
+        assertEquals("unsupported ledger snapshot format version: expected 5 (or 4), found 2", ex.getMessage());
+    }
+
+    @Test
+    void shouldCarryTheLimitsInForceToTheLedgerItIsReadInto()
+    {
+        final Ledger ledger = new Ledger(limits());
+        ledger.applyLimits(10, 500, 7);
+
+        final Ledger restored = read(snapshot(ledger), limits().maxAccounts(32));
+
+        assertTrue(restored.limitsKnown());
+        assertEquals(10, restored.accountLimit());
+        assertEquals(500, restored.transferLimit());
+        assertEquals(7, restored.pendingLimit());
+        assertEquals(32, restored.limits().maxAccounts());
+    }
+
+    @Test
+    void shouldReadAVersion4SnapshotsOwnLimitsAsTheLimitsInForce()
+    {
+        final byte[] snapshot = snapshot(new Ledger(limits()));
+        final ByteBuffer bytes = ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.putInt(LedgerSnapshot.VERSION_OFFSET, 4);
+        final CRC32C headerCrc = new CRC32C();
+        headerCrc.update(snapshot, 0, 124);
+        bytes.putInt(124, (int)headerCrc.getValue());
+        final CRC32C crc = new CRC32C();
+        crc.update(snapshot, 0, snapshot.length - 4);
+        bytes.putInt(snapshot.length - 4, (int)crc.getValue());
+
+        final Ledger restored = read(snapshot, limits().maxAccounts(32).maxTransfers(100).maxPendingTransfers(16));
+
+        assertTrue(restored.limitsKnown());
+        assertEquals(64, restored.accountLimit());
+        assertEquals(20_000, restored.transferLimit());
+        assertEquals(64, restored.pendingLimit());
     }
 
     @Test

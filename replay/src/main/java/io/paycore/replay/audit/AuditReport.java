@@ -56,6 +56,9 @@ public final class AuditReport
     long recordsApplied;
     long ticks;
     long epochRecords;
+    long limitsRecords;
+    long lastLimitsSequence;
+    String lastLimits;
     long lastEpoch;
     long lastEpochSequence;
     long invalidRecords;
@@ -215,6 +218,14 @@ public final class AuditReport
     public long epochRecords()
     {
         return epochRecords;
+    }
+
+    /**
+     * @return limits records applied (the ledger limits a service ran with, journaled when it started).
+     */
+    public long limitsRecords()
+    {
+        return limitsRecords;
     }
 
     /**
@@ -380,7 +391,8 @@ public final class AuditReport
      * journal: N record(s) verified, sequences A..B, S segment(s), checksum chain intact, last checksum 0xXXXXXXXX
      * start: journal beginning | start: snapshot FILE (sequence S); the journal before it was not verified
      * state as of: sequence N, ISO-TIME (end of journal | records after it verified, not applied)
-     * records: N applied (messages M, ticks T, epochs E, invalid I)
+     * records: N applied (messages M, ticks T, limits L, epochs E, invalid I)
+     * limits: LIMITS in force from sequence S           only if the journal has limits records
      * epoch: E (last epoch record at sequence S)       only if the journal has epoch records (old promotions)
      * message NAME: R record(s), E event(s)            one per message type seen
      * account result CODE: N                           one per code seen
@@ -454,8 +466,12 @@ public final class AuditReport
         {
             messages += n;
         }
-        out.printf(Locale.ROOT, "records: %d applied (messages %d, ticks %d, epochs %d, invalid %d)%n",
-            recordsApplied, messages, ticks, epochRecords, invalidRecords);
+        out.printf(Locale.ROOT, "records: %d applied (messages %d, ticks %d, limits %d, epochs %d, invalid %d)%n",
+            recordsApplied, messages, ticks, limitsRecords, epochRecords, invalidRecords);
+        if (limitsRecords > 0)
+        {
+            out.printf(Locale.ROOT, "limits: %s in force from sequence %d%n", lastLimits, lastLimitsSequence);
+        }
         if (epochRecords > 0)
         {
             out.printf(Locale.ROOT, "epoch: %d (last epoch record at sequence %d)%n", lastEpoch, lastEpochSequence);

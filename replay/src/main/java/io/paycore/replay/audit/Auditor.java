@@ -8,6 +8,7 @@ import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.core.cold.LmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.LedgerRecordHandler;
+import io.paycore.core.command.LimitsRecord;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.AccountResults;
 import io.paycore.core.ledger.ColdTier;
@@ -469,6 +470,12 @@ public final class Auditor
             if (RecordTypes.TICK == type)
             {
                 report.ticks++;
+            }
+            else if (RecordTypes.LIMITS == type && LimitsRecord.isValid(buffer, offset, length))
+            {
+                report.limitsRecords++;
+                report.lastLimitsSequence = sequence;
+                report.lastLimits = LimitsRecord.describe(buffer, offset);
             }
             else if (RecordTypes.MESSAGE == type)
             {

@@ -1,5 +1,6 @@
 package io.paycore.service.audit;
 
+import io.paycore.core.command.LedgerCapacityException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;
@@ -32,8 +33,9 @@ import java.util.concurrent.Callable;
  * <p>
  * Exit status: 0 when the journal verified, every ledger balances and every snapshot checked matched; 1 when the
  * journal verified but a check failed (unbalanced ledger, snapshot mismatch or unreadable, history not
- * reconciled); 2 for a usage error; 3 when the journal is damaged (the report names file, offset and sequence); 4
- * when there is nothing to audit or an I/O error stopped it.
+ * reconciled); 2 for a usage error, also limits smaller than those the journal was written with; 3 when the journal
+ * is damaged (the report names file, offset and sequence); 4 when there is nothing to audit or an I/O error stopped
+ * it.
  */
 @Command(
     name = "audit",
@@ -53,7 +55,8 @@ import java.util.concurrent.Callable;
     exitCodeList = {
         "0:the journal verified; every ledger balances; every snapshot checked matched",
         "1:the journal verified but a check failed (unbalanced, snapshot mismatch, history not reconciled)",
-        "2:usage error",
+        "2:usage error, or limits (--max-accounts, --max-pending, --hot-transfers without a cold tier, --max-batch) too",
+        "  small to replay the journal as it was answered",
         "3:the journal is damaged: the report names file, offset and sequence",
         "4:nothing to audit (no journal), or an I/O error"
     })
@@ -183,6 +186,13 @@ public final class AuditCommand implements Callable<Integer>
         try
         {
             report = Auditor.run(context);
+        }
+        catch (final LedgerCapacityException ex)
+        {
+            // The limits given are smaller than the journal's: a usage error, fixed by giving larger ones.
+            clear(bar);
+            err.println("paycore audit: " + ex.getMessage());
+            return EXIT_USAGE;
         }
         catch (final IllegalStateException | UncheckedIOException ex)
         {

@@ -5,13 +5,16 @@ import picocli.CommandLine.Option;
 
 /**
  * The ledger's limits, for every command that builds a ledger from a journal ({@code serve}, {@code node},
- * {@code audit}). The service and whoever replays its journal must use the same values, or more.
+ * {@code audit}). {@code serve} journals the limits it runs with ({@code RecordTypes.LIMITS}), and a replay answers
+ * with those; a replay whose ledger is too small for the history it replays stops and names the limit to raise.
  */
 public final class LedgerLimitOptions
 {
     @Option(names = "--max-accounts", paramLabel = "N", defaultValue = "" + LedgerLimits.MAX_ACCOUNTS_DEFAULT,
-        description = "Most accounts the ledger holds; keep it the same across restarts, and give audit the " +
-            "value the service ran with, or more (default: ${DEFAULT-VALUE}).")
+        description = "Most accounts the ledger holds. serve journals the limits it runs with, so a restart may " +
+            "change them and a replay (recovery, audit, the feeds) answers as the service did; a replay with room " +
+            "for fewer accounts than its journal's history holds stops and names the value. Members of a cluster " +
+            "must all use the same (default: ${DEFAULT-VALUE}).")
     private int maxAccounts;
 
     @Option(names = { "--hot-transfers", "--max-transfers" }, paramLabel = "N",
@@ -28,8 +31,8 @@ public final class LedgerLimitOptions
 
     @Option(names = "--max-pending", paramLabel = "N",
         defaultValue = "" + LedgerLimits.MAX_PENDING_TRANSFERS_DEFAULT,
-        description = "Most transfers pending at once; keep it the same across restarts, and give audit the " +
-            "value the service ran with, or more (default: ${DEFAULT-VALUE}).")
+        description = "Most transfers pending at once; journaled by serve, as --max-accounts. Members of a " +
+            "cluster must all use the same (default: ${DEFAULT-VALUE}).")
     private int maxPending;
 
     @Option(names = "--max-batch", paramLabel = "EVENTS", defaultValue = "" + LedgerLimits.MAX_BATCH_EVENTS_DEFAULT,

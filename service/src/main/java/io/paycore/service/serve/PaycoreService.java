@@ -2,6 +2,8 @@ package io.paycore.service.serve;
 
 import io.aeron.Counter;
 import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LimitsRecord;
+import io.paycore.core.command.RecordTypes;
 import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.pipeline.Pipeline;
@@ -23,6 +25,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -200,8 +203,13 @@ public final class PaycoreService implements AutoCloseable
                 .snapshotHandler(snapshotter ? NO_SNAPSHOT : snapshotTaker);
 
             final Journal journal = recovery.journal();
-            final long lastSequence = journal.lastSequence();
             pipeline = new Pipeline(pipelineContext, journal, new CommandProcessor(recovery.ledger()));
+            final String limitsLine = journalLimits(pipeline, recovery.ledger());
+            if (null != limitsLine)
+            {
+                out.println(limitsLine);
+            }
+            final long lastSequence = journal.lastSequence();
             if (snapshotter)
             {
                 snapshotTaker.pace(context.snapshotWriteRate());
@@ -382,12 +390,33 @@ public final class PaycoreService implements AutoCloseable
      * The line printed when the service is ready: {@code ready: channel <channel> stream <id> aeron-dir <dir>
      * last-sequence <n> digest <hex>}. Computed from the ledger, so only before the pipeline starts.
      */
+    /**
+     * Journal the ledger's own limits as those in force, before any client's message, unless they are in force
+     * already: a replay of the journal then answers what this service answers, whatever limits it is built with.
+     *
+     * @return the line that says so, or null if nothing was journaled.
+     */
+    static String journalLimits(final Pipeline pipeline, final Ledger ledger)
+    {
+        if (ledger.ownLimitsKnownInForce())
+        {
+            return null;
+        }
+        final String before = ledger.limitsKnown() ? "were " + LimitsRecord.describeInForce(ledger) :
+            "were not journaled";
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[LimitsRecord.LENGTH]);
+        final int length = LimitsRecord.encode(ledger.limits(), null != ledger.coldTier(), payload, 0);
+        final long sequence = pipeline.journalBeforeStart(RecordTypes.LIMITS, payload, 0, length);
+        return "limits      " + LimitsRecord.describe(payload, 0) + " in force from sequence " + sequence +
+            " (they " + before + ")";
+    }
+
     private static String readyLine(final ServiceContext context, final Recovery recovery)
     {
         final TransportContext transport = context.transportContext();
         return READY_PREFIX + " channel " + transport.ingressChannel() + " stream " + transport.ingressStreamId() +
             " aeron-dir " + transport.effectiveAeronDirectoryName() +
-            " last-sequence " + recovery.report().lastSequence() + " digest " + recovery.ledger().digestHex();
+            " last-sequence " + recovery.journal().lastSequence() + " digest " + recovery.ledger().digestHex();
     }
 
     /**

@@ -15,6 +15,9 @@ import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.SnapshotTaker;
+import io.paycore.replay.audit.AuditContext;
+import io.paycore.replay.audit.AuditReport;
+import io.paycore.replay.audit.Auditor;
 import io.paycore.service.PaycoreMain;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
@@ -116,6 +119,62 @@ class PaycoreServiceTest
         assertEquals(BigInteger.valueOf(100), found.get(1).creditsPosted());
         assertEquals(BigInteger.valueOf(40), found.get(1).debitsPosted());
         assertEquals(BigInteger.valueOf(40), found.get(2).creditsPosted());
+    }
+
+    @Test
+    void shouldJournalItsLimitsSoThatEveryReplayAnswersAsItDid()
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("limits"));
+        service = PaycoreService.launch(context(data));
+        final String firstRun = out.toString(StandardCharsets.UTF_8);
+        assertTrue(firstRun.contains("limits      accounts 1024, transfers unbounded (cold tier), pending 256, " +
+            "batch 64 in force from sequence 1 (they were not journaled)"), firstRun);
+        client = connect(data, 3001);
+        createFourAccounts(client);
+        closeClientAndService();
+
+        // Fewer accounts than the journal holds: refused, naming the limit in force, rather than recovered short.
+        final IllegalStateException refused = assertThrows(IllegalStateException.class,
+            () -> PaycoreService.launch(context(data).ledgerLimits(limits().maxAccounts(2))));
+        assertTrue(refused.getMessage().contains("replay with --max-accounts 1024 or more"), refused.getMessage());
+
+        // Lower limits that hold the history: they are journaled and answered from then on.
+        out.reset();
+        service = PaycoreService.launch(context(data).ledgerLimits(limits().maxAccounts(6)));
+        final String secondRun = out.toString(StandardCharsets.UTF_8);
+        assertTrue(secondRun.contains("limits      accounts 6, transfers unbounded (cold tier), pending 256, " +
+            "batch 64 in force from sequence "), secondRun);
+        assertTrue(secondRun.contains(
+            " (they were accounts 1024, transfers unbounded (cold tier), pending 256)"), secondRun);
+        client = connect(data, 3002);
+        final AccountEventArray more = new AccountEventArray(3);
+        for (long id = 5; id <= 7; id++)
+        {
+            more.add(id, 0, 840, 1, 0);
+        }
+        final CreateResults<CreateAccountResult> results = client.createAccountsAndWait(more, TIMEOUT);
+        assertEquals(CreateAccountResult.OK, results.result(1));
+        assertEquals(CreateAccountResult.ACCOUNTS_FULL, results.result(2));
+        closeClientAndService();
+
+        // The same limits again: nothing more to journal.
+        out.reset();
+        service = PaycoreService.launch(context(data).ledgerLimits(limits().maxAccounts(6)));
+        assertTrue(!out.toString(StandardCharsets.UTF_8).contains("limits  "), out.toString(StandardCharsets.UTF_8));
+        service.close();
+        final String finalDigest = service.finalDigest();
+
+        // A replay with room for more accounts still answers the seventh ACCOUNTS_FULL: the same state.
+        final AuditReport audit = Auditor.run(new AuditContext().directory(data).limits(limits()).conclude());
+        assertEquals(2, audit.limitsRecords());
+        assertEquals(finalDigest, audit.digest());
+    }
+
+    private void closeClientAndService()
+    {
+        CloseHelper.close(client);
+        client = null;
+        service.close();
     }
 
     @Test

@@ -56,10 +56,11 @@ class ServeWarmUpTest
                 "[0-9.]+ s \\(\\d+ transfers/s\\), then \\d+ ms until the JIT was quiet"), warmUp);
             service.awaitReady(60_000);
 
-            // The scratch run's journal was its own: the service found an empty one.
+            // The scratch run's journal was its own: the service found an empty one, and journaled its limits.
             final String output = service.output();
             assertTrue(output.indexOf(warmUp) < output.indexOf("ready:"), output);
-            assertEquals("0", service.ready("last-sequence"), output);
+            assertEquals("1", service.ready("last-sequence"), output);
+            assertTrue(output.contains("in force from sequence 1 (they were not journaled)"), output);
             assertTrue(output.contains("replayed    0 record(s)"), output);
 
             try (PaycoreClient client = PaycoreClient.connect(new ClientContext()
