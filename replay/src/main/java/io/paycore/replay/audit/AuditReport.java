@@ -57,6 +57,7 @@ public final class AuditReport
     long ticks;
     long epochRecords;
     long limitsRecords;
+    boolean limitsFromFirstRecord;
     long lastLimitsSequence;
     String lastLimits;
     long lastEpoch;
@@ -402,7 +403,8 @@ public final class AuditReport
      * snapshot check FILE (sequence S): MATCH|MISMATCH|UNREADABLE|NOT_REACHED ...
      * history: account ID, N line(s), reconciled | NOT reconciled after K record(s)
      * export: N event(s) to FILE (csv|jsonl)
-     * warning: ...                                     if a *_FULL result suggests smaller limits than the service's
+     * warning: ...                                     if a *_FULL result may come from smaller limits than the
+     *                                                  service's (no LIMITS record from the start)
      * warning: ...                                     if records are not valid messages (they changed nothing)
      * state: A account(s), T transfer(s), P pending
      * replay: N records in S s: R records/s, T transfers/s
@@ -548,7 +550,10 @@ public final class AuditReport
         final long full = accountResults[CreateAccountResult.ACCOUNTS_FULL.ordinal()] +
             transferResults[CreateTransferResult.TRANSFERS_FULL.ordinal()] +
             transferResults[CreateTransferResult.PENDING_TRANSFERS_FULL.ordinal()];
-        if (full > 0)
+        // Answered at the limits the service ran with when they were in force from the start: its journal's first
+        // record says so, or the snapshot the audit started from (every snapshot holds the limits in force).
+        final boolean limitsKnown = limitsFromFirstRecord || null != snapshotFile;
+        if (full > 0 && !limitsKnown)
         {
             out.printf(Locale.ROOT, "warning: %d event(s) answered ACCOUNTS_FULL, TRANSFERS_FULL or " +
                 "PENDING_TRANSFERS_FULL: unless the service answered the same, give audit the --max-* limits it " +

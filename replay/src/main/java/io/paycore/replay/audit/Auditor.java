@@ -473,6 +473,10 @@ public final class Auditor
             }
             else if (RecordTypes.LIMITS == type && LimitsRecord.isValid(buffer, offset, length))
             {
+                if (0 == report.limitsRecords)
+                {
+                    report.limitsFromFirstRecord = 1 == report.recordsApplied;
+                }
                 report.limitsRecords++;
                 report.lastLimitsSequence = sequence;
                 report.lastLimits = LimitsRecord.describe(buffer, offset);

@@ -7,6 +7,7 @@ import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.command.LedgerRecordHandler;
+import io.paycore.core.command.LimitsRecord;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
@@ -166,6 +167,56 @@ class AuditorTest
         assertEquals(run.digest, report.digest(), "an epoch record changes no ledger state");
         assertTrue(print(report).contains("epoch: 2 (last epoch record at sequence " + (run.lastSequence + 1) + ")"));
         assertFalse(print(report).contains("warning"));
+    }
+
+    @Test
+    void shouldAnswerAtTheJournaledLimitsAndWarnOnlyWhereTheyWereNotJournaled()
+    {
+        // A service that ran with 2 accounts: the third of its batch was answered ACCOUNTS_FULL.
+        final DataDirectory journaled = new DataDirectory(temp.resolve("journaled"));
+        writeThreeAccounts(journaled, true);
+        final AuditReport withLimits = Auditor.run(AuditRuns.auditContext(journaled));
+        final String printed = print(withLimits);
+        assertEquals(1, withLimits.limitsRecords());
+        assertEquals(0, withLimits.invalidRecords());
+        assertTrue(printed.contains("records: 2 applied (messages 1, ticks 0, limits 1, epochs 0, invalid 0)"),
+            printed);
+        assertTrue(printed.contains("limits: accounts 2, transfers unbounded (cold tier), pending 4096, batch 64 " +
+            "in force from sequence 1"), printed);
+        assertTrue(printed.contains("account result ACCOUNTS_FULL: 1"), printed);
+        assertFalse(printed.contains("warning"), printed);
+
+        // The same journal without its limits: the audit's own decide, and it says they may not be the service's.
+        final DataDirectory unknown = new DataDirectory(temp.resolve("unknown"));
+        writeThreeAccounts(unknown, false);
+        final AuditReport withoutLimits = Auditor.run(AuditRuns.auditContext(unknown));
+        assertFalse(print(withoutLimits).contains("account result ACCOUNTS_FULL"), print(withoutLimits));
+        assertTrue(print(withoutLimits).contains("limits 0,"), print(withoutLimits));
+        assertFalse(withLimits.digest().equals(withoutLimits.digest()));
+        final AuditReport smaller = Auditor.run(
+            new AuditContext().directory(unknown).limits(AuditRuns.limits().maxAccounts(2)));
+        assertTrue(print(smaller).contains("warning: 1 event(s) answered ACCOUNTS_FULL, TRANSFERS_FULL or " +
+            "PENDING_TRANSFERS_FULL: unless the service answered the same"), print(smaller));
+    }
+
+    private static void writeThreeAccounts(final DataDirectory directory, final boolean limits)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16 * 1024]);
+        try (Journal journal = Journal.open(AuditRuns.journalContext(directory)))
+        {
+            if (limits)
+            {
+                final int length = LimitsRecord.encode(AuditRuns.limits().maxAccounts(2), true, buffer, 0);
+                journal.append(RecordTypes.LIMITS, AuditRuns.START_NANOS, buffer, 0, length);
+            }
+            final AccountEventArray accounts = new AccountEventArray(3);
+            for (long id = 1; id <= 3; id++)
+            {
+                accounts.add(id, 0, AuditRuns.LEDGER_A, 1, 0);
+            }
+            final int length = new RequestEncoder().createAccounts(buffer, 0, 1, accounts);
+            journal.append(RecordTypes.MESSAGE, AuditRuns.START_NANOS + 1, buffer, 0, length);
+        }
     }
 
     @Test
