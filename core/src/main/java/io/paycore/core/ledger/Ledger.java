@@ -561,10 +561,15 @@ public final class Ledger
         Arrays.fill(heapPositions, -1);
         heapHandles = new int[maxPendingTransfers];
         heapExpiresAtNanos = new long[maxPendingTransfers];
-        ownLimitsInForce();
+        useOwnLimits();
     }
 
-    private void ownLimitsInForce()
+    /**
+     * Put this ledger's own limits in force, as they are when it is built; for a ledger whose journal records no
+     * limits (a cluster member's: members must all run with the same), once it has caught up with what it applied
+     * before.
+     */
+    public void useOwnLimits()
     {
         accountLimit = maxAccounts;
         pendingLimit = maxPendingTransfers;
@@ -3372,7 +3377,7 @@ public final class Ledger
         lastTimestampNanos = 0;
         lastTransferTimestampNanos = 0;
         clockNanos = 0;
-        ownLimitsInForce();
+        useOwnLimits();
     }
 
     /**

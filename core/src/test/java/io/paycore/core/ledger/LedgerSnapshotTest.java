@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -169,6 +170,13 @@ class LedgerSnapshotTest
         assertEquals(500, restored.transferLimit());
         assertEquals(7, restored.pendingLimit());
         assertEquals(32, restored.limits().maxAccounts());
+
+        // As a cluster member does once it has caught up: its own limits from then on.
+        restored.useOwnLimits();
+        assertFalse(restored.limitsKnown());
+        assertEquals(32, restored.accountLimit());
+        assertEquals(20_000, restored.transferLimit());
+        assertEquals(64, restored.pendingLimit());
     }
 
     @Test

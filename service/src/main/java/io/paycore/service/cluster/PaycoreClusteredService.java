@@ -233,6 +233,9 @@ public final class PaycoreClusteredService implements ClusteredService
             }
             final Ledger ledger =
                 null == snapshotImage ? new Ledger(limits, cold) : loadSnapshot(snapshotImage, cluster);
+            // The snapshot's limits were in force up to it; from here on this member's own are (members do not
+            // journal limits: each runs with the same).
+            ledger.useOwnLimits();
             recordsInLoadedSnapshot = null == snapshotImage ? -1 : appliedRecords;
             lastSnapshotRecords = appliedRecords;
             processor = new CommandProcessor(ledger);
