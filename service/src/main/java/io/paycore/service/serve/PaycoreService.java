@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  *     answers suppressed) and prints its report; a damaged journal (other than a torn tail) stops the launch with
  *     the journal's error naming file, offset and sequence;</li>
  *     <li>builds the pipeline over the recovered ledger and the open journal, with a {@link SnapshotTaker} called
- *     every {@code snapshotEveryRecords} journal records;</li>
+ *     every {@code snapshotEveryRecords} journal records, and journals the ledger's limits as a
+ *     {@link RecordTypes#LIMITS} record before any client's message, unless they are in force already;</li>
  *     <li>collects the heap once ({@link StartupCollection}), so that no young collection under load copies the
  *     ledger's arrays, and prints how long it took;</li>
  *     <li>starts the transport and prints one ready line: channel, stream, last sequence and digest.</li>
