@@ -13,6 +13,7 @@ import io.paycore.replay.DataDirectory;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,10 +57,13 @@ public final class AuditReport
     long recordsApplied;
     long ticks;
     long epochRecords;
+    static final int LIMITS_LINES = 64;
     long limitsRecords;
     boolean limitsFromFirstRecord;
-    long lastLimitsSequence;
-    String lastLimits;
+    /**
+     * The limits records applied, each as its report line's text, the newest {@link #LIMITS_LINES} of them.
+     */
+    final ArrayDeque<String> limits = new ArrayDeque<>();
     long lastEpoch;
     long lastEpochSequence;
     long invalidRecords;
@@ -393,7 +397,8 @@ public final class AuditReport
      * start: journal beginning | start: snapshot FILE (sequence S); the journal before it was not verified
      * state as of: sequence N, ISO-TIME (end of journal | records after it verified, not applied)
      * records: N applied (messages M, ticks T, limits L, epochs E, invalid I)
-     * limits: LIMITS in force from sequence S           only if the journal has limits records
+     * limits: LIMITS in force from sequence S           one per limits record (a service start that changed
+     *                                                  them), the newest 64
      * epoch: E (last epoch record at sequence S)       only if the journal has epoch records (old promotions)
      * message NAME: R record(s), E event(s)            one per message type seen
      * account result CODE: N                           one per code seen
@@ -470,9 +475,13 @@ public final class AuditReport
         }
         out.printf(Locale.ROOT, "records: %d applied (messages %d, ticks %d, limits %d, epochs %d, invalid %d)%n",
             recordsApplied, messages, ticks, limitsRecords, epochRecords, invalidRecords);
-        if (limitsRecords > 0)
+        if (limitsRecords > limits.size())
         {
-            out.printf(Locale.ROOT, "limits: %s in force from sequence %d%n", lastLimits, lastLimitsSequence);
+            out.printf(Locale.ROOT, "limits: %d earlier limits record(s) not listed%n", limitsRecords - limits.size());
+        }
+        for (final String line : limits)
+        {
+            out.println("limits: " + line);
         }
         if (epochRecords > 0)
         {

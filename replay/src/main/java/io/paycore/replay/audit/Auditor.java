@@ -478,8 +478,11 @@ public final class Auditor
                     report.limitsFromFirstRecord = 1 == report.recordsApplied;
                 }
                 report.limitsRecords++;
-                report.lastLimitsSequence = sequence;
-                report.lastLimits = LimitsRecord.describe(buffer, offset);
+                if (report.limits.size() == AuditReport.LIMITS_LINES)
+                {
+                    report.limits.removeFirst();
+                }
+                report.limits.addLast(LimitsRecord.describe(buffer, offset) + " in force from sequence " + sequence);
             }
             else if (RecordTypes.MESSAGE == type)
             {

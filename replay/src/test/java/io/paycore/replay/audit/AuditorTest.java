@@ -186,6 +186,22 @@ class AuditorTest
         assertTrue(printed.contains("account result ACCOUNTS_FULL: 1"), printed);
         assertFalse(printed.contains("warning"), printed);
 
+        // A later start with more room: listed after the first, and the same account now gets in.
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16 * 1024]);
+        try (Journal journal = Journal.open(AuditRuns.journalContext(journaled)))
+        {
+            final int limitsLength = LimitsRecord.encode(AuditRuns.limits().maxAccounts(3), false, buffer, 0);
+            journal.append(RecordTypes.LIMITS, AuditRuns.START_NANOS + 2, buffer, 0, limitsLength);
+            final int length = new RequestEncoder().createAccounts(buffer, 0, 2, new AccountEventArray(1)
+                .add(3, 0, AuditRuns.LEDGER_A, 1, 0));
+            journal.append(RecordTypes.MESSAGE, AuditRuns.START_NANOS + 3, buffer, 0, length);
+        }
+        final String twoStarts = print(Auditor.run(AuditRuns.auditContext(journaled)));
+        assertTrue(twoStarts.contains("limits: accounts 2, transfers unbounded (cold tier), pending 4096, batch 64 " +
+            "in force from sequence 1\nlimits: accounts 3, transfers 65536, pending 4096, batch 64 in force from " +
+            "sequence 3\n"), twoStarts);
+        assertTrue(twoStarts.contains("account result OK: 3"), twoStarts);
+
         // The same journal without its limits: the audit's own decide, and it says they may not be the service's.
         final DataDirectory unknown = new DataDirectory(temp.resolve("unknown"));
         writeThreeAccounts(unknown, false);
