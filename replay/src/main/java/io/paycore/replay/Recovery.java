@@ -230,6 +230,13 @@ public final class Recovery implements AutoCloseable
             recovered = true;
             return recovery;
         }
+        catch (final RuntimeException ex)
+        {
+            // In the mark file's error log too, before the lock lets it go: why the service did not start stays
+            // readable with 'paycore errors' (and is saved aside by the next start) when its output is gone.
+            lock.markFile().errorHandler().onError(ex);
+            throw ex;
+        }
         finally
         {
             if (!recovered)

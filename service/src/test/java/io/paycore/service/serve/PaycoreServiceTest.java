@@ -2,6 +2,7 @@ package io.paycore.service.serve;
 
 import io.paycore.codec.sbe.CreateAccountResult;
 import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.core.command.LedgerCapacityException;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.IdArray;
 import io.paycore.core.ledger.LedgerLimits;
@@ -13,6 +14,7 @@ import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.SnapshotTaker;
 import io.paycore.replay.audit.AuditContext;
@@ -41,6 +43,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -137,6 +140,14 @@ class PaycoreServiceTest
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
             () -> PaycoreService.launch(context(data).ledgerLimits(limits().maxAccounts(2))));
         assertTrue(refused.getMessage().contains("replay with --max-accounts 1024 or more"), refused.getMessage());
+        final List<String> recorded = new ArrayList<>();
+        try (PaycoreMarkFile markFile = PaycoreMarkFile.openReadOnly(data.markFile()))
+        {
+            markFile.readErrors((count, first, last, text) -> recorded.add(text));
+        }
+        assertEquals(1, recorded.size(), recorded.toString());
+        assertTrue(recorded.get(0).startsWith(LedgerCapacityException.class.getName() + ": journal record "),
+            recorded.get(0));
 
         // Lower limits that hold the history: they are journaled and answered from then on.
         out.reset();
