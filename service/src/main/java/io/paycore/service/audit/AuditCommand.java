@@ -55,8 +55,7 @@ import java.util.concurrent.Callable;
     exitCodeList = {
         "0:the journal verified; every ledger balances; every snapshot checked matched",
         "1:the journal verified but a check failed (unbalanced, snapshot mismatch, history not reconciled)",
-        "2:usage error, or limits (--max-accounts, --max-pending, --hot-transfers without a cold tier, --max-batch) too",
-        "  small to replay the journal as it was answered",
+        "2:usage error, or limits too small to replay the journal as it was answered (the message names the one)",
         "3:the journal is damaged: the report names file, offset and sequence",
         "4:nothing to audit (no journal), or an I/O error"
     })
