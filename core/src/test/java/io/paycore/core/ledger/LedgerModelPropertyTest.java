@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,6 +49,28 @@ class LedgerModelPropertyTest
         run(commands, maxAccounts, maxTransfers, maxPendingTransfers);
     }
 
+    /**
+     * A replay on a ledger with more room, of a history made with tight limits: it must answer as the tight ledger
+     * did (the model), at the limits a journaled limits record put in force.
+     */
+    @Property(tries = 15, shrinking = ShrinkingMode.OFF)
+    void shouldAgreeWithModelAtTightLimitsInForceOnARoomyLedger(
+        @ForAll("streams") final List<Command> commands,
+        @ForAll @IntRange(min = 6, max = 20) final int maxAccounts,
+        @ForAll @IntRange(min = 200, max = 4_000) final int maxTransfers,
+        @ForAll @IntRange(min = 1, max = 24) final int maxPendingTransfers)
+    {
+        final Ledger ledger = new Ledger(new LedgerLimits()
+            .maxAccounts(64)
+            .maxTransfers(100_000)
+            .maxPendingTransfers(4_096)
+            .maxBatchEvents(CommandStreams.MAX_BATCH_EVENTS));
+        ledger.applyLimits(maxAccounts, maxTransfers, maxPendingTransfers);
+
+        run(ledger, commands, maxAccounts, maxTransfers, maxPendingTransfers);
+        assertNull(ledger.capacityShortfall());
+    }
+
     private static void run(
         final List<Command> commands, final int maxAccounts, final int maxTransfers, final int maxPendingTransfers)
     {
@@ -56,6 +79,16 @@ class LedgerModelPropertyTest
             .maxTransfers(maxTransfers)
             .maxPendingTransfers(maxPendingTransfers)
             .maxBatchEvents(CommandStreams.MAX_BATCH_EVENTS));
+        run(ledger, commands, maxAccounts, maxTransfers, maxPendingTransfers);
+    }
+
+    private static void run(
+        final Ledger ledger,
+        final List<Command> commands,
+        final int maxAccounts,
+        final int maxTransfers,
+        final int maxPendingTransfers)
+    {
         final LedgerDriver driver = new LedgerDriver(ledger);
         final LedgerModel model = new LedgerModel(maxAccounts, maxTransfers, maxPendingTransfers);
 
