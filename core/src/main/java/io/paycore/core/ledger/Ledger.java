@@ -573,9 +573,14 @@ public final class Ledger
     {
         accountLimit = maxAccounts;
         pendingLimit = maxPendingTransfers;
-        transferLimit = null == cold ? maxTransfers : UNBOUNDED_TRANSFERS;
+        transferLimit = ownTransferLimit();
         limitsKnown = false;
         capacityShortfall = null;
+    }
+
+    private long ownTransferLimit()
+    {
+        return null == cold ? maxTransfers : UNBOUNDED_TRANSFERS;
     }
 
     /**
@@ -637,7 +642,7 @@ public final class Ledger
     public boolean ownLimitsKnownInForce()
     {
         return limitsKnown && accountLimit == maxAccounts && pendingLimit == maxPendingTransfers &&
-            transferLimit == (null == cold ? maxTransfers : UNBOUNDED_TRANSFERS);
+            transferLimit == ownTransferLimit();
     }
 
     /**
