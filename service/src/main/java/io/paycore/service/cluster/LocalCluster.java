@@ -66,6 +66,11 @@ public final class LocalCluster implements AutoCloseable
      */
     private static final int CLUSTER_ERROR_LINES = 80;
 
+    /**
+     * How many of a stopped member's last log lines a description of the members shows.
+     */
+    private static final int STOPPED_MEMBER_LOG_LINES = 40;
+
     private final Path dataDir;
     private final LedgerLimits limits;
     private final FlushLevel flushLevel;
@@ -524,11 +529,22 @@ public final class LocalCluster implements AutoCloseable
         final StringBuilder members = new StringBuilder();
         for (int i = 0; i < processes.length; i++)
         {
+            final Process process = processes[i];
             members.append("\n  member ").append(i).append(" at record ")
                 .append(JournalVerifier.lastSequenceEstimateOf(memberDirectory(i).resolve("journal")))
-                .append(null != processes[i] && processes[i].isAlive() ? ", running" :
-                ", not running (its log: " + dataDir.resolve("member-" + i + ".log") + ")")
+                .append(null != process && process.isAlive() ? ", running" :
+                ", not running" + (null == process ? "" : " (exit status " + process.exitValue() + ")") +
+                " (its log: " + dataDir.resolve("member-" + i + ".log") + ")")
                 .append(", ").append(ClusterCommand.consensusView(memberDirectory(i)));
+        }
+        for (int i = 0; i < processes.length; i++)
+        {
+            if (null != processes[i] && !processes[i].isAlive())
+            {
+                // Why it stopped is in its log's last lines; the message may be all a failed run leaves behind.
+                members.append("\n  member ").append(i).append("'s log, last lines:")
+                    .append(logTail(dataDir.resolve("member-" + i + ".log"), STOPPED_MEMBER_LOG_LINES));
+            }
         }
         for (int i = 0; i < processes.length; i++)
         {
@@ -536,6 +552,25 @@ public final class LocalCluster implements AutoCloseable
                 .append(clusterErrors(memberDirectory(i).resolve("cluster")));
         }
         return members.toString();
+    }
+
+    /**
+     * The last lines of a member's log, each indented, or why they cannot be read.
+     */
+    static String logTail(final Path log, final int lines)
+    {
+        final StringBuilder text = new StringBuilder();
+        try
+        {
+            final List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            all.subList(Math.max(0, all.size() - lines), all.size())
+                .forEach((line) -> text.append("\n    ").append(line));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            text.append("\n    unreadable (").append(ex).append(')');
+        }
+        return text.toString();
     }
 
     /**
