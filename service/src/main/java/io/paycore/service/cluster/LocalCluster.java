@@ -537,6 +537,10 @@ public final class LocalCluster implements AutoCloseable
                 " (its log: " + dataDir.resolve("member-" + i + ".log") + ")")
                 .append(", ").append(ClusterCommand.consensusView(memberDirectory(i)));
         }
+        for (final String restart : supervisedRestarts())
+        {
+            members.append("\n  ").append(restart);
+        }
         for (int i = 0; i < processes.length; i++)
         {
             if (null != processes[i] && !processes[i].isAlive())
