@@ -1,5 +1,6 @@
 package io.paycore.service.cluster;
 
+import io.paycore.core.command.LimitsRecord;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalException;
@@ -12,6 +13,7 @@ import io.paycore.service.serve.ServeCommand;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;
 import org.agrona.concurrent.ShutdownSignalBarrier;
+import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -313,7 +315,8 @@ public final class NodeCommand implements Callable<Integer>
             try (ClusterNode node = ClusterNode.launch(context))
             {
                 out.println("paycore node " + memberId + " of " + clusterMembers.size() + ": running, data in " +
-                    data + ", clients at " + clusterMembers.ingressEndpoints());
+                    data + ", clients at " + clusterMembers.ingressEndpoints() + "; limits " +
+                    describeLimits(limits.limits(), coldTierSizeBytes > 0) + " (every member must run with the same)");
                 out.flush();
                 final Thread watchdog = watch(node, barrier, terminating, stoppedPart);
                 barrier.await();
@@ -403,5 +406,16 @@ public final class NodeCommand implements Callable<Integer>
             default:
                 throw new IllegalArgumentException("--snapshot-thread must be snapshotter or service: " + thread);
         }
+    }
+
+    /**
+     * A member's limits as its start line gives them, in the words of a journaled limits record, so that an operator
+     * can compare the members' logs (members do not journal their limits: each must run with the same).
+     */
+    static String describeLimits(final LedgerLimits limits, final boolean coldTier)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[LimitsRecord.LENGTH]);
+        LimitsRecord.encode(limits, coldTier, payload, 0);
+        return LimitsRecord.describe(payload, 0);
     }
 }

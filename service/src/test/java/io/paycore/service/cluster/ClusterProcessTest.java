@@ -103,6 +103,9 @@ class ClusterProcessTest
         {
             // Each start of a member collected its heap once the ledger was built, and said so.
             assertEquals(i == follower ? 2 : 1, startupCollections(i), "member " + i);
+            // And gave its limits, for an operator to compare the members' (they must run with the same).
+            assertEquals(i == follower ? 2 : 1, linesEndingWith(i, "; limits accounts 1024, transfers unbounded " +
+                "(cold tier), pending 4096, batch 128 (every member must run with the same)"), "member " + i);
         }
 
         final List<AuditReport> reports = cluster.auditCommonHistory();
@@ -127,6 +130,15 @@ class ClusterProcessTest
                 ": heap +\\d+ MB in use after a full collection at start \\(\\d+ ms\\), young generation \\d+ MB" +
                 "(; warning: .*)?"))
                 .count();
+        }
+    }
+
+    private long linesEndingWith(final int memberId, final String end) throws IOException
+    {
+        try (Stream<String> lines = Files.lines(temp.resolve("member-" + memberId + ".log")))
+        {
+            return lines.filter((line) -> line.startsWith("paycore node " + memberId + " of 3: running") &&
+                line.endsWith(end)).count();
         }
     }
 
