@@ -7,6 +7,7 @@ import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.core.cold.LmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LedgerCapacityException;
 import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.command.LimitsRecord;
 import io.paycore.core.command.RecordTypes;
@@ -180,6 +181,13 @@ public final class Auditor
         }
         report.firstSequence = report.snapshotSequence + 1;
         report.lastVerifiedSequence = report.snapshotSequence;
+        if (report.snapshotSequence > 0)
+        {
+            // Until a record after it is applied, the state reported is the snapshot's.
+            report.lastAppliedSequence = report.snapshotSequence;
+            report.lastAppliedTimestampNanos =
+                recordTimestampNanos(journalDirectory, report.snapshotSequence, firstSequence, ledger.clockNanos());
+        }
         EventExporter exporter = null;
         Path exportTemp = null;
         if (null != context.exportFile())
@@ -217,6 +225,18 @@ public final class Auditor
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot write export file " + context.exportFile() + ": " + ex, ex);
+        }
+        catch (final LedgerCapacityException ex)
+        {
+            if (context.fromSnapshot() && 0 == report.snapshotSequence && !report.skippedSnapshots.isEmpty())
+            {
+                // Asked to start from a snapshot, it started from the beginning: say why, or the record named is a
+                // puzzle (a snapshot these limits cannot hold is one of the reasons).
+                throw new LedgerCapacityException(ex.getMessage() + " (--from-snapshot: no snapshot could be " +
+                    "used, so the replay started from the journal's beginning: " +
+                    String.join("; ", report.skippedSnapshots) + ")");
+            }
+            throw ex;
         }
         finally
         {
@@ -365,6 +385,40 @@ public final class Auditor
         }
 
         return null;
+    }
+
+    /**
+     * The timestamp of a journal record, for the time of a snapshot taken at it.
+     *
+     * @param journalDirectory the journal.
+     * @param sequence         the record.
+     * @param firstSequence    the journal's first record (earlier ones archived).
+     * @param otherwise        when the record was archived or cannot be read (the replay reports damage itself).
+     * @return its timestamp, or otherwise.
+     */
+    static long recordTimestampNanos(
+        final Path journalDirectory, final long sequence, final long firstSequence, final long otherwise)
+    {
+        if (sequence < firstSequence)
+        {
+            return otherwise;
+        }
+        final long[] timestamp = { otherwise };
+        try (JournalReader reader = JournalReader.open(journalDirectory, sequence))
+        {
+            reader.poll((type, recordSequence, timestampNanos, buffer, offset, length) ->
+            {
+                if (recordSequence == sequence)
+                {
+                    timestamp[0] = timestampNanos;
+                }
+            }, 1);
+        }
+        catch (final JournalException ex)
+        {
+            return otherwise;
+        }
+        return timestamp[0];
     }
 
     static Ledger load(final Path file, final LedgerLimits limits, final ColdTier cold)

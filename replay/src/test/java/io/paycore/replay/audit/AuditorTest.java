@@ -6,11 +6,13 @@ import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LedgerCapacityException;
 import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.command.LimitsRecord;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.AccountResults;
 import io.paycore.core.ledger.Ledger;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferFlags;
@@ -49,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -213,6 +216,49 @@ class AuditorTest
             new AuditContext().directory(unknown).limits(AuditRuns.limits().maxAccounts(2)));
         assertTrue(print(smaller).contains("warning: 1 event(s) answered ACCOUNTS_FULL, TRANSFERS_FULL or " +
             "PENDING_TRANSFERS_FULL: unless the service answered the same"), print(smaller));
+    }
+
+    @Test
+    void shouldSayWhyAnAuditFromASnapshotStartedFromTheBeginning() throws Exception
+    {
+        // A service that ran with room for 3 accounts, and a snapshot of its 3 at the last record.
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16 * 1024]);
+        final AccountEventArray accounts = new AccountEventArray(3);
+        for (long id = 1; id <= 3; id++)
+        {
+            accounts.add(id, 0, AuditRuns.LEDGER_A, 1, 0);
+        }
+        try (Journal journal = Journal.open(AuditRuns.journalContext(directory)))
+        {
+            final int limitsLength = LimitsRecord.encode(AuditRuns.limits().maxAccounts(3), false, buffer, 0);
+            journal.append(RecordTypes.LIMITS, AuditRuns.START_NANOS, buffer, 0, limitsLength);
+            final int length = new RequestEncoder().createAccounts(buffer, 0, 1, accounts);
+            journal.append(RecordTypes.MESSAGE, AuditRuns.START_NANOS + 1, buffer, 0, length);
+        }
+        final Ledger ledger = new Ledger(AuditRuns.limits().maxAccounts(3));
+        ledger.createAccounts(accounts, AuditRuns.START_NANOS + 1, new AccountResults(3));
+        final SnapshotStore store = new SnapshotStore(directory.snapshotDirectory());
+        try (SnapshotWriter writer = store.newSnapshot(2))
+        {
+            ledger.writeSnapshot(writer);
+            writer.commit();
+        }
+
+        // Audited with room for 2: the snapshot does not load, and the replay from the start runs out of room.
+        final LedgerCapacityException refused = assertThrows(LedgerCapacityException.class, () -> Auditor.run(
+            new AuditContext().directory(directory).limits(AuditRuns.limits().maxAccounts(2)).fromSnapshot(true)));
+        assertTrue(refused.getMessage().startsWith("journal record 2: this ledger holds at most 2 accounts"),
+            refused.getMessage());
+        assertTrue(refused.getMessage().contains("(--from-snapshot: no snapshot could be used, so the replay " +
+            "started from the journal's beginning: " + store.directory().resolve(SnapshotStore.fileName(2)) + ": "),
+            refused.getMessage());
+
+        // With room for 3 it starts from the snapshot.
+        final AuditReport report = Auditor.run(new AuditContext().directory(directory)
+            .limits(AuditRuns.limits().maxAccounts(3)).fromSnapshot(true));
+        assertEquals(2, report.snapshotSequence());
+        assertEquals(ledger.digestHex(), report.digest());
     }
 
     private static void writeThreeAccounts(final DataDirectory directory, final boolean limits)
@@ -465,6 +511,29 @@ class AuditorTest
         assertEquals(run.lastSequence - newest, fromNewest.recordsApplied());
         assertEquals(sequences[2], fromEarlier.snapshotSequence());
         assertEquals(AuditRuns.replay(run, until).digestHex(), fromEarlier.digest());
+    }
+
+    @Test
+    void shouldReportTheSnapshotsStateWhenNoRecordFollowsIt() throws Exception
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final SnapshotTaker taker = new SnapshotTaker(directory.snapshotDirectory(), 5, Throwable::printStackTrace);
+        AuditRuns.write(directory, 200, 28, taker, 40);
+        final long snapshot = new SnapshotStore(directory.snapshotDirectory()).sequences()[2];
+
+        final AuditReport atSnapshot = Auditor.run(AuditRuns.auditContext(directory).fromSnapshot(true)
+            .untilSequence(snapshot));
+        final AuditReport fromStart = Auditor.run(AuditRuns.auditContext(directory).untilSequence(snapshot));
+
+        assertEquals(snapshot, atSnapshot.snapshotSequence());
+        assertEquals(0, atSnapshot.recordsApplied());
+        assertEquals(fromStart.digest(), atSnapshot.digest());
+        // As of the snapshot's record, not of sequence 0 at 1970-01-01.
+        assertEquals(snapshot, atSnapshot.lastAppliedSequence());
+        assertEquals(fromStart.lastAppliedTimestampNanos(), atSnapshot.lastAppliedTimestampNanos());
+        final String printed = print(atSnapshot);
+        assertTrue(printed.contains("state as of: sequence " + snapshot + ", "), printed);
+        assertFalse(printed.contains("1970-01-01"), printed);
     }
 
     @Test
