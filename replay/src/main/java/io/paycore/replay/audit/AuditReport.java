@@ -396,6 +396,7 @@ public final class AuditReport
      * journal: N record(s) verified, sequences A..B, S segment(s), checksum chain intact, last checksum 0xXXXXXXXX
      * start: journal beginning | start: snapshot FILE (sequence S); the journal before it was not verified
      * state as of: sequence N, ISO-TIME (end of journal | records after it verified, not applied)
+     *                                                  (sequence 0: 'before the first record' for the time)
      * records: N applied (messages M, ticks T, limits L, epochs E, invalid I)
      * limits: LIMITS in force from sequence S           one per limits record (a service start that changed
      *                                                  them), the newest 64
@@ -465,8 +466,9 @@ public final class AuditReport
             return;
         }
 
+        // Nothing applied (an end point before the first record): the empty ledger, which has no time.
         out.printf(Locale.ROOT, "state as of: sequence %d, %s (%s)%n", lastAppliedSequence,
-            AccountHistory.time(lastAppliedTimestampNanos),
+            0 == lastAppliedSequence ? "before the first record" : AccountHistory.time(lastAppliedTimestampNanos),
             stoppedEarly ? "records after it verified, not applied" : "end of journal");
         long messages = 0;
         for (final long n : messageRecords)

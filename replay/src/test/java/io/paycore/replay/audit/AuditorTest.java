@@ -332,6 +332,14 @@ class AuditorTest
         assertEquals(AuditRuns.replay(run, record.sequence).digestHex(), exact.digest());
         assertEquals(record.sequence - 1, justBefore.lastAppliedSequence());
         assertEquals(AuditRuns.replay(run, record.sequence - 1).digestHex(), justBefore.digest());
+
+        // Before the first record: the empty ledger, with no time of its own.
+        final AuditReport beforeAll = Auditor.run(AuditRuns.auditContext(directory)
+            .untilTimestampNanos(run.records.get(0).timestampNanos - 1));
+        assertEquals(0, beforeAll.lastAppliedSequence());
+        final String printed = print(beforeAll);
+        assertTrue(printed.contains("state as of: sequence 0, before the first record (records after it verified, " +
+            "not applied)\n"), printed);
     }
 
     @Test
