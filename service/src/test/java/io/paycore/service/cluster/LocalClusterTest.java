@@ -31,7 +31,7 @@ class LocalClusterTest
     @Test
     void shouldDescribeAStoppedMemberWithItsExitStatusAndLastLogLines() throws Exception
     {
-        final LocalCluster cluster = new LocalCluster(temp, 1, 20_900, LIMITS, FlushLevel.NONE);
+        final LocalCluster cluster = new LocalCluster(temp, 1, 23_500, LIMITS, FlushLevel.NONE);
         try
         {
             // A regular file where the member's data directory goes: the member cannot start.
