@@ -1,13 +1,16 @@
 package io.paycore.service.cluster;
 
 import io.aeron.CncFileDescriptor;
+import io.aeron.CommonContext;
 import io.aeron.cluster.ClusterTool;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusterMarkFile;
 import io.aeron.status.HeartbeatTimestamp;
 import io.paycore.journal.JournalVerifier;
 import io.paycore.service.inspect.StatCommand;
+import org.agrona.concurrent.SystemEpochClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -64,6 +67,50 @@ public final class ClusterCommand implements Runnable
     }
 
     /**
+     * How recent the member's media driver's heartbeat must be for the member to count as running. Aeron's own
+     * client waits its driver timeout (10 s) before it gives up on a driver that is gone.
+     */
+    static final long DRIVER_ALIVE_TIMEOUT_MS = 10_000;
+
+    /**
+     * @return whether the member's media driver runs; if not, having said so on stderr. Without it the member
+     * cannot be asked anything, and Aeron's client would wait 10 s and fail with a stack trace.
+     */
+    private static boolean memberRunning(final String command, final Path data, final File clusterDir)
+    {
+        final File aeronDir = driverDirectory(data, clusterDir);
+        if (CommonContext.isDriverActive(aeronDir, DRIVER_ALIVE_TIMEOUT_MS, (message) -> {}))
+        {
+            return true;
+        }
+        System.err.println("paycore cluster " + command + ": the member in " + data + " is not running (no live " +
+            "media driver in " + aeronDir + "); 'paycore audit --data " + data + "' reads its journal offline");
+        return false;
+    }
+
+    /**
+     * @return the member's media driver's directory as its consensus module's mark file names it (a member started
+     * with {@code --aeron-dir} has it elsewhere), or {@code DIR/aeron} if the mark file does not say.
+     */
+    static File driverDirectory(final Path data, final File clusterDir)
+    {
+        try (ClusterMarkFile markFile = new ClusterMarkFile(
+            clusterDir, ClusterMarkFile.FILENAME, SystemEpochClock.INSTANCE, 0, (message) -> {}))
+        {
+            final String directory = markFile.decoder().aeronDirectory();
+            if (null != directory && !directory.isEmpty())
+            {
+                return new File(directory);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // An unreadable mark file: the default place, which the check then finds empty or not.
+        }
+        return data.resolve("aeron").toFile();
+    }
+
+    /**
      * {@code paycore cluster status}.
      */
     @Command(
@@ -85,15 +132,20 @@ public final class ClusterCommand implements Runnable
             {
                 return EXIT_FAILED;
             }
+            // The mark files and the journal can be read whether or not the member runs; the members only from it.
             ClusterTool.describe(out, clusterDir);
-            ClusterTool.listMembers(out, clusterDir);
-            printConsensusCounters(out, data.resolve("aeron").resolve(CncFileDescriptor.CNC_FILE));
+            final boolean running = memberRunning("status", data, clusterDir);
+            if (running)
+            {
+                ClusterTool.listMembers(out, clusterDir);
+                printConsensusCounters(out, data.resolve("aeron").resolve(CncFileDescriptor.CNC_FILE));
+            }
             final Path journal = data.resolve("journal");
             if (Files.isDirectory(journal))
             {
                 out.println("journal: last record " + JournalVerifier.lastSequenceEstimateOf(journal));
             }
-            return EXIT_OK;
+            return running ? EXIT_OK : EXIT_FAILED;
         }
     }
 
@@ -214,7 +266,7 @@ public final class ClusterCommand implements Runnable
         public Integer call()
         {
             final File clusterDir = memberClusterDirectory("snapshot", data);
-            if (null == clusterDir)
+            if (null == clusterDir || !memberRunning("snapshot", data, clusterDir))
             {
                 return EXIT_FAILED;
             }
