@@ -126,6 +126,8 @@ public final class PaycoreClusteredService implements ClusteredService
 
     private Cluster cluster;
     private Journal journal;
+    /** Checks the records the journal held at start against the log's, until they are all replayed; then null. */
+    private JournalAgreement agreement;
     private LmdbColdTier cold;
     private ClusterCounters counters;
     private CommandProcessor processor;
@@ -252,6 +254,7 @@ public final class PaycoreClusteredService implements ClusteredService
                     journal.lastSequence() + " but the cluster's snapshot has applied " + appliedRecords +
                     ": a member's journal must hold every record it applied");
             }
+            agreement = JournalAgreement.open(journal.directory(), appliedRecords + 1, journal.lastSequence());
             publish();
             if (ledgerSnapshotsOffThread)
             {
@@ -261,6 +264,8 @@ public final class PaycoreClusteredService implements ClusteredService
         catch (final RuntimeException ex)
         {
             // A member that cannot start leaves its journal and tier closed, for the next start or an audit.
+            CloseHelper.quietClose(agreement);
+            agreement = null;
             stopSnapshotter();
             CloseHelper.quietCloseAll(cold, journal);
             cold = null;
@@ -513,6 +518,8 @@ public final class PaycoreClusteredService implements ClusteredService
 
     public void onTerminate(final Cluster cluster)
     {
+        CloseHelper.quietClose(agreement);
+        agreement = null;
         stopSnapshotter();
         if (null != journal)
         {
@@ -659,6 +666,10 @@ public final class PaycoreClusteredService implements ClusteredService
             {
                 journal.append(type, timestamp, buffer, offset, length);
             }
+            else if (null != agreement)
+            {
+                checkAgreement(type, timestamp, buffer, offset, length);
+            }
             answerLength = processor.apply(type, timestamp, buffer, offset, length, answer, 0);
         }
         catch (final JournalException | ColdTierException ex)
@@ -674,6 +685,27 @@ public final class PaycoreClusteredService implements ClusteredService
             snapshotRequester.run();
         }
         return answerLength;
+    }
+
+    /**
+     * A record the journal held when the member started: the journal must hold what the log gives, or this member
+     * stops before it applies it (see {@link JournalAgreement}).
+     */
+    private void checkAgreement(
+        final int type, final long timestamp, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final String mismatch = agreement.check(type, timestamp, buffer, offset, length);
+        if (null != mismatch)
+        {
+            throw stop(new IllegalStateException("this member's journal (" + journal.directory() + ") does not " +
+                "hold what the cluster's log gives: " + mismatch + ". Move the journal aside (keep it for an " +
+                "audit) and start the member again: it rebuilds its journal from the log"));
+        }
+        if (agreement.isDone())
+        {
+            agreement.close();
+            agreement = null;
+        }
     }
 
     /**
