@@ -559,9 +559,13 @@ public final class LocalCluster implements AutoCloseable
     }
 
     /**
-     * The last lines of a member's log, each indented, or why they cannot be read.
+     * The last lines of a member's log, each on a line of its own and indented, or why they cannot be read.
+     *
+     * @param log   the member's log.
+     * @param lines how many.
+     * @return the text, each line after a line break.
      */
-    static String logTail(final Path log, final int lines)
+    public static String logTail(final Path log, final int lines)
     {
         final StringBuilder text = new StringBuilder();
         try

@@ -1,5 +1,6 @@
 package io.paycore.service.demo;
 
+import io.paycore.service.cluster.LocalCluster;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.PaycoreProcess;
 import io.paycore.service.TemporaryDirectories;
@@ -8,8 +9,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -127,19 +126,7 @@ class ClusterDemoTest
         for (int member = 0; member < 3; member++)
         {
             final Path log = temp.resolve("data").resolve("member-" + member + ".log");
-            tails.append("\n--- ").append(log).append(" (last 400 lines)\n");
-            try
-            {
-                final List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                for (final String line : lines.subList(Math.max(0, lines.size() - 400), lines.size()))
-                {
-                    tails.append(line).append('\n');
-                }
-            }
-            catch (final IOException | UncheckedIOException ex)
-            {
-                tails.append("unreadable: ").append(ex).append('\n');
-            }
+            tails.append("\n--- ").append(log).append(" (last 400 lines)").append(LocalCluster.logTail(log, 400));
         }
         return tails.toString();
     }
