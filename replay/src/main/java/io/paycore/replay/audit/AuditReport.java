@@ -9,6 +9,7 @@ import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.JournalComparison;
 
 import java.io.PrintStream;
 import java.math.BigInteger;
@@ -589,20 +590,7 @@ public final class AuditReport
 
     static String templateName(final int templateId)
     {
-        switch (templateId)
-        {
-            case CreateAccountsDecoder.TEMPLATE_ID:
-                return "CreateAccounts";
-            case CreateTransfersDecoder.TEMPLATE_ID:
-                return "CreateTransfers";
-            case LookupAccountsDecoder.TEMPLATE_ID:
-                return "LookupAccounts";
-            case LookupTransfersDecoder.TEMPLATE_ID:
-                return "LookupTransfers";
-            case ConnectDecoder.TEMPLATE_ID:
-                return "Connect";
-            default:
-                return "other";
-        }
+        // The last slot counts every template without one of its own.
+        return templateId >= MAX_TEMPLATE_ID ? "other" : JournalComparison.templateName(templateId);
     }
 }

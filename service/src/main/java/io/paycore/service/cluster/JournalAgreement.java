@@ -1,9 +1,9 @@
 package io.paycore.service.cluster;
 
-import io.paycore.core.command.RecordTypes;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
 import io.paycore.journal.RecordHandler;
+import io.paycore.replay.JournalComparison;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 
@@ -94,31 +94,15 @@ final class JournalAgreement implements RecordHandler, AutoCloseable
         final int type, final long sequence, final long timestampNanos, final DirectBuffer buffer, final int offset,
         final int length)
     {
-        if (type != this.type || timestampNanos != this.timestampNanos || length != expectedLength ||
-            0 != compare(buffer, offset, expected, expectedOffset, length))
+        final String difference = JournalComparison.difference(type, timestampNanos, buffer, offset, length,
+            this.type, this.timestampNanos, expected, expectedOffset, expectedLength);
+        if (null != difference)
         {
-            mismatch = "journal record " + sequence + " is " + describe(type, timestampNanos, length) +
-                " but the cluster's log gives " + describe(this.type, this.timestampNanos, expectedLength) + " there";
+            mismatch = "journal record " + sequence + " is " +
+                JournalComparison.describe(type, timestampNanos, buffer, offset, length) + " but the cluster's log " +
+                "gives " + JournalComparison.describe(this.type, this.timestampNanos, expected, expectedOffset,
+                expectedLength) + " there (they differ in its " + difference + ")";
         }
-    }
-
-    private static int compare(
-        final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)
-    {
-        for (int i = 0; i < length; i++)
-        {
-            final int diff = a.getByte(aOffset + i) - b.getByte(bOffset + i);
-            if (0 != diff)
-            {
-                return diff;
-            }
-        }
-        return 0;
-    }
-
-    private static String describe(final int type, final long timestampNanos, final int length)
-    {
-        return RecordTypes.name(type) + " at " + timestampNanos + " ns, " + length + " bytes";
     }
 
     public void close()

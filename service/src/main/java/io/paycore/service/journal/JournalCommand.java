@@ -10,10 +10,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "journal",
-    header = "Maintain a data directory's journal.",
+    header = "Maintain and compare data directories' journals.",
     mixinStandardHelpOptions = true,
-    description = "Maintain a data directory's journal (DIR/journal).",
-    subcommands = { JournalArchiveCommand.class })
+    description = "Maintain a data directory's journal (DIR/journal), or compare two.",
+    subcommands = { JournalArchiveCommand.class, JournalCompareCommand.class })
 public final class JournalCommand implements Runnable
 {
     @Spec

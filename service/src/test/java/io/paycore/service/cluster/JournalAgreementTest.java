@@ -56,15 +56,18 @@ class JournalAgreementTest
         {
             assertNull(agreement.check(RecordTypes.MESSAGE, T0, message(1), 0, 8));
             // The log gives a message where the journal holds a tick: a record more in the journal.
-            assertEquals("journal record 2 is TICK at " + (T0 + 1) + " ns, 0 bytes but the cluster's log gives " +
-                "MESSAGE at " + (T0 + 2) + " ns, 8 bytes there",
+            assertEquals("journal record 2 is TICK, 0 bytes, at 1970-01-01T00:00:01.000000001Z (" + (T0 + 1) +
+                " ns) but the cluster's log gives MESSAGE template 0, 8 bytes, at 1970-01-01T00:00:01.000000002Z (" +
+                (T0 + 2) + " ns) there (they differ in its type)",
                 agreement.check(RecordTypes.MESSAGE, T0 + 2, message(2), 0, 8));
         }
         try (JournalAgreement agreement = JournalAgreement.open(directory, 1, 3))
         {
             // Same type, time and length, other bytes.
-            assertEquals("journal record 1 is MESSAGE at " + T0 + " ns, 8 bytes but the cluster's log gives " +
-                "MESSAGE at " + T0 + " ns, 8 bytes there", agreement.check(RecordTypes.MESSAGE, T0, message(9), 0, 8));
+            assertEquals("journal record 1 is MESSAGE template 0, 8 bytes, at 1970-01-01T00:00:01Z (" + T0 + " ns) " +
+                "but the cluster's log gives MESSAGE template 0, 8 bytes, at 1970-01-01T00:00:01Z (" + T0 + " ns) " +
+                "there (they differ in its payload from byte 0)",
+                agreement.check(RecordTypes.MESSAGE, T0, message(9), 0, 8));
         }
     }
 

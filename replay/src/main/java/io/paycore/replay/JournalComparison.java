@@ -1,0 +1,247 @@
+package io.paycore.replay;
+
+import io.paycore.codec.sbe.ConnectDecoder;
+import io.paycore.codec.sbe.CreateAccountsDecoder;
+import io.paycore.codec.sbe.CreateTransfersDecoder;
+import io.paycore.codec.sbe.LookupAccountsDecoder;
+import io.paycore.codec.sbe.LookupTransfersDecoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.core.command.RecordTypes;
+import io.paycore.journal.JournalArchive;
+import io.paycore.journal.JournalException;
+import io.paycore.journal.JournalReader;
+import io.paycore.journal.RecordHandler;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Two journals compared record by record, over the records both hold: where two members of a cluster (or a journal
+ * and its copy) stop holding the same history, and what each holds there. Records are equal when their type,
+ * timestamp and payload are; the checksum chain is not compared (it follows from those). Reads both journals once,
+ * verifying each record as a replay does; memory is two records.
+ */
+public final class JournalComparison
+{
+    private JournalComparison()
+    {
+    }
+
+    /**
+     * What a comparison found.
+     *
+     * @param firstSequence   the first record both journals hold (the later of their first records: an archived
+     *                        journal starts past 1).
+     * @param lastSequenceA   the last record of the first journal (its first record - 1 if it holds none).
+     * @param lastSequenceB   the last record of the second journal.
+     * @param firstDifference the first record both hold that differs, or 0 if they agree on every one.
+     * @param recordA         what the first journal holds at {@code firstDifference}, or null.
+     * @param recordB         what the second journal holds there, or null.
+     * @param difference      in what the two records differ, or null.
+     */
+    public record Result(
+        long firstSequence,
+        long lastSequenceA,
+        long lastSequenceB,
+        long firstDifference,
+        String recordA,
+        String recordB,
+        String difference)
+    {
+        /**
+         * @return whether the journals hold the same records wherever both hold one (one may hold more).
+         */
+        public boolean agrees()
+        {
+            return 0 == firstDifference;
+        }
+
+        /**
+         * @return the last record both journals hold.
+         */
+        public long lastCommonSequence()
+        {
+            return Math.min(lastSequenceA, lastSequenceB);
+        }
+    }
+
+    /**
+     * Compare two journals.
+     *
+     * @param journalA a journal directory.
+     * @param journalB another.
+     * @return what was found; when the journals differ, the records after the first difference are not compared
+     * (but still counted for the ends).
+     * @throws JournalException if a journal is missing or a record in it is damaged.
+     */
+    public static Result compare(final Path journalA, final Path journalB)
+    {
+        final long firstA = firstSequence(journalA);
+        final long firstB = firstSequence(journalB);
+        final long first = Math.max(firstA, firstB);
+        final Copy a = new Copy();
+        final Copy b = new Copy();
+        try (JournalReader readerA = JournalReader.open(journalA, first);
+            JournalReader readerB = JournalReader.open(journalB, first))
+        {
+            long firstDifference = 0;
+            String recordA = null;
+            String recordB = null;
+            String difference = null;
+            while (true)
+            {
+                final boolean heldA = readerA.poll(a, 1) > 0;
+                final boolean heldB = readerB.poll(b, 1) > 0;
+                if (!heldA || !heldB)
+                {
+                    break;
+                }
+                difference = difference(a.type, a.timestampNanos, a.buffer, 0, a.length,
+                    b.type, b.timestampNanos, b.buffer, 0, b.length);
+                if (null != difference)
+                {
+                    firstDifference = a.sequence;
+                    recordA = describe(a.type, a.timestampNanos, a.buffer, 0, a.length);
+                    recordB = describe(b.type, b.timestampNanos, b.buffer, 0, b.length);
+                    break;
+                }
+            }
+            final long lastA = drain(readerA);
+            final long lastB = drain(readerB);
+            return new Result(first, lastA, lastB, firstDifference, recordA, recordB, difference);
+        }
+    }
+
+    /**
+     * In what two records differ.
+     *
+     * @return null if their type, timestamp and payload are equal; else which of them differs first ("type",
+     * "timestamp", "length", or "payload from byte N").
+     */
+    public static String difference(
+        final int typeA,
+        final long timestampNanosA,
+        final DirectBuffer bufferA,
+        final int offsetA,
+        final int lengthA,
+        final int typeB,
+        final long timestampNanosB,
+        final DirectBuffer bufferB,
+        final int offsetB,
+        final int lengthB)
+    {
+        if (typeA != typeB)
+        {
+            return "type";
+        }
+        if (timestampNanosA != timestampNanosB)
+        {
+            return "timestamp";
+        }
+        final int length = Math.min(lengthA, lengthB);
+        for (int i = 0; i < length; i++)
+        {
+            if (bufferA.getByte(offsetA + i) != bufferB.getByte(offsetB + i))
+            {
+                return "payload from byte " + i;
+            }
+        }
+        return lengthA != lengthB ? "length" : null;
+    }
+
+    /**
+     * A record for a report: its type, what message it holds (template and correlation id) and its time.
+     *
+     * @return e.g. {@code MESSAGE CreateTransfers (correlation 17), 8,264 bytes, at 2026-12-06T18:30:00.000000001Z
+     * (1796581800000000001 ns)}.
+     */
+    public static String describe(
+        final int type, final long timestampNanos, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final StringBuilder text = new StringBuilder(RecordTypes.name(type));
+        if (RecordTypes.MESSAGE == type && length >= MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            final int templateId = buffer.getShort(offset + MessageHeaderDecoder.templateIdEncodingOffset(),
+                MessageHeaderDecoder.BYTE_ORDER) & 0xFFFF;
+            text.append(' ').append(templateName(templateId));
+            if (length >= MessageHeaderDecoder.ENCODED_LENGTH + Long.BYTES)
+            {
+                // Every paycore request starts with its correlation id.
+                text.append(" (correlation ").append(buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH,
+                    MessageHeaderDecoder.BYTE_ORDER)).append(')');
+            }
+        }
+        text.append(", ").append(String.format(Locale.ROOT, "%,d", length)).append(" bytes, at ")
+            .append(Instant.ofEpochSecond(0, timestampNanos)).append(" (").append(timestampNanos).append(" ns)");
+        return text.toString();
+    }
+
+    /**
+     * @param templateId of a request.
+     * @return the request's name, or {@code "template N"} for one an audit does not count by name.
+     */
+    public static String templateName(final int templateId)
+    {
+        switch (templateId)
+        {
+            case CreateAccountsDecoder.TEMPLATE_ID:
+                return "CreateAccounts";
+            case CreateTransfersDecoder.TEMPLATE_ID:
+                return "CreateTransfers";
+            case LookupAccountsDecoder.TEMPLATE_ID:
+                return "LookupAccounts";
+            case LookupTransfersDecoder.TEMPLATE_ID:
+                return "LookupTransfers";
+            case ConnectDecoder.TEMPLATE_ID:
+                return "Connect";
+            default:
+                return "template " + templateId;
+        }
+    }
+
+    private static long firstSequence(final Path journal)
+    {
+        if (!Files.isDirectory(journal))
+        {
+            throw new JournalException("no journal in " + journal);
+        }
+        return JournalArchive.firstSequence(journal);
+    }
+
+    private static long drain(final JournalReader reader)
+    {
+        final RecordHandler skip = (type, sequence, timestampNanos, buffer, offset, length) -> {};
+        while (reader.poll(skip, 4096) > 0)
+        {
+            // Counting to the end.
+        }
+        return reader.nextSequence() - 1;
+    }
+
+    /**
+     * The last record a reader gave, copied: the next poll may move its segment.
+     */
+    private static final class Copy implements RecordHandler
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
+        int type;
+        long sequence;
+        long timestampNanos;
+        int length;
+
+        public void onRecord(
+            final int type, final long sequence, final long timestampNanos, final DirectBuffer buffer,
+            final int offset, final int length)
+        {
+            this.type = type;
+            this.sequence = sequence;
+            this.timestampNanos = timestampNanos;
+            this.length = length;
+            this.buffer.putBytes(0, buffer, offset, length);
+        }
+    }
+}

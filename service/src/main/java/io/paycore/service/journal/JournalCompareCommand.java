@@ -1,0 +1,116 @@
+package io.paycore.service.journal;
+
+import io.paycore.journal.JournalException;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.JournalComparison;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code paycore journal compare DIR_A DIR_B}: whether two data directories' journals hold the same records, and
+ * if not, the first record where they part and what each holds there.
+ */
+@Command(
+    name = "compare",
+    header = "Compare two data directories' journals record by record.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpWidth = 120,
+    description = {
+        "Read the journals of two data directories (DIR/journal) side by side over the records both hold, and",
+        "print the first record where they differ (its type, message, correlation id and time in each), or that",
+        "they agree. Records are equal when their type, timestamp and bytes are. Every record read is verified",
+        "as a replay verifies it. For the members of a cluster, whose journals must hold the same history, and",
+        "for a journal and a copy of it. Read-only, and safe while a service writes either journal (the records",
+        "appended meanwhile may or may not be read).",
+        ""
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:the journals hold the same records wherever both hold one (one may hold more)",
+        "1:they differ at a record",
+        "2:usage error",
+        "3:a journal is missing or holds a damaged record"
+    })
+public final class JournalCompareCommand implements Callable<Integer>
+{
+    /** Exit status when the journals agree. */
+    public static final int EXIT_AGREE = 0;
+    /** Exit status when they differ at a record. */
+    public static final int EXIT_DIFFER = 1;
+    /** Exit status when a journal cannot be read. */
+    public static final int EXIT_UNREADABLE = 3;
+
+    @Parameters(index = "0", paramLabel = "DIR_A", description = "A data directory (its journal is DIR_A/journal).")
+    private Path first;
+
+    @Parameters(index = "1", paramLabel = "DIR_B", description = "Another data directory.")
+    private Path second;
+
+    /**
+     * Compare.
+     *
+     * @return the exit status.
+     */
+    public Integer call()
+    {
+        final PrintStream out = System.out;
+        final Path journalA = new DataDirectory(first).journalDirectory();
+        final Path journalB = new DataDirectory(second).journalDirectory();
+        final JournalComparison.Result result;
+        try
+        {
+            result = JournalComparison.compare(journalA, journalB);
+        }
+        catch (final JournalException ex)
+        {
+            System.err.println("paycore journal compare: " + ex.getMessage());
+            return EXIT_UNREADABLE;
+        }
+        print(out, result, journalA, journalB);
+        return result.agrees() ? EXIT_AGREE : EXIT_DIFFER;
+    }
+
+    /**
+     * Print a comparison as this command does.
+     *
+     * @param out      where to.
+     * @param result   of the comparison.
+     * @param journalA the first journal's directory.
+     * @param journalB the second's.
+     */
+    public static void print(
+        final PrintStream out, final JournalComparison.Result result, final Path journalA, final Path journalB)
+    {
+        out.println("A: " + journalA + ", " + range(result.firstSequence(), result.lastSequenceA()));
+        out.println("B: " + journalB + ", " + range(result.firstSequence(), result.lastSequenceB()));
+        if (result.agrees())
+        {
+            final long common = result.lastCommonSequence();
+            out.println("the journals agree on every record both hold" +
+                (common >= result.firstSequence() ? " (" + range(result.firstSequence(), common) + ")" : ": none"));
+            final long more = result.lastSequenceA() - result.lastSequenceB();
+            if (0 != more)
+            {
+                out.printf(Locale.ROOT, "%s holds %,d record(s) more%n", more > 0 ? "A" : "B", Math.abs(more));
+            }
+            return;
+        }
+        final long firstDifference = result.firstDifference();
+        out.printf(Locale.ROOT, "the journals differ at record %d (in its %s); %s%n", firstDifference,
+            result.difference(), firstDifference == result.firstSequence() ? "it is the first both hold" :
+            "they agree on " + range(result.firstSequence(), firstDifference - 1));
+        out.println("  A holds: " + result.recordA());
+        out.println("  B holds: " + result.recordB());
+    }
+
+    private static String range(final long first, final long last)
+    {
+        return last < first ? "no records from " + first : "records " + first + ".." + last;
+    }
+}
