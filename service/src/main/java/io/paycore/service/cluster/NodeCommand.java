@@ -72,7 +72,9 @@ import java.util.concurrent.atomic.AtomicReference;
             "started or ran; the member prints the error logs): restart it and it catches up",
         "4:cannot start on this data directory: its journal holds messages of an older protocol version " +
             "(the message says what to do); restarting does not help",
-        "5:the warm-up (--warmup) failed, so the member did not start (the message says why)"
+        "5:the warm-up (--warmup) failed, so the member did not start (the message says why)",
+        "6:stopped because its journal does not hold what the cluster's log gives it again (the message names " +
+            "the record and what to do); restarting does not help"
     })
 public final class NodeCommand implements Callable<Integer>
 {
@@ -90,6 +92,9 @@ public final class NodeCommand implements Callable<Integer>
 
     /** Exit status when the warm-up failed and the member did not start. */
     public static final int EXIT_WARMUP_FAILED = 5;
+
+    /** Exit status after the member stopped because its journal does not hold what the cluster's log gives. */
+    public static final int EXIT_JOURNAL_DIFFERS = 6;
 
     /** How often the member checks that its consensus module and service container still run. */
     static final long WATCH_INTERVAL_MS = 500;
@@ -341,9 +346,19 @@ public final class NodeCommand implements Callable<Integer>
         {
             spec.commandLine().getErr().println("paycore node " + memberId + ": stopped: " + failure.getMessage());
             spec.commandLine().getErr().flush();
-            return EXIT_STORAGE_FAILED;
+            return exitStatusFor(failure);
         }
         return null != partStopped ? EXIT_PART_STOPPED : EXIT_OK;
+    }
+
+    /**
+     * @param failure why the member's service stopped applying the log.
+     * @return the exit status for it: {@link #EXIT_JOURNAL_DIFFERS} for a journal that does not hold what the log
+     * gives, else {@link #EXIT_STORAGE_FAILED}.
+     */
+    static int exitStatusFor(final RuntimeException failure)
+    {
+        return failure instanceof JournalDisagreementException ? EXIT_JOURNAL_DIFFERS : EXIT_STORAGE_FAILED;
     }
 
     /**

@@ -697,9 +697,10 @@ public final class PaycoreClusteredService implements ClusteredService
         final String mismatch = agreement.check(type, timestamp, buffer, offset, length);
         if (null != mismatch)
         {
-            throw stop(new IllegalStateException("this member's journal (" + journal.directory() + ") does not " +
-                "hold what the cluster's log gives: " + mismatch + ". Move the journal aside (keep it for an " +
-                "audit) and start the member again: it rebuilds its journal from the log"));
+            throw stop(new JournalDisagreementException("this member's journal (" + journal.directory() + ") " +
+                "does not hold what the cluster's log gives: " + mismatch + ". Move this member's data directory " +
+                "aside (keep it for an audit and 'paycore journal compare') and start the member again on an empty " +
+                "one: it replays the cluster's log into a new journal", appliedRecords + 1));
         }
         if (agreement.isDone())
         {

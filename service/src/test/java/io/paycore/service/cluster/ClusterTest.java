@@ -15,6 +15,7 @@ import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.cold.ColdTierFullException;
 import io.paycore.core.cold.LmdbColdTier;
+import io.paycore.core.command.RecordTypes;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.Ledger;
@@ -24,10 +25,13 @@ import io.paycore.core.ledger.TransferFlags;
 import io.paycore.core.query.AccountFilter;
 import io.paycore.core.query.QueryFilter;
 import io.paycore.journal.FlushLevel;
+import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
+import io.paycore.journal.JournalReader;
 import io.paycore.journal.SnapshotStore;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.JournalComparison;
 import io.paycore.replay.SnapshotTaker;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.PaycoreMain;
@@ -681,6 +685,103 @@ class ClusterTest
         sendTransfers(5, created);
         awaitEqualDigests();
         assertEveryTransferFound(created);
+    }
+
+    /**
+     * A member whose journal went another way than the cluster's log (here: its last message's timestamp changed,
+     * with a checksum chain that still holds) stops when it is restarted, before it applies that record, naming it;
+     * {@code node} exits with a status of its own for it. Started again on an empty directory it replays the log
+     * into a new journal and ends equal to the others, and {@code journal compare} names the record in the old one.
+     */
+    @Test
+    void shouldStopAMemberWhoseJournalDiffersFromTheLogAndRebuildItOnAnEmptyDirectory() throws Exception
+    {
+        for (int i = 0; i < MEMBERS; i++)
+        {
+            nodes[i] = launch(i);
+        }
+        connect();
+        createAccounts();
+        final Set<Long> created = new HashSet<>();
+        sendTransfers(5, created);
+        awaitEqualDigests();
+
+        final int member = (leader() + 1) % MEMBERS;
+        nodes[member].close();
+        final Path directory = temp.resolve("member-" + member);
+        final long changed = rewriteWithTheLastTimestampChanged(directory.resolve("journal"));
+        final AtomicBoolean terminated = new AtomicBoolean();
+        nodes[member] = ClusterNode.launch(context(member).terminationHook(() -> terminated.set(true)));
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (null == nodes[member].service().failure() || !terminated.get())
+        {
+            assertTrue(System.nanoTime() < deadline, "the member did not stop on its journal");
+            sleep(10);
+        }
+        final RuntimeException failure = nodes[member].service().failure();
+        assertTrue(failure instanceof JournalDisagreementException, failure.toString());
+        assertEquals(changed, ((JournalDisagreementException)failure).sequence());
+        assertTrue(failure.getMessage().contains("journal record " + changed + " is MESSAGE Create"),
+            failure.getMessage());
+        assertTrue(failure.getMessage().contains("(they differ in its timestamp). Move this member's data directory " +
+            "aside"), failure.getMessage());
+        assertEquals(changed - 1, nodes[member].service().appliedRecords(), "it applied nothing from that record on");
+        assertEquals(NodeCommand.EXIT_JOURNAL_DIFFERS, NodeCommand.exitStatusFor(failure));
+        nodes[member].close();
+
+        final Path aside = temp.resolve("member-" + member + "-aside");
+        Files.move(directory, aside);
+        nodes[member] = launch(member);
+        sendTransfers(2, created);
+        awaitEqualDigests();
+        assertEveryTransferFound(created);
+        final JournalComparison.Result comparison =
+            JournalComparison.compare(aside.resolve("journal"), directory.resolve("journal"));
+        assertEquals(changed, comparison.firstDifference(), comparison.toString());
+        assertEquals("timestamp", comparison.difference());
+    }
+
+    /**
+     * Write a journal again with the same records, but its last message 1 ns later (ticks may follow it).
+     *
+     * @return the sequence of the record changed.
+     */
+    private static long rewriteWithTheLastTimestampChanged(final Path journalDirectory) throws IOException
+    {
+        final List<int[]> types = new ArrayList<>();
+        final List<long[]> timestamps = new ArrayList<>();
+        final List<byte[]> payloads = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(journalDirectory, 1))
+        {
+            while (reader.poll((type, sequence, timestampNanos, buffer, offset, length) ->
+            {
+                types.add(new int[]{ type });
+                timestamps.add(new long[]{ timestampNanos });
+                final byte[] payload = new byte[length];
+                buffer.getBytes(offset, payload);
+                payloads.add(payload);
+            }, 1024) > 0)
+            {
+                // Every record.
+            }
+        }
+        int changed = types.size() - 1;
+        while (RecordTypes.MESSAGE != types.get(changed)[0])
+        {
+            changed--;
+        }
+        timestamps.get(changed)[0]++;
+        IoUtil.delete(journalDirectory.toFile(), false);
+        try (Journal journal = Journal.open(new JournalContext().directory(journalDirectory)
+            .flushLevel(FlushLevel.NONE)))
+        {
+            for (int i = 0; i < payloads.size(); i++)
+            {
+                journal.append(types.get(i)[0], timestamps.get(i)[0], new UnsafeBuffer(payloads.get(i)), 0,
+                    payloads.get(i).length);
+            }
+        }
+        return changed + 1;
     }
 
     /**
