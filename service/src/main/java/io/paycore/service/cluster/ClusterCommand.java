@@ -138,7 +138,8 @@ public final class ClusterCommand implements Runnable
             if (running)
             {
                 ClusterTool.listMembers(out, clusterDir);
-                printConsensusCounters(out, data.resolve("aeron").resolve(CncFileDescriptor.CNC_FILE));
+                printConsensusCounters(
+                    out, driverDirectory(data, clusterDir).toPath().resolve(CncFileDescriptor.CNC_FILE));
             }
             final Path journal = data.resolve("journal");
             if (Files.isDirectory(journal))
@@ -206,7 +207,8 @@ public final class ClusterCommand implements Runnable
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        final Path cncFile = memberDirectory.resolve("aeron").resolve(CncFileDescriptor.CNC_FILE);
+        final Path cncFile = driverDirectory(memberDirectory, memberDirectory.resolve("cluster").toFile()).toPath()
+            .resolve(CncFileDescriptor.CNC_FILE);
         printConsensusCounters(out, cncFile);
         if (Files.isRegularFile(cncFile))
         {

@@ -177,8 +177,13 @@ class ClusterTest
         sendTransfers(20, created);
         assertNotEquals(leader, leader(), "another member leads");
 
-        nodes[leader] = launch(leader);
+        // Back with its media driver elsewhere, as 'node --aeron-dir' puts it: 'cluster status' reads its counters
+        // there, from the directory its mark file names.
+        nodes[leader] = ClusterNode.launch(context(leader).aeronDirectory(temp.resolve("aeron-of-" + leader)));
         sendTransfers(10, created);
+        final String elsewhere = run("cluster", "status", "--data", stoppedDir);
+        assertTrue(elsewhere.contains("role: FOLLOWER"), elsewhere);
+        assertTrue(elsewhere.matches("(?s).*commit position: [1-9][0-9]*\n.*"), elsewhere);
 
         assertRejectsMalformedInputOnEveryMember();
         assertRefusesClientsWithoutCredentials();
