@@ -279,7 +279,7 @@ class KafkaFeedCommandTest
             .retryBackoffMaxMs(500)
             .maxQueued(16));
         closeables.add(publisher::onClose);
-        runUntil(publisher, publisher::isResumed);
+        runUntil(publisher, publisher::isResumed, publisherOut);
 
         try (Admin admin = broker.admin(10_000))
         {
@@ -291,7 +291,8 @@ class KafkaFeedCommandTest
                 Thread.sleep(100);
             }
         }
-        runUntil(publisher, () -> publisherOut.toString(StandardCharsets.UTF_8).contains("a send failed"));
+        runUntil(publisher, () -> publisherOut.toString(StandardCharsets.UTF_8).contains("a send failed"),
+            publisherOut);
         assertTrue(counter(state, "publish errors") >= 1, "the failed send is counted");
         assertEquals(0, publisher.confirmed());
 
@@ -310,7 +311,7 @@ class KafkaFeedCommandTest
                 Thread.sleep(200);
             }
         }
-        runUntil(publisher, () -> publisher.watermark() >= lastTimestampNanos);
+        runUntil(publisher, () -> publisher.watermark() >= lastTimestampNanos, publisherOut);
         assertEquals(expected.size(), publisher.confirmed(), publisherOut.toString(StandardCharsets.UTF_8));
 
         final List<Change> received = dedupeByTimestampPerKey(readTopic(topic));
@@ -421,11 +422,23 @@ class KafkaFeedCommandTest
     private static void runUntil(final KafkaFeedPublisher publisher, final BooleanSupplier done)
         throws InterruptedException
     {
+        runUntil(publisher, done, null);
+    }
+
+    /**
+     * @param publisherOut what the publisher printed, for the message if it is not done in time; null for none.
+     */
+    private static void runUntil(
+        final KafkaFeedPublisher publisher, final BooleanSupplier done, final ByteArrayOutputStream publisherOut)
+        throws InterruptedException
+    {
         final long deadline = System.currentTimeMillis() + 60_000;
         while (!done.getAsBoolean())
         {
             assertEquals(KafkaFeedPublisher.Stop.NONE, publisher.stop(), publisher.stopMessage());
-            assertTrue(System.currentTimeMillis() < deadline, "not done in 60 s");
+            assertTrue(System.currentTimeMillis() < deadline, () -> "not done in 60 s (" + publisher.confirmed() +
+                " confirmed, watermark " + publisher.watermark() + ")" + (null == publisherOut ? "" :
+                "; the publisher printed:\n" + publisherOut.toString(StandardCharsets.UTF_8)));
             if (0 == publisher.doWork())
             {
                 Thread.sleep(1);
