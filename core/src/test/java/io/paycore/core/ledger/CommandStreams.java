@@ -85,6 +85,17 @@ final class CommandStreams
     }
 
     /**
+     * @param seed     of the stream's {@link Random}: the same seed gives the same stream, on every run and JVM.
+     * @param accounts number of account ids used.
+     * @param commands length of the stream.
+     * @return one fixed stream of concrete commands.
+     */
+    static List<Command> fixed(final long seed, final int accounts, final int commands)
+    {
+        return new CommandStreams(new Random(seed), accounts).generate(commands);
+    }
+
+    /**
      * Account {@code k}'s id: {@code k}, or for every third {@code k} one with a high half ({@code k << 64 | k}).
      */
     static BigInteger accountId(final long k)
