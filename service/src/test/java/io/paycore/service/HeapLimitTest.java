@@ -1,6 +1,8 @@
 package io.paycore.service;
 
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.service.serve.ServiceContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +44,8 @@ class HeapLimitTest
         final String err = console.err();
         assertTrue(err.startsWith("paycore serve: 2 copies of a ledger of 1,048,576 accounts, 134,217,728 " +
             "transfers in memory (with a cold tier) and 1,048,576 pending transfers take about "), err);
-        assertTrue(err.contains(" MiB of heap and the pipeline's rings (1024 + 1024 slots) 256 MiB: "), err);
+        assertTrue(err.contains(" MiB of heap and the pipeline's rings (1024 + 1024 slots) and the cold tier's " +
+            "prefetch pool (65,536 ids, paycore.cold.prefetch.entries) 270 MiB: "), err);
         assertTrue(err.contains(" MiB, more than " + LedgerLimits.heapDescription(LedgerLimits.longLivedHeapBytes()) +
             " (the snapshotter thread keeps the second copy; --snapshot-thread blp does not): lower " +
             "--max-accounts, --hot-transfers or --max-pending, or give the JVM more heap"), err);
@@ -71,8 +74,34 @@ class HeapLimitTest
         final String err = console.err();
         assertTrue(err.startsWith("paycore serve: 2 copies of a ledger of 1,000 accounts, 1,000 transfers in " +
             "memory (with a cold tier) and 1,000 pending transfers take about "), err);
-        assertTrue(err.contains(" MiB of heap and the pipeline's rings (65536 + 65536 slots) 16,386 MiB: "), err);
+        assertTrue(err.contains(" MiB of heap and the pipeline's rings (65536 + 65536 slots) and the cold tier's " +
+            "prefetch pool (65,536 ids, paycore.cold.prefetch.entries) 16,400 MiB: "), err);
         assertTrue(err.contains("(or, for the rings, --input-ring-size, --output-ring-size or --max-batch)"), err);
+        assertFalse(Files.exists(data), "nothing is written before the refusal");
+    }
+
+    @Test
+    void serveShouldRefuseAPrefetchPoolLargerThanTheHeap() throws Exception
+    {
+        // 100,000,000 ids of some 230 bytes each: 22 GB.
+        assumeTrue(AsyncLmdbColdTier.prefetchHeapBytes(100_000_000) > Runtime.getRuntime().maxMemory(),
+            "a heap smaller than the prefetch pool");
+        final Path data = temp.resolve("data");
+        final String clients = clientsFile();
+        System.setProperty(ServiceContext.COLD_PREFETCH_ENTRIES_PROP_NAME, "100000000");
+        try
+        {
+            assertEquals(2, PaycoreMain.execute("serve", "--data", data.toString(), "--clients", clients,
+                "--max-accounts", "1000", "--hot-transfers", "1000", "--max-pending", "1000"));
+        }
+        finally
+        {
+            System.clearProperty(ServiceContext.COLD_PREFETCH_ENTRIES_PROP_NAME);
+        }
+
+        final String err = console.err();
+        assertTrue(err.contains(" MiB of heap and the pipeline's rings (1024 + 1024 slots) and the cold tier's " +
+            "prefetch pool (100,000,000 ids, paycore.cold.prefetch.entries) "), err);
         assertFalse(Files.exists(data), "nothing is written before the refusal");
     }
 

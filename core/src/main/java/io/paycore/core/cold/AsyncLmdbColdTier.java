@@ -154,7 +154,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         prefetchIdHis = new long[prefetchEntries];
         prefetchIdLos = new long[prefetchEntries];
         prefetchValues = new long[prefetchEntries * LmdbColdStore.VALUE_LONGS];
-        final int indexSlots = Integer.highestOneBit(Math.max(4, prefetchEntries) * 2 - 1) << 1;
+        final int indexSlots = prefetchIndexSlots(prefetchEntries);
         recordIdHis = new long[indexSlots];
         recordIdLos = new long[indexSlots];
         recordPositions = new int[indexSlots];
@@ -170,6 +170,24 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
      * Default size of the prefetch pool, in ids: enough for 32 full batches of 1,024 transfers.
      */
     public static final int DEFAULT_PREFETCH_ENTRIES = 1 << 16;
+
+    /**
+     * The heap a prefetch pool of this many ids takes: each id's value (its record and two longs more) and the
+     * id itself, and an index of at least twice as many slots (id, position and stamp each).
+     *
+     * @param prefetchEntries the most ids the pool holds at once.
+     * @return its arrays' bytes, allocated when the tier is made.
+     */
+    public static long prefetchHeapBytes(final int prefetchEntries)
+    {
+        return (long)prefetchEntries * (2 + LmdbColdStore.VALUE_LONGS) * Long.BYTES +
+            (long)prefetchIndexSlots(prefetchEntries) * (2 * Long.BYTES + 2 * Integer.BYTES);
+    }
+
+    private static int prefetchIndexSlots(final int prefetchEntries)
+    {
+        return Integer.highestOneBit(Math.max(4, prefetchEntries) * 2 - 1) << 1;
+    }
 
     public boolean find(
         final long idHi, final long idLo, final long beforeRecord, final long[] into, final int offset)

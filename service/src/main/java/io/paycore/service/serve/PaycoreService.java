@@ -353,8 +353,7 @@ public final class PaycoreService implements AutoCloseable
             context.dataDirectory().coldDirectory(),
             context.coldTierSizeBytes(),
             COLD_MAX_RECORDS_PER_WRITE,
-            Integer.getInteger(ServiceContext.COLD_PREFETCH_ENTRIES_PROP_NAME,
-                Math.max(AsyncLmdbColdTier.DEFAULT_PREFETCH_ENTRIES, 2 * context.ledgerLimits().maxBatchEvents())),
+            context.coldPrefetchEntries(),
             COLD_MIN_RECORDS_PER_WRITE,
             TimeUnit.MILLISECONDS.toNanos(COLD_MAX_WRITE_DELAY_MS),
             FlushLevel.NONE != context.journalContext().flushLevel());

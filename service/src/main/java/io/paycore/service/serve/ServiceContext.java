@@ -1,6 +1,7 @@
 package io.paycore.service.serve;
 
 import io.paycore.codec.ProtocolLimits;
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.core.command.CommandProcessor;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.pipeline.PipelineContext;
@@ -53,7 +54,7 @@ public final class ServiceContext
     public static final long COLD_TIER_SIZE_DEFAULT = 256L << 30;
 
     /**
-     * Most transfer ids the cold tier's prefetch pool holds at once (about 100 bytes each): what the stage ahead of
+     * Most transfer ids the cold tier's prefetch pool holds at once (about 230 bytes each): what the stage ahead of
      * the BLP has read from the tier for the records it released and the BLP has not applied yet. When it is full,
      * that stage holds records back (back-pressure). At least twice the events of one message.
      */
@@ -123,9 +124,12 @@ public final class ServiceContext
                 ", --cold-tier-size) must be 0 (none) or at least " + COLD_TIER_SIZE_MIN + " bytes: " +
                 coldTierSizeBytes);
         }
-        final String heapShortfall = ledgerLimits.heapShortfall(0 != coldTierSizeBytes, ledgerCopies(),
-            pipelineRingBytes(), "the pipeline's rings (" + pipelineContext.inputRingSize() + " + " +
-            pipelineContext.outputRingSize() + " slots)", LedgerLimits.longLivedHeapBytes());
+        final boolean cold = 0 != coldTierSizeBytes;
+        final String heapShortfall = ledgerLimits.heapShortfall(cold, ledgerCopies(),
+            pipelineRingBytes() + (cold ? AsyncLmdbColdTier.prefetchHeapBytes(coldPrefetchEntries()) : 0),
+            "the pipeline's rings (" + pipelineContext.inputRingSize() + " + " + pipelineContext.outputRingSize() +
+            " slots)" + (cold ? String.format(Locale.ROOT, " and the cold tier's prefetch pool (%,d ids, %s)",
+            coldPrefetchEntries(), COLD_PREFETCH_ENTRIES_PROP_NAME) : ""), LedgerLimits.longLivedHeapBytes());
         if (null != heapShortfall)
         {
             throw new IllegalArgumentException(heapShortfall + (null != heapAdvice ? ": " + heapAdvice :
@@ -272,6 +276,16 @@ public final class ServiceContext
     {
         return (long)pipelineContext.inputRingSize() * ProtocolLimits.maxMessageLength(ledgerLimits.maxBatchEvents()) +
             (long)pipelineContext.outputRingSize() * CommandProcessor.MAX_ANSWER_LENGTH;
+    }
+
+    /**
+     * @return the most ids the cold tier's prefetch pool holds: {@link #COLD_PREFETCH_ENTRIES_PROP_NAME}, by default
+     * {@link AsyncLmdbColdTier#DEFAULT_PREFETCH_ENTRIES} or twice the events of one message if that is more.
+     */
+    public int coldPrefetchEntries()
+    {
+        return Integer.getInteger(COLD_PREFETCH_ENTRIES_PROP_NAME,
+            Math.max(AsyncLmdbColdTier.DEFAULT_PREFETCH_ENTRIES, 2 * ledgerLimits.maxBatchEvents()));
     }
 
     private int ledgerCopies()
