@@ -1,12 +1,14 @@
 package io.paycore.service.journal;
 
 import io.paycore.journal.JournalException;
+import io.paycore.journal.JournalVerifier;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.JournalComparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,12 +24,12 @@ import java.util.concurrent.Callable;
     sortOptions = false,
     usageHelpWidth = 120,
     description = {
-        "Read the journals of two data directories (DIR/journal) side by side over the records both hold, and",
-        "print the first record where they differ (its type, message, correlation id and time in each), or that",
-        "they agree. Records are equal when their type, timestamp and bytes are. Every record read is verified",
-        "as a replay verifies it. For the members of a cluster, whose journals must hold the same history, and",
-        "for a journal and a copy of it. Read-only, and safe while a service writes either journal (the records",
-        "appended meanwhile may or may not be read).",
+        "Read the journals of two data directories (DIR/journal, or DIR itself if it holds the segments) side",
+        "by side over the records both hold, and print the first record where they differ (its type, message,",
+        "correlation id and time in each), or that they agree. Records are equal when their type, timestamp and",
+        "bytes are. Every record read is verified as a replay verifies it. For the members of a cluster, whose",
+        "journals must hold the same history, and for a journal and a copy of it. Read-only, and safe while a",
+        "service writes either journal (the records appended meanwhile may or may not be read).",
         ""
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -46,7 +48,8 @@ public final class JournalCompareCommand implements Callable<Integer>
     /** Exit status when a journal cannot be read. */
     public static final int EXIT_UNREADABLE = 3;
 
-    @Parameters(index = "0", paramLabel = "DIR_A", description = "A data directory (its journal is DIR_A/journal).")
+    @Parameters(index = "0", paramLabel = "DIR_A",
+        description = "A data directory (its journal is DIR_A/journal), or a journal directory itself.")
     private Path first;
 
     @Parameters(index = "1", paramLabel = "DIR_B", description = "Another data directory.")
@@ -60,8 +63,8 @@ public final class JournalCompareCommand implements Callable<Integer>
     public Integer call()
     {
         final PrintStream out = System.out;
-        final Path journalA = new DataDirectory(first).journalDirectory();
-        final Path journalB = new DataDirectory(second).journalDirectory();
+        final Path journalA = journalOf(first);
+        final Path journalB = journalOf(second);
         final JournalComparison.Result result;
         try
         {
@@ -107,6 +110,16 @@ public final class JournalCompareCommand implements Callable<Integer>
             "they agree on " + range(result.firstSequence(), firstDifference - 1));
         out.println("  A holds: " + result.recordA());
         out.println("  B holds: " + result.recordB());
+    }
+
+    /**
+     * @return DIR/journal for a data directory; DIR itself when it holds journal segments and no journal directory
+     * (a journal copied on its own, an archive).
+     */
+    static Path journalOf(final Path directory)
+    {
+        final Path journal = new DataDirectory(directory).journalDirectory();
+        return !Files.isDirectory(journal) && JournalVerifier.segments(directory).length > 0 ? directory : journal;
     }
 
     private static String range(final long first, final long last)

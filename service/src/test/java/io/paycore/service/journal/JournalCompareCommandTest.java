@@ -55,6 +55,12 @@ class JournalCompareCommandTest
         assertEquals(JournalCompareCommand.EXIT_AGREE,
             PaycoreMain.execute("journal", "compare", first.toString(), copy.toString()), console.err());
         assertTrue(console.out().endsWith("\nB holds 1 record(s) more\n"), console.out());
+
+        // A journal directory given itself, as a journal copied on its own.
+        console.reset();
+        assertEquals(JournalCompareCommand.EXIT_AGREE, PaycoreMain.execute("journal", "compare",
+            first.toString(), copy.resolve("journal").toString()), console.err());
+        assertTrue(console.out().contains("\nB: " + copy.resolve("journal") + ", records 1.."), console.out());
     }
 
     @Test
