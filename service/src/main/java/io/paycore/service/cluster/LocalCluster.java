@@ -4,18 +4,23 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalVerifier;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.JournalComparison;
 import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;
 import io.paycore.replay.audit.Auditor;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.clients.CredentialsFileMode;
+import io.paycore.service.journal.JournalCompareCommand;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.client.ClientContext;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -617,6 +622,34 @@ public final class LocalCluster implements AutoCloseable
                 .conclude()));
         }
         return reports;
+    }
+
+    /**
+     * Each member's journal against member 0's, as {@code paycore journal compare} prints it: where a member's
+     * history parts from the others', for a failure's report (the members' directories may not outlive the run).
+     *
+     * @return the comparisons, each line indented, starting with a line break.
+     */
+    public String compareJournals()
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        final Path journal0 = memberDirectory(0).resolve(DataDirectory.JOURNAL_DIR_NAME);
+        for (int i = 1; i < processes.length; i++)
+        {
+            final Path journal = memberDirectory(i).resolve(DataDirectory.JOURNAL_DIR_NAME);
+            try
+            {
+                JournalCompareCommand.print(out, JournalComparison.compare(journal0, journal), journal0, journal);
+            }
+            catch (final JournalException ex)
+            {
+                out.println("member " + i + "'s journal cannot be compared with member 0's: " + ex.getMessage());
+            }
+        }
+        final StringBuilder text = new StringBuilder();
+        bytes.toString(StandardCharsets.UTF_8).lines().forEach((line) -> text.append("\n    ").append(line));
+        return text.toString();
     }
 
     /**

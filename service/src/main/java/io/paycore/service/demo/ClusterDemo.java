@@ -13,12 +13,8 @@ import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.journal.FlushLevel;
-import io.paycore.journal.JournalException;
-import io.paycore.replay.DataDirectory;
-import io.paycore.replay.JournalComparison;
 import io.paycore.replay.audit.AuditReport;
 import io.paycore.service.cluster.LocalCluster;
-import io.paycore.service.journal.JournalCompareCommand;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
@@ -316,14 +312,14 @@ final class ClusterDemo
             if (countsDiffer > 0)
             {
                 System.err.println("paycore demo: a member's journal created another number of transfers than " +
-                    "were acknowledged (lost or applied twice)");
-                compareJournals(System.err);
+                    "were acknowledged (lost or applied twice); their journals against member 0's:" +
+                    cluster.compareJournals());
                 return 1;
             }
             if (digests.stream().distinct().count() != 1)
             {
-                System.err.println("paycore demo: the members' digests differ; their journals against member 0's:");
-                compareJournals(System.err);
+                System.err.println("paycore demo: the members' digests differ; their journals against member 0's:" +
+                    cluster.compareJournals());
                 return 1;
             }
             return 0;
@@ -333,27 +329,6 @@ final class ClusterDemo
             CloseHelper.quietClose(client);
             cluster.close();
             CloseHelper.quietClose(clientDriver);
-        }
-    }
-
-    /**
-     * Each member's journal against member 0's, as {@code paycore journal compare} prints it: where a member's
-     * history parts from the others', for a failure's report (the members' directories may not outlive the run).
-     */
-    private void compareJournals(final PrintStream out)
-    {
-        final Path journal0 = cluster.memberDirectory(0).resolve(DataDirectory.JOURNAL_DIR_NAME);
-        for (int i = 1; i < MEMBERS; i++)
-        {
-            final Path journal = cluster.memberDirectory(i).resolve(DataDirectory.JOURNAL_DIR_NAME);
-            try
-            {
-                JournalCompareCommand.print(out, JournalComparison.compare(journal0, journal), journal0, journal);
-            }
-            catch (final JournalException ex)
-            {
-                out.println("member " + i + "'s journal cannot be compared: " + ex.getMessage());
-            }
         }
     }
 

@@ -1,7 +1,11 @@
 package io.paycore.service.cluster;
 
+import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
+import io.paycore.journal.Journal;
+import io.paycore.journal.JournalContext;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +60,45 @@ class LocalClusterTest
         finally
         {
             cluster.close();
+        }
+    }
+
+    /**
+     * What {@code demo --cluster} prints when the members' digests differ: each member's journal against member
+     * 0's, naming the first record that differs, read from the members' directories alone.
+     */
+    @Test
+    void shouldCompareEachMembersJournalWithMember0s()
+    {
+        final LocalCluster cluster = new LocalCluster(temp, 3, 23_500, LIMITS, FlushLevel.NONE);
+        ticks(cluster.memberDirectory(0), 4, 1_000);
+        ticks(cluster.memberDirectory(1), 4, 1_000);
+        ticks(cluster.memberDirectory(2), 3, 2_000);
+
+        final String compared = cluster.compareJournals();
+
+        final Path journal0 = cluster.memberDirectory(0).resolve("journal");
+        assertTrue(compared.startsWith("\n    A: " + journal0 + ", records 1..4\n    B: " +
+            cluster.memberDirectory(1).resolve("journal") + ", records 1..4\n    the journals agree on every " +
+            "record both hold (records 1..4)\n    A: " + journal0), compared);
+        assertTrue(compared.endsWith("\n    the journals differ at record 3 (in its timestamp); they agree on " +
+            "records 1..2\n      A holds: TICK, 0 bytes, at 1970-01-01T00:00:00.000001002Z (1002 ns)\n" +
+            "      B holds: TICK, 0 bytes, at 1970-01-01T00:00:00.000002002Z (2002 ns)"), compared);
+    }
+
+    /**
+     * A member directory whose journal holds {@code records} ticks, record N at N - 1 ns, from record 3 on
+     * {@code later} ns later.
+     */
+    private static void ticks(final Path member, final int records, final long later)
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(member.resolve("journal"))
+            .flushLevel(FlushLevel.NONE).segmentLength(JournalContext.SEGMENT_LENGTH_MIN).preallocate(false)))
+        {
+            for (int n = 1; n <= records; n++)
+            {
+                journal.append(RecordTypes.TICK, n - 1 + (n >= 3 ? later : 0), new UnsafeBuffer(new byte[0]), 0, 0);
+            }
         }
     }
 
