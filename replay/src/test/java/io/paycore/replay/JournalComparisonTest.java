@@ -5,6 +5,7 @@ import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
+import io.paycore.journal.JournalArchive;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -97,6 +98,24 @@ class JournalComparisonTest
     }
 
     @Test
+    void shouldCompareFromTheLaterFirstRecordOfAnArchivedJournal()
+    {
+        // Records of 1 KiB in segments of 64 KiB: some 60 a segment.
+        final Path a = write("a", 300, 0, 0, 1024);
+        final Path b = write("b", 300, 250, 0, 1024);
+        final JournalArchive.Result archived = JournalArchive.archive(a, temp.resolve("archive"), 200);
+        assertTrue(archived.firstSequence() > 1, archived.toString());
+
+        final JournalComparison.Result result = JournalComparison.compare(a, b);
+
+        assertEquals(archived.firstSequence(), result.firstSequence());
+        assertEquals(300, result.lastSequenceA());
+        assertEquals(300, result.lastSequenceB());
+        assertEquals(250, result.firstDifference());
+        assertEquals(archived.firstSequence(), JournalComparison.compare(b, a).firstSequence());
+    }
+
+    @Test
     void shouldRefuseAMissingJournal()
     {
         final Path a = write("a", 1, 0, 0);
@@ -112,6 +131,15 @@ class JournalComparisonTest
      */
     private Path write(final String name, final int records, final int laterFrom, final int otherCorrelation)
     {
+        return write(name, records, laterFrom, otherCorrelation, 0);
+    }
+
+    /**
+     * As {@link #write(String, int, int, int)}, each message padded with {@code padding} zero bytes.
+     */
+    private Path write(
+        final String name, final int records, final int laterFrom, final int otherCorrelation, final int padding)
+    {
         final Path directory = temp.resolve(name);
         try (Journal journal = Journal.open(new JournalContext().directory(directory).flushLevel(FlushLevel.NONE)
             .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).preallocate(false)))
@@ -120,7 +148,9 @@ class JournalComparisonTest
             {
                 final long timestamp = T0 + n - 1 + (0 != laterFrom && n >= laterFrom ? 1000 : 0);
                 final UnsafeBuffer message = message(n == otherCorrelation ? n + 1000 : n);
-                journal.append(RecordTypes.MESSAGE, timestamp, message, 0, message.capacity());
+                final UnsafeBuffer padded = new UnsafeBuffer(new byte[message.capacity() + padding]);
+                padded.putBytes(0, message, 0, message.capacity());
+                journal.append(RecordTypes.MESSAGE, timestamp, padded, 0, padded.capacity());
             }
         }
         return directory;
