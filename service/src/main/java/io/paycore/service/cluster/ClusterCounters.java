@@ -29,6 +29,10 @@ final class ClusterCounters implements AutoCloseable
     static final int LEDGER_SNAPSHOTS_WRITTEN_TYPE_ID = 4_506;
     /** Type id of {@code paycore: cluster member N ledger snapshots failed}. */
     static final int LEDGER_SNAPSHOTS_FAILED_TYPE_ID = 4_507;
+    /** Type id of {@code paycore: cluster member N history checks passed}. */
+    static final int HISTORY_CHECKS_PASSED_TYPE_ID = 4_508;
+    /** Type id of {@code paycore: cluster member N history checks failed}. */
+    static final int HISTORY_CHECKS_FAILED_TYPE_ID = 4_509;
 
     private final Counter recordsApplied;
     private final Counter messagesRejected;
@@ -37,6 +41,8 @@ final class ClusterCounters implements AutoCloseable
     private final Counter loginsRefused;
     private final Counter ledgerSnapshotsWritten;
     private final Counter ledgerSnapshotsFailed;
+    private final Counter historyChecksPassed;
+    private final Counter historyChecksFailed;
 
     ClusterCounters(final Aeron aeron, final int memberId, final boolean coldTier, final boolean snapshotter)
     {
@@ -50,6 +56,9 @@ final class ClusterCounters implements AutoCloseable
             aeron.addCounter(LEDGER_SNAPSHOTS_WRITTEN_TYPE_ID, prefix + "ledger snapshots written") : null;
         ledgerSnapshotsFailed = snapshotter ? aeron.addCounter(LEDGER_SNAPSHOTS_FAILED_TYPE_ID,
             prefix + "ledger snapshots failed (or the snapshotter stopped)") : null;
+        historyChecksPassed = aeron.addCounter(HISTORY_CHECKS_PASSED_TYPE_ID, prefix + "history checks passed");
+        historyChecksFailed = aeron.addCounter(HISTORY_CHECKS_FAILED_TYPE_ID,
+            prefix + "history checks failed (its ledger or the leader's went another way)");
     }
 
     /**
@@ -67,8 +76,12 @@ final class ClusterCounters implements AutoCloseable
         final long snapshots,
         final long coldRecords,
         final long ledgerSnapshots,
-        final long ledgerSnapshotFailures)
+        final long ledgerSnapshotFailures,
+        final long historyChecksPassed,
+        final long historyChecksFailed)
     {
+        this.historyChecksPassed.setRelease(historyChecksPassed);
+        this.historyChecksFailed.setRelease(historyChecksFailed);
         if (null != ledgerSnapshotsWritten)
         {
             ledgerSnapshotsWritten.setRelease(ledgerSnapshots);
@@ -86,6 +99,6 @@ final class ClusterCounters implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(recordsApplied, messagesRejected, snapshotsTaken, coldWritten, loginsRefused,
-            ledgerSnapshotsWritten, ledgerSnapshotsFailed);
+            ledgerSnapshotsWritten, ledgerSnapshotsFailed, historyChecksPassed, historyChecksFailed);
     }
 }

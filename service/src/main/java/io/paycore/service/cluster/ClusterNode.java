@@ -179,7 +179,8 @@ public final class ClusterNode implements AutoCloseable
             data.resolve("cold"),
             coldTierSizeBytes)
             .ledgerSnapshots(data.resolve("snapshots"), context.snapshotsOffServiceThread(),
-                context.snapshotWriteRate(), memberErrors);
+                context.snapshotWriteRate(), memberErrors)
+            .historyChecks(context.historyCheckEveryRecords(), memberErrors);
         final ClusteredServiceContainer.Context containerContext = new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDirectory)
             .archiveContext(archiveClient.clone())

@@ -53,9 +53,22 @@ public final class ClusterNodeContext
     private boolean snapshotsOffServiceThread = true;
     private long snapshotWriteRate = Long.getLong(SnapshotTaker.WRITE_RATE_PROP_NAME, SnapshotTaker.WRITE_RATE_DEFAULT);
     private long coldTierSizeBytes = ServiceContext.COLD_TIER_SIZE_DEFAULT;
+    private long historyCheckEveryRecords =
+        Long.getLong(HISTORY_CHECK_EVERY_PROP_NAME, HISTORY_CHECK_EVERY_DEFAULT);
     private Runnable terminationHook = () -> {};
     private Consumer<String> startupCollectionReport;
     private ClientCredentials credentials;
+
+    /**
+     * System property: every how many records each member puts its ledger's history hash into the cluster's log,
+     * for every member to check its own against when it arrives (0: never). Every member must run with the same.
+     */
+    public static final String HISTORY_CHECK_EVERY_PROP_NAME = "paycore.cluster.history.check.every";
+
+    /**
+     * Default of {@link #HISTORY_CHECK_EVERY_PROP_NAME}.
+     */
+    public static final long HISTORY_CHECK_EVERY_DEFAULT = 4096;
 
     /**
      * Default number of records applied between the snapshots the leader asks for.
@@ -356,6 +369,26 @@ public final class ClusterNodeContext
     public long coldTierSizeBytes()
     {
         return coldTierSizeBytes;
+    }
+
+    /**
+     * @param records every how many records applied the member checks its ledger's history against the leader's
+     *                through the cluster's log ({@link PaycoreClusteredService}); 0 for never. Every member must run
+     *                with the same.
+     * @return this.
+     */
+    public ClusterNodeContext historyCheckEveryRecords(final long records)
+    {
+        this.historyCheckEveryRecords = records;
+        return this;
+    }
+
+    /**
+     * @return every how many records the member checks its history against the leader's; 0 for never.
+     */
+    public long historyCheckEveryRecords()
+    {
+        return historyCheckEveryRecords;
     }
 
     /**

@@ -31,6 +31,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A cluster of {@code paycore node} processes on this machine, for {@code demo --cluster} and the tests: started
@@ -40,6 +42,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalCluster implements AutoCloseable
 {
+    /**
+     * Every how many records the members check their ledgers against the leader's: often, so that a run of a few
+     * hundred records checks several times, across every change of leader.
+     */
+    public static final long HISTORY_CHECK_EVERY_RECORDS = 32;
+
     /**
      * The heartbeat timeout the members run with: failover takes about this long.
      */
@@ -227,6 +235,8 @@ public final class LocalCluster implements AutoCloseable
         }
         // Two copies of the ledger (the member's snapshotter thread keeps the second) with room to spare.
         command.add("-Xmx" + Math.max(256, 192 + 3 * limits.heapBytesEstimate(true) / (1 << 20)) + "m");
+        // The members check their ledgers against the leader's every so many records (the same for every member).
+        command.add("-D" + ClusterNodeContext.HISTORY_CHECK_EVERY_PROP_NAME + "=" + HISTORY_CHECK_EVERY_RECORDS);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(PaycoreMain.class.getName());
@@ -521,6 +531,42 @@ public final class LocalCluster implements AutoCloseable
             }
         }
         return repairs;
+    }
+
+    /**
+     * The history checks the members counted, as each printed them when it stopped (a member killed prints none for
+     * that run).
+     *
+     * @return {passed, failed} over every member and run.
+     */
+    public long[] historyChecks()
+    {
+        final long[] checks = new long[2];
+        final Pattern line = Pattern.compile("history checks against the leader: (\\d+) passed, (\\d+) failed");
+        for (int i = 0; i < processes.length; i++)
+        {
+            final Path log = dataDir.resolve("member-" + i + ".log");
+            try
+            {
+                if (Files.isRegularFile(log))
+                {
+                    for (final String text : Files.readAllLines(log))
+                    {
+                        final Matcher matcher = line.matcher(text);
+                        if (matcher.find())
+                        {
+                            checks[0] += Long.parseLong(matcher.group(1));
+                            checks[1] += Long.parseLong(matcher.group(2));
+                        }
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                checks[1]++;
+            }
+        }
+        return checks;
     }
 
     /**

@@ -338,6 +338,9 @@ public final class NodeCommand implements Callable<Integer>
                     err.println(ClusterCommand.clusterErrors(data.resolve("cluster")));
                     err.flush();
                 }
+                out.println("paycore node " + memberId + ": history checks against the leader: " +
+                    node.service().historyChecksPassed() + " passed, " + node.service().historyChecksFailed() +
+                    " failed, " + node.service().historyChecksSkipped() + " skipped");
                 out.println("paycore node " + memberId + ": shutting down");
                 out.flush();
             }

@@ -52,6 +52,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -105,6 +106,11 @@ public final class PaycoreClusteredService implements ClusteredService
     private static final long SNAPSHOT_MAGIC_V2 = 0x5041_5943_4C53_4E32L;
     private static final int SNAPSHOT_V2_HEADER_BYTES = 8 * Long.BYTES;
     private static final int ANSWER_CAPACITY = BitUtil.align(CommandProcessor.MAX_ANSWER_LENGTH, 64);
+    /** First long of a history check in the cluster's log: no SBE header of paycore's starts with it. */
+    private static final long HISTORY_CHECK_MAGIC = 0x5041_5943_4849_5354L;
+    private static final int HISTORY_CHECK_LENGTH = 4 * Long.BYTES;
+    /** History checks remembered until the cluster's log gives them back: the log's lag behind the service. */
+    private static final int HISTORY_CHECKS_KEPT = 64;
 
     private final LedgerLimits limits;
     private final JournalContext journalContext;
@@ -150,6 +156,14 @@ public final class PaycoreClusteredService implements ClusteredService
     private volatile SnapshotAgent snapshotAgent;
     private AgentRunner snapshotRunner;
     private volatile String rebuildReport;
+    private long historyCheckEvery;
+    private ErrorHandler historyCheckErrors = Throwable::printStackTrace;
+    private final long[] historyCheckRecords = new long[HISTORY_CHECKS_KEPT];
+    private final long[] historyCheckHashes = new long[2 * HISTORY_CHECKS_KEPT];
+    private final UnsafeBuffer historyCheck = new UnsafeBuffer(new byte[HISTORY_CHECK_LENGTH]);
+    private volatile long historyChecksPassed;
+    private volatile long historyChecksFailed;
+    private volatile long historyChecksSkipped;
 
     /**
      * @param memberId             of the member this service runs on, for its counters' labels.
@@ -216,6 +230,32 @@ public final class PaycoreClusteredService implements ClusteredService
         this.ledgerSnapshotsOffThread = offThread;
         this.ledgerSnapshotWriteRate = bytesPerSecond;
         this.ledgerSnapshotErrors = errorHandler;
+        return this;
+    }
+
+    /**
+     * Check this member's ledger against the leader's as they go, through the cluster's log. Every
+     * {@code everyRecords} records applied, each member offers the cluster a service message with its ledger's
+     * history hash there; Aeron Cluster puts one of them (the leader's) into the log, and every member compares it,
+     * when the log gives it, with its own hash at that record. They can only differ if a member's ledger went another
+     * way than the leader's. Nothing is journaled or applied for it, and a member that differs does not stop (it
+     * cannot tell whether it or the leader went wrong): it counts the check failed and reports it. Every member must
+     * run with the same {@code everyRecords}: the members offer the same service messages in the same order, as
+     * Aeron Cluster requires. Call before the service starts.
+     *
+     * @param everyRecords records applied between checks; 0 for none.
+     * @param errorHandler told of a check that failed, with both hashes.
+     * @return this.
+     */
+    public PaycoreClusteredService historyChecks(final long everyRecords, final ErrorHandler errorHandler)
+    {
+        if (everyRecords < 0)
+        {
+            throw new IllegalArgumentException("the history check interval (" +
+                ClusterNodeContext.HISTORY_CHECK_EVERY_PROP_NAME + ") must not be negative: " + everyRecords);
+        }
+        this.historyCheckEvery = everyRecords;
+        this.historyCheckErrors = errorHandler;
         return this;
     }
 
@@ -328,6 +368,11 @@ public final class PaycoreClusteredService implements ClusteredService
         final int length,
         final Header header)
     {
+        if (null == session && HISTORY_CHECK_LENGTH == length && HISTORY_CHECK_MAGIC == buffer.getLong(offset))
+        {
+            onHistoryCheck(buffer, offset);
+            return;
+        }
         if (!validator.validate(buffer, offset, length))
         {
             rejectedMessages++;
@@ -575,7 +620,7 @@ public final class PaycoreClusteredService implements ClusteredService
         if (null != counters)
         {
             counters.update(appliedRecords, rejectedMessages, snapshotsTaken, coldWrittenRecordsNow,
-                ledgerSnapshotsWritten(), ledgerSnapshotFailures());
+                ledgerSnapshotsWritten(), ledgerSnapshotFailures(), historyChecksPassed, historyChecksFailed);
         }
         if (digestRequested && null != processor)
         {
@@ -678,6 +723,10 @@ public final class PaycoreClusteredService implements ClusteredService
         }
         appliedRecords = record;
         publish();
+        if (historyCheckEvery > 0 && 0 == record % historyCheckEvery)
+        {
+            offerHistoryCheck(record);
+        }
         if (snapshotEveryRecords > 0 && !snapshotRequested && Cluster.Role.LEADER == role &&
             record - lastSnapshotRecords >= snapshotEveryRecords)
         {
@@ -720,6 +769,96 @@ public final class PaycoreClusteredService implements ClusteredService
             failure = cause;
         }
         return new AgentTerminationException("paycore member stops: " + cause.getMessage(), cause);
+    }
+
+    /**
+     * Remember this member's history hash at the record, and offer it to the cluster. Every member offers at the
+     * same records, so Aeron Cluster can match the followers' offers with the leader's in the log; an offer is never
+     * dropped for back-pressure, or they would no longer match.
+     */
+    private void offerHistoryCheck(final long record)
+    {
+        final Ledger ledger = processor.ledger();
+        final int slot = (int)((record / historyCheckEvery) % HISTORY_CHECKS_KEPT);
+        historyCheckRecords[slot] = record;
+        historyCheckHashes[2 * slot] = ledger.historyHash(0);
+        historyCheckHashes[2 * slot + 1] = ledger.historyHash(1);
+        historyCheck.putLong(0, HISTORY_CHECK_MAGIC);
+        historyCheck.putLong(Long.BYTES, record);
+        historyCheck.putLong(2 * Long.BYTES, historyCheckHashes[2 * slot]);
+        historyCheck.putLong(3 * Long.BYTES, historyCheckHashes[2 * slot + 1]);
+        final IdleStrategy idle = cluster.idleStrategy();
+        idle.reset();
+        while (true)
+        {
+            final long result = cluster.offer(historyCheck, 0, HISTORY_CHECK_LENGTH);
+            if (result > 0 || io.aeron.Publication.CLOSED == result || ClientSession.MOCKED_OFFER == result)
+            {
+                return;
+            }
+            idle.idle();
+        }
+    }
+
+    /**
+     * A history check the cluster's log gives: the hash the leader's ledger had at a record, against this member's.
+     */
+    private void onHistoryCheck(final DirectBuffer buffer, final int offset)
+    {
+        final long record = buffer.getLong(offset + Long.BYTES);
+        final long hash0 = buffer.getLong(offset + 2 * Long.BYTES);
+        final long hash1 = buffer.getLong(offset + 3 * Long.BYTES);
+        final int slot = historyCheckEvery > 0 ? (int)((record / historyCheckEvery) % HISTORY_CHECKS_KEPT) : 0;
+        if (historyCheckEvery <= 0 || historyCheckRecords[slot] != record)
+        {
+            // Before this member's snapshot, or longer ago than it remembers: nothing to compare.
+            historyChecksSkipped++;
+            return;
+        }
+        final long own0 = historyCheckHashes[2 * slot];
+        final long own1 = historyCheckHashes[2 * slot + 1];
+        if (own0 == hash0 && own1 == hash1)
+        {
+            historyChecksPassed++;
+            return;
+        }
+        historyChecksFailed++;
+        historyCheckErrors.onError(new IllegalStateException("history check at record " + record + " failed: " +
+            "this member's ledger has history hash " + hex(own0, own1) + " there, the cluster's log gives " +
+            hex(hash0, hash1) + " (the leader's when it applied that record): one of their ledgers went another " +
+            "way. Compare the members' journals (paycore journal compare) and audit each member's directory up to " +
+            "record " + record + " (paycore audit --until-sequence " + record + ")"));
+    }
+
+    private static String hex(final long hash0, final long hash1)
+    {
+        return String.format(Locale.ROOT, "%016x%016x", hash0, hash1);
+    }
+
+    /**
+     * @return history checks whose hash was this member's at that record. Any thread.
+     */
+    public long historyChecksPassed()
+    {
+        return historyChecksPassed;
+    }
+
+    /**
+     * @return history checks whose hash was not this member's at that record: its ledger or the leader's went
+     * another way. Any thread.
+     */
+    public long historyChecksFailed()
+    {
+        return historyChecksFailed;
+    }
+
+    /**
+     * @return history checks this member could not compare: for records before its snapshot, or older than it
+     * remembers. Any thread.
+     */
+    public long historyChecksSkipped()
+    {
+        return historyChecksSkipped;
     }
 
     private void publish()

@@ -296,6 +296,9 @@ final class ClusterDemo
             }
             out.printf(Locale.ROOT, "  re-sent            %,d requests after a change of leader; %,d second " +
                 "answers dropped%n", resends, duplicates);
+            final long[] historyChecks = cluster.historyChecks();
+            out.printf(Locale.ROOT, "  history checks     %,d passed, %,d failed (each member against the leader, " +
+                "every %d records)%n", historyChecks[0], historyChecks[1], LocalCluster.HISTORY_CHECK_EVERY_RECORDS);
             for (final String repair : cluster.archiveRepairs())
             {
                 out.println("  archive repaired   " + repair);
@@ -314,6 +317,12 @@ final class ClusterDemo
                 System.err.println("paycore demo: a member's journal created another number of transfers than " +
                     "were acknowledged (lost or applied twice); their journals against member 0's:" +
                     cluster.compareJournals());
+                return 1;
+            }
+            if (historyChecks[1] > 0)
+            {
+                System.err.println("paycore demo: a member's history check failed (its member log says where); " +
+                    "their journals against member 0's:" + cluster.compareJournals());
                 return 1;
             }
             if (digests.stream().distinct().count() != 1)

@@ -362,6 +362,9 @@ class ClusterTest
             counter(stat, "cluster member " + leader + " records applied"), stat);
         assertEquals(2, counter(stat, "cluster member " + leader + " messages rejected (malformed)"), stat);
         assertEquals(refusedBefore + 2, counter(stat, "cluster member " + leader + " logins refused"), stat);
+        assertTrue(counter(stat, "cluster member " + leader + " history checks passed") > 0, stat);
+        assertEquals(0, counter(stat, "cluster member " + leader + " history checks failed (its ledger or the " +
+            "leader's went another way)"), stat);
         assertTrue(stat.contains("Cluster node role"), stat);
     }
 
@@ -693,6 +696,46 @@ class ClusterTest
     }
 
     /**
+     * The members check their ledgers against the leader's as they go: every few records each offers its history
+     * hash, the leader's reaches the log, and every member compares it with its own. A member started with other
+     * limits than the others (fewer accounts: some of the leader's accounts are refused on it) goes another way, and
+     * its checks fail, naming the record; the others' pass.
+     */
+    @Test
+    void shouldFailTheHistoryChecksOfAMemberWhoseLedgerWentAnotherWay()
+    {
+        nodes[0] = launch(0);
+        nodes[1] = launch(1);
+        connect();
+        final List<Throwable> reported = new CopyOnWriteArrayList<>();
+        final LedgerLimits fewerAccounts = new LedgerLimits()
+            .maxAccounts(ACCOUNTS / 2).maxTransfers(256).maxPendingTransfers(4096).maxBatchEvents(128);
+        nodes[2] = ClusterNode.launch(context(2).ledgerLimits(fewerAccounts).errorHandler(reported::add));
+        createAccounts();
+        sendTransfers(5, new HashSet<>());
+
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (0 == nodes[2].service().historyChecksFailed() || reported.isEmpty())
+        {
+            assertTrue(System.nanoTime() < deadline, "member 2's history checks did not fail: " +
+                nodes[2].service().historyChecksPassed() + " passed, " +
+                nodes[2].service().historyChecksSkipped() + " skipped");
+            sleep(10);
+        }
+        final String failure = reported.stream().map(Throwable::getMessage)
+            .filter((message) -> null != message && message.startsWith("history check at record ")).findFirst()
+            .orElseThrow(() -> new AssertionError("no history check reported: " + reported));
+        assertTrue(failure.matches("history check at record \\d+ failed: this member's ledger has history hash " +
+            "[0-9a-f]{32} there, the cluster's log gives [0-9a-f]{32} \\(the leader's when it applied that record\\)" +
+            ": one of their ledgers went another way\\. .*"), failure);
+        for (int i = 0; i < 2; i++)
+        {
+            assertEquals(0, nodes[i].service().historyChecksFailed(), "member " + i);
+            assertTrue(nodes[i].service().historyChecksPassed() > 0, "member " + i);
+        }
+    }
+
+    /**
      * A member whose journal went another way than the cluster's log (here: its last message's timestamp changed,
      * with a checksum chain that still holds) stops when it is restarted, before it applies that record, naming it;
      * {@code node} exits with a status of its own for it. Started again on an empty directory it replays the log
@@ -1016,6 +1059,8 @@ class ClusterTest
             .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300))
             .startupCanvassTimeoutNs(TimeUnit.SECONDS.toNanos(2))
             .snapshotEveryRecords(0)
+            // Often, so that every test here checks the members' histories against each other as they go.
+            .historyCheckEveryRecords(4)
             .coldTierSizeBytes(COLD_TIER_BYTES)
             .credentials(CREDENTIALS)
             .errorHandler(Throwable::printStackTrace);
@@ -1103,6 +1148,10 @@ class ClusterTest
                 }
                 else if (System.nanoTime() - agreedSinceNanos > quietNanos)
                 {
+                    for (final ClusterNode node : nodes)
+                    {
+                        assertEquals(0, node.service().historyChecksFailed(), "history checks failed");
+                    }
                     return states.stream().map(PaycoreClusteredService.State::digest).toList();
                 }
             }

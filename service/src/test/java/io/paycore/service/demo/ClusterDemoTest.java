@@ -114,6 +114,8 @@ class ClusterDemoTest
             printed);
         assertTrue(printed.matches("(?s).*\nfailover: \\d+ ms\n.*"), printed);
         assertTrue(printed.contains("0 of them missing on the leader"), printed);
+        // Every member checked its ledger against the leader's as it went, across the changes of leader.
+        assertTrue(printed.matches("(?s).*\n  history checks +[1-9][0-9,]* passed, 0 failed .*"), printed);
     }
 
     /**
