@@ -42,11 +42,6 @@ import java.util.regex.Pattern;
  */
 public final class LocalCluster implements AutoCloseable
 {
-    /**
-     * Every how many records the members check their ledgers against the leader's: often, so that a run of a few
-     * hundred records checks several times, across every change of leader.
-     */
-    public static final long HISTORY_CHECK_EVERY_RECORDS = 32;
 
     /**
      * The heartbeat timeout the members run with: failover takes about this long.
@@ -96,6 +91,7 @@ public final class LocalCluster implements AutoCloseable
     private final Thread stopAtExit = new Thread(this::stopAtExit, "paycore-cluster-stop");
     private boolean stopAtExitAdded;
     private long memberWarmupTransfers;
+    private long historyCheckEveryRecords = ClusterNodeContext.HISTORY_CHECK_EVERY_DEFAULT;
     private boolean exiting;
 
     /**
@@ -132,6 +128,27 @@ public final class LocalCluster implements AutoCloseable
     {
         memberWarmupTransfers = transfers;
         return this;
+    }
+
+    /**
+     * Start every member, and every restart of one, checking its ledger against the leader's every so many records
+     * ({@link ClusterNodeContext#HISTORY_CHECK_EVERY_PROP_NAME}).
+     *
+     * @param records between checks; 0 for none; by default the members' own default.
+     * @return this.
+     */
+    public LocalCluster historyCheckEvery(final long records)
+    {
+        historyCheckEveryRecords = records;
+        return this;
+    }
+
+    /**
+     * @return every how many records the members check their ledgers against the leader's; 0 for never.
+     */
+    public long historyCheckEvery()
+    {
+        return historyCheckEveryRecords;
     }
 
     /**
@@ -236,7 +253,7 @@ public final class LocalCluster implements AutoCloseable
         // Two copies of the ledger (the member's snapshotter thread keeps the second) with room to spare.
         command.add("-Xmx" + Math.max(256, 192 + 3 * limits.heapBytesEstimate(true) / (1 << 20)) + "m");
         // The members check their ledgers against the leader's every so many records (the same for every member).
-        command.add("-D" + ClusterNodeContext.HISTORY_CHECK_EVERY_PROP_NAME + "=" + HISTORY_CHECK_EVERY_RECORDS);
+        command.add("-D" + ClusterNodeContext.HISTORY_CHECK_EVERY_PROP_NAME + "=" + historyCheckEveryRecords);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(PaycoreMain.class.getName());

@@ -44,6 +44,8 @@ import java.util.concurrent.TimeUnit;
 final class ClusterDemo
 {
     static final int MEMBERS = 3;
+    /** Every how many records the demo's members check their ledgers against the leader's. */
+    static final long HISTORY_CHECK_EVERY_RECORDS = 32;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final PrintStream out;
@@ -78,7 +80,9 @@ final class ClusterDemo
         this.basePort = basePort;
         this.kills = kills;
         this.dataDir = dataDir;
-        this.cluster = new LocalCluster(dataDir, MEMBERS, basePort, limits, flushLevel);
+        // Checks often, so that a run of a few hundred records checks several times, across every change of leader.
+        this.cluster = new LocalCluster(dataDir, MEMBERS, basePort, limits, flushLevel)
+            .historyCheckEvery(HISTORY_CHECK_EVERY_RECORDS);
         this.failoverMillis = new long[kills];
     }
 
@@ -298,7 +302,7 @@ final class ClusterDemo
                 "answers dropped%n", resends, duplicates);
             final long[] historyChecks = cluster.historyChecks();
             out.printf(Locale.ROOT, "  history checks     %,d passed, %,d failed (each member against the leader, " +
-                "every %d records)%n", historyChecks[0], historyChecks[1], LocalCluster.HISTORY_CHECK_EVERY_RECORDS);
+                "every %d records)%n", historyChecks[0], historyChecks[1], HISTORY_CHECK_EVERY_RECORDS);
             for (final String repair : cluster.archiveRepairs())
             {
                 out.println("  archive repaired   " + repair);
