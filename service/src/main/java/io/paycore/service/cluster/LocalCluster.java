@@ -42,7 +42,6 @@ import java.util.regex.Pattern;
  */
 public final class LocalCluster implements AutoCloseable
 {
-
     /**
      * The heartbeat timeout the members run with: failover takes about this long.
      */
@@ -141,14 +140,6 @@ public final class LocalCluster implements AutoCloseable
     {
         historyCheckEveryRecords = records;
         return this;
-    }
-
-    /**
-     * @return every how many records the members check their ledgers against the leader's; 0 for never.
-     */
-    public long historyCheckEvery()
-    {
-        return historyCheckEveryRecords;
     }
 
     /**
@@ -528,17 +519,13 @@ public final class LocalCluster implements AutoCloseable
         final List<String> repairs = new ArrayList<>();
         for (int i = 0; i < processes.length; i++)
         {
-            final Path log = dataDir.resolve("member-" + i + ".log");
             try
             {
-                if (Files.isRegularFile(log))
+                for (final String line : logLines(i))
                 {
-                    for (final String line : Files.readAllLines(log))
+                    if (line.contains("truncating the last fragment"))
                     {
-                        if (line.contains("truncating the last fragment"))
-                        {
-                            repairs.add(line);
-                        }
+                        repairs.add(line);
                     }
                 }
             }
@@ -562,19 +549,15 @@ public final class LocalCluster implements AutoCloseable
         final Pattern line = Pattern.compile("history checks against the leader: (\\d+) passed, (\\d+) failed");
         for (int i = 0; i < processes.length; i++)
         {
-            final Path log = dataDir.resolve("member-" + i + ".log");
             try
             {
-                if (Files.isRegularFile(log))
+                for (final String text : logLines(i))
                 {
-                    for (final String text : Files.readAllLines(log))
+                    final Matcher matcher = line.matcher(text);
+                    if (matcher.find())
                     {
-                        final Matcher matcher = line.matcher(text);
-                        if (matcher.find())
-                        {
-                            checks[0] += Long.parseLong(matcher.group(1));
-                            checks[1] += Long.parseLong(matcher.group(2));
-                        }
+                        checks[0] += Long.parseLong(matcher.group(1));
+                        checks[1] += Long.parseLong(matcher.group(2));
                     }
                 }
             }
@@ -584,6 +567,15 @@ public final class LocalCluster implements AutoCloseable
             }
         }
         return checks;
+    }
+
+    /**
+     * @return the lines of a member's log so far; none if it has none yet.
+     */
+    private List<String> logLines(final int memberId) throws IOException
+    {
+        final Path log = dataDir.resolve("member-" + memberId + ".log");
+        return Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
     }
 
     /**
