@@ -1,11 +1,8 @@
 package io.paycore.service.cluster;
 
-import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
-import io.paycore.journal.Journal;
-import io.paycore.journal.JournalContext;
-import org.agrona.concurrent.UnsafeBuffer;
+import io.paycore.service.TestJournals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,9 +68,9 @@ class LocalClusterTest
     void shouldCompareEachMembersJournalWithMember0s()
     {
         final LocalCluster cluster = new LocalCluster(temp, 3, 23_500, LIMITS, FlushLevel.NONE);
-        ticks(cluster.memberDirectory(0), 4, 1_000);
-        ticks(cluster.memberDirectory(1), 4, 1_000);
-        ticks(cluster.memberDirectory(2), 3, 2_000);
+        TestJournals.ticks(cluster.memberDirectory(0), 4, 3, 1_000);
+        TestJournals.ticks(cluster.memberDirectory(1), 4, 3, 1_000);
+        TestJournals.ticks(cluster.memberDirectory(2), 3, 3, 2_000);
 
         final String compared = cluster.compareJournals();
 
@@ -86,21 +83,6 @@ class LocalClusterTest
             "      B holds: TICK, 0 bytes, at 1970-01-01T00:00:00.000002002Z (2002 ns)"), compared);
     }
 
-    /**
-     * A member directory whose journal holds {@code records} ticks, record N at N - 1 ns, from record 3 on
-     * {@code later} ns later.
-     */
-    private static void ticks(final Path member, final int records, final long later)
-    {
-        try (Journal journal = Journal.open(new JournalContext().directory(member.resolve("journal"))
-            .flushLevel(FlushLevel.NONE).segmentLength(JournalContext.SEGMENT_LENGTH_MIN).preallocate(false)))
-        {
-            for (int n = 1; n <= records; n++)
-            {
-                journal.append(RecordTypes.TICK, n - 1 + (n >= 3 ? later : 0), new UnsafeBuffer(new byte[0]), 0, 0);
-            }
-        }
-    }
 
     @Test
     void shouldGiveTheLastLinesOfALog() throws Exception

@@ -6,6 +6,7 @@ import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.TestJournals;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,8 +84,8 @@ class JournalCompareCommandTest
     {
         final Path first = temp.resolve("first");
         final Path second = temp.resolve("second");
-        ticks(first, 5, 3, 1_000);
-        ticks(second, 4, 3, 2_000);
+        TestJournals.ticks(first, 5, 3, 1_000);
+        TestJournals.ticks(second, 4, 3, 2_000);
 
         assertEquals(JournalCompareCommand.EXIT_DIFFER,
             PaycoreMain.execute("journal", "compare", first.toString(), second.toString()), console.err());
@@ -115,21 +116,6 @@ class JournalCompareCommandTest
         return data;
     }
 
-    /**
-     * A data directory whose journal holds {@code records} ticks, record N at N - 1 ns, from record {@code from} on
-     * {@code later} ns later.
-     */
-    private static void ticks(final Path data, final int records, final int from, final long later)
-    {
-        try (Journal journal = Journal.open(new JournalContext().directory(data.resolve("journal"))
-            .flushLevel(FlushLevel.NONE).segmentLength(JournalContext.SEGMENT_LENGTH_MIN).preallocate(false)))
-        {
-            for (int n = 1; n <= records; n++)
-            {
-                journal.append(RecordTypes.TICK, n - 1 + (n >= from ? later : 0), new UnsafeBuffer(new byte[0]), 0, 0);
-            }
-        }
-    }
 
     private static void copyTree(final Path from, final Path to) throws Exception
     {
