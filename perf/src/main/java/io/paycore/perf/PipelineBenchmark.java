@@ -75,7 +75,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {
     "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
     "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-    "-Dsbe.enable.precedence.checks=false", "-Xms4g", "-Xmx4g", "-XX:+UseParallelGC" })
+    "-Dsbe.enable.precedence.checks=false", "-Xms6g", "-Xmx6g", "-XX:+UseParallelGC" })
 @State(Scope.Thread)
 public class PipelineBenchmark
 {
