@@ -25,8 +25,10 @@ import java.util.concurrent.Callable;
             "offered, a message lost or rejected, or p99 above --p99-limit), then bisect " +
             ThroughputSearch.BISECTIONS + " times between the last rate that held and the first that did not.",
         "",
-        "Reports the last rate that held, in messages and transfers per second. With --out DIR writes " +
-            "throughput.json. Exit status 0 when some rate held for every batch size, 1 otherwise, 2 on bad options."
+        "Reports the last rate that held, in messages and transfers per second. A step the service refuses to " +
+            "start for (a ledger for all of its transfers larger than the heap: set --hot-transfers, or give the " +
+            "JVM more heap) is not run, and the search goes on below it. With --out DIR writes throughput.json. " +
+            "Exit status 0 when some rate held for every batch size, 1 otherwise, 2 on bad options."
     })
 public final class BenchThroughputCommand implements Callable<Integer>
 {
@@ -50,6 +52,11 @@ public final class BenchThroughputCommand implements Callable<Integer>
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "5",
         description = "Measurement of each step (default: ${DEFAULT-VALUE}).")
     private int duration;
+
+    @Option(names = "--hot-transfers", paramLabel = "N", defaultValue = "0",
+        description = "Hot window of the services started here, older transfers going to a cold tier (serve's " +
+            "default is 4194304); 0 to keep every transfer of a step in memory (default: ${DEFAULT-VALUE}).")
+    private int hotTransfers;
 
     @Mixin
     private CommonBenchOptions common;
@@ -86,7 +93,12 @@ public final class BenchThroughputCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("--start-rate must be positive: " + startRate);
             }
-            settings = common.settings().warmupSeconds(warmup).durationSeconds(duration).validate();
+            if (hotTransfers < 0)
+            {
+                throw new IllegalArgumentException("--hot-transfers must be 0 (none) or positive: " + hotTransfers);
+            }
+            settings = common.settings().warmupSeconds(warmup).durationSeconds(duration).hotTransfers(hotTransfers)
+                .validate();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -97,6 +109,11 @@ public final class BenchThroughputCommand implements Callable<Integer>
         if (common.cluster && common.connect)
         {
             err.println("paycore bench throughput: --cluster and --connect exclude each other");
+            return 2;
+        }
+        if (hotTransfers > 0 && (common.cluster || common.connect))
+        {
+            err.println("paycore bench throughput: --hot-transfers applies to the service started here only");
             return 2;
         }
         final List<ThroughputSearch.Step> steps = ThroughputSearch.run(

@@ -19,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  * {@link PhaseResult#RATE_MET_FRACTION} of the offered one, nothing was lost or rejected, and p99 is within the
  * limit. Each step runs against a freshly started service (the JVM, and so the JIT, stays warm), so a full ledger
  * or a long journal from an earlier step never weighs on a later one.
+ * <p>
+ * A step the service refuses to start for, above a rate that held (a ledger for every transfer of the step that does
+ * not fit the heap), is not run: it is reported with the service's reason and bounds the search as a step that did
+ * not hold, so the search still reports the highest rate that held below it. A refusal before any rate held is the
+ * caller's: {@link #run} throws it.
  */
 public final class ThroughputSearch
 {
@@ -35,11 +40,13 @@ public final class ThroughputSearch
     /**
      * One step of a search.
      *
-     * @param batch  events per message.
-     * @param result what the step measured.
-     * @param held   whether it held.
+     * @param batch   events per message.
+     * @param rate    offered messages per second.
+     * @param result  what the step measured, or null if it was not run.
+     * @param held    whether it held.
+     * @param refusal why the service refused to start for the step, or null if it ran.
      */
-    public record Step(int batch, PhaseResult result, boolean held)
+    public record Step(int batch, long rate, PhaseResult result, boolean held, String refusal)
     {
     }
 
@@ -53,7 +60,8 @@ public final class ThroughputSearch
      * @param p99LimitNanos      a step whose p99 is above this fails.
      * @param out                where each step's line and the result are printed.
      * @return every step, in order.
-     * @throws InterruptedException if interrupted while waiting for the load generator.
+     * @throws InterruptedException     if interrupted while waiting for the load generator.
+     * @throws IllegalArgumentException if the service refuses to start before any rate of a batch size held.
      */
     public static List<Step> run(
         final BenchSettings settings,
@@ -78,10 +86,16 @@ public final class ThroughputSearch
             long rate = Math.max(1, startTransfersRate / batch);
             long held = 0;
             long failed = 0;
+            long refusedFrom = 0;
             int bisections = 0;
             while (rate > 0 && rate <= MAX_RATE)
             {
                 final Step step = step(settings, launcher, batch, rate, p99LimitNanos);
+                if (null != step.refusal() && 0 == held)
+                {
+                    // Refused below every rate that held, if any: a setting the service refuses outright.
+                    throw new IllegalArgumentException(step.refusal());
+                }
                 steps.add(step);
                 printStep(out, step);
                 if (step.held())
@@ -91,6 +105,10 @@ public final class ThroughputSearch
                 else
                 {
                     failed = rate;
+                    if (null != step.refusal() && (0 == refusedFrom || rate < refusedFrom))
+                    {
+                        refusedFrom = rate;
+                    }
                 }
                 if (0 == failed)
                 {
@@ -106,16 +124,19 @@ public final class ThroughputSearch
                 }
             }
             final PhaseResult best = bestHeld(steps, batch, held);
+            final String notRun = 0 == refusedFrom ? "" : String.format(Locale.ROOT,
+                "; from %,d msg/s up not run: the service refused to start (see the step)", refusedFrom);
             if (null == best)
             {
-                out.printf(Locale.ROOT, "batch %d: no rate held, down to %,d msg/s (%,d transfers/s)%n", batch,
-                    failed, failed * batch);
+                out.printf(Locale.ROOT, "batch %d: no rate held, down to %,d msg/s (%,d transfers/s)%s%n", batch,
+                    failed, failed * batch, notRun);
             }
             else
             {
                 out.printf(Locale.ROOT, "batch %d: highest sustained %,d msg/s = %,d transfers/s (p99 %,.1f µs, " +
-                    "p99.99 %,.1f µs)%s%n", batch, held, held * batch, best.valueAtPercentileNanos(99) / 1000.0,
-                    best.valueAtPercentileNanos(99.99) / 1000.0, 0 == failed ? " (stopped at the rate cap)" : "");
+                    "p99.99 %,.1f µs)%s%s%n", batch, held, held * batch, best.valueAtPercentileNanos(99) / 1000.0,
+                    best.valueAtPercentileNanos(99.99) / 1000.0, 0 == failed ? " (stopped at the rate cap)" : "",
+                    notRun);
             }
         }
         return steps;
@@ -125,7 +146,7 @@ public final class ThroughputSearch
     {
         for (final Step step : steps)
         {
-            if (step.batch() == batch && step.held() && step.result().targetRatePerSecond() == rate)
+            if (step.batch() == batch && step.held() && step.rate() == rate)
             {
                 return step.result();
             }
@@ -142,8 +163,16 @@ public final class ThroughputSearch
     {
         final BenchSettings stepSettings = copy(settings).batch(batch).ratePerSecond(rate);
         final ThreadPinning pinner = new ThreadPinning(settings.cpuPlan(), null);
-        try (ServiceUnderTest service = settings.connect() ? new ConnectedService(stepSettings) :
-            launcher.launch(stepSettings, pinner))
+        final ServiceUnderTest launched;
+        try
+        {
+            launched = settings.connect() ? new ConnectedService(stepSettings) : launcher.launch(stepSettings, pinner);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return new Step(batch, rate, null, false, ex.getMessage());
+        }
+        try (ServiceUnderTest service = launched)
         {
             try (PaycoreLoadTarget target = PaycoreLoadTarget.connect(
                 service.clientContext(), batch, settings.accounts(), settings.seed() + rate))
@@ -155,14 +184,20 @@ public final class ThroughputSearch
                     TimeUnit.SECONDS.toNanos(settings.durationSeconds()),
                     TimeUnit.SECONDS.toNanos(settings.drainSeconds()),
                     settings.progress() ? System.out : null);
-                return new Step(batch, result,
-                    result.isRateMet() && result.valueAtPercentileNanos(99) <= p99LimitNanos);
+                return new Step(batch, rate, result,
+                    result.isRateMet() && result.valueAtPercentileNanos(99) <= p99LimitNanos, null);
             }
         }
     }
 
     private static void printStep(final PrintStream out, final Step step)
     {
+        if (null != step.refusal())
+        {
+            out.printf(Locale.ROOT, "%6d %,14d %,16d %14s %16s %12s %12s  not run: %s%n", step.batch(), step.rate(),
+                step.rate() * step.batch(), "-", "-", "-", "-", step.refusal());
+            return;
+        }
         final PhaseResult result = step.result();
         out.printf(Locale.ROOT, "%6d %,14d %,16d %,14.0f %,16.0f %,12.1f %,12.1f  %s%s%n", step.batch(),
             result.targetRatePerSecond(), result.targetRatePerSecond() * step.batch(),
@@ -207,7 +242,14 @@ public final class ThroughputSearch
             final PhaseResult result = step.result();
             json.object("step" + (i + 1));
             json.field("batch", step.batch());
-            json.field("offeredMsgPerSecond", result.targetRatePerSecond());
+            json.field("offeredMsgPerSecond", step.rate());
+            if (null != step.refusal())
+            {
+                json.field("notRun", step.refusal());
+                json.field("held", false);
+                json.close();
+                continue;
+            }
             json.field("achievedMsgPerSecond", result.achievedRatePerSecond());
             json.field("achievedTransfersPerSecond", result.achievedRatePerSecond() * step.batch());
             json.field("p99Micros", result.valueAtPercentileNanos(99) / 1000.0);
@@ -237,6 +279,7 @@ public final class ThroughputSearch
             .idleStrategy(settings.idleStrategy())
             .layout(settings.layout())
             .outDirectory(settings.outDirectory())
+            .hotTransfers(settings.hotTransfers())
             .connect(settings.connect())
             .aeronDirectory(settings.aeronDirectory())
             .connectChannel(settings.connectChannel())
