@@ -16,6 +16,7 @@ import io.aeron.Aeron;
 import io.paycore.core.query.AccountFilter;
 import io.paycore.core.query.QueryFilter;
 import io.paycore.perf.harness.BenchSettings;
+import io.paycore.perf.harness.CollectorActivity;
 import io.paycore.perf.harness.LoadGenerator;
 import io.paycore.perf.harness.MachineInfo;
 import io.paycore.perf.harness.MeasurementWindow;
@@ -50,8 +51,10 @@ import picocli.CommandLine.Option;
             "driver (paycore query-server's agent) indexing its journal, then run the same open-loop write load " +
             "twice: alone, then with a client asking for account statements (GetAccountTransfers of --statement " +
             "transfers of a random account, one after another) throughout. Prints the statements' latency and the " +
-            "writes' rate and p99 in both phases. Exit status 0 when both phases met the rate, 1 otherwise, 2 on " +
-            "bad options."
+            "writes' rate and p99 in both phases, with the collections this process ran during each: the service, " +
+            "the query server and the asking client share its heap here, so one's collection pauses them all, " +
+            "where in production they are processes of their own. Exit status 0 when both phases met the rate, 1 " +
+            "otherwise, 2 on bad options."
     })
 public final class BenchQueryCommand implements Callable<Integer>
 {
@@ -161,11 +164,15 @@ public final class BenchQueryCommand implements Callable<Integer>
                 boolean allMet = true;
                 for (int round = 1; round <= rounds; round++)
                 {
+                    final CollectorActivity beforeAlone = CollectorActivity.now();
                     final PhaseResult alone = writes(service, settings, pinner, 2 * round - 1, out);
+                    final String collectedAlone = beforeAlone.since();
                     final Histogram statements = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
                     final long[] results = new long[1];
+                    final CollectorActivity beforeQueries = CollectorActivity.now();
                     final PhaseResult withQueries = withStatements(service, settings, pinner, 2 * round, queries,
                         statements, results, out);
+                    final String collectedWithQueries = beforeQueries.since();
                     out.printf(Locale.ROOT, "round %d: statements of %,d transfers from %,d of history, under %,d " +
                         "writes/s: %,d in %d s (asked at %s; %.1f transfers each), p50 %.2f ms, p99 %.2f ms, " +
                         "max %.2f ms%n", round, statement, history, rate, statements.getTotalCount(), duration,
@@ -173,8 +180,8 @@ public final class BenchQueryCommand implements Callable<Integer>
                         statements.getTotalCount() == 0 ? 0.0 : (double)results[0] / statements.getTotalCount(),
                         statements.getValueAtPercentile(50) / 1e6, statements.getValueAtPercentile(99) / 1e6,
                         statements.getMaxValue() / 1e6);
-                    print(out, "round " + round + ": writes alone       ", alone);
-                    print(out, "round " + round + ": writes with queries", withQueries);
+                    print(out, "round " + round + ": writes alone       ", alone, collectedAlone);
+                    print(out, "round " + round + ": writes with queries", withQueries, collectedWithQueries);
                     allMet &= alone.isRateMet() && withQueries.isRateMet();
                 }
                 return allMet ? 0 : 1;
@@ -284,11 +291,12 @@ public final class BenchQueryCommand implements Callable<Integer>
         }
     }
 
-    private static void print(final PrintStream out, final String what, final PhaseResult result)
+    private static void print(final PrintStream out, final String what, final PhaseResult result, final String gc)
     {
-        out.printf(Locale.ROOT, "%s: offered %,d/s, achieved %,.0f/s, p50 %.1f us, p99 %.1f us, p99.99 %.1f us%s%n",
+        out.printf(Locale.ROOT, "%s: offered %,d/s, achieved %,.0f/s, p50 %.1f us, p99 %.1f us, p99.99 %.1f us%s; " +
+            "collections in this process during the phase: %s%n",
             what, result.targetRatePerSecond(), result.achievedRatePerSecond(),
             result.valueAtPercentileNanos(50) / 1000.0, result.valueAtPercentileNanos(99) / 1000.0,
-            result.valueAtPercentileNanos(99.99) / 1000.0, result.isRateMet() ? "" : " (rate NOT met)");
+            result.valueAtPercentileNanos(99.99) / 1000.0, result.isRateMet() ? "" : " (rate NOT met)", gc);
     }
 }
