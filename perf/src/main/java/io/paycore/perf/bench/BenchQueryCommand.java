@@ -53,8 +53,9 @@ import picocli.CommandLine.Option;
             "transfers of a random account, one after another) throughout. Prints the statements' latency and the " +
             "writes' rate and p99 in both phases, with the collections this process ran during each: the service, " +
             "the query server and the asking client share its heap here, so one's collection pauses them all, " +
-            "where in production they are processes of their own. Exit status 0 when both phases met the rate, 1 " +
-            "otherwise, 2 on bad options."
+            "where in production they are processes of their own. A full collection before each phase, outside " +
+            "its measurement, starts it on an empty young generation. Exit status 0 when both phases met the " +
+            "rate, 1 otherwise, 2 on bad options."
     })
 public final class BenchQueryCommand implements Callable<Integer>
 {
@@ -164,11 +165,15 @@ public final class BenchQueryCommand implements Callable<Integer>
                 boolean allMet = true;
                 for (int round = 1; round <= rounds; round++)
                 {
+                    // Each phase starts on an empty young generation: the clients' garbage of one phase is not
+                    // collected in the next, and never in a full collection of the two ledgers this process holds.
+                    System.gc();
                     final CollectorActivity beforeAlone = CollectorActivity.now();
                     final PhaseResult alone = writes(service, settings, pinner, 2 * round - 1, out);
                     final String collectedAlone = beforeAlone.since();
                     final Histogram statements = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
                     final long[] results = new long[1];
+                    System.gc();
                     final CollectorActivity beforeQueries = CollectorActivity.now();
                     final PhaseResult withQueries = withStatements(service, settings, pinner, 2 * round, queries,
                         statements, results, out);
