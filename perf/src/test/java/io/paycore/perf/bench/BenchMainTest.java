@@ -93,6 +93,36 @@ class BenchMainTest
             "of [0-9,]+ single-transfer requests meanwhile [0-9.]+ s.*"), out);
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldRunTheQueryBenchAndSayWhichCollectionsEachPhaseSaw()
+    {
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        final PrintStream saved = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        final int status;
+        try
+        {
+            status = BenchMain.execute("query", "--history", "2000", "--hot-transfers", "65536", "--accounts", "100",
+                "--statement", "10", "--rate", "1000", "--query-rate", "20", "--warmup", "0", "--duration", "1",
+                "--rounds", "1");
+        }
+        finally
+        {
+            System.setOut(saved);
+        }
+        final String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, out);
+        assertTrue(out.contains("query server: 2,000 transfers of history indexed in "), out);
+        assertTrue(out.matches("(?s).*\\nround 1: statements of 10 transfers from 2,000 of history, under 1,000 " +
+            "writes/s: [1-9][0-9]* in 1 s .*"), out);
+        for (final String phase : new String[]{ "writes alone       ", "writes with queries" })
+        {
+            assertTrue(out.matches("(?s).*\\nround 1: " + phase + ": offered 1,000/s, achieved [0-9,]+/s, [^\\n]*; " +
+                "collections in this process during the phase: (none|[^\\n]+ [0-9,]+ \\([0-9,]+ ms\\))\\n.*"), out);
+        }
+    }
+
     /**
      * Run a bench command expected to be refused as a usage error, and return what it printed on standard error.
      */
