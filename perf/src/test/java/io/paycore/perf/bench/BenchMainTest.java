@@ -73,21 +73,8 @@ class BenchMainTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldTimeAClusterMembersSnapshotOfAFullWindow()
     {
-        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        final PrintStream saved = System.out;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        final int status;
-        try
-        {
-            status = BenchMain.execute("cluster-snapshot", "--hot-transfers", "4096", "--probe", "60",
-                "--base-port", "21950");
-        }
-        finally
-        {
-            System.setOut(saved);
-        }
-        final String out = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, out);
+        final String out = succeeded("cluster-snapshot", "--hot-transfers", "4096", "--probe", "60",
+            "--base-port", "21950");
         assertTrue(out.contains("  filled    104,448 transfers in "), out);
         assertTrue(out.matches("(?s).*  snapshot  taken [0-9.]+ s after it was asked for; the longest round trip " +
             "of [0-9,]+ single-transfer requests meanwhile [0-9.]+ s.*"), out);
@@ -97,22 +84,9 @@ class BenchMainTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldRunTheQueryBenchAndSayWhichCollectionsEachPhaseSaw()
     {
-        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        final PrintStream saved = System.out;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        final int status;
-        try
-        {
-            status = BenchMain.execute("query", "--history", "2000", "--hot-transfers", "65536", "--accounts", "100",
-                "--statement", "10", "--rate", "1000", "--query-rate", "20", "--warmup", "0", "--duration", "1",
-                "--rounds", "1");
-        }
-        finally
-        {
-            System.setOut(saved);
-        }
-        final String out = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, out);
+        final String out = succeeded("query", "--history", "2000", "--hot-transfers", "65536", "--accounts", "100",
+            "--statement", "10", "--rate", "1000", "--query-rate", "20", "--warmup", "0", "--duration", "1",
+            "--rounds", "1");
         assertTrue(out.contains("query server: 2,000 transfers of history indexed in "), out);
         assertTrue(out.matches("(?s).*\\nround 1: statements of 10 transfers from 2,000 of history, under 1,000 " +
             "writes/s: [1-9][0-9]* in 1 s .*"), out);
@@ -121,6 +95,28 @@ class BenchMainTest
             assertTrue(out.matches("(?s).*\\nround 1: " + phase + ": offered 1,000/s, achieved [0-9,]+/s, [^\\n]*; " +
                 "collections in this process during the phase: (none|[^\\n]+ [0-9,]+ \\([0-9,]+ ms\\))\\n.*"), out);
         }
+    }
+
+    /**
+     * Run a bench command expected to exit 0, and return what it printed on standard output.
+     */
+    private static String succeeded(final String... args)
+    {
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        final PrintStream saved = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        final int status;
+        try
+        {
+            status = BenchMain.execute(args);
+        }
+        finally
+        {
+            System.setOut(saved);
+        }
+        final String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, out);
+        return out;
     }
 
     /**
