@@ -48,7 +48,71 @@ public final class StartupCollection
         final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         final long usedBytes = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 
-        return line(usedBytes, Runtime.getRuntime().maxMemory(), millis, youngUsedBytes());
+        return line(usedBytes, Runtime.getRuntime().maxMemory(), millis, youngUsedBytes()) +
+            youngOverOldWarning(oldFreeBytes(), youngCapacityBytes());
+    }
+
+    /**
+     * With a collector of fixed generations (ParallelGC, bin/paycore's, or SerialGC), a young collection that might
+     * promote more than the old generation has free runs as a full collection instead. The start-up collection
+     * promotes the ledger, so the collector expects a young collection to promote as much as the young generation
+     * holds: with less free in the old generation, the service's first young collection, whenever its rare
+     * allocations fill the young generation, is a full one, a pause over every ledger array. Seen 2026-12-06: with
+     * {@code bin/paycore}'s heap and the default limits, 208 MB free against a young generation of up to 1,280 MB;
+     * the same proportions in a test program ran every later collection as {@code Pause Full (Ergonomics)}, and with
+     * {@code -Xmn256m} as young collections of 3-15 ms.
+     *
+     * @param oldFreeBytes       the old generation's room left, at its maximum size.
+     * @param youngCapacityBytes the young generation's maximum size; 0 for a collector without fixed generations.
+     * @return a warning to end the start-up line with, or an empty string.
+     */
+    static String youngOverOldWarning(final long oldFreeBytes, final long youngCapacityBytes)
+    {
+        if (youngCapacityBytes <= 0 || oldFreeBytes >= youngCapacityBytes)
+        {
+            return "";
+        }
+        return "; warning: the old generation has " + (Math.max(0, oldFreeBytes) >> 20) + " MB free, less than the " +
+            "young generation's " + (youngCapacityBytes >> 20) + " MB, so this collector will run the first young " +
+            "collection as a full one, a pause over the whole ledger, whenever it comes: give the young generation " +
+            "less (-Xmn256m in PAYCORE_JAVA_OPTS, as bin/paycore gives serve and node) or the ledger smaller limits";
+    }
+
+    /**
+     * @return the old generation's room left at its maximum size, for a collector with fixed generations; else
+     * {@link Long#MAX_VALUE}.
+     */
+    static long oldFreeBytes()
+    {
+        for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+        {
+            final String name = pool.getName();
+            if (pool.getType() == MemoryType.HEAP && !name.startsWith("G1") &&
+                (name.contains("Old Gen") || name.contains("Tenured Gen")) && pool.getUsage().getMax() > 0)
+            {
+                return pool.getUsage().getMax() - pool.getUsage().getUsed();
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * @return the young generation's maximum size (eden and a survivor space: what a young collection may promote),
+     * for a collector with fixed generations; else 0.
+     */
+    static long youngCapacityBytes()
+    {
+        long bytes = 0;
+        for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+        {
+            final String name = pool.getName();
+            if (pool.getType() == MemoryType.HEAP && !name.startsWith("G1") &&
+                (name.contains("Eden") || name.contains("Survivor")) && pool.getUsage().getMax() > 0)
+            {
+                bytes += pool.getUsage().getMax();
+            }
+        }
+        return bytes;
     }
 
     /**

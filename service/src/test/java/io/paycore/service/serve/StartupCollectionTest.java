@@ -37,6 +37,18 @@ class StartupCollectionTest
     }
 
     @Test
+    void shouldWarnWhenTheOldGenerationHasLessRoomThanTheYoungGenerationHolds()
+    {
+        assertEquals("", StartupCollection.youngOverOldWarning(1200L << 20, 256L << 20));
+        assertEquals("", StartupCollection.youngOverOldWarning(Long.MAX_VALUE, 0));
+        assertEquals("; warning: the old generation has 208 MB free, less than the young generation's 1194 MB, " +
+            "so this collector will run the first young collection as a full one, a pause over the whole ledger, " +
+            "whenever it comes: give the young generation less (-Xmn256m in PAYCORE_JAVA_OPTS, as bin/paycore gives " +
+            "serve and node) or the ledger smaller limits",
+            StartupCollection.youngOverOldWarning(208L << 20, 1194L << 20));
+    }
+
+    @Test
     void shouldWarnWhenLessThanATenthOfTheHeapIsLeft()
     {
         final long maxHeapBytes = 4000L << 20;
