@@ -93,7 +93,7 @@ public final class ThroughputSearch
                 final Step step = step(settings, launcher, batch, rate, p99LimitNanos);
                 if (null != step.refusal() && 0 == held)
                 {
-                    // Refused below every rate that held, if any: a setting the service refuses outright.
+                    // Refused before any rate of this batch size held: a setting the service refuses outright.
                     throw new IllegalArgumentException(step.refusal());
                 }
                 steps.add(step);
@@ -124,15 +124,16 @@ public final class ThroughputSearch
                 }
             }
             final PhaseResult best = bestHeld(steps, batch, held);
-            final String notRun = 0 == refusedFrom ? "" : String.format(Locale.ROOT,
-                "; from %,d msg/s up not run: the service refused to start (see the step)", refusedFrom);
             if (null == best)
             {
-                out.printf(Locale.ROOT, "batch %d: no rate held, down to %,d msg/s (%,d transfers/s)%s%n", batch,
-                    failed, failed * batch, notRun);
+                out.printf(Locale.ROOT, "batch %d: no rate held, down to %,d msg/s (%,d transfers/s)%n", batch,
+                    failed, failed * batch);
             }
             else
             {
+                // A step is refused only once a rate held (above), so only a search that found one has any.
+                final String notRun = 0 == refusedFrom ? "" : String.format(Locale.ROOT,
+                    "; from %,d msg/s up not run: the service refused to start (see the step)", refusedFrom);
                 out.printf(Locale.ROOT, "batch %d: highest sustained %,d msg/s = %,d transfers/s (p99 %,.1f µs, " +
                     "p99.99 %,.1f µs)%s%s%n", batch, held, held * batch, best.valueAtPercentileNanos(99) / 1000.0,
                     best.valueAtPercentileNanos(99.99) / 1000.0, 0 == failed ? " (stopped at the rate cap)" : "",
