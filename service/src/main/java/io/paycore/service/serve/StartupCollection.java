@@ -1,5 +1,7 @@
 package io.paycore.service.serve;
 
+import io.paycore.core.ledger.LedgerLimits;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -48,19 +50,25 @@ public final class StartupCollection
         final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         final long usedBytes = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 
-        return line(usedBytes, Runtime.getRuntime().maxMemory(), millis, youngUsedBytes()) +
-            youngOverOldWarning(oldFreeBytes(), youngCapacityBytes());
+        final long maxHeapBytes = Runtime.getRuntime().maxMemory();
+        final long youngUsedBytes = youngUsedBytes();
+        // With fixed generations the old one's maximum is what LedgerLimits counts the ledgers against, and the rest
+        // of the heap is the young generation; with G1 the two are the same and there is no young share to compare.
+        final long oldMaxBytes = LedgerLimits.longLivedHeapBytes();
+        return line(usedBytes, maxHeapBytes, millis, youngUsedBytes) +
+            youngOverOldWarning(oldMaxBytes - (usedBytes - youngUsedBytes), maxHeapBytes - oldMaxBytes);
     }
 
     /**
      * With a collector of fixed generations (ParallelGC, bin/paycore's, or SerialGC), a young collection that might
      * promote more than the old generation has free runs as a full collection instead. The start-up collection
-     * promotes the ledger, so the collector expects a young collection to promote as much as the young generation
-     * holds: with less free in the old generation, the service's first young collection, whenever its rare
-     * allocations fill the young generation, is a full one, a pause over every ledger array. Seen 2026-12-06: with
-     * {@code bin/paycore}'s heap and the default limits, 208 MB free against a young generation of up to 1,280 MB;
-     * the same proportions in a test program ran every later collection as {@code Pause Full (Ergonomics)}, and with
-     * {@code -Xmn256m} as young collections of 3-15 ms.
+     * promotes the ledger, which likely makes the collector expect a young collection to promote as much as the young
+     * generation holds (not verified in the JVM's code): with less free in the old generation, the service's first
+     * young collection, whenever its rare allocations fill the young generation, is then a full one, a pause over
+     * every ledger array. Seen 2026-12-06: with {@code bin/paycore}'s heap of then and the default limits, 208 MB
+     * free against a young generation of 910 MB (the heap's maximum less the old generation's); the same proportions
+     * in a test program ran every later collection as {@code Pause Full (Ergonomics)}, and with {@code -Xmn256m} as
+     * young collections of 3-15 ms.
      *
      * @param oldFreeBytes       the old generation's room left, at its maximum size.
      * @param youngCapacityBytes the young generation's maximum size; 0 for a collector without fixed generations.
@@ -76,43 +84,6 @@ public final class StartupCollection
             "young generation's " + (youngCapacityBytes >> 20) + " MB, so this collector will run the first young " +
             "collection as a full one, a pause over the whole ledger, whenever it comes: give the young generation " +
             "less (-Xmn256m in PAYCORE_JAVA_OPTS, as bin/paycore gives serve and node) or the ledger smaller limits";
-    }
-
-    /**
-     * @return the old generation's room left at its maximum size, for a collector with fixed generations; else
-     * {@link Long#MAX_VALUE}.
-     */
-    static long oldFreeBytes()
-    {
-        for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
-        {
-            final String name = pool.getName();
-            if (pool.getType() == MemoryType.HEAP && !name.startsWith("G1") &&
-                (name.contains("Old Gen") || name.contains("Tenured Gen")) && pool.getUsage().getMax() > 0)
-            {
-                return pool.getUsage().getMax() - pool.getUsage().getUsed();
-            }
-        }
-        return Long.MAX_VALUE;
-    }
-
-    /**
-     * @return the young generation's maximum size (eden and a survivor space: what a young collection may promote),
-     * for a collector with fixed generations; else 0.
-     */
-    static long youngCapacityBytes()
-    {
-        long bytes = 0;
-        for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
-        {
-            final String name = pool.getName();
-            if (pool.getType() == MemoryType.HEAP && !name.startsWith("G1") &&
-                (name.contains("Eden") || name.contains("Survivor")) && pool.getUsage().getMax() > 0)
-            {
-                bytes += pool.getUsage().getMax();
-            }
-        }
-        return bytes;
     }
 
     /**
