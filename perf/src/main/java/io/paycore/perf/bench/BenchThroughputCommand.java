@@ -93,10 +93,6 @@ public final class BenchThroughputCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("--start-rate must be positive: " + startRate);
             }
-            if (hotTransfers < 0)
-            {
-                throw new IllegalArgumentException("--hot-transfers must be 0 (none) or positive: " + hotTransfers);
-            }
             settings = common.settings().warmupSeconds(warmup).durationSeconds(duration).hotTransfers(hotTransfers)
                 .validate();
         }

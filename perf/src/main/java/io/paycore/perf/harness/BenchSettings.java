@@ -75,6 +75,10 @@ public final class BenchSettings
         {
             throw new IllegalArgumentException("--warmup must be 0..3600 s: " + warmupSeconds);
         }
+        if (hotTransfers < 0)
+        {
+            throw new IllegalArgumentException("--hot-transfers must be 0 (none) or positive: " + hotTransfers);
+        }
         if (durationSeconds < 1 || durationSeconds > 3600)
         {
             throw new IllegalArgumentException("--duration must be 1..3600 s: " + durationSeconds);
