@@ -155,10 +155,23 @@ public final class JournalContext
             throw new JournalException(MAX_RECORD_LENGTH_PROP_NAME + "=" + maxRecordLengthBytes +
                 " does not fit a segment of " + SEGMENT_LENGTH_PROP_NAME + "=" + segmentLengthBytes +
                 ": a record needs " + largestFrame + " bytes and a segment holds " +
-                (segmentLengthBytes - SegmentDescriptor.HEADER_LENGTH));
+                (segmentLengthBytes - SegmentDescriptor.HEADER_LENGTH) + "; the least segment length that does is " +
+                minSegmentLength(maxRecordLengthBytes));
         }
 
         return this;
+    }
+
+    /**
+     * @param maxRecordLengthBytes the largest payload a journal must take, not negative.
+     * @return the least segment length {@link #conclude()} accepts with it: at least {@link #SEGMENT_LENGTH_MIN}, a
+     * multiple of {@link #SEGMENT_LENGTH_MULTIPLE}, with room for the segment's header and the record's frame.
+     */
+    public static long minSegmentLength(final int maxRecordLengthBytes)
+    {
+        final long needed = SegmentDescriptor.HEADER_LENGTH + (long)RecordDescriptor.alignedFrameLength(maxRecordLengthBytes);
+        final long pages = (needed + SEGMENT_LENGTH_MULTIPLE - 1) / SEGMENT_LENGTH_MULTIPLE;
+        return Math.max(SEGMENT_LENGTH_MIN, pages * SEGMENT_LENGTH_MULTIPLE);
     }
 
     /**

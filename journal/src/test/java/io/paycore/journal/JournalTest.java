@@ -128,6 +128,26 @@ class JournalTest
     }
 
     @Test
+    void shouldNameTheLeastSegmentLengthThatHoldsTheLargestRecord() throws Exception
+    {
+        // A payload of 128 KiB and a little, its frame header and the segment's header: one page more than 128 KiB.
+        final int largest = 128 * 1024 + 20;
+        final long least = JournalContext.minSegmentLength(largest);
+        assertEquals(132 * 1024, least);
+        assertEquals(JournalContext.SEGMENT_LENGTH_MIN, JournalContext.minSegmentLength(0));
+
+        final JournalException ex = assertThrows(JournalException.class, () -> Journal.open(
+            context(dir, FlushLevel.NONE).segmentLength((int)least - 4096).maxRecordLength(largest)));
+        assertTrue(ex.getMessage().endsWith("the least segment length that does is " + least), ex.getMessage());
+
+        journal = Journal.open(context(dir, FlushLevel.NONE).segmentLength((int)least).maxRecordLength(largest));
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[largest]);
+        assertTrue(journal.append(1, 1, payload, 0, largest) > 0);
+        assertTrue(journal.append(1, 1, payload, 0, largest) > 0);
+        journal.close();
+    }
+
+    @Test
     void shouldDefaultFromSystemProperties()
     {
         System.setProperty(JournalContext.SEGMENT_LENGTH_PROP_NAME, "128k");

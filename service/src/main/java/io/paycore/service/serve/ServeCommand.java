@@ -144,7 +144,8 @@ public final class ServeCommand implements Callable<Integer>
     private FlushLevel flush;
 
     @Option(names = "--segment-length", paramLabel = "BYTES", defaultValue = "64m", converter = ByteSizeConverter.class,
-        description = "Length of new journal segment files, 64k..1g, a multiple of 4k (default: ${DEFAULT-VALUE}).")
+        description = "Length of new journal segment files, 64k..1g, a multiple of 4k, with room for the largest " +
+            "message --max-batch allows (132k at 1024 events) (default: ${DEFAULT-VALUE}).")
     private int segmentLengthBytes;
 
     @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "shared",

@@ -137,6 +137,7 @@ public final class ServiceContext
                 "does not)" : "") + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE +
                 " (or, for the rings, --input-ring-size, --output-ring-size or --max-batch)"));
         }
+        checkSegmentHoldsLargestMessage();
         journalContext.conclude();
         final int cores = Runtime.getRuntime().availableProcessors();
         if (cores < pipelineContext.profile().minCores())
@@ -254,6 +255,28 @@ public final class ServiceContext
             throw new IllegalArgumentException("events per message (" + LedgerLimits.MAX_BATCH_EVENTS_PROP_NAME +
                 ", --max-batch) must be in 1.." + ProtocolLimits.MAX_BATCH_EVENTS + ", the protocol's most: " +
                 limits.maxBatchEvents());
+        }
+    }
+
+    /**
+     * Every message the limits let in is journaled as one record, and a record must fit one segment: checked here,
+     * with the options' names, before the data directory is touched. The journal would refuse it only when it
+     * opens, after the lock and the cold tier, in words that read like damage.
+     */
+    private void checkSegmentHoldsLargestMessage()
+    {
+        final int largestMessage = ProtocolLimits.maxMessageLength(ledgerLimits.maxBatchEvents());
+        journalContext.maxRecordLength(Math.max(journalContext.maxRecordLength(), largestMessage));
+        final long least = JournalContext.minSegmentLength(journalContext.maxRecordLength());
+        final int segmentLength = journalContext.segmentLength();
+        // Out of the journal's own bounds is for its own check to say.
+        if (segmentLength >= JournalContext.SEGMENT_LENGTH_MIN && segmentLength <= JournalContext.SEGMENT_LENGTH_MAX &&
+            segmentLength < least)
+        {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "a journal segment of %,d bytes " +
+                "(--segment-length, %s) cannot hold the largest message of %,d events (--max-batch): %,d bytes; " +
+                "use --segment-length %dk or more, or a smaller --max-batch", segmentLength,
+                JournalContext.SEGMENT_LENGTH_PROP_NAME, ledgerLimits.maxBatchEvents(), largestMessage, least / 1024));
         }
     }
 

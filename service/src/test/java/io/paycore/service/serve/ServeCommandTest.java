@@ -219,6 +219,24 @@ class ServeCommandTest
     }
 
     @Test
+    void shouldRefuseASegmentTooShortForTheLargestMessageBeforeTouchingTheDisk() throws Exception
+    {
+        writeClients(new DataDirectory(temp));
+
+        // 64k is within the segment length's bounds, but the largest message of 1,024 events is 128 KiB.
+        assertEquals(ServeCommand.EXIT_USAGE,
+            PaycoreMain.execute("serve", "--data", temp.toString(), "--segment-length", "64k"));
+
+        final String message = console.err();
+        assertTrue(message.contains("a journal segment of 65,536 bytes (--segment-length, " +
+            "paycore.journal.segment.length) cannot hold the largest message of 1,024 events (--max-batch)"), message);
+        assertTrue(message.contains("use --segment-length 132k or more, or a smaller --max-batch"), message);
+        assertFalse(message.contains("damaged"), message);
+        assertFalse(Files.exists(temp.resolve("paycore-mark.dat")), "nothing should be created for a bad setting");
+        assertFalse(Files.exists(temp.resolve("cold")), "nothing should be created for a bad setting");
+    }
+
+    @Test
     void shouldRefuseTheDedicatedProfileOnTooFewCoresBeforeTouchingTheDisk() throws Exception
     {
         final int cores = Runtime.getRuntime().availableProcessors();
