@@ -207,7 +207,7 @@ public final class DemoCommand implements Callable<Integer>
             {
                 warmUp(udp);
             }
-            return run(workload, flushLevel, udp, dataDir, temporary);
+            return run(workload, flushLevel, udp, dataDir, scratch);
         }
         finally
         {
@@ -223,8 +223,9 @@ public final class DemoCommand implements Callable<Integer>
         final FlushLevel flushLevel,
         final boolean udp,
         final Path dataDir,
-        final boolean temporary) throws Exception
+        final ScratchDirectory scratch) throws Exception
     {
+        final boolean temporary = null != scratch;
         final LedgerLimits limits = limitsFor(accounts, transfers, batch);
         final WorkloadRun.Answers tally = new WorkloadRun.Answers();
         final long startNanos = System.nanoTime();
@@ -233,7 +234,7 @@ public final class DemoCommand implements Callable<Integer>
         final WorkloadRun.Result session = WorkloadRun.run(
             serviceContext(dataDir, clientsFile, ingressChannel(udp),
                 verbose ? out : new PrintStream(OutputStream.nullOutputStream())),
-            secret, responseChannel(udp), workload, window, tally);
+            secret, responseChannel(udp), workload, window, tally, scratch);
         final long transferNanos = session.transferNanos;
         final String digest = session.digest;
         final long coldRecords = session.coldRecords;
@@ -246,6 +247,10 @@ public final class DemoCommand implements Callable<Integer>
         final long recoveredTransfers;
         try (Recovery recovery = Recovery.open(new DataDirectory(dataDir), limits, journalContext(flushLevel, batch)))
         {
+            if (temporary)
+            {
+                scratch.closeFirst(recovery);
+            }
             recoveredDigest = recovery.ledger().digestHex();
             recoveredAccounts = recovery.ledger().accountCount();
             recoveredTransfers = recovery.ledger().transferCount();

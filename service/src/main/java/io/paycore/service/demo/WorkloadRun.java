@@ -155,6 +155,9 @@ public final class WorkloadRun
      * @param workload        what to send.
      * @param window          messages in flight at most.
      * @param answers         counts the answers.
+     * @param scratch         the temporary directory the service's data directory is in, or null: the service is
+     *                        then closed before it is deleted, also when a signal ends the JVM mid-run, so that
+     *                        the journal does not write its next segment into a directory being deleted.
      * @return what the run measured.
      */
     public static Result run(
@@ -163,12 +166,17 @@ public final class WorkloadRun
         final String responseChannel,
         final DemoWorkload workload,
         final int window,
-        final Answers answers)
+        final Answers answers,
+        final ScratchDirectory scratch)
     {
         final String ingressChannel = context.transportContext().ingressChannel();
         final long transferNanos;
         try (PaycoreService service = PaycoreService.launch(context))
         {
+            if (null != scratch)
+            {
+                scratch.closeFirst(service);
+            }
             try (PaycoreClient client = PaycoreClient.connect(new ClientContext()
                 .aeronDirectoryName(service.server().aeronDirectoryName())
                 .clientId(CLIENT_ID)
@@ -297,7 +305,7 @@ public final class WorkloadRun
             final String secret = writeClientsFile(clientsFile);
             final Answers answers = new Answers();
             final Result result = run(scratch.context(directory, clientsFile), secret, responseChannel,
-                new DemoWorkload(accounts, transfers, batch, seed), window, answers);
+                new DemoWorkload(accounts, transfers, batch, seed), window, answers, scratchDirectory);
             return finishWarmUp(transfers, result.transferNanos, answers, "a scratch service");
         }
     }

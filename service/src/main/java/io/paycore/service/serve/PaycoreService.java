@@ -422,9 +422,10 @@ public final class PaycoreService implements AutoCloseable
     /**
      * Shut down cleanly: stop the transport (no more input), let the BLP apply everything already in the ring,
      * flush and close the journal, take a final snapshot if configured and the pipeline is healthy, release the
-     * data directory, and print the last sequence and final digest. Safe to call more than once.
+     * data directory, and print the last sequence and final digest. Safe to call more than once, and from more than
+     * one thread (a shutdown hook and the thread that started it): the second call waits for the first.
      */
-    public void close()
+    public synchronized void close()
     {
         if (closed)
         {
