@@ -65,7 +65,8 @@ import java.util.concurrent.atomic.AtomicReference;
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
-        "0:stopped by SIGTERM or SIGINT, or the cluster was shut down, or --help",
+        "143:clean shutdown after SIGTERM (130 after SIGINT): the JVM's status for the signal",
+        "0:the cluster was shut down, or --help",
         "1:stopped because this member could not write its journal or cold tier",
         "2:usage or configuration error",
         "3:stopped because its consensus module or service container stopped by itself (an error while it " +

@@ -99,9 +99,9 @@ public final class DemoCommand implements Callable<Integer>
 
     @Option(names = "--cluster",
         description = "Run the transfer mix on a 3-member cluster of 'paycore node' processes on this machine " +
-            "instead (one batch at a time), kill the leader with SIGKILL during the run (see --kills), and print " +
-            "the failover time and every member's digest; exit 0 only when every acknowledged transfer is found " +
-            "and the digests are equal.")
+            "instead (up to --window requests in flight), kill the leader with SIGKILL during the run (see " +
+            "--kills), and print the failover time and every member's digest; exit 0 only when every " +
+            "acknowledged transfer is found and the digests are equal.")
     private boolean cluster;
 
     @Option(names = "--kills", paramLabel = "K", defaultValue = "1",
@@ -111,7 +111,7 @@ public final class DemoCommand implements Callable<Integer>
 
     @Option(names = "--cluster-base-port", paramLabel = "PORT", defaultValue = "20000",
         description = "With --cluster: the first member's base port; the others use +10 and +20, and each takes " +
-            "six ports from its base (default: ${DEFAULT-VALUE}).")
+            "five ports from its base, +1 to +5 (default: ${DEFAULT-VALUE}).")
     private int clusterBasePort;
 
     @Option(names = "--verbose", description = "Also print the service's own start and stop lines.")

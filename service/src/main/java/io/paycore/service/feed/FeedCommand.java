@@ -51,8 +51,8 @@ import picocli.CommandLine.Option;
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
-        "0:every change up to the journal's end was printed (--follow runs until a signal stops it, then flushes",
-        "  what it read and prints its summary; the status is then the signal's, 130 or 143)",
+        "0:every change up to the journal's end was printed (--follow runs until a signal stops it, then " +
+            "flushes what it read and prints its summary; the status is then the signal's, 130 or 143)",
         "2:usage error",
         "3:the journal is damaged: the message names file, offset and sequence",
         "4:nothing to follow (no data directory or journal, segments archived), or an I/O error"

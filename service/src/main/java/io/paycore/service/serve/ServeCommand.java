@@ -84,9 +84,9 @@ import java.util.concurrent.Callable;
         "2:usage or configuration error (a credentials file others may write included)",
         "3:the journal is damaged (not a torn tail): refused to start",
         "4:the data directory is in use or cannot be made, or another start-up check failed",
-        "5:stopped at once, as after a crash, because its Aeron client failed: the media driver it ran on",
-        "  (--aeron-dir) went away, or the client's thread was held up past Aeron's liveness timeout; restart",
-        "  it: recovery repairs the journal's tail"
+        "5:stopped at once, as after a crash, because its Aeron client failed: the media driver it ran on " +
+            "(--aeron-dir) went away, or the client's thread was held up past Aeron's liveness timeout; restart " +
+            "it, and recovery repairs the journal's tail"
     })
 public final class ServeCommand implements Callable<Integer>
 {
