@@ -7,6 +7,7 @@ import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusterMarkFile;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.status.HeartbeatTimestamp;
 import io.paycore.journal.JournalVerifier;
 import io.paycore.service.inspect.StatCommand;
@@ -89,6 +90,29 @@ public final class ClusterCommand implements Runnable
     }
 
     /**
+     * ClusterTool's {@code list-members}, through an Aeron client of the member's driver. A driver whose heartbeat
+     * was fresh but that has just died (a member killed in the last {@value #DRIVER_ALIVE_TIMEOUT_MS} ms) times the
+     * client out: said as for a member not running, rather than as Aeron's stack trace.
+     *
+     * @return whether the member answered.
+     */
+    private static boolean listMembers(final PrintStream out, final Path data, final File clusterDir)
+    {
+        try
+        {
+            ClusterTool.listMembers(out, clusterDir);
+            return true;
+        }
+        catch (final DriverTimeoutException ex)
+        {
+            System.err.println("paycore cluster status: the member in " + data + " stopped answering: its media " +
+                "driver (" + driverDirectory(data, clusterDir) + ") was alive until moments ago and no longer is " +
+                "(" + ex.getMessage() + "); 'paycore audit --data " + data + "' reads its journal offline");
+            return false;
+        }
+    }
+
+    /**
      * @return the member's media driver's directory as its consensus module's mark file names it (a member started
      * with {@code --aeron-dir} has it elsewhere), or {@code DIR/aeron} if the mark file does not say.
      */
@@ -134,10 +158,13 @@ public final class ClusterCommand implements Runnable
             }
             // The mark files and the journal can be read whether or not the member runs; the members only from it.
             ClusterTool.describe(out, clusterDir);
-            final boolean running = memberRunning("status", data, clusterDir);
+            boolean running = memberRunning("status", data, clusterDir);
             if (running)
             {
-                ClusterTool.listMembers(out, clusterDir);
+                running = listMembers(out, data, clusterDir);
+            }
+            if (running)
+            {
                 printConsensusCounters(
                     out, driverDirectory(data, clusterDir).toPath().resolve(CncFileDescriptor.CNC_FILE));
             }
@@ -272,7 +299,16 @@ public final class ClusterCommand implements Runnable
             {
                 return EXIT_FAILED;
             }
-            return ClusterTool.snapshot(clusterDir, System.out) ? EXIT_OK : EXIT_FAILED;
+            try
+            {
+                return ClusterTool.snapshot(clusterDir, System.out) ? EXIT_OK : EXIT_FAILED;
+            }
+            catch (final DriverTimeoutException ex)
+            {
+                System.err.println("paycore cluster snapshot: the member in " + data + " stopped answering: its " +
+                    "media driver was alive until moments ago and no longer is (" + ex.getMessage() + ")");
+                return EXIT_FAILED;
+            }
         }
     }
 }

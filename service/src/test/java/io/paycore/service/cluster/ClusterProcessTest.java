@@ -8,12 +8,15 @@ import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.journal.FlushLevel;
 import io.paycore.replay.audit.AuditReport;
+import io.paycore.service.ConsoleCapture;
+import io.paycore.service.PaycoreMain;
 import io.paycore.transport.client.CreateResults;
 import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -47,6 +50,9 @@ class ClusterProcessTest
 
     @TempDir
     Path temp;
+
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     private LocalCluster cluster;
     private MediaDriver clientDriver;
@@ -92,6 +98,14 @@ class ClusterProcessTest
 
         final int follower = (client.clusterLeaderMemberId() + 1) % 3;
         cluster.kill(follower);
+        // Killed a moment ago, its driver's heartbeat still fresh: 'cluster status' says that the member stopped
+        // answering (or, once the heartbeat is old, that it is not running), not with Aeron's stack trace.
+        console.reset();
+        assertEquals(ClusterCommand.EXIT_FAILED,
+            PaycoreMain.execute("cluster", "status", "--data", cluster.memberDirectory(follower).toString()));
+        final String status = console.err();
+        assertTrue(status.contains("stopped answering") || status.contains("is not running"), status);
+        assertFalse(status.contains("\tat "), status);
         send(10);
         cluster.start(follower);
         send(10);
