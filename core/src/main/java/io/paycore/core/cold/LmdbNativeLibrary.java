@@ -11,13 +11,17 @@ import java.nio.file.Path;
  * {@code kill -9} by a supervisor) leaves its copy behind in {@code java.io.tmpdir}, some 300 KB each time, for
  * ever. paycore has the first writable cold tier of a process extract the library into the tier's own directory
  * instead, after deleting the copies earlier processes on that directory left there, so a directory holds at most
- * the copy of the process that owns it.
+ * the copy of the process that owns it. Every later writable tier of the process has its directory cleaned the same
+ * way (the first may be a scratch tier, as a warm-up's is, and the service's own tier opened after it).
  * <p>
  * lmdbjava reads its {@value #EXTRACT_DIR_PROPERTY} property once, when a JVM first opens an environment; an
  * operator who sets it (with {@code -D}) keeps it, and nothing here deletes anything then.
  */
 final class LmdbNativeLibrary
 {
+    /** The directory this JVM had lmdbjava extract into, or null if it did not choose one (yet). */
+    private static Path extractedInto;
+
     /** lmdbjava's property naming the directory it extracts the library into. */
     static final String EXTRACT_DIR_PROPERTY = "lmdbjava.extract.dir";
 
@@ -30,19 +34,24 @@ final class LmdbNativeLibrary
 
     /**
      * Before this JVM opens its first environment: extract the library into {@code directory}, after deleting the
-     * copies left there by processes that died. No effect once the property is set (by an operator, or by an
-     * earlier call in this JVM).
+     * copies left there by processes that died. After an earlier call in this JVM: delete the copies in
+     * {@code directory} unless it is the one extracted into. No effect when an operator set the property.
      *
      * @param directory the cold tier's directory, owned by this process; it exists.
      */
     static synchronized void extractInto(final Path directory)
     {
-        if (null != System.getProperty(EXTRACT_DIR_PROPERTY))
+        final Path absolute = directory.toAbsolutePath();
+        if (null == System.getProperty(EXTRACT_DIR_PROPERTY))
         {
-            return;
+            removeLeftovers(absolute);
+            System.setProperty(EXTRACT_DIR_PROPERTY, absolute.toString());
+            extractedInto = absolute;
         }
-        removeLeftovers(directory);
-        System.setProperty(EXTRACT_DIR_PROPERTY, directory.toAbsolutePath().toString());
+        else if (null != extractedInto && !extractedInto.equals(absolute))
+        {
+            removeLeftovers(absolute);
+        }
     }
 
     /**

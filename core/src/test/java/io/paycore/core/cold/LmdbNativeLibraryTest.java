@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The copies of the LMDB library that killed processes left in a cold tier's directory are deleted, and nothing
- * else is; once a cold tier has been opened in this JVM, lmdbjava extracts into a directory that is set.
+ * else is, in the directory lmdbjava extracts into and in every later store's; once a cold tier has been opened in
+ * this JVM, lmdbjava extracts into a directory that is set.
  */
 class LmdbNativeLibraryTest
 {
@@ -57,9 +58,19 @@ class LmdbNativeLibraryTest
             }
             else
             {
+                // A later writable store (the service's own tier after a warm-up's scratch one): cleaned too.
                 assertEquals(before, after, "set once, then left alone");
-                assertTrue(Files.exists(leftover), "only the directory extracted into is cleaned");
+                assertFalse(Files.exists(leftover));
             }
+        }
+
+        // And a second store in the same JVM, in another directory, whatever the first was.
+        final Path other = temp.resolve("other");
+        Files.createDirectories(other);
+        final Path otherLeftover = Files.writeString(other.resolve(LmdbNativeLibrary.COPY_PREFIX + "790.so"), "w");
+        try (LmdbColdStore ignored = new LmdbColdStore(other, 1L << 20))
+        {
+            assertFalse(Files.exists(otherLeftover), "a later store's directory is cleaned too");
         }
     }
 }
