@@ -169,7 +169,8 @@ public final class JournalContext
      */
     public static long minSegmentLength(final int maxRecordLengthBytes)
     {
-        final long needed = SegmentDescriptor.HEADER_LENGTH + (long)RecordDescriptor.alignedFrameLength(maxRecordLengthBytes);
+        final long needed =
+            SegmentDescriptor.HEADER_LENGTH + (long)RecordDescriptor.alignedFrameLength(maxRecordLengthBytes);
         final long pages = (needed + SEGMENT_LENGTH_MULTIPLE - 1) / SEGMENT_LENGTH_MULTIPLE;
         return Math.max(SEGMENT_LENGTH_MIN, pages * SEGMENT_LENGTH_MULTIPLE);
     }
