@@ -75,7 +75,7 @@ import java.util.concurrent.TimeUnit;
         "",
         "Writes OUT/soak-rss.csv and OUT/soak-rss.png. Exit status 0 when every check passed, and the anonymous",
         "resident memory at the end and the live heap (measured after a full collection at each quarter of the run)",
-        "are within 10% of what they were a quarter of the way through; 1 otherwise. Run it with a fixed heap,",
+        "are within 10%% of what they were a quarter of the way through; 1 otherwise. Run it with a fixed heap,",
         "touched at start, so that resident memory measures what is used rather than what the JVM has touched so",
         "far: PAYCORE_JAVA_OPTS='-Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:+UseParallelGC'.",
         ""

@@ -4,6 +4,7 @@ import io.paycore.core.ledger.LedgerLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -94,6 +95,29 @@ class BenchMainTest
         {
             assertTrue(out.matches("(?s).*\\nround 1: " + phase + ": offered 1,000/s, achieved [0-9,]+/s, [^\\n]*; " +
                 "collections in this process during the phase: (none|[^\\n]+ [0-9,]+ \\([0-9,]+ ms\\))\\n.*"), out);
+        }
+    }
+
+    @Test
+    void shouldPrintEveryCommandsHelpWithoutAWarning()
+    {
+        final PrintStream saved = System.err;
+        for (final String command : new CommandLine(new BenchCommand()).getSubcommands().keySet())
+        {
+            // picocli warns on standard error when a description is not a valid format (an unescaped %, say).
+            final ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            final String out;
+            try
+            {
+                out = succeeded(command, "--help");
+            }
+            finally
+            {
+                System.setErr(saved);
+            }
+            assertTrue(out.contains("Usage: "), command + ": " + out);
+            assertEquals("", err.toString(StandardCharsets.UTF_8), command);
         }
     }
 
