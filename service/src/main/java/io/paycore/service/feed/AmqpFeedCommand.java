@@ -109,18 +109,19 @@ public final class AmqpFeedCommand implements Callable<Integer>
             "change, or at T if that is later (default: the first change).")
     private String from;
 
-    @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "" + AmqpFeedContext.MAX_IN_FLIGHT_DEFAULT,
+    // No picocli default for these two: the context's, which a system property may set, holds unless one is given.
+    @Option(names = "--max-in-flight", paramLabel = "N",
         description = "Changes published and not yet confirmed, at most, 1.." + AmqpFeedContext.MAX_IN_FLIGHT_MAX +
             "; when reached, the publisher stops reading the journal until confirms come (default: " +
-            "${DEFAULT-VALUE}).")
-    private int maxInFlight;
+            AmqpFeedContext.MAX_IN_FLIGHT_DEFAULT + ", or -D" + AmqpFeedContext.MAX_IN_FLIGHT_PROP_NAME + ").")
+    private Integer maxInFlight;
 
-    @Option(names = "--reconnect-backoff-max", paramLabel = "DURATION", defaultValue = "5s",
-        converter = DurationNanosConverter.class,
+    @Option(names = "--reconnect-backoff-max", paramLabel = "DURATION", converter = DurationNanosConverter.class,
         description = "The longest wait between two attempts to reach the broker; waits start at " +
-            AmqpFeedContext.RECONNECT_BACKOFF_MIN_MS + "ms and double. Suffix s, ms, us or ns " +
-            "(default: ${DEFAULT-VALUE}).")
-    private long reconnectBackoffMaxNanos;
+            AmqpFeedContext.RECONNECT_BACKOFF_MIN_MS + "ms and double. Suffix s, ms, us or ns (default: " +
+            AmqpFeedContext.RECONNECT_BACKOFF_MAX_MS_DEFAULT + "ms, or -D" +
+            AmqpFeedContext.RECONNECT_BACKOFF_MAX_PROP_NAME + " in ms).")
+    private Long reconnectBackoffMaxNanos;
 
     @Option(names = "--exit-at-end",
         description = "Stop (exit 0) once every change written so far is published and confirmed, instead of " +
@@ -146,7 +147,16 @@ public final class AmqpFeedCommand implements Callable<Integer>
         final AmqpFeedContext context;
         try
         {
-            context = new AmqpFeedContext()
+            final AmqpFeedContext given = new AmqpFeedContext();
+            if (null != maxInFlight)
+            {
+                given.maxInFlight(maxInFlight);
+            }
+            if (null != reconnectBackoffMaxNanos)
+            {
+                given.reconnectBackoffMaxMs(reconnectBackoffMaxNanos / 1_000_000L);
+            }
+            context = given
                 .feedContext(new ChangeFeedContext()
                     .directory(new DataDirectory(data))
                     .limits(ledgerLimits.limits())
@@ -157,8 +167,6 @@ public final class AmqpFeedCommand implements Callable<Integer>
                 .exchange(exchange)
                 .exchangeType(exchangeType)
                 .fromTimestampNanos(null != from ? parseTime(from) : 0)
-                .maxInFlight(maxInFlight)
-                .reconnectBackoffMaxMs(reconnectBackoffMaxNanos / 1_000_000L)
                 .exitAtEnd(exitAtEnd)
                 .out(out)
                 .err(err)
@@ -200,7 +208,7 @@ public final class AmqpFeedCommand implements Callable<Integer>
 
             out.println(NAME + ": publishing the changes of " + data.toAbsolutePath() + " from timestamp " +
                 publisher.startTimestampNanos() + " to exchange '" + exchange + "' at " + context.redactedUri() +
-                ", at most " + maxInFlight + " unconfirmed; state " + stateDirectory.toAbsolutePath());
+                ", at most " + context.maxInFlight() + " unconfirmed; state " + stateDirectory.toAbsolutePath());
             final AgentRunner runner = new AgentRunner(
                 new SleepingMillisIdleStrategy(1),
                 (ex) ->

@@ -99,7 +99,9 @@ public final class AmqpFeedContext
         }
         catch (final URISyntaxException ex)
         {
-            throw new IllegalArgumentException("--uri is not a URI: " + ex.getMessage());
+            // Not the parser's message: it quotes the whole input, password and all.
+            throw new IllegalArgumentException("--uri is not a URI (" + ex.getReason() + " at index " +
+                ex.getIndex() + "): " + redactedUri());
         }
         final String scheme = null == parsed.getScheme() ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
         if (!"amqp".equals(scheme) && !"amqps".equals(scheme))
@@ -203,7 +205,10 @@ public final class AmqpFeedContext
     }
 
     /**
-     * @return the broker's URI with any password replaced by {@code ***}, for messages.
+     * @return the broker's URI with any password replaced by {@code ***}, for messages: everything from the first
+     * colon after the user name to the last {@code @}, so that a password holding a {@code /} or an {@code @} (not
+     * escaped, as a URI would need) is hidden whole; an address with an {@code @} in its path may lose more than the
+     * password, never less.
      */
     public String redactedUri()
     {
@@ -211,7 +216,7 @@ public final class AmqpFeedContext
         {
             return "";
         }
-        return uri.replaceFirst("^([A-Za-z]+://[^:@/]*):[^@/]*@", "$1:***@");
+        return uri.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://[^:@/]*):.*@", "$1:***@");
     }
 
     /**

@@ -118,4 +118,47 @@ class FeedStateTest
         assertTrue(printed.contains("--from must be an ISO-8601 instant"), printed);
         assertFalse(Files.exists(temp.resolve("s")), "nothing made on a usage error");
     }
+
+    @Test
+    void shouldTakeTheWindowFromItsPropertyUnlessTheOptionIsGiven()
+    {
+        // Out of range on purpose, so that the refusal shows which value reached the publisher, with no broker.
+        System.setProperty(AmqpFeedContext.MAX_IN_FLIGHT_PROP_NAME, "70000");
+        try
+        {
+            assertEquals(AmqpFeedCommand.EXIT_USAGE, PaycoreMain.execute("feed-amqp", "--data",
+                temp.resolve("data").toString(), "--state", temp.resolve("s").toString(), "--uri",
+                "amqp://127.0.0.1:1", "--exchange", "changes"));
+            assertEquals(AmqpFeedCommand.EXIT_USAGE, PaycoreMain.execute("feed-amqp", "--data",
+                temp.resolve("data").toString(), "--state", temp.resolve("s").toString(), "--uri",
+                "amqp://127.0.0.1:1", "--exchange", "changes", "--max-in-flight", "0"));
+        }
+        finally
+        {
+            System.clearProperty(AmqpFeedContext.MAX_IN_FLIGHT_PROP_NAME);
+        }
+        final String printed = err.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("--max-in-flight must be 1..65536: 70000"), printed);
+        assertTrue(printed.contains("--max-in-flight must be 1..65536: 0"), printed);
+    }
+
+    @Test
+    void shouldNeverPrintTheBrokersPassword()
+    {
+        for (final String password : new String[]{ "sec ret", "p%zzSECRET", "SEC/RET", "s@cret" })
+        {
+            final String uri = "amqp://paycore:" + password + "@127.0.0.1:1/";
+            assertEquals("amqp://paycore:***@127.0.0.1:1/", new AmqpFeedContext().uri(uri).redactedUri(), password);
+        }
+        assertEquals("amqp://127.0.0.1:1/", new AmqpFeedContext().uri("amqp://127.0.0.1:1/").redactedUri());
+
+        // Not parsed as a URI at all: the refusal says where, not what.
+        assertEquals(AmqpFeedCommand.EXIT_USAGE, PaycoreMain.execute("feed-amqp", "--data",
+            temp.resolve("data").toString(), "--state", temp.resolve("s").toString(), "--uri",
+            "amqp://paycore:sec ret@127.0.0.1:1", "--exchange", "changes"));
+        final String printed = err.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("--uri is not a URI (Illegal character in authority at index 7): " +
+            "amqp://paycore:***@127.0.0.1:1"), printed);
+        assertFalse(printed.contains("sec ret"), printed);
+    }
 }
