@@ -384,6 +384,10 @@ public final class KafkaFeedPublisher implements Agent
         {
             stop(Stop.TOPIC_UNUSABLE, ex.getMessage());
         }
+        catch (final KafkaFeedResume.ClientRefusedException ex)
+        {
+            stop(Stop.REFUSED, ex.getMessage());
+        }
         catch (final KafkaException ex)
         {
             ownErrors++;
@@ -608,7 +612,7 @@ public final class KafkaFeedPublisher implements Agent
         return 0;
     }
 
-    private static boolean isPermanent(final Exception cause)
+    static boolean isPermanent(final Exception cause)
     {
         return cause instanceof AuthorizationException ||
             cause instanceof AuthenticationException ||

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -192,13 +193,30 @@ public final class KafkaFeedResume
         properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "paycore-feed-kafka-resume");
         properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)Math.max(1, timeoutMs));
         properties.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int)Math.max(1, timeoutMs));
-        try (Admin admin = Admin.create(properties))
+        final Admin admin;
+        try
+        {
+            admin = Admin.create(properties);
+        }
+        catch (final KafkaException ex)
+        {
+            // The options themselves (an address that is not host:port, a security protocol without its settings):
+            // no retry cures that.
+            throw new ClientRefusedException("cannot make a Kafka client of the options (--bootstrap, " +
+                "--producer-property): " + describeCauses(ex));
+        }
+        try (admin)
         {
             return admin.describeTopics(Collections.singletonList(topic))
                 .allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS).get(topic);
         }
         catch (final ExecutionException ex)
         {
+            if (ex.getCause() instanceof Exception && KafkaFeedPublisher.isPermanent((Exception)ex.getCause()))
+            {
+                throw new ClientRefusedException("the broker at " + bootstrapServers + " refused the publisher: " +
+                    ex.getCause() + " (check --producer-property's security settings against the broker's)");
+            }
             if (ex.getCause() instanceof UnknownTopicOrPartitionException)
             {
                 throw new TopicUnusableException("the topic " + topic + " does not exist at " + bootstrapServers +
@@ -220,6 +238,33 @@ public final class KafkaFeedResume
     private static Duration remaining(final long deadlineMs)
     {
         return Duration.ofMillis(Math.max(1, deadlineMs - System.currentTimeMillis()));
+    }
+
+    private static String describeCauses(final Throwable failure)
+    {
+        final StringBuilder text = new StringBuilder(String.valueOf(failure.getMessage()));
+        for (Throwable cause = failure.getCause(); null != cause && cause != cause.getCause(); cause = cause.getCause())
+        {
+            text.append(": ").append(cause.getMessage());
+        }
+        return text.toString();
+    }
+
+    /**
+     * The publisher cannot reach the topic for a reason no retry cures: its client options are not valid, or the
+     * broker refused it (authentication, authorization, an unsupported setting).
+     */
+    public static final class ClientRefusedException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * @param message what is wrong and what to do.
+         */
+        public ClientRefusedException(final String message)
+        {
+            super(message);
+        }
     }
 
     /**

@@ -376,6 +376,33 @@ class KafkaFeedCommandTest
     }
 
     @Test
+    void shouldStopWithTheRefusedStatusWhenTheClientOptionsCannotWorkRatherThanRetryForEver() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        try (JournalWriter writer = new JournalWriter(data))
+        {
+            writer.accounts();
+        }
+
+        // An address that is not host:port: no Kafka client can be made of it.
+        final String[] notAnAddress = args(data, temp.resolve("state-address"), "t");
+        notAnAddress[List.of(notAnAddress).indexOf("--bootstrap") + 1] = "notahostport";
+        assertEquals(KafkaFeedCommand.EXIT_REFUSED, PaycoreMain.execute(notAnAddress));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot make a Kafka client of the options " +
+            "(--bootstrap, --producer-property): "), err.toString(StandardCharsets.UTF_8));
+
+        // SASL against a broker that speaks plain text: refused for good, whatever the wait.
+        err.reset();
+        assertEquals(KafkaFeedCommand.EXIT_REFUSED, PaycoreMain.execute(with(args(data, temp.resolve("state-sasl"),
+            "t"), "--producer-property", "security.protocol=SASL_PLAINTEXT", "--producer-property",
+            "sasl.mechanism=PLAIN", "--producer-property", "sasl.jaas.config=" +
+            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";")));
+        final String refused = err.toString(StandardCharsets.UTF_8);
+        assertTrue(refused.contains("the broker at " + broker.bootstrap() + " refused the publisher: "), refused);
+        assertFalse(refused.contains("password=\"p\""), refused);
+    }
+
+    @Test
     void shouldRefuseUsageErrorsBeforeTouchingTheBroker()
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
