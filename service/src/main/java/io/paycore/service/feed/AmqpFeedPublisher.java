@@ -432,6 +432,9 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
         {
             send(entry, position);
         }
+        // Here as well as after each poll: with a small window a poll's worth of changes (up to 64 records) takes
+        // seconds to confirm, and the counters and the progress file would lag by all of it.
+        updateProgress(false);
     }
 
     private void awaitRoom()
