@@ -1,12 +1,10 @@
 package io.paycore.service;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PaycoreMainTest
 {
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
+
     /**
      * picocli takes each string of an exit status list as {@code status:text} and drops a string with no colon, so
      * a description continued on a string of its own loses that string, or becomes a status of its own named by the
@@ -71,30 +72,15 @@ class PaycoreMainTest
         }
         assertTrue(paths.size() >= 20, "commands found: " + paths);
 
-        final PrintStream savedOut = System.out;
-        final PrintStream savedErr = System.err;
         for (final List<String> path : paths)
         {
-            final ByteArrayOutputStream out = new ByteArrayOutputStream();
-            final ByteArrayOutputStream err = new ByteArrayOutputStream();
-            final int status;
-            try
-            {
-                System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-                final List<String> args = new ArrayList<>(path);
-                args.add("--help");
-                status = PaycoreMain.execute(args.toArray(String[]::new));
-            }
-            finally
-            {
-                System.setOut(savedOut);
-                System.setErr(savedErr);
-            }
-            final String printed = out.toString(StandardCharsets.UTF_8);
-            assertEquals(0, status, path + ": " + printed + err.toString(StandardCharsets.UTF_8));
-            assertTrue(printed.contains("Usage: paycore "), path + ": " + printed);
-            assertEquals("", err.toString(StandardCharsets.UTF_8), path.toString());
+            console.reset();
+            final List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            final int status = PaycoreMain.execute(args.toArray(String[]::new));
+            assertEquals(0, status, path + ": " + console.out() + console.err());
+            assertTrue(console.out().contains("Usage: paycore "), path + ": " + console.out());
+            assertEquals("", console.err(), path.toString());
         }
     }
 }
