@@ -3,6 +3,7 @@ package io.paycore.service.cluster;
 import io.paycore.core.command.LimitsRecord;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
@@ -216,6 +217,9 @@ public final class NodeCommand implements Callable<Integer>
             clusterMembers = ClusterMembers.parse(members);
             final LedgerLimits ledgerLimits = limits.limits().validate();
             ServiceContext.checkMaxBatchEvents(ledgerLimits);
+            // A node has no --segment-length; the property sets it, and ClusterNode's journal then refuses too short
+            // a segment only once the service container starts (exit 3, as for a crash).
+            ServiceContext.checkSegmentHoldsLargestMessage(new JournalContext(), ledgerLimits, null);
             offServiceThread = snapshotsOffServiceThread(snapshotThread);
             final int copies = offServiceThread ? 2 : 1;
             final String heapShortfall =

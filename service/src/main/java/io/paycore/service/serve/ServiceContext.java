@@ -137,7 +137,7 @@ public final class ServiceContext
                 "does not)" : "") + ": " + LedgerLimits.HEAP_SHORTFALL_ADVICE +
                 " (or, for the rings, --input-ring-size, --output-ring-size or --max-batch)"));
         }
-        checkSegmentHoldsLargestMessage();
+        checkSegmentHoldsLargestMessage(journalContext, ledgerLimits, "--segment-length");
         journalContext.conclude();
         final int cores = Runtime.getRuntime().availableProcessors();
         if (cores < pipelineContext.profile().minCores())
@@ -259,24 +259,32 @@ public final class ServiceContext
     }
 
     /**
-     * Every message the limits let in is journaled as one record, and a record must fit one segment: checked here,
-     * with the options' names, before the data directory is touched. The journal would refuse it only when it
-     * opens, after the lock and the cold tier, in words that read like damage.
+     * Every message the limits let in is journaled as one record, and a record must fit one segment: checked with the
+     * settings' names before the data directory is touched. The journal would refuse it only when it opens, after
+     * the lock and the cold tier, in words that read like damage. Raises the journal's largest record to the
+     * largest message as it checks.
+     *
+     * @param journal the journal's settings.
+     * @param limits  the ledger's limits, for the events a message holds at most.
+     * @param option  the command's option for the segment length, or null if it has none (only the property).
+     * @throws IllegalArgumentException if a segment of the journal's length cannot hold the largest message.
      */
-    private void checkSegmentHoldsLargestMessage()
+    public static void checkSegmentHoldsLargestMessage(
+        final JournalContext journal, final LedgerLimits limits, final String option)
     {
-        final int largestMessage = ProtocolLimits.maxMessageLength(ledgerLimits.maxBatchEvents());
-        journalContext.maxRecordLength(Math.max(journalContext.maxRecordLength(), largestMessage));
-        final long least = JournalContext.minSegmentLength(journalContext.maxRecordLength());
-        final int segmentLength = journalContext.segmentLength();
+        final int largestMessage = ProtocolLimits.maxMessageLength(limits.maxBatchEvents());
+        journal.maxRecordLength(Math.max(journal.maxRecordLength(), largestMessage));
+        final long least = JournalContext.minSegmentLength(journal.maxRecordLength());
+        final int segmentLength = journal.segmentLength();
         // Out of the journal's own bounds is for its own check to say.
         if (segmentLength >= JournalContext.SEGMENT_LENGTH_MIN && segmentLength <= JournalContext.SEGMENT_LENGTH_MAX &&
             segmentLength < least)
         {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "a journal segment of %,d bytes " +
-                "(--segment-length, %s) cannot hold the largest message of %,d events (--max-batch): %,d bytes; " +
-                "use --segment-length %dk or more, or a smaller --max-batch", segmentLength,
-                JournalContext.SEGMENT_LENGTH_PROP_NAME, ledgerLimits.maxBatchEvents(), largestMessage, least / 1024));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "a journal segment of %,d bytes (%s%s) " +
+                "cannot hold the largest message of %,d events (--max-batch): %,d bytes; use %s%dk or more, or a " +
+                "smaller --max-batch", segmentLength, null == option ? "" : option + ", ",
+                JournalContext.SEGMENT_LENGTH_PROP_NAME, limits.maxBatchEvents(), largestMessage,
+                null == option ? "-D" + JournalContext.SEGMENT_LENGTH_PROP_NAME + "=" : option + " ", least / 1024));
         }
     }
 
