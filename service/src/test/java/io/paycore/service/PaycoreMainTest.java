@@ -6,6 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,11 +31,8 @@ class PaycoreMainTest
     {
         final List<String> problems = new ArrayList<>();
         int statuses = 0;
-        final List<CommandLine> commands = new ArrayList<>(List.of(new CommandLine(new PaycoreMain())));
-        for (int i = 0; i < commands.size(); i++)
+        for (final CommandLine command : commands().values())
         {
-            final CommandLine command = commands.get(i);
-            commands.addAll(command.getSubcommands().values());
             final Command annotation = command.getCommandSpec().userObject().getClass().getAnnotation(Command.class);
             for (final String entry : null == annotation ? new String[0] : annotation.exitCodeList())
             {
@@ -50,26 +48,36 @@ class PaycoreMainTest
     }
 
     /**
+     * @return {@code paycore} and every command and sub-command under it, each by its path of names from
+     * {@code paycore} (the empty path for {@code paycore} itself), parents before their children.
+     */
+    private static Map<List<String>, CommandLine> commands()
+    {
+        final Map<List<String>, CommandLine> commands = new LinkedHashMap<>();
+        commands.put(List.of(), new CommandLine(new PaycoreMain()));
+        final List<List<String>> toVisit = new ArrayList<>(commands.keySet());
+        for (int i = 0; i < toVisit.size(); i++)
+        {
+            for (final Map.Entry<String, CommandLine> sub : commands.get(toVisit.get(i)).getSubcommands().entrySet())
+            {
+                final List<String> path = new ArrayList<>(toVisit.get(i));
+                path.add(sub.getKey());
+                commands.put(path, sub.getValue());
+                toVisit.add(path);
+            }
+        }
+        return commands;
+    }
+
+    /**
      * Every command and sub-command answers {@code --help} with its usage and exit status 0, and picocli has nothing
      * to warn about on standard error (it does for a description that is not a valid format: an unescaped %).
      */
     @Test
     void shouldPrintEveryCommandsHelpWithoutAWarning()
     {
-        final List<List<String>> paths = new ArrayList<>();
-        final List<CommandLine> commands = new ArrayList<>(List.of(new CommandLine(new PaycoreMain())));
-        final List<List<String>> commandPaths = new ArrayList<>(List.of(List.of()));
-        for (int i = 0; i < commands.size(); i++)
-        {
-            for (final Map.Entry<String, CommandLine> sub : commands.get(i).getSubcommands().entrySet())
-            {
-                final List<String> path = new ArrayList<>(commandPaths.get(i));
-                path.add(sub.getKey());
-                commands.add(sub.getValue());
-                commandPaths.add(path);
-                paths.add(path);
-            }
-        }
+        final List<List<String>> paths = new ArrayList<>(commands().keySet());
+        paths.remove(List.of());
         assertTrue(paths.size() >= 20, "commands found: " + paths);
 
         for (final List<String> path : paths)

@@ -105,11 +105,21 @@ public final class ClusterCommand implements Runnable
         }
         catch (final DriverTimeoutException ex)
         {
-            System.err.println("paycore cluster status: the member in " + data + " stopped answering: its media " +
-                "driver (" + driverDirectory(data, clusterDir) + ") was alive until moments ago and no longer is " +
-                "(" + ex.getMessage() + "); 'paycore audit --data " + data + "' reads its journal offline");
+            stoppedAnswering("status", data, clusterDir, ex);
             return false;
         }
+    }
+
+    /**
+     * Say that a member whose driver counted as running stopped answering while a command asked it: its driver died
+     * in the last {@value #DRIVER_ALIVE_TIMEOUT_MS} ms, and Aeron's client timed out on it.
+     */
+    private static void stoppedAnswering(
+        final String command, final Path data, final File clusterDir, final DriverTimeoutException ex)
+    {
+        System.err.println("paycore cluster " + command + ": the member in " + data + " stopped answering: its " +
+            "media driver (" + driverDirectory(data, clusterDir) + ") was alive until moments ago and no longer is " +
+            "(" + ex.getMessage() + "); 'paycore audit --data " + data + "' reads its journal offline");
     }
 
     /**
@@ -305,8 +315,7 @@ public final class ClusterCommand implements Runnable
             }
             catch (final DriverTimeoutException ex)
             {
-                System.err.println("paycore cluster snapshot: the member in " + data + " stopped answering: its " +
-                    "media driver was alive until moments ago and no longer is (" + ex.getMessage() + ")");
+                stoppedAnswering("snapshot", data, clusterDir, ex);
                 return EXIT_FAILED;
             }
         }

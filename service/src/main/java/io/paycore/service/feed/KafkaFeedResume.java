@@ -243,7 +243,7 @@ public final class KafkaFeedResume
     private static String describeCauses(final Throwable failure)
     {
         final StringBuilder text = new StringBuilder(String.valueOf(failure.getMessage()));
-        for (Throwable cause = failure.getCause(); null != cause && cause != cause.getCause(); cause = cause.getCause())
+        for (Throwable cause = failure.getCause(); null != cause; cause = cause.getCause())
         {
             text.append(": ").append(cause.getMessage());
         }

@@ -261,8 +261,8 @@ public final class ServiceContext
     /**
      * Every message the limits let in is journaled as one record, and a record must fit one segment: checked with the
      * settings' names before the data directory is touched. The journal would refuse it only when it opens, after
-     * the lock and the cold tier, in words that read like damage. Raises the journal's largest record to the
-     * largest message as it checks.
+     * the lock and the cold tier, in words that read like damage (recovery raises its largest record to the
+     * largest message as it opens it).
      *
      * @param journal the journal's settings.
      * @param limits  the ledger's limits, for the events a message holds at most.
@@ -273,8 +273,7 @@ public final class ServiceContext
         final JournalContext journal, final LedgerLimits limits, final String option)
     {
         final int largestMessage = ProtocolLimits.maxMessageLength(limits.maxBatchEvents());
-        journal.maxRecordLength(Math.max(journal.maxRecordLength(), largestMessage));
-        final long least = JournalContext.minSegmentLength(journal.maxRecordLength());
+        final long least = JournalContext.minSegmentLength(Math.max(journal.maxRecordLength(), largestMessage));
         final int segmentLength = journal.segmentLength();
         // Out of the journal's own bounds is for its own check to say.
         if (segmentLength >= JournalContext.SEGMENT_LENGTH_MIN && segmentLength <= JournalContext.SEGMENT_LENGTH_MAX &&
