@@ -205,10 +205,12 @@ public final class LatencyReport
     private static void printRate(final PrintStream out, final PhaseResult phase)
     {
         out.printf(Locale.ROOT, "%-8s rate: target %,d msg/s, achieved %,.0f msg/s (%,.0f transfers/s); %,d sent, " +
-            "%,d answered, %,d lost; latest send %.1f µs behind schedule; %,d offers back-pressured%n",
+            "%,d answered, %,d lost; latest send %,.1f µs behind schedule (%,.1f µs in the warm-up); " +
+            "%,d offers back-pressured (%,d in the warm-up)%n",
             phase.targetName(), phase.targetRatePerSecond(), phase.achievedRatePerSecond(),
             phase.achievedRatePerSecond() * phase.batch(), phase.measuredSent(), phase.measuredAnswered(),
-            phase.lost(), phase.maxSendLagNanos() / 1000.0, phase.backPressured());
+            phase.lost(), phase.maxSendLagNanos() / 1000.0, phase.warmupMaxSendLagNanos() / 1000.0,
+            phase.backPressured(), phase.warmupBackPressured());
     }
 
     /**
@@ -325,6 +327,8 @@ public final class LatencyReport
         json.field("unexpectedAnswers", phase.unexpected());
         json.field("backPressuredOffers", phase.backPressured());
         json.field("maxSendLagMicros", phase.maxSendLagNanos() / 1000.0);
+        json.field("warmupBackPressuredOffers", phase.warmupBackPressured());
+        json.field("warmupMaxSendLagMicros", phase.warmupMaxSendLagNanos() / 1000.0);
         json.field("histogramCount", phase.histogram().getTotalCount());
         json.field("failure", phase.failure());
         json.close();

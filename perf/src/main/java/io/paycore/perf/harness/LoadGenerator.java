@@ -43,6 +43,8 @@ public final class LoadGenerator
     private volatile int stage;
     private long backPressured;
     private long maxSendLagNanos;
+    private long warmupBackPressured;
+    private long warmupMaxSendLagNanos;
     private String failure;
 
     /**
@@ -78,6 +80,8 @@ public final class LoadGenerator
     {
         backPressured = 0;
         maxSendLagNanos = 0;
+        warmupBackPressured = 0;
+        warmupMaxSendLagNanos = 0;
         failure = null;
         stopRequested = false;
         stage = 0;
@@ -120,6 +124,8 @@ public final class LoadGenerator
             recorder.unexpected(),
             backPressured,
             maxSendLagNanos,
+            warmupBackPressured,
+            warmupMaxSendLagNanos,
             achievedRate,
             failure);
     }
@@ -200,20 +206,34 @@ public final class LoadGenerator
                 else if (nowNanos - intendedNanos >= 0 && recorder.hasCapacity())
                 {
                     final long correlationId = target.offer();
+                    // Counted apart for the warm-up, whose first seconds (the JIT compiling, the first
+                    // connections) lag far more than the measured window does.
+                    final boolean measured = intendedNanos - measureFromNanos >= 0;
                     if (correlationId > 0)
                     {
                         recorder.onSent(correlationId, intendedNanos, nowNanos);
                         final long lagNanos = nowNanos - intendedNanos;
-                        if (lagNanos > maxSendLagNanos)
+                        if (measured)
                         {
-                            maxSendLagNanos = lagNanos;
+                            maxSendLagNanos = Math.max(maxSendLagNanos, lagNanos);
+                        }
+                        else
+                        {
+                            warmupMaxSendLagNanos = Math.max(warmupMaxSendLagNanos, lagNanos);
                         }
                         intendedNanos = schedule.intendedSendNanos(++index);
                         work++;
                     }
                     else if (Publication.BACK_PRESSURED == correlationId || Publication.ADMIN_ACTION == correlationId)
                     {
-                        backPressured++;
+                        if (measured)
+                        {
+                            backPressured++;
+                        }
+                        else
+                        {
+                            warmupBackPressured++;
+                        }
                     }
                     else
                     {

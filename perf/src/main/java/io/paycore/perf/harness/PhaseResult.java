@@ -17,8 +17,10 @@ import org.HdrHistogram.Histogram;
  * @param rejected               of those, answered {@code Rejected}.
  * @param failedEvents           events in the answers that did not succeed.
  * @param unexpected             answers that matched no message in flight.
- * @param backPressured          offers refused by back-pressure (and retried).
- * @param maxSendLagNanos        the latest any message was actually sent after its intended time.
+ * @param backPressured          offers of measured messages refused by back-pressure (and retried).
+ * @param maxSendLagNanos        the latest any measured message was actually sent after its intended time.
+ * @param warmupBackPressured    offers of warm-up messages refused by back-pressure (and retried).
+ * @param warmupMaxSendLagNanos  the latest any warm-up message was actually sent after its intended time.
  * @param achievedRatePerSecond  measured answers divided by the time from the window's start to the last answer.
  * @param failure                why the phase stopped early, or null.
  */
@@ -36,6 +38,8 @@ public record PhaseResult(
     long unexpected,
     long backPressured,
     long maxSendLagNanos,
+    long warmupBackPressured,
+    long warmupMaxSendLagNanos,
     double achievedRatePerSecond,
     String failure)
 {

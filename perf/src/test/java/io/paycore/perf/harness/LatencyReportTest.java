@@ -29,7 +29,7 @@ class LatencyReportTest
             histogram.recordValue(latencyNanos);
         }
         return new PhaseResult(name, 1_000, 1, 80, 1_000_000_000L, histogram, sent, answered, 0, 0, 0, 0, 0,
-            answered, null);
+            0, 0, answered, null);
     }
 
     private static LatencyReport report(final PhaseResult paycore, final PhaseResult baseline)

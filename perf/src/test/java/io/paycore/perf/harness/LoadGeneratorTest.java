@@ -41,6 +41,23 @@ class LoadGeneratorTest
         assertEquals(1_000, result.measuredSent());
         assertEquals(0, result.lost());
         assertEquals(500, result.backPressured());
+        assertEquals(0, result.warmupBackPressured());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCountTheWarmUpsBackPressureApart() throws Exception
+    {
+        final EchoingTarget target = new EchoingTarget(500, false);
+        final PhaseResult result = new LoadGenerator(target, null).run(
+            1_000, 1, TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.MILLISECONDS.toNanos(500),
+            TimeUnit.SECONDS.toNanos(5), null);
+
+        assertEquals(500, result.measuredSent());
+        assertEquals(0, result.lost());
+        assertEquals(0, result.backPressured(), "the first message, refused 500 times, is the warm-up's");
+        assertEquals(500, result.warmupBackPressured());
+        assertTrue(result.warmupMaxSendLagNanos() >= 0);
     }
 
     @Test
