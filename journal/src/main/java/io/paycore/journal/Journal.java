@@ -753,6 +753,17 @@ public final class Journal implements AutoCloseable
             }
         }
 
+        if (FlushLevel.NONE != flushLevel)
+        {
+            // What was found may be in the page cache only: appended by a process that died before its flush (so
+            // never acknowledged), or by a run at flush none. It counts as durable from here on, and later forces
+            // start after it, so it is forced now; else a power cut could take it and keep later records forced on
+            // top of it, and the journal would not open past the gap.
+            for (final Path file : files)
+            {
+                forceFile(file);
+            }
+        }
         final long last = expectedSequence - 1;
         nextSequence = expectedSequence;
         lastChecksum = checksum;
@@ -760,6 +771,14 @@ public final class Journal implements AutoCloseable
         DURABLE_SEQUENCE.setRelease(this, last);
 
         return new OpenReport(files.length, last, tornTailFile, tornTailOffset, tornTailBytes, deletedTempFiles);
+    }
+
+    private static void forceFile(final Path file) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.force(true);
+        }
     }
 
     private static void zero(final Path file, final int offset, final int length) throws IOException

@@ -185,7 +185,9 @@ final class SegmentPreallocator implements Agent, AutoCloseable
         napNanos = napNanos();
         try
         {
-            Segments.preallocate(file, segmentLengthBytes, zeros, pace);
+            // Forced whatever the flush level: off the appending thread it costs nothing that waits, and a spare
+            // used at flush batch or every must be on the device at its full length before records are forced in it.
+            Segments.preallocate(file, segmentLengthBytes, zeros, pace, true);
             mapping = Segments.mapForWrite(file, segmentLengthBytes);
             for (int i = 0; i < segmentLengthBytes; i += PAGE_LENGTH)
             {

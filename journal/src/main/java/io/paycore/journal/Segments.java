@@ -230,10 +230,12 @@ final class Segments
     /**
      * Create a segment: zeros written for real through the channel under a temporary name (so the file system
      * allocates or reserves the space now and a full disk surfaces here as an IOException, never later as SIGBUS on a
-     * mapped write), mapped, header written and, if {@code forceHeader}, forced (only the header page: the zeros need not be on the
-     * device, a later force of records carries what is needed), then renamed into place. If {@code spare} is not null it
-     * is an already preallocated file of the right length, used instead of writing the zeros now, and
-     * {@code spareMapping}, if not null, its read-write mapping.
+     * mapped write) and, if {@code forceHeader}, forced with the file's length (a file system that allocates late, as
+     * ext4 and XFS do, otherwise keeps on the device only as much of the file as it has written back, and after a
+     * power cut the segment would be shorter than its header says: the journal would not open), mapped, header
+     * written and, if {@code forceHeader}, forced, then renamed into place. If {@code spare} is not null it
+     * is an already preallocated file of the right length, forced already, used instead of writing the zeros now,
+     * and {@code spareMapping}, if not null, its read-write mapping.
      * On failure the temporary (or spare) file is deleted and the exception rethrown.
      *
      * @return the segment mapped read-write; the caller unmaps it.
@@ -254,7 +256,7 @@ final class Segments
         final Path temp = null != spare ? spare : directory.resolve(name + ".tmp");
         if (null == spare)
         {
-            preallocate(temp, segmentLength, zeros);
+            preallocate(temp, segmentLength, zeros, null, forceHeader);
         }
 
         MappedByteBuffer mapped = spareMapping;
@@ -316,14 +318,16 @@ final class Segments
      */
     static void preallocate(final Path temp, final int segmentLength, final ByteBuffer zeros) throws IOException
     {
-        preallocate(temp, segmentLength, zeros, null);
+        preallocate(temp, segmentLength, zeros, null, false);
     }
 
     /**
      * As {@link #preallocate(Path, int, ByteBuffer)}, calling {@code afterChunk} after each {@code zeros.capacity()}
-     * bytes (to pace a background thread).
+     * bytes (to pace a background thread) and, if {@code force}, forcing the zeros and the file's length to the
+     * device at the end.
      */
-    static void preallocate(final Path temp, final int segmentLength, final ByteBuffer zeros, final Runnable afterChunk)
+    static void preallocate(
+        final Path temp, final int segmentLength, final ByteBuffer zeros, final Runnable afterChunk, final boolean force)
         throws IOException
     {
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
@@ -340,6 +344,10 @@ final class Segments
                 {
                     afterChunk.run();
                 }
+            }
+            if (force)
+            {
+                channel.force(true);
             }
         }
         catch (final IOException | RuntimeException ex)

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,6 +60,12 @@ public final class SnapshotStore
      * Suffix of a snapshot being written.
      */
     public static final String TEMP_SUFFIX = ".snap.tmp";
+
+    /**
+     * Suffix of a snapshot set aside because it covers more of the journal than the journal holds
+     * ({@link #setAside(long)}).
+     */
+    public static final String AHEAD_SUFFIX = ".snap.ahead";
 
     static final int SEQUENCE_OFFSET = 8;
     static final int PAYLOAD_LENGTH_OFFSET = 16;
@@ -114,6 +121,36 @@ public final class SnapshotStore
         }
 
         return sb.append(digits).append(SUFFIX).toString();
+    }
+
+    /**
+     * Set a snapshot aside, durably, under a name no reader takes for a snapshot ({@value #AHEAD_SUFFIX}): one that
+     * covers records the journal no longer holds (a power cut took its unforced tail at flush {@code none}). Left
+     * where it was, it would be taken for a snapshot of the new records the journal gets at the same sequences, and
+     * a new snapshot there would not be written over it. An earlier file set aside for the same sequence is
+     * replaced.
+     *
+     * @param sequence the snapshot covers.
+     * @return the file's new name.
+     * @throws JournalException on an I/O error.
+     */
+    public Path setAside(final long sequence)
+    {
+        final String name = fileName(sequence);
+        final Path file = directory.resolve(name);
+        final Path aside = directory.resolve(name.substring(0, name.length() - SUFFIX.length()) + AHEAD_SUFFIX);
+        try
+        {
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Segments.syncDirectory(directory);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot set aside a snapshot ahead of the journal: " + ex, file,
+                JournalException.UNKNOWN, sequence, ex);
+        }
+
+        return aside;
     }
 
     /**
