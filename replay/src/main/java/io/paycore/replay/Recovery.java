@@ -180,7 +180,14 @@ public final class Recovery implements AutoCloseable
                             firstSequence + ")");
                         continue;
                     }
-                    ledger = loadSnapshot(file, sequences[i], lastSequence, limits, cold, skipped);
+                    if (sequences[i] > lastSequence)
+                    {
+                        // A power cut took records it covers (flush none); new ones will take their sequences.
+                        skipped.add(file + ": covers sequence " + sequences[i] + " but the journal ends at " +
+                            lastSequence + "; set aside as " + store.setAside(sequences[i]).getFileName());
+                        continue;
+                    }
+                    ledger = loadSnapshot(file, limits, cold, skipped);
                     if (null != ledger)
                     {
                         snapshotFile = file;
@@ -290,18 +297,10 @@ public final class Recovery implements AutoCloseable
 
     private static Ledger loadSnapshot(
         final Path file,
-        final long sequence,
-        final long lastSequence,
         final LedgerLimits limits,
         final AsyncLmdbColdTier cold,
         final List<String> skipped)
     {
-        if (sequence > lastSequence)
-        {
-            skipped.add(file + ": covers sequence " + sequence + " but the journal ends at " + lastSequence);
-            return null;
-        }
-
         try (Snapshot snapshot = SnapshotStore.open(file))
         {
             return Ledger.readSnapshot(snapshot.channel(), limits, cold);

@@ -203,7 +203,7 @@ class RecoveryTest
     }
 
     @Test
-    void shouldSkipASnapshotThatIsAheadOfTheJournal()
+    void shouldSetAsideASnapshotThatIsAheadOfTheJournal()
     {
         final DataDirectory dir = new DataDirectory(temp);
         final SnapshotTaker taker = new SnapshotTaker(dir.snapshotDirectory(), 5, errorHandler);
@@ -217,9 +217,13 @@ class RecoveryTest
             assertEquals(live.digestHex(), recovery.ledger().digestHex());
             assertEquals(lastGood, report.snapshotSequence());
             assertEquals(1, report.skippedSnapshots().size());
-            assertTrue(report.skippedSnapshots().get(0).contains("ahead") ||
-                report.skippedSnapshots().get(0).contains("journal ends at"), report.describe());
+            assertTrue(report.skippedSnapshots().get(0).contains("journal ends at " + report.lastSequence() +
+                "; set aside as snapshot-00000000000000010000.snap.ahead"), report.describe());
         }
+        assertFalse(Files.exists(dir.snapshotDirectory().resolve(SnapshotStore.fileName(10_000))));
+        assertTrue(Files.exists(dir.snapshotDirectory().resolve("snapshot-00000000000000010000.snap.ahead")));
+        final long[] sequences = new SnapshotStore(dir.snapshotDirectory()).sequences();
+        assertEquals(lastGood, sequences[sequences.length - 1], "a set-aside file is no snapshot");
     }
 
     @Test
