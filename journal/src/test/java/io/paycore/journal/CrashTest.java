@@ -1,13 +1,10 @@
 package io.paycore.journal;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -121,23 +118,8 @@ class CrashTest
 
     private static Process start(final Path journalDir, final FlushLevel level, final long seed) throws Exception
     {
-        final List<String> command = new ArrayList<>();
-        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        command.add("--add-opens");
-        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-        command.add("--add-opens");
-        command.add("java.base/java.util.zip=ALL-UNNAMED");
-        command.add("-Xshare:auto");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CrashChild.class.getName());
-        command.add(journalDir.toString());
-        command.add(level.name());
-        command.add(Integer.toString(MAX));
-        command.add(Long.toString(seed));
-
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return TestJournals.startChild(CrashChild.class, journalDir.toString(), level.name(), Integer.toString(MAX),
+            Long.toString(seed));
     }
 
     private static Thread pump(final Process process, final AtomicLong maxDurable, final AtomicLong lines)

@@ -188,27 +188,8 @@ class DiskFullTest
         return false;
     }
 
-    /**
-     * @return null on success, otherwise the command's exit code and output.
-     */
     private static String run(final String... command) throws Exception
     {
-        final Process process;
-        try
-        {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        }
-        catch (final IOException ex)
-        {
-            return ex.toString();
-        }
-        final String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(10, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-            return "timed out";
-        }
-
-        return 0 == process.exitValue() ? null : "exit " + process.exitValue() + ": " + output;
+        return TestJournals.runCommand(10, command);
     }
 }

@@ -1,7 +1,6 @@
 package io.paycore.journal;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
@@ -90,7 +89,7 @@ class PowerCutTest
         final Path dir = mounts.get(0).resolve("journal");
         final UnsafeBuffer scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX + 64));
 
-        journal = Journal.open(TestJournals.context(dir, FlushLevel.BATCH).segmentLength(SEGMENT).maxRecordLength(MAX));
+        journal = Journal.open(context(dir));
         for (int i = 0; i < 200; i++)
         {
             TestJournals.appendExpected(journal, scratch, MAX);
@@ -106,7 +105,7 @@ class PowerCutTest
         final Path after = powerCut(image, "after");
         final Path recovered = after.resolve("journal");
         try (Journal reopened = Journal.open(
-            TestJournals.context(recovered, FlushLevel.BATCH).segmentLength(SEGMENT).maxRecordLength(MAX)))
+            context(recovered)))
         {
             assertTrue(reopened.lastSequence() >= durable, "durable " + durable + ", reopened " +
                 reopened.openReport());
@@ -134,7 +133,7 @@ class PowerCutTest
         final UnsafeBuffer scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX + 64));
 
         // A segment created and, long ago, written back whole (so that only what this test is about is missing).
-        Journal.open(TestJournals.context(dir, FlushLevel.BATCH).segmentLength(SEGMENT).maxRecordLength(MAX)
+        Journal.open(context(dir)
             .preallocate(false)).close();
         for (final Path segment : TestJournals.segments(dir))
         {
@@ -155,7 +154,7 @@ class PowerCutTest
         child = null;
 
         // The restart: nothing of that batch was acknowledged, but the journal now says it is durable.
-        journal = Journal.open(TestJournals.context(dir, FlushLevel.BATCH).segmentLength(SEGMENT).maxRecordLength(MAX)
+        journal = Journal.open(context(dir)
             .preallocate(false));
         assertEquals(unflushed, journal.lastSequence());
         for (int i = 0; i < 10; i++)
@@ -168,8 +167,7 @@ class PowerCutTest
 
         final Path after = powerCut(image, "after");
         final Path recovered = after.resolve("journal");
-        try (Journal reopened = Journal.open(TestJournals.context(recovered, FlushLevel.BATCH)
-            .segmentLength(SEGMENT).maxRecordLength(MAX).preallocate(false)))
+        try (Journal reopened = Journal.open(context(recovered).preallocate(false)))
         {
             assertTrue(reopened.lastSequence() >= durable, "durable " + durable + ", reopened " +
                 reopened.openReport());
@@ -228,45 +226,17 @@ class PowerCutTest
 
     private static Process start(final Path dir, final int records) throws Exception
     {
-        final List<String> command = new ArrayList<>();
-        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        command.add("--add-opens");
-        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-        command.add("--add-opens");
-        command.add("java.base/java.util.zip=ALL-UNNAMED");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(UnflushedChild.class.getName());
-        command.add(dir.toString());
-        command.add(Integer.toString(SEGMENT));
-        command.add(Integer.toString(records));
-        command.add(Integer.toString(MAX));
-
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return TestJournals.startChild(UnflushedChild.class, dir.toString(), Integer.toString(SEGMENT),
+            Integer.toString(records), Integer.toString(MAX));
     }
 
-    /**
-     * @return null on success, otherwise the command's exit code and output.
-     */
     private static String run(final String... command) throws Exception
     {
-        final Process process;
-        try
-        {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        }
-        catch (final IOException ex)
-        {
-            return ex.toString();
-        }
-        final String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(30, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-            return "timed out";
-        }
+        return TestJournals.runCommand(30, command);
+    }
 
-        return 0 == process.exitValue() ? null : "exit " + process.exitValue() + ": " + output;
+    private static JournalContext context(final Path dir)
+    {
+        return TestJournals.context(dir, FlushLevel.BATCH).segmentLength(SEGMENT).maxRecordLength(MAX);
     }
 }

@@ -1,5 +1,6 @@
 package io.paycore.journal;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.agrona.DirectBuffer;
@@ -195,5 +197,53 @@ final class TestJournals
         {
             throw new IllegalStateException(ex);
         }
+    }
+
+    /**
+     * Run a command of the system (mount, mkfs, cp), waiting up to {@code timeoutSeconds}.
+     *
+     * @return null on success, otherwise the command's exit code and output.
+     */
+    static String runCommand(final long timeoutSeconds, final String... command) throws Exception
+    {
+        final Process process;
+        try
+        {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        }
+        catch (final IOException ex)
+        {
+            return ex.toString();
+        }
+        final String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            return "timed out";
+        }
+
+        return 0 == process.exitValue() ? null : "exit " + process.exitValue() + ": " + output;
+    }
+
+    /**
+     * Start a child JVM on this test's class path running {@code mainClass} (compiled by C1 only, so it starts
+     * quickly), its standard error joined to this one's.
+     */
+    static Process startChild(final Class<?> mainClass, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        command.add("--add-opens");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.add("--add-opens");
+        command.add("java.base/java.util.zip=ALL-UNNAMED");
+        command.add("-Xshare:auto");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 }
