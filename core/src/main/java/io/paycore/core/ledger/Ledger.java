@@ -84,9 +84,11 @@ import java.util.function.IntConsumer;
  * the time the batch is applied; for the others it is the bound TigerBeetle asserts, {@code timestamp <=
  * timestamp_event}, made a result, and strict so that no imported timestamp equals one the ledger assigns); a
  * non-imported event's must be 0 ({@code TIMESTAMP_MUST_BE_ZERO}). After the idempotency checks (so that a retried
- * import answers {@code EXISTS}) an imported event must not regress ({@code _MUST_NOT_REGRESS}), as TigerBeetle
- * has it: an imported transfer's timestamp must be above the last transfer's (or expiry's, so that change events
- * stay in timestamp order) and must not be an account's; an imported account's must be above the last account's and,
+ * import answers {@code EXISTS}) an imported event must not regress ({@code _MUST_NOT_REGRESS}): an imported
+ * transfer's timestamp must be above the last transfer's, as TigerBeetle has it, and above the last expiry's, where
+ * TigerBeetle does not ask it (an expiry is no transfer there), so that change events stay in timestamp order for a
+ * feed that resumes from a timestamp, and must not be an account's; an imported account's must be above the last
+ * account's and,
  * because paycore cannot look transfers up by timestamp (they may be in the cold tier), above the last transfer's
  * too, where TigerBeetle only refuses one equal to a transfer's. Accounts and transfers share one timeline: no two
  * objects have the same timestamp, and account timestamps grow with the accounts' index. An imported transfer must
