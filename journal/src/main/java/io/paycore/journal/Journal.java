@@ -143,7 +143,8 @@ public final class Journal implements AutoCloseable
             CloseHelper.quietClose(lock);
             throw ex;
         }
-        preallocator = context.preallocate() ? new SegmentPreallocator(directory, newSegmentLengthBytes, context.threadFactory()) : null;
+        preallocator = context.preallocate() ? new SegmentPreallocator(
+            directory, newSegmentLengthBytes, FlushLevel.NONE != flushLevel, context.threadFactory()) : null;
         if (null != preallocator)
         {
             preallocator.request();

@@ -60,6 +60,7 @@ final class SegmentPreallocator implements Agent, AutoCloseable
         new OneToOneConcurrentArrayQueue<>(RETIRED_CAPACITY);
     private final Path directory;
     private final int segmentLengthBytes;
+    private final boolean forceSpares;
     private final ByteBuffer zeros = ByteBuffer.allocateDirect(PACED_CHUNK_LENGTH);
     private final Runnable pace = this::pace;
     private final AgentRunner runner;
@@ -88,10 +89,18 @@ final class SegmentPreallocator implements Agent, AutoCloseable
         }
     }
 
-    SegmentPreallocator(final Path directory, final int segmentLengthBytes, final ThreadFactory threadFactory)
+    /**
+     * @param forceSpares whether each spare's zeros, and so its length, are forced to the device before it is
+     *                    offered: at flush {@code batch} and {@code every}, whose forced records must be found after
+     *                    a power cut; not at {@code none}, where forcing 64 MiB a segment bounded the journal's
+     *                    append rate by the disk's (35-40% slower in {@code JournalBenchmark}).
+     */
+    SegmentPreallocator(
+        final Path directory, final int segmentLengthBytes, final boolean forceSpares, final ThreadFactory threadFactory)
     {
         this.directory = directory;
         this.segmentLengthBytes = segmentLengthBytes;
+        this.forceSpares = forceSpares;
         lastTakeNanos = System.nanoTime();
         runner = new AgentRunner(new ParkUntilWoken(), this::onError, null, this);
         AgentRunner.startOnThread(runner, threadFactory);
@@ -185,9 +194,7 @@ final class SegmentPreallocator implements Agent, AutoCloseable
         napNanos = napNanos();
         try
         {
-            // Forced whatever the flush level: off the appending thread it costs nothing that waits, and a spare
-            // used at flush batch or every must be on the device at its full length before records are forced in it.
-            Segments.preallocate(file, segmentLengthBytes, zeros, pace, true);
+            Segments.preallocate(file, segmentLengthBytes, zeros, pace, forceSpares);
             mapping = Segments.mapForWrite(file, segmentLengthBytes);
             for (int i = 0; i < segmentLengthBytes; i += PAGE_LENGTH)
             {

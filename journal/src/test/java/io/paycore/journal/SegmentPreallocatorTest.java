@@ -35,7 +35,7 @@ class SegmentPreallocatorTest
             threadNames.add(Thread.currentThread().getName());
             runnable.run();
         });
-        try (SegmentPreallocator preallocator = new SegmentPreallocator(dir, SEGMENT_LENGTH, factory))
+        try (SegmentPreallocator preallocator = new SegmentPreallocator(dir, SEGMENT_LENGTH, true, factory))
         {
             assertNull(preallocator.take(), "nothing is prepared before a request");
             preallocator.request();
@@ -70,7 +70,7 @@ class SegmentPreallocatorTest
     void shouldRecordAFailureAndWaitForTheNextRequest() throws Exception
     {
         final Path missing = dir.resolve("missing");
-        try (SegmentPreallocator preallocator = new SegmentPreallocator(missing, SEGMENT_LENGTH, Thread::new))
+        try (SegmentPreallocator preallocator = new SegmentPreallocator(missing, SEGMENT_LENGTH, true, Thread::new))
         {
             preallocator.request();
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
