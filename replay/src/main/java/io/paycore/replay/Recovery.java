@@ -155,6 +155,10 @@ public final class Recovery implements AutoCloseable
         try
         {
             limits.validate();
+            if (null != cold)
+            {
+                cold.useHotWindow(limits.maxTransfers());
+            }
             journalContext
                 .directory(directory.journalDirectory())
                 .maxRecordLength(Math.max(
@@ -217,8 +221,11 @@ public final class Recovery implements AutoCloseable
                 final long heldBefore = cold.writtenRecordsNow();
                 cold.synchronous(true);
                 replay(directory.journalDirectory(), snapshotSequence + 1, lastSequence, replayer);
-                final long ahead = cold.recordsAhead(ledger.recordCount());
-                final long forgotten = ahead > 0 ? cold.discardFrom(ledger.recordCount()) : 0;
+                // Past what the recovered ledger has sealed, not only past its last record: a record it holds in
+                // memory but that the tier holds too was sealed by a history the journal lost (a power cut at
+                // flush none), in that history's state; sealed again later, it would not be written again.
+                final long ahead = cold.recordsAhead(ledger.sealedRecords());
+                final long forgotten = ahead > 0 ? cold.discardFrom(ledger.sealedRecords()) : 0;
                 cold.synchronous(false);
                 coldReport = "held " + heldBefore + " record(s), now " + cold.writtenRecordsNow() + " of the " +
                     "ledger's " + ledger.recordCount() + "; " + ledger.oldestHotRecord() + " out of memory" +

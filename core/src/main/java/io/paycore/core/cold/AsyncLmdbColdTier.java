@@ -36,6 +36,7 @@ import java.util.List;
  */
 public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
 {
+    private final Path directory;
     private final LmdbColdStore store;
     private final LmdbColdStore.Reader reader;
     private final int maxRecordsPerWrite;
@@ -160,6 +161,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         recordPositions = new int[indexSlots];
         recordStamps = new int[indexSlots];
         recordMask = indexSlots - 1;
+        this.directory = directory;
         store = new LmdbColdStore(directory, mapSizeBytes, durable, false);
         reader = store.reader();
         prefetchReader = store.reader();
@@ -243,11 +245,39 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     }
 
     /**
+     * Check the hot window of the ledger about to use this tier against the one its records were numbered by, and
+     * record it if the tier has none yet or holds no record. The window decides the record numbers (a post or void
+     * of a pending transfer already sealed writes a second record; one still in the window does not), so a tier
+     * whose records a ledger with another window numbered cannot be used: a replay would number the same history
+     * otherwise, and records could go unwritten. Ledger's thread, before any record is sealed.
+     *
+     * @param hotWindow the ledger's hot window (its {@code maxTransfers}).
+     * @throws ColdTierException if the tier holds records numbered with another window.
+     */
+    public void useHotWindow(final long hotWindow)
+    {
+        final long recorded = store.recordedHotWindow();
+        if (recorded == hotWindow)
+        {
+            return;
+        }
+        if (0 != recorded && writtenRecords > 0)
+        {
+            throw new ColdTierException("the cold tier in " + directory + " holds " + writtenRecords + " records " +
+                "of a ledger with a hot window of " + recorded + " transfers, and this one's is " + hotWindow +
+                ": a ledger numbers its records by its window, so the window cannot change while the tier holds " +
+                "records; start with --hot-transfers " + recorded + " (paycore.ledger.max.transfers)");
+        }
+        store.recordHotWindow(hotWindow);
+    }
+
+    /**
      * Forget every record from {@code records} on, after a recovery whose journal ends before what this tier holds
      * (a power loss took the journal's tail, not the tier's): see {@link #recordsAhead(long)}. Ledger's thread,
      * before the agent runs.
      *
-     * @param records the recovered ledger's {@link Ledger#recordCount()}.
+     * @param records the recovered ledger's {@link Ledger#sealedRecords()}: a record the ledger holds in memory
+     *                that the tier holds too was sealed by the lost history, in its state.
      * @return the transfers deleted plus the resolutions undone.
      */
     public long discardFrom(final long records)
@@ -261,7 +291,7 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
     }
 
     /**
-     * @param records a recovered ledger's {@link Ledger#recordCount()}.
+     * @param records a recovered ledger's {@link Ledger#sealedRecords()}.
      * @return how many records this tier holds beyond it.
      */
     public long recordsAhead(final long records)

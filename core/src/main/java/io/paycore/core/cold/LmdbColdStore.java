@@ -49,6 +49,8 @@ final class LmdbColdStore implements AutoCloseable
     private static final long FORMAT_KEY = 2;
     /** 16-byte big-endian keys, values of 18 + 2 longs (protocol v2). A store without it holds no transfer. */
     private static final long FORMAT = 2;
+    /** Meta key of the hot window of the ledger whose records the store numbers by; none before 2026-12-07. */
+    private static final long HOT_WINDOW_KEY = 3;
     private static final PutFlags[] NO_PUT_FLAGS = null;
 
     private final Env<ByteBuffer> env;
@@ -478,6 +480,32 @@ final class LmdbColdStore implements AutoCloseable
                     "the ledger's: the tier belongs to another ledger or history");
             }
         }
+    }
+
+    /**
+     * @return the hot window recorded by {@link #recordHotWindow(long)}, or 0 if none was.
+     */
+    long recordedHotWindow()
+    {
+        try (Txn<ByteBuffer> txn = env.txnRead())
+        {
+            return metaLong(txn, HOT_WINDOW_KEY);
+        }
+    }
+
+    /**
+     * Record, durably, the hot window of the ledger whose records this store numbers by.
+     *
+     * @param hotWindow in transfers.
+     */
+    void recordHotWindow(final long hotWindow)
+    {
+        try (Txn<ByteBuffer> txn = env.txnWrite())
+        {
+            putMetaLong(txn, HOT_WINDOW_KEY, hotWindow);
+            txn.commit();
+        }
+        env.sync(true);
     }
 
     private void putWrittenRecords(final Txn<ByteBuffer> txn, final long records)

@@ -2,6 +2,7 @@ package io.paycore.service.serve;
 
 import io.aeron.exceptions.ConductorServiceTimeoutException;
 import io.aeron.exceptions.DriverTimeoutException;
+import io.paycore.core.cold.ColdTierException;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.core.pipeline.StageLayout;
@@ -364,7 +365,7 @@ public final class ServeCommand implements Callable<Integer>
                 "starting would lose or invent history; nothing was changed. " + ex.getMessage());
             return EXIT_DAMAGED_JOURNAL;
         }
-        catch (final IllegalStateException | IllegalArgumentException ex)
+        catch (final IllegalStateException | IllegalArgumentException | ColdTierException ex)
         {
             // paycore's own reasons, which say what failed and where.
             err.println("paycore serve: cannot start: " + ex.getMessage());
