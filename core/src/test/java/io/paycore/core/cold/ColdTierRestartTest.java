@@ -90,12 +90,7 @@ class ColdTierRestartTest
     @Test
     void shouldRefuseAnotherHotWindowOnceTheTierHoldsRecordsAndAcceptItBefore()
     {
-        final List<Step> journal = List.of(
-            new Step(T0 + 1_000, 10, 0, 100, TransferFlags.PENDING),
-            single(T0 + 2_000, 20),
-            new Step(T0 + 3_000, 11, 10, 100, TransferFlags.POST_PENDING),
-            single(T0 + 4_000, 21),
-            single(T0 + 5_000, 22));
+        final List<Step> journal = postOfASealedPendingTransfer();
 
         try (AsyncLmdbColdTier cold = tier())
         {
@@ -128,12 +123,7 @@ class ColdTierRestartTest
     @Test
     void shouldWriteAgainWhatTheTierHeldPastTheRecoveredLedgersSealedRecords()
     {
-        final List<Step> journal = List.of(
-            new Step(T0 + 1_000, 10, 0, 100, TransferFlags.PENDING),
-            single(T0 + 2_000, 20),
-            new Step(T0 + 3_000, 11, 10, 100, TransferFlags.POST_PENDING),
-            single(T0 + 4_000, 21),
-            single(T0 + 5_000, 22));
+        final List<Step> journal = postOfASealedPendingTransfer();
 
         try (AsyncLmdbColdTier cold = tier())
         {
@@ -171,6 +161,20 @@ class ColdTierRestartTest
                 () -> assertEquals(PendingState.POSTED, ledger.transferPendingState(ledger.transferIndex(0, 10))),
                 () -> assertEquals(21, ledger.transferCount(), "transfers created"));
         }
+    }
+
+    /**
+     * Pending transfer 10, transfer 20, the post of 10, transfers 21 and 22: with a hot window of 1, transfer 10 is
+     * sealed before its post, so the post writes a second record for it.
+     */
+    private static List<Step> postOfASealedPendingTransfer()
+    {
+        return List.of(
+            new Step(T0 + 1_000, 10, 0, 100, TransferFlags.PENDING),
+            single(T0 + 2_000, 20),
+            new Step(T0 + 3_000, 11, 10, 100, TransferFlags.POST_PENDING),
+            single(T0 + 4_000, 21),
+            single(T0 + 5_000, 22));
     }
 
     /**
