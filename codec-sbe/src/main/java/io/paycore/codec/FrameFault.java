@@ -99,6 +99,13 @@ public enum FrameFault
     VAR_DATA_TRUNCATED(RejectReason.TRUNCATED, "frame ends inside a var data field"),
 
     /**
+     * The frame is longer than the largest message this validator takes: its templates' blocks and entries as
+     * they are now, with the most events a batch may hold (longer entries of a newer schema version count too).
+     * position = 0, expected = that length in bytes, found = the frame length.
+     */
+    MESSAGE_TOO_LONG(RejectReason.LENGTH_MISMATCH, "frame is longer than the largest message this service takes"),
+
+    /**
      * The frame goes on after the end of the message. position = where the message ends, expected = the message
      * length in bytes, found = the frame length.
      */

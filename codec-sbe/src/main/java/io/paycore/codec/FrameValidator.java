@@ -344,6 +344,13 @@ public final class FrameValidator
             return reject(FrameFault.TRAILING_BYTES, limit, limit, length);
         }
 
+        // Longer blocks and entries of a newer schema version are read, but no longer message than the largest of
+        // this one: whatever takes a valid frame may size its buffers by that.
+        if (length > maxMessageLengthBytes)
+        {
+            return reject(FrameFault.MESSAGE_TOO_LONG, 0, maxMessageLengthBytes, length);
+        }
+
         messageLength = limit;
 
         return true;

@@ -228,6 +228,12 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
                     return reject(session, validator.correlationId(), validator.templateId(),
                         RejectReason.UNAVAILABLE, false);
                 }
+                if (length > pipeline.maxMessageLength())
+                {
+                    // The validator's bound is the same; this one keeps a frame from overrunning an input slot.
+                    return reject(session, validator.correlationId(), validator.templateId(),
+                        RejectReason.LENGTH_MISMATCH, false);
+                }
                 if (!pipeline.offerMessage(session.sessionId, buffer, offset, length))
                 {
                     return Action.ABORT;
@@ -515,6 +521,10 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
                     authenticatedCount--;
                     counters.clientsConnected().setRelease(authenticatedCount);
                 }
+                // Egress closed its publication when it disconnected it: the slot is free now, not only once the
+                // caller's image goes (a client that stays but stops reading would otherwise hold it for good).
+                sessionsWithPublication--;
+                session.sessionId = 0;
                 session.state = STATE_DISCONNECTED;
             }
             count++;

@@ -47,6 +47,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.math.BigInteger;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +94,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private final ClientLink link;
     private final IdleStrategy idleStrategy;
     private final int fragmentLimit;
+    private static final SecureRandom CONNECT_IDS = new SecureRandom();
+
     private final FrameValidator validator = FrameValidator.forEgress();
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(
         BufferUtil.allocateDirectAligned(BitUtil.align(ProtocolLimits.MAX_MESSAGE_LENGTH, 64), 64));
@@ -129,6 +132,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private EgressListener listener;
     private long nextCorrelationId = 1;
     private long malformedAnswers;
+    private long foreignAnswers;
+    private boolean lockedToService;
+    private int serviceSessionId;
     private final InFlightRequests inFlight;
     private long leaderChangesSeen;
     private final long reconnectAfterNanos;
@@ -188,7 +194,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         }
         idleStrategy.reset();
 
-        final long correlationId = nextCorrelationId;
+        // Not the next request's id but one no one can guess: another client may name this one's response channel
+        // and stream in its own Connect, and must not be able to answer this Connect (see onFragment).
+        final long correlationId = (CONNECT_IDS.nextLong() >>> 2) | 1;
         connectEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .correlationId(correlationId)
             .clientId(context.clientId())
@@ -214,6 +222,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                 context.ingressStreamId() + " refused client " + context.clientId() + ": " + waiter.connectStatus +
                 " (" + waiter.detail + ")", waiter.connectStatus, null);
         }
+        serviceSessionId = waiter.connectSessionId;
+        lockedToService = true;
     }
 
     private PaycoreClientException noService()
@@ -670,6 +680,15 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     }
 
     /**
+     * @return service answers skipped because they came on a publication other than the one this client's
+     * {@code ConnectResult} came on: another session's, sent to the same response channel and stream.
+     */
+    public long foreignAnswers()
+    {
+        return foreignAnswers;
+    }
+
+    /**
      * @return the configuration.
      */
     public ClientContext context()
@@ -706,6 +725,16 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             malformedAnswers++;
             return;
         }
+        // The service answers on one publication, the one its ConnectResult came on. Another client that named this
+        // client's response channel in its own Connect gets a publication of its own onto the same stream: what
+        // comes on it is that client's, not this one's.
+        final int sessionId = header.sessionId();
+        if (lockedToService && sessionId != serviceSessionId)
+        {
+            foreignAnswers++;
+            return;
+        }
+        waiter.fragmentSessionId = sessionId;
         // From a cluster: an answer releases its request; one to a request answered already is a duplicate. A
         // Rejected that could not name its request (0) releases nothing.
         final long correlationId = validator.correlationId();
@@ -1076,6 +1105,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     {
         long expected;
         boolean answered;
+        int fragmentSessionId;
+        int connectSessionId;
         ConnectStatus connectStatus;
         io.paycore.codec.sbe.RejectReason rejectReason;
         String detail;
@@ -1256,6 +1287,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             {
                 connectStatus = connectResult.status();
                 detail = connectResult.detail();
+                connectSessionId = fragmentSessionId;
                 answered = true;
             }
         }
