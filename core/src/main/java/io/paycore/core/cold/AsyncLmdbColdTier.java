@@ -246,29 +246,14 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
 
     /**
      * Check the hot window of the ledger about to use this tier against the one its records were numbered by, and
-     * record it if the tier has none yet or holds no record. The window decides the record numbers (a post or void
-     * of a pending transfer already sealed writes a second record; one still in the window does not), so a tier
-     * whose records a ledger with another window numbered cannot be used: a replay would number the same history
-     * otherwise, and records could go unwritten. Ledger's thread, before any record is sealed.
+     * record it if the tier has none yet or holds no record. Ledger's thread, before any record is sealed.
      *
      * @param hotWindow the ledger's hot window (its {@code maxTransfers}).
-     * @throws ColdTierException if the tier holds records numbered with another window.
+     * @throws ColdTierException if the tier holds records numbered with another window (the message names it).
      */
     public void useHotWindow(final long hotWindow)
     {
-        final long recorded = store.recordedHotWindow();
-        if (recorded == hotWindow)
-        {
-            return;
-        }
-        if (0 != recorded && writtenRecords > 0)
-        {
-            throw new ColdTierException("the cold tier in " + directory + " holds " + writtenRecords + " records " +
-                "of a ledger with a hot window of " + recorded + " transfers, and this one's is " + hotWindow +
-                ": a ledger numbers its records by its window, so the window cannot change while the tier holds " +
-                "records; start with --hot-transfers " + recorded + " (paycore.ledger.max.transfers)");
-        }
-        store.recordHotWindow(hotWindow);
+        store.useHotWindow(hotWindow, writtenRecords, directory);
     }
 
     /**

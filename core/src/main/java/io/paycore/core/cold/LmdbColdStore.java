@@ -483,23 +483,35 @@ final class LmdbColdStore implements AutoCloseable
     }
 
     /**
-     * @return the hot window recorded by {@link #recordHotWindow(long)}, or 0 if none was.
+     * Check the hot window of the ledger about to use this store against the one its records were numbered by, and
+     * record it, durably, if the store has none yet or holds no record. The window decides the record numbers (a
+     * post or void of a pending transfer already sealed writes a second record; one still in the window does not),
+     * so records a ledger with another window numbered cannot be used: a replay would number the same history
+     * otherwise, and records could go unwritten.
+     *
+     * @param hotWindow      the ledger's hot window (its {@code maxTransfers}).
+     * @param writtenRecords the records the tier holds.
+     * @param directory      the tier's, for the message.
+     * @throws ColdTierException if the store holds records numbered with another window.
      */
-    long recordedHotWindow()
+    void useHotWindow(final long hotWindow, final long writtenRecords, final Path directory)
     {
+        final long recorded;
         try (Txn<ByteBuffer> txn = env.txnRead())
         {
-            return metaLong(txn, HOT_WINDOW_KEY);
+            recorded = metaLong(txn, HOT_WINDOW_KEY);
         }
-    }
-
-    /**
-     * Record, durably, the hot window of the ledger whose records this store numbers by.
-     *
-     * @param hotWindow in transfers.
-     */
-    void recordHotWindow(final long hotWindow)
-    {
+        if (recorded == hotWindow)
+        {
+            return;
+        }
+        if (0 != recorded && writtenRecords > 0)
+        {
+            throw new ColdTierException("the cold tier in " + directory + " holds " + writtenRecords + " records " +
+                "of a ledger with a hot window of " + recorded + " transfers, and this one's is " + hotWindow +
+                ": a ledger numbers its records by its window, so the window cannot change while the tier holds " +
+                "records; start with --hot-transfers " + recorded + " (paycore.ledger.max.transfers)");
+        }
         try (Txn<ByteBuffer> txn = env.txnWrite())
         {
             putMetaLong(txn, HOT_WINDOW_KEY, hotWindow);

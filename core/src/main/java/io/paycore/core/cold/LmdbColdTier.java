@@ -22,6 +22,7 @@ import java.util.List;
  */
 public final class LmdbColdTier implements ColdTier, AutoCloseable
 {
+    private final Path directory;
     private final LmdbColdStore store;
     private final LmdbColdStore.Reader reader;
     private final LmdbColdStore base;
@@ -72,6 +73,7 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
     public LmdbColdTier(
         final Path directory, final long mapSizeBytes, final Path baseDirectory, final boolean durable)
     {
+        this.directory = directory;
         base = null == baseDirectory ? null : LmdbColdStore.openReadOnly(baseDirectory);
         try
         {
@@ -117,6 +119,18 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
     public long writtenRecords()
     {
         return writtenRecords;
+    }
+
+    /**
+     * Check the hot window of the ledger about to use this tier against the one its records were numbered by, and
+     * record it if the tier has none yet or holds no record; see {@link AsyncLmdbColdTier#useHotWindow(long)}.
+     *
+     * @param hotWindow the ledger's hot window (its {@code maxTransfers}).
+     * @throws ColdTierException if the tier holds records numbered with another window (the message names it).
+     */
+    public void useHotWindow(final long hotWindow)
+    {
+        store.useHotWindow(hotWindow, writtenRecords, directory);
     }
 
     /**

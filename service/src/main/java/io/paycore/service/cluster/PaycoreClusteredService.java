@@ -272,6 +272,7 @@ public final class PaycoreClusteredService implements ClusteredService
             {
                 cold = new LmdbColdTier(
                     coldDirectory, coldTierSizeBytes, null, FlushLevel.NONE != journalContext.flushLevel());
+                cold.useHotWindow(limits.maxTransfers());
             }
             final Ledger ledger =
                 null == snapshotImage ? new Ledger(limits, cold) : loadSnapshot(snapshotImage, cluster);
