@@ -13,6 +13,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -135,6 +136,7 @@ final class AuthenticatorAgent implements Agent
                 uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLengthBytes));
             }
             uri.remove(CommonContext.LINGER_PARAM_NAME);
+            request.responseKey = responseKey(uri, streamId);
             final ExclusivePublication publication = aeron.addExclusivePublication(uri.toString(), streamId);
             if (publication.maxMessageLength() < ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH)
             {
@@ -151,6 +153,41 @@ final class AuthenticatorAgent implements Agent
             errorHandler.onError(new IllegalArgumentException(
                 "cannot open response channel '" + channel + "' stream " + streamId + ": " + ex.getMessage(), ex));
             return null;
+        }
+    }
+
+    /**
+     * Where a response channel and stream deliver, so that two sessions naming the same place are seen to: the
+     * medium, the endpoint with its host resolved (localhost and 127.0.0.1 are one place), the control endpoint
+     * and the stream.
+     */
+    static String responseKey(final ChannelUri uri, final int streamId)
+    {
+        return uri.media() + '|' + resolved(uri.get(CommonContext.ENDPOINT_PARAM_NAME)) + '|' +
+            resolved(uri.get(CommonContext.MDC_CONTROL_PARAM_NAME)) + '|' + streamId;
+    }
+
+    private static String resolved(final String endpoint)
+    {
+        if (null == endpoint)
+        {
+            return "";
+        }
+        final int colon = endpoint.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            return endpoint;
+        }
+        try
+        {
+            final String host = endpoint.substring(0, colon).replace("[", "").replace("]", "");
+            final InetSocketAddress address =
+                new InetSocketAddress(host, Integer.parseInt(endpoint.substring(colon + 1)));
+            return address.isUnresolved() ? endpoint : address.getAddress().getHostAddress() + ':' + address.getPort();
+        }
+        catch (final RuntimeException ex)
+        {
+            return endpoint;
         }
     }
 }

@@ -28,6 +28,11 @@ final class ConnectRequest
     ExclusivePublication publication;
     String badChannelDetail;
     boolean unanswered;
+    /**
+     * Where the answers go, as compared between sessions: the medium, the endpoint's address resolved, the control
+     * endpoint and the stream; null if no publication was opened.
+     */
+    String responseKey;
 
     ConnectRequest(
         final Object session,

@@ -409,6 +409,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
             }
             session.sessionId = nextSessionId++;
             session.clientId = clientId;
+            session.responseKey = request.responseKey;
             sessionsWithPublication++;
             newSessions.offer(new EgressSession(
                 session.sessionId, session.imageSessionId, clientId, request.publication, maxBacklogBytes));
@@ -445,6 +446,12 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
             {
                 status = ConnectStatus.BAD_CREDENTIAL;
                 detail = "session is already connected as client " + session.clientId;
+            }
+            if (ConnectStatus.OK == status && isAnotherClientsResponse(session, request.responseKey, clientId))
+            {
+                // Its answers would reach that client's stream, where an older client takes any answer as its own.
+                status = ConnectStatus.BAD_RESPONSE_CHANNEL;
+                detail = "response channel and stream are in use by another client's session";
             }
         }
 
@@ -493,6 +500,23 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
             session.sessionId = 0;
             session.state = STATE_NEW;
         }
+    }
+
+    private boolean isAnotherClientsResponse(final IngressSession session, final String responseKey, final long clientId)
+    {
+        if (null == responseKey)
+        {
+            return false;
+        }
+        for (final IngressSession other : sessions.values())
+        {
+            if (other != session && STATE_AUTHENTICATED == other.state && other.clientId != clientId &&
+                responseKey.equals(other.responseKey))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean hasControlRoom()
@@ -625,6 +649,7 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         final int imageSessionId;
         long sessionId;
         long clientId;
+        String responseKey;
         int state = STATE_NEW;
         boolean connectPending;
 

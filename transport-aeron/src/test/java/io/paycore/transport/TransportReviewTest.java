@@ -113,10 +113,11 @@ class TransportReviewTest
     }
 
     /**
-     * Client B, authenticated with its own secret, names client A's response channel and stream in its Connect. The
-     * service opens a second publication onto A's stream and sends B's answers there, with whatever correlation ids
-     * B chooses (A's are 1, 2, 3, ... and A's next is public): A's client takes them as answers to its own requests.
-     * Here A, having sent nothing, is handed a CreateAccountsResult for its next correlation id.
+     * Another session names client A's response channel and stream in its Connect and is let in: here a second
+     * process of client A itself (the service refuses another client id there; see the next test). The service
+     * opens a second publication onto A's stream and sends that session's answers there, with whatever correlation
+     * ids it chooses (A's are 1, 2, 3, ... and A's next is public). A's client must take answers only from the
+     * publication its own ConnectResult came on: here it is handed nothing.
      */
     @Test
     void shouldNotDeliverAnotherClientsAnswersOnAClientsResponseStream()
@@ -134,7 +135,7 @@ class TransportReviewTest
         closeables.add(observer);
 
         final RawSession b = rawSession();
-        b.connect(900, TestService.CLIENT_B, TestService.SECRET_B, contextA.responseChannel(),
+        b.connect(900, TestService.CLIENT_A, TestService.SECRET_A, contextA.responseChannel(),
             contextA.responseStreamId());
         final int length = new RequestEncoder().createAccounts(frame, 0, nextOfA,
             new AccountEventArray(1).add(1, 0, 1, 1, 0));
@@ -196,7 +197,7 @@ class TransportReviewTest
             });
             sleep(5);
         }
-        assertEquals(List.of(), handedToA, "answers to client B's requests handed to client A");
+        assertEquals(List.of(), handedToA, "answers to the other session's requests handed to client A");
     }
 
     /**
@@ -236,6 +237,61 @@ class TransportReviewTest
         }
         assertEquals(List.of(), larger, "logs larger than the service's own term length allows (" + bound +
             " bytes) written for a refused Connect");
+    }
+
+    /**
+     * The service side of the test above: a Connect naming a response channel and stream another client's live
+     * session uses is refused ({@code BAD_RESPONSE_CHANNEL}), so that a client of an older build, which takes any
+     * answer on its stream as its own, is not handed another client's answers either. The refusal itself goes to
+     * that stream (there is nowhere else to send it), where such a client ignores a ConnectResult it did not ask
+     * for. The same client id naming its own stream again (a second process of one client) is let in.
+     */
+    @Test
+    void shouldRefuseAConnectNamingAnotherClientsResponseChannelAndStream()
+    {
+        start((context) -> {});
+        final ClientContext contextA = service.clientContext(TestService.CLIENT_A, TestService.SECRET_A);
+        final PaycoreClient clientA = PaycoreClient.connect(contextA);
+        closeables.add(clientA);
+        final Subscription observer = aeron.addSubscription(contextA.responseChannel(), contextA.responseStreamId());
+        closeables.add(observer);
+
+        final RawSession b = rawSession();
+        b.connect(900, TestService.CLIENT_B, TestService.SECRET_B, contextA.responseChannel(),
+            contextA.responseStreamId());
+        assertEquals(ConnectStatus.BAD_RESPONSE_CHANNEL, awaitConnectResult(observer, 900));
+
+        final RawSession sameClient = rawSession();
+        sameClient.connect(901, TestService.CLIENT_A, TestService.SECRET_A, contextA.responseChannel(),
+            contextA.responseStreamId());
+        assertEquals(ConnectStatus.OK, awaitConnectResult(observer, 901));
+    }
+
+    private static ConnectStatus awaitConnectResult(final Subscription subscription, final long correlationId)
+    {
+        final ConnectStatus[] status = new ConnectStatus[1];
+        final ConnectResultDecoder decoder = new ConnectResultDecoder();
+        final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (null == status[0])
+        {
+            assertTrue(System.nanoTime() < deadlineNanos, "no ConnectResult " + correlationId);
+            if (0 == subscription.poll((buffer, offset, length, header) ->
+            {
+                final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder().wrap(buffer, offset);
+                if (ConnectResultDecoder.TEMPLATE_ID == headerDecoder.templateId())
+                {
+                    decoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                    if (correlationId == decoder.correlationId())
+                    {
+                        status[0] = decoder.status();
+                    }
+                }
+            }, 10))
+            {
+                sleep(1);
+            }
+        }
+        return status[0];
     }
 
     /**
