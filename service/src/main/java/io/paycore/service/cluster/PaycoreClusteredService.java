@@ -111,6 +111,8 @@ public final class PaycoreClusteredService implements ClusteredService
     private static final int HISTORY_CHECK_LENGTH = 4 * Long.BYTES;
     /** History checks remembered until the cluster's log gives them back: the log's lag behind the service. */
     private static final int HISTORY_CHECKS_KEPT = 64;
+    /** How long an answer waits for its client's session before the client counts as one that stopped reading. */
+    private static final long OFFER_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final LedgerLimits limits;
     private final JournalContext journalContext;
@@ -140,6 +142,7 @@ public final class PaycoreClusteredService implements ClusteredService
     private volatile RuntimeException failure;
     private long appliedRecords;
     private volatile long rejectedMessages;
+    private volatile long answersDropped;
     private boolean tickScheduled;
     private volatile long appliedRecordsNow;
     private volatile long coldWrittenRecordsNow;
@@ -692,6 +695,15 @@ public final class PaycoreClusteredService implements ClusteredService
         return rejectedMessages;
     }
 
+    /**
+     * @return answers not delivered because their client's session stayed back-pressured (it stopped reading); each
+     * such session is closed, and its client sends what it has in flight again on a new one. Any thread.
+     */
+    public long answersDropped()
+    {
+        return answersDropped;
+    }
+
     private void scheduleTick(final long timestamp)
     {
         if (!tickScheduled && processor.ledger().pendingCount() > 0)
@@ -810,6 +822,18 @@ public final class PaycoreClusteredService implements ClusteredService
         final long hash0 = buffer.getLong(offset + 2 * Long.BYTES);
         final long hash1 = buffer.getLong(offset + 3 * Long.BYTES);
         final int slot = historyCheckEvery > 0 ? (int)((record / historyCheckEvery) % HISTORY_CHECKS_KEPT) : 0;
+        if (historyCheckEvery > 0 && record > appliedRecords)
+        {
+            // The leader had applied that record by this point of the log, and the log's messages before it are
+            // this member's too: it refused one the leader applied (a smaller --max-batch, say).
+            historyChecksFailed++;
+            historyCheckErrors.onError(new IllegalStateException("history check at record " + record + " failed: " +
+                "this member has applied " + appliedRecords + " records where the leader had applied " + record +
+                " at the same point of the cluster's log: it refused a message the leader applied. Every member " +
+                "must run with the same limits (--max-batch and the others); compare the members' journals " +
+                "(paycore journal compare)"));
+            return;
+        }
         if (historyCheckEvery <= 0 || historyCheckRecords[slot] != record)
         {
             // Before this member's snapshot, or longer ago than it remembers: nothing to compare.
@@ -887,9 +911,18 @@ public final class PaycoreClusteredService implements ClusteredService
 
     private void offer(final ClientSession session, final DirectBuffer buffer, final int length)
     {
+        if (session.isClosing())
+        {
+            answersDropped++;
+            return;
+        }
+        // Waits at most OFFER_PATIENCE_NANOS: the service thread applies every client's messages, so a client that
+        // stopped reading must not hold it (before 2026-12-07 it could for about a second an answer). The clock
+        // bounds the wait only; nothing the ledger holds depends on it.
         final IdleStrategy idle = cluster.idleStrategy();
         idle.reset();
-        for (int attempts = 0; attempts < 1_000; attempts++)
+        final long deadlineNanos = System.nanoTime() + OFFER_PATIENCE_NANOS;
+        while (true)
         {
             final long result = session.offer(buffer, 0, length);
             if (result > 0 || ClientSession.MOCKED_OFFER == result)
@@ -900,8 +933,16 @@ public final class PaycoreClusteredService implements ClusteredService
             {
                 return;
             }
+            if (System.nanoTime() - deadlineNanos > 0)
+            {
+                break;
+            }
             idle.idle();
         }
+        // Its answers cannot be delivered in order any more: close the session (through the log, so every member
+        // closes it), and the client sends what it has in flight again on a new one, answered from the ledger.
+        answersDropped++;
+        session.close();
     }
 
     private void offerFully(

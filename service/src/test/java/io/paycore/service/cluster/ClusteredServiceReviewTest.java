@@ -1,0 +1,380 @@
+package io.paycore.service.cluster;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.paycore.codec.ProtocolLimits;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.core.command.RequestEncoder;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.ledger.TransferEventArray;
+import io.paycore.journal.FlushLevel;
+import io.paycore.journal.JournalContext;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * PaycoreClusteredService's message handling without a cluster: the service is driven through its ClusteredService
+ * callbacks as the service container drives it, with a Cluster and ClientSessions of the test's own (an embedded
+ * media driver only for the service's counters). Review findings, each shown failing.
+ */
+class ClusteredServiceReviewTest
+{
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    @TempDir
+    Path data;
+
+    private MediaDriver driver;
+    private Aeron aeron;
+    private final List<PaycoreClusteredService> services = new ArrayList<>();
+
+    @BeforeEach
+    void startDriver()
+    {
+        driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+            .aeronDirectoryName(data.resolve("aeron").toString())
+            .threadingMode(ThreadingMode.SHARED)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+    }
+
+    @AfterEach
+    void stop()
+    {
+        for (final PaycoreClusteredService service : services)
+        {
+            service.onTerminate(null);
+        }
+        CloseHelper.quietCloseAll(aeron, driver);
+    }
+
+    /**
+     * DESIGN 7: a slow client never stalls the BLP or other clients. A session whose egress is back-pressured (a
+     * client that stopped reading) holds the service thread in {@code offer} for 1,000 idles of the member's idle
+     * strategy (ClusterNode's: up to 1 ms parks), about a second per answer, during which the leader applies nothing
+     * for anyone; then the answer is dropped.
+     */
+    @Test
+    void shouldNotHoldTheServiceThreadOnAClientThatStoppedReading()
+    {
+        final FakeCluster cluster = new FakeCluster();
+        final PaycoreClusteredService service = start("leader", limits(8), cluster);
+        final ClientSession slowReader = session(1, Publication.BACK_PRESSURED);
+
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[4096]);
+        final int length = new RequestEncoder().createAccounts(message, 0, 1,
+            new AccountEventArray(1).add(1, 0, 1, 1, 0));
+
+        final long start = System.nanoTime();
+        service.onSessionMessage(slowReader, SECOND, message, 0, length, null);
+        final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertEquals(1, service.appliedRecords());
+        assertEquals(1, service.answersDropped(), "the answer dropped, the session closed");
+        assertTrue(tookMs < 500, "one answer to a back-pressured client held the service thread (so every " +
+            "client of the cluster) for " + tookMs + " ms");
+    }
+
+    /**
+     * The validator takes its batch limit from the member's own --max-batch (PaycoreClusteredService's constructor),
+     * which members do not journal. A member with a smaller one rejects a batch the leader applied: its ledger and
+     * its record numbers part from the leader's. The history checks are meant to catch a member that went another
+     * way, but they compare by record number, and this member's record N is the leader's N + 1: a check the log
+     * gives right after the leader's record N finds nothing at N and is counted skipped, so the member's checks
+     * never fail although its ledger differs.
+     */
+    @Test
+    void shouldFailTheHistoryChecksOfAMemberWhoseBatchLimitRejectedWhatTheLeaderApplied()
+    {
+        final FakeCluster leaderCluster = new FakeCluster();
+        final FakeCluster followerCluster = new FakeCluster();
+        final PaycoreClusteredService leader = start("leader", limits(8), leaderCluster);
+        final PaycoreClusteredService follower = start("follower", limits(4), followerCluster);
+        final ClientSession client = session(1, ClientSession.MOCKED_OFFER);
+        final RequestEncoder encoder = new RequestEncoder();
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[8192]);
+
+        final List<Integer> log = new ArrayList<>();
+        int length = encoder.createAccounts(message, 0, 1, new AccountEventArray(2)
+            .add(1, 0, 1, 1, 0).add(2, 0, 1, 1, 0));
+        apply(leader, follower, leaderCluster, client, message, length, 1);
+        // Six transfers: within the leader's --max-batch 8, over the follower's 4.
+        final TransferEventArray six = new TransferEventArray(6);
+        for (int i = 0; i < 6; i++)
+        {
+            six.add(10 + i, 1, 2, 1, 0, 0, 1, 0, 1, 0);
+        }
+        length = encoder.createTransfers(message, 0, 2, six);
+        apply(leader, follower, leaderCluster, client, message, length, 2);
+        for (int i = 0; i < 10; i++)
+        {
+            length = encoder.createTransfers(message, 0, 3 + i,
+                new TransferEventArray(1).add(100 + i, 1, 2, 1, 0, 0, 1, 0, 1, 0));
+            apply(leader, follower, leaderCluster, client, message, length, 3 + i);
+        }
+
+        assertEquals(0, leader.rejectedMessages());
+        assertEquals(1, follower.rejectedMessages(), "the follower refused the batch the leader applied");
+        assertNotEquals(digest(leader), digest(follower), "their ledgers differ");
+        assertEquals(0, leader.historyChecksFailed());
+        assertTrue(follower.historyChecksFailed() > 0, "a member whose ledger differs from the leader's has " +
+            "history checks failed 0, passed " + follower.historyChecksPassed() + ", skipped " +
+            follower.historyChecksSkipped());
+    }
+
+    /**
+     * What was checked and holds: truncated, unknown-template, trailing-byte, over-long (a newer schema's longer
+     * entries past the largest message) and over-limit frames are each answered Rejected, counted, and neither
+     * journaled nor applied.
+     */
+    @Test
+    void shouldRejectEachBadFrameCountedAndUnapplied()
+    {
+        final FakeCluster cluster = new FakeCluster();
+        final PaycoreClusteredService service = start("member", limits(8), cluster);
+        final List<byte[]> answers = new ArrayList<>();
+        final ClientSession client = recordingSession(1, answers);
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[8192]);
+        final RequestEncoder encoder = new RequestEncoder();
+
+        final int valid = encoder.createAccounts(message, 0, 1, new AccountEventArray(1).add(1, 0, 1, 1, 0));
+        // Truncated: the last byte of the account missing.
+        service.onSessionMessage(client, SECOND, message, 0, valid - 1, null);
+        // Trailing bytes.
+        service.onSessionMessage(client, SECOND, message, 0, valid + 3, null);
+        // Unknown template.
+        final UnsafeBuffer unknown = new UnsafeBuffer(new byte[valid]);
+        unknown.putBytes(0, message, 0, valid);
+        unknown.putShort(MessageHeaderEncoder.templateIdEncodingOffset(), (short)77, MessageHeaderEncoder.BYTE_ORDER);
+        service.onSessionMessage(client, SECOND, unknown, 0, valid, null);
+        // A newer version whose 8 entries are 1,024 bytes each: longer than the largest message of this member.
+        final int longLength = encoder.createTransfers(message, 0, 5, eight());
+        final UnsafeBuffer longer = widenEntries(message, longLength, 1024);
+        service.onSessionMessage(client, SECOND, longer, 0, longer.capacity(), null);
+        // Header only.
+        service.onSessionMessage(client, SECOND, message, 0, 7, null);
+
+        assertEquals(5, service.rejectedMessages());
+        assertEquals(0, service.appliedRecords());
+        assertEquals(5, answers.size());
+        service.onSessionMessage(client, 2 * SECOND, message, 0,
+            encoder.createAccounts(message, 0, 9, new AccountEventArray(1).add(1, 0, 1, 1, 0)), null);
+        assertEquals(1, service.appliedRecords(), "the member goes on with the next valid message");
+    }
+
+    private static TransferEventArray eight()
+    {
+        final TransferEventArray events = new TransferEventArray(8);
+        for (int i = 0; i < 8; i++)
+        {
+            events.add(200 + i, 1, 2, 1, 0, 0, 1, 0, 1, 0);
+        }
+        return events;
+    }
+
+    /** The CreateTransfers in buffer, re-encoded as version 3 with each entry padded to entryLength bytes. */
+    private static UnsafeBuffer widenEntries(final UnsafeBuffer buffer, final int length, final int entryLength)
+    {
+        final int root = MessageHeaderEncoder.ENCODED_LENGTH +
+            (buffer.getShort(0, MessageHeaderEncoder.BYTE_ORDER) & 0xFFFF);
+        final int oldEntry = buffer.getShort(root, MessageHeaderEncoder.BYTE_ORDER) & 0xFFFF;
+        final int count = buffer.getShort(root + 2, MessageHeaderEncoder.BYTE_ORDER) & 0xFFFF;
+        final int groupHeader = 4;
+        final UnsafeBuffer wide = new UnsafeBuffer(new byte[root + groupHeader + count * entryLength]);
+        wide.putBytes(0, buffer, 0, root + groupHeader);
+        wide.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)(MessageHeaderEncoder.SCHEMA_VERSION + 1),
+            MessageHeaderEncoder.BYTE_ORDER);
+        wide.putShort(root, (short)entryLength, MessageHeaderEncoder.BYTE_ORDER);
+        for (int i = 0; i < count; i++)
+        {
+            wide.putBytes(root + groupHeader + i * entryLength, buffer, root + groupHeader + i * oldEntry, oldEntry);
+        }
+        assertEquals(length, root + groupHeader + count * oldEntry);
+        assertTrue(wide.capacity() > ProtocolLimits.maxMessageLength(8));
+        return wide;
+    }
+
+    /**
+     * The same message to both members, then, at the earliest place the log can hold it (the leader's consensus
+     * module appends the leader's offer after what it has already appended: right after this message when nothing
+     * else arrives meanwhile), any history check the leader offered.
+     */
+    private static void apply(
+        final PaycoreClusteredService leader,
+        final PaycoreClusteredService follower,
+        final FakeCluster leaderCluster,
+        final ClientSession client,
+        final DirectBuffer message,
+        final int length,
+        final long second)
+    {
+        leader.onSessionMessage(client, second * SECOND, message, 0, length, null);
+        follower.onSessionMessage(client, second * SECOND, message, 0, length, null);
+        for (final byte[] check : leaderCluster.takeOffers())
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(check);
+            leader.onSessionMessage(null, second * SECOND, buffer, 0, check.length, null);
+            follower.onSessionMessage(null, second * SECOND, buffer, 0, check.length, null);
+        }
+    }
+
+    private static String digest(final PaycoreClusteredService service)
+    {
+        service.requestDigest();
+        service.doBackgroundWork(0);
+        return service.state().digest();
+    }
+
+    private static LedgerLimits limits(final int maxBatch)
+    {
+        return new LedgerLimits().maxAccounts(64).maxTransfers(1024).maxPendingTransfers(64).maxBatchEvents(maxBatch);
+    }
+
+    private PaycoreClusteredService start(final String name, final LedgerLimits limits, final FakeCluster cluster)
+    {
+        final Path journal = data.resolve(name).resolve("journal");
+        final PaycoreClusteredService service = new PaycoreClusteredService(0, limits,
+            new JournalContext().directory(journal).segmentLength(JournalContext.SEGMENT_LENGTH_MIN)
+                .flushLevel(FlushLevel.NONE).preallocate(false)
+                .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,
+                    ProtocolLimits.maxMessageLength(limits.maxBatchEvents()))),
+            0, null, 0)
+            .historyChecks(4, (ex) -> { });
+        service.onStart(cluster.proxy(), null);
+        services.add(service);
+        return service;
+    }
+
+    /** A Cluster that records what the service offers it and takes every offer. */
+    private final class FakeCluster
+    {
+        private final List<byte[]> offers = new ArrayList<>();
+        // ClusterNode's idle strategy for the service container.
+        private final IdleStrategy idle =
+            new BackoffIdleStrategy(1, 100, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+
+        List<byte[]> takeOffers()
+        {
+            final List<byte[]> taken = new ArrayList<>(offers);
+            offers.clear();
+            return taken;
+        }
+
+        Cluster proxy()
+        {
+            return (Cluster)Proxy.newProxyInstance(Cluster.class.getClassLoader(), new Class<?>[] { Cluster.class },
+                (proxy, method, args) ->
+                {
+                    switch (method.getName())
+                    {
+                        case "aeron":
+                            return aeron;
+                        case "idleStrategy":
+                            return idle;
+                        case "role":
+                            return Cluster.Role.LEADER;
+                        case "offer":
+                            if (3 == args.length)
+                            {
+                                final DirectBuffer buffer = (DirectBuffer)args[0];
+                                final byte[] bytes = new byte[(int)args[2]];
+                                buffer.getBytes((int)args[1], bytes);
+                                offers.add(bytes);
+                            }
+                            return 1L;
+                        case "scheduleTimer":
+                            return true;
+                        default:
+                            return defaultValue(method);
+                    }
+                });
+        }
+    }
+
+    private static ClientSession session(final long id, final long offerResult)
+    {
+        return (ClientSession)Proxy.newProxyInstance(ClientSession.class.getClassLoader(),
+            new Class<?>[] { ClientSession.class }, (proxy, method, args) ->
+            {
+                switch (method.getName())
+                {
+                    case "id":
+                        return id;
+                    case "offer":
+                        return offerResult;
+                    default:
+                        return defaultValue(method);
+                }
+            });
+    }
+
+    private static ClientSession recordingSession(final long id, final List<byte[]> answers)
+    {
+        return (ClientSession)Proxy.newProxyInstance(ClientSession.class.getClassLoader(),
+            new Class<?>[] { ClientSession.class }, (proxy, method, args) ->
+            {
+                switch (method.getName())
+                {
+                    case "id":
+                        return id;
+                    case "offer":
+                        if (3 == args.length)
+                        {
+                            final DirectBuffer buffer = (DirectBuffer)args[0];
+                            final byte[] bytes = new byte[(int)args[2]];
+                            buffer.getBytes((int)args[1], bytes);
+                            answers.add(bytes);
+                        }
+                        return 1L;
+                    default:
+                        return defaultValue(method);
+                }
+            });
+    }
+
+    private static Object defaultValue(final Method method)
+    {
+        final Class<?> type = method.getReturnType();
+        if (boolean.class == type)
+        {
+            return false;
+        }
+        if (long.class == type)
+        {
+            return 0L;
+        }
+        if (int.class == type)
+        {
+            return 0;
+        }
+        if ("toString".equals(method.getName()))
+        {
+            return "fake";
+        }
+        return null;
+    }
+}
