@@ -7,7 +7,6 @@ import io.aeron.ExclusivePublication;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.codec.sbe.ConnectStatus;
 import org.agrona.ErrorHandler;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
@@ -126,16 +125,9 @@ final class AuthenticatorAgent implements Agent
             {
                 throw new IllegalArgumentException("response stream id must not be 0");
             }
-            final ChannelUri uri = ChannelUri.parse(channel);
-            // The service sizes the logs it writes, not the caller (who may not have authenticated yet): a term
-            // length above its own is lowered to it, and the caller's linger is not kept.
-            final String termLength = uri.get(CommonContext.TERM_LENGTH_PARAM_NAME);
-            if (null == termLength ||
-                SystemUtil.parseSize(CommonContext.TERM_LENGTH_PARAM_NAME, termLength) > termLengthBytes)
-            {
-                uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLengthBytes));
-            }
-            uri.remove(CommonContext.LINGER_PARAM_NAME);
+            // The service sizes the logs it writes, not the caller (who may not have authenticated yet).
+            final ChannelUri uri = ChannelUri.parse(
+                TransportContext.boundedResponseChannel(channel, termLengthBytes, true));
             request.responseKey = responseKey(uri, streamId);
             final ExclusivePublication publication = aeron.addExclusivePublication(uri.toString(), streamId);
             if (publication.maxMessageLength() < ProtocolLimits.MAX_EGRESS_MESSAGE_LENGTH)

@@ -699,6 +699,34 @@ public final class TransportContext
     }
 
     /**
+     * A response channel as a server opens it, to a caller who named it: the caller may ask for a shorter term
+     * than {@code termLengthBytes} but not a longer one (the server's media driver writes the whole log out on its
+     * disk: three terms of up to 1 GiB), and its {@code linger} is dropped (a closed log would stay on disk as long
+     * as it says).
+     *
+     * @param channel         as the caller named it.
+     * @param termLengthBytes the longest term the server writes; also the term given a channel that names none,
+     *                        if {@code defaultTerm}.
+     * @param defaultTerm     true to give a channel that names no term length {@code termLengthBytes}; false to
+     *                        leave it to the media driver's default.
+     * @return the channel to open.
+     * @throws IllegalArgumentException if the channel or its term length cannot be parsed.
+     */
+    public static String boundedResponseChannel(
+        final String channel, final int termLengthBytes, final boolean defaultTerm)
+    {
+        final ChannelUri uri = ChannelUri.parse(channel);
+        final String termLength = uri.get(CommonContext.TERM_LENGTH_PARAM_NAME);
+        if (null == termLength ? defaultTerm :
+            SystemUtil.parseSize(CommonContext.TERM_LENGTH_PARAM_NAME, termLength) > termLengthBytes)
+        {
+            uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLengthBytes));
+        }
+        uri.remove(CommonContext.LINGER_PARAM_NAME);
+        return uri.toString();
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String toString()

@@ -24,6 +24,7 @@ import io.paycore.core.ledger.LedgerChangeListener;
 import io.paycore.journal.JournalException;
 import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
+import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -212,7 +213,10 @@ public final class FeedServer implements Agent
         final ExclusivePublication publication;
         try
         {
-            publication = aeron.addExclusivePublication(channel, streamId);
+            // The server sizes the logs it writes, not whoever sent the request.
+            publication = aeron.addExclusivePublication(
+                TransportContext.boundedResponseChannel(channel, TransportContext.TERM_LENGTH_DEFAULT, false),
+                streamId);
         }
         catch (final AeronException | IllegalArgumentException | IllegalStateException ex)
         {
@@ -256,6 +260,8 @@ public final class FeedServer implements Agent
         return result > 0 ? 1 : 0;
     }
 
+    private static final long NOT_STALLED = Long.MIN_VALUE;
+
     private final class Subscriber implements LedgerChangeListener
     {
         final long correlationId;
@@ -276,6 +282,7 @@ public final class FeedServer implements Agent
         int queueHead;
         int queueTail;
         long lagNanos;
+        long stalledSinceNanos = NOT_STALLED;
 
         Subscriber(
             final long correlationId,
@@ -363,8 +370,22 @@ public final class FeedServer implements Agent
                     {
                         done = true;
                     }
+                    else if (NOT_STALLED == stalledSinceNanos)
+                    {
+                        stalledSinceNanos = nowNanos;
+                    }
+                    else if (nowNanos - stalledSinceNanos > context.stallTimeoutNanos())
+                    {
+                        // It stopped reading: its place and its replay go to someone who reads.
+                        log.accept("subscriber " + correlationId + " on " + channel + " stream " + streamId +
+                            " dropped: it took no change for " + context.stallTimeoutNanos() / 1_000_000 +
+                            " ms (--stall-timeout)" + (null == feed ? "" :
+                            ", after " + feed.changesDelivered() + " changes"));
+                        done = true;
+                    }
                     return work;
                 }
+                stalledSinceNanos = NOT_STALLED;
                 queueHead += CHANGE_LENGTH;
                 work++;
                 if (null != counters)

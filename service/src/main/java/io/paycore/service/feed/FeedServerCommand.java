@@ -81,6 +81,12 @@ public final class FeedServerCommand implements Callable<Integer>
             "${DEFAULT-VALUE}).")
     private long connectTimeoutNanos;
 
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", defaultValue = "10s",
+        converter = DurationNanosConverter.class,
+        description = "How long a connected subscriber may take no change (it stopped reading) before it is " +
+            "dropped and its place freed (default: ${DEFAULT-VALUE}).")
+    private long stallTimeoutNanos;
+
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Use the running media driver of this directory (default: an embedded one in STATE/aeron).")
     private Path aeronDir;
@@ -112,6 +118,7 @@ public final class FeedServerCommand implements Callable<Integer>
                 .requestStreamId(streamId)
                 .maxSubscribers(maxSubscribers)
                 .connectTimeoutNanos(connectTimeoutNanos)
+                .stallTimeoutNanos(stallTimeoutNanos)
                 .log(line -> out.println("feed-server: " + line))
                 .conclude();
         }

@@ -20,12 +20,15 @@ public final class FeedServerContext
     public static final int MAX_SUBSCRIBERS_DEFAULT = 4;
     /** Default time a subscriber's channel has to connect before the subscriber is dropped. */
     public static final long CONNECT_TIMEOUT_NANOS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
+    /** Default time a connected subscriber may take no change before it is dropped and its place freed. */
+    public static final long STALL_TIMEOUT_NANOS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
 
     private ChangeFeedContext journal;
     private String requestChannel;
     private int requestStreamId = REQUEST_STREAM_ID_DEFAULT;
     private int maxSubscribers = MAX_SUBSCRIBERS_DEFAULT;
     private long connectTimeoutNanos = CONNECT_TIMEOUT_NANOS_DEFAULT;
+    private long stallTimeoutNanos = STALL_TIMEOUT_NANOS_DEFAULT;
     private FeedCounters counters;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private EpochNanoClock epochClock = new SystemEpochNanoClock();
@@ -55,6 +58,10 @@ public final class FeedServerContext
         if (connectTimeoutNanos <= 0)
         {
             throw new IllegalArgumentException("the connect timeout must be positive: " + connectTimeoutNanos);
+        }
+        if (stallTimeoutNanos <= 0)
+        {
+            throw new IllegalArgumentException("the stall timeout must be positive: " + stallTimeoutNanos);
         }
         return this;
     }
@@ -151,6 +158,25 @@ public final class FeedServerContext
     public long connectTimeoutNanos()
     {
         return connectTimeoutNanos;
+    }
+
+    /**
+     * @param stallTimeoutNanos how long a connected subscriber may take no change (its channel back-pressured: it
+     *                          stopped reading) before it is dropped and its place freed.
+     * @return this.
+     */
+    public FeedServerContext stallTimeoutNanos(final long stallTimeoutNanos)
+    {
+        this.stallTimeoutNanos = stallTimeoutNanos;
+        return this;
+    }
+
+    /**
+     * @return how long a connected subscriber may take no change before it is dropped.
+     */
+    public long stallTimeoutNanos()
+    {
+        return stallTimeoutNanos;
     }
 
     /**

@@ -34,6 +34,7 @@ import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.replay.query.AccountBalance;
 import io.paycore.replay.query.QueryEngine;
 import io.paycore.replay.query.StoredTransfer;
+import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -269,6 +270,14 @@ public final class QueryServer implements Agent
         }
         if (!tryAnswer(query))
         {
+            if (waiting.size() >= context.maxInFlight())
+            {
+                // Its channel is not connected yet and the list is full: not even a BUSY could go out now.
+                refused.increment();
+                log.accept("query " + query.correlationId + " dropped: " + context.maxInFlight() + " queries " +
+                    "wait already (--max-in-flight)");
+                return;
+            }
             waiting.add(query);
         }
     }
@@ -281,7 +290,10 @@ public final class QueryServer implements Agent
         {
             try
             {
-                publication = aeron.addExclusivePublication(channel, streamId);
+                // The server sizes the logs it writes, not the asker.
+                publication = aeron.addExclusivePublication(
+                    TransportContext.boundedResponseChannel(channel, TransportContext.TERM_LENGTH_DEFAULT, false),
+                    streamId);
             }
             catch (final AeronException | IllegalArgumentException | IllegalStateException ex)
             {
@@ -327,7 +339,15 @@ public final class QueryServer implements Agent
                 context.waitTimeoutNanos() / 1_000_000 + " ms");
         }
 
-        final int length = null != query.refusal ? encodeRefusal(query) : encode(query);
+        int length = null != query.refusal ? encodeRefusal(query) : encode(query);
+        if (length > query.publication.maxMessageLength())
+        {
+            // Offered, it would throw: the asker's channel has terms too short for this answer.
+            query.refuse(QueryStatus.LIMIT_TOO_LARGE, "the answer takes " + length + " bytes, and " +
+                query.responseChannel + " carries messages of at most " + query.publication.maxMessageLength() +
+                ": ask with a smaller limit, or a channel with a longer term-length");
+            length = encodeRefusal(query);
+        }
         final long result = query.publication.offer(answer, 0, length);
         if (result > 0)
         {

@@ -12,10 +12,14 @@ import java.util.function.BooleanSupplier;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.paycore.codec.sbe.FeedChangeDecoder;
 import io.paycore.codec.sbe.FeedStatus;
+import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.SubscribeFeedEncoder;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.LedgerChange;
 import io.paycore.core.ledger.LedgerLimits;
@@ -29,6 +33,7 @@ import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.PaycoreProcess;
 import io.paycore.service.demo.DemoWorkload;
+import io.paycore.transport.TransportContext;
 import io.paycore.transport.client.FeedSubscriber;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
@@ -41,6 +46,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -221,11 +227,14 @@ class FeedServerTest
                 a.subscribe(0);
                 await(() -> poll(a, got) >= 0 && got.size() >= history.size());
                 assertEquals(history, got);
-                server.awaitLine("feed-server: subscriber 1 on aeron:udp?endpoint=localhost:20902 stream 2001 from 0",
-                    10_000);
+                // A subscriber's request id starts where no one can guess (FeedSubscriber), so the line names it.
+                final String from = server.awaitLine("feed-server: subscriber ", 10_000);
+                assertTrue(from.matches("feed-server: subscriber \\d+ on aeron:udp\\?endpoint=localhost:20902 " +
+                    "stream 2001 from 0"), from);
             }
-            server.awaitLine("feed-server: subscriber 1 on aeron:udp?endpoint=localhost:20902 stream 2001 went away",
-                30_000);
+            final String subscriber = server.awaitLine("feed-server: subscriber ", 10_000).split(" ")[2];
+            server.awaitLine("feed-server: subscriber " + subscriber + " on aeron:udp?endpoint=localhost:20902 " +
+                "stream 2001 went away", 30_000);
 
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
             final PrintStream savedOut = System.out;
@@ -247,6 +256,109 @@ class FeedServerTest
         }
     }
 
+    /**
+     * The service lowers a caller's term-length to its own and drops its linger (AuthenticatorAgent.openResponse);
+     * the feed server opens the subscriber's channel string as given, so an unauthenticated caller sizes the log the
+     * server's driver allocates (up to 1 GiB a term, 3 GiB a log), for refused requests too.
+     */
+    @Test
+    void shouldSizeTheLogItWritesItselfNotAsTheSubscriberSays()
+    {
+        startServer(4, null, TimeUnit.SECONDS.toNanos(10));
+        try (Subscription answers = aeron.addSubscription("aeron:ipc", 2101);
+            ExclusivePublication requests = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM))
+        {
+            send(requests, 7, 0, "aeron:ipc?term-length=16m|linger=3600s", 2101);
+            await(() -> answers.imageCount() > 0);
+            final Image image = answers.imageAtIndex(0);
+            assertTrue(image.termBufferLength() <= TransportContext.TERM_LENGTH_DEFAULT,
+                "the feed server wrote a log of " + image.termBufferLength() + "-byte terms, as the caller asked " +
+                "(the service's own terms are " + TransportContext.TERM_LENGTH_DEFAULT + " bytes)");
+        }
+    }
+
+    /**
+     * Anyone who reaches the request channel can name a subscriber's channel and stream with a later timestamp: the
+     * server opens a second stream onto it, and FeedSubscriber takes changes from every session on its subscription,
+     * so the first later timestamp it sees makes it drop the rest of its own feed as "duplicates": a silent gap.
+     */
+    @Test
+    void shouldNotLetAnotherRequestOnItsChannelCutAGapInASubscribersFeed()
+    {
+        final FeedCounters counters = counters();
+        startServer(4, counters, TimeUnit.SECONDS.toNanos(10));
+        final List<String> history = expected();
+        final int late = history.size() * 3 / 4;
+        final List<String> got = new ArrayList<>();
+        try (FeedSubscriber victim = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001);
+            ExclusivePublication other = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM))
+        {
+            // Another party (or a second instance with the same configuration) asks for the feed from a later
+            // timestamp, to the victim's channel and stream.
+            send(other, 999, timestampOf(history.get(late)), "aeron:ipc", 2001);
+            await(() -> counters.published().get() > 0); // the first changes wait in the victim's image
+            sleep(200);
+
+            victim.subscribe(0);
+            await(() -> 0 == victim.poll(change -> got.add(render(change)), 100) &&
+                (got.size() >= history.size() || counters.published().get() == 2L * history.size() - late &&
+                got.size() + victim.duplicatesDropped() >= 2L * history.size() - late));
+            assertEquals(FeedStatus.SUBSCRIBED, victim.status());
+            assertEquals(history.size(), got.size(), "changes handed on: the victim's feed from 0 lost " +
+                (history.size() - got.size()) + " of " + history.size() + " changes, " +
+                victim.duplicatesDropped() + " dropped as duplicates");
+            assertEquals(history, got);
+        }
+    }
+
+    /**
+     * A subscriber that connects and then never reads keeps its place (and its replay ledger, about 1 GiB with the
+     * service's limits) for ever: --max-subscribers of them and every other subscriber is answered FULL for good.
+     * The service bounds a client's egress back-pressure; the feed server has no such bound.
+     */
+    @Test
+    void shouldNotLetSubscribersThatNeverReadHoldEveryPlaceForEver()
+    {
+        final long connectTimeoutNanos = TimeUnit.SECONDS.toNanos(1);
+        final FeedCounters counters = counters();
+        startServer(1, counters, connectTimeoutNanos);
+        final List<String> history = expected();
+        try (Subscription stalled = aeron.addSubscription("aeron:ipc", 2003);
+            ExclusivePublication requests = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM))
+        {
+            send(requests, 5, 0, "aeron:ipc", 2003); // connects, and is never polled
+            await(() -> stalled.imageCount() > 0 && counters.published().get() > 0);
+            final long stuckAt = counters.published().get();
+            sleep(TimeUnit.NANOSECONDS.toMillis(3 * connectTimeoutNanos));
+            assertTrue(counters.published().get() < history.size(), "the stalled subscriber is back-pressured: " +
+                stuckAt + " .. " + counters.published().get());
+
+            try (FeedSubscriber other = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2004))
+            {
+                other.subscribe(0);
+                await(() -> other.poll(c -> { }, 100) >= 0 && null != other.status());
+                assertNotEquals(FeedStatus.FULL, other.status(), "a subscriber that has read nothing for " +
+                    TimeUnit.NANOSECONDS.toSeconds(3 * connectTimeoutNanos) + " s still holds the only place: " +
+                    other.detail());
+            }
+        }
+    }
+
+    private static void send(
+        final ExclusivePublication requests, final long correlationId, final long from, final String channel,
+        final int streamId)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        final SubscribeFeedEncoder encoder = new SubscribeFeedEncoder().wrapAndApplyHeader(buffer, 0,
+            new MessageHeaderEncoder())
+            .correlationId(correlationId)
+            .fromTimestamp(from)
+            .responseStreamId(streamId)
+            .responseChannel(channel);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        await(() -> requests.offer(buffer, 0, length) > 0);
+    }
+
     private FeedCounters counters()
     {
         counters = new FeedCounters(temp.resolve("state"), "aeron");
@@ -260,11 +372,27 @@ class FeedServerTest
 
     private AgentRunner startServer(final int maxSubscribers, final FeedCounters counters, final LedgerLimits limits)
     {
+        return startServer(maxSubscribers, counters, limits, FeedServerContext.CONNECT_TIMEOUT_NANOS_DEFAULT);
+    }
+
+    /**
+     * @param timeoutNanos the connect timeout and the stall timeout both.
+     */
+    private AgentRunner startServer(final int maxSubscribers, final FeedCounters counters, final long timeoutNanos)
+    {
+        return startServer(maxSubscribers, counters, LIMITS, timeoutNanos);
+    }
+
+    private AgentRunner startServer(
+        final int maxSubscribers, final FeedCounters counters, final LedgerLimits limits, final long timeoutNanos)
+    {
         final FeedServer server = new FeedServer(aeron, new FeedServerContext()
             .journal(new ChangeFeedContext().directory(data).limits(limits).coldTierSizeBytes(0))
             .requestChannel(REQUESTS)
             .requestStreamId(REQUEST_STREAM)
             .maxSubscribers(maxSubscribers)
+            .connectTimeoutNanos(timeoutNanos)
+            .stallTimeoutNanos(timeoutNanos)
             .counters(counters)
             .log(line ->
             {
@@ -340,6 +468,18 @@ class FeedServerTest
         return Long.parseLong(rendered.substring(0, rendered.indexOf(' ')));
     }
 
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new AssertionError(ex);
+        }
+    }
+
     private static void await(final BooleanSupplier done)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -347,14 +487,7 @@ class FeedServerTest
         {
             assertTrue(System.nanoTime() < deadline, "not done within 30 s");
             Thread.yield();
-            try
-            {
-                Thread.sleep(1);
-            }
-            catch (final InterruptedException ex)
-            {
-                throw new AssertionError(ex);
-            }
+            sleep(1);
         }
     }
 }

@@ -16,6 +16,8 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.security.SecureRandom;
+
 /**
  * Follows a paycore feed server's change feed over Aeron: every change to the ledger's transfers, from a timestamp,
  * history then live. {@link #subscribe(long)} asks for the feed, {@link #poll} hands each change to a handler as the
@@ -41,6 +43,8 @@ public final class FeedSubscriber implements AutoCloseable
         void onChange(FeedChangeDecoder change);
     }
 
+    private static final SecureRandom CORRELATION_IDS = new SecureRandom();
+
     private final String responseChannel;
     private final int responseStreamId;
     private final ExclusivePublication requests;
@@ -55,7 +59,11 @@ public final class FeedSubscriber implements AutoCloseable
         SubscribeFeedEncoder.BLOCK_LENGTH + SubscribeFeedEncoder.responseChannelHeaderLength() + 1024]);
     private final FragmentHandler fragmentHandler = this::onFragment;
     private ChangeHandler handler;
-    private long correlationId;
+    // Starts where no one can guess: another request naming this subscriber's channel must not answer this one's.
+    private long correlationId = CORRELATION_IDS.nextLong() >>> 2;
+    private boolean lockedToServer;
+    private int serverSessionId;
+    private long foreignFrames;
     private long fromTimestampNanos;
     private long lastTimestampNanos = -1;
     private boolean requestPending;
@@ -111,6 +119,7 @@ public final class FeedSubscriber implements AutoCloseable
         this.status = null;
         this.detail = "";
         correlationId++;
+        lockedToServer = false;
     }
 
     /**
@@ -131,6 +140,7 @@ public final class FeedSubscriber implements AutoCloseable
             requestPending = true;
             status = null;
             correlationId++;
+            lockedToServer = false;
         }
         if (requestPending && requests.isConnected())
         {
@@ -199,6 +209,15 @@ public final class FeedSubscriber implements AutoCloseable
     }
 
     /**
+     * @return frames dropped because they came on a publication other than the one that answered this
+     * subscriber's request: another request's, sent to the same channel and stream.
+     */
+    public long foreignFrames()
+    {
+        return foreignFrames;
+    }
+
+    /**
      * @return frames that were not a valid feed message, dropped.
      */
     public long invalidFrames()
@@ -241,7 +260,18 @@ public final class FeedSubscriber implements AutoCloseable
                 {
                     wanted = false;
                 }
+                else
+                {
+                    // The feed comes on the publication that answered: any other on this stream is another request's.
+                    serverSessionId = header.sessionId();
+                    lockedToServer = true;
+                }
             }
+            return;
+        }
+        if (!lockedToServer || header.sessionId() != serverSessionId)
+        {
+            foreignFrames++;
             return;
         }
         changeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
