@@ -85,8 +85,8 @@ import java.util.function.LongSupplier;
 public final class PaycoreClient implements AutoCloseable, FragmentHandler
 {
     /**
-     * Queries take correlation ids from here up, apart from requests to the service, whose ids a cluster's client
-     * keeps consecutive.
+     * Queries take correlation ids from here up (from a point no one can guess), apart from requests to the
+     * service, whose ids a cluster's client keeps consecutive.
      */
     public static final long FIRST_QUERY_CORRELATION_ID = 1L << 62;
 
@@ -94,7 +94,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private final ClientLink link;
     private final IdleStrategy idleStrategy;
     private final int fragmentLimit;
-    private static final SecureRandom CONNECT_IDS = new SecureRandom();
+    private static final SecureRandom UNGUESSABLE_IDS = new SecureRandom();
 
     private final FrameValidator validator = FrameValidator.forEgress();
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(
@@ -125,7 +125,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private FragmentAssembler queryAssembler;
     private String queryResponseChannel;
     private int queryResponseStreamId;
-    private long nextQueryCorrelationId = FIRST_QUERY_CORRELATION_ID;
+    // Where no one can guess: query answers share the query server's one publication per channel, so another asker
+    // naming this client's channel could otherwise answer its next query first.
+    private long nextQueryCorrelationId = FIRST_QUERY_CORRELATION_ID + (UNGUESSABLE_IDS.nextLong() >>> 3);
     private long lastWriteTimestamp;
     private final Waiter waiter = new Waiter();
 
@@ -196,7 +198,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
 
         // Not the next request's id but one no one can guess: another client may name this one's response channel
         // and stream in its own Connect, and must not be able to answer this Connect (see onFragment).
-        final long correlationId = (CONNECT_IDS.nextLong() >>> 2) | 1;
+        final long correlationId = (UNGUESSABLE_IDS.nextLong() >>> 2) | 1;
         connectEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .correlationId(correlationId)
             .clientId(context.clientId())
