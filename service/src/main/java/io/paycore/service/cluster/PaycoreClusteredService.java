@@ -805,7 +805,10 @@ public final class PaycoreClusteredService implements ClusteredService
         while (true)
         {
             final long result = cluster.offer(historyCheck, 0, HISTORY_CHECK_LENGTH);
-            if (result > 0 || io.aeron.Publication.CLOSED == result || ClientSession.MOCKED_OFFER == result)
+            // Waited out only while the log is there and can take it: a log not connected or full for good never
+            // will, and spinning here would keep the member from stopping.
+            if (result > 0 || ClientSession.MOCKED_OFFER == result || io.aeron.Publication.CLOSED == result ||
+                io.aeron.Publication.NOT_CONNECTED == result || io.aeron.Publication.MAX_POSITION_EXCEEDED == result)
             {
                 return;
             }

@@ -22,6 +22,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.reflect.Method;
@@ -147,6 +148,29 @@ class ClusteredServiceReviewTest
     }
 
     /**
+     * A history check is offered until the log takes it, never dropped for back-pressure (every member offers the
+     * same ones). But a log that is not connected (the consensus module gone) or full for good never takes it: the
+     * offer must end there, or the service thread spins for ever and the member cannot even be stopped.
+     */
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldNotSpinForEverOfferingAHistoryCheckToALogThatIsGone()
+    {
+        final FakeCluster cluster = new FakeCluster();
+        cluster.offerResult = Publication.NOT_CONNECTED;
+        final PaycoreClusteredService service = start("leader", limits(8), cluster);
+        final ClientSession client = session(1, ClientSession.MOCKED_OFFER);
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[4096]);
+        for (int i = 0; i < 4; i++)
+        {
+            final int length = new RequestEncoder().createAccounts(message, 0, 1 + i,
+                new AccountEventArray(1).add(1 + i, 0, 1, 1, 0));
+            service.onSessionMessage(client, (1 + i) * SECOND, message, 0, length, null);
+        }
+        assertEquals(4, service.appliedRecords(), "the fourth record's history check was offered, and the offer ended");
+    }
+
+    /**
      * What was checked and holds: truncated, unknown-template, trailing-byte, over-long (a newer schema's longer
      * entries past the largest message) and over-limit frames are each answered Rejected, counted, and neither
      * journaled nor applied.
@@ -269,10 +293,11 @@ class ClusteredServiceReviewTest
         return service;
     }
 
-    /** A Cluster that records what the service offers it and takes every offer. */
+    /** A Cluster that records what the service offers it and takes every offer, unless told to answer otherwise. */
     private final class FakeCluster
     {
         private final List<byte[]> offers = new ArrayList<>();
+        private long offerResult = 1L;
         // ClusterNode's idle strategy for the service container.
         private final IdleStrategy idle =
             new BackoffIdleStrategy(1, 100, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
@@ -298,14 +323,14 @@ class ClusteredServiceReviewTest
                         case "role":
                             return Cluster.Role.LEADER;
                         case "offer":
-                            if (3 == args.length)
+                            if (3 == args.length && offerResult > 0)
                             {
                                 final DirectBuffer buffer = (DirectBuffer)args[0];
                                 final byte[] bytes = new byte[(int)args[2]];
                                 buffer.getBytes((int)args[1], bytes);
                                 offers.add(bytes);
                             }
-                            return 1L;
+                            return offerResult;
                         case "scheduleTimer":
                             return true;
                         default:
