@@ -325,10 +325,7 @@ class ClusteredServiceReviewTest
                         case "offer":
                             if (3 == args.length && offerResult > 0)
                             {
-                                final DirectBuffer buffer = (DirectBuffer)args[0];
-                                final byte[] bytes = new byte[(int)args[2]];
-                                buffer.getBytes((int)args[1], bytes);
-                                offers.add(bytes);
+                                offers.add(copy(args));
                             }
                             return offerResult;
                         case "scheduleTimer":
@@ -342,22 +339,18 @@ class ClusteredServiceReviewTest
 
     private static ClientSession session(final long id, final long offerResult)
     {
-        return (ClientSession)Proxy.newProxyInstance(ClientSession.class.getClassLoader(),
-            new Class<?>[] { ClientSession.class }, (proxy, method, args) ->
-            {
-                switch (method.getName())
-                {
-                    case "id":
-                        return id;
-                    case "offer":
-                        return offerResult;
-                    default:
-                        return defaultValue(method);
-                }
-            });
+        return session(id, offerResult, null);
     }
 
     private static ClientSession recordingSession(final long id, final List<byte[]> answers)
+    {
+        return session(id, 1L, answers);
+    }
+
+    /**
+     * A session whose offers answer {@code offerResult}, each taken one copied into {@code answers} (if not null).
+     */
+    private static ClientSession session(final long id, final long offerResult, final List<byte[]> answers)
     {
         return (ClientSession)Proxy.newProxyInstance(ClientSession.class.getClassLoader(),
             new Class<?>[] { ClientSession.class }, (proxy, method, args) ->
@@ -367,18 +360,26 @@ class ClusteredServiceReviewTest
                     case "id":
                         return id;
                     case "offer":
-                        if (3 == args.length)
+                        if (null != answers && offerResult > 0 && 3 == args.length)
                         {
-                            final DirectBuffer buffer = (DirectBuffer)args[0];
-                            final byte[] bytes = new byte[(int)args[2]];
-                            buffer.getBytes((int)args[1], bytes);
-                            answers.add(bytes);
+                            answers.add(copy(args));
                         }
-                        return 1L;
+                        return offerResult;
                     default:
                         return defaultValue(method);
                 }
             });
+    }
+
+    /**
+     * @return the bytes an {@code offer(buffer, offset, length)} call was given.
+     */
+    private static byte[] copy(final Object[] offerArgs)
+    {
+        final DirectBuffer buffer = (DirectBuffer)offerArgs[0];
+        final byte[] bytes = new byte[(int)offerArgs[2]];
+        buffer.getBytes((int)offerArgs[1], bytes);
+        return bytes;
     }
 
     private static Object defaultValue(final Method method)
