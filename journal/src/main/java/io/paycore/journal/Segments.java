@@ -313,18 +313,10 @@ final class Segments
     }
 
     /**
-     * Write a file of zeros for real, through the channel, so its space is allocated (or reserved) now.
-     * On failure the file is deleted and the exception rethrown.
-     */
-    static void preallocate(final Path temp, final int segmentLength, final ByteBuffer zeros) throws IOException
-    {
-        preallocate(temp, segmentLength, zeros, null, false);
-    }
-
-    /**
-     * As {@link #preallocate(Path, int, ByteBuffer)}, calling {@code afterChunk} after each {@code zeros.capacity()}
-     * bytes (to pace a background thread) and, if {@code force}, forcing the zeros and the file's length to the
-     * device at the end.
+     * Write a file of zeros for real, through the channel, so its space is allocated (or reserved) now, calling
+     * {@code afterChunk} (if not null) after each {@code zeros.capacity()} bytes (to pace a background thread) and,
+     * if {@code force}, forcing the zeros and the file's length to the device at the end. On failure the file is
+     * deleted and the exception rethrown.
      */
     static void preallocate(
         final Path temp, final int segmentLength, final ByteBuffer zeros, final Runnable afterChunk, final boolean force)
