@@ -100,12 +100,32 @@ public class ReplayBenchmark
     {
         root = Files.createTempDirectory("paycore-replay-bench-");
         directory = new DataDirectory(root);
+        writeJournal(directory, "mixed".equals(workload));
+
+        ledger = new Ledger(limits());
+        applier = new LedgerRecordHandler(new CommandProcessor(ledger));
+        replay();
+        if (ledger.transferCount() != TRANSFERS)
+        {
+            throw new IllegalStateException("replay made " + ledger.transferCount() + " transfers, expected " +
+                TRANSFERS + ": some failed, so the benchmark would not measure what it says");
+        }
+    }
+
+    /**
+     * Write {@value #ACCOUNTS} accounts, then {@value #TRANSFERS} transfers in messages of {@value #BATCH}, as the
+     * service journals them.
+     *
+     * @param directory where.
+     * @param mixed     the {@code mixed} workload; else {@code single}.
+     */
+    static void writeJournal(final DataDirectory directory, final boolean mixed)
+    {
         final SplittableRandom random = new SplittableRandom(42);
         final RequestEncoder encoder = new RequestEncoder();
         final UnsafeBuffer message = new UnsafeBuffer(new byte[64 * 1024]);
         final AccountEventArray accounts = new AccountEventArray(BATCH);
         final TransferEventArray transfers = new TransferEventArray(BATCH);
-        final boolean mixed = "mixed".equals(workload);
         long timestamp = START_NANOS;
         long correlationId = 0;
         try (Journal journal = Journal.open(new JournalContext().directory(directory.journalDirectory())
@@ -156,15 +176,6 @@ public class ReplayBenchmark
                 journal.append(RecordTypes.MESSAGE, timestamp, message, 0,
                     encoder.createTransfers(message, 0, ++correlationId, transfers));
             }
-        }
-
-        ledger = new Ledger(limits());
-        applier = new LedgerRecordHandler(new CommandProcessor(ledger));
-        replay();
-        if (ledger.transferCount() != TRANSFERS)
-        {
-            throw new IllegalStateException("replay made " + ledger.transferCount() + " transfers, expected " +
-                TRANSFERS + ": some failed, so the benchmark would not measure what it says");
         }
     }
 
@@ -218,7 +229,7 @@ public class ReplayBenchmark
         return Auditor.run(new AuditContext().directory(directory).limits(limits()));
     }
 
-    private static LedgerLimits limits()
+    static LedgerLimits limits()
     {
         return new LedgerLimits().maxAccounts(1 << 14).maxTransfers(1 << 20).maxPendingTransfers(1 << 17)
             .maxBatchEvents(BATCH);

@@ -35,11 +35,18 @@ import org.agrona.CloseHelper;
  * Bounds: at most 2<sup>31</sup> - 1 transfers (the ordinal is an int); the heap holds 8 bytes per transfer for the
  * per-account lists and {@value #BALANCE_LONGS} longs per change to a history account; the store takes 128 bytes
  * a transfer on disk. A query over a timestamp range reads the range: its cost grows with the range, not the result.
+ * So that one query cannot hold the thread for as long as a whole history takes to read, a query reads at most
+ * {@link #maxScan(long)} entries (transfers, an account's transfers or balances, or accounts) in its range; when it
+ * stops there with more to read and fewer results than its limit, {@link #scanCut()} says so and
+ * {@link #scanCutTimestamp()} names the timestamp of the last entry it read, from which the asker can go on.
  * <p>
  * <b>Threading</b>: one thread polls and queries.
  */
 public final class QueryEngine implements AutoCloseable
 {
+    /** Default most entries one query reads: some tens of milliseconds of the thread (see the README). */
+    public static final long MAX_SCAN_DEFAULT = 1_000_000;
+
     /** Longs per balance entry: timestamp, the four balances (lo, hi), user data 128 (lo, hi), 64, and packed. */
     public static final int BALANCE_LONGS = 13;
     private static final int B_TIMESTAMP = 0;
@@ -60,6 +67,10 @@ public final class QueryEngine implements AutoCloseable
     private int[] postingCounts = new int[16];
     private long[][] balances = new long[16][];
     private int[] balanceCounts = new int[16];
+    private long maxScan = MAX_SCAN_DEFAULT;
+    private long scanned;
+    private boolean scanCut;
+    private long scanCutTimestamp;
 
     private QueryEngine(final ChangeFeed feed, final Path storeDirectory)
     {
@@ -99,6 +110,55 @@ public final class QueryEngine implements AutoCloseable
     public int poll(final int recordLimit)
     {
         return feed.poll(indexer, recordLimit);
+    }
+
+    /**
+     * @param maxScan the most entries one query reads, at least 1.
+     * @return this.
+     * @throws IllegalArgumentException if it is below 1.
+     */
+    public QueryEngine maxScan(final long maxScan)
+    {
+        if (maxScan < 1)
+        {
+            throw new IllegalArgumentException("the most entries a query reads must be at least 1: " + maxScan);
+        }
+        this.maxScan = maxScan;
+        return this;
+    }
+
+    /**
+     * @return the most entries one query reads.
+     */
+    public long maxScan()
+    {
+        return maxScan;
+    }
+
+    /**
+     * @return entries the last query read.
+     */
+    public long scanned()
+    {
+        return scanned;
+    }
+
+    /**
+     * @return true if the last query stopped after {@link #maxScan()} entries with more in its range to read and
+     * fewer results than its limit: its results are then not all there are.
+     */
+    public boolean scanCut()
+    {
+        return scanCut;
+    }
+
+    /**
+     * @return when {@link #scanCut()}, the timestamp of the last entry the query read (its results are all those up
+     * to it, or down to it when reversed); else 0.
+     */
+    public long scanCutTimestamp()
+    {
+        return scanCutTimestamp;
     }
 
     /**
@@ -143,6 +203,7 @@ public final class QueryEngine implements AutoCloseable
      */
     public int getAccountTransfers(final AccountFilter filter, final TransferVisitor visitor)
     {
+        beginScan();
         final int account = filteredAccount(filter);
         if (account < 0)
         {
@@ -154,8 +215,15 @@ public final class QueryEngine implements AutoCloseable
         final int to = 0 == filter.timestampMax() ? count : firstPostingAtOrAfter(list, count, filter.timestampMax() + 1);
         final boolean reversed = 0 != (filter.flags() & AccountFilter.REVERSED);
         int visited = 0;
-        for (int i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += reversed ? -1 : 1)
+        final int step = reversed ? -1 : 1;
+        for (int i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += step)
         {
+            if (scanned == maxScan)
+            {
+                cutAt(store.timestamp(list[i - step]));
+                break;
+            }
+            scanned++;
             transfer.ordinal(list[i]);
             if (matches(filter, transfer))
             {
@@ -180,6 +248,7 @@ public final class QueryEngine implements AutoCloseable
      */
     public int getAccountBalances(final AccountFilter filter, final BalanceVisitor visitor)
     {
+        beginScan();
         final int account = filteredAccount(filter);
         if (account < 0 || null == balances[account])
         {
@@ -191,8 +260,15 @@ public final class QueryEngine implements AutoCloseable
         final int to = 0 == filter.timestampMax() ? count : firstBalanceAtOrAfter(list, count, filter.timestampMax() + 1);
         final boolean reversed = 0 != (filter.flags() & AccountFilter.REVERSED);
         int visited = 0;
-        for (int i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += reversed ? -1 : 1)
+        final int step = reversed ? -1 : 1;
+        for (int i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += step)
         {
+            if (scanned == maxScan)
+            {
+                cutAt(list[(i - step) * BALANCE_LONGS + B_TIMESTAMP]);
+                break;
+            }
+            scanned++;
             final int o = i * BALANCE_LONGS;
             final long packed = list[o + B_PACKED];
             final boolean credit = 0 != (packed & CREDIT_SIDE);
@@ -223,6 +299,7 @@ public final class QueryEngine implements AutoCloseable
      */
     public int queryTransfers(final QueryFilter filter, final TransferVisitor visitor)
     {
+        beginScan();
         if (!filter.isValid())
         {
             return 0;
@@ -231,8 +308,15 @@ public final class QueryEngine implements AutoCloseable
         final long to = 0 == filter.timestampMax() ? store.count() : store.firstAtOrAfter(filter.timestampMax() + 1);
         final boolean reversed = 0 != (filter.flags() & QueryFilter.REVERSED);
         int visited = 0;
-        for (long i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += reversed ? -1 : 1)
+        final int step = reversed ? -1 : 1;
+        for (long i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += step)
         {
+            if (scanned == maxScan)
+            {
+                cutAt(store.timestamp(i - step));
+                break;
+            }
+            scanned++;
             transfer.ordinal(i);
             if (userDataMatches(filter.userData128Hi(), filter.userData128Lo(), transfer.userData128Hi(),
                 transfer.userData128Lo()) &&
@@ -260,6 +344,7 @@ public final class QueryEngine implements AutoCloseable
      */
     public int queryAccounts(final QueryFilter filter, final AccountVisitor visitor)
     {
+        beginScan();
         if (!filter.isValid())
         {
             return 0;
@@ -269,8 +354,15 @@ public final class QueryEngine implements AutoCloseable
         final int to = 0 == filter.timestampMax() ? count : firstAccountAtOrAfter(count, filter.timestampMax() + 1);
         final boolean reversed = 0 != (filter.flags() & QueryFilter.REVERSED);
         int visited = 0;
-        for (int i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += reversed ? -1 : 1)
+        final int step = reversed ? -1 : 1;
+        for (int i = reversed ? to - 1 : from; reversed ? i >= from : i < to; i += step)
         {
+            if (scanned == maxScan)
+            {
+                cutAt(ledger.accountTimestamp(i - step));
+                break;
+            }
+            scanned++;
             if (userDataMatches(filter.userData128Hi(), filter.userData128Lo(), ledger.accountUserData128Hi(i),
                 ledger.accountUserData128Lo(i)) &&
                 (0 == filter.userData64() || filter.userData64() == ledger.accountUserData64(i)) &&
@@ -302,6 +394,19 @@ public final class QueryEngine implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(feed, store);
+    }
+
+    private void beginScan()
+    {
+        scanned = 0;
+        scanCut = false;
+        scanCutTimestamp = 0;
+    }
+
+    private void cutAt(final long lastReadTimestamp)
+    {
+        scanCut = true;
+        scanCutTimestamp = lastReadTimestamp;
     }
 
     private int filteredAccount(final AccountFilter filter)

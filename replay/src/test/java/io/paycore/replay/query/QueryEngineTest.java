@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QueryEngineTest
@@ -227,6 +229,95 @@ class QueryEngineTest
         assertEquals(auditBalances, balances, "audit --account's running balances and GetAccountBalances");
         assertTrue(balances.size() > queried.size(), "expiries change balances too: " + balances.size());
         assertTrue(0 != (run.ledger.accountFlags(run.ledger.accountIndex(0, account)) & AccountFlags.HISTORY));
+    }
+
+    @Test
+    void shouldStopAQueryAtItsMostEntriesAndNameWhere()
+    {
+        try
+        {
+            final QueryFilter none = new QueryFilter();
+            none.reset().limit(10).userData64(987_654_321);
+            engine.maxScan(100);
+            assertEquals(List.of(), query(none));
+            assertTrue(engine.scanCut(), "more to read, limit not reached");
+            assertEquals(100, engine.scanned());
+            final long cut = CREATED.get(99).timestamp;
+            assertEquals(cut, engine.scanCutTimestamp(), "the last transfer read");
+
+            // Up to where it stopped: the same 100 transfers, all of them, so not cut.
+            none.timestamps(0, cut);
+            assertEquals(List.of(), query(none));
+            assertFalse(engine.scanCut());
+            assertEquals(100, engine.scanned());
+            assertEquals(0, engine.scanCutTimestamp());
+            none.timestamps(cut + 1, 0);
+            query(none);
+            assertTrue(engine.scanCut());
+            assertEquals(CREATED.get(199).timestamp, engine.scanCutTimestamp(), "on from there");
+
+            none.timestamps(0, 0).flags(QueryFilter.REVERSED);
+            query(none);
+            assertTrue(engine.scanCut());
+            assertEquals(CREATED.get(CREATED.size() - 100).timestamp, engine.scanCutTimestamp(), "newest first");
+
+            // A limit reached within the budget is not a cut.
+            final QueryFilter all = new QueryFilter();
+            all.reset().limit(5);
+            engine.maxScan(5);
+            assertEquals(5, query(all).size());
+            assertFalse(engine.scanCut());
+
+            final List<Long> paged = new ArrayList<>();
+            engine.maxScan(37);
+            long from = 0;
+            final QueryFilter some = new QueryFilter();
+            while (true)
+            {
+                some.reset().limit(1024).userData64(42);
+                some.timestamps(from, 0);
+                final List<Long> page = query(some);
+                if (!engine.scanCut())
+                {
+                    paged.addAll(page);
+                    break;
+                }
+                final long at = engine.scanCutTimestamp();
+                some.timestamps(from, at);
+                paged.addAll(query(some));
+                assertFalse(engine.scanCut(), "up to the cut is within the budget");
+                from = at + 1;
+            }
+            assertEquals(ids(CREATED.stream().filter(t -> t.userData64 == 42), Integer.MAX_VALUE), paged,
+                "paging by where each query stopped loses nothing and repeats nothing");
+
+            engine.maxScan(10);
+            assertEquals(0, engine.queryAccounts(new QueryFilter().limit(10).ledger(999), (ledger, index) -> { }));
+            assertTrue(engine.scanCut());
+            assertEquals(run.ledger.accountTimestamp(9), engine.scanCutTimestamp(), "the tenth account");
+
+            final long account = 10; // a history account
+            final AccountFilter filter = new AccountFilter();
+            engine.maxScan(3);
+            filter.reset().accountId(0, account).limit(10).flags(3).userData64(987_654_321);
+            assertEquals(0, engine.getAccountTransfers(filter, t -> { }));
+            assertTrue(engine.scanCut());
+            assertEquals(CREATED.stream().filter(t -> t.debit == account || t.credit == account).skip(2)
+                .findFirst().orElseThrow().timestamp, engine.scanCutTimestamp(), "its third transfer");
+
+            engine.maxScan(4);
+            filter.reset().accountId(0, account).limit(10).flags(3).code(999);
+            assertEquals(0, engine.getAccountBalances(filter, b -> { }));
+            assertTrue(engine.scanCut());
+            assertEquals(CHANGES.stream().filter(c -> c.debit == account || c.credit == account).skip(3)
+                .findFirst().orElseThrow().timestamp, engine.scanCutTimestamp(), "its fourth change");
+
+            assertThrows(IllegalArgumentException.class, () -> engine.maxScan(0));
+        }
+        finally
+        {
+            engine.maxScan(QueryEngine.MAX_SCAN_DEFAULT);
+        }
     }
 
     private static int check(final AccountFilter filter, final Predicate<Created> expected)

@@ -124,11 +124,12 @@ public final class QueryServer implements Agent
                 return false;
             }
         };
-        this.engine = QueryEngine.open(context.feedContext(new ChangeFeedContext()), store);
+        this.engine = QueryEngine.open(context.feedContext(new ChangeFeedContext()), store)
+            .maxScan(context.maxScan());
         this.requests = aeron.addSubscription(context.requestChannel(), context.requestStreamId());
         this.answered = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID, "paycore query: queries answered");
         this.refused = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID,
-            "paycore query: queries refused (limit, busy, not caught up, failed, malformed)");
+            "paycore query: queries refused (limit, busy, not caught up, scan limit, failed, malformed)");
         this.inFlight = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID, "paycore query: queries waiting");
         this.lagNanos = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID,
             "paycore query: lag behind the journal (ns)");
@@ -384,6 +385,10 @@ public final class QueryServer implements Agent
                 final int count = GetAccountTransfersDecoder.TEMPLATE_ID == query.templateId ?
                     engine.getAccountTransfers(query.accountFilter, (t) -> { }) :
                     engine.queryTransfers(query.queryFilter, (t) -> { });
+                if (engine.scanCut())
+                {
+                    return refuseScan(query, "transfers", count);
+                }
                 transferGroup = transfersEncoder.wrapAndApplyHeader(answer, 0, headerEncoder)
                     .correlationId(query.correlationId)
                     .asOfSequence(asOf)
@@ -401,6 +406,10 @@ public final class QueryServer implements Agent
             case GetAccountBalancesDecoder.TEMPLATE_ID:
             {
                 final int count = engine.getAccountBalances(query.accountFilter, (b) -> { });
+                if (engine.scanCut())
+                {
+                    return refuseScan(query, "balances", count);
+                }
                 balanceGroup = balancesEncoder.wrapAndApplyHeader(answer, 0, headerEncoder)
                     .correlationId(query.correlationId)
                     .asOfSequence(asOf)
@@ -411,6 +420,10 @@ public final class QueryServer implements Agent
             default:
             {
                 final int count = engine.queryAccounts(query.queryFilter, (l, i) -> { });
+                if (engine.scanCut())
+                {
+                    return refuseScan(query, "accounts", count);
+                }
                 accountGroup = accountsEncoder.wrapAndApplyHeader(answer, 0, headerEncoder)
                     .correlationId(query.correlationId)
                     .asOfSequence(asOf)
@@ -419,6 +432,21 @@ public final class QueryServer implements Agent
                 return MessageHeaderEncoder.ENCODED_LENGTH + accountsEncoder.encodedLength();
             }
         }
+    }
+
+    /**
+     * Refuse a query that read the most entries a query reads before its range ended or its limit was reached,
+     * naming where it stopped so that the asker can ask for what it found, then go on from there.
+     */
+    private int refuseScan(final Query query, final String entries, final int found)
+    {
+        final long at = engine.scanCutTimestamp();
+        final boolean reversed = query.reversed();
+        query.refuse(QueryStatus.SCAN_LIMIT, "read " + engine.scanned() + " " + entries + " (--max-scan) " +
+            (reversed ? "down" : "up") + " to timestamp " + Long.toUnsignedString(at) + " and found " + found +
+            ", fewer than the limit " + query.limit + ": ask " + (reversed ? "from" : "up to") + " timestamp " +
+            Long.toUnsignedString(at) + " for those, then " + (reversed ? "below" : "above") + " it");
+        return encodeRefusal(query);
     }
 
     private void putTransfer(final StoredTransfer t)
@@ -525,6 +553,12 @@ public final class QueryServer implements Agent
             f.code(code);
             f.flags(flags);
             queryFilter = f;
+        }
+
+        boolean reversed()
+        {
+            return null != accountFilter ? 0 != (accountFilter.flags() & AccountFilter.REVERSED) :
+                0 != (queryFilter.flags() & QueryFilter.REVERSED);
         }
 
         void refuse(final QueryStatus status, final String detail)

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
+import io.paycore.replay.query.QueryEngine;
 import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
@@ -73,6 +74,12 @@ public final class QueryServerCommand implements Callable<Integer>
             "connect); more are answered BUSY (default: ${DEFAULT-VALUE}).")
     private int maxInFlight;
 
+    @Option(names = "--max-scan", paramLabel = "N", defaultValue = "" + QueryEngine.MAX_SCAN_DEFAULT,
+        description = "Most entries (transfers, balances or accounts) one query reads in its timestamp range; a " +
+            "query that reads them all without reaching its limit is refused SCAN_LIMIT, naming the timestamp it " +
+            "reached (default: ${DEFAULT-VALUE}).")
+    private long maxScan;
+
     @Option(names = "--max-clients", paramLabel = "N", defaultValue = "" + QueryServerContext.MAX_CLIENTS_DEFAULT,
         description = "Most response channels kept open; the least recently used is closed past it (default: " +
             "${DEFAULT-VALUE}).")
@@ -114,6 +121,7 @@ public final class QueryServerCommand implements Callable<Integer>
                 .requestChannel(channel)
                 .requestStreamId(streamId)
                 .maxInFlight(maxInFlight)
+                .maxScan(maxScan)
                 .maxClients(maxClients)
                 .waitTimeoutNanos(waitTimeoutNanos)
                 .log(line -> out.println("query-server: " + line))

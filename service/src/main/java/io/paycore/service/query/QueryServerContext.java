@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.paycore.replay.feed.ChangeFeedContext;
+import io.paycore.replay.query.QueryEngine;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
@@ -31,6 +32,7 @@ public final class QueryServerContext
     private int maxInFlight = MAX_IN_FLIGHT_DEFAULT;
     private int maxClients = MAX_CLIENTS_DEFAULT;
     private long waitTimeoutNanos = WAIT_TIMEOUT_NANOS_DEFAULT;
+    private long maxScan = QueryEngine.MAX_SCAN_DEFAULT;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private EpochNanoClock epochClock = new SystemEpochNanoClock();
     private Consumer<String> log = message -> {};
@@ -60,6 +62,11 @@ public final class QueryServerContext
         if (waitTimeoutNanos <= 0)
         {
             throw new IllegalArgumentException("the wait timeout must be positive: " + waitTimeoutNanos);
+        }
+        if (maxScan < 1)
+        {
+            throw new IllegalArgumentException("the most entries a query reads (--max-scan) must be at least 1: " +
+                maxScan);
         }
         return this;
     }
@@ -114,6 +121,25 @@ public final class QueryServerContext
     public int requestStreamId()
     {
         return requestStreamId;
+    }
+
+    /**
+     * @param maxScan most entries (transfers, balances or accounts) one query reads; past it the query is refused
+     *                {@code SCAN_LIMIT}, naming the timestamp it reached.
+     * @return this.
+     */
+    public QueryServerContext maxScan(final long maxScan)
+    {
+        this.maxScan = maxScan;
+        return this;
+    }
+
+    /**
+     * @return most entries one query reads.
+     */
+    public long maxScan()
+    {
+        return maxScan;
     }
 
     /**

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +27,7 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
+import io.paycore.replay.query.QueryEngine;
 import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;
@@ -84,20 +87,26 @@ class QueryServerTest
         aeron = Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(service.server().aeronDirectoryName())
             .errorHandler(Throwable::printStackTrace));
+        startQueryServer(QueryEngine.MAX_SCAN_DEFAULT);
+        client = connect("aeron:ipc");
+    }
+
+    private void startQueryServer(final long maxScan)
+    {
         final QueryServer agent = new QueryServer(aeron, new QueryServerContext()
             .journal(new ChangeFeedContext().directory(data).limits(limits()).coldTierSizeBytes(0))
             .requestChannel("aeron:ipc")
+            .maxScan(maxScan)
             .log(line ->
             {
                 synchronized (log)
                 {
                     log.add(line);
                 }
-            }), temp.resolve("store"));
+            }), temp.resolve("store-" + maxScan));
         server = new AgentRunner(new BackoffIdleStrategy(1, 1, 1_000, 1_000_000), Throwable::printStackTrace, null,
             agent);
         AgentRunner.startOnThread(server);
-        client = connect("aeron:ipc");
     }
 
     @AfterEach
@@ -188,6 +197,39 @@ class QueryServerTest
                 () -> noQueries.queryTransfers(new QueryFilter().limit(1)));
             assertTrue(none.getMessage().startsWith("no query server"), none.getMessage());
         }
+    }
+
+    @Test
+    void shouldRefuseAQueryThatReadsItsMostEntriesAndSayWhereItStopped()
+    {
+        write();
+        server.close();
+        startQueryServer(40);
+
+        final QueryFilter threes = new QueryFilter().limit(1024);
+        threes.userData64(3);
+        final PaycoreClientException cut = assertThrows(PaycoreClientException.class,
+            () -> client.queryTransfersAndWait(threes, TIMEOUT));
+        final Matcher where = Pattern.compile("SCAN_LIMIT \\(read 40 transfers \\(--max-scan\\) up to timestamp " +
+            "(\\d+) and found 4, fewer than the limit 1024: ask up to timestamp \\1 for those, then above it\\)")
+            .matcher(cut.getMessage());
+        assertTrue(where.find(), cut.getMessage());
+        final long at = Long.parseLong(where.group(1));
+
+        final List<BigInteger> got = new ArrayList<>();
+        client.queryTransfersAndWait(threes.timestamps(0, at), TIMEOUT).forEach(t -> got.add(t.id()));
+        client.queryTransfersAndWait(threes.timestamps(at + 1, 0), TIMEOUT).forEach(t -> got.add(t.id()));
+        assertEquals(List.of(3, 13, 23, 33, 43, 53).stream().map(BigInteger::valueOf).collect(Collectors.toList()),
+            got, "the two narrower queries answer all of it");
+
+        final PaycoreClientException statement = assertThrows(PaycoreClientException.class,
+            () -> client.getAccountTransfersAndWait(new AccountFilter().accountId(0, 1).limit(1024)
+            .flags(AccountFilter.DEBITS | AccountFilter.CREDITS | AccountFilter.REVERSED), TIMEOUT));
+        assertTrue(statement.getMessage().contains("read 40 transfers (--max-scan) down to timestamp "),
+            statement.getMessage());
+        assertTrue(statement.getMessage().contains("ask from timestamp "), statement.getMessage());
+        assertEquals(20, client.getAccountTransfersAndWait(new AccountFilter().accountId(0, 1).limit(20)
+            .flags(AccountFilter.DEBITS | AccountFilter.CREDITS), TIMEOUT).size(), "a limit reached is no cut");
     }
 
     private void write()
