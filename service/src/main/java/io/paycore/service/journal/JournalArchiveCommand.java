@@ -2,6 +2,7 @@ package io.paycore.service.journal;
 
 import io.paycore.journal.JournalArchive;
 import io.paycore.journal.JournalException;
+import io.paycore.journal.JournalVerifier;
 import io.paycore.journal.Snapshot;
 import io.paycore.journal.SnapshotStore;
 import io.paycore.replay.DataDirectory;
@@ -127,9 +128,18 @@ public final class JournalArchiveCommand implements Callable<Integer>
         }
         final SnapshotStore store = new SnapshotStore(directory.snapshotDirectory());
         final long[] sequences = store.sequences();
+        // A snapshot past the journal's last record (a power cut at flush none took the tail it covers) is one
+        // recovery sets aside: cutting at it would archive what the older snapshot recovery falls back on needs.
+        final long lastSequence = JournalVerifier.lastSequenceEstimateOf(directory.journalDirectory());
         for (int i = sequences.length - 1; i >= 0; i--)
         {
             final Path file = store.directory().resolve(SnapshotStore.fileName(sequences[i]));
+            if (sequences[i] > lastSequence)
+            {
+                err.println("paycore journal archive: skipping snapshot " + file + ": it covers sequence " +
+                    sequences[i] + " but the journal ends at " + lastSequence);
+                continue;
+            }
             try (Snapshot ignored = SnapshotStore.open(file))
             {
                 return sequences[i];
