@@ -6,11 +6,16 @@ import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.ProtocolLimits;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A single-node service's ingress publication and this client's response subscription.
@@ -26,7 +31,13 @@ final class DirectLink implements ClientLink, FragmentHandler
     private FragmentHandler handler;
     private volatile Throwable aeronError;
 
-    DirectLink(final ClientContext context)
+    /**
+     * @param context       the client's configuration.
+     * @param deadlineNanos when the connect timeout ends ({@link System#nanoTime()}): a media driver must be found
+     *                      by then.
+     * @throws PaycoreClientException when no media driver runs in the client's Aeron directory by the deadline.
+     */
+    DirectLink(final ClientContext context, final long deadlineNanos)
     {
         this.context = context;
         Aeron aeron = context.aeron();
@@ -37,11 +48,23 @@ final class DirectLink implements ClientLink, FragmentHandler
         {
             if (null == aeron)
             {
-                // Not Aeron's default error handler, which exits the JVM when the media driver goes away: the
-                // application's JVM is not the client's to end. The link then reports itself disconnected.
-                aeron = Aeron.connect(new Aeron.Context()
-                    .aeronDirectoryName(context.aeronDirectoryName())
-                    .errorHandler(this::onAeronError));
+                // Aeron's own connect waits its driver timeout (10 s) for a driver, whatever the connect timeout,
+                // and then throws its DriverTimeoutException: a service that is down (its embedded driver's
+                // directory left behind) must be a PaycoreClientException within the connect timeout.
+                awaitDriver(context, deadlineNanos);
+                try
+                {
+                    // Not Aeron's default error handler, which exits the JVM when the media driver goes away: the
+                    // application's JVM is not the client's to end. The link then reports itself disconnected.
+                    aeron = Aeron.connect(new Aeron.Context()
+                        .aeronDirectoryName(context.aeronDirectoryName())
+                        .errorHandler(this::onAeronError));
+                }
+                catch (final DriverTimeoutException ex)
+                {
+                    // The driver went away between the check and the connect (a service just killed).
+                    throw noDriver(context, ex);
+                }
                 ownsAeron = true;
             }
             subscription = aeron.addSubscription(context.responseChannel(), context.responseStreamId());
@@ -61,6 +84,41 @@ final class DirectLink implements ClientLink, FragmentHandler
         this.ownsAeron = ownsAeron;
         this.subscription = subscription;
         this.publication = publication;
+    }
+
+    private static void awaitDriver(final ClientContext context, final long deadlineNanos)
+    {
+        final File directory = new File(context.aeronDirectoryName());
+        while (!isDriverActive(directory))
+        {
+            if (System.nanoTime() - deadlineNanos > 0)
+            {
+                throw noDriver(context, null);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    private static boolean isDriverActive(final File directory)
+    {
+        try
+        {
+            // Aeron's own test: a CnC file whose driver heartbeat is within Aeron's driver timeout.
+            return CommonContext.isDriverActive(directory, CommonContext.DRIVER_TIMEOUT_MS, (message) -> {});
+        }
+        catch (final RuntimeException ex)
+        {
+            return false; // a CnC file being created or from another version: not a driver to use
+        }
+    }
+
+    private static PaycoreClientException noDriver(final ClientContext context, final Throwable cause)
+    {
+        return new PaycoreClientException("no paycore service answered on " + context.ingressChannel() +
+            " stream " + context.ingressStreamId() + " within " + PaycoreClient.format(context.connectTimeoutNanos()) +
+            ": no media driver is running in " + context.aeronDirectoryName() + " (a service's embedded driver " +
+            "runs in DATA/aeron, DATA its data directory: is the service running, and is that " +
+            "ClientContext.aeronDirectoryName?)", cause);
     }
 
     public Aeron aeron()

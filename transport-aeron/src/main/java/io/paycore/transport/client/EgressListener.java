@@ -73,7 +73,10 @@ public interface EgressListener
     void onTransfers(TransfersDecoder transfers);
 
     /**
-     * A request the service did not accept, and why; it was not journaled.
+     * A request the service did not accept, and why. It was not journaled, except for
+     * {@link io.paycore.codec.sbe.RejectReason#UNAVAILABLE}: a request answered so when the journal failed may
+     * still be applied when the service restarts, so its outcome is unknown; send it again with the same ids once
+     * the service is back (what was applied answers {@code EXISTS}).
      *
      * @param rejected the answer.
      */

@@ -30,6 +30,7 @@ import io.paycore.codec.sbe.QueryRefusedDecoder;
 import io.paycore.codec.sbe.QueryStatus;
 import io.paycore.codec.sbe.QueryTransfersEncoder;
 import io.paycore.codec.sbe.QueryTransfersResultDecoder;
+import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.command.RequestEncoder;
@@ -43,6 +44,7 @@ import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.LangUtil;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -51,6 +53,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -76,9 +79,13 @@ import java.util.function.LongSupplier;
  *     {@link #lookupAccountsAndWait} and {@link #lookupTransfersAndWait} send, wait for the answer and return it
  *     as plain objects, or throw {@link PaycoreClientException} on timeout, {@code Rejected} or disconnection.
  *     Answers to other requests that arrive meanwhile are discarded, so do not mix the two APIs with requests in
- *     flight.</li>
+ *     flight. A timeout that is not positive is refused ({@link IllegalArgumentException}) before anything is
+ *     sent. After a timeout, a disconnection while waiting, or {@code Rejected(UNAVAILABLE)}, the request's outcome
+ *     is unknown: send it again with the same ids (what was applied answers {@code EXISTS}).</li>
  * </ul>
- * Correlation ids are this client's, from 1, increasing by one per request sent.
+ * Correlation ids are this client's, increasing by one per request sent (from 1 to a cluster; to a single service
+ * from 2, its {@code Connect} having taken 1's place). A client whose service session is gone sends nothing
+ * more ({@link Publication#NOT_CONNECTED}): connect a new one.
  * <p>
  * Not thread safe: one thread uses a client.
  */
@@ -132,6 +139,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private final Waiter waiter = new Waiter();
 
     private EgressListener listener;
+    private Throwable listenerFailure;
     private long nextCorrelationId = 1;
     private long malformedAnswers;
     private long foreignAnswers;
@@ -143,12 +151,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private long lastProgressNanos;
     private boolean closed;
 
-    private PaycoreClient(final ClientContext context)
+    private PaycoreClient(final ClientContext context, final long connectDeadlineNanos)
     {
         this.context = context;
         this.idleStrategy = context.idleStrategy();
         this.fragmentLimit = context.fragmentLimit();
-        this.link = null != context.clusterIngressEndpoints() ? new ClusterLink(context) : new DirectLink(context);
+        this.link = null != context.clusterIngressEndpoints() ?
+            new ClusterLink(context) : new DirectLink(context, connectDeadlineNanos);
         inFlight = null == context.clusterIngressEndpoints() ? null :
             new InFlightRequests(context.clusterMaxInFlightRequests(), context.clusterMaxInFlightBytes());
         reconnectAfterNanos = context.clusterReconnectAfterNanos();
@@ -167,12 +176,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     public static PaycoreClient connect(final ClientContext context)
     {
         context.conclude();
-        final PaycoreClient client = new PaycoreClient(context);
+        final long deadlineNanos = System.nanoTime() + context.connectTimeoutNanos();
+        final PaycoreClient client = new PaycoreClient(context, deadlineNanos);
         try
         {
             if (client.link.needsConnect())
             {
-                client.handshake();
+                client.handshake(deadlineNanos);
             }
         }
         catch (final RuntimeException ex)
@@ -183,9 +193,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         return client;
     }
 
-    private void handshake()
+    private void handshake(final long deadlineNanos)
     {
-        final long deadlineNanos = System.nanoTime() + context.connectTimeoutNanos();
         while (!((DirectLink)link).isPublicationConnected())
         {
             if (System.nanoTime() - deadlineNanos > 0)
@@ -332,6 +341,10 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     /**
      * Hand the answers that have arrived to a listener, decoded in place. Answers that are not well-formed paycore
      * egress messages are skipped and counted ({@link #malformedAnswers()}). Does not allocate.
+     * <p>
+     * What the listener throws is thrown from here once the answers read in this poll have each been handed to
+     * it (the answer it threw on counts as handed on: it is not handed on again); further throws in the same poll
+     * are added to the first as suppressed. Aeron would otherwise catch it and hand it to its error handler.
      *
      * @param listener receives the answers.
      * @return the number of fragments read.
@@ -339,6 +352,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     public int poll(final EgressListener listener)
     {
         this.listener = listener;
+        listenerFailure = null;
+        final int fragments;
         try
         {
             if (null != inFlight)
@@ -372,13 +387,20 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                 }
                 inFlight.resend(link);
             }
-            final int fragments = link.poll(this, fragmentLimit);
-            return null == queryAnswers ? fragments : fragments + queryAnswers.poll(queryAssembler, fragmentLimit);
+            final int answers = link.poll(this, fragmentLimit);
+            fragments = null == queryAnswers ? answers : answers + queryAnswers.poll(queryAssembler, fragmentLimit);
         }
         finally
         {
             this.listener = null;
         }
+        final Throwable failure = listenerFailure;
+        if (null != failure)
+        {
+            listenerFailure = null;
+            LangUtil.rethrowUnchecked(failure);
+        }
+        return fragments;
     }
 
     /**
@@ -716,6 +738,26 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      */
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
+        try
+        {
+            decode(buffer, offset, length, header);
+        }
+        catch (final Throwable ex)
+        {
+            // Not to Aeron, whose Image.poll would catch it and hand it to its error handler: to poll's caller.
+            if (null == listenerFailure)
+            {
+                listenerFailure = ex;
+            }
+            else if (listenerFailure != ex)
+            {
+                listenerFailure.addSuppressed(ex);
+            }
+        }
+    }
+
+    private void decode(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
         final EgressListener listener = this.listener;
         if (!validator.validate(buffer, offset, length))
         {
@@ -789,6 +831,16 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         if (null != inFlight && !inFlight.canSend(length))
         {
             return Publication.BACK_PRESSURED;
+        }
+        if (closed)
+        {
+            return Publication.CLOSED;
+        }
+        if (null == inFlight && lockedToService && !link.isConnected())
+        {
+            // The service's session is gone (its answers' image went): a service restarted on the same media driver
+            // connects the ingress publication again, but drops what comes from a session it never authenticated.
+            return Publication.NOT_CONNECTED;
         }
         final long result = link.offer(sendBuffer, 0, length);
         if (result > 0)
@@ -952,10 +1004,16 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                 }
                 continue;
             }
+            if (closed)
+            {
+                throw new PaycoreClientException("this PaycoreClient is closed; nothing was sent");
+            }
             if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result ||
                 (Publication.NOT_CONNECTED == result && !connecting && !link.isConnected()))
             {
-                throw new PaycoreClientException("cannot send to " + link.describe() + ": " + offerName(result));
+                throw new PaycoreClientException("cannot send to " + link.describe() + ": " + offerName(result) +
+                    (Publication.NOT_CONNECTED == result ? " (" + link.disconnectedReason() + ")" : "") +
+                    "; nothing was sent" + (null == inFlight ? ": connect a new PaycoreClient" : ""));
             }
             if (System.nanoTime() - deadlineNanos > 0)
             {
@@ -999,6 +1057,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         {
             throw new PaycoreClientException("query " + correlationId + " refused: " + waiter.queryRefusal + " (" +
                 waiter.detail + ")");
+        }
+        if (RejectReason.UNAVAILABLE == waiter.rejectReason)
+        {
+            // Not a refusal: a record whose journal force failed may still be on the disk, applied at the next start.
+            throw new PaycoreClientException("request " + correlationId + " answered UNAVAILABLE (" + waiter.detail +
+                "): its outcome is unknown, the service may still apply it when it restarts: once it is back, send " +
+                "it again with the same ids (what was applied answers EXISTS)", null, waiter.rejectReason);
         }
         if (null != waiter.rejectReason)
         {
@@ -1053,6 +1118,12 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
 
     private static long deadline(final Duration timeout)
     {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero())
+        {
+            // Checked before anything is sent: a request sent with no time to wait would have an unknown outcome.
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
         return System.nanoTime() + timeout.toNanos();
     }
 

@@ -23,6 +23,17 @@ public final class PaycoreClientException extends RuntimeException
     }
 
     /**
+     * @param message what went wrong.
+     * @param cause   what it came from.
+     */
+    public PaycoreClientException(final String message, final Throwable cause)
+    {
+        super(message, cause);
+        this.connectStatus = null;
+        this.rejectReason = null;
+    }
+
+    /**
      * @param message       what went wrong.
      * @param connectStatus the service's answer to {@code Connect}, or null.
      * @param rejectReason  the reason of a {@code Rejected}, or null.
@@ -44,7 +55,9 @@ public final class PaycoreClientException extends RuntimeException
     }
 
     /**
-     * @return the reason the service rejected the request with, or null when it did not reject it.
+     * @return the reason the service rejected the request with, or null when it did not reject it. A request
+     * rejected {@link RejectReason#UNAVAILABLE} has an unknown outcome: the service may still apply it when it
+     * restarts, so send it again with the same ids (what it applied answers {@code EXISTS}).
      */
     public RejectReason rejectReason()
     {
