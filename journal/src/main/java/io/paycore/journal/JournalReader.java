@@ -140,6 +140,14 @@ public final class JournalReader implements AutoCloseable
                 }
                 if (Segments.END == status)
                 {
+                    // As Journal.open: nothing but zeros may follow the marker, or a marker written over a record
+                    // would hide every record after it (the newest segment then simply seems to end there).
+                    final int garbage = Segments.lastNonZero(buffer, offset + Integer.BYTES, segmentLengthBytes);
+                    if (garbage >= offset + Integer.BYTES)
+                    {
+                        throw new JournalException("non-zero bytes after the end-of-segment marker (the last at " +
+                            "offset " + garbage + ")", segmentFile, offset, nextSequence, null);
+                    }
                     atEnd = true;
                     continue;
                 }

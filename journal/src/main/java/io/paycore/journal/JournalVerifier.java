@@ -70,22 +70,35 @@ public final class JournalVerifier
         try (FileChannel channel = FileChannel.open(current, StandardOpenOption.READ))
         {
             final long size = channel.size();
-            if (size <= SegmentDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE)
+            if (size < SegmentDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE)
             {
-                return null; // verified (or refused) by the reader already
+                // The reader refuses such a segment when it opens it, but this may be one it never opened: a file
+                // named as the next segment after one that was not ended.
+                return new JournalException("not a segment: " + size + " bytes", current, 0, nextSequence, null);
             }
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
             try
             {
                 final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
                 final int length = (int)size;
+                try
+                {
+                    Segments.verifyHeader(current, buffer, size, SegmentDescriptor.firstSequence(current));
+                }
+                catch (final JournalException ex)
+                {
+                    return ex;
+                }
                 int offset = SegmentDescriptor.HEADER_LENGTH;
                 while (offset <= length - Integer.BYTES)
                 {
                     final int frameLength = buffer.getIntVolatile(offset);
                     if (RecordDescriptor.END_OF_SEGMENT == frameLength)
                     {
-                        return null;
+                        final int garbage = Segments.lastNonZero(buffer, offset + Integer.BYTES, length);
+                        return garbage < offset + Integer.BYTES ? null : new JournalException("non-zero bytes " +
+                            "after the end-of-segment marker (the last at offset " + garbage + ")", current, offset,
+                            nextSequence, null);
                     }
                     if (frameLength <= 0)
                     {

@@ -29,6 +29,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -168,6 +169,41 @@ class ColdRecoveryTest
         assertTrue(verified.snapshotChecks().stream().allMatch((c) -> SnapshotCheck.Status.MATCH == c.status()),
             verified.snapshotChecks().toString());
         assertArrayEquals(tierBefore, Files.readAllBytes(tierFile), "the service's tier is never written");
+    }
+
+    /**
+     * The audit is read only ("it takes no lock and changes nothing"), but from a snapshot it opened the data
+     * directory's cold tier with LMDB's lock file: on a copy or backup of the directory without {@code lock.mdb}
+     * (what {@code mdb_copy} or a backup that leaves out lock files gives) it created {@code DIR/cold/lock.mdb}, so
+     * auditing changed the directory audited (and on a directory the auditor may not write, it could not audit).
+     */
+    @Test
+    void shouldNotCreateAnythingInTheDataDirectoryWhenAuditingACopyFromASnapshot() throws IOException
+    {
+        final DataDirectory dir = new DataDirectory(temp.resolve("data"));
+        final Ledger live = writeTieredDay(dir, 60, 16);
+        Files.deleteIfExists(dir.coldDirectory().resolve("lock.mdb")); // a copy: data.mdb alone
+        final List<String> before = listing(dir.root());
+
+        final AuditReport report = Auditor.run(new AuditContext()
+            .directory(dir)
+            .limits(hotLimits())
+            .coldTierSizeBytes(TIER_BYTES)
+            .coldTierParent(temp.resolve("work"))
+            .fromSnapshot(true));
+
+        assertEquals(null, report.damage());
+        assertTrue(report.snapshotSequence() > 0);
+        assertEquals(live.digestHex(), report.digest());
+        assertEquals(before, listing(dir.root()), "the audit left files in the data directory it audited");
+    }
+
+    private static List<String> listing(final Path root) throws IOException
+    {
+        try (Stream<Path> files = Files.walk(root))
+        {
+            return files.map((p) -> root.relativize(p).toString()).sorted().collect(Collectors.toList());
+        }
     }
 
     @Test

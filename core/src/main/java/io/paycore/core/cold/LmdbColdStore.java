@@ -102,8 +102,7 @@ final class LmdbColdStore implements AutoCloseable
                 .setMapSize(mapSizeBytes)
                 .setMaxDbs(2)
                 .setMaxReaders(16)
-                .open(directory.toFile(), readOnly ?
-                    new EnvFlags[] { EnvFlags.MDB_RDONLY_ENV, EnvFlags.MDB_NORDAHEAD, EnvFlags.MDB_NOTLS } :
+                .open(directory.toFile(), readOnly ? readOnlyFlags(directory) :
                     new EnvFlags[] { durable ? EnvFlags.MDB_NOMETASYNC : EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NORDAHEAD,
                         EnvFlags.MDB_NOTLS });
         }
@@ -226,6 +225,18 @@ final class LmdbColdStore implements AutoCloseable
         while ((sequence & 1) != 0 || sequence != committedHighestIdSequence);
         into[0] = hi;
         into[1] = lo;
+    }
+
+    /**
+     * A store read only takes LMDB's lock file to read safely beside a writer that has the environment open, which
+     * always has that file. Without one (a copy, a backup) no process has it open, and LMDB would create the file
+     * in the directory read: it is opened without locking then, so reading it writes nothing.
+     */
+    private static EnvFlags[] readOnlyFlags(final Path directory)
+    {
+        return Files.exists(directory.resolve("lock.mdb")) ?
+            new EnvFlags[] { EnvFlags.MDB_RDONLY_ENV, EnvFlags.MDB_NORDAHEAD, EnvFlags.MDB_NOTLS } :
+            new EnvFlags[] { EnvFlags.MDB_RDONLY_ENV, EnvFlags.MDB_NOLOCK, EnvFlags.MDB_NORDAHEAD, EnvFlags.MDB_NOTLS };
     }
 
     /**

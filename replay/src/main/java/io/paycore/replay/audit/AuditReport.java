@@ -407,7 +407,7 @@ public final class AuditReport
      * transfer result CODE: N                          one per code seen
      * ledger L: accounts N, debits pending X, debits posted Y, credits pending X, credits posted Y
      * balanced: yes | balanced: NO (ledger L: ...)
-     * snapshot check FILE (sequence S): MATCH|MISMATCH|UNREADABLE|NOT_REACHED ...
+     * snapshot check FILE (sequence S): MATCH|MISMATCH|UNREADABLE|NOT_REACHED|PAST_JOURNAL_END ...
      * history: account ID, N line(s), reconciled | NOT reconciled after K record(s)
      * export: N event(s) to FILE (csv|jsonl)
      * warning: ...                                     if a *_FULL result may come from smaller limits than the

@@ -144,17 +144,39 @@ public final class Auditor
             throw new IllegalStateException("no journal to audit: no segment files in " + journalDirectory);
         }
         final long lastSequenceEstimate = JournalVerifier.lastSequenceEstimate(segments[segments.length - 1]);
-        final long firstSequence = JournalArchive.firstSequence(journalDirectory);
-        if (firstSequence > 1 && !context.fromSnapshot())
-        {
-            final JournalArchive.Marker marker = JournalArchive.readMarker(journalDirectory);
-            throw new IllegalStateException("the journal starts at sequence " + firstSequence + ": the segments " +
-                "before were archived" + (null == marker ? "" : " to " + marker.archive()) + "; audit from the " +
-                "newest snapshot (--from-snapshot), or move the archived segments back to audit from the start");
-        }
         final LedgerLimits limits = context.limits();
         final AuditReport report = new AuditReport(directory);
         report.segments = segments.length;
+        final long firstSequence;
+        final JournalArchive.Marker marker;
+        try
+        {
+            firstSequence = JournalArchive.firstSequence(journalDirectory);
+            marker = firstSequence > 1 ? JournalArchive.readMarker(journalDirectory) : null;
+        }
+        catch (final JournalException ex)
+        {
+            // What Journal.open refuses as damage (a file named like a segment that is not one, a malformed archive
+            // marker) is damage here too, not a failed check.
+            report.damage = ex;
+            return report;
+        }
+        if (firstSequence > 1 && (null == marker || firstSequence > marker.firstSequence()))
+        {
+            // As Journal.open: only an archive marker explains a journal that starts after sequence 1.
+            final long missingFrom = null == marker ? 1 : marker.firstSequence();
+            report.damage = new JournalException("first segment does not start at sequence " + missingFrom + " but " +
+                "at " + firstSequence + (null == marker ? " and no segments were archived (" +
+                JournalArchive.MARKER_FILE_NAME + ")" : ", after the first the archive marker keeps") + ": sequences " +
+                missingFrom + ".." + (firstSequence - 1) + " are missing", segments[0], 0, missingFrom, null);
+            return report;
+        }
+        if (firstSequence > 1 && !context.fromSnapshot())
+        {
+            throw new IllegalStateException("the journal starts at sequence " + firstSequence + ": the segments " +
+                "before were archived to " + marker.archive() + "; audit from the newest snapshot " +
+                "(--from-snapshot), or move the archived segments back to audit from the start");
+        }
 
         final long[] snapshotSequences = snapshotSequences(directory.snapshotDirectory());
         Ledger ledger = null;
@@ -678,10 +700,25 @@ public final class Auditor
             while (nextCheck < checkSequences.length)
             {
                 final int i = nextCheck++;
-                report.snapshotChecks.add(new SnapshotCheck(checkFiles[i], checkSequences[i],
-                    null != checkProblems[i] ? SnapshotCheck.Status.UNREADABLE : SnapshotCheck.Status.NOT_REACHED,
-                    checkDigests[i], null, null != checkProblems[i] ? checkProblems[i] :
-                    "the replay ended at sequence " + report.lastAppliedSequence));
+                if (null != checkProblems[i])
+                {
+                    report.snapshotChecks.add(new SnapshotCheck(checkFiles[i], checkSequences[i],
+                        SnapshotCheck.Status.UNREADABLE, checkDigests[i], null, checkProblems[i]));
+                }
+                else if (!report.stoppedEarly && checkSequences[i] > report.lastVerifiedSequence)
+                {
+                    // Not an end point: the journal ends before it.
+                    report.snapshotChecks.add(new SnapshotCheck(checkFiles[i], checkSequences[i],
+                        SnapshotCheck.Status.PAST_JOURNAL_END, checkDigests[i], null, "the journal ends at sequence " +
+                        report.lastVerifiedSequence + ": records the snapshot covers are missing, or it is of " +
+                        "another history"));
+                }
+                else
+                {
+                    report.snapshotChecks.add(new SnapshotCheck(checkFiles[i], checkSequences[i],
+                        SnapshotCheck.Status.NOT_REACHED, checkDigests[i], null,
+                        "the replay ended at sequence " + report.lastAppliedSequence));
+                }
             }
             nextCheckSequence = Long.MAX_VALUE;
         }

@@ -47,7 +47,7 @@ import java.nio.file.Path;
  *   code                    as sent, unsigned 16-bit
  *   flags                   as sent, decimal (TigerBeetle's account and transfer flags)
  *   timeout_seconds         transfers only, unsigned 32-bit
- *   timestamp               the event's own: 0, or an imported event's time (nanoseconds)
+ *   timestamp               the event's own, as sent: 0, or an imported event's time (nanoseconds), unsigned 64-bit
  *   result                  the result code's name, e.g. OK, EXISTS, EXCEEDS_CREDITS
  *   result_timestamp_nanos  the timestamp the ledger assigned on OK, the original one on EXISTS, else the event's
  *                           own (the time it was validated)
@@ -58,7 +58,8 @@ import java.nio.file.Path;
  * In CSV a column that does not apply (a transfer field of an account event) is empty; in JSONL its key is left
  * out. Ids, account ids, amounts, pending ids and user_data_128 are unsigned 128-bit decimals, which JSONL quotes
  * as strings so that no reader rounds them to doubles; the other values are decimal integers (user_data_64 up to
- * 2<sup>64</sup> - 1: parse it as an unsigned 64-bit integer) or upper-case names.
+ * 2<sup>64</sup> - 1, and so the event's own timestamp as sent: parse them as unsigned 64-bit integers) or
+ * upper-case names.
  * <p>
  * <b>Threading</b>: one thread (the replaying one).
  */
@@ -186,7 +187,7 @@ public final class EventExporter implements AutoCloseable
                 number("code", events.code(i));
                 number("flags", events.flags(i));
                 number("timeout_seconds", events.timeoutSeconds(i));
-                number("timestamp", events.timestamp(i));
+                unsigned("timestamp", events.timestamp(i));
                 final CreateTransferResult result = results.result(i);
                 end(result.name(), results.timestamp(i));
                 if (CreateTransferResult.OK == result)
@@ -224,7 +225,7 @@ public final class EventExporter implements AutoCloseable
                 number("code", events.code(i));
                 number("flags", events.flags(i));
                 absent("timeout_seconds");
-                number("timestamp", events.timestamp(i));
+                unsigned("timestamp", events.timestamp(i));
                 end(results.result(i).name(), results.timestamp(i));
                 absent("amount_moved");
                 endLine();

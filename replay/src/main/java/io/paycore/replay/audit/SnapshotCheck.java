@@ -31,10 +31,16 @@ public final class SnapshotCheck
         UNREADABLE,
 
         /**
-         * The replay did not reach the snapshot's sequence (it is past the journal's end, or past the audit's
-         * end point).
+         * The replay did not reach the snapshot's sequence: it is past the audit's end point.
          */
-        NOT_REACHED
+        NOT_REACHED,
+
+        /**
+         * The snapshot's sequence is past the journal's last record: the journal lost records the snapshot covers
+         * (a tail cut or deleted segments, which the checksum chain alone cannot show), or the snapshot is of
+         * another history. A failed check.
+         */
+        PAST_JOURNAL_END
     }
 
     private final Path file;

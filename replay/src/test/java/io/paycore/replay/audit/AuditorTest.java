@@ -499,6 +499,47 @@ class AuditorTest
         assertTrue(printed.contains("snapshot check " + wrongFile + " (sequence " + wrong + "): MISMATCH"), printed);
     }
 
+    /**
+     * A snapshot of a sequence the journal does not reach, with no end point given, is evidence that the journal
+     * lost records (its newest segment deleted or cut short at a record boundary, which the chain alone cannot
+     * show) or that the snapshot is of another history. {@code --verify-snapshot} reported it {@code NOT_REACHED}
+     * ("the replay ended at sequence N"), which counts as a pass, and the audit exited 0 ("every snapshot checked
+     * matched") on a directory whose snapshots cover records its journal no longer holds.
+     */
+    @Test
+    void shouldFailASnapshotOfASequenceTheJournalDoesNotReach() throws Exception
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final SnapshotTaker taker = new SnapshotTaker(directory.snapshotDirectory(), 5, Throwable::printStackTrace);
+        final AuditRuns.Run run = AuditRuns.write(directory, 200, 26, taker, 40);
+        final long[] sequences = new SnapshotStore(directory.snapshotDirectory()).sequences();
+        final long newest = sequences[sequences.length - 1];
+        // Lose the journal's tail: every segment from the one holding the newest snapshot's record on.
+        final Path[] segments = JournalFiles.segments(directory.journalDirectory());
+        long lost = Long.MAX_VALUE;
+        for (int i = segments.length - 1; i > 0; i--)
+        {
+            final long first = io.paycore.journal.SegmentDescriptor.firstSequence(segments[i]);
+            Files.delete(segments[i]);
+            lost = first;
+            if (first <= newest)
+            {
+                break;
+            }
+        }
+        assertTrue(lost <= newest && lost > sequences[0], "lost from " + lost + ", newest snapshot " + newest);
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).verifySnapshots(true));
+
+        assertNull(report.damage(), "the chain cannot show a lost tail");
+        assertEquals(lost - 1, report.lastVerifiedSequence());
+        assertTrue(run.lastSequence > report.lastVerifiedSequence());
+        final SnapshotCheck last = report.snapshotChecks().get(report.snapshotChecks().size() - 1);
+        assertEquals(newest, last.sequence());
+        assertFalse(report.snapshotsMatch(), "a snapshot past the journal's end passed: " + last);
+        assertFalse(report.isClean());
+    }
+
     @Test
     void shouldStartFromTheNewestValidSnapshotAtOrBeforeTheEndPoint() throws Exception
     {

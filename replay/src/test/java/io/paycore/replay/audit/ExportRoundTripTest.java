@@ -1,7 +1,13 @@
 package io.paycore.replay.audit;
 
+import io.paycore.core.command.RecordTypes;
+import io.paycore.core.command.RequestEncoder;
+import io.paycore.core.ledger.AccountEventArray;
+import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.core.ledger.TransferFlags;
+import io.paycore.journal.Journal;
 import io.paycore.replay.DataDirectory;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +126,53 @@ class ExportRoundTripTest
 
         final long expected = run.events.stream().filter((e) -> e.sequence <= until).count();
         assertEquals(expected + 1, Files.readAllLines(csv).size());
+    }
+
+    /**
+     * An event's own {@code timestamp} is an unsigned 64-bit field (TigerBeetle's u64), exported "as sent" next to
+     * {@code user_data_64}, which the exporter prints unsigned. The timestamp was printed as a signed long: a client
+     * that sent 2^64 - 1 (answered {@code TIMESTAMP_MUST_BE_ZERO}, or an imported event's
+     * {@code IMPORTED_EVENT_TIMESTAMP_OUT_OF_RANGE}) shows in the export as -1: the export no longer says what was
+     * sent, and a CSV or JSON reader expecting the documented unsigned integers meets a minus sign.
+     */
+    @Test
+    void shouldExportAnEventsOwnTimestampAsUnsigned() throws Exception
+    {
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16 * 1024]);
+        final AccountEventArray accounts = new AccountEventArray(2);
+        accounts.add(1, 0, AuditRuns.LEDGER_A, 1, 0);
+        accounts.add(2, 0, AuditRuns.LEDGER_A, 1, 0);
+        final TransferEventArray transfers = new TransferEventArray(2);
+        transfers.add().id(0, 10).debitAccountId(0, 1).creditAccountId(0, 2).amount(0, 5).ledger(AuditRuns.LEDGER_A)
+            .code(1).userData64(-2L).timestamp(-1L);
+        transfers.add().id(0, 11).debitAccountId(0, 1).creditAccountId(0, 2).amount(0, 5).ledger(AuditRuns.LEDGER_A)
+            .code(1).flags(TransferFlags.IMPORTED).timestamp(Long.MIN_VALUE + 1);
+        try (Journal journal = Journal.open(AuditRuns.journalContext(directory)))
+        {
+            final RequestEncoder encoder = new RequestEncoder();
+            journal.append(RecordTypes.MESSAGE, AuditRuns.START_NANOS, buffer, 0,
+                encoder.createAccounts(buffer, 0, 1, accounts));
+            journal.append(RecordTypes.MESSAGE, AuditRuns.START_NANOS + 1_000, buffer, 0,
+                encoder.createTransfers(buffer, 0, 2, transfers));
+        }
+        final Path csv = temp.resolve("events.csv");
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).exportFile(csv));
+
+        assertNull(report.damage());
+        final List<String> lines = Files.readAllLines(csv);
+        assertEquals(5, lines.size(), String.join("\n", lines));
+        final List<String> columns = List.of(EventExporter.COLUMNS);
+        final String[] first = lines.get(3).split(",", -1);
+        final String[] second = lines.get(4).split(",", -1);
+        assertEquals("18446744073709551614", first[columns.indexOf("user_data_64")], lines.get(3));
+        assertEquals("18446744073709551615", first[columns.indexOf("timestamp")], lines.get(3));
+        assertEquals("9223372036854775809", second[columns.indexOf("timestamp")], lines.get(4));
+        for (final String line : lines)
+        {
+            assertFalse(line.contains("-"), "no negative number in an export of unsigned fields: " + line);
+        }
     }
 
     private static void assertSameAsSent(final AuditRuns.Run run, final List<Map<String, String>> rows)

@@ -3,6 +3,7 @@ package io.paycore.replay.audit;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.core.command.RecordTypes;
+import io.paycore.journal.Journal;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.RecordDescriptor;
 import io.paycore.journal.SegmentDescriptor;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -182,6 +184,117 @@ class TamperedJournalTest
         assertEquals(after, damage.offset());
         assertEquals(run.lastSequence + 1, damage.sequence());
         assertNotEquals(null, report.toString());
+    }
+
+    /**
+     * An end-of-segment marker written over a record's frame length in the newest segment hides every record after
+     * it: the reader takes the marker for a roll and finds no next segment, and the end check stopped at the marker
+     * without looking at what follows it. The audit then reported a shorter journal as verified (exit 0), although
+     * non-zero bytes follow the last record it read (the README promises that nothing but zeros does) and
+     * {@code Journal.open} refuses the same directory ("non-zero bytes after the end-of-segment marker"), so
+     * {@code serve} would not start on what the audit passed. Four bytes changed drop any number of acknowledged
+     * records from the audited history.
+     */
+    @Test
+    void shouldDetectAnEndOfSegmentMarkerThatHidesTheRestOfTheNewestSegment() throws Exception
+    {
+        final Path[] segments = JournalFiles.segments(directory.journalDirectory());
+        final Path newest = segments[segments.length - 1];
+        final long first = SegmentDescriptor.firstSequence(newest);
+        assertTrue(run.lastSequence - first >= 2, "the newest segment should hold a few records");
+        final long k = first + 1;
+        final JournalFiles.Location hidden = JournalFiles.locate(directory.journalDirectory(), k);
+        try (RandomAccessFile raf = new RandomAccessFile(hidden.file.toFile(), "rw"))
+        {
+            raf.seek(hidden.offset);
+            raf.writeInt(RecordDescriptor.END_OF_SEGMENT); // -1: the same bytes either way round
+        }
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
+
+        final JournalException damage = report.damage();
+        assertNotNull(damage, "records after a forged end-of-segment marker were dropped silently: the audit " +
+            "verified " + report.lastVerifiedSequence() + " of " + run.lastSequence + " records and found no damage");
+        assertEquals(hidden.file, damage.file());
+        assertEquals(k, damage.sequence());
+        assertNull(report.digest());
+        assertThrows(JournalException.class, () -> Journal.open(AuditRuns.journalContext(directory)).close(),
+            "Journal.open refuses it too");
+    }
+
+    /**
+     * Bytes after the end-of-segment marker of a segment that is not the newest were never looked at: the audit
+     * passed them (exit 0) while {@code Journal.open} refuses the directory ("non-zero bytes after the
+     * end-of-segment marker"), so {@code serve} would not start on a journal the audit called verified.
+     */
+    @Test
+    void shouldDetectGarbageAfterTheEndOfSegmentMarkerOfAnOlderSegment() throws Exception
+    {
+        final Path[] segments = JournalFiles.segments(directory.journalDirectory());
+        final long lastOfFirst = SegmentDescriptor.firstSequence(segments[1]) - 1;
+        final JournalFiles.Location last = JournalFiles.locate(directory.journalDirectory(), lastOfFirst);
+        assertEquals(segments[0], last.file);
+        final int marker = last.offset + last.alignedLength;
+        final long fileLength = Files.size(segments[0]);
+        assertTrue(marker + 16 < fileLength, "the first segment should have room after its end-of-segment marker");
+        assertEquals(RecordDescriptor.END_OF_SEGMENT, JournalFiles.read(segments[0]).getInt(marker));
+        flipBit(segments[0], marker + 8, 0);
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
+
+        final JournalException damage = report.damage();
+        assertNotNull(damage, "non-zero bytes after an end-of-segment marker passed the audit");
+        assertEquals(segments[0], damage.file());
+        assertThrows(JournalException.class, () -> Journal.open(AuditRuns.journalContext(directory)).close(),
+            "Journal.open refuses it too");
+    }
+
+    /**
+     * A journal whose first segment is gone (no archive marker says it was archived) is damaged: the README says
+     * such a journal "is refused as damaged", and {@code Journal.open} refuses it ("first segment does not start at
+     * sequence 1 and no segments were archived"). The audit threw instead (exit 4, "nothing to audit or an I/O
+     * error") with a message claiming "the segments before were archived", which is false and points the auditor
+     * at the wrong remedy (--from-snapshot) instead of reporting the missing records with file, offset and sequence
+     * (exit 3).
+     */
+    @Test
+    void shouldReportAMissingFirstSegmentAsDamageNotAsAnArchive() throws Exception
+    {
+        final Path[] segments = JournalFiles.segments(directory.journalDirectory());
+        Files.delete(segments[0]);
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
+
+        final JournalException damage = report.damage();
+        assertNotNull(damage, "a missing first segment is damage");
+        assertEquals(segments[1], damage.file());
+        assertEquals(1, damage.sequence());
+        assertTrue(damage.getMessage().contains("missing"), damage.getMessage());
+        assertThrows(JournalException.class, () -> Journal.open(AuditRuns.journalContext(directory)).close(),
+            "Journal.open refuses it too");
+        assertTrue(print(report).contains("damage at: file=" + segments[1]), print(report));
+    }
+
+    /**
+     * A file named as the segment after the last record but holding no segment (here: empty; a file of zeros or any
+     * other 64 bytes does the same) passed the audit: the end check took it for the segment the reader stopped in
+     * and, the file being no longer than a header, skipped it as "verified (or refused) by the reader already",
+     * though the reader never opened it. {@code Journal.open} refuses the directory ("segment shorter than its
+     * header"), so {@code serve} would not start on what the audit passed.
+     */
+    @Test
+    void shouldDetectAFileNamedAsTheNextSegmentThatIsNoSegment() throws Exception
+    {
+        final Path bogus = directory.journalDirectory().resolve(SegmentDescriptor.fileName(run.lastSequence + 1));
+        Files.write(bogus, new byte[0]);
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
+
+        final JournalException damage = report.damage();
+        assertNotNull(damage, "a file that is no segment passed as the journal's newest segment");
+        assertEquals(bogus, damage.file());
+        assertThrows(JournalException.class, () -> Journal.open(AuditRuns.journalContext(directory)).close(),
+            "Journal.open refuses it too");
     }
 
     private long middleTransferRecord() throws Exception

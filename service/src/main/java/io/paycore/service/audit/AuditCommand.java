@@ -1,6 +1,7 @@
 package io.paycore.service.audit;
 
 import io.paycore.core.command.LedgerCapacityException;
+import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;
@@ -192,6 +193,13 @@ public final class AuditCommand implements Callable<Integer>
             clear(bar);
             err.println("paycore audit: " + ex.getMessage());
             return EXIT_USAGE;
+        }
+        catch (final JournalException ex)
+        {
+            // Damage found outside the replay (the auditor reports what it finds there in its report): still damage.
+            clear(bar);
+            err.println("paycore audit: the journal is damaged: " + ex.getMessage());
+            return EXIT_DAMAGED;
         }
         catch (final IllegalStateException | UncheckedIOException ex)
         {

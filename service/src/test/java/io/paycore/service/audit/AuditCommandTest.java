@@ -86,6 +86,49 @@ class AuditCommandTest
         assertFalse(printed.contains("digest:"), printed);
     }
 
+    /**
+     * A file in the journal directory named like a segment but not one ({@code Journal.open} refuses it: "unexpected
+     * file name in journal directory") escaped the audit as an uncaught exception: a stack trace and exit status 1,
+     * which the README reserves for "a check failed (balance, snapshot, history)", with no {@code damage at:} line.
+     * A script that tells a damaged journal (3) from an unbalanced ledger (1) by the status is misled.
+     */
+    @Test
+    void shouldExitDamagedForAFileNamedLikeASegmentThatIsNotOne() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 40);
+        final Path stray = Files.writeString(data.journalDirectory().resolve("notes.seg"), "not a segment");
+
+        final int status = PaycoreMain.execute(audit(data.root(), "--progress", "never"));
+
+        assertEquals(AuditCommand.EXIT_DAMAGED, status, console.out() + console.err());
+        assertTrue(console.out().contains("damage at: file=" + stray), console.out());
+        assertFalse(console.err().contains("\tat io.paycore"), "no stack trace: " + console.err());
+    }
+
+    /**
+     * A journal whose first segment was deleted (no archive marker) is damaged, as {@code Journal.open} and the
+     * README say ("a journal whose first segment starts after sequence 1 without that marker ... is refused as
+     * damaged"). The audit exited 4 ("nothing to audit, or an I/O error") saying "the segments before were
+     * archived", which is not true, and printed no {@code damage at:} line.
+     */
+    @Test
+    void shouldExitDamagedWhenTheFirstSegmentIsMissing() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 4000);
+        final List<Path> segments = segments(data);
+        assertTrue(segments.size() > 1, "the journal should span segments");
+        Files.delete(segments.get(0));
+
+        final int status = PaycoreMain.execute(audit(data.root(), "--progress", "never"));
+
+        assertEquals(AuditCommand.EXIT_DAMAGED, status, console.out() + console.err());
+        assertTrue(console.out().contains("damage at: file=" + segments.get(1)), console.out());
+        assertTrue(console.err().contains("missing"), console.err());
+        assertFalse(console.err().contains("before were archived"), console.err());
+    }
+
     @Test
     void shouldExportAndPrintAHistoryFromTheCommandLine() throws Exception
     {
