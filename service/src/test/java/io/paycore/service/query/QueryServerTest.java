@@ -14,7 +14,13 @@ import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
+import io.paycore.codec.sbe.AccountsDecoder;
+import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
+import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.QueryTransfersResultDecoder;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.AccountFlags;
 import io.paycore.core.ledger.LedgerLimits;
@@ -35,6 +41,7 @@ import io.paycore.transport.TransportContext;
 import io.paycore.transport.client.AccountBalance;
 import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.CreateResults;
+import io.paycore.transport.client.EgressListener;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.PaycoreClientException;
 import io.paycore.transport.client.Transfer;
@@ -230,6 +237,78 @@ class QueryServerTest
         assertTrue(statement.getMessage().contains("ask from timestamp "), statement.getMessage());
         assertEquals(20, client.getAccountTransfersAndWait(new AccountFilter().accountId(0, 1).limit(20)
             .flags(AccountFilter.DEBITS | AccountFilter.CREDITS), TIMEOUT).size(), "a limit reached is no cut");
+    }
+
+    /**
+     * The query server answers every asker naming one channel and stream on one publication, so a second client
+     * sharing this client's response stream (the same client id may) has its answers arrive here too. Before
+     * 2026-12-07 a callback listener was handed them as if they were this client's.
+     */
+    @Test
+    void shouldHandAListenerOnlyTheAnswersToItsOwnQueries()
+    {
+        write();
+        try (PaycoreClient other = connect("aeron:ipc"))
+        {
+            final long theirs = sendQuery(other);
+            final long mine = sendQuery(client);
+            final List<Long> seenHere = new ArrayList<>();
+            final List<Long> seenThere = new ArrayList<>();
+            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while ((seenHere.isEmpty() || seenThere.isEmpty()) && System.nanoTime() - deadline < 0)
+            {
+                client.poll(queryAnswers(seenHere));
+                other.poll(queryAnswers(seenThere));
+                Thread.yield();
+            }
+            assertEquals(List.of(mine), seenHere);
+            assertEquals(List.of(theirs), seenThere);
+            assertTrue(client.foreignQueryAnswers() >= 1, "the other client's answer came here and was skipped");
+        }
+    }
+
+    private static long sendQuery(final PaycoreClient to)
+    {
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long id;
+        while ((id = to.queryTransfers(new QueryFilter().limit(10))) < 0 && System.nanoTime() - deadline < 0)
+        {
+            to.poll(EgressListener.DISCARD);
+            Thread.yield();
+        }
+        assertTrue(id > 0, "sent: " + id);
+        return id;
+    }
+
+    private static EgressListener queryAnswers(final List<Long> into)
+    {
+        return new EgressListener()
+        {
+            public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
+            {
+            }
+
+            public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
+            {
+            }
+
+            public void onAccounts(final AccountsDecoder accounts)
+            {
+            }
+
+            public void onTransfers(final TransfersDecoder transfers)
+            {
+            }
+
+            public void onRejected(final RejectedDecoder rejected)
+            {
+            }
+
+            public void onQueryTransfersResult(final QueryTransfersResultDecoder result)
+            {
+                into.add(result.correlationId());
+            }
+        };
     }
 
     private void write()

@@ -134,7 +134,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private int queryResponseStreamId;
     // Where no one can guess: query answers share the query server's one publication per channel, so another asker
     // naming this client's channel could otherwise answer its next query first.
-    private long nextQueryCorrelationId = FIRST_QUERY_CORRELATION_ID + (UNGUESSABLE_IDS.nextLong() >>> 3);
+    private final long firstQueryCorrelationId = FIRST_QUERY_CORRELATION_ID + (UNGUESSABLE_IDS.nextLong() >>> 3);
+    private long nextQueryCorrelationId = firstQueryCorrelationId;
     private long lastWriteTimestamp;
     private final Waiter waiter = new Waiter();
 
@@ -143,6 +144,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private long nextCorrelationId = 1;
     private long malformedAnswers;
     private long foreignAnswers;
+    private long foreignQueryAnswers;
     private boolean lockedToService;
     private int serviceSessionId;
     private final InFlightRequests inFlight;
@@ -713,6 +715,15 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     }
 
     /**
+     * @return query answers skipped because they answer no query this client sent: the query server answers every
+     * asker naming the same channel and stream on one publication, so another asker's answers come here too.
+     */
+    public long foreignQueryAnswers()
+    {
+        return foreignQueryAnswers;
+    }
+
+    /**
      * @return the configuration.
      */
     public ClientContext context()
@@ -934,6 +945,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
 
     private void onQueryAnswer(final EgressListener listener, final DirectBuffer buffer, final int offset)
     {
+        // This client's query ids run from an unguessable first one up: an answer outside them is another asker's.
+        final long correlationId = queryValidator.correlationId();
+        if (correlationId - firstQueryCorrelationId < 0 || correlationId - nextQueryCorrelationId >= 0)
+        {
+            foreignQueryAnswers++;
+            return;
+        }
         switch (queryValidator.templateId())
         {
             case QueryTransfersResultDecoder.TEMPLATE_ID:
