@@ -267,16 +267,24 @@ public final class SnapshotStore
             }
             final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             readFully(channel, header, 0);
+            // Magic and version before the header's checksum: another version may lay its header out otherwise,
+            // and is then refused for its version, not reported as damaged.
+            if (MAGIC != header.getInt(0))
+            {
+                throw new JournalException(String.format("not a snapshot: magic expected 0x%08x, found 0x%08x",
+                    MAGIC, header.getInt(0)), file, 0, nameSequence, null);
+            }
+            if (VERSION != header.getInt(4))
+            {
+                throw new JournalException("unsupported snapshot file format version " + header.getInt(4) +
+                    " (expected " + VERSION + ")", file, 4, nameSequence, null);
+            }
             final CRC32C crc = new CRC32C();
             crc.update(header.array(), 0, HEADER_CHECKSUM_OFFSET);
             if ((int)crc.getValue() != header.getInt(HEADER_CHECKSUM_OFFSET))
             {
                 throw new JournalException("snapshot header checksum mismatch", file, HEADER_CHECKSUM_OFFSET,
                     nameSequence, null);
-            }
-            if (MAGIC != header.getInt(0) || VERSION != header.getInt(4))
-            {
-                throw new JournalException("not a snapshot of a supported version", file, 0, nameSequence, null);
             }
             final long sequence = header.getLong(SEQUENCE_OFFSET);
             if (sequence != nameSequence)
