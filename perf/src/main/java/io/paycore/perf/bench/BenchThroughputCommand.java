@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
     description = {
         "Find the highest sustained rate: for each batch size, offer a rate (open loop, as bench latency does) " +
             "against a freshly started service, doubling it until a step falls short (achieved below 99%% of " +
-            "offered, a message lost or rejected, or p99 above --p99-limit), then bisect " +
+            "offered, a message lost or rejected, a transfer answered with an error, or p99 above --p99-limit), " +
+            "then bisect " +
             ThroughputSearch.BISECTIONS + " times between the last rate that held and the first that did not.",
         "",
         "Reports the last rate that held, in messages and transfers per second. A step the service refuses to " +

@@ -8,6 +8,9 @@ import org.HdrHistogram.Histogram;
  * <p>
  * The intended times of messages in flight are kept in a preallocated array indexed by correlation id modulo its
  * capacity, so correlation ids must increase by one per message and at most {@link #capacity()} may be in flight.
+ * A message still unanswered when its slot comes round again, {@link #capacity()} messages later, is given up: it
+ * stays unanswered (lost, if measured), no longer counts as in flight, and an answer to it that comes later matches
+ * nothing.
  * Only messages intended at or after {@link #measureFromNanos(long)} are recorded: the warm-up's are answered and
  * forgotten.
  * <p>
@@ -48,6 +51,7 @@ public final class LatencyRecorder
 
     private long sent;
     private long answered;
+    private long abandoned;
     private long rejected;
     private long unexpected;
     private volatile long sentView;
@@ -111,7 +115,7 @@ public final class LatencyRecorder
      */
     public boolean hasCapacity()
     {
-        return sent - answered < mask + 1;
+        return inFlight() < mask + 1;
     }
 
     /**
@@ -120,14 +124,25 @@ public final class LatencyRecorder
      * @param correlationId  its correlation id: one more than the previous message's.
      * @param intendedNanos  when it was meant to be sent.
      * @param actualNanos    when it was sent.
-     * @throws IllegalStateException if the slot is still taken (more than {@link #capacity()} in flight).
+     * @throws IllegalStateException if {@link #capacity()} messages are in flight already, or the slot is taken by a
+     * message sent after this one (correlation ids that do not increase).
      */
     public void onSent(final long correlationId, final long intendedNanos, final long actualNanos)
     {
         final int slot = (int)correlationId & mask;
-        if (FREE != correlationIdBySlot[slot])
+        final long occupant = correlationIdBySlot[slot];
+        if (FREE != occupant)
         {
-            throw new IllegalStateException("more than " + capacity() + " messages in flight");
+            if (!hasCapacity())
+            {
+                throw new IllegalStateException("more than " + capacity() + " messages in flight");
+            }
+            if (occupant - correlationId >= 0)
+            {
+                throw new IllegalStateException("correlation id " + correlationId + " sent after " + occupant);
+            }
+            // Sent at least capacity messages ago and never answered: give it up.
+            abandoned++;
         }
         correlationIdBySlot[slot] = correlationId;
         intendedNanosBySlot[slot] = intendedNanos;
@@ -207,10 +222,10 @@ public final class LatencyRecorder
         return answered;
     }
 
-    /** @return messages sent and not yet answered. */
+    /** @return messages sent and not yet answered, leaving out those given up. */
     public long inFlight()
     {
-        return sent - answered;
+        return sent - answered - abandoned;
     }
 
     /** @return messages sent in all, readable from any thread. */

@@ -47,12 +47,14 @@ public final class OpenLoopSchedule
     }
 
     /**
-     * @param index of the message, from 0; below 2<sup>63</sup> / 1e9 (about 9.2e9).
+     * @param index of the message, from 0.
      * @return the time it is due, in {@link System#nanoTime()} terms.
      */
     public long intendedSendNanos(final long index)
     {
-        return startNanos + (index * NANOS_PER_SECOND) / ratePerSecond;
+        // Whole seconds apart from the rest, so that index * 1e9 never overflows (it would from index 9.2e9 on).
+        return startNanos + (index / ratePerSecond) * NANOS_PER_SECOND +
+            ((index % ratePerSecond) * NANOS_PER_SECOND) / ratePerSecond;
     }
 
     /**

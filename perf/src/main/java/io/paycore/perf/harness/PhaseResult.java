@@ -68,14 +68,23 @@ public record PhaseResult(
 
     /**
      * @return true when the achieved rate was at least {@link #RATE_MET_FRACTION} of the target, every measured
-     * message was sent and answered, none rejected, and the phase did not fail.
+     * message was sent and answered, none rejected, no event in an answer failed, and the phase did not fail.
      */
     public boolean isRateMet()
     {
-        return null == failure &&
+        return isEveryMessageAnswered() &&
             achievedRatePerSecond >= RATE_MET_FRACTION * targetRatePerSecond &&
-            measuredSent >= intendedCount() &&
-            0 == lost() && 0 == rejected;
+            0 == rejected && 0 == failedEvents;
+    }
+
+    /**
+     * @return true when the phase did not fail and every message intended in the window was sent and answered, so
+     * that its histogram holds a latency for each of them: percentiles of only the answered messages would leave out
+     * the worst ones.
+     */
+    public boolean isEveryMessageAnswered()
+    {
+        return null == failure && measuredSent >= intendedCount() && 0 == lost() && histogram.getTotalCount() > 0;
     }
 
     /**

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * {@code paycore bench throughput}: finds the highest rate paycore sustains, for each batch size asked for. The
  * offered rate doubles from a start rate until a step fails, then is bisected between the last rate that held and
  * the first that failed, {@value #BISECTIONS} times. A step holds when the achieved rate is at least
- * {@link PhaseResult#RATE_MET_FRACTION} of the offered one, nothing was lost or rejected, and p99 is within the
- * limit. Each step runs against a freshly started service (the JVM, and so the JIT, stays warm), so a full ledger
- * or a long journal from an earlier step never weighs on a later one.
+ * {@link PhaseResult#RATE_MET_FRACTION} of the offered one, nothing was lost or rejected, no transfer was answered
+ * with an error, and p99 is within the limit. Each step runs against a freshly started service (the JVM, and so
+ * the JIT, stays warm), so a full ledger or a long journal from an earlier step never weighs on a later one.
  * <p>
  * A step the service refuses to start for, above a rate that held (a ledger for every transfer of the step that does
  * not fit the heap), is not run: it is reported with the service's reason and bounds the search as a step that did
@@ -221,6 +221,10 @@ public final class ThroughputSearch
         {
             return String.format(Locale.ROOT, " (%,d rejected)", result.rejected());
         }
+        if (result.failedEvents() > 0)
+        {
+            return String.format(Locale.ROOT, " (%,d transfers answered with an error)", result.failedEvents());
+        }
         return "";
     }
 
@@ -256,6 +260,8 @@ public final class ThroughputSearch
             json.field("p99Micros", result.valueAtPercentileNanos(99) / 1000.0);
             json.field("p9999Micros", result.valueAtPercentileNanos(99.99) / 1000.0);
             json.field("lost", result.lost());
+            json.field("rejected", result.rejected());
+            json.field("failedEvents", result.failedEvents());
             json.field("held", step.held());
             json.close();
         }

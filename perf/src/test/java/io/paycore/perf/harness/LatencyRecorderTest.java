@@ -91,4 +91,42 @@ class LatencyRecorderTest
         assertEquals(false, recorder.hasCapacity());
         assertThrows(IllegalStateException.class, () -> recorder.onSent(5, 5, 5));
     }
+
+    /**
+     * One message that is never answered must not, {@link #capacity} messages later, abort the run as "more than
+     * N messages in flight" while one is.
+     * <p>
+     * The recorder keeps a message's intended time in slot {@code correlationId % capacity} until its answer comes.
+     * A lost message (a cluster failover, a dropped answer) keeps its slot forever, so when the correlation ids come
+     * round to it again {@code onSent} throws although {@link LatencyRecorder#hasCapacity()} said there was room:
+     * the load generator stops sending and the phase is reported as failed with "more than 1048576 messages in
+     * flight", after 2<sup>20</sup> messages (10.5 s at 100,000 msg/s; the default {@code bench latency} sends 2.5
+     * million). The message should be given up as lost (it has waited while {@code capacity} later messages were
+     * sent) and the run go on.
+     */
+    @Test
+    void shouldGiveUpAMessageNeverAnsweredRatherThanFailWhenItsSlotComesRound()
+    {
+        final LatencyRecorder recorder = new LatencyRecorder(4);
+        recorder.measureFromNanos(0);
+        recorder.onSent(1, 0, 0);
+        for (long id = 2; id <= 4; id++)
+        {
+            recorder.onSent(id, id, id);
+            recorder.onAnswer(id, id + 100, 0);
+        }
+        assertEquals(1, recorder.inFlight());
+        assertTrue(recorder.hasCapacity(), "one message in flight of 4");
+
+        for (long id = 5; id <= 12; id++)
+        {
+            recorder.onSent(id, id, id);
+            recorder.onAnswer(id, id + 100, 0);
+        }
+
+        assertEquals(11, recorder.measuredAnswered());
+        assertEquals(12, recorder.measuredSent());
+        assertEquals(0, recorder.inFlight(), "message 1 is given up, nothing else in flight");
+        assertEquals(-1, recorder.onAnswer(1, 1_000_000, 0), "its answer, if it ever comes, matches nothing");
+    }
 }

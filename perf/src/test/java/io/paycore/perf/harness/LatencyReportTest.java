@@ -94,4 +94,28 @@ class LatencyReportTest
         assertTrue(json.contains("\"pinning\": [\"loadgen wanted cpu 0\"]"), json);
         assertTrue(json.trim().startsWith("{") && json.trim().endsWith("}"), json);
     }
+
+    /**
+     * The latency target must not be judged met on percentiles of the messages that were answered when paycore's
+     * measured messages were not all answered.
+     * <p>
+     * The histogram holds only answered messages; a lost one (sent, never answered) leaves no value in it. So
+     * {@link LatencyReport#isTargetMet()} compared percentiles that silently left out paycore's worst messages: with
+     * 2 % of them lost, "p99" is the p99 of the other 98 %, and the real p99 is unbounded. And with nothing answered
+     * at all, the empty histogram gives 0 at every percentile, a ratio of 0.00x, and {@code "met": true} in
+     * {@code summary.json} and {@code target: ... met} in the printed table: the best possible result for a run in
+     * which paycore answered nothing.
+     */
+    @Test
+    void shouldNotJudgeTheTargetMetWhenPaycoresMessagesWentUnanswered()
+    {
+        final LatencyReport nothingAnswered = report(phase("paycore", 0, 1_000, 0),
+            phase("baseline", 10_000, 1_000, 1_000));
+        assertFalse(nothingAnswered.isTargetMet(), "paycore answered none of 1,000 messages: target met?");
+        assertTrue(nothingAnswered.summaryJson().contains("\"met\": false"), nothingAnswered.summaryJson());
+
+        final LatencyReport twoPercentLost = report(phase("paycore", 20_000, 1_000, 980),
+            phase("baseline", 10_000, 1_000, 1_000));
+        assertFalse(twoPercentLost.isTargetMet(), "2 % of paycore's messages were never answered: its p99 is unknown");
+    }
 }
