@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,12 +18,15 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.config.ConfigException;
@@ -32,6 +37,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.Header;
@@ -130,6 +136,8 @@ public final class KafkaFeedPublisher implements Agent
     private long savedWatermark = -1;
     private Header watermarkHeader;
     private long watermarkHeaderNanos;
+    private Admin admin;
+    private KafkaFuture<TopicDescription> topicCheck;
 
     private KafkaFeedPublisher(
         final KafkaFeedContext context,
@@ -247,6 +255,7 @@ public final class KafkaFeedPublisher implements Agent
             housekeepingAtNanos = nowNs + HOUSEKEEPING_INTERVAL_NS;
             updateErrors();
             saveProgress();
+            checkTopic();
         }
         return work;
     }
@@ -291,7 +300,7 @@ public final class KafkaFeedPublisher implements Agent
         finally
         {
             // the stager writes the lag counter: its thread must be gone before the counters are unmapped
-            CloseHelper.quietCloseAll(stagerRunner, counters, lock);
+            CloseHelper.quietCloseAll(admin, stagerRunner, counters, lock);
         }
     }
 
@@ -364,10 +373,21 @@ public final class KafkaFeedPublisher implements Agent
                 context.producerProperties(), context.resumeAttemptTimeoutMs());
             topicId = resume.topicId();
             final KafkaFeedProgress progress = KafkaFeedProgress.read(context.stateDirectory());
+            final boolean remade = null != progress && !topicId.equals(progress.topicId());
             final long stateWatermark = null != progress && topicId.equals(progress.topicId()) ?
                 progress.watermark() : 0;
+            // The state directory's watermark was saved for another topic id: the topic was deleted and made
+            // again since. Messages the last run sent into the new topic before it saw that carry watermarks of
+            // the old one, which say nothing of the new topic: publish it from the start.
+            final long topicWatermark = remade ? 0 : resume.watermark();
+            if (remade)
+            {
+                out.println("paycore feed-kafka: the topic " + context.topic() + " has the id " + topicId +
+                    ", the state directory's watermark was saved for " + progress.topicId() + ": it was made " +
+                    "again, so it is published from the start, its messages' watermarks ignored");
+            }
             final long startTimestampNanos = Math.max(context.fromTimestampNanos(),
-                Math.max(resume.watermark(), stateWatermark) + 1);
+                Math.max(topicWatermark, stateWatermark) + 1);
             watermark = startTimestampNanos - 1;
             counters.lastConfirmedTimestamp().setRelease(watermark);
             resumed = true;
@@ -376,6 +396,7 @@ public final class KafkaFeedPublisher implements Agent
                 context.key().optionName() + " topic-watermark " + resume.watermark() + " saved-watermark " +
                 stateWatermark + " resume-from " +
                 startTimestampNanos + " state " + context.stateDirectory().toAbsolutePath());
+            saveProgress(); // with this topic's id at once: a restart then knows if the topic was made again
             stager.startTimestampNanos(startTimestampNanos);
             AgentRunner.startOnThread(stagerRunner);
             return 1;
@@ -561,6 +582,94 @@ public final class KafkaFeedPublisher implements Agent
                 ownErrors++;
             }
         }
+    }
+
+    /**
+     * Once a second: whether the topic is still the one resumed from. A topic deleted (and made again under the same
+     * name) while the publisher runs no longer holds what it acknowledged, and the producer would carry on into the
+     * new one after the watermark: stop, so that a restart publishes the new topic from the start. If nothing was
+     * acknowledged yet, nothing is missing: carry on (into the new topic once made).
+     */
+    private void checkTopic()
+    {
+        if (null == topicId)
+        {
+            return;
+        }
+        if (null != topicCheck)
+        {
+            if (!topicCheck.isDone())
+            {
+                return;
+            }
+            String currentId = null;
+            boolean gone = false;
+            try
+            {
+                currentId = topicCheck.get().topicId().toString();
+            }
+            catch (final ExecutionException ex)
+            {
+                gone = ex.getCause() instanceof UnknownTopicOrPartitionException;
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            topicCheck = null;
+            if (gone || (null != currentId && !currentId.equals(topicId)))
+            {
+                if (watermark >= Math.max(1, context.fromTimestampNanos()))
+                {
+                    abandonProducer(); // what it holds would go to the new topic after the watermark
+                    saveProgress();
+                    stop(Stop.TOPIC_UNUSABLE, "the topic " + context.topic() + " (id " + topicId + ") was deleted" +
+                        (gone ? "" : " and made again (id " + currentId + ")") + " while it was published: the " +
+                        "changes through timestamp " + watermark + " it acknowledged are not in it; start again to " +
+                        "publish the topic from the start");
+                    return;
+                }
+                if (null != currentId)
+                {
+                    topicId = currentId; // nothing was acknowledged: nothing is missing from the new topic
+                    savedWatermark = -1;
+                    saveProgress();
+                }
+            }
+        }
+        try
+        {
+            if (null == admin)
+            {
+                admin = Admin.create(KafkaFeedResume.adminProperties(context.bootstrapServers(),
+                    context.producerProperties(), context.resumeAttemptTimeoutMs()));
+            }
+            topicCheck = admin.describeTopics(List.of(context.topic())).topicNameValues().get(context.topic());
+        }
+        catch (final KafkaException ex)
+        {
+            ownErrors++;
+        }
+    }
+
+    private void abandonProducer()
+    {
+        if (null != producer)
+        {
+            retriesOfClosedProducers += producerRetries(producer);
+            try
+            {
+                producer.close(Duration.ZERO);
+            }
+            catch (final KafkaException ex)
+            {
+                ownErrors++;
+            }
+            producer = null;
+        }
+        collectAcknowledgements();
+        updateErrors();
     }
 
     private void scheduleRetry()

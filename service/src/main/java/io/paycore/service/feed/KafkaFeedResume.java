@@ -187,12 +187,7 @@ public final class KafkaFeedResume
         final Map<String, String> clientProperties,
         final long timeoutMs) throws InterruptedException
     {
-        final Properties properties = new Properties();
-        properties.putAll(clientProperties);
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "paycore-feed-kafka-resume");
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)Math.max(1, timeoutMs));
-        properties.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int)Math.max(1, timeoutMs));
+        final Properties properties = adminProperties(bootstrapServers, clientProperties, timeoutMs);
         final Admin admin;
         try
         {
@@ -233,6 +228,24 @@ public final class KafkaFeedResume
         {
             throw new TimeoutException("no answer from " + bootstrapServers + " in " + timeoutMs + " ms");
         }
+    }
+
+    /**
+     * @param bootstrapServers of the cluster.
+     * @param clientProperties extra client settings (security, ...).
+     * @param timeoutMs        how long one request may take.
+     * @return the settings of an admin client that describes the feed's topic.
+     */
+    static Properties adminProperties(
+        final String bootstrapServers, final Map<String, String> clientProperties, final long timeoutMs)
+    {
+        final Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "paycore-feed-kafka-resume");
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)Math.max(1, timeoutMs));
+        properties.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int)Math.max(1, timeoutMs));
+        return properties;
     }
 
     private static Duration remaining(final long deadlineMs)
