@@ -135,8 +135,9 @@ public final class BenchFeedLagCommand implements Callable<Integer>
             final FeedSubscriber.ChangeHandler handler = (FeedChangeDecoder change) ->
             {
                 received[0]++;
+                // By the change's own time, not its arrival: the changes of the window's end arrive after it closed.
                 final MeasurementWindow open = window;
-                if (null != open && open.isOpen())
+                if (null != open && open.covers(change.timestamp()))
                 {
                     lag.recordValue(Math.max(0, clock.nanoTime() - change.timestamp()));
                 }
