@@ -222,6 +222,19 @@ public final class ScratchDirectory implements AutoCloseable
     }
 
     /**
+     * Forget a resource given to {@link #closeFirst} that its owner has closed, so that the directory no longer
+     * holds on to it (a closed service still refers to its ledger, which may be most of the heap).
+     *
+     * @param resource closed already.
+     * @return this.
+     */
+    public ScratchDirectory forget(final AutoCloseable resource)
+    {
+        closeFirst.remove(resource);
+        return this;
+    }
+
+    /**
      * Delete the directory and everything in it, as far as it can be, now.
      */
     public void close()

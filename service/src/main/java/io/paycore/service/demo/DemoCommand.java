@@ -7,12 +7,15 @@ import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
+import io.paycore.core.cold.AsyncLmdbColdTier;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.DataDirectoryLock;
 import io.paycore.replay.ScratchDirectory;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.RecoveryReport;
 import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LocalChannelOption;
+import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.TransportContext;
 import picocli.CommandLine.Command;
@@ -226,7 +229,6 @@ public final class DemoCommand implements Callable<Integer>
         final ScratchDirectory scratch) throws Exception
     {
         final boolean temporary = null != scratch;
-        final LedgerLimits limits = limitsFor(accounts, transfers, batch);
         final WorkloadRun.Answers tally = new WorkloadRun.Answers();
         final long startNanos = System.nanoTime();
         final Path clientsFile = dataDir.resolve("clients");
@@ -245,11 +247,21 @@ public final class DemoCommand implements Callable<Integer>
         final RecoveryReport report;
         final int recoveredAccounts;
         final long recoveredTransfers;
-        try (Recovery recovery = Recovery.open(new DataDirectory(dataDir), limits, journalContext(flushLevel, batch)))
+        // As serve recovers: the service's limits, and with --hot-transfers its cold tier, so that the ledger
+        // recovered is the size of the one that ran (every transfer in memory would not fit where the run did).
+        final ServiceContext recoveryContext = serviceContext(dataDir, clientsFile, ingressChannel(udp),
+            new PrintStream(OutputStream.nullOutputStream()));
+        try (AsyncLmdbColdTier cold = PaycoreService.openColdTier(recoveryContext);
+            Recovery recovery = Recovery.open(DataDirectoryLock.acquire(new DataDirectory(dataDir)),
+                recoveryContext.ledgerLimits(), recoveryContext.journalContext(), true, cold))
         {
             if (temporary)
             {
                 scratch.closeFirst(recovery);
+                if (null != cold)
+                {
+                    scratch.closeFirst(cold);
+                }
             }
             recoveredDigest = recovery.ledger().digestHex();
             recoveredAccounts = recovery.ledger().accountCount();
@@ -339,6 +351,10 @@ public final class DemoCommand implements Callable<Integer>
         {
             return "--accounts must be at least 2: " + accounts;
         }
+        if (accounts > LedgerLimits.MAX_RECORDS_BOUND)
+        {
+            return "--accounts must be at most " + LedgerLimits.MAX_RECORDS_BOUND + ", the ledger's most: " + accounts;
+        }
         if (transfers < 0)
         {
             return "--transfers must not be negative: " + transfers;
@@ -350,6 +366,18 @@ public final class DemoCommand implements Callable<Integer>
         if (hotTransfers < 0)
         {
             return "--hot-transfers must not be negative: " + hotTransfers;
+        }
+        if (hotTransfers > LedgerLimits.MAX_RECORDS_BOUND)
+        {
+            return "--hot-transfers must be at most " + LedgerLimits.MAX_RECORDS_BOUND + ", the ledger's most: " +
+                hotTransfers;
+        }
+        // Member i takes base + 10 i and the five ports above it.
+        final int lastBasePort = 65_535 - 5 - 10 * (ClusterDemo.MEMBERS - 1);
+        if (cluster && (clusterBasePort < 1 || clusterBasePort > lastBasePort))
+        {
+            return "--cluster-base-port must be 1.." + lastBasePort + " (the members use it, +10 and +20, and five " +
+                "ports above each): " + clusterBasePort;
         }
         return null;
     }

@@ -187,6 +187,12 @@ public final class WorkloadRun
                 transferNanos = drive(client, workload, window, answers);
             }
             service.close();
+            if (null != scratch)
+            {
+                // Closed: the ledger it refers to must not stay reachable through the directory while the demo
+                // recovers another beside it.
+                scratch.forget(service);
+            }
             return new Result(transferNanos, service.finalDigest(),
                 null == service.coldTier() ? 0 : service.coldTier().writtenRecordsNow());
         }

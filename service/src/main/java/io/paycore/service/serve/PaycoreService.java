@@ -342,8 +342,11 @@ public final class PaycoreService implements AutoCloseable
      * transactions of up to {@value #COLD_MAX_RECORDS_PER_WRITE} records, at least {@value #COLD_MIN_RECORDS_PER_WRITE}
      * unless they have waited {@value #COLD_MAX_WRITE_DELAY_MS} ms; each write forced unless the journal's flush
      * level is {@code none}.
+     *
+     * @param context of the service.
+     * @return the tier, or null when the context has none.
      */
-    static AsyncLmdbColdTier openColdTier(final ServiceContext context)
+    public static AsyncLmdbColdTier openColdTier(final ServiceContext context)
     {
         if (0 == context.coldTierSizeBytes())
         {

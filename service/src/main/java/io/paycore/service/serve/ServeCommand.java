@@ -35,6 +35,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -205,19 +206,23 @@ public final class ServeCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     private long snapshotEvery;
 
-    @Option(names = "--snapshot-thread", paramLabel = "THREAD", defaultValue = "snapshotter",
+    // No defaultValue: the initial value, from the property the README names (paycore.snapshots.off.blp), is it.
+    @Option(names = "--snapshot-thread", paramLabel = "THREAD",
         description = "Which thread takes the periodic snapshots: snapshotter (a thread of its own applies the " +
             "journal to a copy of the ledger behind the BLP and writes that: the BLP never stalls for a snapshot, " +
             "and the hot state is held twice) or blp (the BLP writes its own ledger: half the memory, and a stall " +
-            "per snapshot that grows with the hot window) (default: ${DEFAULT-VALUE}).")
-    private String snapshotThread;
+            "per snapshot that grows with the hot window); -D" + ServiceContext.SNAPSHOTS_OFF_BLP_PROP_NAME +
+            "=false makes blp the default (default: ${DEFAULT-VALUE}).")
+    private String snapshotThread =
+        Boolean.parseBoolean(System.getProperty(ServiceContext.SNAPSHOTS_OFF_BLP_PROP_NAME, "true")) ?
+        "snapshotter" : "blp";
 
     @Option(names = "--snapshots-kept", paramLabel = "K", defaultValue = "" + SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT,
         description = "Newest snapshots kept, 1..1000; older ones are deleted (default: ${DEFAULT-VALUE}).")
     private int snapshotsKept;
 
     @Option(names = "--snapshot-rate", paramLabel = "BYTES", converter = LongByteSizeConverter.class,
-        defaultValue = "32m",
+        defaultValue = "${sys:" + SnapshotTaker.WRITE_RATE_PROP_NAME + ":-32m}",
         description = "Bytes a second, on average, at which the snapshotter thread writes each periodic snapshot " +
             "(k, m, g suffixes), so that the journal's forces are not queued behind it; 0 for as fast as the disk " +
             "takes it. A snapshot point the BLP has passed by a whole --snapshot-every while the last snapshot was " +
@@ -361,6 +366,13 @@ public final class ServeCommand implements Callable<Integer>
         }
         catch (final JournalException ex)
         {
+            if (ex.getCause() instanceof FileSystemException)
+            {
+                // The journal's directory could not be made, locked or listed (not a directory, not writable):
+                // nothing in it was read, so nothing is known to be damaged.
+                err.println("paycore serve: cannot start: " + ex.getMessage());
+                return EXIT_START_FAILED;
+            }
             err.println("paycore serve: refusing to start: the journal is damaged (not a torn tail), and " +
                 "starting would lose or invent history; nothing was changed. " + ex.getMessage());
             return EXIT_DAMAGED_JOURNAL;
@@ -641,6 +653,11 @@ public final class ServeCommand implements Callable<Integer>
         if (!given.isEmpty())
         {
             return given.get(given.size() - 1);
+        }
+        if (null == option.defaultValue() && option.initialValue() instanceof String)
+        {
+            // A default worked out when the command was made (--snapshot-thread, from its property).
+            return (String)option.initialValue();
         }
         final CommandLine.IDefaultValueProvider provider = spec.commandLine().getDefaultValueProvider();
         if (null != provider)

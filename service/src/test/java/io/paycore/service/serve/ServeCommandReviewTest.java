@@ -1,0 +1,100 @@
+package io.paycore.service.serve;
+
+import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.replay.DataDirectory;
+import io.paycore.replay.SnapshotTaker;
+import io.paycore.service.ConsoleCapture;
+import io.paycore.service.PaycoreMain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code paycore serve}'s start-up against its contract (README, Using the service and Limits).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ServeCommandReviewTest
+{
+    @TempDir
+    Path temp;
+
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
+
+    /**
+     * The README's Limits table names a system property beside each option, and says in so many words that
+     * {@code serve} takes {@code paycore.snapshots.off.blp} and {@code paycore.snapshot.write.rate}; but serve's
+     * options have fixed defaults ({@code "snapshotter"}, {@code "32m"}, {@code 1048576}) that are always handed to
+     * {@link ServiceContext}, so the properties are silently ignored: {@code PAYCORE_JAVA_OPTS=
+     * -Dpaycore.snapshots.off.blp=false bin/paycore serve ...} still keeps the snapshotter's second copy of the
+     * ledger (seen: its heap refusal says "2 copies of a ledger"), and {@code -Dpaycore.ledger.max.accounts=1000}
+     * still runs with 1,048,576 accounts. An operator who sized the heap for one copy, or set a limit the documented
+     * way, gets another service than asked, with nothing said. {@code --print-config} prints the effective options.
+     */
+    @Test
+    void shouldTakeTheDocumentedSystemPropertiesAsItsDefaults()
+    {
+        final String[][] properties = {
+            { ServiceContext.SNAPSHOTS_OFF_BLP_PROP_NAME, "false", "snapshot-thread=blp" },
+            { SnapshotTaker.WRITE_RATE_PROP_NAME, "64m", "snapshot-rate=64m" },
+            { LedgerLimits.MAX_ACCOUNTS_PROP_NAME, "2048", "max-accounts=2048" },
+        };
+        for (final String[] property : properties)
+        {
+            console.reset();
+            final String before = System.getProperty(property[0]);
+            System.setProperty(property[0], property[1]);
+            try
+            {
+                assertEquals(0, PaycoreMain.execute("serve", "--data", temp.toString(), "--print-config"),
+                    console.err());
+            }
+            finally
+            {
+                if (null == before)
+                {
+                    System.clearProperty(property[0]);
+                }
+                else
+                {
+                    System.setProperty(property[0], before);
+                }
+            }
+            assertTrue(console.out().contains(property[2] + System.lineSeparator()),
+                "-D" + property[0] + "=" + property[1] + " ignored: " + console.out());
+        }
+    }
+
+    /**
+     * A {@code DIR/journal} that cannot be opened as a directory (here a regular file there; the same for a
+     * journal directory the service may not write) is refused with exit status 3 and "refusing to start: the
+     * journal is damaged (not a torn tail), and starting would lose or invent history" — but nothing is damaged,
+     * and status 3 is the one the README tells an operator means damage (restore, or {@code journal archive}).
+     * It is a directory that cannot be used: status 4, as for a data directory that cannot be made.
+     */
+    @Test
+    void shouldNotCallAJournalDirectoryItCannotOpenDamaged() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        ServeCommandTest.writeClients(data);
+        Files.writeString(data.journalDirectory(), "not a directory");
+
+        final int status = PaycoreMain.execute("serve", "--data", data.root().toString(), "--channel", "aeron:ipc",
+            "--max-accounts", "1024", "--max-transfers", "65536", "--max-pending", "4096");
+
+        final String message = console.err();
+        assertEquals(ServeCommand.EXIT_START_FAILED, status, message);
+        assertFalse(message.contains("damaged"), message);
+        assertTrue(message.contains(data.journalDirectory().toString()), message);
+        assertFalse(console.out().contains(PaycoreService.READY_PREFIX));
+    }
+}
