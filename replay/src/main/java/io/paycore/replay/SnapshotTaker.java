@@ -159,11 +159,20 @@ public final class SnapshotTaker implements SnapshotHandler
      * @param ledger   to snapshot; must not change during the call.
      * @param sequence the journal sequence the ledger has applied up to.
      * @return the snapshot file.
-     * @throws JournalException naming the file if it cannot be written; nothing is left under its final name.
+     * @throws JournalException naming the file if it cannot be written; nothing is left under its final name. It is
+     *                          counted in {@link #failures()}, as a failure of {@link #onSnapshotPoint} is.
      */
     public Path take(final Ledger ledger, final long sequence)
     {
-        return take(ledger, sequence, 0);
+        try
+        {
+            return take(ledger, sequence, 0);
+        }
+        catch (final RuntimeException ex)
+        {
+            failures++;
+            throw ex;
+        }
     }
 
     private Path take(final Ledger ledger, final long sequence, final long bytesPerSecond)

@@ -13,7 +13,9 @@ import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedEncoder;
+import io.paycore.core.cold.ColdTierException;
 import io.paycore.core.pipeline.Pipeline;
+import io.paycore.journal.JournalException;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -85,6 +87,11 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
     private final UnsafeBuffer oldVersionFrame = new UnsafeBuffer(new byte[OLD_VERSION_CONNECT_LENGTH_MAX]);
     private int oldVersionFrameVersion;
     private final UnsafeBuffer[] reasonDetails = reasonDetails();
+    private final UnsafeBuffer coldTierFailedDetail = new UnsafeBuffer(("the service cannot accept input now: " +
+        "its cold tier has failed (full, or its disk): its journal holds every request before").getBytes(
+        StandardCharsets.US_ASCII));
+    private final UnsafeBuffer stageFailedDetail = new UnsafeBuffer(("the service cannot accept input now: " +
+        "it has failed (its error log says why)").getBytes(StandardCharsets.US_ASCII));
     private final long tickIntervalNanos;
     private final int fragmentLimit;
     private final int maxClients;
@@ -275,7 +282,8 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         }
         else
         {
-            final UnsafeBuffer detail = reasonDetails[reason.value()];
+            final UnsafeBuffer detail = RejectReason.UNAVAILABLE == reason ?
+                unavailableDetail() : reasonDetails[reason.value()];
             rejectedEncoder.putDetail(detail, 0, detail.capacity());
         }
         if (!writeReply(session.sessionId, rejectedEncoder.encodedLength()))
@@ -601,6 +609,24 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
             default:
                 return status.name();
         }
+    }
+
+    /**
+     * Why the pipeline refuses input, as its failure says: the journal's (the default detail), the cold tier's, or a
+     * stage's. Read only when refusing, so a healthy path costs nothing.
+     */
+    private UnsafeBuffer unavailableDetail()
+    {
+        final Throwable failure = pipeline.failure();
+        if (failure instanceof ColdTierException)
+        {
+            return coldTierFailedDetail;
+        }
+        if (null == failure || failure instanceof JournalException)
+        {
+            return reasonDetails[RejectReason.UNAVAILABLE.value()];
+        }
+        return stageFailedDetail;
     }
 
     private static UnsafeBuffer[] reasonDetails()

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The cold tier's store: an LMDB environment (lmdbjava) in a directory of its own, holding every transfer a ledger
@@ -52,6 +53,10 @@ final class LmdbColdStore implements AutoCloseable
     /** Meta key of the hot window of the ledger whose records the store numbers by; none before 2026-12-07. */
     private static final long HOT_WINDOW_KEY = 3;
     private static final PutFlags[] NO_PUT_FLAGS = null;
+    /** The option every command sizes a tier with, and serve's property for it: what a full store's message names. */
+    private static final String COLD_TIER_SIZE_PROP_NAME = "paycore.cold.tier.size.bytes";
+    /** Free space on the store's disk below which a failed write is said to have found the disk full. */
+    private static final long DISK_FULL_BELOW_BYTES = 1L << 20;
 
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> transfers;
@@ -63,6 +68,7 @@ final class LmdbColdStore implements AutoCloseable
     private volatile long committedHighestIdHi;
     private volatile long committedHighestIdLo;
     private final long mapSizeBytes;
+    private final Path directory;
     private final boolean readOnly;
     private final ByteBuffer key = ByteBuffer.allocateDirect(KEY_BYTES).order(ByteOrder.BIG_ENDIAN);
     private final ByteBuffer metaKey = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
@@ -86,6 +92,7 @@ final class LmdbColdStore implements AutoCloseable
     LmdbColdStore(final Path directory, final long mapSizeBytes, final boolean durable, final boolean readOnly)
     {
         this.mapSizeBytes = mapSizeBytes;
+        this.directory = directory;
         this.readOnly = readOnly;
         try
         {
@@ -355,12 +362,32 @@ final class LmdbColdStore implements AutoCloseable
         catch (final Env.MapFullException ex)
         {
             throw new ColdTierFullException("the cold tier is full (" + mapSizeBytes + " bytes): records " +
-                fromRecord + " to " + (toRecord - 1) + " were not written", ex);
+                fromRecord + " to " + (toRecord - 1) + " were not written; its size is --cold-tier-size (" +
+                COLD_TIER_SIZE_PROP_NAME + "): start again with a larger one, and the records answered before, " +
+                "all journaled, are written to it", ex);
         }
         catch (final LmdbException ex)
         {
             throw new ColdTierException("the cold tier could not write records " + fromRecord + " to " +
-                (toRecord - 1) + ": " + ex.getMessage(), ex);
+                (toRecord - 1) + ": " + ex.getMessage() + spaceLeft(), ex);
+        }
+    }
+
+    /**
+     * What the disk under the store has left, for the message of a failed write: LMDB reports a write cut short (a
+     * full disk) as {@code EIO}, an I/O error, so without this a full disk reads as a failing one.
+     */
+    private String spaceLeft()
+    {
+        try
+        {
+            final long usable = Files.getFileStore(directory).getUsableSpace();
+            return String.format(Locale.ROOT, "; the file system holding %s has %,d bytes free%s", directory, usable,
+                usable < DISK_FULL_BELOW_BYTES ? ": the disk is full (LMDB reports a write cut short as EIO)" : "");
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return "";
         }
     }
 

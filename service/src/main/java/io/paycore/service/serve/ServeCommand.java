@@ -85,7 +85,8 @@ import java.util.concurrent.Callable;
         "0:--print-config, --help",
         "2:usage or configuration error (a credentials file others may write included)",
         "3:the journal is damaged (not a torn tail): refused to start",
-        "4:the data directory is in use or cannot be made, or another start-up check failed",
+        "4:the data directory is in use or cannot be made, its disk is full or failing, or another start-up " +
+            "check failed",
         "5:stopped at once, as after a crash, because its Aeron client failed: the media driver it ran on " +
             "(--aeron-dir) went away, or the client's thread was held up past Aeron's liveness timeout; restart " +
             "it, and recovery repairs the journal's tail"
@@ -373,6 +374,13 @@ public final class ServeCommand implements Callable<Integer>
                 err.println("paycore serve: cannot start: " + ex.getMessage());
                 return EXIT_START_FAILED;
             }
+            if (isIoFailure(ex))
+            {
+                // Not damage: the disk is full or failing, and the cure is room or a disk, not the journal.
+                err.println("paycore serve: cannot start: the data directory's files could not be written or read " +
+                    "(an I/O error, such as a full disk; nothing was found damaged): " + ex.getMessage());
+                return EXIT_START_FAILED;
+            }
             err.println("paycore serve: refusing to start: the journal is damaged (not a torn tail), and " +
                 "starting would lose or invent history; nothing was changed. " + ex.getMessage());
             return EXIT_DAMAGED_JOURNAL;
@@ -403,6 +411,22 @@ public final class ServeCommand implements Callable<Integer>
         }
 
         return null == service.pipeline().failure() ? EXIT_OK : EXIT_FAILED;
+    }
+
+    /**
+     * @return true if a journal failure came from the file system (an {@link IOException} underneath: a full disk,
+     * EIO), not from damage found in the journal, which carries no such cause.
+     */
+    static boolean isIoFailure(final JournalException ex)
+    {
+        for (Throwable cause = ex.getCause(); null != cause; cause = cause.getCause())
+        {
+            if (cause instanceof IOException || cause instanceof UncheckedIOException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     ServiceContext serviceContext(final PrintStream out, final PrintStream err)
