@@ -11,6 +11,7 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.SnapshotTaker;
 import io.paycore.service.cli.ByteSizeConverter;
 import io.paycore.service.cli.DurationNanosConverter;
@@ -146,7 +147,8 @@ public final class ServeCommand implements Callable<Integer>
             "batch before any answer leaves) or every (forced per record) (default: ${DEFAULT-VALUE}).")
     private FlushLevel flush;
 
-    @Option(names = "--segment-length", paramLabel = "BYTES", defaultValue = "64m", converter = ByteSizeConverter.class,
+    @Option(names = "--segment-length", paramLabel = "BYTES",
+        defaultValue = "${sys:" + JournalContext.SEGMENT_LENGTH_PROP_NAME + ":-64m}", converter = ByteSizeConverter.class,
         description = "Length of new journal segment files, 64k..1g, a multiple of 4k, with room for the largest " +
             "message --max-batch allows (132k at 1024 events) (default: ${DEFAULT-VALUE}).")
     private int segmentLengthBytes;
@@ -169,7 +171,8 @@ public final class ServeCommand implements Callable<Integer>
             "former values blocking and sleeping now mean backoff (default: ${DEFAULT-VALUE}).")
     private String idleStrategy;
 
-    @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "profile",
+    @Option(names = "--layout", paramLabel = "LAYOUT",
+        defaultValue = "${sys:" + PipelineContext.LAYOUT_PROP_NAME + ":-profile}",
         description = "Pipeline stage layout: split (journaler and BLP threads), combined (one stage thread), " +
             "inline (the stages run on the transport's shared thread: shared profile only); 'profile' picks " +
             "inline for shared and split for dedicated (default: ${DEFAULT-VALUE}).")
@@ -194,7 +197,8 @@ public final class ServeCommand implements Callable<Integer>
     @Mixin
     private LedgerLimitOptions ledgerLimits;
 
-    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
+    @Option(names = "--cold-tier-size", paramLabel = "BYTES",
+        defaultValue = "${sys:" + ServiceContext.COLD_TIER_SIZE_PROP_NAME + ":-256g}",
         converter = LongByteSizeConverter.class,
         description = "The most the cold tier (DIR/cold: every transfer older than the hot window, in LMDB) may " +
             "take on disk; a sparse file, so only what is written uses disk. When it is full (or the disk is), its " +
@@ -256,7 +260,9 @@ public final class ServeCommand implements Callable<Integer>
             "'paycore clients add'; refused if users other than its owner may write it (default: DIR/clients).")
     private Path clients;
 
-    @Option(names = "--max-clients", paramLabel = "N", defaultValue = "" + TransportContext.MAX_CLIENTS_DEFAULT,
+    @Option(names = "--max-clients", paramLabel = "N",
+        defaultValue = "${sys:" + TransportContext.MAX_CLIENTS_PROP_NAME + ":-" + TransportContext.MAX_CLIENTS_DEFAULT +
+            "}",
         description = "Most clients connected at once (default: ${DEFAULT-VALUE}).")
     private int maxClients;
 
@@ -277,7 +283,8 @@ public final class ServeCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     private long tickIntervalNanos;
 
-    @Option(names = "--error-log-length", paramLabel = "BYTES", defaultValue = "1m",
+    @Option(names = "--error-log-length", paramLabel = "BYTES",
+        defaultValue = "${sys:" + PaycoreMarkFile.ERROR_LOG_LENGTH_PROP_NAME + ":-1m}",
         converter = ByteSizeConverter.class,
         description = "Length of the distinct error log in the mark file DIR/paycore-mark.dat, 4k..64m; read it " +
             "with 'paycore errors --data DIR' (default: ${DEFAULT-VALUE}).")

@@ -1,10 +1,14 @@
 package io.paycore.service.serve;
 
 import io.paycore.core.ledger.LedgerLimits;
+import io.paycore.core.pipeline.PipelineContext;
+import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.SnapshotTaker;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
+import io.paycore.transport.TransportContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,6 +51,11 @@ class ServeCommandReviewTest
             { ServiceContext.SNAPSHOTS_OFF_BLP_PROP_NAME, "false", "snapshot-thread=blp" },
             { SnapshotTaker.WRITE_RATE_PROP_NAME, "64m", "snapshot-rate=64m" },
             { LedgerLimits.MAX_ACCOUNTS_PROP_NAME, "2048", "max-accounts=2048" },
+            { ServiceContext.COLD_TIER_SIZE_PROP_NAME, "1073741824", "cold-tier-size=1073741824" },
+            { JournalContext.SEGMENT_LENGTH_PROP_NAME, "1048576", "segment-length=1048576" },
+            { TransportContext.MAX_CLIENTS_PROP_NAME, "7", "max-clients=7" },
+            { PaycoreMarkFile.ERROR_LOG_LENGTH_PROP_NAME, "8192", "error-log-length=8192" },
+            { PipelineContext.LAYOUT_PROP_NAME, "split", "layout=split" },
         };
         for (final String[] property : properties)
         {
