@@ -317,10 +317,11 @@ public final class LedgerLimits
 
     public LedgerLimits validate()
     {
-        check(MAX_ACCOUNTS_PROP_NAME, maxAccounts, MAX_RECORDS_BOUND);
-        check(MAX_TRANSFERS_PROP_NAME, maxTransfers, MAX_RECORDS_BOUND);
-        check(MAX_PENDING_TRANSFERS_PROP_NAME, maxPendingTransfers, MAX_RECORDS_BOUND);
-        check(MAX_BATCH_EVENTS_PROP_NAME, maxBatchEvents, MAX_RECORDS_BOUND);
+        // Named by the option every command takes, and by the property, so that either way of giving it is found.
+        check("--max-accounts", MAX_ACCOUNTS_PROP_NAME, maxAccounts, MAX_RECORDS_BOUND);
+        check("--hot-transfers", MAX_TRANSFERS_PROP_NAME, maxTransfers, MAX_RECORDS_BOUND);
+        check("--max-pending", MAX_PENDING_TRANSFERS_PROP_NAME, maxPendingTransfers, MAX_RECORDS_BOUND);
+        check("--max-batch", MAX_BATCH_EVENTS_PROP_NAME, maxBatchEvents, MAX_RECORDS_BOUND);
         if (maxColdLagRecords < 2L * maxBatchEvents || maxColdLagRecords > MAX_RECORDS_BOUND)
         {
             throw new IllegalArgumentException(MAX_COLD_LAG_RECORDS_PROP_NAME + " must be in [2 * " +
@@ -342,11 +343,12 @@ public final class LedgerLimits
             ", maxColdLagRecords=" + maxColdLagRecords + '}';
     }
 
-    private static void check(final String name, final int value, final int max)
+    private static void check(final String option, final String property, final int value, final int max)
     {
         if (value < 1 || value > max)
         {
-            throw new IllegalArgumentException(name + " must be in [1, " + max + "] but was " + value);
+            throw new IllegalArgumentException(option + " (" + property + ") must be in [1, " + max + "] but was " +
+                value);
         }
     }
 }

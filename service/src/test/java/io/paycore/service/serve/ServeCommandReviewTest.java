@@ -84,6 +84,19 @@ class ServeCommandReviewTest
     }
 
     /**
+     * A limit out of its range was named only by its system property ({@code paycore.ledger.max.accounts must be in
+     * [1, 134217728] but was 0}), though the operator gave {@code --max-accounts 0}.
+     */
+    @Test
+    void shouldNameTheOptionOfALimitOutOfRange()
+    {
+        console.reset();
+        assertEquals(2, PaycoreMain.execute("serve", "--data", temp.toString(), "--max-accounts", "0"));
+        assertTrue(console.err().contains("--max-accounts (" + LedgerLimits.MAX_ACCOUNTS_PROP_NAME + ") must be in "),
+            console.err());
+    }
+
+    /**
      * A {@code DIR/journal} that cannot be opened as a directory (here a regular file there; the same for a
      * journal directory the service may not write) is refused with exit status 3 and "refusing to start: the
      * journal is damaged (not a torn tail), and starting would lose or invent history" — but nothing is damaged,
