@@ -105,8 +105,10 @@ public final class BenchSettings
      */
     public String describe()
     {
-        return String.format(Locale.ROOT, "%,d msg/s x %d transfer(s), %s, flush %s, profile %s%s, %d s warm-up + %d s",
-            ratePerSecond, batch, channels.name(), flushLevel.name().toLowerCase(Locale.ROOT),
+        // A running service (--connect) has its own flush level and profile, which the bench does not know.
+        return String.format(Locale.ROOT, "%,d msg/s x %d transfer(s), %s, %s%s, %d s warm-up + %d s",
+            ratePerSecond, batch, channels.name(), connect ? "flush and profile the connected service's" :
+            "flush " + flushLevel.name().toLowerCase(Locale.ROOT) + ", profile " +
             profile.name().toLowerCase(Locale.ROOT), (null == idleStrategy ? "" : ", idle " + idleStrategy) +
             (null == layout ? "" : ", layout " + layout.label()),
             warmupSeconds, durationSeconds);

@@ -282,8 +282,10 @@ public final class LatencyReport
         json.field("warmupSeconds", settings.warmupSeconds());
         json.field("durationSeconds", settings.durationSeconds());
         json.field("channel", settings.channels().name());
-        json.field("flush", settings.flushLevel().name().toLowerCase(Locale.ROOT));
-        json.field("profile", settings.profile().name().toLowerCase(Locale.ROOT));
+        json.field("flush", settings.connect() ? "connected service's" :
+            settings.flushLevel().name().toLowerCase(Locale.ROOT));
+        json.field("profile", settings.connect() ? "connected service's" :
+            settings.profile().name().toLowerCase(Locale.ROOT));
         json.field("cpus", settings.cpuPlan().toString());
         json.field("idleStrategy", null == settings.idleStrategy() ? "profile default" : settings.idleStrategy());
         json.field("layout", null == settings.layout() ? "service default" : settings.layout().label());

@@ -52,7 +52,7 @@ public final class JournalCompareCommand implements Callable<Integer>
         description = "A data directory (its journal is DIR_A/journal), or a journal directory itself.")
     private Path first;
 
-    @Parameters(index = "1", paramLabel = "DIR_B", description = "Another data directory.")
+    @Parameters(index = "1", paramLabel = "DIR_B", description = "Another data directory, or a journal directory itself (an archive, say).")
     private Path second;
 
     /**

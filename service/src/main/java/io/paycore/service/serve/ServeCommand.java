@@ -389,7 +389,7 @@ public final class ServeCommand implements Callable<Integer>
                 return EXIT_START_FAILED;
             }
             err.println("paycore serve: refusing to start: the journal is damaged (not a torn tail), and " +
-                "starting would lose or invent history; nothing was changed. " + ex.getMessage());
+                "starting would lose or invent history; the journal was left as it is. " + ex.getMessage());
             return EXIT_DAMAGED_JOURNAL;
         }
         catch (final IllegalStateException | IllegalArgumentException | ColdTierException ex)
