@@ -97,6 +97,29 @@ class ClientReviewTest
     }
 
     /**
+     * A cluster's client with no media driver of its own waited Aeron's 10 s and threw its
+     * {@code DriverTimeoutException}, whatever its connect timeout. No cluster is needed to show it.
+     */
+    @Test
+    void shouldSayNoDriverWithinTheConnectTimeoutForAClustersClient()
+    {
+        final ClientContext context = new ClientContext()
+            .aeronDirectoryName(dir.resolve("no-driver-here").toString())
+            .clusterIngressEndpoints("0=localhost:28490")
+            .clientId(TestService.CLIENT_A)
+            .secret(TestService.SECRET_A)
+            .connectTimeoutNanos(CONNECT_TIMEOUT_NANOS);
+        final long startNanos = System.nanoTime();
+        final Throwable thrown = assertThrows(Throwable.class, () -> PaycoreClient.connect(context).close());
+        final long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+
+        assertEquals(PaycoreClientException.class, thrown.getClass(), thrown.toString());
+        assertTrue(thrown.getMessage().contains("no media driver is running in " + context.aeronDirectoryName()),
+            thrown.getMessage());
+        assertTrue(elapsedMillis < 8_000, "connect took " + elapsedMillis + " ms");
+    }
+
+    /**
      * A listener that throws (the application failed to record an answer, say) had its exception swallowed: Aeron's
      * {@code Image.poll} catches what a fragment handler throws and hands it to the Aeron client's error handler,
      * which for the client's own Aeron only noted it (and later reported it as the Aeron reason of an unrelated

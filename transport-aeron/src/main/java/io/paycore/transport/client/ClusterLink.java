@@ -38,9 +38,23 @@ final class ClusterLink implements ClientLink, EgressListener
      */
     static final long KEEP_ALIVE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    ClusterLink(final ClientContext context)
+    /**
+     * @param context       the client's configuration.
+     * @param deadlineNanos when the connect timeout ends ({@link System#nanoTime()}): a media driver must be found
+     *                      by then.
+     * @throws PaycoreClientException when no media driver runs in the client's Aeron directory by the deadline.
+     */
+    ClusterLink(final ClientContext context, final long deadlineNanos)
     {
         this.context = context;
+        if (null == context.aeron() && !DriverCheck.await(context.aeronDirectoryName(), deadlineNanos))
+        {
+            // Aeron's connect would wait its own 10 s, then throw its DriverTimeoutException.
+            throw new PaycoreClientException("cannot connect to the cluster at " + context.clusterIngressEndpoints() +
+                " within " + PaycoreClient.format(context.connectTimeoutNanos()) + ": no media driver is running in " +
+                context.aeronDirectoryName() + " (a cluster's client needs a media driver of its own on its host: " +
+                "is it running, and is that ClientContext.aeronDirectoryName?)");
+        }
         // An Aeron client of the link's own, not the session's: a new session (reconnect) keeps it, and with it the
         // client's other publications.
         // Not Aeron's default error handler, which exits the JVM when the media driver goes away: the

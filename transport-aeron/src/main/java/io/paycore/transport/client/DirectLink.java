@@ -13,9 +13,6 @@ import io.paycore.codec.ProtocolLimits;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 
-import java.io.File;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A single-node service's ingress publication and this client's response subscription.
@@ -88,27 +85,9 @@ final class DirectLink implements ClientLink, FragmentHandler
 
     private static void awaitDriver(final ClientContext context, final long deadlineNanos)
     {
-        final File directory = new File(context.aeronDirectoryName());
-        while (!isDriverActive(directory))
+        if (!DriverCheck.await(context.aeronDirectoryName(), deadlineNanos))
         {
-            if (System.nanoTime() - deadlineNanos > 0)
-            {
-                throw noDriver(context, null);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-    }
-
-    private static boolean isDriverActive(final File directory)
-    {
-        try
-        {
-            // Aeron's own test: a CnC file whose driver heartbeat is within Aeron's driver timeout.
-            return CommonContext.isDriverActive(directory, CommonContext.DRIVER_TIMEOUT_MS, (message) -> {});
-        }
-        catch (final RuntimeException ex)
-        {
-            return false; // a CnC file being created or from another version: not a driver to use
+            throw noDriver(context, null);
         }
     }
 

@@ -159,7 +159,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         this.idleStrategy = context.idleStrategy();
         this.fragmentLimit = context.fragmentLimit();
         this.link = null != context.clusterIngressEndpoints() ?
-            new ClusterLink(context) : new DirectLink(context, connectDeadlineNanos);
+            new ClusterLink(context, connectDeadlineNanos) : new DirectLink(context, connectDeadlineNanos);
         inFlight = null == context.clusterIngressEndpoints() ? null :
             new InFlightRequests(context.clusterMaxInFlightRequests(), context.clusterMaxInFlightBytes());
         reconnectAfterNanos = context.clusterReconnectAfterNanos();
