@@ -423,6 +423,140 @@ class KafkaFeedCommandTest
         assertFalse(Files.exists(state), "nothing made for a refused command line");
     }
 
+    /**
+     * A topic deleted and made again under the same name while the publisher runs (here: gone for 3 s, then made
+     * again, then the service writes on). The README promises that such a
+     * topic "is published from the start" (the saved watermark counts only for the same topic id), but the running
+     * publisher reads the topic id once, at its start: it carries on into the new topic after its in-memory
+     * watermark, so every change acknowledged by the old topic is missing from the new one, and the messages it
+     * writes there carry a watermark claiming those changes were acknowledged, so a restart skips them too, for good.
+     * A consumer of the new topic never sees the ledger's earlier changes (accounts' first transfers, ...).
+     * <p>
+     * The test plays a supervisor: when the publisher stops on its own, it is started again, as a service manager
+     * would. Fixed, the new topic holds every change, once after the consumer's dedupe.
+     */
+    @Test
+    void shouldPublishARecreatedTopicFromTheStartRatherThanAfterTheOldTopicsWatermark() throws Exception
+    {
+        final String topic = "recreated";
+        broker.createTopic(topic, 1);
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        final Path state = temp.resolve("state");
+        final JournalWriter writer = new JournalWriter(data);
+        closeables.add(writer);
+        writer.accounts();
+        writer.transfers(20);
+        final long firstPartLast = lastTimestamp(expectedChanges(data));
+
+        final ByteArrayOutputStream publisherOut = new ByteArrayOutputStream();
+        final KafkaFeedPublisher publisher = KafkaFeedPublisher.launch(stoppingContext(data, state, topic,
+            publisherOut));
+        closeables.add(publisher::onClose);
+        runUntilDoneOrStopped(publisher, () -> publisher.watermark() >= firstPartLast, publisherOut);
+        assertEquals(firstPartLast, publisher.watermark(), publisherOut.toString(StandardCharsets.UTF_8));
+        for (int i = 0; i < 1_200; i++) // past the second's housekeeping: the old topic's watermark is saved
+        {
+            publisher.doWork();
+            Thread.sleep(1);
+        }
+
+        try (Admin admin = broker.admin(10_000))
+        {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            final long goneDeadline = System.currentTimeMillis() + 30_000;
+            while (admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic))
+            {
+                assertTrue(System.currentTimeMillis() < goneDeadline, "the topic was not deleted in 30 s");
+                Thread.sleep(100);
+            }
+        }
+        final long deletedUntil = System.currentTimeMillis() + 3_000; // the publisher runs on while it is gone
+        while (System.currentTimeMillis() < deletedUntil && KafkaFeedPublisher.Stop.NONE == publisher.stop())
+        {
+            if (0 == publisher.doWork())
+            {
+                Thread.sleep(1);
+            }
+        }
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (true)
+        {
+            try
+            {
+                broker.createTopic(topic, 1);
+                break;
+            }
+            catch (final ExecutionException ex)
+            {
+                assertTrue(ex.getCause() instanceof TopicExistsException, ex.toString());
+                assertTrue(System.currentTimeMillis() < deadline, "the deleted topic is still there after 30 s");
+                Thread.sleep(200);
+            }
+        }
+
+        writer.transfers(20);
+        writer.close();
+        final List<Change> expectedChanges = expectedChanges(data);
+        final long last = lastTimestamp(expectedChanges);
+        KafkaFeedPublisher current = publisher;
+        for (int start = 0; ; start++)
+        {
+            final KafkaFeedPublisher running = current;
+            runUntilDoneOrStopped(running, () -> running.watermark() >= last, publisherOut);
+            if (KafkaFeedPublisher.Stop.NONE == running.stop())
+            {
+                break;
+            }
+            assertTrue(start < 3, "restarted 3 times: " + publisherOut.toString(StandardCharsets.UTF_8));
+            running.onClose(); // a supervisor restarts a publisher that stopped on its own
+            current = KafkaFeedPublisher.launch(stoppingContext(data, state, topic, publisherOut));
+            closeables.add(current::onClose);
+        }
+        current.onClose();
+
+        final List<Long> expected = timestamps(expectedChanges);
+        final List<Long> received = timestamps(dedupeByTimestampPerKey(readTopic(topic)));
+        received.sort(Long::compare);
+        assertEquals(expected.size(), received.size(), "the recreated topic holds every change from the start " +
+            "(first received " + (received.isEmpty() ? "none" : received.get(0)) + ", first change " +
+            expected.get(0) + "); the publisher printed:\n" + publisherOut.toString(StandardCharsets.UTF_8));
+        assertEquals(expected, received);
+    }
+
+    /**
+     * As {@link #context}, for a publisher that is to stop on its own: a send waits at most 300 ms for a topic's
+     * metadata (not the producer's default minute, while the topic is gone), and retries back off at most 500 ms.
+     */
+    private static KafkaFeedContext stoppingContext(
+        final DataDirectory data, final Path state, final String topic, final ByteArrayOutputStream out)
+    {
+        return context(data, state, topic, out).key(FeedKey.LEDGER).producerProperty("max.block.ms", "300")
+            .retryBackoffMaxMs(500);
+    }
+
+    /**
+     * As {@link #runUntil}, but a publisher that stops on its own is done too.
+     */
+    private static void runUntilDoneOrStopped(
+        final KafkaFeedPublisher publisher, final BooleanSupplier done, final ByteArrayOutputStream publisherOut)
+        throws InterruptedException
+    {
+        runUntil(publisher, () -> KafkaFeedPublisher.Stop.NONE != publisher.stop() || done.getAsBoolean(),
+            publisherOut);
+    }
+
+    private static long lastTimestamp(final List<Change> changes)
+    {
+        return changes.get(changes.size() - 1).timestampNanos;
+    }
+
+    private static List<Long> timestamps(final List<Change> changes)
+    {
+        final List<Long> timestamps = new ArrayList<>();
+        changes.forEach((change) -> timestamps.add(change.timestampNanos));
+        return timestamps;
+    }
+
     private PaycoreProcess publisher(final DataDirectory data, final Path state, final String topic, final String log)
         throws Exception
     {
