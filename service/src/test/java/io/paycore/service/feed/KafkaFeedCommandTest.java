@@ -281,36 +281,13 @@ class KafkaFeedCommandTest
         closeables.add(publisher::onClose);
         runUntil(publisher, publisher::isResumed, publisherOut);
 
-        try (Admin admin = broker.admin(10_000))
-        {
-            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-            final long goneDeadline = System.currentTimeMillis() + 30_000;
-            while (admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic))
-            {
-                assertTrue(System.currentTimeMillis() < goneDeadline, "the topic was not deleted in 30 s");
-                Thread.sleep(100);
-            }
-        }
+        deleteTopic(topic);
         runUntil(publisher, () -> publisherOut.toString(StandardCharsets.UTF_8).contains("a send failed"),
             publisherOut);
         assertTrue(counter(state, "publish errors") >= 1, "the failed send is counted");
         assertEquals(0, publisher.confirmed());
 
-        final long deadline = System.currentTimeMillis() + 30_000;
-        while (true)
-        {
-            try
-            {
-                broker.createTopic(topic, 2);
-                break;
-            }
-            catch (final ExecutionException ex)
-            {
-                assertTrue(ex.getCause() instanceof TopicExistsException, ex.toString());
-                assertTrue(System.currentTimeMillis() < deadline, "the deleted topic is still there after 30 s");
-                Thread.sleep(200);
-            }
-        }
+        createTopicAgain(topic, 2);
         runUntil(publisher, () -> publisher.watermark() >= lastTimestampNanos, publisherOut);
         assertEquals(expected.size(), publisher.confirmed(), publisherOut.toString(StandardCharsets.UTF_8));
 
@@ -460,16 +437,7 @@ class KafkaFeedCommandTest
             Thread.sleep(1);
         }
 
-        try (Admin admin = broker.admin(10_000))
-        {
-            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-            final long goneDeadline = System.currentTimeMillis() + 30_000;
-            while (admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic))
-            {
-                assertTrue(System.currentTimeMillis() < goneDeadline, "the topic was not deleted in 30 s");
-                Thread.sleep(100);
-            }
-        }
+        deleteTopic(topic);
         final long deletedUntil = System.currentTimeMillis() + 3_000; // the publisher runs on while it is gone
         while (System.currentTimeMillis() < deletedUntil && KafkaFeedPublisher.Stop.NONE == publisher.stop())
         {
@@ -478,21 +446,7 @@ class KafkaFeedCommandTest
                 Thread.sleep(1);
             }
         }
-        final long deadline = System.currentTimeMillis() + 30_000;
-        while (true)
-        {
-            try
-            {
-                broker.createTopic(topic, 1);
-                break;
-            }
-            catch (final ExecutionException ex)
-            {
-                assertTrue(ex.getCause() instanceof TopicExistsException, ex.toString());
-                assertTrue(System.currentTimeMillis() < deadline, "the deleted topic is still there after 30 s");
-                Thread.sleep(200);
-            }
-        }
+        createTopicAgain(topic, 1);
 
         writer.transfers(20);
         writer.close();
@@ -555,6 +509,42 @@ class KafkaFeedCommandTest
         final List<Long> timestamps = new ArrayList<>();
         changes.forEach((change) -> timestamps.add(change.timestampNanos));
         return timestamps;
+    }
+
+    private static void deleteTopic(final String topic) throws Exception
+    {
+        try (Admin admin = broker.admin(10_000))
+        {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            final long goneDeadline = System.currentTimeMillis() + 30_000;
+            while (admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic))
+            {
+                assertTrue(System.currentTimeMillis() < goneDeadline, "the topic was not deleted in 30 s");
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /**
+     * Make a deleted topic again, as soon as the broker has let go of its name.
+     */
+    private static void createTopicAgain(final String topic, final int partitions) throws Exception
+    {
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (true)
+        {
+            try
+            {
+                broker.createTopic(topic, partitions);
+                return;
+            }
+            catch (final ExecutionException ex)
+            {
+                assertTrue(ex.getCause() instanceof TopicExistsException, ex.toString());
+                assertTrue(System.currentTimeMillis() < deadline, "the deleted topic is still there after 30 s");
+                Thread.sleep(200);
+            }
+        }
     }
 
     private PaycoreProcess publisher(final DataDirectory data, final Path state, final String topic, final String log)
