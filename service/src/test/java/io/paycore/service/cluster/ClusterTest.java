@@ -34,6 +34,7 @@ import io.paycore.replay.DataDirectory;
 import io.paycore.replay.JournalComparison;
 import io.paycore.replay.SnapshotTaker;
 import io.paycore.replay.feed.ChangeFeedContext;
+import io.paycore.service.Commands;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.query.QueryServer;
 import io.paycore.service.query.QueryServerContext;
@@ -130,7 +131,7 @@ class ClusterTest
         CloseHelper.quietClose(clientDriver);
         if (null != mountedJournal)
         {
-            command("umount", "-l", mountedJournal.toString());
+            Commands.run(60, "umount", "-l", mountedJournal.toString());
         }
     }
 
@@ -669,7 +670,7 @@ class ClusterTest
         final int small = 2;
         final Path journal = temp.resolve("member-" + small).resolve("journal");
         Files.createDirectories(journal);
-        final String mountError = command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", journal.toString());
+        final String mountError = Commands.run(60, "mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", journal.toString());
         Assumptions.assumeTrue(null == mountError, () -> "cannot mount a 1 MiB tmpfs to fill a member's journal " +
             "(needs root or CAP_SYS_ADMIN); test skipped: " + mountError);
         mountedJournal = journal;
@@ -689,7 +690,7 @@ class ClusterTest
         assertTrue(hasCause(failure, IOException.class), failure.toString());
 
         // Given room, the member keeps every record its journal holds and takes the rest from the others' log.
-        assertEquals(null, command("mount", "-o", "remount,size=64m", journal.toString()));
+        assertEquals(null, Commands.run(60, "mount", "-o", "remount,size=64m", journal.toString()));
         nodes[small] = launchWithSmallSegments(context(small));
         sendTransfers(5, created);
         awaitEqualDigests();
@@ -886,25 +887,6 @@ class ClusterTest
             }
         }
         return false;
-    }
-
-    /**
-     * @return null if the command exits 0, else its exit status and output.
-     */
-    private static String command(final String... command) throws Exception
-    {
-        final Process process;
-        try
-        {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        }
-        catch (final IOException ex)
-        {
-            return ex.toString();
-        }
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        final int status = process.waitFor();
-        return 0 == status ? null : "exit " + status + ": " + output.trim();
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.Auditor;
+import io.paycore.service.Commands;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.transport.ClientCredentials;
@@ -87,7 +88,7 @@ class StorageReviewTest
         CloseHelper.quietCloseAll(client, service);
         for (int i = mounts.size() - 1; i >= 0; i--)
         {
-            run("umount", "-l", mounts.get(i).toString());
+            Commands.run(10, "umount", "-l", mounts.get(i).toString());
         }
     }
 
@@ -200,7 +201,7 @@ class StorageReviewTest
             "a full disk under the cold tier should be named as such: " + failure.getMessage());
 
         closeClientAndService();
-        assertEquals(null, run("mount", "-o", "remount,size=64m", cold.toString()));
+        assertEquals(null, Commands.run(10, "mount", "-o", "remount,size=64m", cold.toString()));
         recoverOnALargerTier(data, filled, LARGE_TIER, temp.resolve("audit-tier"));
     }
 
@@ -360,7 +361,8 @@ class StorageReviewTest
     private Path mountTmpfs(final Path point, final String size) throws Exception
     {
         Files.createDirectories(point);
-        final String output = run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", point.toString());
+        final String output =
+            Commands.run(10, "mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", point.toString());
         Assumptions.assumeTrue(null == output, () -> "cannot mount a small tmpfs to fill a disk (needs root or " +
             "CAP_SYS_ADMIN); skipped: " + output);
         mounts.add(point);
@@ -409,25 +411,5 @@ class StorageReviewTest
             .responseChannel("aeron:ipc")
             .responseStreamId(++responseStreamId)
             .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(10)));
-    }
-
-    private static String run(final String... command) throws Exception
-    {
-        final Process process;
-        try
-        {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        }
-        catch (final IOException ex)
-        {
-            return ex.toString();
-        }
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-            return "timed out";
-        }
-        return 0 == process.exitValue() ? null : "exit " + process.exitValue() + ": " + output;
     }
 }
