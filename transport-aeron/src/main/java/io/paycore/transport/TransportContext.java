@@ -150,6 +150,12 @@ public final class TransportContext
     public static final long TICK_INTERVAL_DEFAULT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
+     * Longest tick interval: 1 hour. A pending transfer's expiry waits for the next tick while no input arrives, so
+     * this bounds how late an idle service expires one.
+     */
+    public static final long TICK_INTERVAL_MAX_NANOS = TimeUnit.HOURS.toNanos(1);
+
+    /**
      * The credentials file ({@code --clients FILE}), see {@link ClientCredentials}.
      */
     public static final String CLIENTS_FILE_PROP_NAME = "paycore.transport.clients.file";
@@ -267,10 +273,11 @@ public final class TransportContext
                 ") must be " + EGRESS_BACKLOG_LENGTH_MIN + " bytes (the longest answer) to " +
                 EGRESS_BACKLOG_LENGTH_MAX + " bytes: " + egressBacklogLengthBytes);
         }
-        if (tickIntervalNanos <= 0)
+        if (tickIntervalNanos <= 0 || tickIntervalNanos > TICK_INTERVAL_MAX_NANOS)
         {
-            throw new IllegalArgumentException(
-                "tick interval (" + TICK_INTERVAL_PROP_NAME + ") must be positive: " + tickIntervalNanos + " ns");
+            throw new IllegalArgumentException("tick interval (--tick-interval, " + TICK_INTERVAL_PROP_NAME +
+                ") must be positive and at most 3600s (an hour), since an idle service expires pending transfers only at a " +
+                "tick: " + tickIntervalNanos + " ns");
         }
         if (refusalRepliesPerSecond < 0)
         {

@@ -32,14 +32,21 @@ public final class ServicePinning
      * @param profile the threading profile.
      * @param cpus    cores on this machine.
      * @return the plan; {@link CpuPlan#NONE} for no pinning.
-     * @throws IllegalArgumentException when the spec is wrong, or the dedicated profile has too few cores to give each
-     *                                  hot thread its own.
+     * @throws IllegalArgumentException when the spec is wrong or names the benchmark's loadgen role, or the dedicated
+     *                                  profile has too few cores to give each hot thread its own.
      */
     public static CpuPlan plan(final String spec, final ThreadingProfile profile, final int cpus)
     {
         if (null != spec && !spec.isBlank())
         {
-            return CpuPlan.parse(spec, cpus);
+            final CpuPlan plan = CpuPlan.parse(spec, cpus);
+            if (plan.cpu(CpuPlan.Role.LOADGEN) >= 0)
+            {
+                throw new IllegalArgumentException("--cpus: the service has no loadgen thread (that role is the " +
+                    "benchmark's load generator, for 'paycore bench'); its roles are ingress, egress, journaler, " +
+                    "blp and driver");
+            }
+            return plan;
         }
         if (ThreadingProfile.DEDICATED != profile)
         {

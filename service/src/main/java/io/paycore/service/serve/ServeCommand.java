@@ -277,10 +277,11 @@ public final class ServeCommand implements Callable<Integer>
             "disconnected, framing counted; up to 256m (default: ${DEFAULT-VALUE}).")
     private int egressBacklogBytes;
 
-    @Option(names = "--tick-interval", paramLabel = "DURATION", defaultValue = "100ms",
+    @Option(names = "--tick-interval", paramLabel = "DURATION",
+        defaultValue = "${sys:" + TransportContext.TICK_INTERVAL_PROP_NAME + ":-100ms}",
         converter = DurationNanosConverter.class,
-        description = "When no input arrives for this long, a tick is journaled so pending transfers expire " +
-            "(default: ${DEFAULT-VALUE}).")
+        description = "When no input arrives for this long, a tick is journaled so pending transfers expire; " +
+            "up to 3600s (default: ${DEFAULT-VALUE}).")
     private long tickIntervalNanos;
 
     @Option(names = "--error-log-length", paramLabel = "BYTES",

@@ -61,4 +61,13 @@ class ServicePinningTest
             () -> ServicePinning.plan("blp=9", ThreadingProfile.SHARED, 2));
         assertTrue(ex.getMessage().contains("cpu 9"), ex.getMessage());
     }
+
+    @Test
+    void shouldRefuseTheBenchmarksLoadGeneratorRoleRatherThanIgnoreIt()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ServicePinning.plan("loadgen=1,blp=0", ThreadingProfile.SHARED, 2));
+
+        assertTrue(ex.getMessage().contains("no loadgen thread"), ex.getMessage());
+    }
 }

@@ -56,6 +56,7 @@ class ServeCommandReviewTest
             { TransportContext.MAX_CLIENTS_PROP_NAME, "7", "max-clients=7" },
             { PaycoreMarkFile.ERROR_LOG_LENGTH_PROP_NAME, "8192", "error-log-length=8192" },
             { PipelineContext.LAYOUT_PROP_NAME, "split", "layout=split" },
+            { TransportContext.TICK_INTERVAL_PROP_NAME, "250ms", "tick-interval=250ms" },
         };
         for (final String[] property : properties)
         {
@@ -94,6 +95,27 @@ class ServeCommandReviewTest
         assertEquals(2, PaycoreMain.execute("serve", "--data", temp.toString(), "--max-accounts", "0"));
         assertTrue(console.err().contains("--max-accounts (" + LedgerLimits.MAX_ACCOUNTS_PROP_NAME + ") must be in "),
             console.err());
+    }
+
+    /**
+     * Two options were taken and then not kept: {@code --tick-interval} had no upper bound, so a typo such as
+     * {@code 100s} for {@code 100ms} or an hour-long value left pending transfers of an idle service unexpired for
+     * as long; and {@code --cpus loadgen=1}, the benchmark's role, was accepted and ignored. Both are usage errors.
+     */
+    @Test
+    void shouldRefuseATickIntervalOverAnHourAndTheBenchmarksCpuRole()
+    {
+        assertEquals(0, PaycoreMain.execute("clients", "add", "--file", temp.resolve("clients").toString(),
+            "--client-id", "1", "--secret", "a-secret-of-16-chars"));
+        console.reset();
+        assertEquals(2, PaycoreMain.execute("serve", "--data", temp.toString(), "--tick-interval", "3601s"));
+        assertTrue(console.err().contains("--tick-interval"), console.err());
+        assertTrue(console.err().contains("at most 3600s"), console.err());
+        assertFalse(Files.exists(temp.resolve("journal")), "nothing is made for a start that is refused");
+
+        console.reset();
+        assertEquals(2, PaycoreMain.execute("serve", "--data", temp.toString(), "--cpus", "loadgen=1"));
+        assertTrue(console.err().contains("no loadgen thread"), console.err());
     }
 
     /**
