@@ -341,68 +341,76 @@ public final class ServeCommand implements Callable<Integer>
             return EXIT_USAGE;
         }
 
-        if (warmupTransfers < 0)
-        {
-            err.println("paycore serve: --warmup must not be negative: " + warmupTransfers);
-            return EXIT_USAGE;
-        }
-        if (warmupTransfers > 0)
-        {
-            try
-            {
-                out.println("paycore serve: " + WorkloadRun.warmUp(warmupTransfers,
-                    Math.min(WorkloadRun.WARMUP_ACCOUNTS, context.ledgerLimits().maxAccounts()),
-                    Math.min(WorkloadRun.WARMUP_BATCH, context.ledgerLimits().maxBatchEvents()),
-                    WorkloadRun.WARMUP_WINDOW, DemoWorkload.SEED_DEFAULT, this::scratchContext, "aeron:ipc"));
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                err.println("paycore serve: interrupted during the warm-up");
-                return EXIT_START_FAILED;
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                err.println("paycore serve: the warm-up failed, so the service did not start: " + ex);
-                return EXIT_START_FAILED;
-            }
-        }
-
         final PaycoreService service;
+        final Thread startNotice = startNotice(err);
         try
         {
-            service = PaycoreService.launch(context);
-        }
-        catch (final JournalException ex)
-        {
-            if (ex.getCause() instanceof FileSystemException)
+            if (warmupTransfers < 0)
             {
-                // The journal's directory could not be made, locked or listed (not a directory, not writable):
-                // nothing in it was read, so nothing is known to be damaged.
+                err.println("paycore serve: --warmup must not be negative: " + warmupTransfers);
+                return EXIT_USAGE;
+            }
+            if (warmupTransfers > 0)
+            {
+                try
+                {
+                    out.println("paycore serve: " + WorkloadRun.warmUp(warmupTransfers,
+                        Math.min(WorkloadRun.WARMUP_ACCOUNTS, context.ledgerLimits().maxAccounts()),
+                        Math.min(WorkloadRun.WARMUP_BATCH, context.ledgerLimits().maxBatchEvents()),
+                        WorkloadRun.WARMUP_WINDOW, DemoWorkload.SEED_DEFAULT, this::scratchContext, "aeron:ipc"));
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    err.println("paycore serve: interrupted during the warm-up");
+                    return EXIT_START_FAILED;
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    err.println("paycore serve: the warm-up failed, so the service did not start: " + ex);
+                    return EXIT_START_FAILED;
+                }
+            }
+
+            try
+            {
+                service = PaycoreService.launch(context);
+            }
+            catch (final JournalException ex)
+            {
+                if (ex.getCause() instanceof FileSystemException)
+                {
+                    // The journal's directory could not be made, locked or listed (not a directory, not writable):
+                    // nothing in it was read, so nothing is known to be damaged.
+                    err.println("paycore serve: cannot start: " + ex.getMessage());
+                    return EXIT_START_FAILED;
+                }
+                if (isIoFailure(ex))
+                {
+                    // Not damage: the disk is full or failing, and the cure is room or a disk, not the journal.
+                    err.println("paycore serve: cannot start: the data directory's files could not be written or " +
+                        "read (an I/O error, such as a full disk; nothing was found damaged): " + ex.getMessage());
+                    return EXIT_START_FAILED;
+                }
+                err.println("paycore serve: refusing to start: the journal is damaged (not a torn tail), and " +
+                    "starting would lose or invent history; the journal was left as it is. " + ex.getMessage());
+                return EXIT_DAMAGED_JOURNAL;
+            }
+            catch (final IllegalStateException | IllegalArgumentException | ColdTierException ex)
+            {
+                // paycore's own reasons, which say what failed and where.
                 err.println("paycore serve: cannot start: " + ex.getMessage());
                 return EXIT_START_FAILED;
             }
-            if (isIoFailure(ex))
+            catch (final RuntimeException ex)
             {
-                // Not damage: the disk is full or failing, and the cure is room or a disk, not the journal.
-                err.println("paycore serve: cannot start: the data directory's files could not be written or read " +
-                    "(an I/O error, such as a full disk; nothing was found damaged): " + ex.getMessage());
+                err.println("paycore serve: cannot start: " + ex);
                 return EXIT_START_FAILED;
             }
-            err.println("paycore serve: refusing to start: the journal is damaged (not a torn tail), and " +
-                "starting would lose or invent history; the journal was left as it is. " + ex.getMessage());
-            return EXIT_DAMAGED_JOURNAL;
         }
-        catch (final IllegalStateException | IllegalArgumentException | ColdTierException ex)
+        finally
         {
-            // paycore's own reasons, which say what failed and where.
-            err.println("paycore serve: cannot start: " + ex.getMessage());
-            return EXIT_START_FAILED;
-        }
-        catch (final RuntimeException ex)
-        {
-            err.println("paycore serve: cannot start: " + ex);
-            return EXIT_START_FAILED;
+            withdraw(startNotice);
         }
 
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
@@ -419,6 +427,31 @@ public final class ServeCommand implements Callable<Integer>
         }
 
         return null == service.pipeline().failure() ? EXIT_OK : EXIT_FAILED;
+    }
+
+    /**
+     * A shutdown hook for the start-up (the warm-up, recovery): a SIGTERM or SIGINT then ends the JVM before there is
+     * a service to close, and without it the operator would see the process gone with nothing said. Stopping there
+     * is no worse than a crash, which the next start recovers from; no client has been told anything yet.
+     */
+    private static Thread startNotice(final PrintStream err)
+    {
+        final Thread notice = new Thread(() -> err.println("paycore serve: stopped by a signal while starting " +
+            "(warm-up or recovery), before serving any client; start it again when ready"), "paycore-serve-start");
+        Runtime.getRuntime().addShutdownHook(notice);
+        return notice;
+    }
+
+    private static void withdraw(final Thread startNotice)
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(startNotice);
+        }
+        catch (final IllegalStateException ignore)
+        {
+            // The JVM is shutting down already: the notice is running or has run.
+        }
     }
 
     /**

@@ -102,6 +102,9 @@ class ServeWarmUpTest
 
             assertFalse(Files.exists(scratch), "the scratch directory outlived the process: " + scratch);
             assertFalse(service.output().contains("ready:"), service.output());
+            // Without a word the operator could not tell a stop during the start-up from a crash.
+            assertTrue(service.output().contains("paycore serve: stopped by a signal while starting"),
+                service.output());
         }
     }
 
