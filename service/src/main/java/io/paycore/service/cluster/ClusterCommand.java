@@ -167,7 +167,15 @@ public final class ClusterCommand implements Runnable
                 return EXIT_FAILED;
             }
             // The mark files and the journal can be read whether or not the member runs; the members only from it.
-            ClusterTool.describe(out, clusterDir);
+            try
+            {
+                ClusterTool.describe(out, clusterDir);
+            }
+            catch (final RuntimeException ex)
+            {
+                // A mark file cut short (a full disk, a copy of a directory made while the member wrote it).
+                System.err.println("paycore cluster status: cannot read the mark files in " + clusterDir + ": " + ex);
+            }
             boolean running = memberRunning("status", data, clusterDir);
             if (running)
             {

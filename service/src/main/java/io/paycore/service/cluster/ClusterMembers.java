@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The members of a paycore cluster, in member-id order, each as a host and a base port; a member uses five ports
@@ -28,6 +29,12 @@ public final class ClusterMembers
      * The most members a cluster may have here.
      */
     public static final int MAX_MEMBERS = 7;
+
+    /**
+     * A host name, an IPv4 address or an IPv6 address in brackets: nothing that Aeron's channels would misread, such
+     * as members separated by spaces rather than commas, read as one member's host.
+     */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?]");
 
     private final String[] hosts;
     private final int[] basePorts;
@@ -92,6 +99,12 @@ public final class ClusterMembers
                 throw new IllegalArgumentException("member " + i + ": expected host:port but was '" + entry + "'");
             }
             hosts[i] = entry.substring(0, colon);
+            if (!HOST.matcher(hosts[i]).matches())
+            {
+                throw new IllegalArgumentException("member " + i + ": expected host:port, the host a name or an " +
+                    "address ([...] for IPv6), but was '" + entry + "'" + (entry.matches(".*[\\s;].*") ?
+                    "; separate the members with commas" : ""));
+            }
             try
             {
                 basePorts[i] = Integer.parseInt(entry.substring(colon + 1));

@@ -1,5 +1,6 @@
 package io.paycore.service.cluster;
 
+import io.aeron.CommonContext;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.ArchiveTool;
@@ -55,6 +56,12 @@ public final class ClusterNode implements AutoCloseable
      * updated within ten seconds for a live one).
      */
     public static final long STALE_MARK_FILE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
+
+    /**
+     * How recent a media driver's heartbeat in the member's driver directory must be for it to count as running, as
+     * Aeron's own clients count it; a killed member's goes stale within this and {@link #STALE_MARK_FILE_WAIT_NANOS}.
+     */
+    static final long DRIVER_ALIVE_TIMEOUT_MS = 10_000;
 
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
@@ -207,6 +214,18 @@ public final class ClusterNode implements AutoCloseable
             ClusterAuthenticator.Supplier authenticators = null;
             final AgentThreads consensusThreads = new AgentThreads();
             final AgentThreads serviceThreads = new AgentThreads();
+            // The driver deletes its directory as it starts: with a live driver there (this member started twice,
+            // or another member's --aeron-dir) that would take the running member's files from under it.
+            if (driverRunsIn(aeronDirectory))
+            {
+                if (System.nanoTime() - deadlineNanos > 0)
+                {
+                    throw new IllegalStateException("a media driver is running in " + aeronDirectory + ": is " +
+                        "another member running on this data directory (or with this --aeron-dir)? Stop it first");
+                }
+                sleep();
+                continue;
+            }
             try
             {
                 authenticators = ClusterAuthenticator.supplier(context.credentials(), memberErrors);
@@ -278,6 +297,22 @@ public final class ClusterNode implements AutoCloseable
      * The start of what the archive says when its last recorded fragment straddles a page boundary unproven.
      */
     private static final String PAGE_STRADDLE = "incomplete last fragment straddling page boundary";
+
+    /**
+     * @return true if a media driver's heartbeat in the directory is recent. A driver file left half made (a driver
+     * killed as it started) or of another Aeron version is no running driver: this member's driver replaces it.
+     */
+    private static boolean driverRunsIn(final String aeronDirectory)
+    {
+        try
+        {
+            return CommonContext.isDriverActive(new File(aeronDirectory), DRIVER_ALIVE_TIMEOUT_MS, (message) -> {});
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
+    }
 
     private static void sleep()
     {

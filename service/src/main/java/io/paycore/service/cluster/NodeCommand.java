@@ -71,7 +71,8 @@ import java.util.concurrent.atomic.AtomicReference;
         "1:stopped because this member could not write its journal or cold tier",
         "2:usage or configuration error",
         "3:stopped because its consensus module or service container stopped by itself (an error while it " +
-            "started or ran; the member prints the error logs): restart it and it catches up",
+            "started or ran; the member prints the error logs), or it could not start (a port in use, another " +
+            "member on its directory; the message says why): restart it and it catches up",
         "4:cannot start on this data directory: its journal holds messages of an older protocol version " +
             "(the message says what to do); restarting does not help",
         "5:the warm-up (--warmup) failed, so the member did not start (the message says why)",
@@ -186,7 +187,7 @@ public final class NodeCommand implements Callable<Integer>
     @Option(names = "--startup-canvass-timeout", paramLabel = "DURATION", defaultValue = "5s",
         converter = DurationNanosConverter.class,
         description = "How long a member starting up waits to hear from the others before it stands for " +
-            "election (default: ${DEFAULT-VALUE}).")
+            "election; at least twice --heartbeat-timeout (default: ${DEFAULT-VALUE}).")
     private long startupCanvassTimeoutNs;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
@@ -209,6 +210,7 @@ public final class NodeCommand implements Callable<Integer>
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                 "--warmup must not be negative: " + warmupTransfers);
         }
+        checkTimeouts(heartbeatTimeoutNs, startupCanvassTimeoutNs);
         final ClusterMembers clusterMembers;
         final boolean offServiceThread;
         final ClientCredentials credentials;
@@ -322,7 +324,20 @@ public final class NodeCommand implements Callable<Integer>
                 terminating.set(true);
                 barrier.signal();
             });
-            try (ClusterNode node = ClusterNode.launch(context))
+            final ClusterNode launched;
+            try
+            {
+                launched = ClusterNode.launch(context);
+            }
+            catch (final RuntimeException ex)
+            {
+                // A port in use, another member on this directory, a data directory that is a file: one line, and
+                // the status of a part that stopped as it started, not a stack trace and the storage failure's 1.
+                spec.commandLine().getErr().println("paycore node " + memberId + ": cannot start: " + ex);
+                spec.commandLine().getErr().flush();
+                return EXIT_PART_STOPPED;
+            }
+            try (ClusterNode node = launched)
             {
                 out.println("paycore node " + memberId + " of " + clusterMembers.size() + ": running, data in " +
                     data + ", clients at " + clusterMembers.ingressEndpoints() + "; limits " +
@@ -415,6 +430,24 @@ public final class NodeCommand implements Callable<Integer>
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Aeron Cluster's consensus module refuses, as it starts, a leader heartbeat timeout of 0 (with a division by
+     * zero) and a startup canvass shorter than two heartbeat timeouts: refuse both here as usage errors instead.
+     */
+    private void checkTimeouts(final long heartbeatNs, final long canvassNs)
+    {
+        if (heartbeatNs <= 0)
+        {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "--heartbeat-timeout must be more than 0: " + heartbeatNs + " ns");
+        }
+        if (canvassNs / heartbeatNs < 2)
+        {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--startup-canvass-timeout (" +
+                canvassNs + " ns) must be at least twice --heartbeat-timeout (" + heartbeatNs + " ns)");
         }
     }
 

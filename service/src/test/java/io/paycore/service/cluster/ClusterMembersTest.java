@@ -48,6 +48,24 @@ class ClusterMembersTest
         assertMessage("1 to 7 members", "a:1,b:1,c:1,d:1,e:1,f:1,g:1,h:1");
     }
 
+    @Test
+    void shouldRefuseMembersSeparatedByOtherThanCommasRatherThanTakeThemForOneHost()
+    {
+        // Each was taken for one member whose host was the rest of the list, which Aeron failed on as it started.
+        assertMessage("separate the members with commas", "a:9000 b:9000 c:9000");
+        assertMessage("separate the members with commas", "a:9000;b:9000;c:9000");
+        assertMessage("([...] for IPv6)", "::1:9000");
+        assertMessage("([...] for IPv6)", "a/b:9000");
+    }
+
+    @Test
+    void shouldTakeHostNamesAndAddressesOfEachKind()
+    {
+        final ClusterMembers members = ClusterMembers.parse("node_1.example-dc:9000,10.0.0.2:9000,[::1]:9000");
+
+        assertEquals("0=node_1.example-dc:9002,1=10.0.0.2:9002,2=[::1]:9002", members.ingressEndpoints());
+    }
+
     private static void assertMessage(final String expected, final String members)
     {
         final IllegalArgumentException ex =

@@ -1,16 +1,26 @@
 package io.paycore.service.cluster;
 
+import io.aeron.CncFileDescriptor;
+import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.clients.CredentialsFileMode;
+import io.paycore.transport.ClientCredentials;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,5 +87,90 @@ class NodeCommandTest
 
         assertTrue(console.err().startsWith(error), console.err());
         assertFalse(Files.exists(data));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--heartbeat-timeout|3s|--startup-canvass-timeout (5000000000 ns) must be at least twice " +
+            "--heartbeat-timeout (3000000000 ns)",
+        "--startup-canvass-timeout|3s|--startup-canvass-timeout (3000000000 ns) must be at least twice " +
+            "--heartbeat-timeout (2000000000 ns)",
+        "--heartbeat-timeout|0|--heartbeat-timeout must be more than 0: 0 ns" })
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRefuseTimeoutsTheConsensusModuleRefuses(final String option, final String value, final String error)
+        throws IOException
+    {
+        // Aeron Cluster refuses a canvass shorter than two heartbeat timeouts, and divides by the heartbeat timeout,
+        // as the member starts: a stack trace and exit status 1 (a storage failure's) for a usage error.
+        final Path data = temp.resolve("node");
+
+        assertEquals(2, PaycoreMain.execute("node", "--id", "0", "--members", "localhost:27100", "--data",
+            data.toString(), "--clients", clientsFile().toString(), "--flush", "none", "--cold-tier-size", "0",
+            option, value));
+
+        assertTrue(console.err().startsWith(error), console.err());
+        assertFalse(Files.exists(data));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldSayInOneLineWhyAMemberCannotStart() throws IOException
+    {
+        final Path data = temp.resolve("node");
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("localhost"),
+            27111)))
+        {
+            assertEquals(NodeCommand.EXIT_PART_STOPPED, PaycoreMain.execute("node", "--id", "0", "--members",
+                "localhost:27110", "--data", data.toString(), "--clients", clientsFile().toString(), "--flush",
+                "none", "--cold-tier-size", "0"), console.err());
+        }
+
+        final String err = console.err();
+        assertTrue(err.startsWith("paycore node 0: cannot start: ") && err.contains("Address already in use"), err);
+        assertFalse(err.contains("\tat "), "no stack trace: " + err);
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldRefuseToStartOnTheDirectoryOfARunningMemberAndLeaveItRunning() throws IOException
+    {
+        final Path data = temp.resolve("node");
+        final ClusterNodeContext running = new ClusterNodeContext()
+            .memberId(0)
+            .members(ClusterMembers.parse("localhost:27120"))
+            .dataDirectory(data)
+            .flushLevel(FlushLevel.NONE)
+            .coldTierSizeBytes(0)
+            .leaderHeartbeatTimeoutNs(TimeUnit.MILLISECONDS.toNanos(500))
+            .startupCanvassTimeoutNs(TimeUnit.SECONDS.toNanos(1))
+            .credentials(ClientCredentials.load(clientsFile()));
+        try (ClusterNode node = ClusterNode.launch(running))
+        {
+            // The second start deleted the running member's driver directory as its driver started, then failed on
+            // the archive's mark file with a stack trace: the running member was gone from 'cluster status' and
+            // 'stat', and no client could connect to it any more.
+            assertEquals(NodeCommand.EXIT_PART_STOPPED, PaycoreMain.execute("node", "--id", "0", "--members",
+                "localhost:27120", "--data", data.toString(), "--clients", clientsFile().toString(), "--flush",
+                "none", "--cold-tier-size", "0"), console.err());
+
+            final String err = console.err();
+            assertTrue(err.startsWith("paycore node 0: cannot start: java.lang.IllegalStateException: a media " +
+                "driver is running in " + data.resolve("aeron")), err);
+            assertTrue(Files.exists(data.resolve("aeron").resolve(CncFileDescriptor.CNC_FILE)), "the running " +
+                "member's driver directory is kept");
+            assertEquals(ClusterCommand.EXIT_OK, PaycoreMain.execute("cluster", "status", "--data", data.toString()),
+                console.err());
+        }
+    }
+
+    private Path clientsFile() throws IOException
+    {
+        final Path clients = temp.resolve("clients");
+        if (!Files.exists(clients))
+        {
+            Files.writeString(clients, ClientCredentials.line(1, "node-command-test-secret", 1_000) + "\n");
+            Files.setPosixFilePermissions(clients, CredentialsFileMode.OWNER_ONLY);
+        }
+        return clients;
     }
 }
