@@ -96,7 +96,8 @@ public final class ClusterMembers
             final int colon = entry.lastIndexOf(':');
             if (colon <= 0 || colon == entry.length() - 1)
             {
-                throw new IllegalArgumentException("member " + i + ": expected host:port but was '" + entry + "'");
+                throw new IllegalArgumentException("member " + i + ": expected host:port but was '" + entry + "'" +
+                    (entries.size() == 1 && colon < 0 ? " (no such members file either)" : ""));
             }
             hosts[i] = entry.substring(0, colon);
             if (!HOST.matcher(hosts[i]).matches())

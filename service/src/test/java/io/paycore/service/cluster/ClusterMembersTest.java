@@ -43,6 +43,8 @@ class ClusterMembersTest
     {
         assertMessage("overlap", "localhost:9000,localhost:9005");
         assertMessage("expected host:port", "localhost");
+        // A members file that is not there was answered as a malformed member, never naming the file.
+        assertMessage("no such members file either", temp.resolve("members.txt").toString());
         assertMessage("port is not a number", "localhost:x");
         assertMessage("base port must be", "localhost:65534");
         assertMessage("1 to 7 members", "a:1,b:1,c:1,d:1,e:1,f:1,g:1,h:1");
