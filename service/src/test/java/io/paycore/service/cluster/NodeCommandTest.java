@@ -104,7 +104,7 @@ class NodeCommandTest
         // as the member starts: a stack trace and exit status 1 (a storage failure's) for a usage error.
         final Path data = temp.resolve("node");
 
-        assertEquals(2, PaycoreMain.execute("node", "--id", "0", "--members", "localhost:27100", "--data",
+        assertEquals(2, PaycoreMain.execute("node", "--id", "0", "--members", "localhost:22800", "--data",
             data.toString(), "--clients", clientsFile().toString(), "--flush", "none", "--cold-tier-size", "0",
             option, value));
 
@@ -118,10 +118,10 @@ class NodeCommandTest
     {
         final Path data = temp.resolve("node");
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("localhost"),
-            27111)))
+            22811)))
         {
             assertEquals(NodeCommand.EXIT_PART_STOPPED, PaycoreMain.execute("node", "--id", "0", "--members",
-                "localhost:27110", "--data", data.toString(), "--clients", clientsFile().toString(), "--flush",
+                "localhost:22810", "--data", data.toString(), "--clients", clientsFile().toString(), "--flush",
                 "none", "--cold-tier-size", "0"), console.err());
         }
 
@@ -137,7 +137,7 @@ class NodeCommandTest
         final Path data = temp.resolve("node");
         final ClusterNodeContext running = new ClusterNodeContext()
             .memberId(0)
-            .members(ClusterMembers.parse("localhost:27120"))
+            .members(ClusterMembers.parse("localhost:22820"))
             .dataDirectory(data)
             .flushLevel(FlushLevel.NONE)
             .coldTierSizeBytes(0)
@@ -150,7 +150,7 @@ class NodeCommandTest
             // the archive's mark file with a stack trace: the running member was gone from 'cluster status' and
             // 'stat', and no client could connect to it any more.
             assertEquals(NodeCommand.EXIT_PART_STOPPED, PaycoreMain.execute("node", "--id", "0", "--members",
-                "localhost:27120", "--data", data.toString(), "--clients", clientsFile().toString(), "--flush",
+                "localhost:22820", "--data", data.toString(), "--clients", clientsFile().toString(), "--flush",
                 "none", "--cold-tier-size", "0"), console.err());
 
             final String err = console.err();
