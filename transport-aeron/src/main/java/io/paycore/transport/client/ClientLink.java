@@ -58,14 +58,17 @@ interface ClientLink extends AutoCloseable
     /**
      * Take a new session with the service and leave the old one, for requests lost where the service's own events
      * will not say so; a new session counts as a change of leader ({@link #leaderChanges()}). If no service answers
-     * within the connect timeout, the link keeps the session it has. Blocks for as long as the connect takes.
+     * within the connect timeout, or by the deadline if that is sooner, the link keeps the session it has. Blocks
+     * for as long as the connect takes.
+     *
+     * @param deadlineNanos when the caller's own wait ends ({@link System#nanoTime()}).
      */
-    default void reconnect()
+    default void reconnect(long deadlineNanos)
     {
     }
 
     /**
-     * @return new sessions taken by {@link #reconnect()}.
+     * @return new sessions taken by {@link #reconnect(long)}.
      */
     default long reconnects()
     {

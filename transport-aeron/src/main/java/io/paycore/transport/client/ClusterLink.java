@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.ClusterException;
 import io.aeron.cluster.client.EgressListener;
+import io.aeron.exceptions.AeronException;
 import io.aeron.exceptions.TimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
@@ -65,7 +66,7 @@ final class ClusterLink implements ClientLink, EgressListener
         aeron = null == ownAeron ? context.aeron() : ownAeron;
         try
         {
-            cluster = connect(context, this, aeron);
+            cluster = connect(context, this, aeron, context.connectTimeoutNanos());
         }
         catch (final RuntimeException ex)
         {
@@ -74,9 +75,10 @@ final class ClusterLink implements ClientLink, EgressListener
         }
     }
 
-    private static AeronCluster connect(final ClientContext context, final ClusterLink listener, final Aeron aeron)
+    private static AeronCluster connect(
+        final ClientContext context, final ClusterLink listener, final Aeron aeron, final long timeoutNanos)
     {
-        final long deadlineNanos = System.nanoTime() + context.connectTimeoutNanos();
+        final long deadlineNanos = System.nanoTime() + timeoutNanos;
         int attempts = 0;
         String lastFailure = "";
         while (true)
@@ -115,12 +117,23 @@ final class ClusterLink implements ClientLink, EgressListener
             {
                 lastFailure = ex.getMessage();
             }
+            catch (final AeronException ex)
+            {
+                close(connect, clusterContext);
+                if (aeron.isClosed())
+                {
+                    // Its media driver went while connecting: no attempt can succeed on this Aeron client.
+                    throw new PaycoreClientException("cannot connect to the paycore cluster at " +
+                        context.clusterIngressEndpoints() + ": " + aeronClosedReason(aeron, null), ex);
+                }
+                throw ex;
+            }
             close(connect, clusterContext);
             if (System.nanoTime() - deadlineNanos >= 0)
             {
                 throw new PaycoreClientException("no paycore cluster leader answered on " +
                     context.clusterIngressEndpoints() + " within " +
-                    TimeUnit.NANOSECONDS.toMillis(context.connectTimeoutNanos()) + " ms (" + attempts +
+                    TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (" + attempts +
                     " attempt(s), the last: " + lastFailure + ")");
             }
         }
@@ -205,7 +218,8 @@ final class ClusterLink implements ClientLink, EgressListener
 
     public boolean isConnected()
     {
-        return !cluster.isClosed();
+        // An Aeron client whose media driver went is closed for good: no session of the cluster's can answer on it.
+        return !cluster.isClosed() && !aeron.isClosed();
     }
 
     public boolean needsConnect()
@@ -230,11 +244,27 @@ final class ClusterLink implements ClientLink, EgressListener
 
     public String disconnectedReason()
     {
+        if (aeron.isClosed())
+        {
+            return aeronClosedReason(aeron, aeronError);
+        }
         return "the paycore cluster at " + context.clusterIngressEndpoints() + " closed this client's session (no " +
             "leader took it within " + TimeUnit.NANOSECONDS.toMillis(context.clusterNewLeaderTimeoutNanos()) +
             " ms of losing the last one, or a leader closed it)" +
             (null != lastReconnectFailure ? ", and a new session failed: " + lastReconnectFailure : "") +
-            (null != aeronError ? " (Aeron: " + aeronError.getMessage() + ")" : "");
+            (null != aeronError ? " (Aeron: " + describe(aeronError) + ")" : "");
+    }
+
+    private static String aeronClosedReason(final Aeron aeron, final Throwable error)
+    {
+        return "the Aeron client of this client is closed: its media driver in " +
+            aeron.context().aeronDirectoryName() + " stopped or stopped answering; connect a new PaycoreClient " +
+            "once it runs" + (null != error ? " (Aeron: " + describe(error) + ")" : "");
+    }
+
+    private static String describe(final Throwable error)
+    {
+        return null != error.getMessage() ? error.getMessage() : error.getClass().getSimpleName();
     }
 
     private void onAeronError(final Throwable error)
@@ -242,12 +272,21 @@ final class ClusterLink implements ClientLink, EgressListener
         aeronError = error;
     }
 
-    public void reconnect()
+    public void reconnect(final long deadlineNanos)
     {
+        if (aeron.isClosed())
+        {
+            return; // nothing can connect on it: disconnectedReason says why
+        }
+        final long waitNanos = deadlineNanos - System.nanoTime();
+        if (waitNanos <= 0)
+        {
+            return; // the caller's wait is over: it says so, and the next poll tries again
+        }
         final AeronCluster fresh;
         try
         {
-            fresh = connect(context, this, aeron);
+            fresh = connect(context, this, aeron, Math.min(waitNanos, context.connectTimeoutNanos()));
         }
         catch (final PaycoreClientException ex)
         {

@@ -79,9 +79,10 @@ import java.util.function.LongSupplier;
  *     {@link #lookupAccountsAndWait} and {@link #lookupTransfersAndWait} send, wait for the answer and return it
  *     as plain objects, or throw {@link PaycoreClientException} on timeout, {@code Rejected} or disconnection.
  *     Answers to other requests that arrive meanwhile are discarded, so do not mix the two APIs with requests in
- *     flight. A timeout that is not positive is refused ({@link IllegalArgumentException}) before anything is
- *     sent. After a timeout, a disconnection while waiting, or {@code Rejected(UNAVAILABLE)}, the request's outcome
- *     is unknown: send it again with the same ids (what was applied answers {@code EXISTS}).</li>
+ *     flight. The timeout bounds the whole call, a new session with a cluster included. A timeout that is not
+ *     positive is refused ({@link IllegalArgumentException}) before anything is sent. After a timeout, a
+ *     disconnection while waiting, or {@code Rejected(UNAVAILABLE)}, the request's outcome is unknown: send it
+ *     again with the same ids (what was applied answers {@code EXISTS}).</li>
  * </ul>
  * Correlation ids are this client's, increasing by one per request sent (from 1 to a cluster; to a single service
  * from 2, its {@code Connect} having taken 1's place). A client whose service session is gone sends nothing
@@ -152,6 +153,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     private final long reconnectAfterNanos;
     private long lastProgressNanos;
     private boolean closed;
+    private boolean inBlockingCall;
+    private long blockingCallDeadlineNanos;
 
     private PaycoreClient(final ClientContext context, final long connectDeadlineNanos)
     {
@@ -347,6 +350,9 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
      * What the listener throws is thrown from here once the answers read in this poll have each been handed to
      * it (the answer it threw on counts as handed on: it is not handed on again); further throws in the same poll
      * are added to the first as suppressed. Aeron would otherwise catch it and hand it to its error handler.
+     * <p>
+     * A cluster's client whose session the cluster closed takes a new one here, blocking for up to the connect
+     * timeout. Once this client is closed, reads nothing.
      *
      * @param listener receives the answers.
      * @return the number of fragments read.
@@ -358,7 +364,8 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         final int fragments;
         try
         {
-            if (null != inFlight)
+            // Once closed, nothing more: a new session here would be one that nothing closes.
+            if (null != inFlight && !closed)
             {
                 if (!link.isConnected())
                 {
@@ -367,7 +374,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                     // in flight is then sent again, as to a new leader. If none is had, the session stays closed
                     // and the caller is told why.
                     lastProgressNanos = System.nanoTime();
-                    link.reconnect();
+                    link.reconnect(reconnectDeadlineNanos(lastProgressNanos));
                 }
                 else if (inFlight.size() > 0)
                 {
@@ -378,7 +385,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                     if (nowNanos - lastProgressNanos > reconnectAfterNanos)
                     {
                         lastProgressNanos = nowNanos;
-                        link.reconnect();
+                        link.reconnect(reconnectDeadlineNanos(nowNanos));
                     }
                 }
                 final long leaderChanges = link.leaderChanges();
@@ -403,6 +410,15 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             LangUtil.rethrowUnchecked(failure);
         }
         return fragments;
+    }
+
+    /**
+     * A new session taken in a blocking call ends with the call's wait; one taken in a plain poll may take the whole
+     * connect timeout.
+     */
+    private long reconnectDeadlineNanos(final long nowNanos)
+    {
+        return inBlockingCall ? blockingCallDeadlineNanos : nowNanos + context.connectTimeoutNanos();
     }
 
     /**
@@ -920,6 +936,20 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
 
     private long sendQueryWithRetry(final LongSupplier send, final long deadlineNanos)
     {
+        inBlockingCall = true;
+        blockingCallDeadlineNanos = deadlineNanos;
+        try
+        {
+            return trySendQueryUntil(send, deadlineNanos);
+        }
+        finally
+        {
+            inBlockingCall = false;
+        }
+    }
+
+    private long trySendQueryUntil(final LongSupplier send, final long deadlineNanos)
+    {
         idleStrategy.reset();
         while (true)
         {
@@ -999,6 +1029,20 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
 
     private long sendWithRetry(final LongSupplier send, final long deadlineNanos, final boolean connecting)
     {
+        inBlockingCall = true;
+        blockingCallDeadlineNanos = deadlineNanos;
+        try
+        {
+            return trySendUntil(send, deadlineNanos, connecting);
+        }
+        finally
+        {
+            inBlockingCall = false;
+        }
+    }
+
+    private long trySendUntil(final LongSupplier send, final long deadlineNanos, final boolean connecting)
+    {
         idleStrategy.reset();
         while (true)
         {
@@ -1012,14 +1056,21 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             // session is open.
             if (Publication.CLOSED == result && null != inFlight && !closed)
             {
-                // A cluster's session closed by the cluster: poll takes a new one, then the send is tried again.
+                // A cluster's session closed by the cluster: poll takes a new one, then the send is tried again. Or
+                // one waiting for a new leader (Aeron Cluster's client answers CLOSED meanwhile): poll hears of it.
                 waiter.expect(-1);
-                poll(waiter);
+                final int fragments = poll(waiter);
                 if (!link.isConnected())
                 {
                     throw new PaycoreClientException("cannot send to " + link.describe() + ": " +
-                        link.disconnectedReason());
+                        link.disconnectedReason() + "; nothing was sent");
                 }
+                if (System.nanoTime() - deadlineNanos > 0)
+                {
+                    throw new PaycoreClientException("timed out sending to " + link.describe() + ": no leader " +
+                        "took the session (CLOSED); nothing was sent");
+                }
+                idleStrategy.idle(fragments);
                 continue;
             }
             if (closed)
@@ -1036,7 +1087,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
             if (System.nanoTime() - deadlineNanos > 0)
             {
                 throw connecting ? noService() : new PaycoreClientException(
-                    "timed out sending to the paycore service: " + offerName(result));
+                    "timed out sending to " + link.describe() + ": " + offerName(result) + "; nothing was sent");
             }
             waiter.expect(-1);
             idleStrategy.idle(poll(waiter));
@@ -1044,6 +1095,20 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
     }
 
     private void await(final long correlationId, final long deadlineNanos, final Duration timeout)
+    {
+        inBlockingCall = true;
+        blockingCallDeadlineNanos = deadlineNanos;
+        try
+        {
+            awaitAnswer(correlationId, deadlineNanos, timeout);
+        }
+        finally
+        {
+            inBlockingCall = false;
+        }
+    }
+
+    private void awaitAnswer(final long correlationId, final long deadlineNanos, final Duration timeout)
     {
         waiter.expect(correlationId);
         idleStrategy.reset();
