@@ -1,5 +1,6 @@
 package io.paycore.service.cluster;
 
+import io.aeron.Publication;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.driver.MediaDriver;
 import io.paycore.codec.sbe.CreateAccountResult;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * What an application embedding a cluster's {@link PaycoreClient} sees when things go wrong, from a review of the
- * cluster client on 2026-12-08; each test failed before its fix. One member is enough: stopping it is a cluster with
+ * cluster client on 2026-12-07; each test failed before its fix. One member is enough: stopping it is a cluster with
  * no leader to be had, which is what a lost majority, or a long election, is to a client.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -147,6 +148,30 @@ class ClusterClientReviewTest
         }
         client.poll(EgressListener.DISCARD); // reads nothing, and throws nothing
         assertFalse(client.isConnected());
+    }
+
+    /**
+     * While the session waits for a new leader, Aeron Cluster's client answers an offer {@code NOT_CONNECTED}, then
+     * {@code CLOSED}; the callback API passed both on, and {@link PaycoreClient#sent(long)} (as the demo) took them
+     * for the end of the service, though the client follows a new leader by itself. Not sent, to be sent again.
+     */
+    @Test
+    void shouldAnswerBackPressuredToACallbackSendWhileWaitingForANewLeader()
+    {
+        start(21_540);
+        node.close();
+        node = null;
+        // Long enough for the ingress publication to the stopped member to find itself unconnected (5 s).
+        pollFor(TimeUnit.SECONDS.toNanos(7));
+
+        for (int i = 0; i < 3; i++)
+        {
+            final long result = client.createAccounts(new AccountEventArray(1).add(3, 0, 7, 1, 0));
+            assertEquals(Publication.BACK_PRESSURED, result, "send " + i + ": " + Publication.errorString(result));
+            assertFalse(PaycoreClient.sent(result));
+            client.poll(EgressListener.DISCARD);
+        }
+        assertTrue(client.isConnected());
     }
 
     /**

@@ -61,7 +61,8 @@ import java.util.function.LongSupplier;
  * A client of the paycore service over Aeron: of a single-node service ({@code serve}), or of a cluster
  * ({@code node}) when {@link ClientContext#clusterIngressEndpoints(String)} is set. To a cluster, the client speaks
  * through Aeron Cluster's client, logging in with its client id and secret: it finds the leader and follows a new
- * one by itself. It keeps every request in flight (up to {@link ClientContext#clusterMaxInFlightRequests()} and
+ * one by itself. While it waits for one, a send answers {@link Publication#BACK_PRESSURED}: poll, and send again.
+ * It keeps every request in flight (up to {@link ClientContext#clusterMaxInFlightRequests()} and
  * {@link ClientContext#clusterMaxInFlightBytes()}; past them a send answers {@link Publication#BACK_PRESSURED}) and
  * sends them again, in order, to a new leader, in either API: the same bytes, so the same ids (events the old leader
  * had committed answer {@code EXISTS}) and the same correlation ids. A second answer to a request is dropped, so
@@ -883,6 +884,13 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
                 inFlight.sent(correlationId, sendBuffer, 0, length);
             }
             return correlationId;
+        }
+        if (null != inFlight && (Publication.NOT_CONNECTED == result || Publication.CLOSED == result) &&
+            link.isConnected())
+        {
+            // A cluster's session waiting for a new leader: Aeron Cluster's client answers NOT_CONNECTED, then
+            // CLOSED, until one takes it or the new leader timeout closes the session. Not sent, but not the end.
+            return Publication.BACK_PRESSURED;
         }
         return result;
     }
