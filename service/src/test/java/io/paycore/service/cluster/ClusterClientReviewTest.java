@@ -74,13 +74,7 @@ class ClusterClientReviewTest
         // Long enough for the ingress publication to the stopped member to find itself unconnected (5 s).
         pollFor(TimeUnit.SECONDS.toNanos(7));
 
-        final long startNanos = System.nanoTime();
-        final PaycoreClientException ex = assertThrows(PaycoreClientException.class,
-            () -> client.createAccountsAndWait(new AccountEventArray(1).add(2, 0, 7, 1, 0), REQUEST_TIMEOUT));
-        final long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-
-        assertTrue(elapsedMillis < REQUEST_TIMEOUT.toMillis() + 5_000, "took " + elapsedMillis + " ms: " + ex);
-        assertTrue(ex.getMessage().contains("nothing was sent"), ex.getMessage());
+        assertCallEndsWithinItsTimeoutHavingSentNothing();
     }
 
     /**
@@ -104,13 +98,7 @@ class ClusterClientReviewTest
             sleep(10);
         }
 
-        final long startNanos = System.nanoTime();
-        final PaycoreClientException ex = assertThrows(PaycoreClientException.class,
-            () -> client.createAccountsAndWait(new AccountEventArray(1).add(2, 0, 7, 1, 0), REQUEST_TIMEOUT));
-        final long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-
-        assertTrue(elapsedMillis < REQUEST_TIMEOUT.toMillis() + 5_000, "took " + elapsedMillis + " ms: " + ex);
-        assertTrue(ex.getMessage().contains("nothing was sent"), ex.getMessage());
+        assertCallEndsWithinItsTimeoutHavingSentNothing();
     }
 
     /**
@@ -229,6 +217,18 @@ class ClusterClientReviewTest
             .connectTimeoutNanos(connectTimeoutNanos));
         assertEquals(CreateAccountResult.OK, client.createAccountsAndWait(
             new AccountEventArray(1).add(1, 0, 7, 1, 0), Duration.ofSeconds(10)).result(0));
+    }
+
+    private void assertCallEndsWithinItsTimeoutHavingSentNothing()
+    {
+        final long startNanos = System.nanoTime();
+        final PaycoreClientException ex = assertThrows(PaycoreClientException.class,
+            () -> client.createAccountsAndWait(new AccountEventArray(1).add(2, 0, 7, 1, 0), REQUEST_TIMEOUT));
+        final long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+
+        // Far above the timeout, far below the 15-20 s the calls took before.
+        assertTrue(elapsedMillis < REQUEST_TIMEOUT.toMillis() + 5_000, "took " + elapsedMillis + " ms: " + ex);
+        assertTrue(ex.getMessage().contains("nothing was sent"), ex.getMessage());
     }
 
     private void pollFor(final long nanos)
