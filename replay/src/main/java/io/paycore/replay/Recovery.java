@@ -310,7 +310,16 @@ public final class Recovery implements AutoCloseable
     {
         try (Snapshot snapshot = SnapshotStore.open(file))
         {
-            return Ledger.readSnapshot(snapshot.channel(), limits, cold);
+            final Ledger ledger = Ledger.readSnapshot(snapshot.channel(), limits, cold);
+            if (null != cold && Ledger.UNBOUNDED_TRANSFERS != ledger.transferLimit())
+            {
+                // Its records were never sealed: going on from it would fill the tier otherwise than a replay
+                // of the journal with the tier does, and the next recovery from the journal would refuse the tier.
+                skipped.add(file + ": taken without a cold tier (transfers " + ledger.transferLimit() + " in " +
+                    "force); with the tier now on, the journal is replayed from an older snapshot or the start");
+                return null;
+            }
+            return ledger;
         }
         catch (final JournalException | LedgerSnapshotException ex)
         {
