@@ -59,6 +59,8 @@ public final class CommandProcessor
 
     private int lastTemplateId;
     private long invalidRecords;
+    /** The --max-batch of the service that journaled the last LIMITS record replayed; 0 before one. */
+    private int journaledMaxBatchEvents;
 
     /**
      * @param ledger the ledger this processor applies records to.
@@ -130,6 +132,7 @@ public final class CommandProcessor
                 LimitsRecord.maxAccounts(buffer, offset),
                 LimitsRecord.maxTransfers(buffer, offset),
                 LimitsRecord.maxPendingTransfers(buffer, offset));
+            journaledMaxBatchEvents = LimitsRecord.maxBatchEvents(buffer, offset);
             return 0;
         }
 
@@ -138,9 +141,12 @@ public final class CommandProcessor
             if (RecordTypes.MESSAGE == recordType && RejectReason.GROUP_COUNT_OVER_LIMIT == validator.reason())
             {
                 // Ingress took it with a larger --max-batch: skipped, the replay would part from the original.
-                throw new LedgerCapacityException("a journaled message has " + validator.groupCount() +
+                final int groupCount = validator.groupCount();
+                throw new LedgerCapacityException("a journaled message has " + groupCount +
                     " events, more than this replay takes (--max-batch " + validator.maxBatchEvents() +
-                    "): the service that journaled it ran with a larger --max-batch; replay with that");
+                    "): the service that journaled it ran with a larger --max-batch; replay with --max-batch " +
+                    (journaledMaxBatchEvents >= groupCount ? journaledMaxBatchEvents + " (that service's)" :
+                    groupCount + " or more"));
             }
             invalidRecords++;
             return 0;

@@ -203,7 +203,17 @@ class CommandProcessorTest
             () -> processor.apply(RecordTypes.MESSAGE, 1_000, request, 0, length, answer, 0));
         assertTrue(ex.getMessage().contains("has 17 events, more than this replay takes (--max-batch 16)"),
             ex.getMessage());
+        assertTrue(ex.getMessage().endsWith("replay with --max-batch 17 or more"), ex.getMessage());
         assertEquals(0, ledger.accountCount());
+
+        // After a LIMITS record, the value the service ran with, as the README promises.
+        final int limitsLength = LimitsRecord.encode(new LedgerLimits().maxAccounts(64).maxTransfers(64)
+            .maxPendingTransfers(8).maxBatchEvents(512), false, request, 0);
+        assertEquals(0, processor.apply(RecordTypes.LIMITS, 1_000, request, 0, limitsLength, answer, 0));
+        final int again = requestEncoder.createAccounts(request, 0, 2, accounts);
+        final LedgerCapacityException named = assertThrows(LedgerCapacityException.class,
+            () -> processor.apply(RecordTypes.MESSAGE, 1_001, request, 0, again, answer, 0));
+        assertTrue(named.getMessage().endsWith("replay with --max-batch 512 (that service's)"), named.getMessage());
     }
 
     @Test
