@@ -140,7 +140,8 @@ public final class JournalContext
         if (segmentLengthBytes < SEGMENT_LENGTH_MIN || segmentLengthBytes > SEGMENT_LENGTH_MAX ||
             0 != segmentLengthBytes % SEGMENT_LENGTH_MULTIPLE)
         {
-            throw new JournalException(SEGMENT_LENGTH_PROP_NAME + "=" + segmentLengthBytes + " out of bounds: must be " +
+            throw new JournalException("journal segment length (--segment-length, " + SEGMENT_LENGTH_PROP_NAME +
+                ") " + segmentLengthBytes + " out of bounds: must be " +
                 SEGMENT_LENGTH_MIN + ".." + SEGMENT_LENGTH_MAX + " bytes and a multiple of " +
                 SEGMENT_LENGTH_MULTIPLE);
         }

@@ -240,11 +240,11 @@ public final class TransportContext
         {
             embeddedAeronDirectoryName = CommonContext.generateRandomDirName();
         }
-        checkChannel("ingress channel (" + INGRESS_CHANNEL_PROP_NAME + ")", ingressChannel);
+        checkChannel("ingress channel (--channel, " + INGRESS_CHANNEL_PROP_NAME + ")", ingressChannel);
         if (0 == ingressStreamId)
         {
             throw new IllegalArgumentException(
-                "ingress stream id (" + INGRESS_STREAM_ID_PROP_NAME + ") must not be 0");
+                "ingress stream id (--stream, " + INGRESS_STREAM_ID_PROP_NAME + ") must not be 0");
         }
         if (termLengthBytes < TERM_LENGTH_MIN || termLengthBytes > (1 << 30) || !BitUtil.isPowerOfTwo(termLengthBytes))
         {
@@ -259,17 +259,18 @@ public final class TransportContext
         }
         if (maxClients < 1 || maxClients > MAX_CLIENTS_LIMIT)
         {
-            throw new IllegalArgumentException(
-                "max clients (" + MAX_CLIENTS_PROP_NAME + ") must be in 1.." + MAX_CLIENTS_LIMIT + ": " + maxClients);
+            throw new IllegalArgumentException("max clients (--max-clients, " + MAX_CLIENTS_PROP_NAME +
+                ") must be in 1.." + MAX_CLIENTS_LIMIT + ": " + maxClients);
         }
         if (egressBackPressureTimeoutNanos <= 0)
         {
-            throw new IllegalArgumentException("egress back-pressure timeout (" +
+            throw new IllegalArgumentException("egress back-pressure timeout (--egress-timeout, " +
                 EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME + ") must be positive: " + egressBackPressureTimeoutNanos + " ns");
         }
         if (egressBacklogLengthBytes < EGRESS_BACKLOG_LENGTH_MIN || egressBacklogLengthBytes > EGRESS_BACKLOG_LENGTH_MAX)
         {
-            throw new IllegalArgumentException("egress backlog length (" + EGRESS_BACKLOG_LENGTH_PROP_NAME +
+            throw new IllegalArgumentException("egress backlog length (--egress-backlog, " +
+                EGRESS_BACKLOG_LENGTH_PROP_NAME +
                 ") must be " + EGRESS_BACKLOG_LENGTH_MIN + " bytes (the longest answer) to " +
                 EGRESS_BACKLOG_LENGTH_MAX + " bytes: " + egressBacklogLengthBytes);
         }

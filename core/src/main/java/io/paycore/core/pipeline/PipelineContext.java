@@ -69,17 +69,17 @@ public final class PipelineContext
      */
     public PipelineContext conclude()
     {
-        checkRingSize("input ring size (" + INPUT_RING_SIZE_PROP_NAME + ")", inputRingSlots);
-        checkRingSize("output ring size (" + OUTPUT_RING_SIZE_PROP_NAME + ")", outputRingSlots);
+        checkRingSize("input ring size (--input-ring-size, " + INPUT_RING_SIZE_PROP_NAME + ")", inputRingSlots);
+        checkRingSize("output ring size (--output-ring-size, " + OUTPUT_RING_SIZE_PROP_NAME + ")", outputRingSlots);
         if (maxStageBatch < 1)
         {
-            throw new IllegalArgumentException(
-                "max stage batch (" + MAX_STAGE_BATCH_PROP_NAME + ") must be at least 1: " + maxStageBatch);
+            throw new IllegalArgumentException("max stage batch (--max-stage-batch, " + MAX_STAGE_BATCH_PROP_NAME +
+                ") must be at least 1: " + maxStageBatch);
         }
         if (snapshotEveryRecords < 0)
         {
-            throw new IllegalArgumentException(
-                "snapshot interval (" + SNAPSHOT_EVERY_PROP_NAME + ") must not be negative: " + snapshotEveryRecords);
+            throw new IllegalArgumentException("snapshot interval (--snapshot-every, " + SNAPSHOT_EVERY_PROP_NAME +
+                ") must not be negative: " + snapshotEveryRecords);
         }
         if (snapshotEveryRecords > 0 && null == snapshotHandler)
         {

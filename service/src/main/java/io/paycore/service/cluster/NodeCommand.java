@@ -5,6 +5,7 @@ import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
+import io.paycore.replay.SnapshotTaker;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
@@ -144,7 +145,7 @@ public final class NodeCommand implements Callable<Integer>
     private String snapshotThread;
 
     @Option(names = "--snapshot-rate", paramLabel = "BYTES", converter = LongByteSizeConverter.class,
-        defaultValue = "32m",
+        defaultValue = "${sys:" + SnapshotTaker.WRITE_RATE_PROP_NAME + ":-32m}",
         description = "Bytes a second, on average, at which the snapshotter thread writes each ledger snapshot " +
             "(k, m, g suffixes), so that the journal's and the archive's writes are not queued behind it; 0 for " +
             "as fast as the disk takes it. Not used with --snapshot-thread service (default: ${DEFAULT-VALUE}).")
@@ -156,7 +157,8 @@ public final class NodeCommand implements Callable<Integer>
             "(default: DIR/clients).")
     private Path clients;
 
-    @Option(names = "--cold-tier-size", paramLabel = "BYTES", defaultValue = "256g",
+    @Option(names = "--cold-tier-size", paramLabel = "BYTES",
+        defaultValue = "${sys:" + ServiceContext.COLD_TIER_SIZE_PROP_NAME + ":-256g}",
         converter = LongByteSizeConverter.class,
         description = "The most this member's cold tier (DIR/cold: every transfer older than the hot window, in " +
             "LMDB) may take on disk; a sparse file. The service writes and reads it on its own thread. When it " +

@@ -53,15 +53,18 @@ public final class FeedServerContext
         }
         if (maxSubscribers < 1)
         {
-            throw new IllegalArgumentException("the most subscribers must be at least 1: " + maxSubscribers);
+            throw new IllegalArgumentException("the most subscribers (--max-subscribers) must be at least 1: " +
+                maxSubscribers);
         }
         if (connectTimeoutNanos <= 0)
         {
-            throw new IllegalArgumentException("the connect timeout must be positive: " + connectTimeoutNanos);
+            throw new IllegalArgumentException("the connect timeout (--connect-timeout) must be positive: " +
+                connectTimeoutNanos + " ns");
         }
         if (stallTimeoutNanos <= 0)
         {
-            throw new IllegalArgumentException("the stall timeout must be positive: " + stallTimeoutNanos);
+            throw new IllegalArgumentException("the stall timeout (--stall-timeout) must be positive: " +
+                stallTimeoutNanos + " ns");
         }
         return this;
     }

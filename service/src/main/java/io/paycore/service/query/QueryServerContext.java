@@ -54,14 +54,20 @@ public final class QueryServerContext
         {
             throw new IllegalArgumentException("no request channel given");
         }
-        if (maxInFlight < 1 || maxClients < 1)
+        if (maxInFlight < 1)
         {
-            throw new IllegalArgumentException("the most queries in flight and clients must be at least 1: " +
-                maxInFlight + ", " + maxClients);
+            throw new IllegalArgumentException("the most queries waiting (--max-in-flight) must be at least 1: " +
+                maxInFlight);
+        }
+        if (maxClients < 1)
+        {
+            throw new IllegalArgumentException("the most response channels kept open (--max-clients) must be at " +
+                "least 1: " + maxClients);
         }
         if (waitTimeoutNanos <= 0)
         {
-            throw new IllegalArgumentException("the wait timeout must be positive: " + waitTimeoutNanos);
+            throw new IllegalArgumentException("the wait timeout (--wait-timeout) must be positive: " +
+                waitTimeoutNanos + " ns");
         }
         if (maxScan < 1)
         {

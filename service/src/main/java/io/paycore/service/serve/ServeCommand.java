@@ -263,7 +263,7 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--max-clients", paramLabel = "N",
         defaultValue = "${sys:" + TransportContext.MAX_CLIENTS_PROP_NAME + ":-" + TransportContext.MAX_CLIENTS_DEFAULT +
             "}",
-        description = "Most clients connected at once (default: ${DEFAULT-VALUE}).")
+        description = "Most clients connected at once, 1..4096 (default: ${DEFAULT-VALUE}).")
     private int maxClients;
 
     @Option(names = "--egress-timeout", paramLabel = "DURATION", defaultValue = "2s",

@@ -125,6 +125,13 @@ public final class ServiceContext
                 coldTierSizeBytes);
         }
         final boolean cold = 0 != coldTierSizeBytes;
+        if (cold && coldPrefetchEntries() < 2 * ledgerLimits.maxBatchEvents())
+        {
+            // Else refused only once the data directory is made and recovered, by the pipeline, naming no property.
+            throw new IllegalArgumentException("the cold tier's prefetch pool (" + COLD_PREFETCH_ENTRIES_PROP_NAME +
+                ") must hold at least 2 ids per event of a message (2 x --max-batch), so at least " +
+                2 * ledgerLimits.maxBatchEvents() + ": " + coldPrefetchEntries());
+        }
         final String heapShortfall = ledgerLimits.heapShortfall(cold, ledgerCopies(),
             pipelineRingBytes() + (cold ? AsyncLmdbColdTier.prefetchHeapBytes(coldPrefetchEntries()) : 0),
             "the pipeline's rings (" + pipelineContext.inputRingSize() + " + " + pipelineContext.outputRingSize() +
