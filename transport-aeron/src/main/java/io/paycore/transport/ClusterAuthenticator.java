@@ -196,36 +196,29 @@ public final class ClusterAuthenticator implements Authenticator, AutoCloseable
 
     public void onConnectRequest(final long sessionId, final byte[] encodedCredentials, final long nowMs)
     {
+        // Only a login queued for its check is held: a session held nothing for is refused when the consensus
+        // module asks (decide), so a refused Connect costs no memory and the logins held stay within MAX_PENDING.
         forgetExpired(nowMs);
-        final Login login = new Login(nowMs);
         if (null == encodedCredentials || encodedCredentials.length <= Long.BYTES ||
-            encodedCredentials.length > Long.BYTES + ProtocolLimits.MAX_VAR_DATA_LENGTH * 4)
+            encodedCredentials.length > Long.BYTES + ProtocolLimits.MAX_VAR_DATA_LENGTH * 4 ||
+            pending.size() >= MAX_PENDING)
         {
-            login.status = ConnectStatus.BAD_CREDENTIAL;
+            return;
         }
-        else if (pending.size() >= MAX_PENDING)
+        final Login login = new Login(nowMs);
+        login.clientId = new UnsafeBuffer(encodedCredentials).getLong(0, ByteOrder.LITTLE_ENDIAN);
+        login.secret = new String(
+            encodedCredentials, Long.BYTES, encodedCredentials.length - Long.BYTES, StandardCharsets.UTF_8);
+        if (toCheck.offer(login))
         {
-            login.status = ConnectStatus.TOO_MANY_CLIENTS;
+            pending.put(sessionId, login);
         }
-        else
-        {
-            login.clientId = new UnsafeBuffer(encodedCredentials).getLong(0, ByteOrder.LITTLE_ENDIAN);
-            login.secret = new String(
-                encodedCredentials, Long.BYTES, encodedCredentials.length - Long.BYTES, StandardCharsets.UTF_8);
-            if (!toCheck.offer(login))
-            {
-                login.status = ConnectStatus.TOO_MANY_CLIENTS;
-            }
-        }
-        pending.put(sessionId, login);
     }
 
     public void onChallengeResponse(final long sessionId, final byte[] encodedCredentials, final long nowMs)
     {
-        // paycore never challenges: a response is from no client of ours.
-        final Login login = new Login(nowMs);
-        login.status = ConnectStatus.BAD_CREDENTIAL;
-        pending.put(sessionId, login);
+        // paycore never challenges: a response is from no client of ours, and the session, held nothing for, is
+        // refused when the consensus module asks.
     }
 
     public void onConnectedSession(final SessionProxy sessionProxy, final long nowMs)
@@ -253,6 +246,15 @@ public final class ClusterAuthenticator implements Authenticator, AutoCloseable
     public long refused()
     {
         return refused;
+    }
+
+    /**
+     * @return logins held now, waiting for their check or for the consensus module to ask for their verdict; at
+     * most {@link #MAX_PENDING}. The consensus module's thread.
+     */
+    int waiting()
+    {
+        return pending.size();
     }
 
     /**

@@ -82,6 +82,25 @@ class ClusterAuthenticatorTest
     }
 
     @Test
+    void shouldHoldNoMoreThanTheLoginsItMayCheckAtOnceWhenTheConsensusModuleNeverAsks()
+    {
+        // The consensus module forgets a session it never asks about (a response channel that fails or never
+        // connects): a flood of such Connects, with good or bad credentials, must not grow the logins held.
+        final byte[] good = ClusterAuthenticator.encodeCredentials(CLIENT_ID, SECRET);
+        final byte[] bad = new byte[3];
+        for (int i = 0; i < 10_000; i++)
+        {
+            authenticator.onConnectRequest(i, 0 == (i & 1) ? good : bad, 0);
+        }
+        assertTrue(authenticator.waiting() <= ClusterAuthenticator.MAX_PENDING, "held " + authenticator.waiting());
+
+        final Session over = new Session(9_999);
+        authenticator.onConnectedSession(over, 0);
+        assertEquals("rejected", over.outcome, "a login past those held is still refused");
+        assertEquals(1, authenticator.refused());
+    }
+
+    @Test
     void shouldKeepASessionWaitingUntilItsCheckIsDone()
     {
         authenticator.onConnectRequest(1, ClusterAuthenticator.encodeCredentials(CLIENT_ID, SECRET), 0);

@@ -2,6 +2,7 @@ package io.paycore.service.query;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * write and the asker's channel is connected; at most {@link QueryServerContext#maxInFlight()} wait at once, more
  * are answered {@code BUSY}. A limit above {@link ProtocolLimits#MAX_BATCH_EVENTS} is answered
  * {@code LIMIT_TOO_LARGE}; a filter TigerBeetle deems invalid gets an empty answer, as there. Answers go to at
- * most {@link QueryServerContext#maxClients()} response channels, the least recently used closed first.
+ * most {@link QueryServerContext#maxClients()} response channels kept open, the least recently used one no query
+ * waits on closed first; when a query waits on each, a query on another channel is answered {@code BUSY} on a
+ * channel opened for that answer alone (at most {@link QueryServerContext#maxInFlight()} such at once).
  * <p>
  * <b>Threading</b>: an {@link Agent} on one thread.
  */
@@ -109,21 +112,7 @@ public final class QueryServer implements Agent
         this.nanoClock = context.nanoClock();
         this.epochClock = context.epochClock();
         this.log = context.log();
-        final int maxClients = context.maxClients();
-        this.publications = new LinkedHashMap<>(16, 0.75f, true)
-        {
-            private static final long serialVersionUID = 1L;
-
-            protected boolean removeEldestEntry(final Map.Entry<String, ExclusivePublication> eldest)
-            {
-                if (size() > maxClients)
-                {
-                    CloseHelper.quietClose(eldest.getValue());
-                    return true;
-                }
-                return false;
-            }
-        };
+        this.publications = new LinkedHashMap<>(16, 0.75f, true); // least recently used first
         this.engine = QueryEngine.open(context.feedContext(new ChangeFeedContext()), store)
             .maxScan(context.maxScan());
         this.requests = aeron.addSubscription(context.requestChannel(), context.requestStreamId());
@@ -171,9 +160,11 @@ public final class QueryServer implements Agent
         work += requests.poll(requestHandler, REQUESTS_PER_POLL);
         for (int i = waiting.size() - 1; i >= 0; i--)
         {
-            if (tryAnswer(waiting.get(i)))
+            final Query query = waiting.get(i);
+            if (tryAnswer(query))
             {
                 waiting.remove(i);
+                done(query);
                 work++;
             }
         }
@@ -191,6 +182,11 @@ public final class QueryServer implements Agent
             CloseHelper.quietClose(publication);
         }
         publications.clear();
+        for (final Query query : waiting)
+        {
+            done(query);
+        }
+        waiting.clear();
         CloseHelper.quietCloseAll(requests, engine, answered, refused, inFlight, lagNanos, appliedSequence);
     }
 
@@ -253,7 +249,7 @@ public final class QueryServer implements Agent
         }
         query.deadlineNanos = nowNanos + context.waitTimeoutNanos();
 
-        query.publication = publication(query.responseChannel, query.responseStreamId);
+        query.publication = publication(query);
         if (null == query.publication)
         {
             refused.increment();
@@ -264,7 +260,7 @@ public final class QueryServer implements Agent
             query.refuse(QueryStatus.BUSY, "the query server holds " + context.maxInFlight() +
                 " queries already (its limit, --max-in-flight); try again");
         }
-        else if (query.limit > ProtocolLimits.MAX_BATCH_EVENTS)
+        else if (null == query.refusal && query.limit > ProtocolLimits.MAX_BATCH_EVENTS)
         {
             query.refuse(QueryStatus.LIMIT_TOO_LARGE, "limit " + query.limit + " is above " +
                 ProtocolLimits.MAX_BATCH_EVENTS + ", the most results an answer carries; page by timestamp");
@@ -277,34 +273,96 @@ public final class QueryServer implements Agent
                 refused.increment();
                 log.accept("query " + query.correlationId + " dropped: " + context.maxInFlight() + " queries " +
                     "wait already (--max-in-flight)");
+                done(query);
                 return;
             }
             waiting.add(query);
         }
+        else
+        {
+            done(query);
+        }
     }
 
-    private ExclusivePublication publication(final String channel, final int streamId)
+    /**
+     * The query's response channel: one kept open, or opened and kept, closing the least recently used channel no
+     * query waits on when {@link QueryServerContext#maxClients()} are open. When a query waits on every one, the
+     * query is refused {@code BUSY} on a channel opened for that answer alone, closed once it is done with.
+     *
+     * @return the publication, or null if the channel cannot be opened.
+     */
+    private ExclusivePublication publication(final Query query)
     {
+        final String channel = query.responseChannel;
+        final int streamId = query.responseStreamId;
         final String key = streamId + " " + channel;
         ExclusivePublication publication = publications.get(key);
-        if (null == publication || publication.isClosed())
+        if (null != publication && !publication.isClosed())
         {
-            try
-            {
-                // The server sizes the logs it writes, not the asker.
-                publication = aeron.addExclusivePublication(
-                    TransportContext.boundedResponseChannel(channel, TransportContext.TERM_LENGTH_DEFAULT, false),
-                    streamId);
-            }
-            catch (final AeronException | IllegalArgumentException | IllegalStateException ex)
-            {
-                log.accept("query dropped: cannot answer on " + channel + " stream " + streamId + ": " +
-                    ex.getMessage());
-                return null;
-            }
+            return publication;
+        }
+        final boolean kept = null != publication || publications.size() < context.maxClients() ||
+            closeLeastRecentlyUsedIdle();
+        try
+        {
+            // The server sizes the logs it writes, not the asker.
+            publication = aeron.addExclusivePublication(
+                TransportContext.boundedResponseChannel(channel, TransportContext.TERM_LENGTH_DEFAULT, false),
+                streamId);
+        }
+        catch (final AeronException | IllegalArgumentException | IllegalStateException ex)
+        {
+            log.accept("query dropped: cannot answer on " + channel + " stream " + streamId + ": " +
+                ex.getMessage());
+            return null;
+        }
+        if (kept)
+        {
             publications.put(key, publication);
         }
+        else
+        {
+            query.ownsPublication = true;
+            query.refuse(QueryStatus.BUSY, "the query server answers on " + context.maxClients() +
+                " channels at most (--max-clients) and a query waits on each; try again");
+        }
         return publication;
+    }
+
+    private boolean closeLeastRecentlyUsedIdle()
+    {
+        final Iterator<ExclusivePublication> iterator = publications.values().iterator();
+        while (iterator.hasNext())
+        {
+            final ExclusivePublication publication = iterator.next();
+            if (!waitedOn(publication))
+            {
+                iterator.remove();
+                CloseHelper.quietClose(publication);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean waitedOn(final ExclusivePublication publication)
+    {
+        for (int i = 0, size = waiting.size(); i < size; i++)
+        {
+            if (waiting.get(i).publication == publication)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void done(final Query query)
+    {
+        if (query.ownsPublication)
+        {
+            CloseHelper.quietClose(query.publication);
+        }
     }
 
     /**
@@ -497,6 +555,7 @@ public final class QueryServer implements Agent
         String responseChannel;
         int responseStreamId;
         ExclusivePublication publication;
+        boolean ownsPublication;
         long deadlineNanos;
         QueryStatus refusal;
         String detail;

@@ -81,8 +81,8 @@ public final class QueryServerCommand implements Callable<Integer>
     private long maxScan;
 
     @Option(names = "--max-clients", paramLabel = "N", defaultValue = "" + QueryServerContext.MAX_CLIENTS_DEFAULT,
-        description = "Most response channels kept open; the least recently used is closed past it (default: " +
-            "${DEFAULT-VALUE}).")
+        description = "Most response channels kept open; past it the least recently used one no query waits on " +
+            "is closed, or, a query waiting on each, the query is answered BUSY (default: ${DEFAULT-VALUE}).")
     private int maxClients;
 
     @Option(names = "--wait-timeout", paramLabel = "DURATION", defaultValue = "5s",

@@ -185,13 +185,57 @@ class QueryServerReviewTest
         }
     }
 
+    /**
+     * Past --max-clients channels the least recently used is closed, even when a query waits on it (for the asker's
+     * write, here): that query is then dropped as "did not connect", its asker left to time out unanswered, while
+     * its channel was connected.
+     */
+    @Test
+    void shouldAnswerAQueryWaitingOnItsChannelWhenANewAskerComesPastMaxClients()
+    {
+        startServer(4, 1, TimeUnit.MILLISECONDS.toNanos(1_000));
+        final List<String> first = new ArrayList<>();
+        final List<String> second = new ArrayList<>();
+        try (ExclusivePublication requests = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM);
+            Subscription firstAnswers = aeron.addSubscription("aeron:ipc", 3201);
+            Subscription secondAnswers = aeron.addSubscription("aeron:ipc", 3202))
+        {
+            spinUntil(() -> server.doWork() >= 0 && requests.isConnected());
+            send(requests, 1, 10, "aeron:ipc", 3201, START_NANOS + TimeUnit.HOURS.toNanos(1)); // waits for a write
+            runFor(200, firstAnswers, first);
+            send(requests, 2, 10, "aeron:ipc", 3202, 0);
+            runFor(200, secondAnswers, second);
+            runFor(2_000, firstAnswers, first);
+
+            assertEquals(1, first.size(), "the waiting query's answer: " + first + "; log " + log);
+            assertTrue(first.get(0).startsWith("1 refused NOT_CAUGHT_UP"), first.get(0));
+            assertEquals(1, second.size(), "an answer to the new asker: " + second + "; log " + log);
+            assertTrue(second.get(0).startsWith("2 refused BUSY"), second.get(0));
+
+            // No query waits now: the channel no one waits on makes room for a third asker's.
+            final List<String> third = new ArrayList<>();
+            try (Subscription thirdAnswers = aeron.addSubscription("aeron:ipc", 3203))
+            {
+                send(requests, 3, 10, "aeron:ipc", 3203, 0);
+                runFor(500, thirdAnswers, third);
+            }
+            assertEquals(List.of("3 transfers 10"), third, "log " + log);
+        }
+    }
+
     private void startServer(final int maxInFlight, final long waitTimeoutNanos)
+    {
+        startServer(maxInFlight, QueryServerContext.MAX_CLIENTS_DEFAULT, waitTimeoutNanos);
+    }
+
+    private void startServer(final int maxInFlight, final int maxClients, final long waitTimeoutNanos)
     {
         server = new QueryServer(aeron, new QueryServerContext()
             .journal(new ChangeFeedContext().directory(data).limits(LIMITS).coldTierSizeBytes(0))
             .requestChannel(REQUESTS)
             .requestStreamId(REQUEST_STREAM)
             .maxInFlight(maxInFlight)
+            .maxClients(maxClients)
             .waitTimeoutNanos(waitTimeoutNanos)
             .log(log::add), temp.resolve("store"));
     }
@@ -260,11 +304,18 @@ class QueryServerReviewTest
         final ExclusivePublication requests, final long correlationId, final long limit, final String channel,
         final int streamId)
     {
+        send(requests, correlationId, limit, channel, streamId, 0);
+    }
+
+    private void send(
+        final ExclusivePublication requests, final long correlationId, final long limit, final String channel,
+        final int streamId, final long minTimestamp)
+    {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
         final QueryTransfersEncoder encoder = new QueryTransfersEncoder().wrapAndApplyHeader(buffer, 0,
             new MessageHeaderEncoder())
             .correlationId(correlationId)
-            .minTimestamp(0)
+            .minTimestamp(minTimestamp)
             .userData64(0)
             .timestampMin(0)
             .timestampMax(0)
