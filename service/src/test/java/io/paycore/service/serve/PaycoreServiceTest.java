@@ -60,8 +60,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PaycoreServiceTest
 {
-    private static final long CLIENT_ID = 7;
-    private static final String SECRET = "in-process";
+    static final long CLIENT_ID = 7;
+    static final String SECRET = "in-process";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @TempDir
@@ -377,7 +377,10 @@ class PaycoreServiceTest
         return new LedgerLimits().maxAccounts(1024).maxTransfers(4096).maxPendingTransfers(256).maxBatchEvents(64);
     }
 
-    private static PaycoreClient connect(final DataDirectory data, final int responseStreamId)
+    /**
+     * A client of the in-process service's {@link #CLIENT_ID} over IPC, answered on its own stream.
+     */
+    static PaycoreClient connect(final DataDirectory data, final int responseStreamId)
     {
         return PaycoreClient.connect(new ClientContext()
             .aeronDirectoryName(data.aeronDirectory().toString())

@@ -15,7 +15,6 @@ import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.Auditor;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
-import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.PaycoreClient;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
@@ -43,8 +42,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RestartSettingsReviewTest
 {
-    private static final long CLIENT_ID = 7;
-    private static final String SECRET = "in-process";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @TempDir
@@ -72,7 +69,7 @@ class RestartSettingsReviewTest
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
         service = PaycoreService.launch(context(data, 4096, 0));
-        client = connect(data, 3001);
+        client = PaycoreServiceTest.connect(data, 3001);
         createAccounts();
         pending(1000, 5, TransferFlags.PENDING);
         sendTransfers(100);
@@ -82,7 +79,7 @@ class RestartSettingsReviewTest
         out.reset();
         service = PaycoreService.launch(context(data, 64, 64L << 20));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("taken without a cold tier"), out.toString());
-        client = connect(data, 3002);
+        client = PaycoreServiceTest.connect(data, 3002);
         sendTransfers(300);
         final String digest = stop();
         assertEquals(digest, audit(data, 64L << 20));
@@ -92,7 +89,7 @@ class RestartSettingsReviewTest
         out.reset();
         service = PaycoreService.launch(context(data, 64, 64L << 20));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains(" digest " + digest), out.toString());
-        client = connect(data, 3003);
+        client = PaycoreServiceTest.connect(data, 3003);
         resendFirstIsExists();
     }
 
@@ -108,7 +105,7 @@ class RestartSettingsReviewTest
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
         service = PaycoreService.launch(context(data, 64, 64L << 20));
-        client = connect(data, 3001);
+        client = PaycoreServiceTest.connect(data, 3001);
         createAccounts();
         pending(1000, 5, TransferFlags.PENDING);
         sendTransfers(100);
@@ -116,7 +113,7 @@ class RestartSettingsReviewTest
 
         // Without a tier, 200 transfers at most: the five posts and 90 more fill it exactly.
         service = PaycoreService.launch(context(data, 200, 0));
-        client = connect(data, 3002);
+        client = PaycoreServiceTest.connect(data, 3002);
         pending(2000, 5, TransferFlags.POST_PENDING);
         sendTransfers(50);
         final TransferEventArray transfers = new TransferEventArray(40);
@@ -206,19 +203,8 @@ class RestartSettingsReviewTest
                 .outputRingSize(256).snapshotEveryRecords(3))
             .transportContext(new TransportContext()
                 .ingressChannel("aeron:ipc")
-                .credentials(ClientCredentials.parse(List.of(ClientCredentials.line(CLIENT_ID, SECRET, 1)), "test")))
+                .credentials(ClientCredentials.parse(List.of(
+                    ClientCredentials.line(PaycoreServiceTest.CLIENT_ID, PaycoreServiceTest.SECRET, 1)), "test")))
             .out(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    private static PaycoreClient connect(final DataDirectory data, final int responseStreamId)
-    {
-        return PaycoreClient.connect(new ClientContext()
-            .aeronDirectoryName(data.aeronDirectory().toString())
-            .clientId(CLIENT_ID)
-            .secret(SECRET)
-            .ingressChannel("aeron:ipc")
-            .responseChannel("aeron:ipc")
-            .responseStreamId(responseStreamId)
-            .connectTimeoutNanos(TimeUnit.SECONDS.toNanos(10)));
     }
 }
