@@ -1,6 +1,5 @@
 package io.paycore.service.cluster;
 
-import io.aeron.CommonContext;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.ArchiveTool;
@@ -19,6 +18,7 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClusterAuthenticator;
+import io.paycore.transport.client.DriverCheck;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -56,12 +56,6 @@ public final class ClusterNode implements AutoCloseable
      * updated within ten seconds for a live one).
      */
     public static final long STALE_MARK_FILE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
-
-    /**
-     * How recent a media driver's heartbeat in the member's driver directory must be for it to count as running, as
-     * Aeron's own clients count it; a killed member's goes stale within this and {@link #STALE_MARK_FILE_WAIT_NANOS}.
-     */
-    static final long DRIVER_ALIVE_TIMEOUT_MS = 10_000;
 
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
@@ -216,7 +210,7 @@ public final class ClusterNode implements AutoCloseable
             final AgentThreads serviceThreads = new AgentThreads();
             // The driver deletes its directory as it starts: with a live driver there (this member started twice,
             // or another member's --aeron-dir) that would take the running member's files from under it.
-            if (driverRunsIn(aeronDirectory))
+            if (DriverCheck.isDriverActive(new File(aeronDirectory)))
             {
                 if (System.nanoTime() - deadlineNanos > 0)
                 {
@@ -297,22 +291,6 @@ public final class ClusterNode implements AutoCloseable
      * The start of what the archive says when its last recorded fragment straddles a page boundary unproven.
      */
     private static final String PAGE_STRADDLE = "incomplete last fragment straddling page boundary";
-
-    /**
-     * @return true if a media driver's heartbeat in the directory is recent. A driver file left half made (a driver
-     * killed as it started) or of another Aeron version is no running driver: this member's driver replaces it.
-     */
-    private static boolean driverRunsIn(final String aeronDirectory)
-    {
-        try
-        {
-            return CommonContext.isDriverActive(new File(aeronDirectory), DRIVER_ALIVE_TIMEOUT_MS, (message) -> {});
-        }
-        catch (final RuntimeException ex)
-        {
-            return false;
-        }
-    }
 
     private static void sleep()
     {

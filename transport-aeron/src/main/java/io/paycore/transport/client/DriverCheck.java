@@ -10,7 +10,7 @@ import io.aeron.CommonContext;
  * Waits for a media driver before an Aeron client connects to it: Aeron's own connect waits its driver timeout
  * (10 s) for one, whatever the client's connect timeout, and then throws its own exception.
  */
-final class DriverCheck
+public final class DriverCheck
 {
     private DriverCheck()
     {
@@ -35,7 +35,12 @@ final class DriverCheck
         return true;
     }
 
-    private static boolean isDriverActive(final File directory)
+    /**
+     * @param directory an Aeron directory.
+     * @return true if a media driver's heartbeat there is within Aeron's driver timeout; a CnC file half made (a
+     * driver killed as it started) or of another Aeron version is no running driver.
+     */
+    public static boolean isDriverActive(final File directory)
     {
         try
         {
