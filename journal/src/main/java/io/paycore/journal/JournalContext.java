@@ -117,8 +117,7 @@ public final class JournalContext
         maxRecordLengthBytes = SystemUtil.getSizeAsInt(MAX_RECORD_LENGTH_PROP_NAME, MAX_RECORD_LENGTH_DEFAULT);
         final String level = System.getProperty(FLUSH_LEVEL_PROP_NAME);
         flushLevel = null == level ? FLUSH_LEVEL_DEFAULT : FlushLevel.parse(level);
-        final String preallocateValue = System.getProperty(PREALLOCATE_PROP_NAME);
-        preallocate = null == preallocateValue ? PREALLOCATE_DEFAULT : Boolean.parseBoolean(preallocateValue);
+        preallocate = PropertyValues.booleanValue(PREALLOCATE_PROP_NAME, PREALLOCATE_DEFAULT);
     }
 
     /**

@@ -169,12 +169,13 @@ public final class SnapshotStore
         }
         final Path file = directory.resolve(fileName(sequence));
         final Path temp = directory.resolve(fileName(sequence) + ".tmp");
+        final long forceEveryBytes = SnapshotWriter.forceEveryBytes();
         try
         {
             Files.deleteIfExists(temp);
             final FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE);
-            return new SnapshotWriter(directory, temp, file, sequence, channel);
+            return new SnapshotWriter(directory, temp, file, sequence, channel, forceEveryBytes);
         }
         catch (final IOException ex)
         {

@@ -38,7 +38,6 @@ public final class SnapshotWriter implements WritableByteChannel
      */
     public static final long FORCE_EVERY_BYTES_DEFAULT = 4L << 20;
 
-    private static final long FORCE_EVERY_BYTES = Long.getLong(FORCE_EVERY_BYTES_PROP_NAME, FORCE_EVERY_BYTES_DEFAULT);
 
     /**
      * Longest single wait of a paced writer, so that a request to hurry is seen within it.
@@ -55,6 +54,7 @@ public final class SnapshotWriter implements WritableByteChannel
     private final CRC32C crc = new CRC32C();
     private long payloadLength;
     private long unforcedBytes;
+    private final long forceEveryBytes;
     private final long startNanos = System.nanoTime();
     private long paceBytesPerSecond;
     private BooleanSupplier hurry = NEVER;
@@ -62,13 +62,35 @@ public final class SnapshotWriter implements WritableByteChannel
     private boolean closed;
 
     SnapshotWriter(
-        final Path directory, final Path temp, final Path file, final long sequence, final FileChannel channel)
+        final Path directory,
+        final Path temp,
+        final Path file,
+        final long sequence,
+        final FileChannel channel,
+        final long forceEveryBytes)
     {
+        this.forceEveryBytes = forceEveryBytes;
         this.directory = directory;
         this.temp = temp;
         this.file = file;
         this.sequence = sequence;
         this.channel = channel;
+    }
+
+    /**
+     * @return {@link #FORCE_EVERY_BYTES_PROP_NAME}'s value, read now: a service checks it as it starts, so that a
+     * bad value is a usage error then rather than a failed snapshot later.
+     * @throws IllegalArgumentException naming the property if it is not a whole number of at least 1.
+     */
+    public static long forceEveryBytes()
+    {
+        final long bytes = PropertyValues.longValue(FORCE_EVERY_BYTES_PROP_NAME, FORCE_EVERY_BYTES_DEFAULT);
+        if (bytes < 1)
+        {
+            throw new IllegalArgumentException(
+                "-D" + FORCE_EVERY_BYTES_PROP_NAME + " must be at least 1 byte: " + bytes);
+        }
+        return bytes;
     }
 
     /**
@@ -133,7 +155,7 @@ public final class SnapshotWriter implements WritableByteChannel
         final int written = limit - start;
         payloadLength += written;
         unforcedBytes += written;
-        if (unforcedBytes >= FORCE_EVERY_BYTES)
+        if (unforcedBytes >= forceEveryBytes)
         {
             // Never leave much of a snapshot dirty in the page cache: forcing hundreds of megabytes at the end holds
             // up every other force on the disk meanwhile, the journal's group commit included.

@@ -1,5 +1,6 @@
 package io.paycore.service;
 
+import io.paycore.journal.PropertyValues;
 import io.paycore.service.audit.AuditCommand;
 import io.paycore.service.clients.ClientsCommand;
 import io.paycore.service.cluster.ClusterCommand;
@@ -54,7 +55,36 @@ public final class PaycoreMain implements Runnable
      */
     public static int execute(final String... args)
     {
-        return new CommandLine(new PaycoreMain()).execute(args);
+        final CommandLine commandLine;
+        try
+        {
+            // Some commands take their defaults from system properties as they are made.
+            commandLine = new CommandLine(new PaycoreMain());
+        }
+        catch (final RuntimeException ex)
+        {
+            final PropertyValues.InvalidValueException invalid = PropertyValues.InvalidValueException.in(ex);
+            if (null == invalid)
+            {
+                throw ex;
+            }
+            System.err.println("paycore: " + invalid.getMessage());
+            return CommandLine.ExitCode.USAGE;
+        }
+
+        return commandLine
+            .setExecutionExceptionHandler((ex, command, parseResult) ->
+            {
+                // A property that does not parse is a usage error wherever it is read, not a stack trace.
+                final PropertyValues.InvalidValueException invalid = PropertyValues.InvalidValueException.in(ex);
+                if (null == invalid)
+                {
+                    throw ex;
+                }
+                command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + invalid.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            })
+            .execute(args);
     }
 
     /**

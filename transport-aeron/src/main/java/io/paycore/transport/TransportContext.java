@@ -6,6 +6,7 @@ import io.aeron.logbuffer.FrameDescriptor;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.core.pipeline.ThreadingProfile;
+import io.paycore.journal.PropertyValues;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableRingBuffer;
@@ -199,21 +200,23 @@ public final class TransportContext
     private String aeronDirectoryName = System.getProperty(AERON_DIR_PROP_NAME);
     private String embeddedAeronDirectoryName = System.getProperty(EMBEDDED_AERON_DIR_PROP_NAME);
     private String ingressChannel = System.getProperty(INGRESS_CHANNEL_PROP_NAME, INGRESS_CHANNEL_DEFAULT);
-    private int ingressStreamId = Integer.getInteger(INGRESS_STREAM_ID_PROP_NAME, INGRESS_STREAM_ID_DEFAULT);
-    private int termLengthBytes = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+    private int ingressStreamId = PropertyValues.intValue(INGRESS_STREAM_ID_PROP_NAME, INGRESS_STREAM_ID_DEFAULT);
+    private int termLengthBytes = PropertyValues.intValue(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
     private ThreadingProfile profile = ThreadingProfile.parse(
         System.getProperty(PipelineContext.PROFILE_PROP_NAME, PipelineContext.PROFILE_DEFAULT.name()));
-    private int maxClients = Integer.getInteger(MAX_CLIENTS_PROP_NAME, MAX_CLIENTS_DEFAULT);
-    private int refusalRepliesPerSecond = Integer.getInteger(
+    private int maxClients = PropertyValues.intValue(MAX_CLIENTS_PROP_NAME, MAX_CLIENTS_DEFAULT);
+    private int refusalRepliesPerSecond = PropertyValues.intValue(
         REFUSAL_REPLIES_PER_SECOND_PROP_NAME, REFUSAL_REPLIES_PER_SECOND_DEFAULT);
     private long egressBackPressureTimeoutNanos = SystemUtil.getDurationInNanos(
         EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME, EGRESS_BACK_PRESSURE_TIMEOUT_DEFAULT_NANOS);
-    private int egressBacklogLengthBytes = Integer.getInteger(EGRESS_BACKLOG_LENGTH_PROP_NAME, EGRESS_BACKLOG_LENGTH_DEFAULT);
+    private int egressBacklogLengthBytes =
+        PropertyValues.intValue(EGRESS_BACKLOG_LENGTH_PROP_NAME, EGRESS_BACKLOG_LENGTH_DEFAULT);
     private long tickIntervalNanos = SystemUtil.getDurationInNanos(TICK_INTERVAL_PROP_NAME, TICK_INTERVAL_DEFAULT_NANOS);
-    private int ingressFragmentLimit = Integer.getInteger(
+    private int ingressFragmentLimit = PropertyValues.intValue(
         INGRESS_FRAGMENT_LIMIT_PROP_NAME, INGRESS_FRAGMENT_LIMIT_DEFAULT);
-    private int egressPollLimit = Integer.getInteger(EGRESS_POLL_LIMIT_PROP_NAME, EGRESS_POLL_LIMIT_DEFAULT);
-    private int controlRingLengthBytes = Integer.getInteger(CONTROL_RING_LENGTH_PROP_NAME, CONTROL_RING_LENGTH_DEFAULT);
+    private int egressPollLimit = PropertyValues.intValue(EGRESS_POLL_LIMIT_PROP_NAME, EGRESS_POLL_LIMIT_DEFAULT);
+    private int controlRingLengthBytes =
+        PropertyValues.intValue(CONTROL_RING_LENGTH_PROP_NAME, CONTROL_RING_LENGTH_DEFAULT);
     private Path clientsFile = pathProperty(CLIENTS_FILE_PROP_NAME);
     private ClientCredentials credentials;
     private ErrorHandler errorHandler;

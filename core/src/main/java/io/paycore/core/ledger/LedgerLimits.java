@@ -1,5 +1,6 @@
 package io.paycore.core.ledger;
 
+import io.paycore.journal.PropertyValues;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -84,11 +85,13 @@ public final class LedgerLimits
      */
     public static final int MAX_RECORDS_BOUND = 1 << 27;
 
-    private int maxAccounts = Integer.getInteger(MAX_ACCOUNTS_PROP_NAME, MAX_ACCOUNTS_DEFAULT);
-    private int maxTransfers = Integer.getInteger(MAX_TRANSFERS_PROP_NAME, MAX_TRANSFERS_DEFAULT);
-    private int maxPendingTransfers = Integer.getInteger(MAX_PENDING_TRANSFERS_PROP_NAME, MAX_PENDING_TRANSFERS_DEFAULT);
-    private int maxBatchEvents = Integer.getInteger(MAX_BATCH_EVENTS_PROP_NAME, MAX_BATCH_EVENTS_DEFAULT);
-    private int maxColdLagRecords = Integer.getInteger(MAX_COLD_LAG_RECORDS_PROP_NAME, MAX_COLD_LAG_RECORDS_DEFAULT);
+    private int maxAccounts = PropertyValues.intValue(MAX_ACCOUNTS_PROP_NAME, MAX_ACCOUNTS_DEFAULT);
+    private int maxTransfers = PropertyValues.intValue(MAX_TRANSFERS_PROP_NAME, MAX_TRANSFERS_DEFAULT);
+    private int maxPendingTransfers =
+        PropertyValues.intValue(MAX_PENDING_TRANSFERS_PROP_NAME, MAX_PENDING_TRANSFERS_DEFAULT);
+    private int maxBatchEvents = PropertyValues.intValue(MAX_BATCH_EVENTS_PROP_NAME, MAX_BATCH_EVENTS_DEFAULT);
+    private int maxColdLagRecords =
+        PropertyValues.intValue(MAX_COLD_LAG_RECORDS_PROP_NAME, MAX_COLD_LAG_RECORDS_DEFAULT);
 
     /**
      * @return the maximum number of accounts.

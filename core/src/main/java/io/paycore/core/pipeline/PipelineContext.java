@@ -1,5 +1,6 @@
 package io.paycore.core.pipeline;
 
+import io.paycore.journal.PropertyValues;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 
@@ -47,11 +48,11 @@ public final class PipelineContext
     /** Default snapshot interval, in records: never. */
     public static final long SNAPSHOT_EVERY_DEFAULT = 0;
 
-    private long snapshotEveryRecords = Long.getLong(SNAPSHOT_EVERY_PROP_NAME, SNAPSHOT_EVERY_DEFAULT);
+    private long snapshotEveryRecords = PropertyValues.longValue(SNAPSHOT_EVERY_PROP_NAME, SNAPSHOT_EVERY_DEFAULT);
     private SnapshotHandler snapshotHandler;
-    private int inputRingSlots = Integer.getInteger(INPUT_RING_SIZE_PROP_NAME, INPUT_RING_SIZE_DEFAULT);
-    private int outputRingSlots = Integer.getInteger(OUTPUT_RING_SIZE_PROP_NAME, OUTPUT_RING_SIZE_DEFAULT);
-    private int maxStageBatch = Integer.getInteger(MAX_STAGE_BATCH_PROP_NAME, MAX_STAGE_BATCH_DEFAULT);
+    private int inputRingSlots = PropertyValues.intValue(INPUT_RING_SIZE_PROP_NAME, INPUT_RING_SIZE_DEFAULT);
+    private int outputRingSlots = PropertyValues.intValue(OUTPUT_RING_SIZE_PROP_NAME, OUTPUT_RING_SIZE_DEFAULT);
+    private int maxStageBatch = PropertyValues.intValue(MAX_STAGE_BATCH_PROP_NAME, MAX_STAGE_BATCH_DEFAULT);
     private ThreadingProfile profile = ThreadingProfile.parse(
         System.getProperty(PROFILE_PROP_NAME, PROFILE_DEFAULT.name()));
     private String idleStrategy = System.getProperty(

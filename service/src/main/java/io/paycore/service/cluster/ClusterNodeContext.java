@@ -2,6 +2,7 @@ package io.paycore.service.cluster;
 
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
+import io.paycore.journal.PropertyValues;
 import io.paycore.replay.SnapshotTaker;
 import io.paycore.service.serve.ServiceContext;
 import io.paycore.transport.ClientCredentials;
@@ -51,10 +52,11 @@ public final class ClusterNodeContext
     private ErrorHandler errorHandler;
     private long snapshotEveryRecords = SNAPSHOT_EVERY_RECORDS_DEFAULT;
     private boolean snapshotsOffServiceThread = true;
-    private long snapshotWriteRate = Long.getLong(SnapshotTaker.WRITE_RATE_PROP_NAME, SnapshotTaker.WRITE_RATE_DEFAULT);
+    private long snapshotWriteRate =
+        PropertyValues.longValue(SnapshotTaker.WRITE_RATE_PROP_NAME, SnapshotTaker.WRITE_RATE_DEFAULT);
     private long coldTierSizeBytes = ServiceContext.COLD_TIER_SIZE_DEFAULT;
     private long historyCheckEveryRecords =
-        Long.getLong(HISTORY_CHECK_EVERY_PROP_NAME, HISTORY_CHECK_EVERY_DEFAULT);
+        PropertyValues.longValue(HISTORY_CHECK_EVERY_PROP_NAME, HISTORY_CHECK_EVERY_DEFAULT);
     private Runnable terminationHook = () -> {};
     private Consumer<String> startupCollectionReport;
     private ClientCredentials credentials;

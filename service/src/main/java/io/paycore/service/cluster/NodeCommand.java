@@ -5,6 +5,7 @@ import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
+import io.paycore.journal.SnapshotWriter;
 import io.paycore.replay.SnapshotTaker;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.FlushLevelConverter;
@@ -237,6 +238,7 @@ public final class NodeCommand implements Callable<Integer>
             final Path clientsFile = null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME);
             CredentialsFileMode.checkUsable(clientsFile);
             credentials = ClientCredentials.load(clientsFile);
+            SnapshotWriter.forceEveryBytes();
         }
         catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
         {
@@ -252,7 +254,17 @@ public final class NodeCommand implements Callable<Integer>
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--id must be 0 to " +
                 (clusterMembers.size() - 1) + " for " + clusterMembers.size() + " members but was " + memberId);
         }
-        final ClusterNodeContext context = new ClusterNodeContext()
+        final ClusterNodeContext context;
+        try
+        {
+            context = new ClusterNodeContext();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // A property it reads (the history check's interval, the snapshot rate) does not parse.
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        context
             .memberId(memberId)
             .members(clusterMembers)
             .dataDirectory(data)

@@ -23,6 +23,7 @@ import io.paycore.journal.JournalArchive;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
+import io.paycore.journal.PropertyValues;
 import io.paycore.journal.RecordHandler;
 import io.paycore.journal.Snapshot;
 import io.paycore.journal.SnapshotStore;
@@ -1163,7 +1164,7 @@ public final class PaycoreClusteredService implements ClusteredService
     private void startSnapshotter(final Ledger ledger)
     {
         snapshotTaker = new SnapshotTaker(ledgerSnapshotDirectory,
-            Integer.getInteger(SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME, SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT),
+            PropertyValues.intValue(SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME, SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT),
             ledgerSnapshotErrors).pace(ledgerSnapshotWriteRate);
         snapshotAgent = new SnapshotAgent(
             SnapshotAgent.copyOf(ledger, null == cold ? null : cold.follower()),

@@ -1,5 +1,6 @@
 package io.paycore.service.feed;
 
+import io.paycore.journal.PropertyValues;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -61,13 +62,14 @@ public final class AmqpFeedContext
     private String exchangeType = "topic";
     private long fromTimestampNanos;
     private boolean exitAtEnd;
-    private int maxInFlight = Integer.getInteger(MAX_IN_FLIGHT_PROP_NAME, MAX_IN_FLIGHT_DEFAULT);
-    private long progressIntervalMs = Long.getLong(PROGRESS_INTERVAL_PROP_NAME, PROGRESS_INTERVAL_MS_DEFAULT);
+    private int maxInFlight = PropertyValues.intValue(MAX_IN_FLIGHT_PROP_NAME, MAX_IN_FLIGHT_DEFAULT);
+    private long progressIntervalMs =
+        PropertyValues.longValue(PROGRESS_INTERVAL_PROP_NAME, PROGRESS_INTERVAL_MS_DEFAULT);
     private long reconnectBackoffMaxMs =
-        Long.getLong(RECONNECT_BACKOFF_MAX_PROP_NAME, RECONNECT_BACKOFF_MAX_MS_DEFAULT);
-    private int heartbeatSeconds = Integer.getInteger(HEARTBEAT_PROP_NAME, HEARTBEAT_SECONDS_DEFAULT);
-    private int connectTimeoutMs = Integer.getInteger(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_MS_DEFAULT);
-    private long drainTimeoutMs = Long.getLong(DRAIN_TIMEOUT_PROP_NAME, DRAIN_TIMEOUT_MS_DEFAULT);
+        PropertyValues.longValue(RECONNECT_BACKOFF_MAX_PROP_NAME, RECONNECT_BACKOFF_MAX_MS_DEFAULT);
+    private int heartbeatSeconds = PropertyValues.intValue(HEARTBEAT_PROP_NAME, HEARTBEAT_SECONDS_DEFAULT);
+    private int connectTimeoutMs = PropertyValues.intValue(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_MS_DEFAULT);
+    private long drainTimeoutMs = PropertyValues.longValue(DRAIN_TIMEOUT_PROP_NAME, DRAIN_TIMEOUT_MS_DEFAULT);
     private PrintStream out = System.out;
     private PrintStream err = System.err;
 

@@ -10,6 +10,7 @@ import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalException;
+import io.paycore.journal.PropertyValues;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.SnapshotTaker;
@@ -219,7 +220,7 @@ public final class ServeCommand implements Callable<Integer>
             "per snapshot that grows with the hot window); -D" + ServiceContext.SNAPSHOTS_OFF_BLP_PROP_NAME +
             "=false makes blp the default (default: ${DEFAULT-VALUE}).")
     private String snapshotThread =
-        Boolean.parseBoolean(System.getProperty(ServiceContext.SNAPSHOTS_OFF_BLP_PROP_NAME, "true")) ?
+        PropertyValues.booleanValue(ServiceContext.SNAPSHOTS_OFF_BLP_PROP_NAME, true) ?
         "snapshotter" : "blp";
 
     @Option(names = "--snapshots-kept", paramLabel = "K", defaultValue = "" + SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT,

@@ -8,6 +8,8 @@ import io.paycore.core.pipeline.PipelineContext;
 import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
 import io.paycore.journal.JournalContext;
+import io.paycore.journal.PropertyValues;
+import io.paycore.journal.SnapshotWriter;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.SnapshotTaker;
@@ -73,18 +75,18 @@ public final class ServiceContext
     public static final String SNAPSHOTS_OFF_BLP_PROP_NAME = "paycore.snapshots.off.blp";
 
     private DataDirectory dataDirectory;
-    private boolean snapshotsOffBlp = Boolean.parseBoolean(System.getProperty(SNAPSHOTS_OFF_BLP_PROP_NAME, "true"));
-    private long coldTierSizeBytes = Long.getLong(COLD_TIER_SIZE_PROP_NAME, COLD_TIER_SIZE_DEFAULT);
+    private boolean snapshotsOffBlp = PropertyValues.booleanValue(SNAPSHOTS_OFF_BLP_PROP_NAME, true);
+    private long coldTierSizeBytes = PropertyValues.longValue(COLD_TIER_SIZE_PROP_NAME, COLD_TIER_SIZE_DEFAULT);
     private LedgerLimits ledgerLimits = new LedgerLimits();
     private JournalContext journalContext = new JournalContext();
     private PipelineContext pipelineContext = new PipelineContext();
     private TransportContext transportContext = new TransportContext();
-    private int snapshotsKept = Integer.getInteger(
+    private int snapshotsKept = PropertyValues.intValue(
         SnapshotTaker.SNAPSHOTS_KEPT_PROP_NAME, SnapshotTaker.SNAPSHOTS_KEPT_DEFAULT);
     private long snapshotWriteRate = SystemUtil.getSizeAsLong(
         SnapshotTaker.WRITE_RATE_PROP_NAME, SnapshotTaker.WRITE_RATE_DEFAULT);
-    private boolean snapshotOnShutdown = Boolean.parseBoolean(
-        System.getProperty(SNAPSHOT_ON_SHUTDOWN_PROP_NAME, Boolean.toString(SNAPSHOT_ON_SHUTDOWN_DEFAULT)));
+    private boolean snapshotOnShutdown =
+        PropertyValues.booleanValue(SNAPSHOT_ON_SHUTDOWN_PROP_NAME, SNAPSHOT_ON_SHUTDOWN_DEFAULT);
     private String cpus;
     private CpuPlan cpuPlan = CpuPlan.NONE;
     private ThreadPinning threadPinning;
@@ -116,6 +118,8 @@ public final class ServiceContext
             throw new IllegalArgumentException("the snapshot write rate (" + SnapshotTaker.WRITE_RATE_PROP_NAME +
                 ", --snapshot-rate) must be 0 (unpaced) or a number of bytes a second: " + snapshotWriteRate);
         }
+        // Read by every snapshot as it is written: a bad value is a usage error now, not a failed snapshot later.
+        SnapshotWriter.forceEveryBytes();
         PaycoreMarkFile.checkErrorLogLength(errorLogLengthBytes);
         checkMaxBatchEvents(ledgerLimits.validate());
         if (0 != coldTierSizeBytes && coldTierSizeBytes < COLD_TIER_SIZE_MIN)
@@ -321,7 +325,7 @@ public final class ServiceContext
      */
     public int coldPrefetchEntries()
     {
-        return Integer.getInteger(COLD_PREFETCH_ENTRIES_PROP_NAME,
+        return PropertyValues.intValue(COLD_PREFETCH_ENTRIES_PROP_NAME,
             Math.max(AsyncLmdbColdTier.DEFAULT_PREFETCH_ENTRIES, 2 * ledgerLimits.maxBatchEvents()));
     }
 

@@ -2,6 +2,7 @@ package io.paycore.service.serve;
 
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.TestClients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,7 +51,7 @@ class ServeLimitErrorsReviewTest
         "--segment-length|1k" })
     void shouldNameTheOptionOutOfRange(final String option, final String value)
     {
-        addClient();
+        TestClients.addClient(temp);
         console.reset();
 
         assertEquals(2, PaycoreMain.execute("serve", "--data", temp.toString(), option, value), console.err());
@@ -69,7 +70,7 @@ class ServeLimitErrorsReviewTest
     @Test
     void shouldRefuseAPrefetchPoolTooSmallForAMessageNamingItsProperty()
     {
-        addClient();
+        TestClients.addClient(temp);
         for (final String entries : new String[]{ "100", "-1" })
         {
             console.reset();
@@ -86,15 +87,6 @@ class ServeLimitErrorsReviewTest
             assertTrue(console.err().contains(ServiceContext.COLD_PREFETCH_ENTRIES_PROP_NAME + ")"), console.err());
             assertTrue(console.err().contains("at least 2048"), console.err());
             assertFalse(Files.exists(temp.resolve("journal")), "nothing is made for a start that is refused");
-        }
-    }
-
-    private void addClient()
-    {
-        if (!Files.exists(temp.resolve("clients")))
-        {
-            assertEquals(0, PaycoreMain.execute("clients", "add", "--file", temp.resolve("clients").toString(),
-                "--client-id", "1", "--secret", "a-secret-of-16-chars"));
         }
     }
 }

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import io.paycore.codec.ProtocolLimits;
+import io.paycore.journal.PropertyValues;
 import io.paycore.transport.TransportContext;
 import org.agrona.BitUtil;
 import org.agrona.SystemUtil;
@@ -65,19 +66,19 @@ public final class ClientContext
 
     private String aeronDirectoryName = System.getProperty(AERON_DIR_PROP_NAME, CommonContext.getAeronDirectoryName());
     private Aeron aeron;
-    private long clientId = Long.getLong(CLIENT_ID_PROP_NAME, 0);
+    private long clientId = PropertyValues.longValue(CLIENT_ID_PROP_NAME, 0);
     private String secret = System.getProperty(SECRET_PROP_NAME);
     private String ingressChannel = System.getProperty(INGRESS_CHANNEL_PROP_NAME, INGRESS_CHANNEL_DEFAULT);
-    private int ingressStreamId = Integer.getInteger(INGRESS_STREAM_ID_PROP_NAME, INGRESS_STREAM_ID_DEFAULT);
+    private int ingressStreamId = PropertyValues.intValue(INGRESS_STREAM_ID_PROP_NAME, INGRESS_STREAM_ID_DEFAULT);
     private String responseChannel = System.getProperty(RESPONSE_CHANNEL_PROP_NAME, RESPONSE_CHANNEL_DEFAULT);
-    private int responseStreamId = Integer.getInteger(RESPONSE_STREAM_ID_PROP_NAME, RESPONSE_STREAM_ID_DEFAULT);
+    private int responseStreamId = PropertyValues.intValue(RESPONSE_STREAM_ID_PROP_NAME, RESPONSE_STREAM_ID_DEFAULT);
     private String queryChannel;
     private int queryStreamId = QUERY_STREAM_ID_DEFAULT;
     private String queryResponseChannel = QUERY_RESPONSE_CHANNEL_DEFAULT;
     private int queryResponseStreamId = QUERY_RESPONSE_STREAM_ID_DEFAULT;
     private long connectTimeoutNanos = SystemUtil.getDurationInNanos(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_DEFAULT_NANOS);
-    private int termLengthBytes = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
-    private int fragmentLimit = Integer.getInteger(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
+    private int termLengthBytes = PropertyValues.intValue(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+    private int fragmentLimit = PropertyValues.intValue(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
     private IdleStrategy idleStrategy;
     private String clusterIngressEndpoints = System.getProperty(CLUSTER_INGRESS_ENDPOINTS_PROP_NAME);
     private String clusterEgressChannel = System.getProperty(
@@ -88,9 +89,9 @@ public final class ClientContext
         CLUSTER_CONNECT_ATTEMPT_PROP_NAME, CLUSTER_CONNECT_ATTEMPT_DEFAULT_NANOS);
     private long clusterReconnectAfterNanos = SystemUtil.getDurationInNanos(
         CLUSTER_RECONNECT_AFTER_PROP_NAME, CLUSTER_RECONNECT_AFTER_DEFAULT_NANOS);
-    private int clusterMaxInFlightRequests = Integer.getInteger(
+    private int clusterMaxInFlightRequests = PropertyValues.intValue(
         CLUSTER_MAX_IN_FLIGHT_REQUESTS_PROP_NAME, CLUSTER_MAX_IN_FLIGHT_REQUESTS_DEFAULT);
-    private int clusterMaxInFlightBytes = Integer.getInteger(
+    private int clusterMaxInFlightBytes = PropertyValues.intValue(
         CLUSTER_MAX_IN_FLIGHT_BYTES_PROP_NAME, CLUSTER_MAX_IN_FLIGHT_BYTES_DEFAULT);
 
     /**
