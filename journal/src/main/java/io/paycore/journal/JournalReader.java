@@ -25,7 +25,9 @@ import static io.paycore.journal.RecordDescriptor.TYPE_OFFSET;
  * segment is read.
  * <p>
  * A reader does not repair: a torn tail left by a crashed writer is reported as damage. Open the
- * {@link Journal} first after a crash.
+ * {@link Journal} first after a crash. A segment moved out of the directory while it is read
+ * ({@link JournalArchive}) is read to its end from the mapping; if the next one was moved too, {@link #poll} says so
+ * rather than wait for it.
  * <p>
  * <b>Threading</b>: one reader is used by one thread. {@link #poll} does not allocate except when moving to the
  * next segment (and, while waiting at the end of a segment for the writer to roll, when checking whether the next
@@ -225,7 +227,16 @@ public final class JournalReader implements AutoCloseable
         final Path file = directory.resolve(SegmentDescriptor.fileName(nextSequence));
         if (!Files.exists(file))
         {
-            return false;
+            // Not made yet, unless the segment this reader has read is gone too: the archive moves a segment only
+            // once the next exists, and moves the oldest first, so the next was moved away (or lost) before this
+            // reader reached it and will not come. Asked again, as the writer may have made it since the first look.
+            if (Files.exists(segmentFile) || Files.exists(file))
+            {
+                return false;
+            }
+            throw new JournalException("segment moved out of the journal directory (journal archive?) before " +
+                "this reader reached it, as was the one before it (" + segmentFile.getFileName() + "); move them " +
+                "back to read on", file, 0, nextSequence, null);
         }
         try
         {

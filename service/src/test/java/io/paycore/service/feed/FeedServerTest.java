@@ -26,7 +26,10 @@ import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.UInt128;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
+import io.paycore.journal.JournalArchive;
 import io.paycore.journal.JournalContext;
+import io.paycore.journal.JournalVerifier;
+import io.paycore.journal.SegmentDescriptor;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
@@ -341,6 +344,56 @@ class FeedServerTest
                     TimeUnit.NANOSECONDS.toSeconds(3 * connectTimeoutNanos) + " s still holds the only place: " +
                     other.detail());
             }
+        }
+    }
+
+    /**
+     * {@code paycore journal archive} runs beside the service, so beside the feed server too: a subscriber whose
+     * replay is behind the cut (replaying history, or held back by its own stream) reads its segment to the end from
+     * the mapping, then waits for the next segment, which was moved and will not come. It was answered SUBSCRIBED and
+     * then got nothing, for ever: no refusal, no error counted, no lag shown, its place held.
+     */
+    @Test
+    void shouldTellASubscriberBehindAnArchiveCutThatItsFeedStoppedRatherThanGoQuiet() throws Exception
+    {
+        write(Long.MAX_VALUE);
+        final FeedCounters counters = counters();
+        startServer(4, counters, TimeUnit.SECONDS.toNanos(60));
+        final List<String> all = expected();
+        final List<String> got = new ArrayList<>();
+        try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc?term-length=64k", 2001))
+        {
+            a.subscribe(0);
+            // The answer and nothing more: the server's replay then waits on back pressure, in the first segment.
+            await(() -> a.poll(change -> got.add(render(change)), 1) >= 0 && null != a.status());
+            assertEquals(FeedStatus.SUBSCRIBED, a.status());
+            sleep(500);
+            final Path journalDirectory = data.journalDirectory();
+            final Path[] segments = JournalVerifier.segments(journalDirectory);
+            assertTrue(segments.length > 4, "the journal should span segments: " + segments.length);
+            final JournalArchive.Result result = JournalArchive.archive(journalDirectory, temp.resolve("archive"),
+                SegmentDescriptor.firstSequence(segments[segments.length - 1]));
+            assertEquals(segments.length - 1, result.segmentsMoved());
+
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (FeedStatus.SUBSCRIBED == a.status() && System.nanoTime() < deadline)
+            {
+                if (0 == poll(a, got))
+                {
+                    sleep(1);
+                }
+            }
+            assertEquals(FeedStatus.FAILED, a.status(), "the subscriber got " + got.size() + " of " + all.size() +
+                " changes and then nothing for 10 s, still SUBSCRIBED; server log: " + log);
+            assertTrue(a.detail().contains("moved"), a.detail());
+            assertTrue(got.size() < all.size(), got.size() + " of " + all.size());
+            assertEquals(all.subList(0, got.size()), got, "no gap before it stopped");
+
+            // Asking again from where it got to: refused, saying where the journal's start went.
+            a.subscribe(a.lastTimestampNanos() + 1);
+            await(() -> a.poll(change -> got.add(render(change)), 100) >= 0 && null != a.status());
+            assertEquals(FeedStatus.FAILED, a.status());
+            assertTrue(a.detail().contains("archived"), a.detail());
         }
     }
 
