@@ -2,17 +2,20 @@ package io.paycore.service.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * The members of a paycore cluster, in member-id order, each as a host and a base port; a member uses five ports
  * from its base: {@code +1} its archive's control, {@code +2} client ingress, {@code +3} consensus, {@code +4} the
- * log, {@code +5} catch-up. Members on one machine need bases at least 10 apart; on several machines they may share
- * one base.
+ * log, {@code +5} catch-up. Members on one machine need bases at least 5 apart (10 apart is the convention); on
+ * several machines they may share one base.
  * <p>
  * Written as {@code host:port,host:port,host:port}, or as a file with one {@code host:port} a line ({@code #}
  * starts a comment).
@@ -35,6 +38,8 @@ public final class ClusterMembers
      * as members separated by spaces rather than commas, read as one member's host.
      */
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?]");
+
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
     private final String[] hosts;
     private final int[] basePorts;
@@ -120,19 +125,50 @@ public final class ClusterMembers
                     (65_535 - CATCHUP_OFFSET) + " but was " + basePorts[i]);
             }
         }
+        final String[] addresses = new String[hosts.length];
+        for (int i = 0; i < hosts.length; i++)
+        {
+            addresses[i] = address(hosts[i]);
+        }
         for (int i = 0; i < hosts.length; i++)
         {
             for (int j = i + 1; j < hosts.length; j++)
             {
-                if (hosts[i].equals(hosts[j]) && Math.abs(basePorts[i] - basePorts[j]) <= CATCHUP_OFFSET)
+                // A member binds base + 1 to base + 5, not its base: bases 5 apart do not overlap.
+                if (addresses[i].equals(addresses[j]) && Math.abs(basePorts[i] - basePorts[j]) < CATCHUP_OFFSET)
                 {
-                    throw new IllegalArgumentException("members " + i + " and " + j + " are on " + hosts[i] +
-                        " with base ports " + basePorts[i] + " and " + basePorts[j] + ": each takes " +
-                        (CATCHUP_OFFSET + 1) + " ports from its base, so they overlap");
+                    throw new IllegalArgumentException("members " + i + " and " + j + " are on " +
+                        (hosts[i].equals(hosts[j]) ? hosts[i] :
+                        hosts[i] + " and " + hosts[j] + " (both " + addresses[i] + ")") +
+                        " with base ports " + basePorts[i] + " and " + basePorts[j] + ": each takes the " +
+                        CATCHUP_OFFSET + " ports base + " + ARCHIVE_CONTROL_OFFSET + " to base + " + CATCHUP_OFFSET +
+                        ", so they overlap");
                 }
             }
         }
         return new ClusterMembers(hosts, basePorts);
+    }
+
+    /**
+     * What a host binds, as far as it is known without asking DNS: {@code localhost} and address literals are the
+     * address Aeron binds for them, and host names are not case-sensitive.
+     */
+    private static String address(final String host)
+    {
+        final String name = host.toLowerCase(Locale.ROOT);
+        if ("localhost".equals(name) || name.startsWith("[") || IPV4.matcher(name).matches())
+        {
+            try
+            {
+                return InetAddress.getByName(name.startsWith("[") ?
+                    name.substring(1, name.indexOf(']')) : name).getHostAddress();
+            }
+            catch (final UnknownHostException ex)
+            {
+                return name; // not an address after all (999.1.1.1, say): Aeron will refuse it as it starts
+            }
+        }
+        return name;
     }
 
     /**

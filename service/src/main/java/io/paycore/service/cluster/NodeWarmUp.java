@@ -110,7 +110,7 @@ final class NodeWarmUp
     /**
      * A base port on localhost whose five member ports (base + 1 to base + 5) are free for UDP now: the first of
      * {@link #FIRST_BASE_PORT}, + 10, ... {@link #LAST_BASE_PORT}, starting at a place that follows from the
-     * member's own base port and going round. Members on one machine have base ports at least 10 apart, so members
+     * member's own base port and going round. Members on one machine have base ports at least 5 apart, so members
      * started at once look in different places first, and do not both find the same ports free.
      *
      * @param memberBasePort the real member's base port.
@@ -120,7 +120,7 @@ final class NodeWarmUp
     static int freeBasePort(final int memberBasePort)
     {
         final int places = (LAST_BASE_PORT - FIRST_BASE_PORT) / 10 + 1;
-        final int start = (memberBasePort / 10) % places;
+        final int start = (memberBasePort / 5) % places;
         for (int i = 0; i < places; i++)
         {
             final int base = FIRST_BASE_PORT + 10 * ((start + i) % places);

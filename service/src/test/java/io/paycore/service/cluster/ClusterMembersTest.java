@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -41,13 +43,49 @@ class ClusterMembersTest
     @Test
     void shouldRefuseMembersWhosePortsOverlapOrAreMalformed()
     {
-        assertMessage("overlap", "localhost:9000,localhost:9005");
+        assertMessage("overlap", "localhost:9000,localhost:9004");
         assertMessage("expected host:port", "localhost");
         // A members file that is not there was answered as a malformed member, never naming the file.
         assertMessage("no such members file either", temp.resolve("members.txt").toString());
         assertMessage("port is not a number", "localhost:x");
         assertMessage("base port must be", "localhost:65534");
         assertMessage("1 to 7 members", "a:1,b:1,c:1,d:1,e:1,f:1,g:1,h:1");
+    }
+
+    /**
+     * A member takes the five ports base + 1 to base + 5, so bases 5 apart do not overlap; they were refused as
+     * overlapping ("each takes 6 ports from its base"), from a review on 2026-12-07.
+     */
+    @Test
+    void shouldTakeBasePortsFiveApartOnOneHost()
+    {
+        final ClusterMembers members = ClusterMembers.parse("localhost:9000,localhost:9005,localhost:9010");
+
+        assertEquals("0,localhost:9002,localhost:9003,localhost:9004,localhost:9005,localhost:9001|" +
+            "1,localhost:9007,localhost:9008,localhost:9009,localhost:9010,localhost:9006|" +
+            "2,localhost:9012,localhost:9013,localhost:9014,localhost:9015,localhost:9011",
+            members.consensusMembers());
+        assertMessage("members 1 and 2 are on localhost with base ports 9005 and 9009: each takes the 5 ports " +
+            "base + 1 to base + 5, so they overlap", "localhost:9000,localhost:9005,localhost:9009");
+    }
+
+    /**
+     * {@code localhost} is the address it resolves to, and host names are not case-sensitive: members on {@code
+     * localhost} and {@code 127.0.0.1} (or {@code LOCALHOST}) with the same base bind the same ports, and were taken
+     * as on different hosts, from a review on 2026-12-07. The second member then failed as it started.
+     */
+    @Test
+    void shouldRefuseOverlappingMembersOnOneHostSpelledTwoWays() throws UnknownHostException
+    {
+        final String loopback = InetAddress.getByName("localhost").getHostAddress();
+
+        assertMessage("members 0 and 1 are on localhost and " + loopback + " (both " + loopback + ") with base " +
+            "ports 9000 and 9002", "localhost:9000," + loopback + ":9002");
+        assertMessage("overlap", loopback + ":9000,LocalHost:9000");
+        assertMessage("overlap", "Node-1.example:9000,node-1.EXAMPLE:9003");
+        assertMessage("overlap", "[::1]:9000,[0:0:0:0:0:0:0:1]:9000");
+        assertEquals(2, ClusterMembers.parse("localhost:9000,127.0.0.2:9000").size());
+        assertEquals(2, ClusterMembers.parse("[::1]:9000,127.0.0.1:9000").size());
     }
 
     @Test

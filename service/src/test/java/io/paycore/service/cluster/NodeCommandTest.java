@@ -52,6 +52,26 @@ class NodeCommandTest
         assertFalse(Files.exists(data));
     }
 
+    /**
+     * Members on {@code localhost} and the address it resolves to, with bases less than 5 apart, bind the same ports;
+     * {@code node} took them for two hosts, and the second member failed as it started (from a review on
+     * 2026-12-07). A usage error, naming both.
+     */
+    @Test
+    void shouldRefuseMembersOnOneHostSpelledTwoWaysAsAUsageError() throws IOException
+    {
+        final Path data = temp.resolve("node");
+        final String loopback = InetAddress.getByName("localhost").getHostAddress();
+
+        assertEquals(2, PaycoreMain.execute("node", "--id", "0", "--members", "localhost:27100," + loopback + ":27102",
+            "--data", data.toString()));
+
+        assertTrue(console.err().startsWith("members 0 and 1 are on localhost and " + loopback + " (both " +
+            loopback + ") with base ports 27100 and 27102: each takes the 5 ports base + 1 to base + 5, so they " +
+            "overlap"), console.err());
+        assertFalse(Files.exists(data));
+    }
+
     @Test
     void shouldRefuseASegmentLengthTooShortForTheLargestMessage()
     {

@@ -225,6 +225,7 @@ public final class ClientContext
             throw new IllegalArgumentException("cluster ingress endpoints (" + CLUSTER_INGRESS_ENDPOINTS_PROP_NAME +
                 ") must name at least one member, as 0=host:port,1=host:port,...");
         }
+        checkClusterIngressEndpoints(clusterIngressEndpoints);
         checkChannel("cluster egress channel (" + CLUSTER_EGRESS_CHANNEL_PROP_NAME + ")", clusterEgressChannel);
         if (clusterMaxInFlightRequests < 1 || clusterMaxInFlightRequests > 1 << 20)
         {
@@ -254,6 +255,42 @@ public final class ClientContext
                 ") must be positive: " + clusterNewLeaderTimeoutNanos + " ns");
         }
         return concludeCommon();
+    }
+
+    /**
+     * Each member as Aeron Cluster's client reads it, {@code id=host:port}: it would refuse a member without its id
+     * with an exception of its own as the client connects, and take a member without a port for a channel's endpoint.
+     */
+    private static void checkClusterIngressEndpoints(final String endpoints)
+    {
+        for (final String member : endpoints.split(","))
+        {
+            final int equals = member.indexOf('=');
+            final int colon = member.lastIndexOf(':');
+            if (equals < 1 || !isDigits(member, 0, equals) || colon <= equals + 1 ||
+                !isDigits(member, colon + 1, member.length()))
+            {
+                throw new IllegalArgumentException("cluster ingress endpoints (" + CLUSTER_INGRESS_ENDPOINTS_PROP_NAME +
+                    ") must be id=host:port for each member, as 0=host:port,1=host:port,..., but were '" + endpoints +
+                    "'");
+            }
+        }
+    }
+
+    private static boolean isDigits(final String text, final int from, final int to)
+    {
+        if (from >= to || to - from > 9)
+        {
+            return false;
+        }
+        for (int i = from; i < to; i++)
+        {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9')
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ClientContext concludeCommon()

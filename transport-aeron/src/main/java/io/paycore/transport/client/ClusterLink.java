@@ -5,6 +5,7 @@ import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.ClusterException;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.exceptions.AeronException;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.exceptions.TimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
@@ -14,6 +15,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.io.File;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,18 +53,13 @@ final class ClusterLink implements ClientLink, EgressListener
         if (null == context.aeron() && !DriverCheck.await(context.aeronDirectoryName(), deadlineNanos))
         {
             // Aeron's connect would wait its own 10 s, then throw its DriverTimeoutException.
-            throw new PaycoreClientException("cannot connect to the cluster at " + context.clusterIngressEndpoints() +
-                " within " + PaycoreClient.format(context.connectTimeoutNanos()) + ": no media driver is running in " +
-                context.aeronDirectoryName() + " (a cluster's client needs a media driver of its own on its host: " +
-                "is it running, and is that ClientContext.aeronDirectoryName?)");
+            throw noMediaDriver(context, null);
         }
         // An Aeron client of the link's own, not the session's: a new session (reconnect) keeps it, and with it the
         // client's other publications.
         // Not Aeron's default error handler, which exits the JVM when the media driver goes away: the
         // application's JVM is not the client's to end. The session then closes, and the client says why.
-        ownAeron = null == context.aeron() ? Aeron.connect(new Aeron.Context()
-            .aeronDirectoryName(context.aeronDirectoryName())
-            .errorHandler(this::onAeronError)) : null;
+        ownAeron = null == context.aeron() ? connectAeron(context) : null;
         aeron = null == ownAeron ? context.aeron() : ownAeron;
         try
         {
@@ -73,6 +70,29 @@ final class ClusterLink implements ClientLink, EgressListener
             CloseHelper.quietClose(ownAeron);
             throw ex;
         }
+    }
+
+    private Aeron connectAeron(final ClientContext context)
+    {
+        try
+        {
+            return Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(context.aeronDirectoryName())
+                .errorHandler(this::onAeronError));
+        }
+        catch (final DriverTimeoutException ex)
+        {
+            // A driver that died just as the check above found its last heartbeat still within Aeron's timeout.
+            throw noMediaDriver(context, ex);
+        }
+    }
+
+    private static PaycoreClientException noMediaDriver(final ClientContext context, final Throwable cause)
+    {
+        return new PaycoreClientException("cannot connect to the cluster at " + context.clusterIngressEndpoints() +
+            " within " + PaycoreClient.format(context.connectTimeoutNanos()) + ": no media driver is running in " +
+            context.aeronDirectoryName() + " (a cluster's client needs a media driver of its own on its host: " +
+            "is it running, and is that ClientContext.aeronDirectoryName?)", cause);
     }
 
     private static AeronCluster connect(
@@ -120,7 +140,9 @@ final class ClusterLink implements ClientLink, EgressListener
             catch (final AeronException ex)
             {
                 close(connect, clusterContext);
-                if (aeron.isClosed())
+                // Aeron's client says it is terminating, not closed, from when it finds its driver's heartbeat too old
+                // until its conductor has closed it; that heartbeat then stays too old.
+                if (aeron.isClosed() || !DriverCheck.isDriverActive(new File(aeron.context().aeronDirectoryName())))
                 {
                     // Its media driver went while connecting: no attempt can succeed on this Aeron client.
                     throw new PaycoreClientException("cannot connect to the paycore cluster at " +
