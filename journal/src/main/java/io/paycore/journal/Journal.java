@@ -111,6 +111,7 @@ public final class Journal implements AutoCloseable
     private int appendLimit;
     private long nextSequence;
     private int lastChecksum;
+    private long lastTimestampNanos;
     private long segmentRolls;
     @SuppressWarnings("unused") private long lastSequence;
     @SuppressWarnings("unused") private long durableSequence;
@@ -271,6 +272,16 @@ public final class Journal implements AutoCloseable
     public long lastSequence()
     {
         return (long)LAST_SEQUENCE.getAcquire(this);
+    }
+
+    /**
+     * @return the timestamp of the last record appended, or of the last one found when the journal was opened; 0 if
+     * none was. Whoever stamps the next records starts after it, whatever its clock says now. Appending thread, or
+     * before appends start.
+     */
+    public long lastTimestampNanos()
+    {
+        return lastTimestampNanos;
     }
 
     /**
@@ -456,6 +467,7 @@ public final class Journal implements AutoCloseable
         buffer.putIntRelease(recordOffset + LENGTH_OFFSET, frameLength);
 
         lastChecksum = checksum;
+        lastTimestampNanos = timestampNanos;
         nextSequence = sequence + 1;
         position = recordOffset + RecordDescriptor.align(frameLength);
         LAST_SEQUENCE.setRelease(this, sequence);
@@ -690,6 +702,7 @@ public final class Journal implements AutoCloseable
                         break;
                     }
                     checksum = view.getInt(offset + CHECKSUM_OFFSET);
+                    lastTimestampNanos = view.getLong(offset + TIMESTAMP_OFFSET);
                     expectedSequence++;
                     offset += RecordDescriptor.align(frameLength);
                 }

@@ -197,7 +197,9 @@ public final class Pipeline implements AutoCloseable
 
         nextSequence = journal.lastSequence() + 1;
         processedSequence.set(journal.lastSequence());
-        lastTimestampNanos = processor.ledger().clockNanos();
+        // After every record journaled, those the ledger takes no time from (limits) included: the clock may be
+        // behind them now (stepped back, or another machine's), and timestamps must still increase.
+        lastTimestampNanos = Math.max(processor.ledger().clockNanos(), journal.lastTimestampNanos());
     }
 
     /**
