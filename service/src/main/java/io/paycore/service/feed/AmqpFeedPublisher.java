@@ -297,13 +297,13 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
     {
         if (!closed && null != channel && channel.isOpen() && !window.isEmpty())
         {
-            final long deadlineMs = System.currentTimeMillis() + context.drainTimeoutMs();
+            final long deadlineMs = monotonicMs() + context.drainTimeoutMs();
             try
             {
                 while (!window.isEmpty() && channel.isOpen() && !window.nacked() &&
-                    System.currentTimeMillis() < deadlineMs)
+                    monotonicMs() < deadlineMs)
                 {
-                    window.awaitEmpty(Math.min(WAIT_SLICE_MS, Math.max(1, deadlineMs - System.currentTimeMillis())));
+                    window.awaitEmpty(Math.min(WAIT_SLICE_MS, Math.max(1, deadlineMs - monotonicMs())));
                 }
             }
             catch (final InterruptedException ex)
@@ -365,7 +365,7 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
             awaitConfirms();
             return 0;
         }
-        final long nowMs = System.currentTimeMillis();
+        final long nowMs = monotonicMs();
         final long intervalMs = suspectSequence >= 0 ? END_RECHECK_INTERVAL_MS :
             context.exitAtEnd() ? 0 : END_CHECK_INTERVAL_MS;
         if (nowMs - lastEndCheckMs < intervalMs)
@@ -411,7 +411,7 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
         final long lastConfirmed = window.lastConfirmedTimestampNanos();
         counters.confirmed().setRelease(window.confirmedCount());
         counters.lastConfirmedTimestamp().setRelease(lastConfirmed);
-        final long nowMs = System.currentTimeMillis();
+        final long nowMs = monotonicMs();
         if (force || nowMs - lastProgressMs >= context.progressIntervalMs())
         {
             lastProgressMs = nowMs;
@@ -624,12 +624,12 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
     {
         try
         {
-            final long deadlineMs = System.currentTimeMillis() + ms;
+            final long deadlineMs = monotonicMs() + ms;
             long remainingMs = ms;
             while (remainingMs > 0 && !stopRequested)
             {
                 Thread.sleep(Math.min(remainingMs, WAIT_SLICE_MS));
-                remainingMs = deadlineMs - System.currentTimeMillis();
+                remainingMs = deadlineMs - monotonicMs();
             }
         }
         catch (final InterruptedException ex)
@@ -762,5 +762,14 @@ public final class AmqpFeedPublisher implements Agent, AutoCloseable
         {
             super(message);
         }
+    }
+
+    /**
+     * Milliseconds from {@link System#nanoTime()}: for waits, intervals and deadlines, which a wall clock set back
+     * or forward (NTP, a VM restored) would stretch or cut short.
+     */
+    private static long monotonicMs()
+    {
+        return System.nanoTime() / 1_000_000L;
     }
 }

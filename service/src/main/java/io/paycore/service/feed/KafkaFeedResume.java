@@ -98,7 +98,7 @@ public final class KafkaFeedResume
         final Map<String, String> clientProperties,
         final long timeoutMs) throws InterruptedException
     {
-        final long deadlineMs = System.currentTimeMillis() + timeoutMs;
+        final long deadlineMs = monotonicMs() + timeoutMs;
         final TopicDescription description = describe(bootstrapServers, topic, clientProperties, timeoutMs);
         final String topicId = description.topicId().toString();
         final int partitionCount = description.partitions().size();
@@ -143,7 +143,7 @@ public final class KafkaFeedResume
             final List<TopicPartition> open = new ArrayList<>(holding);
             while (!open.isEmpty())
             {
-                if (System.currentTimeMillis() >= deadlineMs)
+                if (monotonicMs() >= deadlineMs)
                 {
                     throw new TimeoutException("could not read the last message of " + open + " in " + timeoutMs +
                         " ms");
@@ -250,7 +250,7 @@ public final class KafkaFeedResume
 
     private static Duration remaining(final long deadlineMs)
     {
-        return Duration.ofMillis(Math.max(1, deadlineMs - System.currentTimeMillis()));
+        return Duration.ofMillis(Math.max(1, deadlineMs - monotonicMs()));
     }
 
     private static String describeCauses(final Throwable failure)
@@ -294,5 +294,14 @@ public final class KafkaFeedResume
         {
             super(message);
         }
+    }
+
+    /**
+     * Milliseconds from {@link System#nanoTime()}: for waits, intervals and deadlines, which a wall clock set back
+     * or forward (NTP, a VM restored) would stretch or cut short.
+     */
+    private static long monotonicMs()
+    {
+        return System.nanoTime() / 1_000_000L;
     }
 }
