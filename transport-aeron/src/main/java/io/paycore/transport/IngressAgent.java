@@ -5,7 +5,6 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
-import io.paycore.codec.ProtocolLimits;
 import io.paycore.codec.sbe.ConnectDecoder;
 import io.paycore.codec.sbe.ConnectResultEncoder;
 import io.paycore.codec.sbe.ConnectStatus;
@@ -133,7 +132,9 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
         this.maxClients = context.maxClients();
         this.maxSessions = context.maxSessions();
         this.maxBacklogBytes = context.egressBacklogLength();
-        this.validator = FrameValidator.forIngress(maxBatchEvents(pipeline.maxMessageLength()));
+        // The BLP's limit, not the most events a slot would hold: for a small --max-batch a slot is sized by the
+        // longest Connect and holds a larger batch, which the BLP would refuse to apply (failing the pipeline).
+        this.validator = FrameValidator.forIngress(pipeline.maxBatchEvents());
         this.assembler = new ControlledFragmentAssembler(this, validator.maxMessageLength());
     }
 
@@ -655,19 +656,6 @@ final class IngressAgent implements Agent, ControlledFragmentHandler
             default:
                 return reason.name();
         }
-    }
-
-    /**
-     * The most events per batch of a pipeline whose input slots hold {@code maxMessageLength} bytes.
-     */
-    static int maxBatchEvents(final int maxMessageLength)
-    {
-        int events = ProtocolLimits.MAX_BATCH_EVENTS;
-        while (events > 1 && ProtocolLimits.maxMessageLength(events) > maxMessageLength)
-        {
-            events--;
-        }
-        return events;
     }
 
     private static final class IngressSession

@@ -67,6 +67,19 @@ final class TestService implements AutoCloseable
         final Consumer<TransportContext> customize,
         final Consumer<PipelineContext> customizePipeline)
     {
+        this(dir, udp, customize, customizePipeline, new LedgerLimits()
+            .maxAccounts(8 * 1024)
+            .maxTransfers(16 * 1024)
+            .maxPendingTransfers(1024));
+    }
+
+    TestService(
+        final Path dir,
+        final boolean udp,
+        final Consumer<TransportContext> customize,
+        final Consumer<PipelineContext> customizePipeline,
+        final LedgerLimits limits)
+    {
         this.dir = dir;
         this.udp = udp;
         this.journalDir = dir.resolve("journal");
@@ -92,10 +105,7 @@ final class TestService implements AutoCloseable
             .flushLevel(FlushLevel.NONE)
             .segmentLength(8 * 1024 * 1024)
             .maxRecordLength(ProtocolLimits.MAX_MESSAGE_LENGTH));
-        final Ledger ledger = new Ledger(new LedgerLimits()
-            .maxAccounts(8 * 1024)
-            .maxTransfers(16 * 1024)
-            .maxPendingTransfers(1024));
+        final Ledger ledger = new Ledger(limits);
         Pipeline pipeline = null;
         PaycoreServer server = null;
         try

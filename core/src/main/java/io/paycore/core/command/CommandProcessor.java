@@ -1,5 +1,6 @@
 package io.paycore.core.command;
 
+import io.paycore.codec.FrameFault;
 import io.paycore.codec.FrameValidator;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.codec.sbe.AccountsEncoder;
@@ -148,6 +149,21 @@ public final class CommandProcessor
                     (journaledMaxBatchEvents >= groupCount ? journaledMaxBatchEvents + " (that service's)" :
                     groupCount + " or more"));
             }
+            if (RecordTypes.MESSAGE == recordType && FrameFault.MESSAGE_TOO_LONG == validator.fault())
+            {
+                // Well formed, but longer than this --max-batch's largest message (the longer blocks or entries of a
+                // newer schema version): a service with a larger --max-batch took it. Skipped, the replay would part
+                // from the original.
+                final int needed = maxBatchEventsFor(length);
+                if (needed > 0)
+                {
+                    throw new LedgerCapacityException("a journaled message of " + length + " bytes is longer than " +
+                        "this replay takes (--max-batch " + validator.maxBatchEvents() + ": " +
+                        validator.maxMessageLength() + " bytes): the service that journaled it ran with a larger " +
+                        "--max-batch; replay with --max-batch " + (journaledMaxBatchEvents >= needed ?
+                        journaledMaxBatchEvents + " (that service's)" : needed + " or more"));
+                }
+            }
             invalidRecords++;
             return 0;
         }
@@ -208,6 +224,22 @@ public final class CommandProcessor
     public long invalidRecords()
     {
         return invalidRecords;
+    }
+
+    /**
+     * @param length of a message in bytes.
+     * @return the least --max-batch whose largest message is at least {@code length} bytes long, or 0 if none is.
+     */
+    private static int maxBatchEventsFor(final int length)
+    {
+        for (int events = 1; events <= ProtocolLimits.MAX_BATCH_EVENTS; events++)
+        {
+            if (ProtocolLimits.maxMessageLength(events) >= length)
+            {
+                return events;
+            }
+        }
+        return 0;
     }
 
     private void checkCapacity()

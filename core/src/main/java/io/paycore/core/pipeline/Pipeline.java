@@ -295,6 +295,16 @@ public final class Pipeline implements AutoCloseable
     }
 
     /**
+     * @return the most events a message may hold: the ledger's limit ({@code --max-batch}), which the BLP applies. A
+     * slot may hold a longer message (a {@code Connect}'s, for a small limit), so this is not derived from
+     * {@link #maxMessageLength()}.
+     */
+    public int maxBatchEvents()
+    {
+        return processor.ledger().limits().maxBatchEvents();
+    }
+
+    /**
      * @return true while the input ring has room for a record. Ingress stops polling its transport when it is full,
      * so that the transport pushes back on the sender.
      */

@@ -211,8 +211,10 @@ public final class QueryEngine implements AutoCloseable
         }
         final int[] list = postings[account];
         final int count = postingCounts[account];
-        final int from = firstPostingAtOrAfter(list, count, filter.timestampMin());
-        final int to = 0 == filter.timestampMax() ? count : firstPostingAtOrAfter(list, count, filter.timestampMax() + 1);
+        final int from = isAfterEvery(filter.timestampMin()) ? count :
+            firstPostingAtOrAfter(list, count, filter.timestampMin());
+        final int to = isNoUpperBound(filter.timestampMax()) ? count :
+            firstPostingAtOrAfter(list, count, filter.timestampMax() + 1);
         final boolean reversed = 0 != (filter.flags() & AccountFilter.REVERSED);
         int visited = 0;
         final int step = reversed ? -1 : 1;
@@ -256,8 +258,10 @@ public final class QueryEngine implements AutoCloseable
         }
         final long[] list = balances[account];
         final int count = balanceCounts[account];
-        final int from = firstBalanceAtOrAfter(list, count, filter.timestampMin());
-        final int to = 0 == filter.timestampMax() ? count : firstBalanceAtOrAfter(list, count, filter.timestampMax() + 1);
+        final int from = isAfterEvery(filter.timestampMin()) ? count :
+            firstBalanceAtOrAfter(list, count, filter.timestampMin());
+        final int to = isNoUpperBound(filter.timestampMax()) ? count :
+            firstBalanceAtOrAfter(list, count, filter.timestampMax() + 1);
         final boolean reversed = 0 != (filter.flags() & AccountFilter.REVERSED);
         int visited = 0;
         final int step = reversed ? -1 : 1;
@@ -304,8 +308,10 @@ public final class QueryEngine implements AutoCloseable
         {
             return 0;
         }
-        final long from = store.firstAtOrAfter(filter.timestampMin());
-        final long to = 0 == filter.timestampMax() ? store.count() : store.firstAtOrAfter(filter.timestampMax() + 1);
+        final long from = isAfterEvery(filter.timestampMin()) ? store.count() :
+            store.firstAtOrAfter(filter.timestampMin());
+        final long to = isNoUpperBound(filter.timestampMax()) ? store.count() :
+            store.firstAtOrAfter(filter.timestampMax() + 1);
         final boolean reversed = 0 != (filter.flags() & QueryFilter.REVERSED);
         int visited = 0;
         final int step = reversed ? -1 : 1;
@@ -350,8 +356,10 @@ public final class QueryEngine implements AutoCloseable
             return 0;
         }
         final int count = ledger.accountCount();
-        final int from = firstAccountAtOrAfter(count, filter.timestampMin());
-        final int to = 0 == filter.timestampMax() ? count : firstAccountAtOrAfter(count, filter.timestampMax() + 1);
+        final int from = isAfterEvery(filter.timestampMin()) ? count :
+            firstAccountAtOrAfter(count, filter.timestampMin());
+        final int to = isNoUpperBound(filter.timestampMax()) ? count :
+            firstAccountAtOrAfter(count, filter.timestampMax() + 1);
         final boolean reversed = 0 != (filter.flags() & QueryFilter.REVERSED);
         int visited = 0;
         final int step = reversed ? -1 : 1;
@@ -429,6 +437,27 @@ public final class QueryEngine implements AutoCloseable
             (0 == filter.userData64() || filter.userData64() == transfer.userData64()) &&
             (0 == filter.userData32() || filter.userData32() == transfer.userData32()) &&
             (0 == filter.code() || filter.code() == transfer.code());
+    }
+
+    /**
+     * A filter's timestamps are uint64; every timestamp the ledger gives is below 2^63.
+     *
+     * @param timestampMin inclusive lower bound, unsigned.
+     * @return true if no timestamp is at or after it: 2^63 or more, negative as a long.
+     */
+    private static boolean isAfterEvery(final long timestampMin)
+    {
+        return timestampMin < 0;
+    }
+
+    /**
+     * @param timestampMax inclusive upper bound, unsigned; 0 for none.
+     * @return true if every timestamp is at or before it: 0 (no bound), 2^63 - 1 (whose successor overflows a long),
+     * or 2^63 and more (negative as a long).
+     */
+    private static boolean isNoUpperBound(final long timestampMax)
+    {
+        return 0 == timestampMax || timestampMax < 0 || Long.MAX_VALUE == timestampMax;
     }
 
     private static boolean userDataMatches(

@@ -194,6 +194,53 @@ class QueryEngineTest
         assertEquals(0, engine.queryAccounts(filter.reset(), (ledger, index) -> { }), "limit 0 matches nothing");
     }
 
+    /**
+     * Timestamp bounds are uint64 on the wire: a bound at or above 2^63 (negative as a Java long), or a maximum of
+     * 2^63 - 1, must bound as the unsigned number it is. Every ledger timestamp is below 2^63, so such a maximum is no
+     * bound and such a minimum matches nothing.
+     */
+    @Test
+    void shouldReadTimestampBoundsAsUnsigned()
+    {
+        final long[] noBound = { Long.MAX_VALUE, Long.MIN_VALUE, -2L };
+        final long account = 10; // a history account
+        final AccountFilter all = new AccountFilter().accountId(0, account).limit(1024).flags(3);
+        final int transfers = engine.getAccountTransfers(all, t -> { });
+        final int balances = engine.getAccountBalances(all, b -> { });
+        final QueryFilter any = new QueryFilter().limit(1024);
+        final int queried = engine.queryTransfers(any, t -> { });
+        final int accounts = engine.queryAccounts(any, (l, i) -> { });
+        assertTrue(transfers > 0 && balances > 0 && queried > 0 && accounts > 0);
+
+        for (final long max : noBound)
+        {
+            final String bound = "timestamp max " + Long.toUnsignedString(max);
+            final AccountFilter filter = new AccountFilter().accountId(0, account).limit(1024).flags(3)
+                .timestamps(0, max);
+            assertEquals(transfers, engine.getAccountTransfers(filter, t -> { }), bound);
+            assertEquals(balances, engine.getAccountBalances(filter, b -> { }), bound);
+            final QueryFilter query = new QueryFilter().limit(1024).timestamps(0, max);
+            assertEquals(queried, engine.queryTransfers(query, t -> { }), bound);
+            assertEquals(accounts, engine.queryAccounts(query, (l, i) -> { }), bound);
+            query.flags(QueryFilter.REVERSED);
+            assertEquals(queried, engine.queryTransfers(query, t -> { }), bound + ", reversed");
+        }
+
+        for (final long min : new long[]{ Long.MIN_VALUE, -2L })
+        {
+            final String bound = "timestamp min " + Long.toUnsignedString(min);
+            final AccountFilter filter = new AccountFilter().accountId(0, account).limit(1024).flags(3)
+                .timestamps(min, 0);
+            assertEquals(0, engine.getAccountTransfers(filter, t -> { }), bound);
+            assertEquals(0, engine.getAccountBalances(filter, b -> { }), bound);
+            final QueryFilter query = new QueryFilter().limit(1024).timestamps(min, 0);
+            assertEquals(0, engine.queryTransfers(query, t -> { }), bound);
+            assertEquals(0, engine.queryAccounts(query, (l, i) -> { }), bound);
+            query.flags(QueryFilter.REVERSED);
+            assertEquals(0, engine.queryTransfers(query, t -> { }), bound + ", reversed");
+        }
+    }
+
     @Test
     void shouldGiveTheHistoryTheAuditGivesForTheSameAccount()
     {
