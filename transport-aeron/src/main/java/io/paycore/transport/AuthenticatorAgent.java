@@ -142,8 +142,14 @@ final class AuthenticatorAgent implements Agent
         }
         catch (final RuntimeException ex)
         {
-            errorHandler.onError(new IllegalArgumentException(
-                "cannot open response channel '" + channel + "' stream " + streamId + ": " + ex.getMessage(), ex));
+            // Only an authenticated client's failure is recorded: a refused caller's channel is text of its choosing,
+            // a distinct error each time, which would fill the error logs (then new errors are counted, not
+            // recorded). Its Connect is counted refused, unanswered.
+            if (ConnectStatus.OK == request.status)
+            {
+                errorHandler.onError(new IllegalArgumentException(
+                    "cannot open response channel '" + channel + "' stream " + streamId + ": " + ex.getMessage(), ex));
+            }
             return null;
         }
     }
