@@ -429,6 +429,10 @@ public final class Journal implements AutoCloseable
         // Before any byte of the record: a crash in the middle of the append leaves a record that says how far it
         // reaches, so that recovery does not take its bytes for records written after it.
         buffer.putIntRelease(position + LENGTH_OFFSET, -alignedLength);
+        // A release orders the stores before it, not those after: without this fence a tailing reader on a weakly
+        // ordered CPU (aarch64) may see the record's sequence before its mark, and take the zero length ahead of
+        // the expected sequence for damage (JournalReader.checkNotDamaged). Free on x86.
+        VarHandle.storeStoreFence();
 
         return position;
     }

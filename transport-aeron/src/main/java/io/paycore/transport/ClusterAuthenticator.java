@@ -120,14 +120,17 @@ public final class ClusterAuthenticator implements Authenticator, AutoCloseable
         }
 
         /**
-         * @param counter counts every login refused from now on, by whichever authenticator; not closed here.
+         * @param counter counts every login refused from now on, by whichever authenticator; not closed here. Once
+         *                this returns, the counter it replaces is not counted on again, so it may be closed.
          */
-        public void refusedCounter(final AtomicCounter counter)
+        public synchronized void refusedCounter(final AtomicCounter counter)
         {
             refusedCounter = counter;
         }
 
-        private void onRefused()
+        // Under the lock: the consensus module's thread must not count on a counter the service's thread has taken
+        // back (to close it) between the read and the increment. Refusals are off the hot path.
+        private synchronized void onRefused()
         {
             final AtomicCounter counter = refusedCounter;
             if (null != counter)
