@@ -33,6 +33,7 @@ final class ConfirmWindow
     private long channelBase;
     private int generation;
     private boolean nacked;
+    private long nackedFrom = Long.MAX_VALUE;
     private long confirmedCount;
     private long lastConfirmedTimestampNanos;
 
@@ -149,6 +150,7 @@ final class ConfirmWindow
         generation++;
         channelBase = head;
         nacked = false;
+        nackedFrom = Long.MAX_VALUE;
         notifyAll();
         return generation;
     }
@@ -165,7 +167,9 @@ final class ConfirmWindow
     }
 
     /**
-     * A confirm from the broker (on the client's connection thread).
+     * A confirm from the broker (on the client's connection thread). A multiple ack covers the tags still
+     * outstanding up to it, and a tag the broker nacked is no longer outstanding: a later multiple ack does not
+     * confirm it (nor anything after it, which is sent again on the next channel anyway).
      *
      * @param channelGeneration what {@link #beginChannel()} returned for the channel it came on.
      * @param deliveryTag       the tag confirmed.
@@ -179,17 +183,18 @@ final class ConfirmWindow
         {
             return;
         }
+        final long position = channelBase + deliveryTag - 1;
         if (!ack)
         {
             nacked = true;
+            nackedFrom = Math.min(nackedFrom, multiple ? head : position);
             notifyAll();
             return;
         }
 
-        final long position = channelBase + deliveryTag - 1;
         if (multiple)
         {
-            for (long p = head, last = Math.min(position, tail - 1); p <= last; p++)
+            for (long p = head, last = Math.min(Math.min(position, tail - 1), nackedFrom - 1); p <= last; p++)
             {
                 confirmed[index(p)] = true;
             }
