@@ -14,6 +14,7 @@ import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
+import io.paycore.service.feed.StateDirectoryLock;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -36,6 +37,29 @@ public final class StandaloneAgent
 
     private StandaloneAgent()
     {
+    }
+
+    /**
+     * Lock a server's state directory before anything in it is made or deleted: a second server on the same
+     * directory would otherwise delete the first one's counters and, with an embedded media driver, its Aeron
+     * directory from under it.
+     *
+     * @param name  the command, for the messages.
+     * @param state its state directory.
+     * @param err   where a refusal is printed.
+     * @return the lock, or null if it is held by another or cannot be taken (said on err).
+     */
+    public static StateDirectoryLock lockState(final String name, final Path state, final PrintStream err)
+    {
+        try
+        {
+            return StateDirectoryLock.acquire(state, name);
+        }
+        catch (final StateDirectoryLock.LockedException | UncheckedIOException ex)
+        {
+            err.println("paycore " + name + ": cannot start: " + ex.getMessage());
+            return null;
+        }
     }
 
     /**

@@ -133,26 +133,33 @@ public final class FeedServerCommand implements Callable<Integer>
             return EXIT_CANNOT_START;
         }
 
-        final FeedCounters counters;
-        try
+        try (StateDirectoryLock lock = StandaloneAgent.lockState("feed-server", state, err))
         {
-            counters = new FeedCounters(state, "aeron");
-        }
-        catch (final UncheckedIOException | IllegalStateException ex)
-        {
-            err.println("paycore feed-server: cannot start: " + ex.getMessage());
-            return EXIT_CANNOT_START;
-        }
-        try
-        {
-            context.counters(counters);
-            return StandaloneAgent.run("feed-server", state, aeronDir, (aeron) -> new FeedServer(aeron, context),
-                (server) -> "ready: channel " + server.requestChannel() + " stream " + streamId + " state " +
-                state.toAbsolutePath(), out, err);
-        }
-        finally
-        {
-            counters.close();
+            if (null == lock)
+            {
+                return EXIT_CANNOT_START;
+            }
+            final FeedCounters counters;
+            try
+            {
+                counters = new FeedCounters(state, "aeron");
+            }
+            catch (final UncheckedIOException | IllegalStateException ex)
+            {
+                err.println("paycore feed-server: cannot start: " + ex.getMessage());
+                return EXIT_CANNOT_START;
+            }
+            try
+            {
+                context.counters(counters);
+                return StandaloneAgent.run("feed-server", state, aeronDir, (aeron) -> new FeedServer(aeron, context),
+                    (server) -> "ready: channel " + server.requestChannel() + " stream " + streamId + " state " +
+                    state.toAbsolutePath(), out, err);
+            }
+            finally
+            {
+                counters.close();
+            }
         }
     }
 }

@@ -45,6 +45,20 @@ public final class StateDirectoryLock implements AutoCloseable
      */
     public static StateDirectoryLock acquire(final Path stateDirectory)
     {
+        return acquire(stateDirectory, "publisher");
+    }
+
+    /**
+     * Take the lock, making the directory if it is missing.
+     *
+     * @param stateDirectory the state directory.
+     * @param holder         what holds such a directory, for the refusal's message ("publisher", "feed server").
+     * @return the lock, held until closed or the process ends.
+     * @throws LockedException      if another one (in this process or another) holds it.
+     * @throws UncheckedIOException if the directory or the file cannot be made.
+     */
+    public static StateDirectoryLock acquire(final Path stateDirectory, final String holder)
+    {
         final Path file = stateDirectory.resolve(FILE_NAME);
         FileChannel channel = null;
         try
@@ -63,11 +77,11 @@ public final class StateDirectoryLock implements AutoCloseable
             }
             if (null == lock)
             {
-                final String holder = holder(channel);
+                final String owner = owner(channel);
                 channel.close();
                 throw new LockedException("the state directory " + stateDirectory.toAbsolutePath() +
-                    " is in use by another publisher" + (holder.isEmpty() ? "" : " (" + holder + ")") +
-                    ": one publisher at a time; stop it, or give this one a state directory of its own");
+                    " is in use by another " + holder + (owner.isEmpty() ? "" : " (" + owner + ")") +
+                    ": one " + holder + " at a time; stop it, or give this one a state directory of its own");
             }
             final byte[] owner = ("pid " + ProcessHandle.current().pid() + ", started " + Instant.now())
                 .getBytes(StandardCharsets.UTF_8);
@@ -95,7 +109,7 @@ public final class StateDirectoryLock implements AutoCloseable
         }
     }
 
-    private static String holder(final FileChannel channel) throws IOException
+    private static String owner(final FileChannel channel) throws IOException
     {
         final ByteBuffer buffer = ByteBuffer.allocate(256);
         channel.read(buffer, 0);

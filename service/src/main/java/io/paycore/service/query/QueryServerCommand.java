@@ -13,6 +13,7 @@ import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
 import io.paycore.service.cli.ReplayColdTierOptions;
 import io.paycore.service.cli.StandaloneAgent;
+import io.paycore.service.feed.StateDirectoryLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -137,9 +138,16 @@ public final class QueryServerCommand implements Callable<Integer>
             err.println("paycore query-server: no journal in " + data.toAbsolutePath());
             return EXIT_CANNOT_START;
         }
-        return StandaloneAgent.run("query-server", state, aeronDir,
-            (aeron) -> new QueryServer(aeron, context, state.resolve("store")),
-            (server) -> "ready: channel " + channel + " stream " + streamId + " state " + state.toAbsolutePath(),
-            out, err);
+        try (StateDirectoryLock lock = StandaloneAgent.lockState("query-server", state, err))
+        {
+            if (null == lock)
+            {
+                return EXIT_CANNOT_START;
+            }
+            return StandaloneAgent.run("query-server", state, aeronDir,
+                (aeron) -> new QueryServer(aeron, context, state.resolve("store")),
+                (server) -> "ready: channel " + channel + " stream " + streamId + " state " + state.toAbsolutePath(),
+                out, err);
+        }
     }
 }
