@@ -10,6 +10,7 @@ import io.paycore.core.command.RecordTypes;
 import io.paycore.journal.JournalArchive;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalReader;
+import io.paycore.journal.JournalVerifier;
 import io.paycore.journal.RecordHandler;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Two journals compared record by record, over the records both hold: where two members of a cluster (or a journal
@@ -27,6 +29,9 @@ import java.util.Locale;
  */
 public final class JournalComparison
 {
+    private static final int END_RETRIES = 5;
+    private static final long END_RETRY_PAUSE_NANOS = 10_000_000L;
+
     private JournalComparison()
     {
     }
@@ -110,8 +115,8 @@ public final class JournalComparison
                     break;
                 }
             }
-            final long lastA = drain(readerA);
-            final long lastB = drain(readerB);
+            final long lastA = drain(readerA, journalA);
+            final long lastB = drain(readerB, journalB);
             return new Result(first, lastA, lastB, firstDifference, recordA, recordB, difference);
         }
     }
@@ -212,14 +217,33 @@ public final class JournalComparison
         return JournalArchive.firstSequence(journal);
     }
 
-    private static long drain(final JournalReader reader)
+    /**
+     * Read to the journal's end, then check that nothing follows it, as an audit does: a reader stops at a record
+     * that is not there yet, so a zeroed record (or a gap before a later segment) would otherwise look like the end
+     * and hide the damage and every record after it.
+     */
+    private static long drain(final JournalReader reader, final Path journal)
     {
         final RecordHandler skip = (type, sequence, timestampNanos, buffer, offset, length) -> {};
-        while (reader.poll(skip, 4096) > 0)
+        int retries = 0;
+        while (true)
         {
-            // Counting to the end.
+            if (reader.poll(skip, 4096) > 0)
+            {
+                retries = 0;
+                continue;
+            }
+            final JournalException problem = JournalVerifier.checkEnd(journal, reader.nextSequence());
+            if (null == problem)
+            {
+                return reader.nextSequence() - 1;
+            }
+            if (++retries > END_RETRIES)
+            {
+                throw problem;
+            }
+            LockSupport.parkNanos(END_RETRY_PAUSE_NANOS); // a live writer may be publishing that record
         }
-        return reader.nextSequence() - 1;
     }
 
     /**

@@ -10,7 +10,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +63,8 @@ public final class ClientsAddCommand implements Callable<Integer>
     public static final int GENERATED_SECRET_LENGTH = 32;
 
     private static final int GENERATED_SECRET_BYTES = 24;
+
+    private static final Object IN_PROCESS_LOCK = new Object();
 
     @Option(names = "--file", paramLabel = "FILE", required = true,
         description = "Credentials file to append to; created 0600 if missing (no default).")
@@ -126,41 +133,92 @@ public final class ClientsAddCommand implements Callable<Integer>
     private void append(final String line, final PrintStream err) throws IOException
     {
         final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        if (Files.exists(file))
-        {
-            final ClientCredentials existing = ClientCredentials.load(file);
-            if (existing.contains(clientId))
-            {
-                throw new IllegalArgumentException("client " + clientId + " is already in " + file +
-                    "; remove its line first to change its secret");
-            }
-            if (!CredentialsFileMode.beyondOwner(file).isEmpty())
-            {
-                err.println("paycore clients add: warning: " + file + " is readable or writable by others (" +
-                    CredentialsFileMode.modeText(file) + "); chmod 600 it");
-            }
-        }
-        else
+        final boolean existed = Files.exists(file);
+        if (!existed)
         {
             final Path parent = file.toAbsolutePath().getParent();
             if (null != parent)
             {
                 Files.createDirectories(parent);
             }
-            if (posix)
+            try
             {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(CredentialsFileMode.OWNER_ONLY));
+                if (posix)
+                {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(CredentialsFileMode.OWNER_ONLY));
+                }
+                else
+                {
+                    Files.createFile(file);
+                }
             }
-            else
+            catch (final FileAlreadyExistsException ex)
             {
-                Files.createFile(file);
+                // Another operator's add made it meanwhile: append to it as to any existing file.
             }
         }
 
-        final byte[] bytes = Files.readAllBytes(file);
-        final String prefix = bytes.length > 0 && '\n' != bytes[bytes.length - 1] ? System.lineSeparator() : "";
-        Files.writeString(file, prefix + line + System.lineSeparator(), StandardCharsets.US_ASCII,
-            StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+        // Check and append under the file's OS lock, so that two operators adding at once cannot both find a client
+        // missing and both append it (a file listing a client twice no longer loads, and serve refuses it). An OS
+        // lock belongs to the whole JVM, so adds in one process take turns on a monitor as well.
+        synchronized (IN_PROCESS_LOCK)
+        {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileLock lock = channel.lock())
+            {
+                final long size = channel.size();
+                final byte[] bytes = new byte[(int)Math.min(size, Integer.MAX_VALUE)];
+                final ByteBuffer contents = ByteBuffer.wrap(bytes);
+                while (contents.hasRemaining() && channel.read(contents, contents.position()) >= 0)
+                {
+                    // Reading the whole file.
+                }
+                final ClientCredentials existing = ClientCredentials.parse(
+                    decode(ByteBuffer.wrap(bytes, 0, contents.position())).lines().toList(), file.toString());
+                if (existing.contains(clientId))
+                {
+                    throw new IllegalArgumentException("client " + clientId + " is already in " + file +
+                        "; remove its line first to change its secret");
+                }
+                if (existed && !CredentialsFileMode.beyondOwner(file).isEmpty())
+                {
+                    err.println("paycore clients add: warning: " + file + " is readable or writable by others (" +
+                        CredentialsFileMode.modeText(file) + "); chmod 600 it");
+                }
+
+                final String prefix = size > 0 && '\n' != bytes[bytes.length - 1] ? System.lineSeparator() : "";
+                final ByteBuffer appended = ByteBuffer.wrap(
+                    (prefix + line + System.lineSeparator()).getBytes(StandardCharsets.US_ASCII));
+                try
+                {
+                    while (appended.hasRemaining())
+                    {
+                        channel.write(appended, size + appended.position());
+                    }
+                    channel.force(true);
+                }
+                catch (final IOException ex)
+                {
+                    // A full disk, say: take back whatever part of the line was written, so that the file still
+                    // loads as it did.
+                    channel.truncate(size);
+                    channel.force(true);
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private String decode(final ByteBuffer bytes)
+    {
+        try
+        {
+            return StandardCharsets.UTF_8.newDecoder().decode(bytes).toString();
+        }
+        catch (final CharacterCodingException ex)
+        {
+            throw new UncheckedIOException("cannot read the credentials file " + file + ": " + ex, ex);
+        }
     }
 
     /**

@@ -205,7 +205,8 @@ public final class StatCommand implements Callable<Integer>
         try
         {
             cnc = IoUtil.mapExistingFile(cncFile.toFile(), FileChannel.MapMode.READ_ONLY, "cnc");
-            user.use(CncFileDescriptor.createMetaDataBuffer(cnc), countersReader(cncFile, cnc));
+            final CountersReader counters = countersReader(cncFile, cnc);
+            user.use(CncFileDescriptor.createMetaDataBuffer(cnc), counters);
         }
         finally
         {
@@ -244,7 +245,7 @@ public final class StatCommand implements Callable<Integer>
      * @param cncFile the file, for messages.
      * @param cnc     the file, mapped.
      * @return the reader.
-     * @throws IllegalArgumentException if the file is not ready or of another version.
+     * @throws IllegalArgumentException if the file is not ready, of another version, or cut short.
      */
     private static CountersReader countersReader(final Path cncFile, final MappedByteBuffer cnc)
     {
@@ -265,6 +266,11 @@ public final class StatCommand implements Callable<Integer>
         catch (final AeronException ex)
         {
             throw new IllegalArgumentException(cncFile + ": " + ex.getMessage(), ex);
+        }
+        if (!CncFileDescriptor.isCncFileLengthSufficient(metaData, cnc.capacity()))
+        {
+            throw new IllegalArgumentException(cncFile + " is cut short: " + cnc.capacity() + " bytes, fewer " +
+                "than the buffers its header describes");
         }
         return new CountersReader(
             CncFileDescriptor.createCountersMetaDataBuffer(cnc, metaData),
