@@ -224,7 +224,8 @@ public final class ClientCredentials
 
     /**
      * Check a secret presented by a client. Takes as long for an unknown client as for a known one, and compares
-     * in constant time.
+     * in constant time: each check costs the rounds of the file's line with the most, whatever the line of the client
+     * presented.
      *
      * @param clientId the client id presented.
      * @param secret   the secret presented.
@@ -234,8 +235,15 @@ public final class ClientCredentials
     {
         final Entry entry = entries.get(clientId);
         final Entry checked = null != entry ? entry : decoy;
-        final byte[] derived = derive(null == secret ? "" : secret, checked.salt, checked.iterations);
+        final String presented = null == secret ? "" : secret;
+        final byte[] derived = derive(presented, checked.salt, checked.iterations);
         final boolean equal = MessageDigest.isEqual(derived, checked.hash);
+        if (checked.iterations < decoy.iterations)
+        {
+            // A line with fewer rounds than the file's most would be answered sooner than an unknown client (checked
+            // against the decoy, with the most): make up the difference, so that the time does not tell it is listed.
+            derive(presented, decoy.salt, decoy.iterations - checked.iterations);
+        }
         if (null == entry)
         {
             return ConnectStatus.UNKNOWN_CLIENT;

@@ -75,8 +75,9 @@ public final class ClientsAddCommand implements Callable<Integer>
     private long clientId;
 
     @Option(names = "--secret", paramLabel = "S",
-        description = "The client's secret, printable ASCII, " + MIN_SECRET_LENGTH + " to 1024 characters " +
-            "(default: read from the console, or the first line of standard input).")
+        description = "The client's secret, printable ASCII, " + MIN_SECRET_LENGTH + " to 1024 characters; " +
+            "other users can read it in the process list (default: read from the console, or the first line of " +
+            "standard input).")
     private String secret;
 
     @Option(names = "--generate",
@@ -85,7 +86,8 @@ public final class ClientsAddCommand implements Callable<Integer>
     private boolean generate;
 
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "" + ClientCredentials.DEFAULT_ITERATIONS,
-        description = "PBKDF2 rounds: each Connect costs this many HMACs (default: ${DEFAULT-VALUE}).")
+        description = "PBKDF2 rounds: each Connect costs the most of any line in the file (default: " +
+            "${DEFAULT-VALUE}).")
     private int iterations;
 
     /**
@@ -106,6 +108,12 @@ public final class ClientsAddCommand implements Callable<Integer>
             if (generate && null != secret)
             {
                 throw new IllegalArgumentException("give --secret or --generate, not both");
+            }
+            if (null != secret)
+            {
+                err.println("paycore clients add: note: a secret given with --secret is in the process list, where " +
+                    "other users can read it, and in your shell's history; leave --secret out to type it (not " +
+                    "echoed) or to pipe it on standard input");
             }
             final String theSecret = generate ? generateSecret() : checkLength(null != secret ? secret : readSecret());
             final String line = ClientCredentials.line(clientId, theSecret, iterations);
