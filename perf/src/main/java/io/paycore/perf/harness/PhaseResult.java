@@ -63,7 +63,20 @@ public record PhaseResult(
      */
     public long intendedCount()
     {
-        return targetRatePerSecond * measureNanos / 1_000_000_000L;
+        // Whole seconds apart from the rest, so that rate * nanoseconds does not overflow (it would above 9.2e9
+        // messages, within the settings' range).
+        return targetRatePerSecond * (measureNanos / 1_000_000_000L) +
+            targetRatePerSecond * (measureNanos % 1_000_000_000L) / 1_000_000_000L;
+    }
+
+    /**
+     * @return true when a latency reached the histogram's ceiling, {@link LatencyRecorder#HIGHEST_TRACKABLE_NANOS}:
+     * longer ones are recorded as the ceiling, so the max and the highest percentiles are lower bounds.
+     */
+    public boolean isLatencyCeilingReached()
+    {
+        return histogram.getTotalCount() > 0 &&
+            histogram.getMaxValue() >= histogram.lowestEquivalentValue(LatencyRecorder.HIGHEST_TRACKABLE_NANOS);
     }
 
     /**
