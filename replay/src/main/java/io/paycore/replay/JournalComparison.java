@@ -6,6 +6,7 @@ import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.LookupAccountsDecoder;
 import io.paycore.codec.sbe.LookupTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
+import io.paycore.codec.sbe.VarAsciiEncodingDecoder;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.journal.JournalArchive;
 import io.paycore.journal.JournalException;
@@ -14,6 +15,7 @@ import io.paycore.journal.JournalVerifier;
 import io.paycore.journal.RecordHandler;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +26,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Two journals compared record by record, over the records both hold: where two members of a cluster (or a journal
  * and its copy) stop holding the same history, and what each holds there. Records are equal when their type,
- * timestamp and payload are; the checksum chain is not compared (it follows from those). Reads both journals once,
- * verifying each record as a replay does; memory is two records.
+ * timestamp and payload are; the checksum chain is not compared (it follows from those), nor are the credential
+ * bytes of a {@code Connect} (a cluster member journals them zeroed since 2026-12-07, in clear before: both are the
+ * same history). Reads both journals once, verifying each record as a replay does; memory is two records.
  */
 public final class JournalComparison
 {
     private static final int END_RETRIES = 5;
     private static final long END_RETRY_PAUSE_NANOS = 10_000_000L;
+    private static final int VAR_DATA_LENGTH_BYTES = VarAsciiEncodingDecoder.varDataEncodingOffset();
 
     private JournalComparison()
     {
@@ -124,8 +128,9 @@ public final class JournalComparison
     /**
      * In what two records differ.
      *
-     * @return null if their type, timestamp and payload are equal; else which of them differs first ("type",
-     * "timestamp", "length", or "payload from byte N").
+     * @return null if their type, timestamp and payload are equal (a {@code Connect}'s credential bytes aside,
+     * where both records hold it at the same place and length: see {@link #redactCredential}); else which of them
+     * differs first ("type", "timestamp", "length", or "payload from byte N").
      */
     public static String difference(
         final int typeA,
@@ -148,14 +153,72 @@ public final class JournalComparison
             return "timestamp";
         }
         final int length = Math.min(lengthA, lengthB);
+        final int credentialStart = credentialStart(typeA, bufferA, offsetA, lengthA);
+        final int credentialEnd = credentialStart < 0 ||
+            credentialStart != credentialStart(typeB, bufferB, offsetB, lengthB) ? credentialStart :
+            credentialStart + uint16(bufferA, offsetA + credentialStart - VAR_DATA_LENGTH_BYTES);
         for (int i = 0; i < length; i++)
         {
+            if (i >= credentialStart && i < credentialEnd)
+            {
+                continue;
+            }
             if (bufferA.getByte(offsetA + i) != bufferB.getByte(offsetB + i))
             {
                 return "payload from byte " + i;
             }
         }
         return lengthA != lengthB ? "length" : null;
+    }
+
+    /**
+     * Zero the credential's bytes of a {@code Connect} message, in place, keeping its length: the message stays as
+     * valid and as long as it was, and applies as it did (a {@code Connect} does not touch the ledger), but holds no
+     * secret. Anything else is left as it is.
+     *
+     * @param buffer holding the message.
+     * @param offset of the message's first byte.
+     * @param length of the message.
+     * @return whether the message is a {@code Connect} whose credential was zeroed.
+     */
+    public static boolean redactCredential(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        final int start = credentialStart(RecordTypes.MESSAGE, buffer, offset, length);
+        if (start < 0)
+        {
+            return false;
+        }
+        buffer.setMemory(offset + start, uint16(buffer, offset + start - VAR_DATA_LENGTH_BYTES), (byte)0);
+        return true;
+    }
+
+    /**
+     * @return where a {@code Connect} message record's credential bytes start, from the record's first byte, when
+     * they lie inside it; else -1.
+     */
+    private static int credentialStart(final int type, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (RecordTypes.MESSAGE != type || length < MessageHeaderDecoder.ENCODED_LENGTH ||
+            MessageHeaderDecoder.SCHEMA_ID != uint16(buffer, offset + MessageHeaderDecoder.schemaIdEncodingOffset()) ||
+            ConnectDecoder.TEMPLATE_ID != uint16(buffer, offset + MessageHeaderDecoder.templateIdEncodingOffset()))
+        {
+            return -1;
+        }
+        // The credential is the first var data field, after the root block (as long as the header says: a newer
+        // version's may be longer).
+        final int lengthAt = MessageHeaderDecoder.ENCODED_LENGTH +
+            uint16(buffer, offset + MessageHeaderDecoder.blockLengthEncodingOffset());
+        final int start = lengthAt + VAR_DATA_LENGTH_BYTES;
+        if (start > length || start + uint16(buffer, offset + lengthAt) > length)
+        {
+            return -1;
+        }
+        return start;
+    }
+
+    private static int uint16(final DirectBuffer buffer, final int index)
+    {
+        return buffer.getShort(index, MessageHeaderDecoder.BYTE_ORDER) & 0xFFFF;
     }
 
     /**

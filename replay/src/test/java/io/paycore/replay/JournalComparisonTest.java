@@ -1,5 +1,6 @@
 package io.paycore.replay;
 
+import io.paycore.codec.sbe.ConnectEncoder;
 import io.paycore.codec.sbe.CreateTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.core.command.RecordTypes;
@@ -113,6 +114,38 @@ class JournalComparisonTest
         assertEquals(300, result.lastSequenceB());
         assertEquals(250, result.firstDifference());
         assertEquals(archived.firstSequence(), JournalComparison.compare(b, a).firstSequence());
+    }
+
+    /**
+     * A cluster member journals a session-message Connect with its credential zeroed since 2026-12-07, in clear
+     * before: the two are the same history, and only the credential's bytes are left out of the comparison.
+     */
+    @Test
+    void shouldLeaveOutOnlyTheCredentialBytesOfAConnect()
+    {
+        final UnsafeBuffer clear = connect("secret-7", "aeron:ipc");
+        final UnsafeBuffer zeroed = connect("secret-7", "aeron:ipc");
+        assertTrue(JournalComparison.redactCredential(zeroed, 0, zeroed.capacity()));
+        final UnsafeBuffer otherChannel = connect("secret-7", "aeron:ipd");
+        final UnsafeBuffer longer = connect("secret-77", "aeron:ipc");
+        final int type = RecordTypes.MESSAGE;
+
+        assertNull(JournalComparison.difference(type, T0, clear, 0, clear.capacity(),
+            type, T0, zeroed, 0, zeroed.capacity()));
+        assertEquals("payload from byte " + (clear.capacity() - 1), JournalComparison.difference(
+            type, T0, clear, 0, clear.capacity(), type, T0, otherChannel, 0, otherChannel.capacity()));
+        assertEquals("payload from byte " + (MessageHeaderEncoder.ENCODED_LENGTH + ConnectEncoder.BLOCK_LENGTH),
+            JournalComparison.difference(type, T0, clear, 0, clear.capacity(), type, T0, longer, 0,
+            longer.capacity()));
+        assertFalse(JournalComparison.redactCredential(new UnsafeBuffer(new byte[8]), 0, 8));
+    }
+
+    private static UnsafeBuffer connect(final String credential, final String channel)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final ConnectEncoder encoder = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .correlationId(1).clientId(7).responseStreamId(1001).credential(credential).responseChannel(channel);
+        return new UnsafeBuffer(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
     }
 
     @Test

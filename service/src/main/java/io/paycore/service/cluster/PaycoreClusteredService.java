@@ -8,7 +8,9 @@ import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredService;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
+import io.paycore.codec.sbe.ConnectDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.RejectReason;
 import io.paycore.codec.sbe.RejectedEncoder;
 import io.paycore.core.cold.ColdTierException;
 import io.paycore.core.cold.LmdbColdTier;
@@ -27,6 +29,7 @@ import io.paycore.journal.PropertyValues;
 import io.paycore.journal.RecordHandler;
 import io.paycore.journal.Snapshot;
 import io.paycore.journal.SnapshotStore;
+import io.paycore.replay.JournalComparison;
 import io.paycore.replay.Recovery;
 import io.paycore.replay.SnapshotAgent;
 import io.paycore.replay.SnapshotTaker;
@@ -49,6 +52,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +67,9 @@ import java.util.function.Consumer;
  * the same order and ends with the same digest.
  * <p>
  * Each committed message is checked as ingress checks it on a single node: a malformed one is answered
- * {@code Rejected} and changes nothing (every member reaches the same verdict from the same bytes). A valid one is
+ * {@code Rejected} and changes nothing (every member reaches the same verdict from the same bytes). A
+ * {@code Connect} (a client logs in when its session opens) is answered {@code Rejected} too, but keeps its record,
+ * journaled with its credential zeroed and applied as a tick. Any other valid one is
  * appended to paycore's own journal on this member (same format, same checksum chain as {@code serve} writes, so
  * {@code paycore audit} works on any member's directory), applied, and answered to its session.
  * <p>
@@ -114,6 +120,9 @@ public final class PaycoreClusteredService implements ClusteredService
     private static final int HISTORY_CHECKS_KEPT = 64;
     /** How long an answer waits for its client's session before the client counts as one that stopped reading. */
     private static final long OFFER_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final UnsafeBuffer CONNECT_AS_MESSAGE_DETAIL = new UnsafeBuffer(("Connect is not a cluster " +
+        "session message: a cluster client logs in when its session opens; nothing was done").getBytes(
+        StandardCharsets.US_ASCII));
 
     private final LedgerLimits limits;
     private final JournalContext journalContext;
@@ -132,6 +141,7 @@ public final class PaycoreClusteredService implements ClusteredService
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final RejectedEncoder rejectedEncoder = new RejectedEncoder();
     private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+    private final ExpandableArrayBuffer redacted = new ExpandableArrayBuffer(0);
 
     private Cluster cluster;
     private Journal journal;
@@ -384,10 +394,43 @@ public final class PaycoreClusteredService implements ClusteredService
             reject(session);
             return;
         }
+        if (ConnectDecoder.TEMPLATE_ID == validator.templateId())
+        {
+            onConnectMessage(session, timestamp, buffer, offset, length);
+            return;
+        }
         final int answerLength = applyRecord(RecordTypes.MESSAGE, timestamp, buffer, offset, length);
         if (null != session && answerLength > 0)
         {
             offer(session, answer, answerLength);
+        }
+        scheduleTick(timestamp);
+    }
+
+    /**
+     * A {@code Connect} sent as a session message: a cluster client logs in when its session opens, so this one
+     * does nothing but tick the ledger, as a {@code Connect} always did here. It keeps its place among the records
+     * (a journal written before 2026-12-07 holds it, with the client's secret in clear, and must still agree with
+     * the log), but is journaled with its credential zeroed, and answered {@code Rejected(UNKNOWN_TEMPLATE)} and
+     * counted, on every member alike: the template alone decides.
+     */
+    private void onConnectMessage(
+        final ClientSession session, final long timestamp, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final long correlationId = validator.correlationId();
+        redacted.putBytes(0, buffer, offset, length);
+        JournalComparison.redactCredential(redacted, 0, length);
+        applyRecord(RecordTypes.MESSAGE, timestamp, redacted, 0, length);
+        rejectedMessages++;
+        rejectedEncoder.wrapAndApplyHeader(answer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .templateId(ConnectDecoder.TEMPLATE_ID)
+            .reason(RejectReason.UNKNOWN_TEMPLATE)
+            .putDetail(CONNECT_AS_MESSAGE_DETAIL, 0, CONNECT_AS_MESSAGE_DETAIL.capacity());
+        if (null != session)
+        {
+            offer(session, answer, MessageHeaderEncoder.ENCODED_LENGTH + rejectedEncoder.encodedLength());
         }
         scheduleTick(timestamp);
     }
@@ -689,7 +732,8 @@ public final class PaycoreClusteredService implements ClusteredService
     }
 
     /**
-     * @return malformed messages answered {@code Rejected} and never applied. Any thread.
+     * @return messages answered {@code Rejected}: malformed ones, never applied, and {@code Connect}s sent as session
+     * messages, journaled without their credential and applied as a tick. Any thread.
      */
     public long rejectedMessages()
     {

@@ -7,13 +7,22 @@ import io.aeron.cluster.service.Cluster;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.paycore.codec.ProtocolLimits;
+import io.paycore.codec.sbe.ConnectDecoder;
+import io.paycore.codec.sbe.ConnectEncoder;
+import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.codec.sbe.RejectReason;
+import io.paycore.codec.sbe.RejectedDecoder;
+import io.paycore.core.command.RecordTypes;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.journal.FlushLevel;
+import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
+import io.paycore.journal.JournalReader;
+import io.paycore.replay.JournalComparison;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -25,15 +34,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,6 +61,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusteredServiceReviewTest
 {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final String SECRET = "s3cret-of-client-7";
 
     @TempDir
     Path data;
@@ -210,6 +228,148 @@ class ClusteredServiceReviewTest
         assertEquals(1, service.appliedRecords(), "the member goes on with the next valid message");
     }
 
+    /**
+     * A logged-in cluster client can send a {@code Connect} frame as a session message (it is a valid ingress
+     * template): every member journaled it with the client's secret in clear, applied it as a no-op and answered
+     * nothing. {@code serve} never journals a Connect. It is now answered Rejected and counted, and its record is
+     * journaled with the credential zeroed; the member's own journal, replayed against the same log after a
+     * restart, still agrees.
+     */
+    @Test
+    void shouldRejectAConnectSentAsASessionMessageAndKeepItsSecretOutOfTheJournal()
+    {
+        final FakeCluster cluster = new FakeCluster();
+        final PaycoreClusteredService service = start("member", limits(8), cluster);
+        final List<byte[]> answers = new ArrayList<>();
+        final ClientSession client = recordingSession(1, answers);
+        final UnsafeBuffer connect = new UnsafeBuffer(new byte[1024]);
+        final int connectLength = connect(connect, 42);
+
+        service.onSessionMessage(client, SECOND, connect, 0, connectLength, null);
+        service.doBackgroundWork(0);
+
+        final Path journal = data.resolve("member").resolve("journal");
+        assertFalse(journalHolds(journal, SECRET), "the client's secret is in the member's journal");
+        assertEquals(1, answers.size(), "a Connect sent as a session message is not answered");
+        final UnsafeBuffer answer = new UnsafeBuffer(answers.get(0));
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(answer, 0);
+        assertEquals(RejectedDecoder.TEMPLATE_ID, header.templateId());
+        final RejectedDecoder rejected = new RejectedDecoder().wrapAndApplyHeader(answer, 0, header);
+        assertEquals(42, rejected.correlationId());
+        assertEquals(ConnectDecoder.TEMPLATE_ID, rejected.templateId());
+        assertEquals(RejectReason.UNKNOWN_TEMPLATE, rejected.reason());
+        assertEquals(1, service.rejectedMessages());
+        assertEquals(1, service.appliedRecords(), "its record keeps its place, as in journals written before");
+
+        service.onTerminate(null);
+        final PaycoreClusteredService restarted = start("member", limits(8), new FakeCluster());
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[4096]);
+        restarted.onSessionMessage(client, SECOND, connect, 0, connectLength, null);
+        restarted.onSessionMessage(client, 2 * SECOND, message, 0,
+            new RequestEncoder().createAccounts(message, 0, 2, new AccountEventArray(1).add(1, 0, 1, 1, 0)), null);
+        assertNull(restarted.failure());
+        assertEquals(2, restarted.appliedRecords());
+    }
+
+    /**
+     * A member whose journal an older paycore wrote holds a session-message Connect with the secret in clear: its
+     * restart replays the same log and must still find its journal in agreement with it, and that journal must
+     * agree with one a member writes now (journal compare), with the same ledger.
+     */
+    @Test
+    void shouldStillAgreeWithAJournalThatHoldsAConnectsSecretInClear()
+    {
+        final UnsafeBuffer connect = new UnsafeBuffer(new byte[1024]);
+        final int connectLength = connect(connect, 42);
+        final UnsafeBuffer accounts = new UnsafeBuffer(new byte[4096]);
+        final int accountsLength = new RequestEncoder().createAccounts(accounts, 0, 2,
+            new AccountEventArray(1).add(1, 0, 1, 1, 0));
+        final Path oldJournal = data.resolve("old").resolve("journal");
+        try (Journal journal = Journal.open(journalContext(oldJournal, limits(8))))
+        {
+            journal.append(RecordTypes.MESSAGE, SECOND, connect, 0, connectLength);
+            journal.append(RecordTypes.MESSAGE, 2 * SECOND, accounts, 0, accountsLength);
+        }
+        assertTrue(journalHolds(oldJournal, SECRET));
+
+        final PaycoreClusteredService old = start("old", limits(8), new FakeCluster());
+        final PaycoreClusteredService fresh = start("new", limits(8), new FakeCluster());
+        final ClientSession client = session(1, ClientSession.MOCKED_OFFER);
+        final UnsafeBuffer more = new UnsafeBuffer(new byte[4096]);
+        final int moreLength = new RequestEncoder().createAccounts(more, 0, 3,
+            new AccountEventArray(1).add(2, 0, 1, 1, 0));
+        for (final PaycoreClusteredService member : List.of(old, fresh))
+        {
+            member.onSessionMessage(client, SECOND, connect, 0, connectLength, null);
+            member.onSessionMessage(client, 2 * SECOND, accounts, 0, accountsLength, null);
+            member.onSessionMessage(client, 3 * SECOND, more, 0, moreLength, null);
+            member.doBackgroundWork(0);
+            assertNull(member.failure());
+            assertEquals(3, member.appliedRecords());
+        }
+        assertEquals(digest(old), digest(fresh));
+        final JournalComparison.Result comparison =
+            JournalComparison.compare(oldJournal, data.resolve("new").resolve("journal"));
+        assertTrue(comparison.agrees(), comparison.toString());
+        assertEquals(3, comparison.lastCommonSequence());
+    }
+
+    private static int connect(final UnsafeBuffer buffer, final long correlationId)
+    {
+        final ConnectEncoder encoder = new ConnectEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .correlationId(correlationId)
+            .clientId(7)
+            .responseStreamId(1001)
+            .credential(SECRET)
+            .responseChannel("aeron:udp?endpoint=localhost:30401");
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    /**
+     * @return whether a record of the journal, or any byte of its files, holds the text.
+     */
+    private static boolean journalHolds(final Path journal, final String text)
+    {
+        final byte[] wanted = text.getBytes(StandardCharsets.US_ASCII);
+        final boolean[] found = new boolean[1];
+        try (JournalReader reader = JournalReader.open(journal, 1))
+        {
+            while (reader.poll((type, sequence, timestampNanos, buffer, offset, length) ->
+            {
+                final byte[] payload = new byte[length];
+                buffer.getBytes(offset, payload);
+                found[0] |= indexOf(payload, wanted) >= 0;
+            }, 16) > 0)
+            {
+                // every record
+            }
+        }
+        try (Stream<Path> files = Files.walk(journal))
+        {
+            for (final Path file : files.filter(Files::isRegularFile).toList())
+            {
+                found[0] |= indexOf(Files.readAllBytes(file), wanted) >= 0;
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return found[0];
+    }
+
+    private static int indexOf(final byte[] bytes, final byte[] wanted)
+    {
+        for (int i = 0; i + wanted.length <= bytes.length; i++)
+        {
+            if (Arrays.equals(bytes, i, i + wanted.length, wanted, 0, wanted.length))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static TransferEventArray eight()
     {
         final TransferEventArray events = new TransferEventArray(8);
@@ -282,15 +442,19 @@ class ClusteredServiceReviewTest
     {
         final Path journal = data.resolve(name).resolve("journal");
         final PaycoreClusteredService service = new PaycoreClusteredService(0, limits,
-            new JournalContext().directory(journal).segmentLength(JournalContext.SEGMENT_LENGTH_MIN)
-                .flushLevel(FlushLevel.NONE).preallocate(false)
-                .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,
-                    ProtocolLimits.maxMessageLength(limits.maxBatchEvents()))),
-            0, null, 0)
+            journalContext(journal, limits), 0, null, 0)
             .historyChecks(4, (ex) -> { });
         service.onStart(cluster.proxy(), null);
         services.add(service);
         return service;
+    }
+
+    private static JournalContext journalContext(final Path journal, final LedgerLimits limits)
+    {
+        return new JournalContext().directory(journal).segmentLength(JournalContext.SEGMENT_LENGTH_MIN)
+            .flushLevel(FlushLevel.NONE).preallocate(false)
+            .maxRecordLength(Math.max(JournalContext.MAX_RECORD_LENGTH_DEFAULT,
+                ProtocolLimits.maxMessageLength(limits.maxBatchEvents())));
     }
 
     /** A Cluster that records what the service offers it and takes every offer, unless told to answer otherwise. */
