@@ -741,8 +741,9 @@ public final class PaycoreClusteredService implements ClusteredService
     }
 
     /**
-     * @return answers not delivered because their client's session stayed back-pressured (it stopped reading); each
-     * such session is closed, and its client sends what it has in flight again on a new one. Any thread.
+     * @return answers not delivered: because their client's session stayed back-pressured (it stopped reading; each
+     * such session is closed, and its client sends what it has in flight again on a new one), or was closing, or its
+     * response publication was not connected or closed. Any thread.
      */
     public long answersDropped()
     {
@@ -979,6 +980,8 @@ public final class PaycoreClusteredService implements ClusteredService
             }
             if (io.aeron.Publication.NOT_CONNECTED == result || io.aeron.Publication.CLOSED == result)
             {
+                // The client's response publication is gone: nobody takes this answer.
+                answersDropped++;
                 return;
             }
             if (System.nanoTime() - deadlineNanos > 0)

@@ -119,6 +119,30 @@ class ClusteredServiceReviewTest
     }
 
     /**
+     * Counter review: an answer the leader's session offer refuses with {@code NOT_CONNECTED} or {@code CLOSED} (the
+     * client's response publication gone) was dropped without being counted in {@code answersDropped()}, which the
+     * README names as the count of answers the member did not deliver.
+     */
+    @Test
+    void shouldCountAnAnswerDroppedForASessionWhoseResponsePublicationIsGone()
+    {
+        final FakeCluster cluster = new FakeCluster();
+        final PaycoreClusteredService service = start("leader", limits(8), cluster);
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[4096]);
+        final RequestEncoder encoder = new RequestEncoder();
+
+        service.onSessionMessage(session(1, Publication.NOT_CONNECTED), SECOND, message, 0,
+            encoder.createAccounts(message, 0, 1, new AccountEventArray(1).add(1, 0, 1, 1, 0)), null);
+        service.onSessionMessage(session(2, Publication.CLOSED), SECOND, message, 0,
+            encoder.createAccounts(message, 0, 2, new AccountEventArray(1).add(2, 0, 1, 1, 0)), null);
+        service.onSessionMessage(session(3, Publication.NOT_CONNECTED), SECOND, message, 0, 7, null);
+
+        assertEquals(2, service.appliedRecords());
+        assertEquals(1, service.rejectedMessages());
+        assertEquals(3, service.answersDropped(), "every answer no session took is counted");
+    }
+
+    /**
      * The validator takes its batch limit from the member's own --max-batch (PaycoreClusteredService's constructor),
      * which members do not journal. A member with a smaller one rejects a batch the leader applied: its ledger and
      * its record numbers part from the leader's. The history checks are meant to catch a member that went another
