@@ -288,7 +288,6 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
 
             if (gone)
             {
-                counters.answersDropped().incrementRelease();
                 disconnect(session, false);
             }
             else if (!session.hasBacklog())
@@ -303,7 +302,6 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
             else if (session.closeWhenSent && !progressed && nowNanos - session.stalledSinceNanos() > backPressureTimeoutNanos)
             {
                 // A refused caller that never read its answer: ingress has already forgotten the session.
-                counters.answersDropped().incrementRelease();
                 remove(session);
             }
             else if (progressed)
@@ -331,8 +329,16 @@ final class EgressAgent implements Agent, OutputHandler, MessageHandler
         }
     }
 
+    /**
+     * Forget a session and close its publication; the answers it still held back are dropped, each counted.
+     */
     private void remove(final EgressSession session)
     {
+        final int heldBack = session.backlogCount();
+        if (heldBack > 0)
+        {
+            counters.answersDropped().getAndAddRelease(heldBack);
+        }
         sessions.remove(session.sessionId);
         if (session.inBacklogList)
         {

@@ -24,6 +24,7 @@ final class EgressSession implements ExpandableRingBuffer.MessageConsumer
     private final ExpandableRingBuffer backlog;
     private long lastOfferResult;
     private long stalledSinceNanos;
+    private int backlogCount;
     private boolean closed;
     boolean inBacklogList;
     boolean closeWhenSent;
@@ -69,6 +70,14 @@ final class EgressSession implements ExpandableRingBuffer.MessageConsumer
         return backlog.size();
     }
 
+    /**
+     * @return how many answers are held back.
+     */
+    int backlogCount()
+    {
+        return backlogCount;
+    }
+
     long stalledSinceNanos()
     {
         return stalledSinceNanos;
@@ -94,7 +103,12 @@ final class EgressSession implements ExpandableRingBuffer.MessageConsumer
         {
             stalledSinceNanos = nowNanos;
         }
-        return backlog.append(buffer, offset, length);
+        if (!backlog.append(buffer, offset, length))
+        {
+            return false;
+        }
+        backlogCount++;
+        return true;
     }
 
     /**
@@ -119,7 +133,12 @@ final class EgressSession implements ExpandableRingBuffer.MessageConsumer
     {
         final long result = publication.offer(buffer, offset, length);
         lastOfferResult = result;
-        return result > 0;
+        if (result > 0)
+        {
+            backlogCount--;
+            return true;
+        }
+        return false;
     }
 
     boolean isClosed()
@@ -133,6 +152,7 @@ final class EgressSession implements ExpandableRingBuffer.MessageConsumer
         {
             closed = true;
             backlog.reset(0);
+            backlogCount = 0;
             CloseHelper.quietClose(publication);
         }
     }

@@ -165,7 +165,8 @@ public final class TransportCounters implements AutoCloseable
     }
 
     /**
-     * @return answers dropped because their session had gone. Written by egress.
+     * @return answers dropped because their session had gone or was disconnected, each answer it still held back
+     * included. Written by egress.
      */
     public Counter answersDropped()
     {
