@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -602,14 +603,34 @@ public final class ServeCommand implements Callable<Integer>
 
     private int reparseWithConfig(final CommandLine commandLine, final PrintStream err) throws IOException
     {
-        final Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(config))
+        // UTF-8, as --print-config writes it on a UTF-8 console; a key given twice is refused, not the last taken.
+        final TreeSet<String> twice = new TreeSet<>();
+        final Properties properties = new Properties()
+        {
+            private static final long serialVersionUID = 1L;
+
+            public synchronized Object put(final Object key, final Object value)
+            {
+                final Object previous = super.put(key, value);
+                if (null != previous)
+                {
+                    twice.add(key.toString());
+                }
+                return previous;
+            }
+        };
+        try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8))
         {
             properties.load(in);
         }
-        catch (final IOException ex)
+        catch (final IOException | IllegalArgumentException ex)
         {
             err.println("paycore serve: cannot read --config " + config + ": " + ex);
+            return EXIT_USAGE;
+        }
+        if (!twice.isEmpty())
+        {
+            err.println("paycore serve: " + config + " gives " + twice + " more than once");
             return EXIT_USAGE;
         }
         if (!properties.getProperty("replicate-to", "").isBlank())
@@ -672,7 +693,13 @@ public final class ServeCommand implements Callable<Integer>
             .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(properties))
             .setOut(commandLine.getOut())
             .setErr(commandLine.getErr())
-            .setCommandName(spec.qualifiedName());
+            .setCommandName(spec.qualifiedName())
+            .setParameterExceptionHandler((ex, args) ->
+            {
+                // The command line parsed already: a value of the file's does not parse.
+                ex.getCommandLine().getErr().println("paycore serve: " + config + ": " + ex.getMessage());
+                return EXIT_USAGE;
+            });
         return reparsed.execute(ownArgs(commandLine));
     }
 
@@ -702,7 +729,8 @@ public final class ServeCommand implements Callable<Integer>
             }
             else
             {
-                sb.append(name).append('=').append(value).append(System.lineSeparator());
+                // Escaped as Properties.load reads it: a path's backslash is not an escape.
+                sb.append(name).append('=').append(value.replace("\\", "\\\\")).append(System.lineSeparator());
             }
         }
 
@@ -720,11 +748,6 @@ public final class ServeCommand implements Callable<Integer>
         {
             return given.get(given.size() - 1);
         }
-        if (null == option.defaultValue() && option.initialValue() instanceof String)
-        {
-            // A default worked out when the command was made (--snapshot-thread, from its property).
-            return (String)option.initialValue();
-        }
         final CommandLine.IDefaultValueProvider provider = spec.commandLine().getDefaultValueProvider();
         if (null != provider)
         {
@@ -740,6 +763,12 @@ public final class ServeCommand implements Callable<Integer>
             {
                 throw new IllegalStateException("cannot read the default of " + option.longestName(), ex);
             }
+        }
+        if (null == option.defaultValue() && option.initialValue() instanceof String)
+        {
+            // A default worked out when the command was made (--snapshot-thread, from its property), unless the
+            // config file gave the option (until 2026-12-07 the file's value was used but not printed).
+            return (String)option.initialValue();
         }
         return option.defaultValue();
     }
