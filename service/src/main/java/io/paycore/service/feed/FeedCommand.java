@@ -1,6 +1,8 @@
 package io.paycore.service.feed;
 
 import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +57,8 @@ import picocli.CommandLine.Option;
             "flushes what it read and prints its summary; the status is then the signal's, 130 or 143)",
         "2:usage error",
         "3:the journal is damaged: the message names file, offset and sequence",
-        "4:nothing to follow (no data directory or journal, segments archived), or an I/O error"
+        "4:nothing to follow (no data directory or journal, segments archived), or an I/O error, standard " +
+            "output closed by its reader (a pipe) included"
     })
 public final class FeedCommand implements Callable<Integer>
 {
@@ -124,8 +127,9 @@ public final class FeedCommand implements Callable<Integer>
             return EXIT_CANNOT_FEED;
         }
 
-        final PrintStream out = new PrintStream(
-            new BufferedOutputStream(System.out, 1 << 16), false, StandardCharsets.UTF_8);
+        final Stdout stdout = new Stdout(System.out);
+        final PrintStream out = new PrintStream(new BufferedOutputStream(stdout, 1 << 16), false,
+            StandardCharsets.UTF_8);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread stopper = new Thread(() -> stopAndWait(stopped), "paycore-feed-stop");
         if (follow)
@@ -140,13 +144,17 @@ public final class FeedCommand implements Callable<Integer>
             while (running)
             {
                 final int read = feed.poll(lines, POLL_RECORDS);
+                if (stdout.closed)
+                {
+                    break;
+                }
                 if (read > 0)
                 {
                     endRetries = 0;
                     continue;
                 }
                 out.flush();
-                if (out.checkError())
+                if (stdout.closed)
                 {
                     break; // the reader went away (a closed pipe): nothing more to print to
                 }
@@ -167,6 +175,12 @@ public final class FeedCommand implements Callable<Integer>
                 LockSupport.parkNanos(END_RETRY_PAUSE_NANOS); // a live writer may be publishing that record
             }
             out.flush();
+            if (stdout.closed)
+            {
+                err.println("paycore feed: standard output closed by its reader; stopped after " +
+                    feed.changesDelivered() + " changes, journal read to sequence " + (feed.nextSequence() - 1));
+                return EXIT_CANNOT_FEED;
+            }
             err.println("paycore feed: " + feed.changesDelivered() + " changes printed, journal read to sequence " +
                 (feed.nextSequence() - 1) + (feed.changesDelivered() > 0 ?
                 ", last timestamp " + feed.lastTimestampNanos() : ""));
@@ -214,6 +228,53 @@ public final class FeedCommand implements Callable<Integer>
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * System.out, whose write errors (EPIPE when the reader of a pipe went away) PrintStream swallows into an error
+     * flag: seen here after each write and made an IOException again, and remembered in {@link #closed}.
+     */
+    private static final class Stdout extends OutputStream
+    {
+        private final PrintStream target;
+        private boolean closed;
+
+        Stdout(final PrintStream target)
+        {
+            this.target = target;
+        }
+
+        public void write(final int b) throws IOException
+        {
+            write(new byte[] { (byte)b }, 0, 1);
+        }
+
+        public void write(final byte[] bytes, final int offset, final int length) throws IOException
+        {
+            if (!closed)
+            {
+                target.write(bytes, offset, length);
+            }
+            check();
+        }
+
+        public void flush() throws IOException
+        {
+            if (!closed)
+            {
+                target.flush();
+            }
+            check();
+        }
+
+        private void check() throws IOException
+        {
+            if (closed || target.checkError())
+            {
+                closed = true;
+                throw new IOException("standard output closed");
+            }
         }
     }
 
