@@ -15,8 +15,9 @@ import java.util.List;
  * sealed, and the agent, on another thread, copies the sealed records out of the ledger's ring and writes them in
  * transactions of at most {@code maxRecordsPerWrite}. The ledger keeps every record the agent has not written in
  * its ring and index, so nothing is lost while it lags; the ledger's ring has room for only
- * {@code 2 * maxBatchEvents} records beyond the hot window, so whatever feeds the ledger must wait, before each
- * command, until {@link #writtenRecords()} has reached the ledger's {@link Ledger#sealedRecords()}.
+ * {@code maxColdLagRecords} records beyond the hot window, so whatever feeds the ledger must wait, before each
+ * command, until the records the agent has not written leave room for that command's (the pipeline's
+ * {@code ColdTierGate}).
  * <p>
  * <b>Prefetch</b>: a stage ahead of the ledger (the pipeline's gate) reads, for each record, the stored values of
  * the ids it names into a bounded pool ({@link #prefetch}), and hands the ledger's thread the record's share of it

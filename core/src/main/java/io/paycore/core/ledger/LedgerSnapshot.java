@@ -39,8 +39,9 @@ import java.util.zip.CRC32C;
  *   pool       poolCount x 144 bytes                   copies of the sealed pending transfers, in pool order
  *   CRC32C     int32                                  over every byte before it
  * </pre>
- * Every 128-bit value of an account or record is two int64, low half first, at the offsets of the ledger's layout
- * ({@code Ledger.A_*}, {@code Ledger.R_*}). Version 4 is read too: it is version 5 with the writer's own limits at
+ * Every 128-bit value of an account or record is two int64, low half first: a record's at the offsets of the
+ * ledger's layout ({@code Ledger.R_*}), an account's in the canonical order of version 4 ({@code
+ * Ledger.CANONICAL_ACCOUNT_ORDER}), whatever the ledger's own layout in memory. Version 4 is read too: it is version 5 with the writer's own limits at
  * 12..27, which were the limits in force, and its maxTransfers the hot window when it had a cold tier (no bound
  * then). Other versions are not read: a snapshot of another version is refused
  * with its version named, and the ledger is rebuilt by replaying the journal. Version 2 was the 64-bit ledger's
