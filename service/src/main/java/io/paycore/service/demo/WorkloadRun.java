@@ -10,6 +10,7 @@ import io.paycore.core.ledger.AccountEventArray;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.core.ledger.TransferEventArray;
 import io.paycore.replay.ScratchDirectory;
+import io.paycore.service.clients.CredentialsFileMode;
 import io.paycore.service.serve.PaycoreService;
 import io.paycore.service.serve.ServeCommand;
 import io.paycore.service.serve.ServiceContext;
@@ -26,8 +27,10 @@ import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -130,7 +133,9 @@ public final class WorkloadRun
     }
 
     /**
-     * Write a clients file that admits {@link #CLIENT_ID} with a fresh random secret.
+     * Write a clients file that admits {@link #CLIENT_ID} with a fresh random secret, readable and writable by its
+     * owner only ({@link CredentialsFileMode#OWNER_ONLY}, on a file system with POSIX permissions), as
+     * {@code clients add} makes one; an existing file is made so before it is written again.
      *
      * @param clientsFile the file to write; its directory is created.
      * @return the secret.
@@ -140,6 +145,17 @@ public final class WorkloadRun
     {
         final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         Files.createDirectories(clientsFile.getParent());
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix"))
+        {
+            if (Files.exists(clientsFile))
+            {
+                Files.setPosixFilePermissions(clientsFile, CredentialsFileMode.OWNER_ONLY);
+            }
+            else
+            {
+                Files.createFile(clientsFile, PosixFilePermissions.asFileAttribute(CredentialsFileMode.OWNER_ONLY));
+            }
+        }
         Files.writeString(clientsFile, ClientCredentials.line(CLIENT_ID, secret, 1_000) + System.lineSeparator(),
             StandardCharsets.US_ASCII);
         return secret;

@@ -228,12 +228,34 @@ public final class AmqpFeedCommand implements Callable<Integer>
             }
             finally
             {
-                publisher.requestStop();
-                runner.close();
-                publisher.close();
+                stop(publisher, runner, context, err);
             }
             return exitStatus(publisher);
         }
+    }
+
+    /**
+     * Stop the publisher and its runner, waiting for its whole drain: {@link AgentRunner#close()} would interrupt the
+     * agent after {@link AgentRunner#RETRY_CLOSE_TIMEOUT_MS}, cutting short a longer drain.
+     *
+     * @param publisher the running publisher.
+     * @param runner    its runner.
+     * @param context   its context: the drain and connect timeouts bound the wait.
+     * @param err       where a stop that takes longer than that is reported.
+     */
+    static void stop(
+        final AmqpFeedPublisher publisher,
+        final AgentRunner runner,
+        final AmqpFeedContext context,
+        final PrintStream err)
+    {
+        publisher.requestStop();
+        // a stop may wait for a connect attempt (TCP connect and handshake), then for the drain and the close of the
+        // connection, each bounded: wait for all of them
+        final int closeWaitMs = (int)Math.min(Integer.MAX_VALUE,
+            context.drainTimeoutMs() + 3L * context.connectTimeoutMs() + AgentRunner.RETRY_CLOSE_TIMEOUT_MS);
+        runner.close(closeWaitMs, (thread) -> err.println(NAME + ": still stopping after " + closeWaitMs + " ms"));
+        publisher.close();
     }
 
     private static int exitStatus(final AmqpFeedPublisher publisher)

@@ -1,5 +1,6 @@
 package io.paycore.service.feed;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -45,7 +46,7 @@ public final class FeedState implements AutoCloseable
     private final Path progressTempFile;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final ByteBuffer progressBuffer = ByteBuffer.allocate(PROGRESS_LENGTH_MAX);
+    private final byte[] progressBytes = new byte[PROGRESS_LENGTH_MAX];
     private long lastWrittenTimestampNanos;
     private boolean closed;
 
@@ -154,7 +155,8 @@ public final class FeedState implements AutoCloseable
     }
 
     /**
-     * Write the progress file if the timestamp moved since the last write: temporary file, forced, then renamed.
+     * Write the progress file if the timestamp moved since the last write: temporary file, forced, then renamed. An
+     * interrupt of the calling thread does not stop the write, and stays set.
      *
      * @param lastConfirmedTimestampNanos the last confirmed change's timestamp.
      * @return true if the file was written.
@@ -172,21 +174,18 @@ public final class FeedState implements AutoCloseable
                 lastWrittenTimestampNanos);
         }
 
-        progressBuffer.clear();
         final String line = lastConfirmedTimestampNanos + "\n";
-        for (int i = 0; i < line.length(); i++)
+        final int length = line.length();
+        for (int i = 0; i < length; i++)
         {
-            progressBuffer.put((byte)line.charAt(i));
+            progressBytes[i] = (byte)line.charAt(i);
         }
-        progressBuffer.flip();
-        try (FileChannel channel = FileChannel.open(progressTempFile, StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
+        // A stream, not a FileChannel: an interrupt of the writing thread (AgentRunner.close() interrupts an agent
+        // slow to close) would close a channel mid-write and lose the progress of what the broker confirmed.
+        try (FileOutputStream stream = new FileOutputStream(progressTempFile.toFile()))
         {
-            while (progressBuffer.hasRemaining())
-            {
-                channel.write(progressBuffer);
-            }
-            channel.force(true);
+            stream.write(progressBytes, 0, length);
+            stream.getFD().sync();
         }
         catch (final IOException ex)
         {

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -37,7 +38,7 @@ import java.util.concurrent.Callable;
         "0:the journals hold the same records wherever both hold one (one may hold more)",
         "1:they differ at a record",
         "2:usage error",
-        "3:a journal is missing or holds a damaged record"
+        "3:a journal is missing, cannot be read or holds a damaged record"
     })
 public final class JournalCompareCommand implements Callable<Integer>
 {
@@ -45,7 +46,7 @@ public final class JournalCompareCommand implements Callable<Integer>
     public static final int EXIT_AGREE = 0;
     /** Exit status when they differ at a record. */
     public static final int EXIT_DIFFER = 1;
-    /** Exit status when a journal cannot be read. */
+    /** Exit status when a journal is missing, cannot be read or holds a damaged record. */
     public static final int EXIT_UNREADABLE = 3;
 
     @Parameters(index = "0", paramLabel = "DIR_A",
@@ -63,15 +64,18 @@ public final class JournalCompareCommand implements Callable<Integer>
     public Integer call()
     {
         final PrintStream out = System.out;
-        final Path journalA = journalOf(first);
-        final Path journalB = journalOf(second);
+        final Path journalA;
+        final Path journalB;
         final JournalComparison.Result result;
         try
         {
+            journalA = journalOf(first);
+            journalB = journalOf(second);
             result = JournalComparison.compare(journalA, journalB);
         }
-        catch (final JournalException ex)
+        catch (final JournalException | UncheckedIOException ex)
         {
+            // A directory that cannot be read (permissions) is a journal this command cannot read: one line, as audit
             System.err.println("paycore journal compare: " + ex.getMessage());
             return EXIT_UNREADABLE;
         }

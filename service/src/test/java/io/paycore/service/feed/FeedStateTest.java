@@ -57,6 +57,31 @@ class FeedStateTest
     }
 
     @Test
+    void shouldWriteProgressOnAnInterruptedThreadAndKeepTheInterrupt()
+    {
+        // A stopping publisher's thread may be interrupted (AgentRunner.close() interrupts an agent that takes more
+        // than 5 s to close): the progress of what the broker confirmed must still be written.
+        final Path directory = temp.resolve("state");
+        try (FeedState state = FeedState.open(directory))
+        {
+            Thread.currentThread().interrupt();
+            try
+            {
+                assertTrue(state.writeProgress(1_700_000_000_000_000_456L));
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+            }
+            finally
+            {
+                Thread.interrupted();
+            }
+        }
+        try (FeedState state = FeedState.open(directory))
+        {
+            assertEquals(1_700_000_000_000_000_456L, state.readProgress());
+        }
+    }
+
+    @Test
     void shouldRefuseASecondHolderAndNameTheFirst()
     {
         final Path directory = temp.resolve("state");

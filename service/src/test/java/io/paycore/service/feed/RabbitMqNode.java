@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -213,6 +214,39 @@ final class RabbitMqNode implements AutoCloseable
             handle.onExit().get(30, TimeUnit.SECONDS);
         }
         server = null;
+    }
+
+    /**
+     * SIGSTOP the node and every process it started: its connections stay open, it reads, sends and confirms
+     * nothing until {@link #resume()}, as a broker stalled by a long pause would.
+     */
+    void suspend() throws Exception
+    {
+        signal("-STOP");
+    }
+
+    /**
+     * SIGCONT what {@link #suspend()} stopped.
+     */
+    void resume() throws Exception
+    {
+        signal("-CONT");
+    }
+
+    private void signal(final String signal) throws Exception
+    {
+        if (null == server)
+        {
+            fail("the RabbitMQ node is not running");
+        }
+        final List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(server.pid())));
+        server.descendants().forEach((handle) -> command.add(Long.toString(handle.pid())));
+        final Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || 0 != kill.exitValue())
+        {
+            fail("kill " + signal + " of the RabbitMQ node failed: " + output);
+        }
     }
 
     int starts()

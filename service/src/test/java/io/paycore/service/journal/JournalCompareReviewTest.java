@@ -10,12 +10,20 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Review of {@code paycore journal compare}, 2026-12-07: each test failed before its fix.
@@ -51,5 +59,63 @@ class JournalCompareReviewTest
         assertTrue(message.startsWith("paycore journal compare: ") && message.contains(segment.toString()) &&
             message.contains("sequence=3"), message);
         assertEquals(1, message.lines().count(), message);
+    }
+
+    @Test
+    void shouldExitThreeWithOneLineForADataDirectoryItCannotRead() throws Exception
+    {
+        final Path readable = temp.resolve("readable");
+        final Path unreadable = temp.resolve("unreadable");
+        TestJournals.ticks(readable, 5, 3, 0);
+        TestJournals.ticks(unreadable, 5, 3, 0);
+        Files.setPosixFilePermissions(unreadable, Set.of());
+        try
+        {
+            final List<String> command = withoutReadOverride(unreadable);
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(List.of("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens",
+                "java.base/java.util.zip=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), PaycoreMain.class.getName(),
+                "journal", "compare", readable.toString(), unreadable.toString()));
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(15, TimeUnit.SECONDS), output);
+
+            assertEquals(JournalCompareCommand.EXIT_UNREADABLE, process.exitValue(), output);
+            assertTrue(output.startsWith("paycore journal compare: ") && output.contains(unreadable.toString()),
+                output);
+            assertEquals(1, output.lines().count(), output);
+        }
+        finally
+        {
+            Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /**
+     * The command prefix under which a directory of mode 000 cannot be read: none for a user, {@code setpriv}
+     * dropping the capabilities that let root read anything (skipped where that cannot be done).
+     */
+    private static List<String> withoutReadOverride(final Path modeZero) throws Exception
+    {
+        final List<String> prefix = new ArrayList<>();
+        if (!Files.isReadable(modeZero))
+        {
+            return prefix;
+        }
+        final Path setpriv = Path.of("/usr/bin/setpriv");
+        assumeTrue(Files.isExecutable(setpriv), "running as root without " + setpriv + ": a directory of mode " +
+            "000 is readable, so this test cannot make one that is not");
+        prefix.addAll(List.of(setpriv.toString(), "--inh-caps=-dac_override,-dac_read_search",
+            "--bounding-set=-dac_override,-dac_read_search"));
+        final List<String> probe = new ArrayList<>(prefix);
+        probe.addAll(List.of("/bin/ls", modeZero.toString()));
+        final Process process = new ProcessBuilder(probe).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assumeTrue(process.waitFor(10, TimeUnit.SECONDS) && 0 != process.exitValue(),
+            "setpriv cannot drop the capabilities that let root read a directory of mode 000 here");
+        return prefix;
     }
 }
