@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * {@code paycore node}: one member of a paycore cluster on Aeron Cluster.
@@ -70,7 +71,8 @@ import java.util.concurrent.atomic.AtomicReference;
     exitCodeList = {
         "143:clean shutdown after SIGTERM (130 after SIGINT): the JVM's status for the signal",
         "0:the cluster was shut down, or --help",
-        "1:stopped because this member could not write its journal or cold tier",
+        "1:stopped because this member could not write its journal or cold tier, or close its journal as it " +
+            "stopped (after a signal the status stays 143 or 130; the line 'stopped: ...' says why)",
         "2:usage or configuration error",
         "3:stopped because its consensus module or service container stopped by itself (an error while it " +
             "started or ran; the member prints the error logs), or it could not start (a port in use, another " +
@@ -106,6 +108,8 @@ public final class NodeCommand implements Callable<Integer>
 
     @Spec
     private CommandSpec spec;
+
+    private Consumer<ClusterNode> launchedHook = (node) -> {};
 
     @Option(names = "--id", paramLabel = "N", required = true,
         description = "This member's id: its place in --members, from 0.")
@@ -353,6 +357,7 @@ public final class NodeCommand implements Callable<Integer>
             }
             try (ClusterNode node = launched)
             {
+                launchedHook.accept(node);
                 out.println("paycore node " + memberId + " of " + clusterMembers.size() + ": running, data in " +
                     data + ", clients at " + clusterMembers.ingressEndpoints() + "; limits " +
                     describeLimits(limits.limits(), coldTierSizeBytes > 0) + " (every member must run with the same)");
@@ -363,7 +368,6 @@ public final class NodeCommand implements Callable<Integer>
                 watchdog.interrupt();
                 joinQuietly(watchdog);
                 partStopped = stoppedPart.get();
-                failure = node.service().failure();
                 if (null != partStopped)
                 {
                     final PrintWriter err = spec.commandLine().getErr();
@@ -378,14 +382,32 @@ public final class NodeCommand implements Callable<Integer>
                 out.println("paycore node " + memberId + ": shutting down");
                 out.flush();
             }
+            // Read once the member has closed: its service closes its journal as it ends, and a close that fails
+            // (the last force) is a failure too. Said before the barrier closes: after a signal the JVM ends then.
+            failure = launched.service().failure();
+            if (null != failure)
+            {
+                spec.commandLine().getErr().println("paycore node " + memberId + ": stopped: " + failure.getMessage());
+                spec.commandLine().getErr().flush();
+            }
         }
         if (null != failure)
         {
-            spec.commandLine().getErr().println("paycore node " + memberId + ": stopped: " + failure.getMessage());
-            spec.commandLine().getErr().flush();
             return exitStatusFor(failure);
         }
         return null != partStopped ? EXIT_PART_STOPPED : EXIT_OK;
+    }
+
+    /**
+     * Given the member once it has started, before it says it runs. For tests in this package.
+     *
+     * @param hook given the running member, on the command's thread.
+     * @return this.
+     */
+    NodeCommand launchedHook(final Consumer<ClusterNode> hook)
+    {
+        this.launchedHook = hook;
+        return this;
     }
 
     /**

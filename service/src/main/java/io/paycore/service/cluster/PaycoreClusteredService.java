@@ -133,6 +133,7 @@ public final class PaycoreClusteredService implements ClusteredService
     private volatile Runnable snapshotRequester = () -> {};
     private volatile Consumer<AtomicCounter> loginsRefusedCounter = (counter) -> {};
     private volatile Consumer<String> startupCollectionReport;
+    private volatile Consumer<Journal> journalCloser = Journal::close;
     private long lastSnapshotRecords;
     private boolean snapshotRequested;
     private final FrameValidator validator;
@@ -618,7 +619,7 @@ public final class PaycoreClusteredService implements ClusteredService
         {
             try
             {
-                journal.close();
+                journalCloser.accept(journal);
             }
             catch (final JournalException ex)
             {
@@ -640,6 +641,19 @@ public final class PaycoreClusteredService implements ClusteredService
             counters.close();
             counters = null;
         }
+    }
+
+    /**
+     * How {@link #onTerminate(Cluster)} closes the journal: {@link Journal#close()}, which forces what is not yet
+     * durable and throws if it cannot. For tests, to make that close fail.
+     *
+     * @param closer closes the journal it is given, or throws a {@link JournalException}.
+     * @return this.
+     */
+    PaycoreClusteredService journalCloser(final Consumer<Journal> closer)
+    {
+        this.journalCloser = closer;
+        return this;
     }
 
     /**
