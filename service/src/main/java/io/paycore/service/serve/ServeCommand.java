@@ -47,6 +47,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code paycore serve --data DIR [options]}: recover the data directory, then serve clients over Aeron until
@@ -307,6 +308,8 @@ public final class ServeCommand implements Callable<Integer>
 
     private boolean configApplied;
 
+    private Runnable startedHook = () -> {};
+
     /**
      * Serve until a shutdown signal.
      *
@@ -344,9 +347,15 @@ public final class ServeCommand implements Callable<Integer>
         }
 
         final PaycoreService service;
-        final Thread startNotice = startNotice(err);
+        // Made before the service starts, so that a signal that comes once it has started finds it and the service is
+        // closed in order; one that comes while it starts ends the JVM at once, as before (see startNotice).
+        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+        final AtomicBoolean starting = new AtomicBoolean(true);
+        Thread startNotice = null;
+        boolean started = false;
         try
         {
+            startNotice = startNotice(err, starting, barrier);
             if (warmupTransfers < 0)
             {
                 err.println("paycore serve: --warmup must not be negative: " + warmupTransfers);
@@ -377,6 +386,7 @@ public final class ServeCommand implements Callable<Integer>
             try
             {
                 service = PaycoreService.launch(context);
+                started = true;
             }
             catch (final JournalException ex)
             {
@@ -412,10 +422,20 @@ public final class ServeCommand implements Callable<Integer>
         }
         finally
         {
-            withdraw(startNotice);
+            // From here a signal stops the service through the barrier, unless the notice has run (the JVM ends).
+            starting.compareAndSet(true, false);
+            if (null != startNotice)
+            {
+                withdraw(startNotice);
+            }
+            if (!started)
+            {
+                barrier.close();
+            }
         }
+        startedHook.run();
 
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        try (barrier)
         {
             try
             {
@@ -432,14 +452,38 @@ public final class ServeCommand implements Callable<Integer>
     }
 
     /**
+     * Run once the service has started, on the command's thread, before it waits for a signal. For tests in this
+     * package.
+     *
+     * @param hook what to run.
+     * @return this.
+     */
+    ServeCommand startedHook(final Runnable hook)
+    {
+        this.startedHook = hook;
+        return this;
+    }
+
+    /**
      * A shutdown hook for the start-up (the warm-up, recovery): a SIGTERM or SIGINT then ends the JVM before there is
      * a service to close, and without it the operator would see the process gone with nothing said. Stopping there
-     * is no worse than a crash, which the next start recovers from; no client has been told anything yet.
+     * is no worse than a crash, which the next start recovers from; no client has been told anything yet. The notice
+     * closes the barrier, whose own hook would otherwise hold the JVM until the start-up had finished.
+     *
+     * @param starting true until the service has started; the notice sets it false, and does nothing once it is.
      */
-    private static Thread startNotice(final PrintStream err)
+    private static Thread startNotice(
+        final PrintStream err, final AtomicBoolean starting, final ShutdownSignalBarrier barrier)
     {
-        final Thread notice = new Thread(() -> err.println("paycore serve: stopped by a signal while starting " +
-            "(warm-up or recovery), before serving any client; start it again when ready"), "paycore-serve-start");
+        final Thread notice = new Thread(() ->
+        {
+            if (starting.compareAndSet(true, false))
+            {
+                err.println("paycore serve: stopped by a signal while starting (warm-up or recovery), before " +
+                    "serving any client; start it again when ready");
+                barrier.close();
+            }
+        }, "paycore-serve-start");
         Runtime.getRuntime().addShutdownHook(notice);
         return notice;
     }
