@@ -11,18 +11,12 @@ import java.util.regex.Pattern;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.LedgerLimits;
-import io.paycore.journal.FlushLevel;
-import io.paycore.journal.Journal;
-import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
-import io.paycore.service.demo.DemoWorkload;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +57,7 @@ class AmqpFeedStopTest
 
     private final ByteArrayOutputStream systemErr = new ByteArrayOutputStream();
     private PrintStream savedErr;
-    private Writer writer;
+    private LiveJournalWriter writer;
     private AgentRunner runner;
     private boolean suspended;
 
@@ -117,7 +111,7 @@ class AmqpFeedStopTest
         }
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
         final Path state = temp.resolve("state");
-        writer = new Writer(data);
+        writer = new LiveJournalWriter(data, 100, 1);
         writer.writeTransfers(40);
 
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -184,42 +178,6 @@ class AmqpFeedStopTest
                 fail("the broker did not confirm " + count + " changes:\n" + out.toString(StandardCharsets.UTF_8));
             }
             Thread.sleep(10);
-        }
-    }
-
-    /**
-     * The service's part: demo traffic appended to a journal that stays open, so the publisher follows it live.
-     */
-    private static final class Writer implements AutoCloseable
-    {
-        private final DemoWorkload workload = new DemoWorkload(100, Long.MAX_VALUE / 2, 1, 7);
-        private final UnsafeBuffer message = new UnsafeBuffer(new byte[workload.maxMessageLengthBytes()]);
-        private final Journal journal;
-        private long timestampNanos = 1_700_000_000_000_000_000L;
-
-        Writer(final DataDirectory data)
-        {
-            journal = Journal.open(new JournalContext().directory(data.journalDirectory())
-                .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE));
-            while (workload.hasMoreAccounts())
-            {
-                journal.append(RecordTypes.MESSAGE, timestampNanos++, message, 0, workload.encodeAccounts(message, 0));
-            }
-        }
-
-        void writeTransfers(final int transfers)
-        {
-            final long target = workload.transfersMade() + transfers;
-            while (workload.transfersMade() < target)
-            {
-                journal.append(RecordTypes.MESSAGE, timestampNanos++, message, 0,
-                    workload.encodeTransfers(message, 0));
-            }
-        }
-
-        public void close()
-        {
-            journal.close();
         }
     }
 }

@@ -17,20 +17,14 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
-import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.LedgerLimits;
-import io.paycore.journal.FlushLevel;
-import io.paycore.journal.Journal;
-import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.replay.feed.ChangeJson;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.PaycoreProcess;
-import io.paycore.service.demo.DemoWorkload;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,7 +120,7 @@ class AmqpFeedTest
 
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
         final Path state = temp.resolve("state");
-        final Writer writer = new Writer(data);
+        final LiveJournalWriter writer = new LiveJournalWriter(data, ACCOUNTS, BATCH);
         closeables.add(writer);
         writer.writeTransfers(TRANSFERS_PER_PHASE);
 
@@ -205,7 +199,7 @@ class AmqpFeedTest
         }
 
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
-        try (Writer writer = new Writer(data))
+        try (LiveJournalWriter writer = new LiveJournalWriter(data, ACCOUNTS, BATCH))
         {
             writer.writeTransfers(1_000);
         }
@@ -258,7 +252,7 @@ class AmqpFeedTest
     void shouldStopWithClearErrorsWhenTheBrokerRefusesThePublisher() throws Exception
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
-        try (Writer writer = new Writer(data))
+        try (LiveJournalWriter writer = new LiveJournalWriter(data, ACCOUNTS, BATCH))
         {
             writer.writeTransfers(10);
         }
@@ -296,7 +290,7 @@ class AmqpFeedTest
     void shouldExitDamagedNamingTheRecordWhenTheJournalIsCorrupt() throws Exception
     {
         final DataDirectory data = new DataDirectory(temp.resolve("data"));
-        try (Writer writer = new Writer(data))
+        try (LiveJournalWriter writer = new LiveJournalWriter(data, ACCOUNTS, BATCH))
         {
             writer.writeTransfers(200);
         }
@@ -485,42 +479,6 @@ class AmqpFeedTest
             assertEquals(debitAccountCode, ((Number)headers.get("debit_account_code")).intValue(), where);
             assertEquals(creditAccountCode, ((Number)headers.get("credit_account_code")).intValue(), where);
             assertEquals(timestampNanos, ((Number)headers.get("timestamp_nanos")).longValue(), where);
-        }
-    }
-
-    /**
-     * The service's part: demo traffic appended to a journal that stays open, so the publisher follows it live.
-     */
-    private static final class Writer implements AutoCloseable
-    {
-        private final DemoWorkload workload = new DemoWorkload(ACCOUNTS, Long.MAX_VALUE / 2, BATCH, 7);
-        private final UnsafeBuffer message = new UnsafeBuffer(new byte[workload.maxMessageLengthBytes()]);
-        private final Journal journal;
-        private long timestampNanos = 1_700_000_000_000_000_000L;
-
-        Writer(final DataDirectory data)
-        {
-            journal = Journal.open(new JournalContext().directory(data.journalDirectory())
-                .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE));
-            while (workload.hasMoreAccounts())
-            {
-                journal.append(RecordTypes.MESSAGE, timestampNanos++, message, 0, workload.encodeAccounts(message, 0));
-            }
-        }
-
-        void writeTransfers(final int transfers)
-        {
-            final long target = workload.transfersMade() + transfers;
-            while (workload.transfersMade() < target)
-            {
-                journal.append(RecordTypes.MESSAGE, timestampNanos++, message, 0,
-                    workload.encodeTransfers(message, 0));
-            }
-        }
-
-        public void close()
-        {
-            journal.close();
         }
     }
 }
