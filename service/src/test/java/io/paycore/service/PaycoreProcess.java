@@ -29,7 +29,20 @@ public final class PaycoreProcess implements AutoCloseable
 
     public static PaycoreProcess start(final Path output, final List<String> args) throws IOException
     {
-        final List<String> command = new ArrayList<>();
+        return start(output, List.of(), args);
+    }
+
+    /**
+     * @param output   where its output goes.
+     * @param launcher words put before {@code java}, such as {@code taskset -c 1}.
+     * @param args     the command's arguments.
+     * @return the running process.
+     * @throws IOException if it cannot start.
+     */
+    public static PaycoreProcess start(final Path output, final List<String> launcher, final List<String> args)
+        throws IOException
+    {
+        final List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");

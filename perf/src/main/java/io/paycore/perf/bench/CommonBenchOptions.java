@@ -6,6 +6,7 @@ import io.paycore.journal.FlushLevel;
 import io.paycore.perf.harness.BenchChannels;
 import io.paycore.perf.harness.BenchSettings;
 import io.paycore.perf.harness.ServiceLauncher;
+import io.paycore.service.pinning.AllowedCpus;
 import io.paycore.service.pinning.CpuPlan;
 import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LocalChannelOption;
@@ -111,12 +112,11 @@ public final class CommonBenchOptions
      */
     BenchSettings settings()
     {
-        final int cores = Runtime.getRuntime().availableProcessors();
         return new BenchSettings()
             .channels(BenchChannels.parse(channel.label()))
             .flushLevel(flush)
             .profile(ThreadingProfile.parse(profile))
-            .cpuPlan(CpuPlan.parse(cpus, cores))
+            .cpuPlan(CpuPlan.parse(cpus, AllowedCpus.ofThisProcess()))
             .idleStrategy("profile".equals(idleStrategy) ? null : idleStrategy)
             .layout("profile".equals(layout) ? null : StageLayout.parse(layout))
             .accounts(accounts)

@@ -1,12 +1,13 @@
 package io.paycore.service.pinning;
 
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Which core each hot thread of a benchmark goes on ({@code --cpus}), as
+ * Which core each hot thread of the service or a benchmark goes on ({@code --cpus}), as
  * {@code role=cpu[+cpu...][,role=...]}, for example {@code loadgen=0,driver=0,ingress=1,journaler=1,blp=1}. A role
  * with several threads (the media driver's conductor, sender and receiver in the dedicated profile) spreads them
  * over the cores listed with {@code +}, in turn: {@code driver=2+3+4}. Roles not named are left where the scheduler
@@ -44,22 +45,43 @@ public final class CpuPlan
     }
 
     /**
-     * Parse a plan.
+     * Parse a plan against cpus {@code 0..cpus-1}.
+     *
+     * @param spec {@code role=cpu,...}, roles named case-insensitively; null or empty for none.
+     * @param cpus cores of this machine; every cpu named must be below it.
+     * @return the plan.
+     * @throws IllegalArgumentException naming the part that is wrong and the roles there are.
+     * @see #parse(String, BitSet)
+     */
+    public static CpuPlan parse(final String spec, final int cpus)
+    {
+        return parse(spec, AllowedCpus.first(cpus));
+    }
+
+    /**
+     * Parse a plan. Each role is named once, with one or more cpus joined by {@code +}; an empty entry anywhere (a
+     * doubled or trailing {@code ,} or {@code +}) is a typo and refused.
      *
      * @param spec    {@code role=cpu,...}, roles named case-insensitively; null or empty for none.
-     * @param cpus    cores of this machine; every cpu named must be below it.
+     * @param allowed the cpus this process may run on ({@link AllowedCpus#ofThisProcess()}); every cpu named must be
+     *                one of them, else the thread would leave the set the operator gave the process.
      * @return the plan.
      * @throws IllegalArgumentException naming the part that is wrong and the roles there are.
      */
-    public static CpuPlan parse(final String spec, final int cpus)
+    public static CpuPlan parse(final String spec, final BitSet allowed)
     {
         if (null == spec || spec.isBlank())
         {
             return NONE;
         }
         final EnumMap<Role, int[]> cpuByRole = new EnumMap<>(Role.class);
-        for (final String part : spec.split(","))
+        for (final String part : spec.split(",", -1))
         {
+            if (part.isBlank())
+            {
+                throw new IllegalArgumentException("--cpus has an empty entry (a doubled or trailing ','): '" +
+                    spec + "'");
+            }
             final int equals = part.indexOf('=');
             if (equals < 1)
             {
@@ -76,7 +98,12 @@ public final class CpuPlan
                 throw new IllegalArgumentException("--cpus: unknown role '" + part.substring(0, equals).trim() +
                     "', roles are " + roles(), ex);
             }
-            final String[] cpuNames = part.substring(equals + 1).trim().split("\\+");
+            if (cpuByRole.containsKey(role))
+            {
+                throw new IllegalArgumentException("--cpus names " + role.name().toLowerCase(Locale.ROOT) +
+                    " twice; give a role with several threads its cpus joined by '+': '" + spec + "'");
+            }
+            final String[] cpuNames = part.substring(equals + 1).split("\\+", -1);
             final int[] cpuList = new int[cpuNames.length];
             for (int i = 0; i < cpuNames.length; i++)
             {
@@ -87,13 +114,14 @@ public final class CpuPlan
                 }
                 catch (final NumberFormatException ex)
                 {
-                    throw new IllegalArgumentException("--cpus: not a cpu number in '" + part + "'", ex);
+                    throw new IllegalArgumentException("--cpus: not a cpu number in '" + part.trim() + "'", ex);
                 }
-                if (cpu < 0 || cpu >= cpus)
+                if (cpu < 0 || !allowed.get(cpu))
                 {
                     throw new IllegalArgumentException("--cpus: cpu " + cpu + " for " +
-                        role.name().toLowerCase(Locale.ROOT) + " is not on this machine, which has cpus 0.." +
-                        (cpus - 1));
+                        role.name().toLowerCase(Locale.ROOT) + " is not one this process may run on: it has cpus " +
+                        AllowedCpus.describe(allowed) + " (those of this machine, less any taskset or cpuset left " +
+                        "out)");
                 }
                 cpuList[i] = cpu;
             }
@@ -133,6 +161,25 @@ public final class CpuPlan
     }
 
     /**
+     * @param role a role.
+     * @return how the plan names the role's cpus, such as {@code driver=2+3+4}, or null when it does not place it.
+     */
+    public String spec(final Role role)
+    {
+        final int[] cpus = cpuByRole.get(role);
+        if (null == cpus)
+        {
+            return null;
+        }
+        final StringBuilder builder = new StringBuilder(role.name().toLowerCase(Locale.ROOT)).append('=');
+        for (int i = 0; i < cpus.length; i++)
+        {
+            builder.append(i == 0 ? "" : "+").append(cpus[i]);
+        }
+        return builder.toString();
+    }
+
+    /**
      * @return true when the plan places no thread.
      */
     public boolean isEmpty()
@@ -146,14 +193,7 @@ public final class CpuPlan
     public String toString()
     {
         final StringBuilder builder = new StringBuilder();
-        cpuByRole.forEach((role, cpus) ->
-        {
-            builder.append(builder.length() == 0 ? "" : ",").append(role.name().toLowerCase(Locale.ROOT)).append('=');
-            for (int i = 0; i < cpus.length; i++)
-            {
-                builder.append(i == 0 ? "" : "+").append(cpus[i]);
-            }
-        });
+        cpuByRole.forEach((role, cpus) -> builder.append(builder.length() == 0 ? "" : ",").append(spec(role)));
         return builder.toString();
     }
 }

@@ -5,6 +5,7 @@ import io.paycore.transport.PaycoreServer;
 import net.openhft.affinity.Affinity;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
@@ -20,8 +21,8 @@ import java.util.function.Function;
  * <p>
  * Each pinning is reported as one line (role, thread, wanted cpu, what the thread is allowed and where it runs), to
  * the listener as it happens and in {@link #lines()}. A role with several cores takes them in turn. Where affinity
- * cannot be set (not Linux, no JNA), the line says so and the thread runs unpinned. With an empty plan the factories
- * make plain threads and report nothing.
+ * cannot be set (not Linux, no JNA, or the call fails), the line says {@code could not pin} and why, and the thread
+ * runs unpinned. With an empty plan the factories make plain threads and report nothing.
  * <p>
  * Thread safe.
  */
@@ -110,11 +111,24 @@ public final class ThreadPinning
         try
         {
             Affinity.setAffinity(cpu);
-            outcome = "allowed " + Affinity.getAffinity() + ", running on cpu " + Affinity.getCpu();
+            final BitSet affinity = Affinity.getAffinity();
+            if (1 == affinity.cardinality() && affinity.get(cpu))
+            {
+                outcome = "allowed " + affinity + ", running on cpu " + Affinity.getCpu();
+            }
+            else
+            {
+                // OpenHFT's stand-in where it has no implementation (a platform it does not support, no JNA) sets
+                // nothing and says nothing: its affinity reads back empty.
+                outcome = "could not pin: " + (affinity.isEmpty() ?
+                    "the affinity library cannot pin on this platform (OpenHFT affinity pins on Linux and " +
+                    "Windows, with JNA)" : "the thread's cpus are " + affinity + " after pinning") +
+                    "; it runs unpinned";
+            }
         }
         catch (final Throwable ex)
         {
-            outcome = "could not pin: " + ex;
+            outcome = "could not pin: " + ex + "; it runs unpinned";
         }
         final String line = String.format(Locale.ROOT, "%-10s %-16s wanted cpu %d: %s",
             role.name().toLowerCase(Locale.ROOT), Thread.currentThread().getName(), cpu, outcome);

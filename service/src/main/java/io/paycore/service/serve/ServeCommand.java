@@ -163,9 +163,10 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--cpus", paramLabel = "ROLE=CPU,...",
         description = "Pin hot threads to cores (OpenHFT affinity): role=cpu[+cpu],... with roles ingress, egress, " +
-            "journaler, blp, driver; a role with several threads spreads them over the cpus joined by " +
-            "'+'. Each pinned thread is printed with the core it got (default: none in shared; in dedicated one " +
-            "core per hot thread from cpu 1 up, refusing to start without enough).")
+            "journaler, blp, driver, each named once, on cpus this process may run on (taskset); a role with " +
+            "several threads spreads them over the cpus joined by '+'. Each pinned thread is printed with the core " +
+            "it got; a plan that shares a busy-spinning thread's core is warned about (default: none in shared; in " +
+            "dedicated one core per hot thread after the first allowed cpu, refusing to start without enough).")
     private String cpus;
 
     @Option(names = { "--idle-strategy", "--wait-strategy" }, paramLabel = "NAME", defaultValue = "profile",
@@ -592,6 +593,8 @@ public final class ServeCommand implements Callable<Integer>
                 .tickIntervalNanos(tickIntervalNanos)
                 .aeronDirectoryName(null)
                 .embeddedAeronDirectoryName(dataDirectory.aeronDirectory().toString()))
+            // On the cores the service will run on: else, in the dedicated profile, the profile's own plan.
+            .cpus(cpus)
             .out(quiet)
             .errorHandler((ex) -> err.println("paycore serve: warm-up: " + ex));
     }

@@ -13,6 +13,7 @@ import io.paycore.journal.SnapshotWriter;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.PaycoreMarkFile;
 import io.paycore.replay.SnapshotTaker;
+import io.paycore.service.pinning.AllowedCpus;
 import io.paycore.service.pinning.CpuPlan;
 import io.paycore.service.pinning.ServicePinning;
 import io.paycore.service.pinning.ThreadPinning;
@@ -21,6 +22,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
 
 import java.io.PrintStream;
+import java.util.BitSet;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 
@@ -90,6 +92,7 @@ public final class ServiceContext
     private String cpus;
     private CpuPlan cpuPlan = CpuPlan.NONE;
     private ThreadPinning threadPinning;
+    private boolean pinningWarned;
     private PrintStream out = System.out;
     private ErrorHandler errorHandler;
     private int errorLogLengthBytes = PaycoreMarkFile.errorLogLengthBytesFromProperty();
@@ -187,15 +190,27 @@ public final class ServiceContext
             pipelineContext.layout(StageLayout.INLINE);
         }
 
+        final BitSet allowedCpus = AllowedCpus.ofThisProcess();
         if (null == threadPinning)
         {
-            cpuPlan = ServicePinning.plan(cpus, pipelineContext.profile(), Runtime.getRuntime().availableProcessors());
+            cpuPlan = ServicePinning.plan(cpus, pipelineContext.profile(), allowedCpus);
             final PrintStream pinnedOut = out;
             threadPinning = new ThreadPinning(cpuPlan, (line) -> pinnedOut.println("pinned: " + line));
         }
         else
         {
             cpuPlan = threadPinning.plan();
+        }
+        if (!pinningWarned)
+        {
+            // Once, though a context may be concluded twice (by its command, then by the service it launches).
+            pinningWarned = true;
+            for (final String warning : ServicePinning.warnings(cpuPlan, pipelineContext.profile(),
+                pipelineContext.layout(), pipelineContext.idleStrategy(), transportContext.isEmbeddedDriver(),
+                allowedCpus))
+            {
+                out.println("warning: " + warning);
+            }
         }
         // Every thread the service runs comes from a factory of the pinning: pinned as it starts, if the plan says.
         final ThreadFactory threads = threadPinning.threadFactory();
