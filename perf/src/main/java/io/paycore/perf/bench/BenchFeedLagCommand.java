@@ -113,6 +113,7 @@ public final class BenchFeedLagCommand implements Callable<Integer>
             return 2;
         }
 
+        common.printPinningWarnings(settings, "paycore bench feed-lag", out);
         out.println("machine: " + MachineInfo.now().describeBefore());
         final ThreadPinning pinner = new ThreadPinning(settings.cpuPlan(), null);
         final Histogram lag = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);

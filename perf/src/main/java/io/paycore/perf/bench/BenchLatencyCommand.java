@@ -111,6 +111,7 @@ public final class BenchLatencyCommand implements Callable<Integer>
                 "--snapshot-every, --connect");
             return 2;
         }
+        common.printPinningWarnings(settings, "paycore bench latency", out);
         final LatencyReport report = LatencyBenchmark.run(settings, common.launcher(), out);
         report.print(out);
         if (null != settings.outDirectory())

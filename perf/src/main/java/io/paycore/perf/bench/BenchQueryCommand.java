@@ -137,6 +137,7 @@ public final class BenchQueryCommand implements Callable<Integer>
             return 2;
         }
 
+        common.printPinningWarnings(settings, "paycore bench query", out);
         out.println("machine: " + MachineInfo.now().describeBefore());
         final ThreadPinning pinner = new ThreadPinning(settings.cpuPlan(), null);
         final Path store = Files.createTempDirectory("paycore-bench-query-store-");

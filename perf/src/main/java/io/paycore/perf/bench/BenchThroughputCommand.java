@@ -113,6 +113,7 @@ public final class BenchThroughputCommand implements Callable<Integer>
             err.println("paycore bench throughput: --hot-transfers applies to the service started here only");
             return 2;
         }
+        common.printPinningWarnings(settings, "paycore bench throughput", out);
         final List<ThroughputSearch.Step> steps = ThroughputSearch.run(
             settings, common.launcher(), batches, startRate, p99LimitNanos, out);
         if (null != settings.outDirectory())

@@ -8,12 +8,16 @@ import io.paycore.perf.harness.BenchSettings;
 import io.paycore.perf.harness.ServiceLauncher;
 import io.paycore.service.pinning.AllowedCpus;
 import io.paycore.service.pinning.CpuPlan;
+import io.paycore.service.pinning.ServicePinning;
 import io.paycore.service.cli.FlushLevelConverter;
 import io.paycore.service.cli.LocalChannelOption;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
 
 /**
  * The options {@code bench latency} and {@code bench throughput} share: where the service is and how it runs.
@@ -30,7 +34,8 @@ public final class CommonBenchOptions
 
     @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "shared",
         description = "Threading profile of the service and the baseline: shared, or dedicated (busy-spin, a core " +
-            "per hot thread; the service refuses it on fewer than 6 cores) (default: ${DEFAULT-VALUE}).")
+            "per hot thread as 'serve --profile dedicated' gives them unless --cpus names a service role; refused " +
+            "on fewer than 6 cores, and without --cpus on fewer than 8) (default: ${DEFAULT-VALUE}).")
     String profile;
 
     @Option(names = { "--idle-strategy", "--wait-strategy" }, paramLabel = "NAME", defaultValue = "profile",
@@ -49,7 +54,9 @@ public final class CommonBenchOptions
         description = "Pin threads to cores (OpenHFT affinity) and print what each got; roles loadgen, ingress " +
             "(also the baseline's echo), egress, journaler, blp, driver; a role's several threads " +
             "(the dedicated driver's three) take the cores joined by + in turn; for example " +
-            "loadgen=0,driver=0,ingress=1,journaler=1,blp=1 (default: no pinning).")
+            "loadgen=0,driver=0,ingress=1,journaler=1,blp=1. A plan that shares a busy-spinning thread's core is " +
+            "warned about before the run. With --cluster only loadgen (default: none in shared; in dedicated the " +
+            "service's default plan, serve's, which a --cpus naming only loadgen keeps).")
     String cpus;
 
     @Option(names = "--accounts", paramLabel = "N", defaultValue = "" + BenchSettings.ACCOUNTS_DEFAULT,
@@ -67,8 +74,8 @@ public final class CommonBenchOptions
 
     @Option(names = "--cluster",
         description = "Drive a three-member cluster of 'paycore node' processes on this machine instead of the " +
-            "in-process service (UDP on loopback, a fresh cluster per start; its members take the cores, so no " +
-            "pinning).")
+            "in-process service (UDP on loopback, a fresh cluster per start; its members take the cores, so none of " +
+            "the service's threads is pinned, nor the baseline's: --cpus takes only loadgen).")
     boolean cluster;
 
     @Option(names = "--cluster-base-port", paramLabel = "PORT", defaultValue = "20900",
@@ -116,7 +123,8 @@ public final class CommonBenchOptions
             .channels(BenchChannels.parse(channel.label()))
             .flushLevel(flush)
             .profile(ThreadingProfile.parse(profile))
-            .cpuPlan(CpuPlan.parse(cpus, AllowedCpus.ofThisProcess()))
+            .cpuPlan(connect || cluster ? CpuPlan.parse(cpus, AllowedCpus.ofThisProcess()) :
+                plan(cpus, ThreadingProfile.parse(profile), AllowedCpus.ofThisProcess()))
             .idleStrategy("profile".equals(idleStrategy) ? null : idleStrategy)
             .layout("profile".equals(layout) ? null : StageLayout.parse(layout))
             .accounts(accounts)
@@ -130,8 +138,62 @@ public final class CommonBenchOptions
     }
 
     /**
+     * The plan for a benchmark that starts the service here: {@code --cpus} as given when it names one of the
+     * service's roles; otherwise the plan {@code serve} would pin the service's threads by (in the dedicated profile,
+     * a core per hot thread), with the load generator where {@code --cpus} puts it, if it does.
+     *
+     * @param spec    {@code --cpus}, or null.
+     * @param profile the threading profile.
+     * @param allowed the cpus the process may run on.
+     * @return the plan.
+     * @throws IllegalArgumentException when the spec is wrong, or as {@link ServicePinning#plan} refuses the
+     *                                  dedicated profile on too few cores.
+     */
+    static CpuPlan plan(final String spec, final ThreadingProfile profile, final BitSet allowed)
+    {
+        final CpuPlan given = CpuPlan.parse(spec, allowed);
+        for (final CpuPlan.Role role : CpuPlan.Role.values())
+        {
+            if (CpuPlan.Role.LOADGEN != role && given.cpu(role) >= 0)
+            {
+                return given;
+            }
+        }
+        final CpuPlan service = ServicePinning.plan(null, profile, allowed);
+        if (given.isEmpty())
+        {
+            return service;
+        }
+        return service.isEmpty() ? given : CpuPlan.parse(given + "," + service, allowed);
+    }
+
+    /**
+     * Print, before the run, what {@code serve} would warn of in the plan of the service started here (a
+     * busy-spinning thread sharing a core, say): the service's own lines go where its output goes, which the
+     * bench discards unless {@code --verbose}.
+     *
+     * @param settings the run's settings.
+     * @param command  the command's name, put in front of each line.
+     * @param out      where to print.
+     */
+    void printPinningWarnings(final BenchSettings settings, final String command, final PrintStream out)
+    {
+        if (connect || cluster || verbose)
+        {
+            return;
+        }
+        final List<String> warnings = ServicePinning.warnings(settings.cpuPlan(), settings.profile(),
+            settings.layout(), settings.idleStrategy(), true, AllowedCpus.ofThisProcess());
+        for (final String warning : warnings)
+        {
+            out.println(command + ": warning: " + warning);
+        }
+    }
+
+    /**
      * Say plainly, before starting anything, what of these options cannot work: {@code --member-warmup} without
-     * {@code --cluster} or below 0, or the dedicated profile (a core for each hot thread) on a machine with too few.
+     * {@code --cluster} or below 0, {@code --cpus} naming a service role with {@code --cluster}, or the dedicated
+     * profile (a core for each hot thread) on a machine with too few.
      *
      * @return a message when they cannot, else null.
      */
@@ -141,6 +203,11 @@ public final class CommonBenchOptions
         if (null != memberWarmup)
         {
             return memberWarmup;
+        }
+        final String clusterCpus = refuseClusterCpus();
+        if (null != clusterCpus)
+        {
+            return clusterCpus;
         }
         final ThreadingProfile threadingProfile = ThreadingProfile.parse(profile);
         final int cores = Runtime.getRuntime().availableProcessors();
@@ -164,6 +231,34 @@ public final class CommonBenchOptions
         return cluster ?
             new ClusterServiceLauncher(data, clusterBasePort, memberWarmupTransfers) :
             new InProcessServiceLauncher(data, verbose);
+    }
+
+    private String refuseClusterCpus()
+    {
+        if (!cluster || null == cpus)
+        {
+            return null;
+        }
+        final CpuPlan plan;
+        try
+        {
+            plan = CpuPlan.parse(cpus, AllowedCpus.ofThisProcess());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return ex.getMessage();
+        }
+        final StringBuilder serviceRoles = new StringBuilder();
+        for (final CpuPlan.Role role : CpuPlan.Role.values())
+        {
+            if (CpuPlan.Role.LOADGEN != role && plan.cpu(role) >= 0)
+            {
+                serviceRoles.append(serviceRoles.length() == 0 ? "" : ",").append(plan.spec(role));
+            }
+        }
+        return serviceRoles.length() == 0 ? null : "--cluster runs the service in 'paycore node' processes, which " +
+            "the bench does not pin (nor the baseline, so that both are measured alike): --cpus takes only loadgen " +
+            "with --cluster, not " + serviceRoles;
     }
 
     private String refuseMemberWarmup()

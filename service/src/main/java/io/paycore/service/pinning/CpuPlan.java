@@ -3,8 +3,10 @@ package io.paycore.service.pinning;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which core each hot thread of the service or a benchmark goes on ({@code --cpus}), as
@@ -70,6 +72,21 @@ public final class CpuPlan
      */
     public static CpuPlan parse(final String spec, final BitSet allowed)
     {
+        return parse(spec, allowed, EnumSet.allOf(Role.class));
+    }
+
+    /**
+     * Parse a plan, as {@link #parse(String, BitSet)}, for a command that places only some of the roles: a message
+     * that lists the roles to use lists those. Which roles the plan may name is the caller's to check.
+     *
+     * @param spec    {@code role=cpu,...}, roles named case-insensitively; null or empty for none.
+     * @param allowed the cpus this process may run on.
+     * @param roles   the roles the command places, listed in messages.
+     * @return the plan.
+     * @throws IllegalArgumentException naming the part that is wrong and the roles there are.
+     */
+    public static CpuPlan parse(final String spec, final BitSet allowed, final Set<Role> roles)
+    {
         if (null == spec || spec.isBlank())
         {
             return NONE;
@@ -86,7 +103,7 @@ public final class CpuPlan
             if (equals < 1)
             {
                 throw new IllegalArgumentException("--cpus wants role=cpu pairs separated by commas, roles " +
-                    roles() + ": '" + part + "'");
+                    roles(roles) + ": '" + part + "'");
             }
             final Role role;
             try
@@ -96,7 +113,7 @@ public final class CpuPlan
             catch (final IllegalArgumentException ex)
             {
                 throw new IllegalArgumentException("--cpus: unknown role '" + part.substring(0, equals).trim() +
-                    "', roles are " + roles(), ex);
+                    "', roles are " + roles(roles), ex);
             }
             if (cpuByRole.containsKey(role))
             {
@@ -130,10 +147,10 @@ public final class CpuPlan
         return new CpuPlan(cpuByRole);
     }
 
-    private static String roles()
+    private static String roles(final Set<Role> roles)
     {
         final StringBuilder builder = new StringBuilder();
-        for (final Role role : Role.values())
+        for (final Role role : EnumSet.copyOf(roles))
         {
             builder.append(builder.length() == 0 ? "" : ", ").append(role.name().toLowerCase(Locale.ROOT));
         }

@@ -6,6 +6,7 @@ import io.paycore.core.pipeline.ThreadingProfile;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,8 @@ public final class ServicePinning
     public static final int DEDICATED_DRIVER_THREADS = 3;
 
     private static final int DEDICATED_HOT_THREADS = 4 + DEDICATED_DRIVER_THREADS;
+
+    private static final EnumSet<CpuPlan.Role> SERVICE_ROLES = EnumSet.range(CpuPlan.Role.INGRESS, CpuPlan.Role.DRIVER);
 
     private ServicePinning()
     {
@@ -63,7 +66,7 @@ public final class ServicePinning
     {
         if (null != spec && !spec.isBlank())
         {
-            final CpuPlan plan = CpuPlan.parse(spec, allowed);
+            final CpuPlan plan = CpuPlan.parse(spec, allowed, SERVICE_ROLES);
             if (plan.cpu(CpuPlan.Role.LOADGEN) >= 0)
             {
                 throw new IllegalArgumentException("--cpus: the service has no loadgen thread (that role is the " +
@@ -103,8 +106,9 @@ public final class ServicePinning
      * What an operator should know of a plan before the service starts, one line each, none for a sound plan: two
      * or more threads on one cpu of which one busy-spins (a spinner never gives its core up, so the others run only
      * in the time slices the scheduler takes from it); as many busy-spinning threads as the process has cpus, pinned
-     * or not, so that none is left for its other threads and the system; and a role the plan names that has no thread
-     * of its own with this profile, layout and driver, so that nothing is pinned for it.
+     * or not, so that none is left for its other threads and the system; a role the plan names that has no thread
+     * of its own with this profile, layout and driver, so that nothing is pinned for it; and an idle strategy other
+     * than the profile's with the inline layout, which has no stage thread for it to act on.
      *
      * @param plan           the plan.
      * @param profile        the threading profile.
@@ -205,6 +209,15 @@ public final class ServicePinning
                 "on " + allowed.cardinality() + " cpus (" + AllowedCpus.describe(allowed) + "): none is left for " +
                 "its other threads and the system, which run only in the time slices the scheduler takes from a " +
                 "spinner" + advice(stagesSpin, dedicated));
+        }
+
+        if (StageLayout.INLINE == stageLayout && null != idleStrategy &&
+            !IdleStrategies.canonical(idleStrategy).equals(IdleStrategies.defaultFor(profile)))
+        {
+            warnings.add("--idle-strategy " + IdleStrategies.canonical(idleStrategy) + " has no effect: it sets the " +
+                "stage threads' idling and the inline layout has none (the stages run on the ingress thread, which " +
+                "idles as the " + name(profile) + " profile does); use --layout split or combined for stage " +
+                "threads that idle so");
         }
 
         for (final CpuPlan.Role role : CpuPlan.Role.values())
