@@ -71,7 +71,7 @@ import java.util.function.Consumer;
     exitCodeList = {
         "143:clean shutdown after SIGTERM (130 after SIGINT): the JVM's status for the signal",
         "0:the cluster was shut down, or --help",
-        "1:stopped because this member could not write its journal or cold tier, or close its journal as it " +
+        "1:stopped because this member could not write its journal or cold tier, or close either as it " +
             "stopped (after a signal the status stays 143 or 130; the line 'stopped: ...' says why)",
         "2:usage or configuration error",
         "3:stopped because its consensus module or service container stopped by itself (an error while it " +

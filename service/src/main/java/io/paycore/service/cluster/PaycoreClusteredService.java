@@ -134,6 +134,7 @@ public final class PaycoreClusteredService implements ClusteredService
     private volatile Consumer<AtomicCounter> loginsRefusedCounter = (counter) -> {};
     private volatile Consumer<String> startupCollectionReport;
     private volatile Consumer<Journal> journalCloser = Journal::close;
+    private volatile Consumer<LmdbColdTier> coldTierCloser = LmdbColdTier::close;
     private long lastSnapshotRecords;
     private boolean snapshotRequested;
     private final FrameValidator validator;
@@ -615,31 +616,52 @@ public final class PaycoreClusteredService implements ClusteredService
         CloseHelper.quietClose(agreement);
         agreement = null;
         stopSnapshotter();
-        if (null != journal)
+        try
         {
-            try
+            // Each close forces what is not yet durable: one that fails is this member's failure (the first kept),
+            // said and given a status by the node, not left to the container's error handler.
+            if (null != journal)
             {
-                journalCloser.accept(journal);
-            }
-            catch (final JournalException ex)
-            {
-                if (null == failure)
+                try
                 {
-                    failure = ex;
+                    journalCloser.accept(journal);
                 }
+                catch (final JournalException ex)
+                {
+                    recordFailure(ex);
+                }
+                journal = null;
             }
-            journal = null;
+            if (null != cold)
+            {
+                try
+                {
+                    coldTierCloser.accept(cold);
+                }
+                catch (final RuntimeException ex)
+                {
+                    // A ColdTierException, or the store's own (LMDB's) from its last sync or its close.
+                    recordFailure(ex);
+                }
+                cold = null;
+            }
         }
-        if (null != cold)
+        finally
         {
-            cold.close();
-            cold = null;
+            if (null != counters)
+            {
+                loginsRefusedCounter.accept(null);
+                counters.close();
+                counters = null;
+            }
         }
-        if (null != counters)
+    }
+
+    private void recordFailure(final RuntimeException ex)
+    {
+        if (null == failure)
         {
-            loginsRefusedCounter.accept(null);
-            counters.close();
-            counters = null;
+            failure = ex;
         }
     }
 
@@ -657,8 +679,22 @@ public final class PaycoreClusteredService implements ClusteredService
     }
 
     /**
+     * How {@link #onTerminate(Cluster)} closes the cold tier: {@link LmdbColdTier#close()}, which forces its last
+     * writes and throws if it cannot. For tests, to make that close fail.
+     *
+     * @param closer closes the tier it is given, or throws.
+     * @return this.
+     */
+    PaycoreClusteredService coldTierCloser(final Consumer<LmdbColdTier> closer)
+    {
+        this.coldTierCloser = closer;
+        return this;
+    }
+
+    /**
      * @return why this member stopped applying the cluster's log (its journal or cold tier could not be written),
-     * or null while it applies it. Any thread.
+     * or why it could not close either as it ended ({@link #onTerminate(Cluster)}); null while it applies it and
+     * once it closed both. Any thread.
      */
     public RuntimeException failure()
     {

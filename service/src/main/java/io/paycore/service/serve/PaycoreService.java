@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The running service over one data directory: recovery, then the pipeline over the recovered ledger behind the
@@ -105,6 +106,7 @@ public final class PaycoreService implements AutoCloseable
     private final AgentRunner healthRunner;
     private boolean closed;
     private String finalDigest;
+    private Consumer<Recovery> recoveryCloser = Recovery::close;
 
     private PaycoreService(
         final ServiceContext context,
@@ -482,8 +484,21 @@ public final class PaycoreService implements AutoCloseable
         }
         finally
         {
-            CloseHelper.closeAll(recovery, coldTier);
+            CloseHelper.closeAll(() -> recoveryCloser.accept(recovery), coldTier);
             out.flush();
         }
+    }
+
+    /**
+     * How {@link #close()} closes the journal and releases the data directory: {@link Recovery#close()}, whose
+     * journal close forces what is not yet durable and throws if it cannot. For tests, to make that close fail.
+     *
+     * @param closer closes the recovery it is given, or throws.
+     * @return this.
+     */
+    synchronized PaycoreService recoveryCloser(final Consumer<Recovery> closer)
+    {
+        this.recoveryCloser = closer;
+        return this;
     }
 }

@@ -48,6 +48,7 @@ import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * {@code paycore serve --data DIR [options]}: recover the data directory, then serve clients over Aeron until
@@ -87,6 +88,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
     exitCodeList = {
         "143:clean shutdown after SIGTERM (130 after SIGINT): the JVM's status for the signal",
         "0:--print-config, --help",
+        "1:the pipeline failed as it ran ('paycore serve: the pipeline failed: ...'), or the service failed to " +
+            "close, such as its journal's last force ('paycore serve: stopped: ...' on stderr); after a signal " +
+            "the status stays 143 or 130 and the line says why",
         "2:usage or configuration error (a credentials file others may write included)",
         "3:the journal is damaged (not a torn tail): refused to start",
         "4:the data directory is in use or cannot be made, its disk is full or failing, or another start-up " +
@@ -310,6 +314,7 @@ public final class ServeCommand implements Callable<Integer>
     private boolean configApplied;
 
     private Runnable startedHook = () -> {};
+    private Consumer<PaycoreService> launchedHook = (service) -> {};
 
     /**
      * Serve until a shutdown signal.
@@ -434,8 +439,10 @@ public final class ServeCommand implements Callable<Integer>
                 barrier.close();
             }
         }
+        launchedHook.accept(service);
         startedHook.run();
 
+        boolean closedCleanly = false;
         try (barrier)
         {
             try
@@ -445,11 +452,35 @@ public final class ServeCommand implements Callable<Integer>
             }
             finally
             {
-                service.close();
+                closedCleanly = close(service, err);
             }
         }
 
-        return null == service.pipeline().failure() ? EXIT_OK : EXIT_FAILED;
+        return closedCleanly && null == service.pipeline().failure() ? EXIT_OK : EXIT_FAILED;
+    }
+
+    /**
+     * Close the service, and say why if that fails: the journal's close forces what is not yet durable, so a failure
+     * there leaves records not known durable. Said here, before the signal's barrier is released: after a signal the
+     * JVM ends once it is, and an exception left to escape would be reported (if at all) after that.
+     *
+     * @return true if it closed without a failure.
+     */
+    private static boolean close(final PaycoreService service, final PrintStream err)
+    {
+        try
+        {
+            service.close();
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            err.println("paycore serve: stopped: " + (null == ex.getMessage() ? ex.toString() : ex.getMessage()) +
+                (ex instanceof JournalException ? " (as it closed: records journaled since the journal's last " +
+                "force may not be durable; the next start recovers what the disk holds)" : " (as it closed)"));
+            err.flush();
+            return false;
+        }
     }
 
     /**
@@ -462,6 +493,19 @@ public final class ServeCommand implements Callable<Integer>
     ServeCommand startedHook(final Runnable hook)
     {
         this.startedHook = hook;
+        return this;
+    }
+
+    /**
+     * Given the service once it has started, on the command's thread, before {@link #startedHook}. For tests in this
+     * package.
+     *
+     * @param hook given the running service.
+     * @return this.
+     */
+    ServeCommand launchedHook(final Consumer<PaycoreService> hook)
+    {
+        this.launchedHook = hook;
         return this;
     }
 
