@@ -484,7 +484,9 @@ public final class PaycoreService implements AutoCloseable
         }
         finally
         {
-            CloseHelper.closeAll(() -> recoveryCloser.accept(recovery), coldTier);
+            // The tier before the recovery, whose close releases the data directory's lock: no other process may
+            // open the directory while this one still holds its tier open.
+            CloseHelper.closeAll(coldTier, () -> recoveryCloser.accept(recovery));
             out.flush();
         }
     }
