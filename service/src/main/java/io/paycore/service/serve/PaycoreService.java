@@ -407,13 +407,13 @@ public final class PaycoreService implements AutoCloseable
         {
             return null;
         }
-        final String before = ledger.limitsKnown() ? "were " + LimitsRecord.describeInForce(ledger) :
-            "were not journaled";
+        final String before = ledger.limitsKnown() ? "before it: " + LimitsRecord.describeInForce(ledger) :
+            "no limits journaled before it";
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[LimitsRecord.LENGTH]);
         final int length = LimitsRecord.encode(ledger.limits(), null != ledger.coldTier(), payload, 0);
         final long sequence = pipeline.journalBeforeStart(RecordTypes.LIMITS, payload, 0, length);
         return "limits      " + LimitsRecord.describe(payload, 0) + " in force from sequence " + sequence +
-            " (they " + before + ")";
+            " (" + before + ")";
     }
 
     private static String readyLine(final ServiceContext context, final Recovery recovery)

@@ -448,7 +448,7 @@ public final class ServeCommand implements Callable<Integer>
             try
             {
                 barrier.await();
-                out.println("paycore " + spec.name() + ": shutting down");
+                out.println("paycore serve: shutting down");
             }
             finally
             {
@@ -780,6 +780,8 @@ public final class ServeCommand implements Callable<Integer>
 
         final ServeCommand configured = new ServeCommand();
         configured.configApplied = true;
+        configured.startedHook = startedHook;
+        configured.launchedHook = launchedHook;
         final CommandLine reparsed = new CommandLine(configured)
             .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(properties))
             .setOut(commandLine.getOut())

@@ -131,7 +131,7 @@ class PaycoreServiceTest
         service = PaycoreService.launch(context(data));
         final String firstRun = out.toString(StandardCharsets.UTF_8);
         assertTrue(firstRun.contains("limits      accounts 1024, transfers unbounded (cold tier), pending 256, " +
-            "batch 64 in force from sequence 1 (they were not journaled)"), firstRun);
+            "batch 64 in force from sequence 1 (no limits journaled before it)"), firstRun);
         client = connect(data, 3001);
         createFourAccounts(client);
         closeClientAndService();
@@ -156,7 +156,7 @@ class PaycoreServiceTest
         assertTrue(secondRun.contains("limits      accounts 6, transfers unbounded (cold tier), pending 256, " +
             "batch 64 in force from sequence "), secondRun);
         assertTrue(secondRun.contains(
-            " (they were accounts 1024, transfers unbounded (cold tier), pending 256)"), secondRun);
+            " (before it: accounts 1024, transfers unbounded (cold tier), pending 256)"), secondRun);
         client = connect(data, 3002);
         final AccountEventArray more = new AccountEventArray(3);
         for (long id = 5; id <= 7; id++)

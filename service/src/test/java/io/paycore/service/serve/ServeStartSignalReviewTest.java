@@ -1,6 +1,7 @@
 package io.paycore.service.serve;
 
 import io.paycore.service.ConsoleCapture;
+import io.paycore.service.PaycoreMain;
 import io.paycore.transport.ClientCredentials;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -80,6 +82,36 @@ class ServeStartSignalReviewTest
         assertTrue(out.contains(PaycoreService.READY_PREFIX), out);
         assertTrue(out.contains("paycore serve: shutting down"), out);
         assertTrue(out.contains(PaycoreService.FINAL_DIGEST_PREFIX), out);
+    }
+
+    /**
+     * With {@code --config} the command runs again as parsed from the file, and its name is then the qualified one:
+     * until 2026-12-07 the shutdown line read {@code paycore paycore serve: shutting down}.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldNameItselfOnceWhenItsOptionsComeFromAFile() throws Exception
+    {
+        final Path data = temp.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve(ServeCommand.CLIENTS_FILE_NAME),
+            ClientCredentials.line(1, "serve-start-signal-secret", 1) + System.lineSeparator());
+        final Path config = temp.resolve("serve.properties");
+        Files.writeString(config, String.join(System.lineSeparator(), "data=" + data.toString().replace("\\", "/"),
+            "flush=none", "profile=shared", "channel=aeron:ipc", "max-accounts=1024", "hot-transfers=500",
+            "cold-tier-size=0", "max-pending=4096", "max-batch=128") + System.lineSeparator());
+        final CommandLine commandLine = new CommandLine(new PaycoreMain()).setCommandName("paycore");
+        final CommandLine serve = commandLine.getSubcommands().get("serve");
+        final ServeCommand command = serve.getCommand();
+        command.startedHook(ServeStartSignalReviewTest::signalEveryBarrier);
+
+        final Future<Integer> status = executor.submit(() -> commandLine.execute("serve", "--config", config.toString()));
+
+        final int exitStatus = status.get(30, TimeUnit.SECONDS);
+        final String out = console.out();
+        assertEquals(ServeCommand.EXIT_OK, exitStatus, out + console.err());
+        assertTrue(out.contains("paycore serve: shutting down"), out);
+        assertFalse(out.contains("paycore paycore"), out);
     }
 
     /**

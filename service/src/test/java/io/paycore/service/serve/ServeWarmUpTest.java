@@ -60,7 +60,7 @@ class ServeWarmUpTest
             final String output = service.output();
             assertTrue(output.indexOf(warmUp) < output.indexOf("ready:"), output);
             assertEquals("1", service.ready("last-sequence"), output);
-            assertTrue(output.contains("in force from sequence 1 (they were not journaled)"), output);
+            assertTrue(output.contains("in force from sequence 1 (no limits journaled before it)"), output);
             assertTrue(output.contains("replayed    0 record(s)"), output);
 
             try (PaycoreClient client = PaycoreClient.connect(new ClientContext()
