@@ -58,7 +58,7 @@ import java.util.concurrent.Callable;
         "1:the journal verified but a check failed (unbalanced, snapshot mismatch, history not reconciled)",
         "2:usage error, or limits too small to replay the journal as it was answered (the message names the one)",
         "3:the journal is damaged: the report names file, offset and sequence",
-        "4:nothing to audit (no journal), or an I/O error"
+        "4:nothing to audit (no journal, or its first segments archived: see --from-snapshot), or an I/O error"
     })
 public final class AuditCommand implements Callable<Integer>
 {
