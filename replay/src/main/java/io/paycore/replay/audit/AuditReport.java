@@ -395,6 +395,7 @@ public final class AuditReport
      * <pre>
      * audit of DIR
      * journal: N record(s) verified, sequences A..B, S segment(s), checksum chain intact, last checksum 0xXXXXXXXX
+     *                                                  ('..., no checksum read' when no record was read)
      * start: journal beginning | start: snapshot FILE (sequence S); the journal before it was not verified
      * state as of: sequence N, ISO-TIME (end of journal | records after it verified, not applied)
      *                                                  (sequence 0: 'before the first record' for the time)
@@ -429,7 +430,14 @@ public final class AuditReport
     public void print(final PrintStream out)
     {
         out.println("audit of " + directory);
-        if (null == damage)
+        if (null == damage && 0 == recordsVerified)
+        {
+            // No record read (none after the snapshot it started from): no checksum to give; 0x00000000 would read
+            // as the chain's head.
+            out.printf(Locale.ROOT, "journal: 0 record(s) verified, sequences none, %d segment(s), no checksum read%n",
+                segments);
+        }
+        else if (null == damage)
         {
             out.printf(Locale.ROOT, "journal: %d record(s) verified, sequences %s, %d segment(s), checksum chain " +
                 "intact, last checksum 0x%08x%n", recordsVerified, range(), segments, lastChecksum);

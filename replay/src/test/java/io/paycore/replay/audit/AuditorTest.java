@@ -585,6 +585,27 @@ class AuditorTest
         assertFalse(printed.contains("1970-01-01"), printed);
     }
 
+    /**
+     * From a snapshot with no record after it, no record is read: until 2026-12-07 the journal line still said
+     * "checksum chain intact, last checksum 0x00000000", which reads as the chain's head.
+     */
+    @Test
+    void shouldGiveNoChecksumWhenItReadNoRecord()
+    {
+        final long lastSequence = AuditRuns.write(new DataDirectory(temp.resolve("probe")), 30, 31).lastSequence;
+        final DataDirectory directory = new DataDirectory(temp.resolve("data"));
+        final SnapshotTaker taker = new SnapshotTaker(directory.snapshotDirectory(), 5, Throwable::printStackTrace);
+        AuditRuns.write(directory, 30, 31, taker, lastSequence);
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory).fromSnapshot(true));
+
+        assertEquals(lastSequence, report.snapshotSequence());
+        final String printed = print(report);
+        assertTrue(printed.contains("journal: 0 record(s) verified, sequences none, "), printed);
+        assertTrue(printed.contains(" no checksum read"), printed);
+        assertFalse(printed.contains("last checksum"), printed);
+    }
+
     @Test
     void shouldAuditADirectoryARunningServiceHoldsWithoutChangingIt() throws Exception
     {
