@@ -47,7 +47,7 @@ import java.util.function.Consumer;
         "members' client endpoints (PaycoreClient with ClientContext.clusterIngressEndpoints).",
         "",
         "Each member uses five ports from its base port: +1 archive control, +2 clients, +3 consensus, +4 log,",
-        "+5 catch-up. Members on one machine need base ports at least 10 apart.",
+        "+5 catch-up. Members on one machine need base ports at least 5 apart (10 is the convention).",
         "",
         "Data directory layout: DIR/cluster (consensus module and service: recording log, snapshots' index,",
         "mark files), DIR/archive (the replicated log and snapshots), DIR/journal (paycore's journal of what",
