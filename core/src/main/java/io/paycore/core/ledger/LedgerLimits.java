@@ -1,5 +1,6 @@
 package io.paycore.core.ledger;
 
+import io.paycore.codec.ProtocolLimits;
 import io.paycore.journal.PropertyValues;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -324,7 +325,14 @@ public final class LedgerLimits
         check("--max-accounts", MAX_ACCOUNTS_PROP_NAME, maxAccounts, MAX_RECORDS_BOUND);
         check("--hot-transfers", MAX_TRANSFERS_PROP_NAME, maxTransfers, MAX_RECORDS_BOUND);
         check("--max-pending", MAX_PENDING_TRANSFERS_PROP_NAME, maxPendingTransfers, MAX_RECORDS_BOUND);
-        check("--max-batch", MAX_BATCH_EVENTS_PROP_NAME, maxBatchEvents, MAX_RECORDS_BOUND);
+        // Bounded by what one message carries, as the help and README say; the replays (audit, the feeds) met the
+        // protocol's bound only mid-replay, as a stack trace.
+        if (maxBatchEvents < 1 || maxBatchEvents > ProtocolLimits.MAX_BATCH_EVENTS)
+        {
+            throw new IllegalArgumentException("events per message (" + MAX_BATCH_EVENTS_PROP_NAME +
+                ", --max-batch) must be in 1.." + ProtocolLimits.MAX_BATCH_EVENTS +
+                (maxBatchEvents > ProtocolLimits.MAX_BATCH_EVENTS ? ", the protocol's most: " : ": ") + maxBatchEvents);
+        }
         if (maxColdLagRecords < 2L * maxBatchEvents || maxColdLagRecords > MAX_RECORDS_BOUND)
         {
             throw new IllegalArgumentException(MAX_COLD_LAG_RECORDS_PROP_NAME + " must be in [2 * " +

@@ -409,7 +409,7 @@ public final class AuditReport
      * ledger L: accounts N, debits pending X, debits posted Y, credits pending X, credits posted Y
      * balanced: yes | balanced: NO (ledger L: ...)
      * snapshot check FILE (sequence S): MATCH|MISMATCH|UNREADABLE|NOT_REACHED|PAST_JOURNAL_END ...
-     * history: account ID, N line(s), reconciled | NOT reconciled after K record(s)
+     * history: account ID, N line(s), reconciled | NOT reconciled after K record(s) [; no event names the account]
      * export: N event(s) to FILE (csv|jsonl)
      * warning: ...                                     if a *_FULL result may come from smaller limits than the
      *                                                  service's (no LIMITS record from the start)
@@ -558,9 +558,12 @@ public final class AuditReport
         }
         if (0 != historyAccountId.signum())
         {
-            out.printf(Locale.ROOT, "history: account %s, %d line(s), %s%n", historyAccountId, historyLines,
+            // 0 lines is also what a mistyped id gives: said, so that it does not read as a clean, empty history.
+            out.printf(Locale.ROOT, "history: account %s, %d line(s), %s%s%n", historyAccountId, historyLines,
                 0 == historyUnreconciled ? "reconciled" :
-                "NOT reconciled after " + historyUnreconciled + " record(s)");
+                "NOT reconciled after " + historyUnreconciled + " record(s)",
+                0 != historyLines ? "" : snapshotSequence > 0 ?
+                "; no event after the snapshot names the account" : "; no event names the account");
         }
         if (null != exportFile)
         {

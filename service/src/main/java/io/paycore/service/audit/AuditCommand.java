@@ -1,5 +1,6 @@
 package io.paycore.service.audit;
 
+import io.paycore.core.cold.ColdTierFullException;
 import io.paycore.core.command.LedgerCapacityException;
 import io.paycore.journal.JournalException;
 import io.paycore.replay.DataDirectory;
@@ -34,9 +35,9 @@ import java.util.concurrent.Callable;
  * <p>
  * Exit status: 0 when the journal verified, every ledger balances and every snapshot checked matched; 1 when the
  * journal verified but a check failed (unbalanced ledger, snapshot mismatch or unreadable, history not
- * reconciled); 2 for a usage error, also limits smaller than those the journal was written with; 3 when the journal
- * is damaged (the report names file, offset and sequence); 4 when there is nothing to audit or an I/O error stopped
- * it.
+ * reconciled); 2 for a usage error, also limits smaller than those the journal was written with, or a temporary
+ * cold tier too small for its history; 3 when the journal is damaged (the report names file, offset and sequence);
+ * 4 when there is nothing to audit or an I/O error stopped it.
  */
 @Command(
     name = "audit",
@@ -56,7 +57,7 @@ import java.util.concurrent.Callable;
     exitCodeList = {
         "0:the journal verified; every ledger balances; every snapshot checked matched",
         "1:the journal verified but a check failed (unbalanced, snapshot mismatch, history not reconciled)",
-        "2:usage error, or limits too small to replay the journal as it was answered (the message names the one)",
+        "2:usage error, or limits or --cold-tier-size too small to replay the journal (the message names the one)",
         "3:the journal is damaged: the report names file, offset and sequence",
         "4:nothing to audit (no journal, or its first segments archived: see --from-snapshot), or an I/O error"
     })
@@ -126,7 +127,7 @@ public final class AuditCommand implements Callable<Integer>
     private Path export;
 
     @Option(names = "--format", paramLabel = "csv|jsonl", defaultValue = "csv",
-        description = "Format of --export (default: ${DEFAULT-VALUE}).")
+        description = "Format of --export; refused without it (default: ${DEFAULT-VALUE}).")
     private String format;
 
     @Option(names = "--progress", paramLabel = "auto|always|never", defaultValue = "auto",
@@ -170,6 +171,10 @@ public final class AuditCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("--account must be between 1 and 2^128 - 2: " + account);
             }
+            if (null == export && spec.commandLine().getParseResult().hasMatchedOption("--format"))
+            {
+                throw new IllegalArgumentException("--format applies to --export");
+            }
         }
         catch (final IllegalArgumentException ex)
         {
@@ -194,6 +199,15 @@ public final class AuditCommand implements Callable<Integer>
             err.println("paycore audit: " + ex.getMessage());
             return EXIT_USAGE;
         }
+        catch (final ColdTierFullException ex)
+        {
+            // A limit of the audit's own, too small for the history: a usage error, with the audit's options to give.
+            clear(bar);
+            err.println("paycore audit: the audit's temporary cold tier (--cold-tier-size " + coldTierSizeBytes +
+                " bytes) is too small for the journal's history: give a larger --cold-tier-size, 0 to keep every " +
+                "transfer in memory, or more --hot-transfers");
+            return EXIT_USAGE;
+        }
         catch (final JournalException ex)
         {
             // Damage found outside the replay (the auditor reports what it finds there in its report): still damage.
@@ -215,6 +229,12 @@ public final class AuditCommand implements Callable<Integer>
 
         report.print(out);
         out.flush();
+        if (null != untilSequence && !report.stoppedEarly() && null == report.damage() &&
+            untilSequence > report.lastVerifiedSequence())
+        {
+            err.println("paycore audit: the journal ends before sequence " + untilSequence + ", at sequence " +
+                report.lastVerifiedSequence() + ": the state reported is its end");
+        }
         if (null != report.damage())
         {
             err.println("paycore audit: the journal is damaged: " + report.damage().getMessage());

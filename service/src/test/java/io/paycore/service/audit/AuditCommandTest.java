@@ -181,6 +181,110 @@ class AuditCommandTest
         assertTrue(message.contains("no journal to audit"), message);
     }
 
+    /**
+     * {@code --max-batch 2000} passed the ledger's check ([1, 2^27]) and was refused only by the protocol's in the
+     * replay: a stack trace and exit status 1 ("a check failed"); {@code --max-batch 0} named [1, 134217728] though
+     * the help and README say 1..1024.
+     */
+    @Test
+    void shouldRefuseAMaxBatchOutsideTheProtocolsRangeAsAOneLineUsageError() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 40);
+
+        assertEquals(AuditCommand.EXIT_USAGE, PaycoreMain.execute(audit(data.root(), "--max-batch", "2000")),
+            console.out() + console.err());
+        assertEquals(1, console.err().lines().count(), console.err());
+        assertTrue(console.err().startsWith("paycore audit: ") && console.err().contains("--max-batch") &&
+            console.err().contains("1..1024") && console.err().contains("2000"), console.err());
+
+        console.reset();
+        assertEquals(AuditCommand.EXIT_USAGE, PaycoreMain.execute(audit(data.root(), "--max-batch", "0")));
+        assertTrue(console.err().contains("1..1024") && !console.err().contains("134217728"), console.err());
+    }
+
+    /**
+     * A temporary cold tier too small for the history: a {@code ColdTierFullException} stack trace, exit status 1,
+     * and serve's advice ("start again with a larger one") where the auditor needs the audit's own options.
+     */
+    @Test
+    void shouldSayWhatToGiveWhenTheTemporaryColdTierIsTooSmall() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 20_000);
+
+        final int status = PaycoreMain.execute("audit", "--data", data.root().toString(), "--max-accounts", "1024",
+            "--max-pending", "4096", "--hot-transfers", "2000", "--cold-tier-size", "1m", "--progress", "never");
+
+        assertEquals(AuditCommand.EXIT_USAGE, status, console.out() + console.err());
+        final String message = console.err();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.startsWith("paycore audit: "), message);
+        assertTrue(message.contains("--cold-tier-size") && message.contains("--hot-transfers") &&
+            message.contains("0"), message);
+        assertFalse(message.contains("start again"), message);
+    }
+
+    /**
+     * An id the journal never names printed "0 line(s), reconciled" and nothing more: a mistyped id reads as an
+     * account with a clean, empty history.
+     */
+    @Test
+    void shouldSayWhenNoEventNamesTheAccount() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 40);
+
+        final int status = PaycoreMain.execute(audit(data.root(), "--account", "999999", "--progress", "never"));
+
+        assertEquals(AuditCommand.EXIT_OK, status, console.out() + console.err());
+        final String history = line(console.out(), "history: ");
+        assertTrue(history.startsWith("account 999999, 0 line(s), reconciled") &&
+            history.contains("no event names the account"), history);
+    }
+
+    /**
+     * An end point past the journal's last record reported "(end of journal)" and nothing more, as if it had been
+     * reached.
+     */
+    @Test
+    void shouldSayWhenTheJournalEndsBeforeTheUntilSequence() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 40);
+        assertEquals(AuditCommand.EXIT_OK, PaycoreMain.execute(audit(data.root(), "--progress", "never")));
+        final String last = line(console.out(), "state as of: sequence ");
+        final long lastSequence = Long.parseLong(last.substring(0, last.indexOf(',')));
+        console.reset();
+
+        final int status = PaycoreMain.execute(audit(data.root(), "--until-sequence", "1000000", "--progress",
+            "never"));
+
+        assertEquals(AuditCommand.EXIT_OK, status, console.out() + console.err());
+        final String said = console.out() + console.err();
+        assertTrue(said.contains("the journal ends before sequence 1000000, at sequence " + lastSequence), said);
+
+        console.reset();
+        assertEquals(AuditCommand.EXIT_OK, PaycoreMain.execute(audit(data.root(), "--until-sequence",
+            Long.toString(lastSequence), "--progress", "never")));
+        assertFalse((console.out() + console.err()).contains("the journal ends before"), console.err());
+    }
+
+    /**
+     * {@code --format} without {@code --export} was silently ignored.
+     */
+    @Test
+    void shouldRefuseAFormatWithoutAnExport() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 40);
+
+        assertEquals(AuditCommand.EXIT_USAGE, PaycoreMain.execute(audit(data.root(), "--format", "jsonl")),
+            console.out());
+        assertEquals("paycore audit: --format applies to --export", console.err().strip());
+        assertEquals("", console.out());
+    }
+
     @Test
     void shouldReadUntilTimeAsAnInstantOrEpochNanos()
     {

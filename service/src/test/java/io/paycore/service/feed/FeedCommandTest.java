@@ -115,6 +115,47 @@ class FeedCommandTest
         assertTrue(console.err().startsWith("paycore feed: no journal to follow"), console.err());
     }
 
+    @Test
+    void shouldRefuseAMaxBatchOutsideTheProtocolsRangeAsAOneLineUsageError() throws Exception
+    {
+        try (Journal journal = Journal.open(journalContext(temp)))
+        {
+            write(journal, new DemoWorkload(10, 40, 4, 1), 2);
+        }
+
+        assertEquals(FeedCommand.EXIT_USAGE, feed("--data", temp.toString(), "--max-batch", "2000"),
+            console.out() + console.err());
+        assertEquals(1, console.err().lines().count(), console.err());
+        assertTrue(console.err().startsWith("paycore feed: ") && console.err().contains("1..1024"), console.err());
+    }
+
+    /**
+     * The servers that replay the journal take the same option: refused before they start, in the same words.
+     */
+    @Test
+    void shouldRefuseAMaxBatchOutsideTheProtocolsRangeBeforeServing()
+    {
+        final List<String> servers = List.of("feed-server", "query-server");
+        for (final String command : List.of("feed-server", "query-server", "serve"))
+        {
+            for (final String maxBatch : List.of("0", "2000"))
+            {
+                final List<String> args = new ArrayList<>(List.of(command, "--data", temp.resolve(command).toString(),
+                    "--max-batch", maxBatch));
+                if (servers.contains(command))
+                {
+                    args.addAll(List.of("--state", temp.resolve(command + "-state").toString(), "--channel",
+                        "aeron:udp?endpoint=localhost:20999"));
+                }
+                console.reset();
+                assertEquals(2, PaycoreMain.execute(args.toArray(new String[0])),
+                    command + " " + maxBatch + ": " + console.out() + console.err());
+                assertEquals(1, console.err().lines().count(), console.err());
+                assertTrue(console.err().contains("--max-batch) must be in 1..1024"), console.err());
+            }
+        }
+    }
+
     private static int feed(final String... args)
     {
         final List<String> all = new ArrayList<>(List.of("feed"));
