@@ -2,8 +2,8 @@ package io.paycore.service.serve;
 
 import io.paycore.journal.JournalException;
 import io.paycore.service.ConsoleCapture;
+import io.paycore.service.ShutdownSignals;
 import io.paycore.transport.ClientCredentials;
-import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,7 +47,7 @@ class ServeCloseFailureReviewTest
     @AfterEach
     void close() throws Exception
     {
-        signalEveryBarrier();
+        ShutdownSignals.deliver();
         executor.shutdown();
         executor.awaitTermination(30, TimeUnit.SECONDS);
     }
@@ -66,7 +66,7 @@ class ServeCloseFailureReviewTest
                 recovery.close();
                 throw new JournalException(FAILURE);
             }))
-            .startedHook(ServeCloseFailureReviewTest::signalEveryBarrier));
+            .startedHook(ShutdownSignals::deliver));
         // picocli's own report of an exception that escapes the command, kept apart from what the command says.
         final StringWriter escaped = new StringWriter();
         commandLine.setErr(new PrintWriter(escaped, true));
@@ -82,16 +82,5 @@ class ServeCloseFailureReviewTest
         assertTrue(err.contains("paycore serve: stopped: " + FAILURE),
             "the command did not say why it failed as it stopped; it escaped as: " + escaped + "\n" + err);
         assertTrue(console.out().contains(PaycoreService.FINAL_DIGEST_PREFIX), console.out());
-    }
-
-    /**
-     * What the JVM's shutdown hook does on SIGTERM: signal every barrier there is.
-     */
-    private static void signalEveryBarrier()
-    {
-        try (ShutdownSignalBarrier any = new ShutdownSignalBarrier())
-        {
-            any.signalAll();
-        }
     }
 }

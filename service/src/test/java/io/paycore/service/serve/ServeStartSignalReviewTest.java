@@ -2,6 +2,7 @@ package io.paycore.service.serve;
 
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.ShutdownSignals;
 import io.paycore.transport.ClientCredentials;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +47,7 @@ class ServeStartSignalReviewTest
     void close() throws Exception
     {
         // A signal that reached no barrier leaves the command waiting for one: give it one, so that it closes.
-        signalEveryBarrier();
+        ShutdownSignals.deliver();
         executor.shutdown();
         executor.awaitTermination(30, TimeUnit.SECONDS);
     }
@@ -60,7 +61,7 @@ class ServeStartSignalReviewTest
         Files.writeString(data.resolve(ServeCommand.CLIENTS_FILE_NAME),
             ClientCredentials.line(1, "serve-start-signal-secret", 1) + System.lineSeparator());
         final CommandLine commandLine =
-            new CommandLine(new ServeCommand().startedHook(ServeStartSignalReviewTest::signalEveryBarrier));
+            new CommandLine(new ServeCommand().startedHook(ShutdownSignals::deliver));
 
         final Future<Integer> status = executor.submit(() -> commandLine.execute(
             "--data", data.toString(), "--flush", "none", "--profile", "shared", "--channel", "aeron:ipc",
@@ -103,25 +104,15 @@ class ServeStartSignalReviewTest
         final CommandLine commandLine = new CommandLine(new PaycoreMain()).setCommandName("paycore");
         final CommandLine serve = commandLine.getSubcommands().get("serve");
         final ServeCommand command = serve.getCommand();
-        command.startedHook(ServeStartSignalReviewTest::signalEveryBarrier);
+        command.startedHook(ShutdownSignals::deliver);
 
-        final Future<Integer> status = executor.submit(() -> commandLine.execute("serve", "--config", config.toString()));
+        final Future<Integer> status =
+            executor.submit(() -> commandLine.execute("serve", "--config", config.toString()));
 
         final int exitStatus = status.get(30, TimeUnit.SECONDS);
         final String out = console.out();
         assertEquals(ServeCommand.EXIT_OK, exitStatus, out + console.err());
         assertTrue(out.contains("paycore serve: shutting down"), out);
         assertFalse(out.contains("paycore paycore"), out);
-    }
-
-    /**
-     * What the JVM's shutdown hook does on SIGTERM: signal every barrier there is.
-     */
-    private static void signalEveryBarrier()
-    {
-        try (ShutdownSignalBarrier any = new ShutdownSignalBarrier())
-        {
-            any.signalAll();
-        }
     }
 }
