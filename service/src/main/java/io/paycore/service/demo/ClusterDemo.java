@@ -257,8 +257,10 @@ final class ClusterDemo
                 }
                 missing += ids.length - client.lookupTransfersAndWait(REQUEST_TIMEOUT, ids).size();
             }
-            out.printf(Locale.ROOT, "  acknowledged       %,d transfers created; %,d of them missing on the leader%n",
-                acknowledged.size(), missing);
+            // An id counts once per answer OK or EXISTS: the workload's own retries, answered EXISTS, count again.
+            out.printf(Locale.ROOT, "  acknowledged       %,d transfers created (%,d distinct ids: an id answered " +
+                "EXISTS, as the workload's retries are, counts again); %,d of them missing on the leader%n",
+                acknowledged.size(), distinct(acknowledged), missing);
             for (final CreateTransferResult result : CreateTransferResult.values())
             {
                 if (CreateTransferResult.NULL_VAL != result && results[result.ordinal()] > 0)
