@@ -185,6 +185,15 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
+     * @return the segment file this reader is reading: during {@link RecordHandler#onRecord}, that of the record
+     * delivered; null before the first segment is opened.
+     */
+    public Path segmentFile()
+    {
+        return segmentFile;
+    }
+
+    /**
      * @return the first sequence this reader delivers.
      */
     public long fromSequence()

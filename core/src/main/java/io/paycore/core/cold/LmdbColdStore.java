@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The cold tier's store: an LMDB environment (lmdbjava) in a directory of its own, holding every transfer a ledger
@@ -76,6 +77,8 @@ final class LmdbColdStore implements AutoCloseable
     private final long[] record = new long[Ledger.RECORD_LONGS];
     private final long[] baseValue = new long[VALUE_LONGS];
     private final long openedWithRecords;
+    /** Forces the environment to disk in {@link #close()}; replaced only by tests, to make that sync fail. */
+    Consumer<Env<ByteBuffer>> syncOnClose = (environment) -> environment.sync(true);
 
     LmdbColdStore(final Path directory, final long mapSizeBytes)
     {
@@ -627,15 +630,25 @@ final class LmdbColdStore implements AutoCloseable
         env.sync(true);
     }
 
+    /**
+     * Force the store to disk (unless read only) and close the environment, which is closed even if that sync
+     * fails; the sync's failure is then rethrown. Safe to call more than once.
+     */
     public void close()
     {
         if (!env.isClosed())
         {
-            if (!readOnly)
+            try
             {
-                env.sync(true);
+                if (!readOnly)
+                {
+                    syncOnClose.accept(env);
+                }
             }
-            env.close();
+            finally
+            {
+                env.close();
+            }
         }
     }
 

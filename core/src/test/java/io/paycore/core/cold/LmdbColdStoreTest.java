@@ -27,6 +27,29 @@ class LmdbColdStoreTest
     @TempDir
     Path directory;
 
+    /**
+     * A sync that failed in close skipped {@code env.close()}: the environment, its map and file handles stayed open
+     * (a reader could still be made), and every later close tried the sync again.
+     */
+    @Test
+    void shouldCloseTheEnvironmentEvenWhenTheSyncOnCloseFails()
+    {
+        final LmdbColdStore store = new LmdbColdStore(directory, 64L << 20);
+        final ColdTierException failure = new ColdTierException("sync failed");
+        final int[] syncs = new int[1];
+        store.syncOnClose = (env) ->
+        {
+            syncs[0]++;
+            throw failure;
+        };
+
+        assertEquals(failure, assertThrows(ColdTierException.class, store::close), "the sync's failure is rethrown");
+
+        assertThrows(RuntimeException.class, store::reader, "the environment is closed");
+        store.close();
+        assertEquals(1, syncs[0], "a second close does nothing");
+    }
+
     @Test
     void shouldRefuseByNameAVersion1StoreHoldingTransfers()
     {

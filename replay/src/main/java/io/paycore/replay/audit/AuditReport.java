@@ -47,6 +47,7 @@ public final class AuditReport
     JournalException damage;
     long previousSequence;
     long previousOffset = -1;
+    Path previousFile;
 
     Path snapshotFile;
     long snapshotSequence;
@@ -422,7 +423,7 @@ public final class AuditReport
      * <pre>
      * DAMAGED: MESSAGE
      * damage at: file=FILE offset=O sequence=S
-     * previous record: sequence S-1 at offset O' (the chain covers it too: an edit there shows here)
+     * previous record: sequence S-1 at offset O' in NAME (the segment file holding it; the chain covers it too)
      * </pre>
      *
      * @param out where to print.
@@ -468,9 +469,9 @@ public final class AuditReport
                 damage.sequence());
             if (previousOffset >= 0)
             {
-                out.printf(Locale.ROOT, "previous record: sequence %d at offset %d (the chain covers it too: an " +
-                    "edit there with its checksum recomputed shows at the next record)%n", previousSequence,
-                    previousOffset);
+                out.printf(Locale.ROOT, "previous record: sequence %d at offset %d in %s (the chain covers it " +
+                    "too: an edit there with its checksum recomputed shows at the next record)%n", previousSequence,
+                    previousOffset, null != previousFile ? previousFile.getFileName() : "?");
             }
             return;
         }

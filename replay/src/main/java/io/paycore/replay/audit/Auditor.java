@@ -312,6 +312,7 @@ public final class Auditor
         long lastProgressNanos = startNanos;
         try (JournalReader reader = JournalReader.open(journalDirectory, report.snapshotSequence + 1))
         {
+            replayer.reader = reader;
             int retries = 0;
             while (true)
             {
@@ -484,6 +485,7 @@ public final class Auditor
         final LookupTransfersDecoder lookupTransfersDecoder = new LookupTransfersDecoder();
         EventExporter exporter;
         AccountHistory history;
+        JournalReader reader;
         boolean stopped;
 
         long[] checkSequences = new long[0];
@@ -515,6 +517,7 @@ public final class Auditor
             final int recordOffset = offset - RecordDescriptor.HEADER_LENGTH;
             report.previousSequence = sequence;
             report.previousOffset = recordOffset;
+            report.previousFile = reader.segmentFile();
             report.lastVerifiedSequence = sequence;
             report.recordsVerified++;
             report.lastChecksum = buffer.getInt(recordOffset + RecordDescriptor.CHECKSUM_OFFSET);

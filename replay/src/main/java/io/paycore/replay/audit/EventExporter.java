@@ -18,7 +18,10 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -113,7 +116,7 @@ public final class EventExporter implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot create export file " + file + ": " + ex.getMessage(), ex);
+            throw new UncheckedIOException("cannot create export file " + file + ": " + reason(file, ex), ex);
         }
         if (ExportFormat.CSV == format)
         {
@@ -121,6 +124,27 @@ public final class EventExporter implements AutoCloseable
             line.append(String.join(",", COLUMNS)).append('\n');
             flushLine();
         }
+    }
+
+    /**
+     * Why the file could not be created, in words: a NoSuchFileException's message is only the path.
+     */
+    private static String reason(final Path file, final IOException ex)
+    {
+        final Path parent = file.toAbsolutePath().getParent();
+        if (ex instanceof NoSuchFileException && null != parent)
+        {
+            return Files.exists(parent) ? parent + " is not a directory" : "no such directory " + parent;
+        }
+        if (ex instanceof AccessDeniedException)
+        {
+            return "permission denied";
+        }
+        if (ex instanceof FileSystemException && null != ((FileSystemException)ex).getReason())
+        {
+            return ((FileSystemException)ex).getReason();
+        }
+        return null != ex.getMessage() ? ex.getMessage() : ex.toString();
     }
 
     /**

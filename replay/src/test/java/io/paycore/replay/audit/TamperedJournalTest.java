@@ -92,6 +92,34 @@ class TamperedJournalTest
         assertFalse(printed.contains("digest:"), printed);
     }
 
+    /**
+     * Damage at the first record of a segment: the previous record, which the chain also covers, is the last of the
+     * segment before, but its line gave only a sequence and an offset, as if it were in the damaged one.
+     */
+    @Test
+    void shouldNameThePreviousRecordsSegmentWhenTheDamageIsAtASegmentsFirstRecord() throws Exception
+    {
+        final Path[] segments = JournalFiles.segments(directory.journalDirectory());
+        final Path damaged = segments[1];
+        final ByteBuffer bytes = JournalFiles.read(damaged);
+        final long first = bytes.getLong(SegmentDescriptor.FIRST_SEQUENCE_OFFSET);
+        final JournalFiles.Location previous = JournalFiles.locate(directory.journalDirectory(), first - 1);
+        assertEquals(segments[0], previous.file);
+        final int flipAt = SegmentDescriptor.HEADER_LENGTH + RecordDescriptor.HEADER_LENGTH + 9;
+        bytes.put(flipAt, (byte)(bytes.get(flipAt) ^ 0x20));
+        Files.write(damaged, bytes.array());
+
+        final AuditReport report = Auditor.run(AuditRuns.auditContext(directory));
+
+        assertNotNull(report.damage());
+        assertEquals(first, report.damage().sequence());
+        final String printed = print(report);
+        assertTrue(printed.contains("damage at: file=" + damaged + " offset=" + SegmentDescriptor.HEADER_LENGTH),
+            printed);
+        assertTrue(printed.contains("previous record: sequence " + (first - 1) + " at offset " + previous.offset +
+            " in " + segments[0].getFileName() + " "), printed);
+    }
+
     @Test
     void shouldDetectADroppedRecord() throws Exception
     {

@@ -8,6 +8,7 @@ import io.paycore.replay.audit.AuditContext;
 import io.paycore.replay.audit.AuditReport;
 import io.paycore.replay.audit.Auditor;
 import io.paycore.replay.audit.ExportFormat;
+import io.paycore.replay.audit.SnapshotCheck;
 import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.InstantNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
@@ -307,12 +308,38 @@ public final class AuditCommand implements Callable<Integer>
         }
         if (!report.snapshotsMatch())
         {
-            sb.append(sb.length() > 0 ? "; " : "").append("a snapshot does not match the replay");
+            appendSnapshotFailures(sb, report);
         }
         if (report.historyUnreconciled() > 0)
         {
             sb.append(sb.length() > 0 ? "; " : "").append("the account history did not reconcile");
         }
         return sb.toString();
+    }
+
+    private static void appendSnapshotFailures(final StringBuilder sb, final AuditReport report)
+    {
+        boolean mismatch = false;
+        boolean unreadable = false;
+        boolean pastEnd = false;
+        for (final SnapshotCheck check : report.snapshotChecks())
+        {
+            mismatch |= SnapshotCheck.Status.MISMATCH == check.status();
+            unreadable |= SnapshotCheck.Status.UNREADABLE == check.status();
+            pastEnd |= SnapshotCheck.Status.PAST_JOURNAL_END == check.status();
+        }
+        if (mismatch)
+        {
+            sb.append(sb.length() > 0 ? "; " : "").append("a snapshot does not match the replay");
+        }
+        if (unreadable)
+        {
+            sb.append(sb.length() > 0 ? "; " : "").append("a snapshot is unreadable");
+        }
+        if (pastEnd)
+        {
+            sb.append(sb.length() > 0 ? "; " : "")
+                .append("a snapshot is past the journal's end (records it covers are missing)");
+        }
     }
 }

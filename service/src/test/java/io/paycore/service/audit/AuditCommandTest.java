@@ -1,10 +1,14 @@
 package io.paycore.service.audit;
 
 import io.paycore.core.command.RecordTypes;
+import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.journal.FlushLevel;
 import io.paycore.journal.Journal;
 import io.paycore.journal.JournalContext;
+import io.paycore.journal.SnapshotStore;
 import io.paycore.replay.DataDirectory;
+import io.paycore.replay.SnapshotTaker;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.cli.InstantNanosConverter;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -283,6 +288,60 @@ class AuditCommandTest
             console.out());
         assertEquals("paycore audit: --format applies to --export", console.err().strip());
         assertEquals("", console.out());
+    }
+
+    /**
+     * A snapshot past the journal's end, or one that cannot be read, is reported right on its own line, but the
+     * summary on standard error said "a snapshot does not match the replay" for either: not what failed.
+     */
+    @Test
+    void shouldNameWhatFailedWhenASnapshotIsPastTheJournalsEndOrUnreadable() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 40);
+        final List<Throwable> errors = new ArrayList<>();
+        final SnapshotTaker taker = new SnapshotTaker(data.snapshotDirectory(), 3, errors::add);
+        taker.take(new Ledger(new LedgerLimits().maxAccounts(1024).maxTransfers(65536).maxPendingTransfers(4096)
+            .validate()), 1_000_000);
+        assertTrue(errors.isEmpty(), errors::toString);
+
+        assertEquals(AuditCommand.EXIT_CHECK_FAILED, PaycoreMain.execute(audit(data.root(), "--verify-snapshot",
+            "--progress", "never")), console.out() + console.err());
+        assertTrue(console.out().contains("(sequence 1000000): PAST_JOURNAL_END"), console.out());
+        String summary = console.err();
+        assertEquals(1, summary.lines().count(), summary);
+        assertTrue(summary.contains("past the journal's end"), summary);
+        assertFalse(summary.contains("does not match"), summary);
+
+        Files.writeString(data.snapshotDirectory().resolve(SnapshotStore.fileName(1_000_000)), "not a snapshot");
+        console.reset();
+        assertEquals(AuditCommand.EXIT_CHECK_FAILED, PaycoreMain.execute(audit(data.root(), "--verify-snapshot",
+            "--progress", "never")), console.out() + console.err());
+        assertTrue(console.out().contains("(sequence 1000000): UNREADABLE"), console.out());
+        summary = console.err();
+        assertTrue(summary.contains("unreadable"), summary);
+        assertFalse(summary.contains("does not match"), summary);
+    }
+
+    /**
+     * An export to a directory that does not exist said "cannot create export file DIR/x.csv.tmp: DIR/x.csv.tmp":
+     * the cause repeated the path (a NoSuchFileException's message is the file) instead of saying why.
+     */
+    @Test
+    void shouldSayWhyTheExportFileCannotBeCreated() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 40);
+        final Path missing = temp.resolve("nonexistent").resolve("dir");
+
+        final int status = PaycoreMain.execute(audit(data.root(), "--export", missing.resolve("x.csv").toString(),
+            "--progress", "never"));
+
+        assertEquals(AuditCommand.EXIT_CANNOT_AUDIT, status, console.out() + console.err());
+        final String message = console.err();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("no such directory " + missing), message);
+        assertFalse(message.contains("x.csv.tmp: " + missing.resolve("x.csv.tmp")), message);
     }
 
     @Test
