@@ -225,7 +225,6 @@ public final class NodeCommand implements Callable<Integer>
         {
             clusterMembers = ClusterMembers.parse(members);
             final LedgerLimits ledgerLimits = limits.limits().validate();
-            ServiceContext.checkMaxBatchEvents(ledgerLimits);
             // A node has no --segment-length; the property sets it, and ClusterNode's journal then refuses too short
             // a segment only once the service container starts (exit 3, as for a crash).
             ServiceContext.checkSegmentHoldsLargestMessage(new JournalContext(), ledgerLimits, null);

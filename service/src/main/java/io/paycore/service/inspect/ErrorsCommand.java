@@ -3,12 +3,12 @@ package io.paycore.service.inspect;
 import io.aeron.cluster.ClusterTool;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.PaycoreMarkFile;
+import io.paycore.service.cluster.ClusterCommand;
 import io.paycore.service.cli.DataDirectoryOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +47,6 @@ public final class ErrorsCommand implements Callable<Integer>
     /** Exit status when the mark file is missing or unreadable. */
     public static final int EXIT_FAILED = 1;
 
-    private static final String CLUSTER_DIRECTORY = "cluster";
-
     @Mixin
     private DataDirectoryOption dataDirectory;
 
@@ -62,12 +60,12 @@ public final class ErrorsCommand implements Callable<Integer>
         final Path data = dataDirectory.data();
         final PrintStream out = System.out;
         final PrintStream err = System.err;
-        final File clusterDir = data.resolve(CLUSTER_DIRECTORY).toFile();
-        if (!Files.exists(new DataDirectory(data).markFile()) && ClusterTool.markFileExists(clusterDir))
+        final Path clusterDir = data.resolve("cluster");
+        if (!Files.exists(new DataDirectory(data).markFile()) && ClusterTool.markFileExists(clusterDir.toFile()))
         {
             out.println("cluster member's data directory " + data + ": the errors its consensus module and service " +
                 "recorded (" + clusterDir + ")");
-            ClusterTool.errors(out, clusterDir);
+            out.print(ClusterCommand.clusterErrors(clusterDir));
             return EXIT_OK;
         }
         final PaycoreMarkFile markFile = InspectText.openMarkFile("errors", data, out, err);

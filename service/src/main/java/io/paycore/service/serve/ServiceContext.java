@@ -124,7 +124,7 @@ public final class ServiceContext
         // Read by every snapshot as it is written: a bad value is a usage error now, not a failed snapshot later.
         SnapshotWriter.forceEveryBytes();
         PaycoreMarkFile.checkErrorLogLength(errorLogLengthBytes);
-        checkMaxBatchEvents(ledgerLimits.validate());
+        ledgerLimits.validate();
         if (0 != coldTierSizeBytes && coldTierSizeBytes < COLD_TIER_SIZE_MIN)
         {
             throw new IllegalArgumentException("the cold tier's size (" + COLD_TIER_SIZE_PROP_NAME +
@@ -265,23 +265,6 @@ public final class ServiceContext
     {
         this.pipelineContext = pipelineContext;
         return this;
-    }
-
-    /**
-     * A ledger takes commands of any number of events up to its limit; a service's limit is bounded by what one
-     * message carries.
-     *
-     * @param limits of a service's ledger.
-     * @throws IllegalArgumentException if its events per message exceed what a message can carry.
-     */
-    public static void checkMaxBatchEvents(final LedgerLimits limits)
-    {
-        if (limits.maxBatchEvents() > ProtocolLimits.MAX_BATCH_EVENTS)
-        {
-            throw new IllegalArgumentException("events per message (" + LedgerLimits.MAX_BATCH_EVENTS_PROP_NAME +
-                ", --max-batch) must be in 1.." + ProtocolLimits.MAX_BATCH_EVENTS + ", the protocol's most: " +
-                limits.maxBatchEvents());
-        }
     }
 
     /**

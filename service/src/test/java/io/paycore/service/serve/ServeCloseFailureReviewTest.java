@@ -1,9 +1,9 @@
 package io.paycore.service.serve;
 
 import io.paycore.journal.JournalException;
+import io.paycore.replay.DataDirectory;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.ShutdownSignals;
-import io.paycore.transport.ClientCredentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,7 +13,6 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,9 +56,7 @@ class ServeCloseFailureReviewTest
     void shouldSayAJournalThatFailsToCloseBeforeReleasingTheSignal() throws Exception
     {
         final Path data = temp.resolve("data");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve(ServeCommand.CLIENTS_FILE_NAME),
-            ClientCredentials.line(1, "serve-close-failure-secret", 1) + System.lineSeparator());
+        ServeCommandTest.writeClients(new DataDirectory(data));
         final CommandLine commandLine = new CommandLine(new ServeCommand()
             .launchedHook((service) -> service.recoveryCloser((recovery) ->
             {

@@ -1,9 +1,9 @@
 package io.paycore.service.serve;
 
+import io.paycore.replay.DataDirectory;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.ShutdownSignals;
-import io.paycore.transport.ClientCredentials;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,9 +57,7 @@ class ServeStartSignalReviewTest
     void shouldStopInOrderOnASignalThatArrivesAsTheServiceHasStarted() throws Exception
     {
         final Path data = temp.resolve("data");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve(ServeCommand.CLIENTS_FILE_NAME),
-            ClientCredentials.line(1, "serve-start-signal-secret", 1) + System.lineSeparator());
+        ServeCommandTest.writeClients(new DataDirectory(data));
         final CommandLine commandLine =
             new CommandLine(new ServeCommand().startedHook(ShutdownSignals::deliver));
 
@@ -94,9 +92,7 @@ class ServeStartSignalReviewTest
     void shouldNameItselfOnceWhenItsOptionsComeFromAFile() throws Exception
     {
         final Path data = temp.resolve("data");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve(ServeCommand.CLIENTS_FILE_NAME),
-            ClientCredentials.line(1, "serve-start-signal-secret", 1) + System.lineSeparator());
+        ServeCommandTest.writeClients(new DataDirectory(data));
         final Path config = temp.resolve("serve.properties");
         Files.writeString(config, String.join(System.lineSeparator(), "data=" + data.toString().replace("\\", "/"),
             "flush=none", "profile=shared", "channel=aeron:ipc", "max-accounts=1024", "hot-transfers=500",
