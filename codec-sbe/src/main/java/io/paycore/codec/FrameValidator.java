@@ -25,7 +25,9 @@ import java.nio.ByteOrder;
  *     with a detail that tells its sender to upgrade. Version 0 was never a paycore version. Newer versions are
  *     accepted: SBE schema evolution only appends fields to blocks and group entries, so a frame of version N is read
  *     with its own (acting) block lengths and version, and the fields this side does not know are skipped. The
- *     decoders do the same ({@code wrapAndApplyHeader}, group headers).</li>
+ *     decoders do the same ({@code wrapAndApplyHeader}, group headers). Version 3 appended a client id and
+ *     credential to {@code SubscribeFeed} and the queries: a version 2 frame of those is checked against the shape
+ *     it had in version 2, and the generated decoders read its missing fields as absent.</li>
  *     <li>template id must be one of the accepted set: the ingress templates 1..5 for {@link #forIngress()}, the
  *     egress templates 101..106 for {@link #forEgress()}; else {@link RejectReason#UNKNOWN_TEMPLATE}.</li>
  *     <li>the header's block length must be at least the template's {@code BLOCK_LENGTH} (longer: fields of a newer
@@ -250,8 +252,9 @@ public final class FrameValidator
 
         final int frameTemplateId = uint16(buffer, offset + TEMPLATE_ID_OFFSET);
         templateId = frameTemplateId;
-        final MessageLayout layout = frameTemplateId < layoutByTemplateId.length ?
-            layoutByTemplateId[frameTemplateId] : null;
+        final int version = uint16(buffer, offset + VERSION_OFFSET);
+        final MessageLayout layout = frameTemplateId < layoutByTemplateId.length &&
+            null != layoutByTemplateId[frameTemplateId] ? layoutByTemplateId[frameTemplateId].forVersion(version) : null;
         if (null != layout && layout.correlationIdOffsetBytes >= 0)
         {
             final int correlationIdEnd = HEADER_LENGTH + layout.correlationIdOffsetBytes + CORRELATION_ID_LENGTH;
@@ -262,7 +265,6 @@ public final class FrameValidator
             }
         }
 
-        final int version = uint16(buffer, offset + VERSION_OFFSET);
         if (version < MIN_VERSION)
         {
             return reject(FrameFault.VERSION_UNSUPPORTED, VERSION_OFFSET, MIN_VERSION, version);

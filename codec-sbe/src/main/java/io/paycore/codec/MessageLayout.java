@@ -27,11 +27,13 @@ import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.VarAsciiEncodingDecoder;
 
 /**
- * The wire shape of one template of schema version 2, as the frame validator walks it: the header, a root block of
+ * The wire shape of one template of schema version 2 and later, as the frame validator walks it: the header, a root block of
  * fixed length, at most one repeating group of fixed-length entries (no nested groups), then a number of var data
  * fields. In version 2 an account or transfer entry is 128 bytes (TigerBeetle's layout), a looked-up id 16 bytes (a
  * {@code uint128}) and a result 12 bytes (timestamp and an int32 code); the lengths here are the least a frame of a
- * newer version may declare, since such a version may only append fields.
+ * newer version may declare, since such a version may only append fields. Version 3 appended a client id and a
+ * credential to {@code SubscribeFeed} and the queries; a version 2 frame of those is walked with the shape it had then
+ * ({@link #forVersion(int)}), so that the server reading it can answer that it carries no credential.
  * <p>
  * Every value comes from the generated codecs, so a schema change that alters a length is picked up by the build. A
  * schema change that alters the <em>shape</em> (a second group, a nested group, var data inside a group, a new
@@ -49,6 +51,11 @@ final class MessageLayout
      * {@link #correlationIdOffsetBytes} of a template without a correlation id (a change-feed event).
      */
     static final int NO_CORRELATION_ID = -1;
+
+    /**
+     * The schema version that added a client id and credential to {@code SubscribeFeed} and the queries.
+     */
+    static final int CREDENTIAL_VERSION = 3;
 
     /**
      * Bytes of the length prefix in front of each var data field: the data starts right after it.
@@ -118,7 +125,9 @@ final class MessageLayout
     {
         new MessageLayout(
             SubscribeFeedDecoder.TEMPLATE_ID, "SubscribeFeed", SubscribeFeedDecoder.BLOCK_LENGTH,
-            SubscribeFeedDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+            SubscribeFeedDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel", "credential")
+            .before(CREDENTIAL_VERSION, SubscribeFeedDecoder.responseStreamIdEncodingOffset() +
+                SubscribeFeedDecoder.responseStreamIdEncodingLength(), "responseChannel"),
     };
 
     /**
@@ -140,16 +149,24 @@ final class MessageLayout
     {
         new MessageLayout(
             GetAccountTransfersDecoder.TEMPLATE_ID, "GetAccountTransfers", GetAccountTransfersDecoder.BLOCK_LENGTH,
-            GetAccountTransfersDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+            GetAccountTransfersDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel", "credential")
+            .before(CREDENTIAL_VERSION, GetAccountTransfersDecoder.codeEncodingOffset() + GetAccountTransfersDecoder.codeEncodingLength(),
+                "responseChannel"),
         new MessageLayout(
             GetAccountBalancesDecoder.TEMPLATE_ID, "GetAccountBalances", GetAccountBalancesDecoder.BLOCK_LENGTH,
-            GetAccountBalancesDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+            GetAccountBalancesDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel", "credential")
+            .before(CREDENTIAL_VERSION, GetAccountBalancesDecoder.codeEncodingOffset() + GetAccountBalancesDecoder.codeEncodingLength(),
+                "responseChannel"),
         new MessageLayout(
             QueryAccountsDecoder.TEMPLATE_ID, "QueryAccounts", QueryAccountsDecoder.BLOCK_LENGTH,
-            QueryAccountsDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+            QueryAccountsDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel", "credential")
+            .before(CREDENTIAL_VERSION, QueryAccountsDecoder.codeEncodingOffset() + QueryAccountsDecoder.codeEncodingLength(),
+                "responseChannel"),
         new MessageLayout(
             QueryTransfersDecoder.TEMPLATE_ID, "QueryTransfers", QueryTransfersDecoder.BLOCK_LENGTH,
-            QueryTransfersDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel"),
+            QueryTransfersDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel", "credential")
+            .before(CREDENTIAL_VERSION, QueryTransfersDecoder.codeEncodingOffset() + QueryTransfersDecoder.codeEncodingLength(),
+                "responseChannel"),
     };
 
     /**
@@ -181,6 +198,11 @@ final class MessageLayout
     final int groupBlockLengthBytes;
     final int varDataCount;
     final String[] varDataNames;
+    /**
+     * Frames of a version below this are walked with {@link #older}; 0 when every version has this shape.
+     */
+    int sinceVersion;
+    MessageLayout older;
 
     private MessageLayout(
         final int templateId,
@@ -197,6 +219,33 @@ final class MessageLayout
         this.groupBlockLengthBytes = groupBlockLengthBytes;
         this.varDataCount = varDataNames.length;
         this.varDataNames = varDataNames;
+    }
+
+    /**
+     * Give this template the shape it had before {@code version}, when its block and var data were shorter.
+     *
+     * @param version          the version that gave the template its current shape.
+     * @param blockLengthBytes the root block's length before it.
+     * @param varDataNames     the var data fields before it.
+     * @return this layout.
+     */
+    private MessageLayout before(final int version, final int blockLengthBytes, final String... varDataNames)
+    {
+        older = new MessageLayout(
+            templateId, name, blockLengthBytes, correlationIdOffsetBytes, groupBlockLengthBytes, varDataNames);
+        sinceVersion = version;
+        return this;
+    }
+
+    /**
+     * The shape a frame of {@code version} has.
+     *
+     * @param version the frame's schema version.
+     * @return this layout, or the older one for a version before {@link #sinceVersion}.
+     */
+    MessageLayout forVersion(final int version)
+    {
+        return version < sinceVersion ? older : this;
     }
 
     boolean hasGroup()

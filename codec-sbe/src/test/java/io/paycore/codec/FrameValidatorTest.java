@@ -188,13 +188,14 @@ class FrameValidatorTest
     }
 
     @Test
-    void shouldReadTheSchemasCurrentVersionAsTheOldest()
+    void shouldReadVersionTwoAsTheOldestOfVersionThree()
     {
         assertEquals(2, FrameValidator.MIN_VERSION);
-        assertEquals(MessageHeaderDecoder.SCHEMA_VERSION, FrameValidator.MIN_VERSION,
+        assertEquals(3, MessageHeaderDecoder.SCHEMA_VERSION,
             "a new schema version must decide whether version 2 frames are still read");
         assertEquals(
-            FrameValidator.MIN_VERSION, Frames.uint16(Frames.createTransfers(CORRELATION_ID, 1), VERSION_OFFSET));
+            MessageHeaderDecoder.SCHEMA_VERSION,
+            Frames.uint16(Frames.createTransfers(CORRELATION_ID, 1), VERSION_OFFSET));
     }
 
     @ParameterizedTest

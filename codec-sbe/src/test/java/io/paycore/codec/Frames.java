@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
 /**
- * Valid version 2 frames of every template, encoded with the generated encoders, as exact-length byte arrays.
+ * Valid frames of every template in the schema's current version, encoded with the generated encoders, as
+ * exact-length byte arrays.
  * <p>
  * Every field value is drawn from a {@link LongSupplier}, one draw per 64 bits (two per {@code uint128}: low half,
  * then high), narrower fields masked to their width and enums picked by the draw; so a caller chooses the values,

@@ -56,7 +56,8 @@ public final class FeedSubscriber implements AutoCloseable
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final SubscribeFeedEncoder requestEncoder = new SubscribeFeedEncoder();
     private final UnsafeBuffer requestBuffer = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH +
-        SubscribeFeedEncoder.BLOCK_LENGTH + SubscribeFeedEncoder.responseChannelHeaderLength() + 1024]);
+        SubscribeFeedEncoder.BLOCK_LENGTH + SubscribeFeedEncoder.responseChannelHeaderLength() + 1024 +
+        SubscribeFeedEncoder.credentialHeaderLength() + 1024]);
     private final FragmentHandler fragmentHandler = this::onFragment;
     private ChangeHandler handler;
     // Starts where no one can guess: another request naming this subscriber's channel must not answer this one's.
@@ -148,7 +149,9 @@ public final class FeedSubscriber implements AutoCloseable
                 .correlationId(correlationId)
                 .fromTimestamp(fromTimestampNanos)
                 .responseStreamId(responseStreamId)
-                .responseChannel(responseChannel);
+                .clientId(0)
+                .responseChannel(responseChannel)
+                .credential("");
             if (requests.offer(requestBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + requestEncoder.encodedLength())
                 > 0)
             {

@@ -547,7 +547,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         e.userData64(filter.userData64()).timestampMin(filter.timestampMin()).timestampMax(filter.timestampMax())
             .userData32(filter.userData32()).resultLimit(filter.limit()).flags(filter.flags() & 0xFFFF_FFFFL)
             .responseStreamId(queryResponseStreamId).code(filter.code())
-            .responseChannel(queryResponseChannel);
+            .clientId(context.clientId()).responseChannel(queryResponseChannel).credential(context.secret());
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
 
@@ -574,7 +574,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         e.userData64(filter.userData64()).timestampMin(filter.timestampMin()).timestampMax(filter.timestampMax())
             .userData32(filter.userData32()).resultLimit(filter.limit()).flags(filter.flags() & 0xFFFF_FFFFL)
             .responseStreamId(queryResponseStreamId).code(filter.code())
-            .responseChannel(queryResponseChannel);
+            .clientId(context.clientId()).responseChannel(queryResponseChannel).credential(context.secret());
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
 
@@ -599,7 +599,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         e.userData64(filter.userData64()).timestampMin(filter.timestampMin()).timestampMax(filter.timestampMax())
             .userData32(filter.userData32()).ledger(filter.ledger()).resultLimit(filter.limit())
             .flags(filter.flags() & 0xFFFF_FFFFL).responseStreamId(queryResponseStreamId).code(filter.code())
-            .responseChannel(queryResponseChannel);
+            .clientId(context.clientId()).responseChannel(queryResponseChannel).credential(context.secret());
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
 
@@ -624,7 +624,7 @@ public final class PaycoreClient implements AutoCloseable, FragmentHandler
         e.userData64(filter.userData64()).timestampMin(filter.timestampMin()).timestampMax(filter.timestampMax())
             .userData32(filter.userData32()).ledger(filter.ledger()).resultLimit(filter.limit())
             .flags(filter.flags() & 0xFFFF_FFFFL).responseStreamId(queryResponseStreamId).code(filter.code())
-            .responseChannel(queryResponseChannel);
+            .clientId(context.clientId()).responseChannel(queryResponseChannel).credential(context.secret());
         return offerQuery(correlationId, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
 

@@ -1,0 +1,297 @@
+package io.paycore.transport;
+
+import io.paycore.codec.sbe.ConnectStatus;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.NanoClock;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Lets in the requests of a server that has no session, such as a feed server's {@code SubscribeFeed} or a query
+ * server's queries, each of which carries a client id and credential: only the clients of a credentials file
+ * ({@link ClientCredentials}, the file {@code serve} reads) are served.
+ * <p>
+ * A credential's first check derives its PBKDF2 key, tens of milliseconds, on a thread of the gate's own, so the
+ * server's thread never waits for it: {@link #check(long, String)} hands back a {@link Check} that the server polls.
+ * A credential that passed is remembered (as an HMAC under a key made at start, never in clear), so the next request
+ * of that client is checked at once, in microseconds. At most {@link #maxPending()} checks wait at once; past that
+ * {@link #check(long, String)} answers null and the server drops the request. Answers to refused requests are
+ * rationed by {@link #mayAnswerRefusal()}, so that a flood of bad requests cannot make the server open a publication
+ * for each.
+ * <p>
+ * <b>Threading</b>: {@link #check(long, String)} and {@link #mayAnswerRefusal()} on the server's thread; the key
+ * derivations on the gate's thread, which is a daemon and is stopped by {@link #close()}.
+ */
+public final class CredentialGate implements AutoCloseable
+{
+    /**
+     * Default of {@link #maxPending()}.
+     */
+    public static final int MAX_PENDING_DEFAULT = 16;
+
+    private static final String MAC_ALGORITHM = "HmacSHA256";
+    private static final Check PASSED = new Check(ConnectStatus.OK);
+    private static final Check UNKNOWN = new Check(ConnectStatus.UNKNOWN_CLIENT);
+
+    private final ClientCredentials credentials;
+    private final Verifier verifier;
+    private final int maxPending;
+    private final int refusalRepliesPerSecond;
+    private final NanoClock clock;
+    private final Mac serverMac;
+    private final Mac checkerMac;
+    private final ConcurrentHashMap<Long, byte[]> passed = new ConcurrentHashMap<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final ExecutorService checker;
+    private long refusalWindowStartNanos;
+    private int refusalRepliesInWindow;
+
+    /**
+     * @param credentials             the clients let in.
+     * @param name                    names the gate's thread, such as {@code paycore-query-credentials}.
+     * @param maxPending              most checks waiting at once, at least 1.
+     * @param refusalRepliesPerSecond most refusals {@link #mayAnswerRefusal()} lets through a second, at least 0.
+     * @param clock                   for the refusals' second.
+     */
+    public CredentialGate(
+        final ClientCredentials credentials,
+        final String name,
+        final int maxPending,
+        final int refusalRepliesPerSecond,
+        final NanoClock clock)
+    {
+        this(credentials, credentials::verify, name, maxPending, refusalRepliesPerSecond, clock);
+    }
+
+    CredentialGate(
+        final ClientCredentials credentials,
+        final Verifier verifier,
+        final String name,
+        final int maxPending,
+        final int refusalRepliesPerSecond,
+        final NanoClock clock)
+    {
+        if (maxPending < 1)
+        {
+            throw new IllegalArgumentException("maxPending must be at least 1: " + maxPending);
+        }
+        if (refusalRepliesPerSecond < 0)
+        {
+            throw new IllegalArgumentException("refusalRepliesPerSecond must be at least 0: " +
+                refusalRepliesPerSecond);
+        }
+        this.credentials = credentials;
+        this.verifier = verifier;
+        this.maxPending = maxPending;
+        this.refusalRepliesPerSecond = refusalRepliesPerSecond;
+        this.clock = clock;
+        this.refusalWindowStartNanos = clock.nanoTime();
+        final byte[] keyBytes = new byte[32];
+        new SecureRandom().nextBytes(keyBytes);
+        final SecretKeySpec key = new SecretKeySpec(keyBytes, MAC_ALGORITHM);
+        this.serverMac = newMac(key);
+        this.checkerMac = newMac(key);
+        this.checker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+            (runnable) ->
+            {
+                final Thread thread = new Thread(runnable, name);
+                thread.setDaemon(true);
+                return thread;
+            });
+    }
+
+    /**
+     * Check a request's client id and credential.
+     *
+     * @param clientId   the client id the request names.
+     * @param credential the credential it carries.
+     * @return a check that is done already when the credential passed before (or cannot pass: no client id), one
+     * that the gate's thread completes, or null when {@link #maxPending()} checks wait already.
+     */
+    public Check check(final long clientId, final String credential)
+    {
+        if (clientId <= 0 || null == credential || credential.isEmpty())
+        {
+            return UNKNOWN;
+        }
+        final byte[] remembered = passed.get(clientId);
+        if (null != remembered && MessageDigest.isEqual(remembered, mac(serverMac, credential)))
+        {
+            return PASSED;
+        }
+        if (pending.get() >= maxPending)
+        {
+            return null;
+        }
+
+        final Check check = new Check(null);
+        pending.incrementAndGet();
+        try
+        {
+            checker.execute(() -> derive(check, clientId, credential));
+        }
+        catch (final RuntimeException ex)
+        {
+            pending.decrementAndGet();
+            return null; // closed
+        }
+        return check;
+    }
+
+    /**
+     * Whether a refused request may be answered now: at most {@code refusalRepliesPerSecond} a second are.
+     *
+     * @return true to answer it, false to drop it unanswered.
+     */
+    public boolean mayAnswerRefusal()
+    {
+        final long nowNanos = clock.nanoTime();
+        if (nowNanos - refusalWindowStartNanos >= TimeUnit.SECONDS.toNanos(1))
+        {
+            refusalWindowStartNanos = nowNanos;
+            refusalRepliesInWindow = 0;
+        }
+        if (refusalRepliesInWindow >= refusalRepliesPerSecond)
+        {
+            return false;
+        }
+        refusalRepliesInWindow++;
+        return true;
+    }
+
+    /**
+     * @return most checks waiting at once.
+     */
+    public int maxPending()
+    {
+        return maxPending;
+    }
+
+    /**
+     * @return checks waiting now.
+     */
+    public int pending()
+    {
+        return pending.get();
+    }
+
+    /**
+     * @return the clients let in.
+     */
+    public ClientCredentials credentials()
+    {
+        return credentials;
+    }
+
+    /**
+     * Stop the gate's thread; checks still waiting are never done.
+     */
+    public void close()
+    {
+        checker.shutdownNow();
+        CloseHelper.quietClose(() ->
+        {
+            try
+            {
+                checker.awaitTermination(1, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private void derive(final Check check, final long clientId, final String credential)
+    {
+        try
+        {
+            final ConnectStatus status = verifier.verify(clientId, credential);
+            if (ConnectStatus.OK == status)
+            {
+                passed.put(clientId, mac(checkerMac, credential));
+            }
+            check.status = status;
+        }
+        finally
+        {
+            pending.decrementAndGet();
+        }
+    }
+
+    private static Mac newMac(final SecretKeySpec key)
+    {
+        try
+        {
+            final Mac mac = Mac.getInstance(MAC_ALGORITHM);
+            mac.init(key);
+            return mac;
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException(MAC_ALGORITHM + " is not available in this JVM", ex);
+        }
+    }
+
+    private static byte[] mac(final Mac mac, final String credential)
+    {
+        return mac.doFinal(credential.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Derives and compares: {@link ClientCredentials#verify(long, String)}, or a stand-in in tests.
+     */
+    interface Verifier
+    {
+        ConnectStatus verify(long clientId, String credential);
+    }
+
+    /**
+     * The outcome of one check, polled by the server's thread.
+     */
+    public static final class Check
+    {
+        volatile ConnectStatus status;
+
+        Check(final ConnectStatus status)
+        {
+            this.status = status;
+        }
+
+        /**
+         * @return true once the check is done.
+         */
+        public boolean isDone()
+        {
+            return null != status;
+        }
+
+        /**
+         * @return {@link ConnectStatus#OK}, {@link ConnectStatus#UNKNOWN_CLIENT} or
+         * {@link ConnectStatus#BAD_CREDENTIAL} once done; null before.
+         */
+        public ConnectStatus status()
+        {
+            return status;
+        }
+
+        /**
+         * @return true once done, if the credential passed.
+         */
+        public boolean passed()
+        {
+            return ConnectStatus.OK == status;
+        }
+    }
+}
