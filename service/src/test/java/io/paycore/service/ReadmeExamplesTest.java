@@ -388,6 +388,7 @@ class ReadmeExamplesTest
         start(new QueryServer(aeron, new QueryServerContext()
             .journal(new ChangeFeedContext().directory(data).limits(LIMITS).coldTierSizeBytes(0))
             .requestChannel(requestChannel)
+            .credentials(ClientCredentials.parse(List.of(ClientCredentials.line(1, SECRET, 1)), "test"))
             .log(line -> {}), temp.resolve("query-store")));
     }
 

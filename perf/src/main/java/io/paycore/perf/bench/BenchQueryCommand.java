@@ -26,6 +26,8 @@ import io.paycore.service.pinning.CpuPlan;
 import io.paycore.service.pinning.ThreadPinning;
 import io.paycore.service.query.QueryServer;
 import io.paycore.service.query.QueryServerContext;
+import io.paycore.transport.ClientCredentials;
+import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.PaycoreClient;
 import io.paycore.transport.client.Transfer;
 import org.HdrHistogram.Histogram;
@@ -147,9 +149,13 @@ public final class BenchQueryCommand implements Callable<Integer>
             out.println("service: " + service.describe());
             final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.aeronDirectoryName()));
             final long indexStartNanos = System.nanoTime();
+            // The query server serves the bench's one client: its id and secret, derived with one PBKDF2 round.
+            final ClientContext client = service.clientContext();
             final QueryServer server = new QueryServer(aeron, new QueryServerContext()
                 .journal(service.journal())
                 .requestChannel(QUERY_CHANNEL)
+                .credentials(ClientCredentials.parse(
+                    List.of(ClientCredentials.line(client.clientId(), client.secret(), 1)), "bench query"))
                 .waitTimeoutNanos(TimeUnit.SECONDS.toNanos(60)), store);
             final AgentRunner serverRunner = new AgentRunner(
                 new BackoffIdleStrategy(10, 10, 1_000, 100_000), (ex) -> err.println("query server: " + ex), null, server);

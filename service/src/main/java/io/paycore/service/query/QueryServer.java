@@ -17,6 +17,7 @@ import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.codec.sbe.AccountBalancesResultEncoder;
+import io.paycore.codec.sbe.ConnectStatus;
 import io.paycore.codec.sbe.GetAccountBalancesDecoder;
 import io.paycore.codec.sbe.GetAccountTransfersDecoder;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
@@ -35,6 +36,7 @@ import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.replay.query.AccountBalance;
 import io.paycore.replay.query.QueryEngine;
 import io.paycore.replay.query.StoredTransfer;
+import io.paycore.transport.CredentialGate;
 import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -58,6 +60,17 @@ import org.agrona.concurrent.status.AtomicCounter;
  * waits on closed first; when a query waits on each, a query on another channel is answered {@code BUSY} on a
  * channel opened for that answer alone (at most {@link QueryServerContext#maxInFlight()} such at once).
  * <p>
+ * Only the clients of {@link QueryServerContext#credentials()} are served: each query (protocol version 3) carries a
+ * client id and credential, checked by a {@link CredentialGate} off this thread (a credential's first check derives
+ * its PBKDF2 key; one that passed is checked at once after that). A query waits for its check: at most
+ * {@link QueryServerContext#maxCredentialChecks()} checks run at once and {@link QueryServerContext#maxInFlight()}
+ * queries wait for one (a client's queries that come while its credential is checked wait for that one check); more
+ * are dropped unanswered. A query opens nothing until its credential has passed: then it goes on as above. A query
+ * refused (an unknown client, a credential that does not match, a version 2 query, which carries none) is answered
+ * {@code UNAUTHENTICATED} on a channel opened for that answer alone, at most
+ * {@link QueryServerContext#refusalRepliesPerSecond()} a second (and as many waiting for their channel at once); past
+ * that it is dropped unanswered. Every query dropped or refused is counted.
+ * <p>
  * <b>Threading</b>: an {@link Agent} on one thread.
  */
 public final class QueryServer implements Agent
@@ -65,6 +78,8 @@ public final class QueryServer implements Agent
     /** Journal records the engine applies per duty cycle at most. */
     public static final int RECORDS_PER_POLL = 256;
     private static final int REQUESTS_PER_POLL = 10;
+    /** The protocol version whose queries carry a client id and credential. */
+    private static final int CREDENTIAL_VERSION = QueryTransfersDecoder.credentialSinceVersion();
 
     private final QueryServerContext context;
     private final Aeron aeron;
@@ -85,6 +100,9 @@ public final class QueryServer implements Agent
         QueryAccountsResultEncoder.BLOCK_LENGTH + 4 + ProtocolLimits.MAX_BATCH_EVENTS * 128 + 256]);
     private final FragmentHandler requestHandler = this::onRequest;
     private final List<Query> waiting = new ArrayList<>();
+    private final List<Query> authenticating = new ArrayList<>();
+    private final List<Query> unauthenticated = new ArrayList<>();
+    private final CredentialGate gate;
     private final Map<String, ExclusivePublication> publications;
     private final AtomicCounter answered;
     private final AtomicCounter refused;
@@ -118,12 +136,15 @@ public final class QueryServer implements Agent
         this.requests = aeron.addSubscription(context.requestChannel(), context.requestStreamId());
         this.answered = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID, "paycore query: queries answered");
         this.refused = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID,
-            "paycore query: queries refused (limit, busy, not caught up, scan limit, failed, malformed)");
+            "paycore query: queries refused (unauthenticated, limit, busy, not caught up, scan limit, failed, " +
+            "malformed)");
         this.inFlight = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID, "paycore query: queries waiting");
         this.lagNanos = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID,
             "paycore query: lag behind the journal (ns)");
         this.appliedSequence = aeron.addCounter(QueryServerContext.COUNTER_TYPE_ID,
             "paycore query: journal sequence applied");
+        this.gate = new CredentialGate(context.credentials(), "paycore-query-credentials",
+            context.maxCredentialChecks(), context.refusalRepliesPerSecond(), nanoClock);
     }
 
     /**
@@ -158,6 +179,17 @@ public final class QueryServer implements Agent
             }
         }
         work += requests.poll(requestHandler, REQUESTS_PER_POLL);
+        work += pollAuthenticating();
+        for (int i = unauthenticated.size() - 1; i >= 0; i--)
+        {
+            final Query query = unauthenticated.get(i);
+            if (tryAnswer(query))
+            {
+                unauthenticated.remove(i);
+                done(query);
+                work++;
+            }
+        }
         for (int i = waiting.size() - 1; i >= 0; i--)
         {
             final Query query = waiting.get(i);
@@ -187,7 +219,14 @@ public final class QueryServer implements Agent
             done(query);
         }
         waiting.clear();
-        CloseHelper.quietCloseAll(requests, engine, answered, refused, inFlight, lagNanos, appliedSequence);
+        for (final Query query : unauthenticated)
+        {
+            done(query);
+        }
+        unauthenticated.clear();
+        authenticating.clear();
+        CloseHelper.quietCloseAll(
+            gate, requests, engine, answered, refused, inFlight, lagNanos, appliedSequence);
     }
 
     private void onRequest(final DirectBuffer buffer, final int offset, final int length, final Header header)
@@ -199,6 +238,7 @@ public final class QueryServer implements Agent
             return;
         }
         final Query query = new Query();
+        final String credential;
         headerDecoder.wrap(buffer, offset);
         query.templateId = headerDecoder.templateId();
         switch (query.templateId)
@@ -211,7 +251,10 @@ public final class QueryServer implements Agent
                     d.userData128().hi(), d.userData128().lo(), d.userData64(), d.userData32(), d.code(),
                     d.timestampMin(), d.timestampMax(), d.resultLimit(), (int)d.flags());
                 query.responseStreamId = d.responseStreamId();
+                query.clientId = d.clientId();
                 query.responseChannel = d.responseChannel();
+                query.version = d.actingVersion();
+                credential = d.credential();
                 break;
             }
             case GetAccountBalancesDecoder.TEMPLATE_ID:
@@ -222,7 +265,10 @@ public final class QueryServer implements Agent
                     d.userData128().hi(), d.userData128().lo(), d.userData64(), d.userData32(), d.code(),
                     d.timestampMin(), d.timestampMax(), d.resultLimit(), (int)d.flags());
                 query.responseStreamId = d.responseStreamId();
+                query.clientId = d.clientId();
                 query.responseChannel = d.responseChannel();
+                query.version = d.actingVersion();
+                credential = d.credential();
                 break;
             }
             case QueryAccountsDecoder.TEMPLATE_ID:
@@ -232,7 +278,10 @@ public final class QueryServer implements Agent
                     d.userData64(), d.userData32(), d.ledger(), d.code(), d.timestampMin(), d.timestampMax(),
                     d.resultLimit(), (int)d.flags());
                 query.responseStreamId = d.responseStreamId();
+                query.clientId = d.clientId();
                 query.responseChannel = d.responseChannel();
+                query.version = d.actingVersion();
+                credential = d.credential();
                 break;
             }
             default:
@@ -243,12 +292,163 @@ public final class QueryServer implements Agent
                     d.userData64(), d.userData32(), d.ledger(), d.code(), d.timestampMin(), d.timestampMax(),
                     d.resultLimit(), (int)d.flags());
                 query.responseStreamId = d.responseStreamId();
+                query.clientId = d.clientId();
                 query.responseChannel = d.responseChannel();
+                query.version = d.actingVersion();
+                credential = d.credential();
                 break;
             }
         }
         query.deadlineNanos = nowNanos + context.waitTimeoutNanos();
 
+        if (query.version < CREDENTIAL_VERSION)
+        {
+            refuseUnauthenticated(query, "a query of protocol version " + query.version + " carries no " +
+                "credential, and this query server serves only the clients of its credentials file: upgrade the " +
+                "client to protocol version " + CREDENTIAL_VERSION);
+            return;
+        }
+        if (credential.isEmpty())
+        {
+            refuseUnauthenticated(query, "the query of client " + query.clientId + " carries no credential, and " +
+                "this query server serves only the clients of its credentials file: give the client its secret");
+            return;
+        }
+        // A client's queries that come while its credential's first check runs wait for that check, not one each.
+        query.check = checkInProgress(query.clientId, credential);
+        if (null == query.check)
+        {
+            query.check = gate.check(query.clientId, credential);
+        }
+        if (null == query.check)
+        {
+            refused.increment();
+            log.accept("query " + query.correlationId + " of client " + query.clientId + " dropped: " +
+                gate.maxPending() + " credential checks run already (--max-credential-checks)");
+        }
+        else if (query.check.isDone())
+        {
+            authenticated(query);
+        }
+        else if (authenticating.size() >= context.maxInFlight())
+        {
+            refused.increment();
+            log.accept("query " + query.correlationId + " of client " + query.clientId + " dropped: " +
+                context.maxInFlight() + " queries wait for their credential check already (--max-in-flight)");
+        }
+        else
+        {
+            query.credential = credential;
+            authenticating.add(query);
+        }
+    }
+
+    /**
+     * @return the check not done yet of an earlier query with this client id and credential, or null.
+     */
+    private CredentialGate.Check checkInProgress(final long clientId, final String credential)
+    {
+        for (int i = 0, size = authenticating.size(); i < size; i++)
+        {
+            final Query query = authenticating.get(i);
+            if (query.clientId == clientId && !query.check.isDone() && query.credential.equals(credential))
+            {
+                return query.check;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Go on with the queries whose credential check is done: those that passed as any query, the others refused;
+     * drop those whose check outlasts their wait timeout.
+     *
+     * @return the queries done with here.
+     */
+    private int pollAuthenticating()
+    {
+        int work = 0;
+        for (int i = 0; i < authenticating.size();)
+        {
+            final Query query = authenticating.get(i);
+            if (query.check.isDone())
+            {
+                authenticating.remove(i);
+                authenticated(query);
+                work++;
+            }
+            else if (nowNanos - query.deadlineNanos > 0)
+            {
+                authenticating.remove(i);
+                refused.increment();
+                log.accept("query " + query.correlationId + " of client " + query.clientId + " dropped: its " +
+                    "credential was not checked within " + context.waitTimeoutNanos() / 1_000_000 + " ms");
+                work++;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return work;
+    }
+
+    private void authenticated(final Query query)
+    {
+        final ConnectStatus status = query.check.status();
+        query.check = null;
+        query.credential = null;
+        if (ConnectStatus.OK == status)
+        {
+            admit(query);
+        }
+        else if (ConnectStatus.UNKNOWN_CLIENT == status)
+        {
+            refuseUnauthenticated(query, "client " + query.clientId + " is not in the query server's " +
+                "credentials file");
+        }
+        else
+        {
+            refuseUnauthenticated(query, "the credential of client " + query.clientId + " does not match the " +
+                "query server's credentials file");
+        }
+    }
+
+    /**
+     * Answer a query whose credential did not pass {@code UNAUTHENTICATED}, on a channel opened for that answer
+     * alone, if the gate's ration allows one more now and fewer than that many such answers wait for their
+     * channel; else drop it unanswered. Counted either way.
+     */
+    private void refuseUnauthenticated(final Query query, final String detail)
+    {
+        if (unauthenticated.size() >= context.refusalRepliesPerSecond() || !gate.mayAnswerRefusal())
+        {
+            refused.increment();
+            return;
+        }
+        query.refuse(QueryStatus.UNAUTHENTICATED, detail);
+        query.publication = openPublication(query.responseChannel, query.responseStreamId);
+        if (null == query.publication)
+        {
+            refused.increment();
+            return;
+        }
+        query.ownsPublication = true;
+        if (tryAnswer(query))
+        {
+            done(query);
+        }
+        else
+        {
+            unauthenticated.add(query);
+        }
+    }
+
+    /**
+     * A query whose credential passed: answered, refused for a limit, or kept waiting, as it comes.
+     */
+    private void admit(final Query query)
+    {
         query.publication = publication(query);
         if (null == query.publication)
         {
@@ -303,17 +503,9 @@ public final class QueryServer implements Agent
         }
         final boolean kept = null != publication || publications.size() < context.maxClients() ||
             closeLeastRecentlyUsedIdle();
-        try
+        publication = openPublication(channel, streamId);
+        if (null == publication)
         {
-            // The server sizes the logs it writes, not the asker.
-            publication = aeron.addExclusivePublication(
-                TransportContext.boundedResponseChannel(channel, TransportContext.TERM_LENGTH_DEFAULT, false),
-                streamId);
-        }
-        catch (final AeronException | IllegalArgumentException | IllegalStateException ex)
-        {
-            log.accept("query dropped: cannot answer on " + channel + " stream " + streamId + ": " +
-                ex.getMessage());
             return null;
         }
         if (kept)
@@ -327,6 +519,26 @@ public final class QueryServer implements Agent
                 " channels at most (--max-clients) and a query waits on each; try again");
         }
         return publication;
+    }
+
+    /**
+     * @return a publication to the asker's channel, sized by the server, or null if the channel cannot be opened.
+     */
+    private ExclusivePublication openPublication(final String channel, final int streamId)
+    {
+        try
+        {
+            // The server sizes the logs it writes, not the asker.
+            return aeron.addExclusivePublication(
+                TransportContext.boundedResponseChannel(channel, TransportContext.TERM_LENGTH_DEFAULT, false),
+                streamId);
+        }
+        catch (final AeronException | IllegalArgumentException | IllegalStateException ex)
+        {
+            log.accept("query dropped: cannot answer on " + channel + " stream " + streamId + ": " +
+                ex.getMessage());
+            return null;
+        }
     }
 
     private boolean closeLeastRecentlyUsedIdle()
@@ -547,6 +759,10 @@ public final class QueryServer implements Agent
     private static final class Query
     {
         int templateId;
+        int version;
+        long clientId;
+        CredentialGate.Check check;
+        String credential; // only while its check runs, to share that check
         long correlationId;
         long minTimestamp;
         long limit;

@@ -1,6 +1,7 @@
 package io.paycore.service.query;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,6 +15,7 @@ import io.paycore.service.cli.LedgerLimitOptions;
 import io.paycore.service.cli.ReplayColdTierOptions;
 import io.paycore.service.cli.StandaloneAgent;
 import io.paycore.service.feed.StateDirectoryLock;
+import io.paycore.service.serve.ServeCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,13 +39,22 @@ import picocli.CommandLine.Option;
         "a query. Keeps every transfer in STATE/store (128 bytes each on disk) and per-account indexes in memory",
         "(8 bytes per transfer). Its counters ('paycore query: ...') are in its driver: paycore stat --data DIR",
         "--aeron-dir STATE/aeron. Prints 'ready: channel <c> stream <s>' when it listens; runs until a signal stops",
-        "it. Clients are not authenticated: listen on an interface only they reach.",
+        "it.",
+        "",
+        "Serves only the clients of a credentials file (--clients, default: 'clients' in the --data directory, the",
+        "file 'paycore serve' reads; read once at start): each query carries its client's id and secret (protocol",
+        "version 3). A query of an unknown client, with a wrong secret, or of version 2 (no secret) is answered",
+        "UNAUTHENTICATED, at most " + QueryServerContext.REFUSAL_REPLIES_PER_SECOND_DEFAULT + " a second; past that, " +
+            "and past --max-credential-checks, queries are dropped",
+        "unanswered. Each is counted in 'paycore query: queries refused'. Nothing is opened for a query until its",
+        "credential has passed, but for those rationed answers.",
         ""
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
         "0:stopped (by a signal: the status is then the signal's)",
-        "2:usage error",
+        "2:usage or configuration error (a credentials file missing, unreadable, malformed, or writable by users " +
+            "other than its owner included)",
         "3:stopped by a fatal error of its Aeron client, such as the loss of the media driver it runs on",
         "4:cannot start (no journal, the channel or the media driver refused)"
     })
@@ -72,7 +83,8 @@ public final class QueryServerCommand implements Callable<Integer>
 
     @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "" + QueryServerContext.MAX_IN_FLIGHT_DEFAULT,
         description = "Most queries waiting at once (for the asker's write to be applied or its channel to " +
-            "connect); more are answered BUSY (default: ${DEFAULT-VALUE}).")
+            "connect); more are answered BUSY; as many may wait for their credential check, more are dropped " +
+            "(default: ${DEFAULT-VALUE}).")
     private int maxInFlight;
 
     @Option(names = "--max-scan", paramLabel = "N", defaultValue = "" + QueryEngine.MAX_SCAN_DEFAULT,
@@ -91,6 +103,19 @@ public final class QueryServerCommand implements Callable<Integer>
         description = "How long a query waits for the asker's last write to be applied and its channel to " +
             "connect; then NOT_CAUGHT_UP (default: ${DEFAULT-VALUE}).")
     private long waitTimeoutNanos;
+
+    @Option(names = "--clients", paramLabel = "FILE",
+        description = "Credentials file: one 'clientId:salt:iterations:hash' line per client, made with " +
+            "'paycore clients add'; only its clients are served; refused if users other than its owner may write " +
+            "it (default: 'clients' in the --data directory, as serve).")
+    private Path clients;
+
+    @Option(names = "--max-credential-checks", paramLabel = "N",
+        defaultValue = "" + QueryServerContext.MAX_CREDENTIAL_CHECKS_DEFAULT,
+        description = "Most credential checks running at once (a client's first query derives its key from its " +
+            "secret, tens of milliseconds, off the server's thread); a query that needs one more is dropped " +
+            "unanswered (default: ${DEFAULT-VALUE}).")
+    private int maxCredentialChecks;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Use the running media driver of this directory (default: an embedded one in STATE/aeron).")
@@ -125,10 +150,12 @@ public final class QueryServerCommand implements Callable<Integer>
                 .maxScan(maxScan)
                 .maxClients(maxClients)
                 .waitTimeoutNanos(waitTimeoutNanos)
+                .maxCredentialChecks(maxCredentialChecks)
+                .clientsFile(null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME))
                 .log(line -> out.println("query-server: " + line))
                 .conclude();
         }
-        catch (final IllegalArgumentException ex)
+        catch (final IllegalArgumentException | UncheckedIOException ex)
         {
             err.println("paycore query-server: " + ex.getMessage());
             return EXIT_USAGE;

@@ -1,17 +1,26 @@
 package io.paycore.service.query;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.replay.query.QueryEngine;
+import io.paycore.service.clients.CredentialsFileMode;
+import io.paycore.transport.ClientCredentials;
+import io.paycore.transport.CredentialGate;
+import io.paycore.transport.TransportContext;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 /**
- * What a {@link QueryServer} serves, where, and its limits.
+ * What a {@link QueryServer} serves, where, to whom, and its limits. The clients served are those of a credentials
+ * file ({@link ClientCredentials}, the file {@code paycore serve} reads): given as
+ * {@link #credentials(ClientCredentials)}, or as {@link #clientsFile(Path)}, which {@link #conclude()} checks and reads
+ * once.
  */
 public final class QueryServerContext
 {
@@ -23,6 +32,10 @@ public final class QueryServerContext
     public static final int MAX_CLIENTS_DEFAULT = 64;
     /** Default time a query waits for the asker's write to be applied and its channel to connect. */
     public static final long WAIT_TIMEOUT_NANOS_DEFAULT = TimeUnit.SECONDS.toNanos(5);
+    /** Default most credential checks running at once (a credential's first check derives its PBKDF2 key). */
+    public static final int MAX_CREDENTIAL_CHECKS_DEFAULT = CredentialGate.MAX_PENDING_DEFAULT;
+    /** Default most refused queries answered {@code UNAUTHENTICATED} a second; past it they go unanswered. */
+    public static final int REFUSAL_REPLIES_PER_SECOND_DEFAULT = TransportContext.REFUSAL_REPLIES_PER_SECOND_DEFAULT;
     /** Type id of the query server's counters. */
     public static final int COUNTER_TYPE_ID = 1_401;
 
@@ -33,15 +46,22 @@ public final class QueryServerContext
     private int maxClients = MAX_CLIENTS_DEFAULT;
     private long waitTimeoutNanos = WAIT_TIMEOUT_NANOS_DEFAULT;
     private long maxScan = QueryEngine.MAX_SCAN_DEFAULT;
+    private ClientCredentials credentials;
+    private Path clientsFile;
+    private int maxCredentialChecks = MAX_CREDENTIAL_CHECKS_DEFAULT;
+    private int refusalRepliesPerSecond = REFUSAL_REPLIES_PER_SECOND_DEFAULT;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private EpochNanoClock epochClock = new SystemEpochNanoClock();
     private Consumer<String> log = message -> {};
 
     /**
-     * Check the context.
+     * Check the context; without {@link #credentials()} read them from {@link #clientsFile()}, once, after the
+     * other checks, refusing a missing file or one users other than its owner may write.
      *
      * @return this.
-     * @throws IllegalArgumentException naming what is wrong.
+     * @throws IllegalArgumentException naming what is wrong: a limit out of range, no credentials, a credentials file
+     *                                  missing, malformed or writable by others.
+     * @throws UncheckedIOException     if the credentials file cannot be read.
      */
     public QueryServerContext conclude()
     {
@@ -73,6 +93,26 @@ public final class QueryServerContext
         {
             throw new IllegalArgumentException("the most entries a query reads (--max-scan) must be at least 1: " +
                 maxScan);
+        }
+        if (maxCredentialChecks < 1)
+        {
+            throw new IllegalArgumentException("the most credential checks running (--max-credential-checks) must " +
+                "be at least 1: " + maxCredentialChecks);
+        }
+        if (refusalRepliesPerSecond < 0)
+        {
+            throw new IllegalArgumentException("the most refused queries answered a second (refusalRepliesPerSecond) " +
+                "must not be negative: " + refusalRepliesPerSecond);
+        }
+        if (null == credentials)
+        {
+            if (null == clientsFile)
+            {
+                throw new IllegalArgumentException("no client credentials: give the credentials file (--clients " +
+                    "FILE) the query server serves the clients of");
+            }
+            CredentialsFileMode.checkUsable(clientsFile);
+            credentials = ClientCredentials.load(clientsFile);
         }
         return this;
     }
@@ -146,6 +186,85 @@ public final class QueryServerContext
     public long maxScan()
     {
         return maxScan;
+    }
+
+    /**
+     * @param credentials the clients served: a query whose client id and credential do not match one of them is
+     *                    refused {@code UNAUTHENTICATED}, or dropped.
+     * @return this.
+     */
+    public QueryServerContext credentials(final ClientCredentials credentials)
+    {
+        this.credentials = credentials;
+        return this;
+    }
+
+    /**
+     * @return the clients served; null until given or read by {@link #conclude()}.
+     */
+    public ClientCredentials credentials()
+    {
+        return credentials;
+    }
+
+    /**
+     * @param clientsFile the credentials file to read the clients served from, when no {@link #credentials()} are
+     *                    given; read once, by {@link #conclude()}.
+     * @return this.
+     */
+    public QueryServerContext clientsFile(final Path clientsFile)
+    {
+        this.clientsFile = clientsFile;
+        return this;
+    }
+
+    /**
+     * @return the credentials file, or null.
+     */
+    public Path clientsFile()
+    {
+        return clientsFile;
+    }
+
+    /**
+     * @param maxCredentialChecks most credential checks running at once (a credential's first check derives its
+     *                            PBKDF2 key, off the server's thread); a query that needs one more is dropped
+     *                            unanswered. A client's queries that come while its credential is checked wait for
+     *                            that check, with at most {@link #maxInFlight()} queries waiting for checks.
+     * @return this.
+     */
+    public QueryServerContext maxCredentialChecks(final int maxCredentialChecks)
+    {
+        this.maxCredentialChecks = maxCredentialChecks;
+        return this;
+    }
+
+    /**
+     * @return most credential checks running at once.
+     */
+    public int maxCredentialChecks()
+    {
+        return maxCredentialChecks;
+    }
+
+    /**
+     * @param refusalRepliesPerSecond most queries refused {@code UNAUTHENTICATED} that are answered a second (each
+     *                                answer opens a publication to a channel the asker named); past it they are
+     *                                dropped unanswered, and counted.
+     * @return this.
+     */
+    public QueryServerContext refusalRepliesPerSecond(final int refusalRepliesPerSecond)
+    {
+        this.refusalRepliesPerSecond = refusalRepliesPerSecond;
+        return this;
+    }
+
+    /**
+     * @return most queries refused {@code UNAUTHENTICATED} that are answered a second.
+     */
+    public int refusalRepliesPerSecond()
+    {
+        return refusalRepliesPerSecond;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.TestJournals;
 import io.paycore.service.feed.StateDirectoryLock;
+import io.paycore.transport.ClientCredentials;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +35,11 @@ class ServerStateLockTest
 
     @ParameterizedTest
     @ValueSource(strings = { "feed-server", "query-server" })
-    void shouldRefuseAStateDirectoryAnotherServerHolds(final String command)
+    void shouldRefuseAStateDirectoryAnotherServerHolds(final String command) throws Exception
     {
         final Path data = temp.resolve("data");
         TestJournals.ticks(data, 3, 1, 0);
+        Files.writeString(data.resolve("clients"), ClientCredentials.line(1, "secret-1", 1) + System.lineSeparator());
         final Path state = temp.resolve("state");
 
         try (StateDirectoryLock held = StateDirectoryLock.acquire(state, command))

@@ -253,7 +253,8 @@ class ClusterTest
                 Throwable::printStackTrace, null, new QueryServer(aeron, new QueryServerContext()
                 .journal(new ChangeFeedContext().directory(new DataDirectory(temp.resolve("member-" + memberId)))
                 .limits(LIMITS).coldTierParent(temp))
-                .requestChannel(QUERY_CHANNEL), temp.resolve("query-store"))))
+                .requestChannel(QUERY_CHANNEL)
+                .credentials(CREDENTIALS), temp.resolve("query-store"))))
         {
             AgentRunner.startOnThread(server);
             final Set<Long> found = new HashSet<>();

@@ -27,6 +27,7 @@ import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.demo.DemoWorkload;
+import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -48,6 +49,8 @@ class QueryServerReviewTest
 {
     private static final String REQUESTS = "aeron:ipc?term-length=64k";
     private static final int REQUEST_STREAM = 1200;
+    private static final long CLIENT_ID = 7;
+    private static final String SECRET = "review-secret";
     private static final long START_NANOS = 1_700_000_000_000_000_000L;
     private static final LedgerLimits LIMITS =
         new LedgerLimits().maxAccounts(1024).maxTransfers(65536).maxPendingTransfers(1024);
@@ -237,6 +240,7 @@ class QueryServerReviewTest
             .maxInFlight(maxInFlight)
             .maxClients(maxClients)
             .waitTimeoutNanos(waitTimeoutNanos)
+            .credentials(ClientCredentials.parse(List.of(ClientCredentials.line(CLIENT_ID, SECRET, 1)), "test"))
             .log(log::add), temp.resolve("store"));
     }
 
@@ -325,7 +329,9 @@ class QueryServerReviewTest
             .flags(0)
             .responseStreamId(streamId)
             .code(0)
-            .responseChannel(channel);
+            .clientId(CLIENT_ID)
+            .responseChannel(channel)
+            .credential(SECRET);
         encoder.userData128().lo(0).hi(0);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         spinUntil(() -> requests.offer(buffer, 0, length) > 0);

@@ -12,12 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.Aeron;
 import io.paycore.codec.sbe.AccountsDecoder;
 import io.paycore.codec.sbe.CreateAccountsResultDecoder;
 import io.paycore.codec.sbe.CreateTransferResult;
 import io.paycore.codec.sbe.CreateTransfersResultDecoder;
+import io.paycore.codec.sbe.QueryRefusedDecoder;
 import io.paycore.codec.sbe.QueryTransfersResultDecoder;
 import io.paycore.codec.sbe.RejectedDecoder;
 import io.paycore.codec.sbe.TransfersDecoder;
@@ -100,9 +102,15 @@ class QueryServerTest
 
     private void startQueryServer(final long maxScan)
     {
+        startQueryServer(maxScan, SECRET);
+    }
+
+    private void startQueryServer(final long maxScan, final String secret)
+    {
         final QueryServer agent = new QueryServer(aeron, new QueryServerContext()
             .journal(new ChangeFeedContext().directory(data).limits(limits()).coldTierSizeBytes(0))
             .requestChannel("aeron:ipc")
+            .credentials(ClientCredentials.parse(List.of(ClientCredentials.line(CLIENT_ID, secret, 1)), "test"))
             .maxScan(maxScan)
             .log(line ->
             {
@@ -110,7 +118,7 @@ class QueryServerTest
                 {
                     log.add(line);
                 }
-            }), temp.resolve("store-" + maxScan));
+            }), temp.resolve("store-" + maxScan + "-" + secret));
         server = new AgentRunner(new BackoffIdleStrategy(1, 1, 1_000, 1_000_000), Throwable::printStackTrace, null,
             agent);
         AgentRunner.startOnThread(server);
@@ -240,6 +248,33 @@ class QueryServerTest
     }
 
     /**
+     * A client the service lets in, whose secret the query server's credentials file does not hold: its queries are
+     * refused UNAUTHENTICATED, saying why, on the blocking API and to a listener alike.
+     */
+    @Test
+    void shouldTellAClientWhoseSecretTheQueryServerDoesNotHoldThatItIsUnauthenticated()
+    {
+        write();
+        server.close();
+        startQueryServer(QueryEngine.MAX_SCAN_DEFAULT, "the-query-servers-secret");
+
+        final PaycoreClientException refused = assertThrows(PaycoreClientException.class,
+            () -> client.queryTransfersAndWait(new QueryFilter().limit(10), TIMEOUT));
+        assertTrue(refused.getMessage().matches("query \\d+ refused: UNAUTHENTICATED \\(the credential of client " +
+            CLIENT_ID + " does not match the query server's credentials file\\)"), refused.getMessage());
+
+        final long id = sendQuery(client);
+        final List<String> seen = new ArrayList<>();
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (seen.isEmpty() && System.nanoTime() - deadline < 0)
+        {
+            client.poll(queryRefusals(seen));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        assertEquals(List.of(id + " UNAUTHENTICATED"), seen);
+    }
+
+    /**
      * The query server answers every asker naming one channel and stream on one publication, so a second client
      * sharing this client's response stream (the same client id may) has its answers arrive here too. Before
      * 2026-12-07 a callback listener was handed them as if they were this client's.
@@ -307,6 +342,37 @@ class QueryServerTest
             public void onQueryTransfersResult(final QueryTransfersResultDecoder result)
             {
                 into.add(result.correlationId());
+            }
+        };
+    }
+
+    private static EgressListener queryRefusals(final List<String> into)
+    {
+        return new EgressListener()
+        {
+            public void onCreateAccountsResult(final CreateAccountsResultDecoder result)
+            {
+            }
+
+            public void onCreateTransfersResult(final CreateTransfersResultDecoder result)
+            {
+            }
+
+            public void onAccounts(final AccountsDecoder accounts)
+            {
+            }
+
+            public void onTransfers(final TransfersDecoder transfers)
+            {
+            }
+
+            public void onRejected(final RejectedDecoder rejected)
+            {
+            }
+
+            public void onQueryRefused(final QueryRefusedDecoder refused)
+            {
+                into.add(refused.correlationId() + " " + refused.status());
             }
         };
     }
