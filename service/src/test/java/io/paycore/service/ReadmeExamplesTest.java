@@ -302,8 +302,10 @@ class ReadmeExamplesTest
     {
         final long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         final int target = handled.size() + changes;
+        final long clientId = 1;
+        final String secret = SECRET;
         try (FeedSubscriber feed = new FeedSubscriber(aeron, "aeron:udp?endpoint=localhost:29813", 1100,
-            myChannel, 2001))
+            myChannel, 2001, clientId, secret))
         {
             feed.subscribe(lastTimestampSeen + 1);  // 0 for every change
             while (handled.size() < target) // while (running)
@@ -380,6 +382,7 @@ class ReadmeExamplesTest
             .journal(new ChangeFeedContext().directory(data).limits(LIMITS).coldTierSizeBytes(0))
             .requestChannel(requestChannel)
             .maxSubscribers(2)
+            .credentials(ClientCredentials.parse(List.of(ClientCredentials.line(1, SECRET, 1)), "test"))
             .log(line -> {})));
     }
 

@@ -1,6 +1,7 @@
 package io.paycore.perf.bench;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,8 @@ import io.paycore.service.feed.FeedServer;
 import io.paycore.service.feed.FeedServerContext;
 import io.paycore.service.pinning.CpuPlan;
 import io.paycore.service.pinning.ThreadPinning;
+import io.paycore.transport.ClientCredentials;
+import io.paycore.transport.client.ClientContext;
 import io.paycore.transport.client.FeedSubscriber;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
@@ -124,14 +127,18 @@ public final class BenchFeedLagCommand implements Callable<Integer>
         {
             out.println("service: " + service.describe());
             final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(service.aeronDirectoryName()));
+            // The feed server serves only the clients it knows: the service's own client, with one PBKDF2 round.
+            final ClientContext client = service.clientContext();
             final FeedServer server = new FeedServer(aeron, new FeedServerContext()
                 .journal(service.journal())
                 .requestChannel(FEED_REQUESTS)
-                .requestStreamId(FEED_REQUEST_STREAM));
+                .requestStreamId(FEED_REQUEST_STREAM)
+                .credentials(ClientCredentials.parse(
+                    List.of(ClientCredentials.line(client.clientId(), client.secret(), 1)), "bench feed-lag")));
             final AgentRunner serverRunner = new AgentRunner(
                 new BackoffIdleStrategy(10, 10, 1_000, 50_000), (ex) -> err.println("feed server: " + ex), null, server);
-            final FeedSubscriber subscriber = new FeedSubscriber(
-                aeron, FEED_REQUESTS, FEED_REQUEST_STREAM, "aeron:ipc", FEED_STREAM);
+            final FeedSubscriber subscriber = new FeedSubscriber(aeron, FEED_REQUESTS, FEED_REQUEST_STREAM,
+                "aeron:ipc", FEED_STREAM, client.clientId(), client.secret());
             final SystemEpochNanoClock clock = new SystemEpochNanoClock();
             final FeedSubscriber.ChangeHandler handler = (FeedChangeDecoder change) ->
             {

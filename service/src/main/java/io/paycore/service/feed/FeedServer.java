@@ -13,6 +13,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
 import io.paycore.codec.sbe.ChangeType;
+import io.paycore.codec.sbe.ConnectStatus;
 import io.paycore.codec.sbe.FeedChangeEncoder;
 import io.paycore.codec.sbe.FeedStatus;
 import io.paycore.codec.sbe.FeedSubscriptionEncoder;
@@ -24,6 +25,7 @@ import io.paycore.core.ledger.LedgerChangeListener;
 import io.paycore.journal.JournalException;
 import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
+import io.paycore.transport.CredentialGate;
 import io.paycore.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -48,6 +50,15 @@ import org.agrona.concurrent.status.AtomicCounter;
  * most {@link #RECORDS_PER_POLL} journal records waiting for its publication. A subscriber whose channel does not
  * connect within {@link FeedServerContext#connectTimeoutNanos()} is dropped.
  * <p>
+ * Only the clients of a credentials file ({@link FeedServerContext#credentials()}) are served: a request carries a
+ * client id and credential (protocol version 3), checked by a {@link CredentialGate} off this thread (at most
+ * {@link FeedServerContext#maxCredentialChecks()} checks wait at once; a request past them is dropped unanswered and
+ * counted). Until its credential passed, nothing is opened for a request: no publication, no replay, no subscriber's
+ * place. A request refused (no credential, version 2, an unknown client, a wrong credential) is answered
+ * {@link FeedStatus#UNAUTHENTICATED} if at most {@link FeedServerContext#refusalRepliesPerSecond()} were answered in
+ * the last second, since an answer opens a publication to the channel the request named; else it is dropped
+ * unanswered and counted.
+ * <p>
  * <b>Threading</b>: an {@link Agent} on one thread.
  */
 public final class FeedServer implements Agent
@@ -58,6 +69,7 @@ public final class FeedServer implements Agent
     public static final int CHANGE_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + FeedChangeEncoder.BLOCK_LENGTH;
     private static final int REQUESTS_PER_POLL = 10;
     private static final int MAX_DETAIL_LENGTH = FrameValidator.MAX_DETAIL_LENGTH;
+    private static final int CREDENTIAL_VERSION = SubscribeFeedDecoder.credentialSinceVersion();
 
     private final Aeron aeron;
     private final FeedServerContext context;
@@ -71,6 +83,12 @@ public final class FeedServer implements Agent
         FeedSubscriptionEncoder.BLOCK_LENGTH + FeedSubscriptionEncoder.detailHeaderLength() + MAX_DETAIL_LENGTH]);
     private final FragmentHandler requestHandler = this::onRequest;
     private final List<Subscriber> subscribers = new ArrayList<>();
+    // Answers UNAUTHENTICATED waiting for their channel (until the connect timeout): at most refusalRepliesPerSecond
+    // are added a second. Kept apart from the subscribers, so that they take no place there.
+    private final List<Subscriber> refusals = new ArrayList<>();
+    private final List<CredentialCheck> checks;
+    private final int maxChecks;
+    private final CredentialGate gate;
     private final FeedCounters counters;
     private final AtomicCounter subscriberCount;
     private final NanoClock nanoClock;
@@ -91,7 +109,12 @@ public final class FeedServer implements Agent
         this.nanoClock = context.nanoClock();
         this.epochClock = context.epochClock();
         this.log = context.log();
+        // Every check waiting holds a place of the gate's; those done since the last duty cycle wait for it too.
+        this.maxChecks = context.maxCredentialChecks() + REQUESTS_PER_POLL;
+        this.checks = new ArrayList<>(maxChecks);
         this.requests = aeron.addSubscription(context.requestChannel(), context.requestStreamId());
+        this.gate = new CredentialGate(context.credentials(), "paycore-feed-credentials",
+            context.maxCredentialChecks(), context.refusalRepliesPerSecond(), nanoClock);
     }
 
     /**
@@ -108,7 +131,18 @@ public final class FeedServer implements Agent
     public int doWork()
     {
         nowNanos = nanoClock.nanoTime();
-        int work = requests.poll(requestHandler, REQUESTS_PER_POLL);
+        int work = pollChecks();
+        work += requests.poll(requestHandler, REQUESTS_PER_POLL);
+        for (int i = refusals.size() - 1; i >= 0; i--)
+        {
+            final Subscriber refusal = refusals.get(i);
+            work += refusal.serve();
+            if (refusal.done)
+            {
+                refusal.close();
+                refusals.remove(i);
+            }
+        }
         long maxLagNanos = 0;
         for (int i = subscribers.size() - 1; i >= 0; i--)
         {
@@ -142,7 +176,13 @@ public final class FeedServer implements Agent
             subscriber.close();
         }
         subscribers.clear();
-        CloseHelper.quietClose(requests);
+        for (final Subscriber refusal : refusals)
+        {
+            refusal.close();
+        }
+        refusals.clear();
+        checks.clear();
+        CloseHelper.quietCloseAll(gate, requests);
     }
 
     /**
@@ -175,21 +215,173 @@ public final class FeedServer implements Agent
             error("request refused: " + validator.detail());
             return;
         }
+        // In the schema's order: the decoders check it.
         subscribeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final int version = subscribeDecoder.actingVersion();
         final long correlationId = subscribeDecoder.correlationId();
         final long fromTimestampNanos = subscribeDecoder.fromTimestamp();
         final int streamId = subscribeDecoder.responseStreamId();
+        final long clientId = subscribeDecoder.clientId();
         final String channel = subscribeDecoder.responseChannel();
-        for (int i = 0; i < subscribers.size(); i++)
+        final String credential = subscribeDecoder.credential();
+        if (isKnown(correlationId, channel, streamId))
         {
-            final Subscriber existing = subscribers.get(i);
+            return; // a re-sent request: it is being checked or served already
+        }
+
+        if (version < CREDENTIAL_VERSION)
+        {
+            refuse(correlationId, fromTimestampNanos, channel, streamId,
+                name(correlationId, "(protocol version " + version + ")", channel, streamId), "a SubscribeFeed " +
+                "of protocol version " + version + " carries no credential: upgrade the subscriber to protocol " +
+                "version " + CREDENTIAL_VERSION + ", with a client id and secret of the feed server's credentials " +
+                "file");
+            return;
+        }
+        final String name = name(correlationId, "of client " + clientId, channel, streamId);
+        if (credential.isEmpty())
+        {
+            refuse(correlationId, fromTimestampNanos, channel, streamId, name, "the request carries no credential " +
+                "(protocol version " + version + "): give the subscriber the secret of client " + clientId +
+                " in the feed server's credentials file");
+            return;
+        }
+
+        final CredentialGate.Check check = checks.size() < maxChecks ? gate.check(clientId, credential) : null;
+        if (null == check)
+        {
+            error(name + " dropped unanswered: " + gate.maxPending() + " credential checks wait already " +
+                "(--max-credential-checks)");
+        }
+        else if (check.isDone())
+        {
+            onChecked(correlationId, fromTimestampNanos, channel, streamId, clientId, name, check.status());
+        }
+        else
+        {
+            checks.add(new CredentialCheck(correlationId, fromTimestampNanos, channel, streamId, clientId, name,
+                check));
+        }
+    }
+
+    private boolean isKnown(final long correlationId, final String channel, final int streamId)
+    {
+        for (int i = 0; i < checks.size(); i++)
+        {
+            final CredentialCheck pending = checks.get(i);
+            if (pending.correlationId == correlationId && pending.streamId == streamId &&
+                pending.channel.equals(channel))
+            {
+                return true;
+            }
+        }
+        return isKnown(subscribers, correlationId, channel, streamId) ||
+            isKnown(refusals, correlationId, channel, streamId);
+    }
+
+    private static boolean isKnown(
+        final List<Subscriber> list, final long correlationId, final String channel, final int streamId)
+    {
+        for (int i = 0; i < list.size(); i++)
+        {
+            final Subscriber existing = list.get(i);
             if (existing.correlationId == correlationId && existing.streamId == streamId &&
                 existing.channel.equals(channel))
             {
-                return; // a re-sent request: it is being served already
+                return true;
             }
         }
+        return false;
+    }
 
+    private int pollChecks()
+    {
+        int work = 0;
+        int i = 0;
+        while (i < checks.size())
+        {
+            final CredentialCheck pending = checks.get(i);
+            if (pending.check.isDone())
+            {
+                checks.remove(i);
+                onChecked(pending.correlationId, pending.fromTimestampNanos, pending.channel, pending.streamId,
+                    pending.clientId, pending.name, pending.check.status());
+                work++;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return work;
+    }
+
+    private void onChecked(
+        final long correlationId,
+        final long fromTimestampNanos,
+        final String channel,
+        final int streamId,
+        final long clientId,
+        final String name,
+        final ConnectStatus status)
+    {
+        if (ConnectStatus.OK == status)
+        {
+            admit(correlationId, fromTimestampNanos, channel, streamId, name);
+        }
+        else if (ConnectStatus.UNKNOWN_CLIENT == status)
+        {
+            refuse(correlationId, fromTimestampNanos, channel, streamId, name,
+                "client " + clientId + " is not in the feed server's credentials file");
+        }
+        else
+        {
+            refuse(correlationId, fromTimestampNanos, channel, streamId, name,
+                "the credential of client " + clientId + " does not match");
+        }
+    }
+
+    private static String name(final long correlationId, final String who, final String channel, final int streamId)
+    {
+        return "subscriber " + correlationId + " " + who + " on " + channel + " stream " + streamId;
+    }
+
+    /**
+     * Answer UNAUTHENTICATED, if the refusals answered this second leave room: a publication is opened only then.
+     */
+    private void refuse(
+        final long correlationId,
+        final long fromTimestampNanos,
+        final String channel,
+        final int streamId,
+        final String name,
+        final String refusal)
+    {
+        if (!gate.mayAnswerRefusal())
+        {
+            error(name + " refused unanswered (" + context.refusalRepliesPerSecond() + " refusals answered this " +
+                "second already): " + refusal);
+            return;
+        }
+        final ExclusivePublication publication = openPublication(channel, streamId);
+        if (null != publication)
+        {
+            refusals.add(new Subscriber(name, correlationId, fromTimestampNanos, channel, streamId, publication,
+                FeedStatus.UNAUTHENTICATED, refusal, nowNanos + context.connectTimeoutNanos()));
+            error(name + " refused: " + refusal);
+        }
+    }
+
+    /**
+     * A request whose credential passed: served, or answered FULL or BAD_REQUEST.
+     */
+    private void admit(
+        final long correlationId,
+        final long fromTimestampNanos,
+        final String channel,
+        final int streamId,
+        final String name)
+    {
         String refusal = null;
         FeedStatus status = FeedStatus.SUBSCRIBED;
         if (fromTimestampNanos < 0)
@@ -210,11 +402,30 @@ public final class FeedServer implements Agent
             return;
         }
 
-        final ExclusivePublication publication;
+        final ExclusivePublication publication = openPublication(channel, streamId);
+        if (null == publication)
+        {
+            return;
+        }
+        final Subscriber subscriber = new Subscriber(name, correlationId, fromTimestampNanos, channel, streamId,
+            publication, status, refusal, nowNanos + context.connectTimeoutNanos());
+        subscribers.add(subscriber);
+        if (null == refusal)
+        {
+            log.accept(name + " from " + fromTimestampNanos);
+        }
+        else
+        {
+            error(name + " refused: " + refusal);
+        }
+    }
+
+    private ExclusivePublication openPublication(final String channel, final int streamId)
+    {
         try
         {
             // The server sizes the logs it writes, not whoever sent the request.
-            publication = aeron.addExclusivePublication(
+            return aeron.addExclusivePublication(
                 TransportContext.boundedResponseChannel(channel, TransportContext.TERM_LENGTH_DEFAULT, false),
                 streamId);
         }
@@ -222,19 +433,7 @@ public final class FeedServer implements Agent
         {
             error("request refused unanswered: cannot publish to " + channel + " stream " + streamId + ": " +
                 ex.getMessage());
-            return;
-        }
-        final Subscriber subscriber = new Subscriber(correlationId, fromTimestampNanos, channel, streamId,
-            publication, status, refusal, nowNanos + context.connectTimeoutNanos());
-        subscribers.add(subscriber);
-        if (null == refusal)
-        {
-            log.accept("subscriber " + correlationId + " on " + channel + " stream " + streamId + " from " +
-                fromTimestampNanos);
-        }
-        else
-        {
-            error("subscriber " + correlationId + " on " + channel + " stream " + streamId + " refused: " + refusal);
+            return null;
         }
     }
 
@@ -262,8 +461,41 @@ public final class FeedServer implements Agent
 
     private static final long NOT_STALLED = Long.MIN_VALUE;
 
+    /**
+     * A request whose credential is being checked: nothing is opened for it yet.
+     */
+    private static final class CredentialCheck
+    {
+        final long correlationId;
+        final long fromTimestampNanos;
+        final String channel;
+        final int streamId;
+        final long clientId;
+        final String name;
+        final CredentialGate.Check check;
+
+        CredentialCheck(
+            final long correlationId,
+            final long fromTimestampNanos,
+            final String channel,
+            final int streamId,
+            final long clientId,
+            final String name,
+            final CredentialGate.Check check)
+        {
+            this.correlationId = correlationId;
+            this.fromTimestampNanos = fromTimestampNanos;
+            this.channel = channel;
+            this.streamId = streamId;
+            this.clientId = clientId;
+            this.name = name;
+            this.check = check;
+        }
+    }
+
     private final class Subscriber implements LedgerChangeListener
     {
+        final String name;
         final long correlationId;
         final long fromTimestampNanos;
         final String channel;
@@ -285,6 +517,7 @@ public final class FeedServer implements Agent
         long stalledSinceNanos = NOT_STALLED;
 
         Subscriber(
+            final String name,
             final long correlationId,
             final long fromTimestampNanos,
             final String channel,
@@ -294,6 +527,7 @@ public final class FeedServer implements Agent
             final String refusal,
             final long connectDeadlineNanos)
         {
+            this.name = name;
             this.correlationId = correlationId;
             this.fromTimestampNanos = fromTimestampNanos;
             this.channel = channel;
@@ -310,8 +544,7 @@ public final class FeedServer implements Agent
             {
                 if (connected || nowNanos - connectDeadlineNanos > 0)
                 {
-                    log.accept("subscriber " + correlationId + " on " + channel + " stream " + streamId + " " +
-                        (connected ? "went away" : "never connected") + (null == feed ? "" :
+                    log.accept(name + " " + (connected ? "went away" : "never connected") + (null == feed ? "" :
                         " after " + feed.changesDelivered() + " changes"));
                     done = true;
                 }
@@ -329,7 +562,7 @@ public final class FeedServer implements Agent
                     status = FeedStatus.FULL;
                     refusal = "no heap for another replay: it takes about " + (needed >> 20) + " MiB and " +
                         (free >> 20) + " MiB are free; raise the server's heap or lower --max-subscribers";
-                    error("subscriber " + correlationId + ": " + refusal);
+                    error(name + ": " + refusal);
                 }
             }
             if (null == refusal && null == feed)
@@ -343,7 +576,7 @@ public final class FeedServer implements Agent
                 {
                     status = FeedStatus.FAILED;
                     refusal = "cannot follow the journal: " + ex.getMessage();
-                    error("subscriber " + correlationId + ": " + refusal);
+                    error(name + ": " + refusal);
                 }
             }
             if (!answered)
@@ -377,8 +610,7 @@ public final class FeedServer implements Agent
                     else if (nowNanos - stalledSinceNanos > context.stallTimeoutNanos())
                     {
                         // It stopped reading: its place and its replay go to someone who reads.
-                        log.accept("subscriber " + correlationId + " on " + channel + " stream " + streamId +
-                            " dropped: it took no change for " + context.stallTimeoutNanos() / 1_000_000 +
+                        log.accept(name + " dropped: it took no change for " + context.stallTimeoutNanos() / 1_000_000 +
                             " ms (--stall-timeout)" + (null == feed ? "" :
                             ", after " + feed.changesDelivered() + " changes"));
                         done = true;
@@ -418,7 +650,7 @@ public final class FeedServer implements Agent
             {
                 status = FeedStatus.FAILED;
                 refusal = "the feed stopped: " + ex.getMessage();
-                error("subscriber " + correlationId + ": " + refusal);
+                error(name + ": " + refusal);
                 answered = false;
                 CloseHelper.quietClose(feed);
                 feed = null;

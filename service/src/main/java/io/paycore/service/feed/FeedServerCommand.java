@@ -13,13 +13,15 @@ import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
 import io.paycore.service.cli.ReplayColdTierOptions;
 import io.paycore.service.cli.StandaloneAgent;
+import io.paycore.service.serve.ServeCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code paycore feed-server}: serve the change feed of a data directory over Aeron to any number of subscribers
- * (up to a limit), each from the timestamp it asks for ({@link FeedServer}).
+ * (up to a limit), each from the timestamp it asks for ({@link FeedServer}), if it is a client of the credentials
+ * file ({@code --clients}, default {@code DATA/clients}, the file {@code serve} reads).
  */
 @Command(
     name = "feed-server",
@@ -36,13 +38,23 @@ import picocli.CommandLine.Option;
         "journal: it takes no lock and writes nothing in the data directory, and a slow subscriber slows nobody",
         "else. Counters (changes sent, last timestamp sent, lag, errors, subscribers) are in STATE/counters.dat:",
         "paycore stat --feed-state STATE. Prints 'ready: channel <c> stream <s>' when it listens; runs until a",
-        "signal stops it. Subscribers are not authenticated: listen on an interface only they reach.",
+        "signal stops it.",
+        "",
+        "Only the clients of a credentials file are served: --clients, by default DATA/clients, the file serve",
+        "reads (made with 'paycore clients add'), read once at start. Each SubscribeFeed carries a client id and",
+        "secret (protocol version 3). A request of an unknown client, with a wrong secret, or of version 2 is",
+        "answered UNAUTHENTICATED, at most " + FeedServerContext.REFUSAL_REPLIES_PER_SECOND_DEFAULT + " such " +
+            "answers a second; the rest are dropped unanswered and counted as errors.",
+        "A secret's first check takes tens of milliseconds on a thread of its own: at most --max-credential-checks",
+        "wait at once, and a request past them is dropped unanswered and counted. Nothing (no stream, no replay, no",
+        "place) is opened for a request before its credential passed.",
         ""
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
         "0:stopped (by a signal, after closing every subscriber's stream: the status is then the signal's)",
-        "2:usage error",
+        "2:usage or configuration error, a credentials file that is missing, unreadable, malformed or writable " +
+            "by users other than its owner included",
         "3:stopped by a fatal error of its Aeron client, such as the loss of the media driver it runs on",
         "4:cannot start (no data directory or journal, the channel or the media driver refused)"
     })
@@ -87,6 +99,18 @@ public final class FeedServerCommand implements Callable<Integer>
             "dropped and its place freed (default: ${DEFAULT-VALUE}).")
     private long stallTimeoutNanos;
 
+    @Option(names = "--clients", paramLabel = "FILE",
+        description = "Credentials file: one 'clientId:salt:iterations:hash' line per client, made with " +
+            "'paycore clients add'; only its clients are served, and it is refused if users other than its owner " +
+            "may write it (default: DATA/clients, DATA being --data).")
+    private Path clients;
+
+    @Option(names = "--max-credential-checks", paramLabel = "N",
+        defaultValue = "" + FeedServerContext.MAX_CREDENTIAL_CHECKS_DEFAULT,
+        description = "Most credential checks waiting at once, at least 1; a request past them is dropped " +
+            "unanswered (default: ${DEFAULT-VALUE}).")
+    private int maxCredentialChecks;
+
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Use the running media driver of this directory (default: an embedded one in STATE/aeron).")
     private Path aeronDir;
@@ -119,11 +143,14 @@ public final class FeedServerCommand implements Callable<Integer>
                 .maxSubscribers(maxSubscribers)
                 .connectTimeoutNanos(connectTimeoutNanos)
                 .stallTimeoutNanos(stallTimeoutNanos)
+                .maxCredentialChecks(maxCredentialChecks)
+                .clientsFile(null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME))
                 .log(line -> out.println("feed-server: " + line))
                 .conclude();
         }
-        catch (final IllegalArgumentException ex)
+        catch (final IllegalArgumentException | UncheckedIOException ex)
         {
+            // A credentials file missing, unreadable, malformed or writable by others included, as serve.
             err.println("paycore feed-server: " + ex.getMessage());
             return EXIT_USAGE;
         }

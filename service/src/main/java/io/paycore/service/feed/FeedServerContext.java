@@ -1,16 +1,22 @@
 package io.paycore.service.feed;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.paycore.replay.feed.ChangeFeedContext;
+import io.paycore.service.clients.CredentialsFileMode;
+import io.paycore.transport.ClientCredentials;
+import io.paycore.transport.CredentialGate;
+import io.paycore.transport.TransportContext;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 /**
- * What a {@link FeedServer} serves, where, and its limits.
+ * What a {@link FeedServer} serves, where, to whom (the clients of a credentials file), and its limits.
  */
 public final class FeedServerContext
 {
@@ -22,6 +28,10 @@ public final class FeedServerContext
     public static final long CONNECT_TIMEOUT_NANOS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
     /** Default time a connected subscriber may take no change before it is dropped and its place freed. */
     public static final long STALL_TIMEOUT_NANOS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
+    /** Default most credential checks waiting at once (a first check derives a PBKDF2 key, tens of ms). */
+    public static final int MAX_CREDENTIAL_CHECKS_DEFAULT = CredentialGate.MAX_PENDING_DEFAULT;
+    /** Default most refused requests answered {@code UNAUTHENTICATED} a second; the rest are dropped unanswered. */
+    public static final int REFUSAL_REPLIES_PER_SECOND_DEFAULT = TransportContext.REFUSAL_REPLIES_PER_SECOND_DEFAULT;
 
     private ChangeFeedContext journal;
     private String requestChannel;
@@ -29,16 +39,23 @@ public final class FeedServerContext
     private int maxSubscribers = MAX_SUBSCRIBERS_DEFAULT;
     private long connectTimeoutNanos = CONNECT_TIMEOUT_NANOS_DEFAULT;
     private long stallTimeoutNanos = STALL_TIMEOUT_NANOS_DEFAULT;
+    private ClientCredentials credentials;
+    private Path clientsFile;
+    private int maxCredentialChecks = MAX_CREDENTIAL_CHECKS_DEFAULT;
+    private int refusalRepliesPerSecond = REFUSAL_REPLIES_PER_SECOND_DEFAULT;
     private FeedCounters counters;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private EpochNanoClock epochClock = new SystemEpochNanoClock();
     private Consumer<String> log = message -> {};
 
     /**
-     * Check the context.
+     * Check the context, and read the credentials file if credentials were not given, once: a client added to the
+     * file later is served after the server's restart.
      *
      * @return this.
-     * @throws IllegalArgumentException naming what is wrong.
+     * @throws IllegalArgumentException naming what is wrong: a limit out of range, no credentials, a credentials
+     *                                  file that is missing, malformed, or writable by users other than its owner.
+     * @throws UncheckedIOException     if the credentials file cannot be read.
      */
     public FeedServerContext conclude()
     {
@@ -65,6 +82,26 @@ public final class FeedServerContext
         {
             throw new IllegalArgumentException("the stall timeout (--stall-timeout) must be positive: " +
                 stallTimeoutNanos + " ns");
+        }
+        if (maxCredentialChecks < 1)
+        {
+            throw new IllegalArgumentException("the most credential checks waiting (--max-credential-checks) must " +
+                "be at least 1: " + maxCredentialChecks);
+        }
+        if (refusalRepliesPerSecond < 0)
+        {
+            throw new IllegalArgumentException("the refusals answered a second must not be negative: " +
+                refusalRepliesPerSecond);
+        }
+        if (null == credentials)
+        {
+            if (null == clientsFile)
+            {
+                throw new IllegalArgumentException("no client credentials given: the feed server serves only the " +
+                    "clients of a credentials file (--clients FILE)");
+            }
+            CredentialsFileMode.checkUsable(clientsFile);
+            credentials = ClientCredentials.load(clientsFile);
         }
         return this;
     }
@@ -180,6 +217,85 @@ public final class FeedServerContext
     public long stallTimeoutNanos()
     {
         return stallTimeoutNanos;
+    }
+
+    /**
+     * @param credentials the clients served, each with its secret (as {@code serve}'s); when given, the credentials
+     *                    file is not read.
+     * @return this.
+     */
+    public FeedServerContext credentials(final ClientCredentials credentials)
+    {
+        this.credentials = credentials;
+        return this;
+    }
+
+    /**
+     * @return the clients served; read from {@link #clientsFile()} by {@link #conclude()} if not given.
+     */
+    public ClientCredentials credentials()
+    {
+        return credentials;
+    }
+
+    /**
+     * @param clientsFile the credentials file to read the clients served from, at {@link #conclude()}, when no
+     *                    {@link #credentials(ClientCredentials)} are given: one {@code clientId:salt:iterations:hash}
+     *                    line per client ({@code paycore clients add}), writable by its owner only.
+     * @return this.
+     */
+    public FeedServerContext clientsFile(final Path clientsFile)
+    {
+        this.clientsFile = clientsFile;
+        return this;
+    }
+
+    /**
+     * @return the credentials file, or null.
+     */
+    public Path clientsFile()
+    {
+        return clientsFile;
+    }
+
+    /**
+     * @param maxCredentialChecks most credential checks waiting at once, at least 1: a request past it is dropped
+     *                            unanswered and counted as an error.
+     * @return this.
+     */
+    public FeedServerContext maxCredentialChecks(final int maxCredentialChecks)
+    {
+        this.maxCredentialChecks = maxCredentialChecks;
+        return this;
+    }
+
+    /**
+     * @return most credential checks waiting at once.
+     */
+    public int maxCredentialChecks()
+    {
+        return maxCredentialChecks;
+    }
+
+    /**
+     * @param refusalRepliesPerSecond most refused requests (no credential, an unknown client, a wrong credential)
+     *                                answered {@code UNAUTHENTICATED} a second, at least 0: each answer opens a
+     *                                publication to the channel the request named, so the rest are dropped
+     *                                unanswered and counted as errors.
+     * @return this.
+     */
+    public FeedServerContext refusalRepliesPerSecond(final int refusalRepliesPerSecond)
+    {
+        this.refusalRepliesPerSecond = refusalRepliesPerSecond;
+        return this;
+    }
+
+    /**
+     * @return most refused requests answered a second.
+     */
+    public int refusalRepliesPerSecond()
+    {
+        return refusalRepliesPerSecond;
     }
 
     /**

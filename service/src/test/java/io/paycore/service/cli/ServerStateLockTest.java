@@ -3,6 +3,7 @@ package io.paycore.service.cli;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.TestJournals;
+import io.paycore.service.clients.CredentialsFileMode;
 import io.paycore.service.feed.StateDirectoryLock;
 import io.paycore.transport.ClientCredentials;
 import org.junit.jupiter.api.Timeout;
@@ -39,7 +40,9 @@ class ServerStateLockTest
     {
         final Path data = temp.resolve("data");
         TestJournals.ticks(data, 3, 1, 0);
-        Files.writeString(data.resolve("clients"), ClientCredentials.line(1, "secret-1", 1) + System.lineSeparator());
+        // The credentials file a server is refused without, before it looks at its state directory.
+        final Path clients = Files.writeString(data.resolve("clients"), ClientCredentials.line(1, "secret-1", 1));
+        Files.setPosixFilePermissions(clients, CredentialsFileMode.OWNER_ONLY);
         final Path state = temp.resolve("state");
 
         try (StateDirectoryLock held = StateDirectoryLock.acquire(state, command))

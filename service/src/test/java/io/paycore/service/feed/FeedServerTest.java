@@ -3,6 +3,7 @@ package io.paycore.service.feed;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,9 @@ import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.PaycoreProcess;
+import io.paycore.service.clients.CredentialsFileMode;
 import io.paycore.service.demo.DemoWorkload;
+import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.TransportContext;
 import io.paycore.transport.client.FeedSubscriber;
 import org.agrona.CloseHelper;
@@ -60,6 +63,8 @@ class FeedServerTest
     private static final long START_NANOS = 1_700_000_000_000_000_000L;
     private static final LedgerLimits LIMITS =
         new LedgerLimits().maxAccounts(1024).maxTransfers(65536).maxPendingTransfers(1024);
+    private static final long CLIENT_ID = 1;
+    private static final String SECRET = "the-feed-secret-of-client-1";
 
     @TempDir
     Path temp;
@@ -113,8 +118,8 @@ class FeedServerTest
 
         final List<String> fromStart = new ArrayList<>();
         final List<String> fromMiddle = new ArrayList<>();
-        try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001);
-            FeedSubscriber b = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2002))
+        try (FeedSubscriber a = subscriber("aeron:ipc", 2001);
+            FeedSubscriber b = subscriber("aeron:ipc", 2002))
         {
             a.subscribe(0);
             b.subscribe(middle);
@@ -145,8 +150,8 @@ class FeedServerTest
         startServer(1, counters);
         final List<String> first = new ArrayList<>();
         final List<String> second = new ArrayList<>();
-        try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001);
-            FeedSubscriber b = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2002);
+        try (FeedSubscriber a = subscriber("aeron:ipc", 2001);
+            FeedSubscriber b = subscriber("aeron:ipc", 2002);
             ExclusivePublication garbage = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM))
         {
             a.subscribe(0);
@@ -179,7 +184,7 @@ class FeedServerTest
         assertTrue(large.heapBytesEstimate(false) <= runtime.maxMemory() && large.heapBytesEstimate(false) > free,
             "the test needs a ledger between the free and the whole heap");
         startServer(4, null, large);
-        try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001))
+        try (FeedSubscriber a = subscriber("aeron:ipc", 2001))
         {
             a.subscribe(0);
             await(() -> a.poll(change -> { }, 10) >= 0 && null != a.status());
@@ -195,7 +200,7 @@ class FeedServerTest
         final AgentRunner firstServer = startServer(4, null);
         final List<String> history = expected();
         final List<String> got = new ArrayList<>();
-        try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001))
+        try (FeedSubscriber a = subscriber("aeron:ipc", 2001))
         {
             a.subscribe(0);
             await(() -> poll(a, got) >= 0 && got.size() >= history.size() / 3);
@@ -213,6 +218,9 @@ class FeedServerTest
     @Test
     void shouldServeOverUdpFromTheCommandLine() throws Exception
     {
+        final Path clients = data.root().resolve("clients");
+        Files.writeString(clients, ClientCredentials.line(CLIENT_ID, SECRET, 1) + System.lineSeparator());
+        Files.setPosixFilePermissions(clients, CredentialsFileMode.OWNER_ONLY);
         final Path state = temp.resolve("server-state");
         final List<String> args = new ArrayList<>(List.of("feed-server", "--data", data.root().toString(),
             "--state", state.toString(), "--channel", "aeron:udp?endpoint=localhost:20901", "--max-accounts", "1024",
@@ -225,19 +233,19 @@ class FeedServerTest
             final List<String> history = expected();
             final List<String> got = new ArrayList<>();
             try (FeedSubscriber a = new FeedSubscriber(aeron, "aeron:udp?endpoint=localhost:20901", 1100,
-                "aeron:udp?endpoint=localhost:20902", 2001))
+                "aeron:udp?endpoint=localhost:20902", 2001, CLIENT_ID, SECRET))
             {
                 a.subscribe(0);
                 await(() -> poll(a, got) >= 0 && got.size() >= history.size());
                 assertEquals(history, got);
                 // A subscriber's request id starts where no one can guess (FeedSubscriber), so the line names it.
                 final String from = server.awaitLine("feed-server: subscriber ", 10_000);
-                assertTrue(from.matches("feed-server: subscriber \\d+ on aeron:udp\\?endpoint=localhost:20902 " +
-                    "stream 2001 from 0"), from);
+                assertTrue(from.matches("feed-server: subscriber \\d+ of client 1 on " +
+                    "aeron:udp\\?endpoint=localhost:20902 stream 2001 from 0"), from);
             }
             final String subscriber = server.awaitLine("feed-server: subscriber ", 10_000).split(" ")[2];
-            server.awaitLine("feed-server: subscriber " + subscriber + " on aeron:udp?endpoint=localhost:20902 " +
-                "stream 2001 went away", 30_000);
+            server.awaitLine("feed-server: subscriber " + subscriber + " of client 1 on " +
+                "aeron:udp?endpoint=localhost:20902 stream 2001 went away", 30_000);
 
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
             final PrintStream savedOut = System.out;
@@ -293,7 +301,7 @@ class FeedServerTest
         final List<String> history = expected();
         final int late = history.size() * 3 / 4;
         final List<String> got = new ArrayList<>();
-        try (FeedSubscriber victim = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2001);
+        try (FeedSubscriber victim = subscriber("aeron:ipc", 2001);
             ExclusivePublication other = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM))
         {
             // Another party (or a second instance with the same configuration) asks for the feed from a later
@@ -336,7 +344,7 @@ class FeedServerTest
             assertTrue(counters.published().get() < history.size(), "the stalled subscriber is back-pressured: " +
                 stuckAt + " .. " + counters.published().get());
 
-            try (FeedSubscriber other = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc", 2004))
+            try (FeedSubscriber other = subscriber("aeron:ipc", 2004))
             {
                 other.subscribe(0);
                 await(() -> other.poll(c -> { }, 100) >= 0 && null != other.status());
@@ -361,7 +369,7 @@ class FeedServerTest
         startServer(4, counters, TimeUnit.SECONDS.toNanos(60));
         final List<String> all = expected();
         final List<String> got = new ArrayList<>();
-        try (FeedSubscriber a = new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, "aeron:ipc?term-length=64k", 2001))
+        try (FeedSubscriber a = subscriber("aeron:ipc?term-length=64k", 2001))
         {
             a.subscribe(0);
             // The answer and nothing more: the server's replay then waits on back pressure, in the first segment.
@@ -407,7 +415,9 @@ class FeedServerTest
             .correlationId(correlationId)
             .fromTimestamp(from)
             .responseStreamId(streamId)
-            .responseChannel(channel);
+            .clientId(CLIENT_ID)
+            .responseChannel(channel)
+            .credential(SECRET);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         await(() -> requests.offer(buffer, 0, length) > 0);
     }
@@ -446,6 +456,7 @@ class FeedServerTest
             .maxSubscribers(maxSubscribers)
             .connectTimeoutNanos(timeoutNanos)
             .stallTimeoutNanos(timeoutNanos)
+            .credentials(ClientCredentials.parse(List.of(ClientCredentials.line(CLIENT_ID, SECRET, 1)), "test"))
             .counters(counters)
             .log(line ->
             {
@@ -487,6 +498,11 @@ class FeedServerTest
             }
         }
         return lines;
+    }
+
+    private FeedSubscriber subscriber(final String channel, final int streamId)
+    {
+        return new FeedSubscriber(aeron, REQUESTS, REQUEST_STREAM, channel, streamId, CLIENT_ID, SECRET);
     }
 
     private static int poll(final FeedSubscriber subscriber, final List<String> into)

@@ -6,6 +6,7 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
+import io.paycore.codec.ProtocolLimits;
 import io.paycore.codec.sbe.FeedChangeDecoder;
 import io.paycore.codec.sbe.FeedStatus;
 import io.paycore.codec.sbe.FeedSubscriptionDecoder;
@@ -22,6 +23,11 @@ import java.security.SecureRandom;
  * Follows a paycore feed server's change feed over Aeron: every change to the ledger's transfers, from a timestamp,
  * history then live. {@link #subscribe(long)} asks for the feed, {@link #poll} hands each change to a handler as the
  * SBE {@link FeedChangeDecoder}, once, in order.
+ * <p>
+ * The feed server serves only the clients of its credentials file: every request carries this subscriber's client id
+ * and secret (those of {@code paycore clients add}, as a {@link PaycoreClient}'s). A server that does not know the
+ * client, or finds the secret wrong, answers {@link FeedStatus#UNAUTHENTICATED}; like every other refusal, that ends
+ * the asking ({@link #status()}, {@link #detail()}) until {@link #subscribe(long)} is called again.
  * <p>
  * The feed survives a feed server's restart: when the server's stream to this subscriber goes away after it was
  * subscribed, it asks again from the last timestamp it handed on + 1 as soon as the server's request channel is back,
@@ -47,6 +53,8 @@ public final class FeedSubscriber implements AutoCloseable
 
     private final String responseChannel;
     private final int responseStreamId;
+    private final long clientId;
+    private final String secret;
     private final ExclusivePublication requests;
     private final Subscription responses;
     private final FrameValidator validator = FrameValidator.forFeedEvents();
@@ -57,7 +65,7 @@ public final class FeedSubscriber implements AutoCloseable
     private final SubscribeFeedEncoder requestEncoder = new SubscribeFeedEncoder();
     private final UnsafeBuffer requestBuffer = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH +
         SubscribeFeedEncoder.BLOCK_LENGTH + SubscribeFeedEncoder.responseChannelHeaderLength() + 1024 +
-        SubscribeFeedEncoder.credentialHeaderLength() + 1024]);
+        SubscribeFeedEncoder.credentialHeaderLength() + ProtocolLimits.MAX_VAR_DATA_LENGTH]);
     private final FragmentHandler fragmentHandler = this::onFragment;
     private ChangeHandler handler;
     // Starts where no one can guess: another request naming this subscriber's channel must not answer this one's.
@@ -83,20 +91,38 @@ public final class FeedSubscriber implements AutoCloseable
      * @param responseChannel  where the server is to send this subscriber the feed: a channel it can reach, such as
      *                         {@code aeron:udp?endpoint=host:port} of this host.
      * @param responseStreamId the stream id to send it on.
+     * @param clientId         this client's id in the feed server's credentials file, positive.
+     * @param secret           this client's secret, 1..{@link ProtocolLimits#MAX_VAR_DATA_LENGTH} ASCII characters.
+     * @throws IllegalArgumentException if the response channel is longer than 1024 characters, the client id is not
+     *                                  positive or the secret is empty, too long or not ASCII.
      */
     public FeedSubscriber(
         final Aeron aeron,
         final String serverChannel,
         final int serverStreamId,
         final String responseChannel,
-        final int responseStreamId)
+        final int responseStreamId,
+        final long clientId,
+        final String secret)
     {
         if (responseChannel.length() > 1024)
         {
             throw new IllegalArgumentException("the response channel is longer than 1024 characters");
         }
+        if (clientId <= 0)
+        {
+            throw new IllegalArgumentException("the client id must be positive: " + clientId);
+        }
+        if (null == secret || secret.isEmpty() || secret.length() > ProtocolLimits.MAX_VAR_DATA_LENGTH ||
+            !secret.chars().allMatch((c) -> c < 128))
+        {
+            throw new IllegalArgumentException("the secret must have 1.." + ProtocolLimits.MAX_VAR_DATA_LENGTH +
+                " ASCII characters");
+        }
         this.responseChannel = responseChannel;
         this.responseStreamId = responseStreamId;
+        this.clientId = clientId;
+        this.secret = secret;
         this.responses = aeron.addSubscription(responseChannel, responseStreamId);
         this.requests = aeron.addExclusivePublication(serverChannel, serverStreamId);
     }
@@ -149,9 +175,9 @@ public final class FeedSubscriber implements AutoCloseable
                 .correlationId(correlationId)
                 .fromTimestamp(fromTimestampNanos)
                 .responseStreamId(responseStreamId)
-                .clientId(0)
+                .clientId(clientId)
                 .responseChannel(responseChannel)
-                .credential("");
+                .credential(secret);
             if (requests.offer(requestBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + requestEncoder.encodedLength())
                 > 0)
             {
@@ -171,8 +197,10 @@ public final class FeedSubscriber implements AutoCloseable
     }
 
     /**
-     * @return the server's answer to the last request: null until it came; {@link FeedStatus#SUBSCRIBED} while the
-     * feed flows; otherwise why not ({@link #detail()}).
+     * @return the server's answer to the last request: null until it came (a server that drops a request, when too
+     * many wait for their credential's check, sends none); {@link FeedStatus#SUBSCRIBED} while the feed flows;
+     * otherwise why not ({@link #detail()}): {@link FeedStatus#UNAUTHENTICATED} when the server does not serve this
+     * client id and secret. After any refusal this subscriber asks no more until {@link #subscribe(long)}.
      */
     public FeedStatus status()
     {
@@ -185,6 +213,14 @@ public final class FeedSubscriber implements AutoCloseable
     public String detail()
     {
         return detail;
+    }
+
+    /**
+     * @return the client id every request carries.
+     */
+    public long clientId()
+    {
+        return clientId;
     }
 
     /**
@@ -261,6 +297,7 @@ public final class FeedSubscriber implements AutoCloseable
                 detail = answerDecoder.detail();
                 if (FeedStatus.SUBSCRIBED != status)
                 {
+                    // A refusal is not asked again by itself: UNAUTHENTICATED stays so until the secret is right.
                     wanted = false;
                 }
                 else
