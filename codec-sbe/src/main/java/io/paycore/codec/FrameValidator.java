@@ -253,8 +253,9 @@ public final class FrameValidator
         final int frameTemplateId = uint16(buffer, offset + TEMPLATE_ID_OFFSET);
         templateId = frameTemplateId;
         final int version = uint16(buffer, offset + VERSION_OFFSET);
-        final MessageLayout layout = frameTemplateId < layoutByTemplateId.length &&
-            null != layoutByTemplateId[frameTemplateId] ? layoutByTemplateId[frameTemplateId].forVersion(version) : null;
+        final MessageLayout known = frameTemplateId < layoutByTemplateId.length ?
+            layoutByTemplateId[frameTemplateId] : null;
+        final MessageLayout layout = null != known ? known.forVersion(version) : null;
         if (null != layout && layout.correlationIdOffsetBytes >= 0)
         {
             final int correlationIdEnd = HEADER_LENGTH + layout.correlationIdOffsetBytes + CORRELATION_ID_LENGTH;

@@ -27,11 +27,11 @@ import io.paycore.codec.sbe.TransfersDecoder;
 import io.paycore.codec.sbe.VarAsciiEncodingDecoder;
 
 /**
- * The wire shape of one template of schema version 2 and later, as the frame validator walks it: the header, a root block of
- * fixed length, at most one repeating group of fixed-length entries (no nested groups), then a number of var data
- * fields. In version 2 an account or transfer entry is 128 bytes (TigerBeetle's layout), a looked-up id 16 bytes (a
- * {@code uint128}) and a result 12 bytes (timestamp and an int32 code); the lengths here are the least a frame of a
- * newer version may declare, since such a version may only append fields. Version 3 appended a client id and a
+ * The wire shape of one template of schema version 2 and later, as the frame validator walks it: the header, a root
+ * block of fixed length, at most one repeating group of fixed-length entries (no nested groups), then a number of var
+ * data fields. In version 2 an account or transfer entry is 128 bytes (TigerBeetle's layout), a looked-up id 16 bytes
+ * (a {@code uint128}) and a result 12 bytes (timestamp and an int32 code); the lengths here are the least a frame of
+ * a newer version may declare, since such a version may only append fields. Version 3 appended a client id and a
  * credential to {@code SubscribeFeed} and the queries; a version 2 frame of those is walked with the shape it had then
  * ({@link #forVersion(int)}), so that the server reading it can answer that it carries no credential.
  * <p>
@@ -150,23 +150,23 @@ final class MessageLayout
         new MessageLayout(
             GetAccountTransfersDecoder.TEMPLATE_ID, "GetAccountTransfers", GetAccountTransfersDecoder.BLOCK_LENGTH,
             GetAccountTransfersDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel", "credential")
-            .before(CREDENTIAL_VERSION, GetAccountTransfersDecoder.codeEncodingOffset() + GetAccountTransfersDecoder.codeEncodingLength(),
-                "responseChannel"),
+            .before(CREDENTIAL_VERSION, versionTwoBlockLength(GetAccountTransfersDecoder.codeEncodingOffset(),
+                GetAccountTransfersDecoder.codeEncodingLength()), "responseChannel"),
         new MessageLayout(
             GetAccountBalancesDecoder.TEMPLATE_ID, "GetAccountBalances", GetAccountBalancesDecoder.BLOCK_LENGTH,
             GetAccountBalancesDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel", "credential")
-            .before(CREDENTIAL_VERSION, GetAccountBalancesDecoder.codeEncodingOffset() + GetAccountBalancesDecoder.codeEncodingLength(),
-                "responseChannel"),
+            .before(CREDENTIAL_VERSION, versionTwoBlockLength(GetAccountBalancesDecoder.codeEncodingOffset(),
+                GetAccountBalancesDecoder.codeEncodingLength()), "responseChannel"),
         new MessageLayout(
             QueryAccountsDecoder.TEMPLATE_ID, "QueryAccounts", QueryAccountsDecoder.BLOCK_LENGTH,
             QueryAccountsDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel", "credential")
-            .before(CREDENTIAL_VERSION, QueryAccountsDecoder.codeEncodingOffset() + QueryAccountsDecoder.codeEncodingLength(),
-                "responseChannel"),
+            .before(CREDENTIAL_VERSION, versionTwoBlockLength(QueryAccountsDecoder.codeEncodingOffset(),
+                QueryAccountsDecoder.codeEncodingLength()), "responseChannel"),
         new MessageLayout(
             QueryTransfersDecoder.TEMPLATE_ID, "QueryTransfers", QueryTransfersDecoder.BLOCK_LENGTH,
             QueryTransfersDecoder.correlationIdEncodingOffset(), NO_GROUP, "responseChannel", "credential")
-            .before(CREDENTIAL_VERSION, QueryTransfersDecoder.codeEncodingOffset() + QueryTransfersDecoder.codeEncodingLength(),
-                "responseChannel"),
+            .before(CREDENTIAL_VERSION, versionTwoBlockLength(QueryTransfersDecoder.codeEncodingOffset(),
+                QueryTransfersDecoder.codeEncodingLength()), "responseChannel"),
     };
 
     /**
@@ -235,6 +235,14 @@ final class MessageLayout
             templateId, name, blockLengthBytes, correlationIdOffsetBytes, groupBlockLengthBytes, varDataNames);
         sinceVersion = version;
         return this;
+    }
+
+    /**
+     * @return the length of a block that ends with a field at this offset, of this length.
+     */
+    private static int versionTwoBlockLength(final int lastFieldOffsetBytes, final int lastFieldLengthBytes)
+    {
+        return lastFieldOffsetBytes + lastFieldLengthBytes;
     }
 
     /**

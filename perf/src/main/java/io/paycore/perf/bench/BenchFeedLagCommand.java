@@ -136,7 +136,8 @@ public final class BenchFeedLagCommand implements Callable<Integer>
                 .credentials(ClientCredentials.parse(
                     List.of(ClientCredentials.line(client.clientId(), client.secret(), 1)), "bench feed-lag")));
             final AgentRunner serverRunner = new AgentRunner(
-                new BackoffIdleStrategy(10, 10, 1_000, 50_000), (ex) -> err.println("feed server: " + ex), null, server);
+                new BackoffIdleStrategy(10, 10, 1_000, 50_000), (ex) -> err.println("feed server: " + ex), null,
+                server);
             final FeedSubscriber subscriber = new FeedSubscriber(aeron, FEED_REQUESTS, FEED_REQUEST_STREAM,
                 "aeron:ipc", FEED_STREAM, client.clientId(), client.secret());
             final SystemEpochNanoClock clock = new SystemEpochNanoClock();

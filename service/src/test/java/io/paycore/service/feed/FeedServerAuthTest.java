@@ -259,6 +259,31 @@ class FeedServerAuthTest
     }
 
     @Test
+    void shouldAskAgainWhenARequestGoesUnanswered()
+    {
+        startServer(serverContext(credentials(1)).refusalRepliesPerSecond(1).nanoClock(clock));
+        try (ExclusivePublication requests = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM);
+            Subscription first = aeron.addSubscription("aeron:ipc", 2101);
+            FeedSubscriber subscriber = subscriber("aeron:ipc", 2001, CLIENT_ID, SECRET + "-not"))
+        {
+            // Another refusal takes this second's one answer, so the subscriber's request is dropped unanswered.
+            send(requests, 100, 99, SECRET, "aeron:ipc", 2101);
+            await(() -> counters.errors().get() == 1);
+            subscriber.subscribe(0);
+            await(() -> subscriber.poll(change -> { }, 100) >= 0 && counters.errors().get() == 2);
+            assertNull(subscriber.status(), log.toString());
+            assertEquals(1, subscriber.requestsSent());
+
+            // The next second has room: the request sent again is answered.
+            clock.advance(TimeUnit.SECONDS.toNanos(1));
+            await(() -> subscriber.poll(change -> { }, 100) >= 0 && null != subscriber.status());
+            assertEquals(FeedStatus.UNAUTHENTICATED, subscriber.status());
+            assertEquals("the credential of client 7 does not match", subscriber.detail());
+            assertEquals(2, subscriber.requestsSent(), log.toString());
+        }
+    }
+
+    @Test
     void shouldDropRequestsPastTheMostCredentialChecksCounted()
     {
         startServer(serverContext(credentials(SLOW_ITERATIONS)).maxCredentialChecks(1));

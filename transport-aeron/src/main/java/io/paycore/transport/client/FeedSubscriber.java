@@ -15,6 +15,8 @@ import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.SubscribeFeedEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.security.SecureRandom;
@@ -49,8 +51,17 @@ public final class FeedSubscriber implements AutoCloseable
         void onChange(FeedChangeDecoder change);
     }
 
+    /**
+     * A request the server has not answered is sent again after this long: a server drops a request unanswered when
+     * too many wait for their credential's check, or when it has answered its most refusals this second, and the
+     * answer to a request can be lost with its channel. The server ignores a request it is checking or serving
+     * already, so sending again costs it nothing more.
+     */
+    public static final long RESEND_INTERVAL_NANOS = 2_000_000_000L;
+
     private static final SecureRandom CORRELATION_IDS = new SecureRandom();
 
+    private final NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private final String responseChannel;
     private final int responseStreamId;
     private final long clientId;
@@ -76,6 +87,8 @@ public final class FeedSubscriber implements AutoCloseable
     private long fromTimestampNanos;
     private long lastTimestampNanos = -1;
     private boolean requestPending;
+    private long requestSentNanos;
+    private long requestsSent;
     private boolean wanted;
     private FeedStatus status;
     private String detail = "";
@@ -169,6 +182,13 @@ public final class FeedSubscriber implements AutoCloseable
             correlationId++;
             lockedToServer = false;
         }
+        if (wanted && !requestPending && null == status &&
+            nanoClock.nanoTime() - requestSentNanos >= RESEND_INTERVAL_NANOS)
+        {
+            // No answer yet: the server may have dropped the request; the same request again, which it ignores if
+            // it has it already.
+            requestPending = true;
+        }
         if (requestPending && requests.isConnected())
         {
             requestEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
@@ -182,6 +202,8 @@ public final class FeedSubscriber implements AutoCloseable
                 > 0)
             {
                 requestPending = false;
+                requestSentNanos = nanoClock.nanoTime();
+                requestsSent++;
                 work++;
             }
         }
@@ -198,7 +220,8 @@ public final class FeedSubscriber implements AutoCloseable
 
     /**
      * @return the server's answer to the last request: null until it came (a server that drops a request, when too
-     * many wait for their credential's check, sends none); {@link FeedStatus#SUBSCRIBED} while the feed flows;
+     * many wait for their credential's check, sends none: the request is sent again every
+     * {@link #RESEND_INTERVAL_NANOS} until an answer comes); {@link FeedStatus#SUBSCRIBED} while the feed flows;
      * otherwise why not ({@link #detail()}): {@link FeedStatus#UNAUTHENTICATED} when the server does not serve this
      * client id and secret. After any refusal this subscriber asks no more until {@link #subscribe(long)}.
      */
@@ -262,6 +285,15 @@ public final class FeedSubscriber implements AutoCloseable
     public long invalidFrames()
     {
         return invalidFrames;
+    }
+
+    /**
+     * @return requests sent: the first of each {@link #subscribe(long)}, those after the server's stream went away,
+     * and those sent again because no answer came within {@link #RESEND_INTERVAL_NANOS}.
+     */
+    public long requestsSent()
+    {
+        return requestsSent;
     }
 
     /**
