@@ -18,6 +18,8 @@ import io.paycore.service.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
+
 /**
  * Entry point of {@code bin/paycore}: dispatches to the sub-commands.
  */
@@ -73,6 +75,7 @@ public final class PaycoreMain implements Runnable
         }
 
         return commandLine
+            .setParameterExceptionHandler(PaycoreMain::onUsageError)
             .setExecutionExceptionHandler((ex, command, parseResult) ->
             {
                 // A property that does not parse is a usage error wherever it is read, not a stack trace.
@@ -85,6 +88,31 @@ public final class PaycoreMain implements Runnable
                 return CommandLine.ExitCode.USAGE;
             })
             .execute(args);
+    }
+
+    /**
+     * A usage error: the reason in one line, and where the options are, rather than the whole help after it. A
+     * command made of sub-commands ({@code paycore}, {@code paycore journal}) lists them, since naming one is what
+     * was missing.
+     */
+    private static int onUsageError(final CommandLine.ParameterException ex, final String[] args)
+    {
+        final CommandLine command = ex.getCommandLine();
+        final PrintWriter err = command.getErr();
+        final String name = command.getCommandSpec().qualifiedName();
+        err.println(name + ": " + ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        if (command.getSubcommands().isEmpty())
+        {
+            err.println("Try '" + name + " --help' for its options.");
+        }
+        else
+        {
+            command.usage(err);
+        }
+        err.flush();
+
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

@@ -189,7 +189,8 @@ class HeapLimitTest
             temp.resolve("node").toString(), "--hot-transfers", MOST));
 
         // Two copies by default: the member's snapshotter thread keeps the second.
-        assertTrue(console.err().startsWith("2 copies of a ledger of 1,048,576 accounts, 134,217,728 transfers in " +
+        assertTrue(console.err().startsWith("paycore node: 2 copies of a ledger of 1,048,576 accounts, " +
+            "134,217,728 transfers in " +
             "memory (with a cold tier) and 1,048,576 pending transfers take about "), console.err());
         assertTrue(console.err().contains("(the snapshotter thread keeps the second copy; --snapshot-thread " +
             "service does not)"), console.err());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -90,5 +91,31 @@ class PaycoreMainTest
             assertTrue(console.out().contains("Usage: paycore "), path + ": " + console.out());
             assertEquals("", console.err(), path.toString());
         }
+    }
+
+    /**
+     * A usage error of a command is its reason in one line and where to find the options; the whole help after it
+     * (until 2026-12-07) buried the reason. A command made of sub-commands still lists them, as naming one is what
+     * was missing.
+     */
+    @Test
+    void shouldAnswerAUsageErrorWithItsReasonAndWhereTheOptionsAre()
+    {
+        assertEquals(2, PaycoreMain.execute("serve"));
+        assertEquals("paycore serve: Missing required option: '--data=DIR'" + System.lineSeparator() +
+            "Try 'paycore serve --help' for its options." + System.lineSeparator(), console.err());
+
+        console.reset();
+        assertEquals(2, PaycoreMain.execute("audit", "--data", "x", "--flsh"));
+        assertTrue(console.err().startsWith("paycore audit: Unknown option: '--flsh'"), console.err());
+        assertTrue(console.err().endsWith("Try 'paycore audit --help' for its options." + System.lineSeparator()),
+            console.err());
+        assertFalse(console.err().contains("Usage:"), console.err());
+
+        console.reset();
+        assertEquals(2, PaycoreMain.execute("journal"));
+        assertTrue(console.err().startsWith("paycore journal: a sub-command is required"), console.err());
+        assertTrue(console.err().contains("Usage: paycore journal"), console.err());
+        assertTrue(console.err().contains("compare"), console.err());
     }
 }

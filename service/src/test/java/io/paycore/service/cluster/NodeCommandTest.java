@@ -47,7 +47,8 @@ class NodeCommandTest
         assertEquals(2, PaycoreMain.execute("node", "--id", "0", "--members", "localhost:22900", "--data",
             data.toString(), "--max-batch", "1025"));
 
-        assertTrue(console.err().startsWith("events per message (paycore.ledger.max.batch.events, --max-batch) " +
+        assertTrue(console.err().startsWith("paycore node: events per message " +
+            "(paycore.ledger.max.batch.events, --max-batch) " +
             "must be in 1..1024, the protocol's most: 1025"), console.err());
         assertFalse(Files.exists(data));
     }
@@ -66,7 +67,8 @@ class NodeCommandTest
         assertEquals(2, PaycoreMain.execute("node", "--id", "0", "--members", "localhost:27100," + loopback + ":27102",
             "--data", data.toString()));
 
-        assertTrue(console.err().startsWith("members 0 and 1 are on localhost and " + loopback + " (both " +
+        assertTrue(console.err().startsWith("paycore node: members 0 and 1 are on localhost and " + loopback +
+            " (both " +
             loopback + ") with base ports 27100 and 27102: each takes the 5 ports base + 1 to base + 5, so they " +
             "overlap"), console.err());
         assertFalse(Files.exists(data));
@@ -88,7 +90,8 @@ class NodeCommandTest
             System.clearProperty(JournalContext.SEGMENT_LENGTH_PROP_NAME);
         }
 
-        assertTrue(console.err().startsWith("a journal segment of 65,536 bytes (paycore.journal.segment.length) " +
+        assertTrue(console.err().startsWith("paycore node: a journal segment of 65,536 bytes " +
+            "(paycore.journal.segment.length) " +
             "cannot hold the largest message of 1,024 events (--max-batch): 131,092 bytes; use " +
             "-Dpaycore.journal.segment.length=132k or more, or a smaller --max-batch"), console.err());
         assertFalse(Files.exists(data));
@@ -105,7 +108,7 @@ class NodeCommandTest
         assertEquals(2, PaycoreMain.execute("node", "--id", "0", "--members", "localhost:22900", "--data",
             data.toString(), option, value));
 
-        assertTrue(console.err().startsWith(error), console.err());
+        assertTrue(console.err().startsWith("paycore node: " + error), console.err());
         assertFalse(Files.exists(data));
     }
 
@@ -128,7 +131,7 @@ class NodeCommandTest
             data.toString(), "--clients", clientsFile().toString(), "--flush", "none", "--cold-tier-size", "0",
             option, value));
 
-        assertTrue(console.err().startsWith(error), console.err());
+        assertTrue(console.err().startsWith("paycore node: " + error), console.err());
         assertFalse(Files.exists(data));
     }
 
