@@ -93,9 +93,13 @@ public final class PaycoreMain implements Runnable
     /**
      * A usage error: the reason in one line, and where the options are, rather than the whole help after it. A
      * command made of sub-commands ({@code paycore}, {@code paycore journal}) lists them, since naming one is what
-     * was missing.
+     * was missing. {@code paycore bench} answers its usage errors with it too.
+     *
+     * @param ex   the usage error.
+     * @param args the arguments.
+     * @return the exit status for invalid input, 2.
      */
-    private static int onUsageError(final CommandLine.ParameterException ex, final String[] args)
+    public static int onUsageError(final CommandLine.ParameterException ex, final String[] args)
     {
         final CommandLine command = ex.getCommandLine();
         final PrintWriter err = command.getErr();

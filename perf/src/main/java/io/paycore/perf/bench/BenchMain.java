@@ -1,5 +1,6 @@
 package io.paycore.perf.bench;
 
+import io.paycore.service.PaycoreMain;
 import picocli.CommandLine;
 
 /**
@@ -32,6 +33,7 @@ public final class BenchMain
     {
         return new CommandLine(new BenchCommand())
             .setCommandName("paycore bench")
+            .setParameterExceptionHandler(PaycoreMain::onUsageError)
             .setExecutionExceptionHandler(BenchMain::usageError)
             .execute(args);
     }

@@ -41,6 +41,16 @@ class BenchMainTest
     }
 
     @Test
+    void shouldAnswerAMisspeltOptionWithItsReasonAndWhereTheOptionsAre()
+    {
+        final String err = refused("latency", "--rat", "1000");
+
+        assertTrue(err.startsWith("paycore bench latency: Unknown options: '--rat', '1000'"), err);
+        assertTrue(err.endsWith("Try 'paycore bench latency --help' for its options."), err);
+        assertFalse(err.contains("Usage:"), err);
+    }
+
+    @Test
     void shouldNameTheSoaksOwnOptionsForALedgerLargerThanTheHeap(@TempDir final Path temp)
     {
         assumeTrue(new LedgerLimits().maxTransfers(LedgerLimits.MAX_RECORDS_BOUND).heapBytesEstimate(true) >
