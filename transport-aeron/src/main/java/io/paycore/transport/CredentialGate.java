@@ -246,7 +246,9 @@ public final class CredentialGate implements AutoCloseable
 
     private static byte[] mac(final Mac mac, final String credential)
     {
-        return mac.doFinal(credential.getBytes(StandardCharsets.US_ASCII));
+        // The bytes PBKDF2 derives from (UTF-8): as US-ASCII, a character read off the wire from a byte above 127
+        // (U+FFFD) would be '?', and such a credential would pass here where the derivation refuses it.
+        return mac.doFinal(credential.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

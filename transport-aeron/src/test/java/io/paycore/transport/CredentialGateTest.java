@@ -5,6 +5,7 @@ import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,24 @@ class CredentialGateTest
         assertEquals(ConnectStatus.BAD_CREDENTIAL, await(gate.check(CLIENT_ID, SECRET + "x")));
         assertEquals(ConnectStatus.UNKNOWN_CLIENT, await(gate.check(CLIENT_ID + 1, SECRET)));
         assertEquals(ConnectStatus.OK, await(gate.check(CLIENT_ID, SECRET)), "the right one still passes");
+    }
+
+    @Test
+    void shouldNotPassAtOnceACredentialThatIsNotTheOneThatPassed()
+    {
+        // The servers read a credential off the wire as US-ASCII: a byte above 127 becomes U+FFFD, which the key
+        // derivation takes as its UTF-8 bytes. A remembered credential must be told from it as the derivation
+        // tells it, not be the same once both are made US-ASCII again ('?').
+        final String secret = "a-secret?-of-sixteen";
+        gate = new CredentialGate(ClientCredentials.parse(List.of(ClientCredentials.line(CLIENT_ID, secret, 1)),
+            "test"), "test-credentials", 4, 10, clock);
+        final String fromTheWire = new String(
+            "a-secret\u00ff-of-sixteen".getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.US_ASCII);
+        assertEquals(ConnectStatus.BAD_CREDENTIAL, await(gate.check(CLIENT_ID, fromTheWire)));
+
+        assertEquals(ConnectStatus.OK, await(gate.check(CLIENT_ID, secret)));
+        assertEquals(ConnectStatus.BAD_CREDENTIAL, await(gate.check(CLIENT_ID, fromTheWire)),
+            "a credential the derivation refuses is refused after the right one passed too");
     }
 
     @Test
