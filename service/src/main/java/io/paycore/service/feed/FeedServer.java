@@ -396,7 +396,8 @@ public final class FeedServer implements Agent
             refusal = "the feed server serves " + context.maxSubscribers() + " subscribers already " +
                 "(its limit, --max-subscribers); try again later";
         }
-        else if (subscribers.size() >= context.maxSubscribers() + context.maxSubscribers())
+        // Bounds the FULL and BAD_REQUEST answers waiting for their channel too: each holds a publication.
+        if (subscribers.size() >= context.maxSubscribers() + context.maxSubscribers())
         {
             error("request refused unanswered: too many refusals pending, from " + channel + " stream " + streamId);
             return;

@@ -331,6 +331,31 @@ class FeedServerAuthTest
     }
 
     @Test
+    void shouldHoldAtMostMaxSubscribersRefusalsOfAClientWaitingForTheirChannel()
+    {
+        startServer(serverContext(credentials(1)).maxSubscribers(1));
+        try (ExclusivePublication requests = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM);
+            FeedSubscriber subscriber = subscriber("aeron:ipc", 2001, CLIENT_ID, SECRET))
+        {
+            subscriber.subscribe(0);
+            await(() -> subscriber.poll(change -> { }, 100) >= 0 && null != subscriber.status());
+            assertEquals(FeedStatus.SUBSCRIBED, subscriber.status(), subscriber.detail());
+
+            // A client of the file, past --max-subscribers, naming channels that never connect: each answer FULL
+            // holds a publication until the connect timeout, so only so many may wait at once.
+            for (int i = 1; i <= 4; i++)
+            {
+                send(requests, 100 + i, CLIENT_ID, SECRET, "aeron:ipc", 2100 + i);
+            }
+            await(() -> counters.errors().get() == 4);
+            assertEquals(1, logLines().stream().filter((line) -> line.endsWith("refused: the feed server serves 1 " +
+                "subscribers already (its limit, --max-subscribers); try again later")).count(), log.toString());
+            assertEquals(3, logLines().stream().filter((line) -> line.startsWith("request refused unanswered: " +
+                "too many refusals pending")).count(), log.toString());
+        }
+    }
+
+    @Test
     void shouldGiveARefusedSubscriberNoPlaceAndNoReplay()
     {
         startServer(serverContext(credentials(1)).maxSubscribers(1));
