@@ -215,17 +215,20 @@ public final class CredentialGate implements AutoCloseable
 
     private void derive(final Check check, final long clientId, final String credential)
     {
+        // A check that cannot be made (the JVM lacks the algorithm, say) lets nobody in, and is done all the same:
+        // the server waits for no check for ever.
+        ConnectStatus status = ConnectStatus.BAD_CREDENTIAL;
         try
         {
-            final ConnectStatus status = verifier.verify(clientId, credential);
+            status = verifier.verify(clientId, credential);
             if (ConnectStatus.OK == status)
             {
                 passed.put(clientId, mac(checkerMac, credential));
             }
-            check.status = status;
         }
         finally
         {
+            check.status = status;
             pending.decrementAndGet();
         }
     }

@@ -131,6 +131,20 @@ class CredentialGateTest
     }
 
     @Test
+    void shouldRefuseACheckThatCannotBeMadeAndFinishIt()
+    {
+        gate = new CredentialGate(credentials(1), (clientId, credential) ->
+        {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available in this JVM");
+        }, "test-credentials", 2, 10, clock);
+
+        final CredentialGate.Check check = gate.check(CLIENT_ID, SECRET);
+        assertEquals(ConnectStatus.BAD_CREDENTIAL, await(check), "done, and nobody let in");
+        assertEquals(0, gate.pending());
+        assertEquals(ConnectStatus.BAD_CREDENTIAL, await(gate.check(CLIENT_ID, SECRET)), "the gate still checks");
+    }
+
+    @Test
     void shouldAnswerAtMostTheRefusalsOfASecond()
     {
         gate = gate(1, 4, 3);

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.paycore.replay.DataDirectory;
@@ -14,6 +15,7 @@ import io.paycore.service.cli.LedgerLimitOptions;
 import io.paycore.service.cli.ReplayColdTierOptions;
 import io.paycore.service.cli.StandaloneAgent;
 import io.paycore.service.serve.ServeCommand;
+import io.paycore.transport.ClientCredentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -131,6 +133,9 @@ public final class FeedServerCommand implements Callable<Integer>
         final PrintStream out = System.out;
         final PrintStream err = System.err;
         final Path data = dataDirectory.data();
+        // Without its data directory, the default credentials file in it is not what to report: the limits are
+        // checked (usage errors), then the directory named missing.
+        final boolean noData = null == clients && !Files.isDirectory(data);
         final FeedServerContext context;
         try
         {
@@ -145,6 +150,7 @@ public final class FeedServerCommand implements Callable<Integer>
                 .stallTimeoutNanos(stallTimeoutNanos)
                 .maxCredentialChecks(maxCredentialChecks)
                 .clientsFile(null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME))
+                .credentials(noData ? ClientCredentials.parse(List.of(), "none") : null)
                 .log(line -> out.println("feed-server: " + line))
                 .conclude();
         }
@@ -153,6 +159,11 @@ public final class FeedServerCommand implements Callable<Integer>
             // A credentials file missing, unreadable, malformed or writable by others included, as serve.
             err.println("paycore feed-server: " + ex.getMessage());
             return EXIT_USAGE;
+        }
+        if (noData)
+        {
+            err.println("paycore feed-server: no data directory " + data.toAbsolutePath());
+            return EXIT_CANNOT_START;
         }
         if (!Files.isDirectory(new DataDirectory(data).journalDirectory()))
         {

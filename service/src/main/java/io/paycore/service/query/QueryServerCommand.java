@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.paycore.replay.DataDirectory;
@@ -16,6 +17,7 @@ import io.paycore.service.cli.ReplayColdTierOptions;
 import io.paycore.service.cli.StandaloneAgent;
 import io.paycore.service.feed.StateDirectoryLock;
 import io.paycore.service.serve.ServeCommand;
+import io.paycore.transport.ClientCredentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -137,6 +139,9 @@ public final class QueryServerCommand implements Callable<Integer>
         final PrintStream out = System.out;
         final PrintStream err = System.err;
         final Path data = dataDirectory.data();
+        // Without its data directory, the default credentials file in it is not what to report: the limits are
+        // checked (usage errors), then the directory named missing.
+        final boolean noData = null == clients && !Files.isDirectory(data);
         final QueryServerContext context;
         try
         {
@@ -152,6 +157,7 @@ public final class QueryServerCommand implements Callable<Integer>
                 .waitTimeoutNanos(waitTimeoutNanos)
                 .maxCredentialChecks(maxCredentialChecks)
                 .clientsFile(null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME))
+                .credentials(noData ? ClientCredentials.parse(List.of(), "none") : null)
                 .log(line -> out.println("query-server: " + line))
                 .conclude();
         }
@@ -159,6 +165,11 @@ public final class QueryServerCommand implements Callable<Integer>
         {
             err.println("paycore query-server: " + ex.getMessage());
             return EXIT_USAGE;
+        }
+        if (noData)
+        {
+            err.println("paycore query-server: no data directory " + data.toAbsolutePath());
+            return EXIT_CANNOT_START;
         }
         if (!Files.isDirectory(new DataDirectory(data).journalDirectory()))
         {

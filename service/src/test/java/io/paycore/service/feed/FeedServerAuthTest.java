@@ -412,6 +412,17 @@ class FeedServerAuthTest
     }
 
     @Test
+    void shouldNameAMissingDataDirectoryRatherThanTheCredentialsFileInIt()
+    {
+        final Path missing = temp.resolve("no-such-data");
+        final List<String> args = new ArrayList<>(List.of("feed-server", "--data", missing.toString(),
+            "--state", temp.resolve("server-state").toString(), "--channel", "aeron:ipc"));
+
+        assertEquals(FeedServerCommand.EXIT_CANNOT_START, PaycoreMain.execute(args.toArray(new String[0])));
+        assertEquals("paycore feed-server: no data directory " + missing.toAbsolutePath(), console.err().trim());
+    }
+
+    @Test
     void shouldRefuseACredentialsFileOthersMayWrite() throws Exception
     {
         final Path clients = Files.writeString(temp.resolve("my-clients"),

@@ -50,6 +50,15 @@ class QueryServerCommandTest
     }
 
     @Test
+    void shouldNameAMissingDataDirectoryRatherThanTheCredentialsFileInIt()
+    {
+        final Path data = temp.resolve("no-such-data");
+
+        assertEquals(QueryServerCommand.EXIT_CANNOT_START, queryServer(data));
+        assertEquals("paycore query-server: no data directory " + data.toAbsolutePath(), console.err().trim());
+    }
+
+    @Test
     void shouldRefuseACredentialsFileOthersMayWriteOrThatIsMalformed() throws Exception
     {
         final Path data = temp.resolve("data");
