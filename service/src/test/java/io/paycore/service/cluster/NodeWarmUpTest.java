@@ -132,7 +132,7 @@ class NodeWarmUpTest
         assertEquals(2, PaycoreMain.execute("node", "--id", "0", "--members", "localhost:21280", "--data",
             data.toString(), "--warmup", "-1"));
 
-        assertTrue(console.err().startsWith("--warmup must not be negative: -1"), console.err());
+        assertTrue(console.err().startsWith("paycore node: --warmup must not be negative: -1"), console.err());
         assertFalse(Files.exists(data));
     }
 
