@@ -8,12 +8,10 @@ import io.paycore.codec.ProtocolLimits;
 import io.paycore.codec.sbe.ConnectStatus;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Does the slow part of a {@code Connect} off the ingress thread: derives the key of the secret presented (PBKDF2,
@@ -41,10 +39,7 @@ final class AuthenticatorAgent implements Agent
     private final OneToOneConcurrentArrayQueue<ConnectRequest> outcomes;
     private final ErrorHandler errorHandler;
     private final int termLengthBytes;
-    private final int refusalRepliesPerSecond;
-    private final NanoClock clock = SystemNanoClock.INSTANCE;
-    private long refusalWindowStartNanos;
-    private int refusalRepliesInWindow;
+    private final RefusalRation refusals;
 
     AuthenticatorAgent(
         final Aeron aeron,
@@ -56,8 +51,7 @@ final class AuthenticatorAgent implements Agent
         this.aeron = aeron;
         this.credentials = context.credentials();
         this.termLengthBytes = context.termLength();
-        this.refusalRepliesPerSecond = context.refusalRepliesPerSecond();
-        this.refusalWindowStartNanos = clock.nanoTime();
+        this.refusals = new RefusalRation(context.refusalRepliesPerSecond(), SystemNanoClock.INSTANCE);
         this.requests = requests;
         this.outcomes = outcomes;
         this.errorHandler = errorHandler;
@@ -81,7 +75,7 @@ final class AuthenticatorAgent implements Agent
             ConnectStatus.BAD_CREDENTIAL : credentials.verify(request.clientId, request.credential);
         if (request.needsPublication)
         {
-            if (ConnectStatus.OK == request.status || mayAnswerRefusal())
+            if (ConnectStatus.OK == request.status || refusals.tryAnswer())
             {
                 request.publication = openResponse(request);
             }
@@ -96,22 +90,6 @@ final class AuthenticatorAgent implements Agent
             errorHandler.onError(new IllegalStateException("connect outcome queue full"));
         }
         return 1;
-    }
-
-    private boolean mayAnswerRefusal()
-    {
-        final long nowNanos = clock.nanoTime();
-        if (nowNanos - refusalWindowStartNanos >= TimeUnit.SECONDS.toNanos(1))
-        {
-            refusalWindowStartNanos = nowNanos;
-            refusalRepliesInWindow = 0;
-        }
-        if (refusalRepliesInWindow >= refusalRepliesPerSecond)
-        {
-            return false;
-        }
-        refusalRepliesInWindow++;
-        return true;
     }
 
     private ExclusivePublication openResponse(final ConnectRequest request)

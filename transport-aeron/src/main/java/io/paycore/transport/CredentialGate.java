@@ -47,15 +47,12 @@ public final class CredentialGate implements AutoCloseable
     private final ClientCredentials credentials;
     private final Verifier verifier;
     private final int maxPending;
-    private final int refusalRepliesPerSecond;
-    private final NanoClock clock;
+    private final RefusalRation refusals;
     private final Mac serverMac;
     private final Mac checkerMac;
     private final ConcurrentHashMap<Long, byte[]> passed = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final ExecutorService checker;
-    private long refusalWindowStartNanos;
-    private int refusalRepliesInWindow;
 
     /**
      * @param credentials             the clients let in.
@@ -94,9 +91,7 @@ public final class CredentialGate implements AutoCloseable
         this.credentials = credentials;
         this.verifier = verifier;
         this.maxPending = maxPending;
-        this.refusalRepliesPerSecond = refusalRepliesPerSecond;
-        this.clock = clock;
-        this.refusalWindowStartNanos = clock.nanoTime();
+        this.refusals = new RefusalRation(refusalRepliesPerSecond, clock);
         final byte[] keyBytes = new byte[32];
         new SecureRandom().nextBytes(keyBytes);
         final SecretKeySpec key = new SecretKeySpec(keyBytes, MAC_ALGORITHM);
@@ -156,18 +151,7 @@ public final class CredentialGate implements AutoCloseable
      */
     public boolean mayAnswerRefusal()
     {
-        final long nowNanos = clock.nanoTime();
-        if (nowNanos - refusalWindowStartNanos >= TimeUnit.SECONDS.toNanos(1))
-        {
-            refusalWindowStartNanos = nowNanos;
-            refusalRepliesInWindow = 0;
-        }
-        if (refusalRepliesInWindow >= refusalRepliesPerSecond)
-        {
-            return false;
-        }
-        refusalRepliesInWindow++;
-        return true;
+        return refusals.tryAnswer();
     }
 
     /**
