@@ -8,7 +8,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
@@ -50,6 +49,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import static io.paycore.service.feed.FeedServerTest.await;
+import static io.paycore.service.feed.FeedServerTest.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -580,29 +581,6 @@ class FeedServerAuthTest
                 status = answer.status();
                 detail = answer.detail();
             }
-        }
-    }
-
-    private static void sleep(final long millis)
-    {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException ex)
-        {
-            throw new AssertionError(ex);
-        }
-    }
-
-    private static void await(final BooleanSupplier done)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!done.getAsBoolean())
-        {
-            assertTrue(System.nanoTime() < deadline, "not done within 30 s");
-            Thread.yield();
-            sleep(1);
         }
     }
 }

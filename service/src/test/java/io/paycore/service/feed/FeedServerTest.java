@@ -537,7 +537,7 @@ class FeedServerTest
         return Long.parseLong(rendered.substring(0, rendered.indexOf(' ')));
     }
 
-    private static void sleep(final long millis)
+    static void sleep(final long millis)
     {
         try
         {
@@ -549,7 +549,7 @@ class FeedServerTest
         }
     }
 
-    private static void await(final BooleanSupplier done)
+    static void await(final BooleanSupplier done)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!done.getAsBoolean())
