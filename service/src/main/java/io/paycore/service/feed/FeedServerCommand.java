@@ -54,7 +54,8 @@ import picocli.CommandLine.Option;
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
-        "0:stopped (by a signal, after closing every subscriber's stream: the status is then the signal's)",
+        "143:stopped by SIGTERM (130 by SIGINT), after closing every subscriber's stream: the JVM's status for " +
+            "the signal",
         "2:usage or configuration error, a credentials file that is missing, unreadable, malformed or writable " +
             "by users other than its owner included",
         "3:stopped by a fatal error of its Aeron client, such as the loss of the media driver it runs on",
@@ -160,7 +161,7 @@ public final class FeedServerCommand implements Callable<Integer>
             err.println("paycore feed-server: " + ex.getMessage());
             return EXIT_USAGE;
         }
-        if (noData)
+        if (!Files.isDirectory(data)) // with --clients elsewhere too: not "no journal in" a directory not there
         {
             err.println("paycore feed-server: no data directory " + data.toAbsolutePath());
             return EXIT_CANNOT_START;

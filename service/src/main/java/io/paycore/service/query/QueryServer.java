@@ -417,13 +417,18 @@ public final class QueryServer implements Agent
     /**
      * Answer a query whose credential did not pass {@code UNAUTHENTICATED}, on a channel opened for that answer
      * alone, if the gate's ration allows one more now and fewer than that many such answers wait for their
-     * channel; else drop it unanswered. Counted either way.
+     * channel; else drop it unanswered. Counted and logged either way.
      */
     private void refuseUnauthenticated(final Query query, final String detail)
     {
+        final String name = "query " + query.correlationId + (query.version < CREDENTIAL_VERSION ?
+            " (protocol version " + query.version + ")" : " of client " + query.clientId) + " on " +
+            query.responseChannel + " stream " + query.responseStreamId;
         if (unauthenticated.size() >= context.refusalRepliesPerSecond() || !gate.mayAnswerRefusal())
         {
             refused.increment();
+            log.accept(name + " refused unanswered (at most " + context.refusalRepliesPerSecond() + " refusals " +
+                "answered a second): " + detail);
             return;
         }
         query.refuse(QueryStatus.UNAUTHENTICATED, detail);
@@ -433,6 +438,7 @@ public final class QueryServer implements Agent
             refused.increment();
             return;
         }
+        log.accept(name + " refused UNAUTHENTICATED: " + detail);
         query.ownsPublication = true;
         if (tryAnswer(query))
         {

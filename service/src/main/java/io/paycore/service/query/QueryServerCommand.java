@@ -54,11 +54,11 @@ import picocli.CommandLine.Option;
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
-        "0:stopped (by a signal: the status is then the signal's)",
+        "143:stopped by SIGTERM (130 by SIGINT): the JVM's status for the signal",
         "2:usage or configuration error (a credentials file missing, unreadable, malformed, or writable by users " +
             "other than its owner included)",
         "3:stopped by a fatal error of its Aeron client, such as the loss of the media driver it runs on",
-        "4:cannot start (no journal, the channel or the media driver refused)"
+        "4:cannot start (no data directory or journal, the channel or the media driver refused)"
     })
 public final class QueryServerCommand implements Callable<Integer>
 {
@@ -166,7 +166,7 @@ public final class QueryServerCommand implements Callable<Integer>
             err.println("paycore query-server: " + ex.getMessage());
             return EXIT_USAGE;
         }
-        if (noData)
+        if (!Files.isDirectory(data)) // with --clients elsewhere too: not "no journal in" a directory not there
         {
             err.println("paycore query-server: no data directory " + data.toAbsolutePath());
             return EXIT_CANNOT_START;

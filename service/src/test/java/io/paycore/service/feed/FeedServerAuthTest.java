@@ -424,6 +424,21 @@ class FeedServerAuthTest
     }
 
     @Test
+    void shouldNameAMissingDataDirectoryWhenTheCredentialsFileIsElsewhere() throws Exception
+    {
+        final Path missing = temp.resolve("no-such-data");
+        final Path clients = Files.writeString(temp.resolve("my-clients"),
+            ClientCredentials.line(CLIENT_ID, SECRET, 1));
+        Files.setPosixFilePermissions(clients, PosixFilePermissions.fromString("rw-------"));
+        final List<String> args = new ArrayList<>(List.of("feed-server", "--data", missing.toString(),
+            "--state", temp.resolve("server-state").toString(), "--channel", "aeron:ipc",
+            "--clients", clients.toString()));
+
+        assertEquals(FeedServerCommand.EXIT_CANNOT_START, PaycoreMain.execute(args.toArray(new String[0])));
+        assertEquals("paycore feed-server: no data directory " + missing.toAbsolutePath(), console.err().trim());
+    }
+
+    @Test
     void shouldRefuseACredentialsFileOthersMayWrite() throws Exception
     {
         final Path clients = Files.writeString(temp.resolve("my-clients"),

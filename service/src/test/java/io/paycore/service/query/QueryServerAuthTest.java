@@ -143,6 +143,8 @@ class QueryServerAuthTest
         assertEquals(List.of("2 refused UNAUTHENTICATED the credential of client 7 does not match the query " +
             "server's credentials file"), answers.received);
         assertEquals(1, counter(REFUSED_COUNTER));
+        assertTrue(log.contains("query 2 of client 7 on " + ANSWERS + " stream 3002 refused UNAUTHENTICATED: " +
+            "the credential of client 7 does not match the query server's credentials file"), log.toString());
     }
 
     @Test
@@ -157,6 +159,8 @@ class QueryServerAuthTest
         assertEquals(List.of("3 refused UNAUTHENTICATED client 99 is not in the query server's credentials file"),
             answers.received);
         assertEquals(1, counter(REFUSED_COUNTER));
+        assertTrue(log.contains("query 3 of client 99 on " + ANSWERS + " stream 3003 refused UNAUTHENTICATED: " +
+            "client 99 is not in the query server's credentials file"), log.toString());
     }
 
     @Test
@@ -196,6 +200,9 @@ class QueryServerAuthTest
             answers.received.toString());
         assertEquals(2, answers.images.size(), "a publication for each answer, none for the others");
         assertEquals(6, counter(REFUSED_COUNTER), "the unanswered ones are counted too");
+        assertEquals(2, log.stream().filter(l -> l.contains(" refused UNAUTHENTICATED: ")).count(), log.toString());
+        assertEquals(4, log.stream().filter(l -> l.contains(" refused unanswered (at most 2 refusals answered a " +
+            "second): the credential of client 7 does not match")).count(), "and logged: " + log);
 
         clock.nanos += TimeUnit.SECONDS.toNanos(1);
         send(20, CLIENT_ID, "wrong-again", 3005, 0);

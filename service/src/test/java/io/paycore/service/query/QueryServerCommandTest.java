@@ -59,6 +59,19 @@ class QueryServerCommandTest
     }
 
     @Test
+    void shouldNameAMissingDataDirectoryWhenTheCredentialsFileIsElsewhere() throws Exception
+    {
+        final Path data = temp.resolve("no-such-data");
+        final Path clients = Files.writeString(temp.resolve("elsewhere"),
+            ClientCredentials.line(1, "secret-1", 1) + System.lineSeparator());
+        Files.setPosixFilePermissions(clients, PosixFilePermissions.fromString("rw-------"));
+
+        assertEquals(QueryServerCommand.EXIT_CANNOT_START, queryServer(data, "--clients", clients.toString()));
+        assertEquals("paycore query-server: no data directory " + data.toAbsolutePath(), console.err().trim());
+        assertFalse(Files.exists(temp.resolve("state")), "refused before it takes its state directory");
+    }
+
+    @Test
     void shouldRefuseACredentialsFileOthersMayWriteOrThatIsMalformed() throws Exception
     {
         final Path data = temp.resolve("data");
