@@ -14,8 +14,10 @@ import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
 import io.paycore.service.cli.ReplayColdTierOptions;
 import io.paycore.service.cli.StandaloneAgent;
+import io.paycore.service.cli.ThrottledLog;
 import io.paycore.service.serve.ServeCommand;
 import io.paycore.transport.ClientCredentials;
+import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -152,7 +154,8 @@ public final class FeedServerCommand implements Callable<Integer>
                 .maxCredentialChecks(maxCredentialChecks)
                 .clientsFile(null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME))
                 .credentials(noData ? ClientCredentials.parse(List.of(), "none") : null)
-                .log(line -> out.println("feed-server: " + line))
+                .log(new ThrottledLog(line -> out.println("feed-server: " + line), ThrottledLog.LINES_PER_SECOND_DEFAULT,
+                    SystemNanoClock.INSTANCE))
                 .conclude();
         }
         catch (final IllegalArgumentException | UncheckedIOException ex)

@@ -15,9 +15,11 @@ import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
 import io.paycore.service.cli.ReplayColdTierOptions;
 import io.paycore.service.cli.StandaloneAgent;
+import io.paycore.service.cli.ThrottledLog;
 import io.paycore.service.feed.StateDirectoryLock;
 import io.paycore.service.serve.ServeCommand;
 import io.paycore.transport.ClientCredentials;
+import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -158,7 +160,8 @@ public final class QueryServerCommand implements Callable<Integer>
                 .maxCredentialChecks(maxCredentialChecks)
                 .clientsFile(null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME))
                 .credentials(noData ? ClientCredentials.parse(List.of(), "none") : null)
-                .log(line -> out.println("query-server: " + line))
+                .log(new ThrottledLog(line -> out.println("query-server: " + line), ThrottledLog.LINES_PER_SECOND_DEFAULT,
+                    SystemNanoClock.INSTANCE))
                 .conclude();
         }
         catch (final IllegalArgumentException | UncheckedIOException ex)
