@@ -39,7 +39,7 @@ final class AuthenticatorAgent implements Agent
     private final OneToOneConcurrentArrayQueue<ConnectRequest> outcomes;
     private final ErrorHandler errorHandler;
     private final int termLengthBytes;
-    private final RefusalRation refusals;
+    private final PerSecondRation refusals;
 
     AuthenticatorAgent(
         final Aeron aeron,
@@ -51,7 +51,7 @@ final class AuthenticatorAgent implements Agent
         this.aeron = aeron;
         this.credentials = context.credentials();
         this.termLengthBytes = context.termLength();
-        this.refusals = new RefusalRation(context.refusalRepliesPerSecond(), SystemNanoClock.INSTANCE);
+        this.refusals = new PerSecondRation(context.refusalRepliesPerSecond(), SystemNanoClock.INSTANCE);
         this.requests = requests;
         this.outcomes = outcomes;
         this.errorHandler = errorHandler;
@@ -75,7 +75,7 @@ final class AuthenticatorAgent implements Agent
             ConnectStatus.BAD_CREDENTIAL : credentials.verify(request.clientId, request.credential);
         if (request.needsPublication)
         {
-            if (ConnectStatus.OK == request.status || refusals.tryAnswer())
+            if (ConnectStatus.OK == request.status || refusals.tryTake())
             {
                 request.publication = openResponse(request);
             }

@@ -47,7 +47,7 @@ public final class CredentialGate implements AutoCloseable
     private final ClientCredentials credentials;
     private final Verifier verifier;
     private final int maxPending;
-    private final RefusalRation refusals;
+    private final PerSecondRation refusals;
     private final Mac serverMac;
     private final Mac checkerMac;
     private final ConcurrentHashMap<Long, byte[]> passed = new ConcurrentHashMap<>();
@@ -91,7 +91,7 @@ public final class CredentialGate implements AutoCloseable
         this.credentials = credentials;
         this.verifier = verifier;
         this.maxPending = maxPending;
-        this.refusals = new RefusalRation(refusalRepliesPerSecond, clock);
+        this.refusals = new PerSecondRation(refusalRepliesPerSecond, clock);
         final byte[] keyBytes = new byte[32];
         new SecureRandom().nextBytes(keyBytes);
         final SecretKeySpec key = new SecretKeySpec(keyBytes, MAC_ALGORITHM);
@@ -151,7 +151,7 @@ public final class CredentialGate implements AutoCloseable
      */
     public boolean mayAnswerRefusal()
     {
-        return refusals.tryAnswer();
+        return refusals.tryTake();
     }
 
     /**

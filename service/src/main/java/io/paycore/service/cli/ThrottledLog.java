@@ -1,8 +1,8 @@
 package io.paycore.service.cli;
 
+import io.paycore.transport.PerSecondRation;
 import org.agrona.concurrent.NanoClock;
 
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -18,13 +18,8 @@ public final class ThrottledLog implements Consumer<String>
      */
     public static final int LINES_PER_SECOND_DEFAULT = 100;
 
-    private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
-
     private final Consumer<String> out;
-    private final int linesPerSecond;
-    private final NanoClock clock;
-    private long windowStartNanos;
-    private int linesInWindow;
+    private final PerSecondRation lines;
     private long leftOut;
 
     /**
@@ -39,9 +34,7 @@ public final class ThrottledLog implements Consumer<String>
             throw new IllegalArgumentException("linesPerSecond must be at least 1: " + linesPerSecond);
         }
         this.out = out;
-        this.linesPerSecond = linesPerSecond;
-        this.clock = clock;
-        this.windowStartNanos = clock.nanoTime();
+        this.lines = new PerSecondRation(linesPerSecond, clock);
     }
 
     /**
@@ -51,26 +44,17 @@ public final class ThrottledLog implements Consumer<String>
      */
     public void accept(final String line)
     {
-        final long nowNanos = clock.nanoTime();
-        if (nowNanos - windowStartNanos >= WINDOW_NANOS)
-        {
-            windowStartNanos = nowNanos;
-            linesInWindow = 0;
-            if (leftOut > 0)
-            {
-                out.accept(leftOut + " log line(s) left out: more than " + linesPerSecond + " a second");
-                leftOut = 0;
-            }
-        }
-        if (linesInWindow < linesPerSecond)
-        {
-            linesInWindow++;
-            out.accept(line);
-        }
-        else
+        if (!lines.tryTake())
         {
             leftOut++;
+            return;
         }
+        if (leftOut > 0)
+        {
+            out.accept(leftOut + " log line(s) left out: more than " + lines.perSecond() + " a second");
+            leftOut = 0;
+        }
+        out.accept(line);
     }
 
     /**
