@@ -1,5 +1,6 @@
 package io.paycore.service.feed;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,8 @@ final class KafkaFeedProgress
     }
 
     /**
-     * Save a watermark: written aside, then renamed over the file, so a crash leaves the old or the new one.
+     * Save a watermark: written aside and forced, then renamed over the file, so a crash or a power cut leaves the old
+     * or the new one.
      *
      * @param stateDirectory the publisher's.
      * @param topicId        the id of the topic that acknowledged every change through the watermark.
@@ -89,8 +91,14 @@ final class KafkaFeedProgress
         final Path aside = stateDirectory.resolve(FILE_NAME + ".tmp");
         try
         {
-            Files.writeString(aside, "topic-id=" + topicId + "\nwatermark=" + watermark + "\n",
-                StandardCharsets.UTF_8);
+            // Forced before the rename, so that a power cut leaves the old watermark or the new one, never an empty
+            // file under the name; a stream rather than a channel, which an interrupt of this thread would close.
+            try (FileOutputStream stream = new FileOutputStream(aside.toFile()))
+            {
+                stream.write(("topic-id=" + topicId + "\nwatermark=" + watermark + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+                stream.getFD().sync();
+            }
             Files.move(aside, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (final IOException ex)
