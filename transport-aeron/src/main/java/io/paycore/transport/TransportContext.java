@@ -1,7 +1,10 @@
 package io.paycore.transport;
 
+import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.paycore.codec.ProtocolLimits;
 import io.paycore.core.pipeline.PipelineContext;
@@ -17,6 +20,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Configuration of the Aeron transport of a {@link PaycoreServer}: media driver, ingress channel, threading, client
@@ -707,6 +711,31 @@ public final class TransportContext
     public ThreadFactory driverThreadFactory()
     {
         return driverThreadFactory;
+    }
+
+    /**
+     * Open a publication to a channel a caller named, with the logs sized by this side
+     * ({@link #boundedResponseChannel(String, int, boolean)} at {@link #TERM_LENGTH_DEFAULT}, no {@code linger}), as
+     * the feed and query servers answer their callers.
+     *
+     * @param aeron     the client to open it with.
+     * @param channel   the caller's channel.
+     * @param streamId  the caller's stream id.
+     * @param onFailure told why, when the channel cannot be opened.
+     * @return the publication, or null if it cannot be opened.
+     */
+    public static ExclusivePublication addServerSizedPublication(
+        final Aeron aeron, final String channel, final int streamId, final Consumer<String> onFailure)
+    {
+        try
+        {
+            return aeron.addExclusivePublication(boundedResponseChannel(channel, TERM_LENGTH_DEFAULT, false), streamId);
+        }
+        catch (final AeronException | IllegalArgumentException | IllegalStateException ex)
+        {
+            onFailure.accept(ex.getMessage());
+            return null;
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.paycore.service.clients;
 
+import io.paycore.transport.ClientCredentials;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
@@ -45,6 +47,21 @@ public final class CredentialsFileMode
                 "than its owner (" + modeText(clientsFile) + "): anyone who can write it can add a client; " +
                 "chmod 600 " + clientsFile);
         }
+    }
+
+    /**
+     * Read a credentials file a server is to let clients in by, after {@link #checkUsable(Path)}.
+     *
+     * @param clientsFile the credentials file.
+     * @return the clients it lists.
+     * @throws IllegalArgumentException naming the file and what is wrong with it (missing, writable by others,
+     *                                  malformed).
+     * @throws java.io.UncheckedIOException if it cannot be read.
+     */
+    public static ClientCredentials loadUsable(final Path clientsFile)
+    {
+        checkUsable(clientsFile);
+        return ClientCredentials.load(clientsFile);
     }
 
     /**

@@ -239,8 +239,7 @@ public final class NodeCommand implements Callable<Integer>
                     LedgerLimits.HEAP_SHORTFALL_ADVICE);
             }
             final Path clientsFile = null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME);
-            CredentialsFileMode.checkUsable(clientsFile);
-            credentials = ClientCredentials.load(clientsFile);
+            credentials = CredentialsFileMode.loadUsable(clientsFile);
             SnapshotWriter.forceEveryBytes();
         }
         catch (final IllegalArgumentException | java.io.UncheckedIOException ex)

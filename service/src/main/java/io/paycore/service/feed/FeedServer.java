@@ -8,7 +8,6 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.Subscription;
-import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
@@ -423,19 +422,9 @@ public final class FeedServer implements Agent
 
     private ExclusivePublication openPublication(final String channel, final int streamId)
     {
-        try
-        {
-            // The server sizes the logs it writes, not whoever sent the request.
-            return aeron.addExclusivePublication(
-                TransportContext.boundedResponseChannel(channel, TransportContext.TERM_LENGTH_DEFAULT, false),
-                streamId);
-        }
-        catch (final AeronException | IllegalArgumentException | IllegalStateException ex)
-        {
-            error("request refused unanswered: cannot publish to " + channel + " stream " + streamId + ": " +
-                ex.getMessage());
-            return null;
-        }
+        // The server sizes the logs it writes, not whoever sent the request.
+        return TransportContext.addServerSizedPublication(aeron, channel, streamId, (reason) ->
+            error("request refused unanswered: cannot publish to " + channel + " stream " + streamId + ": " + reason));
     }
 
     private void error(final String message)

@@ -100,8 +100,7 @@ public final class FeedServerContext
                 throw new IllegalArgumentException("no client credentials given: the feed server serves only the " +
                     "clients of a credentials file (--clients FILE)");
             }
-            CredentialsFileMode.checkUsable(clientsFile);
-            credentials = ClientCredentials.load(clientsFile);
+            credentials = CredentialsFileMode.loadUsable(clientsFile);
         }
         return this;
     }

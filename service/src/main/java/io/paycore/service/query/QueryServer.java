@@ -11,7 +11,6 @@ import java.util.function.Consumer;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
-import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.FrameValidator;
@@ -532,19 +531,9 @@ public final class QueryServer implements Agent
      */
     private ExclusivePublication openPublication(final String channel, final int streamId)
     {
-        try
-        {
-            // The server sizes the logs it writes, not the asker.
-            return aeron.addExclusivePublication(
-                TransportContext.boundedResponseChannel(channel, TransportContext.TERM_LENGTH_DEFAULT, false),
-                streamId);
-        }
-        catch (final AeronException | IllegalArgumentException | IllegalStateException ex)
-        {
-            log.accept("query dropped: cannot answer on " + channel + " stream " + streamId + ": " +
-                ex.getMessage());
-            return null;
-        }
+        // The server sizes the logs it writes, not the asker.
+        return TransportContext.addServerSizedPublication(aeron, channel, streamId, (reason) ->
+            log.accept("query dropped: cannot answer on " + channel + " stream " + streamId + ": " + reason));
     }
 
     private boolean closeLeastRecentlyUsedIdle()

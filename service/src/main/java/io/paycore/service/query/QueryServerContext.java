@@ -111,8 +111,7 @@ public final class QueryServerContext
                 throw new IllegalArgumentException("no client credentials: give the credentials file (--clients " +
                     "FILE) the query server serves the clients of");
             }
-            CredentialsFileMode.checkUsable(clientsFile);
-            credentials = ClientCredentials.load(clientsFile);
+            credentials = CredentialsFileMode.loadUsable(clientsFile);
         }
         return this;
     }
