@@ -25,10 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A credential's first check derives its PBKDF2 key, tens of milliseconds, on a thread of the gate's own, so the
  * server's thread never waits for it: {@link #check(long, String)} hands back a {@link Check} that the server polls.
  * A credential that passed is remembered (as an HMAC under a key made at start, never in clear), so the next request
- * of that client is checked at once, in microseconds. At most {@link #maxPending()} checks wait at once; past that
- * {@link #check(long, String)} answers null and the server drops the request. Answers to refused requests are
- * rationed by {@link #mayAnswerRefusal()}, so that a flood of bad requests cannot make the server open a publication
- * for each.
+ * of that client is checked at once, in microseconds. A client id the file does not hold is refused at once, with no
+ * derivation. A client has at most one check at a time: a request with the credential of the check running waits for
+ * that check, and one with another credential is dropped ({@link #check(long, String)} answers null,
+ * {@link #isChecking(long)} true), so a flood of wrong secrets for one client id holds one check, not all of them.
+ * At most {@link #maxPending()} checks wait at once; past that {@link #check(long, String)} answers null too and the
+ * server drops the request. Answers to refused requests are rationed by {@link #mayAnswerRefusal()}, so that a flood
+ * of bad requests cannot make the server open a publication for each.
  * <p>
  * <b>Threading</b>: {@link #check(long, String)} and {@link #mayAnswerRefusal()} on the server's thread; the key
  * derivations on the gate's thread, which is a daemon and is stopped by {@link #close()}.
@@ -51,6 +54,7 @@ public final class CredentialGate implements AutoCloseable
     private final Mac serverMac;
     private final Mac checkerMac;
     private final ConcurrentHashMap<Long, byte[]> passed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Running> running = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final ExecutorService checker;
 
@@ -111,26 +115,35 @@ public final class CredentialGate implements AutoCloseable
      *
      * @param clientId   the client id the request names.
      * @param credential the credential it carries.
-     * @return a check that is done already when the credential passed before (or cannot pass: no client id), one
-     * that the gate's thread completes, or null when {@link #maxPending()} checks wait already.
+     * @return a check that is done already when the credential passed before (or cannot pass: no client id, or one
+     * the credentials file does not hold), the check running for this client id and credential, one that the gate's
+     * thread completes, or null when a check of another credential runs for this client id ({@link
+     * #isChecking(long)}) or {@link #maxPending()} checks wait already.
      */
     public Check check(final long clientId, final String credential)
     {
-        if (clientId <= 0 || null == credential || credential.isEmpty())
+        if (clientId <= 0 || null == credential || credential.isEmpty() || !credentials.contains(clientId))
         {
             return UNKNOWN;
         }
+        final byte[] mac = mac(serverMac, credential);
         final byte[] remembered = passed.get(clientId);
-        if (null != remembered && MessageDigest.isEqual(remembered, mac(serverMac, credential)))
+        if (null != remembered && MessageDigest.isEqual(remembered, mac))
         {
             return PASSED;
+        }
+        final Running other = running.get(clientId);
+        if (null != other)
+        {
+            return MessageDigest.isEqual(other.mac, mac) ? other.check : null;
         }
         if (pending.get() >= maxPending)
         {
             return null;
         }
 
-        final Check check = new Check(null);
+        final Running check = new Running(mac);
+        running.put(clientId, check);
         pending.incrementAndGet();
         try
         {
@@ -138,10 +151,20 @@ public final class CredentialGate implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
+            running.remove(clientId, check);
             pending.decrementAndGet();
             return null; // closed
         }
-        return check;
+        return check.check;
+    }
+
+    /**
+     * @param clientId a client id.
+     * @return whether a check of a credential of this client runs now.
+     */
+    public boolean isChecking(final long clientId)
+    {
+        return running.containsKey(clientId);
     }
 
     /**
@@ -197,7 +220,7 @@ public final class CredentialGate implements AutoCloseable
         });
     }
 
-    private void derive(final Check check, final long clientId, final String credential)
+    private void derive(final Running running, final long clientId, final String credential)
     {
         // A check that cannot be made (the JVM lacks the algorithm, say) lets nobody in, and is done all the same:
         // the server waits for no check for ever.
@@ -212,8 +235,10 @@ public final class CredentialGate implements AutoCloseable
         }
         finally
         {
-            check.status = status;
+            // Done last, so that a server that sees the check done sees its place free too.
+            this.running.remove(clientId, running);
             pending.decrementAndGet();
+            running.check.status = status;
         }
     }
 
@@ -236,6 +261,20 @@ public final class CredentialGate implements AutoCloseable
         // The bytes PBKDF2 derives from (UTF-8): as US-ASCII, a character read off the wire from a byte above 127
         // (U+FFFD) would be '?', and such a credential would pass here where the derivation refuses it.
         return mac.doFinal(credential.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A check the gate's thread has not done yet, and the HMAC of the credential it checks.
+     */
+    private static final class Running
+    {
+        final byte[] mac;
+        final Check check = new Check(null);
+
+        Running(final byte[] mac)
+        {
+            this.mac = mac;
+        }
     }
 
     /**

@@ -6,14 +6,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CredentialGateTest
@@ -94,40 +97,71 @@ class CredentialGateTest
     }
 
     @Test
-    void shouldHoldAtMostMaxPendingChecks() throws InterruptedException
+    void shouldHoldAtMostMaxPendingChecks()
     {
-        final CountDownLatch started = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        final ClientCredentials credentials = credentials(1);
-        gate = new CredentialGate(credentials, (clientId, credential) ->
-        {
-            started.countDown();
-            try
-            {
-                release.await();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-            return credentials.verify(clientId, credential);
-        }, "test-credentials", 2, 10, clock);
+        final BlockingVerifier verifier = new BlockingVerifier(credentials(3, 1));
+        gate = new CredentialGate(verifier.credentials, verifier, "test-credentials", 2, 10, clock);
 
         final CredentialGate.Check a = gate.check(CLIENT_ID, SECRET);
-        assertTrue(started.await(30, TimeUnit.SECONDS));
-        final CredentialGate.Check b = gate.check(CLIENT_ID, SECRET + "b");
+        final CredentialGate.Check b = gate.check(CLIENT_ID + 1, SECRET + "b");
         assertNotNull(a);
         assertNotNull(b);
         assertEquals(2, gate.pending());
-        assertNull(gate.check(CLIENT_ID, SECRET + "c"), "a third check while two wait is dropped");
+        assertNull(gate.check(CLIENT_ID + 2, SECRET), "a third check while two wait is dropped");
+        assertFalse(gate.isChecking(CLIENT_ID + 2));
         assertFalse(a.isDone());
 
-        release.countDown();
+        verifier.release.countDown();
         assertEquals(ConnectStatus.OK, await(a));
         assertEquals(ConnectStatus.BAD_CREDENTIAL, await(b));
         assertEquals(0, gate.pending());
         assertTrue(gate.check(CLIENT_ID, SECRET).passed(), "a passed now");
-        assertNotNull(gate.check(CLIENT_ID, SECRET + "d"), "room again");
+        assertNotNull(gate.check(CLIENT_ID + 2, SECRET), "room again");
+    }
+
+    @Test
+    void shouldHoldOneCheckAClientAndShareItWithTheSameCredential()
+    {
+        final BlockingVerifier verifier = new BlockingVerifier(credentials(2, 1));
+        gate = new CredentialGate(verifier.credentials, verifier, "test-credentials", 4, 10, clock);
+
+        final CredentialGate.Check first = gate.check(CLIENT_ID, SECRET + "x");
+        assertNotNull(first);
+        assertTrue(gate.isChecking(CLIENT_ID));
+        assertSame(first, gate.check(CLIENT_ID, SECRET + "x"), "the same credential waits for the check running");
+        for (int i = 0; i < 10; i++)
+        {
+            assertNull(gate.check(CLIENT_ID, SECRET + i), "another credential of that client is dropped");
+        }
+        assertEquals(1, gate.pending(), "a flood of wrong secrets for one client holds one check");
+        final CredentialGate.Check other = gate.check(CLIENT_ID + 1, SECRET);
+        assertNotNull(other, "another client is checked meanwhile");
+        assertEquals(2, gate.pending());
+
+        verifier.release.countDown();
+        assertEquals(ConnectStatus.BAD_CREDENTIAL, await(first));
+        assertEquals(ConnectStatus.OK, await(other));
+        assertEquals(2, verifier.calls.get(), "one derivation a client");
+        assertEquals(ConnectStatus.OK, await(gate.check(CLIENT_ID, SECRET)), "checked again once the first is done");
+        assertFalse(gate.isChecking(CLIENT_ID));
+        assertEquals(0, gate.pending());
+    }
+
+    @Test
+    void shouldRefuseAClientTheFileDoesNotHoldWithoutADerivation()
+    {
+        final BlockingVerifier verifier = new BlockingVerifier(credentials(1, 1));
+        gate = new CredentialGate(verifier.credentials, verifier, "test-credentials", 1, 10, clock);
+
+        for (int i = 1; i <= 100; i++)
+        {
+            final CredentialGate.Check check = gate.check(CLIENT_ID + i, SECRET);
+            assertTrue(check.isDone(), "answered at once");
+            assertEquals(ConnectStatus.UNKNOWN_CLIENT, check.status());
+        }
+        assertEquals(0, verifier.calls.get());
+        assertEquals(0, gate.pending(), "unknown clients hold no check");
+        assertNotNull(gate.check(CLIENT_ID, SECRET));
     }
 
     @Test
@@ -184,7 +218,49 @@ class CredentialGateTest
 
     private static ClientCredentials credentials(final int iterations)
     {
-        return ClientCredentials.parse(List.of(ClientCredentials.line(CLIENT_ID, SECRET, iterations)), "test");
+        return credentials(1, iterations);
+    }
+
+    /**
+     * Clients {@link #CLIENT_ID} on, each with {@link #SECRET}.
+     */
+    private static ClientCredentials credentials(final int clients, final int iterations)
+    {
+        final List<String> lines = new ArrayList<>();
+        for (int i = 0; i < clients; i++)
+        {
+            lines.add(ClientCredentials.line(CLIENT_ID + i, SECRET, iterations));
+        }
+        return ClientCredentials.parse(lines, "test");
+    }
+
+    /**
+     * Verifies as the credentials do once released; counts its calls.
+     */
+    private static final class BlockingVerifier implements CredentialGate.Verifier
+    {
+        final ClientCredentials credentials;
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger calls = new AtomicInteger();
+
+        BlockingVerifier(final ClientCredentials credentials)
+        {
+            this.credentials = credentials;
+        }
+
+        public ConnectStatus verify(final long clientId, final String credential)
+        {
+            calls.incrementAndGet();
+            try
+            {
+                release.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            return credentials.verify(clientId, credential);
+        }
     }
 
     private static ConnectStatus await(final CredentialGate.Check check)

@@ -249,8 +249,9 @@ public final class FeedServer implements Agent
         final CredentialGate.Check check = checks.size() < maxChecks ? gate.check(clientId, credential) : null;
         if (null == check)
         {
-            error(name + " dropped unanswered: " + gate.maxPending() + " credential checks wait already " +
-                "(--max-credential-checks)");
+            error(name + " dropped unanswered: " + (checks.size() < maxChecks && gate.isChecking(clientId) ?
+                "a check of another credential of that client runs already" :
+                gate.maxPending() + " credential checks wait already (--max-credential-checks)"));
         }
         else if (check.isDone())
         {

@@ -63,7 +63,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * client id and credential, checked by a {@link CredentialGate} off this thread (a credential's first check derives
  * its PBKDF2 key; one that passed is checked at once after that). A query waits for its check: at most
  * {@link QueryServerContext#maxCredentialChecks()} checks run at once and {@link QueryServerContext#maxInFlight()}
- * queries wait for one (a client's queries that come while its credential is checked wait for that one check); more
+ * queries wait for one (a client's queries that come while its credential is checked wait for that one check; one
+ * with another credential of that client is dropped, so a flood of wrong secrets for one client holds one check); more
  * are dropped unanswered. A query opens nothing until its credential has passed: then it goes on as above. A query
  * refused (an unknown client, a credential that does not match, a version 2 query, which carries none) is answered
  * {@code UNAUTHENTICATED} on a channel opened for that answer alone, at most
@@ -314,16 +315,13 @@ public final class QueryServer implements Agent
             return;
         }
         // A client's queries that come while its credential's first check runs wait for that check, not one each.
-        query.check = checkInProgress(query.clientId, credential);
-        if (null == query.check)
-        {
-            query.check = gate.check(query.clientId, credential);
-        }
+        query.check = gate.check(query.clientId, credential);
         if (null == query.check)
         {
             refused.increment();
             log.accept("query " + query.correlationId + " of client " + query.clientId + " dropped: " +
-                gate.maxPending() + " credential checks run already (--max-credential-checks)");
+                (gate.isChecking(query.clientId) ? "a check of another credential of that client runs already" :
+                gate.maxPending() + " credential checks run already (--max-credential-checks)"));
         }
         else if (query.check.isDone())
         {
@@ -337,25 +335,8 @@ public final class QueryServer implements Agent
         }
         else
         {
-            query.credential = credential;
             authenticating.add(query);
         }
-    }
-
-    /**
-     * @return the check not done yet of an earlier query with this client id and credential, or null.
-     */
-    private CredentialGate.Check checkInProgress(final long clientId, final String credential)
-    {
-        for (int i = 0, size = authenticating.size(); i < size; i++)
-        {
-            final Query query = authenticating.get(i);
-            if (query.clientId == clientId && !query.check.isDone() && query.credential.equals(credential))
-            {
-                return query.check;
-            }
-        }
-        return null;
     }
 
     /**
@@ -396,7 +377,6 @@ public final class QueryServer implements Agent
     {
         final ConnectStatus status = query.check.status();
         query.check = null;
-        query.credential = null;
         if (ConnectStatus.OK == status)
         {
             admit(query);
@@ -757,7 +737,6 @@ public final class QueryServer implements Agent
         int version;
         long clientId;
         CredentialGate.Check check;
-        String credential; // only while its check runs, to share that check
         long correlationId;
         long minTimestamp;
         long limit;

@@ -287,25 +287,35 @@ class FeedServerAuthTest
     @Test
     void shouldDropRequestsPastTheMostCredentialChecksCounted()
     {
-        startServer(serverContext(credentials(SLOW_ITERATIONS)).maxCredentialChecks(1));
+        startServer(serverContext(ClientCredentials.parse(List.of(
+            ClientCredentials.line(CLIENT_ID, SECRET, SLOW_ITERATIONS),
+            ClientCredentials.line(CLIENT_ID + 1, SECRET, SLOW_ITERATIONS)), "test")).maxCredentialChecks(1));
         try (Subscription first = aeron.addSubscription("aeron:ipc", 2001);
             Subscription second = aeron.addSubscription("aeron:ipc", 2002);
+            Subscription third = aeron.addSubscription("aeron:ipc", 2003);
             ExclusivePublication requests = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM))
         {
             send(requests, 1, CLIENT_ID, SECRET + "-a", "aeron:ipc", 2001); // a first check: slow
-            send(requests, 2, CLIENT_ID, SECRET + "-b", "aeron:ipc", 2002); // while it runs: no room
+            send(requests, 2, CLIENT_ID + 1, SECRET, "aeron:ipc", 2002); // while it runs: no room
+            send(requests, 3, CLIENT_ID, SECRET + "-c", "aeron:ipc", 2003); // another secret of a client checked
 
             final Answers got = new Answers();
             await(() -> first.poll(got, 10) >= 0 && got.frames > 0);
             assertEquals(FeedStatus.UNAUTHENTICATED, got.status);
-            await(() -> counters.errors().get() == 2);
+            await(() -> counters.errors().get() == 3);
             sleep(300);
-            final Answers none = new Answers();
-            second.poll(none, 10);
-            assertEquals(0, none.frames);
-            assertEquals(0, second.imageCount(), "nothing is opened for a request dropped");
-            assertTrue(logLines().stream().anyMatch((line) -> line.equals("subscriber 2 of client 7 on aeron:ipc " +
+            for (final Subscription dropped : List.of(second, third))
+            {
+                final Answers none = new Answers();
+                dropped.poll(none, 10);
+                assertEquals(0, none.frames);
+                assertEquals(0, dropped.imageCount(), "nothing is opened for a request dropped");
+            }
+            assertTrue(logLines().stream().anyMatch((line) -> line.equals("subscriber 2 of client 8 on aeron:ipc " +
                 "stream 2002 dropped unanswered: 1 credential checks wait already (--max-credential-checks)")),
+                log.toString());
+            assertTrue(logLines().stream().anyMatch((line) -> line.equals("subscriber 3 of client 7 on aeron:ipc " +
+                "stream 2003 dropped unanswered: a check of another credential of that client runs already")),
                 log.toString());
         }
     }

@@ -190,7 +190,8 @@ class QueryServerAuthTest
 
         for (int i = 0; i < 6; i++)
         {
-            send(10 + i, CLIENT_ID, "wrong-" + i, 3005, 0);
+            // Clients the file does not hold: refused at once, none waits for a check.
+            send(10 + i, 100 + i, "wrong-" + i, 3005, 0);
         }
         runUntil(() -> 6 == counter(REFUSED_COUNTER));
         runFor(300, answers);
@@ -202,7 +203,7 @@ class QueryServerAuthTest
         assertEquals(6, counter(REFUSED_COUNTER), "the unanswered ones are counted too");
         assertEquals(2, log.stream().filter(l -> l.contains(" refused UNAUTHENTICATED: ")).count(), log.toString());
         assertEquals(4, log.stream().filter(l -> l.contains(" refused unanswered (at most 2 refusals answered a " +
-            "second): the credential of client 7 does not match")).count(), "and logged: " + log);
+            "second): client 10")).count(), "and logged: " + log);
 
         clock.nanos += TimeUnit.SECONDS.toNanos(1);
         send(20, CLIENT_ID, "wrong-again", 3005, 0);
@@ -236,6 +237,37 @@ class QueryServerAuthTest
         assertEquals(2, counter(REFUSED_COUNTER));
         assertTrue(log.stream().anyMatch(l -> l.startsWith("query 32 of client 2 dropped: 1 credential checks run " +
             "already (--max-credential-checks)")), log.toString());
+    }
+
+    @Test
+    void shouldHoldOneCredentialCheckAClientSoThatAFloodOfGuessesHoldsNoOtherClientBack()
+    {
+        final int iterations = 200_000;
+        startServer(new QueryServerContext().maxCredentialChecks(2).credentials(ClientCredentials.parse(List.of(
+            ClientCredentials.line(1, "secret-1", iterations),
+            ClientCredentials.line(2, "secret-2", iterations)), "test")));
+        final Answers guess = listen(3401);
+        final Answers flood = listen(3402);
+        final Answers other = listen(3403);
+
+        send(61, 1, "guess-0", 3401, 0);
+        for (int i = 1; i <= 5; i++)
+        {
+            send(61 + i, 1, "guess-" + i, 3402, 0);
+        }
+        send(70, 2, "secret-2", 3403, 0);
+        guess.await(1);
+        other.await(1);
+        runFor(300, flood);
+
+        assertEquals(1, guess.received.size());
+        assertTrue(guess.received.get(0).startsWith("61 refused UNAUTHENTICATED"), guess.received.toString());
+        assertEquals(List.of("70 transfers 10"), other.received, "log " + log);
+        assertEquals(List.of(), flood.received);
+        assertEquals(0, flood.images.size(), "nothing opened for a query dropped");
+        assertEquals(6, counter(REFUSED_COUNTER));
+        assertTrue(log.stream().anyMatch(l -> l.equals("query 62 of client 1 dropped: a check of another " +
+            "credential of that client runs already")), log.toString());
     }
 
     @Test
