@@ -401,6 +401,7 @@ public final class Ledger
      * 64 and 256 were no better than 128, and were not again with 8-byte index slots.
      */
     private static final int TOUCH_CHUNK = 128;
+    private static final int LONGS_PER_LINE = 8;
 
     private final long[] accounts;
     private final IdIndex accountIndexById;
@@ -1172,6 +1173,16 @@ public final class Ledger
         {
             sink += hotIndexById.touch(idHashes[i]) + accountIndexById.touch(debitHashes[i]) +
                 accountIndexById.touch(creditHashes[i]);
+        }
+        // The ring lines the chunk's new records will be written to (as many records as events, at most). A store
+        // to a line not in the cache holds up every store after it until the line arrives, one line after another;
+        // loads of them here overlap, with the index slots' above. Not past the ring's end: after a wrap the
+        // lines are written unread, as before.
+        final long[] records = this.records;
+        for (int k = headSlot * RECORD_LONGS, end = Math.min(headSlot + to - from, ringCapacity) * RECORD_LONGS;
+            k < end; k += LONGS_PER_LINE)
+        {
+            sink += records[k];
         }
         // With a cold tier, an id the ring does not index is looked for in the pool of sealed pending transfers
         // too: a new id's probe of that (large, mostly empty) index misses the cache unless warmed here.
