@@ -1146,9 +1146,9 @@ public final class Ledger
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * Read, without acting on them, the index slots and account lines the batch is about to use. The probes of
-     * different events do not depend on each other, so the CPU overlaps their cache misses, which the one-by-one
-     * apply loop cannot do; the apply loop then finds them in cache. Has no effect on state.
+     * Read, without acting on them, the index slots, account lines and ring lines the batch is about to use. The
+     * probes of different events do not depend on each other, so the CPU overlaps their cache misses, which the
+     * one-by-one apply loop cannot do; the apply loop then finds them in cache. Has no effect on state.
      */
     private void touch(final TransferEvents events, final int from, final int to)
     {
