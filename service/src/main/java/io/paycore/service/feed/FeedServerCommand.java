@@ -47,11 +47,11 @@ import picocli.CommandLine.Option;
         "Only the clients of a credentials file are served: --clients, by default DATA/clients, the file serve",
         "reads (made with 'paycore clients add'), read once at start. Each SubscribeFeed carries a client id and",
         "secret (protocol version 3). A request of an unknown client, with a wrong secret, or of version 2 is",
-        "answered UNAUTHENTICATED, at most " + FeedServerContext.REFUSAL_REPLIES_PER_SECOND_DEFAULT + " such " +
-            "answers a second; the rest are dropped unanswered and counted as errors.",
+        "answered UNAUTHENTICATED, at most --refusal-answers-per-second such answers a second; the rest are",
+        "dropped unanswered and counted as errors.",
         "A secret's first check takes tens of milliseconds on a thread of its own: at most --max-credential-checks",
-        "wait at once, and a request past them is dropped unanswered and counted. Nothing (no stream, no replay, no",
-        "place) is opened for a request before its credential passed.",
+        "wait at once, one a client, and a request past them is dropped unanswered and counted. Nothing (no stream,",
+        "no replay, no place) is opened for a request before its credential passed.",
         ""
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -116,6 +116,13 @@ public final class FeedServerCommand implements Callable<Integer>
             "unanswered (default: ${DEFAULT-VALUE}).")
     private int maxCredentialChecks;
 
+    @Option(names = "--refusal-answers-per-second", paramLabel = "N",
+        defaultValue = "" + FeedServerContext.REFUSAL_REPLIES_PER_SECOND_DEFAULT,
+        description = "Most refused requests (unknown client, wrong secret, version 2) answered UNAUTHENTICATED a " +
+            "second, each on a stream opened for it, at least 0; the rest are dropped unanswered (default: " +
+            "${DEFAULT-VALUE}).")
+    private int refusalAnswersPerSecond;
+
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Use the running media driver of this directory (default: an embedded one in STATE/aeron).")
     private Path aeronDir;
@@ -152,6 +159,7 @@ public final class FeedServerCommand implements Callable<Integer>
                 .connectTimeoutNanos(connectTimeoutNanos)
                 .stallTimeoutNanos(stallTimeoutNanos)
                 .maxCredentialChecks(maxCredentialChecks)
+                .refusalRepliesPerSecond(refusalAnswersPerSecond)
                 .clientsFile(null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME))
                 .credentials(noData ? ClientCredentials.parse(List.of(), "none") : null)
                 .log(new ThrottledLog(line -> out.println("feed-server: " + line), ThrottledLog.LINES_PER_SECOND_DEFAULT,

@@ -90,8 +90,8 @@ public final class FeedServerContext
         }
         if (refusalRepliesPerSecond < 0)
         {
-            throw new IllegalArgumentException("the refusals answered a second must not be negative: " +
-                refusalRepliesPerSecond);
+            throw new IllegalArgumentException("the refusals answered a second (--refusal-answers-per-second) " +
+                "must not be negative: " + refusalRepliesPerSecond);
         }
         if (null == credentials)
         {

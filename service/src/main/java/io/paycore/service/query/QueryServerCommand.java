@@ -48,10 +48,10 @@ import picocli.CommandLine.Option;
         "Serves only the clients of a credentials file (--clients, default: 'clients' in the --data directory, the",
         "file 'paycore serve' reads; read once at start): each query carries its client's id and secret (protocol",
         "version 3). A query of an unknown client, with a wrong secret, or of version 2 (no secret) is answered",
-        "UNAUTHENTICATED, at most " + QueryServerContext.REFUSAL_REPLIES_PER_SECOND_DEFAULT + " a second; past that, " +
-            "and past --max-credential-checks, queries are dropped",
-        "unanswered. Each is counted in 'paycore query: queries refused'. Nothing is opened for a query until its",
-        "credential has passed, but for those rationed answers.",
+        "UNAUTHENTICATED, at most --refusal-answers-per-second a second; past that, and past",
+        "--max-credential-checks (one a client), queries are dropped unanswered. Each is counted in 'paycore",
+        "query: queries refused'. Nothing is opened for a query until its credential has passed, but for those",
+        "rationed answers.",
         ""
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -121,6 +121,13 @@ public final class QueryServerCommand implements Callable<Integer>
             "unanswered (default: ${DEFAULT-VALUE}).")
     private int maxCredentialChecks;
 
+    @Option(names = "--refusal-answers-per-second", paramLabel = "N",
+        defaultValue = "" + QueryServerContext.REFUSAL_REPLIES_PER_SECOND_DEFAULT,
+        description = "Most refused querys (unknown client, wrong secret, version 2) answered UNAUTHENTICATED a " +
+            "second, each on a stream opened for it, at least 0; the rest are dropped unanswered (default: " +
+            "${DEFAULT-VALUE}).")
+    private int refusalAnswersPerSecond;
+
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Use the running media driver of this directory (default: an embedded one in STATE/aeron).")
     private Path aeronDir;
@@ -158,6 +165,7 @@ public final class QueryServerCommand implements Callable<Integer>
                 .maxClients(maxClients)
                 .waitTimeoutNanos(waitTimeoutNanos)
                 .maxCredentialChecks(maxCredentialChecks)
+                .refusalRepliesPerSecond(refusalAnswersPerSecond)
                 .clientsFile(null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME))
                 .credentials(noData ? ClientCredentials.parse(List.of(), "none") : null)
                 .log(new ThrottledLog(line -> out.println("query-server: " + line), ThrottledLog.LINES_PER_SECOND_DEFAULT,

@@ -101,8 +101,8 @@ public final class QueryServerContext
         }
         if (refusalRepliesPerSecond < 0)
         {
-            throw new IllegalArgumentException("the most refused queries answered a second (refusalRepliesPerSecond) " +
-                "must not be negative: " + refusalRepliesPerSecond);
+            throw new IllegalArgumentException("the most refused queries answered a second " +
+                "(--refusal-answers-per-second) must not be negative: " + refusalRepliesPerSecond);
         }
         if (null == credentials)
         {

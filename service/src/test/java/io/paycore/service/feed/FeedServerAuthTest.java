@@ -464,6 +464,20 @@ class FeedServerAuthTest
         assertNull(readyLine());
     }
 
+    @Test
+    void shouldNameANegativeRefusalAnswerRate() throws Exception
+    {
+        final Path clients = Files.writeString(temp.resolve("my-clients"),
+            ClientCredentials.line(CLIENT_ID, SECRET, 1));
+        Files.setPosixFilePermissions(clients, PosixFilePermissions.fromString("rw-------"));
+
+        assertEquals(FeedServerCommand.EXIT_USAGE,
+            feedServer("--clients", clients.toString(), "--refusal-answers-per-second", "-1"), console.err());
+        assertTrue(console.err().startsWith("paycore feed-server: the refusals answered a second " +
+            "(--refusal-answers-per-second) must not be negative: -1"), console.err());
+        assertNull(readyLine());
+    }
+
     private int feedServer(final String... more)
     {
         final List<String> args = new ArrayList<>(List.of("feed-server", "--data", data.root().toString(),

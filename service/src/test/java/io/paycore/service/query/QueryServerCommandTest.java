@@ -123,6 +123,17 @@ class QueryServerCommandTest
             "(--max-credential-checks) must be at least 1: 0"), console.err());
     }
 
+    @Test
+    void shouldNameANegativeRefusalAnswerRate() throws Exception
+    {
+        final Path data = temp.resolve("data");
+        TestJournals.ticks(data, 3, 1, 0);
+
+        assertEquals(QueryServerCommand.EXIT_USAGE, queryServer(data, "--refusal-answers-per-second", "-1"));
+        assertTrue(console.err().startsWith("paycore query-server: the most refused queries answered a second " +
+            "(--refusal-answers-per-second) must not be negative: -1"), console.err());
+    }
+
     private int queryServer(final Path data, final String... more)
     {
         final List<String> args = new ArrayList<>(List.of("query-server", "--data", data.toString(), "--state",
