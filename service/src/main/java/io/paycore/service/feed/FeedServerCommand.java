@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
+import io.paycore.service.cli.CredentialGateOptions;
 import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
@@ -104,24 +105,8 @@ public final class FeedServerCommand implements Callable<Integer>
             "dropped and its place freed (default: ${DEFAULT-VALUE}).")
     private long stallTimeoutNanos;
 
-    @Option(names = "--clients", paramLabel = "FILE",
-        description = "Credentials file: one 'clientId:salt:iterations:hash' line per client, made with " +
-            "'paycore clients add'; only its clients are served, and it is refused if users other than its owner " +
-            "may write it (default: DATA/clients, DATA being --data).")
-    private Path clients;
-
-    @Option(names = "--max-credential-checks", paramLabel = "N",
-        defaultValue = "" + FeedServerContext.MAX_CREDENTIAL_CHECKS_DEFAULT,
-        description = "Most credential checks waiting at once, at least 1; a request past them is dropped " +
-            "unanswered (default: ${DEFAULT-VALUE}).")
-    private int maxCredentialChecks;
-
-    @Option(names = "--refusal-answers-per-second", paramLabel = "N",
-        defaultValue = "" + FeedServerContext.REFUSAL_REPLIES_PER_SECOND_DEFAULT,
-        description = "Most refused requests (unknown client, wrong secret, version 2) answered UNAUTHENTICATED a " +
-            "second, each on a stream opened for it, at least 0; the rest are dropped unanswered (default: " +
-            "${DEFAULT-VALUE}).")
-    private int refusalAnswersPerSecond;
+    @Mixin
+    private CredentialGateOptions credentialOptions;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Use the running media driver of this directory (default: an embedded one in STATE/aeron).")
@@ -145,7 +130,7 @@ public final class FeedServerCommand implements Callable<Integer>
         final Path data = dataDirectory.data();
         // Without its data directory, the default credentials file in it is not what to report: the limits are
         // checked (usage errors), then the directory named missing.
-        final boolean noData = null == clients && !Files.isDirectory(data);
+        final boolean noData = null == credentialOptions.clients() && !Files.isDirectory(data);
         final FeedServerContext context;
         try
         {
@@ -158,9 +143,10 @@ public final class FeedServerCommand implements Callable<Integer>
                 .maxSubscribers(maxSubscribers)
                 .connectTimeoutNanos(connectTimeoutNanos)
                 .stallTimeoutNanos(stallTimeoutNanos)
-                .maxCredentialChecks(maxCredentialChecks)
-                .refusalRepliesPerSecond(refusalAnswersPerSecond)
-                .clientsFile(null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME))
+                .maxCredentialChecks(credentialOptions.maxCredentialChecks())
+                .refusalRepliesPerSecond(credentialOptions.refusalAnswersPerSecond())
+                .clientsFile(null != credentialOptions.clients() ? credentialOptions.clients() :
+                    data.resolve(ServeCommand.CLIENTS_FILE_NAME))
                 .credentials(noData ? ClientCredentials.parse(List.of(), "none") : null)
                 .log(new ThrottledLog(line -> out.println("feed-server: " + line), ThrottledLog.LINES_PER_SECOND_DEFAULT,
                     SystemNanoClock.INSTANCE))

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.replay.query.QueryEngine;
+import io.paycore.service.cli.CredentialGateOptions;
 import io.paycore.service.cli.DataDirectoryOption;
 import io.paycore.service.cli.DurationNanosConverter;
 import io.paycore.service.cli.LedgerLimitOptions;
@@ -108,25 +109,8 @@ public final class QueryServerCommand implements Callable<Integer>
             "connect; then NOT_CAUGHT_UP (default: ${DEFAULT-VALUE}).")
     private long waitTimeoutNanos;
 
-    @Option(names = "--clients", paramLabel = "FILE",
-        description = "Credentials file: one 'clientId:salt:iterations:hash' line per client, made with " +
-            "'paycore clients add'; only its clients are served; refused if users other than its owner may write " +
-            "it (default: 'clients' in the --data directory, as serve).")
-    private Path clients;
-
-    @Option(names = "--max-credential-checks", paramLabel = "N",
-        defaultValue = "" + QueryServerContext.MAX_CREDENTIAL_CHECKS_DEFAULT,
-        description = "Most credential checks running at once (a client's first query derives its key from its " +
-            "secret, tens of milliseconds, off the server's thread); a query that needs one more is dropped " +
-            "unanswered (default: ${DEFAULT-VALUE}).")
-    private int maxCredentialChecks;
-
-    @Option(names = "--refusal-answers-per-second", paramLabel = "N",
-        defaultValue = "" + QueryServerContext.REFUSAL_REPLIES_PER_SECOND_DEFAULT,
-        description = "Most refused querys (unknown client, wrong secret, version 2) answered UNAUTHENTICATED a " +
-            "second, each on a stream opened for it, at least 0; the rest are dropped unanswered (default: " +
-            "${DEFAULT-VALUE}).")
-    private int refusalAnswersPerSecond;
+    @Mixin
+    private CredentialGateOptions credentialOptions;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Use the running media driver of this directory (default: an embedded one in STATE/aeron).")
@@ -150,7 +134,7 @@ public final class QueryServerCommand implements Callable<Integer>
         final Path data = dataDirectory.data();
         // Without its data directory, the default credentials file in it is not what to report: the limits are
         // checked (usage errors), then the directory named missing.
-        final boolean noData = null == clients && !Files.isDirectory(data);
+        final boolean noData = null == credentialOptions.clients() && !Files.isDirectory(data);
         final QueryServerContext context;
         try
         {
@@ -164,9 +148,10 @@ public final class QueryServerCommand implements Callable<Integer>
                 .maxScan(maxScan)
                 .maxClients(maxClients)
                 .waitTimeoutNanos(waitTimeoutNanos)
-                .maxCredentialChecks(maxCredentialChecks)
-                .refusalRepliesPerSecond(refusalAnswersPerSecond)
-                .clientsFile(null != clients ? clients : data.resolve(ServeCommand.CLIENTS_FILE_NAME))
+                .maxCredentialChecks(credentialOptions.maxCredentialChecks())
+                .refusalRepliesPerSecond(credentialOptions.refusalAnswersPerSecond())
+                .clientsFile(null != credentialOptions.clients() ? credentialOptions.clients() :
+                    data.resolve(ServeCommand.CLIENTS_FILE_NAME))
                 .credentials(noData ? ClientCredentials.parse(List.of(), "none") : null)
                 .log(new ThrottledLog(line -> out.println("query-server: " + line), ThrottledLog.LINES_PER_SECOND_DEFAULT,
                     SystemNanoClock.INSTANCE))
