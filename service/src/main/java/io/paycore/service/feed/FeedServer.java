@@ -253,6 +253,15 @@ public final class FeedServer implements Agent
                 "a check of another credential of that client runs already" :
                 gate.maxPending() + " credential checks wait already (--max-credential-checks)"));
         }
+        else if (!check.isDone() && isWaitedFor(check) &&
+            checks.size() + gate.maxPending() - gate.pending() >= maxChecks)
+        {
+            // A request that shares a check running takes a place of the list, not of the gate: it may not take
+            // those kept for the checks the gate may still start, else a flood of one guess under ever new
+            // correlation ids fills the list and every other client's request is dropped.
+            error(name + " dropped unanswered: " + checks.size() + " requests wait for credential checks already, " +
+                "the rest of the room is kept for other clients' checks (--max-credential-checks)");
+        }
         else if (check.isDone())
         {
             onChecked(correlationId, fromTimestampNanos, channel, streamId, clientId, name, check.status());
@@ -262,6 +271,18 @@ public final class FeedServer implements Agent
             checks.add(new CredentialCheck(correlationId, fromTimestampNanos, channel, streamId, clientId, name,
                 check));
         }
+    }
+
+    private boolean isWaitedFor(final CredentialGate.Check check)
+    {
+        for (int i = 0; i < checks.size(); i++)
+        {
+            if (checks.get(i).check == check)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean isKnown(final long correlationId, final String channel, final int streamId)

@@ -320,6 +320,37 @@ class FeedServerAuthTest
         }
     }
 
+    /**
+     * Requests with the secret being checked share that check, but each waits in the server's list of checks: a
+     * flood of one guess, sent again and again under new correlation ids, filled that list, and every other
+     * client's request was dropped ("credential checks wait already") while the gate had room.
+     */
+    @Test
+    void shouldKeepRoomForAnotherClientsCheckWhileAFloodOfOneGuessSharesACheck()
+    {
+        startServer(serverContext(ClientCredentials.parse(List.of(
+            ClientCredentials.line(CLIENT_ID, SECRET, SLOW_ITERATIONS),
+            ClientCredentials.line(CLIENT_ID + 1, SECRET, SLOW_ITERATIONS)), "test")).maxCredentialChecks(2));
+        try (Subscription other = aeron.addSubscription("aeron:ipc", 2002);
+            ExclusivePublication requests = aeron.addExclusivePublication(REQUESTS, REQUEST_STREAM))
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                send(requests, 100 + i, CLIENT_ID, "guess", "aeron:ipc", 2001); // one guess, many requests
+            }
+            send(requests, 2, CLIENT_ID + 1, SECRET, "aeron:ipc", 2002);
+
+            final Answers got = new Answers();
+            await(() -> other.poll(got, 10) >= 0 && null != got.status);
+            assertEquals(FeedStatus.SUBSCRIBED, got.status, log.toString());
+            assertTrue(logLines().stream().noneMatch((line) -> line.startsWith("subscriber 2 ") &&
+                line.contains("dropped")), log.toString());
+            assertTrue(logLines().stream().anyMatch((line) -> line.equals("subscriber 129 of client 7 on " +
+                "aeron:ipc stream 2001 dropped unanswered: 11 requests wait for credential checks already, the rest " +
+                "of the room is kept for other clients' checks (--max-credential-checks)")), log.toString());
+        }
+    }
+
     @Test
     void shouldNotStartASecondCheckForARequestSentAgainDuringItsCheck()
     {
