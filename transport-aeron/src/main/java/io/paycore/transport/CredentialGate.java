@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server drops the request. Answers to refused requests are rationed by {@link #mayAnswerRefusal()}, so that a flood
  * of bad requests cannot make the server open a publication for each.
  * <p>
- * <b>Threading</b>: {@link #check(long, String)} and {@link #mayAnswerRefusal()} on the server's thread; the key
- * derivations on the gate's thread, which is a daemon and is stopped by {@link #close()}.
+ * <b>Threading</b>: {@link #check(long, String)}, {@link #droppedForAnotherCredential()} and
+ * {@link #mayAnswerRefusal()} on the server's thread; the key derivations on the gate's thread, which is a daemon
+ * and is stopped by {@link #close()}.
  */
 public final class CredentialGate implements AutoCloseable
 {
@@ -56,6 +57,7 @@ public final class CredentialGate implements AutoCloseable
     private final ConcurrentHashMap<Long, byte[]> passed = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Running> running = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
+    private boolean droppedForAnotherCredential;
     private final ExecutorService checker;
 
     /**
@@ -135,8 +137,10 @@ public final class CredentialGate implements AutoCloseable
         final Running other = running.get(clientId);
         if (null != other)
         {
+            droppedForAnotherCredential = true;
             return MessageDigest.isEqual(other.mac, mac) ? other.check : null;
         }
+        droppedForAnotherCredential = false;
         if (pending.get() >= maxPending)
         {
             return null;
@@ -156,6 +160,18 @@ public final class CredentialGate implements AutoCloseable
             return null; // closed
         }
         return check.check;
+    }
+
+    /**
+     * Why the last {@link #check(long, String)} that answered null did: on the caller's thread, as that call was made,
+     * so that a check ending in between does not change the answer.
+     *
+     * @return true when a check of another credential of that client ran, false when {@link #maxPending()} checks
+     * waited already or the gate was closed.
+     */
+    public boolean droppedForAnotherCredential()
+    {
+        return droppedForAnotherCredential;
     }
 
     /**

@@ -108,6 +108,7 @@ class CredentialGateTest
         assertNotNull(b);
         assertEquals(2, gate.pending());
         assertNull(gate.check(CLIENT_ID + 2, SECRET), "a third check while two wait is dropped");
+        assertFalse(gate.droppedForAnotherCredential(), "for want of room");
         assertFalse(gate.isChecking(CLIENT_ID + 2));
         assertFalse(a.isDone());
 
@@ -132,6 +133,7 @@ class CredentialGateTest
         for (int i = 0; i < 10; i++)
         {
             assertNull(gate.check(CLIENT_ID, SECRET + i), "another credential of that client is dropped");
+            assertTrue(gate.droppedForAnotherCredential());
         }
         assertEquals(1, gate.pending(), "a flood of wrong secrets for one client holds one check");
         final CredentialGate.Check other = gate.check(CLIENT_ID + 1, SECRET);

@@ -249,7 +249,7 @@ public final class FeedServer implements Agent
         final CredentialGate.Check check = checks.size() < maxChecks ? gate.check(clientId, credential) : null;
         if (null == check)
         {
-            error(name + " dropped unanswered: " + (checks.size() < maxChecks && gate.isChecking(clientId) ?
+            error(name + " dropped unanswered: " + (checks.size() < maxChecks && gate.droppedForAnotherCredential() ?
                 "a check of another credential of that client runs already" :
                 gate.maxPending() + " credential checks wait already (--max-credential-checks)"));
         }

@@ -63,9 +63,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * client id and credential, checked by a {@link CredentialGate} off this thread (a credential's first check derives
  * its PBKDF2 key; one that passed is checked at once after that). A query waits for its check: at most
  * {@link QueryServerContext#maxCredentialChecks()} checks run at once and {@link QueryServerContext#maxInFlight()}
- * queries wait for one (a client's queries that come while its credential is checked wait for that one check; one
- * with another credential of that client is dropped, so a flood of wrong secrets for one client holds one check); more
- * are dropped unanswered. A query opens nothing until its credential has passed: then it goes on as above. A query
+ * queries wait for one (a client's queries that come while its credential is checked wait for that one check, but
+ * not in the places kept for checks still to start; one with another credential of that client is dropped, so a
+ * flood of wrong secrets for one client holds one check); more are dropped unanswered. A query opens nothing until its credential has passed: then it goes on as above. A query
  * refused (an unknown client, a credential that does not match, a version 2 query, which carries none) is answered
  * {@code UNAUTHENTICATED} on a channel opened for that answer alone, at most
  * {@link QueryServerContext#refusalRepliesPerSecond()} a second (and as many waiting for their channel at once); past
@@ -320,7 +320,7 @@ public final class QueryServer implements Agent
         {
             refused.increment();
             log.accept("query " + query.correlationId + " of client " + query.clientId + " dropped: " +
-                (gate.isChecking(query.clientId) ? "a check of another credential of that client runs already" :
+                (gate.droppedForAnotherCredential() ? "a check of another credential of that client runs already" :
                 gate.maxPending() + " credential checks run already (--max-credential-checks)"));
         }
         else if (query.check.isDone())
@@ -333,10 +333,33 @@ public final class QueryServer implements Agent
             log.accept("query " + query.correlationId + " of client " + query.clientId + " dropped: " +
                 context.maxInFlight() + " queries wait for their credential check already (--max-in-flight)");
         }
+        else if (isWaitedFor(query.check) && authenticating.size() + Math.min(gate.maxPending() - gate.pending(),
+            context.maxInFlight() / 2) >= context.maxInFlight())
+        {
+            // A query that shares a check running may not take the places kept for the checks the gate may still
+            // start, else a flood of one guess under ever new correlation ids fills them and every other client's
+            // first query is dropped.
+            refused.increment();
+            log.accept("query " + query.correlationId + " of client " + query.clientId + " dropped: " +
+                authenticating.size() + " queries wait for credential checks already, the rest of the room is kept " +
+                "for other clients' checks (--max-in-flight)");
+        }
         else
         {
             authenticating.add(query);
         }
+    }
+
+    private boolean isWaitedFor(final CredentialGate.Check check)
+    {
+        for (int i = 0, size = authenticating.size(); i < size; i++)
+        {
+            if (authenticating.get(i).check == check)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

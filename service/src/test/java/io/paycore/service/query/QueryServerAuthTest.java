@@ -270,6 +270,35 @@ class QueryServerAuthTest
             "credential of that client runs already")), log.toString());
     }
 
+    /**
+     * Queries with the credential being checked share that check, but each waits among the --max-in-flight: a flood
+     * of one guess under ever new correlation ids filled them, and every other client's first query was dropped.
+     */
+    @Test
+    void shouldKeepRoomForAnotherClientsCheckWhileAFloodOfOneGuessSharesACheck()
+    {
+        // Enough rounds that the first check outlasts the flood, few enough that the second (after the first, on
+        // the gate's one thread) ends within the queries' wait timeout.
+        final int iterations = 500_000;
+        startServer(new QueryServerContext().maxCredentialChecks(2).credentials(ClientCredentials.parse(List.of(
+            ClientCredentials.line(1, "secret-1", iterations),
+            ClientCredentials.line(2, "secret-2", iterations)), "test")));
+        final Answers flood = listen(3501);
+        final Answers other = listen(3502);
+
+        for (int i = 0; i < 70; i++)
+        {
+            send(100 + i, 1, "guess", 3501, 0);
+        }
+        send(70, 2, "secret-2", 3502, 0);
+        other.await(1);
+
+        assertEquals(List.of("70 transfers 10"), other.received, "log " + log);
+        assertTrue(log.stream().anyMatch(l -> l.equals("query 163 of client 1 dropped: 63 queries wait for " +
+            "credential checks already, the rest of the room is kept for other clients' checks (--max-in-flight)")),
+            log.toString());
+    }
+
     @Test
     void shouldAnswerEveryQueryOfAClientThatComeWhileItsCredentialIsChecked()
     {
