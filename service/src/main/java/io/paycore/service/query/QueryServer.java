@@ -65,11 +65,11 @@ import org.agrona.concurrent.status.AtomicCounter;
  * {@link QueryServerContext#maxCredentialChecks()} checks run at once and {@link QueryServerContext#maxInFlight()}
  * queries wait for one (a client's queries that come while its credential is checked wait for that one check, but
  * not in the places kept for checks still to start; one with another credential of that client is dropped, so a
- * flood of wrong secrets for one client holds one check); more are dropped unanswered. A query opens nothing until its credential has passed: then it goes on as above. A query
- * refused (an unknown client, a credential that does not match, a version 2 query, which carries none) is answered
- * {@code UNAUTHENTICATED} on a channel opened for that answer alone, at most
- * {@link QueryServerContext#refusalRepliesPerSecond()} a second (and as many waiting for their channel at once); past
- * that it is dropped unanswered. Every query dropped or refused is counted.
+ * flood of wrong secrets for one client holds one check); more are dropped unanswered. A query opens nothing until
+ * its credential has passed: then it goes on as above. A query refused (an unknown client, a credential that does
+ * not match, a version 2 query, which carries none) is answered {@code UNAUTHENTICATED} on a channel opened for that
+ * answer alone, at most {@link QueryServerContext#refusalRepliesPerSecond()} a second (and as many waiting for their
+ * channel at once); past that it is dropped unanswered. Every query dropped or refused is counted.
  * <p>
  * <b>Threading</b>: an {@link Agent} on one thread.
  */
