@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server drops the request. Answers to refused requests are rationed by {@link #mayAnswerRefusal()}, so that a flood
  * of bad requests cannot make the server open a publication for each.
  * <p>
- * <b>Threading</b>: {@link #check(long, String)}, {@link #droppedForAnotherCredential()} and
- * {@link #mayAnswerRefusal()} on the server's thread; the key derivations on the gate's thread, which is a daemon
+ * <b>Threading</b>: {@link #check(long, String)}, {@link #droppedForAnotherCredential()},
+ * {@link #sharedRunningCheck()} and {@link #mayAnswerRefusal()} on the server's thread; the key derivations on the gate's thread, which is a daemon
  * and is stopped by {@link #close()}.
  */
 public final class CredentialGate implements AutoCloseable
@@ -58,6 +58,7 @@ public final class CredentialGate implements AutoCloseable
     private final ConcurrentHashMap<Long, Running> running = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private boolean droppedForAnotherCredential;
+    private boolean sharedRunningCheck;
     private final ExecutorService checker;
 
     /**
@@ -124,6 +125,7 @@ public final class CredentialGate implements AutoCloseable
      */
     public Check check(final long clientId, final String credential)
     {
+        sharedRunningCheck = false;
         if (clientId <= 0 || null == credential || credential.isEmpty() || !credentials.contains(clientId))
         {
             return UNKNOWN;
@@ -137,8 +139,9 @@ public final class CredentialGate implements AutoCloseable
         final Running other = running.get(clientId);
         if (null != other)
         {
-            droppedForAnotherCredential = true;
-            return MessageDigest.isEqual(other.mac, mac) ? other.check : null;
+            sharedRunningCheck = MessageDigest.isEqual(other.mac, mac);
+            droppedForAnotherCredential = !sharedRunningCheck;
+            return sharedRunningCheck ? other.check : null;
         }
         droppedForAnotherCredential = false;
         if (pending.get() >= maxPending)
@@ -172,6 +175,17 @@ public final class CredentialGate implements AutoCloseable
     public boolean droppedForAnotherCredential()
     {
         return droppedForAnotherCredential;
+    }
+
+    /**
+     * Whether the last {@link #check(long, String)} answered a check that ran already, for an earlier request with
+     * the same client id and credential; on the caller's thread, as that call was made.
+     *
+     * @return true for a shared check, false for one started by that call, done at once, or null.
+     */
+    public boolean sharedRunningCheck()
+    {
+        return sharedRunningCheck;
     }
 
     /**

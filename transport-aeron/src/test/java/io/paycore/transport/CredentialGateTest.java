@@ -129,7 +129,9 @@ class CredentialGateTest
         final CredentialGate.Check first = gate.check(CLIENT_ID, SECRET + "x");
         assertNotNull(first);
         assertTrue(gate.isChecking(CLIENT_ID));
+        assertFalse(gate.sharedRunningCheck(), "the first started it");
         assertSame(first, gate.check(CLIENT_ID, SECRET + "x"), "the same credential waits for the check running");
+        assertTrue(gate.sharedRunningCheck());
         for (int i = 0; i < 10; i++)
         {
             assertNull(gate.check(CLIENT_ID, SECRET + i), "another credential of that client is dropped");

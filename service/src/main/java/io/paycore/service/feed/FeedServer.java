@@ -253,7 +253,7 @@ public final class FeedServer implements Agent
                 "a check of another credential of that client runs already" :
                 gate.maxPending() + " credential checks wait already (--max-credential-checks)"));
         }
-        else if (!check.isDone() && isWaitedFor(check) &&
+        else if (!check.isDone() && gate.sharedRunningCheck() &&
             checks.size() + gate.maxPending() - gate.pending() >= maxChecks)
         {
             // A request that shares a check running takes a place of the list, not of the gate: it may not take
@@ -271,18 +271,6 @@ public final class FeedServer implements Agent
             checks.add(new CredentialCheck(correlationId, fromTimestampNanos, channel, streamId, clientId, name,
                 check));
         }
-    }
-
-    private boolean isWaitedFor(final CredentialGate.Check check)
-    {
-        for (int i = 0; i < checks.size(); i++)
-        {
-            if (checks.get(i).check == check)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean isKnown(final long correlationId, final String channel, final int streamId)

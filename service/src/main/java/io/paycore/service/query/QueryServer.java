@@ -333,7 +333,7 @@ public final class QueryServer implements Agent
             log.accept("query " + query.correlationId + " of client " + query.clientId + " dropped: " +
                 context.maxInFlight() + " queries wait for their credential check already (--max-in-flight)");
         }
-        else if (isWaitedFor(query.check) && authenticating.size() + Math.min(gate.maxPending() - gate.pending(),
+        else if (gate.sharedRunningCheck() && authenticating.size() + Math.min(gate.maxPending() - gate.pending(),
             context.maxInFlight() / 2) >= context.maxInFlight())
         {
             // A query that shares a check running may not take the places kept for the checks the gate may still
@@ -348,18 +348,6 @@ public final class QueryServer implements Agent
         {
             authenticating.add(query);
         }
-    }
-
-    private boolean isWaitedFor(final CredentialGate.Check check)
-    {
-        for (int i = 0, size = authenticating.size(); i < size; i++)
-        {
-            if (authenticating.get(i).check == check)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -13,7 +13,6 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paycore.codec.sbe.FeedStatus;
@@ -22,18 +21,14 @@ import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.SubscribeFeedDecoder;
 import io.paycore.codec.sbe.SubscribeFeedEncoder;
-import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.LedgerLimits;
-import io.paycore.journal.FlushLevel;
-import io.paycore.journal.Journal;
-import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
 import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.ConsoleCapture;
 import io.paycore.service.PaycoreMain;
+import io.paycore.service.TestJournals;
 import io.paycore.service.clients.CredentialsFileMode;
-import io.paycore.service.demo.DemoWorkload;
 import io.paycore.transport.ClientCredentials;
 import io.paycore.transport.client.FeedSubscriber;
 import org.agrona.CloseHelper;
@@ -94,32 +89,12 @@ class FeedServerAuthTest
     @BeforeEach
     void start()
     {
-        driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(temp.resolve("aeron").toString())
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy(1, 1, 1_000, 1_000_000))
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true)
-            .ipcTermBufferLength(64 * 1024));
+        driver = TestJournals.sharedDriver(temp.resolve("aeron"));
         aeron = Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(driver.aeronDirectoryName())
             .errorHandler(Throwable::printStackTrace));
         data = new DataDirectory(temp.resolve("data"));
-        try (Journal journal = Journal.open(new JournalContext().directory(data.journalDirectory())
-            .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE)))
-        {
-            final DemoWorkload workload = new DemoWorkload(10, 300, 8, 3);
-            final UnsafeBuffer message = new UnsafeBuffer(new byte[workload.maxMessageLengthBytes()]);
-            long timestamp = START_NANOS;
-            while (workload.hasMoreAccounts())
-            {
-                journal.append(RecordTypes.MESSAGE, timestamp++, message, 0, workload.encodeAccounts(message, 0));
-            }
-            while (workload.hasMoreTransfers())
-            {
-                journal.append(RecordTypes.MESSAGE, timestamp++, message, 0, workload.encodeTransfers(message, 0));
-            }
-        }
+        TestJournals.demoHistory(data, 300, START_NANOS);
         clock.update(System.nanoTime());
     }
 

@@ -16,7 +16,6 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.paycore.codec.sbe.FeedChangeDecoder;
 import io.paycore.codec.sbe.FeedStatus;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
@@ -32,6 +31,7 @@ import io.paycore.journal.JournalContext;
 import io.paycore.journal.JournalVerifier;
 import io.paycore.journal.SegmentDescriptor;
 import io.paycore.replay.DataDirectory;
+import io.paycore.service.TestJournals;
 import io.paycore.replay.feed.ChangeFeed;
 import io.paycore.replay.feed.ChangeFeedContext;
 import io.paycore.service.PaycoreMain;
@@ -81,13 +81,7 @@ class FeedServerTest
     @BeforeEach
     void start()
     {
-        driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(temp.resolve("aeron").toString())
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy(1, 1, 1_000, 1_000_000))
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true)
-            .ipcTermBufferLength(64 * 1024));
+        driver = TestJournals.sharedDriver(temp.resolve("aeron"));
         aeron = Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(driver.aeronDirectoryName())
             .errorHandler(Throwable::printStackTrace));

@@ -15,23 +15,17 @@ import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.paycore.codec.sbe.MessageHeaderDecoder;
 import io.paycore.codec.sbe.MessageHeaderEncoder;
 import io.paycore.codec.sbe.QueryRefusedDecoder;
 import io.paycore.codec.sbe.QueryTransfersEncoder;
 import io.paycore.codec.sbe.QueryTransfersResultDecoder;
-import io.paycore.core.command.RecordTypes;
 import io.paycore.core.ledger.LedgerLimits;
-import io.paycore.journal.FlushLevel;
-import io.paycore.journal.Journal;
-import io.paycore.journal.JournalContext;
 import io.paycore.replay.DataDirectory;
+import io.paycore.service.TestJournals;
 import io.paycore.replay.feed.ChangeFeedContext;
-import io.paycore.service.demo.DemoWorkload;
 import io.paycore.transport.ClientCredentials;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -79,32 +73,12 @@ class QueryServerAuthTest
     @BeforeEach
     void start()
     {
-        driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(temp.resolve("aeron").toString())
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy(1, 1, 1_000, 1_000_000))
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true)
-            .ipcTermBufferLength(64 * 1024));
+        driver = TestJournals.sharedDriver(temp.resolve("aeron"));
         aeron = Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(driver.aeronDirectoryName())
             .errorHandler(Throwable::printStackTrace));
         data = new DataDirectory(temp.resolve("data"));
-        try (Journal journal = Journal.open(new JournalContext().directory(data.journalDirectory())
-            .segmentLength(JournalContext.SEGMENT_LENGTH_MIN).flushLevel(FlushLevel.NONE)))
-        {
-            final DemoWorkload workload = new DemoWorkload(10, 200, 8, 3);
-            final UnsafeBuffer message = new UnsafeBuffer(new byte[workload.maxMessageLengthBytes()]);
-            long timestamp = START_NANOS;
-            while (workload.hasMoreAccounts())
-            {
-                journal.append(RecordTypes.MESSAGE, timestamp++, message, 0, workload.encodeAccounts(message, 0));
-            }
-            while (workload.hasMoreTransfers())
-            {
-                journal.append(RecordTypes.MESSAGE, timestamp++, message, 0, workload.encodeTransfers(message, 0));
-            }
-        }
+        TestJournals.demoHistory(data, 200, START_NANOS);
     }
 
     @AfterEach
