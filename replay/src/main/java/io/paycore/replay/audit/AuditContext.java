@@ -3,8 +3,10 @@ package io.paycore.replay.audit;
 import io.paycore.core.ledger.LedgerLimits;
 import io.paycore.replay.DataDirectory;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +63,12 @@ public final class AuditContext
         {
             throw new IllegalArgumentException("cold tier size must be >= 0: " + coldTierSizeBytes);
         }
+        if (null != exportFile && isInside(exportFile, directory.root()))
+        {
+            // Renamed into place at the end, it would replace what it names there: a segment, a snapshot, the lock.
+            throw new IllegalArgumentException("the export file " + exportFile + " is inside the data directory " +
+                directory.root() + ", which the audit never changes: give a file outside it");
+        }
         final String heapShortfall = limits.heapShortfall(coldTierSizeBytes > 0, 1, LedgerLimits.longLivedHeapBytes());
         if (null != heapShortfall)
         {
@@ -77,6 +85,46 @@ public final class AuditContext
      * @param directory the data directory to audit; read only, never locked or changed.
      * @return this.
      */
+    /**
+     * Whether a file (it may not exist yet) lies in a directory or beneath it, symbolic links to either followed; a
+     * link in the file's own name is not, since the export replaces the link rather than what it points to.
+     */
+    private static boolean isInside(final Path file, final Path directory)
+    {
+        final Path absolute = file.toAbsolutePath().normalize();
+        final Path parent = absolute.getParent();
+        if (null == parent)
+        {
+            return false;
+        }
+        return realPath(parent).resolve(absolute.getFileName()).startsWith(realPath(directory));
+    }
+
+    /**
+     * The real path of the nearest ancestor that exists, with the rest of the path after it.
+     */
+    private static Path realPath(final Path path)
+    {
+        final Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (null != existing && !Files.exists(existing))
+        {
+            existing = existing.getParent();
+        }
+        if (null == existing)
+        {
+            return absolute;
+        }
+        try
+        {
+            return existing.toRealPath().resolve(existing.relativize(absolute));
+        }
+        catch (final IOException ex)
+        {
+            return absolute;
+        }
+    }
+
     public AuditContext directory(final DataDirectory directory)
     {
         this.directory = directory;
@@ -266,7 +314,7 @@ public final class AuditContext
     /**
      * @param exportFile where to export every command event ({@link EventExporter}), or null for no export (the
      *                   default). Written under a temporary name and renamed into place only when the audit found
-     *                   no damage.
+     *                   no damage. Refused inside the data directory, which the audit never changes.
      * @return this.
      */
     public AuditContext exportFile(final Path exportFile)

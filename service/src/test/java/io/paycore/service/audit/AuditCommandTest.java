@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -342,6 +343,41 @@ class AuditCommandTest
         assertEquals(1, message.lines().count(), message);
         assertTrue(message.contains("no such directory " + missing), message);
         assertFalse(message.contains("x.csv.tmp: " + missing.resolve("x.csv.tmp")), message);
+    }
+
+    /**
+     * An export named as a file of the data directory replaced it: {@code --export DIR/journal/<first segment>}
+     * replayed the journal, then renamed the export over the segment and exited 0, so the read-only audit destroyed
+     * the journal it had just verified (the next audit found it damaged). The audit changes nothing in the data
+     * directory: an export there is a usage error, and the journal stays as it was.
+     */
+    @Test
+    void shouldRefuseAnExportInsideTheDataDirectoryAndLeaveTheJournalAlone() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 40);
+        final Path segment = segments(data).get(0);
+        final byte[] before = Files.readAllBytes(segment);
+
+        final int status = PaycoreMain.execute(audit(data.root(), "--export", segment.toString(),
+            "--progress", "never"));
+
+        assertEquals(AuditCommand.EXIT_USAGE, status, console.out() + console.err());
+        assertArrayEquals(before, Files.readAllBytes(segment), "the segment was overwritten");
+        final String message = console.err();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("export file " + segment) && message.contains("inside the data directory"),
+            message);
+
+        console.reset();
+        final Path viaLink = Files.createSymbolicLink(temp.resolve("link"), data.root());
+        assertEquals(AuditCommand.EXIT_USAGE, PaycoreMain.execute(audit(data.root(), "--export",
+            viaLink.resolve("events.csv").toString(), "--progress", "never")), console.out() + console.err());
+        assertFalse(Files.exists(data.root().resolve("events.csv")));
+
+        console.reset();
+        assertEquals(AuditCommand.EXIT_OK, PaycoreMain.execute(audit(data.root(), "--progress", "never")),
+            console.out() + console.err());
     }
 
     @Test
