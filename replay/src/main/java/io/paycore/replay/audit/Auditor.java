@@ -103,7 +103,7 @@ public final class Auditor
      * state is not reported and no export file is left.
      * @throws IllegalArgumentException if the context is not valid.
      * @throws IllegalStateException    if there is no journal to audit.
-     * @throws UncheckedIOException     on an I/O error other than damage (e.g. writing the export).
+     * @throws UncheckedIOException     on an I/O error other than damage (reading a segment, writing the export).
      */
     public static AuditReport run(final AuditContext context)
     {
@@ -346,6 +346,12 @@ public final class Auditor
         }
         catch (final JournalException ex)
         {
+            if (ex.getCause() instanceof IOException)
+            {
+                // A segment that cannot be opened or read (permissions, an I/O error) is not damage: nothing was read.
+                throw new UncheckedIOException("cannot read the journal: " + ex.getMessage(),
+                    (IOException)ex.getCause());
+            }
             report.damage = ex;
         }
         report.replayNanos = System.nanoTime() - startNanos;
