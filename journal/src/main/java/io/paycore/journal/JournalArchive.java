@@ -126,12 +126,13 @@ public final class JournalArchive
      * before {@code beforeSequence}) to {@code archiveDirectory}. The newest segment is never moved.
      *
      * @param journalDirectory the journal's directory.
-     * @param archiveDirectory where the segments go; created if missing; a segment already there under the same
-     *                         name (a move a crash interrupted) is replaced.
+     * @param archiveDirectory where the segments go, not the journal directory; created if missing; a segment
+     *                         already there under the same name is replaced only if it holds the same bytes (a
+     *                         move a crash interrupted), otherwise nothing is archived.
      * @param beforeSequence   the first sequence that must stay in the journal directory.
      * @return what was moved; nothing if no segment lies wholly before the sequence.
-     * @throws JournalException naming the file, if a segment cannot be read or moved; what was moved stays moved
-     *                          and the journal still opens.
+     * @throws JournalException naming the file, if a segment cannot be read or moved (what was moved stays moved
+     *                          and the journal still opens), or the archive is refused (nothing is moved).
      */
     public static Result archive(final Path journalDirectory, final Path archiveDirectory, final long beforeSequence)
     {
@@ -149,6 +150,7 @@ public final class JournalArchive
                     archiveDirectory);
             }
 
+            checkArchive(journalDirectory, archiveDirectory, files, count);
             final Path firstKept = files[count];
             final long firstSequence = SegmentDescriptor.firstSequence(firstKept);
             final int previousChecksum = previousChecksum(firstKept, firstSequence);
@@ -171,6 +173,33 @@ public final class JournalArchive
         {
             throw new JournalException("cannot archive the journal: " + ex, journalDirectory,
                 JournalException.UNKNOWN, beforeSequence, ex);
+        }
+    }
+
+    /**
+     * Before anything is changed: the archive is not the journal itself, and it holds no other segment under the
+     * name of one to be moved (one of another journal, say); the same segment, left by a copy a crash cut short, is
+     * replaced.
+     */
+    private static void checkArchive(
+        final Path journalDirectory, final Path archiveDirectory, final Path[] files, final int count)
+        throws IOException
+    {
+        if (Files.isDirectory(archiveDirectory) && Files.isSameFile(archiveDirectory, journalDirectory))
+        {
+            throw new JournalException("the archive " + archiveDirectory + " is the journal directory: nothing " +
+                "would leave the journal; nothing was archived", archiveDirectory, JournalException.UNKNOWN,
+                JournalException.UNKNOWN, null);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final Path target = archiveDirectory.resolve(files[i].getFileName());
+            if (Files.exists(target) && -1 != Files.mismatch(files[i], target))
+            {
+                throw new JournalException("the archive already holds a different " + target.getFileName() +
+                    " (of another journal?), not replaced: " + target + "; nothing was archived", target,
+                    JournalException.UNKNOWN, SegmentDescriptor.firstSequence(files[i]), null);
+            }
         }
     }
 

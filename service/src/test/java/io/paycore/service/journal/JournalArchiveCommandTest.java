@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -83,6 +86,77 @@ class JournalArchiveCommandTest
             assertEquals(3_000, recovery.report().snapshotSequence(), recovery.report().describe());
             assertEquals(RECORDS, recovery.report().lastSequence());
         }
+    }
+
+    /**
+     * Two data directories archived to one {@code --archive} directory (the README's {@code /mnt/cold/...}: two
+     * services, or a data directory started afresh) both have a segment {@code 00000000000000000001.seg}: the second
+     * archive replaced the first's archived segment without a word and exited 0, so the only copy of that history
+     * was gone. An archived segment is never replaced by a different one; nothing is archived then, and it says why.
+     */
+    @Test
+    void shouldNotReplaceADifferentSegmentAlreadyInTheArchive() throws Exception
+    {
+        final Path archive = temp.resolve("archive");
+        final Path one = temp.resolve("one");
+        final Path two = temp.resolve("two");
+        journalWithSnapshot(one, 0);
+        journalWithSnapshot(two, 5);
+        final Path firstSegment = JournalVerifier.segments(new DataDirectory(one).journalDirectory())[0];
+        final byte[] archivedBytes = Files.readAllBytes(firstSegment);
+
+        assertEquals(JournalArchiveCommand.EXIT_OK, PaycoreMain.execute("journal", "archive", "--data",
+            one.toString(), "--before-snapshot", "--archive", archive.toString()), console.err());
+        final Path archived = archive.resolve(firstSegment.getFileName());
+        assertArrayEquals(archivedBytes, Files.readAllBytes(archived));
+
+        console.reset();
+        final DataDirectory second = new DataDirectory(two);
+        final Path[] before = JournalVerifier.segments(second.journalDirectory());
+        final int status = PaycoreMain.execute("journal", "archive", "--data", two.toString(), "--before-snapshot",
+            "--archive", archive.toString());
+
+        assertEquals(JournalArchiveCommand.EXIT_FAILED, status, console.out() + console.err());
+        assertArrayEquals(archivedBytes, Files.readAllBytes(archived), "the first journal's archived segment " +
+            "was replaced by the second's");
+        assertTrue(console.err().contains(archived.toString()), console.err());
+        assertArrayEquals(before, JournalVerifier.segments(second.journalDirectory()), "nothing is moved");
+        assertEquals(1, JournalArchive.firstSequence(second.journalDirectory()));
+    }
+
+    /**
+     * {@code --archive DIR/journal}, the journal directory itself: every segment was "moved" onto itself, the
+     * command printed {@code archived N segment(s)} and exited 0, and nothing had left the journal.
+     */
+    @Test
+    void shouldRefuseTheJournalDirectoryAsTheArchive() throws Exception
+    {
+        final Path data = temp.resolve("data");
+        journalWithSnapshot(data, 0);
+        final DataDirectory directory = new DataDirectory(data);
+
+        final int status = PaycoreMain.execute("journal", "archive", "--data", data.toString(), "--before-snapshot",
+            "--archive", directory.journalDirectory().toString());
+
+        assertEquals(JournalArchiveCommand.EXIT_FAILED, status, console.out() + console.err());
+        assertFalse(console.out().contains("archived"), console.out());
+        assertTrue(console.err().contains("journal directory"), console.err());
+        assertFalse(Files.exists(directory.journalDirectory().resolve(JournalArchive.MARKER_FILE_NAME)));
+    }
+
+    /**
+     * A journal of {@link #RECORDS} ticks spanning segments and a snapshot at sequence 5,000.
+     */
+    private void journalWithSnapshot(final Path data, final long later)
+    {
+        final DataDirectory directory = new DataDirectory(data);
+        TestJournals.ticks(data, RECORDS, 1, later);
+        assertTrue(JournalVerifier.segments(directory.journalDirectory()).length > 3, "the journal spans segments");
+        final Ledger ledger = new Ledger(limits());
+        Recovery.replay(directory.journalDirectory(), 1, 5_000,
+            new LedgerRecordHandler(new CommandProcessor(ledger)));
+        new SnapshotTaker(directory.snapshotDirectory(), 3, errors::add).take(ledger, 5_000);
+        assertTrue(errors.isEmpty(), errors::toString);
     }
 
     private static LedgerLimits limits()
