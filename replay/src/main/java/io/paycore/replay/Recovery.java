@@ -355,7 +355,9 @@ public final class Recovery implements AutoCloseable
         {
             while (reader.nextSequence() <= lastSequence)
             {
-                final long left = lastSequence - reader.nextSequence() + 1;
+                // Until its first poll a reader opened inside a segment is at the segment's first record, which
+                // it skips: count what is left from the first record it delivers.
+                final long left = lastSequence - Math.max(reader.nextSequence(), fromSequence) + 1;
                 if (0 == reader.poll(replayer, (int)Math.min(REPLAY_POLL_LIMIT, left)))
                 {
                     throw new JournalException("journal ended at sequence " + (reader.nextSequence() - 1) +

@@ -1,6 +1,8 @@
 package io.paycore.replay;
 
 import io.paycore.codec.sbe.MessageHeaderEncoder;
+import io.paycore.core.command.CommandProcessor;
+import io.paycore.core.command.LedgerRecordHandler;
 import io.paycore.core.command.RecordTypes;
 import io.paycore.core.command.RequestEncoder;
 import io.paycore.core.ledger.Ledger;
@@ -66,6 +68,34 @@ class RecoveryTest
             assertEquals(live.accountCount(), recovery.ledger().accountCount());
             assertEquals(live.transferCount(), recovery.ledger().transferCount());
         }
+    }
+
+    /**
+     * {@code Recovery.replay(dir, 51, 120, ...)} applied records 51..170: before its first poll a reader opened at
+     * sequence 51 says its next sequence is its segment's first (1), so the first poll was asked for 120 records.
+     * A cluster member rebuilding the ledger a cluster snapshot names from an older ledger snapshot of its own (the
+     * newest not yet written, or damaged) so overshot the record, and refused its own directory as "not this
+     * cluster's history".
+     */
+    @Test
+    void shouldReplayNoRecordAfterTheLastAskedForWhenStartingInsideASegment()
+    {
+        final DataDirectory dir = new DataDirectory(temp);
+        try (Journal journal = Journal.open(TestDays.journalContext().directory(dir.journalDirectory())))
+        {
+            final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+            for (int n = 1; n <= 200; n++)
+            {
+                journal.append(RecordTypes.TICK, n * 1_000L, empty, 0, 0);
+            }
+        }
+        final Ledger ledger = new Ledger(TestDays.limits());
+        final LedgerRecordHandler replayer = new LedgerRecordHandler(new CommandProcessor(ledger));
+
+        Recovery.replay(dir.journalDirectory(), 51, 120, replayer);
+
+        assertEquals(70, replayer.records());
+        assertEquals(120_000L, ledger.clockNanos());
     }
 
     @Test
