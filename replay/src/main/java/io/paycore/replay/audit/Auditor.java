@@ -264,15 +264,7 @@ public final class Auditor
         {
             if (null != exporter && !exported)
             {
-                try
-                {
-                    exporter.close();
-                    Files.deleteIfExists(exportTemp);
-                }
-                catch (final IOException | UncheckedIOException ignore)
-                {
-                    // the failure being reported matters more than a left-over temporary file
-                }
+                deleteExport(exporter, exportTemp);
             }
         }
         if (!exported)
@@ -297,6 +289,30 @@ public final class Auditor
         report.invalidRecords = replayer.processor.invalidRecords(); // unknown record types included
 
         return report;
+    }
+
+    /**
+     * Close and delete an export not renamed into place; the close fails again when writing it failed (a full disk),
+     * and the file must go all the same.
+     */
+    private static void deleteExport(final EventExporter exporter, final Path exportTemp)
+    {
+        try
+        {
+            exporter.close();
+        }
+        catch (final UncheckedIOException ignore)
+        {
+            // the failure being reported matters more than this one
+        }
+        try
+        {
+            Files.deleteIfExists(exportTemp);
+        }
+        catch (final IOException ignore)
+        {
+            // the failure being reported matters more than a left-over temporary file
+        }
     }
 
     private static void replay(

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AuditCommandTest
@@ -378,6 +380,33 @@ class AuditCommandTest
         console.reset();
         assertEquals(AuditCommand.EXIT_OK, PaycoreMain.execute(audit(data.root(), "--progress", "never")),
             console.out() + console.err());
+    }
+
+    /**
+     * An export that fails part-way (a full disk) exited 4 but left {@code FILE.tmp}, as large as the disk let it
+     * be, on the full disk: closing the exporter failed again on its last buffer, and that skipped the delete.
+     * Writes to {@code /dev/full} fail with ENOSPC as a full disk's do.
+     */
+    @Test
+    void shouldDeleteThePartialExportWhenTheDiskIsFull() throws Exception
+    {
+        final Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "no /dev/full here");
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 4_000);
+        final Path export = temp.resolve("events.csv");
+        final Path partial = temp.resolve("events.csv.tmp");
+        Files.createSymbolicLink(partial, full);
+
+        final int status = PaycoreMain.execute(audit(data.root(), "--export", export.toString(),
+            "--progress", "never"));
+
+        assertEquals(AuditCommand.EXIT_CANNOT_AUDIT, status, console.out() + console.err());
+        final String message = console.err();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("No space left on device"), message);
+        assertFalse(Files.exists(partial, LinkOption.NOFOLLOW_LINKS), "the partial export was left behind");
+        assertFalse(Files.exists(export));
     }
 
     @Test
