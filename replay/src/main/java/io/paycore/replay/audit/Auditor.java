@@ -33,6 +33,7 @@ import org.agrona.DirectBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -214,6 +215,12 @@ public final class Auditor
         Path exportTemp = null;
         if (null != context.exportFile())
         {
+            if (Files.isDirectory(context.exportFile()))
+            {
+                // Found out only by the rename at the end otherwise, after the whole replay.
+                throw new UncheckedIOException("cannot create export file " + context.exportFile() + ": it is a " +
+                    "directory", new FileAlreadyExistsException(context.exportFile().toString()));
+            }
             report.exportFile = context.exportFile();
             report.exportFormat = context.exportFormat();
             exportTemp = context.exportFile().resolveSibling(context.exportFile().getFileName() + ".tmp");

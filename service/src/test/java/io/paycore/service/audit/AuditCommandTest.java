@@ -409,6 +409,29 @@ class AuditCommandTest
         assertFalse(Files.exists(export));
     }
 
+    /**
+     * An export named as an existing directory (a slip: {@code --export /backups/}) was found out only when the
+     * finished export was renamed over it, after the whole replay: on a large journal, hours for an error that was
+     * there before the first record. It is refused before the replay starts, exit status 4 as any export file that
+     * cannot be created.
+     */
+    @Test
+    void shouldRefuseAnExportThatIsADirectoryBeforeReplaying() throws Exception
+    {
+        final DataDirectory data = new DataDirectory(temp.resolve("data"));
+        writeJournal(data, 400);
+        final Path directory = Files.createDirectories(temp.resolve("exports"));
+
+        final int status = PaycoreMain.execute(audit(data.root(), "--export", directory.toString(),
+            "--progress", "always"));
+
+        assertEquals(AuditCommand.EXIT_CANNOT_AUDIT, status, console.out() + console.err());
+        final String message = console.err();
+        assertFalse(message.contains("records/s"), "the journal was replayed first: " + message);
+        assertTrue(message.contains("export file " + directory) && message.contains("is a directory"), message);
+        assertTrue(Files.isDirectory(directory));
+    }
+
     @Test
     void shouldReadUntilTimeAsAnInstantOrEpochNanos()
     {
