@@ -1,5 +1,6 @@
 package io.paycore.service.journal;
 
+import io.paycore.journal.JournalArchive;
 import io.paycore.journal.JournalException;
 import io.paycore.journal.JournalVerifier;
 import io.paycore.replay.DataDirectory;
@@ -71,6 +72,8 @@ public final class JournalCompareCommand implements Callable<Integer>
         {
             journalA = journalOf(first);
             journalB = journalOf(second);
+            checkHead(journalA, !journalA.equals(first));
+            checkHead(journalB, !journalB.equals(second));
             result = JournalComparison.compare(journalA, journalB);
         }
         catch (final JournalException | UncheckedIOException ex)
@@ -124,6 +127,33 @@ public final class JournalCompareCommand implements Callable<Integer>
     {
         final Path journal = new DataDirectory(directory).journalDirectory();
         return !Files.isDirectory(journal) && JournalVerifier.segments(directory).length > 0 ? directory : journal;
+    }
+
+    /**
+     * As {@code serve} and {@code audit}: a data directory's journal, or one with an archive marker, that starts
+     * after sequence 1 must say so in its marker, or its first segments are missing, not archived. A journal
+     * directory given itself without a marker (an archive of later segments) may start anywhere.
+     */
+    static void checkHead(final Path journal, final boolean ofDataDirectory)
+    {
+        if (!Files.isDirectory(journal))
+        {
+            return; // the comparison says there is no journal
+        }
+        final long firstSequence = JournalArchive.firstSequence(journal);
+        if (firstSequence <= 1)
+        {
+            return;
+        }
+        final JournalArchive.Marker marker = JournalArchive.readMarker(journal);
+        if ((null == marker && ofDataDirectory) || (null != marker && firstSequence > marker.firstSequence()))
+        {
+            final long missingFrom = null == marker ? 1 : marker.firstSequence();
+            throw new JournalException("the journal's first segment starts at sequence " + firstSequence +
+                (null == marker ? " and no segments were archived (" + JournalArchive.MARKER_FILE_NAME + ")" :
+                ", after " + missingFrom + ", the first its archive marker keeps") + ": sequences " + missingFrom +
+                ".." + (firstSequence - 1) + " are missing", journal, JournalException.UNKNOWN, missingFrom, null);
+        }
     }
 
     private static String range(final long first, final long last)

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +61,46 @@ class JournalCompareReviewTest
         assertTrue(message.startsWith("paycore journal compare: ") && message.contains(segment.toString()) &&
             message.contains("sequence=3"), message);
         assertEquals(1, message.lines().count(), message);
+    }
+
+    /**
+     * A data directory whose first segments were deleted (no archive marker says they were archived) agreed with the
+     * full journal it was copied from, exit status 0, over the records it still held: a backup that lost the head
+     * of its history passed the check. {@code serve} refuses to open such a journal and {@code audit} calls it
+     * damaged; so does compare now (exit 3, naming what is missing). A journal directory given itself, an archive
+     * of later segments, still compares from its first record.
+     */
+    @Test
+    void shouldExitThreeForADataDirectoryWhoseFirstSegmentsAreMissing() throws Exception
+    {
+        final Path full = temp.resolve("full");
+        final Path copy = temp.resolve("copy");
+        TestJournals.ticks(full, 10_000, 10_001, 0);
+        TestJournals.ticks(copy, 10_000, 10_001, 0);
+        final Path journal = copy.resolve("journal");
+        final Path firstSegment = journal.resolve(SegmentDescriptor.fileName(1));
+        final Path laterArchive = Files.createDirectories(temp.resolve("later"));
+        try (Stream<Path> files = Files.list(journal))
+        {
+            for (final Path file : files.filter((f) -> f.toString().endsWith(".seg")).sorted()
+                .collect(Collectors.toList()))
+            {
+                Files.copy(file, laterArchive.resolve(file.getFileName()));
+            }
+        }
+        Files.delete(firstSegment);
+        Files.delete(laterArchive.resolve(firstSegment.getFileName()));
+
+        assertEquals(JournalCompareCommand.EXIT_UNREADABLE,
+            PaycoreMain.execute("journal", "compare", full.toString(), copy.toString()), console.out());
+        final String message = console.err();
+        assertTrue(message.startsWith("paycore journal compare: ") && message.contains("missing") &&
+            message.contains(journal.toString()), message);
+        assertEquals(1, message.lines().count(), message);
+
+        console.reset();
+        assertEquals(JournalCompareCommand.EXIT_AGREE,
+            PaycoreMain.execute("journal", "compare", full.toString(), laterArchive.toString()), console.err());
     }
 
     @Test
