@@ -123,8 +123,8 @@ public final class AuditCommand implements Callable<Integer>
     private BigInteger account;
 
     @Option(names = "--export", paramLabel = "FILE",
-        description = "Stream every command event (sequence, timestamp, fields, result) to FILE; written under " +
-            "FILE.tmp and renamed only if the journal verified. Default: none.")
+        description = "Stream every command event (sequence, timestamp, fields, result) to FILE, outside the data " +
+            "directory; written under FILE.tmp and renamed only if the journal verified. Default: none.")
     private Path export;
 
     @Option(names = "--format", paramLabel = "csv|jsonl", defaultValue = "csv",

@@ -64,7 +64,8 @@ public final class JournalArchiveCommand implements Callable<Integer>
     private boolean beforeSnapshot;
 
     @Option(names = "--archive", paramLabel = "DIR",
-        description = "Where the segments go; may be on another file system (default: DIR/archive/journal).")
+        description = "Where the segments go; may be on another file system, not the journal directory; a " +
+            "different segment already there under the same name is never replaced (default: DIR/archive/journal).")
     private Path archive;
 
     /**
