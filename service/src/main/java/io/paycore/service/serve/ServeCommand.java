@@ -340,6 +340,11 @@ public final class ServeCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(commandLine, "Missing required option: '--data=DIR'");
         }
+        if (data.toString().isEmpty())
+        {
+            // Else the working directory, whatever it is, would be made a data directory.
+            throw new CommandLine.ParameterException(commandLine, "--data DIR is empty: give the data directory");
+        }
 
         final ServiceContext context;
         try
