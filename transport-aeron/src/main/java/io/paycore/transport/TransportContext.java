@@ -155,6 +155,13 @@ public final class TransportContext
     public static final long TICK_INTERVAL_DEFAULT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
+     * Shortest tick interval: 1 ms. An idle service journals a tick each interval, and pending transfers expire by
+     * the second, so a shorter one (such as a duration given without a unit, which is nanoseconds) only grows the
+     * journal and keeps ingress from idling.
+     */
+    public static final long TICK_INTERVAL_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /**
      * Longest tick interval: 1 hour. A pending transfer's expiry waits for the next tick while no input arrives, so
      * this bounds how late an idle service expires one.
      */
@@ -281,11 +288,12 @@ public final class TransportContext
                 ") must be " + EGRESS_BACKLOG_LENGTH_MIN + " bytes (the longest answer) to " +
                 EGRESS_BACKLOG_LENGTH_MAX + " bytes: " + egressBacklogLengthBytes);
         }
-        if (tickIntervalNanos <= 0 || tickIntervalNanos > TICK_INTERVAL_MAX_NANOS)
+        if (tickIntervalNanos < TICK_INTERVAL_MIN_NANOS || tickIntervalNanos > TICK_INTERVAL_MAX_NANOS)
         {
             throw new IllegalArgumentException("tick interval (--tick-interval, " + TICK_INTERVAL_PROP_NAME +
-                ") must be positive and at most 3600s (an hour), since an idle service expires pending transfers only at a " +
-                "tick: " + tickIntervalNanos + " ns");
+                ") must be at least 1ms (an idle service journals a tick each interval; a duration without a unit " +
+                "is nanoseconds) and at most 3600s (an hour), since an idle service expires pending transfers only " +
+                "at a tick: " + tickIntervalNanos + " ns");
         }
         if (refusalRepliesPerSecond < 0)
         {

@@ -60,6 +60,8 @@ class TransportContextTest
             (c) -> c.egressBacklogLength(TransportContext.EGRESS_BACKLOG_LENGTH_MAX + 1));
         assertWrong(TransportContext.TICK_INTERVAL_PROP_NAME, (c) -> c.tickIntervalNanos(-1));
         assertWrong(TransportContext.TICK_INTERVAL_PROP_NAME,
+            (c) -> c.tickIntervalNanos(TransportContext.TICK_INTERVAL_MIN_NANOS - 1));
+        assertWrong(TransportContext.TICK_INTERVAL_PROP_NAME,
             (c) -> c.tickIntervalNanos(TransportContext.TICK_INTERVAL_MAX_NANOS + 1));
         assertWrong(TransportContext.CONTROL_RING_LENGTH_PROP_NAME, (c) -> c.controlRingLength(100_000));
     }

@@ -289,7 +289,7 @@ public final class ServeCommand implements Callable<Integer>
         defaultValue = "${sys:" + TransportContext.TICK_INTERVAL_PROP_NAME + ":-100ms}",
         converter = DurationNanosConverter.class,
         description = "When no input arrives for this long, a tick is journaled so pending transfers expire; " +
-            "up to 3600s (default: ${DEFAULT-VALUE}).")
+            "1ms to 3600s (default: ${DEFAULT-VALUE}).")
     private long tickIntervalNanos;
 
     @Option(names = "--error-log-length", paramLabel = "BYTES",

@@ -53,4 +53,27 @@ class ServeOperatorReviewTest
             assertTrue(console.err().contains("empty"), console.err());
         }
     }
+
+    /**
+     * A duration with no unit is nanoseconds, so {@code --tick-interval 1} (meant as a second) or {@code 100} (meant
+     * as 100 ms) was taken: an idle service then journaled a tick every time ingress found nothing to do, 4,500 a
+     * second here, growing the journal by gigabytes a day and keeping its threads from ever idling, which the shared
+     * profile promises. Pending transfers expire by the second, so a tick more often than every millisecond buys
+     * nothing: it is refused, exit status 2, naming the option and its range.
+     */
+    @Test
+    void shouldRefuseATickIntervalUnderAMillisecond()
+    {
+        TestClients.addClient(temp);
+        for (final String interval : new String[] { "1", "100", "999us" })
+        {
+            console.reset();
+            // --cpus loadgen=1, refused after the tick interval is checked, stops a start that lets it through.
+            assertEquals(2, PaycoreMain.execute("serve", "--data", temp.toString(), "--tick-interval", interval,
+                "--cpus", "loadgen=1"), console.err());
+            assertTrue(console.err().contains("--tick-interval"), console.err());
+            assertTrue(console.err().contains("at least 1ms"), console.err());
+            assertFalse(Files.exists(temp.resolve("journal")), "nothing is made for a start that is refused");
+        }
+    }
 }
