@@ -131,6 +131,15 @@ public final class ServiceContext
                 ", --cold-tier-size) must be 0 (none) or at least " + COLD_TIER_SIZE_MIN + " bytes: " +
                 coldTierSizeBytes);
         }
+        // Before the heap is weighed: a ring size out of range is that, not a reason to give the JVM more heap.
+        new PipelineContext()
+            .inputRingSize(pipelineContext.inputRingSize())
+            .outputRingSize(pipelineContext.outputRingSize())
+            .maxStageBatch(pipelineContext.maxStageBatch())
+            .profile(pipelineContext.profile())
+            .idleStrategy(pipelineContext.idleStrategy())
+            .snapshotEveryRecords(Math.min(0, pipelineContext.snapshotEveryRecords()))
+            .conclude();
         final boolean cold = 0 != coldTierSizeBytes;
         if (cold && coldPrefetchEntries() < 2 * ledgerLimits.maxBatchEvents())
         {
@@ -160,14 +169,6 @@ public final class ServiceContext
                 " profile needs at least " + pipelineContext.profile().minCores() + " cores, one for each hot " +
                 "thread, and this machine has " + cores + ": use --profile shared here");
         }
-        new PipelineContext()
-            .inputRingSize(pipelineContext.inputRingSize())
-            .outputRingSize(pipelineContext.outputRingSize())
-            .maxStageBatch(pipelineContext.maxStageBatch())
-            .profile(pipelineContext.profile())
-            .idleStrategy(pipelineContext.idleStrategy())
-            .snapshotEveryRecords(Math.min(0, pipelineContext.snapshotEveryRecords()))
-            .conclude();
         if (null == errorHandler)
         {
             final PrintStream err = System.err;

@@ -76,4 +76,23 @@ class ServeOperatorReviewTest
             assertFalse(Files.exists(temp.resolve("journal")), "nothing is made for a start that is refused");
         }
     }
+
+    /**
+     * A ring size past its most (65,536 slots) was refused by the heap check first, whose message said to give the
+     * JVM more heap ({@code -Xmx}) or lower the ledger's limits; an operator who did was then told the size is out
+     * of range. The range is checked first.
+     */
+    @Test
+    void shouldRefuseARingSizeOutOfRangeBeforeWeighingItsHeap()
+    {
+        TestClients.addClient(temp);
+        for (final String option : new String[] { "--input-ring-size", "--output-ring-size" })
+        {
+            console.reset();
+            assertEquals(2, PaycoreMain.execute("serve", "--data", temp.toString(), option, "1048576"),
+                console.err());
+            assertTrue(console.err().contains("must be a power of two in 2..65536"), console.err());
+            assertFalse(console.err().contains("-Xmx"), console.err());
+        }
+    }
 }
