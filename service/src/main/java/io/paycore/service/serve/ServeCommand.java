@@ -1,5 +1,6 @@
 package io.paycore.service.serve;
 
+import io.aeron.CommonContext;
 import io.aeron.exceptions.ConductorServiceTimeoutException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.paycore.core.cold.ColdTierException;
@@ -23,6 +24,7 @@ import io.paycore.service.clients.CredentialsFileMode;
 import io.paycore.service.demo.DemoWorkload;
 import io.paycore.service.demo.WorkloadRun;
 import io.paycore.transport.TransportContext;
+import io.paycore.transport.client.DriverCheck;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +49,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -355,6 +358,16 @@ public final class ServeCommand implements Callable<Integer>
         {
             err.println("paycore serve: " + ex.getMessage());
             return EXIT_USAGE;
+        }
+
+        if (null != aeronDir && !DriverCheck.await(aeronDir.toString(),
+            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CommonContext.DRIVER_TIMEOUT_MS)))
+        {
+            // Else the data directory is recovered and its limits journaled, and then Aeron's client, after the
+            // same wait, fails in its own words.
+            err.println("paycore serve: cannot start: no media driver runs in " + aeronDir + " (--aeron-dir): " +
+                "start that driver first, or leave --aeron-dir out to run one embedded in DIR/aeron");
+            return EXIT_START_FAILED;
         }
 
         final PaycoreService service;

@@ -95,4 +95,28 @@ class ServeOperatorReviewTest
             assertFalse(console.err().contains("-Xmx"), console.err());
         }
     }
+
+    /**
+     * {@code --aeron-dir} naming a directory where no media driver runs (not started yet, a typo, one that died)
+     * made {@code serve} recover the data directory, journal its limits, wait Aeron's 10 s driver timeout and then
+     * say {@code cannot start: io.aeron.exceptions.DriverTimeoutException: FATAL - CnC file not created: ...}, in
+     * Aeron's words rather than the option's. It now waits as long for a driver before it opens the data directory,
+     * then says which option names the directory, and exits 4 with nothing made.
+     */
+    @Test
+    void shouldSayNoMediaDriverRunsInTheAeronDirBeforeOpeningTheDataDirectory()
+    {
+        TestClients.addClient(temp);
+        final Path data = temp.resolve("data");
+        final Path aeronDir = temp.resolve("no-driver");
+
+        final int status = PaycoreMain.execute("serve", "--data", data.toString(), "--clients",
+            temp.resolve("clients").toString(), "--aeron-dir", aeronDir.toString(), "--channel", "aeron:ipc",
+            "--max-accounts", "1024", "--hot-transfers", "65536", "--max-pending", "4096");
+
+        assertEquals(ServeCommand.EXIT_START_FAILED, status, console.err());
+        assertTrue(console.err().contains("no media driver runs in " + aeronDir + " (--aeron-dir)"), console.err());
+        assertFalse(console.err().contains("Exception"), console.err());
+        assertFalse(Files.exists(data.resolve("journal")), "nothing is made for a start that is refused");
+    }
 }

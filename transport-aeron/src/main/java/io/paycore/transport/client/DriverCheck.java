@@ -21,7 +21,7 @@ public final class DriverCheck
      * @param deadlineNanos      until when to wait ({@link System#nanoTime()}).
      * @return true once a driver runs there, false if none did by the deadline.
      */
-    static boolean await(final String aeronDirectoryName, final long deadlineNanos)
+    public static boolean await(final String aeronDirectoryName, final long deadlineNanos)
     {
         final File directory = new File(aeronDirectoryName);
         while (!isDriverActive(directory))
