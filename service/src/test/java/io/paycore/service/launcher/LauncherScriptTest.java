@@ -113,6 +113,44 @@ class LauncherScriptTest
             "-am package' to see why"), result.stderr);
     }
 
+    /**
+     * Two launches at once with the jar to build (a {@code serve} and a {@code stat} started after an update, say)
+     * both ran Maven over the same target directories: seen here, one build failed reading a codec jar the other was
+     * rewriting ({@code ZipException: invalid loc}), exit status 1; and a JVM could start from a jar being rewritten.
+     * They take turns on a lock, and the one that waited finds the jar built and runs it.
+     */
+    @Test
+    void shouldBuildOnceWhenTwoLaunchesAtOnceFindTheJarMissing() throws Exception
+    {
+        Files.delete(root.resolve("service/target/paycore.jar"));
+        final Path log = temp.resolve("builds.txt");
+        executable(root.resolve("mvnw"),
+            "#!/bin/sh\necho start >> '" + log + "'\nsleep 2\n" +
+            ": > service/target/paycore.jar\necho end >> '" + log + "'\n");
+
+        final Process first = start(root.resolve("bin/paycore"), "first", "--version");
+        final Process second = start(root.resolve("bin/paycore"), "second", "--version");
+
+        assertTrue(first.waitFor(20, TimeUnit.SECONDS) && second.waitFor(20, TimeUnit.SECONDS), "did not end");
+        assertEquals(0, first.exitValue(), Files.readString(temp.resolve("first-err.txt")));
+        assertEquals(0, second.exitValue(), Files.readString(temp.resolve("second-err.txt")));
+        assertEquals(List.of("start", "end"), Files.readAllLines(log), "one build, not two over each other");
+        assertTrue(Files.readString(temp.resolve("first-out.txt")).contains("--version"));
+        assertTrue(Files.readString(temp.resolve("second-out.txt")).contains("--version"));
+    }
+
+    private Process start(final Path script, final String name, final String... args) throws IOException
+    {
+        final List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(List.of(args));
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile());
+        builder.environment().remove("PAYCORE_JAVA_OPTS");
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        builder.environment().put("FAKE_JAVA_VERSION", "17.0.15");
+        return builder.redirectOutput(temp.resolve(name + "-out.txt").toFile())
+            .redirectError(temp.resolve(name + "-err.txt").toFile()).start();
+    }
+
     private Result run(final Path script, final Map<String, String> env, final String... args) throws Exception
     {
         final List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
