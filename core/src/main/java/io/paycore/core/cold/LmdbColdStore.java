@@ -8,6 +8,7 @@ import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 import org.lmdbjava.LmdbException;
+import org.lmdbjava.LmdbNativeException;
 import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
@@ -54,6 +55,8 @@ final class LmdbColdStore implements AutoCloseable
     /** Meta key of the hot window of the ledger whose records the store numbers by; none before 2026-12-07. */
     private static final long HOT_WINDOW_KEY = 3;
     private static final PutFlags[] NO_PUT_FLAGS = null;
+    /** The errno LMDB's open returns when its map does not fit the address space. */
+    private static final int ENOMEM = 12;
     /** The option every command sizes a tier with, and serve's property for it: what a full store's message names. */
     private static final String COLD_TIER_SIZE_PROP_NAME = "paycore.cold.tier.size.bytes";
     /** Free space on the store's disk below which a failed write is said to have found the disk full. */
@@ -118,7 +121,10 @@ final class LmdbColdStore implements AutoCloseable
         }
         catch (final IOException | LmdbException ex)
         {
-            throw new ColdTierException("cannot open the cold tier in " + directory + ": " + ex.getMessage(), ex);
+            throw new ColdTierException("cannot open the cold tier in " + directory + ": " + ex.getMessage() +
+                (ex instanceof LmdbNativeException failure && ENOMEM == failure.getResultCode() ?
+                "; LMDB maps the tier's whole size (" + mapSizeBytes + " bytes, --cold-tier-size) into the " +
+                "process's address space, which has no room for that much: give a smaller --cold-tier-size" : ""), ex);
         }
         try
         {

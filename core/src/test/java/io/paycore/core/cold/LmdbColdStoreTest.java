@@ -112,6 +112,24 @@ class LmdbColdStoreTest
         }
     }
 
+    /**
+     * LMDB maps its whole size into the address space at open, so a {@code --cold-tier-size} larger than the room
+     * left there ({@code 99999g} here, under 128 TiB of user space) stopped {@code serve} with {@code cannot open the
+     * cold tier in DIR/cold: Platform constant error code: ENOMEM Cannot allocate memory (12)}: no word of the option
+     * that caused it, and free memory was not what was short. The message now says so.
+     */
+    @Test
+    void shouldNameTheSizeWhenTheTierDoesNotFitTheAddressSpace()
+    {
+        final ColdTierException ex = assertThrows(ColdTierException.class,
+            () -> new LmdbColdStore(directory, 200L << 40).close());
+
+        final String message = ex.getMessage();
+        assertTrue(message.contains("ENOMEM"), message);
+        assertTrue(message.contains("--cold-tier-size"), message);
+        assertTrue(message.contains("address space"), message);
+    }
+
     private static void assertRefusesVersion1(final ColdTierException ex)
     {
         final String message = ex.getMessage();
