@@ -1,10 +1,12 @@
 package io.paycore.transport;
 
 import io.aeron.Aeron;
+import io.aeron.Counter;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.LogBufferDescriptor;
+import io.aeron.status.HeartbeatTimestamp;
 import io.paycore.core.pipeline.Pipeline;
 import io.paycore.core.pipeline.StageLayout;
 import io.paycore.core.pipeline.ThreadingProfile;
@@ -31,6 +33,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -68,6 +72,13 @@ public final class PaycoreServer implements AutoCloseable
     private static final int LOG_BUFFER_COUNT = LogBufferDescriptor.PARTITION_COUNT;
     private static final long STOP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Type id of {@code paycore: ingress CHANNEL stream ID}, the mark of the service that takes in that ingress. */
+    static final int INGRESS_CLAIM_TYPE_ID = TransportContext.COUNTER_TYPE_ID_BASE + 16;
+    /**
+     * An ingress mark's owner counts as running if its Aeron client's heartbeat (every 0.5 s) moves before it is
+     * this old.
+     */
+    private static final long INGRESS_OWNER_ALIVE_MS = 2_000;
 
     private final TransportContext context;
     private final Pipeline pipeline;
@@ -89,6 +100,7 @@ public final class PaycoreServer implements AutoCloseable
     private Aeron aeron;
     private TransportCounters counters;
     private Subscription subscription;
+    private Counter ingressClaim;
     private IngressAgent ingress;
     private EgressAgent egress;
     private AgentRunner ingressRunner;
@@ -182,6 +194,7 @@ public final class PaycoreServer implements AutoCloseable
             .aeronDirectoryName(context.effectiveAeronDirectoryName())
             .errorHandler(errorHandler));
         counters = new TransportCounters(aeron);
+        ingressClaim = claimIngress(aeron, context);
         subscription = aeron.addSubscription(context.ingressChannel(), context.ingressStreamId());
 
         final OneToOneRingBuffer controlRing = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(
@@ -267,7 +280,56 @@ public final class PaycoreServer implements AutoCloseable
                 sleepBriefly();
             }
         }
-        CloseHelper.closeAll(ingressRunner, egressRunner, authenticatorRunner, subscription, counters, aeron, driver);
+        CloseHelper.closeAll(
+            ingressRunner, egressRunner, authenticatorRunner, subscription, ingressClaim, counters, aeron, driver);
+    }
+
+    /**
+     * A media driver shares one subscription endpoint between every client that subscribes to a channel and stream,
+     * so two services on one driver (an external one, {@code --aeron-dir}) with the same ingress would both take in,
+     * journal and answer every request. Each service marks its ingress with a counter in the driver; a mark whose
+     * owner's Aeron client still heartbeats refuses this start. A killed owner's mark stays until the driver times
+     * its client out (10 s), and a restart must not wait that: a heartbeat that does not move within
+     * {@link #INGRESS_OWNER_ALIVE_MS} is a dead owner's.
+     *
+     * @return this service's mark, freed when its Aeron client closes or times out.
+     * @throws IllegalStateException if a live service holds the same ingress.
+     */
+    private static Counter claimIngress(final Aeron aeron, final TransportContext context)
+    {
+        final String label = "paycore: ingress " + context.ingressChannel() + " stream " + context.ingressStreamId();
+        final CountersReader reader = aeron.countersReader();
+        final List<long[]> owners = new ArrayList<>();
+        reader.forEach((counterId, typeId, keyBuffer, counterLabel) ->
+        {
+            if (INGRESS_CLAIM_TYPE_ID == typeId && label.equals(counterLabel))
+            {
+                final long ownerId = reader.getCounterOwnerId(counterId);
+                final int heartbeatId = HeartbeatTimestamp.findCounterIdByRegistrationId(
+                    reader, HeartbeatTimestamp.HEARTBEAT_TYPE_ID, ownerId);
+                if (CountersReader.NULL_COUNTER_ID != heartbeatId)
+                {
+                    owners.add(new long[] { ownerId, heartbeatId, reader.getCounterValue(heartbeatId) });
+                }
+            }
+        });
+        for (final long[] owner : owners)
+        {
+            final int heartbeatId = (int)owner[1];
+            while (System.currentTimeMillis() - owner[2] < INGRESS_OWNER_ALIVE_MS)
+            {
+                if (HeartbeatTimestamp.isActive(reader, heartbeatId, HeartbeatTimestamp.HEARTBEAT_TYPE_ID, owner[0]) &&
+                    reader.getCounterValue(heartbeatId) != owner[2])
+                {
+                    throw new IllegalStateException("another paycore service already takes in " +
+                        context.ingressChannel() + " stream " + context.ingressStreamId() + " on the media driver in " +
+                        context.effectiveAeronDirectoryName() + " (its Aeron client " + owner[0] + "): both would " +
+                        "journal and answer every request; stop it, or give this one another --channel or --stream");
+                }
+                sleepBriefly();
+            }
+        }
+        return aeron.addCounter(INGRESS_CLAIM_TYPE_ID, label);
     }
 
     /**
