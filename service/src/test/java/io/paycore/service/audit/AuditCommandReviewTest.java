@@ -3,6 +3,7 @@ package io.paycore.service.audit;
 import io.paycore.journal.SegmentDescriptor;
 import io.paycore.service.PaycoreMain;
 import io.paycore.service.TestJournals;
+import io.paycore.service.TestPermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Review of {@code paycore audit} as an auditor uses it, 2026-12-07: each test failed before its fix.
@@ -46,7 +45,7 @@ class AuditCommandReviewTest
         Files.setPosixFilePermissions(segment, Set.of());
         try
         {
-            final List<String> command = withoutReadOverride(segment);
+            final List<String> command = TestPermissions.withoutReadOverride(segment);
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(List.of("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens",
                 "java.base/java.util.zip=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
@@ -68,30 +67,5 @@ class AuditCommandReviewTest
         {
             Files.setPosixFilePermissions(segment, PosixFilePermissions.fromString("rw-------"));
         }
-    }
-
-    /**
-     * The command prefix under which a file of mode 000 cannot be read: none for a user, {@code setpriv} dropping
-     * the capabilities that let root read anything (skipped where that cannot be done).
-     */
-    private static List<String> withoutReadOverride(final Path modeZero) throws Exception
-    {
-        final List<String> prefix = new ArrayList<>();
-        if (!Files.isReadable(modeZero))
-        {
-            return prefix;
-        }
-        final Path setpriv = Path.of("/usr/bin/setpriv");
-        assumeTrue(Files.isExecutable(setpriv), "running as root without " + setpriv + ": a file of mode " +
-            "000 is readable, so this test cannot make one that is not");
-        prefix.addAll(List.of(setpriv.toString(), "--inh-caps=-dac_override,-dac_read_search",
-            "--bounding-set=-dac_override,-dac_read_search"));
-        final List<String> probe = new ArrayList<>(prefix);
-        probe.addAll(List.of("/bin/cat", modeZero.toString()));
-        final Process process = new ProcessBuilder(probe).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assumeTrue(process.waitFor(10, TimeUnit.SECONDS) && 0 != process.exitValue(),
-            "setpriv cannot drop the capabilities that let root read a file of mode 000 here");
-        return prefix;
     }
 }
