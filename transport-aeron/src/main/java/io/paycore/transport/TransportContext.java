@@ -121,6 +121,12 @@ public final class TransportContext
     public static final long EGRESS_BACK_PRESSURE_TIMEOUT_DEFAULT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /**
+     * Least egress back-pressure timeout: 1 ms. Less would disconnect a client at any moment of back-pressure, as
+     * {@code --egress-timeout 5} (5 ns) did until 2026-12-07.
+     */
+    public static final long EGRESS_BACK_PRESSURE_TIMEOUT_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /**
      * Most bytes of answers held back for one back-pressured client; a client whose backlog would grow past it is
      * disconnected. At least {@link #EGRESS_BACKLOG_LENGTH_MIN}, at most {@link #EGRESS_BACKLOG_LENGTH_MAX}. The bytes
      * counted include each held answer's framing; the buffer holding them takes at most twice the bound.
@@ -276,10 +282,12 @@ public final class TransportContext
             throw new IllegalArgumentException("max clients (--max-clients, " + MAX_CLIENTS_PROP_NAME +
                 ") must be in 1.." + MAX_CLIENTS_LIMIT + ": " + maxClients);
         }
-        if (egressBackPressureTimeoutNanos <= 0)
+        if (egressBackPressureTimeoutNanos < EGRESS_BACK_PRESSURE_TIMEOUT_MIN_NANOS)
         {
             throw new IllegalArgumentException("egress back-pressure timeout (--egress-timeout, " +
-                EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME + ") must be positive: " + egressBackPressureTimeoutNanos + " ns");
+                EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME + ") must be at least 1ms (a client back-pressured longer " +
+                "is disconnected; a duration without a unit is nanoseconds): " + egressBackPressureTimeoutNanos +
+                " ns");
         }
         if (egressBacklogLengthBytes < EGRESS_BACKLOG_LENGTH_MIN || egressBacklogLengthBytes > EGRESS_BACKLOG_LENGTH_MAX)
         {

@@ -55,6 +55,8 @@ class TransportContextTest
         assertWrong(TransportContext.INGRESS_STREAM_ID_PROP_NAME, (c) -> c.ingressStreamId(0));
         assertWrong(TransportContext.MAX_CLIENTS_PROP_NAME, (c) -> c.maxClients(0));
         assertWrong(TransportContext.EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME, (c) -> c.egressBackPressureTimeoutNanos(0));
+        assertWrong(TransportContext.EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME,
+            (c) -> c.egressBackPressureTimeoutNanos(TransportContext.EGRESS_BACK_PRESSURE_TIMEOUT_MIN_NANOS - 1));
         assertWrong(TransportContext.EGRESS_BACKLOG_LENGTH_PROP_NAME, (c) -> c.egressBacklogLength(1024));
         assertWrong(TransportContext.EGRESS_BACKLOG_LENGTH_PROP_NAME,
             (c) -> c.egressBacklogLength(TransportContext.EGRESS_BACKLOG_LENGTH_MAX + 1));

@@ -280,7 +280,7 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--egress-timeout", paramLabel = "DURATION", defaultValue = "2s",
         converter = DurationNanosConverter.class,
         description = "A client whose answers stay back-pressured this long without progress is disconnected; " +
-            "its results stay in the journal (default: ${DEFAULT-VALUE}).")
+            "its results stay in the journal; at least 1ms (default: ${DEFAULT-VALUE}).")
     private long egressTimeoutNanos;
 
     @Option(names = "--egress-backlog", paramLabel = "BYTES", defaultValue = "2m", converter = ByteSizeConverter.class,

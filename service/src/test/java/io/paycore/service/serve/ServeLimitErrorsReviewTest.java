@@ -45,6 +45,7 @@ class ServeLimitErrorsReviewTest
         "--snapshot-every|-1",
         "--egress-backlog|1k",
         "--egress-timeout|0s",
+        "--egress-timeout|5",
         "--stream|0",
         "--channel|aeron:udp",
         "--max-clients|0",
