@@ -48,15 +48,24 @@ public final class InstantNanosConverter implements ITypeConverter<Long>
                 throw new IllegalArgumentException("'" + text + "' is out of range for epoch nanoseconds", ex);
             }
         }
+        final Instant instant;
         try
         {
-            final Instant instant = Instant.parse(trimmed);
-            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+            instant = Instant.parse(trimmed);
         }
-        catch (final DateTimeParseException | ArithmeticException ex)
+        catch (final DateTimeParseException ex)
         {
             throw new IllegalArgumentException("'" + text + "' is not an ISO-8601 instant (e.g. " +
                 "2026-11-22T09:30:00Z) or epoch nanoseconds", ex);
+        }
+        try
+        {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw new IllegalArgumentException("'" + text + "' is outside what epoch nanoseconds hold, " +
+                Instant.ofEpochSecond(0, Long.MIN_VALUE) + " to " + Instant.ofEpochSecond(0, Long.MAX_VALUE), ex);
         }
     }
 }

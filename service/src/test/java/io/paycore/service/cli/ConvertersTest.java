@@ -91,6 +91,24 @@ class ConvertersTest
         assertTrue(message.contains("lots"), message);
     }
 
+    /**
+     * An instant past 2262 was called "not an ISO-8601 instant" until 2026-12-07; it is one, only too late for a
+     * journal's nanosecond timestamps.
+     */
+    @Test
+    void shouldSayAnInstantIsOutOfRangeRatherThanMalformed()
+    {
+        final InstantNanosConverter converter = new InstantNanosConverter();
+        assertEquals(Long.MAX_VALUE, converter.convert("2262-04-11T23:47:16.854775807Z"));
+        final TypeConversionException late =
+            assertThrows(TypeConversionException.class, () -> converter.convert("2300-01-01T00:00:00Z"));
+        assertTrue(late.getMessage().contains("outside what epoch nanoseconds hold") &&
+            late.getMessage().contains("2262-04-11T23:47:16.854775807Z"), late.getMessage());
+        final TypeConversionException malformed =
+            assertThrows(TypeConversionException.class, () -> converter.convert("2300-01-01"));
+        assertTrue(malformed.getMessage().contains("not an ISO-8601 instant"), malformed.getMessage());
+    }
+
     @Test
     void shouldShareTheLedgerLimitsBetweenServeAndAudit()
     {
