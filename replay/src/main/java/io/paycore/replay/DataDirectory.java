@@ -1,5 +1,7 @@
 package io.paycore.replay;
 
+import io.paycore.journal.JournalVerifier;
+
 import java.nio.file.Path;
 
 /**
@@ -73,6 +75,18 @@ public final class DataDirectory
     public Path journalDirectory()
     {
         return root.resolve(JOURNAL_DIR_NAME);
+    }
+
+    /**
+     * What to add to "no segment files in {@code DIR/journal}" when the data directory given holds segment files
+     * itself: it is then a journal directory, given where its parent was meant.
+     *
+     * @return the hint, starting with "; ", or "" when there is none to give.
+     */
+    public String journalDirectoryGivenHint()
+    {
+        return JournalVerifier.segments(root).length > 0 ? "; " + root + " holds segment files itself: it is a " +
+            "journal directory, so give its parent, the data directory, instead" : "";
     }
 
     /**

@@ -142,7 +142,8 @@ public final class Auditor
         final Path[] segments = JournalVerifier.segments(journalDirectory);
         if (0 == segments.length)
         {
-            throw new IllegalStateException("no journal to audit: no segment files in " + journalDirectory);
+            throw new IllegalStateException("no journal to audit: no segment files in " + journalDirectory +
+                directory.journalDirectoryGivenHint());
         }
         final long lastSequenceEstimate = JournalVerifier.lastSequenceEstimate(segments[segments.length - 1]);
         final LedgerLimits limits = context.limits();

@@ -58,7 +58,8 @@ public final class ChangeFeed implements AutoCloseable
         this.fromTimestampNanos = context.fromTimestampNanos();
         if (0 == JournalVerifier.segments(journalDirectory).length)
         {
-            throw new IllegalStateException("no journal to follow: no segment files in " + journalDirectory);
+            throw new IllegalStateException("no journal to follow: no segment files in " + journalDirectory +
+                context.directory().journalDirectoryGivenHint());
         }
         final long firstSequence = JournalArchive.firstSequence(journalDirectory);
         if (firstSequence > 1)

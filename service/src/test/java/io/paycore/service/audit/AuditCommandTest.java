@@ -187,6 +187,12 @@ class AuditCommandTest
         assertTrue(message.contains("csv or jsonl"), message);
         assertTrue(message.contains("ISO-8601"), message);
         assertTrue(message.contains("no journal to audit"), message);
+        assertFalse(message.contains("holds segment files itself"), message);
+
+        console.reset();
+        assertEquals(AuditCommand.EXIT_CANNOT_AUDIT, PaycoreMain.execute(audit(data.journalDirectory())));
+        assertTrue(console.err().contains("holds segment files itself: it is a journal directory, so give its " +
+            "parent, the data directory, instead"), console.err());
     }
 
     /**
