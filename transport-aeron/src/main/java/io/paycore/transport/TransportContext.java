@@ -825,6 +825,20 @@ public final class TransportContext
         {
             throw new IllegalArgumentException(name + " needs an endpoint: '" + channel + "'");
         }
+        if (uri.isUdp() && !hasPort(uri.get(CommonContext.ENDPOINT_PARAM_NAME)))
+        {
+            // Else Aeron refuses it only when the service opens its subscription, after recovery.
+            throw new IllegalArgumentException(name + " needs an endpoint of host:port, the port 0..65535: '" +
+                channel + "'");
+        }
+    }
+
+    private static boolean hasPort(final String endpoint)
+    {
+        final int colon = endpoint.lastIndexOf(':');
+        final String port = colon < 0 || endpoint.endsWith("]") ? "" : endpoint.substring(colon + 1);
+        return !port.isEmpty() && port.length() <= 5 && port.chars().allMatch((c) -> c >= '0' && c <= '9') &&
+            Integer.parseInt(port) <= 65535;
     }
 
     private static int minTermLength()

@@ -52,6 +52,10 @@ class TransportContextTest
         assertWrong(TransportContext.INGRESS_CHANNEL_PROP_NAME, (c) -> c.ingressChannel("aeron:tcp?endpoint=x:1"));
         assertWrong(TransportContext.INGRESS_CHANNEL_PROP_NAME, (c) -> c.ingressChannel("aeron:udp"));
         assertWrong(TransportContext.INGRESS_CHANNEL_PROP_NAME, (c) -> c.ingressChannel("udp://localhost"));
+        assertWrong(TransportContext.INGRESS_CHANNEL_PROP_NAME,
+            (c) -> c.ingressChannel("aeron:udp?endpoint=localhost:99999"));
+        assertWrong(TransportContext.INGRESS_CHANNEL_PROP_NAME, (c) -> c.ingressChannel("aeron:udp?endpoint=localhost"));
+        assertWrong(TransportContext.INGRESS_CHANNEL_PROP_NAME, (c) -> c.ingressChannel("aeron:udp?endpoint=[::1]"));
         assertWrong(TransportContext.INGRESS_STREAM_ID_PROP_NAME, (c) -> c.ingressStreamId(0));
         assertWrong(TransportContext.MAX_CLIENTS_PROP_NAME, (c) -> c.maxClients(0));
         assertWrong(TransportContext.EGRESS_BACK_PRESSURE_TIMEOUT_PROP_NAME, (c) -> c.egressBackPressureTimeoutNanos(0));
@@ -75,6 +79,17 @@ class TransportContextTest
         final RuntimeException ex = assertThrows(RuntimeException.class,
             () -> new TransportContext().clientsFile(missing).conclude());
         assertTrue(ex.getMessage().contains(missing.toString()), ex.getMessage());
+    }
+
+    @Test
+    void shouldTakeEndpointsWithAPort()
+    {
+        for (final String channel : new String[] {
+            "aeron:udp?endpoint=localhost:40123", "aeron:udp?endpoint=[::1]:40123", "aeron:udp?endpoint=10.0.0.1:0",
+            "aeron:ipc" })
+        {
+            new TransportContext().credentials(CREDENTIALS).ingressChannel(channel).conclude();
+        }
     }
 
     private static void assertWrong(final String setting, final Consumer<TransportContext> change)

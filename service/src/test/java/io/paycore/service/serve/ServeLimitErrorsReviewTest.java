@@ -48,6 +48,7 @@ class ServeLimitErrorsReviewTest
         "--egress-timeout|5",
         "--stream|0",
         "--channel|aeron:udp",
+        "--channel|aeron:udp?endpoint=localhost:99999",
         "--max-clients|0",
         "--segment-length|1k" })
     void shouldNameTheOptionOutOfRange(final String option, final String value)
