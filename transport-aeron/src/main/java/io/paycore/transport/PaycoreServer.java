@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -194,7 +195,8 @@ public final class PaycoreServer implements AutoCloseable
             .aeronDirectoryName(context.effectiveAeronDirectoryName())
             .errorHandler(errorHandler));
         counters = new TransportCounters(aeron);
-        ingressClaim = claimIngress(aeron, context);
+        ingressClaim = claimIngress(aeron, context,
+            () -> aeron.addCounter(INGRESS_CLAIM_TYPE_ID, ingressClaimLabel(context)));
         subscription = aeron.addSubscription(context.ingressChannel(), context.ingressStreamId());
 
         final OneToOneRingBuffer controlRing = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(
@@ -292,18 +294,24 @@ public final class PaycoreServer implements AutoCloseable
      * its client out (10 s), and a restart must not wait that: a heartbeat that does not move within
      * {@link #INGRESS_OWNER_ALIVE_MS} is a dead owner's.
      *
+     * @param aeron    this service's client.
+     * @param context  the ingress.
+     * @param addClaim adds this service's mark, a counter of {@link #INGRESS_CLAIM_TYPE_ID} and
+     *                 {@link #ingressClaimLabel(TransportContext)}.
      * @return this service's mark, freed when its Aeron client closes or times out.
      * @throws IllegalStateException if a live service holds the same ingress.
      */
-    private static Counter claimIngress(final Aeron aeron, final TransportContext context)
+    static Counter claimIngress(final Aeron aeron, final TransportContext context, final Supplier<Counter> addClaim)
     {
-        final String label = "paycore: ingress " + context.ingressChannel() + " stream " + context.ingressStreamId();
+        final String label = ingressClaimLabel(context);
         final CountersReader reader = aeron.countersReader();
         final List<long[]> owners = new ArrayList<>();
+        final List<Integer> seen = new ArrayList<>();
         reader.forEach((counterId, typeId, keyBuffer, counterLabel) ->
         {
             if (INGRESS_CLAIM_TYPE_ID == typeId && label.equals(counterLabel))
             {
+                seen.add(counterId);
                 final long ownerId = reader.getCounterOwnerId(counterId);
                 final int heartbeatId = HeartbeatTimestamp.findCounterIdByRegistrationId(
                     reader, HeartbeatTimestamp.HEARTBEAT_TYPE_ID, ownerId);
@@ -321,15 +329,47 @@ public final class PaycoreServer implements AutoCloseable
                 if (HeartbeatTimestamp.isActive(reader, heartbeatId, HeartbeatTimestamp.HEARTBEAT_TYPE_ID, owner[0]) &&
                     reader.getCounterValue(heartbeatId) != owner[2])
                 {
-                    throw new IllegalStateException("another paycore service already takes in " +
-                        context.ingressChannel() + " stream " + context.ingressStreamId() + " on the media driver in " +
-                        context.effectiveAeronDirectoryName() + " (its Aeron client " + owner[0] + "): both would " +
-                        "journal and answer every request; stop it, or give this one another --channel or --stream");
+                    throw ingressTaken(context, owner[0]);
                 }
                 sleepBriefly();
             }
         }
-        return aeron.addCounter(INGRESS_CLAIM_TYPE_ID, label);
+        final Counter claim = addClaim.get();
+        // A service that started in the same moment marked the ingress after this one looked: of two new marks, the
+        // older (the lower registration id, handed out in order by the driver) keeps the ingress.
+        final long[] olderOwner = { Aeron.NULL_VALUE };
+        reader.forEach((counterId, typeId, keyBuffer, counterLabel) ->
+        {
+            if (INGRESS_CLAIM_TYPE_ID == typeId && label.equals(counterLabel) && counterId != claim.id() &&
+                !seen.contains(counterId) &&
+                reader.getCounterRegistrationId(counterId) < claim.registrationId())
+            {
+                olderOwner[0] = reader.getCounterOwnerId(counterId);
+            }
+        });
+        if (Aeron.NULL_VALUE != olderOwner[0])
+        {
+            claim.close();
+            throw ingressTaken(context, olderOwner[0]);
+        }
+        return claim;
+    }
+
+    /**
+     * @param context the ingress.
+     * @return the label of the counter that marks the service taking in that ingress.
+     */
+    static String ingressClaimLabel(final TransportContext context)
+    {
+        return "paycore: ingress " + context.ingressChannel() + " stream " + context.ingressStreamId();
+    }
+
+    private static IllegalStateException ingressTaken(final TransportContext context, final long ownerId)
+    {
+        return new IllegalStateException("another paycore service already takes in " + context.ingressChannel() +
+            " stream " + context.ingressStreamId() + " on the media driver in " +
+            context.effectiveAeronDirectoryName() + " (its Aeron client " + ownerId + "): both would journal and " +
+            "answer every request; stop it, or give this one another --channel or --stream");
     }
 
     /**
