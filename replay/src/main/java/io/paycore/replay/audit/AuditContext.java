@@ -85,46 +85,6 @@ public final class AuditContext
      * @param directory the data directory to audit; read only, never locked or changed.
      * @return this.
      */
-    /**
-     * Whether a file (it may not exist yet) lies in a directory or beneath it, symbolic links to either followed; a
-     * link in the file's own name is not, since the export replaces the link rather than what it points to.
-     */
-    private static boolean isInside(final Path file, final Path directory)
-    {
-        final Path absolute = file.toAbsolutePath().normalize();
-        final Path parent = absolute.getParent();
-        if (null == parent)
-        {
-            return false;
-        }
-        return realPath(parent).resolve(absolute.getFileName()).startsWith(realPath(directory));
-    }
-
-    /**
-     * The real path of the nearest ancestor that exists, with the rest of the path after it.
-     */
-    private static Path realPath(final Path path)
-    {
-        final Path absolute = path.toAbsolutePath().normalize();
-        Path existing = absolute;
-        while (null != existing && !Files.exists(existing))
-        {
-            existing = existing.getParent();
-        }
-        if (null == existing)
-        {
-            return absolute;
-        }
-        try
-        {
-            return existing.toRealPath().resolve(existing.relativize(absolute));
-        }
-        catch (final IOException ex)
-        {
-            return absolute;
-        }
-    }
-
     public AuditContext directory(final DataDirectory directory)
     {
         this.directory = directory;
@@ -383,5 +343,45 @@ public final class AuditContext
     public long progressIntervalNanos()
     {
         return progressIntervalNanos;
+    }
+
+    /**
+     * Whether a file (it may not exist yet) lies in a directory or beneath it, symbolic links to either followed; a
+     * link in the file's own name is not, since the export replaces the link rather than what it points to.
+     */
+    private static boolean isInside(final Path file, final Path directory)
+    {
+        final Path absolute = file.toAbsolutePath().normalize();
+        final Path parent = absolute.getParent();
+        if (null == parent)
+        {
+            return false;
+        }
+        return realPath(parent).resolve(absolute.getFileName()).startsWith(realPath(directory));
+    }
+
+    /**
+     * The real path of the nearest ancestor that exists, with the rest of the path after it.
+     */
+    private static Path realPath(final Path path)
+    {
+        final Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (null != existing && !Files.exists(existing))
+        {
+            existing = existing.getParent();
+        }
+        if (null == existing)
+        {
+            return absolute;
+        }
+        try
+        {
+            return existing.toRealPath().resolve(existing.relativize(absolute));
+        }
+        catch (final IOException ex)
+        {
+            return absolute;
+        }
     }
 }
