@@ -26,7 +26,9 @@ public final class ByteSizeConverter implements ITypeConverter<Integer>
         }
         if (bytes < 0 || bytes > Integer.MAX_VALUE)
         {
-            throw new TypeConversionException("'" + value + "' must be from 0 to less than 2g");
+            // The option's own range, narrower, is in its help and checked after; this one is the type's.
+            throw new TypeConversionException("'" + value + "' is out of range: this option takes less than 2g, " +
+                "and its help gives its own range");
         }
 
         return (int)bytes;

@@ -109,6 +109,19 @@ class ConvertersTest
         assertTrue(malformed.getMessage().contains("not an ISO-8601 instant"), malformed.getMessage());
     }
 
+    /**
+     * {@code --segment-length 2g} was answered "must be from 0 to less than 2g" until 2026-12-07, which reads as the
+     * option's range where its help and the README say 64k..1g.
+     */
+    @Test
+    void shouldPointAnOversizedSizeToTheOptionsOwnRange()
+    {
+        assertEquals(2, PaycoreMain.execute("serve", "--data", "unused", "--segment-length", "2g"));
+        final String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("--segment-length") && message.contains("'2g' is out of range") &&
+            message.contains("its help gives its own range"), message);
+    }
+
     @Test
     void shouldShareTheLedgerLimitsBetweenServeAndAudit()
     {
