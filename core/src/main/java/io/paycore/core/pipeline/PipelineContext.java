@@ -72,10 +72,12 @@ public final class PipelineContext
     {
         checkRingSize("input ring size (--input-ring-size, " + INPUT_RING_SIZE_PROP_NAME + ")", inputRingSlots);
         checkRingSize("output ring size (--output-ring-size, " + OUTPUT_RING_SIZE_PROP_NAME + ")", outputRingSlots);
-        if (maxStageBatch < 1)
+        if (maxStageBatch < 1 || maxStageBatch > RING_SIZE_MAX)
         {
+            // More than a ring holds would be taken as the ring's size: no error, and no such batch either.
             throw new IllegalArgumentException("max stage batch (--max-stage-batch, " + MAX_STAGE_BATCH_PROP_NAME +
-                ") must be at least 1: " + maxStageBatch);
+                ") must be 1.." + RING_SIZE_MAX + " (a ring holds at most " + RING_SIZE_MAX + " records): " +
+                maxStageBatch);
         }
         if (snapshotEveryRecords < 0)
         {

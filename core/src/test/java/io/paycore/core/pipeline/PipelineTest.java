@@ -430,6 +430,8 @@ class PipelineTest
         assertRefused(new PipelineContext().inputRingSize(PipelineContext.RING_SIZE_MAX * 2),
             PipelineContext.INPUT_RING_SIZE_PROP_NAME);
         assertRefused(new PipelineContext().maxStageBatch(0), PipelineContext.MAX_STAGE_BATCH_PROP_NAME);
+        assertRefused(new PipelineContext().maxStageBatch(PipelineContext.RING_SIZE_MAX + 1),
+            PipelineContext.MAX_STAGE_BATCH_PROP_NAME);
         assertRefused(new PipelineContext().snapshotEveryRecords(-1), PipelineContext.SNAPSHOT_EVERY_PROP_NAME);
         assertRefused(new PipelineContext().snapshotEveryRecords(10), "snapshot handler");
         assertRefused(new PipelineContext().idleStrategy("napping"), "napping");

@@ -201,7 +201,7 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--max-stage-batch", paramLabel = "RECORDS",
         defaultValue = "" + PipelineContext.MAX_STAGE_BATCH_DEFAULT,
-        description = "Most records a ring stage takes at once, and so in one group commit " +
+        description = "Most records a ring stage takes at once, and so in one group commit, 1..65536 " +
             "(default: ${DEFAULT-VALUE}).")
     private int maxStageBatch;
 

@@ -42,6 +42,7 @@ class ServeLimitErrorsReviewTest
         "--input-ring-size|1000",
         "--output-ring-size|3",
         "--max-stage-batch|0",
+        "--max-stage-batch|99999999",
         "--snapshot-every|-1",
         "--egress-backlog|1k",
         "--egress-timeout|0s",
