@@ -47,4 +47,27 @@ public final class TestPermissions
             "setpriv cannot drop the capabilities that let root read a file of mode 000 here");
         return prefix;
     }
+
+    /**
+     * A {@code paycore} command in a child JVM of this test's class path, run so that a file or directory of mode
+     * 000 cannot be read ({@link #withoutReadOverride(Path)}).
+     *
+     * @param modeZero a file or directory whose mode is 000 already.
+     * @param maxHeap  the child's {@code -Xmx}, e.g. {@code 256m}.
+     * @param args     the command and its options.
+     * @return the words to start the child with.
+     * @throws Exception if the probe of the prefix cannot run.
+     */
+    public static List<String> paycoreWithoutReadOverride(
+        final Path modeZero, final String maxHeap, final String... args) throws Exception
+    {
+        final List<String> command = withoutReadOverride(modeZero);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens",
+            "java.base/java.util.zip=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx" + maxHeap,
+            "-cp", System.getProperty("java.class.path"), PaycoreMain.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
 }

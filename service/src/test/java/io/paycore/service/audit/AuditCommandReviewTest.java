@@ -1,7 +1,6 @@
 package io.paycore.service.audit;
 
 import io.paycore.journal.SegmentDescriptor;
-import io.paycore.service.PaycoreMain;
 import io.paycore.service.TestJournals;
 import io.paycore.service.TestPermissions;
 import org.junit.jupiter.api.Test;
@@ -45,14 +44,9 @@ class AuditCommandReviewTest
         Files.setPosixFilePermissions(segment, Set.of());
         try
         {
-            final List<String> command = TestPermissions.withoutReadOverride(segment);
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(List.of("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens",
-                "java.base/java.util.zip=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), PaycoreMain.class.getName(),
+            final List<String> command = TestPermissions.paycoreWithoutReadOverride(segment, "512m",
                 "audit", "--data", data.toString(), "--max-accounts", "1024", "--max-transfers", "65536",
-                "--max-pending", "4096", "--cold-tier-size", "0", "--progress", "never"));
+                "--max-pending", "4096", "--cold-tier-size", "0", "--progress", "never");
             final Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

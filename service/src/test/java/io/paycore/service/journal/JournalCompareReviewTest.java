@@ -112,13 +112,8 @@ class JournalCompareReviewTest
         Files.setPosixFilePermissions(unreadable, Set.of());
         try
         {
-            final List<String> command = TestPermissions.withoutReadOverride(unreadable);
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(List.of("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens",
-                "java.base/java.util.zip=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), PaycoreMain.class.getName(),
-                "journal", "compare", readable.toString(), unreadable.toString()));
+            final List<String> command = TestPermissions.paycoreWithoutReadOverride(unreadable, "256m",
+                "journal", "compare", readable.toString(), unreadable.toString());
             final Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
