@@ -295,6 +295,11 @@ public final class AsyncLmdbColdTier implements ColdTier, Agent, AutoCloseable
         return inRecord ? recordWrittenRecords : writtenRecords;
     }
 
+    public void copyHighestId(final long[] into)
+    {
+        store.copyHighestIdNow(into);
+    }
+
     /**
      * @return how many records the agent has written, now. Any thread.
      */

@@ -39,6 +39,11 @@ final class FollowerColdTier implements ColdTier
     {
     }
 
+    public void copyHighestId(final long[] into)
+    {
+        store.copyHighestIdNow(into);
+    }
+
     public long writtenRecords()
     {
         return writtenRecords.getAsLong();

@@ -2,6 +2,7 @@ package io.paycore.core.cold;
 
 import io.paycore.core.ledger.ColdTier;
 import io.paycore.core.ledger.Ledger;
+import io.paycore.core.ledger.UInt128;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,6 +120,22 @@ public final class LmdbColdTier implements ColdTier, AutoCloseable
     public long writtenRecords()
     {
         return writtenRecords;
+    }
+
+    public void copyHighestId(final long[] into)
+    {
+        store.copyHighestIdNow(into);
+        if (null != base)
+        {
+            final long hi = into[0];
+            final long lo = into[1];
+            base.copyHighestIdNow(into);
+            if (UInt128.compare(hi, lo, into[0], into[1]) > 0)
+            {
+                into[0] = hi;
+                into[1] = lo;
+            }
+        }
     }
 
     /**

@@ -46,6 +46,19 @@ public interface ColdTier
     long writtenRecords();
 
     /**
+     * The highest transfer id (unsigned) the tier holds, or any id above it: a ledger read from a snapshot takes
+     * it as at or above every id of the records it left to the tier, so that a new id above it and every id the
+     * ledger holds needs no lookup. By default both halves all ones, which bounds every id and spares no lookup.
+     *
+     * @param into where the id goes: its high half at 0, its low half at 1; (0, 0) if the tier holds none.
+     */
+    default void copyHighestId(final long[] into)
+    {
+        into[0] = -1;
+        into[1] = -1;
+    }
+
+    /**
      * Force every record stored so far to durable storage: a snapshot of the ledger names the tier's records as
      * stored, so it must not outlive them. Does nothing for a tier with nothing to force.
      */

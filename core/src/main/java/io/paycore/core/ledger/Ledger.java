@@ -401,7 +401,16 @@ public final class Ledger
      * 64 and 256 were no better than 128, and were not again with 8-byte index slots.
      */
     private static final int TOUCH_CHUNK = 128;
+    /**
+     * Probes of the ascending index placed by interpolation before the search falls back to halving.
+     */
+    private static final int INTERPOLATION_PROBES = 6;
+    /**
+     * The most ids in the ascending index that an id out of order moves to the hash index.
+     */
+    private static final int ASCENDING_SHORT_RUN = 64;
     private static final int LONGS_PER_LINE = 8;
+    private static final int INTS_PER_LINE = 16;
 
     private final long[] accounts;
     private final IdIndex accountIndexById;
@@ -423,6 +432,30 @@ public final class Ledger
     private int oldestIndexedSlot;
     private long oldestIndexedRecord;
     private long transferCount;
+
+    /**
+     * The ascending index: ring slots of transfers whose ids only grow, in record order, which {@link #hotIndexById}
+     * does not hold. A record goes here instead of into that index when it creates a transfer that is not pending
+     * and its id is above the id ceiling (so the ids here ascend, and {@link #findAscending} finds one by a
+     * search). Ids that only grow, as TigerBeetle advises, all go here: appending a slot writes memory in order,
+     * where a put into the hash index writes one random line of a table too large for the cache, which a transfer
+     * then waits for. Pending transfers always go into the hash index, as a post or void looks them up; and an id
+     * out of order moves a run of up to {@value #ASCENDING_SHORT_RUN} ids here into the hash index, so that random
+     * ids, a few of which ascend by chance, leave it empty. A circular array of {@link #ringCapacity} slots, oldest
+     * first from {@link #ascendingFirst}; trimmed with the ring and rolled back with a chain.
+     */
+    private final int[] ascendingSlots;
+    private int ascendingFirst;
+    private int ascendingCount;
+    /**
+     * At or above every transfer id that has had a record (created, failed, or created by a chain that was then
+     * undone): an id above it names no transfer in the ring, the pool or the cold tier, so a new transfer with an
+     * id that only grows needs no lookup at all. Never lowered. Recomputed when a snapshot is read: from its records,
+     * and from the cold tier's highest id ({@link ColdTier#copyHighestId}) when the tier holds records the snapshot
+     * does not.
+     */
+    private long idCeilingHi;
+    private long idCeilingLo;
 
     private final IdIndex poolIndexById;
     private int poolCount;
@@ -557,6 +590,7 @@ public final class Ledger
         // Only a post or void re-records a transfer, and only of a sealed one: never without a cold tier.
         ringPreviousSlots = new int[null == cold ? 0 : ringCapacity];
         hotIndexById = new IdIndex(ringCapacity, records, 0, RECORD_LONGS, R_ID_LO, R_ID_HI);
+        ascendingSlots = new int[ringCapacity];
 
         poolIndexById = new IdIndex(
             Math.max(1, poolSlots), records, pendingBase, RECORD_LONGS, R_ID_LO, R_ID_HI);
@@ -1159,20 +1193,35 @@ public final class Ledger
         final long[] debitHashes = touchedDebitHashes;
         final long[] creditHashes = touchedCreditHashes;
         // The hashes first, kept for the apply loop, so that the loop of loads after it is short and the CPU
-        // has as many of them in flight as it can.
+        // has as many of them in flight as it can. And whether any id of the chunk is at or below the id ceiling,
+        // so may name a transfer: ids that only grow never are, and need no slot of the hash index read.
         boolean resolves = false;
+        boolean mayExist = false;
         for (int i = from; i < to; i++)
         {
-            idHashes[i] = IdIndex.hash(events.idHi(i), events.idLo(i));
+            final long idHi = events.idHi(i);
+            final long idLo = events.idLo(i);
+            idHashes[i] = IdIndex.hash(idHi, idLo);
+            mayExist |= !isAboveIdCeiling(idHi, idLo);
             debitHashes[i] = IdIndex.hash(events.debitAccountIdHi(i), events.debitAccountIdLo(i));
             creditHashes[i] = IdIndex.hash(events.creditAccountIdHi(i), events.creditAccountIdLo(i));
             resolves |= 0 != (events.pendingIdHi(i) | events.pendingIdLo(i));
         }
         long sink = 0;
-        for (int i = from; i < to; i++)
+        if (mayExist)
         {
-            sink += hotIndexById.touch(idHashes[i]) + accountIndexById.touch(debitHashes[i]) +
-                accountIndexById.touch(creditHashes[i]);
+            for (int i = from; i < to; i++)
+            {
+                sink += hotIndexById.touch(idHashes[i]) + accountIndexById.touch(debitHashes[i]) +
+                    accountIndexById.touch(creditHashes[i]);
+            }
+        }
+        else
+        {
+            for (int i = from; i < to; i++)
+            {
+                sink += accountIndexById.touch(debitHashes[i]) + accountIndexById.touch(creditHashes[i]);
+            }
         }
         // The ring lines the chunk's new records will be written to (as many records as events, at most). A store
         // to a line not in the cache holds up every store after it until the line arrives, one line after another;
@@ -1183,6 +1232,12 @@ public final class Ledger
             k < end; k += LONGS_PER_LINE)
         {
             sink += records[k];
+        }
+        // And the lines of the ascending index the chunk's ids may be appended to, for the same reason.
+        for (int k = ascendingCount, end = Math.min(ascendingCount + to - from, ringCapacity); k < end;
+            k += INTS_PER_LINE)
+        {
+            sink += ascendingSlots[ascendingPosition(k)];
         }
         // With a cold tier, an id the ring does not index is looked for in the pool of sealed pending transfers
         // too: a new id's probe of that (large, mostly empty) index misses the cache unless warmed here.
@@ -1574,7 +1629,7 @@ public final class Ledger
         records[offset + R_TIMESTAMP] = timestampNanos;
         records[offset + R_EXTRA] = extra(timeoutSeconds, pending ? STATE_PENDING : STATE_NONE, KIND_CREATION);
         records[offset + R_CREATION_RECORD] = recordCount - 1;
-        hotIndexById.put(touchedIdHashes[i], idHi, idLo, slot);
+        indexCreated(touchedIdHashes[i], idHi, idLo, slot, !pending);
         transferCount++;
         lastTransferTimestampNanos = timestampNanos;
         lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
@@ -1805,7 +1860,7 @@ public final class Ledger
         records[offset + R_META] = meta(metaLedger(pendingMeta), metaCode(pendingMeta), flags);
         records[offset + R_EXTRA] = extra(0, STATE_NONE, KIND_CREATION);
         records[offset + R_CREATION_RECORD] = recordCount - 1;
-        hotIndexById.put(idHi, idLo, slot);
+        indexCreated(IdIndex.hash(idHi, idLo), idHi, idLo, slot, true);
         transferCount++;
         lastTransferTimestampNanos = timestampNanos;
         lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
@@ -1961,6 +2016,10 @@ public final class Ledger
      */
     private int locateRecord(final long h, final long idHi, final long idLo)
     {
+        if (isAboveIdCeiling(idHi, idLo))
+        {
+            return -1;
+        }
         final int slot = hotIndexById.get(h, idHi, idLo);
         if (slot >= 0)
         {
@@ -1973,6 +2032,11 @@ public final class Ledger
                 }
             }
             return slot;
+        }
+        final int ascendingSlot = findAscending(idHi, idLo);
+        if (ascendingSlot >= 0)
+        {
+            return ascendingSlot;
         }
         if (null == cold)
         {
@@ -1989,6 +2053,148 @@ public final class Ledger
             return scratchSlot;
         }
         return -1;
+    }
+
+    /**
+     * Index the record a transfer's creation (or a failed id) has just written: into the ascending index if it may
+     * go there and its id is above the id ceiling (so above every id there), else into the hash index; and raise
+     * the id ceiling to it.
+     *
+     * @param ascendingAllowed false for a pending transfer (a post or void looks it up) and a failed id.
+     */
+    private void indexCreated(
+        final long h, final long idHi, final long idLo, final int slot, final boolean ascendingAllowed)
+    {
+        if (isAboveIdCeiling(idHi, idLo))
+        {
+            idCeilingHi = idHi;
+            idCeilingLo = idLo;
+            if (ascendingAllowed)
+            {
+                ascendingSlots[ascendingPosition(ascendingCount)] = slot;
+                ascendingCount++;
+                return;
+            }
+        }
+        hotIndexById.put(h, idHi, idLo, slot);
+        if (ascendingAllowed && ascendingCount > 0 && ascendingCount <= ASCENDING_SHORT_RUN)
+        {
+            moveAscendingToHashIndex();
+        }
+    }
+
+    /**
+     * Move every id of the ascending index to the hash index: after an id out of order when the run in order before
+     * it was short, as random ids are, a few of which ascend by chance; then looking up a new id searches nothing.
+     */
+    private void moveAscendingToHashIndex()
+    {
+        for (int k = 0; k < ascendingCount; k++)
+        {
+            final int slot = ascendingSlots[ascendingPosition(k)];
+            final int offset = slot * RECORD_LONGS;
+            hotIndexById.put(records[offset + R_ID_HI], records[offset + R_ID_LO], slot);
+        }
+        ascendingCount = 0;
+    }
+
+    private boolean isAboveIdCeiling(final long idHi, final long idLo)
+    {
+        return UInt128.compare(idHi, idLo, idCeilingHi, idCeilingLo) > 0;
+    }
+
+    /**
+     * @return the position in {@link #ascendingSlots} of the entry {@code k} after the first.
+     */
+    private int ascendingPosition(final int k)
+    {
+        final int position = ascendingFirst + k;
+        return position >= ringCapacity ? position - ringCapacity : position;
+    }
+
+    /**
+     * Search of the ascending index: by interpolation first, each probe placed where the id would be if the ids
+     * between the two known around it were evenly spread, as the ids of a counter are (TransferLookupBenchmark: a
+     * probe or two, each a slot and a record read that may miss the cache, where a binary search of millions would
+     * take twenty); then, if {@value #INTERPOLATION_PROBES} probes have not found it, by halving, so that ids spread
+     * unevenly cost at most that many probes more than a binary search would.
+     *
+     * @return the slot of the transfer with this id, or -1 if the ascending index does not hold it.
+     */
+    private int findAscending(final long idHi, final long idLo)
+    {
+        if (0 == ascendingCount)
+        {
+            return -1;
+        }
+        final long[] records = this.records;
+        // Positions low and high hold ids known to be below and above the one looked for.
+        int low = 0;
+        int high = ascendingCount - 1;
+        int slot = ascendingSlots[ascendingPosition(low)];
+        long lowHi = records[slot * RECORD_LONGS + R_ID_HI];
+        long lowLo = records[slot * RECORD_LONGS + R_ID_LO];
+        int order = UInt128.compare(lowHi, lowLo, idHi, idLo);
+        if (order >= 0)
+        {
+            return 0 == order ? slot : -1;
+        }
+        slot = ascendingSlots[ascendingPosition(high)];
+        long highHi = records[slot * RECORD_LONGS + R_ID_HI];
+        long highLo = records[slot * RECORD_LONGS + R_ID_LO];
+        order = UInt128.compare(highHi, highLo, idHi, idLo);
+        if (order <= 0)
+        {
+            return 0 == order ? slot : -1;
+        }
+        for (int probes = 0; high - low > 1; probes++)
+        {
+            int middle = (low + high) >>> 1;
+            if (probes < INTERPOLATION_PROBES)
+            {
+                // In [0, 1] even where rounding makes the two differences equal or the second 0.
+                final double fraction = difference(idHi, idLo, lowHi, lowLo) / difference(highHi, highLo, lowHi, lowLo);
+                final double within = fraction > 0 ? Math.min(fraction, 1.0) : 0.0;
+                middle = Math.min(high - 1, Math.max(low + 1, low + (int)(within * (high - low) + 0.5)));
+            }
+            slot = ascendingSlots[ascendingPosition(middle)];
+            final long middleHi = records[slot * RECORD_LONGS + R_ID_HI];
+            final long middleLo = records[slot * RECORD_LONGS + R_ID_LO];
+            order = UInt128.compare(middleHi, middleLo, idHi, idLo);
+            if (order < 0)
+            {
+                low = middle;
+                lowHi = middleHi;
+                lowLo = middleLo;
+            }
+            else if (order > 0)
+            {
+                high = middle;
+                highHi = middleHi;
+                highLo = middleLo;
+            }
+            else
+            {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * @return {@code a - b}, unsigned 128-bit with {@code a >= b}, as a double (53 bits of it are enough to place a
+     * probe).
+     */
+    private static double difference(final long aHi, final long aLo, final long bHi, final long bLo)
+    {
+        final long lo = aLo - bLo;
+        final long hi = aHi - bHi - (Long.compareUnsigned(aLo, bLo) < 0 ? 1 : 0);
+        return unsignedToDouble(hi) * 0x1p64 + unsignedToDouble(lo);
+    }
+
+    private static double unsignedToDouble(final long value)
+    {
+        return value >= 0 ? value : (value >>> 1) * 2.0;
     }
 
     private boolean isPool(final int handle)
@@ -2136,7 +2342,7 @@ public final class Ledger
         records[offset + R_EXTRA] = extra(events.timeoutSeconds(i), STATE_NONE, KIND_FAILED) |
             ((failure.value() & 0xFFFFL) << 48);
         records[offset + R_CREATION_RECORD] = recordCount - 1;
-        hotIndexById.put(events.idHi(i), events.idLo(i), slot);
+        indexCreated(IdIndex.hash(events.idHi(i), events.idLo(i)), events.idHi(i), events.idLo(i), slot, false);
         return failure;
     }
 
@@ -2368,7 +2574,14 @@ public final class Ledger
                     sub128(accounts, debitOffset + A_DEBITS_POSTED_LO, amountHi, amountLo);
                     sub128(accounts, creditOffset + A_CREDITS_POSTED_LO, amountHi, amountLo);
                 }
-                hotIndexById.remove(idHi, idLo);
+                if (ascendingCount > 0 && ascendingSlots[ascendingPosition(ascendingCount - 1)] == slot)
+                {
+                    ascendingCount--;
+                }
+                else
+                {
+                    hotIndexById.remove(idHi, idLo);
+                }
                 transferCount--;
             }
 
@@ -2746,23 +2959,40 @@ public final class Ledger
         {
             // The ids leaving are spread over the whole index: read a run of their slots first, so that their cache
             // misses overlap, then remove them.
+            // Those of the ascending index leave it from its front, in the same order, with no read of the hash index.
             final int run = (int)Math.min(TRIM_RUN, trimTo - n);
             long sink = 0;
             int touchSlot = slot;
+            int ascending = 0;
             for (int i = 0; i < run; i++)
             {
-                sink += hotIndexById.touch(
-                    records[touchSlot * RECORD_LONGS + R_ID_HI], records[touchSlot * RECORD_LONGS + R_ID_LO]);
+                if (ascending < ascendingCount && ascendingSlots[ascendingPosition(ascending)] == touchSlot)
+                {
+                    ascending++;
+                }
+                else
+                {
+                    sink += hotIndexById.touch(
+                        records[touchSlot * RECORD_LONGS + R_ID_HI], records[touchSlot * RECORD_LONGS + R_ID_LO]);
+                }
                 touchSlot = nextSlot(touchSlot);
             }
             touchSink = sink;
             for (int i = 0; i < run; i++)
             {
-                final long idHi = records[slot * RECORD_LONGS + R_ID_HI];
-                final long idLo = records[slot * RECORD_LONGS + R_ID_LO];
-                if (hotIndexById.get(idHi, idLo) == slot)
+                if (ascendingCount > 0 && ascendingSlots[ascendingFirst] == slot)
                 {
-                    hotIndexById.remove(idHi, idLo);
+                    ascendingFirst = ascendingPosition(1);
+                    ascendingCount--;
+                }
+                else
+                {
+                    final long idHi = records[slot * RECORD_LONGS + R_ID_HI];
+                    final long idLo = records[slot * RECORD_LONGS + R_ID_LO];
+                    if (hotIndexById.get(idHi, idLo) == slot)
+                    {
+                        hotIndexById.remove(idHi, idLo);
+                    }
                 }
                 slot = nextSlot(slot);
             }
@@ -2785,6 +3015,22 @@ public final class Ledger
     public int accountCount()
     {
         return accountCount;
+    }
+
+    /**
+     * @return transfer ids the hash index holds, for tests: the ascending index holds the others in the ring.
+     */
+    int hashIndexedTransferIds()
+    {
+        return hotIndexById.size();
+    }
+
+    /**
+     * @return transfer ids the ascending index holds, for tests.
+     */
+    int ascendingIndexedTransferIds()
+    {
+        return ascendingCount;
     }
 
     /**
@@ -3372,6 +3618,10 @@ public final class Ledger
         }
         accountIndexById.clear();
         hotIndexById.clear();
+        ascendingFirst = 0;
+        ascendingCount = 0;
+        idCeilingHi = 0;
+        idCeilingLo = 0;
         poolIndexById.clear();
         poolIdCeilingHi = 0;
         poolIdCeilingLo = 0;
@@ -3575,11 +3825,25 @@ public final class Ledger
                     state + ", expected kind 0.." + KIND_FAILED + " and state 0.." + STATE_EXPIRED +
                     " (0 for a failed id)");
             }
-            final int previous = hotIndexById.put(records[offset + R_ID_HI], records[offset + R_ID_LO], slot);
-            if (kind != KIND_STATE && previous != IdIndex.MISSING)
+            final long idHi = records[offset + R_ID_HI];
+            final long idLo = records[offset + R_ID_LO];
+            final boolean twice;
+            if (kind == KIND_STATE)
             {
-                throw new LedgerSnapshotException("snapshot creates transfer id " +
-                    UInt128.toString(records[offset + R_ID_HI], records[offset + R_ID_LO]) + " twice");
+                twice = false;
+                hotIndexById.put(idHi, idLo, slot);
+            }
+            else
+            {
+                // Placed as the ledger that wrote the records placed them, as far as the outcome goes.
+                twice = hotIndexById.get(idHi, idLo) != IdIndex.MISSING || findAscending(idHi, idLo) >= 0;
+                indexCreated(IdIndex.hash(idHi, idLo), idHi, idLo, slot,
+                    kind == KIND_CREATION && (metaFlags(records[offset + R_META]) & TransferFlags.PENDING) == 0);
+            }
+            if (twice)
+            {
+                throw new LedgerSnapshotException(
+                    "snapshot creates transfer id " + UInt128.toString(idHi, idLo) + " twice");
             }
             if (kind == KIND_CREATION && state == STATE_PENDING && number >= sealedRecords)
             {
@@ -3597,6 +3861,11 @@ public final class Ledger
             if (putInPool(idHi, idLo, position) != IdIndex.MISSING)
             {
                 throw new LedgerSnapshotException("snapshot holds pending transfer id " + id + " twice");
+            }
+            if (isAboveIdCeiling(idHi, idLo))
+            {
+                idCeilingHi = idHi;
+                idCeilingLo = idLo;
             }
             if ((metaFlags(records[offset + R_META]) & TransferFlags.PENDING) == 0 ||
                 ((records[offset + R_EXTRA] >>> 32) & 0xFF) != STATE_PENDING)
@@ -3621,6 +3890,20 @@ public final class Ledger
         PUBLISHED_RECORD_COUNT.setRelease(this, null == cold ? 0L : recordCount);
         this.oldestIndexedRecord = oldestIndexedRecord;
         this.oldestIndexedSlot = (int)(oldestIndexedRecord % ringCapacity);
+        if (oldestIndexedRecord > 0)
+        {
+            // The cold tier holds records this snapshot does not: their ids are bounded by the tier's highest.
+            final long[] highest = { -1, -1 };
+            if (null != cold)
+            {
+                cold.copyHighestId(highest);
+            }
+            if (isAboveIdCeiling(highest[0], highest[1]))
+            {
+                idCeilingHi = highest[0];
+                idCeilingLo = highest[1];
+            }
+        }
         this.transferCount = reader.transferCount();
         this.historyHash0 = reader.historyHash0();
         this.historyHash1 = reader.historyHash1();

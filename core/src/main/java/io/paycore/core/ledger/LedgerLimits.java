@@ -19,11 +19,12 @@ import java.util.Locale;
  *     <li>{@value Ledger#ACCOUNT_BYTES} bytes per account (two cache lines, TigerBeetle's Account) plus 27 to 53
  *     bytes of id index (8-byte slots, a power of two of them, at most 30% in use);</li>
  *     <li>{@value Ledger#TRANSFER_BYTES} bytes per transfer record kept in memory, plus 27 to 53 bytes of id index
- *     and 4 of expiry-heap position; with a cold tier, {@code maxTransfers + maxColdLagRecords} records;</li>
+ *     4 of expiry-heap position and 4 of ascending index; with a cold tier, {@code maxTransfers +
+ *     maxColdLagRecords} records;</li>
  *     <li>12 bytes per pending transfer (expiry heap);</li>
  *     <li>a few bytes per batch event (results).</li>
  * </ul>
- * With the defaults and no cold tier that is about 160 MiB for accounts, 720 MiB for transfers and 12 MiB for
+ * With the defaults and no cold tier that is about 160 MiB for accounts, 736 MiB for transfers and 12 MiB for
  * pending transfers.
  * <p>
  * Not thread safe; configure before handing to {@link Ledger#Ledger(LedgerLimits)}.
@@ -202,6 +203,7 @@ public final class LedgerLimits
             8L * IdIndex.slotsFor(ring) +
             8L * IdIndex.slotsFor(pool) +
             (coldTier ? 4L * ring : 0) +
+            4L * ring +
             4L * (ring + pool) +
             12L * maxPendingTransfers +
             32L * maxBatchEvents;

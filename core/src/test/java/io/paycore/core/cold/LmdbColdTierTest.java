@@ -132,6 +132,31 @@ class LmdbColdTierTest
     }
 
     @Test
+    void shouldTellTheHighestIdItHoldsAndABaseHolds()
+    {
+        final long[] highest = new long[2];
+        try (LmdbColdTier cold = new LmdbColdTier(directory.resolve("base"), 64L << 20))
+        {
+            cold.copyHighestId(highest);
+            assertEquals(0, highest[0] | highest[1], "none held");
+            final Ledger ledger = new Ledger(LIMITS, cold);
+            createAccounts(ledger);
+            for (final long id : new long[]{ 5, 900, 7, 12, 13, 14, 15, 16 })
+            {
+                assertEquals(CreateTransferResult.OK, transfer(ledger, id, 1));
+            }
+            cold.copyHighestId(highest);
+            assertEquals(0, highest[0]);
+            assertEquals(900, highest[1], "the highest sealed, whatever the order it came in");
+        }
+        try (LmdbColdTier over = new LmdbColdTier(directory.resolve("over"), 64L << 20, directory.resolve("base")))
+        {
+            over.copyHighestId(highest);
+            assertEquals(900, highest[1], "the base's");
+        }
+    }
+
+    @Test
     void shouldRefuseRecordsOfAnotherHistory()
     {
         try (LmdbColdTier cold = new LmdbColdTier(directory, 64L << 20))

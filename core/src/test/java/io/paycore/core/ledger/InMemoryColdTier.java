@@ -67,6 +67,20 @@ final class InMemoryColdTier implements ColdTier
         return written;
     }
 
+    public void copyHighestId(final long[] into)
+    {
+        into[0] = 0;
+        into[1] = 0;
+        for (final List<Long> id : creations.keySet())
+        {
+            if (UInt128.compare(id.get(0), id.get(1), into[0], into[1]) > 0)
+            {
+                into[0] = id.get(0);
+                into[1] = id.get(1);
+            }
+        }
+    }
+
     /**
      * @return how many lookups reached this tier.
      */
