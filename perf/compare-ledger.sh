@@ -62,16 +62,18 @@ done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Per revision and benchmark: the median of the rounds' scores, their range, and how many reached 10M ops/s (the
-# single-transfer target). The score is the first decimal after "thrpt" (JMH prints the count, when there is one,
-# as a whole number before it), wherever the parameter columns put it.
+# single-transfer target), the parameter values (a revision without the parameter has none) part of the key. The
+# score is the first decimal after "thrpt" (JMH prints the count, when there is one, as a whole number before it),
+# wherever the parameter columns put it.
 echo "summary (ops/s over $rounds round(s); >=10M: rounds at or above 10,000,000):"
 grep -vF ':gc.alloc' "$work/results" 2>/dev/null | awk '
     {
         score = -1
         for (i = 4; i <= NF; i++) if ($i == "thrpt") break
+        t = i
         for (i++; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+$/) { score = $i + 0; break }
         if (score < 0) next
-        key = $3 " " $4; n[key]++; v[key, n[key]] = score; if (score >= 10000000) hit[key]++
+        key = $3 " " $4; for (k = 5; k < t; k++) key = key " " $k; n[key]++; v[key, n[key]] = score; if (score >= 10000000) hit[key]++
     }
     END {
         for (key in n) {

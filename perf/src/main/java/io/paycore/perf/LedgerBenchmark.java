@@ -95,6 +95,21 @@ public class LedgerBenchmark
     @Param({ "100000" })
     public int accounts;
 
+    /**
+     * How transfer ids are made from the counter {@code n}, both halves in use either way:
+     * <ul>
+     *     <li>{@code ascending}: high half {@code n}, low half {@link #highHalf(long) derived} from it, so each id
+     *     is above the last, as ids that only grow are (TigerBeetle advises them: time-based ids, whose high bits
+     *     are a timestamp). The ledger then needs no lookup of a new id and keeps it out of its hash index
+     *     (its ascending index);</li>
+     *     <li>{@code scattered}: low half {@code n}, high half derived from it, so ids jump about the 128-bit
+     *     range, as random ids do: each new id is looked up in, and put into, the hash index (a random line of a
+     *     64 MiB table at the defaults). The only scheme before 2026-12-07 22:00 UTC.</li>
+     * </ul>
+     */
+    @Param({ "ascending", "scattered" })
+    public String transferIds;
+
     private Ledger ledger;
     private TransferResults transferResults;
     private final AccountEventArray accountEvents = new AccountEventArray(BATCH);
@@ -132,8 +147,20 @@ public class LedgerBenchmark
             creditAccountIds[i] = FIRST_ACCOUNT_ID + credit;
             amounts[i] = 1 + random.nextInt(10_000);
         }
-        singleEvents = new RandomPairTransfers(debitAccountIds, creditAccountIds, amounts);
-        twoPhaseEvents = new PendingAndPostTransfers(debitAccountIds, creditAccountIds, amounts);
+        final boolean ascending;
+        switch (transferIds)
+        {
+            case "ascending":
+                ascending = true;
+                break;
+            case "scattered":
+                ascending = false;
+                break;
+            default:
+                throw new IllegalArgumentException("transferIds must be ascending or scattered: " + transferIds);
+        }
+        singleEvents = new RandomPairTransfers(debitAccountIds, creditAccountIds, amounts, ascending);
+        twoPhaseEvents = new PendingAndPostTransfers(debitAccountIds, creditAccountIds, amounts, ascending);
 
         createAccounts();
     }
@@ -218,6 +245,22 @@ public class LedgerBenchmark
     }
 
     /**
+     * @return the high half of transfer id {@code n}, as {@link #transferIds} makes it.
+     */
+    static long transferIdHi(final long n, final boolean ascending)
+    {
+        return ascending ? n : highHalf(n);
+    }
+
+    /**
+     * @return the low half of transfer id {@code n}, as {@link #transferIds} makes it.
+     */
+    static long transferIdLo(final long n, final boolean ascending)
+    {
+        return ascending ? highHalf(n) : n;
+    }
+
+    /**
      * Check after a run that the last batch was applied, so that a broken setup cannot pass for a fast one.
      *
      * @param results of the last batch.
@@ -250,14 +293,17 @@ public class LedgerBenchmark
         private final long[] debitAccountIds;
         private final long[] creditAccountIds;
         private final long[] amounts;
+        private final boolean ascending;
         private long firstId;
         private int offset = -BATCH;
 
-        RandomPairTransfers(final long[] debitAccountIds, final long[] creditAccountIds, final long[] amounts)
+        RandomPairTransfers(
+            final long[] debitAccountIds, final long[] creditAccountIds, final long[] amounts, final boolean ascending)
         {
             this.debitAccountIds = debitAccountIds;
             this.creditAccountIds = creditAccountIds;
             this.amounts = amounts;
+            this.ascending = ascending;
         }
 
         void next()
@@ -273,12 +319,12 @@ public class LedgerBenchmark
 
         public long idHi(final int index)
         {
-            return highHalf(firstId + index);
+            return transferIdHi(firstId + index, ascending);
         }
 
         public long idLo(final int index)
         {
-            return firstId + index;
+            return transferIdLo(firstId + index, ascending);
         }
 
         public long debitAccountIdHi(final int index)
@@ -378,14 +424,17 @@ public class LedgerBenchmark
         private final long[] debitAccountIds;
         private final long[] creditAccountIds;
         private final long[] amounts;
+        private final boolean ascending;
         private long firstId;
         private int offset = -BATCH / 2;
 
-        PendingAndPostTransfers(final long[] debitAccountIds, final long[] creditAccountIds, final long[] amounts)
+        PendingAndPostTransfers(
+            final long[] debitAccountIds, final long[] creditAccountIds, final long[] amounts, final boolean ascending)
         {
             this.debitAccountIds = debitAccountIds;
             this.creditAccountIds = creditAccountIds;
             this.amounts = amounts;
+            this.ascending = ascending;
         }
 
         void next()
@@ -406,12 +455,12 @@ public class LedgerBenchmark
 
         public long idHi(final int index)
         {
-            return highHalf(firstId + index);
+            return transferIdHi(firstId + index, ascending);
         }
 
         public long idLo(final int index)
         {
-            return firstId + index;
+            return transferIdLo(firstId + index, ascending);
         }
 
         public long debitAccountIdHi(final int index)
@@ -446,12 +495,12 @@ public class LedgerBenchmark
 
         public long pendingIdHi(final int index)
         {
-            return isPost(index) ? highHalf(firstId + index - 1) : 0;
+            return isPost(index) ? transferIdHi(firstId + index - 1, ascending) : 0;
         }
 
         public long pendingIdLo(final int index)
         {
-            return isPost(index) ? firstId + index - 1 : 0;
+            return isPost(index) ? transferIdLo(firstId + index - 1, ascending) : 0;
         }
 
         public long userData128Hi(final int index)
