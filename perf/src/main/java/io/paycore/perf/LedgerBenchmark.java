@@ -147,18 +147,7 @@ public class LedgerBenchmark
             creditAccountIds[i] = FIRST_ACCOUNT_ID + credit;
             amounts[i] = 1 + random.nextInt(10_000);
         }
-        final boolean ascending;
-        switch (transferIds)
-        {
-            case "ascending":
-                ascending = true;
-                break;
-            case "scattered":
-                ascending = false;
-                break;
-            default:
-                throw new IllegalArgumentException("transferIds must be ascending or scattered: " + transferIds);
-        }
+        final boolean ascending = isAscending(transferIds);
         singleEvents = new RandomPairTransfers(debitAccountIds, creditAccountIds, amounts, ascending);
         twoPhaseEvents = new PendingAndPostTransfers(debitAccountIds, creditAccountIds, amounts, ascending);
 
@@ -242,6 +231,20 @@ public class LedgerBenchmark
     static long highHalf(final long idLo)
     {
         return idLo * ID_HI_MULTIPLIER;
+    }
+
+    /**
+     * @param transferIds {@code ascending} or {@code scattered}, as {@link #transferIds}.
+     * @return whether the ids ascend.
+     * @throws IllegalArgumentException for any other scheme.
+     */
+    static boolean isAscending(final String transferIds)
+    {
+        if (!"ascending".equals(transferIds) && !"scattered".equals(transferIds))
+        {
+            throw new IllegalArgumentException("transferIds must be ascending or scattered: " + transferIds);
+        }
+        return "ascending".equals(transferIds);
     }
 
     /**

@@ -71,11 +71,7 @@ public class TransferLookupBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        final boolean ascending = "ascending".equals(transferIds);
-        if (!ascending && !"scattered".equals(transferIds))
-        {
-            throw new IllegalArgumentException("transferIds must be ascending or scattered: " + transferIds);
-        }
+        final boolean ascending = LedgerBenchmark.isAscending(transferIds);
         final int accounts = 1_000;
         ledger = new Ledger(new LedgerLimits()
             .maxAccounts(accounts).maxTransfers(transfers).maxPendingTransfers(BATCH).maxBatchEvents(BATCH));
