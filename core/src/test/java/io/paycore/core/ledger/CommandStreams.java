@@ -63,10 +63,13 @@ final class CommandStreams
     private long nextImportedAccount = 1;
     private long timeNanos = START_NANOS;
 
-    private CommandStreams(final Random random, final int accountCount)
+    private final boolean ascendingIds;
+
+    private CommandStreams(final Random random, final int accountCount, final boolean ascendingIds)
     {
         this.random = random;
         this.accountCount = accountCount;
+        this.ascendingIds = ascendingIds;
     }
 
     /**
@@ -77,10 +80,26 @@ final class CommandStreams
      */
     static Arbitrary<List<Command>> streams(final int commands, final int minAccounts, final int maxAccounts)
     {
+        return streams(commands, minAccounts, maxAccounts, false);
+    }
+
+    /**
+     * @param commands     length of each stream.
+     * @param minAccounts  least number of account ids used.
+     * @param maxAccounts  most number of account ids used.
+     * @param ascendingIds new transfer ids from a counter that only grows, by 1 or 2 (so with gaps), and one in 50 a
+     *                     recent id below it (a gap, new and out of order, or an id in use): long runs in the
+     *                     ledger's ascending index, searched for ids inside them; else ids of every shape
+     *                     ({@link #newTransferId()}), which seldom run in order for long.
+     * @return streams of concrete commands.
+     */
+    static Arbitrary<List<Command>> streams(
+        final int commands, final int minAccounts, final int maxAccounts, final boolean ascendingIds)
+    {
         return Arbitraries.randomValue((random) ->
         {
             final int accountCount = minAccounts + random.nextInt(maxAccounts - minAccounts + 1);
-            return new CommandStreams(random, accountCount).generate(commands);
+            return new CommandStreams(random, accountCount, ascendingIds).generate(commands);
         });
     }
 
@@ -92,7 +111,19 @@ final class CommandStreams
      */
     static List<Command> fixed(final long seed, final int accounts, final int commands)
     {
-        return new CommandStreams(new Random(seed), accounts).generate(commands);
+        return fixed(seed, accounts, commands, false);
+    }
+
+    /**
+     * @param seed         of the stream's {@link Random}.
+     * @param accounts     number of account ids used.
+     * @param commands     length of the stream.
+     * @param ascendingIds as {@link #streams(int, int, int, boolean)}.
+     * @return one fixed stream of concrete commands.
+     */
+    static List<Command> fixed(final long seed, final int accounts, final int commands, final boolean ascendingIds)
+    {
+        return new CommandStreams(new Random(seed), accounts, ascendingIds).generate(commands);
     }
 
     /**
@@ -324,6 +355,16 @@ final class CommandStreams
 
     private BigInteger newTransferId()
     {
+        if (ascendingIds)
+        {
+            if (random.nextInt(50) == 0 && nextTransferId > 1_300)
+            {
+                return BigInteger.valueOf(nextTransferId - 1 - random.nextInt(300));
+            }
+            final long id = nextTransferId;
+            nextTransferId += 1 + random.nextInt(2);
+            return BigInteger.valueOf(id);
+        }
         final long n = nextTransferId++;
         final int shape = (int)(n % 8);
         // Some ids only have a high half; some share their low half with an earlier plain id.

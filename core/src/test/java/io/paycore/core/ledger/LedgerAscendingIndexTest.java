@@ -149,6 +149,23 @@ class LedgerAscendingIndexTest
     }
 
     @Test
+    void shouldRunLongRunsAndIdsOutOfOrderInThePropertyTestsAscendingStreams()
+    {
+        // What the property tests' streams of ids that mostly only grow are there to exercise.
+        final Ledger ledger = new Ledger(new LedgerLimits().maxAccounts(64).maxTransfers(100_000)
+            .maxPendingTransfers(4_096).maxBatchEvents(CommandStreams.MAX_BATCH_EVENTS));
+        final LedgerDriver driver = new LedgerDriver(ledger);
+        int longestRun = 0;
+        for (final CommandStreams.Command command : CommandStreams.fixed(7, 12, 3_000, true))
+        {
+            driver.apply(command);
+            longestRun = Math.max(longestRun, ledger.ascendingIndexedTransferIds());
+        }
+        assertTrue(longestRun > 200, "longest run " + longestRun);
+        assertTrue(ledger.hashIndexedTransferIds() > 100, "hashed " + ledger.hashIndexedTransferIds());
+    }
+
+    @Test
     void shouldForgetAnAscendingIdItsChainUndid()
     {
         f.standardAccounts();

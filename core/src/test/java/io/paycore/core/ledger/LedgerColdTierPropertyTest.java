@@ -49,6 +49,27 @@ class LedgerColdTierPropertyTest
         return CommandStreams.streams(COMMANDS, 8, 16);
     }
 
+    @Provide
+    Arbitrary<List<Command>> ascendingStreams()
+    {
+        return CommandStreams.streams(COMMANDS, 8, 16, true);
+    }
+
+    /**
+     * Transfer ids that mostly only grow: the ascending index trimmed into the tier, and a snapshot's ledger taking
+     * its id ceiling from the tier's highest id.
+     */
+    @Property(tries = 12, shrinking = ShrinkingMode.OFF)
+    void shouldAnswerAsAnUnboundedLedgerDoesWithIdsThatMostlyOnlyGrow(
+        @ForAll("ascendingStreams") final List<Command> commands,
+        @ForAll @IntRange(min = 1, max = 300) final int hotWindow,
+        @ForAll @IntRange(min = 1, max = 1_000_000) final int seed) throws IOException
+    {
+        final InMemoryColdTier cold = new InMemoryColdTier();
+        run(commands, hotWindow, seed, cold, (ledger) -> {});
+        assertTrue(cold.finds() > 0, "the cold tier was never asked");
+    }
+
     @Property(tries = 30, shrinking = ShrinkingMode.OFF)
     void shouldAnswerAsAnUnboundedLedgerDoes(
         @ForAll("streams") final List<Command> commands,

@@ -33,6 +33,24 @@ class LedgerModelPropertyTest
         return CommandStreams.streams(COMMANDS, 8, 16);
     }
 
+    @Provide
+    Arbitrary<List<Command>> ascendingStreams()
+    {
+        return CommandStreams.streams(COMMANDS, 8, 16, true);
+    }
+
+    /**
+     * Transfer ids that mostly only grow: long runs in the ascending index, with re-sends and ids out of order
+     * inside them, chains that fail and a tight transfer limit.
+     */
+    @Property(tries = 12, shrinking = ShrinkingMode.OFF)
+    void shouldAgreeWithModelWithIdsThatMostlyOnlyGrow(
+        @ForAll("ascendingStreams") final List<Command> commands,
+        @ForAll @IntRange(min = 2_000, max = 100_000) final int maxTransfers)
+    {
+        run(commands, 64, maxTransfers, 4_096);
+    }
+
     @Property(tries = 40, shrinking = ShrinkingMode.OFF)
     void shouldAgreeWithModelWithRoomyLimits(@ForAll("streams") final List<Command> commands)
     {
