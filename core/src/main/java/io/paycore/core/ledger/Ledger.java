@@ -32,7 +32,9 @@ import java.util.function.IntConsumer;
  * Transfers are {@link #RECORD_LONGS}-long records in one more {@code long[]}: a ring of the most recent records, a
  * pool of the pending transfers whose records are sealed, and one slot for a record read from the cold tier. Ids map to
  * slots through fixed-capacity open-addressing {@link IdIndex} tables (8-byte slots of hash tag and slot number, load
- * factor at most 0.3) that never grow or rehash; a slot's record holds the id. Before applying each chunk of a
+ * factor at most 0.3) that never grow or rehash; a slot's record holds the id. Transfers that are not pending and
+ * whose ids only grow are kept out of the hashed transfer index, in an ascending one of slots in record order; a
+ * new id above every id recorded is looked up nowhere. Before applying each chunk of a
  * transfer batch the ledger reads the index slots and account records of all its events with independent loads, so
  * their cache misses overlap.
  * <p>
