@@ -1862,7 +1862,7 @@ public final class Ledger
         records[offset + R_META] = meta(metaLedger(pendingMeta), metaCode(pendingMeta), flags);
         records[offset + R_EXTRA] = extra(0, STATE_NONE, KIND_CREATION);
         records[offset + R_CREATION_RECORD] = recordCount - 1;
-        indexCreated(IdIndex.hash(idHi, idLo), idHi, idLo, slot, true);
+        indexCreated(touchedIdHashes[i], idHi, idLo, slot, true);
         transferCount++;
         lastTransferTimestampNanos = timestampNanos;
         lastTimestampNanos = Math.max(lastTimestampNanos, timestampNanos);
@@ -2344,7 +2344,7 @@ public final class Ledger
         records[offset + R_EXTRA] = extra(events.timeoutSeconds(i), STATE_NONE, KIND_FAILED) |
             ((failure.value() & 0xFFFFL) << 48);
         records[offset + R_CREATION_RECORD] = recordCount - 1;
-        indexCreated(IdIndex.hash(events.idHi(i), events.idLo(i)), events.idHi(i), events.idLo(i), slot, false);
+        indexCreated(touchedIdHashes[i], events.idHi(i), events.idLo(i), slot, false);
         return failure;
     }
 
