@@ -844,12 +844,13 @@ public final class Ledger
 
         final long baseNanos = Math.max(recordTimestampNanos, lastTimestampNanos + 1);
         final boolean batchImported = count > 0 && (events.flags(0) & TransferFlags.IMPORTED) != 0;
-        final long recordsBefore = recordCount;
         int chainStart = -1;
         long chainRecordMark = 0;
         int chainChangeMark = 0;
         long chainLastTimestampMark = 0;
         long chainLastTransferTimestampMark = 0;
+        long chainHash0Mark = 0;
+        long chainHash1Mark = 0;
         for (int i = 0; i < count; i++)
         {
             if (i >= touchedTo)
@@ -869,6 +870,8 @@ public final class Ledger
                 chainChangeMark = changeCount;
                 chainLastTimestampMark = lastTimestampNanos;
                 chainLastTransferTimestampMark = lastTransferTimestampNanos;
+                chainHash0Mark = historyHash0;
+                chainHash1Mark = historyHash1;
             }
 
             final boolean imported = (flags & TransferFlags.IMPORTED) != 0;
@@ -909,6 +912,9 @@ public final class Ledger
                 changeCount = chainChangeMark;
                 lastTimestampNanos = chainLastTimestampMark;
                 lastTransferTimestampNanos = chainLastTransferTimestampMark;
+                // The chain's creations were folded into the history hash as they were made: unfold them.
+                historyHash0 = chainHash0Mark;
+                historyHash1 = chainHash1Mark;
             }
             if (isTransient(result))
             {
@@ -945,7 +951,6 @@ public final class Ledger
 
         results.count(count);
         advanceClock(recordTimestampNanos, baseNanos, count);
-        foldTransfers(recordsBefore);
         if (null != changes)
         {
             publishChanges();
@@ -1623,14 +1628,23 @@ public final class Ledger
         records[offset + R_AMOUNT_HI] = amountHi;
         records[offset + R_PENDING_ID_LO] = 0;
         records[offset + R_PENDING_ID_HI] = 0;
-        records[offset + R_USER_DATA_128_LO] = events.userData128Lo(i);
-        records[offset + R_USER_DATA_128_HI] = events.userData128Hi(i);
-        records[offset + R_USER_DATA_64] = events.userData64(i);
-        records[offset + R_USER_DATA_32] = events.userData32(i);
-        records[offset + R_META] = meta(ledger, code, flags);
+        final long userData128Lo = events.userData128Lo(i);
+        final long userData128Hi = events.userData128Hi(i);
+        final long userData64 = events.userData64(i);
+        final long userData32 = events.userData32(i);
+        final long meta = meta(ledger, code, flags);
+        final long extra = extra(timeoutSeconds, pending ? STATE_PENDING : STATE_NONE, KIND_CREATION);
+        records[offset + R_USER_DATA_128_LO] = userData128Lo;
+        records[offset + R_USER_DATA_128_HI] = userData128Hi;
+        records[offset + R_USER_DATA_64] = userData64;
+        records[offset + R_USER_DATA_32] = userData32;
+        records[offset + R_META] = meta;
         records[offset + R_TIMESTAMP] = timestampNanos;
-        records[offset + R_EXTRA] = extra(timeoutSeconds, pending ? STATE_PENDING : STATE_NONE, KIND_CREATION);
+        records[offset + R_EXTRA] = extra;
         records[offset + R_CREATION_RECORD] = recordCount - 1;
+        foldCreation(linearHash(
+            idLo, idHi, debitAccountIdLo, debitAccountIdHi, creditAccountIdLo, creditAccountIdHi, amountLo, amountHi,
+            0, 0, userData128Lo, userData128Hi, userData64, userData32, timestampNanos, meta, extra));
         indexCreated(touchedIdHashes[i], idHi, idLo, slot, !pending);
         transferCount++;
         lastTransferTimestampNanos = timestampNanos;
@@ -1850,8 +1864,12 @@ public final class Ledger
         records[offset + R_DEBIT_ACCOUNT_ID_HI] = pendingDebitAccountIdHi;
         records[offset + R_CREDIT_ACCOUNT_ID_LO] = pendingCreditAccountIdLo;
         records[offset + R_CREDIT_ACCOUNT_ID_HI] = pendingCreditAccountIdHi;
-        records[offset + R_AMOUNT_LO] = post ? postedAmountLo : pendingAmountLo;
-        records[offset + R_AMOUNT_HI] = post ? postedAmountHi : pendingAmountHi;
+        final long recordAmountLo = post ? postedAmountLo : pendingAmountLo;
+        final long recordAmountHi = post ? postedAmountHi : pendingAmountHi;
+        final long meta = meta(metaLedger(pendingMeta), metaCode(pendingMeta), flags);
+        final long extra = extra(0, STATE_NONE, KIND_CREATION);
+        records[offset + R_AMOUNT_LO] = recordAmountLo;
+        records[offset + R_AMOUNT_HI] = recordAmountHi;
         records[offset + R_PENDING_ID_LO] = pendingIdLo;
         records[offset + R_PENDING_ID_HI] = pendingIdHi;
         records[offset + R_USER_DATA_128_LO] = userData128Lo;
@@ -1859,9 +1877,13 @@ public final class Ledger
         records[offset + R_USER_DATA_64] = userData64;
         records[offset + R_USER_DATA_32] = userData32;
         records[offset + R_TIMESTAMP] = timestampNanos;
-        records[offset + R_META] = meta(metaLedger(pendingMeta), metaCode(pendingMeta), flags);
-        records[offset + R_EXTRA] = extra(0, STATE_NONE, KIND_CREATION);
+        records[offset + R_META] = meta;
+        records[offset + R_EXTRA] = extra;
         records[offset + R_CREATION_RECORD] = recordCount - 1;
+        foldCreation(linearHash(
+            idLo, idHi, pendingDebitAccountIdLo, pendingDebitAccountIdHi, pendingCreditAccountIdLo,
+            pendingCreditAccountIdHi, recordAmountLo, recordAmountHi, pendingIdLo, pendingIdHi, userData128Lo,
+            userData128Hi, userData64, userData32, timestampNanos, meta, extra));
         indexCreated(touchedIdHashes[i], idHi, idLo, slot, true);
         transferCount++;
         lastTransferTimestampNanos = timestampNanos;
@@ -2853,29 +2875,64 @@ public final class Ledger
     }
 
     /**
-     * The fields of a transfer record and its timeout, each times its own odd constant, summed: what the history
-     * hash folds in (the fold mixes it), and the start of {@link #recordHash}.
+     * The fields of a transfer record and its timeout: {@link #linearHash} of what the record holds.
      */
     private long linearRecordHash(final int offset)
     {
         final long[] records = this.records;
-        return records[offset + R_ID_LO] * 0x9E37_79B9_7F4A_7C15L +
-            records[offset + R_ID_HI] * 0xC2B2_AE3D_27D4_EB4FL +
-            records[offset + R_DEBIT_ACCOUNT_ID_LO] * 0x1656_67B1_9E37_79F9L +
-            records[offset + R_DEBIT_ACCOUNT_ID_HI] * 0x85EB_CA77_C2B2_AE63L +
-            records[offset + R_CREDIT_ACCOUNT_ID_LO] * 0x27D4_EB2F_1656_67C5L +
-            records[offset + R_CREDIT_ACCOUNT_ID_HI] * 0xFF51_AFD7_ED55_8CCDL +
-            records[offset + R_AMOUNT_LO] * 0xC4CE_B9FE_1A85_EC53L +
-            records[offset + R_AMOUNT_HI] * 0xD6E8_FEB8_6659_FD93L +
-            records[offset + R_PENDING_ID_LO] * 0xA076_1D64_78BD_642FL +
-            records[offset + R_PENDING_ID_HI] * 0xE703_7ED1_A0B4_28DBL +
-            records[offset + R_USER_DATA_128_LO] * 0x8EBC_6AF0_9C88_C6E3L +
-            records[offset + R_USER_DATA_128_HI] * 0x5899_65CC_7537_4CC3L +
-            records[offset + R_USER_DATA_64] * 0x1D8E_4E27_C47D_124FL +
-            records[offset + R_USER_DATA_32] * 0xBF58_476D_1CE4_E5B9L +
-            records[offset + R_TIMESTAMP] * 0x94D0_49BB_1331_11EBL +
-            records[offset + R_META] * 0x2545_F491_4F6C_DD1DL +
-            (records[offset + R_EXTRA] & 0xFFFF_FFFFL) * 0x9FB2_1C65_1E98_DF25L;
+        return linearHash(
+            records[offset + R_ID_LO], records[offset + R_ID_HI],
+            records[offset + R_DEBIT_ACCOUNT_ID_LO], records[offset + R_DEBIT_ACCOUNT_ID_HI],
+            records[offset + R_CREDIT_ACCOUNT_ID_LO], records[offset + R_CREDIT_ACCOUNT_ID_HI],
+            records[offset + R_AMOUNT_LO], records[offset + R_AMOUNT_HI],
+            records[offset + R_PENDING_ID_LO], records[offset + R_PENDING_ID_HI],
+            records[offset + R_USER_DATA_128_LO], records[offset + R_USER_DATA_128_HI],
+            records[offset + R_USER_DATA_64], records[offset + R_USER_DATA_32],
+            records[offset + R_TIMESTAMP], records[offset + R_META], records[offset + R_EXTRA]);
+    }
+
+    /**
+     * The fields of a transfer record and its timeout (the low half of {@code extra}), each times its own odd
+     * constant, summed: what the history hash folds in (the fold mixes it), and the start of {@link #recordHash}.
+     * Taken from values rather than from the record, so that a creation folds what it has just written without
+     * reading it back.
+     */
+    private static long linearHash(
+        final long idLo,
+        final long idHi,
+        final long debitAccountIdLo,
+        final long debitAccountIdHi,
+        final long creditAccountIdLo,
+        final long creditAccountIdHi,
+        final long amountLo,
+        final long amountHi,
+        final long pendingIdLo,
+        final long pendingIdHi,
+        final long userData128Lo,
+        final long userData128Hi,
+        final long userData64,
+        final long userData32,
+        final long timestamp,
+        final long meta,
+        final long extra)
+    {
+        return idLo * 0x9E37_79B9_7F4A_7C15L +
+            idHi * 0xC2B2_AE3D_27D4_EB4FL +
+            debitAccountIdLo * 0x1656_67B1_9E37_79F9L +
+            debitAccountIdHi * 0x85EB_CA77_C2B2_AE63L +
+            creditAccountIdLo * 0x27D4_EB2F_1656_67C5L +
+            creditAccountIdHi * 0xFF51_AFD7_ED55_8CCDL +
+            amountLo * 0xC4CE_B9FE_1A85_EC53L +
+            amountHi * 0xD6E8_FEB8_6659_FD93L +
+            pendingIdLo * 0xA076_1D64_78BD_642FL +
+            pendingIdHi * 0xE703_7ED1_A0B4_28DBL +
+            userData128Lo * 0x8EBC_6AF0_9C88_C6E3L +
+            userData128Hi * 0x5899_65CC_7537_4CC3L +
+            userData64 * 0x1D8E_4E27_C47D_124FL +
+            userData32 * 0xBF58_476D_1CE4_E5B9L +
+            timestamp * 0x94D0_49BB_1331_11EBL +
+            meta * 0x2545_F491_4F6C_DD1DL +
+            (extra & 0xFFFF_FFFFL) * 0x9FB2_1C65_1E98_DF25L;
     }
 
     private void foldAccounts(final int fromIndex)
@@ -2896,21 +2953,17 @@ public final class Ledger
     }
 
     /**
-     * Fold the transfers created by a command into the history hash: their fields as created, whatever state they
-     * reached since and whichever records a hot window made, so that equal histories hash equal.
+     * Fold a transfer, as the command creating it writes its record, into the history hash: its fields as created
+     * ({@link #linearHash}), whatever state it reaches later and whichever records a hot window makes of it, so that
+     * equal histories hash equal. A chain that is rolled back restores the hash it started from, so the hash holds
+     * the creations that stand, in the order they were made. Until 2026-12-08 a pass after each command read its
+     * records back to fold them, in the same order, to the same hash (LedgerDigestTest); folding the values as they
+     * are written saves that pass and its reads (12% to 18% more single transfers/s with everything in the cache,
+     * 1% to 7% at the defaults; README, Performance).
      */
-    private void foldTransfers(final long fromRecord)
+    private void foldCreation(final long linearHash)
     {
-        int slot = (int)(fromRecord % ringCapacity);
-        for (long n = fromRecord; n < recordCount; n++)
-        {
-            final int offset = slot * RECORD_LONGS;
-            if (kindOf(records[offset + R_EXTRA]) == KIND_CREATION)
-            {
-                fold(TRANSFER_MARK ^ linearRecordHash(offset));
-            }
-            slot = nextSlot(slot);
-        }
+        fold(TRANSFER_MARK ^ linearHash);
     }
 
     private void sealAndTrim()
