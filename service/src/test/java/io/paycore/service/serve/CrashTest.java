@@ -75,6 +75,12 @@ class CrashTest
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int HOT_WINDOW = 300;
     private static final int MAX_TRANSFERS_WITH_TIER = 1 << 21;
+    /**
+     * Room for every record the seven rounds may make: they send for a time, not a count, and 64 MiB (about 324,000
+     * records) filled on 2026-12-08 in a fresh-clone run, when the service stopped with the tier full and refused
+     * to start. 256 MiB holds about 1.3 million, under {@link #MAX_TRANSFERS_WITH_TIER}; the file is sparse.
+     */
+    private static final String COLD_TIER_SIZE = "256m";
 
     private int hotTransfers;
 
@@ -218,7 +224,7 @@ class CrashTest
             "--segment-length", Integer.toString(SEGMENT_LENGTH),
             "--max-accounts", Integer.toString(MAX_ACCOUNTS),
             "--hot-transfers", Integer.toString(0 == hotTransfers ? MAX_TRANSFERS : hotTransfers),
-            "--cold-tier-size", 0 == hotTransfers ? "0" : "64m",
+            "--cold-tier-size", 0 == hotTransfers ? "0" : COLD_TIER_SIZE,
             "--max-pending", Integer.toString(MAX_PENDING),
             "--max-batch", Integer.toString(MAX_BATCH),
             "--snapshot-every", "40",
