@@ -42,7 +42,8 @@ import java.util.function.IntConsumer;
  * cold tier {@code TRANSFERS_FULL}) are answered at the limits in force, which are the ledger's own until
  * {@link #applyLimits} (a journaled limits record) or a snapshot gives those the history was made with; so a replay
  * on a ledger built with other limits answers what the original did, or, where it has less room than they gave,
- * says so in {@link #capacityShortfall()}.
+ * says so in {@link #capacityShortfall()}. A limit of transfer records (a history made without a cold tier) counts
+ * the records such a ledger writes: with a tier, the re-records of sealed pending transfers are left out.
  * <p>
  * <b>Hot and cold</b>: every transfer record gets a number, in the order written. Without a {@link ColdTier} the
  * ring holds every transfer ever created, at most {@code maxTransfers}, and then answers {@code TRANSFERS_FULL}.
@@ -434,6 +435,12 @@ public final class Ledger
     private int oldestIndexedSlot;
     private long oldestIndexedRecord;
     private long transferCount;
+    /**
+     * Records written that re-record a sealed pending transfer ({@link #KIND_STATE}): a ledger without a cold tier
+     * never writes one, so a limit of transfer records in force (a history made without a tier) counts the others
+     * only, and a replay of such a history with a tier answers what the service without one did.
+     */
+    private long stateRecords;
 
     /**
      * The ascending index: ring slots of transfers whose ids only grow, in record order, which {@link #hotIndexById}
@@ -1588,7 +1595,7 @@ public final class Ledger
             return CreateTransferResult.EXCEEDS_DEBITS;
         }
 
-        if (!hasRoomForRecords(1))
+        if (!hasRoomForRecords(1, 0))
         {
             return CreateTransferResult.TRANSFERS_FULL;
         }
@@ -1798,7 +1805,7 @@ public final class Ledger
         // Unsealed, the pending transfer's record changes in place; sealed, it is in the pool and is re-recorded.
         final boolean inPool = isPool(pendingHandle);
         assert state == STATE_PENDING && (inPool || pendingHandle < ringCapacity);
-        if (!hasRoomForRecords(inPool ? 2 : 1))
+        if (!hasRoomForRecords(inPool ? 2 : 1, inPool ? 1 : 0))
         {
             return CreateTransferResult.TRANSFERS_FULL;
         }
@@ -1847,6 +1854,7 @@ public final class Ledger
         {
             final int previousSlot = hotIndexById.get(pendingIdHi, pendingIdLo);
             final int stateSlot = appendSlot();
+            stateRecords++;
             final int stateOffset = stateSlot * RECORD_LONGS;
             System.arraycopy(records, pendingOffset, records, stateOffset, RECORD_LONGS);
             records[stateOffset + R_EXTRA] =
@@ -2355,7 +2363,7 @@ public final class Ledger
     private CreateTransferResult rememberFailure(
         final TransferEvents events, final int i, final CreateTransferResult failure, final long timestampNanos)
     {
-        if (!hasRoomForRecords(1))
+        if (!hasRoomForRecords(1, 0))
         {
             return CreateTransferResult.TRANSFERS_FULL;
         }
@@ -2370,9 +2378,13 @@ public final class Ledger
         return failure;
     }
 
-    private boolean hasRoomForRecords(final int count)
+    /**
+     * @param count      records the event would write.
+     * @param stateCount of them, re-records of a sealed pending transfer, which the limit in force does not count.
+     */
+    private boolean hasRoomForRecords(final int count, final int stateCount)
     {
-        if (recordCount + count > transferLimit)
+        if (recordCount - stateRecords + count - stateCount > transferLimit)
         {
             return false;
         }
@@ -2518,6 +2530,7 @@ public final class Ledger
             final int kind = kindOf(records[offset + R_EXTRA]);
             if (kind == KIND_STATE)
             {
+                stateRecords--;
                 final int previous = ringPreviousSlots[slot];
                 if (previous >= 0)
                 {
@@ -3687,6 +3700,7 @@ public final class Ledger
         accountCount = 0;
         headSlot = 0;
         recordCount = 0;
+        stateRecords = 0;
         SEALED_RECORDS.setRelease(this, 0L);
         PUBLISHED_RECORD_COUNT.setRelease(this, 0L);
         oldestIndexedSlot = 0;
@@ -3720,7 +3734,7 @@ public final class Ledger
             accountLimit, transferLimit, pendingLimit, maxBatchEvents, null != cold, accountCount, pendingCount,
             poolCount, lastTimestampNanos, clockNanos,
             transferCount, recordCount, sealedRecords, oldestIndexedRecord, historyHash0, historyHash1,
-            lastTransferTimestampNanos);
+            lastTransferTimestampNanos, stateRecords);
         for (int i = 0; i < accountCount; i++)
         {
             for (int k = 0; k < ACCOUNT_LONGS; k++)
@@ -3815,6 +3829,13 @@ public final class Ledger
                 recordCount + " (sealed below " + sealedRecords + "), but this ledger holds at most " +
                 ringCapacity + " records in memory (" + LedgerLimits.MAX_TRANSFERS_PROP_NAME + "=" + maxTransfers +
                 ")");
+        }
+        if (reader.stateRecords() < 0 || reader.stateRecords() > recordCount ||
+            (!reader.hadColdTier() && reader.stateRecords() != 0))
+        {
+            throw new LedgerSnapshotException("ledger snapshot says " + reader.stateRecords() +
+                " of its " + recordCount + " records re-record sealed pending transfers" +
+                (reader.hadColdTier() ? "" : ", but it was taken without a cold tier, which writes none"));
         }
         reader.expectBodyLength(
             (long)accountCount * ACCOUNT_BYTES + (hotRecords + poolCount) * RECORD_LONGS * Long.BYTES);
@@ -3940,6 +3961,7 @@ public final class Ledger
         this.poolCount = poolCount;
         this.pendingCount = pendingCount;
         this.recordCount = recordCount;
+        this.stateRecords = reader.stateRecords();
         this.headSlot = (int)(recordCount % ringCapacity);
         SEALED_RECORDS.setRelease(this, sealedRecords);
         PUBLISHED_RECORD_COUNT.setRelease(this, null == cold ? 0L : recordCount);

@@ -32,7 +32,8 @@ import java.util.zip.CRC32C;
  *    96  historyHash1               int64
  *   104  poolCount                  int32  pending transfers whose records are sealed
  *   108  lastTransferTimestampNanos int64  of the last transfer or expiry (imported transfers must pass it)
- *   116  reserved                   8 zero bytes
+ *   116  stateRecords               int64  records that re-record a sealed pending transfer (0 in a snapshot
+ *                                          written before 2026-12-08, when these bytes were reserved and zero)
  *   124  header CRC32C              int32  over bytes 0..123
  *   accounts   accountCount x 128 bytes                16 int64 each (Ledger.ACCOUNT_LONGS), in creation order
  *   records    (recordCount - oldestHotRecord) x 144   18 int64 each (Ledger.RECORD_LONGS), in record order
@@ -101,7 +102,8 @@ final class LedgerSnapshot
             final long oldestIndexedRecord,
             final long historyHash0,
             final long historyHash1,
-            final long lastTransferTimestampNanos)
+            final long lastTransferTimestampNanos,
+            final long stateRecords)
         {
             buffer.putLong(MAGIC)
                 .putInt(FORMAT_VERSION)
@@ -121,7 +123,8 @@ final class LedgerSnapshot
                 .putLong(historyHash0)
                 .putLong(historyHash1)
                 .putInt(poolCount)
-                .putLong(lastTransferTimestampNanos);
+                .putLong(lastTransferTimestampNanos)
+                .putLong(stateRecords);
             while (buffer.position() < HEADER_CRC_OFFSET)
             {
                 buffer.put((byte)0);
@@ -204,6 +207,7 @@ final class LedgerSnapshot
         private long historyHash0;
         private long historyHash1;
         private int poolCount;
+        private long stateRecords;
         private int accountLimit;
         private long transferLimit;
         private int pendingLimit;
@@ -261,6 +265,7 @@ final class LedgerSnapshot
             historyHash1 = buffer.getLong(header + 96);
             poolCount = buffer.getInt(header + 104);
             lastTransferTimestampNanos = buffer.getLong(header + 108);
+            stateRecords = buffer.getLong(header + 116);
             buffer.position(header + HEADER_LENGTH);
         }
 
@@ -272,6 +277,11 @@ final class LedgerSnapshot
         int accountCount()
         {
             return accountCount;
+        }
+
+        long stateRecords()
+        {
+            return stateRecords;
         }
 
         int accountLimit()

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.Channels;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -146,6 +149,49 @@ class LedgerHotWindowTest
             Channels.newChannel(new ByteArrayInputStream(bytes.toByteArray())), limits, cold);
         assertEquals(f.ledger.digestHex(), restored.digestHex());
         assertEquals(100, restored.transferAmountLo(restored.transferIndex(0, 10)));
+    }
+
+    @Test
+    void shouldLeaveReRecordsOutOfATransferLimitInForceAndCarryTheirCountThroughASnapshot() throws IOException
+    {
+        // A history made without a tier at most 7 transfer records long, replayed here with one: the post of a pending
+        // transfer whose record is sealed writes a re-record that history never had, which the limit leaves out.
+        f.ledger.applyLimits(16, 7, 16);
+        f.expectOk(f.pending(10, 1, 2, 100, 0));
+        fillWindow(100);
+        f.expectOk(f.post(11, 10, 60));
+        assertEquals(6, f.ledger.transferCount());
+        assertEquals(7, f.ledger.recordCount(), "the post and its pending transfer's re-record");
+
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        f.ledger.writeSnapshot(Channels.newChannel(bytes));
+        f.ledger = Ledger.readSnapshot(
+            Channels.newChannel(new ByteArrayInputStream(bytes.toByteArray())), limits, cold);
+
+        f.nowNanos += 1_000;
+        f.expectOk(f.single(20, 1, 2, 1));
+        f.nowNanos += 1_000;
+        assertEquals(CreateTransferResult.TRANSFERS_FULL, f.single(21, 1, 2, 1));
+        assertEquals(7, f.ledger.transferCount());
+    }
+
+    @Test
+    void shouldRefuseASnapshotWhoseReRecordCountCannotBe() throws IOException
+    {
+        f.expectOk(f.single(10, 1, 2, 100));
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        f.ledger.writeSnapshot(Channels.newChannel(bytes));
+        final byte[] snapshot = bytes.toByteArray();
+        // 2 re-records of the 1 record written: header bytes 116..123, then the header's CRC32C again.
+        final ByteBuffer header = ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN);
+        header.putLong(116, 2);
+        final CRC32C crc = new CRC32C();
+        crc.update(snapshot, 0, 124);
+        header.putInt(124, (int)crc.getValue());
+
+        final LedgerSnapshotException ex = assertThrows(LedgerSnapshotException.class, () -> Ledger.readSnapshot(
+            Channels.newChannel(new ByteArrayInputStream(snapshot)), limits, cold));
+        assertTrue(ex.getMessage().contains("says 2 of its 1 records re-record"), ex.getMessage());
     }
 
     @Test
