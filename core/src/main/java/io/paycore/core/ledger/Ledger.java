@@ -2384,7 +2384,10 @@ public final class Ledger
      */
     private boolean hasRoomForRecords(final int count, final int stateCount)
     {
-        if (recordCount - stateRecords + count - stateCount > transferLimit)
+        // Without re-records before (always, without a tier) the first test decides, as it did before they were left
+        // out: a transfer's path reads no more than it did.
+        if (recordCount + count - stateCount > transferLimit &&
+            recordCount - stateRecords + count - stateCount > transferLimit)
         {
             return false;
         }
